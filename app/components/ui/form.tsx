@@ -1,0 +1,95 @@
+import { useNavigation } from "@remix-run/react";
+import type { ReactNode } from "react";
+
+type FieldProps = {
+  name: string;
+  label: string;
+  error?: string;
+  help?: string;
+  children?: ReactNode;
+} & Omit<React.InputHTMLAttributes<HTMLInputElement>, "name">;
+
+/** A labelled input with its error under it; the user's value is passed back via defaultValue. */
+export function Field({ name, label, error, help, children, id, ...input }: FieldProps) {
+  const fieldId = id ?? `f-${name}`;
+  const describedBy = [error ? `${fieldId}-error` : null, help ? `${fieldId}-help` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div>
+      <label htmlFor={fieldId} className="label">
+        {label}
+      </label>
+      {children ?? <input id={fieldId} name={name} className="input" aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />}
+      {help ? (
+        <p id={`${fieldId}-help`} className="mt-1 text-xs text-slate-500">
+          {help}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${fieldId}-error`} className="mt-1 text-sm text-red-600" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+type SelectProps = {
+  name: string;
+  label: string;
+  error?: string;
+  options: { value: string; label: string }[];
+  includeEmpty?: string;
+} & Omit<React.SelectHTMLAttributes<HTMLSelectElement>, "name">;
+
+export function SelectField({ name, label, error, options, includeEmpty, id, ...rest }: SelectProps) {
+  const fieldId = id ?? `f-${name}`;
+  return (
+    <div>
+      <label htmlFor={fieldId} className="label">
+        {label}
+      </label>
+      <select id={fieldId} name={name} className="input" aria-invalid={error ? true : undefined} aria-describedby={error ? `${fieldId}-error` : undefined} {...rest}>
+        {includeEmpty !== undefined ? <option value="">{includeEmpty}</option> : null}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {error ? (
+        <p id={`${fieldId}-error`} className="mt-1 text-sm text-red-600" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** A submit button that shows pending state while its form is being sent (with JavaScript). */
+export function SubmitButton({ children, pendingText, className = "btn-primary", name, value, ...rest }: { children: ReactNode; pendingText?: string } & React.ButtonHTMLAttributes<HTMLButtonElement>) {
+  const nav = useNavigation();
+  const pending = nav.state === "submitting" && (name === undefined || nav.formData?.get(String(name)) === String(value));
+  return (
+    <button type="submit" className={className} name={name} value={value} disabled={pending} aria-busy={pending || undefined} {...rest}>
+      {pending && pendingText ? pendingText : children}
+    </button>
+  );
+}
+
+export function FormError({ message }: { message?: string | null }) {
+  if (!message) return null;
+  return (
+    <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700">
+      {message}
+    </div>
+  );
+}
+
+export function Notice({ message }: { message?: string | null }) {
+  if (!message) return null;
+  return (
+    <div role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
+      {message}
+    </div>
+  );
+}

@@ -1,0 +1,65 @@
+import type { Executor } from "../../../db/client";
+import type { Actor } from "~/modules/auth/actor";
+
+export type AuditInput = {
+  action: string;
+  entityType: string;
+  entityId: string | number;
+  /** The dealer the record belongs to, for scoping and filtering. */
+  dealerId?: number | null;
+  summary?: Record<string, unknown>;
+};
+
+/** Writes one audit entry; call it inside the transaction that made the change. */
+export async function audit(tx: Executor, actor: Actor, input: AuditInput): Promise<void> {
+  await tx
+    .insertInto("audit_log")
+    .values({
+      actor_user_id: actor.userId,
+      actor_role: actor.kind === "system" ? "system" : actor.role,
+      organisation_id: input.dealerId ?? null,
+      ip: actor.ip,
+      action: input.action,
+      entity_type: input.entityType,
+      entity_id: String(input.entityId),
+      summary: input.summary ? JSON.stringify(input.summary) : null,
+    })
+    .execute();
+}
+
+export type EventInput = {
+  type: string;
+  entityType: string;
+  entityId: string | number;
+  dealerId?: number | null;
+  accountManagerId?: number | null;
+  payload?: Record<string, unknown>;
+};
+
+/** Records a domain event (for digests and dashboards) in the caller's transaction. */
+export async function emitEvent(tx: Executor, actor: Actor, input: EventInput): Promise<void> {
+  await tx
+    .insertInto("domain_events")
+    .values({
+      type: input.type,
+      dealer_id: input.dealerId ?? null,
+      account_manager_id: input.accountManagerId ?? null,
+      actor_user_id: actor.userId,
+      entity_type: input.entityType,
+      entity_id: String(input.entityId),
+      payload: input.payload ? JSON.stringify(input.payload) : null,
+    })
+    .execute();
+}
+
+/** Diff of two flat records, for audit summaries. */
+export function diff(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, { from: unknown; to: unknown }> {
+  const out: Record<string, { from: unknown; to: unknown }> = {};
+  for (const k of Object.keys(after)) {
+    if (k === "password_hash") continue;
+    const a = before[k];
+    const b = after[k];
+    if (String(a ?? "") !== String(b ?? "")) out[k] = { from: a ?? null, to: b ?? null };
+  }
+  return out;
+}

@@ -1,0 +1,41 @@
+import type { Locale } from "~/i18n";
+import { isDealerRole, roleCan, type Permission, type Role } from "./permissions";
+import { ForbiddenError } from "~/utils/errors";
+
+/** Who is acting. Every domain function takes it first. */
+export type Actor = {
+  kind: "user" | "system";
+  userId: number | null;
+  role: Role;
+  organisationId: number;
+  /** The caller's own dealer for dealer roles, else null. */
+  dealerId: number | null;
+  name: string;
+  email: string;
+  locale: Locale;
+  ip: string | null;
+  sessionId?: string;
+};
+
+export function can(actor: Actor, permission: Permission): boolean {
+  return roleCan(actor.role, permission);
+}
+
+export function requirePermission(actor: Actor, permission: Permission): void {
+  if (!can(actor, permission)) throw new ForbiddenError();
+}
+
+export function isDealerActor(actor: Actor): boolean {
+  return isDealerRole(actor.role);
+}
+
+/** Jobs act as this explicit system actor, never as nobody. */
+export function systemActor(organisationId: number, label = "system"): Actor {
+  return { kind: "system", userId: null, role: "admin", organisationId, dealerId: null, name: label, email: "", locale: "en", ip: null };
+}
+
+/** What the browser may know about the actor. */
+export type PublicActor = Pick<Actor, "userId" | "role" | "name" | "email" | "locale" | "dealerId" | "organisationId">;
+export function toPublicActor(a: Actor): PublicActor {
+  return { userId: a.userId, role: a.role, name: a.name, email: a.email, locale: a.locale, dealerId: a.dealerId, organisationId: a.organisationId };
+}

@@ -1,0 +1,213 @@
+/**
+ * Sign-in, sessions and the actor. lucia v3 stays behind this module: nothing
+ * else imports it.
+ */
+import { redirect } from "@remix-run/node";
+import { Lucia, TimeSpan } from "lucia";
+import { db } from "../../../db/client";
+import { isLocale, type Locale } from "~/i18n";
+import { audit } from "~/modules/audit/audit.server";
+import { env } from "~/utils/env.server";
+import { TooManyRequestsError, ValidationError } from "~/utils/errors";
+import { clientIp, localeOf, rememberActor, rememberedActor, safeRedirectPath } from "~/utils/request.server";
+import { now } from "~/utils/time";
+import type { Actor } from "./actor";
+import { hashPassword, isStrongPassword, verifyPassword } from "./password.server";
+import { isDealerRole, isRole, type Permission } from "./permissions";
+import { HashedSessionAdapter, hashSessionId, type SessionAttributes, type UserAttributes } from "./session-adapter.server";
+import { checkThrottle, clearEmailFailures, recordFailure } from "./throttle.server";
+import { requirePermission } from "./actor";
+
+export const SESSION_COOKIE = "dd_session";
+
+function createLucia() {
+  const e = env();
+  return new Lucia(new HashedSessionAdapter(), {
+    sessionExpiresIn: new TimeSpan(e.SESSION_IDLE_HOURS, "h"),
+    sessionCookie: {
+      name: SESSION_COOKIE,
+      // A browser-session cookie: the server enforces idle and absolute expiry.
+      expires: false,
+      attributes: { secure: e.APP_ORIGIN.startsWith("https:"), sameSite: "lax", path: "/" },
+    },
+    getSessionAttributes: (a) => a,
+    getUserAttributes: (a) => a,
+  });
+}
+
+declare module "lucia" {
+  interface Register {
+    Lucia: ReturnType<typeof createLucia>;
+    UserId: number;
+    DatabaseSessionAttributes: SessionAttributes;
+    DatabaseUserAttributes: UserAttributes;
+  }
+}
+
+let luciaInstance: ReturnType<typeof createLucia> | undefined;
+let luciaKey = "";
+function lucia() {
+  const e = env();
+  const key = `${e.SESSION_IDLE_HOURS}|${e.APP_ORIGIN}`;
+  if (!luciaInstance || key !== luciaKey) {
+    luciaInstance = createLucia();
+    luciaKey = key;
+  }
+  return luciaInstance;
+}
+
+function readSessionId(request: Request): string | null {
+  return lucia().readSessionCookie(request.headers.get("Cookie") ?? "");
+}
+
+// Extend the idle window at most this often, so a busy user does not write on every request.
+const EXTEND_EVERY_MS = 5 * 60_000;
+
+/** The signed-in actor, or null. Also keeps the idle window sliding. */
+export async function getActor(request: Request): Promise<Actor | null> {
+  const known = rememberedActor(request);
+  if (known) return known;
+  const sessionId = readSessionId(request);
+  if (!sessionId) return null;
+  const { session, user } = await lucia().validateSession(sessionId);
+  if (!session || !user) return null;
+  const idleMs = env().SESSION_IDLE_HOURS * 3_600_000;
+  const remaining = session.expiresAt.getTime() - now().getTime();
+  if (!session.fresh && remaining < idleMs - EXTEND_EVERY_MS) {
+    await new HashedSessionAdapter().updateSessionExpiration(sessionId, new Date(now().getTime() + idleMs));
+  }
+  const a = user;
+  if (!isRole(a.role)) return null;
+  const actor: Actor = {
+    kind: "user",
+    userId: user.id,
+    role: a.role,
+    organisationId: a.organisation_id,
+    dealerId: isDealerRole(a.role) && a.org_kind === "dealer" ? a.organisation_id : null,
+    name: a.name,
+    email: a.email,
+    locale: isLocale(a.locale) ? a.locale : "zh-CN",
+    ip: clientIp(request),
+    sessionId: hashSessionId(sessionId),
+  };
+  if (isDealerRole(actor.role) && actor.dealerId === null) return null;
+  rememberActor(request, actor);
+  return actor;
+}
+
+/** The actor, or a redirect to /login that comes back here afterwards. */
+export async function requireActor(request: Request, permission?: Permission): Promise<Actor> {
+  const actor = await getActor(request);
+  if (!actor) {
+    const url = new URL(request.url);
+    const back = `${url.pathname}${url.search}`;
+    throw redirect(back === "/" ? "/login" : `/login?redirectTo=${encodeURIComponent(back)}`);
+  }
+  if (permission) requirePermission(actor, permission);
+  return actor;
+}
+
+export type SignInResult = { cookie: string; redirectTo: string; userId: number };
+
+/** Email + password sign-in with throttling. Unknown email and wrong password look the same. */
+export async function signIn(request: Request, input: { email: string; password: string; redirectTo?: string }): Promise<SignInResult> {
+  const ip = clientIp(request);
+  const email = input.email.trim().toLowerCase();
+  const state = await checkThrottle(email, ip);
+  if (state.blocked) {
+    if (state.kind === "ip") throw new TooManyRequestsError("login.slowDown", { seconds: state.retryAfterSeconds });
+    throw new TooManyRequestsError("login.locked", { minutes: Math.ceil(state.retryAfterSeconds / 60) });
+  }
+  const user = await db
+    .selectFrom("users as u")
+    .innerJoin("organisations as o", "o.id", "u.organisation_id")
+    .select(["u.id", "u.password_hash", "u.status", "u.role", "u.name", "u.email", "u.locale", "u.organisation_id", "o.status as org_status"])
+    .where("u.email", "=", email)
+    .executeTakeFirst();
+  const ok = await verifyPassword(user?.password_hash ?? null, input.password);
+  if (!ok || !user || user.status !== "active" || user.org_status !== "active") {
+    const locked = await recordFailure(email, ip);
+    if (user) {
+      await audit(db, anonymousActor(request, user.id, user.organisation_id), {
+        action: locked ? "auth.locked" : "auth.sign_in_failed",
+        entityType: "user",
+        entityId: user.id,
+      });
+    }
+    if (locked) throw new TooManyRequestsError("login.locked", { minutes: env().LOGIN_LOCK_MINUTES });
+    throw new ValidationError("login.invalid");
+  }
+  await clearEmailFailures(email);
+  // Session fixation: whatever session the browser brought is ended; a new id is issued.
+  const previous = readSessionId(request);
+  if (previous) await lucia().invalidateSession(previous);
+  const absoluteExpiresAt = new Date(now().getTime() + env().SESSION_ABSOLUTE_DAYS * 86_400_000);
+  const session = await lucia().createSession(user.id, {
+    absoluteExpiresAt,
+    ip,
+    userAgent: request.headers.get("User-Agent"),
+  });
+  await db.updateTable("users").set({ last_login_at: now() }).where("id", "=", user.id).execute();
+  await audit(db, anonymousActor(request, user.id, user.organisation_id), { action: "auth.sign_in", entityType: "user", entityId: user.id });
+  return { cookie: lucia().createSessionCookie(session.id).serialize(), redirectTo: safeRedirectPath(input.redirectTo), userId: user.id };
+}
+
+function anonymousActor(request: Request, userId: number, organisationId: number): Actor {
+  return { kind: "user", userId, role: "dealer_sales", organisationId, dealerId: null, name: "", email: "", locale: localeOf(request), ip: clientIp(request) };
+}
+
+/** Ends the current session; returns the cookie that clears it in the browser. */
+export async function signOut(request: Request): Promise<string> {
+  const sessionId = readSessionId(request);
+  if (sessionId) {
+    const actor = await getActor(request);
+    await lucia().invalidateSession(sessionId);
+    if (actor) await audit(db, actor, { action: "auth.sign_out", entityType: "user", entityId: actor.userId! });
+  }
+  return lucia().createBlankSessionCookie().serialize();
+}
+
+/** Ends every session of a user (disabled, or password changed). */
+export async function endAllSessions(userId: number, exceptHashedId?: string): Promise<void> {
+  let q = db.deleteFrom("sessions").where("user_id", "=", userId);
+  if (exceptHashedId) q = q.where("id", "<>", exceptHashedId);
+  await q.execute();
+}
+
+export async function changePassword(actor: Actor, input: { currentPassword: string; newPassword: string; confirmPassword: string }): Promise<void> {
+  const row = await db.selectFrom("users").select(["password_hash"]).where("id", "=", actor.userId!).executeTakeFirstOrThrow();
+  if (!(await verifyPassword(row.password_hash, input.currentPassword))) {
+    throw new ValidationError("validation.formErrors", { currentPassword: ["settings.passwordWrong"] });
+  }
+  if (input.newPassword !== input.confirmPassword) throw new ValidationError("validation.formErrors", { confirmPassword: ["settings.passwordMismatch"] });
+  if (!isStrongPassword(input.newPassword)) throw new ValidationError("validation.formErrors", { newPassword: ["settings.passwordWeak"] });
+  const passwordHash = await hashPassword(input.newPassword);
+  await db.transaction().execute(async (tx) => {
+    await tx.updateTable("users").set({ password_hash: passwordHash, password_changed_at: now(), updated_at: now() }).where("id", "=", actor.userId!).execute();
+    await tx.deleteFrom("sessions").where("user_id", "=", actor.userId!).where("id", "<>", actor.sessionId ?? "").execute();
+    await audit(tx, actor, { action: "user.password_changed", entityType: "user", entityId: actor.userId!, dealerId: actor.dealerId });
+  });
+}
+
+export async function updatePreferences(actor: Actor, input: { locale: Locale; digestFrequency: "off" | "daily" | "weekly" }): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    const before = await tx.selectFrom("users").select(["locale", "digest_frequency"]).where("id", "=", actor.userId!).executeTakeFirstOrThrow();
+    await tx.updateTable("users").set({ locale: input.locale, digest_frequency: input.digestFrequency, updated_at: now() }).where("id", "=", actor.userId!).execute();
+    await audit(tx, actor, {
+      action: "user.preferences_changed",
+      entityType: "user",
+      entityId: actor.userId!,
+      dealerId: actor.dealerId,
+      summary: { locale: { from: before.locale, to: input.locale }, digest: { from: before.digest_frequency, to: input.digestFrequency } },
+    });
+  });
+}
+
+export async function setLocale(actor: Actor, locale: Locale): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await tx.updateTable("users").set({ locale, updated_at: now() }).where("id", "=", actor.userId!).execute();
+    await audit(tx, actor, { action: "user.locale_changed", entityType: "user", entityId: actor.userId!, dealerId: actor.dealerId, summary: { locale } });
+  });
+}
+
+export { hashPassword };

@@ -1,0 +1,74 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { DealerForm } from "~/components/DealerForm";
+import { ErrorPage } from "~/components/ErrorPage";
+import { Notice, SubmitButton } from "~/components/ui/form";
+import { Badge, PageHeader } from "~/components/ui/layout";
+import { translate } from "~/i18n";
+import { useT } from "~/i18n/react";
+import { requireActor } from "~/modules/auth/auth.server";
+import { dealerFormOptions, getDealer, setDealerStatus, updateDealer } from "~/modules/organisations/organisations.server";
+import { DealerSchema, DealerStatusSchema } from "~/modules/organisations/organisations.schema";
+import { parseForm, withAction, withLoader } from "~/utils/http.server";
+import { idParam } from "~/utils/params.server";
+
+export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "dealer:manage");
+  const { dealer, users } = await getDealer(actor, idParam(params.id));
+  return json({ dealer, users, ...(await dealerFormOptions(actor)) });
+});
+
+export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
+  const actor = await requireActor(request, "dealer:manage");
+  const id = idParam(params.id);
+  const fd = await request.formData();
+  if (fd.get("intent") === "status") {
+    const form = await parseForm(request, DealerStatusSchema, fd);
+    if (!form.ok) return json(form, { status: 400 });
+    await setDealerStatus(actor, id, form.data.status);
+    return json({ ok: true as const, message: translate(actor.locale, "dealers.updated") });
+  }
+  const form = await parseForm(request, DealerSchema, fd);
+  if (!form.ok) return json(form, { status: 400 });
+  await updateDealer(actor, id, form.data);
+  return json({ ok: true as const, message: translate(actor.locale, "dealers.updated") });
+});
+
+export default function EditDealer() {
+  const { dealer, users, accountManagers } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const [sp] = useSearchParams();
+  const t = useT();
+  const failure = data && data.ok === false ? data : undefined;
+  const notice = data && data.ok === true ? data.message : sp.get("created") ? t("dealers.created") : undefined;
+  return (
+    <div className="max-w-3xl space-y-4">
+      <PageHeader title={`${dealer.code} · ${dealer.name}`} crumbs={[{ label: t("dealers.title"), to: "/admin/dealers" }, { label: dealer.code }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <Notice message={notice} />
+      <DealerForm dealer={dealer} accountManagers={accountManagers} failure={failure} submitLabel={t("common.save")} />
+      <Form method="post" className="card flex items-center justify-between">
+        <Badge tone={dealer.status === "active" ? "green" : "slate"}>{t(`status.${dealer.status}` as "status.active")}</Badge>
+        <input type="hidden" name="intent" value="status" />
+        <input type="hidden" name="status" value={dealer.status === "active" ? "disabled" : "active"} />
+        <SubmitButton className={dealer.status === "active" ? "btn-danger" : "btn-secondary"}>{dealer.status === "active" ? t("common.disable") : t("common.enable")}</SubmitButton>
+      </Form>
+      <section className="card">
+        <h2 className="mb-2 font-semibold">{t("dealers.users")}</h2>
+        <ul className="divide-y divide-slate-100 text-sm">
+          {users.map((u) => (
+            <li key={u.id} className="flex justify-between py-2">
+              <Link to={`/admin/users/${u.id}`} className="link">{u.name} &lt;{u.email}&gt;</Link>
+              <span>{t(`role.${u.role}` as "role.admin")}</span>
+            </li>
+          ))}
+        </ul>
+        <Link to={`/admin/users/new`} className="btn-secondary mt-3">{t("users.new")}</Link>
+      </section>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

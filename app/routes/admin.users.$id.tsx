@@ -1,0 +1,78 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { ErrorPage } from "~/components/ErrorPage";
+import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
+import { Badge, PageHeader } from "~/components/ui/layout";
+import { translate } from "~/i18n";
+import { useFormat, useT } from "~/i18n/react";
+import { requireActor } from "~/modules/auth/auth.server";
+import { getUser, setUserStatus, updateUser, userFormOptions } from "~/modules/organisations/organisations.server";
+import { UpdateUserSchema, UserStatusSchema } from "~/modules/organisations/organisations.schema";
+import { parseForm, withAction, withLoader } from "~/utils/http.server";
+import { idParam } from "~/utils/params.server";
+
+export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "user:manage");
+  const user = await getUser(actor, idParam(params.id));
+  const { roles } = await userFormOptions(actor);
+  return json({ user, roles: roles.filter((r) => (user.organisation_kind === "dealer") === r.startsWith("dealer_")), self: user.id === actor.userId });
+});
+
+export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
+  const actor = await requireActor(request, "user:manage");
+  const id = idParam(params.id);
+  const fd = await request.formData();
+  if (fd.get("intent") === "status") {
+    const form = await parseForm(request, UserStatusSchema, fd);
+    if (!form.ok) return json(form, { status: 400 });
+    await setUserStatus(actor, id, form.data.status);
+    return json({ ok: true as const, message: translate(actor.locale, form.data.status === "disabled" ? "users.disabled" : "users.enabled") });
+  }
+  const form = await parseForm(request, UpdateUserSchema, fd);
+  if (!form.ok) return json(form, { status: 400 });
+  await updateUser(actor, id, form.data);
+  return json({ ok: true as const, message: translate(actor.locale, "users.updated") });
+});
+
+export default function EditUser() {
+  const { user, roles, self } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const [sp] = useSearchParams();
+  const t = useT();
+  const f = useFormat();
+  const failure = data && data.ok === false ? data : undefined;
+  const notice = data && data.ok === true ? data.message : sp.get("created") ? t("users.created") : undefined;
+  return (
+    <div className="max-w-xl space-y-4">
+      <PageHeader title={user.name} crumbs={[{ label: t("users.title"), to: "/admin/users" }, { label: user.name }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <FormError message={failure?.formError} />
+      <Notice message={notice} />
+      <div className="card text-sm">
+        <p>{user.email} · {user.organisation_code} · {user.organisation_name}</p>
+        <p className="mt-1">
+          <Badge tone={user.status === "active" ? "green" : "slate"}>{t(`status.${user.status}` as "status.active")}</Badge>{" "}
+          <span className="text-slate-500">{t("users.lastLogin")}: {f.dateTime(user.last_login_at)}</span>
+        </p>
+      </div>
+      <Form method="post" className="card space-y-4" noValidate>
+        <h2 className="font-semibold">{t("users.edit")}</h2>
+        <Field name="name" label={t("common.name")} defaultValue={String(failure?.values.name ?? user.name)} error={failure?.fieldErrors.name} required maxLength={120} />
+        <SelectField name="role" label={t("common.role")} defaultValue={String(failure?.values.role ?? user.role)} options={roles.map((r) => ({ value: r, label: t(`role.${r}` as "role.admin") }))} error={failure?.fieldErrors.role} disabled={self} />
+        {self ? <input type="hidden" name="role" value={user.role} /> : null}
+        <SubmitButton pendingText={t("common.saving")}>{t("common.save")}</SubmitButton>
+      </Form>
+      {!self ? (
+        <Form method="post" className="card">
+          <input type="hidden" name="intent" value="status" />
+          <input type="hidden" name="status" value={user.status === "active" ? "disabled" : "active"} />
+          <SubmitButton className={user.status === "active" ? "btn-danger" : "btn-secondary"}>{user.status === "active" ? t("common.disable") : t("common.enable")}</SubmitButton>
+        </Form>
+      ) : null}
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

@@ -1,0 +1,97 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { ErrorPage } from "~/components/ErrorPage";
+import { CsvLink, ListPager } from "~/components/list";
+import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
+import { useFormat, useT } from "~/i18n/react";
+import { requireActor } from "~/modules/auth/auth.server";
+import { ROLES } from "~/modules/auth/permissions";
+import { exportUsers, listUsers } from "~/modules/organisations/organisations.server";
+import { UserListQuery } from "~/modules/organisations/organisations.schema";
+import { csvResponse, parseQuery, withLoader } from "~/utils/http.server";
+
+export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "user:manage");
+  const query = parseQuery(request, UserListQuery);
+  if (query.format === "csv") return csvResponse("users.csv", ["organisation", "name", "email", "role", "locale", "status", "last_login_at"], exportUsers(actor, query));
+  const result = await listUsers(actor, query);
+  return json({ ...result, query, isAdmin: actor.role === "admin" });
+});
+
+export default function Users() {
+  const data = useLoaderData<typeof loader>();
+  const t = useT();
+  const f = useFormat();
+  return (
+    <div>
+      <PageHeader
+        title={t("users.title")}
+        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("users.title") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+        actions={
+          <>
+            <CsvLink />
+            <Link to="/admin/users/new" className="btn-primary">
+              {t("users.new")}
+            </Link>
+          </>
+        }
+      />
+      <Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-4" role="search">
+        <div className="sm:col-span-2">
+          <label htmlFor="q" className="label">{t("common.search")}</label>
+          <input id="q" name="q" className="input" defaultValue={data.query.q ?? ""} placeholder={t("users.searchPlaceholder")} />
+        </div>
+        <div>
+          <label htmlFor="role" className="label">{t("common.role")}</label>
+          <select id="role" name="role" className="input" defaultValue={data.query.role ?? ""}>
+            <option value="">{t("common.all")}</option>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>{t(`role.${r}`)}</option>
+            ))}
+          </select>
+        </div>
+        <div className="flex items-end gap-2">
+          <button type="submit" className="btn-primary">{t("common.apply")}</button>
+          <Link to="/admin/users" className="btn-secondary">{t("common.reset")}</Link>
+        </div>
+      </Form>
+      {data.rows.length === 0 ? (
+        <EmptyState message={t("users.empty")} />
+      ) : (
+        <div className="card overflow-x-auto p-0">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{t("common.name")}</th>
+                <th scope="col">{t("common.email")}</th>
+                <th scope="col">{t("common.role")}</th>
+                {data.isAdmin ? <th scope="col">{t("users.organisation")}</th> : null}
+                <th scope="col">{t("common.status")}</th>
+                <th scope="col">{t("users.lastLogin")}</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {data.rows.map((u) => (
+                <tr key={u.id}>
+                  <td><Link className="link" to={`/admin/users/${u.id}`}>{u.name}</Link></td>
+                  <td>{u.email}</td>
+                  <td>{t(`role.${u.role}` as "role.admin")}</td>
+                  {data.isAdmin ? <td>{u.organisation_code} · {u.organisation_name}</td> : null}
+                  <td><Badge tone={u.status === "active" ? "green" : "slate"}>{t(`status.${u.status}` as "status.active")}</Badge></td>
+                  <td>{f.dateTime(u.last_login_at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

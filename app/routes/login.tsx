@@ -1,0 +1,55 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { Field, FormError, SubmitButton } from "~/components/ui/form";
+import { useT } from "~/i18n/react";
+import { getActor, signIn } from "~/modules/auth/auth.server";
+import { parseForm, withAction } from "~/utils/http.server";
+import { safeRedirectPath } from "~/utils/request.server";
+
+export const meta: MetaFunction = () => [{ title: "Dealer Desk" }];
+
+const LoginSchema = z.object({
+  email: z.string().trim().min(1).max(254),
+  password: z.string().min(1).max(200),
+  redirectTo: z.string().max(2000).optional(),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const redirectTo = safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"));
+  if (await getActor(request)) throw redirect(redirectTo);
+  return json({ redirectTo });
+}
+
+export const action = withAction(async ({ request }: ActionFunctionArgs) => {
+  const form = await parseForm(request, LoginSchema);
+  if (!form.ok) return json(form, { status: 400 });
+  const result = await signIn(request, form.data);
+  return redirect(result.redirectTo, { headers: { "Set-Cookie": result.cookie } });
+});
+
+export default function Login() {
+  const { redirectTo } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const t = useT();
+  const failure = data && "ok" in data && data.ok === false ? data : undefined;
+  return (
+    <div className="mx-auto mt-12 max-w-sm">
+      <div className="card p-6">
+        <h1 className="text-xl font-semibold">{t("login.title")}</h1>
+        <p className="mb-4 text-sm text-slate-500">{t("login.subtitle")}</p>
+        <Form method="post" className="space-y-4" noValidate>
+          <input type="hidden" name="redirectTo" value={redirectTo} />
+          <FormError message={failure?.formError} />
+          <Field name="email" type="email" autoComplete="username" label={t("login.email")} required defaultValue={String(failure?.values.email ?? "")} error={failure?.fieldErrors.email} />
+          <Field name="password" type="password" autoComplete="current-password" label={t("login.password")} required error={failure?.fieldErrors.password} />
+          <SubmitButton className="btn-primary w-full" pendingText={t("login.submitting")}>
+            {t("login.submit")}
+          </SubmitButton>
+        </Form>
+        <p className="mt-4 text-xs text-slate-500">{t("login.demoHint")}</p>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { ErrorPage } from "~/components/ErrorPage";
+import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
+import { PageHeader } from "~/components/ui/layout";
+import { LOCALES, translate } from "~/i18n";
+import { useT } from "~/i18n/react";
+import { changePassword, requireActor, updatePreferences } from "~/modules/auth/auth.server";
+import { getOwnProfile } from "~/modules/organisations/organisations.server";
+import { PasswordChangeSchema, PreferencesSchema } from "~/modules/organisations/organisations.schema";
+import { parseForm, withAction, withLoader } from "~/utils/http.server";
+import { z } from "zod";
+
+export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "settings:self");
+  return json({ profile: await getOwnProfile(actor) });
+});
+
+const Intent = z.object({ intent: z.enum(["preferences", "password"]) });
+
+export const action = withAction(async ({ request }: ActionFunctionArgs) => {
+  const actor = await requireActor(request, "settings:self");
+  const fd = await request.formData();
+  const intent = Intent.safeParse({ intent: fd.get("intent") });
+  if (!intent.success) throw new Response("Bad intent", { status: 400 });
+  if (intent.data.intent === "preferences") {
+    const form = await parseForm(request, PreferencesSchema, fd);
+    if (!form.ok) return json({ ...form, intent: "preferences" as const }, { status: 400 });
+    await updatePreferences(actor, form.data);
+    return json({ ok: true as const, intent: "preferences" as const, message: translate(form.data.locale, "settings.savedPrefs") });
+  }
+  const form = await parseForm(request, PasswordChangeSchema, fd);
+  if (!form.ok) return json({ ...form, intent: "password" as const }, { status: 400 });
+  await changePassword(actor, form.data);
+  return json({ ok: true as const, intent: "password" as const, message: translate(actor.locale, "settings.passwordChanged") });
+});
+
+export default function Settings() {
+  const { profile } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const t = useT();
+  const failure = data && data.ok === false ? data : undefined;
+  const success = data && data.ok === true ? data : undefined;
+  const intent = data && "intent" in data ? data.intent : undefined;
+  return (
+    <div className="max-w-2xl space-y-6">
+      <PageHeader title={t("settings.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("settings.title") }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <section className="card">
+        <h2 className="mb-2 font-semibold">{t("settings.profile")}</h2>
+        <dl className="grid grid-cols-3 gap-2 text-sm">
+          <dt className="text-slate-500">{t("common.name")}</dt>
+          <dd className="col-span-2">{profile.name}</dd>
+          <dt className="text-slate-500">{t("common.email")}</dt>
+          <dd className="col-span-2">{profile.email}</dd>
+          <dt className="text-slate-500">{t("common.role")}</dt>
+          <dd className="col-span-2">{t(`role.${profile.role}` as "role.admin")}</dd>
+          <dt className="text-slate-500">{t("users.organisation")}</dt>
+          <dd className="col-span-2">{profile.organisation_name}</dd>
+        </dl>
+      </section>
+      <section className="card">
+        <h2 className="mb-4 font-semibold">{t("settings.preferences")}</h2>
+        <Form method="post" className="space-y-4">
+          <input type="hidden" name="intent" value="preferences" />
+          {intent === "preferences" ? (
+            <>
+              <FormError message={failure?.formError} />
+              <Notice message={success?.message} />
+            </>
+          ) : null}
+          <SelectField
+            name="locale"
+            label={t("settings.locale")}
+            defaultValue={profile.locale}
+            options={LOCALES.map((l) => ({ value: l, label: t(`lang.${l}` as "lang.en") }))}
+            error={intent === "preferences" ? failure?.fieldErrors.locale : undefined}
+          />
+          <SelectField
+            name="digestFrequency"
+            label={t("settings.digest")}
+            defaultValue={profile.digest_frequency}
+            options={(["off", "daily", "weekly"] as const).map((d) => ({ value: d, label: t(`digest.${d}`) }))}
+            error={intent === "preferences" ? failure?.fieldErrors.digestFrequency : undefined}
+          />
+          <p className="text-xs text-slate-500">{t("settings.digestHelp")}</p>
+          <SubmitButton name="intent" value="preferences" pendingText={t("common.saving")}>
+            {t("common.save")}
+          </SubmitButton>
+        </Form>
+      </section>
+      <section className="card">
+        <h2 className="mb-4 font-semibold">{t("settings.password")}</h2>
+        <Form method="post" className="space-y-4">
+          <input type="hidden" name="intent" value="password" />
+          {intent === "password" ? (
+            <>
+              <FormError message={failure?.formError} />
+              <Notice message={success?.message} />
+            </>
+          ) : null}
+          <Field name="currentPassword" type="password" autoComplete="current-password" label={t("settings.currentPassword")} error={intent === "password" ? failure?.fieldErrors.currentPassword : undefined} />
+          <Field name="newPassword" type="password" autoComplete="new-password" label={t("settings.newPassword")} help={t("settings.passwordHelp")} error={intent === "password" ? failure?.fieldErrors.newPassword : undefined} />
+          <Field name="confirmPassword" type="password" autoComplete="new-password" label={t("settings.confirmPassword")} error={intent === "password" ? failure?.fieldErrors.confirmPassword : undefined} />
+          <SubmitButton name="intent" value="password" pendingText={t("common.saving")}>
+            {t("settings.password")}
+          </SubmitButton>
+        </Form>
+      </section>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

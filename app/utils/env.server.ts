@@ -1,0 +1,102 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable the portal reads, validated once. A bad value
+ * stops the process with one line naming the variable.
+ */
+const bool = (def: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "on", "off", "yes", "no"])
+    .default(def ? "true" : "false")
+    .transform((v) => ["true", "1", "on", "yes"].includes(v));
+
+const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
+
+export const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    DATABASE_URL: z
+      .string()
+      .default("mysql://root@127.0.0.1:3306/dealer_desk")
+      .refine((v) => {
+        try {
+          const u = new URL(v);
+          return (u.protocol === "mysql:" || u.protocol === "mariadb:") && u.pathname.length > 1;
+        } catch {
+          return false;
+        }
+      }, "must look like mysql://user:password@host:3306/database"),
+    DB_POOL_SIZE: int(10, 1, 200),
+    PORT: int(3000, 1, 65535),
+    HOST: z.string().min(1).default("0.0.0.0"),
+    APP_ORIGIN: z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || /^https?:\/\/[^/]+$/.test(v), "must be an origin such as https://portal.example.com (no path)"),
+    TRUST_PROXY: z.string().default("false"),
+    SESSION_IDLE_HOURS: int(12, 1, 24 * 30),
+    SESSION_ABSOLUTE_DAYS: int(7, 1, 365),
+    LOGIN_MAX_FAILURES: int(5, 1, 100),
+    LOGIN_LOCK_MINUTES: int(15, 1, 24 * 60),
+    BODY_LIMIT_BYTES: int(1_048_576, 1024, 1_073_741_824),
+    UPLOAD_LIMIT_BYTES: int(26_214_400, 1024, 1_073_741_824),
+    BUSINESS_TZ: z
+      .string()
+      .default("Asia/Shanghai")
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat("en", { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, "must be an IANA time zone such as Asia/Shanghai"),
+    DEFAULT_CURRENCY: z.string().regex(/^[A-Z]{3}$/).default("CNY"),
+    SEED_DEMO: bool(true),
+    JOBS: z.enum(["on", "off"]).default("on"),
+    SMTP_URL: z
+      .string()
+      .optional()
+      .refine((v) => {
+        if (v === undefined || v === "") return true;
+        try {
+          const u = new URL(v);
+          return (u.protocol === "smtp:" || u.protocol === "smtps:") && u.hostname.length > 0;
+        } catch {
+          return false;
+        }
+      }, "must look like smtp://user:pass@host:587 or smtps://host:465"),
+    MAIL_FROM: z.string().default("Dealer Desk <no-reply@dealerdesk.local>"),
+    APP_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    DEAL_PROTECTION_DAYS: int(90, 1, 3650),
+    QUOTE_DISCOUNT_LIMIT_PCT: int(15, 0, 100),
+    STATEMENT_CONFIRM_DAYS: int(10, 1, 365),
+    STALE_ORDER_HOURS: int(24, 1, 24 * 30),
+    LOG_REQUESTS: bool(false),
+  })
+  .transform((e) => ({ ...e, APP_ORIGIN: e.APP_ORIGIN ?? `http://localhost:${e.PORT}` }));
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export class EnvError extends Error {}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = EnvSchema.safeParse(cleaned);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = String(issue.path[0] ?? "environment");
+    throw new EnvError(`Invalid environment variable ${name}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+/** The validated environment; re-read in tests via resetEnv(). */
+export function env(): Env {
+  if (!cached) cached = parseEnv(process.env);
+  return cached;
+}
+export function resetEnv() {
+  cached = undefined;
+}

@@ -1,0 +1,77 @@
+/**
+ * Typed errors shared by every domain. Routes map them to HTTP in one place
+ * (app/utils/http.server.ts). Messages are i18n keys, never raw text.
+ */
+export type FieldErrors = Record<string, string[]>;
+
+export class DomainError extends Error {
+  readonly status: number;
+  readonly messageKey: string;
+  readonly params?: Record<string, string | number>;
+  readonly fieldErrors?: FieldErrors;
+  constructor(status: number, messageKey: string, params?: Record<string, string | number>, fieldErrors?: FieldErrors) {
+    super(messageKey);
+    this.status = status;
+    this.messageKey = messageKey;
+    this.params = params;
+    this.fieldErrors = fieldErrors;
+  }
+}
+
+export class ValidationError extends DomainError {
+  constructor(messageKey = "validation.formErrors", fieldErrors?: FieldErrors, params?: Record<string, string | number>) {
+    super(400, messageKey, params, fieldErrors);
+  }
+}
+export class ForbiddenError extends DomainError {
+  constructor(messageKey = "error.403") {
+    super(403, messageKey);
+  }
+}
+export class NotFoundError extends DomainError {
+  constructor(messageKey = "error.404") {
+    super(404, messageKey);
+  }
+}
+/** The record changed since it was loaded, or the transition is not allowed from its state. */
+export class ConflictError extends DomainError {
+  constructor(messageKey = "error.409", params?: Record<string, string | number>) {
+    super(409, messageKey, params);
+  }
+}
+export class TooManyRequestsError extends DomainError {
+  constructor(messageKey = "error.429", params?: Record<string, string | number>) {
+    super(429, messageKey, params);
+  }
+}
+/** A transient failure (database gone, deadlock after retries): nothing changed, try again. */
+export class UnavailableError extends DomainError {
+  constructor(messageKey = "error.503") {
+    super(503, messageKey);
+  }
+}
+
+const TRANSIENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "PROTOCOL_CONNECTION_LOST",
+  "PROTOCOL_SEQUENCE_TIMEOUT",
+  "ER_CON_COUNT_ERROR",
+  "ER_SERVER_SHUTDOWN",
+  "ER_LOCK_DEADLOCK",
+  "ER_LOCK_WAIT_TIMEOUT",
+  "ER_CLIENT_INTERACTION_TIMEOUT",
+]);
+const TRANSIENT_ERRNOS = new Set([1213, 1205, 1020, 1053, 2006, 2013, 1927, 4031]);
+
+/** Errors that mean "nothing happened, try again" rather than a bug. */
+export function isTransientDbError(err: unknown): boolean {
+  if (!err || typeof err !== "object") return false;
+  const e = err as { code?: string; errno?: number; fatal?: boolean; message?: string };
+  if (e.code && TRANSIENT_CODES.has(e.code)) return true;
+  if (typeof e.errno === "number" && TRANSIENT_ERRNOS.has(e.errno)) return true;
+  if (e.fatal) return true;
+  return /Pool is closed|Connection lost|connection is in closed state|Can't add new command when connection is in closed state/i.test(e.message ?? "");
+}

@@ -1,0 +1,229 @@
+/**
+ * Route plumbing: form/query parsing with localized field errors, the one
+ * place where domain errors become HTTP statuses, CSV streaming.
+ */
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type TypedResponse } from "@remix-run/node";
+import type { z } from "zod";
+import { translate, type Locale } from "~/i18n";
+import { DomainError, UnavailableError, isTransientDbError, type FieldErrors } from "./errors";
+import { localeOf } from "./request.server";
+
+export type FormFailure = { ok: false; formError: string; fieldErrors: Record<string, string>; values: Record<string, unknown> };
+export type ParseResult<T> = { ok: true; data: T; values: Record<string, unknown> } | FormFailure;
+
+type Issue = z.core.$ZodIssue;
+
+function issueMessage(issue: Issue, locale: Locale): string {
+  switch (issue.code) {
+    case "invalid_type":
+      if (issue.input === undefined || issue.input === "") return translate(locale, "validation.required");
+      if (issue.expected === "int" || issue.expected === "number") return translate(locale, "validation.integer");
+      return translate(locale, "validation.invalid");
+    case "too_small":
+      if (issue.origin === "string") {
+        return Number(issue.minimum) <= 1 ? translate(locale, "validation.required") : translate(locale, "validation.tooShort", { min: Number(issue.minimum) });
+      }
+      if (issue.origin === "number") return Number(issue.minimum) <= 0 && !issue.inclusive ? translate(locale, "validation.positive") : translate(locale, "validation.nonNegative");
+      return translate(locale, "validation.required");
+    case "too_big":
+      if (issue.origin === "string") return translate(locale, "validation.tooLong", { max: Number(issue.maximum) });
+      return translate(locale, "validation.invalid");
+    case "invalid_format":
+      if (issue.format === "email") return translate(locale, "validation.email");
+      return translate(locale, "validation.invalid");
+    case "invalid_value":
+      return translate(locale, "validation.choice");
+    case "custom":
+      // Custom refinements carry an i18n key as their message.
+      return translate(locale, issue.message ?? "validation.invalid");
+    default:
+      return translate(locale, "validation.invalid");
+  }
+}
+
+export function zodFieldErrors(error: z.ZodError, locale: Locale): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join(".") : "_form";
+    if (!(key in out)) out[key] = issueMessage(issue as Issue, locale);
+  }
+  return out;
+}
+
+/** FormData to a plain object: repeated names and names ending in [] become arrays. */
+export function formDataToObject(fd: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [rawKey, value] of fd.entries()) {
+    if (typeof value !== "string") {
+      out[rawKey] = value;
+      continue;
+    }
+    const isArray = rawKey.endsWith("[]");
+    const key = isArray ? rawKey.slice(0, -2) : rawKey;
+    if (isArray) {
+      ((out[key] as unknown[] | undefined) ?? (out[key] = [] as unknown[]) as unknown[]).push(value);
+    } else if (key in out) {
+      const prev = out[key];
+      out[key] = Array.isArray(prev) ? [...prev, value] : [prev, value];
+    } else out[key] = value;
+  }
+  return out;
+}
+
+function safeValues(values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values)) {
+    if (/password/i.test(k) || typeof v === "object" && v !== null && !Array.isArray(v)) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+/** Reads the form and parses it with zod; unknown fields are dropped by the schema. */
+export async function parseForm<S extends z.ZodType>(request: Request, schema: S, formData?: FormData): Promise<ParseResult<z.output<S>>> {
+  const locale = localeOf(request);
+  let fd: FormData;
+  try {
+    fd = formData ?? (await request.formData());
+  } catch {
+    return { ok: false, formError: translate(locale, "error.400"), fieldErrors: {}, values: {} };
+  }
+  return parseObject(request, schema, formDataToObject(fd));
+}
+
+export function parseObject<S extends z.ZodType>(request: Request, schema: S, values: Record<string, unknown>): ParseResult<z.output<S>> {
+  const locale = localeOf(request);
+  const result = schema.safeParse(values);
+  if (result.success) return { ok: true, data: result.data, values: safeValues(values) };
+  return { ok: false, formError: translate(locale, "validation.formErrors"), fieldErrors: zodFieldErrors(result.error, locale), values: safeValues(values) };
+}
+
+/** Query-string parameters through zod; a bad value is a 400 page, never a 500. */
+export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
+  const url = new URL(request.url);
+  const obj: Record<string, unknown> = {};
+  for (const [k, v] of url.searchParams.entries()) {
+    if (v === "") continue;
+    if (k in obj) obj[k] = Array.isArray(obj[k]) ? [...(obj[k] as unknown[]), v] : [obj[k], v];
+    else obj[k] = v;
+  }
+  const result = schema.safeParse(obj);
+  if (!result.success) {
+    const locale = localeOf(request);
+    throw json({ message: translate(locale, "error.400"), fieldErrors: zodFieldErrors(result.error, locale) }, { status: 400 });
+  }
+  return result.data;
+}
+
+export function badRequest(request: Request, fieldErrors: Record<string, string>, values: Record<string, unknown> = {}) {
+  return json<FormFailure>({ ok: false, formError: translate(localeOf(request), "validation.formErrors"), fieldErrors, values: safeValues(values) }, { status: 400 });
+}
+
+function translateFieldErrors(fe: FieldErrors | undefined, locale: Locale, params?: Record<string, string | number>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(fe ?? {})) if (v[0]) out[k] = translate(locale, v[0], params);
+  return out;
+}
+
+/** Maps an error to a Response: DomainError → its status; lost database → 503; else rethrow. */
+export function errorResponse(request: Request, err: unknown, values: Record<string, unknown> = {}): Response {
+  if (err instanceof Response) return err;
+  const locale = localeOf(request);
+  if (err instanceof DomainError) {
+    return json<FormFailure>(
+      { ok: false, formError: translate(locale, err.messageKey, err.params), fieldErrors: translateFieldErrors(err.fieldErrors, locale, err.params), values: safeValues(values) },
+      { status: err.status, headers: err.status === 429 && err.params?.seconds ? { "Retry-After": String(err.params.seconds) } : undefined },
+    );
+  }
+  if (isTransientDbError(err)) {
+    const u = new UnavailableError();
+    return json<FormFailure>({ ok: false, formError: translate(locale, u.messageKey), fieldErrors: {}, values: safeValues(values) }, { status: 503, headers: { "Retry-After": "2" } });
+  }
+  throw err;
+}
+
+/**
+ * Wraps an action: domain errors come back to the form as a localized message
+ * with the right status (400/403/404/409/429/503) and the user's values kept.
+ */
+export function withAction<T>(fn: (args: ActionFunctionArgs) => Promise<T>) {
+  return async (args: ActionFunctionArgs): Promise<T | TypedResponse<FormFailure>> => {
+    try {
+      return await fn(args);
+    } catch (err) {
+      if (err instanceof Response) throw err;
+      return errorResponse(args.request, err) as TypedResponse<FormFailure>;
+    }
+  };
+}
+
+/** Wraps a loader: domain errors become thrown responses rendered by the ErrorBoundary. */
+export function withLoader<T>(fn: (args: LoaderFunctionArgs) => Promise<T>) {
+  return async (args: LoaderFunctionArgs): Promise<T> => {
+    try {
+      return await fn(args);
+    } catch (err) {
+      if (err instanceof Response) throw err;
+      const res = errorResponse(args.request, err);
+      const body = (await res.json()) as FormFailure;
+      throw json({ message: body.formError }, { status: res.status, headers: res.headers });
+    }
+  };
+}
+
+/** Pagination input shared by every list. */
+export function pageWindow(page: number, pageSize: number) {
+  return { limit: pageSize, offset: (page - 1) * pageSize };
+}
+
+const CSV_DANGEROUS = /^[=+\-@\t\r]/;
+export function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return "";
+  let s = v instanceof Date ? v.toISOString() : String(v);
+  // Spreadsheet formula injection: a leading = + - @ is neutralised.
+  if (CSV_DANGEROUS.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function csvLine(cells: unknown[]): string {
+  return `${cells.map(csvCell).join(",")}\r\n`;
+}
+
+/**
+ * Streams a CSV (UTF-8 with BOM so spreadsheet programs read Chinese) from an
+ * async iterable of row batches; memory stays bounded by one batch.
+ */
+export function csvResponse(filename: string, header: string[], batches: AsyncIterable<unknown[][]>): TypedResponse<never> {
+  const encoder = new TextEncoder();
+  const iterator = batches[Symbol.asyncIterator]();
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(`\uFEFF${csvLine(header)}`));
+    },
+    async pull(controller) {
+      try {
+        const { value, done } = await iterator.next();
+        if (done) {
+          controller.close();
+          return;
+        }
+        controller.enqueue(encoder.encode(value.map(csvLine).join("")));
+      } catch (err) {
+        controller.error(err);
+      }
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
+  return new Response(stream, {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${filename.replace(/[^\w.-]/g, "_")}"`,
+    },
+  }) as TypedResponse<never>;
+}
+
+export function wantsCsv(request: Request): boolean {
+  return new URL(request.url).searchParams.get("format") === "csv";
+}

@@ -1,0 +1,69 @@
+/**
+ * Money is an integer number of minor units (分/cents) plus an ISO currency code.
+ * Never a float: parsing works on the digits of the text.
+ */
+export type Money = { minor: number; currency: string };
+
+const fmtCache = new Map<string, Intl.NumberFormat>();
+
+export function minorDigits(currency: string): number {
+  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+export function formatMoney(minor: number | bigint, currency: string, locale: string): string {
+  const key = `${locale}|${currency}`;
+  let f = fmtCache.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, { style: "currency", currency });
+    fmtCache.set(key, f);
+  }
+  const digits = minorDigits(currency);
+  const n = typeof minor === "bigint" ? minor : BigInt(Math.trunc(minor));
+  const neg = n < 0n;
+  const abs = neg ? -n : n;
+  const scale = 10n ** BigInt(digits);
+  const whole = abs / scale;
+  const frac = abs % scale;
+  // Intl accepts decimal strings exactly (no float rounding).
+  const text = digits > 0 ? `${neg ? "-" : ""}${whole}.${frac.toString().padStart(digits, "0")}` : `${neg ? "-" : ""}${whole}`;
+  return f.format(text as unknown as number);
+}
+
+/** Plain decimal text for forms and CSV: 1234.5 CNY minor 123450 → "1234.50". */
+export function minorToDecimal(minor: number, currency = "CNY"): string {
+  const digits = minorDigits(currency);
+  const neg = minor < 0;
+  const abs = Math.abs(minor);
+  if (digits === 0) return `${neg ? "-" : ""}${abs}`;
+  const scale = 10 ** digits;
+  return `${neg ? "-" : ""}${Math.floor(abs / scale)}.${String(abs % scale).padStart(digits, "0")}`;
+}
+
+export type ParseMoneyResult = { ok: true; minor: number } | { ok: false; reason: "format" | "decimals" | "range" };
+
+/** Parses "1234", "1,234.5", "-12.30" into minor units; more decimals than the currency has is an error. */
+export function parseMoney(input: string, currency = "CNY", opts: { allowNegative?: boolean; max?: number } = {}): ParseMoneyResult {
+  const digits = minorDigits(currency);
+  const s = input.trim().replace(/[,\s_]/g, "").replace(/^[¥$€£]/, "");
+  const m = /^(-)?(\d+)(?:\.(\d+))?$/.exec(s);
+  if (!m) return { ok: false, reason: "format" };
+  const [, sign, whole, frac = ""] = m;
+  if (sign && !opts.allowNegative) return { ok: false, reason: "range" };
+  if (frac.length > digits) return { ok: false, reason: "decimals" };
+  if (whole!.length > 13) return { ok: false, reason: "range" };
+  const minor = Number(whole) * 10 ** digits + Number(frac.padEnd(digits, "0") || "0");
+  const signed = sign ? -minor : minor;
+  if (!Number.isSafeInteger(signed)) return { ok: false, reason: "range" };
+  if (opts.max !== undefined && Math.abs(signed) > opts.max) return { ok: false, reason: "range" };
+  return { ok: true, minor: signed };
+}
+
+/** Integer percentage of an amount, in basis points, rounded half away from zero. */
+export function applyBasisPoints(minor: number, bp: number): number {
+  const product = BigInt(minor) * BigInt(bp);
+  const q = product / 10000n;
+  const r = product % 10000n;
+  const absR = r < 0n ? -r : r;
+  const adj = absR * 2n >= 10000n ? (product < 0n ? -1n : 1n) : 0n;
+  return Number(q + adj);
+}

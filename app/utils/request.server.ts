@@ -1,0 +1,57 @@
+import { DEFAULT_LOCALE, isLocale, localeFromAcceptLanguage, type Locale } from "~/i18n";
+import type { Actor } from "~/modules/auth/actor";
+
+/** Header the Express server sets from req.ip (incoming copies are stripped). */
+export const CLIENT_IP_HEADER = "x-dealerdesk-client-ip";
+export const LOCALE_COOKIE = "dd_lang";
+
+export function clientIp(request: Request): string | null {
+  return request.headers.get(CLIENT_IP_HEADER);
+}
+
+const actors = new WeakMap<Request, Actor>();
+export function rememberActor(request: Request, actor: Actor) {
+  actors.set(request, actor);
+}
+export function rememberedActor(request: Request): Actor | undefined {
+  return actors.get(request);
+}
+
+export function readCookie(request: Request, name: string): string | null {
+  const header = request.headers.get("Cookie");
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const [k, ...v] = part.trim().split("=");
+    if (k === name) {
+      try {
+        return decodeURIComponent(v.join("="));
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
+}
+
+/** The language to answer in: the user's setting, else the switcher's cookie, else Accept-Language. */
+export function localeOf(request: Request): Locale {
+  const actor = actors.get(request);
+  if (actor) return actor.locale;
+  const fromCookie = readCookie(request, LOCALE_COOKIE);
+  if (isLocale(fromCookie)) return fromCookie;
+  return localeFromAcceptLanguage(request.headers.get("Accept-Language")) ?? DEFAULT_LOCALE;
+}
+
+/** Only local paths: rejects absolute URLs, protocol-relative (//x) and backslash tricks (/\x). */
+export function safeRedirectPath(to: unknown, fallback = "/"): string {
+  if (typeof to !== "string" || to.length === 0 || to.length > 2000) return fallback;
+  if (!to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  if (/[\\\u0000-\u001f\u007f]/.test(to)) return fallback;
+  try {
+    const u = new URL(to, "http://local.invalid");
+    if (u.origin !== "http://local.invalid") return fallback;
+    return `${u.pathname}${u.search}${u.hash}`;
+  } catch {
+    return fallback;
+  }
+}

@@ -1,0 +1,46 @@
+import { db, type Tx } from "../../db/client";
+import { UnavailableError, isTransientDbError } from "./errors";
+
+const RETRYABLE_ERRNOS = new Set([1213, 1205, 1020]);
+
+export function isRetryableTxError(err: unknown): boolean {
+  const e = err as { errno?: number; code?: string } | null;
+  return !!e && ((typeof e.errno === "number" && RETRYABLE_ERRNOS.has(e.errno)) || e.code === "ER_LOCK_DEADLOCK" || e.code === "ER_LOCK_WAIT_TIMEOUT");
+}
+
+/**
+ * Fault injection for resilience tests: when set, called inside every
+ * transaction before commit; it may throw a deadlock-shaped error.
+ */
+type FaultHook = (label: string) => void | Promise<void>;
+const g = globalThis as unknown as { __dealerDeskFaultHook?: FaultHook };
+export function setFaultHook(hook: FaultHook | undefined) {
+  g.__dealerDeskFaultHook = hook;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs a unit of work in one transaction, retrying the whole of it on
+ * deadlock / lock-wait / snapshot errors. Connection loss becomes a 503
+ * ("nothing changed, try again").
+ */
+export async function transaction<T>(label: string, work: (tx: Tx) => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute(async (tx) => {
+        const result = await work(tx);
+        const hook = g.__dealerDeskFaultHook;
+        if (hook) await hook(label);
+        return result;
+      });
+    } catch (err) {
+      if (isRetryableTxError(err) && attempt < attempts) {
+        await sleep(5 * 2 ** attempt + Math.floor(Math.random() * 20));
+        continue;
+      }
+      if (isRetryableTxError(err) || isTransientDbError(err)) throw new UnavailableError();
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Seeds the demo described in DESIGN.md into an empty database.
+ * Each area adds its own step below; every step keeps the invariants
+ * (stock = Σ movements, statement chains) by construction.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { sql, type Kysely } from "kysely";
+import type { DB } from "../types";
+import { DEMO_LOGINS, DEMO_PASSWORD, seedFoundation, type FoundationIds } from "./foundation";
+
+export type SeedStep = { name: string; run: (db: Kysely<DB>, ids: FoundationIds) => Promise<void> };
+
+/** Later areas (catalog, orders, deals, ledger, notifications) append their steps here. */
+export const SEED_STEPS: SeedStep[] = [];
+
+export async function isEmpty(db: Kysely<DB>): Promise<boolean> {
+  const row = await db.selectFrom("organisations").select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst();
+  return Number(row?.n ?? 0) === 0;
+}
+
+export async function seedDemo(db: Kysely<DB>, log: (s: string) => void = () => {}): Promise<FoundationIds> {
+  const { hashPassword } = await import("../../app/modules/auth/password.server");
+  const hash = await hashPassword(DEMO_PASSWORD);
+  // All or nothing: an interrupted seed leaves an empty database, seeded again next start.
+  return db.transaction().execute(async (tx) => {
+    const ids = await seedFoundation(tx, hash);
+    log("seeded organisations, users and key accounts");
+    for (const step of SEED_STEPS) {
+      await step.run(tx, ids);
+      log(`seeded ${step.name}`);
+    }
+    return ids;
+  });
+}
+
+export { DEMO_LOGINS, DEMO_PASSWORD };
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  const { getDb, closeDb } = await import("../client");
+  const { migrateToLatest } = await import("../migrate");
+  const { env } = await import("../../app/utils/env.server");
+  await migrateToLatest(env().DATABASE_URL);
+  const db = getDb();
+  if (!(await isEmpty(db))) {
+    console.log("The database already has data; the demo is seeded only into an empty database.");
+  } else {
+    await seedDemo(db, (s) => console.log(s));
+  }
+  await closeDb();
+}

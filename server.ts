@@ -1,0 +1,264 @@
+/**
+ * The Node server: Express in front of the Remix build, with security
+ * headers on every response, same-origin checks on every write, body limits,
+ * the client IP, /healthz and a graceful shutdown.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import type { Server } from "node:http";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
+import express, { type NextFunction, type Request, type Response } from "express";
+import { closeDb, pingDb } from "./db/client";
+import { isLocale, localeFromAcceptLanguage, translate, type Locale } from "./app/i18n";
+import { env, EnvError } from "./app/utils/env.server";
+import { CLIENT_IP_HEADER } from "./app/utils/request.server";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const BUILD_PATH = path.join(here, "build", "index.js");
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"]);
+/** Writes that may come without an Origin (one-click unsubscribe from mail clients; signed tokens). */
+const ORIGIN_EXEMPT = [/^\/unsubscribe(\/|$)/];
+const isUploadPath = (p: string) => /\/import(\/|$)/.test(p) || p.endsWith("/imports");
+
+function requestLocale(req: Request): Locale {
+  const cookie = /(?:^|;\s*)dd_lang=([^;]+)/.exec(req.headers.cookie ?? "")?.[1];
+  if (isLocale(cookie)) return cookie;
+  return localeFromAcceptLanguage(req.headers["accept-language"]);
+}
+
+function plainErrorPage(req: Request, res: Response, status: number, key: string) {
+  const locale = requestLocale(req);
+  const title = translate(locale, "error.title");
+  const msg = translate(locale, key);
+  res
+    .status(status)
+    .type("html")
+    .send(
+      `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${status} · ${translate(locale, "app.name")}</title></head>` +
+        `<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem"><p>${status}</p><h1>${title}</h1><p>${msg}</p><p><a href="/">${translate(locale, "error.goHome")}</a></p></body></html>`,
+    );
+}
+
+type ManifestRoute = { id: string; parentId?: string; path?: string; index?: boolean; caseSensitive?: boolean };
+
+/** The route tree of a build, for finding the leaf route of a URL. */
+function routeTree(routes: Record<string, ManifestRoute>, parentId?: string): AgnosticRouteObject[] {
+  return Object.values(routes)
+    .filter((r) => r.parentId === parentId)
+    .map((r) => ({ id: r.id, path: r.path, index: r.index, caseSensitive: r.caseSensitive, children: r.index ? undefined : routeTree(routes, r.id) }) as AgnosticRouteObject);
+}
+
+export type AppHandle = { app: express.Express; state: { shuttingDown: boolean } };
+
+export function createApp(build: ServerBuild | (() => Promise<ServerBuild>), opts: { mode?: string } = {}): AppHandle {
+  const e = env();
+  const state = { shuttingDown: false };
+  const origin = e.APP_ORIGIN;
+  const https = origin.startsWith("https:");
+  const app = express();
+  app.disable("x-powered-by");
+  const tp = e.TRUST_PROXY;
+  app.set("trust proxy", tp === "true" ? true : tp === "false" ? false : /^\d+$/.test(tp) ? Number(tp) : tp);
+
+  // Security headers on every response: pages, static files, 404s and errors.
+  app.use((req, res, next) => {
+    const nonce = randomBytes(16).toString("base64");
+    res.locals.cspNonce = nonce;
+    const dev = opts.mode === "development";
+    res.setHeader(
+      "Content-Security-Policy",
+      [
+        "default-src 'self'",
+        `script-src 'self' 'nonce-${nonce}'`,
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        `connect-src 'self'${dev ? " ws://localhost:* ws://127.0.0.1:*" : ""}`,
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+      ].join("; "),
+    );
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+    res.setHeader("X-Frame-Options", "DENY");
+    res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+    res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    if (https) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    // The client IP as Express sees it (TRUST_PROXY decides); a client cannot set it.
+    delete req.headers[CLIENT_IP_HEADER];
+    req.headers[CLIENT_IP_HEADER] = req.ip ?? req.socket.remoteAddress ?? "";
+    if (e.LOG_REQUESTS) {
+      const started = process.hrtime.bigint();
+      res.on("finish", () => {
+        console.log(JSON.stringify({ msg: "request", method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+      });
+    }
+    next();
+  });
+
+  app.get("/healthz", async (_req, res) => {
+    res.setHeader("Cache-Control", "no-store");
+    if (state.shuttingDown) return void res.status(503).json({ status: "shutting_down" });
+    const ok = await pingDb();
+    res.status(ok ? 200 : 503).json({ status: ok ? "ok" : "database_unavailable" });
+  });
+
+  app.use((req, res, next) => {
+    if (state.shuttingDown) {
+      res.setHeader("Connection", "close");
+      res.setHeader("Retry-After", "5");
+      return plainErrorPage(req, res, 503, "error.503");
+    }
+    next();
+  });
+
+  // CSRF: every write must come from our own origin.
+  app.use((req, res, next) => {
+    if (SAFE_METHODS.has(req.method) || ORIGIN_EXEMPT.some((r) => r.test(req.path))) return next();
+    const o = req.headers.origin;
+    const site = req.headers["sec-fetch-site"];
+    const sameOrigin = o !== undefined ? o === origin : site === "same-origin";
+    if (!sameOrigin) return plainErrorPage(req, res, 403, "error.csrf");
+    // The origin is ours: let Remix see our canonical host (it re-checks Host against Origin).
+    delete req.headers["x-forwarded-host"];
+    req.headers.host = new URL(origin).host;
+    next();
+  });
+
+  // Body size and content type for writes.
+  app.use((req, res, next) => {
+    if (SAFE_METHODS.has(req.method)) return next();
+    const limit = isUploadPath(req.path) ? e.UPLOAD_LIMIT_BYTES : e.BODY_LIMIT_BYTES;
+    const lenHeader = req.headers["content-length"];
+    if (lenHeader === undefined) {
+      if (req.headers["transfer-encoding"]) return plainErrorPage(req, res, 411, "error.400");
+      return next();
+    }
+    const len = Number(lenHeader);
+    if (!Number.isFinite(len) || len < 0) return plainErrorPage(req, res, 400, "error.400");
+    if (len > limit) {
+      res.setHeader("Connection", "close");
+      return plainErrorPage(req, res, 413, "error.413");
+    }
+    const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+    if (len > 0 && !FORM_TYPES.has(type)) return plainErrorPage(req, res, 415, "error.415");
+    next();
+  });
+
+  app.use("/build", express.static(path.join(here, "public", "build"), { immutable: true, maxAge: "1y", index: false }));
+  app.use(express.static(path.join(here, "public"), { maxAge: "1h", index: false }));
+
+  app.use((_req, res, next) => {
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  });
+
+  // `?format=csv` on a list page: ask Remix for the leaf loader's own response
+  // (a streamed CSV) instead of rendering the page around it.
+  const tree = routeTree((build as ServerBuild).routes as Record<string, ManifestRoute>);
+  app.use((req, _res, next) => {
+    if (req.method !== "GET" || req.query.format !== "csv" || req.query._data !== undefined) return next();
+    const matches = matchRoutes(tree, req.path);
+    const leaf = matches?.[matches.length - 1]?.route.id;
+    if (leaf) {
+      const extra = `_data=${encodeURIComponent(leaf)}`;
+      req.url += `${req.url.includes("?") ? "&" : "?"}${extra}`;
+      req.originalUrl += `${req.originalUrl.includes("?") ? "&" : "?"}${extra}`;
+    }
+    next();
+  });
+
+  app.all(
+    "*",
+    createRequestHandler({
+      build: build as ServerBuild,
+      mode: opts.mode ?? "production",
+      getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
+    }),
+  );
+
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    console.error(JSON.stringify({ level: "error", msg: "express error", path: req.path, error: err instanceof Error ? err.stack : String(err) }));
+    if (res.headersSent) return;
+    plainErrorPage(req, res, 500, "error.500");
+  });
+
+  return { app, state };
+}
+
+export async function loadBuild(buildPath = BUILD_PATH): Promise<ServerBuild> {
+  if (!existsSync(buildPath)) throw new Error(`No build at ${buildPath}; run npm run build first.`);
+  return (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+}
+
+type Closer = () => Promise<void> | void;
+const closers: Closer[] = [];
+/** Things to stop on shutdown (cron tasks, the outbox sender). */
+export function onShutdown(fn: Closer) {
+  closers.push(fn);
+}
+
+export type Running = { server: Server; url: string; close: () => Promise<void> };
+
+export async function startServer(opts: { build?: ServerBuild; port?: number; host?: string; mode?: string; installSignalHandlers?: boolean } = {}): Promise<Running> {
+  const e = env();
+  const build = opts.build ?? (await loadBuild());
+  const { app, state } = createApp(build, { mode: opts.mode });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(opts.port ?? e.PORT, opts.host ?? e.HOST, () => resolve(s));
+    s.once("error", reject);
+  });
+  server.keepAliveTimeout = 5_000;
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : e.PORT;
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      state.shuttingDown = true;
+      const done = new Promise<void>((r) => server.close(() => r()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), 8_000);
+      await done;
+      clearTimeout(timer);
+      for (const c of closers.splice(0)) await c();
+      await closeDb();
+    })());
+  if (opts.installSignalHandlers) {
+    for (const sig of ["SIGTERM", "SIGINT"] as const) {
+      process.once(sig, () => {
+        console.log(`${sig} received: finishing in-flight requests and closing the database pool.`);
+        close().then(
+          () => process.exit(0),
+          (err) => {
+            console.error(err);
+            process.exit(1);
+          },
+        );
+      });
+    }
+  }
+  return { server, url: `http://localhost:${port}`, close };
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  try {
+    env();
+  } catch (err) {
+    if (err instanceof EnvError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const running = await startServer({ installSignalHandlers: true, mode: process.env.NODE_ENV === "development" ? "development" : "production" });
+  console.log(`Dealer Desk listening on ${env().APP_ORIGIN} (port ${running.server.address() && (running.server.address() as { port: number }).port})`);
+}

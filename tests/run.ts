@@ -1,0 +1,52 @@
+/**
+ * `npm test`: typecheck, lint, production build, then every vitest test
+ * (unit, HTTP-level, browser) against the real database. Ends with the
+ * plain `N passed, N failed` line CI reads.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const bin = (n: string) => path.join(root, "node_modules", ".bin", n);
+const extra = process.argv.slice(2);
+
+function step(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): boolean {
+  console.log(`\n▶ ${name}`);
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env });
+  console.log(`${r.status === 0 ? "✓" : "✗"} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return r.status === 0;
+}
+
+let failedSteps = 0;
+if (!extra.length) {
+  if (!step("typecheck", bin("tsc"), ["--noEmit"])) failedSteps++;
+  if (!step("lint", bin("eslint"), ["."])) failedSteps++;
+}
+if (!step("build", bin("remix"), ["build"], { ...process.env, NODE_ENV: "production" })) {
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+}
+
+mkdirSync(path.join(root, "tests", "artifacts"), { recursive: true });
+const report = path.join(root, "tests", "artifacts", "vitest-report.json");
+const ok = step("tests", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...extra], { ...process.env, NODE_ENV: "test" });
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+if (existsSync(report)) {
+  const r = JSON.parse(readFileSync(report, "utf8")) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; testResults: { status: string; message?: string }[] };
+  passed = r.numPassedTests;
+  failed = r.numFailedTests;
+  skipped = r.numPendingTests + r.numTodoTests;
+  // A file that failed to load counts as a failure too.
+  failed += r.testResults.filter((f) => f.status === "failed" && f.message).length;
+}
+if (!ok && failed === 0) failed = 1;
+failed += failedSteps;
+console.log("");
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+process.exit(failed > 0 ? 1 : 0);

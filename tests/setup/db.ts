@@ -1,0 +1,19 @@
+import { beforeEach } from "vitest";
+import { workerEnv } from "./env";
+
+const w = workerEnv();
+process.env.NODE_ENV = "test";
+process.env.DATABASE_URL = w.databaseUrl;
+process.env.PORT = String(w.port);
+process.env.APP_ORIGIN = w.origin;
+process.env.SEED_DEMO = "false";
+process.env.JOBS = "off";
+process.env.DB_POOL_SIZE ??= "12";
+
+const { migrateToLatest } = await import("../../db/migrate");
+const { resetDatabase } = await import("../helpers/db");
+await migrateToLatest(w.databaseUrl);
+
+beforeEach(async () => {
+  await resetDatabase();
+});

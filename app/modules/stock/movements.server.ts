@@ -1,0 +1,108 @@
+/**
+ * The one way stock levels change: a conditional UPDATE of the level plus a
+ * stock_movements row, in the caller's transaction. Levels always equal the
+ * sum of their movements; available (on_hand − reserved) never goes negative.
+ */
+import { sql } from "kysely";
+import type { Tx } from "../../../db/client";
+import type { Actor } from "~/modules/auth/actor";
+import { DomainError } from "~/utils/errors";
+
+export type MovementKind = "receipt" | "adjustment" | "reservation" | "release" | "shipment" | "import";
+
+export class InsufficientStockError extends DomainError {
+  constructor(readonly productId: number, readonly warehouseId: number) {
+    super(409, "stock.insufficient");
+  }
+}
+
+export type Movement = {
+  productId: number;
+  warehouseId: number;
+  kind: MovementKind;
+  onHandDelta?: number;
+  reservedDelta?: number;
+  reason?: string | null;
+  refType?: string | null;
+  refId?: string | number | null;
+};
+
+/**
+ * Applies one movement. The level row is created at zero when missing. The
+ * UPDATE only succeeds when the result keeps reserved ≥ 0 and on_hand ≥ reserved;
+ * otherwise it changes nothing and throws InsufficientStockError (a 409, not a 500).
+ */
+export async function applyMovement(tx: Tx, actor: Actor, m: Movement): Promise<void> {
+  const dOn = m.onHandDelta ?? 0;
+  const dRes = m.reservedDelta ?? 0;
+  if (!Number.isInteger(dOn) || !Number.isInteger(dRes)) throw new Error("stock deltas must be integers");
+  if (dOn === 0 && dRes === 0) return;
+  await sql`INSERT IGNORE INTO stock_levels (product_id, warehouse_id, on_hand, reserved) VALUES (${m.productId}, ${m.warehouseId}, 0, 0)`.execute(tx);
+  const res = await tx
+    .updateTable("stock_levels")
+    .set((eb) => ({
+      on_hand: eb("on_hand", "+", dOn),
+      reserved: eb("reserved", "+", dRes),
+      updated_at: new Date(),
+    }))
+    .where("product_id", "=", m.productId)
+    .where("warehouse_id", "=", m.warehouseId)
+    .where(sql<boolean>`reserved + ${dRes} >= 0`)
+    .where(sql<boolean>`on_hand + ${dOn} >= reserved + ${dRes}`)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) throw new InsufficientStockError(m.productId, m.warehouseId);
+  await tx
+    .insertInto("stock_movements")
+    .values({
+      product_id: m.productId,
+      warehouse_id: m.warehouseId,
+      kind: m.kind,
+      on_hand_delta: dOn,
+      reserved_delta: dRes,
+      reason: m.reason ?? null,
+      ref_type: m.refType ?? null,
+      ref_id: m.refId === undefined || m.refId === null ? null : String(m.refId),
+      actor_user_id: actor.userId,
+    })
+    .execute();
+}
+
+/**
+ * Reserves up to `wanted` units (never more than available) with one
+ * conditional UPDATE; returns how many were reserved (0 when none are free).
+ * Safe under concurrency: two callers can never reserve the same unit.
+ */
+export async function reserveUpTo(tx: Tx, actor: Actor, p: { productId: number; warehouseId: number; wanted: number; refType: string; refId: string | number }): Promise<number> {
+  if (p.wanted <= 0) return 0;
+  // Lock the level row, then take what is free.
+  const level = await tx
+    .selectFrom("stock_levels")
+    .select(["on_hand", "reserved"])
+    .where("product_id", "=", p.productId)
+    .where("warehouse_id", "=", p.warehouseId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!level) return 0;
+  const take = Math.min(p.wanted, level.on_hand - level.reserved);
+  if (take <= 0) return 0;
+  await applyMovement(tx, actor, { productId: p.productId, warehouseId: p.warehouseId, kind: "reservation", reservedDelta: take, refType: p.refType, refId: p.refId });
+  return take;
+}
+
+/** Rows where a level differs from the sum of its movements, or availability is negative. */
+export async function findStockInvariantViolations(db: Tx | import("kysely").Kysely<import("../../../db/types").DB>) {
+  const mismatched = await sql<{ product_id: number; warehouse_id: number; on_hand: number; reserved: number; sum_on_hand: number; sum_reserved: number }>`
+    SELECT l.product_id, l.warehouse_id, l.on_hand, l.reserved,
+           COALESCE(m.sum_on_hand, 0) AS sum_on_hand, COALESCE(m.sum_reserved, 0) AS sum_reserved
+    FROM stock_levels l
+    LEFT JOIN (
+      SELECT product_id, warehouse_id, SUM(on_hand_delta) AS sum_on_hand, SUM(reserved_delta) AS sum_reserved
+      FROM stock_movements GROUP BY product_id, warehouse_id
+    ) m ON m.product_id = l.product_id AND m.warehouse_id = l.warehouse_id
+    WHERE l.on_hand <> COALESCE(m.sum_on_hand, 0) OR l.reserved <> COALESCE(m.sum_reserved, 0) OR l.on_hand < l.reserved OR l.reserved < 0`.execute(db);
+  const orphans = await sql<{ product_id: number; warehouse_id: number }>`
+    SELECT m.product_id, m.warehouse_id FROM stock_movements m
+    LEFT JOIN stock_levels l ON l.product_id = m.product_id AND l.warehouse_id = m.warehouse_id
+    WHERE l.product_id IS NULL GROUP BY m.product_id, m.warehouse_id`.execute(db);
+  return { mismatched: mismatched.rows.map((r) => ({ ...r, sum_on_hand: Number(r.sum_on_hand), sum_reserved: Number(r.sum_reserved) })), orphans: orphans.rows };
+}

@@ -6,7 +6,7 @@ import { dropDatabase, migrateToLatest } from "./migrate";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const base = new URL(process.env.DATABASE_URL ?? "mysql://root@127.0.0.1:3306/dealer_desk");
-base.pathname = "/dealer_desk_codegen";
+base.pathname = `/dealer_desk_codegen_${process.pid}`;
 const url = base.toString();
 await dropDatabase(url);
 await migrateToLatest(url);

@@ -1,0 +1,30 @@
+/**
+ * Credit: one definition used by the order credit check and by every screen
+ * that shows available credit (see docs/decisions/003-credit-definition.md).
+ *
+ *   open order value  = Σ (order total − value already invoiced by its shipments)
+ *                       over orders submitted, approved or partially shipped
+ *   available credit  = credit limit − ledger balance − open order value
+ */
+import { sql, type Kysely } from "kysely";
+import type { Executor } from "../../../db/client";
+import type { DB } from "../../../db/types";
+
+export const OPEN_ORDER_STATUSES = ["submitted", "approved", "partially_shipped"] as const;
+
+export type CreditPosition = { limitMinor: number; balanceMinor: number; openOrdersMinor: number; availableMinor: number; currency: string };
+
+export async function creditPosition(db: Executor | Kysely<DB>, dealerId: number, opts: { excludeOrderId?: number } = {}): Promise<CreditPosition> {
+  const dealer = await db.selectFrom("organisations").select(["credit_limit_minor", "currency"]).where("id", "=", dealerId).executeTakeFirstOrThrow();
+  const bal = await db.selectFrom("ledger_entries").select(sql<string>`COALESCE(SUM(amount_minor), 0)`.as("b")).where("dealer_id", "=", dealerId).executeTakeFirst();
+  let open = db
+    .selectFrom("orders as o")
+    .select(sql<string>`COALESCE(SUM(o.total_minor - COALESCE((SELECT SUM(s.value_minor) FROM shipments s WHERE s.order_id = o.id), 0)), 0)`.as("v"))
+    .where("o.dealer_id", "=", dealerId)
+    .where("o.status", "in", [...OPEN_ORDER_STATUSES]);
+  if (opts.excludeOrderId) open = open.where("o.id", "<>", opts.excludeOrderId);
+  const openRow = await open.executeTakeFirst();
+  const balanceMinor = Number(bal?.b ?? 0);
+  const openOrdersMinor = Number(openRow?.v ?? 0);
+  return { limitMinor: dealer.credit_limit_minor, balanceMinor, openOrdersMinor, availableMinor: dealer.credit_limit_minor - balanceMinor - openOrdersMinor, currency: dealer.currency };
+}

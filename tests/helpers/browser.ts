@@ -1,0 +1,37 @@
+/**
+ * Browser tests: playwright-core driving Debian's chromium (never a downloaded browser).
+ * Screenshots go to tests/artifacts/ (git-ignored).
+ */
+import { mkdirSync, mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+
+export const ARTIFACTS = path.resolve("tests", "artifacts");
+
+export async function launchBrowser(): Promise<Browser> {
+  const userDataDir = mkdtempSync(path.join(os.tmpdir(), "dd-chromium-"));
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", `--user-data-dir=${userDataDir}`],
+  });
+}
+
+export async function newPage(browser: Browser, baseURL: string, locale = "zh-CN"): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL, locale, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+export async function signInAs(page: Page, email: string, password: string) {
+  await page.goto("/login");
+  await page.fill("input[name=email]", email);
+  await page.fill("input[name=password]", password);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("button[type=submit]")]);
+}
+
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}

@@ -2,19 +2,18 @@
  * Browser tests: playwright-core driving Debian's chromium (never a downloaded browser).
  * Screenshots go to tests/artifacts/ (git-ignored).
  */
-import { mkdirSync, mkdtempSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
 export const ARTIFACTS = path.resolve("tests", "artifacts");
 
 export async function launchBrowser(): Promise<Browser> {
-  const userDataDir = mkdtempSync(path.join(os.tmpdir(), "dd-chromium-"));
+  // Playwright gives each launch a fresh, empty profile of its own.
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", `--user-data-dir=${userDataDir}`],
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
 }
 

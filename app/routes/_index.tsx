@@ -6,7 +6,7 @@ import { PageHeader, Stat } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { foundationFigures } from "~/modules/organisations/organisations.server";
-import { withLoader } from "~/utils/http.server";
+import { withLoader } from "~/utils/route";
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "dashboard:read");

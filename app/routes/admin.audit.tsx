@@ -8,7 +8,8 @@ import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { exportAudit, listAudit } from "~/modules/organisations/organisations.server";
 import { AuditListQuery } from "~/modules/organisations/organisations.schema";
-import { csvResponse, parseQuery, withLoader } from "~/utils/http.server";
+import { csvResponse, parseQuery } from "~/utils/http.server";
+import { withLoader } from "~/utils/route";
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "audit:read");

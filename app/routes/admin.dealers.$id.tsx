@@ -10,7 +10,8 @@ import { useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { dealerFormOptions, getDealer, setDealerStatus, updateDealer } from "~/modules/organisations/organisations.server";
 import { DealerSchema, DealerStatusSchema } from "~/modules/organisations/organisations.schema";
-import { parseForm, withAction, withLoader } from "~/utils/http.server";
+import { parseForm } from "~/utils/http.server";
+import { withAction, withLoader } from "~/utils/route";
 import { idParam } from "~/utils/params.server";
 
 export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {

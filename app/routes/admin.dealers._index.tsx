@@ -8,7 +8,8 @@ import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { exportDealers, listDealers } from "~/modules/organisations/organisations.server";
 import { DealerListQuery, REGIONS, TIERS } from "~/modules/organisations/organisations.schema";
-import { csvResponse, parseQuery, withLoader } from "~/utils/http.server";
+import { csvResponse, parseQuery } from "~/utils/http.server";
+import { withLoader } from "~/utils/route";
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "dealer:manage");

@@ -8,7 +8,8 @@ import { useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { createDealer, dealerFormOptions } from "~/modules/organisations/organisations.server";
 import { DealerSchema } from "~/modules/organisations/organisations.schema";
-import { parseForm, withAction, withLoader } from "~/utils/http.server";
+import { parseForm } from "~/utils/http.server";
+import { withAction, withLoader } from "~/utils/route";
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "dealer:manage");

@@ -9,7 +9,8 @@ import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { getUser, setUserStatus, updateUser, userFormOptions } from "~/modules/organisations/organisations.server";
 import { UpdateUserSchema, UserStatusSchema } from "~/modules/organisations/organisations.schema";
-import { parseForm, withAction, withLoader } from "~/utils/http.server";
+import { parseForm } from "~/utils/http.server";
+import { withAction, withLoader } from "~/utils/route";
 import { idParam } from "~/utils/params.server";
 
 export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {

@@ -9,7 +9,8 @@ import { requireActor } from "~/modules/auth/auth.server";
 import { ROLES } from "~/modules/auth/permissions";
 import { exportUsers, listUsers } from "~/modules/organisations/organisations.server";
 import { UserListQuery } from "~/modules/organisations/organisations.schema";
-import { csvResponse, parseQuery, withLoader } from "~/utils/http.server";
+import { csvResponse, parseQuery } from "~/utils/http.server";
+import { withLoader } from "~/utils/route";
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "user:manage");

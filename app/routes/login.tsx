@@ -5,7 +5,8 @@ import { z } from "zod";
 import { Field, FormError, SubmitButton } from "~/components/ui/form";
 import { useT } from "~/i18n/react";
 import { getActor, signIn } from "~/modules/auth/auth.server";
-import { parseForm, withAction } from "~/utils/http.server";
+import { parseForm } from "~/utils/http.server";
+import { withAction } from "~/utils/route";
 import { safeRedirectPath } from "~/utils/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Dealer Desk" }];

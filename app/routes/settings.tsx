@@ -9,7 +9,8 @@ import { useT } from "~/i18n/react";
 import { changePassword, requireActor, updatePreferences } from "~/modules/auth/auth.server";
 import { getOwnProfile } from "~/modules/organisations/organisations.server";
 import { PasswordChangeSchema, PreferencesSchema } from "~/modules/organisations/organisations.schema";
-import { parseForm, withAction, withLoader } from "~/utils/http.server";
+import { parseForm } from "~/utils/http.server";
+import { withAction, withLoader } from "~/utils/route";
 import { z } from "zod";
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {

@@ -2,7 +2,7 @@
  * Route plumbing: form/query parsing with localized field errors, the one
  * place where domain errors become HTTP statuses, CSV streaming.
  */
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type TypedResponse } from "@remix-run/node";
+import { json, type TypedResponse } from "@remix-run/node";
 import type { z } from "zod";
 import { translate, type Locale } from "~/i18n";
 import { DomainError, UnavailableError, isTransientDbError, type FieldErrors } from "./errors";
@@ -91,8 +91,12 @@ export async function parseForm<S extends z.ZodType>(request: Request, schema: S
   return parseObject(request, schema, formDataToObject(fd));
 }
 
+// The values a request's form carried, so a domain error re-renders the form with them.
+const submitted = new WeakMap<Request, Record<string, unknown>>();
+
 export function parseObject<S extends z.ZodType>(request: Request, schema: S, values: Record<string, unknown>): ParseResult<z.output<S>> {
   const locale = localeOf(request);
+  submitted.set(request, values);
   const result = schema.safeParse(values);
   if (result.success) return { ok: true, data: result.data, values: safeValues(values) };
   return { ok: false, formError: translate(locale, "validation.formErrors"), fieldErrors: zodFieldErrors(result.error, locale), values: safeValues(values) };
@@ -126,7 +130,7 @@ function translateFieldErrors(fe: FieldErrors | undefined, locale: Locale, param
 }
 
 /** Maps an error to a Response: DomainError → its status; lost database → 503; else rethrow. */
-export function errorResponse(request: Request, err: unknown, values: Record<string, unknown> = {}): Response {
+export function errorResponse(request: Request, err: unknown, values: Record<string, unknown> = submitted.get(request) ?? {}): Response {
   if (err instanceof Response) return err;
   const locale = localeOf(request);
   if (err instanceof DomainError) {
@@ -140,35 +144,6 @@ export function errorResponse(request: Request, err: unknown, values: Record<str
     return json<FormFailure>({ ok: false, formError: translate(locale, u.messageKey), fieldErrors: {}, values: safeValues(values) }, { status: 503, headers: { "Retry-After": "2" } });
   }
   throw err;
-}
-
-/**
- * Wraps an action: domain errors come back to the form as a localized message
- * with the right status (400/403/404/409/429/503) and the user's values kept.
- */
-export function withAction<T>(fn: (args: ActionFunctionArgs) => Promise<T>) {
-  return async (args: ActionFunctionArgs): Promise<T | TypedResponse<FormFailure>> => {
-    try {
-      return await fn(args);
-    } catch (err) {
-      if (err instanceof Response) throw err;
-      return errorResponse(args.request, err) as TypedResponse<FormFailure>;
-    }
-  };
-}
-
-/** Wraps a loader: domain errors become thrown responses rendered by the ErrorBoundary. */
-export function withLoader<T>(fn: (args: LoaderFunctionArgs) => Promise<T>) {
-  return async (args: LoaderFunctionArgs): Promise<T> => {
-    try {
-      return await fn(args);
-    } catch (err) {
-      if (err instanceof Response) throw err;
-      const res = errorResponse(args.request, err);
-      const body = (await res.json()) as FormFailure;
-      throw json({ message: body.formError }, { status: res.status, headers: res.headers });
-    }
-  };
 }
 
 /** Pagination input shared by every list. */

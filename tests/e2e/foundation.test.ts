@@ -1,0 +1,59 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCast, TEST_PASSWORD } from "../factories";
+import { launchBrowser, newPage, screenshot, signInAs } from "../helpers/browser";
+import { startTestServer, stopTestServer } from "../helpers/http";
+
+let browser: Browser;
+let base = "";
+beforeAll(async () => {
+  base = (await startTestServer()).url;
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await stopTestServer();
+});
+
+describe("browser: sign in, switch language, see the dashboard", () => {
+  it("a dealer and an account manager each see their own dashboard in both languages", async () => {
+    const cast = await createCast();
+    for (const [user, label] of [
+      [cast.a.dealer_sales, "dealer"],
+      [cast.staff.account_manager, "account-manager"],
+    ] as const) {
+      const { context, page } = await newPage(browser, base, "zh-CN");
+      await signInAs(page, user.email, TEST_PASSWORD);
+      await page.waitForSelector("[data-testid=dashboard-figures]");
+      // The user's stored language is English (factory default).
+      await expect(page.locator("h1").first().textContent()).resolves.toBe("Dashboard");
+      const figures = await page.locator("[data-testid=dashboard-figures]").innerText();
+      if (label === "dealer") expect(figures).toContain("Credit limit");
+      else expect(figures).toContain("Dealers assigned to you");
+      await screenshot(page, `foundation-${label}-en`);
+      await page.click("button[name=locale][value=zh-CN]");
+      await page.locator("h1", { hasText: "工作台" }).waitFor();
+      await expect(page.locator("html").getAttribute("lang")).resolves.toBe("zh-CN");
+      const zhFigures = await page.locator("[data-testid=dashboard-figures]").innerText();
+      if (label === "dealer") expect(zhFigures).toContain("信用额度");
+      else expect(zhFigures).toContain("分配给您的经销商");
+      await screenshot(page, `foundation-${label}-zh`);
+      // Signing out works from the header.
+      await Promise.all([page.waitForURL((u) => u.pathname === "/login"), page.click("header form[action='/logout'] button")]);
+      await page.locator("h1", { hasText: "登录" }).waitFor();
+      await context.close();
+    }
+  });
+
+  it("shows a localized field error under the field and keeps the email on a failed sign-in (with JavaScript)", async () => {
+    const { context, page } = await newPage(browser, base, "en-US");
+    await page.goto("/login");
+    await page.fill("input[name=email]", "nobody@test.local");
+    await page.fill("input[name=password]", "wrong-password");
+    await page.click("main form button[type=submit]");
+    await page.waitForSelector("[role=alert]");
+    expect(await page.locator("[role=alert]").first().innerText()).toContain("Email or password is incorrect.");
+    expect(await page.inputValue("input[name=email]")).toBe("nobody@test.local");
+    await context.close();
+  });
+});

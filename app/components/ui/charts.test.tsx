@@ -1,0 +1,61 @@
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { BarChart, ColumnChart, RatioMeter } from "./charts";
+
+/** Well-formedness: every element opened inside the SVG is closed in order. */
+function assertWellFormedSvg(html: string) {
+  const svgs = html.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
+  expect(svgs.length).toBeGreaterThan(0);
+  for (const svg of svgs) {
+    const stack: string[] = [];
+    for (const m of svg.matchAll(/<(\/?)([a-zA-Z][\w:-]*)([^>]*?)(\/?)>/g)) {
+      const [, closing, name, , selfClosing] = m;
+      if (selfClosing) continue;
+      if (closing) expect(stack.pop()).toBe(name);
+      else stack.push(name!);
+    }
+    expect(stack).toEqual([]);
+  }
+}
+
+const labels = { title: "Orders by status", description: "Open orders per status this month", tableLabel: "Data table", valueLabel: "Orders", emptyLabel: "No data", labelHeader: "Status" };
+
+describe("server-rendered SVG charts", () => {
+  it("a bar chart is well-formed SVG with a title, a description and a data table", () => {
+    const html = renderToStaticMarkup(<BarChart {...labels} data={[{ label: "Submitted", value: 3, href: "/orders?status=submitted" }, { label: "Approved <b>", value: 7, display: "7 orders" }]} />);
+    assertWellFormedSvg(html);
+    expect(html).toMatch(/<svg[^>]*role="img"[^>]*aria-labelledby="[^"]+-t [^"]+-d"/);
+    expect(html).toContain("<title");
+    expect(html).toContain(">Orders by status</title>");
+    expect(html).toContain(">Open orders per status this month</desc>");
+    expect(html).toContain("<table");
+    expect(html).toContain('href="/orders?status=submitted"');
+    // User text is escaped, never markup.
+    expect(html).toContain("Approved &lt;b&gt;");
+    expect(html).not.toContain("<b>");
+  });
+
+  it("scales bars to the largest value and shows an empty state without data", () => {
+    const html = renderToStaticMarkup(<BarChart {...labels} data={[{ label: "A", value: 10 }, { label: "B", value: 5 }]} />);
+    const widths = [...html.matchAll(/<rect x="150" y="[\d.]+" width="(\d+)"/g)].map((m) => Number(m[1]));
+    expect(widths).toHaveLength(2);
+    expect(widths[0]).toBe(widths[1]! * 2);
+    const empty = renderToStaticMarkup(<BarChart {...labels} data={[]} />);
+    expect(empty).toContain("No data");
+    assertWellFormedSvg(empty);
+  });
+
+  it("a column chart draws every series per month with a legend and a table row per value", () => {
+    const html = renderToStaticMarkup(<ColumnChart {...labels} categories={["2026-09", "2026-10", "2026-11"]} series={[{ name: "Ordered", values: [5, 0, 8] }, { name: "Shipped", values: [4, 1, 8] }]} />);
+    assertWellFormedSvg(html);
+    expect((html.match(/<tr>/g) ?? []).length).toBe(1 + 6);
+    expect(html).toContain("Ordered");
+    expect(html).toContain("Shipped");
+  });
+
+  it("a ratio meter has an accessible label", () => {
+    const html = renderToStaticMarkup(<RatioMeter label="On-time delivery" ratio={0.92} display="92%" />);
+    assertWellFormedSvg(html);
+    expect(html).toContain('aria-label="On-time delivery: 92%"');
+  });
+});

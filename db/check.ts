@@ -19,6 +19,13 @@ export const CHECKS: Check[] = [
       return [...r.mismatched, ...r.orphans.map((o) => ({ ...o, problem: "movements without a level" }))];
     },
   },
+  {
+    name: "each dealer's maintained balance equals the sum of its ledger entries",
+    run: async (db) => {
+      const { findBalanceMismatches } = await import("../app/modules/ledger/post.server");
+      return findBalanceMismatches(db);
+    },
+  },
 ];
 
 export async function runChecks(db: Kysely<DB>): Promise<CheckResult[]> {

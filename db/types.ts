@@ -79,6 +79,12 @@ export interface DealerAddresses {
   updated_at: Generated<Date>;
 }
 
+export interface DealerBalances {
+  balance_minor: Generated<number>;
+  dealer_id: number;
+  updated_at: Generated<Date>;
+}
+
 export interface DealFlags {
   created_at: Generated<Date>;
   deal_id: number;
@@ -559,6 +565,7 @@ export interface Statements {
 }
 
 export interface StockLevels {
+  available: Generated<number | null>;
   on_hand: Generated<number>;
   product_id: number;
   reserved: Generated<number>;
@@ -584,12 +591,10 @@ export interface Users {
   created_at: Generated<Date>;
   digest_frequency: Generated<string>;
   email: string;
-  failed_login_count: Generated<number>;
   id: Generated<number>;
   last_digest_at: Generated<Date | null>;
   last_login_at: Generated<Date | null>;
   locale: Generated<string>;
-  locked_until: Generated<Date | null>;
   name: string;
   organisation_id: number;
   password_changed_at: Generated<Date | null>;
@@ -619,6 +624,7 @@ export interface DB {
   deal_product_lines: DealProductLines;
   deal_tasks: DealTasks;
   dealer_addresses: DealerAddresses;
+  dealer_balances: DealerBalances;
   deals: Deals;
   disputes: Disputes;
   domain_events: DomainEvents;

@@ -1,27 +1,39 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+import { DealerDashboard } from "~/components/dashboards/DealerDashboard";
+import { AccountManagerDashboard, FinanceDashboard, OpsDashboard } from "~/components/dashboards/StaffDashboards";
 import { ErrorPage } from "~/components/ErrorPage";
 import { PageHeader, Stat } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
+import { isDealerRole } from "~/modules/auth/permissions";
 import { foundationFigures } from "~/modules/organisations/organisations.server";
+import { PeriodQuery } from "~/modules/reports/period";
+import { accountManagerDashboard, dealerDashboard, financeDashboard, opsDashboard } from "~/modules/reports/reports.server";
+import { parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "dashboard:read");
+  const period = parseQuery(request, PeriodQuery);
   const figures = await foundationFigures(actor);
-  return json({ name: actor.name, role: actor.role, figures });
+  const base = { name: actor.name, role: actor.role, figures };
+  if (isDealerRole(actor.role)) return json({ ...base, dealer: await dealerDashboard(actor, period), am: null, ops: null, finance: null });
+  if (actor.role === "account_manager") return json({ ...base, dealer: null, am: await accountManagerDashboard(actor, period), ops: null, finance: null });
+  const ops = actor.role === "ops" || actor.role === "admin" ? await opsDashboard(actor) : null;
+  const finance = actor.role === "finance" || actor.role === "admin" ? await financeDashboard(actor) : null;
+  return json({ ...base, dealer: null, am: null, ops, finance });
 });
 
 export default function Dashboard() {
-  const { name, figures } = useLoaderData<typeof loader>();
+  const { name, figures, dealer, am, ops, finance } = useLoaderData<typeof loader>();
   const t = useT();
   const f = useFormat();
   return (
-    <div>
+    <div className="space-y-6">
       <PageHeader title={t("dashboard.title")} />
-      <p className="mb-6 text-slate-600" data-testid="welcome">
+      <p className="text-slate-600" data-testid="welcome">
         {t("dashboard.welcome", { name })}
       </p>
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" data-testid="dashboard-figures">
@@ -42,6 +54,10 @@ export default function Dashboard() {
           </>
         )}
       </div>
+      {dealer ? <DealerDashboard d={dealer} /> : null}
+      {am ? <AccountManagerDashboard d={am} /> : null}
+      {ops ? <OpsDashboard d={ops} /> : null}
+      {finance ? <FinanceDashboard d={finance} /> : null}
     </div>
   );
 }

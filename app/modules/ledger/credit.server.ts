@@ -16,7 +16,7 @@ export type CreditPosition = { limitMinor: number; balanceMinor: number; openOrd
 
 export async function creditPosition(db: Executor | Kysely<DB>, dealerId: number, opts: { excludeOrderId?: number } = {}): Promise<CreditPosition> {
   const dealer = await db.selectFrom("organisations").select(["credit_limit_minor", "currency"]).where("id", "=", dealerId).executeTakeFirstOrThrow();
-  const bal = await db.selectFrom("ledger_entries").select(sql<string>`COALESCE(SUM(amount_minor), 0)`.as("b")).where("dealer_id", "=", dealerId).executeTakeFirst();
+  const bal = await db.selectFrom("dealer_balances").select(sql<string>`balance_minor`.as("b")).where("dealer_id", "=", dealerId).executeTakeFirst();
   let open = db
     .selectFrom("orders as o")
     .select(sql<string>`COALESCE(SUM(o.total_minor - COALESCE((SELECT SUM(s.value_minor) FROM shipments s WHERE s.order_id = o.id), 0)), 0)`.as("v"))

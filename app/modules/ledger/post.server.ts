@@ -33,6 +33,12 @@ export type PostEntry = {
   disputeId?: number | null;
 };
 
+/** Keeps dealer_balances (the maintained Σ of a dealer's entries) in step, in the posting's transaction. */
+async function bumpBalance(tx: Tx, dealerId: number, delta: number) {
+  await sql`INSERT INTO dealer_balances (dealer_id, balance_minor) VALUES (${dealerId}, ${delta})
+            ON DUPLICATE KEY UPDATE balance_minor = balance_minor + VALUES(balance_minor), updated_at = CURRENT_TIMESTAMP(3)`.execute(tx);
+}
+
 export async function postEntry(tx: Tx, actor: Actor, e: PostEntry): Promise<number> {
   if (!Number.isSafeInteger(e.amountMinor) || e.amountMinor === 0) throw new ValidationError("validation.formErrors", { amount: ["validation.moneyRange"] });
   const sign = SIGN[e.type];
@@ -58,6 +64,7 @@ export async function postEntry(tx: Tx, actor: Actor, e: PostEntry): Promise<num
     })
     .executeTakeFirstOrThrow();
   const id = Number(res.insertId);
+  await bumpBalance(tx, e.dealerId, e.amountMinor);
   await audit(tx, actor, { action: `ledger.${e.type}_posted`, entityType: "ledger_entry", entityId: id, dealerId: e.dealerId, summary: { amountMinor: e.amountMinor, currency: e.currency, reference: e.reference ?? null } });
   if (e.type === "payment") await emitEvent(tx, actor, { type: "payment.received", entityType: "ledger_entry", entityId: id, dealerId: e.dealerId, payload: { amountMinor: e.amountMinor } });
   return id;
@@ -86,6 +93,7 @@ export async function reverseEntry(tx: Tx, actor: Actor, entryId: number, busine
       })
       .executeTakeFirstOrThrow();
     const id = Number(res.insertId);
+    await bumpBalance(tx, orig.dealer_id, -orig.amount_minor);
     await audit(tx, actor, { action: "ledger.reversed", entityType: "ledger_entry", entityId: orig.id, dealerId: orig.dealer_id, summary: { reversalId: id, reason } });
     return id;
   } catch (err) {
@@ -94,8 +102,21 @@ export async function reverseEntry(tx: Tx, actor: Actor, entryId: number, busine
   }
 }
 
-/** The dealer's outstanding balance (Σ all entries), in minor units. */
+/** The dealer's outstanding balance (Σ all entries, read from the maintained aggregate), in minor units. */
 export async function balanceOf(tx: Tx | import("kysely").Kysely<import("../../../db/types").DB>, dealerId: number): Promise<number> {
-  const row = await tx.selectFrom("ledger_entries").select(sql<string>`COALESCE(SUM(amount_minor), 0)`.as("b")).where("dealer_id", "=", dealerId).executeTakeFirst();
-  return Number(row?.b ?? 0);
+  const row = await tx.selectFrom("dealer_balances").select("balance_minor").where("dealer_id", "=", dealerId).executeTakeFirst();
+  return Number(row?.balance_minor ?? 0);
+}
+
+/** Dealers whose maintained balance differs from Σ of their ledger entries. */
+export async function findBalanceMismatches(db: Tx | import("kysely").Kysely<import("../../../db/types").DB>) {
+  const r = await sql<{ dealer_id: number; maintained: string | null; actual: string | null }>`
+    SELECT x.dealer_id, b.balance_minor AS maintained, x.actual FROM
+      (SELECT dealer_id, SUM(amount_minor) AS actual FROM ledger_entries GROUP BY dealer_id) x
+      LEFT JOIN dealer_balances b ON b.dealer_id = x.dealer_id
+    WHERE COALESCE(b.balance_minor, 0) <> x.actual
+    UNION ALL
+    SELECT b.dealer_id, b.balance_minor, 0 FROM dealer_balances b
+    WHERE b.balance_minor <> 0 AND NOT EXISTS (SELECT 1 FROM ledger_entries e WHERE e.dealer_id = b.dealer_id)`.execute(db);
+  return r.rows.map((x) => ({ dealer_id: x.dealer_id, maintained: Number(x.maintained ?? 0), actual: Number(x.actual ?? 0) }));
 }

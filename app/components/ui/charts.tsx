@@ -47,17 +47,22 @@ export function BarChart({ title, description, tableLabel, valueLabel, emptyLabe
   const barMax = width - labelW - 90;
   const max = Math.max(0, ...data.map((d) => d.value));
   const height = Math.max(rowH, data.length * rowH) + 8;
+  if (data.length === 0 || max === 0) {
+    return (
+      <figure className="w-full">
+        <p className="py-3 text-sm text-slate-500" role="img" aria-label={`${title}: ${emptyLabel}`}>
+          {emptyLabel}
+        </p>
+        <DataTable caption={tableLabel} data={data} labelHeader={labelHeader} valueHeader={valueLabel} />
+      </figure>
+    );
+  }
   return (
     <figure className="w-full">
-      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-labelledby={`${id}-t ${id}-d`} className="max-w-full" preserveAspectRatio="xMinYMin meet">
+      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-labelledby={`${id}-t ${id}-d`} className="max-w-2xl" preserveAspectRatio="xMinYMin meet">
         <title id={`${id}-t`}>{title}</title>
         <desc id={`${id}-d`}>{description}</desc>
-        {data.length === 0 || max === 0 ? (
-          <text x={8} y={20} fontSize={14} fill="#64748b">
-            {emptyLabel}
-          </text>
-        ) : (
-          data.map((d, i) => {
+        {data.map((d, i) => {
             const w = max > 0 ? Math.max(d.value > 0 ? 2 : 0, Math.round((d.value / max) * barMax)) : 0;
             const y = 4 + i * rowH;
             const bar = (
@@ -78,8 +83,7 @@ export function BarChart({ title, description, tableLabel, valueLabel, emptyLabe
             ) : (
               bar
             );
-          })
-        )}
+          })}
       </svg>
       <DataTable caption={tableLabel} data={data} labelHeader={labelHeader} valueHeader={valueLabel} />
     </figure>
@@ -100,17 +104,22 @@ export function ColumnChart({ title, description, tableLabel, valueLabel, emptyL
   const groupW = categories.length ? plotW / categories.length : plotW;
   const barW = Math.max(4, (groupW * 0.7) / Math.max(1, series.length));
   const rows: Datum[] = categories.flatMap((c, ci) => series.map((s) => ({ label: series.length > 1 ? `${c} · ${s.name}` : c, value: s.values[ci] ?? 0, display: s.displays?.[ci] })));
+  if (max === 0) {
+    return (
+      <figure className="w-full">
+        <p className="py-3 text-sm text-slate-500" role="img" aria-label={`${title}: ${emptyLabel}`}>
+          {emptyLabel}
+        </p>
+        <DataTable caption={tableLabel} data={rows} labelHeader={labelHeader} valueHeader={valueLabel} />
+      </figure>
+    );
+  }
   return (
     <figure className="w-full">
-      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-labelledby={`${id}-t ${id}-d`} className="max-w-full">
+      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-labelledby={`${id}-t ${id}-d`} className="max-w-3xl">
         <title id={`${id}-t`}>{title}</title>
         <desc id={`${id}-d`}>{description}</desc>
         <line x1={pad.left} x2={width - pad.right} y1={pad.top + plotH} y2={pad.top + plotH} stroke="#cbd5e1" />
-        {max === 0 ? (
-          <text x={pad.left + 8} y={pad.top + 20} fontSize={14} fill="#64748b">
-            {emptyLabel}
-          </text>
-        ) : null}
         {categories.map((c, ci) => {
           const gx = pad.left + ci * groupW + (groupW - barW * series.length) / 2;
           return (

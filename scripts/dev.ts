@@ -2,7 +2,7 @@
  * `npm run dev`: rebuilds on change (remix watch) and restarts the server on each new build.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, watch } from "node:fs";
+import { existsSync, rmSync, watch } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -10,6 +10,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const envDev: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "development" };
 const bin = (n: string) => path.join(root, "node_modules", ".bin", n);
 
+// The build about to be written is a development one: never serve it as production.
+rmSync(path.join(root, "build", ".production"), { force: true });
 const watcher = spawn(bin("remix"), ["watch"], { cwd: root, stdio: "inherit", env: envDev });
 let server: ChildProcess | undefined;
 let timer: NodeJS.Timeout | undefined;

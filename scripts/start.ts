@@ -6,7 +6,7 @@
 process.env.NODE_ENV ??= "production";
 
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -26,13 +26,16 @@ function buildIfNeeded() {
   if (process.env.DEV_SKIP_BUILD) return;
   const buildFile = path.join(root, "build", "index.js");
   const sources = Math.max(newestMtime(path.join(root, "app")), statSync(path.join(root, "db")).mtimeMs, statSync(path.join(root, "remix.config.js")).mtimeMs, statSync(path.join(root, "tailwind.config.ts")).mtimeMs);
-  if (existsSync(buildFile) && statSync(buildFile).mtimeMs >= sources) return;
+  // `npm run dev` leaves a development build behind; only a build marked production is served.
+  const marker = path.join(root, "build", ".production");
+  if (existsSync(buildFile) && existsSync(marker) && statSync(buildFile).mtimeMs >= sources) return;
   console.log("Building the portal (remix build)…");
   const r = spawnSync(path.join(root, "node_modules", ".bin", "remix"), ["build"], { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
   if (r.status !== 0) {
     console.error("The build failed; see the messages above.");
     process.exit(1);
   }
+  writeFileSync(marker, new Date().toISOString());
 }
 
 const { env, EnvError } = await import("../app/utils/env.server");

@@ -4,7 +4,7 @@
  * plain `N passed, N failed` line CI reads.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -29,6 +29,7 @@ if (!step("build", bin("remix"), ["build"], { ...process.env, NODE_ENV: "product
   console.log("0 passed, 1 failed");
   process.exit(1);
 }
+writeFileSync(path.join(root, "build", ".production"), new Date().toISOString());
 
 mkdirSync(path.join(root, "tests", "artifacts"), { recursive: true });
 const report = path.join(root, "tests", "artifacts", "vitest-report.json");

@@ -106,3 +106,59 @@ export async function findStockInvariantViolations(db: Tx | import("kysely").Kys
     WHERE l.product_id IS NULL GROUP BY m.product_id, m.warehouse_id`.execute(db);
   return { mismatched: mismatched.rows.map((r) => ({ ...r, sum_on_hand: Number(r.sum_on_hand), sum_reserved: Number(r.sum_reserved) })), orphans: orphans.rows };
 }
+
+export type CountedLevel = { productId: number; warehouseId: number; onHand: number };
+export type CountedLevelResult = { applied: number; movements: number; belowReserved: { index: number; reserved: number }[] };
+
+/**
+ * Set-based sibling of applyMovement for imports of counted stock: sets on_hand
+ * of many levels at once (multi-row INSERT … ON DUPLICATE KEY UPDATE) and writes
+ * one "import" movement per changed level (multi-row INSERT), in the caller's
+ * transaction. The affected levels are locked first, so each delta is computed
+ * against the value it replaces; levels stay equal to Σ movements. A count below
+ * what is reserved is not applied and reported by index (the caller decides
+ * whether that aborts the whole import).
+ */
+export async function setCountedLevels(tx: Tx, actor: Actor, rows: CountedLevel[], ref: { refType: string; refId: string | number; reason?: string | null }): Promise<CountedLevelResult> {
+  const result: CountedLevelResult = { applied: 0, movements: 0, belowReserved: [] };
+  if (!rows.length) return result;
+  for (const r of rows) if (!Number.isInteger(r.onHand) || r.onHand < 0) throw new Error("counted stock must be a whole number ≥ 0");
+  const keys = new Set(rows.map((r) => `${r.productId}:${r.warehouseId}`));
+  if (keys.size !== rows.length) throw new Error("each level may be counted once per batch");
+  const productIds = [...new Set(rows.map((r) => r.productId))];
+  const current = await tx
+    .selectFrom("stock_levels")
+    .select(["product_id", "warehouse_id", "on_hand", "reserved"])
+    .where("product_id", "in", productIds)
+    .orderBy("product_id")
+    .orderBy("warehouse_id")
+    .forUpdate()
+    .execute();
+  const byKey = new Map(current.map((c) => [`${c.product_id}:${c.warehouse_id}`, c]));
+  const levels: { product_id: number; warehouse_id: number; on_hand: number; reserved: number }[] = [];
+  const movements: { product_id: number; warehouse_id: number; kind: MovementKind; on_hand_delta: number; reserved_delta: number; reason: string | null; ref_type: string; ref_id: string; actor_user_id: number | null }[] = [];
+  rows.forEach((r, index) => {
+    const cur = byKey.get(`${r.productId}:${r.warehouseId}`);
+    const reserved = cur?.reserved ?? 0;
+    if (r.onHand < reserved) {
+      result.belowReserved.push({ index, reserved });
+      return;
+    }
+    result.applied++;
+    const delta = r.onHand - (cur?.on_hand ?? 0);
+    if (delta === 0) return;
+    levels.push({ product_id: r.productId, warehouse_id: r.warehouseId, on_hand: r.onHand, reserved });
+    movements.push({ product_id: r.productId, warehouse_id: r.warehouseId, kind: "import", on_hand_delta: delta, reserved_delta: 0, reason: ref.reason ?? null, ref_type: ref.refType, ref_id: String(ref.refId), actor_user_id: actor.userId });
+  });
+  if (levels.length) {
+    const stamp = new Date();
+    await tx
+      .insertInto("stock_levels")
+      .values(levels.map((l) => ({ ...l, updated_at: stamp })))
+      .onDuplicateKeyUpdate({ on_hand: sql`VALUES(on_hand)`, updated_at: stamp })
+      .execute();
+    await tx.insertInto("stock_movements").values(movements).execute();
+    result.movements = movements.length;
+  }
+  return result;
+}

@@ -11,13 +11,11 @@ import { db, type Tx } from "../../../db/client";
 import { audit } from "~/modules/audit/audit.server";
 import { requirePermission, type Actor } from "~/modules/auth/actor";
 import { setCountedLevels } from "~/modules/stock/movements.server";
-import { STOCK_CSV_HEADER } from "~/modules/stock/stock.server";
 import { env } from "~/utils/env.server";
 import { NotFoundError, ValidationError } from "~/utils/errors";
 import { parseMoney } from "~/utils/money";
 import { now } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
-import { PRODUCT_CSV_HEADER } from "./catalog.server";
 import { IMAGE_PATH_RE, PRODUCT_STATUSES, SKU_RE, TIERS, type ImportKind, type ImportMode } from "./catalog.schema";
 import { decodeUtf8, parseCsv, unguardCell } from "./csv";
 import { checkOptionsSchemaJson } from "./options";
@@ -32,7 +30,6 @@ const REQUIRED: Record<ImportKind, readonly string[]> = {
   products: ["sku", "name_zh", "name_en", "category", "product_line", "unit", "list_price"],
   stock: ["sku", "warehouse", "on_hand"],
 };
-const KNOWN: Record<ImportKind, readonly string[]> = { products: PRODUCT_CSV_HEADER, stock: STOCK_CSV_HEADER };
 
 type Table = { header: string[]; rows: { line: number; get: (col: string) => string; has: (col: string) => boolean }[] };
 

@@ -5,6 +5,7 @@ import { AvailabilityForm, AvailabilityResult, type AvailabilityView } from "~/c
 import { ErrorPage } from "~/components/ErrorPage";
 import { CsvLink, ListPager } from "~/components/list";
 import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
+import { Pager } from "~/components/ui/pager";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -224,7 +225,21 @@ export default function Stock() {
           </table>
         </div>
       )}
-      <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
+      {data.totalIsLowerBound ? (
+        <Pager
+          page={data.page}
+          pageSize={data.pageSize}
+          total={data.total}
+          labels={{
+            label: t("pager.label"),
+            prev: t("pager.prev"),
+            next: t("pager.next"),
+            summary: t("stock.pagerMore", { from: (data.page - 1) * data.pageSize + 1, to: (data.page - 1) * data.pageSize + data.rows.length, total: f.number(data.total) }),
+          }}
+        />
+      ) : (
+        <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
+      )}
       <p className="text-xs text-slate-500">{t("stock.footnote", { date: f.date(data.today) })}</p>
     </div>
   );

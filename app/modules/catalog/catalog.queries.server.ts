@@ -17,9 +17,12 @@ export function likeContains(q: string): string {
 
 type ProductEb = ExpressionBuilder<DB & { p: DB["products"] }, "p">;
 
+/**
+ * SKU or either name contains q: one LIKE on the lower-cased, binary-collated
+ * search_text column (in a covering index), see docs/decisions/011.
+ */
 function textSearch(eb: ProductEb, q: string) {
-  const pat = likeContains(q);
-  return eb.or([eb("p.sku", "like", pat), eb("p.name_en", "like", pat), eb("p.name_zh", "like", pat)]);
+  return eb("p.search_text", "like", likeContains(q.toLowerCase()));
 }
 
 /** Products matching the stock page's filters. `warehouseIds` null = every warehouse. */
@@ -35,16 +38,11 @@ export function stockProductsQuery(db: Executor, f: StockFilter, warehouseIds: n
   if (f.mto === "only") q = q.where("p.made_to_order", "=", 1);
   if (f.mto === "exclude") q = q.where("p.made_to_order", "=", 0);
   if (f.availableOnly) {
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom("stock_levels as sl")
-          .select(sql`1`.as("x"))
-          .whereRef("sl.product_id", "=", "p.id")
-          .where(sql<SqlBool>`sl.on_hand > sl.reserved`)
-          .$if(warehouseIds !== null, (s) => s.where("sl.warehouse_id", "in", warehouseIds!.length ? warehouseIds! : [0])),
-      ),
-    );
+    // A correlated scalar subquery (not EXISTS): MariaDB would turn EXISTS into a
+    // semi-join that materialises every level; this one reads the product's few
+    // level rows by primary key, and stops with the page's LIMIT.
+    const inWarehouses = warehouseIds === null ? sql`` : sql` AND sl.warehouse_id IN (${sql.join(warehouseIds.length ? warehouseIds : [0])})`;
+    q = q.where(sql<SqlBool>`(SELECT MAX(sl.on_hand - sl.reserved) FROM stock_levels sl WHERE sl.product_id = p.id${inWarehouses}) > 0`);
   }
   return q;
 }

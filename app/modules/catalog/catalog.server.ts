@@ -67,7 +67,7 @@ function sortProducts<Q extends { orderBy: (...a: never[]) => unknown }>(q: Q, s
     case "price_desc":
       return x.orderBy("p.list_price_minor", "desc").orderBy("p.sku");
     case "lead_time":
-      return x.orderBy(sql`COALESCE(p.lead_time_days, 0)`).orderBy("p.sku");
+      return x.orderBy("p.lead_time_days").orderBy("p.sku");
     default:
       return x.orderBy("p.sku");
   }
@@ -137,19 +137,26 @@ export async function listStock(actor: Actor, filter: StockFilter & { page: numb
   const scope = warehouseScope(allWarehouses, filter);
   const base = stockProductsQuery(db, filter, scope);
   const today = businessToday();
+  const offset = (filter.page - 1) * PAGE_SIZE;
+  // "Available now" needs each product's levels: count at most ten pages ahead ("N+").
+  const cap = filter.availableOnly ? offset + PAGE_SIZE * 10 + 1 : null;
   const [products, total, holidays] = await Promise.all([
-    sortProducts(base.select(productColumns), filter.sort, actor.locale)
-      .limit(PAGE_SIZE)
-      .offset((filter.page - 1) * PAGE_SIZE)
-      .execute(),
-    base.select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
+    sortProducts(base.select(productColumns), filter.sort, actor.locale).limit(PAGE_SIZE).offset(offset).execute(),
+    cap
+      ? db
+          .selectFrom(base.select(sql`1`.as("x")).limit(cap).as("t"))
+          .select(sql<number>`COUNT(*)`.as("n"))
+          .executeTakeFirst()
+      : base.select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
     holidaysFrom(today),
   ]);
+  const counted = Number(total?.n ?? 0);
   const rows = await decorate(products, scope, viewer.tier, today, holidays);
   const warehouses = scope ? allWarehouses.filter((w) => scope.includes(w.id)) : allWarehouses;
   return {
     rows,
-    total: Number(total?.n ?? 0),
+    total: cap && counted >= cap ? cap - 1 : counted,
+    totalIsLowerBound: Boolean(cap && counted >= cap),
     page: filter.page,
     pageSize: PAGE_SIZE,
     warehouses,
@@ -193,13 +200,16 @@ export async function exportStock(actor: Actor, filter: StockFilter) {
   async function* batches() {
     const holidays = await holidaysFrom(today);
     const size = 500;
+    let afterSku: string | null = null;
     for (let offset = 0; ; offset += size) {
-      const products = await sortProducts(stockProductsQuery(db, filter, scope).select(productColumns), filter.sort, actor.locale)
-        .orderBy("p.id")
-        .limit(size)
-        .offset(offset)
-        .execute();
+      // Keyset by SKU for the default sort; paged reads for the others.
+      const keyset = filter.sort === "sku";
+      let q = sortProducts(stockProductsQuery(db, filter, scope).select(productColumns), filter.sort, actor.locale).orderBy("p.id").limit(size);
+      if (keyset && afterSku !== null) q = q.where("p.sku", ">", afterSku);
+      if (!keyset) q = q.offset(offset);
+      const products = await q.execute();
       if (!products.length) return;
+      afterSku = products[products.length - 1]!.sku;
       const rows = await decorate(products, scope, viewer.tier, today, holidays);
       yield rows.map((r) => [
         r.sku,

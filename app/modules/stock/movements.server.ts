@@ -37,20 +37,31 @@ export async function applyMovement(tx: Tx, actor: Actor, m: Movement): Promise<
   const dRes = m.reservedDelta ?? 0;
   if (!Number.isInteger(dOn) || !Number.isInteger(dRes)) throw new Error("stock deltas must be integers");
   if (dOn === 0 && dRes === 0) return;
-  await sql`INSERT IGNORE INTO stock_levels (product_id, warehouse_id, on_hand, reserved) VALUES (${m.productId}, ${m.warehouseId}, 0, 0)`.execute(tx);
-  const res = await tx
-    .updateTable("stock_levels")
-    .set((eb) => ({
-      on_hand: eb("on_hand", "+", dOn),
-      reserved: eb("reserved", "+", dRes),
-      updated_at: new Date(),
-    }))
-    .where("product_id", "=", m.productId)
-    .where("warehouse_id", "=", m.warehouseId)
-    .where(sql<boolean>`reserved + ${dRes} >= 0`)
-    .where(sql<boolean>`on_hand + ${dOn} >= reserved + ${dRes}`)
-    .executeTakeFirst();
-  if (Number(res.numUpdatedRows) !== 1) throw new InsufficientStockError(m.productId, m.warehouseId);
+  const update = async () => {
+    const res = await tx
+      .updateTable("stock_levels")
+      .set((eb) => ({
+        on_hand: eb("on_hand", "+", dOn),
+        reserved: eb("reserved", "+", dRes),
+        updated_at: new Date(),
+      }))
+      .where("product_id", "=", m.productId)
+      .where("warehouse_id", "=", m.warehouseId)
+      .where(sql<boolean>`reserved + ${dRes} >= 0`)
+      .where(sql<boolean>`on_hand + ${dOn} >= reserved + ${dRes}`)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows);
+  };
+  // UPDATE first: an INSERT IGNORE on an existing row takes a shared lock that
+  // concurrent movements of the same level would each try to upgrade (deadlock).
+  // Only when nothing matched is the level created (at zero) and the UPDATE tried
+  // again; a second miss means the stock is not there.
+  let updated = await update();
+  if (updated !== 1) {
+    await sql`INSERT IGNORE INTO stock_levels (product_id, warehouse_id, on_hand, reserved) VALUES (${m.productId}, ${m.warehouseId}, 0, 0)`.execute(tx);
+    updated = await update();
+  }
+  if (updated !== 1) throw new InsufficientStockError(m.productId, m.warehouseId);
   await tx
     .insertInto("stock_movements")
     .values({

@@ -26,6 +26,14 @@ export const CHECKS: Check[] = [
       return findBalanceMismatches(db);
     },
   },
+  {
+    name: "made-to-order products have a lead time; tier prices use known tiers",
+    run: async (db) => {
+      const mto = await db.selectFrom("products").select(["sku"]).where("made_to_order", "=", 1).where("lead_time_days", "is", null).execute();
+      const tiers = await db.selectFrom("product_tier_prices").select(["product_id", "tier"]).where("tier", "not in", ["platinum", "gold", "silver"]).execute();
+      return [...mto.map((m) => ({ ...m, problem: "made-to-order without lead time" })), ...tiers.map((t) => ({ ...t, problem: "unknown tier" }))];
+    },
+  },
 ];
 
 export async function runChecks(db: Kysely<DB>): Promise<CheckResult[]> {

@@ -452,6 +452,7 @@ export interface Products {
   name_zh: string;
   options_schema: Generated<string | null>;
   product_line_code: string;
+  search_text: Generated<string | null>;
   sku: string;
   status: Generated<string>;
   unit: Generated<string>;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
 import { createCast, createSession, type TestUser } from "../factories";
 import { Client, startTestServer, stopTestServer } from "../helpers/http";
-import { MATRIX } from "./route-matrix";
+import { buildFixture, MATRIX } from "./route-matrix";
 
 const XSS = `<script>alert("dd")</script><img src=x onerror=alert(1)>`;
 const SQLI = `' OR 1=1; DROP TABLE users; --`;
@@ -58,8 +58,8 @@ function formsOf(html: string, pagePath: string): FormSpec[] {
 
 describe("hostile input on every route", () => {
   it("query parameters with XSS and SQL payloads never give a 500 and are rendered escaped", { timeout: 300_000 }, async () => {
-    const cast = await createCast();
-    const fx = { cast };
+    const fx = await buildFixture();
+    const cast = fx.cast;
     const usersBefore = await getDb().selectFrom("users").select("id").execute();
     for (const [file, entry] of Object.entries(MATRIX)) {
       if (entry.allow === "redirect") continue;
@@ -84,8 +84,8 @@ describe("hostile input on every route", () => {
   });
 
   it("every form on every page, filled with payloads, answers 2xx/3xx/4xx (never 500) and escapes what it echoes", { timeout: 300_000 }, async () => {
-    const cast = await createCast();
-    const fx = { cast };
+    const fx = await buildFixture();
+    const cast = fx.cast;
     for (const [file, entry] of Object.entries(MATRIX)) {
       if (entry.allow === "redirect" || entry.allow === "public") continue;
       const role = entry.allow.includes("admin") ? "admin" : entry.allow[0]!;

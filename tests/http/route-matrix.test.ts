@@ -2,10 +2,10 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROLES, type Role } from "../../app/modules/auth/permissions";
-import { createCast, createSession, type TestUser } from "../factories";
+import { createSession, type TestUser } from "../factories";
 import { Client, startTestServer, stopTestServer } from "../helpers/http";
 import { rawKeys } from "../helpers/i18n";
-import { MATRIX, type Cast } from "./route-matrix";
+import { buildFixture, MATRIX } from "./route-matrix";
 
 const routeFiles = readdirSync(path.resolve("app/routes")).filter((f) => /\.tsx?$/.test(f) && !f.includes(".test."));
 
@@ -37,8 +37,9 @@ describe("role × route matrix", () => {
     const entry = MATRIX[file];
     if (!entry) continue;
     it(`${file}: anonymous, every role, and the other dealer`, async () => {
-      const cast: Cast = await createCast();
-      const url = entry.path({ cast });
+      const fx = await buildFixture();
+      const cast = fx.cast;
+      const url = entry.path(fx);
       const anon = await new Client(base).get(url);
       if (entry.allow === "public") expect(anon.status, `anonymous ${url}`).toBe(200);
       else if (entry.allow === "redirect") expect(anon.status).toBe(302);

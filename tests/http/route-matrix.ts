@@ -6,11 +6,24 @@
  * 404 when listed in `notFound` (a record outside their scope). "public" pages
  * answer everyone; "redirect" routes only redirect on GET (actions only).
  */
+import { getDb } from "../../db/client";
 import type { Role } from "../../app/modules/auth/permissions";
-import type { createCast } from "../factories";
+import { createCast } from "../factories";
+import { createCatalogBasics, createProduct } from "../factories/catalog";
 
 export type Cast = Awaited<ReturnType<typeof createCast>>;
-export type Fixture = { cast: Cast };
+
+/** One world for the matrix: every role, two dealers, and a record of each kind owned by dealer A. */
+export async function buildFixture() {
+  const cast = await createCast();
+  const catalog = await createCatalogBasics();
+  const product = await createProduct();
+  const importJob = Number(
+    (await getDb().insertInto("import_jobs").values({ kind: "products", filename: "x.csv", status: "done", created_by: cast.staff.ops.id }).executeTakeFirstOrThrow()).insertId,
+  );
+  return { cast, catalog, product, importJob };
+}
+export type Fixture = Awaited<ReturnType<typeof buildFixture>>;
 
 export type MatrixEntry = {
   path: (fx: Fixture) => string;
@@ -40,4 +53,14 @@ export const MATRIX: Record<string, MatrixEntry> = {
   "admin.dealers.new.tsx": { path: () => "/admin/dealers/new", allow: ["admin"] },
   "admin.dealers.$id.tsx": { path: ({ cast }) => `/admin/dealers/${cast.dealerA.id}`, allow: ["admin"] },
   "admin.audit.tsx": { path: () => "/admin/audit", allow: ["admin"] },
+  // catalog and stock
+  "stock._index.tsx": { path: () => "/stock", allow: ALL },
+  "products.$sku.tsx": { path: ({ product }) => `/products/${product.sku}`, allow: ALL },
+  "stock.import._index.tsx": { path: () => "/stock/import", allow: ["ops", "admin"] },
+  "stock.import.$id.tsx": { path: ({ importJob }) => `/stock/import/${importJob}`, allow: ["ops", "admin"] },
+  "stock.import.progress.ts": { path: () => "/stock/import/progress", allow: ["ops", "admin"] },
+  "admin.products._index.tsx": { path: () => "/admin/products", allow: ["admin"] },
+  "admin.products.new.tsx": { path: () => "/admin/products/new", allow: ["admin"] },
+  "admin.products.$id.tsx": { path: ({ product }) => `/admin/products/${product.id}`, allow: ["admin"] },
+  "admin.holidays.tsx": { path: () => "/admin/holidays", allow: ["admin"] },
 };

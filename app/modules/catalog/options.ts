@@ -96,3 +96,29 @@ export function quantityFits(schema: OptionsSchema | null, quantity: number): bo
   if (!schema) return true;
   return quantity >= schema.minQuantity && quantity % schema.quantityMultiple === 0;
 }
+
+export type OptionsSchemaCheck = { ok: true; schema: OptionsSchema; json: string } | { ok: false; reason: "json" | "shape" | "duplicateKey" | "range" | "duplicateChoice"; path: string };
+
+/**
+ * Validates an options schema typed as JSON (admin form, product import):
+ * the shape of OptionsSchemaSchema plus what a shape cannot say — unique keys,
+ * unique choice values, min ≤ max. Returns the normalised JSON to store.
+ */
+export function checkOptionsSchemaJson(text: string): OptionsSchemaCheck {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: "json", path: "" };
+  }
+  const r = OptionsSchemaSchema.safeParse(raw);
+  if (!r.success) return { ok: false, reason: "shape", path: r.error.issues[0]?.path.join(".") ?? "" };
+  const keys = new Set<string>();
+  for (const [i, o] of r.data.options.entries()) {
+    if (keys.has(o.key)) return { ok: false, reason: "duplicateKey", path: `options.${i}.key` };
+    keys.add(o.key);
+    if (o.type === "number" && o.min > o.max) return { ok: false, reason: "range", path: `options.${i}.min` };
+    if (o.type === "choice" && new Set(o.choices.map((c) => c.value)).size !== o.choices.length) return { ok: false, reason: "duplicateChoice", path: `options.${i}.choices` };
+  }
+  return { ok: true, schema: r.data, json: JSON.stringify(r.data) };
+}

@@ -37,20 +37,31 @@ export async function applyMovement(tx: Tx, actor: Actor, m: Movement): Promise<
   const dRes = m.reservedDelta ?? 0;
   if (!Number.isInteger(dOn) || !Number.isInteger(dRes)) throw new Error("stock deltas must be integers");
   if (dOn === 0 && dRes === 0) return;
-  await sql`INSERT IGNORE INTO stock_levels (product_id, warehouse_id, on_hand, reserved) VALUES (${m.productId}, ${m.warehouseId}, 0, 0)`.execute(tx);
-  const res = await tx
-    .updateTable("stock_levels")
-    .set((eb) => ({
-      on_hand: eb("on_hand", "+", dOn),
-      reserved: eb("reserved", "+", dRes),
-      updated_at: new Date(),
-    }))
-    .where("product_id", "=", m.productId)
-    .where("warehouse_id", "=", m.warehouseId)
-    .where(sql<boolean>`reserved + ${dRes} >= 0`)
-    .where(sql<boolean>`on_hand + ${dOn} >= reserved + ${dRes}`)
-    .executeTakeFirst();
-  if (Number(res.numUpdatedRows) !== 1) throw new InsufficientStockError(m.productId, m.warehouseId);
+  const update = async () => {
+    const res = await tx
+      .updateTable("stock_levels")
+      .set((eb) => ({
+        on_hand: eb("on_hand", "+", dOn),
+        reserved: eb("reserved", "+", dRes),
+        updated_at: new Date(),
+      }))
+      .where("product_id", "=", m.productId)
+      .where("warehouse_id", "=", m.warehouseId)
+      .where(sql<boolean>`reserved + ${dRes} >= 0`)
+      .where(sql<boolean>`on_hand + ${dOn} >= reserved + ${dRes}`)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows);
+  };
+  // UPDATE first: an INSERT IGNORE on an existing row takes a shared lock that
+  // concurrent movements of the same level would each try to upgrade (deadlock).
+  // Only when nothing matched is the level created (at zero) and the UPDATE tried
+  // again; a second miss means the stock is not there.
+  let updated = await update();
+  if (updated !== 1) {
+    await sql`INSERT IGNORE INTO stock_levels (product_id, warehouse_id, on_hand, reserved) VALUES (${m.productId}, ${m.warehouseId}, 0, 0)`.execute(tx);
+    updated = await update();
+  }
+  if (updated !== 1) throw new InsufficientStockError(m.productId, m.warehouseId);
   await tx
     .insertInto("stock_movements")
     .values({
@@ -105,4 +116,60 @@ export async function findStockInvariantViolations(db: Tx | import("kysely").Kys
     LEFT JOIN stock_levels l ON l.product_id = m.product_id AND l.warehouse_id = m.warehouse_id
     WHERE l.product_id IS NULL GROUP BY m.product_id, m.warehouse_id`.execute(db);
   return { mismatched: mismatched.rows.map((r) => ({ ...r, sum_on_hand: Number(r.sum_on_hand), sum_reserved: Number(r.sum_reserved) })), orphans: orphans.rows };
+}
+
+export type CountedLevel = { productId: number; warehouseId: number; onHand: number };
+export type CountedLevelResult = { applied: number; movements: number; belowReserved: { index: number; reserved: number }[] };
+
+/**
+ * Set-based sibling of applyMovement for imports of counted stock: sets on_hand
+ * of many levels at once (multi-row INSERT … ON DUPLICATE KEY UPDATE) and writes
+ * one "import" movement per changed level (multi-row INSERT), in the caller's
+ * transaction. The affected levels are locked first, so each delta is computed
+ * against the value it replaces; levels stay equal to Σ movements. A count below
+ * what is reserved is not applied and reported by index (the caller decides
+ * whether that aborts the whole import).
+ */
+export async function setCountedLevels(tx: Tx, actor: Actor, rows: CountedLevel[], ref: { refType: string; refId: string | number; reason?: string | null }): Promise<CountedLevelResult> {
+  const result: CountedLevelResult = { applied: 0, movements: 0, belowReserved: [] };
+  if (!rows.length) return result;
+  for (const r of rows) if (!Number.isInteger(r.onHand) || r.onHand < 0) throw new Error("counted stock must be a whole number ≥ 0");
+  const keys = new Set(rows.map((r) => `${r.productId}:${r.warehouseId}`));
+  if (keys.size !== rows.length) throw new Error("each level may be counted once per batch");
+  const productIds = [...new Set(rows.map((r) => r.productId))];
+  const current = await tx
+    .selectFrom("stock_levels")
+    .select(["product_id", "warehouse_id", "on_hand", "reserved"])
+    .where("product_id", "in", productIds)
+    .orderBy("product_id")
+    .orderBy("warehouse_id")
+    .forUpdate()
+    .execute();
+  const byKey = new Map(current.map((c) => [`${c.product_id}:${c.warehouse_id}`, c]));
+  const levels: { product_id: number; warehouse_id: number; on_hand: number; reserved: number }[] = [];
+  const movements: { product_id: number; warehouse_id: number; kind: MovementKind; on_hand_delta: number; reserved_delta: number; reason: string | null; ref_type: string; ref_id: string; actor_user_id: number | null }[] = [];
+  rows.forEach((r, index) => {
+    const cur = byKey.get(`${r.productId}:${r.warehouseId}`);
+    const reserved = cur?.reserved ?? 0;
+    if (r.onHand < reserved) {
+      result.belowReserved.push({ index, reserved });
+      return;
+    }
+    result.applied++;
+    const delta = r.onHand - (cur?.on_hand ?? 0);
+    if (delta === 0) return;
+    levels.push({ product_id: r.productId, warehouse_id: r.warehouseId, on_hand: r.onHand, reserved });
+    movements.push({ product_id: r.productId, warehouse_id: r.warehouseId, kind: "import", on_hand_delta: delta, reserved_delta: 0, reason: ref.reason ?? null, ref_type: ref.refType, ref_id: String(ref.refId), actor_user_id: actor.userId });
+  });
+  if (levels.length) {
+    const stamp = new Date();
+    await tx
+      .insertInto("stock_levels")
+      .values(levels.map((l) => ({ ...l, updated_at: stamp })))
+      .onDuplicateKeyUpdate({ on_hand: sql`VALUES(on_hand)`, updated_at: stamp })
+      .execute();
+    await tx.insertInto("stock_movements").values(movements).execute();
+    result.movements = movements.length;
+  }
+  return result;
 }

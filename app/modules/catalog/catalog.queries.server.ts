@@ -1,0 +1,151 @@
+/**
+ * Kysely queries of the catalog: products, tier prices, warehouses, levels,
+ * incoming receipts, holidays. No rules here; catalog.server.ts decides who may
+ * see what (dealers only ever get their own tier's price).
+ */
+import { sql, type SqlBool, type ExpressionBuilder } from "kysely";
+import type { Executor } from "../../../db/client";
+import type { DB } from "../../../db/types";
+import type { ProductListFilter, StockFilter } from "./catalog.schema";
+
+export const PAGE_SIZE = 25;
+
+/** LIKE pattern with the user's % and _ taken literally. */
+export function likeContains(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+type ProductEb = ExpressionBuilder<DB & { p: DB["products"] }, "p">;
+
+/**
+ * SKU or either name contains q: one LIKE on the lower-cased, binary-collated
+ * search_text column (in a covering index), see docs/decisions/011.
+ */
+function textSearch(eb: ProductEb, q: string) {
+  return eb("p.search_text", "like", likeContains(q.toLowerCase()));
+}
+
+/** Products matching the stock page's filters. `warehouseIds` null = every warehouse. */
+export function stockProductsQuery(db: Executor, f: StockFilter, warehouseIds: number[] | null) {
+  let q = db.selectFrom("products as p");
+  if (f.q) {
+    const text = f.q;
+    q = q.where((eb) => textSearch(eb as unknown as ProductEb, text));
+  }
+  if (f.category) q = q.where("p.category_code", "=", f.category);
+  if (f.line) q = q.where("p.product_line_code", "=", f.line);
+  if (f.status !== "all") q = q.where("p.status", "=", f.status);
+  if (f.mto === "only") q = q.where("p.made_to_order", "=", 1);
+  if (f.mto === "exclude") q = q.where("p.made_to_order", "=", 0);
+  if (f.availableOnly) {
+    // A correlated scalar subquery (not EXISTS): MariaDB would turn EXISTS into a
+    // semi-join that materialises every level; this one reads the product's few
+    // level rows by primary key, and stops with the page's LIMIT.
+    const inWarehouses = warehouseIds === null ? sql`` : sql` AND sl.warehouse_id IN (${sql.join(warehouseIds.length ? warehouseIds : [0])})`;
+    q = q.where(sql<SqlBool>`(SELECT MAX(sl.on_hand - sl.reserved) FROM stock_levels sl WHERE sl.product_id = p.id${inWarehouses}) > 0`);
+  }
+  return q;
+}
+
+export function productListQuery(db: Executor, f: ProductListFilter) {
+  let q = db.selectFrom("products as p");
+  if (f.q) {
+    const text = f.q;
+    q = q.where((eb) => textSearch(eb as unknown as ProductEb, text));
+  }
+  if (f.category) q = q.where("p.category_code", "=", f.category);
+  if (f.line) q = q.where("p.product_line_code", "=", f.line);
+  if (f.status) q = q.where("p.status", "=", f.status);
+  if (f.mto === "only") q = q.where("p.made_to_order", "=", 1);
+  if (f.mto === "exclude") q = q.where("p.made_to_order", "=", 0);
+  return q;
+}
+
+export const productColumns = [
+  "p.id",
+  "p.sku",
+  "p.name_en",
+  "p.name_zh",
+  "p.category_code",
+  "p.product_line_code",
+  "p.unit",
+  "p.list_price_minor",
+  "p.currency",
+  "p.status",
+  "p.made_to_order",
+  "p.lead_time_days",
+  "p.image_path",
+] as const;
+
+export async function listWarehouses(db: Executor) {
+  return db.selectFrom("warehouses").select(["id", "code", "name_en", "name_zh", "region", "status"]).where("status", "=", "active").orderBy("code").execute();
+}
+
+export async function listCategories(db: Executor) {
+  return db.selectFrom("categories").select(["code", "name_en", "name_zh"]).orderBy("sort_order").orderBy("code").execute();
+}
+
+export async function listProductLines(db: Executor) {
+  return db.selectFrom("product_lines").select(["code", "name_en", "name_zh"]).orderBy("sort_order").orderBy("code").execute();
+}
+
+export async function levelsFor(db: Executor, productIds: number[], warehouseIds: number[] | null) {
+  if (!productIds.length) return [];
+  let q = db.selectFrom("stock_levels").select(["product_id", "warehouse_id", "on_hand", "reserved"]).where("product_id", "in", productIds);
+  if (warehouseIds) q = q.where("warehouse_id", "in", warehouseIds.length ? warehouseIds : [0]);
+  return q.execute();
+}
+
+export async function incomingFor(db: Executor, productIds: number[], warehouseIds: number[] | null) {
+  if (!productIds.length) return [];
+  let q = db
+    .selectFrom("incoming_stock")
+    .select(["id", "product_id", "warehouse_id", "quantity", "eta", "source", "reference"])
+    .where("product_id", "in", productIds)
+    .where("status", "=", "planned");
+  if (warehouseIds) q = q.where("warehouse_id", "in", warehouseIds.length ? warehouseIds : [0]);
+  return q.orderBy("eta").orderBy("id").execute();
+}
+
+export async function tierPricesFor(db: Executor, productIds: number[], tier?: string) {
+  if (!productIds.length) return [];
+  let q = db.selectFrom("product_tier_prices").select(["product_id", "tier", "price_minor"]).where("product_id", "in", productIds);
+  if (tier !== undefined) q = q.where("tier", "=", tier);
+  return q.execute();
+}
+
+export async function findProductBySku(db: Executor, sku: string) {
+  return db
+    .selectFrom("products as p")
+    .innerJoin("categories as c", "c.code", "p.category_code")
+    .innerJoin("product_lines as l", "l.code", "p.product_line_code")
+    .selectAll("p")
+    .select(["c.name_en as category_en", "c.name_zh as category_zh", "l.name_en as line_en", "l.name_zh as line_zh"])
+    .where("p.sku", "=", sku)
+    .executeTakeFirst();
+}
+
+export async function findProductById(db: Executor, id: number) {
+  return db.selectFrom("products").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function recentMovements(db: Executor, productId: number, limit = 20) {
+  return db
+    .selectFrom("stock_movements as m")
+    .innerJoin("warehouses as w", "w.id", "m.warehouse_id")
+    .leftJoin("users as u", "u.id", "m.actor_user_id")
+    .select(["m.id", "m.kind", "m.on_hand_delta", "m.reserved_delta", "m.reason", "m.ref_type", "m.ref_id", "m.created_at", "w.code as warehouse_code", "u.name as actor_name"])
+    .where("m.product_id", "=", productId)
+    .orderBy("m.created_at", "desc")
+    .orderBy("m.id", "desc")
+    .limit(limit)
+    .execute();
+}
+
+export async function dealerTier(db: Executor, dealerId: number): Promise<{ tier: string; region: string } | undefined> {
+  return db.selectFrom("organisations").select(["tier", "region"]).where("id", "=", dealerId).executeTakeFirst();
+}
+
+export async function listHolidays(db: Executor, from: string, to: string) {
+  return db.selectFrom("holidays").select(["day", "name"]).where("day", ">=", from).where("day", "<=", to).orderBy("day").execute();
+}

@@ -1,0 +1,37 @@
+/** Input shapes of stock operations (browser-safe). */
+import { z } from "zod";
+import { isoDate } from "~/modules/catalog/catalog.schema";
+
+const reason = z.string().trim().min(1).max(255);
+export const wholeQty = z.string().trim().regex(/^\d{1,9}$/, { message: "stock.wholePositive" }).transform(Number).refine((n) => n > 0, { message: "stock.wholePositive" });
+
+export const ReceiptSchema = z.object({
+  warehouseId: z.coerce.number().int().positive(),
+  quantity: wholeQty,
+  reason,
+});
+export type ReceiptInput = z.output<typeof ReceiptSchema>;
+
+export const AdjustSchema = z.object({
+  warehouseId: z.coerce.number().int().positive(),
+  delta: z
+    .string()
+    .trim()
+    .regex(/^[+-]?\d{1,9}$/, { message: "stock.wholeSigned" })
+    .transform(Number)
+    .refine((n) => n !== 0, { message: "stock.deltaZero" }),
+  reason,
+});
+export type AdjustInput = z.output<typeof AdjustSchema>;
+
+export const IncomingSchema = z.object({
+  warehouseId: z.coerce.number().int().positive(),
+  quantity: wholeQty,
+  eta: isoDate,
+  source: z.enum(["purchase", "production", "transfer"]),
+  reference: z.string().trim().max(64).optional().transform((v) => v || null),
+});
+export type IncomingInput = z.output<typeof IncomingSchema>;
+
+export const IncomingActionSchema = z.object({ incomingId: z.coerce.number().int().positive() });
+

@@ -1,0 +1,102 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { ErrorPage } from "~/components/ErrorPage";
+import { Field, FormError, Notice, SubmitButton } from "~/components/ui/form";
+import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { translate } from "~/i18n";
+import { useFormat, useT } from "~/i18n/react";
+import { requireActor } from "~/modules/auth/auth.server";
+import { HolidayListQuery, HolidaySchema, isoDate } from "~/modules/catalog/catalog.schema";
+import { addHoliday, businessToday, listHolidays, removeHoliday } from "~/modules/catalog/catalog.server";
+import { parseForm, parseQuery } from "~/utils/http.server";
+import { withAction, withLoader } from "~/utils/route";
+
+export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "product:manage");
+  const query = parseQuery(request, HolidayListQuery);
+  const year = query.year ?? Number(businessToday().slice(0, 4));
+  return json({ year, holidays: await listHolidays(actor, year) });
+});
+
+const Intent = z.object({ intent: z.enum(["add", "remove"]) });
+const RemoveSchema = z.object({ day: isoDate });
+
+export const action = withAction(async ({ request }: ActionFunctionArgs) => {
+  const actor = await requireActor(request, "product:manage");
+  const fd = await request.formData();
+  const intent = Intent.safeParse({ intent: fd.get("intent") });
+  if (!intent.success) throw new Response(translate(actor.locale, "error.400"), { status: 400 });
+  if (intent.data.intent === "remove") {
+    const form = await parseForm(request, RemoveSchema, fd);
+    if (!form.ok) return json(form, { status: 400 });
+    await removeHoliday(actor, form.data.day);
+    return json({ ok: true as const, message: translate(actor.locale, "holidays.removed") });
+  }
+  const form = await parseForm(request, HolidaySchema, fd);
+  if (!form.ok) return json(form, { status: 400 });
+  await addHoliday(actor, form.data);
+  return json({ ok: true as const, message: translate(actor.locale, "holidays.added") });
+});
+
+export default function Holidays() {
+  const { year, holidays } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const f = useFormat();
+  const failure = result && result.ok === false ? result : undefined;
+  return (
+    <div className="max-w-3xl space-y-4">
+      <PageHeader title={t("holidays.title")} crumbs={[{ label: t("products.title"), to: "/admin/products" }, { label: t("holidays.title") }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <p className="text-sm text-slate-600">{t("holidays.help")}</p>
+      <FormError message={failure?.formError} />
+      <Notice message={result && result.ok ? result.message : undefined} />
+      <Form method="post" className="card grid gap-3 sm:grid-cols-3" noValidate>
+        <Field name="day" type="date" label={t("common.date")} defaultValue={String(failure?.values.day ?? "")} error={failure?.fieldErrors.day} required />
+        <Field name="name" label={t("common.name")} defaultValue={String(failure?.values.name ?? "")} error={failure?.fieldErrors.name} required maxLength={120} />
+        <div className="flex items-end">
+          <SubmitButton name="intent" value="add" pendingText={t("common.saving")}>{t("holidays.add")}</SubmitButton>
+        </div>
+      </Form>
+      <nav className="flex items-center gap-3 text-sm" aria-label={t("holidays.year")}>
+        <Link className="link" to={`?year=${year - 1}`}>← {year - 1}</Link>
+        <span className="font-semibold">{year}</span>
+        <Link className="link" to={`?year=${year + 1}`}>{year + 1} →</Link>
+      </nav>
+      {holidays.length === 0 ? (
+        <EmptyState message={t("holidays.empty", { year })} />
+      ) : (
+        <div className="card overflow-x-auto p-0">
+          <table className="table" data-testid="holidays">
+            <thead>
+              <tr>
+                <th scope="col">{t("common.date")}</th>
+                <th scope="col">{t("common.name")}</th>
+                <th scope="col"><span className="sr-only">{t("common.actions")}</span></th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {holidays.map((h) => (
+                <tr key={h.day}>
+                  <td className="whitespace-nowrap">{f.date(h.day)}</td>
+                  <td>{h.name}</td>
+                  <td className="text-right">
+                    <Form method="post">
+                      <input type="hidden" name="day" value={h.day} />
+                      <SubmitButton className="btn-secondary" name="intent" value="remove">{t("common.delete")}</SubmitButton>
+                    </Form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

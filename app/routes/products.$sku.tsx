@@ -1,0 +1,340 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
+import { z } from "zod";
+import { AvailabilityForm, AvailabilityResult, type AvailabilityView } from "~/components/catalog/Availability";
+import { ErrorPage } from "~/components/ErrorPage";
+import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
+import { Badge, PageHeader } from "~/components/ui/layout";
+import { translate } from "~/i18n";
+import { useFormat, useLocale, useT } from "~/i18n/react";
+import { requireActor } from "~/modules/auth/auth.server";
+import { answerAvailability } from "~/modules/catalog/availability.server";
+import { ProductPageQuery } from "~/modules/catalog/catalog.schema";
+import { getProductPage } from "~/modules/catalog/catalog.server";
+import type { OptionsSchema } from "~/modules/catalog/options";
+import { AdjustSchema, IncomingActionSchema, IncomingSchema, ReceiptSchema } from "~/modules/stock/stock.schema";
+import { adjustStock, cancelIncoming, planIncoming, postReceipt, receiveIncoming } from "~/modules/stock/stock.server";
+import { NotFoundError } from "~/utils/errors";
+import { parseForm, parseQuery } from "~/utils/http.server";
+import { withAction, withLoader } from "~/utils/route";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.product.sku} · Dealer Desk` : "Dealer Desk" }];
+
+export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "catalog:read");
+  if (!params.sku || params.sku.length > 64) throw new NotFoundError();
+  const query = parseQuery(request, ProductPageQuery);
+  const page = await getProductPage(actor, params.sku);
+  const answer = query.check ? await answerAvailability(request, actor, { sku: page.product.sku, quantity: query.checkQty, neededBy: query.checkDate, region: query.checkRegion }) : null;
+  return json({ ...page, query, answer: answer as AvailabilityView | null });
+});
+
+const Intent = z.object({ intent: z.enum(["receipt", "adjust", "incoming", "receive", "cancel"]) });
+
+export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
+  const actor = await requireActor(request, "stock:adjust");
+  const page = await getProductPage(actor, params.sku ?? "");
+  const productId = page.product.id;
+  const fd = await request.formData();
+  const intent = Intent.safeParse({ intent: fd.get("intent") });
+  if (!intent.success) throw new Response(translate(actor.locale, "error.400"), { status: 400 });
+  const done = (key: string) => json({ ok: true as const, intent: intent.data.intent, message: translate(actor.locale, key) });
+  switch (intent.data.intent) {
+    case "receipt": {
+      const form = await parseForm(request, ReceiptSchema, fd);
+      if (!form.ok) return json({ ...form, intent: intent.data.intent }, { status: 400 });
+      await postReceipt(actor, productId, form.data);
+      return done("stock.receiptPosted");
+    }
+    case "adjust": {
+      const form = await parseForm(request, AdjustSchema, fd);
+      if (!form.ok) return json({ ...form, intent: intent.data.intent }, { status: 400 });
+      await adjustStock(actor, productId, form.data);
+      return done("stock.adjusted");
+    }
+    case "incoming": {
+      const form = await parseForm(request, IncomingSchema, fd);
+      if (!form.ok) return json({ ...form, intent: intent.data.intent }, { status: 400 });
+      await planIncoming(actor, productId, form.data);
+      return done("stock.incomingPlanned");
+    }
+    case "receive":
+    case "cancel": {
+      const form = await parseForm(request, IncomingActionSchema, fd);
+      if (!form.ok) return json({ ...form, intent: intent.data.intent }, { status: 400 });
+      if (intent.data.intent === "receive") await receiveIncoming(actor, productId, form.data.incomingId);
+      else await cancelIncoming(actor, productId, form.data.incomingId);
+      return done(intent.data.intent === "receive" ? "stock.incomingReceived" : "stock.incomingCancelled");
+    }
+  }
+});
+
+function OptionsTable({ options }: { options: OptionsSchema }) {
+  const t = useT();
+  const locale = useLocale();
+  const label = (l: { en: string; zh: string }) => (locale === "en" ? l.en : l.zh);
+  return (
+    <div className="space-y-2">
+      <table className="table" data-testid="options-table">
+        <thead>
+          <tr>
+            <th scope="col">{t("products.option")}</th>
+            <th scope="col">{t("products.allowedValues")}</th>
+            <th scope="col">{t("products.required")}</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {options.options.map((o) => (
+            <tr key={o.key}>
+              <td>{label(o.label)}</td>
+              <td>
+                {o.type === "choice"
+                  ? o.choices.map((c) => label(c.label)).join(" / ")
+                  : o.type === "text"
+                    ? t("products.textUpTo", { max: o.maxLength })
+                    : t("products.numberRange", { min: o.min, max: o.max, step: o.step, unit: o.unit ?? "" })}
+              </td>
+              <td>{o.required ? t("common.yes") : t("common.no")}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="text-sm text-slate-600">{t("products.quantityRule", { multiple: options.quantityMultiple, min: options.minQuantity })}</p>
+    </div>
+  );
+}
+
+export default function ProductPage() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const f = useFormat();
+  const locale = useLocale();
+  const location = useLocation();
+  const p = data.product;
+  const name = locale === "en" ? p.name_en : p.name_zh;
+  const other = locale === "en" ? p.name_zh : p.name_en;
+  const description = locale === "en" ? p.description_en : p.description_zh;
+  const failure = result && result.ok === false ? result : undefined;
+  const failIntent = failure && "intent" in failure ? failure.intent : undefined;
+  const errs = (intent: string) => (failIntent === intent ? (failure?.fieldErrors ?? {}) : {});
+  const vals = (intent: string) => (failIntent === intent ? (failure?.values ?? {}) : {});
+  const whOptions = data.warehouses.map((w) => ({ value: String(w.warehouseId), label: `${w.code} · ${locale === "en" ? w.nameEn : w.nameZh}` }));
+  const answer = data.answer;
+  return (
+    <div className="space-y-6">
+      <PageHeader
+        title={name}
+        crumbs={[{ label: t("stock.title"), to: "/stock" }, { label: p.sku }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+        actions={data.canEdit ? <Link to={`/admin/products/${p.id}`} className="btn-secondary">{t("common.edit")}</Link> : undefined}
+      />
+      <FormError message={failure?.formError} />
+      <Notice message={result && result.ok ? result.message : undefined} />
+      <div className="grid gap-4 lg:grid-cols-3">
+        <div className="card flex items-center justify-center">
+          {p.image_path ? <img src={p.image_path} alt={name} className="h-48 w-48 object-contain" /> : <div className="h-48 w-48 rounded bg-slate-100" aria-hidden="true" />}
+        </div>
+        <div className="card space-y-3 lg:col-span-2">
+          <p className="text-sm text-slate-500" lang={locale === "en" ? "zh-CN" : "en"}>{other}</p>
+          <div className="flex flex-wrap gap-2">
+            <Badge tone={p.status === "active" ? "green" : "slate"}>{t(`products.status.${p.status}` as "products.status.active")}</Badge>
+            {p.made_to_order ? <Badge tone="blue">{t("stock.mtoBadge", { days: p.lead_time_days ?? 0 })}</Badge> : null}
+          </div>
+          <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm sm:grid-cols-3">
+            <div><dt className="text-slate-500">{t("stock.sku")}</dt><dd className="font-mono">{p.sku}</dd></div>
+            <div><dt className="text-slate-500">{t("stock.category")}</dt><dd>{locale === "en" ? p.category.en : p.category.zh}</dd></div>
+            <div><dt className="text-slate-500">{t("stock.productLine")}</dt><dd>{locale === "en" ? p.line.en : p.line.zh}</dd></div>
+            <div><dt className="text-slate-500">{t("products.unit")}</dt><dd>{p.unit}</dd></div>
+            <div><dt className="text-slate-500">{t("stock.listPrice")}</dt><dd className="tabular-nums">{f.money(p.list_price_minor, p.currency)}</dd></div>
+            {data.pricing.kind === "dealer" ? (
+              <div data-testid="your-price">
+                <dt className="text-slate-500">{data.pricing.tier ? t("products.yourTierPrice", { tier: t(`tier.${data.pricing.tier}` as "tier.gold") }) : t("stock.yourPrice")}</dt>
+                <dd className="text-lg font-semibold tabular-nums">{f.money(data.pricing.price, p.currency)}</dd>
+                {!data.pricing.isTierPrice ? <dd className="text-xs text-slate-500">{t("products.listPriceApplies")}</dd> : null}
+              </div>
+            ) : (
+              data.pricing.tiers.map((tp) => (
+                <div key={tp.tier} data-testid={`tier-price-${tp.tier}`}>
+                  <dt className="text-slate-500">{t("products.tierPrice", { tier: t(`tier.${tp.tier}` as "tier.gold") })}</dt>
+                  <dd className="tabular-nums">{tp.price === null ? "—" : f.money(tp.price, p.currency)}</dd>
+                </div>
+              ))
+            )}
+            <div><dt className="text-slate-500">{t("stock.availableTotal")}</dt><dd className="font-semibold tabular-nums">{f.number(data.available)}</dd></div>
+            <div><dt className="text-slate-500">{t("stock.promiseDate")}</dt><dd data-testid="promise-date">{data.promiseDate ? f.date(data.promiseDate) : t("stock.noPromise")}</dd></div>
+            {p.made_to_order ? <div><dt className="text-slate-500">{t("products.leadTime")}</dt><dd>{t("products.workingDays", { days: p.lead_time_days ?? 0 })}</dd></div> : null}
+          </dl>
+          {description ? <p className="whitespace-pre-line text-sm text-slate-700">{description}</p> : null}
+        </div>
+      </div>
+
+      {p.options ? (
+        <section className="card space-y-2">
+          <h2 className="font-semibold">{t("products.customOptions")}</h2>
+          <OptionsTable options={p.options} />
+        </section>
+      ) : null}
+
+      <section id="availability" className="card space-y-3">
+        <h2 className="font-semibold">{t("avail.title")}</h2>
+        <AvailabilityForm
+          hidden={{}}
+          sku={p.sku}
+          showSku={false}
+          today={data.today}
+          defaults={{ quantity: data.query.checkQty, neededBy: data.query.checkDate, region: data.query.checkRegion ?? data.dealerRegion ?? undefined }}
+          errors={answer && !answer.ok ? answer.fieldErrors : undefined}
+        />
+        {answer && answer.ok ? <AvailabilityResult answer={answer} /> : null}
+      </section>
+
+      <section className="card space-y-3">
+        <h2 className="font-semibold">{t("products.stockByWarehouse")}</h2>
+        <div className="overflow-x-auto">
+          <table className="table" data-testid="warehouse-stock">
+            <thead>
+              <tr>
+                <th scope="col">{t("stock.warehouse")}</th>
+                <th scope="col">{t("common.region")}</th>
+                {data.canAdjust ? <th scope="col" className="text-right">{t("stock.onHand")}</th> : null}
+                {data.canAdjust ? <th scope="col" className="text-right">{t("stock.reserved")}</th> : null}
+                <th scope="col" className="text-right">{t("stock.available")}</th>
+                <th scope="col">{t("stock.incoming")}</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {data.warehouses.map((w) => (
+                <tr key={w.warehouseId}>
+                  <td>{locale === "en" ? w.nameEn : w.nameZh} <span className="text-xs text-slate-500">{w.code}</span></td>
+                  <td>{t(`region.${w.region}` as "region.east")}</td>
+                  {data.canAdjust ? <td className="text-right tabular-nums">{f.number(w.onHand)}</td> : null}
+                  {data.canAdjust ? <td className="text-right tabular-nums">{f.number(w.reserved)}</td> : null}
+                  <td className="text-right font-semibold tabular-nums">{f.number(w.available)}</td>
+                  <td>{w.incoming.length ? w.incoming.map((i) => `${f.number(i.quantity)} · ${f.date(i.eta)}`).join("; ") : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      {data.canAdjust ? (
+        <>
+          <section className="card space-y-3">
+            <h2 className="font-semibold">{t("stock.incomingList")}</h2>
+            {data.incoming.length === 0 ? (
+              <p className="text-sm text-slate-600">{t("stock.noIncoming")}</p>
+            ) : (
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("stock.eta")}</th>
+                    <th scope="col">{t("stock.warehouse")}</th>
+                    <th scope="col" className="text-right">{t("stock.quantity")}</th>
+                    <th scope="col">{t("stock.sourceLabel")}</th>
+                    <th scope="col">{t("stock.reference")}</th>
+                    <th scope="col"><span className="sr-only">{t("common.actions")}</span></th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {data.incoming.map((i) => (
+                    <tr key={i.id}>
+                      <td>{f.date(i.eta)}</td>
+                      <td>{i.warehouse_code}</td>
+                      <td className="text-right tabular-nums">{f.number(i.quantity)}</td>
+                      <td>{t(`stock.source.${i.source}` as "stock.source.purchase")}</td>
+                      <td>{i.reference ?? "—"}</td>
+                      <td className="flex gap-2">
+                        <Form method="post" action={`${location.pathname}`}>
+                          <input type="hidden" name="incomingId" value={i.id} />
+                          <SubmitButton className="btn-secondary" name="intent" value="receive">{t("stock.markReceived")}</SubmitButton>
+                        </Form>
+                        <Form method="post" action={`${location.pathname}`}>
+                          <input type="hidden" name="incomingId" value={i.id} />
+                          <SubmitButton className="btn-secondary" name="intent" value="cancel">{t("common.cancel")}</SubmitButton>
+                        </Form>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+          <div className="grid gap-4 lg:grid-cols-3">
+            <Form method="post" className="card space-y-3" noValidate>
+              <h2 className="font-semibold">{t("stock.postReceipt")}</h2>
+              <SelectField name="warehouseId" label={t("stock.warehouse")} options={whOptions} defaultValue={String(vals("receipt").warehouseId ?? "")} error={errs("receipt").warehouseId} id="receipt-warehouse" />
+              <Field name="quantity" id="receipt-quantity" inputMode="numeric" label={t("stock.quantity")} defaultValue={String(vals("receipt").quantity ?? "")} error={errs("receipt").quantity} required />
+              <Field name="reason" id="receipt-reason" label={t("stock.reason")} defaultValue={String(vals("receipt").reason ?? "")} error={errs("receipt").reason} required maxLength={255} />
+              <SubmitButton name="intent" value="receipt" pendingText={t("common.saving")}>{t("stock.postReceipt")}</SubmitButton>
+            </Form>
+            <Form method="post" className="card space-y-3" noValidate>
+              <h2 className="font-semibold">{t("stock.adjust")}</h2>
+              <SelectField name="warehouseId" label={t("stock.warehouse")} options={whOptions} defaultValue={String(vals("adjust").warehouseId ?? "")} error={errs("adjust").warehouseId} id="adjust-warehouse" />
+              <Field name="delta" id="adjust-delta" label={t("stock.delta")} help={t("stock.deltaHelp")} defaultValue={String(vals("adjust").delta ?? "")} error={errs("adjust").delta} required />
+              <Field name="reason" id="adjust-reason" label={t("stock.reason")} defaultValue={String(vals("adjust").reason ?? "")} error={errs("adjust").reason} required maxLength={255} />
+              <SubmitButton name="intent" value="adjust" pendingText={t("common.saving")}>{t("stock.adjust")}</SubmitButton>
+            </Form>
+            <Form method="post" className="card space-y-3" noValidate>
+              <h2 className="font-semibold">{t("stock.planIncoming")}</h2>
+              <SelectField name="warehouseId" label={t("stock.warehouse")} options={whOptions} defaultValue={String(vals("incoming").warehouseId ?? "")} error={errs("incoming").warehouseId} id="incoming-warehouse" />
+              <Field name="quantity" id="incoming-quantity" inputMode="numeric" label={t("stock.quantity")} defaultValue={String(vals("incoming").quantity ?? "")} error={errs("incoming").quantity} required />
+              <Field name="eta" id="incoming-eta" type="date" label={t("stock.eta")} defaultValue={String(vals("incoming").eta ?? "")} error={errs("incoming").eta} required />
+              <SelectField
+                name="source"
+                id="incoming-source"
+                label={t("stock.sourceLabel")}
+                options={(["purchase", "production", "transfer"] as const).map((s) => ({ value: s, label: t(`stock.source.${s}`) }))}
+                defaultValue={String(vals("incoming").source ?? "purchase")}
+                error={errs("incoming").source}
+              />
+              <Field name="reference" id="incoming-reference" label={t("stock.reference")} defaultValue={String(vals("incoming").reference ?? "")} error={errs("incoming").reference} maxLength={64} />
+              <SubmitButton name="intent" value="incoming" pendingText={t("common.saving")}>{t("stock.planIncoming")}</SubmitButton>
+            </Form>
+          </div>
+          <section className="card space-y-3">
+            <h2 className="font-semibold">{t("stock.movements")}</h2>
+            {data.movements.length === 0 ? (
+              <p className="text-sm text-slate-600">{t("stock.noMovements")}</p>
+            ) : (
+              <div className="overflow-x-auto">
+                <table className="table" data-testid="movements">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("common.date")}</th>
+                      <th scope="col">{t("stock.warehouse")}</th>
+                      <th scope="col">{t("stock.kind")}</th>
+                      <th scope="col" className="text-right">{t("stock.onHand")}</th>
+                      <th scope="col" className="text-right">{t("stock.reserved")}</th>
+                      <th scope="col">{t("stock.reason")}</th>
+                      <th scope="col">{t("stock.by")}</th>
+                    </tr>
+                  </thead>
+                  <tbody className="divide-y divide-slate-100">
+                    {data.movements.map((m) => (
+                      <tr key={m.id}>
+                        <td className="whitespace-nowrap">{f.dateTime(m.created_at)}</td>
+                        <td>{m.warehouse_code}</td>
+                        <td>{t(`stock.kind.${m.kind}` as "stock.kind.receipt")}</td>
+                        <td className="text-right tabular-nums">{m.on_hand_delta > 0 ? `+${m.on_hand_delta}` : m.on_hand_delta}</td>
+                        <td className="text-right tabular-nums">{m.reserved_delta > 0 ? `+${m.reserved_delta}` : m.reserved_delta}</td>
+                        <td>{m.reason ?? (m.ref_type ? `${m.ref_type} ${m.ref_id ?? ""}` : "—")}</td>
+                        <td>{m.actor_name ?? t("stock.system")}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </section>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

@@ -1,0 +1,251 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { AvailabilityForm, AvailabilityResult, type AvailabilityView } from "~/components/catalog/Availability";
+import { ErrorPage } from "~/components/ErrorPage";
+import { CsvLink, ListPager } from "~/components/list";
+import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
+import { Pager } from "~/components/ui/pager";
+import { useFormat, useLocale, useT } from "~/i18n/react";
+import { can } from "~/modules/auth/actor";
+import { requireActor } from "~/modules/auth/auth.server";
+import { answerAvailability } from "~/modules/catalog/availability.server";
+import { STOCK_SORTS, StockQuery } from "~/modules/catalog/catalog.schema";
+import { exportStock, listStock } from "~/modules/catalog/catalog.server";
+import { REGIONS } from "~/modules/organisations/organisations.schema";
+import { csvResponse, parseQuery } from "~/utils/http.server";
+import { withLoader } from "~/utils/route";
+
+export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "catalog:read");
+  const query = parseQuery(request, StockQuery);
+  const { page, format, check, checkSku, checkQty, checkDate, checkRegion, ...filter } = query;
+  if (format === "csv") {
+    const { header, batches } = await exportStock(actor, filter);
+    return csvResponse("stock.csv", header, batches);
+  }
+  const [data, answer] = await Promise.all([
+    listStock(actor, { ...filter, page }),
+    check ? answerAvailability(request, actor, { sku: checkSku, quantity: checkQty, neededBy: checkDate, region: checkRegion }) : Promise.resolve(null),
+  ]);
+  return json({ ...data, query, answer: answer as AvailabilityView | null, canImport: can(actor, "stock:import") });
+});
+
+const FILTER_KEYS = ["q", "category", "line", "region", "warehouse", "availableOnly", "mto", "status", "sort", "page"] as const;
+
+export default function Stock() {
+  const data = useLoaderData<typeof loader>();
+  const t = useT();
+  const f = useFormat();
+  const locale = useLocale();
+  const location = useLocation();
+  const q = data.query;
+  const nameOf = (x: { name_en: string; name_zh: string }) => (locale === "en" ? x.name_en : x.name_zh);
+  const catName = new Map(data.categories.map((c) => [c.code, nameOf(c)]));
+  const lineName = new Map(data.lines.map((c) => [c.code, nameOf(c)]));
+  const hidden: Record<string, string> = {};
+  const sp = new URLSearchParams(location.search);
+  for (const k of FILTER_KEYS) {
+    const v = sp.get(k);
+    if (v) hidden[k] = v;
+  }
+  const checkHref = (sku: string) => {
+    const p = new URLSearchParams(hidden);
+    p.set("checkSku", sku);
+    return `/stock?${p.toString()}#availability`;
+  };
+  const answer = data.answer;
+  return (
+    <div className="space-y-4">
+      <PageHeader
+        title={t("stock.title")}
+        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("stock.title") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+        actions={
+          <>
+            <CsvLink />
+            {data.canImport ? (
+              <Link to="/stock/import" className="btn-secondary">
+                {t("import.title")}
+              </Link>
+            ) : null}
+          </>
+        }
+      />
+      <details id="availability" className="card" open={Boolean(answer) || Boolean(q.checkSku)}>
+        <summary className="cursor-pointer font-semibold">{t("avail.title")}</summary>
+        <p className="mb-3 mt-1 text-sm text-slate-600">{t("avail.help")}</p>
+        <AvailabilityForm
+          hidden={hidden}
+          showSku
+          today={data.today}
+          defaults={{ sku: q.checkSku, quantity: q.checkQty, neededBy: q.checkDate, region: q.checkRegion ?? data.dealerRegion ?? undefined }}
+          errors={answer && !answer.ok ? answer.fieldErrors : undefined}
+        />
+        {answer && answer.ok ? (
+          <div className="mt-4">
+            <AvailabilityResult answer={answer} />
+          </div>
+        ) : null}
+      </details>
+      <Form method="get" className="card grid gap-3 sm:grid-cols-4 lg:grid-cols-6" role="search">
+        <div className="sm:col-span-2">
+          <label htmlFor="q" className="label">{t("common.search")}</label>
+          <input id="q" name="q" type="search" className="input" defaultValue={q.q ?? ""} placeholder={t("stock.searchPlaceholder")} />
+        </div>
+        <div>
+          <label htmlFor="category" className="label">{t("stock.category")}</label>
+          <select id="category" name="category" className="input" defaultValue={q.category ?? ""}>
+            <option value="">{t("common.all")}</option>
+            {data.categories.map((c) => (
+              <option key={c.code} value={c.code}>{nameOf(c)}</option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="line" className="label">{t("stock.productLine")}</label>
+          <select id="line" name="line" className="input" defaultValue={q.line ?? ""}>
+            <option value="">{t("common.all")}</option>
+            {data.lines.map((c) => (
+              <option key={c.code} value={c.code}>{nameOf(c)}</option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="region" className="label">{t("common.region")}</label>
+          <select id="region" name="region" className="input" defaultValue={q.region ?? ""}>
+            <option value="">{t("common.all")}</option>
+            {REGIONS.map((r) => (
+              <option key={r} value={r}>{t(`region.${r}`)}</option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="warehouse" className="label">{t("stock.warehouse")}</label>
+          <select id="warehouse" name="warehouse" className="input" defaultValue={q.warehouse ? String(q.warehouse) : ""}>
+            <option value="">{t("common.all")}</option>
+            {data.allWarehouses.map((w) => (
+              <option key={w.id} value={w.id}>{w.code} · {nameOf(w)}</option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="mto" className="label">{t("stock.madeToOrder")}</label>
+          <select id="mto" name="mto" className="input" defaultValue={q.mto ?? ""}>
+            <option value="">{t("common.all")}</option>
+            <option value="only">{t("stock.mtoOnly")}</option>
+            <option value="exclude">{t("stock.mtoExclude")}</option>
+          </select>
+        </div>
+        <div>
+          <label htmlFor="status" className="label">{t("common.status")}</label>
+          <select id="status" name="status" className="input" defaultValue={q.status}>
+            <option value="active">{t("products.status.active")}</option>
+            <option value="discontinued">{t("products.status.discontinued")}</option>
+            <option value="all">{t("common.all")}</option>
+          </select>
+        </div>
+        <div>
+          <label htmlFor="sort" className="label">{t("common.sort")}</label>
+          <select id="sort" name="sort" className="input" defaultValue={q.sort}>
+            {STOCK_SORTS.map((s) => (
+              <option key={s} value={s}>{t(`stock.sort.${s}`)}</option>
+            ))}
+          </select>
+        </div>
+        <div className="flex items-end">
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" name="availableOnly" value="1" defaultChecked={q.availableOnly} className="h-4 w-4" />
+            {t("stock.availableOnly")}
+          </label>
+        </div>
+        <div className="flex items-end gap-2 sm:col-span-2">
+          <button type="submit" className="btn-primary">{t("common.apply")}</button>
+          <Link to="/stock" className="btn-secondary">{t("common.reset")}</Link>
+        </div>
+      </Form>
+      {data.rows.length === 0 ? (
+        <EmptyState message={t("stock.empty")} action={<Link to="/stock" className="btn-secondary">{t("common.reset")}</Link>} />
+      ) : (
+        <div className="card overflow-x-auto p-0">
+          <table className="table" data-testid="stock-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("stock.sku")}</th>
+                <th scope="col">{t("stock.product")}</th>
+                <th scope="col" className="text-right">{data.tier ? t("stock.yourPrice") : t("stock.listPrice")}</th>
+                {data.warehouses.map((w) => (
+                  <th key={w.id} scope="col" className="text-right" title={nameOf(w)}>
+                    {w.code}
+                    <span className="block text-xs font-normal text-slate-500">{t(`region.${w.region}` as "region.east")}</span>
+                  </th>
+                ))}
+                <th scope="col" className="text-right">{t("stock.availableTotal")}</th>
+                <th scope="col">{t("stock.nextIncoming")}</th>
+                <th scope="col">{t("stock.promiseDate")}</th>
+                <th scope="col"><span className="sr-only">{t("common.actions")}</span></th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {data.rows.map((r) => (
+                <tr key={r.id} data-sku={r.sku}>
+                  <td className="whitespace-nowrap font-mono text-xs">
+                    <Link className="link" to={`/products/${encodeURIComponent(r.sku)}`}>{r.sku}</Link>
+                  </td>
+                  <td>
+                    <div className="font-medium">{nameOf(r)}</div>
+                    <div className="text-xs text-slate-500">
+                      {catName.get(r.category_code) ?? r.category_code} · {lineName.get(r.product_line_code) ?? r.product_line_code}
+                    </div>
+                    <div className="mt-1 flex gap-1">
+                      {r.made_to_order ? <Badge tone="blue">{t("stock.mtoBadge", { days: r.lead_time_days ?? 0 })}</Badge> : null}
+                      {r.status === "discontinued" ? <Badge tone="slate">{t("products.status.discontinued")}</Badge> : null}
+                    </div>
+                  </td>
+                  <td className="whitespace-nowrap text-right tabular-nums">
+                    {f.money(r.price_minor, r.currency)}
+                    <span className="block text-xs text-slate-500">/ {r.unit}</span>
+                  </td>
+                  {data.warehouses.map((w) => {
+                    const l = r.levels[w.id];
+                    return (
+                      <td key={w.id} className={`text-right tabular-nums ${l && l.available > 0 ? "" : "text-slate-400"}`}>
+                        {f.number(l?.available ?? 0)}
+                      </td>
+                    );
+                  })}
+                  <td className="text-right font-semibold tabular-nums">{f.number(r.available)}</td>
+                  <td className="whitespace-nowrap">{r.nextIncoming ? `${f.number(r.nextIncoming.quantity)} · ${f.date(r.nextIncoming.eta)}` : "—"}</td>
+                  <td className="whitespace-nowrap" data-testid="promise-date">{r.promiseDate ? f.date(r.promiseDate) : t("stock.noPromise")}</td>
+                  <td>
+                    <Link className="link whitespace-nowrap text-xs" to={checkHref(r.sku)}>{t("avail.checkShort")}</Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {data.totalIsLowerBound ? (
+        <Pager
+          page={data.page}
+          pageSize={data.pageSize}
+          total={data.total}
+          labels={{
+            label: t("pager.label"),
+            prev: t("pager.prev"),
+            next: t("pager.next"),
+            summary: t("stock.pagerMore", { from: (data.page - 1) * data.pageSize + 1, to: (data.page - 1) * data.pageSize + data.rows.length, total: f.number(data.total) }),
+          }}
+        />
+      ) : (
+        <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
+      )}
+      <p className="text-xs text-slate-500">{t("stock.footnote", { date: f.date(data.today) })}</p>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

@@ -1,0 +1,95 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
+import { ImportStatusBadge } from "~/components/catalog/ImportStatus";
+import { ErrorPage } from "~/components/ErrorPage";
+import { PageHeader } from "~/components/ui/layout";
+import { useFormat, useT } from "~/i18n/react";
+import { requireActor } from "~/modules/auth/auth.server";
+import { getImportJob } from "~/modules/catalog/import.server";
+import { withLoader } from "~/utils/route";
+import { idParam } from "~/utils/params.server";
+
+export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "stock:import");
+  return json({ job: await getImportJob(actor, idParam(params.id)) });
+});
+
+export default function ImportJob() {
+  const { job } = useLoaderData<typeof loader>();
+  const t = useT();
+  const f = useFormat();
+  const revalidator = useRevalidator();
+  const running = job.status === "running";
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => revalidator.revalidate(), 1000);
+    return () => clearInterval(timer);
+  }, [running]);
+  const pct = job.total_rows ? Math.round((100 * (job.processed_rows + job.written_rows)) / (2 * job.total_rows)) : 0;
+  const summaryKey = job.status === "succeeded" ? "import.summary.succeeded" : job.status === "partial" ? "import.summary.partial" : job.status === "rejected" ? "import.summary.rejected" : job.status === "error" ? "import.summary.error" : "import.summary.running";
+  return (
+    <div className="space-y-4">
+      {running ? (
+        <noscript>
+          <meta httpEquiv="refresh" content="2" />
+        </noscript>
+      ) : null}
+      <PageHeader
+        title={`${t("import.job")} #${job.id}`}
+        crumbs={[{ label: t("stock.title"), to: "/stock" }, { label: t("import.title"), to: "/stock/import" }, { label: `#${job.id}` }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+      />
+      <div className="card space-y-2" role="status" aria-live="polite" data-testid="import-job" data-status={job.status}>
+        <p className="flex flex-wrap items-center gap-2">
+          <ImportStatusBadge status={job.status} />
+          <span>{t(`import.kind.${job.kind}` as "import.kind.stock")} · {job.filename} · {t(`import.mode.short.${job.mode}` as "import.mode.short.valid_rows")}</span>
+        </p>
+        <p className="font-semibold" data-testid="import-summary">
+          {t(summaryKey, { total: f.number(job.total_rows), written: f.number(job.written_rows), errors: f.number(job.error_count) })}
+        </p>
+        {running ? (
+          <div className="h-2 w-full overflow-hidden rounded bg-slate-200" aria-hidden="true">
+            <div className="h-2 bg-brand-500 transition-all" style={{ width: `${pct}%` }} />
+          </div>
+        ) : null}
+        <p className="text-sm text-slate-600">
+          {t("import.progress", { validated: f.number(job.processed_rows), written: f.number(job.written_rows), total: f.number(job.total_rows) })}
+        </p>
+        <p className="text-xs text-slate-500">
+          {f.dateTime(job.created_at)}
+          {job.finished_at ? ` → ${f.dateTime(job.finished_at)}` : ""}
+        </p>
+      </div>
+      {job.errors.length ? (
+        <section className="card overflow-x-auto p-0">
+          <h2 className="px-4 pt-4 font-semibold">{t("import.errorList", { shown: f.number(job.errors.length), total: f.number(job.error_count) })}</h2>
+          <table className="table" data-testid="import-errors">
+            <thead>
+              <tr>
+                <th scope="col">{t("import.line")}</th>
+                <th scope="col">{t("import.column")}</th>
+                <th scope="col">{t("import.problem")}</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {job.errors.map((e, i) => (
+                <tr key={i}>
+                  <td className="tabular-nums">{e.line || "—"}</td>
+                  <td className="font-mono text-xs">{e.column || "—"}</td>
+                  <td>{t(e.key as "import.required", e.params)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+      <Link to="/stock/import" className="btn-secondary">{t("import.another")}</Link>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

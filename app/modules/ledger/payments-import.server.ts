@@ -87,7 +87,7 @@ function columnIndex(header: string[]) {
 
 /** ASCII runs that could be a dealer code, an order or a shipment number. */
 export function referenceTokens(reference: string): string[] {
-  const m = reference.toUpperCase().match(/[A-Z0-9](?:[A-Z0-9\-_/.]*[A-Z0-9])?/g) ?? [];
+  const m = reference.toUpperCase().match(/[A-Z0-9](?:[A-Z0-9\-_]*[A-Z0-9])?/g) ?? [];
   return [...new Set(m)].filter((t) => t.length >= 2 && t.length <= 64);
 }
 

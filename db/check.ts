@@ -19,6 +19,20 @@ export const CHECKS: Check[] = [
       return [...r.mismatched, ...r.orphans.map((o) => ({ ...o, problem: "movements without a level" }))];
     },
   },
+  {
+    name: "statements add up (opening + Σ lines = closing), chain period to period, and hold every entry of their period exactly once",
+    run: async (db) => {
+      const { findStatementInvariantViolations } = await import("../app/modules/statements/statements.server");
+      return findStatementInvariantViolations(db);
+    },
+  },
+  {
+    name: "ledger reversals are exact opposites of an original that is not itself a reversal",
+    run: async (db) => {
+      const { findReversalViolations } = await import("../app/modules/ledger/post.server");
+      return findReversalViolations(db);
+    },
+  },
 ];
 
 export async function runChecks(db: Kysely<DB>): Promise<CheckResult[]> {

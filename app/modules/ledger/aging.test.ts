@@ -19,7 +19,7 @@ describe("aging buckets", () => {
   it("ages invoices by due date at day 0, 1, 30, 31, 60, 61, 90, 91", async () => {
     await createManufacturer();
     const edges = [0, 1, 30, 31, 60, 61, 90, 91];
-    const dealers = [];
+    const dealers: number[] = [];
     for (const days of edges) {
       const d = await createDealer();
       dealers.push(d.id);

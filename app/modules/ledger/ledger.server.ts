@@ -3,6 +3,7 @@
  * fee, adjustment), reversing, browsing, fee types, credit limits, and the
  * fee and rebate query. Every posting goes through postEntry (INSERT only).
  */
+import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { db } from "../../../db/client";
 import { audit, diff, emitEvent } from "~/modules/audit/audit.server";
@@ -38,7 +39,7 @@ export async function listFeeTypes(opts: { activeOnly?: boolean } = {}) {
 export async function postingFormOptions(actor: Actor) {
   requirePermission(actor, "ledger:post");
   const [dealers, feeTypes] = await Promise.all([dealerOptions(actor), listFeeTypes({ activeOnly: true })]);
-  return { dealers, feeTypes, today: today(), defaultDueDate: addDays(today(), 30) };
+  return { dealers, feeTypes, today: today(), defaultDueDate: addDays(today(), 30), key: randomUUID() };
 }
 
 // ---------- posting by hand ----------

@@ -12,7 +12,7 @@ import { creditPosition, creditPositions } from "./credit.server";
 import { leastPrivilegeGrants } from "./grants";
 import { PostEntrySchema } from "./ledger.schema";
 import { dealerSummary, feesReport, getEntry, listEntries, postManualEntry, reverseLedgerEntry, setCreditLimit } from "./ledger.server";
-import { balanceOf, postEntry, reverseEntry } from "./post.server";
+import { balanceOf, reverseEntry } from "./post.server";
 
 const today = () => todayIn("Asia/Shanghai");
 const form = (over: Record<string, string>) => PostEntrySchema.safeParse({ key: `k-${Math.random().toString(36).slice(2)}`, description: "x", ...over });

@@ -163,3 +163,15 @@ export async function balanceOf(tx: Tx | Kysely<DB>, dealerId: number): Promise<
   const row = await tx.selectFrom("ledger_entries").select(sql<string>`COALESCE(SUM(amount_minor), 0)`.as("b")).where("dealer_id", "=", dealerId).executeTakeFirst();
   return Number(row?.b ?? 0);
 }
+
+/** Reversals that are not the exact opposite of their original, or reverse a reversal (db:check). */
+export async function findReversalViolations(db: Executor | Kysely<DB>) {
+  const rows = await sql<{ entry_id: number; dealer_id: number; problem: string }>`
+    SELECT r.id AS entry_id, r.dealer_id,
+      CASE WHEN o.reverses_entry_id IS NOT NULL THEN 'reverses a reversal' ELSE 'not the exact opposite of its original' END AS problem
+    FROM ledger_entries r JOIN ledger_entries o ON o.id = r.reverses_entry_id
+    WHERE o.reverses_entry_id IS NOT NULL OR r.amount_minor <> -o.amount_minor OR r.dealer_id <> o.dealer_id OR r.currency <> o.currency
+    LIMIT 1000
+  `.execute(db);
+  return rows.rows;
+}

@@ -1,5 +1,4 @@
 /** Kysely queries for statements and disputes; every dealer-data query is scoped to the actor. */
-import { sql } from "kysely";
 import type { Executor } from "../../../db/client";
 import type { Actor } from "~/modules/auth/actor";
 import { inDealerScope } from "~/modules/auth/scope.server";

@@ -18,6 +18,7 @@ import { minorToDecimal } from "~/utils/money";
 import { daysBetween, now, todayIn } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
 import { PAGE_SIZE, disputeColumns, disputesQuery, findStatement, statementColumns, statementLines, statementsQuery } from "./statements.queries.server";
+import { endedPeriods } from "./period";
 import type { DisputeInput, DisputeListFilter, ResolveInput, StatementListFilter } from "./statements.schema";
 
 const today = () => todayIn(env().BUSINESS_TZ);
@@ -408,4 +409,32 @@ export async function findStatementInvariantViolations(database: Kysely<DB> | Ex
       ${dealerFilter("s.dealer_id")}
   `.execute(database);
   return [...sums.rows, ...chain.rows, ...first.rows, ...missing.rows, ...stray.rows, ...disputes.rows];
+}
+
+// ---------- finance: periods overview ----------
+
+export async function periodsOverview(actor: Actor) {
+  requirePermission(actor, "statement:issue");
+  const t = today();
+  const rows = await db
+    .selectFrom("statements")
+    .select([
+      "period",
+      sql<number>`COUNT(*)`.as("n"),
+      sql<number>`SUM(status = 'issued')`.as("issued"),
+      sql<number>`SUM(status = 'confirmed')`.as("confirmed"),
+      sql<number>`SUM(status = 'disputed')`.as("disputed"),
+      sql<number>`SUM(status = 'resolved')`.as("resolved"),
+      sql<number>`SUM(status = 'issued' AND confirm_by < ${t})`.as("overdue"),
+      sql<Date>`MIN(issued_at)`.as("issued_at"),
+    ])
+    .groupBy("period")
+    .orderBy("period", "desc")
+    .limit(24)
+    .execute();
+  return {
+    periods: rows.map((r) => ({ period: r.period, n: Number(r.n), issued: Number(r.issued), confirmed: Number(r.confirmed), disputed: Number(r.disputed), resolved: Number(r.resolved), overdue: Number(r.overdue), issuedAt: r.issued_at })),
+    suggested: endedPeriods(t, 1)[0]!,
+    today: t,
+  };
 }

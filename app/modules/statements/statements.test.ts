@@ -63,7 +63,7 @@ describe("issueStatements", () => {
 
   it("uses a fixed number of queries per batch, whatever the number of dealers and entries", async () => {
     await createManufacturer();
-    const dealers = [];
+    const dealers: { id: number }[] = [];
     for (let i = 0; i < 7; i++) dealers.push(await createDealer());
     const db = getDb();
     const rows = dealers.flatMap((d, i) => Array.from({ length: 5 + i * 3 }, (_, k) => ({ dealer_id: d.id, entry_type: "invoice", amount_minor: 100 + k, currency: "CNY", business_date: `2026-09-${String(1 + (k % 28)).padStart(2, "0")}` })));

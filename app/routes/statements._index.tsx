@@ -1,14 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { AgingSummary, Amount, CreditSummary, StatementStatus } from "~/components/ledger";
+import { AgingSummary, Amount, CreditSummary, EntryType, SourceLinks, StatementStatus } from "~/components/ledger";
 import { ErrorPage } from "~/components/ErrorPage";
 import { CsvLink, ListPager } from "~/components/list";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { dealerAging } from "~/modules/ledger/aging.server";
-import { dealerOptions, dealerSummary } from "~/modules/ledger/ledger.server";
+import { dealerOptions, dealerSummary, openPeriodActivity } from "~/modules/ledger/ledger.server";
 import { STATEMENT_CSV_HEADER, exportStatements, listStatements } from "~/modules/statements/statements.server";
 import { STATEMENT_STATUSES, StatementListQuery } from "~/modules/statements/statements.schema";
 import { csvResponse, parseQuery, withLoader } from "~/utils/http.server";
@@ -19,7 +19,7 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   if (query.format === "csv") return csvResponse("statements.csv", STATEMENT_CSV_HEADER, exportStatements(actor, query));
   const list = await listStatements(actor, query);
   const own = actor.dealerId
-    ? { summary: await dealerSummary(actor, actor.dealerId), aging: await dealerAging(actor, actor.dealerId) }
+    ? { summary: await dealerSummary(actor, actor.dealerId), aging: await dealerAging(actor, actor.dealerId), open: await openPeriodActivity(actor, actor.dealerId) }
     : null;
   return json({ ...list, query, own, dealers: own ? [] : await dealerOptions(actor) });
 });
@@ -105,6 +105,47 @@ export default function Statements() {
         </div>
       )}
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
+      {data.own ? (
+        <section className="card overflow-x-auto p-0" data-testid="open-period">
+          <div className="px-4 pt-4">
+            <h2 className="font-semibold">{data.own.open.lastPeriod ? t("statements.sinceLast") : t("statements.sinceStart")}</h2>
+            {data.own.open.lastPeriod ? (
+              <p className="text-xs text-slate-500">
+                {t("statements.sinceLastHelp", { period: data.own.open.lastPeriod, opening: f.money(data.own.open.openingMinor, data.own.summary.dealer.currency), movement: f.money(data.own.open.movementMinor, data.own.summary.dealer.currency) })}
+              </p>
+            ) : null}
+          </div>
+          {data.own.open.rows.length === 0 ? (
+            <p className="p-4 text-sm text-slate-600">{t("statements.noActivity")}</p>
+          ) : (
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("ledger.businessDate")}</th>
+                  <th scope="col">{t("ledger.type")}</th>
+                  <th scope="col">{t("ledger.description")}</th>
+                  <th scope="col">{t("ledger.dueDate")}</th>
+                  <th scope="col" className="text-right">{t("ledger.amount")}</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {data.own.open.rows.map((e) => (
+                  <tr key={e.id}>
+                    <td className="whitespace-nowrap">{f.date(e.business_date)}</td>
+                    <td><EntryType type={e.entry_type} /></td>
+                    <td>
+                      <div>{e.description}</div>
+                      <SourceLinks e={e} finance={false} />
+                    </td>
+                    <td className="whitespace-nowrap">{f.date(e.due_date)}</td>
+                    <td className="text-right"><Amount minor={e.amount_minor} currency={e.currency} /></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      ) : null}
     </div>
   );
 }

@@ -320,3 +320,21 @@ export async function* exportFees(actor: Actor, filter: FeesFilter) {
     offset += 1000;
   }
 }
+
+/**
+ * What happened on the dealer's account since its last statement (the open
+ * period): the dealer sees payments, fees and dispute credit notes before the
+ * next statement is issued.
+ */
+export async function openPeriodActivity(actor: Actor, dealerId: number) {
+  requirePermission(actor, "ledger:read");
+  await assertDealerInScope(db, actor, dealerId);
+  const last = await db.selectFrom("statements").select(["period", "period_end", "closing_minor"]).where("dealer_id", "=", dealerId).orderBy("period", "desc").limit(1).executeTakeFirst();
+  const since = last ? addDays(last.period_end, 1) : undefined;
+  const base = entriesQuery(db, actor, { dealerId, from: since });
+  const [rows, total] = await Promise.all([
+    base.select(entryColumns).orderBy("e.business_date", "desc").orderBy("e.created_at", "desc").orderBy("e.id", "desc").limit(100).execute(),
+    base.select([sql<number>`COUNT(*)`.as("n"), sql<string>`COALESCE(SUM(e.amount_minor), 0)`.as("sum")]).executeTakeFirst(),
+  ]);
+  return { since: since ?? null, lastPeriod: last?.period ?? null, openingMinor: last?.closing_minor ?? 0, movementMinor: Number(total?.sum ?? 0), count: Number(total?.n ?? 0), rows };
+}

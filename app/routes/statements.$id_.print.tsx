@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { useBusinessTz } from "~/i18n/react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { translate, type Locale, type MessageKey, type Params } from "~/i18n";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -14,14 +15,16 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
   const actor = await requireActor(request, "ledger:read");
   const { lang } = parseQuery(request, PrintQuery);
   const data = await getStatement(actor, idParam(params.id));
-  return json({ ...data, lang: (lang ?? actor.locale) as Locale, printedAt: new Date().toISOString() });
+  return json({ ...data, lang: (lang ?? actor.locale) as Locale });
 });
 
 /** A clean A4 document (header, navigation and buttons are .no-print), in the language asked for. */
 export default function StatementPrint() {
   const { statement: s, lines, lang, today } = useLoaderData<typeof loader>();
   const t = (k: MessageKey, p?: Params) => translate(lang, k, p);
+  const tz = useBusinessTz();
   const money = (m: number) => formatMoney(m, s.currency, lang);
+  const instant = (d: string | Date) => new Intl.DateTimeFormat(lang, { timeZone: tz, dateStyle: "medium" }).format(new Date(d));
   const date = (d: string | null) => (d ? new Intl.DateTimeFormat(lang, { timeZone: "UTC", dateStyle: "medium" }).format(new Date(`${d.slice(0, 10)}T00:00:00Z`)) : "—");
   return (
     <article lang={lang} className="mx-auto max-w-[190mm] bg-white p-6 text-[11pt] text-black print:p-0" data-testid="statement-print">
@@ -89,7 +92,7 @@ export default function StatementPrint() {
         </tbody>
       </table>
       {s.confirmed_at ? (
-        <p className="mt-4 text-sm">{t("statements.confirmedBy", { name: s.confirmed_by_name ?? "—", date: date(String(s.confirmed_at).slice(0, 10)), amount: money(s.confirmed_closing_minor ?? s.closing_minor) })}</p>
+        <p className="mt-4 text-sm">{t("statements.confirmedBy", { name: s.confirmed_by_name ?? "—", date: instant(s.confirmed_at), amount: money(s.confirmed_closing_minor ?? s.closing_minor) })}</p>
       ) : null}
       <footer className="mt-10 grid grid-cols-2 gap-8 text-sm break-inside-avoid">
         <div className="border-t border-black pt-1">{t("statements.signature")}</div>

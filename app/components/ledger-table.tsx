@@ -40,7 +40,7 @@ export function EntriesTable({ rows, showDealer, showRunning }: { rows: EntryRow
               <td><Link className="link" to={`/finance/ledger/entries/${e.id}`}>{e.id}</Link></td>
               <td className="whitespace-nowrap">{f.date(e.business_date)}</td>
               {showDealer ? <td><Link className="link" to={`/finance/ledger/${e.dealer_id}`}>{e.dealer_code}</Link></td> : null}
-              <td><EntryType type={e.entry_type} /></td>
+              <td className="whitespace-nowrap"><EntryType type={e.entry_type} /></td>
               <td>
                 <div>{e.description}</div>
                 <SourceLinks e={e} finance />

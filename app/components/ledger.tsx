@@ -5,22 +5,30 @@ import { Badge } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 
-export function Amount({ minor, currency, className = "" }: { minor: number; currency: string; className?: string }) {
+/** An amount in minor units; credits (negative) are green unless `plain` (e.g. available credit, where negative is bad). */
+export function Amount({ minor, currency, className = "", plain = false }: { minor: number; currency: string; className?: string; plain?: boolean }) {
   const f = useFormat();
-  return <span className={`whitespace-nowrap tabular-nums ${minor < 0 ? "text-emerald-700" : ""} ${className}`}>{f.money(minor, currency)}</span>;
+  return <span className={`whitespace-nowrap tabular-nums ${minor < 0 && !plain ? "text-emerald-700" : ""} ${className}`}>{f.money(minor, currency)}</span>;
 }
 
 const STATEMENT_TONE: Record<string, "green" | "red" | "amber" | "blue" | "slate"> = { issued: "blue", confirmed: "green", disputed: "amber", resolved: "slate" };
 export function StatementStatus({ status, overdue }: { status: string; overdue?: boolean }) {
   const t = useT();
-  if (overdue) return <Badge tone="red">{t("statements.status.overdue")}</Badge>;
-  return <Badge tone={STATEMENT_TONE[status] ?? "slate"}>{t(`statements.status.${status}` as MessageKey)}</Badge>;
+  return (
+    <span className="whitespace-nowrap">
+      {overdue ? <Badge tone="red">{t("statements.status.overdue")}</Badge> : <Badge tone={STATEMENT_TONE[status] ?? "slate"}>{t(`statements.status.${status}` as MessageKey)}</Badge>}
+    </span>
+  );
 }
 
 const DISPUTE_TONE: Record<string, "green" | "red" | "amber"> = { open: "amber", accepted: "green", rejected: "red" };
 export function DisputeStatus({ status }: { status: string }) {
   const t = useT();
-  return <Badge tone={DISPUTE_TONE[status] ?? "amber"}>{t(`disputes.status.${status}` as MessageKey)}</Badge>;
+  return (
+    <span className="whitespace-nowrap">
+      <Badge tone={DISPUTE_TONE[status] ?? "amber"}>{t(`disputes.status.${status}` as MessageKey)}</Badge>
+    </span>
+  );
 }
 
 export function EntryType({ type }: { type: string }) {
@@ -40,12 +48,12 @@ export function CreditSummary({ credit, children }: { credit: CreditFigures; chi
   return (
     <section className="card" aria-labelledby="credit-h" data-testid="credit-summary">
       <h2 id="credit-h" className="mb-3 font-semibold">{t("credit.title")}</h2>
-      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+      <dl className="grid grid-cols-2 gap-3 md:grid-cols-4">
         {items.map(([label, v, cls]) => (
           <div key={label}>
             <dt className="text-xs text-slate-500">{label}</dt>
-            <dd className={`text-lg font-semibold ${cls ?? ""}`}>
-              <Amount minor={v} currency={credit.currency} />
+            <dd className={`text-base font-semibold ${cls ?? ""}`}>
+              <Amount minor={v} currency={credit.currency} plain />
             </dd>
           </div>
         ))}

@@ -123,7 +123,7 @@ export default function Fees() {
                   <tr key={r.id}>
                     <td className="whitespace-nowrap">{f.date(r.business_date)}</td>
                     {!data.isDealer ? <td>{r.dealer_code}</td> : null}
-                    <td><EntryType type={r.entry_type} /></td>
+                    <td className="whitespace-nowrap"><EntryType type={r.entry_type} /></td>
                     <td>{typeName(r.fee_type_code, r.name_en, r.name_zh, r.kind)}</td>
                     <td>{r.description}{r.reference ? <span className="ml-2 font-mono text-xs text-slate-500">{r.reference}</span> : null}</td>
                     <td className="text-right"><Amount minor={r.amount_minor} currency={r.currency} /></td>

@@ -61,14 +61,17 @@ export default function Aging() {
             <tbody className="divide-y divide-slate-100">
               {data.rows.map((r) => (
                 <tr key={r.id}>
-                  <td><Link className="link" to={`/finance/ledger/${r.id}`}>{r.code}</Link> · {r.name}</td>
+                  <td className="min-w-[12rem]">
+                    <Link className="link font-medium" to={`/finance/ledger/${r.id}`}>{r.code}</Link>
+                    <div className="text-xs text-slate-500">{r.name}</div>
+                  </td>
                   {AGING_BUCKETS.map((b) => (
                     <td key={b} className={`text-right ${b === "d90_plus" && r.aging[b] > 0 ? "font-semibold text-red-700" : ""}`}><Amount minor={r.aging[b]} currency={r.currency} /></td>
                   ))}
                   <td className="text-right"><Amount minor={r.aging.unapplied} currency={r.currency} /></td>
                   <td className="text-right font-semibold"><Amount minor={r.aging.balance} currency={r.currency} /></td>
                   <td className="text-right"><Amount minor={r.credit.limitMinor} currency={r.currency} /></td>
-                  <td className={`text-right ${r.credit.availableMinor < 0 ? "font-semibold text-red-700" : ""}`}><Amount minor={r.credit.availableMinor} currency={r.currency} /></td>
+                  <td className={`text-right ${r.credit.availableMinor < 0 ? "font-semibold text-red-700" : ""}`}><Amount minor={r.credit.availableMinor} currency={r.currency} plain /></td>
                 </tr>
               ))}
             </tbody>

@@ -60,7 +60,7 @@ export default function DealerLedger() {
         }
       />
       <Notice message={posted ? (sp.get("dup") ? t("ledger.postedDuplicate", { id: posted }) : t("ledger.posted", { id: posted })) : result && result.ok ? result.message : undefined} />
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="grid gap-4">
         <CreditSummary credit={data.credit}>
           {data.canEditCredit ? (
             <details className="mt-3" open={!!failure}>

@@ -139,7 +139,7 @@ export default function StatementDetail() {
               <tr key={l.id} data-testid={`line-${l.line_no}`}>
                 <td>{l.line_no}</td>
                 <td className="whitespace-nowrap">{f.date(l.business_date)}</td>
-                <td><EntryType type={l.entry_type} /></td>
+                <td className="whitespace-nowrap"><EntryType type={l.entry_type} /></td>
                 <td>
                   <div>{l.description}</div>
                   <SourceLinks e={l} finance={finance} />

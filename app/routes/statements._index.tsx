@@ -32,7 +32,7 @@ export default function Statements() {
     <div className="space-y-4">
       <PageHeader title={t("statements.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("statements.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
       {data.own ? (
-        <div className="grid gap-4 lg:grid-cols-2">
+        <div className="grid gap-4">
           <CreditSummary credit={data.own.summary.credit} />
           <AgingSummary aging={data.own.aging.aging} currency={data.own.summary.dealer.currency} asOf={data.own.aging.asOf} title={t("aging.yours")} />
         </div>
@@ -132,7 +132,7 @@ export default function Statements() {
                 {data.own.open.rows.map((e) => (
                   <tr key={e.id}>
                     <td className="whitespace-nowrap">{f.date(e.business_date)}</td>
-                    <td><EntryType type={e.entry_type} /></td>
+                    <td className="whitespace-nowrap"><EntryType type={e.entry_type} /></td>
                     <td>
                       <div>{e.description}</div>
                       <SourceLinks e={e} finance={false} />

@@ -89,7 +89,8 @@ export async function seedLedger(database: Kysely<DB>, ids: FoundationIds): Prom
       const date = day(r.int(10, 24));
       await post(dealerId, {
         type: "payment",
-        amountMinor: -round100(opening * (0.7 + r.next() * 0.3)),
+        // Most dealers pay 70–100% of what they owed at the start of the month; D005 and D006 pay slowly.
+        amountMinor: -round100(opening * (code === "D005" || code === "D006" ? 0.3 + r.next() * 0.2 : 0.7 + r.next() * 0.3)),
         businessDate: date,
         description: `银行转账回款 Bank transfer ${code}`,
         reference: `BK${date.replace(/-/g, "")}${code}${r.int(1000, 9999)}`,
@@ -155,6 +156,8 @@ export async function seedLedger(database: Kysely<DB>, ids: FoundationIds): Prom
         if (invoice)
           disputes.push((await disputeLineTx(tx, actor, s.id, { lineId: invoice.id, reasonCode: "price_differs", amount: Math.round(invoice.amount_minor * 0.05), comment: "单价应按特价申请 Q-2026-031 执行 / Unit price should follow special bid Q-2026-031" })).disputeId);
         if (fee) disputes.push((await disputeLineTx(tx, actor, s.id, { lineId: fee.id, reasonCode: "quantity_differs", amount: fee.amount_minor, comment: "该批货物为自提，不应收运费 / Goods were collected, no freight" })).disputeId);
+        // Realistic times for the demo queue (the domain stamps "now").
+        if (disputes.length) await tx.updateTable("disputes").set({ created_at: answerAt }).where("id", "in", disputes).execute();
         const fresh = await statementOf(code, period);
         if (code === "D001") {
           await confirmStatementTx(tx, actor, s.id, { version: fresh!.version }, answerAt);
@@ -162,6 +165,8 @@ export async function seedLedger(database: Kysely<DB>, ids: FoundationIds): Prom
           const decidedOn = addDays(issuedOn, 7);
           if (disputes[0]) await resolveDisputeTx(tx, finance, disputes[0], { decision: "accept", note: "按特价申请单价调整，已开贷项通知 / Special bid price applies; credit note issued", version: 1 }, decidedOn);
           if (disputes[1]) await resolveDisputeTx(tx, finance, disputes[1], { decision: "reject", note: "物流签收单显示由我司配送 / Carrier's delivery receipt shows our delivery", version: 1 }, decidedOn);
+          if (disputes.length) await tx.updateTable("disputes").set({ resolved_at: at(decidedOn, 15) }).where("id", "in", disputes).execute();
+          await tx.updateTable("statements").set({ resolved_at: at(decidedOn, 15) }).where("id", "=", s.id).execute();
         }
       } else if (middle && code !== "D004") {
         await confirmStatementTx(tx, dealerActor(code), s.id, { version: s.version }, answerAt);

@@ -71,6 +71,14 @@ describe("ledger pages on the demo data", () => {
       expect(r.headers.get("content-type"), path).toContain("text/csv");
       expect(r.text.split("\r\n").length, path).toBeGreaterThan(2);
     }
+    // Bank import through the real server (multipart upload on the upload path).
+    const form = new FormData();
+    form.append("file", new Blob([`date,amount,reference,bank_ref\n2026-11-20,"1,000.00",D001 货款,HTTP-BANK-1\n2026-11-20,5,nobody,HTTP-BANK-2\n`], { type: "text/csv" }), "bank.csv");
+    const up = await fin.request("/finance/payments/import", { method: "POST", body: form });
+    expect(up.status).toBe(200);
+    expect(up.text).toContain("HTTP-BANK-2");
+    const posted = await getDb().selectFrom("ledger_entries").select(["dealer_id", "amount_minor"]).where("source_id", "=", "HTTP-BANK-1").executeTakeFirstOrThrow();
+    expect(posted).toEqual({ dealer_id: d1, amount_minor: -1_000_00 });
     const sales = await login("dealer_sales@demo.local", "zh-CN");
     expect((await sales.get("/statements")).status).toBe(403);
     expect((await sales.get(`/statements/${st[0]!.id}`)).status).toBe(403);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "../../../db/client";
 import { rng } from "../../../db/seed/random";
 import { actorFor, createCast, createDealer, createManufacturer } from "../../../tests/factories";
@@ -10,6 +10,10 @@ import { BUCKETS, agingByDealer, agingReport, bucketOf, dealerAging } from "./ag
 import { balanceOf, reverseEntry } from "./post.server";
 
 const AS_OF = "2026-11-20";
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe("aging buckets", () => {
   it("puts days past due at the edges into the right bucket", () => {
@@ -84,5 +88,17 @@ describe("aging buckets", () => {
     const own = await dealerAging(actorFor(cast.a.dealer_finance), cast.dealerA.id, AS_OF);
     expect(own.aging.d1_30).toBe(10_00);
     await expect(dealerAging(actorFor(cast.a.dealer_finance), cast.dealerB.id, AS_OF)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("ages by the business date in Shanghai: just after midnight there, an item due yesterday is 1 day past due", async () => {
+    const cast = await createCast();
+    await post(cast.dealerA.id, "invoice", 10_00, "2026-11-01", { dueDate: "2026-11-20" });
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2026-11-20T15:59:00Z")); // 23:59 on the 20th in Shanghai
+    expect((await dealerAging(actorFor(cast.staff.finance), cast.dealerA.id)).aging.current).toBe(10_00);
+    vi.setSystemTime(new Date("2026-11-20T16:01:00Z")); // 00:01 on the 21st in Shanghai (still the 20th in UTC)
+    const a = await dealerAging(actorFor(cast.staff.finance), cast.dealerA.id);
+    expect(a.asOf).toBe("2026-11-21");
+    expect(a.aging.d1_30).toBe(10_00);
   });
 });

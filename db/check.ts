@@ -34,6 +34,20 @@ export const CHECKS: Check[] = [
       return [...mto.map((m) => ({ ...m, problem: "made-to-order without lead time" })), ...tiers.map((t) => ({ ...t, problem: "unknown tier" }))];
     },
   },
+  {
+    name: "statements add up (opening + Σ lines = closing), chain period to period, and hold every entry of their period exactly once",
+    run: async (db) => {
+      const { findStatementInvariantViolations } = await import("../app/modules/statements/statements.server");
+      return findStatementInvariantViolations(db);
+    },
+  },
+  {
+    name: "ledger reversals are exact opposites of an original that is not itself a reversal",
+    run: async (db) => {
+      const { findReversalViolations } = await import("../app/modules/ledger/post.server");
+      return findReversalViolations(db);
+    },
+  },
 ];
 
 export async function runChecks(db: Kysely<DB>): Promise<CheckResult[]> {

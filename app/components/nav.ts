@@ -13,6 +13,8 @@ export const NAV: NavItem[] = [
   { to: "/review/orders", label: "nav.review", permission: "order:review" },
   { to: "/statements", label: "nav.statements", permission: "ledger:read" },
   { to: "/fees", label: "nav.fees", permission: "ledger:read" },
+  { to: "/finance/ledger", label: "nav.ledger", permission: "ledger:post" },
+  { to: "/finance/statements", label: "nav.financeStatements", permission: "statement:issue" },
   { to: "/finance/disputes", label: "nav.disputes", permission: "dispute:resolve" },
   { to: "/finance/aging", label: "nav.aging", permission: "aging:read" },
 ];
@@ -28,7 +30,20 @@ export const ADMIN_NAV: NavItem[] = [
 ];
 
 /** Items whose routes exist; each capability adds its paths here as it lands. */
-export const AVAILABLE = new Set<string>(["/", "/stock", "/admin/users", "/admin/dealers", "/admin/products", "/admin/audit"]);
+export const AVAILABLE = new Set<string>([
+  "/",
+  "/stock",
+  "/admin/users",
+  "/admin/dealers",
+  "/admin/products",
+  "/admin/audit",
+  "/statements",
+  "/fees",
+  "/finance/ledger",
+  "/finance/statements",
+  "/finance/disputes",
+  "/finance/aging",
+]);
 
 export function navFor(role: Role, items: NavItem[]): NavItem[] {
   return items.filter((i) => AVAILABLE.has(i.to) && roleCan(role, i.permission));

@@ -9,11 +9,16 @@ import { sql, type Kysely } from "kysely";
 import type { DB } from "../types";
 import { seedCatalog } from "./catalog";
 import { DEMO_LOGINS, DEMO_PASSWORD, seedFoundation, type FoundationIds } from "./foundation";
+import { seedLedger } from "./ledger";
 
 export type SeedStep = { name: string; run: (db: Kysely<DB>, ids: FoundationIds) => Promise<void> };
 
 /** Later areas (catalog, orders, deals, ledger, notifications) append their steps here. */
-export const SEED_STEPS: SeedStep[] = [{ name: "catalog, warehouses and stock", run: seedCatalog }];
+export const SEED_STEPS: SeedStep[] = [
+  { name: "catalog, warehouses and stock", run: seedCatalog },
+  // Keep ledger after the orders step: it uses the invoices that seeded shipments posted.
+  { name: "ledger and statements", run: seedLedger },
+];
 
 export async function isEmpty(db: Kysely<DB>): Promise<boolean> {
   const row = await db.selectFrom("organisations").select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst();

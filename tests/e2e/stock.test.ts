@@ -125,10 +125,10 @@ describe("stock page in the browser", () => {
       await page.fill("#receipt-quantity", "12");
       await page.fill("#receipt-reason", "PO 778");
       await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.click("button[value=receipt]")]);
-      await expect(page.locator("[role=status]").first().textContent()).resolves.toContain("Receipt posted.");
+      await page.locator("[role=status]").first().filter({ hasText: "Receipt posted." }).first().waitFor();
       await page.locator("[data-testid=movements]", { hasText: "PO 778" }).first().waitFor();
       await page.goto("/stock?q=REF-2000");
-      await expect(page.locator("[data-testid=stock-table] tbody tr").first().textContent()).resolves.toContain("15");
+      await page.locator("[data-testid=stock-table] tbody tr").first().filter({ hasText: "15" }).first().waitFor();
     } finally {
       await context.close();
     }

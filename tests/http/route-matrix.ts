@@ -8,8 +8,13 @@
  */
 import { getDb } from "../../db/client";
 import type { Role } from "../../app/modules/auth/permissions";
-import { createCast } from "../factories";
+import { actorFor, createCast } from "../factories";
 import { createCatalogBasics, createProduct } from "../factories/catalog";
+import { systemActor } from "../../app/modules/auth/actor";
+import { disputeLine } from "../../app/modules/statements/statements.server";
+import { issueStatements } from "../../app/modules/statements/issue.server";
+import { addDays, monthBounds, todayIn } from "../../app/utils/time";
+import { post } from "../helpers/ledger";
 
 export type Cast = Awaited<ReturnType<typeof createCast>>;
 
@@ -21,7 +26,21 @@ export async function buildFixture() {
   const importJob = Number(
     (await getDb().insertInto("import_jobs").values({ kind: "products", filename: "x.csv", status: "done", created_by: cast.staff.ops.id }).executeTakeFirstOrThrow()).insertId,
   );
-  return { cast, catalog, product, importJob };
+  // Dealer A: an invoice last month, its statement, and a dispute on its first line.
+  const lastMonth = monthBounds(addDays(monthBounds(todayIn("Asia/Shanghai")).start, -1));
+  const entryId = await post(cast.dealerA.id, "invoice", 123_400, lastMonth.start);
+  await post(cast.dealerA.id, "fee", 5_000, lastMonth.start);
+  await issueStatements(systemActor(cast.dealerA.id, "matrix"), { period: lastMonth.period, dealerIds: [cast.dealerA.id] });
+  const statement = await getDb().selectFrom("statements").select("id").where("dealer_id", "=", cast.dealerA.id).executeTakeFirstOrThrow();
+  const line = await getDb().selectFrom("statement_lines").select("id").where("statement_id", "=", statement.id).orderBy("line_no").executeTakeFirstOrThrow();
+  await disputeLine(actorFor(cast.a.dealer_finance), statement.id, {
+    lineId: line.id,
+    reasonCode: "other",
+    amount: 1_000,
+    comment: null,
+  });
+  const dispute = await getDb().selectFrom("disputes").select("id").where("statement_id", "=", statement.id).executeTakeFirstOrThrow();
+  return { cast, catalog, product, importJob, ledger: { entryId, statementId: statement.id, disputeId: dispute.id } };
 }
 export type Fixture = Awaited<ReturnType<typeof buildFixture>>;
 
@@ -63,4 +82,27 @@ export const MATRIX: Record<string, MatrixEntry> = {
   "admin.products.new.tsx": { path: () => "/admin/products/new", allow: ["admin"] },
   "admin.products.$id.tsx": { path: ({ product }) => `/admin/products/${product.id}`, allow: ["admin"] },
   "admin.holidays.tsx": { path: () => "/admin/holidays", allow: ["admin"] },
+  // ledger and statements
+  "statements._index.tsx": { path: () => "/statements", allow: ["dealer_admin", "dealer_finance", "finance", "admin"] },
+  "statements.$id.tsx": {
+    path: ({ ledger }) => `/statements/${ledger.statementId}`,
+    allow: ["dealer_admin", "dealer_finance", "finance", "admin"],
+    otherDealer: ["dealer_admin", "dealer_finance"],
+  },
+  "statements.$id_.print.tsx": {
+    path: ({ ledger }) => `/statements/${ledger.statementId}/print`,
+    allow: ["dealer_admin", "dealer_finance", "finance", "admin"],
+    otherDealer: ["dealer_admin", "dealer_finance"],
+  },
+  "fees.tsx": { path: () => "/fees", allow: ["dealer_admin", "dealer_finance", "finance", "admin"] },
+  "finance.aging.tsx": { path: () => "/finance/aging", allow: ["finance", "admin"] },
+  "finance.disputes._index.tsx": { path: () => "/finance/disputes", allow: ["finance", "admin"] },
+  "finance.disputes.$id.tsx": { path: ({ ledger }) => `/finance/disputes/${ledger.disputeId}`, allow: ["finance", "admin"] },
+  "finance.fee-types.tsx": { path: () => "/finance/fee-types", allow: ["finance", "admin"] },
+  "finance.ledger._index.tsx": { path: () => "/finance/ledger", allow: ["finance", "admin"] },
+  "finance.ledger.$dealerId.tsx": { path: ({ cast }) => `/finance/ledger/${cast.dealerA.id}`, allow: ["finance", "admin"] },
+  "finance.ledger.entries.$id.tsx": { path: ({ ledger }) => `/finance/ledger/entries/${ledger.entryId}`, allow: ["finance", "admin"] },
+  "finance.ledger.new.tsx": { path: () => "/finance/ledger/new", allow: ["finance", "admin"] },
+  "finance.payments.import.tsx": { path: () => "/finance/payments/import", allow: ["finance", "admin"] },
+  "finance.statements.tsx": { path: () => "/finance/statements", allow: ["finance", "admin"] },
 };

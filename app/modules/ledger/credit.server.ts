@@ -28,3 +28,28 @@ export async function creditPosition(db: Executor | Kysely<DB>, dealerId: number
   const openOrdersMinor = Number(openRow?.v ?? 0);
   return { limitMinor: dealer.credit_limit_minor, balanceMinor, openOrdersMinor, availableMinor: dealer.credit_limit_minor - balanceMinor - openOrdersMinor, currency: dealer.currency };
 }
+
+/** The same figures for many dealers at once (lists: aging, ledger overview), in three queries. */
+export async function creditPositions(db: Executor | Kysely<DB>, dealerIds: number[]): Promise<Map<number, CreditPosition>> {
+  const out = new Map<number, CreditPosition>();
+  if (!dealerIds.length) return out;
+  const [dealers, balances, open] = await Promise.all([
+    db.selectFrom("organisations").select(["id", "credit_limit_minor", "currency"]).where("id", "in", dealerIds).execute(),
+    db.selectFrom("ledger_entries").select(["dealer_id", sql<string>`SUM(amount_minor)`.as("b")]).where("dealer_id", "in", dealerIds).groupBy("dealer_id").execute(),
+    db
+      .selectFrom("orders as o")
+      .select(["o.dealer_id", sql<string>`SUM(o.total_minor - COALESCE((SELECT SUM(s.value_minor) FROM shipments s WHERE s.order_id = o.id), 0))`.as("v")])
+      .where("o.dealer_id", "in", dealerIds)
+      .where("o.status", "in", [...OPEN_ORDER_STATUSES])
+      .groupBy("o.dealer_id")
+      .execute(),
+  ]);
+  const bal = new Map(balances.map((r) => [r.dealer_id, Number(r.b)]));
+  const opn = new Map(open.map((r) => [r.dealer_id, Number(r.v)]));
+  for (const d of dealers) {
+    const balanceMinor = bal.get(d.id) ?? 0;
+    const openOrdersMinor = opn.get(d.id) ?? 0;
+    out.set(d.id, { limitMinor: d.credit_limit_minor, balanceMinor, openOrdersMinor, availableMinor: d.credit_limit_minor - balanceMinor - openOrdersMinor, currency: d.currency });
+  }
+  return out;
+}

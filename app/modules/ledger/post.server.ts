@@ -3,18 +3,27 @@
  * INSERTs; a correction is a reversing entry (reverses_entry_id is unique, so an
  * entry can be reversed once). Amounts: positive = the dealer owes more
  * (invoice, fee), negative = owes less (payment, credit note, rebate).
+ *
+ * Periods (docs/decisions/030-ledger-periods.md): an entry may not be dated
+ * inside a period for which the dealer already has a statement. Posting takes a
+ * shared lock on the dealer row and issuing statements an exclusive one, so a
+ * posting and an issue for the same dealer never interleave: either the entry
+ * is committed before the statement is built (and is on it), or the posting
+ * sees the statement and is refused.
  */
-import { sql } from "kysely";
-import type { Tx } from "../../../db/client";
+import { sql, type Kysely } from "kysely";
+import type { Executor, Tx } from "../../../db/client";
+import type { DB } from "../../../db/types";
 import { audit, emitEvent } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/actor";
 import { ConflictError, ValidationError } from "~/utils/errors";
+import { isIsoDate } from "~/utils/time";
+import { ENTRY_TYPES, MAX_ENTRY_MINOR, type EntryType } from "./entry-types";
 
-export const ENTRY_TYPES = ["invoice", "payment", "credit_note", "rebate", "fee", "adjustment"] as const;
-export type EntryType = (typeof ENTRY_TYPES)[number];
+export { ENTRY_TYPES, MAX_ENTRY_MINOR, type EntryType };
 
 /** The sign each type must carry (adjustments may go either way). */
-const SIGN: Record<EntryType, 1 | -1 | 0> = { invoice: 1, fee: 1, payment: -1, credit_note: -1, rebate: -1, adjustment: 0 };
+export const ENTRY_SIGN: Record<EntryType, 1 | -1 | 0> = { invoice: 1, fee: 1, payment: -1, credit_note: -1, rebate: -1, adjustment: 0 };
 
 export type PostEntry = {
   dealerId: number;
@@ -39,42 +48,92 @@ async function bumpBalance(tx: Tx, dealerId: number, delta: number) {
             ON DUPLICATE KEY UPDATE balance_minor = balance_minor + VALUES(balance_minor), updated_at = CURRENT_TIMESTAMP(3)`.execute(tx);
 }
 
+/** The same source (entry type, source type, source id) posted twice: nothing was written. */
+export class DuplicateSourceError extends ConflictError {
+  constructor() {
+    super("ledger.duplicateSource");
+  }
+}
+
+const isDuplicate = (err: unknown) => (err as { code?: string }).code === "ER_DUP_ENTRY";
+
+/**
+ * Takes the shared lock on the dealer row and refuses a business date inside an
+ * already issued statement period. Returns the dealer's currency.
+ */
+export async function lockDealerForPosting(tx: Executor, dealerId: number, businessDate: string): Promise<{ currency: string }> {
+  if (!isIsoDate(businessDate)) throw new ValidationError("validation.formErrors", { businessDate: ["validation.date"] });
+  const dealer = await tx
+    .selectFrom("organisations")
+    .select(["id", "currency", "kind"])
+    .where("id", "=", dealerId)
+    .modifyEnd(sql`lock in share mode`)
+    .executeTakeFirst();
+  if (!dealer || dealer.kind !== "dealer") throw new ValidationError("validation.formErrors", { dealerId: ["ledger.unknownDealer"] });
+  // A locking read: sees a statement committed a moment ago even inside an older snapshot.
+  const issued = await tx
+    .selectFrom("statements")
+    .select(["period"])
+    .where("dealer_id", "=", dealerId)
+    .where("period_end", ">=", businessDate)
+    .orderBy("period", "desc")
+    .limit(1)
+    .modifyEnd(sql`lock in share mode`)
+    .executeTakeFirst();
+  if (issued) throw new ConflictError("ledger.periodClosed", { period: issued.period, date: businessDate });
+  return { currency: dealer.currency };
+}
+
 export async function postEntry(tx: Tx, actor: Actor, e: PostEntry): Promise<number> {
-  if (!Number.isSafeInteger(e.amountMinor) || e.amountMinor === 0) throw new ValidationError("validation.formErrors", { amount: ["validation.moneyRange"] });
-  const sign = SIGN[e.type];
-  if (sign !== 0 && Math.sign(e.amountMinor) !== sign) throw new Error(`A ${e.type} entry must be ${sign > 0 ? "positive" : "negative"}`);
-  const res = await tx
-    .insertInto("ledger_entries")
-    .values({
-      dealer_id: e.dealerId,
-      entry_type: e.type,
-      amount_minor: e.amountMinor,
-      currency: e.currency,
-      business_date: e.businessDate,
-      due_date: e.dueDate ?? null,
-      description: e.description.slice(0, 500),
-      fee_type_code: e.feeTypeCode ?? null,
-      reference: e.reference ?? null,
-      source_type: e.sourceType ?? null,
-      source_id: e.sourceId === undefined || e.sourceId === null ? null : String(e.sourceId),
-      order_id: e.orderId ?? null,
-      shipment_id: e.shipmentId ?? null,
-      dispute_id: e.disputeId ?? null,
-      created_by: actor.userId,
-    })
-    .executeTakeFirstOrThrow();
-  const id = Number(res.insertId);
+  if (!Number.isSafeInteger(e.amountMinor) || e.amountMinor === 0 || Math.abs(e.amountMinor) > MAX_ENTRY_MINOR)
+    throw new ValidationError("validation.formErrors", { amount: ["validation.moneyRange"] });
+  if (!(ENTRY_TYPES as readonly string[]).includes(e.type)) throw new ValidationError("validation.formErrors", { type: ["validation.choice"] });
+  const sign = ENTRY_SIGN[e.type];
+  if (sign !== 0 && Math.sign(e.amountMinor) !== sign) throw new ValidationError("validation.formErrors", { amount: [sign > 0 ? "ledger.mustBePositive" : "ledger.mustBeNegative"] });
+  if (e.dueDate && !isIsoDate(e.dueDate)) throw new ValidationError("validation.formErrors", { dueDate: ["validation.date"] });
+  const { currency } = await lockDealerForPosting(tx, e.dealerId, e.businessDate);
+  if (e.currency !== currency) throw new ValidationError("validation.formErrors", { currency: ["ledger.currencyMismatch"] }, { currency });
+  let id: number;
+  try {
+    const res = await tx
+      .insertInto("ledger_entries")
+      .values({
+        dealer_id: e.dealerId,
+        entry_type: e.type,
+        amount_minor: e.amountMinor,
+        currency: e.currency,
+        business_date: e.businessDate,
+        due_date: e.dueDate ?? null,
+        description: e.description.slice(0, 500),
+        fee_type_code: e.feeTypeCode ?? null,
+        reference: e.reference ? e.reference.slice(0, 128) : null,
+        source_type: e.sourceType ?? null,
+        source_id: e.sourceId === undefined || e.sourceId === null ? null : String(e.sourceId).slice(0, 64),
+        order_id: e.orderId ?? null,
+        shipment_id: e.shipmentId ?? null,
+        dispute_id: e.disputeId ?? null,
+        created_by: actor.userId,
+      })
+      .executeTakeFirstOrThrow();
+    id = Number(res.insertId);
+  } catch (err) {
+    if (isDuplicate(err)) throw new DuplicateSourceError();
+    throw err;
+  }
   await bumpBalance(tx, e.dealerId, e.amountMinor);
-  await audit(tx, actor, { action: `ledger.${e.type}_posted`, entityType: "ledger_entry", entityId: id, dealerId: e.dealerId, summary: { amountMinor: e.amountMinor, currency: e.currency, reference: e.reference ?? null } });
-  if (e.type === "payment") await emitEvent(tx, actor, { type: "payment.received", entityType: "ledger_entry", entityId: id, dealerId: e.dealerId, payload: { amountMinor: e.amountMinor } });
+  await audit(tx, actor, { action: `ledger.${e.type}_posted`, entityType: "ledger_entry", entityId: id, dealerId: e.dealerId, summary: { amountMinor: e.amountMinor, currency: e.currency, reference: e.reference ?? null, businessDate: e.businessDate } });
+  if (e.type === "payment") await emitEvent(tx, actor, { type: "payment.received", entityType: "ledger_entry", entityId: id, dealerId: e.dealerId, payload: { amountMinor: e.amountMinor, currency: e.currency, reference: e.reference ?? null } });
   return id;
 }
 
-/** Posts the exact opposite of an entry, linked to it. An entry is reversed at most once. */
+/** Posts the exact opposite of an entry, linked to it. An entry is reversed at most once; a reversal is never reversed. */
 export async function reverseEntry(tx: Tx, actor: Actor, entryId: number, businessDate: string, reason: string): Promise<number> {
   const orig = await tx.selectFrom("ledger_entries").selectAll().where("id", "=", entryId).forUpdate().executeTakeFirst();
   if (!orig) throw new ValidationError("validation.invalid");
   if (orig.reverses_entry_id !== null) throw new ConflictError("ledger.cannotReverseReversal");
+  const already = await tx.selectFrom("ledger_entries").select("id").where("reverses_entry_id", "=", orig.id).executeTakeFirst();
+  if (already) throw new ConflictError("ledger.alreadyReversed");
+  await lockDealerForPosting(tx, orig.dealer_id, businessDate);
   try {
     const res = await tx
       .insertInto("ledger_entries")
@@ -84,20 +143,25 @@ export async function reverseEntry(tx: Tx, actor: Actor, entryId: number, busine
         amount_minor: -orig.amount_minor,
         currency: orig.currency,
         business_date: businessDate,
+        due_date: orig.due_date,
         description: `Reversal of #${orig.id}: ${reason}`.slice(0, 500),
+        fee_type_code: orig.fee_type_code,
+        reference: orig.reference,
         reverses_entry_id: orig.id,
         source_type: "reversal",
         source_id: String(orig.id),
         order_id: orig.order_id,
+        shipment_id: orig.shipment_id,
         created_by: actor.userId,
       })
       .executeTakeFirstOrThrow();
     const id = Number(res.insertId);
     await bumpBalance(tx, orig.dealer_id, -orig.amount_minor);
     await audit(tx, actor, { action: "ledger.reversed", entityType: "ledger_entry", entityId: orig.id, dealerId: orig.dealer_id, summary: { reversalId: id, reason } });
+    await emitEvent(tx, actor, { type: "ledger.entry_reversed", entityType: "ledger_entry", entityId: orig.id, dealerId: orig.dealer_id, payload: { reversalId: id, amountMinor: -orig.amount_minor } });
     return id;
   } catch (err) {
-    if ((err as { code?: string }).code === "ER_DUP_ENTRY") throw new ConflictError("ledger.alreadyReversed");
+    if (isDuplicate(err)) throw new ConflictError("ledger.alreadyReversed");
     throw err;
   }
 }
@@ -119,4 +183,16 @@ export async function findBalanceMismatches(db: Tx | import("kysely").Kysely<imp
     SELECT b.dealer_id, b.balance_minor, 0 FROM dealer_balances b
     WHERE b.balance_minor <> 0 AND NOT EXISTS (SELECT 1 FROM ledger_entries e WHERE e.dealer_id = b.dealer_id)`.execute(db);
   return r.rows.map((x) => ({ dealer_id: x.dealer_id, maintained: Number(x.maintained ?? 0), actual: Number(x.actual ?? 0) }));
+}
+
+/** Reversals that are not the exact opposite of their original, or reverse a reversal (db:check). */
+export async function findReversalViolations(db: Executor | Kysely<DB>) {
+  const rows = await sql<{ entry_id: number; dealer_id: number; problem: string }>`
+    SELECT r.id AS entry_id, r.dealer_id,
+      CASE WHEN o.reverses_entry_id IS NOT NULL THEN 'reverses a reversal' ELSE 'not the exact opposite of its original' END AS problem
+    FROM ledger_entries r JOIN ledger_entries o ON o.id = r.reverses_entry_id
+    WHERE o.reverses_entry_id IS NOT NULL OR r.amount_minor <> -o.amount_minor OR r.dealer_id <> o.dealer_id OR r.currency <> o.currency
+    LIMIT 1000
+  `.execute(db);
+  return rows.rows;
 }

@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { moneyField } from "~/modules/organisations/organisations.schema";
+import { PERIOD_RE } from "./period";
+
+export const STATEMENT_STATUSES = ["issued", "confirmed", "disputed", "resolved"] as const;
+export type StatementStatus = (typeof STATEMENT_STATUSES)[number];
+export const DISPUTE_REASONS = ["price_differs", "quantity_differs", "not_received", "duplicate", "other"] as const;
+export type DisputeReason = (typeof DISPUTE_REASONS)[number];
+export const DISPUTE_STATUSES = ["open", "accepted", "rejected"] as const;
+
+const period = z.string().trim().regex(PERIOD_RE, { message: "statements.periodFormat" });
+const optionalId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional();
+
+export const StatementListQuery = z.object({
+  period: period.optional(),
+  status: z.enum([...STATEMENT_STATUSES, "overdue"]).optional(),
+  dealerId: optionalId,
+  page: z.coerce.number().int().min(1).max(100000).default(1),
+  format: z.enum(["csv", "html"]).optional(),
+});
+export type StatementListFilter = z.output<typeof StatementListQuery>;
+
+export const IssueSchema = z.object({ period });
+
+export const ConfirmSchema = z.object({ version: z.coerce.number().int().min(1) });
+
+export const DisputeSchema = z.object({
+  lineId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  reasonCode: z.enum(DISPUTE_REASONS),
+  amount: moneyField({ max: 1_000_000_000_000 }),
+  comment: z.string().trim().max(2000).optional().transform((v) => v || null),
+});
+export type DisputeInput = z.output<typeof DisputeSchema>;
+
+export const ResolveSchema = z
+  .object({
+    decision: z.enum(["accept", "reject"]),
+    note: z.string().trim().max(2000).optional().transform((v) => v || null),
+    version: z.coerce.number().int().min(1),
+  })
+  .superRefine((v, ctx) => {
+    if (v.decision === "reject" && !v.note) ctx.addIssue({ code: "custom", path: ["note"], message: "disputes.explanationRequired" });
+  });
+export type ResolveInput = z.output<typeof ResolveSchema>;
+
+export const DisputeListQuery = z.object({
+  status: z.enum(DISPUTE_STATUSES).optional(),
+  dealerId: optionalId,
+  reason: z.enum(DISPUTE_REASONS).optional(),
+  page: z.coerce.number().int().min(1).max(100000).default(1),
+  format: z.enum(["csv", "html"]).optional(),
+});
+export type DisputeListFilter = z.output<typeof DisputeListQuery>;
+
+export const PrintQuery = z.object({ lang: z.enum(["en", "zh-CN"]).optional(), format: z.enum(["csv", "html"]).optional() });

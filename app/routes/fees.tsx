@@ -1,0 +1,145 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Amount, EntryType } from "~/components/ledger";
+import { ErrorPage } from "~/components/ErrorPage";
+import { CsvLink, ListPager } from "~/components/list";
+import { EmptyState, PageHeader, Stat } from "~/components/ui/layout";
+import { useFormat, useLocale, useT } from "~/i18n/react";
+import { requireActor } from "~/modules/auth/auth.server";
+import { FEES_CSV_HEADER, dealerOptions, exportFees, feesReport, listFeeTypes } from "~/modules/ledger/ledger.server";
+import { FEE_KINDS, FeesQuery } from "~/modules/ledger/ledger.schema";
+import { csvResponse, parseQuery } from "~/utils/http.server";
+import { withLoader } from "~/utils/route";
+
+export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "ledger:read");
+  const query = parseQuery(request, FeesQuery);
+  if (query.format === "csv") return csvResponse("fees-rebates.csv", FEES_CSV_HEADER, exportFees(actor, query));
+  const [report, dealers, feeTypes] = await Promise.all([feesReport(actor, query), dealerOptions(actor), listFeeTypes()]);
+  return json({ ...report, query, dealers, feeTypes, isDealer: actor.dealerId !== null, currency: report.summary[0]?.currency ?? "CNY" });
+});
+
+export default function Fees() {
+  const data = useLoaderData<typeof loader>();
+  const t = useT();
+  const f = useFormat();
+  const locale = useLocale();
+  const typeName = (code: string | null, en: string | null, zh: string | null, kind: string) =>
+    code ? ((locale === "zh-CN" ? zh : en) ?? code) : kind === "rebate" ? t("fees.genericRebate") : t("fees.genericFee");
+  return (
+    <div className="space-y-4">
+      <PageHeader title={t("fees.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("fees.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
+      <Form method="get" className="card grid gap-3 sm:grid-cols-6" role="search">
+        {!data.isDealer ? (
+          <div className="sm:col-span-2">
+            <label htmlFor="dealerId" className="label">{t("ledger.dealer")}</label>
+            <select id="dealerId" name="dealerId" className="input" defaultValue={data.query.dealerId ?? ""}>
+              <option value="">{t("ledger.allDealers")}</option>
+              {data.dealers.map((d) => (
+                <option key={d.id} value={d.id}>{d.code} · {d.name}</option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+        <div>
+          <label htmlFor="from" className="label">{t("fees.fromPeriod")}</label>
+          <input id="from" name="from" type="month" className="input" defaultValue={data.query.from ?? ""} />
+        </div>
+        <div>
+          <label htmlFor="to" className="label">{t("fees.toPeriod")}</label>
+          <input id="to" name="to" type="month" className="input" defaultValue={data.query.to ?? ""} />
+        </div>
+        <div>
+          <label htmlFor="kind" className="label">{t("fees.kind")}</label>
+          <select id="kind" name="kind" className="input" defaultValue={data.query.kind ?? ""}>
+            <option value="">{t("common.all")}</option>
+            {FEE_KINDS.map((k) => (
+              <option key={k} value={k}>{t(`feeTypes.kind.${k}`)}</option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="feeType" className="label">{t("ledger.feeType")}</label>
+          <select id="feeType" name="feeType" className="input" defaultValue={data.query.feeType ?? ""}>
+            <option value="">{t("common.all")}</option>
+            {data.feeTypes.map((ft) => (
+              <option key={ft.code} value={ft.code}>{locale === "zh-CN" ? ft.name_zh : ft.name_en}</option>
+            ))}
+          </select>
+        </div>
+        <div className="flex items-end gap-2">
+          <button type="submit" className="btn-primary">{t("common.apply")}</button>
+          <Link to="/fees" className="btn-secondary">{t("common.reset")}</Link>
+        </div>
+      </Form>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Stat label={t("fees.totalFees")} value={<Amount minor={data.totals.fee} currency={data.currency} />} />
+        <Stat label={t("fees.totalRebates")} value={<Amount minor={data.totals.rebate} currency={data.currency} />} />
+      </div>
+      {data.summary.length === 0 ? (
+        <EmptyState message={t("fees.empty")} />
+      ) : (
+        <>
+          <section className="card overflow-x-auto p-0">
+            <h2 className="px-4 pt-4 font-semibold">{t("fees.byTypePeriod")}</h2>
+            <table className="table" data-testid="fees-summary">
+              <thead>
+                <tr>
+                  <th scope="col">{t("statements.period")}</th>
+                  <th scope="col">{t("fees.kind")}</th>
+                  <th scope="col">{t("ledger.feeType")}</th>
+                  <th scope="col" className="text-right">{t("fees.count")}</th>
+                  <th scope="col" className="text-right">{t("common.total")}</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {data.summary.map((s) => (
+                  <tr key={`${s.period}-${s.kind}-${s.fee_type_code ?? ""}`}>
+                    <td>{s.period}</td>
+                    <td>{t(`feeTypes.kind.${s.kind === "rebate" ? "rebate" : "fee"}`)}</td>
+                    <td>{typeName(s.fee_type_code, s.name_en, s.name_zh, s.kind)}</td>
+                    <td className="text-right">{f.number(s.n)}</td>
+                    <td className="text-right"><Amount minor={s.total} currency={s.currency} /></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+          <section className="card overflow-x-auto p-0">
+            <h2 className="px-4 pt-4 font-semibold">{t("fees.entries")}</h2>
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("ledger.businessDate")}</th>
+                  {!data.isDealer ? <th scope="col">{t("ledger.dealer")}</th> : null}
+                  <th scope="col">{t("ledger.type")}</th>
+                  <th scope="col">{t("ledger.feeType")}</th>
+                  <th scope="col">{t("ledger.description")}</th>
+                  <th scope="col" className="text-right">{t("ledger.amount")}</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {data.rows.map((r) => (
+                  <tr key={r.id}>
+                    <td className="whitespace-nowrap">{f.date(r.business_date)}</td>
+                    {!data.isDealer ? <td>{r.dealer_code}</td> : null}
+                    <td className="whitespace-nowrap"><EntryType type={r.entry_type} /></td>
+                    <td>{typeName(r.fee_type_code, r.name_en, r.name_zh, r.kind)}</td>
+                    <td>{r.description}{r.reference ? <span className="ml-2 font-mono text-xs text-slate-500">{r.reference}</span> : null}</td>
+                    <td className="text-right"><Amount minor={r.amount_minor} currency={r.currency} /></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+          <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
+        </>
+      )}
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

@@ -1,0 +1,101 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { AGING_BUCKETS, Amount } from "~/components/ledger";
+import { ErrorPage } from "~/components/ErrorPage";
+import { CsvLink, ListPager } from "~/components/list";
+import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { useFormat, useT } from "~/i18n/react";
+import { requireActor } from "~/modules/auth/auth.server";
+import { AGING_CSV_HEADER, agingReport, exportAging } from "~/modules/ledger/aging.server";
+import { AgingQuery } from "~/modules/ledger/ledger.schema";
+import { csvResponse, parseQuery } from "~/utils/http.server";
+import { withLoader } from "~/utils/route";
+
+export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "aging:read");
+  const query = parseQuery(request, AgingQuery);
+  if (query.format === "csv") return csvResponse(`aging-${query.asOf ?? "today"}.csv`, AGING_CSV_HEADER, exportAging(actor, query));
+  return json({ ...(await agingReport(actor, query)), query });
+});
+
+export default function Aging() {
+  const data = useLoaderData<typeof loader>();
+  const t = useT();
+  const f = useFormat();
+  const currency = data.rows[0]?.currency ?? "CNY";
+  return (
+    <div className="space-y-4">
+      <PageHeader title={t("aging.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("aging.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
+      <Form method="get" className="card grid gap-3 sm:grid-cols-4" role="search">
+        <div>
+          <label htmlFor="asOf" className="label">{t("aging.asOf")}</label>
+          <input id="asOf" name="asOf" type="date" className="input" defaultValue={data.query.asOf ?? data.asOf} />
+        </div>
+        <div className="sm:col-span-2">
+          <label htmlFor="q" className="label">{t("common.search")}</label>
+          <input id="q" name="q" className="input" defaultValue={data.query.q ?? ""} />
+        </div>
+        <div className="flex items-end gap-2">
+          <button type="submit" className="btn-primary">{t("common.apply")}</button>
+          <Link to="/finance/aging" className="btn-secondary">{t("common.reset")}</Link>
+        </div>
+      </Form>
+      <p className="text-xs text-slate-500">{t("aging.method")}</p>
+      {data.rows.length === 0 ? (
+        <EmptyState message={t("aging.empty")} />
+      ) : (
+        <div className="card overflow-x-auto p-0">
+          <table className="table" data-testid="aging-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("ledger.dealer")}</th>
+                {AGING_BUCKETS.map((b) => (
+                  <th key={b} scope="col" className="text-right">{t(`aging.${b}`)}</th>
+                ))}
+                <th scope="col" className="text-right">{t("aging.unapplied")}</th>
+                <th scope="col" className="text-right">{t("aging.total")}</th>
+                <th scope="col" className="text-right">{t("credit.limit")}</th>
+                <th scope="col" className="text-right">{t("credit.available")}</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {data.rows.map((r) => (
+                <tr key={r.id}>
+                  <td className="min-w-[12rem]">
+                    <Link className="link font-medium" to={`/finance/ledger/${r.id}`}>{r.code}</Link>
+                    <div className="text-xs text-slate-500">{r.name}</div>
+                  </td>
+                  {AGING_BUCKETS.map((b) => (
+                    <td key={b} className={`text-right ${b === "d90_plus" && r.aging[b] > 0 ? "font-semibold text-red-700" : ""}`}><Amount minor={r.aging[b]} currency={r.currency} /></td>
+                  ))}
+                  <td className="text-right"><Amount minor={r.aging.unapplied} currency={r.currency} /></td>
+                  <td className="text-right font-semibold"><Amount minor={r.aging.balance} currency={r.currency} /></td>
+                  <td className="text-right"><Amount minor={r.credit.limitMinor} currency={r.currency} /></td>
+                  <td className={`text-right ${r.credit.availableMinor < 0 ? "font-semibold text-red-700" : ""}`}><Amount minor={r.credit.availableMinor} currency={r.currency} plain /></td>
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr className="border-t-2 border-slate-300 font-semibold">
+                <th scope="row" className="px-3 py-2 text-left">{data.totalsScope === "all" ? t("aging.totalsAll") : t("common.total")}</th>
+                {AGING_BUCKETS.map((b) => (
+                  <td key={b} className="text-right"><Amount minor={data.totals[b]} currency={currency} /></td>
+                ))}
+                <td className="text-right"><Amount minor={data.totals.unapplied} currency={currency} /></td>
+                <td className="text-right" data-testid="aging-total"><Amount minor={data.totals.balance} currency={currency} /></td>
+                <td colSpan={2} />
+              </tr>
+            </tfoot>
+          </table>
+        </div>
+      )}
+      <p className="text-xs text-slate-500">{t("aging.asOf")} {f.date(data.asOf)}</p>
+      <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

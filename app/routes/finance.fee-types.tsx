@@ -1,0 +1,99 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { ErrorPage } from "~/components/ErrorPage";
+import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
+import { Badge, PageHeader } from "~/components/ui/layout";
+import { translate } from "~/i18n";
+import { useT } from "~/i18n/react";
+import { requireActor } from "~/modules/auth/auth.server";
+import { createFeeType, listFeeTypes, setFeeTypeStatus } from "~/modules/ledger/ledger.server";
+import { FEE_KINDS, FeeTypeSchema, FeeTypeStatusSchema } from "~/modules/ledger/ledger.schema";
+import { ValidationError } from "~/utils/errors";
+import { parseForm } from "~/utils/http.server";
+import { withAction, withLoader } from "~/utils/route";
+
+export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
+  await requireActor(request, "ledger:post");
+  return json({ feeTypes: await listFeeTypes() });
+});
+
+const Intent = z.object({ intent: z.enum(["create", "status"]) });
+
+export const action = withAction(async ({ request }: ActionFunctionArgs) => {
+  const actor = await requireActor(request, "ledger:post");
+  const fd = await request.formData();
+  const intent = Intent.safeParse({ intent: fd.get("intent") });
+  if (!intent.success) throw new ValidationError("error.400");
+  if (intent.data.intent === "status") {
+    const form = await parseForm(request, FeeTypeStatusSchema, fd);
+    if (!form.ok) return json(form, { status: 400 });
+    await setFeeTypeStatus(actor, form.data.code, form.data.status);
+    return json({ ok: true as const, message: translate(actor.locale, "feeTypes.updated") });
+  }
+  const form = await parseForm(request, FeeTypeSchema, fd);
+  if (!form.ok) return json(form, { status: 400 });
+  await createFeeType(actor, form.data);
+  return json({ ok: true as const, message: translate(actor.locale, "feeTypes.created") });
+});
+
+export default function FeeTypes() {
+  const { feeTypes } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const t = useT();
+  const failure = data && data.ok === false ? data : undefined;
+  return (
+    <div className="max-w-3xl space-y-4">
+      <PageHeader title={t("feeTypes.title")} crumbs={[{ label: t("ledger.title"), to: "/finance/ledger" }, { label: t("feeTypes.title") }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <Notice message={data && data.ok ? data.message : undefined} />
+      <div className="card overflow-x-auto p-0">
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">{t("feeTypes.code")}</th>
+              <th scope="col">{t("feeTypes.nameZh")}</th>
+              <th scope="col">{t("feeTypes.nameEn")}</th>
+              <th scope="col">{t("feeTypes.kind")}</th>
+              <th scope="col">{t("common.status")}</th>
+              <th scope="col">{t("common.actions")}</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {feeTypes.map((ft) => (
+              <tr key={ft.code}>
+                <td className="font-mono">{ft.code}</td>
+                <td>{ft.name_zh}</td>
+                <td>{ft.name_en}</td>
+                <td>{t(`feeTypes.kind.${ft.kind === "rebate" ? "rebate" : "fee"}`)}</td>
+                <td><Badge tone={ft.status === "active" ? "green" : "slate"}>{t(ft.status === "active" ? "status.active" : "status.disabled")}</Badge></td>
+                <td>
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="status" />
+                    <input type="hidden" name="code" value={ft.code} />
+                    <input type="hidden" name="status" value={ft.status === "active" ? "disabled" : "active"} />
+                    <button type="submit" className="btn-secondary">{ft.status === "active" ? t("common.disable") : t("common.enable")}</button>
+                  </Form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Form method="post" className="card grid gap-3 sm:grid-cols-2" noValidate>
+        <input type="hidden" name="intent" value="create" />
+        <h2 className="font-semibold sm:col-span-2">{t("feeTypes.add")}</h2>
+        <div className="sm:col-span-2"><FormError message={failure?.formError} /></div>
+        <Field name="code" label={t("feeTypes.code")} defaultValue={String(failure?.values.code ?? "")} error={failure?.fieldErrors.code} required maxLength={32} />
+        <SelectField name="kind" label={t("feeTypes.kind")} defaultValue={String(failure?.values.kind ?? "fee")} options={FEE_KINDS.map((k) => ({ value: k, label: t(`feeTypes.kind.${k}`) }))} error={failure?.fieldErrors.kind} />
+        <Field name="nameZh" label={t("feeTypes.nameZh")} defaultValue={String(failure?.values.nameZh ?? "")} error={failure?.fieldErrors.nameZh} required maxLength={120} />
+        <Field name="nameEn" label={t("feeTypes.nameEn")} defaultValue={String(failure?.values.nameEn ?? "")} error={failure?.fieldErrors.nameEn} required maxLength={120} />
+        <div><SubmitButton pendingText={t("common.saving")}>{t("feeTypes.add")}</SubmitButton></div>
+      </Form>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

@@ -1,0 +1,61 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { EntriesTable, LedgerFilters } from "~/components/ledger-table";
+import { ErrorPage } from "~/components/ErrorPage";
+import { CsvLink, ListPager } from "~/components/list";
+import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { useFormat, useT } from "~/i18n/react";
+import { requireActor } from "~/modules/auth/auth.server";
+import { LEDGER_CSV_HEADER, dealerOptions, exportEntries, listEntries } from "~/modules/ledger/ledger.server";
+import { LedgerListQuery } from "~/modules/ledger/ledger.schema";
+import { csvResponse, parseQuery } from "~/utils/http.server";
+import { withLoader } from "~/utils/route";
+
+export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "ledger:post");
+  const query = parseQuery(request, LedgerListQuery);
+  if (query.format === "csv") return csvResponse("ledger.csv", LEDGER_CSV_HEADER, exportEntries(actor, query));
+  const [list, dealers] = await Promise.all([listEntries(actor, query), dealerOptions(actor)]);
+  return json({ ...list, query, dealers });
+});
+
+export default function Ledger() {
+  const data = useLoaderData<typeof loader>();
+  const t = useT();
+  const f = useFormat();
+  return (
+    <div className="space-y-4">
+      <PageHeader
+        title={t("ledger.title")}
+        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("ledger.title") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+        actions={
+          <>
+            <CsvLink />
+            <Link to="/finance/fee-types" className="btn-secondary">{t("feeTypes.title")}</Link>
+            <Link to="/finance/payments/import" className="btn-secondary">{t("payments.importTitle")}</Link>
+            <Link to={`/finance/ledger/new${data.query.dealerId ? `?dealerId=${data.query.dealerId}` : ""}`} className="btn-primary">{t("ledger.postEntry")}</Link>
+          </>
+        }
+      />
+      <LedgerFilters query={data.query} dealers={data.dealers} basePath="/finance/ledger" />
+      {data.query.dealerId ? (
+        <p className="text-sm"><Link className="link" to={`/finance/ledger/${data.query.dealerId}`}>{t("ledger.viewDealer")} →</Link></p>
+      ) : null}
+      {data.rows.length === 0 ? (
+        <EmptyState message={t("ledger.empty")} />
+      ) : (
+        <>
+          <p className="text-sm text-slate-600">{t("ledger.sumFiltered", { amount: f.money(data.sumMinor, data.rows[0]!.currency) })}</p>
+          <EntriesTable rows={data.rows} showDealer showRunning={false} />
+        </>
+      )}
+      <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

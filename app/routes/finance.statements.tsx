@@ -1,0 +1,93 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ErrorPage } from "~/components/ErrorPage";
+import { Field, FormError, Notice, SubmitButton } from "~/components/ui/form";
+import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { translate } from "~/i18n";
+import { useFormat, useT } from "~/i18n/react";
+import { requireActor } from "~/modules/auth/auth.server";
+import { issueStatements } from "~/modules/statements/issue.server";
+import { periodsOverview } from "~/modules/statements/statements.server";
+import { IssueSchema } from "~/modules/statements/statements.schema";
+import { parseForm } from "~/utils/http.server";
+import { withAction, withLoader } from "~/utils/route";
+
+export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "statement:issue");
+  return json(await periodsOverview(actor));
+});
+
+export const action = withAction(async ({ request }: ActionFunctionArgs) => {
+  const actor = await requireActor(request, "statement:issue");
+  const form = await parseForm(request, IssueSchema);
+  if (!form.ok) return json(form, { status: 400 });
+  const r = await issueStatements(actor, { period: form.data.period });
+  return json({
+    ok: true as const,
+    message: translate(actor.locale, "statements.issueResult", { period: r.period, issued: r.issued, already: r.alreadyIssued, gaps: r.skippedGap, none: r.noActivity }),
+  });
+});
+
+export default function IssueStatements() {
+  const { periods, suggested } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const t = useT();
+  const f = useFormat();
+  const failure = data && data.ok === false ? data : undefined;
+  return (
+    <div className="space-y-4">
+      <PageHeader title={t("statements.issueTitle")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("statements.issueTitle") }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <Form method="post" className="card space-y-3" noValidate>
+        <p className="text-sm text-slate-600">{t("statements.issueHelp")}</p>
+        <FormError message={failure?.formError} />
+        <Notice message={data && data.ok ? data.message : undefined} />
+        <div className="flex flex-wrap items-end gap-3">
+          <div className="w-48">
+            <Field name="period" type="month" label={t("statements.period")} defaultValue={String(failure?.values.period ?? suggested)} error={failure?.fieldErrors.period} required />
+          </div>
+          <SubmitButton pendingText={t("common.submitting")}>{t("statements.issueSubmit")}</SubmitButton>
+        </div>
+      </Form>
+      {periods.length === 0 ? (
+        <EmptyState message={t("statements.empty")} />
+      ) : (
+        <section className="card overflow-x-auto p-0">
+          <h2 className="px-4 pt-4 font-semibold">{t("statements.periodsOverview")}</h2>
+          <table className="table" data-testid="periods">
+            <thead>
+              <tr>
+                <th scope="col">{t("statements.period")}</th>
+                <th scope="col">{t("statements.issuedAt")}</th>
+                <th scope="col" className="text-right">{t("statements.count")}</th>
+                <th scope="col" className="text-right">{t("statements.status.issued")}</th>
+                <th scope="col" className="text-right">{t("statements.status.overdue")}</th>
+                <th scope="col" className="text-right">{t("statements.status.confirmed")}</th>
+                <th scope="col" className="text-right">{t("statements.status.disputed")}</th>
+                <th scope="col" className="text-right">{t("statements.status.resolved")}</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {periods.map((p) => (
+                <tr key={p.period}>
+                  <td><Link className="link" to={`/statements?period=${p.period}`}>{p.period}</Link></td>
+                  <td>{f.dateTime(p.issuedAt)}</td>
+                  <td className="text-right">{p.n}</td>
+                  <td className="text-right"><Link className="link" to={`/statements?period=${p.period}&status=issued`}>{p.issued}</Link></td>
+                  <td className={`text-right ${p.overdue ? "font-semibold text-red-700" : ""}`}><Link className="link" to={`/statements?period=${p.period}&status=overdue`}>{p.overdue}</Link></td>
+                  <td className="text-right">{p.confirmed}</td>
+                  <td className="text-right"><Link className="link" to={`/statements?period=${p.period}&status=disputed`}>{p.disputed}</Link></td>
+                  <td className="text-right">{p.resolved}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

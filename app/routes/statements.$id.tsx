@@ -1,0 +1,222 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { Amount, DisputeStatus, EntryType, SourceLinks, StatementStatus } from "~/components/ledger";
+import { ErrorPage } from "~/components/ErrorPage";
+import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
+import { PageHeader } from "~/components/ui/layout";
+import { translate } from "~/i18n";
+import { useFormat, useT } from "~/i18n/react";
+import { can } from "~/modules/auth/actor";
+import { requireActor } from "~/modules/auth/auth.server";
+import { STATEMENT_LINES_CSV_HEADER, confirmStatement, disputeLine, exportStatementLines, getStatement } from "~/modules/statements/statements.server";
+import { ConfirmSchema, DISPUTE_REASONS, DisputeSchema, PrintQuery } from "~/modules/statements/statements.schema";
+import { ValidationError } from "~/utils/errors";
+import { csvResponse, parseForm, parseQuery } from "~/utils/http.server";
+import { withAction, withLoader } from "~/utils/route";
+import { minorToDecimal } from "~/utils/money";
+import { idParam } from "~/utils/params.server";
+
+export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "ledger:read");
+  const id = idParam(params.id);
+  const query = parseQuery(request, PrintQuery);
+  if (query.format === "csv") {
+    const { statement } = await getStatement(actor, id);
+    return csvResponse(`statement-${statement.dealer_code}-${statement.period}.csv`, STATEMENT_LINES_CSV_HEADER, exportStatementLines(actor, id));
+  }
+  const data = await getStatement(actor, id);
+  return json({ ...data, canRespond: can(actor, "statement:respond"), finance: can(actor, "dispute:resolve") });
+});
+
+const Intent = z.object({ intent: z.enum(["confirm", "dispute"]) });
+
+export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
+  const actor = await requireActor(request, "statement:respond");
+  const id = idParam(params.id);
+  const fd = await request.formData();
+  const intent = Intent.safeParse({ intent: fd.get("intent") });
+  if (!intent.success) throw new ValidationError("error.400");
+  if (intent.data.intent === "confirm") {
+    const form = await parseForm(request, ConfirmSchema, fd);
+    if (!form.ok) return json({ ...form, intent: "confirm" as const, lineId: null }, { status: 400 });
+    await confirmStatement(actor, id, form.data);
+    return json({ ok: true as const, intent: "confirm" as const, lineId: null, message: translate(actor.locale, "statements.confirmed") });
+  }
+  const lineId = Number(fd.get("lineId")) || null;
+  const form = await parseForm(request, DisputeSchema, fd);
+  if (!form.ok) return json({ ...form, intent: "dispute" as const, lineId }, { status: 400 });
+  await disputeLine(actor, id, form.data);
+  const { lines } = await getStatement(actor, id);
+  const line = lines.find((l) => l.id === form.data.lineId);
+  return json({ ok: true as const, intent: "dispute" as const, lineId, message: translate(actor.locale, "statements.disputed", { line: line?.line_no ?? "" }) });
+});
+
+export default function StatementDetail() {
+  const { statement: s, lines, overdue, daysToConfirm, canRespond, finance, openDisputes } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const t = useT();
+  const f = useFormat();
+  const failure = data && data.ok === false ? data : undefined;
+  const failedLine = failure && "lineId" in failure ? failure.lineId : null;
+  const open = s.confirmed_at === null && (s.status === "issued" || s.status === "disputed");
+  const disputedSum = lines.reduce((sum, l) => sum + (l.dispute_status && l.dispute_status !== "rejected" ? (l.dispute_amount_minor ?? 0) : 0), 0);
+  return (
+    <div className="space-y-4">
+      <PageHeader
+        title={t("statements.detailTitle", { period: s.period })}
+        crumbs={[{ label: t("statements.title"), to: "/statements" }, { label: `${s.dealer_code} · ${s.period}` }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+        actions={
+          <div className="no-print flex flex-wrap gap-2">
+            <Link className="btn-secondary" to={`/statements/${s.id}?format=csv`} reloadDocument>{t("statements.downloadCsv")}</Link>
+            <Link className="btn-secondary" to={`/statements/${s.id}/print?lang=zh-CN`}>{t("statements.printZh")}</Link>
+            <Link className="btn-secondary" to={`/statements/${s.id}/print?lang=en`}>{t("statements.printEn")}</Link>
+          </div>
+        }
+      />
+      <FormError message={failure && failedLine === null ? failure.formError : undefined} />
+      <Notice message={data && data.ok === true ? data.message : undefined} />
+      <section className="card grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="statement-summary">
+        <div>
+          <div className="text-xs text-slate-500">{t("ledger.dealer")}</div>
+          <div className="font-medium">{s.dealer_code} · {s.dealer_name}</div>
+          <div className="text-xs text-slate-500">{f.date(s.period_start)} – {f.date(s.period_end)}</div>
+        </div>
+        <div>
+          <div className="text-xs text-slate-500">{t("statements.opening")}</div>
+          <div className="text-lg"><Amount minor={s.opening_minor} currency={s.currency} /></div>
+          <div className="text-xs text-slate-500">
+            {t("statements.debits")} <Amount minor={s.debit_minor} currency={s.currency} /> · {t("statements.credits")} <Amount minor={s.credit_minor} currency={s.currency} />
+          </div>
+        </div>
+        <div>
+          <div className="text-xs text-slate-500">{t("statements.closing")}</div>
+          <div className="text-lg font-semibold" data-testid="closing"><Amount minor={s.closing_minor} currency={s.currency} /></div>
+          {s.confirmed_closing_minor !== null ? (
+            <div className="text-xs text-slate-500">{t("statements.agreedBalance")}: <Amount minor={s.confirmed_closing_minor} currency={s.currency} /></div>
+          ) : null}
+        </div>
+        <div>
+          <div className="text-xs text-slate-500">{t("common.status")}</div>
+          <div data-testid="statement-status"><StatementStatus status={s.status} overdue={overdue} /></div>
+          {s.status === "issued" ? (
+            <div className={`mt-1 text-xs ${overdue ? "font-semibold text-red-700" : "text-slate-600"}`}>
+              {overdue ? t("statements.overdue", { date: f.date(s.confirm_by) }) : t("statements.daysLeft", { date: f.date(s.confirm_by), days: daysToConfirm })}
+            </div>
+          ) : null}
+          {s.confirmed_at ? (
+            <div className="mt-1 text-xs text-slate-600">
+              {t("statements.confirmedBy", { name: s.confirmed_by_name ?? "—", date: f.dateTime(s.confirmed_at), amount: f.money(s.confirmed_closing_minor ?? s.closing_minor, s.currency) })}
+            </div>
+          ) : null}
+        </div>
+      </section>
+
+      <div className="card overflow-x-auto p-0">
+        <table className="table" data-testid="statement-lines">
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">{t("ledger.businessDate")}</th>
+              <th scope="col">{t("ledger.type")}</th>
+              <th scope="col">{t("ledger.description")}</th>
+              <th scope="col">{t("ledger.dueDate")}</th>
+              <th scope="col" className="text-right">{t("ledger.debit")}</th>
+              <th scope="col" className="text-right">{t("ledger.credit")}</th>
+              <th scope="col" className="no-print">{t("common.actions")}</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            <tr className="bg-slate-50">
+              <td />
+              <td>{f.date(s.period_start)}</td>
+              <td colSpan={3} className="font-medium">{t("statements.openingRow")}</td>
+              <td colSpan={2} className="text-right font-medium"><Amount minor={s.opening_minor} currency={s.currency} /></td>
+              <td className="no-print" />
+            </tr>
+            {lines.map((l) => (
+              <tr key={l.id} data-testid={`line-${l.line_no}`}>
+                <td>{l.line_no}</td>
+                <td className="whitespace-nowrap">{f.date(l.business_date)}</td>
+                <td className="whitespace-nowrap"><EntryType type={l.entry_type} /></td>
+                <td>
+                  <div>{l.description}</div>
+                  <SourceLinks e={l} finance={finance} />
+                  {l.dispute_id ? (
+                    <div className="mt-1 space-y-0.5 text-xs">
+                      <span className="mr-1">{t("statements.disputeStatus", { status: "" })}</span>
+                      <DisputeStatus status={l.dispute_status ?? "open"} /> <Amount minor={l.dispute_amount_minor ?? 0} currency={s.currency} /> · {t(`statements.reason.${l.dispute_reason}` as "statements.reason.other")}
+                      {l.dispute_resolution_note ? <div className="text-slate-600">{l.dispute_resolution_note}</div> : null}
+                      {finance ? <Link className="link ml-1" to={`/finance/disputes/${l.dispute_id}`}>{t("statements.viewDispute")}</Link> : null}
+                    </div>
+                  ) : null}
+                </td>
+                <td className="whitespace-nowrap">{f.date(l.due_date)}</td>
+                <td className="text-right">{l.amount_minor > 0 ? <Amount minor={l.amount_minor} currency={s.currency} /> : null}</td>
+                <td className="text-right">{l.amount_minor < 0 ? <Amount minor={-l.amount_minor} currency={s.currency} /> : null}</td>
+                <td className="no-print">
+                  {canRespond && open && !l.dispute_id ? (
+                    <details open={failedLine === l.id}>
+                      <summary className="cursor-pointer text-sm text-brand-700">{t("statements.dispute")}</summary>
+                      <Form method="post" className="mt-2 w-64 space-y-2" noValidate>
+                        <input type="hidden" name="intent" value="dispute" />
+                        <input type="hidden" name="lineId" value={l.id} />
+                        <p className="text-xs font-medium">{t("statements.disputeTitle", { line: l.line_no })}</p>
+                        {failedLine === l.id ? <FormError message={failure?.formError} /> : null}
+                        <SelectField
+                          id={`reason-${l.id}`}
+                          name="reasonCode"
+                          label={t("statements.reason")}
+                          options={DISPUTE_REASONS.map((r) => ({ value: r, label: t(`statements.reason.${r}`) }))}
+                          error={failedLine === l.id ? failure?.fieldErrors.reasonCode : undefined}
+                        />
+                        <Field
+                          id={`amount-${l.id}`}
+                          name="amount"
+                          label={t("statements.amountInQuestion")}
+                          inputMode="decimal"
+                          defaultValue={failedLine === l.id ? String(failure?.values.amount ?? "") : minorToDecimal(Math.abs(l.amount_minor), s.currency)}
+                          error={failedLine === l.id ? failure?.fieldErrors.amount : undefined}
+                        />
+                        <Field id={`comment-${l.id}`} name="comment" label={t("statements.comment")} maxLength={2000} defaultValue={failedLine === l.id ? String(failure?.values.comment ?? "") : ""} />
+                        <SubmitButton name="intent" value="dispute" className="btn-secondary w-full">{t("statements.dispute")}</SubmitButton>
+                      </Form>
+                    </details>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+            <tr className="bg-slate-50">
+              <td />
+              <td>{f.date(s.period_end)}</td>
+              <td colSpan={3} className="font-semibold">{t("statements.closingRow")}</td>
+              <td colSpan={2} className="text-right font-semibold"><Amount minor={s.closing_minor} currency={s.currency} /></td>
+              <td className="no-print" />
+            </tr>
+          </tbody>
+        </table>
+      </div>
+
+      {canRespond && s.confirmed_at === null && (s.status === "issued" || s.status === "disputed") ? (
+        <Form method="post" className="card no-print flex flex-wrap items-center justify-between gap-3">
+          <input type="hidden" name="intent" value="confirm" />
+          <input type="hidden" name="version" value={s.version} />
+          <p className="text-sm text-slate-700">
+            {openDisputes > 0 || s.status === "disputed"
+              ? t("statements.confirmRestHelp", { amount: f.money(s.closing_minor - disputedSum, s.currency) })
+              : t("statements.confirmHelp", { amount: f.money(s.closing_minor, s.currency) })}
+          </p>
+          <SubmitButton name="intent" value="confirm" pendingText={t("common.submitting")}>
+            {s.status === "disputed" ? t("statements.confirmRest") : t("statements.confirm")}
+          </SubmitButton>
+        </Form>
+      ) : null}
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

@@ -1,0 +1,156 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { AgingSummary, Amount, CreditSummary, EntryType, SourceLinks, StatementStatus } from "~/components/ledger";
+import { ErrorPage } from "~/components/ErrorPage";
+import { CsvLink, ListPager } from "~/components/list";
+import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { useFormat, useT } from "~/i18n/react";
+import { requireActor } from "~/modules/auth/auth.server";
+import { dealerAging } from "~/modules/ledger/aging.server";
+import { dealerOptions, dealerSummary, openPeriodActivity } from "~/modules/ledger/ledger.server";
+import { STATEMENT_CSV_HEADER, exportStatements, listStatements } from "~/modules/statements/statements.server";
+import { STATEMENT_STATUSES, StatementListQuery } from "~/modules/statements/statements.schema";
+import { csvResponse, parseQuery } from "~/utils/http.server";
+import { withLoader } from "~/utils/route";
+
+export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "ledger:read");
+  const query = parseQuery(request, StatementListQuery);
+  if (query.format === "csv") return csvResponse("statements.csv", STATEMENT_CSV_HEADER, exportStatements(actor, query));
+  const list = await listStatements(actor, query);
+  const own = actor.dealerId
+    ? { summary: await dealerSummary(actor, actor.dealerId), aging: await dealerAging(actor, actor.dealerId), open: await openPeriodActivity(actor, actor.dealerId) }
+    : null;
+  return json({ ...list, query, own, dealers: own ? [] : await dealerOptions(actor) });
+});
+
+export default function Statements() {
+  const data = useLoaderData<typeof loader>();
+  const t = useT();
+  const f = useFormat();
+  return (
+    <div className="space-y-4">
+      <PageHeader title={t("statements.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("statements.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
+      {data.own ? (
+        <div className="grid gap-4">
+          <CreditSummary credit={data.own.summary.credit} />
+          <AgingSummary aging={data.own.aging.aging} currency={data.own.summary.dealer.currency} asOf={data.own.aging.asOf} title={t("aging.yours")} />
+        </div>
+      ) : null}
+      <Form method="get" className="card grid gap-3 sm:grid-cols-5" role="search">
+        {!data.own ? (
+          <div className="sm:col-span-2">
+            <label htmlFor="dealerId" className="label">{t("statements.dealerFilter")}</label>
+            <select id="dealerId" name="dealerId" className="input" defaultValue={data.query.dealerId ?? ""}>
+              <option value="">{t("ledger.allDealers")}</option>
+              {data.dealers.map((d) => (
+                <option key={d.id} value={d.id}>{d.code} · {d.name}</option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+        <div>
+          <label htmlFor="period" className="label">{t("statements.period")}</label>
+          <input id="period" name="period" type="month" className="input" defaultValue={data.query.period ?? ""} placeholder="YYYY-MM" />
+        </div>
+        <div>
+          <label htmlFor="status" className="label">{t("common.status")}</label>
+          <select id="status" name="status" className="input" defaultValue={data.query.status ?? ""}>
+            <option value="">{t("common.all")}</option>
+            {[...STATEMENT_STATUSES, "overdue" as const].map((s) => (
+              <option key={s} value={s}>{t(`statements.status.${s}`)}</option>
+            ))}
+          </select>
+        </div>
+        <div className="flex items-end gap-2">
+          <button type="submit" className="btn-primary">{t("common.apply")}</button>
+          <Link to="/statements" className="btn-secondary">{t("common.reset")}</Link>
+        </div>
+      </Form>
+      {data.rows.length === 0 ? (
+        <EmptyState message={t("statements.empty")} />
+      ) : (
+        <div className="card overflow-x-auto p-0">
+          <table className="table" data-testid="statements-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("statements.period")}</th>
+                {!data.own ? <th scope="col">{t("ledger.dealer")}</th> : null}
+                <th scope="col" className="text-right">{t("statements.opening")}</th>
+                <th scope="col" className="text-right">{t("statements.debits")}</th>
+                <th scope="col" className="text-right">{t("statements.credits")}</th>
+                <th scope="col" className="text-right">{t("statements.closing")}</th>
+                <th scope="col">{t("common.status")}</th>
+                <th scope="col">{t("statements.confirmBy")}</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {data.rows.map((s) => {
+                const overdue = s.status === "issued" && s.confirm_by < data.today;
+                return (
+                  <tr key={s.id} className={overdue ? "bg-red-50" : undefined}>
+                    <td><Link className="link font-medium" to={`/statements/${s.id}`}>{s.period}</Link></td>
+                    {!data.own ? <td>{s.dealer_code} · {s.dealer_name}</td> : null}
+                    <td className="text-right"><Amount minor={s.opening_minor} currency={s.currency} /></td>
+                    <td className="text-right"><Amount minor={s.debit_minor} currency={s.currency} /></td>
+                    <td className="text-right"><Amount minor={s.credit_minor} currency={s.currency} /></td>
+                    <td className="text-right font-semibold"><Amount minor={s.closing_minor} currency={s.currency} /></td>
+                    <td><StatementStatus status={s.status} overdue={overdue} /></td>
+                    <td className={overdue ? "font-semibold text-red-700" : undefined}>{f.date(s.confirm_by)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
+      {data.own ? (
+        <section className="card overflow-x-auto p-0" data-testid="open-period">
+          <div className="px-4 pt-4">
+            <h2 className="font-semibold">{data.own.open.lastPeriod ? t("statements.sinceLast") : t("statements.sinceStart")}</h2>
+            {data.own.open.lastPeriod ? (
+              <p className="text-xs text-slate-500">
+                {t("statements.sinceLastHelp", { period: data.own.open.lastPeriod, opening: f.money(data.own.open.openingMinor, data.own.summary.dealer.currency), movement: f.money(data.own.open.movementMinor, data.own.summary.dealer.currency) })}
+              </p>
+            ) : null}
+          </div>
+          {data.own.open.rows.length === 0 ? (
+            <p className="p-4 text-sm text-slate-600">{t("statements.noActivity")}</p>
+          ) : (
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("ledger.businessDate")}</th>
+                  <th scope="col">{t("ledger.type")}</th>
+                  <th scope="col">{t("ledger.description")}</th>
+                  <th scope="col">{t("ledger.dueDate")}</th>
+                  <th scope="col" className="text-right">{t("ledger.amount")}</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {data.own.open.rows.map((e) => (
+                  <tr key={e.id}>
+                    <td className="whitespace-nowrap">{f.date(e.business_date)}</td>
+                    <td className="whitespace-nowrap"><EntryType type={e.entry_type} /></td>
+                    <td>
+                      <div>{e.description}</div>
+                      <SourceLinks e={e} finance={false} />
+                    </td>
+                    <td className="whitespace-nowrap">{f.date(e.due_date)}</td>
+                    <td className="text-right"><Amount minor={e.amount_minor} currency={e.currency} /></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

@@ -19,6 +19,13 @@ export const CHECKS: Check[] = [
       return [...r.mismatched, ...r.orphans.map((o) => ({ ...o, problem: "movements without a level" }))];
     },
   },
+  {
+    name: "orders: totals, line fulfilment, reservations and shipment invoices add up",
+    run: async (db) => {
+      const { findOrderInvariantViolations } = await import("../app/modules/orders/invariants.server");
+      return findOrderInvariantViolations(db);
+    },
+  },
 ];
 
 export async function runChecks(db: Kysely<DB>): Promise<CheckResult[]> {

@@ -112,7 +112,7 @@ describe("every action from every status", () => {
           if (action !== "recheck_backorders") expect(after.version).toBeGreaterThan(before.version);
         } else if (action === "submit") {
           // Submitting an order that already went out shows it again; it never submits twice.
-          const r = (await perform(w, action, from, order)) as { duplicate: boolean } | undefined;
+          const r = (await perform(w, action, from, order)) as unknown as { duplicate: boolean } | undefined;
           if (from === "draft") throw new Error("unreachable");
           expect(r?.duplicate).toBe(true);
           const after = await orderRow(order.id);

@@ -45,7 +45,7 @@ function numberParam(raw: string | undefined): string {
   return raw;
 }
 
-export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ withLoader(async ({ request, params }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "order:read");
   return json(await getOrderPage(actor, numberParam(params.number)));
 });
@@ -54,7 +54,7 @@ const INTENTS = ["cancel", "release_hold", "approve", "reject", "send_back", "sh
 type Intent = (typeof INTENTS)[number];
 const IntentSchema = z.object({ intent: z.enum(INTENTS), orderId: z.coerce.number().int().positive() });
 
-export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ withAction(async ({ request, params }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "order:read");
   const number = numberParam(params.number);
   const fd = await request.formData();

@@ -15,7 +15,7 @@ import { dealerFilterOptions, exportOrders, listOrders, ORDER_CSV_HEADER } from 
 import { ORDER_STATUSES } from "~/modules/orders/state";
 import { csvResponse, parseQuery, withLoader } from "~/utils/http.server";
 
-export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "order:read");
   const query = parseQuery(request, OrderListQuery);
   if (query.format === "csv") return csvResponse("orders.csv", ORDER_CSV_HEADER, exportOrders(actor, query));

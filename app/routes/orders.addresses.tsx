@@ -12,14 +12,14 @@ import { archiveAddress, createAddress, listAddresses, updateAddress } from "~/m
 import { AddressSchema } from "~/modules/orders/orders.schema";
 import { parseForm, withAction, withLoader } from "~/utils/http.server";
 
-export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "address:manage");
   return json({ addresses: await listAddresses(actor) });
 });
 
 const Head = z.object({ intent: z.enum(["create", "update", "archive"]), id: z.coerce.number().int().positive().optional() });
 
-export const action = withAction(async ({ request }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ withAction(async ({ request }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "address:manage");
   const fd = await request.formData();
   const head = Head.safeParse({ intent: fd.get("intent"), id: fd.get("id") || undefined });

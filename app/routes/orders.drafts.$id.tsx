@@ -12,14 +12,14 @@ import { builderData } from "~/modules/orders/orders.server";
 import { parseQuery, withAction, withLoader } from "~/utils/http.server";
 import { idParam } from "~/utils/params.server";
 
-export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ withLoader(async ({ request, params }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "order:create");
   const id = idParam(params.id);
   const query = parseQuery(request, BuilderQuery);
   return json({ ...(await builderData(actor, { orderId: id, q: query.q })), q: query.q ?? "" });
 });
 
-export const action = withAction(async ({ request, params }: ActionFunctionArgs) => builderAction(request, idParam(params.id)));
+export const action = /* @__PURE__ */ withAction(async ({ request, params }: ActionFunctionArgs) => builderAction(request, idParam(params.id)));
 
 export default function EditDraft() {
   const data = useLoaderData<typeof loader>();

@@ -13,13 +13,13 @@ import { parseQuery, withAction, withLoader } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Dealer Desk · New order" }];
 
-export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "order:create");
   const query = parseQuery(request, BuilderQuery);
   return json({ ...(await builderData(actor, { orderId: null, q: query.q })), q: query.q ?? "" });
 });
 
-export const action = withAction(async ({ request }: ActionFunctionArgs) => builderAction(request, null));
+export const action = /* @__PURE__ */ withAction(async ({ request }: ActionFunctionArgs) => builderAction(request, null));
 
 export default function NewOrder() {
   const data = useLoaderData<typeof loader>();

@@ -12,7 +12,7 @@ import { ReviewQuery } from "~/modules/orders/orders.schema";
 import { exportReviewQueue, reviewQueue } from "~/modules/orders/orders.server";
 import { csvResponse, parseQuery, withLoader } from "~/utils/http.server";
 
-export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "order:review");
   const query = parseQuery(request, ReviewQuery);
   if (query.format === "csv") return csvResponse("order-review.csv", ["number", "status", "dealer_code", "dealer_name", "currency", "total", "lines", "requested_date", "submitted_at", "age_hours"], exportReviewQueue(actor, query));

@@ -4,7 +4,7 @@
  * without JavaScript (every button submits the whole form); with it, totals
  * update as quantities change and the search runs as you type.
  */
-import { Form, Link, useLocation, useNavigation, useSubmit } from "@remix-run/react";
+import { Form, Link, useFetcher } from "@remix-run/react";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Field, FormError, SelectField, SubmitButton } from "~/components/ui/form";
 import { Badge } from "~/components/ui/layout";
@@ -80,6 +80,7 @@ export function OrderBuilder(props: BuilderProps) {
   const total = lines.reduce((sum, _l, i) => sum + (lineTotal(i) ?? 0), 0);
   const overCredit = total > props.credit.availableMinor;
   const defaultAddress = props.addresses.find((a) => a.is_default)?.id;
+  const [search, setSearch] = useState(props.q);
 
   return (
     <div className="space-y-6">
@@ -118,10 +119,12 @@ export function OrderBuilder(props: BuilderProps) {
         </div>
       ) : null}
 
-      <ProductSearch q={props.q} results={props.results} currency={currency} />
+      <ProductSearch q={props.q} results={props.results} currency={currency} onQuery={setSearch} />
 
       <Form method="post" id={FORM_ID} className="space-y-6" noValidate>
         <input type="hidden" name="submitKey" value={props.submitKey} />
+        {/* Keeps the search results on screen after adding a line. */}
+        <input type="hidden" name="q" value={search} />
         {order ? <input type="hidden" name="version" value={order.version} /> : null}
 
         <section className="card p-0" aria-labelledby="lines-heading">
@@ -303,21 +306,22 @@ function OptionInput({ def, name, value, error }: { def: OptionDef; name: string
   return <Field id={id} name={name} label={full} maxLength={def.maxLength} defaultValue={value} error={error} />;
 }
 
-function ProductSearch({ q, results, currency }: { q: string; results: SearchResult[]; currency: string }) {
+function ProductSearch({ q, results: initial, currency, onQuery }: { q: string; results: SearchResult[]; currency: string; onQuery: (q: string) => void }) {
   const t = useT();
   const f = useFormat();
   const locale = useLocale();
-  const submit = useSubmit();
-  const location = useLocation();
-  const nav = useNavigation();
+  // With JavaScript the search runs in a fetcher: it never interrupts adding a line.
+  const fetcher = useFetcher<{ results: SearchResult[]; q: string }>();
   const timer = useRef<ReturnType<typeof setTimeout>>();
-  const searching = nav.state === "loading" && nav.location?.pathname === location.pathname && nav.formMethod === undefined;
+  const results = fetcher.data?.results ?? initial;
+  const shownQ = fetcher.data?.q ?? q;
+  const searching = fetcher.state === "loading";
   return (
     <section className="card" aria-labelledby="search-heading">
       <h2 id="search-heading" className="mb-2 font-semibold">
         {t("orders.addProducts")}
       </h2>
-      <Form method="get" role="search" className="flex gap-2" preventScrollReset>
+      <fetcher.Form method="get" role="search" className="flex gap-2" onSubmit={(ev) => onQuery(String(new FormData(ev.currentTarget).get("q") ?? ""))}>
         <label htmlFor="product-q" className="sr-only">
           {t("orders.searchProducts")}
         </label>
@@ -330,16 +334,20 @@ function ProductSearch({ q, results, currency }: { q: string; results: SearchRes
           autoComplete="off"
           onChange={(ev) => {
             const form = ev.currentTarget.form;
+            const value = ev.currentTarget.value;
             clearTimeout(timer.current);
-            timer.current = setTimeout(() => submit(form, { replace: true, preventScrollReset: true }), 300);
+            timer.current = setTimeout(() => {
+              onQuery(value);
+              fetcher.submit(form);
+            }, 300);
           }}
         />
         <button type="submit" className="btn-secondary">
           {t("common.search")}
         </button>
-      </Form>
+      </fetcher.Form>
       {searching ? <p className="mt-2 text-xs text-slate-500">{t("common.loading")}</p> : null}
-      {q && results.length === 0 ? <p className="mt-3 text-sm text-slate-600">{t("orders.searchEmpty")}</p> : null}
+      {shownQ && results.length === 0 ? <p className="mt-3 text-sm text-slate-600">{t("orders.searchEmpty")}</p> : null}
       {results.length ? (
         <ul className="mt-3 divide-y divide-slate-100" data-testid="search-results">
           {results.map((p) => (

@@ -49,7 +49,7 @@ export async function builderAction(request: Request, orderId: number | null) {
 
   const parsed = parseObject(request, DraftFormSchema, raw);
   if (!parsed.ok) return fail(400, parsed.formError, parsed.fieldErrors);
-  const q = new URL(request.url).searchParams.get("q");
+  const q = (typeof raw.q === "string" && raw.q.trim()) || new URL(request.url).searchParams.get("q");
   try {
     if (intent.kind === "submit") {
       if (!parsed.data.submitKey) return fail(400, translate(locale, "error.400"), {});

@@ -92,7 +92,7 @@ export function builderFormToObject(fd: FormData): Record<string, unknown> {
       else line[m[2]!] = v;
       continue;
     }
-    if (["addressId", "requestedDate", "poReference", "notes", "version", "submitKey", "intent"].includes(k)) out[k] = v;
+    if (["addressId", "requestedDate", "poReference", "notes", "version", "submitKey", "intent", "q"].includes(k)) out[k] = v;
   }
   out.lines = lines.filter(Boolean);
   return out;

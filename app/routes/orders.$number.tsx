@@ -224,13 +224,13 @@ export default function OrderPage() {
 
       <Lines data={data} />
 
-      <ReviewActions data={data} failFor={failFor} />
+      <ReviewActions key={`review-${order.version}`} data={data} failFor={failFor} />
 
-      {actions.ship ? <ShipmentForm data={data} failure={failFor("ship")} /> : null}
+      {actions.ship ? <ShipmentForm key={`ship-${order.version}`} data={data} failure={failFor("ship")} /> : null}
 
       <Shipments data={data} failure={failFor("confirm_delivery")} />
 
-      <Dates data={data} failure={failFor("change_promise")} />
+      <Dates key={`dates-${order.version}`} data={data} failure={failFor("change_promise")} />
 
       {data.entries ? <Invoices data={data} /> : null}
 

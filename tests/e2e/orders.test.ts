@@ -71,7 +71,8 @@ describe("order journey", () => {
       await screenshot(page, `orders-builder-${locale}`);
       await Promise.all([page.waitForURL(/\/orders\/SO-\d{4}-\d{6}/), page.click(`button[value=submit]`)]);
       const number = /\/orders\/(SO-\d{4}-\d{6})/.exec(page.url())![1]!;
-      expect(await page.textContent("body")).toContain(t("orders.submittedOk", { number }));
+      // React renders the new page just after the URL changes: wait for the content, not the URL.
+      await expect.poll(() => page.textContent("body")).toContain(t("orders.submittedOk", { number }));
       expect(await page.textContent("body")).toContain(t("orders.status.submitted"));
 
       // The order desk approves from the queue and ships the widgets.
@@ -83,16 +84,17 @@ describe("order journey", () => {
       await Promise.all([ops.waitForURL(/done=approve/), ops.click(`button[aria-label="${t("review.approveN", { number })}"]`)]);
       await ops.goto(`/orders/${number}`);
       await ops.waitForLoadState("networkidle");
-      expect(await ops.textContent("body")).toContain(t("orders.status.approved"));
+      await expect.poll(() => ops.textContent("body")).toContain(t("orders.status.approved"));
       await ops.fill("input[name=carrier]", "SF Express");
       await ops.fill("input[name=trackingNumber]", "SF1234567890");
       await Promise.all([ops.waitForURL(/done=ship/), ops.click(`button:has-text("${t("orders.recordShipment")}") >> nth=-1`)]);
-      await screenshot(ops, `orders-ops-after-ship-${locale}`);
+      await expect.poll(() => ops.textContent("body")).toContain(t("orders.done.ship"));
       expect(await ops.textContent("body")).toContain(t("orders.status.partially_shipped"));
       await screenshot(ops, `orders-ops-${locale}`);
 
       // The dealer tracks it.
       await page.goto(`/orders/${number}`);
+      await page.waitForSelector("[data-testid=timeline]");
       const timeline = await page.textContent("[data-testid=timeline]");
       expect(timeline).toContain(t("orders.history.change", { from: t("orders.status.draft"), to: t("orders.status.submitted") }));
       expect(timeline).toContain(t("orders.history.change", { from: t("orders.status.submitted"), to: t("orders.status.approved") }));

@@ -48,6 +48,13 @@ export const CHECKS: Check[] = [
       return findReversalViolations(db);
     },
   },
+  {
+    name: "orders: totals, line fulfilment, reservations and shipment invoices add up",
+    run: async (db) => {
+      const { findOrderInvariantViolations } = await import("../app/modules/orders/invariants.server");
+      return findOrderInvariantViolations(db);
+    },
+  },
 ];
 
 export async function runChecks(db: Kysely<DB>): Promise<CheckResult[]> {

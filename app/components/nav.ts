@@ -37,6 +37,8 @@ export const AVAILABLE = new Set<string>([
   "/admin/dealers",
   "/admin/products",
   "/admin/audit",
+  "/orders",
+  "/review/orders",
   "/statements",
   "/fees",
   "/finance/ledger",

@@ -10,12 +10,15 @@ import type { DB } from "../types";
 import { seedCatalog } from "./catalog";
 import { DEMO_LOGINS, DEMO_PASSWORD, seedFoundation, type FoundationIds } from "./foundation";
 import { seedLedger } from "./ledger";
+import { seedOrders } from "./orders";
 
 export type SeedStep = { name: string; run: (db: Kysely<DB>, ids: FoundationIds) => Promise<void> };
 
 /** Later areas (catalog, orders, deals, ledger, notifications) append their steps here. */
 export const SEED_STEPS: SeedStep[] = [
   { name: "catalog, warehouses and stock", run: seedCatalog },
+  // Orders look products and warehouses up, so this step must stay AFTER the catalog step.
+  { name: "orders", run: seedOrders },
   // Keep ledger after the orders step: it uses the invoices that seeded shipments posted.
   { name: "ledger and statements", run: seedLedger },
 ];

@@ -8,7 +8,8 @@
  */
 import { getDb } from "../../db/client";
 import type { Role } from "../../app/modules/auth/permissions";
-import { actorFor, createCast } from "../factories";
+import { actorFor, type createCast } from "../factories";
+import { freshDraft, orderIn, orderWorld } from "../factories/orders";
 import { createCatalogBasics, createProduct } from "../factories/catalog";
 import { systemActor } from "../../app/modules/auth/actor";
 import { disputeLine } from "../../app/modules/statements/statements.server";
@@ -20,7 +21,8 @@ export type Cast = Awaited<ReturnType<typeof createCast>>;
 
 /** One world for the matrix: every role, two dealers, and a record of each kind owned by dealer A. */
 export async function buildFixture() {
-  const cast = await createCast();
+  const world = await orderWorld();
+  const cast: Cast = world;
   const catalog = await createCatalogBasics();
   const product = await createProduct();
   const importJob = Number(
@@ -40,7 +42,11 @@ export async function buildFixture() {
     comment: null,
   });
   const dispute = await getDb().selectFrom("disputes").select("id").where("statement_id", "=", statement.id).executeTakeFirstOrThrow();
-  return { cast, catalog, product, importJob, ledger: { entryId, statementId: statement.id, disputeId: dispute.id } };
+  // Dealer A: a submitted order and a draft.
+  const submitted = await orderIn(world, "submitted");
+  const order = await getDb().selectFrom("orders").select(["id", "number"]).where("id", "=", submitted.id).executeTakeFirstOrThrow();
+  const draft = await freshDraft(world);
+  return { cast, catalog, product, importJob, ledger: { entryId, statementId: statement.id, disputeId: dispute.id }, order: { id: order.id, number: order.number! }, draft };
 }
 export type Fixture = Awaited<ReturnType<typeof buildFixture>>;
 
@@ -105,4 +111,16 @@ export const MATRIX: Record<string, MatrixEntry> = {
   "finance.ledger.new.tsx": { path: () => "/finance/ledger/new", allow: ["finance", "admin"] },
   "finance.payments.import.tsx": { path: () => "/finance/payments/import", allow: ["finance", "admin"] },
   "finance.statements.tsx": { path: () => "/finance/statements", allow: ["finance", "admin"] },
+  // orders
+  "orders._index.tsx": { path: () => "/orders", allow: ALL },
+  "orders.new.tsx": { path: () => "/orders/new", allow: ["dealer_admin", "dealer_sales"] },
+  "orders.addresses.tsx": { path: () => "/orders/addresses", allow: ["dealer_admin"] },
+  "orders.$number.tsx": {
+    path: ({ order }) => `/orders/${order.number}`,
+    allow: ALL,
+    // The account manager of dealer A is assigned; a dealer-B user must not learn the order exists.
+    otherDealer: ["dealer_admin", "dealer_sales", "dealer_finance"],
+  },
+  "orders.drafts.$id.tsx": { path: ({ draft }) => `/orders/drafts/${draft.id}`, allow: ["dealer_admin", "dealer_sales"], otherDealer: ["dealer_admin", "dealer_sales"] },
+  "review.orders.tsx": { path: () => "/review/orders", allow: ["ops", "admin"] },
 };

@@ -1,0 +1,261 @@
+/**
+ * Kysely queries of the orders area. Every query that returns dealer data
+ * is scoped with inDealerScope; a lookup by id or number filters by scope too,
+ * so "not yours" and "not found" are the same 404.
+ */
+import { sql } from "kysely";
+import type { Executor } from "../../../db/client";
+import type { Actor } from "~/modules/auth/actor";
+import { inDealerScope } from "~/modules/auth/scope.server";
+import { isDealerRole } from "~/modules/auth/permissions";
+import type { OrderListFilter } from "./orders.schema";
+
+/** Orders the actor may see: dealers their own (drafts included), staff only orders ever submitted. */
+export function ordersInScope(db: Executor, actor: Actor) {
+  let q = db.selectFrom("orders as o").where(inDealerScope(actor, "o.dealer_id"));
+  if (actor.kind !== "system" && !isDealerRole(actor.role)) q = q.where("o.number", "is not", null);
+  return q;
+}
+
+export const orderColumns = [
+  "o.id",
+  "o.number",
+  "o.dealer_id",
+  "o.status",
+  "o.currency",
+  "o.total_minor",
+  "o.line_count",
+  "o.po_reference",
+  "o.requested_date",
+  "o.promised_date",
+  "o.address_id",
+  "o.address_snapshot",
+  "o.notes",
+  "o.deal_id",
+  "o.quote_id",
+  "o.submit_key",
+  "o.review_note",
+  "o.version",
+  "o.created_by",
+  "o.submitted_at",
+  "o.approved_at",
+  "o.shipped_at",
+  "o.delivered_at",
+  "o.cancelled_at",
+  "o.created_at",
+  "o.updated_at",
+] as const;
+
+export async function findOrder(db: Executor, actor: Actor, by: { id: number } | { number: string }) {
+  let q = ordersInScope(db, actor)
+    .innerJoin("organisations as d", "d.id", "o.dealer_id")
+    .leftJoin("users as cu", "cu.id", "o.created_by")
+    .select(orderColumns)
+    .select(["d.name as dealer_name", "d.code as dealer_code", "d.region as dealer_region", "d.account_manager_id", "cu.name as created_by_name"]);
+  q = "id" in by ? q.where("o.id", "=", by.id) : q.where("o.number", "=", by.number);
+  return q.executeTakeFirst();
+}
+
+/** The order row locked for a change, scoped to the actor. */
+export async function lockOrder(tx: Executor, actor: Actor, id: number) {
+  return ordersInScope(tx, actor)
+    .innerJoin("organisations as d", "d.id", "o.dealer_id")
+    .select(orderColumns)
+    .select(["d.region as dealer_region", "d.account_manager_id", "d.tier as dealer_tier", "d.currency as dealer_currency"])
+    .where("o.id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+export type LockedOrder = NonNullable<Awaited<ReturnType<typeof lockOrder>>>;
+
+export async function orderLines(db: Executor, orderId: number) {
+  return db
+    .selectFrom("order_lines as l")
+    .innerJoin("products as p", "p.id", "l.product_id")
+    .select([
+      "l.id",
+      "l.line_no",
+      "l.product_id",
+      "l.sku",
+      "l.quantity",
+      "l.unit_price_minor",
+      "l.line_total_minor",
+      "l.made_to_order",
+      "l.custom_options",
+      "l.spec_notes",
+      "l.quote_line_id",
+      "l.reserved_qty",
+      "l.backordered_qty",
+      "l.backorder_eta",
+      "l.production_qty",
+      "l.promise_date",
+      "l.shipped_qty",
+      "l.delivered_qty",
+      "p.name_en",
+      "p.name_zh",
+      "p.unit",
+      "p.options_schema",
+      "p.status as product_status",
+      "p.lead_time_days",
+    ])
+    .where("l.order_id", "=", orderId)
+    .orderBy("l.line_no")
+    .execute();
+}
+export type OrderLineRow = Awaited<ReturnType<typeof orderLines>>[number];
+
+export async function lineReservations(db: Executor, orderId: number) {
+  return db
+    .selectFrom("order_line_reservations as r")
+    .innerJoin("order_lines as l", "l.id", "r.order_line_id")
+    .innerJoin("warehouses as w", "w.id", "r.warehouse_id")
+    .select(["r.order_line_id", "r.warehouse_id", "r.quantity", "w.code as warehouse_code", "w.name_en as warehouse_name_en", "w.name_zh as warehouse_name_zh"])
+    .where("l.order_id", "=", orderId)
+    .where("r.quantity", ">", 0)
+    .orderBy("w.code")
+    .execute();
+}
+
+export async function orderHistory(db: Executor, orderId: number) {
+  return db
+    .selectFrom("order_status_history as h")
+    .leftJoin("users as u", "u.id", "h.actor_user_id")
+    .select(["h.id", "h.from_status", "h.to_status", "h.note", "h.created_at", "u.name as actor_name", "u.role as actor_role"])
+    .where("h.order_id", "=", orderId)
+    .orderBy("h.created_at")
+    .orderBy("h.id")
+    .execute();
+}
+
+export async function orderDateChanges(db: Executor, orderId: number) {
+  return db
+    .selectFrom("order_date_changes as c")
+    .leftJoin("users as u", "u.id", "c.actor_user_id")
+    .leftJoin("order_lines as l", "l.id", "c.order_line_id")
+    .select(["c.id", "c.order_line_id", "l.line_no", "l.sku", "c.old_date", "c.new_date", "c.reason", "c.created_at", "u.name as actor_name"])
+    .where("c.order_id", "=", orderId)
+    .orderBy("c.created_at")
+    .orderBy("c.id")
+    .execute();
+}
+
+export async function orderShipments(db: Executor, orderId: number) {
+  const shipments = await db
+    .selectFrom("shipments as s")
+    .innerJoin("warehouses as w", "w.id", "s.warehouse_id")
+    .leftJoin("users as cu", "cu.id", "s.created_by")
+    .leftJoin("users as du", "du.id", "s.delivered_by")
+    .select([
+      "s.id",
+      "s.number",
+      "s.warehouse_id",
+      "w.code as warehouse_code",
+      "w.name_en as warehouse_name_en",
+      "w.name_zh as warehouse_name_zh",
+      "s.carrier",
+      "s.tracking_number",
+      "s.shipped_on",
+      "s.value_minor",
+      "s.delivered_at",
+      "du.name as delivered_by_name",
+      "cu.name as created_by_name",
+      "s.created_at",
+    ])
+    .where("s.order_id", "=", orderId)
+    .orderBy("s.shipped_on")
+    .orderBy("s.created_at")
+    .execute();
+  const lines = shipments.length
+    ? await db
+        .selectFrom("shipment_lines as sl")
+        .innerJoin("order_lines as l", "l.id", "sl.order_line_id")
+        .select(["sl.shipment_id", "sl.order_line_id", "sl.quantity", "l.line_no", "l.sku"])
+        .where(
+          "sl.shipment_id",
+          "in",
+          shipments.map((s) => s.id),
+        )
+        .orderBy("l.line_no")
+        .execute()
+    : [];
+  return shipments.map((s) => ({ ...s, lines: lines.filter((l) => l.shipment_id === s.id) }));
+}
+
+export async function orderLedgerEntries(db: Executor, orderId: number) {
+  return db
+    .selectFrom("ledger_entries")
+    .select(["id", "entry_type", "amount_minor", "currency", "business_date", "due_date", "reference", "shipment_id", "description"])
+    .where("order_id", "=", orderId)
+    .orderBy("business_date")
+    .orderBy("id")
+    .execute();
+}
+
+/** The filtered list query (not yet selected), for the page, its count and CSV. */
+export function ordersListQuery(db: Executor, actor: Actor, f: Omit<OrderListFilter, "page" | "sort" | "format">) {
+  let q = ordersInScope(db, actor).innerJoin("organisations as d", "d.id", "o.dealer_id");
+  if (f.status) q = q.where("o.status", "=", f.status);
+  if (f.from) q = q.where("o.created_at", ">=", new Date(`${f.from}T00:00:00Z`));
+  if (f.to) q = q.where("o.created_at", "<", new Date(Date.parse(`${f.to}T00:00:00Z`) + 86_400_000));
+  if (f.q) {
+    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) => eb.or([eb("o.number", "like", like), eb("o.po_reference", "like", like)]));
+  }
+  if (f.sku) {
+    const sku = f.sku;
+    q = q.where((eb) => eb.exists(eb.selectFrom("order_lines as fl").select("fl.id").whereRef("fl.order_id", "=", "o.id").where("fl.sku", "=", sku)));
+  }
+  if (f.dealId) q = q.where("o.deal_id", "=", f.dealId);
+  if (f.dealerId) q = q.where("o.dealer_id", "=", f.dealerId);
+  return q;
+}
+
+export const listColumns = [
+  "o.id",
+  "o.number",
+  "o.status",
+  "o.dealer_id",
+  "d.code as dealer_code",
+  "d.name as dealer_name",
+  "o.po_reference",
+  "o.currency",
+  "o.total_minor",
+  "o.line_count",
+  "o.requested_date",
+  "o.promised_date",
+  "o.deal_id",
+  "o.quote_id",
+  "o.submitted_at",
+  "o.created_at",
+] as const;
+
+type ListQuery = ReturnType<typeof ordersListQuery>;
+
+export function sortList(q: ListQuery, sort: OrderListFilter["sort"]): ListQuery {
+  switch (sort) {
+    case "oldest":
+      return q.orderBy("o.created_at", "asc").orderBy("o.id", "asc");
+    case "number":
+      return q.orderBy("o.number", "desc").orderBy("o.id", "desc");
+    case "total_desc":
+      return q.orderBy("o.total_minor", "desc").orderBy("o.id", "desc");
+    case "total_asc":
+      return q.orderBy("o.total_minor", "asc").orderBy("o.id", "asc");
+    case "requested":
+      return q.orderBy(sql`o.requested_date IS NULL`).orderBy("o.requested_date", "asc").orderBy("o.id", "asc");
+    default:
+      return q.orderBy("o.created_at", "desc").orderBy("o.id", "desc");
+  }
+}
+
+/** Ops queue: orders waiting in a status, oldest submission first. */
+export function reviewQueueQuery(db: Executor, actor: Actor, status: "submitted" | "credit_hold") {
+  return ordersInScope(db, actor).innerJoin("organisations as d", "d.id", "o.dealer_id").where("o.status", "=", status);
+}
+
+export async function dealerAddresses(db: Executor, dealerId: number, opts: { includeArchived?: boolean } = {}) {
+  let q = db.selectFrom("dealer_addresses").selectAll().where("dealer_id", "=", dealerId);
+  if (!opts.includeArchived) q = q.where("status", "=", "active");
+  return q.orderBy("is_default", "desc").orderBy("label").execute();
+}
+export type AddressRow = Awaited<ReturnType<typeof dealerAddresses>>[number];

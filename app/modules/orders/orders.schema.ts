@@ -1,0 +1,186 @@
+/**
+ * Order input: zod schemas for every form and list query of the orders area.
+ * Browser-safe. Prices are never part of a form: they come from the server.
+ */
+import { z } from "zod";
+import { ORDER_STATUSES } from "./state";
+
+export const MAX_LINES = 2000;
+export const PAGE_SIZE = 25;
+
+const optText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((v) => (v ? v : null));
+
+const isoDate = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, { message: "validation.date" }).refine((s) => {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}, { message: "validation.date" });
+
+const optDate = z
+  .union([z.literal(""), isoDate])
+  .optional()
+  .transform((v) => (v ? v : null));
+
+const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const optId = z
+  .union([z.literal(""), id])
+  .optional()
+  .transform((v) => (v === "" || v === undefined ? null : v));
+
+/** A whole, positive quantity typed by a person ("12"); "0", "-1", "1.5", "1e3" are refused. */
+export const quantityField = z
+  .string()
+  .trim()
+  .min(1, { message: "validation.required" })
+  .regex(/^\d{1,9}$/, { message: "orders.quantityWhole" })
+  .transform(Number)
+  .refine((n) => n > 0, { message: "orders.quantityPositive" });
+
+export const LineFormSchema = z.object({
+  lineId: optId,
+  productId: id,
+  quantity: quantityField,
+  specNotes: optText(1000),
+  options: z.record(z.string(), z.string().max(1000)).default({}),
+});
+export type LineForm = z.output<typeof LineFormSchema>;
+
+export const DraftFormSchema = z.object({
+  addressId: optId,
+  requestedDate: optDate,
+  poReference: z.string().trim().max(64).default(""),
+  notes: optText(2000),
+  lines: z.array(LineFormSchema).max(MAX_LINES, { message: "orders.tooManyLines" }).default([]),
+  version: z.coerce.number().int().min(1).optional(),
+  submitKey: z.string().trim().regex(/^[A-Za-z0-9-]{8,64}$/).optional(),
+});
+export type DraftForm = z.output<typeof DraftFormSchema>;
+
+/** The builder's buttons: save, submit, add a product, remove a line, delete the draft. */
+export type BuilderIntent = { kind: "save" } | { kind: "submit" } | { kind: "delete" } | { kind: "add"; productId: number } | { kind: "remove"; index: number };
+
+export function parseBuilderIntent(raw: unknown): BuilderIntent | null {
+  if (raw === "save" || raw === "submit" || raw === "delete") return { kind: raw };
+  if (typeof raw !== "string") return null;
+  const add = /^add:(\d{1,15})$/.exec(raw);
+  if (add) return { kind: "add", productId: Number(add[1]) };
+  const rm = /^remove:(\d{1,5})$/.exec(raw);
+  if (rm) return { kind: "remove", index: Number(rm[1]) };
+  return null;
+}
+
+/**
+ * The builder form's flat fields (`lines.3.quantity`, `lines.3.opt.color`)
+ * to the nested object DraftFormSchema expects. Unknown names are dropped.
+ */
+export function builderFormToObject(fd: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const lines: Record<string, unknown>[] = [];
+  for (const [k, v] of fd.entries()) {
+    if (typeof v !== "string") continue;
+    const m = /^lines\.(\d{1,5})\.(lineId|productId|quantity|specNotes|opt\.([a-z][a-z0-9_]{0,31}))$/.exec(k);
+    if (m) {
+      const i = Number(m[1]);
+      if (i >= MAX_LINES + 1) continue;
+      const line = (lines[i] ??= { options: {} });
+      if (m[3]) (line.options as Record<string, string>)[m[3]] = v;
+      else line[m[2]!] = v;
+      continue;
+    }
+    if (["addressId", "requestedDate", "poReference", "notes", "version", "submitKey", "intent", "q"].includes(k)) out[k] = v;
+  }
+  out.lines = lines.filter(Boolean);
+  return out;
+}
+
+export const ReasonSchema = z.object({
+  version: z.coerce.number().int().min(1),
+  note: z.string().trim().min(1).max(1000),
+});
+export const OptionalNoteSchema = z.object({
+  version: z.coerce.number().int().min(1),
+  note: optText(1000),
+});
+export const VersionSchema = z.object({ version: z.coerce.number().int().min(1) });
+
+export const ShipmentFormSchema = z.object({
+  version: z.coerce.number().int().min(1),
+  warehouseId: id,
+  carrier: z.string().trim().min(1).max(64),
+  trackingNumber: z.string().trim().min(1).max(64),
+  shippedOn: isoDate,
+  // qty.<lineId> = "3"; empty means not in this shipment.
+  lines: z.record(z.string().regex(/^\d{1,15}$/), z.union([z.literal(""), z.string().trim().regex(/^\d{1,9}$/, { message: "orders.quantityWhole" })])).default({}),
+});
+export type ShipmentForm = z.output<typeof ShipmentFormSchema>;
+
+export function shipmentFormToObject(fd: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const lines: Record<string, string> = {};
+  for (const [k, v] of fd.entries()) {
+    if (typeof v !== "string") continue;
+    const m = /^qty\.(\d{1,15})$/.exec(k);
+    if (m) lines[m[1]!] = v;
+    else if (["version", "warehouseId", "carrier", "trackingNumber", "shippedOn"].includes(k)) out[k] = v;
+  }
+  out.lines = lines;
+  return out;
+}
+
+export const ConfirmDeliverySchema = z.object({
+  version: z.coerce.number().int().min(1),
+  shipmentId: id,
+});
+
+export const PromiseChangeSchema = z.object({
+  version: z.coerce.number().int().min(1),
+  lineId: optId,
+  newDate: isoDate,
+  reason: z.string().trim().min(1).max(255),
+});
+
+export const SORTS = ["newest", "oldest", "number", "total_desc", "total_asc", "requested"] as const;
+
+export const OrderListQuery = z.object({
+  status: z.enum(ORDER_STATUSES).optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  q: z.string().trim().max(64).optional(),
+  sku: z.string().trim().max(64).optional(),
+  dealId: id.optional(),
+  dealerId: id.optional(),
+  sort: z.enum(SORTS).default("newest"),
+  page: z.coerce.number().int().min(1).max(100000).default(1),
+  format: z.enum(["csv", "html"]).optional(),
+});
+export type OrderListFilter = z.output<typeof OrderListQuery>;
+
+export const ReviewQuery = z.object({
+  status: z.enum(["submitted", "credit_hold"]).default("submitted"),
+  page: z.coerce.number().int().min(1).max(100000).default(1),
+  format: z.enum(["csv", "html"]).optional(),
+});
+
+export const BuilderQuery = z.object({
+  q: z.string().trim().max(64).optional(),
+});
+
+export const AddressSchema = z.object({
+  label: z.string().trim().min(1).max(64),
+  recipient: z.string().trim().min(1).max(120),
+  phone: z.string().trim().min(5).max(64).regex(/^[0-9+()\- ]+$/, { message: "orders.addressPhone" }),
+  province: z.string().trim().max(64).default(""),
+  city: z.string().trim().max(64).default(""),
+  line1: z.string().trim().min(1).max(255),
+  postcode: z.string().trim().max(16).regex(/^[0-9A-Za-z -]*$/, { message: "validation.invalid" }).default(""),
+  isDefault: z
+    .union([z.literal("on"), z.literal("true"), z.literal("1"), z.literal("")])
+    .optional()
+    .transform((v) => v === "on" || v === "true" || v === "1"),
+});
+export type AddressInput = z.output<typeof AddressSchema>;

@@ -1,0 +1,188 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { ErrorPage } from "~/components/ErrorPage";
+import { CsvLink, ListPager } from "~/components/list";
+import { OrderStatusBadge } from "~/components/orders/OrderStatusBadge";
+import { Notice } from "~/components/ui/form";
+import { EmptyState, PageHeader } from "~/components/ui/layout";
+import type { MessageKey } from "~/i18n";
+import { useFormat, useT } from "~/i18n/react";
+import { can } from "~/modules/auth/actor";
+import { requireActor } from "~/modules/auth/auth.server";
+import { OrderListQuery, SORTS } from "~/modules/orders/orders.schema";
+import { dealerFilterOptions, exportOrders, listOrders, ORDER_CSV_HEADER } from "~/modules/orders/orders.server";
+import { ORDER_STATUSES } from "~/modules/orders/state";
+import { csvResponse, parseQuery } from "~/utils/http.server";
+import { withLoader } from "~/utils/route";
+
+export const loader = /* @__PURE__ */ withLoader(async ({ request }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "order:read");
+  const query = parseQuery(request, OrderListQuery);
+  if (query.format === "csv") return csvResponse("orders.csv", ORDER_CSV_HEADER, exportOrders(actor, query));
+  const [result, dealers] = await Promise.all([listOrders(actor, query), dealerFilterOptions(actor)]);
+  return json({ ...result, query, dealers, canCreate: can(actor, "order:create"), canManageAddresses: can(actor, "address:manage") });
+});
+
+export default function Orders() {
+  const data = useLoaderData<typeof loader>();
+  const [sp] = useSearchParams();
+  const t = useT();
+  const f = useFormat();
+  const q = data.query;
+  const filtered = Boolean(q.status || q.from || q.to || q.q || q.sku || q.dealId || q.dealerId);
+  return (
+    <div>
+      <PageHeader
+        title={t("orders.title")}
+        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("orders.title") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+        actions={
+          <>
+            <CsvLink />
+            {data.canManageAddresses ? (
+              <Link to="/orders/addresses" className="btn-secondary">
+                {t("orders.addresses")}
+              </Link>
+            ) : null}
+            {data.canCreate ? (
+              <Link to="/orders/new" className="btn-primary">
+                {t("orders.new")}
+              </Link>
+            ) : null}
+          </>
+        }
+      />
+      <Notice message={sp.get("deleted") ? t("orders.draftDeleted") : undefined} />
+      <Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-4" role="search">
+        <div>
+          <label htmlFor="q" className="label">{t("orders.searchNumberPo")}</label>
+          <input id="q" name="q" className="input" defaultValue={q.q ?? ""} placeholder="SO-2026-… / PO" />
+        </div>
+        <div>
+          <label htmlFor="status" className="label">{t("common.status")}</label>
+          <select id="status" name="status" className="input" defaultValue={q.status ?? ""}>
+            <option value="">{t("common.all")}</option>
+            {ORDER_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`orders.status.${s}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="sku" className="label">{t("orders.productSku")}</label>
+          <input id="sku" name="sku" className="input" defaultValue={q.sku ?? ""} />
+        </div>
+        {data.dealers.length ? (
+          <div>
+            <label htmlFor="dealerId" className="label">{t("orders.dealer")}</label>
+            <select id="dealerId" name="dealerId" className="input" defaultValue={q.dealerId ? String(q.dealerId) : ""}>
+              <option value="">{t("common.all")}</option>
+              {data.dealers.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.code} · {d.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+        <div>
+          <label htmlFor="from" className="label">{t("orders.createdFrom")}</label>
+          <input id="from" name="from" type="date" className="input" defaultValue={q.from ?? ""} />
+        </div>
+        <div>
+          <label htmlFor="to" className="label">{t("orders.createdTo")}</label>
+          <input id="to" name="to" type="date" className="input" defaultValue={q.to ?? ""} />
+        </div>
+        <div>
+          <label htmlFor="dealId" className="label">{t("orders.dealId")}</label>
+          <input id="dealId" name="dealId" className="input" inputMode="numeric" defaultValue={q.dealId ? String(q.dealId) : ""} />
+        </div>
+        <div>
+          <label htmlFor="sort" className="label">{t("common.sort")}</label>
+          <select id="sort" name="sort" className="input" defaultValue={q.sort}>
+            {SORTS.map((s) => (
+              <option key={s} value={s}>
+                {t(`orders.sort.${s}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="flex items-end gap-2">
+          <button type="submit" className="btn-primary">{t("common.apply")}</button>
+          <Link to="/orders" className="btn-secondary">{t("common.reset")}</Link>
+        </div>
+      </Form>
+      {data.rows.length === 0 ? (
+        <EmptyState
+          message={filtered ? t("common.noResults") : data.canCreate ? t("orders.emptyDealer") : t("orders.empty")}
+          action={
+            !filtered && data.canCreate ? (
+              <Link to="/orders/new" className="btn-primary">
+                {t("orders.new")}
+              </Link>
+            ) : undefined
+          }
+        />
+      ) : (
+        <div className="card overflow-x-auto p-0">
+          <table className="table" data-testid="orders-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("orders.number")}</th>
+                <th scope="col">{t("common.status")}</th>
+                {data.dealers.length ? <th scope="col">{t("orders.dealer")}</th> : null}
+                <th scope="col">{t("orders.poReference")}</th>
+                <th scope="col" className="text-right">{t("orders.total")}</th>
+                <th scope="col">{t("orders.requestedDate")}</th>
+                <th scope="col">{t("orders.promisedDate")}</th>
+                <th scope="col">{t("common.created")}</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {data.rows.map((o) => (
+                <tr key={o.id}>
+                  <td>
+                    {o.number ? (
+                      <Link className="link font-mono" to={`/orders/${o.number}`}>
+                        {o.number}
+                      </Link>
+                    ) : (
+                      <Link className="link" to={`/orders/drafts/${o.id}`}>
+                        {t("orders.draftN", { id: o.id })}
+                      </Link>
+                    )}
+                    {o.status === "draft" && o.number ? (
+                      <Link className="link ml-2 text-xs" to={`/orders/drafts/${o.id}`}>
+                        {t("common.edit")}
+                      </Link>
+                    ) : null}
+                  </td>
+                  <td>
+                    <OrderStatusBadge status={o.status} />
+                  </td>
+                  {data.dealers.length ? (
+                    <td>
+                      {o.dealer_code} · {o.dealer_name}
+                    </td>
+                  ) : null}
+                  <td>{o.po_reference || "—"}</td>
+                  <td className="text-right">{f.money(o.total_minor, o.currency)}</td>
+                  <td>{f.date(o.requested_date)}</td>
+                  <td>{f.date(o.promised_date)}</td>
+                  <td>{f.dateTime(o.created_at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

@@ -1,0 +1,39 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { ErrorPage } from "~/components/ErrorPage";
+import { OrderBuilder } from "~/components/orders/OrderBuilder";
+import { PageHeader } from "~/components/ui/layout";
+import { useT } from "~/i18n/react";
+import { requireActor } from "~/modules/auth/auth.server";
+import { builderAction } from "~/modules/orders/builder.server";
+import { BuilderQuery } from "~/modules/orders/orders.schema";
+import { builderData } from "~/modules/orders/orders.server";
+import { parseQuery } from "~/utils/http.server";
+import { withAction, withLoader } from "~/utils/route";
+
+export const meta: MetaFunction = () => [{ title: "Dealer Desk · New order" }];
+
+export const loader = /* @__PURE__ */ withLoader(async ({ request }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "order:create");
+  const query = parseQuery(request, BuilderQuery);
+  return json({ ...(await builderData(actor, { orderId: null, q: query.q })), q: query.q ?? "" });
+});
+
+export const action = /* @__PURE__ */ withAction(async ({ request }: ActionFunctionArgs) => builderAction(request, null));
+
+export default function NewOrder() {
+  const data = useLoaderData<typeof loader>();
+  const failure = useActionData<typeof action>();
+  const t = useT();
+  return (
+    <div className="max-w-5xl">
+      <PageHeader title={t("orders.new")} crumbs={[{ label: t("orders.title"), to: "/orders" }, { label: t("orders.new") }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <OrderBuilder {...data} failure={failure && "lines" in failure ? failure : failure ? { ...failure, values: {}, lines: data.lines } : undefined} />
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

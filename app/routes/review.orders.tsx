@@ -1,0 +1,124 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { ErrorPage } from "~/components/ErrorPage";
+import { CsvLink, ListPager } from "~/components/list";
+import { Notice, SubmitButton } from "~/components/ui/form";
+import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
+import type { MessageKey } from "~/i18n";
+import { useFormat, useT } from "~/i18n/react";
+import { requireActor } from "~/modules/auth/auth.server";
+import { ReviewQuery } from "~/modules/orders/orders.schema";
+import { exportReviewQueue, reviewQueue } from "~/modules/orders/orders.server";
+import { csvResponse, parseQuery } from "~/utils/http.server";
+import { withLoader } from "~/utils/route";
+
+export const loader = /* @__PURE__ */ withLoader(async ({ request }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "order:review");
+  const query = parseQuery(request, ReviewQuery);
+  if (query.format === "csv") return csvResponse("order-review.csv", ["number", "status", "dealer_code", "dealer_name", "currency", "total", "lines", "requested_date", "submitted_at", "age_hours"], exportReviewQueue(actor, query));
+  return json({ ...(await reviewQueue(actor, query)), query });
+});
+
+function age(fromIso: string | null, nowIso: string): { hours: number; days: number } | null {
+  if (!fromIso) return null;
+  const hours = Math.max(0, Math.floor((Date.parse(nowIso) - Date.parse(fromIso)) / 3_600_000));
+  return { hours, days: Math.floor(hours / 24) };
+}
+
+export default function ReviewOrders() {
+  const data = useLoaderData<typeof loader>();
+  const [sp] = useSearchParams();
+  const t = useT();
+  const f = useFormat();
+  const done = sp.get("done");
+  const doneOrder = sp.get("order");
+  return (
+    <div>
+      <PageHeader title={t("review.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("review.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
+      <Notice message={done && doneOrder ? t("review.done", { number: doneOrder, action: t(`orders.done.${done}` as MessageKey) }) : undefined} />
+      <nav className="mb-4 flex gap-2" aria-label={t("review.queues")}>
+        {(["submitted", "credit_hold"] as const).map((s) => (
+          <Link key={s} to={`?status=${s}`} className={data.query.status === s ? "btn-primary" : "btn-secondary"} aria-current={data.query.status === s ? "page" : undefined}>
+            {t(`orders.status.${s}`)}
+          </Link>
+        ))}
+      </nav>
+      <p className="mb-3 text-sm text-slate-600">{data.query.status === "submitted" ? t("review.helpSubmitted") : t("review.helpHold")}</p>
+      {data.rows.length === 0 ? (
+        <EmptyState message={data.query.status === "submitted" ? t("review.empty") : t("review.emptyHold")} />
+      ) : (
+        <div className="card overflow-x-auto p-0">
+          <table className="table" data-testid="review-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("orders.number")}</th>
+                <th scope="col">{t("orders.dealer")}</th>
+                <th scope="col">{t("review.age")}</th>
+                <th scope="col" className="text-right">{t("orders.total")}</th>
+                <th scope="col">{t("orders.lines")}</th>
+                <th scope="col">{t("orders.requestedDate")}</th>
+                <th scope="col">{t("common.actions")}</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {data.rows.map((o) => {
+                const a = age(o.submitted_at, data.now);
+                return (
+                  <tr key={o.id}>
+                    <td>
+                      <Link className="link font-mono" to={`/orders/${o.number}`}>
+                        {o.number}
+                      </Link>
+                      {o.po_reference ? <div className="text-xs text-slate-500">PO {o.po_reference}</div> : null}
+                    </td>
+                    <td>
+                      {o.dealer_code} · {o.dealer_name}
+                    </td>
+                    <td>
+                      {a ? (
+                        <Badge tone={a.hours >= 48 ? "red" : a.hours >= 24 ? "amber" : "slate"}>{a.days >= 1 ? t("review.ageDays", { days: a.days, hours: a.hours % 24 }) : t("review.ageHours", { hours: a.hours })}</Badge>
+                      ) : (
+                        "—"
+                      )}
+                      <div className="text-xs text-slate-500">{f.dateTime(o.submitted_at)}</div>
+                    </td>
+                    <td className="text-right">{f.money(o.total_minor, o.currency)}</td>
+                    <td>
+                      {o.line_count}
+                      {o.custom_lines ? <span className="ml-1 text-xs text-slate-500">({t("review.customLines", { n: o.custom_lines })})</span> : null}
+                    </td>
+                    <td>{f.date(o.requested_date)}</td>
+                    <td>
+                      <div className="flex flex-wrap gap-2">
+                        {o.status === "submitted" ? (
+                          <Form method="post" action={`/orders/${o.number}`}>
+                            <input type="hidden" name="intent" value="approve" />
+                            <input type="hidden" name="orderId" value={o.id} />
+                            <input type="hidden" name="version" value={o.version} />
+                            <input type="hidden" name="returnTo" value={`/review/orders?status=${data.query.status}`} />
+                            <SubmitButton className="btn-primary" aria-label={t("review.approveN", { number: o.number ?? "" })}>
+                              {t("orders.approve")}
+                            </SubmitButton>
+                          </Form>
+                        ) : null}
+                        <Link className="btn-secondary" to={`/orders/${o.number}`}>
+                          {t("review.open")}
+                        </Link>
+                      </div>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

@@ -289,6 +289,11 @@ export interface LoginThrottles {
   window_started_at: Date;
 }
 
+export interface NotificationMarks {
+  created_at: Generated<Date>;
+  mark_key: string;
+}
+
 export interface OrderDateChanges {
   actor_user_id: Generated<number | null>;
   created_at: Generated<Date>;
@@ -584,12 +589,10 @@ export interface Users {
   created_at: Generated<Date>;
   digest_frequency: Generated<string>;
   email: string;
-  failed_login_count: Generated<number>;
   id: Generated<number>;
   last_digest_at: Generated<Date | null>;
   last_login_at: Generated<Date | null>;
   locale: Generated<string>;
-  locked_until: Generated<Date | null>;
   name: string;
   organisation_id: number;
   password_changed_at: Generated<Date | null>;
@@ -632,6 +635,7 @@ export interface DB {
   leads: Leads;
   ledger_entries: LedgerEntries;
   login_throttles: LoginThrottles;
+  notification_marks: NotificationMarks;
   order_date_changes: OrderDateChanges;
   order_line_reservations: OrderLineReservations;
   order_lines: OrderLines;

@@ -1,21 +1,24 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+import { AnnouncementsPanel } from "~/components/AnnouncementsPanel";
 import { ErrorPage } from "~/components/ErrorPage";
 import { PageHeader, Stat } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
+import { announcementsFor } from "~/modules/announcements/announcements.server";
+import { isDealerActor } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
 import { foundationFigures } from "~/modules/organisations/organisations.server";
 import { withLoader } from "~/utils/http.server";
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "dashboard:read");
-  const figures = await foundationFigures(actor);
-  return json({ name: actor.name, role: actor.role, figures });
+  const [figures, announcements] = await Promise.all([foundationFigures(actor), announcementsFor(actor)]);
+  return json({ name: actor.name, role: actor.role, figures, announcements, isDealer: isDealerActor(actor) });
 });
 
 export default function Dashboard() {
-  const { name, figures } = useLoaderData<typeof loader>();
+  const { name, figures, announcements, isDealer } = useLoaderData<typeof loader>();
   const t = useT();
   const f = useFormat();
   return (
@@ -42,6 +45,7 @@ export default function Dashboard() {
           </>
         )}
       </div>
+      {isDealer ? <AnnouncementsPanel items={announcements} /> : null}
     </div>
   );
 }

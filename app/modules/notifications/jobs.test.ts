@@ -142,7 +142,7 @@ describe("exactly once per period", () => {
     const job = jobDefinition("stale-orders");
     const a = await claimSlot(job, "2026-11-23T08", "runner-a");
     clock.advance(job.leaseMs + 1);
-    const [{ claim }] = (await claimStaleRuns("runner-b")) as [{ claim: NonNullable<typeof a> }];
+    const { claim } = (await claimStaleRuns("runner-b"))[0]!;
     const done = await executeClaim(job, async (ctx) => ({ message: { key: "jobs.result.staleOrders", params: { orders: ctx.attempt, emails: 0 } } }), claim, { owner: "runner-b" });
     expect(done.status).toBe("succeeded");
     // Runner A tries to finish its old claim: nothing changes.

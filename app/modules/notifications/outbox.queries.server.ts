@@ -1,8 +1,7 @@
 import type { Executor } from "../../../db/client";
 
 export const OUTBOX_PAGE_SIZE = 50;
-export const OUTBOX_STATUSES = ["pending", "sent", "failed"] as const;
-export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+import type { OutboxStatus } from "./notifications.schema";
 
 export type OutboxFilter = { status?: OutboxStatus; kind?: string; q?: string; userId?: number };
 

@@ -9,7 +9,7 @@ import { db, type Executor } from "../../../db/client";
 import { isLocale, type Locale } from "~/i18n";
 import { audit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/actor";
-import { isRole } from "~/modules/auth/permissions";
+import { isDealerRole, isRole } from "~/modules/auth/permissions";
 import { env } from "~/utils/env.server";
 import { now } from "~/utils/time";
 
@@ -109,7 +109,13 @@ export async function unsubscribe(token: string, ip: string | null): Promise<Uns
         locale,
         ip,
       };
-      await audit(tx, actor, { action: "user.digest_unsubscribed", entityType: "user", entityId: user.id, summary: { from: user.digest_frequency, via: "unsubscribe_link" } });
+      await audit(tx, actor, {
+        action: "user.digest_unsubscribed",
+        entityType: "user",
+        entityId: user.id,
+        dealerId: isRole(user.role) && isDealerRole(user.role) ? user.organisation_id : null,
+        summary: { from: user.digest_frequency, via: "unsubscribe_link" },
+      });
     });
   }
   return { ok: true, email: maskEmail(user.email), locale, frequency: "off" };

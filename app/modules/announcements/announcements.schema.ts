@@ -13,7 +13,7 @@ const SKU = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/;
 const list = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]), z.array(item).max(20)).transform((a) => [...new Set(a as z.output<T>[])]);
 
-const localDateTime = z.string().trim().regex(LOCAL_DATETIME, { message: "announcements.dateTimeFormat" });
+const localDateTime = z.string().trim().refine((v) => LOCAL_DATETIME.test(v), { message: "announcements.dateTimeFormat" });
 
 export const AnnouncementSchema = z
   .object({
@@ -34,7 +34,12 @@ export const AnnouncementSchema = z
         else if (skus.some((s) => !SKU.test(s))) ctx.addIssue({ code: "custom", message: "announcements.skuFormat" });
       }),
     startsAt: localDateTime,
-    endsAt: z.union([z.literal(""), localDateTime]).optional().transform((v) => v || null),
+    endsAt: z
+      .string()
+      .trim()
+      .optional()
+      .refine((v) => !v || LOCAL_DATETIME.test(v), { message: "announcements.dateTimeFormat" })
+      .transform((v) => v || null),
   })
   .superRefine((v, ctx) => {
     if (v.endsAt && v.endsAt <= v.startsAt) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "announcements.endsBeforeStarts" });

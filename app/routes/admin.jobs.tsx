@@ -95,7 +95,7 @@ export default function Jobs() {
                   ) : (
                     <Form method="post">
                       <input type="hidden" name="job" value={j.name} />
-                      <SubmitButton className="btn-secondary" pendingText={t("common.submitting")} aria-label={`${t("jobs.runNow")}: ${t(j.title as MessageKey)}`}>
+                      <SubmitButton className="btn-secondary whitespace-nowrap" pendingText={t("common.submitting")} aria-label={`${t("jobs.runNow")}: ${t(j.title as MessageKey)}`}>
                         {t("jobs.runNow")}
                       </SubmitButton>
                     </Form>

@@ -98,7 +98,10 @@ const en = {
   // ---- digest emails ----
   "digest.subject.daily": "Dealer Desk daily digest: {count} updates ({period})",
   "digest.subject.weekly": "Dealer Desk weekly digest: {count} updates ({period})",
+  "digest.subject.daily.one": "Dealer Desk daily digest: 1 update ({period})",
+  "digest.subject.weekly.one": "Dealer Desk weekly digest: 1 update ({period})",
   "digest.preview": "{count} updates that concern you",
+  "digest.preview.one": "1 update that concerns you",
   "digest.heading.daily": "Your daily digest",
   "digest.heading.weekly": "Your weekly digest",
   "digest.greeting": "Hello {name},",
@@ -381,7 +384,10 @@ const zh = {
 
   "digest.subject.daily": "经销商工作台每日摘要：{count} 条更新（{period}）",
   "digest.subject.weekly": "经销商工作台每周摘要：{count} 条更新（{period}）",
+  "digest.subject.daily.one": "经销商工作台每日摘要：1 条更新（{period}）",
+  "digest.subject.weekly.one": "经销商工作台每周摘要：1 条更新（{period}）",
   "digest.preview": "{count} 条与您相关的更新",
+  "digest.preview.one": "1 条与您相关的更新",
   "digest.heading.daily": "您的每日摘要",
   "digest.heading.weekly": "您的每周摘要",
   "digest.greeting": "{name}，您好：",

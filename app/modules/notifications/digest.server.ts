@@ -181,8 +181,8 @@ export function digestContent(user: DigestUser, frequency: Frequency, period: st
   }));
   return {
     locale: L,
-    subject: translate(L, frequency === "daily" ? "digest.subject.daily" : "digest.subject.weekly", { count, period }),
-    preview: translate(L, "digest.preview", { count }),
+    subject: translate(L, `digest.subject.${frequency}${count === 1 ? ".one" : ""}`, { count, period }),
+    preview: translate(L, count === 1 ? "digest.preview.one" : "digest.preview", { count }),
     appName: translate(L, "app.name"),
     heading: translate(L, frequency === "daily" ? "digest.heading.daily" : "digest.heading.weekly"),
     greeting: translate(L, "digest.greeting", { name: user.name }),

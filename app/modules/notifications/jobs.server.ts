@@ -306,7 +306,7 @@ export async function jobsOverview(actor: Actor) {
   const [latest, pending, lastSeen] = await Promise.all([
     latestRunPerJob(db),
     db.selectFrom("job_runs").select(["job_name", "status"]).where("status", "in", ["queued", "running"]).execute(),
-    db.selectFrom("job_runs").select(sql<Date | null>`MAX(heartbeat_at)`.as("t")).where("trigger_kind", "<>", "manual").executeTakeFirst(),
+    db.selectFrom("job_runs").select(sql<Date | null>`MAX(heartbeat_at)`.as("t")).where("status", "<>", "queued").executeTakeFirst(),
   ]);
   const jobs = JOBS.map((job) => {
     const last = latest.find((r) => r.job_name === job.name) ?? null;

@@ -61,7 +61,7 @@ export async function startRunner(opts: RunnerOptions = {}): Promise<Runner> {
   const report = (job: RegisteredJob, slot: string, r: { status: string; error?: unknown } | null) => {
     if (!r) return;
     if (r.status === "failed") log("job failed", { job: job.name, slot, error: r.error instanceof Error ? r.error.message : String(r.error) });
-    else if (job.period !== "minute" || r.status !== "succeeded") log("job finished", { job: job.name, slot, status: r.status });
+    else if (job.period !== "minute") log("job finished", { job: job.name, slot, status: r.status });
   };
 
   const fire = (job: RegisteredJob, scheduledAt: Date) => {

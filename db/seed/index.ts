@@ -8,11 +8,15 @@ import { fileURLToPath } from "node:url";
 import { sql, type Kysely } from "kysely";
 import type { DB } from "../types";
 import { DEMO_LOGINS, DEMO_PASSWORD, seedFoundation, type FoundationIds } from "./foundation";
+import { seedNotifications } from "./notifications";
 
 export type SeedStep = { name: string; run: (db: Kysely<DB>, ids: FoundationIds) => Promise<void> };
 
 /** Later areas (catalog, orders, deals, ledger, notifications) append their steps here. */
-export const SEED_STEPS: SeedStep[] = [];
+export const SEED_STEPS: SeedStep[] = [
+  // Last: the promotion links products when the catalog step seeded them.
+  { name: "announcements", run: seedNotifications },
+];
 
 export async function isEmpty(db: Kysely<DB>): Promise<boolean> {
   const row = await db.selectFrom("organisations").select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst();

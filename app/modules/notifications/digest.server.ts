@@ -90,12 +90,21 @@ function pathOf(e: DigestEvent, p: Payload, section: SectionKey, audience: Audie
   }
 }
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+/** Intl formatters are costly to build; a digest run formats thousands of dates with a handful of them. */
+function fmt(locale: Locale, tz: string, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${locale}|${tz}|${withTime}`;
+  let f = formatters.get(key);
+  if (!f) formatters.set(key, (f = new Intl.DateTimeFormat(locale, withTime ? { timeZone: tz, dateStyle: "medium", timeStyle: "short" } : { timeZone: tz, dateStyle: "medium" })));
+  return f;
+}
+
 function formatDate(locale: Locale, v: unknown, tz: string): string | undefined {
   const s = str(v);
   if (!s) return undefined;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return new Intl.DateTimeFormat(locale, { timeZone: "UTC", dateStyle: "medium" }).format(new Date(`${s}T00:00:00Z`));
+  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return fmt(locale, "UTC", false).format(new Date(`${s}T00:00:00Z`));
   const d = new Date(s);
-  return Number.isNaN(d.getTime()) ? s : new Intl.DateTimeFormat(locale, { timeZone: tz, dateStyle: "medium" }).format(d);
+  return Number.isNaN(d.getTime()) ? s : fmt(locale, tz, false).format(d);
 }
 
 function statusLabel(locale: Locale, status: string | undefined): string {
@@ -120,7 +129,7 @@ export function describeEvent(e: DigestEvent, section: SectionKey, audience: Aud
   let text = translate(locale, key, params);
   if (text === key) text = translate(locale, `digest.fallback.${section}`, params);
   const dealerNote = params.dealer && audience !== "dealer" ? params.dealer : undefined;
-  const when = new Intl.DateTimeFormat(locale, { timeZone: tz, dateStyle: "medium", timeStyle: "short" }).format(e.occurred_at);
+  const when = fmt(locale, tz, true).format(e.occurred_at);
   return { text, href: `${env().APP_ORIGIN}${pathOf(e, p, section, audience)}`, meta: dealerNote ? `${dealerNote} · ${when}` : when, at: e.occurred_at };
 }
 
@@ -172,7 +181,7 @@ export function digestContent(user: DigestUser, frequency: Frequency, period: st
   const origin = env().APP_ORIGIN;
   const tz = env().BUSINESS_TZ;
   const count = sections.reduce((n, s) => n + s.total, 0);
-  const sinceText = new Intl.DateTimeFormat(L, { timeZone: tz, dateStyle: "medium", timeStyle: "short" }).format(since);
+  const sinceText = fmt(L, tz, true).format(since);
   const emailSections: EmailSection[] = sections.map((s) => ({
     title: translate(L, `digest.section.${s.key}`),
     items: s.items.map(({ text, href, meta }) => ({ text, href, meta })),

@@ -55,6 +55,39 @@ export const CHECKS: Check[] = [
       return findOrderInvariantViolations(db);
     },
   },
+  {
+    name: "outbox: sent emails have a send time and no claim; failed ones carry their error; dedupe keys unique",
+    run: async (db) => {
+      const { sql } = await import("kysely");
+      const bad = await db
+        .selectFrom("outbox_emails")
+        .select(["id", "status", "sent_at", "claimed_by", "last_error"])
+        .where((eb) =>
+          eb.or([
+            eb.and([eb("status", "=", "sent"), eb.or([eb("sent_at", "is", null), eb("claimed_by", "is not", null)])]),
+            eb.and([eb("status", "=", "failed"), eb("last_error", "is", null)]),
+            eb("status", "not in", ["pending", "sent", "failed"]),
+          ]),
+        )
+        .limit(100)
+        .execute();
+      const dupes = await db.selectFrom("outbox_emails").select(["dedupe_key", sql<number>`COUNT(*)`.as("n")]).groupBy("dedupe_key").having(sql`COUNT(*)`, ">", 1).limit(100).execute();
+      return [...bad, ...dupes.map((d) => ({ ...d, problem: "duplicate dedupe key" }))];
+    },
+  },
+  {
+    name: "job runs: one per job and period; finished runs have an end time",
+    run: async (db) => {
+      const { sql } = await import("kysely");
+      const dupes = await db.selectFrom("job_runs").select(["job_name", "slot", sql<number>`COUNT(*)`.as("n")]).groupBy(["job_name", "slot"]).having(sql`COUNT(*)`, ">", 1).limit(100).execute();
+      const unfinished = await db.selectFrom("job_runs").select(["id", "job_name", "slot", "status"]).where("status", "in", ["succeeded", "failed", "skipped"]).where("finished_at", "is", null).limit(100).execute();
+      return [...dupes, ...unfinished];
+    },
+  },
+  {
+    name: "announcements: the validity window ends after it starts",
+    run: async (db) => db.selectFrom("announcements").select(["id", "starts_at", "ends_at"]).where("ends_at", "is not", null).whereRef("ends_at", "<=", "starts_at").limit(100).execute(),
+  },
 ];
 
 export async function runChecks(db: Kysely<DB>): Promise<CheckResult[]> {

@@ -295,6 +295,11 @@ export interface LoginThrottles {
   window_started_at: Date;
 }
 
+export interface NotificationMarks {
+  created_at: Generated<Date>;
+  mark_key: string;
+}
+
 export interface OrderDateChanges {
   actor_user_id: Generated<number | null>;
   created_at: Generated<Date>;
@@ -639,6 +644,7 @@ export interface DB {
   leads: Leads;
   ledger_entries: LedgerEntries;
   login_throttles: LoginThrottles;
+  notification_marks: NotificationMarks;
   order_date_changes: OrderDateChanges;
   order_line_reservations: OrderLineReservations;
   order_lines: OrderLines;

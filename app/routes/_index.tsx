@@ -3,9 +3,12 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { DealerDashboard } from "~/components/dashboards/DealerDashboard";
 import { AccountManagerDashboard, FinanceDashboard, OpsDashboard } from "~/components/dashboards/StaffDashboards";
+import { AnnouncementsPanel } from "~/components/AnnouncementsPanel";
 import { ErrorPage } from "~/components/ErrorPage";
 import { PageHeader, Stat } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
+import { announcementsFor } from "~/modules/announcements/announcements.server";
+import { isDealerActor } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
 import { isDealerRole } from "~/modules/auth/permissions";
 import { foundationFigures } from "~/modules/organisations/organisations.server";
@@ -17,8 +20,8 @@ import { withLoader } from "~/utils/route";
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "dashboard:read");
   const period = parseQuery(request, PeriodQuery);
-  const figures = await foundationFigures(actor);
-  const base = { name: actor.name, role: actor.role, figures };
+  const [figures, announcements] = await Promise.all([foundationFigures(actor), announcementsFor(actor)]);
+  const base = { name: actor.name, role: actor.role, figures, announcements, isDealer: isDealerActor(actor) };
   if (isDealerRole(actor.role)) return json({ ...base, dealer: await dealerDashboard(actor, period), am: null, ops: null, finance: null });
   if (actor.role === "account_manager") return json({ ...base, dealer: null, am: await accountManagerDashboard(actor, period), ops: null, finance: null });
   const ops = actor.role === "ops" || actor.role === "admin" ? await opsDashboard(actor) : null;
@@ -27,7 +30,7 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
 });
 
 export default function Dashboard() {
-  const { name, figures, dealer, am, ops, finance } = useLoaderData<typeof loader>();
+  const { name, figures, dealer, am, ops, finance, announcements, isDealer } = useLoaderData<typeof loader>();
   const t = useT();
   const f = useFormat();
   return (
@@ -54,6 +57,7 @@ export default function Dashboard() {
           </>
         )}
       </div>
+      {isDealer ? <AnnouncementsPanel items={announcements} /> : null}
       {dealer ? <DealerDashboard d={dealer} /> : null}
       {am ? <AccountManagerDashboard d={am} /> : null}
       {ops ? <OpsDashboard d={ops} /> : null}

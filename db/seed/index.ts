@@ -11,6 +11,7 @@ import { seedCatalog } from "./catalog";
 import { DEMO_LOGINS, DEMO_PASSWORD, seedFoundation, type FoundationIds } from "./foundation";
 import { seedLedger } from "./ledger";
 import { seedOrders } from "./orders";
+import { seedNotifications } from "./notifications";
 
 export type SeedStep = { name: string; run: (db: Kysely<DB>, ids: FoundationIds) => Promise<void> };
 
@@ -21,6 +22,8 @@ export const SEED_STEPS: SeedStep[] = [
   { name: "orders", run: seedOrders },
   // Keep ledger after the orders step: it uses the invoices that seeded shipments posted.
   { name: "ledger and statements", run: seedLedger },
+  // Last: the promotion links products when the catalog step seeded them.
+  { name: "announcements", run: seedNotifications },
 ];
 
 export async function isEmpty(db: Kysely<DB>): Promise<boolean> {

@@ -27,7 +27,7 @@ export async function signInAs(page: Page, email: string, password: string) {
   await page.goto("/login");
   await page.fill("input[name=email]", email);
   await page.fill("input[name=password]", password);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("main form button[type=submit]")]);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("form:has(input[name=password]) button[type=submit]")]);
 }
 
 export async function screenshot(page: Page, name: string) {

@@ -16,6 +16,7 @@ import { disputeLine } from "../../app/modules/statements/statements.server";
 import { issueStatements } from "../../app/modules/statements/issue.server";
 import { addDays, monthBounds, todayIn } from "../../app/utils/time";
 import { post } from "../helpers/ledger";
+import { appSecret, signUnsubscribeToken } from "../../app/modules/notifications/unsubscribe.server";
 
 export type Cast = Awaited<ReturnType<typeof createCast>>;
 
@@ -46,7 +47,15 @@ export async function buildFixture() {
   const submitted = await orderIn(world, "submitted");
   const order = await getDb().selectFrom("orders").select(["id", "number"]).where("id", "=", submitted.id).executeTakeFirstOrThrow();
   const draft = await freshDraft(world);
-  return { cast, catalog, product, importJob, ledger: { entryId, statementId: statement.id, disputeId: dispute.id }, order: { id: order.id, number: order.number! }, draft };
+  // Notifications: an announcement, an outbox email, an unsubscribe token for dealer A's sales user.
+  const announcement = Number(
+    (await getDb().insertInto("announcements").values({ title_en: "Spring promotion", title_zh: "春季促销", body_en: "Details", body_zh: "详情", starts_at: new Date(Date.now() - 86_400_000), created_by: cast.staff.admin.id }).executeTakeFirstOrThrow()).insertId,
+  );
+  const email = Number(
+    (await getDb().insertInto("outbox_emails").values({ dedupe_key: `matrix:${Date.now()}`, kind: "digest", to_address: cast.a.dealer_sales.email, locale: "en", subject: "Digest", html: "<p>Hello</p>", text_body: "Hello" }).executeTakeFirstOrThrow()).insertId,
+  );
+  const unsubscribeToken = signUnsubscribeToken(await appSecret(), cast.a.dealer_sales.id);
+  return { cast, catalog, product, importJob, announcement, email, unsubscribeToken, ledger: { entryId, statementId: statement.id, disputeId: dispute.id }, order: { id: order.id, number: order.number! }, draft };
 }
 export type Fixture = Awaited<ReturnType<typeof buildFixture>>;
 
@@ -57,6 +66,8 @@ export type MatrixEntry = {
   notFound?: readonly Role[];
   /** The record belongs to dealer A; these dealer-B users must get 404 (never learn it exists). */
   otherDealer?: readonly ("dealer_admin" | "dealer_sales" | "dealer_finance")[];
+  /** A public page that signed-in users also see (rather than being sent on). */
+  signedInOk?: boolean;
 };
 
 const ALL: readonly Role[] = ["dealer_admin", "dealer_sales", "dealer_finance", "account_manager", "ops", "finance", "admin"];
@@ -123,4 +134,12 @@ export const MATRIX: Record<string, MatrixEntry> = {
   },
   "orders.drafts.$id.tsx": { path: ({ draft }) => `/orders/drafts/${draft.id}`, allow: ["dealer_admin", "dealer_sales"], otherDealer: ["dealer_admin", "dealer_sales"] },
   "review.orders.tsx": { path: () => "/review/orders", allow: ["ops", "admin"] },
+  // jobs, outbox, announcements
+  "admin.jobs.tsx": { path: () => "/admin/jobs", allow: ["admin"] },
+  "admin.outbox._index.tsx": { path: () => "/admin/outbox", allow: ["admin"] },
+  "admin.outbox.$id.tsx": { path: ({ email }) => `/admin/outbox/${email}`, allow: ["admin"] },
+  "admin.announcements._index.tsx": { path: () => "/admin/announcements", allow: ["admin"] },
+  "admin.announcements.new.tsx": { path: () => "/admin/announcements/new", allow: ["admin"] },
+  "admin.announcements.$id.tsx": { path: ({ announcement }) => `/admin/announcements/${announcement}`, allow: ["admin"] },
+  "unsubscribe.$token.tsx": { path: ({ unsubscribeToken }) => `/unsubscribe/${unsubscribeToken}`, allow: "public", signedInOk: true },
 };

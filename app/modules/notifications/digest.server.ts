@@ -1,0 +1,368 @@
+/**
+ * Partner email digests. Per user, at their frequency (daily/weekly), in their
+ * language: the domain events visible to their scope since their last digest,
+ * grouped into sections their role may see. Nothing to say → no email.
+ *
+ * Set-based: users are processed in batches; each batch reads its events with
+ * three grouped queries (by dealer, by account manager, by type for staff),
+ * renders from cached compiled templates and writes the outbox rows and
+ * users.last_digest_at in one transaction. The dedupe key
+ * "digest:<userId>:<period>" makes a re-run of the period a no-op.
+ */
+import { sql } from "kysely";
+import { db } from "../../../db/client";
+import { isLocale, translate, type Locale } from "~/i18n";
+import { announcementsForDigest, targetsDealer, type DigestAnnouncement } from "~/modules/announcements/announcements.server";
+import { isRole, roleCan, type Role } from "~/modules/auth/permissions";
+import { env } from "~/utils/env.server";
+import { now } from "~/utils/time";
+import { transaction } from "~/utils/tx.server";
+import { renderEmail, type EmailContent, type EmailItem, type EmailSection } from "../../../emails/render";
+import { SECTION_KEYS, SECTION_PATH, SECTION_PERMISSION, STAFF_TYPES, audienceOf, classify, type Audience, type SectionKey } from "./digest.sections";
+import { enqueueEmails, type OutboxEmailInput } from "./outbox.server";
+import { appSecret, signUnsubscribeToken, unsubscribeUrl } from "./unsubscribe.server";
+
+export type Frequency = "daily" | "weekly";
+
+const PERIOD_MS: Record<Frequency, number> = { daily: 86_400_000, weekly: 7 * 86_400_000 };
+/** However long ago the last digest was, a digest never reaches back further than this. */
+const MAX_LOOKBACK_MS: Record<Frequency, number> = { daily: 7 * 86_400_000, weekly: 31 * 86_400_000 };
+/** Events younger than this wait for the next digest (a transaction still committing may hold older ones). */
+const SETTLE_MS = 60_000;
+const ITEMS_PER_SECTION = 10;
+
+export type DigestEvent = {
+  id: number;
+  occurred_at: Date;
+  type: string;
+  dealer_id: number | null;
+  account_manager_id: number | null;
+  actor_user_id: number | null;
+  entity_type: string;
+  entity_id: string;
+  payload: string | null;
+};
+
+export type DigestUser = {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  locale: Locale;
+  last_digest_at: Date | null;
+  organisation_id: number;
+  region: string;
+  tier: string;
+};
+
+export type DigestSectionData = { key: SectionKey; items: (EmailItem & { at: Date })[]; total: number };
+
+type Payload = Record<string, unknown>;
+function parsePayload(p: string | null): Payload {
+  if (!p) return {};
+  try {
+    const v = JSON.parse(p) as unknown;
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Payload) : {};
+  } catch {
+    return {};
+  }
+}
+const str = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v) : undefined);
+
+function refOf(e: DigestEvent, p: Payload): string {
+  return str(p.number) ?? str(p.orderNumber) ?? str(p.reference) ?? str(p.title) ?? str(p.name) ?? str(p.period) ?? `#${e.entity_id}`;
+}
+
+function pathOf(e: DigestEvent, p: Payload, section: SectionKey, audience: Audience): string {
+  switch (e.entity_type) {
+    case "order":
+      return `/orders/${encodeURIComponent(str(p.number) ?? e.entity_id)}`;
+    case "quote":
+      return `/quotes/${encodeURIComponent(e.entity_id)}`;
+    case "deal":
+      return `/deals/${encodeURIComponent(e.entity_id)}`;
+    case "statement":
+      return audience === "finance" ? "/finance/disputes" : `/statements/${encodeURIComponent(e.entity_id)}`;
+    case "dispute":
+      return audience === "finance" ? "/finance/disputes" : str(p.statementId) ? `/statements/${encodeURIComponent(str(p.statementId)!)}` : "/statements";
+    default:
+      return SECTION_PATH[section];
+  }
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+/** Intl formatters are costly to build; a digest run formats thousands of dates with a handful of them. */
+function fmt(locale: Locale, tz: string, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${locale}|${tz}|${withTime}`;
+  let f = formatters.get(key);
+  if (!f) formatters.set(key, (f = new Intl.DateTimeFormat(locale, withTime ? { timeZone: tz, dateStyle: "medium", timeStyle: "short" } : { timeZone: tz, dateStyle: "medium" })));
+  return f;
+}
+
+function formatDate(locale: Locale, v: unknown, tz: string): string | undefined {
+  const s = str(v);
+  if (!s) return undefined;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return fmt(locale, "UTC", false).format(new Date(`${s}T00:00:00Z`));
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? s : fmt(locale, tz, false).format(d);
+}
+
+function statusLabel(locale: Locale, status: string | undefined): string {
+  if (!status) return "";
+  const key = `digest.status.${status}`;
+  const t = translate(locale, key);
+  return t === key ? status.replace(/_/g, " ") : t;
+}
+
+/** One line of a digest for one event, in the reader's language. */
+export function describeEvent(e: DigestEvent, section: SectionKey, audience: Audience, locale: Locale, tz: string): EmailItem & { at: Date } {
+  const p = parsePayload(e.payload);
+  const params = {
+    ref: refOf(e, p),
+    status: statusLabel(locale, str(p.to) ?? str(p.status) ?? e.type.split(".")[1]),
+    date: formatDate(locale, p.validUntil ?? p.protectionExpiresOn ?? p.confirmBy ?? p.eta ?? p.date, tz) ?? "",
+    days: str(p.daysLeft) ?? str(p.threshold) ?? "",
+    dealer: str(p.dealerName) ?? str(p.dealerCode) ?? "",
+    customer: str(p.keyAccountName) ?? str(p.customer) ?? "",
+  };
+  const key = `digest.event.${e.type}`;
+  let text = translate(locale, key, params);
+  if (text === key) text = translate(locale, `digest.fallback.${section}`, params);
+  const dealerNote = params.dealer && audience !== "dealer" ? params.dealer : undefined;
+  const when = fmt(locale, tz, true).format(e.occurred_at);
+  return { text, href: `${env().APP_ORIGIN}${pathOf(e, p, section, audience)}`, meta: dealerNote ? `${dealerNote} · ${when}` : when, at: e.occurred_at };
+}
+
+/** The sections one user gets from the events in their scope (already filtered to their window). */
+export function buildSections(user: DigestUser, events: DigestEvent[], announcements: DigestAnnouncement[], tz: string): DigestSectionData[] {
+  const audience = audienceOf(user.role);
+  const newestFirst = [...events].sort((a, b) => b.occurred_at.getTime() - a.occurred_at.getTime() || b.id - a.id);
+  const bySection = new Map<SectionKey, Map<string, DigestEvent>>();
+  for (const e of newestFirst) {
+    if (e.actor_user_id === user.id) continue; // what they did themselves is not news to them
+    const section = classify(e.type, audience);
+    if (!section) continue;
+    const perm = SECTION_PERMISSION[section];
+    if (perm && !roleCan(user.role, perm)) continue;
+    let m = bySection.get(section);
+    if (!m) bySection.set(section, (m = new Map()));
+    // One line per record: its latest news.
+    const k = `${e.entity_type}:${e.entity_id}`;
+    if (!m.has(k)) m.set(k, e);
+  }
+  const out: DigestSectionData[] = [];
+  for (const key of SECTION_KEYS) {
+    if (key === "announcements") {
+      if (audience !== "dealer") continue;
+      const mine = announcements.filter((a) => targetsDealer(a, user.region, user.tier));
+      if (!mine.length) continue;
+      out.push({
+        key,
+        total: mine.length,
+        items: mine.slice(0, ITEMS_PER_SECTION).map((a) => ({
+          text: user.locale === "zh-CN" ? a.titleZh : a.titleEn,
+          meta: translate(user.locale, `announcements.kind.${a.kind}`),
+          href: `${env().APP_ORIGIN}/#announcement-${a.id}`,
+          at: a.visibleFrom,
+        })),
+      });
+      continue;
+    }
+    const m = bySection.get(key);
+    if (!m || m.size === 0) continue;
+    const list = [...m.values()];
+    out.push({ key, total: list.length, items: list.slice(0, ITEMS_PER_SECTION).map((e) => describeEvent(e, key, audience, user.locale, tz)) });
+  }
+  return out;
+}
+
+export function digestContent(user: DigestUser, frequency: Frequency, period: string, since: Date, sections: DigestSectionData[], unsubscribeHref: string): EmailContent {
+  const L = user.locale;
+  const origin = env().APP_ORIGIN;
+  const tz = env().BUSINESS_TZ;
+  const count = sections.reduce((n, s) => n + s.total, 0);
+  const sinceText = fmt(L, tz, true).format(since);
+  const emailSections: EmailSection[] = sections.map((s) => ({
+    title: translate(L, `digest.section.${s.key}`),
+    items: s.items.map(({ text, href, meta }) => ({ text, href, meta })),
+    more: s.total > s.items.length ? translate(L, "digest.more", { n: s.total - s.items.length }) : undefined,
+    link: { label: translate(L, "digest.viewAll"), href: `${origin}${SECTION_PATH[s.key]}` },
+  }));
+  return {
+    locale: L,
+    subject: translate(L, `digest.subject.${frequency}${count === 1 ? ".one" : ""}`, { count, period }),
+    preview: translate(L, count === 1 ? "digest.preview.one" : "digest.preview", { count }),
+    appName: translate(L, "app.name"),
+    heading: translate(L, frequency === "daily" ? "digest.heading.daily" : "digest.heading.weekly"),
+    greeting: translate(L, "digest.greeting", { name: user.name }),
+    intro: translate(L, "digest.intro", { since: sinceText }),
+    sections: emailSections,
+    cta: { label: translate(L, "digest.open"), href: `${origin}/` },
+    footer: [translate(L, frequency === "daily" ? "digest.footer.daily" : "digest.footer.weekly", { email: user.email })],
+    footerLinks: [
+      { label: translate(L, "digest.preferences"), href: `${origin}/settings` },
+      { label: translate(L, "digest.unsubscribe"), href: unsubscribeHref },
+    ],
+  };
+}
+
+export function digestDedupeKey(userId: number, period: string): string {
+  return `digest:${userId}:${period}`;
+}
+
+export type DigestRunResult = { users: number; emails: number; empty: number; alreadySent: number; batches: number };
+
+export type DigestRunOptions = {
+  period: string;
+  /** Upper bound of the window (defaults to now minus a settle margin). */
+  until?: Date;
+  batchSize?: number;
+  signal?: AbortSignal;
+  progress?: (text: string) => Promise<void>;
+};
+
+async function fetchEvents(column: "dealer_id" | "account_manager_id", ids: number[], since: Date, until: Date): Promise<DigestEvent[]> {
+  if (!ids.length) return [];
+  return db
+    .selectFrom("domain_events")
+    .select(["id", "occurred_at", "type", "dealer_id", "account_manager_id", "actor_user_id", "entity_type", "entity_id", "payload"])
+    .where(column, "in", ids)
+    .where("occurred_at", ">", since)
+    .where("occurred_at", "<=", until)
+    .execute();
+}
+
+async function fetchStaffEvents(types: string[], since: Date, until: Date): Promise<DigestEvent[]> {
+  if (!types.length) return [];
+  return db
+    .selectFrom("domain_events")
+    .select(["id", "occurred_at", "type", "dealer_id", "account_manager_id", "actor_user_id", "entity_type", "entity_id", "payload"])
+    .where("type", "in", types)
+    .where("occurred_at", ">", since)
+    .where("occurred_at", "<=", until)
+    .execute();
+}
+
+function groupBy<T>(rows: T[], key: (r: T) => number | null): Map<number, T[]> {
+  const m = new Map<number, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    if (k === null) continue;
+    let list = m.get(k);
+    if (!list) m.set(k, (list = []));
+    list.push(r);
+  }
+  return m;
+}
+
+const minDate = (ds: Date[]) => new Date(Math.min(...ds.map((d) => d.getTime())));
+
+/** One digest run for every active user with this frequency. Idempotent per period. */
+export async function runDigest(frequency: Frequency, opts: DigestRunOptions): Promise<DigestRunResult> {
+  const tz = env().BUSINESS_TZ;
+  const until = opts.until ?? new Date(now().getTime() - SETTLE_MS);
+  const floor = new Date(until.getTime() - MAX_LOOKBACK_MS[frequency]);
+  const defaultSince = new Date(until.getTime() - PERIOD_MS[frequency]);
+  const batchSize = opts.batchSize ?? 250;
+  const secret = await appSecret();
+  const announcements = await announcementsForDigest(floor, until);
+  const totalRow = await db
+    .selectFrom("users as u")
+    .innerJoin("organisations as o", "o.id", "u.organisation_id")
+    .select(sql<number>`COUNT(*)`.as("n"))
+    .where("u.digest_frequency", "=", frequency)
+    .where("u.status", "=", "active")
+    .where("o.status", "=", "active")
+    .executeTakeFirst();
+  const total = Number(totalRow?.n ?? 0);
+  const result: DigestRunResult = { users: 0, emails: 0, empty: 0, alreadySent: 0, batches: 0 };
+  let afterId = 0;
+  for (;;) {
+    if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("aborted");
+    const rows = await db
+      .selectFrom("users as u")
+      .innerJoin("organisations as o", "o.id", "u.organisation_id")
+      .select(["u.id", "u.email", "u.name", "u.role", "u.locale", "u.last_digest_at", "u.organisation_id", "o.region", "o.tier", "o.kind"])
+      .where("u.digest_frequency", "=", frequency)
+      .where("u.status", "=", "active")
+      .where("o.status", "=", "active")
+      .where("u.id", ">", afterId)
+      .orderBy("u.id")
+      .limit(batchSize)
+      .execute();
+    if (!rows.length) break;
+    afterId = rows[rows.length - 1]!.id;
+    result.batches++;
+
+    // A re-run of the period (takeover after a crash) skips users whose digest is already in the outbox.
+    const keys = rows.map((r) => digestDedupeKey(r.id, opts.period));
+    const done = new Set((await db.selectFrom("outbox_emails").select("dedupe_key").where("dedupe_key", "in", keys).execute()).map((r) => r.dedupe_key));
+
+    const users: (DigestUser & { since: Date })[] = [];
+    for (const r of rows) {
+      if (!isRole(r.role)) continue;
+      if (done.has(digestDedupeKey(r.id, opts.period))) {
+        result.alreadySent++;
+        continue;
+      }
+      const since = new Date(Math.max((r.last_digest_at ?? defaultSince).getTime(), floor.getTime()));
+      if (since >= until) continue;
+      users.push({ id: r.id, email: r.email, name: r.name, role: r.role, locale: isLocale(r.locale) ? r.locale : "zh-CN", last_digest_at: r.last_digest_at, organisation_id: r.organisation_id, region: r.region, tier: r.tier, since });
+    }
+
+    const dealerUsers = users.filter((u) => audienceOf(u.role) === "dealer");
+    const amUsers = users.filter((u) => u.role === "account_manager");
+    const staffUsers = users.filter((u) => u.role === "ops" || u.role === "finance" || u.role === "admin");
+    const staffTypes = [...new Set(staffUsers.flatMap((u) => STAFF_TYPES[u.role as "ops" | "finance" | "admin"]))];
+    const [dealerEvents, amEvents, staffEvents] = await Promise.all([
+      dealerUsers.length ? fetchEvents("dealer_id", [...new Set(dealerUsers.map((u) => u.organisation_id))], minDate(dealerUsers.map((u) => u.since)), until) : [],
+      amUsers.length ? fetchEvents("account_manager_id", amUsers.map((u) => u.id), minDate(amUsers.map((u) => u.since)), until) : [],
+      staffUsers.length ? fetchStaffEvents(staffTypes, minDate(staffUsers.map((u) => u.since)), until) : [],
+    ]);
+    const byDealer = groupBy(dealerEvents, (e) => e.dealer_id);
+    const byAm = groupBy(amEvents, (e) => e.account_manager_id);
+
+    const outbox: OutboxEmailInput[] = [];
+    for (const u of users) {
+      const audience = audienceOf(u.role);
+      const scoped = audience === "dealer" ? (byDealer.get(u.organisation_id) ?? []) : audience === "account_manager" ? (byAm.get(u.id) ?? []) : staffEvents;
+      const inWindow = scoped.filter((e) => e.occurred_at > u.since && e.occurred_at <= until);
+      const anns = audience === "dealer" ? announcements.filter((a) => a.visibleFrom > u.since) : [];
+      const sections = buildSections(u, inWindow, anns, tz);
+      if (!sections.length) {
+        result.empty++;
+        continue;
+      }
+      const unsubscribe = unsubscribeUrl(signUnsubscribeToken(secret, u.id, "digest"));
+      const rendered = await renderEmail(digestContent(u, frequency, opts.period, u.since, sections, unsubscribe));
+      outbox.push({
+        dedupeKey: digestDedupeKey(u.id, opts.period),
+        kind: `digest.${frequency}`,
+        userId: u.id,
+        to: u.email,
+        locale: u.locale,
+        subject: rendered.subject,
+        html: rendered.html,
+        text: rendered.text,
+        headers: { "List-Unsubscribe": `<${unsubscribe}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+      });
+    }
+
+    // The outbox rows and last_digest_at move together: both or neither.
+    const processedIds = users.map((u) => u.id);
+    await transaction("digest.batch", async (tx) => {
+      for (let i = 0; i < outbox.length; i += 50) result.emails += await enqueueEmails(tx, outbox.slice(i, i + 50));
+      if (processedIds.length) {
+        await tx
+          .updateTable("users")
+          .set({ last_digest_at: until })
+          .where("id", "in", processedIds)
+          .where((eb) => eb.or([eb("last_digest_at", "is", null), eb("last_digest_at", "<", until)]))
+          .execute();
+      }
+    });
+    result.users += rows.length;
+    if (opts.progress) await opts.progress(`${result.users}/${total} users · ${result.emails} digests`);
+  }
+  return result;
+}

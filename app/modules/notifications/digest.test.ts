@@ -1,0 +1,213 @@
+import { describe, expect, it } from "vitest";
+import { getDb } from "../../../db/client";
+import { createCast, createUser } from "../../../tests/factories";
+import { runDigest } from "./digest.server";
+import { appSecret, verifyUnsubscribeToken } from "./unsubscribe.server";
+
+const UNTIL = new Date("2026-11-23T00:00:00Z"); // 08:00 Shanghai
+const HOUR = 3_600_000;
+
+type Ev = { type: string; dealerId?: number | null; amId?: number | null; actor?: number | null; entityType: string; entityId: string | number; payload?: Record<string, unknown>; hoursAgo?: number };
+async function events(...list: Ev[]) {
+  await getDb()
+    .insertInto("domain_events")
+    .values(
+      list.map((e) => ({
+        type: e.type,
+        dealer_id: e.dealerId ?? null,
+        account_manager_id: e.amId ?? null,
+        actor_user_id: e.actor ?? null,
+        entity_type: e.entityType,
+        entity_id: String(e.entityId),
+        payload: e.payload ? JSON.stringify(e.payload) : null,
+        occurred_at: new Date(UNTIL.getTime() - (e.hoursAgo ?? 2) * HOUR),
+      })),
+    )
+    .execute();
+}
+
+async function digestOf(userId: number) {
+  return getDb().selectFrom("outbox_emails").selectAll().where("user_id", "=", userId).where("kind", "like", "digest.%").executeTakeFirst();
+}
+
+/** A realistic day: both dealers have orders, deals, quotes, statements; staff events across dealers. */
+async function aDay() {
+  const cast = await createCast();
+  const A = cast.dealerA.id;
+  const B = cast.dealerB.id;
+  const am = cast.staff.account_manager.id;
+  const am2 = cast.am2.id;
+  await events(
+    { type: "order.approved", dealerId: A, amId: am, entityType: "order", entityId: 11, payload: { number: "SO-A-0001", from: "submitted", to: "approved" } },
+    { type: "order.shipped", dealerId: A, amId: am, entityType: "order", entityId: 11, payload: { number: "SO-A-0001", to: "shipped" }, hoursAgo: 1 },
+    { type: "order.approved", dealerId: B, amId: am2, entityType: "order", entityId: 21, payload: { number: "SO-B-0001", to: "approved" } },
+    { type: "quote.proposed", dealerId: A, amId: am, entityType: "quote", entityId: 31, payload: { number: "Q-A-7", validUntil: "2026-12-01" } },
+    { type: "quote.proposed", dealerId: B, amId: am2, entityType: "quote", entityId: 32, payload: { number: "Q-B-9" } },
+    { type: "deal.expiring", dealerId: A, amId: am, entityType: "deal", entityId: 41, payload: { title: "Hospital HVAC A", daysLeft: 7, protectionExpiresOn: "2026-11-30" } },
+    { type: "deal.expiring", dealerId: B, amId: am2, entityType: "deal", entityId: 42, payload: { title: "School B project", daysLeft: 1 } },
+    { type: "statement.issued", dealerId: A, entityType: "statement", entityId: 51, payload: { period: "2026-10" } },
+    { type: "statement.issued", dealerId: B, entityType: "statement", entityId: 52, payload: { period: "2026-10-B" } },
+    { type: "dispute.resolved", dealerId: A, entityType: "dispute", entityId: 61, payload: { statementId: 51, reference: "2026-10 line 3" } },
+    { type: "order.backorder_available", dealerId: A, amId: am, entityType: "order", entityId: 12, payload: { number: "SO-A-0002" } },
+    { type: "deal.registered", dealerId: A, amId: am, entityType: "deal", entityId: 43, payload: { title: "Airport retrofit", dealerName: "Dealer A" } },
+    { type: "order.submitted", dealerId: A, amId: am, entityType: "order", entityId: 13, payload: { number: "SO-A-0003", to: "submitted" } },
+    { type: "order.submitted", dealerId: B, amId: am2, entityType: "order", entityId: 22, payload: { number: "SO-B-0002", to: "submitted" } },
+    { type: "dispute.opened", dealerId: B, entityType: "dispute", entityId: 62, payload: { reference: "2026-10-B line 1" } },
+    { type: "order.credit_hold", dealerId: B, amId: am2, entityType: "order", entityId: 23, payload: { number: "SO-B-0003", to: "credit_hold" } },
+    { type: "quote.pending_approval", dealerId: A, amId: am, entityType: "quote", entityId: 33, payload: { number: "Q-A-8" } },
+  );
+  await getDb()
+    .insertInto("announcements")
+    .values({ kind: "promotion", title_en: "Winter promotion East", title_zh: "华东冬季促销", body_en: "b", body_zh: "b", regions: "east", starts_at: new Date(UNTIL.getTime() - 3 * HOUR), created_at: new Date(UNTIL.getTime() - 3 * HOUR), status: "published" })
+    .execute();
+  await getDb().updateTable("organisations").set({ region: "north" }).where("id", "=", B).execute();
+  return cast;
+}
+
+describe("digest contents per role and scope", () => {
+  it("a dealer administrator gets their own dealer's news, in sections, never another dealer's", async () => {
+    const cast = await aDay();
+    const r = await runDigest("daily", { period: "2026-11-23", until: UNTIL });
+    expect(r.users).toBe(11);
+    const mail = (await digestOf(cast.a.dealer_admin.id))!;
+    expect(mail.subject).toMatch(/^Dealer Desk daily digest: \d+ updates \(2026-11-23\)$/);
+    for (const s of ["Quotes", "Deals needing action or expiring", "Statements to confirm", "Order status changes", "Backorders now available", "Disputes resolved", "New announcements"]) expect(mail.text_body).toContain(s);
+    expect(mail.text_body).toContain("Order SO-A-0001 was shipped"); // the latest news of the order, once
+    expect(mail.text_body).not.toContain("Order SO-A-0001 was approved");
+    expect(mail.text_body).toContain("Quote Q-A-7 is waiting for your response");
+    expect(mail.text_body).toContain("Protection of deal Hospital HVAC A ends");
+    expect(mail.text_body).toContain("Winter promotion East");
+    expect(mail.text_body).toContain(`${process.env.APP_ORIGIN}/orders/SO-A-0001`);
+    expect(mail.text_body).toContain(`${process.env.APP_ORIGIN}/statements/51`);
+    for (const other of ["SO-B-", "Q-B-9", "School B project", "2026-10-B"]) {
+      expect(mail.text_body).not.toContain(other);
+      expect(mail.html).not.toContain(other);
+    }
+    const b = (await digestOf(cast.b.dealer_admin.id))!;
+    expect(b.text_body).toContain("SO-B-0001");
+    expect(b.text_body).not.toContain("SO-A-");
+    expect(b.text_body).not.toContain("Winter promotion East"); // targeted at the east region only
+  });
+
+  it("dealer sales get no statements or disputes; dealer finance no deals or quotes", async () => {
+    const cast = await aDay();
+    await runDigest("daily", { period: "2026-11-23", until: UNTIL });
+    const sales = (await digestOf(cast.a.dealer_sales.id))!;
+    expect(sales.text_body).toContain("Deals needing action or expiring");
+    expect(sales.text_body).not.toContain("Statements to confirm");
+    expect(sales.text_body).not.toContain("Disputes resolved");
+    const fin = (await digestOf(cast.a.dealer_finance.id))!;
+    expect(fin.text_body).toContain("Statements to confirm");
+    expect(fin.text_body).not.toContain("Deals needing action");
+    expect(fin.text_body).not.toContain("Quote Q-A-7");
+  });
+
+  it("account managers get the events addressed to them; ops, finance and admin their queues across dealers", async () => {
+    const cast = await aDay();
+    await runDigest("daily", { period: "2026-11-23", until: UNTIL });
+    const am = (await digestOf(cast.staff.account_manager.id))!;
+    expect(am.text_body).toContain("New deal registration: Airport retrofit");
+    expect(am.text_body).toContain("Dealer A");
+    expect(am.text_body).not.toContain("School B project");
+    expect(am.text_body).not.toContain("SO-B-");
+    expect(am.text_body).not.toContain("Statements to confirm");
+    const am2 = (await digestOf(cast.am2.id))!;
+    expect(am2.text_body).toContain("School B project");
+    expect(am2.text_body).not.toContain("Airport retrofit");
+
+    const ops = (await digestOf(cast.staff.ops.id))!;
+    expect(ops.text_body).toContain("Orders waiting for review");
+    expect(ops.text_body).toContain("SO-A-0003");
+    expect(ops.text_body).toContain("SO-B-0002");
+    expect(ops.text_body).not.toContain("Statements");
+    const fin = (await digestOf(cast.staff.finance.id))!;
+    expect(fin.text_body).toContain("Disputes opened");
+    expect(fin.text_body).toContain("Order SO-B-0003 is on credit hold");
+    const admin = (await digestOf(cast.staff.admin.id))!;
+    expect(admin.text_body).toContain("Quote Q-A-8 needs your discount approval");
+    expect(admin.text_body).not.toContain("SO-A-0003");
+  });
+
+  it("sends nothing when there is nothing to say, and still moves last_digest_at with the outbox write", async () => {
+    const cast = await createCast();
+    await events({ type: "order.approved", dealerId: cast.dealerA.id, entityType: "order", entityId: 1, payload: { number: "SO-1" }, hoursAgo: 30 }); // before the window
+    const r = await runDigest("daily", { period: "2026-11-23", until: UNTIL });
+    expect(r.emails).toBe(0);
+    expect(r.empty).toBe(11);
+    expect(await getDb().selectFrom("outbox_emails").selectAll().execute()).toHaveLength(0);
+    const u = await getDb().selectFrom("users").select("last_digest_at").where("id", "=", cast.a.dealer_admin.id).executeTakeFirstOrThrow();
+    expect(u.last_digest_at?.toISOString()).toBe(UNTIL.toISOString());
+  });
+
+  it("leaves out what the reader did themselves, and respects the window since the last digest", async () => {
+    const cast = await createCast();
+    const me = cast.a.dealer_sales.id;
+    await getDb().updateTable("users").set({ last_digest_at: new Date(UNTIL.getTime() - 5 * HOUR) }).where("id", "=", me).execute();
+    await events(
+      { type: "order.submitted", dealerId: cast.dealerA.id, actor: me, entityType: "order", entityId: 1, payload: { number: "SO-MINE" } },
+      { type: "order.approved", dealerId: cast.dealerA.id, entityType: "order", entityId: 2, payload: { number: "SO-OLD" }, hoursAgo: 6 },
+      { type: "order.approved", dealerId: cast.dealerA.id, entityType: "order", entityId: 3, payload: { number: "SO-NEW" }, hoursAgo: 1 },
+    );
+    await runDigest("daily", { period: "2026-11-23", until: UNTIL });
+    const mail = (await digestOf(me))!;
+    expect(mail.text_body).toContain("SO-NEW");
+    expect(mail.text_body).not.toContain("SO-MINE");
+    expect(mail.text_body).not.toContain("SO-OLD");
+    // The dealer admin had no previous digest: the last day counts, including SO-OLD and the sales user's own order.
+    const admin = (await digestOf(cast.a.dealer_admin.id))!;
+    expect(admin.text_body).toContain("SO-OLD");
+    expect(admin.text_body).toContain("SO-MINE");
+  });
+
+  it("only users with this frequency who are active receive it", async () => {
+    const cast = await createCast();
+    await getDb().updateTable("users").set({ digest_frequency: "off" }).where("id", "=", cast.a.dealer_sales.id).execute();
+    await getDb().updateTable("users").set({ digest_frequency: "weekly" }).where("id", "=", cast.a.dealer_finance.id).execute();
+    await getDb().updateTable("users").set({ status: "disabled" }).where("id", "=", cast.a.dealer_admin.id).execute();
+    const other = await createUser("dealer_admin", { organisationId: cast.dealerA.id });
+    await events({ type: "order.approved", dealerId: cast.dealerA.id, entityType: "order", entityId: 2, payload: { number: "SO-2" } });
+    await runDigest("daily", { period: "2026-11-23", until: UNTIL });
+    const rows = await getDb().selectFrom("outbox_emails").select(["user_id", "kind"]).execute();
+    expect(rows).toEqual([{ user_id: other.id, kind: "digest.daily" }]);
+    await runDigest("weekly", { period: "2026-W48", until: UNTIL });
+    expect(await digestOf(cast.a.dealer_finance.id)).toMatchObject({ kind: "digest.weekly", dedupe_key: `digest:${cast.a.dealer_finance.id}:2026-W48` });
+  });
+});
+
+describe("digest delivery guarantees", () => {
+  it("two runs of the same period at once write each digest once", async () => {
+    const cast = await aDay();
+    const [a, b] = await Promise.all([runDigest("daily", { period: "2026-11-23", until: UNTIL }), runDigest("daily", { period: "2026-11-23", until: UNTIL })]);
+    const rows = await getDb().selectFrom("outbox_emails").select(["dedupe_key", "user_id"]).execute();
+    expect(new Set(rows.map((r) => r.dedupe_key)).size).toBe(rows.length);
+    expect(a.emails + b.emails).toBe(rows.length);
+    expect(rows.some((r) => r.user_id === cast.a.dealer_admin.id)).toBe(true);
+    // And a later re-run of the period (after a takeover) adds nothing.
+    const again = await runDigest("daily", { period: "2026-11-23", until: new Date(UNTIL.getTime() + HOUR) });
+    expect(again.emails).toBe(0);
+    expect(await getDb().selectFrom("outbox_emails").selectAll().execute()).toHaveLength(rows.length);
+  });
+
+  it("writes the user's language, escapes user data, and carries a working one-click unsubscribe", async () => {
+    const cast = await createCast();
+    await getDb().updateTable("users").set({ locale: "zh-CN", name: "陈<b>静</b>" }).where("id", "=", cast.a.dealer_admin.id).execute();
+    await events({ type: "order.approved", dealerId: cast.dealerA.id, entityType: "order", entityId: 9, payload: { number: `<img src=x onerror="alert(1)">` } });
+    await runDigest("daily", { period: "2026-11-23", until: UNTIL });
+    const mail = (await digestOf(cast.a.dealer_admin.id))!;
+    expect(mail.locale).toBe("zh-CN");
+    expect(mail.subject).toBe("经销商工作台每日摘要：1 条更新（2026-11-23）");
+    expect(mail.html).toContain("订单状态变化");
+    expect(mail.html).not.toContain("<img src=x");
+    expect(mail.html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
+    expect(mail.html).not.toContain("<b>静</b>");
+    expect(mail.html).toContain("陈&lt;b&gt;静&lt;/b&gt;");
+    const headers = JSON.parse(mail.headers!) as Record<string, string>;
+    expect(headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
+    const url = /^<(.+)>$/.exec(headers["List-Unsubscribe"]!)![1]!;
+    expect(mail.html).toContain(url);
+    expect(mail.text_body).toContain(url);
+    expect(mail.html).toContain(`${process.env.APP_ORIGIN}/settings`);
+    const token = url.split("/unsubscribe/")[1]!;
+    expect(verifyUnsubscribeToken(await appSecret(), token)).toEqual({ ok: true, userId: cast.a.dealer_admin.id, purpose: "digest" });
+  });
+});

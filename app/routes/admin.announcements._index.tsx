@@ -1,0 +1,110 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { ErrorPage } from "~/components/ErrorPage";
+import { CsvLink, ListPager } from "~/components/list";
+import { STATE_TONE } from "~/components/notifications";
+import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
+import type { MessageKey } from "~/i18n";
+import { useFormat, useLocale, useT } from "~/i18n/react";
+import { exportAnnouncements, listAnnouncements } from "~/modules/announcements/announcements.server";
+import { ANNOUNCEMENT_KINDS, ANNOUNCEMENT_STATES, AnnouncementListQuery } from "~/modules/announcements/announcements.schema";
+import { requireActor } from "~/modules/auth/auth.server";
+import { csvResponse, parseQuery } from "~/utils/http.server";
+import { withLoader } from "~/utils/route";
+
+export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "announcement:manage");
+  const query = parseQuery(request, AnnouncementListQuery);
+  if (query.format === "csv") return csvResponse("announcements.csv", ["id", "kind", "state", "title_en", "title_zh", "regions", "tiers", "skus", "starts_at", "ends_at"], exportAnnouncements(actor, query));
+  return json({ ...(await listAnnouncements(actor, query)), query });
+});
+
+export default function Announcements() {
+  const data = useLoaderData<typeof loader>();
+  const t = useT();
+  const f = useFormat();
+  const locale = useLocale();
+  return (
+    <div>
+      <PageHeader
+        title={t("announcements.title")}
+        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("announcements.title") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+        actions={
+          <>
+            <CsvLink />
+            <Link to="/admin/announcements/new" className="btn-primary">{t("announcements.new")}</Link>
+          </>
+        }
+      />
+      <Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-5" role="search">
+        <div className="sm:col-span-2">
+          <label htmlFor="q" className="label">{t("common.search")}</label>
+          <input id="q" name="q" className="input" defaultValue={data.query.q ?? ""} placeholder={t("announcements.searchPlaceholder")} />
+        </div>
+        <div>
+          <label htmlFor="kind" className="label">{t("announcements.kind")}</label>
+          <select id="kind" name="kind" className="input" defaultValue={data.query.kind ?? ""}>
+            <option value="">{t("common.all")}</option>
+            {ANNOUNCEMENT_KINDS.map((k) => (
+              <option key={k} value={k}>{t(`announcements.kind.${k}`)}</option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="state" className="label">{t("announcements.state")}</label>
+          <select id="state" name="state" className="input" defaultValue={data.query.state ?? ""}>
+            <option value="">{t("common.all")}</option>
+            {ANNOUNCEMENT_STATES.map((s) => (
+              <option key={s} value={s}>{t(`announcements.state.${s}`)}</option>
+            ))}
+          </select>
+        </div>
+        <div className="flex items-end gap-2">
+          <button type="submit" className="btn-primary">{t("common.apply")}</button>
+          <Link to="/admin/announcements" className="btn-secondary">{t("common.reset")}</Link>
+        </div>
+      </Form>
+      {data.rows.length === 0 ? (
+        <EmptyState message={t("announcements.empty")} action={<Link to="/admin/announcements/new" className="btn-primary">{t("announcements.new")}</Link>} />
+      ) : (
+        <div className="card overflow-x-auto p-0">
+          <table className="table" data-testid="announcements-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("announcements.col.title")}</th>
+                <th scope="col">{t("announcements.kind")}</th>
+                <th scope="col">{t("announcements.state")}</th>
+                <th scope="col">{t("announcements.col.window")}</th>
+                <th scope="col">{t("announcements.col.audience")}</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {data.rows.map((a) => (
+                <tr key={a.id}>
+                  <td className="max-w-md">
+                    <Link className="link" to={`/admin/announcements/${a.id}`}>{locale === "zh-CN" ? a.title_zh : a.title_en}</Link>
+                    <div className="text-xs text-slate-500">{locale === "zh-CN" ? a.title_en : a.title_zh}</div>
+                  </td>
+                  <td>{t(`announcements.kind.${a.kind}` as MessageKey)}</td>
+                  <td><Badge tone={STATE_TONE[a.state]}>{t(`announcements.state.${a.state}`)}</Badge></td>
+                  <td className="whitespace-nowrap text-sm">{f.dateTime(a.starts_at)} – {a.ends_at ? f.dateTime(a.ends_at) : "∞"}</td>
+                  <td className="text-sm">
+                    <div>{a.regions.length ? a.regions.map((r) => t(`region.${r}` as MessageKey)).join("、") : t("announcements.allRegions")}</div>
+                    <div className="text-xs text-slate-500">{a.tiers.length ? a.tiers.map((r) => t(`tier.${r}` as MessageKey)).join("、") : t("announcements.allTiers")}</div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

@@ -1,0 +1,195 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ErrorPage } from "~/components/ErrorPage";
+import { Duration, RunOutcome, RunStatus } from "~/components/notifications";
+import { CsvLink, ListPager } from "~/components/list";
+import { FormError, Notice, SubmitButton } from "~/components/ui/form";
+import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
+import { translate, type MessageKey } from "~/i18n";
+import { useFormat, useT } from "~/i18n/react";
+import { requireActor } from "~/modules/auth/auth.server";
+import { JOB_NAMES, RUN_STATUSES, jobDefinition } from "~/modules/notifications/jobs.catalog";
+import { exportRuns, jobsOverview, listRuns, queueManualRun } from "~/modules/notifications/jobs.server";
+import { RunListQuery, RunNowSchema } from "~/modules/notifications/notifications.schema";
+import { csvResponse, parseForm, parseQuery } from "~/utils/http.server";
+import { withAction, withLoader } from "~/utils/route";
+
+export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "job:manage");
+  const query = parseQuery(request, RunListQuery);
+  if (query.format === "csv")
+    return csvResponse("job-runs.csv", ["job", "slot", "trigger", "status", "attempts", "started_at", "finished_at", "duration_ms", "progress", "summary", "error", "runner"], exportRuns(actor, query));
+  const [overview, runs] = await Promise.all([jobsOverview(actor), listRuns(actor, query)]);
+  return json({ overview, runs, query });
+});
+
+export const action = withAction(async ({ request }: ActionFunctionArgs) => {
+  const actor = await requireActor(request, "job:manage");
+  const form = await parseForm(request, RunNowSchema);
+  if (!form.ok) return json(form, { status: 400 });
+  await queueManualRun(actor, form.data.job);
+  return json({ ok: true as const, message: translate(actor.locale, "jobs.runQueued", { job: translate(actor.locale, jobDefinition(form.data.job).title) }) });
+});
+
+export default function Jobs() {
+  const { overview, runs, query } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const t = useT();
+  const f = useFormat();
+  return (
+    <div className="space-y-6">
+      <PageHeader title={t("jobs.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("jobs.title") }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <FormError message={data && data.ok === false ? data.formError : undefined} />
+      <Notice message={data && data.ok === true ? data.message : undefined} />
+      <div className="card space-y-1 text-sm text-slate-600" data-testid="runner-status">
+        <p>{t("jobs.intro", { tz: overview.timeZone })}</p>
+        <p>{overview.runnerLastSeen ? t("jobs.runnerLastSeen", { at: f.dateTime(overview.runnerLastSeen) }) : t("jobs.runnerNever")}</p>
+        {!overview.jobsEnabled ? <p className="text-amber-700">{t("jobs.runnerOff")}</p> : null}
+      </div>
+      <div className="card overflow-x-auto p-0">
+        <table className="table" data-testid="jobs-table">
+          <thead>
+            <tr>
+              <th scope="col">{t("jobs.col.job")}</th>
+              <th scope="col">{t("jobs.col.schedule")}</th>
+              <th scope="col">{t("jobs.col.nextRun")}</th>
+              <th scope="col">{t("jobs.col.lastRun")}</th>
+              <th scope="col">{t("common.actions")}</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {overview.jobs.map((j) => (
+              <tr key={j.name} data-job={j.name}>
+                <td className="max-w-sm">
+                  <div className="font-medium">{t(j.title as MessageKey)}</div>
+                  <div className="text-xs text-slate-500">{t(j.description as MessageKey)}</div>
+                </td>
+                <td>
+                  <code className="text-xs">{j.cron}</code>
+                </td>
+                <td className="whitespace-nowrap">{f.dateTime(j.nextRun)}</td>
+                <td className="text-sm">
+                  {j.last ? (
+                    <div className="space-y-1">
+                      <div className="flex flex-wrap items-center gap-2">
+                        <RunStatus status={j.last.status} />
+                        <span className="whitespace-nowrap">{f.dateTime(j.last.startedAt)}</span>
+                        <span className="text-slate-500">
+                          <Duration ms={j.last.durationMs} />
+                        </span>
+                      </div>
+                      {j.last.status === "running" && j.last.progress ? <div className="text-xs text-slate-500">{j.last.progress}</div> : null}
+                      <div className="text-xs text-slate-600">
+                        <RunOutcome run={j.last} />
+                      </div>
+                    </div>
+                  ) : (
+                    <span className="text-slate-500">{t("jobs.never")}</span>
+                  )}
+                </td>
+                <td>
+                  {j.queued ? (
+                    <Badge tone="amber">{t("jobs.queuedBadge")}</Badge>
+                  ) : j.running ? (
+                    <RunStatus status="running" />
+                  ) : (
+                    <Form method="post">
+                      <input type="hidden" name="job" value={j.name} />
+                      <SubmitButton className="btn-secondary whitespace-nowrap" pendingText={t("common.submitting")} aria-label={`${t("jobs.runNow")}: ${t(j.title as MessageKey)}`}>
+                        {t("jobs.runNow")}
+                      </SubmitButton>
+                    </Form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <section>
+        <div className="mb-3 flex flex-wrap items-center justify-between gap-3">
+          <h2 className="text-lg font-semibold">{t("jobs.history")}</h2>
+          <CsvLink />
+        </div>
+        <Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-4" role="search">
+          <div>
+            <label htmlFor="job" className="label">{t("jobs.col.job")}</label>
+            <select id="job" name="job" className="input" defaultValue={query.job ?? ""}>
+              <option value="">{t("common.all")}</option>
+              {JOB_NAMES.map((n) => (
+                <option key={n} value={n}>{t(jobDefinition(n).title)}</option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label htmlFor="status" className="label">{t("common.status")}</label>
+            <select id="status" name="status" className="input" defaultValue={query.status ?? ""}>
+              <option value="">{t("common.all")}</option>
+              {RUN_STATUSES.map((s) => (
+                <option key={s} value={s}>{t(`jobs.status.${s}`)}</option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label htmlFor="trigger" className="label">{t("jobs.col.trigger")}</label>
+            <select id="trigger" name="trigger" className="input" defaultValue={query.trigger ?? ""}>
+              <option value="">{t("common.all")}</option>
+              {(["schedule", "manual", "recovery"] as const).map((s) => (
+                <option key={s} value={s}>{t(`jobs.trigger.${s}`)}</option>
+              ))}
+            </select>
+          </div>
+          <div className="flex items-end gap-2">
+            <button type="submit" className="btn-primary">{t("common.apply")}</button>
+            <Link to="/admin/jobs" className="btn-secondary">{t("common.reset")}</Link>
+          </div>
+        </Form>
+        {runs.rows.length === 0 ? (
+          <EmptyState message={t("jobs.empty")} />
+        ) : (
+          <div className="card overflow-x-auto p-0">
+            <table className="table" data-testid="runs-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("jobs.col.started")}</th>
+                  <th scope="col">{t("jobs.col.job")}</th>
+                  <th scope="col">{t("jobs.col.slot")}</th>
+                  <th scope="col">{t("jobs.col.trigger")}</th>
+                  <th scope="col">{t("common.status")}</th>
+                  <th scope="col">{t("jobs.col.attempts")}</th>
+                  <th scope="col">{t("jobs.col.duration")}</th>
+                  <th scope="col">{t("jobs.col.progress")}</th>
+                  <th scope="col">{t("jobs.col.result")}</th>
+                  <th scope="col">{t("jobs.col.owner")}</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {runs.rows.map((r) => (
+                  <tr key={r.id}>
+                    <td className="whitespace-nowrap">{f.dateTime(r.startedAt)}</td>
+                    <td>{(JOB_NAMES as readonly string[]).includes(r.jobName) ? t(jobDefinition(r.jobName as (typeof JOB_NAMES)[number]).title) : r.jobName}</td>
+                    <td><code className="text-xs">{r.slot}</code></td>
+                    <td>{t(`jobs.trigger.${r.trigger}` as MessageKey)}</td>
+                    <td><RunStatus status={r.status} /></td>
+                    <td>{r.attempts}</td>
+                    <td className="whitespace-nowrap"><Duration ms={r.durationMs} /></td>
+                    <td className="text-xs">{r.progress ?? "—"}</td>
+                    <td className="max-w-md text-xs"><RunOutcome run={r} /></td>
+                    <td className="max-w-[12rem] truncate text-xs text-slate-500" title={r.owner}>{r.owner}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <ListPager page={runs.page} pageSize={runs.pageSize} total={runs.total} />
+      </section>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

@@ -1,0 +1,104 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { ErrorPage } from "~/components/ErrorPage";
+import { CsvLink, ListPager } from "~/components/list";
+import { OutboxStatusBadge } from "~/components/notifications";
+import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { useFormat, useT } from "~/i18n/react";
+import { requireActor } from "~/modules/auth/auth.server";
+import { OUTBOX_STATUSES, OutboxListQuery } from "~/modules/notifications/notifications.schema";
+import { exportOutbox, listOutbox, outboxDelivery } from "~/modules/notifications/outbox.server";
+import { csvResponse, parseQuery } from "~/utils/http.server";
+import { withLoader } from "~/utils/route";
+
+export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "outbox:read");
+  const query = parseQuery(request, OutboxListQuery);
+  if (query.format === "csv") return csvResponse("outbox.csv", ["id", "created_at", "kind", "to", "locale", "subject", "status", "attempts", "next_attempt_at", "sent_at", "last_error"], exportOutbox(actor, query));
+  return json({ ...(await listOutbox(actor, query)), query, delivery: outboxDelivery() });
+});
+
+export default function Outbox() {
+  const data = useLoaderData<typeof loader>();
+  const t = useT();
+  const f = useFormat();
+  return (
+    <div>
+      <PageHeader title={t("outbox.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("outbox.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
+      <div className="card mb-4 space-y-1 text-sm text-slate-600" data-testid="delivery">
+        <p className={data.delivery.smtpConfigured ? "" : "text-amber-800"}>{data.delivery.smtpConfigured ? t("outbox.smtpOn", { from: data.delivery.mailFrom }) : t("outbox.smtpOff")}</p>
+        <p>{t("outbox.counts", { pending: data.counts.pending ?? 0, sent: data.counts.sent ?? 0, failed: data.counts.failed ?? 0 })}</p>
+      </div>
+      <Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-5" role="search">
+        <div className="sm:col-span-2">
+          <label htmlFor="q" className="label">{t("common.search")}</label>
+          <input id="q" name="q" className="input" defaultValue={data.query.q ?? ""} placeholder={t("outbox.searchPlaceholder")} />
+        </div>
+        <div>
+          <label htmlFor="status" className="label">{t("common.status")}</label>
+          <select id="status" name="status" className="input" defaultValue={data.query.status ?? ""}>
+            <option value="">{t("common.all")}</option>
+            {OUTBOX_STATUSES.map((s) => (
+              <option key={s} value={s}>{t(`outbox.status.${s}`)}</option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="kind" className="label">{t("outbox.kind")}</label>
+          <select id="kind" name="kind" className="input" defaultValue={data.query.kind ?? ""}>
+            <option value="">{t("common.all")}</option>
+            {data.kinds.map((k) => (
+              <option key={k} value={k}>{k}</option>
+            ))}
+          </select>
+        </div>
+        <div className="flex items-end gap-2">
+          <button type="submit" className="btn-primary">{t("common.apply")}</button>
+          <Link to="/admin/outbox" className="btn-secondary">{t("common.reset")}</Link>
+        </div>
+      </Form>
+      {data.rows.length === 0 ? (
+        <EmptyState message={t("outbox.empty")} />
+      ) : (
+        <div className="card overflow-x-auto p-0">
+          <table className="table" data-testid="outbox-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("outbox.col.created")}</th>
+                <th scope="col">{t("outbox.col.to")}</th>
+                <th scope="col">{t("outbox.col.subject")}</th>
+                <th scope="col">{t("outbox.kind")}</th>
+                <th scope="col">{t("common.status")}</th>
+                <th scope="col">{t("outbox.col.attempts")}</th>
+                <th scope="col">{t("outbox.col.sentAt")}</th>
+                <th scope="col">{t("outbox.col.lastError")}</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {data.rows.map((r) => (
+                <tr key={r.id}>
+                  <td className="whitespace-nowrap">{f.dateTime(r.created_at)}</td>
+                  <td>{r.to_address}</td>
+                  <td className="max-w-md">
+                    <Link className="link" to={`/admin/outbox/${r.id}`}>{r.subject}</Link>
+                  </td>
+                  <td><code className="text-xs">{r.kind}</code></td>
+                  <td><OutboxStatusBadge status={r.status} /></td>
+                  <td>{r.attempts}</td>
+                  <td className="whitespace-nowrap">{f.dateTime(r.sent_at)}</td>
+                  <td className="max-w-xs truncate text-xs text-red-700" title={r.last_error ?? ""}>{r.last_error ?? ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

@@ -1,0 +1,26 @@
+/**
+ * Job name → handler (one file per job in jobs/). Schedules, periods and
+ * descriptions are in app/modules/notifications/jobs.catalog.ts, shared with
+ * /admin/jobs.
+ */
+import { JOBS, type JobDefinition, type JobName } from "../app/modules/notifications/jobs.catalog";
+import type { JobHandler } from "../app/modules/notifications/jobs.server";
+
+const loaders: Record<JobName, () => Promise<{ run: JobHandler }>> = {
+  "outbox-sender": () => import("./outbox-sender"),
+  "digest-daily": () => import("./digest-daily"),
+  "digest-weekly": () => import("./digest-weekly"),
+  "monthly-statements": () => import("./statements"),
+  "deal-protection": () => import("./deal-protection"),
+  "statement-reminders": () => import("./statement-reminders"),
+  "stale-orders": () => import("./stale-orders"),
+  "session-cleanup": () => import("./session-cleanup"),
+};
+
+export async function handlerFor(name: JobName): Promise<JobHandler> {
+  return (await loaders[name]()).run;
+}
+
+export type RegisteredJob = JobDefinition & { handler: () => Promise<JobHandler> };
+
+export const REGISTRY: RegisteredJob[] = JOBS.map((j) => ({ ...j, handler: () => handlerFor(j.name) }));

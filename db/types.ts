@@ -110,9 +110,13 @@ export interface Deals {
   expected_close_date: Generated<string | null>;
   id: Generated<number>;
   key_account_id: number;
+  lead_id: Generated<number | null>;
   lost_reason: Generated<string | null>;
   notes: Generated<string | null>;
   protection_expires_on: Generated<string | null>;
+  renewal_note: Generated<string | null>;
+  renewal_requested_at: Generated<Date | null>;
+  renewal_requested_by: Generated<number | null>;
   source: Generated<string>;
   stage: Generated<string>;
   title: Generated<string>;
@@ -474,6 +478,7 @@ export interface QuoteLines {
 export interface Quotes {
   accepted_at: Generated<Date | null>;
   accepted_by: Generated<number | null>;
+  approval_note: Generated<string | null>;
   approved_by: Generated<number | null>;
   converted_order_id: Generated<number | null>;
   created_at: Generated<Date>;
@@ -584,12 +589,10 @@ export interface Users {
   created_at: Generated<Date>;
   digest_frequency: Generated<string>;
   email: string;
-  failed_login_count: Generated<number>;
   id: Generated<number>;
   last_digest_at: Generated<Date | null>;
   last_login_at: Generated<Date | null>;
   locale: Generated<string>;
-  locked_until: Generated<Date | null>;
   name: string;
   organisation_id: number;
   password_changed_at: Generated<Date | null>;

@@ -550,6 +550,8 @@ export async function getDealPage(actor: Actor, id: number) {
       .selectFrom("quotes")
       .select(["id", "version", "status", "valid_until", "total_minor", "currency", "max_discount_bp", "proposed_at", "accepted_at", "converted_order_id", "created_at"])
       .where("deal_id", "=", id)
+      // The manufacturer's drafts and discount approvals are internal until proposed.
+      .$if(!manufacturer, (q) => q.where("status", "not in", ["draft", "pending_approval"]))
       .orderBy("version", "desc")
       .execute(),
     db.selectFrom("orders").select(["id", "number", "status", "total_minor", "currency", "created_at", "approved_at", "quote_id"]).where("deal_id", "=", id).orderBy("created_at", "desc").execute(),

@@ -28,7 +28,7 @@ export const ADMIN_NAV: NavItem[] = [
 ];
 
 /** Items whose routes exist; each capability adds its paths here as it lands. */
-export const AVAILABLE = new Set<string>(["/", "/admin/users", "/admin/dealers", "/admin/audit"]);
+export const AVAILABLE = new Set<string>(["/", "/key-accounts", "/deals", "/admin/users", "/admin/dealers", "/admin/audit"]);
 
 export function navFor(role: Role, items: NavItem[]): NavItem[] {
   return items.filter((i) => AVAILABLE.has(i.to) && roleCan(role, i.permission));

@@ -62,3 +62,15 @@ export const QuoteNoteSchema = z.object({
     .optional()
     .transform((v) => v || null),
 });
+
+/** zod reports line errors as `lines.N.field`; the form's inputs are `field_row`. */
+export function remapLineErrors(fieldErrors: Record<string, string>, values: Record<string, unknown>): Record<string, string> {
+  const rows: number[] = [];
+  for (let i = 0; i < MAX_QUOTE_LINES; i++) if (values[`productId_${i}`] !== undefined && values[`productId_${i}`] !== "") rows.push(i);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(fieldErrors)) {
+    const m = /^lines\.(\d+)\.(\w+)$/.exec(k);
+    out[m ? `${m[2]}_${rows[Number(m[1])] ?? 0}` : k] = v;
+  }
+  return out;
+}

@@ -119,3 +119,20 @@ export const testCreateOrder: CreateOrderFn = async (tx: Tx, actor, input) => {
   }
   return { orderId, number: null };
 };
+
+/**
+ * Records for the role × route matrix: a key account owned by dealer A's account manager,
+ * an approved deal of dealer A on it with a proposed quote, and a lead offered to dealer A.
+ */
+export async function matrixDealRecords(cast: Awaited<ReturnType<typeof createCast>>) {
+  const lineA = await createProductLine();
+  const lineB = await createProductLine();
+  const p = await createProduct(lineA);
+  const ka = await createKeyAccount(cast.staff.account_manager.id);
+  await getDb().insertInto("key_account_contacts").values({ key_account_id: ka.id, name: "张经理", title: "采购经理", phone: "021-5555-0101", email: "buyer@example.cn" }).execute();
+  const deal = await createDeal(cast.a.dealer_sales, ka, [lineA], { approveAs: cast.staff.account_manager });
+  const quote = await createProposedQuote(cast.staff.account_manager, deal.id, [{ productId: p.id, quantity: 4, unitPrice: 88_000 }]);
+  const { offerLead } = await import("../../app/modules/deals/key-accounts.server");
+  const lead = await offerLead(actorFor(cast.staff.account_manager), ka.id, { dealerId: cast.dealerA.id, productLineCode: lineB, estimatedValue: 300_000_00, note: "Phase 2" });
+  return { keyAccountId: ka.id, dealId: deal.id, quoteId: quote.id, leadId: lead.id };
+}

@@ -38,7 +38,8 @@ describe("role × route matrix", () => {
     if (!entry) continue;
     it(`${file}: anonymous, every role, and the other dealer`, async () => {
       const cast: Cast = await createCast();
-      const url = entry.path({ cast });
+      const rec = entry.setup ? await entry.setup(cast) : {};
+      const url = entry.path({ cast, rec });
       const anon = await new Client(base).get(url);
       if (entry.allow === "public") expect(anon.status, `anonymous ${url}`).toBe(200);
       else if (entry.allow === "redirect") expect(anon.status).toBe(302);

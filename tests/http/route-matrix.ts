@@ -8,11 +8,15 @@
  */
 import type { Role } from "../../app/modules/auth/permissions";
 import type { createCast } from "../factories";
+import { matrixDealRecords } from "../factories/deals";
 
 export type Cast = Awaited<ReturnType<typeof createCast>>;
-export type Fixture = { cast: Cast };
+/** `rec` holds the ids an entry's `setup` created (e.g. a deal of dealer A). */
+export type Fixture = { cast: Cast; rec: Record<string, number> };
 
 export type MatrixEntry = {
+  /** Creates the records the path needs, once the cast exists. */
+  setup?: (cast: Cast) => Promise<Record<string, number>>;
   path: (fx: Fixture) => string;
   allow: readonly Role[] | "public" | "redirect";
   /** Roles whose own scope does not include the record: 404, not 403. */
@@ -40,4 +44,28 @@ export const MATRIX: Record<string, MatrixEntry> = {
   "admin.dealers.new.tsx": { path: () => "/admin/dealers/new", allow: ["admin"] },
   "admin.dealers.$id.tsx": { path: ({ cast }) => `/admin/dealers/${cast.dealerA.id}`, allow: ["admin"] },
   "admin.audit.tsx": { path: () => "/admin/audit", allow: ["admin"] },
+  // Deals area: the key account is owned by dealer A's account manager; the deal, quote and lead belong to dealer A.
+  "key-accounts._index.tsx": { path: () => "/key-accounts", allow: ["account_manager", "admin"] },
+  "key-accounts.new.tsx": { path: () => "/key-accounts/new", allow: ["account_manager", "admin"] },
+  "key-accounts.$id.tsx": { setup: matrixDealRecords, path: ({ rec }) => `/key-accounts/${rec.keyAccountId}`, allow: ["account_manager", "admin"] },
+  "deals._index.tsx": { path: () => "/deals", allow: ["dealer_admin", "dealer_sales", "account_manager", "admin"] },
+  "deals.new.tsx": { path: () => "/deals/new", allow: ["dealer_admin", "dealer_sales"] },
+  "deals.$id.tsx": {
+    setup: matrixDealRecords,
+    path: ({ rec }) => `/deals/${rec.dealId}`,
+    allow: ["dealer_admin", "dealer_sales", "account_manager", "admin"],
+    otherDealer: ["dealer_admin", "dealer_sales"],
+  },
+  "quotes.$id.tsx": {
+    setup: matrixDealRecords,
+    path: ({ rec }) => `/quotes/${rec.quoteId}`,
+    allow: ["dealer_admin", "dealer_sales", "account_manager", "admin"],
+    otherDealer: ["dealer_admin", "dealer_sales"],
+  },
+  "leads.$id.tsx": {
+    setup: matrixDealRecords,
+    path: ({ rec }) => `/leads/${rec.leadId}`,
+    allow: ["dealer_admin", "dealer_sales", "account_manager", "admin"],
+    otherDealer: ["dealer_admin", "dealer_sales"],
+  },
 };

@@ -1,6 +1,7 @@
 /** zod schemas of the deals area (key accounts, deals, leads). Browser-safe. */
 import { z } from "zod";
 import { moneyField, REGIONS } from "~/modules/organisations/organisations.schema";
+import { isIsoDate } from "~/utils/time";
 import { checkCreditCode } from "./credit-code";
 import { DEAL_STAGES } from "./state";
 
@@ -20,7 +21,8 @@ const optionalId = z
   .union([z.literal(""), z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER)])
   .optional()
   .transform((v) => (v === "" || v === undefined ? null : v));
-const isoDate = z.iso.date({ message: "validation.date" });
+/** A calendar date 'YYYY-MM-DD' (custom refinement so the message is the localized date hint). */
+export const isoDate = z.string().trim().refine(isIsoDate, { message: "validation.date" });
 const optionalDate = z
   .union([z.literal(""), isoDate])
   .optional()
@@ -79,7 +81,7 @@ export type KeyAccountFilter = z.output<typeof KeyAccountListQuery>;
 function collectLines(raw: unknown) {
   if (!raw || typeof raw !== "object") return raw;
   const o = raw as Record<string, unknown>;
-  const picked = o.productLines === undefined ? [] : Array.isArray(o.productLines) ? o.productLines : [o.productLines];
+  const picked = (o.productLines === undefined ? [] : Array.isArray(o.productLines) ? o.productLines : [o.productLines]).filter((c) => c !== "");
   const lines = picked.map((code) => ({ code, quantity: o[`quantity_${String(code)}`] ?? "0" }));
   return { ...o, productLines: lines };
 }
@@ -99,7 +101,10 @@ export const RegisterDealSchema = z.preprocess(
       industry: z.union([z.literal(""), z.enum(INDUSTRIES)]).optional().transform((v) => v || null),
       region: z.union([z.literal(""), z.enum(REGIONS)]).optional().transform((v) => v || null),
       title: text(200),
-      productLines: z.array(LineSchema).min(1, { message: "deals.productLinesRequired" }).max(50),
+      productLines: z
+        .array(LineSchema)
+        .max(50)
+        .refine((a) => a.length > 0, { message: "deals.productLinesRequired" }),
       estimatedValue: moneyField({ max: 100_000_000_000_00 }),
       expectedCloseDate: isoDate,
       competitors: z.string().trim().max(500).default(""),

@@ -1,5 +1,6 @@
 /** zod schemas of negotiated quotes (special bids). Browser-safe. */
 import { z } from "zod";
+import { isoDate } from "~/modules/deals/deals.schema";
 
 export const MAX_QUOTE_LINES = 30;
 
@@ -42,7 +43,7 @@ export const QuoteDraftSchema = z.preprocess(
   collectRows,
   z.object({
     lines: z.array(QuoteLineInput).max(MAX_QUOTE_LINES),
-    validUntil: z.iso.date({ message: "validation.date" }),
+    validUntil: isoDate,
     terms: z
       .string()
       .trim()

@@ -7,12 +7,16 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql, type Kysely } from "kysely";
 import type { DB } from "../types";
+import { seedDeals } from "./deals";
 import { DEMO_LOGINS, DEMO_PASSWORD, seedFoundation, type FoundationIds } from "./foundation";
 
 export type SeedStep = { name: string; run: (db: Kysely<DB>, ids: FoundationIds) => Promise<void> };
 
 /** Later areas (catalog, orders, deals, ledger, notifications) append their steps here. */
-export const SEED_STEPS: SeedStep[] = [];
+export const SEED_STEPS: SeedStep[] = [
+  // deals: keep after the catalog and orders steps (it looks products and orders up).
+  { name: "deals, quotes and leads", run: seedDeals },
+];
 
 export async function isEmpty(db: Kysely<DB>): Promise<boolean> {
   const row = await db.selectFrom("organisations").select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst();

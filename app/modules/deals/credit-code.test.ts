@@ -73,3 +73,13 @@ describe("key account name normalisation", () => {
     expect(normaliseAccountName("有限公司").length).toBeGreaterThan(0);
   });
 });
+
+describe("activity form", () => {
+  it("accepts an empty time (now) and a datetime-local value, refuses garbage", async () => {
+    const { ActivitySchema } = await import("./deals.schema");
+    expect(ActivitySchema.parse({ kind: "visit", body: "x", occurredAt: "" }).occurredAt).toBeNull();
+    expect(ActivitySchema.parse({ kind: "visit", body: "x", occurredAt: "2026-03-01T14:30" }).occurredAt).toBe("2026-03-01T14:30");
+    expect(ActivitySchema.safeParse({ kind: "visit", body: "x", occurredAt: "yesterday" }).success).toBe(false);
+    expect(ActivitySchema.safeParse({ kind: "dinner", body: "x" }).success).toBe(false);
+  });
+});

@@ -139,11 +139,9 @@ export const ActivitySchema = z.object({
   kind: z.enum(ACTIVITY_KINDS),
   body: text(4000),
   occurredAt: z
-    .string()
-    .trim()
-    .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$/, { message: "validation.date" })
+    .union([z.literal(""), z.string().trim().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/, { message: "validation.date" })])
     .optional()
-    .transform((v) => v || null),
+    .transform((v) => (v ? v.slice(0, 16) : null)),
 });
 export type ActivityInput = z.output<typeof ActivitySchema>;
 

@@ -19,6 +19,13 @@ export const CHECKS: Check[] = [
       return [...r.mismatched, ...r.orphans.map((o) => ({ ...o, problem: "movements without a level" }))];
     },
   },
+  {
+    name: "deals: one protected dealer per customer and product line; won deals and booked quotes name their order",
+    run: async (db) => {
+      const { findDealInvariantViolations } = await import("../app/modules/deals/deals.server");
+      return findDealInvariantViolations(db);
+    },
+  },
 ];
 
 export async function runChecks(db: Kysely<DB>): Promise<CheckResult[]> {

@@ -705,3 +705,23 @@ export async function dealsExpiringWithin(dbx: Executor, asOf: IsoDate, days: nu
     .orderBy("d.id")
     .execute();
 }
+
+/**
+ * db:check — the deals invariants: never two dealers protected on one key account and product
+ * line at once; a won deal names its order; a converted quote names its order.
+ */
+export async function findDealInvariantViolations(dbx: Executor, asOf: IsoDate = today()) {
+  const overlaps = await sql<{ key_account_id: number; product_line_code: string; deals: string }>`
+    SELECT d.key_account_id, l.product_line_code, GROUP_CONCAT(d.id ORDER BY d.id) AS deals
+    FROM deals d JOIN deal_product_lines l ON l.deal_id = d.id
+    WHERE d.stage IN ('approved','negotiating','quoted') AND d.protection_expires_on >= ${asOf}
+    GROUP BY d.key_account_id, l.product_line_code
+    HAVING COUNT(DISTINCT d.dealer_id) > 1`.execute(dbx);
+  const wonWithoutOrder = await dbx.selectFrom("deals").select(["id"]).where("stage", "=", "won").where("won_order_id", "is", null).execute();
+  const convertedWithoutOrder = await dbx.selectFrom("quotes").select(["id"]).where("status", "=", "converted").where("converted_order_id", "is", null).execute();
+  return [
+    ...overlaps.rows.map((r) => ({ problem: "two dealers protected on one customer and product line", ...r })),
+    ...wonWithoutOrder.map((r) => ({ problem: "won deal without its order", dealId: r.id })),
+    ...convertedWithoutOrder.map((r) => ({ problem: "converted quote without its order", quoteId: r.id })),
+  ];
+}

@@ -351,3 +351,17 @@ describe("won when the order from the accepted quote is approved", () => {
     expect((await getDealPage(actorFor(cast.a.dealer_sales), a.id)).orders.map((o) => o.id)).toContain(booked.orderId);
   });
 });
+
+describe("db:check invariants", () => {
+  it("finds two dealers protected on one customer and line (which the portal never produces), and nothing on a clean desk", async () => {
+    const { findDealInvariantViolations } = await import("./deals.server");
+    const { cast, lineA, ka } = await createDealWorld();
+    const a = await createDeal(cast.a.dealer_sales, ka, [lineA], { approveAs: cast.staff.account_manager });
+    const b = await createDeal(cast.b.dealer_sales, ka, [lineA]);
+    expect(await findDealInvariantViolations(getDb())).toEqual([]);
+    // Force what approval refuses: B approved alongside A.
+    await db().updateTable("deals").set({ stage: "approved", protection_expires_on: addDays(today(), 30) }).where("id", "=", b.id).execute();
+    const found = await findDealInvariantViolations(getDb());
+    expect(found).toEqual([expect.objectContaining({ problem: "two dealers protected on one customer and product line", deals: `${a.id},${b.id}` })]);
+  });
+});

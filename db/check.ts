@@ -88,6 +88,13 @@ export const CHECKS: Check[] = [
     name: "announcements: the validity window ends after it starts",
     run: async (db) => db.selectFrom("announcements").select(["id", "starts_at", "ends_at"]).where("ends_at", "is not", null).whereRef("ends_at", "<=", "starts_at").limit(100).execute(),
   },
+  {
+    name: "deals: one protected dealer per customer and product line; won deals and booked quotes name their order",
+    run: async (db) => {
+      const { findDealInvariantViolations } = await import("../app/modules/deals/deals.server");
+      return findDealInvariantViolations(db);
+    },
+  },
 ];
 
 export async function runChecks(db: Kysely<DB>): Promise<CheckResult[]> {

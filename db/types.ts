@@ -116,9 +116,13 @@ export interface Deals {
   expected_close_date: Generated<string | null>;
   id: Generated<number>;
   key_account_id: number;
+  lead_id: Generated<number | null>;
   lost_reason: Generated<string | null>;
   notes: Generated<string | null>;
   protection_expires_on: Generated<string | null>;
+  renewal_note: Generated<string | null>;
+  renewal_requested_at: Generated<Date | null>;
+  renewal_requested_by: Generated<number | null>;
   source: Generated<string>;
   stage: Generated<string>;
   title: Generated<string>;
@@ -486,6 +490,7 @@ export interface QuoteLines {
 export interface Quotes {
   accepted_at: Generated<Date | null>;
   accepted_by: Generated<number | null>;
+  approval_note: Generated<string | null>;
   approved_by: Generated<number | null>;
   converted_order_id: Generated<number | null>;
   created_at: Generated<Date>;

@@ -1,14 +1,16 @@
 /**
  * Daily (01:00): deal registration protection.
  * - Open deals whose protection lapsed (protection_expires_on before today)
- *   move to "expired", each with an audit entry and a deal.expired event.
+ *   move to "expired" and proposed quotes past their validity expire, through
+ *   the deals domain (audit entry and event each).
  * - Open deals expiring within 14/7/1 days get one deal.expiring event per
  *   deal and threshold (a notification mark makes it once), which the
  *   dealer's and the account manager's digests pick up.
  */
-import { sql } from "kysely";
 import { db } from "../db/client";
-import { audit, emitEvent } from "../app/modules/audit/audit.server";
+import { emitEvent } from "../app/modules/audit/audit.server";
+import { expireLapsedDeals } from "../app/modules/deals/deals.server";
+import { expireLapsedQuotes } from "../app/modules/quotes/quotes.server";
 import type { JobHandler, JobOutcome } from "../app/modules/notifications/jobs.server";
 import { env } from "../app/utils/env.server";
 import { addDays, daysBetween, now, todayIn } from "../app/utils/time";
@@ -31,44 +33,12 @@ export const run: JobHandler = async (ctx): Promise<JobOutcome> => {
   let expired = 0;
   let reminded = 0;
 
-  // 1. Expire lapsed deals, one transaction per deal (conditional on its stage, so a concurrent change wins cleanly).
-  for (;;) {
-    if (ctx.signal.aborted) throw ctx.signal.reason;
-    const lapsed = await db
-      .selectFrom("deals as d")
-      .innerJoin("key_accounts as k", "k.id", "d.key_account_id")
-      .innerJoin("organisations as o", "o.id", "d.dealer_id")
-      .select(dealColumns)
-      .where("d.stage", "in", OPEN_STAGES)
-      .where("d.protection_expires_on", "<", today)
-      .orderBy("d.id")
-      .limit(200)
-      .execute();
-    if (!lapsed.length) break;
-    for (const d of lapsed) {
-      await transaction("deal.expire", async (tx) => {
-        const r = await tx
-          .updateTable("deals")
-          .set({ stage: "expired", version: sql`version + 1`, updated_at: now() })
-          .where("id", "=", d.id)
-          .where("stage", "in", OPEN_STAGES)
-          .where("protection_expires_on", "<", today)
-          .executeTakeFirst();
-        if (Number(r.numUpdatedRows) !== 1) return;
-        expired++;
-        await audit(tx, ctx.actor, { action: "deal.expired", entityType: "deal", entityId: d.id, dealerId: d.dealer_id, summary: { stage: { from: d.stage, to: "expired" }, protectionExpiresOn: d.protection_expires_on } });
-        await emitEvent(tx, ctx.actor, {
-          type: "deal.expired",
-          entityType: "deal",
-          entityId: d.id,
-          dealerId: d.dealer_id,
-          accountManagerId: d.account_manager_id,
-          payload: { title: d.title, from: d.stage, to: "expired", protectionExpiresOn: d.protection_expires_on, keyAccountName: d.key_account_name, dealerName: d.dealer_name },
-        });
-      });
-    }
-    await ctx.progress(`${expired} deals expired`);
-  }
+  // 1. Expire lapsed deals and quotes through the deals domain (one transaction each, audited, with events).
+  if (ctx.signal.aborted) throw ctx.signal.reason;
+  const deals = await expireLapsedDeals(ctx.actor, today);
+  const quotes = await expireLapsedQuotes(ctx.actor, today);
+  expired = deals.expired.length;
+  await ctx.progress(`${expired} deals and ${quotes.expired.length} quotes expired`);
 
   // 2. Reminders at 14/7/1 days before protection ends.
   const expiring = await db

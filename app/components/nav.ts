@@ -33,6 +33,8 @@ export const ADMIN_NAV: NavItem[] = [
 export const AVAILABLE = new Set<string>([
   "/",
   "/stock",
+  "/key-accounts",
+  "/deals",
   "/admin/users",
   "/admin/dealers",
   "/admin/products",

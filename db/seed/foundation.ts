@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { DB } from "../types";
+import { normaliseAccountName } from "../../app/modules/deals/credit-code";
 
 export const DEMO_PASSWORD = "DealerDesk!2026";
 
@@ -87,17 +88,17 @@ export async function seedFoundation(db: Kysely<DB>, passwordHash: string): Prom
   }
 
   const kas = [
-    { name: "上海申城地铁运营有限公司", code: "91310000MA1FL4XQ3K", industry: "transport", region: "east", size: "large", owner: am1 },
-    { name: "北京京华数据中心有限公司", code: "91110108MA01R7YB2U", industry: "it", region: "north", size: "large", owner: am1 },
-    { name: "广州白云国际会展中心", code: "91440101MA5CKQ9J0T", industry: "hospitality", region: "south", size: "large", owner: am1 },
-    { name: "武汉光谷生物医药产业园", code: "91420100MA4KXX6E7R", industry: "healthcare", region: "central", size: "medium", owner: am2 },
-    { name: "成都天府国际机场", code: "91510100MA6CGQ4L5P", industry: "transport", region: "west", size: "large", owner: am2 },
-    { name: "杭州西溪酒店管理有限公司", code: "91330106MA2GL8NT1W", industry: "hospitality", region: "east", size: "medium", owner: am1 },
+    { name: "上海申城地铁运营有限公司", code: "91310000MA1FL4XQ3A", industry: "transport", region: "east", size: "large", owner: am1 },
+    { name: "北京京华数据中心有限公司", code: "91110108MA01R7YB2W", industry: "it", region: "north", size: "large", owner: am1 },
+    { name: "广州白云国际会展中心", code: "91440101MA5CKQ9J0R", industry: "hospitality", region: "south", size: "large", owner: am1 },
+    { name: "武汉光谷生物医药产业园", code: "91420100MA4KXX6E71", industry: "healthcare", region: "central", size: "medium", owner: am2 },
+    { name: "成都天府国际机场", code: "91510100MA6CGQ4L5R", industry: "transport", region: "west", size: "large", owner: am2 },
+    { name: "杭州西溪酒店管理有限公司", code: "91330106MA2GL8NT18", industry: "hospitality", region: "east", size: "medium", owner: am1 },
   ];
   for (const k of kas) {
     const r = await db
       .insertInto("key_accounts")
-      .values({ name: k.name, name_normalized: k.name, credit_code: k.code, industry: k.industry, region: k.region, size: k.size, owner_id: k.owner })
+      .values({ name: k.name, name_normalized: normaliseAccountName(k.name), credit_code: k.code, industry: k.industry, region: k.region, size: k.size, owner_id: k.owner })
       .executeTakeFirstOrThrow();
     await db.insertInto("key_account_contacts").values({ key_account_id: Number(r.insertId), name: "采购部 张经理", title: "采购经理", phone: "021-5555-0101", email: "purchasing@example.cn" }).execute();
   }

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { sql, type Kysely } from "kysely";
 import type { DB } from "../types";
 import { seedCatalog } from "./catalog";
+import { seedDeals } from "./deals";
 import { DEMO_LOGINS, DEMO_PASSWORD, seedFoundation, type FoundationIds } from "./foundation";
 import { seedLedger } from "./ledger";
 import { seedOrders } from "./orders";
@@ -20,6 +21,8 @@ export const SEED_STEPS: SeedStep[] = [
   { name: "catalog, warehouses and stock", run: seedCatalog },
   // Orders look products and warehouses up, so this step must stay AFTER the catalog step.
   { name: "orders", run: seedOrders },
+  // deals: keep after the catalog and orders steps (it looks products and orders up).
+  { name: "deals, quotes and leads", run: seedDeals },
   // Keep ledger after the orders step: it uses the invoices that seeded shipments posted.
   { name: "ledger and statements", run: seedLedger },
   // Last: the promotion links products when the catalog step seeded them.

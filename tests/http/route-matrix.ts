@@ -10,6 +10,7 @@ import { getDb } from "../../db/client";
 import type { Role } from "../../app/modules/auth/permissions";
 import { actorFor, type createCast } from "../factories";
 import { freshDraft, orderIn, orderWorld } from "../factories/orders";
+import { matrixDealRecords } from "../factories/deals";
 import { createCatalogBasics, createProduct } from "../factories/catalog";
 import { systemActor } from "../../app/modules/auth/actor";
 import { disputeLine } from "../../app/modules/statements/statements.server";
@@ -55,11 +56,14 @@ export async function buildFixture() {
     (await getDb().insertInto("outbox_emails").values({ dedupe_key: `matrix:${Date.now()}`, kind: "digest", to_address: cast.a.dealer_sales.email, locale: "en", subject: "Digest", html: "<p>Hello</p>", text_body: "Hello" }).executeTakeFirstOrThrow()).insertId,
   );
   const unsubscribeToken = signUnsubscribeToken(await appSecret(), cast.a.dealer_sales.id);
-  return { cast, catalog, product, importJob, announcement, email, unsubscribeToken, ledger: { entryId, statementId: statement.id, disputeId: dispute.id }, order: { id: order.id, number: order.number! }, draft };
+  const deals = await matrixDealRecords(cast);
+  return { cast, catalog, product, importJob, announcement, email, unsubscribeToken, deals, ledger: { entryId, statementId: statement.id, disputeId: dispute.id }, order: { id: order.id, number: order.number! }, draft };
 }
 export type Fixture = Awaited<ReturnType<typeof buildFixture>>;
 
 export type MatrixEntry = {
+  /** Creates the records the path needs, once the cast exists. */
+  setup?: (cast: Cast) => Promise<Record<string, number>>;
   path: (fx: Fixture) => string;
   allow: readonly Role[] | "public" | "redirect";
   /** Roles whose own scope does not include the record: 404, not 403. */
@@ -134,6 +138,27 @@ export const MATRIX: Record<string, MatrixEntry> = {
   },
   "orders.drafts.$id.tsx": { path: ({ draft }) => `/orders/drafts/${draft.id}`, allow: ["dealer_admin", "dealer_sales"], otherDealer: ["dealer_admin", "dealer_sales"] },
   "review.orders.tsx": { path: () => "/review/orders", allow: ["ops", "admin"] },
+  // Deals area: the key account is owned by dealer A's account manager; the deal, quote and lead belong to dealer A.
+  "key-accounts._index.tsx": { path: () => "/key-accounts", allow: ["account_manager", "admin"] },
+  "key-accounts.new.tsx": { path: () => "/key-accounts/new", allow: ["account_manager", "admin"] },
+  "key-accounts.$id.tsx": { path: ({ deals }) => `/key-accounts/${deals.keyAccountId}`, allow: ["account_manager", "admin"], notFound: [] },
+  "deals._index.tsx": { path: () => "/deals", allow: ["dealer_admin", "dealer_sales", "account_manager", "admin"] },
+  "deals.new.tsx": { path: () => "/deals/new", allow: ["dealer_admin", "dealer_sales"] },
+  "deals.$id.tsx": {
+    path: ({ deals }) => `/deals/${deals.dealId}`,
+    allow: ["dealer_admin", "dealer_sales", "account_manager", "admin"],
+    otherDealer: ["dealer_admin", "dealer_sales"],
+  },
+  "quotes.$id.tsx": {
+    path: ({ deals }) => `/quotes/${deals.quoteId}`,
+    allow: ["dealer_admin", "dealer_sales", "account_manager", "admin"],
+    otherDealer: ["dealer_admin", "dealer_sales"],
+  },
+  "leads.$id.tsx": {
+    path: ({ deals }) => `/leads/${deals.leadId}`,
+    allow: ["dealer_admin", "dealer_sales", "account_manager", "admin"],
+    otherDealer: ["dealer_admin", "dealer_sales"],
+  },
   // jobs, outbox, announcements
   "admin.jobs.tsx": { path: () => "/admin/jobs", allow: ["admin"] },
   "admin.outbox._index.tsx": { path: () => "/admin/outbox", allow: ["admin"] },

@@ -17,6 +17,7 @@ import { creditPosition } from "~/modules/ledger/credit.server";
 import { postEntry } from "~/modules/ledger/post.server";
 import { activeWarehouses, releaseLineReservations, reserveOrderLines, shipOrderLine } from "~/modules/stock/allocation.server";
 import { env } from "~/utils/env.server";
+import { markDealWonForOrder } from "~/modules/deals/deals.server";
 import { minorToDecimal } from "~/utils/money";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from "~/utils/errors";
 import { addDays, now, toBusinessDate, todayIn, type IsoDate } from "~/utils/time";
@@ -568,6 +569,8 @@ export async function approveOrderTx(tx: Tx, actor: Actor, orderId: number, inpu
   if (promised) await tx.insertInto("order_date_changes").values({ order_id: order.id, order_line_id: null, old_date: null, new_date: promised, reason: "@approval", actor_user_id: actor.userId, created_at: at }).execute();
   const backordered = updates.reduce((s, u) => s + u.backordered_qty, 0);
   await recordTransition(tx, actor, order, "submitted", "approved", at, null, { promisedDate: promised, backorderedUnits: backordered });
+  // An order booked from an accepted quote wins its deal when it is approved.
+  await markDealWonForOrder(tx, actor, order.id);
   return { number: order.number!, promisedDate: promised, backorderedUnits: backordered, reservedUnits: updates.reduce((s, u) => s + u.reserved_qty, 0) };
 }
 

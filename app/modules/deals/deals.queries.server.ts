@@ -1,0 +1,197 @@
+/** Kysely queries of the deals area, scoped to the actor. No rules here. */
+import { sql, type ExpressionBuilder, type Expression, type SqlBool } from "kysely";
+import type { Executor } from "../../../db/client";
+import type { DB } from "../../../db/types";
+import type { Actor } from "~/modules/auth/actor";
+import { isDealerRole } from "~/modules/auth/permissions";
+import { ForbiddenError } from "~/utils/errors";
+import type { DealFilter, KeyAccountFilter } from "./deals.schema";
+import { HOLDING_STAGES, OPEN_STAGES, PROTECTED_STAGES } from "./state";
+
+export const PAGE_SIZE = 25;
+
+/**
+ * Which deals the actor sees: dealer roles their own dealer's; account managers the deals on
+ * key accounts they own (deals.account_manager_id); admin and the system all; everyone else none.
+ */
+export function dealScope(actor: Actor) {
+  return (eb: ExpressionBuilder<DB & { d: DB["deals"] }, "d">): Expression<SqlBool> => {
+    if (actor.kind === "system" || actor.role === "admin") return sql<SqlBool>`TRUE`;
+    if (isDealerRole(actor.role)) return eb("d.dealer_id", "=", actor.dealerId!);
+    if (actor.role === "account_manager") return eb("d.account_manager_id", "=", actor.userId!);
+    throw new ForbiddenError();
+  };
+}
+
+/** Which key accounts the actor manages: their own (account manager) or all (admin, system). */
+export function keyAccountScope(actor: Actor) {
+  return (eb: ExpressionBuilder<DB & { ka: DB["key_accounts"] }, "ka">): Expression<SqlBool> => {
+    if (actor.kind === "system" || actor.role === "admin") return sql<SqlBool>`TRUE`;
+    if (actor.role === "account_manager") return eb("ka.owner_id", "=", actor.userId!);
+    throw new ForbiddenError();
+  };
+}
+
+export function dealsQuery(db: Executor, actor: Actor, f: Partial<DealFilter> = {}, opts: { ignoreStage?: boolean } = {}) {
+  let q = db
+    .selectFrom("deals as d")
+    .innerJoin("key_accounts as ka", "ka.id", "d.key_account_id")
+    .innerJoin("organisations as o", "o.id", "d.dealer_id")
+    .innerJoin("users as am", "am.id", "d.account_manager_id")
+    .where(dealScope(actor));
+  if (f.stage && !opts.ignoreStage) q = q.where("d.stage", "=", f.stage);
+  if (f.dealerId) q = q.where("d.dealer_id", "=", f.dealerId);
+  if (f.accountManagerId) q = q.where("d.account_manager_id", "=", f.accountManagerId);
+  if (f.keyAccountId) q = q.where("d.key_account_id", "=", f.keyAccountId);
+  if (f.q) q = q.where((eb) => eb.or([eb("d.title", "like", `%${f.q}%`), eb("ka.name", "like", `%${f.q}%`)]));
+  if (f.closeFrom) q = q.where("d.expected_close_date", ">=", f.closeFrom);
+  if (f.closeTo) q = q.where("d.expected_close_date", "<=", f.closeTo);
+  if (f.minValue !== undefined) q = q.where("d.estimated_value_minor", ">=", f.minValue);
+  if (f.maxValue !== undefined) q = q.where("d.estimated_value_minor", "<=", f.maxValue);
+  return q;
+}
+
+export const dealListColumns = [
+  "d.id",
+  "d.title",
+  "d.stage",
+  "d.estimated_value_minor",
+  "d.currency",
+  "d.expected_close_date",
+  "d.protection_expires_on",
+  "d.created_at",
+  "d.dealer_id",
+  "d.key_account_id",
+  "d.account_manager_id",
+  "d.source",
+  "ka.name as key_account_name",
+  "o.code as dealer_code",
+  "o.name as dealer_name",
+  "am.name as account_manager_name",
+] as const;
+
+export function orderDeals<Q extends { orderBy: (...a: never[]) => unknown }>(q: Q, sort: DealFilter["sort"]): Q {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const b = q as any;
+  switch (sort) {
+    case "created":
+      return b.orderBy("d.created_at", "asc").orderBy("d.id", "asc");
+    case "closeDate":
+      return b.orderBy(sql`d.expected_close_date IS NULL`).orderBy("d.expected_close_date", "asc").orderBy("d.id", "asc");
+    case "-closeDate":
+      return b.orderBy("d.expected_close_date", "desc").orderBy("d.id", "desc");
+    case "value":
+      return b.orderBy("d.estimated_value_minor", "asc").orderBy("d.id", "asc");
+    case "-value":
+      return b.orderBy("d.estimated_value_minor", "desc").orderBy("d.id", "desc");
+    case "stage":
+      return b.orderBy(sql`FIELD(d.stage, 'registered','conflict','approved','negotiating','quoted','won','lost','rejected','expired')`).orderBy("d.created_at", "desc");
+    case "protection":
+      return b.orderBy(sql`d.protection_expires_on IS NULL`).orderBy("d.protection_expires_on", "asc").orderBy("d.id", "asc");
+    default:
+      return b.orderBy("d.created_at", "desc").orderBy("d.id", "desc");
+  }
+}
+
+/** One deal in the actor's scope (id and scope: "not found" and "not yours" are the same 404). */
+export function findDeal(db: Executor, actor: Actor, id: number) {
+  return db
+    .selectFrom("deals as d")
+    .innerJoin("key_accounts as ka", "ka.id", "d.key_account_id")
+    .innerJoin("organisations as o", "o.id", "d.dealer_id")
+    .innerJoin("users as am", "am.id", "d.account_manager_id")
+    .selectAll("d")
+    .select([
+      "ka.name as key_account_name",
+      "ka.credit_code as key_account_credit_code",
+      "ka.industry as key_account_industry",
+      "ka.region as key_account_region",
+      "ka.size as key_account_size",
+      "o.code as dealer_code",
+      "o.name as dealer_name",
+      "o.tier as dealer_tier",
+      "am.name as account_manager_name",
+    ])
+    .where("d.id", "=", id)
+    .where(dealScope(actor))
+    .executeTakeFirst();
+}
+
+/** A deal row locked for update, within scope. */
+export function lockDeal(tx: Executor, actor: Actor, id: number) {
+  return tx.selectFrom("deals as d").selectAll("d").where("d.id", "=", id).where(dealScope(actor)).forUpdate().executeTakeFirst();
+}
+
+/**
+ * Other dealers' registrations that hold the key account on any of the product lines:
+ * registered, or approved/negotiating/quoted with protection not lapsed (protection_expires_on ≥ today).
+ */
+export function holdingDeals(db: Executor, p: { keyAccountId: number; lineCodes: string[]; excludeDealerId?: number; excludeDealId?: number; today: string; protectedOnly?: boolean }) {
+  if (p.lineCodes.length === 0) return Promise.resolve([]);
+  let q = db
+    .selectFrom("deals as d")
+    .innerJoin("organisations as o", "o.id", "d.dealer_id")
+    .select(["d.id", "d.dealer_id", "d.stage", "d.account_manager_id", "d.protection_expires_on", "o.code as dealer_code"])
+    .select((eb) =>
+      eb
+        .selectFrom("deal_product_lines as l")
+        .select(sql<string>`GROUP_CONCAT(l.product_line_code ORDER BY l.product_line_code SEPARATOR ',')`.as("c"))
+        .whereRef("l.deal_id", "=", "d.id")
+        .where("l.product_line_code", "in", p.lineCodes)
+        .as("overlap"),
+    )
+    .where("d.key_account_id", "=", p.keyAccountId)
+    .where((eb) =>
+      eb.or([
+        ...(p.protectedOnly ? [] : [eb("d.stage", "=", "registered")]),
+        eb.and([eb("d.stage", "in", [...PROTECTED_STAGES]), eb.or([eb("d.protection_expires_on", "is", null), eb("d.protection_expires_on", ">=", p.today)])]),
+      ]),
+    )
+    .where((eb) => eb.exists(eb.selectFrom("deal_product_lines as l2").select("l2.deal_id").whereRef("l2.deal_id", "=", "d.id").where("l2.product_line_code", "in", p.lineCodes)));
+  if (p.excludeDealerId !== undefined) q = q.where("d.dealer_id", "<>", p.excludeDealerId);
+  if (p.excludeDealId !== undefined) q = q.where("d.id", "<>", p.excludeDealId);
+  return q.orderBy("d.created_at", "asc").orderBy("d.id", "asc").execute();
+}
+
+export const HOLDING = HOLDING_STAGES;
+export const OPEN = OPEN_STAGES;
+
+export function keyAccountsQuery(db: Executor, actor: Actor, f: Partial<KeyAccountFilter> = {}) {
+  let q = db.selectFrom("key_accounts as ka").innerJoin("users as owner", "owner.id", "ka.owner_id").where(keyAccountScope(actor));
+  if (f.q) q = q.where((eb) => eb.or([eb("ka.name", "like", `%${f.q}%`), eb("ka.credit_code", "=", f.q!.toUpperCase()), eb("ka.name_normalized", "like", `%${f.q}%`)]));
+  if (f.industry) q = q.where("ka.industry", "=", f.industry);
+  if (f.region) q = q.where("ka.region", "=", f.region);
+  if (f.size) q = q.where("ka.size", "=", f.size);
+  if (f.ownerId) q = q.where("ka.owner_id", "=", f.ownerId);
+  return q;
+}
+
+export const keyAccountColumns = [
+  "ka.id",
+  "ka.name",
+  "ka.credit_code",
+  "ka.industry",
+  "ka.region",
+  "ka.size",
+  "ka.owner_id",
+  "ka.notes",
+  "ka.created_at",
+  "owner.name as owner_name",
+] as const;
+
+export function findKeyAccount(db: Executor, actor: Actor, id: number) {
+  return keyAccountsQuery(db, actor).select(keyAccountColumns).where("ka.id", "=", id).executeTakeFirst();
+}
+
+export function productLines(db: Executor) {
+  return db.selectFrom("product_lines").select(["code", "name_en", "name_zh"]).orderBy("sort_order").orderBy("code").execute();
+}
+
+export async function lineCodesOf(db: Executor, dealId: number): Promise<string[]> {
+  const rows = await db.selectFrom("deal_product_lines").select("product_line_code").where("deal_id", "=", dealId).execute();
+  return rows.map((r) => r.product_line_code);
+}
+
+export function activeAccountManagers(db: Executor) {
+  return db.selectFrom("users").select(["id", "name"]).where("role", "=", "account_manager").where("status", "=", "active").orderBy("name").execute();
+}

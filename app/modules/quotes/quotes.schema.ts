@@ -1,0 +1,77 @@
+/** zod schemas of negotiated quotes (special bids). Browser-safe. */
+import { z } from "zod";
+import { isoDate } from "~/modules/deals/deals.schema";
+
+export const MAX_QUOTE_LINES = 30;
+
+/** Rows of a plain form (`productId_0`, `quantity_0`, `unitPrice_0`, …); rows without a product are ignored. */
+function collectRows(raw: unknown) {
+  if (!raw || typeof raw !== "object") return raw;
+  const o = raw as Record<string, unknown>;
+  const lines: { productId: unknown; quantity: unknown; unitPrice: unknown; row: number }[] = [];
+  for (let i = 0; i < MAX_QUOTE_LINES; i++) {
+    const productId = o[`productId_${i}`];
+    if (productId === undefined || productId === "") continue;
+    lines.push({ productId, quantity: o[`quantity_${i}`] ?? "", unitPrice: o[`unitPrice_${i}`] ?? "", row: i });
+  }
+  return { ...o, lines };
+}
+
+const priceText = z
+  .string()
+  .trim()
+  .min(1)
+  .superRefine((v, ctx) => {
+    const m = /^(-)?(\d{1,13})(?:\.(\d+))?$/.exec(v.replace(/,/g, ""));
+    if (!m) ctx.addIssue({ code: "custom", message: "validation.money" });
+    else if ((m[3] ?? "").length > 2) ctx.addIssue({ code: "custom", message: "validation.moneyDecimals" });
+    else if (m[1]) ctx.addIssue({ code: "custom", message: "quotes.priceRange" });
+  })
+  .transform((v) => {
+    const [w, f = ""] = v.replace(/,/g, "").split(".");
+    return Number(w) * 100 + Number(f.padEnd(2, "0") || "0");
+  });
+
+export const QuoteLineInput = z.object({
+  row: z.number().int(),
+  productId: z.coerce.number().int().positive(),
+  quantity: z.coerce.number({ message: "validation.integer" }).int({ message: "validation.integer" }).positive({ message: "validation.positive" }).max(1_000_000),
+  unitPrice: priceText,
+});
+
+export const QuoteDraftSchema = z.preprocess(
+  collectRows,
+  z.object({
+    lines: z.array(QuoteLineInput).max(MAX_QUOTE_LINES),
+    validUntil: isoDate,
+    terms: z
+      .string()
+      .trim()
+      .max(4000)
+      .optional()
+      .transform((v) => v || null),
+  }),
+);
+export type QuoteDraftInput = z.output<typeof QuoteDraftSchema>;
+
+export const QuoteCommentSchema = z.object({ comment: z.string().trim().min(1).max(2000) });
+export const QuoteNoteSchema = z.object({
+  note: z
+    .string()
+    .trim()
+    .max(2000)
+    .optional()
+    .transform((v) => v || null),
+});
+
+/** zod reports line errors as `lines.N.field`; the form's inputs are `field_row`. */
+export function remapLineErrors(fieldErrors: Record<string, string>, values: Record<string, unknown>): Record<string, string> {
+  const rows: number[] = [];
+  for (let i = 0; i < MAX_QUOTE_LINES; i++) if (values[`productId_${i}`] !== undefined && values[`productId_${i}`] !== "") rows.push(i);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(fieldErrors)) {
+    const m = /^lines\.(\d+)\.(\w+)$/.exec(k);
+    out[m ? `${m[2]}_${rows[Number(m[1])] ?? 0}` : k] = v;
+  }
+  return out;
+}

@@ -1,0 +1,53 @@
+/**
+ * The quote state machine (DESIGN.md), in one table that code and tests iterate.
+ *
+ *   draft → pending_approval → proposed      (discount above the limit: an administrator approves)
+ *   draft → proposed                         (within the discount limit)
+ *   proposed → accepted | revision_requested | expired
+ *   a new version supersedes the old one     (→ superseded, superseded_by_id)
+ *   accepted → converted                     (the dealer books the order)
+ *
+ * Refinement (docs/decisions/050-deal-and-quote-lifecycle.md): an administrator who
+ * refuses the discount sends the quote back: pending_approval → draft, with a note.
+ */
+export const QUOTE_STATUSES = ["draft", "pending_approval", "proposed", "accepted", "revision_requested", "expired", "superseded", "converted"] as const;
+export type QuoteStatus = (typeof QUOTE_STATUSES)[number];
+
+export type QuoteMover = "account_manager" | "admin" | "dealer" | "system";
+export type QuoteTransition = { from: QuoteStatus; to: QuoteStatus; by: readonly QuoteMover[]; event: string };
+
+export const QUOTE_TRANSITIONS: readonly QuoteTransition[] = [
+  { from: "draft", to: "pending_approval", by: ["account_manager"], event: "quote.pending_approval" },
+  { from: "draft", to: "proposed", by: ["account_manager"], event: "quote.proposed" },
+  { from: "pending_approval", to: "proposed", by: ["admin"], event: "quote.proposed" },
+  { from: "pending_approval", to: "draft", by: ["admin"], event: "quote.approval_refused" },
+  { from: "proposed", to: "accepted", by: ["dealer"], event: "quote.accepted" },
+  { from: "proposed", to: "revision_requested", by: ["dealer"], event: "quote.revision_requested" },
+  { from: "proposed", to: "expired", by: ["system"], event: "quote.expired" },
+  { from: "proposed", to: "superseded", by: ["account_manager"], event: "quote.superseded" },
+  { from: "revision_requested", to: "superseded", by: ["account_manager"], event: "quote.superseded" },
+  { from: "expired", to: "superseded", by: ["account_manager"], event: "quote.superseded" },
+  { from: "accepted", to: "superseded", by: ["account_manager"], event: "quote.superseded" },
+  { from: "accepted", to: "converted", by: ["dealer"], event: "quote.converted" },
+];
+
+/** Versions the account manager may replace with a new version. Drafts are edited in place instead. */
+export const SUPERSEDABLE = QUOTE_TRANSITIONS.filter((t) => t.to === "superseded").map((t) => t.from);
+
+export function isQuoteStatus(v: unknown): v is QuoteStatus {
+  return typeof v === "string" && (QUOTE_STATUSES as readonly string[]).includes(v);
+}
+
+export function quoteTransition(from: string, to: QuoteStatus): QuoteTransition | undefined {
+  return QUOTE_TRANSITIONS.find((t) => t.from === from && t.to === to);
+}
+
+export function canMoveQuote(from: string, to: QuoteStatus, by?: QuoteMover): boolean {
+  const t = quoteTransition(from, to);
+  return !!t && (by === undefined || t.by.includes(by));
+}
+
+/** The status to show: a proposed quote whose validity date has passed is expired, whether or not the job has run. */
+export function effectiveQuoteStatus(status: string, validUntil: string, today: string): string {
+  return status === "proposed" && validUntil < today ? "expired" : status;
+}

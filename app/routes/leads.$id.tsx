@@ -1,0 +1,112 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { ErrorPage } from "~/components/ErrorPage";
+import { Field, FormError, Notice, SubmitButton } from "~/components/ui/form";
+import { Badge, PageHeader } from "~/components/ui/layout";
+import { translate } from "~/i18n";
+import { useFormat, useLocale, useT } from "~/i18n/react";
+import { can } from "~/modules/auth/actor";
+import { requireActor } from "~/modules/auth/auth.server";
+import { AcceptLeadSchema, DeclineLeadSchema } from "~/modules/deals/deals.schema";
+import { today } from "~/modules/deals/deals.server";
+import { acceptLead, declineLead, getLead } from "~/modules/deals/key-accounts.server";
+import { parseForm } from "~/utils/http.server";
+import { idParam } from "~/utils/params.server";
+import { withAction, withLoader } from "~/utils/route";
+
+export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "deal:read");
+  const lead = await getLead(actor, idParam(params.id));
+  return json({ lead, canRespond: can(actor, "lead:respond") && lead.status === "offered", isDealer: actor.dealerId !== null, today: today() });
+});
+
+const Intent = z.object({ intent: z.enum(["accept", "decline"]) });
+
+export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
+  const actor = await requireActor(request, "deal:read");
+  const id = idParam(params.id);
+  const fd = await request.formData();
+  const parsed = Intent.safeParse({ intent: fd.get("intent") });
+  if (!parsed.success) throw new Response(translate(actor.locale, "error.400"), { status: 400 });
+  if (parsed.data.intent === "accept") {
+    const form = await parseForm(request, AcceptLeadSchema, fd);
+    if (!form.ok) return json({ ...form, intent: "accept" }, { status: 400 });
+    const { dealId } = await acceptLead(actor, id, form.data);
+    return redirect(`/deals/${dealId}`);
+  }
+  const form = await parseForm(request, DeclineLeadSchema, fd);
+  if (!form.ok) return json({ ...form, intent: "decline" }, { status: 400 });
+  await declineLead(actor, id, form.data.reason);
+  return json({ ok: true as const, intent: "decline", message: translate(actor.locale, "leads.declined") });
+});
+
+type ActionData = { ok: boolean; intent?: string; message?: string; formError?: string; fieldErrors?: Record<string, string> };
+
+export default function LeadPage() {
+  const { lead, canRespond, isDealer, today } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as ActionData | undefined;
+  const t = useT();
+  const f = useFormat();
+  const locale = useLocale();
+  const failure = result && !result.ok ? result : undefined;
+  const fe = failure?.fieldErrors ?? {};
+  return (
+    <div className="max-w-2xl space-y-4">
+      <PageHeader title={`${t("leads.title")} · ${lead.key_account_name}`} crumbs={[{ label: t("deals.title"), to: "/deals" }, { label: t("leads.title") }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <FormError message={failure?.formError} />
+      <Notice message={result?.ok ? result.message : undefined} />
+      <dl className="card grid grid-cols-3 gap-2 text-sm">
+        <dt className="text-slate-500">{t("common.status")}</dt>
+        <dd className="col-span-2"><Badge tone={lead.status === "offered" ? "amber" : lead.status === "accepted" ? "green" : "slate"}>{t(`leads.status.${lead.status}` as "leads.status.offered")}</Badge></dd>
+        <dt className="text-slate-500">{t("deals.keyAccount")}</dt>
+        <dd className="col-span-2">{lead.key_account_name} · {t(`keyAccounts.industry.${lead.key_account_industry}` as "keyAccounts.industry.other")}{lead.key_account_region ? ` · ${t(`region.${lead.key_account_region}` as "region.east")}` : ""}</dd>
+        <dt className="text-slate-500">{t("leads.productLine")}</dt>
+        <dd className="col-span-2">{(locale === "en" ? lead.line_name_en : lead.line_name_zh) ?? lead.product_line_code}</dd>
+        <dt className="text-slate-500">{t("deals.value")}</dt>
+        <dd className="col-span-2">{f.money(lead.estimated_value_minor, lead.currency)}</dd>
+        {!isDealer ? (
+          <>
+            <dt className="text-slate-500">{t("deals.dealer")}</dt>
+            <dd className="col-span-2">{lead.dealer_code} · {lead.dealer_name}</dd>
+          </>
+        ) : null}
+        <dt className="text-slate-500">{t("deals.accountManager")}</dt>
+        <dd className="col-span-2">{lead.account_manager_name} · {f.dateTime(lead.created_at)}</dd>
+        {lead.note ? (
+          <>
+            <dt className="text-slate-500">{t("leads.note")}</dt>
+            <dd className="col-span-2 whitespace-pre-line">{lead.note}</dd>
+          </>
+        ) : null}
+        {lead.decline_reason ? (
+          <>
+            <dt className="text-slate-500">{t("leads.declineReason")}</dt>
+            <dd className="col-span-2">{lead.decline_reason}</dd>
+          </>
+        ) : null}
+        {lead.deal_id ? (
+          <dd className="col-span-3"><Link className="link" to={`/deals/${lead.deal_id}`}>{t("leads.openDeal")}</Link></dd>
+        ) : null}
+      </dl>
+      {canRespond ? (
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Form method="post" className="card space-y-3">
+            <Field name="title" label={t("deals.dealTitle")} error={fe.title} maxLength={200} />
+            <Field name="expectedCloseDate" type="date" min={today} label={t("deals.expectedClose")} error={failure?.intent === "accept" ? fe.expectedCloseDate : undefined} />
+            <SubmitButton name="intent" value="accept">{t("leads.accept")}</SubmitButton>
+          </Form>
+          <Form method="post" className="card space-y-3">
+            <Field name="reason" label={t("leads.declineReason")} error={failure?.intent === "decline" ? fe.reason : undefined} maxLength={2000} />
+            <SubmitButton name="intent" value="decline" className="btn-danger">{t("leads.decline")}</SubmitButton>
+          </Form>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

@@ -1,0 +1,361 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { QuoteBadge, StageBadge, bpText } from "~/components/deals";
+import { ErrorPage } from "~/components/ErrorPage";
+import { Field, FormError, Notice, SubmitButton } from "~/components/ui/form";
+import { PageHeader } from "~/components/ui/layout";
+import { translate } from "~/i18n";
+import { useFormat, useLocale, useT } from "~/i18n/react";
+import { can } from "~/modules/auth/actor";
+import { bookQuoteAsOrder } from "~/modules/quotes/booking.server";
+import { requireActor } from "~/modules/auth/auth.server";
+import { PROTECTED_STAGES } from "~/modules/deals/state";
+import { QuoteCommentSchema, QuoteDraftSchema, QuoteNoteSchema, remapLineErrors } from "~/modules/quotes/quotes.schema";
+import {
+  acceptQuote,
+  approveQuoteDiscount,
+  createQuoteVersion,
+  getQuotePage,
+  proposeQuote,
+  refuseQuoteDiscount,
+  requestRevision,
+  saveDraft,
+} from "~/modules/quotes/quotes.server";
+import { SUPERSEDABLE } from "~/modules/quotes/state";
+import { minorToDecimal } from "~/utils/money";
+import { parseForm } from "~/utils/http.server";
+import { idParam } from "~/utils/params.server";
+import { withAction, withLoader } from "~/utils/route";
+
+const BLANK_ROWS = 4;
+
+export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "quote:read");
+  const page = await getQuotePage(actor, idParam(params.id));
+  const q = page.quote;
+  const latest = page.versions[page.versions.length - 1];
+  const dealOpen = (PROTECTED_STAGES as readonly string[]).includes(q.deal_stage) && !!q.protection_expires_on && q.protection_expires_on >= page.today;
+  return json({
+    ...page,
+    latestId: latest?.id ?? q.id,
+    caps: {
+      edit: can(actor, "quote:create") && q.status === "draft",
+      approve: can(actor, "quote:approve_discount") && q.status === "pending_approval",
+      answer: can(actor, "quote:accept") && q.effectiveStatus === "proposed",
+      revise: can(actor, "quote:accept") && q.status === "proposed",
+      book: can(actor, "order:create") && can(actor, "quote:accept") && q.status === "accepted" && q.valid_until >= page.today,
+      newVersion: can(actor, "quote:create") && latest?.id === q.id && (SUPERSEDABLE as readonly string[]).includes(q.status) && dealOpen,
+    },
+  });
+});
+
+const Intent = z.object({ intent: z.enum(["save", "propose", "approve", "refuse", "accept", "revise", "book", "newVersion"]) });
+
+export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
+  const actor = await requireActor(request, "quote:read");
+  const id = idParam(params.id);
+  const fd = await request.formData();
+  const parsed = Intent.safeParse({ intent: fd.get("intent") });
+  if (!parsed.success) throw new Response(translate(actor.locale, "error.400"), { status: 400 });
+  const intent = parsed.data.intent;
+  const ok = (key: Parameters<typeof translate>[1]) => json({ ok: true as const, intent, message: translate(actor.locale, key) });
+  switch (intent) {
+    case "save": {
+      const form = await parseForm(request, QuoteDraftSchema, fd);
+      if (!form.ok) return json({ ...form, intent, fieldErrors: remapLineErrors(form.fieldErrors, form.values) }, { status: 400 });
+      await saveDraft(actor, id, form.data);
+      return ok("quotes.saved");
+    }
+    case "propose": {
+      const r = await proposeQuote(actor, id);
+      return ok(r.status === "pending_approval" ? "quotes.sentForApproval" : "quotes.proposed");
+    }
+    case "approve": {
+      const form = await parseForm(request, QuoteNoteSchema, fd);
+      if (!form.ok) return json({ ...form, intent }, { status: 400 });
+      await approveQuoteDiscount(actor, id, form.data.note);
+      return ok("quotes.approvedMsg");
+    }
+    case "refuse": {
+      const form = await parseForm(request, z.object({ note: z.string().trim().min(1).max(2000) }), fd);
+      if (!form.ok) return json({ ...form, intent }, { status: 400 });
+      await refuseQuoteDiscount(actor, id, form.data.note);
+      return ok("quotes.refused");
+    }
+    case "accept":
+      await acceptQuote(actor, id);
+      return ok("quotes.acceptedMsg");
+    case "revise": {
+      const form = await parseForm(request, QuoteCommentSchema, fd);
+      if (!form.ok) return json({ ...form, intent }, { status: 400 });
+      await requestRevision(actor, id, form.data.comment);
+      return ok("quotes.revisionRequested");
+    }
+    case "newVersion": {
+      const page = await getQuotePage(actor, id);
+      const q = await createQuoteVersion(actor, page.quote.deal_id);
+      return redirect(`/quotes/${q.id}`);
+    }
+    case "book": {
+      const booked = await bookQuoteAsOrder(actor, id);
+      return redirect(booked.number ? `/orders/${booked.number}` : `/orders/drafts/${booked.orderId}`);
+    }
+  }
+});
+
+type ActionData = { ok: boolean; intent?: string; message?: string; formError?: string; fieldErrors?: Record<string, string>; values?: Record<string, unknown> };
+
+export default function QuotePage() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as ActionData | undefined;
+  const t = useT();
+  const f = useFormat();
+  const locale = useLocale();
+  const { quote, caps } = data;
+  const failure = result && !result.ok ? result : undefined;
+  const fe = failure?.fieldErrors ?? {};
+  const v = failure?.intent === "save" ? (failure.values ?? {}) : null;
+  const pname = (p: { name_en: string; name_zh: string }) => (locale === "en" ? p.name_en : p.name_zh);
+  const rows = caps.edit ? [...data.lines.map((l) => ({ productId: String(l.product_id), quantity: String(l.quantity), unitPrice: minorToDecimal(l.unit_price_minor, quote.currency) })), ...Array.from({ length: BLANK_ROWS }, () => ({ productId: "", quantity: "", unitPrice: "" }))] : [];
+  return (
+    <div className="space-y-4">
+      <PageHeader
+        title={`${t("quotes.title")} · ${quote.deal_title} · ${t("quotes.version", { n: quote.version })}`}
+        crumbs={[{ label: t("deals.title"), to: "/deals" }, { label: `#${quote.deal_id}`, to: `/deals/${quote.deal_id}` }, { label: t("quotes.version", { n: quote.version }) }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+        actions={
+          caps.newVersion ? (
+            <Form method="post">
+              <SubmitButton name="intent" value="newVersion" className="btn-secondary">{t("quotes.newVersion")}</SubmitButton>
+            </Form>
+          ) : undefined
+        }
+      />
+      <FormError message={failure?.formError} />
+      <Notice message={result?.ok ? result.message : undefined} />
+
+      <div className="card grid gap-4 text-sm sm:grid-cols-3 lg:grid-cols-6" data-testid="quote-summary">
+        <div>
+          <div className="text-slate-500">{t("quotes.status")}</div>
+          <div className="mt-1" data-testid="quote-status"><QuoteBadge status={quote.effectiveStatus} /></div>
+        </div>
+        <div>
+          <div className="text-slate-500">{t("deals.stage")}</div>
+          <div className="mt-1"><StageBadge stage={quote.deal_stage} /></div>
+        </div>
+        <div>
+          <div className="text-slate-500">{t("deals.keyAccount")}</div>
+          <div className="mt-1">{quote.key_account_name}</div>
+        </div>
+        <div>
+          <div className="text-slate-500">{t("deals.dealer")}</div>
+          <div className="mt-1">{quote.dealer_code} · {t(`tier.${quote.dealer_tier}` as "tier.gold")}</div>
+        </div>
+        <div>
+          <div className="text-slate-500">{t("quotes.validUntil")}</div>
+          <div className="mt-1">{f.date(quote.valid_until)}</div>
+        </div>
+        <div>
+          <div className="text-slate-500">{t("quotes.total")}</div>
+          <div className="mt-1 font-semibold tabular-nums" data-testid="quote-total">{f.money(quote.total_minor, quote.currency)}</div>
+        </div>
+        <div className="sm:col-span-3 lg:col-span-6 space-y-1 text-slate-700">
+          <p>{t("quotes.maxDiscount")}: {bpText(quote.max_discount_bp)} — {t("quotes.limit", { pct: data.limitBp / 100 })}</p>
+          {quote.terms ? <p className="whitespace-pre-line">{t("quotes.terms")}: {quote.terms}</p> : null}
+          {quote.revision_comment ? <p className="text-amber-800">{t("quotes.revisionCommentShown", { comment: quote.revision_comment })}</p> : null}
+          {quote.approval_note ? <p>{t("quotes.approvalNoteShown", { note: quote.approval_note })}</p> : null}
+          {quote.approved_by_name ? <p>{t("quotes.approvedBy", { name: quote.approved_by_name })}</p> : null}
+          {quote.accepted_by_name && quote.accepted_at ? <p>{t("quotes.acceptedBy", { name: quote.accepted_by_name, date: f.dateTime(quote.accepted_at) })}</p> : null}
+          {quote.effectiveStatus === "expired" ? <p className="text-red-700">{t("quotes.expiredNote")}</p> : null}
+          {quote.status === "superseded" ? (
+            <p>
+              {t("quotes.supersededNote")}{" "}
+              <Link className="link" to={`/quotes/${data.latestId}`}>{t("quotes.openLatest")}</Link>
+            </p>
+          ) : null}
+          {quote.converted_order_id ? <p className="text-emerald-800">{t("quotes.bookedOrder", { order: t("quotes.draftOrder", { id: quote.converted_order_id }) })}</p> : null}
+        </div>
+      </div>
+
+      {caps.answer || caps.revise || caps.book || caps.approve || (caps.edit && data.lines.length > 0) ? (
+        <section className="card flex flex-wrap items-end gap-4" aria-label={t("deals.actions")} data-testid="quote-actions">
+          {caps.edit && data.lines.length > 0 ? (
+            <Form method="post">
+              <SubmitButton name="intent" value="propose">{t("quotes.propose")}</SubmitButton>
+            </Form>
+          ) : null}
+          {caps.approve ? (
+            <>
+              <Form method="post" className="flex items-end gap-2">
+                <Field name="note" label={t("quotes.approvalNote")} error={failure?.intent === "approve" ? fe.note : undefined} maxLength={2000} />
+                <SubmitButton name="intent" value="approve">{t("quotes.approve")}</SubmitButton>
+              </Form>
+              <Form method="post" className="flex items-end gap-2">
+                <Field name="note" id="refuse-note" label={t("quotes.approvalNote")} error={failure?.intent === "refuse" ? fe.note : undefined} maxLength={2000} />
+                <SubmitButton name="intent" value="refuse" className="btn-danger">{t("quotes.refuse")}</SubmitButton>
+              </Form>
+            </>
+          ) : null}
+          {caps.answer ? (
+            <Form method="post">
+              <SubmitButton name="intent" value="accept">{t("quotes.accept")}</SubmitButton>
+            </Form>
+          ) : null}
+          {caps.revise ? (
+            <Form method="post" className="flex items-end gap-2">
+              <Field name="comment" label={t("quotes.revisionComment")} error={failure?.intent === "revise" ? fe.comment : undefined} maxLength={2000} />
+              <SubmitButton name="intent" value="revise" className="btn-secondary">{t("quotes.askRevision")}</SubmitButton>
+            </Form>
+          ) : null}
+          {caps.book ? (
+            <Form method="post" className="space-y-1">
+              <p className="text-xs text-slate-500">{t("quotes.bookHelp")}</p>
+              <SubmitButton name="intent" value="book">{t("quotes.book")}</SubmitButton>
+            </Form>
+          ) : null}
+        </section>
+      ) : null}
+
+      <section className="card overflow-x-auto" aria-labelledby="lines-h">
+        <h2 id="lines-h" className="mb-3 font-semibold">{t("quotes.lines")}</h2>
+        {data.lines.length === 0 ? (
+          <p className="text-sm text-slate-600">{t("quotes.noLinesYet")}</p>
+        ) : (
+          <table className="table" data-testid="quote-lines">
+            <thead>
+              <tr>
+                <th scope="col">{t("quotes.product")}</th>
+                <th scope="col" className="text-right">{t("quotes.quantity")}</th>
+                <th scope="col" className="text-right">{t("quotes.listPrice")}</th>
+                <th scope="col" className="text-right">{t("quotes.tierPrice", { tier: t(`tier.${quote.dealer_tier}` as "tier.gold") })}</th>
+                <th scope="col" className="text-right">{t("quotes.unitPrice")}</th>
+                <th scope="col" className="text-right">{t("quotes.discount")}</th>
+                <th scope="col" className="text-right">{t("quotes.lineTotal")}</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {data.lines.map((l) => (
+                <tr key={l.id}>
+                  <td>
+                    <span className="font-mono text-xs">{l.sku}</span> {pname(l)}
+                  </td>
+                  <td className="text-right tabular-nums">{f.number(l.quantity)}</td>
+                  <td className="text-right tabular-nums">{f.money(l.list_price_minor, quote.currency)}</td>
+                  <td className="text-right tabular-nums">{f.money(l.tier_price_minor, quote.currency)}</td>
+                  <td className="text-right font-medium tabular-nums">{f.money(l.unit_price_minor, quote.currency)}</td>
+                  <td className={`text-right tabular-nums ${l.discount_bp > data.limitBp ? "font-semibold text-amber-700" : ""}`}>{bpText(l.discount_bp)}</td>
+                  <td className="text-right tabular-nums">{f.money(l.line_total_minor, quote.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      {caps.edit ? (
+        <Form method="post" className="card space-y-3" noValidate data-testid="quote-editor">
+          <p className="text-sm text-slate-600">{t("quotes.editHelp")}</p>
+          <div className="overflow-x-auto">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("quotes.product")}</th>
+                  <th scope="col">{t("quotes.quantity")}</th>
+                  <th scope="col">{t("quotes.unitPrice")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r, i) => (
+                  <tr key={i}>
+                    <td>
+                      <label htmlFor={`productId_${i}`} className="sr-only">{t("quotes.product")}</label>
+                      <select id={`productId_${i}`} name={`productId_${i}`} className="input" defaultValue={String(v?.[`productId_${i}`] ?? r.productId)} aria-invalid={fe[`productId_${i}`] ? true : undefined}>
+                        <option value="">{t("quotes.choose")}</option>
+                        {data.products.map((p) => (
+                          <option key={p.id} value={p.id}>
+                            {p.sku} · {pname(p)} · {t("quotes.listPrice")} {f.money(p.list_price_minor, quote.currency)} · {f.money(p.tier_price_minor ?? p.list_price_minor, quote.currency)}
+                          </option>
+                        ))}
+                      </select>
+                      {fe[`productId_${i}`] ? <p className="mt-1 text-sm text-red-600" role="alert">{fe[`productId_${i}`]}</p> : null}
+                    </td>
+                    <td>
+                      <label htmlFor={`quantity_${i}`} className="sr-only">{t("quotes.quantity")}</label>
+                      <input id={`quantity_${i}`} name={`quantity_${i}`} inputMode="numeric" className="input w-28" defaultValue={String(v?.[`quantity_${i}`] ?? r.quantity)} aria-invalid={fe[`quantity_${i}`] ? true : undefined} />
+                      {fe[`quantity_${i}`] ? <p className="mt-1 text-sm text-red-600" role="alert">{fe[`quantity_${i}`]}</p> : null}
+                    </td>
+                    <td>
+                      <label htmlFor={`unitPrice_${i}`} className="sr-only">{t("quotes.unitPrice")}</label>
+                      <input id={`unitPrice_${i}`} name={`unitPrice_${i}`} inputMode="decimal" className="input w-36" defaultValue={String(v?.[`unitPrice_${i}`] ?? r.unitPrice)} aria-invalid={fe[`unitPrice_${i}`] ? true : undefined} />
+                      {fe[`unitPrice_${i}`] ? <p className="mt-1 text-sm text-red-600" role="alert">{fe[`unitPrice_${i}`]}</p> : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <div className="grid gap-3 sm:grid-cols-3">
+            <Field name="validUntil" type="date" label={t("quotes.validUntil")} min={data.today} defaultValue={String(v?.validUntil ?? quote.valid_until)} error={fe.validUntil} />
+            <div className="sm:col-span-2">
+              <Field name="terms" label={t("quotes.terms")} defaultValue={String(v?.terms ?? quote.terms ?? "")} error={fe.terms} maxLength={4000} />
+            </div>
+          </div>
+          <SubmitButton name="intent" value="save" pendingText={t("common.saving")}>{t("quotes.save")}</SubmitButton>
+        </Form>
+      ) : null}
+
+      {data.versions.length > 1 ? (
+        <section className="card overflow-x-auto" aria-labelledby="versions-h">
+          <h2 id="versions-h" className="font-semibold">{t("quotes.versions")}</h2>
+          <p className="mb-3 text-sm text-slate-600">{t("quotes.versionsHelp")}</p>
+          <table className="table" data-testid="quote-versions">
+            <thead>
+              <tr>
+                <th scope="col">{t("quotes.product")}</th>
+                {data.versions.map((ver) => (
+                  <th key={ver.id} scope="col" className={ver.id === quote.id ? "bg-brand-50" : ""}>
+                    <Link className="link" to={`/quotes/${ver.id}`}>{t("quotes.versionShort", { n: ver.version })}</Link> <QuoteBadge status={ver.effectiveStatus} />
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {data.comparison.map((row) => (
+                <tr key={row.productId}>
+                  <td><span className="font-mono text-xs">{row.sku}</span> {pname(row)}</td>
+                  {row.cells.map((c, i) => {
+                    const prev = i > 0 ? row.cells[i - 1] : null;
+                    const changed = !!prev && !!c && (prev.unitPrice !== c.unitPrice || prev.quantity !== c.quantity);
+                    return (
+                      <td key={i} className={`tabular-nums ${changed ? "font-semibold text-brand-700" : ""}`}>
+                        {c ? `${f.number(c.quantity)} × ${f.money(c.unitPrice, quote.currency)} (${bpText(c.discountBp)})` : "—"}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+              <tr>
+                <th scope="row" className="text-left">{t("quotes.total")}</th>
+                {data.versions.map((ver) => (
+                  <td key={ver.id} className="font-semibold tabular-nums">{f.money(ver.total_minor, quote.currency)}</td>
+                ))}
+              </tr>
+              <tr>
+                <th scope="row" className="text-left">{t("quotes.validUntil")}</th>
+                {data.versions.map((ver) => (
+                  <td key={ver.id}>{f.date(ver.valid_until)}</td>
+                ))}
+              </tr>
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

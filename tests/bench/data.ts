@@ -59,10 +59,13 @@ export function scaleLabel(scale: number): string {
   return scale === SMOKE_SCALE ? "smoke" : String(scale).replace(/\./g, "_");
 }
 
-/** mysql://…/dd_bench_<label>, on the server of DATABASE_URL (or the local default). */
+/**
+ * mysql://…/dd_bench_<label> (dd_bench_1, dd_bench_0_1, dd_bench_smoke). BENCH_DATABASE_BASE
+ * names another server; BENCH_DB_PREFIX another prefix (the test suite uses its own).
+ */
 export function benchDbUrl(scale: number, base = process.env.BENCH_DATABASE_BASE ?? "mysql://root@127.0.0.1:3306/"): string {
   const u = new URL(base);
-  u.pathname = `/dd_bench_${scaleLabel(scale)}`;
+  u.pathname = `/${process.env.BENCH_DB_PREFIX ?? "dd_bench_"}${scaleLabel(scale)}`;
   return u.toString();
 }
 

@@ -131,7 +131,7 @@ const f1 = (n: number) => n.toFixed(1);
 export const SUMMARY_HEADER = ["scenario", "users", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "non-2xx", "floor req/s", "vs floor", "floor JSON req/s", "peak RSS MiB", "loop delay p99 ms"] as const;
 
 function table(header: readonly string[], rows: (string | number)[][]): string {
-  return [`| ${header.join(" | ")} |`, `|${header.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+  return [`| ${header.join(" | ")} |`, `|${header.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`, ...rows.map((r) => `| ${r.map((c) => String(c).replace(/\|/g, "/").replace(/\s*\n\s*/g, " ")).join(" | ")} |`)].join("\n");
 }
 
 export function summaryRows(scale: ScaleResult): (string | number)[][] {
@@ -237,13 +237,17 @@ export function parseReportJson(text: string): Report {
 export function parseSummaryTable(md: string): Record<(typeof SUMMARY_HEADER)[number], string>[] {
   const start = md.indexOf("## Pages and writes");
   if (start < 0) throw new Error("no 'Pages and writes' section");
-  const lines = md.slice(start).split("\n").filter((l) => l.startsWith("|"));
-  const header = lines[0]!.split("|").slice(1, -1).map((c) => c.trim());
+  const after = md.slice(start).split("\n").slice(1);
+  const first = after.findIndex((l) => l.startsWith("|"));
+  const end = after.findIndex((l, i) => i > first && !l.startsWith("|"));
+  const lines = after.slice(first, end < 0 ? undefined : end);
+  const split = (l: string) => l.split("|").slice(1, -1).map((c) => c.trim());
+  const header = split(lines[0]!);
   if (header.join("|") !== SUMMARY_HEADER.join("|")) throw new Error(`unexpected summary header: ${header.join(", ")}`);
   const rows: Record<string, string>[] = [];
   for (const l of lines.slice(2)) {
-    const cells = l.split("|").slice(1, -1).map((c) => c.trim());
-    if (cells.length !== header.length) break;
+    const cells = split(l);
+    if (cells.length !== header.length) throw new Error(`summary row with ${cells.length} cells: ${l}`);
     rows.push(Object.fromEntries(header.map((h, i) => [h, cells[i]!])));
   }
   return rows as Record<(typeof SUMMARY_HEADER)[number], string>[];

@@ -19,7 +19,7 @@ import autocannon from "autocannon";
 import { createPool, type Pool } from "mysql2";
 import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
 import { rng } from "../../db/seed/random";
-import { BENCH_PASSWORD, SMOKE_SCALE, benchDbUrl, connectionOptions, generate, parseArgs, readMeta, scaleLabel } from "./data";
+import { BENCH_PASSWORD, SMOKE_SCALE, benchDbUrl, connectionOptions, generate, migrationsCurrent, parseArgs, readMeta, scaleLabel } from "./data";
 import type { CapturedQueries, CapturedStatement } from "./floor";
 import { evaluateTargets, parseReportJson, renderMarkdown, type Batch, type Multi, type Report, type Run, type ScaleResult, type ScenarioResult } from "./report";
 import { SCENARIOS, type BenchUser, type Ctx, type RequestSpec, type Role, type Scenario } from "./scenarios";
@@ -317,8 +317,8 @@ async function runScale(scale: number, o: BenchOptions, full: boolean): Promise<
   const dbName = new URL(dbUrl).pathname.slice(1);
   let meta = await readMeta(dbUrl);
   let generatedSeconds: number | null = null;
-  if (!meta || meta.scale !== scale || o.regenerate) {
-    log(`generating scale ${scale} into ${dbName}…`);
+  if (!meta || meta.scale !== scale || o.regenerate || !(await migrationsCurrent(dbUrl))) {
+    log(`generating scale ${scale} into ${dbName} (missing, other scale, new migrations or --regenerate)…`);
     const g = await generate({ url: dbUrl, scale, log: (s) => log(`  data: ${s}`) });
     meta = g.meta;
     generatedSeconds = g.seconds;

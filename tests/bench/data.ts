@@ -979,6 +979,25 @@ export async function readMeta(url: string): Promise<BenchMeta | null> {
   }
 }
 
+/** Whether the database was migrated with exactly today's migrations (else the data set is regenerated). */
+export async function migrationsCurrent(url: string): Promise<boolean> {
+  const { readdirSync } = await import("node:fs");
+  const { MIGRATIONS_DIR } = await import("../../db/migrate");
+  const files = readdirSync(MIGRATIONS_DIR)
+    .filter((f) => /\.(ts|js)$/.test(f))
+    .map((f) => f.replace(/\.(ts|js)$/, ""))
+    .sort();
+  const conn = createConnection(connectionOptions(url)).promise();
+  try {
+    const [rows] = await conn.query("SELECT name FROM kysely_migration ORDER BY name");
+    return JSON.stringify((rows as { name: string }[]).map((r) => r.name)) === JSON.stringify(files);
+  } catch {
+    return false;
+  } finally {
+    conn.destroy();
+  }
+}
+
 export function formatGenerateReport(r: GenerateReport): string {
   const lines = [`| table | rows | statements | seconds in the database | size (MiB) |`, `|---|---:|---:|---:|---:|`];
   for (const [t, s] of Object.entries(r.tables).sort((a, b) => b[1].ms - a[1].ms)) {

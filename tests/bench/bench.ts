@@ -11,7 +11,7 @@
  * See tests/bench/README.md for what each figure means.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, openSync, readSync, closeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -137,8 +137,21 @@ async function metrics(base: string, reset = false): Promise<Metrics | null> {
 
 // ---------- the build and its routes ----------
 
+/** The newest modification time of the sources the build is made from. */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds when there is no build, when app/ or db/ changed since, or when asked to. */
 function ensureBuild(force: boolean, log: (s: string) => void) {
-  if (!force && existsSync(path.join(root, "build", "index.js"))) return;
+  const index = path.join(root, "build", "index.js");
+  const fresh = existsSync(index) && statSync(index).mtimeMs >= Math.max(newestSource(path.join(root, "app")), newestSource(path.join(root, "db")));
+  if (!force && fresh) return;
   log("building (remix build)…");
   const r = spawnSync(path.join(root, "node_modules", ".bin", "remix"), ["build"], { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
   if (r.status !== 0) throw new Error("remix build failed");

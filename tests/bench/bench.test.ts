@@ -142,7 +142,7 @@ describe("targets", () => {
   });
 
   it("passes, falls short or is n/a from the measured figures", () => {
-    const good = evaluateTargets(scale([run(20, 80, 300), run(32, 90, 400), run(32, 0, 1000, "floor-html")]), [{ name: "stock-import", status: "ok", seconds: 12, detail: {} }]);
+    const good = evaluateTargets(scale([run(20, 80, 300), run(32, 90, 400), run(32, 0, 1000, "floor-html")]), [{ name: "stock-import", status: "ok", seconds: 12, detail: { rows: 20_000 } }]);
     const by = (r: typeof good, id: string) => r.find((t) => t.id === id)!;
     expect(by(good, "stock-search-p95").verdict).toBe("pass");
     expect(by(good, "read-floor-ratio").verdict).toBe("pass");
@@ -150,11 +150,16 @@ describe("targets", () => {
     expect(by(good, "stock-import").verdict).toBe("pass");
     expect(by(good, "orders-list-p95").verdict).toBe("n/a");
     expect(by(good, "digest-run").verdict).toBe("n/a");
-    const bad = evaluateTargets(scale([run(20, 120, 300), run(32, 150, 100), run(32, 0, 1000, "floor-html")]), [{ name: "stock-import", status: "ok", seconds: 45, detail: {} }]);
+    const bad = evaluateTargets(scale([run(20, 120, 300), run(32, 150, 100), run(32, 0, 1000, "floor-html")]), [
+      { name: "stock-import", status: "ok", seconds: 45, detail: { rows: 20_000 } },
+      { name: "statements-issue", status: "ok", seconds: 5, detail: { entriesInPeriod: 50_000 } },
+    ]);
     expect(by(bad, "stock-search-p95").verdict).toBe("short");
     expect(by(bad, "read-floor-ratio")).toMatchObject({ verdict: "short", measured: "stock-search 10 % ✗" });
     expect(by(bad, "read-p95").verdict).toBe("short");
     expect(by(bad, "stock-import").verdict).toBe("short");
+    // A smaller shape than the target's is projected linearly: 5 s for 50,000 entries → 100 s for 1,000,000.
+    expect(by(bad, "statements-issue")).toMatchObject({ verdict: "short", measured: expect.stringContaining("100.0 s projected") });
   });
 
   it("renders a report the parsers read", () => {

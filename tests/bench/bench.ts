@@ -298,7 +298,8 @@ async function load(o: LoadOptions, offset = { i: 0 }): Promise<LoadResult> {
 type ScaleRun = { result: ScaleResult; batch: Batch[]; csvExport: Batch | null; multi: Multi | null };
 
 async function machineInfo(dbUrl: string) {
-  const c = createPool({ ...connectionOptions(dbUrl), connectionLimit: 1 }).promise();
+  // No database selected: the bench database may not exist yet.
+  const c = createPool({ ...connectionOptions(dbUrl), database: undefined, connectionLimit: 1 }).promise();
   try {
     const [[v]] = (await c.query("SELECT VERSION() AS v, @@innodb_buffer_pool_size AS bp")) as unknown as [{ v: string; bp: number }[]];
     return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown", memoryBytes: os.totalmem(), node: process.version, mysql: v!.v, os: `${os.type()} ${os.release()}`, innodbBufferPoolBytes: Number(v!.bp), load: os.loadavg() };

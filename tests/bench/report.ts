@@ -103,7 +103,12 @@ export function evaluateTargets(scale: ScaleResult, batch: Batch[], targets: Tar
     if (t.metric === "seconds") {
       const b = batchBy.get(t.subject);
       if (!b || b.status !== "ok" || b.seconds === undefined) return { ...base, verdict: "n/a" as const, measured: b?.reason ? `n/a (${b.reason.split("\n")[0]!.slice(0, 120)})` : "n/a" };
-      return { ...base, verdict: b.seconds <= t.max! ? ("pass" as const) : ("short" as const), measured: `${b.seconds.toFixed(1)} s` };
+      const size = t.size ? Number(b.detail[t.size.key] ?? 0) : 0;
+      if (t.size && size > 0 && size < t.size.target) {
+        const projected = (b.seconds * t.size.target) / size;
+        return { ...base, verdict: projected <= t.max! ? ("pass" as const) : ("short" as const), measured: `${b.seconds.toFixed(1)} s for ${size.toLocaleString("en")} ${t.size.unit} → ${projected.toFixed(1)} s projected linearly to ${t.size.target.toLocaleString("en")}` };
+      }
+      return { ...base, verdict: b.seconds <= t.max! ? ("pass" as const) : ("short" as const), measured: `${b.seconds.toFixed(1)} s${size ? ` for ${size.toLocaleString("en")} ${t.size!.unit}` : ""}` };
     }
     const subjects = t.everyRead ? scale.scenarios.filter((s) => s.kind === "read") : [byName.get(t.subject)].filter((s): s is ScenarioResult => !!s);
     const measured: string[] = [];

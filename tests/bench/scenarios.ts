@@ -53,11 +53,18 @@ export type Scenario = {
 
 // ---------- helpers shared by the entries ----------
 
-/** The primary users of the biggest dealers (the generator names them admin@/sales@/finance@<code>.bench.local). */
+/**
+ * The primary users (the generator names them admin@/sales@/finance@<code>.bench.local)
+ * of n dealers: a third from the biggest (dealers are generated biggest first), the
+ * rest spread evenly over the long tail of smaller ones.
+ */
 async function dealerUsers(ctx: Ctx, kinds: ("admin" | "sales" | "finance")[], n = ctx.variety) {
-  const dealers = await ctx.q<{ code: string; id: number }>("SELECT id, code FROM organisations WHERE kind = 'dealer' AND status = 'active' ORDER BY id LIMIT ?", [n]);
+  const all = await ctx.q<{ code: string; id: number }>("SELECT id, code FROM organisations WHERE kind = 'dealer' AND status = 'active' ORDER BY id");
+  const top = Math.ceil(n / 3);
+  const picks = new Set<number>();
+  for (let i = 0; i < Math.min(n, all.length); i++) picks.add(i < top ? i : top + Math.floor(((i - top) * (all.length - top)) / Math.max(1, n - top)));
   const out: BenchUser[] = [];
-  for (const [i, d] of dealers.entries()) out.push(await ctx.login(`${kinds[i % kinds.length]}@${d.code.toLowerCase()}.bench.local`));
+  for (const [i, idx] of [...picks].entries()) out.push(await ctx.login(`${kinds[i % kinds.length]}@${all[idx]!.code.toLowerCase()}.bench.local`));
   return out;
 }
 

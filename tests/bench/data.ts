@@ -697,7 +697,14 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
         if (end < start) continue;
         const prevVolume = volume.get(m - 1) ?? 0;
         const vol = volume.get(m) ?? 0;
-        const payments = types.filter((t) => t === "payment").length;
+        // Monthly budgets, shared by that month's entries of each type: payments settle the
+        // previous month's invoices; fees, rebates and credit notes are a few per cent of volume.
+        const countOf = (t: string) => types.filter((x) => x === t).length;
+        const share = (total: number, t: string, min: number) => Math.max(min, Math.round((total * (0.6 + Rl.next() * 0.8)) / countOf(t) / 100) * 100);
+        const payBudget = prevVolume * (0.9 + Rl.next() * 0.12);
+        const feeBudget = vol * (0.01 + Rl.next() * 0.02);
+        const rebateBudget = prevVolume * (0.01 + Rl.next() * 0.02);
+        const creditBudget = vol * (0.005 + Rl.next() * 0.01);
         for (const type of types) {
           const day = Rl.int(start, end);
           const ms = at(Rl, day);
@@ -705,21 +712,21 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
           let desc: string;
           let fee: string | null = null;
           if (type === "payment") {
-            amount = -Math.max(100_00, Math.round((prevVolume * (0.9 + Rl.next() * 0.12)) / payments / 100) * 100 || Rl.int(1_000, 20_000) * 100);
+            amount = -(payBudget > 0 ? share(payBudget, type, 100_00) : Rl.int(1_000, 20_000) * 100);
             desc = "银行回款 Bank transfer received";
           } else if (type === "fee") {
             fee = Rl.pick(["freight", "service", "marketing", "storage"]);
-            amount = Math.max(50_00, Math.round((vol * (0.002 + Rl.next() * 0.01)) / 100) * 100 || Rl.int(200, 5_000) * 100);
+            amount = feeBudget > 0 ? share(feeBudget, type, 50_00) : Rl.int(200, 2_000) * 100;
             desc = `${fee} fee`;
           } else if (type === "rebate") {
             fee = "volume_rebate";
-            amount = -Math.max(100_00, Math.round((prevVolume * (0.005 + Rl.next() * 0.02)) / 100) * 100 || Rl.int(500, 5_000) * 100);
+            amount = -(rebateBudget > 0 ? share(rebateBudget, type, 100_00) : Rl.int(100, 1_000) * 100);
             desc = "季度销量返利 Volume rebate";
           } else if (type === "credit_note") {
-            amount = -Rl.int(100, 50_000) * 100;
+            amount = -(creditBudget > 0 ? share(creditBudget, type, 100_00) : Rl.int(100, 1_000) * 100);
             desc = "贷项通知 Credit note: price protection";
           } else {
-            amount = (Rl.chance(0.5) ? 1 : -1) * Rl.int(1, 2_000) * 100;
+            amount = (Rl.chance(0.5) ? 1 : -1) * Rl.int(1, 500) * 100;
             desc = "调整 Adjustment: rounding and corrections";
           }
           es.push({ type, amount, day, ms, due: type === "fee" ? day + 30 : null, desc, fee, ref: type === "payment" ? `BANK-${d.code}-${pad(Rl.int(0, 99_999_999), 8)}` : null, srcType: null, srcId: null, orderId: null, shipmentId: null, actor: finStaff });

@@ -471,6 +471,8 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
             : ageDays <= 30
               ? pickBy(Ro, [["approved", 5], ["partially_shipped", 10], ["shipped", 25], ["delivered", 55], ["cancelled", 3], ["rejected", 2]] as const)
               : pickBy(Ro, [["delivered", 89], ["shipped", 2], ["partially_shipped", 1], ["cancelled", 5], ["rejected", 3]] as const);
+      // The newest orders wait in the review queue, so there is always something to approve.
+      if (k >= n - 12) status = "submitted";
       const nLines = pickBy(Ro, [["1", 18], ["2", 15], ["3", 13], ["4", 11], ["5", 9], ["m", 22], ["l", 8], ["xl", 1]] as const);
       const count = nLines === "m" ? Ro.int(6, 10) : nLines === "l" ? Ro.int(11, 20) : nLines === "xl" ? Ro.int(21, 40) : Number(nLines);
       const creator = d.users[Ro.int(0, d.users.length - 1)]!;

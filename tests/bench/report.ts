@@ -124,7 +124,8 @@ export function evaluateTargets(scale: ScaleResult, batch: Batch[], targets: Tar
       if (!ok) verdict = "short";
       measured.push(`${t.everyRead ? `${s.name} ` : ""}${t.metric === "p95" ? `${v.toFixed(1)} ms` : `${(v * 100).toFixed(0)} %`}${ok ? "" : " ✗"}`);
     }
-    return { ...base, verdict, measured: measured.length ? measured.join("; ") : "n/a (page not built yet)" };
+    const why = subjects.some((s) => s.status === "ok") ? `n/a (not measured at ${t.at} users)` : subjects.some((s) => s.status === "failed") ? "n/a (scenario failed)" : "n/a (page not built yet)";
+    return { ...base, verdict, measured: measured.length ? measured.join("; ") : why };
   });
 }
 

@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import type { Server } from "node:http";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
@@ -111,6 +112,8 @@ export function createApp(build: ServerBuild | (() => Promise<ServerBuild>), opt
     res.status(ok ? 200 : 503).json({ status: ok ? "ok" : "database_unavailable" });
   });
 
+  if (e.BENCH_METRICS) installBenchMetrics(app);
+
   app.use((req, res, next) => {
     if (state.shuttingDown) {
       res.setHeader("Connection", "close");
@@ -192,6 +195,40 @@ export function createApp(build: ServerBuild | (() => Promise<ServerBuild>), opt
   });
 
   return { app, state };
+}
+
+/**
+ * Benchmark only (BENCH_METRICS=true, never in production): GET /__metrics answers
+ * the process's RSS, its peak since the last reset (sampled every 50 ms) and the
+ * event-loop delay percentiles; `?reset=1` starts a new measurement window.
+ */
+function installBenchMetrics(app: express.Express) {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    const r = process.memoryUsage.rss();
+    if (r > peak) peak = r;
+  }, 50);
+  timer.unref();
+  const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+  app.get("/__metrics", (req, res) => {
+    const rss = process.memoryUsage.rss();
+    peak = Math.max(peak, rss);
+    const body = {
+      pid: process.pid,
+      rss,
+      peakRss: peak,
+      maxRssLifetime: process.resourceUsage().maxRSS * 1024,
+      eventLoopDelayMs: { mean: ms(delay.mean), p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) },
+    };
+    if (req.query.reset === "1") {
+      delay.reset();
+      peak = rss;
+    }
+    res.setHeader("Cache-Control", "no-store");
+    res.json(body);
+  });
 }
 
 export async function loadBuild(buildPath = BUILD_PATH): Promise<ServerBuild> {

@@ -1,4 +1,5 @@
-import { CompiledQuery, Kysely, MysqlDialect, sql, type Transaction } from "kysely";
+import { appendFileSync } from "node:fs";
+import { CompiledQuery, Kysely, MysqlDialect, sql, type LogEvent, type Transaction } from "kysely";
 import { createPool, type Pool } from "mysql2";
 import type { DB } from "./types";
 import { env } from "../app/utils/env.server";
@@ -33,9 +34,24 @@ export function poolOptions(url: string, connectionLimit: number) {
   };
 }
 
-export function createDb(url: string, connectionLimit = 10): { db: Kysely<DB>; pool: Pool } {
+/**
+ * Benchmark only: with DB_CAPTURE_SQL=<file>, every statement is appended to the
+ * file as one JSON line {sql, parameters, ms}, so the benchmark can replay what a
+ * page ran (tests/bench/floor.ts). Off unless the variable is set.
+ */
+function captureLog(file: string | undefined) {
+  if (!file) return undefined;
+  return (event: LogEvent) => {
+    const { sql: text, parameters } = event.query;
+    const params = parameters.map((v) => (v instanceof Date ? { $date: v.toISOString() } : typeof v === "bigint" ? String(v) : v));
+    appendFileSync(file, `${JSON.stringify({ sql: text, parameters: params, ms: event.queryDurationMillis, error: event.level === "error" })}\n`);
+  };
+}
+
+export function createDb(url: string, connectionLimit = 10, opts: { captureFile?: string } = {}): { db: Kysely<DB>; pool: Pool } {
   const pool = createPool(poolOptions(url, connectionLimit));
   const db = new Kysely<DB>({
+    log: captureLog(opts.captureFile),
     dialect: new MysqlDialect({
       pool,
       onCreateConnection: async (conn) => {
@@ -50,7 +66,7 @@ export function createDb(url: string, connectionLimit = 10): { db: Kysely<DB>; p
 export function getDb(): Kysely<DB> {
   const url = env().DATABASE_URL;
   if (!holder.db || holder.url !== url) {
-    const { db, pool } = createDb(url, env().DB_POOL_SIZE);
+    const { db, pool } = createDb(url, env().DB_POOL_SIZE, { captureFile: env().DB_CAPTURE_SQL });
     holder.db = db;
     holder.pool = pool;
     holder.url = url;

@@ -73,6 +73,10 @@ export const EnvSchema = z
     STATEMENT_CONFIRM_DAYS: int(10, 1, 365),
     STALE_ORDER_HOURS: int(24, 1, 24 * 30),
     LOG_REQUESTS: bool(false),
+    // Benchmark only (tests/bench): GET /__metrics with peak RSS and event-loop delay…
+    BENCH_METRICS: bool(false),
+    // …and every SQL statement appended as a JSON line to this file.
+    DB_CAPTURE_SQL: z.string().optional(),
   })
   .transform((e) => ({ ...e, APP_ORIGIN: e.APP_ORIGIN ?? `http://localhost:${e.PORT}` }));
 

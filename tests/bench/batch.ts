@@ -1,0 +1,180 @@
+/**
+ * Batch scenarios, each run in its own child process so its time and peak
+ * memory are its own:  tsx tests/bench/batch.ts <name>  (DATABASE_URL = the bench db)
+ * Prints one JSON line: {status: "ok" | "n/a", seconds, peakRssBytes, baseRssBytes, detail}.
+ *
+ * The domain functions are found at run time (the areas land in parallel
+ * branches): each adapter lists where the function may live and how it is
+ * called. When an area lands with another name or signature, adjust its adapter
+ * here; until then the batch is reported as n/a with the reason.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { createConnection } from "mysql2";
+import { connectionOptions } from "./data";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+export type BatchResult = { name: string; status: "ok" | "n/a" | "failed"; seconds?: number; peakRssBytes?: number; baseRssBytes?: number; detail: Record<string, unknown>; reason?: string };
+
+export const BATCHES = ["statements-issue", "stock-import", "digest-run"] as const;
+export type BatchName = (typeof BATCHES)[number];
+
+/** The first of the candidate modules that exists and exports `name` as a function. */
+async function findExport(candidates: string[], names: string[]): Promise<{ fn: (...a: unknown[]) => Promise<unknown>; where: string; mod: Record<string, unknown> } | null> {
+  for (const rel of candidates) {
+    const file = path.join(root, rel);
+    if (!existsSync(file)) continue;
+    const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    for (const n of names) if (typeof mod[n] === "function") return { fn: mod[n] as (...a: unknown[]) => Promise<unknown>, where: `${rel}#${n}`, mod };
+  }
+  return null;
+}
+
+function sqlConn() {
+  return createConnection(connectionOptions(process.env.DATABASE_URL!)).promise();
+}
+
+async function systemActor() {
+  const { systemActor } = await import("../../app/modules/auth/actor");
+  return systemActor(1, "bench");
+}
+
+type Prepared = { run: () => Promise<unknown>; detail: Record<string, unknown> } | { na: string };
+
+const ADAPTERS: Record<BatchName, () => Promise<Prepared>> = {
+  /** issueStatements(actor, {period}) for every dealer, for the oldest ended month without statements. */
+  "statements-issue": async () => {
+    const found = await findExport(["app/modules/statements/issue.server.ts", "app/modules/statements/statements.server.ts", "app/modules/ledger/statements.server.ts", "app/modules/ledger/ledger.server.ts"], ["issueStatements"]);
+    if (!found) return { na: "no issueStatements export yet (statements module)" };
+    const c = await sqlConn();
+    try {
+      const [[latest]] = (await c.query("SELECT MAX(period) AS p FROM statements")) as unknown as [{ p: string | null }[]];
+      const [[meta]] = (await c.query("SELECT value FROM app_settings WHERE name = 'bench.meta'")) as unknown as [{ value: string }[]];
+      const unissued = (JSON.parse(meta?.value ?? "{}") as { unissuedPeriod?: string }).unissuedPeriod;
+      const period = unissued ?? nextPeriod(latest?.p ?? "");
+      // A repeat run measures the same work: remove this period's statements (and what issuing wrote) first.
+      const [ids] = (await c.query("SELECT id FROM statements WHERE period = ?", [period])) as unknown as [{ id: number }[]];
+      if (ids.length) {
+        const list = ids.map((r) => r.id);
+        await c.query("DELETE FROM disputes WHERE statement_id IN (?)", [list]);
+        await c.query("DELETE FROM statement_lines WHERE statement_id IN (?)", [list]);
+        await c.query("DELETE FROM statements WHERE id IN (?)", [list]);
+        await c.query("DELETE FROM domain_events WHERE type = 'statement.issued' AND entity_type = 'statement' AND entity_id IN (?)", [list.map(String)]);
+        await c.query("DELETE FROM audit_log WHERE action = 'statement.issued' AND entity_type = 'statement' AND entity_id IN (?)", [list.map(String)]);
+      }
+      const [[shape]] = (await c.query(
+        "SELECT COUNT(DISTINCT dealer_id) AS dealers, COUNT(*) AS entries FROM ledger_entries WHERE business_date BETWEEN ? AND LAST_DAY(?)",
+        [`${period}-01`, `${period}-01`],
+      )) as unknown as [{ dealers: number; entries: number }[]];
+      const actor = await systemActor();
+      return { detail: { period, function: found.where, dealersWithEntries: Number(shape?.dealers ?? 0), entriesInPeriod: Number(shape?.entries ?? 0) }, run: () => found.fn(actor, { period }) };
+    } finally {
+      await c.end();
+    }
+  },
+
+  /** The catalog's stock import (runImport) of up to 20,000 rows: counted levels just above what is reserved. */
+  "stock-import": async () => {
+    const found = await findExport(["app/modules/catalog/import.server.ts", "app/modules/stock/import.server.ts", "app/modules/catalog/catalog.server.ts"], ["runImport", "importStock"]);
+    if (!found) return { na: "no stock import function yet (catalog module)" };
+    const c = await sqlConn();
+    try {
+      const rows = Number(process.env.BENCH_IMPORT_ROWS ?? 20_000);
+      const [levels] = (await c.query(
+        "SELECT p.sku, w.code, l.reserved FROM stock_levels l JOIN products p ON p.id = l.product_id JOIN warehouses w ON w.id = l.warehouse_id WHERE p.made_to_order = 0 ORDER BY l.product_id, l.warehouse_id LIMIT ?",
+        [rows],
+      )) as unknown as [{ sku: string; code: string; reserved: number }[]];
+      const csv = ["sku,warehouse,on_hand", ...levels.map((l, i) => `${l.sku},${l.code},${l.reserved + ((i * 37) % 500)}`)].join("\n");
+      const bytes = new TextEncoder().encode(csv);
+      const actor = await systemActor();
+      const call = found.where.endsWith("#runImport") ? () => found.fn(actor, { kind: "stock", mode: "all_or_nothing", filename: "bench-stock.csv", bytes }) : () => found.fn(actor, { filename: "bench-stock.csv", bytes });
+      return {
+        detail: { rows: levels.length, bytes: bytes.length, function: found.where },
+        run: async () => {
+          const r = (await call()) as { jobId?: number } | undefined;
+          if (r?.jobId) {
+            const c2 = await sqlConn();
+            try {
+              const [[job]] = (await c2.query("SELECT status, written_rows, error_count FROM import_jobs WHERE id = ?", [r.jobId])) as unknown as [{ status: string; written_rows: number; error_count: number }[]];
+              if (job?.status !== "succeeded") throw new Error(`import job ${r.jobId} ended ${job?.status} with ${job?.error_count} errors`);
+              return job;
+            } finally {
+              await c2.end();
+            }
+          }
+          return r;
+        },
+      };
+    } finally {
+      await c.end();
+    }
+  },
+
+  /** A digest run for every user with a digest frequency (the jobs/notifications module). */
+  "digest-run": async () => {
+    const found = await findExport(
+      ["jobs/digest.ts", "jobs/digests.ts", "jobs/digest.server.ts", "app/modules/notifications/digest.server.ts", "app/modules/notifications/digests.server.ts", "app/modules/notifications/notifications.server.ts"],
+      ["runDigests", "runDigest", "sendDigests", "buildDigests"],
+    );
+    if (!found) return { na: "no digest run function yet (jobs module)" };
+    const c = await sqlConn();
+    try {
+      // A repeat run has the same work: nobody has had this digest yet.
+      await c.query("UPDATE users SET last_digest_at = NULL");
+      await c.query("DELETE FROM outbox_emails WHERE kind LIKE 'digest%'");
+      const [[u]] = (await c.query("SELECT COUNT(*) AS n FROM users WHERE status = 'active' AND digest_frequency <> 'off'")) as unknown as [{ n: number }[]];
+      const [[e]] = (await c.query("SELECT COUNT(*) AS n FROM domain_events")) as unknown as [{ n: number }[]];
+      const actor = await systemActor();
+      return {
+        detail: { usersWithDigest: Number(u?.n ?? 0), events: Number(e?.n ?? 0), function: found.where },
+        run: async () => {
+          const r = await found.fn(actor, { frequency: "daily" });
+          const c2 = await sqlConn();
+          try {
+            const [[o]] = (await c2.query("SELECT COUNT(*) AS n FROM outbox_emails WHERE kind LIKE 'digest%'")) as unknown as [{ n: number }[]];
+            return { result: r, digestEmails: Number(o?.n ?? 0) };
+          } finally {
+            await c2.end();
+          }
+        },
+      };
+    } finally {
+      await c.end();
+    }
+  },
+};
+
+function nextPeriod(p: string): string {
+  const [y, m] = p.split("-").map(Number) as [number, number];
+  if (!y) return "";
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`;
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  const name = process.argv[2] as BatchName;
+  const out = (r: BatchResult) => console.log(`BENCH_RESULT ${JSON.stringify(r)}`);
+  try {
+    if (!ADAPTERS[name]) throw new Error(`unknown batch ${name}`);
+    const prepared = await ADAPTERS[name]();
+    if ("na" in prepared) out({ name, status: "n/a", reason: prepared.na, detail: {} });
+    else {
+      const baseRss = process.memoryUsage.rss();
+      let peak = baseRss;
+      const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
+      const started = performance.now();
+      const result = await prepared.run();
+      const seconds = (performance.now() - started) / 1000;
+      clearInterval(timer);
+      peak = Math.max(peak, process.memoryUsage.rss());
+      out({ name, status: "ok", seconds, peakRssBytes: peak, baseRssBytes: baseRss, detail: { ...prepared.detail, result: JSON.parse(JSON.stringify(result ?? null)) as unknown } });
+    }
+  } catch (err) {
+    out({ name, status: "failed", reason: String((err as Error).stack ?? err).slice(0, 2000), detail: {} });
+  }
+  const { closeDb } = await import("../../db/client");
+  await closeDb();
+  process.exit(0);
+}

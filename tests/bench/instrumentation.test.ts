@@ -1,0 +1,80 @@
+/**
+ * The benchmark's opt-in instrumentation: GET /__metrics only with
+ * BENCH_METRICS, and the SQL capture the floor replays only with DB_CAPTURE_SQL.
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createDb } from "../../db/client";
+import { isReplayable, reviveParameters } from "./floor";
+
+describe("GET /__metrics", () => {
+  afterEach(async () => {
+    delete process.env.BENCH_METRICS;
+    const { resetEnv } = await import("../../app/utils/env.server");
+    resetEnv();
+  });
+
+  it("does not exist unless BENCH_METRICS is set", async () => {
+    const { startTestServer } = await import("../helpers/http");
+    const { url } = await startTestServer();
+    const res = await fetch(`${url}/__metrics`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).not.toContain("json");
+  });
+
+  it("answers RSS, its peak and event-loop delay with BENCH_METRICS=true, and resets the window", async () => {
+    process.env.BENCH_METRICS = "true";
+    const { resetEnv } = await import("../../app/utils/env.server");
+    resetEnv();
+    const { createApp, loadBuild } = await import("../../server");
+    const { app } = createApp(await loadBuild());
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((r) => server.once("listening", r));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const first = (await (await fetch(`${base}/__metrics?reset=1`)).json()) as { rss: number; peakRss: number; eventLoopDelayMs: { p99: number; max: number } };
+      expect(first.rss).toBeGreaterThan(10 * 1048576);
+      expect(first.peakRss).toBeGreaterThanOrEqual(first.rss);
+      expect(first.eventLoopDelayMs.p99).toBeGreaterThanOrEqual(0);
+      // A busy loop shows up as event-loop delay in the next window.
+      const until = Date.now() + 120;
+      while (Date.now() < until);
+      await new Promise((r) => setTimeout(r, 30));
+      const second = (await (await fetch(`${base}/__metrics`)).json()) as { eventLoopDelayMs: { max: number } };
+      expect(second.eventLoopDelayMs.max).toBeGreaterThanOrEqual(100);
+    } finally {
+      server.close();
+      server.closeAllConnections();
+    }
+  });
+});
+
+describe("DB_CAPTURE_SQL", () => {
+  it("appends each statement with its parameters (dates kept as dates) for the floor to replay", async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), "dd-capture-")), "sql.jsonl");
+    const { db } = createDb(process.env.DATABASE_URL!, 1, { captureFile: file });
+    try {
+      const since = new Date("2026-01-02T03:04:05.678Z");
+      await db.selectFrom("users").select(["id", "email"]).where("created_at", ">", since).where("role", "=", "ops").execute();
+      await db.updateTable("users").set({ name: "x" }).where("id", "=", -1).execute();
+      const lines = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { sql: string; parameters: unknown[] });
+      expect(lines).toHaveLength(2);
+      expect(lines[0]!.sql).toMatch(/^select .*from `users`/);
+      expect(lines[0]!.parameters).toEqual([{ $date: "2026-01-02T03:04:05.678Z" }, "ops"]);
+      expect(reviveParameters(lines[0]!.parameters)).toEqual([since, "ops"]);
+      expect(isReplayable(lines[0]!.sql)).toBe(true);
+      expect(isReplayable(lines[1]!.sql)).toBe(false);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it("is off by default, like /__metrics", async () => {
+    const { env } = await import("../../app/utils/env.server");
+    expect(env().DB_CAPTURE_SQL).toBeUndefined();
+    expect(env().BENCH_METRICS).toBe(false);
+  });
+});

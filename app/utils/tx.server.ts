@@ -28,7 +28,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function transaction<T>(label: string, work: (tx: Tx) => Promise<T>, attempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute(async (tx) => {
+      // READ COMMITTED: no gap locks on plain index scans, so concurrent units of work
+      // (two submits appending order lines, two postings) do not deadlock on index gaps;
+      // every rule that needs isolation takes explicit row locks (FOR UPDATE / conditional UPDATE).
+      return await db.transaction().setIsolationLevel("read committed").execute(async (tx) => {
         const result = await work(tx);
         const hook = g.__dealerDeskFaultHook;
         if (hook) await hook(label);

@@ -798,6 +798,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
     let activityId = 0;
     let taskId = 0;
     const dealsByKa = new Map<number, number[]>();
+    const heldLines = new Map<string, number>();
     const usedOrders = new Set<number>();
     const dealStart = lastDay - 365;
     const links: [number, number, number][] = []; // order id, deal id, quote id
@@ -858,6 +859,21 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
         const proposed = qStatus !== "draft";
         push("quotes", QUOTE, [qid, id, d.id, 1, qStatus, "CNY", isoDay(businessDay(proposedMs) + 30), "含税价，30天内有效 Prices incl. VAT, valid 30 days", total, maxBp, null, null, d.am, maxBp > 1500 && proposed ? staff.admin[0]! : null, stage === "won" ? d.users[0]! : null, proposed ? ts(proposedMs) : null, stage === "won" ? ts(proposedMs + DAY) : null, wonOrder ? wonOrder.id : null, 1, ts(approvedMs), ts(proposedMs)]);
       }
+      // Product lines: a protected registration never overlaps another dealer's on the same customer and line.
+      const protectedNow = ["approved", "negotiating", "quoted"].includes(stage) && protection !== null && protection >= asOfDay;
+      const wantLines = Rd.int(1, 2);
+      let dealLines: string[] = [];
+      for (let k = 0; dealLines.length < wantLines && k < LINES.length; k++) {
+        const code = LINES[(id + k * 3) % LINES.length]![0];
+        const holder = heldLines.get(`${ka}:${code}`);
+        if (dealLines.includes(code) || (protectedNow && holder !== undefined && holder !== d.id)) continue;
+        dealLines.push(code);
+      }
+      if (dealLines.length === 0) {
+        dealLines = [LINES[id % LINES.length]![0]];
+        if (protectedNow) protection = lastDay - 1; // lapsed: the daily job will expire it
+      }
+      if (protectedNow && protection !== null && protection >= asOfDay) for (const code of dealLines) heldLines.set(`${ka}:${code}`, d.id);
       if (wonOrder) links.push([wonOrder.id, id, qid!]);
       push("deals", DEAL, [
         id,
@@ -885,8 +901,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
         ts(closed ? closedMs : approvedMs),
       ]);
       dealsByKa.set(ka, [...others, id]);
-      const nLines = Rd.int(1, 2);
-      for (let l = 0; l < nLines; l++) push("deal_product_lines", ["deal_id", "product_line_code", "estimated_quantity"], [id, LINES[(id + l * 3) % LINES.length]![0], Rd.int(10, 500)]);
+      for (const code of dealLines) push("deal_product_lines", ["deal_id", "product_line_code", "estimated_quantity"], [id, code, Rd.int(10, 500)]);
       const endMs = closed ? closedMs : nowMs - 1000;
       const nAct = Rd.int(0, 6);
       for (let a = 0; a < nAct; a++) {
@@ -933,6 +948,8 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
     const meta: BenchMeta = { scale: opts.scale, seed, asOf, generatedAt: new Date().toISOString(), counts, unissuedPeriod: periodOf(unissuedMonth) };
     push("app_settings", ["name", "value", "updated_at"], [META_KEY, JSON.stringify(meta), stamp]);
     await L.flushAll();
+    // The maintained aggregate every posting keeps in step (db:check compares it with Σ entries).
+    await L.exec("INSERT INTO dealer_balances (dealer_id, balance_minor, updated_at) SELECT dealer_id, SUM(amount_minor), ? FROM ledger_entries GROUP BY dealer_id ON DUPLICATE KEY UPDATE balance_minor = VALUES(balance_minor)", [stamp], "dealer_balances");
     await L.query("SET unique_checks = 1");
     await L.query("SET foreign_key_checks = 1");
     log(`orders by status: ${Object.entries(statusCount).map(([k, v]) => `${k} ${v}`).join(", ")}`);

@@ -241,7 +241,7 @@ export const SCENARIOS: Scenario[] = [
     expect: [302, 303],
     build: async (ctx) => {
       const users = await dealerUsers(ctx, ["sales", "admin"]);
-      const products = await ctx.q<{ sku: string }>("SELECT sku FROM products WHERE status = 'active' AND made_to_order = 0 ORDER BY CRC32(id + 11) LIMIT 200");
+      const products = await ctx.q<{ id: number }>("SELECT id FROM products WHERE status = 'active' AND made_to_order = 0 ORDER BY CRC32(id + 11) LIMIT 200");
       const addresses = new Map((await ctx.q<{ dealer_id: number; id: number }>("SELECT dealer_id, MIN(id) AS id FROM dealer_addresses GROUP BY dealer_id")).map((r) => [r.dealer_id, r.id]));
       const requested = new Date(Date.now() + 21 * 86_400_000).toISOString().slice(0, 10);
       let n = 0;
@@ -251,30 +251,35 @@ export const SCENARIOS: Scenario[] = [
         user: u,
         form: () => {
           const k = n++;
-          const lines = Array.from({ length: 20 }, (_, j) => products[(i * 7 + j * 3 + k) % products.length]!.sku);
-          return {
+          const ids = [...new Set(Array.from({ length: 20 }, (_, j) => products[(i * 7 + j * 3 + k) % products.length]!.id))];
+          // The order builder's own field names (lines.N.productId / lines.N.quantity).
+          const form: Record<string, string> = {
             intent: "submit",
             submitKey: `bench-${process.pid}-${Date.now()}-${k}`,
             poReference: `BENCH-${k}`,
             requestedDate: requested,
             addressId: String(addresses.get(u.organisationId) ?? ""),
-            sku: [...new Set(lines)],
-            quantity: [...new Set(lines)].map((_, j) => String(1 + ((j + k) % 5))),
           };
+          ids.forEach((id, j) => {
+            form[`lines.${j}.productId`] = String(id);
+            form[`lines.${j}.quantity`] = String(1 + ((j + k) % 5));
+          });
+          return form;
         },
       }));
     },
   },
   {
     name: "order-approve",
-    title: "Approve a submitted order (POST /review/orders)",
+    title: "Approve a submitted order (POST /orders/:number from the review queue)",
     kind: "write",
     consumes: true,
     expect: [302, 303],
     build: async (ctx) => {
       const ops = await staffUsers(ctx, "ops", Math.max(2, Math.floor(ctx.variety / 3)));
       const rows = await ctx.q<{ id: number; number: string; version: number }>("SELECT id, number, version FROM orders WHERE status = 'submitted' ORDER BY submitted_at, id");
-      return rows.map((r, i) => ({ method: "POST" as const, path: "/review/orders", user: ops[i % ops.length]!, form: { intent: "approve", number: r.number, orderId: String(r.id), version: String(r.version) } }));
+      // The review queue's approve button posts to the order page.
+      return rows.map((r, i) => ({ method: "POST" as const, path: `/orders/${r.number}`, user: ops[i % ops.length]!, form: { intent: "approve", orderId: String(r.id), version: String(r.version) } }));
     },
   },
 ];

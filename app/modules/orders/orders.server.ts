@@ -414,10 +414,11 @@ export async function deleteDraft(actor: Actor, orderId: number, version: number
 /** The next readable order number of the year (SO-2026-000123), allocated under a row lock. */
 async function allocateNumber(tx: Tx, at: Date): Promise<string> {
   const year = Number(businessDay(at).slice(0, 4));
-  await sql`INSERT IGNORE INTO order_sequences (year, next_value) VALUES (${year}, 0)`.execute(tx);
-  const row = await tx.selectFrom("order_sequences").select("next_value").where("year", "=", year).forUpdate().executeTakeFirstOrThrow();
-  const next = Number(row.next_value) + 1;
-  await tx.updateTable("order_sequences").set({ next_value: next }).where("year", "=", year).execute();
+  // One upsert takes the row's exclusive lock at once. (INSERT IGNORE + SELECT … FOR UPDATE took a
+  // shared lock first, so two concurrent submits deadlocked upgrading it.)
+  await sql`INSERT INTO order_sequences (year, next_value) VALUES (${year}, 1) ON DUPLICATE KEY UPDATE next_value = next_value + 1`.execute(tx);
+  const row = await tx.selectFrom("order_sequences").select("next_value").where("year", "=", year).executeTakeFirstOrThrow();
+  const next = Number(row.next_value);
   return `SO-${year}-${String(next).padStart(6, "0")}`;
 }
 

@@ -7,6 +7,7 @@ import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { Badge, PageHeader } from "~/components/ui/layout";
 import { translate } from "~/i18n";
+import type { MessageKey } from "~/i18n";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -470,7 +471,7 @@ export default function DealPage() {
               <ul className="space-y-1 text-sm" data-testid="deal-orders">
                 {data.orders.map((o) => (
                   <li key={o.id}>
-                    {o.number ? <Link className="link" to={`/orders/${o.number}`}>{o.number}</Link> : t("quotes.draftOrder", { id: o.id })} · {o.status} · {f.money(o.total_minor, o.currency)}
+                    {o.number ? <Link className="link" to={`/orders/${o.number}`}>{o.number}</Link> : t("quotes.draftOrder", { id: o.id })} · {t(`dash.orderStatus.${o.status}` as MessageKey)} · {f.money(o.total_minor, o.currency)}
                   </li>
                 ))}
               </ul>

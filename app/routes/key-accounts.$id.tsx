@@ -8,6 +8,7 @@ import { KeyAccountFields } from "~/components/KeyAccountForm";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { Badge, PageHeader } from "~/components/ui/layout";
 import { translate } from "~/i18n";
+import type { MessageKey } from "~/i18n";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { ContactSchema, KeyAccountSchema, OfferLeadSchema } from "~/modules/deals/deals.schema";
@@ -202,7 +203,7 @@ export default function KeyAccountPage() {
                     <tr key={o.id}>
                       <td>{o.number ? <Link className="link" to={`/orders/${o.number}`}>{o.number}</Link> : t("quotes.draftOrder", { id: o.id })}</td>
                       <td>{o.dealer_code}</td>
-                      <td>{o.status}</td>
+                      <td>{t(`dash.orderStatus.${o.status}` as MessageKey)}</td>
                       <td>{f.dateTime(o.created_at)}</td>
                       <td className="text-right tabular-nums">{f.money(o.total_minor, o.currency)}</td>
                     </tr>
@@ -229,7 +230,7 @@ export default function KeyAccountPage() {
               <ol className="space-y-2 text-sm" data-testid="ka-history">
                 {[
                   ...data.activities.map((x) => ({ key: `a${x.id}`, at: x.occurred_at, text: `${t(`deals.activity.${x.kind}` as "deals.activity.note")} · ${x.dealer_code} · ${x.deal_title}: ${x.body}`, who: x.actor_name, href: `/deals/${x.deal_id}` })),
-                  ...data.events.map((e) => ({ key: `e${e.id}`, at: e.occurred_at, text: `${e.type} · ${e.entity_type} #${e.entity_id}`, who: e.actor_name, href: e.entity_type === "deal" ? `/deals/${e.entity_id}` : `/quotes/${e.entity_id}` })),
+                  ...data.events.map((e) => ({ key: `e${e.id}`, at: e.occurred_at, text: `${t(`kaEvent.${e.type.replace(/\./g, "_")}` as MessageKey)} · #${e.entity_id}`, who: e.actor_name, href: e.entity_type === "deal" ? `/deals/${e.entity_id}` : `/quotes/${e.entity_id}` })),
                 ]
                   .sort((x, y) => new Date(y.at).getTime() - new Date(x.at).getTime())
                   .slice(0, 100)

@@ -1,7 +1,7 @@
 /**
  * Browser journey of the deal desk, in both languages: the dealer registers a deal, the account
  * manager approves it and proposes a quote, the dealer asks for a revision, the account manager
- * revises, the dealer accepts. (Booking, order approval and "won" are added after merge.)
+ * revises, the dealer accepts and books the order, the order desk approves it, and the deal is won.
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +11,8 @@ import { addDays } from "../../app/utils/time";
 import { createCast, TEST_PASSWORD } from "../factories";
 import { createProduct, createProductLine, today, validCreditCode } from "../factories/deals";
 import { launchBrowser, newPage, screenshot, signInAs } from "../helpers/browser";
+import { createAddress } from "../factories/ordering";
+import { inDays } from "../factories/orders";
 import { startTestServer, stopTestServer } from "../helpers/http";
 
 let browser: Browser;
@@ -28,7 +30,7 @@ async function submit(page: Page, selector: string) {
   await page.click(`main form button${selector}`);
 }
 
-describe("browser: the deal desk from registration to an accepted quote", () => {
+describe("browser: the deal desk from registration to a won deal", () => {
   for (const locale of ["en", "zh-CN"] as const satisfies readonly Locale[]) {
     it(`dealer registers, account manager approves and quotes, dealer asks for a revision, account manager revises, dealer accepts (${locale})`, async () => {
       const tr = (k: string, p?: Record<string, string | number>) => translate(locale, k, p);
@@ -123,8 +125,34 @@ describe("browser: the deal desk from registration to an accepted quote", () => 
         { version: 1, status: "superseded", total_minor: 10 * 95_000 },
         { version: 2, status: "accepted", total_minor: 12 * 92_050 },
       ]);
-      const deal = await getDb().selectFrom("deals").select(["stage", "dealer_id"]).executeTakeFirstOrThrow();
-      expect(deal).toEqual({ stage: "quoted", dealer_id: cast.dealerA.id });
+      const deal = await getDb().selectFrom("deals").select(["id", "stage", "dealer_id"]).executeTakeFirstOrThrow();
+      expect(deal).toEqual({ id: deal.id, stage: "quoted", dealer_id: cast.dealerA.id });
+
+      // 6. The dealer books the sale: an order draft with exactly the quoted prices, then submits it.
+      await createAddress(cast.dealerA.id);
+      await dealer.page.reload();
+      await Promise.all([dealer.page.waitForURL(/\/orders\/drafts\/\d+/), submit(dealer.page, "[value=book]")]);
+      await dealer.page.locator("select[name=addressId]").selectOption({ index: 1 });
+      await dealer.page.fill("input[name=requestedDate]", inDays(30));
+      await Promise.all([dealer.page.waitForURL(/\/orders\/SO-\d{4}-\d{6}(\?|$)/), submit(dealer.page, "[value=submit]")]);
+      const number = new URL(dealer.page.url()).pathname.split("/").pop()!;
+      const order = await getDb().selectFrom("orders").select(["id", "status", "deal_id", "quote_id", "total_minor"]).where("number", "=", number).executeTakeFirstOrThrow();
+      expect(order).toMatchObject({ status: "submitted", deal_id: deal.id, total_minor: 12 * 92_050 });
+      const orderLines = await getDb().selectFrom("order_lines").select(["quantity", "unit_price_minor"]).where("order_id", "=", order.id).execute();
+      expect(orderLines).toEqual([{ quantity: 12, unit_price_minor: 92_050 }]);
+      await screenshot(dealer.page, `deals-booked-${locale}`);
+
+      // 7. The order desk approves the order; the deal is won.
+      const ops = await newPage(browser, base, locale);
+      await signInAs(ops.page, cast.staff.ops.email, TEST_PASSWORD);
+      await ops.page.goto(`/orders/${number}`);
+      await ops.page.locator("main form:has(input[name=intent][value=approve]) button[type=submit]").click();
+      await ops.page.locator("main", { hasText: tr("orders.status.approved") }).first().waitFor();
+      await dealer.page.goto(`/deals/${deal.id}`);
+      await dealer.page.locator("[data-testid=deal-stage]", { hasText: tr("deals.stage.won") }).waitFor();
+      await screenshot(dealer.page, `deals-won-${locale}`);
+      expect((await getDb().selectFrom("deals").select("stage").where("id", "=", deal.id).executeTakeFirstOrThrow()).stage).toBe("won");
+      await ops.context.close();
       await dealer.context.close();
       await am.context.close();
     }, 120_000);

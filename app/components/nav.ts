@@ -17,6 +17,7 @@ export const NAV: NavItem[] = [
   { to: "/finance/statements", label: "nav.financeStatements", permission: "statement:issue" },
   { to: "/finance/disputes", label: "nav.disputes", permission: "dispute:resolve" },
   { to: "/finance/aging", label: "nav.aging", permission: "aging:read" },
+  { to: "/reports", label: "nav.reports", permission: "reports:read" },
 ];
 
 export const ADMIN_NAV: NavItem[] = [
@@ -50,6 +51,7 @@ export const AVAILABLE = new Set<string>([
   "/finance/statements",
   "/finance/disputes",
   "/finance/aging",
+  "/reports",
 ]);
 
 export function navFor(role: Role, items: NavItem[]): NavItem[] {

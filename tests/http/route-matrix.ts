@@ -159,6 +159,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
     allow: ["dealer_admin", "dealer_sales", "account_manager", "admin"],
     otherDealer: ["dealer_admin", "dealer_sales"],
   },
+  "reports.tsx": { path: () => "/reports", allow: ALL },
   // jobs, outbox, announcements
   "admin.jobs.tsx": { path: () => "/admin/jobs", allow: ["admin"] },
   "admin.outbox._index.tsx": { path: () => "/admin/outbox", allow: ["admin"] },

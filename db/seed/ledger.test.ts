@@ -4,7 +4,7 @@ import { runChecks } from "../check";
 import { seedDemo } from "./index";
 
 describe("demo seed: ledger and statements", () => {
-  it("seeds three months of statements for every dealer, in every state, and every check passes", async () => {
+  it("seeds three months of statements for every dealer, in every state, and every check passes", { timeout: 300_000 }, async () => {
     const db = getDb();
     const ids = await seedDemo(db);
     const checks = await runChecks(db);

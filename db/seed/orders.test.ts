@@ -55,7 +55,7 @@ describe("orders seed step", () => {
     expect(await db.selectFrom("order_lines").select("id").where("backordered_qty", ">", 0).execute()).not.toHaveLength(0);
     expect(await db.selectFrom("order_lines").select("id").where("made_to_order", "=", 1).execute()).not.toHaveLength(0);
     expect((await runChecks(db)).filter((c) => !c.ok)).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 
   it("does nothing without products or warehouses", async () => {
     await getDb().transaction().execute(async (tx) => {

@@ -160,6 +160,9 @@ describe("targets", () => {
     expect(by(bad, "stock-import").verdict).toBe("short");
     // A smaller shape than the target's is projected linearly: 5 s for 50,000 entries → 100 s for 1,000,000.
     expect(by(bad, "statements-issue")).toMatchObject({ verdict: "short", measured: expect.stringContaining("100.0 s projected") });
+    // A run in which no request completed is a failed measurement, never a pass.
+    const none = evaluateTargets(scale([{ ...run(20, 0, 0), requests: 0 }, run(32, 90, 400), run(32, 0, 1000, "floor-html")]), []);
+    expect(by(none, "stock-search-p95")).toMatchObject({ verdict: "short", measured: "no request completed ✗" });
   });
 
   it("renders a report the parsers read", () => {

@@ -117,6 +117,12 @@ export function evaluateTargets(scale: ScaleResult, batch: Batch[], targets: Tar
       if (s.status !== "ok") continue;
       const run = runAt(s, "app", t.at!);
       if (!run) continue;
+      if (run.requests === 0) {
+        // Nothing completed in the window: a failed measurement, never a pass.
+        verdict = "short";
+        measured.push(`${t.everyRead ? `${s.name} ` : ""}no request completed ✗`);
+        continue;
+      }
       const v = t.metric === "p95" ? run.p95 : floorRatio(s, t.at!);
       if (v === null) continue;
       const ok = t.max !== undefined ? v <= t.max : v >= t.min!;

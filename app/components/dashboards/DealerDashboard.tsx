@@ -1,6 +1,7 @@
 import { Form, Link } from "@remix-run/react";
 import { BarChart, ColumnChart, RatioMeter } from "~/components/ui/charts";
 import { Stat } from "~/components/ui/layout";
+import { PipelineChart } from "./PipelineChart";
 import type { MessageKey } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import type { SerializeFrom } from "@remix-run/node";
@@ -29,7 +30,6 @@ export function DealerDashboard({ d }: { d: Data }) {
   const t = useT();
   const f = useFormat();
   const pct = (r: number | null) => (r === null ? t("dash.noValue") : f.percent(r));
-  const openStages = d.pipeline.filter((s) => ["registered", "conflict", "approved", "negotiating", "quoted"].includes(s.stage));
   return (
     <div className="space-y-6" data-testid="dealer-dashboard">
       <section aria-labelledby="actions-h">
@@ -73,15 +73,7 @@ export function DealerDashboard({ d }: { d: Data }) {
       </div>
       <section className="card" aria-labelledby="pipe-h">
         <h2 id="pipe-h" className="mb-2 font-semibold">{t("dash.pipeline")}</h2>
-        <BarChart
-          title={t("dash.pipeline")}
-          description={t("dash.pipelineDesc")}
-          tableLabel={t("chart.dataTable")}
-          valueLabel={t("dash.value")}
-          labelHeader={t("dash.stage")}
-          emptyLabel={t("chart.noData")}
-          data={openStages.map((s) => ({ label: t(`dash.dealStage.${s.stage}` as MessageKey), value: s.valueMinor, display: `${f.money(s.valueMinor)} (${f.number(s.count)})`, href: `/deals?stage=${s.stage}` }))}
-        />
+        <PipelineChart pipeline={d.pipeline} />
       </section>
       <section className="card space-y-4" aria-labelledby="perf-h">
         <div className="flex flex-wrap items-end justify-between gap-3">

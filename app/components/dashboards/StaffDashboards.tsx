@@ -2,15 +2,14 @@ import type { SerializeFrom } from "@remix-run/node";
 import { Link } from "@remix-run/react";
 import { BarChart } from "~/components/ui/charts";
 import { Stat } from "~/components/ui/layout";
-import type { MessageKey } from "~/i18n";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import type { accountManagerDashboard, financeDashboard, opsDashboard } from "~/modules/reports/reports.server";
 import { PeriodForm } from "./DealerDashboard";
+import { PipelineChart } from "./PipelineChart";
 
 export function AccountManagerDashboard({ d }: { d: SerializeFrom<Awaited<ReturnType<typeof accountManagerDashboard>>> }) {
   const t = useT();
   const f = useFormat();
-  const open = d.pipeline.filter((s) => ["registered", "conflict", "approved", "negotiating", "quoted"].includes(s.stage));
   return (
     <div className="space-y-6" data-testid="am-dashboard">
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
@@ -24,15 +23,7 @@ export function AccountManagerDashboard({ d }: { d: SerializeFrom<Awaited<Return
           <h2 id="am-pipe" className="font-semibold">{t("dash.pipeline")}</h2>
           <PeriodForm from={d.period.from} to={d.period.to} />
         </div>
-        <BarChart
-          title={t("dash.pipeline")}
-          description={t("dash.pipelineDesc")}
-          tableLabel={t("chart.dataTable")}
-          valueLabel={t("dash.value")}
-          labelHeader={t("dash.stage")}
-          emptyLabel={t("chart.noData")}
-          data={open.map((s) => ({ label: t(`dash.dealStage.${s.stage}` as MessageKey), value: s.valueMinor, display: `${f.money(s.valueMinor)} (${f.number(s.count)})`, href: `/deals?stage=${s.stage}` }))}
-        />
+        <PipelineChart pipeline={d.pipeline} />
       </section>
       <div className="grid gap-6 lg:grid-cols-2">
         <section className="card" aria-labelledby="am-aging">

@@ -1,0 +1,24 @@
+import { BarChart } from "~/components/ui/charts";
+import type { MessageKey } from "~/i18n";
+import { useFormat, useT } from "~/i18n/react";
+
+const OPEN_STAGES = ["registered", "conflict", "approved", "negotiating", "quoted"];
+
+/** Open deals' value by stage, each bar linking to the deal list of that stage. Shared by the dealer and account-manager dashboards. */
+export function PipelineChart({ pipeline }: { pipeline: { stage: string; count: number; valueMinor: number }[] }) {
+  const t = useT();
+  const f = useFormat();
+  return (
+    <BarChart
+      title={t("dash.pipeline")}
+      description={t("dash.pipelineDesc")}
+      tableLabel={t("chart.dataTable")}
+      valueLabel={t("dash.value")}
+      labelHeader={t("dash.stage")}
+      emptyLabel={t("chart.noData")}
+      data={pipeline
+        .filter((s) => OPEN_STAGES.includes(s.stage))
+        .map((s) => ({ label: t(`dash.dealStage.${s.stage}` as MessageKey), value: s.valueMinor, display: `${f.money(s.valueMinor)} (${f.number(s.count)})`, href: `/deals?stage=${s.stage}` }))}
+    />
+  );
+}

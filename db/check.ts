@@ -27,6 +27,13 @@ export const CHECKS: Check[] = [
     },
   },
   {
+    name: "the aging aggregate (dealer_debits_due) equals Σ of each dealer's unreversed debits per due day",
+    run: async (db) => {
+      const { findDebitsDueMismatches } = await import("../app/modules/ledger/post.server");
+      return findDebitsDueMismatches(db);
+    },
+  },
+  {
     name: "made-to-order products have a lead time; tier prices use known tiers",
     run: async (db) => {
       const mto = await db.selectFrom("products").select(["sku"]).where("made_to_order", "=", 1).where("lead_time_days", "is", null).execute();
@@ -53,6 +60,27 @@ export const CHECKS: Check[] = [
     run: async (db) => {
       const { findOrderInvariantViolations } = await import("../app/modules/orders/invariants.server");
       return findOrderInvariantViolations(db);
+    },
+  },
+  {
+    name: "orders: maintained fulfilment figures (ordered, shipped on first promise, first and last ship date) equal their recomputation",
+    run: async (db) => {
+      const { findOrderKpiMismatches } = await import("../app/modules/orders/invariants.server");
+      return findOrderKpiMismatches(db);
+    },
+  },
+  {
+    name: "dealer monthly figures (ordered and shipped value per month) equal their recomputation",
+    run: async (db) => {
+      const { findMonthlyFigureMismatches } = await import("../app/modules/orders/invariants.server");
+      return findMonthlyFigureMismatches(db);
+    },
+  },
+  {
+    name: "stock levels: the low-stock alert flag matches the product (active and stocked)",
+    run: async (db) => {
+      const { findAlertFlagMismatches } = await import("../app/modules/stock/movements.server");
+      return findAlertFlagMismatches(db);
     },
   },
   {

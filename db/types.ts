@@ -85,6 +85,19 @@ export interface DealerBalances {
   updated_at: Generated<Date>;
 }
 
+export interface DealerDebitsDue {
+  dealer_id: number;
+  debit_minor: Generated<number>;
+  due_on: string;
+}
+
+export interface DealerMonthlyFigures {
+  dealer_id: number;
+  month: string;
+  ordered_minor: Generated<number>;
+  shipped_minor: Generated<number>;
+}
+
 export interface DealFlags {
   created_at: Generated<Date>;
   deal_id: number;
@@ -358,16 +371,21 @@ export interface Orders {
   deal_id: Generated<number | null>;
   dealer_id: number;
   delivered_at: Generated<Date | null>;
+  first_shipped_on: Generated<string | null>;
   id: Generated<number>;
+  last_shipped_on: Generated<string | null>;
   line_count: Generated<number>;
   notes: Generated<string | null>;
   number: Generated<string | null>;
+  on_promise_qty: Generated<number>;
+  ordered_qty: Generated<number>;
   po_reference: Generated<string>;
   promised_date: Generated<string | null>;
   quote_id: Generated<number | null>;
   requested_date: Generated<string | null>;
   review_note: Generated<string | null>;
   shipped_at: Generated<Date | null>;
+  shipped_value_minor: Generated<number>;
   status: Generated<string>;
   submit_key: Generated<string | null>;
   submitted_at: Generated<Date | null>;
@@ -576,6 +594,7 @@ export interface Statements {
 }
 
 export interface StockLevels {
+  alert_eligible: Generated<number>;
   available: Generated<number | null>;
   on_hand: Generated<number>;
   product_id: number;
@@ -636,6 +655,8 @@ export interface DB {
   deal_tasks: DealTasks;
   dealer_addresses: DealerAddresses;
   dealer_balances: DealerBalances;
+  dealer_debits_due: DealerDebitsDue;
+  dealer_monthly_figures: DealerMonthlyFigures;
   deals: Deals;
   disputes: Disputes;
   domain_events: DomainEvents;

@@ -1,6 +1,7 @@
 import { useRouteLoaderData } from "@remix-run/react";
 import { useCallback } from "react";
 import { DEFAULT_LOCALE, translate, type Locale, type MessageKey, type Params } from "./index";
+import { dateTimeFormat, numberFormat } from "~/utils/intl";
 import { formatMoney } from "~/utils/money";
 
 type RootData = { locale: Locale; businessTz: string } | undefined;
@@ -26,11 +27,11 @@ export function useFormat() {
   const tz = useBusinessTz();
   return {
     money: (minor: number, currency = "CNY") => formatMoney(minor, currency, locale),
-    number: (n: number, opts?: Intl.NumberFormatOptions) => new Intl.NumberFormat(locale, opts).format(n),
-    percent: (ratio: number) => new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(ratio),
+    number: (n: number, opts?: Intl.NumberFormatOptions) => numberFormat(locale, opts).format(n),
+    percent: (ratio: number) => numberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(ratio),
     dateTime: (d: Date | string | null | undefined) =>
-      d ? new Intl.DateTimeFormat(locale, { timeZone: tz, dateStyle: "medium", timeStyle: "short" }).format(new Date(d)) : "—",
+      d ? dateTimeFormat(locale, { timeZone: tz, dateStyle: "medium", timeStyle: "short" }).format(new Date(d)) : "—",
     /** A business date 'YYYY-MM-DD' (no time zone shift). */
-    date: (d: string | null | undefined) => (d ? new Intl.DateTimeFormat(locale, { timeZone: "UTC", dateStyle: "medium" }).format(new Date(`${d.slice(0, 10)}T00:00:00Z`)) : "—"),
+    date: (d: string | null | undefined) => (d ? dateTimeFormat(locale, { timeZone: "UTC", dateStyle: "medium" }).format(new Date(`${d.slice(0, 10)}T00:00:00Z`)) : "—"),
   };
 }

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { Amount, DisputeStatus, EntryType, SourceLinks, StatementStatus } from "~/components/ledger";
 import { ErrorPage } from "~/components/ErrorPage";
@@ -10,8 +10,9 @@ import { translate } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
-import { STATEMENT_LINES_CSV_HEADER, confirmStatement, disputeLine, exportStatementLines, getStatement } from "~/modules/statements/statements.server";
-import { ConfirmSchema, DISPUTE_REASONS, DisputeSchema, PrintQuery } from "~/modules/statements/statements.schema";
+import { ListPager } from "~/components/list";
+import { STATEMENT_LINES_CSV_HEADER, confirmStatement, disputeLine, exportStatementLines, getStatementPage } from "~/modules/statements/statements.server";
+import { ConfirmSchema, DISPUTE_REASONS, DisputeSchema, STATEMENT_LINE_VIEWS, StatementPageQuery } from "~/modules/statements/statements.schema";
 import { ValidationError } from "~/utils/errors";
 import { csvResponse, parseForm, parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
@@ -21,12 +22,12 @@ import { idParam } from "~/utils/params.server";
 export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "ledger:read");
   const id = idParam(params.id);
-  const query = parseQuery(request, PrintQuery);
+  const query = parseQuery(request, StatementPageQuery);
   if (query.format === "csv") {
-    const { statement } = await getStatement(actor, id);
+    const { statement } = await getStatementPage(actor, id, { ...query, page: 1 });
     return csvResponse(`statement-${statement.dealer_code}-${statement.period}.csv`, STATEMENT_LINES_CSV_HEADER, exportStatementLines(actor, id));
   }
-  const data = await getStatement(actor, id);
+  const data = await getStatementPage(actor, id, query);
   return json({ ...data, canRespond: can(actor, "statement:respond"), finance: can(actor, "dispute:resolve") });
 });
 
@@ -47,21 +48,27 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
   const lineId = Number(fd.get("lineId")) || null;
   const form = await parseForm(request, DisputeSchema, fd);
   if (!form.ok) return json({ ...form, intent: "dispute" as const, lineId }, { status: 400 });
-  await disputeLine(actor, id, form.data);
-  const { lines } = await getStatement(actor, id);
-  const line = lines.find((l) => l.id === form.data.lineId);
-  return json({ ok: true as const, intent: "dispute" as const, lineId, message: translate(actor.locale, "statements.disputed", { line: line?.line_no ?? "" }) });
+  const { lineNo } = await disputeLine(actor, id, form.data);
+  return json({ ok: true as const, intent: "dispute" as const, lineId, message: translate(actor.locale, "statements.disputed", { line: lineNo }) });
 });
 
 export default function StatementDetail() {
-  const { statement: s, lines, overdue, daysToConfirm, canRespond, finance, openDisputes } = useLoaderData<typeof loader>();
+  const { statement: s, lines, filter, overdue, daysToConfirm, canRespond, finance, openDisputes, disputedLines, disputedMinor } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const t = useT();
   const f = useFormat();
   const failure = data && data.ok === false ? data : undefined;
   const failedLine = failure && "lineId" in failure ? failure.lineId : null;
   const open = s.confirmed_at === null && (s.status === "issued" || s.status === "disputed");
-  const disputedSum = lines.reduce((sum, l) => sum + (l.dispute_status && l.dispute_status !== "rejected" ? (l.dispute_amount_minor ?? 0) : 0), 0);
+  // The dispute form is rendered for the one line asked for (?dispute=<line id>), not for every line of the page.
+  const [sp] = useSearchParams();
+  const withParam = (k: string, v: string | null) => {
+    const p = new URLSearchParams(sp);
+    if (v === null) p.delete(k);
+    else p.set(k, v);
+    const q = p.toString();
+    return q ? `?${q}` : `/statements/${s.id}`;
+  };
   return (
     <div className="space-y-4">
       <PageHeader
@@ -114,6 +121,20 @@ export default function StatementDetail() {
         </div>
       </section>
 
+      <nav className="no-print flex flex-wrap items-center gap-2" aria-label={t("statements.linesView")} data-testid="line-views">
+        {STATEMENT_LINE_VIEWS.map((v) => (
+          <Link
+            key={v}
+            to={v === "all" ? `/statements/${s.id}` : `/statements/${s.id}?lines=${v}`}
+            className={filter.lines === v ? "btn-primary" : "btn-secondary"}
+            aria-current={filter.lines === v ? "page" : undefined}
+            preventScrollReset
+          >
+            {v === "all" ? t("statements.linesAll", { n: s.line_count }) : t("statements.linesDisputed", { n: disputedLines })}
+          </Link>
+        ))}
+      </nav>
+
       <div className="card overflow-x-auto p-0">
         <table className="table" data-testid="statement-lines">
           <thead>
@@ -129,13 +150,20 @@ export default function StatementDetail() {
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
-            <tr className="bg-slate-50">
-              <td />
-              <td>{f.date(s.period_start)}</td>
-              <td colSpan={3} className="font-medium">{t("statements.openingRow")}</td>
-              <td colSpan={2} className="text-right font-medium"><Amount minor={s.opening_minor} currency={s.currency} /></td>
-              <td className="no-print" />
-            </tr>
+            {filter.lines === "all" && filter.first ? (
+              <tr className="bg-slate-50">
+                <td />
+                <td>{f.date(s.period_start)}</td>
+                <td colSpan={3} className="font-medium">{t("statements.openingRow")}</td>
+                <td colSpan={2} className="text-right font-medium"><Amount minor={s.opening_minor} currency={s.currency} /></td>
+                <td className="no-print" />
+              </tr>
+            ) : null}
+            {lines.length === 0 && filter.lines === "disputed" ? (
+              <tr>
+                <td colSpan={8} className="text-sm text-slate-600">{t("statements.noDisputedLines")}</td>
+              </tr>
+            ) : null}
             {lines.map((l) => (
               <tr key={l.id} data-testid={`line-${l.line_no}`}>
                 <td>{l.line_no}</td>
@@ -157,10 +185,14 @@ export default function StatementDetail() {
                 <td className="text-right">{l.amount_minor > 0 ? <Amount minor={l.amount_minor} currency={s.currency} /> : null}</td>
                 <td className="text-right">{l.amount_minor < 0 ? <Amount minor={-l.amount_minor} currency={s.currency} /> : null}</td>
                 <td className="no-print">
-                  {canRespond && open && !l.dispute_id ? (
-                    <details open={failedLine === l.id}>
-                      <summary className="cursor-pointer text-sm text-brand-700">{t("statements.dispute")}</summary>
-                      <Form method="post" className="mt-2 w-64 space-y-2" noValidate>
+                  {canRespond && open && !l.dispute_id && filter.dispute !== l.id && failedLine !== l.id ? (
+                    <Link className="text-sm text-brand-700" to={withParam("dispute", String(l.id))} preventScrollReset>
+                      {t("statements.dispute")}
+                    </Link>
+                  ) : null}
+                  {canRespond && open && !l.dispute_id && (filter.dispute === l.id || failedLine === l.id) ? (
+                    <div id={`dispute-${l.id}`}>
+                      <Form method="post" className="w-64 space-y-2" noValidate>
                         <input type="hidden" name="intent" value="dispute" />
                         <input type="hidden" name="lineId" value={l.id} />
                         <p className="text-xs font-medium">{t("statements.disputeTitle", { line: l.line_no })}</p>
@@ -182,21 +214,27 @@ export default function StatementDetail() {
                         />
                         <Field id={`comment-${l.id}`} name="comment" label={t("statements.comment")} maxLength={2000} defaultValue={failedLine === l.id ? String(failure?.values.comment ?? "") : ""} />
                         <SubmitButton name="intent" value="dispute" className="btn-secondary w-full">{t("statements.dispute")}</SubmitButton>
+                        <Link className="link block text-center text-xs" to={withParam("dispute", null)} preventScrollReset>{t("common.cancel")}</Link>
                       </Form>
-                    </details>
+                    </div>
                   ) : null}
                 </td>
               </tr>
             ))}
-            <tr className="bg-slate-50">
-              <td />
-              <td>{f.date(s.period_end)}</td>
-              <td colSpan={3} className="font-semibold">{t("statements.closingRow")}</td>
-              <td colSpan={2} className="text-right font-semibold"><Amount minor={s.closing_minor} currency={s.currency} /></td>
-              <td className="no-print" />
-            </tr>
+            {filter.lines === "all" && filter.last ? (
+              <tr className="bg-slate-50">
+                <td />
+                <td>{f.date(s.period_end)}</td>
+                <td colSpan={3} className="font-semibold">{t("statements.closingRow")}</td>
+                <td colSpan={2} className="text-right font-semibold"><Amount minor={s.closing_minor} currency={s.currency} /></td>
+                <td className="no-print" />
+              </tr>
+            ) : null}
           </tbody>
         </table>
+      </div>
+      <div className="no-print">
+        <ListPager page={filter.page} pageSize={filter.pageSize} total={filter.total} />
       </div>
 
       {canRespond && s.confirmed_at === null && (s.status === "issued" || s.status === "disputed") ? (
@@ -205,8 +243,9 @@ export default function StatementDetail() {
           <input type="hidden" name="version" value={s.version} />
           <p className="text-sm text-slate-700">
             {openDisputes > 0 || s.status === "disputed"
-              ? t("statements.confirmRestHelp", { amount: f.money(s.closing_minor - disputedSum, s.currency) })
+              ? t("statements.confirmRestHelp", { amount: f.money(s.closing_minor - disputedMinor, s.currency) })
               : t("statements.confirmHelp", { amount: f.money(s.closing_minor, s.currency) })}
+            {filter.total > filter.pageSize || filter.lines !== "all" ? <span className="block text-xs text-slate-500">{t("statements.confirmCoversAll")}</span> : null}
           </p>
           <SubmitButton name="intent" value="confirm" pendingText={t("common.submitting")}>
             {s.status === "disputed" ? t("statements.confirmRest") : t("statements.confirm")}

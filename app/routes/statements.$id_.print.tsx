@@ -9,6 +9,7 @@ import { getStatement } from "~/modules/statements/statements.server";
 import { PrintQuery } from "~/modules/statements/statements.schema";
 import { parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
+import { dateTimeFormat } from "~/utils/intl";
 import { formatMoney } from "~/utils/money";
 import { idParam } from "~/utils/params.server";
 
@@ -25,8 +26,8 @@ export default function StatementPrint() {
   const t = (k: MessageKey, p?: Params) => translate(lang, k, p);
   const tz = useBusinessTz();
   const money = (m: number) => formatMoney(m, s.currency, lang);
-  const instant = (d: string | Date) => new Intl.DateTimeFormat(lang, { timeZone: tz, dateStyle: "medium" }).format(new Date(d));
-  const date = (d: string | null) => (d ? new Intl.DateTimeFormat(lang, { timeZone: "UTC", dateStyle: "medium" }).format(new Date(`${d.slice(0, 10)}T00:00:00Z`)) : "—");
+  const instant = (d: string | Date) => dateTimeFormat(lang, { timeZone: tz, dateStyle: "medium" }).format(new Date(d));
+  const date = (d: string | null) => (d ? dateTimeFormat(lang, { timeZone: "UTC", dateStyle: "medium" }).format(new Date(`${d.slice(0, 10)}T00:00:00Z`)) : "—");
   return (
     <article lang={lang} className="mx-auto max-w-[190mm] bg-white p-6 text-[11pt] text-black print:p-0" data-testid="statement-print">
       <div className="no-print mb-4 flex gap-2">

@@ -14,6 +14,7 @@ import { STOCK_SORTS, StockQuery } from "~/modules/catalog/catalog.schema";
 import { exportStock, listStock } from "~/modules/catalog/catalog.server";
 import { REGIONS } from "~/modules/organisations/organisations.schema";
 import { csvResponse, parseQuery } from "~/utils/http.server";
+import { localeOf } from "~/utils/request.server";
 import { withLoader } from "~/utils/route";
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
@@ -28,7 +29,27 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
     listStock(actor, { ...filter, page }),
     check ? answerAvailability(request, actor, { sku: checkSku, quantity: checkQty, neededBy: checkDate, region: checkRegion }) : Promise.resolve(null),
   ]);
-  return json({ ...data, query, answer: answer as AvailabilityView | null, canImport: can(actor, "stock:import") });
+  // Lean loader data (it is serialised into the document): the row fields the table
+  // shows, the name in the viewer's language, availability as one number per shown warehouse.
+  const en = localeOf(request) === "en";
+  const rows = data.rows.map((r) => ({
+    id: r.id,
+    sku: r.sku,
+    name: en ? r.name_en : r.name_zh,
+    category_code: r.category_code,
+    product_line_code: r.product_line_code,
+    unit: r.unit,
+    currency: r.currency,
+    status: r.status,
+    made_to_order: r.made_to_order,
+    lead_time_days: r.lead_time_days,
+    price_minor: r.price_minor,
+    byWarehouse: data.warehouses.map((w) => r.levels[w.id]?.available ?? 0),
+    available: r.available,
+    nextIncoming: r.nextIncoming,
+    promiseDate: r.promiseDate,
+  }));
+  return json({ ...data, rows, query, answer: answer as AvailabilityView | null, canImport: can(actor, "stock:import") });
 });
 
 const FILTER_KEYS = ["q", "category", "line", "region", "warehouse", "availableOnly", "mto", "status", "sort", "page"] as const;
@@ -193,7 +214,7 @@ export default function Stock() {
                     <Link className="link" to={`/products/${encodeURIComponent(r.sku)}`}>{r.sku}</Link>
                   </td>
                   <td>
-                    <div className="font-medium">{nameOf(r)}</div>
+                    <div className="font-medium">{r.name}</div>
                     <div className="text-xs text-slate-500">
                       {catName.get(r.category_code) ?? r.category_code} · {lineName.get(r.product_line_code) ?? r.product_line_code}
                     </div>
@@ -206,14 +227,11 @@ export default function Stock() {
                     {f.money(r.price_minor, r.currency)}
                     <span className="block text-xs text-slate-500">/ {r.unit}</span>
                   </td>
-                  {data.warehouses.map((w) => {
-                    const l = r.levels[w.id];
-                    return (
-                      <td key={w.id} className={`text-right tabular-nums ${l && l.available > 0 ? "" : "text-slate-400"}`}>
-                        {f.number(l?.available ?? 0)}
-                      </td>
-                    );
-                  })}
+                  {r.byWarehouse.map((n, i) => (
+                    <td key={data.warehouses[i]!.id} className={n > 0 ? "num" : "num-0"}>
+                      {f.number(n)}
+                    </td>
+                  ))}
                   <td className="text-right font-semibold tabular-nums">{f.number(r.available)}</td>
                   <td className="whitespace-nowrap">{r.nextIncoming ? `${f.number(r.nextIncoming.quantity)} · ${f.date(r.nextIncoming.eta)}` : "—"}</td>
                   <td className="whitespace-nowrap" data-testid="promise-date">{r.promiseDate ? f.date(r.promiseDate) : t("stock.noPromise")}</td>

@@ -136,7 +136,7 @@ export function errorResponse(request: Request, err: unknown, values: Record<str
   if (err instanceof DomainError) {
     return json<FormFailure>(
       { ok: false, formError: translate(locale, err.messageKey, err.params), fieldErrors: translateFieldErrors(err.fieldErrors, locale, err.params), values: safeValues(values) },
-      { status: err.status, headers: err.status === 429 && err.params?.seconds ? { "Retry-After": String(err.params.seconds) } : undefined },
+      { status: err.status, headers: err.status === 429 && err.params?.seconds ? { "Retry-After": String(err.params.seconds) } : err.status === 503 ? { "Retry-After": "2" } : undefined },
     );
   }
   if (isTransientDbError(err)) {

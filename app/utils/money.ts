@@ -6,8 +6,15 @@ export type Money = { minor: number; currency: string };
 
 const fmtCache = new Map<string, Intl.NumberFormat>();
 
+const digitsCache = new Map<string, number>();
+
 export function minorDigits(currency: string): number {
-  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  let d = digitsCache.get(currency);
+  if (d === undefined) {
+    d = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    digitsCache.set(currency, d);
+  }
+  return d;
 }
 
 export function formatMoney(minor: number | bigint, currency: string, locale: string): string {

@@ -1,3 +1,5 @@
+import { dateTimeFormat } from "./intl";
+
 /** Time helpers. Timestamps are UTC instants; business dates are 'YYYY-MM-DD' in the business time zone. */
 
 export type IsoDate = string; // YYYY-MM-DD
@@ -69,7 +71,7 @@ export function monthBounds(date: IsoDate): { start: IsoDate; end: IsoDate; peri
 export function startOfBusinessDate(date: IsoDate, tz: string): Date {
   // Find the offset at noon that day, then apply it to midnight (no zone we use shifts at midnight).
   const noonUtc = new Date(`${date}T12:00:00Z`);
-  const parts = new Intl.DateTimeFormat("en-US", {
+  const parts = dateTimeFormat("en-US", {
     timeZone: tz,
     hourCycle: "h23",
     year: "numeric",

@@ -9,10 +9,12 @@ export function isRetryableTxError(err: unknown): boolean {
 }
 
 /**
- * Fault injection for resilience tests: when set, called inside every
- * transaction before commit; it may throw a deadlock-shaped error.
+ * Fault injection for resilience tests (tests/faults): when set, called inside
+ * every transaction after its work and before commit, with the transaction. It
+ * may throw a deadlock-shaped error, kill the transaction's connection, or
+ * pause (so the process can be killed while the transaction is open).
  */
-type FaultHook = (label: string) => void | Promise<void>;
+export type FaultHook = (label: string, tx: Tx) => void | Promise<void>;
 const g = globalThis as unknown as { __dealerDeskFaultHook?: FaultHook };
 export function setFaultHook(hook: FaultHook | undefined) {
   g.__dealerDeskFaultHook = hook;
@@ -34,7 +36,7 @@ export async function transaction<T>(label: string, work: (tx: Tx) => Promise<T>
       return await db.transaction().setIsolationLevel("read committed").execute(async (tx) => {
         const result = await work(tx);
         const hook = g.__dealerDeskFaultHook;
-        if (hook) await hook(label);
+        if (hook) await hook(label, tx);
         return result;
       });
     } catch (err) {

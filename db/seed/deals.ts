@@ -258,7 +258,7 @@ export async function seedDeals(db: Db, ids: FoundationIds) {
   } else {
     const o = await db
       .insertInto("orders")
-      .values({ number: null, dealer_id: dealer("D001"), status: "approved", currency: "CNY", total_minor: wonQuote.total, line_count: wonQuote.lines.length, deal_id: dWon!, quote_id: wonQuote.id, created_by: d1Sales, submitted_at: ago(8), approved_at: ago(7), created_at: ago(9) })
+      .values({ number: null, dealer_id: dealer("D001"), status: "approved", currency: "CNY", total_minor: wonQuote.total, line_count: wonQuote.lines.length, ordered_qty: wonQuote.lines.reduce((s, l) => s + l.quantity, 0), deal_id: dWon!, quote_id: wonQuote.id, created_by: d1Sales, submitted_at: ago(8), approved_at: ago(7), created_at: ago(9) })
       .executeTakeFirstOrThrow();
     orderId = Number(o.insertId);
     const quoteLines = await db.selectFrom("quote_lines").selectAll().where("quote_id", "=", wonQuote.id).orderBy("line_no").execute();

@@ -2,7 +2,7 @@
  * Keeps the benchmark from rotting (the full run is too long for CI):
  * the generator is deterministic and keeps every invariant at smoke scale, and
  * `npm run bench -- --smoke` runs end to end with a report the parser reads back.
- * Uses its own database (<test db>_bench_smoke) and ports (TEST_PORT_BASE + 150…152).
+ * Uses its own database (<test db>_bench_smoke) and ports (TEST_PORT_BASE + 300…302; see tests/setup/env.ts for every band).
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
@@ -74,7 +74,7 @@ describe("npm run bench -- --smoke", () => {
 
   beforeAll(async () => {
     const out = mkdtempSync(path.join(os.tmpdir(), "dd-bench-smoke-"));
-    const o = optionsFromArgs(["--smoke", "--out", out, "--port-base", String(Number(process.env.TEST_PORT_BASE ?? 41000) + 150)]);
+    const o = optionsFromArgs(["--smoke", "--out", out, "--port-base", String(Number(process.env.TEST_PORT_BASE ?? 41000) + 300)]);
     o.log = () => {};
     const r = await runBench(o);
     report = parseReportJson(readFileSync(r.jsonPath, "utf8"));
@@ -85,7 +85,7 @@ describe("npm run bench -- --smoke", () => {
     const scale = report.scales[0]!;
     expect(report.mode).toBe("smoke");
     expect(scale.scenarios.map((s) => s.name).sort()).toEqual(SCENARIOS.map((s) => s.name).sort());
-    expect(report.batch.map((b) => b.name).sort()).toEqual(["digest-run", "statements-issue", "stock-import"]);
+    expect(report.batch.map((b) => b.name).sort()).toEqual(["csv-export-ledger", "digest-run", "statements-issue", "stock-import"]);
     expect(report.csvExport?.name).toBe("csv-export");
     expect(report.targets.map((t) => t.id)).toEqual(TARGETS.map((t) => t.id));
     expect(report.machine.cpus).toBeGreaterThan(0);

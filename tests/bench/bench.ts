@@ -5,8 +5,8 @@
  *   npm run bench                          scale 1 (generated when missing)
  *   npm run bench -- --scales 0.1,1        read pages at each scale, side by side; the rest at the largest
  *   npm run bench -- --smoke               tiny data, a few dozen requests per run: seconds overall
- *   options: --duration S (10) --warmup S (3) --steps 1,8,32 --only a,b --skip floor,write,batch,multi
- *            --regenerate --build --out DIR --port-base N (47100)
+ *   options: --duration S (10) --warmup S (3) --steps 1,8,32 --only a,b --skip floor,write,batch,jobs,multi
+ *            --regenerate --build --out DIR --port-base N (47100) --buffer-pool MiB (2048; 0 = leave it)
  *
  * See tests/bench/README.md for what each figure means.
  */
@@ -40,6 +40,8 @@ export type BenchOptions = {
   build: boolean;
   outDir: string;
   portBase: number;
+  /** Grow InnoDB's buffer pool to at least this many MiB before measuring (0 = leave it). */
+  bufferPoolMiB: number;
   log: (s: string) => void;
 };
 
@@ -62,6 +64,7 @@ export function optionsFromArgs(argv: string[]): BenchOptions {
     build: a.has("build"),
     outDir: path.resolve(a.get("out") ?? path.join(root, "tests", "bench", "results")),
     portBase: Number(a.get("port-base") ?? process.env.BENCH_PORT_BASE ?? 47100),
+    bufferPoolMiB: smoke ? 0 : Number(a.get("buffer-pool") ?? 2048),
     log: (s) => console.log(`[bench] ${s}`),
   };
 }
@@ -125,7 +128,7 @@ async function startApp(dbUrl: string, port: number, extra: Record<string, strin
   return { child, base, port };
 }
 
-type Metrics = { rss: number; peakRss: number; eventLoopDelayMs: { p99: number; max: number } };
+type Metrics = { rss: number; peakRss: number; cpuMicros?: number; eventLoopDelayMs: { p99: number; max: number } };
 async function metrics(base: string, reset = false): Promise<Metrics | null> {
   try {
     const r = await fetch(`${base}/__metrics${reset ? "?reset=1" : ""}`);
@@ -297,6 +300,27 @@ async function load(o: LoadOptions, offset = { i: 0 }): Promise<LoadResult> {
 
 type ScaleRun = { result: ScaleResult; batch: Batch[]; csvExport: Batch | null; multi: Multi | null };
 
+/**
+ * A database server sized for its data keeps the working set in memory; a fresh
+ * MariaDB install has a 128 MiB buffer pool, a tenth of the scale-1 data set, and
+ * would measure the disk instead of the application. The size used is reported.
+ */
+async function ensureBufferPool(dbUrl: string, mib: number, log: (s: string) => void) {
+  if (!mib) return;
+  const c = createPool({ ...connectionOptions(dbUrl), database: undefined, connectionLimit: 1 }).promise();
+  try {
+    const [[row]] = (await c.query("SELECT @@innodb_buffer_pool_size AS bp")) as unknown as [{ bp: number }[]];
+    const want = mib * 1024 * 1024;
+    if (Number(row!.bp) >= want) return;
+    await c.query("SET GLOBAL innodb_buffer_pool_size = ?", [want]);
+    log(`InnoDB buffer pool grown from ${Math.round(Number(row!.bp) / 1048576)} to ${mib} MiB (--buffer-pool 0 leaves it)`);
+  } catch (err) {
+    log(`could not grow the InnoDB buffer pool: ${(err as Error).message}`);
+  } finally {
+    await c.end();
+  }
+}
+
 async function machineInfo(dbUrl: string) {
   // No database selected: the bench database may not exist yet.
   const c = createPool({ ...connectionOptions(dbUrl), database: undefined, connectionLimit: 1 }).promise();
@@ -410,10 +434,11 @@ async function runScale(scale: number, o: BenchOptions, full: boolean): Promise<
     }
 
     const measure = async (target: Run["target"], base: string, lo: Omit<LoadOptions, "connections" | "urls" | "origin">, c: number, offset?: { i: number }): Promise<Run> => {
-      await metrics(base, true);
+      const m0 = await metrics(base, true);
       const lr = await load({ ...lo, urls: [base], connections: c, origin: app.base }, offset);
       const m = await metrics(base);
-      return { target, ...lr, peakRssBytes: m?.peakRss ?? null, eventLoopDelayP99Ms: m?.eventLoopDelayMs.p99 ?? null, eventLoopDelayMaxMs: m?.eventLoopDelayMs.max ?? null };
+      const cpuMsPerRequest = m0?.cpuMicros != null && m?.cpuMicros != null && lr.requests > 0 ? (m.cpuMicros - m0.cpuMicros) / 1000 / lr.requests : null;
+      return { target, ...lr, peakRssBytes: m?.peakRss ?? null, eventLoopDelayP99Ms: m?.eventLoopDelayMs.p99 ?? null, eventLoopDelayMaxMs: m?.eventLoopDelayMs.max ?? null, cpuMsPerRequest };
     };
     const runFor = (c: number) => (o.requestsPerRun ? { amount: Math.max(o.requestsPerRun, c) } : { duration: o.durationSeconds });
     const warm = (c: number) => (o.requestsPerRun ? { amount: Math.max(Math.ceil(o.requestsPerRun / 4), c) } : { duration: o.warmupSeconds });
@@ -475,7 +500,13 @@ async function runScale(scale: number, o: BenchOptions, full: boolean): Promise<
       // 5. A large CSV export over HTTP: time and the server's peak RSS above its RSS before.
       csvExport = await csvExportRun(app, login, hasRoute);
       log(`csv-export: ${csvExport.status} ${csvExport.seconds?.toFixed(2) ?? ""} s ${JSON.stringify(csvExport.detail)}`);
-      // 6. Batch jobs, each in its own process.
+      // …and exactly the issue's size: the ledger entries of the latest days that hold 100,000 rows.
+      const ledgerExport = await csvExportRun(app, login, hasRoute, await ledgerExportPath(q, o.smoke ? 2_000 : 100_000));
+      batch.push(ledgerExport);
+      log(`csv-export-ledger: ${ledgerExport.status} ${ledgerExport.seconds?.toFixed(2) ?? ""} s ${JSON.stringify(ledgerExport.detail)}`);
+    }
+    if (full && !o.skip.has("batch") && !o.skip.has("jobs")) {
+      // 6. Batch jobs, each in its own process (--skip jobs keeps the exports above).
       const { BATCHES } = await import("./batch");
       for (const name of BATCHES) {
         const b = await runBatch(name, dbUrl, o.smoke);
@@ -498,9 +529,22 @@ async function runScale(scale: number, o: BenchOptions, full: boolean): Promise<
   return { result, batch, csvExport, multi };
 }
 
-async function csvExportRun(app: App, login: (e: string) => Promise<BenchUser>, hasRoute: (p: string) => boolean): Promise<Batch> {
-  const p = "/orders?format=csv";
-  if (!hasRoute(p)) return { name: "csv-export", status: "n/a", reason: "route missing (/orders)", detail: { path: p } };
+/** /finance/ledger?format=csv for the latest business days that together hold at least `rows` entries. */
+async function ledgerExportPath(q: Ctx["q"], rows: number): Promise<{ name: string; path: string }> {
+  const days = await q<{ d: string; n: number }>("SELECT DATE_FORMAT(business_date, '%Y-%m-%d') AS d, COUNT(*) AS n FROM ledger_entries GROUP BY business_date ORDER BY business_date DESC");
+  let sum = 0;
+  let from = days[0]?.d ?? "2000-01-01";
+  for (const r of days) {
+    sum += Number(r.n);
+    from = r.d;
+    if (sum >= rows) break;
+  }
+  return { name: "csv-export-ledger", path: `/finance/ledger?format=csv&from=${from}&to=${days[0]?.d ?? from}` };
+}
+
+async function csvExportRun(app: App, login: (e: string) => Promise<BenchUser>, hasRoute: (p: string) => boolean, what = { name: "csv-export", path: "/orders?format=csv" }): Promise<Batch> {
+  const { name, path: p } = what;
+  if (!hasRoute(p)) return { name, status: "n/a", reason: `route missing (${p.split("?")[0]})`, detail: { path: p } };
   const admin = await login("admin.01@mfr.bench.local");
   const before = await metrics(app.base, true);
   const started = performance.now();
@@ -517,8 +561,8 @@ async function csvExportRun(app: App, login: (e: string) => Promise<BenchUser>, 
   const seconds = (performance.now() - started) / 1000;
   const after = await metrics(app.base);
   const type = r.headers.get("content-type") ?? "";
-  if (r.status !== 200 || !type.includes("csv")) return { name: "csv-export", status: "failed", reason: `GET ${p} answered ${r.status} ${type}`, detail: { path: p } };
-  return { name: "csv-export", status: "ok", seconds, peakRssBytes: after?.peakRss, baseRssBytes: before?.rss, detail: { path: p, rows: Math.max(0, rows - 1), bytes, rssGrowthMiB: before && after ? Math.round((after.peakRss - before.rss) / 1048576) : null } };
+  if (r.status !== 200 || !type.includes("csv")) return { name, status: "failed", reason: `GET ${p} answered ${r.status} ${type}`, detail: { path: p } };
+  return { name, status: "ok", seconds, peakRssBytes: after?.peakRss, baseRssBytes: before?.rss, detail: { path: p, rows: Math.max(0, rows - 1), bytes, rssGrowthMiB: before && after ? Math.round((after.peakRss - before.rss) / 1048576) : null } };
 }
 
 async function runBatch(name: string, dbUrl: string, smoke: boolean): Promise<Batch> {
@@ -565,6 +609,7 @@ async function multiInstance(dbUrl: string, app: App, port2: number, prepared: {
 export async function runBench(o: BenchOptions): Promise<{ report: Report; jsonPath: string; mdPath: string }> {
   ensureBuild(o.build, o.log);
   const primaryScale = Math.max(...o.scales);
+  await ensureBufferPool(benchDbUrl(primaryScale), o.bufferPoolMiB, o.log);
   const machine = await machineInfo(benchDbUrl(primaryScale));
   const scales: ScaleResult[] = [];
   let primary: ScaleRun | undefined;

@@ -950,6 +950,44 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
     await L.flushAll();
     // The maintained aggregate every posting keeps in step (db:check compares it with Σ entries).
     await L.exec("INSERT INTO dealer_balances (dealer_id, balance_minor, updated_at) SELECT dealer_id, SUM(amount_minor), ? FROM ledger_entries GROUP BY dealer_id ON DUPLICATE KEY UPDATE balance_minor = VALUES(balance_minor)", [stamp], "dealer_balances");
+    // And the aging aggregate: Σ unreversed debits per dealer and due day (docs/decisions/035).
+    await L.exec(
+      "INSERT INTO dealer_debits_due (dealer_id, due_on, debit_minor) SELECT e.dealer_id, COALESCE(e.due_date, e.business_date), SUM(e.amount_minor) FROM ledger_entries e WHERE e.amount_minor > 0 AND e.reverses_entry_id IS NULL AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_entry_id = e.id) GROUP BY 1, 2 ON DUPLICATE KEY UPDATE debit_minor = VALUES(debit_minor)",
+      [],
+      "dealer_debits_due",
+    );
+    // The orders' maintained fulfilment figures (every shipment keeps them; db:check recomputes them).
+    await L.exec("UPDATE orders o JOIN (SELECT order_id, SUM(quantity) AS q FROM order_lines GROUP BY order_id) x ON x.order_id = o.id SET o.ordered_qty = x.q", [], "orders");
+    await L.exec(
+      "UPDATE orders o JOIN (SELECT order_id, MIN(shipped_on) AS f, MAX(shipped_on) AS l, SUM(value_minor) AS v FROM shipments GROUP BY order_id) x ON x.order_id = o.id SET o.first_shipped_on = x.f, o.last_shipped_on = x.l, o.shipped_value_minor = x.v",
+      [],
+      "orders",
+    );
+    await L.exec("UPDATE stock_levels s JOIN products p ON p.id = s.product_id SET s.alert_eligible = (p.status = 'active' AND p.made_to_order = 0)", [], "stock_levels");
+    await L.exec(
+      `UPDATE orders o JOIN (
+         SELECT l.order_id, SUM(sl.quantity) AS q
+         FROM order_lines l JOIN orders oo ON oo.id = l.order_id
+           JOIN shipment_lines sl ON sl.order_line_id = l.id JOIN shipments s ON s.id = sl.shipment_id
+         WHERE s.shipped_on <= COALESCE(
+           (SELECT c.old_date FROM order_date_changes c WHERE c.order_line_id = l.id AND c.old_date IS NOT NULL ORDER BY c.created_at, c.id LIMIT 1),
+           l.promise_date, oo.promised_date, oo.requested_date)
+         GROUP BY l.order_id) x ON x.order_id = o.id
+       SET o.on_promise_qty = x.q`,
+      [],
+      "orders",
+    );
+    // The dealers' monthly ordered and shipped value (submission, status changes and shipments keep it).
+    await L.exec(
+      `INSERT INTO dealer_monthly_figures (dealer_id, month, ordered_minor, shipped_minor)
+       SELECT dealer_id, month, SUM(o), SUM(s) FROM (
+         SELECT dealer_id, DATE_FORMAT(CONVERT_TZ(submitted_at, '+00:00', '+08:00'), '%Y-%m') AS month, total_minor AS o, 0 AS s
+         FROM orders WHERE submitted_at IS NOT NULL AND status NOT IN ('draft', 'cancelled', 'rejected')
+         UNION ALL SELECT dealer_id, DATE_FORMAT(shipped_on, '%Y-%m'), 0, value_minor FROM shipments) x
+       GROUP BY dealer_id, month`,
+      [],
+      "dealer_monthly_figures",
+    );
     await L.query("SET unique_checks = 1");
     await L.query("SET foreign_key_checks = 1");
     log(`orders by status: ${Object.entries(statusCount).map(([k, v]) => `${k} ${v}`).join(", ")}`);

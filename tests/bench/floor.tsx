@@ -100,7 +100,7 @@ if (isMain) {
       const rss = process.memoryUsage.rss();
       peak = Math.max(peak, rss);
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ pid: process.pid, rss, peakRss: peak, eventLoopDelayMs: { mean: ms(delay.mean), p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) } }));
+      res.end(JSON.stringify({ pid: process.pid, rss, peakRss: peak, cpuMicros: process.cpuUsage().user + process.cpuUsage().system, eventLoopDelayMs: { mean: ms(delay.mean), p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) } }));
       if (url.searchParams.get("reset") === "1") {
         delay.reset();
         peak = rss;

@@ -22,6 +22,8 @@ const RunSchema = z.object({
   peakRssBytes: z.number().nullable(),
   eventLoopDelayP99Ms: z.number().nullable(),
   eventLoopDelayMaxMs: z.number().nullable(),
+  /** The server process's CPU time (user + system) per completed request; the database's is not included. */
+  cpuMsPerRequest: z.number().nullable().optional(),
 });
 export type Run = z.infer<typeof RunSchema>;
 
@@ -140,7 +142,7 @@ export function evaluateTargets(scale: ScaleResult, batch: Batch[], targets: Tar
 const mib = (b: number | null | undefined) => (b === null || b === undefined ? "" : (b / 1048576).toFixed(0));
 const f1 = (n: number) => n.toFixed(1);
 
-export const SUMMARY_HEADER = ["scenario", "users", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "non-2xx", "floor req/s", "vs floor", "floor JSON req/s", "peak RSS MiB", "loop delay p99 ms"] as const;
+export const SUMMARY_HEADER = ["scenario", "users", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "non-2xx", "floor req/s", "vs floor", "floor JSON req/s", "peak RSS MiB", "loop delay p99 ms", "server CPU ms/req"] as const;
 
 function table(header: readonly string[], rows: (string | number)[][]): string {
   return [`| ${header.join(" | ")} |`, `|${header.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`, ...rows.map((r) => `| ${r.map((c) => String(c).replace(/\|/g, "/").replace(/\s*\n\s*/g, " ")).join(" | ")} |`)].join("\n");
@@ -157,7 +159,7 @@ export function summaryRows(scale: ScaleResult): (string | number)[][] {
       const fh = runAt(s, "floor-html", r.connections);
       const fj = runAt(s, "floor-json", r.connections);
       const ratio = floorRatio(s, r.connections);
-      rows.push([s.name, r.connections, f1(r.rps), f1(r.p50), f1(r.p95), f1(r.p99), r.errors, r.non2xx, fh ? f1(fh.rps) : "", ratio === null ? "" : `${(ratio * 100).toFixed(0)} %`, fj ? f1(fj.rps) : "", mib(r.peakRssBytes), r.eventLoopDelayP99Ms === null ? "" : f1(r.eventLoopDelayP99Ms)]);
+      rows.push([s.name, r.connections, f1(r.rps), f1(r.p50), f1(r.p95), f1(r.p99), r.errors, r.non2xx, fh ? f1(fh.rps) : "", ratio === null ? "" : `${(ratio * 100).toFixed(0)} %`, fj ? f1(fj.rps) : "", mib(r.peakRssBytes), r.eventLoopDelayP99Ms === null ? "" : f1(r.eventLoopDelayP99Ms), r.cpuMsPerRequest == null ? "" : f1(r.cpuMsPerRequest)]);
     }
   }
   return rows;
@@ -187,7 +189,7 @@ export function renderMarkdown(r: Report): string {
   out.push("");
   out.push(table(SUMMARY_HEADER, summaryRows(primary)));
   out.push("");
-  out.push("*floor*: a bare node:http server running the same SQL statements the page ran (captured) through mysql2 and rendering the rows with React's renderToString in production mode; *vs floor* = Dealer Desk req/s ÷ floor req/s at the same concurrency; *floor JSON*: the same rows as JSON.");
+  out.push("*floor*: a bare node:http server running the same SQL statements the page ran (captured) through mysql2 and rendering the rows with React's renderToString in production mode; *vs floor* = Dealer Desk req/s ÷ floor req/s at the same concurrency; *floor JSON*: the same rows as JSON; *server CPU ms/req*: the Dealer Desk process's CPU time (user + system) over the run divided by its completed requests — with 2 cores shared by server, database and load generator, this bounds throughput (the database's own CPU comes on top).");
   out.push("");
   out.push("## Batch jobs");
   out.push("");

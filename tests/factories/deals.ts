@@ -106,7 +106,7 @@ export const testCreateOrder: CreateOrderFn = async (tx: Tx, actor, input) => {
   const total = input.lines.reduce((s, l) => s + l.quantity * l.unitPriceMinor, 0);
   const r = await tx
     .insertInto("orders")
-    .values({ dealer_id: deal.dealer_id, status: "draft", currency: deal.currency, total_minor: total, line_count: input.lines.length, deal_id: input.dealId, quote_id: input.quoteId, created_by: actor.userId })
+    .values({ dealer_id: deal.dealer_id, status: "draft", currency: deal.currency, total_minor: total, line_count: input.lines.length, ordered_qty: input.lines.reduce((s, l) => s + l.quantity, 0), deal_id: input.dealId, quote_id: input.quoteId, created_by: actor.userId })
     .executeTakeFirstOrThrow();
   const orderId = Number(r.insertId);
   let n = 0;

@@ -27,7 +27,8 @@ function parseHeaders(raw: string): Record<string, string> {
   return out;
 }
 
-export async function startSmtp(): Promise<TestSmtp> {
+/** Listens on `port` (0: any free one); pass the old port to bring a stopped server back at the same address. */
+export async function startSmtp(port = 0): Promise<TestSmtp> {
   const messages: ReceivedMail[] = [];
   let rejectLeft = 0;
   let rejectCode = 451;
@@ -60,11 +61,11 @@ export async function startSmtp(): Promise<TestSmtp> {
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  const port = (server.server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", () => resolve()));
+  const bound = (server.server.address() as { port: number }).port;
   return {
-    url: `smtp://127.0.0.1:${port}`,
-    port,
+    url: `smtp://127.0.0.1:${bound}`,
+    port: bound,
     messages,
     reject(n, code = 451, message = "Try again later") {
       rejectLeft = n;

@@ -1,8 +1,23 @@
 import { spawn } from "node:child_process";
+import { get as httpGet } from "node:http";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { getDb } from "../../db/client";
+import { createUser, TEST_PASSWORD } from "../factories";
+import { Client, type Res } from "../helpers/http";
 
 const tsx = path.resolve("node_modules/.bin/tsx");
+
+/** A GET on a new TCP connection (no keep-alive pool): the status, or the connection error. */
+function freshGet(url: string) {
+  return new Promise<string | { code: string }>((resolve) => {
+    const req = httpGet(url, { agent: false }, (res) => {
+      res.resume();
+      resolve(String(res.statusCode));
+    });
+    req.on("error", (e: NodeJS.ErrnoException) => resolve({ code: e.code ?? e.message }));
+  });
+}
 
 function run(args: string[], env: Record<string, string>, opts: { until?: RegExp; signalAfterMatch?: NodeJS.Signals; timeoutMs?: number } = {}) {
   return new Promise<{ code: number | null; out: string; err: string; ms: number }>((resolve) => {
@@ -49,4 +64,58 @@ describe("the start command and the server process", () => {
     expect(r.code).toBe(0);
     expect(r.ms).toBeLessThan(10_000);
   });
+
+  it("SIGTERM under load: the 20 requests in flight finish, new ones are refused, the pool closes, exit 0 within 10 s", async () => {
+    const admin = await createUser("admin");
+    const port = Number(process.env.PORT) + 160;
+    const url = `http://127.0.0.1:${port}`;
+    // The production server whose holiday.add units of work take 1.5 s before COMMIT (tests/faults/fault-server.ts).
+    const child = spawn(process.execPath, ["--import", "tsx", "tests/faults/fault-server.ts"], {
+      env: { ...process.env, PORT: String(port), APP_ORIGIN: url, NODE_ENV: "production", JOBS: "off", FAULT_LABEL: "^holiday\\.add$", FAULT_MODE: "delay", FAULT_DELAY_MS: "1500" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
+    const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on("exit", (code) => resolve({ code, at: Date.now() })));
+    const waitFor = (re: RegExp, n = 1) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`never saw ${re} ×${n}: ${out} ${err}`)), 60_000);
+        const check = () => {
+          if ((out.match(new RegExp(re.source, "g")) ?? []).length >= n) {
+            clearTimeout(timer);
+            child.stdout.off("data", check);
+            resolve();
+          }
+        };
+        child.stdout.on("data", check);
+        check();
+      });
+    child.stdout.on("data", (d) => (out += d));
+    try {
+      await waitFor(/listening on/);
+      const c = new Client(url);
+      expect((await c.login(admin.email, TEST_PASSWORD)).status).toBe(302);
+      const days = Array.from({ length: 20 }, (_, i) => `2031-0${1 + Math.floor(i / 10)}-${String(10 + (i % 10)).padStart(2, "0")}`);
+      const inFlight = days.map((day) => c.post("/admin/holidays", { intent: "add", day, name: `Load ${day}` }).catch((e: unknown) => e as Error));
+      // Every pooled connection (DB_POOL_SIZE) is inside a unit of work; the rest wait for one.
+      await waitFor(/FAULT holiday\.add/, Number(process.env.DB_POOL_SIZE ?? 10));
+      const signalledAt = Date.now();
+      child.kill("SIGTERM");
+      await waitFor(/SIGTERM received/);
+      // New requests after SIGTERM, each on a new connection: refused (connection refused, or a 503 page).
+      const late = await Promise.all([0, 1, 2].map(() => freshGet(`${url}/login`)));
+      for (const r of late) expect(typeof r === "string" ? r : r.code).toMatch(/^(ECONNREFUSED|ECONNRESET|503)$/);
+      const results = await Promise.all(inFlight);
+      expect(results.map((r) => (r instanceof Error ? r.message : (r as Res).status))).toEqual(days.map(() => 200));
+      const { code, at } = await exited;
+      expect(code).toBe(0);
+      expect(at - signalledAt).toBeLessThan(10_000);
+      // Every write that was in flight committed, once; the shutdown logged no errors (the pool closed after the last request).
+      expect(await getDb().selectFrom("holidays").select("day").where("day", "in", days).execute()).toHaveLength(20);
+      expect(err.split("\n").filter((l) => l.trim() && !l.includes("npm warn") && !l.includes("ExperimentalWarning"))).toEqual([]);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  }, 90_000);
 });

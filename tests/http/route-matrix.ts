@@ -138,6 +138,8 @@ export const MATRIX: Record<string, MatrixEntry> = {
   },
   "orders.drafts.$id.tsx": { path: ({ draft }) => `/orders/drafts/${draft.id}`, allow: ["dealer_admin", "dealer_sales"], otherDealer: ["dealer_admin", "dealer_sales"] },
   "review.orders.tsx": { path: () => "/review/orders", allow: ["ops", "admin"] },
+  "review.due.tsx": { path: () => "/review/due", allow: ["ops", "admin"] },
+  "stock.alerts.tsx": { path: () => "/stock/alerts?kind=low", allow: ["ops", "admin"] },
   // Deals area: the key account is owned by dealer A's account manager; the deal, quote and lead belong to dealer A.
   "key-accounts._index.tsx": { path: () => "/key-accounts", allow: ["account_manager", "admin"] },
   "key-accounts.new.tsx": { path: () => "/key-accounts/new", allow: ["account_manager", "admin"] },

@@ -1,4 +1,13 @@
-/** Per-worker environment: each vitest worker has its own database and port. */
+/**
+ * Per-worker environment: each vitest worker has its own database and port.
+ *
+ * Ports, relative to TEST_PORT_BASE (41000), never overlapping while files run in parallel:
+ *   +1…+99     the worker's own server (PORT = base + pool id)
+ *   +100…+149  tests/http/process.test.ts, server started as a child (PORT + 100)
+ *   +150…+159  tests/faults/connection-drop.test.ts, paused fault servers (PORT + 150)
+ *   +160…+199  tests/http/process.test.ts, SIGTERM drain server (PORT + 160)
+ *   +300…+302  tests/bench/bench.test.ts, the smoke benchmark's app, second app and floor
+ */
 export function workerEnv(poolId = process.env.VITEST_POOL_ID ?? "1") {
   const base = new URL(process.env.TEST_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/dealer_desk_test");
   base.pathname = `${base.pathname.replace(/\/$/, "") || "/dealer_desk_test"}_${poolId}`;

@@ -35,8 +35,8 @@ export function DealerDashboard({ d }: { d: Data }) {
       <section aria-labelledby="actions-h">
         <h2 id="actions-h" className="mb-3 text-lg font-semibold">{t("dash.actions")}</h2>
         <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-          <Stat label={t("dash.quotesToAnswer")} value={f.number(d.actions.quotesToAnswer)} to="/deals?stage=quoted" />
-          <Stat label={t("dash.statementsToConfirm")} value={f.number(d.actions.statementsToConfirm)} to="/statements?status=issued" />
+          <Stat label={t("dash.quotesToAnswer")} value={f.number(d.actions.quotesToAnswer)} to="/deals?quotes=to_answer" />
+          <Stat label={t("dash.statementsToConfirm")} value={f.number(d.actions.statementsToConfirm)} to={d.canReadAccount ? "/statements?status=issued" : undefined} />
           <Stat label={t("dash.deliveriesToConfirm")} value={f.number(d.actions.deliveriesToConfirm)} to="/orders?status=shipped" />
           <Stat label={t("dash.ordersSentBack")} value={f.number(d.actions.ordersSentBack)} to="/orders?status=draft" />
         </div>
@@ -62,7 +62,7 @@ export function DealerDashboard({ d }: { d: Data }) {
             <dt className="text-slate-500">{t("dashboard.creditLimit")}</dt>
             <dd className="text-right tabular-nums">{f.money(d.credit.limitMinor, d.credit.currency)}</dd>
             <dt className="text-slate-500">{t("dash.balance")}</dt>
-            <dd className="text-right tabular-nums"><Link to="/statements" className="link">{f.money(d.credit.balanceMinor, d.credit.currency)}</Link></dd>
+            <dd className="text-right tabular-nums">{d.canReadAccount ? <Link to="/statements" className="link">{f.money(d.credit.balanceMinor, d.credit.currency)}</Link> : f.money(d.credit.balanceMinor, d.credit.currency)}</dd>
             <dt className="text-slate-500">{t("dash.openOrderValue")}</dt>
             <dd className="text-right tabular-nums">{f.money(d.credit.openOrdersMinor, d.credit.currency)}</dd>
           </dl>
@@ -87,8 +87,9 @@ export function DealerDashboard({ d }: { d: Data }) {
         <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
           <Stat label={t("dash.daysToShip")} value={d.toShip.avgDays === null ? t("dash.noValue") : t("dash.days", { days: f.number(d.toShip.avgDays) })} />
           <Stat label={t("dash.dealsWon")} value={`${f.number(d.won.count)} · ${f.money(d.won.valueMinor)}`} to="/deals?stage=won" />
-          <Stat label={t("dash.rebates")} value={f.money(d.credits.rebatesMinor)} to={`/fees?type=rebate&from=${d.period.from}&to=${d.period.to}`} />
-          <Stat label={t("dash.creditNotes")} value={f.money(d.credits.creditNotesMinor)} to={`/fees?type=credit_note&from=${d.period.from}&to=${d.period.to}`} />
+          {/* The fee list filters by month (YYYY-MM); credit notes are on the statements. */}
+          <Stat label={t("dash.rebates")} value={f.money(d.credits.rebatesMinor)} to={d.canReadAccount ? `/fees?kind=rebate&from=${d.period.from.slice(0, 7)}&to=${d.period.to.slice(0, 7)}` : undefined} />
+          <Stat label={t("dash.creditNotes")} value={f.money(d.credits.creditNotesMinor)} to={d.canReadAccount ? "/statements" : undefined} />
         </div>
         <ColumnChart
           title={t("dash.trend")}

@@ -15,7 +15,7 @@ export function AccountManagerDashboard({ d }: { d: SerializeFrom<Awaited<Return
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <Stat label={t("dash.conflicts")} value={f.number(d.attention.conflicts)} to="/deals?stage=conflict" />
         <Stat label={t("dash.expiring")} value={f.number(d.attention.expiringProtections)} to="/deals?expiring=14" />
-        <Stat label={t("dash.quotesPending")} value={f.number(d.attention.quotesPending)} to="/deals?stage=quoted" />
+        <Stat label={t("dash.quotesPending")} value={f.number(d.attention.quotesPending)} to="/deals?quotes=open" />
         <Stat label={t("dash.winRate")} value={d.winRate === null ? t("dash.noValue") : f.percent(d.winRate)} hint={`${f.number(d.won.count)} / ${f.number(d.won.count + d.lost)}`} />
       </div>
       <section className="card" aria-labelledby="am-pipe">
@@ -67,9 +67,9 @@ export function OpsDashboard({ d }: { d: SerializeFrom<Awaited<ReturnType<typeof
     <div className="space-y-6" data-testid="ops-dashboard">
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <Stat label={t("dash.reviewQueue")} value={f.number(d.queue.total)} to="/review/orders" />
-        <Stat label={t("dash.mtoDue")} value={`${f.number(d.due.lines)} · ${f.number(d.due.quantity)}`} to={`/orders?status=approved&promiseFrom=${d.week.from}&promiseTo=${d.week.to}`} />
-        <Stat label={t("dash.lowStock", { n: d.lowStockThreshold })} value={f.number(d.alerts.lowCount)} to="/stock?lowStock=1" />
-        <Stat label={t("dash.lateIncoming")} value={f.number(d.alerts.lateCount)} to="/stock?lateIncoming=1" />
+        <Stat label={t("dash.mtoDue")} value={`${f.number(d.due.lines)} · ${f.number(d.due.quantity)}`} to={`/review/due?from=${d.week.from}&to=${d.week.to}`} />
+        <Stat label={t("dash.lowStock", { n: d.lowStockThreshold })} value={f.number(d.alerts.lowCount)} to="/stock/alerts?kind=low" />
+        <Stat label={t("dash.lateIncoming")} value={f.number(d.alerts.lateCount)} to="/stock/alerts?kind=late" />
       </div>
       <div className="grid gap-6 lg:grid-cols-2">
         <section className="card" aria-labelledby="ops-q">
@@ -147,7 +147,7 @@ export function FinanceDashboard({ d }: { d: SerializeFrom<Awaited<ReturnType<ty
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <Stat label={t("dash.openDisputes")} value={`${f.number(d.disputes.count)} · ${f.money(d.disputes.amountMinor)}`} hint={d.disputes.oldestDays === null ? undefined : t("dash.oldestDays", { days: d.disputes.oldestDays })} to="/finance/disputes" />
         <Stat label={t("dash.confirmationRate", { period: d.confirmation.period })} value={d.confirmation.rate === null ? t("dash.noValue") : f.percent(d.confirmation.rate)} hint={`${f.number(d.confirmation.confirmed)} / ${f.number(d.confirmation.issued)}`} to={`/statements?period=${d.confirmation.period}`} />
-        <Stat label={t("dash.overdueConfirmations")} value={f.number(d.confirmation.overdue)} to="/statements?status=issued&overdue=1" />
+        <Stat label={t("dash.overdueConfirmations")} value={f.number(d.confirmation.overdue)} to="/statements?status=overdue" />
         <Stat label={t("nav.aging")} value="→" to="/finance/aging" />
       </div>
       <section className="card" aria-labelledby="fin-util">
@@ -159,7 +159,7 @@ export function FinanceDashboard({ d }: { d: SerializeFrom<Awaited<ReturnType<ty
           valueLabel={t("dash.value")}
           labelHeader={t("dash.dealer")}
           emptyLabel={t("chart.noData")}
-          data={d.utilisation.map((u) => ({ label: `${u.code} ${u.name}`, value: Math.round((u.ratio ?? 0) * 1000) / 10, display: `${u.ratio === null ? t("dash.noValue") : f.percent(u.ratio)} · ${f.money(u.usedMinor)} / ${f.money(u.limitMinor)}`, href: `/finance/aging?dealer=${u.dealerId}` }))}
+          data={d.utilisation.map((u) => ({ label: `${u.code} ${u.name}`, value: Math.round((u.ratio ?? 0) * 1000) / 10, display: `${u.ratio === null ? t("dash.noValue") : f.percent(u.ratio)} · ${f.money(u.usedMinor)} / ${f.money(u.limitMinor)}`, href: `/finance/ledger/${u.dealerId}` }))}
         />
       </section>
     </div>

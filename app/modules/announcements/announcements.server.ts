@@ -10,6 +10,7 @@ import { audit, diff, emitEvent } from "~/modules/audit/audit.server";
 import { isDealerActor, requirePermission, type Actor } from "~/modules/auth/actor";
 import { env } from "~/utils/env.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
+import { dateTimeFormat } from "~/utils/intl";
 import { now, startOfBusinessDate } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
 import { PAGE_SIZE, activeAt, announcementColumns, announcementsQuery, existingSkus, findAnnouncement, targets } from "./announcements.queries.server";
@@ -28,7 +29,7 @@ export function localToInstant(local: string, tz = env().BUSINESS_TZ): Date {
 
 /** UTC instant → 'YYYY-MM-DDTHH:mm' in the business time zone (for datetime-local inputs). */
 export function instantToLocal(d: Date, tz = env().BUSINESS_TZ): string {
-  const p = new Intl.DateTimeFormat("en-CA", { timeZone: tz, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).formatToParts(d);
+  const p = dateTimeFormat("en-CA", { timeZone: tz, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).formatToParts(d);
   const g = (t: string) => p.find((x) => x.type === t)!.value;
   return `${g("year")}-${g("month")}-${g("day")}T${g("hour")}:${g("minute")}`;
 }

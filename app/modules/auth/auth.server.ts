@@ -9,7 +9,7 @@ import { isLocale, type Locale } from "~/i18n";
 import { audit } from "~/modules/audit/audit.server";
 import { env } from "~/utils/env.server";
 import { TooManyRequestsError, ValidationError } from "~/utils/errors";
-import { clientIp, localeOf, rememberActor, rememberedActor, safeRedirectPath } from "~/utils/request.server";
+import { clientIp, forgetActor, localeOf, rememberActor, rememberedActor, safeRedirectPath, sharedActorLookup } from "~/utils/request.server";
 import { now } from "~/utils/time";
 import type { Actor } from "./actor";
 import { hashPassword, isStrongPassword, verifyPassword } from "./password.server";
@@ -67,6 +67,10 @@ const EXTEND_EVERY_MS = 5 * 60_000;
 export async function getActor(request: Request): Promise<Actor | null> {
   const known = rememberedActor(request);
   if (known) return known;
+  return sharedActorLookup(request, () => lookUpActor(request));
+}
+
+async function lookUpActor(request: Request): Promise<Actor | null> {
   const sessionId = readSessionId(request);
   if (!sessionId) return null;
   const { session, user } = await lucia().validateSession(sessionId);
@@ -141,6 +145,7 @@ export async function signIn(request: Request, input: { email: string; password:
   // Session fixation: whatever session the browser brought is ended; a new id is issued.
   const previous = readSessionId(request);
   if (previous) await lucia().invalidateSession(previous);
+  forgetActor(request);
   const absoluteExpiresAt = new Date(now().getTime() + env().SESSION_ABSOLUTE_DAYS * 86_400_000);
   const session = await lucia().createSession(user.id, {
     absoluteExpiresAt,
@@ -162,6 +167,7 @@ export async function signOut(request: Request): Promise<string> {
   if (sessionId) {
     const actor = await getActor(request);
     await lucia().invalidateSession(sessionId);
+    forgetActor(request);
     if (actor) await audit(db, actor, { action: "auth.sign_out", entityType: "user", entityId: actor.userId! });
   }
   return lucia().createBlankSessionCookie().serialize();

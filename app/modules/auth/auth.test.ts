@@ -5,6 +5,7 @@ import { changePassword, getActor, requireActor, signIn, signOut } from "./auth.
 import { hashSessionId } from "./session-adapter.server";
 import { setUserStatus } from "../organisations/organisations.server";
 import { DomainError } from "~/utils/errors";
+import { REQUEST_ID_HEADER } from "~/utils/request.server";
 
 const loginRequest = (cookie?: string, ip = "10.0.0.1") =>
   new Request("http://127.0.0.1/login", { method: "POST", headers: { ...(cookie ? { Cookie: cookie } : {}), "x-dealerdesk-client-ip": ip } });
@@ -127,6 +128,23 @@ describe("sessions", () => {
     expect(thrown).toBeInstanceOf(Response);
     expect((thrown as Response).status).toBe(302);
     expect((thrown as Response).headers.get("Location")).toBe("/login?redirectTo=%2Forders%3Fstatus%3Dsubmitted");
+  });
+});
+
+describe("one session lookup per HTTP request", () => {
+  it("loaders of the same request share the lookup; another request looks again", async () => {
+    const user = await createUser("ops");
+    const { cookie } = await createSession(user);
+    const req = (id: string) => new Request("http://127.0.0.1/", { headers: { Cookie: cookie, [REQUEST_ID_HEADER]: id } });
+    // Two loaders of one request at the same time, then a third after the session is gone: all see the actor.
+    const [a, b] = await Promise.all([getActor(req("r-1")), getActor(req("r-1"))]);
+    expect(a?.userId).toBe(user.id);
+    expect(b?.userId).toBe(user.id);
+    await getDb().deleteFrom("sessions").where("user_id", "=", user.id).execute();
+    expect((await getActor(req("r-1")))?.userId).toBe(user.id);
+    // A new HTTP request (new id) or one without an id reads the session again: it is gone.
+    expect(await getActor(req("r-2"))).toBeNull();
+    expect(await getActor(new Request("http://127.0.0.1/", { headers: { Cookie: cookie } }))).toBeNull();
   });
 });
 

@@ -6,6 +6,7 @@
 import { sql } from "kysely";
 import { db } from "../../../db/client";
 import { audit, diff, emitEvent } from "~/modules/audit/audit.server";
+import { syncAlertEligible } from "~/modules/stock/movements.server";
 import { can, isDealerActor, requirePermission, type Actor } from "~/modules/auth/actor";
 import { env } from "~/utils/env.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
@@ -138,8 +139,9 @@ export async function listStock(actor: Actor, filter: StockFilter & { page: numb
   const base = stockProductsQuery(db, filter, scope);
   const today = businessToday();
   const offset = (filter.page - 1) * PAGE_SIZE;
-  // "Available now" needs each product's levels: count at most ten pages ahead ("N+").
-  const cap = filter.availableOnly ? offset + PAGE_SIZE * 10 + 1 : null;
+  // "Available now" needs each product's levels, and a text search reads every
+  // product's search text: both count at most ten pages ahead ("more than N").
+  const cap = filter.availableOnly || filter.q ? offset + PAGE_SIZE * 10 + 1 : null;
   const [products, total, holidays] = await Promise.all([
     sortProducts(base.select(productColumns), filter.sort, actor.locale).limit(PAGE_SIZE).offset(offset).execute(),
     cap
@@ -542,6 +544,7 @@ export async function updateProduct(actor: Actor, id: number, input: ProductInpu
       const beforePrices = await tx.selectFrom("product_tier_prices").select(["tier", "price_minor"]).where("product_id", "=", id).execute();
       const after = productRow(input);
       await tx.updateTable("products").set({ ...after, updated_at: now() }).where("id", "=", id).execute();
+      await syncAlertEligible(tx, [id]);
       const prices = tierInput(input);
       await writeTierPrices(tx, id, prices);
       const changes = diff(

@@ -150,7 +150,10 @@ describe("stock page", () => {
     const { cast, warehouses } = await world();
     const dealer = await body(await get(stockPage, cast.a.dealer_sales, "/stock"));
     const ac = dealer.rows.find((r: { sku: string }) => r.sku === "AC-1000");
-    expect(ac.levels[warehouses.east].available).toBe(40);
+    // One number per shown warehouse, in the order of the page's warehouse columns.
+    const east = dealer.warehouses.findIndex((w: { id: number }) => w.id === warehouses.east);
+    expect(ac.byWarehouse[east]).toBe(40);
+    expect(ac.byWarehouse).toHaveLength(dealer.warehouses.length);
     expect(ac.available).toBe(45);
     expect(ac.price_minor).toBe(TIERS.gold);
     expect(dealer.tier).toBe("gold");
@@ -173,6 +176,10 @@ describe("stock page", () => {
     expect(p2.total).toBe(33);
     expect(p2.rows).toHaveLength(8);
     expect(p2.rows[7].sku).toBe("ZZ-29");
+    // A text search counts at most ten pages ahead (here all 30, an exact total).
+    const zz = await body(await get(stockPage, cast.a.dealer_sales, "/stock?q=zz-&page=2"));
+    expect(zz.total).toBe(30);
+    expect(zz.totalIsLowerBound).toBe(false);
   });
 
   it("exports the current filter as CSV with the viewer's own price", async () => {

@@ -10,7 +10,7 @@ import { sql } from "kysely";
 import { db, type Tx } from "../../../db/client";
 import { audit } from "~/modules/audit/audit.server";
 import { requirePermission, type Actor } from "~/modules/auth/actor";
-import { setCountedLevels } from "~/modules/stock/movements.server";
+import { setCountedLevels, syncAlertEligible } from "~/modules/stock/movements.server";
 import { env } from "~/utils/env.server";
 import { NotFoundError, ValidationError } from "~/utils/errors";
 import { parseMoney } from "~/utils/money";
@@ -293,6 +293,10 @@ function writeProducts(table: Table): Writer<ProductRow> {
         .values(chunk.map(({ prices: _p, ...p }) => ({ ...p, created_at: stamp, updated_at: stamp })))
         .onDuplicateKeyUpdate(update)
         .execute();
+      if (present("status") || present("made_to_order")) {
+        const changed = await tx.selectFrom("products").select("id").where("sku", "in", chunk.map((p) => p.sku)).execute();
+        await syncAlertEligible(tx, changed.map((r) => r.id));
+      }
       if (tiersPresent.length) {
         const ids = await tx
           .selectFrom("products")

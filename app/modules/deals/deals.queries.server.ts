@@ -1,10 +1,12 @@
 /** Kysely queries of the deals area, scoped to the actor. No rules here. */
-import { sql, type ExpressionBuilder, type Expression, type SqlBool } from "kysely";
+import { sql, type ExpressionBuilder, type Expression, type Kysely, type SqlBool } from "kysely";
 import type { Executor } from "../../../db/client";
 import type { DB } from "../../../db/types";
 import type { Actor } from "~/modules/auth/actor";
 import { isDealerRole } from "~/modules/auth/permissions";
+import { env } from "~/utils/env.server";
 import { ForbiddenError } from "~/utils/errors";
+import { addDays, todayIn } from "~/utils/time";
 import type { DealFilter, KeyAccountFilter } from "./deals.schema";
 import { HOLDING_STAGES, OPEN_STAGES, PROTECTED_STAGES } from "./state";
 
@@ -32,23 +34,68 @@ export function keyAccountScope(actor: Actor) {
   };
 }
 
-export function dealsQuery(db: Executor, actor: Actor, f: Partial<DealFilter> = {}, opts: { ignoreStage?: boolean } = {}) {
-  let q = db
-    .selectFrom("deals as d")
-    .innerJoin("key_accounts as ka", "ka.id", "d.key_account_id")
-    .innerJoin("organisations as o", "o.id", "d.dealer_id")
-    .innerJoin("users as am", "am.id", "d.account_manager_id")
-    .where(dealScope(actor));
+/**
+ * The deals the actor sees, filtered, on `deals` alone: every filter is a condition on d (the name
+ * search on the key account is an EXISTS), so counts, the pipeline and the filter choices read the
+ * deals indexes only (docs/decisions/036). The joins that only add names are in dealsQuery.
+ */
+export function dealsWhere(db: Executor, actor: Actor, f: Partial<DealFilter> = {}, opts: { ignoreStage?: boolean } = {}) {
+  let q = db.selectFrom("deals as d").where(dealScope(actor));
   if (f.stage && !opts.ignoreStage) q = q.where("d.stage", "=", f.stage);
   if (f.dealerId) q = q.where("d.dealer_id", "=", f.dealerId);
   if (f.accountManagerId) q = q.where("d.account_manager_id", "=", f.accountManagerId);
   if (f.keyAccountId) q = q.where("d.key_account_id", "=", f.keyAccountId);
-  if (f.q) q = q.where((eb) => eb.or([eb("d.title", "like", `%${f.q}%`), eb("ka.name", "like", `%${f.q}%`)]));
+  if (f.q) {
+    const like = `%${f.q}%`;
+    q = q.where((eb) => eb.or([eb("d.title", "like", like), eb.exists(eb.selectFrom("key_accounts as kq").select("kq.id").whereRef("kq.id", "=", "d.key_account_id").where("kq.name", "like", like))]));
+  }
   if (f.closeFrom) q = q.where("d.expected_close_date", ">=", f.closeFrom);
   if (f.closeTo) q = q.where("d.expected_close_date", "<=", f.closeTo);
   if (f.minValue !== undefined) q = q.where("d.estimated_value_minor", ">=", f.minValue);
   if (f.maxValue !== undefined) q = q.where("d.estimated_value_minor", "<=", f.maxValue);
+  if (f.expiring) {
+    const today = todayIn(env().BUSINESS_TZ);
+    q = q.where("d.stage", "in", ["approved", "negotiating", "quoted"]).where("d.protection_expires_on", ">=", today).where("d.protection_expires_on", "<=", addDays(today, f.expiring));
+  }
+  if (f.quotes) {
+    const kind = f.quotes;
+    const today = todayIn(env().BUSINESS_TZ);
+    q = q.where((eb) => liveQuoteExists(eb, kind, today));
+  }
   return q;
+}
+
+/** The deal has a quote waiting for the dealer's answer, or an open quote at all (one live quote per deal: a new version supersedes). */
+/** Quote statuses that are live: waiting for the dealer's answer, or open at all. */
+const LIVE_QUOTE_STATUSES = { to_answer: ["proposed"], open: ["pending_approval", "proposed", "revision_requested"] } as const;
+
+function liveQuoteExists(eb: ExpressionBuilder<DB & { d: DB["deals"] }, "d">, kind: "to_answer" | "open", today: string) {
+  let sub = eb.selectFrom("quotes as lq").select("lq.id").whereRef("lq.deal_id", "=", "d.id");
+  sub = sub.where("lq.status", "in", [...LIVE_QUOTE_STATUSES[kind]]);
+  if (kind === "to_answer") sub = sub.where("lq.valid_until", ">=", today);
+  return eb.exists(sub);
+}
+
+/**
+ * The dashboards' quote figures: how many deals of a dealer or an account manager have a live quote,
+ * the same test as the list's ?quotes=. Read from the quotes side (its status indexes) and counted per
+ * deal, so the figure equals the list's total (a quote's dealer is its deal's dealer).
+ */
+export async function countDealsWithLiveQuote(db: Executor | Kysely<DB>, where: { dealerId?: number; accountManagerId?: number }, kind: "to_answer" | "open", today: string): Promise<number> {
+  let q = db.selectFrom("quotes as lq").innerJoin("deals as d", "d.id", "lq.deal_id").select(sql<number>`COUNT(DISTINCT lq.deal_id)`.as("n"));
+  q = q.where("lq.status", "in", [...LIVE_QUOTE_STATUSES[kind]]);
+  if (kind === "to_answer") q = q.where("lq.valid_until", ">=", today);
+  if (where.dealerId) q = q.where("lq.dealer_id", "=", where.dealerId).where("d.dealer_id", "=", where.dealerId);
+  if (where.accountManagerId) q = q.where("d.account_manager_id", "=", where.accountManagerId);
+  return Number((await q.executeTakeFirst())?.n ?? 0);
+}
+
+/** dealsWhere with the key account, dealer and account manager joined, for the list rows and the CSV. */
+export function dealsQuery(db: Executor, actor: Actor, f: Partial<DealFilter> = {}, opts: { ignoreStage?: boolean } = {}) {
+  return dealsWhere(db, actor, f, opts)
+    .innerJoin("key_accounts as ka", "ka.id", "d.key_account_id")
+    .innerJoin("organisations as o", "o.id", "d.dealer_id")
+    .innerJoin("users as am", "am.id", "d.account_manager_id");
 }
 
 export const dealListColumns = [

@@ -128,6 +128,10 @@ export const DealListQuery = z
     closeTo: isoDate.optional(),
     minValue: moneyField({ allowZero: true, max: 100_000_000_000_00 }).optional(),
     maxValue: moneyField({ allowZero: true, max: 100_000_000_000_00 }).optional(),
+    /** Open deals (approved, negotiating, quoted) whose protection ends within this many days (the dashboard's figure). */
+    expiring: z.coerce.number().int().min(1).max(365).optional(),
+    /** Deals whose live quote waits for the dealer (to_answer) or is still open at all (open): the dashboards' quote figures. */
+    quotes: z.enum(["to_answer", "open"]).optional(),
     sort: z.enum(DEAL_SORTS).default("-created"),
     view: z.enum(["list", "pipeline"]).default("list"),
     page,

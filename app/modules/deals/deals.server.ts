@@ -20,6 +20,7 @@ import {
   activeAccountManagers,
   dealListColumns,
   dealsQuery,
+  dealsWhere,
   findDeal,
   holdingDeals,
   lineCodesOf,
@@ -449,7 +450,7 @@ export async function listDeals(actor: Actor, filter: DealFilter) {
       .limit(PAGE_SIZE)
       .offset((filter.page - 1) * PAGE_SIZE)
       .execute(),
-    base.select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
+    dealsWhere(db, actor, filter).select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
   ]);
   return { rows, total: Number(total?.n ?? 0), page: filter.page, pageSize: PAGE_SIZE };
 }
@@ -457,7 +458,7 @@ export async function listDeals(actor: Actor, filter: DealFilter) {
 /** Counts and values per stage for the filtered deals (the stage filter itself is ignored). */
 export async function pipeline(actor: Actor, filter: DealFilter) {
   requirePermission(actor, "deal:read");
-  const rows = await dealsQuery(db, actor, filter, { ignoreStage: true })
+  const rows = await dealsWhere(db, actor, filter, { ignoreStage: true })
     .select(["d.stage", sql<number>`COUNT(*)`.as("n"), sql<string>`COALESCE(SUM(d.estimated_value_minor), 0)`.as("value")])
     .groupBy("d.stage")
     .execute();
@@ -496,9 +497,10 @@ export function dealCsvHeader(actor: Actor) {
 /** Choices for the list filters, limited to what the actor can see. */
 export async function dealFilterOptions(actor: Actor) {
   requirePermission(actor, "deal:read");
-  const kaQ = dealsQuery(db, actor).select(["ka.id", "ka.name"]).distinct().orderBy("ka.name").limit(500);
+  // Semi-joins: the distinct ids come from a deals index, then at most 500 names are read.
+  const kaQ = db.selectFrom("key_accounts as ka").select(["ka.id", "ka.name"]).where("ka.id", "in", dealsWhere(db, actor).select("d.key_account_id")).orderBy("ka.name").limit(500);
   if (isDealerRole(actor.role)) return { dealers: [], accountManagers: [], keyAccounts: await kaQ.execute() };
-  const dealersQ = dealsQuery(db, actor).select(["o.id", "o.code", "o.name"]).distinct().orderBy("o.code").limit(500);
+  const dealersQ = db.selectFrom("organisations as o").select(["o.id", "o.code", "o.name"]).where("o.id", "in", dealsWhere(db, actor).select("d.dealer_id")).orderBy("o.code").limit(500);
   const [dealers, keyAccounts, accountManagers] = await Promise.all([dealersQ.execute(), kaQ.execute(), actor.role === "admin" ? activeAccountManagers(db) : Promise.resolve([])]);
   return { dealers, keyAccounts, accountManagers };
 }

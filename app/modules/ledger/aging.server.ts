@@ -17,7 +17,7 @@ import { requirePermission, type Actor } from "~/modules/auth/actor";
 import { assertDealerInScope } from "~/modules/auth/scope.server";
 import { env } from "~/utils/env.server";
 import { minorToDecimal } from "~/utils/money";
-import { todayIn } from "~/utils/time";
+import { addDays, todayIn } from "~/utils/time";
 import { creditPositions, type CreditPosition } from "./credit.server";
 import type { AgingFilter } from "./ledger.schema";
 
@@ -39,10 +39,71 @@ export function bucketOf(daysPastDue: number): Bucket {
 }
 
 /**
- * Aging for the given dealers (or all dealers when `dealerIds` is undefined), set-based:
- * one query for the open debits by bucket, one for the balances.
+ * Aging for the given dealers (or all dealers when `dealerIds` is undefined).
+ *
+ * When no entry of those dealers is dated after `asOf` (the usual case: as of today), it is read
+ * from the maintained aggregates (docs/decisions/035): the balance from dealer_balances and the
+ * debits due in the last 90 days by bucket from dealer_debits_due, then FIFO is applied per dealer
+ * from the newest bucket back (agingFromAggregates). Otherwise (an earlier as-of date) it is
+ * recomputed from the ledger (agingFromLedger). Both give exactly the same buckets (tested).
  */
 export async function agingByDealer(database: Kysely<DB> | Executor, asOf: string, dealerIds?: number[]): Promise<Map<number, AgingRow>> {
+  if (dealerIds && dealerIds.length === 0) return new Map();
+  let later = database.selectFrom("ledger_entries").select("id").where("business_date", ">", asOf).limit(1);
+  if (dealerIds) later = later.where("dealer_id", "in", dealerIds);
+  if (await later.executeTakeFirst()) return agingFromLedger(database, asOf, dealerIds);
+  return agingFromAggregates(database, asOf, dealerIds);
+}
+
+/**
+ * FIFO from the aggregates, exact when no entry is dated after `asOf`. With B the balance and
+ * D(bucket) the unreversed debits due in a bucket: credits consume the oldest debits first, so what
+ * stays open is the newest debits up to B. Walking from the newest bucket back, each bucket keeps
+ * min(D(bucket), what is left of B); the rest of B is over 90 days (every older debit is there).
+ * An entry and its reversal sum to zero in B and are out of D, as in the ledger method.
+ */
+export async function agingFromAggregates(database: Kysely<DB> | Executor, asOf: string, dealerIds?: number[]): Promise<Map<number, AgingRow>> {
+  const out = new Map<number, AgingRow>();
+  if (dealerIds && dealerIds.length === 0) return out;
+  const d30 = addDays(asOf, -30);
+  const d60 = addDays(asOf, -60);
+  const d90 = addDays(asOf, -90);
+  let debits = database
+    .selectFrom("dealer_debits_due")
+    .select([
+      "dealer_id",
+      sql<string>`SUM(CASE WHEN due_on >= ${asOf} THEN debit_minor ELSE 0 END)`.as("current"),
+      sql<string>`SUM(CASE WHEN due_on < ${asOf} AND due_on >= ${d30} THEN debit_minor ELSE 0 END)`.as("d1_30"),
+      sql<string>`SUM(CASE WHEN due_on < ${d30} AND due_on >= ${d60} THEN debit_minor ELSE 0 END)`.as("d31_60"),
+      sql<string>`SUM(CASE WHEN due_on < ${d60} THEN debit_minor ELSE 0 END)`.as("d61_90"),
+    ])
+    .where("due_on", ">=", d90)
+    .groupBy("dealer_id");
+  let balances = database.selectFrom("dealer_balances").select(["dealer_id", "balance_minor"]);
+  if (dealerIds) {
+    debits = debits.where("dealer_id", "in", dealerIds);
+    balances = balances.where("dealer_id", "in", dealerIds);
+  }
+  const [d, b] = await Promise.all([debits.execute(), balances.execute()]);
+  const recent = new Map(d.map((r) => [r.dealer_id, [Number(r.current), Number(r.d1_30), Number(r.d31_60), Number(r.d61_90)] as const]));
+  for (const { dealer_id, balance_minor } of b) {
+    const row = emptyAging();
+    row.balance = Number(balance_minor);
+    let left = Math.max(0, row.balance);
+    const due = recent.get(dealer_id) ?? [0, 0, 0, 0];
+    (["current", "d1_30", "d31_60", "d61_90"] as const).forEach((k, i) => {
+      row[k] = Math.min(due[i]!, left);
+      left -= row[k];
+    });
+    row.d90_plus = left;
+    row.unapplied = row.balance - BUCKETS.reduce((t, k) => t + row[k], 0); // ≤ 0: credits beyond all debits
+    out.set(dealer_id, row);
+  }
+  return out;
+}
+
+/** FIFO recomputed from the ledger entries (any as-of date; also the reference the aggregates are tested against). */
+export async function agingFromLedger(database: Kysely<DB> | Executor, asOf: string, dealerIds?: number[]): Promise<Map<number, AgingRow>> {
   const out = new Map<number, AgingRow>();
   if (dealerIds && dealerIds.length === 0) return out;
   const inDealers = (col: string) => (dealerIds ? sql`AND ${sql.ref(col)} IN (${sql.join(dealerIds)})` : sql``);
@@ -99,7 +160,10 @@ function dealersWithActivity(f: { q?: string }) {
   let q = db
     .selectFrom("organisations as o")
     .where("o.kind", "=", "dealer")
-    .where((eb) => eb.exists(eb.selectFrom("ledger_entries as x").select("x.id").whereRef("x.dealer_id", "=", "o.id")));
+    // A dealer has ledger activity exactly when it has a maintained balance row (its first posting creates
+    // it; db:check flags a dealer with entries and no row). An EXISTS on ledger_entries here made MariaDB
+    // materialise the semi-join by reading the whole ledger index on every page view.
+    .where("o.id", "in", (eb) => eb.selectFrom("dealer_balances as b").select("b.dealer_id"));
   if (f.q) q = q.where((eb) => eb.or([eb("o.code", "like", `%${f.q}%`), eb("o.name", "like", `%${f.q}%`)]));
   return q;
 }
@@ -114,10 +178,11 @@ export async function agingReport(actor: Actor, filter: AgingFilter) {
     base.select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
   ]);
   const ids = dealers.map((d) => d.id);
-  const [aging, credit, all] = await Promise.all([agingByDealer(db, asOf, ids), creditPositions(db, ids), filter.q ? null : agingByDealer(db, asOf)]);
+  // Without a search the totals cover every dealer: one computation gives them and the page's rows.
+  const [aging, credit] = await Promise.all([agingByDealer(db, asOf, filter.q ? ids : undefined), creditPositions(db, ids)]);
   const rows = dealers.map((d) => ({ ...d, aging: aging.get(d.id) ?? emptyAging(), credit: credit.get(d.id) as CreditPosition }));
-  const totals = all ? sumAging(all.values()) : sumAging(rows.map((r) => r.aging));
-  return { asOf, rows, totals, totalsScope: all ? ("all" as const) : ("page" as const), total: Number(count?.n ?? 0), page: filter.page, pageSize: PAGE_SIZE };
+  const totals = filter.q ? sumAging(rows.map((r) => r.aging)) : sumAging(aging.values());
+  return { asOf, rows, totals, totalsScope: filter.q ? ("page" as const) : ("all" as const), total: Number(count?.n ?? 0), page: filter.page, pageSize: PAGE_SIZE };
 }
 
 export const AGING_CSV_HEADER = ["dealer_code", "dealer_name", "currency", "current", "days_1_30", "days_31_60", "days_61_90", "days_over_90", "unapplied_credit", "balance", "credit_limit", "open_orders", "available_credit"];

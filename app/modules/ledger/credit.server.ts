@@ -4,6 +4,8 @@
  *
  *   open order value  = Σ (order total − value already invoiced by its shipments)
  *                       over orders submitted, approved or partially shipped
+ *                       (orders.shipped_value_minor: Σ of the order's shipments, kept by
+ *                       every shipment in its transaction; db:check recomputes it)
  *   available credit  = credit limit − ledger balance − open order value
  */
 import { sql, type Kysely } from "kysely";
@@ -19,7 +21,7 @@ export async function creditPosition(db: Executor | Kysely<DB>, dealerId: number
   const bal = await db.selectFrom("dealer_balances").select(sql<string>`balance_minor`.as("b")).where("dealer_id", "=", dealerId).executeTakeFirst();
   let open = db
     .selectFrom("orders as o")
-    .select(sql<string>`COALESCE(SUM(o.total_minor - COALESCE((SELECT SUM(s.value_minor) FROM shipments s WHERE s.order_id = o.id), 0)), 0)`.as("v"))
+    .select(sql<string>`COALESCE(SUM(o.total_minor - o.shipped_value_minor), 0)`.as("v"))
     .where("o.dealer_id", "=", dealerId)
     .where("o.status", "in", [...OPEN_ORDER_STATUSES]);
   if (opts.excludeOrderId) open = open.where("o.id", "<>", opts.excludeOrderId);
@@ -29,16 +31,16 @@ export async function creditPosition(db: Executor | Kysely<DB>, dealerId: number
   return { limitMinor: dealer.credit_limit_minor, balanceMinor, openOrdersMinor, availableMinor: dealer.credit_limit_minor - balanceMinor - openOrdersMinor, currency: dealer.currency };
 }
 
-/** The same figures for many dealers at once (lists: aging, ledger overview), in three queries. */
+/** The same figures for many dealers at once (lists: aging, ledger overview), in three queries; balances from the maintained aggregate. */
 export async function creditPositions(db: Executor | Kysely<DB>, dealerIds: number[]): Promise<Map<number, CreditPosition>> {
   const out = new Map<number, CreditPosition>();
   if (!dealerIds.length) return out;
   const [dealers, balances, open] = await Promise.all([
     db.selectFrom("organisations").select(["id", "credit_limit_minor", "currency"]).where("id", "in", dealerIds).execute(),
-    db.selectFrom("ledger_entries").select(["dealer_id", sql<string>`SUM(amount_minor)`.as("b")]).where("dealer_id", "in", dealerIds).groupBy("dealer_id").execute(),
+    db.selectFrom("dealer_balances").select(["dealer_id", sql<string>`balance_minor`.as("b")]).where("dealer_id", "in", dealerIds).execute(),
     db
       .selectFrom("orders as o")
-      .select(["o.dealer_id", sql<string>`SUM(o.total_minor - COALESCE((SELECT SUM(s.value_minor) FROM shipments s WHERE s.order_id = o.id), 0))`.as("v")])
+      .select(["o.dealer_id", sql<string>`SUM(o.total_minor - o.shipped_value_minor)`.as("v")])
       .where("o.dealer_id", "in", dealerIds)
       .where("o.status", "in", [...OPEN_ORDER_STATUSES])
       .groupBy("o.dealer_id")

@@ -150,7 +150,8 @@ export async function* exportEntries(actor: Actor, filter: LedgerListFilter) {
     let q = entriesQuery(db, actor, filter).select(entryColumns).orderBy("e.business_date", "desc").orderBy("e.created_at", "desc").orderBy("e.id", "desc").limit(1000);
     if (last) {
       const l = last;
-      q = q.where((eb) =>
+      // "date ≤ d AND (date < d OR …)": one index range on business_date per batch (the plain OR is not).
+      q = q.where("e.business_date", "<=", l.date).where((eb) =>
         eb.or([
           eb("e.business_date", "<", l.date),
           eb.and([eb("e.business_date", "=", l.date), eb.or([eb("e.created_at", "<", l.created), eb.and([eb("e.created_at", "=", l.created), eb("e.id", "<", l.id)])])]),

@@ -48,6 +48,16 @@ async function bumpBalance(tx: Tx, dealerId: number, delta: number) {
             ON DUPLICATE KEY UPDATE balance_minor = balance_minor + VALUES(balance_minor), updated_at = CURRENT_TIMESTAMP(3)`.execute(tx);
 }
 
+/**
+ * Keeps dealer_debits_due (Σ of a dealer's unreversed debits per due day, the aging aggregate,
+ * docs/decisions/035) in step, in the posting's transaction: a debit adds to its due day, the
+ * reversal of a debit takes the original back out (an entry and its reversal drop out of aging).
+ */
+async function bumpDebitsDue(tx: Tx, dealerId: number, dueOn: string, delta: number) {
+  await sql`INSERT INTO dealer_debits_due (dealer_id, due_on, debit_minor) VALUES (${dealerId}, ${dueOn}, ${delta})
+            ON DUPLICATE KEY UPDATE debit_minor = debit_minor + VALUES(debit_minor)`.execute(tx);
+}
+
 /** The same source (entry type, source type, source id) posted twice: nothing was written. */
 export class DuplicateSourceError extends ConflictError {
   constructor() {
@@ -121,6 +131,7 @@ export async function postEntry(tx: Tx, actor: Actor, e: PostEntry): Promise<num
     throw err;
   }
   await bumpBalance(tx, e.dealerId, e.amountMinor);
+  if (e.amountMinor > 0) await bumpDebitsDue(tx, e.dealerId, e.dueDate || e.businessDate, e.amountMinor);
   await audit(tx, actor, { action: `ledger.${e.type}_posted`, entityType: "ledger_entry", entityId: id, dealerId: e.dealerId, summary: { amountMinor: e.amountMinor, currency: e.currency, reference: e.reference ?? null, businessDate: e.businessDate } });
   if (e.type === "payment") await emitEvent(tx, actor, { type: "payment.received", entityType: "ledger_entry", entityId: id, dealerId: e.dealerId, payload: { amountMinor: e.amountMinor, currency: e.currency, reference: e.reference ?? null } });
   return id;
@@ -157,6 +168,7 @@ export async function reverseEntry(tx: Tx, actor: Actor, entryId: number, busine
       .executeTakeFirstOrThrow();
     const id = Number(res.insertId);
     await bumpBalance(tx, orig.dealer_id, -orig.amount_minor);
+    if (orig.amount_minor > 0) await bumpDebitsDue(tx, orig.dealer_id, orig.due_date ?? orig.business_date, -orig.amount_minor);
     await audit(tx, actor, { action: "ledger.reversed", entityType: "ledger_entry", entityId: orig.id, dealerId: orig.dealer_id, summary: { reversalId: id, reason } });
     await emitEvent(tx, actor, { type: "ledger.entry_reversed", entityType: "ledger_entry", entityId: orig.id, dealerId: orig.dealer_id, payload: { reversalId: id, amountMinor: -orig.amount_minor } });
     return id;
@@ -178,11 +190,26 @@ export async function findBalanceMismatches(db: Tx | import("kysely").Kysely<imp
     SELECT x.dealer_id, b.balance_minor AS maintained, x.actual FROM
       (SELECT dealer_id, SUM(amount_minor) AS actual FROM ledger_entries GROUP BY dealer_id) x
       LEFT JOIN dealer_balances b ON b.dealer_id = x.dealer_id
-    WHERE COALESCE(b.balance_minor, 0) <> x.actual
+    WHERE b.dealer_id IS NULL OR b.balance_minor <> x.actual
     UNION ALL
     SELECT b.dealer_id, b.balance_minor, 0 FROM dealer_balances b
     WHERE b.balance_minor <> 0 AND NOT EXISTS (SELECT 1 FROM ledger_entries e WHERE e.dealer_id = b.dealer_id)`.execute(db);
   return r.rows.map((x) => ({ dealer_id: x.dealer_id, maintained: Number(x.maintained ?? 0), actual: Number(x.actual ?? 0) }));
+}
+
+/** (dealer, due day) rows where the maintained aging aggregate differs from Σ of the unreversed debits due that day. */
+export async function findDebitsDueMismatches(db: Executor | Kysely<DB>) {
+  const r = await sql<{ dealer_id: number; due_on: string; maintained: string | null; actual: string | null }>`
+    SELECT x.dealer_id, x.due_on, COALESCE(SUM(x.maintained), 0) AS maintained, COALESCE(SUM(x.actual), 0) AS actual FROM (
+      SELECT dealer_id, due_on, debit_minor AS maintained, NULL AS actual FROM dealer_debits_due
+      UNION ALL
+      SELECT e.dealer_id, COALESCE(e.due_date, e.business_date), NULL, e.amount_minor FROM ledger_entries e
+      WHERE e.amount_minor > 0 AND e.reverses_entry_id IS NULL AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_entry_id = e.id)
+    ) x
+    GROUP BY x.dealer_id, x.due_on
+    HAVING COALESCE(SUM(x.maintained), 0) <> COALESCE(SUM(x.actual), 0)
+    LIMIT 1000`.execute(db);
+  return r.rows.map((x) => ({ dealer_id: x.dealer_id, due_on: String(x.due_on), maintained: Number(x.maintained), actual: Number(x.actual) }));
 }
 
 /** Reversals that are not the exact opposite of their original, or reverse a reversal (db:check). */

@@ -125,7 +125,9 @@ export function describeEvent(e: DigestEvent, section: SectionKey, audience: Aud
     dealer: str(p.dealerName) ?? str(p.dealerCode) ?? "",
     customer: str(p.keyAccountName) ?? str(p.customer) ?? "",
   };
-  const key = `digest.event.${e.type}`;
+  // A resolved dispute says how it was resolved (accepted → an adjustment was posted; rejected).
+  const decision = e.type === "dispute.resolved" ? str(p.decision) : undefined;
+  const key = decision === "accepted" || decision === "rejected" ? `digest.event.dispute.${decision}` : `digest.event.${e.type}`;
   let text = translate(locale, key, params);
   if (text === key) text = translate(locale, `digest.fallback.${section}`, params);
   const dealerNote = params.dealer && audience !== "dealer" ? params.dealer : undefined;

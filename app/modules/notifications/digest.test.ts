@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "../../../db/client";
 import { createCast, createUser } from "../../../tests/factories";
-import { runDigest } from "./digest.server";
+import { describeEvent, runDigest } from "./digest.server";
 import { appSecret, verifyUnsubscribeToken } from "./unsubscribe.server";
 
 const UNTIL = new Date("2026-11-23T00:00:00Z"); // 08:00 Shanghai
@@ -209,5 +209,14 @@ describe("digest delivery guarantees", () => {
     expect(mail.html).toContain(`${process.env.APP_ORIGIN}/settings`);
     const token = url.split("/unsubscribe/")[1]!;
     expect(verifyUnsubscribeToken(await appSecret(), token)).toEqual({ ok: true, userId: cast.a.dealer_admin.id, purpose: "digest" });
+  });
+});
+
+describe("how a resolved dispute reads", () => {
+  it("says whether the dispute was accepted (with an adjustment) or rejected, in both languages", () => {
+    const ev = (decision?: string) => ({ id: 1, occurred_at: UNTIL, type: "dispute.resolved", dealer_id: 1, account_manager_id: null, actor_user_id: 2, entity_type: "dispute", entity_id: "7", payload: JSON.stringify({ statementId: 5, period: "2026-10", ...(decision ? { decision } : {}) }) });
+    expect(describeEvent(ev("accepted"), "disputes", "dealer", "en", "Asia/Shanghai").text).toBe("The dispute on 2026-10 was accepted; an adjustment was posted");
+    expect(describeEvent(ev("rejected"), "disputes", "dealer", "zh-CN", "Asia/Shanghai").text).toBe("2026-10 的争议被驳回");
+    expect(describeEvent(ev(), "disputes", "dealer", "en", "Asia/Shanghai").text).toBe("The dispute on 2026-10 was resolved");
   });
 });

@@ -6,6 +6,9 @@
 import { sql, type Kysely } from "kysely";
 import type { Executor } from "../../../db/client";
 import type { DB } from "../../../db/types";
+import { env } from "~/utils/env.server";
+import { now } from "~/utils/time";
+import { tzOffset } from "~/modules/reports/reports.server";
 
 type Db = Executor | Kysely<DB>;
 
@@ -48,4 +51,89 @@ export async function findOrderInvariantViolations(db: Db): Promise<Record<strin
     GROUP BY l.product_id, r.warehouse_id
     HAVING SUM(r.quantity) > COALESCE(MAX(sl.reserved), 0)`.execute(db);
   return [...totals.rows, ...lineMath.rows, ...reservations.rows, ...shipped.rows, ...invoiced.rows, ...overReserved.rows];
+}
+
+/**
+ * The maintained fulfilment figures of orders (ordered_qty, on_promise_qty, first and last ship
+ * date, shipped value: kept by writeLines and every shipment) recomputed from the lines, shipments and date
+ * changes; every order whose stored figures differ is returned. Optionally for some orders only.
+ */
+export async function findOrderKpiMismatches(db: Db, orderIds?: number[]): Promise<Record<string, unknown>[]> {
+  if (orderIds && orderIds.length === 0) return [];
+  const only = orderIds ? sql`WHERE o.id IN (${sql.join(orderIds)})` : sql``;
+  const r = await sql<Record<string, unknown>>`
+    SELECT o.id AS order_id, o.number, o.ordered_qty, o.on_promise_qty, o.first_shipped_on, o.last_shipped_on, o.shipped_value_minor,
+           COALESCE(q.q, 0) AS want_ordered_qty, COALESCE(p.q, 0) AS want_on_promise_qty, s.f AS want_first_shipped_on, s.l AS want_last_shipped_on,
+           COALESCE(s.v, 0) AS want_shipped_value_minor,
+           'maintained fulfilment figures differ from the lines and shipments' AS problem
+    FROM orders o
+    LEFT JOIN (SELECT order_id, SUM(quantity) AS q FROM order_lines GROUP BY order_id) q ON q.order_id = o.id
+    LEFT JOIN (SELECT order_id, MIN(shipped_on) AS f, MAX(shipped_on) AS l, SUM(value_minor) AS v FROM shipments GROUP BY order_id) s ON s.order_id = o.id
+    LEFT JOIN (
+      SELECT l.order_id, SUM(sl.quantity) AS q
+      FROM order_lines l JOIN orders oo ON oo.id = l.order_id
+        JOIN shipment_lines sl ON sl.order_line_id = l.id JOIN shipments sh ON sh.id = sl.shipment_id
+      WHERE sh.shipped_on <= COALESCE(
+        (SELECT c.old_date FROM order_date_changes c WHERE c.order_line_id = l.id AND c.old_date IS NOT NULL ORDER BY c.created_at, c.id LIMIT 1),
+        l.promise_date, oo.promised_date, oo.requested_date)
+      GROUP BY l.order_id) p ON p.order_id = o.id
+    ${only}
+    HAVING o.ordered_qty <> want_ordered_qty OR o.on_promise_qty <> want_on_promise_qty OR o.shipped_value_minor <> want_shipped_value_minor
+        OR NOT (o.first_shipped_on <=> want_first_shipped_on) OR NOT (o.last_shipped_on <=> want_last_shipped_on)`.execute(db);
+  return r.rows;
+}
+
+/**
+ * Recomputes the maintained fulfilment figures from scratch (all orders, or some): for
+ * data written outside the domain functions (hand-built test data, repairs after a
+ * db:check finding). The domain keeps them itself; this is the same definition.
+ */
+export async function recomputeOrderKpis(db: Db, orderIds?: number[]): Promise<void> {
+  if (orderIds && orderIds.length === 0) return;
+  const only = (col: string) => (orderIds ? sql`AND ${sql.ref(col)} IN (${sql.join(orderIds)})` : sql``);
+  await sql`UPDATE orders o SET o.ordered_qty = 0, o.on_promise_qty = 0, o.first_shipped_on = NULL, o.last_shipped_on = NULL, o.shipped_value_minor = 0 WHERE 1 = 1 ${only("o.id")}`.execute(db);
+  await sql`UPDATE orders o JOIN (SELECT order_id, SUM(quantity) AS q FROM order_lines WHERE 1 = 1 ${only("order_id")} GROUP BY order_id) x ON x.order_id = o.id SET o.ordered_qty = x.q`.execute(db);
+  await sql`UPDATE orders o JOIN (SELECT order_id, MIN(shipped_on) AS f, MAX(shipped_on) AS l, SUM(value_minor) AS v FROM shipments WHERE 1 = 1 ${only("order_id")} GROUP BY order_id) x ON x.order_id = o.id
+            SET o.first_shipped_on = x.f, o.last_shipped_on = x.l, o.shipped_value_minor = x.v`.execute(db);
+  await sql`UPDATE orders o JOIN (
+              SELECT l.order_id, SUM(sl.quantity) AS q
+              FROM order_lines l JOIN orders oo ON oo.id = l.order_id
+                JOIN shipment_lines sl ON sl.order_line_id = l.id JOIN shipments s ON s.id = sl.shipment_id
+              WHERE s.shipped_on <= COALESCE(
+                (SELECT c.old_date FROM order_date_changes c WHERE c.order_line_id = l.id AND c.old_date IS NOT NULL ORDER BY c.created_at, c.id LIMIT 1),
+                l.promise_date, oo.promised_date, oo.requested_date) ${only("l.order_id")}
+              GROUP BY l.order_id) x ON x.order_id = o.id
+            SET o.on_promise_qty = x.q`.execute(db);
+}
+
+/** dealer_monthly_figures as they should be: ordered value by business month of submission, shipped value by ship month. */
+function monthlyFiguresQuery() {
+  const off = tzOffset(env().BUSINESS_TZ, now());
+  return sql`
+    SELECT dealer_id, month, SUM(o) AS ordered_minor, SUM(s) AS shipped_minor FROM (
+      SELECT dealer_id, DATE_FORMAT(CONVERT_TZ(submitted_at, '+00:00', ${off}), '%Y-%m') AS month, total_minor AS o, 0 AS s
+      FROM orders WHERE submitted_at IS NOT NULL AND status NOT IN ('draft', 'cancelled', 'rejected')
+      UNION ALL
+      SELECT dealer_id, DATE_FORMAT(shipped_on, '%Y-%m'), 0, value_minor FROM shipments
+    ) x GROUP BY dealer_id, month`;
+}
+
+/** Months whose maintained ordered or shipped value differs from the recomputation (rows of zero count as absent). */
+export async function findMonthlyFigureMismatches(db: Db): Promise<Record<string, unknown>[]> {
+  const r = await sql<Record<string, unknown>>`
+    SELECT k.dealer_id, k.month, COALESCE(m.ordered_minor, 0) AS ordered_minor, COALESCE(m.shipped_minor, 0) AS shipped_minor,
+           COALESCE(w.ordered_minor, 0) AS want_ordered_minor, COALESCE(w.shipped_minor, 0) AS want_shipped_minor,
+           'maintained monthly figures differ from the orders and shipments' AS problem
+    FROM (SELECT dealer_id, month FROM dealer_monthly_figures UNION SELECT dealer_id, month FROM (${monthlyFiguresQuery()}) w0) k
+    LEFT JOIN dealer_monthly_figures m ON m.dealer_id = k.dealer_id AND m.month = k.month
+    LEFT JOIN (${monthlyFiguresQuery()}) w ON w.dealer_id = k.dealer_id AND w.month = k.month
+    WHERE COALESCE(m.ordered_minor, 0) <> COALESCE(w.ordered_minor, 0) OR COALESCE(m.shipped_minor, 0) <> COALESCE(w.shipped_minor, 0)
+    LIMIT 100`.execute(db);
+  return r.rows;
+}
+
+/** Rebuilds dealer_monthly_figures from the orders and shipments (hand-built data, repairs). */
+export async function recomputeMonthlyFigures(db: Db): Promise<void> {
+  await sql`DELETE FROM dealer_monthly_figures`.execute(db);
+  await sql`INSERT INTO dealer_monthly_figures (dealer_id, month, ordered_minor, shipped_minor) SELECT dealer_id, month, ordered_minor, shipped_minor FROM (${monthlyFiguresQuery()}) w`.execute(db);
 }

@@ -248,6 +248,39 @@ export function sortList(q: ListQuery, sort: OrderListFilter["sort"]): ListQuery
   }
 }
 
+/** The sort key of a listed row: where the next batch of an export starts (keyset, no OFFSET). */
+export type ListKey = { id: number; created_at: Date; number: string | null; total_minor: number; requested_date: string | null };
+
+/**
+ * Rows strictly after `last` in the order sortList gives: each sort is (column, id)
+ * in one direction, NULLs last (MySQL puts them first ascending, hence the
+ * `IS NULL` term of "requested"; descending puts them last by itself).
+ */
+export function afterKey(q: ListQuery, sort: OrderListFilter["sort"], last: ListKey): ListQuery {
+  const after = (col: "o.created_at" | "o.number" | "o.total_minor" | "o.requested_date", dir: "asc" | "desc", value: Date | string | number | null) => {
+    const ref = sql.ref(col);
+    const cmp = sql.raw(dir === "asc" ? ">" : "<");
+    const cmpEq = sql.raw(dir === "asc" ? ">=" : "<=");
+    if (value === null) return q.where(sql<boolean>`(${ref} IS NULL AND o.id ${cmp} ${last.id})`);
+    // "col ≤ v AND (col < v OR id < last)" is one index range on col (the OR form is not).
+    return q.where(sql<boolean>`((${ref} ${cmpEq} ${value} AND (${ref} ${cmp} ${value} OR o.id ${cmp} ${last.id})) OR ${ref} IS NULL)`);
+  };
+  switch (sort) {
+    case "oldest":
+      return after("o.created_at", "asc", last.created_at);
+    case "number":
+      return after("o.number", "desc", last.number);
+    case "total_desc":
+      return after("o.total_minor", "desc", last.total_minor);
+    case "total_asc":
+      return after("o.total_minor", "asc", last.total_minor);
+    case "requested":
+      return after("o.requested_date", "asc", last.requested_date);
+    default:
+      return after("o.created_at", "desc", last.created_at);
+  }
+}
+
 /** Ops queue: orders waiting in a status, oldest submission first. */
 export function reviewQueueQuery(db: Executor, actor: Actor, status: "submitted" | "credit_hold") {
   return ordersInScope(db, actor).innerJoin("organisations as d", "d.id", "o.dealer_id").where("o.status", "=", status);

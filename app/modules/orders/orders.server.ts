@@ -25,7 +25,9 @@ import { transaction } from "~/utils/tx.server";
 import {
   dealerAddresses,
   findOrder,
+  afterKey,
   listColumns,
+  type ListKey,
   lineReservations,
   lockOrder,
   orderDateChanges,
@@ -117,6 +119,26 @@ async function setStatus(tx: Tx, order: LockedOrder, to: OrderStatus, at: Date, 
     .where("id", "=", order.id)
     .where("version", "=", order.version)
     .execute();
+  // An order leaving the ordered figures (sent back, rejected, cancelled) leaves its submission month.
+  if (order.submitted_at && !NOT_ORDERED.includes(order.status as OrderStatus) && NOT_ORDERED.includes(to)) {
+    await addMonthlyFigures(tx, order.dealer_id, toBusinessDate(order.submitted_at, env().BUSINESS_TZ).slice(0, 7), { orderedMinor: -order.total_minor });
+  }
+}
+
+/** Statuses whose orders are not in the dealer's ordered value (dealer_monthly_figures, the dashboard trend). */
+const NOT_ORDERED: readonly OrderStatus[] = ["draft", "cancelled", "rejected"];
+
+/**
+ * dealer_monthly_figures: value ordered (by business month of submission) and shipped (by ship
+ * month) per dealer, kept here in the transaction of each submission, status change and shipment;
+ * findMonthlyFigureMismatches recomputes it for db:check.
+ */
+async function addMonthlyFigures(tx: Tx, dealerId: number, month: string, d: { orderedMinor?: number; shippedMinor?: number }) {
+  const o = d.orderedMinor ?? 0;
+  const s = d.shippedMinor ?? 0;
+  if (o === 0 && s === 0) return;
+  await sql`INSERT INTO dealer_monthly_figures (dealer_id, month, ordered_minor, shipped_minor) VALUES (${dealerId}, ${month}, ${o}, ${s})
+            ON DUPLICATE KEY UPDATE ordered_minor = ordered_minor + VALUES(ordered_minor), shipped_minor = shipped_minor + VALUES(shipped_minor)`.execute(tx);
 }
 
 // ---------------------------------------------------------------- drafts
@@ -258,7 +280,7 @@ async function writeLines(tx: Tx, orderId: number, lines: PreparedLine[], at: Da
   }
   const total = lines.reduce((s, l) => s + l.lineTotalMinor, 0);
   if (!Number.isSafeInteger(total)) throw new ValidationError("validation.formErrors", { _form: ["orders.totalTooLarge"] });
-  return { total, count: lines.length };
+  return { total, count: lines.length, orderedQty: lines.reduce((s, l) => s + l.quantity, 0) };
 }
 
 function requireDealer(actor: Actor): number {
@@ -276,11 +298,18 @@ export async function createDraft(actor: Actor, input: CreateDraftInput): Promis
   return transaction("order.create_draft", (tx) => createDraftTx(tx, actor, input, now()));
 }
 
-export async function createDraftTx(tx: Tx, actor: Actor, input: CreateDraftInput, at: Date, submitKey: string | null = null): Promise<{ id: number; version: number }> {
+export async function createDraftTx(
+  tx: Tx,
+  actor: Actor,
+  input: CreateDraftInput,
+  at: Date,
+  submitKey: string | null = null,
+  mode: Strictness = "draft",
+): Promise<{ id: number; version: number; total: number; count: number }> {
   const dealerId = requireDealer(actor);
   const dealer = await tx.selectFrom("organisations").select(["currency"]).where("id", "=", dealerId).executeTakeFirstOrThrow();
-  await assertHeader(tx, dealerId, input, at, "draft");
-  const lines = await prepareLines(tx, dealerId, input.lines, "draft");
+  await assertHeader(tx, dealerId, input, at, mode);
+  const lines = await prepareLines(tx, dealerId, input.lines, mode);
   const res = await tx
     .insertInto("orders")
     .values({
@@ -300,10 +329,10 @@ export async function createDraftTx(tx: Tx, actor: Actor, input: CreateDraftInpu
     })
     .executeTakeFirstOrThrow();
   const id = Number(res.insertId);
-  const { total, count } = await writeLines(tx, id, lines, at);
-  await tx.updateTable("orders").set({ total_minor: total, line_count: count }).where("id", "=", id).execute();
+  const { total, count, orderedQty } = await writeLines(tx, id, lines, at);
+  await tx.updateTable("orders").set({ total_minor: total, line_count: count, ordered_qty: orderedQty }).where("id", "=", id).execute();
   await audit(tx, actor, { action: "order.draft_created", entityType: "order", entityId: id, dealerId, summary: { lines: count, totalMinor: total, dealId: input.dealId ?? null, quoteId: input.quoteId ?? null } });
-  return { id, version: 1 };
+  return { id, version: 1, total, count };
 }
 
 /** The form's lines as trusted input: quote-priced lines keep their price and quantity. */
@@ -377,7 +406,7 @@ async function updateDraftTx(
 ) {
   await assertHeader(tx, order.dealer_id, header, at, mode);
   const lines = await prepareLines(tx, order.dealer_id, input, mode);
-  const { total, count } = await writeLines(tx, order.id, lines, at);
+  const { total, count, orderedQty } = await writeLines(tx, order.id, lines, at);
   const version = order.version + 1;
   await tx
     .updateTable("orders")
@@ -388,6 +417,7 @@ async function updateDraftTx(
       notes: header.notes ?? null,
       total_minor: total,
       line_count: count,
+      ordered_qty: orderedQty,
       version,
       updated_at: at,
     })
@@ -458,21 +488,25 @@ export async function submitOrderTx(tx: Tx, actor: Actor, p: { orderId: number |
   const dup = await tx.selectFrom("orders").select(["id", "number", "status"]).where("dealer_id", "=", dealerId).where("submit_key", "=", p.submitKey).executeTakeFirst();
   if (dup?.number) return { id: dup.id, number: dup.number, status: dup.status as OrderStatus, duplicate: true };
   let orderId = p.orderId;
+  // A new order straight from the form is written once, already checked strictly.
+  let created: Awaited<ReturnType<typeof createDraftTx>> | null = null;
   if (orderId === null) {
     if (!p.form) throw new ValidationError("orders.noLines");
-    orderId = (await createDraftTx(tx, actor, { ...headerOf(p.form), lines: await formLinesToInput(tx, null, p.form) }, at)).id;
+    created = await createDraftTx(tx, actor, { ...headerOf(p.form), lines: await formLinesToInput(tx, null, p.form) }, at, null, "submit");
+    orderId = created.id;
   }
   const locked = await lockOrder(tx, actor, orderId);
   if (!locked) throw new NotFoundError();
   // A second tab or a retry after the order already went out: show it, never submit again.
   if (locked.status !== "draft" && locked.number) return { id: locked.id, number: locked.number, status: locked.status as OrderStatus, duplicate: true };
-  assertVersion(locked, p.form?.version ?? p.version);
+  if (!created) assertVersion(locked, p.form?.version ?? p.version);
   assertAllowedFrom(actor, "submit", locked.status);
-  // Save what the form says, then check everything strictly.
-  const input = p.form ? await formLinesToInput(tx, locked.id, p.form) : await currentLinesAsInput(tx, locked.id);
   const header = p.form ? headerOf(p.form) : { addressId: locked.address_id, requestedDate: locked.requested_date, poReference: locked.po_reference, notes: locked.notes };
-  const saved = await updateDraftTx(tx, actor, locked, header, input, at, "submit");
-  if (saved.lines.length === 0) throw new ValidationError("orders.noLines");
+  // An existing draft: save what the form says, then check everything strictly.
+  const saved = created
+    ? { version: created.version, total: created.total, count: created.count }
+    : await updateDraftTx(tx, actor, locked, header, p.form ? await formLinesToInput(tx, locked.id, p.form) : await currentLinesAsInput(tx, locked.id), at, "submit").then((r) => ({ version: r.version, total: r.total, count: r.lines.length }));
+  if (saved.count === 0) throw new ValidationError("orders.noLines");
   // Credit (the dealer row is locked above, so two orders cannot both squeeze under the limit).
   const credit = await creditPosition(tx, dealerId, { excludeOrderId: locked.id });
   const exposure = credit.balanceMinor + credit.openOrdersMinor + saved.total;
@@ -485,6 +519,7 @@ export async function submitOrderTx(tx: Tx, actor: Actor, p: { orderId: number |
     .set({ status: to, number, submit_key: p.submitKey, submitted_at: at, address_snapshot: snapshot, version: saved.version + 1, updated_at: at })
     .where("id", "=", locked.id)
     .execute();
+  await addMonthlyFigures(tx, dealerId, toBusinessDate(at, env().BUSINESS_TZ).slice(0, 7), { orderedMinor: saved.total });
   const ref = { ...locked, number, total_minor: saved.total };
   const creditInfo = { limitMinor: credit.limitMinor, balanceMinor: credit.balanceMinor, openOrdersMinor: credit.openOrdersMinor, orderMinor: saved.total, overByMinor: Math.max(0, exposure - credit.limitMinor) };
   await recordTransition(tx, actor, ref, "draft", to, at, null, to === "credit_hold" ? { credit: creditInfo } : {});
@@ -752,6 +787,7 @@ export async function recordShipmentTx(tx: Tx, actor: Actor, orderId: number, in
       shipmentId,
     });
   }
+  await keepFulfilmentFigures(tx, order, wanted, input.shippedOn, value);
   const after = await tx.selectFrom("order_lines").select(["quantity", "shipped_qty", "promise_date"]).where("order_id", "=", order.id).execute();
   const complete = after.every((l) => l.shipped_qty >= l.quantity);
   const to: OrderStatus = complete ? "shipped" : "partially_shipped";
@@ -765,6 +801,47 @@ export async function recordShipmentTx(tx: Tx, actor: Actor, orderId: number, in
     await emitEvent(tx, actor, { type: "order.partially_shipped", entityType: "order", entityId: order.id, dealerId: order.dealer_id, accountManagerId: order.account_manager_id, payload: { number: order.number, ...payload } });
   }
   return { shipmentId, number, valueMinor: value, invoiceEntryId: invoiceId, status: to };
+}
+
+/**
+ * The order's maintained fulfilment figures (docs/decisions/008-kpi-definitions.md), in the
+ * shipment's transaction: first and last ship date, value shipped, and the quantity shipped on or before each
+ * line's first promise (the old date of its earliest date change, else its promise date, else
+ * the order's promised, else its requested date). recomputeOrderKpis is the same from scratch.
+ */
+async function keepFulfilmentFigures(tx: Tx, order: LockedOrder, shipped: Map<number, number>, shippedOn: IsoDate, valueMinor: number) {
+  const firsts = await tx
+    .selectFrom("order_lines as l")
+    .select(["l.id", "l.promise_date"])
+    .select((eb) =>
+      eb
+        .selectFrom("order_date_changes as c")
+        .select("c.old_date")
+        .whereRef("c.order_line_id", "=", "l.id")
+        .where("c.old_date", "is not", null)
+        .orderBy("c.created_at")
+        .orderBy("c.id")
+        .limit(1)
+        .as("first_old"),
+    )
+    .where("l.id", "in", [...shipped.keys()])
+    .execute();
+  let onPromise = 0;
+  for (const l of firsts) {
+    const first = l.first_old ?? l.promise_date ?? order.promised_date ?? order.requested_date;
+    if (first !== null && shippedOn <= first) onPromise += shipped.get(l.id) ?? 0;
+  }
+  await tx
+    .updateTable("orders")
+    .set((eb) => ({
+      on_promise_qty: eb("on_promise_qty", "+", onPromise),
+      shipped_value_minor: eb("shipped_value_minor", "+", valueMinor),
+      first_shipped_on: sql<string>`CASE WHEN first_shipped_on IS NULL OR first_shipped_on > ${shippedOn} THEN ${shippedOn} ELSE first_shipped_on END`,
+      last_shipped_on: sql<string>`CASE WHEN last_shipped_on IS NULL OR last_shipped_on < ${shippedOn} THEN ${shippedOn} ELSE last_shipped_on END`,
+    }))
+    .where("id", "=", order.id)
+    .execute();
+  await addMonthlyFigures(tx, order.dealer_id, shippedOn.slice(0, 7), { shippedMinor: valueMinor });
 }
 
 async function reservedOf(tx: Tx, orderLineId: number): Promise<number> {
@@ -968,12 +1045,19 @@ export async function listOrders(actor: Actor, filter: OrderListFilter) {
 
 export const ORDER_CSV_HEADER = ["number", "status", "dealer_code", "dealer_name", "po_reference", "currency", "total", "lines", "requested_date", "promised_date", "deal_id", "quote_id", "submitted_at", "created_at"];
 
-/** CSV rows in batches (keyset on id within the chosen sort is not needed: pages of 1000). */
-export async function* exportOrders(actor: Actor, filter: OrderListFilter) {
+/**
+ * CSV rows in batches of 1,000, each starting after the previous batch's last
+ * sort key (keyset): constant memory and constant cost per batch, where OFFSET
+ * made a 200,000-row export quadratic.
+ */
+export async function* exportOrders(actor: Actor, filter: OrderListFilter, batchSize = 1000) {
   requireRead(actor);
-  for (let offset = 0; ; offset += 1000) {
-    const rows = await sortList(ordersListQuery(db, actor, filter), filter.sort).select(listColumns).limit(1000).offset(offset).execute();
+  let last: ListKey | null = null;
+  for (;;) {
+    const base = ordersListQuery(db, actor, filter);
+    const rows = await sortList(last ? afterKey(base, filter.sort, last) : base, filter.sort).select(listColumns).limit(batchSize).execute();
     if (!rows.length) return;
+    last = rows[rows.length - 1]!;
     yield rows.map((r) => [
       r.number ?? "",
       r.status,
@@ -990,7 +1074,7 @@ export async function* exportOrders(actor: Actor, filter: OrderListFilter) {
       r.submitted_at ? r.submitted_at.toISOString() : "",
       r.created_at.toISOString(),
     ]);
-    if (rows.length < 1000) return;
+    if (rows.length < batchSize) return;
   }
 }
 
@@ -1085,11 +1169,12 @@ async function orderPageData(actor: Actor, order: NonNullable<Awaited<ReturnType
   const stockByWarehouse = actions.ship ? await freeStockForLines(lines.map((l) => l.product_id)) : {};
   return {
     order: { ...order, address: parseJson<AddressSnapshot>(order.address_snapshot) },
-    lines: lines.map((l) => ({
+    // Parsed once here; the raw JSON columns are not sent to the page as well.
+    lines: lines.map(({ custom_options, options_schema, ...l }) => ({
       ...l,
-      options: parseJson<Record<string, string | number>>(l.custom_options) ?? {},
+      options: parseJson<Record<string, string | number>>(custom_options) ?? {},
       reservations: reservations.filter((r) => r.order_line_id === l.id),
-      optionsSchema: parseJson<OptionsSchema>(l.options_schema),
+      optionsSchema: parseJson<OptionsSchema>(options_schema),
     })),
     history,
     dateChanges,

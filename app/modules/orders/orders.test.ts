@@ -8,6 +8,7 @@ import { systemActor } from "~/modules/auth/actor";
 import { workingDaysFrom } from "~/modules/catalog/calendar.server";
 import { postEntry } from "~/modules/ledger/post.server";
 import { findStockInvariantViolations } from "~/modules/stock/movements.server";
+import { planIncoming, postReceipt, receiveIncoming } from "~/modules/stock/stock.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
 import { addDays } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
@@ -488,6 +489,29 @@ describe("dates and backorders", () => {
     await recheckBackorders(ops, r.id, { version: await version(r.id) });
     expect((await linesOf(r.id))[0]).toMatchObject({ reserved_qty: 4, backordered_qty: 2 });
     expect((await eventsOf(r.id)).at(-1)!.type).toBe("order.backorder_available");
+  });
+});
+
+describe("stock arriving for backorders", () => {
+  it("a receipt or an arrived incoming reserves for the oldest approved backorders first, in the receipt's transaction", async () => {
+    const w = await orderWorld();
+    const ops = actorFor(w.staff.ops);
+    const p = await createProduct({ listPrice: 5_00 });
+    const first = await submitNew(w.a.dealer_sales, w.addrA.id, [{ productId: p.id, quantity: 6 }]);
+    const second = await submitNew(w.b.dealer_sales, w.addrB.id, [{ productId: p.id, quantity: 3 }]);
+    await approveOrder(ops, first.id, { version: await version(first.id) });
+    await approveOrder(ops, second.id, { version: await version(second.id) });
+    expect((await linesOf(first.id))[0]).toMatchObject({ reserved_qty: 0, backordered_qty: 6 });
+    await postReceipt(ops, p.id, { warehouseId: w.east.id, quantity: 7, reason: "container 12" });
+    expect((await linesOf(first.id))[0]).toMatchObject({ reserved_qty: 6, backordered_qty: 0 });
+    expect((await linesOf(second.id))[0]).toMatchObject({ reserved_qty: 1, backordered_qty: 2 });
+    expect((await eventsOf(first.id)).at(-1)!.type).toBe("order.backorder_available");
+    expect(await stockLevel(p.id, w.east.id)).toMatchObject({ on_hand: 7, reserved: 7 });
+    const incoming = await planIncoming(ops, p.id, { warehouseId: w.north.id, quantity: 5, eta: inDays(3), source: "purchase", reference: "PO-1" });
+    await receiveIncoming(ops, p.id, incoming.id);
+    expect((await linesOf(second.id))[0]).toMatchObject({ reserved_qty: 3, backordered_qty: 0 });
+    expect(await stockLevel(p.id, w.north.id)).toMatchObject({ on_hand: 5, reserved: 2 });
+    expect((await runChecks(db())).filter((c) => !c.ok)).toEqual([]);
   });
 });
 

@@ -6,6 +6,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Executor } from "../../../db/client";
 import type { DB } from "../../../db/types";
+import { countDealsWithLiveQuote } from "~/modules/deals/deals.queries.server";
 
 type Q = Executor | Kysely<DB>;
 export type Bounds = { from: string; to: string; fromInstant: Date; toInstant: Date; tzOffset: string };
@@ -29,7 +30,7 @@ export async function openOrdersByStatus(db: Q, dealerId: number) {
 
 export async function dealerActions(db: Q, dealerId: number, today: string) {
   const [quotes, statements, deliveries, sentBack] = await Promise.all([
-    db.selectFrom("quotes").select(sql<number>`COUNT(*)`.as("n")).where("dealer_id", "=", dealerId).where("status", "=", "proposed").where("valid_until", ">=", today).executeTakeFirst(),
+    countDealsWithLiveQuote(db, { dealerId }, "to_answer", today).then((n) => ({ n })),
     db.selectFrom("statements").select(sql<number>`COUNT(*)`.as("n")).where("dealer_id", "=", dealerId).where("status", "=", "issued").executeTakeFirst(),
     db.selectFrom("orders").select(sql<number>`COUNT(*)`.as("n")).where("dealer_id", "=", dealerId).where("status", "=", "shipped").executeTakeFirst(),
     db
@@ -57,17 +58,14 @@ export async function pipelineByStage(db: Q, where: { dealerId?: number; account
 
 /**
  * Fill rate: of the quantity ordered on orders submitted in the period, the share
- * shipped on or before the line's FIRST promise date.
+ * shipped on or before the line's FIRST promise. Reads the orders' maintained
+ * figures (ordered_qty, on_promise_qty: kept by the order lines and every shipment,
+ * compared with their recomputation by db:check) on one covering index range.
  */
 export async function fillRate(db: Q, dealerId: number, b: Bounds) {
   const r = await sql<{ ordered: string | null; on_promise: string | null }>`
-    SELECT SUM(l.quantity) AS ordered,
-           SUM((SELECT COALESCE(SUM(sl.quantity), 0) FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id
-                WHERE sl.order_line_id = l.id
-                  AND s.shipped_on <= COALESCE(
-                        (SELECT c.old_date FROM order_date_changes c WHERE c.order_line_id = l.id AND c.old_date IS NOT NULL ORDER BY c.created_at, c.id LIMIT 1),
-                        l.promise_date, o.promised_date, o.requested_date))) AS on_promise
-    FROM orders o JOIN order_lines l ON l.order_id = o.id
+    SELECT SUM(o.ordered_qty) AS ordered, SUM(o.on_promise_qty) AS on_promise
+    FROM orders o
     WHERE o.dealer_id = ${dealerId} AND o.submitted_at >= ${b.fromInstant} AND o.submitted_at < ${b.toInstant}
       AND o.status NOT IN ('draft', 'cancelled', 'rejected', 'credit_hold')`.execute(db);
   const ordered = n(r.rows[0]?.ordered);
@@ -78,12 +76,9 @@ export async function fillRate(db: Q, dealerId: number, b: Bounds) {
 /** On-time delivery: orders completely shipped in the period whose last shipment left by the promised (else requested) date. */
 export async function onTimeDelivery(db: Q, dealerId: number, b: Bounds) {
   const r = await sql<{ total: number; on_time: string | null }>`
-    SELECT COUNT(*) AS total, SUM(CASE WHEN x.last_ship <= COALESCE(x.promised_date, x.requested_date) THEN 1 ELSE 0 END) AS on_time
-    FROM (SELECT o.id, o.promised_date, o.requested_date, MAX(s.shipped_on) AS last_ship
-          FROM orders o JOIN shipments s ON s.order_id = o.id
-          WHERE o.dealer_id = ${dealerId} AND o.status IN ('shipped', 'delivered')
-          GROUP BY o.id, o.promised_date, o.requested_date) x
-    WHERE x.last_ship >= ${b.from} AND x.last_ship <= ${b.to}`.execute(db);
+    SELECT COUNT(*) AS total, SUM(CASE WHEN o.last_shipped_on <= COALESCE(o.promised_date, o.requested_date) THEN 1 ELSE 0 END) AS on_time
+    FROM orders o
+    WHERE o.dealer_id = ${dealerId} AND o.last_shipped_on >= ${b.from} AND o.last_shipped_on <= ${b.to} AND o.status IN ('shipped', 'delivered')`.execute(db);
   const total = n(r.rows[0]?.total);
   const onTime = n(r.rows[0]?.on_time);
   return { orders: total, onTime, rate: total > 0 ? onTime / total : null };
@@ -92,12 +87,9 @@ export async function onTimeDelivery(db: Q, dealerId: number, b: Bounds) {
 /** Average days from submission (business date) to the first shipment, for orders first shipped in the period. */
 export async function daysToShip(db: Q, dealerId: number, b: Bounds) {
   const r = await sql<{ orders: number; avg_days: string | null }>`
-    SELECT COUNT(*) AS orders, AVG(DATEDIFF(x.first_ship, DATE(CONVERT_TZ(x.submitted_at, '+00:00', ${b.tzOffset})))) AS avg_days
-    FROM (SELECT o.id, o.submitted_at, MIN(s.shipped_on) AS first_ship
-          FROM orders o JOIN shipments s ON s.order_id = o.id
-          WHERE o.dealer_id = ${dealerId} AND o.submitted_at IS NOT NULL
-          GROUP BY o.id, o.submitted_at) x
-    WHERE x.first_ship >= ${b.from} AND x.first_ship <= ${b.to}`.execute(db);
+    SELECT COUNT(*) AS orders, AVG(DATEDIFF(o.first_shipped_on, DATE(CONVERT_TZ(o.submitted_at, '+00:00', ${b.tzOffset})))) AS avg_days
+    FROM orders o
+    WHERE o.dealer_id = ${dealerId} AND o.first_shipped_on >= ${b.from} AND o.first_shipped_on <= ${b.to} AND o.submitted_at IS NOT NULL`.execute(db);
   const avg = r.rows[0]?.avg_days;
   return { orders: n(r.rows[0]?.orders), avgDays: avg === null || avg === undefined ? null : Math.round(Number(avg) * 10) / 10 };
 }
@@ -141,22 +133,21 @@ export async function creditsReceived(db: Q, dealerId: number, b: Bounds) {
   return { rebatesMinor: n(rows.find((r) => r.entry_type === "rebate")?.v), creditNotesMinor: n(rows.find((r) => r.entry_type === "credit_note")?.v) };
 }
 
-/** Ordered and shipped value per month (YYYY-MM) over the months given. */
-export async function monthlyTrend(db: Q, dealerId: number, months: string[], tzOffset: string) {
-  const first = `${months[0]}-01`;
-  const [ordered, shipped] = await Promise.all([
-    sql<{ m: string; v: string }>`
-      SELECT DATE_FORMAT(CONVERT_TZ(submitted_at, '+00:00', ${tzOffset}), '%Y-%m') AS m, SUM(total_minor) AS v
-      FROM orders WHERE dealer_id = ${dealerId} AND submitted_at >= ${new Date(`${first}T00:00:00Z`)} - INTERVAL 1 DAY
-        AND status NOT IN ('draft', 'cancelled', 'rejected')
-      GROUP BY m`.execute(db),
-    sql<{ m: string; v: string }>`
-      SELECT DATE_FORMAT(shipped_on, '%Y-%m') AS m, SUM(value_minor) AS v
-      FROM shipments WHERE dealer_id = ${dealerId} AND shipped_on >= ${first}
-      GROUP BY m`.execute(db),
-  ]);
-  const pick = (rows: { m: string; v: string }[], m: string) => n(rows.find((r) => r.m === m)?.v);
-  return months.map((m) => ({ month: m, orderedMinor: pick(ordered.rows, m), shippedMinor: pick(shipped.rows, m) }));
+/**
+ * Ordered and shipped value per month (YYYY-MM) over the months given: the maintained
+ * dealer_monthly_figures (kept by submission, the status changes that leave the ordered
+ * value, and every shipment; compared with their recomputation by db:check).
+ */
+export async function monthlyTrend(db: Q, dealerId: number, months: string[]) {
+  const rows = await db
+    .selectFrom("dealer_monthly_figures")
+    .select(["month", "ordered_minor", "shipped_minor"])
+    .where("dealer_id", "=", dealerId)
+    .where("month", ">=", months[0]!)
+    .where("month", "<=", months[months.length - 1]!)
+    .execute();
+  const of = (m: string) => rows.find((r) => r.month === m);
+  return months.map((m) => ({ month: m, orderedMinor: n(of(m)?.ordered_minor), shippedMinor: n(of(m)?.shipped_minor) }));
 }
 
 // ---------- account manager ----------
@@ -181,13 +172,7 @@ export async function amAttention(db: Q, accountManagerId: number, today: string
       .where("protection_expires_on", ">=", today)
       .where("protection_expires_on", "<=", soon)
       .executeTakeFirst(),
-    db
-      .selectFrom("quotes as q")
-      .innerJoin("deals as d", "d.id", "q.deal_id")
-      .select(sql<number>`COUNT(*)`.as("n"))
-      .where("d.account_manager_id", "=", accountManagerId)
-      .where("q.status", "in", ["pending_approval", "proposed", "revision_requested"])
-      .executeTakeFirst(),
+    countDealsWithLiveQuote(db, { accountManagerId }, "open", today).then((n) => ({ n })),
   ]);
   return { conflicts: n(conflicts?.n), expiringProtections: n(expiring?.n), quotesPending: n(quotesPending?.n) };
 }
@@ -228,57 +213,135 @@ export async function reviewQueue(db: Q, limit = 10) {
 }
 
 export async function backordersByProduct(db: Q, limit = 10) {
-  return (
-    await db
-      .selectFrom("order_lines as l")
-      .innerJoin("orders as o", "o.id", "l.order_id")
-      .innerJoin("products as p", "p.id", "l.product_id")
-      .select(["p.sku", "p.name_en", "p.name_zh", sql<string>`SUM(l.backordered_qty)`.as("q"), sql<string>`MIN(l.backorder_eta)`.as("eta")])
-      .where("l.backordered_qty", ">", 0)
-      .where("o.status", "in", ["approved", "partially_shipped"])
-      .groupBy(["p.sku", "p.name_en", "p.name_zh"])
-      .orderBy("q", "desc")
-      .limit(limit)
-      .execute()
-  ).map((r) => ({ sku: r.sku, nameEn: r.name_en, nameZh: r.name_zh, quantity: n(r.q), eta: r.eta ? String(r.eta).slice(0, 10) : null }));
-}
-
-export async function madeToOrderDue(db: Q, from: string, to: string) {
-  const r = await db
+  // Summed per product on the covering index of backordered lines; names only for the top rows.
+  const top = await db
     .selectFrom("order_lines as l")
     .innerJoin("orders as o", "o.id", "l.order_id")
-    .select([sql<number>`COUNT(*)`.as("n"), sql<string>`COALESCE(SUM(l.quantity - l.shipped_qty), 0)`.as("q")])
+    .select(["l.product_id", sql<string>`SUM(l.backordered_qty)`.as("q"), sql<string>`MIN(l.backorder_eta)`.as("eta")])
+    .where("l.backordered_qty", ">", 0)
+    .where("o.status", "in", ["approved", "partially_shipped"])
+    .groupBy("l.product_id")
+    .orderBy("q", "desc")
+    .orderBy("l.product_id")
+    .limit(limit)
+    .execute();
+  if (!top.length) return [];
+  const names = await db.selectFrom("products").select(["id", "sku", "name_en", "name_zh"]).where("id", "in", top.map((r) => r.product_id)).execute();
+  return top.map((r) => {
+    const p = names.find((x) => x.id === r.product_id)!;
+    return { sku: p.sku, nameEn: p.name_en, nameZh: p.name_zh, quantity: n(r.q), eta: r.eta ? String(r.eta).slice(0, 10) : null };
+  });
+}
+
+/** Made-to-order lines promised in [from, to] and not yet fully shipped: the figure and its list share this. */
+function madeToOrderDueQuery(db: Q, from: string, to: string) {
+  return db
+    .selectFrom("order_lines as l")
+    .innerJoin("orders as o", "o.id", "l.order_id")
     .where("l.made_to_order", "=", 1)
     .where("l.promise_date", ">=", from)
     .where("l.promise_date", "<=", to)
     .where(sql<boolean>`l.shipped_qty < l.quantity`)
-    .where("o.status", "in", ["approved", "partially_shipped"])
+    .where("o.status", "in", ["approved", "partially_shipped"]);
+}
+
+export async function madeToOrderDue(db: Q, from: string, to: string) {
+  const r = await madeToOrderDueQuery(db, from, to)
+    .select([sql<number>`COUNT(*)`.as("n"), sql<string>`COALESCE(SUM(l.quantity - l.shipped_qty), 0)`.as("q")])
     .executeTakeFirst();
   return { lines: n(r?.n), quantity: n(r?.q) };
 }
 
-export async function stockAlerts(db: Q, threshold: number, today: string, limit = 10) {
-  const [low, lowCount, late, lateCount] = await Promise.all([
+/** The lines behind madeToOrderDue, earliest promise first. */
+export async function madeToOrderDueRows(db: Q, from: string, to: string, limit: number, offset: number) {
+  return madeToOrderDueQuery(db, from, to)
+    .innerJoin("organisations as d", "d.id", "o.dealer_id")
+    .innerJoin("products as p", "p.id", "l.product_id")
+    .select(["o.number", "d.code as dealer_code", "d.name as dealer_name", "l.line_no", "l.sku", "p.name_en", "p.name_zh", "l.quantity", "l.shipped_qty", "l.promise_date"])
+    .orderBy("l.promise_date")
+    .orderBy("l.order_id")
+    .orderBy("l.line_no")
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}
+
+/** Stock levels at or below the threshold (active stocked products): the figure and its list share this. */
+function lowStockQuery(db: Q, threshold: number) {
+  return db.selectFrom("stock_levels as s").where("s.alert_eligible", "=", 1).where("s.available", "<=", threshold);
+}
+
+/** Planned receipts whose ETA has passed: the figure and its list share this. */
+function lateIncomingQuery(db: Q, today: string) {
+  return db.selectFrom("incoming_stock as i").where("i.status", "=", "planned").where("i.eta", "<", today);
+}
+
+export async function lowStockRows(db: Q, threshold: number, limit: number, offset: number) {
+  const [rows, total] = await Promise.all([
     db
-      .selectFrom("stock_levels as s")
+      .selectFrom((eb) =>
+        lowStockQuery(eb as unknown as Q, threshold)
+          .select(["s.product_id", "s.warehouse_id", "s.on_hand", "s.reserved", "s.available"])
+          .orderBy("s.available", "asc")
+          .orderBy("s.product_id")
+          .orderBy("s.warehouse_id")
+          .limit(limit)
+          .offset(offset)
+          .as("x"),
+      )
+      .innerJoin("products as p", "p.id", "x.product_id")
+      .innerJoin("warehouses as w", "w.id", "x.warehouse_id")
+      .select(["p.sku", "p.name_en", "p.name_zh", "w.code as warehouse", "x.on_hand", "x.reserved", "x.available"])
+      .orderBy("x.available", "asc")
+      .orderBy("x.product_id")
+      .orderBy("x.warehouse_id")
+      .execute(),
+    lowStockQuery(db, threshold).select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
+  ]);
+  return { rows: rows.map((r) => ({ ...r, on_hand: n(r.on_hand), reserved: n(r.reserved), available: n(r.available) })), total: n(total?.n) };
+}
+
+export async function lateIncomingRows(db: Q, today: string, limit: number, offset: number) {
+  const [rows, total] = await Promise.all([
+    lateIncomingQuery(db, today)
+      .innerJoin("products as p", "p.id", "i.product_id")
+      .innerJoin("warehouses as w", "w.id", "i.warehouse_id")
+      .select(["p.sku", "p.name_en", "p.name_zh", "w.code as warehouse", "i.quantity", "i.eta", "i.source", "i.reference"])
+      .orderBy("i.eta")
+      .orderBy("i.id")
+      .limit(limit)
+      .offset(offset)
+      .execute(),
+    lateIncomingQuery(db, today).select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
+  ]);
+  return { rows: rows.map((r) => ({ ...r, eta: String(r.eta).slice(0, 10) })), total: n(total?.n) };
+}
+
+export async function stockAlerts(db: Q, threshold: number, today: string, limit = 10) {
+  // alert_eligible (active, stocked product; kept by the product writes) makes both one index range.
+  const [low, lowCount, late, lateCount] = await Promise.all([
+    // The first rows in index order, then their names (joined first, the optimizer scans every product).
+    db
+      .selectFrom((eb) =>
+        eb
+          .selectFrom("stock_levels")
+          .select(["product_id", "warehouse_id", "available"])
+          .where("alert_eligible", "=", 1)
+          .where("available", "<=", threshold)
+          .orderBy("available", "asc")
+          .orderBy("product_id")
+          .orderBy("warehouse_id")
+          .limit(limit)
+          .as("s"),
+      )
       .innerJoin("products as p", "p.id", "s.product_id")
       .innerJoin("warehouses as w", "w.id", "s.warehouse_id")
       .select(["p.sku", "p.name_en", "p.name_zh", "w.code as warehouse", "s.available"])
-      .where("s.available", "<=", threshold)
-      .where("p.status", "=", "active")
-      .where("p.made_to_order", "=", 0)
       .orderBy("s.available", "asc")
-      .orderBy("p.sku")
-      .limit(limit)
+      .orderBy("s.product_id")
+      .orderBy("s.warehouse_id")
       .execute(),
-    db
-      .selectFrom("stock_levels as s")
-      .innerJoin("products as p", "p.id", "s.product_id")
-      .select(sql<number>`COUNT(*)`.as("n"))
-      .where("s.available", "<=", threshold)
-      .where("p.status", "=", "active")
-      .where("p.made_to_order", "=", 0)
-      .executeTakeFirst(),
+    lowStockQuery(db, threshold).select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
     db
       .selectFrom("incoming_stock as i")
       .innerJoin("products as p", "p.id", "i.product_id")
@@ -289,7 +352,7 @@ export async function stockAlerts(db: Q, threshold: number, today: string, limit
       .orderBy("i.eta")
       .limit(limit)
       .execute(),
-    db.selectFrom("incoming_stock").select(sql<number>`COUNT(*)`.as("n")).where("status", "=", "planned").where("eta", "<", today).executeTakeFirst(),
+    lateIncomingQuery(db, today).select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
   ]);
   return {
     low: low.map((r) => ({ sku: r.sku, nameEn: r.name_en, nameZh: r.name_zh, warehouse: r.warehouse, available: n(r.available) })),

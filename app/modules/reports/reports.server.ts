@@ -5,9 +5,9 @@
  */
 import { sql } from "kysely";
 import { db } from "../../../db/client";
-import { requirePermission, type Actor } from "~/modules/auth/actor";
+import { can, requirePermission, type Actor } from "~/modules/auth/actor";
 import { isDealerRole } from "~/modules/auth/permissions";
-import { creditPosition } from "~/modules/ledger/credit.server";
+import { creditPosition, OPEN_ORDER_STATUSES } from "~/modules/ledger/credit.server";
 import { env } from "~/utils/env.server";
 import { addDays, monthBounds, now, startOfBusinessDate, todayIn } from "~/utils/time";
 import type { Period } from "./period";
@@ -57,9 +57,10 @@ export async function dealerDashboard(actor: Actor, period: Partial<Period>) {
     q.daysToShip(db, dealerId, b),
     q.dealsWon(db, { dealerId }, b),
     q.creditsReceived(db, dealerId, b),
-    q.monthlyTrend(db, dealerId, lastMonths(6, today), b.tzOffset),
+    q.monthlyTrend(db, dealerId, lastMonths(6, today)),
   ]);
-  return { kind: "dealer" as const, period: { from: b.from, to: b.to }, actions, openOrders, credit, pipeline, fill, onTime, toShip, won, credits, trend };
+  // Statements and fees are the dealer's account (ledger:read): other dealer roles see those figures without links.
+  return { kind: "dealer" as const, period: { from: b.from, to: b.to }, actions, openOrders, credit, pipeline, fill, onTime, toShip, won, credits, trend, canReadAccount: can(actor, "ledger:read") };
 }
 
 export async function accountManagerDashboard(actor: Actor, period: Partial<Period>) {
@@ -84,9 +85,7 @@ export const LOW_STOCK_THRESHOLD = 5;
 export async function opsDashboard(actor: Actor) {
   requirePermission(actor, "order:review");
   const today = todayIn(env().BUSINESS_TZ);
-  const dow = new Date(`${today}T00:00:00Z`).getUTCDay();
-  const weekStart = addDays(today, -((dow + 6) % 7));
-  const weekEnd = addDays(weekStart, 6);
+  const { from: weekStart, to: weekEnd } = businessWeek(today);
   const [queue, backorders, due, alerts] = await Promise.all([
     q.reviewQueue(db),
     q.backordersByProduct(db),
@@ -94,6 +93,67 @@ export async function opsDashboard(actor: Actor) {
     q.stockAlerts(db, LOW_STOCK_THRESHOLD, today),
   ]);
   return { kind: "ops" as const, now: now().toISOString(), week: { from: weekStart, to: weekEnd }, queue, backorders, due, alerts, lowStockThreshold: LOW_STOCK_THRESHOLD };
+}
+
+export const OPS_LIST_PAGE_SIZE = 50;
+
+/** The list behind an ops stock-alert figure: levels at or below the threshold, or receipts past their ETA. */
+export async function stockAlertList(actor: Actor, p: { kind: "low" | "late"; page: number }) {
+  requirePermission(actor, "order:review");
+  const offset = (p.page - 1) * OPS_LIST_PAGE_SIZE;
+  const today = todayIn(env().BUSINESS_TZ);
+  const base = { kind: p.kind, page: p.page, pageSize: OPS_LIST_PAGE_SIZE, threshold: LOW_STOCK_THRESHOLD, today };
+  if (p.kind === "low") return { ...base, ...(await q.lowStockRows(db, LOW_STOCK_THRESHOLD, OPS_LIST_PAGE_SIZE, offset)), late: [] as Awaited<ReturnType<typeof q.lateIncomingRows>>["rows"] };
+  const late = await q.lateIncomingRows(db, today, OPS_LIST_PAGE_SIZE, offset);
+  return { ...base, rows: [] as Awaited<ReturnType<typeof q.lowStockRows>>["rows"], late: late.rows, total: late.total };
+}
+
+/** The whole stock-alert list as CSV rows, in batches. */
+export async function* exportStockAlerts(actor: Actor, kind: "low" | "late") {
+  requirePermission(actor, "order:review");
+  const today = todayIn(env().BUSINESS_TZ);
+  for (let offset = 0; ; offset += 1000) {
+    if (kind === "low") {
+      const { rows } = await q.lowStockRows(db, LOW_STOCK_THRESHOLD, 1000, offset);
+      yield rows.map((r) => [r.sku, r.name_zh, r.name_en, r.warehouse, r.on_hand, r.reserved, r.available]);
+      if (rows.length < 1000) return;
+    } else {
+      const { rows } = await q.lateIncomingRows(db, today, 1000, offset);
+      yield rows.map((r) => [r.sku, r.name_zh, r.name_en, r.warehouse, r.quantity, r.eta, r.source, r.reference ?? ""]);
+      if (rows.length < 1000) return;
+    }
+  }
+}
+
+/** The current business week (Monday to Sunday), the default range of the made-to-order due list. */
+export function businessWeek(today = todayIn(env().BUSINESS_TZ)) {
+  const dow = new Date(`${today}T00:00:00Z`).getUTCDay();
+  const from = addDays(today, -((dow + 6) % 7));
+  return { from, to: addDays(from, 6) };
+}
+
+/** The range asked for, this business week where a bound is missing. */
+function dueRange(p: { from?: string; to?: string }) {
+  const week = businessWeek();
+  return { from: p.from ?? week.from, to: p.to ?? week.to };
+}
+
+/** The made-to-order lines behind the ops figure "due this week" (or any range). */
+export async function madeToOrderDueList(actor: Actor, p: { from?: string; to?: string; page: number }) {
+  requirePermission(actor, "order:review");
+  const { from, to } = dueRange(p);
+  const [rows, totals] = await Promise.all([q.madeToOrderDueRows(db, from, to, OPS_LIST_PAGE_SIZE, (p.page - 1) * OPS_LIST_PAGE_SIZE), q.madeToOrderDue(db, from, to)]);
+  return { from, to, rows, total: totals.lines, quantity: totals.quantity, page: p.page, pageSize: OPS_LIST_PAGE_SIZE };
+}
+
+export async function* exportMadeToOrderDue(actor: Actor, p: { from?: string; to?: string }) {
+  requirePermission(actor, "order:review");
+  const { from, to } = dueRange(p);
+  for (let offset = 0; ; offset += 1000) {
+    const rows = await q.madeToOrderDueRows(db, from, to, 1000, offset);
+    yield rows.map((r) => [r.number ?? "", r.dealer_code, r.dealer_name, r.line_no, r.sku, r.name_zh, r.name_en, r.quantity, r.shipped_qty, r.promise_date ?? ""]);
+    if (rows.length < 1000) return;
+  }
 }
 
 export async function financeDashboard(actor: Actor) {
@@ -104,20 +164,28 @@ export async function financeDashboard(actor: Actor) {
   return { kind: "finance" as const, disputes, confirmation, utilisation };
 }
 
-/** Credit used (balance + open orders) ÷ limit per active dealer, highest first. */
+/**
+ * Credit used (balance + open orders) ÷ limit per active dealer, highest first: the
+ * maintained balances and one pass over the open orders' maintained shipped value
+ * (the same definition as creditPosition, decision 003).
+ */
 async function creditUtilisation(limit = 10) {
-  const rows = await sql<{ id: number; code: string; name: string; credit_limit_minor: number; balance: string | null; open_orders: string | null }>`
-    SELECT o.id, o.code, o.name, o.credit_limit_minor, COALESCE(b.balance_minor, 0) AS balance,
-           COALESCE((SELECT SUM(x.total_minor - COALESCE((SELECT SUM(s.value_minor) FROM shipments s WHERE s.order_id = x.id), 0))
-                     FROM orders x WHERE x.dealer_id = o.id AND x.status IN ('submitted', 'approved', 'partially_shipped')), 0) AS open_orders
-    FROM organisations o LEFT JOIN dealer_balances b ON b.dealer_id = o.id
-    WHERE o.kind = 'dealer' AND o.status = 'active'`.execute(db);
-  return rows.rows
+  const [dealers, open] = await Promise.all([
+    sql<{ id: number; code: string; name: string; credit_limit_minor: number; balance: string | null }>`
+      SELECT o.id, o.code, o.name, o.credit_limit_minor, b.balance_minor AS balance
+      FROM organisations o LEFT JOIN dealer_balances b ON b.dealer_id = o.id
+      WHERE o.kind = 'dealer' AND o.status = 'active'`.execute(db),
+    sql<{ dealer_id: number; v: string }>`
+      SELECT x.dealer_id, SUM(x.total_minor - x.shipped_value_minor) AS v FROM orders x
+      WHERE x.status IN (${sql.join([...OPEN_ORDER_STATUSES])}) GROUP BY x.dealer_id`.execute(db),
+  ]);
+  const openOf = new Map(open.rows.map((r) => [r.dealer_id, Number(r.v)]));
+  return dealers.rows
     .map((r) => {
-      const used = Number(r.balance ?? 0) + Number(r.open_orders ?? 0);
+      const used = Number(r.balance ?? 0) + (openOf.get(r.id) ?? 0);
       return { dealerId: r.id, code: r.code, name: r.name, limitMinor: r.credit_limit_minor, usedMinor: used, ratio: r.credit_limit_minor > 0 ? used / r.credit_limit_minor : null };
     })
-    .sort((a, b) => (b.ratio ?? Infinity) - (a.ratio ?? Infinity))
+    .sort((a, b) => (b.ratio ?? Infinity) - (a.ratio ?? Infinity) || a.code.localeCompare(b.code))
     .slice(0, limit);
 }
 

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "../../../db/client";
 import { actorFor, createCast } from "../../../tests/factories";
-import { accountManagerDashboard, dealerDashboard, opsDashboard, tzOffset } from "./reports.server";
+import { recomputeMonthlyFigures, recomputeOrderKpis } from "~/modules/orders/invariants.server";
+import { accountManagerDashboard, dealerDashboard, madeToOrderDueList, opsDashboard, stockAlertList, tzOffset } from "./reports.server";
 
 const db = () => getDb();
 
@@ -71,6 +72,9 @@ describe("dealer KPIs on a hand-built data set", () => {
       ])
       .execute();
 
+    // Rows written by hand, not by the domain: derive the orders' maintained figures from them.
+    await recomputeOrderKpis(db());
+    await recomputeMonthlyFigures(db());
     const d = await dealerDashboard(actorFor(cast.a.dealer_sales), { from: "2026-10-01", to: "2026-10-31" });
     expect(d.fill).toEqual({ orderedQty: 15, shippedOnPromiseQty: 11, rate: 11 / 15 });
     expect(d.onTime).toEqual({ orders: 2, onTime: 1, rate: 0.5 });
@@ -131,6 +135,38 @@ describe("account manager and ops figures", () => {
     expect(d.backorders).toEqual([{ sku: "BO-1", nameEn: "BO-1", nameZh: "BO-1", quantity: 5, eta: null }]);
     expect(d.alerts.low).toEqual([{ sku: "BO-1", nameEn: "BO-1", nameZh: "BO-1", warehouse: "W9", available: 2 }]);
     await expect(opsDashboard(actorFor(cast.a.dealer_admin))).rejects.toMatchObject({ status: 403 });
+  });
+
+  it("ops figures equal the lists they link to: made-to-order lines due this week, low stock, late incoming", async () => {
+    const cast = await createCast();
+    const ops = actorFor(cast.staff.ops);
+    const std = await product("ST-1");
+    const mto = await product("MTO-1", 1);
+    const before = await opsDashboard(ops);
+    const { from, to } = before.week;
+    // Two custom lines due this week (one partly shipped), one outside the week, one on a cancelled order.
+    await order(cast.dealerA.id, { status: "approved", submittedAt: "2026-11-01T00:00:00Z", lines: [{ productId: mto, qty: 4, promise: from, mto: 1 }, { productId: mto, qty: 2, promise: to, mto: 1 }] });
+    await order(cast.dealerB.id, { status: "approved", submittedAt: "2026-11-01T00:00:00Z", lines: [{ productId: mto, qty: 9, promise: "2099-01-01", mto: 1 }] });
+    await order(cast.dealerB.id, { status: "cancelled", submittedAt: "2026-11-01T00:00:00Z", lines: [{ productId: mto, qty: 9, promise: from, mto: 1 }] });
+    const whA = Number((await db().insertInto("warehouses").values({ code: "WA", name_en: "WA", name_zh: "WA", region: "east" }).executeTakeFirstOrThrow()).insertId);
+    const whB = Number((await db().insertInto("warehouses").values({ code: "WB", name_en: "WB", name_zh: "WB", region: "north" }).executeTakeFirstOrThrow()).insertId);
+    await db().insertInto("stock_levels").values([{ product_id: std, warehouse_id: whA, on_hand: 3, reserved: 0 }, { product_id: std, warehouse_id: whB, on_hand: 50, reserved: 0 }]).execute();
+    await db().insertInto("incoming_stock").values([{ product_id: std, warehouse_id: whA, quantity: 10, eta: "2020-01-01", source: "purchase", status: "planned" }, { product_id: std, warehouse_id: whB, quantity: 5, eta: "2099-01-01", source: "purchase", status: "planned" }]).execute();
+    const d = await opsDashboard(ops);
+    const due = await madeToOrderDueList(ops, { from, to, page: 1 });
+    expect(d.due.lines).toBe(2);
+    expect(due.total).toBe(d.due.lines);
+    expect(due.quantity).toBe(d.due.quantity);
+    expect(due.rows.map((r) => r.quantity)).toEqual([4, 2]);
+    const low = await stockAlertList(ops, { kind: "low", page: 1 });
+    expect(low.total).toBe(d.alerts.lowCount);
+    expect(low.rows.map((r) => [r.sku, r.warehouse, r.available])).toEqual([["ST-1", "WA", 3]]);
+    const late = await stockAlertList(ops, { kind: "late", page: 1 });
+    expect(late.total).toBe(d.alerts.lateCount);
+    expect(late.late.map((r) => [r.sku, r.warehouse, r.quantity, r.eta])).toEqual([["ST-1", "WA", 10, "2020-01-01"]]);
+    // Dealers cannot read them.
+    await expect(stockAlertList(actorFor(cast.a.dealer_admin), { kind: "low", page: 1 })).rejects.toMatchObject({ status: 403 });
+    await expect(madeToOrderDueList(actorFor(cast.a.dealer_admin), { page: 1 })).rejects.toMatchObject({ status: 403 });
   });
 
   it("computes the business time-zone offset", () => {

@@ -4,8 +4,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { actorFor } from "../../../tests/factories";
-import { orderIn, orderWorld } from "../../../tests/factories/orders";
-import { createDeal, createKeyAccount, createProductLine } from "../../../tests/factories/deals";
+import { getDb } from "../../../db/client";
+import { inDays, orderIn, orderWorld } from "../../../tests/factories/orders";
+import { createDeal, createKeyAccount, createProduct, createProductLine, createProposedQuote } from "../../../tests/factories/deals";
 import { listDeals } from "~/modules/deals/deals.server";
 import { DealListQuery } from "~/modules/deals/deals.schema";
 import { listOrders } from "~/modules/orders/orders.server";
@@ -40,6 +41,27 @@ describe("dashboard figures equal the lists they link to", () => {
       expect(list.total, `AM deals ${s.stage}`).toBe(s.count);
     }
     expect(a.pipeline.reduce((n, s) => n + s.count, 0)).toBe(2);
+    // Protections ending within 14 days → /deals?expiring=14.
+    await getDb().updateTable("deals").set({ protection_expires_on: inDays(5) }).where("stage", "=", "approved").execute();
+    const soon = await accountManagerDashboard(am, {});
+    expect(soon.attention.expiringProtections).toBe(1);
+    expect((await listDeals(am, DealListQuery.parse({ expiring: "14" }))).total).toBe(soon.attention.expiringProtections);
+    await getDb().updateTable("deals").set({ protection_expires_on: inDays(30) }).where("stage", "=", "approved").execute();
+    expect((await accountManagerDashboard(am, {})).attention.expiringProtections).toBe(0);
+    expect((await listDeals(am, DealListQuery.parse({ expiring: "14" }))).total).toBe(0);
+    // A proposed quote: the dealer's "quotes to answer" and the account manager's "quotes pending" open lists with the same totals.
+    const approved = await getDb().selectFrom("deals").select("id").where("stage", "=", "approved").executeTakeFirstOrThrow();
+    const product = await createProduct(line, { listPrice: 100_00 });
+    expect((await createProposedQuote(w.staff.account_manager, approved.id, [{ productId: product.id, quantity: 2, unitPrice: 100_00 }])).status).toBe("proposed");
+    const withQuote = await dealerDashboard(dealer, {});
+    expect(withQuote.actions.quotesToAnswer).toBe(1);
+    expect((await listDeals(dealer, DealListQuery.parse({ quotes: "to_answer" }))).total).toBe(withQuote.actions.quotesToAnswer);
+    const amWithQuote = await accountManagerDashboard(am, {});
+    expect(amWithQuote.attention.quotesPending).toBe(1);
+    expect((await listDeals(am, DealListQuery.parse({ quotes: "open" }))).total).toBe(amWithQuote.attention.quotesPending);
+    // Another dealer has nothing to answer.
+    expect((await dealerDashboard(actorFor(w.b.dealer_admin), {})).actions.quotesToAnswer).toBe(0);
+    expect((await listDeals(actorFor(w.b.dealer_admin), DealListQuery.parse({ quotes: "to_answer" }))).total).toBe(0);
   });
 });
 

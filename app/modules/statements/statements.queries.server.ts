@@ -1,4 +1,5 @@
 /** Kysely queries for statements and disputes; every dealer-data query is scoped to the actor. */
+import { sql } from "kysely";
 import type { Executor } from "../../../db/client";
 import type { Actor } from "~/modules/auth/actor";
 import { inDealerScope } from "~/modules/auth/scope.server";
@@ -50,44 +51,65 @@ export async function findStatement(db: Executor, actor: Actor, id: number) {
     .executeTakeFirst();
 }
 
-/** Every line of a statement with what it links to (order, shipment, dispute, reversal). */
-export async function statementLines(db: Executor, statementId: number) {
-  return db
+/** What a statement line shows on the page: the line, its entry's date/type/links, and its dispute. */
+const lineColumns = [
+  "l.id",
+  "l.line_no",
+  "l.amount_minor",
+  "e.entry_type",
+  "e.business_date",
+  "e.due_date",
+  "e.description",
+  "e.reference",
+  "e.reverses_entry_id",
+  "e.dispute_id as source_dispute_id",
+  "e.fee_type_code",
+  "ft.name_en as fee_name_en",
+  "ft.name_zh as fee_name_zh",
+  "ord.number as order_number",
+  "sh.number as shipment_number",
+  "d.id as dispute_id",
+  "d.status as dispute_status",
+  "d.reason_code as dispute_reason",
+  "d.amount_minor as dispute_amount_minor",
+  "d.resolution_note as dispute_resolution_note",
+] as const;
+
+export const LINES_PAGE_SIZE = 100;
+
+/**
+ * Lines of a statement with what they link to (order, shipment, fee type, dispute, reversal), by line number:
+ * every line (CSV, print), or one window of them (the page: `offset`/`limit`), optionally only disputed lines.
+ * The window walks uq_sl_no (statement_id, line_no), so a page costs its own rows, not the statement's.
+ */
+export async function statementLines(db: Executor, statementId: number, opts: { offset?: number; limit?: number; disputedOnly?: boolean } = {}) {
+  let q = db
     .selectFrom("statement_lines as l")
     .innerJoin("ledger_entries as e", "e.id", "l.ledger_entry_id")
     .leftJoin("orders as ord", "ord.id", "e.order_id")
     .leftJoin("shipments as sh", "sh.id", "e.shipment_id")
     .leftJoin("fee_types as ft", "ft.code", "e.fee_type_code")
     .leftJoin("disputes as d", "d.statement_line_id", "l.id")
-    .select([
-      "l.id",
-      "l.line_no",
-      "l.amount_minor",
-      "e.id as entry_id",
-      "e.entry_type",
-      "e.business_date",
-      "e.due_date",
-      "e.description",
-      "e.reference",
-      "e.source_type",
-      "e.source_id",
-      "e.reverses_entry_id",
-      "e.dispute_id as source_dispute_id",
-      "e.fee_type_code",
-      "ft.name_en as fee_name_en",
-      "ft.name_zh as fee_name_zh",
-      "ord.number as order_number",
-      "sh.number as shipment_number",
-      "d.id as dispute_id",
-      "d.status as dispute_status",
-      "d.reason_code as dispute_reason",
-      "d.amount_minor as dispute_amount_minor",
-      "d.comment as dispute_comment",
-      "d.resolution_note as dispute_resolution_note",
-    ])
+    .select(lineColumns)
     .where("l.statement_id", "=", statementId)
-    .orderBy("l.line_no")
-    .execute();
+    .orderBy("l.line_no");
+  if (opts.disputedOnly) q = q.where("d.id", "is not", null);
+  if (opts.limit !== undefined) q = q.limit(opts.limit).offset(opts.offset ?? 0);
+  return q.execute();
+}
+
+/** A statement's disputes in one row: how many lines are disputed, how many are open, the amount not rejected. */
+export async function statementDisputeSummary(db: Executor, statementId: number) {
+  const row = await db
+    .selectFrom("disputes")
+    .select([
+      sql<string>`COUNT(*)`.as("n"),
+      sql<string>`COALESCE(SUM(status = 'open'), 0)`.as("open"),
+      sql<string>`COALESCE(SUM(CASE WHEN status <> 'rejected' THEN amount_minor ELSE 0 END), 0)`.as("disputed"),
+    ])
+    .where("statement_id", "=", statementId)
+    .executeTakeFirst();
+  return { disputedLines: Number(row?.n ?? 0), openDisputes: Number(row?.open ?? 0), disputedMinor: Number(row?.disputed ?? 0) };
 }
 
 export function disputesQuery(db: Executor, actor: Actor, f: Omit<DisputeListFilter, "page" | "format">) {

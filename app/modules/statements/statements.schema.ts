@@ -53,3 +53,13 @@ export const DisputeListQuery = z.object({
 export type DisputeListFilter = z.output<typeof DisputeListQuery>;
 
 export const PrintQuery = z.object({ lang: z.enum(["en", "zh-CN"]).optional(), format: z.enum(["csv", "html"]).optional() });
+
+/** /statements/:id: one page of lines, all of them or only the disputed ones. */
+export const STATEMENT_LINE_VIEWS = ["all", "disputed"] as const;
+export const StatementPageQuery = PrintQuery.extend({
+  lines: z.enum(STATEMENT_LINE_VIEWS).default("all"),
+  page: z.coerce.number().int().min(1).max(100000).default(1),
+  /** The line whose dispute form is open. */
+  dispute: optionalId,
+});
+export type StatementPageFilter = z.output<typeof StatementPageQuery>;

@@ -17,9 +17,9 @@ import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
 import { minorToDecimal } from "~/utils/money";
 import { daysBetween, now, todayIn } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
-import { PAGE_SIZE, disputeColumns, disputesQuery, findStatement, statementColumns, statementLines, statementsQuery } from "./statements.queries.server";
+import { LINES_PAGE_SIZE, PAGE_SIZE, disputeColumns, disputesQuery, findStatement, statementColumns, statementDisputeSummary, statementLines, statementsQuery } from "./statements.queries.server";
 import { endedPeriods } from "./period";
-import type { DisputeInput, DisputeListFilter, ResolveInput, StatementListFilter } from "./statements.schema";
+import type { DisputeInput, DisputeListFilter, ResolveInput, StatementListFilter, StatementPageFilter } from "./statements.schema";
 
 const today = () => todayIn(env().BUSINESS_TZ);
 const isDuplicate = (err: unknown) => (err as { code?: string }).code === "ER_DUP_ENTRY";
@@ -63,21 +63,45 @@ export async function* exportStatements(actor: Actor, filter: StatementListFilte
 }
 export const STATEMENT_CSV_HEADER = ["dealer_code", "dealer_name", "period", "currency", "opening", "debit", "credit", "closing", "lines", "status", "confirm_by", "confirmed_at", "confirmed_closing"];
 
-/** One statement with its lines and disputes; 404 when it is not the actor's to see. */
-export async function getStatement(actor: Actor, id: number) {
+/** A statement the actor may read, or 404. */
+async function readableStatement(actor: Actor, id: number) {
   requirePermission(actor, "ledger:read");
   const statement = await findStatement(db, actor, id);
   if (!statement) throw new NotFoundError();
-  const lines = await statementLines(db, id);
-  const openDisputes = lines.filter((l) => l.dispute_status === "open").length;
+  return statement;
+}
+
+function deadline(statement: { status: string; confirm_by: string }) {
   const t = today();
+  return { today: t, overdue: statement.status === "issued" && statement.confirm_by < t, daysToConfirm: daysBetween(t, statement.confirm_by) };
+}
+
+/** One statement with every line and its disputes (print, CSV); 404 when it is not the actor's to see. */
+export async function getStatement(actor: Actor, id: number) {
+  const statement = await readableStatement(actor, id);
+  const [lines, disputes] = await Promise.all([statementLines(db, id), statementDisputeSummary(db, id)]);
+  return { statement, lines, openDisputes: disputes.openDisputes, ...deadline(statement) };
+}
+
+/**
+ * The statement page: the statement's figures (stored at issue), its dispute summary (one aggregate
+ * over its disputes) and one page of its lines — all lines or only the disputed ones, LINES_PAGE_SIZE
+ * a page. A 1,000-line statement costs one page of rows to read, serialise and render (docs/decisions/034).
+ */
+export async function getStatementPage(actor: Actor, id: number, q: StatementPageFilter) {
+  const statement = await readableStatement(actor, id);
+  const disputedOnly = q.lines === "disputed";
+  const disputes = await statementDisputeSummary(db, id);
+  const total = disputedOnly ? disputes.disputedLines : statement.line_count;
+  const pages = Math.max(1, Math.ceil(total / LINES_PAGE_SIZE));
+  const page = Math.min(q.page, pages);
+  const lines = total === 0 ? [] : await statementLines(db, id, { offset: (page - 1) * LINES_PAGE_SIZE, limit: LINES_PAGE_SIZE, disputedOnly });
   return {
     statement,
     lines,
-    openDisputes,
-    today: t,
-    overdue: statement.status === "issued" && statement.confirm_by < t,
-    daysToConfirm: daysBetween(t, statement.confirm_by),
+    filter: { lines: q.lines, page, pageSize: LINES_PAGE_SIZE, total, first: page === 1, last: page === pages, dispute: q.dispute ?? null },
+    ...disputes,
+    ...deadline(statement),
   };
 }
 
@@ -188,7 +212,7 @@ export async function disputeLineTx(tx: Tx, actor: Actor, statementId: number, i
     await audit(tx, actor, { action: "statement.disputed", entityType: "statement", entityId: statementId, dealerId: s.dealer_id, summary: { period: s.period } });
     await emitEvent(tx, actor, { type: "statement.disputed", entityType: "statement", entityId: statementId, dealerId: s.dealer_id, payload: { period: s.period } });
   }
-  return { disputeId };
+  return { disputeId, lineNo: line.line_no };
 }
 
 // ---------- finance: disputes ----------

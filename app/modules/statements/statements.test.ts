@@ -4,7 +4,7 @@ import { actorFor, createCast, createDealer, createManufacturer } from "../../..
 import { linesOf, post, statementOf, sys } from "../../../tests/helpers/ledger";
 import { rng } from "../../../db/seed/random";
 import { issueStatements } from "./issue.server";
-import { confirmStatement, disputeLine, findStatementInvariantViolations, getStatement, listStatements, resolveDispute, statementsAwaitingConfirmation } from "./statements.server";
+import { confirmStatement, disputeLine, findStatementInvariantViolations, getStatement, getStatementPage, listStatements, resolveDispute, statementsAwaitingConfirmation } from "./statements.server";
 import { periodBounds, nextPeriod } from "./period";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
 import { balanceOf } from "~/modules/ledger/post.server";
@@ -322,5 +322,55 @@ describe("confirm and dispute", () => {
     const { addDays } = await import("~/utils/time");
     const late = await statementsAwaitingConfirmation(getDb(), addDays(s.confirm_by, 3));
     expect(late[0]).toMatchObject({ overdue: true, daysOverdue: 3 });
+  });
+});
+
+describe("the statement page reads one window of lines", () => {
+  it("pages 250 lines by 100 in line order, filters disputed lines, and keeps totals and confirmation whole-statement", async () => {
+    const cast = await createCast();
+    const db = getDb();
+    const rows = Array.from({ length: 250 }, (_, k) => ({ dealer_id: cast.dealerA.id, entry_type: k % 5 === 4 ? "payment" : "invoice", amount_minor: k % 5 === 4 ? -(k + 1) * 10 : (k + 1) * 100, currency: "CNY", business_date: `2026-10-${String(1 + (k % 28)).padStart(2, "0")}`, description: `entry ${k}` }));
+    await db.insertInto("ledger_entries").values(rows).execute();
+    await issueStatements(sys(), { period: "2026-10" });
+    const s = (await statementOf(cast.dealerA.id, "2026-10"))!;
+    const all = await linesOf(s.id);
+    expect(all).toHaveLength(250);
+    const dealer = actorFor(cast.a.dealer_finance);
+
+    const p1 = await getStatementPage(dealer, s.id, { lines: "all", page: 1 });
+    expect(p1.lines.map((l) => l.line_no)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(p1.filter).toMatchObject({ page: 1, pageSize: 100, total: 250, first: true, last: false });
+    const p3 = await getStatementPage(dealer, s.id, { lines: "all", page: 3 });
+    expect(p3.lines.map((l) => l.line_no)).toEqual(Array.from({ length: 50 }, (_, i) => i + 201));
+    expect(p3.filter).toMatchObject({ page: 3, first: false, last: true });
+    // Past the end: the last page, not an empty one.
+    expect((await getStatementPage(dealer, s.id, { lines: "all", page: 99 })).filter.page).toBe(3);
+    // The pages together are the statement, each line once, and add up to its figures.
+    const p2 = await getStatementPage(dealer, s.id, { lines: "all", page: 2 });
+    const paged = [...p1.lines, ...p2.lines, ...p3.lines];
+    expect(paged.map((l) => l.id)).toEqual(all.map((l) => l.id));
+    expect(s.opening_minor + paged.reduce((t, l) => t + l.amount_minor, 0)).toBe(p1.statement.closing_minor);
+
+    // Dispute a line on page 2 and one on page 1; the disputed view lists exactly those, with the summary.
+    const l150 = all[149]!;
+    const l7 = all[6]!;
+    await disputeLine(dealer, s.id, { lineId: l150.id, reasonCode: "price_differs", amount: 1_00, comment: null });
+    const { lineNo } = await disputeLine(dealer, s.id, { lineId: l7.id, reasonCode: "other", amount: 2_00, comment: null });
+    expect(lineNo).toBe(7);
+    const disputed = await getStatementPage(dealer, s.id, { lines: "disputed", page: 1 });
+    expect(disputed.lines.map((l) => l.line_no)).toEqual([7, 150]);
+    expect(disputed.lines.every((l) => l.dispute_status === "open")).toBe(true);
+    expect(disputed).toMatchObject({ disputedLines: 2, openDisputes: 2, disputedMinor: 3_00, filter: { total: 2, first: true, last: true } });
+    expect((await getStatementPage(dealer, s.id, { lines: "all", page: 2 })).lines.find((l) => l.id === l150.id)?.dispute_status).toBe("open");
+
+    // Confirming from any page covers the whole statement: closing less every disputed amount.
+    const fresh = (await getStatementPage(dealer, s.id, { lines: "all", page: 3 })).statement;
+    const r = await confirmStatement(dealer, s.id, { version: fresh.version });
+    expect(r.confirmedClosingMinor).toBe(s.closing_minor - 3_00);
+
+    // Scope: another dealer's statement is 404, whatever the page; forbidden roles 403.
+    await expect(getStatementPage(actorFor(cast.b.dealer_finance), s.id, { lines: "all", page: 2 })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getStatementPage(actorFor(cast.a.dealer_sales), s.id, { lines: "all", page: 1 })).rejects.toBeInstanceOf(ForbiddenError);
+    expect((await getStatementPage(actorFor(cast.staff.finance), s.id, { lines: "disputed", page: 1 })).lines).toHaveLength(2);
   });
 });

@@ -4,7 +4,7 @@
  * sum of their movements; available (on_hand − reserved) never goes negative.
  */
 import { sql } from "kysely";
-import type { Tx } from "../../../db/client";
+import type { Executor, Tx } from "../../../db/client";
 import type { Actor } from "~/modules/auth/actor";
 import { DomainError } from "~/utils/errors";
 
@@ -58,7 +58,8 @@ export async function applyMovement(tx: Tx, actor: Actor, m: Movement): Promise<
   // again; a second miss means the stock is not there.
   let updated = await update();
   if (updated !== 1) {
-    await sql`INSERT IGNORE INTO stock_levels (product_id, warehouse_id, on_hand, reserved) VALUES (${m.productId}, ${m.warehouseId}, 0, 0)`.execute(tx);
+    await sql`INSERT IGNORE INTO stock_levels (product_id, warehouse_id, on_hand, reserved, alert_eligible)
+      SELECT ${m.productId}, ${m.warehouseId}, 0, 0, (status = 'active' AND made_to_order = 0) FROM products WHERE id = ${m.productId}`.execute(tx);
     updated = await update();
   }
   if (updated !== 1) throw new InsufficientStockError(m.productId, m.warehouseId);
@@ -169,7 +170,30 @@ export async function setCountedLevels(tx: Tx, actor: Actor, rows: CountedLevel[
       .onDuplicateKeyUpdate({ on_hand: sql`VALUES(on_hand)`, updated_at: stamp })
       .execute();
     await tx.insertInto("stock_movements").values(movements).execute();
+    await syncAlertEligible(tx, [...new Set(levels.map((l) => l.product_id))]);
     result.movements = movements.length;
   }
   return result;
+}
+
+/**
+ * stock_levels.alert_eligible: the level's product is active and stocked (not made to
+ * order), so the order desk's low-stock alert counts one index range. Kept by every
+ * write of a product's status or made-to-order flag and of new levels, in their
+ * transaction; findAlertFlagMismatches recomputes it for db:check.
+ */
+export async function syncAlertEligible(tx: Executor, productIds: number[]) {
+  if (!productIds.length) return;
+  await sql`UPDATE stock_levels s JOIN products p ON p.id = s.product_id
+            SET s.alert_eligible = (p.status = 'active' AND p.made_to_order = 0)
+            WHERE s.product_id IN (${sql.join(productIds)}) AND s.alert_eligible <> (p.status = 'active' AND p.made_to_order = 0)`.execute(tx);
+}
+
+export async function findAlertFlagMismatches(db: Executor): Promise<Record<string, unknown>[]> {
+  const r = await sql<Record<string, unknown>>`
+    SELECT s.product_id, s.warehouse_id, s.alert_eligible, 'alert flag differs from the product (active and stocked)' AS problem
+    FROM stock_levels s JOIN products p ON p.id = s.product_id
+    WHERE s.alert_eligible <> (p.status = 'active' AND p.made_to_order = 0)
+    LIMIT 100`.execute(db);
+  return r.rows;
 }

@@ -6,6 +6,7 @@
 import { db } from "../../../db/client";
 import { audit } from "~/modules/audit/audit.server";
 import { requirePermission, type Actor } from "~/modules/auth/actor";
+import { allocateBackordersForProduct } from "~/modules/orders/orders.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
 import { now } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
@@ -28,6 +29,8 @@ export async function postReceipt(actor: Actor, productId: number, input: Receip
   await transaction("stock.receipt", async (tx) => {
     await applyMovement(tx, actor, { productId, warehouseId: input.warehouseId, kind: "receipt", onHandDelta: input.quantity, reason: input.reason });
     await audit(tx, actor, { action: "stock.received", entityType: "product", entityId: productId, summary: { warehouseId: input.warehouseId, quantity: input.quantity, reason: input.reason } });
+    // What arrives goes first to approved orders waiting for it (oldest approval first), in the same transaction.
+    await allocateBackordersForProduct(tx, actor, productId);
   });
 }
 
@@ -66,6 +69,7 @@ export async function receiveIncoming(actor: Actor, productId: number, incomingI
     await tx.updateTable("incoming_stock").set({ status: "received", updated_at: now() }).where("id", "=", incomingId).execute();
     await applyMovement(tx, actor, { productId, warehouseId: row.warehouse_id, kind: "receipt", onHandDelta: row.quantity, reason: row.reference ?? `incoming #${incomingId}`, refType: "incoming_stock", refId: incomingId });
     await audit(tx, actor, { action: "incoming.received", entityType: "incoming_stock", entityId: incomingId, summary: { productId, quantity: row.quantity } });
+    await allocateBackordersForProduct(tx, actor, productId);
   });
 }
 

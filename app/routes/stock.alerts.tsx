@@ -1,0 +1,109 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { ErrorPage } from "~/components/ErrorPage";
+import { CsvLink, ListPager } from "~/components/list";
+import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { useFormat, useLocale, useT } from "~/i18n/react";
+import { requireActor } from "~/modules/auth/auth.server";
+import { STOCK_ALERT_KINDS, StockAlertsQuery } from "~/modules/reports/ops-lists.schema";
+import { exportStockAlerts, LOW_STOCK_THRESHOLD, stockAlertList } from "~/modules/reports/reports.server";
+import { csvResponse, parseQuery } from "~/utils/http.server";
+import { withLoader } from "~/utils/route";
+
+/** The lists behind the ops dashboard's stock-alert figures (their totals equal the figures). */
+export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "order:review");
+  const query = parseQuery(request, StockAlertsQuery);
+  if (query.format === "csv") {
+    const header = query.kind === "low" ? ["sku", "name_zh", "name_en", "warehouse", "on_hand", "reserved", "available"] : ["sku", "name_zh", "name_en", "warehouse", "quantity", "eta", "source", "reference"];
+    return csvResponse(`stock-alerts-${query.kind}.csv`, header, exportStockAlerts(actor, query.kind));
+  }
+  return json(await stockAlertList(actor, query));
+});
+
+export default function StockAlerts() {
+  const d = useLoaderData<typeof loader>();
+  const t = useT();
+  const f = useFormat();
+  const locale = useLocale();
+  const name = (r: { name_en: string; name_zh: string }) => (locale === "en" ? r.name_en : r.name_zh);
+  const n = LOW_STOCK_THRESHOLD;
+  return (
+    <div className="space-y-4">
+      <PageHeader title={t("alerts.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("stock.title"), to: "/stock" }, { label: t("alerts.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
+      <nav className="flex gap-2" aria-label={t("alerts.kinds")}>
+        {STOCK_ALERT_KINDS.map((k) => (
+          <Link key={k} to={`?kind=${k}`} className={d.kind === k ? "btn-primary" : "btn-secondary"} aria-current={d.kind === k ? "page" : undefined}>
+            {k === "low" ? t("alerts.low", { n }) : t("alerts.late")}
+          </Link>
+        ))}
+      </nav>
+      <p className="text-sm text-slate-600" data-testid="alerts-help">
+        {d.kind === "low" ? t("alerts.help.low", { n, total: f.number(d.total) }) : t("alerts.help.late", { total: f.number(d.total) })}
+      </p>
+      {d.total === 0 ? (
+        <EmptyState message={d.kind === "low" ? t("alerts.empty.low", { n }) : t("alerts.empty.late")} />
+      ) : (
+        <div className="card overflow-x-auto p-0">
+          <table className="table" data-testid="alerts-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("stock.sku")}</th>
+                <th scope="col">{t("stock.product")}</th>
+                <th scope="col">{t("stock.warehouse")}</th>
+                {d.kind === "low" ? (
+                  <>
+                    <th scope="col" className="text-right">{t("stock.onHand")}</th>
+                    <th scope="col" className="text-right">{t("stock.reserved")}</th>
+                    <th scope="col" className="text-right">{t("stock.available")}</th>
+                  </>
+                ) : (
+                  <>
+                    <th scope="col" className="text-right">{t("alerts.quantity")}</th>
+                    <th scope="col">{t("stock.eta")}</th>
+                    <th scope="col">{t("alerts.reference")}</th>
+                  </>
+                )}
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {d.kind === "low"
+                ? d.rows.map((r) => (
+                    <tr key={`${r.sku}-${r.warehouse}`}>
+                      <td className="whitespace-nowrap font-mono text-xs">
+                        <Link className="link" to={`/products/${encodeURIComponent(r.sku)}`}>{r.sku}</Link>
+                      </td>
+                      <td>{name(r)}</td>
+                      <td>{r.warehouse}</td>
+                      <td className="num">{f.number(r.on_hand)}</td>
+                      <td className="num">{f.number(r.reserved)}</td>
+                      <td className="num font-semibold">{f.number(r.available)}</td>
+                    </tr>
+                  ))
+                : d.late.map((r, i) => (
+                    <tr key={`${r.sku}-${r.warehouse}-${r.eta}-${i}`}>
+                      <td className="whitespace-nowrap font-mono text-xs">
+                        <Link className="link" to={`/products/${encodeURIComponent(r.sku)}`}>{r.sku}</Link>
+                      </td>
+                      <td>{name(r)}</td>
+                      <td>{r.warehouse}</td>
+                      <td className="num">{f.number(r.quantity)}</td>
+                      <td className="whitespace-nowrap text-red-700">{f.date(r.eta)}</td>
+                      <td className="text-xs">
+                        {t(`stock.source.${r.source}` as "stock.source.purchase")} {r.reference ?? ""}
+                      </td>
+                    </tr>
+                  ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <ListPager page={d.page} pageSize={d.pageSize} total={d.total} />
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

@@ -3,6 +3,8 @@
  * headers on every response, same-origin checks on every write, body limits,
  * the client IP, /healthz and a graceful shutdown.
  */
+// First: the route-matching memo must be in place before @remix-run/router loads.
+import "./app/utils/router-cache.server";
 import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import type { Server } from "node:http";
@@ -46,10 +48,10 @@ function plainErrorPage(req: Request, res: Response, status: number, key: string
     );
 }
 
-type ManifestRoute = { id: string; parentId?: string; path?: string; index?: boolean; caseSensitive?: boolean };
+export type ManifestRoute = { id: string; parentId?: string; path?: string; index?: boolean; caseSensitive?: boolean };
 
 /** The route tree of a build, for finding the leaf route of a URL. */
-function routeTree(routes: Record<string, ManifestRoute>, parentId?: string): AgnosticRouteObject[] {
+export function routeTree(routes: Record<string, ManifestRoute>, parentId?: string): AgnosticRouteObject[] {
   return Object.values(routes)
     .filter((r) => r.parentId === parentId)
     .map((r) => ({ id: r.id, path: r.path, index: r.index, caseSensitive: r.caseSensitive, children: r.index ? undefined : routeTree(routes, r.id) }) as AgnosticRouteObject);

@@ -143,7 +143,17 @@ export async function listStock(actor: Actor, filter: StockFilter & { page: numb
   // product's search text: both count at most ten pages ahead ("more than N").
   const cap = filter.availableOnly || filter.q ? offset + PAGE_SIZE * 10 + 1 : null;
   const [products, total, holidays] = await Promise.all([
-    sortProducts(base.select(productColumns), filter.sort, actor.locale).limit(PAGE_SIZE).offset(offset).execute(),
+    // A deferred join: the page's ids come from an index-only scan (the filters' columns and
+    // the sort key are in the indexes), and only those 25 rows are read in full. Reading whole
+    // rows while skipping non-matching ones made a sparse text search 3× slower (decision 011).
+    sortProducts(
+      db
+        .selectFrom(sortProducts(base.select("p.id as pid"), filter.sort, actor.locale).limit(PAGE_SIZE).offset(offset).as("page"))
+        .innerJoin("products as p", "p.id", "page.pid")
+        .select(productColumns),
+      filter.sort,
+      actor.locale,
+    ).execute(),
     cap
       ? db
           .selectFrom(base.select(sql`1`.as("x")).limit(cap).as("t"))

@@ -1,0 +1,80 @@
+/**
+ * Route matching without the per-call set-up (decision 071).
+ *
+ * @remix-run/router's `matchRoutes` flattens and ranks the whole route tree and
+ * compiles every candidate path into a RegExp on every call, and one page request
+ * calls it three or four times (Remix's request handler, the static handler's
+ * query, the server router's render). Profiles of /orders at scale 1 put it at
+ * about a fifth of the server's CPU. This loads the package's CommonJS build
+ * with two memo tables added, before anything else requires it:
+ *
+ * - the ranked branches of a routes array, kept per array (WeakMap); the server's
+ *   route arrays are built once per build and never mutated on the server;
+ * - the compiled matcher of a (path, caseSensitive, end) triple; the RegExp has no
+ *   global flag (no lastIndex state) and callers only read the params list.
+ *
+ * The results are the very values the unpatched functions return. If the package's
+ * source no longer contains the patched lines (a version change), nothing is
+ * patched, a warning is logged, and everything works as before, only slower;
+ * tests/http/router-cache.test.ts fails then, so the change is not silent.
+ */
+import { readFileSync } from "node:fs";
+import Module, { createRequire } from "node:module";
+import path from "node:path";
+
+const require = createRequire(import.meta.url);
+
+const REPLACEMENTS: Array<[string, string]> = [
+  [
+    "  let branches = flattenRoutes(routes);\n  rankRouteBranches(branches);\n",
+    "  let branches = __ddBranches.get(routes);\n  if (branches === undefined) {\n    branches = flattenRoutes(routes);\n    rankRouteBranches(branches);\n    __ddBranches.set(routes, branches);\n  }\n",
+  ],
+  [
+    "function compilePath(path, caseSensitive, end) {\n",
+    "const __ddBranches = new WeakMap();\nconst __ddCompiled = new Map();\n" +
+      "function compilePath(path, caseSensitive, end) {\n" +
+      "  const key = path + \"\\u0000\" + (caseSensitive === true) + (end !== false);\n" +
+      "  let hit = __ddCompiled.get(key);\n" +
+      "  if (hit === undefined) {\n    hit = __ddCompilePathUncached(path, caseSensitive, end);\n    if (__ddCompiled.size < 5000) __ddCompiled.set(key, hit);\n  }\n" +
+      "  return hit;\n}\n" +
+      "function __ddCompilePathUncached(path, caseSensitive, end) {\n",
+  ],
+];
+
+export type RouterCacheStatus = { patched: boolean; file: string; reason?: string };
+
+let status: RouterCacheStatus | undefined;
+
+/** Installs the patched module into the CommonJS cache (idempotent). */
+export function installRouterCache(): RouterCacheStatus {
+  if (status) return status;
+  const file = require.resolve("@remix-run/router");
+  // An ES module that imports the package gets a placeholder entry while the module graph is
+  // linked, before any module runs; it is filled (compiled) at the first evaluation. Fill it here.
+  const existing = require.cache[file];
+  if (existing?.loaded) {
+    status = { patched: false, file, reason: "@remix-run/router was loaded before the cache could be installed" };
+    console.warn(JSON.stringify({ level: "warn", msg: "router cache not installed", reason: status.reason }));
+    return status;
+  }
+  let source = readFileSync(file, "utf8");
+  for (const [from, to] of REPLACEMENTS) {
+    if (source.split(from).length !== 2) {
+      status = { patched: false, file, reason: `@remix-run/router source changed; not patched (looked for ${JSON.stringify(from.slice(0, 40))})` };
+      console.warn(JSON.stringify({ level: "warn", msg: "router cache not installed", reason: status.reason }));
+      return status;
+    }
+    source = source.replace(from, to);
+  }
+  const m = existing ?? new Module(file);
+  m.filename = file;
+  // @ts-expect-error -- internal but stable Node API used to resolve the module's own requires
+  m.paths = Module._nodeModulePaths(path.dirname(file));
+  // @ts-expect-error -- internal but stable Node API: compile CommonJS source as that file
+  m._compile(source, file);
+  m.loaded = true;
+  require.cache[file] = m;
+  return (status = { patched: true, file });
+}
+
+installRouterCache();

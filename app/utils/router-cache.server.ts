@@ -13,6 +13,17 @@
  * - the compiled matcher of a (path, caseSensitive, end) triple; the RegExp has no
  *   global flag (no lastIndex state) and callers only read the params list.
  *
+ * And, on the module objects the callers read at call time (no source change), two
+ * memo wrappers for what Remix's RemixServer rebuilds on every render:
+ *
+ * - `createServerRoutes(manifest.routes, routeModules, future, isSpaMode)` of
+ *   @remix-run/react, per (manifest routes, route modules) of the build;
+ * - `UNSAFE_convertRoutesToDataRoutes(routes, mapRouteProperties)` as
+ *   react-router-dom's createStaticRouter calls it, per routes array; the manifest the
+ *   caller passes is filled from the memo, as the original fills it.
+ *
+ * With stable route arrays the branch memo above also serves the server render.
+ *
  * The results are the very values the unpatched functions return. If the package's
  * source no longer contains the patched lines (a version change), nothing is
  * patched, a warning is logged, and everything works as before, only slower;
@@ -74,7 +85,51 @@ export function installRouterCache(): RouterCacheStatus {
   m._compile(source, file);
   m.loaded = true;
   require.cache[file] = m;
+  memoiseRouteObjects(m.exports as Record<string, unknown>);
   return (status = { patched: true, file });
+}
+
+type AnyFn = (...args: never[]) => unknown;
+
+function sameModules(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  if (a === b) return true;
+  let n = 0;
+  for (const k in b) {
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  return n === Object.keys(a).length;
+}
+
+/** The two per-render rebuilds of the route objects, memoised per build (see above). */
+function memoiseRouteObjects(router: Record<string, unknown>) {
+  const convert = router.UNSAFE_convertRoutesToDataRoutes as (routes: object, map: unknown, parentPath?: string[], manifest?: Record<string, unknown>) => unknown[];
+  const converted = new WeakMap<object, { map: unknown; dataRoutes: unknown[]; manifest: Record<string, unknown> }>();
+  router.UNSAFE_convertRoutesToDataRoutes = function memoConvert(routes: object, map: unknown, parentPath?: string[], manifest?: Record<string, unknown>) {
+    if (parentPath !== undefined && parentPath.length > 0) return convert(routes, map, parentPath, manifest);
+    let hit = converted.get(routes);
+    if (hit === undefined || hit.map !== map) {
+      const own: Record<string, unknown> = {};
+      hit = { map, dataRoutes: convert(routes, map, parentPath, own), manifest: own };
+      converted.set(routes, hit);
+    }
+    if (manifest) Object.assign(manifest, hit.manifest);
+    return hit.dataRoutes;
+  };
+
+  const remixRoutes = require("@remix-run/react/dist/routes.js") as Record<string, AnyFn>;
+  const create = remixRoutes.createServerRoutes as unknown as (manifestRoutes: object, routeModules: object, future: unknown, isSpaMode: unknown, ...rest: unknown[]) => unknown[];
+  const created = new WeakMap<object, { routeModules: object; future: unknown; isSpaMode: unknown; routes: unknown[] }>();
+  remixRoutes.createServerRoutes = function memoCreate(manifestRoutes: object, routeModules: object, future: unknown, isSpaMode: unknown, ...rest: unknown[]) {
+    if (rest.length > 0) return create(manifestRoutes, routeModules, future, isSpaMode, ...rest);
+    const hit = created.get(manifestRoutes);
+    // Remix builds a new routeModules object per request from the build's modules: the
+    // same modules under the same ids is the same input.
+    if (hit && hit.future === future && hit.isSpaMode === isSpaMode && sameModules(hit.routeModules as Record<string, unknown>, routeModules as Record<string, unknown>)) return hit.routes;
+    const routes = create(manifestRoutes, routeModules, future, isSpaMode);
+    created.set(manifestRoutes, { routeModules, future, isSpaMode, routes });
+    return routes;
+  } as unknown as AnyFn;
 }
 
 installRouterCache();

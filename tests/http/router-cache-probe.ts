@@ -47,5 +47,26 @@ const results = [...urls].map((url) => {
   const pathGot = JSON.stringify(patched.matchPath({ path: "/orders/:number", end: false }, url));
   return { url, same: want === first && first === again && pathWant === pathGot, want, got: first };
 });
-console.log(JSON.stringify({ status, distinct: patched !== unpatched, urls: results.length, results }));
+// The per-render rebuilds: same build → the same route objects; another module → rebuilt.
+type Create = (manifestRoutes: unknown, routeModules: Record<string, unknown>, future: unknown, isSpaMode: boolean) => { id: string }[];
+const remixRoutes = require("@remix-run/react/dist/routes.js") as { createServerRoutes: Create };
+const modules = () => Object.fromEntries(Object.entries(build.routes).map(([id, r]) => [id, r.module]));
+const first = remixRoutes.createServerRoutes(build.assets.routes, modules(), build.future, false);
+const second = remixRoutes.createServerRoutes(build.assets.routes, modules(), build.future, false);
+const changed = remixRoutes.createServerRoutes(build.assets.routes, { ...modules(), root: { ...build.routes.root!.module } }, build.future, false);
+const convert = patched.UNSAFE_convertRoutesToDataRoutes as unknown as (routes: unknown, map: unknown, parentPath?: string[], manifest?: Record<string, unknown>) => unknown[];
+const mapProps = (r: object) => ({ hasErrorBoundary: "ErrorBoundary" in r });
+const m1: Record<string, unknown> = {};
+const m2: Record<string, unknown> = {};
+const d1 = convert(first, mapProps, undefined, m1);
+const d2 = convert(first, mapProps, undefined, m2);
+const routeObjects = {
+  sameRoutes: first === second,
+  rebuiltOnChange: changed !== first && changed.length === first.length,
+  sameDataRoutes: d1 === d2,
+  manifestIds: Object.keys(m2).length,
+  manifestsEqual: JSON.stringify(Object.keys(m1).sort()) === JSON.stringify(Object.keys(m2).sort()) && Object.keys(m1).every((k) => m1[k] === m2[k]),
+  routeCount: Object.keys(build.routes).length,
+};
+console.log(JSON.stringify({ status, distinct: patched !== unpatched, urls: results.length, results, routeObjects }));
 process.exit(0);

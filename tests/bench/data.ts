@@ -20,6 +20,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createConnection } from "mysql2";
 import { rng, type Rng } from "../../db/seed/random";
+import { ON_PROMISE_QTY_BY_ORDER, ORDERED_QTY_BY_ORDER, SHIPPED_BY_ORDER } from "../../app/modules/orders/kpi-sql";
 import { BulkLoader, dayOf, isoDay, ts, type Cell, type TableStat } from "./loader";
 
 export const BENCH_PASSWORD = "BenchDesk!2026";
@@ -957,26 +958,10 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
       "dealer_debits_due",
     );
     // The orders' maintained fulfilment figures (every shipment keeps them; db:check recomputes them).
-    await L.exec("UPDATE orders o JOIN (SELECT order_id, SUM(quantity) AS q FROM order_lines GROUP BY order_id) x ON x.order_id = o.id SET o.ordered_qty = x.q", [], "orders");
-    await L.exec(
-      "UPDATE orders o JOIN (SELECT order_id, MIN(shipped_on) AS f, MAX(shipped_on) AS l, SUM(value_minor) AS v FROM shipments GROUP BY order_id) x ON x.order_id = o.id SET o.first_shipped_on = x.f, o.last_shipped_on = x.l, o.shipped_value_minor = x.v",
-      [],
-      "orders",
-    );
+    await L.exec(`UPDATE orders o JOIN (${ORDERED_QTY_BY_ORDER}) x ON x.order_id = o.id SET o.ordered_qty = x.q`, [], "orders");
+    await L.exec(`UPDATE orders o JOIN (${SHIPPED_BY_ORDER}) x ON x.order_id = o.id SET o.first_shipped_on = x.f, o.last_shipped_on = x.l, o.shipped_value_minor = x.v`, [], "orders");
     await L.exec("UPDATE stock_levels s JOIN products p ON p.id = s.product_id SET s.alert_eligible = (p.status = 'active' AND p.made_to_order = 0)", [], "stock_levels");
-    await L.exec(
-      `UPDATE orders o JOIN (
-         SELECT l.order_id, SUM(sl.quantity) AS q
-         FROM order_lines l JOIN orders oo ON oo.id = l.order_id
-           JOIN shipment_lines sl ON sl.order_line_id = l.id JOIN shipments s ON s.id = sl.shipment_id
-         WHERE s.shipped_on <= COALESCE(
-           (SELECT c.old_date FROM order_date_changes c WHERE c.order_line_id = l.id AND c.old_date IS NOT NULL ORDER BY c.created_at, c.id LIMIT 1),
-           l.promise_date, oo.promised_date, oo.requested_date)
-         GROUP BY l.order_id) x ON x.order_id = o.id
-       SET o.on_promise_qty = x.q`,
-      [],
-      "orders",
-    );
+    await L.exec(`UPDATE orders o JOIN (${ON_PROMISE_QTY_BY_ORDER}) x ON x.order_id = o.id SET o.on_promise_qty = x.q`, [], "orders");
     // The dealers' monthly ordered and shipped value (submission, status changes and shipments keep it).
     await L.exec(
       `INSERT INTO dealer_monthly_figures (dealer_id, month, ordered_minor, shipped_minor)

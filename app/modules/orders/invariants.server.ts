@@ -9,6 +9,7 @@ import type { DB } from "../../../db/types";
 import { env } from "~/utils/env.server";
 import { now } from "~/utils/time";
 import { tzOffset } from "~/modules/reports/reports.server";
+import { ON_PROMISE_QTY_BY_ORDER, ORDERED_QTY_BY_ORDER, SHIPPED_BY_ORDER } from "./kpi-sql";
 
 type Db = Executor | Kysely<DB>;
 
@@ -67,16 +68,9 @@ export async function findOrderKpiMismatches(db: Db, orderIds?: number[]): Promi
            COALESCE(s.v, 0) AS want_shipped_value_minor,
            'maintained fulfilment figures differ from the lines and shipments' AS problem
     FROM orders o
-    LEFT JOIN (SELECT order_id, SUM(quantity) AS q FROM order_lines GROUP BY order_id) q ON q.order_id = o.id
-    LEFT JOIN (SELECT order_id, MIN(shipped_on) AS f, MAX(shipped_on) AS l, SUM(value_minor) AS v FROM shipments GROUP BY order_id) s ON s.order_id = o.id
-    LEFT JOIN (
-      SELECT l.order_id, SUM(sl.quantity) AS q
-      FROM order_lines l JOIN orders oo ON oo.id = l.order_id
-        JOIN shipment_lines sl ON sl.order_line_id = l.id JOIN shipments sh ON sh.id = sl.shipment_id
-      WHERE sh.shipped_on <= COALESCE(
-        (SELECT c.old_date FROM order_date_changes c WHERE c.order_line_id = l.id AND c.old_date IS NOT NULL ORDER BY c.created_at, c.id LIMIT 1),
-        l.promise_date, oo.promised_date, oo.requested_date)
-      GROUP BY l.order_id) p ON p.order_id = o.id
+    LEFT JOIN (${sql.raw(ORDERED_QTY_BY_ORDER)}) q ON q.order_id = o.id
+    LEFT JOIN (${sql.raw(SHIPPED_BY_ORDER)}) s ON s.order_id = o.id
+    LEFT JOIN (${sql.raw(ON_PROMISE_QTY_BY_ORDER)}) p ON p.order_id = o.id
     ${only}
     HAVING o.ordered_qty <> want_ordered_qty OR o.on_promise_qty <> want_on_promise_qty OR o.shipped_value_minor <> want_shipped_value_minor
         OR NOT (o.first_shipped_on <=> want_first_shipped_on) OR NOT (o.last_shipped_on <=> want_last_shipped_on)`.execute(db);

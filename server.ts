@@ -5,6 +5,7 @@
  */
 // First: the route-matching memo must be in place before @remix-run/router loads.
 import "./app/utils/router-cache.server";
+import cluster, { type Worker } from "node:cluster";
 import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import type { Server } from "node:http";
@@ -276,21 +277,117 @@ export async function startServer(opts: { build?: ServerBuild; port?: number; ho
       for (const c of closers.splice(0)) await c();
       await closeDb();
     })());
-  if (opts.installSignalHandlers) {
-    for (const sig of ["SIGTERM", "SIGINT"] as const) {
-      process.once(sig, () => {
-        console.log(`${sig} received: finishing in-flight requests and closing the database pool.`);
-        close().then(
-          () => process.exit(0),
-          (err) => {
-            console.error(err);
-            process.exit(1);
-          },
-        );
+  if (opts.installSignalHandlers) exitOnSignals(close);
+  return { server, url: `http://localhost:${port}`, close };
+}
+
+export type ClusterHandle = { url: string; close: () => Promise<void>; pids: () => number[] };
+
+/**
+ * Serves with `workers` processes sharing one port (node:cluster; the primary hands
+ * connections out round robin). Each worker is this file run on its own, so it is
+ * exactly the single-process server: its own database pool, its own graceful
+ * shutdown. The primary serves nothing; it waits until every worker listens, forks
+ * a replacement when one dies (and gives up, stopping all, if they keep dying), and
+ * on close asks every worker to drain (SIGTERM) and waits for them.
+ * Everything shared lives in MySQL (sessions, throttles, idempotency keys, job
+ * slots), so any worker can answer any request.
+ */
+export async function startCluster(opts: { workers: number; log?: (line: string) => void }): Promise<ClusterHandle> {
+  const e = env();
+  const log = opts.log ?? ((line: string) => console.log(line));
+  cluster.setupPrimary({ exec: fileURLToPath(import.meta.url), execArgv: process.execArgv, args: [] });
+  const live = new Set<Worker>();
+  const deaths: number[] = [];
+  let stopping = false;
+  let fatal: ((err: Error) => void) | undefined;
+  const fork = () => {
+    const w = cluster.fork({ WEB_CONCURRENCY: "1", DD_WEB_WORKER: "1" });
+    live.add(w);
+    w.once("exit", (code, signal) => {
+      live.delete(w);
+      if (stopping) return;
+      const t = Date.now();
+      deaths.push(t);
+      while (deaths.length && t - deaths[0]! > 60_000) deaths.shift();
+      const why = signal ? `signal ${signal}` : `code ${code}`;
+      if (fatal) return fatal(new Error(`A web worker exited (${why}) before it was listening.`));
+      if (deaths.length > 5) {
+        console.error(`Web workers keep dying (${deaths.length} in a minute, the last with ${why}); stopping.`);
+        void close().then(() => process.exit(1));
+        return;
+      }
+      console.error(`Web worker ${w.process.pid} exited (${why}); starting another.`);
+      fork();
+    });
+    return w;
+  };
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      stopping = true;
+      await Promise.all(
+        [...live].map(
+          (w) =>
+            new Promise<void>((resolve) => {
+              if (w.isDead()) return resolve();
+              w.once("exit", () => resolve());
+              w.process.kill("SIGTERM");
+            }),
+        ),
+      );
+      for (const c of closers.splice(0)) await c();
+      await closeDb();
+    })());
+  await new Promise<void>((resolve, reject) => {
+    let listening = 0;
+    fatal = (err) => {
+      fatal = undefined;
+      void close().then(() => reject(err));
+    };
+    for (let i = 0; i < opts.workers; i++) {
+      fork().once("listening", () => {
+        if (++listening === opts.workers && fatal) {
+          fatal = undefined;
+          resolve();
+        }
       });
     }
+  });
+  return { url: `http://localhost:${e.PORT}`, close, pids: () => [...live].map((w) => w.process.pid!).filter(Boolean) };
+}
+
+/** Stops on SIGTERM/SIGINT: finish in-flight requests, close what was registered, exit 0. */
+function exitOnSignals(close: () => Promise<void>) {
+  for (const sig of ["SIGTERM", "SIGINT"] as const) {
+    process.once(sig, () => {
+      console.log(`${sig} received: finishing in-flight requests and closing the database pool.`);
+      close().then(
+        () => process.exit(0),
+        (err) => {
+          console.error(err);
+          process.exit(1);
+        },
+      );
+    });
   }
-  return { server, url: `http://localhost:${port}`, close };
+}
+
+/**
+ * The web server as a command (`npm run serve`, `npm start`): WEB_CONCURRENCY
+ * processes, or this one process when it is 1 (and in each cluster worker).
+ */
+export async function serve(): Promise<void> {
+  const e = env();
+  const mode = process.env.NODE_ENV === "development" ? "development" : "production";
+  if (e.WEB_CONCURRENCY > 1 && mode === "production" && cluster.isPrimary) {
+    const handle = await startCluster({ workers: e.WEB_CONCURRENCY });
+    exitOnSignals(handle.close);
+    console.log(`Dealer Desk listening on ${e.APP_ORIGIN} (port ${e.PORT}, ${e.WEB_CONCURRENCY} web processes)`);
+    return;
+  }
+  const running = await startServer({ installSignalHandlers: true, mode });
+  if (!process.env.DD_WEB_WORKER) console.log(`Dealer Desk listening on ${e.APP_ORIGIN} (port ${running.server.address() && (running.server.address() as { port: number }).port})`);
 }
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
@@ -304,6 +401,5 @@ if (isMain) {
     }
     throw err;
   }
-  const running = await startServer({ installSignalHandlers: true, mode: process.env.NODE_ENV === "development" ? "development" : "production" });
-  console.log(`Dealer Desk listening on ${env().APP_ORIGIN} (port ${running.server.address() && (running.server.address() as { port: number }).port})`);
+  await serve();
 }

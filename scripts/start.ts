@@ -69,8 +69,9 @@ if (e.SEED_DEMO && (await isEmpty(getDb()))) {
 
 buildIfNeeded();
 
-const { startServer, onShutdown } = await import("../server");
-const running = await startServer({ installSignalHandlers: true, mode: process.env.NODE_ENV === "development" ? "development" : "production" });
+const { serve, onShutdown } = await import("../server");
+// WEB_CONCURRENCY web processes (one per core by default); the jobs run here, once.
+await serve();
 if (e.JOBS === "on") {
   const runnerPath = path.join(root, "jobs", "runner.ts");
   if (existsSync(runnerPath)) {
@@ -85,4 +86,3 @@ if (e.SEED_DEMO) {
   console.log(`Demo logins (password ${DEMO_PASSWORD})${seeded ? "" : " — seeded earlier"}:`);
   for (const l of DEMO_LOGINS) console.log(`  ${l.email.padEnd(34)} ${l.role.padEnd(16)} ${l.who}`);
 }
-void running;

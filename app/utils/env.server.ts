@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 
 /**
@@ -29,6 +30,12 @@ export const EnvSchema = z
     DB_POOL_SIZE: int(10, 1, 200),
     PORT: int(3000, 1, 65535),
     HOST: z.string().min(1).default("0.0.0.0"),
+    // Web processes sharing the port (node:cluster): "auto" = one per CPU core; 1 = no cluster.
+    WEB_CONCURRENCY: z
+      .string()
+      .default("auto")
+      .refine((v) => v === "auto" || (/^\d{1,2}$/.test(v) && Number(v) >= 1 && Number(v) <= 64), 'must be "auto" or a whole number from 1 to 64')
+      .transform((v) => (v === "auto" ? availableParallelism() : Number(v))),
     APP_ORIGIN: z
       .string()
       .optional()

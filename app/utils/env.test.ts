@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { parseEnv } from "./env.server";
 
@@ -11,6 +12,8 @@ describe("environment", () => {
     expect(e.SESSION_ABSOLUTE_DAYS).toBe(7);
     expect(e.BUSINESS_TZ).toBe("Asia/Shanghai");
     expect(e.SEED_DEMO).toBe(true);
+    expect(e.WEB_CONCURRENCY).toBe(availableParallelism());
+    expect(parseEnv({ WEB_CONCURRENCY: "3" }).WEB_CONCURRENCY).toBe(3);
   });
 
   it.each([
@@ -22,6 +25,8 @@ describe("environment", () => {
     [{ APP_ORIGIN: "https://portal.example.com/app" }, "APP_ORIGIN"],
     [{ SEED_DEMO: "maybe" }, "SEED_DEMO"],
     [{ APP_SECRET: "short" }, "APP_SECRET"],
+    [{ WEB_CONCURRENCY: "0" }, "WEB_CONCURRENCY"],
+    [{ WEB_CONCURRENCY: "two" }, "WEB_CONCURRENCY"],
   ])("names the bad variable: %o", (vars, name) => {
     expect(() => parseEnv(vars)).toThrow(new RegExp(`Invalid environment variable ${name}:`));
   });

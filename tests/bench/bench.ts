@@ -116,12 +116,18 @@ async function waitFor(url: string, child: ChildProcess, timeoutMs = 60_000) {
 
 type App = { child: ChildProcess; base: string; port: number };
 
+/** The server runs as production does: WEB_CONCURRENCY processes (default: one per core). */
+const WEB_PROCESSES = (() => {
+  const v = process.env.WEB_CONCURRENCY ?? "auto";
+  return v === "auto" ? os.availableParallelism() : Math.max(1, Number(v) || 1);
+})();
+
 async function startApp(dbUrl: string, port: number, extra: Record<string, string> = {}): Promise<App> {
   const base = `http://127.0.0.1:${port}`;
   const child = spawnTs(
     "server.ts",
     [],
-    { NODE_ENV: "production", DATABASE_URL: dbUrl, PORT: String(port), HOST: "127.0.0.1", APP_ORIGIN: base, JOBS: "off", SEED_DEMO: "false", BENCH_METRICS: "true", LOG_REQUESTS: "false", DB_CAPTURE_SQL: "", ...extra },
+    { NODE_ENV: "production", DATABASE_URL: dbUrl, PORT: String(port), HOST: "127.0.0.1", APP_ORIGIN: base, JOBS: "off", SEED_DEMO: "false", BENCH_METRICS: "true", LOG_REQUESTS: "false", DB_CAPTURE_SQL: "", WEB_CONCURRENCY: String(WEB_PROCESSES), ...extra },
     `server:${port}`,
   );
   await waitFor(`${base}/healthz`, child);
@@ -136,6 +142,59 @@ async function metrics(base: string, reset = false): Promise<Metrics | null> {
   } catch {
     return null;
   }
+}
+
+/**
+ * CPU time and resident memory of a server process and its descendants (the
+ * node:cluster workers), read from /proc: the figures hold however many
+ * processes serve, and whichever one answers a request.
+ */
+const CLK_TCK = 100;
+const PAGE_BYTES = 4096;
+function statFields(pid: number): string[] | null {
+  try {
+    const raw = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return raw.slice(raw.lastIndexOf(")") + 2).split(" ");
+  } catch {
+    return null;
+  }
+}
+export function processTree(rootPid: number): number[] {
+  const kids = new Map<number, number[]>();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    const ppid = Number(statFields(Number(d))?.[1]);
+    if (!kids.has(ppid)) kids.set(ppid, []);
+    kids.get(ppid)!.push(Number(d));
+  }
+  const out = [rootPid];
+  for (let i = 0; i < out.length; i++) out.push(...(kids.get(out[i]!) ?? []));
+  return out;
+}
+function treeUsage(pids: number[]) {
+  let cpuMicros = 0;
+  let rss = 0;
+  for (const pid of pids) {
+    const f = statFields(pid);
+    if (!f) continue;
+    cpuMicros += ((Number(f[11]) + Number(f[12])) * 1e6) / CLK_TCK;
+    rss += Number(f[21]) * PAGE_BYTES;
+  }
+  return { cpuMicros, rss };
+}
+/** Samples a process tree from now until stop(): CPU used, and the peak of the summed RSS (every 100 ms). */
+export function sampleTree(rootPid: number) {
+  const pids = processTree(rootPid);
+  const start = treeUsage(pids);
+  let peak = start.rss;
+  const timer = setInterval(() => (peak = Math.max(peak, treeUsage(pids).rss)), 100);
+  return {
+    stop() {
+      clearInterval(timer);
+      const end = treeUsage(pids);
+      return { processes: pids.length, cpuMicros: end.cpuMicros - start.cpuMicros, baseRss: start.rss, peakRss: Math.max(peak, end.rss) };
+    },
+  };
 }
 
 // ---------- the build and its routes ----------
@@ -434,11 +493,15 @@ async function runScale(scale: number, o: BenchOptions, full: boolean): Promise<
     }
 
     const measure = async (target: Run["target"], base: string, lo: Omit<LoadOptions, "connections" | "urls" | "origin">, c: number, offset?: { i: number }): Promise<Run> => {
-      const m0 = await metrics(base, true);
+      const pid = (target === "app" ? app.child : floor)?.pid;
+      await metrics(base, true);
+      const tree = pid ? sampleTree(pid) : null;
       const lr = await load({ ...lo, urls: [base], connections: c, origin: app.base }, offset);
+      const t = tree?.stop();
+      // Event-loop delay: the worker that answered /__metrics (each worker is measured the same way).
       const m = await metrics(base);
-      const cpuMsPerRequest = m0?.cpuMicros != null && m?.cpuMicros != null && lr.requests > 0 ? (m.cpuMicros - m0.cpuMicros) / 1000 / lr.requests : null;
-      return { target, ...lr, peakRssBytes: m?.peakRss ?? null, eventLoopDelayP99Ms: m?.eventLoopDelayMs.p99 ?? null, eventLoopDelayMaxMs: m?.eventLoopDelayMs.max ?? null, cpuMsPerRequest };
+      const cpuMsPerRequest = t && lr.requests > 0 ? t.cpuMicros / 1000 / lr.requests : null;
+      return { target, ...lr, peakRssBytes: t?.peakRss ?? m?.peakRss ?? null, eventLoopDelayP99Ms: m?.eventLoopDelayMs.p99 ?? null, eventLoopDelayMaxMs: m?.eventLoopDelayMs.max ?? null, cpuMsPerRequest };
     };
     const runFor = (c: number) => (o.requestsPerRun ? { amount: Math.max(o.requestsPerRun, c) } : { duration: o.durationSeconds });
     const warm = (c: number) => (o.requestsPerRun ? { amount: Math.max(Math.ceil(o.requestsPerRun / 4), c) } : { duration: o.warmupSeconds });
@@ -546,7 +609,7 @@ async function csvExportRun(app: App, login: (e: string) => Promise<BenchUser>, 
   const { name, path: p } = what;
   if (!hasRoute(p)) return { name, status: "n/a", reason: `route missing (${p.split("?")[0]})`, detail: { path: p } };
   const admin = await login("admin.01@mfr.bench.local");
-  const before = await metrics(app.base, true);
+  const tree = sampleTree(app.child.pid!);
   const started = performance.now();
   const r = await fetch(`${app.base}${p}`, { headers: { cookie: admin.cookie } });
   let bytes = 0;
@@ -559,10 +622,10 @@ async function csvExportRun(app: App, login: (e: string) => Promise<BenchUser>, 
     for (const b of value) if (b === 10) rows++;
   }
   const seconds = (performance.now() - started) / 1000;
-  const after = await metrics(app.base);
+  const t = tree.stop();
   const type = r.headers.get("content-type") ?? "";
   if (r.status !== 200 || !type.includes("csv")) return { name, status: "failed", reason: `GET ${p} answered ${r.status} ${type}`, detail: { path: p } };
-  return { name, status: "ok", seconds, peakRssBytes: after?.peakRss, baseRssBytes: before?.rss, detail: { path: p, rows: Math.max(0, rows - 1), bytes, rssGrowthMiB: before && after ? Math.round((after.peakRss - before.rss) / 1048576) : null } };
+  return { name, status: "ok", seconds, peakRssBytes: t.peakRss, baseRssBytes: t.baseRss, detail: { path: p, rows: Math.max(0, rows - 1), bytes, processes: t.processes, rssGrowthMiB: Math.round((t.peakRss - t.baseRss) / 1048576) } };
 }
 
 async function runBatch(name: string, dbUrl: string, smoke: boolean): Promise<Batch> {
@@ -624,7 +687,7 @@ export async function runBench(o: BenchOptions): Promise<{ report: Report; jsonP
     generatedAt: new Date().toISOString(),
     mode: o.smoke ? "smoke" : "full",
     machine,
-    settings: { steps: o.steps, durationSeconds: o.requestsPerRun ? null : o.durationSeconds, warmupSeconds: o.requestsPerRun ? null : o.warmupSeconds, requestsPerRun: o.requestsPerRun, scenarios: SCENARIOS.map((s) => s.name) },
+    settings: { steps: o.steps, durationSeconds: o.requestsPerRun ? null : o.durationSeconds, warmupSeconds: o.requestsPerRun ? null : o.warmupSeconds, requestsPerRun: o.requestsPerRun, scenarios: SCENARIOS.map((s) => s.name), webProcesses: WEB_PROCESSES },
     primaryScale,
     scales,
     batch: primary!.batch,

@@ -77,7 +77,7 @@ export const ReportSchema = z.object({
   generatedAt: z.string(),
   mode: z.enum(["full", "smoke"]),
   machine: z.object({ cpus: z.number(), cpuModel: z.string(), memoryBytes: z.number(), node: z.string(), mysql: z.string(), os: z.string(), innodbBufferPoolBytes: z.number(), load: z.array(z.number()) }),
-  settings: z.object({ steps: z.array(z.number()), durationSeconds: z.number().nullable(), warmupSeconds: z.number().nullable(), requestsPerRun: z.number().nullable(), scenarios: z.array(z.string()) }),
+  settings: z.object({ steps: z.array(z.number()), durationSeconds: z.number().nullable(), warmupSeconds: z.number().nullable(), requestsPerRun: z.number().nullable(), scenarios: z.array(z.string()), webProcesses: z.number().optional() }),
   primaryScale: z.number(),
   scales: z.array(ScaleSchema),
   batch: z.array(BatchSchema),
@@ -178,7 +178,7 @@ export function renderMarkdown(r: Report): string {
   out.push(table(["", ""], [["CPU", `${m.cpus} × ${m.cpuModel}`], ["memory", `${(m.memoryBytes / 1073741824).toFixed(1)} GiB`], ["Node", m.node], ["MySQL", m.mysql], ["InnoDB buffer pool", `${mib(m.innodbBufferPoolBytes)} MiB`], ["OS", m.os], ["load average at start", m.load.map((x) => x.toFixed(2)).join(" ")]]));
   out.push("");
   out.push(
-    `Settings: concurrency steps ${r.settings.steps.join(", ")} (plus 20 where a target is stated at 20 users); ${r.settings.requestsPerRun ? `${r.settings.requestsPerRun} requests per run (smoke)` : `${r.settings.durationSeconds} s per run after a ${r.settings.warmupSeconds} s warm-up`}. Latency is measured at the client (autocannon, same machine); peak RSS and event-loop delay are the server's over the run.`,
+    `Settings: concurrency steps ${r.settings.steps.join(", ")} (plus 20 where a target is stated at 20 users); ${r.settings.requestsPerRun ? `${r.settings.requestsPerRun} requests per run (smoke)` : `${r.settings.durationSeconds} s per run after a ${r.settings.warmupSeconds} s warm-up`}. Latency is measured at the client (autocannon, same machine). ${r.settings.webProcesses ? `The server runs as ${r.settings.webProcesses === 1 ? "one process" : `${r.settings.webProcesses} web processes (WEB_CONCURRENCY, node:cluster)`}; ` : ""}peak RSS (summed over the server's processes) and event-loop delay (one worker's) are over the run.`,
   );
   out.push("");
   out.push("## Targets");
@@ -189,7 +189,7 @@ export function renderMarkdown(r: Report): string {
   out.push("");
   out.push(table(SUMMARY_HEADER, summaryRows(primary)));
   out.push("");
-  out.push("*floor*: a bare node:http server running the same SQL statements the page ran (captured) through mysql2 and rendering the rows with React's renderToString in production mode; *vs floor* = Dealer Desk req/s ÷ floor req/s at the same concurrency; *floor JSON*: the same rows as JSON; *server CPU ms/req*: the Dealer Desk process's CPU time (user + system) over the run divided by its completed requests — with 2 cores shared by server, database and load generator, this bounds throughput (the database's own CPU comes on top).");
+  out.push("*floor*: a bare node:http server running the same SQL statements the page ran (captured) through mysql2 and rendering the rows with React's renderToString in production mode; *vs floor* = Dealer Desk req/s ÷ floor req/s at the same concurrency; *floor JSON*: the same rows as JSON; *server CPU ms/req*: the Dealer Desk processes' CPU time (user + system, all workers, from /proc) over the run divided by its completed requests — with 2 cores shared by server, database and load generator, this bounds throughput (the database's own CPU comes on top).");
   out.push("");
   out.push("## Batch jobs");
   out.push("");

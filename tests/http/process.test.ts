@@ -9,9 +9,9 @@ import { Client, type Res } from "../helpers/http";
 const tsx = path.resolve("node_modules/.bin/tsx");
 
 /** A GET on a new TCP connection (no keep-alive pool): the status, or the connection error. */
-function freshGet(url: string) {
+function freshGet(url: string, headers: Record<string, string> = {}) {
   return new Promise<string | { code: string }>((resolve) => {
-    const req = httpGet(url, { agent: false }, (res) => {
+    const req = httpGet(url, { agent: false, headers }, (res) => {
       res.resume();
       resolve(String(res.statusCode));
     });
@@ -114,6 +114,76 @@ describe("the start command and the server process", () => {
       // Every write that was in flight committed, once; the shutdown logged no errors (the pool closed after the last request).
       expect(await getDb().selectFrom("holidays").select("day").where("day", "in", days).execute()).toHaveLength(20);
       expect(err.split("\n").filter((l) => l.trim() && !l.includes("npm warn") && !l.includes("ExperimentalWarning"))).toEqual([]);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  }, 90_000);
+
+  it("WEB_CONCURRENCY=2: two worker processes share the port and the sessions, a dead worker is replaced, SIGTERM stops them all with exit 0", async () => {
+    const admin = await createUser("admin");
+    const port = Number(process.env.PORT) + 200;
+    const url = `http://127.0.0.1:${port}`;
+    const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+      env: { ...process.env, PORT: String(port), APP_ORIGIN: url, NODE_ENV: "production", JOBS: "off", WEB_CONCURRENCY: "2", BENCH_METRICS: "true" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const until = async (what: string, ok: () => boolean | Promise<boolean>) => {
+      for (let i = 0; i < 300; i++) {
+        if (await ok()) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`never: ${what}\n${out}\n${err}`);
+    };
+    /** The pid of the worker that answers each of `n` new connections. */
+    const pidsOver = async (n: number) => {
+      const pids = new Set<number>();
+      for (let i = 0; i < n; i++) {
+        const r = await fetch(`${url}/__metrics`, { headers: { Connection: "close" } }).catch(() => null);
+        if (r?.ok) pids.add(((await r.json()) as { pid: number }).pid);
+      }
+      return pids;
+    };
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    try {
+      await until("listening", () => /listening on .*2 web processes/.test(out));
+      const first = await pidsOver(8);
+      expect(first.size).toBe(2);
+      expect(first.has(child.pid!)).toBe(false);
+
+      // A session made through one worker is good on the other: new connections go round robin.
+      const c = new Client(url);
+      expect((await c.login(admin.email, TEST_PASSWORD)).status).toBe(302);
+      const pages = await Promise.all(Array.from({ length: 6 }, () => freshGet(`${url}/admin/holidays`, { Cookie: c.cookieHeader() })));
+      expect(pages).toEqual(pages.map(() => "200"));
+
+      // A worker that dies is replaced; the port keeps answering.
+      const [victim] = [...first];
+      process.kill(victim!, "SIGKILL");
+      await until("a replacement worker", async () => {
+        const now = await pidsOver(6);
+        return now.size === 2 && !now.has(victim!);
+      });
+      expect(err).toMatch(new RegExp(`Web worker ${victim} exited \\(signal SIGKILL\\); starting another`));
+
+      const workers = [...(await pidsOver(8))];
+      child.kill("SIGTERM");
+      const started = Date.now();
+      expect(await exited).toBe(0);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(workers.filter(alive)).toEqual([]);
+      expect((out.match(/SIGTERM received/g) ?? []).length).toBe(3);
     } finally {
       child.kill("SIGKILL");
     }

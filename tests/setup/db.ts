@@ -8,6 +8,8 @@ process.env.PORT = String(w.port);
 process.env.APP_ORIGIN = w.origin;
 process.env.SEED_DEMO = "false";
 process.env.JOBS = "off";
+// Servers a test spawns run as one process unless the test asks for a cluster.
+process.env.WEB_CONCURRENCY = "1";
 process.env.DB_POOL_SIZE ??= "12";
 
 const { migrateToLatest } = await import("../../db/migrate");

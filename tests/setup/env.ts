@@ -6,6 +6,7 @@
  *   +100…+149  tests/http/process.test.ts, server started as a child (PORT + 100)
  *   +150…+159  tests/faults/connection-drop.test.ts, paused fault servers (PORT + 150)
  *   +160…+199  tests/http/process.test.ts, SIGTERM drain server (PORT + 160)
+ *   +201…+299  tests/http/process.test.ts, two-worker cluster (PORT + 200)
  *   +300…+302  tests/bench/bench.test.ts, the smoke benchmark's app, second app and floor
  */
 export function workerEnv(poolId = process.env.VITEST_POOL_ID ?? "1") {

@@ -292,6 +292,8 @@ export interface LedgerEntries {
   currency: Generated<string>;
   dealer_id: number;
   description: Generated<string>;
+  description_key: Generated<string | null>;
+  description_params: Generated<string | null>;
   dispute_id: Generated<number | null>;
   due_date: Generated<string | null>;
   entry_type: string;

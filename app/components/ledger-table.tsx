@@ -1,6 +1,6 @@
 /** The ledger entries table shared by /finance/ledger and the dealer ledger view. */
 import { Link } from "@remix-run/react";
-import { Amount, EntryType, SourceLinks, type EntrySource } from "~/components/ledger";
+import { Amount, EntryDescription, EntryType, SourceLinks, type EntrySource } from "~/components/ledger";
 import { useFormat, useT } from "~/i18n/react";
 
 export type EntryRow = EntrySource & {
@@ -12,6 +12,8 @@ export type EntryRow = EntrySource & {
   business_date: string;
   due_date: string | null;
   description: string;
+  description_key: string | null;
+  description_params: string | null;
   reversed_by_id: number | null;
   running_minor: number | null;
 };
@@ -42,7 +44,7 @@ export function EntriesTable({ rows, showDealer, showRunning }: { rows: EntryRow
               {showDealer ? <td><Link className="link" to={`/finance/ledger/${e.dealer_id}`}>{e.dealer_code}</Link></td> : null}
               <td className="whitespace-nowrap"><EntryType type={e.entry_type} /></td>
               <td>
-                <div>{e.description}</div>
+                <div><EntryDescription e={e} /></div>
                 <SourceLinks e={e} finance />
                 {e.reversed_by_id ? <div className="text-xs">{t("ledger.reversedBy", { id: e.reversed_by_id })}</div> : null}
               </td>

@@ -3,6 +3,7 @@ import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { Badge } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
+import { describeEntry, type DescribedEntry } from "~/modules/ledger/descriptions";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 
 /** An amount in minor units; credits (negative) are green unless `plain` (e.g. available credit, where negative is bad). */
@@ -133,4 +134,14 @@ export function SourceLinks({ e, finance }: { e: EntrySource; finance: boolean }
   if (e.reverses_entry_id) parts.push(finance ? <Link key="v" className="link" to={`/finance/ledger/entries/${e.reverses_entry_id}`}>{t("ledger.reversalOf", { id: e.reverses_entry_id })}</Link> : <span key="v">{t("ledger.reversalOf", { id: e.reverses_entry_id })}</span>);
   if (!parts.length) return null;
   return <span className="flex flex-wrap gap-x-2 gap-y-0.5 text-xs text-slate-600">{parts}</span>;
+}
+
+/** An entry's description in the reader's language (system texts translated, typed ones as typed). */
+export function EntryDescription({ e }: { e: DescribedEntry }) {
+  return <>{describeEntry(useLocale(), e)}</>;
+}
+
+/** The same for rows that carry the entry's columns under entry_* names (disputes). */
+export function DisputedEntryDescription({ d }: { d: { entry_description: string; entry_description_key?: string | null; entry_description_params?: string | null } }) {
+  return <EntryDescription e={{ description: d.entry_description, description_key: d.entry_description_key, description_params: d.entry_description_params }} />;
 }

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { Amount, EntryType } from "~/components/ledger";
+import { Amount, EntryDescription, EntryType } from "~/components/ledger";
 import { ErrorPage } from "~/components/ErrorPage";
 import { CsvLink, ListPager } from "~/components/list";
 import { EmptyState, PageHeader, Stat } from "~/components/ui/layout";
@@ -126,7 +126,7 @@ export default function Fees() {
                     {!data.isDealer ? <td>{r.dealer_code}</td> : null}
                     <td className="whitespace-nowrap"><EntryType type={r.entry_type} /></td>
                     <td>{typeName(r.fee_type_code, r.name_en, r.name_zh, r.kind)}</td>
-                    <td>{r.description}{r.reference ? <span className="ml-2 font-mono text-xs text-slate-500">{r.reference}</span> : null}</td>
+                    <td><EntryDescription e={r} />{r.reference ? <span className="ml-2 font-mono text-xs text-slate-500">{r.reference}</span> : null}</td>
                     <td className="text-right"><Amount minor={r.amount_minor} currency={r.currency} /></td>
                   </tr>
                 ))}

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { Amount, DisputeStatus, EntryType } from "~/components/ledger";
+import { Amount, DisputedEntryDescription, DisputeStatus, EntryType } from "~/components/ledger";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, Notice, SubmitButton } from "~/components/ui/form";
 import { PageHeader } from "~/components/ui/layout";
@@ -49,7 +49,7 @@ export default function DisputeDetail() {
         {row(t("statements.period"), <Link className="link" to={`/statements/${d.statement_id}`}>{d.period} · {t("statements.line")} {d.line_no}</Link>)}
         {row(t("ledger.entry", { id: d.entry_id }), (
           <span>
-            <EntryType type={d.entry_type} /> · {f.date(d.entry_date)} · {d.entry_description}
+            <EntryType type={d.entry_type} /> · {f.date(d.entry_date)} · <DisputedEntryDescription d={d} />
             {d.order_number ? <> · <Link className="link" to={`/orders/${encodeURIComponent(d.order_number)}`}>{t("ledger.order")} {d.order_number}</Link></> : null}
             {d.shipment_number ? ` · ${t("ledger.shipment")} ${d.shipment_number}` : ""}
             {d.entry_reference ? ` · ${d.entry_reference}` : ""}

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { Amount, DisputeStatus } from "~/components/ledger";
+import { Amount, DisputedEntryDescription, DisputeStatus } from "~/components/ledger";
 import { ErrorPage } from "~/components/ErrorPage";
 import { CsvLink, ListPager } from "~/components/list";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
@@ -88,7 +88,7 @@ export default function Disputes() {
                   <td><Link className="link" to={`/finance/disputes/${d.id}`}>{d.id}</Link></td>
                   <td>{d.dealer_code} · {d.dealer_name}</td>
                   <td><Link className="link" to={`/statements/${d.statement_id}`}>{d.period}</Link> · {t("statements.line")} {d.line_no}</td>
-                  <td>{d.entry_description}</td>
+                  <td><DisputedEntryDescription d={d} /></td>
                   <td>{t(`statements.reason.${d.reason_code}` as "statements.reason.other")}</td>
                   <td className="text-right"><Amount minor={d.amount_minor} currency={d.currency} /></td>
                   <td><DisputeStatus status={d.status} /></td>

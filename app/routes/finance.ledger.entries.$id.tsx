@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { Amount, EntryType, SourceLinks } from "~/components/ledger";
+import { Amount, EntryDescription, EntryType, SourceLinks } from "~/components/ledger";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, Notice, SubmitButton } from "~/components/ui/form";
 import { PageHeader } from "~/components/ui/layout";
@@ -54,7 +54,7 @@ export default function EntryDetail() {
         {row(t("ledger.amount"), <Amount minor={e.amount_minor} currency={e.currency} className="font-semibold" />)}
         {row(t("ledger.businessDate"), f.date(e.business_date))}
         {row(t("ledger.dueDate"), f.date(e.due_date))}
-        {row(t("ledger.description"), e.description)}
+        {row(t("ledger.description"), <EntryDescription e={e} />)}
         {row(t("ledger.source"), <SourceLinks e={e} finance />)}
         {row(t("ledger.postedBy"), e.created_by_name ?? "—")}
         {row(t("ledger.postedAt"), f.dateTime(e.created_at))}

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { Amount, DisputeStatus, EntryType, SourceLinks, StatementStatus } from "~/components/ledger";
+import { Amount, DisputeStatus, EntryDescription, EntryType, SourceLinks, StatementStatus } from "~/components/ledger";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { PageHeader } from "~/components/ui/layout";
@@ -170,7 +170,7 @@ export default function StatementDetail() {
                 <td className="whitespace-nowrap">{f.date(l.business_date)}</td>
                 <td className="whitespace-nowrap"><EntryType type={l.entry_type} /></td>
                 <td>
-                  <div>{l.description}</div>
+                  <div><EntryDescription e={l} /></div>
                   <SourceLinks e={l} finance={finance} />
                   {l.dispute_id ? (
                     <div className="mt-1 space-y-0.5 text-xs">

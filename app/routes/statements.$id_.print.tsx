@@ -5,6 +5,7 @@ import { useBusinessTz } from "~/i18n/react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { translate, type Locale, type MessageKey, type Params } from "~/i18n";
 import { requireActor } from "~/modules/auth/auth.server";
+import { describeEntry } from "~/modules/ledger/descriptions";
 import { getStatement } from "~/modules/statements/statements.server";
 import { PrintQuery } from "~/modules/statements/statements.schema";
 import { parseQuery } from "~/utils/http.server";
@@ -72,7 +73,7 @@ export default function StatementPrint() {
               <td className="whitespace-nowrap py-1 pr-2">{date(l.business_date)}</td>
               <td className="py-1 pr-2">{t(`ledger.type.${l.entry_type}` as MessageKey)}</td>
               <td className="py-1 pr-2">
-                {l.description}
+                {describeEntry(lang, l)}
                 {l.dispute_status ? <span className="block text-[8.5pt]">{t("statements.disputeStatus", { status: t(`disputes.status.${l.dispute_status}` as MessageKey) })} {money(l.dispute_amount_minor ?? 0)}</span> : null}
               </td>
               <td className="py-1 pr-2 text-[8.5pt]">{[l.order_number, l.shipment_number, l.reference].filter(Boolean).join(" · ")}</td>

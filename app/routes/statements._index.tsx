@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { AgingSummary, Amount, CreditSummary, EntryType, SourceLinks, StatementStatus } from "~/components/ledger";
+import { AgingSummary, Amount, CreditSummary, EntryDescription, EntryType, SourceLinks, StatementStatus } from "~/components/ledger";
 import { ErrorPage } from "~/components/ErrorPage";
 import { CsvLink, ListPager } from "~/components/list";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
@@ -135,7 +135,7 @@ export default function Statements() {
                     <td className="whitespace-nowrap">{f.date(e.business_date)}</td>
                     <td className="whitespace-nowrap"><EntryType type={e.entry_type} /></td>
                     <td>
-                      <div>{e.description}</div>
+                      <div><EntryDescription e={e} /></div>
                       <SourceLinks e={e} finance={false} />
                     </td>
                     <td className="whitespace-nowrap">{f.date(e.due_date)}</td>

@@ -79,6 +79,30 @@ describe("ledger pages on the demo data", () => {
     expect(up.text).toContain("HTTP-BANK-2");
     const posted = await getDb().selectFrom("ledger_entries").select(["dealer_id", "amount_minor"]).where("source_id", "=", "HTTP-BANK-1").executeTakeFirstOrThrow();
     expect(posted).toEqual({ dealer_id: d1, amount_minor: -1_000_00 });
+    // The system's own descriptions read in the reader's language: an invoice of a shipment on the
+    // entry page (finance) and on the dealer's printed statement; the accepted dispute's credit note.
+    const keyed = await getDb()
+      .selectFrom("ledger_entries as e")
+      .innerJoin("shipments as s", "s.id", "e.shipment_id")
+      .innerJoin("statement_lines as l", "l.ledger_entry_id", "e.id")
+      .select(["e.id", "s.number", "l.statement_id"])
+      .where("e.dealer_id", "=", d1)
+      .where("e.description_key", "=", "ledger.desc.invoice")
+      .executeTakeFirstOrThrow();
+    const credit = await getDb().selectFrom("ledger_entries").select("id").where("dealer_id", "=", d1).where("description_key", "=", "ledger.desc.disputeAcceptedNote").executeTakeFirstOrThrow();
+    for (const [locale, invoiceText, creditText] of [
+      ["en", `Invoice for shipment ${keyed.number} (order `, "accepted ("],
+      ["zh-CN", `发货开票：发货单 ${keyed.number}（订单 `, "已接受（"],
+    ] as const) {
+      const f = await login("finance@demo.local", locale);
+      expect((await f.get(`/finance/ledger/entries/${keyed.id}`)).text).toContain(invoiceText);
+      expect((await f.get(`/finance/ledger/entries/${credit.id}`)).text).toContain(creditText);
+      const d = await login("dealer_finance@demo.local", locale);
+      const printed = await d.get(`/statements/${keyed.statement_id}/print`);
+      expect(printed.text).toContain(invoiceText);
+      // (The loader data for hydration still carries the stored English; the visible page does not.)
+      if (locale === "zh-CN") expect(printed.text.replace(/<script[\s\S]*?<\/script>/g, "")).not.toContain(`Invoice for shipment ${keyed.number}`);
+    }
     const sales = await login("dealer_sales@demo.local", "zh-CN");
     expect((await sales.get("/statements")).status).toBe(403);
     expect((await sales.get(`/statements/${st[0]!.id}`)).status).toBe(403);

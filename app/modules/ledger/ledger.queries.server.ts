@@ -36,6 +36,8 @@ export const entryColumns = [
   "e.business_date",
   "e.due_date",
   "e.description",
+  "e.description_key",
+  "e.description_params",
   "e.fee_type_code",
   "e.reference",
   "e.source_type",

@@ -285,7 +285,7 @@ export async function feesReport(actor: Actor, filter: FeesFilter) {
       .orderBy("e.fee_type_code")
       .execute(),
     base
-      .select(["e.id", "e.dealer_id", "o.code as dealer_code", "e.entry_type", kindExpr.as("kind"), "e.fee_type_code", "ft.name_en", "ft.name_zh", "e.amount_minor", "e.currency", "e.business_date", "e.description", "e.reference", "e.reverses_entry_id"])
+      .select(["e.id", "e.dealer_id", "o.code as dealer_code", "e.entry_type", kindExpr.as("kind"), "e.fee_type_code", "ft.name_en", "ft.name_zh", "e.amount_minor", "e.currency", "e.business_date", "e.description", "e.description_key", "e.description_params", "e.reference", "e.reverses_entry_id"])
       .orderBy("e.business_date", "desc")
       .orderBy("e.created_at", "desc")
       .orderBy("e.id", "desc")

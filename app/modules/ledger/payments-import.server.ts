@@ -17,6 +17,7 @@ import { parseMoney } from "~/utils/money";
 import { todayIn } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
 import { DuplicateSourceError, MAX_ENTRY_MINOR, postEntry } from "./post.server";
+import { bankPaymentDescription, systemDescription } from "./descriptions";
 
 export const MAX_IMPORT_ROWS = 5000;
 
@@ -193,7 +194,7 @@ export async function importPayments(actor: Actor, input: { filename: string; by
           amountMinor: -m.amountMinor!,
           currency: currencyOf.get(m.dealerId) ?? "CNY",
           businessDate: today,
-          description: `Bank payment${m.date ? ` ${m.date}` : ""}${m.payer ? ` from ${m.payer}` : ""}: ${m.reference}`,
+          ...systemDescription(bankPaymentDescription({ date: m.date || null, payer: m.payer || null, reference: m.reference })),
           reference: m.bankRef,
           sourceType: "bank",
           sourceId: m.bankRef,

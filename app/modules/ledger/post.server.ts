@@ -12,6 +12,7 @@
  * sees the statement and is refused.
  */
 import { sql, type Kysely } from "kysely";
+import { systemDescription, type SystemDescriptionKey } from "./descriptions";
 import type { Executor, Tx } from "../../../db/client";
 import type { DB } from "../../../db/types";
 import { audit, emitEvent } from "~/modules/audit/audit.server";
@@ -33,6 +34,9 @@ export type PostEntry = {
   businessDate: string;
   dueDate?: string | null;
   description: string;
+  /** A system description (docs/decisions/072): its key and JSON parameters, rendered per locale. */
+  descriptionKey?: SystemDescriptionKey | null;
+  descriptionParams?: string | null;
   feeTypeCode?: string | null;
   reference?: string | null;
   sourceType?: string | null;
@@ -115,6 +119,8 @@ export async function postEntry(tx: Tx, actor: Actor, e: PostEntry): Promise<num
         business_date: e.businessDate,
         due_date: e.dueDate ?? null,
         description: e.description.slice(0, 500),
+        description_key: e.descriptionKey ?? null,
+        description_params: e.descriptionKey ? (e.descriptionParams ?? null) : null,
         fee_type_code: e.feeTypeCode ?? null,
         reference: e.reference ? e.reference.slice(0, 128) : null,
         source_type: e.sourceType ?? null,
@@ -155,7 +161,9 @@ export async function reverseEntry(tx: Tx, actor: Actor, entryId: number, busine
         currency: orig.currency,
         business_date: businessDate,
         due_date: orig.due_date,
-        description: `Reversal of #${orig.id}: ${reason}`.slice(0, 500),
+        ...(({ description, descriptionKey, descriptionParams }) => ({ description: description.slice(0, 500), description_key: descriptionKey, description_params: descriptionParams }))(
+          systemDescription({ key: "ledger.desc.reversal", params: { id: orig.id, reason } }),
+        ),
         fee_type_code: orig.fee_type_code,
         reference: orig.reference,
         reverses_entry_id: orig.id,

@@ -42,6 +42,7 @@ import {
 } from "./orders.queries.server";
 import { MAX_LINES, PAGE_SIZE, type DraftForm, type OrderListFilter, type ShipmentForm } from "./orders.schema";
 import { ACTIONS, actionPermissions, isTransitionAllowed, type OrderAction, type OrderStatus } from "./state";
+import { systemDescription } from "~/modules/ledger/descriptions";
 
 /** Working days from approval to dispatch for lines served from stock. */
 export const DISPATCH_WORKING_DAYS = 2;
@@ -779,7 +780,7 @@ export async function recordShipmentTx(tx: Tx, actor: Actor, orderId: number, in
       currency: order.currency,
       businessDate: closed && input.shippedOn < today ? today : input.shippedOn,
       dueDate: addDays(input.shippedOn, INVOICE_DUE_DAYS),
-      description: `Invoice for shipment ${number} (order ${order.number})`,
+      ...systemDescription({ key: "ledger.desc.invoice", params: { shipment: number, order: order.number ?? String(order.id) } }),
       reference: number,
       sourceType: "shipment",
       sourceId: shipmentId,

@@ -60,6 +60,8 @@ const lineColumns = [
   "e.business_date",
   "e.due_date",
   "e.description",
+  "e.description_key",
+  "e.description_params",
   "e.reference",
   "e.reverses_entry_id",
   "e.dispute_id as source_dispute_id",
@@ -149,6 +151,8 @@ export const disputeColumns = [
   "e.id as entry_id",
   "e.entry_type",
   "e.description as entry_description",
+  "e.description_key as entry_description_key",
+  "e.description_params as entry_description_params",
   "e.reference as entry_reference",
   "e.business_date as entry_date",
 ] as const;

@@ -20,6 +20,7 @@ import { transaction } from "~/utils/tx.server";
 import { LINES_PAGE_SIZE, PAGE_SIZE, disputeColumns, disputesQuery, findStatement, statementColumns, statementDisputeSummary, statementLines, statementsQuery } from "./statements.queries.server";
 import { endedPeriods } from "./period";
 import type { DisputeInput, DisputeListFilter, ResolveInput, StatementListFilter, StatementPageFilter } from "./statements.schema";
+import { systemDescription } from "~/modules/ledger/descriptions";
 
 const today = () => todayIn(env().BUSINESS_TZ);
 const isDuplicate = (err: unknown) => (err as { code?: string }).code === "ER_DUP_ENTRY";
@@ -262,7 +263,7 @@ export async function getDispute(actor: Actor, id: number) {
     .executeTakeFirst();
   if (!d) throw new NotFoundError();
   const adjustment = d.adjustment_entry_id
-    ? await db.selectFrom("ledger_entries").select(["id", "entry_type", "amount_minor", "business_date", "description"]).where("id", "=", d.adjustment_entry_id).executeTakeFirst()
+    ? await db.selectFrom("ledger_entries").select(["id", "entry_type", "amount_minor", "business_date", "description", "description_key", "description_params"]).where("id", "=", d.adjustment_entry_id).executeTakeFirst()
     : null;
   return { dispute: d, adjustment: adjustment ?? null };
 }
@@ -311,7 +312,11 @@ export async function resolveDisputeTx(tx: Tx, actor: Actor, id: number, input: 
       amountMinor: -d.amount_minor,
       currency: s.currency,
       businessDate,
-      description: `Dispute #${d.id} accepted (${s.period} line ${line.line_no}, entry #${line.id})${input.note ? `: ${input.note}` : ""}`,
+      ...systemDescription(
+        input.note
+          ? { key: "ledger.desc.disputeAcceptedNote", params: { dispute: d.id, period: s.period, line: line.line_no, entry: line.id, note: input.note } }
+          : { key: "ledger.desc.disputeAccepted", params: { dispute: d.id, period: s.period, line: line.line_no, entry: line.id } },
+      ),
       reference: line.reference,
       feeTypeCode: line.fee_type_code,
       sourceType: "dispute",

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { describeEntry } from "~/modules/ledger/descriptions";
 import { getDb } from "../../../db/client";
 import { actorFor, createCast, createDealer, createManufacturer } from "../../../tests/factories";
 import { linesOf, post, statementOf, sys } from "../../../tests/helpers/ledger";
@@ -215,6 +216,11 @@ describe("confirm and dispute", () => {
     expect(entry.entry_type).toBe("credit_note");
     expect(entry.amount_minor).toBe(-120_00);
     expect(entry.dispute_id).toBe(disputeId);
+    // Its description is the system's, kept as a key for each reader's language.
+    const disputedLine = (await linesOf(s.id)).find((l) => l.id === d.statement_line_id)!;
+    expect(entry.description).toBe(`Dispute #${disputeId} accepted (2026-10 line ${disputedLine.line_no}, entry #${disputedLine.ledger_entry_id}): Quote Q-7 applies`);
+    expect(entry.description_key).toBe("ledger.desc.disputeAcceptedNote");
+    expect(describeEntry("zh-CN", entry)).toBe(`争议 #${disputeId} 已接受（2026-10 第 ${disputedLine.line_no} 行，分录 #${disputedLine.ledger_entry_id}）：Quote Q-7 applies`);
     const { todayIn } = await import("~/utils/time");
     expect(entry.business_date).toBe(todayIn("Asia/Shanghai"));
     expect(entry.business_date > s.period_end).toBe(true);

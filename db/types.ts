@@ -199,6 +199,7 @@ export interface Holidays {
 }
 
 export interface ImportJobs {
+  allocated_units: Generated<number | null>;
   created_at: Generated<Date>;
   created_by: Generated<number | null>;
   error_count: Generated<number>;

@@ -57,6 +57,11 @@ export default function ImportJob() {
         <p className="text-sm text-slate-600">
           {t("import.progress", { validated: f.number(job.processed_rows), written: f.number(job.written_rows), total: f.number(job.total_rows) })}
         </p>
+        {job.allocated_units ? (
+          <p className="text-sm text-emerald-700" data-testid="import-allocated">
+            {t("import.allocated", { units: f.number(job.allocated_units) })}
+          </p>
+        ) : null}
         <p className="text-xs text-slate-500">
           {f.dateTime(job.created_at)}
           {job.finished_at ? ` → ${f.dateTime(job.finished_at)}` : ""}

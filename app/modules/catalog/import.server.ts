@@ -10,6 +10,7 @@ import { sql } from "kysely";
 import { db, type Tx } from "../../../db/client";
 import { audit } from "~/modules/audit/audit.server";
 import { requirePermission, type Actor } from "~/modules/auth/actor";
+import { allocateBackordersForProduct } from "~/modules/orders/orders.server";
 import { setCountedLevels, syncAlertEligible } from "~/modules/stock/movements.server";
 import { env } from "~/utils/env.server";
 import { NotFoundError, ValidationError } from "~/utils/errors";
@@ -82,7 +83,11 @@ export async function runImport(actor: Actor, input: { kind: ImportKind; mode: I
   const jobId = Number(job.insertId);
   try {
     if (input.kind === "products") await pipeline(actor, jobId, input, table, await validateProducts(jobId, table), writeProducts(table));
-    else await pipeline(actor, jobId, input, table, await validateStock(jobId, table), writeStock(actor, jobId));
+    else {
+      const validated = await validateStock(jobId, table);
+      const written = await pipeline(actor, jobId, input, table, validated, writeStock(actor, jobId));
+      if (written > 0) await allocateImportedStock(actor, jobId, [...new Set(validated.valid.map((v) => v.value.productId))]);
+    }
   } catch (err) {
     await db
       .updateTable("import_jobs")
@@ -94,7 +99,8 @@ export async function runImport(actor: Actor, input: { kind: ImportKind; mode: I
   return { jobId };
 }
 
-async function pipeline<T>(actor: Actor, jobId: number, input: { kind: ImportKind; mode: ImportMode; filename: string }, table: Table, validated: { valid: { line: number; value: T }[]; errors: ImportRowError[] }, write: Writer<T>) {
+/** Validated rows → one transaction; returns the rows written (0 when the file was rejected). */
+async function pipeline<T>(actor: Actor, jobId: number, input: { kind: ImportKind; mode: ImportMode; filename: string }, table: Table, validated: { valid: { line: number; value: T }[]; errors: ImportRowError[] }, write: Writer<T>): Promise<number> {
   const errors = [...validated.errors];
   const finish = async (status: string, written: number, errs: ImportRowError[]) => {
     errs.sort((a, b) => a.line - b.line);
@@ -107,7 +113,7 @@ async function pipeline<T>(actor: Actor, jobId: number, input: { kind: ImportKin
   if (errors.length && input.mode === "all_or_nothing") {
     await finish("rejected", 0, errors);
     await audit(db, actor, { action: `import.${input.kind}.rejected`, entityType: "import_job", entityId: jobId, summary: { filename: input.filename, errors: errors.length } });
-    return;
+    return 0;
   }
   // One transaction: a failure midway (or a count below reserved in all-or-nothing mode) leaves nothing behind.
   class Abort extends Error {
@@ -126,13 +132,42 @@ async function pipeline<T>(actor: Actor, jobId: number, input: { kind: ImportKin
       return r;
     });
     await finish(errors.length ? "partial" : "succeeded", written, errors);
+    return written;
   } catch (err) {
     if (err instanceof Abort) {
       await finish("rejected", 0, [...errors, ...err.errors]);
-      return;
+      return 0;
     }
     throw err;
   }
+}
+
+/**
+ * After a stock import committed, what arrived goes to approved orders waiting for it
+ * (oldest approval first), as a receipt does: one transaction per product that has
+ * backordered lines, so no order stays locked for the whole file. The job keeps the
+ * units reserved. If this stops midway, the levels stand and "Check stock for
+ * backorders" (or the next receipt) reserves the rest.
+ */
+async function allocateImportedStock(actor: Actor, jobId: number, productIds: number[]) {
+  const waiting: number[] = [];
+  for (let i = 0; i < productIds.length; i += 1000) {
+    const rows = await db
+      .selectFrom("order_lines as l")
+      .innerJoin("orders as o", "o.id", "l.order_id")
+      .select("l.product_id")
+      .distinct()
+      .where("l.backordered_qty", ">", 0)
+      .where("l.product_id", "in", productIds.slice(i, i + 1000))
+      .where("o.status", "in", ["approved", "partially_shipped"])
+      .execute();
+    waiting.push(...rows.map((r) => r.product_id));
+  }
+  if (!waiting.length) return;
+  let units = 0;
+  for (const productId of waiting.sort((a, b) => a - b)) units += await transaction("import.stock.allocate", (tx) => allocateBackordersForProduct(tx, actor, productId));
+  await db.updateTable("import_jobs").set({ allocated_units: units }).where("id", "=", jobId).execute();
+  if (units > 0) await audit(db, actor, { action: "import.stock.backorders_reserved", entityType: "import_job", entityId: jobId, summary: { products: waiting.length, units } });
 }
 
 // ---------- products ----------
@@ -404,6 +439,7 @@ export type ImportJobView = {
   total_rows: number;
   processed_rows: number;
   written_rows: number;
+  allocated_units: number | null;
   error_count: number;
   errors: ImportRowError[];
   created_at: Date;

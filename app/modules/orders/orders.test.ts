@@ -8,7 +8,8 @@ import { systemActor } from "~/modules/auth/actor";
 import { workingDaysFrom } from "~/modules/catalog/calendar.server";
 import { postEntry } from "~/modules/ledger/post.server";
 import { findStockInvariantViolations } from "~/modules/stock/movements.server";
-import { planIncoming, postReceipt, receiveIncoming } from "~/modules/stock/stock.server";
+import { getImportJob, runImport } from "~/modules/catalog/import.server";
+import { adjustStock, planIncoming, postReceipt, receiveIncoming } from "~/modules/stock/stock.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
 import { addDays } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
@@ -511,6 +512,37 @@ describe("stock arriving for backorders", () => {
     await receiveIncoming(ops, p.id, incoming.id);
     expect((await linesOf(second.id))[0]).toMatchObject({ reserved_qty: 3, backordered_qty: 0 });
     expect(await stockLevel(p.id, w.north.id)).toMatchObject({ on_hand: 5, reserved: 2 });
+    expect((await runChecks(db())).filter((c) => !c.ok)).toEqual([]);
+  });
+
+  it("a stock import and a count found above the books reserve for waiting orders too; the import job says how many units", async () => {
+    const w = await orderWorld();
+    const ops = actorFor(w.staff.ops);
+    const p = await createProduct({ listPrice: 5_00 });
+    const idle = await createProduct({ listPrice: 5_00 });
+    const first = await submitNew(w.a.dealer_sales, w.addrA.id, [{ productId: p.id, quantity: 6 }]);
+    const second = await submitNew(w.b.dealer_sales, w.addrB.id, [{ productId: p.id, quantity: 3 }]);
+    await approveOrder(ops, first.id, { version: await version(first.id) });
+    await approveOrder(ops, second.id, { version: await version(second.id) });
+    const csv = `sku,warehouse,on_hand\n${p.sku},${w.east.code},8\n${idle.sku},${w.east.code},4\n`;
+    const { jobId } = await runImport(ops, { kind: "stock", mode: "all_or_nothing", filename: "count.csv", bytes: new TextEncoder().encode(csv) });
+    const job = await getImportJob(ops, jobId);
+    expect(job).toMatchObject({ status: "succeeded", written_rows: 2, allocated_units: 8 });
+    expect((await linesOf(first.id))[0]).toMatchObject({ reserved_qty: 6, backordered_qty: 0 });
+    expect((await linesOf(second.id))[0]).toMatchObject({ reserved_qty: 2, backordered_qty: 1 });
+    expect(await stockLevel(p.id, w.east.id)).toMatchObject({ on_hand: 8, reserved: 8 });
+    expect((await eventsOf(second.id)).at(-1)!.type).toBe("order.backorder_available");
+    // Nothing waited for the other product: its stock stays free.
+    expect(await stockLevel(idle.id, w.east.id)).toMatchObject({ on_hand: 4, reserved: 0 });
+    // A counted correction upwards is found stock: the last unit goes to the second order.
+    await adjustStock(ops, p.id, { warehouseId: w.north.id, delta: 1, reason: "found in recount" });
+    expect((await linesOf(second.id))[0]).toMatchObject({ reserved_qty: 3, backordered_qty: 0 });
+    // A correction downwards reserves nothing and never touches reservations.
+    await adjustStock(ops, idle.id, { warehouseId: w.east.id, delta: -1, reason: "damaged" });
+    expect(await stockLevel(idle.id, w.east.id)).toMatchObject({ on_hand: 3, reserved: 0 });
+    // An import when nothing waits records no allocation.
+    const again = await runImport(ops, { kind: "stock", mode: "all_or_nothing", filename: "count2.csv", bytes: new TextEncoder().encode(`sku,warehouse,on_hand\n${idle.sku},${w.east.code},5\n`) });
+    expect((await getImportJob(ops, again.jobId)).allocated_units).toBeNull();
     expect((await runChecks(db())).filter((c) => !c.ok)).toEqual([]);
   });
 });

@@ -41,6 +41,8 @@ export async function adjustStock(actor: Actor, productId: number, input: Adjust
   await transaction("stock.adjust", async (tx) => {
     await applyMovement(tx, actor, { productId, warehouseId: input.warehouseId, kind: "adjustment", onHandDelta: input.delta, reason: input.reason });
     await audit(tx, actor, { action: "stock.adjusted", entityType: "product", entityId: productId, summary: { warehouseId: input.warehouseId, delta: input.delta, reason: input.reason } });
+    // Found stock (a count above the books) goes to orders waiting for it, as a receipt does.
+    if (input.delta > 0) await allocateBackordersForProduct(tx, actor, productId);
   });
 }
 

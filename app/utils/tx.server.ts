@@ -24,11 +24,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Runs a unit of work in one transaction, retrying the whole of it on
- * deadlock / lock-wait / snapshot errors. Connection loss becomes a 503
- * ("nothing changed, try again").
+ * deadlock / lock-wait / snapshot errors. Connection loss becomes a 503:
+ * before COMMIT was sent, "nothing changed, try again"; once COMMIT was sent,
+ * the outcome is unknown (the database may have committed and lost only the
+ * reply), so the user is told to check before trying again.
  */
 export async function transaction<T>(label: string, work: (tx: Tx) => Promise<T>, attempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt++) {
+    let committing = false;
     try {
       // READ COMMITTED: no gap locks on plain index scans, so concurrent units of work
       // (two submits appending order lines, two postings) do not deadlock on index gaps;
@@ -37,6 +40,7 @@ export async function transaction<T>(label: string, work: (tx: Tx) => Promise<T>
         const result = await work(tx);
         const hook = g.__dealerDeskFaultHook;
         if (hook) await hook(label, tx);
+        committing = true;
         return result;
       });
     } catch (err) {
@@ -44,6 +48,7 @@ export async function transaction<T>(label: string, work: (tx: Tx) => Promise<T>
         await sleep(5 * 2 ** attempt + Math.floor(Math.random() * 20));
         continue;
       }
+      if (committing && isTransientDbError(err)) throw new UnavailableError("error.503.commitUnknown");
       if (isRetryableTxError(err) || isTransientDbError(err)) throw new UnavailableError();
       throw err;
     }

@@ -22,7 +22,14 @@ export function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptio
   return f;
 }
 
-export function numberFormat(locale: string, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+const plainNumberFormats = new Map<string, Intl.NumberFormat>();
+export function numberFormat(locale: string, options?: Intl.NumberFormatOptions): Intl.NumberFormat {
+  if (!options) {
+    // The common case (every quantity on a page): no options, no key to build.
+    let p = plainNumberFormats.get(locale);
+    if (!p) plainNumberFormats.set(locale, (p = numberFormat(locale, {})));
+    return p;
+  }
   const key = keyOf(locale, options);
   let f = numberFormats.get(key);
   if (!f) {

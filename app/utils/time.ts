@@ -49,14 +49,31 @@ export function isWeekend(date: IsoDate): boolean {
 }
 
 /** date + n working days, skipping weekends and the given holidays. n = 0 gives the date itself. */
-export function addWorkingDays(date: IsoDate, n: number, holidays: ReadonlySet<string> = new Set()): IsoDate {
-  let d = date;
+export function addWorkingDays(date: IsoDate, n: number, holidays: ReadonlySet<string> = NO_HOLIDAYS): IsoDate {
+  if (n <= 0) return date;
+  // Whole days since 1970-01-01 (a Thursday): no Date parsing inside the loop.
+  let day = Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+  const off = holidays.size ? holidayDays(holidays) : null;
   let left = n;
   while (left > 0) {
-    d = addDays(d, 1);
-    if (!isWeekend(d) && !holidays.has(d)) left--;
+    day++;
+    const dow = (day + 4) % 7; // 0 = Sunday … 6 = Saturday
+    if (dow !== 0 && dow !== 6 && !off?.has(day)) left--;
   }
-  return d;
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+const DAY_MS = 86_400_000;
+const NO_HOLIDAYS: ReadonlySet<string> = new Set();
+const holidayDayCache = new WeakMap<ReadonlySet<string>, Set<number>>();
+/** A holiday set as whole days since the epoch (computed once per set). */
+function holidayDays(holidays: ReadonlySet<string>): Set<number> {
+  let days = holidayDayCache.get(holidays);
+  if (!days) {
+    days = new Set([...holidays].map((h) => Math.round(Date.parse(`${h}T00:00:00Z`) / DAY_MS)).filter(Number.isFinite));
+    holidayDayCache.set(holidays, days);
+  }
+  return days;
 }
 
 /** First and last day of the month containing date. */

@@ -39,6 +39,7 @@ export default function AdminProducts() {
             <CsvLink />
             <Link to="/stock/import" className="btn-secondary">{t("import.title")}</Link>
             <Link to="/admin/holidays" className="btn-secondary">{t("holidays.title")}</Link>
+            <Link to="/admin/warehouses" className="btn-secondary">{t("warehouses.title")}</Link>
             <Link to="/admin/products/new" className="btn-primary">{t("products.new")}</Link>
           </>
         }

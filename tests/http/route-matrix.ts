@@ -103,6 +103,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
   "admin.products.new.tsx": { path: () => "/admin/products/new", allow: ["admin"] },
   "admin.products.$id.tsx": { path: ({ product }) => `/admin/products/${product.id}`, allow: ["admin"] },
   "admin.holidays.tsx": { path: () => "/admin/holidays", allow: ["admin"] },
+  "admin.warehouses.tsx": { path: () => "/admin/warehouses", allow: ["admin"] },
   // ledger and statements
   "statements._index.tsx": { path: () => "/statements", allow: ["dealer_admin", "dealer_finance", "finance", "admin"] },
   "statements.$id.tsx": {

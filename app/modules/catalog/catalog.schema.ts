@@ -164,6 +164,27 @@ export type HolidayInput = z.output<typeof HolidaySchema>;
 
 export const HolidayListQuery = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() });
 
+export const WAREHOUSE_STATUSES = ["active", "inactive"] as const;
+const warehouseFields = {
+  name_en: z.string().trim().min(1).max(120),
+  name_zh: z.string().trim().min(1).max(120),
+  region: z.enum(REGIONS),
+};
+/** A new warehouse: its code is how imports and shipments name it, so it never changes afterwards. */
+export const WarehouseCreateSchema = z.object({
+  code: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .min(1)
+    .refine((v) => /^[A-Z0-9][A-Z0-9-]{1,29}$/.test(v), "warehouses.codeFormat"),
+  ...warehouseFields,
+});
+export type WarehouseCreateInput = z.output<typeof WarehouseCreateSchema>;
+export const WarehouseUpdateSchema = z.object({ id: z.coerce.number().int().positive(), ...warehouseFields, status: z.enum(WAREHOUSE_STATUSES) });
+export type WarehouseUpdateInput = z.output<typeof WarehouseUpdateSchema>;
+export const WarehouseListQuery = z.object({ edit: z.coerce.number().int().positive().optional() });
+
 export const IMPORT_KINDS = ["products", "stock"] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 export const IMPORT_MODES = ["all_or_nothing", "valid_rows"] as const;

@@ -32,7 +32,7 @@ import {
   stockProductsQuery,
   tierPricesFor,
 } from "./catalog.queries.server";
-import { TIERS, type AvailabilityCheckInput, type HolidayInput, type ProductInput, type ProductListFilter, type StockFilter, type StockSort } from "./catalog.schema";
+import { TIERS, type AvailabilityCheckInput, type HolidayInput, type ProductInput, type ProductListFilter, type StockFilter, type StockSort, type WarehouseCreateInput, type WarehouseUpdateInput } from "./catalog.schema";
 import { parseOptionsSchema, quantityFits } from "./options";
 
 export { PAGE_SIZE };
@@ -605,4 +605,65 @@ export async function removeHoliday(actor: Actor, day: string) {
 /** Working days between today and a date are what a lead time counts; exposed for the holidays page. */
 export function upcomingWindow(today: IsoDate) {
   return { from: today, to: addDays(today, 365) };
+}
+
+// ---------------------------------------------------------------- warehouses
+
+/** Every warehouse, for the administrator. */
+export async function listWarehousesForAdmin(actor: Actor) {
+  requirePermission(actor, "product:manage");
+  return db.selectFrom("warehouses").select(["id", "code", "name_en", "name_zh", "region", "status", "created_at"]).orderBy("code").execute();
+}
+
+/**
+ * What one warehouse holds (products stocked, on hand, reserved), shown while editing it:
+ * a warehouse of 20,000 levels takes tens of milliseconds, so the list does not sum them all.
+ */
+export async function warehouseHoldings(actor: Actor, warehouseId: number) {
+  requirePermission(actor, "product:manage");
+  const t = await db
+    .selectFrom("stock_levels")
+    .select([sql<number>`COUNT(*)`.as("levels"), sql<string>`COALESCE(SUM(on_hand), 0)`.as("on_hand"), sql<string>`COALESCE(SUM(reserved), 0)`.as("reserved")])
+    .where("warehouse_id", "=", warehouseId)
+    .executeTakeFirst();
+  return { levels: Number(t?.levels ?? 0), onHand: Number(t?.on_hand ?? 0), reserved: Number(t?.reserved ?? 0) };
+}
+
+export async function createWarehouse(actor: Actor, input: WarehouseCreateInput): Promise<{ id: number }> {
+  requirePermission(actor, "product:manage");
+  try {
+    return await transaction("warehouse.create", async (tx) => {
+      const res = await tx.insertInto("warehouses").values({ code: input.code, name_en: input.name_en, name_zh: input.name_zh, region: input.region, status: "active" }).executeTakeFirstOrThrow();
+      const id = Number(res.insertId);
+      await audit(tx, actor, { action: "warehouse.created", entityType: "warehouse", entityId: id, summary: { ...input } });
+      return { id };
+    });
+  } catch (err) {
+    if (isDuplicate(err)) throw new ValidationError("validation.formErrors", { code: ["warehouses.codeTaken"] });
+    throw err;
+  }
+}
+
+/**
+ * Renames a warehouse, moves it to another region, or closes / reopens it. A closed
+ * warehouse takes no receipts, reservations or shipments; it cannot close while
+ * units in it are reserved for orders (ship or release them first).
+ */
+export async function updateWarehouse(actor: Actor, input: WarehouseUpdateInput): Promise<void> {
+  requirePermission(actor, "product:manage");
+  await transaction("warehouse.update", async (tx) => {
+    const before = await tx.selectFrom("warehouses").select(["id", "name_en", "name_zh", "region", "status"]).where("id", "=", input.id).forUpdate().executeTakeFirst();
+    if (!before) throw new NotFoundError();
+    if (input.status === "inactive" && before.status !== "inactive") {
+      // Reservations are taken with the level row locked; lock this warehouse's levels to close it race-free.
+      const held = await tx.selectFrom("stock_levels").select(sql<string>`COALESCE(SUM(reserved), 0)`.as("r")).where("warehouse_id", "=", input.id).forUpdate().executeTakeFirst();
+      const reserved = Number(held?.r ?? 0);
+      if (reserved > 0) throw new ConflictError("warehouses.hasReservations", { units: reserved });
+    }
+    const after = { name_en: input.name_en, name_zh: input.name_zh, region: input.region, status: input.status };
+    const changes = diff(before, after);
+    if (!Object.keys(changes).length) return;
+    await tx.updateTable("warehouses").set(after).where("id", "=", input.id).execute();
+    await audit(tx, actor, { action: "warehouse.updated", entityType: "warehouse", entityId: input.id, summary: changes });
+  });
 }

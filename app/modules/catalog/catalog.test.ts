@@ -7,12 +7,15 @@ import { getDb } from "../../../db/client";
 import { createCast, createSession, requestAs, type TestUser } from "../../../tests/factories";
 import { createCatalogBasics, createProduct, planIncoming, receive } from "../../../tests/factories/catalog";
 import * as adminHolidays from "~/routes/admin.holidays";
+import * as adminWarehouses from "~/routes/admin.warehouses";
 import * as adminProductEdit from "~/routes/admin.products.$id";
 import * as adminProducts from "~/routes/admin.products._index";
 import * as adminProductNew from "~/routes/admin.products.new";
 import * as productPage from "~/routes/products.$sku";
 import * as stockImport from "~/routes/stock.import._index";
 import * as stockPage from "~/routes/stock._index";
+import { postReceipt } from "~/modules/stock/stock.server";
+import { actorFor } from "../../../tests/factories";
 import { addWorkingDays, todayIn } from "~/utils/time";
 
 type Mod = { loader?: (a: never) => Promise<unknown>; action?: (a: never) => Promise<unknown> };
@@ -302,6 +305,68 @@ describe("holidays", () => {
     expect(list.holidays).toEqual([{ day: nextWorkingDay, name: "Test day" }]);
     expect((await post(adminHolidays, admin, "/admin/holidays", { intent: "remove", day: nextWorkingDay })).status).toBe(200);
     expect((await post(adminHolidays, admin, "/admin/holidays", { intent: "remove", day: nextWorkingDay })).status).toBe(404);
+  });
+});
+
+describe("warehouses", () => {
+  it("the administrator adds, renames, moves, closes and reopens warehouses; bad input changes nothing; other roles get 403", async () => {
+    const { cast, warehouses, ac } = await world();
+    const admin = cast.staff.admin;
+    const db = getDb();
+    const count = async () => Number((await db.selectFrom("warehouses").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+    for (const u of [cast.staff.ops, cast.staff.finance, cast.a.dealer_admin]) {
+      expect((await get(adminWarehouses, u, "/admin/warehouses")).status).toBe(403);
+      expect((await post(adminWarehouses, u, "/admin/warehouses", { intent: "create", code: "WH-X", name_en: "X", name_zh: "X", region: "east" })).status).toBe(403);
+    }
+    const list = await body(await get(adminWarehouses, admin, "/admin/warehouses"));
+    expect(list.warehouses.map((w: { code: string; status: string }) => [w.code, w.status])).toEqual([
+      ["WH-BJ", "active"],
+      ["WH-GZ", "active"],
+      ["WH-SH", "active"],
+    ]);
+    expect(list.holdings).toBeNull();
+    expect((await body(await get(adminWarehouses, admin, `/admin/warehouses?edit=${warehouses.east}`))).holdings).toEqual({ levels: 1, onHand: 40, reserved: 0 });
+    expect((await get(adminWarehouses, admin, "/admin/warehouses?edit=abc")).status).toBe(400);
+
+    // Create: the code is upper-cased; a taken code, a bad code, empty names or an unknown region are refused with field errors.
+    expect((await post(adminWarehouses, admin, "/admin/warehouses", { intent: "create", code: "wh-cd", name_en: "Chengdu DC", name_zh: "成都中心仓", region: "west" })).status).toBe(200);
+    const cd = await db.selectFrom("warehouses").selectAll().where("code", "=", "WH-CD").executeTakeFirstOrThrow();
+    expect(cd).toMatchObject({ name_en: "Chengdu DC", name_zh: "成都中心仓", region: "west", status: "active" });
+    const before = await count();
+    const dup = await post(adminWarehouses, admin, "/admin/warehouses", { intent: "create", code: "WH-SH", name_en: "Again", name_zh: "再次", region: "east" });
+    expect(dup.status).toBe(400);
+    expect((await body(dup)).fieldErrors).toEqual({ code: "A warehouse with this code already exists." });
+    const bad = await post(adminWarehouses, admin, "/admin/warehouses", { intent: "create", code: "-x", name_en: "", name_zh: " ", region: "mars" });
+    expect(bad.status).toBe(400);
+    expect(Object.keys((await body(bad)).fieldErrors).sort()).toEqual(["code", "name_en", "name_zh", "region"]);
+    expect(await count()).toBe(before);
+
+    // Update: names and region; the code never changes.
+    const upd = (over: Record<string, string>) => post(adminWarehouses, admin, "/admin/warehouses", { intent: "update", id: String(cd.id), name_en: "Chengdu West DC", name_zh: "成都西部仓", region: "central", status: "active", ...over });
+    expect((await upd({})).status).toBe(200);
+    expect(await db.selectFrom("warehouses").select(["code", "name_en", "region"]).where("id", "=", cd.id).executeTakeFirst()).toEqual({ code: "WH-CD", name_en: "Chengdu West DC", region: "central" });
+    expect((await upd({ status: "demolished" })).status).toBe(400);
+    expect((await post(adminWarehouses, admin, "/admin/warehouses", { intent: "update", id: "999999", name_en: "a", name_zh: "b", region: "east", status: "active" })).status).toBe(404);
+    const audits = await db.selectFrom("audit_log").select("action").where("entity_type", "=", "warehouse").execute();
+    expect(audits.map((a) => a.action).sort()).toEqual(["warehouse.created", "warehouse.updated"]);
+
+    // Closing: refused while units in it are reserved for orders; then it takes no receipts until reopened.
+    await db.transaction().execute(async (tx) => {
+      const { reserveUpTo } = await import("~/modules/stock/movements.server");
+      await reserveUpTo(tx, actorFor(cast.staff.ops), { productId: ac.id, warehouseId: warehouses.east, wanted: 3, refType: "order", refId: "SO-1" });
+    });
+    const shanghai = (status: string) => post(adminWarehouses, admin, "/admin/warehouses", { intent: "update", id: String(warehouses.east), name_en: "Shanghai DC", name_zh: "上海中心仓", region: "east", status });
+    const refused = await shanghai("inactive");
+    expect(refused.status).toBe(409);
+    expect((await body(refused)).formError).toBe("This warehouse cannot close while 3 units in it are reserved for orders. Ship or release them first.");
+    expect((await db.selectFrom("warehouses").select("status").where("id", "=", warehouses.east).executeTakeFirstOrThrow()).status).toBe("active");
+    expect((await upd({ status: "inactive" })).status).toBe(200);
+    await expect(postReceipt(actorFor(cast.staff.ops), ac.id, { warehouseId: cd.id, quantity: 5, reason: "PO" })).rejects.toMatchObject({ status: 400 });
+    const page = await (await get(adminWarehouses, admin, `/admin/warehouses?edit=${cd.id}`)).json();
+    expect(page.edit).toBe(cd.id);
+    expect((await upd({ status: "active" })).status).toBe(200);
+    await postReceipt(actorFor(cast.staff.ops), ac.id, { warehouseId: cd.id, quantity: 5, reason: "PO" });
+    expect((await body(await get(adminWarehouses, admin, `/admin/warehouses?edit=${cd.id}`))).holdings).toEqual({ levels: 1, onHand: 5, reserved: 0 });
   });
 });
 

@@ -1,0 +1,124 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { ErrorPage } from "~/components/ErrorPage";
+import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
+import { Badge, PageHeader } from "~/components/ui/layout";
+import { translate, type MessageKey } from "~/i18n";
+import { useFormat, useLocale, useT } from "~/i18n/react";
+import { requireActor } from "~/modules/auth/auth.server";
+import { WAREHOUSE_STATUSES, WarehouseCreateSchema, WarehouseListQuery, WarehouseUpdateSchema } from "~/modules/catalog/catalog.schema";
+import { createWarehouse, listWarehousesForAdmin, updateWarehouse, warehouseHoldings } from "~/modules/catalog/catalog.server";
+import { REGIONS } from "~/modules/organisations/organisations.schema";
+import { parseForm, parseQuery } from "~/utils/http.server";
+import { withAction, withLoader } from "~/utils/route";
+
+export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "product:manage");
+  const { edit } = parseQuery(request, WarehouseListQuery);
+  const warehouses = await listWarehousesForAdmin(actor);
+  const editing = edit !== undefined && warehouses.some((w) => w.id === edit) ? edit : null;
+  return json({ warehouses, edit: editing, holdings: editing ? await warehouseHoldings(actor, editing) : null });
+});
+
+const Intent = z.object({ intent: z.enum(["create", "update"]) });
+
+export const action = withAction(async ({ request }: ActionFunctionArgs) => {
+  const actor = await requireActor(request, "product:manage");
+  const fd = await request.formData();
+  const intent = Intent.safeParse({ intent: fd.get("intent") });
+  if (!intent.success) throw new Response(translate(actor.locale, "error.400"), { status: 400 });
+  if (intent.data.intent === "update") {
+    const form = await parseForm(request, WarehouseUpdateSchema, fd);
+    if (!form.ok) return json({ ...form, intent: "update" as const }, { status: 400 });
+    await updateWarehouse(actor, form.data);
+    return json({ ok: true as const, message: translate(actor.locale, "warehouses.updated") });
+  }
+  const form = await parseForm(request, WarehouseCreateSchema, fd);
+  if (!form.ok) return json({ ...form, intent: "create" as const }, { status: 400 });
+  await createWarehouse(actor, form.data);
+  return json({ ok: true as const, message: translate(actor.locale, "warehouses.created", { code: form.data.code }) });
+});
+
+type Values = Record<string, unknown> | undefined;
+const val = (v: Values, k: string, fallback = "") => String(v?.[k] ?? fallback);
+
+export default function Warehouses() {
+  const { warehouses, edit, holdings } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const f = useFormat();
+  const locale = useLocale();
+  const failure = result && result.ok === false ? result : undefined;
+  const createFailure = failure && (!("intent" in failure) || failure.intent === "create") ? failure : undefined;
+  const updateFailure = failure && "intent" in failure && failure.intent === "update" ? failure : undefined;
+  const regions = REGIONS.map((r) => ({ value: r, label: t(`region.${r}` as MessageKey) }));
+  const editing = warehouses.find((w) => w.id === (updateFailure ? Number(updateFailure.values.id) : edit));
+  return (
+    <div className="space-y-4">
+      <PageHeader title={t("warehouses.title")} crumbs={[{ label: t("products.title"), to: "/admin/products" }, { label: t("warehouses.title") }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <p className="text-sm text-slate-600">{t("warehouses.help")}</p>
+      <FormError message={failure?.formError} />
+      <Notice message={result && result.ok ? result.message : undefined} />
+      {editing ? (
+        <Form method="post" className="card grid gap-3 sm:grid-cols-5" noValidate data-testid="warehouse-edit">
+          <h2 className="font-semibold sm:col-span-5">{t("warehouses.editTitle", { code: editing.code })}</h2>
+          {holdings && editing.id === edit ? (
+            <p className="text-sm text-slate-600 sm:col-span-5" data-testid="warehouse-holdings">
+              {t("warehouses.holdings", { levels: f.number(holdings.levels), onHand: f.number(holdings.onHand), reserved: f.number(holdings.reserved) })}
+            </p>
+          ) : null}
+          <input type="hidden" name="id" value={editing.id} />
+          <Field name="name_en" label={t("warehouses.nameEn")} defaultValue={val(updateFailure?.values, "name_en", editing.name_en)} error={updateFailure?.fieldErrors.name_en} required maxLength={120} />
+          <Field name="name_zh" label={t("warehouses.nameZh")} defaultValue={val(updateFailure?.values, "name_zh", editing.name_zh)} error={updateFailure?.fieldErrors.name_zh} required maxLength={120} />
+          <SelectField name="region" label={t("common.region")} options={regions} defaultValue={val(updateFailure?.values, "region", editing.region)} error={updateFailure?.fieldErrors.region} />
+          <SelectField name="status" label={t("common.status")} options={WAREHOUSE_STATUSES.map((s) => ({ value: s, label: t(`warehouses.status.${s}`) }))} defaultValue={val(updateFailure?.values, "status", editing.status)} error={updateFailure?.fieldErrors.status} />
+          <div className="flex items-end gap-2">
+            <SubmitButton name="intent" value="update" pendingText={t("common.saving")}>{t("common.save")}</SubmitButton>
+            <Link to="/admin/warehouses" className="btn-secondary">{t("common.cancel")}</Link>
+          </div>
+        </Form>
+      ) : null}
+      <div className="card overflow-x-auto p-0">
+        <table className="table" data-testid="warehouses">
+          <caption className="sr-only">{t("warehouses.title")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("warehouses.code")}</th>
+              <th scope="col">{t("common.name")}</th>
+              <th scope="col">{t("common.region")}</th>
+              <th scope="col">{t("common.status")}</th>
+              <th scope="col"><span className="sr-only">{t("common.actions")}</span></th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {warehouses.map((w) => (
+              <tr key={w.id} data-code={w.code}>
+                <td className="font-mono text-xs">{w.code}</td>
+                <td>{locale === "zh-CN" ? w.name_zh : w.name_en}<span className="block text-xs text-slate-500">{locale === "zh-CN" ? w.name_en : w.name_zh}</span></td>
+                <td>{t(`region.${w.region}` as MessageKey)}</td>
+                <td><Badge tone={w.status === "active" ? "green" : "slate"}>{t(`warehouses.status.${w.status === "active" ? "active" : "inactive"}`)}</Badge></td>
+                <td className="text-right"><Link className="link" to={`?edit=${w.id}`}>{t("common.edit")}</Link></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Form method="post" className="card grid gap-3 sm:grid-cols-5" noValidate data-testid="warehouse-new">
+        <h2 className="font-semibold sm:col-span-5">{t("warehouses.new")}</h2>
+        <Field name="code" label={t("warehouses.code")} help={t("warehouses.codeHelp")} defaultValue={val(createFailure?.values, "code")} error={createFailure?.fieldErrors.code} required maxLength={30} />
+        <Field name="name_en" label={t("warehouses.nameEn")} defaultValue={val(createFailure?.values, "name_en")} error={createFailure?.fieldErrors.name_en} required maxLength={120} />
+        <Field name="name_zh" label={t("warehouses.nameZh")} defaultValue={val(createFailure?.values, "name_zh")} error={createFailure?.fieldErrors.name_zh} required maxLength={120} />
+        <SelectField name="region" label={t("common.region")} options={regions} defaultValue={val(createFailure?.values, "region", "east")} error={createFailure?.fieldErrors.region} />
+        <div className="flex items-end">
+          <SubmitButton name="intent" value="create" pendingText={t("common.saving")}>{t("warehouses.add")}</SubmitButton>
+        </div>
+      </Form>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

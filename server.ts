@@ -293,9 +293,8 @@ export type ClusterHandle = { url: string; close: () => Promise<void>; pids: () 
  * Everything shared lives in MySQL (sessions, throttles, idempotency keys, job
  * slots), so any worker can answer any request.
  */
-export async function startCluster(opts: { workers: number; log?: (line: string) => void }): Promise<ClusterHandle> {
+export async function startCluster(opts: { workers: number }): Promise<ClusterHandle> {
   const e = env();
-  const log = opts.log ?? ((line: string) => console.log(line));
   cluster.setupPrimary({ exec: fileURLToPath(import.meta.url), execArgv: process.execArgv, args: [] });
   const live = new Set<Worker>();
   const deaths: number[] = [];

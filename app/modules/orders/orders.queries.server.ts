@@ -192,8 +192,9 @@ export async function orderLedgerEntries(db: Executor, orderId: number) {
 }
 
 /** The filtered list query (not yet selected), for the page, its count and CSV. */
-export function ordersListQuery(db: Executor, actor: Actor, f: Omit<OrderListFilter, "page" | "sort" | "format">) {
-  let q = ordersInScope(db, actor).innerJoin("organisations as d", "d.id", "o.dealer_id");
+/** The orders a list filter selects, on `orders` alone (what the count needs). */
+export function ordersFiltered(db: Executor, actor: Actor, f: Omit<OrderListFilter, "page" | "sort" | "format">) {
+  let q = ordersInScope(db, actor);
   if (f.status) q = q.where("o.status", "=", f.status);
   if (f.from) q = q.where("o.created_at", ">=", new Date(`${f.from}T00:00:00Z`));
   if (f.to) q = q.where("o.created_at", "<", new Date(Date.parse(`${f.to}T00:00:00Z`) + 86_400_000));
@@ -208,6 +209,11 @@ export function ordersListQuery(db: Executor, actor: Actor, f: Omit<OrderListFil
   if (f.dealId) q = q.where("o.deal_id", "=", f.dealId);
   if (f.dealerId) q = q.where("o.dealer_id", "=", f.dealerId);
   return q;
+}
+
+/** The same orders with their dealer's code and name, for the rows of a page or an export. */
+export function ordersListQuery(db: Executor, actor: Actor, f: Omit<OrderListFilter, "page" | "sort" | "format">) {
+  return ordersFiltered(db, actor, f).innerJoin("organisations as d", "d.id", "o.dealer_id");
 }
 
 export const listColumns = [

@@ -10,6 +10,9 @@
  *
  * - the ranked branches of a routes array, kept per array (WeakMap); the server's
  *   route arrays are built once per build and never mutated on the server;
+ * - the matches of a pathname against those branches (at most 2,000 pathnames per
+ *   routes array, then it starts over); each call gets fresh match objects and a
+ *   fresh params object, so a caller that changes them changes nothing shared;
  * - the compiled matcher of a (path, caseSensitive, end) triple; the RegExp has no
  *   global flag (no lastIndex state) and callers only read the params list.
  *
@@ -39,6 +42,25 @@ const REPLACEMENTS: Array<[string, string]> = [
   [
     "  let branches = flattenRoutes(routes);\n  rankRouteBranches(branches);\n",
     "  let branches = __ddBranches.get(routes);\n  if (branches === undefined) {\n    branches = flattenRoutes(routes);\n    rankRouteBranches(branches);\n    __ddBranches.set(routes, branches);\n  }\n",
+  ],
+  [
+    "  let matches = null;\n  let decoded = decodePath(pathname);\n",
+    "  let __ddKey = (allowPartial ? \"1\" : \"0\") + pathname;\n" +
+      "  let __ddMemo = __ddMatches.get(branches);\n" +
+      "  if (__ddMemo === undefined) {\n    __ddMemo = new Map();\n    __ddMatches.set(branches, __ddMemo);\n  }\n" +
+      "  let __ddHit = __ddMemo.get(__ddKey);\n" +
+      "  if (__ddHit !== undefined) return __ddCopyMatches(__ddHit);\n" +
+      "  let matches = null;\n  let decoded = decodePath(pathname);\n",
+  ],
+  [
+    "    matches = matchRouteBranch(branches[i], decoded, allowPartial);\n  }\n  return matches;\n}\n",
+    "    matches = matchRouteBranch(branches[i], decoded, allowPartial);\n  }\n" +
+      "  if (__ddMemo.size >= 2000) __ddMemo.clear();\n  __ddMemo.set(__ddKey, matches);\n  return __ddCopyMatches(matches);\n}\n" +
+      "const __ddMatches = new WeakMap();\n" +
+      "function __ddCopyMatches(matches) {\n  if (matches === null) return null;\n" +
+      "  // One params object shared by every match, as matchRouteBranch makes it; fresh per call.\n" +
+      "  const params = Object.assign({}, matches[0] && matches[0].params);\n" +
+      "  return matches.map((m) => ({ params, pathname: m.pathname, pathnameBase: m.pathnameBase, route: m.route }));\n}\n",
   ],
   [
     "function compilePath(path, caseSensitive, end) {\n",

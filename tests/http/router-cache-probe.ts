@@ -47,6 +47,16 @@ const results = [...urls].map((url) => {
   const pathGot = JSON.stringify(patched.matchPath({ path: "/orders/:number", end: false }, url));
   return { url, same: want === first && first === again && pathWant === pathGot, want, got: first };
 });
+// Remembered matches are handed out as fresh objects: changing one result changes nothing later.
+const isolation = (() => {
+  const url = "/orders/SO-2026-000001";
+  const a = patched.matchRoutes(tree, url)!;
+  (a[a.length - 1]!.params as Record<string, string>).number = "changed";
+  a.pop();
+  const b = patched.matchRoutes(tree, url)!;
+  const shared = b.every((m) => m.params === b[0]!.params);
+  return { fresh: JSON.stringify(shape(b)) === JSON.stringify(shape(unpatched.matchRoutes(tree, url))), sharedParams: shared };
+})();
 // The per-render rebuilds: same build → the same route objects; another module → rebuilt.
 type Create = (manifestRoutes: unknown, routeModules: Record<string, unknown>, future: unknown, isSpaMode: boolean) => { id: string }[];
 const remixRoutes = require("@remix-run/react/dist/routes.js") as { createServerRoutes: Create };
@@ -68,5 +78,5 @@ const routeObjects = {
   manifestsEqual: JSON.stringify(Object.keys(m1).sort()) === JSON.stringify(Object.keys(m2).sort()) && Object.keys(m1).every((k) => m1[k] === m2[k]),
   routeCount: Object.keys(build.routes).length,
 };
-console.log(JSON.stringify({ status, distinct: patched !== unpatched, urls: results.length, results, routeObjects }));
+console.log(JSON.stringify({ status, distinct: patched !== unpatched, urls: results.length, results, routeObjects, isolation }));
 process.exit(0);

@@ -77,6 +77,13 @@ export const CHECKS: Check[] = [
     },
   },
   {
+    name: "dealer order counts (per status, numbered or not) equal counting the orders",
+    run: async (db) => {
+      const { findOrderCountMismatches } = await import("../app/modules/orders/invariants.server");
+      return findOrderCountMismatches(db);
+    },
+  },
+  {
     name: "stock levels: the low-stock alert flag matches the product (active and stocked)",
     run: async (db) => {
       const { findAlertFlagMismatches } = await import("../app/modules/stock/movements.server");

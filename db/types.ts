@@ -98,6 +98,13 @@ export interface DealerMonthlyFigures {
   shipped_minor: Generated<number>;
 }
 
+export interface DealerOrderCounts {
+  dealer_id: number;
+  n: Generated<number>;
+  numbered: number;
+  status: string;
+}
+
 export interface DealFlags {
   created_at: Generated<Date>;
   deal_id: number;
@@ -660,6 +667,7 @@ export interface DB {
   dealer_balances: DealerBalances;
   dealer_debits_due: DealerDebitsDue;
   dealer_monthly_figures: DealerMonthlyFigures;
+  dealer_order_counts: DealerOrderCounts;
   deals: Deals;
   disputes: Disputes;
   domain_events: DomainEvents;

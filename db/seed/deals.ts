@@ -6,7 +6,7 @@
  * Products are looked up from the database; product lines and a few products are created only
  * when the catalog step has not made any.
  */
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { DB } from "../types";
 import type { FoundationIds } from "./foundation";
 import { addDays, todayIn } from "../../app/utils/time";
@@ -261,6 +261,8 @@ export async function seedDeals(db: Db, ids: FoundationIds) {
       .values({ number: null, dealer_id: dealer("D001"), status: "approved", currency: "CNY", total_minor: wonQuote.total, line_count: wonQuote.lines.length, ordered_qty: wonQuote.lines.reduce((s, l) => s + l.quantity, 0), deal_id: dWon!, quote_id: wonQuote.id, created_by: d1Sales, submitted_at: ago(8), approved_at: ago(7), created_at: ago(9) })
       .executeTakeFirstOrThrow();
     orderId = Number(o.insertId);
+    // Written outside the orders module: keep its per-dealer count (db:check compares it).
+    await sql`INSERT INTO dealer_order_counts (dealer_id, status, numbered, n) VALUES (${dealer("D001")}, 'approved', 0, 1) ON DUPLICATE KEY UPDATE n = n + 1`.execute(db);
     const quoteLines = await db.selectFrom("quote_lines").selectAll().where("quote_id", "=", wonQuote.id).orderBy("line_no").execute();
     for (const l of quoteLines) {
       const p = await db.selectFrom("products").select("sku").where("id", "=", l.product_id).executeTakeFirstOrThrow();

@@ -973,6 +973,12 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
       [],
       "dealer_monthly_figures",
     );
+    // Orders per dealer and status (every insert, submission and status change keeps it).
+    await L.exec(
+      "INSERT INTO dealer_order_counts (dealer_id, status, numbered, n) SELECT dealer_id, status, number IS NOT NULL, COUNT(*) FROM orders GROUP BY dealer_id, status, number IS NOT NULL",
+      [],
+      "dealer_order_counts",
+    );
     await L.query("SET unique_checks = 1");
     await L.query("SET foreign_key_checks = 1");
     log(`orders by status: ${Object.entries(statusCount).map(([k, v]) => `${k} ${v}`).join(", ")}`);

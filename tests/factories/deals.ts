@@ -3,6 +3,7 @@
  * deals (through the domain functions, so the rows are the ones the portal makes), and a
  * test `createOrder` that stands in for orders' createDraft.
  */
+import { sql } from "kysely";
 import { getDb } from "../../db/client";
 import type { Tx } from "../../db/client";
 import { creditCodeCheckChar, normaliseAccountName } from "../../app/modules/deals/credit-code";
@@ -109,6 +110,8 @@ export const testCreateOrder: CreateOrderFn = async (tx: Tx, actor, input) => {
     .values({ dealer_id: deal.dealer_id, status: "draft", currency: deal.currency, total_minor: total, line_count: input.lines.length, ordered_qty: input.lines.reduce((s, l) => s + l.quantity, 0), deal_id: input.dealId, quote_id: input.quoteId, created_by: actor.userId })
     .executeTakeFirstOrThrow();
   const orderId = Number(r.insertId);
+  // As createDraftTx does: the dealer's count of drafts (db:check compares it).
+  await sql`INSERT INTO dealer_order_counts (dealer_id, status, numbered, n) VALUES (${deal.dealer_id}, 'draft', 0, 1) ON DUPLICATE KEY UPDATE n = n + 1`.execute(tx);
   let n = 0;
   for (const l of input.lines) {
     const p = await tx.selectFrom("products").select("sku").where("id", "=", l.productId).executeTakeFirstOrThrow();

@@ -131,3 +131,25 @@ export async function recomputeMonthlyFigures(db: Db): Promise<void> {
   await sql`DELETE FROM dealer_monthly_figures`.execute(db);
   await sql`INSERT INTO dealer_monthly_figures (dealer_id, month, ordered_minor, shipped_minor) SELECT dealer_id, month, ordered_minor, shipped_minor FROM (${monthlyFiguresQuery()}) w`.execute(db);
 }
+
+/** Orders per dealer, status and numbered-or-not, counted from the orders (what dealer_order_counts keeps). */
+const ORDER_COUNTS = sql`SELECT dealer_id, status, (number IS NOT NULL) AS numbered, COUNT(*) AS n FROM orders GROUP BY dealer_id, status, (number IS NOT NULL)`;
+
+/** Maintained order counts that differ from counting the orders (rows of zero count as absent). */
+export async function findOrderCountMismatches(db: Db): Promise<Record<string, unknown>[]> {
+  const r = await sql<Record<string, unknown>>`
+    SELECT k.dealer_id, k.status, k.numbered, COALESCE(m.n, 0) AS n, COALESCE(w.n, 0) AS want_n,
+           'maintained order count differs from the orders' AS problem
+    FROM (SELECT dealer_id, status, numbered FROM dealer_order_counts UNION SELECT dealer_id, status, numbered FROM (${ORDER_COUNTS}) w0) k
+    LEFT JOIN dealer_order_counts m ON m.dealer_id = k.dealer_id AND m.status = k.status AND m.numbered = k.numbered
+    LEFT JOIN (${ORDER_COUNTS}) w ON w.dealer_id = k.dealer_id AND w.status = k.status AND w.numbered = k.numbered
+    WHERE COALESCE(m.n, 0) <> COALESCE(w.n, 0)
+    LIMIT 100`.execute(db);
+  return r.rows;
+}
+
+/** Rebuilds dealer_order_counts from the orders (hand-built data, repairs). */
+export async function recomputeOrderCounts(db: Db): Promise<void> {
+  await sql`DELETE FROM dealer_order_counts`.execute(db);
+  await sql`INSERT INTO dealer_order_counts (dealer_id, status, numbered, n) SELECT dealer_id, status, numbered, n FROM (${ORDER_COUNTS}) w`.execute(db);
+}

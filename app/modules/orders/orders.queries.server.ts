@@ -211,6 +211,24 @@ export function ordersFiltered(db: Executor, actor: Actor, f: Omit<OrderListFilt
   return q;
 }
 
+/**
+ * The number of orders a list filter selects, from the maintained per-dealer counts
+ * (docs/decisions/073) when the filter is only a status and/or a dealer; null when it
+ * needs the orders themselves (dates, search, SKU, deal).
+ */
+export function orderCountFromTotals(db: Executor, actor: Actor, f: Omit<OrderListFilter, "page" | "sort" | "format">) {
+  if (f.from || f.to || f.q || f.sku || f.dealId) return null;
+  let q = db
+    .selectFrom("dealer_order_counts as c")
+    .select(sql<string>`COALESCE(SUM(c.n), 0)`.as("n"))
+    .where(inDealerScope(actor, "c.dealer_id"));
+  // As ordersInScope: staff never see drafts that were never submitted.
+  if (actor.kind !== "system" && !isDealerRole(actor.role)) q = q.where("c.numbered", "=", 1);
+  if (f.status) q = q.where("c.status", "=", f.status);
+  if (f.dealerId) q = q.where("c.dealer_id", "=", f.dealerId);
+  return q;
+}
+
 /** The same orders with their dealer's code and name, for the rows of a page or an export. */
 export function ordersListQuery(db: Executor, actor: Actor, f: Omit<OrderListFilter, "page" | "sort" | "format">) {
   return ordersFiltered(db, actor, f).innerJoin("organisations as d", "d.id", "o.dealer_id");

@@ -34,6 +34,7 @@ import {
   orderHistory,
   orderLedgerEntries,
   orderLines,
+  orderCountFromTotals,
   ordersFiltered,
   ordersListQuery,
   orderShipments,
@@ -115,15 +116,31 @@ async function recordTransition(tx: Tx, actor: Actor, order: OrderRef, from: Ord
 }
 
 async function setStatus(tx: Tx, order: LockedOrder, to: OrderStatus, at: Date, extra: Record<string, unknown> = {}) {
-  await tx
+  const res = await tx
     .updateTable("orders")
     .set({ status: to, version: order.version + 1, updated_at: at, ...extra })
     .where("id", "=", order.id)
     .where("version", "=", order.version)
-    .execute();
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) === 1) await moveOrderCount(tx, order.dealer_id, { status: order.status as OrderStatus, numbered: order.number !== null }, { status: to, numbered: order.number !== null });
   // An order leaving the ordered figures (sent back, rejected, cancelled) leaves its submission month.
   if (order.submitted_at && !NOT_ORDERED.includes(order.status as OrderStatus) && NOT_ORDERED.includes(to)) {
     await addMonthlyFigures(tx, order.dealer_id, toBusinessDate(order.submitted_at, env().BUSINESS_TZ).slice(0, 7), { orderedMinor: -order.total_minor });
+  }
+}
+
+type CountKey = { status: OrderStatus; numbered: boolean };
+/**
+ * dealer_order_counts (docs/decisions/073): orders per dealer, status and numbered-or-not, kept in
+ * the transaction of every insert, submission, status change and draft deletion; the order list's
+ * total reads it. findOrderCountMismatches recomputes it for db:check.
+ */
+async function moveOrderCount(tx: Tx, dealerId: number, from: CountKey | null, to: CountKey | null) {
+  if (from && to && from.status === to.status && from.numbered === to.numbered) return;
+  if (from) await sql`UPDATE dealer_order_counts SET n = n - 1 WHERE dealer_id = ${dealerId} AND status = ${from.status} AND numbered = ${from.numbered ? 1 : 0}`.execute(tx);
+  if (to) {
+    await sql`INSERT INTO dealer_order_counts (dealer_id, status, numbered, n) VALUES (${dealerId}, ${to.status}, ${to.numbered ? 1 : 0}, 1)
+              ON DUPLICATE KEY UPDATE n = n + 1`.execute(tx);
   }
 }
 
@@ -331,6 +348,7 @@ export async function createDraftTx(
     })
     .executeTakeFirstOrThrow();
   const id = Number(res.insertId);
+  await moveOrderCount(tx, dealerId, null, { status: "draft", numbered: false });
   const { total, count, orderedQty } = await writeLines(tx, id, lines, at);
   await tx.updateTable("orders").set({ total_minor: total, line_count: count, ordered_qty: orderedQty }).where("id", "=", id).execute();
   await audit(tx, actor, { action: "order.draft_created", entityType: "order", entityId: id, dealerId, summary: { lines: count, totalMinor: total, dealId: input.dealId ?? null, quoteId: input.quoteId ?? null } });
@@ -437,6 +455,7 @@ export async function deleteDraft(actor: Actor, orderId: number, version: number
     await tx.deleteFrom("order_lines").where("order_id", "=", order.id).execute();
     await tx.deleteFrom("order_status_history").where("order_id", "=", order.id).execute();
     await tx.deleteFrom("orders").where("id", "=", order.id).execute();
+    await moveOrderCount(tx, order.dealer_id, { status: "draft", numbered: false }, null);
     await audit(tx, actor, { action: "order.draft_deleted", entityType: "order", entityId: order.id, dealerId: order.dealer_id, summary: { totalMinor: order.total_minor, lines: order.line_count } });
   });
 }
@@ -521,6 +540,7 @@ export async function submitOrderTx(tx: Tx, actor: Actor, p: { orderId: number |
     .set({ status: to, number, submit_key: p.submitKey, submitted_at: at, address_snapshot: snapshot, version: saved.version + 1, updated_at: at })
     .where("id", "=", locked.id)
     .execute();
+  await moveOrderCount(tx, dealerId, { status: locked.status as OrderStatus, numbered: locked.number !== null }, { status: to, numbered: true });
   await addMonthlyFigures(tx, dealerId, toBusinessDate(at, env().BUSINESS_TZ).slice(0, 7), { orderedMinor: saved.total });
   const ref = { ...locked, number, total_minor: saved.total };
   const creditInfo = { limitMinor: credit.limitMinor, balanceMinor: credit.balanceMinor, openOrdersMinor: credit.openOrdersMinor, orderMinor: saved.total, overByMinor: Math.max(0, exposure - credit.limitMinor) };
@@ -1039,8 +1059,9 @@ export async function listOrders(actor: Actor, filter: OrderListFilter) {
       .limit(PAGE_SIZE)
       .offset((filter.page - 1) * PAGE_SIZE)
       .execute(),
-    // Every order has its dealer: the count needs no join (an index-only count for one dealer).
-    ordersFiltered(db, actor, filter).select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
+    // A status/dealer filter reads the maintained counts; any other filter counts the orders
+    // (every order has its dealer: no join).
+    (orderCountFromTotals(db, actor, filter) ?? ordersFiltered(db, actor, filter).select(sql<string>`COUNT(*)`.as("n"))).executeTakeFirst(),
   ]);
   return { rows, total: Number(total?.n ?? 0), page: filter.page, pageSize: PAGE_SIZE };
 }

@@ -568,6 +568,27 @@ describe("reading and scope", () => {
     expect((await listOrders(actorFor(w.staff.ops), { ...q, sku: "NOPE" })).rows).toHaveLength(0);
     expect((await listOrders(actorFor(w.staff.ops), { ...q, sku: w.widget.sku, q: a.number })).rows.map((r) => r.number)).toEqual([a.number]);
     expect((await listOrders(actorFor(w.staff.ops), { ...q, status: "approved" })).rows).toHaveLength(0);
+    // Totals (from the maintained per-dealer counts for status/dealer filters) equal the rows, for every scope.
+    await approveOrder(actorFor(w.staff.ops), a.id, { version: await version(a.id) });
+    const cases: [Parameters<typeof actorFor>[0], Partial<{ status: "approved" | "submitted" | "draft"; dealerId: number; q: string }>][] = [
+      [w.a.dealer_finance, {}],
+      [w.a.dealer_finance, { status: "draft" }],
+      [w.b.dealer_sales, {}],
+      [w.staff.account_manager, {}],
+      [w.am2, { status: "approved" }],
+      [w.staff.ops, {}],
+      [w.staff.ops, { status: "approved" }],
+      [w.staff.ops, { status: "submitted", dealerId: w.dealerB.id }],
+      [w.staff.ops, { dealerId: w.dealerA.id }],
+      [w.staff.ops, { q: "SO-" }],
+    ];
+    for (const [u, f] of cases) {
+      const r = await listOrders(actorFor(u), { ...q, ...f });
+      expect(r.total, `${u.role} ${JSON.stringify(f)}`).toBe(r.rows.length);
+    }
+    expect((await listOrders(actorFor(w.staff.ops), q)).total).toBe(2);
+    expect((await listOrders(actorFor(w.a.dealer_finance), q)).total).toBe(2);
+    expect((await runChecks(db())).filter((c) => !c.ok)).toEqual([]);
   });
 
   it("dealer B cannot act on dealer A's order: every action is not found", async () => {

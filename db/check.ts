@@ -77,6 +77,13 @@ export const CHECKS: Check[] = [
     },
   },
   {
+    name: "dealer daily KPI sums (fill rate, on-time delivery, days to ship) equal their recomputation from the orders",
+    run: async (db) => {
+      const { findDailyKpiMismatches } = await import("../app/modules/orders/invariants.server");
+      return findDailyKpiMismatches(db);
+    },
+  },
+  {
     name: "dealer order counts (per status, numbered or not) equal counting the orders",
     run: async (db) => {
       const { findOrderCountMismatches } = await import("../app/modules/orders/invariants.server");

@@ -98,6 +98,29 @@ export interface DealerMonthlyFigures {
   shipped_minor: Generated<number>;
 }
 
+export interface DealerDailyKpis {
+  completed: Generated<number>;
+  day: string;
+  dealer_id: number;
+  first_shipped: Generated<number>;
+  on_promise_qty: Generated<number>;
+  on_time: Generated<number>;
+  ordered_qty: Generated<number>;
+  ship_days: Generated<number>;
+}
+
+export interface OrderKpiContributions {
+  dealer_id: number;
+  done_day: Generated<string | null>;
+  fill_day: Generated<string | null>;
+  on_promise_qty: Generated<number>;
+  on_time: Generated<number>;
+  order_id: number;
+  ordered_qty: Generated<number>;
+  ship_day: Generated<string | null>;
+  ship_days: Generated<number>;
+}
+
 export interface DealerOrderCounts {
   dealer_id: number;
   n: Generated<number>;
@@ -667,7 +690,9 @@ export interface DB {
   dealer_balances: DealerBalances;
   dealer_debits_due: DealerDebitsDue;
   dealer_monthly_figures: DealerMonthlyFigures;
+  dealer_daily_kpis: DealerDailyKpis;
   dealer_order_counts: DealerOrderCounts;
+  order_kpi_contributions: OrderKpiContributions;
   deals: Deals;
   disputes: Disputes;
   domain_events: DomainEvents;

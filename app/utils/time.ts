@@ -102,3 +102,13 @@ export function startOfBusinessDate(date: IsoDate, tz: string): Date {
   const offsetMs = asUtc - noonUtc.getTime();
   return new Date(Date.parse(`${date}T00:00:00Z`) - offsetMs);
 }
+
+/** "+08:00" for the business time zone at an instant (used with CONVERT_TZ, no tz tables needed). */
+export function tzOffset(tz: string, at: Date): string {
+  const start = startOfBusinessDate(new Date(at).toISOString().slice(0, 10), tz);
+  const midnightUtc = Date.parse(`${new Date(at).toISOString().slice(0, 10)}T00:00:00Z`);
+  const minutes = Math.round((midnightUtc - start.getTime()) / 60_000);
+  const sign = minutes >= 0 ? "+" : "-";
+  const abs = Math.abs(minutes);
+  return `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+}

@@ -263,6 +263,8 @@ export async function seedDeals(db: Db, ids: FoundationIds) {
     orderId = Number(o.insertId);
     // Written outside the orders module: keep its per-dealer count (db:check compares it).
     await sql`INSERT INTO dealer_order_counts (dealer_id, status, numbered, n) VALUES (${dealer("D001")}, 'approved', 0, 1) ON DUPLICATE KEY UPDATE n = n + 1`.execute(db);
+    const { recomputeDailyKpis } = await import("../../app/modules/orders/invariants.server");
+    await recomputeDailyKpis(db);
     const quoteLines = await db.selectFrom("quote_lines").selectAll().where("quote_id", "=", wonQuote.id).orderBy("line_no").execute();
     for (const l of quoteLines) {
       const p = await db.selectFrom("products").select("sku").where("id", "=", l.product_id).executeTakeFirstOrThrow();

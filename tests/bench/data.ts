@@ -20,7 +20,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createConnection } from "mysql2";
 import { rng, type Rng } from "../../db/seed/random";
-import { ON_PROMISE_QTY_BY_ORDER, ORDERED_QTY_BY_ORDER, SHIPPED_BY_ORDER } from "../../app/modules/orders/kpi-sql";
+import { ON_PROMISE_QTY_BY_ORDER, ORDERED_QTY_BY_ORDER, SHIPPED_BY_ORDER, dailyKpisFromContributionsSql, orderKpiContributionsSql } from "../../app/modules/orders/kpi-sql";
 import { BulkLoader, dayOf, isoDay, ts, type Cell, type TableStat } from "./loader";
 
 export const BENCH_PASSWORD = "BenchDesk!2026";
@@ -972,6 +972,19 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
        GROUP BY dealer_id, month`,
       [],
       "dealer_monthly_figures",
+    );
+    // The dealers' daily KPI sums and each order's contribution (every submission, status change and shipment keeps them).
+    await L.exec(
+      `INSERT INTO order_kpi_contributions (order_id, dealer_id, fill_day, ordered_qty, on_promise_qty, done_day, on_time, ship_day, ship_days)
+       SELECT order_id, dealer_id, fill_day, ordered_qty, on_promise_qty, done_day, on_time, ship_day, ship_days FROM (${orderKpiContributionsSql("+08:00", "o.submitted_at IS NOT NULL")}) c`,
+      [],
+      "order_kpi_contributions",
+    );
+    await L.exec(
+      `INSERT INTO dealer_daily_kpis (dealer_id, day, ordered_qty, on_promise_qty, completed, on_time, first_shipped, ship_days)
+       SELECT dealer_id, day, ordered_qty, on_promise_qty, completed, on_time, first_shipped, ship_days FROM (${dailyKpisFromContributionsSql("SELECT * FROM order_kpi_contributions")}) d`,
+      [],
+      "dealer_daily_kpis",
     );
     // Orders per dealer and status (every insert, submission and status change keeps it).
     await L.exec(

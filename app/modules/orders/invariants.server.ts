@@ -9,7 +9,7 @@ import type { DB } from "../../../db/types";
 import { env } from "~/utils/env.server";
 import { now } from "~/utils/time";
 import { tzOffset } from "~/modules/reports/reports.server";
-import { ON_PROMISE_QTY_BY_ORDER, ORDERED_QTY_BY_ORDER, SHIPPED_BY_ORDER } from "./kpi-sql";
+import { dailyKpisFromContributionsSql, ON_PROMISE_QTY_BY_ORDER, orderKpiContributionsSql, ORDERED_QTY_BY_ORDER, SHIPPED_BY_ORDER } from "./kpi-sql";
 
 type Db = Executor | Kysely<DB>;
 
@@ -152,4 +152,33 @@ export async function findOrderCountMismatches(db: Db): Promise<Record<string, u
 export async function recomputeOrderCounts(db: Db): Promise<void> {
   await sql`DELETE FROM dealer_order_counts`.execute(db);
   await sql`INSERT INTO dealer_order_counts (dealer_id, status, numbered, n) SELECT dealer_id, status, numbered, n FROM (${ORDER_COUNTS}) w`.execute(db);
+}
+
+const DAILY_COLUMNS = ["ordered_qty", "on_promise_qty", "completed", "on_time", "first_shipped", "ship_days"] as const;
+
+/** Dealer-days whose maintained KPI sums differ from recomputing them from the orders (zero rows count as absent). */
+export async function findDailyKpiMismatches(db: Db): Promise<Record<string, unknown>[]> {
+  const want = dailyKpisFromContributionsSql(orderKpiContributionsSql(tzOffset(env().BUSINESS_TZ, now()), "o.submitted_at IS NOT NULL"));
+  const differs = DAILY_COLUMNS.map((c) => `COALESCE(m.${c}, 0) <> COALESCE(w.${c}, 0)`).join(" OR ");
+  const cols = DAILY_COLUMNS.map((c) => `COALESCE(m.${c}, 0) AS ${c}, COALESCE(w.${c}, 0) AS want_${c}`).join(", ");
+  const r = await sql<Record<string, unknown>>`
+    SELECT k.dealer_id, DATE_FORMAT(k.day, '%Y-%m-%d') AS day, ${sql.raw(cols)}, 'maintained daily KPI sums differ from the orders' AS problem
+    FROM (SELECT dealer_id, day FROM dealer_daily_kpis UNION SELECT dealer_id, day FROM (${sql.raw(want)}) w0) k
+    LEFT JOIN dealer_daily_kpis m ON m.dealer_id = k.dealer_id AND m.day = k.day
+    LEFT JOIN (${sql.raw(want)}) w ON w.dealer_id = k.dealer_id AND w.day = k.day
+    WHERE ${sql.raw(differs)}
+    LIMIT 100`.execute(db);
+  return r.rows;
+}
+
+/** Rebuilds order_kpi_contributions and dealer_daily_kpis from the orders (hand-built data, repairs). */
+export async function recomputeDailyKpis(db: Db): Promise<void> {
+  const contributions = orderKpiContributionsSql(tzOffset(env().BUSINESS_TZ, now()), "o.submitted_at IS NOT NULL");
+  await sql`DELETE FROM dealer_daily_kpis`.execute(db);
+  await sql`DELETE FROM order_kpi_contributions`.execute(db);
+  await sql`INSERT INTO order_kpi_contributions (order_id, dealer_id, fill_day, ordered_qty, on_promise_qty, done_day, on_time, ship_day, ship_days)
+            SELECT order_id, dealer_id, fill_day, ordered_qty, on_promise_qty, done_day, on_time, ship_day, ship_days FROM (${sql.raw(contributions)}) c`.execute(db);
+  await sql`INSERT INTO dealer_daily_kpis (dealer_id, day, ordered_qty, on_promise_qty, completed, on_time, first_shipped, ship_days)
+            SELECT dealer_id, day, ordered_qty, on_promise_qty, completed, on_time, first_shipped, ship_days
+            FROM (${sql.raw(dailyKpisFromContributionsSql("SELECT * FROM order_kpi_contributions"))}) d`.execute(db);
 }

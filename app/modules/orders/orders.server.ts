@@ -20,7 +20,8 @@ import { env } from "~/utils/env.server";
 import { markDealWonForOrder } from "~/modules/deals/deals.server";
 import { minorToDecimal } from "~/utils/money";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from "~/utils/errors";
-import { addDays, now, toBusinessDate, todayIn, type IsoDate } from "~/utils/time";
+import { addDays, now, toBusinessDate, todayIn, tzOffset, type IsoDate } from "~/utils/time";
+import { orderKpiContributionsSql } from "./kpi-sql";
 import { transaction } from "~/utils/tx.server";
 import {
   dealerAddresses,
@@ -123,9 +124,61 @@ async function setStatus(tx: Tx, order: LockedOrder, to: OrderStatus, at: Date, 
     .where("version", "=", order.version)
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) === 1) await moveOrderCount(tx, order.dealer_id, { status: order.status as OrderStatus, numbered: order.number !== null }, { status: to, numbered: order.number !== null });
+  await syncOrderKpis(tx, order.id);
   // An order leaving the ordered figures (sent back, rejected, cancelled) leaves its submission month.
   if (order.submitted_at && !NOT_ORDERED.includes(order.status as OrderStatus) && NOT_ORDERED.includes(to)) {
     await addMonthlyFigures(tx, order.dealer_id, toBusinessDate(order.submitted_at, env().BUSINESS_TZ).slice(0, 7), { orderedMinor: -order.total_minor });
+  }
+}
+
+type Contribution = { dealer_id: number; fill_day: string | null; ordered_qty: number; on_promise_qty: number; done_day: string | null; on_time: number; ship_day: string | null; ship_days: number };
+type DayDelta = { ordered_qty: number; on_promise_qty: number; completed: number; on_time: number; first_shipped: number; ship_days: number };
+
+/**
+ * dealer_daily_kpis (docs/decisions/074): moves an order's contribution to its dealer's daily KPI
+ * rows from what it added last time (order_kpi_contributions) to what it adds now. Called after
+ * every change that can alter it (submission, status change, shipment figures, promise change), in
+ * the same transaction; calling it again changes nothing. findDailyKpiMismatches recomputes it.
+ */
+async function syncOrderKpis(tx: Tx, orderId: number) {
+  if (!Number.isSafeInteger(orderId)) throw new Error("order id");
+  const offset = tzOffset(env().BUSINESS_TZ, now());
+  const cur = (await sql<Contribution>`${sql.raw(orderKpiContributionsSql(offset, `o.id = ${orderId}`))}`.execute(tx)).rows[0];
+  if (!cur) return;
+  const prev = await tx.selectFrom("order_kpi_contributions").selectAll().where("order_id", "=", orderId).executeTakeFirst();
+  const days = new Map<string, DayDelta>();
+  const at = (day: string) => {
+    let d = days.get(day);
+    if (!d) days.set(day, (d = { ordered_qty: 0, on_promise_qty: 0, completed: 0, on_time: 0, first_shipped: 0, ship_days: 0 }));
+    return d;
+  };
+  const apply = (c: Contribution, sign: 1 | -1) => {
+    if (c.fill_day) {
+      at(c.fill_day).ordered_qty += sign * Number(c.ordered_qty);
+      at(c.fill_day).on_promise_qty += sign * Number(c.on_promise_qty);
+    }
+    if (c.done_day) {
+      at(c.done_day).completed += sign;
+      at(c.done_day).on_time += sign * Number(c.on_time);
+    }
+    if (c.ship_day) {
+      at(c.ship_day).first_shipped += sign;
+      at(c.ship_day).ship_days += sign * Number(c.ship_days);
+    }
+  };
+  if (prev) apply(prev, -1);
+  apply(cur, 1);
+  for (const [day, d] of days) {
+    if (Object.values(d).every((v) => v === 0)) continue;
+    await sql`INSERT INTO dealer_daily_kpis (dealer_id, day, ordered_qty, on_promise_qty, completed, on_time, first_shipped, ship_days)
+              VALUES (${cur.dealer_id}, ${day}, ${d.ordered_qty}, ${d.on_promise_qty}, ${d.completed}, ${d.on_time}, ${d.first_shipped}, ${d.ship_days})
+              ON DUPLICATE KEY UPDATE ordered_qty = ordered_qty + VALUES(ordered_qty), on_promise_qty = on_promise_qty + VALUES(on_promise_qty),
+                completed = completed + VALUES(completed), on_time = on_time + VALUES(on_time),
+                first_shipped = first_shipped + VALUES(first_shipped), ship_days = ship_days + VALUES(ship_days)`.execute(tx);
+  }
+  if (days.size || !prev) {
+    const row = { dealer_id: cur.dealer_id, fill_day: cur.fill_day, ordered_qty: Number(cur.ordered_qty), on_promise_qty: Number(cur.on_promise_qty), done_day: cur.done_day, on_time: Number(cur.on_time), ship_day: cur.ship_day, ship_days: Number(cur.ship_days) };
+    await tx.insertInto("order_kpi_contributions").values({ order_id: orderId, ...row }).onDuplicateKeyUpdate(row).execute();
   }
 }
 
@@ -541,6 +594,7 @@ export async function submitOrderTx(tx: Tx, actor: Actor, p: { orderId: number |
     .where("id", "=", locked.id)
     .execute();
   await moveOrderCount(tx, dealerId, { status: locked.status as OrderStatus, numbered: locked.number !== null }, { status: to, numbered: true });
+  await syncOrderKpis(tx, locked.id);
   await addMonthlyFigures(tx, dealerId, toBusinessDate(at, env().BUSINESS_TZ).slice(0, 7), { orderedMinor: saved.total });
   const ref = { ...locked, number, total_minor: saved.total };
   const creditInfo = { limitMinor: credit.limitMinor, balanceMinor: credit.balanceMinor, openOrdersMinor: credit.openOrdersMinor, orderMinor: saved.total, overByMinor: Math.max(0, exposure - credit.limitMinor) };
@@ -940,6 +994,7 @@ export async function changePromiseDateTx(tx: Tx, actor: Actor, orderId: number,
     .set({ version: order.version + 1, updated_at: at, ...(orderChange ? { promised_date: orderChange.new } : {}) })
     .where("id", "=", order.id)
     .execute();
+  await syncOrderKpis(tx, order.id);
   await audit(tx, actor, { action: "order.promise_changed", entityType: "order", entityId: order.id, dealerId: order.dealer_id, summary: { number: order.number, changes, reason: input.reason } });
   await emitEvent(tx, actor, {
     type: "order.promise_changed",

@@ -6,16 +6,18 @@
  * recomputation from lines, shipments, date changes and products.
  */
 import { describe, expect, it } from "vitest";
+import { sql } from "kysely";
 import { getDb } from "../../../db/client";
 import { actorFor, uniq } from "../../../tests/factories";
 import { addStock, createProduct } from "../../../tests/factories/ordering";
 import { inDays, orderIn, orderRow, orderWorld, submitNew, today } from "../../../tests/factories/orders";
 import { creditPosition } from "~/modules/ledger/credit.server";
-import { findMonthlyFigureMismatches, findOrderKpiMismatches } from "~/modules/orders/invariants.server";
+import { findDailyKpiMismatches, findMonthlyFigureMismatches, findOrderCountMismatches, findOrderKpiMismatches } from "~/modules/orders/invariants.server";
 import { approveOrder, changePromiseDate, recordShipment, saveDraftFromForm } from "~/modules/orders/orders.server";
 import { findAlertFlagMismatches } from "~/modules/stock/movements.server";
 import { draftForm } from "../../../tests/factories/orders";
 import { dealerDashboard, opsDashboard } from "./reports.server";
+import { tzOffset } from "~/utils/time";
 
 const db = () => getDb();
 
@@ -54,6 +56,34 @@ describe("maintained order figures", () => {
     expect(trend.shippedMinor).toBe(shipments.reduce((a, x) => a + x.value_minor, 0));
     await db().updateTable("dealer_monthly_figures").set({ shipped_minor: 1 }).where("dealer_id", "=", w.dealerA.id).execute();
     expect((await findMonthlyFigureMismatches(db())).map((r) => Number(r.dealer_id))).toEqual([w.dealerA.id]);
+
+    // The daily KPI sums behind fill rate, on-time delivery and days to ship: the dashboard's figures equal
+    // the definitions computed straight from the orders (the queries the dashboard ran before).
+    expect(await findDailyKpiMismatches(db())).toEqual([]);
+    expect(await findOrderCountMismatches(db())).toEqual([]);
+    const dash = await dealerDashboard(sales, {});
+    const { from, to } = dash.period;
+    const off = tzOffset("Asia/Shanghai", new Date());
+    const direct = (
+      await sql<{ ordered: string | null; on_promise: string | null; done: number; on_time: string | null; shipped: number; avg_days: string | null }>`
+        SELECT
+          (SELECT SUM(o.ordered_qty) FROM orders o WHERE o.dealer_id = ${w.dealerA.id} AND DATE(CONVERT_TZ(o.submitted_at, '+00:00', ${off})) BETWEEN ${from} AND ${to} AND o.status NOT IN ('draft', 'cancelled', 'rejected', 'credit_hold')) AS ordered,
+          (SELECT SUM(o.on_promise_qty) FROM orders o WHERE o.dealer_id = ${w.dealerA.id} AND DATE(CONVERT_TZ(o.submitted_at, '+00:00', ${off})) BETWEEN ${from} AND ${to} AND o.status NOT IN ('draft', 'cancelled', 'rejected', 'credit_hold')) AS on_promise,
+          (SELECT COUNT(*) FROM orders o WHERE o.dealer_id = ${w.dealerA.id} AND o.last_shipped_on BETWEEN ${from} AND ${to} AND o.status IN ('shipped', 'delivered')) AS done,
+          (SELECT SUM(o.last_shipped_on <= COALESCE(o.promised_date, o.requested_date)) FROM orders o WHERE o.dealer_id = ${w.dealerA.id} AND o.last_shipped_on BETWEEN ${from} AND ${to} AND o.status IN ('shipped', 'delivered')) AS on_time,
+          (SELECT COUNT(*) FROM orders o WHERE o.dealer_id = ${w.dealerA.id} AND o.first_shipped_on BETWEEN ${from} AND ${to} AND o.submitted_at IS NOT NULL) AS shipped,
+          (SELECT AVG(DATEDIFF(o.first_shipped_on, DATE(CONVERT_TZ(o.submitted_at, '+00:00', ${off})))) FROM orders o WHERE o.dealer_id = ${w.dealerA.id} AND o.first_shipped_on BETWEEN ${from} AND ${to} AND o.submitted_at IS NOT NULL) AS avg_days`.execute(db())
+    ).rows[0]!;
+    expect(dash.fill).toMatchObject({ orderedQty: Number(direct.ordered ?? 0), shippedOnPromiseQty: Number(direct.on_promise ?? 0) });
+    expect(dash.onTime).toMatchObject({ orders: Number(direct.done), onTime: Number(direct.on_time ?? 0) });
+    expect(dash.toShip).toEqual({ orders: Number(direct.shipped), avgDays: direct.avg_days === null ? null : Math.round(Number(direct.avg_days) * 10) / 10 });
+    expect(dash.fill.orderedQty).toBeGreaterThan(0);
+    expect(dash.onTime.orders).toBeGreaterThan(0);
+    // A drifted day is named by the check.
+    await db().updateTable("dealer_daily_kpis").set({ completed: 99 }).where("dealer_id", "=", w.dealerA.id).execute();
+    expect((await findDailyKpiMismatches(db())).map((r) => Number(r.dealer_id))).toContain(w.dealerA.id);
+    await db().updateTable("dealer_order_counts").set({ n: 99 }).where("dealer_id", "=", w.dealerA.id).execute();
+    expect((await findOrderCountMismatches(db())).map((r) => Number(r.dealer_id))).toContain(w.dealerA.id);
   });
 
   it("a late shipment is not on promise, and the check names an order whose figures drift", async () => {

@@ -57,41 +57,40 @@ export async function pipelineByStage(db: Q, where: { dealerId?: number; account
 }
 
 /**
- * Fill rate: of the quantity ordered on orders submitted in the period, the share
- * shipped on or before the line's FIRST promise. Reads the orders' maintained
- * figures (ordered_qty, on_promise_qty: kept by the order lines and every shipment,
- * compared with their recomputation by db:check) on one covering index range.
+ * The dealer's rolling KPIs over business days [from, to], read from the maintained daily sums
+ * (dealer_daily_kpis, docs/decisions/074; definitions in orders/kpi-sql.ts):
+ * - fill rate: quantity shipped on or before its first promise ÷ quantity ordered, orders submitted in
+ *   the period (not draft, cancelled, rejected or on credit hold);
+ * - on-time delivery: orders completely shipped in the period whose last shipment left by the
+ *   promised (else requested) date;
+ * - days to ship: average days from submission (business date) to the first shipment, for orders
+ *   first shipped in the period.
  */
-export async function fillRate(db: Q, dealerId: number, b: Bounds) {
-  const r = await sql<{ ordered: string | null; on_promise: string | null }>`
-    SELECT SUM(o.ordered_qty) AS ordered, SUM(o.on_promise_qty) AS on_promise
-    FROM orders o
-    WHERE o.dealer_id = ${dealerId} AND o.submitted_at >= ${b.fromInstant} AND o.submitted_at < ${b.toInstant}
-      AND o.status NOT IN ('draft', 'cancelled', 'rejected', 'credit_hold')`.execute(db);
-  const ordered = n(r.rows[0]?.ordered);
-  const onPromise = n(r.rows[0]?.on_promise);
-  return { orderedQty: ordered, shippedOnPromiseQty: onPromise, rate: ordered > 0 ? onPromise / ordered : null };
-}
-
-/** On-time delivery: orders completely shipped in the period whose last shipment left by the promised (else requested) date. */
-export async function onTimeDelivery(db: Q, dealerId: number, b: Bounds) {
-  const r = await sql<{ total: number; on_time: string | null }>`
-    SELECT COUNT(*) AS total, SUM(CASE WHEN o.last_shipped_on <= COALESCE(o.promised_date, o.requested_date) THEN 1 ELSE 0 END) AS on_time
-    FROM orders o
-    WHERE o.dealer_id = ${dealerId} AND o.last_shipped_on >= ${b.from} AND o.last_shipped_on <= ${b.to} AND o.status IN ('shipped', 'delivered')`.execute(db);
-  const total = n(r.rows[0]?.total);
-  const onTime = n(r.rows[0]?.on_time);
-  return { orders: total, onTime, rate: total > 0 ? onTime / total : null };
-}
-
-/** Average days from submission (business date) to the first shipment, for orders first shipped in the period. */
-export async function daysToShip(db: Q, dealerId: number, b: Bounds) {
-  const r = await sql<{ orders: number; avg_days: string | null }>`
-    SELECT COUNT(*) AS orders, AVG(DATEDIFF(o.first_shipped_on, DATE(CONVERT_TZ(o.submitted_at, '+00:00', ${b.tzOffset})))) AS avg_days
-    FROM orders o
-    WHERE o.dealer_id = ${dealerId} AND o.first_shipped_on >= ${b.from} AND o.first_shipped_on <= ${b.to} AND o.submitted_at IS NOT NULL`.execute(db);
-  const avg = r.rows[0]?.avg_days;
-  return { orders: n(r.rows[0]?.orders), avgDays: avg === null || avg === undefined ? null : Math.round(Number(avg) * 10) / 10 };
+export async function dealerKpis(db: Q, dealerId: number, b: Bounds) {
+  const r = await db
+    .selectFrom("dealer_daily_kpis")
+    .select([
+      sql<string>`COALESCE(SUM(ordered_qty), 0)`.as("ordered"),
+      sql<string>`COALESCE(SUM(on_promise_qty), 0)`.as("on_promise"),
+      sql<string>`COALESCE(SUM(completed), 0)`.as("completed"),
+      sql<string>`COALESCE(SUM(on_time), 0)`.as("on_time"),
+      sql<string>`COALESCE(SUM(first_shipped), 0)`.as("first_shipped"),
+      sql<string>`COALESCE(SUM(ship_days), 0)`.as("ship_days"),
+    ])
+    .where("dealer_id", "=", dealerId)
+    .where("day", ">=", b.from)
+    .where("day", "<=", b.to)
+    .executeTakeFirst();
+  const ordered = n(r?.ordered);
+  const onPromise = n(r?.on_promise);
+  const completed = n(r?.completed);
+  const onTime = n(r?.on_time);
+  const shipped = n(r?.first_shipped);
+  return {
+    fill: { orderedQty: ordered, shippedOnPromiseQty: onPromise, rate: ordered > 0 ? onPromise / ordered : null },
+    onTime: { orders: completed, onTime, rate: completed > 0 ? onTime / completed : null },
+    toShip: { orders: shipped, avgDays: shipped > 0 ? Math.round((n(r?.ship_days) / shipped) * 10) / 10 : null },
+  };
 }
 
 export async function dealsWon(db: Q, where: { dealerId?: number; accountManagerId?: number }, b: Bounds) {

@@ -9,19 +9,11 @@ import { can, requirePermission, type Actor } from "~/modules/auth/actor";
 import { isDealerRole } from "~/modules/auth/permissions";
 import { creditPosition, OPEN_ORDER_STATUSES } from "~/modules/ledger/credit.server";
 import { env } from "~/utils/env.server";
-import { addDays, monthBounds, now, startOfBusinessDate, todayIn } from "~/utils/time";
+import { addDays, monthBounds, now, startOfBusinessDate, todayIn, tzOffset } from "~/utils/time";
 import type { Period } from "./period";
 import * as q from "./reports.queries.server";
 
-/** "+08:00" for the business time zone at an instant (used with CONVERT_TZ, no tz tables needed). */
-export function tzOffset(tz: string, at: Date): string {
-  const start = startOfBusinessDate(new Date(at).toISOString().slice(0, 10), tz);
-  const midnightUtc = Date.parse(`${new Date(at).toISOString().slice(0, 10)}T00:00:00Z`);
-  const minutes = Math.round((midnightUtc - start.getTime()) / 60_000);
-  const sign = minutes >= 0 ? "+" : "-";
-  const abs = Math.abs(minutes);
-  return `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
-}
+export { tzOffset } from "~/utils/time";
 
 export function resolvePeriod(p: Partial<Period>): q.Bounds {
   const tz = env().BUSINESS_TZ;
@@ -47,14 +39,12 @@ export async function dealerDashboard(actor: Actor, period: Partial<Period>) {
   const dealerId = actor.dealerId;
   const b = resolvePeriod(period);
   const today = todayIn(env().BUSINESS_TZ);
-  const [actions, openOrders, credit, pipeline, fill, onTime, toShip, won, credits, trend] = await Promise.all([
+  const [actions, openOrders, credit, pipeline, { fill, onTime, toShip }, won, credits, trend] = await Promise.all([
     q.dealerActions(db, dealerId, today),
     q.openOrdersByStatus(db, dealerId),
     creditPosition(db, dealerId),
     q.pipelineByStage(db, { dealerId }),
-    q.fillRate(db, dealerId, b),
-    q.onTimeDelivery(db, dealerId, b),
-    q.daysToShip(db, dealerId, b),
+    q.dealerKpis(db, dealerId, b),
     q.dealsWon(db, { dealerId }, b),
     q.creditsReceived(db, dealerId, b),
     q.monthlyTrend(db, dealerId, lastMonths(6, today)),

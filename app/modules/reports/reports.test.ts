@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "../../../db/client";
 import { actorFor, createCast } from "../../../tests/factories";
-import { recomputeMonthlyFigures, recomputeOrderCounts, recomputeOrderKpis } from "~/modules/orders/invariants.server";
+import { recomputeDailyKpis, recomputeMonthlyFigures, recomputeOrderCounts, recomputeOrderKpis } from "~/modules/orders/invariants.server";
 import { accountManagerDashboard, dealerDashboard, madeToOrderDueList, opsDashboard, stockAlertList, tzOffset } from "./reports.server";
 
 const db = () => getDb();
@@ -76,6 +76,7 @@ describe("dealer KPIs on a hand-built data set", () => {
     await recomputeOrderKpis(db());
     await recomputeMonthlyFigures(db());
     await recomputeOrderCounts(db());
+    await recomputeDailyKpis(db());
     const d = await dealerDashboard(actorFor(cast.a.dealer_sales), { from: "2026-10-01", to: "2026-10-31" });
     expect(d.fill).toEqual({ orderedQty: 15, shippedOnPromiseQty: 11, rate: 11 / 15 });
     expect(d.onTime).toEqual({ orders: 2, onTime: 1, rate: 0.5 });

@@ -5,7 +5,8 @@ import { actorFor } from "../../../tests/factories";
 import { orderIn, orderWorld, today } from "../../../tests/factories/orders";
 import { post, sys } from "../../../tests/helpers/ledger";
 import { transaction } from "~/utils/tx.server";
-import { bankPaymentDescription, describeEntry, systemDescription, SYSTEM_DESCRIPTIONS } from "./descriptions";
+import { bankPaymentDescription, describeEntry, descriptionKeysMatching, systemDescription, SYSTEM_DESCRIPTIONS } from "./descriptions";
+import { listEntries } from "./ledger.server";
 import { importPayments } from "./payments-import.server";
 import { reverseEntry } from "./post.server";
 
@@ -31,6 +32,13 @@ describe("system descriptions of ledger entries", () => {
     expect(describeEntry("zh-CN", { description: "Stored", description_key: "ledger.desc.invoice", description_params: "{not json" })).toBe("Stored");
     expect(describeEntry("zh-CN", { description: "Stored", description_key: "ledger.desc.invoice", description_params: "[1]" })).toBe("Stored");
     expect(SYSTEM_DESCRIPTIONS.length).toBe(8);
+    expect(descriptionKeysMatching("发货开票")).toEqual(["ledger.desc.invoice"]);
+    expect(descriptionKeysMatching("bank payment")).toEqual(["ledger.desc.bankPayment", "ledger.desc.bankPaymentDated", "ledger.desc.bankPaymentFrom", "ledger.desc.bankPaymentDatedFrom"]);
+    expect(descriptionKeysMatching("已接受")).toEqual(["ledger.desc.disputeAccepted", "ledger.desc.disputeAcceptedNote"]);
+    // Parameter names are not words of the text; blanks match nothing.
+    expect(descriptionKeysMatching("shipment}")).toEqual([]);
+    expect(descriptionKeysMatching("reference")).toEqual([]);
+    expect(descriptionKeysMatching("  ")).toEqual([]);
   });
 
   it("are written by shipments, reversals and bank imports", async () => {
@@ -58,6 +66,16 @@ describe("system descriptions of ledger entries", () => {
     const pay = await db.selectFrom("ledger_entries").selectAll().where("source_type", "=", "bank").executeTakeFirstOrThrow();
     expect(pay.description).toBe(`Bank payment 2026-11-20 from Dealer A: ${w.dealerA.code} 货款`);
     expect(describeEntry("zh-CN", pay)).toBe(`银行回款 2026-11-20（付款方 Dealer A）：${w.dealerA.code} 货款`);
+
+    // Their words in either language find them in the ledger search (the stored text is English).
+    const fin = actorFor(w.staff.finance);
+    const search = async (q: string) => (await listEntries(fin, { q, page: 1 })).rows.map((r) => r.id).sort((x, y) => x - y);
+    expect(await search("发货开票")).toEqual([inv.id]);
+    expect(await search("Invoice for shipment")).toEqual([inv.id]);
+    expect(await search("冲销")).toEqual([revId]);
+    expect(await search("银行回款")).toEqual([pay.id]);
+    expect(await search("价格错误")).toEqual([revId]); // the typed reason, in the stored text
+    expect(await search("没有这样的词")).toEqual([]);
   });
 
   it("are filled in for entries posted before keys existed, only where the text is exactly the system's", async () => {

@@ -49,6 +49,22 @@ export function describeEntry(locale: Locale, e: DescribedEntry): string {
   return params ? translate(locale, key, params) : e.description;
 }
 
+/**
+ * The system descriptions whose fixed words (in either language, parameters left out) contain
+ * `term`: a search for "发货开票" or "Reversal" finds those entries, whose stored text is English.
+ */
+export function descriptionKeysMatching(term: string): SystemDescriptionKey[] {
+  const t = term.trim().toLowerCase();
+  if (!t) return [];
+  return SYSTEM_DESCRIPTIONS.filter((key) =>
+    (["en", "zh-CN"] as const).some((locale) =>
+      translate(locale, key)
+        .split(/\{\w+\}/)
+        .some((part) => part.toLowerCase().includes(t)),
+    ),
+  );
+}
+
 /** A bank payment's description: the statement's date and payer when the bank file had them. */
 export function bankPaymentDescription(m: { date: string | null; payer: string | null; reference: string }): SystemDescription {
   const key = m.date && m.payer ? "ledger.desc.bankPaymentDatedFrom" : m.date ? "ledger.desc.bankPaymentDated" : m.payer ? "ledger.desc.bankPaymentFrom" : "ledger.desc.bankPayment";

@@ -1,5 +1,6 @@
 /** Kysely queries for the ledger; every dealer-data query is scoped to the actor. */
 import { sql } from "kysely";
+import { descriptionKeysMatching } from "./descriptions";
 import type { Executor } from "../../../db/client";
 import type { Actor } from "~/modules/auth/actor";
 import { inDealerScope } from "~/modules/auth/scope.server";
@@ -22,7 +23,11 @@ export function entriesQuery(db: Executor, actor: Actor, f: Omit<LedgerListFilte
   if (f.to) q = q.where("e.business_date", "<=", f.to);
   if (f.q) {
     const like = `%${f.q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
-    q = q.where((eb) => eb.or([eb("e.reference", "like", like), eb("e.description", "like", like), eb("ord.number", "=", f.q!), eb("sh.number", "=", f.q!)]));
+    // System descriptions are stored in English: their words in either language find them too (decision 072).
+    const keys = descriptionKeysMatching(f.q);
+    q = q.where((eb) =>
+      eb.or([eb("e.reference", "like", like), eb("e.description", "like", like), eb("ord.number", "=", f.q!), eb("sh.number", "=", f.q!), ...(keys.length ? [eb("e.description_key", "in", keys)] : [])]),
+    );
   }
   return q;
 }

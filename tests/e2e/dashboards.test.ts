@@ -6,29 +6,20 @@
  * Needs `npx remix build` first (npm test does it).
  */
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
 import { actorFor, TEST_PASSWORD, type TestUser } from "../factories";
 import { createDeal, createKeyAccount, createProductLine } from "../factories/deals";
 import { orderIn, orderRow, orderWorld, submitNew, type World } from "../factories/orders";
-import { launchBrowser, newPage, screenshot, signInAs } from "../helpers/browser";
+import { newPage, screenshot, signInAs, withServerAndBrowser } from "../helpers/browser";
 import { rawKeys } from "../helpers/i18n";
-import { startTestServer, stopTestServer } from "../helpers/http";
 import { approveOrder } from "../../app/modules/orders/orders.server";
 import { translate, type Locale } from "../../app/i18n";
 
 let browser: Browser;
 let base: string;
 
-beforeAll(async () => {
-  base = (await startTestServer()).url;
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stopTestServer();
-});
+withServerAndBrowser((s) => ({ base, browser } = s));
 
 /** Orders in several states (one with a backorder), an approved deal: every dashboard has something to chart. */
 async function world(): Promise<World> {

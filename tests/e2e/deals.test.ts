@@ -4,27 +4,19 @@
  * revises, the dealer accepts and books the order, the order desk approves it, and the deal is won.
  */
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
 import { translate, type Locale } from "../../app/i18n";
 import { addDays } from "../../app/utils/time";
 import { createCast, TEST_PASSWORD } from "../factories";
 import { createProduct, createProductLine, today, validCreditCode } from "../factories/deals";
-import { launchBrowser, newPage, screenshot, signInAs } from "../helpers/browser";
+import { newPage, screenshot, signInAs, withServerAndBrowser } from "../helpers/browser";
 import { createAddress } from "../factories/ordering";
 import { inDays } from "../factories/orders";
-import { startTestServer, stopTestServer } from "../helpers/http";
 
 let browser: Browser;
 let base = "";
-beforeAll(async () => {
-  base = (await startTestServer()).url;
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stopTestServer();
-});
+withServerAndBrowser((s) => ({ base, browser } = s));
 
 async function submit(page: Page, selector: string) {
   await page.click(`main form button${selector}`);

@@ -1,19 +1,11 @@
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createCast, TEST_PASSWORD } from "../factories";
-import { launchBrowser, newPage, screenshot, signInAs } from "../helpers/browser";
-import { startTestServer, stopTestServer } from "../helpers/http";
+import { newPage, screenshot, signInAs, withServerAndBrowser } from "../helpers/browser";
 
 let browser: Browser;
 let base = "";
-beforeAll(async () => {
-  base = (await startTestServer()).url;
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stopTestServer();
-});
+withServerAndBrowser((s) => ({ base, browser } = s));
 
 describe("browser: sign in, switch language, see the dashboard", () => {
   it("a dealer and an account manager each see their own dashboard in both languages", async () => {

@@ -8,7 +8,7 @@
  * (db:check). Screenshots of each step: tests/artifacts/journey-<locale>-NN-*.png.
  */
 import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "../../db/client";
 import { runChecks } from "../../db/check";
 import { translate, type Locale } from "../../app/i18n";
@@ -19,19 +19,11 @@ import { createCast, TEST_PASSWORD } from "../factories";
 import { createProduct, createProductLine, today, validCreditCode } from "../factories/deals";
 import { addStock, createAddress, createWarehouse } from "../factories/ordering";
 import { inDays } from "../factories/orders";
-import { launchBrowser, newPage, screenshot } from "../helpers/browser";
-import { startTestServer, stopTestServer } from "../helpers/http";
+import { newPage, screenshot, withServerAndBrowser } from "../helpers/browser";
 
 let browser: Browser;
 let base = "";
-beforeAll(async () => {
-  base = (await startTestServer()).url;
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stopTestServer();
-});
+withServerAndBrowser((s) => ({ base, browser } = s));
 afterEach(() => {
   vi.useRealTimers();
 });

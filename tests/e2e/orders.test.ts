@@ -3,14 +3,13 @@
  * and submits it; the order desk approves it from the queue and ships part of
  * it; the dealer sees the timeline, the shipment and its tracking number.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { getDb } from "../../db/client";
 import { TEST_PASSWORD } from "../factories";
 import { inDays, orderWorld } from "../factories/orders";
 import type { Page } from "playwright-core";
-import { launchBrowser, newPage, screenshot } from "../helpers/browser";
-import { startTestServer, stopTestServer } from "../helpers/http";
+import { newPage, screenshot, withServerAndBrowser } from "../helpers/browser";
 import { translate, type Locale } from "../../app/i18n";
 
 let browser: Browser;
@@ -24,15 +23,7 @@ async function signIn(page: Page, email: string) {
 }
 let base: string;
 
-beforeAll(async () => {
-  base = (await startTestServer()).url;
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stopTestServer();
-});
+withServerAndBrowser((s) => ({ base, browser } = s));
 
 describe("order journey", () => {
   for (const locale of ["zh-CN", "en"] as const satisfies readonly Locale[]) {

@@ -5,26 +5,17 @@
  * Needs `npx remix build` first (npm test does it).
  */
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
 import { createCast, TEST_PASSWORD } from "../factories";
 import type { Page } from "playwright-core";
-import { launchBrowser, newPage, screenshot } from "../helpers/browser";
-import { startTestServer, stopTestServer } from "../helpers/http";
+import { newPage, screenshot, withServerAndBrowser } from "../helpers/browser";
 import { post, seedFeeTypes } from "../helpers/ledger";
 
 let browser: Browser;
 let base: string;
 
-beforeAll(async () => {
-  base = (await startTestServer()).url;
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stopTestServer();
-});
+withServerAndBrowser((s) => ({ base, browser } = s));
 
 describe("statement reconciliation journey", () => {
   it("issue → dispute one line and confirm the rest → accept → the dealer sees the credit note, in both languages", async () => {

@@ -3,12 +3,11 @@
  * in Chinese and in English; ops posts a receipt on the product page.
  */
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDealer, createManufacturer, createUser, TEST_PASSWORD } from "../factories";
 import { createCatalogBasics, createProduct, planIncoming, receive } from "../factories/catalog";
 import type { Page } from "playwright-core";
-import { launchBrowser, newPage, screenshot } from "../helpers/browser";
-import { startTestServer, stopTestServer } from "../helpers/http";
+import { newPage, screenshot, withServerAndBrowser } from "../helpers/browser";
 
 let browser: Browser;
 
@@ -21,14 +20,7 @@ async function signInAs(page: Page, email: string, password: string) {
 }
 let base: string;
 
-beforeAll(async () => {
-  base = (await startTestServer()).url;
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stopTestServer();
-});
+withServerAndBrowser((s) => ({ base, browser } = s));
 
 async function world() {
   await createManufacturer();

@@ -5,6 +5,8 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { startTestServer, stopTestServer } from "./http";
 
 export const ARTIFACTS = path.resolve("tests", "artifacts");
 
@@ -33,4 +35,21 @@ export async function signInAs(page: Page, email: string, password: string) {
 export async function screenshot(page: Page, name: string) {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * A file of browser tests: the production build served on the worker's port and one chromium,
+ * started before its tests and closed after them. `use` receives both once they are up.
+ */
+export function withServerAndBrowser(use: (s: { base: string; browser: Browser }) => void) {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    const base = (await startTestServer()).url;
+    browser = await launchBrowser();
+    use({ base, browser });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stopTestServer();
+  });
 }

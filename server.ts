@@ -12,13 +12,13 @@ import type { Server } from "node:http";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+import { createReadableStreamFromReadable, createRequestHandler, writeReadableStreamToWritable, type ServerBuild } from "@remix-run/node";
 import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { closeDb, pingDb } from "./db/client";
 import { isLocale, localeFromAcceptLanguage, translate, type Locale } from "./app/i18n";
 import { env, EnvError } from "./app/utils/env.server";
+import { documentBody } from "./app/utils/document-response.server";
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from "./app/utils/request.server";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -186,14 +186,7 @@ export function createApp(build: ServerBuild | (() => Promise<ServerBuild>), opt
     next();
   });
 
-  app.all(
-    "*",
-    createRequestHandler({
-      build: build as ServerBuild,
-      mode: opts.mode ?? "production",
-      getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
-    }),
-  );
+  app.all("*", remixHandler(build, opts.mode ?? "production"));
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     console.error(JSON.stringify({ level: "error", msg: "express error", path: req.path, error: err instanceof Error ? err.stack : String(err) }));
@@ -202,6 +195,51 @@ export function createApp(build: ServerBuild | (() => Promise<ServerBuild>), opt
   });
 
   return { app, state };
+}
+
+/**
+ * @remix-run/express's handler, except that a rendered document (entry.server's
+ * string, see app/utils/document-response.server.ts) is written as the string
+ * itself instead of being read back through a web stream.
+ */
+/** The Fetch Request Remix sees, as @remix-run/express builds it (host and port as Express resolves them). */
+function remixRequest(req: Request, res: Response): globalThis.Request {
+  const hostPort = Number.parseInt(req.get("X-Forwarded-Host")?.split(":")[1] ?? req.get("host")?.split(":")[1] ?? "", 10);
+  const url = `${req.protocol}://${req.hostname}${Number.isSafeInteger(hostPort) ? `:${hostPort}` : ""}${req.originalUrl}`;
+  const headers = new Headers();
+  for (const [key, values] of Object.entries(req.headers)) {
+    if (!values) continue;
+    if (Array.isArray(values)) for (const v of values) headers.append(key, v);
+    else headers.set(key, values);
+  }
+  let controller: AbortController | null = new AbortController();
+  const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, signal: controller.signal };
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    init.body = createReadableStreamFromReadable(req);
+    init.duplex = "half";
+  }
+  // Abort loaders and actions when the client goes away before the response is written.
+  res.on("finish", () => (controller = null));
+  res.on("close", () => controller?.abort());
+  return new globalThis.Request(url, init);
+}
+
+function remixHandler(build: ServerBuild | (() => Promise<ServerBuild>), mode: string) {
+  const handle = createRequestHandler(build, mode);
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const response = await handle(remixRequest(req, res), { cspNonce: res.locals.cspNonce as string });
+      res.statusMessage = response.statusText;
+      res.status(response.status);
+      for (const [key, value] of response.headers.entries()) res.append(key, value);
+      const html = documentBody(response);
+      if (html !== undefined) res.end(html);
+      else if (response.body) await writeReadableStreamToWritable(response.body, res);
+      else res.end();
+    } catch (error) {
+      next(error);
+    }
+  };
 }
 
 /**

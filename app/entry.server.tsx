@@ -1,6 +1,7 @@
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
+import { documentResponse } from "~/utils/document-response.server";
 import { NonceContext } from "./nonce";
 
 /**
@@ -20,7 +21,7 @@ export default function handleRequest(request: Request, responseStatusCode: numb
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
   // A page rendered for a 503 ("nothing changed, try again") tells clients when to retry, like the data responses do.
   if (responseStatusCode === 503 && !responseHeaders.has("Retry-After")) responseHeaders.set("Retry-After", "2");
-  return new Response(`<!DOCTYPE html>${html}`, { headers: responseHeaders, status: responseStatusCode });
+  return documentResponse(`<!DOCTYPE html>${html}`, { headers: responseHeaders, status: responseStatusCode });
 }
 
 export const handleError: HandleErrorFunction = (error, { request }) => {

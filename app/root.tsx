@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLocation, useRouteLoaderData } from "@remix-run/react";
+import { Form, Links, Meta, Outlet, Scripts, ScrollRestoration, useLocation, useRouteLoaderData } from "@remix-run/react";
+import { Link, NavLink, useClientNavigation } from "~/components/link";
 import type { ReactNode } from "react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { ADMIN_NAV, NAV, navFor } from "~/components/nav";
@@ -170,6 +171,7 @@ function NavList({ items, admin, linkClass }: { items: ReturnType<typeof navFor>
 }
 
 export default function App() {
+  useClientNavigation();
   return (
     <Shell>
       <Outlet />
@@ -178,6 +180,7 @@ export default function App() {
 }
 
 export function ErrorBoundary() {
+  useClientNavigation();
   return (
     <Shell>
       <ErrorPage />

@@ -1,4 +1,4 @@
-import { Link } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { Badge } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";

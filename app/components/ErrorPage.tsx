@@ -1,4 +1,5 @@
-import { Link, isRouteErrorResponse, useRouteError } from "@remix-run/react";
+import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { useT } from "~/i18n/react";
 
 /** 403/404/409/500/503 pages in the user's language; used by every route's ErrorBoundary. */

@@ -1,5 +1,5 @@
 /** The ledger entries table shared by /finance/ledger and the dealer ledger view. */
-import { Link } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { Amount, EntryDescription, EntryType, SourceLinks, type EntrySource } from "~/components/ledger";
 import { useFormat, useT } from "~/i18n/react";
 

@@ -1,5 +1,5 @@
 /** Presentational pieces of the ledger area: amounts, statuses, credit and aging summaries, source links. */
-import { Link } from "@remix-run/react";
+import { Link } from "~/components/link";
 import type { ReactNode } from "react";
 import { Badge } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";

@@ -1,4 +1,5 @@
-import { Link, useLocation } from "@remix-run/react";
+import { useLocation } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { Pager, csvHref } from "~/components/ui/pager";
 import { useT } from "~/i18n/react";
 

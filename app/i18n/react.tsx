@@ -21,17 +21,64 @@ export function useT() {
   return useCallback((key: MessageKey, params?: Params) => translate(locale, key, params), [locale]);
 }
 
-/** Formatters for the user's locale: dates in the business time zone, money from minor units. */
-export function useFormat() {
-  const locale = useLocale();
-  const tz = useBusinessTz();
-  return {
-    money: (minor: number, currency = "CNY") => formatMoney(minor, currency, locale),
-    number: (n: number, opts?: Intl.NumberFormatOptions) => numberFormat(locale, opts).format(n),
-    percent: (ratio: number) => numberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(ratio),
-    dateTime: (d: Date | string | null | undefined) =>
-      d ? dateTimeFormat(locale, { timeZone: tz, dateStyle: "medium", timeStyle: "short" }).format(new Date(d)) : "—",
-    /** A business date 'YYYY-MM-DD' (no time zone shift). */
-    date: (d: string | null | undefined) => (d ? dateTimeFormat(locale, { timeZone: "UTC", dateStyle: "medium" }).format(new Date(`${d.slice(0, 10)}T00:00:00Z`)) : "—"),
+export type Formatters = {
+  money: (minor: number, currency?: string) => string;
+  number: (n: number, opts?: Intl.NumberFormatOptions) => string;
+  percent: (ratio: number) => string;
+  dateTime: (d: Date | string | null | undefined) => string;
+  /** A business date 'YYYY-MM-DD' (no time zone shift). */
+  date: (d: string | null | undefined) => string;
+};
+
+/** Remembered outputs per formatter: a page repeats the same dates and amounts; the table starts over when full. */
+const MEMO_LIMIT = 4096;
+function memo<K>(fn: (k: K) => string): (k: K) => string {
+  const seen = new Map<K, string>();
+  return (k) => {
+    let v = seen.get(k);
+    if (v === undefined) {
+      if (seen.size >= MEMO_LIMIT) seen.clear();
+      v = fn(k);
+      seen.set(k, v);
+    }
+    return v;
   };
+}
+
+const formatters = new Map<string, Formatters>();
+
+/**
+ * Formatters for a locale and business time zone, built once and shared by every
+ * render (Intl output depends only on the locale, the options and the input, so the
+ * outputs are remembered too).
+ */
+export function formattersFor(locale: Locale, tz: string): Formatters {
+  const key = `${locale}|${tz}`;
+  let f = formatters.get(key);
+  if (f) return f;
+  const dateFmt = dateTimeFormat(locale, { timeZone: "UTC", dateStyle: "medium" });
+  const dateTimeFmt = dateTimeFormat(locale, { timeZone: tz, dateStyle: "medium", timeStyle: "short" });
+  const percentFmt = numberFormat(locale, { style: "percent", maximumFractionDigits: 1 });
+  const plain = numberFormat(locale);
+  const date = memo((d: string) => dateFmt.format(new Date(`${d.slice(0, 10)}T00:00:00Z`)));
+  const dateTimeOf = memo((d: string) => dateTimeFmt.format(new Date(d)));
+  const moneyBy = new Map<string, (minor: number) => string>();
+  f = {
+    money: (minor, currency = "CNY") => {
+      let m = moneyBy.get(currency);
+      if (!m) moneyBy.set(currency, (m = memo((n: number) => formatMoney(n, currency, locale))));
+      return m(minor);
+    },
+    number: (n, opts) => (opts ? numberFormat(locale, opts) : plain).format(n),
+    percent: (ratio) => percentFmt.format(ratio),
+    dateTime: (d) => (d ? (typeof d === "string" ? dateTimeOf(d) : dateTimeFmt.format(d)) : "—"),
+    date: (d) => (d ? date(d) : "—"),
+  };
+  formatters.set(key, f);
+  return f;
+}
+
+/** Formatters for the user's locale: dates in the business time zone, money from minor units. */
+export function useFormat(): Formatters {
+  return formattersFor(useLocale(), useBusinessTz());
 }

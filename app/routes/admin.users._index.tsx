@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
 import { CsvLink, ListPager } from "~/components/list";
 import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";

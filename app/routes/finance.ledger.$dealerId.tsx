@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { AgingSummary, CreditSummary } from "~/components/ledger";
 import { EntriesTable, LedgerFilters } from "~/components/ledger-table";
 import { ErrorPage } from "~/components/ErrorPage";

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, SelectField, SubmitButton } from "~/components/ui/form";
 import { PageHeader } from "~/components/ui/layout";

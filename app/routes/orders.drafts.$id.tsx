@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
 import { OrderBuilder } from "~/components/orders/OrderBuilder";
 import { PageHeader } from "~/components/ui/layout";

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useLocation } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { z } from "zod";
 import { AvailabilityForm, AvailabilityResult, type AvailabilityView } from "~/components/catalog/Availability";
 import { ErrorPage } from "~/components/ErrorPage";

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { useBusinessTz } from "~/i18n/react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { translate, type Locale, type MessageKey, type Params } from "~/i18n";

@@ -37,6 +37,30 @@ describe("browser: sign in, switch language, see the dashboard", () => {
     }
   });
 
+  it("follows menu and list links inside the page once it has loaded (no full reload), marking the current page in the menu", async () => {
+    const cast = await createCast();
+    const { context, page } = await newPage(browser, base, "en-US");
+    try {
+      await signInAs(page, cast.a.dealer_sales.email, TEST_PASSWORD);
+      await page.waitForFunction(() => Boolean((window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized));
+      await page.evaluate(() => ((window as unknown as { ddMarker: number }).ddMarker = 1));
+      const menu = page.locator("nav[aria-label] div.hidden.md\\:block");
+      const orders = menu.locator('a[href="/orders"]');
+      expect(await orders.getAttribute("data-nav")).toBe("");
+      await Promise.all([page.waitForURL((u) => u.pathname === "/orders"), orders.click()]);
+      await page.locator("h1", { hasText: "Orders" }).waitFor();
+      await expect(orders.getAttribute("aria-current")).resolves.toBe("page");
+      await expect(menu.locator('a[href="/"]').getAttribute("aria-current")).resolves.toBeNull();
+      // Still the same document: the marker set before the click survived.
+      await expect(page.evaluate(() => (window as unknown as { ddMarker?: number }).ddMarker)).resolves.toBe(1);
+      // Back works as with any navigation.
+      await Promise.all([page.waitForURL((u) => u.pathname === "/"), page.goBack()]);
+      await expect(page.evaluate(() => (window as unknown as { ddMarker?: number }).ddMarker)).resolves.toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+
   it("shows a localized field error under the field and keeps the email on a failed sign-in (with JavaScript)", async () => {
     const { context, page } = await newPage(browser, base, "en-US");
     await page.goto("/login");

@@ -1,4 +1,5 @@
-import { Form, Link } from "@remix-run/react";
+import { Form } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { BarChart, ColumnChart, RatioMeter } from "~/components/ui/charts";
 import { Stat } from "~/components/ui/layout";
 import { PipelineChart } from "./PipelineChart";

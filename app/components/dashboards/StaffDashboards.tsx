@@ -1,5 +1,5 @@
 import type { SerializeFrom } from "@remix-run/node";
-import { Link } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { BarChart } from "~/components/ui/charts";
 import { Stat } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";

@@ -4,7 +4,8 @@
  * without JavaScript (every button submits the whole form); with it, totals
  * update as quantities change and the search runs as you type.
  */
-import { Form, Link, useFetcher } from "@remix-run/react";
+import { Form, useFetcher } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Field, FormError, SelectField, SubmitButton } from "~/components/ui/form";
 import { Badge } from "~/components/ui/layout";

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { formatMoney } from "~/utils/money";
+import { formattersFor } from "./react";
+
+describe("shared formatters", () => {
+  it("give the same text as formatting directly, on first use and when remembered", () => {
+    for (const locale of ["en", "zh-CN"] as const) {
+      const f = formattersFor(locale, "Asia/Shanghai");
+      expect(formattersFor(locale, "Asia/Shanghai")).toBe(f);
+      const day = new Intl.DateTimeFormat(locale, { timeZone: "UTC", dateStyle: "medium" }).format(new Date("2026-02-28T00:00:00Z"));
+      const at = new Intl.DateTimeFormat(locale, { timeZone: "Asia/Shanghai", dateStyle: "medium", timeStyle: "short" }).format(new Date("2026-02-28T16:30:00Z"));
+      for (let i = 0; i < 2; i++) {
+        expect(f.date("2026-02-28")).toBe(day);
+        expect(f.date("2026-02-28T00:00:00.000Z")).toBe(day);
+        expect(f.dateTime("2026-02-28T16:30:00.000Z")).toBe(at);
+        expect(f.dateTime(new Date("2026-02-28T16:30:00Z"))).toBe(at);
+        expect(f.money(-123456)).toBe(formatMoney(-123456, "CNY", locale));
+        expect(f.money(123456, "USD")).toBe(formatMoney(123456, "USD", locale));
+      }
+      expect(f.date(null)).toBe("—");
+      expect(f.dateTime(undefined)).toBe("—");
+    }
+  });
+
+  it("keep formatting correctly after the remembered outputs start over", () => {
+    const f = formattersFor("en", "UTC");
+    for (let n = 0; n < 10_000; n++) expect(f.money(n)).toBe(formatMoney(n, "CNY", "en"));
+    expect(f.money(5)).toBe(formatMoney(5, "CNY", "en"));
+  });
+
+  it("a time zone of its own per business time zone", () => {
+    const iso = "2026-03-31T17:00:00.000Z";
+    expect(formattersFor("en", "Asia/Shanghai").dateTime(iso)).not.toBe(formattersFor("en", "UTC").dateTime(iso));
+  });
+});

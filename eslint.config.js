@@ -1,6 +1,9 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+/** Links are plain anchors with one delegated click listener (docs/decisions/075). */
+const LINKS = { name: "@remix-run/react", importNames: ["Link", "NavLink"], message: "Use Link / NavLink from ~/components/link (docs/decisions/075)." };
+
 export default tseslint.config(
   { ignores: ["build/**", "public/build/**", "node_modules/**", "tests/artifacts/**", "db/types.ts", ".cache/**"] },
   js.configs.recommended,
@@ -11,6 +14,7 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
       "no-undef": "off",
       "no-control-regex": "off",
+      "no-restricted-imports": ["error", { paths: [LINKS] }],
     },
   },
   {
@@ -20,6 +24,7 @@ export default tseslint.config(
       "no-restricted-imports": [
         "error",
         {
+          paths: [LINKS],
           patterns: [
             { group: ["**/db/*", "**/db", "kysely", "kysely/*", "mysql2", "mysql2/*"], message: "Routes stay thin: call a domain function in app/modules instead." },
             { group: ["~/modules/*/*.queries.server"], message: "Routes call a domain's *.server.ts, not its queries." },

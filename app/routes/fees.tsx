@@ -1,3 +1,4 @@
+import { localeOf } from "~/utils/request.server";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
@@ -16,7 +17,7 @@ import { withLoader } from "~/utils/route";
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "ledger:read");
   const query = parseQuery(request, FeesQuery);
-  if (query.format === "csv") return csvResponse("fees-rebates.csv", FEES_CSV_HEADER, exportFees(actor, query));
+  if (query.format === "csv") return csvResponse("fees-rebates.csv", FEES_CSV_HEADER, exportFees(actor, query, localeOf(request)));
   const [report, dealers, feeTypes] = await Promise.all([feesReport(actor, query), dealerOptions(actor), listFeeTypes()]);
   return json({ ...report, query, dealers, feeTypes, isDealer: actor.dealerId !== null, currency: report.summary[0]?.currency ?? "CNY" });
 });

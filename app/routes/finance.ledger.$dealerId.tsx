@@ -1,3 +1,4 @@
+import { localeOf } from "~/utils/request.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -25,7 +26,7 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
   const dealerId = idParam(params.dealerId);
   const query = { ...parseQuery(request, LedgerListQuery), dealerId };
   const summary = await dealerSummary(actor, dealerId);
-  if (query.format === "csv") return csvResponse(`ledger-${summary.dealer.code}.csv`, LEDGER_CSV_HEADER, exportEntries(actor, query));
+  if (query.format === "csv") return csvResponse(`ledger-${summary.dealer.code}.csv`, LEDGER_CSV_HEADER, exportEntries(actor, query, localeOf(request)));
   const [list, aging] = await Promise.all([listEntries(actor, query), dealerAging(actor, dealerId)]);
   return json({ ...list, ...summary, aging, query, canEditCredit: can(actor, "credit:edit") });
 });

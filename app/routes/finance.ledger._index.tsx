@@ -1,3 +1,4 @@
+import { localeOf } from "~/utils/request.server";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
@@ -16,7 +17,7 @@ import { withLoader } from "~/utils/route";
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "ledger:post");
   const query = parseQuery(request, LedgerListQuery);
-  if (query.format === "csv") return csvResponse("ledger.csv", LEDGER_CSV_HEADER, exportEntries(actor, query));
+  if (query.format === "csv") return csvResponse("ledger.csv", LEDGER_CSV_HEADER, exportEntries(actor, query, localeOf(request)));
   const [list, dealers] = await Promise.all([listEntries(actor, query), dealerOptions(actor)]);
   return json({ ...list, query, dealers });
 });

@@ -1,3 +1,4 @@
+import { localeOf } from "~/utils/request.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -26,7 +27,7 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
   const query = parseQuery(request, StatementPageQuery);
   if (query.format === "csv") {
     const { statement } = await getStatementPage(actor, id, { ...query, page: 1 });
-    return csvResponse(`statement-${statement.dealer_code}-${statement.period}.csv`, STATEMENT_LINES_CSV_HEADER, exportStatementLines(actor, id));
+    return csvResponse(`statement-${statement.dealer_code}-${statement.period}.csv`, STATEMENT_LINES_CSV_HEADER, exportStatementLines(actor, id, localeOf(request)));
   }
   const data = await getStatementPage(actor, id, query);
   return json({ ...data, canRespond: can(actor, "statement:respond"), finance: can(actor, "dispute:resolve") });

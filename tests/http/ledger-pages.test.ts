@@ -102,6 +102,18 @@ describe("ledger pages on the demo data", () => {
       expect(printed.text).toContain(invoiceText);
       // (The loader data for hydration still carries the stored English; the visible page does not.)
       if (locale === "zh-CN") expect(printed.text.replace(/<script[\s\S]*?<\/script>/g, "")).not.toContain(`Invoice for shipment ${keyed.number}`);
+      // The CSV exports (the statement's lines, the ledger, fees and rebates) read the same way.
+      const csvs = [
+        [d, `/statements/${keyed.statement_id}?format=csv`, invoiceText],
+        [f, `/finance/ledger/${d1}?format=csv`, invoiceText],
+        [f, `/finance/ledger?format=csv&dealerId=${d1}`, creditText],
+      ] as const;
+      for (const [who, path, text] of csvs) {
+        const csv = await who.get(path);
+        expect(csv.status, path).toBe(200);
+        expect(csv.text, `${locale} ${path}`).toContain(text);
+        if (locale === "zh-CN") expect(csv.text, path).not.toContain(`Invoice for shipment ${keyed.number}`);
+      }
     }
     const sales = await login("dealer_sales@demo.local", "zh-CN");
     expect((await sales.get("/statements")).status).toBe(403);

@@ -15,7 +15,9 @@ import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
 import { minorToDecimal } from "~/utils/money";
 import { addDays, now, todayIn } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
+import type { Locale } from "~/i18n";
 import { creditPosition } from "./credit.server";
+import { describeEntry } from "./descriptions";
 import { PAGE_SIZE, entriesQuery, entryColumns, feesQuery, runningBalance } from "./ledger.queries.server";
 import type { FeeTypeInput, FeesFilter, LedgerListFilter, PostEntryInput } from "./ledger.schema";
 import { DuplicateSourceError, ENTRY_SIGN, postEntry, reverseEntry, type EntryType } from "./post.server";
@@ -142,7 +144,8 @@ export async function listEntries(actor: Actor, filter: LedgerListFilter) {
 
 export const LEDGER_CSV_HEADER = ["id", "dealer_code", "business_date", "type", "amount", "currency", "due_date", "description", "reference", "fee_type", "order", "shipment", "source_type", "source_id", "reverses", "reversed_by", "posted_at"];
 
-export async function* exportEntries(actor: Actor, filter: LedgerListFilter) {
+/** The ledger as CSV for the filter, newest first; system descriptions in the reader's language. */
+export async function* exportEntries(actor: Actor, filter: LedgerListFilter, locale: Locale) {
   requirePermission(actor, "ledger:read");
   if (filter.dealerId) await assertDealerInScope(db, actor, filter.dealerId);
   let last: { date: string; created: Date; id: number } | null = null;
@@ -168,7 +171,7 @@ export async function* exportEntries(actor: Actor, filter: LedgerListFilter) {
       minorToDecimal(r.amount_minor, r.currency),
       r.currency,
       r.due_date ?? "",
-      r.description,
+      describeEntry(locale, r),
       r.reference ?? "",
       r.fee_type_code ?? "",
       r.order_number ?? "",
@@ -302,21 +305,22 @@ export async function feesReport(actor: Actor, filter: FeesFilter) {
 
 export const FEES_CSV_HEADER = ["period", "business_date", "dealer_code", "kind", "fee_type", "entry_type", "description", "reference", "amount", "currency"];
 
-export async function* exportFees(actor: Actor, filter: FeesFilter) {
+/** Fees and rebates as CSV; system descriptions in the reader's language. */
+export async function* exportFees(actor: Actor, filter: FeesFilter, locale: Locale) {
   requirePermission(actor, "ledger:read");
   if (filter.dealerId) await assertDealerInScope(db, actor, filter.dealerId);
   const kindExpr = sql<string>`COALESCE(ft.kind, CASE WHEN e.entry_type = 'rebate' THEN 'rebate' ELSE 'fee' END)`;
   let offset = 0;
   for (;;) {
     const rows = await feesQuery(db, actor, filter)
-      .select(["e.id", "o.code as dealer_code", "e.entry_type", kindExpr.as("kind"), "e.fee_type_code", "e.amount_minor", "e.currency", "e.business_date", "e.description", "e.reference"])
+      .select(["e.id", "o.code as dealer_code", "e.entry_type", kindExpr.as("kind"), "e.fee_type_code", "e.amount_minor", "e.currency", "e.business_date", "e.description", "e.description_key", "e.description_params", "e.reference"])
       .orderBy("e.business_date", "desc")
       .orderBy("e.id", "desc")
       .limit(1000)
       .offset(offset)
       .execute();
     if (!rows.length) return;
-    yield rows.map((r) => [r.business_date.slice(0, 7), r.business_date, r.dealer_code, r.kind, r.fee_type_code ?? "", r.entry_type, r.description, r.reference ?? "", minorToDecimal(r.amount_minor, r.currency), r.currency]);
+    yield rows.map((r) => [r.business_date.slice(0, 7), r.business_date, r.dealer_code, r.kind, r.fee_type_code ?? "", r.entry_type, describeEntry(locale, r), r.reference ?? "", minorToDecimal(r.amount_minor, r.currency), r.currency]);
     if (rows.length < 1000) return;
     offset += 1000;
   }

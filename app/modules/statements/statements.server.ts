@@ -20,7 +20,8 @@ import { transaction } from "~/utils/tx.server";
 import { LINES_PAGE_SIZE, PAGE_SIZE, disputeColumns, disputesQuery, findStatement, statementColumns, statementDisputeSummary, statementLines, statementsQuery } from "./statements.queries.server";
 import { endedPeriods } from "./period";
 import type { DisputeInput, DisputeListFilter, ResolveInput, StatementListFilter, StatementPageFilter } from "./statements.schema";
-import { systemDescription } from "~/modules/ledger/descriptions";
+import type { Locale } from "~/i18n";
+import { describeEntry, systemDescription } from "~/modules/ledger/descriptions";
 
 const today = () => todayIn(env().BUSINESS_TZ);
 const isDuplicate = (err: unknown) => (err as { code?: string }).code === "ER_DUP_ENTRY";
@@ -108,7 +109,8 @@ export async function getStatementPage(actor: Actor, id: number, q: StatementPag
 
 export const STATEMENT_LINES_CSV_HEADER = ["line", "date", "type", "description", "reference", "order", "shipment", "due_date", "debit", "credit", "dispute_status", "dispute_amount"];
 
-export async function* exportStatementLines(actor: Actor, id: number) {
+/** A statement's lines as CSV, with opening and closing rows; system descriptions in the reader's language. */
+export async function* exportStatementLines(actor: Actor, id: number, locale: Locale) {
   const { statement, lines } = await getStatement(actor, id);
   const c = statement.currency;
   yield [["", statement.period_start, "opening", "", "", "", "", "", minorToDecimal(statement.opening_minor, c), "", "", ""]];
@@ -116,7 +118,7 @@ export async function* exportStatementLines(actor: Actor, id: number) {
     l.line_no,
     l.business_date,
     l.entry_type,
-    l.description,
+    describeEntry(locale, l),
     l.reference ?? "",
     l.order_number ?? "",
     l.shipment_number ?? "",

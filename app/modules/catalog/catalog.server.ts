@@ -142,27 +142,34 @@ export async function listStock(actor: Actor, filter: StockFilter & { page: numb
   // "Available now" needs each product's levels, and a text search reads every
   // product's search text: both count at most ten pages ahead ("more than N").
   const cap = filter.availableOnly || filter.q ? offset + PAGE_SIZE * 10 + 1 : null;
-  const [products, total, holidays] = await Promise.all([
-    // A deferred join: the page's ids come from an index-only scan (the filters' columns and
-    // the sort key are in the indexes), and only those 25 rows are read in full. Reading whole
-    // rows while skipping non-matching ones made a sparse text search 3× slower (decision 011).
-    sortProducts(
-      db
-        .selectFrom(sortProducts(base.select("p.id as pid"), filter.sort, actor.locale).limit(PAGE_SIZE).offset(offset).as("page"))
-        .innerJoin("products as p", "p.id", "page.pid")
-        .select(productColumns),
-      filter.sort,
-      actor.locale,
-    ).execute(),
-    cap
-      ? db
-          .selectFrom(base.select(sql`1`.as("x")).limit(cap).as("t"))
-          .select(sql<number>`COUNT(*)`.as("n"))
-          .executeTakeFirst()
-      : base.select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
-    holidaysFrom(today),
-  ]);
-  const counted = Number(total?.n ?? 0);
+  const pageOf = (q: typeof base) => sortProducts(q.select("p.id as pid"), filter.sort, actor.locale);
+  let products: StockRowProduct[];
+  let counted: number;
+  let holidays: ReadonlySet<string>;
+  if (cap) {
+    // One scan serves both the page and the capped count: the ids of up to `cap` matches in
+    // page order (an index-only read), then the page's rows by primary key. A text search
+    // or "available now" reads each candidate product once instead of once per query.
+    const [ids, h] = await Promise.all([pageOf(base).limit(cap).execute(), holidaysFrom(today)]);
+    holidays = h;
+    counted = ids.length;
+    const pageIds = ids.slice(offset, offset + PAGE_SIZE).map((r) => r.pid);
+    const order = new Map(pageIds.map((id, i) => [id, i]));
+    products = pageIds.length ? await db.selectFrom("products as p").select(productColumns).where("p.id", "in", pageIds).execute() : [];
+    products.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  } else {
+    const [page, total, h] = await Promise.all([
+      // A deferred join: the page's ids come from an index-only scan (the filters' columns and
+      // the sort key are in the indexes), and only those 25 rows are read in full. Reading whole
+      // rows while skipping non-matching ones made a sparse text search 3× slower (decision 011).
+      sortProducts(db.selectFrom(pageOf(base).limit(PAGE_SIZE).offset(offset).as("page")).innerJoin("products as p", "p.id", "page.pid").select(productColumns), filter.sort, actor.locale).execute(),
+      base.select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
+      holidaysFrom(today),
+    ]);
+    products = page;
+    counted = Number(total?.n ?? 0);
+    holidays = h;
+  }
   const rows = await decorate(products, scope, viewer.tier, today, holidays);
   const warehouses = scope ? allWarehouses.filter((w) => scope.includes(w.id)) : allWarehouses;
   return {

@@ -174,7 +174,7 @@ describe("stock page", () => {
 
   it("paginates in SQL", async () => {
     const { cast } = await world();
-    for (let i = 0; i < 30; i++) await createProduct({ sku: `ZZ-${String(i).padStart(2, "0")}` });
+    for (let i = 0; i < 30; i++) await createProduct({ sku: `ZZ-${String(i).padStart(2, "0")}`, listPrice: 100_000 + i * 100 });
     const p2 = await body(await get(stockPage, cast.a.dealer_sales, "/stock?page=2"));
     expect(p2.total).toBe(33);
     expect(p2.rows).toHaveLength(8);
@@ -183,6 +183,15 @@ describe("stock page", () => {
     const zz = await body(await get(stockPage, cast.a.dealer_sales, "/stock?q=zz-&page=2"));
     expect(zz.total).toBe(30);
     expect(zz.totalIsLowerBound).toBe(false);
+    expect(zz.rows.map((r: { sku: string }) => r.sku)).toEqual(["ZZ-25", "ZZ-26", "ZZ-27", "ZZ-28", "ZZ-29"]);
+    // The same page in another order: the rows come back in the page's order, not the ids'.
+    const desc = await body(await get(stockPage, cast.a.dealer_sales, "/stock?q=zz-&sort=price_desc&page=1"));
+    const prices = desc.rows.map((r: { price_minor: number }) => r.price_minor);
+    expect(prices).toEqual([...prices].sort((a, b) => b - a));
+    expect(desc.rows).toHaveLength(25);
+    expect(desc.rows[0].sku).toBe("ZZ-29");
+    const past = await body(await get(stockPage, cast.a.dealer_sales, "/stock?q=zz-&page=3"));
+    expect(past.rows).toEqual([]);
   });
 
   it("exports the current filter as CSV with the viewer's own price", async () => {

@@ -16,6 +16,7 @@ import { SMOKE_SCALE, benchDbUrl, generate, tableChecksums } from "./data";
 import { findDataViolations } from "./invariants";
 import { evaluateTargets, parseReportJson, parseSummaryTable, renderMarkdown, type Report } from "./report";
 import { SCENARIOS, TARGETS } from "./scenarios";
+import { testPortBase } from "../setup/env";
 
 const testDb = new URL(process.env.TEST_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/dealer_desk_test").pathname.slice(1) || "dealer_desk_test";
 process.env.BENCH_DB_PREFIX = `${testDb}_bench_`;
@@ -74,7 +75,7 @@ describe("npm run bench -- --smoke", () => {
 
   beforeAll(async () => {
     const out = mkdtempSync(path.join(os.tmpdir(), "dd-bench-smoke-"));
-    const o = optionsFromArgs(["--smoke", "--out", out, "--port-base", String(Number(process.env.TEST_PORT_BASE ?? 41000) + 300)]);
+    const o = optionsFromArgs(["--smoke", "--out", out, "--port-base", String(testPortBase() + 300)]);
     o.log = () => {};
     const r = await runBench(o);
     report = parseReportJson(readFileSync(r.jsonPath, "utf8"));

@@ -6,7 +6,7 @@
  *   npm run bench -- --scales 0.1,1        read pages at each scale, side by side; the rest at the largest
  *   npm run bench -- --smoke               tiny data, a few dozen requests per run: seconds overall
  *   options: --duration S (10) --warmup S (3) --steps 1,8,32 --only a,b --skip floor,write,batch,jobs,multi
- *            --regenerate --build --out DIR --port-base N (47100) --buffer-pool MiB (2048; 0 = leave it)
+ *            --regenerate --build --out DIR --port-base N (22100; below the ephemeral port range) --buffer-pool MiB (2048; 0 = leave it)
  *
  * See tests/bench/README.md for what each figure means.
  */
@@ -63,7 +63,7 @@ export function optionsFromArgs(argv: string[]): BenchOptions {
     regenerate: a.has("regenerate"),
     build: a.has("build"),
     outDir: path.resolve(a.get("out") ?? path.join(root, "tests", "bench", "results")),
-    portBase: Number(a.get("port-base") ?? process.env.BENCH_PORT_BASE ?? 47100),
+    portBase: Number(a.get("port-base") ?? process.env.BENCH_PORT_BASE ?? 22100),
     bufferPoolMiB: smoke ? 0 : Number(a.get("buffer-pool") ?? 2048),
     log: (s) => console.log(`[bench] ${s}`),
   };

@@ -1,11 +1,13 @@
 import { sql } from "kysely";
 import { getDb } from "../../db/client";
+import { forgetSnapshots } from "../../app/utils/snapshots.server";
 
 let tables: string[] | undefined;
 
-/** Empties every table (migrations excepted) on one connection with FK checks off. */
+/** Empties every table (migrations excepted) on one connection with FK checks off, and drops this process's dashboard snapshots. */
 export async function resetDatabase() {
   const db = getDb();
+  forgetSnapshots();
   tables ??= (
     await sql<{ t: string }>`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'kysely_migration%'`.execute(db)
   ).rows.map((r) => r.t);

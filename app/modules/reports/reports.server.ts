@@ -9,6 +9,7 @@ import { can, requirePermission, type Actor } from "~/modules/auth/actor";
 import { isDealerRole } from "~/modules/auth/permissions";
 import { creditPosition, OPEN_ORDER_STATUSES } from "~/modules/ledger/credit.server";
 import { env } from "~/utils/env.server";
+import { snapshot } from "~/utils/snapshots.server";
 import { addDays, monthBounds, now, startOfBusinessDate, todayIn, tzOffset } from "~/utils/time";
 import type { Period } from "./period";
 import * as q from "./reports.queries.server";
@@ -39,6 +40,11 @@ export async function dealerDashboard(actor: Actor, period: Partial<Period>) {
   const dealerId = actor.dealerId;
   const b = resolvePeriod(period);
   const today = todayIn(env().BUSINESS_TZ);
+  const canReadAccount = can(actor, "ledger:read");
+  return snapshot(`dashboard:dealer:${dealerId}:${today}:${b.from}:${b.to}:${canReadAccount}`, () => dealerFigures(dealerId, b, today, canReadAccount));
+}
+
+async function dealerFigures(dealerId: number, b: q.Bounds, today: string, canReadAccount: boolean) {
   const [actions, openOrders, credit, pipeline, { fill, onTime, toShip }, won, credits, trend] = await Promise.all([
     q.dealerActions(db, dealerId, today),
     q.openOrdersByStatus(db, dealerId),
@@ -50,7 +56,7 @@ export async function dealerDashboard(actor: Actor, period: Partial<Period>) {
     q.monthlyTrend(db, dealerId, lastMonths(6, today)),
   ]);
   // Statements and fees are the dealer's account (ledger:read): other dealer roles see those figures without links.
-  return { kind: "dealer" as const, period: { from: b.from, to: b.to }, actions, openOrders, credit, pipeline, fill, onTime, toShip, won, credits, trend, canReadAccount: can(actor, "ledger:read") };
+  return { kind: "dealer" as const, period: { from: b.from, to: b.to }, actions, openOrders, credit, pipeline, fill, onTime, toShip, won, credits, trend, canReadAccount };
 }
 
 export async function accountManagerDashboard(actor: Actor, period: Partial<Period>) {
@@ -58,6 +64,10 @@ export async function accountManagerDashboard(actor: Actor, period: Partial<Peri
   const amId = actor.userId!;
   const b = resolvePeriod(period);
   const today = todayIn(env().BUSINESS_TZ);
+  return snapshot(`dashboard:am:${amId}:${today}:${b.from}:${b.to}`, () => accountManagerFigures(amId, b, today));
+}
+
+async function accountManagerFigures(amId: number, b: q.Bounds, today: string) {
   const [pipeline, won, lost, aging, attention, ranking] = await Promise.all([
     q.pipelineByStage(db, { accountManagerId: amId }),
     q.dealsWon(db, { accountManagerId: amId }, b),
@@ -75,6 +85,10 @@ export const LOW_STOCK_THRESHOLD = 5;
 export async function opsDashboard(actor: Actor) {
   requirePermission(actor, "order:review");
   const today = todayIn(env().BUSINESS_TZ);
+  return snapshot(`dashboard:ops:${today}`, () => opsFigures(today));
+}
+
+async function opsFigures(today: string) {
   const { from: weekStart, to: weekEnd } = businessWeek(today);
   const [queue, backorders, due, alerts] = await Promise.all([
     q.reviewQueue(db),
@@ -149,6 +163,10 @@ export async function* exportMadeToOrderDue(actor: Actor, p: { from?: string; to
 export async function financeDashboard(actor: Actor) {
   requirePermission(actor, "ledger:post");
   const today = todayIn(env().BUSINESS_TZ);
+  return snapshot(`dashboard:finance:${today}`, () => financeFigures(today));
+}
+
+async function financeFigures(today: string) {
   const lastPeriod = monthBounds(addDays(monthBounds(today).start, -1)).period;
   const [disputes, confirmation, utilisation] = await Promise.all([q.openDisputes(db, now()), q.statementConfirmation(db, lastPeriod, today), creditUtilisation()]);
   return { kind: "finance" as const, disputes, confirmation, utilisation };

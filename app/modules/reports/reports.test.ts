@@ -3,6 +3,7 @@ import { getDb } from "../../../db/client";
 import { actorFor, createCast } from "../../../tests/factories";
 import { recomputeDailyKpis, recomputeMonthlyFigures, recomputeOrderCounts, recomputeOrderKpis } from "~/modules/orders/invariants.server";
 import { accountManagerDashboard, dealerDashboard, madeToOrderDueList, opsDashboard, stockAlertList, tzOffset } from "./reports.server";
+import { forgetSnapshots } from "~/utils/snapshots.server";
 
 const db = () => getDb();
 
@@ -154,6 +155,7 @@ describe("account manager and ops figures", () => {
     const whB = Number((await db().insertInto("warehouses").values({ code: "WB", name_en: "WB", name_zh: "WB", region: "north" }).executeTakeFirstOrThrow()).insertId);
     await db().insertInto("stock_levels").values([{ product_id: std, warehouse_id: whA, on_hand: 3, reserved: 0 }, { product_id: std, warehouse_id: whB, on_hand: 50, reserved: 0 }]).execute();
     await db().insertInto("incoming_stock").values([{ product_id: std, warehouse_id: whA, quantity: 10, eta: "2020-01-01", source: "purchase", status: "planned" }, { product_id: std, warehouse_id: whB, quantity: 5, eta: "2099-01-01", source: "purchase", status: "planned" }]).execute();
+    forgetSnapshots(); // hand-built rows write no journal (decision 076)
     const d = await opsDashboard(ops);
     const due = await madeToOrderDueList(ops, { from, to, page: 1 });
     expect(d.due.lines).toBe(2);

@@ -1,0 +1,78 @@
+/**
+ * Figures computed once per change of the data behind them (decision 076).
+ *
+ * A dashboard's figures are the same for every viewer of the same scope (every
+ * order-desk user sees the same review queue). `snapshot(key, compute)` runs
+ * `compute` once and hands its result to every later caller until the data
+ * changes, then computes again. "The data changed" is read from the four
+ * append-only journals every domain write adds to in its own transaction — the
+ * audit log, the domain events, the stock movements and the ledger — as one
+ * cheap statement per call (index-only: each journal's largest id and how many
+ * ids sit in its last WINDOW), so a change is seen by the next request after it
+ * commits, in every process.
+ *
+ * Why the count beside the largest id: ids are handed out at INSERT and become
+ * visible at COMMIT, so a transaction holding id 100 can commit after one holding
+ * 101. The largest id would not move; the number of ids in the window does.
+ *
+ * The key must name everything the result depends on besides the data (scope,
+ * period, today's date). Entries also expire after MAX_AGE_MS of the app clock (or
+ * when the clock goes back), which bounds what a clock-dependent figure (an age in
+ * hours) can lag.
+ *
+ * Data written outside the domain functions (hand-built test data, a repair
+ * script) writes none of the journals: call `forgetSnapshots()` after it.
+ */
+import { sql, type Kysely } from "kysely";
+import { getDb } from "../../db/client";
+import type { DB } from "../../db/types";
+import { now } from "./time";
+
+export const MAX_AGE_MS = 60_000;
+const WINDOW = 256;
+const MAX_ENTRIES = 2_000;
+
+type Entry = { version: string; at: number; value: Promise<unknown> };
+const stores = new WeakMap<Kysely<DB>, Map<string, Entry>>();
+
+const JOURNALS = ["audit_log", "domain_events", "stock_movements", "ledger_entries"] as const;
+const versionSql = sql.join(
+  JOURNALS.map((t) => {
+    const table = sql.table(t);
+    return sql`(SELECT MAX(id) FROM ${table}), (SELECT COUNT(*) FROM ${table} WHERE id > (SELECT MAX(id) - ${sql.lit(WINDOW)} FROM ${table}))`;
+  }),
+);
+
+/** The current version of the data the snapshots depend on, as one string. */
+export async function dataVersion(db: Kysely<DB> = getDb()): Promise<string> {
+  const { rows } = await sql<Record<string, unknown>>`SELECT ${versionSql}`.execute(db);
+  return Object.values(rows[0] ?? {}).join(":");
+}
+
+/**
+ * The result of `compute` for `key`, computed at most once per data version (and
+ * per MAX_AGE_MS). Concurrent callers share one computation; a failed one is not kept.
+ * The result is shared between callers: treat it as read-only.
+ */
+export async function snapshot<T>(key: string, compute: () => Promise<T>): Promise<T> {
+  const db = getDb();
+  let store = stores.get(db);
+  if (!store) stores.set(db, (store = new Map()));
+  const version = await dataVersion(db);
+  const at = now().getTime();
+  const hit = store.get(key);
+  if (hit && hit.version === version && at >= hit.at && at - hit.at < MAX_AGE_MS) return hit.value as Promise<T>;
+  const value = compute();
+  store.delete(key);
+  store.set(key, { version, at, value });
+  if (store.size > MAX_ENTRIES) store.delete(store.keys().next().value!);
+  value.catch(() => {
+    if (store.get(key)?.value === value) store.delete(key);
+  });
+  return value;
+}
+
+/** Drops every snapshot of this process: after writing data outside the domain functions. */
+export function forgetSnapshots() {
+  stores.delete(getDb());
+}

@@ -12,6 +12,7 @@ import { env } from "~/utils/env.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
 import { minorToDecimal } from "~/utils/money";
 import { addDays, now, todayIn, type IsoDate } from "~/utils/time";
+import { snapshot } from "~/utils/snapshots.server";
 import { transaction } from "~/utils/tx.server";
 import { availableOf, earliestPromiseDate, orderByProximity, planAvailability, type AvailabilityPlan, type WarehouseStock } from "./availability";
 import { loadHolidays } from "./calendar.server";
@@ -48,6 +49,19 @@ async function viewerTier(actor: Actor): Promise<{ tier: string | null; region: 
   if (!isDealerActor(actor) || actor.dealerId === null) return { tier: null, region: null };
   const d = await dealerTier(db, actor.dealerId);
   return { tier: d?.tier ?? null, region: d?.region ?? null };
+}
+
+/**
+ * What every stock view reads besides the products: active warehouses, categories,
+ * product lines, holidays from today on and the viewer's tier. Kept as a snapshot,
+ * recomputed when any of it may have changed (decision 076): one statement instead of five.
+ */
+async function stockReference(actor: Actor, today: IsoDate) {
+  const dealerId = isDealerActor(actor) ? actor.dealerId : null;
+  return snapshot(`catalog:reference:${today}:${dealerId ?? "staff"}`, async () => {
+    const [warehouses, categories, lines, holidays, viewer] = await Promise.all([listWarehouses(db), listCategories(db), listProductLines(db), loadHolidays(db, today), viewerTier(actor)]);
+    return { warehouses, categories, lines, holidays: holidays as ReadonlySet<string>, viewer };
+  });
 }
 
 /** Warehouses the filter considers: one, a region's, or all (null). */
@@ -134,10 +148,10 @@ async function holidaysFrom(today: IsoDate) {
 /** The stock page: one SQL page of products first, then levels/incoming for just those. */
 export async function listStock(actor: Actor, filter: StockFilter & { page: number }) {
   requirePermission(actor, "catalog:read");
-  const [allWarehouses, categories, lines, viewer] = await Promise.all([listWarehouses(db), listCategories(db), listProductLines(db), viewerTier(actor)]);
+  const today = businessToday();
+  const { warehouses: allWarehouses, categories, lines, holidays, viewer } = await stockReference(actor, today);
   const scope = warehouseScope(allWarehouses, filter);
   const base = stockProductsQuery(db, filter, scope);
-  const today = businessToday();
   const offset = (filter.page - 1) * PAGE_SIZE;
   // "Available now" needs each product's levels, and a text search reads every
   // product's search text: both count at most ten pages ahead ("more than N").
@@ -145,30 +159,26 @@ export async function listStock(actor: Actor, filter: StockFilter & { page: numb
   const pageOf = (q: typeof base) => sortProducts(q.select("p.id as pid"), filter.sort, actor.locale);
   let products: StockRowProduct[];
   let counted: number;
-  let holidays: ReadonlySet<string>;
   if (cap) {
     // One scan serves both the page and the capped count: the ids of up to `cap` matches in
     // page order (an index-only read), then the page's rows by primary key. A text search
     // or "available now" reads each candidate product once instead of once per query.
-    const [ids, h] = await Promise.all([pageOf(base).limit(cap).execute(), holidaysFrom(today)]);
-    holidays = h;
+    const ids = await pageOf(base).limit(cap).execute();
     counted = ids.length;
     const pageIds = ids.slice(offset, offset + PAGE_SIZE).map((r) => r.pid);
     const order = new Map(pageIds.map((id, i) => [id, i]));
     products = pageIds.length ? await db.selectFrom("products as p").select(productColumns).where("p.id", "in", pageIds).execute() : [];
     products.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
   } else {
-    const [page, total, h] = await Promise.all([
+    const [page, total] = await Promise.all([
       // A deferred join: the page's ids come from an index-only scan (the filters' columns and
       // the sort key are in the indexes), and only those 25 rows are read in full. Reading whole
       // rows while skipping non-matching ones made a sparse text search 3× slower (decision 011).
       sortProducts(db.selectFrom(pageOf(base).limit(PAGE_SIZE).offset(offset).as("page")).innerJoin("products as p", "p.id", "page.pid").select(productColumns), filter.sort, actor.locale).execute(),
       base.select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
-      holidaysFrom(today),
     ]);
     products = page;
     counted = Number(total?.n ?? 0);
-    holidays = h;
   }
   const rows = await decorate(products, scope, viewer.tier, today, holidays);
   const warehouses = scope ? allWarehouses.filter((w) => scope.includes(w.id)) : allWarehouses;
@@ -255,8 +265,8 @@ export async function exportStock(actor: Actor, filter: StockFilter) {
 }
 
 /** Warehouse stock of one product, every active warehouse, with planned incoming. */
-async function warehouseStock(productId: number): Promise<WarehouseStock[]> {
-  const [warehouses, levels, incoming] = await Promise.all([listWarehouses(db), levelsFor(db, [productId], null), incomingFor(db, [productId], null)]);
+async function warehouseStock(productId: number, warehouses: readonly { id: number; code: string; name_en: string; name_zh: string; region: string }[]): Promise<WarehouseStock[]> {
+  const [levels, incoming] = await Promise.all([levelsFor(db, [productId], null), incomingFor(db, [productId], null)]);
   return warehouses.map((w) => {
     const l = levels.find((x) => x.warehouse_id === w.id);
     return {
@@ -275,12 +285,11 @@ async function warehouseStock(productId: number): Promise<WarehouseStock[]> {
 /** "Can I get N units by date D near region R?" */
 export async function checkAvailability(actor: Actor, input: AvailabilityCheckInput): Promise<{ product: { sku: string; name_en: string; name_zh: string; unit: string; made_to_order: boolean; lead_time_days: number | null; status: string }; plan: AvailabilityPlan; region: string | null; quantityFits: boolean; quantityMultiple: number; minQuantity: number }> {
   requirePermission(actor, "catalog:read");
-  const product = await findProductBySku(db, input.sku);
-  if (!product) throw new ValidationError("validation.formErrors", { sku: ["stock.unknownSku"] });
-  const viewer = await viewerTier(actor);
-  const region = input.region ?? viewer.region;
   const today = businessToday();
-  const [warehouses, holidays] = await Promise.all([warehouseStock(product.id), holidaysFrom(today)]);
+  const [product, { viewer, warehouses: active, holidays }] = await Promise.all([findProductBySku(db, input.sku), stockReference(actor, today)]);
+  if (!product) throw new ValidationError("validation.formErrors", { sku: ["stock.unknownSku"] });
+  const region = input.region ?? viewer.region;
+  const warehouses = await warehouseStock(product.id, active);
   const plan = planAvailability({
     quantity: input.quantity,
     neededBy: input.neededBy,
@@ -305,14 +314,12 @@ export async function checkAvailability(actor: Actor, input: AvailabilityCheckIn
 /** The product page: everything about one product, priced for the viewer. */
 export async function getProductPage(actor: Actor, sku: string) {
   requirePermission(actor, "catalog:read");
-  const product = await findProductBySku(db, sku.trim().toUpperCase());
-  if (!product) throw new NotFoundError();
-  const viewer = await viewerTier(actor);
   const today = businessToday();
+  const [product, { viewer, warehouses: active, holidays }] = await Promise.all([findProductBySku(db, sku.trim().toUpperCase()), stockReference(actor, today)]);
+  if (!product) throw new NotFoundError();
   const canAdjust = can(actor, "stock:adjust");
-  const [warehouses, holidays, prices, movements, incoming] = await Promise.all([
-    warehouseStock(product.id),
-    holidaysFrom(today),
+  const [warehouses, prices, movements, incoming] = await Promise.all([
+    warehouseStock(product.id, active),
     // A dealer's query asks for its own tier only: other tiers never leave the database.
     viewer.tier ? tierPricesFor(db, [product.id], viewer.tier) : isDealerActor(actor) ? Promise.resolve([]) : tierPricesFor(db, [product.id]),
     canAdjust ? recentMovements(db, product.id) : Promise.resolve([]),

@@ -13,7 +13,8 @@
  *
  * Why the count beside the largest id: ids are handed out at INSERT and become
  * visible at COMMIT, so a transaction holding id 100 can commit after one holding
- * 101. The largest id would not move; the number of ids in the window does.
+ * 101. The largest id would not move; the number of ids in the window does (while
+ * fewer than WINDOW later ids have been handed out; beyond that, MAX_AGE_MS catches it).
  *
  * The key must name everything the result depends on besides the data (scope,
  * period, today's date). Entries also expire after MAX_AGE_MS of the app clock (or

@@ -199,8 +199,8 @@ export function createApp(build: ServerBuild | (() => Promise<ServerBuild>), opt
 
 /**
  * @remix-run/express's handler, except that a rendered document (entry.server's
- * string, see app/utils/document-response.server.ts) is written as the string
- * itself instead of being read back through a web stream.
+ * bytes, see app/utils/document-response.server.ts) is written as the bytes
+ * themselves instead of being read back through a web stream.
  */
 /** The Fetch Request Remix sees, as @remix-run/express builds it (host and port as Express resolves them). */
 function remixRequest(req: Request, res: Response): globalThis.Request {
@@ -232,8 +232,8 @@ function remixHandler(build: ServerBuild | (() => Promise<ServerBuild>), mode: s
       res.statusMessage = response.statusText;
       res.status(response.status);
       for (const [key, value] of response.headers.entries()) res.append(key, value);
-      const html = documentBody(response);
-      if (html !== undefined) res.end(html);
+      const document = documentBody(response);
+      if (document !== undefined) res.end(document);
       else if (response.body) await writeReadableStreamToWritable(response.body, res);
       else res.end();
     } catch (error) {

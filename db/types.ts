@@ -46,6 +46,11 @@ export interface AuditLog {
   summary: Generated<string | null>;
 }
 
+export interface CatalogVersion {
+  id: number;
+  version: number;
+}
+
 export interface Categories {
   code: string;
   name_en: string;
@@ -85,19 +90,6 @@ export interface DealerBalances {
   updated_at: Generated<Date>;
 }
 
-export interface DealerDebitsDue {
-  dealer_id: number;
-  debit_minor: Generated<number>;
-  due_on: string;
-}
-
-export interface DealerMonthlyFigures {
-  dealer_id: number;
-  month: string;
-  ordered_minor: Generated<number>;
-  shipped_minor: Generated<number>;
-}
-
 export interface DealerDailyKpis {
   completed: Generated<number>;
   day: string;
@@ -109,16 +101,17 @@ export interface DealerDailyKpis {
   ship_days: Generated<number>;
 }
 
-export interface OrderKpiContributions {
+export interface DealerDebitsDue {
   dealer_id: number;
-  done_day: Generated<string | null>;
-  fill_day: Generated<string | null>;
-  on_promise_qty: Generated<number>;
-  on_time: Generated<number>;
-  order_id: number;
-  ordered_qty: Generated<number>;
-  ship_day: Generated<string | null>;
-  ship_days: Generated<number>;
+  debit_minor: Generated<number>;
+  due_on: string;
+}
+
+export interface DealerMonthlyFigures {
+  dealer_id: number;
+  month: string;
+  ordered_minor: Generated<number>;
+  shipped_minor: Generated<number>;
 }
 
 export interface DealerOrderCounts {
@@ -359,6 +352,18 @@ export interface OrderDateChanges {
   order_id: number;
   order_line_id: Generated<number | null>;
   reason: string;
+}
+
+export interface OrderKpiContributions {
+  dealer_id: number;
+  done_day: Generated<string | null>;
+  fill_day: Generated<string | null>;
+  on_promise_qty: Generated<number>;
+  on_time: Generated<number>;
+  order_id: number;
+  ordered_qty: Generated<number>;
+  ship_day: Generated<string | null>;
+  ship_days: Generated<number>;
 }
 
 export interface OrderLineReservations {
@@ -681,6 +686,7 @@ export interface DB {
   announcements: Announcements;
   app_settings: AppSettings;
   audit_log: AuditLog;
+  catalog_version: CatalogVersion;
   categories: Categories;
   deal_activities: DealActivities;
   deal_flags: DealFlags;
@@ -688,11 +694,10 @@ export interface DB {
   deal_tasks: DealTasks;
   dealer_addresses: DealerAddresses;
   dealer_balances: DealerBalances;
+  dealer_daily_kpis: DealerDailyKpis;
   dealer_debits_due: DealerDebitsDue;
   dealer_monthly_figures: DealerMonthlyFigures;
-  dealer_daily_kpis: DealerDailyKpis;
   dealer_order_counts: DealerOrderCounts;
-  order_kpi_contributions: OrderKpiContributions;
   deals: Deals;
   disputes: Disputes;
   domain_events: DomainEvents;
@@ -708,6 +713,7 @@ export interface DB {
   login_throttles: LoginThrottles;
   notification_marks: NotificationMarks;
   order_date_changes: OrderDateChanges;
+  order_kpi_contributions: OrderKpiContributions;
   order_line_reservations: OrderLineReservations;
   order_lines: OrderLines;
   order_sequences: OrderSequences;

@@ -28,6 +28,16 @@ describe("shared formatters", () => {
     expect(f.money(5)).toBe(formatMoney(5, "CNY", "en"));
   });
 
+  it("print numbers as Intl does, on the whole-number shortcut and off it", () => {
+    for (const locale of ["en", "zh-CN"] as const) {
+      const f = formattersFor(locale, "UTC");
+      const intl = new Intl.NumberFormat(locale);
+      for (const n of [0, -0, 1, 7, 42, 999, 1000, 1001, 12_345, 1_234_567, -1, -999, -1000, 0.5, 999.5, 3.14159]) expect(f.number(n), `${locale} ${n}`).toBe(intl.format(n));
+      expect(f.number(0.256, { style: "percent" })).toBe(new Intl.NumberFormat(locale, { style: "percent" }).format(0.256));
+      expect(f.number(1000)).toContain(",");
+    }
+  });
+
   it("a time zone of its own per business time zone", () => {
     const iso = "2026-03-31T17:00:00.000Z";
     expect(formattersFor("en", "Asia/Shanghai").dateTime(iso)).not.toBe(formattersFor("en", "UTC").dateTime(iso));

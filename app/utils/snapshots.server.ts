@@ -44,22 +44,37 @@ const versionSql = sql.join(
   }),
 );
 
+export type Versions = {
+  /** Everything the snapshots depend on: the four journals and the catalog version, as one string. */
+  data: string;
+  /** The catalog version alone (products and tier prices; kept by triggers, decision 077). */
+  catalog: string;
+};
+
+/** The current versions, read in one statement. */
+export async function readVersions(db: Kysely<DB> = getDb()): Promise<Versions> {
+  const { rows } = await sql<Record<string, unknown>>`SELECT ${versionSql}, (SELECT version FROM catalog_version WHERE id = 1) AS catalog`.execute(db);
+  const row = rows[0] ?? {};
+  const catalog = String(row.catalog ?? "none");
+  return { data: Object.values(row).join(":"), catalog };
+}
+
 /** The current version of the data the snapshots depend on, as one string. */
 export async function dataVersion(db: Kysely<DB> = getDb()): Promise<string> {
-  const { rows } = await sql<Record<string, unknown>>`SELECT ${versionSql}`.execute(db);
-  return Object.values(rows[0] ?? {}).join(":");
+  return (await readVersions(db)).data;
 }
 
 /**
  * The result of `compute` for `key`, computed at most once per data version (and
  * per MAX_AGE_MS). Concurrent callers share one computation; a failed one is not kept.
- * The result is shared between callers: treat it as read-only.
+ * The result is shared between callers: treat it as read-only. Pass `versions` when
+ * the caller has just read them (one statement serves several snapshots).
  */
-export async function snapshot<T>(key: string, compute: () => Promise<T>): Promise<T> {
+export async function snapshot<T>(key: string, compute: () => Promise<T>, versions?: Versions): Promise<T> {
   const db = getDb();
   let store = stores.get(db);
   if (!store) stores.set(db, (store = new Map()));
-  const version = await dataVersion(db);
+  const version = versions ? versions.data : await dataVersion(db);
   const at = now().getTime();
   const hit = store.get(key);
   if (hit && hit.version === version && at >= hit.at && at - hit.at < MAX_AGE_MS) return hit.value as Promise<T>;
@@ -73,7 +88,16 @@ export async function snapshot<T>(key: string, compute: () => Promise<T>): Promi
   return value;
 }
 
+const forgetHooks = new Set<(db: Kysely<DB>) => void>();
+
+/** Other per-process caches keyed by these versions (the catalog index) register here to be forgotten too. */
+export function onForgetSnapshots(hook: (db: Kysely<DB>) => void) {
+  forgetHooks.add(hook);
+}
+
 /** Drops every snapshot of this process: after writing data outside the domain functions. */
 export function forgetSnapshots() {
-  stores.delete(getDb());
+  const db = getDb();
+  stores.delete(db);
+  for (const hook of forgetHooks) hook(db);
 }

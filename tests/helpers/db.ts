@@ -4,12 +4,16 @@ import { forgetSnapshots } from "../../app/utils/snapshots.server";
 
 let tables: string[] | undefined;
 
-/** Empties every table (migrations excepted) on one connection with FK checks off, and drops this process's dashboard snapshots. */
+/**
+ * Empties every table on one connection with FK checks off, and drops this process's
+ * snapshots and catalog index. Kept: the migrations, and the catalog version counter,
+ * which must only grow (web processes of other tests key their in-memory catalog by it).
+ */
 export async function resetDatabase() {
   const db = getDb();
   forgetSnapshots();
   tables ??= (
-    await sql<{ t: string }>`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'kysely_migration%'`.execute(db)
+    await sql<{ t: string }>`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'kysely_migration%' AND table_name <> 'catalog_version'`.execute(db)
   ).rows.map((r) => r.t);
   await db.connection().execute(async (conn) => {
     await sql`SET FOREIGN_KEY_CHECKS = 0`.execute(conn);

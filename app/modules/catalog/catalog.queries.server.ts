@@ -61,6 +61,16 @@ export function productListQuery(db: Executor, f: ProductListFilter) {
   return q;
 }
 
+/**
+ * Called first in every transaction that writes products or tier prices: takes the
+ * catalog version's row lock before any product row's, so two such transactions
+ * queue on it instead of deadlocking (the triggers would otherwise take it after a
+ * product row). Also moves the version, as the triggers do (decision 077).
+ */
+export async function lockCatalogVersion(tx: Executor) {
+  await sql`INSERT INTO catalog_version (id, version) VALUES (1, 1) ON DUPLICATE KEY UPDATE version = version + 1`.execute(tx);
+}
+
 export const productColumns = [
   "p.id",
   "p.sku",
@@ -89,13 +99,6 @@ export async function listProductLines(db: Executor) {
   return db.selectFrom("product_lines").select(["code", "name_en", "name_zh"]).orderBy("sort_order").orderBy("code").execute();
 }
 
-export async function levelsFor(db: Executor, productIds: number[], warehouseIds: number[] | null) {
-  if (!productIds.length) return [];
-  let q = db.selectFrom("stock_levels").select(["product_id", "warehouse_id", "on_hand", "reserved"]).where("product_id", "in", productIds);
-  if (warehouseIds) q = q.where("warehouse_id", "in", warehouseIds.length ? warehouseIds : [0]);
-  return q.execute();
-}
-
 export async function incomingFor(db: Executor, productIds: number[], warehouseIds: number[] | null) {
   if (!productIds.length) return [];
   let q = db
@@ -105,6 +108,32 @@ export async function incomingFor(db: Executor, productIds: number[], warehouseI
     .where("status", "=", "planned");
   if (warehouseIds) q = q.where("warehouse_id", "in", warehouseIds.length ? warehouseIds : [0]);
   return q.orderBy("eta").orderBy("id").execute();
+}
+
+export type LevelRow = { product_id: number; warehouse_id: number; on_hand: number; reserved: number };
+export type IncomingRow = { product_id: number; warehouse_id: number; quantity: number; eta: string; id: number };
+
+/**
+ * Stock levels and planned incoming receipts of these products (in these warehouses,
+ * or all when null) in one round trip: the two reads every stock view makes together
+ * (a UNION ALL, told apart by `k`). Incoming comes back in ETA order.
+ */
+export async function stockOf(db: Executor, productIds: number[], warehouseIds: number[] | null): Promise<{ levels: LevelRow[]; incoming: IncomingRow[] }> {
+  if (!productIds.length) return { levels: [], incoming: [] };
+  const products = sql.join(productIds);
+  const inWarehouses = warehouseIds === null ? sql`` : sql` AND warehouse_id IN (${sql.join(warehouseIds.length ? warehouseIds : [0])})`;
+  const { rows } = await sql<{ k: number; product_id: number; warehouse_id: number; a: number; b: number; eta: string | null; id: number }>`
+    SELECT 0 AS k, product_id, warehouse_id, on_hand AS a, reserved AS b, NULL AS eta, 0 AS id FROM stock_levels WHERE product_id IN (${products})${inWarehouses}
+    UNION ALL
+    SELECT 1, product_id, warehouse_id, quantity, 0, eta, id FROM incoming_stock WHERE product_id IN (${products}) AND status = 'planned'${inWarehouses}
+    ORDER BY k, eta, id`.execute(db);
+  const levels: LevelRow[] = [];
+  const incoming: IncomingRow[] = [];
+  for (const r of rows) {
+    if (Number(r.k) === 0) levels.push({ product_id: r.product_id, warehouse_id: r.warehouse_id, on_hand: r.a, reserved: r.b });
+    else incoming.push({ product_id: r.product_id, warehouse_id: r.warehouse_id, quantity: r.a, eta: r.eta!, id: r.id });
+  }
+  return { levels, incoming };
 }
 
 export async function tierPricesFor(db: Executor, productIds: number[], tier?: string) {

@@ -12,24 +12,26 @@ import { env } from "~/utils/env.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
 import { minorToDecimal } from "~/utils/money";
 import { addDays, now, todayIn, type IsoDate } from "~/utils/time";
-import { snapshot } from "~/utils/snapshots.server";
+import { readVersions, snapshot, type Versions } from "~/utils/snapshots.server";
 import { transaction } from "~/utils/tx.server";
 import { availableOf, earliestPromiseDate, orderByProximity, planAvailability, type AvailabilityPlan, type WarehouseStock } from "./availability";
 import { loadHolidays } from "./calendar.server";
+import { catalogIndex, type CatalogIndex, type IndexedProduct } from "./catalog-index.server";
 import {
   PAGE_SIZE,
   dealerTier,
   findProductById,
   findProductBySku,
   incomingFor,
-  levelsFor,
   listCategories,
   listHolidays as queryHolidays,
   listProductLines,
   listWarehouses,
+  lockCatalogVersion,
   productColumns,
   productListQuery,
   recentMovements,
+  stockOf,
   stockProductsQuery,
   tierPricesFor,
 } from "./catalog.queries.server";
@@ -56,12 +58,16 @@ async function viewerTier(actor: Actor): Promise<{ tier: string | null; region: 
  * product lines, holidays from today on and the viewer's tier. Kept as a snapshot,
  * recomputed when any of it may have changed (decision 076): one statement instead of five.
  */
-async function stockReference(actor: Actor, today: IsoDate) {
+async function stockReference(actor: Actor, today: IsoDate, versions?: Versions) {
   const dealerId = isDealerActor(actor) ? actor.dealerId : null;
-  return snapshot(`catalog:reference:${today}:${dealerId ?? "staff"}`, async () => {
-    const [warehouses, categories, lines, holidays, viewer] = await Promise.all([listWarehouses(db), listCategories(db), listProductLines(db), loadHolidays(db, today), viewerTier(actor)]);
-    return { warehouses, categories, lines, holidays: holidays as ReadonlySet<string>, viewer };
-  });
+  return snapshot(
+    `catalog:reference:${today}:${dealerId ?? "staff"}`,
+    async () => {
+      const [warehouses, categories, lines, holidays, viewer] = await Promise.all([listWarehouses(db), listCategories(db), listProductLines(db), loadHolidays(db, today), viewerTier(actor)]);
+      return { warehouses, categories, lines, holidays: holidays as ReadonlySet<string>, viewer };
+    },
+    versions,
+  );
 }
 
 /** Warehouses the filter considers: one, a region's, or all (null). */
@@ -88,31 +94,21 @@ function sortProducts<Q extends { orderBy: (...a: never[]) => unknown }>(q: Q, s
   }
 }
 
-type StockRowProduct = {
-  id: number;
-  sku: string;
-  name_en: string;
-  name_zh: string;
-  category_code: string;
-  product_line_code: string;
-  unit: string;
-  list_price_minor: number;
-  currency: string;
-  status: string;
-  made_to_order: number;
-  lead_time_days: number | null;
-  image_path: string | null;
-};
+/** A product as a stock row shows it (the index holds exactly these columns). */
+type StockRowProduct = IndexedProduct;
 
 /** Levels, next incoming and promise dates for one page of products (never the whole catalog). */
-async function decorate(products: StockRowProduct[], warehouseIds: number[] | null, tier: string | null, today: IsoDate, holidays: ReadonlySet<string>) {
-  const ids = products.map((p) => p.id);
-  const [levels, incoming, prices] = await Promise.all([levelsFor(db, ids, warehouseIds), incomingFor(db, ids, warehouseIds), tier ? tierPricesFor(db, ids, tier) : Promise.resolve([])]);
+/**
+ * Levels, next incoming and promise date of a page of products, priced with
+ * `tierPrice` (the viewer's tier price of a product, or undefined for the list price).
+ */
+async function decorate(products: StockRowProduct[], warehouseIds: number[] | null, tier: string | null, today: IsoDate, holidays: ReadonlySet<string>, tierPrice: (productId: number) => number | undefined) {
+  const { levels, incoming } = await stockOf(db, products.map((p) => p.id), warehouseIds);
   const levelMap = new Map<number, Record<number, { onHand: number; reserved: number; available: number }>>();
   for (const l of levels) {
-    const m = levelMap.get(l.product_id) ?? {};
+    let m = levelMap.get(l.product_id);
+    if (!m) levelMap.set(l.product_id, (m = {}));
     m[l.warehouse_id] = { onHand: l.on_hand, reserved: l.reserved, available: availableOf({ onHand: l.on_hand, reserved: l.reserved }) };
-    levelMap.set(l.product_id, m);
   }
   const nextMap = new Map<number, { quantity: number; eta: IsoDate }>();
   for (const i of incoming) {
@@ -120,17 +116,16 @@ async function decorate(products: StockRowProduct[], warehouseIds: number[] | nu
     if (!cur) nextMap.set(i.product_id, { quantity: i.quantity, eta: i.eta });
     else if (cur.eta === i.eta) cur.quantity += i.quantity;
   }
-  const priceMap = new Map(prices.map((p) => [p.product_id, p.price_minor]));
   return products.map((p) => {
     const byWarehouse = levelMap.get(p.id) ?? {};
     const available = Object.values(byWarehouse).reduce((s, l) => s + l.available, 0);
     const next = nextMap.get(p.id) ?? null;
-    const tierPrice = priceMap.get(p.id);
+    const price = tier ? tierPrice(p.id) : undefined;
     return {
       ...p,
       made_to_order: p.made_to_order === 1,
-      price_minor: tier && tierPrice !== undefined ? tierPrice : p.list_price_minor,
-      price_kind: tier ? (tierPrice !== undefined ? ("tier" as const) : ("list" as const)) : ("list" as const),
+      price_minor: price !== undefined ? price : p.list_price_minor,
+      price_kind: price !== undefined ? ("tier" as const) : ("list" as const),
       levels: byWarehouse,
       available,
       nextIncoming: next,
@@ -145,47 +140,44 @@ async function holidaysFrom(today: IsoDate) {
   return loadHolidays(db, today);
 }
 
-/** The stock page: one SQL page of products first, then levels/incoming for just those. */
+/**
+ * The stock page. The catalog's filters, sort and count are answered from the
+ * in-memory catalog index (decision 077); "available now" walks the SQL filter
+ * (it needs stock levels, which change all the time) and takes the rows from the
+ * index. Then levels and incoming for just the page's products.
+ */
 export async function listStock(actor: Actor, filter: StockFilter & { page: number }) {
   requirePermission(actor, "catalog:read");
   const today = businessToday();
-  const { warehouses: allWarehouses, categories, lines, holidays, viewer } = await stockReference(actor, today);
+  const versions = await readVersions(db);
+  const [{ warehouses: allWarehouses, categories, lines, holidays, viewer }, current] = await Promise.all([stockReference(actor, today, versions), catalogIndex(versions.catalog)]);
+  let index = current;
   const scope = warehouseScope(allWarehouses, filter);
-  const base = stockProductsQuery(db, filter, scope);
   const offset = (filter.page - 1) * PAGE_SIZE;
-  // "Available now" needs each product's levels, and a text search reads every
-  // product's search text: both count at most ten pages ahead ("more than N").
-  const cap = filter.availableOnly || filter.q ? offset + PAGE_SIZE * 10 + 1 : null;
-  const pageOf = (q: typeof base) => sortProducts(q.select("p.id as pid"), filter.sort, actor.locale);
   let products: StockRowProduct[];
-  let counted: number;
-  if (cap) {
-    // One scan serves both the page and the capped count: the ids of up to `cap` matches in
-    // page order (an index-only read), then the page's rows by primary key. A text search
-    // or "available now" reads each candidate product once instead of once per query.
-    const ids = await pageOf(base).limit(cap).execute();
-    counted = ids.length;
-    const pageIds = ids.slice(offset, offset + PAGE_SIZE).map((r) => r.pid);
-    const order = new Map(pageIds.map((id, i) => [id, i]));
-    products = pageIds.length ? await db.selectFrom("products as p").select(productColumns).where("p.id", "in", pageIds).execute() : [];
-    products.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  let total: number;
+  let totalIsLowerBound = false;
+  // "Available now" and a text search count at most ten pages ahead ("more than N"):
+  // one scan in page order that stops there serves both the page and the count.
+  const cap = offset + PAGE_SIZE * 10 + 1;
+  if (filter.availableOnly) {
+    const ids = await sortProducts(stockProductsQuery(db, filter, scope).select("p.id as pid"), filter.sort, actor.locale).limit(cap).execute();
+    totalIsLowerBound = ids.length >= cap;
+    total = totalIsLowerBound ? cap - 1 : ids.length;
+    ({ index, products } = await indexedRows(index, ids.slice(offset, offset + PAGE_SIZE).map((r) => r.pid)));
   } else {
-    const [page, total] = await Promise.all([
-      // A deferred join: the page's ids come from an index-only scan (the filters' columns and
-      // the sort key are in the indexes), and only those 25 rows are read in full. Reading whole
-      // rows while skipping non-matching ones made a sparse text search 3× slower (decision 011).
-      sortProducts(db.selectFrom(pageOf(base).limit(PAGE_SIZE).offset(offset).as("page")).innerJoin("products as p", "p.id", "page.pid").select(productColumns), filter.sort, actor.locale).execute(),
-      base.select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
-    ]);
-    products = page;
-    counted = Number(total?.n ?? 0);
+    const found = index.find({ ...filter, locale: actor.locale }, cap);
+    totalIsLowerBound = !found.exact;
+    total = totalIsLowerBound ? cap - 1 : found.total;
+    products = found.positions.slice(offset, offset + PAGE_SIZE).map((i) => index.products[i]!);
   }
-  const rows = await decorate(products, scope, viewer.tier, today, holidays);
+  const tier = viewer.tier;
+  const rows = await decorate(products, scope, tier, today, holidays, (id) => (tier ? index.tierPrice(tier, id) : undefined));
   const warehouses = scope ? allWarehouses.filter((w) => scope.includes(w.id)) : allWarehouses;
   return {
     rows,
-    total: cap && counted >= cap ? cap - 1 : counted,
-    totalIsLowerBound: Boolean(cap && counted >= cap),
+    total,
+    totalIsLowerBound,
     page: filter.page,
     pageSize: PAGE_SIZE,
     warehouses,
@@ -193,9 +185,19 @@ export async function listStock(actor: Actor, filter: StockFilter & { page: numb
     categories,
     lines,
     today,
-    tier: viewer.tier,
+    tier,
     dealerRegion: viewer.region,
   };
+}
+
+/**
+ * The index holding every one of `ids`: a product committed after the index was
+ * read (so SQL found it and the index not) means the catalog moved on; read the
+ * index at the new version. Rows come back in the order of `ids`.
+ */
+async function indexedRows(index: CatalogIndex, ids: number[]): Promise<{ index: CatalogIndex; products: StockRowProduct[] }> {
+  if (ids.some((id) => !index.byId(id))) index = await catalogIndex((await readVersions(db)).catalog);
+  return { index, products: ids.flatMap((id) => index.byId(id) ?? []) };
 }
 
 /**
@@ -239,7 +241,9 @@ export async function exportStock(actor: Actor, filter: StockFilter) {
       const products = await q.execute();
       if (!products.length) return;
       afterSku = products[products.length - 1]!.sku;
-      const rows = await decorate(products, scope, viewer.tier, today, holidays);
+      const prices = viewer.tier ? await tierPricesFor(db, products.map((p) => p.id), viewer.tier) : [];
+      const priceOf = new Map(prices.map((p) => [p.product_id, p.price_minor]));
+      const rows = await decorate(products, scope, viewer.tier, today, holidays, (id) => priceOf.get(id));
       yield rows.map((r) => [
         r.sku,
         r.name_zh,
@@ -266,7 +270,7 @@ export async function exportStock(actor: Actor, filter: StockFilter) {
 
 /** Warehouse stock of one product, every active warehouse, with planned incoming. */
 async function warehouseStock(productId: number, warehouses: readonly { id: number; code: string; name_en: string; name_zh: string; region: string }[]): Promise<WarehouseStock[]> {
-  const [levels, incoming] = await Promise.all([levelsFor(db, [productId], null), incomingFor(db, [productId], null)]);
+  const { levels, incoming } = await stockOf(db, [productId], null);
   return warehouses.map((w) => {
     const l = levels.find((x) => x.warehouse_id === w.id);
     return {
@@ -538,6 +542,7 @@ export async function createProduct(actor: Actor, input: ProductInput) {
   await assertCodes(input);
   try {
     return await transaction("product.create", async (tx) => {
+      await lockCatalogVersion(tx);
       const res = await tx
         .insertInto("products")
         .values({ ...productRow(input), currency: env().DEFAULT_CURRENCY })
@@ -561,6 +566,7 @@ export async function updateProduct(actor: Actor, id: number, input: ProductInpu
   await assertCodes(input);
   try {
     return await transaction("product.update", async (tx) => {
+      await lockCatalogVersion(tx);
       const before = await tx.selectFrom("products").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
       if (!before) throw new NotFoundError();
       // Optimistic concurrency: the form carries the version it was loaded with.

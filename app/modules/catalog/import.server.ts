@@ -17,6 +17,7 @@ import { NotFoundError, ValidationError } from "~/utils/errors";
 import { parseMoney } from "~/utils/money";
 import { now } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
+import { lockCatalogVersion } from "./catalog.queries.server";
 import { IMAGE_PATH_RE, PRODUCT_STATUSES, SKU_RE, TIERS, type ImportKind, type ImportMode } from "./catalog.schema";
 import { decodeUtf8, parseCsv, unguardCell } from "./csv";
 import { checkOptionsSchemaJson } from "./options";
@@ -318,6 +319,7 @@ function writeProducts(table: Table): Writer<ProductRow> {
   const tiersPresent = TIERS.filter((t) => present(`price_${t}`));
   return async (tx, valid, onChunk) => {
     let written = 0;
+    await lockCatalogVersion(tx);
     for (let i = 0; i < valid.length; i += CHUNK) {
       const chunk = valid.slice(i, i + CHUNK).map((v) => v.value);
       const stamp = now();

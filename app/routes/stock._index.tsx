@@ -50,7 +50,9 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
     nextIncoming: r.nextIncoming,
     promiseDate: r.promiseDate,
   }));
-  return json({ ...data, rows, query, answer: answer as AvailabilityView | null, canImport: can(actor, "stock:import") });
+  // Every warehouse (for the filter) only when a region or warehouse narrows the columns.
+  const allWarehouses = data.warehouses.length === data.allWarehouses.length ? null : data.allWarehouses;
+  return json({ ...data, allWarehouses, rows, query, answer: answer as AvailabilityView | null, canImport: can(actor, "stock:import") });
 });
 
 const FILTER_KEYS = ["q", "category", "line", "region", "warehouse", "availableOnly", "mto", "status", "sort", "page"] as const;
@@ -71,11 +73,13 @@ export default function Stock() {
     const v = sp.get(k);
     if (v) hidden[k] = v;
   }
-  const checkHref = (sku: string) => {
-    const p = new URLSearchParams(hidden);
-    p.set("checkSku", sku);
-    return `/stock?${p.toString()}#availability`;
-  };
+  // The row links keep the filters (no checkSku among them) and add the SKU (letters,
+  // digits, ".", "-", "_": the same in either encoding).
+  const filters = new URLSearchParams(hidden).toString();
+  const checkHref = (sku: string) => `/stock?${filters ? `${filters}&` : ""}checkSku=${encodeURIComponent(sku)}#availability`;
+  const checkLabel = t("avail.checkShort");
+  const noPromise = t("stock.noPromise");
+  const discontinued = t("products.status.discontinued");
   const answer = data.answer;
   return (
     <div className="space-y-4">
@@ -146,7 +150,7 @@ export default function Stock() {
           <label htmlFor="warehouse" className="label">{t("stock.warehouse")}</label>
           <select id="warehouse" name="warehouse" className="input" defaultValue={q.warehouse ? String(q.warehouse) : ""}>
             <option value="">{t("common.all")}</option>
-            {data.allWarehouses.map((w) => (
+            {(data.allWarehouses ?? data.warehouses).map((w) => (
               <option key={w.id} value={w.id}>{w.code} · {nameOf(w)}</option>
             ))}
           </select>
@@ -216,17 +220,17 @@ export default function Stock() {
                   </td>
                   <td>
                     <div className="font-medium">{r.name}</div>
-                    <div className="text-xs text-slate-500">
-                      {catName.get(r.category_code) ?? r.category_code} · {lineName.get(r.product_line_code) ?? r.product_line_code}
-                    </div>
-                    <div className="mt-1 flex gap-1">
-                      {r.made_to_order ? <Badge tone="blue">{t("stock.mtoBadge", { days: r.lead_time_days ?? 0 })}</Badge> : null}
-                      {r.status === "discontinued" ? <Badge tone="slate">{t("products.status.discontinued")}</Badge> : null}
-                    </div>
+                    <div className="text-xs text-slate-500">{`${catName.get(r.category_code) ?? r.category_code} · ${lineName.get(r.product_line_code) ?? r.product_line_code}`}</div>
+                    {r.made_to_order || r.status === "discontinued" ? (
+                      <div className="mt-1 flex gap-1">
+                        {r.made_to_order ? <Badge tone="blue">{t("stock.mtoBadge", { days: r.lead_time_days ?? 0 })}</Badge> : null}
+                        {r.status === "discontinued" ? <Badge tone="slate">{discontinued}</Badge> : null}
+                      </div>
+                    ) : null}
                   </td>
                   <td className="whitespace-nowrap text-right tabular-nums">
                     {f.money(r.price_minor, r.currency)}
-                    <span className="block text-xs text-slate-500">/ {r.unit}</span>
+                    <span className="block text-xs text-slate-500">{`/ ${r.unit}`}</span>
                   </td>
                   {r.byWarehouse.map((n, i) => (
                     <td key={data.warehouses[i]!.id} className={n > 0 ? "num" : "num-0"}>
@@ -235,9 +239,9 @@ export default function Stock() {
                   ))}
                   <td className="text-right font-semibold tabular-nums">{f.number(r.available)}</td>
                   <td className="whitespace-nowrap">{r.nextIncoming ? `${f.number(r.nextIncoming.quantity)} · ${f.date(r.nextIncoming.eta)}` : "—"}</td>
-                  <td className="whitespace-nowrap" data-testid="promise-date">{r.promiseDate ? f.date(r.promiseDate) : t("stock.noPromise")}</td>
+                  <td className="whitespace-nowrap" data-testid="promise-date">{r.promiseDate ? f.date(r.promiseDate) : noPromise}</td>
                   <td>
-                    <Link className="link whitespace-nowrap text-xs" to={checkHref(r.sku)}>{t("avail.checkShort")}</Link>
+                    <Link className="link whitespace-nowrap text-xs" to={checkHref(r.sku)}>{checkLabel}</Link>
                   </td>
                 </tr>
               ))}

@@ -104,11 +104,13 @@ type StockRowProduct = IndexedProduct;
  */
 async function decorate(products: StockRowProduct[], warehouseIds: number[] | null, tier: string | null, today: IsoDate, holidays: ReadonlySet<string>, tierPrice: (productId: number) => number | undefined) {
   const { levels, incoming } = await stockOf(db, products.map((p) => p.id), warehouseIds);
-  const levelMap = new Map<number, Record<number, { onHand: number; reserved: number; available: number }>>();
+  const levelMap = new Map<number, { byWarehouse: Record<number, { onHand: number; reserved: number; available: number }>; available: number }>();
   for (const l of levels) {
     let m = levelMap.get(l.product_id);
-    if (!m) levelMap.set(l.product_id, (m = {}));
-    m[l.warehouse_id] = { onHand: l.on_hand, reserved: l.reserved, available: availableOf({ onHand: l.on_hand, reserved: l.reserved }) };
+    if (!m) levelMap.set(l.product_id, (m = { byWarehouse: {}, available: 0 }));
+    const available = availableOf({ onHand: l.on_hand, reserved: l.reserved });
+    m.byWarehouse[l.warehouse_id] = { onHand: l.on_hand, reserved: l.reserved, available };
+    m.available += available;
   }
   const nextMap = new Map<number, { quantity: number; eta: IsoDate }>();
   for (const i of incoming) {
@@ -117,8 +119,9 @@ async function decorate(products: StockRowProduct[], warehouseIds: number[] | nu
     else if (cur.eta === i.eta) cur.quantity += i.quantity;
   }
   return products.map((p) => {
-    const byWarehouse = levelMap.get(p.id) ?? {};
-    const available = Object.values(byWarehouse).reduce((s, l) => s + l.available, 0);
+    const stock = levelMap.get(p.id);
+    const byWarehouse = stock?.byWarehouse ?? {};
+    const available = stock?.available ?? 0;
     const next = nextMap.get(p.id) ?? null;
     const price = tier ? tierPrice(p.id) : undefined;
     return {

@@ -169,6 +169,9 @@ describe("stock page", () => {
     // Region filter narrows the warehouses shown and counted.
     const north = await body(await get(stockPage, cast.staff.ops, "/stock?region=north"));
     expect(north.warehouses.map((w: { code: string }) => w.code)).toEqual(["WH-BJ"]);
+    // The warehouse filter still lists every warehouse; unfiltered, the list is sent once.
+    expect(north.allWarehouses.map((w: { code: string }) => w.code)).toEqual(["WH-BJ", "WH-GZ", "WH-SH"]);
+    expect(dealer.allWarehouses).toBeNull();
     expect(north.rows.find((r: { sku: string }) => r.sku === "AC-1000").available).toBe(5);
   });
 

@@ -22,27 +22,15 @@
  * match is the LIKE '%q%' match; the SKU and name orders are the database's
  * collation order, read at load.
  */
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import { getDb } from "../../../db/client";
-import type { DB } from "../../../db/types";
+import type { DB, Products } from "../../../db/types";
 import { onForgetSnapshots } from "~/utils/snapshots.server";
+import { productColumns, type ProductColumn } from "./catalog.queries.server";
 import type { StockFilter, StockSort } from "./catalog.schema";
 
-export type IndexedProduct = {
-  id: number;
-  sku: string;
-  name_en: string;
-  name_zh: string;
-  category_code: string;
-  product_line_code: string;
-  unit: string;
-  list_price_minor: number;
-  currency: string;
-  status: string;
-  made_to_order: number;
-  lead_time_days: number | null;
-  image_path: string | null;
-};
+/** A product as the stock page lists it: the columns of `productColumns`, as the database holds them. */
+export type IndexedProduct = Pick<Selectable<Products>, ProductColumn>;
 
 export type CatalogIndex = {
   version: string;
@@ -239,9 +227,9 @@ async function load(db: Kysely<DB>): Promise<CatalogIndex> {
       const v = await tx.selectFrom("catalog_version").select("version").where("id", "=", 1).executeTakeFirst();
       const [rows, prices, nameEn, nameZh] = await Promise.all([
         tx
-          .selectFrom("products")
-          .select(["id", "sku", "name_en", "name_zh", "category_code", "product_line_code", "unit", "list_price_minor", "currency", "status", "made_to_order", "lead_time_days", "image_path", "search_text"])
-          .orderBy("sku")
+          .selectFrom("products as p")
+          .select([...productColumns, "p.search_text"])
+          .orderBy("p.sku")
           .execute(),
         tx.selectFrom("product_tier_prices").select(["product_id", "tier", "price_minor"]).execute(),
         tx.selectFrom("products").select("id").orderBy("name_en").orderBy("id").execute(),

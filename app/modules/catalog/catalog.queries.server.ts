@@ -86,6 +86,8 @@ export const productColumns = [
   "p.lead_time_days",
   "p.image_path",
 ] as const;
+/** The column names of `productColumns`. */
+export type ProductColumn = (typeof productColumns)[number] extends `p.${infer C}` ? C : never;
 
 export async function listWarehouses(db: Executor) {
   return db.selectFrom("warehouses").select(["id", "code", "name_en", "name_zh", "region", "status"]).where("status", "=", "active").orderBy("code").execute();

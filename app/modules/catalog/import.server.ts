@@ -6,8 +6,9 @@
  * inside one transaction; progress goes to import_jobs on its own connection so
  * the progress page can poll it while the request runs.
  */
-import { sql } from "kysely";
+import { sql, type Selectable } from "kysely";
 import { db, type Tx } from "../../../db/client";
+import type { Products } from "../../../db/types";
 import { audit } from "~/modules/audit/audit.server";
 import { requirePermission, type Actor } from "~/modules/auth/actor";
 import { allocateBackordersForProduct } from "~/modules/orders/orders.server";
@@ -173,24 +174,11 @@ async function allocateImportedStock(actor: Actor, jobId: number, productIds: nu
 
 // ---------- products ----------
 
-type ProductRow = {
-  sku: string;
-  name_zh: string;
-  name_en: string;
-  description_zh: string | null;
-  description_en: string | null;
-  category_code: string;
-  product_line_code: string;
-  unit: string;
-  list_price_minor: number;
-  currency: string;
-  status: string;
-  made_to_order: number;
-  lead_time_days: number | null;
-  options_schema: string | null;
-  image_path: string | null;
-  prices: Record<string, number | null>;
-};
+/** A validated product line of a file: the product's columns as stored, plus its tier prices. */
+type ProductRow = Pick<
+  Selectable<Products>,
+  "sku" | "name_zh" | "name_en" | "description_zh" | "description_en" | "category_code" | "product_line_code" | "unit" | "list_price_minor" | "currency" | "status" | "made_to_order" | "lead_time_days" | "options_schema" | "image_path"
+> & { prices: Record<string, number | null> };
 
 const FLAG_TRUE = new Set(["1", "true", "yes", "y", "是"]);
 const FLAG_FALSE = new Set(["0", "false", "no", "n", "否", ""]);

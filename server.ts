@@ -69,6 +69,8 @@ export function createApp(build: ServerBuild | (() => Promise<ServerBuild>), opt
   app.disable("x-powered-by");
   const tp = e.TRUST_PROXY;
   app.set("trust proxy", tp === "true" ? true : tp === "false" ? false : /^\d+$/.test(tp) ? Number(tp) : tp);
+  // First, so its request timings start where the request enters this process.
+  if (e.BENCH_METRICS) installBenchMetrics(app);
 
   // Security headers on every response: pages, static files, 404s and errors.
   app.use((req, res, next) => {
@@ -115,8 +117,6 @@ export function createApp(build: ServerBuild | (() => Promise<ServerBuild>), opt
     const ok = await pingDb();
     res.status(ok ? 200 : 503).json({ status: ok ? "ok" : "database_unavailable" });
   });
-
-  if (e.BENCH_METRICS) installBenchMetrics(app);
 
   app.use((req, res, next) => {
     if (state.shuttingDown) {
@@ -244,8 +244,12 @@ function remixHandler(build: ServerBuild | (() => Promise<ServerBuild>), mode: s
 
 /**
  * Benchmark only (BENCH_METRICS=true, never in production): GET /__metrics answers
- * the process's RSS, its peak since the last reset (sampled every 50 ms) and the
- * event-loop delay percentiles; `?reset=1` starts a new measurement window.
+ * the process's RSS, its peak since the last reset (sampled every 50 ms), the
+ * event-loop delay percentiles and the server-side time of every other request
+ * since the last reset: from the moment Express sees it in this process (its
+ * first middleware) until its last byte is handed to the socket ("finish").
+ * `?durations=1` adds each duration, so the bench can merge the workers' times
+ * before taking percentiles; `?reset=1` starts a new measurement window.
  */
 function installBenchMetrics(app: express.Express) {
   const delay = monitorEventLoopDelay({ resolution: 10 });
@@ -256,10 +260,23 @@ function installBenchMetrics(app: express.Express) {
     if (r > peak) peak = r;
   }, 50);
   timer.unref();
+  const MAX_DURATIONS = 1_000_000;
+  let durations: number[] = [];
+  app.use((req, res, next) => {
+    if (req.path !== "/__metrics") {
+      const started = process.hrtime.bigint();
+      res.once("finish", () => {
+        if (durations.length < MAX_DURATIONS) durations.push(Number(process.hrtime.bigint() - started) / 1e6);
+      });
+    }
+    next();
+  });
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;
   app.get("/__metrics", (req, res) => {
     const rss = process.memoryUsage.rss();
     peak = Math.max(peak, rss);
+    const sorted = Float64Array.from(durations).sort();
+    const at = (p: number) => (sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! * 100) / 100 : 0);
     const body = {
       pid: process.pid,
       rss,
@@ -268,10 +285,13 @@ function installBenchMetrics(app: express.Express) {
       // User + system CPU time of the process so far (the bench divides a run's delta by its requests).
       cpuMicros: (({ user, system }) => user + system)(process.cpuUsage()),
       eventLoopDelayMs: { mean: ms(delay.mean), p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) },
+      serverMs: { count: sorted.length, p50: at(50), p95: at(95), p99: at(99), max: at(100) },
+      ...(req.query.durations === "1" ? { durations: durations.map((d) => Math.round(d * 1000) / 1000) } : {}),
     };
     if (req.query.reset === "1") {
       delay.reset();
       peak = rss;
+      durations = [];
     }
     res.setHeader("Cache-Control", "no-store");
     res.json(body);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../../db/client";
 import { runChecks } from "../../db/check";
 import { dropDatabase } from "../../db/migrate";
-import { runBench, optionsFromArgs } from "./bench";
+import { runBench, optionsFromArgs, serverLatency } from "./bench";
 import { SMOKE_SCALE, benchDbUrl, generate, tableChecksums } from "./data";
 import { findDataViolations } from "./invariants";
 import { evaluateTargets, parseReportJson, parseSummaryTable, renderMarkdown, type Report } from "./report";
@@ -113,6 +113,9 @@ describe("npm run bench -- --smoke", () => {
       const app = s.runs.find((r) => r.target === "app")!;
       expect(app.peakRssBytes).toBeGreaterThan(10 * 1048576);
       expect(app.eventLoopDelayP99Ms).not.toBeNull();
+      // Every worker answered with its request durations.
+      expect(app.serverP95, s.name).toBeGreaterThan(0);
+      expect(app.serverP99!).toBeGreaterThanOrEqual(app.serverP95!);
     }
     for (const s of scale.scenarios.filter((x) => x.status === "n/a")) expect(s.reason).toBeTruthy();
     for (const b of [...report.batch, report.csvExport!]) expect(b.status, `${b.name}: ${b.reason}`).not.toBe("failed");
@@ -134,7 +137,7 @@ describe("npm run bench -- --smoke", () => {
 });
 
 describe("targets", () => {
-  const run = (connections: number, p95: number, rps: number, target: "app" | "floor-html" = "app") => ({ target, connections, seconds: 1, requests: 100, rps, p50: p95 / 2, p95, p99: p95, max: p95, errors: 0, non2xx: 0, statuses: { 200: 100 }, peakRssBytes: null, eventLoopDelayP99Ms: null, eventLoopDelayMaxMs: null });
+  const run = (connections: number, p95: number, rps: number, target: "app" | "floor-html" = "app", serverP95: number | null = p95) => ({ target, connections, seconds: 1, requests: 100, rps, p50: p95 / 2, p95, p99: p95, max: p95, errors: 0, non2xx: 0, statuses: { 200: 100 }, peakRssBytes: null, eventLoopDelayP99Ms: null, eventLoopDelayMaxMs: null, serverP95 });
   const scale = (runs: ReturnType<typeof run>[]) => ({
     scale: 1,
     database: "x",
@@ -164,6 +167,22 @@ describe("targets", () => {
     // A run in which no request completed is a failed measurement, never a pass.
     const none = evaluateTargets(scale([{ ...run(20, 0, 0), requests: 0 }, run(32, 90, 400), run(32, 0, 1000, "floor-html")]), []);
     expect(by(none, "stock-search-p95")).toMatchObject({ verdict: "short", measured: "no request completed ✗" });
+    // The stock search is stated at the server: its server-side p95 decides, the client's is shown beside it.
+    const atServer = evaluateTargets(scale([run(20, 130, 300, "app", 90), run(32, 130, 300, "app", 95)]), []);
+    expect(by(atServer, "stock-search-p95")).toMatchObject({ verdict: "pass", measured: "90.0 ms at the server (130.0 ms at the client)" });
+    expect(by(atServer, "read-p95").verdict).toBe("short");
+    const slowServer = evaluateTargets(scale([run(20, 90, 300, "app", 101)]), []);
+    expect(by(slowServer, "stock-search-p95")).toMatchObject({ verdict: "short", measured: "101.0 ms at the server (90.0 ms at the client) ✗" });
+    // Without server timings (a worker did not answer) there is no verdict.
+    expect(by(evaluateTargets(scale([run(20, 90, 300, "app", null)]), []), "stock-search-p95").verdict).toBe("n/a");
+  });
+
+  it("merges the workers' server-side durations before taking percentiles, and gives none for a partial set", () => {
+    const one = Array.from({ length: 90 }, (_, i) => i + 1); // 1..90
+    const two = Array.from({ length: 10 }, (_, i) => 200 + i); // 200..209
+    expect(serverLatency([{ durations: one }, { durations: two }], 2)).toEqual({ serverP50: 50, serverP95: 204, serverP99: 208 });
+    expect(serverLatency([{ durations: one }], 2)).toEqual({ serverP50: null, serverP95: null, serverP99: null });
+    expect(serverLatency([{ durations: one }, {}], 2).serverP95).toBeNull();
   });
 
   it("renders a report the parsers read", () => {

@@ -11,6 +11,7 @@
  * See tests/bench/README.md for what each figure means.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import http from "node:http";
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -134,14 +135,42 @@ async function startApp(dbUrl: string, port: number, extra: Record<string, strin
   return { child, base, port };
 }
 
-type Metrics = { rss: number; peakRss: number; cpuMicros?: number; eventLoopDelayMs: { p99: number; max: number } };
-async function metrics(base: string, reset = false): Promise<Metrics | null> {
-  try {
-    const r = await fetch(`${base}/__metrics${reset ? "?reset=1" : ""}`);
-    return r.ok ? ((await r.json()) as Metrics) : null;
-  } catch {
-    return null;
+type Metrics = { pid: number; rss: number; peakRss: number; cpuMicros?: number; eventLoopDelayMs: { p99: number; max: number }; durations?: number[] };
+
+/** One GET /__metrics on a connection of its own (node:cluster hands each new connection to the next worker). */
+function metricsOnce(base: string, query: string): Promise<Metrics | null> {
+  return new Promise((resolve) => {
+    const req = http.get(`${base}/__metrics${query}`, { agent: false, headers: { connection: "close" } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        try {
+          resolve(res.statusCode === 200 ? (JSON.parse(Buffer.concat(chunks).toString("utf8")) as Metrics) : null);
+        } catch {
+          resolve(null);
+        }
+      });
+      res.on("error", () => resolve(null));
+    });
+    req.on("error", () => resolve(null));
+  });
+}
+
+/**
+ * /__metrics of every worker of a server (`processes` of them): asked on new
+ * connections until each worker has answered once. The first answer is the
+ * one whose event-loop delay is reported.
+ */
+async function metrics(base: string, o: { reset?: boolean; durations?: boolean; processes?: number } = {}): Promise<Metrics[]> {
+  const want = o.processes ?? 1;
+  const query = [o.reset ? "reset=1" : "", o.durations ? "durations=1" : ""].filter(Boolean).join("&");
+  const seen = new Map<number, Metrics>();
+  for (let attempt = 0; attempt < want * 8 && seen.size < want; attempt++) {
+    const m = await metricsOnce(base, query ? `?${query}` : "");
+    if (!m) break;
+    if (!seen.has(m.pid)) seen.set(m.pid, m);
   }
+  return [...seen.values()];
 }
 
 /**
@@ -355,6 +384,19 @@ async function load(o: LoadOptions, offset = { i: 0 }): Promise<LoadResult> {
   };
 }
 
+/**
+ * Server-side latency of a run: every worker's request durations merged, then
+ * the percentiles. Null unless every worker answered (a partial set would
+ * understate the tail).
+ */
+export function serverLatency(workers: Pick<Metrics, "durations">[], processes: number): { serverP50: number | null; serverP95: number | null; serverP99: number | null } {
+  if (workers.length < processes || workers.some((w) => !w.durations)) return { serverP50: null, serverP95: null, serverP99: null };
+  const all = Float64Array.from(workers.flatMap((w) => w.durations!)).sort();
+  if (!all.length) return { serverP50: null, serverP95: null, serverP99: null };
+  const at = (p: number) => all[Math.min(all.length - 1, Math.ceil((p / 100) * all.length) - 1)]!;
+  return { serverP50: at(50), serverP95: at(95), serverP99: at(99) };
+}
+
 // ---------- one scale ----------
 
 type ScaleRun = { result: ScaleResult; batch: Batch[]; csvExport: Batch | null; multi: Multi | null };
@@ -498,14 +540,16 @@ async function runScale(scale: number, o: BenchOptions, full: boolean): Promise<
 
     const measure = async (target: Run["target"], base: string, lo: Omit<LoadOptions, "connections" | "urls" | "origin">, c: number, offset?: { i: number }): Promise<Run> => {
       const pid = (target === "app" ? app.child : floor)?.pid;
-      await metrics(base, true);
+      const processes = target === "app" ? WEB_PROCESSES : 1;
+      await metrics(base, { reset: true, processes });
       const tree = pid ? sampleTree(pid) : null;
       const lr = await load({ ...lo, urls: [base], connections: c, origin: app.base }, offset);
       const t = tree?.stop();
-      // Event-loop delay: the worker that answered /__metrics (each worker is measured the same way).
-      const m = await metrics(base);
+      const workers = await metrics(base, { durations: true, processes });
+      // Event-loop delay: one worker's (each worker is measured the same way).
+      const m = workers[0];
       const cpuMsPerRequest = t && lr.requests > 0 ? t.cpuMicros / 1000 / lr.requests : null;
-      return { target, ...lr, peakRssBytes: t?.peakRss ?? m?.peakRss ?? null, eventLoopDelayP99Ms: m?.eventLoopDelayMs.p99 ?? null, eventLoopDelayMaxMs: m?.eventLoopDelayMs.max ?? null, cpuMsPerRequest };
+      return { target, ...lr, ...serverLatency(workers, processes), peakRssBytes: t?.peakRss ?? m?.peakRss ?? null, eventLoopDelayP99Ms: m?.eventLoopDelayMs.p99 ?? null, eventLoopDelayMaxMs: m?.eventLoopDelayMs.max ?? null, cpuMsPerRequest };
     };
     const runFor = (c: number) => (o.requestsPerRun ? { amount: Math.max(o.requestsPerRun, c) } : { duration: o.durationSeconds });
     const warm = (c: number) => (o.requestsPerRun ? { amount: Math.max(Math.ceil(o.requestsPerRun / 4), c) } : { duration: o.warmupSeconds });

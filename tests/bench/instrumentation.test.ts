@@ -47,6 +47,36 @@ describe("GET /__metrics", () => {
       server.closeAllConnections();
     }
   });
+
+  it("times every other request at the server, merges nothing itself, and starts a new window on reset", async () => {
+    process.env.BENCH_METRICS = "true";
+    const { resetEnv } = await import("../../app/utils/env.server");
+    resetEnv();
+    const { createApp, loadBuild } = await import("../../server");
+    const { app } = createApp(await loadBuild());
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((r) => server.once("listening", r));
+    type Timed = { serverMs: { count: number; p50: number; p95: number; max: number }; durations?: number[] };
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      await fetch(`${base}/__metrics?reset=1`);
+      for (let i = 0; i < 3; i++) expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      expect((await fetch(`${base}/no-such-page`)).status).toBe(404);
+      const m = (await (await fetch(`${base}/__metrics?durations=1&reset=1`)).json()) as Timed;
+      // Four requests, not the /__metrics calls themselves.
+      expect(m.serverMs.count).toBe(4);
+      expect(m.durations).toHaveLength(4);
+      expect(Math.min(...m.durations!)).toBeGreaterThan(0);
+      expect(m.serverMs.max).toBe(Math.round(Math.max(...m.durations!) * 100) / 100);
+      expect(m.serverMs.p95).toBeLessThanOrEqual(m.serverMs.max);
+      const after = (await (await fetch(`${base}/__metrics`)).json()) as Timed;
+      expect(after.serverMs.count).toBe(0);
+      expect(after.durations).toBeUndefined();
+    } finally {
+      server.close();
+      server.closeAllConnections();
+    }
+  });
 });
 
 describe("DB_CAPTURE_SQL", () => {

@@ -24,6 +24,15 @@ const RunSchema = z.object({
   eventLoopDelayMaxMs: z.number().nullable(),
   /** The server process's CPU time (user + system) per completed request; the database's is not included. */
   cpuMsPerRequest: z.number().nullable().optional(),
+  /**
+   * Latency at the server: from the request entering a web process (Express's
+   * first middleware) to its last byte handed to the socket, all workers merged.
+   * Excludes the client's own time, the loopback and the wait in the socket
+   * before the process reads the request.
+   */
+  serverP50: z.number().nullable().optional(),
+  serverP95: z.number().nullable().optional(),
+  serverP99: z.number().nullable().optional(),
 });
 export type Run = z.infer<typeof RunSchema>;
 
@@ -125,12 +134,13 @@ export function evaluateTargets(scale: ScaleResult, batch: Batch[], targets: Tar
         measured.push(`${t.everyRead ? `${s.name} ` : ""}no request completed ✗`);
         continue;
       }
-      const v = t.metric === "p95" ? run.p95 : floorRatio(s, t.at!);
+      const v = t.metric === "p95" ? run.p95 : t.metric === "serverP95" ? (run.serverP95 ?? null) : floorRatio(s, t.at!);
       if (v === null) continue;
       const ok = t.max !== undefined ? v <= t.max : v >= t.min!;
       if (verdict === "n/a") verdict = "pass";
       if (!ok) verdict = "short";
-      measured.push(`${t.everyRead ? `${s.name} ` : ""}${t.metric === "p95" ? `${v.toFixed(1)} ms` : `${(v * 100).toFixed(0)} %`}${ok ? "" : " ✗"}`);
+      const shown = t.metric === "p95" ? `${v.toFixed(1)} ms` : t.metric === "serverP95" ? `${v.toFixed(1)} ms at the server (${run.p95.toFixed(1)} ms at the client)` : `${(v * 100).toFixed(0)} %`;
+      measured.push(`${t.everyRead ? `${s.name} ` : ""}${shown}${ok ? "" : " ✗"}`);
     }
     const why = subjects.some((s) => s.status === "ok") ? `n/a (not measured at ${t.at} users)` : subjects.some((s) => s.status === "failed") ? "n/a (scenario failed)" : "n/a (page not built yet)";
     return { ...base, verdict, measured: measured.length ? measured.join("; ") : why };
@@ -142,7 +152,7 @@ export function evaluateTargets(scale: ScaleResult, batch: Batch[], targets: Tar
 const mib = (b: number | null | undefined) => (b === null || b === undefined ? "" : (b / 1048576).toFixed(0));
 const f1 = (n: number) => n.toFixed(1);
 
-export const SUMMARY_HEADER = ["scenario", "users", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "non-2xx", "floor req/s", "vs floor", "floor JSON req/s", "peak RSS MiB", "loop delay p99 ms", "server CPU ms/req"] as const;
+export const SUMMARY_HEADER = ["scenario", "users", "req/s", "p50 ms", "p95 ms", "p99 ms", "server p95 ms", "errors", "non-2xx", "floor req/s", "vs floor", "floor JSON req/s", "peak RSS MiB", "loop delay p99 ms", "server CPU ms/req"] as const;
 
 function table(header: readonly string[], rows: (string | number)[][]): string {
   return [`| ${header.join(" | ")} |`, `|${header.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`, ...rows.map((r) => `| ${r.map((c) => String(c).replace(/\|/g, "/").replace(/\s*\n\s*/g, " ")).join(" | ")} |`)].join("\n");
@@ -152,14 +162,14 @@ export function summaryRows(scale: ScaleResult): (string | number)[][] {
   const rows: (string | number)[][] = [];
   for (const s of scale.scenarios) {
     if (s.status !== "ok") {
-      rows.push([s.name, "", "", "", "", "", "", "", "", "", "", "", s.status === "n/a" ? `n/a (${s.reason ?? ""})` : `FAILED: ${(s.reason ?? "").split("\n")[0]!.slice(0, 160).replace(/\|/g, "/")}`]);
+      rows.push([s.name, "", "", "", "", "", "", "", "", "", "", "", "", s.status === "n/a" ? `n/a (${s.reason ?? ""})` : `FAILED: ${(s.reason ?? "").split("\n")[0]!.slice(0, 160).replace(/\|/g, "/")}`]);
       continue;
     }
     for (const r of s.runs.filter((x) => x.target === "app")) {
       const fh = runAt(s, "floor-html", r.connections);
       const fj = runAt(s, "floor-json", r.connections);
       const ratio = floorRatio(s, r.connections);
-      rows.push([s.name, r.connections, f1(r.rps), f1(r.p50), f1(r.p95), f1(r.p99), r.errors, r.non2xx, fh ? f1(fh.rps) : "", ratio === null ? "" : `${(ratio * 100).toFixed(0)} %`, fj ? f1(fj.rps) : "", mib(r.peakRssBytes), r.eventLoopDelayP99Ms === null ? "" : f1(r.eventLoopDelayP99Ms), r.cpuMsPerRequest == null ? "" : f1(r.cpuMsPerRequest)]);
+      rows.push([s.name, r.connections, f1(r.rps), f1(r.p50), f1(r.p95), f1(r.p99), r.serverP95 == null ? "" : f1(r.serverP95), r.errors, r.non2xx, fh ? f1(fh.rps) : "", ratio === null ? "" : `${(ratio * 100).toFixed(0)} %`, fj ? f1(fj.rps) : "", mib(r.peakRssBytes), r.eventLoopDelayP99Ms === null ? "" : f1(r.eventLoopDelayP99Ms), r.cpuMsPerRequest == null ? "" : f1(r.cpuMsPerRequest)]);
     }
   }
   return rows;
@@ -178,7 +188,7 @@ export function renderMarkdown(r: Report): string {
   out.push(table(["", ""], [["CPU", `${m.cpus} × ${m.cpuModel}`], ["memory", `${(m.memoryBytes / 1073741824).toFixed(1)} GiB`], ["Node", m.node], ["MySQL", m.mysql], ["InnoDB buffer pool", `${mib(m.innodbBufferPoolBytes)} MiB`], ["OS", m.os], ["load average at start", m.load.map((x) => x.toFixed(2)).join(" ")]]));
   out.push("");
   out.push(
-    `Settings: concurrency steps ${r.settings.steps.join(", ")} (plus 20 where a target is stated at 20 users); ${r.settings.requestsPerRun ? `${r.settings.requestsPerRun} requests per run (smoke)` : `${r.settings.durationSeconds} s per run after a ${r.settings.warmupSeconds} s warm-up`}. Latency is measured at the client (autocannon, same machine). ${r.settings.webProcesses ? `The server runs as ${r.settings.webProcesses === 1 ? "one process" : `${r.settings.webProcesses} web processes (WEB_CONCURRENCY, node:cluster)`}; ` : ""}peak RSS (summed over the server's processes) and event-loop delay (one worker's) are over the run.`,
+    `Settings: concurrency steps ${r.settings.steps.join(", ")} (plus 20 where a target is stated at 20 users); ${r.settings.requestsPerRun ? `${r.settings.requestsPerRun} requests per run (smoke)` : `${r.settings.durationSeconds} s per run after a ${r.settings.warmupSeconds} s warm-up`}. Latency (p50/p95/p99) is measured at the client (autocannon, on the same machine, sharing its CPU); *server p95* is measured in the server, from the request entering a web process to its last byte written, all workers merged. ${r.settings.webProcesses ? `The server runs as ${r.settings.webProcesses === 1 ? "one process" : `${r.settings.webProcesses} web processes (WEB_CONCURRENCY, node:cluster)`}; ` : ""}peak RSS (summed over the server's processes) and event-loop delay (one worker's) are over the run.`,
   );
   out.push("");
   out.push("## Targets");

@@ -5,7 +5,8 @@ import { Link } from "~/components/link";
 import { AvailabilityForm, AvailabilityResult, type AvailabilityView } from "~/components/catalog/Availability";
 import { ErrorPage } from "~/components/ErrorPage";
 import { CsvLink, ListPager } from "~/components/list";
-import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
+import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { stockRowsHtml } from "~/components/catalog/stock-rows";
 import { Pager } from "~/components/ui/pager";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
@@ -77,9 +78,16 @@ export default function Stock() {
   // digits, ".", "-", "_": the same in either encoding).
   const filters = new URLSearchParams(hidden).toString();
   const checkHref = (sku: string) => `/stock?${filters ? `${filters}&` : ""}checkSku=${encodeURIComponent(sku)}#availability`;
-  const checkLabel = t("avail.checkShort");
-  const noPromise = t("stock.noPromise");
-  const discontinued = t("products.status.discontinued");
+  const rowsHtml = stockRowsHtml(data.rows, {
+    f,
+    categoryName: (code) => catName.get(code) ?? code,
+    lineName: (code) => lineName.get(code) ?? code,
+    checkHref,
+    checkLabel: t("avail.checkShort"),
+    noPromise: t("stock.noPromise"),
+    discontinued: t("products.status.discontinued"),
+    mtoBadge: (days) => t("stock.mtoBadge", { days }),
+  });
   const answer = data.answer;
   return (
     <div className="space-y-4">
@@ -212,40 +220,8 @@ export default function Stock() {
                 <th scope="col"><span className="sr-only">{t("common.actions")}</span></th>
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.rows.map((r) => (
-                <tr key={r.id} data-sku={r.sku}>
-                  <td className="whitespace-nowrap font-mono text-xs">
-                    <Link className="link" to={`/products/${encodeURIComponent(r.sku)}`}>{r.sku}</Link>
-                  </td>
-                  <td>
-                    <div className="font-medium">{r.name}</div>
-                    <div className="text-xs text-slate-500">{`${catName.get(r.category_code) ?? r.category_code} · ${lineName.get(r.product_line_code) ?? r.product_line_code}`}</div>
-                    {r.made_to_order || r.status === "discontinued" ? (
-                      <div className="mt-1 flex gap-1">
-                        {r.made_to_order ? <Badge tone="blue">{t("stock.mtoBadge", { days: r.lead_time_days ?? 0 })}</Badge> : null}
-                        {r.status === "discontinued" ? <Badge tone="slate">{discontinued}</Badge> : null}
-                      </div>
-                    ) : null}
-                  </td>
-                  <td className="whitespace-nowrap text-right tabular-nums">
-                    {f.money(r.price_minor, r.currency)}
-                    <span className="block text-xs text-slate-500">{`/ ${r.unit}`}</span>
-                  </td>
-                  {r.byWarehouse.map((n, i) => (
-                    <td key={data.warehouses[i]!.id} className={n > 0 ? "num" : "num-0"}>
-                      {f.number(n)}
-                    </td>
-                  ))}
-                  <td className="text-right font-semibold tabular-nums">{f.number(r.available)}</td>
-                  <td className="whitespace-nowrap">{r.nextIncoming ? `${f.number(r.nextIncoming.quantity)} · ${f.date(r.nextIncoming.eta)}` : "—"}</td>
-                  <td className="whitespace-nowrap" data-testid="promise-date">{r.promiseDate ? f.date(r.promiseDate) : noPromise}</td>
-                  <td>
-                    <Link className="link whitespace-nowrap text-xs" to={checkHref(r.sku)}>{checkLabel}</Link>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
+            {/* Rendered as one string: the largest element count of any page (decision 078). */}
+            <tbody className="divide-y divide-slate-100" dangerouslySetInnerHTML={{ __html: rowsHtml }} />
           </table>
         </div>
       )}

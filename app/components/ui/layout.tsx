@@ -65,6 +65,11 @@ const BADGE: Record<string, string> = {
   blue: "bg-brand-50 text-brand-700 ring-brand-600/20",
   slate: "bg-slate-100 text-slate-700 ring-slate-500/20",
 };
-export function Badge({ children, tone = "slate" }: { children: ReactNode; tone?: keyof typeof BADGE }) {
-  return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${BADGE[tone]}`}>{children}</span>;
+export type BadgeTone = keyof typeof BADGE;
+/** The class of a badge (also used by markup built as a string, app/utils/html.ts). */
+export function badgeClass(tone: BadgeTone = "slate"): string {
+  return `inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${BADGE[tone]}`;
+}
+export function Badge({ children, tone = "slate" }: { children: ReactNode; tone?: BadgeTone }) {
+  return <span className={badgeClass(tone)}>{children}</span>;
 }

@@ -1,0 +1,53 @@
+/**
+ * The stock matrix's rows as one HTML string (decision 078): 25 rows × up to 40
+ * warehouse columns is the largest element count of any page, and rendering it
+ * element by element through React was the biggest single cost of the most
+ * used search. Every value is escaped by `html`; links are the same plain
+ * `data-nav` anchors <Link> renders, so clicks still navigate client-side.
+ */
+import { badgeClass } from "~/components/ui/layout";
+import type { Formatters } from "~/i18n/react";
+import { html, type SafeHtml } from "~/utils/html";
+
+export type StockRowView = {
+  id: number;
+  sku: string;
+  name: string;
+  category_code: string;
+  product_line_code: string;
+  unit: string;
+  currency: string;
+  status: string;
+  made_to_order: boolean | number;
+  lead_time_days: number | null;
+  price_minor: number;
+  byWarehouse: number[];
+  available: number;
+  nextIncoming: { quantity: number; eta: string } | null;
+  promiseDate: string | null;
+};
+
+export type StockRowsContext = {
+  f: Pick<Formatters, "money" | "number" | "date">;
+  categoryName: (code: string) => string;
+  lineName: (code: string) => string;
+  checkHref: (sku: string) => string;
+  checkLabel: string;
+  noPromise: string;
+  discontinued: string;
+  mtoBadge: (days: number) => string;
+};
+
+function row(r: StockRowView, c: StockRowsContext): SafeHtml {
+  const { f } = c;
+  const badges =
+    r.made_to_order || r.status === "discontinued"
+      ? html`<div class="mt-1 flex gap-1">${r.made_to_order ? html`<span class="${badgeClass("blue")}">${c.mtoBadge(r.lead_time_days ?? 0)}</span>` : null}${r.status === "discontinued" ? html`<span class="${badgeClass("slate")}">${c.discontinued}</span>` : null}</div>`
+      : null;
+  const cells = r.byWarehouse.map((n) => html`<td class="${n > 0 ? "num" : "num-0"}">${f.number(n)}</td>`);
+  return html`<tr data-sku="${r.sku}"><td class="whitespace-nowrap font-mono text-xs"><a href="${`/products/${encodeURIComponent(r.sku)}`}" data-nav="" class="link">${r.sku}</a></td><td><div class="font-medium">${r.name}</div><div class="text-xs text-slate-500">${`${c.categoryName(r.category_code)} · ${c.lineName(r.product_line_code)}`}</div>${badges}</td><td class="whitespace-nowrap text-right tabular-nums">${f.money(r.price_minor, r.currency)}<span class="block text-xs text-slate-500">${`/ ${r.unit}`}</span></td>${cells}<td class="text-right font-semibold tabular-nums">${f.number(r.available)}</td><td class="whitespace-nowrap">${r.nextIncoming ? `${f.number(r.nextIncoming.quantity)} · ${f.date(r.nextIncoming.eta)}` : "—"}</td><td class="whitespace-nowrap" data-testid="promise-date">${r.promiseDate ? f.date(r.promiseDate) : c.noPromise}</td><td><a href="${c.checkHref(r.sku)}" data-nav="" class="link whitespace-nowrap text-xs">${c.checkLabel}</a></td></tr>`;
+}
+
+export function stockRowsHtml(rows: readonly StockRowView[], c: StockRowsContext): string {
+  return html`${rows.map((r) => row(r, c))}`.value;
+}

@@ -9,7 +9,7 @@ import { getDb } from "../../db/client";
 import { actorFor } from "../../tests/factories";
 import { orderWorld, submitNew } from "../../tests/factories/orders";
 import { opsDashboard } from "~/modules/reports/reports.server";
-import { dataVersion, forgetSnapshots, MAX_AGE_MS, snapshot } from "./snapshots.server";
+import { dataVersion, forgetSnapshots, MAX_AGE_MS, readReferenceVersions, snapshot } from "./snapshots.server";
 
 const auditRow = (action: string) => sql`INSERT INTO audit_log (actor_role, action, entity_type, entity_id) VALUES ('system', ${action}, 'test', '1')`;
 
@@ -50,6 +50,30 @@ describe("dataVersion", () => {
     const v1 = await dataVersion(db);
     await sql`INSERT INTO domain_events (type, entity_type, entity_id) VALUES ('test', 'test', '1')`.execute(db);
     expect(await dataVersion(db)).not.toBe(v1);
+  });
+});
+
+describe("readReferenceVersions", () => {
+  it("moves with an audit row (a late commit included) and with the catalog, not with the other journals", async () => {
+    const db = getDb();
+    const v0 = await readReferenceVersions(db);
+    await sql`INSERT INTO domain_events (type, entity_type, entity_id) VALUES ('test', 'test', '1')`.execute(db);
+    expect(await readReferenceVersions(db)).toEqual(v0);
+    await auditRow("ref").execute(db);
+    const v1 = await readReferenceVersions(db);
+    expect(v1.data).not.toBe(v0.data);
+    expect(v1.catalog).toBe(v0.catalog);
+    const seen = await db.connection().execute(async (c1) => {
+      await sql`START TRANSACTION`.execute(c1);
+      await auditRow("held").execute(c1);
+      await auditRow("later").execute(db);
+      const before = await readReferenceVersions(db);
+      await sql`COMMIT`.execute(c1);
+      return before;
+    });
+    expect((await readReferenceVersions(db)).data).not.toBe(seen.data);
+    await sql`UPDATE catalog_version SET version = version + 1 WHERE id = 1`.execute(db);
+    expect((await readReferenceVersions(db)).catalog).not.toBe(v1.catalog);
   });
 });
 

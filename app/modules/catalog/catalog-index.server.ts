@@ -248,7 +248,7 @@ async function load(db: Kysely<DB>): Promise<CatalogIndex> {
 }
 
 /**
- * The catalog index at `version` (read by the caller with `readVersions`). Loaded
+ * The catalog index at `version` (read by the caller with `readVersions` or `readReferenceVersions`). Loaded
  * once per version per process; concurrent callers share one load; a failed load
  * is not kept.
  */

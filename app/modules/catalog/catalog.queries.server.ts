@@ -118,7 +118,7 @@ export type IncomingRow = { product_id: number; warehouse_id: number; quantity: 
 /**
  * Stock levels and planned incoming receipts of these products (in these warehouses,
  * or all when null) in one round trip: the two reads every stock view makes together
- * (a UNION ALL, told apart by `k`). Incoming comes back in ETA order.
+ * (a UNION ALL, told apart by `k`). Incoming comes back in ETA order (then id).
  */
 export async function stockOf(db: Executor, productIds: number[], warehouseIds: number[] | null): Promise<{ levels: LevelRow[]; incoming: IncomingRow[] }> {
   if (!productIds.length) return { levels: [], incoming: [] };
@@ -127,14 +127,15 @@ export async function stockOf(db: Executor, productIds: number[], warehouseIds: 
   const { rows } = await sql<{ k: number; product_id: number; warehouse_id: number; a: number; b: number; eta: string | null; id: number }>`
     SELECT 0 AS k, product_id, warehouse_id, on_hand AS a, reserved AS b, NULL AS eta, 0 AS id FROM stock_levels WHERE product_id IN (${products})${inWarehouses}
     UNION ALL
-    SELECT 1, product_id, warehouse_id, quantity, 0, eta, id FROM incoming_stock WHERE product_id IN (${products}) AND status = 'planned'${inWarehouses}
-    ORDER BY k, eta, id`.execute(db);
+    SELECT 1, product_id, warehouse_id, quantity, 0, eta, id FROM incoming_stock WHERE product_id IN (${products}) AND status = 'planned'${inWarehouses}`.execute(db);
   const levels: LevelRow[] = [];
   const incoming: IncomingRow[] = [];
   for (const r of rows) {
     if (Number(r.k) === 0) levels.push({ product_id: r.product_id, warehouse_id: r.warehouse_id, on_hand: r.a, reserved: r.b });
     else incoming.push({ product_id: r.product_id, warehouse_id: r.warehouse_id, quantity: r.a, eta: r.eta!, id: r.id });
   }
+  // Sorted here, not by the database: a page's few receipts, where an ORDER BY sorted all ~500 rows.
+  incoming.sort((x, y) => (x.eta < y.eta ? -1 : x.eta > y.eta ? 1 : x.id - y.id));
   return { levels, incoming };
 }
 

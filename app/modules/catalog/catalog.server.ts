@@ -12,7 +12,7 @@ import { env } from "~/utils/env.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
 import { minorToDecimal } from "~/utils/money";
 import { addDays, now, todayIn, type IsoDate } from "~/utils/time";
-import { readVersions, snapshot, type Versions } from "~/utils/snapshots.server";
+import { readReferenceVersions, snapshot, type ReferenceVersions } from "~/utils/snapshots.server";
 import { transaction } from "~/utils/tx.server";
 import { availableOf, earliestPromiseDate, orderByProximity, planAvailability, type AvailabilityPlan, type WarehouseStock } from "./availability";
 import { loadHolidays } from "./calendar.server";
@@ -57,8 +57,10 @@ async function viewerTier(actor: Actor): Promise<{ tier: string | null; region: 
  * What every stock view reads besides the products: active warehouses, categories,
  * product lines, holidays from today on and the viewer's tier. Kept as a snapshot,
  * recomputed when any of it may have changed (decision 076): one statement instead of five.
+ * All of it is reference data, so the reference versions (the audit log's) decide.
  */
-async function stockReference(actor: Actor, today: IsoDate, versions?: Versions) {
+async function stockReference(actor: Actor, today: IsoDate, given?: ReferenceVersions) {
+  const versions = given ?? (await readReferenceVersions(db));
   const dealerId = isDealerActor(actor) ? actor.dealerId : null;
   return snapshot(
     `catalog:reference:${today}:${dealerId ?? "staff"}`,
@@ -152,7 +154,7 @@ async function holidaysFrom(today: IsoDate) {
 export async function listStock(actor: Actor, filter: StockFilter & { page: number }) {
   requirePermission(actor, "catalog:read");
   const today = businessToday();
-  const versions = await readVersions(db);
+  const versions = await readReferenceVersions(db);
   const [{ warehouses: allWarehouses, categories, lines, holidays, viewer }, current] = await Promise.all([stockReference(actor, today, versions), catalogIndex(versions.catalog)]);
   let index = current;
   const scope = warehouseScope(allWarehouses, filter);
@@ -199,7 +201,7 @@ export async function listStock(actor: Actor, filter: StockFilter & { page: numb
  * index at the new version. Rows come back in the order of `ids`.
  */
 async function indexedRows(index: CatalogIndex, ids: number[]): Promise<{ index: CatalogIndex; products: StockRowProduct[] }> {
-  if (ids.some((id) => !index.byId(id))) index = await catalogIndex((await readVersions(db)).catalog);
+  if (ids.some((id) => !index.byId(id))) index = await catalogIndex((await readReferenceVersions(db)).catalog);
   return { index, products: ids.flatMap((id) => index.byId(id) ?? []) };
 }
 

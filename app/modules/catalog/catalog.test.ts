@@ -15,6 +15,8 @@ import * as productPage from "~/routes/products.$sku";
 import * as stockImport from "~/routes/stock.import._index";
 import * as stockPage from "~/routes/stock._index";
 import { postReceipt } from "~/modules/stock/stock.server";
+import { addHoliday, createWarehouse } from "~/modules/catalog/catalog.server";
+import { updateDealer } from "~/modules/organisations/organisations.server";
 import { actorFor } from "../../../tests/factories";
 import { addWorkingDays, todayIn } from "~/utils/time";
 
@@ -54,6 +56,46 @@ async function world() {
   await planIncoming(fridge.id, warehouses.south, 30, "2099-01-15");
   return { cast, warehouses, ac, fridge, mto };
 }
+
+describe("next incoming", () => {
+  it("is the earliest ETA's receipts summed, whatever order they were planned in", async () => {
+    const { cast, warehouses } = await world();
+    const p = await createProduct({ sku: "WM-3000", nameEn: "Quiet washer", nameZh: "静音洗衣机", listPrice: 200_000 });
+    await planIncoming(p.id, warehouses.north, 10, "2099-03-01");
+    await planIncoming(p.id, warehouses.east, 4, "2099-02-01");
+    await planIncoming(p.id, warehouses.south, 6, "2099-02-01");
+    const page = await body(await get(stockPage, cast.a.dealer_sales, "/stock?q=WM-3000"));
+    expect(page.rows).toHaveLength(1);
+    expect(page.rows[0].nextIncoming).toEqual({ quantity: 10, eta: "2099-02-01" });
+    expect(page.rows[0].promiseDate).toBe("2099-02-01");
+  });
+});
+
+describe("reference data changed through the domain", () => {
+  it("shows on the very next stock page: a new warehouse, a holiday, a dealer's new tier", async () => {
+    const { cast, mto } = await world();
+    const admin = await actorFor(cast.staff.admin);
+    const first = await body(await get(stockPage, cast.a.dealer_sales, "/stock"));
+    expect(first.tier).toBe("gold");
+    const promise0 = first.rows.find((r: { sku: string }) => r.sku === mto.sku).promiseDate as string;
+
+    await createWarehouse(admin, { code: "WH-CD", name_en: "Chengdu DC", name_zh: "成都仓", region: "west" });
+    const withWarehouse = await body(await get(stockPage, cast.a.dealer_sales, "/stock"));
+    expect(withWarehouse.warehouses.map((w: { code: string }) => w.code)).toContain("WH-CD");
+
+    // A holiday on the first working day before the promise date pushes it one working day on.
+    const today = todayIn("Asia/Shanghai");
+    await addHoliday(admin, { day: addWorkingDays(today, 1, new Set()), name: "Test holiday" });
+    const withHoliday = await body(await get(stockPage, cast.a.dealer_sales, "/stock"));
+    expect(withHoliday.rows.find((r: { sku: string }) => r.sku === mto.sku).promiseDate).toBe(addWorkingDays(promise0, 1, new Set()));
+
+    const d = await getDb().selectFrom("organisations").selectAll().where("id", "=", cast.dealerA.id).executeTakeFirstOrThrow();
+    await updateDealer(admin, d.id, { code: d.code!, name: d.name, region: d.region as "east", tier: "platinum", creditLimit: d.credit_limit_minor, accountManagerId: d.account_manager_id, contactEmail: null, contactPhone: null });
+    const platinum = await body(await get(stockPage, cast.a.dealer_sales, "/stock"));
+    expect(platinum.tier).toBe("platinum");
+    expect(platinum.rows.find((r: { sku: string }) => r.sku === "AC-1000").price_minor).toBe(TIERS.platinum);
+  });
+});
 
 describe("product page", () => {
   it("shows a dealer only its own tier's price", async () => {

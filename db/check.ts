@@ -91,6 +91,13 @@ export const CHECKS: Check[] = [
     },
   },
   {
+    name: "product availability: each product's count of warehouses with stock available equals counting its levels",
+    run: async (db) => {
+      const { findAvailabilitySummaryMismatches } = await import("../app/modules/stock/movements.server");
+      return findAvailabilitySummaryMismatches(db);
+    },
+  },
+  {
     name: "stock levels: the low-stock alert flag matches the product (active and stocked)",
     run: async (db) => {
       const { findAlertFlagMismatches } = await import("../app/modules/stock/movements.server");

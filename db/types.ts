@@ -495,6 +495,11 @@ export interface PaymentImports {
   unmatched: Generated<string | null>;
 }
 
+export interface ProductAvailability {
+  product_id: number;
+  stocked_warehouses: number;
+}
+
 export interface ProductLines {
   code: string;
   name_en: string;
@@ -722,6 +727,7 @@ export interface DB {
   organisations: Organisations;
   outbox_emails: OutboxEmails;
   payment_imports: PaymentImports;
+  product_availability: ProductAvailability;
   product_lines: ProductLines;
   product_tier_prices: ProductTierPrices;
   products: Products;

@@ -38,11 +38,12 @@ export function stockProductsQuery(db: Executor, f: StockFilter, warehouseIds: n
   if (f.mto === "only") q = q.where("p.made_to_order", "=", 1);
   if (f.mto === "exclude") q = q.where("p.made_to_order", "=", 0);
   if (f.availableOnly) {
-    // A correlated scalar subquery (not EXISTS): MariaDB would turn EXISTS into a
-    // semi-join that materialises every level; this one reads the product's few
-    // level rows by primary key, and stops with the page's LIMIT.
-    const inWarehouses = warehouseIds === null ? sql`` : sql` AND sl.warehouse_id IN (${sql.join(warehouseIds.length ? warehouseIds : [0])})`;
-    q = q.where(sql<SqlBool>`(SELECT MAX(sl.on_hand - sl.reserved) FROM stock_levels sl WHERE sl.product_id = p.id${inWarehouses}) > 0`);
+    // Correlated scalar subqueries (not EXISTS): MariaDB would turn EXISTS into a
+    // semi-join that materialises every level; these read by primary key and stop
+    // with the page's LIMIT. In every warehouse: the product's one summary row
+    // (kept by triggers, decision 079); in some: its level rows there.
+    if (warehouseIds === null) q = q.where(sql<SqlBool>`(SELECT pa.stocked_warehouses FROM product_availability pa WHERE pa.product_id = p.id) > 0`);
+    else q = q.where(sql<SqlBool>`(SELECT MAX(sl.on_hand - sl.reserved) FROM stock_levels sl WHERE sl.product_id = p.id AND sl.warehouse_id IN (${sql.join(warehouseIds.length ? warehouseIds : [0])})) > 0`);
   }
   return q;
 }

@@ -191,6 +191,24 @@ describe("stock page", () => {
     expect(await skus("sort=price_desc")).toEqual(["REF-2000", "AC-1000", "AC-MTO-1"]);
   });
 
+  it("counts as available now only stock that is not reserved, in every warehouse or in the chosen ones", async () => {
+    const { cast, warehouses, fridge } = await world();
+    const skus = async (q: string) => (await body(await get(stockPage, cast.a.dealer_sales, `/stock?${q}`))).rows.map((r: { sku: string }) => r.sku);
+    await receive(fridge.id, warehouses.south, 6);
+    expect(await skus("availableOnly=1")).toEqual(["AC-1000", "REF-2000"]);
+    const ops = actorFor(cast.staff.ops);
+    await getDb()
+      .transaction()
+      .execute(async (tx) => {
+        const { reserveUpTo } = await import("~/modules/stock/movements.server");
+        expect(await reserveUpTo(tx as never, ops, { productId: fridge.id, warehouseId: warehouses.south, wanted: 6, refType: "order", refId: "SO-T" })).toBe(6);
+      });
+    // Six on hand, six reserved: none available now, whether every warehouse counts or only the south's.
+    expect(await skus("availableOnly=1")).toEqual(["AC-1000"]);
+    expect(await skus("availableOnly=1&region=south")).toEqual([]);
+    expect(await skus(`availableOnly=1&warehouse=${warehouses.east}`)).toEqual(["AC-1000"]);
+  });
+
   it("shows per-warehouse availability, next incoming and promise dates, priced for the viewer", async () => {
     const { cast, warehouses } = await world();
     const dealer = await body(await get(stockPage, cast.a.dealer_sales, "/stock"));

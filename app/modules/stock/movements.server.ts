@@ -197,3 +197,17 @@ export async function findAlertFlagMismatches(db: Executor): Promise<Record<stri
     LIMIT 100`.execute(db);
   return r.rows;
 }
+
+/**
+ * Products whose availability summary (product_availability, kept by triggers on
+ * stock_levels) differs from counting their levels with stock available now.
+ */
+export async function findAvailabilitySummaryMismatches(db: Executor): Promise<{ product_id: number; summary: number | null; counted: number | null }[]> {
+  const { rows } = await sql<{ product_id: number; summary: number | null; counted: number | null }>`
+    SELECT x.product_id, pa.stocked_warehouses AS summary, c.counted
+    FROM (SELECT product_id FROM product_availability UNION SELECT DISTINCT product_id FROM stock_levels) x
+    LEFT JOIN product_availability pa ON pa.product_id = x.product_id
+    LEFT JOIN (SELECT product_id, SUM(on_hand > reserved) AS counted FROM stock_levels GROUP BY product_id) c ON c.product_id = x.product_id
+    WHERE NOT (COALESCE(pa.stocked_warehouses, 0) <=> COALESCE(c.counted, 0)) OR (pa.product_id IS NULL AND c.counted IS NOT NULL)`.execute(db);
+  return rows.map((r) => ({ product_id: Number(r.product_id), summary: r.summary === null ? null : Number(r.summary), counted: r.counted === null ? null : Number(r.counted) }));
+}

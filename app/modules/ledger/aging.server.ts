@@ -16,6 +16,7 @@ import type { DB } from "../../../db/types";
 import { requirePermission, type Actor } from "~/modules/auth/actor";
 import { assertDealerInScope } from "~/modules/auth/scope.server";
 import { env } from "~/utils/env.server";
+import { snapshot } from "~/utils/snapshots.server";
 import { minorToDecimal } from "~/utils/money";
 import { addDays, todayIn } from "~/utils/time";
 import { creditPositions, type CreditPosition } from "./credit.server";
@@ -169,9 +170,20 @@ function dealersWithActivity(f: { q?: string }) {
 }
 
 /** /finance/aging: one page of dealers with their buckets and credit, and totals over all dealers. */
+/**
+ * The receivables aging page. Every finance user sees the same figures for the same
+ * filter and date, and computing them reads every dealer's dues of the last 90 days
+ * and the page's open orders (tens of ms of SQL), so the result is a snapshot
+ * (decision 076): recomputed when a journal row lands (ledger entries, order events,
+ * audited credit-limit changes), at most 60 s old.
+ */
 export async function agingReport(actor: Actor, filter: AgingFilter) {
   requirePermission(actor, "aging:read");
   const asOf = filter.asOf ?? todayIn(env().BUSINESS_TZ);
+  return snapshot(`aging:${asOf}:${filter.page}:${filter.q ?? ""}`, () => computeAgingReport(filter, asOf));
+}
+
+async function computeAgingReport(filter: AgingFilter, asOf: string) {
   const base = dealersWithActivity(filter);
   const [dealers, count] = await Promise.all([
     base.select(["o.id", "o.code", "o.name", "o.currency"]).orderBy("o.code").limit(PAGE_SIZE).offset((filter.page - 1) * PAGE_SIZE).execute(),

@@ -132,6 +132,22 @@ describe("aging buckets", () => {
     await expect(dealerAging(actorFor(cast.a.dealer_finance), cast.dealerB.id, AS_OF)).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it("the report shows a posted entry and a new credit limit on the very next read", async () => {
+    const cast = await createCast();
+    const finance = actorFor(cast.staff.finance);
+    await post(cast.dealerA.id, "invoice", 10_00, "2026-10-01", { dueDate: "2026-10-31" });
+    const first = await agingReport(finance, { page: 1, asOf: AS_OF });
+    expect(first.totals.d1_30).toBe(10_00);
+    expect(await agingReport(finance, { page: 1, asOf: AS_OF })).toBe(first); // one computation while nothing changed
+    await post(cast.dealerA.id, "invoice", 5_00, "2026-11-01", { dueDate: "2026-12-01" });
+    const second = await agingReport(finance, { page: 1, asOf: AS_OF });
+    expect(second.totals).toMatchObject({ d1_30: 10_00, current: 5_00, balance: 15_00 });
+    const { setCreditLimit } = await import("./ledger.server");
+    await setCreditLimit(finance, cast.dealerA.id, { creditLimit: 1_234_00, reason: "review" });
+    const third = await agingReport(finance, { page: 1, asOf: AS_OF });
+    expect(third.rows.find((r) => r.id === cast.dealerA.id)!.credit.limitMinor).toBe(1_234_00);
+  });
+
   it("ages by the business date in Shanghai: just after midnight there, an item due yesterday is 1 day past due", async () => {
     const cast = await createCast();
     await post(cast.dealerA.id, "invoice", 10_00, "2026-11-01", { dueDate: "2026-11-20" });

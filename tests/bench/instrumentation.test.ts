@@ -10,6 +10,24 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createDb } from "../../db/client";
 import { isReplayable, reviveParameters } from "./floor";
 
+/** The app with BENCH_METRICS=true on a free port (the afterEach below resets the environment). */
+async function metricsServer() {
+  process.env.BENCH_METRICS = "true";
+  const { resetEnv } = await import("../../app/utils/env.server");
+  resetEnv();
+  const { createApp, loadBuild } = await import("../../server");
+  const { app } = createApp(await loadBuild());
+  const server = app.listen(0, "127.0.0.1");
+  await new Promise((r) => server.once("listening", r));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stop: () => {
+      server.close();
+      server.closeAllConnections();
+    },
+  };
+}
+
 describe("GET /__metrics", () => {
   afterEach(async () => {
     delete process.env.BENCH_METRICS;
@@ -26,15 +44,8 @@ describe("GET /__metrics", () => {
   });
 
   it("answers RSS, its peak and event-loop delay with BENCH_METRICS=true, and resets the window", async () => {
-    process.env.BENCH_METRICS = "true";
-    const { resetEnv } = await import("../../app/utils/env.server");
-    resetEnv();
-    const { createApp, loadBuild } = await import("../../server");
-    const { app } = createApp(await loadBuild());
-    const server = app.listen(0, "127.0.0.1");
-    await new Promise((r) => server.once("listening", r));
+    const { base, stop } = await metricsServer();
     try {
-      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const first = (await (await fetch(`${base}/__metrics?reset=1`)).json()) as { rss: number; peakRss: number; eventLoopDelayMs: { p99: number; max: number } };
       expect(first.rss).toBeGreaterThan(10 * 1048576);
       expect(first.peakRss).toBeGreaterThanOrEqual(first.rss);
@@ -43,22 +54,14 @@ describe("GET /__metrics", () => {
       expect(second.eventLoopDelayMs.max).toBeGreaterThanOrEqual(second.eventLoopDelayMs.p99);
       expect(second.eventLoopDelayMs.p99).toBeGreaterThanOrEqual(second.eventLoopDelayMs.p50);
     } finally {
-      server.close();
-      server.closeAllConnections();
+      stop();
     }
   });
 
   it("times every other request at the server, merges nothing itself, and starts a new window on reset", async () => {
-    process.env.BENCH_METRICS = "true";
-    const { resetEnv } = await import("../../app/utils/env.server");
-    resetEnv();
-    const { createApp, loadBuild } = await import("../../server");
-    const { app } = createApp(await loadBuild());
-    const server = app.listen(0, "127.0.0.1");
-    await new Promise((r) => server.once("listening", r));
+    const { base, stop } = await metricsServer();
     type Timed = { serverMs: { count: number; p50: number; p95: number; max: number }; durations?: number[] };
     try {
-      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       await fetch(`${base}/__metrics?reset=1`);
       for (let i = 0; i < 3; i++) expect((await fetch(`${base}/healthz`)).status).toBe(200);
       expect((await fetch(`${base}/no-such-page`)).status).toBe(404);
@@ -73,8 +76,7 @@ describe("GET /__metrics", () => {
       expect(after.serverMs.count).toBe(0);
       expect(after.durations).toBeUndefined();
     } finally {
-      server.close();
-      server.closeAllConnections();
+      stop();
     }
   });
 });

@@ -38,6 +38,60 @@ import path from "node:path";
 
 const require = createRequire(import.meta.url);
 
+/**
+ * JavaScript added to the router module for the loader-data pass-through (decision 080).
+ * `__ddJsonPlain(v)`: true when `JSON.parse(JSON.stringify(v))` is a value equal to `v`
+ * (null, strings, booleans, finite numbers other than -0, arrays of those without holes,
+ * plain objects (prototype Object.prototype) without `toJSON` and without undefined
+ * values); anything else (a Date, a Map, a class instance, undefined, NaN, -0) keeps the
+ * round trip. Outside production the remembered value is frozen, deeply, so a component
+ * or a later step that changes loader data in place (which the round trip used to hide)
+ * throws in tests instead of changing a value other requests may share.
+ */
+const LOADER_DATA_HELPERS = `const __ddJsonData = new WeakMap();
+const __ddFreezeData = process.env.NODE_ENV !== "production";
+function __ddJsonPlain(v, depth) {
+  if (v === null) return true;
+  switch (typeof v) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(v) && !Object.is(v, -0);
+    case "object": {
+      if (depth > 200) return false;
+      if (Array.isArray(v)) {
+        if (Object.getPrototypeOf(v) !== Array.prototype) return false;
+        for (let i = 0; i < v.length; i++) if (!__ddJsonPlain(v[i], depth + 1)) return false;
+        return true;
+      }
+      if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+      if (typeof v.toJSON === "function") return false;
+      for (const k in v) if (!__ddJsonPlain(v[k], depth + 1)) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+const __ddEncoder = new TextEncoder();
+function __ddLazyJson(data) {
+  return new ReadableStream({
+    pull(controller) {
+      controller.enqueue(__ddEncoder.encode(JSON.stringify(data)));
+      controller.close();
+    },
+  }, { highWaterMark: 0 });
+}
+function __ddGuard(v) {
+  if (__ddFreezeData && v !== null && typeof v === "object" && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const k in v) __ddGuard(v[k]);
+  }
+  return v;
+}
+`;
+
 const REPLACEMENTS: Array<[string, string]> = [
   [
     "  let branches = flattenRoutes(routes);\n  rankRouteBranches(branches);\n",
@@ -72,6 +126,18 @@ const REPLACEMENTS: Array<[string, string]> = [
       "  return hit;\n}\n" +
       "function __ddCompilePathUncached(path, caseSensitive, end) {\n",
   ],
+  // Loader data without the JSON round trip (decision 080): `json(data)` remembers `data`
+  // with its Response when the round trip would give back an equal value, and the
+  // document request's data conversion takes it instead of parsing the body it just wrote.
+  [
+    "  return new Response(JSON.stringify(data), _extends({}, responseInit, {\n    headers\n  }));\n};\n",
+    "  if (!__ddJsonPlain(data, 0)) return new Response(JSON.stringify(data), _extends({}, responseInit, {\n    headers\n  }));\n" +
+      "  let __ddResponse = new Response(__ddLazyJson(data), _extends({}, responseInit, {\n    headers\n  }));\n" +
+      "  __ddJsonData.set(__ddResponse, __ddGuard(data));\n" +
+      "  return __ddResponse;\n};\n" +
+      LOADER_DATA_HELPERS,
+  ],
+  ["          data = await result.json();\n", "          data = __ddJsonData.has(result) ? __ddJsonData.get(result) : await result.json();\n"],
 ];
 
 export type RouterCacheStatus = { patched: boolean; file: string; reason?: string };

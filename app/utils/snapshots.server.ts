@@ -67,10 +67,34 @@ export async function readVersions(db: Kysely<DB> = getDb()): Promise<Versions> 
  * A snapshot keyed with these must depend on nothing else.
  */
 export async function readReferenceVersions(db: Kysely<DB> = getDb()): Promise<ReferenceVersions> {
-  const table = sql.table("audit_log");
-  const { rows } = await sql<Record<string, unknown>>`SELECT (SELECT MAX(id) FROM ${table}) AS m, (SELECT COUNT(*) FROM ${table} WHERE id > (SELECT MAX(id) - ${sql.lit(WINDOW)} FROM ${table})) AS n, (SELECT version FROM catalog_version WHERE id = 1) AS catalog`.execute(db);
+  const { rows } = await sql<Record<string, unknown>>`SELECT ${REFERENCE_VERSION_COLUMNS.m} AS m, ${REFERENCE_VERSION_COLUMNS.n} AS n, ${REFERENCE_VERSION_COLUMNS.catalog} AS catalog`.execute(db);
   const row = rows[0] ?? {};
-  return { data: `reference:${String(row.m)}:${String(row.n)}`, catalog: String(row.catalog ?? "none"), kind: "reference" };
+  return referenceVersionsOf(row.m, row.n, row.catalog);
+}
+
+/**
+ * The three values readReferenceVersions reads, as expressions, for a statement that
+ * reads them together with other data (one round trip; the values and the data then
+ * come from one consistent read). `catalog` is a string (CHAR) so it can share a
+ * column with text in a UNION.
+ */
+export const REFERENCE_VERSION_COLUMNS = (() => {
+  const table = sql.table("audit_log");
+  return {
+    m: sql`(SELECT MAX(id) FROM ${table})`,
+    n: sql`(SELECT COUNT(*) FROM ${table} WHERE id > (SELECT MAX(id) - ${sql.lit(WINDOW)} FROM ${table}))`,
+    catalog: sql`(SELECT CAST(version AS CHAR) FROM catalog_version WHERE id = 1)`,
+  };
+})();
+
+/** Reference versions from the three values of REFERENCE_VERSION_COLUMNS. */
+export function referenceVersionsOf(m: unknown, n: unknown, catalog: unknown): ReferenceVersions {
+  return { data: `reference:${String(m)}:${String(n)}`, catalog: String(catalog ?? "none"), kind: "reference" };
+}
+
+/** Whether two reads of the versions saw the same versions. */
+export function sameVersions(a: Versions, b: Versions): boolean {
+  return a.data === b.data && a.catalog === b.catalog;
 }
 
 export type ReferenceVersions = Versions & { kind: "reference" };

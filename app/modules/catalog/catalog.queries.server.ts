@@ -3,9 +3,10 @@
  * incoming receipts, holidays. No rules here; catalog.server.ts decides who may
  * see what (dealers only ever get their own tier's price).
  */
-import { sql, type SqlBool, type ExpressionBuilder } from "kysely";
+import { sql, type ExpressionBuilder, type RawBuilder, type SqlBool } from "kysely";
 import type { Executor } from "../../../db/client";
 import type { DB } from "../../../db/types";
+import { REFERENCE_VERSION_COLUMNS, referenceVersionsOf, type ReferenceVersions } from "~/utils/snapshots.server";
 import type { ProductListFilter, StockFilter } from "./catalog.schema";
 
 export const PAGE_SIZE = 25;
@@ -120,24 +121,38 @@ export type IncomingRow = { product_id: number; warehouse_id: number; quantity: 
  * Stock levels and planned incoming receipts of these products (in these warehouses,
  * or all when null) in one round trip: the two reads every stock view makes together
  * (a UNION ALL, told apart by `k`). Incoming comes back in ETA order (then id).
+ * With `withVersions`, the same statement also reads the reference versions
+ * (snapshots.server.ts), so a caller that built the page from snapshots it assumed
+ * current learns, from this one consistent read, whether they still were.
  */
-export async function stockOf(db: Executor, productIds: number[], warehouseIds: number[] | null): Promise<{ levels: LevelRow[]; incoming: IncomingRow[] }> {
-  if (!productIds.length) return { levels: [], incoming: [] };
-  const products = sql.join(productIds);
-  const inWarehouses = warehouseIds === null ? sql`` : sql` AND warehouse_id IN (${sql.join(warehouseIds.length ? warehouseIds : [0])})`;
-  const { rows } = await sql<{ k: number; product_id: number; warehouse_id: number; a: number; b: number; eta: string | null; id: number }>`
-    SELECT 0 AS k, product_id, warehouse_id, on_hand AS a, reserved AS b, NULL AS eta, 0 AS id FROM stock_levels WHERE product_id IN (${products})${inWarehouses}
-    UNION ALL
-    SELECT 1, product_id, warehouse_id, quantity, 0, eta, id FROM incoming_stock WHERE product_id IN (${products}) AND status = 'planned'${inWarehouses}`.execute(db);
+export async function stockOf(db: Executor, productIds: number[], warehouseIds: number[] | null): Promise<{ levels: LevelRow[]; incoming: IncomingRow[] }>;
+export async function stockOf(db: Executor, productIds: number[], warehouseIds: number[] | null, withVersions: true): Promise<{ levels: LevelRow[]; incoming: IncomingRow[]; versions: ReferenceVersions }>;
+export async function stockOf(db: Executor, productIds: number[], warehouseIds: number[] | null, withVersions = false): Promise<{ levels: LevelRow[]; incoming: IncomingRow[]; versions?: ReferenceVersions }> {
+  if (!productIds.length && !withVersions) return { levels: [], incoming: [] };
+  const parts: RawBuilder<unknown>[] = [];
+  if (withVersions) {
+    const v = REFERENCE_VERSION_COLUMNS;
+    parts.push(sql`SELECT 2 AS k, 0 AS product_id, 0 AS warehouse_id, ${v.m} AS a, ${v.n} AS b, ${v.catalog} AS eta, 0 AS id`);
+  }
+  if (productIds.length) {
+    const products = sql.join(productIds);
+    const inWarehouses = warehouseIds === null ? sql`` : sql` AND warehouse_id IN (${sql.join(warehouseIds.length ? warehouseIds : [0])})`;
+    parts.push(sql`SELECT 0 AS k, product_id, warehouse_id, on_hand AS a, reserved AS b, NULL AS eta, 0 AS id FROM stock_levels WHERE product_id IN (${products})${inWarehouses}`);
+    parts.push(sql`SELECT 1, product_id, warehouse_id, quantity, 0, eta, id FROM incoming_stock WHERE product_id IN (${products}) AND status = 'planned'${inWarehouses}`);
+  }
+  const { rows } = await sql<{ k: number; product_id: number; warehouse_id: number; a: number; b: number; eta: string | null; id: number }>`${sql.join(parts, sql` UNION ALL `)}`.execute(db);
   const levels: LevelRow[] = [];
   const incoming: IncomingRow[] = [];
+  let versions: ReferenceVersions | undefined;
   for (const r of rows) {
-    if (Number(r.k) === 0) levels.push({ product_id: r.product_id, warehouse_id: r.warehouse_id, on_hand: r.a, reserved: r.b });
-    else incoming.push({ product_id: r.product_id, warehouse_id: r.warehouse_id, quantity: r.a, eta: r.eta!, id: r.id });
+    const k = Number(r.k);
+    if (k === 0) levels.push({ product_id: r.product_id, warehouse_id: r.warehouse_id, on_hand: Number(r.a), reserved: Number(r.b) });
+    else if (k === 1) incoming.push({ product_id: r.product_id, warehouse_id: r.warehouse_id, quantity: Number(r.a), eta: r.eta!, id: r.id });
+    else versions = referenceVersionsOf(r.a, r.b, r.eta);
   }
   // Sorted here, not by the database: a page's few receipts, where an ORDER BY sorted all ~500 rows.
   incoming.sort((x, y) => (x.eta < y.eta ? -1 : x.eta > y.eta ? 1 : x.id - y.id));
-  return { levels, incoming };
+  return withVersions ? { levels, incoming, versions: versions! } : { levels, incoming };
 }
 
 export async function tierPricesFor(db: Executor, productIds: number[], tier?: string) {

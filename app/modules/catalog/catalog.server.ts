@@ -4,7 +4,7 @@
  * dealers only ever receive their own tier's price.
  */
 import { sql } from "kysely";
-import { db } from "../../../db/client";
+import { db, getDb } from "../../../db/client";
 import { audit, diff, emitEvent } from "~/modules/audit/audit.server";
 import { syncAlertEligible } from "~/modules/stock/movements.server";
 import { can, isDealerActor, requirePermission, type Actor } from "~/modules/auth/actor";
@@ -12,7 +12,7 @@ import { env } from "~/utils/env.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
 import { minorToDecimal } from "~/utils/money";
 import { addDays, now, todayIn, type IsoDate } from "~/utils/time";
-import { readReferenceVersions, snapshot, type ReferenceVersions } from "~/utils/snapshots.server";
+import { readReferenceVersions, sameVersions, snapshot, type ReferenceVersions } from "~/utils/snapshots.server";
 import { transaction } from "~/utils/tx.server";
 import { availableOf, earliestPromiseDate, orderByProximity, planAvailability, type AvailabilityPlan, type WarehouseStock } from "./availability";
 import { loadHolidays } from "./calendar.server";
@@ -34,6 +34,8 @@ import {
   stockOf,
   stockProductsQuery,
   tierPricesFor,
+  type IncomingRow,
+  type LevelRow,
 } from "./catalog.queries.server";
 import { TIERS, type AvailabilityCheckInput, type HolidayInput, type ProductInput, type ProductListFilter, type StockFilter, type StockSort, type WarehouseCreateInput, type WarehouseUpdateInput } from "./catalog.schema";
 import { parseOptionsSchema, quantityFits } from "./options";
@@ -104,8 +106,7 @@ type StockRowProduct = IndexedProduct;
  * Levels, next incoming and promise date of a page of products, priced with
  * `tierPrice` (the viewer's tier price of a product, or undefined for the list price).
  */
-async function decorate(products: StockRowProduct[], warehouseIds: number[] | null, tier: string | null, today: IsoDate, holidays: ReadonlySet<string>, tierPrice: (productId: number) => number | undefined) {
-  const { levels, incoming } = await stockOf(db, products.map((p) => p.id), warehouseIds);
+function decorate(products: StockRowProduct[], { levels, incoming }: { levels: LevelRow[]; incoming: IncomingRow[] }, tier: string | null, today: IsoDate, holidays: ReadonlySet<string>, tierPrice: (productId: number) => number | undefined) {
   const levelMap = new Map<number, { byWarehouse: Record<number, { onHand: number; reserved: number; available: number }>; available: number }>();
   for (const l of levels) {
     let m = levelMap.get(l.product_id);
@@ -139,22 +140,50 @@ async function decorate(products: StockRowProduct[], warehouseIds: number[] | nu
   });
 }
 
-export type StockRow = Awaited<ReturnType<typeof decorate>>[number];
+export type StockRow = ReturnType<typeof decorate>[number];
 
 async function holidaysFrom(today: IsoDate) {
   return loadHolidays(db, today);
 }
 
 /**
+ * The reference versions this process last saw in a stock page's statement. The
+ * next page assumes them (see listStock); a stale value costs one rebuild, never a
+ * stale page.
+ */
+const lastSeenVersions = new WeakMap<object, ReferenceVersions>();
+
+/**
  * The stock page. The catalog's filters, sort and count are answered from the
  * in-memory catalog index (decision 077); "available now" walks the SQL filter
  * (it needs stock levels, which change all the time) and takes the rows from the
  * index. Then levels and incoming for just the page's products.
+ *
+ * In the steady state the page costs one statement: the page is built from the
+ * snapshots (reference data, catalog index) of the versions the last page saw, and
+ * the statement that reads its levels reads the versions again. If they moved on,
+ * the page is built again at the versions that statement saw, which were read
+ * during this request: as fresh as reading them first (decision 076 addendum).
  */
 export async function listStock(actor: Actor, filter: StockFilter & { page: number }) {
   requirePermission(actor, "catalog:read");
   const today = businessToday();
-  const versions = await readReferenceVersions(db);
+  const database = getDb();
+  let versions = lastSeenVersions.get(database);
+  const readNow = versions === undefined;
+  if (versions === undefined) versions = await readReferenceVersions(db);
+  for (let rebuilt = readNow; ; rebuilt = true) {
+    const page = await stockPage(actor, filter, today, versions);
+    const stock = await stockOf(db, page.products.map((p) => p.id), page.scope, true);
+    lastSeenVersions.set(database, stock.versions);
+    if (rebuilt || sameVersions(stock.versions, versions)) return { rows: decorate(page.products, stock, page.result.tier, today, page.holidays, page.tierPrice), ...page.result };
+    versions = stock.versions;
+  }
+}
+
+
+/** The stock page at these reference versions, all but its levels. */
+async function stockPage(actor: Actor, filter: StockFilter & { page: number }, today: IsoDate, versions: ReferenceVersions) {
   const [{ warehouses: allWarehouses, categories, lines, holidays, viewer }, current] = await Promise.all([stockReference(actor, today, versions), catalogIndex(versions.catalog)]);
   let index = current;
   const scope = warehouseScope(allWarehouses, filter);
@@ -177,21 +206,26 @@ export async function listStock(actor: Actor, filter: StockFilter & { page: numb
     products = found.positions.slice(offset, offset + PAGE_SIZE).map((i) => index.products[i]!);
   }
   const tier = viewer.tier;
-  const rows = await decorate(products, scope, tier, today, holidays, (id) => (tier ? index.tierPrice(tier, id) : undefined));
   const warehouses = scope ? allWarehouses.filter((w) => scope.includes(w.id)) : allWarehouses;
+  const tierPrice = (id: number) => (tier ? index.tierPrice(tier, id) : undefined);
   return {
-    rows,
-    total,
-    totalIsLowerBound,
-    page: filter.page,
-    pageSize: PAGE_SIZE,
-    warehouses,
-    allWarehouses,
-    categories,
-    lines,
-    today,
-    tier,
-    dealerRegion: viewer.region,
+    products,
+    scope,
+    holidays,
+    tierPrice,
+    result: {
+      total,
+      totalIsLowerBound,
+      page: filter.page,
+      pageSize: PAGE_SIZE,
+      warehouses,
+      allWarehouses,
+      categories,
+      lines,
+      today,
+      tier,
+      dealerRegion: viewer.region,
+    },
   };
 }
 
@@ -248,7 +282,7 @@ export async function exportStock(actor: Actor, filter: StockFilter) {
       afterSku = products[products.length - 1]!.sku;
       const prices = viewer.tier ? await tierPricesFor(db, products.map((p) => p.id), viewer.tier) : [];
       const priceOf = new Map(prices.map((p) => [p.product_id, p.price_minor]));
-      const rows = await decorate(products, scope, viewer.tier, today, holidays, (id) => priceOf.get(id));
+      const rows = decorate(products, await stockOf(db, products.map((p) => p.id), scope), viewer.tier, today, holidays, (id) => priceOf.get(id));
       yield rows.map((r) => [
         r.sku,
         r.name_zh,

@@ -2,8 +2,12 @@
  * The catalog pages as users hit them: loaders and actions called directly
  * with a signed-in request (scoping, prices per tier, filters, CSV, forms).
  */
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { getDb } from "../../../db/client";
+import { closeDb, getDb } from "../../../db/client";
+import { resetEnv } from "~/utils/env.server";
 import { createCast, createSession, requestAs, type TestUser } from "../../../tests/factories";
 import { createCatalogBasics, createProduct, planIncoming, receive } from "../../../tests/factories/catalog";
 import * as adminHolidays from "~/routes/admin.holidays";
@@ -94,6 +98,48 @@ describe("reference data changed through the domain", () => {
     const platinum = await body(await get(stockPage, cast.a.dealer_sales, "/stock"));
     expect(platinum.tier).toBe("platinum");
     expect(platinum.rows.find((r: { sku: string }) => r.sku === "AC-1000").price_minor).toBe(TIERS.platinum);
+  });
+});
+
+describe("stock page statements", () => {
+  it("once warm, reads levels and versions in one statement; a change in between costs one rebuild and shows", async () => {
+    const { cast } = await world();
+    const admin = await actorFor(cast.staff.admin);
+    const file = path.join(os.tmpdir(), `dd-stock-sql-${process.pid}-${Date.now()}.jsonl`);
+    const statements = () => (existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { sql: string }).sql) : []);
+    // A database handle that writes every statement to `file` (the benchmark's capture).
+    process.env.DB_CAPTURE_SQL = file;
+    resetEnv();
+    await closeDb();
+    try {
+      const page = async () => {
+        const request = await requestAs(cast.a.dealer_sales, "/stock?q=AC-1000");
+        writeFileSync(file, "");
+        const res = await call("loader", stockPage, request);
+        return { data: await body(res), sql: statements().filter((q) => !q.includes("`sessions`")) };
+      };
+      await page();
+      const warm = await page();
+      expect(warm.data.rows.map((r: { sku: string }) => r.sku)).toEqual(["AC-1000"]);
+      expect(warm.sql).toHaveLength(1);
+      expect(warm.sql[0]).toMatch(/SELECT 2 AS k.*audit_log.*catalog_version.*UNION ALL.*stock_levels.*UNION ALL.*incoming_stock/s);
+
+      await createWarehouse(admin, { code: "WH-XN", name_en: "Xining DC", name_zh: "西宁仓", region: "west" });
+      const changed = await page();
+      expect(changed.data.warehouses.map((w: { code: string }) => w.code)).toContain("WH-XN");
+      // Built at the versions the last page saw, found stale by its own statement, built again.
+      expect(changed.sql.filter((q) => q.includes("SELECT 2 AS k"))).toHaveLength(2);
+      expect(changed.sql.some((q) => q.includes("`warehouses`"))).toBe(true);
+
+      const again = await page();
+      expect(again.sql).toHaveLength(1);
+      expect(again.data).toEqual(changed.data);
+    } finally {
+      delete process.env.DB_CAPTURE_SQL;
+      resetEnv();
+      await closeDb();
+      rmSync(file, { force: true });
+    }
   });
 });
 

@@ -60,6 +60,8 @@ type Loaded = {
 
 /** Separator between products' search texts: cannot occur in a LIKE pattern the page builds. */
 const SEP = "\u0000";
+/** How many searched texts an index remembers the matches of (at most 20,000 positions, 80 KB, each). */
+const TEXT_CACHE_SIZE = 64;
 
 export function buildIndex(version: string, loaded: Loaded): CatalogIndex {
   const { products } = loaded;
@@ -153,6 +155,23 @@ export function buildIndex(version: string, loaded: Loaded): CatalogIndex {
   };
   // Results of the filters without a text (a small, finite set of combinations).
   const filterCache = new Map<string, Int32Array>();
+  // Every product matching a text, in SKU order, for the last TEXT_CACHE_SIZE texts
+  // searched (least recently used goes first): paging through a search, and the
+  // searches many dealers make, scan the text once per catalog version.
+  const textCache = new Map<string, Int32Array>();
+  const textMatches = (needle: string): Int32Array => {
+    let hit = textCache.get(needle);
+    if (hit) {
+      textCache.delete(needle);
+    } else {
+      const found: number[] = [];
+      eachTextMatch(needle, (i) => found.push(i) > 0);
+      hit = Int32Array.from(found);
+      if (textCache.size >= TEXT_CACHE_SIZE) textCache.delete(textCache.keys().next().value!);
+    }
+    textCache.set(needle, hit);
+    return hit;
+  };
 
   return {
     version,
@@ -188,26 +207,28 @@ export function buildIndex(version: string, loaded: Loaded): CatalogIndex {
       }
       const needle = f.q.toLowerCase();
       const out: number[] = [];
+      const matches = textMatches(needle);
       if (!order) {
         // SKU order is the text's order: stop at `cap` matches.
         let exact = true;
-        eachTextMatch(needle, (i) => {
-          if (!keep(i)) return true;
-          if (out.length >= cap) return (exact = false);
+        for (const i of matches) {
+          if (!keep(i)) continue;
+          if (out.length >= cap) {
+            exact = false;
+            break;
+          }
           out.push(i);
-          return true;
-        });
+        }
         return { positions: out, total: out.length, exact };
       }
       const hit = new Uint8Array(n);
       let total = 0;
-      eachTextMatch(needle, (i) => {
+      for (const i of matches) {
         if (keep(i)) {
           hit[i] = 1;
           total++;
         }
-        return true;
-      });
+      }
       for (let k = 0; k < n && out.length < cap; k++) if (hit[order[k]!]) out.push(order[k]!);
       return { positions: out, total, exact: true };
     },

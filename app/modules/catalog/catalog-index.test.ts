@@ -96,6 +96,22 @@ describe("catalog index", () => {
     expect(compared).toBeGreaterThan(1000);
   });
 
+  it("answers a repeated text search, and one whose remembered matches were evicted, exactly as the first time", async () => {
+    await varietyOfProducts();
+    const index = await currentIndex();
+    const ask = (q: string, sort: (typeof STOCK_SORTS)[number] = "sku") => index.find({ status: "active", q, sort, locale: "en" }, 12);
+    const first = [ask("breeze"), ask("breeze", "name"), ask("ac"), ask("ac", "price_desc")];
+    expect(first[0]!.positions.length).toBeGreaterThan(0);
+    expect(first[2]).toMatchObject({ exact: false, total: 12 });
+    // Remembered: the same answers, as fresh arrays (a caller changing one changes nothing).
+    first[0]!.positions.length = 0;
+    expect([ask("breeze"), ask("breeze", "name"), ask("ac"), ask("ac", "price_desc")].slice(1)).toEqual(first.slice(1));
+    expect(ask("breeze").positions.length).toBeGreaterThan(0);
+    // 100 other texts push both out of the memory; asked again they are found again.
+    for (let i = 0; i < 100; i++) ask(`x${i}`);
+    expect([ask("breeze", "name"), ask("ac"), ask("ac", "price_desc")]).toEqual(first.slice(1));
+  });
+
   it("stops a text search in SKU order at the cap and says the count is a lower bound", async () => {
     await varietyOfProducts();
     const index = await currentIndex();

@@ -46,7 +46,7 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
     made_to_order: r.made_to_order,
     lead_time_days: r.lead_time_days,
     price_minor: r.price_minor,
-    byWarehouse: data.warehouses.map((w) => r.levels[w.id]?.available ?? 0),
+    byWarehouse: data.warehouses.map((w) => r.availableIn[w.id] ?? 0),
     available: r.available,
     nextIncoming: r.nextIncoming,
     promiseDate: r.promiseDate,

@@ -6,7 +6,7 @@ import { getDb } from "../../db/client";
 import type { Tx } from "../../db/client";
 import { systemActor } from "../../app/modules/auth/actor";
 import { applyMovement } from "../../app/modules/stock/movements.server";
-import { uniq } from "./index";
+import { actorFor, createCast, uniq } from "./index";
 
 export async function createCatalogBasics() {
   const db = getDb();
@@ -82,4 +82,13 @@ export async function receive(productId: number, warehouseId: number, quantity: 
 
 export async function planIncoming(productId: number, warehouseId: number, quantity: number, eta: string) {
   await getDb().insertInto("incoming_stock").values({ product_id: productId, warehouse_id: warehouseId, quantity, eta, status: "planned" }).execute();
+}
+
+/** The setup of most stock tests: the cast, an order-desk (ops) actor, the catalog basics and one product. */
+export async function createStockWorld(over: ProductOver = {}) {
+  const cast = await createCast();
+  const ops = actorFor(cast.staff.ops);
+  const { warehouses } = await createCatalogBasics();
+  const product = await createProduct(over);
+  return { cast, ops, warehouses, product };
 }

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { getDb, type Tx } from "../../../db/client";
 import { runChecks } from "../../../db/check";
 import { actorFor, createCast } from "../../../tests/factories";
-import { createCatalogBasics, createProduct } from "../../../tests/factories/catalog";
+import { createCatalogBasics, createProduct, createStockWorld } from "../../../tests/factories/catalog";
 import { runImport } from "~/modules/catalog/import.server";
 import { applyMovement, findAvailabilitySummaryMismatches, reserveUpTo } from "./movements.server";
 import { adjustStock, postReceipt } from "./stock.server";
@@ -19,10 +19,7 @@ async function summary(productId: number): Promise<number | null> {
 
 describe("the availability summary", () => {
   it("follows every write path: receipts, reservations, releases, shipments, adjustments, the import, hand SQL", async () => {
-    const cast = await createCast();
-    const ops = actorFor(cast.staff.ops);
-    const { warehouses } = await createCatalogBasics();
-    const p = await createProduct();
+    const { cast, ops, warehouses, product: p } = await createStockWorld();
     const db = getDb();
     expect(await summary(p.id)).toBeNull();
     await postReceipt(ops, p.id, { warehouseId: warehouses.east, quantity: 5, reason: "PO 1" });
@@ -68,10 +65,7 @@ describe("the availability summary", () => {
   });
 
   it("stays exact under concurrent reservations and releases of one product in several warehouses", async () => {
-    const cast = await createCast();
-    const ops = actorFor(cast.staff.ops);
-    const { warehouses } = await createCatalogBasics();
-    const p = await createProduct();
+    const { ops, warehouses, product: p } = await createStockWorld();
     const ws = [warehouses.east, warehouses.north, warehouses.south];
     for (const w of ws) await postReceipt(ops, p.id, { warehouseId: w, quantity: 1, reason: "PO" });
     const db = getDb();

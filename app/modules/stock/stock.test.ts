@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getDb, type Tx } from "../../../db/client";
 import { actorFor, createCast } from "../../../tests/factories";
-import { createCatalogBasics, createProduct } from "../../../tests/factories/catalog";
+import { createCatalogBasics, createProduct, createStockWorld } from "../../../tests/factories/catalog";
 import { runImport } from "~/modules/catalog/import.server";
 import { ForbiddenError } from "~/utils/errors";
 import { applyMovement, findStockInvariantViolations, InsufficientStockError, reserveUpTo } from "./movements.server";
@@ -13,10 +13,7 @@ async function level(productId: number, warehouseId: number) {
 
 describe("stock operations", () => {
   it("levels equal the sum of their movements after a mix of operations", async () => {
-    const cast = await createCast();
-    const ops = actorFor(cast.staff.ops);
-    const { warehouses } = await createCatalogBasics();
-    const p1 = await createProduct();
+    const { cast, ops, warehouses, product: p1 } = await createStockWorld();
     const p2 = await createProduct();
     await postReceipt(ops, p1.id, { warehouseId: warehouses.east, quantity: 50, reason: "PO 1" });
     await adjustStock(ops, p1.id, { warehouseId: warehouses.east, delta: -7, reason: "damaged" });
@@ -53,10 +50,7 @@ describe("stock operations", () => {
   });
 
   it("20 concurrent +1 adjustments on one level never lose an update", async () => {
-    const cast = await createCast();
-    const ops = actorFor(cast.staff.ops);
-    const { warehouses } = await createCatalogBasics();
-    const p = await createProduct();
+    const { ops, warehouses, product: p } = await createStockWorld();
     await postReceipt(ops, p.id, { warehouseId: warehouses.east, quantity: 5, reason: "opening" });
     await Promise.all(Array.from({ length: 20 }, (_, i) => adjustStock(ops, p.id, { warehouseId: warehouses.east, delta: 1, reason: `count ${i}` })));
     expect(await level(p.id, warehouses.east)).toEqual({ on_hand: 25, reserved: 0 });
@@ -66,19 +60,13 @@ describe("stock operations", () => {
   });
 
   it("concurrent first movements on a missing level create it once", async () => {
-    const cast = await createCast();
-    const ops = actorFor(cast.staff.ops);
-    const { warehouses } = await createCatalogBasics();
-    const p = await createProduct();
+    const { ops, warehouses, product: p } = await createStockWorld();
     await Promise.all(Array.from({ length: 10 }, () => postReceipt(ops, p.id, { warehouseId: warehouses.south, quantity: 2, reason: "r" })));
     expect(await level(p.id, warehouses.south)).toEqual({ on_hand: 20, reserved: 0 });
   });
 
   it("an adjustment below what is reserved is refused (409) and changes nothing", async () => {
-    const cast = await createCast();
-    const ops = actorFor(cast.staff.ops);
-    const { warehouses } = await createCatalogBasics();
-    const p = await createProduct();
+    const { ops, warehouses, product: p } = await createStockWorld();
     await postReceipt(ops, p.id, { warehouseId: warehouses.east, quantity: 10, reason: "opening" });
     await getDb()
       .transaction()
@@ -106,10 +94,7 @@ describe("stock operations", () => {
   });
 
   it("a received or cancelled incoming cannot be received again (409)", async () => {
-    const cast = await createCast();
-    const ops = actorFor(cast.staff.ops);
-    const { warehouses } = await createCatalogBasics();
-    const p = await createProduct();
+    const { ops, warehouses, product: p } = await createStockWorld();
     const { id } = await planIncoming(ops, p.id, { warehouseId: warehouses.east, quantity: 8, eta: "2030-01-01", source: "purchase", reference: null });
     await receiveIncoming(ops, p.id, id);
     await expect(receiveIncoming(ops, p.id, id)).rejects.toMatchObject({ status: 409 });

@@ -83,8 +83,15 @@ describe("issueStatements", () => {
     await createManufacturer();
     const d = await createDealer();
     await post(d.id, "invoice", 10_00, "2026-08-10");
-    await expect(issueStatements(sys(), { period: "2026-11" })).rejects.toBeInstanceOf(ValidationError);
-    await expect(issueStatements(sys(), { period: "2026-13" })).rejects.toBeInstanceOf(ValidationError);
+    // The clock is set: on 20 November 2026 (Shanghai) the period 2026-11 has not ended, 2026-10 has.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2026-11-20T04:00:00Z"));
+    try {
+      await expect(issueStatements(sys(), { period: "2026-11" })).rejects.toBeInstanceOf(ValidationError);
+      await expect(issueStatements(sys(), { period: "2026-13" })).rejects.toBeInstanceOf(ValidationError);
+    } finally {
+      vi.useRealTimers();
+    }
     await issueStatements(sys(), { period: "2026-08" });
     const r = await issueStatements(sys(), { period: "2026-10" });
     expect(r.skippedGap).toBe(1);

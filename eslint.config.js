@@ -1,5 +1,6 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import serverOnly from "./scripts/eslint-server-only.js";
 
 /** Links are plain anchors with one delegated click listener (docs/decisions/075). */
 const LINKS = { name: "@remix-run/react", importNames: ["Link", "NavLink"], message: "Use Link / NavLink from ~/components/link (docs/decisions/075)." };
@@ -32,6 +33,13 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Server-only code never reaches a page: the browser bundle gets *.server modules as empty modules.
+    files: ["app/**/*.{ts,tsx}"],
+    ignores: ["app/**/*.server.{ts,tsx}", "app/**/*.test.{ts,tsx}"],
+    plugins: { "dealer-desk": serverOnly },
+    rules: { "dealer-desk/no-server-values-in-client": "error" },
   },
   {
     // Migrations are frozen in time: they never import app code.

@@ -7,8 +7,8 @@ import { CsvLink, ListPager } from "~/components/list";
 import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
-import { ProductListQuery } from "~/modules/catalog/catalog.schema";
-import { exportProducts, listProducts, PRODUCT_CSV_HEADER } from "~/modules/catalog/catalog.server";
+import { PRODUCT_CSV_HEADER, ProductListQuery } from "~/modules/catalog/catalog.schema";
+import { exportProducts, listProducts } from "~/modules/catalog/catalog.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 

@@ -10,7 +10,8 @@ import type { MessageKey } from "~/i18n";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { REGIONS, TIERS } from "~/modules/organisations/organisations.schema";
-import { exportSalesReport, GROUPS, salesReport, SalesReportQuery } from "~/modules/reports/sales-report.server";
+import { GROUPS, SalesReportQuery } from "~/modules/reports/sales-report.schema";
+import { exportSalesReport, salesReport } from "~/modules/reports/sales-report.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 

@@ -8,7 +8,7 @@ import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { STOCK_ALERT_KINDS, StockAlertsQuery } from "~/modules/reports/ops-lists.schema";
-import { exportStockAlerts, LOW_STOCK_THRESHOLD, stockAlertList } from "~/modules/reports/reports.server";
+import { exportStockAlerts, stockAlertList } from "~/modules/reports/reports.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 
@@ -29,7 +29,7 @@ export default function StockAlerts() {
   const f = useFormat();
   const locale = useLocale();
   const name = (r: { name_en: string; name_zh: string }) => (locale === "en" ? r.name_en : r.name_zh);
-  const n = LOW_STOCK_THRESHOLD;
+  const n = d.threshold;
   return (
     <div className="space-y-4">
       <PageHeader title={t("alerts.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("stock.title"), to: "/stock" }, { label: t("alerts.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />

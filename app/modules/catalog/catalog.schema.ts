@@ -199,3 +199,25 @@ export const ImportPageQuery = z.object({
   kind: z.enum(IMPORT_KINDS).optional(),
   format: z.enum(["csv", "html"]).optional(),
 });
+
+/** The product file format: what the products import reads, and what the exports write (round trip). */
+export const PRODUCT_CSV_HEADER = [
+  "sku",
+  "name_zh",
+  "name_en",
+  "description_zh",
+  "description_en",
+  "category",
+  "product_line",
+  "unit",
+  "list_price",
+  "price_platinum",
+  "price_gold",
+  "price_silver",
+  "currency",
+  "status",
+  "made_to_order",
+  "lead_time_days",
+  "options_schema",
+  "image_path",
+] as const;

@@ -447,27 +447,6 @@ export async function listProducts(actor: Actor, filter: ProductListFilter & { p
   return { rows: rows.map((r) => ({ ...r, made_to_order: r.made_to_order === 1 })), total: Number(total?.n ?? 0), page: filter.page, pageSize: PAGE_SIZE, categories, lines };
 }
 
-/** The product file format: what the products import reads, and what the exports write (round trip). */
-export const PRODUCT_CSV_HEADER = [
-  "sku",
-  "name_zh",
-  "name_en",
-  "description_zh",
-  "description_en",
-  "category",
-  "product_line",
-  "unit",
-  "list_price",
-  "price_platinum",
-  "price_gold",
-  "price_silver",
-  "currency",
-  "status",
-  "made_to_order",
-  "lead_time_days",
-  "options_schema",
-  "image_path",
-] as const;
 
 /** Products in the import format, in keyset batches by SKU. */
 export async function* productCsvBatches(filter: ProductListFilter) {

@@ -3,10 +3,12 @@ import { getDb } from "../../../db/client";
 import { actorFor, createCast } from "../../../tests/factories";
 import { createCatalogBasics, createProduct, receive } from "../../../tests/factories/catalog";
 import { findStockInvariantViolations } from "~/modules/stock/movements.server";
-import { stockLevelCsvBatches, STOCK_CSV_HEADER } from "~/modules/stock/stock.server";
+import { stockLevelCsvBatches } from "~/modules/stock/stock.server";
+import { STOCK_CSV_HEADER } from "~/modules/stock/stock.schema";
 import { ForbiddenError, ValidationError } from "~/utils/errors";
 import { csvLine } from "~/utils/http.server";
-import { PRODUCT_CSV_HEADER, productCsvBatches } from "./catalog.server";
+import { productCsvBatches } from "./catalog.server";
+import { PRODUCT_CSV_HEADER } from "./catalog.schema";
 import { decodeUtf8, parseCsv } from "./csv";
 import { getImportJob, runImport } from "./import.server";
 

@@ -4,29 +4,13 @@
  * Orders count from their submission (business day), drafts/cancelled/rejected excluded.
  */
 import { sql } from "kysely";
-import { z } from "zod";
 import { db } from "../../../db/client";
 import { requirePermission, type Actor } from "~/modules/auth/actor";
 import { inDealerScope } from "~/modules/auth/scope.server";
 import { minorToDecimal } from "~/utils/money";
 import { resolvePeriod } from "./reports.server";
+import type { SalesReportFilter } from "./sales-report.schema";
 
-export const GROUPS = ["month", "dealer", "region", "tier", "productLine"] as const;
-export type Group = (typeof GROUPS)[number];
-
-export const SalesReportQuery = z
-  .object({
-    from: z.iso.date().optional(),
-    to: z.iso.date().optional(),
-    groupBy: z.enum(GROUPS).default("month"),
-    region: z.string().trim().regex(/^[a-z]{1,32}$/).optional(),
-    tier: z.string().trim().regex(/^[a-z]{1,16}$/).optional(),
-    dealerId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
-    productLine: z.string().trim().max(32).optional(),
-    format: z.enum(["csv", "html"]).optional(),
-  })
-  .refine((p) => !p.from || !p.to || p.from <= p.to, { message: "validation.date", path: ["to"] });
-export type SalesReportFilter = z.output<typeof SalesReportQuery>;
 
 export type ReportRow = { key: string; label: string; orders: number; quantity: number; valueMinor: number };
 

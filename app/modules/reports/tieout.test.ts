@@ -12,7 +12,8 @@ import { DealListQuery } from "~/modules/deals/deals.schema";
 import { listOrders } from "~/modules/orders/orders.server";
 import { OrderListQuery } from "~/modules/orders/orders.schema";
 import { accountManagerDashboard, dealerDashboard } from "./reports.server";
-import { salesReport, SalesReportQuery } from "./sales-report.server";
+import { salesReport } from "./sales-report.server";
+import { SalesReportQuery } from "./sales-report.schema";
 import { forgetSnapshots } from "~/utils/snapshots.server";
 
 describe("dashboard figures equal the lists they link to", () => {

@@ -35,3 +35,5 @@ export type IncomingInput = z.output<typeof IncomingSchema>;
 
 export const IncomingActionSchema = z.object({ incomingId: z.coerce.number().int().positive() });
 
+/** The stock file format: what the stock import reads and the export writes. */
+export const STOCK_CSV_HEADER = ["sku", "warehouse", "on_hand", "reserved", "available"] as const;

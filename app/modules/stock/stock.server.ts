@@ -87,7 +87,6 @@ export async function cancelIncoming(actor: Actor, productId: number, incomingId
 }
 
 /** The stock-level file format (import and export round trip): sku, warehouse, on_hand; reserved and available are informational. */
-export const STOCK_CSV_HEADER = ["sku", "warehouse", "on_hand", "reserved", "available"] as const;
 
 /** Every level in the import format, in keyset batches (product, warehouse). */
 export async function* stockLevelCsvBatches() {

@@ -20,6 +20,7 @@ import { isLocale, localeFromAcceptLanguage, translate, type Locale } from "./ap
 import { env, EnvError } from "./app/utils/env.server";
 import { documentBody } from "./app/utils/document-response.server";
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from "./app/utils/request.server";
+import { canonicalPath } from "./app/utils/url-safety";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const BUILD_PATH = path.join(here, "build", "index.js");
@@ -27,7 +28,7 @@ export const BUILD_PATH = path.join(here, "build", "index.js");
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"]);
 /** Writes that may come without an Origin (one-click unsubscribe from mail clients; signed tokens). */
-const ORIGIN_EXEMPT = [/^\/unsubscribe(\/|$)/];
+const ORIGIN_EXEMPT = [/^\/unsubscribe\/[^/]+$/];
 const isUploadPath = (p: string) => /\/import(\/|$)/.test(p) || p.endsWith("/imports");
 
 function requestLocale(req: Request): Locale {
@@ -111,6 +112,24 @@ export function createApp(build: ServerBuild | (() => Promise<ServerBuild>), opt
     next();
   });
 
+  // One path for every check and for the router (decision 081): the path as the router will
+  // read it. A GET for a non-canonical spelling is sent to the canonical one; a write is
+  // handled as the canonical path, so body limits and the origin check see what Remix
+  // serves. What has no single reading (bad escapes, encoded slashes, backslashes,
+  // control characters) is a 400.
+  app.use((req, res, next) => {
+    const c = canonicalPath(req.url);
+    if (!c.ok) return plainErrorPage(req, res, 400, "error.400");
+    if (!c.changed) return next();
+    if (req.method === "GET" || req.method === "HEAD") {
+      res.setHeader("Cache-Control", "no-store");
+      return void res.redirect(308, `${c.path}${c.search}`);
+    }
+    req.url = `${c.path}${c.search}`;
+    req.originalUrl = req.url;
+    next();
+  });
+
   app.get("/healthz", async (_req, res) => {
     res.setHeader("Cache-Control", "no-store");
     if (state.shuttingDown) return void res.status(503).json({ status: "shutting_down" });
@@ -129,7 +148,16 @@ export function createApp(build: ServerBuild | (() => Promise<ServerBuild>), opt
 
   // CSRF: every write must come from our own origin.
   app.use((req, res, next) => {
-    if (SAFE_METHODS.has(req.method) || ORIGIN_EXEMPT.some((r) => r.test(req.path))) return next();
+    if (SAFE_METHODS.has(req.method)) return next();
+    if (ORIGIN_EXEMPT.some((r) => r.test(req.path))) {
+      // RFC 8058: a mail client posts the one-click unsubscribe with its own Origin or none; the
+      // signed token in the path is the authority. Remix would refuse an Origin that is not the
+      // Host (and answer 500), so the request reaches it as one without an Origin.
+      delete req.headers.origin;
+      delete req.headers["x-forwarded-host"];
+      req.headers.host = new URL(origin).host;
+      return next();
+    }
     const o = req.headers.origin;
     const site = req.headers["sec-fetch-site"];
     const sameOrigin = o !== undefined ? o === origin : site === "same-origin";

@@ -120,7 +120,10 @@ export const action = /* @__PURE__ */ withAction(async ({ request, params }: Act
     throw err;
   }
   const back = fd.get("returnTo");
-  if (typeof back === "string" && back) return redirect(`${safeRedirectPath(back, `/orders/${target}`)}${back.includes("?") ? "&" : "?"}done=${intent}&order=${encodeURIComponent(target)}`);
+  if (typeof back === "string" && back) {
+    const to = safeRedirectPath(back, `/orders/${target}`);
+    return redirect(`${to}${to.includes("?") ? "&" : "?"}done=${intent}&order=${encodeURIComponent(target)}`);
+  }
   return redirect(`/orders/${target}?done=${intent}`);
 });
 

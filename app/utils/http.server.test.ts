@@ -21,7 +21,7 @@ describe("csvResponse", () => {
         finished = true;
       }
     }
-    const res = csvResponse("big.csv", ["batch", "row", "text"], endless());
+    const res = await csvResponse("big.csv", ["batch", "row", "text"], endless());
     expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     const reader = res.body!.getReader();
     const first = new TextDecoder("utf-8", { ignoreBOM: true }).decode((await reader.read()).value);
@@ -41,7 +41,15 @@ describe("csvResponse", () => {
       yield [["a,b", 'say "hi"', null]];
       yield [[1, 2, 3]];
     }
-    const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(await csvResponse("t.csv", ["x", "y", "z"], two()).arrayBuffer());
+    const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(await (await csvResponse("t.csv", ["x", "y", "z"], two())).arrayBuffer());
     expect(text).toBe('\uFEFFx,y,z\r\n"a,b","say ""hi""",\r\n1,2,3\r\n');
+  });
+
+  it("a source that refuses (scope, permission) throws before any response exists", async () => {
+    async function* notYours(): AsyncGenerator<unknown[][]> {
+      throw new Error("error.404");
+      yield [];
+    }
+    await expect(csvResponse("t.csv", ["x"], notYours())).rejects.toThrow("error.404");
   });
 });

@@ -167,17 +167,22 @@ export function csvLine(cells: unknown[]): string {
 /**
  * Streams a CSV (UTF-8 with BOM so spreadsheet programs read Chinese) from an
  * async iterable of row batches; memory stays bounded by one batch.
+ * The first batch is read before the response exists: the source's checks
+ * (permission, scope: "not yours" is a 404) run then and throw as any loader
+ * error does, instead of failing a stream whose 200 headers were already sent.
  */
-export function csvResponse(filename: string, header: string[], batches: AsyncIterable<unknown[][]>): TypedResponse<never> {
+export async function csvResponse(filename: string, header: string[], batches: AsyncIterable<unknown[][]>): Promise<TypedResponse<never>> {
   const encoder = new TextEncoder();
   const iterator = batches[Symbol.asyncIterator]();
+  let first: IteratorResult<unknown[][]> | null = await iterator.next();
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(encoder.encode(`\uFEFF${csvLine(header)}`));
     },
     async pull(controller) {
       try {
-        const { value, done } = await iterator.next();
+        const { value, done } = first ?? (await iterator.next());
+        first = null;
         if (done) {
           controller.close();
           return;

@@ -81,16 +81,4 @@ export function localeOf(request: Request): Locale {
   return localeFromAcceptLanguage(request.headers.get("Accept-Language")) ?? DEFAULT_LOCALE;
 }
 
-/** Only local paths: rejects absolute URLs, protocol-relative (//x) and backslash tricks (/\x). */
-export function safeRedirectPath(to: unknown, fallback = "/"): string {
-  if (typeof to !== "string" || to.length === 0 || to.length > 2000) return fallback;
-  if (!to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  if (/[\\\u0000-\u001f\u007f]/.test(to)) return fallback;
-  try {
-    const u = new URL(to, "http://local.invalid");
-    if (u.origin !== "http://local.invalid") return fallback;
-    return `${u.pathname}${u.search}${u.hash}`;
-  } catch {
-    return fallback;
-  }
-}
+export { safeRedirectPath } from "./url-safety";

@@ -3,6 +3,7 @@
  * build) on this worker's port. Run `npm run build` first (npm test does).
  */
 import type { Running } from "../../server";
+import { createSession, type TestUser } from "../factories";
 
 let running: Running | undefined;
 
@@ -73,4 +74,39 @@ export class Client {
   async login(email: string, password: string) {
     return this.post("/login", { email, password });
   }
+}
+
+/**
+ * One request with the path sent exactly as given (fetch would resolve `..` and
+ * `%2e` before sending). The body, if any, is written after the headers; a server
+ * that answers early (413) and closes is fine: the answer is what counts.
+ */
+export async function rawRequest(
+  base: string,
+  p: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer },
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  const { request } = await import("node:http");
+  const u = new URL(base);
+  const body = p.body === undefined ? undefined : Buffer.isBuffer(p.body) ? p.body : Buffer.from(p.body);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: u.hostname, port: u.port, method: p.method ?? "GET", path: p.path, headers: { ...(body ? { "Content-Length": String(body.length) } : {}), ...p.headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", reject);
+    });
+    // The server may answer early (413) and close while the body is still being written:
+    // the answer, once read, wins; without one the error stands.
+    req.on("error", (err) => setTimeout(() => reject(err), 1_000));
+    if (body) req.end(body);
+    else req.end();
+  });
+}
+
+/** A client already signed in as the user (a session row, no sign-in request), reading English. */
+export async function clientFor(base: string, user: TestUser) {
+  const c = new Client(base);
+  c.cookies.set("dd_session", (await createSession(user)).sessionId);
+  c.cookies.set("dd_lang", "en");
+  return c;
 }

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
-import { createCast, createSession, type TestUser } from "../factories";
-import { Client, startTestServer, stopTestServer } from "../helpers/http";
+import { createCast } from "../factories";
+import { Client, clientFor, startTestServer, stopTestServer } from "../helpers/http";
 import { buildFixture, MATRIX } from "./route-matrix";
 
 const XSS = `<script>alert("dd")</script><img src=x onerror=alert(1)>`;
@@ -23,12 +23,6 @@ afterAll(async () => {
   await stopTestServer();
 });
 
-async function clientFor(user: TestUser) {
-  const c = new Client(base);
-  c.cookies.set("dd_session", (await createSession(user)).sessionId);
-  c.cookies.set("dd_lang", "en");
-  return c;
-}
 
 function assertSafe(html: string, where: string) {
   expect(html, where).not.toContain("<script>alert(");
@@ -64,7 +58,7 @@ describe("hostile input on every route", () => {
     for (const [file, entry] of Object.entries(MATRIX)) {
       if (entry.allow === "redirect") continue;
       const role = entry.allow === "public" ? null : entry.allow.includes("admin") ? "admin" : entry.allow[0]!;
-      const c = role ? await clientFor(cast.byRole[role]) : new Client(base);
+      const c = role ? await clientFor(base, cast.byRole[role]) : new Client(base);
       const path = entry.path(fx);
       const names = ["q", "status", "page", "from", "dealer", "sort", "format", "redirectTo"];
       const urls: string[] = [];
@@ -89,7 +83,7 @@ describe("hostile input on every route", () => {
     for (const [file, entry] of Object.entries(MATRIX)) {
       if (entry.allow === "redirect" || entry.allow === "public") continue;
       const role = entry.allow.includes("admin") ? "admin" : entry.allow[0]!;
-      const c = await clientFor(cast.byRole[role]);
+      const c = await clientFor(base, cast.byRole[role]);
       const path = entry.path(fx);
       const page = await c.get(path);
       if (page.status !== 200) continue;
@@ -113,7 +107,7 @@ describe("hostile input on every route", () => {
 
   it("unknown enum values and malformed dates in list filters are a 400, not a 500", async () => {
     const cast = await createCast();
-    const c = await clientFor(cast.staff.admin);
+    const c = await clientFor(base, cast.staff.admin);
     for (const url of ["/admin/users?role=superuser", "/admin/dealers?region=atlantis", "/admin/audit?from=yesterday", "/admin/audit?to=2026-02-30", "/?from=2026-13-01"]) {
       expect((await c.get(url)).status, url).toBe(400);
     }

@@ -15,7 +15,7 @@ import type { Actor } from "./actor";
 import { hashPassword, isStrongPassword, verifyPassword } from "./password.server";
 import { isDealerRole, isRole, type Permission } from "./permissions";
 import { HashedSessionAdapter, hashSessionId, type SessionAttributes, type UserAttributes } from "./session-adapter.server";
-import { checkThrottle, clearEmailFailures, recordFailure } from "./throttle.server";
+import { beginAttempt, checkThrottle, clearEmailFailures, recordFailure } from "./throttle.server";
 import { requirePermission } from "./actor";
 
 export const SESSION_COOKIE = "dd_session";
@@ -118,10 +118,10 @@ export async function signIn(request: Request, input: { email: string; password:
   const ip = clientIp(request);
   const email = input.email.trim().toLowerCase();
   const state = await checkThrottle(email, ip);
-  if (state.blocked) {
-    if (state.kind === "ip") throw new TooManyRequestsError("login.slowDown", { seconds: state.retryAfterSeconds });
-    throw new TooManyRequestsError("login.locked", { minutes: Math.ceil(state.retryAfterSeconds / 60) });
-  }
+  if (state.blocked) throw new TooManyRequestsError("login.slowDown", { seconds: state.retryAfterSeconds });
+  // Counted before the password is checked: a burst cannot outrun the lock.
+  const attempt = await beginAttempt(email);
+  if (attempt.blocked) throw new TooManyRequestsError("login.locked", { minutes: Math.ceil(attempt.retryAfterSeconds / 60) });
   const user = await db
     .selectFrom("users as u")
     .innerJoin("organisations as o", "o.id", "u.organisation_id")
@@ -130,7 +130,8 @@ export async function signIn(request: Request, input: { email: string; password:
     .executeTakeFirst();
   const ok = await verifyPassword(user?.password_hash ?? null, input.password);
   if (!ok || !user || user.status !== "active" || user.org_status !== "active") {
-    const locked = await recordFailure(email, ip);
+    await recordFailure(email, ip);
+    const locked = attempt.last;
     if (user) {
       await audit(db, anonymousActor(request, user.id, user.organisation_id), {
         action: locked ? "auth.locked" : "auth.sign_in_failed",

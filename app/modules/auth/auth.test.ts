@@ -3,6 +3,7 @@ import { getDb } from "../../../db/client";
 import { actorFor, createSession, createUser, requestAs, TEST_PASSWORD } from "../../../tests/factories";
 import { changePassword, getActor, requireActor, signIn, signOut } from "./auth.server";
 import { hashSessionId } from "./session-adapter.server";
+import { emailKey } from "./throttle.server";
 import { setUserStatus } from "../organisations/organisations.server";
 import { DomainError } from "~/utils/errors";
 import { REQUEST_ID_HEADER } from "~/utils/request.server";
@@ -169,6 +170,44 @@ describe("sign-in throttling", () => {
     expect(await attempt(user.email, TEST_PASSWORD, "10.1.0.7")).toMatchObject({ status: 429 });
     vi.setSystemTime(new Date(t0.getTime() + 16 * 60_000));
     expect((await attempt(user.email, TEST_PASSWORD, "10.1.0.8")).ok).toBe(true);
+  });
+
+  it("holds under concurrency: of 50 parallel wrong passwords at most 5 are answered 'wrong password', the rest locked, and the lock then stands", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const t0 = new Date("2026-11-01T08:00:00Z");
+    vi.setSystemTime(t0);
+    const user = await createUser("dealer_sales");
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => attempt(user.email, `bad-${i}`, `10.3.${Math.floor(i / 8)}.${i}`)));
+    const wrong = results.filter((r) => !r.ok && r.key === "login.invalid").length;
+    const locked = results.filter((r) => !r.ok && r.key === "login.locked").length;
+    expect(wrong).toBeLessThanOrEqual(5);
+    expect(wrong + locked).toBe(50);
+    const lockedUntil = async () => (await getDb().selectFrom("login_throttles").select("blocked_until").where("throttle_key", "=", emailKey(user.email)).executeTakeFirstOrThrow()).blocked_until!.getTime();
+    const until = await lockedUntil();
+    expect(until).toBeGreaterThanOrEqual(t0.getTime() + 15 * 60_000);
+    // Later failures neither shorten nor erase the lock, even after the 15-minute window has passed.
+    vi.setSystemTime(new Date(t0.getTime() + 10 * 60_000));
+    for (let i = 0; i < 6; i++) expect(await attempt(user.email, `late-${i}`, `10.4.0.${i}`)).toMatchObject({ status: 429, key: "login.locked" });
+    expect(await lockedUntil()).toBe(until);
+    expect(await attempt(user.email, TEST_PASSWORD, "10.4.1.1")).toMatchObject({ status: 429, key: "login.locked" });
+  });
+
+  it("a burst with the right password after the 5th failure does not sign in", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2026-11-01T08:00:00Z"));
+    const user = await createUser("dealer_sales");
+    // 30 at once: positions 0–4 wrong, the right password at 5, 19 and 20, the rest wrong.
+    const passwords = Array.from({ length: 30 }, (_, i) => ([5, 19, 20].includes(i) ? TEST_PASSWORD : `bad-${i}`));
+    const results = [];
+    for (const [i, p] of passwords.entries()) {
+      if (i < 5) results.push(await attempt(user.email, p, `10.5.0.${i}`));
+      else results.push(attempt(user.email, p, `10.5.1.${i}`));
+    }
+    const settled = await Promise.all(results);
+    expect(settled.slice(0, 4).every((r) => !r.ok && r.key === "login.invalid")).toBe(true);
+    expect(settled[4]).toMatchObject({ status: 429, key: "login.locked" });
+    expect(settled.filter((r) => r.ok)).toHaveLength(0);
+    expect(await getDb().selectFrom("sessions").select("id").where("user_id", "=", user.id).execute()).toHaveLength(0);
   });
 
   it("locks unknown emails the same way, so locking reveals nothing", async () => {

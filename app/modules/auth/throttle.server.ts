@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { db } from "../../../db/client";
 import { env } from "~/utils/env.server";
 import { now } from "~/utils/time";
@@ -16,52 +17,63 @@ export type ThrottleState = { blocked: false } | { blocked: true; kind: "email" 
 export const emailKey = (email: string) => `email:${email.trim().toLowerCase()}`.slice(0, 128);
 export const ipKey = (ip: string | null) => `ip:${ip ?? "unknown"}`.slice(0, 128);
 
-export async function checkThrottle(email: string, ip: string | null): Promise<ThrottleState> {
-  const rows = await db.selectFrom("login_throttles").selectAll().where("throttle_key", "in", [emailKey(email), ipKey(ip)]).execute();
+/** The IP's pause, if any (read before anything else; the email's lock is decided by beginAttempt). */
+export async function checkThrottle(_email: string, ip: string | null): Promise<ThrottleState> {
+  const row = await db.selectFrom("login_throttles").select("blocked_until").where("throttle_key", "=", ipKey(ip)).executeTakeFirst();
   const t = now().getTime();
-  for (const kind of ["ip", "email"] as const) {
-    const row = rows.find((r) => r.throttle_key.startsWith(`${kind}:`));
-    if (row?.blocked_until && row.blocked_until.getTime() > t) {
-      return { blocked: true, kind, retryAfterSeconds: Math.ceil((row.blocked_until.getTime() - t) / 1000) };
-    }
-  }
+  if (row?.blocked_until && row.blocked_until.getTime() > t) return { blocked: true, kind: "ip", retryAfterSeconds: Math.ceil((row.blocked_until.getTime() - t) / 1000) };
   return { blocked: false };
 }
 
-async function bump(key: string, blockFor: (failures: number) => number | null): Promise<void> {
+export type Attempt = { blocked: true; retryAfterSeconds: number } | { blocked: false; attempt: number; last: boolean };
+
+/**
+ * Counts a sign-in attempt for the email before its password is checked, in one
+ * INSERT … ON DUPLICATE KEY UPDATE (decision 082): every concurrent attempt gets its
+ * own number, so of any burst at most LOGIN_MAX_FAILURES are checked at all, and the
+ * one that reaches the limit sets the lock. The lock is never shortened nor erased
+ * by a later attempt; a window older than 15 minutes starts again at 1 only when no
+ * lock is running. (Assignments run left to right: `failures` is already the new
+ * count when `window_started_at` and `blocked_until` are computed.)
+ * A success clears the count (clearEmailFailures).
+ */
+export async function beginAttempt(email: string): Promise<Attempt> {
+  const max = env().LOGIN_MAX_FAILURES;
+  const lockMs = env().LOGIN_LOCK_MINUTES * 60_000;
+  const key = emailKey(email);
+  const t = now();
+  const cutoff = new Date(t.getTime() - WINDOW_MS);
+  const lockUntil = new Date(t.getTime() + lockMs);
+  return db.transaction().execute(async (tx) => {
+    await sql`INSERT INTO login_throttles (throttle_key, failures, window_started_at, blocked_until) VALUES (${key}, 1, ${t}, ${max <= 1 ? lockUntil : null})
+      ON DUPLICATE KEY UPDATE
+        failures = IF(window_started_at < ${cutoff} AND (blocked_until IS NULL OR blocked_until <= ${t}), 1, failures + 1),
+        window_started_at = IF(failures = 1, ${t}, window_started_at),
+        blocked_until = IF(failures >= ${max} AND (blocked_until IS NULL OR blocked_until <= ${t}), ${lockUntil}, blocked_until)`.execute(tx);
+    // The row stays locked by the upsert until COMMIT: this reads this attempt's own count.
+    const row = await tx.selectFrom("login_throttles").select(["failures", "blocked_until"]).where("throttle_key", "=", key).executeTakeFirstOrThrow();
+    if (row.failures > max) {
+      const until = row.blocked_until && row.blocked_until > t ? row.blocked_until : lockUntil;
+      return { blocked: true, retryAfterSeconds: Math.ceil((until.getTime() - t.getTime()) / 1000) };
+    }
+    return { blocked: false, attempt: row.failures, last: row.failures >= max };
+  });
+}
+
+/** Records a failed password for the IP's throttle (the email's was counted by beginAttempt); never lowers a pause. */
+export async function recordFailure(_email: string, ip: string | null): Promise<void> {
+  const key = ipKey(ip);
   const t = now();
   await db.transaction().execute(async (tx) => {
     const row = await tx.selectFrom("login_throttles").selectAll().where("throttle_key", "=", key).forUpdate().executeTakeFirst();
     const fresh = !row || t.getTime() - row.window_started_at.getTime() > WINDOW_MS;
     const failures = fresh ? 1 : row.failures + 1;
-    const ms = blockFor(failures);
-    const blocked_until = ms ? new Date(t.getTime() + ms) : null;
-    if (!row) {
-      await tx.insertInto("login_throttles").values({ throttle_key: key, failures, window_started_at: t, blocked_until }).execute();
-    } else {
-      await tx
-        .updateTable("login_throttles")
-        .set({ failures: ms && key.startsWith("email:") ? 0 : failures, window_started_at: fresh ? t : row.window_started_at, blocked_until })
-        .where("throttle_key", "=", key)
-        .execute();
-    }
+    const pause = failures >= IP_FREE_FAILURES ? Math.min(2 ** (failures - IP_FREE_FAILURES + 1) * 1000, WINDOW_MS) : 0;
+    const wanted = pause ? new Date(t.getTime() + pause) : null;
+    const blocked_until = row?.blocked_until && (!wanted || row.blocked_until > wanted) && row.blocked_until > t ? row.blocked_until : wanted;
+    if (!row) await tx.insertInto("login_throttles").values({ throttle_key: key, failures, window_started_at: t, blocked_until }).execute();
+    else await tx.updateTable("login_throttles").set({ failures, window_started_at: fresh ? t : row.window_started_at, blocked_until }).where("throttle_key", "=", key).execute();
   });
-}
-
-/** Records a failure; returns true when it locked the email. */
-export async function recordFailure(email: string, ip: string | null): Promise<boolean> {
-  const max = env().LOGIN_MAX_FAILURES;
-  const lockMs = env().LOGIN_LOCK_MINUTES * 60_000;
-  let locked = false;
-  await bump(emailKey(email), (n) => {
-    if (n >= max) {
-      locked = true;
-      return lockMs;
-    }
-    return null;
-  });
-  await bump(ipKey(ip), (n) => (n >= IP_FREE_FAILURES ? Math.min(2 ** (n - IP_FREE_FAILURES + 1) * 1000, WINDOW_MS) : null));
-  return locked;
 }
 
 export async function clearEmailFailures(email: string): Promise<void> {

@@ -56,7 +56,7 @@ export const CHECKS: Check[] = [
     },
   },
   {
-    name: "orders: totals, line fulfilment, reservations and shipment invoices add up",
+    name: "orders: totals, line fulfilment, reservations and shipment invoices add up; no quote line ordered beyond its quoted quantity",
     run: async (db) => {
       const { findOrderInvariantViolations } = await import("../app/modules/orders/invariants.server");
       return findOrderInvariantViolations(db);

@@ -51,7 +51,15 @@ export async function findOrderInvariantViolations(db: Db): Promise<Record<strin
     LEFT JOIN stock_levels sl ON sl.product_id = l.product_id AND sl.warehouse_id = r.warehouse_id
     GROUP BY l.product_id, r.warehouse_id
     HAVING SUM(r.quantity) > COALESCE(MAX(sl.reserved), 0)`.execute(db);
-  return [...totals.rows, ...lineMath.rows, ...reservations.rows, ...shipped.rows, ...invoiced.rows, ...overReserved.rows];
+  // A quote line is the ceiling of its price: live orders (drafts included) never hold more of it than was quoted.
+  const overQuoted = await sql<Record<string, unknown>>`
+    SELECT q.id AS quote_line_id, q.quote_id, q.quantity AS quoted, SUM(l.quantity) AS ordered,
+           'orders hold more of a quote line than was quoted' AS problem
+    FROM quote_lines q JOIN order_lines l ON l.quote_line_id = q.id JOIN orders o ON o.id = l.order_id
+    WHERE o.status NOT IN ('cancelled', 'rejected')
+    GROUP BY q.id, q.quote_id, q.quantity
+    HAVING SUM(l.quantity) > q.quantity`.execute(db);
+  return [...totals.rows, ...lineMath.rows, ...reservations.rows, ...shipped.rows, ...invoiced.rows, ...overReserved.rows, ...overQuoted.rows];
 }
 
 /**

@@ -326,8 +326,52 @@ async function assertHeader(tx: Executor, dealerId: number, h: { addressId?: num
   if (Object.keys(errors).length) throw new ValidationError("validation.formErrors", errors);
 }
 
+/** Orders whose lines no longer hold anything of a quote (their quantity is free again). */
+export const QUOTE_RELEASING_STATUSES = ["cancelled", "rejected"] as const;
+
+/**
+ * A quote line is the ceiling of its special price (issue 20, F1): the quantity on
+ * lines carrying it, in this order and every other live order (drafts included), is
+ * at most what was quoted. The quote lines are locked first, so two drafts saved at
+ * once cannot both take the last units. Errors name the offending line's quantity,
+ * with how many units are still free at the quoted price.
+ */
+async function assertQuoteCeilings(tx: Tx, orderId: number, lines: PreparedLine[]) {
+  const byQuoteLine = new Map<number, number[]>();
+  lines.forEach((l, i) => {
+    if (l.quoteLineId !== null) byQuoteLine.set(l.quoteLineId, [...(byQuoteLine.get(l.quoteLineId) ?? []), i]);
+  });
+  if (!byQuoteLine.size) return;
+  const ids = [...byQuoteLine.keys()];
+  const quoted = await tx.selectFrom("quote_lines").select(["id", "quantity"]).where("id", "in", ids).orderBy("id").forUpdate().execute();
+  const used = await tx
+    .selectFrom("order_lines as l")
+    .innerJoin("orders as o", "o.id", "l.order_id")
+    .select(["l.quote_line_id", sql<string>`SUM(l.quantity)`.as("qty")])
+    .where("l.quote_line_id", "in", ids)
+    .where("o.id", "<>", orderId)
+    .where("o.status", "not in", QUOTE_RELEASING_STATUSES)
+    .groupBy("l.quote_line_id")
+    .execute();
+  const errors: FieldErrors = {};
+  let max = 0;
+  for (const q of quoted) {
+    const free = q.quantity - Number(used.find((u) => u.quote_line_id === q.id)?.qty ?? 0);
+    let taken = 0;
+    for (const i of byQuoteLine.get(q.id)!) {
+      taken += lines[i]!.quantity;
+      if (taken > free) {
+        errors[`lines.${i}.quantity`] = ["orders.quoteQuantityExceeded"];
+        max = Math.max(0, free - (taken - lines[i]!.quantity));
+      }
+    }
+  }
+  if (Object.keys(errors).length) throw new ValidationError("validation.formErrors", errors, { max });
+}
+
 /** Replaces a draft's lines (set-based: batched multi-row inserts) and its totals. */
 async function writeLines(tx: Tx, orderId: number, lines: PreparedLine[], at: Date) {
+  await assertQuoteCeilings(tx, orderId, lines);
   await tx.deleteFrom("order_lines").where("order_id", "=", orderId).execute();
   for (let i = 0; i < lines.length; i += 500) {
     await tx
@@ -408,7 +452,7 @@ export async function createDraftTx(
   return { id, version: 1, total, count };
 }
 
-/** The form's lines as trusted input: quote-priced lines keep their price and quantity. */
+/** The form's lines as trusted input: quote-priced lines keep their price; their quantity is checked against the quote. */
 async function formLinesToInput(tx: Executor, orderId: number | null, form: DraftForm) {
   const existing = orderId
     ? await tx.selectFrom("order_lines").select(["id", "product_id", "quantity", "unit_price_minor", "quote_line_id"]).where("order_id", "=", orderId).where("quote_line_id", "is not", null).execute()
@@ -419,7 +463,8 @@ async function formLinesToInput(tx: Executor, orderId: number | null, form: Draf
     const keep = q && q.product_id === l.productId ? q : undefined;
     return {
       productId: l.productId,
-      quantity: keep ? keep.quantity : l.quantity,
+      // What was typed: a quote line may be ordered in part; more than quoted is refused (assertQuoteCeilings).
+      quantity: l.quantity,
       options: l.options,
       specNotes: l.specNotes,
       keepPrice: keep ? { unitPriceMinor: keep.unit_price_minor, quoteLineId: keep.quote_line_id } : undefined,

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "../../../db/client";
 import { runChecks } from "../../../db/check";
 import { actorFor, uniq } from "../../../tests/factories";
-import { addIncoming, addStock, createCustomProduct, createProduct, createWarehouse, stockLevel } from "../../../tests/factories/ordering";
+import { addIncoming, addStock, createAddress, createCustomProduct, createProduct, createWarehouse, stockLevel } from "../../../tests/factories/ordering";
+import { createDeal, createDealWorld, createProposedQuote } from "../../../tests/factories/deals";
+import { translate } from "~/i18n";
+import { acceptQuote } from "~/modules/quotes/quotes.server";
+import { bookQuoteAsOrder } from "~/modules/quotes/booking.server";
+import { findOrderInvariantViolations } from "./invariants.server";
 import { customOptions, draftForm, freshDraft, inDays, orderRow, orderWorld, submitNew, today, type World } from "../../../tests/factories/orders";
 import { systemActor } from "~/modules/auth/actor";
 import { workingDaysFrom } from "~/modules/catalog/calendar.server";
@@ -62,22 +67,58 @@ describe("drafts", () => {
     expect(lines[1]!.spec_notes).toBe("RAL 7035");
   });
 
-  it("keeps a quote's fixed price and quantity set by trusted code; the form cannot change them", async () => {
+  it("keeps a quote's fixed price set by trusted code; the form cannot change it, only order fewer units", async () => {
     const w = await orderWorld();
     const dealer = actorFor(w.a.dealer_sales);
     const d = await createDraft(dealer, { lines: [{ productId: w.widget.id, quantity: 10, unitPriceMinor: 70_00, quoteLineId: 555 }], quoteId: 77, dealId: 88 });
     const [line] = await linesOf(d.id);
     expect(line!.unit_price_minor).toBe(70_00);
     expect(line!.quote_line_id).toBe(555);
-    // The dealer edits the draft: tries a bigger quantity on the quote line and adds a catalog line.
-    await saveDraftFromForm(dealer, { orderId: d.id, form: draftForm({ addressId: w.addrA.id, version: 1, lines: [{ lineId: line!.id, productId: w.widget.id, quantity: 999 }, { productId: w.widget.id, quantity: 1 }] }) });
+    // The dealer edits the draft: a smaller quantity on the quote line, and a catalog line.
+    await saveDraftFromForm(dealer, { orderId: d.id, form: draftForm({ addressId: w.addrA.id, version: 1, lines: [{ lineId: line!.id, productId: w.widget.id, quantity: 7 }, { productId: w.widget.id, quantity: 1 }] }) });
     const after = await linesOf(d.id);
     expect(after.map((l) => [l.quantity, l.unit_price_minor, l.quote_line_id])).toEqual([
-      [10, 70_00, 555],
+      [7, 70_00, 555],
       [1, 90_00, null],
     ]);
     const o = await orderRow(d.id);
-    expect([o.quote_id, o.deal_id, o.total_minor]).toEqual([77, 88, 790_00]);
+    expect([o.quote_id, o.deal_id, o.total_minor]).toEqual([77, 88, 580_00]);
+  });
+
+  it("a booked quote's lines are the ceiling: no copies of a quote line, no more units than quoted, across drafts and orders (F1)", async () => {
+    const w = await createDealWorld();
+    const addr = await createAddress(w.cast.dealerA.id);
+    const dealer = actorFor(w.cast.a.dealer_sales);
+    const deal = await createDeal(w.cast.a.dealer_sales, w.ka, [w.lineA], { approveAs: w.cast.staff.account_manager });
+    const p = w.products[0]!;
+    const q = await createProposedQuote(w.cast.staff.account_manager, deal.id, [{ productId: p.id, quantity: 4, unitPrice: 950_00 }]);
+    await acceptQuote(dealer, q.id);
+    const booked = await bookQuoteAsOrder(dealer, q.id);
+    const [line] = await linesOf(booked.orderId);
+    expect([line!.quantity, line!.unit_price_minor]).toEqual([4, 950_00]);
+    // Five copies of the quote line, 4 units each (the attack): refused on the copies, nothing changed.
+    const copies = Array.from({ length: 5 }, () => ({ lineId: line!.id, productId: p.id, quantity: 4 }));
+    const err = await saveDraftFromForm(dealer, { orderId: booked.orderId, form: draftForm({ addressId: addr.id, version: 1, lines: copies }) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(Object.keys((err as ValidationError).fieldErrors!)).toEqual(["lines.1.quantity", "lines.2.quantity", "lines.3.quantity", "lines.4.quantity"]);
+    expect((err as ValidationError).fieldErrors!["lines.1.quantity"]).toEqual(["orders.quoteQuantityExceeded"]);
+    expect(translate("zh-CN", "orders.quoteQuantityExceeded", (err as ValidationError).params)).toContain("0");
+    // More than quoted on the one line: refused too, with how many are free.
+    const more = await saveDraftFromForm(dealer, { orderId: booked.orderId, form: draftForm({ addressId: addr.id, version: 1, lines: [{ lineId: line!.id, productId: p.id, quantity: 5 }] }) }).catch((e: unknown) => e);
+    expect((more as ValidationError).fieldErrors).toEqual({ "lines.0.quantity": ["orders.quoteQuantityExceeded"] });
+    expect((more as ValidationError).params).toEqual({ max: 4 });
+    expect((await linesOf(booked.orderId)).map((l) => l.quantity)).toEqual([4]);
+    // Fewer is fine; the rest stays free for another order made from the quote, and no more than that.
+    await saveDraftFromForm(dealer, { orderId: booked.orderId, form: draftForm({ addressId: addr.id, version: 1, lines: [{ lineId: line!.id, productId: p.id, quantity: 3 }] }) });
+    const quoteLine = await getDb().selectFrom("quote_lines").select("id").where("quote_id", "=", q.id).executeTakeFirstOrThrow();
+    const trusted = (quantity: number) => createDraft(dealer, { lines: [{ productId: p.id, quantity, unitPriceMinor: 950_00, quoteLineId: quoteLine.id }], quoteId: q.id, dealId: deal.id });
+    await expect(trusted(2)).rejects.toMatchObject({ status: 400, fieldErrors: { "lines.0.quantity": ["orders.quoteQuantityExceeded"] }, params: { max: 1 } });
+    await trusted(1);
+    expect(await findOrderInvariantViolations(getDb())).toEqual([]);
+    // db:check notices a line written past the ceiling by other means.
+    await getDb().updateTable("order_lines").set({ quantity: 4, line_total_minor: 3800_00 }).where("order_id", "=", booked.orderId).execute();
+    await getDb().updateTable("orders").set({ total_minor: 3800_00 }).where("id", "=", booked.orderId).execute();
+    expect(await findOrderInvariantViolations(getDb())).toEqual([expect.objectContaining({ quote_line_id: quoteLine.id, problem: "orders hold more of a quote line than was quoted" })]);
   });
 
   it("refuses bad quantities in the form: zero, negative, fractional, not a number", () => {

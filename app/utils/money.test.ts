@@ -12,6 +12,12 @@ describe("money", () => {
   it("refuses more decimals than the currency has, text, and negatives unless allowed", () => {
     expect(parseMoney("1.001")).toEqual({ ok: false, reason: "decimals" });
     expect(parseMoney("abc")).toEqual({ ok: false, reason: "format" });
+    // Ambiguous group separators (issue 20, F7: "1,2,3" was posted as 123.00).
+    for (const bad of ["1,2,3", "12,34", "1,234,5", "1,23.45", ",123", "123,", "1,,234", "1 234", "1_234", "1.234,56", "1,234.5,6", "１２３", "1，234"]) {
+      expect(parseMoney(bad), bad).toEqual({ ok: false, reason: "format" });
+    }
+    expect(parseMoney("1,234,567.89")).toEqual({ ok: true, minor: 123456789 });
+    expect(parseMoney("¥1,234")).toEqual({ ok: true, minor: 123400 });
     expect(parseMoney("-5")).toEqual({ ok: false, reason: "range" });
     expect(parseMoney("-5", "CNY", { allowNegative: true })).toEqual({ ok: true, minor: -500 });
     expect(parseMoney("99999999999999")).toEqual({ ok: false, reason: "range" });

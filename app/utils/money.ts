@@ -48,10 +48,16 @@ export function minorToDecimal(minor: number, currency = "CNY"): string {
 
 export type ParseMoneyResult = { ok: true; minor: number } | { ok: false; reason: "format" | "decimals" | "range" };
 
-/** Parses "1234", "1,234.5", "-12.30" into minor units; more decimals than the currency has is an error. */
+/**
+ * Parses "1234", "1,234.5", "-12.30" into minor units; more decimals than the currency has is an error.
+ * Group separators must sit every three digits of the whole part ("1,234,567"): "1,2,3", "12,34",
+ * "1,234,5.6" or spaces and underscores inside the number have no single reading and are a format error.
+ */
 export function parseMoney(input: string, currency = "CNY", opts: { allowNegative?: boolean; max?: number } = {}): ParseMoneyResult {
   const digits = minorDigits(currency);
-  const s = input.trim().replace(/[,\s_]/g, "").replace(/^[¥$€£]/, "");
+  const t = input.trim().replace(/^[¥$€£]/, "");
+  if (!/^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$/.test(t)) return { ok: false, reason: "format" };
+  const s = t.replace(/,/g, "");
   const m = /^(-)?(\d+)(?:\.(\d+))?$/.exec(s);
   if (!m) return { ok: false, reason: "format" };
   const [, sign, whole, frac = ""] = m;

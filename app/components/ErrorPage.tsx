@@ -18,7 +18,7 @@ export function ErrorPage() {
   const fallback =
     status === 400 ? t("error.400") : status === 403 ? t("error.403") : status === 404 ? t("error.404") : status === 409 ? t("error.409") : status === 429 ? t("error.429") : status === 503 ? t("error.503") : t("error.500");
   return (
-    <div className="mx-auto max-w-xl py-16 text-center" data-status={status}>
+    <div className="mx-auto max-w-xl py-16 text-center" data-status={status} data-error-page="">
       <p className="text-sm font-semibold text-brand-600">{status}</p>
       <h1 className="mt-2 text-2xl font-semibold">{title}</h1>
       <p className="mt-3 text-slate-600">{status >= 500 && status !== 503 ? fallback : (message ?? fallback)}</p>

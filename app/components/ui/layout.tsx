@@ -68,7 +68,7 @@ const BADGE: Record<string, string> = {
 export type BadgeTone = keyof typeof BADGE;
 /** The class of a badge (also used by markup built as a string, app/utils/html.ts). */
 export function badgeClass(tone: BadgeTone = "slate"): string {
-  return `inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${BADGE[tone]}`;
+  return `inline-flex items-center whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${BADGE[tone]}`;
 }
 export function Badge({ children, tone = "slate" }: { children: ReactNode; tone?: BadgeTone }) {
   return <span className={badgeClass(tone)}>{children}</span>;

@@ -20,6 +20,27 @@ function step(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv 
   return r.status === 0;
 }
 
+/**
+ * A fresh machine of this kind has no browser: install Debian's chromium (and a CJK font for readable
+ * screenshots) when we can, or stop at once with one line saying what to install. Never download a browser.
+ */
+function ensureChromium() {
+  const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  if (existsSync(chromium)) return;
+  const root = process.getuid?.() === 0;
+  if (root && existsSync("/usr/bin/apt-get")) {
+    console.log("Installing Debian's chromium and a CJK font for the browser tests…");
+    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
+    const r = spawnSync("apt-get", ["install", "-y", "-qq", "chromium", "fonts-wqy-zenhei"], { stdio: "inherit", env });
+    if (r.status === 0 && existsSync(chromium)) return;
+  }
+  console.log(`The browser tests need Debian's chromium at ${chromium}: run 'apt-get install chromium' as root (or set CHROMIUM_PATH).`);
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+}
+ensureChromium();
+
 let failedSteps = 0;
 if (!extra.length) {
   if (!step("typecheck", bin("tsc"), ["--noEmit"])) failedSteps++;

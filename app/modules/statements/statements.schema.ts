@@ -8,6 +8,17 @@ export const DISPUTE_REASONS = ["price_differs", "quantity_differs", "not_receiv
 export type DisputeReason = (typeof DISPUTE_REASONS)[number];
 export const DISPUTE_STATUSES = ["open", "accepted", "rejected"] as const;
 
+/**
+ * What the dealer may still do on a statement (DESIGN.md: `issued → confirmed | disputed`,
+ * `disputed → resolved`). Confirming is open until the balance is confirmed, whatever the status
+ * (on a disputed or resolved statement it confirms the agreed rest); disputing a line only while
+ * the statement is issued or disputed. The server and the page ask this one function.
+ */
+export function statementResponses(s: { status: string; confirmed_at: Date | string | null }) {
+  const unconfirmed = s.confirmed_at === null;
+  return { confirm: unconfirmed, dispute: unconfirmed && (s.status === "issued" || s.status === "disputed") };
+}
+
 const period = z.string().trim().regex(PERIOD_RE, { message: "statements.periodFormat" });
 const optionalId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional();
 

@@ -317,6 +317,14 @@ const en = {
   "kaEvent.quote_revision_requested": "Revision requested",
   "kaEvent.quote_converted": "Order booked from the quote",
   "kaEvent.quote_expired": "Quote expired",
+  "kaEvent.deal_negotiating": "Negotiation started",
+  "kaEvent.deal_quoted": "Quote sent on the deal",
+  "kaEvent.deal_renewal_declined": "Renewal declined",
+  "kaEvent.deal_task_added": "Task added",
+  "kaEvent.deal_task_done": "Task done",
+  "kaEvent.deal_updated": "Deal details changed",
+  "kaEvent.quote_approval_refused": "Discount approval refused",
+  "kaEvent.quote_superseded": "Quote replaced by a new version",
 } as const;
 
 const zh = {
@@ -637,6 +645,14 @@ const zh = {
   "kaEvent.quote_revision_requested": "已要求修改报价",
   "kaEvent.quote_converted": "已按报价下单",
   "kaEvent.quote_expired": "报价已过期",
+  "kaEvent.deal_negotiating": "进入商务谈判",
+  "kaEvent.deal_quoted": "商机已报价",
+  "kaEvent.deal_renewal_declined": "续期申请被拒绝",
+  "kaEvent.deal_task_added": "已添加任务",
+  "kaEvent.deal_task_done": "任务已完成",
+  "kaEvent.deal_updated": "商机信息已修改",
+  "kaEvent.quote_approval_refused": "折扣审批未通过",
+  "kaEvent.quote_superseded": "报价已被新版本取代",
 } satisfies Record<keyof typeof en, string>;
 
 export default { en, zh };

@@ -46,6 +46,7 @@ import {
 import { MAX_LINES, PAGE_SIZE, type DraftForm, type OrderListFilter, type ShipmentForm } from "./orders.schema";
 import { ACTIONS, actionPermissions, isTransitionAllowed, type OrderAction, type OrderStatus } from "./state";
 import { systemDescription } from "~/modules/ledger/descriptions";
+import type { DomainEventType } from "~/modules/audit/event-types";
 
 /** Working days from approval to dispatch for lines served from stock. */
 export const DISPATCH_WORKING_DAYS = 2;
@@ -84,7 +85,7 @@ async function loadForChange(tx: Tx, actor: Actor, orderId: number, action: Orde
 
 // ---------------------------------------------------------------- status changes
 
-const EVENT_FOR: Partial<Record<OrderStatus, string>> = {
+const EVENT_FOR: Partial<Record<OrderStatus, DomainEventType>> = {
   submitted: "order.submitted",
   credit_hold: "order.credit_hold",
   approved: "order.approved",

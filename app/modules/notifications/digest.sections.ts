@@ -116,6 +116,34 @@ const ADMIN: EventMap = {
   "quote.pending_approval": "quoteApprovals",
 };
 
+/** What a digest knows of a record when it is built: its status and, for some records, one flag. */
+export type RecordState = { status: string; confirmed?: boolean; renewalPending?: boolean; validUntil?: string | null };
+export type WaitingEntity = "quote" | "statement" | "deal" | "lead" | "order" | "dispute";
+type WaitingRule = { entity: WaitingEntity; waiting: (s: RecordState, today: string) => boolean };
+
+const OPEN_DEAL = new Set(["registered", "conflict", "approved", "negotiating", "quoted"]);
+/**
+ * Events that ask their reader to act, and while their record still waits for that act. A digest lists
+ * such an event only if its record waits at the time the digest is built: a quote already answered or
+ * booked, a statement already confirmed, an order already reviewed… is not asked for again.
+ */
+export const WAITING_WHILE: Partial<Record<DomainEventType, WaitingRule>> = {
+  "quote.proposed": { entity: "quote", waiting: (s, today) => s.status === "proposed" && (!s.validUntil || s.validUntil >= today) },
+  "quote.pending_approval": { entity: "quote", waiting: (s) => s.status === "pending_approval" },
+  "quote.revision_requested": { entity: "quote", waiting: (s) => s.status === "revision_requested" },
+  "statement.issued": { entity: "statement", waiting: (s) => s.confirmed === false },
+  "statement.disputed": { entity: "statement", waiting: (s) => s.status === "disputed" },
+  "dispute.opened": { entity: "dispute", waiting: (s) => s.status === "open" },
+  "deal.registered": { entity: "deal", waiting: (s) => s.status === "registered" || s.status === "conflict" },
+  "deal.conflict": { entity: "deal", waiting: (s) => s.status === "conflict" },
+  "deal.expiring": { entity: "deal", waiting: (s) => OPEN_DEAL.has(s.status) },
+  "deal.renewal_requested": { entity: "deal", waiting: (s) => OPEN_DEAL.has(s.status) && s.renewalPending === true },
+  "lead.offered": { entity: "lead", waiting: (s) => s.status === "offered" },
+  "order.submitted": { entity: "order", waiting: (s) => s.status === "submitted" },
+  "order.stale": { entity: "order", waiting: (s) => s.status === "submitted" },
+  "order.credit_hold": { entity: "order", waiting: (s) => s.status === "credit_hold" },
+};
+
 /** Event types read across all dealers for manufacturer staff (ops, finance, admin). */
 export const STAFF_TYPES: Record<"ops" | "finance" | "admin", DomainEventType[]> = {
   ops: Object.keys(OPS) as DomainEventType[],

@@ -3,24 +3,16 @@
  * (DESIGN.md: `disputed → resolved`; the server accepts the confirm), so the page offers Confirm —
  * and no longer offers to dispute a line. Renders the real page through the server. Needs `npx remix build`.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { getDb } from "../../db/client";
 import { actorFor, createCast, TEST_PASSWORD } from "../factories";
-import { Client, startTestServer, stopTestServer } from "../helpers/http";
+import { Client, withTestServer } from "../helpers/http";
 import { linesOf, post, statementOf, sys } from "../helpers/ledger";
 import { issueStatements } from "../../app/modules/statements/issue.server";
 import { disputeLine, resolveDispute } from "../../app/modules/statements/statements.server";
 
-let base: string;
-beforeAll(async () => {
-  base = (await startTestServer()).url;
-});
-afterAll(async () => {
-  await stopTestServer();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+let base = "";
+withTestServer((b) => (base = b));
 
 const confirmButton = /<button[^>]*name="intent"[^>]*value="confirm"/;
 const disputeLink = /\?dispute=\d+/;

@@ -674,9 +674,13 @@ function Invoices({ data }: { data: Data }) {
             {entries.map((e) => (
               <tr key={e.id} data-testid="invoice-entry">
                 <td>
-                  <Link className="link" to={`/statements?entry=${e.id}`}>
-                    #{e.id}
-                  </Link>{" "}
+                  {e.href ? (
+                    <Link className="link" to={e.href}>
+                      #{e.id}
+                    </Link>
+                  ) : (
+                    `#${e.id}`
+                  )}{" "}
                   {t(`orders.entryType.${e.entry_type}` as MessageKey)}
                 </td>
                 <td>{f.date(e.business_date)}</td>

@@ -169,7 +169,7 @@ export default function StatementDetail() {
               </tr>
             ) : null}
             {lines.map((l) => (
-              <tr key={l.id} data-testid={`line-${l.line_no}`}>
+              <tr key={l.id} id={`line-${l.line_no}`} data-testid={`line-${l.line_no}`} className={filter.line === l.line_no ? "bg-amber-50 outline outline-2 outline-amber-400" : undefined} aria-current={filter.line === l.line_no ? "true" : undefined}>
                 <td>{l.line_no}</td>
                 <td className="whitespace-nowrap">{f.date(l.business_date)}</td>
                 <td className="whitespace-nowrap"><EntryType type={l.entry_type} /></td>

@@ -72,5 +72,16 @@ export const StatementPageQuery = PrintQuery.extend({
   page: z.coerce.number().int().min(1).max(100000).default(1),
   /** The line whose dispute form is open. */
   dispute: optionalId,
+  /** A line to mark (a link from an order's invoice): its line number. */
+  line: z.coerce.number().int().min(1).max(10_000_000).optional().catch(undefined),
 });
+
+/** Lines per page of the statement page. */
+export const STATEMENT_LINES_PAGE_SIZE = 100;
+
+/** The statement page showing one of its lines, marked. */
+export function statementLineHref(statementId: number, lineNo: number): string {
+  const page = Math.ceil(lineNo / STATEMENT_LINES_PAGE_SIZE);
+  return `/statements/${statementId}?${page > 1 ? `page=${page}&` : ""}line=${lineNo}#line-${lineNo}`;
+}
 export type StatementPageFilter = z.output<typeof StatementPageQuery>;

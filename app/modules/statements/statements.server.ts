@@ -101,7 +101,7 @@ export async function getStatementPage(actor: Actor, id: number, q: StatementPag
   return {
     statement,
     lines,
-    filter: { lines: q.lines, page, pageSize: LINES_PAGE_SIZE, total, first: page === 1, last: page === pages, dispute: q.dispute ?? null },
+    filter: { lines: q.lines, page, pageSize: LINES_PAGE_SIZE, total, first: page === 1, last: page === pages, dispute: q.dispute ?? null, line: q.line ?? null },
     ...disputes,
     ...deadline(statement),
   };

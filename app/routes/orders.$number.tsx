@@ -348,7 +348,7 @@ function Lines({ data }: { data: Data }) {
                 {l.quote_line_id ? <Badge tone="amber">{t("orders.quotePrice")}</Badge> : null}
               </td>
               <td className="text-right">
-                {f.number(l.quantity)} {l.unit}
+                {f.number(l.quantity)} {f.unit(l.unit)}
               </td>
               <td className="text-right">{f.money(l.unit_price_minor, cur)}</td>
               <td className="text-right">{f.money(l.line_total_minor, cur)}</td>

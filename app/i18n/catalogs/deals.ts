@@ -42,7 +42,7 @@ const en = {
   "deals.sort.stage": "Stage",
   "deals.sort.protection": "Protection ends (soonest)",
   "deals.stage.registered": "Registered",
-  "deals.stage.conflict": "Conflict (撞单)",
+  "deals.stage.conflict": "Conflict",
   "deals.stage.approved": "Approved",
   "deals.stage.rejected": "Rejected",
   "deals.stage.negotiating": "Negotiating",

@@ -6,20 +6,12 @@
  */
 import { describe, expect, it, vi } from "vitest";
 import { ROLES, type Role } from "../../app/modules/auth/permissions";
-import { createSession, type TestUser } from "../factories";
 import { orderIn, type World } from "../factories/orders";
-import { Client, withTestServer } from "../helpers/http";
+import { clientFor, withTestServer } from "../helpers/http";
 import { buildFixture, MATRIX } from "./route-matrix";
 
 let base = "";
 withTestServer((b) => (base = b));
-
-async function clientFor(user: TestUser) {
-  const c = new Client(base);
-  c.cookies.set("dd_session", (await createSession(user)).sessionId);
-  c.cookies.set("dd_lang", "en");
-  return c;
-}
 
 /** Portal links of a page: href="/…" of anchors, less downloads, assets, sign-out and the language switch. */
 export function portalLinks(html: string): string[] {
@@ -42,7 +34,7 @@ describe("links shown are links that open", () => {
     await orderIn(fx.cast as unknown as World, "shipped");
     const broken: string[] = [];
     for (const role of ROLES as readonly Role[]) {
-      const c = await clientFor(fx.cast.byRole[role]);
+      const c = await clientFor(base, fx.cast.byRole[role]);
       const pages = Object.values(MATRIX)
         .filter((e) => Array.isArray(e.allow) && (e.allow as readonly Role[]).includes(role))
         .map((e) => e.path(fx))

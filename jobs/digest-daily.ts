@@ -1,8 +1,7 @@
 /** Daily partner digest (08:00 business time): users with digest frequency "daily". */
-import { runDigest } from "../app/modules/notifications/digest.server";
+import { digestJobOutcome, runDigest } from "../app/modules/notifications/digest.server";
 import type { JobHandler, JobOutcome } from "../app/modules/notifications/jobs.server";
 
 export const run: JobHandler = async (ctx): Promise<JobOutcome> => {
-  const r = await runDigest("daily", { period: ctx.period, signal: ctx.signal, progress: ctx.progress });
-  return { message: { key: "jobs.result.digest", params: { emails: r.emails, users: r.users, empty: r.empty } }, details: r };
+  return digestJobOutcome(await runDigest("daily", { period: ctx.period, signal: ctx.signal, progress: ctx.progress }));
 };

@@ -41,3 +41,13 @@ export function OutboxStatusBadge({ status }: { status: string }) {
 }
 
 export const STATE_TONE = { scheduled: "blue", active: "green", ended: "slate", withdrawn: "red" } as const;
+
+/** An outbox email's kind by name (a digest, a reminder…); a kind without a name shows its code. */
+export function useOutboxKindLabel(): (kind: string) => string {
+  const t = useT();
+  return (kind) => {
+    const key = `outbox.kinds.${kind}`;
+    const label = t(key as MessageKey);
+    return label === key ? kind : label;
+  };
+}

@@ -3,6 +3,18 @@ import { formatMoney } from "~/utils/money";
 import { formattersFor } from "./react";
 
 describe("shared formatters", () => {
+  it("join lists the locale's way and name units in the locale's words (typed units as typed)", () => {
+    const en = formattersFor("en", "Asia/Shanghai");
+    const zh = formattersFor("zh-CN", "Asia/Shanghai");
+    expect(en.list(["Platinum", "Gold"])).toBe("Platinum and Gold");
+    expect(en.list(["East", "North", "South"])).toBe("East, North, and South");
+    expect(zh.list(["白金", "黄金", "白银"])).toBe("白金、黄金和白银");
+    expect(en.unit("pcs")).toBe("pcs");
+    expect(zh.unit("pcs")).toBe("件");
+    expect(zh.unit("system")).toBe("套");
+    expect(zh.unit("台")).toBe("台");
+  });
+
   it("give the same text as formatting directly, on first use and when remembered", () => {
     for (const locale of ["en", "zh-CN"] as const) {
       const f = formattersFor(locale, "Asia/Shanghai");

@@ -5,6 +5,16 @@ import { rawKeys } from "../../tests/helpers/i18n";
 import { localeFromAcceptLanguage, messages, translate } from "./index";
 
 describe("message catalogs", () => {
+  it("English interface text embeds no Chinese (and Chinese no English status words), except where the Chinese is the point", () => {
+    // The language switch names Chinese in Chinese; a print button offers the Chinese copy; a file format accepts Chinese headers.
+    const allowed = new Set(["lang.zh-CN", "statements.printZh", "payments.fileHelp"]);
+    const cjk = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
+    expect(Object.entries(messages.en).filter(([k, v]) => cjk.test(v) && !allowed.has(k)).map(([k]) => k)).toEqual([]);
+    expect(messages.en["deals.stage.conflict"]).toBe("Conflict");
+    // Product units read in the reader's language.
+    for (const u of ["pcs", "set", "system", "m"]) expect(cjk.test(messages["zh-CN"][`unit.${u}`] ?? "")).toBe(true);
+  });
+
   it("both languages hold exactly the same keys, none empty", () => {
     const en = Object.keys(messages.en).sort();
     const zh = Object.keys(messages["zh-CN"]).sort();

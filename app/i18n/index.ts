@@ -45,6 +45,15 @@ export function translate(locale: Locale, key: MessageKey | string, params?: Par
   return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
 }
 
+/**
+ * A product's unit in the reader's language: units are stored as typed on the product (`pcs`, `set`,
+ * `system`, `m`, or any text an administrator enters); known codes have a `unit.<code>` message,
+ * anything else is shown as typed (it is user data).
+ */
+export function unitLabel(locale: Locale, unit: string): string {
+  return messages[locale][`unit.${unit}`] ?? unit;
+}
+
 export function isLocale(v: unknown): v is Locale {
   return v === "en" || v === "zh-CN";
 }

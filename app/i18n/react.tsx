@@ -1,6 +1,6 @@
 import { useRouteLoaderData } from "@remix-run/react";
 import { useCallback } from "react";
-import { DEFAULT_LOCALE, translate, type Locale, type MessageKey, type Params } from "./index";
+import { DEFAULT_LOCALE, translate, unitLabel, type Locale, type MessageKey, type Params } from "./index";
 import { dateTimeFormat, numberFormat } from "~/utils/intl";
 import { formatMoney } from "~/utils/money";
 
@@ -28,6 +28,10 @@ export type Formatters = {
   dateTime: (d: Date | string | null | undefined) => string;
   /** A business date 'YYYY-MM-DD' (no time zone shift). */
   date: (d: string | null | undefined) => string;
+  /** A list joined the locale's way: "Platinum and Gold", "白金和黄金" (Intl.ListFormat). */
+  list: (items: readonly string[]) => string;
+  /** A product unit in the locale's words (unitLabel). */
+  unit: (unit: string) => string;
 };
 
 /** Remembered outputs per formatter: a page repeats the same dates and amounts; the table starts over when full. */
@@ -63,6 +67,7 @@ export function formattersFor(locale: Locale, tz: string): Formatters {
   const date = memo((d: string) => dateFmt.format(new Date(`${d.slice(0, 10)}T00:00:00Z`)));
   const dateTimeOf = memo((d: string) => dateTimeFmt.format(new Date(d)));
   const moneyBy = new Map<string, (minor: number) => string>();
+  const listFmt = new Intl.ListFormat(locale, { style: "long", type: "conjunction" });
   f = {
     money: (minor, currency = "CNY") => {
       let m = moneyBy.get(currency);
@@ -75,6 +80,8 @@ export function formattersFor(locale: Locale, tz: string): Formatters {
     percent: (ratio) => percentFmt.format(ratio),
     dateTime: (d) => (d ? (typeof d === "string" ? dateTimeOf(d) : dateTimeFmt.format(d)) : "—"),
     date: (d) => (d ? date(d) : "—"),
+    list: (items) => listFmt.format(items),
+    unit: (u) => unitLabel(locale, u),
   };
   formatters.set(key, f);
   return f;

@@ -92,8 +92,8 @@ export default function Announcements() {
                   <td><Badge tone={STATE_TONE[a.state]}>{t(`announcements.state.${a.state}`)}</Badge></td>
                   <td className="whitespace-nowrap text-sm">{f.dateTime(a.starts_at)} – {a.ends_at ? f.dateTime(a.ends_at) : "∞"}</td>
                   <td className="text-sm">
-                    <div>{a.regions.length ? a.regions.map((r) => t(`region.${r}` as MessageKey)).join("、") : t("announcements.allRegions")}</div>
-                    <div className="text-xs text-slate-500">{a.tiers.length ? a.tiers.map((r) => t(`tier.${r}` as MessageKey)).join("、") : t("announcements.allTiers")}</div>
+                    <div>{a.regions.length ? f.list(a.regions.map((r) => t(`region.${r}` as MessageKey))) : t("announcements.allRegions")}</div>
+                    <div className="text-xs text-slate-500">{a.tiers.length ? f.list(a.tiers.map((r) => t(`tier.${r}` as MessageKey))) : t("announcements.allTiers")}</div>
                   </td>
                 </tr>
               ))}

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
-import { OutboxStatusBadge } from "~/components/notifications";
+import { OutboxStatusBadge, useOutboxKindLabel } from "~/components/notifications";
 import { FormError, Notice, SubmitButton } from "~/components/ui/form";
 import { PageHeader } from "~/components/ui/layout";
 import { translate } from "~/i18n";
@@ -28,13 +28,14 @@ export default function OutboxEmail() {
   const { email, delivery } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const t = useT();
+  const kindLabel = useOutboxKindLabel();
   const f = useFormat();
   const rows: [string, React.ReactNode][] = [
     [t("outbox.detail.from"), delivery.mailFrom],
     [t("outbox.col.to"), email.to_address],
     [t("outbox.col.subject"), email.subject],
     [t("common.status"), <OutboxStatusBadge key="s" status={email.status} />],
-    [t("outbox.kind"), <code key="k" className="text-xs">{email.kind}</code>],
+    [t("outbox.kind"), kindLabel(email.kind)],
     [t("outbox.detail.locale"), t(`lang.${email.locale}` as "lang.en")],
     [t("outbox.col.created"), f.dateTime(email.created_at)],
     [t("outbox.col.attempts"), String(email.attempts)],

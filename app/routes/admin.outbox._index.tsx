@@ -4,7 +4,7 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
 import { CsvLink, ListPager } from "~/components/list";
-import { OutboxStatusBadge } from "~/components/notifications";
+import { OutboxStatusBadge, useOutboxKindLabel } from "~/components/notifications";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -23,6 +23,7 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
 export default function Outbox() {
   const data = useLoaderData<typeof loader>();
   const t = useT();
+  const kindLabel = useOutboxKindLabel();
   const f = useFormat();
   return (
     <div>
@@ -50,7 +51,7 @@ export default function Outbox() {
           <select id="kind" name="kind" className="input" defaultValue={data.query.kind ?? ""}>
             <option value="">{t("common.all")}</option>
             {data.kinds.map((k) => (
-              <option key={k} value={k}>{k}</option>
+              <option key={k} value={k}>{kindLabel(k)}</option>
             ))}
           </select>
         </div>
@@ -84,7 +85,7 @@ export default function Outbox() {
                   <td className="max-w-md">
                     <Link className="link" to={`/admin/outbox/${r.id}`}>{r.subject}</Link>
                   </td>
-                  <td><code className="text-xs">{r.kind}</code></td>
+                  <td>{kindLabel(r.kind)}</td>
                   <td><OutboxStatusBadge status={r.status} /></td>
                   <td>{r.attempts}</td>
                   <td className="whitespace-nowrap">{f.dateTime(r.sent_at)}</td>

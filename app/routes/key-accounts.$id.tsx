@@ -17,6 +17,7 @@ import { addContact, getKeyAccountPage, keyAccountFormOptions, offerLead, remove
 import { parseForm } from "~/utils/http.server";
 import { idParam } from "~/utils/params.server";
 import { withAction, withLoader } from "~/utils/route";
+import { keyAccountEventKey } from "~/modules/audit/event-types";
 
 export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "key_account:read");
@@ -231,7 +232,7 @@ export default function KeyAccountPage() {
               <ol className="space-y-2 text-sm" data-testid="ka-history">
                 {[
                   ...data.activities.map((x) => ({ key: `a${x.id}`, at: x.occurred_at, text: `${t(`deals.activity.${x.kind}` as "deals.activity.note")} · ${x.dealer_code} · ${x.deal_title}: ${x.body}`, who: x.actor_name, href: `/deals/${x.deal_id}` })),
-                  ...data.events.map((e) => ({ key: `e${e.id}`, at: e.occurred_at, text: `${t(`kaEvent.${e.type.replace(/\./g, "_")}` as MessageKey)} · #${e.entity_id}`, who: e.actor_name, href: e.entity_type === "deal" ? `/deals/${e.entity_id}` : `/quotes/${e.entity_id}` })),
+                  ...data.events.map((e) => ({ key: `e${e.id}`, at: e.occurred_at, text: `${t(keyAccountEventKey(e.type) as MessageKey)} · #${e.entity_id}`, who: e.actor_name, href: e.entity_type === "deal" ? `/deals/${e.entity_id}` : `/quotes/${e.entity_id}` })),
                 ]
                   .sort((x, y) => new Date(y.at).getTime() - new Date(x.at).getTime())
                   .slice(0, 100)

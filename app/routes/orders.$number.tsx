@@ -348,7 +348,7 @@ function Lines({ data }: { data: Data }) {
                 {l.quote_line_id ? <Badge tone="amber">{t("orders.quotePrice")}</Badge> : null}
               </td>
               <td className="text-right">
-                {f.number(l.quantity)} {l.unit}
+                {f.number(l.quantity)} {f.unit(l.unit)}
               </td>
               <td className="text-right">{f.money(l.unit_price_minor, cur)}</td>
               <td className="text-right">{f.money(l.line_total_minor, cur)}</td>
@@ -674,9 +674,13 @@ function Invoices({ data }: { data: Data }) {
             {entries.map((e) => (
               <tr key={e.id} data-testid="invoice-entry">
                 <td>
-                  <Link className="link" to={`/statements?entry=${e.id}`}>
-                    #{e.id}
-                  </Link>{" "}
+                  {e.href ? (
+                    <Link className="link" to={e.href}>
+                      #{e.id}
+                    </Link>
+                  ) : (
+                    `#${e.id}`
+                  )}{" "}
                   {t(`orders.entryType.${e.entry_type}` as MessageKey)}
                 </td>
                 <td>{f.date(e.business_date)}</td>

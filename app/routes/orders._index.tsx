@@ -149,12 +149,15 @@ export default function Orders() {
                       <Link className="link font-mono" to={`/orders/${o.number}`}>
                         {o.number}
                       </Link>
-                    ) : (
+                    ) : data.canCreate ? (
                       <Link className="link" to={`/orders/drafts/${o.id}`}>
                         {t("orders.draftN", { id: o.id })}
                       </Link>
+                    ) : (
+                      t("orders.draftN", { id: o.id })
                     )}
-                    {o.status === "draft" && o.number ? (
+                    {/* Only who may create orders edits a draft (a sent-back order included): no link that answers 403. */}
+                    {o.status === "draft" && o.number && data.canCreate ? (
                       <Link className="link ml-2 text-xs" to={`/orders/drafts/${o.id}`}>
                         {t("common.edit")}
                       </Link>

@@ -147,7 +147,7 @@ export default function ProductPage() {
             <div><dt className="text-slate-500">{t("stock.sku")}</dt><dd className="font-mono">{p.sku}</dd></div>
             <div><dt className="text-slate-500">{t("stock.category")}</dt><dd>{locale === "en" ? p.category.en : p.category.zh}</dd></div>
             <div><dt className="text-slate-500">{t("stock.productLine")}</dt><dd>{locale === "en" ? p.line.en : p.line.zh}</dd></div>
-            <div><dt className="text-slate-500">{t("products.unit")}</dt><dd>{p.unit}</dd></div>
+            <div><dt className="text-slate-500">{t("products.unit")}</dt><dd>{f.unit(p.unit)}</dd></div>
             <div><dt className="text-slate-500">{t("stock.listPrice")}</dt><dd className="tabular-nums">{f.money(p.list_price_minor, p.currency)}</dd></div>
             {data.pricing.kind === "dealer" ? (
               <div data-testid="your-price">

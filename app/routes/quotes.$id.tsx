@@ -25,6 +25,7 @@ import {
   saveDraft,
 } from "~/modules/quotes/quotes.server";
 import { SUPERSEDABLE } from "~/modules/quotes/state";
+import { orderLinkFor } from "~/modules/orders/orders.server";
 import { minorToDecimal } from "~/utils/money";
 import { parseForm } from "~/utils/http.server";
 import { idParam } from "~/utils/params.server";
@@ -40,6 +41,8 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
   const dealOpen = (PROTECTED_STAGES as readonly string[]).includes(q.deal_stage) && !!q.protection_expires_on && q.protection_expires_on >= page.today;
   return json({
     ...page,
+    // The order the quote was booked as: the draft or the order it became, linked only where this reader may open it.
+    bookedOrder: q.converted_order_id ? await orderLinkFor(actor, q.converted_order_id) : null,
     latestId: latest?.id ?? q.id,
     caps: {
       edit: can(actor, "quote:create") && q.status === "draft",
@@ -176,7 +179,20 @@ export default function QuotePage() {
               <Link className="link" to={`/quotes/${data.latestId}`}>{t("quotes.openLatest")}</Link>
             </p>
           ) : null}
-          {quote.converted_order_id ? <p className="text-emerald-800">{t("quotes.bookedOrder", { order: t("quotes.draftOrder", { id: quote.converted_order_id }) })}</p> : null}
+          {data.bookedOrder ? (
+            <p className="text-emerald-800" data-testid="booked-order">
+              {t("quotes.bookedAs")}{" "}
+              {data.bookedOrder.href ? (
+                <Link className="link" to={data.bookedOrder.href}>
+                  {data.bookedOrder.number ? t("quotes.orderNumber", { number: data.bookedOrder.number }) : t("quotes.draftOrder", { id: data.bookedOrder.id })}
+                </Link>
+              ) : data.bookedOrder.number ? (
+                t("quotes.orderNumber", { number: data.bookedOrder.number })
+              ) : (
+                t("quotes.draftOrder", { id: data.bookedOrder.id })
+              )}
+            </p>
+          ) : null}
         </div>
       </div>
 

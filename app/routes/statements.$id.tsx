@@ -14,7 +14,7 @@ import { can } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
 import { ListPager } from "~/components/list";
 import { STATEMENT_LINES_CSV_HEADER, confirmStatement, disputeLine, exportStatementLines, getStatementPage } from "~/modules/statements/statements.server";
-import { ConfirmSchema, DISPUTE_REASONS, DisputeSchema, STATEMENT_LINE_VIEWS, StatementPageQuery } from "~/modules/statements/statements.schema";
+import { ConfirmSchema, DISPUTE_REASONS, DisputeSchema, STATEMENT_LINE_VIEWS, StatementPageQuery, statementResponses } from "~/modules/statements/statements.schema";
 import { ValidationError } from "~/utils/errors";
 import { csvResponse, parseForm, parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
@@ -30,7 +30,10 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
     return csvResponse(`statement-${statement.dealer_code}-${statement.period}.csv`, STATEMENT_LINES_CSV_HEADER, exportStatementLines(actor, id, localeOf(request)));
   }
   const data = await getStatementPage(actor, id, query);
-  return json({ ...data, canRespond: can(actor, "statement:respond"), finance: can(actor, "dispute:resolve") });
+  const canRespond = can(actor, "statement:respond");
+  // What this reader may do here: the same rule the actions apply (statementResponses).
+  const respond = canRespond ? statementResponses(data.statement) : { confirm: false, dispute: false };
+  return json({ ...data, respond, finance: can(actor, "dispute:resolve") });
 });
 
 const Intent = z.object({ intent: z.enum(["confirm", "dispute"]) });
@@ -55,13 +58,12 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
 });
 
 export default function StatementDetail() {
-  const { statement: s, lines, filter, overdue, daysToConfirm, canRespond, finance, openDisputes, disputedLines, disputedMinor } = useLoaderData<typeof loader>();
+  const { statement: s, lines, filter, overdue, daysToConfirm, respond, finance, openDisputes, disputedLines, disputedMinor } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const t = useT();
   const f = useFormat();
   const failure = data && data.ok === false ? data : undefined;
   const failedLine = failure && "lineId" in failure ? failure.lineId : null;
-  const open = s.confirmed_at === null && (s.status === "issued" || s.status === "disputed");
   // The dispute form is rendered for the one line asked for (?dispute=<line id>), not for every line of the page.
   const [sp] = useSearchParams();
   const withParam = (k: string, v: string | null) => {
@@ -167,7 +169,7 @@ export default function StatementDetail() {
               </tr>
             ) : null}
             {lines.map((l) => (
-              <tr key={l.id} data-testid={`line-${l.line_no}`}>
+              <tr key={l.id} id={`line-${l.line_no}`} data-testid={`line-${l.line_no}`} className={filter.line === l.line_no ? "bg-amber-50 outline outline-2 outline-amber-400" : undefined} aria-current={filter.line === l.line_no ? "true" : undefined}>
                 <td>{l.line_no}</td>
                 <td className="whitespace-nowrap">{f.date(l.business_date)}</td>
                 <td className="whitespace-nowrap"><EntryType type={l.entry_type} /></td>
@@ -187,12 +189,12 @@ export default function StatementDetail() {
                 <td className="text-right">{l.amount_minor > 0 ? <Amount minor={l.amount_minor} currency={s.currency} /> : null}</td>
                 <td className="text-right">{l.amount_minor < 0 ? <Amount minor={-l.amount_minor} currency={s.currency} /> : null}</td>
                 <td className="no-print">
-                  {canRespond && open && !l.dispute_id && filter.dispute !== l.id && failedLine !== l.id ? (
+                  {respond.dispute && !l.dispute_id && filter.dispute !== l.id && failedLine !== l.id ? (
                     <Link className="text-sm text-brand-700" to={withParam("dispute", String(l.id))} preventScrollReset>
                       {t("statements.dispute")}
                     </Link>
                   ) : null}
-                  {canRespond && open && !l.dispute_id && (filter.dispute === l.id || failedLine === l.id) ? (
+                  {respond.dispute && !l.dispute_id && (filter.dispute === l.id || failedLine === l.id) ? (
                     <div id={`dispute-${l.id}`}>
                       <Form method="post" className="w-64 space-y-2" noValidate>
                         <input type="hidden" name="intent" value="dispute" />
@@ -239,14 +241,16 @@ export default function StatementDetail() {
         <ListPager page={filter.page} pageSize={filter.pageSize} total={filter.total} />
       </div>
 
-      {canRespond && s.confirmed_at === null && (s.status === "issued" || s.status === "disputed") ? (
+      {respond.confirm ? (
         <Form method="post" className="card no-print flex flex-wrap items-center justify-between gap-3">
           <input type="hidden" name="intent" value="confirm" />
           <input type="hidden" name="version" value={s.version} />
           <p className="text-sm text-slate-700">
-            {openDisputes > 0 || s.status === "disputed"
-              ? t("statements.confirmRestHelp", { amount: f.money(s.closing_minor - disputedMinor, s.currency) })
-              : t("statements.confirmHelp", { amount: f.money(s.closing_minor, s.currency) })}
+            {s.status === "resolved"
+              ? t("statements.confirmResolvedHelp", { amount: f.money(s.closing_minor - disputedMinor, s.currency) })
+              : openDisputes > 0 || s.status === "disputed"
+                ? t("statements.confirmRestHelp", { amount: f.money(s.closing_minor - disputedMinor, s.currency) })
+                : t("statements.confirmHelp", { amount: f.money(s.closing_minor, s.currency) })}
             {filter.total > filter.pageSize || filter.lines !== "all" ? <span className="block text-xs text-slate-500">{t("statements.confirmCoversAll")}</span> : null}
           </p>
           <SubmitButton name="intent" value="confirm" pendingText={t("common.submitting")}>

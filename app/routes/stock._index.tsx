@@ -17,6 +17,7 @@ import { exportStock, listStock } from "~/modules/catalog/catalog.server";
 import { REGIONS } from "~/modules/organisations/organisations.schema";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { localeOf } from "~/utils/request.server";
+import { unitLabel } from "~/i18n";
 import { withLoader } from "~/utils/route";
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
@@ -40,7 +41,7 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
     name: en ? r.name_en : r.name_zh,
     category_code: r.category_code,
     product_line_code: r.product_line_code,
-    unit: r.unit,
+    unit: unitLabel(localeOf(request), r.unit),
     currency: r.currency,
     status: r.status,
     made_to_order: r.made_to_order,

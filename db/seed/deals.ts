@@ -11,6 +11,8 @@ import type { DB } from "../types";
 import type { FoundationIds } from "./foundation";
 import { addDays, todayIn } from "../../app/utils/time";
 import { rng } from "./random";
+import { QUOTE_TRANSITIONS, type QuoteStatus } from "../../app/modules/quotes/state";
+import type { DomainEventType } from "../../app/modules/audit/event-types";
 
 type Db = Kysely<DB>;
 
@@ -55,6 +57,14 @@ async function ensureProducts(db: Db) {
     }
   }
   return FALLBACK_LINES.map((l) => l.code);
+}
+
+/** The event a quote's seeded status was reached by (a converted quote's history starts at its acceptance). */
+function quoteEventOf(status: QuoteStatus): DomainEventType {
+  if (status === "converted") return "quote.accepted";
+  const t = QUOTE_TRANSITIONS.find((x) => x.to === status);
+  if (!t) throw new Error(`no event reaches quote status ${status}`);
+  return t.event;
 }
 
 export async function seedDeals(db: Db, ids: FoundationIds) {
@@ -179,7 +189,7 @@ export async function seedDeals(db: Db, ids: FoundationIds) {
   await db.updateTable("deals").set({ renewal_requested_at: ago(1), renewal_requested_by: (await usersOf(dealer("D001")))[0]?.id ?? null, renewal_note: "客户招标推迟到下季度，申请续期。" }).where("id", "=", dRenewal!).execute();
 
   // Quotes.
-  const writeQuote = async (dealId: number, version: number, status: string, lineSpecs: { product: { id: number; list_price_minor: number }; qty: number; pct: number }[], extra: { validIn?: number; revision?: string; supersededBy?: number | null; acceptedBy?: number | null; approvedBy?: number | null; convertedOrder?: number | null } = {}) => {
+  const writeQuote = async (dealId: number, version: number, status: QuoteStatus, lineSpecs: { product: { id: number; list_price_minor: number }; qty: number; pct: number }[], extra: { validIn?: number; revision?: string; supersededBy?: number | null; acceptedBy?: number | null; approvedBy?: number | null; convertedOrder?: number | null } = {}) => {
     const deal = await db.selectFrom("deals").select(["dealer_id", "account_manager_id"]).where("id", "=", dealId).executeTakeFirstOrThrow();
     const tier = await tierOf(deal.dealer_id);
     let total = 0;
@@ -220,7 +230,7 @@ export async function seedDeals(db: Db, ids: FoundationIds) {
     await db.insertInto("quote_lines").values(rows.map((x) => ({ ...x, quote_id: id }))).execute();
     await db
       .insertInto("domain_events")
-      .values({ type: `quote.${status === "converted" ? "accepted" : status}`, dealer_id: deal.dealer_id, account_manager_id: deal.account_manager_id, actor_user_id: deal.account_manager_id, entity_type: "quote", entity_id: String(id), payload: JSON.stringify({ dealId, version }) })
+      .values({ type: quoteEventOf(status), dealer_id: deal.dealer_id, account_manager_id: deal.account_manager_id, actor_user_id: deal.account_manager_id, entity_type: "quote", entity_id: String(id), payload: JSON.stringify({ dealId, version }) })
       .execute();
     return { id, lines: rows, total };
   };

@@ -2,6 +2,7 @@
  * HTTP-level testing against the real server (Express + the production Remix
  * build) on this worker's port. Run `npm run build` first (npm test does).
  */
+import { afterAll, afterEach, beforeAll, vi } from "vitest";
 import type { Running } from "../../server";
 import { createSession, type TestUser } from "../factories";
 
@@ -109,4 +110,20 @@ export async function clientFor(base: string, user: TestUser) {
   c.cookies.set("dd_session", (await createSession(user)).sessionId);
   c.cookies.set("dd_lang", "en");
   return c;
+}
+
+/**
+ * For a test file that drives the server: starts it before the file's tests (handing over its URL),
+ * stops it after them, and puts the real clock back after each test (tests set their own).
+ */
+export function withTestServer(use: (base: string) => void) {
+  beforeAll(async () => {
+    use((await startTestServer()).url);
+  });
+  afterAll(async () => {
+    await stopTestServer();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 }

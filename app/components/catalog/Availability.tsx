@@ -98,7 +98,7 @@ export function AvailabilityResult({ answer }: { answer: Extract<AvailabilityVie
   const f = useFormat();
   const locale = useLocale();
   const { plan, product } = answer;
-  const unit = product.unit;
+  const unit = f.unit(product.unit);
   const name = locale === "en" ? product.name_en : product.name_zh;
   let headline: string;
   let tone: "green" | "amber" | "red";

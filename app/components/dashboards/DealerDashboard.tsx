@@ -3,6 +3,7 @@ import { Link } from "~/components/link";
 import { BarChart, ColumnChart, RatioMeter } from "~/components/ui/charts";
 import { Stat } from "~/components/ui/layout";
 import { PipelineChart } from "./PipelineChart";
+import { useCan } from "~/components/access";
 import type { MessageKey } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import type { SerializeFrom } from "@remix-run/node";
@@ -31,12 +32,13 @@ export function DealerDashboard({ d }: { d: Data }) {
   const t = useT();
   const f = useFormat();
   const pct = (r: number | null) => (r === null ? t("dash.noValue") : f.percent(r));
+  const deals = useCan()("deal:read"); // dealer finance reads no deals: the figures stay, without links
   return (
     <div className="space-y-6" data-testid="dealer-dashboard">
       <section aria-labelledby="actions-h">
         <h2 id="actions-h" className="mb-3 text-lg font-semibold">{t("dash.actions")}</h2>
         <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-          <Stat label={t("dash.quotesToAnswer")} value={f.number(d.actions.quotesToAnswer)} to="/deals?quotes=to_answer" />
+          <Stat label={t("dash.quotesToAnswer")} value={f.number(d.actions.quotesToAnswer)} to={deals ? "/deals?quotes=to_answer" : undefined} />
           <Stat label={t("dash.statementsToConfirm")} value={f.number(d.actions.statementsToConfirm)} to={d.canReadAccount ? "/statements?status=issued" : undefined} />
           <Stat label={t("dash.deliveriesToConfirm")} value={f.number(d.actions.deliveriesToConfirm)} to="/orders?status=shipped" />
           <Stat label={t("dash.ordersSentBack")} value={f.number(d.actions.ordersSentBack)} to="/orders?status=draft" />
@@ -74,7 +76,7 @@ export function DealerDashboard({ d }: { d: Data }) {
       </div>
       <section className="card" aria-labelledby="pipe-h">
         <h2 id="pipe-h" className="mb-2 font-semibold">{t("dash.pipeline")}</h2>
-        <PipelineChart pipeline={d.pipeline} />
+        <PipelineChart pipeline={d.pipeline} linked={deals} />
       </section>
       <section className="card space-y-4" aria-labelledby="perf-h">
         <div className="flex flex-wrap items-end justify-between gap-3">
@@ -87,7 +89,7 @@ export function DealerDashboard({ d }: { d: Data }) {
         </div>
         <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
           <Stat label={t("dash.daysToShip")} value={d.toShip.avgDays === null ? t("dash.noValue") : t("dash.days", { days: f.number(d.toShip.avgDays) })} />
-          <Stat label={t("dash.dealsWon")} value={`${f.number(d.won.count)} · ${f.money(d.won.valueMinor)}`} to="/deals?stage=won" />
+          <Stat label={t("dash.dealsWon")} value={`${f.number(d.won.count)} · ${f.money(d.won.valueMinor)}`} to={deals ? "/deals?stage=won" : undefined} />
           {/* The fee list filters by month (YYYY-MM); credit notes are on the statements. */}
           <Stat label={t("dash.rebates")} value={f.money(d.credits.rebatesMinor)} to={d.canReadAccount ? `/fees?kind=rebate&from=${d.period.from.slice(0, 7)}&to=${d.period.to.slice(0, 7)}` : undefined} />
           <Stat label={t("dash.creditNotes")} value={f.money(d.credits.creditNotesMinor)} to={d.canReadAccount ? "/statements" : undefined} />

@@ -4,8 +4,8 @@ import { useFormat, useT } from "~/i18n/react";
 
 const OPEN_STAGES = ["registered", "conflict", "approved", "negotiating", "quoted"];
 
-/** Open deals' value by stage, each bar linking to the deal list of that stage. Shared by the dealer and account-manager dashboards. */
-export function PipelineChart({ pipeline }: { pipeline: { stage: string; count: number; valueMinor: number }[] }) {
+/** Open deals' value by stage, each bar linking to the deal list of that stage (when the reader may open it). Shared by the dealer and account-manager dashboards. */
+export function PipelineChart({ pipeline, linked = true }: { pipeline: { stage: string; count: number; valueMinor: number }[]; linked?: boolean }) {
   const t = useT();
   const f = useFormat();
   return (
@@ -18,7 +18,7 @@ export function PipelineChart({ pipeline }: { pipeline: { stage: string; count: 
       emptyLabel={t("chart.noData")}
       data={pipeline
         .filter((s) => OPEN_STAGES.includes(s.stage))
-        .map((s) => ({ label: t(`dash.dealStage.${s.stage}` as MessageKey), value: s.valueMinor, display: `${f.money(s.valueMinor)} (${f.number(s.count)})`, href: `/deals?stage=${s.stage}` }))}
+        .map((s) => ({ label: t(`dash.dealStage.${s.stage}` as MessageKey), value: s.valueMinor, display: `${f.money(s.valueMinor)} (${f.number(s.count)})`, href: linked ? `/deals?stage=${s.stage}` : undefined }))}
     />
   );
 }

@@ -160,7 +160,7 @@ export function OrderBuilder(props: BuilderProps) {
                   </div>
                   <div className="md:col-span-2">
                     <label className="label" htmlFor={`q-${i}`}>
-                      {t("orders.quantity")} ({l.unit})
+                      {t("orders.quantity")} ({f.unit(l.unit)})
                     </label>
                     <input
                       id={`q-${i}`}
@@ -359,7 +359,7 @@ function ProductSearch({ q, results: initial, currency, onQuery }: { q: string; 
               </span>
               <span className="flex items-center gap-3">
                 <span>
-                  {f.money(p.priceMinor, currency)} / {p.unit}
+                  {f.money(p.priceMinor, currency)} / {f.unit(p.unit)}
                 </span>
                 <button type="submit" form={FORM_ID} name="intent" value={`add:${p.id}`} className="btn-secondary" aria-label={t("orders.addSku", { sku: p.sku })}>
                   {t("orders.add")}

@@ -1,5 +1,6 @@
 import type { Executor } from "../../../db/client";
 import type { Actor } from "~/modules/auth/actor";
+import type { DomainEventType } from "./event-types";
 
 export type AuditInput = {
   action: string;
@@ -28,7 +29,7 @@ export async function audit(tx: Executor, actor: Actor, input: AuditInput): Prom
 }
 
 export type EventInput = {
-  type: string;
+  type: DomainEventType;
   entityType: string;
   entityId: string | number;
   dealerId?: number | null;

@@ -17,6 +17,7 @@ import { moveDeal, today } from "./deals.server";
 import { PAGE_SIZE, activeAccountManagers, findKeyAccount, holdingDeals, keyAccountColumns, keyAccountsQuery, productLines } from "./deals.queries.server";
 import type { ContactInput, KeyAccountFilter, KeyAccountInput, OfferLeadInput } from "./deals.schema";
 import { OPEN_STAGES } from "./state";
+import { KEY_ACCOUNT_HISTORY_HIDDEN, type KeyAccountHistoryEntity } from "~/modules/audit/event-types";
 
 const isDuplicate = (err: unknown) => (err as { code?: string }).code === "ER_DUP_ENTRY";
 
@@ -221,11 +222,11 @@ export async function getKeyAccountPage(actor: Actor, id: number) {
           .select(["e.id", "e.type", "e.entity_type", "e.entity_id", "e.occurred_at", "u.name as actor_name"])
           .where((eb) =>
             eb.or([
-              eb.and([eb("e.entity_type", "=", "deal"), eb("e.entity_id", "in", dealIds.map(String))]),
-              ...(quoteIds.length ? [eb.and([eb("e.entity_type", "=", "quote"), eb("e.entity_id", "in", quoteIds.map(String))])] : []),
+              eb.and([eb("e.entity_type", "=", "deal" satisfies KeyAccountHistoryEntity), eb("e.entity_id", "in", dealIds.map(String))]),
+              ...(quoteIds.length ? [eb.and([eb("e.entity_type", "=", "quote" satisfies KeyAccountHistoryEntity), eb("e.entity_id", "in", quoteIds.map(String))])] : []),
             ]),
           )
-          .where("e.type", "not in", ["deal.activity"])
+          .where("e.type", "not in", [...KEY_ACCOUNT_HISTORY_HIDDEN])
           .orderBy("e.occurred_at", "desc")
           .orderBy("e.id", "desc")
           .limit(100)

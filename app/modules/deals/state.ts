@@ -11,13 +11,15 @@
  *   approved | negotiating → lost (a dealer may lose before a quote exists);
  *   approved | negotiating → quoted when a quote is proposed.
  */
+import type { DomainEventType } from "~/modules/audit/event-types";
+
 export const DEAL_STAGES = ["registered", "conflict", "approved", "rejected", "negotiating", "quoted", "won", "lost", "expired"] as const;
 export type DealStage = (typeof DEAL_STAGES)[number];
 
 /** Who moves a deal along an edge. "system" is the daily job or another domain (order approval). */
 export type DealMover = "dealer" | "account_manager" | "system";
 
-export type DealTransition = { from: DealStage; to: DealStage; by: readonly DealMover[]; event: string };
+export type DealTransition = { from: DealStage; to: DealStage; by: readonly DealMover[]; event: DomainEventType };
 
 export const DEAL_TRANSITIONS: readonly DealTransition[] = [
   { from: "registered", to: "approved", by: ["account_manager"], event: "deal.approved" },

@@ -7,6 +7,7 @@
  */
 import type { Permission, Role } from "~/modules/auth/permissions";
 import { isDealerRole } from "~/modules/auth/permissions";
+import type { DomainEventType } from "~/modules/audit/event-types";
 
 export type Audience = "dealer" | "account_manager" | "ops" | "finance" | "admin";
 
@@ -61,87 +62,113 @@ export function audienceOf(role: Role): Audience {
   return role;
 }
 
-const BACKORDER_TYPES = new Set(["order.backorder_available", "backorder.available", "order.line_available"]);
-/** Order events that are not status news for the dealer. */
-const ORDER_NOT_NEWS = new Set(["order.created", "order.draft_saved", "order.draft_updated", "order.stale", ...BACKORDER_TYPES]);
+type EventMap = Partial<Record<DomainEventType, SectionKey>>;
 
-const DEALER: Record<string, SectionKey> = {
+const BACKORDER_TYPES = new Set<string>(["order.backorder_available"] satisfies DomainEventType[]);
+/** Order events that are not status news for the dealer. */
+const ORDER_NOT_NEWS = new Set<string>(["order.stale", ...BACKORDER_TYPES]);
+
+const DEALER: EventMap = {
   "quote.proposed": "quotes",
-  "quote.expiring": "quotes",
   "quote.expired": "quotes",
   "deal.approved": "deals",
   "deal.rejected": "deals",
   "deal.conflict": "deals",
   "deal.expiring": "deals",
   "deal.expired": "deals",
+  "deal.renewed": "deals",
+  "deal.renewal_declined": "deals",
   "deal.won": "deals",
-  "deal.task_assigned": "deals",
+  "deal.task_added": "deals",
   "lead.offered": "deals",
   "statement.issued": "statements",
-  "statement.reminder": "statements",
   "dispute.resolved": "disputes",
-  "dispute.accepted": "disputes",
-  "dispute.rejected": "disputes",
   "statement.resolved": "disputes",
 };
 
-const ACCOUNT_MANAGER: Record<string, SectionKey> = {
+const ACCOUNT_MANAGER: EventMap = {
   "quote.revision_requested": "quotes",
   "quote.accepted": "quotes",
-  "quote.approved": "quotes",
-  "quote.rejected": "quotes",
+  "quote.approval_refused": "quotes",
   "quote.converted": "quotes",
   "quote.expired": "quotes",
   "deal.registered": "deals",
   "deal.conflict": "deals",
   "deal.expiring": "deals",
   "deal.expired": "deals",
+  "deal.renewal_requested": "deals",
   "deal.won": "deals",
   "deal.lost": "deals",
   "lead.accepted": "deals",
   "lead.declined": "deals",
 };
 
-const OPS: Record<string, SectionKey> = {
+const OPS: EventMap = {
   "order.submitted": "orderQueue",
-  "order.resubmitted": "orderQueue",
-  "order.credit_released": "orderQueue",
   "order.stale": "orderQueue",
 };
-const FINANCE: Record<string, SectionKey> = {
+const FINANCE: EventMap = {
   "dispute.opened": "disputesOpened",
   "statement.disputed": "disputesOpened",
   "order.credit_hold": "creditHolds",
 };
-const ADMIN: Record<string, SectionKey> = {
+const ADMIN: EventMap = {
   "quote.pending_approval": "quoteApprovals",
-  "quote.approval_requested": "quoteApprovals",
+};
+
+/** What a digest knows of a record when it is built: its status and, for some records, one flag. */
+export type RecordState = { status: string; confirmed?: boolean; renewalPending?: boolean; validUntil?: string | null };
+export type WaitingEntity = "quote" | "statement" | "deal" | "lead" | "order" | "dispute";
+type WaitingRule = { entity: WaitingEntity; waiting: (s: RecordState, today: string) => boolean };
+
+const OPEN_DEAL = new Set(["registered", "conflict", "approved", "negotiating", "quoted"]);
+/**
+ * Events that ask their reader to act, and while their record still waits for that act. A digest lists
+ * such an event only if its record waits at the time the digest is built: a quote already answered or
+ * booked, a statement already confirmed, an order already reviewed… is not asked for again.
+ */
+export const WAITING_WHILE: Partial<Record<DomainEventType, WaitingRule>> = {
+  "quote.proposed": { entity: "quote", waiting: (s, today) => s.status === "proposed" && (!s.validUntil || s.validUntil >= today) },
+  "quote.pending_approval": { entity: "quote", waiting: (s) => s.status === "pending_approval" },
+  "quote.revision_requested": { entity: "quote", waiting: (s) => s.status === "revision_requested" },
+  "statement.issued": { entity: "statement", waiting: (s) => s.confirmed === false },
+  "statement.disputed": { entity: "statement", waiting: (s) => s.status === "disputed" },
+  "dispute.opened": { entity: "dispute", waiting: (s) => s.status === "open" },
+  "deal.registered": { entity: "deal", waiting: (s) => s.status === "registered" || s.status === "conflict" },
+  "deal.conflict": { entity: "deal", waiting: (s) => s.status === "conflict" },
+  "deal.expiring": { entity: "deal", waiting: (s) => OPEN_DEAL.has(s.status) },
+  "deal.renewal_requested": { entity: "deal", waiting: (s) => OPEN_DEAL.has(s.status) && s.renewalPending === true },
+  "lead.offered": { entity: "lead", waiting: (s) => s.status === "offered" },
+  "order.submitted": { entity: "order", waiting: (s) => s.status === "submitted" },
+  "order.stale": { entity: "order", waiting: (s) => s.status === "submitted" },
+  "order.credit_hold": { entity: "order", waiting: (s) => s.status === "credit_hold" },
 };
 
 /** Event types read across all dealers for manufacturer staff (ops, finance, admin). */
-export const STAFF_TYPES: Record<"ops" | "finance" | "admin", string[]> = {
-  ops: Object.keys(OPS),
-  finance: Object.keys(FINANCE),
-  admin: Object.keys(ADMIN),
+export const STAFF_TYPES: Record<"ops" | "finance" | "admin", DomainEventType[]> = {
+  ops: Object.keys(OPS) as DomainEventType[],
+  finance: Object.keys(FINANCE) as DomainEventType[],
+  admin: Object.keys(ADMIN) as DomainEventType[],
 };
 
 /** The section an event belongs to for an audience, or null when it is not news for them. */
 export function classify(type: string, audience: Audience): SectionKey | null {
+  const known = type as DomainEventType;
   switch (audience) {
     case "dealer":
-      if (DEALER[type]) return DEALER[type]!;
+      if (DEALER[known]) return DEALER[known]!;
       if (BACKORDER_TYPES.has(type)) return "backorders";
       if (type.startsWith("order.") && !ORDER_NOT_NEWS.has(type)) return "orders";
       return null;
     case "account_manager":
-      if (ACCOUNT_MANAGER[type]) return ACCOUNT_MANAGER[type]!;
+      if (ACCOUNT_MANAGER[known]) return ACCOUNT_MANAGER[known]!;
       if (type.startsWith("order.") && !ORDER_NOT_NEWS.has(type)) return "orders";
       return null;
     case "ops":
-      return OPS[type] ?? null;
+      return OPS[known] ?? null;
     case "finance":
-      return FINANCE[type] ?? null;
+      return FINANCE[known] ?? null;
     case "admin":
-      return ADMIN[type] ?? null;
+      return ADMIN[known] ?? null;
   }
 }

@@ -15,11 +15,13 @@ import { isLocale, translate, type Locale } from "~/i18n";
 import { announcementsForDigest, targetsDealer, type DigestAnnouncement } from "~/modules/announcements/announcements.server";
 import { isRole, roleCan, type Role } from "~/modules/auth/permissions";
 import { env } from "~/utils/env.server";
-import { now } from "~/utils/time";
+import { now, toBusinessDate } from "~/utils/time";
+import type { DomainEventType } from "~/modules/audit/event-types";
 import { transaction } from "~/utils/tx.server";
 import { renderEmail, type EmailContent, type EmailItem, type EmailSection } from "../../../emails/render";
-import { SECTION_KEYS, SECTION_PATH, SECTION_PERMISSION, STAFF_TYPES, audienceOf, classify, type Audience, type SectionKey } from "./digest.sections";
+import { SECTION_KEYS, SECTION_PATH, SECTION_PERMISSION, STAFF_TYPES, WAITING_WHILE, audienceOf, classify, type Audience, type RecordState, type SectionKey, type WaitingEntity } from "./digest.sections";
 import { enqueueEmails, type OutboxEmailInput } from "./outbox.server";
+import type { JobOutcome } from "./jobs.server";
 import { appSecret, signUnsubscribeToken, unsubscribeUrl } from "./unsubscribe.server";
 
 export type Frequency = "daily" | "weekly";
@@ -212,7 +214,16 @@ export function digestDedupeKey(userId: number, period: string): string {
   return `digest:${userId}:${period}`;
 }
 
+/**
+ * users: read; emails: digests written; empty: users with nothing to say; alreadySent: users skipped because
+ * this period's digest was already written for them (a second run of the period, "Run now" after the schedule).
+ */
 export type DigestRunResult = { users: number; emails: number; empty: number; alreadySent: number; batches: number };
+
+/** The job's outcome as the jobs page tells it: written / skipped (already sent for this period) / nothing to say. */
+export function digestJobOutcome(r: DigestRunResult): JobOutcome {
+  return { message: { key: "jobs.result.digest", params: { emails: r.emails, skipped: r.alreadySent, empty: r.empty, users: r.users } }, details: r };
+}
 
 export type DigestRunOptions = {
   period: string;
@@ -255,6 +266,48 @@ function groupBy<T>(rows: T[], key: (r: T) => number | null): Map<number, T[]> {
     list.push(r);
   }
   return m;
+}
+
+/** The present state of every record that the batch's action events point at: one query per kind of record. */
+async function recordStates(events: DigestEvent[]): Promise<Map<string, RecordState>> {
+  const ids = new Map<WaitingEntity, Set<number>>();
+  for (const e of events) {
+    const rule = WAITING_WHILE[e.type as DomainEventType];
+    const id = Number(e.entity_id);
+    if (!rule || !Number.isSafeInteger(id)) continue;
+    let set = ids.get(rule.entity);
+    if (!set) ids.set(rule.entity, (set = new Set()));
+    set.add(id);
+  }
+  const states = new Map<string, RecordState>();
+  const list = (k: WaitingEntity) => [...(ids.get(k) ?? [])];
+  const put = (k: WaitingEntity, rows: ({ id: number } & RecordState)[]) => {
+    for (const { id, ...state } of rows) states.set(`${k}:${id}`, state);
+  };
+  await Promise.all([
+    list("quote").length && db.selectFrom("quotes").select(["id", "status", "valid_until as validUntil"]).where("id", "in", list("quote")).execute().then((r) => put("quote", r)),
+    list("statement").length &&
+      db.selectFrom("statements").select(["id", "status", "confirmed_at"]).where("id", "in", list("statement")).execute().then((r) => put("statement", r.map(({ confirmed_at, ...x }) => ({ ...x, confirmed: confirmed_at !== null })))),
+    list("deal").length &&
+      db.selectFrom("deals").select(["id", "stage as status", "renewal_requested_at"]).where("id", "in", list("deal")).execute().then((r) => put("deal", r.map(({ renewal_requested_at, ...x }) => ({ ...x, renewalPending: renewal_requested_at !== null })))),
+    list("lead").length && db.selectFrom("leads").select(["id", "status"]).where("id", "in", list("lead")).execute().then((r) => put("lead", r)),
+    list("order").length && db.selectFrom("orders").select(["id", "status"]).where("id", "in", list("order")).execute().then((r) => put("order", r)),
+    list("dispute").length && db.selectFrom("disputes").select(["id", "status"]).where("id", "in", list("dispute")).execute().then((r) => put("dispute", r)),
+  ]);
+  return states;
+}
+
+/**
+ * Drops the action events whose record no longer waits for its reader (WAITING_WHILE), judged on the
+ * records as they are now. An event whose record cannot be found is kept as it was written.
+ */
+export function stillWaiting(events: DigestEvent[], states: Map<string, RecordState>, today: string): DigestEvent[] {
+  return events.filter((e) => {
+    const rule = WAITING_WHILE[e.type as DomainEventType];
+    if (!rule) return true;
+    const state = states.get(`${rule.entity}:${Number(e.entity_id)}`);
+    return !state || rule.waiting(state, today);
+  });
 }
 
 const minDate = (ds: Date[]) => new Date(Math.min(...ds.map((d) => d.getTime())));
@@ -308,7 +361,11 @@ export async function runDigest(frequency: Frequency, opts: DigestRunOptions): P
         continue;
       }
       const since = new Date(Math.max((r.last_digest_at ?? defaultSince).getTime(), floor.getTime()));
-      if (since >= until) continue;
+      if (since >= until) {
+        // Their last digest already reached the end of this window.
+        result.alreadySent++;
+        continue;
+      }
       users.push({ id: r.id, email: r.email, name: r.name, role: r.role, locale: isLocale(r.locale) ? r.locale : "zh-CN", last_digest_at: r.last_digest_at, organisation_id: r.organisation_id, region: r.region, tier: r.tier, since });
     }
 
@@ -321,13 +378,17 @@ export async function runDigest(frequency: Frequency, opts: DigestRunOptions): P
       amUsers.length ? fetchEvents("account_manager_id", amUsers.map((u) => u.id), minDate(amUsers.map((u) => u.since)), until) : [],
       staffUsers.length ? fetchStaffEvents(staffTypes, minDate(staffUsers.map((u) => u.since)), until) : [],
     ]);
-    const byDealer = groupBy(dealerEvents, (e) => e.dealer_id);
-    const byAm = groupBy(amEvents, (e) => e.account_manager_id);
+    // Only what still waits for its reader: states read now, when the digest is built.
+    const states = await recordStates([...dealerEvents, ...amEvents, ...staffEvents]);
+    const today = toBusinessDate(now(), tz);
+    const byDealer = groupBy(stillWaiting(dealerEvents, states, today), (e) => e.dealer_id);
+    const byAm = groupBy(stillWaiting(amEvents, states, today), (e) => e.account_manager_id);
+    const staffWaiting = stillWaiting(staffEvents, states, today);
 
     const outbox: OutboxEmailInput[] = [];
     for (const u of users) {
       const audience = audienceOf(u.role);
-      const scoped = audience === "dealer" ? (byDealer.get(u.organisation_id) ?? []) : audience === "account_manager" ? (byAm.get(u.id) ?? []) : staffEvents;
+      const scoped = audience === "dealer" ? (byDealer.get(u.organisation_id) ?? []) : audience === "account_manager" ? (byAm.get(u.id) ?? []) : staffWaiting;
       const inWindow = scoped.filter((e) => e.occurred_at > u.since && e.occurred_at <= until);
       const anns = audience === "dealer" ? announcements.filter((a) => a.visibleFrom > u.since) : [];
       const sections = buildSections(u, inWindow, anns, tz);

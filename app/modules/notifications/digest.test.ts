@@ -1,7 +1,12 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "../../../db/client";
-import { createCast, createUser } from "../../../tests/factories";
-import { describeEvent, runDigest } from "./digest.server";
+import { actorFor, createCast, createUser } from "../../../tests/factories";
+import { createDeal, createKeyAccount, createProduct, createProductLine, createProposedQuote } from "../../../tests/factories/deals";
+import { post, statementOf, sys } from "../../../tests/helpers/ledger";
+import { issueStatements } from "~/modules/statements/issue.server";
+import { confirmStatement } from "~/modules/statements/statements.server";
+import { describeEvent, digestJobOutcome, runDigest } from "./digest.server";
+import { translate } from "~/i18n";
 import { appSecret, verifyUnsubscribeToken } from "./unsubscribe.server";
 
 const UNTIL = new Date("2026-11-23T00:00:00Z"); // 08:00 Shanghai
@@ -175,6 +180,19 @@ describe("digest contents per role and scope", () => {
 });
 
 describe("digest delivery guarantees", () => {
+  it("a second run of the period (Run now after the schedule) reports whom it skipped because they already had it, in both languages", async () => {
+    await aDay();
+    const first = await runDigest("daily", { period: "2026-11-23", until: UNTIL });
+    expect(first.emails).toBeGreaterThan(0);
+    const second = await runDigest("daily", { period: "2026-11-23", until: new Date(UNTIL.getTime() + HOUR) });
+    expect(second.emails).toBe(0);
+    expect(second.alreadySent).toBe(first.emails);
+    expect(second.empty + second.alreadySent).toBe(second.users);
+    const { message } = digestJobOutcome(second);
+    expect(translate("en", message.key, message.params)).toBe(`0 digests written, ${first.emails} skipped (already sent for this period), ${second.empty} with nothing new — 11 users`);
+    expect(translate("zh-CN", message.key, message.params)).toBe(`已生成 0 封摘要邮件，跳过 ${first.emails} 位（本期已发送），${second.empty} 位无新动态 — 共 11 位用户`);
+  });
+
   it("two runs of the same period at once write each digest once", async () => {
     const cast = await aDay();
     const [a, b] = await Promise.all([runDigest("daily", { period: "2026-11-23", until: UNTIL }), runDigest("daily", { period: "2026-11-23", until: UNTIL })]);
@@ -218,5 +236,67 @@ describe("how a resolved dispute reads", () => {
     expect(describeEvent(ev("accepted"), "disputes", "dealer", "en", "Asia/Shanghai").text).toBe("The dispute on 2026-10 was accepted; an adjustment was posted");
     expect(describeEvent(ev("rejected"), "disputes", "dealer", "zh-CN", "Asia/Shanghai").text).toBe("2026-10 的争议被驳回");
     expect(describeEvent(ev(), "disputes", "dealer", "en", "Asia/Shanghai").text).toBe("The dispute on 2026-10 was resolved");
+  });
+});
+
+describe("only what still waits for the reader", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("leaves out quotes already answered or booked, statements already confirmed and orders already reviewed — judged when the digest is built", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date(UNTIL.getTime() + 5 * 60_000));
+    const cast = await createCast();
+    const A = cast.dealerA.id;
+    const am = cast.staff.account_manager;
+    const line = await createProductLine();
+    const p = await createProduct(line, { listPrice: 100_000 });
+    const ka = await createKeyAccount(am.id);
+    const deal1 = await createDeal(cast.a.dealer_sales, ka, [line], { approveAs: am });
+    const deal2 = await createDeal(cast.a.dealer_admin, await createKeyAccount(am.id), [line], { approveAs: am });
+    const open = await createProposedQuote(am, deal1.id, [{ productId: p.id, quantity: 2, unitPrice: 90_000 }]);
+    const booked = await createProposedQuote(am, deal2.id, [{ productId: p.id, quantity: 2, unitPrice: 90_000 }]);
+    await getDb().updateTable("quotes").set({ status: "converted" }).where("id", "=", booked.id).execute();
+    // Two statements of dealer A (October, September): September is already confirmed.
+    await post(A, "invoice", 100_00, "2026-09-05");
+    await issueStatements(sys(), { period: "2026-09" });
+    await post(A, "invoice", 200_00, "2026-10-05");
+    await issueStatements(sys(), { period: "2026-10" });
+    const sep = (await statementOf(A, "2026-09"))!;
+    const oct = (await statementOf(A, "2026-10"))!;
+    await confirmStatement(actorFor(cast.a.dealer_finance), sep.id, { version: sep.version });
+    // Two submitted orders; one has been approved since.
+    const order = (status: string) => getDb().insertInto("orders").values({ dealer_id: A, status, currency: "CNY", number: `SO-W-${status}` }).executeTakeFirstOrThrow();
+    const waitingOrder = Number((await order("submitted")).insertId);
+    const reviewedOrder = Number((await order("approved")).insertId);
+    await getDb().deleteFrom("domain_events").execute();
+    await events(
+      { type: "quote.proposed", dealerId: A, amId: am.id, entityType: "quote", entityId: open.id, payload: { number: "Q-OPEN" } },
+      { type: "quote.proposed", dealerId: A, amId: am.id, entityType: "quote", entityId: booked.id, payload: { number: "Q-BOOKED" } },
+      { type: "statement.issued", dealerId: A, entityType: "statement", entityId: oct.id, payload: { period: "2026-10" } },
+      { type: "statement.issued", dealerId: A, entityType: "statement", entityId: sep.id, payload: { period: "2026-09" } },
+      { type: "order.submitted", dealerId: A, amId: am.id, entityType: "order", entityId: waitingOrder, payload: { number: "SO-W-submitted", to: "submitted" } },
+      { type: "order.submitted", dealerId: A, amId: am.id, entityType: "order", entityId: reviewedOrder, payload: { number: "SO-W-approved", to: "submitted" } },
+    );
+    await runDigest("daily", { period: "2026-11-23", until: UNTIL });
+    const admin = (await digestOf(cast.a.dealer_admin.id))!;
+    expect(admin.text_body).toContain("Quote Q-OPEN is waiting for your response");
+    expect(admin.text_body).not.toContain("Q-BOOKED");
+    expect(admin.text_body).toContain("Statement 2026-10 is ready for you to confirm");
+    expect(admin.text_body).not.toContain("2026-09");
+    const ops = (await digestOf(cast.staff.ops.id))!;
+    expect(ops.text_body).toContain("SO-W-submitted");
+    expect(ops.text_body).not.toContain("SO-W-approved");
+
+    // The next day the open quote expires unanswered and October is confirmed: nothing is asked of them any more.
+    await confirmStatement(actorFor(cast.a.dealer_finance), oct.id, { version: oct.version });
+    await getDb().updateTable("quotes").set({ valid_until: "2026-11-22" }).where("id", "=", open.id).execute();
+    await getDb().updateTable("users").set({ last_digest_at: null }).execute();
+    await getDb().deleteFrom("outbox_emails").execute();
+    await runDigest("daily", { period: "2026-11-23b", until: UNTIL });
+    const again = await digestOf(cast.a.dealer_admin.id);
+    expect(again?.text_body ?? "").not.toContain("Q-OPEN");
+    expect(again?.text_body ?? "").not.toContain("Statement 2026-10");
   });
 });

@@ -77,7 +77,7 @@ describe("exactly once per period", () => {
     const handler: JobHandler = async () => {
       calls++;
       await new Promise((r) => setTimeout(r, 50));
-      return { message: { key: "jobs.result.digest", params: { emails: 1, users: 1, empty: 0 } } };
+      return { message: { key: "jobs.result.digest", params: { emails: 1, skipped: 0, empty: 0, users: 1 } } };
     };
     const at = new Date("2026-11-23T00:00:00Z");
     const skewed = new Date(at.getTime() + 2_500); // the second runner's clock is 2.5 s ahead
@@ -89,7 +89,7 @@ describe("exactly once per period", () => {
     const rows = await runs();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ job_name: "digest-daily", slot: "2026-11-23", status: "succeeded", attempts: 1, trigger_kind: "schedule" });
-    expect(JSON.parse(rows[0]!.result!)).toMatchObject({ summary: "1 digests written for 1 users (0 had nothing new)" });
+    expect(JSON.parse(rows[0]!.result!)).toMatchObject({ summary: "1 digests written, 0 skipped (already sent for this period), 0 with nothing new — 1 users" });
     expect(rows[0]!.finished_at).toBeInstanceOf(Date);
   });
 

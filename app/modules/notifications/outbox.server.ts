@@ -10,13 +10,26 @@ import { createHash, randomBytes } from "node:crypto";
 import nodemailer, { type Transporter } from "nodemailer";
 import { sql } from "kysely";
 import { db, type Executor } from "../../../db/client";
-import type { Locale } from "~/i18n";
+import { isLocale, translate, type Locale } from "~/i18n";
 import { audit } from "~/modules/audit/audit.server";
 import { requirePermission, type Actor } from "~/modules/auth/actor";
 import { env } from "~/utils/env.server";
 import { ConflictError, NotFoundError } from "~/utils/errors";
 import { now } from "~/utils/time";
 import { OUTBOX_PAGE_SIZE, dueIds, outboxListColumns, outboxQuery, type OutboxFilter } from "./outbox.queries.server";
+
+/**
+ * The sender as the recipient reads it: MAIL_FROM's address, named in the email's language ("Dealer Desk" /
+ * "经销商工作台") unless the operator gave MAIL_FROM a name of their own, which is kept as given.
+ */
+export function senderFor(locale: string): { name: string; address: string } {
+  const configured = env().MAIL_FROM;
+  const m = configured.match(/^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/);
+  const name = m?.[1]?.trim() ?? "";
+  const address = m?.[2]?.trim() ?? configured.trim();
+  const own = name !== "" && name !== translate("en", "app.name") && name !== translate("zh-CN", "app.name");
+  return { name: own ? name : translate(isLocale(locale) ? locale : "zh-CN", "app.name"), address };
+}
 
 export const MAX_ATTEMPTS = 6;
 /** A claim lasts longer than the worst case of one delivery (connect + greeting + socket timeouts). */
@@ -159,7 +172,7 @@ export async function sendDueEmails(opts: SendOptions): Promise<SendResult> {
       const stored = r.headers ? (JSON.parse(r.headers) as Record<string, string>) : {};
       try {
         await transport.sendMail({
-          from: env().MAIL_FROM,
+          from: senderFor(r.locale),
           to: r.to_address,
           subject: r.subject,
           html: r.html,

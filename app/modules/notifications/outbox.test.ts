@@ -4,7 +4,7 @@ import { parseEnv, resetEnv, EnvError } from "~/utils/env.server";
 import { transaction } from "~/utils/tx.server";
 import { startSilentServer, startSmtp, type TestSmtp } from "../../../tests/helpers/smtp";
 import { actorFor, createCast } from "../../../tests/factories";
-import { CLAIM_LEASE_MS, MAX_ATTEMPTS, enqueueEmail, getOutboxEmail, retryOutboxEmail, sendDueEmails } from "./outbox.server";
+import { CLAIM_LEASE_MS, MAX_ATTEMPTS, enqueueEmail, getOutboxEmail, retryOutboxEmail, sendDueEmails, senderFor } from "./outbox.server";
 
 let smtp: TestSmtp;
 
@@ -85,6 +85,21 @@ describe("sender", () => {
     const [row] = await outboxRows();
     expect(row).toMatchObject({ status: "sent", attempts: 1, claimed_by: null });
     expect(row!.sent_at).toBeInstanceOf(Date);
+  });
+
+  it("names the sender in the recipient's language", async () => {
+    await transaction("t", async (tx) => {
+      await enqueueEmail(tx, email("from-en", "en@example.com"));
+      await enqueueEmail(tx, { ...email("from-zh", "zh@example.com"), locale: "zh-CN" as const });
+    });
+    await sendDueEmails({ owner: "sender-a" });
+    const from = (to: string) => smtp.messages.find((m) => m.to[0] === to)!.headers["from"]!;
+    expect(from("en@example.com")).toMatch(/^"?Dealer Desk"? <no-reply@/);
+    const zh = from("zh@example.com");
+    const word = zh.match(/=\?UTF-8\?B\?([^?]+)\?=/i);
+    expect(word, zh).toBeTruthy();
+    expect(Buffer.from(word![1]!, "base64").toString("utf8")).toBe("经销商工作台");
+    expect(senderFor("zh-CN").name).toBe("经销商工作台");
   });
 
   it("two senders working at the same time send every email exactly once", async () => {

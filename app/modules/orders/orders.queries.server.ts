@@ -183,11 +183,12 @@ export async function orderShipments(db: Executor, orderId: number) {
 
 export async function orderLedgerEntries(db: Executor, orderId: number) {
   return db
-    .selectFrom("ledger_entries")
-    .select(["id", "entry_type", "amount_minor", "currency", "business_date", "due_date", "reference", "shipment_id", "description"])
-    .where("order_id", "=", orderId)
-    .orderBy("business_date")
-    .orderBy("id")
+    .selectFrom("ledger_entries as e")
+    .leftJoin("statement_lines as sl", "sl.ledger_entry_id", "e.id")
+    .select(["e.id", "e.entry_type", "e.amount_minor", "e.currency", "e.business_date", "e.due_date", "e.reference", "e.shipment_id", "e.description", "sl.statement_id", "sl.line_no"])
+    .where("e.order_id", "=", orderId)
+    .orderBy("e.business_date")
+    .orderBy("e.id")
     .execute();
 }
 

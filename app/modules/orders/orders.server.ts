@@ -9,6 +9,8 @@ import { sql } from "kysely";
 import { db, type Executor, type Tx } from "../../../db/client";
 import { audit, emitEvent } from "~/modules/audit/audit.server";
 import { can, requirePermission, type Actor } from "~/modules/auth/actor";
+import { inDealerScope } from "~/modules/auth/scope.server";
+import { statementLineHref } from "~/modules/statements/statements.schema";
 import { isDealerRole } from "~/modules/auth/permissions";
 import { isOrderable, orderableProductsByIds, searchOrderableProducts, type OrderableProduct } from "~/modules/catalog/pricing.server";
 import { quantityFits, validateOptions, type OptionsSchema } from "~/modules/catalog/options";
@@ -46,6 +48,7 @@ import {
 import { MAX_LINES, PAGE_SIZE, type DraftForm, type OrderListFilter, type ShipmentForm } from "./orders.schema";
 import { ACTIONS, actionPermissions, isTransitionAllowed, type OrderAction, type OrderStatus } from "./state";
 import { systemDescription } from "~/modules/ledger/descriptions";
+import type { DomainEventType } from "~/modules/audit/event-types";
 
 /** Working days from approval to dispatch for lines served from stock. */
 export const DISPATCH_WORKING_DAYS = 2;
@@ -84,7 +87,7 @@ async function loadForChange(tx: Tx, actor: Actor, orderId: number, action: Orde
 
 // ---------------------------------------------------------------- status changes
 
-const EVENT_FOR: Partial<Record<OrderStatus, string>> = {
+const EVENT_FOR: Partial<Record<OrderStatus, DomainEventType>> = {
   submitted: "order.submitted",
   credit_hold: "order.credit_hold",
   approved: "order.approved",
@@ -1270,7 +1273,14 @@ async function orderPageData(actor: Actor, order: NonNullable<Awaited<ReturnType
     orderDateChanges(db, order.id),
     orderShipments(db, order.id),
   ]);
-  const entries = can(actor, "ledger:read") ? await orderLedgerEntries(db, order.id) : null;
+  // Each entry links to the statement line that holds it (that page of the statement, the line marked), or,
+  // before any statement holds it, to the entry's own page for who may read it there.
+  const entries = can(actor, "ledger:read")
+    ? (await orderLedgerEntries(db, order.id)).map((e) => ({
+        ...e,
+        href: e.statement_id !== null && e.line_no !== null ? statementLineHref(e.statement_id, e.line_no) : can(actor, "ledger:post") ? `/finance/ledger/entries/${e.id}` : null,
+      }))
+    : null;
   const status = order.status as OrderStatus;
   const mayDo = (a: OrderAction) => actionPermissions(a, status).some((p) => can(actor, p));
   const nothingShipped = lines.every((l) => l.shipped_qty === 0);
@@ -1463,4 +1473,19 @@ export async function builderData(actor: Actor, p: { orderId: number | null; q?:
     today: businessDay(now()),
     canManageAddresses: can(actor, "address:manage"),
   };
+}
+
+/**
+ * An order as another page links to it (a booked quote): its number and status, and where this reader
+ * may open it — its page once numbered (in the reader's scope), its draft page for who may edit the
+ * dealer's drafts — or null when the reader may not open it at all (then the page shows it as text).
+ */
+export async function orderLinkFor(actor: Actor, orderId: number) {
+  const o = await db.selectFrom("orders").select(["id", "number", "status", "dealer_id"]).where("id", "=", orderId).executeTakeFirst();
+  if (!o) return null;
+  const visible = can(actor, "order:read") && (await db.selectFrom("orders").select("id").where("id", "=", orderId).where(inDealerScope(actor, "dealer_id")).executeTakeFirst()) !== undefined;
+  let href: string | null = null;
+  if (visible && o.number) href = `/orders/${encodeURIComponent(o.number)}`;
+  else if (visible && o.status === "draft" && can(actor, "order:create") && actor.dealerId === o.dealer_id) href = `/orders/drafts/${o.id}`;
+  return { id: o.id, number: o.number, status: o.status, href };
 }

@@ -10,11 +10,13 @@
  * Refinement (docs/decisions/050-deal-and-quote-lifecycle.md): an administrator who
  * refuses the discount sends the quote back: pending_approval → draft, with a note.
  */
+import type { DomainEventType } from "~/modules/audit/event-types";
+
 export const QUOTE_STATUSES = ["draft", "pending_approval", "proposed", "accepted", "revision_requested", "expired", "superseded", "converted"] as const;
 export type QuoteStatus = (typeof QUOTE_STATUSES)[number];
 
 export type QuoteMover = "account_manager" | "admin" | "dealer" | "system";
-export type QuoteTransition = { from: QuoteStatus; to: QuoteStatus; by: readonly QuoteMover[]; event: string };
+export type QuoteTransition = { from: QuoteStatus; to: QuoteStatus; by: readonly QuoteMover[]; event: DomainEventType };
 
 export const QUOTE_TRANSITIONS: readonly QuoteTransition[] = [
   { from: "draft", to: "pending_approval", by: ["account_manager"], event: "quote.pending_approval" },

@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import type { Executor } from "../../../db/client";
 import type { Actor } from "~/modules/auth/actor";
 import { inDealerScope } from "~/modules/auth/scope.server";
-import type { DisputeListFilter, StatementListFilter } from "./statements.schema";
+import { STATEMENT_LINES_PAGE_SIZE, type DisputeListFilter, type StatementListFilter } from "./statements.schema";
 
 export const PAGE_SIZE = 25;
 
@@ -77,7 +77,7 @@ const lineColumns = [
   "d.resolution_note as dispute_resolution_note",
 ] as const;
 
-export const LINES_PAGE_SIZE = 100;
+export const LINES_PAGE_SIZE = STATEMENT_LINES_PAGE_SIZE;
 
 /**
  * Lines of a statement with what they link to (order, shipment, fee type, dispute, reversal), by line number:

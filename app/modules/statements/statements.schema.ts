@@ -8,6 +8,17 @@ export const DISPUTE_REASONS = ["price_differs", "quantity_differs", "not_receiv
 export type DisputeReason = (typeof DISPUTE_REASONS)[number];
 export const DISPUTE_STATUSES = ["open", "accepted", "rejected"] as const;
 
+/**
+ * What the dealer may still do on a statement (DESIGN.md: `issued → confirmed | disputed`,
+ * `disputed → resolved`). Confirming is open until the balance is confirmed, whatever the status
+ * (on a disputed or resolved statement it confirms the agreed rest); disputing a line only while
+ * the statement is issued or disputed. The server and the page ask this one function.
+ */
+export function statementResponses(s: { status: string; confirmed_at: Date | string | null }) {
+  const unconfirmed = s.confirmed_at === null;
+  return { confirm: unconfirmed, dispute: unconfirmed && (s.status === "issued" || s.status === "disputed") };
+}
+
 const period = z.string().trim().regex(PERIOD_RE, { message: "statements.periodFormat" });
 const optionalId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional();
 
@@ -61,5 +72,16 @@ export const StatementPageQuery = PrintQuery.extend({
   page: z.coerce.number().int().min(1).max(100000).default(1),
   /** The line whose dispute form is open. */
   dispute: optionalId,
+  /** A line to mark (a link from an order's invoice): its line number. */
+  line: z.coerce.number().int().min(1).max(10_000_000).optional().catch(undefined),
 });
+
+/** Lines per page of the statement page. */
+export const STATEMENT_LINES_PAGE_SIZE = 100;
+
+/** The statement page showing one of its lines, marked. */
+export function statementLineHref(statementId: number, lineNo: number): string {
+  const page = Math.ceil(lineNo / STATEMENT_LINES_PAGE_SIZE);
+  return `/statements/${statementId}?${page > 1 ? `page=${page}&` : ""}line=${lineNo}#line-${lineNo}`;
+}
 export type StatementPageFilter = z.output<typeof StatementPageQuery>;

@@ -19,7 +19,7 @@ import { daysBetween, now, todayIn } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
 import { LINES_PAGE_SIZE, PAGE_SIZE, disputeColumns, disputesQuery, findStatement, statementColumns, statementDisputeSummary, statementLines, statementsQuery } from "./statements.queries.server";
 import { endedPeriods } from "./period";
-import type { DisputeInput, DisputeListFilter, ResolveInput, StatementListFilter, StatementPageFilter } from "./statements.schema";
+import { statementResponses, type DisputeInput, type DisputeListFilter, type ResolveInput, type StatementListFilter, type StatementPageFilter } from "./statements.schema";
 import type { Locale } from "~/i18n";
 import { describeEntry, systemDescription } from "~/modules/ledger/descriptions";
 
@@ -101,7 +101,7 @@ export async function getStatementPage(actor: Actor, id: number, q: StatementPag
   return {
     statement,
     lines,
-    filter: { lines: q.lines, page, pageSize: LINES_PAGE_SIZE, total, first: page === 1, last: page === pages, dispute: q.dispute ?? null },
+    filter: { lines: q.lines, page, pageSize: LINES_PAGE_SIZE, total, first: page === 1, last: page === pages, dispute: q.dispute ?? null, line: q.line ?? null },
     ...disputes,
     ...deadline(statement),
   };
@@ -166,7 +166,7 @@ export async function confirmStatement(actor: Actor, id: number, input: { versio
 export async function confirmStatementTx(tx: Tx, actor: Actor, id: number, input: { version: number }, at: Date = now()) {
   requirePermission(actor, "statement:respond");
   const s = await lockStatement(tx, actor, id);
-  if (s.confirmed_at !== null) throw new ConflictError("statements.alreadyConfirmed");
+  if (!statementResponses(s).confirm) throw new ConflictError("statements.alreadyConfirmed");
   if (s.version !== input.version) throw new ConflictError("statements.changedSinceLoaded");
   const agreed = await agreedClosing(tx, id, s.closing_minor);
   const status = s.status === "issued" ? "confirmed" : s.status;
@@ -195,7 +195,7 @@ export async function disputeLineTx(tx: Tx, actor: Actor, statementId: number, i
   const line = await tx.selectFrom("statement_lines").select(["id", "amount_minor", "line_no"]).where("id", "=", input.lineId).where("statement_id", "=", statementId).executeTakeFirst();
   if (!line) throw new NotFoundError();
   if (s.confirmed_at !== null) throw new ConflictError("statements.alreadyConfirmed");
-  if (s.status !== "issued" && s.status !== "disputed") throw new ConflictError("statements.notOpenForDispute");
+  if (!statementResponses(s).dispute) throw new ConflictError("statements.notOpenForDispute");
   if (input.amount <= 0 || input.amount > Math.abs(line.amount_minor)) throw new ValidationError("validation.formErrors", { amount: ["disputes.amountTooLarge"] }, { max: minorToDecimal(Math.abs(line.amount_minor), s.currency) });
   let disputeId: number;
   try {

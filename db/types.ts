@@ -573,12 +573,21 @@ export interface Quotes {
   version: number;
 }
 
+export interface RecoveryCodes {
+  code_hash: string;
+  created_at: Generated<Date>;
+  id: Generated<number>;
+  used_at: Generated<Date | null>;
+  user_id: number;
+}
+
 export interface Sessions {
   absolute_expires_at: Date;
   created_at: Generated<Date>;
   expires_at: Date;
   id: string;
   ip: Generated<string | null>;
+  persistent: Generated<number>;
   user_agent: Generated<string | null>;
   user_id: number;
 }
@@ -604,6 +613,17 @@ export interface Shipments {
   tracking_number: Generated<string>;
   value_minor: Generated<number>;
   warehouse_id: number;
+}
+
+export interface SignInChallenges {
+  created_at: Generated<Date>;
+  expires_at: Date;
+  id: string;
+  ip: Generated<string | null>;
+  persistent: Generated<number>;
+  redirect_to: Generated<string>;
+  user_agent: Generated<string | null>;
+  user_id: number;
 }
 
 export interface StatementLines {
@@ -677,6 +697,14 @@ export interface Users {
   updated_at: Generated<Date>;
 }
 
+export interface UserSecondFactors {
+  confirmed_at: Generated<Date | null>;
+  created_at: Generated<Date>;
+  last_used_step: Generated<number | null>;
+  totp_secret: string;
+  user_id: number;
+}
+
 export interface Warehouses {
   code: string;
   created_at: Generated<Date>;
@@ -733,13 +761,16 @@ export interface DB {
   products: Products;
   quote_lines: QuoteLines;
   quotes: Quotes;
+  recovery_codes: RecoveryCodes;
   sessions: Sessions;
   shipment_lines: ShipmentLines;
   shipments: Shipments;
+  sign_in_challenges: SignInChallenges;
   statement_lines: StatementLines;
   statements: Statements;
   stock_levels: StockLevels;
   stock_movements: StockMovements;
+  user_second_factors: UserSecondFactors;
   users: Users;
   warehouses: Warehouses;
 }

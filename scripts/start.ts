@@ -59,7 +59,7 @@ try {
 }
 
 const { getDb } = await import("../db/client");
-const { isEmpty, seedDemo, DEMO_LOGINS, DEMO_PASSWORD } = await import("../db/seed/index");
+const { isEmpty, seedDemo, DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_SECRET } = await import("../db/seed/index");
 let seeded = false;
 if (e.SEED_DEMO && (await isEmpty(getDb()))) {
   console.log("Empty database: seeding the demo data…");
@@ -85,4 +85,6 @@ console.log(`Dealer Desk is running at ${e.APP_ORIGIN}`);
 if (e.SEED_DEMO) {
   console.log(`Demo logins (password ${DEMO_PASSWORD})${seeded ? "" : " — seeded earlier"}:`);
   for (const l of DEMO_LOGINS) console.log(`  ${l.email.padEnd(34)} ${l.role.padEnd(16)} ${l.who}`);
+  console.log(`Manufacturer logins also ask for a two-factor code: demo TOTP secret ${DEMO_TOTP_SECRET}`);
+  console.log(`  (add it to an authenticator app, or run \`npm run totp\` for the current code; dealer logins need none)`);
 }

@@ -11,13 +11,14 @@ import ledger from "./catalogs/ledger";
 import notifications from "./catalogs/notifications";
 import orders from "./catalogs/orders";
 import reports from "./catalogs/reports";
+import security from "./catalogs/security";
 import stock from "./catalogs/stock";
 
 export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = "zh-CN";
 
-const parts = [common, auth, admin, dashboard, stock, orders, deals, ledger, notifications, reports] as const;
+const parts = [common, auth, admin, dashboard, stock, orders, deals, ledger, notifications, reports, security] as const;
 
 type EnMessages = (typeof parts)[number]["en"];
 type KeysOf<U> = U extends unknown ? keyof U : never;

@@ -6,7 +6,9 @@ import { Field, FormError, Notice, SelectField, SubmitButton } from "~/component
 import { Badge, PageHeader } from "~/components/ui/layout";
 import { translate } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
+import { can } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
+import { resetSecondFactor, secondFactorStatus } from "~/modules/auth/two-factor.server";
 import { getUser, setUserStatus, updateUser, userFormOptions } from "~/modules/organisations/organisations.server";
 import { UpdateUserSchema, UserStatusSchema } from "~/modules/organisations/organisations.schema";
 import { parseForm } from "~/utils/http.server";
@@ -17,13 +19,19 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
   const actor = await requireActor(request, "user:manage");
   const user = await getUser(actor, idParam(params.id));
   const { roles } = await userFormOptions(actor);
-  return json({ user, roles: roles.filter((r) => (user.organisation_kind === "dealer") === r.startsWith("dealer_")), self: user.id === actor.userId });
+  const secondFactor = can(actor, "second_factor:reset") ? await secondFactorStatus(user.id, user.role) : null;
+  return json({ user, roles: roles.filter((r) => (user.organisation_kind === "dealer") === r.startsWith("dealer_")), self: user.id === actor.userId, secondFactor });
 });
 
 export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "user:manage");
   const id = idParam(params.id);
   const fd = await request.formData();
+  if (fd.get("intent") === "resetSecondFactor") {
+    await getUser(actor, id);
+    await resetSecondFactor(actor, id);
+    return json({ ok: true as const, message: translate(actor.locale, "twoFactor.resetDone") });
+  }
   if (fd.get("intent") === "status") {
     const form = await parseForm(request, UserStatusSchema, fd);
     if (!form.ok) return json(form, { status: 400 });
@@ -37,7 +45,7 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
 });
 
 export default function EditUser() {
-  const { user, roles, self } = useLoaderData<typeof loader>();
+  const { user, roles, self, secondFactor } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const [sp] = useSearchParams();
   const t = useT();
@@ -69,6 +77,23 @@ export default function EditUser() {
           <input type="hidden" name="status" value={user.status === "active" ? "disabled" : "active"} />
           <SubmitButton className={user.status === "active" ? "btn-danger" : "btn-secondary"}>{user.status === "active" ? t("common.disable") : t("common.enable")}</SubmitButton>
         </Form>
+      ) : null}
+      {secondFactor ? (
+        <section className="card space-y-2 text-sm">
+          <h2 className="font-semibold">{t("twoFactor.title")}</h2>
+          <p>
+            <Badge tone={secondFactor.enabled ? "green" : "slate"}>{secondFactor.enabled ? t("twoFactor.on") : t("twoFactor.off")}</Badge>{" "}
+            {secondFactor.enabled && secondFactor.confirmedAt ? <span className="text-slate-500">{t("twoFactor.since", { date: f.dateTime(secondFactor.confirmedAt) })}</span> : null}
+          </p>
+          {secondFactor.enabled && !self ? (
+            <Form method="post" className="space-y-2">
+              <p className="text-slate-600">{t("twoFactor.resetHelp")}</p>
+              <SubmitButton name="intent" value="resetSecondFactor" className="btn-danger" pendingText={t("common.saving")}>
+                {t("twoFactor.reset")}
+              </SubmitButton>
+            </Form>
+          ) : null}
+        </section>
       ) : null}
     </div>
   );

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { Field, FormError, SubmitButton } from "~/components/ui/form";
 import { useT } from "~/i18n/react";
 import { getActor, signIn } from "~/modules/auth/auth.server";
+import { pendingSignInStep } from "~/modules/auth/two-factor.server";
 import { parseForm } from "~/utils/http.server";
 import { withAction } from "~/utils/route";
 import { safeRedirectPath } from "~/utils/request.server";
@@ -15,11 +16,19 @@ const LoginSchema = z.object({
   email: z.string().trim().min(1).max(254),
   password: z.string().min(1).max(200),
   redirectTo: z.string().max(2000).optional(),
+  // "Keep me signed in" (a checkbox: present or absent).
+  keepSignedIn: z
+    .literal("on")
+    .optional()
+    .transform((v) => v === "on"),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const redirectTo = safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"));
   if (await getActor(request)) throw redirect(redirectTo);
+  // A password already proven: back to the second-factor step (which offers to start again).
+  const pending = await pendingSignInStep(request);
+  if (pending) throw redirect(pending);
   return json({ redirectTo });
 }
 
@@ -45,6 +54,13 @@ export default function Login() {
           <FormError message={failure?.formError} />
           <Field name="email" type="email" autoComplete="username" label={t("login.email")} required defaultValue={String(failure?.values.email ?? "")} error={failure?.fieldErrors.email} />
           <Field name="password" type="password" autoComplete="current-password" label={t("login.password")} required error={failure?.fieldErrors.password} />
+          <label className="flex items-start gap-2 text-sm">
+            <input type="checkbox" name="keepSignedIn" className="mt-1" defaultChecked={failure?.values.keepSignedIn === "on"} />
+            <span>
+              {t("login.keepSignedIn")}
+              <span className="block text-xs text-slate-500">{t("login.keepSignedInHelp")}</span>
+            </span>
+          </label>
           <SubmitButton className="btn-primary w-full" pendingText={t("login.submitting")}>
             {t("login.submit")}
           </SubmitButton>

@@ -24,8 +24,8 @@ import {
   requestRevision,
   saveDraft,
 } from "~/modules/quotes/quotes.server";
-import { SUPERSEDABLE } from "~/modules/quotes/state";
 import { orderLinkFor } from "~/modules/orders/orders.server";
+import { canReplaceQuote } from "~/modules/quotes/state";
 import { minorToDecimal } from "~/utils/money";
 import { parseForm } from "~/utils/http.server";
 import { idParam } from "~/utils/params.server";
@@ -50,7 +50,7 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
       answer: can(actor, "quote:accept") && q.effectiveStatus === "proposed",
       revise: can(actor, "quote:accept") && q.status === "proposed",
       book: can(actor, "order:create") && can(actor, "quote:accept") && q.status === "accepted" && q.valid_until >= page.today,
-      newVersion: can(actor, "quote:create") && latest?.id === q.id && (SUPERSEDABLE as readonly string[]).includes(q.status) && dealOpen,
+      newVersion: can(actor, "quote:create") && latest?.id === q.id && canReplaceQuote(q.status, q.valid_until, page.today) && dealOpen,
     },
   });
 });

@@ -3,10 +3,12 @@ import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
-import { PageHeader } from "~/components/ui/layout";
+import { Badge, PageHeader } from "~/components/ui/layout";
+import { Link } from "~/components/link";
 import { LOCALES, translate } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { changePassword, requireActor, updatePreferences } from "~/modules/auth/auth.server";
+import { secondFactorStatus } from "~/modules/auth/two-factor.server";
 import { getOwnProfile } from "~/modules/organisations/organisations.server";
 import { PasswordChangeSchema, PreferencesSchema } from "~/modules/organisations/organisations.schema";
 import { parseForm } from "~/utils/http.server";
@@ -15,7 +17,7 @@ import { z } from "zod";
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "settings:self");
-  return json({ profile: await getOwnProfile(actor) });
+  return json({ profile: await getOwnProfile(actor), secondFactor: await secondFactorStatus(actor.userId!, actor.role) });
 });
 
 const Intent = z.object({ intent: z.enum(["preferences", "password"]) });
@@ -33,12 +35,13 @@ export const action = withAction(async ({ request }: ActionFunctionArgs) => {
   }
   const form = await parseForm(request, PasswordChangeSchema, fd);
   if (!form.ok) return json({ ...form, intent: "password" as const }, { status: 400 });
-  await changePassword(actor, form.data);
-  return json({ ok: true as const, intent: "password" as const, message: translate(actor.locale, "settings.passwordChanged") });
+  // The session continues under a new id: the browser gets the new cookie.
+  const cookie = await changePassword(actor, form.data);
+  return json({ ok: true as const, intent: "password" as const, message: translate(actor.locale, "settings.passwordChanged") }, { headers: { "Set-Cookie": cookie } });
 });
 
 export default function Settings() {
-  const { profile } = useLoaderData<typeof loader>();
+  const { profile, secondFactor } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const t = useT();
   const failure = data && data.ok === false ? data : undefined;
@@ -89,6 +92,16 @@ export default function Settings() {
             {t("common.save")}
           </SubmitButton>
         </Form>
+      </section>
+      <section className="card">
+        <h2 className="mb-2 font-semibold">{t("twoFactor.title")}</h2>
+        <p className="text-sm">
+          <Badge tone={secondFactor.enabled ? "green" : "slate"}>{secondFactor.enabled ? t("twoFactor.on") : t("twoFactor.off")}</Badge>{" "}
+          <span className="text-slate-600">{secondFactor.required ? t("twoFactor.requiredHelp") : t("twoFactor.optionalHelp")}</span>
+        </p>
+        <Link to="/settings/two-factor" className="btn-secondary mt-3 inline-block">
+          {secondFactor.enabled ? t("twoFactor.manage") : t("twoFactor.turnOn")}
+        </Link>
       </section>
       <section className="card">
         <h2 className="mb-4 font-semibold">{t("settings.password")}</h2>

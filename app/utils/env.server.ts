@@ -43,6 +43,8 @@ export const EnvSchema = z
     TRUST_PROXY: z.string().default("false"),
     SESSION_IDLE_HOURS: int(12, 1, 24 * 30),
     SESSION_ABSOLUTE_DAYS: int(7, 1, 365),
+    // "Keep me signed in": the cookie's Max-Age and the session's absolute lifetime (at most 30 days).
+    SESSION_REMEMBER_DAYS: int(30, 1, 30),
     LOGIN_MAX_FAILURES: int(5, 1, 100),
     LOGIN_LOCK_MINUTES: int(15, 1, 24 * 60),
     BODY_LIMIT_BYTES: int(1_048_576, 1024, 1_073_741_824),

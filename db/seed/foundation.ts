@@ -4,6 +4,13 @@ import { normaliseAccountName } from "../../app/modules/deals/credit-code";
 
 export const DEMO_PASSWORD = "DealerDesk!2026";
 
+/**
+ * The demo staff's TOTP secret (two-factor sign-in is required for manufacturer roles): every seeded
+ * manufacturer user has it confirmed, so the demo logins work with any authenticator app or
+ * `npm run totp`. Demo data only; a real user enrols their own secret at first sign-in.
+ */
+export const DEMO_TOTP_SECRET = "DDDEMOTOTPSECRETFORSTAFFAAAAAAAA";
+
 export const DEMO_LOGINS = [
   { email: "dealer_admin@demo.local", role: "dealer_admin", who: "first dealer (D001)" },
   { email: "dealer_sales@demo.local", role: "dealer_sales", who: "first dealer (D001)" },
@@ -53,6 +60,10 @@ export async function seedFoundation(db: Kysely<DB>, passwordHash: string): Prom
   await addUser(manufacturerId, "ops@demo.local", "赵强 Zhao Qiang", "ops");
   await addUser(manufacturerId, "finance@demo.local", "孙丽 Sun Li", "finance");
   await addUser(manufacturerId, "admin@demo.local", "周建国 Zhou Jianguo", "admin", "en");
+  await db
+    .insertInto("user_second_factors")
+    .values(Object.values(users).map((userId) => ({ user_id: userId, totp_secret: DEMO_TOTP_SECRET, confirmed_at: new Date(), created_at: new Date() })))
+    .execute();
 
   const dealerIds: Record<string, number> = {};
   for (const d of DEMO_DEALERS) {

@@ -9,7 +9,7 @@ import { sql, type Kysely } from "kysely";
 import type { DB } from "../types";
 import { seedCatalog } from "./catalog";
 import { seedDeals } from "./deals";
-import { DEMO_LOGINS, DEMO_PASSWORD, seedFoundation, type FoundationIds } from "./foundation";
+import { DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_SECRET, seedFoundation, type FoundationIds } from "./foundation";
 import { seedLedger } from "./ledger";
 import { seedOrders } from "./orders";
 import { seedNotifications } from "./notifications";
@@ -49,7 +49,7 @@ export async function seedDemo(db: Kysely<DB>, log: (s: string) => void = () => 
   });
 }
 
-export { DEMO_LOGINS, DEMO_PASSWORD };
+export { DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_SECRET };
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {

@@ -17,6 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import autocannon from "autocannon";
+import * as OTPAuth from "otpauth";
 import { createPool, type Pool } from "mysql2";
 import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
 import { rng } from "../../db/seed/random";
@@ -287,6 +288,8 @@ async function send(base: string, spec: RequestSpec): Promise<{ status: number; 
   return { status: r.status, text: await r.text() };
 }
 
+const BENCH_TOTP_SECRET = "BENCHTOTPSECRETFORSTAFFAAAAAAAAA";
+
 function makeLogin(base: () => string, pool: Pool) {
   const cache = new Map<string, BenchUser>();
   return async (email: string): Promise<BenchUser> => {
@@ -295,7 +298,18 @@ function makeLogin(base: () => string, pool: Pool) {
     const [rows] = await pool.promise().query("SELECT id, role, organisation_id FROM users WHERE email = ?", [email]);
     const u = (rows as { id: number; role: Role; organisation_id: number }[])[0];
     if (!u) throw new Error(`no bench user ${email}`);
-    const r = await fetch(`${base()}/login`, { method: "POST", redirect: "manual", headers: { origin: base(), "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ email, password: BENCH_PASSWORD }).toString() });
+    // Staff sign in with a second factor: the bench gives them a known secret and passes the step.
+    if (!u.role.startsWith("dealer_")) {
+      await pool.promise().query("INSERT IGNORE INTO user_second_factors (user_id, totp_secret, confirmed_at) VALUES (?, ?, NOW(3))", [u.id, BENCH_TOTP_SECRET]);
+      await pool.promise().query("UPDATE user_second_factors SET last_used_step = NULL WHERE user_id = ?", [u.id]);
+    }
+    const form = (fields: Record<string, string>) => ({ method: "POST", redirect: "manual" as const, headers: { origin: base(), "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields).toString() });
+    let r = await fetch(`${base()}/login`, form({ email, password: BENCH_PASSWORD }));
+    if (r.headers.get("location") === "/login/two-factor") {
+      const challenge = r.headers.getSetCookie().map((c) => c.split(";")[0]!).find((c) => c.startsWith("dd_signin="))!;
+      const step = form({ code: new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(BENCH_TOTP_SECRET) }).generate() });
+      r = await fetch(`${base()}/login/two-factor`, { ...step, headers: { ...step.headers, cookie: challenge } });
+    }
     const cookie = r.headers
       .getSetCookie()
       .map((c) => c.split(";")[0]!)

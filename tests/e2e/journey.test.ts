@@ -19,7 +19,7 @@ import { createCast, TEST_PASSWORD } from "../factories";
 import { createProduct, createProductLine, today, validCreditCode } from "../factories/deals";
 import { addStock, createAddress, createWarehouse } from "../factories/ordering";
 import { inDays } from "../factories/orders";
-import { newPage, screenshot, withServerAndBrowser } from "../helpers/browser";
+import { newPage, screenshot, signInAs, withServerAndBrowser } from "../helpers/browser";
 
 let browser: Browser;
 let base = "";
@@ -28,13 +28,8 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-/** Signs in through the login form (its own submit button, not the header's language buttons). */
-async function signIn(page: Page, email: string) {
-  await page.goto("/login");
-  await page.fill("input[name=email]", email);
-  await page.fill("input[name=password]", TEST_PASSWORD);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("form:has(input[name=password]) button[type=submit]")]);
-}
+/** Signs in through the login form (and, for staff, the second step with the factories' secret). */
+const signIn = (page: Page, email: string) => signInAs(page, email, TEST_PASSWORD);
 
 const intentButton = (intent: string) => `main form:has(input[name=intent][value=${intent}]) button[type=submit]`;
 

@@ -9,18 +9,13 @@ import { getDb } from "../../db/client";
 import { TEST_PASSWORD } from "../factories";
 import { inDays, orderWorld } from "../factories/orders";
 import type { Page } from "playwright-core";
-import { newPage, screenshot, withServerAndBrowser } from "../helpers/browser";
+import { newPage, screenshot, withServerAndBrowser, signInAs } from "../helpers/browser";
 import { translate, type Locale } from "../../app/i18n";
 
 let browser: Browser;
 
-/** Signs in through the login form (its own submit button, not the header's language buttons). */
-async function signIn(page: Page, email: string) {
-  await page.goto("/login");
-  await page.fill("input[name=email]", email);
-  await page.fill("input[name=password]", TEST_PASSWORD);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("form:has(input[name=password]) button[type=submit]")]);
-}
+/** Signs in through the login form (and, for staff, the second step). */
+const signIn = (page: Page, email: string) => signInAs(page, email, TEST_PASSWORD);
 let base: string;
 
 withServerAndBrowser((s) => ({ base, browser } = s));

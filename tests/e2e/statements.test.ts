@@ -8,8 +8,7 @@ import type { Browser } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
 import { createCast, TEST_PASSWORD } from "../factories";
-import type { Page } from "playwright-core";
-import { newPage, screenshot, withServerAndBrowser } from "../helpers/browser";
+import { newPage, screenshot, withServerAndBrowser, signInAs } from "../helpers/browser";
 import { post, seedFeeTypes } from "../helpers/ledger";
 
 let browser: Browser;
@@ -89,14 +88,6 @@ describe("statement reconciliation journey", () => {
     await dealer.context.close();
   }, 120_000);
 });
-
-/** Signs in through the login form (its own submit button, not the header's language buttons). */
-async function signInAs(page: Page, email: string, password: string) {
-  await page.goto("/login");
-  await page.fill("input[name=email]", email);
-  await page.fill("input[name=password]", password);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("main button[type=submit]")]);
-}
 
 async function statementId(dealerId: number) {
   const s = await getDb().selectFrom("statements").select("id").where("dealer_id", "=", dealerId).executeTakeFirstOrThrow();

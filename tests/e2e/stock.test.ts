@@ -6,18 +6,10 @@ import type { Browser } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { createDealer, createManufacturer, createUser, TEST_PASSWORD } from "../factories";
 import { createCatalogBasics, createProduct, planIncoming, receive } from "../factories/catalog";
-import type { Page } from "playwright-core";
-import { newPage, screenshot, withServerAndBrowser } from "../helpers/browser";
+import { newPage, screenshot, withServerAndBrowser, signInAs } from "../helpers/browser";
 
 let browser: Browser;
 
-/** Signs in through the login form (its own submit button, not the header's language buttons). */
-async function signInAs(page: Page, email: string, password: string) {
-  await page.goto("/login");
-  await page.fill("input[name=email]", email);
-  await page.fill("input[name=password]", password);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("form:has(input[name=password]) button[type=submit]")]);
-}
 let base: string;
 
 withServerAndBrowser((s) => ({ base, browser } = s));

@@ -11,6 +11,8 @@ import { hashPassword } from "../../app/modules/auth/password.server";
 import { hashSessionId } from "../../app/modules/auth/session-adapter.server";
 
 export const TEST_PASSWORD = "Passw0rd-Test!";
+/** Manufacturer users made here have this TOTP secret confirmed (they must sign in with a second factor). */
+export const TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 let passwordHash: Promise<string> | undefined;
 const cachedHash = () => (passwordHash ??= hashPassword(TEST_PASSWORD));
 
@@ -47,7 +49,10 @@ export async function createDealer(over: Partial<{ code: string; name: string; r
 
 export type TestUser = { id: number; email: string; role: Role; organisationId: number; dealerId: number | null; name: string };
 
-export async function createUser(role: Role, over: Partial<{ organisationId: number; email: string; name: string; locale: string; status: string; digest: string }> = {}): Promise<TestUser> {
+export async function createUser(
+  role: Role,
+  over: Partial<{ organisationId: number; email: string; name: string; locale: string; status: string; digest: string; secondFactor: boolean }> = {},
+): Promise<TestUser> {
   const db = getDb();
   let organisationId = over.organisationId;
   if (!organisationId) organisationId = isDealerRole(role) ? (await createDealer()).id : await createManufacturer();
@@ -57,7 +62,15 @@ export async function createUser(role: Role, over: Partial<{ organisationId: num
     .insertInto("users")
     .values({ organisation_id: organisationId, email, name, role, locale: over.locale ?? "en", status: over.status ?? "active", digest_frequency: over.digest ?? "daily", password_hash: await cachedHash() })
     .executeTakeFirstOrThrow();
-  return { id: Number(r.insertId), email, role, organisationId, dealerId: isDealerRole(role) ? organisationId : null, name };
+  const id = Number(r.insertId);
+  // Staff must have a second factor: enrolled with the known test secret unless told otherwise.
+  if (over.secondFactor ?? !isDealerRole(role)) await enrolSecondFactor(id);
+  return { id, email, role, organisationId, dealerId: isDealerRole(role) ? organisationId : null, name };
+}
+
+/** A confirmed TOTP factor with TEST_TOTP_SECRET. */
+export async function enrolSecondFactor(userId: number, secret = TEST_TOTP_SECRET) {
+  await getDb().insertInto("user_second_factors").values({ user_id: userId, totp_secret: secret, confirmed_at: new Date(), created_at: new Date() }).execute();
 }
 
 /** A session row for the user; returns the cookie header value to send. */

@@ -6,7 +6,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
-import { startTestServer, stopTestServer } from "./http";
+import { freshTotpCode, startTestServer, stopTestServer } from "./http";
 
 export const ARTIFACTS = path.resolve("tests", "artifacts");
 
@@ -25,11 +25,16 @@ export async function newPage(browser: Browser, baseURL: string, locale = "zh-CN
   return { context, page };
 }
 
+/** Signs in through the form; staff (and users who enrolled) also pass the second step with the known secret. */
 export async function signInAs(page: Page, email: string, password: string) {
   await page.goto("/login");
   await page.fill("input[name=email]", email);
   await page.fill("input[name=password]", password);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("form:has(input[name=password]) button[type=submit]")]);
+  await Promise.all([page.waitForURL((u) => u.pathname !== "/login"), page.click("form:has(input[name=password]) button[type=submit]")]);
+  if (new URL(page.url()).pathname === "/login/two-factor") {
+    await page.fill("input[name=code]", await freshTotpCode(email));
+    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("form:has(input[name=code]) button[type=submit]")]);
+  }
 }
 
 export async function screenshot(page: Page, name: string) {

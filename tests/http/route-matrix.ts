@@ -80,6 +80,11 @@ export const MATRIX: Record<string, MatrixEntry> = {
   "_index.tsx": { path: () => "/", allow: ALL },
   "login.tsx": { path: () => "/login", allow: "public" },
   "logout.tsx": { path: () => "/logout", allow: "redirect" },
+  // The sign-in steps after the password: without a sign-in challenge, /login/two-factor sends to
+  // /login and /login/enrol says no sign-in is in progress (tests/http/two-factor.test.ts drives both).
+  "login_.two-factor.tsx": { path: () => "/login/two-factor", allow: "redirect" },
+  "login_.enrol.tsx": { path: () => "/login/enrol", allow: "public", signedInOk: true },
+  "settings_.two-factor.tsx": { path: () => "/settings/two-factor", allow: ALL },
   "locale.tsx": { path: () => "/locale", allow: "redirect" },
   "settings.tsx": { path: () => "/settings", allow: ALL },
   "admin.users._index.tsx": { path: () => "/admin/users", allow: ["dealer_admin", "admin"] },

@@ -100,7 +100,8 @@ describe("redirect after sign-in accepts only local paths", () => {
   ])("redirectTo=%s → %s", async (to, expected) => {
     const user = await createUser("admin");
     const c = new Client(base);
-    const r = await c.post("/login", { email: user.email, password: TEST_PASSWORD, redirectTo: to });
+    // Staff: the target is kept through the second step and applied after it.
+    const r = await c.login(user.email, TEST_PASSWORD, { redirectTo: to });
     expect(r.status).toBe(302);
     expect(r.location).toBe(expected);
   });

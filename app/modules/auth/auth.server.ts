@@ -3,7 +3,7 @@
  * else imports it.
  */
 import { redirect } from "@remix-run/node";
-import { Lucia, TimeSpan } from "lucia";
+import { Lucia, TimeSpan, generateIdFromEntropySize } from "lucia";
 import { db } from "../../../db/client";
 import { isLocale, type Locale } from "~/i18n";
 import { audit } from "~/modules/audit/audit.server";
@@ -14,7 +14,8 @@ import { now } from "~/utils/time";
 import type { Actor } from "./actor";
 import { hashPassword, isStrongPassword, verifyPassword } from "./password.server";
 import { isDealerRole, isRole, type Permission } from "./permissions";
-import { HashedSessionAdapter, hashSessionId, type SessionAttributes, type UserAttributes } from "./session-adapter.server";
+import { HashedSessionAdapter, hashSessionId, insertSession, type SessionAttributes, type UserAttributes } from "./session-adapter.server";
+import { createChallenge, endChallenge, secondFactorStep } from "./sign-in-challenge.server";
 import { beginAttempt, checkThrottle, clearEmailFailures, recordFailure } from "./throttle.server";
 import { requirePermission } from "./actor";
 
@@ -26,7 +27,7 @@ function createLucia() {
     sessionExpiresIn: new TimeSpan(e.SESSION_IDLE_HOURS, "h"),
     sessionCookie: {
       name: SESSION_COOKIE,
-      // A browser-session cookie: the server enforces idle and absolute expiry.
+      // Only the blank (sign-out) cookie comes from lucia; startSession writes the session cookie.
       expires: false,
       attributes: { secure: e.APP_ORIGIN.startsWith("https:"), sameSite: "lax", path: "/" },
     },
@@ -112,9 +113,10 @@ export async function requireActor(request: Request, permission?: Permission): P
 }
 
 export type SignInResult = { cookie: string; redirectTo: string; userId: number };
+export type SignInInput = { email: string; password: string; redirectTo?: string; keepSignedIn?: boolean };
 
 /** Email + password sign-in with throttling. Unknown email and wrong password look the same. */
-export async function signIn(request: Request, input: { email: string; password: string; redirectTo?: string }): Promise<SignInResult> {
+export async function signIn(request: Request, input: SignInInput): Promise<SignInResult> {
   const ip = clientIp(request);
   const email = input.email.trim().toLowerCase();
   const state = await checkThrottle(email, ip);
@@ -144,18 +146,58 @@ export async function signIn(request: Request, input: { email: string; password:
   }
   await clearEmailFailures(email);
   // Session fixation: whatever session the browser brought is ended; a new id is issued.
+  await endSessionOf(request);
+  const redirectTo = safeRedirectPath(input.redirectTo);
+  const persistent = input.keepSignedIn === true;
+  // Staff (and dealer users who enrolled) prove a second factor before any session exists.
+  const step = await secondFactorStep(user.id, user.role);
+  if (step) {
+    const cookie = await createChallenge(request, user.id, { persistent, redirectTo });
+    await audit(db, anonymousActor(request, user.id, user.organisation_id), { action: "auth.password_verified", entityType: "user", entityId: user.id, summary: { next: step } });
+    return { cookie, redirectTo: step === "enrol" ? "/login/enrol" : "/login/two-factor", userId: user.id };
+  }
+  const cookie = await startSession(request, user.id, { persistent });
+  return { cookie, redirectTo, userId: user.id };
+}
+
+async function endSessionOf(request: Request): Promise<void> {
   const previous = readSessionId(request);
   if (previous) await lucia().invalidateSession(previous);
   forgetActor(request);
-  const absoluteExpiresAt = new Date(now().getTime() + env().SESSION_ABSOLUTE_DAYS * 86_400_000);
-  const session = await lucia().createSession(user.id, {
-    absoluteExpiresAt,
-    ip,
-    userAgent: request.headers.get("User-Agent"),
+}
+
+/**
+ * Opens a full session after every factor has been proven; returns its Set-Cookie value.
+ * A browser-session cookie (no Max-Age, no Expires) unless the user asked to be kept signed in:
+ * then Max-Age is SESSION_REMEMBER_DAYS (at most 30 days) and the server ends it at the same time.
+ */
+export async function startSession(request: Request, userId: number, opts: { persistent: boolean; secondFactor?: "totp" | "recovery_code" }): Promise<string> {
+  await endSessionOf(request);
+  const e = env();
+  const t = now();
+  const absoluteExpiresAt = new Date(t.getTime() + (opts.persistent ? e.SESSION_REMEMBER_DAYS : e.SESSION_ABSOLUTE_DAYS) * 86_400_000);
+  const sessionId = generateIdFromEntropySize(25);
+  const attrs = { absoluteExpiresAt, persistent: opts.persistent, ip: clientIp(request), userAgent: request.headers.get("User-Agent") };
+  await db.transaction().execute(async (tx) => {
+    await insertSession(tx, sessionId, userId, new Date(t.getTime() + e.SESSION_IDLE_HOURS * 3_600_000), attrs);
+    await tx.updateTable("users").set({ last_login_at: t }).where("id", "=", userId).execute();
+    const u = await tx.selectFrom("users").select(["organisation_id"]).where("id", "=", userId).executeTakeFirstOrThrow();
+    await audit(tx, anonymousActor(request, userId, u.organisation_id), {
+      action: "auth.sign_in",
+      entityType: "user",
+      entityId: userId,
+      summary: { persistent: opts.persistent, ...(opts.secondFactor ? { secondFactor: opts.secondFactor } : {}) },
+    });
   });
-  await db.updateTable("users").set({ last_login_at: now() }).where("id", "=", user.id).execute();
-  await audit(db, anonymousActor(request, user.id, user.organisation_id), { action: "auth.sign_in", entityType: "user", entityId: user.id });
-  return { cookie: lucia().createSessionCookie(session.id).serialize(), redirectTo: safeRedirectPath(input.redirectTo), userId: user.id };
+  return sessionCookie(sessionId, opts.persistent ? e.SESSION_REMEMBER_DAYS * 86_400 : null);
+}
+
+/** The session cookie; Max-Age (seconds) only for a kept session, else the browser drops it when it closes. */
+function sessionCookie(sessionId: string, maxAgeSeconds: number | null): string {
+  const parts = [`${SESSION_COOKIE}=${sessionId}`, "Path=/", "HttpOnly", "SameSite=Lax"];
+  if (env().APP_ORIGIN.startsWith("https:")) parts.push("Secure");
+  if (maxAgeSeconds !== null) parts.push(`Max-Age=${Math.max(0, maxAgeSeconds)}`);
+  return parts.join("; ");
 }
 
 function anonymousActor(request: Request, userId: number, organisationId: number): Actor {
@@ -163,7 +205,8 @@ function anonymousActor(request: Request, userId: number, organisationId: number
 }
 
 /** Ends the current session; returns the cookie that clears it in the browser. */
-export async function signOut(request: Request): Promise<string> {
+export async function signOut(request: Request): Promise<string[]> {
+  const challengeCookie = await endChallenge(request);
   const sessionId = readSessionId(request);
   if (sessionId) {
     const actor = await getActor(request);
@@ -171,7 +214,7 @@ export async function signOut(request: Request): Promise<string> {
     forgetActor(request);
     if (actor) await audit(db, actor, { action: "auth.sign_out", entityType: "user", entityId: actor.userId! });
   }
-  return lucia().createBlankSessionCookie().serialize();
+  return [lucia().createBlankSessionCookie().serialize(), challengeCookie];
 }
 
 /** Ends every session of a user (disabled, or password changed). */
@@ -181,7 +224,11 @@ export async function endAllSessions(userId: number, exceptHashedId?: string): P
   await q.execute();
 }
 
-export async function changePassword(actor: Actor, input: { currentPassword: string; newPassword: string; confirmPassword: string }): Promise<void> {
+/**
+ * Changes the password. Every other session of the user ends, and the current one is replaced
+ * by a new id (same absolute expiry and "keep me signed in" choice): returns its Set-Cookie value.
+ */
+export async function changePassword(actor: Actor, input: { currentPassword: string; newPassword: string; confirmPassword: string }): Promise<string> {
   const row = await db.selectFrom("users").select(["password_hash"]).where("id", "=", actor.userId!).executeTakeFirstOrThrow();
   if (!(await verifyPassword(row.password_hash, input.currentPassword))) {
     throw new ValidationError("validation.formErrors", { currentPassword: ["settings.passwordWrong"] });
@@ -189,11 +236,26 @@ export async function changePassword(actor: Actor, input: { currentPassword: str
   if (input.newPassword !== input.confirmPassword) throw new ValidationError("validation.formErrors", { confirmPassword: ["settings.passwordMismatch"] });
   if (!isStrongPassword(input.newPassword)) throw new ValidationError("validation.formErrors", { newPassword: ["settings.passwordWeak"] });
   const passwordHash = await hashPassword(input.newPassword);
-  await db.transaction().execute(async (tx) => {
+  const newId = generateIdFromEntropySize(25);
+  const current = await db.transaction().execute(async (tx) => {
+    const cur = await tx
+      .selectFrom("sessions")
+      .select(["expires_at", "absolute_expires_at", "persistent", "ip", "user_agent"])
+      .where("id", "=", actor.sessionId ?? "")
+      .where("user_id", "=", actor.userId!)
+      .forUpdate()
+      .executeTakeFirst();
     await tx.updateTable("users").set({ password_hash: passwordHash, password_changed_at: now(), updated_at: now() }).where("id", "=", actor.userId!).execute();
-    await tx.deleteFrom("sessions").where("user_id", "=", actor.userId!).where("id", "<>", actor.sessionId ?? "").execute();
+    await tx.deleteFrom("sessions").where("user_id", "=", actor.userId!).execute();
+    if (cur) {
+      await insertSession(tx, newId, actor.userId!, cur.expires_at, { absoluteExpiresAt: cur.absolute_expires_at, persistent: cur.persistent === 1, ip: cur.ip, userAgent: cur.user_agent });
+    }
     await audit(tx, actor, { action: "user.password_changed", entityType: "user", entityId: actor.userId!, dealerId: actor.dealerId });
+    return cur;
   });
+  if (!current) return lucia().createBlankSessionCookie().serialize();
+  // A kept session keeps its end: the new cookie lives until the same absolute expiry.
+  return sessionCookie(newId, current.persistent === 1 ? Math.floor((current.absolute_expires_at.getTime() - now().getTime()) / 1000) : null);
 }
 
 export async function updatePreferences(actor: Actor, input: { locale: Locale; digestFrequency: "off" | "daily" | "weekly" }): Promise<void> {

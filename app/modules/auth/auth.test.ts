@@ -93,14 +93,20 @@ describe("sessions", () => {
     expect((await attempt(user.email, TEST_PASSWORD)).ok).toBe(false);
   });
 
-  it("ends the other sessions when the password changes, keeping the current one", async () => {
+  it("ends the other sessions when the password changes and moves the current one to a new id", async () => {
     const user = await createUser("finance");
     const current = await createSession(user);
     const other = await createSession(user);
     const actor = (await getActor(new Request("http://x/", { headers: { Cookie: current.cookie } })))!;
-    await changePassword(actor, { currentPassword: TEST_PASSWORD, newPassword: "NewPassw0rd-2026", confirmPassword: "NewPassw0rd-2026" });
+    const before = await getDb().selectFrom("sessions").select(["absolute_expires_at", "persistent"]).where("id", "=", hashSessionId(current.sessionId)).executeTakeFirstOrThrow();
+    const setCookie = await changePassword(actor, { currentPassword: TEST_PASSWORD, newPassword: "NewPassw0rd-2026", confirmPassword: "NewPassw0rd-2026" });
     expect(await getActor(new Request("http://x/", { headers: { Cookie: other.cookie } }))).toBeNull();
-    expect(await getActor(new Request("http://x/", { headers: { Cookie: current.cookie } }))).not.toBeNull();
+    expect(await getActor(new Request("http://x/", { headers: { Cookie: current.cookie } }))).toBeNull();
+    expect(cookieOf(setCookie)).not.toBe(current.cookie);
+    expect((await getActor(new Request("http://x/", { headers: { Cookie: cookieOf(setCookie) } })))?.userId).toBe(user.id);
+    // Same lifetime as the session it replaces: a rotation never extends it.
+    const rows = await getDb().selectFrom("sessions").select(["absolute_expires_at", "persistent"]).where("user_id", "=", user.id).execute();
+    expect(rows).toEqual([before]);
     expect((await attempt(user.email, TEST_PASSWORD)).ok).toBe(false);
     expect((await attempt(user.email, "NewPassw0rd-2026")).ok).toBe(true);
   });
@@ -119,7 +125,7 @@ describe("sessions", () => {
     const user = await createUser("dealer_admin");
     const { cookie } = await createSession(user);
     const cleared = await signOut(new Request("http://x/logout", { method: "POST", headers: { Cookie: cookie } }));
-    expect(cleared).toMatch(/dd_session=;/);
+    expect(cleared.join("\n")).toMatch(/dd_session=;/);
     expect(await getActor(new Request("http://x/", { headers: { Cookie: cookie } }))).toBeNull();
   });
 

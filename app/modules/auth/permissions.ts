@@ -50,6 +50,7 @@ export const PERMISSIONS = {
   "aging:read": ["finance", "admin"],
   // people and administration
   "user:manage": ["dealer_admin", "admin"],
+  "second_factor:reset": ["admin"],
   "dealer:manage": ["admin"],
   "announcement:manage": ["admin"],
   "job:manage": ["admin"],

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Adapter, DatabaseSession, DatabaseUser } from "lucia";
-import { db } from "../../../db/client";
+import { db, type Executor } from "../../../db/client";
 import { now } from "~/utils/time";
 
 /** Session ids are stored only as SHA-256 hashes; a leaked table cannot be replayed. */
@@ -8,7 +8,7 @@ export function hashSessionId(id: string): string {
   return createHash("sha256").update(id).digest("hex");
 }
 
-export type SessionAttributes = { absoluteExpiresAt: Date; ip: string | null; userAgent: string | null };
+export type SessionAttributes = { absoluteExpiresAt: Date; ip: string | null; userAgent: string | null; persistent?: boolean };
 export type UserAttributes = {
   organisation_id: number;
   email: string;
@@ -19,6 +19,27 @@ export type UserAttributes = {
   org_kind: string;
   org_status: string;
 };
+
+/**
+ * Writes a session row. A kept session ("keep me signed in") has no idle expiry: it lives
+ * until its absolute expiry; any other lives until the earlier of its idle and absolute expiry.
+ */
+export async function insertSession(dbx: Executor, sessionId: string, userId: number, idleExpiresAt: Date, attrs: SessionAttributes): Promise<void> {
+  const absolute = attrs.absoluteExpiresAt;
+  await dbx
+    .insertInto("sessions")
+    .values({
+      id: hashSessionId(sessionId),
+      user_id: userId,
+      expires_at: attrs.persistent || idleExpiresAt > absolute ? absolute : idleExpiresAt,
+      absolute_expires_at: absolute,
+      persistent: attrs.persistent ? 1 : 0,
+      ip: attrs.ip?.slice(0, 64) ?? null,
+      user_agent: attrs.userAgent?.slice(0, 255) ?? null,
+      created_at: now(),
+    })
+    .execute();
+}
 
 /**
  * lucia v3 adapter over Kysely: hashes ids, enforces an absolute lifetime on
@@ -37,6 +58,7 @@ export class HashedSessionAdapter implements Adapter {
         "s.absolute_expires_at",
         "s.ip",
         "s.user_agent",
+        "s.persistent",
         "u.organisation_id",
         "u.email",
         "u.name",
@@ -57,7 +79,7 @@ export class HashedSessionAdapter implements Adapter {
       id: sessionId,
       userId: row.user_id as never,
       expiresAt: row.expires_at,
-      attributes: { absoluteExpiresAt: row.absolute_expires_at, ip: row.ip, userAgent: row.user_agent } as never,
+      attributes: { absoluteExpiresAt: row.absolute_expires_at, ip: row.ip, userAgent: row.user_agent, persistent: row.persistent === 1 } as never,
     };
     const user: DatabaseUser = {
       id: row.user_id as never,
@@ -78,24 +100,16 @@ export class HashedSessionAdapter implements Adapter {
   async getUserSessions(userId: unknown): Promise<DatabaseSession[]> {
     const rows = await db.selectFrom("sessions").selectAll().where("user_id", "=", Number(userId)).execute();
     // Raw ids are never stored, so callers get the hashes.
-    return rows.map((r) => ({ id: r.id, userId: r.user_id as never, expiresAt: r.expires_at, attributes: { absoluteExpiresAt: r.absolute_expires_at, ip: r.ip, userAgent: r.user_agent } as never }));
+    return rows.map((r) => ({
+      id: r.id,
+      userId: r.user_id as never,
+      expiresAt: r.expires_at,
+      attributes: { absoluteExpiresAt: r.absolute_expires_at, ip: r.ip, userAgent: r.user_agent, persistent: r.persistent === 1 } as never,
+    }));
   }
 
   async setSession(session: DatabaseSession): Promise<void> {
-    const attrs = session.attributes as unknown as SessionAttributes;
-    const absolute = attrs.absoluteExpiresAt;
-    await db
-      .insertInto("sessions")
-      .values({
-        id: hashSessionId(session.id),
-        user_id: Number(session.userId),
-        expires_at: session.expiresAt < absolute ? session.expiresAt : absolute,
-        absolute_expires_at: absolute,
-        ip: attrs.ip?.slice(0, 64) ?? null,
-        user_agent: attrs.userAgent?.slice(0, 255) ?? null,
-        created_at: now(),
-      })
-      .execute();
+    await insertSession(db, session.id, Number(session.userId), session.expiresAt, session.attributes as unknown as SessionAttributes);
   }
 
   async updateSessionExpiration(sessionId: string, expiresAt: Date): Promise<void> {

@@ -110,6 +110,8 @@ export async function createQuoteVersion(actor: Actor, dealId: number): Promise<
     if (latest && (latest.status === "draft" || latest.status === "pending_approval")) throw new ConflictError("quotes.openDraft");
     if (latest && latest.status === "converted") throw new ConflictError("quotes.alreadyBooked");
     const t = today();
+    // The dealer's acceptance binds the manufacturer: while they can book it, it is not replaced under them.
+    if (latest && latest.status === "accepted" && latest.valid_until >= t) throw new ConflictError("quotes.alreadyAccepted");
     const validUntil = latest && latest.valid_until >= t ? latest.valid_until : addDays(t, 30);
     const res = await tx
       .insertInto("quotes")
@@ -338,6 +340,8 @@ export async function getQuotePage(actor: Actor, quoteId: number) {
     .where("q.id", "=", quoteId)
     .executeTakeFirst();
   if (!quote) throw new NotFoundError();
+  // The administrator's note on a discount approval is internal to the manufacturer.
+  if (isDealerRole(actor.role)) quote.approval_note = null;
   const versions = await quotesQuery(db, actor)
     .select(["q.id", "q.version", "q.status", "q.valid_until", "q.total_minor", "q.max_discount_bp", "q.revision_comment", "q.proposed_at", "q.created_at"])
     .where("q.deal_id", "=", quote.deal_id)

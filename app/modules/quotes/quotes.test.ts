@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "../../../db/client";
 import { addDays } from "~/utils/time";
-import { actorFor } from "../../../tests/factories";
+import { actorFor, requestAs } from "../../../tests/factories";
+import { translate } from "~/i18n";
 import { createDeal, createDealWorld, createProduct, createProposedQuote, testCreateOrder, today } from "../../../tests/factories/deals";
 import { getDealPage } from "~/modules/deals/deals.server";
 import { QuoteDraftSchema } from "./quotes.schema";
@@ -214,5 +215,49 @@ describe("booking the sale (客户经理只管谈判不管签单)", () => {
     await createQuoteVersion(actorFor(cast.staff.account_manager), deal.id);
     await expect(bookQuote(dealer, q.id, testCreateOrder)).rejects.toMatchObject({ status: 409, messageKey: "quotes.superseded" });
     expect(await db().selectFrom("orders").select("id").execute()).toEqual([]);
+  });
+});
+
+describe("what the dealer's acceptance and the manufacturer's internals protect", () => {
+  it("the account manager cannot replace a quote the dealer has accepted while it can be booked (409, localized)", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2026-04-01T02:00:00Z"));
+    const { deal, dealer, am, products, cast } = await approvedDeal();
+    const q = await createProposedQuote(cast.staff.account_manager, deal.id, [{ productId: products[0]!.id, quantity: 2, unitPrice: 85_000 }], "2026-04-20");
+    await acceptQuote(dealer, q.id);
+    await expect(createQuoteVersion(am, deal.id)).rejects.toMatchObject({ status: 409, messageKey: "quotes.alreadyAccepted" });
+    expect(await statusOf(q.id)).toBe("accepted");
+    expect(await db().selectFrom("quotes").select("id").where("deal_id", "=", deal.id).execute()).toHaveLength(1);
+    // The page offers no "new version" to the account manager either.
+    const { loader } = await import("~/routes/quotes.$id");
+    const res = (await loader({ request: await requestAs(cast.staff.account_manager, `/quotes/${q.id}`), params: { id: String(q.id) }, context: {} })) as Response;
+    expect(((await res.json()) as { caps: { newVersion: boolean } }).caps.newVersion).toBe(false);
+    // Through the route: 409 with the message in the user's language.
+    const { action } = await import("~/routes/quotes.$id");
+    await getDb().updateTable("users").set({ locale: "zh-CN" }).where("id", "=", cast.staff.account_manager.id).execute();
+    const refused = (await action({ request: await requestAs(cast.staff.account_manager, `/quotes/${q.id}`, { form: { intent: "newVersion" } }), params: { id: String(q.id) }, context: {} })) as Response;
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { formError: string }).formError).toBe(translate("zh-CN", "quotes.alreadyAccepted"));
+    // The dealer books it as accepted.
+    expect((await bookQuote(dealer, q.id, testCreateOrder)).orderId).toBeGreaterThan(0);
+  });
+
+  it("the dealer never gets the administrator's note on a discount approval, not even in the page's data", async () => {
+    const { deal, am, products, cast } = await approvedDeal();
+    const { id } = await createQuoteVersion(am, deal.id);
+    await saveDraft(am, id, { lines: [{ row: 0, productId: products[0]!.id, quantity: 1, unitPrice: 70_000 }], validUntil: addDays(today(), 20), terms: null });
+    await proposeQuote(am, id);
+    await approveQuoteDiscount(actorFor(cast.staff.admin), id, "Margin floor overridden for the tender");
+    const { loader } = await import("~/routes/quotes.$id");
+    for (const who of [cast.a.dealer_sales, cast.a.dealer_admin]) {
+      const res = (await loader({ request: await requestAs(who, `/quotes/${id}`), params: { id: String(id) }, context: {} })) as Response;
+      const text = await res.text();
+      expect(res.status).toBe(200);
+      expect(text).not.toContain("Margin floor");
+      expect(JSON.parse(text).quote.approval_note).toBeNull();
+    }
+    for (const who of [cast.staff.account_manager, cast.staff.admin]) {
+      expect((await getQuotePage(actorFor(who), id)).quote.approval_note).toBe("Margin floor overridden for the tender");
+    }
   });
 });

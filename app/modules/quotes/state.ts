@@ -4,7 +4,8 @@
  *   draft → pending_approval → proposed      (discount above the limit: an administrator approves)
  *   draft → proposed                         (within the discount limit)
  *   proposed → accepted | revision_requested | expired
- *   a new version supersedes the old one     (→ superseded, superseded_by_id)
+ *   a new version supersedes the old one     (→ superseded, superseded_by_id); an accepted one only
+ *                                            once its validity has passed (until then it is the dealer's to book)
  *   accepted → converted                     (the dealer books the order)
  *
  * Refinement (docs/decisions/050-deal-and-quote-lifecycle.md): an administrator who
@@ -35,6 +36,12 @@ export const QUOTE_TRANSITIONS: readonly QuoteTransition[] = [
 
 /** Versions the account manager may replace with a new version. Drafts are edited in place instead. */
 export const SUPERSEDABLE = QUOTE_TRANSITIONS.filter((t) => t.to === "superseded").map((t) => t.from);
+
+/** Whether the account manager may replace this version now: an accepted quote the dealer can still book is theirs. */
+export function canReplaceQuote(status: string, validUntil: string, today: string): boolean {
+  if (status === "accepted" && validUntil >= today) return false;
+  return (SUPERSEDABLE as readonly string[]).includes(status);
+}
 
 export function isQuoteStatus(v: unknown): v is QuoteStatus {
   return typeof v === "string" && (QUOTE_STATUSES as readonly string[]).includes(v);

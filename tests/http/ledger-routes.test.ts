@@ -7,6 +7,7 @@ import { getDb } from "../../db/client";
 import { createCast, requestAs, type TestUser } from "../factories";
 import { post, seedFeeTypes, statementOf, sys } from "../helpers/ledger";
 import { issueStatements } from "../../app/modules/statements/issue.server";
+import { clockForEachTest } from "../helpers/clock";
 import * as statementsList from "../../app/routes/statements._index";
 import * as statementDetail from "../../app/routes/statements.$id";
 import * as statementPrint from "../../app/routes/statements.$id_.print";
@@ -31,6 +32,9 @@ async function status(fn: Loader, user: TestUser | null, path: string, params: R
     throw err;
   }
 }
+
+// setup() issues the period 2026-10, which must have ended: noon on 6 December 2026 in Shanghai.
+clockForEachTest("2026-12-06T04:00:00Z");
 
 async function setup() {
   const cast = await createCast();

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { describeEntry } from "~/modules/ledger/descriptions";
 import { getDb } from "../../../db/client";
 import { actorFor, createCast, createDealer, createManufacturer } from "../../../tests/factories";
@@ -9,10 +9,12 @@ import { confirmStatement, disputeLine, findStatementInvariantViolations, getSta
 import { periodBounds, nextPeriod } from "./period";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
 import { balanceOf } from "~/modules/ledger/post.server";
+import { clockForEachTest, setClock } from "../../../tests/helpers/clock";
 
-afterEach(() => {
-  vi.useRealTimers();
-});
+// Every test issues periods of 2026 up to 2026-10, which must have ended: the clock is set to
+// noon on 6 December 2026 in Shanghai (the credit notes of accepted disputes are dated that day).
+const NOW = "2026-12-06T04:00:00Z";
+clockForEachTest(NOW);
 
 describe("issueStatements", () => {
   it("issues opening + lines = closing, chains periods, and includes every entry of the period once", async () => {
@@ -83,15 +85,10 @@ describe("issueStatements", () => {
     await createManufacturer();
     const d = await createDealer();
     await post(d.id, "invoice", 10_00, "2026-08-10");
-    // The clock is set: on 20 November 2026 (Shanghai) the period 2026-11 has not ended, 2026-10 has.
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(new Date("2026-11-20T04:00:00Z"));
-    try {
-      await expect(issueStatements(sys(), { period: "2026-11" })).rejects.toBeInstanceOf(ValidationError);
-      await expect(issueStatements(sys(), { period: "2026-13" })).rejects.toBeInstanceOf(ValidationError);
-    } finally {
-      vi.useRealTimers();
-    }
+    // On 20 November 2026 (Shanghai) the period 2026-11 has not ended, 2026-10 has.
+    setClock("2026-11-20T04:00:00Z");
+    await expect(issueStatements(sys(), { period: "2026-11" })).rejects.toBeInstanceOf(ValidationError);
+    await expect(issueStatements(sys(), { period: "2026-13" })).rejects.toBeInstanceOf(ValidationError);
     await issueStatements(sys(), { period: "2026-08" });
     const r = await issueStatements(sys(), { period: "2026-10" });
     expect(r.skippedGap).toBe(1);
@@ -103,15 +100,14 @@ describe("issueStatements", () => {
   it("an entry at 23:30 Shanghai time on the last day of a month belongs to that month", async () => {
     await createManufacturer();
     const d = await createDealer();
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(new Date("2026-10-31T15:30:00Z")); // 23:30 in Asia/Shanghai
+    setClock("2026-10-31T15:30:00Z"); // 23:30 in Asia/Shanghai
     const { todayIn } = await import("~/utils/time");
     const businessDate = todayIn("Asia/Shanghai");
     expect(businessDate).toBe("2026-10-31");
     await post(d.id, "invoice", 42_00, businessDate);
-    vi.setSystemTime(new Date("2026-10-31T16:30:00Z")); // 00:30 on 1 November in Shanghai
+    setClock("2026-10-31T16:30:00Z"); // 00:30 on 1 November in Shanghai
     await post(d.id, "invoice", 7_00, todayIn("Asia/Shanghai"));
-    vi.useRealTimers();
+    setClock(NOW);
     await issueStatements(sys(), { period: "2026-10" });
     const s = (await statementOf(d.id, "2026-10"))!;
     expect(s.debit_minor).toBe(42_00);

@@ -6,7 +6,10 @@
 import { sql } from "kysely";
 import type { Executor, Tx } from "../../../db/client";
 import type { Actor } from "~/modules/auth/actor";
-import { DomainError } from "~/utils/errors";
+import { DomainError, ValidationError } from "~/utils/errors";
+
+/** The largest on-hand (and reserved) a stock level holds: its columns are signed 32-bit INT. */
+export const MAX_LEVEL_QTY = 2_147_483_647;
 
 export type MovementKind = "receipt" | "adjustment" | "reservation" | "release" | "shipment" | "import";
 
@@ -49,6 +52,7 @@ export async function applyMovement(tx: Tx, actor: Actor, m: Movement): Promise<
       .where("warehouse_id", "=", m.warehouseId)
       .where(sql<boolean>`reserved + ${dRes} >= 0`)
       .where(sql<boolean>`on_hand + ${dOn} >= reserved + ${dRes}`)
+      .where(sql<boolean>`on_hand + ${dOn} <= ${MAX_LEVEL_QTY}`)
       .executeTakeFirst();
     return Number(res.numUpdatedRows);
   };
@@ -61,6 +65,11 @@ export async function applyMovement(tx: Tx, actor: Actor, m: Movement): Promise<
     await sql`INSERT IGNORE INTO stock_levels (product_id, warehouse_id, on_hand, reserved, alert_eligible)
       SELECT ${m.productId}, ${m.warehouseId}, 0, 0, (status = 'active' AND made_to_order = 0) FROM products WHERE id = ${m.productId}`.execute(tx);
     updated = await update();
+  }
+  if (updated !== 1 && dOn > 0) {
+    // More than the column holds (issue 20, F5): a validation error, not a 500 from the database.
+    const lvl = await tx.selectFrom("stock_levels").select("on_hand").where("product_id", "=", m.productId).where("warehouse_id", "=", m.warehouseId).executeTakeFirst();
+    if (lvl && lvl.on_hand + dOn > MAX_LEVEL_QTY) throw new ValidationError("stock.onHandTooLarge", undefined, { max: MAX_LEVEL_QTY - lvl.on_hand });
   }
   if (updated !== 1) throw new InsufficientStockError(m.productId, m.warehouseId);
   await tx

@@ -12,6 +12,17 @@ async function level(productId: number, warehouseId: number) {
 }
 
 describe("stock operations", () => {
+  it("a receipt or adjustment past the on-hand column's range is a localized validation error and changes nothing (F5)", async () => {
+    const { ops, warehouses, product } = await createStockWorld();
+    await postReceipt(ops, product.id, { warehouseId: warehouses.east, quantity: 999_999_999, reason: "PO 1" });
+    await postReceipt(ops, product.id, { warehouseId: warehouses.east, quantity: 999_999_999, reason: "PO 2" });
+    const before = await level(product.id, warehouses.east);
+    await expect(postReceipt(ops, product.id, { warehouseId: warehouses.east, quantity: 999_999_999, reason: "PO 3" })).rejects.toMatchObject({ status: 400, messageKey: "stock.onHandTooLarge", params: { max: 147_483_649 } });
+    await expect(adjustStock(ops, product.id, { warehouseId: warehouses.east, delta: 200_000_000, reason: "count" })).rejects.toMatchObject({ status: 400, messageKey: "stock.onHandTooLarge" });
+    expect(await level(product.id, warehouses.east)).toEqual(before);
+    expect(await findStockInvariantViolations(getDb())).toEqual({ mismatched: [], orphans: [] });
+  });
+
   it("levels equal the sum of their movements after a mix of operations", async () => {
     const { cast, ops, warehouses, product: p1 } = await createStockWorld();
     const p2 = await createProduct();

@@ -25,7 +25,7 @@ export function portalLinks(html: string): string[] {
 }
 
 describe("links shown are links that open", () => {
-  it("no page shows any role a link that answers 403 or 404", async () => {
+  it("no page shows any role a link that answers 403 or 404", { timeout: 240_000 }, async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(new Date("2026-11-18T03:00:00Z"));
     const fx = await buildFixture();

@@ -44,6 +44,7 @@ export async function beginAttempt(email: string): Promise<Attempt> {
   const t = now();
   const cutoff = new Date(t.getTime() - WINDOW_MS);
   const lockUntil = new Date(t.getTime() + lockMs);
+  await ensureRow(key, t);
   return db.transaction().execute(async (tx) => {
     await sql`INSERT INTO login_throttles (throttle_key, failures, window_started_at, blocked_until) VALUES (${key}, 1, ${t}, ${max <= 1 ? lockUntil : null})
       ON DUPLICATE KEY UPDATE
@@ -64,9 +65,10 @@ export async function beginAttempt(email: string): Promise<Attempt> {
 export async function recordFailure(_email: string, ip: string | null): Promise<void> {
   const key = ipKey(ip);
   const t = now();
+  await ensureRow(key, t);
   await db.transaction().execute(async (tx) => {
     const row = await tx.selectFrom("login_throttles").selectAll().where("throttle_key", "=", key).forUpdate().executeTakeFirst();
-    const fresh = !row || t.getTime() - row.window_started_at.getTime() > WINDOW_MS;
+    const fresh = !row || row.failures === 0 || t.getTime() - row.window_started_at.getTime() > WINDOW_MS;
     const failures = fresh ? 1 : row.failures + 1;
     const pause = failures >= IP_FREE_FAILURES ? Math.min(2 ** (failures - IP_FREE_FAILURES + 1) * 1000, WINDOW_MS) : 0;
     const wanted = pause ? new Date(t.getTime() + pause) : null;
@@ -74,6 +76,17 @@ export async function recordFailure(_email: string, ip: string | null): Promise<
     if (!row) await tx.insertInto("login_throttles").values({ throttle_key: key, failures, window_started_at: t, blocked_until }).execute();
     else await tx.updateTable("login_throttles").set({ failures, window_started_at: fresh ? t : row.window_started_at, blocked_until }).where("throttle_key", "=", key).execute();
   });
+}
+
+/**
+ * Creates the key's row (no failures yet) in its own autocommit statement, before any
+ * transaction locks it. Without it, concurrent first failures each take a gap lock on
+ * the missing key (SELECT … FOR UPDATE, or the insert half of an upsert) and then
+ * deadlock on each other's insert. INSERT IGNORE only waits on a row being inserted,
+ * never holds a lock another statement of its own is waiting for, so it cannot deadlock.
+ */
+async function ensureRow(key: string, t: Date): Promise<void> {
+  await sql`INSERT IGNORE INTO login_throttles (throttle_key, failures, window_started_at, blocked_until) VALUES (${key}, 0, ${t}, NULL)`.execute(db);
 }
 
 export async function clearEmailFailures(email: string): Promise<void> {

@@ -136,7 +136,7 @@ export function textFindings(texts: string[], locale: Locale, lang: LanguageMode
 // ---------------------------------------------------------------------------------------------------------------
 // One page.
 
-type PageFacts = { texts: string[]; title: string; errorPage: boolean; links: string[]; overflow: { scrollWidth: number; culprits: string[] } };
+type PageFacts = { lang: string; texts: string[]; title: string; errorPage: boolean; links: string[]; overflow: { scrollWidth: number; culprits: string[] } };
 
 /** Runs in the page: visible texts (not hidden, not in an element of another `lang`), links, overflow. */
 function collectFacts(): PageFacts {
@@ -183,7 +183,7 @@ function collectFacts(): PageFacts {
       }
     }
   }
-  return { texts, title: document.title, errorPage: Boolean(document.querySelector("[data-error-page]")), links, overflow: { scrollWidth: document.documentElement.scrollWidth, culprits } };
+  return { lang: docLang, texts, title: document.title, errorPage: Boolean(document.querySelector("[data-error-page]")), links, overflow: { scrollWidth: document.documentElement.scrollWidth, culprits } };
 }
 
 export type CheckOptions = {
@@ -215,6 +215,7 @@ export async function checkPage(page: Page, url: string, o: CheckOptions): Promi
     await page.waitForFunction(() => (window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized === true, undefined, { timeout: 15_000 }).catch(() => add("hydration", "the client router never initialised"));
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     const facts = await page.evaluate(collectFacts);
+    if (facts.lang !== o.locale) add("page-language", `the page is in «${facts.lang}», the user's language is ${o.locale}`);
     if (facts.errorPage && status === 200) add("error-page", facts.texts.slice(0, 8).join(" | ").slice(0, 200));
     for (const f of textFindings(facts.texts, o.locale, o.lang)) add(f.kind, f.detail);
     const title = facts.title.trim();

@@ -38,7 +38,7 @@ export function EntriesTable({ rows, showDealer, showRunning }: { rows: EntryRow
         </thead>
         <tbody className="divide-y divide-slate-100">
           {rows.map((e) => (
-            <tr key={e.id} className={e.reversed_by_id ? "text-slate-400" : undefined}>
+            <tr key={e.id} className={e.reversed_by_id ? "text-slate-500" : undefined}>
               <td><Link className="link" to={`/finance/ledger/entries/${e.id}`}>{e.id}</Link></td>
               <td className="whitespace-nowrap">{f.date(e.business_date)}</td>
               {showDealer ? <td><Link className="link" to={`/finance/ledger/${e.dealer_id}`}>{e.dealer_code}</Link></td> : null}

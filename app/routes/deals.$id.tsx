@@ -315,34 +315,36 @@ export default function DealPage() {
             {data.quotes.length === 0 ? (
               <p className="text-sm text-slate-600">{t("deals.quotesEmpty")}</p>
             ) : (
-              <table className="table" data-testid="deal-quotes">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("quotes.title")}</th>
-                    <th scope="col">{t("quotes.status")}</th>
-                    <th scope="col">{t("quotes.validUntil")}</th>
-                    <th scope="col" className="text-right">{t("quotes.total")}</th>
-                    <th scope="col"><span className="sr-only">{t("common.actions")}</span></th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {data.quotes.map((q) => (
-                    <tr key={q.id}>
-                      <td><Link className="link" to={`/quotes/${q.id}`}>{t("quotes.version", { n: q.version })}</Link></td>
-                      <td><QuoteBadge status={q.status} /></td>
-                      <td>{f.date(q.valid_until)}</td>
-                      <td className="text-right tabular-nums">{f.money(q.total_minor, q.currency)}</td>
-                      <td>
-                        {caps.book && q.status === "accepted" ? (
-                          <Form method="post" action={`/quotes/${q.id}`}>
-                            <SubmitButton name="intent" value="book">{t("deals.bookOrder")}</SubmitButton>
-                          </Form>
-                        ) : null}
-                      </td>
+              <div className="overflow-x-auto">
+                <table className="table" data-testid="deal-quotes">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("quotes.title")}</th>
+                      <th scope="col">{t("quotes.status")}</th>
+                      <th scope="col">{t("quotes.validUntil")}</th>
+                      <th scope="col" className="text-right">{t("quotes.total")}</th>
+                      <th scope="col"><span className="sr-only">{t("common.actions")}</span></th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody className="divide-y divide-slate-100">
+                    {data.quotes.map((q) => (
+                      <tr key={q.id}>
+                        <td><Link className="link" to={`/quotes/${q.id}`}>{t("quotes.version", { n: q.version })}</Link></td>
+                        <td><QuoteBadge status={q.status} /></td>
+                        <td>{f.date(q.valid_until)}</td>
+                        <td className="text-right tabular-nums">{f.money(q.total_minor, q.currency)}</td>
+                        <td>
+                          {caps.book && q.status === "accepted" ? (
+                            <Form method="post" action={`/quotes/${q.id}`}>
+                              <SubmitButton name="intent" value="book">{t("deals.bookOrder")}</SubmitButton>
+                            </Form>
+                          ) : null}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             )}
           </Section>
 
@@ -386,7 +388,7 @@ export default function DealPage() {
               <ul className="mb-4 divide-y divide-slate-100 text-sm" data-testid="tasks">
                 {data.tasks.map((task) => (
                   <li key={task.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
-                    <span className={task.done_at ? "text-slate-400 line-through" : ""}>
+                    <span className={task.done_at ? "text-slate-500 line-through" : ""}>
                       {task.title} · {task.owner_name ?? "—"} · {f.date(task.due_date)}{" "}
                       {!task.done_at && task.due_date && task.due_date < data.today ? <Badge tone="red">{t("deals.overdue")}</Badge> : null}
                     </span>

@@ -175,29 +175,31 @@ export default function Deals() {
             label={t("deals.pipeline")}
             rows={stages.map((s) => ({ key: s.stage, label: t(`deals.stage.${s.stage}`), value: s.value, text: f.money(s.value), sub: `${f.number(s.count)}` }))}
           />
-          <table className="table">
-            <caption className="sr-only">{t("chart.dataTable")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("deals.stage")}</th>
-                <th scope="col" className="text-right">{t("deals.count")}</th>
-                <th scope="col" className="text-right">{t("deals.value")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {stages.map((s) => (
-                <tr key={s.stage}>
-                  <td>
-                    <Link className="link" to={`/deals?${new URLSearchParams({ ...Object.fromEntries(sp), view: "list", stage: s.stage }).toString()}`}>
-                      {t(`deals.stage.${s.stage}`)}
-                    </Link>
-                  </td>
-                  <td className="text-right tabular-nums">{f.number(s.count)}</td>
-                  <td className="text-right tabular-nums">{f.money(s.value)}</td>
+          <div className="overflow-x-auto">
+            <table className="table">
+              <caption className="sr-only">{t("chart.dataTable")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("deals.stage")}</th>
+                  <th scope="col" className="text-right">{t("deals.count")}</th>
+                  <th scope="col" className="text-right">{t("deals.value")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {stages.map((s) => (
+                  <tr key={s.stage}>
+                    <td>
+                      <Link className="link" to={`/deals?${new URLSearchParams({ ...Object.fromEntries(sp), view: "list", stage: s.stage }).toString()}`}>
+                        {t(`deals.stage.${s.stage}`)}
+                      </Link>
+                    </td>
+                    <td className="text-right tabular-nums">{f.number(s.count)}</td>
+                    <td className="text-right tabular-nums">{f.money(s.value)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </section>
       ) : list && list.rows.length === 0 ? (
         <EmptyState

@@ -62,7 +62,7 @@ export default function FeeTypes() {
           <tbody className="divide-y divide-slate-100">
             {feeTypes.map((ft) => (
               <tr key={ft.code}>
-                <td className="font-mono">{ft.code}</td>
+                <td className="font-mono" translate="no">{ft.code}</td>
                 <td>{ft.name_zh}</td>
                 <td>{ft.name_en}</td>
                 <td>{t(`feeTypes.kind.${ft.kind === "rebate" ? "rebate" : "fee"}`)}</td>

@@ -34,32 +34,34 @@ function ProblemTable({ rows }: { rows: ImportRowReport[] }) {
   const t = useT();
   if (!rows.length) return <p className="text-sm text-slate-600">{t("payments.noProblems")}</p>;
   return (
-    <table className="table" data-testid="import-problems">
-      <thead>
-        <tr>
-          <th scope="col">{t("payments.row")}</th>
-          <th scope="col">{t("ledger.bankReference")}</th>
-          <th scope="col">{t("payments.date")}</th>
-          <th scope="col">{t("payments.payer")}</th>
-          <th scope="col">{t("ledger.reference")}</th>
-          <th scope="col" className="text-right">{t("ledger.amount")}</th>
-          <th scope="col">{t("payments.problem")}</th>
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-100">
-        {rows.map((r) => (
-          <tr key={r.row}>
-            <td>{r.row}</td>
-            <td className="font-mono text-xs">{r.bankRef}</td>
-            <td>{r.date}</td>
-            <td>{r.payer}</td>
-            <td>{r.reference}</td>
-            <td className="text-right tabular-nums">{r.amount}</td>
-            <td className="text-red-700">{t(`payments.problem.${r.problem}` as MessageKey, { candidates: (r.candidates ?? []).join(", ") })}</td>
+    <div className="overflow-x-auto">
+      <table className="table" data-testid="import-problems">
+        <thead>
+          <tr>
+            <th scope="col">{t("payments.row")}</th>
+            <th scope="col">{t("ledger.bankReference")}</th>
+            <th scope="col">{t("payments.date")}</th>
+            <th scope="col">{t("payments.payer")}</th>
+            <th scope="col">{t("ledger.reference")}</th>
+            <th scope="col" className="text-right">{t("ledger.amount")}</th>
+            <th scope="col">{t("payments.problem")}</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {rows.map((r) => (
+            <tr key={r.row}>
+              <td>{r.row}</td>
+              <td className="font-mono text-xs">{r.bankRef}</td>
+              <td>{r.date}</td>
+              <td>{r.payer}</td>
+              <td>{r.reference}</td>
+              <td className="text-right tabular-nums">{r.amount}</td>
+              <td className="text-red-700">{t(`payments.problem.${r.problem}` as MessageKey, { candidates: (r.candidates ?? []).join(", ") })}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

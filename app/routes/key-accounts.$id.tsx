@@ -111,87 +111,93 @@ export default function KeyAccountPage() {
             {data.deals.length === 0 ? (
               <p className="text-sm text-slate-600">{t("keyAccounts.dealsEmpty")}</p>
             ) : (
-              <table className="table" data-testid="ka-deals">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("deals.deal")}</th>
-                    <th scope="col">{t("deals.dealer")}</th>
-                    <th scope="col">{t("deals.productLines")}</th>
-                    <th scope="col">{t("deals.stage")}</th>
-                    <th scope="col" className="text-right">{t("deals.value")}</th>
-                    <th scope="col">{t("deals.protection")}</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {data.deals.map((d) => (
-                    <tr key={d.id}>
-                      <td><Link className="link" to={`/deals/${d.id}`}>#{d.id} {d.title}</Link></td>
-                      <td>{d.dealer_code}</td>
-                      <td className="text-xs">{d.line_codes}</td>
-                      <td><StageBadge stage={d.stage} /></td>
-                      <td className="text-right tabular-nums">{f.money(d.estimated_value_minor, d.currency)}</td>
-                      <td>{f.date(d.protection_expires_on)}</td>
+              <div className="overflow-x-auto">
+                <table className="table" data-testid="ka-deals">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("deals.deal")}</th>
+                      <th scope="col">{t("deals.dealer")}</th>
+                      <th scope="col">{t("deals.productLines")}</th>
+                      <th scope="col">{t("deals.stage")}</th>
+                      <th scope="col" className="text-right">{t("deals.value")}</th>
+                      <th scope="col">{t("deals.protection")}</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody className="divide-y divide-slate-100">
+                    {data.deals.map((d) => (
+                      <tr key={d.id}>
+                        <td><Link className="link" to={`/deals/${d.id}`}>#{d.id} {d.title}</Link></td>
+                        <td>{d.dealer_code}</td>
+                        <td className="text-xs">{d.line_codes}</td>
+                        <td><StageBadge stage={d.stage} /></td>
+                        <td className="text-right tabular-nums">{f.money(d.estimated_value_minor, d.currency)}</td>
+                        <td>{f.date(d.protection_expires_on)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             )}
           </Section>
 
           <Section title={t("keyAccounts.purchases")} id="purchases-h" help={t("keyAccounts.purchasesHelp")}>
-            <table className="table" data-testid="ka-purchases">
-              <thead>
-                <tr>
-                  <th scope="col">{t("deals.productLines")}</th>
-                  <th scope="col" className="text-right">{t("keyAccounts.orderedQty")}</th>
-                  <th scope="col" className="text-right">{t("keyAccounts.shippedQty")}</th>
-                  <th scope="col" className="text-right">{t("keyAccounts.orderedValue")}</th>
-                  <th scope="col" className="text-right">{t("keyAccounts.shippedValue")}</th>
-                  <th scope="col">{t("keyAccounts.lastOrder")}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {data.purchases.map((p) => (
-                  <tr key={p.code}>
-                    <td>{lineName(p)}</td>
-                    <td className="text-right tabular-nums">{f.number(p.orderedQty)}</td>
-                    <td className="text-right tabular-nums">{f.number(p.shippedQty)}</td>
-                    <td className="text-right tabular-nums">{f.money(p.orderedMinor)}</td>
-                    <td className="text-right tabular-nums">{f.money(p.shippedMinor)}</td>
-                    <td>{f.dateTime(p.lastOrderAt)}</td>
+            <div className="overflow-x-auto">
+              <table className="table" data-testid="ka-purchases">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("deals.productLines")}</th>
+                    <th scope="col" className="text-right">{t("keyAccounts.orderedQty")}</th>
+                    <th scope="col" className="text-right">{t("keyAccounts.shippedQty")}</th>
+                    <th scope="col" className="text-right">{t("keyAccounts.orderedValue")}</th>
+                    <th scope="col" className="text-right">{t("keyAccounts.shippedValue")}</th>
+                    <th scope="col">{t("keyAccounts.lastOrder")}</th>
                   </tr>
-                ))}
-                {data.productLines
-                  .filter((l) => !bought.has(l.code))
-                  .map((l) => (
-                    <tr key={l.code} className="text-slate-500">
-                      <td>{lineName(l)}</td>
-                      <td colSpan={5}>
-                        <Badge tone="amber">{t("keyAccounts.noPurchaseYet")}</Badge>
-                      </td>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {data.purchases.map((p) => (
+                    <tr key={p.code}>
+                      <td>{lineName(p)}</td>
+                      <td className="text-right tabular-nums">{f.number(p.orderedQty)}</td>
+                      <td className="text-right tabular-nums">{f.number(p.shippedQty)}</td>
+                      <td className="text-right tabular-nums">{f.money(p.orderedMinor)}</td>
+                      <td className="text-right tabular-nums">{f.money(p.shippedMinor)}</td>
+                      <td>{f.dateTime(p.lastOrderAt)}</td>
                     </tr>
                   ))}
-              </tbody>
-            </table>
+                  {data.productLines
+                    .filter((l) => !bought.has(l.code))
+                    .map((l) => (
+                      <tr key={l.code} className="text-slate-500">
+                        <td>{lineName(l)}</td>
+                        <td colSpan={5}>
+                          <Badge tone="amber">{t("keyAccounts.noPurchaseYet")}</Badge>
+                        </td>
+                      </tr>
+                    ))}
+                </tbody>
+              </table>
+            </div>
           </Section>
 
           <Section title={t("keyAccounts.quotes")} id="quotes-h">
             {data.quotes.length === 0 ? (
               <p className="text-sm text-slate-600">{t("deals.quotesEmpty")}</p>
             ) : (
-              <table className="table">
-                <tbody className="divide-y divide-slate-100">
-                  {data.quotes.map((q) => (
-                    <tr key={q.id}>
-                      <td><Link className="link" to={`/quotes/${q.id}`}>{q.deal_title} · {t("quotes.versionShort", { n: q.version })}</Link></td>
-                      <td>{q.dealer_code}</td>
-                      <td><QuoteBadge status={q.status} /></td>
-                      <td>{f.date(q.valid_until)}</td>
-                      <td className="text-right tabular-nums">{f.money(q.total_minor, q.currency)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <div className="overflow-x-auto">
+                <table className="table">
+                  <tbody className="divide-y divide-slate-100">
+                    {data.quotes.map((q) => (
+                      <tr key={q.id}>
+                        <td><Link className="link" to={`/quotes/${q.id}`}>{q.deal_title} · {t("quotes.versionShort", { n: q.version })}</Link></td>
+                        <td>{q.dealer_code}</td>
+                        <td><QuoteBadge status={q.status} /></td>
+                        <td>{f.date(q.valid_until)}</td>
+                        <td className="text-right tabular-nums">{f.money(q.total_minor, q.currency)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             )}
           </Section>
 
@@ -199,19 +205,21 @@ export default function KeyAccountPage() {
             {data.orders.length === 0 ? (
               <p className="text-sm text-slate-600">{t("deals.ordersEmpty")}</p>
             ) : (
-              <table className="table">
-                <tbody className="divide-y divide-slate-100">
-                  {data.orders.map((o) => (
-                    <tr key={o.id}>
-                      <td>{o.number ? <Link className="link" to={`/orders/${o.number}`}>{o.number}</Link> : t("quotes.draftOrder", { id: o.id })}</td>
-                      <td>{o.dealer_code}</td>
-                      <td>{t(`dash.orderStatus.${o.status}` as MessageKey)}</td>
-                      <td>{f.dateTime(o.created_at)}</td>
-                      <td className="text-right tabular-nums">{f.money(o.total_minor, o.currency)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <div className="overflow-x-auto">
+                <table className="table">
+                  <tbody className="divide-y divide-slate-100">
+                    {data.orders.map((o) => (
+                      <tr key={o.id}>
+                        <td>{o.number ? <Link className="link" to={`/orders/${o.number}`}>{o.number}</Link> : t("quotes.draftOrder", { id: o.id })}</td>
+                        <td>{o.dealer_code}</td>
+                        <td>{t(`dash.orderStatus.${o.status}` as MessageKey)}</td>
+                        <td>{f.dateTime(o.created_at)}</td>
+                        <td className="text-right tabular-nums">{f.money(o.total_minor, o.currency)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             )}
             {data.shipments.length ? (
               <>

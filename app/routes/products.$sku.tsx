@@ -77,30 +77,32 @@ function OptionsTable({ options }: { options: OptionsSchema }) {
   const label = (l: { en: string; zh: string }) => (locale === "en" ? l.en : l.zh);
   return (
     <div className="space-y-2">
-      <table className="table" data-testid="options-table">
-        <thead>
-          <tr>
-            <th scope="col">{t("products.option")}</th>
-            <th scope="col">{t("products.allowedValues")}</th>
-            <th scope="col">{t("products.required")}</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {options.options.map((o) => (
-            <tr key={o.key}>
-              <td>{label(o.label)}</td>
-              <td>
-                {o.type === "choice"
-                  ? o.choices.map((c) => label(c.label)).join(" / ")
-                  : o.type === "text"
-                    ? t("products.textUpTo", { max: o.maxLength })
-                    : t("products.numberRange", { min: o.min, max: o.max, step: o.step, unit: o.unit ?? "" })}
-              </td>
-              <td>{o.required ? t("common.yes") : t("common.no")}</td>
+      <div className="overflow-x-auto">
+        <table className="table" data-testid="options-table">
+          <thead>
+            <tr>
+              <th scope="col">{t("products.option")}</th>
+              <th scope="col">{t("products.allowedValues")}</th>
+              <th scope="col">{t("products.required")}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {options.options.map((o) => (
+              <tr key={o.key}>
+                <td>{label(o.label)}</td>
+                <td>
+                  {o.type === "choice"
+                    ? o.choices.map((c) => label(c.label)).join(" / ")
+                    : o.type === "text"
+                      ? t("products.textUpTo", { max: o.maxLength })
+                      : t("products.numberRange", { min: o.min, max: o.max, step: o.step, unit: o.unit ?? "" })}
+                </td>
+                <td>{o.required ? t("common.yes") : t("common.no")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <p className="text-sm text-slate-600">{t("products.quantityRule", { multiple: options.quantityMultiple, min: options.minQuantity })}</p>
     </div>
   );
@@ -228,39 +230,41 @@ export default function ProductPage() {
             {data.incoming.length === 0 ? (
               <p className="text-sm text-slate-600">{t("stock.noIncoming")}</p>
             ) : (
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("stock.eta")}</th>
-                    <th scope="col">{t("stock.warehouse")}</th>
-                    <th scope="col" className="text-right">{t("stock.quantity")}</th>
-                    <th scope="col">{t("stock.sourceLabel")}</th>
-                    <th scope="col">{t("stock.reference")}</th>
-                    <th scope="col"><span className="sr-only">{t("common.actions")}</span></th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {data.incoming.map((i) => (
-                    <tr key={i.id}>
-                      <td>{f.date(i.eta)}</td>
-                      <td>{i.warehouse_code}</td>
-                      <td className="text-right tabular-nums">{f.number(i.quantity)}</td>
-                      <td>{t(`stock.source.${i.source}` as "stock.source.purchase")}</td>
-                      <td>{i.reference ?? "—"}</td>
-                      <td className="flex gap-2">
-                        <Form method="post" action={`${location.pathname}`}>
-                          <input type="hidden" name="incomingId" value={i.id} />
-                          <SubmitButton className="btn-secondary" name="intent" value="receive">{t("stock.markReceived")}</SubmitButton>
-                        </Form>
-                        <Form method="post" action={`${location.pathname}`}>
-                          <input type="hidden" name="incomingId" value={i.id} />
-                          <SubmitButton className="btn-secondary" name="intent" value="cancel">{t("common.cancel")}</SubmitButton>
-                        </Form>
-                      </td>
+              <div className="overflow-x-auto">
+                <table className="table">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("stock.eta")}</th>
+                      <th scope="col">{t("stock.warehouse")}</th>
+                      <th scope="col" className="text-right">{t("stock.quantity")}</th>
+                      <th scope="col">{t("stock.sourceLabel")}</th>
+                      <th scope="col">{t("stock.reference")}</th>
+                      <th scope="col"><span className="sr-only">{t("common.actions")}</span></th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody className="divide-y divide-slate-100">
+                    {data.incoming.map((i) => (
+                      <tr key={i.id}>
+                        <td>{f.date(i.eta)}</td>
+                        <td>{i.warehouse_code}</td>
+                        <td className="text-right tabular-nums">{f.number(i.quantity)}</td>
+                        <td>{t(`stock.source.${i.source}` as "stock.source.purchase")}</td>
+                        <td>{i.reference ?? "—"}</td>
+                        <td className="flex gap-2">
+                          <Form method="post" action={`${location.pathname}`}>
+                            <input type="hidden" name="incomingId" value={i.id} />
+                            <SubmitButton className="btn-secondary" name="intent" value="receive">{t("stock.markReceived")}</SubmitButton>
+                          </Form>
+                          <Form method="post" action={`${location.pathname}`}>
+                            <input type="hidden" name="incomingId" value={i.id} />
+                            <SubmitButton className="btn-secondary" name="intent" value="cancel">{t("common.cancel")}</SubmitButton>
+                          </Form>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             )}
           </section>
           <div className="grid gap-4 lg:grid-cols-3">

@@ -240,34 +240,36 @@ export default function QuotePage() {
         {data.lines.length === 0 ? (
           <p className="text-sm text-slate-600">{t("quotes.noLinesYet")}</p>
         ) : (
-          <table className="table" data-testid="quote-lines">
-            <thead>
-              <tr>
-                <th scope="col">{t("quotes.product")}</th>
-                <th scope="col" className="text-right">{t("quotes.quantity")}</th>
-                <th scope="col" className="text-right">{t("quotes.listPrice")}</th>
-                <th scope="col" className="text-right">{t("quotes.tierPrice", { tier: t(`tier.${quote.dealer_tier}` as "tier.gold") })}</th>
-                <th scope="col" className="text-right">{t("quotes.unitPrice")}</th>
-                <th scope="col" className="text-right">{t("quotes.discount")}</th>
-                <th scope="col" className="text-right">{t("quotes.lineTotal")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.lines.map((l) => (
-                <tr key={l.id}>
-                  <td>
-                    <span className="font-mono text-xs">{l.sku}</span> {pname(l)}
-                  </td>
-                  <td className="text-right tabular-nums">{f.number(l.quantity)}</td>
-                  <td className="text-right tabular-nums">{f.money(l.list_price_minor, quote.currency)}</td>
-                  <td className="text-right tabular-nums">{f.money(l.tier_price_minor, quote.currency)}</td>
-                  <td className="text-right font-medium tabular-nums">{f.money(l.unit_price_minor, quote.currency)}</td>
-                  <td className={`text-right tabular-nums ${l.discount_bp > data.limitBp ? "font-semibold text-amber-700" : ""}`}>{bpText(l.discount_bp)}</td>
-                  <td className="text-right tabular-nums">{f.money(l.line_total_minor, quote.currency)}</td>
+          <div className="overflow-x-auto">
+            <table className="table" data-testid="quote-lines">
+              <thead>
+                <tr>
+                  <th scope="col">{t("quotes.product")}</th>
+                  <th scope="col" className="text-right">{t("quotes.quantity")}</th>
+                  <th scope="col" className="text-right">{t("quotes.listPrice")}</th>
+                  <th scope="col" className="text-right">{t("quotes.tierPrice", { tier: t(`tier.${quote.dealer_tier}` as "tier.gold") })}</th>
+                  <th scope="col" className="text-right">{t("quotes.unitPrice")}</th>
+                  <th scope="col" className="text-right">{t("quotes.discount")}</th>
+                  <th scope="col" className="text-right">{t("quotes.lineTotal")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {data.lines.map((l) => (
+                  <tr key={l.id}>
+                    <td>
+                      <span className="font-mono text-xs">{l.sku}</span> {pname(l)}
+                    </td>
+                    <td className="text-right tabular-nums">{f.number(l.quantity)}</td>
+                    <td className="text-right tabular-nums">{f.money(l.list_price_minor, quote.currency)}</td>
+                    <td className="text-right tabular-nums">{f.money(l.tier_price_minor, quote.currency)}</td>
+                    <td className="text-right font-medium tabular-nums">{f.money(l.unit_price_minor, quote.currency)}</td>
+                    <td className={`text-right tabular-nums ${l.discount_bp > data.limitBp ? "font-semibold text-amber-700" : ""}`}>{bpText(l.discount_bp)}</td>
+                    <td className="text-right tabular-nums">{f.money(l.line_total_minor, quote.currency)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
 

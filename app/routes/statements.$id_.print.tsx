@@ -49,52 +49,54 @@ export default function StatementPrint() {
           <p>{t("statements.confirmBy")}: {date(s.confirm_by)}</p>
         </div>
       </header>
-      <table className="w-full border-collapse text-[9.5pt]">
-        <thead>
-          <tr className="border-b border-black text-left">
-            <th className="py-1 pr-2">#</th>
-            <th className="py-1 pr-2">{t("ledger.businessDate")}</th>
-            <th className="py-1 pr-2">{t("ledger.type")}</th>
-            <th className="py-1 pr-2">{t("ledger.description")}</th>
-            <th className="py-1 pr-2">{t("ledger.reference")}</th>
-            <th className="py-1 pr-2 text-right">{t("ledger.debit")}</th>
-            <th className="py-1 text-right">{t("ledger.credit")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          <tr className="border-b border-slate-300">
-            <td />
-            <td className="py-1 pr-2">{date(s.period_start)}</td>
-            <td colSpan={3} className="py-1 pr-2 font-semibold">{t("statements.openingRow")}</td>
-            <td colSpan={2} className="py-1 text-right font-semibold">{money(s.opening_minor)}</td>
-          </tr>
-          {lines.map((l) => (
-            <tr key={l.id} className="break-inside-avoid border-b border-slate-200 align-top">
-              <td className="py-1 pr-2">{l.line_no}</td>
-              <td className="whitespace-nowrap py-1 pr-2">{date(l.business_date)}</td>
-              <td className="py-1 pr-2">{t(`ledger.type.${l.entry_type}` as MessageKey)}</td>
-              <td className="py-1 pr-2">
-                {describeEntry(lang, l)}
-                {l.dispute_status ? <span className="block text-[8.5pt]">{t("statements.disputeStatus", { status: t(`disputes.status.${l.dispute_status}` as MessageKey) })} {money(l.dispute_amount_minor ?? 0)}</span> : null}
-              </td>
-              <td className="py-1 pr-2 text-[8.5pt]">{[l.order_number, l.shipment_number, l.reference].filter(Boolean).join(" · ")}</td>
-              <td className="whitespace-nowrap py-1 pr-2 text-right">{l.amount_minor > 0 ? money(l.amount_minor) : ""}</td>
-              <td className="whitespace-nowrap py-1 text-right">{l.amount_minor < 0 ? money(-l.amount_minor) : ""}</td>
+      <div className="overflow-x-auto print:overflow-visible">
+        <table className="w-full border-collapse text-[9.5pt]">
+          <thead>
+            <tr className="border-b border-black text-left">
+              <th className="py-1 pr-2">#</th>
+              <th className="py-1 pr-2">{t("ledger.businessDate")}</th>
+              <th className="py-1 pr-2">{t("ledger.type")}</th>
+              <th className="py-1 pr-2">{t("ledger.description")}</th>
+              <th className="py-1 pr-2">{t("ledger.reference")}</th>
+              <th className="py-1 pr-2 text-right">{t("ledger.debit")}</th>
+              <th className="py-1 text-right">{t("ledger.credit")}</th>
             </tr>
-          ))}
-          <tr className="border-b border-black">
-            <td colSpan={5} className="py-1 pr-2 text-right">{t("common.total")}</td>
-            <td className="whitespace-nowrap py-1 pr-2 text-right">{money(s.debit_minor)}</td>
-            <td className="whitespace-nowrap py-1 text-right">{money(-s.credit_minor)}</td>
-          </tr>
-          <tr>
-            <td />
-            <td className="py-1 pr-2">{date(s.period_end)}</td>
-            <td colSpan={3} className="py-1 pr-2 font-bold">{t("statements.closingRow")}</td>
-            <td colSpan={2} className="py-1 text-right font-bold">{money(s.closing_minor)}</td>
-          </tr>
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            <tr className="border-b border-slate-300">
+              <td />
+              <td className="py-1 pr-2">{date(s.period_start)}</td>
+              <td colSpan={3} className="py-1 pr-2 font-semibold">{t("statements.openingRow")}</td>
+              <td colSpan={2} className="py-1 text-right font-semibold">{money(s.opening_minor)}</td>
+            </tr>
+            {lines.map((l) => (
+              <tr key={l.id} className="break-inside-avoid border-b border-slate-200 align-top">
+                <td className="py-1 pr-2">{l.line_no}</td>
+                <td className="whitespace-nowrap py-1 pr-2">{date(l.business_date)}</td>
+                <td className="py-1 pr-2">{t(`ledger.type.${l.entry_type}` as MessageKey)}</td>
+                <td className="py-1 pr-2">
+                  {describeEntry(lang, l)}
+                  {l.dispute_status ? <span className="block text-[8.5pt]">{t("statements.disputeStatus", { status: t(`disputes.status.${l.dispute_status}` as MessageKey) })} {money(l.dispute_amount_minor ?? 0)}</span> : null}
+                </td>
+                <td className="py-1 pr-2 text-[8.5pt]">{[l.order_number, l.shipment_number, l.reference].filter(Boolean).join(" · ")}</td>
+                <td className="whitespace-nowrap py-1 pr-2 text-right">{l.amount_minor > 0 ? money(l.amount_minor) : ""}</td>
+                <td className="whitespace-nowrap py-1 text-right">{l.amount_minor < 0 ? money(-l.amount_minor) : ""}</td>
+              </tr>
+            ))}
+            <tr className="border-b border-black">
+              <td colSpan={5} className="py-1 pr-2 text-right">{t("common.total")}</td>
+              <td className="whitespace-nowrap py-1 pr-2 text-right">{money(s.debit_minor)}</td>
+              <td className="whitespace-nowrap py-1 text-right">{money(-s.credit_minor)}</td>
+            </tr>
+            <tr>
+              <td />
+              <td className="py-1 pr-2">{date(s.period_end)}</td>
+              <td colSpan={3} className="py-1 pr-2 font-bold">{t("statements.closingRow")}</td>
+              <td colSpan={2} className="py-1 text-right font-bold">{money(s.closing_minor)}</td>
+            </tr>
+          </tbody>
+        </table>
+      </div>
       {s.confirmed_at ? (
         <p className="mt-4 text-sm">{t("statements.confirmedBy", { name: s.confirmed_by_name ?? "—", date: instant(s.confirmed_at), amount: money(s.confirmed_closing_minor ?? s.closing_minor) })}</p>
       ) : null}

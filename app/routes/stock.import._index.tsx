@@ -121,10 +121,10 @@ export default function ImportPage() {
         <aside className="card space-y-3 text-sm">
           <h2 className="font-semibold">{t("import.formats")}</h2>
           <p>{t("import.productsFormat")}</p>
-          <p className="break-words font-mono text-xs">{PRODUCT_CSV_HEADER.join(",")}</p>
+          <p className="break-all font-mono text-xs" translate="no">{PRODUCT_CSV_HEADER.join(",")}</p>
           <Link reloadDocument className="btn-secondary" to="/stock/import?format=csv&kind=products">{t("import.exportProducts")}</Link>
           <p>{t("import.stockFormat")}</p>
-          <p className="break-words font-mono text-xs">{STOCK_CSV_HEADER.join(",")}</p>
+          <p className="break-all font-mono text-xs" translate="no">{STOCK_CSV_HEADER.join(",")}</p>
           <Link reloadDocument className="btn-secondary" to="/stock/import?format=csv&kind=stock">{t("import.exportStock")}</Link>
         </aside>
       </div>

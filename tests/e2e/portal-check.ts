@@ -76,6 +76,8 @@ export type LanguageModel = {
   /** The database's own text values (user data), one per line; and the Latin words in values that are prose. */
   dataBlob: string;
   dataWords: Set<string>;
+  /** Codes the interface text itself names on purpose (file columns such as `bank_ref`). */
+  messageCodes: Set<string>;
 };
 
 export function languageModel(dataValues: Iterable<string>): LanguageModel {
@@ -93,7 +95,8 @@ export function languageModel(dataValues: Iterable<string>): LanguageModel {
     if (/^[a-z0-9_]+$/.test(v)) continue;
     for (const w of v.match(LATIN_WORD) ?? []) dataWords.add(w.toLowerCase());
   }
-  return { keys, namespaces, zhLatin, enCjk, appNames: new Set([messages.en["app.name"]!, messages["zh-CN"]["app.name"]!]), dataBlob: values.join("\n"), dataWords };
+  const messageCodes = new Set([...Object.values(messages.en), ...Object.values(messages["zh-CN"])].flatMap((v) => v.match(ENUM_CODE) ?? []));
+  return { messageCodes, keys, namespaces, zhLatin, enCjk, appNames: new Set([messages.en["app.name"]!, messages["zh-CN"]["app.name"]!]), dataBlob: values.join("\n"), dataWords };
 }
 
 /** Findings in one page's visible texts (each string one text node or accessible attribute). */
@@ -115,7 +118,7 @@ export function textFindings(texts: string[], locale: Locale, lang: LanguageMode
         if (!lang.dataBlob.includes(token)) add("raw-key", token);
       }
     }
-    for (const code of text.match(ENUM_CODE) ?? []) if (!lang.dataWords.has(code)) add("raw-code", code);
+    for (const code of text.match(ENUM_CODE) ?? []) if (!lang.dataWords.has(code) && !lang.messageCodes.has(code)) add("raw-code", code);
     if (locale === "en") {
       for (const run of text.match(CJK) ?? []) {
         if (/^[\u3000-\u303f\uff01-\uff60]+$/.test(run)) add("other-language", `punctuation ${run} in «${raw.trim().slice(0, 80)}»`);

@@ -40,8 +40,11 @@ export async function stopTestServer() {
   if (running) {
     const r = running;
     running = undefined;
-    await new Promise<void>((resolve) => r.server.close(() => resolve()));
-    r.server.closeAllConnections();
+    // close() stops listening and waits for open connections; a browser's keep-alive ones end only when closed.
+    await new Promise<void>((resolve) => {
+      r.server.close(() => resolve());
+      r.server.closeAllConnections();
+    });
   }
 }
 

@@ -20,7 +20,7 @@ export function EnrolPanel({ qrSvg, secret, formError, codeError, intent }: { qr
         </figure>
         <div className="min-w-0 text-sm">
           <p className="text-slate-500">{t("twoFactor.manualEntry")}</p>
-          <p className="mt-1 break-all rounded bg-slate-100 px-2 py-1 font-mono text-base tracking-wider" data-testid="totp-secret">
+          <p className="mt-1 break-all rounded bg-slate-100 px-2 py-1 font-mono text-base tracking-wider" data-testid="totp-secret" translate="no">
             {secret.match(/.{1,4}/g)!.join(" ")}
           </p>
           <p className="mt-1 text-xs text-slate-500">{t("twoFactor.manualEntryHelp")}</p>
@@ -44,7 +44,7 @@ export function RecoveryCodes({ codes, continueTo }: { codes: string[]; continue
   return (
     <div className="space-y-3">
       <p className="text-sm text-slate-700">{t("twoFactor.recoveryIntro")}</p>
-      <ul className="grid grid-cols-1 gap-1 rounded border border-amber-200 bg-amber-50 p-3 font-mono text-sm sm:grid-cols-2" data-testid="recovery-codes">
+      <ul className="grid grid-cols-1 gap-1 rounded border border-amber-200 bg-amber-50 p-3 font-mono text-sm sm:grid-cols-2" data-testid="recovery-codes" translate="no">
         {codes.map((c) => (
           <li key={c}>{c}</li>
         ))}

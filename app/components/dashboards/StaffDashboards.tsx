@@ -77,24 +77,26 @@ export function OpsDashboard({ d }: { d: SerializeFrom<Awaited<ReturnType<typeof
           {d.queue.rows.length === 0 ? (
             <p className="text-sm text-slate-500">{t("dash.empty")}</p>
           ) : (
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("dash.orders")}</th>
-                  <th scope="col">{t("dash.dealer")}</th>
-                  <th scope="col" className="text-right">{t("dash.waiting")}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {d.queue.rows.map((o) => (
-                  <tr key={o.id}>
-                    <td><Link className="link" to={`/orders/${o.number}`}>{o.number}</Link></td>
-                    <td>{o.dealer_code}</td>
-                    <td className="text-right tabular-nums">{t("dash.hours", { hours: f.number(Math.max(0, Math.floor((nowMs - Date.parse(String(o.submitted_at))) / 3_600_000))) })}</td>
+            <div className="overflow-x-auto">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("dash.orders")}</th>
+                    <th scope="col">{t("dash.dealer")}</th>
+                    <th scope="col" className="text-right">{t("dash.waiting")}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {d.queue.rows.map((o) => (
+                    <tr key={o.id}>
+                      <td><Link className="link" to={`/orders/${o.number}`}>{o.number}</Link></td>
+                      <td>{o.dealer_code}</td>
+                      <td className="text-right tabular-nums">{t("dash.hours", { hours: f.number(Math.max(0, Math.floor((nowMs - Date.parse(String(o.submitted_at))) / 3_600_000))) })}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
         </section>
         <section className="card" aria-labelledby="ops-bo">
@@ -115,24 +117,26 @@ export function OpsDashboard({ d }: { d: SerializeFrom<Awaited<ReturnType<typeof
         {d.alerts.low.length === 0 ? (
           <p className="text-sm text-slate-500">{t("dash.empty")}</p>
         ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t("dash.product")}</th>
-                <th scope="col">{t("dash.warehouse")}</th>
-                <th scope="col" className="text-right">{t("dash.units")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {d.alerts.low.map((r, i) => (
-                <tr key={i}>
-                  <td><Link className="link" to={`/products/${encodeURIComponent(r.sku)}`}>{r.sku}</Link> {locale === "en" ? r.nameEn : r.nameZh}</td>
-                  <td>{r.warehouse}</td>
-                  <td className="text-right tabular-nums">{f.number(r.available)}</td>
+          <div className="overflow-x-auto">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("dash.product")}</th>
+                  <th scope="col">{t("dash.warehouse")}</th>
+                  <th scope="col" className="text-right">{t("dash.units")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {d.alerts.low.map((r, i) => (
+                  <tr key={i}>
+                    <td><Link className="link" to={`/products/${encodeURIComponent(r.sku)}`}>{r.sku}</Link> {locale === "en" ? r.nameEn : r.nameZh}</td>
+                    <td>{r.warehouse}</td>
+                    <td className="text-right tabular-nums">{f.number(r.available)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
     </div>

@@ -5,7 +5,7 @@ import { Link, NavLink, useClientNavigation } from "~/components/link";
 import type { ReactNode } from "react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { ADMIN_NAV, NAV, navFor } from "~/components/nav";
-import { LOCALES, translate, type Locale } from "~/i18n";
+import { DEFAULT_LOCALE, LOCALES, translate, type Locale } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { toPublicActor, type PublicActor } from "~/modules/auth/actor";
 import { getActor } from "~/modules/auth/auth.server";
@@ -19,7 +19,8 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export const meta: MetaFunction = () => [{ title: "Dealer Desk" }];
+/** A page without its own title (none today: app/utils/meta.test.ts checks) is named by the application alone. */
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: translate(data?.locale ?? DEFAULT_LOCALE, "app.name") }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await getActor(request);

@@ -16,6 +16,9 @@ import { PeriodQuery } from "~/modules/reports/period";
 import { accountManagerDashboard, dealerDashboard, financeDashboard, opsDashboard } from "~/modules/reports/reports.server";
 import { parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("dashboard.title");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "dashboard:read");

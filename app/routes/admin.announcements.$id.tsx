@@ -15,6 +15,9 @@ import { requireActor } from "~/modules/auth/auth.server";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { idParam } from "~/utils/params.server";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta<typeof loader>("announcements.announcement", ({ announcement: a }, locale) => (locale === "zh-CN" ? a.title_zh : a.title_en));
 
 export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "announcement:manage");

@@ -13,6 +13,9 @@ import { ANNOUNCEMENT_KINDS, ANNOUNCEMENT_STATES, AnnouncementListQuery } from "
 import { requireActor } from "~/modules/auth/auth.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("announcements.title");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "announcement:manage");

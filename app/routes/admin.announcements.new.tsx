@@ -11,6 +11,9 @@ import { requireActor } from "~/modules/auth/auth.server";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { now } from "~/utils/time";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("announcements.new");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   await requireActor(request, "announcement:manage");

@@ -14,6 +14,9 @@ import { DealerSchema, DealerStatusSchema } from "~/modules/organisations/organi
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { idParam } from "~/utils/params.server";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta<typeof loader>("dealers.dealer", ({ dealer }) => `${dealer.code} ${dealer.name}`);
 
 export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "dealer:manage");

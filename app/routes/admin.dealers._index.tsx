@@ -11,6 +11,9 @@ import { exportDealers, listDealers } from "~/modules/organisations/organisation
 import { DealerListQuery, REGIONS, TIERS } from "~/modules/organisations/organisations.schema";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("dealers.title");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "dealer:manage");

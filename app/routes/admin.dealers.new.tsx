@@ -10,6 +10,9 @@ import { createDealer, dealerFormOptions } from "~/modules/organisations/organis
 import { DealerSchema } from "~/modules/organisations/organisations.schema";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("dealers.new");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "dealer:manage");

@@ -13,6 +13,9 @@ import { HolidayListQuery, HolidaySchema, isoDate } from "~/modules/catalog/cata
 import { addHoliday, businessToday, listHolidays, removeHoliday } from "~/modules/catalog/catalog.server";
 import { parseForm, parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta<typeof loader>("holidays.title", ({ year }) => String(year));
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "product:manage");

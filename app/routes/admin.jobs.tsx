@@ -15,6 +15,9 @@ import { exportRuns, jobsOverview, listRuns, queueManualRun } from "~/modules/no
 import { RunListQuery, RunNowSchema } from "~/modules/notifications/notifications.schema";
 import { csvResponse, parseForm, parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("jobs.title");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "job:manage");

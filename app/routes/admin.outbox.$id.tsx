@@ -11,6 +11,9 @@ import { requireActor } from "~/modules/auth/auth.server";
 import { getOutboxEmail, outboxDelivery, retryOutboxEmail } from "~/modules/notifications/outbox.server";
 import { withAction, withLoader } from "~/utils/route";
 import { idParam } from "~/utils/params.server";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta<typeof loader>("outbox.email", ({ email }) => email.subject);
 
 export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "outbox:read");

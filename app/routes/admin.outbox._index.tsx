@@ -12,6 +12,9 @@ import { OUTBOX_STATUSES, OutboxListQuery } from "~/modules/notifications/notifi
 import { exportOutbox, listOutbox, outboxDelivery } from "~/modules/notifications/outbox.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("outbox.title");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "outbox:read");

@@ -14,6 +14,9 @@ import { getProductForEdit, productFormOptions, updateProduct } from "~/modules/
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { idParam } from "~/utils/params.server";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta<typeof loader>("stock.product", ({ product }) => product.sku);
 
 export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "product:manage");

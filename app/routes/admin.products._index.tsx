@@ -11,6 +11,9 @@ import { PRODUCT_CSV_HEADER, ProductListQuery } from "~/modules/catalog/catalog.
 import { exportProducts, listProducts } from "~/modules/catalog/catalog.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("products.title");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "product:manage");

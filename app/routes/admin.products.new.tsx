@@ -10,6 +10,9 @@ import { ProductSchema } from "~/modules/catalog/catalog.schema";
 import { createProduct, productFormOptions } from "~/modules/catalog/catalog.server";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("products.new");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "product:manage");

@@ -14,6 +14,9 @@ import { UpdateUserSchema, UserStatusSchema } from "~/modules/organisations/orga
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { idParam } from "~/utils/params.server";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta<typeof loader>("users.user", ({ user }) => user.name);
 
 export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "user:manage");

@@ -12,6 +12,9 @@ import { exportUsers, listUsers } from "~/modules/organisations/organisations.se
 import { UserListQuery } from "~/modules/organisations/organisations.schema";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("users.title");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "user:manage");

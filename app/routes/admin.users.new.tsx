@@ -11,6 +11,9 @@ import { createUser, userFormOptions } from "~/modules/organisations/organisatio
 import { CreateUserSchema } from "~/modules/organisations/organisations.schema";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("users.new");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "user:manage");

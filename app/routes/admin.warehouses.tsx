@@ -14,6 +14,9 @@ import { createWarehouse, listWarehousesForAdmin, updateWarehouse, warehouseHold
 import { REGIONS } from "~/modules/organisations/organisations.schema";
 import { parseForm, parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta<typeof loader>("warehouses.title", ({ warehouses, edit }) => warehouses.find((w) => w.id === edit)?.code);
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "product:manage");

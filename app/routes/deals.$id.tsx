@@ -35,6 +35,9 @@ import { ForbiddenError } from "~/utils/errors";
 import { parseForm } from "~/utils/http.server";
 import { idParam } from "~/utils/params.server";
 import { withAction, withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta<typeof loader>("deals.deal", ({ deal }) => `#${deal.id} ${deal.title}`);
 
 export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "deal:read");

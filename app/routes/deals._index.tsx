@@ -15,6 +15,9 @@ import { leadsForDealer } from "~/modules/deals/key-accounts.server";
 import { DEAL_STAGES } from "~/modules/deals/state";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("deals.title");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "deal:read");

@@ -12,6 +12,9 @@ import { REGIONS } from "~/modules/organisations/organisations.schema";
 import { env } from "~/utils/env.server";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("deals.new");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "deal:register");

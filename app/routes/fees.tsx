@@ -13,6 +13,9 @@ import { FEES_CSV_HEADER, dealerOptions, exportFees, feesReport, listFeeTypes } 
 import { FEE_KINDS, FeesQuery } from "~/modules/ledger/ledger.schema";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("fees.title");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "ledger:read");

@@ -12,6 +12,9 @@ import { AGING_CSV_HEADER, agingReport, exportAging } from "~/modules/ledger/agi
 import { AgingQuery } from "~/modules/ledger/ledger.schema";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("aging.title");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "aging:read");

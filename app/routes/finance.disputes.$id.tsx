@@ -14,6 +14,9 @@ import { ResolveSchema } from "~/modules/statements/statements.schema";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { idParam } from "~/utils/params.server";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta<typeof loader>("disputes.dispute", ({ dispute }) => `#${dispute.id}`);
 
 export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "dispute:resolve");

@@ -13,6 +13,9 @@ import { DISPUTE_CSV_HEADER, exportDisputes, listDisputes } from "~/modules/stat
 import { DISPUTE_REASONS, DISPUTE_STATUSES, DisputeListQuery } from "~/modules/statements/statements.schema";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("disputes.title");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "dispute:resolve");

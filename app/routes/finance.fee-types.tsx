@@ -13,6 +13,9 @@ import { FEE_KINDS, FeeTypeSchema, FeeTypeStatusSchema } from "~/modules/ledger/
 import { ValidationError } from "~/utils/errors";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("feeTypes.title");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   await requireActor(request, "ledger:post");

@@ -20,6 +20,9 @@ import { csvResponse, parseForm, parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { minorToDecimal } from "~/utils/money";
 import { idParam } from "~/utils/params.server";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta<typeof loader>("ledger.title", ({ dealer }) => `${dealer.code} ${dealer.name}`);
 
 export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "ledger:post");

@@ -13,6 +13,9 @@ import { LEDGER_CSV_HEADER, dealerOptions, exportEntries, listEntries } from "~/
 import { LedgerListQuery } from "~/modules/ledger/ledger.schema";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("ledger.title");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "ledger:post");

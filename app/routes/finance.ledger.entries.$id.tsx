@@ -13,6 +13,9 @@ import { ReverseSchema } from "~/modules/ledger/ledger.schema";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { idParam } from "~/utils/params.server";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta<typeof loader>("ledger.entryTitle", ({ entry }) => `#${entry.id}`);
 
 export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "ledger:post");

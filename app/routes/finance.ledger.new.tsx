@@ -11,6 +11,9 @@ import { postManualEntry, postingFormOptions } from "~/modules/ledger/ledger.ser
 import { MANUAL_TYPES, PostEntrySchema } from "~/modules/ledger/ledger.schema";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("ledger.postTitle");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "ledger:post");

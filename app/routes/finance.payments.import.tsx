@@ -13,6 +13,9 @@ import { ImportQuery } from "~/modules/ledger/ledger.schema";
 import { ValidationError } from "~/utils/errors";
 import { parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("payments.importTitle");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "ledger:post");

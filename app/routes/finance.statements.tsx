@@ -13,6 +13,9 @@ import { periodsOverview } from "~/modules/statements/statements.server";
 import { IssueSchema } from "~/modules/statements/statements.schema";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("statements.issueTitle");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "statement:issue");

@@ -18,6 +18,9 @@ import { parseForm } from "~/utils/http.server";
 import { idParam } from "~/utils/params.server";
 import { withAction, withLoader } from "~/utils/route";
 import { keyAccountEventKey } from "~/modules/audit/event-types";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta<typeof loader>("deals.keyAccount", ({ account }) => account.name);
 
 export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "key_account:read");

@@ -12,6 +12,9 @@ import { KEY_ACCOUNT_CSV_HEADER, exportKeyAccounts, keyAccountFormOptions, listK
 import { REGIONS } from "~/modules/organisations/organisations.schema";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("keyAccounts.title");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "key_account:read");

@@ -11,6 +11,9 @@ import { KeyAccountSchema } from "~/modules/deals/deals.schema";
 import { createKeyAccount, keyAccountFormOptions } from "~/modules/deals/key-accounts.server";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("keyAccounts.new");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "key_account:manage");

@@ -16,6 +16,9 @@ import { acceptLead, declineLead, getLead } from "~/modules/deals/key-accounts.s
 import { parseForm } from "~/utils/http.server";
 import { idParam } from "~/utils/params.server";
 import { withAction, withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta<typeof loader>("leads.title", ({ lead }) => lead.key_account_name);
 
 export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "deal:read");

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -9,8 +9,9 @@ import { pendingSignInStep } from "~/modules/auth/two-factor.server";
 import { parseForm } from "~/utils/http.server";
 import { withAction } from "~/utils/route";
 import { safeRedirectPath } from "~/utils/request.server";
+import { pageMeta } from "~/utils/meta";
 
-export const meta: MetaFunction = () => [{ title: "Dealer Desk" }];
+export const meta = pageMeta("login.title");
 
 const LoginSchema = z.object({
   email: z.string().trim().min(1).max(254),

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
@@ -8,8 +8,9 @@ import { readChallenge } from "~/modules/auth/sign-in-challenge.server";
 import { readStepForm, setCookies } from "~/modules/auth/sign-in-step.server";
 import { beginEnrolment, completeEnrolment, pendingSignInStep } from "~/modules/auth/two-factor.server";
 import { withAction, withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
 
-export const meta: MetaFunction = () => [{ title: "Dealer Desk" }];
+export const meta = pageMeta("twoFactor.enrolTitle");
 
 /** Staff without a second factor enrol here right after the password, before any session exists. */
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormError, SubmitButton } from "~/components/ui/form";
@@ -7,8 +7,9 @@ import { readChallenge } from "~/modules/auth/sign-in-challenge.server";
 import { readStepForm, setCookies } from "~/modules/auth/sign-in-step.server";
 import { completeSecondFactor, pendingSignInStep } from "~/modules/auth/two-factor.server";
 import { withAction, withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
 
-export const meta: MetaFunction = () => [{ title: "Dealer Desk" }];
+export const meta = pageMeta("twoFactor.title");
 
 /** The sign-in's second step: only a browser holding a live sign-in challenge gets here. */
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
@@ -37,8 +37,9 @@ import { DomainError, NotFoundError } from "~/utils/errors";
 import { parseForm, parseObject } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { safeRedirectPath } from "~/utils/request.server";
+import { pageMeta } from "~/utils/meta";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Dealer Desk · ${data?.order.number ?? ""}` }];
+export const meta = pageMeta<typeof loader>("orders.order", ({ order }) => order.number);
 
 const NUMBER = /^SO-\d{4}-\d{6,12}$/;
 

@@ -16,6 +16,9 @@ import { dealerFilterOptions, exportOrders, listOrders, ORDER_CSV_HEADER } from 
 import { ORDER_STATUSES } from "~/modules/orders/state";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("orders.title");
 
 export const loader = /* @__PURE__ */ withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "order:read");

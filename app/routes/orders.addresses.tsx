@@ -12,6 +12,9 @@ import { archiveAddress, createAddress, listAddresses, updateAddress } from "~/m
 import { AddressSchema } from "~/modules/orders/orders.schema";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("addresses.title");
 
 export const loader = /* @__PURE__ */ withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "address:manage");

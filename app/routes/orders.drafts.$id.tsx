@@ -13,6 +13,9 @@ import { builderData } from "~/modules/orders/orders.server";
 import { parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { idParam } from "~/utils/params.server";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta<typeof loader>("orders.edit", ({ order }) => (order ? (order.number ?? `#${order.id}`) : null));
 
 export const loader = /* @__PURE__ */ withLoader(async ({ request, params }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "order:create");

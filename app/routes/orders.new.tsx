@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
@@ -11,8 +11,9 @@ import { BuilderQuery } from "~/modules/orders/orders.schema";
 import { builderData } from "~/modules/orders/orders.server";
 import { parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
 
-export const meta: MetaFunction = () => [{ title: "Dealer Desk · New order" }];
+export const meta = pageMeta("orders.new");
 
 export const loader = /* @__PURE__ */ withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "order:create");

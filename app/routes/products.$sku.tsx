@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { Link } from "~/components/link";
@@ -19,8 +19,9 @@ import { adjustStock, cancelIncoming, planIncoming, postReceipt, receiveIncoming
 import { NotFoundError } from "~/utils/errors";
 import { parseForm, parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.product.sku} · Dealer Desk` : "Dealer Desk" }];
+export const meta = pageMeta<typeof loader>("stock.product", ({ product }) => product.sku);
 
 export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "catalog:read");

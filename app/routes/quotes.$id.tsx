@@ -30,6 +30,9 @@ import { minorToDecimal } from "~/utils/money";
 import { parseForm } from "~/utils/http.server";
 import { idParam } from "~/utils/params.server";
 import { withAction, withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta<typeof loader>("quotes.title", ({ quote }, locale) => `${quote.deal_title} ${translate(locale, "quotes.version", { n: quote.version })}`);
 
 const BLANK_ROWS = 4;
 

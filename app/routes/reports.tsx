@@ -14,6 +14,9 @@ import { GROUPS, SalesReportQuery } from "~/modules/reports/sales-report.schema"
 import { exportSalesReport, salesReport } from "~/modules/reports/sales-report.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("report.title");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "reports:read");

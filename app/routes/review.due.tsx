@@ -11,6 +11,9 @@ import { MadeToOrderDueQuery } from "~/modules/reports/ops-lists.schema";
 import { exportMadeToOrderDue, madeToOrderDueList } from "~/modules/reports/reports.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("due.title");
 
 /** The made-to-order lines behind the ops dashboard's "due this week" figure (its total equals the figure). */
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {

@@ -13,6 +13,9 @@ import { ReviewQuery } from "~/modules/orders/orders.schema";
 import { exportReviewQueue, reviewQueue } from "~/modules/orders/orders.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("review.title");
 
 export const loader = /* @__PURE__ */ withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "order:review");

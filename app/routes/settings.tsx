@@ -14,6 +14,9 @@ import { PasswordChangeSchema, PreferencesSchema } from "~/modules/organisations
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { z } from "zod";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("settings.title");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "settings:self");

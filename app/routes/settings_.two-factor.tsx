@@ -13,6 +13,9 @@ import { DisableTwoFactorSchema, SecondFactorCodeSchema } from "~/modules/auth/t
 import { confirmFromSettings, disableSecondFactor, enrolFromSettings, regenerateRecoveryCodes, secondFactorStatus } from "~/modules/auth/two-factor.server";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("twoFactor.title");
 
 /** Two-factor sign-in in the user's settings: enrol (dealer users: optional), new recovery codes, turn off (dealer users). */
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {

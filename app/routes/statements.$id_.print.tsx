@@ -14,6 +14,9 @@ import { withLoader } from "~/utils/route";
 import { dateTimeFormat } from "~/utils/intl";
 import { formatMoney } from "~/utils/money";
 import { idParam } from "~/utils/params.server";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta<typeof loader>("statements.printTitle", ({ statement: s }) => `${s.dealer_code} ${s.period}`);
 
 export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "ledger:read");

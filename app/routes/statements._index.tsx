@@ -14,6 +14,9 @@ import { STATEMENT_CSV_HEADER, exportStatements, listStatements } from "~/module
 import { STATEMENT_STATUSES, StatementListQuery } from "~/modules/statements/statements.schema";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("statements.title");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "ledger:read");

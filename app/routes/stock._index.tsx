@@ -19,6 +19,9 @@ import { csvResponse, parseQuery } from "~/utils/http.server";
 import { localeOf } from "~/utils/request.server";
 import { unitLabel } from "~/i18n";
 import { withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("stock.title");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "catalog:read");

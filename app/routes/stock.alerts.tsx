@@ -11,6 +11,9 @@ import { STOCK_ALERT_KINDS, StockAlertsQuery } from "~/modules/reports/ops-lists
 import { exportStockAlerts, stockAlertList } from "~/modules/reports/reports.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("alerts.title");
 
 /** The lists behind the ops dashboard's stock-alert figures (their totals equal the figures). */
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {

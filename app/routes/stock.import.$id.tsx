@@ -11,6 +11,9 @@ import { requireActor } from "~/modules/auth/auth.server";
 import { getImportJob } from "~/modules/catalog/import.server";
 import { withLoader } from "~/utils/route";
 import { idParam } from "~/utils/params.server";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta<typeof loader>("import.job", ({ job }) => `#${job.id}`);
 
 export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "stock:import");

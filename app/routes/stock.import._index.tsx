@@ -18,6 +18,9 @@ import { exportStockLevels } from "~/modules/stock/stock.server";
 import { env } from "~/utils/env.server";
 import { csvResponse, parseForm, parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
+import { pageMeta } from "~/utils/meta";
+
+export const meta = pageMeta("import.title");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "stock:import");

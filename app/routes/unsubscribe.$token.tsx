@@ -6,6 +6,7 @@ import { ErrorPage } from "~/components/ErrorPage";
 import { SubmitButton } from "~/components/ui/form";
 import { translate, type Locale } from "~/i18n";
 import { unsubscribe, unsubscribeView, type UnsubscribeView } from "~/modules/notifications/unsubscribe.server";
+import { metaLocale, pageTitle } from "~/utils/meta";
 import { clientIp, localeOf } from "~/utils/request.server";
 
 /**
@@ -33,7 +34,11 @@ function texts(view: UnsubscribeView, fallback: Locale, done: boolean) {
   };
 }
 
-export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
+/** Titled like the page's heading: in the recipient's language when the link is valid, else the reader's. */
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
+  { title: pageTitle(data?.locale ?? metaLocale(matches), "unsubscribe.title") },
+  { name: "robots", content: "noindex" },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const view = await unsubscribeView(params.token ?? "");

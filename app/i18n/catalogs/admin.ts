@@ -1,5 +1,6 @@
 const en = {
   "users.title": "Users",
+  "users.user": "User",
   "users.new": "New user",
   "users.edit": "Edit user",
   "users.organisation": "Organisation",
@@ -16,6 +17,7 @@ const en = {
   "users.empty": "No users match. Create one with “New user”.",
   "users.searchPlaceholder": "Name or email",
   "dealers.title": "Dealers",
+  "dealers.dealer": "Dealer",
   "dealers.new": "New dealer",
   "dealers.edit": "Edit dealer",
   "dealers.code": "Code",
@@ -43,6 +45,7 @@ const en = {
 
 const zh = {
   "users.title": "用户",
+  "users.user": "用户",
   "users.new": "新建用户",
   "users.edit": "编辑用户",
   "users.organisation": "所属组织",
@@ -59,6 +62,7 @@ const zh = {
   "users.empty": "没有符合条件的用户。点击“新建用户”添加。",
   "users.searchPlaceholder": "姓名或邮箱",
   "dealers.title": "经销商",
+  "dealers.dealer": "经销商",
   "dealers.new": "新建经销商",
   "dealers.edit": "编辑经销商",
   "dealers.code": "编码",

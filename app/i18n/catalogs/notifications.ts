@@ -67,6 +67,7 @@ const en = {
 
   // ---- outbox ----
   "outbox.title": "Outbox",
+  "outbox.email": "Email",
   "outbox.smtpOff": "SMTP is not configured (SMTP_URL is empty): emails are kept here and not sent. Open one to see it as the recipient would.",
   "outbox.smtpOn": "Emails are delivered over SMTP from {from}.",
   "outbox.counts": "{pending} pending · {sent} sent · {failed} failed",
@@ -238,6 +239,7 @@ const en = {
 
   // ---- announcements ----
   "announcements.title": "Announcements",
+  "announcements.announcement": "Announcement",
   "announcements.new": "New announcement",
   "announcements.edit": "Edit announcement",
   "announcements.kind": "Kind",
@@ -353,6 +355,7 @@ const zh = {
   "jobs.result.dealProtection": "{expired} 个商机已过期，{reminded} 条到期提醒",
 
   "outbox.title": "邮件发件箱",
+  "outbox.email": "邮件",
   "outbox.smtpOff": "未配置 SMTP（SMTP_URL 为空）：邮件保留在此处，不会发出。打开邮件可查看收件人看到的样子。",
   "outbox.smtpOn": "邮件通过 SMTP 发送，发件人 {from}。",
   "outbox.counts": "待发 {pending} · 已发 {sent} · 失败 {failed}",
@@ -520,6 +523,7 @@ const zh = {
   "unsubscribe.settings": "打开个人设置",
 
   "announcements.title": "公告",
+  "announcements.announcement": "公告",
   "announcements.new": "新建公告",
   "announcements.edit": "编辑公告",
   "announcements.kind": "类型",

@@ -2,6 +2,7 @@
 const en = {
   "orders.title": "Orders",
   "orders.new": "New order",
+  "orders.edit": "Edit order",
   "orders.order": "Order",
   "orders.number": "Order number",
   "orders.draftN": "Draft #{id}",
@@ -236,6 +237,7 @@ const en = {
 const zh = {
   "orders.title": "订单",
   "orders.new": "新建订单",
+  "orders.edit": "修改订单",
   "orders.order": "订单",
   "orders.number": "订单号",
   "orders.draftN": "草稿 #{id}",

@@ -2,6 +2,7 @@
 import { Link } from "~/components/link";
 import { Amount, EntryDescription, EntryType, SourceLinks, type EntrySource } from "~/components/ledger";
 import { useFormat, useT } from "~/i18n/react";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export type EntryRow = EntrySource & {
   id: number;
@@ -22,7 +23,7 @@ export function EntriesTable({ rows, showDealer, showRunning }: { rows: EntryRow
   const t = useT();
   const f = useFormat();
   return (
-    <div className="card overflow-x-auto p-0">
+    <ScrollX className="card p-0">
       <table className="table" data-testid="ledger-entries">
         <thead>
           <tr>
@@ -55,7 +56,7 @@ export function EntriesTable({ rows, showDealer, showRunning }: { rows: EntryRow
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollX>
   );
 }
 

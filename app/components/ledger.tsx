@@ -5,6 +5,7 @@ import { Badge } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
 import { describeEntry, type DescribedEntry } from "~/modules/ledger/descriptions";
 import { useFormat, useLocale, useT } from "~/i18n/react";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 /** An amount in minor units; credits (negative) are green unless `plain` (e.g. available credit, where negative is bad). */
 export function Amount({ minor, currency, className = "", plain = false }: { minor: number; currency: string; className?: string; plain?: boolean }) {
@@ -77,7 +78,7 @@ export function AgingSummary({ aging, currency, asOf, title }: { aging: AgingFig
       <p className="mb-3 text-xs text-slate-500">
         {t("aging.asOf")} {f.date(asOf)}
       </p>
-      <div className="overflow-x-auto">
+      <ScrollX>
         <table className="table">
           <thead>
             <tr>
@@ -100,7 +101,7 @@ export function AgingSummary({ aging, currency, asOf, title }: { aging: AgingFig
             </tr>
           </tbody>
         </table>
-      </div>
+      </ScrollX>
       <p className="mt-2 text-xs text-slate-500">{t("aging.method")}</p>
     </section>
   );

@@ -14,6 +14,7 @@ import { requireActor } from "~/modules/auth/auth.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta("announcements.title");
 
@@ -73,7 +74,7 @@ export default function Announcements() {
       {data.rows.length === 0 ? (
         <EmptyState message={t("announcements.empty")} action={<Link to="/admin/announcements/new" className="btn-primary">{t("announcements.new")}</Link>} />
       ) : (
-        <div className="card overflow-x-auto p-0">
+        <ScrollX className="card p-0">
           <table className="table" data-testid="announcements-table">
             <thead>
               <tr>
@@ -102,7 +103,7 @@ export default function Announcements() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollX>
       )}
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>

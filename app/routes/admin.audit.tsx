@@ -12,6 +12,7 @@ import { AuditListQuery } from "~/modules/organisations/organisations.schema";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta("audit.title");
 
@@ -58,7 +59,7 @@ export default function Audit() {
       {data.rows.length === 0 ? (
         <EmptyState message={t("audit.empty")} />
       ) : (
-        <div className="card overflow-x-auto p-0">
+        <ScrollX className="card p-0">
           <table className="table">
             <thead>
               <tr>
@@ -83,7 +84,7 @@ export default function Audit() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollX>
       )}
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>

@@ -12,6 +12,7 @@ import { DealerListQuery, REGIONS, TIERS } from "~/modules/organisations/organis
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta("dealers.title");
 
@@ -66,7 +67,7 @@ export default function Dealers() {
       {data.rows.length === 0 ? (
         <EmptyState message={t("dealers.empty")} />
       ) : (
-        <div className="card overflow-x-auto p-0">
+        <ScrollX className="card p-0">
           <table className="table">
             <thead>
               <tr>
@@ -93,7 +94,7 @@ export default function Dealers() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollX>
       )}
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>

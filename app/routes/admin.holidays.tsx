@@ -14,6 +14,7 @@ import { addHoliday, businessToday, listHolidays, removeHoliday } from "~/module
 import { parseForm, parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta<typeof loader>("holidays.title", ({ year }) => String(year));
 
@@ -71,7 +72,7 @@ export default function Holidays() {
       {holidays.length === 0 ? (
         <EmptyState message={t("holidays.empty", { year })} />
       ) : (
-        <div className="card overflow-x-auto p-0">
+        <ScrollX className="card p-0">
           <table className="table" data-testid="holidays">
             <thead>
               <tr>
@@ -95,7 +96,7 @@ export default function Holidays() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollX>
       )}
     </div>
   );

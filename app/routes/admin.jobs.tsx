@@ -16,6 +16,7 @@ import { RunListQuery, RunNowSchema } from "~/modules/notifications/notification
 import { csvResponse, parseForm, parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta("jobs.title");
 
@@ -51,7 +52,7 @@ export default function Jobs() {
         <p>{overview.runnerLastSeen ? t("jobs.runnerLastSeen", { at: f.dateTime(overview.runnerLastSeen) }) : t("jobs.runnerNever")}</p>
         {!overview.jobsEnabled ? <p className="text-amber-700">{t("jobs.runnerOff")}</p> : null}
       </div>
-      <div className="card overflow-x-auto p-0">
+      <ScrollX className="card p-0">
         <table className="table" data-testid="jobs-table">
           <thead>
             <tr>
@@ -110,7 +111,7 @@ export default function Jobs() {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollX>
 
       <section>
         <div className="mb-3 flex flex-wrap items-center justify-between gap-3">
@@ -153,7 +154,7 @@ export default function Jobs() {
         {runs.rows.length === 0 ? (
           <EmptyState message={t("jobs.empty")} />
         ) : (
-          <div className="card overflow-x-auto p-0">
+          <ScrollX className="card p-0">
             <table className="table" data-testid="runs-table">
               <thead>
                 <tr>
@@ -186,7 +187,7 @@ export default function Jobs() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollX>
         )}
         <ListPager page={runs.page} pageSize={runs.pageSize} total={runs.total} />
       </section>

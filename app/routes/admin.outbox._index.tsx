@@ -13,6 +13,7 @@ import { exportOutbox, listOutbox, outboxDelivery } from "~/modules/notification
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta("outbox.title");
 
@@ -66,7 +67,7 @@ export default function Outbox() {
       {data.rows.length === 0 ? (
         <EmptyState message={t("outbox.empty")} />
       ) : (
-        <div className="card overflow-x-auto p-0">
+        <ScrollX className="card p-0">
           <table className="table" data-testid="outbox-table">
             <thead>
               <tr>
@@ -97,7 +98,7 @@ export default function Outbox() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollX>
       )}
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>

@@ -12,6 +12,7 @@ import { exportProducts, listProducts } from "~/modules/catalog/catalog.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta("products.title");
 
@@ -91,7 +92,7 @@ export default function AdminProducts() {
       {data.rows.length === 0 ? (
         <EmptyState message={t("products.empty")} action={<Link to="/admin/products/new" className="btn-primary">{t("products.new")}</Link>} />
       ) : (
-        <div className="card overflow-x-auto p-0">
+        <ScrollX className="card p-0">
           <table className="table">
             <thead>
               <tr>
@@ -118,7 +119,7 @@ export default function AdminProducts() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollX>
       )}
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>

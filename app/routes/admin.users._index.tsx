@@ -13,6 +13,7 @@ import { UserListQuery } from "~/modules/organisations/organisations.schema";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta("users.title");
 
@@ -65,7 +66,7 @@ export default function Users() {
       {data.rows.length === 0 ? (
         <EmptyState message={t("users.empty")} />
       ) : (
-        <div className="card overflow-x-auto p-0">
+        <ScrollX className="card p-0">
           <table className="table">
             <thead>
               <tr>
@@ -90,7 +91,7 @@ export default function Users() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollX>
       )}
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>

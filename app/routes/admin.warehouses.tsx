@@ -15,6 +15,7 @@ import { REGIONS } from "~/modules/organisations/organisations.schema";
 import { parseForm, parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta<typeof loader>("warehouses.title", ({ warehouses, edit }) => warehouses.find((w) => w.id === edit)?.code);
 
@@ -84,7 +85,7 @@ export default function Warehouses() {
           </div>
         </Form>
       ) : null}
-      <div className="card overflow-x-auto p-0">
+      <ScrollX className="card p-0">
         <table className="table" data-testid="warehouses">
           <caption className="sr-only">{t("warehouses.title")}</caption>
           <thead>
@@ -108,7 +109,7 @@ export default function Warehouses() {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollX>
       <Form method="post" className="card grid gap-3 sm:grid-cols-5" noValidate data-testid="warehouse-new">
         <h2 className="font-semibold sm:col-span-5">{t("warehouses.new")}</h2>
         <Field name="code" label={t("warehouses.code")} help={t("warehouses.codeHelp")} defaultValue={val(createFailure?.values, "code")} error={createFailure?.fieldErrors.code} required maxLength={30} />

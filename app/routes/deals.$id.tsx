@@ -36,6 +36,7 @@ import { parseForm } from "~/utils/http.server";
 import { idParam } from "~/utils/params.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta<typeof loader>("deals.deal", ({ deal }) => `#${deal.id} ${deal.title}`);
 
@@ -318,7 +319,7 @@ export default function DealPage() {
             {data.quotes.length === 0 ? (
               <p className="text-sm text-slate-600">{t("deals.quotesEmpty")}</p>
             ) : (
-              <div className="overflow-x-auto">
+              <ScrollX>
                 <table className="table" data-testid="deal-quotes">
                   <thead>
                     <tr>
@@ -347,7 +348,7 @@ export default function DealPage() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </ScrollX>
             )}
           </Section>
 

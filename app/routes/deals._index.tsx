@@ -16,6 +16,7 @@ import { DEAL_STAGES } from "~/modules/deals/state";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta("deals.title");
 
@@ -178,7 +179,7 @@ export default function Deals() {
             label={t("deals.pipeline")}
             rows={stages.map((s) => ({ key: s.stage, label: t(`deals.stage.${s.stage}`), value: s.value, text: f.money(s.value), sub: `${f.number(s.count)}` }))}
           />
-          <div className="overflow-x-auto">
+          <ScrollX>
             <table className="table">
               <caption className="sr-only">{t("chart.dataTable")}</caption>
               <thead>
@@ -202,7 +203,7 @@ export default function Deals() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollX>
         </section>
       ) : list && list.rows.length === 0 ? (
         <EmptyState
@@ -217,7 +218,7 @@ export default function Deals() {
         />
       ) : list ? (
         <>
-          <div className="card overflow-x-auto p-0">
+          <ScrollX className="card p-0">
             <table className="table" data-testid="deals-table">
               <thead>
                 <tr>
@@ -250,7 +251,7 @@ export default function Deals() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollX>
           <ListPager page={list.page} pageSize={list.pageSize} total={list.total} />
         </>
       ) : null}

@@ -13,6 +13,7 @@ import { AgingQuery } from "~/modules/ledger/ledger.schema";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta("aging.title");
 
@@ -49,7 +50,7 @@ export default function Aging() {
       {data.rows.length === 0 ? (
         <EmptyState message={t("aging.empty")} />
       ) : (
-        <div className="card overflow-x-auto p-0">
+        <ScrollX className="card p-0">
           <table className="table" data-testid="aging-table">
             <thead>
               <tr>
@@ -92,7 +93,7 @@ export default function Aging() {
               </tr>
             </tfoot>
           </table>
-        </div>
+        </ScrollX>
       )}
       <p className="text-xs text-slate-500">{t("aging.asOf")} {f.date(data.asOf)}</p>
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />

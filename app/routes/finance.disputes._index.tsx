@@ -14,6 +14,7 @@ import { DISPUTE_REASONS, DISPUTE_STATUSES, DisputeListQuery } from "~/modules/s
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta("disputes.title");
 
@@ -72,7 +73,7 @@ export default function Disputes() {
       {data.rows.length === 0 ? (
         <EmptyState message={t("disputes.empty")} />
       ) : (
-        <div className="card overflow-x-auto p-0">
+        <ScrollX className="card p-0">
           <table className="table" data-testid="disputes-table">
             <thead>
               <tr>
@@ -101,7 +102,7 @@ export default function Disputes() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollX>
       )}
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>

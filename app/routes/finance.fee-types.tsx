@@ -14,6 +14,7 @@ import { ValidationError } from "~/utils/errors";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta("feeTypes.title");
 
@@ -50,7 +51,7 @@ export default function FeeTypes() {
     <div className="max-w-3xl space-y-4">
       <PageHeader title={t("feeTypes.title")} crumbs={[{ label: t("ledger.title"), to: "/finance/ledger" }, { label: t("feeTypes.title") }]} breadcrumbLabel={t("nav.breadcrumb")} />
       <Notice message={data && data.ok ? data.message : undefined} />
-      <div className="card overflow-x-auto p-0">
+      <ScrollX className="card p-0">
         <table className="table">
           <thead>
             <tr>
@@ -82,7 +83,7 @@ export default function FeeTypes() {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollX>
       <Form method="post" className="card grid gap-3 sm:grid-cols-2" noValidate>
         <input type="hidden" name="intent" value="create" />
         <h2 className="font-semibold sm:col-span-2">{t("feeTypes.add")}</h2>

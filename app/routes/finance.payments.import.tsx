@@ -14,6 +14,7 @@ import { ValidationError } from "~/utils/errors";
 import { parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta("payments.importTitle");
 
@@ -37,7 +38,7 @@ function ProblemTable({ rows }: { rows: ImportRowReport[] }) {
   const t = useT();
   if (!rows.length) return <p className="text-sm text-slate-600">{t("payments.noProblems")}</p>;
   return (
-    <div className="overflow-x-auto">
+    <ScrollX>
       <table className="table" data-testid="import-problems">
         <thead>
           <tr>
@@ -64,7 +65,7 @@ function ProblemTable({ rows }: { rows: ImportRowReport[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollX>
   );
 }
 
@@ -91,7 +92,7 @@ export default function ImportPayments() {
         <section className="space-y-3" data-testid="import-report">
           <Notice message={t("payments.result", { id: report.importId, posted: report.posted.length, total: report.total, amount: f.money(report.postedMinor, "CNY") })} />
           {report.posted.length ? (
-            <div className="card overflow-x-auto p-0">
+            <ScrollX className="card p-0">
               <h2 className="px-4 pt-4 font-semibold">{t("payments.posted")}</h2>
               <table className="table">
                 <thead>
@@ -117,46 +118,48 @@ export default function ImportPayments() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollX>
           ) : null}
-          <div className="card overflow-x-auto p-0">
+          <ScrollX className="card p-0">
             <h2 className="px-4 pt-4 font-semibold">{t("payments.problems")}</h2>
             <ProblemTable rows={report.problems} />
-          </div>
+          </ScrollX>
         </section>
       ) : null}
       {selected ? (
-        <section className="card overflow-x-auto p-0" data-testid="import-detail">
+        <section className="card p-0" data-testid="import-detail">
           <h2 className="px-4 pt-4 font-semibold">
             #{selected.id} · {selected.filename} · {f.dateTime(selected.createdAt)} · {selected.matched}/{selected.total}
           </h2>
           <ProblemTable rows={selected.problems} />
         </section>
       ) : null}
-      <section className="card overflow-x-auto p-0">
+      <section className="card p-0">
         <h2 className="px-4 pt-4 font-semibold">{t("payments.history")}</h2>
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">{t("payments.file")}</th>
-              <th scope="col">{t("common.created")}</th>
-              <th scope="col" className="text-right">{t("payments.rows")}</th>
-              <th scope="col" className="text-right">{t("payments.matched")}</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {history.map((h) => (
-              <tr key={h.id}>
-                <td><Link className="link" to={`?import=${h.id}`}>{h.id}</Link></td>
-                <td>{h.filename}</td>
-                <td>{f.dateTime(h.created_at)} · {h.created_by_name ?? ""}</td>
-                <td className="text-right">{h.total_rows}</td>
-                <td className="text-right">{h.matched_rows}</td>
+        <ScrollX>
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">{t("payments.file")}</th>
+                <th scope="col">{t("common.created")}</th>
+                <th scope="col" className="text-right">{t("payments.rows")}</th>
+                <th scope="col" className="text-right">{t("payments.matched")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {history.map((h) => (
+                <tr key={h.id}>
+                  <td><Link className="link" to={`?import=${h.id}`}>{h.id}</Link></td>
+                  <td>{h.filename}</td>
+                  <td>{f.dateTime(h.created_at)} · {h.created_by_name ?? ""}</td>
+                  <td className="text-right">{h.total_rows}</td>
+                  <td className="text-right">{h.matched_rows}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollX>
       </section>
     </div>
   );

@@ -14,6 +14,7 @@ import { IssueSchema } from "~/modules/statements/statements.schema";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta("statements.issueTitle");
 
@@ -56,36 +57,38 @@ export default function IssueStatements() {
       {periods.length === 0 ? (
         <EmptyState message={t("statements.empty")} />
       ) : (
-        <section className="card overflow-x-auto p-0">
+        <section className="card p-0">
           <h2 className="px-4 pt-4 font-semibold">{t("statements.periodsOverview")}</h2>
-          <table className="table" data-testid="periods">
-            <thead>
-              <tr>
-                <th scope="col">{t("statements.period")}</th>
-                <th scope="col">{t("statements.issuedAt")}</th>
-                <th scope="col" className="text-right">{t("statements.count")}</th>
-                <th scope="col" className="text-right">{t("statements.status.issued")}</th>
-                <th scope="col" className="text-right">{t("statements.status.overdue")}</th>
-                <th scope="col" className="text-right">{t("statements.status.confirmed")}</th>
-                <th scope="col" className="text-right">{t("statements.status.disputed")}</th>
-                <th scope="col" className="text-right">{t("statements.status.resolved")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {periods.map((p) => (
-                <tr key={p.period}>
-                  <td><Link className="link" to={`/statements?period=${p.period}`}>{p.period}</Link></td>
-                  <td>{f.dateTime(p.issuedAt)}</td>
-                  <td className="text-right">{p.n}</td>
-                  <td className="text-right"><Link className="link" to={`/statements?period=${p.period}&status=issued`}>{p.issued}</Link></td>
-                  <td className={`text-right ${p.overdue ? "font-semibold text-red-700" : ""}`}><Link className="link" to={`/statements?period=${p.period}&status=overdue`}>{p.overdue}</Link></td>
-                  <td className="text-right">{p.confirmed}</td>
-                  <td className="text-right"><Link className="link" to={`/statements?period=${p.period}&status=disputed`}>{p.disputed}</Link></td>
-                  <td className="text-right">{p.resolved}</td>
+          <ScrollX>
+            <table className="table" data-testid="periods">
+              <thead>
+                <tr>
+                  <th scope="col">{t("statements.period")}</th>
+                  <th scope="col">{t("statements.issuedAt")}</th>
+                  <th scope="col" className="text-right">{t("statements.count")}</th>
+                  <th scope="col" className="text-right">{t("statements.status.issued")}</th>
+                  <th scope="col" className="text-right">{t("statements.status.overdue")}</th>
+                  <th scope="col" className="text-right">{t("statements.status.confirmed")}</th>
+                  <th scope="col" className="text-right">{t("statements.status.disputed")}</th>
+                  <th scope="col" className="text-right">{t("statements.status.resolved")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {periods.map((p) => (
+                  <tr key={p.period}>
+                    <td><Link className="link" to={`/statements?period=${p.period}`}>{p.period}</Link></td>
+                    <td>{f.dateTime(p.issuedAt)}</td>
+                    <td className="text-right">{p.n}</td>
+                    <td className="text-right"><Link className="link" to={`/statements?period=${p.period}&status=issued`}>{p.issued}</Link></td>
+                    <td className={`text-right ${p.overdue ? "font-semibold text-red-700" : ""}`}><Link className="link" to={`/statements?period=${p.period}&status=overdue`}>{p.overdue}</Link></td>
+                    <td className="text-right">{p.confirmed}</td>
+                    <td className="text-right"><Link className="link" to={`/statements?period=${p.period}&status=disputed`}>{p.disputed}</Link></td>
+                    <td className="text-right">{p.resolved}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollX>
         </section>
       )}
     </div>

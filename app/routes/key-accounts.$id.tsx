@@ -19,6 +19,7 @@ import { idParam } from "~/utils/params.server";
 import { withAction, withLoader } from "~/utils/route";
 import { keyAccountEventKey } from "~/modules/audit/event-types";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta<typeof loader>("deals.keyAccount", ({ account }) => account.name);
 
@@ -114,7 +115,7 @@ export default function KeyAccountPage() {
             {data.deals.length === 0 ? (
               <p className="text-sm text-slate-600">{t("keyAccounts.dealsEmpty")}</p>
             ) : (
-              <div className="overflow-x-auto">
+              <ScrollX>
                 <table className="table" data-testid="ka-deals">
                   <thead>
                     <tr>
@@ -139,12 +140,12 @@ export default function KeyAccountPage() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </ScrollX>
             )}
           </Section>
 
           <Section title={t("keyAccounts.purchases")} id="purchases-h" help={t("keyAccounts.purchasesHelp")}>
-            <div className="overflow-x-auto">
+            <ScrollX>
               <table className="table" data-testid="ka-purchases">
                 <thead>
                   <tr>
@@ -179,14 +180,14 @@ export default function KeyAccountPage() {
                     ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollX>
           </Section>
 
           <Section title={t("keyAccounts.quotes")} id="quotes-h">
             {data.quotes.length === 0 ? (
               <p className="text-sm text-slate-600">{t("deals.quotesEmpty")}</p>
             ) : (
-              <div className="overflow-x-auto">
+              <ScrollX>
                 <table className="table">
                   <tbody className="divide-y divide-slate-100">
                     {data.quotes.map((q) => (
@@ -200,7 +201,7 @@ export default function KeyAccountPage() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </ScrollX>
             )}
           </Section>
 
@@ -208,7 +209,7 @@ export default function KeyAccountPage() {
             {data.orders.length === 0 ? (
               <p className="text-sm text-slate-600">{t("deals.ordersEmpty")}</p>
             ) : (
-              <div className="overflow-x-auto">
+              <ScrollX>
                 <table className="table">
                   <tbody className="divide-y divide-slate-100">
                     {data.orders.map((o) => (
@@ -222,7 +223,7 @@ export default function KeyAccountPage() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </ScrollX>
             )}
             {data.shipments.length ? (
               <>

@@ -13,6 +13,7 @@ import { REGIONS } from "~/modules/organisations/organisations.schema";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta("keyAccounts.title");
 
@@ -91,7 +92,7 @@ export default function KeyAccounts() {
       {data.rows.length === 0 ? (
         <EmptyState message={t("keyAccounts.empty")} action={<Link to="/key-accounts/new" className="btn-primary">{t("keyAccounts.new")}</Link>} />
       ) : (
-        <div className="card overflow-x-auto p-0">
+        <ScrollX className="card p-0">
           <table className="table" data-testid="key-accounts-table">
             <thead>
               <tr>
@@ -118,7 +119,7 @@ export default function KeyAccounts() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollX>
       )}
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>

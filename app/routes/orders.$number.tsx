@@ -38,6 +38,7 @@ import { parseForm, parseObject } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { safeRedirectPath } from "~/utils/request.server";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta<typeof loader>("orders.order", ({ order }) => order.number);
 
@@ -300,11 +301,11 @@ function Lines({ data }: { data: Data }) {
   const cur = data.order.currency;
   const approvedLike = !["draft", "submitted", "credit_hold", "rejected", "cancelled"].includes(data.order.status);
   return (
-    <section className="card overflow-x-auto p-0" aria-labelledby="lines-h">
+    <section className="card p-0" aria-labelledby="lines-h">
       <h2 id="lines-h" className="px-4 pt-4 font-semibold">
         {t("orders.lines")}
       </h2>
-      <div className="overflow-x-auto">
+      <ScrollX>
         <table className="table mt-2">
           <thead>
             <tr>
@@ -388,7 +389,7 @@ function Lines({ data }: { data: Data }) {
             </tr>
           </tfoot>
         </table>
-      </div>
+      </ScrollX>
     </section>
   );
 }
@@ -480,7 +481,7 @@ function ShipmentForm({ data, failure }: { data: Data; failure?: ReturnType<Fail
           <Field name="trackingNumber" label={t("orders.trackingNumber")} maxLength={64} defaultValue={v.trackingNumber ?? ""} error={e.trackingNumber} />
           <Field name="shippedOn" type="date" label={t("orders.shippedOn")} max={data.today} defaultValue={v.shippedOn ?? data.today} error={e.shippedOn} />
         </div>
-        <div className="overflow-x-auto">
+        <ScrollX>
           <table className="table">
             <thead>
               <tr>
@@ -518,7 +519,7 @@ function ShipmentForm({ data, failure }: { data: Data; failure?: ReturnType<Fail
               })}
             </tbody>
           </table>
-        </div>
+        </ScrollX>
         <SubmitButton pendingText={t("common.saving")}>{t("orders.recordShipment")}</SubmitButton>
       </Form>
     </section>
@@ -530,14 +531,14 @@ function Shipments({ data, failure }: { data: Data; failure?: ReturnType<FailFor
   const f = useFormat();
   if (!data.shipments.length) return null;
   return (
-    <section className="card overflow-x-auto p-0" aria-labelledby="shipments-h">
+    <section className="card p-0" aria-labelledby="shipments-h">
       <h2 id="shipments-h" className="px-4 pt-4 font-semibold">
         {t("orders.shipments")}
       </h2>
       <div className="px-4">
         <FormError message={failure?.formError} />
       </div>
-      <div className="overflow-x-auto">
+      <ScrollX>
         <table className="table mt-2">
           <thead>
             <tr>
@@ -583,7 +584,7 @@ function Shipments({ data, failure }: { data: Data; failure?: ReturnType<FailFor
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollX>
     </section>
   );
 }
@@ -607,7 +608,7 @@ function Dates({ data, failure }: { data: Data; failure?: ReturnType<FailFor> })
         {t("orders.requestedDate")}: <strong>{f.date(data.order.requested_date)}</strong> · {t("orders.promisedDate")}: <strong>{data.order.promised_date ? f.date(data.order.promised_date) : t("orders.promiseTbc")}</strong>
       </p>
       {data.dateChanges.length ? (
-        <div className="overflow-x-auto">
+        <ScrollX>
           <table className="table">
             <thead>
               <tr>
@@ -632,7 +633,7 @@ function Dates({ data, failure }: { data: Data; failure?: ReturnType<FailFor> })
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollX>
       ) : null}
       {data.actions.changePromise ? (
         <Form method="post" className="grid gap-3 rounded-md border border-slate-200 p-3 md:grid-cols-4" noValidate>
@@ -662,14 +663,14 @@ function Invoices({ data }: { data: Data }) {
   const f = useFormat();
   const entries = data.entries ?? [];
   return (
-    <section className="card overflow-x-auto p-0" aria-labelledby="inv-h">
+    <section className="card p-0" aria-labelledby="inv-h">
       <h2 id="inv-h" className="px-4 pt-4 font-semibold">
         {t("orders.invoices")}
       </h2>
       {entries.length === 0 ? (
         <p className="px-4 py-3 text-sm text-slate-600">{t("orders.noInvoices")}</p>
       ) : (
-        <div className="overflow-x-auto">
+        <ScrollX>
           <table className="table mt-2">
             <thead>
               <tr>
@@ -701,7 +702,7 @@ function Invoices({ data }: { data: Data }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollX>
       )}
     </section>
   );

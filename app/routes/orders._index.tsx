@@ -17,6 +17,7 @@ import { ORDER_STATUSES } from "~/modules/orders/state";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta("orders.title");
 
@@ -130,7 +131,7 @@ export default function Orders() {
           }
         />
       ) : (
-        <div className="card overflow-x-auto p-0">
+        <ScrollX className="card p-0">
           <table className="table" data-testid="orders-table">
             <thead>
               <tr>
@@ -183,7 +184,7 @@ export default function Orders() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollX>
       )}
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>

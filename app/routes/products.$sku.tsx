@@ -20,6 +20,7 @@ import { NotFoundError } from "~/utils/errors";
 import { parseForm, parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta<typeof loader>("stock.product", ({ product }) => product.sku);
 
@@ -78,7 +79,7 @@ function OptionsTable({ options }: { options: OptionsSchema }) {
   const label = (l: { en: string; zh: string }) => (locale === "en" ? l.en : l.zh);
   return (
     <div className="space-y-2">
-      <div className="overflow-x-auto">
+      <ScrollX>
         <table className="table" data-testid="options-table">
           <thead>
             <tr>
@@ -103,7 +104,7 @@ function OptionsTable({ options }: { options: OptionsSchema }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollX>
       <p className="text-sm text-slate-600">{t("products.quantityRule", { multiple: options.quantityMultiple, min: options.minQuantity })}</p>
     </div>
   );
@@ -196,7 +197,7 @@ export default function ProductPage() {
 
       <section className="card space-y-3">
         <h2 className="font-semibold">{t("products.stockByWarehouse")}</h2>
-        <div className="overflow-x-auto">
+        <ScrollX>
           <table className="table" data-testid="warehouse-stock">
             <thead>
               <tr>
@@ -221,7 +222,7 @@ export default function ProductPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollX>
       </section>
 
       {data.canAdjust ? (
@@ -231,7 +232,7 @@ export default function ProductPage() {
             {data.incoming.length === 0 ? (
               <p className="text-sm text-slate-600">{t("stock.noIncoming")}</p>
             ) : (
-              <div className="overflow-x-auto">
+              <ScrollX>
                 <table className="table">
                   <thead>
                     <tr>
@@ -265,7 +266,7 @@ export default function ProductPage() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </ScrollX>
             )}
           </section>
           <div className="grid gap-4 lg:grid-cols-3">
@@ -305,7 +306,7 @@ export default function ProductPage() {
             {data.movements.length === 0 ? (
               <p className="text-sm text-slate-600">{t("stock.noMovements")}</p>
             ) : (
-              <div className="overflow-x-auto">
+              <ScrollX>
                 <table className="table" data-testid="movements">
                   <thead>
                     <tr>
@@ -332,7 +333,7 @@ export default function ProductPage() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </ScrollX>
             )}
           </section>
         </>

@@ -31,6 +31,7 @@ import { parseForm } from "~/utils/http.server";
 import { idParam } from "~/utils/params.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta<typeof loader>("quotes.title", ({ quote }, locale) => `${quote.deal_title} ${translate(locale, "quotes.version", { n: quote.version })}`);
 
@@ -238,12 +239,12 @@ export default function QuotePage() {
         </section>
       ) : null}
 
-      <section className="card overflow-x-auto" aria-labelledby="lines-h">
+      <section className="card" aria-labelledby="lines-h">
         <h2 id="lines-h" className="mb-3 font-semibold">{t("quotes.lines")}</h2>
         {data.lines.length === 0 ? (
           <p className="text-sm text-slate-600">{t("quotes.noLinesYet")}</p>
         ) : (
-          <div className="overflow-x-auto">
+          <ScrollX>
             <table className="table" data-testid="quote-lines">
               <thead>
                 <tr>
@@ -272,14 +273,14 @@ export default function QuotePage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollX>
         )}
       </section>
 
       {caps.edit ? (
         <Form method="post" className="card space-y-3" noValidate data-testid="quote-editor">
           <p className="text-sm text-slate-600">{t("quotes.editHelp")}</p>
-          <div className="overflow-x-auto">
+          <ScrollX>
             <table className="table">
               <thead>
                 <tr>
@@ -317,7 +318,7 @@ export default function QuotePage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollX>
           <div className="grid gap-3 sm:grid-cols-3">
             <Field name="validUntil" type="date" label={t("quotes.validUntil")} min={data.today} defaultValue={String(v?.validUntil ?? quote.valid_until)} error={fe.validUntil} />
             <div className="sm:col-span-2">
@@ -329,49 +330,51 @@ export default function QuotePage() {
       ) : null}
 
       {data.versions.length > 1 ? (
-        <section className="card overflow-x-auto" aria-labelledby="versions-h">
+        <section className="card" aria-labelledby="versions-h">
           <h2 id="versions-h" className="font-semibold">{t("quotes.versions")}</h2>
           <p className="mb-3 text-sm text-slate-600">{t("quotes.versionsHelp")}</p>
-          <table className="table" data-testid="quote-versions">
-            <thead>
-              <tr>
-                <th scope="col">{t("quotes.product")}</th>
-                {data.versions.map((ver) => (
-                  <th key={ver.id} scope="col" className={ver.id === quote.id ? "bg-brand-50" : ""}>
-                    <Link className="link" to={`/quotes/${ver.id}`}>{t("quotes.versionShort", { n: ver.version })}</Link> <QuoteBadge status={ver.effectiveStatus} />
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.comparison.map((row) => (
-                <tr key={row.productId}>
-                  <td><span className="font-mono text-xs">{row.sku}</span> {pname(row)}</td>
-                  {row.cells.map((c, i) => {
-                    const prev = i > 0 ? row.cells[i - 1] : null;
-                    const changed = !!prev && !!c && (prev.unitPrice !== c.unitPrice || prev.quantity !== c.quantity);
-                    return (
-                      <td key={i} className={`tabular-nums ${changed ? "font-semibold text-brand-700" : ""}`}>
-                        {c ? `${f.number(c.quantity)} × ${f.money(c.unitPrice, quote.currency)} (${bpText(c.discountBp)})` : "—"}
-                      </td>
-                    );
-                  })}
+          <ScrollX>
+            <table className="table" data-testid="quote-versions">
+              <thead>
+                <tr>
+                  <th scope="col">{t("quotes.product")}</th>
+                  {data.versions.map((ver) => (
+                    <th key={ver.id} scope="col" className={ver.id === quote.id ? "bg-brand-50" : ""}>
+                      <Link className="link" to={`/quotes/${ver.id}`}>{t("quotes.versionShort", { n: ver.version })}</Link> <QuoteBadge status={ver.effectiveStatus} />
+                    </th>
+                  ))}
                 </tr>
-              ))}
-              <tr>
-                <th scope="row" className="text-left">{t("quotes.total")}</th>
-                {data.versions.map((ver) => (
-                  <td key={ver.id} className="font-semibold tabular-nums">{f.money(ver.total_minor, quote.currency)}</td>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {data.comparison.map((row) => (
+                  <tr key={row.productId}>
+                    <td><span className="font-mono text-xs">{row.sku}</span> {pname(row)}</td>
+                    {row.cells.map((c, i) => {
+                      const prev = i > 0 ? row.cells[i - 1] : null;
+                      const changed = !!prev && !!c && (prev.unitPrice !== c.unitPrice || prev.quantity !== c.quantity);
+                      return (
+                        <td key={i} className={`tabular-nums ${changed ? "font-semibold text-brand-700" : ""}`}>
+                          {c ? `${f.number(c.quantity)} × ${f.money(c.unitPrice, quote.currency)} (${bpText(c.discountBp)})` : "—"}
+                        </td>
+                      );
+                    })}
+                  </tr>
                 ))}
-              </tr>
-              <tr>
-                <th scope="row" className="text-left">{t("quotes.validUntil")}</th>
-                {data.versions.map((ver) => (
-                  <td key={ver.id}>{f.date(ver.valid_until)}</td>
-                ))}
-              </tr>
-            </tbody>
-          </table>
+                <tr>
+                  <th scope="row" className="text-left">{t("quotes.total")}</th>
+                  {data.versions.map((ver) => (
+                    <td key={ver.id} className="font-semibold tabular-nums">{f.money(ver.total_minor, quote.currency)}</td>
+                  ))}
+                </tr>
+                <tr>
+                  <th scope="row" className="text-left">{t("quotes.validUntil")}</th>
+                  {data.versions.map((ver) => (
+                    <td key={ver.id}>{f.date(ver.valid_until)}</td>
+                  ))}
+                </tr>
+              </tbody>
+            </table>
+          </ScrollX>
         </section>
       ) : null}
     </div>

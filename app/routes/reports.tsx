@@ -15,6 +15,7 @@ import { exportSalesReport, salesReport } from "~/modules/reports/sales-report.s
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta("report.title");
 
@@ -103,7 +104,7 @@ export default function Reports() {
               data={report.rows.map((r) => ({ label: label(r), value: r.valueMinor, display: f.money(r.valueMinor) }))}
             />
           </section>
-          <div className="card overflow-x-auto p-0">
+          <ScrollX className="card p-0">
             <table className="table" data-testid="report-table">
               <thead>
                 <tr>
@@ -132,7 +133,7 @@ export default function Reports() {
                 </tr>
               </tfoot>
             </table>
-          </div>
+          </ScrollX>
         </>
       )}
     </div>

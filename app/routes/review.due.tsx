@@ -12,6 +12,7 @@ import { exportMadeToOrderDue, madeToOrderDueList } from "~/modules/reports/repo
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta("due.title");
 
@@ -50,7 +51,7 @@ export default function MadeToOrderDue() {
       {d.total === 0 ? (
         <EmptyState message={t("due.empty")} />
       ) : (
-        <div className="card overflow-x-auto p-0">
+        <ScrollX className="card p-0">
           <table className="table" data-testid="due-table">
             <thead>
               <tr>
@@ -81,7 +82,7 @@ export default function MadeToOrderDue() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollX>
       )}
       <ListPager page={d.page} pageSize={d.pageSize} total={d.total} />
     </div>

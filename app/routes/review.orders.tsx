@@ -14,6 +14,7 @@ import { exportReviewQueue, reviewQueue } from "~/modules/orders/orders.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta("review.title");
 
@@ -52,7 +53,7 @@ export default function ReviewOrders() {
       {data.rows.length === 0 ? (
         <EmptyState message={data.query.status === "submitted" ? t("review.empty") : t("review.emptyHold")} />
       ) : (
-        <div className="card overflow-x-auto p-0">
+        <ScrollX className="card p-0">
           <table className="table" data-testid="review-table">
             <thead>
               <tr>
@@ -116,7 +117,7 @@ export default function ReviewOrders() {
               })}
             </tbody>
           </table>
-        </div>
+        </ScrollX>
       )}
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>

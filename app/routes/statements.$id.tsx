@@ -21,6 +21,7 @@ import { withAction, withLoader } from "~/utils/route";
 import { minorToDecimal } from "~/utils/money";
 import { idParam } from "~/utils/params.server";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta<typeof loader>("statements.statement", ({ statement: s }) => `${s.dealer_code} ${s.period}`);
 
@@ -142,7 +143,7 @@ export default function StatementDetail() {
         ))}
       </nav>
 
-      <div className="card overflow-x-auto p-0">
+      <ScrollX className="card p-0">
         <table className="table" data-testid="statement-lines">
           <thead>
             <tr>
@@ -239,7 +240,7 @@ export default function StatementDetail() {
             ) : null}
           </tbody>
         </table>
-      </div>
+      </ScrollX>
       <div className="no-print">
         <ListPager page={filter.page} pageSize={filter.pageSize} total={filter.total} />
       </div>

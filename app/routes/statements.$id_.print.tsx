@@ -15,6 +15,7 @@ import { dateTimeFormat } from "~/utils/intl";
 import { formatMoney } from "~/utils/money";
 import { idParam } from "~/utils/params.server";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta<typeof loader>("statements.printTitle", ({ statement: s }) => `${s.dealer_code} ${s.period}`);
 
@@ -52,7 +53,7 @@ export default function StatementPrint() {
           <p>{t("statements.confirmBy")}: {date(s.confirm_by)}</p>
         </div>
       </header>
-      <div className="overflow-x-auto print:overflow-visible">
+      <ScrollX className="print:overflow-visible">
         <table className="w-full border-collapse text-[9.5pt]">
           <thead>
             <tr className="border-b border-black text-left">
@@ -99,7 +100,7 @@ export default function StatementPrint() {
             </tr>
           </tbody>
         </table>
-      </div>
+      </ScrollX>
       {s.confirmed_at ? (
         <p className="mt-4 text-sm">{t("statements.confirmedBy", { name: s.confirmed_by_name ?? "—", date: instant(s.confirmed_at), amount: money(s.confirmed_closing_minor ?? s.closing_minor) })}</p>
       ) : null}

@@ -15,6 +15,7 @@ import { STATEMENT_STATUSES, StatementListQuery } from "~/modules/statements/sta
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta("statements.title");
 
@@ -75,7 +76,7 @@ export default function Statements() {
       {data.rows.length === 0 ? (
         <EmptyState message={t("statements.empty")} />
       ) : (
-        <div className="card overflow-x-auto p-0">
+        <ScrollX className="card p-0">
           <table className="table" data-testid="statements-table">
             <thead>
               <tr>
@@ -107,11 +108,11 @@ export default function Statements() {
               })}
             </tbody>
           </table>
-        </div>
+        </ScrollX>
       )}
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
       {data.own ? (
-        <section className="card overflow-x-auto p-0" data-testid="open-period">
+        <section className="card p-0" data-testid="open-period">
           <div className="px-4 pt-4">
             <h2 className="font-semibold">{data.own.open.lastPeriod ? t("statements.sinceLast") : t("statements.sinceStart")}</h2>
             {data.own.open.lastPeriod ? (
@@ -123,7 +124,7 @@ export default function Statements() {
           {data.own.open.rows.length === 0 ? (
             <p className="p-4 text-sm text-slate-600">{t("statements.noActivity")}</p>
           ) : (
-            <div className="overflow-x-auto">
+            <ScrollX>
               <table className="table">
                 <thead>
                   <tr>
@@ -149,7 +150,7 @@ export default function Statements() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollX>
           )}
         </section>
       ) : null}

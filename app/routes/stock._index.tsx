@@ -20,6 +20,7 @@ import { localeOf } from "~/utils/request.server";
 import { unitLabel } from "~/i18n";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta("stock.title");
 
@@ -205,7 +206,7 @@ export default function Stock() {
       {data.rows.length === 0 ? (
         <EmptyState message={t("stock.empty")} action={<Link to="/stock" className="btn-secondary">{t("common.reset")}</Link>} />
       ) : (
-        <div className="card overflow-x-auto p-0">
+        <ScrollX className="card p-0">
           <table className="table" data-testid="stock-table">
             <thead>
               <tr>
@@ -227,7 +228,7 @@ export default function Stock() {
             {/* Rendered as one string: the largest element count of any page (decision 078). */}
             <tbody className="divide-y divide-slate-100" dangerouslySetInnerHTML={{ __html: rowsHtml }} />
           </table>
-        </div>
+        </ScrollX>
       )}
       {data.totalIsLowerBound ? (
         <Pager

@@ -12,6 +12,7 @@ import { exportStockAlerts, stockAlertList } from "~/modules/reports/reports.ser
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta("alerts.title");
 
@@ -49,7 +50,7 @@ export default function StockAlerts() {
       {d.total === 0 ? (
         <EmptyState message={d.kind === "low" ? t("alerts.empty.low", { n }) : t("alerts.empty.late")} />
       ) : (
-        <div className="card overflow-x-auto p-0">
+        <ScrollX className="card p-0">
           <table className="table" data-testid="alerts-table">
             <thead>
               <tr>
@@ -101,7 +102,7 @@ export default function StockAlerts() {
                   ))}
             </tbody>
           </table>
-        </div>
+        </ScrollX>
       )}
       <ListPager page={d.page} pageSize={d.pageSize} total={d.total} />
     </div>

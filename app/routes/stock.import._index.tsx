@@ -19,6 +19,7 @@ import { env } from "~/utils/env.server";
 import { csvResponse, parseForm, parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta("import.title");
 
@@ -136,7 +137,7 @@ export default function ImportPage() {
         {jobs.length === 0 ? (
           <EmptyState message={t("import.noJobs")} />
         ) : (
-          <div className="card overflow-x-auto p-0">
+          <ScrollX className="card p-0">
             <table className="table">
               <thead>
                 <tr>
@@ -165,7 +166,7 @@ export default function ImportPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollX>
         )}
       </section>
     </div>

@@ -63,7 +63,8 @@ const CJK = /[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff60]+/g;
 const LATIN_WORD = /[A-Za-z][A-Za-z'’-]*[A-Za-z]/g;
 const KEY_LIKE = /(?<![@\w./-])[a-z][A-Za-z0-9]*(?:\.[A-Za-z0-9_-]+)+(?![\w@/-])/g;
 const ENUM_CODE = /(?<![@\w./-])[a-z]+(?:_[a-z0-9]+)+(?![\w@/-])/g;
-const EMAIL_OR_URL = /\S+@\S+|https?:\/\/\S+/g;
+/** Addresses, links and time-zone names (`Asia/Shanghai`, a setting's value) are not words of a language. */
+const EMAIL_OR_URL = /\S+@\S+|https?:\/\/\S+|\b[A-Z][A-Za-z]+\/[A-Z][A-Za-z_]+\b/g;
 
 export type LanguageModel = {
   keys: Set<string>;
@@ -198,6 +199,10 @@ export type CheckOptions = {
   screenshotName?: string;
 };
 
+/** Where the check's time goes (seconds per step, summed over pages), printed by the test. */
+export const timings: Record<string, number> = {};
+const since = (step: string, t0: number) => (timings[step] = (timings[step] ?? 0) + (performance.now() - t0) / 1000);
+
 export type PageResult = { status: number; findings: Finding[]; links: string[] };
 
 /** Opens `url` in `page` (a context with bypassCSP, at the laptop viewport) and checks it as described above. */
@@ -210,6 +215,7 @@ export async function checkPage(page: Page, url: string, o: CheckOptions): Promi
   page.on("console", onConsole);
   page.on("pageerror", onPageError);
   try {
+    let t0 = performance.now();
     await page.setViewportSize(LAPTOP);
     const res = await page.goto(url, { waitUntil: "load" });
     const status = res?.status() ?? 0;
@@ -218,13 +224,19 @@ export async function checkPage(page: Page, url: string, o: CheckOptions): Promi
     await page.waitForFunction(() => (window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized === true, undefined, { timeout: 15_000 }).catch(() => add("hydration", "the client router never initialised"));
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     const facts = await page.evaluate(collectFacts);
+    since("open", t0);
+    t0 = performance.now();
     if (facts.lang !== o.locale) add("page-language", `the page is in «${facts.lang}», the user's language is ${o.locale}`);
     if (facts.errorPage && status === 200) add("error-page", facts.texts.slice(0, 8).join(" | ").slice(0, 200));
     for (const f of textFindings(facts.texts, o.locale, o.lang)) add(f.kind, f.detail);
     const title = facts.title.trim();
     if (!title || o.lang.appNames.has(title)) add("title", `«${title}» does not name the page`);
     if (facts.overflow.culprits.length) add("too-wide-1366", `${facts.overflow.scrollWidth} px: ${facts.overflow.culprits.join(", ")}`);
+    since("text", t0);
+    t0 = performance.now();
     if (o.screenshotName) await shoot(page, `${o.screenshotName}-1366`);
+    since("screenshots", t0);
+    t0 = performance.now();
     if (o.axe) {
       await page.addScriptTag({ content: AXE_SOURCE });
       const violations = await page.evaluate(async () => {
@@ -234,12 +246,17 @@ export async function checkPage(page: Page, url: string, o: CheckOptions): Promi
       });
       for (const v of violations) add("axe", v);
     }
+    since("axe", t0);
+    t0 = performance.now();
     await page.setViewportSize(PHONE);
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     const phone = await page.evaluate(collectFacts);
     if (phone.overflow.culprits.length) add("too-wide-390", `${phone.overflow.scrollWidth} px: ${phone.overflow.culprits.join(", ")}`);
+    since("phone", t0);
+    t0 = performance.now();
     if (o.screenshotName) await shoot(page, `${o.screenshotName}-390`);
     await page.setViewportSize(LAPTOP);
+    since("screenshots", t0);
     for (const e of consoleErrors) add("console-error", e.slice(0, 300));
     return { status, findings, links: facts.links };
   } finally {
@@ -309,6 +326,7 @@ export async function crawl(context: BrowserContext, base: string, routes: Route
       }
     }
     // Every link target shown must open for this viewer.
+    const t0 = performance.now();
     for (const [target, seenOn] of checkedLinks) {
       const res = await context.request.get(target, { maxRedirects: 0, failOnStatusCode: false });
       const status = res.status();
@@ -317,6 +335,7 @@ export async function crawl(context: BrowserContext, base: string, routes: Route
       if (bad) findings.push({ who: o.who, locale: o.locale, url: seenOn, kind: "link-not-openable", detail: `${target.replace(base, "")} answers ${status}${location ? ` → ${location}` : ""}` });
       await res.dispose();
     }
+    since("links", t0);
     return { visited, findings, linksChecked: checkedLinks.size };
   } finally {
     await page.close();

@@ -3,6 +3,7 @@ import { Badge } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import type { AvailabilityPlan } from "~/modules/catalog/availability";
 import { REGIONS } from "~/modules/organisations/organisations.schema";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export type AvailabilityView =
   | {
@@ -164,7 +165,7 @@ export function AvailabilityResult({ answer }: { answer: Extract<AvailabilityVie
           ) : null}
         </li>
       </ul>
-      <div className="overflow-x-auto">
+      <ScrollX>
         <table className="table" data-testid="availability-warehouses">
           <caption className="sr-only">{t("avail.perWarehouse")}</caption>
           <thead>
@@ -194,7 +195,7 @@ export function AvailabilityResult({ answer }: { answer: Extract<AvailabilityVie
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollX>
     </section>
   );
 }

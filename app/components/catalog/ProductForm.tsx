@@ -112,6 +112,7 @@ export function ProductForm({
             name="optionsSchema"
             rows={10}
             spellCheck={false}
+            translate="no"
             className="input font-mono text-xs"
             defaultValue={val("optionsSchema", pretty(product?.options_schema ?? null))}
             aria-invalid={e.optionsSchema ? true : undefined}

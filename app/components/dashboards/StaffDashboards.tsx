@@ -6,6 +6,7 @@ import { useFormat, useLocale, useT } from "~/i18n/react";
 import type { accountManagerDashboard, financeDashboard, opsDashboard } from "~/modules/reports/reports.server";
 import { PeriodForm } from "./DealerDashboard";
 import { PipelineChart } from "./PipelineChart";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export function AccountManagerDashboard({ d }: { d: SerializeFrom<Awaited<ReturnType<typeof accountManagerDashboard>>> }) {
   const t = useT();
@@ -77,7 +78,7 @@ export function OpsDashboard({ d }: { d: SerializeFrom<Awaited<ReturnType<typeof
           {d.queue.rows.length === 0 ? (
             <p className="text-sm text-slate-500">{t("dash.empty")}</p>
           ) : (
-            <div className="overflow-x-auto">
+            <ScrollX>
               <table className="table">
                 <thead>
                   <tr>
@@ -96,7 +97,7 @@ export function OpsDashboard({ d }: { d: SerializeFrom<Awaited<ReturnType<typeof
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollX>
           )}
         </section>
         <section className="card" aria-labelledby="ops-bo">
@@ -117,7 +118,7 @@ export function OpsDashboard({ d }: { d: SerializeFrom<Awaited<ReturnType<typeof
         {d.alerts.low.length === 0 ? (
           <p className="text-sm text-slate-500">{t("dash.empty")}</p>
         ) : (
-          <div className="overflow-x-auto">
+          <ScrollX>
             <table className="table">
               <thead>
                 <tr>
@@ -136,7 +137,7 @@ export function OpsDashboard({ d }: { d: SerializeFrom<Awaited<ReturnType<typeof
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollX>
         )}
       </section>
     </div>

@@ -5,6 +5,7 @@
  * pass translated labels and formatted values.
  */
 import { useId } from "react";
+import { ScrollX } from "~/components/ui/scroll-x";
 
 export type Datum = { label: string; value: number; display?: string; href?: string };
 
@@ -16,7 +17,7 @@ function DataTable({ caption, data, labelHeader, valueHeader }: { caption: strin
   return (
     <details className="mt-2 text-sm">
       <summary className="cursor-pointer text-slate-600">{caption}</summary>
-      <div className="overflow-x-auto">
+      <ScrollX>
         <table className="table mt-2">
           <thead>
             <tr>
@@ -35,7 +36,7 @@ function DataTable({ caption, data, labelHeader, valueHeader }: { caption: strin
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollX>
     </details>
   );
 }

@@ -36,7 +36,7 @@ export default function OutboxEmail() {
   const rows: [string, React.ReactNode][] = [
     [t("outbox.detail.from"), delivery.mailFrom],
     [t("outbox.col.to"), email.to_address],
-    [t("outbox.col.subject"), email.subject],
+    [t("outbox.col.subject"), <span key="s" lang={email.locale}>{email.subject}</span>],
     [t("common.status"), <OutboxStatusBadge key="s" status={email.status} />],
     [t("outbox.kind"), kindLabel(email.kind)],
     [t("outbox.detail.locale"), t(`lang.${email.locale}` as "lang.en")],
@@ -48,7 +48,7 @@ export default function OutboxEmail() {
   ];
   return (
     <div className="space-y-4">
-      <PageHeader title={email.subject} crumbs={[{ label: t("outbox.title"), to: "/admin/outbox" }, { label: `#${email.id}` }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <PageHeader title={email.subject} titleLang={email.locale} crumbs={[{ label: t("outbox.title"), to: "/admin/outbox" }, { label: `#${email.id}` }]} breadcrumbLabel={t("nav.breadcrumb")} />
       <FormError message={data && data.ok === false ? data.formError : undefined} />
       <Notice message={data && data.ok === true ? data.message : undefined} />
       <div className="grid gap-4 lg:grid-cols-3">
@@ -91,7 +91,7 @@ export default function OutboxEmail() {
           {/* sandbox="" : no scripts, no forms, no navigation, a unique origin; srcdoc keeps it on this page's CSP. */}
           <iframe title={t("outbox.previewTitle")} sandbox="" srcDoc={email.html} className="h-[640px] w-full rounded border border-slate-200 bg-white" data-testid="email-html" />
           <h2 className="pt-2 text-sm font-semibold">{t("outbox.detail.text")}</h2>
-          <pre className="max-h-96 overflow-auto whitespace-pre-wrap rounded bg-slate-50 p-3 text-xs" data-testid="email-text">{email.text_body}</pre>
+          <pre className="max-h-96 overflow-auto whitespace-pre-wrap rounded bg-slate-50 p-3 text-xs" data-testid="email-text" lang={email.locale} tabIndex={0}>{email.text_body}</pre>
         </section>
       </div>
     </div>

@@ -87,7 +87,9 @@ export default function Outbox() {
                   <td className="whitespace-nowrap">{f.dateTime(r.created_at)}</td>
                   <td>{r.to_address}</td>
                   <td className="max-w-md">
-                    <Link className="link" to={`/admin/outbox/${r.id}`}>{r.subject}</Link>
+                    <Link className="link" to={`/admin/outbox/${r.id}`} lang={r.locale}>
+                      {r.subject}
+                    </Link>
                   </td>
                   <td>{kindLabel(r.kind)}</td>
                   <td><OutboxStatusBadge status={r.status} /></td>

@@ -34,9 +34,12 @@ function texts(view: UnsubscribeView, fallback: Locale, done: boolean) {
   };
 }
 
-/** Titled like the page's heading: in the recipient's language when the link is valid, else the reader's. */
-export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
-  { title: pageTitle(data?.locale ?? metaLocale(matches), "unsubscribe.title") },
+/**
+ * The tab title is in the reader's language, like the rest of the browser's chrome and the document's `lang`
+ * (the message itself is in the recipient's language, marked with its own `lang`).
+ */
+export const meta: MetaFunction<typeof loader> = ({ matches }) => [
+  { title: pageTitle(metaLocale(matches), "unsubscribe.title") },
   { name: "robots", content: "noindex" },
 ];
 

@@ -38,7 +38,7 @@ async function world(): Promise<World> {
 
 /** Every chart on the page: an SVG with role img, a non-empty <title> and <desc>, named by them. */
 async function expectAccessibleCharts(page: Page, min: number) {
-  const charts = page.locator("figure svg[role=img]");
+  const charts = page.locator("figure svg[role=img], figure svg[role=group]");
   await charts.first().waitFor();
   const n = await charts.count();
   expect(n).toBeGreaterThanOrEqual(min);
@@ -62,7 +62,7 @@ async function expectNoRawKeys(page: Page) {
 async function expectChartsFitPhone(page: Page) {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.reload();
-  const charts = page.locator("figure svg[role=img]");
+  const charts = page.locator("figure svg[role=img], figure svg[role=group]");
   await charts.first().waitFor();
   for (let i = 0; i < (await charts.count()); i++) {
     const box = await charts.nth(i).boundingBox();

@@ -129,6 +129,8 @@ export function textFindings(texts: string[], locale: Locale, lang: LanguageMode
       for (const w of text.match(LATIN_WORD) ?? []) {
         const lw = w.toLowerCase();
         if (lang.zhLatin.has(lw) || lang.dataWords.has(lw)) continue;
+        // An identifier in capitals with a hyphen (a warehouse code `WH-SH`, a SKU) is a code in any language.
+        if (/^[A-Z]+(?:-[A-Z]+)+$/.test(w)) continue;
         if ([...lang.appNames].some((n) => n.toLowerCase().includes(lw))) continue;
         add("other-language", `${w} in «${raw.trim().slice(0, 80)}»`);
       }
@@ -194,7 +196,7 @@ export type CheckOptions = {
   who: string;
   locale: Locale;
   lang: LanguageModel;
-  /** Run axe-core on this page (it is the slowest check; the crawl runs it once per route and language). */
+  /** Run axe-core on this page (the slowest check: the crawl runs it once per route and language). */
   axe: boolean;
   screenshotName?: string;
 };
@@ -282,7 +284,19 @@ const SKIP_LINK = (u: URL) => u.pathname === "/logout" || u.searchParams.get("fo
  * Walks the portal as the user signed in to `context`, in `locale`, from `/`, visiting each route once.
  * Checks every distinct link target it is shown (up to `linksPerRoute` per route) with the user's cookies.
  */
-export async function crawl(context: BrowserContext, base: string, routes: RouteTable, o: Omit<CheckOptions, "screenshotName" | "axe"> & { axe: boolean; linksPerRoute?: number; maxPages?: number; screenshots?: boolean }): Promise<CrawlResult> {
+export type CrawlOptions = Omit<CheckOptions, "screenshotName" | "axe"> & {
+  linksPerRoute?: number;
+  maxPages?: number;
+  /**
+   * Shared by every crawl of a run: which (route, language) pages were already run through axe and shot. Axe and
+   * screenshots are the check's slow steps and find the same things for every viewer of one page layout, so each
+   * runs once per route and language (the dashboard, whose layout is the role's, once per role and language);
+   * every other check runs on every page of every viewer.
+   */
+  once: Set<string>;
+};
+
+export async function crawl(context: BrowserContext, base: string, routes: RouteTable, o: CrawlOptions): Promise<CrawlResult> {
   const page = await context.newPage();
   const visited = new Map<string, string>(); // route id → URL
   const queued = new Set<string>();
@@ -298,7 +312,10 @@ export async function crawl(context: BrowserContext, base: string, routes: Route
       const routeId = routes.routeOf(u.pathname) ?? "?";
       visited.set(routeId, url);
       const name = `${o.who}-${o.locale}-${routeId.replace(/^routes\//, "")}`;
-      const r = await checkPage(page, url, { ...o, screenshotName: o.screenshots ? name : undefined });
+      const onceKey = `${routeId === "routes/_index" ? `${routeId}:${o.who}` : routeId}:${o.locale}`;
+      const first = !o.once.has(onceKey);
+      o.once.add(onceKey);
+      const r = await checkPage(page, url, { ...o, axe: first, screenshotName: first ? name : undefined });
       findings.push(...r.findings);
       for (const href of r.links) {
         let t: URL;

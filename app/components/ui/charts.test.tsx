@@ -24,7 +24,10 @@ describe("server-rendered SVG charts", () => {
   it("a bar chart is well-formed SVG with a title, a description and a data table", () => {
     const html = renderToStaticMarkup(<BarChart {...labels} data={[{ label: "Submitted", value: 3, href: "/orders?status=submitted" }, { label: "Approved <b>", value: 7, display: "7 orders" }]} />);
     assertWellFormedSvg(html);
-    expect(html).toMatch(/<svg[^>]*role="img"[^>]*aria-labelledby="[^"]+-t [^"]+-d"/);
+    // With links, a labelled group of labelled links (no control inside an image); without, one image.
+    expect(html).toMatch(/<svg[^>]*role="group"[^>]*aria-labelledby="[^"]+-t [^"]+-d"/);
+    expect(html).toContain('aria-label="Submitted: 3"');
+    expect(renderToStaticMarkup(<BarChart {...labels} data={[{ label: "A", value: 1 }]} />)).toMatch(/<svg[^>]*role="img"/);
     expect(html).toContain("<title");
     expect(html).toContain(">Orders by status</title>");
     expect(html).toContain(">Open orders per status this month</desc>");

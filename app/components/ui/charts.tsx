@@ -62,7 +62,8 @@ export function BarChart({ title, description, tableLabel, valueLabel, emptyLabe
   }
   return (
     <figure className="w-full">
-      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-labelledby={`${id}-t ${id}-d`} className="max-w-2xl" preserveAspectRatio="xMinYMin meet">
+      {/* With links to open, the chart is a group of links (an image may not hold controls); else one image. */}
+      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role={data.some((d) => d.href) ? "group" : "img"} aria-labelledby={`${id}-t ${id}-d`} className="max-w-2xl" preserveAspectRatio="xMinYMin meet">
         <title id={`${id}-t`}>{title}</title>
         <desc id={`${id}-d`}>{description}</desc>
         {data.map((d, i) => {
@@ -79,11 +80,8 @@ export function BarChart({ title, description, tableLabel, valueLabel, emptyLabe
                 </text>
               </g>
             );
-            // A bar opens its list with the mouse; the chart stays one image for assistive technology, so its
-            // links are out of the tab order (no control nested in an image) and the same links are in the
-            // data table below, which keyboard and screen-reader users reach.
             return d.href ? (
-              <a key={i} href={d.href} tabIndex={-1}>
+              <a key={i} href={d.href} aria-label={`${d.label}: ${d.display ?? String(d.value)}`}>
                 {bar}
               </a>
             ) : (

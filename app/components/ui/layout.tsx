@@ -3,7 +3,8 @@ import type { ReactNode } from "react";
 
 export type Crumb = { label: string; to?: string };
 
-export function PageHeader({ title, crumbs, actions, breadcrumbLabel }: { title: string; crumbs?: Crumb[]; actions?: ReactNode; breadcrumbLabel?: string }) {
+/** `titleLang`: the title is a record's text in another language than the page (an email's subject). */
+export function PageHeader({ title, titleLang, crumbs, actions, breadcrumbLabel }: { title: string; titleLang?: string; crumbs?: Crumb[]; actions?: ReactNode; breadcrumbLabel?: string }) {
   return (
     <div className="mb-6">
       {crumbs && crumbs.length ? (
@@ -25,7 +26,9 @@ export function PageHeader({ title, crumbs, actions, breadcrumbLabel }: { title:
         </nav>
       ) : null}
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
+        <h1 className="text-2xl font-semibold tracking-tight" lang={titleLang}>
+          {title}
+        </h1>
         {actions ? <div className="flex flex-wrap gap-2">{actions}</div> : null}
       </div>
     </div>

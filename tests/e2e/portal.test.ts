@@ -113,7 +113,7 @@ describe.skipIf(!process.env.PORTAL_CHECK)("the whole portal in a real browser",
     // Signed in: each demo login in each language.
     const jobs = LOCALES.flatMap((locale) => DEMO_LOGINS.map((l) => ({ email: l.email, who: l.email.replace(/@.*/, "") + (l.email.includes("dealer2") ? "-d2" : ""), locale })));
     const writeReport = () =>
-      writeFileSync(path.join(ARTIFACTS, "portal", "report.json"), JSON.stringify({ pages, links, visited: Object.fromEntries([...visited].map(([k, v]) => [k, [...v]])), findings }, null, 2));
+      writeFileSync(path.join(ARTIFACTS, "portal", "report.json"), JSON.stringify({ pages, links, secondsByStep: timings, visited: Object.fromEntries([...visited].map(([k, v]) => [k, [...v]])), findings }, null, 2));
     const run = async (job: (typeof jobs)[number]) => {
       const context = await browser.newContext({ baseURL: base, locale: job.locale, bypassCSP: true, viewport: LAPTOP });
       try {

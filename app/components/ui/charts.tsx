@@ -81,7 +81,7 @@ export function BarChart({ title, description, tableLabel, valueLabel, emptyLabe
               </g>
             );
             return d.href ? (
-              <a key={i} href={d.href} aria-label={`${d.label}: ${d.display ?? String(d.value)}`}>
+              <a key={i} href={d.href}>
                 {bar}
               </a>
             ) : (

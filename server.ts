@@ -3,8 +3,6 @@
  * headers on every response, same-origin checks on every write, body limits,
  * the client IP, /healthz and a graceful shutdown.
  */
-// First: the route-matching memo must be in place before @remix-run/router loads.
-import "./app/utils/router-cache.server";
 import cluster, { type Worker } from "node:cluster";
 import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";

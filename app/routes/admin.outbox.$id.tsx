@@ -13,7 +13,8 @@ import { withAction, withLoader } from "~/utils/route";
 import { idParam } from "~/utils/params.server";
 import { pageMeta } from "~/utils/meta";
 
-export const meta = pageMeta<typeof loader>("outbox.email", ({ email }) => email.subject);
+// Titled by number: the subject is in the recipient's language, which a tab title cannot mark.
+export const meta = pageMeta<typeof loader>("outbox.email", ({ email }) => `#${email.id}`);
 
 export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "outbox:read");
@@ -70,7 +71,7 @@ export default function OutboxEmail() {
           {Object.keys(email.headers).length ? (
             <div className="mt-4">
               <h2 className="text-sm font-semibold">{t("outbox.detail.headers")}</h2>
-              <dl className="mt-1 space-y-1 text-xs" data-testid="email-headers">
+              <dl className="mt-1 space-y-1 text-xs" data-testid="email-headers" translate="no">
                 {Object.entries(email.headers).map(([k, v]) => (
                   <div key={k}>
                     <dt className="font-mono text-slate-500">{k}:</dt>

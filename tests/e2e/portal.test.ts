@@ -111,7 +111,11 @@ describe.skipIf(!process.env.PORTAL_CHECK)("the whole portal in a real browser",
     }
 
     // Signed in: each demo login in each language.
-    const jobs = LOCALES.flatMap((locale) => DEMO_LOGINS.map((l) => ({ email: l.email, who: l.email.replace(/@.*/, "") + (l.email.includes("dealer2") ? "-d2" : ""), locale })));
+    // (The second dealer's login has the same role as the first dealer's sales login, which runs in both
+    // languages: it runs in its own language only, to see the portal as another dealer.)
+    const jobs = LOCALES.flatMap((locale) => DEMO_LOGINS.map((l) => ({ email: l.email, who: l.email.replace(/@.*/, "") + (l.email.includes("dealer2") ? "-d2" : ""), locale }))).filter(
+      (j) => !j.who.endsWith("-d2") || j.locale === "en",
+    );
     const writeReport = () =>
       writeFileSync(path.join(ARTIFACTS, "portal", "report.json"), JSON.stringify({ pages, links, secondsByStep: timings, visited: Object.fromEntries([...visited].map(([k, v]) => [k, [...v]])), findings }, null, 2));
     const run = async (job: (typeof jobs)[number]) => {

@@ -5,7 +5,9 @@ import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
 import { CsvLink, ListPager } from "~/components/list";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { translate } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
+import { auditActionGroups, auditActionKey, auditEntityKey, auditRecordHref, AUDIT_ENTITY_TYPES, isAuditAction, isAuditEntityType } from "~/modules/audit/audit-actions";
 import { requireActor } from "~/modules/auth/auth.server";
 import { exportAudit, listAudit } from "~/modules/organisations/organisations.server";
 import { AuditListQuery } from "~/modules/organisations/organisations.schema";
@@ -18,10 +20,54 @@ export const meta = pageMeta("audit.title");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "audit:read");
-  const query = parseQuery(request, AuditListQuery);
-  if (query.format === "csv") return csvResponse("audit-log.csv", ["occurred_at", "actor", "ip", "action", "entity_type", "entity_id", "summary"], exportAudit(actor, query));
+  const query = parseQuery(request, AuditListQuery, { invalid: { action: "audit.invalidAction", entityType: "audit.invalidEntity" } });
+  if (query.format === "csv") {
+    // Codes as stored, for machines; the action's label last, in the reader's language (empty for an unlisted code).
+    const label = (action: string) => (isAuditAction(action) ? translate(actor.locale, auditActionKey(action)) : "");
+    return csvResponse("audit-log.csv", ["occurred_at", "actor", "ip", "action", "entity_type", "entity_id", "summary", "action_label"], exportAudit(actor, query, label));
+  }
   return json({ ...(await listAudit(actor, query)), query });
 });
+
+/** The action in the reader's language, its code underneath for support; an unlisted (older) code as it is. */
+function ActionCell({ action }: { action: string }) {
+  const t = useT();
+  if (!isAuditAction(action)) return <code translate="no" className="break-all font-mono text-xs">{action}</code>;
+  return (
+    <>
+      <span className="block">{t(auditActionKey(action))}</span>
+      <code translate="no" className="block break-all font-mono text-[11px] text-slate-500">{action}</code>
+    </>
+  );
+}
+
+/** The record's kind in the reader's language and its number (an order's own number), linked when its page opens for the reader. */
+function RecordCell({ type, id, orderNumber, linkable }: { type: string; id: string; orderNumber: string | null; linkable: readonly string[] }) {
+  const t = useT();
+  if (!isAuditEntityType(type)) {
+    return (
+      <code translate="no" className="break-all font-mono text-xs">
+        {`${type}#${id}`}
+      </code>
+    );
+  }
+  const href = auditRecordHref(type, id, linkable, orderNumber);
+  const text = (
+    <>
+      {t(auditEntityKey(type))}{" "}
+      <span translate="no" className="break-all font-mono text-xs">
+        {orderNumber ?? `#${id}`}
+      </span>
+    </>
+  );
+  return href ? (
+    <Link className="link" to={href}>
+      {text}
+    </Link>
+  ) : (
+    <span>{text}</span>
+  );
+}
 
 export default function Audit() {
   const data = useLoaderData<typeof loader>();
@@ -30,17 +76,31 @@ export default function Audit() {
   return (
     <div>
       <PageHeader title={t("audit.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("audit.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
-      <Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-6" role="search">
+      <Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-4" role="search">
         <div>
           <label htmlFor="action" className="label">{t("audit.action")}</label>
-          <input id="action" name="action" className="input" defaultValue={data.query.action ?? ""} />
+          <select id="action" name="action" className="input" defaultValue={data.query.action ?? ""}>
+            <option value="">{t("audit.allActions")}</option>
+            {auditActionGroups().map((g) => (
+              <optgroup key={g.entityType} label={t(auditEntityKey(g.entityType))}>
+                {g.actions.map((a) => (
+                  <option key={a} value={a}>{t(auditActionKey(a))}</option>
+                ))}
+              </optgroup>
+            ))}
+          </select>
         </div>
         <div>
           <label htmlFor="entityType" className="label">{t("audit.entity")}</label>
-          <input id="entityType" name="entityType" className="input" defaultValue={data.query.entityType ?? ""} />
+          <select id="entityType" name="entityType" className="input" defaultValue={data.query.entityType ?? ""}>
+            <option value="">{t("audit.allEntities")}</option>
+            {AUDIT_ENTITY_TYPES.map((e) => (
+              <option key={e} value={e}>{t(auditEntityKey(e))}</option>
+            ))}
+          </select>
         </div>
         <div>
-          <label htmlFor="entityId" className="label">ID</label>
+          <label htmlFor="entityId" className="label">{t("audit.entityId")}</label>
           <input id="entityId" name="entityId" className="input" defaultValue={data.query.entityId ?? ""} />
         </div>
         <div>
@@ -76,9 +136,12 @@ export default function Audit() {
                 <tr key={r.id}>
                   <td className="whitespace-nowrap">{f.dateTime(r.occurred_at)}</td>
                   <td>{r.actor_name ?? t("audit.system")}</td>
-                  <td className="font-mono text-xs">{r.action}</td>
-                  <td className="font-mono text-xs">{r.entity_type}#{r.entity_id}</td>
-                  <td className="max-w-md break-all font-mono text-xs text-slate-600">{r.summary}</td>
+                  <td className="min-w-[10rem]"><ActionCell action={r.action} /></td>
+                  <td className="min-w-[8rem]"><RecordCell type={r.entity_type} id={r.entity_id} orderNumber={r.order_number} linkable={data.linkable} /></td>
+                  <td className="min-w-[12rem] max-w-md">
+                    {/* A technical record (field names and values as stored), not interface text. */}
+                    {r.summary ? <code translate="no" className="block whitespace-pre-wrap break-all font-mono text-xs text-slate-600">{r.summary}</code> : null}
+                  </td>
                   <td className="font-mono text-xs">{r.ip}</td>
                 </tr>
               ))}

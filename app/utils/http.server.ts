@@ -4,7 +4,7 @@
  */
 import { json, type TypedResponse } from "@remix-run/node";
 import type { z } from "zod";
-import { translate, type Locale } from "~/i18n";
+import { translate, type Locale, type MessageKey } from "~/i18n";
 import { DomainError, UnavailableError, isTransientDbError, type FieldErrors } from "./errors";
 import { localeOf } from "./request.server";
 
@@ -102,8 +102,11 @@ export function parseObject<S extends z.ZodType>(request: Request, schema: S, va
   return { ok: false, formError: translate(locale, "validation.formErrors"), fieldErrors: zodFieldErrors(result.error, locale), values: safeValues(values) };
 }
 
-/** Query-string parameters through zod; a bad value is a 400 page, never a 500. */
-export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
+/**
+ * Query-string parameters through zod; a bad value is a 400 page, never a 500. `invalid` names the
+ * message to show when a given parameter is refused (else the page says the request was not understood).
+ */
+export function parseQuery<S extends z.ZodType>(request: Request, schema: S, opts: { invalid?: Partial<Record<string, MessageKey>> } = {}): z.output<S> {
   const url = new URL(request.url);
   const obj: Record<string, unknown> = {};
   for (const [k, v] of url.searchParams.entries()) {
@@ -114,7 +117,14 @@ export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.
   const result = schema.safeParse(obj);
   if (!result.success) {
     const locale = localeOf(request);
-    throw json({ message: translate(locale, "error.400"), fieldErrors: zodFieldErrors(result.error, locale) }, { status: 400 });
+    const fieldErrors = zodFieldErrors(result.error, locale);
+    let message: string | undefined;
+    for (const [field, key] of Object.entries(opts.invalid ?? {})) {
+      if (!key || !(field in fieldErrors)) continue;
+      fieldErrors[field] = translate(locale, key);
+      message ??= fieldErrors[field];
+    }
+    throw json({ message: message ?? translate(locale, "error.400"), fieldErrors }, { status: 400 });
   }
   return result.data;
 }

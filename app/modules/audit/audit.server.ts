@@ -1,10 +1,15 @@
 import type { Executor } from "../../../db/client";
 import type { Actor } from "~/modules/auth/actor";
+import type { AuditAction, AuditEntityOf } from "./audit-actions";
 import type { DomainEventType } from "./event-types";
 
-export type AuditInput = {
-  action: string;
-  entityType: string;
+/**
+ * One audit entry. The action must be listed in audit-actions.ts (where it gets its label in both
+ * languages), and the record type must be the one listed for it.
+ */
+export type AuditInput<A extends AuditAction = AuditAction> = {
+  action: A;
+  entityType: AuditEntityOf<A>;
   entityId: string | number;
   /** The dealer the record belongs to, for scoping and filtering. */
   dealerId?: number | null;
@@ -12,7 +17,7 @@ export type AuditInput = {
 };
 
 /** Writes one audit entry; call it inside the transaction that made the change. */
-export async function audit(tx: Executor, actor: Actor, input: AuditInput): Promise<void> {
+export async function audit<A extends AuditAction>(tx: Executor, actor: Actor, input: AuditInput<A>): Promise<void> {
   await tx
     .insertInto("audit_log")
     .values({

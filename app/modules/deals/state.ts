@@ -11,6 +11,7 @@
  *   approved | negotiating → lost (a dealer may lose before a quote exists);
  *   approved | negotiating → quoted when a quote is proposed.
  */
+import type { AuditAction } from "~/modules/audit/audit-actions";
 import type { DomainEventType } from "~/modules/audit/event-types";
 
 export const DEAL_STAGES = ["registered", "conflict", "approved", "rejected", "negotiating", "quoted", "won", "lost", "expired"] as const;
@@ -19,7 +20,9 @@ export type DealStage = (typeof DEAL_STAGES)[number];
 /** Who moves a deal along an edge. "system" is the daily job or another domain (order approval). */
 export type DealMover = "dealer" | "account_manager" | "system";
 
-export type DealTransition = { from: DealStage; to: DealStage; by: readonly DealMover[]; event: DomainEventType };
+/** A transition is both a domain event and an audit action about the deal (the same code in both logs). */
+type TransitionEvent = Extract<DomainEventType & AuditAction, `deal.${string}`>;
+export type DealTransition = { from: DealStage; to: DealStage; by: readonly DealMover[]; event: TransitionEvent };
 
 export const DEAL_TRANSITIONS: readonly DealTransition[] = [
   { from: "registered", to: "approved", by: ["account_manager"], event: "deal.approved" },

@@ -235,7 +235,7 @@ export async function setFeeTypeStatus(actor: Actor, code: string, status: "acti
   await transaction("fee_type.status", async (tx) => {
     const r = await tx.updateTable("fee_types").set({ status }).where("code", "=", code).executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) throw new NotFoundError();
-    await audit(tx, actor, { action: `fee_type.${status === "active" ? "enabled" : "disabled"}`, entityType: "fee_type", entityId: code });
+    await audit(tx, actor, { action: status === "active" ? "fee_type.enabled" : "fee_type.disabled", entityType: "fee_type", entityId: code });
   });
 }
 

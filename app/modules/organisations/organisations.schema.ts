@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LOCALES } from "~/i18n";
+import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES } from "~/modules/audit/audit-actions";
 import { ROLES, DEALER_ROLES } from "~/modules/auth/permissions";
 
 export const REGIONS = ["north", "east", "south", "central", "west", "northeast"] as const;
@@ -81,9 +82,10 @@ export const DealerListQuery = z.object({
   format: z.enum(["csv", "html"]).optional(),
 });
 
+/** The audit log's filter: an action and a record type are chosen from the lists (an unknown one is a 400). */
 export const AuditListQuery = z.object({
-  action: z.string().trim().max(64).optional(),
-  entityType: z.string().trim().max(32).optional(),
+  action: z.enum(AUDIT_ACTIONS).optional(),
+  entityType: z.enum(AUDIT_ENTITY_TYPES).optional(),
   entityId: z.string().trim().max(64).optional(),
   actorId: z.coerce.number().int().positive().optional(),
   from: z.iso.date().optional(),

@@ -1,7 +1,8 @@
 import { sql } from "kysely";
 import { db } from "../../../db/client";
 import { audit, diff } from "~/modules/audit/audit.server";
-import { requirePermission, type Actor } from "~/modules/auth/actor";
+import { linkableAuditEntities, type AuditAction, type AuditEntityType } from "~/modules/audit/audit-actions";
+import { can, requirePermission, type Actor } from "~/modules/auth/actor";
 import { endAllSessions, hashPassword } from "~/modules/auth/auth.server";
 import { isDealerRole, MANUFACTURER_ROLES, DEALER_ROLES, type Role } from "~/modules/auth/permissions";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
@@ -235,11 +236,11 @@ export async function setUserStatus(actor: Actor, id: number, status: "active" |
 
 // ---------- audit log (admin) ----------
 
-export type AuditFilter = { action?: string; entityType?: string; entityId?: string; actorId?: number; from?: string; to?: string };
+export type AuditFilter = { action?: AuditAction; entityType?: AuditEntityType; entityId?: string; actorId?: number; from?: string; to?: string };
 
 function auditQuery(f: AuditFilter) {
   let q = db.selectFrom("audit_log as a").leftJoin("users as u", "u.id", "a.actor_user_id");
-  if (f.action) q = q.where("a.action", "like", `${f.action}%`);
+  if (f.action) q = q.where("a.action", "=", f.action);
   if (f.entityType) q = q.where("a.entity_type", "=", f.entityType);
   if (f.entityId) q = q.where("a.entity_id", "=", f.entityId);
   if (f.actorId) q = q.where("a.actor_user_id", "=", f.actorId);
@@ -256,10 +257,22 @@ export async function listAudit(actor: Actor, filter: AuditFilter & { page: numb
     base.select(auditColumns).orderBy("a.occurred_at", "desc").orderBy("a.id", "desc").limit(50).offset((filter.page - 1) * 50).execute(),
     base.select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
   ]);
-  return { rows, total: Number(total?.n ?? 0), page: filter.page, pageSize: 50 };
+  // Orders open by their number: the numbers of this page's orders (a draft has none; a deleted draft is gone).
+  const orderIds = [...new Set(rows.filter((r) => r.entity_type === "order" && /^\d{1,15}$/.test(r.entity_id)).map((r) => Number(r.entity_id)))];
+  const numbers = orderIds.length ? await db.selectFrom("orders").select(["id", "number"]).where("id", "in", orderIds).execute() : [];
+  const numberOf = new Map(numbers.map((o) => [String(o.id), o.number]));
+  return {
+    rows: rows.map((r) => ({ ...r, order_number: r.entity_type === "order" ? (numberOf.get(r.entity_id) ?? null) : null })),
+    total: Number(total?.n ?? 0),
+    page: filter.page,
+    pageSize: 50,
+    /** The record types whose pages this reader may open (the rest are shown as text). */
+    linkable: linkableAuditEntities((p) => can(actor, p)),
+  };
 }
 
-export async function* exportAudit(actor: Actor, filter: AuditFilter) {
+/** The audit log as CSV rows: codes as stored (machine-readable), then the action's label if `label` is given. */
+export async function* exportAudit(actor: Actor, filter: AuditFilter, label?: (action: string) => string) {
   requirePermission(actor, "audit:read");
   let lastTime: Date | null = null;
   let lastId = 0;
@@ -271,7 +284,7 @@ export async function* exportAudit(actor: Actor, filter: AuditFilter) {
     }
     const rows = await q.execute();
     if (!rows.length) return;
-    yield rows.map((r) => [r.occurred_at, r.actor_email ?? r.actor_role ?? "", r.ip ?? "", r.action, r.entity_type, r.entity_id, r.summary ?? ""]);
+    yield rows.map((r) => [r.occurred_at, r.actor_email ?? r.actor_role ?? "", r.ip ?? "", r.action, r.entity_type, r.entity_id, r.summary ?? "", ...(label ? [label(r.action)] : [])]);
     const last = rows[rows.length - 1]!;
     lastTime = last.occurred_at;
     lastId = last.id;

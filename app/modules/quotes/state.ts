@@ -11,13 +11,16 @@
  * Refinement (docs/decisions/050-deal-and-quote-lifecycle.md): an administrator who
  * refuses the discount sends the quote back: pending_approval → draft, with a note.
  */
+import type { AuditAction } from "~/modules/audit/audit-actions";
 import type { DomainEventType } from "~/modules/audit/event-types";
 
 export const QUOTE_STATUSES = ["draft", "pending_approval", "proposed", "accepted", "revision_requested", "expired", "superseded", "converted"] as const;
 export type QuoteStatus = (typeof QUOTE_STATUSES)[number];
 
 export type QuoteMover = "account_manager" | "admin" | "dealer" | "system";
-export type QuoteTransition = { from: QuoteStatus; to: QuoteStatus; by: readonly QuoteMover[]; event: DomainEventType };
+/** A transition is both a domain event and an audit action about the quote (the same code in both logs). */
+type TransitionEvent = Extract<DomainEventType & AuditAction, `quote.${string}`>;
+export type QuoteTransition = { from: QuoteStatus; to: QuoteStatus; by: readonly QuoteMover[]; event: TransitionEvent };
 
 export const QUOTE_TRANSITIONS: readonly QuoteTransition[] = [
   { from: "draft", to: "pending_approval", by: ["account_manager"], event: "quote.pending_approval" },

@@ -16,6 +16,7 @@
  */
 import { sql } from "kysely";
 import type { Executor } from "../../../db/client";
+import type { AuditAction, AuditEntityOf } from "~/modules/audit/audit-actions";
 import { requirePermission, type Actor } from "~/modules/auth/actor";
 import { env } from "~/utils/env.server";
 import { ValidationError } from "~/utils/errors";
@@ -24,6 +25,10 @@ import { transaction } from "~/utils/tx.server";
 import { isPeriod, periodBounds, previousPeriod } from "./period";
 
 export const ISSUE_BATCH_SIZE = 200;
+
+/** The audit entry of an issued statement, written set-based below (typed as `audit()` would type it). */
+const ISSUED_ACTION = "statement.issued" satisfies AuditAction;
+const ISSUED_ENTITY = "statement" satisfies AuditEntityOf<typeof ISSUED_ACTION>;
 
 export type IssueProgress = { period: string; batch: number; dealersProcessed: number; dealersTotal: number; issued: number };
 export type IssueOptions = {
@@ -208,7 +213,7 @@ async function issueBatch(tx: Executor, c: BatchContext, afterId: number) {
   `.execute(tx);
   await sql`
     INSERT INTO audit_log (actor_user_id, actor_role, organisation_id, ip, action, entity_type, entity_id, summary)
-    SELECT ${a.userId}, ${a.kind === "system" ? "system" : a.role}, s.dealer_id, ${a.ip}, 'statement.issued', 'statement', CAST(s.id AS CHAR),
+    SELECT ${a.userId}, ${a.kind === "system" ? "system" : a.role}, s.dealer_id, ${a.ip}, ${ISSUED_ACTION}, ${ISSUED_ENTITY}, CAST(s.id AS CHAR),
       JSON_OBJECT('period', s.period, 'openingMinor', s.opening_minor, 'closingMinor', s.closing_minor, 'lineCount', s.line_count)
     FROM statements s WHERE s.period = ${c.period} AND s.dealer_id IN (${newDealers})
   `.execute(tx);

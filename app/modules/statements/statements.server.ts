@@ -329,7 +329,7 @@ export async function resolveDisputeTx(tx: Tx, actor: Actor, id: number, input: 
     });
     await tx.updateTable("disputes").set({ adjustment_entry_id: entryId }).where("id", "=", id).execute();
   }
-  await audit(tx, actor, { action: `dispute.${status}`, entityType: "dispute", entityId: id, dealerId: d.dealer_id, summary: { statementId: s.id, amountMinor: d.amount_minor, note: input.note, entryId } });
+  await audit(tx, actor, { action: status === "accepted" ? "dispute.accepted" : "dispute.rejected", entityType: "dispute", entityId: id, dealerId: d.dealer_id, summary: { statementId: s.id, amountMinor: d.amount_minor, note: input.note, entryId } });
   await emitEvent(tx, actor, { type: "dispute.resolved", entityType: "dispute", entityId: id, dealerId: d.dealer_id, payload: { statementId: s.id, period: s.period, decision: status, amountMinor: d.amount_minor, entryId } });
   const open = await tx.selectFrom("disputes").select(sql<number>`COUNT(*)`.as("n")).where("statement_id", "=", s.id).where("status", "=", "open").modifyEnd(sql`lock in share mode`).executeTakeFirst();
   let statementStatus = s.status;

@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import PortalFirstSequencer from "./tests/setup/sequencer";
 
 export default defineConfig({
   resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
@@ -12,6 +13,7 @@ export default defineConfig({
     fileParallelism: true,
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    sequence: { sequencer: PortalFirstSequencer },
     server: { deps: { inline: ["kysely"] } },
   },
 });

@@ -82,7 +82,7 @@ export function OpsDashboard({ d }: { d: SerializeFrom<Awaited<ReturnType<typeof
               <table className="table">
                 <thead>
                   <tr>
-                    <th scope="col">{t("dash.orders")}</th>
+                    <th scope="col">{t("orders.number")}</th>
                     <th scope="col">{t("dash.dealer")}</th>
                     <th scope="col" className="text-right">{t("dash.waiting")}</th>
                   </tr>

@@ -41,15 +41,15 @@ function DataTable({ caption, data, labelHeader, valueHeader }: { caption: strin
   );
 }
 
-/** Horizontal bars: categories with long names (stages, dealers, products). */
+/**
+ * Horizontal bars: categories with long names (stages, dealers, products). Drawn in HTML, not SVG, so the labels
+ * keep their size and wrap nowhere on a phone: one grid (label | bar track | value) whose rows share columns
+ * (subgrid), so every bar is measured on the same track. With links, each row is a link named by its visible
+ * label and value, and the chart a labelled group of them; without, one labelled image.
+ */
 export function BarChart({ title, description, tableLabel, valueLabel, emptyLabel, data, labelHeader }: Common & { data: Datum[]; labelHeader: string }) {
   const id = useId();
-  const rowH = 28;
-  const labelW = 150;
-  const width = 600;
-  const barMax = width - labelW - 90;
   const max = Math.max(0, ...data.map((d) => d.value));
-  const height = Math.max(rowH, data.length * rowH) + 8;
   if (data.length === 0 || max === 0) {
     return (
       <figure className="w-full">
@@ -60,35 +60,40 @@ export function BarChart({ title, description, tableLabel, valueLabel, emptyLabe
       </figure>
     );
   }
+  const linked = data.some((d) => d.href);
   return (
     <figure className="w-full">
-      {/* With links to open, the chart is a group of links (an image may not hold controls); else one image. */}
-      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role={data.some((d) => d.href) ? "group" : "img"} aria-labelledby={`${id}-t ${id}-d`} className="max-w-2xl" preserveAspectRatio="xMinYMin meet">
-        <title id={`${id}-t`}>{title}</title>
-        <desc id={`${id}-d`}>{description}</desc>
+      <div role={linked ? "group" : "img"} aria-labelledby={`${id}-t ${id}-d`} data-chart="bar" className="grid max-w-2xl grid-cols-[minmax(0,11rem)_minmax(3rem,1fr)_auto] items-center gap-x-2 gap-y-1 text-sm">
+        <span id={`${id}-t`} className="sr-only">
+          {title}
+        </span>
+        <span id={`${id}-d`} className="sr-only">
+          {description}
+        </span>
         {data.map((d, i) => {
-            const w = max > 0 ? Math.max(d.value > 0 ? 2 : 0, Math.round((d.value / max) * barMax)) : 0;
-            const y = 4 + i * rowH;
-            const bar = (
-              <g key={i}>
-                <text x={labelW - 8} y={y + rowH / 2 + 5} fontSize={13} textAnchor="end" fill="#334155">
-                  {d.label.length > 20 ? `${d.label.slice(0, 19)}…` : d.label}
-                </text>
-                <rect x={labelW} y={y + 4} width={w} height={rowH - 10} rx={3} fill={PALETTE[0]} />
-                <text x={labelW + w + 6} y={y + rowH / 2 + 5} fontSize={12} fill="#0f172a">
-                  {d.display ?? String(d.value)}
-                </text>
-              </g>
-            );
-            return d.href ? (
-              <a key={i} href={d.href}>
-                {bar}
-              </a>
-            ) : (
-              bar
-            );
-          })}
-      </svg>
+          const pct = d.value > 0 ? Math.max(1, Math.round((d.value / max) * 1000) / 10) : 0;
+          const cells = (
+            <>
+              <span className="truncate text-right text-slate-700" title={d.label}>
+                {d.label}
+              </span>
+              <span className="h-4" aria-hidden="true">
+                <span className="block h-full rounded-sm" style={{ width: `${pct}%`, background: PALETTE[0] }} data-bar-pct={pct} />
+              </span>
+              <span className="whitespace-nowrap text-xs tabular-nums text-slate-900">{d.display ?? String(d.value)}</span>
+            </>
+          );
+          return d.href ? (
+            <a key={i} href={d.href} className="col-span-full grid grid-cols-subgrid items-center rounded py-0.5 hover:bg-slate-50 focus-visible:bg-slate-50">
+              {cells}
+            </a>
+          ) : (
+            <div key={i} className="col-span-full grid grid-cols-subgrid items-center py-0.5">
+              {cells}
+            </div>
+          );
+        })}
+      </div>
       <DataTable caption={tableLabel} data={data} labelHeader={labelHeader} valueHeader={valueLabel} />
     </figure>
   );

@@ -42,6 +42,6 @@ export function pageTitle(locale: Locale, key: MessageKey, record?: string | nul
 export function pageMeta<Loader extends LoaderFunction | unknown = unknown>(key: MessageKey, record?: MetaRecord<Loader>): MetaFunction<Loader> {
   return ({ data, matches }): MetaDescriptor[] => {
     const locale = metaLocale(matches);
-    return [{ title: pageTitle(locale, key, data === undefined || !record ? undefined : record(data as MetaData<Loader>, locale)) }];
+    return [{ title: pageTitle(locale, key, data == null || !record ? undefined : record(data as MetaData<Loader>, locale)) }];
   };
 }

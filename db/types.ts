@@ -552,6 +552,7 @@ export interface Quotes {
   accepted_at: Generated<Date | null>;
   accepted_by: Generated<number | null>;
   approval_note: Generated<string | null>;
+  approval_requested_at: Generated<Date | null>;
   approved_by: Generated<number | null>;
   converted_order_id: Generated<number | null>;
   created_at: Generated<Date>;

@@ -2,13 +2,14 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { DealerDashboard } from "~/components/dashboards/DealerDashboard";
-import { AccountManagerDashboard, FinanceDashboard, OpsDashboard } from "~/components/dashboards/StaffDashboards";
+import { AccountManagerDashboard, ApprovalsPanel, FinanceDashboard, OpsDashboard } from "~/components/dashboards/StaffDashboards";
 import { AnnouncementsPanel } from "~/components/AnnouncementsPanel";
 import { ErrorPage } from "~/components/ErrorPage";
 import { PageHeader, Stat } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { announcementsFor } from "~/modules/announcements/announcements.server";
-import { isDealerActor } from "~/modules/auth/actor";
+import { can, isDealerActor } from "~/modules/auth/actor";
+import { approvalQueueSummary } from "~/modules/quotes/quotes.server";
 import { requireActor } from "~/modules/auth/auth.server";
 import { isDealerRole } from "~/modules/auth/permissions";
 import { foundationFigures } from "~/modules/organisations/organisations.server";
@@ -25,15 +26,17 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const period = parseQuery(request, PeriodQuery);
   const [figures, announcements] = await Promise.all([foundationFigures(actor), announcementsFor(actor)]);
   const base = { name: actor.name, role: actor.role, figures, announcements, isDealer: isDealerActor(actor) };
-  if (isDealerRole(actor.role)) return json({ ...base, dealer: await dealerDashboard(actor, period), am: null, ops: null, finance: null });
-  if (actor.role === "account_manager") return json({ ...base, dealer: null, am: await accountManagerDashboard(actor, period), ops: null, finance: null });
+  if (isDealerRole(actor.role)) return json({ ...base, dealer: await dealerDashboard(actor, period), am: null, ops: null, finance: null, approvals: null });
+  if (actor.role === "account_manager") return json({ ...base, dealer: null, am: await accountManagerDashboard(actor, period), ops: null, finance: null, approvals: null });
   const ops = actor.role === "ops" || actor.role === "admin" ? await opsDashboard(actor) : null;
   const finance = actor.role === "finance" || actor.role === "admin" ? await financeDashboard(actor) : null;
-  return json({ ...base, dealer: null, am: null, ops, finance });
+  // Quotes above the discount limit wait for whoever may approve them (administrators).
+  const approvals = can(actor, "quote:approve_discount") ? await approvalQueueSummary(actor) : null;
+  return json({ ...base, dealer: null, am: null, ops, finance, approvals });
 });
 
 export default function Dashboard() {
-  const { name, figures, dealer, am, ops, finance, announcements, isDealer } = useLoaderData<typeof loader>();
+  const { name, figures, dealer, am, ops, finance, approvals, announcements, isDealer } = useLoaderData<typeof loader>();
   const t = useT();
   const f = useFormat();
   return (
@@ -63,6 +66,7 @@ export default function Dashboard() {
       {isDealer ? <AnnouncementsPanel items={announcements} /> : null}
       {dealer ? <DealerDashboard d={dealer} /> : null}
       {am ? <AccountManagerDashboard d={am} /> : null}
+      {approvals ? <ApprovalsPanel d={approvals} /> : null}
       {ops ? <OpsDashboard d={ops} /> : null}
       {finance ? <FinanceDashboard d={finance} /> : null}
     </div>

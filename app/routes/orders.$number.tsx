@@ -290,6 +290,13 @@ function CreditHold({ data }: { data: Data }) {
           <dd className="font-semibold text-red-700">{f.money(Math.max(0, c.balanceMinor + c.openOrdersMinor + data.order.total_minor - c.limitMinor), cur)}</dd>
         </dl>
       ) : null}
+      {data.actions.releaseHold ? (
+        <p className="mt-3">
+          <Link className="link" to="/finance/credit-holds">
+            {t("creditHolds.backToQueue")}
+          </Link>
+        </p>
+      ) : null}
     </section>
   );
 }
@@ -423,7 +430,7 @@ function ReviewActions({ data, failFor }: { data: Data; failFor: FailFor }) {
         {a.reject ? <NoteForm data={data} intent="reject" label={t("orders.rejectReason")} button={t("orders.reject")} danger required failure={failFor("reject")} /> : null}
         {a.sendBack ? <NoteForm data={data} intent="send_back" label={t("orders.sendBackNoteLabel")} button={t("orders.sendBack")} required failure={failFor("send_back")} /> : null}
         {a.releaseHold ? <NoteForm data={data} intent="release_hold" label={t("orders.releaseNote")} button={t("orders.releaseHold")} failure={failFor("release_hold")} /> : null}
-        {a.cancel ? <NoteForm data={data} intent="cancel" label={t("orders.cancelReason")} button={t("orders.cancelOrder")} danger failure={failFor("cancel")} /> : null}
+        {a.cancel ? <NoteForm data={data} intent="cancel" label={t("orders.cancelReason")} button={t("orders.cancelOrder")} danger required={a.cancelNeedsReason} failure={failFor("cancel")} /> : null}
       </div>
     </section>
   );

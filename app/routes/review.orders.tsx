@@ -9,6 +9,7 @@ import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
+import { can } from "~/modules/auth/actor";
 import { ReviewQuery } from "~/modules/orders/orders.schema";
 import { exportReviewQueue, reviewQueue } from "~/modules/orders/orders.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
@@ -22,7 +23,7 @@ export const loader = /* @__PURE__ */ withLoader(async ({ request }: LoaderFunct
   const actor = await requireActor(request, "order:review");
   const query = parseQuery(request, ReviewQuery);
   if (query.format === "csv") return csvResponse("order-review.csv", ["number", "status", "dealer_code", "dealer_name", "currency", "total", "lines", "requested_date", "submitted_at", "age_hours"], exportReviewQueue(actor, query));
-  return json({ ...(await reviewQueue(actor, query)), query });
+  return json({ ...(await reviewQueue(actor, query)), query, canRelease: can(actor, "credit:release") });
 });
 
 function age(fromIso: string | null, nowIso: string): { hours: number; days: number } | null {
@@ -49,7 +50,17 @@ export default function ReviewOrders() {
           </Link>
         ))}
       </nav>
-      <p className="mb-3 text-sm text-slate-600">{data.query.status === "submitted" ? t("review.helpSubmitted") : t("review.helpHold")}</p>
+      <p className="mb-3 text-sm text-slate-600">
+        {data.query.status === "submitted" ? t("review.helpSubmitted") : t("review.helpHold")}
+        {data.query.status === "credit_hold" && data.canRelease ? (
+          <>
+            {" "}
+            <Link className="link" to="/finance/credit-holds">
+              {t("review.holdQueue")}
+            </Link>
+          </>
+        ) : null}
+      </p>
       {data.rows.length === 0 ? (
         <EmptyState message={data.query.status === "submitted" ? t("review.empty") : t("review.emptyHold")} />
       ) : (

@@ -222,6 +222,7 @@ export async function seedDeals(db: Db, ids: FoundationIds) {
         approved_by: extra.approvedBy ?? null,
         accepted_by: extra.acceptedBy ?? null,
         proposed_at: status === "draft" || status === "pending_approval" ? null : ago(5),
+        approval_requested_at: status === "pending_approval" ? ago(1, 6) : null,
         accepted_at: extra.acceptedBy ? ago(2) : null,
         converted_order_id: extra.convertedOrder ?? null,
       })

@@ -101,6 +101,13 @@ export async function createProposedQuote(am: TestUser, dealId: number, lines: {
   return { id, status: r.status };
 }
 
+/** A quote whose discount is above the limit, sent to an administrator (pending_approval). */
+export async function createQuoteAwaitingApproval(am: TestUser, dealId: number, lines: { productId: number; quantity: number; unitPrice: number }[], validUntil = addDays(today(), 30)) {
+  const q = await createProposedQuote(am, dealId, lines, validUntil);
+  if (q.status !== "pending_approval") throw new Error(`expected a discount above the limit, got ${q.status}`);
+  return q;
+}
+
 /** Stands in for orders' createDraft: inserts a draft order and its lines exactly as given. */
 export const testCreateOrder: CreateOrderFn = async (tx: Tx, actor, input) => {
   const deal = await tx.selectFrom("deals").select(["dealer_id", "currency"]).where("id", "=", input.dealId).executeTakeFirstOrThrow();

@@ -10,7 +10,7 @@ import { getDb } from "../../db/client";
 import type { Role } from "../../app/modules/auth/permissions";
 import { actorFor, type createCast } from "../factories";
 import { freshDraft, orderIn, orderWorld } from "../factories/orders";
-import { matrixDealRecords } from "../factories/deals";
+import { createDeal, createKeyAccount, createProduct as createLineProduct, createProductLine, createQuoteAwaitingApproval, matrixDealRecords } from "../factories/deals";
 import { createCatalogBasics, createProduct } from "../factories/catalog";
 import { systemActor } from "../../app/modules/auth/actor";
 import { disputeLine } from "../../app/modules/statements/statements.server";
@@ -48,6 +48,12 @@ export async function buildFixture() {
   const submitted = await orderIn(world, "submitted");
   const order = await getDb().selectFrom("orders").select(["id", "number"]).where("id", "=", submitted.id).executeTakeFirstOrThrow();
   const draft = await freshDraft(world);
+  // The queues: an order of dealer A on credit hold, and a quote of dealer A above the discount limit.
+  const held = await orderIn(world, "credit_hold");
+  const quoteLine = await createProductLine();
+  const deepDiscount = await createLineProduct(quoteLine, { listPrice: 100_000 });
+  const pendingDeal = await createDeal(cast.a.dealer_sales, await createKeyAccount(cast.staff.account_manager.id), [quoteLine], { approveAs: cast.staff.account_manager });
+  const pendingQuote = await createQuoteAwaitingApproval(cast.staff.account_manager, pendingDeal.id, [{ productId: deepDiscount.id, quantity: 3, unitPrice: 60_000 }]);
   // Notifications: an announcement, an outbox email, an unsubscribe token for dealer A's sales user.
   const announcement = Number(
     (await getDb().insertInto("announcements").values({ title_en: "Spring promotion", title_zh: "春季促销", body_en: "Details", body_zh: "详情", starts_at: new Date(Date.now() - 86_400_000), created_by: cast.staff.admin.id }).executeTakeFirstOrThrow()).insertId,
@@ -57,7 +63,7 @@ export async function buildFixture() {
   );
   const unsubscribeToken = signUnsubscribeToken(await appSecret(), cast.a.dealer_sales.id);
   const deals = await matrixDealRecords(cast);
-  return { cast, catalog, product, importJob, announcement, email, unsubscribeToken, deals, ledger: { entryId, statementId: statement.id, disputeId: dispute.id }, order: { id: order.id, number: order.number! }, draft };
+  return { cast, catalog, product, importJob, announcement, email, unsubscribeToken, deals, ledger: { entryId, statementId: statement.id, disputeId: dispute.id }, order: { id: order.id, number: order.number! }, draft, queues: { heldOrderId: held.id, pendingQuoteId: pendingQuote.id } };
 }
 export type Fixture = Awaited<ReturnType<typeof buildFixture>>;
 
@@ -132,6 +138,9 @@ export const MATRIX: Record<string, MatrixEntry> = {
   "finance.ledger.new.tsx": { path: () => "/finance/ledger/new", allow: ["finance", "admin"] },
   "finance.payments.import.tsx": { path: () => "/finance/payments/import", allow: ["finance", "admin"] },
   "finance.statements.tsx": { path: () => "/finance/statements", allow: ["finance", "admin"] },
+  // The queues of issue #20: orders on credit hold (finance may release them) and quotes awaiting a discount approval (administrators).
+  "finance.credit-holds.tsx": { path: () => "/finance/credit-holds", allow: ["finance", "admin"] },
+  "quotes.approvals.tsx": { path: () => "/quotes/approvals", allow: ["admin"] },
   // orders
   "orders._index.tsx": { path: () => "/orders", allow: ALL },
   "orders.new.tsx": { path: () => "/orders/new", allow: ["dealer_admin", "dealer_sales"] },

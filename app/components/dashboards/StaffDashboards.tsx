@@ -4,6 +4,7 @@ import { BarChart } from "~/components/ui/charts";
 import { Stat } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import type { accountManagerDashboard, financeDashboard, opsDashboard } from "~/modules/reports/reports.server";
+import type { approvalQueueSummary } from "~/modules/quotes/quotes.server";
 import { PeriodForm } from "./DealerDashboard";
 import { PipelineChart } from "./PipelineChart";
 import { ScrollX } from "~/components/ui/scroll-x";
@@ -153,6 +154,7 @@ export function FinanceDashboard({ d }: { d: SerializeFrom<Awaited<ReturnType<ty
         <Stat label={t("dash.openDisputes")} value={`${f.number(d.disputes.count)} · ${f.money(d.disputes.amountMinor)}`} hint={d.disputes.oldestDays === null ? undefined : t("dash.oldestDays", { days: d.disputes.oldestDays })} to="/finance/disputes" />
         <Stat label={t("dash.confirmationRate", { period: d.confirmation.period })} value={d.confirmation.rate === null ? t("dash.noValue") : f.percent(d.confirmation.rate)} hint={`${f.number(d.confirmation.confirmed)} / ${f.number(d.confirmation.issued)}`} to={`/statements?period=${d.confirmation.period}`} />
         <Stat label={t("dash.overdueConfirmations")} value={f.number(d.confirmation.overdue)} to="/statements?status=overdue" />
+        <Stat label={t("dash.creditHolds")} value={f.number(d.creditHolds.count)} hint={d.creditHolds.oldestDays === null ? undefined : t("dash.oldestDays", { days: d.creditHolds.oldestDays })} to="/finance/credit-holds" />
         <Stat label={t("nav.aging")} value="→" to="/finance/aging" />
       </div>
       <section className="card" aria-labelledby="fin-util">
@@ -167,6 +169,18 @@ export function FinanceDashboard({ d }: { d: SerializeFrom<Awaited<ReturnType<ty
           data={d.utilisation.map((u) => ({ label: `${u.code} ${u.name}`, value: Math.round((u.ratio ?? 0) * 1000) / 10, display: `${u.ratio === null ? t("dash.noValue") : f.percent(u.ratio)} · ${f.money(u.usedMinor)} / ${f.money(u.limitMinor)}`, href: `/finance/ledger/${u.dealerId}` }))}
         />
       </section>
+    </div>
+  );
+}
+
+/** What waits for an administrator's decision: quotes above the discount limit (the figure is the queue's total). */
+export function ApprovalsPanel({ d }: { d: SerializeFrom<Awaited<ReturnType<typeof approvalQueueSummary>>> }) {
+  const t = useT();
+  const f = useFormat();
+  const oldestDays = d.oldestRequestedAt === null ? null : Math.max(0, Math.floor((Date.parse(d.now) - Date.parse(d.oldestRequestedAt)) / 86_400_000));
+  return (
+    <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="approvals-panel">
+      <Stat label={t("dash.quoteApprovals")} value={f.number(d.count)} hint={oldestDays === null ? undefined : t("dash.oldestDays", { days: oldestDays })} to="/quotes/approvals" />
     </div>
   );
 }

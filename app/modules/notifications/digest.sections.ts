@@ -51,9 +51,9 @@ export const SECTION_PATH: Record<SectionKey, string> = {
   backorders: "/orders",
   disputes: "/statements",
   orderQueue: "/review/orders",
-  creditHolds: "/orders?status=credit_hold",
+  creditHolds: "/finance/credit-holds",
   disputesOpened: "/finance/disputes",
-  quoteApprovals: "/deals",
+  quoteApprovals: "/quotes/approvals",
   announcements: "/",
 };
 

@@ -311,6 +311,32 @@ export function reviewQueueQuery(db: Executor, actor: Actor, status: "submitted"
   return ordersInScope(db, actor).innerJoin("organisations as d", "d.id", "o.dealer_id").where("o.status", "=", status);
 }
 
+/** Orders on credit hold within the actor's scope, optionally of one dealer, with their dealer joined. */
+export function creditHoldQuery(db: Executor, actor: Actor, f: { dealerId?: number } = {}) {
+  let q = ordersInScope(db, actor).innerJoin("organisations as d", "d.id", "o.dealer_id").where("o.status", "=", "credit_hold");
+  if (f.dealerId) q = q.where("o.dealer_id", "=", f.dealerId);
+  return q;
+}
+
+/** The credit-hold queue's rows, longest held first (an order enters credit hold when it is submitted). */
+export function creditHoldRows(db: Executor, actor: Actor, f: { dealerId?: number } = {}) {
+  return creditHoldQuery(db, actor, f)
+    .select(["o.id", "o.number", "o.version", "o.total_minor", "o.currency", "o.line_count", "o.po_reference", "o.submitted_at as held_since", "o.dealer_id", "d.code as dealer_code", "d.name as dealer_name"])
+    .orderBy("o.submitted_at", "asc")
+    .orderBy("o.id", "asc");
+}
+
+/** Dealers with an order on hold (the queue's dealer filter). */
+export async function creditHoldDealers(db: Executor, actor: Actor) {
+  return db
+    .selectFrom("organisations as od")
+    .select(["od.id", "od.code", "od.name"])
+    .where("od.id", "in", creditHoldQuery(db, actor).select("o.dealer_id"))
+    .orderBy("od.code")
+    .limit(500)
+    .execute();
+}
+
 export async function dealerAddresses(db: Executor, dealerId: number, opts: { includeArchived?: boolean } = {}) {
   let q = db.selectFrom("dealer_addresses").selectAll().where("dealer_id", "=", dealerId);
   if (!opts.includeArchived) q = q.where("status", "=", "active");

@@ -166,6 +166,27 @@ export const ReviewQuery = z.object({
   format: z.enum(["csv", "html"]).optional(),
 });
 
+/** The credit-hold queue's query string (/finance/credit-holds): a dealer, the page, CSV. */
+export const CreditHoldQuery = z.object({
+  dealerId: id.optional(),
+  page: z.coerce.number().int().min(1).max(100000).default(1),
+  format: z.enum(["csv", "html"]).optional(),
+});
+export type CreditHoldFilter = z.output<typeof CreditHoldQuery>;
+
+/** Finance's decision on one held order: release it to review (a note is optional) or cancel it (a reason is required). */
+export const CreditHoldDecisionSchema = z
+  .object({
+    decision: z.enum(["release", "cancel"]),
+    orderId: id,
+    version: z.coerce.number().int().min(1),
+    note: optText(1000),
+  })
+  .superRefine((v, ctx) => {
+    if (v.decision === "cancel" && !v.note) ctx.addIssue({ code: "custom", path: ["note"], message: "creditHolds.reasonRequired" });
+  });
+export type CreditHoldDecision = z.output<typeof CreditHoldDecisionSchema>;
+
 export const BuilderQuery = z.object({
   q: z.string().trim().max(64).optional(),
 });

@@ -15,7 +15,7 @@ import { isDealerRole } from "~/modules/auth/permissions";
 import { isOrderable, orderableProductsByIds, searchOrderableProducts, type OrderableProduct } from "~/modules/catalog/pricing.server";
 import { quantityFits, validateOptions, type OptionsSchema } from "~/modules/catalog/options";
 import { workingDaysFrom } from "~/modules/catalog/calendar.server";
-import { creditPosition } from "~/modules/ledger/credit.server";
+import { creditPosition, creditPositions } from "~/modules/ledger/credit.server";
 import { postEntry } from "~/modules/ledger/post.server";
 import { activeWarehouses, releaseLineReservations, reserveOrderLines, shipOrderLine } from "~/modules/stock/allocation.server";
 import { env } from "~/utils/env.server";
@@ -42,10 +42,13 @@ import {
   ordersListQuery,
   orderShipments,
   reviewQueueQuery,
+  creditHoldDealers,
+  creditHoldQuery,
+  creditHoldRows,
   sortList,
   type LockedOrder,
 } from "./orders.queries.server";
-import { MAX_LINES, PAGE_SIZE, type DraftForm, type OrderListFilter, type ShipmentForm } from "./orders.schema";
+import { MAX_LINES, PAGE_SIZE, type CreditHoldFilter, type DraftForm, type OrderListFilter, type ShipmentForm } from "./orders.schema";
 import { ACTIONS, actionPermissions, isTransitionAllowed, type OrderAction, type OrderStatus } from "./state";
 import { systemDescription } from "~/modules/ledger/descriptions";
 import type { DomainEventType } from "~/modules/audit/event-types";
@@ -667,11 +670,46 @@ export async function releaseCreditHold(actor: Actor, orderId: number, input: { 
   return transaction("order.release_hold", (tx) => releaseCreditHoldTx(tx, actor, orderId, input, now()));
 }
 
+/**
+ * Finance releases a held order to review: an informed override, so the audit entry and the event carry
+ * the dealer's credit position at that moment (limit, balance, other open orders, this order, how far over).
+ * The dealer row is locked as a submission locks it, so a submission at the same time sees the released order.
+ */
 export async function releaseCreditHoldTx(tx: Tx, actor: Actor, orderId: number, input: { version: number; note: string | null }, at: Date) {
   const order = await loadForChange(tx, actor, orderId, "release_hold", input.version);
+  await tx.selectFrom("organisations").select("id").where("id", "=", order.dealer_id).forUpdate().execute();
+  const credit = await creditPosition(tx, order.dealer_id, { excludeOrderId: order.id });
+  const exposure = credit.balanceMinor + credit.openOrdersMinor + order.total_minor;
+  const creditInfo = { limitMinor: credit.limitMinor, balanceMinor: credit.balanceMinor, openOrdersMinor: credit.openOrdersMinor, orderMinor: order.total_minor, overByMinor: Math.max(0, exposure - credit.limitMinor) };
   await setStatus(tx, order, "submitted", at);
-  await recordTransition(tx, actor, order, "credit_hold", "submitted", at, input.note, { releasedFromHold: true });
-  return { number: order.number! };
+  await recordTransition(tx, actor, order, "credit_hold", "submitted", at, input.note, { releasedFromHold: true, credit: creditInfo });
+  return { number: order.number!, overByMinor: creditInfo.overByMinor };
+}
+
+/** The order, locked, if it is still on credit hold; a form about an order that moved on meanwhile answers 409. */
+async function lockHeldOrder(tx: Tx, actor: Actor, orderId: number) {
+  const order = await lockOrder(tx, actor, orderId);
+  if (!order) throw new NotFoundError();
+  if (order.status !== "credit_hold") throw new ConflictError("creditHolds.notOnHold", { number: order.number ?? "" });
+  return order;
+}
+
+/** The credit-hold queue's release (finance, admin): only an order still on hold. */
+export async function releaseHeldOrder(actor: Actor, orderId: number, input: { version: number; note: string | null }) {
+  requirePermission(actor, "credit:release");
+  return transaction("order.release_hold", async (tx) => {
+    await lockHeldOrder(tx, actor, orderId);
+    return releaseCreditHoldTx(tx, actor, orderId, input, now());
+  });
+}
+
+/** The credit-hold queue's cancel (finance, admin): only an order still on hold, always with a reason the dealer reads. */
+export async function cancelHeldOrder(actor: Actor, orderId: number, input: { version: number; note: string | null }) {
+  requirePermission(actor, "credit:release");
+  return transaction("order.cancel", async (tx) => {
+    await lockHeldOrder(tx, actor, orderId);
+    return cancelOrderTx(tx, actor, orderId, input, now());
+  });
 }
 
 // ---------------------------------------------------------------- review
@@ -765,6 +803,8 @@ export async function cancelOrder(actor: Actor, orderId: number, input: { versio
 export async function cancelOrderTx(tx: Tx, actor: Actor, orderId: number, input: { version: number; note: string | null }, at: Date) {
   const order = await loadForChange(tx, actor, orderId, "cancel", input.version);
   if (order.status === "draft") throw new ConflictError("orders.notAllowedInStatus", { status: order.status });
+  // The manufacturer cancelling a dealer's held order says why: the dealer reads it in the order's history.
+  if (order.status === "credit_hold" && !isDealerRole(actor.role) && !input.note) throw new ValidationError("creditHolds.reasonRequired", { note: ["creditHolds.reasonRequired"] });
   const lines = await tx.selectFrom("order_lines").select(["id", "product_id", "shipped_qty", "reserved_qty"]).where("order_id", "=", order.id).execute();
   if (lines.some((l) => l.shipped_qty > 0)) throw new ConflictError("orders.cannotCancelShipped");
   let released = 0;
@@ -1239,6 +1279,61 @@ export async function* exportReviewQueue(actor: Actor, p: { status: "submitted" 
   yield rows.map((r) => [r.number ?? "", r.status, r.dealer_code, r.dealer_name, r.currency, minorToDecimal(r.total_minor, r.currency), r.line_count, r.requested_date ?? "", r.submitted_at?.toISOString() ?? "", r.submitted_at ? Math.floor((t - r.submitted_at.getTime()) / 3_600_000) : ""]);
 }
 
+// ---------------------------------------------------------------- the credit-hold queue (finance)
+
+type HeldRow = Awaited<ReturnType<ReturnType<typeof creditHoldRows>["execute"]>>[number];
+
+/** Each held order beside its dealer's credit now: what releasing it alone would leave (decision 003's definition). */
+async function withCredit(rows: HeldRow[]) {
+  const positions = await creditPositions(db, [...new Set(rows.map((r) => r.dealer_id))]);
+  return rows.map((r) => {
+    const c = positions.get(r.dealer_id) ?? { limitMinor: 0, balanceMinor: 0, openOrdersMinor: 0, availableMinor: 0, currency: r.currency };
+    return { ...r, credit: c, overByMinor: Math.max(0, r.total_minor - c.availableMinor) };
+  });
+}
+
+/** Orders on credit hold, longest held first, each with its dealer's limit, balance, available credit and how far over it the order goes. */
+export async function creditHoldQueue(actor: Actor, f: CreditHoldFilter) {
+  requirePermission(actor, "credit:release");
+  const [rows, total, dealers] = await Promise.all([
+    creditHoldRows(db, actor, f).limit(PAGE_SIZE).offset((f.page - 1) * PAGE_SIZE).execute(),
+    creditHoldQuery(db, actor, f).select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
+    creditHoldDealers(db, actor),
+  ]);
+  return { rows: await withCredit(rows), total: Number(total?.n ?? 0), page: f.page, pageSize: PAGE_SIZE, dealers, now: now().toISOString() };
+}
+
+export const CREDIT_HOLD_CSV_HEADER = ["number", "dealer_code", "dealer_name", "po_reference", "currency", "order_total", "credit_limit", "balance", "open_orders", "available_credit", "over_by", "held_since", "hours_held"];
+
+/** The whole filtered credit-hold queue as CSV rows, in batches. */
+export async function* exportCreditHoldQueue(actor: Actor, f: Omit<CreditHoldFilter, "page">) {
+  requirePermission(actor, "credit:release");
+  const batch = 1000;
+  for (let offset = 0; ; offset += batch) {
+    const at = now().getTime();
+    const rows = await withCredit(await creditHoldRows(db, actor, f).limit(batch).offset(offset).execute());
+    yield rows.map((r) => {
+      const money = (m: number) => minorToDecimal(m, r.currency);
+      return [
+        r.number ?? "",
+        r.dealer_code,
+        r.dealer_name,
+        r.po_reference,
+        r.currency,
+        money(r.total_minor),
+        money(r.credit.limitMinor),
+        money(r.credit.balanceMinor),
+        money(r.credit.openOrdersMinor),
+        money(r.credit.availableMinor),
+        money(r.overByMinor),
+        r.held_since ? r.held_since.toISOString() : "",
+        r.held_since ? Math.max(0, Math.floor((at - r.held_since.getTime()) / 3_600_000)) : "",
+      ];
+    });
+    if (rows.length < batch) return;
+  }
+}
+
 function parseJson<T>(s: string | null): T | null {
   if (!s) return null;
   try {
@@ -1288,6 +1383,8 @@ async function orderPageData(actor: Actor, order: NonNullable<Awaited<ReturnType
     edit: status === "draft" && mayDo("submit"),
     delete: status === "draft" && order.number === null && mayDo("submit"),
     cancel: mayDo("cancel") && nothingShipped,
+    // The manufacturer cancelling a held order gives the dealer a reason (cancelOrderTx).
+    cancelNeedsReason: status === "credit_hold" && !isDealerRole(actor.role),
     releaseHold: mayDo("release_hold"),
     approve: mayDo("approve"),
     reject: mayDo("reject"),

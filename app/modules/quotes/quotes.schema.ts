@@ -75,3 +75,17 @@ export function remapLineErrors(fieldErrors: Record<string, string>, values: Rec
   }
   return out;
 }
+
+const filterId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/** Rows per page of the discount-approval queue. */
+export const APPROVAL_PAGE_SIZE = 25;
+
+/** The discount-approval queue's query string (/quotes/approvals): filters, page, CSV. */
+export const ApprovalQueueQuery = z.object({
+  dealerId: filterId.optional(),
+  accountManagerId: filterId.optional(),
+  page: z.coerce.number().int().min(1).max(100000).default(1),
+  format: z.enum(["csv", "html"]).optional(),
+});
+export type ApprovalQueueFilter = z.output<typeof ApprovalQueueQuery>;

@@ -16,7 +16,9 @@ import { env } from "~/utils/env.server";
 import { ConflictError, ForbiddenError, NotFoundError, UnavailableError, ValidationError } from "~/utils/errors";
 import { addDays, now, type IsoDate } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
-import type { QuoteDraftInput } from "./quotes.schema";
+import { APPROVAL_PAGE_SIZE, type ApprovalQueueFilter, type QuoteDraftInput } from "./quotes.schema";
+import { approvalQueueChoices, approvalQueueRows, approvalQueueWhere } from "./quotes.queries.server";
+import { minorToDecimal } from "~/utils/money";
 import { QUOTE_STATUSES, SUPERSEDABLE, effectiveQuoteStatus, quoteTransition, type QuoteMover, type QuoteStatus } from "./state";
 
 /** Statuses a dealer never sees: the manufacturer's internal drafts and discount approvals. */
@@ -197,7 +199,7 @@ export async function proposeQuote(actor: Actor, quoteId: number): Promise<{ sta
     if (!lines.length) throw new ConflictError("quotes.noLines");
     if (quote.valid_until < today()) throw new ConflictError("quotes.validityPassed");
     if (quote.max_discount_bp > discountLimitBp()) {
-      await moveQuote(tx, actor, quote, "pending_approval", "account_manager", {}, { maxDiscountBp: quote.max_discount_bp, limitBp: discountLimitBp() });
+      await moveQuote(tx, actor, quote, "pending_approval", "account_manager", { approval_requested_at: now() }, { maxDiscountBp: quote.max_discount_bp, limitBp: discountLimitBp() });
       return { status: "pending_approval" as const };
     }
     await publish(tx, actor, quote, "account_manager");
@@ -397,6 +399,98 @@ export async function getQuotePage(actor: Actor, quoteId: number) {
     limitBp: discountLimitBp(),
     today: t,
   };
+}
+
+// ---------------------------------------------------------------- the administrator's approval queue
+
+function approvalRow<R extends { total_minor: number; list_total_minor: string | null; tier_total_minor: string | null; line_count: number | string }>(r: R) {
+  const listTotal = Number(r.list_total_minor ?? 0);
+  const tierTotal = Number(r.tier_total_minor ?? 0);
+  return {
+    ...r,
+    list_total_minor: listTotal,
+    tier_total_minor: tierTotal,
+    line_count: Number(r.line_count),
+    /** The whole quote against the same lines at list price, and at the dealer's tier prices (basis points). */
+    list_discount_bp: discountBasisPoints(listTotal, r.total_minor),
+    tier_discount_bp: discountBasisPoints(tierTotal, r.total_minor),
+  };
+}
+
+/**
+ * Quotes waiting for a discount approval (/quotes/approvals), oldest request first, with what the
+ * administrator weighs: the discount against list and tier prices, the largest line discount against
+ * the limit, the validity date and the deal's protection (an approval after either has passed is refused).
+ */
+export async function approvalQueue(actor: Actor, f: ApprovalQueueFilter) {
+  requirePermission(actor, "quote:approve_discount");
+  const [rows, total, choices] = await Promise.all([
+    approvalQueueRows(db, actor, f).limit(APPROVAL_PAGE_SIZE).offset((f.page - 1) * APPROVAL_PAGE_SIZE).execute(),
+    approvalQueueWhere(db, actor, f).select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
+    approvalQueueChoices(db, actor),
+  ]);
+  return { rows: rows.map(approvalRow), total: Number(total?.n ?? 0), page: f.page, pageSize: APPROVAL_PAGE_SIZE, choices, limitBp: discountLimitBp(), now: now().toISOString(), today: today() };
+}
+
+export const APPROVAL_CSV_HEADER = [
+  "quote_id",
+  "version",
+  "deal_id",
+  "deal",
+  "key_account",
+  "dealer_code",
+  "dealer_name",
+  "account_manager",
+  "currency",
+  "total",
+  "list_total",
+  "discount_vs_list_pct",
+  "discount_vs_tier_pct",
+  "max_line_discount_pct",
+  "limit_pct",
+  "valid_until",
+  "requested_at",
+  "waiting_hours",
+];
+
+/** The whole filtered queue as CSV rows, in batches. */
+export async function* exportApprovalQueue(actor: Actor, f: Omit<ApprovalQueueFilter, "page">) {
+  requirePermission(actor, "quote:approve_discount");
+  const pct = (bp: number) => (bp / 100).toFixed(2);
+  const limit = pct(discountLimitBp());
+  const batch = 1000;
+  for (let offset = 0; ; offset += batch) {
+    const at = now().getTime();
+    const rows = (await approvalQueueRows(db, actor, f).limit(batch).offset(offset).execute()).map(approvalRow);
+    yield rows.map((r) => [
+      r.id,
+      r.version,
+      r.deal_id,
+      r.deal_title,
+      r.key_account_name,
+      r.dealer_code,
+      r.dealer_name,
+      r.account_manager_name,
+      r.currency,
+      minorToDecimal(r.total_minor, r.currency),
+      minorToDecimal(r.list_total_minor, r.currency),
+      pct(r.list_discount_bp),
+      pct(r.tier_discount_bp),
+      pct(r.max_discount_bp),
+      limit,
+      r.valid_until,
+      r.approval_requested_at ? r.approval_requested_at.toISOString() : "",
+      r.approval_requested_at ? Math.max(0, Math.floor((at - r.approval_requested_at.getTime()) / 3_600_000)) : "",
+    ]);
+    if (rows.length < batch) return;
+  }
+}
+
+/** The dashboard's figure: how many quotes wait for approval and since when the oldest (the queue's total). */
+export async function approvalQueueSummary(actor: Actor) {
+  requirePermission(actor, "quote:approve_discount");
+  const r = await approvalQueueWhere(db, actor).select([sql<number>`COUNT(*)`.as("n"), sql<Date | null>`MIN(q.approval_requested_at)`.as("oldest")]).executeTakeFirst();
+  return { count: Number(r?.n ?? 0), oldestRequestedAt: r?.oldest ? new Date(r.oldest).toISOString() : null, now: now().toISOString() };
 }
 
 export { QUOTE_STATUSES };

@@ -373,6 +373,18 @@ export async function openDisputes(db: Q, asOf: Date) {
   return { count: n(r?.n), amountMinor: n(r?.v), oldestDays: oldest ? Math.floor((asOf.getTime() - oldest.getTime()) / 86_400_000) : null };
 }
 
+/** Orders waiting on credit hold and for how long the oldest has (the figure behind /finance/credit-holds). */
+export async function creditHolds(db: Q, asOf: Date) {
+  const r = await db
+    .selectFrom("orders")
+    .select([sql<number>`COUNT(*)`.as("n"), sql<string>`MIN(submitted_at)`.as("oldest")])
+    .where("status", "=", "credit_hold")
+    .where("number", "is not", null)
+    .executeTakeFirst();
+  const oldest = r?.oldest ? new Date(r.oldest as unknown as string) : null;
+  return { count: n(r?.n), oldestDays: oldest ? Math.max(0, Math.floor((asOf.getTime() - oldest.getTime()) / 86_400_000)) : null };
+}
+
 export async function statementConfirmation(db: Q, period: string, today: string) {
   const [issued, overdue] = await Promise.all([
     db.selectFrom("statements").select(["status", sql<number>`COUNT(*)`.as("n")]).where("period", "=", period).groupBy("status").execute(),

@@ -168,8 +168,8 @@ export async function financeDashboard(actor: Actor) {
 
 async function financeFigures(today: string) {
   const lastPeriod = monthBounds(addDays(monthBounds(today).start, -1)).period;
-  const [disputes, confirmation, utilisation] = await Promise.all([q.openDisputes(db, now()), q.statementConfirmation(db, lastPeriod, today), creditUtilisation()]);
-  return { kind: "finance" as const, disputes, confirmation, utilisation };
+  const [disputes, confirmation, utilisation, creditHolds] = await Promise.all([q.openDisputes(db, now()), q.statementConfirmation(db, lastPeriod, today), creditUtilisation(), q.creditHolds(db, now())]);
+  return { kind: "finance" as const, disputes, confirmation, utilisation, creditHolds };
 }
 
 /**

@@ -12,9 +12,10 @@ type OrderLoader = () => Promise<OrderData>;
  * What Remix hands a meta function: the page's own data and the matched routes, root first with the root
  * loader's data (app/root.tsx: the reader's language and more; none when the root loader failed).
  */
-function args(locale: unknown, data: OrderData | undefined, rootData: unknown = { locale, appName: "?", actor: null }): MetaArgs<OrderLoader> {
+function args(locale: unknown, data: OrderData | undefined | null, rootData: unknown = { locale, appName: "?", actor: null }): MetaArgs<OrderLoader> {
   return {
-    data,
+    // Remix's types leave out the null it hands over at run time (see pageMeta).
+    data: data as OrderData | undefined,
     params: {},
     location: { pathname: "/orders/SO-2026-000015", search: "", hash: "", state: null, key: "default" },
     matches: [
@@ -42,6 +43,8 @@ describe("page titles", () => {
   it("names the page alone without loader data (an error response) or without a record", () => {
     expect(detail(args("zh-CN", undefined))).toEqual([{ title: "订单 · 经销商工作台" }]);
     expect(detail(args("en", undefined))).toEqual([{ title: "Order · Dealer Desk" }]);
+    // An action that throws a 4xx response skips the loaders: the page's data is null, not undefined.
+    expect(detail(args("en", null))).toEqual([{ title: "Order · Dealer Desk" }]);
     expect(detail(args("en", { order: { number: null } }))).toEqual([{ title: "Order · Dealer Desk" }]);
     expect(detail(args("en", { order: { number: "  " } }))).toEqual([{ title: "Order · Dealer Desk" }]);
   });

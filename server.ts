@@ -27,7 +27,8 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"]);
 /** Writes that may come without an Origin (one-click unsubscribe from mail clients; signed tokens). */
 const ORIGIN_EXEMPT = [/^\/unsubscribe\/[^/]+$/];
-const isUploadPath = (p: string) => /\/import(\/|$)/.test(p) || p.endsWith("/imports");
+/** Paths whose writes carry files (imports): the larger upload limit applies. */
+export const isUploadPath = (p: string) => /\/import(\/|$)/.test(p) || p.endsWith("/imports");
 
 function requestLocale(req: Request): Locale {
   const cookie = /(?:^|;\s*)dd_lang=([^;]+)/.exec(req.headers.cookie ?? "")?.[1];

@@ -36,8 +36,11 @@ export default function NewDeal() {
   const locale = useLocale();
   const v = (data?.values ?? {}) as Record<string, unknown>;
   const e = data?.fieldErrors ?? {};
-  const picked = new Set(([] as unknown[]).concat(v.productLines ?? []).map(String));
+  const pickedList = ([] as unknown[]).concat(v.productLines ?? []).map(String).filter(Boolean);
+  const picked = new Set(pickedList);
   const lineError = e.productLines ?? Object.entries(e).find(([k]) => k.startsWith("productLines."))?.[1];
+  // Errors come as productLines.<n>.quantity, n counting the ticked lines: mark that line's quantity.
+  const badQuantity = new Set(Object.keys(e).flatMap((k) => pickedList[Number(/^productLines\.(\d+)\.quantity$/.exec(k)?.[1] ?? NaN)] ?? []));
   return (
     <div className="max-w-3xl">
       <PageHeader title={t("deals.new")} crumbs={[{ label: t("deals.title"), to: "/deals" }, { label: t("deals.new") }]} breadcrumbLabel={t("nav.breadcrumb")} />
@@ -77,7 +80,16 @@ export default function NewDeal() {
                 <label htmlFor={`q-${pl.code}`} className="sr-only">
                   {t("deals.estimatedQuantity")}
                 </label>
-                <input id={`q-${pl.code}`} name={`quantity_${pl.code}`} inputMode="numeric" className="input w-24" placeholder={t("deals.estimatedQuantity")} defaultValue={String(v[`quantity_${pl.code}`] ?? "")} />
+                <input
+                  id={`q-${pl.code}`}
+                  name={`quantity_${pl.code}`}
+                  inputMode="numeric"
+                  className="input w-24"
+                  placeholder={t("deals.estimatedQuantity")}
+                  defaultValue={String(v[`quantity_${pl.code}`] ?? "")}
+                  aria-invalid={badQuantity.has(pl.code) || undefined}
+                  aria-describedby={badQuantity.has(pl.code) ? "lines-error" : undefined}
+                />
               </div>
             ))}
           </div>

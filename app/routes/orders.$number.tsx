@@ -16,6 +16,7 @@ import {
   OptionalNoteSchema,
   PromiseChangeSchema,
   ReasonSchema,
+  shipmentFieldErrors,
   shipmentFormToObject,
   ShipmentFormSchema,
   VersionSchema,
@@ -95,7 +96,8 @@ export const action = /* @__PURE__ */ withAction(async ({ request, params }: Act
     }
     case "ship": {
       const form = parseObject(request, ShipmentFormSchema, shipmentFormToObject(fd));
-      if (!form.ok) return fail(form);
+      // Shown on the quantity that is wrong, with what was typed.
+      if (!form.ok) return fail({ ...form, fieldErrors: shipmentFieldErrors(form.fieldErrors), values });
       await recordShipment(actor, orderId, shipmentInputFromForm(form.data));
       break;
     }

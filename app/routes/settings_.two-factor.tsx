@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, TypedResponse } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -11,7 +11,7 @@ import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { DisableTwoFactorSchema, SecondFactorCodeSchema } from "~/modules/auth/two-factor.schema";
 import { confirmFromSettings, disableSecondFactor, enrolFromSettings, regenerateRecoveryCodes, secondFactorStatus } from "~/modules/auth/two-factor.server";
-import { parseForm } from "~/utils/http.server";
+import { errorResponse, parseForm, type FormFailure } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 
@@ -32,15 +32,26 @@ export const action = withAction(async ({ request }: ActionFunctionArgs) => {
   const fd = await request.formData();
   const intent = Intent.safeParse({ intent: fd.get("intent") });
   if (!intent.success) throw new Response(translate(actor.locale, "error.400"), { status: 400 });
+  // A wrong code or password comes back to the form that sent it (each form shows its own errors).
+  const failed = (err: unknown) => errorResponse(request, err, undefined, { intent: intent.data.intent }) as TypedResponse<FormFailure & { intent: typeof intent.data.intent }>;
   if (intent.data.intent === "disable") {
     const form = await parseForm(request, DisableTwoFactorSchema, fd);
     if (!form.ok) return json({ ...form, intent: "disable" as const }, { status: 400 });
-    await disableSecondFactor(actor, form.data.password);
+    try {
+      await disableSecondFactor(actor, form.data.password);
+    } catch (err) {
+      return failed(err);
+    }
     return json({ ok: true as const, intent: "disable" as const, message: translate(actor.locale, "twoFactor.disabled") });
   }
   const form = await parseForm(request, SecondFactorCodeSchema, fd);
   if (!form.ok) return json({ ...form, intent: intent.data.intent }, { status: 400 });
-  const codes = intent.data.intent === "confirm" ? await confirmFromSettings(actor, form.data.code) : await regenerateRecoveryCodes(actor, form.data.code);
+  let codes: string[];
+  try {
+    codes = intent.data.intent === "confirm" ? await confirmFromSettings(actor, form.data.code) : await regenerateRecoveryCodes(actor, form.data.code);
+  } catch (err) {
+    return failed(err);
+  }
   return json({ ok: true as const, intent: intent.data.intent, recoveryCodes: codes, message: translate(actor.locale, intent.data.intent === "confirm" ? "twoFactor.enabled" : "twoFactor.codesReplaced") });
 });
 

@@ -34,8 +34,8 @@ function issueMessage(issue: Issue, locale: Locale): string {
     case "invalid_value":
       return translate(locale, "validation.choice");
     case "custom":
-      // Custom refinements carry an i18n key as their message.
-      return translate(locale, issue.message ?? "validation.invalid");
+      // Custom refinements carry an i18n key as their message, and its parameters (a limit) as params.
+      return translate(locale, issue.message ?? "validation.invalid", issue.params as Record<string, string | number> | undefined);
     default:
       return translate(locale, "validation.invalid");
   }
@@ -139,19 +139,23 @@ function translateFieldErrors(fe: FieldErrors | undefined, locale: Locale, param
   return out;
 }
 
-/** Maps an error to a Response: DomainError → its status; lost database → 503; else rethrow. */
-export function errorResponse(request: Request, err: unknown, values: Record<string, unknown> = submitted.get(request) ?? {}): Response {
+/**
+ * Maps an error to a Response: DomainError → its status; lost database → 503; else rethrow.
+ * `extra` joins the failure (e.g. the `intent` of the form it answers, so a page with several
+ * forms shows the error on the one that was sent).
+ */
+export function errorResponse(request: Request, err: unknown, values: Record<string, unknown> = submitted.get(request) ?? {}, extra: Record<string, string> = {}): Response {
   if (err instanceof Response) return err;
   const locale = localeOf(request);
   if (err instanceof DomainError) {
     return json<FormFailure>(
-      { ok: false, formError: translate(locale, err.messageKey, err.params), fieldErrors: translateFieldErrors(err.fieldErrors, locale, err.params), values: safeValues(values) },
+      { ok: false, formError: translate(locale, err.messageKey, err.params), fieldErrors: translateFieldErrors(err.fieldErrors, locale, err.params), values: safeValues(values), ...extra },
       { status: err.status, headers: err.status === 429 && err.params?.seconds ? { "Retry-After": String(err.params.seconds) } : err.status === 503 ? { "Retry-After": "2" } : undefined },
     );
   }
   if (isTransientDbError(err)) {
     const u = new UnavailableError();
-    return json<FormFailure>({ ok: false, formError: translate(locale, u.messageKey), fieldErrors: {}, values: safeValues(values) }, { status: 503, headers: { "Retry-After": "2" } });
+    return json<FormFailure>({ ok: false, formError: translate(locale, u.messageKey), fieldErrors: {}, values: safeValues(values), ...extra }, { status: 503, headers: { "Retry-After": "2" } });
   }
   throw err;
 }

@@ -14,7 +14,7 @@ type OrderLoader = () => Promise<OrderData>;
  */
 function args(locale: unknown, data: OrderData | undefined | null, rootData: unknown = { locale, appName: "?", actor: null }): MetaArgs<OrderLoader> {
   return {
-    // Remix types it `| undefined`, but an error render passes null.
+    // Remix's types leave out the null it hands over at run time (see pageMeta).
     data: data as OrderData | undefined,
     params: {},
     location: { pathname: "/orders/SO-2026-000015", search: "", hash: "", state: null, key: "default" },
@@ -43,7 +43,7 @@ describe("page titles", () => {
   it("names the page alone without loader data (an error response) or without a record", () => {
     expect(detail(args("zh-CN", undefined))).toEqual([{ title: "订单 · 经销商工作台" }]);
     expect(detail(args("en", undefined))).toEqual([{ title: "Order · Dealer Desk" }]);
-    // An error render (the loader threw a 404/400): Remix passes null, and the page is still titled.
+    // An action that throws a 4xx response skips the loaders: the page's data is null, not undefined.
     expect(detail(args("en", null))).toEqual([{ title: "Order · Dealer Desk" }]);
     expect(detail(args("en", { order: { number: null } }))).toEqual([{ title: "Order · Dealer Desk" }]);
     expect(detail(args("en", { order: { number: "  " } }))).toEqual([{ title: "Order · Dealer Desk" }]);

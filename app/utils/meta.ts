@@ -34,7 +34,7 @@ export function pageTitle(locale: Locale, key: MessageKey, record?: string | nul
 /**
  * A route's `meta`: the page named by `key` (a catalog message, usually the page's heading or its navigation
  * item), followed by the record `record` names. Without loader data (the loader threw: a 404, a 403…) the
- * title names the page alone.
+ * title names the page alone; Remix hands `null` when an action's thrown 4xx skipped the loaders.
  *
  *     export const meta = pageMeta("orders.title");
  *     export const meta = pageMeta<typeof loader>("orders.order", (d) => d.order.number);

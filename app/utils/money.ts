@@ -52,10 +52,12 @@ export type ParseMoneyResult = { ok: true; minor: number } | { ok: false; reason
  * Parses "1234", "1,234.5", "-12.30" into minor units; more decimals than the currency has is an error.
  * Group separators must sit every three digits of the whole part ("1,234,567"): "1,2,3", "12,34",
  * "1,234,5.6" or spaces and underscores inside the number have no single reading and are a format error.
+ * A leading currency sign (¥ $ € £) is dropped unless `symbol: false` (forms: the field names its currency).
  */
-export function parseMoney(input: string, currency = "CNY", opts: { allowNegative?: boolean; max?: number } = {}): ParseMoneyResult {
+export function parseMoney(input: string, currency = "CNY", opts: { allowNegative?: boolean; max?: number; symbol?: boolean } = {}): ParseMoneyResult {
   const digits = minorDigits(currency);
-  const t = input.trim().replace(/^[¥$€£]/, "");
+  const trimmed = input.trim();
+  const t = opts.symbol === false ? trimmed : trimmed.replace(/^[¥$€£]/, "");
   if (!/^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$/.test(t)) return { ok: false, reason: "format" };
   const s = t.replace(/,/g, "");
   const m = /^(-)?(\d+)(?:\.(\d+))?$/.exec(s);

@@ -26,3 +26,16 @@ export async function resetDatabase() {
 }
 
 export { getDb };
+
+let allTables: string[] | undefined;
+/**
+ * CHECKSUM TABLE of every base table that `keep` selects, by name: two calls that give
+ * the same map saw the same rows. One statement, a few milliseconds on test-sized tables.
+ */
+export async function tableChecksums(keep: (table: string) => boolean = () => true): Promise<Map<string, string>> {
+  const db = getDb();
+  allTables ??= (await sql<{ t: string }>`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY table_name`.execute(db)).rows.map((r) => r.t);
+  const chosen = allTables.filter(keep);
+  const { rows } = await sql<{ Table: string; Checksum: string | number | null }>`CHECKSUM TABLE ${sql.join(chosen.map((t) => sql.table(t)))}`.execute(db);
+  return new Map(rows.map((r) => [r.Table.split(".").pop()!, String(r.Checksum)]));
+}

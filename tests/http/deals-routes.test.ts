@@ -138,7 +138,7 @@ describe("bad input: clear localized errors, nothing changed", () => {
       [{ creditCode: "91350100M000100Y44" }, "creditCode", "The last character (check digit) does not match; check the code for a typo."],
       [{ creditCode: "9135" }, "creditCode", "A unified social credit code has 18 characters: digits and capital letters except I, O, Z, S, V."],
       [{ expectedCloseDate: addDays(today(), -1) }, "expectedCloseDate", "The date cannot be in the past."],
-      [{ estimatedValue: "-5" }, "estimatedValue", "Enter an amount such as 1234.56."],
+      [{ estimatedValue: "-5" }, "estimatedValue", "Enter an amount greater than zero."],
       [{ productLines: "" }, "productLines", "Choose at least one product line."],
       [{ [`quantity_${lineA}`]: "-2" }, "productLines.0.quantity", "Enter zero or more."],
     ];

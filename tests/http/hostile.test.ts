@@ -1,11 +1,13 @@
 /**
  * Hostile input across every route, generated from the route matrix so a new
  * route is covered automatically: query parameters with XSS and SQL-injection
- * payloads, and every form found on every page submitted with them.
+ * payloads, and every form found on every page submitted with them. Paths, body
+ * sizes and numbers: hostile-input.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
 import { createCast } from "../factories";
+import { formsOf } from "../helpers/forms";
 import { Client, clientFor, startTestServer, stopTestServer } from "../helpers/http";
 import { buildFixture, MATRIX } from "./route-matrix";
 
@@ -27,27 +29,6 @@ afterAll(async () => {
 function assertSafe(html: string, where: string) {
   expect(html, where).not.toContain("<script>alert(");
   expect(html, where).not.toMatch(/<img src=x onerror/i);
-}
-
-type FormSpec = { action: string; method: string; fields: { name: string; type: string; value: string }[] };
-/** The forms on a page: their action and every named field (hidden values kept, e.g. intent). */
-function formsOf(html: string, pagePath: string): FormSpec[] {
-  const out: FormSpec[] = [];
-  for (const m of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)) {
-    const attrs = m[1]!;
-    const method = (/method="([^"]+)"/.exec(attrs)?.[1] ?? "get").toLowerCase();
-    const action = /action="([^"]*)"/.exec(attrs)?.[1]?.replace(/&amp;/g, "&") || pagePath;
-    const fields: FormSpec["fields"] = [];
-    for (const f of m[2]!.matchAll(/<(input|select|textarea)\b([^>]*)>/g)) {
-      const name = /name="([^"]+)"/.exec(f[2]!)?.[1];
-      if (!name) continue;
-      const type = f[1] === "input" ? (/type="([^"]+)"/.exec(f[2]!)?.[1] ?? "text") : f[1]!;
-      const value = /value="([^"]*)"/.exec(f[2]!)?.[1] ?? "";
-      fields.push({ name, type, value });
-    }
-    out.push({ action, method, fields });
-  }
-  return out;
 }
 
 describe("hostile input on every route", () => {
@@ -92,7 +73,9 @@ describe("hostile input on every route", () => {
         counters.forms++;
         for (const payload of [XSS, SQLI]) {
           const body: Record<string, string> = {};
-          for (const f of form.fields) body[f.name] = f.type === "hidden" || f.type === "select" || f.type === "submit" ? f.value : payload;
+          // Every field gets the payload; hidden values, choices and the first submit button (the intent) are kept.
+          const button = form.fields.find((f) => f.type === "submit");
+          for (const f of form.fields) if (f.type !== "submit" || f === button) body[f.name] = f.type === "hidden" || f.type === "select" || f.type === "submit" ? f.value : payload;
           const r = await c.post(form.action, body);
           counters.requests++;
           expect([200, 201, 204, 302, 400, 403, 404, 409, 429], `${file} POST ${form.action} → ${r.status}`).toContain(r.status);

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { REGIONS, TIERS } from "~/modules/organisations/organisations.schema";
+import { MAX_PRICE_MINOR, moneyField, optionalMoneyField, parseWhole, wholeNumberField } from "~/utils/numbers";
 import { isIsoDate } from "~/utils/time";
 import { checkOptionsSchemaJson } from "./options";
 
@@ -49,7 +50,7 @@ export type StockFilter = Omit<StockQueryInput, "page" | "format" | "check" | "c
 /** The availability check, validated separately so a bad value shows next to its field. */
 export const AvailabilityCheck = z.object({
   sku: skuField,
-  quantity: z.string().trim().regex(/^\d{1,9}$/, { message: "stock.wholePositive" }).transform(Number).refine((n) => n > 0, { message: "stock.wholePositive" }),
+  quantity: wholeNumberField({ min: 1, max: 999_999_999, messages: { format: "stock.wholePositive", min: "stock.wholePositive" } }),
   neededBy: z.union([z.literal(""), isoDate]).optional().transform((v) => v || null),
   region: z.enum(REGIONS).optional(),
 });
@@ -73,26 +74,9 @@ export const ProductListQuery = z.object({
 });
 export type ProductListFilter = Omit<z.output<typeof ProductListQuery>, "page" | "format">;
 
-/** Money typed by a person ("1,299.00") → minor units; empty allowed where optional. */
-const money = (required: boolean) =>
-  z
-    .string()
-    .trim()
-    .max(20)
-    .superRefine((v, ctx) => {
-      if (v === "") {
-        if (required) ctx.addIssue({ code: "custom", message: "validation.required" });
-        return;
-      }
-      const m = /^(\d{1,13})(?:\.(\d+))?$/.exec(v.replace(/,/g, ""));
-      if (!m) ctx.addIssue({ code: "custom", message: "validation.money" });
-      else if ((m[2] ?? "").length > 2) ctx.addIssue({ code: "custom", message: "validation.moneyDecimals" });
-    })
-    .transform((v) => {
-      if (v === "") return null;
-      const [w, f = ""] = v.replace(/,/g, "").split(".");
-      return Number(w) * 100 + Number(f.padEnd(2, "0") || "0");
-    });
+/** A price typed by a person ("1,299.00") → minor units, above zero and at most MAX_PRICE_MINOR; empty allowed where optional. */
+const price = moneyField({ max: MAX_PRICE_MINOR });
+const optionalPrice = optionalMoneyField({ max: MAX_PRICE_MINOR });
 
 export const IMAGE_PATH_RE = /^\/images\/[A-Za-z0-9/_.-]{1,200}\.(svg|png|jpe?g|webp)$/;
 
@@ -122,21 +106,24 @@ export const ProductSchema = z
     category: z.string().trim().min(1).max(32),
     line: z.string().trim().min(1).max(32),
     unit: z.string().trim().min(1).max(16),
-    listPrice: money(true),
-    pricePlatinum: money(false),
-    priceGold: money(false),
-    priceSilver: money(false),
+    listPrice: price,
+    pricePlatinum: optionalPrice,
+    priceGold: optionalPrice,
+    priceSilver: optionalPrice,
     status: z.enum(PRODUCT_STATUSES),
     madeToOrder: flag,
     leadTimeDays: z
       .string()
       .trim()
-      .max(4)
       .optional()
       .superRefine((v, ctx) => {
-        if (v && !/^\d{1,3}$/.test(v)) ctx.addIssue({ code: "custom", message: "products.leadTimeRange" });
+        const r = v ? parseWhole(v, { min: 0, max: 365 }) : null;
+        if (r && !r.ok) ctx.addIssue({ code: "custom", message: r.issue === "fullWidth" ? "validation.halfWidthDigits" : "products.leadTimeRange" });
       })
-      .transform((v) => (v ? Number(v) : null)),
+      .transform((v) => {
+        const r = v ? parseWhole(v, { min: 0, max: 365 }) : null;
+        return r?.ok ? r.value : null;
+      }),
     optionsSchema: optionsJsonField.optional().transform((v) => v ?? null),
     imagePath: z
       .string()
@@ -151,8 +138,6 @@ export const ProductSchema = z
   })
   .superRefine((p, ctx) => {
     if (p.madeToOrder && p.leadTimeDays === null) ctx.addIssue({ code: "custom", path: ["leadTimeDays"], message: "products.leadTimeRequired" });
-    if (p.leadTimeDays !== null && p.leadTimeDays > 365) ctx.addIssue({ code: "custom", path: ["leadTimeDays"], message: "products.leadTimeRange" });
-    if (p.listPrice !== null && p.listPrice > 100_000_000_00) ctx.addIssue({ code: "custom", path: ["listPrice"], message: "validation.moneyRange" });
   });
 export type ProductInput = z.output<typeof ProductSchema>;
 

@@ -1,6 +1,7 @@
 /** zod schemas of the deals area (key accounts, deals, leads). Browser-safe. */
 import { z } from "zod";
-import { moneyField, REGIONS } from "~/modules/organisations/organisations.schema";
+import { REGIONS } from "~/modules/organisations/organisations.schema";
+import { moneyField, wholeNumberField } from "~/utils/numbers";
 import { isIsoDate } from "~/utils/time";
 import { checkCreditCode } from "./credit-code";
 import { DEAL_STAGES } from "./state";
@@ -82,13 +83,17 @@ function collectLines(raw: unknown) {
   if (!raw || typeof raw !== "object") return raw;
   const o = raw as Record<string, unknown>;
   const picked = (o.productLines === undefined ? [] : Array.isArray(o.productLines) ? o.productLines : [o.productLines]).filter((c) => c !== "");
-  const lines = picked.map((code) => ({ code, quantity: o[`quantity_${String(code)}`] ?? "0" }));
+  // An empty estimate is zero (not known yet).
+  const lines = picked.map((code) => {
+    const q = o[`quantity_${String(code)}`];
+    return { code, quantity: q === undefined || (typeof q === "string" && q.trim() === "") ? "0" : q };
+  });
   return { ...o, productLines: lines };
 }
 
 const LineSchema = z.object({
   code: z.string().trim().min(1).max(32),
-  quantity: z.coerce.number({ message: "validation.integer" }).int({ message: "validation.integer" }).min(0, { message: "validation.nonNegative" }).max(10_000_000),
+  quantity: wholeNumberField({ min: 0, max: 10_000_000 }),
 });
 
 export const RegisterDealSchema = z.preprocess(
@@ -105,7 +110,7 @@ export const RegisterDealSchema = z.preprocess(
         .array(LineSchema)
         .max(50)
         .refine((a) => a.length > 0, { message: "deals.productLinesRequired" }),
-      estimatedValue: moneyField({ max: 100_000_000_000_00 }),
+      estimatedValue: moneyField(),
       expectedCloseDate: isoDate,
       competitors: z.string().trim().max(500).default(""),
       notes: optionalText(4000),
@@ -126,8 +131,8 @@ export const DealListQuery = z
     q: z.string().trim().max(100).optional(),
     closeFrom: isoDate.optional(),
     closeTo: isoDate.optional(),
-    minValue: moneyField({ allowZero: true, max: 100_000_000_000_00 }).optional(),
-    maxValue: moneyField({ allowZero: true, max: 100_000_000_000_00 }).optional(),
+    minValue: moneyField({ allowZero: true }).optional(),
+    maxValue: moneyField({ allowZero: true }).optional(),
     /** Open deals (approved, negotiating, quoted) whose protection ends within this many days (the dashboard's figure). */
     expiring: z.coerce.number().int().min(1).max(365).optional(),
     /** Deals whose live quote waits for the dealer (to_answer) or is still open at all (open): the dashboards' quote figures. */
@@ -165,7 +170,7 @@ export const ResolveConflictSchema = z.object({ decision: z.enum(["approve", "re
 
 export const UpdateDealSchema = z.object({
   title: text(200),
-  estimatedValue: moneyField({ max: 100_000_000_000_00 }),
+  estimatedValue: moneyField(),
   expectedCloseDate: isoDate,
   competitors: z.string().trim().max(500).default(""),
   notes: optionalText(4000),
@@ -175,7 +180,7 @@ export type UpdateDealInput = z.output<typeof UpdateDealSchema>;
 export const OfferLeadSchema = z.object({
   dealerId: z.coerce.number().int().positive(),
   productLineCode: text(32),
-  estimatedValue: moneyField({ allowZero: true, max: 100_000_000_000_00 }),
+  estimatedValue: moneyField({ allowZero: true }),
   note: optionalText(2000),
 });
 export type OfferLeadInput = z.output<typeof OfferLeadSchema>;

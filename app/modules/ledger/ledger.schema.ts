@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { moneyField } from "~/modules/organisations/organisations.schema";
 import { PERIOD_RE } from "~/modules/statements/period";
-import { ENTRY_TYPES, MAX_ENTRY_MINOR } from "./entry-types";
+import { moneyField } from "~/utils/numbers";
+import { ENTRY_TYPES } from "./entry-types";
 
 /** What finance may post by hand (invoices come from shipments). */
 export const MANUAL_TYPES = ["payment", "credit_note", "rebate", "fee", "adjustment"] as const;
@@ -22,7 +22,7 @@ export const PostEntrySchema = z
   .object({
     dealerId: z.coerce.number({ message: "validation.required" }).int().positive().max(Number.MAX_SAFE_INTEGER),
     type: z.enum(MANUAL_TYPES),
-    amount: moneyField({ max: MAX_ENTRY_MINOR }),
+    amount: moneyField(),
     direction: z.enum(["debit", "credit"]).optional(),
     description: z.string().trim().min(1).max(500),
     reference: optionalText(128),
@@ -62,7 +62,7 @@ export type FeeTypeInput = z.output<typeof FeeTypeSchema>;
 export const FeeTypeStatusSchema = z.object({ code: z.string().trim().min(1).max(32), status: z.enum(["active", "disabled"]) });
 
 export const CreditLimitSchema = z.object({
-  creditLimit: moneyField({ allowZero: true, max: 100_000_000_000_00 }),
+  creditLimit: moneyField({ allowZero: true }),
   reason: z.string().trim().min(3).max(300),
 });
 

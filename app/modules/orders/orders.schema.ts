@@ -3,6 +3,7 @@
  * Browser-safe. Prices are never part of a form: they come from the server.
  */
 import { z } from "zod";
+import { parseWhole, wholeNumberField } from "~/utils/numbers";
 import { ORDER_STATUSES } from "./state";
 
 export const MAX_LINES = 2000;
@@ -26,20 +27,14 @@ const optDate = z
   .optional()
   .transform((v) => (v ? v : null));
 
-const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const id = wholeNumberField({ min: 1, max: Number.MAX_SAFE_INTEGER, messages: { format: "validation.invalid" } });
 const optId = z
   .union([z.literal(""), id])
   .optional()
   .transform((v) => (v === "" || v === undefined ? null : v));
 
 /** A whole, positive quantity typed by a person ("12"); "0", "-1", "1.5", "1e3" are refused. */
-export const quantityField = z
-  .string()
-  .trim()
-  .min(1, { message: "validation.required" })
-  .regex(/^\d{1,9}$/, { message: "orders.quantityWhole" })
-  .transform(Number)
-  .refine((n) => n > 0, { message: "orders.quantityPositive" });
+export const quantityField = wholeNumberField({ min: 1, max: 999_999_999, messages: { format: "orders.quantityWhole", min: "orders.quantityPositive" } });
 
 export const LineFormSchema = z.object({
   lineId: optId,
@@ -115,7 +110,18 @@ export const ShipmentFormSchema = z.object({
   trackingNumber: z.string().trim().min(1).max(64),
   shippedOn: isoDate,
   // qty.<lineId> = "3"; empty means not in this shipment.
-  lines: z.record(z.string().regex(/^\d{1,15}$/), z.union([z.literal(""), z.string().trim().regex(/^\d{1,9}$/, { message: "orders.quantityWhole" })])).default({}),
+  lines: z
+    .record(
+      z.string().regex(/^\d{1,15}$/),
+      z
+        .string()
+        .trim()
+        .superRefine((v, ctx) => {
+          const r = v === "" ? null : parseWhole(v, { min: 0, max: 999_999_999 });
+          if (r && !r.ok) ctx.addIssue({ code: "custom", message: r.issue === "fullWidth" ? "validation.halfWidthDigits" : r.issue === "max" ? "validation.numberMax" : "orders.quantityWhole", params: { max: "999,999,999" } });
+        }),
+    )
+    .default({}),
 });
 export type ShipmentForm = z.output<typeof ShipmentFormSchema>;
 
@@ -130,6 +136,11 @@ export function shipmentFormToObject(fd: FormData): Record<string, unknown> {
   }
   out.lines = lines;
   return out;
+}
+
+/** zod names a line's error `lines.<lineId>`; the form's input (and the domain's errors) say `qty.<lineId>`. */
+export function shipmentFieldErrors(fieldErrors: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fieldErrors).map(([k, v]) => [k.replace(/^lines\.(\d+)$/, "qty.$1"), v]));
 }
 
 export const ConfirmDeliverySchema = z.object({

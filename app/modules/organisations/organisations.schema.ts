@@ -2,6 +2,7 @@ import { z } from "zod";
 import { LOCALES } from "~/i18n";
 import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES } from "~/modules/audit/audit-actions";
 import { ROLES, DEALER_ROLES } from "~/modules/auth/permissions";
+import { moneyField } from "~/utils/numbers";
 
 export const REGIONS = ["north", "east", "south", "central", "west", "northeast"] as const;
 export const TIERS = ["platinum", "gold", "silver"] as const;
@@ -10,29 +11,12 @@ export type Tier = (typeof TIERS)[number];
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
 
-/** Money typed by a person, e.g. "1,200,000.00" → minor units; more than 2 decimals is refused. */
-export const moneyField = (opts: { allowZero?: boolean; max?: number } = {}) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .superRefine((v, ctx) => {
-      const m = /^(\d{1,13})(?:\.(\d+))?$/.exec(v.replace(/,/g, ""));
-      if (!m) ctx.addIssue({ code: "custom", message: "validation.money" });
-      else if ((m[2] ?? "").length > 2) ctx.addIssue({ code: "custom", message: "validation.moneyDecimals" });
-    })
-    .transform((v) => {
-      const [w, f = ""] = v.replace(/,/g, "").split(".");
-      return Number(w) * 100 + Number(f.padEnd(2, "0") || "0");
-    })
-    .refine((n) => Number.isSafeInteger(n) && (opts.allowZero ? n >= 0 : n > 0) && (opts.max === undefined || n <= opts.max), { message: "validation.moneyRange" });
-
 export const DealerSchema = z.object({
   code: z.string().trim().toUpperCase().regex(/^[A-Z0-9-]{2,32}$/, { message: "dealers.codeFormat" }),
   name: trimmed(200),
   region: z.enum(REGIONS),
   tier: z.enum(TIERS),
-  creditLimit: moneyField({ allowZero: true, max: 100_000_000_000_00 }),
+  creditLimit: moneyField({ allowZero: true }),
   accountManagerId: z
     .union([z.literal(""), z.coerce.number().int().positive()])
     .optional()

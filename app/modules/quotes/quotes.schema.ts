@@ -1,6 +1,7 @@
 /** zod schemas of negotiated quotes (special bids). Browser-safe. */
 import { z } from "zod";
 import { isoDate } from "~/modules/deals/deals.schema";
+import { MAX_PRICE_MINOR, moneyField, wholeNumberField } from "~/utils/numbers";
 
 export const MAX_QUOTE_LINES = 30;
 
@@ -17,26 +18,12 @@ function collectRows(raw: unknown) {
   return { ...o, lines };
 }
 
-const priceText = z
-  .string()
-  .trim()
-  .min(1)
-  .superRefine((v, ctx) => {
-    const m = /^(-)?(\d{1,13})(?:\.(\d+))?$/.exec(v.replace(/,/g, ""));
-    if (!m) ctx.addIssue({ code: "custom", message: "validation.money" });
-    else if ((m[3] ?? "").length > 2) ctx.addIssue({ code: "custom", message: "validation.moneyDecimals" });
-    else if (m[1]) ctx.addIssue({ code: "custom", message: "quotes.priceRange" });
-  })
-  .transform((v) => {
-    const [w, f = ""] = v.replace(/,/g, "").split(".");
-    return Number(w) * 100 + Number(f.padEnd(2, "0") || "0");
-  });
 
 export const QuoteLineInput = z.object({
   row: z.number().int(),
   productId: z.coerce.number().int().positive(),
-  quantity: z.coerce.number({ message: "validation.integer" }).int({ message: "validation.integer" }).positive({ message: "validation.positive" }).max(1_000_000),
-  unitPrice: priceText,
+  quantity: wholeNumberField({ min: 1, max: 1_000_000 }),
+  unitPrice: moneyField({ max: MAX_PRICE_MINOR, rangeMessage: "quotes.priceRange" }),
 });
 
 export const QuoteDraftSchema = z.preprocess(

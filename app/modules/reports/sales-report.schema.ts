@@ -1,5 +1,6 @@
 /** The reports page's query: groupings and filters (safe for the browser). */
 import { z } from "zod";
+import { wholeNumberField } from "~/utils/numbers";
 
 export const GROUPS = ["month", "dealer", "region", "tier", "productLine"] as const;
 export type Group = (typeof GROUPS)[number];
@@ -11,7 +12,7 @@ export const SalesReportQuery = z
     groupBy: z.enum(GROUPS).default("month"),
     region: z.string().trim().regex(/^[a-z]{1,32}$/).optional(),
     tier: z.string().trim().regex(/^[a-z]{1,16}$/).optional(),
-    dealerId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+    dealerId: wholeNumberField({ min: 1, max: Number.MAX_SAFE_INTEGER, messages: { format: "validation.invalid" } }).optional(),
     productLine: z.string().trim().max(32).optional(),
     format: z.enum(["csv", "html"]).optional(),
   })

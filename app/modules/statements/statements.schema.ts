@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { moneyField } from "~/modules/organisations/organisations.schema";
+import { moneyField } from "~/utils/numbers";
 import { PERIOD_RE } from "./period";
 
 export const STATEMENT_STATUSES = ["issued", "confirmed", "disputed", "resolved"] as const;
@@ -38,7 +38,7 @@ export const ConfirmSchema = z.object({ version: z.coerce.number().int().min(1) 
 export const DisputeSchema = z.object({
   lineId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   reasonCode: z.enum(DISPUTE_REASONS),
-  amount: moneyField({ max: 1_000_000_000_000 }),
+  amount: moneyField(),
   comment: z.string().trim().max(2000).optional().transform((v) => v || null),
 });
 export type DisputeInput = z.output<typeof DisputeSchema>;

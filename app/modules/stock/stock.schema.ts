@@ -1,9 +1,10 @@
 /** Input shapes of stock operations (browser-safe). */
 import { z } from "zod";
 import { isoDate } from "~/modules/catalog/catalog.schema";
+import { wholeNumberField } from "~/utils/numbers";
 
 const reason = z.string().trim().min(1).max(255);
-export const wholeQty = z.string().trim().regex(/^\d{1,9}$/, { message: "stock.wholePositive" }).transform(Number).refine((n) => n > 0, { message: "stock.wholePositive" });
+export const wholeQty = wholeNumberField({ min: 1, max: 999_999_999, messages: { format: "stock.wholePositive", min: "stock.wholePositive" } });
 
 export const ReceiptSchema = z.object({
   warehouseId: z.coerce.number().int().positive(),
@@ -14,12 +15,7 @@ export type ReceiptInput = z.output<typeof ReceiptSchema>;
 
 export const AdjustSchema = z.object({
   warehouseId: z.coerce.number().int().positive(),
-  delta: z
-    .string()
-    .trim()
-    .regex(/^[+-]?\d{1,9}$/, { message: "stock.wholeSigned" })
-    .transform(Number)
-    .refine((n) => n !== 0, { message: "stock.deltaZero" }),
+  delta: wholeNumberField({ signed: true, min: -999_999_999, max: 999_999_999, messages: { format: "stock.wholeSigned" } }).refine((n) => n !== 0, { message: "stock.deltaZero" }),
   reason,
 });
 export type AdjustInput = z.output<typeof AdjustSchema>;

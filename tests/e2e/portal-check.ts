@@ -199,6 +199,8 @@ export type CheckOptions = {
   /** Run axe-core on this page (the slowest check: the crawl runs it once per route and language). */
   axe: boolean;
   screenshotName?: string;
+  /** Waits for something more after hydration before the page is read (the check's own test uses it). */
+  settle?: (page: Page) => Promise<void>;
 };
 
 /** Where the check's time goes (seconds per step, summed over pages), printed by the test. */
@@ -225,6 +227,7 @@ export async function checkPage(page: Page, url: string, o: CheckOptions): Promi
     // Hydrated, then two frames for effects to run (a crash after hydration shows as a page error / error page).
     await page.waitForFunction(() => (window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized === true, undefined, { timeout: 15_000 }).catch(() => add("hydration", "the client router never initialised"));
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    if (o.settle) await o.settle(page);
     const facts = await page.evaluate(collectFacts);
     since("open", t0);
     t0 = performance.now();

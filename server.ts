@@ -14,7 +14,7 @@ import { createReadableStreamFromReadable, createRequestHandler, writeReadableSt
 import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { closeDb, pingDb } from "./db/client";
-import { isLocale, localeFromAcceptLanguage, translate, type Locale } from "./app/i18n";
+import { isLocale, localeFromAcceptLanguage, translate, type Locale, type MessageKey } from "./app/i18n";
 import { env, EnvError } from "./app/utils/env.server";
 import { documentBody } from "./app/utils/document-response.server";
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from "./app/utils/request.server";
@@ -36,7 +36,7 @@ function requestLocale(req: Request): Locale {
   return localeFromAcceptLanguage(req.headers["accept-language"]);
 }
 
-function plainErrorPage(req: Request, res: Response, status: number, key: string) {
+function plainErrorPage(req: Request, res: Response, status: number, key: MessageKey) {
   const locale = requestLocale(req);
   const title = translate(locale, "error.title");
   const msg = translate(locale, key);

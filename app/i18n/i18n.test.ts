@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { rawKeys } from "../../tests/helpers/i18n";
-import { localeFromAcceptLanguage, messages, translate } from "./index";
+import { isMessageKey, localeFromAcceptLanguage, messages, translate, translateKnown } from "./index";
 
 describe("message catalogs", () => {
   it("English interface text embeds no Chinese (and Chinese no English status words), except where the Chinese is the point", () => {
@@ -63,5 +63,18 @@ describe("message catalogs", () => {
   it("the raw-key detector finds untranslated keys in page text but not in scripts or emails", () => {
     expect(rawKeys("<p>nav.dashboard and users.emailTaken</p><script>nav.stock</script> dealer_admin@demo.local")).toEqual(["nav.dashboard", "users.emailTaken"]);
     expect(rawKeys("<p>工作台 Dashboard</p>")).toEqual([]);
+  });
+});
+
+describe("message keys on the server", () => {
+  it("translate takes only keys the catalogs define; keys known only at run time go through translateKnown", () => {
+    // @ts-expect-error a key that no catalog defines is a type error (the typecheck in npm test fails without this line's error)
+    expect(translate("en", "no.such.key")).toBe("no.such.key");
+    expect(translate("zh-CN", "error.404")).toBe(messages["zh-CN"]["error.404"]);
+    const built = `digest.status.${"approved"}`;
+    expect(isMessageKey(built)).toBe(true);
+    expect(translateKnown("en", built)).toBe(messages.en[built]);
+    expect(translateKnown("en", "digest.status.no_such_status")).toBeNull();
+    expect(isMessageKey("toString")).toBe(false);
   });
 });

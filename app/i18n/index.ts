@@ -39,7 +39,20 @@ export const messages: Record<Locale, Record<string, string>> = { en: merge("en"
 
 export type Params = Record<string, string | number>;
 
-export function translate(locale: Locale, key: MessageKey | string, params?: Params): string {
+/** Whether a string known only at run time (read from the database, a payload, a library) is a message key. */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.prototype.hasOwnProperty.call(messages.en, key);
+}
+
+/**
+ * The text of a key built or read at run time, or null when there is no such message, so the caller
+ * chooses its fallback. Keys written in the code go through `translate`, which only takes known keys.
+ */
+export function translateKnown(locale: Locale, key: string, params?: Params): string | null {
+  return isMessageKey(key) ? translate(locale, key, params) : null;
+}
+
+export function translate(locale: Locale, key: MessageKey, params?: Params): string {
   const template = messages[locale][key] ?? messages.en[key];
   if (template === undefined) return key;
   if (!params) return template;

@@ -7,7 +7,7 @@ import { AvailabilityForm, AvailabilityResult, type AvailabilityView } from "~/c
 import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { Badge, PageHeader } from "~/components/ui/layout";
-import { translate } from "~/i18n";
+import { translate, type MessageKey } from "~/i18n";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { answerAvailability } from "~/modules/catalog/availability.server";
@@ -42,7 +42,7 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
   const fd = await request.formData();
   const intent = Intent.safeParse({ intent: fd.get("intent") });
   if (!intent.success) throw new Response(translate(actor.locale, "error.400"), { status: 400 });
-  const done = (key: string) => json({ ok: true as const, intent: intent.data.intent, message: translate(actor.locale, key) });
+  const done = (key: MessageKey) => json({ ok: true as const, intent: intent.data.intent, message: translate(actor.locale, key) });
   switch (intent.data.intent) {
     case "receipt": {
       const form = await parseForm(request, ReceiptSchema, fd);

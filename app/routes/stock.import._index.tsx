@@ -7,7 +7,7 @@ import { ImportStatusBadge } from "~/components/catalog/ImportStatus";
 import { ErrorPage } from "~/components/ErrorPage";
 import { FormError } from "~/components/ui/form";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
-import { translate } from "~/i18n";
+import { translate, type MessageKey } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { ImportFormSchema, ImportPageQuery, PRODUCT_CSV_HEADER } from "~/modules/catalog/catalog.schema";
@@ -36,7 +36,7 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
 export const action = withAction(async ({ request }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "stock:import");
   const limit = env().UPLOAD_LIMIT_BYTES;
-  const fail = (key: string, params?: Record<string, string | number>) =>
+  const fail = (key: MessageKey, params?: Record<string, string | number>) =>
     json({ ok: false as const, formError: translate(actor.locale, key, params), fieldErrors: { file: translate(actor.locale, key, params) } as Record<string, string>, values: {} as Record<string, unknown> }, { status: key === "import.tooLarge" ? 413 : 400 });
   let fd: FormData;
   try {

@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
 import { SubmitButton } from "~/components/ui/form";
-import { translate, type Locale } from "~/i18n";
+import { translate, type Locale, type MessageKey } from "~/i18n";
 import { unsubscribe, unsubscribeView, type UnsubscribeView } from "~/modules/notifications/unsubscribe.server";
 import { metaLocale, pageTitle } from "~/utils/meta";
 import { clientIp, localeOf } from "~/utils/request.server";
@@ -17,7 +17,7 @@ import { clientIp, localeOf } from "~/utils/request.server";
  */
 function texts(view: UnsubscribeView, fallback: Locale, done: boolean) {
   const locale = view.ok ? view.locale : fallback;
-  const t = (k: string, p?: Record<string, string>) => translate(locale, k, p);
+  const t = (k: MessageKey, p?: Record<string, string>) => translate(locale, k, p);
   return {
     locale,
     title: t("unsubscribe.title"),

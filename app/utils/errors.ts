@@ -2,14 +2,17 @@
  * Typed errors shared by every domain. Routes map them to HTTP in one place
  * (app/utils/http.server.ts). Messages are i18n keys, never raw text.
  */
-export type FieldErrors = Record<string, string[]>;
+import type { MessageKey } from "~/i18n";
+
+/** Field name → message keys (the first is shown). */
+export type FieldErrors = Record<string, MessageKey[]>;
 
 export class DomainError extends Error {
   readonly status: number;
-  readonly messageKey: string;
+  readonly messageKey: MessageKey;
   readonly params?: Record<string, string | number>;
   readonly fieldErrors?: FieldErrors;
-  constructor(status: number, messageKey: string, params?: Record<string, string | number>, fieldErrors?: FieldErrors) {
+  constructor(status: number, messageKey: MessageKey, params?: Record<string, string | number>, fieldErrors?: FieldErrors) {
     super(messageKey);
     this.status = status;
     this.messageKey = messageKey;
@@ -19,34 +22,34 @@ export class DomainError extends Error {
 }
 
 export class ValidationError extends DomainError {
-  constructor(messageKey = "validation.formErrors", fieldErrors?: FieldErrors, params?: Record<string, string | number>) {
+  constructor(messageKey: MessageKey = "validation.formErrors", fieldErrors?: FieldErrors, params?: Record<string, string | number>) {
     super(400, messageKey, params, fieldErrors);
   }
 }
 export class ForbiddenError extends DomainError {
-  constructor(messageKey = "error.403") {
+  constructor(messageKey: MessageKey = "error.403") {
     super(403, messageKey);
   }
 }
 export class NotFoundError extends DomainError {
-  constructor(messageKey = "error.404") {
+  constructor(messageKey: MessageKey = "error.404") {
     super(404, messageKey);
   }
 }
 /** The record changed since it was loaded, or the transition is not allowed from its state. */
 export class ConflictError extends DomainError {
-  constructor(messageKey = "error.409", params?: Record<string, string | number>) {
+  constructor(messageKey: MessageKey = "error.409", params?: Record<string, string | number>) {
     super(409, messageKey, params);
   }
 }
 export class TooManyRequestsError extends DomainError {
-  constructor(messageKey = "error.429", params?: Record<string, string | number>) {
+  constructor(messageKey: MessageKey = "error.429", params?: Record<string, string | number>) {
     super(429, messageKey, params);
   }
 }
 /** A transient failure (database gone, deadlock after retries): nothing changed, try again. */
 export class UnavailableError extends DomainError {
-  constructor(messageKey = "error.503") {
+  constructor(messageKey: MessageKey = "error.503") {
     super(503, messageKey);
   }
 }

@@ -4,7 +4,7 @@
  */
 import { json, type TypedResponse } from "@remix-run/node";
 import type { z } from "zod";
-import { translate, type Locale, type MessageKey } from "~/i18n";
+import { translate, translateKnown, type Locale, type MessageKey } from "~/i18n";
 import { DomainError, UnavailableError, isTransientDbError, type FieldErrors } from "./errors";
 import { localeOf } from "./request.server";
 
@@ -35,7 +35,7 @@ function issueMessage(issue: Issue, locale: Locale): string {
       return translate(locale, "validation.choice");
     case "custom":
       // Custom refinements carry an i18n key as their message, and its parameters (a limit) as params.
-      return translate(locale, issue.message ?? "validation.invalid", issue.params as Record<string, string | number> | undefined);
+      return translateKnown(locale, issue.message ?? "", issue.params as Record<string, string | number> | undefined) ?? translate(locale, "validation.invalid");
     default:
       return translate(locale, "validation.invalid");
   }

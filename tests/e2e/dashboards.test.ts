@@ -14,7 +14,7 @@ import { orderIn, orderRow, orderWorld, submitNew, type World } from "../factori
 import { newPage, screenshot, signInAs, withServerAndBrowser } from "../helpers/browser";
 import { rawKeys } from "../helpers/i18n";
 import { approveOrder } from "../../app/modules/orders/orders.server";
-import { translate, type Locale } from "../../app/i18n";
+import { translate, type Locale, type MessageKey } from "../../app/i18n";
 
 let browser: Browser;
 let base: string;
@@ -84,7 +84,7 @@ async function open(locale: Locale, user: TestUser, testId: string) {
 
 describe("role dashboards in the browser", () => {
   for (const locale of ["zh-CN", "en"] as const satisfies readonly Locale[]) {
-    const t = (k: string, p?: Record<string, string | number>) => translate(locale, k, p);
+    const t = (k: MessageKey, p?: Record<string, string | number>) => translate(locale, k, p);
 
     it(`dealer: charts, no raw keys, a bar opens the filtered order list, fits a phone (${locale})`, async () => {
       const w = await world();

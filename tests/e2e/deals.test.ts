@@ -6,7 +6,7 @@
 import type { Browser, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
-import { translate, type Locale } from "../../app/i18n";
+import { translate, type Locale, type MessageKey } from "../../app/i18n";
 import { addDays } from "../../app/utils/time";
 import { createCast, TEST_PASSWORD } from "../factories";
 import { createProduct, createProductLine, today, validCreditCode } from "../factories/deals";
@@ -25,7 +25,7 @@ async function submit(page: Page, selector: string) {
 describe("browser: the deal desk from registration to a won deal", () => {
   for (const locale of ["en", "zh-CN"] as const satisfies readonly Locale[]) {
     it(`dealer registers, account manager approves and quotes, dealer asks for a revision, account manager revises, dealer accepts (${locale})`, async () => {
-      const tr = (k: string, p?: Record<string, string | number>) => translate(locale, k, p);
+      const tr = (k: MessageKey, p?: Record<string, string | number>) => translate(locale, k, p);
       const cast = await createCast();
       await getDb().updateTable("users").set({ locale }).execute();
       const line = await createProductLine();

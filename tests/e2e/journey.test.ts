@@ -11,7 +11,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "../../db/client";
 import { runChecks } from "../../db/check";
-import { translate, type Locale } from "../../app/i18n";
+import { translate, type Locale, type MessageKey } from "../../app/i18n";
 import { runDigest, digestDedupeKey } from "../../app/modules/notifications/digest.server";
 import { nextPeriod, periodOf } from "../../app/modules/statements/period";
 import { addDays } from "../../app/utils/time";
@@ -36,7 +36,7 @@ const intentButton = (intent: string) => `main form:has(input[name=intent][value
 describe("browser: the whole journey from deal to digest", () => {
   for (const locale of ["en", "zh-CN"] as const satisfies readonly Locale[]) {
     it(`deal → quote → order → two shipments → delivery → statement → dispute → credit → digest (${locale})`, async () => {
-      const tr = (k: string, p?: Record<string, string | number>) => translate(locale, k, p);
+      const tr = (k: MessageKey, p?: Record<string, string | number>) => translate(locale, k, p);
       let step = 0;
       const shot = (page: Page, name: string) => screenshot(page, `journey-${locale}-${String(++step).padStart(2, "0")}-${name}`);
       const db = getDb();

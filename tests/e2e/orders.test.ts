@@ -10,7 +10,7 @@ import { TEST_PASSWORD } from "../factories";
 import { inDays, orderWorld } from "../factories/orders";
 import type { Page } from "playwright-core";
 import { newPage, screenshot, withServerAndBrowser, signInAs } from "../helpers/browser";
-import { translate, type Locale } from "../../app/i18n";
+import { translate, type Locale, type MessageKey } from "../../app/i18n";
 
 let browser: Browser;
 
@@ -23,7 +23,7 @@ withServerAndBrowser((s) => ({ base, browser } = s));
 describe("order journey", () => {
   for (const locale of ["zh-CN", "en"] as const satisfies readonly Locale[]) {
     it(`dealer orders a custom product, ops approves and ships part, dealer tracks it (${locale})`, async () => {
-      const t = (k: string, p?: Record<string, string | number>) => translate(locale, k, p);
+      const t = (k: MessageKey, p?: Record<string, string | number>) => translate(locale, k, p);
       const w = await orderWorld();
       await getDb().updateTable("users").set({ locale }).where("id", "in", [w.a.dealer_sales.id, w.staff.ops.id]).execute();
 

@@ -9,7 +9,7 @@ import { audit, diff, emitEvent } from "~/modules/audit/audit.server";
 import { syncAlertEligible } from "~/modules/stock/movements.server";
 import { can, isDealerActor, requirePermission, type Actor } from "~/modules/auth/actor";
 import { env } from "~/utils/env.server";
-import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
+import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from "~/utils/errors";
 import { minorToDecimal } from "~/utils/money";
 import { addDays, now, todayIn, type IsoDate } from "~/utils/time";
 import { readReferenceVersions, sameVersions, snapshot, type ReferenceVersions } from "~/utils/snapshots.server";
@@ -532,7 +532,7 @@ async function assertCodes(input: ProductInput) {
     db.selectFrom("categories").select("code").where("code", "=", input.category).executeTakeFirst(),
     db.selectFrom("product_lines").select("code").where("code", "=", input.line).executeTakeFirst(),
   ]);
-  const fe: Record<string, string[]> = {};
+  const fe: FieldErrors = {};
   if (!cat) fe.category = ["validation.choice"];
   if (!line) fe.line = ["validation.choice"];
   if (Object.keys(fe).length) throw new ValidationError("validation.formErrors", fe);

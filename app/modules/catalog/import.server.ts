@@ -6,6 +6,7 @@
  * inside one transaction; progress goes to import_jobs on its own connection so
  * the progress page can poll it while the request runs.
  */
+import type { MessageKey } from "~/i18n";
 import { sql, type Selectable } from "kysely";
 import { db, type Tx } from "../../../db/client";
 import type { Products } from "../../../db/types";
@@ -39,7 +40,7 @@ type Table = { header: string[]; rows: { line: number; get: (col: string) => str
 /** File-level checks (size, encoding, empty, header); throws a localized ValidationError on the file field. */
 export function readImportFile(kind: ImportKind, bytes: Uint8Array): Table {
   const limit = env().UPLOAD_LIMIT_BYTES;
-  const fileError = (key: string, params?: Record<string, string | number>) => new ValidationError(key, { file: [key] }, params);
+  const fileError = (key: MessageKey, params?: Record<string, string | number>) => new ValidationError(key, { file: [key] }, params);
   if (bytes.length > limit) throw fileError("import.tooLarge", { max: Math.floor(limit / 1_048_576) || 1 });
   const decoded = decodeUtf8(bytes);
   if (!decoded.ok) throw fileError(decoded.reason === "empty" ? "import.empty" : "import.encoding");

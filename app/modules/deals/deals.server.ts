@@ -10,7 +10,7 @@ import { audit, emitEvent } from "~/modules/audit/audit.server";
 import { can, requirePermission, type Actor } from "~/modules/auth/actor";
 import { isDealerRole } from "~/modules/auth/permissions";
 import { env } from "~/utils/env.server";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from "~/utils/errors";
 import { minorToDecimal } from "~/utils/money";
 import { addDays, now, startOfBusinessDate, todayIn, type IsoDate } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
@@ -115,7 +115,7 @@ export async function registerDeal(actor: Actor, input: RegisterDealInput): Prom
   requirePermission(actor, "deal:register");
   const dealerId = actor.dealerId!;
   const t = today();
-  const fieldErrors: Record<string, string[]> = {};
+  const fieldErrors: FieldErrors = {};
   if (input.expectedCloseDate < t) fieldErrors.expectedCloseDate = ["validation.dateFuture"];
   const codes = [...new Set(input.productLines.map((l) => l.code))];
   const known = codes.length ? await db.selectFrom("product_lines").select("code").where("code", "in", codes).execute() : [];

@@ -9,7 +9,7 @@ import { audit, diff, emitEvent } from "~/modules/audit/audit.server";
 import { requirePermission, type Actor } from "~/modules/auth/actor";
 import { isDealerRole } from "~/modules/auth/permissions";
 import { env } from "~/utils/env.server";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from "~/utils/errors";
 import { addDays, now } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
 import { normaliseAccountName } from "./credit-code";
@@ -302,7 +302,7 @@ export async function offerLead(actor: Actor, keyAccountId: number, input: Offer
     db.selectFrom("organisations").select(["id", "code"]).where("id", "=", input.dealerId).where("kind", "=", "dealer").where("status", "=", "active").executeTakeFirst(),
     db.selectFrom("product_lines").select("code").where("code", "=", input.productLineCode).executeTakeFirst(),
   ]);
-  const fe: Record<string, string[]> = {};
+  const fe: FieldErrors = {};
   if (!dealer) fe.dealerId = ["validation.choice"];
   if (!line) fe.productLineCode = ["validation.choice"];
   if (Object.keys(fe).length) throw new ValidationError("validation.formErrors", fe);

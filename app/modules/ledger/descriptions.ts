@@ -1,4 +1,4 @@
-import { translate, type Locale } from "~/i18n";
+import { translate, translateKnown, type Locale } from "~/i18n";
 
 /**
  * Descriptions of the entries the system posts (invoices, reversals, accepted
@@ -46,7 +46,7 @@ export function describeEntry(locale: Locale, e: DescribedEntry): string {
   const key = e.description_key;
   if (!key || !(SYSTEM_DESCRIPTIONS as readonly string[]).includes(key)) return e.description;
   const params = parseParams(e.description_params);
-  return params ? translate(locale, key, params) : e.description;
+  return (params && translateKnown(locale, key, params)) || e.description;
 }
 
 /**

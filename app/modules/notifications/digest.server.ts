@@ -11,7 +11,7 @@
  */
 import { sql } from "kysely";
 import { db } from "../../../db/client";
-import { isLocale, translate, type Locale } from "~/i18n";
+import { isLocale, translate, translateKnown, type Locale } from "~/i18n";
 import { announcementsForDigest, targetsDealer, type DigestAnnouncement } from "~/modules/announcements/announcements.server";
 import { isRole, roleCan, type Role } from "~/modules/auth/permissions";
 import { env } from "~/utils/env.server";
@@ -111,9 +111,7 @@ function formatDate(locale: Locale, v: unknown, tz: string): string | undefined 
 
 function statusLabel(locale: Locale, status: string | undefined): string {
   if (!status) return "";
-  const key = `digest.status.${status}`;
-  const t = translate(locale, key);
-  return t === key ? status.replace(/_/g, " ") : t;
+  return translateKnown(locale, `digest.status.${status}`) ?? status.replace(/_/g, " ");
 }
 
 /** One line of a digest for one event, in the reader's language. */
@@ -130,8 +128,7 @@ export function describeEvent(e: DigestEvent, section: SectionKey, audience: Aud
   // A resolved dispute says how it was resolved (accepted → an adjustment was posted; rejected).
   const decision = e.type === "dispute.resolved" ? str(p.decision) : undefined;
   const key = decision === "accepted" || decision === "rejected" ? `digest.event.dispute.${decision}` : `digest.event.${e.type}`;
-  let text = translate(locale, key, params);
-  if (text === key) text = translate(locale, `digest.fallback.${section}`, params);
+  const text = translateKnown(locale, key, params) ?? translate(locale, `digest.fallback.${section}`, params);
   const dealerNote = params.dealer && audience !== "dealer" ? params.dealer : undefined;
   const when = fmt(locale, tz, true).format(e.occurred_at);
   return { text, href: `${env().APP_ORIGIN}${pathOf(e, p, section, audience)}`, meta: dealerNote ? `${dealerNote} · ${when}` : when, at: e.occurred_at };
@@ -165,7 +162,7 @@ export function buildSections(user: DigestUser, events: DigestEvent[], announcem
         total: mine.length,
         items: mine.slice(0, ITEMS_PER_SECTION).map((a) => ({
           text: user.locale === "zh-CN" ? a.titleZh : a.titleEn,
-          meta: translate(user.locale, `announcements.kind.${a.kind}`),
+          meta: translateKnown(user.locale, `announcements.kind.${a.kind}`) ?? a.kind,
           href: `${env().APP_ORIGIN}/#announcement-${a.id}`,
           at: a.visibleFrom,
         })),

@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { createTask, type ScheduledTask } from "node-cron";
 import { sql } from "kysely";
 import { db } from "../../../db/client";
-import { translate } from "~/i18n";
+import { translate, type MessageKey } from "~/i18n";
 import { audit } from "~/modules/audit/audit.server";
 import { requirePermission, systemActor, type Actor } from "~/modules/auth/actor";
 import { env } from "~/utils/env.server";
@@ -42,7 +42,7 @@ export type JobContext = {
 };
 
 /** What a run achieved: an i18n key with its parameters (shown at /admin/jobs in the reader's language) and details. */
-export type JobOutcome = { status?: "succeeded" | "skipped"; message: { key: string; params?: Record<string, string | number> }; details?: Record<string, unknown> };
+export type JobOutcome = { status?: "succeeded" | "skipped"; message: { key: MessageKey; params?: Record<string, string | number> }; details?: Record<string, unknown> };
 export type JobHandler = (ctx: JobContext) => Promise<JobOutcome>;
 
 export type Claim = { runId: number; attempt: number; slot: string; startedAt: Date; trigger: Trigger };

@@ -13,7 +13,7 @@ import { dealScope, lineCodesOf } from "~/modules/deals/deals.queries.server";
 import { flagProtectedAccountActivity, moveDeal, today } from "~/modules/deals/deals.server";
 import { PROTECTED_STAGES } from "~/modules/deals/state";
 import { env } from "~/utils/env.server";
-import { ConflictError, ForbiddenError, NotFoundError, UnavailableError, ValidationError } from "~/utils/errors";
+import { ConflictError, ForbiddenError, NotFoundError, UnavailableError, ValidationError, type FieldErrors } from "~/utils/errors";
 import { addDays, now, type IsoDate } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
 import { APPROVAL_PAGE_SIZE, type ApprovalQueueFilter, type QuoteDraftInput } from "./quotes.schema";
@@ -166,7 +166,7 @@ async function writeLines(tx: Executor, quoteId: number, dealerId: number, lines
 /** Saves the lines, validity and terms of a draft. Prices: 0 < price ≤ list price; products of the deal's product lines. */
 export async function saveDraft(actor: Actor, quoteId: number, input: QuoteDraftInput) {
   requirePermission(actor, "quote:create");
-  const fe: Record<string, string[]> = {};
+  const fe: FieldErrors = {};
   if (input.validUntil < today()) fe.validUntil = ["validation.dateFuture"];
   const ids = [...new Set(input.lines.map((l) => l.productId))];
   if (ids.length !== input.lines.length) for (const l of input.lines) if (input.lines.filter((x) => x.productId === l.productId).length > 1) fe[`productId_${l.row}`] = ["quotes.duplicateProduct"];

@@ -103,7 +103,7 @@ export default function StatementDetail() {
           <div className="text-xs text-slate-500">{t("statements.opening")}</div>
           <div className="text-lg"><Amount minor={s.opening_minor} currency={s.currency} /></div>
           <div className="text-xs text-slate-500">
-            {t("statements.debits")} <Amount minor={s.debit_minor} currency={s.currency} /> · {t("statements.credits")} <Amount minor={s.credit_minor} currency={s.currency} />
+            {t("statements.debits")} <Amount minor={s.debit_minor} currency={s.currency} /> · {t("statements.credits")} <Amount minor={-s.credit_minor} currency={s.currency} />
           </div>
         </div>
         <div>
@@ -154,6 +154,7 @@ export default function StatementDetail() {
               <th scope="col">{t("ledger.dueDate")}</th>
               <th scope="col" className="text-right">{t("ledger.debit")}</th>
               <th scope="col" className="text-right">{t("ledger.credit")}</th>
+              <th scope="col" className="text-right">{t("ledger.balance")}</th>
               <th scope="col" className="no-print">{t("common.actions")}</th>
             </tr>
           </thead>
@@ -162,14 +163,14 @@ export default function StatementDetail() {
               <tr className="bg-slate-50">
                 <td />
                 <td>{f.date(s.period_start)}</td>
-                <td colSpan={3} className="font-medium">{t("statements.openingRow")}</td>
-                <td colSpan={2} className="text-right font-medium"><Amount minor={s.opening_minor} currency={s.currency} /></td>
+                <td colSpan={5} className="font-medium">{t("statements.openingRow")}</td>
+                <td className="whitespace-nowrap text-right font-medium" data-testid="opening-balance"><Amount minor={s.opening_minor} currency={s.currency} /></td>
                 <td className="no-print" />
               </tr>
             ) : null}
             {lines.length === 0 && filter.lines === "disputed" ? (
               <tr>
-                <td colSpan={8} className="text-sm text-slate-600">{t("statements.noDisputedLines")}</td>
+                <td colSpan={9} className="text-sm text-slate-600">{t("statements.noDisputedLines")}</td>
               </tr>
             ) : null}
             {lines.map((l) => (
@@ -190,8 +191,9 @@ export default function StatementDetail() {
                   ) : null}
                 </td>
                 <td className="whitespace-nowrap">{f.date(l.due_date)}</td>
-                <td className="text-right">{l.amount_minor > 0 ? <Amount minor={l.amount_minor} currency={s.currency} /> : null}</td>
-                <td className="text-right">{l.amount_minor < 0 ? <Amount minor={-l.amount_minor} currency={s.currency} /> : null}</td>
+                <td className="whitespace-nowrap text-right">{l.amount_minor > 0 ? <Amount minor={l.amount_minor} currency={s.currency} /> : null}</td>
+                <td className="whitespace-nowrap text-right">{l.amount_minor < 0 ? <Amount minor={-l.amount_minor} currency={s.currency} /> : null}</td>
+                <td className="whitespace-nowrap text-right" data-testid={`balance-${l.line_no}`}><Amount minor={l.balance_minor} currency={s.currency} /></td>
                 <td className="no-print">
                   {respond.dispute && !l.dispute_id && filter.dispute !== l.id && failedLine !== l.id ? (
                     <Link className="text-sm text-brand-700" to={withParam("dispute", String(l.id))} preventScrollReset>
@@ -233,8 +235,8 @@ export default function StatementDetail() {
               <tr className="bg-slate-50">
                 <td />
                 <td>{f.date(s.period_end)}</td>
-                <td colSpan={3} className="font-semibold">{t("statements.closingRow")}</td>
-                <td colSpan={2} className="text-right font-semibold"><Amount minor={s.closing_minor} currency={s.currency} /></td>
+                <td colSpan={5} className="font-semibold">{t("statements.closingRow")}</td>
+                <td className="whitespace-nowrap text-right font-semibold" data-testid="closing-balance"><Amount minor={s.closing_minor} currency={s.currency} /></td>
                 <td className="no-print" />
               </tr>
             ) : null}

@@ -63,15 +63,16 @@ export default function StatementPrint() {
               <th className="py-1 pr-2">{t("ledger.description")}</th>
               <th className="py-1 pr-2">{t("ledger.reference")}</th>
               <th className="py-1 pr-2 text-right">{t("ledger.debit")}</th>
-              <th className="py-1 text-right">{t("ledger.credit")}</th>
+              <th className="py-1 pr-2 text-right">{t("ledger.credit")}</th>
+              <th className="py-1 text-right">{t("ledger.balance")}</th>
             </tr>
           </thead>
           <tbody>
             <tr className="border-b border-slate-300">
               <td />
               <td className="py-1 pr-2">{date(s.period_start)}</td>
-              <td colSpan={3} className="py-1 pr-2 font-semibold">{t("statements.openingRow")}</td>
-              <td colSpan={2} className="py-1 text-right font-semibold">{money(s.opening_minor)}</td>
+              <td colSpan={5} className="py-1 pr-2 font-semibold">{t("statements.openingRow")}</td>
+              <td className="whitespace-nowrap py-1 text-right font-semibold">{money(s.opening_minor)}</td>
             </tr>
             {lines.map((l) => (
               <tr key={l.id} className="break-inside-avoid border-b border-slate-200 align-top">
@@ -84,19 +85,21 @@ export default function StatementPrint() {
                 </td>
                 <td className="py-1 pr-2 text-[8.5pt]">{[l.order_number, l.shipment_number, l.reference].filter(Boolean).join(" · ")}</td>
                 <td className="whitespace-nowrap py-1 pr-2 text-right">{l.amount_minor > 0 ? money(l.amount_minor) : ""}</td>
-                <td className="whitespace-nowrap py-1 text-right">{l.amount_minor < 0 ? money(-l.amount_minor) : ""}</td>
+                <td className="whitespace-nowrap py-1 pr-2 text-right">{l.amount_minor < 0 ? money(-l.amount_minor) : ""}</td>
+                <td className="whitespace-nowrap py-1 text-right">{money(l.balance_minor)}</td>
               </tr>
             ))}
             <tr className="border-b border-black">
               <td colSpan={5} className="py-1 pr-2 text-right">{t("common.total")}</td>
               <td className="whitespace-nowrap py-1 pr-2 text-right">{money(s.debit_minor)}</td>
-              <td className="whitespace-nowrap py-1 text-right">{money(-s.credit_minor)}</td>
+              <td className="whitespace-nowrap py-1 pr-2 text-right">{money(-s.credit_minor)}</td>
+              <td />
             </tr>
             <tr>
               <td />
               <td className="py-1 pr-2">{date(s.period_end)}</td>
-              <td colSpan={3} className="py-1 pr-2 font-bold">{t("statements.closingRow")}</td>
-              <td colSpan={2} className="py-1 text-right font-bold">{money(s.closing_minor)}</td>
+              <td colSpan={5} className="py-1 pr-2 font-bold">{t("statements.closingRow")}</td>
+              <td className="whitespace-nowrap py-1 text-right font-bold">{money(s.closing_minor)}</td>
             </tr>
           </tbody>
         </table>

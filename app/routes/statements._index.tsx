@@ -99,7 +99,7 @@ export default function Statements() {
                     {!data.own ? <td>{s.dealer_code} · {s.dealer_name}</td> : null}
                     <td className="text-right"><Amount minor={s.opening_minor} currency={s.currency} /></td>
                     <td className="text-right"><Amount minor={s.debit_minor} currency={s.currency} /></td>
-                    <td className="text-right"><Amount minor={s.credit_minor} currency={s.currency} /></td>
+                    <td className="text-right"><Amount minor={-s.credit_minor} currency={s.currency} /></td>
                     <td className="text-right font-semibold"><Amount minor={s.closing_minor} currency={s.currency} /></td>
                     <td><StatementStatus status={s.status} overdue={overdue} /></td>
                     <td className={overdue ? "font-semibold text-red-700" : undefined}>{f.date(s.confirm_by)}</td>

@@ -56,6 +56,7 @@ const lineColumns = [
   "l.id",
   "l.line_no",
   "l.amount_minor",
+  "l.cumulative_minor",
   "e.entry_type",
   "e.business_date",
   "e.due_date",
@@ -84,9 +85,20 @@ export const LINES_PAGE_SIZE = STATEMENT_LINES_PAGE_SIZE;
  * every line (CSV, print), or one window of them (the page: `offset`/`limit`), optionally only disputed lines.
  * The window walks uq_sl_no (statement_id, line_no), so a page costs its own rows, not the statement's.
  */
+/**
+ * A statement's lines in line order. `cumulative_minor` is the sum of the amounts of every line up to and
+ * including this one (over the whole statement, whatever the page or filter), so the running balance of a
+ * line is the opening balance plus it.
+ */
 export async function statementLines(db: Executor, statementId: number, opts: { offset?: number; limit?: number; disputedOnly?: boolean } = {}) {
   let q = db
-    .selectFrom("statement_lines as l")
+    .selectFrom((eb) =>
+      eb
+        .selectFrom("statement_lines")
+        .select(["id", "statement_id", "line_no", "ledger_entry_id", "amount_minor", sql<string>`SUM(amount_minor) OVER (ORDER BY line_no)`.as("cumulative_minor")])
+        .where("statement_id", "=", statementId)
+        .as("l"),
+    )
     .innerJoin("ledger_entries as e", "e.id", "l.ledger_entry_id")
     .leftJoin("orders as ord", "ord.id", "e.order_id")
     .leftJoin("shipments as sh", "sh.id", "e.shipment_id")

@@ -51,7 +51,7 @@ export async function* exportStatements(actor: Actor, filter: StatementListFilte
       r.currency,
       minorToDecimal(r.opening_minor, r.currency),
       minorToDecimal(r.debit_minor, r.currency),
-      minorToDecimal(r.credit_minor, r.currency),
+      minorToDecimal(-r.credit_minor, r.currency), // credits as a positive column, as on the page and in the lines CSV
       minorToDecimal(r.closing_minor, r.currency),
       r.line_count,
       r.status,
@@ -78,11 +78,19 @@ function deadline(statement: { status: string; confirm_by: string }) {
   return { today: t, overdue: statement.status === "issued" && statement.confirm_by < t, daysToConfirm: daysBetween(t, statement.confirm_by) };
 }
 
+/**
+ * Each line with its running balance: the opening balance plus every line up to and including it
+ * (positive: the dealer owes; negative: the dealer is in credit). The last line's equals the closing balance.
+ */
+function withBalances<L extends { cumulative_minor: string | number }>(opening: number, lines: L[]): (Omit<L, "cumulative_minor"> & { balance_minor: number })[] {
+  return lines.map(({ cumulative_minor, ...l }) => ({ ...l, balance_minor: opening + Number(cumulative_minor) }));
+}
+
 /** One statement with every line and its disputes (print, CSV); 404 when it is not the actor's to see. */
 export async function getStatement(actor: Actor, id: number) {
   const statement = await readableStatement(actor, id);
   const [lines, disputes] = await Promise.all([statementLines(db, id), statementDisputeSummary(db, id)]);
-  return { statement, lines, openDisputes: disputes.openDisputes, ...deadline(statement) };
+  return { statement, lines: withBalances(statement.opening_minor, lines), openDisputes: disputes.openDisputes, ...deadline(statement) };
 }
 
 /**
@@ -97,7 +105,7 @@ export async function getStatementPage(actor: Actor, id: number, q: StatementPag
   const total = disputedOnly ? disputes.disputedLines : statement.line_count;
   const pages = Math.max(1, Math.ceil(total / LINES_PAGE_SIZE));
   const page = Math.min(q.page, pages);
-  const lines = total === 0 ? [] : await statementLines(db, id, { offset: (page - 1) * LINES_PAGE_SIZE, limit: LINES_PAGE_SIZE, disputedOnly });
+  const lines = total === 0 ? [] : withBalances(statement.opening_minor, await statementLines(db, id, { offset: (page - 1) * LINES_PAGE_SIZE, limit: LINES_PAGE_SIZE, disputedOnly }));
   return {
     statement,
     lines,
@@ -107,13 +115,18 @@ export async function getStatementPage(actor: Actor, id: number, q: StatementPag
   };
 }
 
-export const STATEMENT_LINES_CSV_HEADER = ["line", "date", "type", "description", "reference", "order", "shipment", "due_date", "debit", "credit", "dispute_status", "dispute_amount"];
+export const STATEMENT_LINES_CSV_HEADER = ["line", "date", "type", "description", "reference", "order", "shipment", "due_date", "debit", "credit", "balance", "dispute_status", "dispute_amount"];
 
-/** A statement's lines as CSV, with opening and closing rows; system descriptions in the reader's language. */
+/**
+ * A statement's lines as CSV in the page's columns: an opening row and a closing row carrying only their
+ * balance, and every line with its debit or credit and its running balance (positive: the dealer owes).
+ * System descriptions in the reader's language.
+ */
 export async function* exportStatementLines(actor: Actor, id: number, locale: Locale) {
   const { statement, lines } = await getStatement(actor, id);
   const c = statement.currency;
-  yield [["", statement.period_start, "opening", "", "", "", "", "", minorToDecimal(statement.opening_minor, c), "", "", ""]];
+  const balanceRow = (date: string, kind: "opening" | "closing", minor: number) => ["", date, kind, "", "", "", "", "", "", "", minorToDecimal(minor, c), "", ""];
+  yield [balanceRow(statement.period_start, "opening", statement.opening_minor)];
   yield lines.map((l) => [
     l.line_no,
     l.business_date,
@@ -125,10 +138,11 @@ export async function* exportStatementLines(actor: Actor, id: number, locale: Lo
     l.due_date ?? "",
     l.amount_minor > 0 ? minorToDecimal(l.amount_minor, c) : "",
     l.amount_minor < 0 ? minorToDecimal(-l.amount_minor, c) : "",
+    minorToDecimal(l.balance_minor, c),
     l.dispute_status ?? "",
     l.dispute_amount_minor === null ? "" : minorToDecimal(l.dispute_amount_minor, c),
   ]);
-  yield [["", statement.period_end, "closing", "", "", "", "", "", minorToDecimal(statement.closing_minor, c), "", "", ""]];
+  yield [balanceRow(statement.period_end, "closing", statement.closing_minor)];
 }
 
 // ---------- dealer: confirm and dispute ----------

@@ -5,8 +5,9 @@ import { actorFor, createCast, createDealer, createManufacturer } from "../../..
 import { linesOf, post, statementOf, sys } from "../../../tests/helpers/ledger";
 import { rng } from "../../../db/seed/random";
 import { issueStatements } from "./issue.server";
-import { confirmStatement, disputeLine, findStatementInvariantViolations, getStatement, getStatementPage, listStatements, resolveDispute, statementsAwaitingConfirmation } from "./statements.server";
+import { STATEMENT_CSV_HEADER, STATEMENT_LINES_CSV_HEADER, confirmStatement, exportStatements, disputeLine, exportStatementLines, findStatementInvariantViolations, getStatement, getStatementPage, listStatements, resolveDispute, statementsAwaitingConfirmation } from "./statements.server";
 import { periodBounds, nextPeriod } from "./period";
+import { StatementListQuery } from "./statements.schema";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
 import { balanceOf } from "~/modules/ledger/post.server";
 import { clockForEachTest, setClock } from "../../../tests/helpers/clock";
@@ -359,6 +360,13 @@ describe("the statement page reads one window of lines", () => {
     const paged = [...p1.lines, ...p2.lines, ...p3.lines];
     expect(paged.map((l) => l.id)).toEqual(all.map((l) => l.id));
     expect(s.opening_minor + paged.reduce((t, l) => t + l.amount_minor, 0)).toBe(p1.statement.closing_minor);
+    // Every line carries its running balance over the whole statement, across page boundaries.
+    let running = s.opening_minor;
+    for (const l of paged) {
+      running += l.amount_minor;
+      expect(l.balance_minor, `line ${l.line_no}`).toBe(running);
+    }
+    expect(p3.lines.at(-1)!.balance_minor).toBe(s.closing_minor);
 
     // Dispute a line on page 2 and one on page 1; the disputed view lists exactly those, with the summary.
     const l150 = all[149]!;
@@ -369,6 +377,8 @@ describe("the statement page reads one window of lines", () => {
     const disputed = await getStatementPage(dealer, s.id, { lines: "disputed", page: 1 });
     expect(disputed.lines.map((l) => l.line_no)).toEqual([7, 150]);
     expect(disputed.lines.every((l) => l.dispute_status === "open")).toBe(true);
+    // The disputed view keeps each line's balance in the whole statement, not a sum of the filtered lines.
+    expect(disputed.lines.map((l) => l.balance_minor)).toEqual([paged[6]!.balance_minor, paged[149]!.balance_minor]);
     expect(disputed).toMatchObject({ disputedLines: 2, openDisputes: 2, disputedMinor: 3_00, filter: { total: 2, first: true, last: true } });
     expect((await getStatementPage(dealer, s.id, { lines: "all", page: 2 })).lines.find((l) => l.id === l150.id)?.dispute_status).toBe("open");
 
@@ -381,5 +391,39 @@ describe("the statement page reads one window of lines", () => {
     await expect(getStatementPage(actorFor(cast.b.dealer_finance), s.id, { lines: "all", page: 2 })).rejects.toBeInstanceOf(NotFoundError);
     await expect(getStatementPage(actorFor(cast.a.dealer_sales), s.id, { lines: "all", page: 1 })).rejects.toBeInstanceOf(ForbiddenError);
     expect((await getStatementPage(actorFor(cast.staff.finance), s.id, { lines: "disputed", page: 1 })).lines).toHaveLength(2);
+  });
+});
+
+describe("the statement's lines as CSV", () => {
+  it("puts opening and closing in the balance column and every line's debit or credit beside its running balance", async () => {
+    const cast = await createCast();
+    await post(cast.dealerA.id, "invoice", 500_00, "2026-08-15");
+    await post(cast.dealerA.id, "invoice", 120_50, "2026-09-03");
+    await post(cast.dealerA.id, "payment", -300_00, "2026-09-20");
+    await post(cast.dealerA.id, "credit_note", -20_50, "2026-09-25");
+    await issueStatements(sys(), { period: "2026-08" });
+    await issueStatements(sys(), { period: "2026-09" });
+    const s = (await statementOf(cast.dealerA.id, "2026-09"))!;
+    const rows: string[][] = [];
+    for await (const chunk of exportStatementLines(actorFor(cast.a.dealer_finance), s.id, "en")) rows.push(...chunk.map((r) => r.map(String)));
+    const col = (name: string) => STATEMENT_LINES_CSV_HEADER.indexOf(name);
+    expect(rows.every((r) => r.length === STATEMENT_LINES_CSV_HEADER.length)).toBe(true);
+    const pick = (r: string[]) => [r[col("type")], r[col("debit")], r[col("credit")], r[col("balance")]];
+    expect(rows.map(pick)).toEqual([
+      ["opening", "", "", "500.00"],
+      ["invoice", "120.50", "", "620.50"],
+      ["payment", "", "300.00", "320.50"],
+      ["credit_note", "", "20.50", "300.00"],
+      ["closing", "", "", "300.00"],
+    ]);
+    expect(s.closing_minor).toBe(300_00);
+    // The list's CSV has the same sign convention: debits and credits both as positive columns.
+    const list: string[][] = [];
+    for await (const chunk of exportStatements(actorFor(cast.a.dealer_finance), StatementListQuery.parse({ period: "2026-09" }))) list.push(...chunk.map((r) => r.map(String)));
+    const c = (name: string) => STATEMENT_CSV_HEADER.indexOf(name);
+    expect(list.map((r) => [r[c("opening")], r[c("debit")], r[c("credit")], r[c("closing")]])).toEqual([["500.00", "120.50", "320.50", "300.00"]]);
+    await expect(async () => {
+      for await (const _ of exportStatementLines(actorFor(cast.b.dealer_finance), s.id, "en")) void _;
+    }).rejects.toBeInstanceOf(NotFoundError);
   });
 });

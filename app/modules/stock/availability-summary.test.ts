@@ -9,7 +9,8 @@ import { runChecks } from "../../../db/check";
 import { actorFor, createCast } from "../../../tests/factories";
 import { createCatalogBasics, createProduct, createStockWorld } from "../../../tests/factories/catalog";
 import { runImport } from "~/modules/catalog/import.server";
-import { applyMovement, findAvailabilitySummaryMismatches, reserveUpTo } from "./movements.server";
+import { applyMovement, reserveUpTo } from "./movements.server";
+import { findAvailabilitySummaryMismatches } from "./stock.derived.server";
 import { adjustStock, postReceipt } from "./stock.server";
 
 async function summary(productId: number): Promise<number | null> {

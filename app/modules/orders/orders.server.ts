@@ -22,7 +22,7 @@ import { env } from "~/utils/env.server";
 import { markDealWonForOrder } from "~/modules/deals/deals.server";
 import { minorToDecimal } from "~/utils/money";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from "~/utils/errors";
-import { addDays, now, toBusinessDate, todayIn, tzOffset, type IsoDate } from "~/utils/time";
+import { addDays, now, toBusinessDate, todayIn, type IsoDate } from "~/utils/time";
 import { addMonthlyFigures, moveOrderCount, syncOrderKpis } from "./orders.derived.server";
 import { transaction } from "~/utils/tx.server";
 import {

@@ -1,6 +1,8 @@
 /**
  * `npm run db:check`: verifies the invariants of DESIGN.md on a live database
- * and exits non-zero listing the offending rows. Each area registers its checks.
+ * and exits non-zero listing the offending rows. Each area registers its checks; every
+ * derived figure (db/derived.ts: each area's `<area>.derived.server.ts`) is also compared
+ * with its recomputation from the tables it summarises.
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,20 +19,6 @@ export const CHECKS: Check[] = [
       const { findStockInvariantViolations } = await import("../app/modules/stock/movements.server");
       const r = await findStockInvariantViolations(db);
       return [...r.mismatched, ...r.orphans.map((o) => ({ ...o, problem: "movements without a level" }))];
-    },
-  },
-  {
-    name: "each dealer's maintained balance equals the sum of its ledger entries",
-    run: async (db) => {
-      const { findBalanceMismatches } = await import("../app/modules/ledger/post.server");
-      return findBalanceMismatches(db);
-    },
-  },
-  {
-    name: "the aging aggregate (dealer_debits_due) equals Σ of each dealer's unreversed debits per due day",
-    run: async (db) => {
-      const { findDebitsDueMismatches } = await import("../app/modules/ledger/post.server");
-      return findDebitsDueMismatches(db);
     },
   },
   {
@@ -60,48 +48,6 @@ export const CHECKS: Check[] = [
     run: async (db) => {
       const { findOrderInvariantViolations } = await import("../app/modules/orders/invariants.server");
       return findOrderInvariantViolations(db);
-    },
-  },
-  {
-    name: "orders: maintained fulfilment figures (ordered, shipped on first promise, first and last ship date) equal their recomputation",
-    run: async (db) => {
-      const { findOrderKpiMismatches } = await import("../app/modules/orders/invariants.server");
-      return findOrderKpiMismatches(db);
-    },
-  },
-  {
-    name: "dealer monthly figures (ordered and shipped value per month) equal their recomputation",
-    run: async (db) => {
-      const { findMonthlyFigureMismatches } = await import("../app/modules/orders/invariants.server");
-      return findMonthlyFigureMismatches(db);
-    },
-  },
-  {
-    name: "dealer daily KPI sums (fill rate, on-time delivery, days to ship) equal their recomputation from the orders",
-    run: async (db) => {
-      const { findDailyKpiMismatches } = await import("../app/modules/orders/invariants.server");
-      return findDailyKpiMismatches(db);
-    },
-  },
-  {
-    name: "dealer order counts (per status, numbered or not) equal counting the orders",
-    run: async (db) => {
-      const { findOrderCountMismatches } = await import("../app/modules/orders/invariants.server");
-      return findOrderCountMismatches(db);
-    },
-  },
-  {
-    name: "product availability: each product's count of warehouses with stock available equals counting its levels",
-    run: async (db) => {
-      const { findAvailabilitySummaryMismatches } = await import("../app/modules/stock/movements.server");
-      return findAvailabilitySummaryMismatches(db);
-    },
-  },
-  {
-    name: "stock levels: the low-stock alert flag matches the product (active and stocked)",
-    run: async (db) => {
-      const { findAlertFlagMismatches } = await import("../app/modules/stock/movements.server");
-      return findAlertFlagMismatches(db);
     },
   },
   {
@@ -146,9 +92,15 @@ export const CHECKS: Check[] = [
   },
 ];
 
+/** The checks of derived figures: each compared with its recomputation from its inputs. */
+export async function derivedChecks(): Promise<Check[]> {
+  const { derivedFigures } = await import("./derived");
+  return (await derivedFigures()).map((f) => ({ name: f.name, run: f.compare }));
+}
+
 export async function runChecks(db: Kysely<DB>): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
-  for (const c of CHECKS) {
+  for (const c of [...CHECKS, ...(await derivedChecks())]) {
     const offending = await c.run(db);
     out.push({ name: c.name, ok: offending.length === 0, offending });
   }

@@ -47,6 +47,7 @@ export interface AuditLog {
 }
 
 export interface CatalogVersion {
+  fingerprint: Generated<number>;
   id: number;
   version: number;
 }

@@ -9,6 +9,7 @@ import type { DB } from "../types";
 import type { Tx } from "../client";
 import { systemActor } from "../../app/modules/auth/actor";
 import { applyMovement } from "../../app/modules/stock/movements.server";
+import { catalogChanged } from "../../app/modules/catalog/catalog.derived.server";
 import type { OptionsSchema } from "../../app/modules/catalog/options";
 import { env } from "../../app/utils/env.server";
 import { addDays, todayIn } from "../../app/utils/time";
@@ -294,4 +295,6 @@ export async function seedCatalog(db: Kysely<DB>, ids: FoundationIds): Promise<v
       }
     }
   }
+  // Products and tier prices written here: the catalog version moves as for any catalog write.
+  await catalogChanged(db);
 }

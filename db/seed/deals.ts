@@ -6,7 +6,7 @@
  * Products are looked up from the database; product lines and a few products are created only
  * when the catalog step has not made any.
  */
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { DB } from "../types";
 import type { FoundationIds } from "./foundation";
 import { addDays, todayIn } from "../../app/utils/time";
@@ -56,6 +56,8 @@ async function ensureProducts(db: Db) {
       for (const [tier, pct] of [["platinum", 82], ["gold", 88], ["silver", 94]] as const) await db.insertInto("product_tier_prices").values({ product_id: id, tier, price_minor: Math.round((list * pct) / 100) }).execute();
     }
   }
+  const { catalogChanged } = await import("../../app/modules/catalog/catalog.derived.server");
+  await catalogChanged(db);
   return FALLBACK_LINES.map((l) => l.code);
 }
 
@@ -269,13 +271,9 @@ export async function seedDeals(db: Db, ids: FoundationIds) {
   } else {
     const o = await db
       .insertInto("orders")
-      .values({ number: null, dealer_id: dealer("D001"), status: "approved", currency: "CNY", total_minor: wonQuote.total, line_count: wonQuote.lines.length, ordered_qty: wonQuote.lines.reduce((s, l) => s + l.quantity, 0), deal_id: dWon!, quote_id: wonQuote.id, created_by: d1Sales, submitted_at: ago(8), approved_at: ago(7), created_at: ago(9) })
+      .values({ number: null, dealer_id: dealer("D001"), status: "approved", currency: "CNY", total_minor: wonQuote.total, line_count: wonQuote.lines.length, deal_id: dWon!, quote_id: wonQuote.id, created_by: d1Sales, submitted_at: ago(8), approved_at: ago(7), created_at: ago(9) })
       .executeTakeFirstOrThrow();
     orderId = Number(o.insertId);
-    // Written outside the orders module: keep its per-dealer count (db:check compares it).
-    await sql`INSERT INTO dealer_order_counts (dealer_id, status, numbered, n) VALUES (${dealer("D001")}, 'approved', 0, 1) ON DUPLICATE KEY UPDATE n = n + 1`.execute(db);
-    const { recomputeDailyKpis } = await import("../../app/modules/orders/invariants.server");
-    await recomputeDailyKpis(db);
     const quoteLines = await db.selectFrom("quote_lines").selectAll().where("quote_id", "=", wonQuote.id).orderBy("line_no").execute();
     for (const l of quoteLines) {
       const p = await db.selectFrom("products").select("sku").where("id", "=", l.product_id).executeTakeFirstOrThrow();
@@ -284,6 +282,13 @@ export async function seedDeals(db: Db, ids: FoundationIds) {
         .values({ order_id: orderId, line_no: l.line_no, product_id: l.product_id, sku: p.sku, quantity: l.quantity, unit_price_minor: l.unit_price_minor, line_total_minor: l.line_total_minor, quote_line_id: l.id })
         .execute();
     }
+    // Written outside the order commands: its derived figures through the orders' own functions (db:check compares them).
+    const figures = await import("../../app/modules/orders/orders.derived.server");
+    const { toBusinessDate } = await import("../../app/utils/time");
+    await figures.recomputeOrderKpis(db, [orderId]);
+    await figures.moveOrderCount(db, dealer("D001"), null, { status: "approved", numbered: false });
+    await figures.addMonthlyFigures(db, dealer("D001"), toBusinessDate(ago(8), tz).slice(0, 7), { orderedMinor: wonQuote.total });
+    await figures.syncOrderKpis(db, orderId);
   }
   await db.updateTable("quotes").set({ converted_order_id: orderId }).where("id", "=", wonQuote.id).execute();
   await db.updateTable("deals").set({ won_order_id: orderId }).where("id", "=", dWon!).execute();

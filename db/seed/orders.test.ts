@@ -7,6 +7,7 @@ import { seedFoundation } from "./foundation";
 import { seedOrders } from "./orders";
 import { systemActor } from "../../app/modules/auth/actor";
 import { applyMovement } from "../../app/modules/stock/movements.server";
+import { catalogChanged } from "../../app/modules/catalog/catalog.derived.server";
 import { CUSTOM_SCHEMA } from "../../tests/factories/ordering";
 
 /** A small catalog like the catalog step's: stock and made-to-order products in three warehouses. */
@@ -29,6 +30,7 @@ async function miniCatalog(tx: Tx, mfr: number) {
     for (const tier of ["platinum", "gold", "silver"]) await tx.insertInto("product_tier_prices").values({ product_id: id, tier, price_minor: 900_00 + i * 120_00 }).execute();
     if (!custom) for (const [k, wh] of whs.entries()) if ((i + k) % 3 !== 0) await applyMovement(tx, actor, { productId: id, warehouseId: wh, kind: "receipt", onHandDelta: 10 + ((i * 7 + k) % 30) });
   }
+  await catalogChanged(tx);
 }
 
 describe("orders seed step", () => {

@@ -6,6 +6,7 @@ import { getDb } from "../../db/client";
 import type { Tx } from "../../db/client";
 import { systemActor } from "../../app/modules/auth/actor";
 import { applyMovement } from "../../app/modules/stock/movements.server";
+import { catalogChanged } from "../../app/modules/catalog/catalog.derived.server";
 import { actorFor, createCast, uniq } from "./index";
 
 export async function createCatalogBasics() {
@@ -70,6 +71,7 @@ export async function createProduct(over: ProductOver = {}) {
   const tiers = over.tiers ?? { platinum: 80_000, gold: 85_000, silver: 90_000 };
   const rows = Object.entries(tiers).map(([tier, price_minor]) => ({ product_id: id, tier, price_minor }));
   if (rows.length) await db.insertInto("product_tier_prices").values(rows).execute();
+  await catalogChanged(db);
   return { id, sku };
 }
 

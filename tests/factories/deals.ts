@@ -3,11 +3,12 @@
  * deals (through the domain functions, so the rows are the ones the portal makes), and a
  * test `createOrder` that stands in for orders' createDraft.
  */
-import { sql } from "kysely";
 import { getDb } from "../../db/client";
 import type { Tx } from "../../db/client";
 import { creditCodeCheckChar, normaliseAccountName } from "../../app/modules/deals/credit-code";
 import { approveDeal, registerDeal } from "../../app/modules/deals/deals.server";
+import { catalogChanged } from "../../app/modules/catalog/catalog.derived.server";
+import { moveOrderCount, recomputeOrderKpis } from "../../app/modules/orders/orders.derived.server";
 import type { CreateOrderFn } from "../../app/modules/quotes/quotes.server";
 import { createQuoteVersion, proposeQuote, saveDraft } from "../../app/modules/quotes/quotes.server";
 import { todayIn, addDays } from "../../app/utils/time";
@@ -41,6 +42,7 @@ export async function createProduct(lineCode: string, over: { listPrice?: number
   const id = Number(r.insertId);
   const tiers = over.tiers ?? { platinum: Math.round(listPrice * 0.85), gold: Math.round(listPrice * 0.9), silver: Math.round(listPrice * 0.95) };
   for (const [tier, price] of Object.entries(tiers)) await db.insertInto("product_tier_prices").values({ product_id: id, tier, price_minor: price! }).execute();
+  await catalogChanged(db);
   return { id, sku, listPrice, tiers };
 }
 
@@ -114,11 +116,11 @@ export const testCreateOrder: CreateOrderFn = async (tx: Tx, actor, input) => {
   const total = input.lines.reduce((s, l) => s + l.quantity * l.unitPriceMinor, 0);
   const r = await tx
     .insertInto("orders")
-    .values({ dealer_id: deal.dealer_id, status: "draft", currency: deal.currency, total_minor: total, line_count: input.lines.length, ordered_qty: input.lines.reduce((s, l) => s + l.quantity, 0), deal_id: input.dealId, quote_id: input.quoteId, created_by: actor.userId })
+    .values({ dealer_id: deal.dealer_id, status: "draft", currency: deal.currency, total_minor: total, line_count: input.lines.length, deal_id: input.dealId, quote_id: input.quoteId, created_by: actor.userId })
     .executeTakeFirstOrThrow();
   const orderId = Number(r.insertId);
-  // As createDraftTx does: the dealer's count of drafts (db:check compares it).
-  await sql`INSERT INTO dealer_order_counts (dealer_id, status, numbered, n) VALUES (${deal.dealer_id}, 'draft', 0, 1) ON DUPLICATE KEY UPDATE n = n + 1`.execute(tx);
+  // As createDraftTx does: the dealer's count of drafts, through the orders' own function (db:check compares it).
+  await moveOrderCount(tx, deal.dealer_id, null, { status: "draft", numbered: false });
   let n = 0;
   for (const l of input.lines) {
     const p = await tx.selectFrom("products").select("sku").where("id", "=", l.productId).executeTakeFirstOrThrow();
@@ -127,6 +129,8 @@ export const testCreateOrder: CreateOrderFn = async (tx: Tx, actor, input) => {
       .values({ order_id: orderId, line_no: ++n, product_id: l.productId, sku: p.sku, quantity: l.quantity, unit_price_minor: l.unitPriceMinor, line_total_minor: l.quantity * l.unitPriceMinor, quote_line_id: l.quoteLineId })
       .execute();
   }
+  // The order's fulfilment figures (ordered quantity) as the orders module defines them.
+  await recomputeOrderKpis(tx, [orderId]);
   return { orderId, number: null };
 };
 

@@ -7,6 +7,7 @@ import { sql } from "kysely";
 import { getDb } from "../../db/client";
 import { systemActor } from "../../app/modules/auth/actor";
 import { applyMovement } from "../../app/modules/stock/movements.server";
+import { catalogChanged } from "../../app/modules/catalog/catalog.derived.server";
 import type { OptionsSchema } from "../../app/modules/catalog/options";
 import { createManufacturer, uniq } from "./index";
 
@@ -55,6 +56,7 @@ export async function createProduct(over: ProductOver = {}) {
   for (const [tier, price] of Object.entries(over.tierPrices ?? {})) {
     await db.insertInto("product_tier_prices").values({ product_id: id, tier, price_minor: price }).execute();
   }
+  await catalogChanged(db);
   return { id, sku };
 }
 

@@ -1,13 +1,15 @@
 import { sql } from "kysely";
 import { getDb } from "../../db/client";
 import { forgetSnapshots } from "../../app/utils/snapshots.server";
+import { catalogChanged } from "../../app/modules/catalog/catalog.derived.server";
 
 let tables: string[] | undefined;
 
 /**
  * Empties every table on one connection with FK checks off, and drops this process's
  * snapshots and catalog index. Kept: the migrations, and the catalog version counter,
- * which must only grow (web processes of other tests key their in-memory catalog by it).
+ * which must only grow (web processes of other tests key their in-memory catalog by it):
+ * it moves, as for any catalog write.
  */
 export async function resetDatabase() {
   const db = getDb();
@@ -23,6 +25,8 @@ export async function resetDatabase() {
       await sql`SET FOREIGN_KEY_CHECKS = 1`.execute(conn);
     }
   });
+  // The products are gone: the catalog version moves (as for any catalog write) and its fingerprint is the empty catalog's.
+  await catalogChanged(db);
 }
 
 export { getDb };

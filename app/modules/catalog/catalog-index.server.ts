@@ -8,9 +8,10 @@
  * no stock) in memory and answers the search, the filters, the sort and an exact
  * count itself; only stock levels and incoming receipts come from the database.
  *
- * Freshness: `catalog_version` is a counter that triggers on `products` and
- * `product_tier_prices` move in the same transaction as the write, whoever
- * writes (domain, import, seed, a repair script). Every request reads it (in the
+ * Freshness: `catalog_version` is a counter that every write of `products` or
+ * `product_tier_prices` moves in its own transaction through catalogChanged()
+ * (catalog.derived.server.ts: domain, import, seed, factories; db:check tells a
+ * writer that forgot by the version's fingerprint). Every request reads it (in the
  * same statement as the snapshot versions) and reloads the index when it moved,
  * so a committed product change shows on the next request, in every process.
  * The index is read in one REPEATABLE READ snapshot, so its version and its rows

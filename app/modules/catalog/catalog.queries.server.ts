@@ -65,9 +65,10 @@ export function productListQuery(db: Executor, f: ProductListFilter) {
 
 /**
  * Called first in every transaction that writes products or tier prices: takes the
- * catalog version's row lock before any product row's, so two such transactions
- * queue on it instead of deadlocking (the triggers would otherwise take it after a
- * product row). Also moves the version, as the triggers do (decision 077).
+ * catalog version's row lock before any product row's and before the transaction's
+ * first plain read, so two such transactions queue on it instead of deadlocking, and
+ * catalogChanged() at the end sees every catalog write committed before (decisions
+ * 077, 111). Also moves the version.
  */
 export async function lockCatalogVersion(tx: Executor) {
   await sql`INSERT INTO catalog_version (id, version) VALUES (1, 1) ON DUPLICATE KEY UPDATE version = version + 1`.execute(tx);

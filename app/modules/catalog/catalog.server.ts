@@ -17,6 +17,7 @@ import { transaction } from "~/utils/tx.server";
 import { availableOf, earliestPromiseDate, orderByProximity, planAvailability, type AvailabilityPlan, type WarehouseStock } from "./availability";
 import { loadHolidays } from "./calendar.server";
 import { catalogIndex, type CatalogIndex, type IndexedProduct } from "./catalog-index.server";
+import { catalogChanged } from "./catalog.derived.server";
 import {
   PAGE_SIZE,
   dealerTier,
@@ -581,6 +582,7 @@ export async function createProduct(actor: Actor, input: ProductInput) {
         .executeTakeFirstOrThrow();
       const id = Number(res.insertId);
       await writeTierPrices(tx, id, tierInput(input));
+      await catalogChanged(tx);
       await audit(tx, actor, { action: "product.created", entityType: "product", entityId: id, summary: { sku: input.sku, ...tierInput(input) } });
       if (input.status === "active") {
         await emitEvent(tx, actor, { type: "product.launched", entityType: "product", entityId: id, payload: { sku: input.sku, nameEn: input.nameEn, nameZh: input.nameZh } });
@@ -609,6 +611,7 @@ export async function updateProduct(actor: Actor, id: number, input: ProductInpu
       await syncAlertEligible(tx, [id]);
       const prices = tierInput(input);
       await writeTierPrices(tx, id, prices);
+      await catalogChanged(tx);
       const changes = diff(
         { ...(before as unknown as Record<string, unknown>), ...Object.fromEntries(TIERS.map((t) => [`price_${t}`, beforePrices.find((p) => p.tier === t)?.price_minor ?? null])) },
         { ...after, ...Object.fromEntries(TIERS.map((t) => [`price_${t}`, prices[t]])) },

@@ -20,6 +20,7 @@ import { parseMoney } from "~/utils/money";
 import { now } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
 import { lockCatalogVersion } from "./catalog.queries.server";
+import { catalogChanged } from "./catalog.derived.server";
 import { IMAGE_PATH_RE, PRODUCT_STATUSES, SKU_RE, TIERS, type ImportKind, type ImportMode } from "./catalog.schema";
 import { decodeUtf8, parseCsv, unguardCell } from "./csv";
 import { checkOptionsSchemaJson } from "./options";
@@ -344,6 +345,7 @@ function writeProducts(table: Table): Writer<ProductRow> {
       written += chunk.length;
       await onChunk(written);
     }
+    await catalogChanged(tx);
     return { written, lateErrors: [] };
   };
 }

@@ -315,6 +315,7 @@ export async function* exportFees(actor: Actor, filter: FeesFilter, locale: Loca
     const rows = await feesQuery(db, actor, filter)
       .select(["e.id", "o.code as dealer_code", "e.entry_type", kindExpr.as("kind"), "e.fee_type_code", "e.amount_minor", "e.currency", "e.business_date", "e.description", "e.description_key", "e.description_params", "e.reference"])
       .orderBy("e.business_date", "desc")
+      .orderBy("e.created_at", "desc")
       .orderBy("e.id", "desc")
       .limit(1000)
       .offset(offset)

@@ -14,7 +14,7 @@ import { inDays, orderIn, orderRow, orderWorld, submitNew, today } from "../../.
 import { creditPosition } from "~/modules/ledger/credit.server";
 import { findDailyKpiMismatches, findMonthlyFigureMismatches, findOrderCountMismatches, findOrderKpiMismatches } from "~/modules/orders/invariants.server";
 import { approveOrder, changePromiseDate, recordShipment, saveDraftFromForm } from "~/modules/orders/orders.server";
-import { findAlertFlagMismatches } from "~/modules/stock/movements.server";
+import { findAlertFlagMismatches } from "~/modules/stock/stock.derived.server";
 import { draftForm } from "../../../tests/factories/orders";
 import { dealerDashboard, opsDashboard } from "./reports.server";
 import { tzOffset } from "~/utils/time";

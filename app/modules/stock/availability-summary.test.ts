@@ -1,6 +1,6 @@
 /**
- * product_availability (decision 079): in how many warehouses each product has
- * stock available now, kept by triggers on stock_levels whoever writes them.
+ * product_availability (decisions 079, 111): in how many warehouses each product has
+ * stock available now, kept by keepAvailability() in every writer's transaction.
  */
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
@@ -9,7 +9,8 @@ import { runChecks } from "../../../db/check";
 import { actorFor, createCast } from "../../../tests/factories";
 import { createCatalogBasics, createProduct, createStockWorld } from "../../../tests/factories/catalog";
 import { runImport } from "~/modules/catalog/import.server";
-import { applyMovement, findAvailabilitySummaryMismatches, reserveUpTo } from "./movements.server";
+import { applyMovement, reserveUpTo } from "./movements.server";
+import { findAvailabilitySummaryMismatches, recomputeAvailability } from "./stock.derived.server";
 import { adjustStock, postReceipt } from "./stock.server";
 
 async function summary(productId: number): Promise<number | null> {
@@ -54,12 +55,12 @@ describe("the availability summary", () => {
     const csv = `sku,warehouse,on_hand\r\n${p.sku},WH-SH,0\r\n${p.sku},WH-GZ,4\r\n${p.sku},WH-BJ,7\r\n`;
     await runImport(actorFor(cast.staff.admin), { kind: "stock", mode: "all_or_nothing", filename: "count.csv", bytes: new TextEncoder().encode(csv) });
     expect(await summary(p.id)).toBe(2);
-    // Hand-written SQL too (a repair script, the seed, a factory).
+    expect(await findAvailabilitySummaryMismatches(db)).toEqual([]);
+    // Hand-written SQL keeps nothing (no triggers): db:check sees the drift, and the recomputation repairs it.
     await sql`UPDATE stock_levels SET on_hand = 0 WHERE product_id = ${p.id}`.execute(db);
-    expect(await summary(p.id)).toBe(0);
-    await sql`UPDATE stock_levels SET on_hand = 9 WHERE product_id = ${p.id} AND warehouse_id = ${warehouses.east}`.execute(db);
-    expect(await summary(p.id)).toBe(1);
-    await sql`DELETE FROM stock_levels WHERE product_id = ${p.id} AND warehouse_id = ${warehouses.east}`.execute(db);
+    expect(await summary(p.id)).toBe(2);
+    expect(await findAvailabilitySummaryMismatches(db)).toEqual([{ product_id: p.id, summary: 2, counted: 0 }]);
+    await recomputeAvailability(db, [p.id]);
     expect(await summary(p.id)).toBe(0);
     expect(await findAvailabilitySummaryMismatches(db)).toEqual([]);
   });

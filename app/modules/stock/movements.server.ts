@@ -7,6 +7,7 @@ import { sql } from "kysely";
 import type { Executor, Tx } from "../../../db/client";
 import type { Actor } from "~/modules/auth/actor";
 import { DomainError, ValidationError } from "~/utils/errors";
+import { keepAvailability } from "./stock.derived.server";
 
 /** The largest on-hand (and reserved) a stock level holds: its columns are signed 32-bit INT. */
 export const MAX_LEVEL_QTY = 2_147_483_647;
@@ -61,9 +62,13 @@ export async function applyMovement(tx: Tx, actor: Actor, m: Movement): Promise<
   // Only when nothing matched is the level created (at zero) and the UPDATE tried
   // again; a second miss means the stock is not there.
   let updated = await update();
+  let created = false;
   if (updated !== 1) {
-    await sql`INSERT IGNORE INTO stock_levels (product_id, warehouse_id, on_hand, reserved, alert_eligible)
+    const ins = await sql`INSERT IGNORE INTO stock_levels (product_id, warehouse_id, on_hand, reserved, alert_eligible)
       SELECT ${m.productId}, ${m.warehouseId}, 0, 0, (status = 'active' AND made_to_order = 0) FROM products WHERE id = ${m.productId}`.execute(tx);
+    created = Number(ins.numAffectedRows ?? 0) > 0;
+    // A level created here (even if the movement then fails) gives its product a summary row.
+    if (created) await keepAvailability(tx, [{ productId: m.productId, before: null, after: { onHand: 0, reserved: 0 } }]);
     updated = await update();
   }
   if (updated !== 1 && dOn > 0) {
@@ -72,6 +77,10 @@ export async function applyMovement(tx: Tx, actor: Actor, m: Movement): Promise<
     if (lvl && lvl.on_hand + dOn > MAX_LEVEL_QTY) throw new ValidationError("stock.onHandTooLarge", undefined, { max: MAX_LEVEL_QTY - lvl.on_hand });
   }
   if (updated !== 1) throw new InsufficientStockError(m.productId, m.warehouseId);
+  // product_availability moves when the level crossed zero available: the level as it is now
+  // (this transaction holds its lock), and as it was before the deltas.
+  const after = await tx.selectFrom("stock_levels").select(["on_hand", "reserved"]).where("product_id", "=", m.productId).where("warehouse_id", "=", m.warehouseId).executeTakeFirstOrThrow();
+  await keepAvailability(tx, [{ productId: m.productId, before: { onHand: after.on_hand - dOn, reserved: after.reserved - dRes }, after: { onHand: after.on_hand, reserved: after.reserved } }]);
   await tx
     .insertInto("stock_movements")
     .values({
@@ -179,6 +188,13 @@ export async function setCountedLevels(tx: Tx, actor: Actor, rows: CountedLevel[
       .onDuplicateKeyUpdate({ on_hand: sql`VALUES(on_hand)`, updated_at: stamp })
       .execute();
     await tx.insertInto("stock_movements").values(movements).execute();
+    await keepAvailability(
+      tx,
+      levels.map((l) => {
+        const cur = byKey.get(`${l.product_id}:${l.warehouse_id}`);
+        return { productId: l.product_id, before: cur ? { onHand: cur.on_hand, reserved: cur.reserved } : null, after: { onHand: l.on_hand, reserved: l.reserved } };
+      }),
+    );
     await syncAlertEligible(tx, [...new Set(levels.map((l) => l.product_id))]);
     result.movements = movements.length;
   }
@@ -196,27 +212,4 @@ export async function syncAlertEligible(tx: Executor, productIds: number[]) {
   await sql`UPDATE stock_levels s JOIN products p ON p.id = s.product_id
             SET s.alert_eligible = (p.status = 'active' AND p.made_to_order = 0)
             WHERE s.product_id IN (${sql.join(productIds)}) AND s.alert_eligible <> (p.status = 'active' AND p.made_to_order = 0)`.execute(tx);
-}
-
-export async function findAlertFlagMismatches(db: Executor): Promise<Record<string, unknown>[]> {
-  const r = await sql<Record<string, unknown>>`
-    SELECT s.product_id, s.warehouse_id, s.alert_eligible, 'alert flag differs from the product (active and stocked)' AS problem
-    FROM stock_levels s JOIN products p ON p.id = s.product_id
-    WHERE s.alert_eligible <> (p.status = 'active' AND p.made_to_order = 0)
-    LIMIT 100`.execute(db);
-  return r.rows;
-}
-
-/**
- * Products whose availability summary (product_availability, kept by triggers on
- * stock_levels) differs from counting their levels with stock available now.
- */
-export async function findAvailabilitySummaryMismatches(db: Executor): Promise<{ product_id: number; summary: number | null; counted: number | null }[]> {
-  const { rows } = await sql<{ product_id: number; summary: number | null; counted: number | null }>`
-    SELECT x.product_id, pa.stocked_warehouses AS summary, c.counted
-    FROM (SELECT product_id FROM product_availability UNION SELECT DISTINCT product_id FROM stock_levels) x
-    LEFT JOIN product_availability pa ON pa.product_id = x.product_id
-    LEFT JOIN (SELECT product_id, SUM(on_hand > reserved) AS counted FROM stock_levels GROUP BY product_id) c ON c.product_id = x.product_id
-    WHERE NOT (COALESCE(pa.stocked_warehouses, 0) <=> COALESCE(c.counted, 0)) OR (pa.product_id IS NULL AND c.counted IS NOT NULL)`.execute(db);
-  return rows.map((r) => ({ product_id: Number(r.product_id), summary: r.summary === null ? null : Number(r.summary), counted: r.counted === null ? null : Number(r.counted) }));
 }

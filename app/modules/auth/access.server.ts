@@ -63,7 +63,7 @@ const inOut = (b: boolean): ScopeAnswer => (b ? "in" : "out");
 // ---------------------------------------------------------------- the scoping rules, one per record kind
 
 /** Dealer-owned rows: dealer roles their own dealer's; account managers the dealers assigned to them; the rest all. */
-export const dealerData = {
+const dealerData = {
   /** `column` is a dealer id column, e.g. "orders.dealer_id". */
   where(actor: Actor, column: string): Where {
     const reach = reachOf(actor);
@@ -83,7 +83,7 @@ export const dealerData = {
 };
 
 /** Dealer organisations: a dealer its own row; an account manager the dealers assigned to them; the rest all. */
-export const dealers = {
+const dealers = {
   where(actor: Actor, cols: { id: string; accountManagerId: string } = { id: "o.id", accountManagerId: "o.account_manager_id" }): Where {
     const reach = reachOf(actor);
     return (eb) => {
@@ -98,7 +98,7 @@ export const dealers = {
 };
 
 /** User accounts: a dealer's users see their own organisation's; manufacturer staff all. */
-export const users = {
+const users = {
   where(actor: Actor, column = "u.organisation_id"): Where {
     const reach = reachOf(actor);
     return (eb) => (reach.kind === "dealer" ? eb(sql.ref(column), "=", reach.dealerId) : TRUE);
@@ -114,7 +114,7 @@ export const users = {
  * (deals.account_manager_id); those who read all deals (`deal:read` without a narrower reach: the
  * administrator, the system) all; anyone else none (403).
  */
-export const deals = {
+const deals = {
   where(actor: Actor, alias = "d"): Where {
     const reach = reachOf(actor);
     if (reach.kind === "all" && !readsAll(actor, "deal:read")) throw new ForbiddenError();
@@ -137,7 +137,7 @@ export const deals = {
 };
 
 /** Quotes: through their deal (the query joins `deals as d`). */
-export const quotes = {
+const quotes = {
   where(actor: Actor, dealAlias = "d"): Where {
     return deals.where(actor, dealAlias);
   },
@@ -150,7 +150,7 @@ export const quotes = {
  * Key accounts: an account manager the ones they own; those who read all key accounts (the administrator,
  * the system) all; dealers and other staff none (403): dealers see a key account only through their deals.
  */
-export const keyAccounts = {
+const keyAccounts = {
   where(actor: Actor, alias = "ka"): Where {
     const reach = reachOf(actor);
     if (reach.kind === "dealer" || (reach.kind === "all" && !readsAll(actor, "key_account:read"))) throw new ForbiddenError();
@@ -168,7 +168,7 @@ export const keyAccounts = {
  * Leads: a dealer role that reads deals the leads offered to its dealer; an account manager the leads
  * they offered; those who read all deals all; anyone else none (403).
  */
-export const leads = {
+const leads = {
   where(actor: Actor, alias = "l"): Where {
     const reach = reachOf(actor);
     if (!roleCan(actor.role, "deal:read") && actor.kind !== "system") throw new ForbiddenError();
@@ -186,6 +186,9 @@ export const leads = {
     return "in";
   },
 };
+
+/** The scoping rules by record kind: `.where(scopes.deal.where(actor))`, `scopes.deal.check(actor, row)`. */
+export const scopes = { dealerData, dealer: dealers, user: users, deal: deals, quote: quotes, keyAccount: keyAccounts, lead: leads } as const;
 
 function readsAll(actor: Actor, permission: Permission): boolean {
   return actor.kind === "system" || roleCan(actor.role, permission);

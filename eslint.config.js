@@ -1,6 +1,23 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import serverOnly from "./scripts/eslint-server-only.js";
+import roleLiterals from "./scripts/eslint-role-literals.js";
+
+/** The project's own rules, one plugin. */
+const dealerDesk = { rules: { ...serverOnly.rules, ...roleLiterals.rules } };
+
+/**
+ * Where a role name may appear outside the permission table, and why (dealer-desk/no-role-literals,
+ * docs/decisions/111). Each entry names files and the names they may use; none of them is a role check.
+ */
+const ROLE_NAME_EXEMPTIONS = [
+  {
+    files: ["app/modules/deals/key-accounts.server.ts", "app/modules/deals/deals.server.ts", "app/modules/quotes/quotes.server.ts", "app/routes/admin.dealers._index.tsx"],
+    names: ["account_manager"],
+    reason: "a CSV export column called account_manager (the export contract, unchanged), not a role check",
+  },
+  { files: ["app/modules/deals/deals.schema.ts"], names: ["finance"], reason: "\"finance\" is an industry of key accounts (INDUSTRIES), not the role" },
+];
 
 /** Links are plain anchors with one delegated click listener (docs/decisions/075). */
 const LINKS = { name: "@remix-run/react", importNames: ["Link", "NavLink"], message: "Use Link / NavLink from ~/components/link (docs/decisions/075)." };
@@ -38,8 +55,16 @@ export default tseslint.config(
     // Server-only code never reaches a page: the browser bundle gets *.server modules as empty modules.
     files: ["app/**/*.{ts,tsx}"],
     ignores: ["app/**/*.server.{ts,tsx}", "app/**/*.test.{ts,tsx}"],
-    plugins: { "dealer-desk": serverOnly },
+    plugins: { "dealer-desk": dealerDesk },
     rules: { "dealer-desk/no-server-values-in-client": "error" },
+  },
+  {
+    // Role names only in the permission table: code asks permissions (docs/decisions/111). Tests, migrations,
+    // the seed and the i18n catalogs are outside these files.
+    files: ["app/**/*.{ts,tsx}", "jobs/**/*.ts", "emails/**/*.{ts,tsx}", "server.ts"],
+    ignores: ["app/**/*.test.{ts,tsx}", "jobs/**/*.test.ts", "emails/**/*.test.{ts,tsx}", "app/i18n/catalogs/**"],
+    plugins: { "dealer-desk": dealerDesk },
+    rules: { "dealer-desk/no-role-literals": ["error", { table: "app/modules/auth/permissions.ts", exempt: ROLE_NAME_EXEMPTIONS }] },
   },
   {
     // Migrations are frozen in time: they never import app code.

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { db } from "../db/client";
 import { translate, isLocale } from "../app/i18n";
 import { emitEvent } from "../app/modules/audit/audit.server";
+import { rolesWith } from "../app/modules/auth/permissions";
 import type { JobHandler, JobOutcome } from "../app/modules/notifications/jobs.server";
 import { enqueueNotice } from "../app/modules/notifications/notices.server";
 import { env } from "../app/utils/env.server";
@@ -28,7 +29,7 @@ export const run: JobHandler = async (ctx): Promise<JobOutcome> => {
     .limit(1000)
     .execute();
   if (!orders.length) return { message: { key: "jobs.result.staleOrders", params: { orders: 0, emails: 0 } } };
-  const ops = await db.selectFrom("users").select(["id", "email", "name", "locale"]).where("role", "=", "ops").where("status", "=", "active").execute();
+  const ops = await db.selectFrom("users").select(["id", "email", "name", "locale"]).where("role", "in", rolesWith("order:stale_alert")).where("status", "=", "active").execute();
   const result = await transaction("orders.stale", async (tx) => {
     const fresh: typeof orders = [];
     for (const o of orders) {

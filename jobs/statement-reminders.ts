@@ -6,6 +6,7 @@
  */
 import { db } from "../db/client";
 import { translate, isLocale } from "../app/i18n";
+import { rolesWith } from "../app/modules/auth/permissions";
 import type { JobHandler, JobOutcome } from "../app/modules/notifications/jobs.server";
 import { enqueueNotice } from "../app/modules/notifications/notices.server";
 import { env } from "../app/utils/env.server";
@@ -33,7 +34,7 @@ export const run: JobHandler = async (ctx): Promise<JobOutcome> => {
     .selectFrom("users")
     .select(["id", "email", "name", "locale", "organisation_id"])
     .where("organisation_id", "in", dealerIds)
-    .where("role", "in", ["dealer_admin", "dealer_finance"])
+    .where("role", "in", rolesWith("statement:reminder"))
     .where("status", "=", "active")
     .execute();
   let emails = 0;

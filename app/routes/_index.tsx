@@ -27,9 +27,9 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const [figures, announcements] = await Promise.all([foundationFigures(actor), announcementsFor(actor)]);
   const base = { name: actor.name, role: actor.role, figures, announcements, isDealer: isDealerActor(actor) };
   if (isDealerRole(actor.role)) return json({ ...base, dealer: await dealerDashboard(actor, period), am: null, ops: null, finance: null, approvals: null });
-  if (actor.role === "account_manager") return json({ ...base, dealer: null, am: await accountManagerDashboard(actor, period), ops: null, finance: null, approvals: null });
-  const ops = actor.role === "ops" || actor.role === "admin" ? await opsDashboard(actor) : null;
-  const finance = actor.role === "finance" || actor.role === "admin" ? await financeDashboard(actor) : null;
+  if (can(actor, "dashboard:pipeline")) return json({ ...base, dealer: null, am: await accountManagerDashboard(actor, period), ops: null, finance: null, approvals: null });
+  const ops = can(actor, "dashboard:order_desk") ? await opsDashboard(actor) : null;
+  const finance = can(actor, "dashboard:finance") ? await financeDashboard(actor) : null;
   // Quotes above the discount limit wait for whoever may approve them (administrators).
   const approvals = can(actor, "quote:approve_discount") ? await approvalQueueSummary(actor) : null;
   return json({ ...base, dealer: null, am: null, ops, finance, approvals });
@@ -51,7 +51,7 @@ export default function Dashboard() {
             <Stat label={t("dashboard.creditLimit")} value={f.money(figures.dealer.credit_limit_minor, figures.dealer.currency)} />
             <Stat label={t("dashboard.dealerUsers")} value={f.number(figures.activeUsers)} />
           </>
-        ) : figures.kind === "account_manager" ? (
+        ) : figures.kind === "assigned" ? (
           <>
             <Stat label={t("dashboard.assignedDealers")} value={f.number(figures.assignedDealers)} />
             <Stat label={t("dashboard.keyAccounts")} value={f.number(figures.keyAccounts)} />

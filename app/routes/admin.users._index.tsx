@@ -6,6 +6,7 @@ import { ErrorPage } from "~/components/ErrorPage";
 import { CsvLink, ListPager } from "~/components/list";
 import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
+import { isDealerActor } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
 import { ROLES } from "~/modules/auth/permissions";
 import { exportUsers, listUsers } from "~/modules/organisations/organisations.server";
@@ -22,7 +23,7 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const query = parseQuery(request, UserListQuery);
   if (query.format === "csv") return csvResponse("users.csv", ["organisation", "name", "email", "role", "locale", "status", "last_login_at"], exportUsers(actor, query));
   const result = await listUsers(actor, query);
-  return json({ ...result, query, isAdmin: actor.role === "admin" });
+  return json({ ...result, query, isAdmin: !isDealerActor(actor) });
 });
 
 export default function Users() {

@@ -6,6 +6,7 @@ import { Field, FormError, SelectField, SubmitButton } from "~/components/ui/for
 import { PageHeader } from "~/components/ui/layout";
 import { LOCALES } from "~/i18n";
 import { useT } from "~/i18n/react";
+import { isDealerActor } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
 import { createUser, userFormOptions } from "~/modules/organisations/organisations.server";
 import { CreateUserSchema } from "~/modules/organisations/organisations.schema";
@@ -17,7 +18,7 @@ export const meta = pageMeta("users.new");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "user:manage");
-  return json({ ...(await userFormOptions(actor)), isAdmin: actor.role === "admin" });
+  return json({ ...(await userFormOptions(actor)), isAdmin: !isDealerActor(actor) });
 });
 
 export const action = withAction(async ({ request }: ActionFunctionArgs) => {

@@ -8,6 +8,7 @@ import { CsvLink, ListPager } from "~/components/list";
 import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
+import { scopes } from "~/modules/auth/access.server";
 import { requireActor } from "~/modules/auth/auth.server";
 import { DEAL_SORTS, DealListQuery } from "~/modules/deals/deals.schema";
 import { dealCsvHeader, dealFilterOptions, exportDeals, listDeals, pipeline } from "~/modules/deals/deals.server";
@@ -30,7 +31,7 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
     dealFilterOptions(actor),
     leadsForDealer(actor),
   ]);
-  return json({ list, stages, options, leads, query, canRegister: can(actor, "deal:register"), isDealer: actor.dealerId !== null, isAdmin: actor.role === "admin" });
+  return json({ list, stages, options, leads, query, canRegister: can(actor, "deal:register"), isDealer: actor.dealerId !== null, isAdmin: scopes.deal.readsAll(actor) });
 });
 
 export default function Deals() {

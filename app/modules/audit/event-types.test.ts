@@ -9,10 +9,11 @@ import { describe, expect, it } from "vitest";
 import { LOCALES, messages } from "~/i18n";
 import { DEAL_TRANSITIONS } from "~/modules/deals/state";
 import { QUOTE_TRANSITIONS } from "~/modules/quotes/state";
-import { classify, type Audience } from "~/modules/notifications/digest.sections";
+import { DIGEST_AUDIENCE } from "~/modules/auth/permissions";
+import { classify } from "~/modules/notifications/digest.sections";
 import { DOMAIN_EVENT_TYPES, keyAccountEventKey, keyAccountHistoryTypes } from "./event-types";
 
-const AUDIENCES: Audience[] = ["dealer", "account_manager", "ops", "finance", "admin"];
+const AUDIENCES = [...new Set(Object.values(DIGEST_AUDIENCE))];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -1,5 +1,5 @@
 import type { Locale } from "~/i18n";
-import { isDealerRole, roleCan, type Permission, type Role } from "./permissions";
+import { SYSTEM_ROLE, isDealerRole, roleCan, type Permission, type Role } from "./permissions";
 import { ForbiddenError } from "~/utils/errors";
 
 /** Who is acting. Every domain function takes it first. */
@@ -17,6 +17,10 @@ export type Actor = {
   sessionId?: string;
 };
 
+/**
+ * The permission alone, for code that has no record (and for browser-safe modules): the same answer as
+ * `can`/`requireAccess` of access.server.ts without a record, which add the record's scope (404 vs 403).
+ */
 export function can(actor: Actor, permission: Permission): boolean {
   return roleCan(actor.role, permission);
 }
@@ -31,7 +35,7 @@ export function isDealerActor(actor: Actor): boolean {
 
 /** Jobs act as this explicit system actor, never as nobody. */
 export function systemActor(organisationId: number, label = "system"): Actor {
-  return { kind: "system", userId: null, role: "admin", organisationId, dealerId: null, name: label, email: "", locale: "en", ip: null };
+  return { kind: "system", userId: null, role: SYSTEM_ROLE, organisationId, dealerId: null, name: label, email: "", locale: "en", ip: null };
 }
 
 /** What the browser may know about the actor. */

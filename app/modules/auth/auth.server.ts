@@ -13,7 +13,7 @@ import { clientIp, forgetActor, localeOf, rememberActor, rememberedActor, safeRe
 import { now } from "~/utils/time";
 import type { Actor } from "./actor";
 import { hashPassword, isStrongPassword, verifyPassword } from "./password.server";
-import { isDealerRole, isRole, type Permission } from "./permissions";
+import { STAND_IN_ROLE, isDealerRole, isRole, type Permission } from "./permissions";
 import { HashedSessionAdapter, hashSessionId, insertSession, type SessionAttributes, type UserAttributes } from "./session-adapter.server";
 import { createChallenge, endChallenge, secondFactorStep } from "./sign-in-challenge.server";
 import { beginAttempt, checkThrottle, clearEmailFailures, recordFailure } from "./throttle.server";
@@ -201,7 +201,7 @@ function sessionCookie(sessionId: string, maxAgeSeconds: number | null): string 
 }
 
 function anonymousActor(request: Request, userId: number, organisationId: number): Actor {
-  return { kind: "user", userId, role: "dealer_sales", organisationId, dealerId: null, name: "", email: "", locale: localeOf(request), ip: clientIp(request) };
+  return { kind: "user", userId, role: STAND_IN_ROLE, organisationId, dealerId: null, name: "", email: "", locale: localeOf(request), ip: clientIp(request) };
 }
 
 /** Ends the current session; returns the cookie that clears it in the browser. */

@@ -21,6 +21,10 @@ export const PERMISSIONS = {
   // key accounts and deals
   "key_account:read": ["account_manager", "admin"],
   "key_account:manage": ["account_manager", "admin"],
+  /** Who is an account manager: owns key accounts, is assigned dealers, reads only what is theirs (access.server.ts). */
+  "key_account:own": ["account_manager"],
+  /** Chooses a key account's owner and moves it to another account manager. */
+  "key_account:assign": ["admin"],
   "deal:read": ["dealer_admin", "dealer_sales", "account_manager", "admin"],
   "deal:register": ["dealer_admin", "dealer_sales"],
   "deal:activity": ["dealer_admin", "dealer_sales", "account_manager"],
@@ -40,9 +44,13 @@ export const PERMISSIONS = {
   "order:ship": ["ops", "admin"],
   "address:manage": ["dealer_admin"],
   "credit:release": ["finance", "admin"],
+  /** Receives the stale-order alert (jobs/stale-orders.ts). */
+  "order:stale_alert": ["ops"],
   // ledger and statements
   "ledger:read": ["dealer_admin", "dealer_finance", "finance", "admin"],
   "statement:respond": ["dealer_admin", "dealer_finance"],
+  /** Receives the reminder to confirm an issued statement (jobs/statement-reminders.ts). */
+  "statement:reminder": ["dealer_admin", "dealer_finance"],
   "ledger:post": ["finance", "admin"],
   "statement:issue": ["finance", "admin"],
   "dispute:resolve": ["finance", "admin"],
@@ -58,10 +66,54 @@ export const PERMISSIONS = {
   "audit:read": ["admin"],
   "reports:read": ALL,
   "dashboard:read": ALL,
+  /** Dashboard panels (app/routes/_index.tsx): the account manager's pipeline, the order desk, finance. */
+  "dashboard:pipeline": ["account_manager"],
+  "dashboard:order_desk": ["ops", "admin"],
+  "dashboard:finance": ["finance", "admin"],
   "settings:self": ALL,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
+
+/** The roles that hold a permission: queries that pick users ("active account managers", alert recipients) use it. */
+export function rolesWith(permission: Permission): Role[] {
+  return [...(PERMISSIONS[permission] as readonly Role[])];
+}
+
+/** The role the explicit system actor (jobs) carries: it may do what an administrator may. */
+export const SYSTEM_ROLE: Role = "admin";
+/**
+ * The role recorded on an actor that is not signed in as anyone yet (sign-in steps, unsubscribe links,
+ * a user row whose role is unknown): never used to grant anything beyond what the path already checked.
+ */
+export const STAND_IN_ROLE: Role = "dealer_sales";
+
+/**
+ * Which digest a role reads (app/modules/notifications/digest.sections.ts): dealer roles the news of their
+ * own dealer, account managers that of their key accounts, manufacturer desks the queues they work.
+ */
+export type DigestAudience = "dealer" | "key_accounts" | "order_desk" | "finance_desk" | "admin_desk";
+export const DIGEST_AUDIENCE: Record<Role, DigestAudience> = {
+  dealer_admin: "dealer",
+  dealer_sales: "dealer",
+  dealer_finance: "dealer",
+  account_manager: "key_accounts",
+  ops: "order_desk",
+  finance: "finance_desk",
+  admin: "admin_desk",
+};
+
+/**
+ * The side an actor moves a deal or a quote from (the `by` of the state machines in deals/state.ts and
+ * quotes/state.ts): the dealer, the manufacturer (account manager or administrator), or the system (jobs,
+ * other domains). "approver" is the side of a quote discount approval, taken only after
+ * `quote:approve_discount` was required.
+ */
+export type MoverSide = "dealer" | "manufacturer" | "system";
+export function moverSide(actor: { kind: "user" | "system"; role: Role }): MoverSide {
+  if (actor.kind === "system") return "system";
+  return isDealerRole(actor.role) ? "dealer" : "manufacturer";
+}
 
 export function roleCan(role: Role, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);

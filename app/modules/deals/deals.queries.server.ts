@@ -1,11 +1,11 @@
 /** Kysely queries of the deals area, scoped to the actor. No rules here. */
-import { sql, type ExpressionBuilder, type Expression, type Kysely, type SqlBool } from "kysely";
+import { sql, type ExpressionBuilder, type Kysely } from "kysely";
 import type { Executor } from "../../../db/client";
 import type { DB } from "../../../db/types";
 import type { Actor } from "~/modules/auth/actor";
-import { isDealerRole } from "~/modules/auth/permissions";
+import { scopes } from "~/modules/auth/access.server";
+import { rolesWith } from "~/modules/auth/permissions";
 import { env } from "~/utils/env.server";
-import { ForbiddenError } from "~/utils/errors";
 import { addDays, todayIn } from "~/utils/time";
 import type { DealFilter, KeyAccountFilter } from "./deals.schema";
 import { HOLDING_STAGES, OPEN_STAGES, PROTECTED_STAGES } from "./state";
@@ -13,34 +13,12 @@ import { HOLDING_STAGES, OPEN_STAGES, PROTECTED_STAGES } from "./state";
 export const PAGE_SIZE = 25;
 
 /**
- * Which deals the actor sees: dealer roles their own dealer's; account managers the deals on
- * key accounts they own (deals.account_manager_id); admin and the system all; everyone else none.
- */
-export function dealScope(actor: Actor) {
-  return (eb: ExpressionBuilder<DB & { d: DB["deals"] }, "d">): Expression<SqlBool> => {
-    if (actor.kind === "system" || actor.role === "admin") return sql<SqlBool>`TRUE`;
-    if (isDealerRole(actor.role)) return eb("d.dealer_id", "=", actor.dealerId!);
-    if (actor.role === "account_manager") return eb("d.account_manager_id", "=", actor.userId!);
-    throw new ForbiddenError();
-  };
-}
-
-/** Which key accounts the actor manages: their own (account manager) or all (admin, system). */
-export function keyAccountScope(actor: Actor) {
-  return (eb: ExpressionBuilder<DB & { ka: DB["key_accounts"] }, "ka">): Expression<SqlBool> => {
-    if (actor.kind === "system" || actor.role === "admin") return sql<SqlBool>`TRUE`;
-    if (actor.role === "account_manager") return eb("ka.owner_id", "=", actor.userId!);
-    throw new ForbiddenError();
-  };
-}
-
-/**
  * The deals the actor sees, filtered, on `deals` alone: every filter is a condition on d (the name
  * search on the key account is an EXISTS), so counts, the pipeline and the filter choices read the
  * deals indexes only (docs/decisions/036). The joins that only add names are in dealsQuery.
  */
 export function dealsWhere(db: Executor, actor: Actor, f: Partial<DealFilter> = {}, opts: { ignoreStage?: boolean } = {}) {
-  let q = db.selectFrom("deals as d").where(dealScope(actor));
+  let q = db.selectFrom("deals as d").where(scopes.deal.where(actor));
   if (f.stage && !opts.ignoreStage) q = q.where("d.stage", "=", f.stage);
   if (f.dealerId) q = q.where("d.dealer_id", "=", f.dealerId);
   if (f.accountManagerId) q = q.where("d.account_manager_id", "=", f.accountManagerId);
@@ -160,13 +138,13 @@ export function findDeal(db: Executor, actor: Actor, id: number) {
       "am.name as account_manager_name",
     ])
     .where("d.id", "=", id)
-    .where(dealScope(actor))
+    .where(scopes.deal.where(actor))
     .executeTakeFirst();
 }
 
 /** A deal row locked for update, within scope. */
 export function lockDeal(tx: Executor, actor: Actor, id: number) {
-  return tx.selectFrom("deals as d").selectAll("d").where("d.id", "=", id).where(dealScope(actor)).forUpdate().executeTakeFirst();
+  return tx.selectFrom("deals as d").selectAll("d").where("d.id", "=", id).where(scopes.deal.where(actor)).forUpdate().executeTakeFirst();
 }
 
 /**
@@ -204,7 +182,7 @@ export const HOLDING = HOLDING_STAGES;
 export const OPEN = OPEN_STAGES;
 
 export function keyAccountsQuery(db: Executor, actor: Actor, f: Partial<KeyAccountFilter> = {}) {
-  let q = db.selectFrom("key_accounts as ka").innerJoin("users as owner", "owner.id", "ka.owner_id").where(keyAccountScope(actor));
+  let q = db.selectFrom("key_accounts as ka").innerJoin("users as owner", "owner.id", "ka.owner_id").where(scopes.keyAccount.where(actor));
   if (f.q) q = q.where((eb) => eb.or([eb("ka.name", "like", `%${f.q}%`), eb("ka.credit_code", "=", f.q!.toUpperCase()), eb("ka.name_normalized", "like", `%${f.q}%`)]));
   if (f.industry) q = q.where("ka.industry", "=", f.industry);
   if (f.region) q = q.where("ka.region", "=", f.region);
@@ -240,5 +218,5 @@ export async function lineCodesOf(db: Executor, dealId: number): Promise<string[
 }
 
 export function activeAccountManagers(db: Executor) {
-  return db.selectFrom("users").select(["id", "name"]).where("role", "=", "account_manager").where("status", "=", "active").orderBy("name").execute();
+  return db.selectFrom("users").select(["id", "name"]).where("role", "in", rolesWith("key_account:own")).where("status", "=", "active").orderBy("name").execute();
 }

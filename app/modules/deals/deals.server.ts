@@ -8,9 +8,10 @@ import { db, type Executor, type Tx } from "../../../db/client";
 import type { Deals } from "../../../db/types";
 import { audit, emitEvent } from "~/modules/audit/audit.server";
 import { can, requirePermission, type Actor } from "~/modules/auth/actor";
-import { isDealerRole } from "~/modules/auth/permissions";
+import { scopes } from "~/modules/auth/access.server";
+import { isDealerRole, moverSide, rolesWith } from "~/modules/auth/permissions";
 import { env } from "~/utils/env.server";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from "~/utils/errors";
+import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from "~/utils/errors";
 import { minorToDecimal } from "~/utils/money";
 import { addDays, now, startOfBusinessDate, todayIn, type IsoDate } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
@@ -248,7 +249,7 @@ export async function approveDeal(actor: Actor, id: number) {
     // Never two protected registrations of different dealers on one customer and product line.
     if (holders.length) throw new ConflictError("deals.otherRegistrationActive", { id: holders[0]!.id });
     const until = addDays(t, env().DEAL_PROTECTION_DAYS);
-    await moveDeal(tx, actor, deal, "approved", "account_manager", {
+    await moveDeal(tx, actor, deal, "approved", moverSide(actor), {
       set: { protection_expires_on: until, approved_at: now() },
       payload: { protectionExpiresOn: until },
       summary: { protectionExpiresOn: until },
@@ -260,7 +261,7 @@ export async function rejectDeal(actor: Actor, id: number, reason: string) {
   requirePermission(actor, "deal:approve");
   await transaction("deal.reject", async (tx) => {
     const deal = await lockOrThrow(tx, actor, id);
-    await moveDeal(tx, actor, deal, "rejected", "account_manager", { set: { lost_reason: reason, closed_at: now() }, payload: { reason }, summary: { reason } });
+    await moveDeal(tx, actor, deal, "rejected", moverSide(actor), { set: { lost_reason: reason, closed_at: now() }, payload: { reason }, summary: { reason } });
   });
 }
 
@@ -336,7 +337,7 @@ export async function startNegotiation(actor: Actor, id: number) {
   await transaction("deal.negotiate", async (tx) => {
     const deal = await lockOrThrow(tx, actor, id);
     if (deal.stage === "approved") assertProtected(deal);
-    await moveDeal(tx, actor, deal, "negotiating", isDealerRole(actor.role) ? "dealer" : "account_manager");
+    await moveDeal(tx, actor, deal, "negotiating", moverSide(actor));
   });
 }
 
@@ -347,7 +348,7 @@ export async function closeLost(actor: Actor, id: number, reason: string) {
     const deal = await lockOrThrow(tx, actor, id);
     const booked = await tx.selectFrom("quotes").select("id").where("deal_id", "=", id).where("status", "=", "converted").executeTakeFirst();
     if (booked) throw new ConflictError("deals.bookedCannotLose");
-    await moveDeal(tx, actor, deal, "lost", "dealer", { set: { lost_reason: reason, closed_at: now() }, payload: { reason }, summary: { reason } });
+    await moveDeal(tx, actor, deal, "lost", moverSide(actor), { set: { lost_reason: reason, closed_at: now() }, payload: { reason }, summary: { reason } });
   });
 }
 
@@ -395,7 +396,7 @@ async function taskOwners(dbx: Executor, deal: { dealer_id: number; account_mana
     .selectFrom("users")
     .select(["id", "name", "role"])
     .where("status", "=", "active")
-    .where((eb) => eb.or([eb.and([eb("organisation_id", "=", deal.dealer_id), eb("role", "in", ["dealer_admin", "dealer_sales"])]), eb("id", "=", deal.account_manager_id)]))
+    .where((eb) => eb.or([eb.and([eb("organisation_id", "=", deal.dealer_id), eb("role", "in", rolesWith("deal:activity").filter(isDealerRole))]), eb("id", "=", deal.account_manager_id)]))
     .orderBy("name")
     .execute();
 }
@@ -501,7 +502,7 @@ export async function dealFilterOptions(actor: Actor) {
   const kaQ = db.selectFrom("key_accounts as ka").select(["ka.id", "ka.name"]).where("ka.id", "in", dealsWhere(db, actor).select("d.key_account_id")).orderBy("ka.name").limit(500);
   if (isDealerRole(actor.role)) return { dealers: [], accountManagers: [], keyAccounts: await kaQ.execute() };
   const dealersQ = db.selectFrom("organisations as o").select(["o.id", "o.code", "o.name"]).where("o.id", "in", dealsWhere(db, actor).select("d.dealer_id")).orderBy("o.code").limit(500);
-  const [dealers, keyAccounts, accountManagers] = await Promise.all([dealersQ.execute(), kaQ.execute(), actor.role === "admin" ? activeAccountManagers(db) : Promise.resolve([])]);
+  const [dealers, keyAccounts, accountManagers] = await Promise.all([dealersQ.execute(), kaQ.execute(), scopes.deal.readsAll(actor) ? activeAccountManagers(db) : Promise.resolve([])]);
   return { dealers, keyAccounts, accountManagers };
 }
 
@@ -669,7 +670,7 @@ export async function flagProtectedAccountActivity(
  * A deal whose accepted quote has been booked does not expire: its order is in flight.
  */
 export async function expireLapsedDeals(actor: Actor, asOf: IsoDate = today()): Promise<{ expired: number[] }> {
-  if (actor.kind !== "system" && actor.role !== "admin") throw new ForbiddenError();
+  requirePermission(actor, "job:manage");
   const candidates = await db
     .selectFrom("deals as d")
     .select("d.id")

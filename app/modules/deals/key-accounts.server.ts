@@ -7,9 +7,10 @@ import { sql } from "kysely";
 import { db, type Executor } from "../../../db/client";
 import { audit, diff, emitEvent } from "~/modules/audit/audit.server";
 import { requirePermission, type Actor } from "~/modules/auth/actor";
-import { isDealerRole } from "~/modules/auth/permissions";
+import { can, scopes } from "~/modules/auth/access.server";
+import { isDealerRole, rolesWith } from "~/modules/auth/permissions";
 import { env } from "~/utils/env.server";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from "~/utils/errors";
+import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from "~/utils/errors";
 import { addDays, now } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
 import { normaliseAccountName } from "./credit-code";
@@ -53,13 +54,14 @@ export const KEY_ACCOUNT_CSV_HEADER = ["id", "name", "credit_code", "industry", 
 
 export async function keyAccountFormOptions(actor: Actor) {
   requirePermission(actor, "key_account:manage");
-  return { accountManagers: actor.role === "admin" ? await activeAccountManagers(db) : [], isAdmin: actor.role === "admin" };
+  const assigns = can(actor, "key_account:assign");
+  return { accountManagers: assigns ? await activeAccountManagers(db) : [], isAdmin: assigns };
 }
 
 async function resolveOwner(actor: Actor, ownerId: number | null): Promise<number> {
-  if (actor.role !== "admin") return actor.userId!;
+  if (!can(actor, "key_account:assign")) return actor.userId!;
   if (!ownerId) throw new ValidationError("validation.formErrors", { ownerId: ["validation.required"] });
-  const am = await db.selectFrom("users").select("id").where("id", "=", ownerId).where("role", "=", "account_manager").where("status", "=", "active").executeTakeFirst();
+  const am = await db.selectFrom("users").select("id").where("id", "=", ownerId).where("role", "in", rolesWith("key_account:own")).where("status", "=", "active").executeTakeFirst();
   if (!am) throw new ValidationError("validation.formErrors", { ownerId: ["dealers.notAccountManager"] });
   return ownerId;
 }
@@ -97,7 +99,7 @@ export async function updateKeyAccount(actor: Actor, id: number, input: KeyAccou
   const current = await findKeyAccount(db, actor, id);
   if (!current) throw new NotFoundError();
   // Only the administrator moves an account to another account manager; the deals on it follow.
-  const ownerId = actor.role === "admin" ? await resolveOwner(actor, input.ownerId ?? current.owner_id) : current.owner_id;
+  const ownerId = can(actor, "key_account:assign") ? await resolveOwner(actor, input.ownerId ?? current.owner_id) : current.owner_id;
   try {
     await transaction("key_account.update", async (tx) => {
       const before = await tx.selectFrom("key_accounts").selectAll().where("id", "=", id).forUpdate().executeTakeFirstOrThrow();
@@ -247,7 +249,7 @@ export async function getKeyAccountPage(actor: Actor, id: number) {
     leads,
     productLines: lines,
     dealers,
-    canOfferLead: actor.role === "account_manager" && account.owner_id === actor.userId,
+    canOfferLead: can(actor, "lead:offer", { kind: "key_account", ownerId: account.owner_id }),
   };
 }
 
@@ -331,19 +333,9 @@ export async function offerLead(actor: Actor, keyAccountId: number, input: Offer
   });
 }
 
-function leadScope(actor: Actor) {
-  if (isDealerRole(actor.role)) {
-    requirePermission(actor, "deal:read");
-    return { column: "l.dealer_id" as const, value: actor.dealerId! };
-  }
-  if (actor.role === "account_manager") return { column: "l.account_manager_id" as const, value: actor.userId! };
-  if (actor.role === "admin" || actor.kind === "system") return null;
-  throw new ForbiddenError();
-}
-
 function leadsQuery(actor: Actor) {
-  const scope = leadScope(actor);
-  let q = db
+  const scope = scopes.lead.where(actor);
+  return db
     .selectFrom("leads as l")
     .innerJoin("key_accounts as ka", "ka.id", "l.key_account_id")
     .innerJoin("organisations as o", "o.id", "l.dealer_id")
@@ -370,9 +362,8 @@ function leadsQuery(actor: Actor) {
       "am.name as account_manager_name",
       "pl.name_en as line_name_en",
       "pl.name_zh as line_name_zh",
-    ]);
-  if (scope) q = q.where(scope.column, "=", scope.value);
-  return q;
+    ])
+    .where(scope);
 }
 
 export async function getLead(actor: Actor, id: number) {
@@ -393,7 +384,7 @@ export async function acceptLead(actor: Actor, id: number, input: { expectedClos
   const t = today();
   if (input.expectedCloseDate && input.expectedCloseDate < t) throw new ValidationError("validation.formErrors", { expectedCloseDate: ["validation.dateFuture"] });
   return transaction("lead.accept", async (tx) => {
-    const lead = await tx.selectFrom("leads").selectAll().where("id", "=", id).where("dealer_id", "=", actor.dealerId!).forUpdate().executeTakeFirst();
+    const lead = await tx.selectFrom("leads").selectAll().where("id", "=", id).where(scopes.lead.where(actor, "leads")).forUpdate().executeTakeFirst();
     if (!lead) throw new NotFoundError();
     if (lead.status !== "offered") throw new ConflictError("leads.answered");
     const account = await tx.selectFrom("key_accounts").select(["id", "name", "owner_id"]).where("id", "=", lead.key_account_id).forUpdate().executeTakeFirstOrThrow();
@@ -429,7 +420,7 @@ export async function acceptLead(actor: Actor, id: number, input: { expectedClos
     // The account manager's offer is the approval: protected from the moment the dealer accepts.
     const until = addDays(t, env().DEAL_PROTECTION_DAYS);
     const deal = { id: dealId, stage: "registered", dealer_id: lead.dealer_id, account_manager_id: account.owner_id, title, key_account_id: account.id };
-    await moveDeal(tx, actor, deal, "approved", "account_manager", { set: { protection_expires_on: until, approved_at: now() }, payload: { protectionExpiresOn: until, leadId: id }, summary: { leadId: id } });
+    await moveDeal(tx, actor, deal, "approved", "manufacturer", { set: { protection_expires_on: until, approved_at: now() }, payload: { protectionExpiresOn: until, leadId: id }, summary: { leadId: id } });
     return { dealId };
   });
 }
@@ -437,7 +428,7 @@ export async function acceptLead(actor: Actor, id: number, input: { expectedClos
 export async function declineLead(actor: Actor, id: number, reason: string) {
   requirePermission(actor, "lead:respond");
   await transaction("lead.decline", async (tx) => {
-    const lead = await tx.selectFrom("leads").selectAll().where("id", "=", id).where("dealer_id", "=", actor.dealerId!).forUpdate().executeTakeFirst();
+    const lead = await tx.selectFrom("leads").selectAll().where("id", "=", id).where(scopes.lead.where(actor, "leads")).forUpdate().executeTakeFirst();
     if (!lead) throw new NotFoundError();
     if (lead.status !== "offered") throw new ConflictError("leads.answered");
     await tx.updateTable("leads").set({ status: "declined", decline_reason: reason, responded_at: now() }).where("id", "=", id).execute();

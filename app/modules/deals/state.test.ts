@@ -35,14 +35,14 @@ describe("deal state machine (one table)", () => {
     for (const closed of ["won", "lost", "rejected", "expired"] as const) for (const to of DEAL_STAGES) expect(canMoveDeal(closed, to)).toBe(false);
   });
 
-  it("only the system (order approval) makes a deal won, only the dealer loses it, only the account manager approves", () => {
+  it("only the system (order approval) makes a deal won, only the dealer loses it, only the manufacturer side approves", () => {
     expect(canMoveDeal("quoted", "won", "system")).toBe(true);
-    expect(canMoveDeal("quoted", "won", "account_manager")).toBe(false);
+    expect(canMoveDeal("quoted", "won", "manufacturer")).toBe(false);
     expect(canMoveDeal("quoted", "won", "dealer")).toBe(false);
     expect(canMoveDeal("quoted", "lost", "dealer")).toBe(true);
-    expect(canMoveDeal("quoted", "lost", "account_manager")).toBe(false);
+    expect(canMoveDeal("quoted", "lost", "manufacturer")).toBe(false);
     expect(canMoveDeal("registered", "approved", "dealer")).toBe(false);
-    expect(canMoveDeal("registered", "approved", "account_manager")).toBe(true);
+    expect(canMoveDeal("registered", "approved", "manufacturer")).toBe(true);
     expect(canMoveDeal("approved", "expired", "dealer")).toBe(false);
   });
 });
@@ -68,13 +68,13 @@ describe("quote state machine (one table)", () => {
     for (const from of QUOTE_STATUSES) for (const to of QUOTE_STATUSES) expect(canMoveQuote(from, to), `${from}→${to}`).toBe(expected.has(`${from}→${to}`));
   });
 
-  it("no manufacturer mover can accept or convert a quote; only an administrator approves a discount", () => {
-    for (const by of ["account_manager", "admin", "system"] as const) {
+  it("no manufacturer mover can accept or convert a quote; only the approver side approves a discount", () => {
+    for (const by of ["manufacturer", "approver", "system"] as const) {
       expect(canMoveQuote("proposed", "accepted", by)).toBe(false);
       expect(canMoveQuote("accepted", "converted", by)).toBe(false);
     }
-    expect(canMoveQuote("pending_approval", "proposed", "account_manager")).toBe(false);
-    expect(canMoveQuote("pending_approval", "proposed", "admin")).toBe(true);
+    expect(canMoveQuote("pending_approval", "proposed", "manufacturer")).toBe(false);
+    expect(canMoveQuote("pending_approval", "proposed", "approver")).toBe(true);
   });
 
   it("drafts, pending approvals and converted quotes are never superseded", () => {

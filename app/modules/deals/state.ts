@@ -13,27 +13,32 @@
  */
 import type { AuditAction } from "~/modules/audit/audit-actions";
 import type { DomainEventType } from "~/modules/audit/event-types";
+import type { MoverSide } from "~/modules/auth/permissions";
 
 export const DEAL_STAGES = ["registered", "conflict", "approved", "rejected", "negotiating", "quoted", "won", "lost", "expired"] as const;
 export type DealStage = (typeof DEAL_STAGES)[number];
 
-/** Who moves a deal along an edge. "system" is the daily job or another domain (order approval). */
-export type DealMover = "dealer" | "account_manager" | "system";
+/**
+ * Who moves a deal along an edge: the dealer, the manufacturer (the account manager or the administrator),
+ * or "system" (the daily job or another domain, such as order approval). Derived from the actor by
+ * `moverSide` (auth/permissions.ts); never stored.
+ */
+export type DealMover = MoverSide;
 
 /** A transition is both a domain event and an audit action about the deal (the same code in both logs). */
 type TransitionEvent = Extract<DomainEventType & AuditAction, `deal.${string}`>;
 export type DealTransition = { from: DealStage; to: DealStage; by: readonly DealMover[]; event: TransitionEvent };
 
 export const DEAL_TRANSITIONS: readonly DealTransition[] = [
-  { from: "registered", to: "approved", by: ["account_manager"], event: "deal.approved" },
+  { from: "registered", to: "approved", by: ["manufacturer"], event: "deal.approved" },
   { from: "registered", to: "conflict", by: ["system"], event: "deal.conflict" },
-  { from: "registered", to: "rejected", by: ["account_manager"], event: "deal.rejected" },
-  { from: "conflict", to: "approved", by: ["account_manager"], event: "deal.approved" },
-  { from: "conflict", to: "rejected", by: ["account_manager"], event: "deal.rejected" },
-  { from: "approved", to: "negotiating", by: ["dealer", "account_manager"], event: "deal.negotiating" },
-  { from: "approved", to: "quoted", by: ["account_manager"], event: "deal.quoted" },
-  { from: "negotiating", to: "quoted", by: ["account_manager"], event: "deal.quoted" },
-  { from: "quoted", to: "negotiating", by: ["dealer", "account_manager"], event: "deal.negotiating" },
+  { from: "registered", to: "rejected", by: ["manufacturer"], event: "deal.rejected" },
+  { from: "conflict", to: "approved", by: ["manufacturer"], event: "deal.approved" },
+  { from: "conflict", to: "rejected", by: ["manufacturer"], event: "deal.rejected" },
+  { from: "approved", to: "negotiating", by: ["dealer", "manufacturer"], event: "deal.negotiating" },
+  { from: "approved", to: "quoted", by: ["manufacturer"], event: "deal.quoted" },
+  { from: "negotiating", to: "quoted", by: ["manufacturer"], event: "deal.quoted" },
+  { from: "quoted", to: "negotiating", by: ["dealer", "manufacturer"], event: "deal.negotiating" },
   { from: "quoted", to: "won", by: ["system"], event: "deal.won" },
   { from: "approved", to: "lost", by: ["dealer"], event: "deal.lost" },
   { from: "negotiating", to: "lost", by: ["dealer"], event: "deal.lost" },

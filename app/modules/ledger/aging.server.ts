@@ -14,7 +14,7 @@ import { sql, type Kysely } from "kysely";
 import { db, type Executor } from "../../../db/client";
 import type { DB } from "../../../db/types";
 import { requirePermission, type Actor } from "~/modules/auth/actor";
-import { assertDealerInScope } from "~/modules/auth/scope.server";
+import { assertDealerInScope } from "~/modules/auth/access.server";
 import { env } from "~/utils/env.server";
 import { snapshot } from "~/utils/snapshots.server";
 import { minorToDecimal } from "~/utils/money";

@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import { descriptionKeysMatching } from "./descriptions";
 import type { Executor } from "../../../db/client";
 import type { Actor } from "~/modules/auth/actor";
-import { inDealerScope } from "~/modules/auth/scope.server";
+import { inDealerScope } from "~/modules/auth/access.server";
 import type { FeesFilter, LedgerListFilter } from "./ledger.schema";
 
 export const PAGE_SIZE = 50;

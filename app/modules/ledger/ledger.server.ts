@@ -9,7 +9,7 @@ import { db } from "../../../db/client";
 import { audit, diff, emitEvent } from "~/modules/audit/audit.server";
 import { requirePermission, type Actor } from "~/modules/auth/actor";
 import { isDealerRole } from "~/modules/auth/permissions";
-import { assertDealerInScope, inDealerScope } from "~/modules/auth/scope.server";
+import { assertDealerInScope, inDealerScope } from "~/modules/auth/access.server";
 import { env } from "~/utils/env.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
 import { minorToDecimal } from "~/utils/money";

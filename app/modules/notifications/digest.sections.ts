@@ -5,11 +5,12 @@
  * account_manager_id set for scoping and a payload carrying display fields
  * (number/title/to/status/validUntil/protectionExpiresOn/confirmBy/daysLeft…).
  */
-import type { Permission, Role } from "~/modules/auth/permissions";
-import { isDealerRole } from "~/modules/auth/permissions";
+import type { DigestAudience, Permission, Role } from "~/modules/auth/permissions";
+import { DIGEST_AUDIENCE } from "~/modules/auth/permissions";
 import type { DomainEventType } from "~/modules/audit/event-types";
 
-export type Audience = "dealer" | "account_manager" | "ops" | "finance" | "admin";
+/** Which digest a reader gets: the mapping from roles is in the permission table (DIGEST_AUDIENCE). */
+export type Audience = DigestAudience;
 
 /** In the order they appear in the email: what needs the reader first. */
 export const SECTION_KEYS = [
@@ -58,8 +59,7 @@ export const SECTION_PATH: Record<SectionKey, string> = {
 };
 
 export function audienceOf(role: Role): Audience {
-  if (isDealerRole(role)) return "dealer";
-  return role;
+  return DIGEST_AUDIENCE[role];
 }
 
 type EventMap = Partial<Record<DomainEventType, SectionKey>>;
@@ -144,12 +144,16 @@ export const WAITING_WHILE: Partial<Record<DomainEventType, WaitingRule>> = {
   "order.credit_hold": { entity: "order", waiting: (s) => s.status === "credit_hold" },
 };
 
-/** Event types read across all dealers for manufacturer staff (ops, finance, admin). */
-export const STAFF_TYPES: Record<"ops" | "finance" | "admin", DomainEventType[]> = {
-  ops: Object.keys(OPS) as DomainEventType[],
-  finance: Object.keys(FINANCE) as DomainEventType[],
-  admin: Object.keys(ADMIN) as DomainEventType[],
+/** The audiences that read across all dealers (manufacturer desks), with the event types each reads. */
+export type StaffAudience = "order_desk" | "finance_desk" | "admin_desk";
+export const STAFF_TYPES: Record<StaffAudience, DomainEventType[]> = {
+  order_desk: Object.keys(OPS) as DomainEventType[],
+  finance_desk: Object.keys(FINANCE) as DomainEventType[],
+  admin_desk: Object.keys(ADMIN) as DomainEventType[],
 };
+export function isStaffAudience(a: Audience): a is StaffAudience {
+  return a in STAFF_TYPES;
+}
 
 /** The section an event belongs to for an audience, or null when it is not news for them. */
 export function classify(type: string, audience: Audience): SectionKey | null {
@@ -160,15 +164,15 @@ export function classify(type: string, audience: Audience): SectionKey | null {
       if (BACKORDER_TYPES.has(type)) return "backorders";
       if (type.startsWith("order.") && !ORDER_NOT_NEWS.has(type)) return "orders";
       return null;
-    case "account_manager":
+    case "key_accounts":
       if (ACCOUNT_MANAGER[known]) return ACCOUNT_MANAGER[known]!;
       if (type.startsWith("order.") && !ORDER_NOT_NEWS.has(type)) return "orders";
       return null;
-    case "ops":
+    case "order_desk":
       return OPS[known] ?? null;
-    case "finance":
+    case "finance_desk":
       return FINANCE[known] ?? null;
-    case "admin":
+    case "admin_desk":
       return ADMIN[known] ?? null;
   }
 }

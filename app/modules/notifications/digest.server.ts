@@ -19,7 +19,7 @@ import { now, toBusinessDate } from "~/utils/time";
 import type { DomainEventType } from "~/modules/audit/event-types";
 import { transaction } from "~/utils/tx.server";
 import { renderEmail, type EmailContent, type EmailItem, type EmailSection } from "../../../emails/render";
-import { SECTION_KEYS, SECTION_PATH, SECTION_PERMISSION, STAFF_TYPES, WAITING_WHILE, audienceOf, classify, type Audience, type RecordState, type SectionKey, type WaitingEntity } from "./digest.sections";
+import { SECTION_KEYS, SECTION_PATH, SECTION_PERMISSION, STAFF_TYPES, WAITING_WHILE, audienceOf, classify, isStaffAudience, type Audience, type StaffAudience, type RecordState, type SectionKey, type WaitingEntity } from "./digest.sections";
 import { enqueueEmails, type OutboxEmailInput } from "./outbox.server";
 import type { JobOutcome } from "./jobs.server";
 import { appSecret, signUnsubscribeToken, unsubscribeUrl } from "./unsubscribe.server";
@@ -84,9 +84,9 @@ function pathOf(e: DigestEvent, p: Payload, section: SectionKey, audience: Audie
     case "deal":
       return `/deals/${encodeURIComponent(e.entity_id)}`;
     case "statement":
-      return audience === "finance" ? "/finance/disputes" : `/statements/${encodeURIComponent(e.entity_id)}`;
+      return audience === "finance_desk" ? "/finance/disputes" : `/statements/${encodeURIComponent(e.entity_id)}`;
     case "dispute":
-      return audience === "finance" ? "/finance/disputes" : str(p.statementId) ? `/statements/${encodeURIComponent(str(p.statementId)!)}` : "/statements";
+      return audience === "finance_desk" ? "/finance/disputes" : str(p.statementId) ? `/statements/${encodeURIComponent(str(p.statementId)!)}` : "/statements";
     default:
       return SECTION_PATH[section];
   }
@@ -367,9 +367,9 @@ export async function runDigest(frequency: Frequency, opts: DigestRunOptions): P
     }
 
     const dealerUsers = users.filter((u) => audienceOf(u.role) === "dealer");
-    const amUsers = users.filter((u) => u.role === "account_manager");
-    const staffUsers = users.filter((u) => u.role === "ops" || u.role === "finance" || u.role === "admin");
-    const staffTypes = [...new Set(staffUsers.flatMap((u) => STAFF_TYPES[u.role as "ops" | "finance" | "admin"]))];
+    const amUsers = users.filter((u) => audienceOf(u.role) === "key_accounts");
+    const staffUsers = users.filter((u) => isStaffAudience(audienceOf(u.role)));
+    const staffTypes = [...new Set(staffUsers.flatMap((u) => STAFF_TYPES[audienceOf(u.role) as StaffAudience]))];
     const [dealerEvents, amEvents, staffEvents] = await Promise.all([
       dealerUsers.length ? fetchEvents("dealer_id", [...new Set(dealerUsers.map((u) => u.organisation_id))], minDate(dealerUsers.map((u) => u.since)), until) : [],
       amUsers.length ? fetchEvents("account_manager_id", amUsers.map((u) => u.id), minDate(amUsers.map((u) => u.since)), until) : [],
@@ -385,7 +385,7 @@ export async function runDigest(frequency: Frequency, opts: DigestRunOptions): P
     const outbox: OutboxEmailInput[] = [];
     for (const u of users) {
       const audience = audienceOf(u.role);
-      const scoped = audience === "dealer" ? (byDealer.get(u.organisation_id) ?? []) : audience === "account_manager" ? (byAm.get(u.id) ?? []) : staffWaiting;
+      const scoped = audience === "dealer" ? (byDealer.get(u.organisation_id) ?? []) : audience === "key_accounts" ? (byAm.get(u.id) ?? []) : staffWaiting;
       const inWindow = scoped.filter((e) => e.occurred_at > u.since && e.occurred_at <= until);
       const anns = audience === "dealer" ? announcements.filter((a) => a.visibleFrom > u.since) : [];
       const sections = buildSections(u, inWindow, anns, tz);

@@ -9,7 +9,7 @@ import { db, type Executor } from "../../../db/client";
 import { isLocale, type Locale } from "~/i18n";
 import { audit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/actor";
-import { isDealerRole, isRole } from "~/modules/auth/permissions";
+import { STAND_IN_ROLE, isDealerRole, isRole } from "~/modules/auth/permissions";
 import { env } from "~/utils/env.server";
 import { now } from "~/utils/time";
 
@@ -101,7 +101,7 @@ export async function unsubscribe(token: string, ip: string | null): Promise<Uns
       const actor: Actor = {
         kind: "user",
         userId: user.id,
-        role: isRole(user.role) ? user.role : "dealer_sales",
+        role: isRole(user.role) ? user.role : STAND_IN_ROLE,
         organisationId: user.organisation_id,
         dealerId: null,
         name: user.name,

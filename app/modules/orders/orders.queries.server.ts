@@ -6,7 +6,7 @@
 import { sql } from "kysely";
 import type { Executor } from "../../../db/client";
 import type { Actor } from "~/modules/auth/actor";
-import { inDealerScope } from "~/modules/auth/scope.server";
+import { inDealerScope } from "~/modules/auth/access.server";
 import { isDealerRole } from "~/modules/auth/permissions";
 import type { OrderListFilter } from "./orders.schema";
 

@@ -1170,7 +1170,7 @@ export async function* exportOrders(actor: Actor, filter: OrderListFilter, batch
 export async function dealerFilterOptions(actor: Actor) {
   if (isDealerRole(actor.role)) return [];
   let q = db.selectFrom("organisations").select(["id", "code", "name"]).where("kind", "=", "dealer");
-  if (actor.role === "account_manager") q = q.where("account_manager_id", "=", actor.userId);
+  q = q.where(inDealerScope(actor, "organisations.id"));
   return q.orderBy("code").execute();
 }
 

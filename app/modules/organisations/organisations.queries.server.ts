@@ -1,7 +1,8 @@
 import { sql } from "kysely";
 import type { Executor } from "../../../db/client";
 import type { Actor } from "~/modules/auth/actor";
-import { isDealerRole, type Role } from "~/modules/auth/permissions";
+import { scopes } from "~/modules/auth/access.server";
+import { rolesWith } from "~/modules/auth/permissions";
 
 export const PAGE_SIZE = 25;
 
@@ -44,10 +45,10 @@ export async function findDealer(db: Executor, id: number) {
 
 export type UserFilter = { q?: string; role?: string; status?: string; organisationId?: number };
 
-/** Users visible to the actor: admin all; dealer_admin only their own dealer's users. */
+/** Users visible to the actor (access.server.ts, scopes.user): admin all; dealer_admin only their own dealer's users. */
 export function usersQuery(db: Executor, actor: Actor, f: UserFilter) {
   let q = db.selectFrom("users as u").innerJoin("organisations as o", "o.id", "u.organisation_id");
-  if (isDealerRole(actor.role)) q = q.where("u.organisation_id", "=", actor.dealerId!);
+  q = q.where(scopes.user.where(actor));
   if (f.organisationId) q = q.where("u.organisation_id", "=", f.organisationId);
   if (f.q) q = q.where((eb) => eb.or([eb("u.name", "like", `%${f.q}%`), eb("u.email", "like", `%${f.q}%`)]));
   if (f.role) q = q.where("u.role", "=", f.role);
@@ -76,7 +77,7 @@ export async function findUserInScope(db: Executor, actor: Actor, id: number) {
 }
 
 export async function listAccountManagers(db: Executor) {
-  return db.selectFrom("users").select(["id", "name", "email"]).where("role", "=", "account_manager" satisfies Role).where("status", "=", "active").orderBy("name").execute();
+  return db.selectFrom("users").select(["id", "name", "email"]).where("role", "in", rolesWith("key_account:own")).where("status", "=", "active").orderBy("name").execute();
 }
 
 export async function listOrganisations(db: Executor) {

@@ -4,7 +4,7 @@ import { audit, diff } from "~/modules/audit/audit.server";
 import { linkableAuditEntities, type AuditAction, type AuditEntityType } from "~/modules/audit/audit-actions";
 import { can, requirePermission, type Actor } from "~/modules/auth/actor";
 import { endAllSessions, hashPassword } from "~/modules/auth/auth.server";
-import { isDealerRole, MANUFACTURER_ROLES, DEALER_ROLES, type Role } from "~/modules/auth/permissions";
+import { isDealerRole, MANUFACTURER_ROLES, DEALER_ROLES, rolesWith, type Role } from "~/modules/auth/permissions";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
 import { env } from "~/utils/env.server";
 import { transaction } from "~/utils/tx.server";
@@ -59,7 +59,7 @@ export async function dealerFormOptions(actor: Actor) {
 
 async function assertAccountManager(id: number | null) {
   if (id === null) return;
-  const am = await db.selectFrom("users").select("id").where("id", "=", id).where("role", "=", "account_manager").where("status", "=", "active").executeTakeFirst();
+  const am = await db.selectFrom("users").select("id").where("id", "=", id).where("role", "in", rolesWith("key_account:own")).where("status", "=", "active").executeTakeFirst();
   if (!am) throw new ValidationError("validation.formErrors", { accountManagerId: ["dealers.notAccountManager"] });
 }
 
@@ -302,12 +302,12 @@ export async function foundationFigures(actor: Actor) {
     ]);
     return { kind: "dealer" as const, dealer, activeUsers: Number(users?.n ?? 0) };
   }
-  if (actor.role === "account_manager") {
+  if (can(actor, "key_account:own")) {
     const [dealers, keyAccounts] = await Promise.all([
       db.selectFrom("organisations").select(sql<number>`COUNT(*)`.as("n")).where("account_manager_id", "=", actor.userId!).where("status", "=", "active").executeTakeFirst(),
       db.selectFrom("key_accounts").select(sql<number>`COUNT(*)`.as("n")).where("owner_id", "=", actor.userId!).executeTakeFirst(),
     ]);
-    return { kind: "account_manager" as const, assignedDealers: Number(dealers?.n ?? 0), keyAccounts: Number(keyAccounts?.n ?? 0) };
+    return { kind: "assigned" as const, assignedDealers: Number(dealers?.n ?? 0), keyAccounts: Number(keyAccounts?.n ?? 0) };
   }
   const [dealers, users] = await Promise.all([
     db.selectFrom("organisations").select(sql<number>`COUNT(*)`.as("n")).where("kind", "=", "dealer").where("status", "=", "active").executeTakeFirst(),

@@ -2,12 +2,12 @@
 import { sql } from "kysely";
 import type { Executor } from "../../../db/client";
 import type { Actor } from "~/modules/auth/actor";
-import { dealScope } from "~/modules/deals/deals.queries.server";
+import { scopes } from "~/modules/auth/access.server";
 import type { ApprovalQueueFilter } from "./quotes.schema";
 
 /** Quotes above the discount limit that wait for an administrator, filtered, within the actor's deals. */
 export function approvalQueueWhere(db: Executor, actor: Actor, f: Partial<Pick<ApprovalQueueFilter, "dealerId" | "accountManagerId">> = {}) {
-  let q = db.selectFrom("quotes as q").innerJoin("deals as d", "d.id", "q.deal_id").where(dealScope(actor)).where("q.status", "=", "pending_approval");
+  let q = db.selectFrom("quotes as q").innerJoin("deals as d", "d.id", "q.deal_id").where(scopes.quote.where(actor)).where("q.status", "=", "pending_approval");
   if (f.dealerId) q = q.where("d.dealer_id", "=", f.dealerId);
   if (f.accountManagerId) q = q.where("d.account_manager_id", "=", f.accountManagerId);
   return q;

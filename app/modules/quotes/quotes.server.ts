@@ -7,9 +7,10 @@
 import { sql } from "kysely";
 import { db, type Executor, type Tx } from "../../../db/client";
 import { audit, emitEvent } from "~/modules/audit/audit.server";
-import { requirePermission, type Actor } from "~/modules/auth/actor";
-import { isDealerRole } from "~/modules/auth/permissions";
-import { dealScope, lineCodesOf } from "~/modules/deals/deals.queries.server";
+import { can, requirePermission, type Actor } from "~/modules/auth/actor";
+import { isDealerRole, moverSide } from "~/modules/auth/permissions";
+import { lineCodesOf } from "~/modules/deals/deals.queries.server";
+import { scopes } from "~/modules/auth/access.server";
 import { flagProtectedAccountActivity, moveDeal, today } from "~/modules/deals/deals.server";
 import { PROTECTED_STAGES } from "~/modules/deals/state";
 import { env } from "~/utils/env.server";
@@ -46,7 +47,7 @@ export function discountBasisPoints(tierPriceMinor: number, unitPriceMinor: numb
 export const discountLimitBp = () => env().QUOTE_DISCOUNT_LIMIT_PCT * 100;
 
 function quotesQuery(dbx: Executor, actor: Actor) {
-  let q = dbx.selectFrom("quotes as q").innerJoin("deals as d", "d.id", "q.deal_id").where(dealScope(actor));
+  let q = dbx.selectFrom("quotes as q").innerJoin("deals as d", "d.id", "q.deal_id").where(scopes.quote.where(actor));
   if (isDealerRole(actor.role)) q = q.where("q.status", "not in", [...INTERNAL_STATUSES]);
   return q;
 }
@@ -105,7 +106,7 @@ function assertDealOpenForQuotes(deal: { stage: string; protection_expires_on: s
 export async function createQuoteVersion(actor: Actor, dealId: number): Promise<{ id: number }> {
   requirePermission(actor, "quote:create");
   return transaction("quote.create", async (tx) => {
-    const deal = await tx.selectFrom("deals as d").selectAll("d").where("d.id", "=", dealId).where(dealScope(actor)).forUpdate().executeTakeFirst();
+    const deal = await tx.selectFrom("deals as d").selectAll("d").where("d.id", "=", dealId).where(scopes.quote.where(actor)).forUpdate().executeTakeFirst();
     if (!deal) throw new NotFoundError();
     assertDealOpenForQuotes(deal);
     const latest = await tx.selectFrom("quotes").selectAll().where("deal_id", "=", dealId).orderBy("version", "desc").limit(1).forUpdate().executeTakeFirst();
@@ -125,11 +126,11 @@ export async function createQuoteVersion(actor: Actor, dealId: number): Promise<
       if (lines.length) await writeLines(tx, id, deal.dealer_id, lines.map((l) => ({ productId: l.product_id, quantity: l.quantity, unitPrice: l.unit_price_minor })));
       if (!(SUPERSEDABLE as readonly string[]).includes(latest.status)) throw new ConflictError("quotes.badTransition");
       const old = { ...latest, deal_stage: deal.stage, deal_dealer_id: deal.dealer_id, account_manager_id: deal.account_manager_id, key_account_id: deal.key_account_id, deal_title: deal.title, protection_expires_on: deal.protection_expires_on };
-      await moveQuote(tx, actor, old, "superseded", "account_manager", { superseded_by_id: id }, { supersededBy: id });
+      await moveQuote(tx, actor, old, "superseded", moverSide(actor), { superseded_by_id: id }, { supersededBy: id });
     }
     await audit(tx, actor, { action: "quote.created", entityType: "quote", entityId: id, dealerId: deal.dealer_id, summary: { dealId, version: (latest?.version ?? 0) + 1 } });
     const d = await dealForMove(tx, dealId);
-    if (d.stage === "approved" || d.stage === "quoted") await moveDeal(tx, actor, d, "negotiating", "account_manager", { payload: { quoteId: id } });
+    if (d.stage === "approved" || d.stage === "quoted") await moveDeal(tx, actor, d, "negotiating", moverSide(actor), { payload: { quoteId: id } });
     return { id };
   });
 }
@@ -199,10 +200,10 @@ export async function proposeQuote(actor: Actor, quoteId: number): Promise<{ sta
     if (!lines.length) throw new ConflictError("quotes.noLines");
     if (quote.valid_until < today()) throw new ConflictError("quotes.validityPassed");
     if (quote.max_discount_bp > discountLimitBp()) {
-      await moveQuote(tx, actor, quote, "pending_approval", "account_manager", { approval_requested_at: now() }, { maxDiscountBp: quote.max_discount_bp, limitBp: discountLimitBp() });
+      await moveQuote(tx, actor, quote, "pending_approval", moverSide(actor), { approval_requested_at: now() }, { maxDiscountBp: quote.max_discount_bp, limitBp: discountLimitBp() });
       return { status: "pending_approval" as const };
     }
-    await publish(tx, actor, quote, "account_manager");
+    await publish(tx, actor, quote, moverSide(actor));
     return { status: "proposed" as const };
   });
 }
@@ -210,7 +211,7 @@ export async function proposeQuote(actor: Actor, quoteId: number): Promise<{ sta
 async function publish(tx: Tx, actor: Actor, quote: QuoteRow, mover: QuoteMover, set: Record<string, unknown> = {}) {
   await moveQuote(tx, actor, quote, "proposed", mover, { ...set, proposed_at: now() });
   const deal = await dealForMove(tx, quote.deal_id);
-  if (deal.stage === "approved" || deal.stage === "negotiating") await moveDeal(tx, actor, deal, "quoted", "account_manager", { payload: { quoteId: quote.id, version: quote.version } });
+  if (deal.stage === "approved" || deal.stage === "negotiating") await moveDeal(tx, actor, deal, "quoted", moverSide(actor), { payload: { quoteId: quote.id, version: quote.version } });
   const codes = await tx
     .selectFrom("quote_lines as l")
     .innerJoin("products as p", "p.id", "l.product_id")
@@ -228,7 +229,7 @@ export async function approveQuoteDiscount(actor: Actor, quoteId: number, note: 
     if (quote.status !== "pending_approval") throw new ConflictError("quotes.badTransition");
     assertDealOpenForQuotes({ stage: quote.deal_stage, protection_expires_on: quote.protection_expires_on });
     if (quote.valid_until < today()) throw new ConflictError("quotes.validityPassed");
-    await publish(tx, actor, quote, "admin", { approved_by: actor.userId, approval_note: note });
+    await publish(tx, actor, quote, "approver", { approved_by: actor.userId, approval_note: note });
   });
 }
 
@@ -236,7 +237,7 @@ export async function refuseQuoteDiscount(actor: Actor, quoteId: number, note: s
   requirePermission(actor, "quote:approve_discount");
   await transaction("quote.refuse", async (tx) => {
     const quote = await lockQuote(tx, actor, quoteId);
-    await moveQuote(tx, actor, quote, "draft", "admin", { approval_note: note }, { note });
+    await moveQuote(tx, actor, quote, "draft", "approver", { approval_note: note }, { note });
   });
 }
 
@@ -252,7 +253,7 @@ export async function acceptQuote(actor: Actor, quoteId: number) {
   await transaction("quote.accept", async (tx) => {
     const quote = await lockQuote(tx, actor, quoteId);
     assertAcceptable(quote);
-    await moveQuote(tx, actor, quote, "accepted", "dealer", { accepted_by: actor.userId, accepted_at: now() });
+    await moveQuote(tx, actor, quote, "accepted", moverSide(actor), { accepted_by: actor.userId, accepted_at: now() });
   });
 }
 
@@ -261,9 +262,9 @@ export async function requestRevision(actor: Actor, quoteId: number, comment: st
   await transaction("quote.revision", async (tx) => {
     const quote = await lockQuote(tx, actor, quoteId);
     if (quote.status === "superseded") throw new ConflictError("quotes.superseded");
-    await moveQuote(tx, actor, quote, "revision_requested", "dealer", { revision_comment: comment }, { comment });
+    await moveQuote(tx, actor, quote, "revision_requested", moverSide(actor), { revision_comment: comment }, { comment });
     const deal = await dealForMove(tx, quote.deal_id);
-    if (deal.stage === "quoted") await moveDeal(tx, actor, deal, "negotiating", "dealer", { payload: { quoteId, comment } });
+    if (deal.stage === "quoted") await moveDeal(tx, actor, deal, "negotiating", moverSide(actor), { payload: { quoteId, comment } });
   });
 }
 
@@ -295,14 +296,14 @@ export async function bookQuote(actor: Actor, quoteId: number, createOrder: Crea
       dealId: quote.deal_id,
       quoteId,
     });
-    await moveQuote(tx, actor, quote, "converted", "dealer", { converted_order_id: order.orderId }, { orderId: order.orderId });
+    await moveQuote(tx, actor, quote, "converted", moverSide(actor), { converted_order_id: order.orderId }, { orderId: order.orderId });
     return { orderId: order.orderId, number: order.number, dealId: quote.deal_id };
   });
 }
 
 /** Daily (jobs): proposed quotes past their validity date become expired. */
 export async function expireLapsedQuotes(actor: Actor, asOf: IsoDate = today()): Promise<{ expired: number[] }> {
-  if (actor.kind !== "system" && actor.role !== "admin") throw new ForbiddenError();
+  requirePermission(actor, "job:manage");
   const rows = await db.selectFrom("quotes").select("id").where("status", "=", "proposed").where("valid_until", "<", asOf).orderBy("valid_until").orderBy("id").execute();
   const expired: number[] = [];
   for (const { id } of rows) {
@@ -361,7 +362,7 @@ export async function getQuotePage(actor: Actor, quoteId: number) {
         .execute()
     : [];
   const t = today();
-  const editable = quote.status === "draft" && actor.role === "account_manager";
+  const editable = quote.status === "draft" && can(actor, "quote:create");
   const products = editable
     ? await db
         .selectFrom("products as p")

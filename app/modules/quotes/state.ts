@@ -13,27 +13,33 @@
  */
 import type { AuditAction } from "~/modules/audit/audit-actions";
 import type { DomainEventType } from "~/modules/audit/event-types";
+import type { MoverSide } from "~/modules/auth/permissions";
 
 export const QUOTE_STATUSES = ["draft", "pending_approval", "proposed", "accepted", "revision_requested", "expired", "superseded", "converted"] as const;
 export type QuoteStatus = (typeof QUOTE_STATUSES)[number];
 
-export type QuoteMover = "account_manager" | "admin" | "dealer" | "system";
+/**
+ * Who moves a quote along an edge: the side of the actor (`moverSide`, auth/permissions.ts: dealer,
+ * manufacturer, system), or "approver" for a discount approval, taken only after `quote:approve_discount`
+ * was required. Never stored.
+ */
+export type QuoteMover = MoverSide | "approver";
 /** A transition is both a domain event and an audit action about the quote (the same code in both logs). */
 type TransitionEvent = Extract<DomainEventType & AuditAction, `quote.${string}`>;
 export type QuoteTransition = { from: QuoteStatus; to: QuoteStatus; by: readonly QuoteMover[]; event: TransitionEvent };
 
 export const QUOTE_TRANSITIONS: readonly QuoteTransition[] = [
-  { from: "draft", to: "pending_approval", by: ["account_manager"], event: "quote.pending_approval" },
-  { from: "draft", to: "proposed", by: ["account_manager"], event: "quote.proposed" },
-  { from: "pending_approval", to: "proposed", by: ["admin"], event: "quote.proposed" },
-  { from: "pending_approval", to: "draft", by: ["admin"], event: "quote.approval_refused" },
+  { from: "draft", to: "pending_approval", by: ["manufacturer"], event: "quote.pending_approval" },
+  { from: "draft", to: "proposed", by: ["manufacturer"], event: "quote.proposed" },
+  { from: "pending_approval", to: "proposed", by: ["approver"], event: "quote.proposed" },
+  { from: "pending_approval", to: "draft", by: ["approver"], event: "quote.approval_refused" },
   { from: "proposed", to: "accepted", by: ["dealer"], event: "quote.accepted" },
   { from: "proposed", to: "revision_requested", by: ["dealer"], event: "quote.revision_requested" },
   { from: "proposed", to: "expired", by: ["system"], event: "quote.expired" },
-  { from: "proposed", to: "superseded", by: ["account_manager"], event: "quote.superseded" },
-  { from: "revision_requested", to: "superseded", by: ["account_manager"], event: "quote.superseded" },
-  { from: "expired", to: "superseded", by: ["account_manager"], event: "quote.superseded" },
-  { from: "accepted", to: "superseded", by: ["account_manager"], event: "quote.superseded" },
+  { from: "proposed", to: "superseded", by: ["manufacturer"], event: "quote.superseded" },
+  { from: "revision_requested", to: "superseded", by: ["manufacturer"], event: "quote.superseded" },
+  { from: "expired", to: "superseded", by: ["manufacturer"], event: "quote.superseded" },
+  { from: "accepted", to: "superseded", by: ["manufacturer"], event: "quote.superseded" },
   { from: "accepted", to: "converted", by: ["dealer"], event: "quote.converted" },
 ];
 

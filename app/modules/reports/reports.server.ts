@@ -77,7 +77,7 @@ async function accountManagerFigures(amId: number, b: q.Bounds, today: string) {
     q.dealerRankingByWonValue(db, amId, b),
   ]);
   const closed = won.count + lost;
-  return { kind: "account_manager" as const, period: { from: b.from, to: b.to }, pipeline, won, lost, winRate: closed > 0 ? won.count / closed : null, aging, attention, ranking };
+  return { kind: "pipeline" as const, period: { from: b.from, to: b.to }, pipeline, won, lost, winRate: closed > 0 ? won.count / closed : null, aging, attention, ranking };
 }
 
 export const LOW_STOCK_THRESHOLD = 5;
@@ -96,7 +96,7 @@ async function opsFigures(today: string) {
     q.madeToOrderDue(db, weekStart, weekEnd),
     q.stockAlerts(db, LOW_STOCK_THRESHOLD, today),
   ]);
-  return { kind: "ops" as const, now: now().toISOString(), week: { from: weekStart, to: weekEnd }, queue, backorders, due, alerts, lowStockThreshold: LOW_STOCK_THRESHOLD };
+  return { kind: "order_desk" as const, now: now().toISOString(), week: { from: weekStart, to: weekEnd }, queue, backorders, due, alerts, lowStockThreshold: LOW_STOCK_THRESHOLD };
 }
 
 export const OPS_LIST_PAGE_SIZE = 50;
@@ -169,7 +169,7 @@ export async function financeDashboard(actor: Actor) {
 async function financeFigures(today: string) {
   const lastPeriod = monthBounds(addDays(monthBounds(today).start, -1)).period;
   const [disputes, confirmation, utilisation, creditHolds] = await Promise.all([q.openDisputes(db, now()), q.statementConfirmation(db, lastPeriod, today), creditUtilisation(), q.creditHolds(db, now())]);
-  return { kind: "finance" as const, disputes, confirmation, utilisation, creditHolds };
+  return { kind: "finance_desk" as const, disputes, confirmation, utilisation, creditHolds };
 }
 
 /**

@@ -6,7 +6,7 @@
 import { sql } from "kysely";
 import { db } from "../../../db/client";
 import { requirePermission, type Actor } from "~/modules/auth/actor";
-import { inDealerScope } from "~/modules/auth/scope.server";
+import { inDealerScope } from "~/modules/auth/access.server";
 import { minorToDecimal } from "~/utils/money";
 import { resolvePeriod } from "./reports.server";
 import type { SalesReportFilter } from "./sales-report.schema";

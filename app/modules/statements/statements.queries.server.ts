@@ -2,7 +2,7 @@
 import { sql } from "kysely";
 import type { Executor } from "../../../db/client";
 import type { Actor } from "~/modules/auth/actor";
-import { inDealerScope } from "~/modules/auth/scope.server";
+import { inDealerScope } from "~/modules/auth/access.server";
 import { STATEMENT_LINES_PAGE_SIZE, type DisputeListFilter, type StatementListFilter } from "./statements.schema";
 
 export const PAGE_SIZE = 25;

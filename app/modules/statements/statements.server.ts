@@ -10,7 +10,7 @@ import { db, type Executor, type Tx } from "../../../db/client";
 import type { DB } from "../../../db/types";
 import { audit, emitEvent } from "~/modules/audit/audit.server";
 import { requirePermission, type Actor } from "~/modules/auth/actor";
-import { dealerScope } from "~/modules/auth/scope.server";
+import { dealerScope } from "~/modules/auth/access.server";
 import { postEntry } from "~/modules/ledger/post.server";
 import { env } from "~/utils/env.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";

@@ -1,6 +1,6 @@
 /**
  * ESLint rule `dealer-desk/no-role-literals`: role names appear only in the permission table
- * (app/modules/auth/permissions.ts; issue #21, docs/decisions/111-one-access-module.md).
+ * (app/modules/auth/permissions.ts; issue #21, docs/decisions/113-one-access-module.md).
  *
  * Code that branches on a role (`actor.role === "admin"`, `.where("role", "=", "ops")`, a switch over role
  * names) asks a permission instead (`can`, `requireAccess`, `rolesWith`). The rule fails on any string

@@ -1,5 +1,5 @@
 /**
- * The one access module (issue #21, docs/decisions/111-one-access-module.md).
+ * The one access module (issue #21, docs/decisions/113-one-access-module.md).
  *
  * `can(actor, permission, record?)` and `requireAccess(actor, permission, record?)` answer one of three:
  * allowed; not found (404) when the record lies outside the actor's scope, so that its existence does not

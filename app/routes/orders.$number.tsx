@@ -26,14 +26,14 @@ import {
   cancelOrder,
   changePromiseDate,
   confirmDelivery,
-  getOrderPage,
   recheckBackorders,
   recordShipment,
   rejectOrder,
   releaseCreditHold,
   sendBackOrder,
-  shipmentInputFromForm,
 } from "~/modules/orders/orders.server";
+import { getOrderPage } from "~/modules/orders/orders.views.server";
+import { shipmentInputFromForm } from "~/modules/orders/orders.forms.server";
 import { DomainError, NotFoundError } from "~/utils/errors";
 import { parseForm, parseObject } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";

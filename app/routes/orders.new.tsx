@@ -8,7 +8,7 @@ import { useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { builderAction } from "~/modules/orders/builder.server";
 import { BuilderQuery } from "~/modules/orders/orders.schema";
-import { builderData } from "~/modules/orders/orders.server";
+import { builderData } from "~/modules/orders/orders.views.server";
 import { parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";

@@ -9,7 +9,8 @@ import { translate } from "~/i18n";
 import { requireActor } from "~/modules/auth/auth.server";
 import { DomainError, type FieldErrors } from "~/utils/errors";
 import { parseObject } from "~/utils/http.server";
-import { deleteDraft, describeLines, saveDraftFromForm, submitOrder, type DisplayLine, type RawLine } from "./orders.server";
+import { deleteDraft, saveDraftFromForm, submitOrder } from "./orders.server";
+import { describeLines, type DisplayLine, type RawLine } from "./orders.views.server";
 import { builderFormToObject, DraftFormSchema, parseBuilderIntent } from "./orders.schema";
 
 export type BuilderFailure = {

@@ -1,0 +1,135 @@
+/**
+ * Orders' derived figures, kept in the transaction of the change that alters them: the KPI
+ * contributions (dealer_daily_kpis), the order counts (dealer_order_counts), the monthly figures
+ * (dealer_monthly_figures) and an order's fulfilment figures. invariants.server.ts recomputes them.
+ */
+import { sql } from "kysely";
+import type { Tx } from "../../../db/client";
+import { env } from "~/utils/env.server";
+import { now, tzOffset, type IsoDate } from "~/utils/time";
+import { orderKpiContributionsSql } from "./kpi-sql";
+import type { LockedOrder } from "./orders.queries.server";
+import type { OrderStatus } from "./state";
+
+type Contribution = { dealer_id: number; fill_day: string | null; ordered_qty: number; on_promise_qty: number; done_day: string | null; on_time: number; ship_day: string | null; ship_days: number };
+type DayDelta = { ordered_qty: number; on_promise_qty: number; completed: number; on_time: number; first_shipped: number; ship_days: number };
+
+/**
+ * dealer_daily_kpis (docs/decisions/074): moves an order's contribution to its dealer's daily KPI
+ * rows from what it added last time (order_kpi_contributions) to what it adds now. Called after
+ * every change that can alter it (submission, status change, shipment figures, promise change), in
+ * the same transaction; calling it again changes nothing. findDailyKpiMismatches recomputes it.
+ */
+export async function syncOrderKpis(tx: Tx, orderId: number) {
+  if (!Number.isSafeInteger(orderId)) throw new Error("order id");
+  const offset = tzOffset(env().BUSINESS_TZ, now());
+  const cur = (await sql<Contribution>`${sql.raw(orderKpiContributionsSql(offset, `o.id = ${orderId}`))}`.execute(tx)).rows[0];
+  if (!cur) return;
+  const prev = await tx.selectFrom("order_kpi_contributions").selectAll().where("order_id", "=", orderId).executeTakeFirst();
+  const days = new Map<string, DayDelta>();
+  const at = (day: string) => {
+    let d = days.get(day);
+    if (!d) days.set(day, (d = { ordered_qty: 0, on_promise_qty: 0, completed: 0, on_time: 0, first_shipped: 0, ship_days: 0 }));
+    return d;
+  };
+  const apply = (c: Contribution, sign: 1 | -1) => {
+    if (c.fill_day) {
+      at(c.fill_day).ordered_qty += sign * Number(c.ordered_qty);
+      at(c.fill_day).on_promise_qty += sign * Number(c.on_promise_qty);
+    }
+    if (c.done_day) {
+      at(c.done_day).completed += sign;
+      at(c.done_day).on_time += sign * Number(c.on_time);
+    }
+    if (c.ship_day) {
+      at(c.ship_day).first_shipped += sign;
+      at(c.ship_day).ship_days += sign * Number(c.ship_days);
+    }
+  };
+  if (prev) apply(prev, -1);
+  apply(cur, 1);
+  for (const [day, d] of days) {
+    if (Object.values(d).every((v) => v === 0)) continue;
+    await sql`INSERT INTO dealer_daily_kpis (dealer_id, day, ordered_qty, on_promise_qty, completed, on_time, first_shipped, ship_days)
+              VALUES (${cur.dealer_id}, ${day}, ${d.ordered_qty}, ${d.on_promise_qty}, ${d.completed}, ${d.on_time}, ${d.first_shipped}, ${d.ship_days})
+              ON DUPLICATE KEY UPDATE ordered_qty = ordered_qty + VALUES(ordered_qty), on_promise_qty = on_promise_qty + VALUES(on_promise_qty),
+                completed = completed + VALUES(completed), on_time = on_time + VALUES(on_time),
+                first_shipped = first_shipped + VALUES(first_shipped), ship_days = ship_days + VALUES(ship_days)`.execute(tx);
+  }
+  if (days.size || !prev) {
+    const row = { dealer_id: cur.dealer_id, fill_day: cur.fill_day, ordered_qty: Number(cur.ordered_qty), on_promise_qty: Number(cur.on_promise_qty), done_day: cur.done_day, on_time: Number(cur.on_time), ship_day: cur.ship_day, ship_days: Number(cur.ship_days) };
+    await tx.insertInto("order_kpi_contributions").values({ order_id: orderId, ...row }).onDuplicateKeyUpdate(row).execute();
+  }
+}
+
+export type CountKey = { status: OrderStatus; numbered: boolean };
+/**
+ * dealer_order_counts (docs/decisions/073): orders per dealer, status and numbered-or-not, kept in
+ * the transaction of every insert, submission, status change and draft deletion; the order list's
+ * total reads it. findOrderCountMismatches recomputes it for db:check.
+ */
+export async function moveOrderCount(tx: Tx, dealerId: number, from: CountKey | null, to: CountKey | null) {
+  if (from && to && from.status === to.status && from.numbered === to.numbered) return;
+  if (from) await sql`UPDATE dealer_order_counts SET n = n - 1 WHERE dealer_id = ${dealerId} AND status = ${from.status} AND numbered = ${from.numbered ? 1 : 0}`.execute(tx);
+  if (to) {
+    await sql`INSERT INTO dealer_order_counts (dealer_id, status, numbered, n) VALUES (${dealerId}, ${to.status}, ${to.numbered ? 1 : 0}, 1)
+              ON DUPLICATE KEY UPDATE n = n + 1`.execute(tx);
+  }
+}
+
+/** Statuses whose orders are not in the dealer's ordered value (dealer_monthly_figures, the dashboard trend). */
+export const NOT_ORDERED: readonly OrderStatus[] = ["draft", "cancelled", "rejected"];
+
+/**
+ * dealer_monthly_figures: value ordered (by business month of submission) and shipped (by ship
+ * month) per dealer, kept here in the transaction of each submission, status change and shipment;
+ * findMonthlyFigureMismatches recomputes it for db:check.
+ */
+export async function addMonthlyFigures(tx: Tx, dealerId: number, month: string, d: { orderedMinor?: number; shippedMinor?: number }) {
+  const o = d.orderedMinor ?? 0;
+  const s = d.shippedMinor ?? 0;
+  if (o === 0 && s === 0) return;
+  await sql`INSERT INTO dealer_monthly_figures (dealer_id, month, ordered_minor, shipped_minor) VALUES (${dealerId}, ${month}, ${o}, ${s})
+            ON DUPLICATE KEY UPDATE ordered_minor = ordered_minor + VALUES(ordered_minor), shipped_minor = shipped_minor + VALUES(shipped_minor)`.execute(tx);
+}
+
+/**
+ * The order's maintained fulfilment figures (docs/decisions/008-kpi-definitions.md), in the
+ * shipment's transaction: first and last ship date, value shipped, and the quantity shipped on or before each
+ * line's first promise (the old date of its earliest date change, else its promise date, else
+ * the order's promised, else its requested date). recomputeOrderKpis is the same from scratch.
+ */
+export async function keepFulfilmentFigures(tx: Tx, order: LockedOrder, shipped: Map<number, number>, shippedOn: IsoDate, valueMinor: number) {
+  const firsts = await tx
+    .selectFrom("order_lines as l")
+    .select(["l.id", "l.promise_date"])
+    .select((eb) =>
+      eb
+        .selectFrom("order_date_changes as c")
+        .select("c.old_date")
+        .whereRef("c.order_line_id", "=", "l.id")
+        .where("c.old_date", "is not", null)
+        .orderBy("c.created_at")
+        .orderBy("c.id")
+        .limit(1)
+        .as("first_old"),
+    )
+    .where("l.id", "in", [...shipped.keys()])
+    .execute();
+  let onPromise = 0;
+  for (const l of firsts) {
+    const first = l.first_old ?? l.promise_date ?? order.promised_date ?? order.requested_date;
+    if (first !== null && shippedOn <= first) onPromise += shipped.get(l.id) ?? 0;
+  }
+  await tx
+    .updateTable("orders")
+    .set((eb) => ({
+      on_promise_qty: eb("on_promise_qty", "+", onPromise),
+      shipped_value_minor: eb("shipped_value_minor", "+", valueMinor),
+      first_shipped_on: sql<string>`CASE WHEN first_shipped_on IS NULL OR first_shipped_on > ${shippedOn} THEN ${shippedOn} ELSE first_shipped_on END`,
+      last_shipped_on: sql<string>`CASE WHEN last_shipped_on IS NULL OR last_shipped_on < ${shippedOn} THEN ${shippedOn} ELSE last_shipped_on END`,
+    }))
+    .where("id", "=", order.id)
+    .execute();
+  await addMonthlyFigures(tx, order.dealer_id, shippedOn.slice(0, 7), { shippedMinor: valueMinor });
+}

@@ -18,6 +18,7 @@ import { workingDaysFrom } from "~/modules/catalog/calendar.server";
 import { creditPosition } from "~/modules/ledger/credit.server";
 import { postEntry } from "~/modules/ledger/post.server";
 import { releaseLineReservations, reserveOrderLines, shipOrderLine } from "~/modules/stock/allocation.server";
+import { onStockArrival } from "~/modules/stock/arrivals.server";
 import { env } from "~/utils/env.server";
 import { markDealWonForOrder } from "~/modules/deals/deals.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from "~/utils/errors";
@@ -1003,3 +1004,6 @@ export async function allocateBackordersForProduct(tx: Tx, actor: Actor, product
   }
   return total;
 }
+
+// What arrives in stock (receipts, found counts, stock imports) goes to these waiting orders first.
+onStockArrival((tx, actor, productId) => allocateBackordersForProduct(tx, actor, productId));

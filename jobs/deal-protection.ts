@@ -10,13 +10,13 @@
 import { db } from "../db/client";
 import { emitEvent } from "../app/modules/audit/audit.server";
 import { expireLapsedDeals } from "../app/modules/deals/deals.server";
+import { OPEN_STAGES } from "../app/modules/deals/state";
 import { expireLapsedQuotes } from "../app/modules/quotes/quotes.server";
 import type { JobHandler, JobOutcome } from "../app/modules/notifications/jobs.server";
 import { env } from "../app/utils/env.server";
 import { addDays, daysBetween, now, todayIn } from "../app/utils/time";
 import { transaction } from "../app/utils/tx.server";
 
-export const OPEN_STAGES = ["registered", "approved", "conflict", "negotiating", "quoted"] as const;
 export const THRESHOLDS = [14, 7, 1] as const;
 
 /** The reminder threshold a deal with `daysLeft` days of protection falls under (the smallest that applies). */
@@ -46,7 +46,7 @@ export const run: JobHandler = async (ctx): Promise<JobOutcome> => {
     .innerJoin("key_accounts as k", "k.id", "d.key_account_id")
     .innerJoin("organisations as o", "o.id", "d.dealer_id")
     .select(dealColumns)
-    .where("d.stage", "in", OPEN_STAGES)
+    .where("d.stage", "in", [...OPEN_STAGES])
     .where("d.protection_expires_on", ">=", today)
     .where("d.protection_expires_on", "<=", addDays(today, Math.max(...THRESHOLDS)))
     .orderBy("d.protection_expires_on")

@@ -8,7 +8,7 @@ import { ErrorPage } from "~/components/ErrorPage";
 import { OrderStatusBadge } from "~/components/orders/OrderStatusBadge";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { Badge, PageHeader } from "~/components/ui/layout";
-import { translate, type MessageKey } from "~/i18n";
+import type { MessageKey } from "~/i18n";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import {
@@ -26,16 +26,17 @@ import {
   cancelOrder,
   changePromiseDate,
   confirmDelivery,
-  getOrderPage,
   recheckBackorders,
   recordShipment,
   rejectOrder,
   releaseCreditHold,
   sendBackOrder,
-  shipmentInputFromForm,
 } from "~/modules/orders/orders.server";
-import { DomainError, NotFoundError } from "~/utils/errors";
+import { getOrderPage } from "~/modules/orders/orders.views.server";
+import { shipmentInputFromForm } from "~/modules/orders/orders.forms.server";
+import { NotFoundError } from "~/utils/errors";
 import { parseForm, parseObject } from "~/utils/http.server";
+import { badIntent, intentAction, readForm, type IntentContext } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { safeRedirectPath } from "~/utils/request.server";
 import { pageMeta } from "~/utils/meta";
@@ -57,78 +58,73 @@ export const loader = /* @__PURE__ */ withLoader(async ({ request, params }: Loa
 
 const INTENTS = ["cancel", "release_hold", "approve", "reject", "send_back", "ship", "confirm_delivery", "change_promise", "recheck_backorders"] as const;
 type Intent = (typeof INTENTS)[number];
-const IntentSchema = z.object({ intent: z.enum(INTENTS), orderId: z.coerce.number().int().positive() });
+
+const OrderIdSchema = z.object({ orderId: z.coerce.number().int().positive() });
 
 export const action = /* @__PURE__ */ withAction(async ({ request, params }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "order:read");
   const number = numberParam(params.number);
-  const fd = await request.formData();
-  const head = IntentSchema.safeParse({ intent: fd.get("intent"), orderId: fd.get("orderId") });
-  if (!head.success) throw json({ message: "Bad intent" }, { status: 400 });
-  const { intent, orderId } = head.data;
-  const fail = (form: { formError: string; fieldErrors: Record<string, string>; values: Record<string, unknown> }) => json({ ok: false as const, intent, ...form }, { status: 400 });
-  let target = number;
-  const values: Record<string, string> = {};
-  for (const [k, v] of fd.entries()) if (typeof v === "string" && k !== "version") values[k] = v;
-  try {
-  switch (intent) {
-    case "cancel":
-    case "release_hold": {
-      const form = await parseForm(request, OptionalNoteSchema, fd);
-      if (!form.ok) return fail(form);
-      await (intent === "cancel" ? cancelOrder : releaseCreditHold)(actor, orderId, form.data);
-      break;
+  const fd = await readForm(request);
+  const head = OrderIdSchema.safeParse({ orderId: fd.get("orderId") });
+  if (!head.success) badIntent(request);
+  const { orderId } = head.data;
+  const finish = (intent: Intent, target = number) => {
+    const back = fd.get("returnTo");
+    if (typeof back === "string" && back) {
+      const to = safeRedirectPath(back, `/orders/${target}`);
+      return redirect(`${to}${to.includes("?") ? "&" : "?"}done=${intent}&order=${encodeURIComponent(target)}`);
     }
-    case "approve":
-    case "recheck_backorders": {
-      const form = await parseForm(request, VersionSchema, fd);
-      if (!form.ok) return fail(form);
-      await (intent === "approve" ? approveOrder : recheckBackorders)(actor, orderId, form.data);
-      break;
-    }
-    case "reject":
-    case "send_back": {
-      const form = await parseForm(request, ReasonSchema, fd);
-      if (!form.ok) return fail(form);
-      const r = await (intent === "reject" ? rejectOrder : sendBackOrder)(actor, orderId, form.data);
-      target = r.number;
-      break;
-    }
-    case "ship": {
-      const form = parseObject(request, ShipmentFormSchema, shipmentFormToObject(fd));
-      // Shown on the quantity that is wrong, with what was typed.
-      if (!form.ok) return fail({ ...form, fieldErrors: shipmentFieldErrors(form.fieldErrors), values });
-      await recordShipment(actor, orderId, shipmentInputFromForm(form.data));
-      break;
-    }
-    case "confirm_delivery": {
-      const form = await parseForm(request, ConfirmDeliverySchema, fd);
-      if (!form.ok) return fail(form);
-      await confirmDelivery(actor, orderId, form.data);
-      break;
-    }
-    case "change_promise": {
-      const form = await parseForm(request, PromiseChangeSchema, fd);
-      if (!form.ok) return fail(form);
-      await changePromiseDate(actor, orderId, form.data);
-      break;
-    }
-  }
-  } catch (err) {
-    // Field errors from the domain go back to the form that caused them, with what was typed.
-    if (err instanceof DomainError && err.status === 400) {
-      const fieldErrors: Record<string, string> = {};
-      for (const [k, v] of Object.entries(err.fieldErrors ?? {})) if (v[0]) fieldErrors[k] = translate(actor.locale, v[0], err.params);
-      return json({ ok: false as const, intent, formError: translate(actor.locale, err.messageKey, err.params), fieldErrors, values }, { status: 400 });
-    }
-    throw err;
-  }
-  const back = fd.get("returnTo");
-  if (typeof back === "string" && back) {
-    const to = safeRedirectPath(back, `/orders/${target}`);
-    return redirect(`${to}${to.includes("?") ? "&" : "?"}done=${intent}&order=${encodeURIComponent(target)}`);
-  }
-  return redirect(`/orders/${target}?done=${intent}`);
+    return redirect(`/orders/${target}?done=${intent}`);
+  };
+  const withNote = (change: (a: typeof actor, id: number, input: { version: number; note: string | null }) => Promise<unknown>) => async (ctx: IntentContext<"cancel" | "release_hold">) => {
+    const form = await parseForm(request, OptionalNoteSchema, fd);
+    if (!form.ok) return ctx.fail(form);
+    await change(actor, orderId, form.data);
+    return finish(ctx.intent);
+  };
+  const withVersion = (change: (a: typeof actor, id: number, input: { version: number }) => Promise<unknown>) => async (ctx: IntentContext<"approve" | "recheck_backorders">) => {
+    const form = await parseForm(request, VersionSchema, fd);
+    if (!form.ok) return ctx.fail(form);
+    await change(actor, orderId, form.data);
+    return finish(ctx.intent);
+  };
+  const withReason = (change: typeof rejectOrder) => async (ctx: IntentContext<"reject" | "send_back">) => {
+    const form = await parseForm(request, ReasonSchema, fd);
+    if (!form.ok) return ctx.fail(form);
+    const r = await change(actor, orderId, form.data);
+    return finish(ctx.intent, r.number);
+  };
+  return intentAction(
+    request,
+    {
+      cancel: withNote(cancelOrder),
+      release_hold: withNote(releaseCreditHold),
+      approve: withVersion(approveOrder),
+      recheck_backorders: withVersion(recheckBackorders),
+      reject: withReason(rejectOrder),
+      send_back: withReason(sendBackOrder),
+      ship: async (ctx) => {
+        const form = parseObject(request, ShipmentFormSchema, shipmentFormToObject(fd));
+        // Shown on the quantity that is wrong, with what was typed.
+        if (!form.ok) return ctx.fail({ ...form, fieldErrors: shipmentFieldErrors(form.fieldErrors), values: ctx.values });
+        await recordShipment(actor, orderId, shipmentInputFromForm(form.data));
+        return finish(ctx.intent);
+      },
+      confirm_delivery: async (ctx) => {
+        const form = await parseForm(request, ConfirmDeliverySchema, fd);
+        if (!form.ok) return ctx.fail(form);
+        await confirmDelivery(actor, orderId, form.data);
+        return finish(ctx.intent);
+      },
+      change_promise: async (ctx) => {
+        const form = await parseForm(request, PromiseChangeSchema, fd);
+        if (!form.ok) return ctx.fail(form);
+        await changePromiseDate(actor, orderId, form.data);
+        return finish(ctx.intent);
+      },
+    },
+    fd,
+  );
 });
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;

@@ -12,7 +12,7 @@ import { useFormat, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
 import { OrderListQuery, SORTS } from "~/modules/orders/orders.schema";
-import { dealerFilterOptions, exportOrders, listOrders, ORDER_CSV_HEADER } from "~/modules/orders/orders.server";
+import { dealerFilterOptions, exportOrders, listOrders, ORDER_CSV_HEADER } from "~/modules/orders/orders.views.server";
 import { ORDER_STATUSES } from "~/modules/orders/state";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";

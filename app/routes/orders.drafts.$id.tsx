@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { json } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
@@ -7,10 +7,13 @@ import { OrderBuilder } from "~/components/orders/OrderBuilder";
 import { PageHeader } from "~/components/ui/layout";
 import { useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
-import { builderAction } from "~/modules/orders/builder.server";
-import { BuilderQuery } from "~/modules/orders/orders.schema";
-import { builderData } from "~/modules/orders/orders.server";
-import { parseQuery } from "~/utils/http.server";
+import { translate } from "~/i18n";
+import { builderFormToObject, BuilderQuery, DraftFormSchema, parseBuilderIntent } from "~/modules/orders/orders.schema";
+import { deleteDraft, saveDraftFromForm, submitOrder } from "~/modules/orders/orders.server";
+import { builderData, describeLines, type DisplayLine, type RawLine } from "~/modules/orders/orders.views.server";
+import { DomainError } from "~/utils/errors";
+import { domainFailure, parseObject, parseQuery } from "~/utils/http.server";
+import { badIntent, readForm } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { idParam } from "~/utils/params.server";
 import { pageMeta } from "~/utils/meta";
@@ -24,7 +27,72 @@ export const loader = /* @__PURE__ */ withLoader(async ({ request, params }: Loa
   return json({ ...(await builderData(actor, { orderId: id, q: query.q })), q: query.q ?? "" });
 });
 
-export const action = /* @__PURE__ */ withAction(async ({ request, params }: ActionFunctionArgs) => builderAction(request, idParam(params.id)));
+type BuilderFailure = {
+  ok: false;
+  formError: string;
+  fieldErrors: Record<string, string>;
+  values: { addressId?: string; requestedDate?: string; poReference?: string; notes?: string };
+  lines: DisplayLine[];
+  /** Set when the draft changed elsewhere: the page offers a reload. */
+  conflict?: boolean;
+};
+
+/**
+ * The one action behind both order-builder pages (/orders/new and /orders/drafts/:id): save, add a
+ * product, remove a line, submit, delete. A failed save comes back with the user's lines as typed and
+ * errors keyed by line, so nothing they entered is lost. /orders/new re-exports this route's action
+ * (no :id there: a new order).
+ */
+async function builderAction(request: Request, orderId: number | null) {
+  const actor = await requireActor(request, "order:create");
+  const locale = actor.locale;
+  const fd = await readForm(request);
+  const raw = builderFormToObject(fd);
+  const intent = parseBuilderIntent(raw.intent);
+  if (!intent) return badIntent(request);
+  const rawLines = raw.lines as RawLine[];
+  if (intent.kind === "delete") {
+    if (orderId === null) return redirect("/orders");
+    const version = Number(raw.version);
+    await deleteDraft(actor, orderId, Number.isSafeInteger(version) ? version : 0);
+    return redirect("/orders?deleted=1");
+  }
+  if (intent.kind === "remove") rawLines.splice(intent.index, 1);
+  const addProductId = intent.kind === "add" ? intent.productId : undefined;
+  const values = {
+    addressId: typeof raw.addressId === "string" ? raw.addressId : undefined,
+    requestedDate: typeof raw.requestedDate === "string" ? raw.requestedDate : undefined,
+    poReference: typeof raw.poReference === "string" ? raw.poReference : undefined,
+    notes: typeof raw.notes === "string" ? raw.notes : undefined,
+  };
+  const fail = async (status: number, formError: string, fieldErrors: Record<string, string>, conflict = false) =>
+    json<BuilderFailure>({ ok: false, formError, fieldErrors, values, lines: await describeLines(actor, orderId, rawLines, addProductId), conflict }, { status });
+
+  const parsed = parseObject(request, DraftFormSchema, raw);
+  if (!parsed.ok) return fail(400, parsed.formError, parsed.fieldErrors);
+  const q = (typeof raw.q === "string" && raw.q.trim()) || new URL(request.url).searchParams.get("q");
+  try {
+    if (intent.kind === "submit") {
+      if (!parsed.data.submitKey) return fail(400, translate(locale, "error.400"), {});
+      const r = await submitOrder(actor, { orderId, submitKey: parsed.data.submitKey, form: parsed.data });
+      return redirect(`/orders/${r.number}?submitted=${r.duplicate ? "again" : r.status}`);
+    }
+    const r = await saveDraftFromForm(actor, { orderId, form: parsed.data, addProductId });
+    const sp = new URLSearchParams();
+    if (q && intent.kind === "add") sp.set("q", q);
+    sp.set("saved", intent.kind);
+    return redirect(`/orders/drafts/${r.id}?${sp.toString()}`);
+  } catch (err) {
+    // A refused save re-renders the builder with the lines as typed; other errors map as every action's do.
+    if (err instanceof DomainError && (err.status === 400 || err.status === 409)) {
+      const { formError, fieldErrors } = domainFailure(request, err);
+      return fail(err.status, formError, fieldErrors, err.status === 409);
+    }
+    throw err;
+  }
+}
+
+export const action = /* @__PURE__ */ withAction(async ({ request, params }: ActionFunctionArgs) => builderAction(request, params.id === undefined ? null : idParam(params.id)));
 
 export default function EditDraft() {
   const data = useLoaderData<typeof loader>();

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
@@ -6,11 +6,11 @@ import { OrderBuilder } from "~/components/orders/OrderBuilder";
 import { PageHeader } from "~/components/ui/layout";
 import { useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
-import { builderAction } from "~/modules/orders/builder.server";
 import { BuilderQuery } from "~/modules/orders/orders.schema";
-import { builderData } from "~/modules/orders/orders.server";
+import { builderData } from "~/modules/orders/orders.views.server";
 import { parseQuery } from "~/utils/http.server";
-import { withAction, withLoader } from "~/utils/route";
+import { withLoader } from "~/utils/route";
+import { action } from "./orders.drafts.$id";
 import { pageMeta } from "~/utils/meta";
 
 export const meta = pageMeta("orders.new");
@@ -21,7 +21,8 @@ export const loader = /* @__PURE__ */ withLoader(async ({ request }: LoaderFunct
   return json({ ...(await builderData(actor, { orderId: null, q: query.q })), q: query.q ?? "" });
 });
 
-export const action = /* @__PURE__ */ withAction(async ({ request }: ActionFunctionArgs) => builderAction(request, null));
+// The builder's one action (save, add, remove, submit), shared with the draft page.
+export { action };
 
 export default function NewOrder() {
   const data = useLoaderData<typeof loader>();

@@ -2,12 +2,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { z } from "zod";
 import { AvailabilityForm, AvailabilityResult, type AvailabilityView } from "~/components/catalog/Availability";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { Badge, PageHeader } from "~/components/ui/layout";
-import { translate, type MessageKey } from "~/i18n";
+import type { MessageKey } from "~/i18n";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { answerAvailability } from "~/modules/catalog/availability.server";
@@ -18,6 +17,7 @@ import { AdjustSchema, IncomingActionSchema, IncomingSchema, ReceiptSchema } fro
 import { adjustStock, cancelIncoming, planIncoming, postReceipt, receiveIncoming } from "~/modules/stock/stock.server";
 import { NotFoundError } from "~/utils/errors";
 import { parseForm, parseQuery } from "~/utils/http.server";
+import { intentAction, type IntentContext } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
@@ -33,44 +33,38 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
   return json({ ...page, query, answer: answer as AvailabilityView | null });
 });
 
-const Intent = z.object({ intent: z.enum(["receipt", "adjust", "incoming", "receive", "cancel"]) });
-
 export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "stock:adjust");
   const page = await getProductPage(actor, params.sku ?? "");
   const productId = page.product.id;
-  const fd = await request.formData();
-  const intent = Intent.safeParse({ intent: fd.get("intent") });
-  if (!intent.success) throw new Response(translate(actor.locale, "error.400"), { status: 400 });
-  const done = (key: MessageKey) => json({ ok: true as const, intent: intent.data.intent, message: translate(actor.locale, key) });
-  switch (intent.data.intent) {
-    case "receipt": {
-      const form = await parseForm(request, ReceiptSchema, fd);
-      if (!form.ok) return json({ ...form, intent: intent.data.intent }, { status: 400 });
+  const incoming = (change: typeof receiveIncoming, key: MessageKey) => async (ctx: IntentContext<"receive" | "cancel">) => {
+    const form = await parseForm(request, IncomingActionSchema, ctx.form);
+    if (!form.ok) return ctx.fail(form);
+    await change(actor, productId, form.data.incomingId);
+    return ctx.done(key);
+  };
+  return intentAction(request, {
+    receipt: async (ctx) => {
+      const form = await parseForm(request, ReceiptSchema, ctx.form);
+      if (!form.ok) return ctx.fail(form);
       await postReceipt(actor, productId, form.data);
-      return done("stock.receiptPosted");
-    }
-    case "adjust": {
-      const form = await parseForm(request, AdjustSchema, fd);
-      if (!form.ok) return json({ ...form, intent: intent.data.intent }, { status: 400 });
+      return ctx.done("stock.receiptPosted");
+    },
+    adjust: async (ctx) => {
+      const form = await parseForm(request, AdjustSchema, ctx.form);
+      if (!form.ok) return ctx.fail(form);
       await adjustStock(actor, productId, form.data);
-      return done("stock.adjusted");
-    }
-    case "incoming": {
-      const form = await parseForm(request, IncomingSchema, fd);
-      if (!form.ok) return json({ ...form, intent: intent.data.intent }, { status: 400 });
+      return ctx.done("stock.adjusted");
+    },
+    incoming: async (ctx) => {
+      const form = await parseForm(request, IncomingSchema, ctx.form);
+      if (!form.ok) return ctx.fail(form);
       await planIncoming(actor, productId, form.data);
-      return done("stock.incomingPlanned");
-    }
-    case "receive":
-    case "cancel": {
-      const form = await parseForm(request, IncomingActionSchema, fd);
-      if (!form.ok) return json({ ...form, intent: intent.data.intent }, { status: 400 });
-      if (intent.data.intent === "receive") await receiveIncoming(actor, productId, form.data.incomingId);
-      else await cancelIncoming(actor, productId, form.data.incomingId);
-      return done(intent.data.intent === "receive" ? "stock.incomingReceived" : "stock.incomingCancelled");
-    }
-  }
+      return ctx.done("stock.incomingPlanned");
+    },
+    receive: incoming(receiveIncoming, "stock.incomingReceived"),
+    cancel: incoming(cancelIncoming, "stock.incomingCancelled"),
+  });
 });
 
 function OptionsTable({ options }: { options: OptionsSchema }) {

@@ -24,7 +24,7 @@ import {
   requestRevision,
   saveDraft,
 } from "~/modules/quotes/quotes.server";
-import { orderLinkFor } from "~/modules/orders/orders.server";
+import { orderLinkFor } from "~/modules/orders/orders.views.server";
 import { canReplaceQuote } from "~/modules/quotes/state";
 import { minorToDecimal } from "~/utils/money";
 import { parseForm } from "~/utils/http.server";

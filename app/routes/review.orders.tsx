@@ -11,7 +11,7 @@ import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { can } from "~/modules/auth/actor";
 import { ReviewQuery } from "~/modules/orders/orders.schema";
-import { exportReviewQueue, reviewQueue } from "~/modules/orders/orders.server";
+import { exportReviewQueue, reviewQueue } from "~/modules/orders/orders.views.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";

@@ -12,8 +12,8 @@ import { secondFactorStatus } from "~/modules/auth/two-factor.server";
 import { getOwnProfile } from "~/modules/organisations/organisations.server";
 import { PasswordChangeSchema, PreferencesSchema } from "~/modules/organisations/organisations.schema";
 import { parseForm } from "~/utils/http.server";
+import { intentAction } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
-import { z } from "zod";
 import { pageMeta } from "~/utils/meta";
 
 export const meta = pageMeta("settings.title");
@@ -23,24 +23,24 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   return json({ profile: await getOwnProfile(actor), secondFactor: await secondFactorStatus(actor.userId!, actor.role) });
 });
 
-const Intent = z.object({ intent: z.enum(["preferences", "password"]) });
-
 export const action = withAction(async ({ request }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "settings:self");
-  const fd = await request.formData();
-  const intent = Intent.safeParse({ intent: fd.get("intent") });
-  if (!intent.success) throw new Response("Bad intent", { status: 400 });
-  if (intent.data.intent === "preferences") {
-    const form = await parseForm(request, PreferencesSchema, fd);
-    if (!form.ok) return json({ ...form, intent: "preferences" as const }, { status: 400 });
-    await updatePreferences(actor, form.data);
-    return json({ ok: true as const, intent: "preferences" as const, message: translate(form.data.locale, "settings.savedPrefs") });
-  }
-  const form = await parseForm(request, PasswordChangeSchema, fd);
-  if (!form.ok) return json({ ...form, intent: "password" as const }, { status: 400 });
-  // The session continues under a new id: the browser gets the new cookie.
-  const cookie = await changePassword(actor, form.data);
-  return json({ ok: true as const, intent: "password" as const, message: translate(actor.locale, "settings.passwordChanged") }, { headers: { "Set-Cookie": cookie } });
+  return intentAction(request, {
+    preferences: async (ctx) => {
+      const form = await parseForm(request, PreferencesSchema, ctx.form);
+      if (!form.ok) return ctx.fail(form);
+      await updatePreferences(actor, form.data);
+      // Said in the language just chosen.
+      return json({ ok: true as const, intent: ctx.intent, message: translate(form.data.locale, "settings.savedPrefs") });
+    },
+    password: async (ctx) => {
+      const form = await parseForm(request, PasswordChangeSchema, ctx.form);
+      if (!form.ok) return ctx.fail(form);
+      // The session continues under a new id: the browser gets the new cookie.
+      const cookie = await changePassword(actor, form.data);
+      return json({ ok: true as const, intent: ctx.intent, message: translate(actor.locale, "settings.passwordChanged") }, { headers: { "Set-Cookie": cookie } });
+    },
+  });
 });
 
 export default function Settings() {

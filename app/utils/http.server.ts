@@ -139,6 +139,12 @@ function translateFieldErrors(fe: FieldErrors | undefined, locale: Locale, param
   return out;
 }
 
+/** A domain error as a form shows it: its message and its field errors, localized. */
+export function domainFailure(request: Request, err: DomainError): { formError: string; fieldErrors: Record<string, string> } {
+  const locale = localeOf(request);
+  return { formError: translate(locale, err.messageKey, err.params), fieldErrors: translateFieldErrors(err.fieldErrors, locale, err.params) };
+}
+
 /**
  * Maps an error to a Response: DomainError → its status; lost database → 503; else rethrow.
  * `extra` joins the failure (e.g. the `intent` of the form it answers, so a page with several
@@ -149,7 +155,7 @@ export function errorResponse(request: Request, err: unknown, values: Record<str
   const locale = localeOf(request);
   if (err instanceof DomainError) {
     return json<FormFailure>(
-      { ok: false, formError: translate(locale, err.messageKey, err.params), fieldErrors: translateFieldErrors(err.fieldErrors, locale, err.params), values: safeValues(values), ...extra },
+      { ok: false, ...domainFailure(request, err), values: safeValues(values), ...extra },
       { status: err.status, headers: err.status === 429 && err.params?.seconds ? { "Retry-After": String(err.params.seconds) } : err.status === 503 ? { "Retry-After": "2" } : undefined },
     );
   }

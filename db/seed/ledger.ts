@@ -40,7 +40,7 @@ export async function seedLedger(database: Kysely<DB>, ids: FoundationIds): Prom
   const { postEntry, balanceOf } = await import("../../app/modules/ledger/post.server");
   const { issueStatementsIn } = await import("../../app/modules/statements/issue.server");
   const { confirmStatementTx, disputeLineTx, resolveDisputeTx } = await import("../../app/modules/statements/statements.server");
-  const { endedPeriods, periodBounds } = await import("../../app/modules/statements/period");
+  const { endedPeriods, periodBounds } = await import("../../app/modules/ledger/period");
   const { env } = await import("../../app/utils/env.server");
   const { addDays, startOfBusinessDate, todayIn } = await import("../../app/utils/time");
   const tz = env().BUSINESS_TZ;

@@ -89,6 +89,8 @@ const ADAPTERS: Record<BatchName, () => Promise<Prepared>> = {
       const csv = ["sku,warehouse,on_hand", ...levels.map((l, i) => `${l.sku},${l.code},${l.reserved + ((i * 37) % 500)}`)].join("\n");
       const bytes = new TextEncoder().encode(csv);
       const actor = await systemActor();
+      // Stock that arrives goes to waiting orders: the orders domain takes it (stock/arrivals.server.ts).
+      await import("../../app/modules/orders/orders.server");
       const call = found.where.endsWith("#runImport") ? () => found.fn(actor, { kind: "stock", mode: "all_or_nothing", filename: "bench-stock.csv", bytes }) : () => found.fn(actor, { filename: "bench-stock.csv", bytes });
       return {
         detail: { rows: levels.length, bytes: bytes.length, function: found.where },

@@ -13,7 +13,7 @@ import { getDb } from "../../db/client";
 import { runChecks } from "../../db/check";
 import { translate, type Locale, type MessageKey } from "../../app/i18n";
 import { runDigest, digestDedupeKey } from "../../app/modules/notifications/digest.server";
-import { nextPeriod, periodOf } from "../../app/modules/statements/period";
+import { nextPeriod, periodOf } from "../../app/modules/ledger/period";
 import { addDays } from "../../app/utils/time";
 import { createCast, TEST_PASSWORD } from "../factories";
 import { createProduct, createProductLine, today, validCreditCode } from "../factories/deals";

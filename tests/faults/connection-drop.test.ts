@@ -21,7 +21,7 @@ import { getDb, poolOptions } from "../../db/client";
 import { runChecks } from "../../db/check";
 import { translate } from "../../app/i18n";
 import { disputeLine } from "../../app/modules/statements/statements.server";
-import { previousPeriod, periodOf } from "../../app/modules/statements/period";
+import { previousPeriod, periodOf } from "../../app/modules/ledger/period";
 import { setFaultHook } from "../../app/utils/tx.server";
 import { actorFor, TEST_PASSWORD, uniq } from "../factories";
 import { inDays, orderWorld, today, type World } from "../factories/orders";

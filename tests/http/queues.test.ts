@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
 import { DEMO_PASSWORD, seedDemo } from "../../db/seed";
 import { ROLES, type Role } from "../../app/modules/auth/permissions";
-import { CREDIT_HOLD_CSV_HEADER } from "../../app/modules/orders/orders.server";
+import { CREDIT_HOLD_CSV_HEADER } from "../../app/modules/orders/orders.views.server";
 import { APPROVAL_CSV_HEADER } from "../../app/modules/quotes/quotes.server";
 import { createSession, type TestUser } from "../factories";
 import { orderIn, orderRow, orderWorld } from "../factories/orders";

@@ -15,6 +15,8 @@ process.env.DB_POOL_SIZE ??= "12";
 const { migrateToLatest } = await import("../../db/migrate");
 const { resetDatabase } = await import("../helpers/db");
 await migrateToLatest(w.databaseUrl);
+// The orders domain takes what arrives in stock (stock/arrivals.server.ts): loaded here as the server build loads it.
+await import("../../app/modules/orders/orders.server");
 
 beforeEach(async () => {
   await resetDatabase();

@@ -1,8 +1,7 @@
 import { BarChart } from "~/components/ui/charts";
 import type { MessageKey } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
-
-const OPEN_STAGES = ["registered", "conflict", "approved", "negotiating", "quoted"];
+import { isOpenStage } from "~/modules/deals/state";
 
 /** Open deals' value by stage, each bar linking to the deal list of that stage (when the reader may open it). Shared by the dealer and account-manager dashboards. */
 export function PipelineChart({ pipeline, linked = true }: { pipeline: { stage: string; count: number; valueMinor: number }[]; linked?: boolean }) {
@@ -17,7 +16,7 @@ export function PipelineChart({ pipeline, linked = true }: { pipeline: { stage: 
       labelHeader={t("dash.stage")}
       emptyLabel={t("chart.noData")}
       data={pipeline
-        .filter((s) => OPEN_STAGES.includes(s.stage))
+        .filter((s) => isOpenStage(s.stage))
         .map((s) => ({ label: t(`dash.dealStage.${s.stage}` as MessageKey), value: s.valueMinor, display: `${f.money(s.valueMinor)} (${f.number(s.count)})`, href: linked ? `/deals?stage=${s.stage}` : undefined }))}
     />
   );

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { REGIONS, TIERS } from "~/modules/organisations/organisations.schema";
 import { MAX_PRICE_MINOR, moneyField, optionalMoneyField, parseWhole, wholeNumberField } from "~/utils/numbers";
-import { isIsoDate } from "~/utils/time";
+import { isoDate } from "~/utils/time";
 import { checkOptionsSchemaJson } from "./options";
 
 export const PRODUCT_STATUSES = ["active", "discontinued"] as const;
@@ -19,7 +19,6 @@ export type StockSort = (typeof STOCK_SORTS)[number];
 export const SKU_RE = /^[A-Z0-9][A-Z0-9._-]{1,63}$/;
 export const skuField = z.string().trim().toUpperCase().regex(SKU_RE, { message: "products.skuFormat" });
 
-export const isoDate = z.string().trim().refine(isIsoDate, { message: "validation.date" });
 const flag = z
   .union([z.literal("1"), z.literal("on"), z.literal("true"), z.literal("0"), z.literal("false")])
   .optional()

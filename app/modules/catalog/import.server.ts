@@ -12,7 +12,7 @@ import { db, type Tx } from "../../../db/client";
 import type { Products } from "../../../db/types";
 import { audit } from "~/modules/audit/audit.server";
 import { requirePermission, type Actor } from "~/modules/auth/actor";
-import { allocateBackordersForProduct } from "~/modules/orders/orders.server";
+import { stockArrived } from "~/modules/stock/arrivals.server";
 import { setCountedLevels, syncAlertEligible } from "~/modules/stock/movements.server";
 import { env } from "~/utils/env.server";
 import { NotFoundError, ValidationError } from "~/utils/errors";
@@ -169,7 +169,7 @@ async function allocateImportedStock(actor: Actor, jobId: number, productIds: nu
   }
   if (!waiting.length) return;
   let units = 0;
-  for (const productId of waiting.sort((a, b) => a - b)) units += await transaction("import.stock.allocate", (tx) => allocateBackordersForProduct(tx, actor, productId));
+  for (const productId of waiting.sort((a, b) => a - b)) units += await transaction("import.stock.allocate", (tx) => stockArrived(tx, actor, productId));
   await db.updateTable("import_jobs").set({ allocated_units: units }).where("id", "=", jobId).execute();
   if (units > 0) await audit(db, actor, { action: "import.stock.backorders_reserved", entityType: "import_job", entityId: jobId, summary: { products: waiting.length, units } });
 }

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { REGIONS } from "~/modules/organisations/organisations.schema";
 import { moneyField, wholeNumberField } from "~/utils/numbers";
-import { isIsoDate } from "~/utils/time";
+import { isoDate } from "~/utils/time";
 import { checkCreditCode } from "./credit-code";
 import { DEAL_STAGES } from "./state";
 
@@ -22,8 +22,6 @@ const optionalId = z
   .union([z.literal(""), z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER)])
   .optional()
   .transform((v) => (v === "" || v === undefined ? null : v));
-/** A calendar date 'YYYY-MM-DD' (custom refinement so the message is the localized date hint). */
-export const isoDate = z.string().trim().refine(isIsoDate, { message: "validation.date" });
 const optionalDate = z
   .union([z.literal(""), isoDate])
   .optional()

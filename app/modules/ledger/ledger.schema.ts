@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PERIOD_RE } from "~/modules/statements/period";
+import { PERIOD_RE } from "./period";
 import { moneyField } from "~/utils/numbers";
 import { ENTRY_TYPES } from "./entry-types";
 

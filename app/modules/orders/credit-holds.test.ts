@@ -14,7 +14,8 @@ import { financeDashboard } from "~/modules/reports/reports.server";
 import { forgetSnapshots } from "~/utils/snapshots.server";
 import { transaction } from "~/utils/tx.server";
 import { CreditHoldDecisionSchema, CreditHoldQuery } from "./orders.schema";
-import { cancelHeldOrder, cancelOrder, creditHoldQueue, exportCreditHoldQueue, getOrderPage, releaseCreditHold, releaseHeldOrder } from "./orders.server";
+import { cancelHeldOrder, cancelOrder, releaseCreditHold, releaseHeldOrder } from "./orders.server";
+import { creditHoldQueue, exportCreditHoldQueue, getOrderPage } from "./orders.views.server";
 
 afterEach(() => vi.useRealTimers());
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "../../../db/client";
 import { actorFor } from "../../../tests/factories";
 import { orderIn, orderWorld } from "../../../tests/factories/orders";
-import { exportOrders, listOrders } from "./orders.server";
+import { exportOrders, listOrders } from "./orders.views.server";
 import { OrderListQuery, SORTS } from "./orders.schema";
 
 async function exported(gen: AsyncGenerator<unknown[][]>) {

@@ -14,7 +14,7 @@ import { sql } from "kysely";
 import type { Executor } from "../../../db/client";
 import type { DerivedFigure } from "~/utils/derived";
 import { env } from "~/utils/env.server";
-import { now, tzOffset } from "~/utils/time";
+import { now, tzOffset, type IsoDate } from "~/utils/time";
 import {
   findDailyKpiMismatches,
   findMonthlyFigureMismatches,
@@ -26,6 +26,7 @@ import {
   recomputeOrderKpis,
 } from "./invariants.server";
 import { orderKpiContributionsSql } from "./kpi-sql";
+import type { LockedOrder } from "./orders.queries.server";
 import type { OrderStatus } from "./state";
 
 export { recomputeOrderKpis };
@@ -110,6 +111,9 @@ export async function addMonthlyFigures(tx: Executor, dealerId: number, month: s
 }
 
 
+/** Statuses whose orders are not in the dealer's ordered value (dealer_monthly_figures, the dashboard trend). */
+export const NOT_ORDERED: readonly OrderStatus[] = ["draft", "cancelled", "rejected"];
+
 export const DERIVED: DerivedFigure[] = [
   {
     name: "orders: maintained fulfilment figures (ordered, shipped on first promise, first and last ship date) equal their recomputation",
@@ -141,3 +145,44 @@ export const DERIVED: DerivedFigure[] = [
     compare: findOrderCountMismatches,
   },
 ];
+
+/**
+ * The order's maintained fulfilment figures (docs/decisions/008-kpi-definitions.md), in the
+ * shipment's transaction: first and last ship date, value shipped, and the quantity shipped on or before each
+ * line's first promise (the old date of its earliest date change, else its promise date, else
+ * the order's promised, else its requested date). recomputeOrderKpis is the same from scratch.
+ */
+export async function keepFulfilmentFigures(tx: Executor, order: LockedOrder, shipped: Map<number, number>, shippedOn: IsoDate, valueMinor: number) {
+  const firsts = await tx
+    .selectFrom("order_lines as l")
+    .select(["l.id", "l.promise_date"])
+    .select((eb) =>
+      eb
+        .selectFrom("order_date_changes as c")
+        .select("c.old_date")
+        .whereRef("c.order_line_id", "=", "l.id")
+        .where("c.old_date", "is not", null)
+        .orderBy("c.created_at")
+        .orderBy("c.id")
+        .limit(1)
+        .as("first_old"),
+    )
+    .where("l.id", "in", [...shipped.keys()])
+    .execute();
+  let onPromise = 0;
+  for (const l of firsts) {
+    const first = l.first_old ?? l.promise_date ?? order.promised_date ?? order.requested_date;
+    if (first !== null && shippedOn <= first) onPromise += shipped.get(l.id) ?? 0;
+  }
+  await tx
+    .updateTable("orders")
+    .set((eb) => ({
+      on_promise_qty: eb("on_promise_qty", "+", onPromise),
+      shipped_value_minor: eb("shipped_value_minor", "+", valueMinor),
+      first_shipped_on: sql<string>`CASE WHEN first_shipped_on IS NULL OR first_shipped_on > ${shippedOn} THEN ${shippedOn} ELSE first_shipped_on END`,
+      last_shipped_on: sql<string>`CASE WHEN last_shipped_on IS NULL OR last_shipped_on < ${shippedOn} THEN ${shippedOn} ELSE last_shipped_on END`,
+    }))
+    .where("id", "=", order.id)
+    .execute();
+  await addMonthlyFigures(tx, order.dealer_id, shippedOn.slice(0, 7), { shippedMinor: valueMinor });
+}

@@ -26,8 +26,6 @@ import {
   confirmDelivery,
   createDraft,
   deleteDraft,
-  getOrderPage,
-  listOrders,
   recheckBackorders,
   recordShipment,
   rejectOrder,
@@ -35,6 +33,7 @@ import {
   saveDraftFromForm,
   submitOrder,
 } from "./orders.server";
+import { getOrderPage, listOrders } from "./orders.views.server";
 
 const db = () => getDb();
 const linesOf = (orderId: number) => db().selectFrom("order_lines").selectAll().where("order_id", "=", orderId).orderBy("line_no").execute();

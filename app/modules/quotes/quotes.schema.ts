@@ -1,6 +1,6 @@
 /** zod schemas of negotiated quotes (special bids). Browser-safe. */
 import { z } from "zod";
-import { isoDate } from "~/modules/deals/deals.schema";
+import { isoDate } from "~/utils/time";
 import { MAX_PRICE_MINOR, moneyField, wholeNumberField } from "~/utils/numbers";
 
 export const MAX_QUOTE_LINES = 30;

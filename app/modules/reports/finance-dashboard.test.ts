@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "../../../db/client";
 import { actorFor, createCast } from "../../../tests/factories";
 import { orderIn, orderWorld } from "../../../tests/factories/orders";
-import { reviewQueue } from "~/modules/orders/orders.server";
+import { reviewQueue } from "~/modules/orders/orders.views.server";
 import { listStatements } from "~/modules/statements/statements.server";
 import { StatementListQuery } from "~/modules/statements/statements.schema";
 import { financeDashboard, opsDashboard } from "./reports.server";

@@ -9,7 +9,7 @@ import { inDays, orderIn, orderWorld } from "../../../tests/factories/orders";
 import { createDeal, createKeyAccount, createProduct, createProductLine, createProposedQuote } from "../../../tests/factories/deals";
 import { listDeals } from "~/modules/deals/deals.server";
 import { DealListQuery } from "~/modules/deals/deals.schema";
-import { listOrders } from "~/modules/orders/orders.server";
+import { listOrders } from "~/modules/orders/orders.views.server";
 import { OrderListQuery } from "~/modules/orders/orders.schema";
 import { accountManagerDashboard, dealerDashboard } from "./reports.server";
 import { salesReport } from "./sales-report.server";

@@ -22,7 +22,7 @@ import { env } from "~/utils/env.server";
 import { ValidationError } from "~/utils/errors";
 import { addDays, now, startOfBusinessDate, todayIn, type IsoDate } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
-import { isPeriod, periodBounds, previousPeriod } from "./period";
+import { isPeriod, periodBounds, previousPeriod } from "~/modules/ledger/period";
 
 export const ISSUE_BATCH_SIZE = 200;
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { moneyField } from "~/utils/numbers";
-import { PERIOD_RE } from "./period";
+import { PERIOD_RE } from "~/modules/ledger/period";
 
 export const STATEMENT_STATUSES = ["issued", "confirmed", "disputed", "resolved"] as const;
 export type StatementStatus = (typeof STATEMENT_STATUSES)[number];

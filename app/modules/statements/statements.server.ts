@@ -18,7 +18,7 @@ import { minorToDecimal } from "~/utils/money";
 import { daysBetween, now, todayIn } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
 import { LINES_PAGE_SIZE, PAGE_SIZE, disputeColumns, disputesQuery, findStatement, statementColumns, statementDisputeSummary, statementLines, statementsQuery } from "./statements.queries.server";
-import { endedPeriods } from "./period";
+import { endedPeriods } from "~/modules/ledger/period";
 import { statementResponses, type DisputeInput, type DisputeListFilter, type ResolveInput, type StatementListFilter, type StatementPageFilter } from "./statements.schema";
 import type { Locale } from "~/i18n";
 import { describeEntry, systemDescription } from "~/modules/ledger/descriptions";

@@ -6,7 +6,7 @@ import { linesOf, post, statementOf, sys } from "../../../tests/helpers/ledger";
 import { rng } from "../../../db/seed/random";
 import { issueStatements } from "./issue.server";
 import { STATEMENT_CSV_HEADER, STATEMENT_LINES_CSV_HEADER, confirmStatement, exportStatements, disputeLine, exportStatementLines, findStatementInvariantViolations, getStatement, getStatementPage, listStatements, resolveDispute, statementsAwaitingConfirmation } from "./statements.server";
-import { periodBounds, nextPeriod } from "./period";
+import { periodBounds, nextPeriod } from "~/modules/ledger/period";
 import { StatementListQuery } from "./statements.schema";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
 import { balanceOf } from "~/modules/ledger/post.server";

@@ -1,6 +1,6 @@
 /** Input shapes of stock operations (browser-safe). */
 import { z } from "zod";
-import { isoDate } from "~/modules/catalog/catalog.schema";
+import { isoDate } from "~/utils/time";
 import { wholeNumberField } from "~/utils/numbers";
 
 const reason = z.string().trim().min(1).max(255);

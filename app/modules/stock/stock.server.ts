@@ -6,10 +6,10 @@
 import { db } from "../../../db/client";
 import { audit } from "~/modules/audit/audit.server";
 import { requirePermission, type Actor } from "~/modules/auth/actor";
-import { allocateBackordersForProduct } from "~/modules/orders/orders.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
 import { now } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
+import { stockArrived } from "./arrivals.server";
 import { applyMovement } from "./movements.server";
 import type { AdjustInput, IncomingInput, ReceiptInput } from "./stock.schema";
 
@@ -30,7 +30,7 @@ export async function postReceipt(actor: Actor, productId: number, input: Receip
     await applyMovement(tx, actor, { productId, warehouseId: input.warehouseId, kind: "receipt", onHandDelta: input.quantity, reason: input.reason });
     await audit(tx, actor, { action: "stock.received", entityType: "product", entityId: productId, summary: { warehouseId: input.warehouseId, quantity: input.quantity, reason: input.reason } });
     // What arrives goes first to approved orders waiting for it (oldest approval first), in the same transaction.
-    await allocateBackordersForProduct(tx, actor, productId);
+    await stockArrived(tx, actor, productId);
   });
 }
 
@@ -42,7 +42,7 @@ export async function adjustStock(actor: Actor, productId: number, input: Adjust
     await applyMovement(tx, actor, { productId, warehouseId: input.warehouseId, kind: "adjustment", onHandDelta: input.delta, reason: input.reason });
     await audit(tx, actor, { action: "stock.adjusted", entityType: "product", entityId: productId, summary: { warehouseId: input.warehouseId, delta: input.delta, reason: input.reason } });
     // Found stock (a count above the books) goes to orders waiting for it, as a receipt does.
-    if (input.delta > 0) await allocateBackordersForProduct(tx, actor, productId);
+    if (input.delta > 0) await stockArrived(tx, actor, productId);
   });
 }
 
@@ -71,7 +71,7 @@ export async function receiveIncoming(actor: Actor, productId: number, incomingI
     await tx.updateTable("incoming_stock").set({ status: "received", updated_at: now() }).where("id", "=", incomingId).execute();
     await applyMovement(tx, actor, { productId, warehouseId: row.warehouse_id, kind: "receipt", onHandDelta: row.quantity, reason: row.reference ?? `incoming #${incomingId}`, refType: "incoming_stock", refId: incomingId });
     await audit(tx, actor, { action: "incoming.received", entityType: "incoming_stock", entityId: incomingId, summary: { productId, quantity: row.quantity } });
-    await allocateBackordersForProduct(tx, actor, productId);
+    await stockArrived(tx, actor, productId);
   });
 }
 

@@ -1,4 +1,4 @@
-/** Statement periods are calendar months 'YYYY-MM' in the business time zone. Browser-safe. */
+/** Statement periods are calendar months 'YYYY-MM' in the business time zone (the ledger's; statements close them). Browser-safe. */
 import { addDays, monthBounds, type IsoDate } from "~/utils/time";
 
 export const PERIOD_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;

@@ -1,0 +1,82 @@
+/**
+ * Multi-intent actions: a page with several forms, each posting its `intent`. One way to read the
+ * intent, to answer a missing or unknown one (one localized 400) and to map what a handler throws
+ * (errorResponse: ValidationError → 400 with field errors and the typed values, 403, 404, 409, 429,
+ * 503), every failure carrying its intent so the page shows it on the form that was sent.
+ *
+ *     export const action = withAction(async ({ request, params }) => {
+ *       const actor = await requireActor(request, "deal:read");
+ *       return intentAction(request, {
+ *         approve: async (ctx) => { await approveDeal(actor, id); return ctx.done("deals.approved"); },
+ *         reject: async (ctx) => {
+ *           const form = await parseForm(request, ReasonSchema, ctx.form);
+ *           if (!form.ok) return ctx.fail(form);
+ *           …
+ *         },
+ *       });
+ *     });
+ */
+import { json, type TypedResponse } from "@remix-run/node";
+import { translate, type MessageKey } from "~/i18n";
+import { errorResponse, formDataToObject, type FormFailure } from "./http.server";
+import { localeOf } from "./request.server";
+
+export type IntentFailure<I extends string> = FormFailure & { intent: I };
+export type IntentDone<I extends string> = { ok: true; intent: I; message: string };
+
+export type IntentContext<I extends string> = {
+  intent: I;
+  /** The posted form, read once. */
+  form: FormData;
+  /** What the form carried, as typed: a failure re-renders the form with it. */
+  values: Record<string, unknown>;
+  /** A failed parse: 400 with its field errors and values, tied to this intent. */
+  fail: (failure: Omit<FormFailure, "ok">) => TypedResponse<IntentFailure<I>>;
+  /** Done: a localized notice tied to this intent. */
+  done: (key: MessageKey, params?: Record<string, string | number>) => TypedResponse<IntentDone<I>>;
+};
+
+/** The one answer to a form without a known intent (or without a readable body): 400, localized. */
+export function badIntent(request: Request): never {
+  throw json({ message: translate(localeOf(request), "error.400") }, { status: 400 });
+}
+
+/** The request's form, read once; a body that is no form is a bad request. */
+export async function readForm(request: Request): Promise<FormData> {
+  try {
+    return await request.formData();
+  } catch {
+    return badIntent(request);
+  }
+}
+
+/**
+ * Runs the handler named by the form's `intent`. A handler returns its answer (a redirect,
+ * `ctx.done(…)`, `ctx.fail(form)` or any data); what it throws is mapped by errorResponse with
+ * the intent and the typed values attached.
+ */
+export async function intentAction<T>(
+  request: Request,
+  handlers: { [K in keyof T]: (ctx: IntentContext<K & string>) => Promise<T[K]> },
+  formData?: FormData,
+): Promise<T[keyof T] | TypedResponse<IntentFailure<keyof T & string>>> {
+  const form = formData ?? (await readForm(request));
+  const raw = form.get("intent");
+  if (typeof raw !== "string" || !Object.hasOwn(handlers, raw)) badIntent(request);
+  const intent = raw as keyof T & string;
+  const values = formDataToObject(form);
+  const locale = localeOf(request);
+  const ctx: IntentContext<typeof intent> = {
+    intent,
+    form,
+    values,
+    fail: (failure) => json({ ...failure, ok: false as const, intent }, { status: 400 }),
+    done: (key, params) => json({ ok: true as const, intent, message: translate(locale, key, params) }),
+  };
+  try {
+    return await handlers[intent](ctx);
+  } catch (err) {
+    if (err instanceof Response) throw err;
+    return errorResponse(request, err, values, { intent }) as TypedResponse<IntentFailure<typeof intent>>;
+  }
+}

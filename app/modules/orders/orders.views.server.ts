@@ -6,7 +6,7 @@
 import { sql } from "kysely";
 import { db } from "../../../db/client";
 import { can, requirePermission, type Actor } from "~/modules/auth/actor";
-import { inDealerScope } from "~/modules/auth/scope.server";
+import { inDealerScope } from "~/modules/auth/access.server";
 import { isDealerRole } from "~/modules/auth/permissions";
 import { statementLineHref } from "~/modules/statements/statements.schema";
 import { isOrderable, orderableProductsByIds, searchOrderableProducts, type OrderableProduct } from "~/modules/catalog/pricing.server";

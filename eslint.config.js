@@ -36,6 +36,19 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules (issue #21 item 5): promises that nobody awaits or that are handed to a
+    // callback expecting nothing, awaits of non-promises, and switches that miss a case of a union.
+    files: ["**/*.{ts,tsx}"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { attributes: false } }],
+      "@typescript-eslint/await-thenable": "error",
+      "@typescript-eslint/return-await": ["error", "in-try-catch"],
+      "@typescript-eslint/switch-exhaustiveness-check": ["error", { considerDefaultExhaustiveForUnions: true }],
+    },
+  },
+  {
     // Thin routes: routes never reach the database; domain modules do.
     files: ["app/routes/**/*.{ts,tsx}"],
     rules: {

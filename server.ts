@@ -129,11 +129,12 @@ export function createApp(build: ServerBuild | (() => Promise<ServerBuild>), opt
     next();
   });
 
-  app.get("/healthz", async (_req, res) => {
+  app.get("/healthz", (_req, res, next) => {
     res.setHeader("Cache-Control", "no-store");
     if (state.shuttingDown) return void res.status(503).json({ status: "shutting_down" });
-    const ok = await pingDb();
-    res.status(ok ? 200 : 503).json({ status: ok ? "ok" : "database_unavailable" });
+    pingDb()
+      .then((ok) => void res.status(ok ? 200 : 503).json({ status: ok ? "ok" : "database_unavailable" }))
+      .catch(next);
   });
 
   app.use((req, res, next) => {
@@ -213,7 +214,9 @@ export function createApp(build: ServerBuild | (() => Promise<ServerBuild>), opt
     next();
   });
 
-  app.all("*", remixHandler(build, opts.mode ?? "production"));
+  const handleRemix = remixHandler(build, opts.mode ?? "production");
+  // The handler catches its own errors and hands them to `next`; Express 4 does not await it.
+  app.all("*", (req, res, next) => void handleRemix(req, res, next));
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     console.error(JSON.stringify({ level: "error", msg: "express error", path: req.path, error: err instanceof Error ? err.stack : String(err) }));

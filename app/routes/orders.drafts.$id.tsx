@@ -73,7 +73,7 @@ async function builderAction(request: Request, orderId: number | null) {
   const q = (typeof raw.q === "string" && raw.q.trim()) || new URL(request.url).searchParams.get("q");
   try {
     if (intent.kind === "submit") {
-      if (!parsed.data.submitKey) return fail(400, translate(locale, "error.400"), {});
+      if (!parsed.data.submitKey) return await fail(400, translate(locale, "error.400"), {});
       const r = await submitOrder(actor, { orderId, submitKey: parsed.data.submitKey, form: parsed.data });
       return redirect(`/orders/${r.number}?submitted=${r.duplicate ? "again" : r.status}`);
     }

@@ -48,7 +48,7 @@ const ADAPTERS: Record<BatchName, () => Promise<Prepared>> = {
   "statements-issue": async () => {
     const found = await findExport(["app/modules/statements/issue.server.ts", "app/modules/statements/statements.server.ts", "app/modules/ledger/statements.server.ts", "app/modules/ledger/ledger.server.ts"], ["issueStatements"]);
     if (!found) return { na: "no issueStatements export yet (statements module)" };
-    const c = await sqlConn();
+    const c = sqlConn();
     try {
       const [[latest]] = (await c.query("SELECT MAX(period) AS p FROM statements")) as unknown as [{ p: string | null }[]];
       const [[meta]] = (await c.query("SELECT value FROM app_settings WHERE name = 'bench.meta'")) as unknown as [{ value: string }[]];
@@ -79,7 +79,7 @@ const ADAPTERS: Record<BatchName, () => Promise<Prepared>> = {
   "stock-import": async () => {
     const found = await findExport(["app/modules/catalog/import.server.ts", "app/modules/stock/import.server.ts", "app/modules/catalog/catalog.server.ts"], ["runImport", "importStock"]);
     if (!found) return { na: "no stock import function yet (catalog module)" };
-    const c = await sqlConn();
+    const c = sqlConn();
     try {
       const rows = Number(process.env.BENCH_IMPORT_ROWS ?? 20_000);
       const [levels] = (await c.query(
@@ -97,7 +97,7 @@ const ADAPTERS: Record<BatchName, () => Promise<Prepared>> = {
         run: async () => {
           const r = (await call()) as { jobId?: number } | undefined;
           if (r?.jobId) {
-            const c2 = await sqlConn();
+            const c2 = sqlConn();
             try {
               const [[job]] = (await c2.query("SELECT status, written_rows, error_count FROM import_jobs WHERE id = ?", [r.jobId])) as unknown as [{ status: string; written_rows: number; error_count: number }[]];
               if (job?.status !== "succeeded") throw new Error(`import job ${r.jobId} ended ${job?.status} with ${job?.error_count} errors`);
@@ -120,7 +120,7 @@ const ADAPTERS: Record<BatchName, () => Promise<Prepared>> = {
    */
   "digest-run": async () => {
     const { runDigest } = await import("../../app/modules/notifications/digest.server");
-    const c = await sqlConn();
+    const c = sqlConn();
     try {
       // A repeat run has the same work: nobody has had this digest yet.
       await c.query("UPDATE users SET last_digest_at = NULL");
@@ -137,7 +137,7 @@ const ADAPTERS: Record<BatchName, () => Promise<Prepared>> = {
           const users = daily.users + weekly.users;
           // A run that looked at nobody measured nothing: fail it rather than report 0 s.
           if (users < usersWithDigest) throw new Error(`the digest runs covered ${users} of ${usersWithDigest} users`);
-          const c2 = await sqlConn();
+          const c2 = sqlConn();
           try {
             const [[o]] = (await c2.query("SELECT COUNT(*) AS n FROM outbox_emails WHERE kind LIKE 'digest%'")) as unknown as [{ n: number }[]];
             return { daily, weekly, users, digestEmails: Number(o?.n ?? 0) };

@@ -12,7 +12,7 @@
  *   NODE_ENV=production tsx tests/bench/floor.tsx --port P --url mysql://… --queries file.json
  */
 import { readFileSync } from "node:fs";
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createPool } from "mysql2";
 import { createElement as h, Fragment } from "react";
@@ -94,7 +94,7 @@ if (isMain) {
   }, 50).unref();
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;
 
-  const server = createServer(async (req, res) => {
+  const handleRequest = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://floor");
     if (url.pathname === "/__metrics") {
       const rss = process.memoryUsage.rss();
@@ -131,7 +131,8 @@ if (isMain) {
       res.writeHead(500, { "content-type": "text/plain" });
       res.end(String((err as Error).message));
     }
-  });
+  };
+  const server = createServer((req, res) => void handleRequest(req, res));
   server.keepAliveTimeout = 5_000;
   server.listen(port, "127.0.0.1", () => console.log(`floor listening on ${port}`));
   const stop = () => server.close(() => pool.end(() => process.exit(0)));

@@ -204,9 +204,9 @@ describe("sign-in throttling", () => {
     const user = await createUser("dealer_sales");
     // 30 at once: positions 0–4 wrong, the right password at 5, 19 and 20, the rest wrong.
     const passwords = Array.from({ length: 30 }, (_, i) => ([5, 19, 20].includes(i) ? TEST_PASSWORD : `bad-${i}`));
-    const results = [];
+    const results: ReturnType<typeof attempt>[] = [];
     for (const [i, p] of passwords.entries()) {
-      if (i < 5) results.push(await attempt(user.email, p, `10.5.0.${i}`));
+      if (i < 5) results.push(Promise.resolve(await attempt(user.email, p, `10.5.0.${i}`)));
       else results.push(attempt(user.email, p, `10.5.1.${i}`));
     }
     const settled = await Promise.all(results);

@@ -78,7 +78,7 @@ describe("next incoming", () => {
 describe("reference data changed through the domain", () => {
   it("shows on the very next stock page: a new warehouse, a holiday, a dealer's new tier", async () => {
     const { cast, mto } = await world();
-    const admin = await actorFor(cast.staff.admin);
+    const admin = actorFor(cast.staff.admin);
     const first = await body(await get(stockPage, cast.a.dealer_sales, "/stock"));
     expect(first.tier).toBe("gold");
     const promise0 = first.rows.find((r: { sku: string }) => r.sku === mto.sku).promiseDate as string;
@@ -104,7 +104,7 @@ describe("reference data changed through the domain", () => {
 describe("stock page statements", () => {
   it("once warm, reads levels and versions in one statement; a change in between costs one rebuild and shows", async () => {
     const { cast } = await world();
-    const admin = await actorFor(cast.staff.admin);
+    const admin = actorFor(cast.staff.admin);
     const file = path.join(os.tmpdir(), `dd-stock-sql-${process.pid}-${Date.now()}.jsonl`);
     const statements = () => (existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { sql: string }).sql) : []);
     // A database handle that writes every statement to `file` (the benchmark's capture).

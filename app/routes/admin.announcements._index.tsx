@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
 import { CsvLink, ListPager } from "~/components/list";
@@ -15,6 +15,7 @@ import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
+import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
 
 export const meta = pageMeta("announcements.title");
 
@@ -43,34 +44,11 @@ export default function Announcements() {
           </>
         }
       />
-      <Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-5" role="search">
-        <div className="sm:col-span-2">
-          <label htmlFor="q" className="label">{t("common.search")}</label>
-          <input id="q" name="q" className="input" defaultValue={data.query.q ?? ""} placeholder={t("announcements.searchPlaceholder")} />
-        </div>
-        <div>
-          <label htmlFor="kind" className="label">{t("announcements.kind")}</label>
-          <select id="kind" name="kind" className="input" defaultValue={data.query.kind ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {ANNOUNCEMENT_KINDS.map((k) => (
-              <option key={k} value={k}>{t(`announcements.kind.${k}`)}</option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="state" className="label">{t("announcements.state")}</label>
-          <select id="state" name="state" className="input" defaultValue={data.query.state ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {ANNOUNCEMENT_STATES.map((s) => (
-              <option key={s} value={s}>{t(`announcements.state.${s}`)}</option>
-            ))}
-          </select>
-        </div>
-        <div className="flex items-end gap-2">
-          <button type="submit" className="btn-primary">{t("common.apply")}</button>
-          <Link to="/admin/announcements" className="btn-secondary">{t("common.reset")}</Link>
-        </div>
-      </Form>
+      <FilterBar resetTo="/admin/announcements" className="mb-4 sm:grid-cols-5">
+        <FilterInput name="q" label={t("common.search")} defaultValue={data.query.q} placeholder={t("announcements.searchPlaceholder")} wrapperClassName="sm:col-span-2" />
+        <FilterSelect name="kind" label={t("announcements.kind")} defaultValue={data.query.kind} all options={ANNOUNCEMENT_KINDS.map((k) => ({ value: k, label: t(`announcements.kind.${k}`) }))} />
+        <FilterSelect name="state" label={t("announcements.state")} defaultValue={data.query.state} all options={ANNOUNCEMENT_STATES.map((s) => ({ value: s, label: t(`announcements.state.${s}`) }))} />
+      </FilterBar>
       {data.rows.length === 0 ? (
         <EmptyState message={t("announcements.empty")} action={<Link to="/admin/announcements/new" className="btn-primary">{t("announcements.new")}</Link>} />
       ) : (

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
 import { CsvLink, ListPager } from "~/components/list";
@@ -13,6 +13,7 @@ import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
+import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
 
 export const meta = pageMeta("dealers.title");
 
@@ -40,30 +41,11 @@ export default function Dealers() {
           </>
         }
       />
-      <Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-5" role="search">
-        <div className="sm:col-span-2">
-          <label htmlFor="q" className="label">{t("common.search")}</label>
-          <input id="q" name="q" className="input" defaultValue={data.query.q ?? ""} placeholder={t("dealers.searchPlaceholder")} />
-        </div>
-        <div>
-          <label htmlFor="region" className="label">{t("common.region")}</label>
-          <select id="region" name="region" className="input" defaultValue={data.query.region ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {REGIONS.map((r) => <option key={r} value={r}>{t(`region.${r}`)}</option>)}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="tier" className="label">{t("common.tier")}</label>
-          <select id="tier" name="tier" className="input" defaultValue={data.query.tier ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {TIERS.map((r) => <option key={r} value={r}>{t(`tier.${r}`)}</option>)}
-          </select>
-        </div>
-        <div className="flex items-end gap-2">
-          <button type="submit" className="btn-primary">{t("common.apply")}</button>
-          <Link to="/admin/dealers" className="btn-secondary">{t("common.reset")}</Link>
-        </div>
-      </Form>
+      <FilterBar resetTo="/admin/dealers" className="mb-4 sm:grid-cols-5">
+        <FilterInput name="q" label={t("common.search")} defaultValue={data.query.q} placeholder={t("dealers.searchPlaceholder")} wrapperClassName="sm:col-span-2" />
+        <FilterSelect name="region" label={t("common.region")} defaultValue={data.query.region} all options={REGIONS.map((r) => ({ value: r, label: t(`region.${r}`) }))} />
+        <FilterSelect name="tier" label={t("common.tier")} defaultValue={data.query.tier} all options={TIERS.map((r) => ({ value: r, label: t(`tier.${r}`) }))} />
+      </FilterBar>
       {data.rows.length === 0 ? (
         <EmptyState message={t("dealers.empty")} />
       ) : (

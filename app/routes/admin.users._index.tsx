@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
 import { CsvLink, ListPager } from "~/components/list";
@@ -15,6 +15,7 @@ import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
+import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
 
 export const meta = pageMeta("users.title");
 
@@ -45,25 +46,10 @@ export default function Users() {
           </>
         }
       />
-      <Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-4" role="search">
-        <div className="sm:col-span-2">
-          <label htmlFor="q" className="label">{t("common.search")}</label>
-          <input id="q" name="q" className="input" defaultValue={data.query.q ?? ""} placeholder={t("users.searchPlaceholder")} />
-        </div>
-        <div>
-          <label htmlFor="role" className="label">{t("common.role")}</label>
-          <select id="role" name="role" className="input" defaultValue={data.query.role ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>{t(`role.${r}`)}</option>
-            ))}
-          </select>
-        </div>
-        <div className="flex items-end gap-2">
-          <button type="submit" className="btn-primary">{t("common.apply")}</button>
-          <Link to="/admin/users" className="btn-secondary">{t("common.reset")}</Link>
-        </div>
-      </Form>
+      <FilterBar resetTo="/admin/users" className="mb-4 sm:grid-cols-4">
+        <FilterInput name="q" label={t("common.search")} defaultValue={data.query.q} placeholder={t("users.searchPlaceholder")} wrapperClassName="sm:col-span-2" />
+        <FilterSelect name="role" label={t("common.role")} defaultValue={data.query.role} all options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
+      </FilterBar>
       {data.rows.length === 0 ? (
         <EmptyState message={t("users.empty")} />
       ) : (

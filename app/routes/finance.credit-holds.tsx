@@ -15,6 +15,7 @@ import { CREDIT_HOLD_CSV_HEADER, creditHoldQueue, exportCreditHoldQueue } from "
 import { csvResponse, parseForm, parseQuery } from "~/utils/http.server";
 import { pageMeta } from "~/utils/meta";
 import { withAction, withLoader } from "~/utils/route";
+import { FilterBar, FilterSelect, dealerChoices } from "~/components/filters";
 
 export const meta = pageMeta("creditHolds.title");
 
@@ -71,21 +72,9 @@ export default function CreditHolds() {
       <PageHeader title={t("creditHolds.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("creditHolds.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
       <Notice message={doneOrder && (done === "release" || done === "cancel") ? t(done === "release" ? "creditHolds.released" : "creditHolds.cancelled", { number: doneOrder }) : undefined} />
       <p className="text-sm text-slate-600">{t("creditHolds.help")}</p>
-      <Form method="get" className="card flex flex-wrap items-end gap-3" role="search">
-        <div>
-          <label htmlFor="dealerId" className="label">{t("orders.dealer")}</label>
-          <select id="dealerId" name="dealerId" className="input" defaultValue={d.query.dealerId ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {d.dealers.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.code} · {o.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit" className="btn-primary">{t("common.apply")}</button>
-        <Link to="/finance/credit-holds" className="btn-secondary">{t("common.reset")}</Link>
-      </Form>
+      <FilterBar resetTo="/finance/credit-holds" inline>
+        <FilterSelect name="dealerId" label={t("orders.dealer")} defaultValue={d.query.dealerId} all options={dealerChoices(d.dealers)} />
+      </FilterBar>
       <p className="font-semibold" data-testid="credit-holds-summary">{t("creditHolds.summary", { n: f.number(d.total) })}</p>
       {d.rows.length === 0 ? (
         <EmptyState message={d.query.dealerId ? t("creditHolds.emptyFiltered") : t("creditHolds.empty")} action={d.query.dealerId ? <Link to="/finance/credit-holds" className="btn-secondary">{t("common.reset")}</Link> : undefined} />

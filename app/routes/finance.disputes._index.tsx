@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { Amount, DisputedEntryDescription, DisputeStatus } from "~/components/ledger";
 import { ErrorPage } from "~/components/ErrorPage";
@@ -15,6 +15,7 @@ import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
+import { FilterBar, FilterSelect, dealerChoices } from "~/components/filters";
 
 export const meta = pageMeta("disputes.title");
 
@@ -37,39 +38,11 @@ export default function Disputes() {
     <div className="space-y-4">
       <PageHeader title={t("disputes.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("disputes.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
       <p className="text-sm text-slate-700" data-testid="open-summary">{t("disputes.openSummary", { count: data.openCount, amount: f.money(data.openAmountMinor, "CNY") })}</p>
-      <Form method="get" className="card grid gap-3 sm:grid-cols-5" role="search">
-        <div className="sm:col-span-2">
-          <label htmlFor="dealerId" className="label">{t("ledger.dealer")}</label>
-          <select id="dealerId" name="dealerId" className="input" defaultValue={data.query.dealerId ?? ""}>
-            <option value="">{t("ledger.allDealers")}</option>
-            {data.dealers.map((d) => (
-              <option key={d.id} value={d.id}>{d.code} · {d.name}</option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="status" className="label">{t("common.status")}</label>
-          <select id="status" name="status" className="input" defaultValue={data.query.status ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {DISPUTE_STATUSES.map((s) => (
-              <option key={s} value={s}>{t(`disputes.status.${s}`)}</option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="reason" className="label">{t("statements.reason")}</label>
-          <select id="reason" name="reason" className="input" defaultValue={data.query.reason ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {DISPUTE_REASONS.map((r) => (
-              <option key={r} value={r}>{t(`statements.reason.${r}`)}</option>
-            ))}
-          </select>
-        </div>
-        <div className="flex items-end gap-2">
-          <button type="submit" className="btn-primary">{t("common.apply")}</button>
-          <Link to="/finance/disputes" className="btn-secondary">{t("common.reset")}</Link>
-        </div>
-      </Form>
+      <FilterBar resetTo="/finance/disputes" className="sm:grid-cols-5">
+        <FilterSelect name="dealerId" label={t("ledger.dealer")} defaultValue={data.query.dealerId} all={t("ledger.allDealers")} options={dealerChoices(data.dealers)} wrapperClassName="sm:col-span-2" />
+        <FilterSelect name="status" label={t("common.status")} defaultValue={data.query.status} all options={DISPUTE_STATUSES.map((s) => ({ value: s, label: t(`disputes.status.${s}`) }))} />
+        <FilterSelect name="reason" label={t("statements.reason")} defaultValue={data.query.reason} all options={DISPUTE_REASONS.map((r) => ({ value: r, label: t(`statements.reason.${r}`) }))} />
+      </FilterBar>
       {data.rows.length === 0 ? (
         <EmptyState message={t("disputes.empty")} />
       ) : (

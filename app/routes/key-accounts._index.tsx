@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
 import { CsvLink, ListPager } from "~/components/list";
@@ -14,6 +14,7 @@ import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
+import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
 
 export const meta = pageMeta("keyAccounts.title");
 
@@ -43,52 +44,14 @@ export default function KeyAccounts() {
           </>
         }
       />
-      <Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-4" role="search">
-        <div className="sm:col-span-2">
-          <label htmlFor="q" className="label">{t("common.search")}</label>
-          <input id="q" name="q" className="input" defaultValue={q.q ?? ""} placeholder={t("keyAccounts.searchPlaceholder")} />
-        </div>
-        <div>
-          <label htmlFor="industry" className="label">{t("keyAccounts.industry")}</label>
-          <select id="industry" name="industry" className="input" defaultValue={q.industry ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {INDUSTRIES.map((i) => <option key={i} value={i}>{t(`keyAccounts.industry.${i}`)}</option>)}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="region" className="label">{t("common.region")}</label>
-          <select id="region" name="region" className="input" defaultValue={q.region ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {REGIONS.map((r) => <option key={r} value={r}>{t(`region.${r}`)}</option>)}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="size" className="label">{t("keyAccounts.size")}</label>
-          <select id="size" name="size" className="input" defaultValue={q.size ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {ACCOUNT_SIZES.map((s) => <option key={s} value={s}>{t(`keyAccounts.size.${s}`)}</option>)}
-          </select>
-        </div>
-        {data.isAdmin ? (
-          <div>
-            <label htmlFor="ownerId" className="label">{t("keyAccounts.owner")}</label>
-            <select id="ownerId" name="ownerId" className="input" defaultValue={q.ownerId ?? ""}>
-              <option value="">{t("common.all")}</option>
-              {data.accountManagers.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
-            </select>
-          </div>
-        ) : null}
-        <div>
-          <label htmlFor="sort" className="label">{t("common.sort")}</label>
-          <select id="sort" name="sort" className="input" defaultValue={q.sort}>
-            {KEY_ACCOUNT_SORTS.map((s) => <option key={s} value={s}>{t(`keyAccounts.sort.${s}`)}</option>)}
-          </select>
-        </div>
-        <div className="flex items-end gap-2">
-          <button type="submit" className="btn-primary">{t("common.apply")}</button>
-          <Link to="/key-accounts" className="btn-secondary">{t("common.reset")}</Link>
-        </div>
-      </Form>
+      <FilterBar resetTo="/key-accounts" className="mb-4 sm:grid-cols-4">
+        <FilterInput name="q" label={t("common.search")} defaultValue={q.q} placeholder={t("keyAccounts.searchPlaceholder")} wrapperClassName="sm:col-span-2" />
+        <FilterSelect name="industry" label={t("keyAccounts.industry")} defaultValue={q.industry} all options={INDUSTRIES.map((i) => ({ value: i, label: t(`keyAccounts.industry.${i}`) }))} />
+        <FilterSelect name="region" label={t("common.region")} defaultValue={q.region} all options={REGIONS.map((r) => ({ value: r, label: t(`region.${r}`) }))} />
+        <FilterSelect name="size" label={t("keyAccounts.size")} defaultValue={q.size} all options={ACCOUNT_SIZES.map((s) => ({ value: s, label: t(`keyAccounts.size.${s}`) }))} />
+        {data.isAdmin ? <FilterSelect name="ownerId" label={t("keyAccounts.owner")} defaultValue={q.ownerId} all options={data.accountManagers.map((a) => ({ value: a.id, label: a.name }))} /> : null}
+        <FilterSelect name="sort" label={t("common.sort")} defaultValue={q.sort} options={KEY_ACCOUNT_SORTS.map((s) => ({ value: s, label: t(`keyAccounts.sort.${s}`) }))} />
+      </FilterBar>
       {data.rows.length === 0 ? (
         <EmptyState message={t("keyAccounts.empty")} action={<Link to="/key-accounts/new" className="btn-primary">{t("keyAccounts.new")}</Link>} />
       ) : (

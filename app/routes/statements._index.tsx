@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { AgingSummary, Amount, CreditSummary, EntryDescription, EntryType, SourceLinks, StatementStatus } from "~/components/ledger";
 import { ErrorPage } from "~/components/ErrorPage";
@@ -16,6 +16,7 @@ import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
+import { FilterBar, FilterInput, FilterSelect, dealerChoices } from "~/components/filters";
 
 export const meta = pageMeta("statements.title");
 
@@ -43,36 +44,11 @@ export default function Statements() {
           <AgingSummary aging={data.own.aging.aging} currency={data.own.summary.dealer.currency} asOf={data.own.aging.asOf} title={t("aging.yours")} />
         </div>
       ) : null}
-      <Form method="get" className="card grid gap-3 sm:grid-cols-5" role="search">
-        {!data.own ? (
-          <div className="sm:col-span-2">
-            <label htmlFor="dealerId" className="label">{t("statements.dealerFilter")}</label>
-            <select id="dealerId" name="dealerId" className="input" defaultValue={data.query.dealerId ?? ""}>
-              <option value="">{t("ledger.allDealers")}</option>
-              {data.dealers.map((d) => (
-                <option key={d.id} value={d.id}>{d.code} · {d.name}</option>
-              ))}
-            </select>
-          </div>
-        ) : null}
-        <div>
-          <label htmlFor="period" className="label">{t("statements.period")}</label>
-          <input id="period" name="period" type="month" className="input" defaultValue={data.query.period ?? ""} placeholder="YYYY-MM" />
-        </div>
-        <div>
-          <label htmlFor="status" className="label">{t("common.status")}</label>
-          <select id="status" name="status" className="input" defaultValue={data.query.status ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {[...STATEMENT_STATUSES, "overdue" as const].map((s) => (
-              <option key={s} value={s}>{t(`statements.status.${s}`)}</option>
-            ))}
-          </select>
-        </div>
-        <div className="flex items-end gap-2">
-          <button type="submit" className="btn-primary">{t("common.apply")}</button>
-          <Link to="/statements" className="btn-secondary">{t("common.reset")}</Link>
-        </div>
-      </Form>
+      <FilterBar resetTo="/statements" className="sm:grid-cols-5">
+        {!data.own ? <FilterSelect name="dealerId" label={t("statements.dealerFilter")} defaultValue={data.query.dealerId} all={t("ledger.allDealers")} options={dealerChoices(data.dealers)} wrapperClassName="sm:col-span-2" /> : null}
+        <FilterInput name="period" type="month" label={t("statements.period")} defaultValue={data.query.period} placeholder="YYYY-MM" />
+        <FilterSelect name="status" label={t("common.status")} defaultValue={data.query.status} all options={[...STATEMENT_STATUSES, "overdue" as const].map((s) => ({ value: s, label: t(`statements.status.${s}`) }))} />
+      </FilterBar>
       {data.rows.length === 0 ? (
         <EmptyState message={t("statements.empty")} />
       ) : (

@@ -2,6 +2,7 @@ import { createMemoryRouter, RouterProvider } from "react-router-dom";
 import { renderToString } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { FilterBar, FilterInput, FilterSelect, dealerChoices } from "./filters";
+import { ListTable } from "./list";
 
 /** Render inside a router whose root data holds the locale (the bar is a GET form with a Link and the catalog's words), as a page would be. */
 function render(ui: React.ReactElement, path = "/admin/dealers", locale: "en" | "zh-CN" = "en") {
@@ -53,5 +54,23 @@ describe("filter bar", () => {
     expect(html).toContain('<label for="from" class="label">From</label><input id="from" name="from" class="input" type="date" value=""/>');
     // Inline: the buttons sit in the row itself, not in a grid cell.
     expect(html).toMatch(/<\/div><button type="submit" class="btn-primary">应用<\/button><a href="\/finance\/ledger"[^>]*class="btn-secondary">重置<\/a><\/form>/);
+  });
+});
+
+describe("list table", () => {
+  it("puts the header cells and rows in a scrolling card, or shows the empty state instead", () => {
+    const rows = ["a", "b"];
+    const table = (list: string[]) =>
+      render(
+        <ListTable empty={list.length === 0 && <p>Nothing yet</p>} testId="things" head={<th scope="col">Name</th>}>
+          {list.map((r) => (
+            <tr key={r}>
+              <td>{r}</td>
+            </tr>
+          ))}
+        </ListTable>,
+      );
+    expect(table(rows)).toBe('<div class="overflow-x-auto card p-0"><table class="table" data-testid="things"><thead><tr><th scope="col">Name</th></tr></thead><tbody class="divide-y divide-slate-100"><tr><td>a</td></tr><tr><td>b</td></tr></tbody></table></div>');
+    expect(table([])).toBe("<p>Nothing yet</p>");
   });
 });

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { translate } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
@@ -14,7 +14,6 @@ import { AuditListQuery } from "~/modules/organisations/organisations.schema";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
 import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
 
 export const meta = pageMeta("audit.title");
@@ -92,39 +91,33 @@ export default function Audit() {
         <FilterInput name="from" type="date" label={t("common.from")} defaultValue={data.query.from} />
         <FilterInput name="to" type="date" label={t("common.to")} defaultValue={data.query.to} />
       </FilterBar>
-      {data.rows.length === 0 ? (
-        <EmptyState message={t("audit.empty")} />
-      ) : (
-        <ScrollX className="card p-0">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t("audit.when")}</th>
-                <th scope="col">{t("audit.actor")}</th>
-                <th scope="col">{t("audit.action")}</th>
-                <th scope="col">{t("audit.entity")}</th>
-                <th scope="col">{t("audit.summary")}</th>
-                <th scope="col">{t("audit.ip")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.rows.map((r) => (
-                <tr key={r.id}>
-                  <td className="whitespace-nowrap">{f.dateTime(r.occurred_at)}</td>
-                  <td>{r.actor_name ?? t("audit.system")}</td>
-                  <td className="min-w-[10rem]"><ActionCell action={r.action} /></td>
-                  <td className="min-w-[8rem]"><RecordCell type={r.entity_type} id={r.entity_id} orderNumber={r.order_number} linkable={data.linkable} /></td>
-                  <td className="min-w-[12rem] max-w-md">
-                    {/* A technical record (field names and values as stored), not interface text. */}
-                    {r.summary ? <code translate="no" className="block whitespace-pre-wrap break-all font-mono text-xs text-slate-600">{r.summary}</code> : null}
-                  </td>
-                  <td className="font-mono text-xs">{r.ip}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollX>
-      )}
+      <ListTable
+        empty={data.rows.length === 0 && <EmptyState message={t("audit.empty")} />}
+        head={
+          <>
+            <th scope="col">{t("audit.when")}</th>
+            <th scope="col">{t("audit.actor")}</th>
+            <th scope="col">{t("audit.action")}</th>
+            <th scope="col">{t("audit.entity")}</th>
+            <th scope="col">{t("audit.summary")}</th>
+            <th scope="col">{t("audit.ip")}</th>
+          </>
+        }
+      >
+        {data.rows.map((r) => (
+          <tr key={r.id}>
+            <td className="whitespace-nowrap">{f.dateTime(r.occurred_at)}</td>
+            <td>{r.actor_name ?? t("audit.system")}</td>
+            <td className="min-w-[10rem]"><ActionCell action={r.action} /></td>
+            <td className="min-w-[8rem]"><RecordCell type={r.entity_type} id={r.entity_id} orderNumber={r.order_number} linkable={data.linkable} /></td>
+            <td className="min-w-[12rem] max-w-md">
+              {/* A technical record (field names and values as stored), not interface text. */}
+              {r.summary ? <code translate="no" className="block whitespace-pre-wrap break-all font-mono text-xs text-slate-600">{r.summary}</code> : null}
+            </td>
+            <td className="font-mono text-xs">{r.ip}</td>
+          </tr>
+        ))}
+      </ListTable>
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -12,7 +12,6 @@ import { DealerListQuery, REGIONS, TIERS } from "~/modules/organisations/organis
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
 import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
 
 export const meta = pageMeta("dealers.title");
@@ -46,38 +45,32 @@ export default function Dealers() {
         <FilterSelect name="region" label={t("common.region")} defaultValue={data.query.region} all options={REGIONS.map((r) => ({ value: r, label: t(`region.${r}`) }))} />
         <FilterSelect name="tier" label={t("common.tier")} defaultValue={data.query.tier} all options={TIERS.map((r) => ({ value: r, label: t(`tier.${r}`) }))} />
       </FilterBar>
-      {data.rows.length === 0 ? (
-        <EmptyState message={t("dealers.empty")} />
-      ) : (
-        <ScrollX className="card p-0">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t("dealers.code")}</th>
-                <th scope="col">{t("common.name")}</th>
-                <th scope="col">{t("common.region")}</th>
-                <th scope="col">{t("common.tier")}</th>
-                <th scope="col" className="text-right">{t("dealers.creditLimit")}</th>
-                <th scope="col">{t("dealers.accountManager")}</th>
-                <th scope="col">{t("common.status")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.rows.map((d) => (
-                <tr key={d.id}>
-                  <td><Link className="link" to={`/admin/dealers/${d.id}`}>{d.code}</Link></td>
-                  <td>{d.name}</td>
-                  <td>{t(`region.${d.region}` as "region.east")}</td>
-                  <td>{t(`tier.${d.tier}` as "tier.gold")}</td>
-                  <td className="text-right tabular-nums">{f.money(d.credit_limit_minor, d.currency)}</td>
-                  <td>{d.account_manager_name ?? t("dealers.unassigned")}</td>
-                  <td><Badge tone={d.status === "active" ? "green" : "slate"}>{t(`status.${d.status}` as "status.active")}</Badge></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollX>
-      )}
+      <ListTable
+        empty={data.rows.length === 0 && <EmptyState message={t("dealers.empty")} />}
+        head={
+          <>
+            <th scope="col">{t("dealers.code")}</th>
+            <th scope="col">{t("common.name")}</th>
+            <th scope="col">{t("common.region")}</th>
+            <th scope="col">{t("common.tier")}</th>
+            <th scope="col" className="text-right">{t("dealers.creditLimit")}</th>
+            <th scope="col">{t("dealers.accountManager")}</th>
+            <th scope="col">{t("common.status")}</th>
+          </>
+        }
+      >
+        {data.rows.map((d) => (
+          <tr key={d.id}>
+            <td><Link className="link" to={`/admin/dealers/${d.id}`}>{d.code}</Link></td>
+            <td>{d.name}</td>
+            <td>{t(`region.${d.region}` as "region.east")}</td>
+            <td>{t(`tier.${d.tier}` as "tier.gold")}</td>
+            <td className="text-right tabular-nums">{f.money(d.credit_limit_minor, d.currency)}</td>
+            <td>{d.account_manager_name ?? t("dealers.unassigned")}</td>
+            <td><Badge tone={d.status === "active" ? "green" : "slate"}>{t(`status.${d.status}` as "status.active")}</Badge></td>
+          </tr>
+        ))}
+      </ListTable>
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Duration, RunOutcome, RunStatus } from "~/components/notifications";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { FormError, Notice, SubmitButton } from "~/components/ui/form";
 import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
 import { translate, type MessageKey } from "~/i18n";
@@ -123,44 +123,39 @@ export default function Jobs() {
           <FilterSelect name="status" label={t("common.status")} defaultValue={query.status} all options={RUN_STATUSES.map((s) => ({ value: s, label: t(`jobs.status.${s}`) }))} />
           <FilterSelect name="trigger" label={t("jobs.col.trigger")} defaultValue={query.trigger} all options={(["schedule", "manual", "recovery"] as const).map((s) => ({ value: s, label: t(`jobs.trigger.${s}`) }))} />
         </FilterBar>
-        {runs.rows.length === 0 ? (
-          <EmptyState message={t("jobs.empty")} />
-        ) : (
-          <ScrollX className="card p-0">
-            <table className="table" data-testid="runs-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("jobs.col.started")}</th>
-                  <th scope="col">{t("jobs.col.job")}</th>
-                  <th scope="col">{t("jobs.col.slot")}</th>
-                  <th scope="col">{t("jobs.col.trigger")}</th>
-                  <th scope="col">{t("common.status")}</th>
-                  <th scope="col">{t("jobs.col.attempts")}</th>
-                  <th scope="col">{t("jobs.col.duration")}</th>
-                  <th scope="col">{t("jobs.col.progress")}</th>
-                  <th scope="col">{t("jobs.col.result")}</th>
-                  <th scope="col">{t("jobs.col.owner")}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {runs.rows.map((r) => (
-                  <tr key={r.id}>
-                    <td className="whitespace-nowrap">{f.dateTime(r.startedAt)}</td>
-                    <td>{(JOB_NAMES as readonly string[]).includes(r.jobName) ? t(jobDefinition(r.jobName as (typeof JOB_NAMES)[number]).title) : r.jobName}</td>
-                    <td><code className="text-xs">{r.slot}</code></td>
-                    <td>{t(`jobs.trigger.${r.trigger}` as MessageKey)}</td>
-                    <td><RunStatus status={r.status} /></td>
-                    <td>{r.attempts}</td>
-                    <td className="whitespace-nowrap"><Duration ms={r.durationMs} /></td>
-                    <td className="text-xs">{r.progress ?? "—"}</td>
-                    <td className="max-w-md text-xs"><RunOutcome run={r} /></td>
-                    <td className="max-w-[12rem] truncate text-xs text-slate-500" title={r.owner}>{r.owner}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </ScrollX>
-        )}
+        <ListTable
+          empty={runs.rows.length === 0 && <EmptyState message={t("jobs.empty")} />}
+          testId="runs-table"
+          head={
+            <>
+              <th scope="col">{t("jobs.col.started")}</th>
+              <th scope="col">{t("jobs.col.job")}</th>
+              <th scope="col">{t("jobs.col.slot")}</th>
+              <th scope="col">{t("jobs.col.trigger")}</th>
+              <th scope="col">{t("common.status")}</th>
+              <th scope="col">{t("jobs.col.attempts")}</th>
+              <th scope="col">{t("jobs.col.duration")}</th>
+              <th scope="col">{t("jobs.col.progress")}</th>
+              <th scope="col">{t("jobs.col.result")}</th>
+              <th scope="col">{t("jobs.col.owner")}</th>
+            </>
+          }
+        >
+          {runs.rows.map((r) => (
+            <tr key={r.id}>
+              <td className="whitespace-nowrap">{f.dateTime(r.startedAt)}</td>
+              <td>{(JOB_NAMES as readonly string[]).includes(r.jobName) ? t(jobDefinition(r.jobName as (typeof JOB_NAMES)[number]).title) : r.jobName}</td>
+              <td><code className="text-xs">{r.slot}</code></td>
+              <td>{t(`jobs.trigger.${r.trigger}` as MessageKey)}</td>
+              <td><RunStatus status={r.status} /></td>
+              <td>{r.attempts}</td>
+              <td className="whitespace-nowrap"><Duration ms={r.durationMs} /></td>
+              <td className="text-xs">{r.progress ?? "—"}</td>
+              <td className="max-w-md text-xs"><RunOutcome run={r} /></td>
+              <td className="max-w-[12rem] truncate text-xs text-slate-500" title={r.owner}>{r.owner}</td>
+            </tr>
+          ))}
+        </ListTable>
         <ListPager page={runs.page} pageSize={runs.pageSize} total={runs.total} />
       </section>
     </div>

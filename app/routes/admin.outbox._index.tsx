@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { OutboxStatusBadge, useOutboxKindLabel } from "~/components/notifications";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
@@ -13,7 +13,6 @@ import { exportOutbox, listOutbox, outboxDelivery } from "~/modules/notification
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
 import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
 
 export const meta = pageMeta("outbox.title");
@@ -42,44 +41,39 @@ export default function Outbox() {
         <FilterSelect name="status" label={t("common.status")} defaultValue={data.query.status} all options={OUTBOX_STATUSES.map((s) => ({ value: s, label: t(`outbox.status.${s}`) }))} />
         <FilterSelect name="kind" label={t("outbox.kind")} defaultValue={data.query.kind} all options={data.kinds.map((k) => ({ value: k, label: kindLabel(k) }))} />
       </FilterBar>
-      {data.rows.length === 0 ? (
-        <EmptyState message={t("outbox.empty")} />
-      ) : (
-        <ScrollX className="card p-0">
-          <table className="table" data-testid="outbox-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("outbox.col.created")}</th>
-                <th scope="col">{t("outbox.col.to")}</th>
-                <th scope="col">{t("outbox.col.subject")}</th>
-                <th scope="col">{t("outbox.kind")}</th>
-                <th scope="col">{t("common.status")}</th>
-                <th scope="col">{t("outbox.col.attempts")}</th>
-                <th scope="col">{t("outbox.col.sentAt")}</th>
-                <th scope="col">{t("outbox.col.lastError")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.rows.map((r) => (
-                <tr key={r.id}>
-                  <td className="whitespace-nowrap">{f.dateTime(r.created_at)}</td>
-                  <td>{r.to_address}</td>
-                  <td className="max-w-md">
-                    <Link className="link" to={`/admin/outbox/${r.id}`} lang={r.locale}>
-                      {r.subject}
-                    </Link>
-                  </td>
-                  <td>{kindLabel(r.kind)}</td>
-                  <td><OutboxStatusBadge status={r.status} /></td>
-                  <td>{r.attempts}</td>
-                  <td className="whitespace-nowrap">{f.dateTime(r.sent_at)}</td>
-                  <td className="max-w-xs truncate text-xs text-red-700" title={r.last_error ?? ""}>{r.last_error ?? ""}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollX>
-      )}
+      <ListTable
+        empty={data.rows.length === 0 && <EmptyState message={t("outbox.empty")} />}
+        testId="outbox-table"
+        head={
+          <>
+            <th scope="col">{t("outbox.col.created")}</th>
+            <th scope="col">{t("outbox.col.to")}</th>
+            <th scope="col">{t("outbox.col.subject")}</th>
+            <th scope="col">{t("outbox.kind")}</th>
+            <th scope="col">{t("common.status")}</th>
+            <th scope="col">{t("outbox.col.attempts")}</th>
+            <th scope="col">{t("outbox.col.sentAt")}</th>
+            <th scope="col">{t("outbox.col.lastError")}</th>
+          </>
+        }
+      >
+        {data.rows.map((r) => (
+          <tr key={r.id}>
+            <td className="whitespace-nowrap">{f.dateTime(r.created_at)}</td>
+            <td>{r.to_address}</td>
+            <td className="max-w-md">
+              <Link className="link" to={`/admin/outbox/${r.id}`} lang={r.locale}>
+                {r.subject}
+              </Link>
+            </td>
+            <td>{kindLabel(r.kind)}</td>
+            <td><OutboxStatusBadge status={r.status} /></td>
+            <td>{r.attempts}</td>
+            <td className="whitespace-nowrap">{f.dateTime(r.sent_at)}</td>
+            <td className="max-w-xs truncate text-xs text-red-700" title={r.last_error ?? ""}>{r.last_error ?? ""}</td>
+          </tr>
+        ))}
+      </ListTable>
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );

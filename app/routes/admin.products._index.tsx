@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -12,7 +12,6 @@ import { exportProducts, listProducts } from "~/modules/catalog/catalog.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
 import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
 
 export const meta = pageMeta("products.title");
@@ -57,38 +56,32 @@ export default function AdminProducts() {
         <FilterSelect name="status" label={t("common.status")} defaultValue={q.status} all options={[{ value: "active", label: t("products.status.active") }, { value: "discontinued", label: t("products.status.discontinued") }]} />
         <FilterSelect name="mto" label={t("stock.madeToOrder")} defaultValue={q.mto} all options={[{ value: "only", label: t("stock.mtoOnly") }, { value: "exclude", label: t("stock.mtoExclude") }]} />
       </FilterBar>
-      {data.rows.length === 0 ? (
-        <EmptyState message={t("products.empty")} action={<Link to="/admin/products/new" className="btn-primary">{t("products.new")}</Link>} />
-      ) : (
-        <ScrollX className="card p-0">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t("stock.sku")}</th>
-                <th scope="col">{t("stock.product")}</th>
-                <th scope="col">{t("stock.category")}</th>
-                <th scope="col" className="text-right">{t("stock.listPrice")}</th>
-                <th scope="col">{t("common.status")}</th>
-                <th scope="col">{t("common.updated")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.rows.map((p) => (
-                <tr key={p.id}>
-                  <td className="font-mono text-xs"><Link className="link" to={`/admin/products/${p.id}`}>{p.sku}</Link></td>
-                  <td>
-                    {nameOf(p)} {p.made_to_order ? <Badge tone="blue">{t("stock.madeToOrder")}</Badge> : null}
-                  </td>
-                  <td>{catName.get(p.category_code) ?? p.category_code}</td>
-                  <td className="text-right tabular-nums">{f.money(p.list_price_minor, p.currency)}</td>
-                  <td><Badge tone={p.status === "active" ? "green" : "slate"}>{t(`products.status.${p.status}` as "products.status.active")}</Badge></td>
-                  <td className="whitespace-nowrap">{f.dateTime(p.updated_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollX>
-      )}
+      <ListTable
+        empty={data.rows.length === 0 && <EmptyState message={t("products.empty")} action={<Link to="/admin/products/new" className="btn-primary">{t("products.new")}</Link>} />}
+        head={
+          <>
+            <th scope="col">{t("stock.sku")}</th>
+            <th scope="col">{t("stock.product")}</th>
+            <th scope="col">{t("stock.category")}</th>
+            <th scope="col" className="text-right">{t("stock.listPrice")}</th>
+            <th scope="col">{t("common.status")}</th>
+            <th scope="col">{t("common.updated")}</th>
+          </>
+        }
+      >
+        {data.rows.map((p) => (
+          <tr key={p.id}>
+            <td className="font-mono text-xs"><Link className="link" to={`/admin/products/${p.id}`}>{p.sku}</Link></td>
+            <td>
+              {nameOf(p)} {p.made_to_order ? <Badge tone="blue">{t("stock.madeToOrder")}</Badge> : null}
+            </td>
+            <td>{catName.get(p.category_code) ?? p.category_code}</td>
+            <td className="text-right tabular-nums">{f.money(p.list_price_minor, p.currency)}</td>
+            <td><Badge tone={p.status === "active" ? "green" : "slate"}>{t(`products.status.${p.status}` as "products.status.active")}</Badge></td>
+            <td className="whitespace-nowrap">{f.dateTime(p.updated_at)}</td>
+          </tr>
+        ))}
+      </ListTable>
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -13,7 +13,6 @@ import { REGIONS } from "~/modules/organisations/organisations.schema";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
 import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
 
 export const meta = pageMeta("keyAccounts.title");
@@ -52,38 +51,33 @@ export default function KeyAccounts() {
         {data.isAdmin ? <FilterSelect name="ownerId" label={t("keyAccounts.owner")} defaultValue={q.ownerId} all options={data.accountManagers.map((a) => ({ value: a.id, label: a.name }))} /> : null}
         <FilterSelect name="sort" label={t("common.sort")} defaultValue={q.sort} options={KEY_ACCOUNT_SORTS.map((s) => ({ value: s, label: t(`keyAccounts.sort.${s}`) }))} />
       </FilterBar>
-      {data.rows.length === 0 ? (
-        <EmptyState message={t("keyAccounts.empty")} action={<Link to="/key-accounts/new" className="btn-primary">{t("keyAccounts.new")}</Link>} />
-      ) : (
-        <ScrollX className="card p-0">
-          <table className="table" data-testid="key-accounts-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("common.name")}</th>
-                <th scope="col">{t("keyAccounts.creditCode")}</th>
-                <th scope="col">{t("keyAccounts.industry")}</th>
-                <th scope="col">{t("common.region")}</th>
-                <th scope="col">{t("keyAccounts.size")}</th>
-                <th scope="col">{t("keyAccounts.owner")}</th>
-                <th scope="col" className="text-right">{t("keyAccounts.openDeals")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.rows.map((k) => (
-                <tr key={k.id}>
-                  <td><Link className="link" to={`/key-accounts/${k.id}`}>{k.name}</Link></td>
-                  <td className="font-mono text-xs">{k.credit_code ?? "—"}</td>
-                  <td>{t(`keyAccounts.industry.${k.industry}` as "keyAccounts.industry.other")}</td>
-                  <td>{k.region ? t(`region.${k.region}` as "region.east") : "—"}</td>
-                  <td>{t(`keyAccounts.size.${k.size}` as "keyAccounts.size.medium")}</td>
-                  <td>{k.owner_name}</td>
-                  <td className="text-right tabular-nums">{f.number(k.open_deals)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollX>
-      )}
+      <ListTable
+        empty={data.rows.length === 0 && <EmptyState message={t("keyAccounts.empty")} action={<Link to="/key-accounts/new" className="btn-primary">{t("keyAccounts.new")}</Link>} />}
+        testId="key-accounts-table"
+        head={
+          <>
+            <th scope="col">{t("common.name")}</th>
+            <th scope="col">{t("keyAccounts.creditCode")}</th>
+            <th scope="col">{t("keyAccounts.industry")}</th>
+            <th scope="col">{t("common.region")}</th>
+            <th scope="col">{t("keyAccounts.size")}</th>
+            <th scope="col">{t("keyAccounts.owner")}</th>
+            <th scope="col" className="text-right">{t("keyAccounts.openDeals")}</th>
+          </>
+        }
+      >
+        {data.rows.map((k) => (
+          <tr key={k.id}>
+            <td><Link className="link" to={`/key-accounts/${k.id}`}>{k.name}</Link></td>
+            <td className="font-mono text-xs">{k.credit_code ?? "—"}</td>
+            <td>{t(`keyAccounts.industry.${k.industry}` as "keyAccounts.industry.other")}</td>
+            <td>{k.region ? t(`region.${k.region}` as "region.east") : "—"}</td>
+            <td>{t(`keyAccounts.size.${k.size}` as "keyAccounts.size.medium")}</td>
+            <td>{k.owner_name}</td>
+            <td className="text-right tabular-nums">{f.number(k.open_deals)}</td>
+          </tr>
+        ))}
+      </ListTable>
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );

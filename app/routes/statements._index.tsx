@@ -4,7 +4,7 @@ import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { AgingSummary, Amount, CreditSummary, EntryDescription, EntryType, SourceLinks, StatementStatus } from "~/components/ledger";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -49,43 +49,38 @@ export default function Statements() {
         <FilterInput name="period" type="month" label={t("statements.period")} defaultValue={data.query.period} placeholder="YYYY-MM" />
         <FilterSelect name="status" label={t("common.status")} defaultValue={data.query.status} all options={[...STATEMENT_STATUSES, "overdue" as const].map((s) => ({ value: s, label: t(`statements.status.${s}`) }))} />
       </FilterBar>
-      {data.rows.length === 0 ? (
-        <EmptyState message={t("statements.empty")} />
-      ) : (
-        <ScrollX className="card p-0">
-          <table className="table" data-testid="statements-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("statements.period")}</th>
-                {!data.own ? <th scope="col">{t("ledger.dealer")}</th> : null}
-                <th scope="col" className="text-right">{t("statements.opening")}</th>
-                <th scope="col" className="text-right">{t("statements.debits")}</th>
-                <th scope="col" className="text-right">{t("statements.credits")}</th>
-                <th scope="col" className="text-right">{t("statements.closing")}</th>
-                <th scope="col">{t("common.status")}</th>
-                <th scope="col">{t("statements.confirmBy")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.rows.map((s) => {
-                const overdue = s.status === "issued" && s.confirm_by < data.today;
-                return (
-                  <tr key={s.id} className={overdue ? "bg-red-50" : undefined}>
-                    <td><Link className="link font-medium" to={`/statements/${s.id}`}>{s.period}</Link></td>
-                    {!data.own ? <td>{s.dealer_code} · {s.dealer_name}</td> : null}
-                    <td className="text-right"><Amount minor={s.opening_minor} currency={s.currency} /></td>
-                    <td className="text-right"><Amount minor={s.debit_minor} currency={s.currency} /></td>
-                    <td className="text-right"><Amount minor={-s.credit_minor} currency={s.currency} /></td>
-                    <td className="text-right font-semibold"><Amount minor={s.closing_minor} currency={s.currency} /></td>
-                    <td><StatementStatus status={s.status} overdue={overdue} /></td>
-                    <td className={overdue ? "font-semibold text-red-700" : undefined}>{f.date(s.confirm_by)}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </ScrollX>
-      )}
+      <ListTable
+        empty={data.rows.length === 0 && <EmptyState message={t("statements.empty")} />}
+        testId="statements-table"
+        head={
+          <>
+            <th scope="col">{t("statements.period")}</th>
+            {!data.own ? <th scope="col">{t("ledger.dealer")}</th> : null}
+            <th scope="col" className="text-right">{t("statements.opening")}</th>
+            <th scope="col" className="text-right">{t("statements.debits")}</th>
+            <th scope="col" className="text-right">{t("statements.credits")}</th>
+            <th scope="col" className="text-right">{t("statements.closing")}</th>
+            <th scope="col">{t("common.status")}</th>
+            <th scope="col">{t("statements.confirmBy")}</th>
+          </>
+        }
+      >
+        {data.rows.map((s) => {
+          const overdue = s.status === "issued" && s.confirm_by < data.today;
+          return (
+            <tr key={s.id} className={overdue ? "bg-red-50" : undefined}>
+              <td><Link className="link font-medium" to={`/statements/${s.id}`}>{s.period}</Link></td>
+              {!data.own ? <td>{s.dealer_code} · {s.dealer_name}</td> : null}
+              <td className="text-right"><Amount minor={s.opening_minor} currency={s.currency} /></td>
+              <td className="text-right"><Amount minor={s.debit_minor} currency={s.currency} /></td>
+              <td className="text-right"><Amount minor={-s.credit_minor} currency={s.currency} /></td>
+              <td className="text-right font-semibold"><Amount minor={s.closing_minor} currency={s.currency} /></td>
+              <td><StatementStatus status={s.status} overdue={overdue} /></td>
+              <td className={overdue ? "font-semibold text-red-700" : undefined}>{f.date(s.confirm_by)}</td>
+            </tr>
+          );
+        })}
+      </ListTable>
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
       {data.own ? (
         <section className="card p-0" data-testid="open-period">

@@ -3,6 +3,7 @@ import { Link } from "~/components/link";
 import { Amount, EntryDescription, EntryType, SourceLinks, type EntrySource } from "~/components/ledger";
 import { useFormat, useT } from "~/i18n/react";
 import { ScrollX } from "~/components/ui/scroll-x";
+import { FilterBar, FilterInput, FilterSelect, dealerChoices } from "~/components/filters";
 
 export type EntryRow = EntrySource & {
   id: number;
@@ -64,43 +65,12 @@ export function LedgerFilters({ query, dealers, basePath }: { query: { dealerId?
   const t = useT();
   const types = ["invoice", "payment", "credit_note", "rebate", "fee", "adjustment"] as const;
   return (
-    <form method="get" action={basePath} className="card grid gap-3 sm:grid-cols-6" role="search">
-      {dealers ? (
-        <div className="sm:col-span-2">
-          <label htmlFor="dealerId" className="label">{t("ledger.dealer")}</label>
-          <select id="dealerId" name="dealerId" className="input" defaultValue={query.dealerId ?? ""}>
-            <option value="">{t("ledger.allDealers")}</option>
-            {dealers.map((d) => (
-              <option key={d.id} value={d.id}>{d.code} · {d.name}</option>
-            ))}
-          </select>
-        </div>
-      ) : null}
-      <div>
-        <label htmlFor="type" className="label">{t("ledger.type")}</label>
-        <select id="type" name="type" className="input" defaultValue={query.type ?? ""}>
-          <option value="">{t("common.all")}</option>
-          {types.map((ty) => (
-            <option key={ty} value={ty}>{t(`ledger.type.${ty}`)}</option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label htmlFor="from" className="label">{t("common.from")}</label>
-        <input id="from" name="from" type="date" className="input" defaultValue={query.from ?? ""} />
-      </div>
-      <div>
-        <label htmlFor="to" className="label">{t("common.to")}</label>
-        <input id="to" name="to" type="date" className="input" defaultValue={query.to ?? ""} />
-      </div>
-      <div className={dealers ? "" : "sm:col-span-2"}>
-        <label htmlFor="q" className="label">{t("common.search")}</label>
-        <input id="q" name="q" className="input" defaultValue={query.q ?? ""} placeholder={t("ledger.searchPlaceholder")} />
-      </div>
-      <div className="flex items-end gap-2 sm:col-span-6">
-        <button type="submit" className="btn-primary">{t("common.apply")}</button>
-        <Link to={basePath} className="btn-secondary">{t("common.reset")}</Link>
-      </div>
-    </form>
+    <FilterBar resetTo={basePath} action={basePath} reloadDocument className="sm:grid-cols-6" actionsClassName="sm:col-span-6">
+      {dealers ? <FilterSelect name="dealerId" label={t("ledger.dealer")} defaultValue={query.dealerId} all={t("ledger.allDealers")} options={dealerChoices(dealers)} wrapperClassName="sm:col-span-2" /> : null}
+      <FilterSelect name="type" label={t("ledger.type")} defaultValue={query.type} all options={types.map((ty) => ({ value: ty, label: t(`ledger.type.${ty}`) }))} />
+      <FilterInput name="from" type="date" label={t("common.from")} defaultValue={query.from} />
+      <FilterInput name="to" type="date" label={t("common.to")} defaultValue={query.to} />
+      <FilterInput name="q" label={t("common.search")} defaultValue={query.q} placeholder={t("ledger.searchPlaceholder")} wrapperClassName={dealers ? "" : "sm:col-span-2"} />
+    </FilterBar>
   );
 }

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { STATE_TONE } from "~/components/notifications";
 import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
@@ -14,7 +14,7 @@ import { requireActor } from "~/modules/auth/auth.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
+import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
 
 export const meta = pageMeta("announcements.title");
 
@@ -43,68 +43,40 @@ export default function Announcements() {
           </>
         }
       />
-      <Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-5" role="search">
-        <div className="sm:col-span-2">
-          <label htmlFor="q" className="label">{t("common.search")}</label>
-          <input id="q" name="q" className="input" defaultValue={data.query.q ?? ""} placeholder={t("announcements.searchPlaceholder")} />
-        </div>
-        <div>
-          <label htmlFor="kind" className="label">{t("announcements.kind")}</label>
-          <select id="kind" name="kind" className="input" defaultValue={data.query.kind ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {ANNOUNCEMENT_KINDS.map((k) => (
-              <option key={k} value={k}>{t(`announcements.kind.${k}`)}</option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="state" className="label">{t("announcements.state")}</label>
-          <select id="state" name="state" className="input" defaultValue={data.query.state ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {ANNOUNCEMENT_STATES.map((s) => (
-              <option key={s} value={s}>{t(`announcements.state.${s}`)}</option>
-            ))}
-          </select>
-        </div>
-        <div className="flex items-end gap-2">
-          <button type="submit" className="btn-primary">{t("common.apply")}</button>
-          <Link to="/admin/announcements" className="btn-secondary">{t("common.reset")}</Link>
-        </div>
-      </Form>
-      {data.rows.length === 0 ? (
-        <EmptyState message={t("announcements.empty")} action={<Link to="/admin/announcements/new" className="btn-primary">{t("announcements.new")}</Link>} />
-      ) : (
-        <ScrollX className="card p-0">
-          <table className="table" data-testid="announcements-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("announcements.col.title")}</th>
-                <th scope="col">{t("announcements.kind")}</th>
-                <th scope="col">{t("announcements.state")}</th>
-                <th scope="col">{t("announcements.col.window")}</th>
-                <th scope="col">{t("announcements.col.audience")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.rows.map((a) => (
-                <tr key={a.id}>
-                  <td className="max-w-md">
-                    <Link className="link" to={`/admin/announcements/${a.id}`}>{locale === "zh-CN" ? a.title_zh : a.title_en}</Link>
-                    <div className="text-xs text-slate-500">{locale === "zh-CN" ? a.title_en : a.title_zh}</div>
-                  </td>
-                  <td>{t(`announcements.kind.${a.kind}` as MessageKey)}</td>
-                  <td><Badge tone={STATE_TONE[a.state]}>{t(`announcements.state.${a.state}`)}</Badge></td>
-                  <td className="whitespace-nowrap text-sm">{f.dateTime(a.starts_at)} – {a.ends_at ? f.dateTime(a.ends_at) : "∞"}</td>
-                  <td className="text-sm">
-                    <div>{a.regions.length ? f.list(a.regions.map((r) => t(`region.${r}` as MessageKey))) : t("announcements.allRegions")}</div>
-                    <div className="text-xs text-slate-500">{a.tiers.length ? f.list(a.tiers.map((r) => t(`tier.${r}` as MessageKey))) : t("announcements.allTiers")}</div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollX>
-      )}
+      <FilterBar resetTo="/admin/announcements" className="mb-4 sm:grid-cols-5">
+        <FilterInput name="q" label={t("common.search")} defaultValue={data.query.q} placeholder={t("announcements.searchPlaceholder")} wrapperClassName="sm:col-span-2" />
+        <FilterSelect name="kind" label={t("announcements.kind")} defaultValue={data.query.kind} all options={ANNOUNCEMENT_KINDS.map((k) => ({ value: k, label: t(`announcements.kind.${k}`) }))} />
+        <FilterSelect name="state" label={t("announcements.state")} defaultValue={data.query.state} all options={ANNOUNCEMENT_STATES.map((s) => ({ value: s, label: t(`announcements.state.${s}`) }))} />
+      </FilterBar>
+      <ListTable
+        empty={data.rows.length === 0 && <EmptyState message={t("announcements.empty")} action={<Link to="/admin/announcements/new" className="btn-primary">{t("announcements.new")}</Link>} />}
+        testId="announcements-table"
+        head={
+          <>
+            <th scope="col">{t("announcements.col.title")}</th>
+            <th scope="col">{t("announcements.kind")}</th>
+            <th scope="col">{t("announcements.state")}</th>
+            <th scope="col">{t("announcements.col.window")}</th>
+            <th scope="col">{t("announcements.col.audience")}</th>
+          </>
+        }
+      >
+        {data.rows.map((a) => (
+          <tr key={a.id}>
+            <td className="max-w-md">
+              <Link className="link" to={`/admin/announcements/${a.id}`}>{locale === "zh-CN" ? a.title_zh : a.title_en}</Link>
+              <div className="text-xs text-slate-500">{locale === "zh-CN" ? a.title_en : a.title_zh}</div>
+            </td>
+            <td>{t(`announcements.kind.${a.kind}` as MessageKey)}</td>
+            <td><Badge tone={STATE_TONE[a.state]}>{t(`announcements.state.${a.state}`)}</Badge></td>
+            <td className="whitespace-nowrap text-sm">{f.dateTime(a.starts_at)} – {a.ends_at ? f.dateTime(a.ends_at) : "∞"}</td>
+            <td className="text-sm">
+              <div>{a.regions.length ? f.list(a.regions.map((r) => t(`region.${r}` as MessageKey))) : t("announcements.allRegions")}</div>
+              <div className="text-xs text-slate-500">{a.tiers.length ? f.list(a.tiers.map((r) => t(`tier.${r}` as MessageKey))) : t("announcements.allTiers")}</div>
+            </td>
+          </tr>
+        ))}
+      </ListTable>
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { translate } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
@@ -14,7 +14,7 @@ import { AuditListQuery } from "~/modules/organisations/organisations.schema";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
+import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
 
 export const meta = pageMeta("audit.title");
 
@@ -76,79 +76,48 @@ export default function Audit() {
   return (
     <div>
       <PageHeader title={t("audit.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("audit.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
-      <Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-4" role="search">
-        <div>
-          <label htmlFor="action" className="label">{t("audit.action")}</label>
-          <select id="action" name="action" className="input" defaultValue={data.query.action ?? ""}>
-            <option value="">{t("audit.allActions")}</option>
-            {auditActionGroups().map((g) => (
-              <optgroup key={g.entityType} label={t(auditEntityKey(g.entityType))}>
-                {g.actions.map((a) => (
-                  <option key={a} value={a}>{t(auditActionKey(a))}</option>
-                ))}
-              </optgroup>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="entityType" className="label">{t("audit.entity")}</label>
-          <select id="entityType" name="entityType" className="input" defaultValue={data.query.entityType ?? ""}>
-            <option value="">{t("audit.allEntities")}</option>
-            {AUDIT_ENTITY_TYPES.map((e) => (
-              <option key={e} value={e}>{t(auditEntityKey(e))}</option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="entityId" className="label">{t("audit.entityId")}</label>
-          <input id="entityId" name="entityId" className="input" defaultValue={data.query.entityId ?? ""} />
-        </div>
-        <div>
-          <label htmlFor="from" className="label">{t("common.from")}</label>
-          <input id="from" name="from" type="date" className="input" defaultValue={data.query.from ?? ""} />
-        </div>
-        <div>
-          <label htmlFor="to" className="label">{t("common.to")}</label>
-          <input id="to" name="to" type="date" className="input" defaultValue={data.query.to ?? ""} />
-        </div>
-        <div className="flex items-end gap-2">
-          <button type="submit" className="btn-primary">{t("common.apply")}</button>
-          <Link to="/admin/audit" className="btn-secondary">{t("common.reset")}</Link>
-        </div>
-      </Form>
-      {data.rows.length === 0 ? (
-        <EmptyState message={t("audit.empty")} />
-      ) : (
-        <ScrollX className="card p-0">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t("audit.when")}</th>
-                <th scope="col">{t("audit.actor")}</th>
-                <th scope="col">{t("audit.action")}</th>
-                <th scope="col">{t("audit.entity")}</th>
-                <th scope="col">{t("audit.summary")}</th>
-                <th scope="col">{t("audit.ip")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.rows.map((r) => (
-                <tr key={r.id}>
-                  <td className="whitespace-nowrap">{f.dateTime(r.occurred_at)}</td>
-                  <td>{r.actor_name ?? t("audit.system")}</td>
-                  <td className="min-w-[10rem]"><ActionCell action={r.action} /></td>
-                  <td className="min-w-[8rem]"><RecordCell type={r.entity_type} id={r.entity_id} orderNumber={r.order_number} linkable={data.linkable} /></td>
-                  <td className="min-w-[12rem] max-w-md">
-                    {/* A technical record (field names and values as stored), not interface text. */}
-                    {r.summary ? <code translate="no" className="block whitespace-pre-wrap break-all font-mono text-xs text-slate-600">{r.summary}</code> : null}
-                  </td>
-                  <td className="font-mono text-xs">{r.ip}</td>
-                </tr>
+      <FilterBar resetTo="/admin/audit" className="mb-4 sm:grid-cols-2 lg:grid-cols-4">
+        <FilterSelect name="action" label={t("audit.action")} defaultValue={data.query.action} all={t("audit.allActions")}>
+          {auditActionGroups().map((g) => (
+            <optgroup key={g.entityType} label={t(auditEntityKey(g.entityType))}>
+              {g.actions.map((a) => (
+                <option key={a} value={a}>{t(auditActionKey(a))}</option>
               ))}
-            </tbody>
-          </table>
-        </ScrollX>
-      )}
+            </optgroup>
+          ))}
+        </FilterSelect>
+        <FilterSelect name="entityType" label={t("audit.entity")} defaultValue={data.query.entityType} all={t("audit.allEntities")} options={AUDIT_ENTITY_TYPES.map((e) => ({ value: e, label: t(auditEntityKey(e)) }))} />
+        <FilterInput name="entityId" label={t("audit.entityId")} defaultValue={data.query.entityId} />
+        <FilterInput name="from" type="date" label={t("common.from")} defaultValue={data.query.from} />
+        <FilterInput name="to" type="date" label={t("common.to")} defaultValue={data.query.to} />
+      </FilterBar>
+      <ListTable
+        empty={data.rows.length === 0 && <EmptyState message={t("audit.empty")} />}
+        head={
+          <>
+            <th scope="col">{t("audit.when")}</th>
+            <th scope="col">{t("audit.actor")}</th>
+            <th scope="col">{t("audit.action")}</th>
+            <th scope="col">{t("audit.entity")}</th>
+            <th scope="col">{t("audit.summary")}</th>
+            <th scope="col">{t("audit.ip")}</th>
+          </>
+        }
+      >
+        {data.rows.map((r) => (
+          <tr key={r.id}>
+            <td className="whitespace-nowrap">{f.dateTime(r.occurred_at)}</td>
+            <td>{r.actor_name ?? t("audit.system")}</td>
+            <td className="min-w-[10rem]"><ActionCell action={r.action} /></td>
+            <td className="min-w-[8rem]"><RecordCell type={r.entity_type} id={r.entity_id} orderNumber={r.order_number} linkable={data.linkable} /></td>
+            <td className="min-w-[12rem] max-w-md">
+              {/* A technical record (field names and values as stored), not interface text. */}
+              {r.summary ? <code translate="no" className="block whitespace-pre-wrap break-all font-mono text-xs text-slate-600">{r.summary}</code> : null}
+            </td>
+            <td className="font-mono text-xs">{r.ip}</td>
+          </tr>
+        ))}
+      </ListTable>
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );

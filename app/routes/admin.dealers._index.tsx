@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -12,7 +12,7 @@ import { DealerListQuery, REGIONS, TIERS } from "~/modules/organisations/organis
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
+import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
 
 export const meta = pageMeta("dealers.title");
 
@@ -40,62 +40,37 @@ export default function Dealers() {
           </>
         }
       />
-      <Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-5" role="search">
-        <div className="sm:col-span-2">
-          <label htmlFor="q" className="label">{t("common.search")}</label>
-          <input id="q" name="q" className="input" defaultValue={data.query.q ?? ""} placeholder={t("dealers.searchPlaceholder")} />
-        </div>
-        <div>
-          <label htmlFor="region" className="label">{t("common.region")}</label>
-          <select id="region" name="region" className="input" defaultValue={data.query.region ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {REGIONS.map((r) => <option key={r} value={r}>{t(`region.${r}`)}</option>)}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="tier" className="label">{t("common.tier")}</label>
-          <select id="tier" name="tier" className="input" defaultValue={data.query.tier ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {TIERS.map((r) => <option key={r} value={r}>{t(`tier.${r}`)}</option>)}
-          </select>
-        </div>
-        <div className="flex items-end gap-2">
-          <button type="submit" className="btn-primary">{t("common.apply")}</button>
-          <Link to="/admin/dealers" className="btn-secondary">{t("common.reset")}</Link>
-        </div>
-      </Form>
-      {data.rows.length === 0 ? (
-        <EmptyState message={t("dealers.empty")} />
-      ) : (
-        <ScrollX className="card p-0">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t("dealers.code")}</th>
-                <th scope="col">{t("common.name")}</th>
-                <th scope="col">{t("common.region")}</th>
-                <th scope="col">{t("common.tier")}</th>
-                <th scope="col" className="text-right">{t("dealers.creditLimit")}</th>
-                <th scope="col">{t("dealers.accountManager")}</th>
-                <th scope="col">{t("common.status")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.rows.map((d) => (
-                <tr key={d.id}>
-                  <td><Link className="link" to={`/admin/dealers/${d.id}`}>{d.code}</Link></td>
-                  <td>{d.name}</td>
-                  <td>{t(`region.${d.region}` as "region.east")}</td>
-                  <td>{t(`tier.${d.tier}` as "tier.gold")}</td>
-                  <td className="text-right tabular-nums">{f.money(d.credit_limit_minor, d.currency)}</td>
-                  <td>{d.account_manager_name ?? t("dealers.unassigned")}</td>
-                  <td><Badge tone={d.status === "active" ? "green" : "slate"}>{t(`status.${d.status}` as "status.active")}</Badge></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollX>
-      )}
+      <FilterBar resetTo="/admin/dealers" className="mb-4 sm:grid-cols-5">
+        <FilterInput name="q" label={t("common.search")} defaultValue={data.query.q} placeholder={t("dealers.searchPlaceholder")} wrapperClassName="sm:col-span-2" />
+        <FilterSelect name="region" label={t("common.region")} defaultValue={data.query.region} all options={REGIONS.map((r) => ({ value: r, label: t(`region.${r}`) }))} />
+        <FilterSelect name="tier" label={t("common.tier")} defaultValue={data.query.tier} all options={TIERS.map((r) => ({ value: r, label: t(`tier.${r}`) }))} />
+      </FilterBar>
+      <ListTable
+        empty={data.rows.length === 0 && <EmptyState message={t("dealers.empty")} />}
+        head={
+          <>
+            <th scope="col">{t("dealers.code")}</th>
+            <th scope="col">{t("common.name")}</th>
+            <th scope="col">{t("common.region")}</th>
+            <th scope="col">{t("common.tier")}</th>
+            <th scope="col" className="text-right">{t("dealers.creditLimit")}</th>
+            <th scope="col">{t("dealers.accountManager")}</th>
+            <th scope="col">{t("common.status")}</th>
+          </>
+        }
+      >
+        {data.rows.map((d) => (
+          <tr key={d.id}>
+            <td><Link className="link" to={`/admin/dealers/${d.id}`}>{d.code}</Link></td>
+            <td>{d.name}</td>
+            <td>{t(`region.${d.region}` as "region.east")}</td>
+            <td>{t(`tier.${d.tier}` as "tier.gold")}</td>
+            <td className="text-right tabular-nums">{f.money(d.credit_limit_minor, d.currency)}</td>
+            <td>{d.account_manager_name ?? t("dealers.unassigned")}</td>
+            <td><Badge tone={d.status === "active" ? "green" : "slate"}>{t(`status.${d.status}` as "status.active")}</Badge></td>
+          </tr>
+        ))}
+      </ListTable>
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );

@@ -15,7 +15,7 @@ import { addHoliday, businessToday, listHolidays, removeHoliday } from "~/module
 import { parseForm, parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
+import { ListTable } from "~/components/list";
 
 export const meta = pageMeta<typeof loader>("holidays.title", ({ year }) => String(year));
 
@@ -70,35 +70,30 @@ export default function Holidays() {
         <span className="font-semibold">{year}</span>
         <Link className="link" to={`?year=${year + 1}`}>{year + 1} →</Link>
       </nav>
-      {holidays.length === 0 ? (
-        <EmptyState message={t("holidays.empty", { year })} />
-      ) : (
-        <ScrollX className="card p-0">
-          <table className="table" data-testid="holidays">
-            <thead>
-              <tr>
-                <th scope="col">{t("common.date")}</th>
-                <th scope="col">{t("common.name")}</th>
-                <th scope="col"><span className="sr-only">{t("common.actions")}</span></th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {holidays.map((h) => (
-                <tr key={h.day}>
-                  <td className="whitespace-nowrap">{f.date(h.day)}</td>
-                  <td>{h.name}</td>
-                  <td className="text-right">
-                    <Form method="post">
-                      <input type="hidden" name="day" value={h.day} />
-                      <SubmitButton className="btn-secondary" name="intent" value="remove">{t("common.delete")}</SubmitButton>
-                    </Form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollX>
-      )}
+      <ListTable
+        empty={holidays.length === 0 && <EmptyState message={t("holidays.empty", { year })} />}
+        testId="holidays"
+        head={
+          <>
+            <th scope="col">{t("common.date")}</th>
+            <th scope="col">{t("common.name")}</th>
+            <th scope="col"><span className="sr-only">{t("common.actions")}</span></th>
+          </>
+        }
+      >
+        {holidays.map((h) => (
+          <tr key={h.day}>
+            <td className="whitespace-nowrap">{f.date(h.day)}</td>
+            <td>{h.name}</td>
+            <td className="text-right">
+              <Form method="post">
+                <input type="hidden" name="day" value={h.day} />
+                <SubmitButton className="btn-secondary" name="intent" value="remove">{t("common.delete")}</SubmitButton>
+              </Form>
+            </td>
+          </tr>
+        ))}
+      </ListTable>
     </div>
   );
 }

@@ -1,10 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Duration, RunOutcome, RunStatus } from "~/components/notifications";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { FormError, Notice, SubmitButton } from "~/components/ui/form";
 import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
 import { translate, type MessageKey } from "~/i18n";
@@ -17,6 +16,7 @@ import { csvResponse, parseForm, parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
+import { FilterBar, FilterSelect } from "~/components/filters";
 
 export const meta = pageMeta("jobs.title");
 
@@ -118,77 +118,44 @@ export default function Jobs() {
           <h2 className="text-lg font-semibold">{t("jobs.history")}</h2>
           <CsvLink />
         </div>
-        <Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-4" role="search">
-          <div>
-            <label htmlFor="job" className="label">{t("jobs.col.job")}</label>
-            <select id="job" name="job" className="input" defaultValue={query.job ?? ""}>
-              <option value="">{t("common.all")}</option>
-              {JOB_NAMES.map((n) => (
-                <option key={n} value={n}>{t(jobDefinition(n).title)}</option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label htmlFor="status" className="label">{t("common.status")}</label>
-            <select id="status" name="status" className="input" defaultValue={query.status ?? ""}>
-              <option value="">{t("common.all")}</option>
-              {RUN_STATUSES.map((s) => (
-                <option key={s} value={s}>{t(`jobs.status.${s}`)}</option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label htmlFor="trigger" className="label">{t("jobs.col.trigger")}</label>
-            <select id="trigger" name="trigger" className="input" defaultValue={query.trigger ?? ""}>
-              <option value="">{t("common.all")}</option>
-              {(["schedule", "manual", "recovery"] as const).map((s) => (
-                <option key={s} value={s}>{t(`jobs.trigger.${s}`)}</option>
-              ))}
-            </select>
-          </div>
-          <div className="flex items-end gap-2">
-            <button type="submit" className="btn-primary">{t("common.apply")}</button>
-            <Link to="/admin/jobs" className="btn-secondary">{t("common.reset")}</Link>
-          </div>
-        </Form>
-        {runs.rows.length === 0 ? (
-          <EmptyState message={t("jobs.empty")} />
-        ) : (
-          <ScrollX className="card p-0">
-            <table className="table" data-testid="runs-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("jobs.col.started")}</th>
-                  <th scope="col">{t("jobs.col.job")}</th>
-                  <th scope="col">{t("jobs.col.slot")}</th>
-                  <th scope="col">{t("jobs.col.trigger")}</th>
-                  <th scope="col">{t("common.status")}</th>
-                  <th scope="col">{t("jobs.col.attempts")}</th>
-                  <th scope="col">{t("jobs.col.duration")}</th>
-                  <th scope="col">{t("jobs.col.progress")}</th>
-                  <th scope="col">{t("jobs.col.result")}</th>
-                  <th scope="col">{t("jobs.col.owner")}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {runs.rows.map((r) => (
-                  <tr key={r.id}>
-                    <td className="whitespace-nowrap">{f.dateTime(r.startedAt)}</td>
-                    <td>{(JOB_NAMES as readonly string[]).includes(r.jobName) ? t(jobDefinition(r.jobName as (typeof JOB_NAMES)[number]).title) : r.jobName}</td>
-                    <td><code className="text-xs">{r.slot}</code></td>
-                    <td>{t(`jobs.trigger.${r.trigger}` as MessageKey)}</td>
-                    <td><RunStatus status={r.status} /></td>
-                    <td>{r.attempts}</td>
-                    <td className="whitespace-nowrap"><Duration ms={r.durationMs} /></td>
-                    <td className="text-xs">{r.progress ?? "—"}</td>
-                    <td className="max-w-md text-xs"><RunOutcome run={r} /></td>
-                    <td className="max-w-[12rem] truncate text-xs text-slate-500" title={r.owner}>{r.owner}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </ScrollX>
-        )}
+        <FilterBar resetTo="/admin/jobs" className="mb-4 sm:grid-cols-4">
+          <FilterSelect name="job" label={t("jobs.col.job")} defaultValue={query.job} all options={JOB_NAMES.map((n) => ({ value: n, label: t(jobDefinition(n).title) }))} />
+          <FilterSelect name="status" label={t("common.status")} defaultValue={query.status} all options={RUN_STATUSES.map((s) => ({ value: s, label: t(`jobs.status.${s}`) }))} />
+          <FilterSelect name="trigger" label={t("jobs.col.trigger")} defaultValue={query.trigger} all options={(["schedule", "manual", "recovery"] as const).map((s) => ({ value: s, label: t(`jobs.trigger.${s}`) }))} />
+        </FilterBar>
+        <ListTable
+          empty={runs.rows.length === 0 && <EmptyState message={t("jobs.empty")} />}
+          testId="runs-table"
+          head={
+            <>
+              <th scope="col">{t("jobs.col.started")}</th>
+              <th scope="col">{t("jobs.col.job")}</th>
+              <th scope="col">{t("jobs.col.slot")}</th>
+              <th scope="col">{t("jobs.col.trigger")}</th>
+              <th scope="col">{t("common.status")}</th>
+              <th scope="col">{t("jobs.col.attempts")}</th>
+              <th scope="col">{t("jobs.col.duration")}</th>
+              <th scope="col">{t("jobs.col.progress")}</th>
+              <th scope="col">{t("jobs.col.result")}</th>
+              <th scope="col">{t("jobs.col.owner")}</th>
+            </>
+          }
+        >
+          {runs.rows.map((r) => (
+            <tr key={r.id}>
+              <td className="whitespace-nowrap">{f.dateTime(r.startedAt)}</td>
+              <td>{(JOB_NAMES as readonly string[]).includes(r.jobName) ? t(jobDefinition(r.jobName as (typeof JOB_NAMES)[number]).title) : r.jobName}</td>
+              <td><code className="text-xs">{r.slot}</code></td>
+              <td>{t(`jobs.trigger.${r.trigger}` as MessageKey)}</td>
+              <td><RunStatus status={r.status} /></td>
+              <td>{r.attempts}</td>
+              <td className="whitespace-nowrap"><Duration ms={r.durationMs} /></td>
+              <td className="text-xs">{r.progress ?? "—"}</td>
+              <td className="max-w-md text-xs"><RunOutcome run={r} /></td>
+              <td className="max-w-[12rem] truncate text-xs text-slate-500" title={r.owner}>{r.owner}</td>
+            </tr>
+          ))}
+        </ListTable>
         <ListPager page={runs.page} pageSize={runs.pageSize} total={runs.total} />
       </section>
     </div>

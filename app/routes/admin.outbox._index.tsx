@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { OutboxStatusBadge, useOutboxKindLabel } from "~/components/notifications";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
@@ -13,7 +13,7 @@ import { exportOutbox, listOutbox, outboxDelivery } from "~/modules/notification
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
+import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
 
 export const meta = pageMeta("outbox.title");
 
@@ -36,72 +36,44 @@ export default function Outbox() {
         <p className={data.delivery.smtpConfigured ? "" : "text-amber-800"}>{data.delivery.smtpConfigured ? t("outbox.smtpOn", { from: data.delivery.mailFrom }) : t("outbox.smtpOff")}</p>
         <p>{t("outbox.counts", { pending: data.counts.pending ?? 0, sent: data.counts.sent ?? 0, failed: data.counts.failed ?? 0 })}</p>
       </div>
-      <Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-5" role="search">
-        <div className="sm:col-span-2">
-          <label htmlFor="q" className="label">{t("common.search")}</label>
-          <input id="q" name="q" className="input" defaultValue={data.query.q ?? ""} placeholder={t("outbox.searchPlaceholder")} />
-        </div>
-        <div>
-          <label htmlFor="status" className="label">{t("common.status")}</label>
-          <select id="status" name="status" className="input" defaultValue={data.query.status ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {OUTBOX_STATUSES.map((s) => (
-              <option key={s} value={s}>{t(`outbox.status.${s}`)}</option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="kind" className="label">{t("outbox.kind")}</label>
-          <select id="kind" name="kind" className="input" defaultValue={data.query.kind ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {data.kinds.map((k) => (
-              <option key={k} value={k}>{kindLabel(k)}</option>
-            ))}
-          </select>
-        </div>
-        <div className="flex items-end gap-2">
-          <button type="submit" className="btn-primary">{t("common.apply")}</button>
-          <Link to="/admin/outbox" className="btn-secondary">{t("common.reset")}</Link>
-        </div>
-      </Form>
-      {data.rows.length === 0 ? (
-        <EmptyState message={t("outbox.empty")} />
-      ) : (
-        <ScrollX className="card p-0">
-          <table className="table" data-testid="outbox-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("outbox.col.created")}</th>
-                <th scope="col">{t("outbox.col.to")}</th>
-                <th scope="col">{t("outbox.col.subject")}</th>
-                <th scope="col">{t("outbox.kind")}</th>
-                <th scope="col">{t("common.status")}</th>
-                <th scope="col">{t("outbox.col.attempts")}</th>
-                <th scope="col">{t("outbox.col.sentAt")}</th>
-                <th scope="col">{t("outbox.col.lastError")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.rows.map((r) => (
-                <tr key={r.id}>
-                  <td className="whitespace-nowrap">{f.dateTime(r.created_at)}</td>
-                  <td>{r.to_address}</td>
-                  <td className="max-w-md">
-                    <Link className="link" to={`/admin/outbox/${r.id}`} lang={r.locale}>
-                      {r.subject}
-                    </Link>
-                  </td>
-                  <td>{kindLabel(r.kind)}</td>
-                  <td><OutboxStatusBadge status={r.status} /></td>
-                  <td>{r.attempts}</td>
-                  <td className="whitespace-nowrap">{f.dateTime(r.sent_at)}</td>
-                  <td className="max-w-xs truncate text-xs text-red-700" title={r.last_error ?? ""}>{r.last_error ?? ""}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollX>
-      )}
+      <FilterBar resetTo="/admin/outbox" className="mb-4 sm:grid-cols-5">
+        <FilterInput name="q" label={t("common.search")} defaultValue={data.query.q} placeholder={t("outbox.searchPlaceholder")} wrapperClassName="sm:col-span-2" />
+        <FilterSelect name="status" label={t("common.status")} defaultValue={data.query.status} all options={OUTBOX_STATUSES.map((s) => ({ value: s, label: t(`outbox.status.${s}`) }))} />
+        <FilterSelect name="kind" label={t("outbox.kind")} defaultValue={data.query.kind} all options={data.kinds.map((k) => ({ value: k, label: kindLabel(k) }))} />
+      </FilterBar>
+      <ListTable
+        empty={data.rows.length === 0 && <EmptyState message={t("outbox.empty")} />}
+        testId="outbox-table"
+        head={
+          <>
+            <th scope="col">{t("outbox.col.created")}</th>
+            <th scope="col">{t("outbox.col.to")}</th>
+            <th scope="col">{t("outbox.col.subject")}</th>
+            <th scope="col">{t("outbox.kind")}</th>
+            <th scope="col">{t("common.status")}</th>
+            <th scope="col">{t("outbox.col.attempts")}</th>
+            <th scope="col">{t("outbox.col.sentAt")}</th>
+            <th scope="col">{t("outbox.col.lastError")}</th>
+          </>
+        }
+      >
+        {data.rows.map((r) => (
+          <tr key={r.id}>
+            <td className="whitespace-nowrap">{f.dateTime(r.created_at)}</td>
+            <td>{r.to_address}</td>
+            <td className="max-w-md">
+              <Link className="link" to={`/admin/outbox/${r.id}`} lang={r.locale}>
+                {r.subject}
+              </Link>
+            </td>
+            <td>{kindLabel(r.kind)}</td>
+            <td><OutboxStatusBadge status={r.status} /></td>
+            <td>{r.attempts}</td>
+            <td className="whitespace-nowrap">{f.dateTime(r.sent_at)}</td>
+            <td className="max-w-xs truncate text-xs text-red-700" title={r.last_error ?? ""}>{r.last_error ?? ""}</td>
+          </tr>
+        ))}
+      </ListTable>
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -12,7 +12,7 @@ import { exportProducts, listProducts } from "~/modules/catalog/catalog.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
+import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
 
 export const meta = pageMeta("products.title");
 
@@ -49,78 +49,39 @@ export default function AdminProducts() {
           </>
         }
       />
-      <Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-6" role="search">
-        <div className="sm:col-span-2">
-          <label htmlFor="q" className="label">{t("common.search")}</label>
-          <input id="q" name="q" type="search" className="input" defaultValue={q.q ?? ""} placeholder={t("stock.searchPlaceholder")} />
-        </div>
-        <div>
-          <label htmlFor="category" className="label">{t("stock.category")}</label>
-          <select id="category" name="category" className="input" defaultValue={q.category ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {data.categories.map((c) => <option key={c.code} value={c.code}>{nameOf(c)}</option>)}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="line" className="label">{t("stock.productLine")}</label>
-          <select id="line" name="line" className="input" defaultValue={q.line ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {data.lines.map((c) => <option key={c.code} value={c.code}>{nameOf(c)}</option>)}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="status" className="label">{t("common.status")}</label>
-          <select id="status" name="status" className="input" defaultValue={q.status ?? ""}>
-            <option value="">{t("common.all")}</option>
-            <option value="active">{t("products.status.active")}</option>
-            <option value="discontinued">{t("products.status.discontinued")}</option>
-          </select>
-        </div>
-        <div>
-          <label htmlFor="mto" className="label">{t("stock.madeToOrder")}</label>
-          <select id="mto" name="mto" className="input" defaultValue={q.mto ?? ""}>
-            <option value="">{t("common.all")}</option>
-            <option value="only">{t("stock.mtoOnly")}</option>
-            <option value="exclude">{t("stock.mtoExclude")}</option>
-          </select>
-        </div>
-        <div className="flex items-end gap-2 sm:col-span-6">
-          <button type="submit" className="btn-primary">{t("common.apply")}</button>
-          <Link to="/admin/products" className="btn-secondary">{t("common.reset")}</Link>
-        </div>
-      </Form>
-      {data.rows.length === 0 ? (
-        <EmptyState message={t("products.empty")} action={<Link to="/admin/products/new" className="btn-primary">{t("products.new")}</Link>} />
-      ) : (
-        <ScrollX className="card p-0">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t("stock.sku")}</th>
-                <th scope="col">{t("stock.product")}</th>
-                <th scope="col">{t("stock.category")}</th>
-                <th scope="col" className="text-right">{t("stock.listPrice")}</th>
-                <th scope="col">{t("common.status")}</th>
-                <th scope="col">{t("common.updated")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.rows.map((p) => (
-                <tr key={p.id}>
-                  <td className="font-mono text-xs"><Link className="link" to={`/admin/products/${p.id}`}>{p.sku}</Link></td>
-                  <td>
-                    {nameOf(p)} {p.made_to_order ? <Badge tone="blue">{t("stock.madeToOrder")}</Badge> : null}
-                  </td>
-                  <td>{catName.get(p.category_code) ?? p.category_code}</td>
-                  <td className="text-right tabular-nums">{f.money(p.list_price_minor, p.currency)}</td>
-                  <td><Badge tone={p.status === "active" ? "green" : "slate"}>{t(`products.status.${p.status}` as "products.status.active")}</Badge></td>
-                  <td className="whitespace-nowrap">{f.dateTime(p.updated_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollX>
-      )}
+      <FilterBar resetTo="/admin/products" className="mb-4 sm:grid-cols-6" actionsClassName="sm:col-span-6">
+        <FilterInput name="q" type="search" label={t("common.search")} defaultValue={q.q} placeholder={t("stock.searchPlaceholder")} wrapperClassName="sm:col-span-2" />
+        <FilterSelect name="category" label={t("stock.category")} defaultValue={q.category} all options={data.categories.map((c) => ({ value: c.code, label: nameOf(c) }))} />
+        <FilterSelect name="line" label={t("stock.productLine")} defaultValue={q.line} all options={data.lines.map((c) => ({ value: c.code, label: nameOf(c) }))} />
+        <FilterSelect name="status" label={t("common.status")} defaultValue={q.status} all options={[{ value: "active", label: t("products.status.active") }, { value: "discontinued", label: t("products.status.discontinued") }]} />
+        <FilterSelect name="mto" label={t("stock.madeToOrder")} defaultValue={q.mto} all options={[{ value: "only", label: t("stock.mtoOnly") }, { value: "exclude", label: t("stock.mtoExclude") }]} />
+      </FilterBar>
+      <ListTable
+        empty={data.rows.length === 0 && <EmptyState message={t("products.empty")} action={<Link to="/admin/products/new" className="btn-primary">{t("products.new")}</Link>} />}
+        head={
+          <>
+            <th scope="col">{t("stock.sku")}</th>
+            <th scope="col">{t("stock.product")}</th>
+            <th scope="col">{t("stock.category")}</th>
+            <th scope="col" className="text-right">{t("stock.listPrice")}</th>
+            <th scope="col">{t("common.status")}</th>
+            <th scope="col">{t("common.updated")}</th>
+          </>
+        }
+      >
+        {data.rows.map((p) => (
+          <tr key={p.id}>
+            <td className="font-mono text-xs"><Link className="link" to={`/admin/products/${p.id}`}>{p.sku}</Link></td>
+            <td>
+              {nameOf(p)} {p.made_to_order ? <Badge tone="blue">{t("stock.madeToOrder")}</Badge> : null}
+            </td>
+            <td>{catName.get(p.category_code) ?? p.category_code}</td>
+            <td className="text-right tabular-nums">{f.money(p.list_price_minor, p.currency)}</td>
+            <td><Badge tone={p.status === "active" ? "green" : "slate"}>{t(`products.status.${p.status}` as "products.status.active")}</Badge></td>
+            <td className="whitespace-nowrap">{f.dateTime(p.updated_at)}</td>
+          </tr>
+        ))}
+      </ListTable>
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );

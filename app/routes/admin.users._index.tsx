@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { isDealerActor } from "~/modules/auth/actor";
@@ -14,7 +14,7 @@ import { UserListQuery } from "~/modules/organisations/organisations.schema";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
+import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
 
 export const meta = pageMeta("users.title");
 
@@ -45,55 +45,34 @@ export default function Users() {
           </>
         }
       />
-      <Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-4" role="search">
-        <div className="sm:col-span-2">
-          <label htmlFor="q" className="label">{t("common.search")}</label>
-          <input id="q" name="q" className="input" defaultValue={data.query.q ?? ""} placeholder={t("users.searchPlaceholder")} />
-        </div>
-        <div>
-          <label htmlFor="role" className="label">{t("common.role")}</label>
-          <select id="role" name="role" className="input" defaultValue={data.query.role ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>{t(`role.${r}`)}</option>
-            ))}
-          </select>
-        </div>
-        <div className="flex items-end gap-2">
-          <button type="submit" className="btn-primary">{t("common.apply")}</button>
-          <Link to="/admin/users" className="btn-secondary">{t("common.reset")}</Link>
-        </div>
-      </Form>
-      {data.rows.length === 0 ? (
-        <EmptyState message={t("users.empty")} />
-      ) : (
-        <ScrollX className="card p-0">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t("common.name")}</th>
-                <th scope="col">{t("common.email")}</th>
-                <th scope="col">{t("common.role")}</th>
-                {data.isAdmin ? <th scope="col">{t("users.organisation")}</th> : null}
-                <th scope="col">{t("common.status")}</th>
-                <th scope="col">{t("users.lastLogin")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.rows.map((u) => (
-                <tr key={u.id}>
-                  <td><Link className="link" to={`/admin/users/${u.id}`}>{u.name}</Link></td>
-                  <td>{u.email}</td>
-                  <td>{t(`role.${u.role}` as "role.admin")}</td>
-                  {data.isAdmin ? <td>{u.organisation_code} · {u.organisation_name}</td> : null}
-                  <td><Badge tone={u.status === "active" ? "green" : "slate"}>{t(`status.${u.status}` as "status.active")}</Badge></td>
-                  <td>{f.dateTime(u.last_login_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollX>
-      )}
+      <FilterBar resetTo="/admin/users" className="mb-4 sm:grid-cols-4">
+        <FilterInput name="q" label={t("common.search")} defaultValue={data.query.q} placeholder={t("users.searchPlaceholder")} wrapperClassName="sm:col-span-2" />
+        <FilterSelect name="role" label={t("common.role")} defaultValue={data.query.role} all options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
+      </FilterBar>
+      <ListTable
+        empty={data.rows.length === 0 && <EmptyState message={t("users.empty")} />}
+        head={
+          <>
+            <th scope="col">{t("common.name")}</th>
+            <th scope="col">{t("common.email")}</th>
+            <th scope="col">{t("common.role")}</th>
+            {data.isAdmin ? <th scope="col">{t("users.organisation")}</th> : null}
+            <th scope="col">{t("common.status")}</th>
+            <th scope="col">{t("users.lastLogin")}</th>
+          </>
+        }
+      >
+        {data.rows.map((u) => (
+          <tr key={u.id}>
+            <td><Link className="link" to={`/admin/users/${u.id}`}>{u.name}</Link></td>
+            <td>{u.email}</td>
+            <td>{t(`role.${u.role}` as "role.admin")}</td>
+            {data.isAdmin ? <td>{u.organisation_code} · {u.organisation_name}</td> : null}
+            <td><Badge tone={u.status === "active" ? "green" : "slate"}>{t(`status.${u.status}` as "status.active")}</Badge></td>
+            <td>{f.dateTime(u.last_login_at)}</td>
+          </tr>
+        ))}
+      </ListTable>
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { BarChart, StageBadge } from "~/components/deals";
 import { ErrorPage } from "~/components/ErrorPage";
@@ -18,6 +18,7 @@ import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
+import { FilterBar, FilterInput, FilterSelect, dealerChoices } from "~/components/filters";
 
 export const meta = pageMeta("deals.title");
 
@@ -87,81 +88,19 @@ export default function Deals() {
         </section>
       ) : null}
 
-      <Form method="get" className="card grid gap-3 sm:grid-cols-4" role="search">
+      <FilterBar resetTo={`/deals?view=${query.view}`} className="sm:grid-cols-4">
         <input type="hidden" name="view" value={query.view} />
-        <div className="sm:col-span-2">
-          <label htmlFor="q" className="label">{t("common.search")}</label>
-          <input id="q" name="q" className="input" defaultValue={query.q ?? ""} placeholder={t("deals.searchPlaceholder")} />
-        </div>
-        <div>
-          <label htmlFor="stage" className="label">{t("deals.stage")}</label>
-          <select id="stage" name="stage" className="input" defaultValue={query.stage ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {DEAL_STAGES.map((s) => (
-              <option key={s} value={s}>{t(`deals.stage.${s}`)}</option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="keyAccountId" className="label">{t("deals.keyAccount")}</label>
-          <select id="keyAccountId" name="keyAccountId" className="input" defaultValue={query.keyAccountId ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {options.keyAccounts.map((k) => (
-              <option key={k.id} value={k.id}>{k.name}</option>
-            ))}
-          </select>
-        </div>
-        {!isDealer ? (
-          <div>
-            <label htmlFor="dealerId" className="label">{t("deals.dealer")}</label>
-            <select id="dealerId" name="dealerId" className="input" defaultValue={query.dealerId ?? ""}>
-              <option value="">{t("common.all")}</option>
-              {options.dealers.map((d) => (
-                <option key={d.id} value={d.id}>{d.code} · {d.name}</option>
-              ))}
-            </select>
-          </div>
-        ) : null}
-        {isAdmin ? (
-          <div>
-            <label htmlFor="accountManagerId" className="label">{t("deals.accountManager")}</label>
-            <select id="accountManagerId" name="accountManagerId" className="input" defaultValue={query.accountManagerId ?? ""}>
-              <option value="">{t("common.all")}</option>
-              {options.accountManagers.map((a) => (
-                <option key={a.id} value={a.id}>{a.name}</option>
-              ))}
-            </select>
-          </div>
-        ) : null}
-        <div>
-          <label htmlFor="closeFrom" className="label">{t("deals.closeFrom")}</label>
-          <input id="closeFrom" name="closeFrom" type="date" className="input" defaultValue={query.closeFrom ?? ""} />
-        </div>
-        <div>
-          <label htmlFor="closeTo" className="label">{t("deals.closeTo")}</label>
-          <input id="closeTo" name="closeTo" type="date" className="input" defaultValue={query.closeTo ?? ""} />
-        </div>
-        <div>
-          <label htmlFor="minValue" className="label">{t("deals.minValue")}</label>
-          <input id="minValue" name="minValue" inputMode="decimal" className="input" defaultValue={sp.get("minValue") ?? ""} />
-        </div>
-        <div>
-          <label htmlFor="maxValue" className="label">{t("deals.maxValue")}</label>
-          <input id="maxValue" name="maxValue" inputMode="decimal" className="input" defaultValue={sp.get("maxValue") ?? ""} />
-        </div>
-        <div>
-          <label htmlFor="sort" className="label">{t("common.sort")}</label>
-          <select id="sort" name="sort" className="input" defaultValue={query.sort}>
-            {DEAL_SORTS.map((s) => (
-              <option key={s} value={s}>{t(`deals.sort.${s}`)}</option>
-            ))}
-          </select>
-        </div>
-        <div className="flex items-end gap-2">
-          <button type="submit" className="btn-primary">{t("common.apply")}</button>
-          <Link to={`/deals?view=${query.view}`} className="btn-secondary">{t("common.reset")}</Link>
-        </div>
-      </Form>
+        <FilterInput name="q" label={t("common.search")} defaultValue={query.q} placeholder={t("deals.searchPlaceholder")} wrapperClassName="sm:col-span-2" />
+        <FilterSelect name="stage" label={t("deals.stage")} defaultValue={query.stage} all options={DEAL_STAGES.map((s) => ({ value: s, label: t(`deals.stage.${s}`) }))} />
+        <FilterSelect name="keyAccountId" label={t("deals.keyAccount")} defaultValue={query.keyAccountId} all options={options.keyAccounts.map((k) => ({ value: k.id, label: k.name }))} />
+        {!isDealer ? <FilterSelect name="dealerId" label={t("deals.dealer")} defaultValue={query.dealerId} all options={dealerChoices(options.dealers)} /> : null}
+        {isAdmin ? <FilterSelect name="accountManagerId" label={t("deals.accountManager")} defaultValue={query.accountManagerId} all options={options.accountManagers.map((a) => ({ value: a.id, label: a.name }))} /> : null}
+        <FilterInput name="closeFrom" type="date" label={t("deals.closeFrom")} defaultValue={query.closeFrom} />
+        <FilterInput name="closeTo" type="date" label={t("deals.closeTo")} defaultValue={query.closeTo} />
+        <FilterInput name="minValue" inputMode="decimal" label={t("deals.minValue")} defaultValue={sp.get("minValue")} />
+        <FilterInput name="maxValue" inputMode="decimal" label={t("deals.maxValue")} defaultValue={sp.get("maxValue")} />
+        <FilterSelect name="sort" label={t("common.sort")} defaultValue={query.sort} options={DEAL_SORTS.map((s) => ({ value: s, label: t(`deals.sort.${s}`) }))} />
+      </FilterBar>
 
       <nav className="flex gap-2" aria-label={t("deals.stage")}>
         <Link to={viewHref("list")} className={query.view === "list" ? "btn-primary" : "btn-secondary"} aria-current={query.view === "list" ? "page" : undefined}>

@@ -1,8 +1,7 @@
 import { localeOf } from "~/utils/request.server";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
-import { Link } from "~/components/link";
+import { useLoaderData } from "@remix-run/react";
 import { Amount, EntryDescription, EntryType } from "~/components/ledger";
 import { ErrorPage } from "~/components/ErrorPage";
 import { CsvLink, ListPager } from "~/components/list";
@@ -14,6 +13,7 @@ import { FEE_KINDS, FeesQuery } from "~/modules/ledger/ledger.schema";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { FilterBar, FilterInput, FilterSelect, dealerChoices } from "~/components/filters";
 
 export const meta = pageMeta("fees.title");
 
@@ -35,49 +35,13 @@ export default function Fees() {
   return (
     <div className="space-y-4">
       <PageHeader title={t("fees.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("fees.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
-      <Form method="get" className="card grid gap-3 sm:grid-cols-6" role="search">
-        {!data.isDealer ? (
-          <div className="sm:col-span-2">
-            <label htmlFor="dealerId" className="label">{t("ledger.dealer")}</label>
-            <select id="dealerId" name="dealerId" className="input" defaultValue={data.query.dealerId ?? ""}>
-              <option value="">{t("ledger.allDealers")}</option>
-              {data.dealers.map((d) => (
-                <option key={d.id} value={d.id}>{d.code} · {d.name}</option>
-              ))}
-            </select>
-          </div>
-        ) : null}
-        <div>
-          <label htmlFor="from" className="label">{t("fees.fromPeriod")}</label>
-          <input id="from" name="from" type="month" className="input" defaultValue={data.query.from ?? ""} />
-        </div>
-        <div>
-          <label htmlFor="to" className="label">{t("fees.toPeriod")}</label>
-          <input id="to" name="to" type="month" className="input" defaultValue={data.query.to ?? ""} />
-        </div>
-        <div>
-          <label htmlFor="kind" className="label">{t("fees.kind")}</label>
-          <select id="kind" name="kind" className="input" defaultValue={data.query.kind ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {FEE_KINDS.map((k) => (
-              <option key={k} value={k}>{t(`feeTypes.kind.${k}`)}</option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="feeType" className="label">{t("ledger.feeType")}</label>
-          <select id="feeType" name="feeType" className="input" defaultValue={data.query.feeType ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {data.feeTypes.map((ft) => (
-              <option key={ft.code} value={ft.code}>{locale === "zh-CN" ? ft.name_zh : ft.name_en}</option>
-            ))}
-          </select>
-        </div>
-        <div className="flex items-end gap-2">
-          <button type="submit" className="btn-primary">{t("common.apply")}</button>
-          <Link to="/fees" className="btn-secondary">{t("common.reset")}</Link>
-        </div>
-      </Form>
+      <FilterBar resetTo="/fees" className="sm:grid-cols-6">
+        {!data.isDealer ? <FilterSelect name="dealerId" label={t("ledger.dealer")} defaultValue={data.query.dealerId} all={t("ledger.allDealers")} options={dealerChoices(data.dealers)} wrapperClassName="sm:col-span-2" /> : null}
+        <FilterInput name="from" type="month" label={t("fees.fromPeriod")} defaultValue={data.query.from} />
+        <FilterInput name="to" type="month" label={t("fees.toPeriod")} defaultValue={data.query.to} />
+        <FilterSelect name="kind" label={t("fees.kind")} defaultValue={data.query.kind} all options={FEE_KINDS.map((k) => ({ value: k, label: t(`feeTypes.kind.${k}`) }))} />
+        <FilterSelect name="feeType" label={t("ledger.feeType")} defaultValue={data.query.feeType} all options={data.feeTypes.map((ft) => ({ value: ft.code, label: locale === "zh-CN" ? ft.name_zh : ft.name_en }))} />
+      </FilterBar>
       <div className="grid gap-4 sm:grid-cols-2">
         <Stat label={t("fees.totalFees")} value={<Amount minor={data.totals.fee} currency={data.currency} />} />
         <Stat label={t("fees.totalRebates")} value={<Amount minor={data.totals.rebate} currency={data.currency} />} />

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { AGING_BUCKETS, Amount } from "~/components/ledger";
 import { ErrorPage } from "~/components/ErrorPage";
@@ -14,6 +14,7 @@ import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
+import { FilterBar, FilterInput } from "~/components/filters";
 
 export const meta = pageMeta("aging.title");
 
@@ -32,20 +33,10 @@ export default function Aging() {
   return (
     <div className="space-y-4">
       <PageHeader title={t("aging.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("aging.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
-      <Form method="get" className="card grid gap-3 sm:grid-cols-4" role="search">
-        <div>
-          <label htmlFor="asOf" className="label">{t("aging.asOf")}</label>
-          <input id="asOf" name="asOf" type="date" className="input" defaultValue={data.query.asOf ?? data.asOf} />
-        </div>
-        <div className="sm:col-span-2">
-          <label htmlFor="q" className="label">{t("common.search")}</label>
-          <input id="q" name="q" className="input" defaultValue={data.query.q ?? ""} />
-        </div>
-        <div className="flex items-end gap-2">
-          <button type="submit" className="btn-primary">{t("common.apply")}</button>
-          <Link to="/finance/aging" className="btn-secondary">{t("common.reset")}</Link>
-        </div>
-      </Form>
+      <FilterBar resetTo="/finance/aging" className="sm:grid-cols-4">
+        <FilterInput name="asOf" type="date" label={t("aging.asOf")} defaultValue={data.query.asOf ?? data.asOf} />
+        <FilterInput name="q" label={t("common.search")} defaultValue={data.query.q} wrapperClassName="sm:col-span-2" />
+      </FilterBar>
       <p className="text-xs text-slate-500">{t("aging.method")}</p>
       {data.rows.length === 0 ? (
         <EmptyState message={t("aging.empty")} />

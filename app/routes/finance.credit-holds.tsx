@@ -3,10 +3,9 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { Notice, SubmitButton } from "~/components/ui/form";
 import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
-import { ScrollX } from "~/components/ui/scroll-x";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { CreditHoldDecisionSchema, CreditHoldQuery } from "~/modules/orders/orders.schema";
@@ -15,6 +14,7 @@ import { CREDIT_HOLD_CSV_HEADER, creditHoldQueue, exportCreditHoldQueue } from "
 import { csvResponse, parseForm, parseQuery } from "~/utils/http.server";
 import { pageMeta } from "~/utils/meta";
 import { withAction, withLoader } from "~/utils/route";
+import { FilterBar, FilterSelect, dealerChoices } from "~/components/filters";
 
 export const meta = pageMeta("creditHolds.title");
 
@@ -71,124 +71,107 @@ export default function CreditHolds() {
       <PageHeader title={t("creditHolds.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("creditHolds.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
       <Notice message={doneOrder && (done === "release" || done === "cancel") ? t(done === "release" ? "creditHolds.released" : "creditHolds.cancelled", { number: doneOrder }) : undefined} />
       <p className="text-sm text-slate-600">{t("creditHolds.help")}</p>
-      <Form method="get" className="card flex flex-wrap items-end gap-3" role="search">
-        <div>
-          <label htmlFor="dealerId" className="label">{t("orders.dealer")}</label>
-          <select id="dealerId" name="dealerId" className="input" defaultValue={d.query.dealerId ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {d.dealers.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.code} · {o.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit" className="btn-primary">{t("common.apply")}</button>
-        <Link to="/finance/credit-holds" className="btn-secondary">{t("common.reset")}</Link>
-      </Form>
+      <FilterBar resetTo="/finance/credit-holds" inline>
+        <FilterSelect name="dealerId" label={t("orders.dealer")} defaultValue={d.query.dealerId} all options={dealerChoices(d.dealers)} />
+      </FilterBar>
       <p className="font-semibold" data-testid="credit-holds-summary">{t("creditHolds.summary", { n: f.number(d.total) })}</p>
-      {d.rows.length === 0 ? (
-        <EmptyState message={d.query.dealerId ? t("creditHolds.emptyFiltered") : t("creditHolds.empty")} action={d.query.dealerId ? <Link to="/finance/credit-holds" className="btn-secondary">{t("common.reset")}</Link> : undefined} />
-      ) : (
-        <ScrollX className="card p-0">
-          <table className="table" data-testid="credit-holds-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("creditHolds.order")}</th>
-                <th scope="col">{t("orders.dealer")}</th>
-                <th scope="col" className="text-right">{t("creditHolds.orderValue")}</th>
-                <th scope="col">{t("creditHolds.dealerCredit")}</th>
-                <th scope="col">{t("creditHolds.decision")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {d.rows.map((r) => {
-                const h = held(r.held_since, d.now);
-                const cur = r.currency;
-                const failed = failedId === String(r.id) ? failure : undefined;
-                const errorId = `hold-error-${r.id}`;
-                const number = r.number ?? "";
-                return (
-                  <tr key={r.id} className="align-top">
-                    <td className="whitespace-nowrap">
-                      <Link className="link font-mono" to={`/orders/${number}`}>
-                        {number}
-                      </Link>
-                      {r.po_reference ? <div className="text-xs text-slate-500">PO {r.po_reference}</div> : null}
-                      <div className="mt-1">
-                        {h ? <Badge tone={h.hours >= 48 ? "red" : h.hours >= 24 ? "amber" : "slate"}>{t("creditHolds.heldFor", { age: h.days >= 1 ? t("review.ageDays", { days: h.days, hours: h.hours % 24 }) : t("review.ageHours", { hours: h.hours }) })}</Badge> : null}
-                      </div>
-                      {r.held_since ? <div className="max-w-[9rem] whitespace-normal text-xs text-slate-500">{t("creditHolds.heldSince", { at: f.dateTime(r.held_since) })}</div> : null}
-                    </td>
-                    <td className="min-w-[9rem] whitespace-normal">
-                      <Link className="link" to={`/finance/ledger/${r.dealer_id}`}>
-                        {r.dealer_code} · {r.dealer_name}
-                      </Link>
-                    </td>
-                    <td className="whitespace-nowrap text-right tabular-nums">
-                      {f.money(r.total_minor, cur)}
-                      <div className="mt-1 text-xs">
-                        {r.overByMinor > 0 ? <span className="font-semibold text-red-700">{t("creditHolds.overBy", { amount: f.money(r.overByMinor, cur) })}</span> : <Badge tone="green">{t("creditHolds.fitsNow")}</Badge>}
-                      </div>
-                    </td>
-                    <td className="whitespace-nowrap">
-                      <dl className="space-y-0.5 text-xs">
-                        {(
-                          [
-                            ["creditHolds.limit", r.credit.limitMinor],
-                            ["creditHolds.balance", r.credit.balanceMinor],
-                            ["creditHolds.openOrders", r.credit.openOrdersMinor],
-                          ] as const
-                        ).map(([label, minor]) => (
-                          <div key={label} className="flex justify-between gap-4">
-                            <dt className="text-slate-500">{t(label)}</dt>
-                            <dd className="tabular-nums">{f.money(minor, cur)}</dd>
-                          </div>
-                        ))}
-                        <div className="flex justify-between gap-4 font-medium">
-                          <dt>{t("creditHolds.available")}</dt>
-                          <dd className={`tabular-nums ${r.credit.availableMinor < 0 ? "text-red-700" : ""}`}>{f.money(r.credit.availableMinor, cur)}</dd>
-                        </div>
-                      </dl>
-                    </td>
-                    <td className="whitespace-normal">
-                      <Form method="post" action={formAction} className="flex min-w-[12rem] flex-col gap-2" noValidate>
-                        <input type="hidden" name="orderId" value={r.id} />
-                        <input type="hidden" name="version" value={r.version} />
-                        <label htmlFor={`note-${r.id}`} className="text-xs text-slate-600">
-                          {t("creditHolds.note")}
-                        </label>
-                        <input
-                          id={`note-${r.id}`}
-                          name="note"
-                          className="input"
-                          maxLength={1000}
-                          defaultValue={failed ? String(failed.values.note ?? "") : ""}
-                          aria-invalid={failed?.fieldErrors.note ? true : undefined}
-                          aria-describedby={failed ? errorId : undefined}
-                        />
-                        {failed ? (
-                          <p id={errorId} className="text-sm text-red-700" role="alert">
-                            {failed.fieldErrors.note ?? failed.formError}
-                          </p>
-                        ) : null}
-                        <div className="flex flex-wrap gap-2">
-                          <SubmitButton name="decision" value="release" className="btn-primary" aria-label={t("creditHolds.releaseN", { number })}>
-                            {t("creditHolds.release")}
-                          </SubmitButton>
-                          <SubmitButton name="decision" value="cancel" className="btn-danger" aria-label={t("creditHolds.cancelN", { number })}>
-                            {t("creditHolds.cancel")}
-                          </SubmitButton>
-                        </div>
-                      </Form>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </ScrollX>
-      )}
+      <ListTable
+        empty={d.rows.length === 0 && <EmptyState message={d.query.dealerId ? t("creditHolds.emptyFiltered") : t("creditHolds.empty")} action={d.query.dealerId ? <Link to="/finance/credit-holds" className="btn-secondary">{t("common.reset")}</Link> : undefined} />}
+        testId="credit-holds-table"
+        head={
+          <>
+            <th scope="col">{t("creditHolds.order")}</th>
+            <th scope="col">{t("orders.dealer")}</th>
+            <th scope="col" className="text-right">{t("creditHolds.orderValue")}</th>
+            <th scope="col">{t("creditHolds.dealerCredit")}</th>
+            <th scope="col">{t("creditHolds.decision")}</th>
+          </>
+        }
+      >
+        {d.rows.map((r) => {
+          const h = held(r.held_since, d.now);
+          const cur = r.currency;
+          const failed = failedId === String(r.id) ? failure : undefined;
+          const errorId = `hold-error-${r.id}`;
+          const number = r.number ?? "";
+          return (
+            <tr key={r.id} className="align-top">
+              <td className="whitespace-nowrap">
+                <Link className="link font-mono" to={`/orders/${number}`}>
+                  {number}
+                </Link>
+                {r.po_reference ? <div className="text-xs text-slate-500">PO {r.po_reference}</div> : null}
+                <div className="mt-1">
+                  {h ? <Badge tone={h.hours >= 48 ? "red" : h.hours >= 24 ? "amber" : "slate"}>{t("creditHolds.heldFor", { age: h.days >= 1 ? t("review.ageDays", { days: h.days, hours: h.hours % 24 }) : t("review.ageHours", { hours: h.hours }) })}</Badge> : null}
+                </div>
+                {r.held_since ? <div className="max-w-[9rem] whitespace-normal text-xs text-slate-500">{t("creditHolds.heldSince", { at: f.dateTime(r.held_since) })}</div> : null}
+              </td>
+              <td className="min-w-[9rem] whitespace-normal">
+                <Link className="link" to={`/finance/ledger/${r.dealer_id}`}>
+                  {r.dealer_code} · {r.dealer_name}
+                </Link>
+              </td>
+              <td className="whitespace-nowrap text-right tabular-nums">
+                {f.money(r.total_minor, cur)}
+                <div className="mt-1 text-xs">
+                  {r.overByMinor > 0 ? <span className="font-semibold text-red-700">{t("creditHolds.overBy", { amount: f.money(r.overByMinor, cur) })}</span> : <Badge tone="green">{t("creditHolds.fitsNow")}</Badge>}
+                </div>
+              </td>
+              <td className="whitespace-nowrap">
+                <dl className="space-y-0.5 text-xs">
+                  {(
+                    [
+                      ["creditHolds.limit", r.credit.limitMinor],
+                      ["creditHolds.balance", r.credit.balanceMinor],
+                      ["creditHolds.openOrders", r.credit.openOrdersMinor],
+                    ] as const
+                  ).map(([label, minor]) => (
+                    <div key={label} className="flex justify-between gap-4">
+                      <dt className="text-slate-500">{t(label)}</dt>
+                      <dd className="tabular-nums">{f.money(minor, cur)}</dd>
+                    </div>
+                  ))}
+                  <div className="flex justify-between gap-4 font-medium">
+                    <dt>{t("creditHolds.available")}</dt>
+                    <dd className={`tabular-nums ${r.credit.availableMinor < 0 ? "text-red-700" : ""}`}>{f.money(r.credit.availableMinor, cur)}</dd>
+                  </div>
+                </dl>
+              </td>
+              <td className="whitespace-normal">
+                <Form method="post" action={formAction} className="flex min-w-[12rem] flex-col gap-2" noValidate>
+                  <input type="hidden" name="orderId" value={r.id} />
+                  <input type="hidden" name="version" value={r.version} />
+                  <label htmlFor={`note-${r.id}`} className="text-xs text-slate-600">
+                    {t("creditHolds.note")}
+                  </label>
+                  <input
+                    id={`note-${r.id}`}
+                    name="note"
+                    className="input"
+                    maxLength={1000}
+                    defaultValue={failed ? String(failed.values.note ?? "") : ""}
+                    aria-invalid={failed?.fieldErrors.note ? true : undefined}
+                    aria-describedby={failed ? errorId : undefined}
+                  />
+                  {failed ? (
+                    <p id={errorId} className="text-sm text-red-700" role="alert">
+                      {failed.fieldErrors.note ?? failed.formError}
+                    </p>
+                  ) : null}
+                  <div className="flex flex-wrap gap-2">
+                    <SubmitButton name="decision" value="release" className="btn-primary" aria-label={t("creditHolds.releaseN", { number })}>
+                      {t("creditHolds.release")}
+                    </SubmitButton>
+                    <SubmitButton name="decision" value="cancel" className="btn-danger" aria-label={t("creditHolds.cancelN", { number })}>
+                      {t("creditHolds.cancel")}
+                    </SubmitButton>
+                  </div>
+                </Form>
+              </td>
+            </tr>
+          );
+        })}
+      </ListTable>
       <ListPager page={d.page} pageSize={d.pageSize} total={d.total} />
     </div>
   );

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { Amount, DisputedEntryDescription, DisputeStatus } from "~/components/ledger";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -14,7 +14,7 @@ import { DISPUTE_REASONS, DISPUTE_STATUSES, DisputeListQuery } from "~/modules/s
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
+import { FilterBar, FilterSelect, dealerChoices } from "~/components/filters";
 
 export const meta = pageMeta("disputes.title");
 
@@ -37,73 +37,40 @@ export default function Disputes() {
     <div className="space-y-4">
       <PageHeader title={t("disputes.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("disputes.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
       <p className="text-sm text-slate-700" data-testid="open-summary">{t("disputes.openSummary", { count: data.openCount, amount: f.money(data.openAmountMinor, "CNY") })}</p>
-      <Form method="get" className="card grid gap-3 sm:grid-cols-5" role="search">
-        <div className="sm:col-span-2">
-          <label htmlFor="dealerId" className="label">{t("ledger.dealer")}</label>
-          <select id="dealerId" name="dealerId" className="input" defaultValue={data.query.dealerId ?? ""}>
-            <option value="">{t("ledger.allDealers")}</option>
-            {data.dealers.map((d) => (
-              <option key={d.id} value={d.id}>{d.code} · {d.name}</option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="status" className="label">{t("common.status")}</label>
-          <select id="status" name="status" className="input" defaultValue={data.query.status ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {DISPUTE_STATUSES.map((s) => (
-              <option key={s} value={s}>{t(`disputes.status.${s}`)}</option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="reason" className="label">{t("statements.reason")}</label>
-          <select id="reason" name="reason" className="input" defaultValue={data.query.reason ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {DISPUTE_REASONS.map((r) => (
-              <option key={r} value={r}>{t(`statements.reason.${r}`)}</option>
-            ))}
-          </select>
-        </div>
-        <div className="flex items-end gap-2">
-          <button type="submit" className="btn-primary">{t("common.apply")}</button>
-          <Link to="/finance/disputes" className="btn-secondary">{t("common.reset")}</Link>
-        </div>
-      </Form>
-      {data.rows.length === 0 ? (
-        <EmptyState message={t("disputes.empty")} />
-      ) : (
-        <ScrollX className="card p-0">
-          <table className="table" data-testid="disputes-table">
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">{t("ledger.dealer")}</th>
-                <th scope="col">{t("statements.period")}</th>
-                <th scope="col">{t("ledger.description")}</th>
-                <th scope="col">{t("statements.reason")}</th>
-                <th scope="col" className="text-right">{t("disputes.amount")}</th>
-                <th scope="col">{t("common.status")}</th>
-                <th scope="col" className="text-right">{t("disputes.age")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.rows.map((d) => (
-                <tr key={d.id} className={d.status === "open" && d.ageDays > 7 ? "bg-amber-50" : undefined}>
-                  <td><Link className="link" to={`/finance/disputes/${d.id}`}>{d.id}</Link></td>
-                  <td>{d.dealer_code} · {d.dealer_name}</td>
-                  <td><Link className="link" to={`/statements/${d.statement_id}`}>{d.period}</Link> · {t("statements.line")} {d.line_no}</td>
-                  <td><DisputedEntryDescription d={d} /></td>
-                  <td>{t(`statements.reason.${d.reason_code}` as "statements.reason.other")}</td>
-                  <td className="text-right"><Amount minor={d.amount_minor} currency={d.currency} /></td>
-                  <td><DisputeStatus status={d.status} /></td>
-                  <td className="text-right">{t("disputes.ageDays", { days: d.ageDays })}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollX>
-      )}
+      <FilterBar resetTo="/finance/disputes" className="sm:grid-cols-5">
+        <FilterSelect name="dealerId" label={t("ledger.dealer")} defaultValue={data.query.dealerId} all={t("ledger.allDealers")} options={dealerChoices(data.dealers)} wrapperClassName="sm:col-span-2" />
+        <FilterSelect name="status" label={t("common.status")} defaultValue={data.query.status} all options={DISPUTE_STATUSES.map((s) => ({ value: s, label: t(`disputes.status.${s}`) }))} />
+        <FilterSelect name="reason" label={t("statements.reason")} defaultValue={data.query.reason} all options={DISPUTE_REASONS.map((r) => ({ value: r, label: t(`statements.reason.${r}`) }))} />
+      </FilterBar>
+      <ListTable
+        empty={data.rows.length === 0 && <EmptyState message={t("disputes.empty")} />}
+        testId="disputes-table"
+        head={
+          <>
+            <th scope="col">#</th>
+            <th scope="col">{t("ledger.dealer")}</th>
+            <th scope="col">{t("statements.period")}</th>
+            <th scope="col">{t("ledger.description")}</th>
+            <th scope="col">{t("statements.reason")}</th>
+            <th scope="col" className="text-right">{t("disputes.amount")}</th>
+            <th scope="col">{t("common.status")}</th>
+            <th scope="col" className="text-right">{t("disputes.age")}</th>
+          </>
+        }
+      >
+        {data.rows.map((d) => (
+          <tr key={d.id} className={d.status === "open" && d.ageDays > 7 ? "bg-amber-50" : undefined}>
+            <td><Link className="link" to={`/finance/disputes/${d.id}`}>{d.id}</Link></td>
+            <td>{d.dealer_code} · {d.dealer_name}</td>
+            <td><Link className="link" to={`/statements/${d.statement_id}`}>{d.period}</Link> · {t("statements.line")} {d.line_no}</td>
+            <td><DisputedEntryDescription d={d} /></td>
+            <td>{t(`statements.reason.${d.reason_code}` as "statements.reason.other")}</td>
+            <td className="text-right"><Amount minor={d.amount_minor} currency={d.currency} /></td>
+            <td><DisputeStatus status={d.status} /></td>
+            <td className="text-right">{t("disputes.ageDays", { days: d.ageDays })}</td>
+          </tr>
+        ))}
+      </ListTable>
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -13,7 +13,7 @@ import { REGIONS } from "~/modules/organisations/organisations.schema";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
+import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
 
 export const meta = pageMeta("keyAccounts.title");
 
@@ -43,84 +43,41 @@ export default function KeyAccounts() {
           </>
         }
       />
-      <Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-4" role="search">
-        <div className="sm:col-span-2">
-          <label htmlFor="q" className="label">{t("common.search")}</label>
-          <input id="q" name="q" className="input" defaultValue={q.q ?? ""} placeholder={t("keyAccounts.searchPlaceholder")} />
-        </div>
-        <div>
-          <label htmlFor="industry" className="label">{t("keyAccounts.industry")}</label>
-          <select id="industry" name="industry" className="input" defaultValue={q.industry ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {INDUSTRIES.map((i) => <option key={i} value={i}>{t(`keyAccounts.industry.${i}`)}</option>)}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="region" className="label">{t("common.region")}</label>
-          <select id="region" name="region" className="input" defaultValue={q.region ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {REGIONS.map((r) => <option key={r} value={r}>{t(`region.${r}`)}</option>)}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="size" className="label">{t("keyAccounts.size")}</label>
-          <select id="size" name="size" className="input" defaultValue={q.size ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {ACCOUNT_SIZES.map((s) => <option key={s} value={s}>{t(`keyAccounts.size.${s}`)}</option>)}
-          </select>
-        </div>
-        {data.isAdmin ? (
-          <div>
-            <label htmlFor="ownerId" className="label">{t("keyAccounts.owner")}</label>
-            <select id="ownerId" name="ownerId" className="input" defaultValue={q.ownerId ?? ""}>
-              <option value="">{t("common.all")}</option>
-              {data.accountManagers.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
-            </select>
-          </div>
-        ) : null}
-        <div>
-          <label htmlFor="sort" className="label">{t("common.sort")}</label>
-          <select id="sort" name="sort" className="input" defaultValue={q.sort}>
-            {KEY_ACCOUNT_SORTS.map((s) => <option key={s} value={s}>{t(`keyAccounts.sort.${s}`)}</option>)}
-          </select>
-        </div>
-        <div className="flex items-end gap-2">
-          <button type="submit" className="btn-primary">{t("common.apply")}</button>
-          <Link to="/key-accounts" className="btn-secondary">{t("common.reset")}</Link>
-        </div>
-      </Form>
-      {data.rows.length === 0 ? (
-        <EmptyState message={t("keyAccounts.empty")} action={<Link to="/key-accounts/new" className="btn-primary">{t("keyAccounts.new")}</Link>} />
-      ) : (
-        <ScrollX className="card p-0">
-          <table className="table" data-testid="key-accounts-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("common.name")}</th>
-                <th scope="col">{t("keyAccounts.creditCode")}</th>
-                <th scope="col">{t("keyAccounts.industry")}</th>
-                <th scope="col">{t("common.region")}</th>
-                <th scope="col">{t("keyAccounts.size")}</th>
-                <th scope="col">{t("keyAccounts.owner")}</th>
-                <th scope="col" className="text-right">{t("keyAccounts.openDeals")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.rows.map((k) => (
-                <tr key={k.id}>
-                  <td><Link className="link" to={`/key-accounts/${k.id}`}>{k.name}</Link></td>
-                  <td className="font-mono text-xs">{k.credit_code ?? "—"}</td>
-                  <td>{t(`keyAccounts.industry.${k.industry}` as "keyAccounts.industry.other")}</td>
-                  <td>{k.region ? t(`region.${k.region}` as "region.east") : "—"}</td>
-                  <td>{t(`keyAccounts.size.${k.size}` as "keyAccounts.size.medium")}</td>
-                  <td>{k.owner_name}</td>
-                  <td className="text-right tabular-nums">{f.number(k.open_deals)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollX>
-      )}
+      <FilterBar resetTo="/key-accounts" className="mb-4 sm:grid-cols-4">
+        <FilterInput name="q" label={t("common.search")} defaultValue={q.q} placeholder={t("keyAccounts.searchPlaceholder")} wrapperClassName="sm:col-span-2" />
+        <FilterSelect name="industry" label={t("keyAccounts.industry")} defaultValue={q.industry} all options={INDUSTRIES.map((i) => ({ value: i, label: t(`keyAccounts.industry.${i}`) }))} />
+        <FilterSelect name="region" label={t("common.region")} defaultValue={q.region} all options={REGIONS.map((r) => ({ value: r, label: t(`region.${r}`) }))} />
+        <FilterSelect name="size" label={t("keyAccounts.size")} defaultValue={q.size} all options={ACCOUNT_SIZES.map((s) => ({ value: s, label: t(`keyAccounts.size.${s}`) }))} />
+        {data.isAdmin ? <FilterSelect name="ownerId" label={t("keyAccounts.owner")} defaultValue={q.ownerId} all options={data.accountManagers.map((a) => ({ value: a.id, label: a.name }))} /> : null}
+        <FilterSelect name="sort" label={t("common.sort")} defaultValue={q.sort} options={KEY_ACCOUNT_SORTS.map((s) => ({ value: s, label: t(`keyAccounts.sort.${s}`) }))} />
+      </FilterBar>
+      <ListTable
+        empty={data.rows.length === 0 && <EmptyState message={t("keyAccounts.empty")} action={<Link to="/key-accounts/new" className="btn-primary">{t("keyAccounts.new")}</Link>} />}
+        testId="key-accounts-table"
+        head={
+          <>
+            <th scope="col">{t("common.name")}</th>
+            <th scope="col">{t("keyAccounts.creditCode")}</th>
+            <th scope="col">{t("keyAccounts.industry")}</th>
+            <th scope="col">{t("common.region")}</th>
+            <th scope="col">{t("keyAccounts.size")}</th>
+            <th scope="col">{t("keyAccounts.owner")}</th>
+            <th scope="col" className="text-right">{t("keyAccounts.openDeals")}</th>
+          </>
+        }
+      >
+        {data.rows.map((k) => (
+          <tr key={k.id}>
+            <td><Link className="link" to={`/key-accounts/${k.id}`}>{k.name}</Link></td>
+            <td className="font-mono text-xs">{k.credit_code ?? "—"}</td>
+            <td>{t(`keyAccounts.industry.${k.industry}` as "keyAccounts.industry.other")}</td>
+            <td>{k.region ? t(`region.${k.region}` as "region.east") : "—"}</td>
+            <td>{t(`keyAccounts.size.${k.size}` as "keyAccounts.size.medium")}</td>
+            <td>{k.owner_name}</td>
+            <td className="text-right tabular-nums">{f.number(k.open_deals)}</td>
+          </tr>
+        ))}
+      </ListTable>
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );

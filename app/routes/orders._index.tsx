@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
 import { CsvLink, ListPager } from "~/components/list";
@@ -18,6 +18,7 @@ import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
+import { FilterBar, FilterInput, FilterSelect, dealerChoices } from "~/components/filters";
 
 export const meta = pageMeta("orders.title");
 
@@ -59,66 +60,16 @@ export default function Orders() {
         }
       />
       <Notice message={sp.get("deleted") ? t("orders.draftDeleted") : undefined} />
-      <Form method="get" className="card mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-4" role="search">
-        <div>
-          <label htmlFor="q" className="label">{t("orders.searchNumberPo")}</label>
-          <input id="q" name="q" className="input" defaultValue={q.q ?? ""} placeholder="SO-2026-… / PO" />
-        </div>
-        <div>
-          <label htmlFor="status" className="label">{t("common.status")}</label>
-          <select id="status" name="status" className="input" defaultValue={q.status ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {ORDER_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`orders.status.${s}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="sku" className="label">{t("orders.productSku")}</label>
-          <input id="sku" name="sku" className="input" defaultValue={q.sku ?? ""} />
-        </div>
-        {data.dealers.length ? (
-          <div>
-            <label htmlFor="dealerId" className="label">{t("orders.dealer")}</label>
-            <select id="dealerId" name="dealerId" className="input" defaultValue={q.dealerId ? String(q.dealerId) : ""}>
-              <option value="">{t("common.all")}</option>
-              {data.dealers.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.code} · {d.name}
-                </option>
-              ))}
-            </select>
-          </div>
-        ) : null}
-        <div>
-          <label htmlFor="from" className="label">{t("orders.createdFrom")}</label>
-          <input id="from" name="from" type="date" className="input" defaultValue={q.from ?? ""} />
-        </div>
-        <div>
-          <label htmlFor="to" className="label">{t("orders.createdTo")}</label>
-          <input id="to" name="to" type="date" className="input" defaultValue={q.to ?? ""} />
-        </div>
-        <div>
-          <label htmlFor="dealId" className="label">{t("orders.dealId")}</label>
-          <input id="dealId" name="dealId" className="input" inputMode="numeric" defaultValue={q.dealId ? String(q.dealId) : ""} />
-        </div>
-        <div>
-          <label htmlFor="sort" className="label">{t("common.sort")}</label>
-          <select id="sort" name="sort" className="input" defaultValue={q.sort}>
-            {SORTS.map((s) => (
-              <option key={s} value={s}>
-                {t(`orders.sort.${s}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="flex items-end gap-2">
-          <button type="submit" className="btn-primary">{t("common.apply")}</button>
-          <Link to="/orders" className="btn-secondary">{t("common.reset")}</Link>
-        </div>
-      </Form>
+      <FilterBar resetTo="/orders" className="mb-4 sm:grid-cols-2 lg:grid-cols-4">
+        <FilterInput name="q" label={t("orders.searchNumberPo")} defaultValue={q.q} placeholder="SO-2026-… / PO" />
+        <FilterSelect name="status" label={t("common.status")} defaultValue={q.status} all options={ORDER_STATUSES.map((s) => ({ value: s, label: t(`orders.status.${s}` as MessageKey) }))} />
+        <FilterInput name="sku" label={t("orders.productSku")} defaultValue={q.sku} />
+        {data.dealers.length ? <FilterSelect name="dealerId" label={t("orders.dealer")} defaultValue={q.dealerId || ""} all options={dealerChoices(data.dealers)} /> : null}
+        <FilterInput name="from" type="date" label={t("orders.createdFrom")} defaultValue={q.from} />
+        <FilterInput name="to" type="date" label={t("orders.createdTo")} defaultValue={q.to} />
+        <FilterInput name="dealId" inputMode="numeric" label={t("orders.dealId")} defaultValue={q.dealId || ""} />
+        <FilterSelect name="sort" label={t("common.sort")} defaultValue={q.sort} options={SORTS.map((s) => ({ value: s, label: t(`orders.sort.${s}` as MessageKey) }))} />
+      </FilterBar>
       {data.rows.length === 0 ? (
         <EmptyState
           message={filtered ? t("common.noResults") : data.canCreate ? t("orders.emptyDealer") : t("orders.empty")}

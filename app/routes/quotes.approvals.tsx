@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { bpText } from "~/components/deals";
 import { ErrorPage } from "~/components/ErrorPage";
@@ -14,6 +14,7 @@ import { APPROVAL_CSV_HEADER, approvalQueue, exportApprovalQueue } from "~/modul
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { pageMeta } from "~/utils/meta";
 import { withLoader } from "~/utils/route";
+import { FilterBar, FilterSelect, dealerChoices } from "~/components/filters";
 
 export const meta = pageMeta("approvals.title");
 
@@ -40,32 +41,10 @@ export default function QuoteApprovals() {
     <div className="space-y-4">
       <PageHeader title={t("approvals.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("approvals.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
       <p className="text-sm text-slate-600">{t("approvals.help", { limit: bpText(d.limitBp) })}</p>
-      <Form method="get" className="card flex flex-wrap items-end gap-3" role="search">
-        <div>
-          <label htmlFor="dealerId" className="label">{t("approvals.dealer")}</label>
-          <select id="dealerId" name="dealerId" className="input" defaultValue={d.query.dealerId ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {d.choices.dealers.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.code} · {o.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="accountManagerId" className="label">{t("approvals.accountManager")}</label>
-          <select id="accountManagerId" name="accountManagerId" className="input" defaultValue={d.query.accountManagerId ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {d.choices.accountManagers.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit" className="btn-primary">{t("common.apply")}</button>
-        <Link to="/quotes/approvals" className="btn-secondary">{t("common.reset")}</Link>
-      </Form>
+      <FilterBar resetTo="/quotes/approvals" inline>
+        <FilterSelect name="dealerId" label={t("approvals.dealer")} defaultValue={d.query.dealerId} all options={dealerChoices(d.choices.dealers)} />
+        <FilterSelect name="accountManagerId" label={t("approvals.accountManager")} defaultValue={d.query.accountManagerId} all options={d.choices.accountManagers.map((u) => ({ value: u.id, label: u.name }))} />
+      </FilterBar>
       <p className="font-semibold" data-testid="approvals-summary">{t("approvals.summary", { n: f.number(d.total) })}</p>
       {d.rows.length === 0 ? (
         <EmptyState

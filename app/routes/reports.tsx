@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
-import { Link } from "~/components/link";
+import { useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { CsvLink } from "~/components/list";
 import { BarChart } from "~/components/ui/charts";
@@ -16,6 +15,7 @@ import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
+import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
 
 export const meta = pageMeta("report.title");
 
@@ -43,52 +43,19 @@ export default function Reports() {
     <div className="space-y-4">
       <PageHeader title={t("report.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("report.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
       <p className="text-sm text-slate-600">{t("report.intro")}</p>
-      <Form method="get" className="card grid gap-3 sm:grid-cols-3 lg:grid-cols-7" role="search">
-        <div>
-          <label htmlFor="from" className="label">{t("dash.from")}</label>
-          <input id="from" name="from" type="date" className="input" defaultValue={report.period.from} />
-        </div>
-        <div>
-          <label htmlFor="to" className="label">{t("dash.to")}</label>
-          <input id="to" name="to" type="date" className="input" defaultValue={report.period.to} />
-        </div>
-        <div>
-          <label htmlFor="groupBy" className="label">{t("report.groupBy")}</label>
-          <select id="groupBy" name="groupBy" className="input" defaultValue={query.groupBy}>
-            {GROUPS.map((g) => <option key={g} value={g}>{t(`report.group.${g}` as MessageKey)}</option>)}
-          </select>
-        </div>
+      <FilterBar resetTo="/reports" className="sm:grid-cols-3 lg:grid-cols-7">
+        <FilterInput name="from" type="date" label={t("dash.from")} defaultValue={report.period.from} />
+        <FilterInput name="to" type="date" label={t("dash.to")} defaultValue={report.period.to} />
+        <FilterSelect name="groupBy" label={t("report.groupBy")} defaultValue={query.groupBy} options={GROUPS.map((g) => ({ value: g, label: t(`report.group.${g}` as MessageKey) }))} />
         {staff ? (
           <>
-            <div>
-              <label htmlFor="region" className="label">{t("common.region")}</label>
-              <select id="region" name="region" className="input" defaultValue={query.region ?? ""}>
-                <option value="">{t("common.all")}</option>
-                {REGIONS.map((r) => <option key={r} value={r}>{t(`region.${r}`)}</option>)}
-              </select>
-            </div>
-            <div>
-              <label htmlFor="tier" className="label">{t("common.tier")}</label>
-              <select id="tier" name="tier" className="input" defaultValue={query.tier ?? ""}>
-                <option value="">{t("common.all")}</option>
-                {TIERS.map((r) => <option key={r} value={r}>{t(`tier.${r}`)}</option>)}
-              </select>
-            </div>
-            <div>
-              <label htmlFor="dealerId" className="label">{t("report.dealer")}</label>
-              <input id="dealerId" name="dealerId" inputMode="numeric" className="input" defaultValue={query.dealerId ?? ""} />
-            </div>
+            <FilterSelect name="region" label={t("common.region")} defaultValue={query.region} all options={REGIONS.map((r) => ({ value: r, label: t(`region.${r}`) }))} />
+            <FilterSelect name="tier" label={t("common.tier")} defaultValue={query.tier} all options={TIERS.map((r) => ({ value: r, label: t(`tier.${r}`) }))} />
+            <FilterInput name="dealerId" inputMode="numeric" label={t("report.dealer")} defaultValue={query.dealerId} />
           </>
         ) : null}
-        <div>
-          <label htmlFor="productLine" className="label">{t("report.productLine")}</label>
-          <input id="productLine" name="productLine" className="input" defaultValue={query.productLine ?? ""} />
-        </div>
-        <div className="flex items-end gap-2">
-          <button type="submit" className="btn-primary">{t("common.apply")}</button>
-          <Link to="/reports" className="btn-secondary">{t("common.reset")}</Link>
-        </div>
-      </Form>
+        <FilterInput name="productLine" label={t("report.productLine")} defaultValue={query.productLine} />
+      </FilterBar>
       {report.rows.length === 0 ? (
         <EmptyState message={t("report.empty")} />
       ) : (

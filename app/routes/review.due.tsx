@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -12,7 +12,7 @@ import { exportMadeToOrderDue, madeToOrderDueList } from "~/modules/reports/repo
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
+import { FilterBar, FilterInput } from "~/components/filters";
 
 export const meta = pageMeta("due.title");
 
@@ -34,56 +34,43 @@ export default function MadeToOrderDue() {
   return (
     <div className="space-y-4">
       <PageHeader title={t("due.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("review.title"), to: "/review/orders" }, { label: t("due.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
-      <Form method="get" className="card flex flex-wrap items-end gap-3">
-        <div>
-          <label htmlFor="from" className="label">{t("common.from")}</label>
-          <input id="from" name="from" type="date" className="input" defaultValue={d.from} />
-        </div>
-        <div>
-          <label htmlFor="to" className="label">{t("common.to")}</label>
-          <input id="to" name="to" type="date" className="input" defaultValue={d.to} />
-        </div>
-        <button type="submit" className="btn-primary">{t("common.apply")}</button>
-        <Link to="/review/due" className="btn-secondary">{t("common.reset")}</Link>
-      </Form>
+      <FilterBar resetTo="/review/due" inline>
+        <FilterInput name="from" type="date" label={t("common.from")} defaultValue={d.from} />
+        <FilterInput name="to" type="date" label={t("common.to")} defaultValue={d.to} />
+      </FilterBar>
       <p className="text-sm text-slate-600">{t("due.help", { from: f.date(d.from), to: f.date(d.to) })}</p>
       <p className="font-semibold" data-testid="due-summary">{t("due.summary", { lines: f.number(d.total), quantity: f.number(d.quantity) })}</p>
-      {d.total === 0 ? (
-        <EmptyState message={t("due.empty")} />
-      ) : (
-        <ScrollX className="card p-0">
-          <table className="table" data-testid="due-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("due.promise")}</th>
-                <th scope="col">{t("due.order")}</th>
-                <th scope="col">{t("due.dealer")}</th>
-                <th scope="col">{t("due.line")}</th>
-                <th scope="col">{t("stock.product")}</th>
-                <th scope="col" className="text-right">{t("due.ordered")}</th>
-                <th scope="col" className="text-right">{t("due.shipped")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {d.rows.map((r) => (
-                <tr key={`${r.number}-${r.line_no}`}>
-                  <td className="whitespace-nowrap">{f.date(r.promise_date)}</td>
-                  <td className="whitespace-nowrap font-mono text-xs">
-                    {r.number ? <Link className="link" to={`/orders/${r.number}`}>{r.number}</Link> : "—"}
-                  </td>
-                  <td>{r.dealer_code} · {r.dealer_name}</td>
-                  <td className="num">{r.line_no}</td>
-                  <td>
-                    <span className="font-mono text-xs text-slate-500">{r.sku}</span> {locale === "en" ? r.name_en : r.name_zh}
-                  </td>
-                  <td className="num">{f.number(r.quantity)}</td>
-                  <td className="num">{f.number(r.shipped_qty)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollX>
-      )}
+      <ListTable
+        empty={d.total === 0 && <EmptyState message={t("due.empty")} />}
+        testId="due-table"
+        head={
+          <>
+            <th scope="col">{t("due.promise")}</th>
+            <th scope="col">{t("due.order")}</th>
+            <th scope="col">{t("due.dealer")}</th>
+            <th scope="col">{t("due.line")}</th>
+            <th scope="col">{t("stock.product")}</th>
+            <th scope="col" className="text-right">{t("due.ordered")}</th>
+            <th scope="col" className="text-right">{t("due.shipped")}</th>
+          </>
+        }
+      >
+        {d.rows.map((r) => (
+          <tr key={`${r.number}-${r.line_no}`}>
+            <td className="whitespace-nowrap">{f.date(r.promise_date)}</td>
+            <td className="whitespace-nowrap font-mono text-xs">
+              {r.number ? <Link className="link" to={`/orders/${r.number}`}>{r.number}</Link> : "—"}
+            </td>
+            <td>{r.dealer_code} · {r.dealer_name}</td>
+            <td className="num">{r.line_no}</td>
+            <td>
+              <span className="font-mono text-xs text-slate-500">{r.sku}</span> {locale === "en" ? r.name_en : r.name_zh}
+            </td>
+            <td className="num">{f.number(r.quantity)}</td>
+            <td className="num">{f.number(r.shipped_qty)}</td>
+          </tr>
+        ))}
+      </ListTable>
       <ListPager page={d.page} pageSize={d.pageSize} total={d.total} />
     </div>
   );

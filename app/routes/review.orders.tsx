@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { Notice, SubmitButton } from "~/components/ui/form";
 import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
@@ -15,7 +15,6 @@ import { exportReviewQueue, reviewQueue } from "~/modules/orders/orders.views.se
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta("review.title");
 
@@ -61,75 +60,70 @@ export default function ReviewOrders() {
           </>
         ) : null}
       </p>
-      {data.rows.length === 0 ? (
-        <EmptyState message={data.query.status === "submitted" ? t("review.empty") : t("review.emptyHold")} />
-      ) : (
-        <ScrollX className="card p-0">
-          <table className="table" data-testid="review-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("orders.number")}</th>
-                <th scope="col">{t("orders.dealer")}</th>
-                <th scope="col">{t("review.age")}</th>
-                <th scope="col" className="text-right">{t("orders.total")}</th>
-                <th scope="col">{t("orders.lines")}</th>
-                <th scope="col">{t("orders.requestedDate")}</th>
-                <th scope="col">{t("common.actions")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.rows.map((o) => {
-                const a = age(o.submitted_at, data.now);
-                return (
-                  <tr key={o.id}>
-                    <td>
-                      <Link className="link font-mono" to={`/orders/${o.number}`}>
-                        {o.number}
-                      </Link>
-                      {o.po_reference ? <div className="text-xs text-slate-500">PO {o.po_reference}</div> : null}
-                    </td>
-                    <td>
-                      {o.dealer_code} · {o.dealer_name}
-                    </td>
-                    <td>
-                      {a ? (
-                        <Badge tone={a.hours >= 48 ? "red" : a.hours >= 24 ? "amber" : "slate"}>{a.days >= 1 ? t("review.ageDays", { days: a.days, hours: a.hours % 24 }) : t("review.ageHours", { hours: a.hours })}</Badge>
-                      ) : (
-                        "—"
-                      )}
-                      <div className="text-xs text-slate-500">{f.dateTime(o.submitted_at)}</div>
-                    </td>
-                    <td className="text-right">{f.money(o.total_minor, o.currency)}</td>
-                    <td>
-                      {o.line_count}
-                      {o.custom_lines ? <span className="ml-1 text-xs text-slate-500">({t("review.customLines", { n: o.custom_lines })})</span> : null}
-                    </td>
-                    <td>{f.date(o.requested_date)}</td>
-                    <td>
-                      <div className="flex flex-wrap gap-2">
-                        {o.status === "submitted" ? (
-                          <Form method="post" action={`/orders/${o.number}`}>
-                            <input type="hidden" name="intent" value="approve" />
-                            <input type="hidden" name="orderId" value={o.id} />
-                            <input type="hidden" name="version" value={o.version} />
-                            <input type="hidden" name="returnTo" value={`/review/orders?status=${data.query.status}`} />
-                            <SubmitButton className="btn-primary" aria-label={t("review.approveN", { number: o.number ?? "" })}>
-                              {t("orders.approve")}
-                            </SubmitButton>
-                          </Form>
-                        ) : null}
-                        <Link className="btn-secondary" to={`/orders/${o.number}`}>
-                          {t("review.open")}
-                        </Link>
-                      </div>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </ScrollX>
-      )}
+      <ListTable
+        empty={data.rows.length === 0 && <EmptyState message={data.query.status === "submitted" ? t("review.empty") : t("review.emptyHold")} />}
+        testId="review-table"
+        head={
+          <>
+            <th scope="col">{t("orders.number")}</th>
+            <th scope="col">{t("orders.dealer")}</th>
+            <th scope="col">{t("review.age")}</th>
+            <th scope="col" className="text-right">{t("orders.total")}</th>
+            <th scope="col">{t("orders.lines")}</th>
+            <th scope="col">{t("orders.requestedDate")}</th>
+            <th scope="col">{t("common.actions")}</th>
+          </>
+        }
+      >
+        {data.rows.map((o) => {
+          const a = age(o.submitted_at, data.now);
+          return (
+            <tr key={o.id}>
+              <td>
+                <Link className="link font-mono" to={`/orders/${o.number}`}>
+                  {o.number}
+                </Link>
+                {o.po_reference ? <div className="text-xs text-slate-500">PO {o.po_reference}</div> : null}
+              </td>
+              <td>
+                {o.dealer_code} · {o.dealer_name}
+              </td>
+              <td>
+                {a ? (
+                  <Badge tone={a.hours >= 48 ? "red" : a.hours >= 24 ? "amber" : "slate"}>{a.days >= 1 ? t("review.ageDays", { days: a.days, hours: a.hours % 24 }) : t("review.ageHours", { hours: a.hours })}</Badge>
+                ) : (
+                  "—"
+                )}
+                <div className="text-xs text-slate-500">{f.dateTime(o.submitted_at)}</div>
+              </td>
+              <td className="text-right">{f.money(o.total_minor, o.currency)}</td>
+              <td>
+                {o.line_count}
+                {o.custom_lines ? <span className="ml-1 text-xs text-slate-500">({t("review.customLines", { n: o.custom_lines })})</span> : null}
+              </td>
+              <td>{f.date(o.requested_date)}</td>
+              <td>
+                <div className="flex flex-wrap gap-2">
+                  {o.status === "submitted" ? (
+                    <Form method="post" action={`/orders/${o.number}`}>
+                      <input type="hidden" name="intent" value="approve" />
+                      <input type="hidden" name="orderId" value={o.id} />
+                      <input type="hidden" name="version" value={o.version} />
+                      <input type="hidden" name="returnTo" value={`/review/orders?status=${data.query.status}`} />
+                      <SubmitButton className="btn-primary" aria-label={t("review.approveN", { number: o.number ?? "" })}>
+                        {t("orders.approve")}
+                      </SubmitButton>
+                    </Form>
+                  ) : null}
+                  <Link className="btn-secondary" to={`/orders/${o.number}`}>
+                    {t("review.open")}
+                  </Link>
+                </div>
+              </td>
+            </tr>
+          );
+        })}
+      </ListTable>
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { AgingSummary, Amount, CreditSummary, EntryDescription, EntryType, SourceLinks, StatementStatus } from "~/components/ledger";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -16,6 +16,7 @@ import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
+import { FilterBar, FilterInput, FilterSelect, dealerChoices } from "~/components/filters";
 
 export const meta = pageMeta("statements.title");
 
@@ -43,73 +44,43 @@ export default function Statements() {
           <AgingSummary aging={data.own.aging.aging} currency={data.own.summary.dealer.currency} asOf={data.own.aging.asOf} title={t("aging.yours")} />
         </div>
       ) : null}
-      <Form method="get" className="card grid gap-3 sm:grid-cols-5" role="search">
-        {!data.own ? (
-          <div className="sm:col-span-2">
-            <label htmlFor="dealerId" className="label">{t("statements.dealerFilter")}</label>
-            <select id="dealerId" name="dealerId" className="input" defaultValue={data.query.dealerId ?? ""}>
-              <option value="">{t("ledger.allDealers")}</option>
-              {data.dealers.map((d) => (
-                <option key={d.id} value={d.id}>{d.code} · {d.name}</option>
-              ))}
-            </select>
-          </div>
-        ) : null}
-        <div>
-          <label htmlFor="period" className="label">{t("statements.period")}</label>
-          <input id="period" name="period" type="month" className="input" defaultValue={data.query.period ?? ""} placeholder="YYYY-MM" />
-        </div>
-        <div>
-          <label htmlFor="status" className="label">{t("common.status")}</label>
-          <select id="status" name="status" className="input" defaultValue={data.query.status ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {[...STATEMENT_STATUSES, "overdue" as const].map((s) => (
-              <option key={s} value={s}>{t(`statements.status.${s}`)}</option>
-            ))}
-          </select>
-        </div>
-        <div className="flex items-end gap-2">
-          <button type="submit" className="btn-primary">{t("common.apply")}</button>
-          <Link to="/statements" className="btn-secondary">{t("common.reset")}</Link>
-        </div>
-      </Form>
-      {data.rows.length === 0 ? (
-        <EmptyState message={t("statements.empty")} />
-      ) : (
-        <ScrollX className="card p-0">
-          <table className="table" data-testid="statements-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("statements.period")}</th>
-                {!data.own ? <th scope="col">{t("ledger.dealer")}</th> : null}
-                <th scope="col" className="text-right">{t("statements.opening")}</th>
-                <th scope="col" className="text-right">{t("statements.debits")}</th>
-                <th scope="col" className="text-right">{t("statements.credits")}</th>
-                <th scope="col" className="text-right">{t("statements.closing")}</th>
-                <th scope="col">{t("common.status")}</th>
-                <th scope="col">{t("statements.confirmBy")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.rows.map((s) => {
-                const overdue = s.status === "issued" && s.confirm_by < data.today;
-                return (
-                  <tr key={s.id} className={overdue ? "bg-red-50" : undefined}>
-                    <td><Link className="link font-medium" to={`/statements/${s.id}`}>{s.period}</Link></td>
-                    {!data.own ? <td>{s.dealer_code} · {s.dealer_name}</td> : null}
-                    <td className="text-right"><Amount minor={s.opening_minor} currency={s.currency} /></td>
-                    <td className="text-right"><Amount minor={s.debit_minor} currency={s.currency} /></td>
-                    <td className="text-right"><Amount minor={-s.credit_minor} currency={s.currency} /></td>
-                    <td className="text-right font-semibold"><Amount minor={s.closing_minor} currency={s.currency} /></td>
-                    <td><StatementStatus status={s.status} overdue={overdue} /></td>
-                    <td className={overdue ? "font-semibold text-red-700" : undefined}>{f.date(s.confirm_by)}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </ScrollX>
-      )}
+      <FilterBar resetTo="/statements" className="sm:grid-cols-5">
+        {!data.own ? <FilterSelect name="dealerId" label={t("statements.dealerFilter")} defaultValue={data.query.dealerId} all={t("ledger.allDealers")} options={dealerChoices(data.dealers)} wrapperClassName="sm:col-span-2" /> : null}
+        <FilterInput name="period" type="month" label={t("statements.period")} defaultValue={data.query.period} placeholder="YYYY-MM" />
+        <FilterSelect name="status" label={t("common.status")} defaultValue={data.query.status} all options={[...STATEMENT_STATUSES, "overdue" as const].map((s) => ({ value: s, label: t(`statements.status.${s}`) }))} />
+      </FilterBar>
+      <ListTable
+        empty={data.rows.length === 0 && <EmptyState message={t("statements.empty")} />}
+        testId="statements-table"
+        head={
+          <>
+            <th scope="col">{t("statements.period")}</th>
+            {!data.own ? <th scope="col">{t("ledger.dealer")}</th> : null}
+            <th scope="col" className="text-right">{t("statements.opening")}</th>
+            <th scope="col" className="text-right">{t("statements.debits")}</th>
+            <th scope="col" className="text-right">{t("statements.credits")}</th>
+            <th scope="col" className="text-right">{t("statements.closing")}</th>
+            <th scope="col">{t("common.status")}</th>
+            <th scope="col">{t("statements.confirmBy")}</th>
+          </>
+        }
+      >
+        {data.rows.map((s) => {
+          const overdue = s.status === "issued" && s.confirm_by < data.today;
+          return (
+            <tr key={s.id} className={overdue ? "bg-red-50" : undefined}>
+              <td><Link className="link font-medium" to={`/statements/${s.id}`}>{s.period}</Link></td>
+              {!data.own ? <td>{s.dealer_code} · {s.dealer_name}</td> : null}
+              <td className="text-right"><Amount minor={s.opening_minor} currency={s.currency} /></td>
+              <td className="text-right"><Amount minor={s.debit_minor} currency={s.currency} /></td>
+              <td className="text-right"><Amount minor={-s.credit_minor} currency={s.currency} /></td>
+              <td className="text-right font-semibold"><Amount minor={s.closing_minor} currency={s.currency} /></td>
+              <td><StatementStatus status={s.status} overdue={overdue} /></td>
+              <td className={overdue ? "font-semibold text-red-700" : undefined}>{f.date(s.confirm_by)}</td>
+            </tr>
+          );
+        })}
+      </ListTable>
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
       {data.own ? (
         <section className="card p-0" data-testid="open-period">

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData, useLocation } from "@remix-run/react";
+import { useLoaderData, useLocation } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { AvailabilityForm, AvailabilityResult, type AvailabilityView } from "~/components/catalog/Availability";
 import { ErrorPage } from "~/components/ErrorPage";
@@ -21,6 +21,7 @@ import { unitLabel } from "~/i18n";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
+import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
 
 export const meta = pageMeta("stock.title");
 
@@ -127,82 +128,22 @@ export default function Stock() {
           </div>
         ) : null}
       </details>
-      <Form method="get" className="card grid gap-3 sm:grid-cols-4 lg:grid-cols-6" role="search">
-        <div className="sm:col-span-2">
-          <label htmlFor="q" className="label">{t("common.search")}</label>
-          <input id="q" name="q" type="search" className="input" defaultValue={q.q ?? ""} placeholder={t("stock.searchPlaceholder")} />
-        </div>
-        <div>
-          <label htmlFor="category" className="label">{t("stock.category")}</label>
-          <select id="category" name="category" className="input" defaultValue={q.category ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {data.categories.map((c) => (
-              <option key={c.code} value={c.code}>{nameOf(c)}</option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="line" className="label">{t("stock.productLine")}</label>
-          <select id="line" name="line" className="input" defaultValue={q.line ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {data.lines.map((c) => (
-              <option key={c.code} value={c.code}>{nameOf(c)}</option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="region" className="label">{t("common.region")}</label>
-          <select id="region" name="region" className="input" defaultValue={q.region ?? ""}>
-            <option value="">{t("common.all")}</option>
-            {REGIONS.map((r) => (
-              <option key={r} value={r}>{t(`region.${r}`)}</option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="warehouse" className="label">{t("stock.warehouse")}</label>
-          <select id="warehouse" name="warehouse" className="input" defaultValue={q.warehouse ? String(q.warehouse) : ""}>
-            <option value="">{t("common.all")}</option>
-            {(data.allWarehouses ?? data.warehouses).map((w) => (
-              <option key={w.id} value={w.id}>{w.code} · {nameOf(w)}</option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="mto" className="label">{t("stock.madeToOrder")}</label>
-          <select id="mto" name="mto" className="input" defaultValue={q.mto ?? ""}>
-            <option value="">{t("common.all")}</option>
-            <option value="only">{t("stock.mtoOnly")}</option>
-            <option value="exclude">{t("stock.mtoExclude")}</option>
-          </select>
-        </div>
-        <div>
-          <label htmlFor="status" className="label">{t("common.status")}</label>
-          <select id="status" name="status" className="input" defaultValue={q.status}>
-            <option value="active">{t("products.status.active")}</option>
-            <option value="discontinued">{t("products.status.discontinued")}</option>
-            <option value="all">{t("common.all")}</option>
-          </select>
-        </div>
-        <div>
-          <label htmlFor="sort" className="label">{t("common.sort")}</label>
-          <select id="sort" name="sort" className="input" defaultValue={q.sort}>
-            {STOCK_SORTS.map((s) => (
-              <option key={s} value={s}>{t(`stock.sort.${s}`)}</option>
-            ))}
-          </select>
-        </div>
+      <FilterBar resetTo="/stock" className="sm:grid-cols-4 lg:grid-cols-6" actionsClassName="sm:col-span-2">
+        <FilterInput name="q" type="search" label={t("common.search")} defaultValue={q.q} placeholder={t("stock.searchPlaceholder")} wrapperClassName="sm:col-span-2" />
+        <FilterSelect name="category" label={t("stock.category")} defaultValue={q.category} all options={data.categories.map((c) => ({ value: c.code, label: nameOf(c) }))} />
+        <FilterSelect name="line" label={t("stock.productLine")} defaultValue={q.line} all options={data.lines.map((c) => ({ value: c.code, label: nameOf(c) }))} />
+        <FilterSelect name="region" label={t("common.region")} defaultValue={q.region} all options={REGIONS.map((r) => ({ value: r, label: t(`region.${r}`) }))} />
+        <FilterSelect name="warehouse" label={t("stock.warehouse")} defaultValue={q.warehouse || ""} all options={(data.allWarehouses ?? data.warehouses).map((w) => ({ value: w.id, label: `${w.code} · ${nameOf(w)}` }))} />
+        <FilterSelect name="mto" label={t("stock.madeToOrder")} defaultValue={q.mto} all options={[{ value: "only", label: t("stock.mtoOnly") }, { value: "exclude", label: t("stock.mtoExclude") }]} />
+        <FilterSelect name="status" label={t("common.status")} defaultValue={q.status} options={[{ value: "active", label: t("products.status.active") }, { value: "discontinued", label: t("products.status.discontinued") }, { value: "all", label: t("common.all") }]} />
+        <FilterSelect name="sort" label={t("common.sort")} defaultValue={q.sort} options={STOCK_SORTS.map((s) => ({ value: s, label: t(`stock.sort.${s}`) }))} />
         <div className="flex items-end">
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" name="availableOnly" value="1" defaultChecked={q.availableOnly} className="h-4 w-4" />
             {t("stock.availableOnly")}
           </label>
         </div>
-        <div className="flex items-end gap-2 sm:col-span-2">
-          <button type="submit" className="btn-primary">{t("common.apply")}</button>
-          <Link to="/stock" className="btn-secondary">{t("common.reset")}</Link>
-        </div>
-      </Form>
+      </FilterBar>
       {data.rows.length === 0 ? (
         <EmptyState message={t("stock.empty")} action={<Link to="/stock" className="btn-secondary">{t("common.reset")}</Link>} />
       ) : (

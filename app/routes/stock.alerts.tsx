@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -12,7 +12,6 @@ import { exportStockAlerts, stockAlertList } from "~/modules/reports/reports.ser
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta("alerts.title");
 
@@ -47,63 +46,58 @@ export default function StockAlerts() {
       <p className="text-sm text-slate-600" data-testid="alerts-help">
         {d.kind === "low" ? t("alerts.help.low", { n, total: f.number(d.total) }) : t("alerts.help.late", { total: f.number(d.total) })}
       </p>
-      {d.total === 0 ? (
-        <EmptyState message={d.kind === "low" ? t("alerts.empty.low", { n }) : t("alerts.empty.late")} />
-      ) : (
-        <ScrollX className="card p-0">
-          <table className="table" data-testid="alerts-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("stock.sku")}</th>
-                <th scope="col">{t("stock.product")}</th>
-                <th scope="col">{t("stock.warehouse")}</th>
-                {d.kind === "low" ? (
-                  <>
-                    <th scope="col" className="text-right">{t("stock.onHand")}</th>
-                    <th scope="col" className="text-right">{t("stock.reserved")}</th>
-                    <th scope="col" className="text-right">{t("stock.available")}</th>
-                  </>
-                ) : (
-                  <>
-                    <th scope="col" className="text-right">{t("alerts.quantity")}</th>
-                    <th scope="col">{t("stock.eta")}</th>
-                    <th scope="col">{t("alerts.reference")}</th>
-                  </>
-                )}
+      <ListTable
+        empty={d.total === 0 && <EmptyState message={d.kind === "low" ? t("alerts.empty.low", { n }) : t("alerts.empty.late")} />}
+        testId="alerts-table"
+        head={
+          <>
+            <th scope="col">{t("stock.sku")}</th>
+            <th scope="col">{t("stock.product")}</th>
+            <th scope="col">{t("stock.warehouse")}</th>
+            {d.kind === "low" ? (
+              <>
+                <th scope="col" className="text-right">{t("stock.onHand")}</th>
+                <th scope="col" className="text-right">{t("stock.reserved")}</th>
+                <th scope="col" className="text-right">{t("stock.available")}</th>
+              </>
+            ) : (
+              <>
+                <th scope="col" className="text-right">{t("alerts.quantity")}</th>
+                <th scope="col">{t("stock.eta")}</th>
+                <th scope="col">{t("alerts.reference")}</th>
+              </>
+            )}
+          </>
+        }
+      >
+        {d.kind === "low"
+          ? d.rows.map((r) => (
+              <tr key={`${r.sku}-${r.warehouse}`}>
+                <td className="whitespace-nowrap font-mono text-xs">
+                  <Link className="link" to={`/products/${encodeURIComponent(r.sku)}`}>{r.sku}</Link>
+                </td>
+                <td>{name(r)}</td>
+                <td>{r.warehouse}</td>
+                <td className="num">{f.number(r.on_hand)}</td>
+                <td className="num">{f.number(r.reserved)}</td>
+                <td className="num font-semibold">{f.number(r.available)}</td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {d.kind === "low"
-                ? d.rows.map((r) => (
-                    <tr key={`${r.sku}-${r.warehouse}`}>
-                      <td className="whitespace-nowrap font-mono text-xs">
-                        <Link className="link" to={`/products/${encodeURIComponent(r.sku)}`}>{r.sku}</Link>
-                      </td>
-                      <td>{name(r)}</td>
-                      <td>{r.warehouse}</td>
-                      <td className="num">{f.number(r.on_hand)}</td>
-                      <td className="num">{f.number(r.reserved)}</td>
-                      <td className="num font-semibold">{f.number(r.available)}</td>
-                    </tr>
-                  ))
-                : d.late.map((r, i) => (
-                    <tr key={`${r.sku}-${r.warehouse}-${r.eta}-${i}`}>
-                      <td className="whitespace-nowrap font-mono text-xs">
-                        <Link className="link" to={`/products/${encodeURIComponent(r.sku)}`}>{r.sku}</Link>
-                      </td>
-                      <td>{name(r)}</td>
-                      <td>{r.warehouse}</td>
-                      <td className="num">{f.number(r.quantity)}</td>
-                      <td className="whitespace-nowrap text-red-700">{f.date(r.eta)}</td>
-                      <td className="text-xs">
-                        {t(`stock.source.${r.source}` as "stock.source.purchase")} {r.reference ?? ""}
-                      </td>
-                    </tr>
-                  ))}
-            </tbody>
-          </table>
-        </ScrollX>
-      )}
+            ))
+          : d.late.map((r, i) => (
+              <tr key={`${r.sku}-${r.warehouse}-${r.eta}-${i}`}>
+                <td className="whitespace-nowrap font-mono text-xs">
+                  <Link className="link" to={`/products/${encodeURIComponent(r.sku)}`}>{r.sku}</Link>
+                </td>
+                <td>{name(r)}</td>
+                <td>{r.warehouse}</td>
+                <td className="num">{f.number(r.quantity)}</td>
+                <td className="whitespace-nowrap text-red-700">{f.date(r.eta)}</td>
+                <td className="text-xs">
+                  {t(`stock.source.${r.source}` as "stock.source.purchase")} {r.reference ?? ""}
+                </td>
+              </tr>
+            ))}
+      </ListTable>
       <ListPager page={d.page} pageSize={d.pageSize} total={d.total} />
     </div>
   );

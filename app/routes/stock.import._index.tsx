@@ -19,7 +19,7 @@ import { env } from "~/utils/env.server";
 import { csvResponse, parseForm, parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
+import { ListTable } from "~/components/list";
 
 export const meta = pageMeta("import.title");
 
@@ -134,40 +134,34 @@ export default function ImportPage() {
       </div>
       <section className="space-y-2">
         <h2 className="font-semibold">{t("import.recent")}</h2>
-        {jobs.length === 0 ? (
-          <EmptyState message={t("import.noJobs")} />
-        ) : (
-          <ScrollX className="card p-0">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("common.created")}</th>
-                  <th scope="col">{t("import.kind")}</th>
-                  <th scope="col">{t("import.file")}</th>
-                  <th scope="col">{t("common.status")}</th>
-                  <th scope="col" className="text-right">{t("import.rows")}</th>
-                  <th scope="col" className="text-right">{t("import.written")}</th>
-                  <th scope="col" className="text-right">{t("import.errors")}</th>
-                  <th scope="col">{t("stock.by")}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {jobs.map((j) => (
-                  <tr key={j.id}>
-                    <td className="whitespace-nowrap"><Link className="link" to={`/stock/import/${j.id}`}>{f.dateTime(j.created_at)}</Link></td>
-                    <td>{t(`import.kind.${j.kind}` as "import.kind.stock")}</td>
-                    <td className="max-w-[12rem] truncate">{j.filename}</td>
-                    <td><ImportStatusBadge status={j.status} /></td>
-                    <td className="text-right tabular-nums">{f.number(j.total_rows)}</td>
-                    <td className="text-right tabular-nums">{f.number(j.written_rows)}</td>
-                    <td className="text-right tabular-nums">{f.number(j.error_count)}</td>
-                    <td>{j.created_by_name ?? "—"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </ScrollX>
-        )}
+        <ListTable
+          empty={jobs.length === 0 && <EmptyState message={t("import.noJobs")} />}
+          head={
+            <>
+              <th scope="col">{t("common.created")}</th>
+              <th scope="col">{t("import.kind")}</th>
+              <th scope="col">{t("import.file")}</th>
+              <th scope="col">{t("common.status")}</th>
+              <th scope="col" className="text-right">{t("import.rows")}</th>
+              <th scope="col" className="text-right">{t("import.written")}</th>
+              <th scope="col" className="text-right">{t("import.errors")}</th>
+              <th scope="col">{t("stock.by")}</th>
+            </>
+          }
+        >
+          {jobs.map((j) => (
+            <tr key={j.id}>
+              <td className="whitespace-nowrap"><Link className="link" to={`/stock/import/${j.id}`}>{f.dateTime(j.created_at)}</Link></td>
+              <td>{t(`import.kind.${j.kind}` as "import.kind.stock")}</td>
+              <td className="max-w-[12rem] truncate">{j.filename}</td>
+              <td><ImportStatusBadge status={j.status} /></td>
+              <td className="text-right tabular-nums">{f.number(j.total_rows)}</td>
+              <td className="text-right tabular-nums">{f.number(j.written_rows)}</td>
+              <td className="text-right tabular-nums">{f.number(j.error_count)}</td>
+              <td>{j.created_by_name ?? "—"}</td>
+            </tr>
+          ))}
+        </ListTable>
       </section>
     </div>
   );

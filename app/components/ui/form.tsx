@@ -7,14 +7,16 @@ type FieldProps = {
   error?: string;
   help?: string;
   children?: ReactNode;
+  /** Classes of the wrapping element (a grid cell's span), not of the input. */
+  wrapperClassName?: string;
 } & Omit<React.InputHTMLAttributes<HTMLInputElement>, "name">;
 
 /** A labelled input with its error under it; the user's value is passed back via defaultValue. */
-export function Field({ name, label, error, help, children, id, ...input }: FieldProps) {
+export function Field({ name, label, error, help, children, id, wrapperClassName, ...input }: FieldProps) {
   const fieldId = id ?? `f-${name}`;
   const describedBy = [error ? `${fieldId}-error` : null, help ? `${fieldId}-help` : null].filter(Boolean).join(" ") || undefined;
   return (
-    <div>
+    <div className={wrapperClassName}>
       <label htmlFor={fieldId} className="label">
         {label}
       </label>
@@ -37,14 +39,18 @@ type SelectProps = {
   name: string;
   label: string;
   error?: string;
-  options: { value: string; label: string }[];
+  /** The choices; or pass `<option>`/`<optgroup>` children instead (they follow the options). */
+  options?: readonly { value: string | number; label: string }[];
+  /** The label of a first, empty choice ("all", "none"); no empty choice when undefined. */
   includeEmpty?: string;
+  /** Classes of the wrapping element (a grid cell's span), not of the select. */
+  wrapperClassName?: string;
 } & Omit<React.SelectHTMLAttributes<HTMLSelectElement>, "name">;
 
-export function SelectField({ name, label, error, options, includeEmpty, id, ...rest }: SelectProps) {
+export function SelectField({ name, label, error, options = [], includeEmpty, id, wrapperClassName, children, ...rest }: SelectProps) {
   const fieldId = id ?? `f-${name}`;
   return (
-    <div>
+    <div className={wrapperClassName}>
       <label htmlFor={fieldId} className="label">
         {label}
       </label>
@@ -55,6 +61,7 @@ export function SelectField({ name, label, error, options, includeEmpty, id, ...
             {o.label}
           </option>
         ))}
+        {children}
       </select>
       {error ? (
         <p id={`${fieldId}-error`} className="mt-1 text-sm text-red-600" role="alert">

@@ -1,5 +1,5 @@
 /**
- * `npm test`: typecheck, lint, production build, then every vitest test
+ * `npm test`: typecheck, lint (type-aware), dead exports (knip), production build, then every vitest test
  * (unit, HTTP-level, browser) against the real database. Ends with the
  * plain `N passed, N failed` line CI reads.
  */
@@ -45,6 +45,8 @@ let failedSteps = 0;
 if (!extra.length) {
   if (!step("typecheck", bin("tsc"), ["--noEmit"])) failedSteps++;
   if (!step("lint", bin("eslint"), ["."])) failedSteps++;
+  // Exports nothing imports (tests included) are dead code: knip lists them (knip.json names the entry points).
+  if (!step("dead exports", bin("knip"), ["--include", "exports", "--no-progress", "--no-config-hints"])) failedSteps++;
 }
 if (!step("build", bin("remix"), ["build"], { ...process.env, NODE_ENV: "production" })) {
   console.log("0 passed, 1 failed");

@@ -33,7 +33,7 @@ export const ADMIN_NAV: NavItem[] = [
 ];
 
 /** Items whose routes exist; each capability adds its paths here as it lands. */
-export const AVAILABLE = new Set<string>([
+const AVAILABLE = new Set<string>([
   "/",
   "/stock",
   "/key-accounts",

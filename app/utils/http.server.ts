@@ -41,7 +41,7 @@ function issueMessage(issue: Issue, locale: Locale): string {
   }
 }
 
-export function zodFieldErrors(error: z.ZodError, locale: Locale): Record<string, string> {
+function zodFieldErrors(error: z.ZodError, locale: Locale): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of error.issues) {
     const key = issue.path.length ? issue.path.join(".") : "_form";
@@ -129,10 +129,6 @@ export function parseQuery<S extends z.ZodType>(request: Request, schema: S, opt
   return result.data;
 }
 
-export function badRequest(request: Request, fieldErrors: Record<string, string>, values: Record<string, unknown> = {}) {
-  return json<FormFailure>({ ok: false, formError: translate(localeOf(request), "validation.formErrors"), fieldErrors, values: safeValues(values) }, { status: 400 });
-}
-
 function translateFieldErrors(fe: FieldErrors | undefined, locale: Locale, params?: Record<string, string | number>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(fe ?? {})) if (v[0]) out[k] = translate(locale, v[0], params);
@@ -166,13 +162,8 @@ export function errorResponse(request: Request, err: unknown, values: Record<str
   throw err;
 }
 
-/** Pagination input shared by every list. */
-export function pageWindow(page: number, pageSize: number) {
-  return { limit: pageSize, offset: (page - 1) * pageSize };
-}
-
 const CSV_DANGEROUS = /^[=+\-@\t\r]/;
-export function csvCell(v: unknown): string {
+function csvCell(v: unknown): string {
   if (v === null || v === undefined) return "";
   let s = v instanceof Date ? v.toISOString() : String(v);
   // Spreadsheet formula injection: a leading = + - @ is neutralised.
@@ -222,8 +213,4 @@ export async function csvResponse(filename: string, header: string[], batches: A
       "Content-Disposition": `attachment; filename="${filename.replace(/[^\w.-]/g, "_")}"`,
     },
   }) as TypedResponse<never>;
-}
-
-export function wantsCsv(request: Request): boolean {
-  return new URL(request.url).searchParams.get("format") === "csv";
 }

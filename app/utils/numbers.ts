@@ -16,7 +16,7 @@ import { minorToDecimal, parseMoney } from "./money";
 const FULL_WIDTH = /[\uff10-\uff19\uff0b\uff0c\uff0d\uff0e]/;
 
 /** The largest amount a person may type anywhere in the portal: ¥1,000,000,000.00 (10亿). */
-export const MAX_TYPED_AMOUNT_MINOR = 100_000_000_000;
+const MAX_TYPED_AMOUNT_MINOR = 100_000_000_000;
 /** The largest unit price (list, tier or quoted): ¥100,000,000.00. */
 export const MAX_PRICE_MINOR = 10_000_000_000;
 

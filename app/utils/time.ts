@@ -47,11 +47,6 @@ export function daysBetween(from: IsoDate, to: IsoDate): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
-export function isWeekend(date: IsoDate): boolean {
-  const dow = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return dow === 0 || dow === 6;
-}
-
 /** date + n working days, skipping weekends and the given holidays. n = 0 gives the date itself. */
 export function addWorkingDays(date: IsoDate, n: number, holidays: ReadonlySet<string> = NO_HOLIDAYS): IsoDate {
   if (n <= 0) return date;

@@ -3,7 +3,7 @@ import { UnavailableError, isTransientDbError } from "./errors";
 
 const RETRYABLE_ERRNOS = new Set([1213, 1205, 1020]);
 
-export function isRetryableTxError(err: unknown): boolean {
+function isRetryableTxError(err: unknown): boolean {
   const e = err as { errno?: number; code?: string } | null;
   return !!e && ((typeof e.errno === "number" && RETRYABLE_ERRNOS.has(e.errno)) || e.code === "ER_LOCK_DEADLOCK" || e.code === "ER_LOCK_WAIT_TIMEOUT");
 }

@@ -16,7 +16,7 @@ import { addDays, todayIn } from "../../app/utils/time";
 import type { FoundationIds } from "./foundation";
 import { rng } from "./random";
 
-export const DEMO_WAREHOUSES = [
+const DEMO_WAREHOUSES = [
   { code: "WH-SH", name_en: "Shanghai DC", name_zh: "上海中心仓", region: "east" },
   { code: "WH-BJ", name_en: "Beijing DC", name_zh: "北京中心仓", region: "north" },
   { code: "WH-GZ", name_en: "Guangzhou DC", name_zh: "广州中心仓", region: "south" },

@@ -22,7 +22,7 @@ export const DEMO_LOGINS = [
   { email: "admin@demo.local", role: "admin", who: "manufacturer" },
 ] as const;
 
-export const DEMO_DEALERS = [
+const DEMO_DEALERS = [
   { code: "D001", name: "东方鑫达商贸有限公司", region: "east", tier: "platinum", credit: 5_000_000_00, am: 1 },
   { code: "D002", name: "北辰智联科技有限公司", region: "north", tier: "gold", credit: 3_000_000_00, am: 1 },
   { code: "D003", name: "南粤通达电器有限公司", region: "south", tier: "gold", credit: 2_500_000_00, am: 1 },

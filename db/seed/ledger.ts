@@ -15,7 +15,7 @@ import type { Role } from "../../app/modules/auth/permissions";
 import type { FoundationIds } from "./foundation";
 import { rng } from "./random";
 
-export const DEMO_FEE_TYPES = [
+const DEMO_FEE_TYPES = [
   { code: "freight", name_en: "Freight", name_zh: "运费", kind: "fee" },
   { code: "service", name_en: "Service fee", name_zh: "服务费", kind: "fee" },
   { code: "installation", name_en: "Installation support", name_zh: "安装支持费", kind: "fee" },

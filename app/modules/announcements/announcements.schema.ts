@@ -54,5 +54,3 @@ export const AnnouncementListQuery = z.object({
   format: z.enum(["csv", "html"]).optional(),
 });
 export type AnnouncementFilter = Omit<z.output<typeof AnnouncementListQuery>, "page" | "format">;
-
-export const WithdrawSchema = z.object({ intent: z.literal("withdraw") });

@@ -65,7 +65,7 @@ export const DOMAIN_EVENT_TYPES = [
 export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
 
 /** The key-account history shows the events of its deals and quotes, except logged activity (shown from its own table). */
-export const KEY_ACCOUNT_HISTORY_ENTITIES = ["deal", "quote"] as const;
+const KEY_ACCOUNT_HISTORY_ENTITIES = ["deal", "quote"] as const;
 export type KeyAccountHistoryEntity = (typeof KEY_ACCOUNT_HISTORY_ENTITIES)[number];
 export const KEY_ACCOUNT_HISTORY_HIDDEN: readonly DomainEventType[] = ["deal.activity"];
 

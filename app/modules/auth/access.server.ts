@@ -33,7 +33,7 @@ type Where = (eb: AnyEb) => Expression<SqlBool>;
  */
 export type Reach = { kind: "dealer"; dealerId: number } | { kind: "assigned"; userId: number } | { kind: "all" };
 
-export function reachOf(actor: Actor): Reach {
+function reachOf(actor: Actor): Reach {
   if (actor.kind === "system") return { kind: "all" };
   if (isDealerRole(actor.role)) {
     if (actor.dealerId === null) throw new Error("dealer actor without dealer");
@@ -195,7 +195,7 @@ function readsAll(actor: Actor, permission: Permission): boolean {
 }
 
 /** The scope rule of a record, whatever its kind. */
-export function scopeOf(actor: Actor, record: AccessRecord): ScopeAnswer {
+function scopeOf(actor: Actor, record: AccessRecord): ScopeAnswer {
   switch (record.kind) {
     case "dealer_data":
       return dealerData.check(actor, record);
@@ -235,11 +235,6 @@ export function requireAccess(actor: Actor, permission: Permission, record?: Acc
   const answer = decide(actor, permission, record);
   if (answer === "not_found") throw new NotFoundError();
   if (answer === "forbidden") throw new ForbiddenError();
-}
-
-/** The permission alone (no record): the same answer as `requireAccess(actor, permission)`. */
-export function requirePermission(actor: Actor, permission: Permission): void {
-  requireAccess(actor, permission);
 }
 
 // ---------------------------------------------------------------- dealer data known by its dealer id

@@ -19,7 +19,7 @@ import { createChallenge, endChallenge, secondFactorStep } from "./sign-in-chall
 import { beginAttempt, checkThrottle, clearEmailFailures, recordFailure } from "./throttle.server";
 import { requirePermission } from "./actor";
 
-export const SESSION_COOKIE = "dd_session";
+const SESSION_COOKIE = "dd_session";
 
 function createLucia() {
   const e = env();

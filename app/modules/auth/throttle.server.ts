@@ -15,7 +15,7 @@ const WINDOW_MS = 15 * 60_000;
 export type ThrottleState = { blocked: false } | { blocked: true; kind: "email" | "ip"; retryAfterSeconds: number };
 
 export const emailKey = (email: string) => `email:${email.trim().toLowerCase()}`.slice(0, 128);
-export const ipKey = (ip: string | null) => `ip:${ip ?? "unknown"}`.slice(0, 128);
+const ipKey = (ip: string | null) => `ip:${ip ?? "unknown"}`.slice(0, 128);
 
 /** The IP's pause, if any (read before anything else; the email's lock is decided by beginAttempt). */
 export async function checkThrottle(_email: string, ip: string | null): Promise<ThrottleState> {

@@ -31,7 +31,7 @@ function totp(secret: string, label = "") {
 }
 
 /** A new random TOTP secret (160 bits, base32). */
-export function newTotpSecret(): string {
+function newTotpSecret(): string {
   return new OTPAuth.Secret({ size: 20 }).base32;
 }
 
@@ -40,7 +40,7 @@ export function totpCode(secret: string, at: Date = now()): string {
   return totp(secret).generate({ timestamp: at.getTime() });
 }
 
-export function otpauthUri(secret: string, email: string): string {
+function otpauthUri(secret: string, email: string): string {
   return totp(secret, email).toString();
 }
 
@@ -184,7 +184,7 @@ function challengeActor(request: Request, c: Challenge): Actor {
 }
 
 /** The browser's challenge, or a 401-like "start again" (the route sends it to /login). */
-export async function requireChallenge(request: Request): Promise<Challenge> {
+async function requireChallenge(request: Request): Promise<Challenge> {
   const c = await readChallenge(request);
   if (!c) throw new NotFoundError("twoFactor.challengeMissing");
   return c;

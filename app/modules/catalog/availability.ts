@@ -12,7 +12,7 @@ import { addWorkingDays, type IsoDate } from "~/utils/time";
  * distance (its own first). A fixed table, not geography computed at runtime
  * (see docs/decisions/010-region-proximity.md).
  */
-export const REGION_PROXIMITY: Record<Region, readonly Region[]> = {
+const REGION_PROXIMITY: Record<Region, readonly Region[]> = {
   north: ["north", "northeast", "central", "east", "west", "south"],
   northeast: ["northeast", "north", "east", "central", "west", "south"],
   east: ["east", "central", "north", "south", "northeast", "west"],
@@ -21,7 +21,7 @@ export const REGION_PROXIMITY: Record<Region, readonly Region[]> = {
   west: ["west", "central", "south", "north", "east", "northeast"],
 };
 
-export function isRegion(v: unknown): v is Region {
+function isRegion(v: unknown): v is Region {
   return typeof v === "string" && (REGIONS as readonly string[]).includes(v);
 }
 
@@ -56,7 +56,7 @@ export function orderByProximity<W extends WarehouseStock>(warehouses: readonly 
 }
 
 /** An ETA in the past (an overdue receipt) is promised no earlier than today. */
-export function etaPromise(eta: IsoDate, today: IsoDate): IsoDate {
+function etaPromise(eta: IsoDate, today: IsoDate): IsoDate {
   return eta < today ? today : eta;
 }
 

@@ -64,7 +64,7 @@ const SEP = "\u0000";
 /** How many searched texts an index remembers the matches of (at most 20,000 positions, 80 KB, each). */
 const TEXT_CACHE_SIZE = 64;
 
-export function buildIndex(version: string, loaded: Loaded): CatalogIndex {
+function buildIndex(version: string, loaded: Loaded): CatalogIndex {
   const { products } = loaded;
   const n = products.length;
   const position = new Map<number, number>();

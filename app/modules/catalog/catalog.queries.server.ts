@@ -12,7 +12,7 @@ import type { ProductListFilter, StockFilter } from "./catalog.schema";
 export const PAGE_SIZE = 25;
 
 /** LIKE pattern with the user's % and _ taken literally. */
-export function likeContains(q: string): string {
+function likeContains(q: string): string {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 

@@ -17,7 +17,7 @@ export type StockSort = (typeof STOCK_SORTS)[number];
 
 /** SKUs are upper-case letters, digits, dot, dash and underscore. */
 export const SKU_RE = /^[A-Z0-9][A-Z0-9._-]{1,63}$/;
-export const skuField = z.string().trim().toUpperCase().regex(SKU_RE, { message: "products.skuFormat" });
+const skuField = z.string().trim().toUpperCase().regex(SKU_RE, { message: "products.skuFormat" });
 
 const flag = z
   .union([z.literal("1"), z.literal("on"), z.literal("true"), z.literal("0"), z.literal("false")])
@@ -80,7 +80,7 @@ const optionalPrice = optionalMoneyField({ max: MAX_PRICE_MINOR });
 export const IMAGE_PATH_RE = /^\/images\/[A-Za-z0-9/_.-]{1,200}\.(svg|png|jpe?g|webp)$/;
 
 /** The options schema typed as JSON: empty, or valid against options.ts (normalised for storage). */
-export const optionsJsonField = z
+const optionsJsonField = z
   .string()
   .trim()
   .max(20000)
@@ -171,7 +171,7 @@ export const WarehouseListQuery = z.object({ edit: z.coerce.number().int().posit
 
 export const IMPORT_KINDS = ["products", "stock"] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
-export const IMPORT_MODES = ["all_or_nothing", "valid_rows"] as const;
+const IMPORT_MODES = ["all_or_nothing", "valid_rows"] as const;
 export type ImportMode = (typeof IMPORT_MODES)[number];
 
 export const ImportFormSchema = z.object({

@@ -11,7 +11,7 @@ import { can, isDealerActor, requirePermission, type Actor } from "~/modules/aut
 import { env } from "~/utils/env.server";
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from "~/utils/errors";
 import { minorToDecimal } from "~/utils/money";
-import { addDays, now, todayIn, type IsoDate } from "~/utils/time";
+import { now, todayIn, type IsoDate } from "~/utils/time";
 import { readReferenceVersions, sameVersions, snapshot, type ReferenceVersions } from "~/utils/snapshots.server";
 import { transaction } from "~/utils/tx.server";
 import { availableOf, earliestPromiseDate, orderByProximity, planAvailability, type AvailabilityPlan, type WarehouseStock } from "./availability";
@@ -41,7 +41,7 @@ import {
 import { TIERS, type AvailabilityCheckInput, type HolidayInput, type ProductInput, type ProductListFilter, type StockFilter, type StockSort, type WarehouseCreateInput, type WarehouseUpdateInput } from "./catalog.schema";
 import { parseOptionsSchema, quantityFits } from "./options";
 
-export { PAGE_SIZE };
+;
 
 const isDuplicate = (err: unknown) => (err as { code?: string }).code === "ER_DUP_ENTRY";
 
@@ -427,13 +427,6 @@ export async function getProductPage(actor: Actor, sku: string) {
   };
 }
 
-/** Filter choices for the stock and product lists. */
-export async function catalogFilters(actor: Actor) {
-  requirePermission(actor, "catalog:read");
-  const [categories, lines, warehouses] = await Promise.all([listCategories(db), listProductLines(db), listWarehouses(db)]);
-  return { categories, lines, warehouses };
-}
-
 // ---------- product administration (admin) ----------
 
 export async function listProducts(actor: Actor, filter: ProductListFilter & { page: number }) {
@@ -504,7 +497,7 @@ export async function productFormOptions(actor: Actor) {
 }
 
 /** The images shipped in public/images/products (one per category). */
-export const PRODUCT_IMAGES = [
+const PRODUCT_IMAGES = [
   "/images/products/split-ac.svg",
   "/images/products/floor-ac.svg",
   "/images/products/central-ac.svg",
@@ -655,11 +648,6 @@ export async function removeHoliday(actor: Actor, day: string) {
     if (Number(res.numDeletedRows) === 0) throw new NotFoundError();
     await audit(tx, actor, { action: "holiday.removed", entityType: "holiday", entityId: day });
   });
-}
-
-/** Working days between today and a date are what a lead time counts; exposed for the holidays page. */
-export function upcomingWindow(today: IsoDate) {
-  return { from: today, to: addDays(today, 365) };
 }
 
 // ---------------------------------------------------------------- warehouses

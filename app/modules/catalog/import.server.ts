@@ -27,7 +27,7 @@ import { checkOptionsSchemaJson } from "./options";
 
 export type ImportRowError = { line: number; column: string; key: string; params?: Record<string, string | number> };
 
-export const MAX_IMPORT_ROWS = 100_000;
+const MAX_IMPORT_ROWS = 100_000;
 const STORED_ERRORS = 500;
 const CHUNK = 500;
 
@@ -39,7 +39,7 @@ const REQUIRED: Record<ImportKind, readonly string[]> = {
 type Table = { header: string[]; rows: { line: number; get: (col: string) => string; has: (col: string) => boolean }[] };
 
 /** File-level checks (size, encoding, empty, header); throws a localized ValidationError on the file field. */
-export function readImportFile(kind: ImportKind, bytes: Uint8Array): Table {
+function readImportFile(kind: ImportKind, bytes: Uint8Array): Table {
   const limit = env().UPLOAD_LIMIT_BYTES;
   const fileError = (key: MessageKey, params?: Record<string, string | number>) => new ValidationError(key, { file: [key] }, params);
   if (bytes.length > limit) throw fileError("import.tooLarge", { max: Math.floor(limit / 1_048_576) || 1 });

@@ -7,7 +7,7 @@ import { z } from "zod";
 
 const Label = z.object({ en: z.string().min(1).max(120), zh: z.string().min(1).max(120) });
 
-export const OptionDefSchema = z.discriminatedUnion("type", [
+const OptionDefSchema = z.discriminatedUnion("type", [
   z.object({
     key: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/),
     type: z.literal("choice"),
@@ -35,7 +35,7 @@ export const OptionDefSchema = z.discriminatedUnion("type", [
 ]);
 export type OptionDef = z.infer<typeof OptionDefSchema>;
 
-export const OptionsSchemaSchema = z.object({
+const OptionsSchemaSchema = z.object({
   options: z.array(OptionDefSchema).max(30),
   /** Order quantities must be a multiple of this (e.g. sold in tens). */
   quantityMultiple: z.number().int().positive().default(1),

@@ -101,17 +101,6 @@ export async function orderableProductsByIds(db: Db, dealerId: number, ids: read
   return out;
 }
 
-/** Products by SKU, any status. */
-export async function orderableProductsBySkus(db: Db, dealerId: number, skus: readonly string[]): Promise<Map<string, OrderableProduct>> {
-  const out = new Map<string, OrderableProduct>();
-  const unique = [...new Set(skus.map((s) => s.trim()).filter(Boolean))];
-  for (let i = 0; i < unique.length; i += 500) {
-    const rows = await baseQuery(db, dealerId).where("p.sku", "in", unique.slice(i, i + 500)).execute();
-    for (const r of rows) out.set(r.sku.toUpperCase(), toProduct(r));
-  }
-  return out;
-}
-
 export function isOrderable(p: OrderableProduct | undefined): p is OrderableProduct {
   return !!p && p.status === "active";
 }

@@ -10,7 +10,7 @@
  *   18     check character (校验码), computed below
  * The alphabet is the digits and the capital letters without I, O, Z, S, V.
  */
-export const CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+const CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28] as const;
 const CHARS = "[0-9A-HJ-NPQRTUWXY]";
 const FORMAT = new RegExp(`^${CHARS}{2}\\d{6}${CHARS}{10}$`);
@@ -18,7 +18,7 @@ const FORMAT = new RegExp(`^${CHARS}{2}\\d{6}${CHARS}{10}$`);
 export type CreditCodeCheck = { ok: true; code: string } | { ok: false; reason: "format" | "checkDigit" };
 
 /** Uppercases and removes spaces and dashes people type in. */
-export function cleanCreditCode(input: string): string {
+function cleanCreditCode(input: string): string {
   return input.normalize("NFKC").replace(/[\s-]/g, "").toUpperCase();
 }
 

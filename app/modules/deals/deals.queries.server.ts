@@ -8,7 +8,7 @@ import { rolesWith } from "~/modules/auth/permissions";
 import { env } from "~/utils/env.server";
 import { addDays, todayIn } from "~/utils/time";
 import type { DealFilter, KeyAccountFilter } from "./deals.schema";
-import { HOLDING_STAGES, OPEN_STAGES, PROTECTED_STAGES } from "./state";
+import { PROTECTED_STAGES } from "./state";
 
 export const PAGE_SIZE = 25;
 
@@ -177,9 +177,6 @@ export function holdingDeals(db: Executor, p: { keyAccountId: number; lineCodes:
   if (p.excludeDealId !== undefined) q = q.where("d.id", "<>", p.excludeDealId);
   return q.orderBy("d.created_at", "asc").orderBy("d.id", "asc").execute();
 }
-
-export const HOLDING = HOLDING_STAGES;
-export const OPEN = OPEN_STAGES;
 
 export function keyAccountsQuery(db: Executor, actor: Actor, f: Partial<KeyAccountFilter> = {}) {
   let q = db.selectFrom("key_accounts as ka").innerJoin("users as owner", "owner.id", "ka.owner_id").where(scopes.keyAccount.where(actor));

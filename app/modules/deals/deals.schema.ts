@@ -28,7 +28,7 @@ const optionalDate = z
   .transform((v) => v || null);
 
 /** Optional credit code: empty → null; otherwise format and GB 32100-2015 check digit. */
-export const creditCodeField = z
+const creditCodeField = z
   .string()
   .optional()
   .transform((v, ctx) => {
@@ -162,9 +162,6 @@ export type TaskInput = z.output<typeof TaskSchema>;
 export const TaskDoneSchema = z.object({ taskId: z.coerce.number().int().positive() });
 export const ReasonSchema = z.object({ reason: text(2000) });
 export const OptionalNoteSchema = z.object({ note: optionalText(500) });
-export const ResolveConflictSchema = z.object({ decision: z.enum(["approve", "reject"]), reason: optionalText(2000) }).superRefine((v, ctx) => {
-  if (v.decision === "reject" && !v.reason) ctx.addIssue({ code: "custom", path: ["reason"], message: "validation.required" });
-});
 
 export const UpdateDealSchema = z.object({
   title: text(200),

@@ -254,7 +254,7 @@ export async function getKeyAccountPage(actor: Actor, id: number) {
 }
 
 /** Purchase history by product line: ordered and shipped quantities and values from orders linked to the account's deals. */
-export async function purchaseHistory(dbx: Executor, keyAccountId: number) {
+async function purchaseHistory(dbx: Executor, keyAccountId: number) {
   const rows = await dbx
     .selectFrom("order_lines as ol")
     .innerJoin("orders as ord", "ord.id", "ol.order_id")

@@ -54,13 +54,6 @@ export const DEAL_TRANSITIONS: readonly DealTransition[] = [
 export const OPEN_STAGES = ["registered", "conflict", "approved", "negotiating", "quoted"] as const satisfies readonly DealStage[];
 /** Stages in which a registration is protected (approved and not yet closed). */
 export const PROTECTED_STAGES = ["approved", "negotiating", "quoted"] as const satisfies readonly DealStage[];
-/** Stages that hold a customer against other dealers' registrations (when protection has not lapsed). */
-export const HOLDING_STAGES = ["registered", "approved", "negotiating", "quoted"] as const satisfies readonly DealStage[];
-export const CLOSED_STAGES = ["rejected", "won", "lost", "expired"] as const satisfies readonly DealStage[];
-
-export function isDealStage(v: unknown): v is DealStage {
-  return typeof v === "string" && (DEAL_STAGES as readonly string[]).includes(v);
-}
 
 export function dealTransition(from: string, to: DealStage): DealTransition | undefined {
   return DEAL_TRANSITIONS.find((t) => t.from === from && t.to === to);

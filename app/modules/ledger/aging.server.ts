@@ -26,7 +26,7 @@ export const BUCKETS = ["current", "d1_30", "d31_60", "d61_90", "d90_plus"] as c
 export type Bucket = (typeof BUCKETS)[number];
 export type AgingRow = Record<Bucket, number> & { unapplied: number; balance: number };
 
-export function emptyAging(): AgingRow {
+function emptyAging(): AgingRow {
   return { current: 0, d1_30: 0, d31_60: 0, d61_90: 0, d90_plus: 0, unapplied: 0, balance: 0 };
 }
 
@@ -149,7 +149,7 @@ export async function agingFromLedger(database: Kysely<DB> | Executor, asOf: str
   return out;
 }
 
-export function sumAging(rows: Iterable<AgingRow>): AgingRow {
+function sumAging(rows: Iterable<AgingRow>): AgingRow {
   const t = emptyAging();
   for (const r of rows) for (const k of [...BUCKETS, "unapplied", "balance"] as const) t[k] += r[k];
   return t;

@@ -3,7 +3,7 @@
  * (docs/features/ledger.md): full DML everywhere except the immutable tables,
  * where it may only read and insert.
  */
-export const INSERT_ONLY_TABLES = ["ledger_entries", "statement_lines"] as const;
+const INSERT_ONLY_TABLES = ["ledger_entries", "statement_lines"] as const;
 
 export function leastPrivilegeGrants(database: string, user: string, tables: string[]): string[] {
   const q = (s: string) => `\`${s.replace(/`/g, "``")}\``;

@@ -19,7 +19,7 @@ import { transaction } from "~/utils/tx.server";
 import { DuplicateSourceError, MAX_ENTRY_MINOR, postEntry } from "./post.server";
 import { bankPaymentDescription, systemDescription } from "./descriptions";
 
-export const MAX_IMPORT_ROWS = 5000;
+const MAX_IMPORT_ROWS = 5000;
 
 export type ImportProblem = "no_match" | "ambiguous" | "bad_amount" | "missing_bank_ref" | "duplicate_in_file" | "already_imported" | "currency";
 export type ImportRowReport = { row: number; bankRef: string; reference: string; amount: string; date: string; payer: string; dealerCode?: string; entryId?: number; problem?: ImportProblem; candidates?: string[] };

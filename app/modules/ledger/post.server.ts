@@ -21,7 +21,7 @@ import { ConflictError, ValidationError } from "~/utils/errors";
 import { isIsoDate } from "~/utils/time";
 import { ENTRY_TYPES, MAX_ENTRY_MINOR, type EntryType } from "./entry-types";
 
-export { ENTRY_TYPES, MAX_ENTRY_MINOR, type EntryType };
+export {  MAX_ENTRY_MINOR, type EntryType };
 
 /** The sign each type must carry (adjustments may go either way). */
 export const ENTRY_SIGN: Record<EntryType, 1 | -1 | 0> = { invoice: 1, fee: 1, payment: -1, credit_note: -1, rebate: -1, adjustment: 0 };
@@ -75,7 +75,7 @@ const isDuplicate = (err: unknown) => (err as { code?: string }).code === "ER_DU
  * Takes the shared lock on the dealer row and refuses a business date inside an
  * already issued statement period. Returns the dealer's currency.
  */
-export async function lockDealerForPosting(tx: Executor, dealerId: number, businessDate: string): Promise<{ currency: string }> {
+async function lockDealerForPosting(tx: Executor, dealerId: number, businessDate: string): Promise<{ currency: string }> {
   if (!isIsoDate(businessDate)) throw new ValidationError("validation.formErrors", { businessDate: ["validation.date"] });
   const dealer = await tx
     .selectFrom("organisations")

@@ -135,7 +135,7 @@ export function describeEvent(e: DigestEvent, section: SectionKey, audience: Aud
 }
 
 /** The sections one user gets from the events in their scope (already filtered to their window). */
-export function buildSections(user: DigestUser, events: DigestEvent[], announcements: DigestAnnouncement[], tz: string): DigestSectionData[] {
+function buildSections(user: DigestUser, events: DigestEvent[], announcements: DigestAnnouncement[], tz: string): DigestSectionData[] {
   const audience = audienceOf(user.role);
   const newestFirst = [...events].sort((a, b) => b.occurred_at.getTime() - a.occurred_at.getTime() || b.id - a.id);
   const bySection = new Map<SectionKey, Map<string, DigestEvent>>();
@@ -298,7 +298,7 @@ async function recordStates(events: DigestEvent[]): Promise<Map<string, RecordSt
  * Drops the action events whose record no longer waits for its reader (WAITING_WHILE), judged on the
  * records as they are now. An event whose record cannot be found is kept as it was written.
  */
-export function stillWaiting(events: DigestEvent[], states: Map<string, RecordState>, today: string): DigestEvent[] {
+function stillWaiting(events: DigestEvent[], states: Map<string, RecordState>, today: string): DigestEvent[] {
   return events.filter((e) => {
     const rule = WAITING_WHILE[e.type as DomainEventType];
     if (!rule) return true;

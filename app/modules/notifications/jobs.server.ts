@@ -83,7 +83,7 @@ export async function claimSlot(job: JobDefinition, slot: string, owner: string,
 }
 
 /** Conditional UPDATE of a stale run: only one of several runners trying wins. */
-export async function takeOver(job: JobDefinition, runId: number, seenAttempts: number, owner: string): Promise<Claim | null> {
+async function takeOver(job: JobDefinition, runId: number, seenAttempts: number, owner: string): Promise<Claim | null> {
   const t = now();
   if (seenAttempts >= MAX_ATTEMPTS) {
     await db
@@ -281,7 +281,7 @@ function matcher(job: JobDefinition, tz: string): ScheduledTask {
   return m;
 }
 
-export function nextRunOf(job: JobDefinition, tz = env().BUSINESS_TZ): Date | null {
+function nextRunOf(job: JobDefinition, tz = env().BUSINESS_TZ): Date | null {
   return matcher(job, tz).getNextRuns(1)[0] ?? null;
 }
 

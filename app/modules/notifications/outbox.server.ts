@@ -91,7 +91,7 @@ export async function enqueueEmails(tx: Executor, inputs: OutboxEmailInput[]): P
 
 export type TransportOptions = { connectionTimeout?: number; greetingTimeout?: number; socketTimeout?: number };
 
-export function createMailTransport(url: string, opts: TransportOptions = {}): Transporter {
+function createMailTransport(url: string, opts: TransportOptions = {}): Transporter {
   return nodemailer.createTransport({
     url,
     pool: true,

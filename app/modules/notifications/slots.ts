@@ -6,8 +6,7 @@
  */
 import { addDays, startOfBusinessDate, type IsoDate } from "~/utils/time";
 
-export const PERIODS = ["minute", "hour", "day", "week", "month"] as const;
-export type Period = (typeof PERIODS)[number];
+export type Period = "minute" | "hour" | "day" | "week" | "month";
 
 type Parts = { year: number; month: number; day: number; hour: number; minute: number };
 
@@ -37,7 +36,7 @@ export function isoWeek(date: IsoDate): { year: number; week: number } {
 }
 
 /** Monday of the ISO week containing date. */
-export function mondayOf(date: IsoDate): IsoDate {
+function mondayOf(date: IsoDate): IsoDate {
   const dow = new Date(`${date}T00:00:00Z`).getUTCDay() || 7;
   return addDays(date, 1 - dow);
 }

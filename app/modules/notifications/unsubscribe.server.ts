@@ -13,7 +13,7 @@ import { STAND_IN_ROLE, isDealerRole, isRole } from "~/modules/auth/permissions"
 import { env } from "~/utils/env.server";
 import { now } from "~/utils/time";
 
-export const UNSUBSCRIBE_TTL_DAYS = 90;
+const UNSUBSCRIBE_TTL_DAYS = 90;
 const SECRET_SETTING = "app_secret";
 type Purpose = "digest";
 

@@ -11,13 +11,13 @@ import { isDealerRole } from "~/modules/auth/permissions";
 import type { OrderListFilter } from "./orders.schema";
 
 /** Orders the actor may see: dealers their own (drafts included), staff only orders ever submitted. */
-export function ordersInScope(db: Executor, actor: Actor) {
+function ordersInScope(db: Executor, actor: Actor) {
   let q = db.selectFrom("orders as o").where(inDealerScope(actor, "o.dealer_id"));
   if (actor.kind !== "system" && !isDealerRole(actor.role)) q = q.where("o.number", "is not", null);
   return q;
 }
 
-export const orderColumns = [
+const orderColumns = [
   "o.id",
   "o.number",
   "o.dealer_id",

@@ -34,9 +34,9 @@ const optId = z
   .transform((v) => (v === "" || v === undefined ? null : v));
 
 /** A whole, positive quantity typed by a person ("12"); "0", "-1", "1.5", "1e3" are refused. */
-export const quantityField = wholeNumberField({ min: 1, max: 999_999_999, messages: { format: "orders.quantityWhole", min: "orders.quantityPositive" } });
+const quantityField = wholeNumberField({ min: 1, max: 999_999_999, messages: { format: "orders.quantityWhole", min: "orders.quantityPositive" } });
 
-export const LineFormSchema = z.object({
+const LineFormSchema = z.object({
   lineId: optId,
   productId: id,
   quantity: quantityField,

@@ -208,13 +208,6 @@ export async function getOrderPage(actor: Actor, number: string) {
   return orderPageData(actor, order);
 }
 
-export async function getOrderById(actor: Actor, id: number) {
-  requireRead(actor);
-  const order = await findOrder(db, actor, { id });
-  if (!order) throw new NotFoundError();
-  return orderPageData(actor, order);
-}
-
 async function orderPageData(actor: Actor, order: NonNullable<Awaited<ReturnType<typeof findOrder>>>) {
   const [lines, reservations, history, dateChanges, shipments] = await Promise.all([
     orderLines(db, order.id),

@@ -61,19 +61,7 @@ export const ACTIONS: readonly ActionRule[] = [
   { action: "recheck_backorders", from: "partially_shipped", to: ["partially_shipped"], permission: "order:review" },
 ];
 
-/** The statuses from which an action is possible at all (any role). */
-export function actionFromStatuses(action: OrderAction): OrderStatus[] {
-  return [...new Set(ACTIONS.filter((r) => r.action === action).map((r) => r.from))];
-}
-
 /** The permissions that allow an action from a status (empty: impossible from there). */
 export function actionPermissions(action: OrderAction, from: OrderStatus): Permission[] {
   return ACTIONS.filter((r) => r.action === action && r.from === from).map((r) => r.permission);
 }
-
-export function isOrderStatus(v: unknown): v is OrderStatus {
-  return typeof v === "string" && (ORDER_STATUSES as readonly string[]).includes(v);
-}
-
-/** Statuses where the order still waits for something (used by lists and dashboards). */
-export const OPEN_STATUSES: readonly OrderStatus[] = ["submitted", "credit_hold", "approved", "partially_shipped", "shipped"];

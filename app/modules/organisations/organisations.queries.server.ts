@@ -1,4 +1,3 @@
-import { sql } from "kysely";
 import type { Executor } from "../../../db/client";
 import type { Actor } from "~/modules/auth/actor";
 import { scopes } from "~/modules/auth/access.server";
@@ -82,11 +81,4 @@ export async function listAccountManagers(db: Executor) {
 
 export async function listOrganisations(db: Executor) {
   return db.selectFrom("organisations").select(["id", "code", "name", "kind"]).orderBy("kind", "desc").orderBy("code").execute();
-}
-
-export async function countActive(db: Executor, table: "users" | "organisations", where: Record<string, string | number>) {
-  let q = db.selectFrom(table).select(sql<number>`COUNT(*)`.as("n"));
-  for (const [k, v] of Object.entries(where)) q = q.where(sql.ref(k), "=", v);
-  const row = await q.executeTakeFirst();
-  return Number(row?.n ?? 0);
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { LOCALES } from "~/i18n";
 import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES } from "~/modules/audit/audit-actions";
-import { ROLES, DEALER_ROLES } from "~/modules/auth/permissions";
+import { ROLES } from "~/modules/auth/permissions";
 import { moneyField } from "~/utils/numbers";
 
 export const REGIONS = ["north", "east", "south", "central", "west", "northeast"] as const;
@@ -88,5 +88,3 @@ export const PasswordChangeSchema = z.object({
   newPassword: z.string().min(1).max(200),
   confirmPassword: z.string().min(1).max(200),
 });
-
-export const DEALER_ROLE_LIST = DEALER_ROLES;

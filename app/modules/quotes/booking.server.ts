@@ -8,7 +8,7 @@ import { createDraftTx } from "~/modules/orders/orders.server";
 import { now } from "~/utils/time";
 import { bookQuote, type CreateOrderFn } from "./quotes.server";
 
-export const createOrderFromQuote: CreateOrderFn = async (tx, actor, input) => {
+const createOrderFromQuote: CreateOrderFn = async (tx, actor, input) => {
   const draft = await createDraftTx(
     tx,
     actor,

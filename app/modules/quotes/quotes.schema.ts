@@ -3,7 +3,7 @@ import { z } from "zod";
 import { isoDate } from "~/utils/time";
 import { MAX_PRICE_MINOR, moneyField, wholeNumberField } from "~/utils/numbers";
 
-export const MAX_QUOTE_LINES = 30;
+const MAX_QUOTE_LINES = 30;
 
 /** Rows of a plain form (`productId_0`, `quantity_0`, `unitPrice_0`, …); rows without a product are ignored. */
 function collectRows(raw: unknown) {
@@ -19,7 +19,7 @@ function collectRows(raw: unknown) {
 }
 
 
-export const QuoteLineInput = z.object({
+const QuoteLineInput = z.object({
   row: z.number().int(),
   productId: z.coerce.number().int().positive(),
   quantity: wholeNumberField({ min: 1, max: 1_000_000 }),

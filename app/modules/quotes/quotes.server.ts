@@ -20,7 +20,7 @@ import { transaction } from "~/utils/tx.server";
 import { APPROVAL_PAGE_SIZE, type ApprovalQueueFilter, type QuoteDraftInput } from "./quotes.schema";
 import { approvalQueueChoices, approvalQueueRows, approvalQueueWhere } from "./quotes.queries.server";
 import { minorToDecimal } from "~/utils/money";
-import { QUOTE_STATUSES, SUPERSEDABLE, effectiveQuoteStatus, quoteTransition, type QuoteMover, type QuoteStatus } from "./state";
+import { SUPERSEDABLE, effectiveQuoteStatus, quoteTransition, type QuoteMover, type QuoteStatus } from "./state";
 
 /** Statuses a dealer never sees: the manufacturer's internal drafts and discount approvals. */
 const INTERNAL_STATUSES = ["draft", "pending_approval"] as const;
@@ -44,7 +44,7 @@ export function discountBasisPoints(tierPriceMinor: number, unitPriceMinor: numb
   return Number(q + (absR * 2n >= den ? (num < 0n ? -1n : 1n) : 0n));
 }
 
-export const discountLimitBp = () => env().QUOTE_DISCOUNT_LIMIT_PCT * 100;
+const discountLimitBp = () => env().QUOTE_DISCOUNT_LIMIT_PCT * 100;
 
 function quotesQuery(dbx: Executor, actor: Actor) {
   let q = dbx.selectFrom("quotes as q").innerJoin("deals as d", "d.id", "q.deal_id").where(scopes.quote.where(actor));
@@ -494,4 +494,4 @@ export async function approvalQueueSummary(actor: Actor) {
   return { count: Number(r?.n ?? 0), oldestRequestedAt: r?.oldest ? new Date(r.oldest).toISOString() : null, now: now().toISOString() };
 }
 
-export { QUOTE_STATUSES };
+;

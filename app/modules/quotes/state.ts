@@ -52,10 +52,6 @@ export function canReplaceQuote(status: string, validUntil: string, today: strin
   return (SUPERSEDABLE as readonly string[]).includes(status);
 }
 
-export function isQuoteStatus(v: unknown): v is QuoteStatus {
-  return typeof v === "string" && (QUOTE_STATUSES as readonly string[]).includes(v);
-}
-
 export function quoteTransition(from: string, to: QuoteStatus): QuoteTransition | undefined {
   return QUOTE_TRANSITIONS.find((t) => t.from === from && t.to === to);
 }

@@ -24,7 +24,7 @@ export function resolvePeriod(p: Partial<Period>): q.Bounds {
   return { from, to, fromInstant: startOfBusinessDate(from, tz), toInstant: startOfBusinessDate(addDays(to, 1), tz), tzOffset: tzOffset(tz, now()) };
 }
 
-export function lastMonths(count: number, endDate: string): string[] {
+function lastMonths(count: number, endDate: string): string[] {
   const out: string[] = [];
   let d = monthBounds(endDate).start;
   for (let i = 0; i < count; i++) {
@@ -80,7 +80,7 @@ async function accountManagerFigures(amId: number, b: q.Bounds, today: string) {
   return { kind: "pipeline" as const, period: { from: b.from, to: b.to }, pipeline, won, lost, winRate: closed > 0 ? won.count / closed : null, aging, attention, ranking };
 }
 
-export const LOW_STOCK_THRESHOLD = 5;
+const LOW_STOCK_THRESHOLD = 5;
 
 export async function opsDashboard(actor: Actor) {
   requirePermission(actor, "order:review");
@@ -99,7 +99,7 @@ async function opsFigures(today: string) {
   return { kind: "order_desk" as const, now: now().toISOString(), week: { from: weekStart, to: weekEnd }, queue, backorders, due, alerts, lowStockThreshold: LOW_STOCK_THRESHOLD };
 }
 
-export const OPS_LIST_PAGE_SIZE = 50;
+const OPS_LIST_PAGE_SIZE = 50;
 
 /** The list behind an ops stock-alert figure: levels at or below the threshold, or receipts past their ETA. */
 export async function stockAlertList(actor: Actor, p: { kind: "low" | "late"; page: number }) {
@@ -130,7 +130,7 @@ export async function* exportStockAlerts(actor: Actor, kind: "low" | "late") {
 }
 
 /** The current business week (Monday to Sunday), the default range of the made-to-order due list. */
-export function businessWeek(today = todayIn(env().BUSINESS_TZ)) {
+function businessWeek(today = todayIn(env().BUSINESS_TZ)) {
   const dow = new Date(`${today}T00:00:00Z`).getUTCDay();
   const from = addDays(today, -((dow + 6) % 7));
   return { from, to: addDays(from, 6) };

@@ -24,7 +24,7 @@ import { addDays, now, startOfBusinessDate, todayIn, type IsoDate } from "~/util
 import { transaction } from "~/utils/tx.server";
 import { isPeriod, periodBounds, previousPeriod } from "~/modules/ledger/period";
 
-export const ISSUE_BATCH_SIZE = 200;
+const ISSUE_BATCH_SIZE = 200;
 
 /** The audit entry of an issued statement, written set-based below (typed as `audit()` would type it). */
 const ISSUED_ACTION = "statement.issued" satisfies AuditAction;

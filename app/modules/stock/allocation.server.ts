@@ -19,7 +19,7 @@ type Db = Executor | Kysely<DB>;
 const CLOSED_INCOMING = ["received", "cancelled"];
 
 /** The earliest ETA (on or after `from`) of stock still to arrive for a product, or null. */
-export async function nextIncomingEta(db: Db, productId: number, from: IsoDate): Promise<IsoDate | null> {
+async function nextIncomingEta(db: Db, productId: number, from: IsoDate): Promise<IsoDate | null> {
   const row = await db
     .selectFrom("incoming_stock")
     .select(sql<string | null>`MIN(eta)`.as("eta"))
@@ -137,15 +137,6 @@ export async function shipOrderLine(
     await applyMovement(tx, actor, { productId: p.productId, warehouseId: p.warehouseId, kind: "shipment", onHandDelta: -direct, refType: "shipment", refId: p.shipmentRef });
   }
   return { fromReservation, direct };
-}
-
-/** Free stock (on hand − reserved) of products in one warehouse. */
-export async function freeStockIn(db: Db, warehouseId: number, productIds: readonly number[]): Promise<Map<number, number>> {
-  const out = new Map<number, number>();
-  if (!productIds.length) return out;
-  const rows = await db.selectFrom("stock_levels").select(["product_id", "on_hand", "reserved"]).where("warehouse_id", "=", warehouseId).where("product_id", "in", [...new Set(productIds)]).execute();
-  for (const r of rows) out.set(r.product_id, r.on_hand - r.reserved);
-  return out;
 }
 
 /** Active warehouses, for shipment forms. */

@@ -10,7 +10,7 @@ import { DomainError, ValidationError } from "~/utils/errors";
 import { keepAvailability } from "./stock.derived.server";
 
 /** The largest on-hand (and reserved) a stock level holds: its columns are signed 32-bit INT. */
-export const MAX_LEVEL_QTY = 2_147_483_647;
+const MAX_LEVEL_QTY = 2_147_483_647;
 
 export type MovementKind = "receipt" | "adjustment" | "reservation" | "release" | "shipment" | "import";
 

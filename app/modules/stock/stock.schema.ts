@@ -4,7 +4,7 @@ import { isoDate } from "~/utils/time";
 import { wholeNumberField } from "~/utils/numbers";
 
 const reason = z.string().trim().min(1).max(255);
-export const wholeQty = wholeNumberField({ min: 1, max: 999_999_999, messages: { format: "stock.wholePositive", min: "stock.wholePositive" } });
+const wholeQty = wholeNumberField({ min: 1, max: 999_999_999, messages: { format: "stock.wholePositive", min: "stock.wholePositive" } });
 
 export const ReceiptSchema = z.object({
   warehouseId: z.coerce.number().int().positive(),

@@ -1,5 +1,5 @@
 /**
- * Figures computed once per change of the data behind them (decision 076).
+ * Figures computed once per change of the data behind them (decisions 076, 112).
  *
  * A dashboard's figures are the same for every viewer of the same scope (every
  * order-desk user sees the same review queue). `snapshot(key, compute)` runs
@@ -7,56 +7,89 @@
  * changes, then computes again. "The data changed" is read from the four
  * append-only journals every domain write adds to in its own transaction — the
  * audit log, the domain events, the stock movements and the ledger — as one
- * cheap statement per call (index-only: each journal's largest id and how many
- * ids sit in its last WINDOW), so a change is seen by the next request after it
+ * cheap statement per call: for each journal, its latest timestamp and how many
+ * of its rows carry a timestamp at or after the window's start (two reads of the
+ * journal's time index), so a change is seen by the next request after it
  * commits, in every process.
  *
- * Why the count beside the largest id: ids are handed out at INSERT and become
- * visible at COMMIT, so a transaction holding id 100 can commit after one holding
- * 101. The largest id would not move; the number of ids in the window does (while
- * fewer than WINDOW later ids have been handed out; beyond that, MAX_AGE_MS catches it).
+ * No order or recency is read from ids (decision 112): on TiDB, or Galera with
+ * auto_increment_increment/offset per node, a row committed later may hold a
+ * lower id. Timestamps are stamped at INSERT and the row becomes visible at
+ * COMMIT, so a transaction may commit a row stamped earlier than rows already
+ * seen: the latest timestamp does not move then, but the count does, as long as
+ * the row's timestamp lies inside the window. The window (WINDOW_MS) is longer
+ * than any transaction plus the clock skew between the database and the app, so
+ * every row committed after a read is stamped inside the window of that read.
+ *
+ * The window's start is taken from the app clock and moves in whole steps of
+ * STEP_MS, and the step is part of the version: within one step the counts only
+ * grow (rows are never removed from inside the window), so a version never
+ * comes back after a change; a new step is a new version (at most one extra
+ * computation per step, as often as MAX_AGE_MS expires entries anyway).
  *
  * The key must name everything the result depends on besides the data (scope,
  * period, today's date). Entries also expire after MAX_AGE_MS of the app clock (or
  * when the clock goes back), which bounds what a clock-dependent figure (an age in
- * hours) can lag.
+ * hours) can lag, and what a row missed by the window (a transaction longer than
+ * WINDOW_MS) can.
  *
  * Data written outside the domain functions (hand-built test data, a repair
  * script) writes none of the journals: call `forgetSnapshots()` after it.
  */
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type RawBuilder } from "kysely";
 import { getDb } from "../../db/client";
 import type { DB } from "../../db/types";
 import { now } from "./time";
 
 export const MAX_AGE_MS = 60_000;
-const WINDOW = 256;
+/** How far back the count reaches: longer than any transaction plus clock skew (decision 112). */
+export const WINDOW_MS = 5 * 60_000;
+/** The window's start moves in steps of this long (one version per step at most). */
+export const STEP_MS = MAX_AGE_MS;
 const MAX_ENTRIES = 2_000;
 
 type Entry = { version: string; at: number; value: Promise<unknown> };
 const stores = new WeakMap<Kysely<DB>, Map<string, Entry>>();
 
-const JOURNALS = ["audit_log", "domain_events", "stock_movements", "ledger_entries"] as const;
-const versionSql = sql.join(
-  JOURNALS.map((t) => {
-    const table = sql.table(t);
-    return sql`(SELECT MAX(id) FROM ${table}), (SELECT COUNT(*) FROM ${table} WHERE id > (SELECT MAX(id) - ${sql.lit(WINDOW)} FROM ${table}))`;
-  }),
-);
+/** Each journal with its own timestamp column (DATETIME(3), set at INSERT, indexed alone). */
+const JOURNALS = [
+  ["audit_log", "occurred_at"],
+  ["domain_events", "occurred_at"],
+  ["stock_movements", "created_at"],
+  ["ledger_entries", "created_at"],
+] as const;
+type Journal = (typeof JOURNALS)[number];
+
+/** The start of the window at the app clock's `at`: whole steps, WINDOW_MS before the current step. */
+export function windowStart(at: Date = now()): Date {
+  return new Date(Math.floor(at.getTime() / STEP_MS) * STEP_MS - WINDOW_MS);
+}
+
+/** A journal's latest timestamp, as text (milliseconds kept; NULL when empty). */
+function latestOf([table, column]: Journal): RawBuilder<unknown> {
+  return sql`(SELECT CAST(MAX(${sql.ref(column)}) AS CHAR) FROM ${sql.table(table)})`;
+}
+
+/** How many of a journal's rows are stamped at or after `since`. */
+function countSince([table, column]: Journal, since: Date): RawBuilder<unknown> {
+  return sql`(SELECT COUNT(*) FROM ${sql.table(table)} WHERE ${sql.ref(column)} >= ${since})`;
+}
 
 export type Versions = {
-  /** Everything the snapshots depend on: the four journals and the catalog version, as one string. */
+  /** Everything the snapshots depend on: the window's step, the four journals and the catalog version, as one string. */
   data: string;
-  /** The catalog version alone (products and tier prices; kept by triggers, decision 077). */
+  /** The catalog version alone (products and tier prices; moved by the catalog's domain functions, decision 111). */
   catalog: string;
 };
 
 /** The current versions, read in one statement. */
 export async function readVersions(db: Kysely<DB> = getDb()): Promise<Versions> {
-  const { rows } = await sql<Record<string, unknown>>`SELECT ${versionSql}, (SELECT version FROM catalog_version WHERE id = 1) AS catalog`.execute(db);
+  const since = windowStart();
+  const columns = sql.join(JOURNALS.flatMap((j, i) => [sql`${latestOf(j)} AS ${sql.ref(`m${i}`)}`, sql`${countSince(j, since)} AS ${sql.ref(`n${i}`)}`]));
+  const { rows } = await sql<Record<string, unknown>>`SELECT ${columns}, (SELECT version FROM catalog_version WHERE id = 1) AS catalog`.execute(db);
   const row = rows[0] ?? {};
   const catalog = String(row.catalog ?? "none");
-  return { data: Object.values(row).join(":"), catalog };
+  return { data: `${since.getTime()}:${Object.values(row).join(":")}`, catalog };
 }
 
 /**
@@ -67,7 +100,8 @@ export async function readVersions(db: Kysely<DB> = getDb()): Promise<Versions> 
  * A snapshot keyed with these must depend on nothing else.
  */
 export async function readReferenceVersions(db: Kysely<DB> = getDb()): Promise<ReferenceVersions> {
-  const { rows } = await sql<Record<string, unknown>>`SELECT ${REFERENCE_VERSION_COLUMNS.m} AS m, ${REFERENCE_VERSION_COLUMNS.n} AS n, ${REFERENCE_VERSION_COLUMNS.catalog} AS catalog`.execute(db);
+  const v = REFERENCE_VERSION_COLUMNS;
+  const { rows } = await sql<Record<string, unknown>>`SELECT ${v.m} AS m, ${v.n} AS n, ${v.catalog} AS catalog`.execute(db);
   const row = rows[0] ?? {};
   return referenceVersionsOf(row.m, row.n, row.catalog);
 }
@@ -75,17 +109,23 @@ export async function readReferenceVersions(db: Kysely<DB> = getDb()): Promise<R
 /**
  * The three values readReferenceVersions reads, as expressions, for a statement that
  * reads them together with other data (one round trip; the values and the data then
- * come from one consistent read). `catalog` is a string (CHAR) so it can share a
- * column with text in a UNION.
+ * come from one consistent read). Each read of `n` takes the window's start from the
+ * app clock at that moment and carries it in its value ("start+count"), so a value
+ * always names the window it counted. `m` and `n` are text, `catalog` is a string
+ * (CHAR) too, so they can share columns with numbers or text in a UNION.
  */
-export const REFERENCE_VERSION_COLUMNS = (() => {
-  const table = sql.table("audit_log");
-  return {
-    m: sql`(SELECT MAX(id) FROM ${table})`,
-    n: sql`(SELECT COUNT(*) FROM ${table} WHERE id > (SELECT MAX(id) - ${sql.lit(WINDOW)} FROM ${table}))`,
-    catalog: sql`(SELECT CAST(version AS CHAR) FROM catalog_version WHERE id = 1)`,
-  };
-})();
+export const REFERENCE_VERSION_COLUMNS = {
+  /** The audit log's latest timestamp. */
+  get m(): RawBuilder<unknown> {
+    return latestOf(JOURNALS[0]);
+  },
+  /** The window's start and how many audit rows are stamped inside it. */
+  get n(): RawBuilder<unknown> {
+    const since = windowStart();
+    return sql`CONCAT(${sql.lit(since.getTime())}, '+', ${countSince(JOURNALS[0], since)})`;
+  },
+  catalog: sql`(SELECT CAST(version AS CHAR) FROM catalog_version WHERE id = 1)` as RawBuilder<unknown>,
+};
 
 /** Reference versions from the three values of REFERENCE_VERSION_COLUMNS. */
 export function referenceVersionsOf(m: unknown, n: unknown, catalog: unknown): ReferenceVersions {

@@ -35,12 +35,19 @@ async function miniCatalog(tx: Tx, mfr: number) {
 
 describe("orders seed step", () => {
   it("seeds orders in every status through the domain, keeping stock and ledger invariants", async () => {
+    const databaseNow = async () => (await sql<{ t: Date }>`SELECT NOW(3) AS t`.execute(getDb())).rows[0]!.t;
+    const started = await databaseNow();
     await getDb().transaction().execute(async (tx) => {
       const ids = await seedFoundation(tx, "x");
       await miniCatalog(tx, ids.manufacturerId);
       await seedOrders(tx, ids);
     });
+    const finished = await databaseNow();
     const db = getDb();
+    // Every order event took the moment of its step, none the time of seeding.
+    const events = await db.selectFrom("domain_events").select("occurred_at").where("entity_type", "=", "order").execute();
+    expect(events.length).toBeGreaterThan(20);
+    expect(events.filter((e) => e.occurred_at >= started && e.occurred_at <= finished)).toEqual([]);
     const statuses = (await db.selectFrom("orders").select("status").distinct().execute()).map((r) => r.status).sort();
     expect(statuses).toEqual(["approved", "cancelled", "credit_hold", "delivered", "draft", "partially_shipped", "rejected", "shipped", "submitted"]);
     const d001 = (await db.selectFrom("organisations").select("id").where("code", "=", "D001").executeTakeFirstOrThrow()).id;

@@ -107,17 +107,22 @@ export async function seedOrders(db: Kysely<DB>, ids: FoundationIds): Promise<vo
   }
 
   const nowMs = Date.now();
-  const lastEventId = async () => Number((await sql<{ e: number | null }>`SELECT MAX(id) AS e FROM domain_events`.execute(db)).rows[0]?.e ?? 0);
+  /** The database's clock, which stamps the domain events (CURRENT_TIMESTAMP(3)). */
+  const databaseNow = async () => (await sql<{ t: Date }>`SELECT NOW(3) AS t`.execute(db)).rows[0]!.t;
   /**
    * Runs one step "at" a past moment (history, shipments and ledger dates take
    * it from the domain functions); the domain events it wrote get that time too,
    * so digests and dashboards see a realistic past. The audit log keeps the
-   * real time of seeding.
+   * real time of seeding. The step's events are those the database stamped while
+   * it ran (the steps run one after another; every earlier step's events already
+   * carry their moment, a whole number of hours from the seed's start, some of them
+   * ahead of it, none inside this step's run): no order is read from ids (decision 112).
    */
   const at = async <T>(when: Date, fn: () => Promise<T>): Promise<T> => {
-    const before = await lastEventId();
+    const since = await databaseNow();
     const out = await fn();
-    await db.updateTable("domain_events").set({ occurred_at: when }).where("id", ">", before).execute();
+    const until = await databaseNow();
+    await db.updateTable("domain_events").set({ occurred_at: when }).where("occurred_at", ">=", since).where("occurred_at", "<=", until).execute();
     return out;
   };
   const receive = (productId: number, warehouseId: number, qty: number, reason: string) =>

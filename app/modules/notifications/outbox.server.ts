@@ -148,7 +148,8 @@ export async function sendDueEmails(opts: SendOptions): Promise<SendResult> {
     .where("status", "=", "pending")
     .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", t0)]))
     .execute();
-  const rows = await db.selectFrom("outbox_emails").selectAll().where("claimed_by", "=", token).where("status", "=", "pending").orderBy("id").execute();
+  // Sent in the order they fell due, then were written (ids say nothing of order, decision 112).
+  const rows = await db.selectFrom("outbox_emails").selectAll().where("claimed_by", "=", token).where("status", "=", "pending").orderBy("next_attempt_at").orderBy("created_at").orderBy("id").execute();
   result.claimed = rows.length;
   if (!rows.length) return result;
   const transport = opts.transport ?? createMailTransport(url!, opts.transportOptions);

@@ -8,7 +8,7 @@ const fmtCache = new Map<string, Intl.NumberFormat>();
 
 const digitsCache = new Map<string, number>();
 
-export function minorDigits(currency: string): number {
+function minorDigits(currency: string): number {
   let d = digitsCache.get(currency);
   if (d === undefined) {
     d = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;

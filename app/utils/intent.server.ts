@@ -30,8 +30,11 @@ export type IntentContext<I extends string> = {
   form: FormData;
   /** What the form carried, as typed: a failure re-renders the form with it. */
   values: Record<string, unknown>;
-  /** A failed parse: 400 with its field errors and values, tied to this intent. */
-  fail: (failure: Omit<FormFailure, "ok">) => TypedResponse<IntentFailure<I>>;
+  /**
+   * A failed parse: 400 with its field errors and values, tied to this intent. Anything else the
+   * page needs to place the failure (the record the form was for) comes along.
+   */
+  fail: <X extends Omit<FormFailure, "ok">>(failure: X) => TypedResponse<X & IntentFailure<I>>;
   /** Done: a localized notice tied to this intent. */
   done: (key: MessageKey, params?: Record<string, string | number>) => TypedResponse<IntentDone<I>>;
 };

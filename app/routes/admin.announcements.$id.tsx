@@ -12,7 +12,6 @@ import { useFormat, useLocale, useT } from "~/i18n/react";
 import { getAnnouncement, updateAnnouncement, withdrawAnnouncement } from "~/modules/announcements/announcements.server";
 import { AnnouncementSchema } from "~/modules/announcements/announcements.schema";
 import { requireActor } from "~/modules/auth/auth.server";
-import { parseForm } from "~/utils/http.server";
 import { intentAction } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { idParam } from "~/utils/params.server";
@@ -29,12 +28,7 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
   const actor = await requireActor(request, "announcement:manage");
   const id = idParam(params.id);
   return intentAction(request, {
-    update: async (ctx) => {
-      const form = await parseForm(request, AnnouncementSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await updateAnnouncement(actor, id, form.data);
-      return ctx.done("announcements.updated");
-    },
+    update: (ctx) => ctx.submit(AnnouncementSchema, (data) => updateAnnouncement(actor, id, data), "announcements.updated"),
     withdraw: async (ctx) => {
       await withdrawAnnouncement(actor, id);
       return ctx.done("announcements.withdrawn");

@@ -10,7 +10,6 @@ import { useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { dealerFormOptions, getDealer, setDealerStatus, updateDealer } from "~/modules/organisations/organisations.server";
 import { DealerSchema, DealerStatusSchema } from "~/modules/organisations/organisations.schema";
-import { parseForm } from "~/utils/http.server";
 import { intentAction } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { idParam } from "~/utils/params.server";
@@ -28,18 +27,8 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
   const actor = await requireActor(request, "dealer:manage");
   const id = idParam(params.id);
   return intentAction(request, {
-    update: async (ctx) => {
-      const form = await parseForm(request, DealerSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await updateDealer(actor, id, form.data);
-      return ctx.done("dealers.updated");
-    },
-    status: async (ctx) => {
-      const form = await parseForm(request, DealerStatusSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await setDealerStatus(actor, id, form.data.status);
-      return ctx.done("dealers.updated");
-    },
+    update: (ctx) => ctx.submit(DealerSchema, (data) => updateDealer(actor, id, data), "dealers.updated"),
+    status: (ctx) => ctx.submit(DealerStatusSchema, (data) => setDealerStatus(actor, id, data.status), "dealers.updated"),
   });
 });
 

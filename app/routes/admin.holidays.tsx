@@ -11,7 +11,7 @@ import { requireActor } from "~/modules/auth/auth.server";
 import { HolidayListQuery, HolidaySchema } from "~/modules/catalog/catalog.schema";
 import { isoDate } from "~/utils/time";
 import { addHoliday, businessToday, listHolidays, removeHoliday } from "~/modules/catalog/catalog.server";
-import { parseForm, parseQuery } from "~/utils/http.server";
+import { parseQuery } from "~/utils/http.server";
 import { intentAction } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
@@ -31,18 +31,8 @@ const RemoveSchema = z.object({ day: isoDate });
 export const action = withAction(async ({ request }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "product:manage");
   return intentAction(request, {
-    add: async (ctx) => {
-      const form = await parseForm(request, HolidaySchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await addHoliday(actor, form.data);
-      return ctx.done("holidays.added");
-    },
-    remove: async (ctx) => {
-      const form = await parseForm(request, RemoveSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await removeHoliday(actor, form.data.day);
-      return ctx.done("holidays.removed");
-    },
+    add: (ctx) => ctx.submit(HolidaySchema, (data) => addHoliday(actor, data), "holidays.added"),
+    remove: (ctx) => ctx.submit(RemoveSchema, (data) => removeHoliday(actor, data.day), "holidays.removed"),
   });
 });
 

@@ -10,7 +10,6 @@ import { requireActor } from "~/modules/auth/auth.server";
 import { resetSecondFactor, secondFactorStatus } from "~/modules/auth/two-factor.server";
 import { getUser, setUserStatus, updateUser, userFormOptions } from "~/modules/organisations/organisations.server";
 import { UpdateUserSchema, UserStatusSchema } from "~/modules/organisations/organisations.schema";
-import { parseForm } from "~/utils/http.server";
 import { intentAction } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { idParam } from "~/utils/params.server";
@@ -30,18 +29,8 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
   const actor = await requireActor(request, "user:manage");
   const id = idParam(params.id);
   return intentAction(request, {
-    update: async (ctx) => {
-      const form = await parseForm(request, UpdateUserSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await updateUser(actor, id, form.data);
-      return ctx.done("users.updated");
-    },
-    status: async (ctx) => {
-      const form = await parseForm(request, UserStatusSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await setUserStatus(actor, id, form.data.status);
-      return ctx.done(form.data.status === "disabled" ? "users.disabled" : "users.enabled");
-    },
+    update: (ctx) => ctx.submit(UpdateUserSchema, (data) => updateUser(actor, id, data), "users.updated"),
+    status: (ctx) => ctx.submit(UserStatusSchema, (data) => setUserStatus(actor, id, data.status), (data) => data.status === "disabled" ? "users.disabled" : "users.enabled"),
     resetSecondFactor: async (ctx) => {
       await getUser(actor, id);
       await resetSecondFactor(actor, id);

@@ -37,12 +37,7 @@ export const action = withAction(async ({ request }: ActionFunctionArgs) => {
       await createWarehouse(actor, form.data);
       return ctx.done("warehouses.created", { code: form.data.code });
     },
-    update: async (ctx) => {
-      const form = await parseForm(request, WarehouseUpdateSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await updateWarehouse(actor, form.data);
-      return ctx.done("warehouses.updated");
-    },
+    update: (ctx) => ctx.submit(WarehouseUpdateSchema, (data) => updateWarehouse(actor, data), "warehouses.updated"),
   });
 });
 

@@ -31,7 +31,6 @@ import { OPEN_STAGES, PROTECTED_STAGES } from "~/modules/deals/state";
 import { createQuoteVersion } from "~/modules/quotes/quotes.server";
 import { env } from "~/utils/env.server";
 import { ForbiddenError } from "~/utils/errors";
-import { parseForm } from "~/utils/http.server";
 import { intentAction, type IntentContext } from "~/utils/intent.server";
 import { idParam } from "~/utils/params.server";
 import { withAction, withLoader } from "~/utils/route";
@@ -70,13 +69,8 @@ const FlagSchema = z.object({ flagId: z.coerce.number().int().positive() });
 export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "deal:read");
   const id = idParam(params.id);
-  // The forms that send a reason, a note or a record id: parse, run, say it is done.
-  const withReason = (change: (a: typeof actor, id: number, reason: string) => Promise<unknown>, key: MessageKey) => async (ctx: IntentContext<"reject" | "declineRenewal" | "lost">) => {
-    const form = await parseForm(request, ReasonSchema, ctx.form);
-    if (!form.ok) return ctx.fail(form);
-    await change(actor, id, form.data.reason);
-    return ctx.done(key);
-  };
+  const withReason = (change: (a: typeof actor, id: number, reason: string) => Promise<unknown>, key: MessageKey) => (ctx: IntentContext<"reject" | "declineRenewal" | "lost">) =>
+    ctx.submit(ReasonSchema, (data) => change(actor, id, data.reason), key);
   return intentAction(request, {
     // Nobody marks a deal won by hand: it is won when an order made from its accepted quote is approved.
     won: async () => {
@@ -92,47 +86,17 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
       return ctx.done("deals.renewed", { date: r.protectionExpiresOn });
     },
     declineRenewal: withReason(declineRenewal, "deals.renewalDeclined"),
-    requestRenewal: async (ctx) => {
-      const form = await parseForm(request, OptionalNoteSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await requestRenewal(actor, id, form.data.note);
-      return ctx.done("deals.renewalRequestSent");
-    },
+    requestRenewal: (ctx) => ctx.submit(OptionalNoteSchema, (data) => requestRenewal(actor, id, data.note), "deals.renewalRequestSent"),
     negotiate: async (ctx) => {
       await startNegotiation(actor, id);
       return ctx.done("deals.negotiating");
     },
     lost: withReason(closeLost, "deals.lost"),
-    update: async (ctx) => {
-      const form = await parseForm(request, UpdateDealSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await updateDeal(actor, id, form.data);
-      return ctx.done("deals.updated");
-    },
-    activity: async (ctx) => {
-      const form = await parseForm(request, ActivitySchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await addActivity(actor, id, form.data);
-      return ctx.done("deals.activityLogged");
-    },
-    task: async (ctx) => {
-      const form = await parseForm(request, TaskSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await addTask(actor, id, form.data);
-      return ctx.done("deals.taskAdded");
-    },
-    taskDone: async (ctx) => {
-      const form = await parseForm(request, TaskDoneSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await completeTask(actor, id, form.data.taskId);
-      return ctx.done("deals.taskDone");
-    },
-    flagResolve: async (ctx) => {
-      const form = await parseForm(request, FlagSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await resolveFlag(actor, id, form.data.flagId);
-      return ctx.done("deals.flagResolved");
-    },
+    update: (ctx) => ctx.submit(UpdateDealSchema, (data) => updateDeal(actor, id, data), "deals.updated"),
+    activity: (ctx) => ctx.submit(ActivitySchema, (data) => addActivity(actor, id, data), "deals.activityLogged"),
+    task: (ctx) => ctx.submit(TaskSchema, (data) => addTask(actor, id, data), "deals.taskAdded"),
+    taskDone: (ctx) => ctx.submit(TaskDoneSchema, (data) => completeTask(actor, id, data.taskId), "deals.taskDone"),
+    flagResolve: (ctx) => ctx.submit(FlagSchema, (data) => resolveFlag(actor, id, data.flagId), "deals.flagResolved"),
     newQuote: async () => {
       const q = await createQuoteVersion(actor, id);
       return redirect(`/quotes/${q.id}`);

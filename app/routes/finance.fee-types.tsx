@@ -8,7 +8,6 @@ import { useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { createFeeType, listFeeTypes, setFeeTypeStatus } from "~/modules/ledger/ledger.server";
 import { FEE_KINDS, FeeTypeSchema, FeeTypeStatusSchema } from "~/modules/ledger/ledger.schema";
-import { parseForm } from "~/utils/http.server";
 import { intentAction } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
@@ -25,18 +24,8 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
 export const action = withAction(async ({ request }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "ledger:post");
   return intentAction(request, {
-    create: async (ctx) => {
-      const form = await parseForm(request, FeeTypeSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await createFeeType(actor, form.data);
-      return ctx.done("feeTypes.created");
-    },
-    status: async (ctx) => {
-      const form = await parseForm(request, FeeTypeStatusSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await setFeeTypeStatus(actor, form.data.code, form.data.status);
-      return ctx.done("feeTypes.updated");
-    },
+    create: (ctx) => ctx.submit(FeeTypeSchema, (data) => createFeeType(actor, data), "feeTypes.created"),
+    status: (ctx) => ctx.submit(FeeTypeStatusSchema, (data) => setFeeTypeStatus(actor, data.code, data.status), "feeTypes.updated"),
   });
 });
 

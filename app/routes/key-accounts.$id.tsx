@@ -13,7 +13,6 @@ import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { ContactSchema, KeyAccountSchema, OfferLeadSchema } from "~/modules/deals/deals.schema";
 import { addContact, getKeyAccountPage, keyAccountFormOptions, offerLead, removeContact, updateKeyAccount } from "~/modules/deals/key-accounts.server";
-import { parseForm } from "~/utils/http.server";
 import { intentAction } from "~/utils/intent.server";
 import { idParam } from "~/utils/params.server";
 import { withAction, withLoader } from "~/utils/route";
@@ -35,30 +34,10 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
   const actor = await requireActor(request, "key_account:read");
   const id = idParam(params.id);
   return intentAction(request, {
-    update: async (ctx) => {
-      const form = await parseForm(request, KeyAccountSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await updateKeyAccount(actor, id, form.data);
-      return ctx.done("keyAccounts.updated");
-    },
-    addContact: async (ctx) => {
-      const form = await parseForm(request, ContactSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await addContact(actor, id, form.data);
-      return ctx.done("keyAccounts.contactAdded");
-    },
-    removeContact: async (ctx) => {
-      const form = await parseForm(request, ContactIdSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await removeContact(actor, id, form.data.contactId);
-      return ctx.done("keyAccounts.contactRemoved");
-    },
-    offerLead: async (ctx) => {
-      const form = await parseForm(request, OfferLeadSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await offerLead(actor, id, form.data);
-      return ctx.done("leads.offered");
-    },
+    update: (ctx) => ctx.submit(KeyAccountSchema, (data) => updateKeyAccount(actor, id, data), "keyAccounts.updated"),
+    addContact: (ctx) => ctx.submit(ContactSchema, (data) => addContact(actor, id, data), "keyAccounts.contactAdded"),
+    removeContact: (ctx) => ctx.submit(ContactIdSchema, (data) => removeContact(actor, id, data.contactId), "keyAccounts.contactRemoved"),
+    offerLead: (ctx) => ctx.submit(OfferLeadSchema, (data) => offerLead(actor, id, data), "leads.offered"),
   });
 });
 

@@ -35,12 +35,7 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
       const { dealId } = await acceptLead(actor, id, form.data);
       return redirect(`/deals/${dealId}`);
     },
-    decline: async (ctx) => {
-      const form = await parseForm(request, DeclineLeadSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await declineLead(actor, id, form.data.reason);
-      return ctx.done("leads.declined");
-    },
+    decline: (ctx) => ctx.submit(DeclineLeadSchema, (data) => declineLead(actor, id, data.reason), "leads.declined"),
   });
 });
 

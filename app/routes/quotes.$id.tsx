@@ -77,28 +77,13 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
       const r = await proposeQuote(actor, id);
       return ctx.done(r.status === "pending_approval" ? "quotes.sentForApproval" : "quotes.proposed");
     },
-    approve: async (ctx) => {
-      const form = await parseForm(request, QuoteNoteSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await approveQuoteDiscount(actor, id, form.data.note);
-      return ctx.done("quotes.approvedMsg");
-    },
-    refuse: async (ctx) => {
-      const form = await parseForm(request, RefuseSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await refuseQuoteDiscount(actor, id, form.data.note);
-      return ctx.done("quotes.refused");
-    },
+    approve: (ctx) => ctx.submit(QuoteNoteSchema, (data) => approveQuoteDiscount(actor, id, data.note), "quotes.approvedMsg"),
+    refuse: (ctx) => ctx.submit(RefuseSchema, (data) => refuseQuoteDiscount(actor, id, data.note), "quotes.refused"),
     accept: async (ctx) => {
       await acceptQuote(actor, id);
       return ctx.done("quotes.acceptedMsg");
     },
-    revise: async (ctx) => {
-      const form = await parseForm(request, QuoteCommentSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await requestRevision(actor, id, form.data.comment);
-      return ctx.done("quotes.revisionRequested");
-    },
+    revise: (ctx) => ctx.submit(QuoteCommentSchema, (data) => requestRevision(actor, id, data.comment), "quotes.revisionRequested"),
     newVersion: async () => {
       const page = await getQuotePage(actor, id);
       const q = await createQuoteVersion(actor, page.quote.deal_id);

@@ -37,12 +37,7 @@ export const action = withAction(async ({ request }: ActionFunctionArgs) => {
   return intentAction(request, {
     confirm: newCodes(confirmFromSettings, "twoFactor.enabled"),
     recoveryCodes: newCodes(regenerateRecoveryCodes, "twoFactor.codesReplaced"),
-    disable: async (ctx) => {
-      const form = await parseForm(request, DisableTwoFactorSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await disableSecondFactor(actor, form.data.password);
-      return ctx.done("twoFactor.disabled");
-    },
+    disable: (ctx) => ctx.submit(DisableTwoFactorSchema, (data) => disableSecondFactor(actor, data.password), "twoFactor.disabled"),
   });
 });
 

@@ -49,12 +49,14 @@ function Checkboxes({ name, legend, options, checked, help, error }: { name: str
   );
 }
 
-export function AnnouncementForm({ values, errors, formError, submitLabel }: { values: AnnouncementFormValues; errors?: Record<string, string>; formError?: string; submitLabel: string }) {
+/** `intent`: what the form posts as its intent, on a page with several forms. */
+export function AnnouncementForm({ values, errors, formError, submitLabel, intent }: { values: AnnouncementFormValues; errors?: Record<string, string>; formError?: string; submitLabel: string; intent?: string }) {
   const t = useT();
   const tz = useBusinessTz();
   const e = errors ?? {};
   return (
     <Form method="post" className="card space-y-4" noValidate>
+      {intent ? <input type="hidden" name="intent" value={intent} /> : null}
       <FormError message={formError} />
       <SelectField name="kind" label={t("announcements.kind")} defaultValue={values.kind ?? "announcement"} options={ANNOUNCEMENT_KINDS.map((k) => ({ value: k, label: t(`announcements.kind.${k}`) }))} error={e.kind} />
       <div className="grid gap-4 sm:grid-cols-2">

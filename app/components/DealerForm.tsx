@@ -7,13 +7,15 @@ import { minorToDecimal } from "~/utils/money";
 type Values = Record<string, unknown>;
 type Dealer = { code: string; name: string; region: string; tier: string; credit_limit_minor: number; account_manager_id: number | null; contact_email: string | null; contact_phone: string | null };
 
-export function DealerForm({ dealer, accountManagers, failure, submitLabel }: { dealer?: Dealer; accountManagers: { id: number; name: string; email: string }[]; failure?: { formError: string; fieldErrors: Record<string, string>; values: Values }; submitLabel: string }) {
+/** `intent`: what the form posts as its intent, on a page with several forms. */
+export function DealerForm({ dealer, accountManagers, failure, submitLabel, intent }: { dealer?: Dealer; accountManagers: { id: number; name: string; email: string }[]; failure?: { formError: string; fieldErrors: Record<string, string>; values: Values }; submitLabel: string; intent?: string }) {
   const t = useT();
   const v = failure?.values ?? {};
   const e = failure?.fieldErrors ?? {};
   const val = (k: string, fallback: unknown) => String(v[k] ?? fallback ?? "");
   return (
     <Form method="post" className="card space-y-4" noValidate>
+      {intent ? <input type="hidden" name="intent" value={intent} /> : null}
       <FormError message={failure?.formError} />
       <div className="grid gap-4 sm:grid-cols-2">
         <Field name="code" label={t("dealers.code")} defaultValue={val("code", dealer?.code)} error={e.code} required maxLength={32} />

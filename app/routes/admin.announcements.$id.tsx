@@ -7,12 +7,12 @@ import { ErrorPage } from "~/components/ErrorPage";
 import { STATE_TONE } from "~/components/notifications";
 import { FormError, Notice, SubmitButton } from "~/components/ui/form";
 import { Badge, PageHeader } from "~/components/ui/layout";
-import { translate, type MessageKey } from "~/i18n";
+import type { MessageKey } from "~/i18n";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { getAnnouncement, updateAnnouncement, withdrawAnnouncement } from "~/modules/announcements/announcements.server";
 import { AnnouncementSchema } from "~/modules/announcements/announcements.schema";
 import { requireActor } from "~/modules/auth/auth.server";
-import { parseForm } from "~/utils/http.server";
+import { intentAction } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { idParam } from "~/utils/params.server";
 import { pageMeta } from "~/utils/meta";
@@ -27,15 +27,13 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
 export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "announcement:manage");
   const id = idParam(params.id);
-  const fd = await request.formData();
-  if (fd.get("intent") === "withdraw") {
-    await withdrawAnnouncement(actor, id);
-    return json({ ok: true as const, message: translate(actor.locale, "announcements.withdrawn") });
-  }
-  const form = await parseForm(request, AnnouncementSchema, fd);
-  if (!form.ok) return json(form, { status: 400 });
-  await updateAnnouncement(actor, id, form.data);
-  return json({ ok: true as const, message: translate(actor.locale, "announcements.updated") });
+  return intentAction(request, {
+    update: (ctx) => ctx.submit(AnnouncementSchema, (data) => updateAnnouncement(actor, id, data), "announcements.updated"),
+    withdraw: async (ctx) => {
+      await withdrawAnnouncement(actor, id);
+      return ctx.done("announcements.withdrawn");
+    },
+  });
 });
 
 export default function EditAnnouncement() {
@@ -80,7 +78,7 @@ export default function EditAnnouncement() {
       {a.state !== "withdrawn" ? (
         <>
           <h2 className="text-lg font-semibold">{t("announcements.edit")}</h2>
-          <AnnouncementForm values={values} errors={failure?.fieldErrors} formError={failure?.formError} submitLabel={t("common.save")} />
+          <AnnouncementForm values={values} errors={failure?.fieldErrors} formError={failure?.formError} submitLabel={t("common.save")} intent="update" />
           <Form method="post" className="card space-y-2">
             <p className="text-sm text-slate-600">{t("announcements.withdrawHelp")}</p>
             <SubmitButton className="btn-danger" name="intent" value="withdraw" pendingText={t("common.submitting")}>{t("announcements.withdraw")}</SubmitButton>

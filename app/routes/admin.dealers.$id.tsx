@@ -6,12 +6,11 @@ import { DealerForm } from "~/components/DealerForm";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Notice, SubmitButton } from "~/components/ui/form";
 import { Badge, PageHeader } from "~/components/ui/layout";
-import { translate } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { dealerFormOptions, getDealer, setDealerStatus, updateDealer } from "~/modules/organisations/organisations.server";
 import { DealerSchema, DealerStatusSchema } from "~/modules/organisations/organisations.schema";
-import { parseForm } from "~/utils/http.server";
+import { intentAction } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { idParam } from "~/utils/params.server";
 import { pageMeta } from "~/utils/meta";
@@ -27,17 +26,10 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
 export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "dealer:manage");
   const id = idParam(params.id);
-  const fd = await request.formData();
-  if (fd.get("intent") === "status") {
-    const form = await parseForm(request, DealerStatusSchema, fd);
-    if (!form.ok) return json(form, { status: 400 });
-    await setDealerStatus(actor, id, form.data.status);
-    return json({ ok: true as const, message: translate(actor.locale, "dealers.updated") });
-  }
-  const form = await parseForm(request, DealerSchema, fd);
-  if (!form.ok) return json(form, { status: 400 });
-  await updateDealer(actor, id, form.data);
-  return json({ ok: true as const, message: translate(actor.locale, "dealers.updated") });
+  return intentAction(request, {
+    update: (ctx) => ctx.submit(DealerSchema, (data) => updateDealer(actor, id, data), "dealers.updated"),
+    status: (ctx) => ctx.submit(DealerStatusSchema, (data) => setDealerStatus(actor, id, data.status), "dealers.updated"),
+  });
 });
 
 export default function EditDealer() {
@@ -51,7 +43,7 @@ export default function EditDealer() {
     <div className="max-w-3xl space-y-4">
       <PageHeader title={`${dealer.code} · ${dealer.name}`} crumbs={[{ label: t("dealers.title"), to: "/admin/dealers" }, { label: dealer.code }]} breadcrumbLabel={t("nav.breadcrumb")} />
       <Notice message={notice} />
-      <DealerForm dealer={dealer} accountManagers={accountManagers} failure={failure} submitLabel={t("common.save")} />
+      <DealerForm dealer={dealer} accountManagers={accountManagers} failure={failure} submitLabel={t("common.save")} intent="update" />
       <Form method="post" className="card flex items-center justify-between">
         <Badge tone={dealer.status === "active" ? "green" : "slate"}>{t(`status.${dealer.status}` as "status.active")}</Badge>
         <input type="hidden" name="intent" value="status" />

@@ -6,13 +6,13 @@ import { z } from "zod";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, Notice, SubmitButton } from "~/components/ui/form";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
-import { translate } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { HolidayListQuery, HolidaySchema } from "~/modules/catalog/catalog.schema";
 import { isoDate } from "~/utils/time";
 import { addHoliday, businessToday, listHolidays, removeHoliday } from "~/modules/catalog/catalog.server";
-import { parseForm, parseQuery } from "~/utils/http.server";
+import { parseQuery } from "~/utils/http.server";
+import { intentAction } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { ListTable } from "~/components/list";
@@ -26,24 +26,14 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   return json({ year, holidays: await listHolidays(actor, year) });
 });
 
-const Intent = z.object({ intent: z.enum(["add", "remove"]) });
 const RemoveSchema = z.object({ day: isoDate });
 
 export const action = withAction(async ({ request }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "product:manage");
-  const fd = await request.formData();
-  const intent = Intent.safeParse({ intent: fd.get("intent") });
-  if (!intent.success) throw new Response(translate(actor.locale, "error.400"), { status: 400 });
-  if (intent.data.intent === "remove") {
-    const form = await parseForm(request, RemoveSchema, fd);
-    if (!form.ok) return json(form, { status: 400 });
-    await removeHoliday(actor, form.data.day);
-    return json({ ok: true as const, message: translate(actor.locale, "holidays.removed") });
-  }
-  const form = await parseForm(request, HolidaySchema, fd);
-  if (!form.ok) return json(form, { status: 400 });
-  await addHoliday(actor, form.data);
-  return json({ ok: true as const, message: translate(actor.locale, "holidays.added") });
+  return intentAction(request, {
+    add: (ctx) => ctx.submit(HolidaySchema, (data) => addHoliday(actor, data), "holidays.added"),
+    remove: (ctx) => ctx.submit(RemoveSchema, (data) => removeHoliday(actor, data.day), "holidays.removed"),
+  });
 });
 
 export default function Holidays() {

@@ -4,14 +4,13 @@ import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { Badge, PageHeader } from "~/components/ui/layout";
-import { translate } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
 import { resetSecondFactor, secondFactorStatus } from "~/modules/auth/two-factor.server";
 import { getUser, setUserStatus, updateUser, userFormOptions } from "~/modules/organisations/organisations.server";
 import { UpdateUserSchema, UserStatusSchema } from "~/modules/organisations/organisations.schema";
-import { parseForm } from "~/utils/http.server";
+import { intentAction } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { idParam } from "~/utils/params.server";
 import { pageMeta } from "~/utils/meta";
@@ -29,22 +28,15 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
 export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "user:manage");
   const id = idParam(params.id);
-  const fd = await request.formData();
-  if (fd.get("intent") === "resetSecondFactor") {
-    await getUser(actor, id);
-    await resetSecondFactor(actor, id);
-    return json({ ok: true as const, message: translate(actor.locale, "twoFactor.resetDone") });
-  }
-  if (fd.get("intent") === "status") {
-    const form = await parseForm(request, UserStatusSchema, fd);
-    if (!form.ok) return json(form, { status: 400 });
-    await setUserStatus(actor, id, form.data.status);
-    return json({ ok: true as const, message: translate(actor.locale, form.data.status === "disabled" ? "users.disabled" : "users.enabled") });
-  }
-  const form = await parseForm(request, UpdateUserSchema, fd);
-  if (!form.ok) return json(form, { status: 400 });
-  await updateUser(actor, id, form.data);
-  return json({ ok: true as const, message: translate(actor.locale, "users.updated") });
+  return intentAction(request, {
+    update: (ctx) => ctx.submit(UpdateUserSchema, (data) => updateUser(actor, id, data), "users.updated"),
+    status: (ctx) => ctx.submit(UserStatusSchema, (data) => setUserStatus(actor, id, data.status), (data) => data.status === "disabled" ? "users.disabled" : "users.enabled"),
+    resetSecondFactor: async (ctx) => {
+      await getUser(actor, id);
+      await resetSecondFactor(actor, id);
+      return ctx.done("twoFactor.resetDone");
+    },
+  });
 });
 
 export default function EditUser() {
@@ -68,6 +60,7 @@ export default function EditUser() {
         </p>
       </div>
       <Form method="post" className="card space-y-4" noValidate>
+        <input type="hidden" name="intent" value="update" />
         <h2 className="font-semibold">{t("users.edit")}</h2>
         <Field name="name" label={t("common.name")} defaultValue={String(failure?.values.name ?? user.name)} error={failure?.fieldErrors.name} required maxLength={120} />
         <SelectField name="role" label={t("common.role")} defaultValue={String(failure?.values.role ?? user.role)} options={roles.map((r) => ({ value: r, label: t(`role.${r}` as "role.admin") }))} error={failure?.fieldErrors.role} disabled={self} />

@@ -2,17 +2,17 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { z } from "zod";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { Badge, PageHeader } from "~/components/ui/layout";
-import { translate, type MessageKey } from "~/i18n";
+import type { MessageKey } from "~/i18n";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { WAREHOUSE_STATUSES, WarehouseCreateSchema, WarehouseListQuery, WarehouseUpdateSchema } from "~/modules/catalog/catalog.schema";
 import { createWarehouse, listWarehousesForAdmin, updateWarehouse, warehouseHoldings } from "~/modules/catalog/catalog.server";
 import { REGIONS } from "~/modules/organisations/organisations.schema";
 import { parseForm, parseQuery } from "~/utils/http.server";
+import { intentAction } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
@@ -27,23 +27,18 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   return json({ warehouses, edit: editing, holdings: editing ? await warehouseHoldings(actor, editing) : null });
 });
 
-const Intent = z.object({ intent: z.enum(["create", "update"]) });
 
 export const action = withAction(async ({ request }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "product:manage");
-  const fd = await request.formData();
-  const intent = Intent.safeParse({ intent: fd.get("intent") });
-  if (!intent.success) throw new Response(translate(actor.locale, "error.400"), { status: 400 });
-  if (intent.data.intent === "update") {
-    const form = await parseForm(request, WarehouseUpdateSchema, fd);
-    if (!form.ok) return json({ ...form, intent: "update" as const }, { status: 400 });
-    await updateWarehouse(actor, form.data);
-    return json({ ok: true as const, message: translate(actor.locale, "warehouses.updated") });
-  }
-  const form = await parseForm(request, WarehouseCreateSchema, fd);
-  if (!form.ok) return json({ ...form, intent: "create" as const }, { status: 400 });
-  await createWarehouse(actor, form.data);
-  return json({ ok: true as const, message: translate(actor.locale, "warehouses.created", { code: form.data.code }) });
+  return intentAction(request, {
+    create: async (ctx) => {
+      const form = await parseForm(request, WarehouseCreateSchema, ctx.form);
+      if (!form.ok) return ctx.fail(form);
+      await createWarehouse(actor, form.data);
+      return ctx.done("warehouses.created", { code: form.data.code });
+    },
+    update: (ctx) => ctx.submit(WarehouseUpdateSchema, (data) => updateWarehouse(actor, data), "warehouses.updated"),
+  });
 });
 
 type Values = Record<string, unknown> | undefined;

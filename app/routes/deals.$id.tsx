@@ -7,7 +7,6 @@ import { QuoteBadge, StageBadge } from "~/components/deals";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { Badge, PageHeader } from "~/components/ui/layout";
-import { translate } from "~/i18n";
 import type { MessageKey } from "~/i18n";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
@@ -32,7 +31,7 @@ import { OPEN_STAGES, PROTECTED_STAGES } from "~/modules/deals/state";
 import { createQuoteVersion } from "~/modules/quotes/quotes.server";
 import { env } from "~/utils/env.server";
 import { ForbiddenError } from "~/utils/errors";
-import { parseForm } from "~/utils/http.server";
+import { intentAction, type IntentContext } from "~/utils/intent.server";
 import { idParam } from "~/utils/params.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
@@ -65,92 +64,44 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
   });
 });
 
-const Intent = z.object({
-  intent: z.enum(["approve", "reject", "renew", "declineRenewal", "requestRenewal", "negotiate", "lost", "update", "activity", "task", "taskDone", "flagResolve", "newQuote", "won"]),
-});
+const FlagSchema = z.object({ flagId: z.coerce.number().int().positive() });
 
 export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "deal:read");
   const id = idParam(params.id);
-  const fd = await request.formData();
-  const parsed = Intent.safeParse({ intent: fd.get("intent") });
-  if (!parsed.success) throw new Response(translate(actor.locale, "error.400"), { status: 400 });
-  const intent = parsed.data.intent;
-  const ok = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => json({ ok: true as const, intent, message: translate(actor.locale, key, params) });
-  const fail = <T extends { ok: false }>(form: T) => json({ ...form, intent }, { status: 400 });
-  switch (intent) {
-    case "won":
-      // Nobody marks a deal won by hand: it is won when an order made from its accepted quote is approved.
+  const withReason = (change: (a: typeof actor, id: number, reason: string) => Promise<unknown>, key: MessageKey) => (ctx: IntentContext<"reject" | "declineRenewal" | "lost">) =>
+    ctx.submit(ReasonSchema, (data) => change(actor, id, data.reason), key);
+  return intentAction(request, {
+    // Nobody marks a deal won by hand: it is won when an order made from its accepted quote is approved.
+    won: async () => {
       throw new ForbiddenError();
-    case "approve":
+    },
+    approve: async (ctx) => {
       await approveDeal(actor, id);
-      return ok("deals.approved");
-    case "reject": {
-      const form = await parseForm(request, ReasonSchema, fd);
-      if (!form.ok) return fail(form);
-      await rejectDeal(actor, id, form.data.reason);
-      return ok("deals.rejected");
-    }
-    case "renew": {
+      return ctx.done("deals.approved");
+    },
+    reject: withReason(rejectDeal, "deals.rejected"),
+    renew: async (ctx) => {
       const r = await renewProtection(actor, id);
-      return ok("deals.renewed", { date: r.protectionExpiresOn });
-    }
-    case "declineRenewal": {
-      const form = await parseForm(request, ReasonSchema, fd);
-      if (!form.ok) return fail(form);
-      await declineRenewal(actor, id, form.data.reason);
-      return ok("deals.renewalDeclined");
-    }
-    case "requestRenewal": {
-      const form = await parseForm(request, OptionalNoteSchema, fd);
-      if (!form.ok) return fail(form);
-      await requestRenewal(actor, id, form.data.note);
-      return ok("deals.renewalRequestSent");
-    }
-    case "negotiate":
+      return ctx.done("deals.renewed", { date: r.protectionExpiresOn });
+    },
+    declineRenewal: withReason(declineRenewal, "deals.renewalDeclined"),
+    requestRenewal: (ctx) => ctx.submit(OptionalNoteSchema, (data) => requestRenewal(actor, id, data.note), "deals.renewalRequestSent"),
+    negotiate: async (ctx) => {
       await startNegotiation(actor, id);
-      return ok("deals.negotiating");
-    case "lost": {
-      const form = await parseForm(request, ReasonSchema, fd);
-      if (!form.ok) return fail(form);
-      await closeLost(actor, id, form.data.reason);
-      return ok("deals.lost");
-    }
-    case "update": {
-      const form = await parseForm(request, UpdateDealSchema, fd);
-      if (!form.ok) return fail(form);
-      await updateDeal(actor, id, form.data);
-      return ok("deals.updated");
-    }
-    case "activity": {
-      const form = await parseForm(request, ActivitySchema, fd);
-      if (!form.ok) return fail(form);
-      await addActivity(actor, id, form.data);
-      return ok("deals.activityLogged");
-    }
-    case "task": {
-      const form = await parseForm(request, TaskSchema, fd);
-      if (!form.ok) return fail(form);
-      await addTask(actor, id, form.data);
-      return ok("deals.taskAdded");
-    }
-    case "taskDone": {
-      const form = await parseForm(request, TaskDoneSchema, fd);
-      if (!form.ok) return fail(form);
-      await completeTask(actor, id, form.data.taskId);
-      return ok("deals.taskDone");
-    }
-    case "flagResolve": {
-      const form = await parseForm(request, z.object({ flagId: z.coerce.number().int().positive() }), fd);
-      if (!form.ok) return fail(form);
-      await resolveFlag(actor, id, form.data.flagId);
-      return ok("deals.flagResolved");
-    }
-    case "newQuote": {
+      return ctx.done("deals.negotiating");
+    },
+    lost: withReason(closeLost, "deals.lost"),
+    update: (ctx) => ctx.submit(UpdateDealSchema, (data) => updateDeal(actor, id, data), "deals.updated"),
+    activity: (ctx) => ctx.submit(ActivitySchema, (data) => addActivity(actor, id, data), "deals.activityLogged"),
+    task: (ctx) => ctx.submit(TaskSchema, (data) => addTask(actor, id, data), "deals.taskAdded"),
+    taskDone: (ctx) => ctx.submit(TaskDoneSchema, (data) => completeTask(actor, id, data.taskId), "deals.taskDone"),
+    flagResolve: (ctx) => ctx.submit(FlagSchema, (data) => resolveFlag(actor, id, data.flagId), "deals.flagResolved"),
+    newQuote: async () => {
       const q = await createQuoteVersion(actor, id);
       return redirect(`/quotes/${q.id}`);
-    }
-  }
+    },
+  });
 });
 
 type ActionData = { ok: boolean; intent?: string; message?: string; formError?: string; fieldErrors?: Record<string, string>; values?: Record<string, unknown> };

@@ -1,17 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { Badge, PageHeader } from "~/components/ui/layout";
-import { translate } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { createFeeType, listFeeTypes, setFeeTypeStatus } from "~/modules/ledger/ledger.server";
 import { FEE_KINDS, FeeTypeSchema, FeeTypeStatusSchema } from "~/modules/ledger/ledger.schema";
-import { ValidationError } from "~/utils/errors";
-import { parseForm } from "~/utils/http.server";
+import { intentAction } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
@@ -23,23 +20,13 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   return json({ feeTypes: await listFeeTypes() });
 });
 
-const Intent = z.object({ intent: z.enum(["create", "status"]) });
 
 export const action = withAction(async ({ request }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "ledger:post");
-  const fd = await request.formData();
-  const intent = Intent.safeParse({ intent: fd.get("intent") });
-  if (!intent.success) throw new ValidationError("error.400");
-  if (intent.data.intent === "status") {
-    const form = await parseForm(request, FeeTypeStatusSchema, fd);
-    if (!form.ok) return json(form, { status: 400 });
-    await setFeeTypeStatus(actor, form.data.code, form.data.status);
-    return json({ ok: true as const, message: translate(actor.locale, "feeTypes.updated") });
-  }
-  const form = await parseForm(request, FeeTypeSchema, fd);
-  if (!form.ok) return json(form, { status: 400 });
-  await createFeeType(actor, form.data);
-  return json({ ok: true as const, message: translate(actor.locale, "feeTypes.created") });
+  return intentAction(request, {
+    create: (ctx) => ctx.submit(FeeTypeSchema, (data) => createFeeType(actor, data), "feeTypes.created"),
+    status: (ctx) => ctx.submit(FeeTypeStatusSchema, (data) => setFeeTypeStatus(actor, data.code, data.status), "feeTypes.updated"),
+  });
 });
 
 export default function FeeTypes() {

@@ -8,13 +8,12 @@ import { ErrorPage } from "~/components/ErrorPage";
 import { KeyAccountFields } from "~/components/KeyAccountForm";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { Badge, PageHeader } from "~/components/ui/layout";
-import { translate } from "~/i18n";
 import type { MessageKey } from "~/i18n";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { ContactSchema, KeyAccountSchema, OfferLeadSchema } from "~/modules/deals/deals.schema";
 import { addContact, getKeyAccountPage, keyAccountFormOptions, offerLead, removeContact, updateKeyAccount } from "~/modules/deals/key-accounts.server";
-import { parseForm } from "~/utils/http.server";
+import { intentAction } from "~/utils/intent.server";
 import { idParam } from "~/utils/params.server";
 import { withAction, withLoader } from "~/utils/route";
 import { keyAccountEventKey } from "~/modules/audit/event-types";
@@ -29,42 +28,17 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
   return json({ ...page, ...(await keyAccountFormOptions(actor)) });
 });
 
-const Intent = z.object({ intent: z.enum(["update", "addContact", "removeContact", "offerLead"]) });
+const ContactIdSchema = z.object({ contactId: z.coerce.number().int().positive() });
 
 export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "key_account:read");
   const id = idParam(params.id);
-  const fd = await request.formData();
-  const parsed = Intent.safeParse({ intent: fd.get("intent") });
-  if (!parsed.success) throw new Response(translate(actor.locale, "error.400"), { status: 400 });
-  const intent = parsed.data.intent;
-  const ok = (key: Parameters<typeof translate>[1]) => json({ ok: true as const, intent, message: translate(actor.locale, key) });
-  switch (intent) {
-    case "update": {
-      const form = await parseForm(request, KeyAccountSchema, fd);
-      if (!form.ok) return json({ ...form, intent }, { status: 400 });
-      await updateKeyAccount(actor, id, form.data);
-      return ok("keyAccounts.updated");
-    }
-    case "addContact": {
-      const form = await parseForm(request, ContactSchema, fd);
-      if (!form.ok) return json({ ...form, intent }, { status: 400 });
-      await addContact(actor, id, form.data);
-      return ok("keyAccounts.contactAdded");
-    }
-    case "removeContact": {
-      const form = await parseForm(request, z.object({ contactId: z.coerce.number().int().positive() }), fd);
-      if (!form.ok) return json({ ...form, intent }, { status: 400 });
-      await removeContact(actor, id, form.data.contactId);
-      return ok("keyAccounts.contactRemoved");
-    }
-    case "offerLead": {
-      const form = await parseForm(request, OfferLeadSchema, fd);
-      if (!form.ok) return json({ ...form, intent }, { status: 400 });
-      await offerLead(actor, id, form.data);
-      return ok("leads.offered");
-    }
-  }
+  return intentAction(request, {
+    update: (ctx) => ctx.submit(KeyAccountSchema, (data) => updateKeyAccount(actor, id, data), "keyAccounts.updated"),
+    addContact: (ctx) => ctx.submit(ContactSchema, (data) => addContact(actor, id, data), "keyAccounts.contactAdded"),
+    removeContact: (ctx) => ctx.submit(ContactIdSchema, (data) => removeContact(actor, id, data.contactId), "keyAccounts.contactRemoved"),
+    offerLead: (ctx) => ctx.submit(OfferLeadSchema, (data) => offerLead(actor, id, data), "leads.offered"),
+  });
 });
 
 type ActionData = { ok: boolean; intent?: string; message?: string; formError?: string; fieldErrors?: Record<string, string>; values?: Record<string, unknown> };

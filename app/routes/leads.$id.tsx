@@ -2,11 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { z } from "zod";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, Notice, SubmitButton } from "~/components/ui/form";
 import { Badge, PageHeader } from "~/components/ui/layout";
-import { translate } from "~/i18n";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -14,6 +12,7 @@ import { AcceptLeadSchema, DeclineLeadSchema } from "~/modules/deals/deals.schem
 import { today } from "~/modules/deals/deals.server";
 import { acceptLead, declineLead, getLead } from "~/modules/deals/key-accounts.server";
 import { parseForm } from "~/utils/http.server";
+import { intentAction } from "~/utils/intent.server";
 import { idParam } from "~/utils/params.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
@@ -26,24 +25,18 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
   return json({ lead, canRespond: can(actor, "lead:respond") && lead.status === "offered", isDealer: actor.dealerId !== null, today: today() });
 });
 
-const Intent = z.object({ intent: z.enum(["accept", "decline"]) });
-
 export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "deal:read");
   const id = idParam(params.id);
-  const fd = await request.formData();
-  const parsed = Intent.safeParse({ intent: fd.get("intent") });
-  if (!parsed.success) throw new Response(translate(actor.locale, "error.400"), { status: 400 });
-  if (parsed.data.intent === "accept") {
-    const form = await parseForm(request, AcceptLeadSchema, fd);
-    if (!form.ok) return json({ ...form, intent: "accept" }, { status: 400 });
-    const { dealId } = await acceptLead(actor, id, form.data);
-    return redirect(`/deals/${dealId}`);
-  }
-  const form = await parseForm(request, DeclineLeadSchema, fd);
-  if (!form.ok) return json({ ...form, intent: "decline" }, { status: 400 });
-  await declineLead(actor, id, form.data.reason);
-  return json({ ok: true as const, intent: "decline", message: translate(actor.locale, "leads.declined") });
+  return intentAction(request, {
+    accept: async (ctx) => {
+      const form = await parseForm(request, AcceptLeadSchema, ctx.form);
+      if (!form.ok) return ctx.fail(form);
+      const { dealId } = await acceptLead(actor, id, form.data);
+      return redirect(`/deals/${dealId}`);
+    },
+    decline: (ctx) => ctx.submit(DeclineLeadSchema, (data) => declineLead(actor, id, data.reason), "leads.declined"),
+  });
 });
 
 type ActionData = { ok: boolean; intent?: string; message?: string; formError?: string; fieldErrors?: Record<string, string> };

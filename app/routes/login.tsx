@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { SignInCard } from "~/components/auth/sign-in";
 import { Field, FormError, SubmitButton } from "~/components/ui/form";
 import { useT } from "~/i18n/react";
 import { getActor, signIn } from "~/modules/auth/auth.server";
@@ -46,28 +47,24 @@ export default function Login() {
   const t = useT();
   const failure = data && "ok" in data && data.ok === false ? data : undefined;
   return (
-    <div className="mx-auto mt-12 max-w-sm">
-      <div className="card p-6">
-        <h1 className="text-xl font-semibold">{t("login.title")}</h1>
-        <p className="mb-4 text-sm text-slate-500">{t("login.subtitle")}</p>
-        <Form method="post" className="space-y-4" noValidate>
-          <input type="hidden" name="redirectTo" value={redirectTo} />
-          <FormError message={failure?.formError} />
-          <Field name="email" type="email" autoComplete="username" label={t("login.email")} required defaultValue={String(failure?.values.email ?? "")} error={failure?.fieldErrors.email} />
-          <Field name="password" type="password" autoComplete="current-password" label={t("login.password")} required error={failure?.fieldErrors.password} />
-          <label className="flex items-start gap-2 text-sm">
-            <input type="checkbox" name="keepSignedIn" className="mt-1" defaultChecked={failure?.values.keepSignedIn === "on"} />
-            <span>
-              {t("login.keepSignedIn")}
-              <span className="block text-xs text-slate-500">{t("login.keepSignedInHelp")}</span>
-            </span>
-          </label>
-          <SubmitButton className="btn-primary w-full" pendingText={t("login.submitting")}>
-            {t("login.submit")}
-          </SubmitButton>
-        </Form>
-        <p className="mt-4 text-xs text-slate-500">{t("login.demoHint")}</p>
-      </div>
-    </div>
+    <SignInCard title={t("login.title")} help={t("login.subtitle")}>
+      <Form method="post" className="space-y-4" noValidate>
+        <input type="hidden" name="redirectTo" value={redirectTo} />
+        <FormError message={failure?.formError} />
+        <Field name="email" type="email" autoComplete="username" label={t("login.email")} required defaultValue={String(failure?.values.email ?? "")} error={failure?.fieldErrors.email} />
+        <Field name="password" type="password" autoComplete="current-password" label={t("login.password")} required error={failure?.fieldErrors.password} />
+        <label className="flex items-start gap-2 text-sm">
+          <input type="checkbox" name="keepSignedIn" className="mt-1" defaultChecked={failure?.values.keepSignedIn === "on"} />
+          <span>
+            {t("login.keepSignedIn")}
+            <span className="block text-xs text-slate-500">{t("login.keepSignedInHelp")}</span>
+          </span>
+        </label>
+        <SubmitButton className="btn-primary w-full" pendingText={t("login.submitting")}>
+          {t("login.submit")}
+        </SubmitButton>
+      </Form>
+      <p className="mt-4 text-xs text-slate-500">{t("login.demoHint")}</p>
+    </SignInCard>
   );
 }

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
+import { StartAgain } from "~/components/auth/sign-in";
 import { EnrolPanel, RecoveryCodes } from "~/components/auth/two-factor";
 import { useT } from "~/i18n/react";
 import { readChallenge } from "~/modules/auth/sign-in-challenge.server";
@@ -55,11 +56,7 @@ export default function EnrolStep() {
           <>
             <p className="text-sm text-slate-600">{t("twoFactor.enrolRequired", { email: enrolment.email })}</p>
             <EnrolPanel qrSvg={enrolment.qrSvg} secret={enrolment.secret} formError={failure?.formError} codeError={failure?.fieldErrors.code} />
-            <Form method="post">
-              <button type="submit" name="intent" value="cancel" className="text-sm text-slate-600 underline">
-                {t("twoFactor.startAgain")}
-              </button>
-            </Form>
+            <StartAgain />
           </>
         )}
       </div>

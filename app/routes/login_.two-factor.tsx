@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { SignInCard, StartAgain } from "~/components/auth/sign-in";
 import { Field, FormError, SubmitButton } from "~/components/ui/form";
 import { useT } from "~/i18n/react";
 import { readChallenge } from "~/modules/auth/sign-in-challenge.server";
@@ -33,23 +34,15 @@ export default function TwoFactorStep() {
   const t = useT();
   const failure = data && "ok" in data && data.ok === false ? data : undefined;
   return (
-    <div className="mx-auto mt-12 max-w-sm">
-      <div className="card p-6">
-        <h1 className="text-xl font-semibold">{t("twoFactor.stepTitle")}</h1>
-        <p className="mb-4 text-sm text-slate-500">{t("twoFactor.stepHelp", { email })}</p>
-        <Form method="post" className="space-y-4" noValidate>
-          <FormError message={failure?.formError} />
-          <Field name="code" label={t("twoFactor.code")} inputMode="numeric" autoComplete="one-time-code" maxLength={64} required autoFocus error={failure?.fieldErrors.code} help={t("twoFactor.stepCodeHelp")} />
-          <SubmitButton className="btn-primary w-full" pendingText={t("login.submitting")}>
-            {t("twoFactor.verify")}
-          </SubmitButton>
-        </Form>
-        <Form method="post" className="mt-4">
-          <button type="submit" name="intent" value="cancel" className="text-sm text-slate-600 underline">
-            {t("twoFactor.startAgain")}
-          </button>
-        </Form>
-      </div>
-    </div>
+    <SignInCard title={t("twoFactor.stepTitle")} help={t("twoFactor.stepHelp", { email })}>
+      <Form method="post" className="space-y-4" noValidate>
+        <FormError message={failure?.formError} />
+        <Field name="code" label={t("twoFactor.code")} inputMode="numeric" autoComplete="one-time-code" maxLength={64} required autoFocus error={failure?.fieldErrors.code} help={t("twoFactor.stepCodeHelp")} />
+        <SubmitButton className="btn-primary w-full" pendingText={t("login.submitting")}>
+          {t("twoFactor.verify")}
+        </SubmitButton>
+      </Form>
+      <StartAgain className="mt-4" />
+    </SignInCard>
   );
 }

@@ -5,12 +5,12 @@ import { z } from "zod";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, Notice, SubmitButton } from "~/components/ui/form";
 import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
-import { translate } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { archiveAddress, createAddress, listAddresses, updateAddress } from "~/modules/orders/addresses.server";
 import { AddressSchema } from "~/modules/orders/orders.schema";
 import { parseForm } from "~/utils/http.server";
+import { badIntent, intentAction, readForm, type IntentContext } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 
@@ -21,24 +21,35 @@ export const loader = /* @__PURE__ */ withLoader(async ({ request }: LoaderFunct
   return json({ addresses: await listAddresses(actor) });
 });
 
-const Head = z.object({ intent: z.enum(["create", "update", "archive"]), id: z.coerce.number().int().positive().optional() });
+const AddressIdSchema = z.object({ id: z.coerce.number().int().positive().optional() });
 
 export const action = /* @__PURE__ */ withAction(async ({ request }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "address:manage");
-  const fd = await request.formData();
-  const head = Head.safeParse({ intent: fd.get("intent"), id: fd.get("id") || undefined });
-  if (!head.success) throw json({ message: translate(actor.locale, "error.400") }, { status: 400 });
-  const { intent, id } = head.data;
-  if (intent === "archive") {
-    if (!id) throw json({ message: translate(actor.locale, "error.400") }, { status: 400 });
-    await archiveAddress(actor, id);
-    return json({ ok: true as const, intent, id, message: translate(actor.locale, "addresses.archived") });
-  }
-  const form = await parseForm(request, AddressSchema, fd);
-  if (!form.ok) return json({ ...form, intent, id }, { status: 400 });
-  if (intent === "update" && id) await updateAddress(actor, id, form.data);
-  else await createAddress(actor, form.data);
-  return json({ ok: true as const, intent, id, message: translate(actor.locale, intent === "update" ? "addresses.updated" : "addresses.created") });
+  const fd = await readForm(request);
+  const head = AddressIdSchema.safeParse({ id: fd.get("id") || undefined });
+  if (!head.success) badIntent(request);
+  const { id } = head.data;
+  const save = async (ctx: IntentContext<"create" | "update">) => {
+    const form = await parseForm(request, AddressSchema, fd);
+    // Shown on the address the form was for.
+    if (!form.ok) return ctx.fail({ ...form, id });
+    if (ctx.intent === "update" && id) await updateAddress(actor, id, form.data);
+    else await createAddress(actor, form.data);
+    return ctx.done(ctx.intent === "update" ? "addresses.updated" : "addresses.created");
+  };
+  return intentAction(
+    request,
+    {
+      create: save,
+      update: save,
+      archive: async (ctx) => {
+        if (!id) badIntent(request);
+        await archiveAddress(actor, id);
+        return ctx.done("addresses.archived");
+      },
+    },
+    fd,
+  );
 });
 
 type Address = { id: number; label: string; recipient: string; phone: string; province: string; city: string; line1: string; postcode: string; is_default: number; status: string };

@@ -16,7 +16,7 @@ import type { OptionsSchema } from "~/modules/catalog/options";
 import { AdjustSchema, IncomingActionSchema, IncomingSchema, ReceiptSchema } from "~/modules/stock/stock.schema";
 import { adjustStock, cancelIncoming, planIncoming, postReceipt, receiveIncoming } from "~/modules/stock/stock.server";
 import { NotFoundError } from "~/utils/errors";
-import { parseForm, parseQuery } from "~/utils/http.server";
+import { parseQuery } from "~/utils/http.server";
 import { intentAction, type IntentContext } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
@@ -37,31 +37,12 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
   const actor = await requireActor(request, "stock:adjust");
   const page = await getProductPage(actor, params.sku ?? "");
   const productId = page.product.id;
-  const incoming = (change: typeof receiveIncoming, key: MessageKey) => async (ctx: IntentContext<"receive" | "cancel">) => {
-    const form = await parseForm(request, IncomingActionSchema, ctx.form);
-    if (!form.ok) return ctx.fail(form);
-    await change(actor, productId, form.data.incomingId);
-    return ctx.done(key);
-  };
+  const incoming = (change: typeof receiveIncoming, key: MessageKey) => (ctx: IntentContext<"receive" | "cancel">) =>
+    ctx.submit(IncomingActionSchema, (data) => change(actor, productId, data.incomingId), key);
   return intentAction(request, {
-    receipt: async (ctx) => {
-      const form = await parseForm(request, ReceiptSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await postReceipt(actor, productId, form.data);
-      return ctx.done("stock.receiptPosted");
-    },
-    adjust: async (ctx) => {
-      const form = await parseForm(request, AdjustSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await adjustStock(actor, productId, form.data);
-      return ctx.done("stock.adjusted");
-    },
-    incoming: async (ctx) => {
-      const form = await parseForm(request, IncomingSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      await planIncoming(actor, productId, form.data);
-      return ctx.done("stock.incomingPlanned");
-    },
+    receipt: (ctx) => ctx.submit(ReceiptSchema, (data) => postReceipt(actor, productId, data), "stock.receiptPosted"),
+    adjust: (ctx) => ctx.submit(AdjustSchema, (data) => adjustStock(actor, productId, data), "stock.adjusted"),
+    incoming: (ctx) => ctx.submit(IncomingSchema, (data) => planIncoming(actor, productId, data), "stock.incomingPlanned"),
     receive: incoming(receiveIncoming, "stock.incomingReceived"),
     cancel: incoming(cancelIncoming, "stock.incomingCancelled"),
   });

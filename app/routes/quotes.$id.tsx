@@ -28,6 +28,7 @@ import { orderLinkFor } from "~/modules/orders/orders.views.server";
 import { canReplaceQuote } from "~/modules/quotes/state";
 import { minorToDecimal } from "~/utils/money";
 import { parseForm } from "~/utils/http.server";
+import { intentAction } from "~/utils/intent.server";
 import { idParam } from "~/utils/params.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
@@ -59,58 +60,40 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
   });
 });
 
-const Intent = z.object({ intent: z.enum(["save", "propose", "approve", "refuse", "accept", "revise", "book", "newVersion"]) });
+const RefuseSchema = z.object({ note: z.string().trim().min(1).max(2000) });
 
 export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "quote:read");
   const id = idParam(params.id);
-  const fd = await request.formData();
-  const parsed = Intent.safeParse({ intent: fd.get("intent") });
-  if (!parsed.success) throw new Response(translate(actor.locale, "error.400"), { status: 400 });
-  const intent = parsed.data.intent;
-  const ok = (key: Parameters<typeof translate>[1]) => json({ ok: true as const, intent, message: translate(actor.locale, key) });
-  switch (intent) {
-    case "save": {
-      const form = await parseForm(request, QuoteDraftSchema, fd);
-      if (!form.ok) return json({ ...form, intent, fieldErrors: remapLineErrors(form.fieldErrors, form.values) }, { status: 400 });
+  return intentAction(request, {
+    save: async (ctx) => {
+      const form = await parseForm(request, QuoteDraftSchema, ctx.form);
+      // Shown on the line that is wrong, with what was typed.
+      if (!form.ok) return ctx.fail({ ...form, fieldErrors: remapLineErrors(form.fieldErrors, form.values) });
       await saveDraft(actor, id, form.data);
-      return ok("quotes.saved");
-    }
-    case "propose": {
+      return ctx.done("quotes.saved");
+    },
+    propose: async (ctx) => {
       const r = await proposeQuote(actor, id);
-      return ok(r.status === "pending_approval" ? "quotes.sentForApproval" : "quotes.proposed");
-    }
-    case "approve": {
-      const form = await parseForm(request, QuoteNoteSchema, fd);
-      if (!form.ok) return json({ ...form, intent }, { status: 400 });
-      await approveQuoteDiscount(actor, id, form.data.note);
-      return ok("quotes.approvedMsg");
-    }
-    case "refuse": {
-      const form = await parseForm(request, z.object({ note: z.string().trim().min(1).max(2000) }), fd);
-      if (!form.ok) return json({ ...form, intent }, { status: 400 });
-      await refuseQuoteDiscount(actor, id, form.data.note);
-      return ok("quotes.refused");
-    }
-    case "accept":
+      return ctx.done(r.status === "pending_approval" ? "quotes.sentForApproval" : "quotes.proposed");
+    },
+    approve: (ctx) => ctx.submit(QuoteNoteSchema, (data) => approveQuoteDiscount(actor, id, data.note), "quotes.approvedMsg"),
+    refuse: (ctx) => ctx.submit(RefuseSchema, (data) => refuseQuoteDiscount(actor, id, data.note), "quotes.refused"),
+    accept: async (ctx) => {
       await acceptQuote(actor, id);
-      return ok("quotes.acceptedMsg");
-    case "revise": {
-      const form = await parseForm(request, QuoteCommentSchema, fd);
-      if (!form.ok) return json({ ...form, intent }, { status: 400 });
-      await requestRevision(actor, id, form.data.comment);
-      return ok("quotes.revisionRequested");
-    }
-    case "newVersion": {
+      return ctx.done("quotes.acceptedMsg");
+    },
+    revise: (ctx) => ctx.submit(QuoteCommentSchema, (data) => requestRevision(actor, id, data.comment), "quotes.revisionRequested"),
+    newVersion: async () => {
       const page = await getQuotePage(actor, id);
       const q = await createQuoteVersion(actor, page.quote.deal_id);
       return redirect(`/quotes/${q.id}`);
-    }
-    case "book": {
+    },
+    book: async () => {
       const booked = await bookQuoteAsOrder(actor, id);
       return redirect(booked.number ? `/orders/${booked.number}` : `/orders/drafts/${booked.orderId}`);
-    }
-  }
+    },
+  });
 });
 
 type ActionData = { ok: boolean; intent?: string; message?: string; formError?: string; fieldErrors?: Record<string, string>; values?: Record<string, unknown> };

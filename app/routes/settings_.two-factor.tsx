@@ -1,17 +1,17 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, TypedResponse } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { EnrolPanel, RecoveryCodes } from "~/components/auth/two-factor";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, Notice, SubmitButton } from "~/components/ui/form";
 import { Badge, PageHeader } from "~/components/ui/layout";
-import { translate } from "~/i18n";
+import { translate, type MessageKey } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { DisableTwoFactorSchema, SecondFactorCodeSchema } from "~/modules/auth/two-factor.schema";
 import { confirmFromSettings, disableSecondFactor, enrolFromSettings, regenerateRecoveryCodes, secondFactorStatus } from "~/modules/auth/two-factor.server";
-import { errorResponse, parseForm, type FormFailure } from "~/utils/http.server";
+import { parseForm } from "~/utils/http.server";
+import { intentAction, type IntentContext } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 
@@ -25,34 +25,20 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   return json({ status, enrolment: enrolment && { secret: enrolment.secret, qrSvg: enrolment.qrSvg } });
 });
 
-const Intent = z.object({ intent: z.enum(["confirm", "recoveryCodes", "disable"]) });
-
 export const action = withAction(async ({ request }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "settings:self");
-  const fd = await request.formData();
-  const intent = Intent.safeParse({ intent: fd.get("intent") });
-  if (!intent.success) throw new Response(translate(actor.locale, "error.400"), { status: 400 });
   // A wrong code or password comes back to the form that sent it (each form shows its own errors).
-  const failed = (err: unknown) => errorResponse(request, err, undefined, { intent: intent.data.intent }) as TypedResponse<FormFailure & { intent: typeof intent.data.intent }>;
-  if (intent.data.intent === "disable") {
-    const form = await parseForm(request, DisableTwoFactorSchema, fd);
-    if (!form.ok) return json({ ...form, intent: "disable" as const }, { status: 400 });
-    try {
-      await disableSecondFactor(actor, form.data.password);
-    } catch (err) {
-      return failed(err);
-    }
-    return json({ ok: true as const, intent: "disable" as const, message: translate(actor.locale, "twoFactor.disabled") });
-  }
-  const form = await parseForm(request, SecondFactorCodeSchema, fd);
-  if (!form.ok) return json({ ...form, intent: intent.data.intent }, { status: 400 });
-  let codes: string[];
-  try {
-    codes = intent.data.intent === "confirm" ? await confirmFromSettings(actor, form.data.code) : await regenerateRecoveryCodes(actor, form.data.code);
-  } catch (err) {
-    return failed(err);
-  }
-  return json({ ok: true as const, intent: intent.data.intent, recoveryCodes: codes, message: translate(actor.locale, intent.data.intent === "confirm" ? "twoFactor.enabled" : "twoFactor.codesReplaced") });
+  const newCodes = (make: (a: typeof actor, code: string) => Promise<string[]>, key: MessageKey) => async (ctx: IntentContext<"confirm" | "recoveryCodes">) => {
+    const form = await parseForm(request, SecondFactorCodeSchema, ctx.form);
+    if (!form.ok) return ctx.fail(form);
+    const codes = await make(actor, form.data.code);
+    return json({ ok: true as const, intent: ctx.intent, recoveryCodes: codes, message: translate(actor.locale, key) });
+  };
+  return intentAction(request, {
+    confirm: newCodes(confirmFromSettings, "twoFactor.enabled"),
+    recoveryCodes: newCodes(regenerateRecoveryCodes, "twoFactor.codesReplaced"),
+    disable: (ctx) => ctx.submit(DisableTwoFactorSchema, (data) => disableSecondFactor(actor, data.password), "twoFactor.disabled"),
+  });
 });
 
 export default function TwoFactorSettings() {

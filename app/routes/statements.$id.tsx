@@ -3,20 +3,18 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { z } from "zod";
 import { Amount, DisputeStatus, EntryDescription, EntryType, SourceLinks, StatementStatus } from "~/components/ledger";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { PageHeader } from "~/components/ui/layout";
-import { translate } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
 import { ListPager } from "~/components/list";
 import { STATEMENT_LINES_CSV_HEADER, confirmStatement, disputeLine, exportStatementLines, getStatementPage } from "~/modules/statements/statements.server";
 import { ConfirmSchema, DISPUTE_REASONS, DisputeSchema, STATEMENT_LINE_VIEWS, StatementPageQuery, statementResponses } from "~/modules/statements/statements.schema";
-import { ValidationError } from "~/utils/errors";
 import { csvResponse, parseForm, parseQuery } from "~/utils/http.server";
+import { intentAction } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { minorToDecimal } from "~/utils/money";
 import { idParam } from "~/utils/params.server";
@@ -40,25 +38,25 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
   return json({ ...data, respond, finance: can(actor, "dispute:resolve") });
 });
 
-const Intent = z.object({ intent: z.enum(["confirm", "dispute"]) });
-
 export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "statement:respond");
   const id = idParam(params.id);
-  const fd = await request.formData();
-  const intent = Intent.safeParse({ intent: fd.get("intent") });
-  if (!intent.success) throw new ValidationError("error.400");
-  if (intent.data.intent === "confirm") {
-    const form = await parseForm(request, ConfirmSchema, fd);
-    if (!form.ok) return json({ ...form, intent: "confirm" as const, lineId: null }, { status: 400 });
-    await confirmStatement(actor, id, form.data);
-    return json({ ok: true as const, intent: "confirm" as const, lineId: null, message: translate(actor.locale, "statements.confirmed") });
-  }
-  const lineId = Number(fd.get("lineId")) || null;
-  const form = await parseForm(request, DisputeSchema, fd);
-  if (!form.ok) return json({ ...form, intent: "dispute" as const, lineId }, { status: 400 });
-  const { lineNo } = await disputeLine(actor, id, form.data);
-  return json({ ok: true as const, intent: "dispute" as const, lineId, message: translate(actor.locale, "statements.disputed", { line: lineNo }) });
+  return intentAction(request, {
+    confirm: async (ctx) => {
+      const form = await parseForm(request, ConfirmSchema, ctx.form);
+      if (!form.ok) return ctx.fail({ ...form, lineId: null });
+      await confirmStatement(actor, id, form.data);
+      return ctx.done("statements.confirmed");
+    },
+    dispute: async (ctx) => {
+      // The line the form was for: its failure is shown on that line.
+      const lineId = Number(ctx.form.get("lineId")) || null;
+      const form = await parseForm(request, DisputeSchema, ctx.form);
+      if (!form.ok) return ctx.fail({ ...form, lineId });
+      const { lineNo } = await disputeLine(actor, id, form.data);
+      return ctx.done("statements.disputed", { line: lineNo });
+    },
+  });
 });
 
 export default function StatementDetail() {

@@ -8,6 +8,7 @@
  *       const actor = await requireActor(request, "deal:read");
  *       return intentAction(request, {
  *         approve: async (ctx) => { await approveDeal(actor, id); return ctx.done("deals.approved"); },
+ *         update: (ctx) => ctx.submit(UpdateDealSchema, (data) => updateDeal(actor, id, data), "deals.updated"),
  *         reject: async (ctx) => {
  *           const form = await parseForm(request, ReasonSchema, ctx.form);
  *           if (!form.ok) return ctx.fail(form);
@@ -18,7 +19,8 @@
  */
 import { json, type TypedResponse } from "@remix-run/node";
 import { translate, type MessageKey } from "~/i18n";
-import { errorResponse, formDataToObject, type FormFailure } from "./http.server";
+import type { z } from "zod";
+import { errorResponse, formDataToObject, parseForm, type FormFailure } from "./http.server";
 import { localeOf } from "./request.server";
 
 export type IntentFailure<I extends string> = FormFailure & { intent: I };
@@ -30,10 +32,18 @@ export type IntentContext<I extends string> = {
   form: FormData;
   /** What the form carried, as typed: a failure re-renders the form with it. */
   values: Record<string, unknown>;
-  /** A failed parse: 400 with its field errors and values, tied to this intent. */
-  fail: (failure: Omit<FormFailure, "ok">) => TypedResponse<IntentFailure<I>>;
+  /**
+   * A failed parse: 400 with its field errors and values, tied to this intent. Anything else the
+   * page needs to place the failure (the record the form was for) comes along.
+   */
+  fail: <X extends Omit<FormFailure, "ok">>(failure: X) => TypedResponse<X & IntentFailure<I>>;
   /** Done: a localized notice tied to this intent. */
   done: (key: MessageKey, params?: Record<string, string | number>) => TypedResponse<IntentDone<I>>;
+  /**
+   * The usual form: read with `schema` (a failure comes back on this form), `run` with what it
+   * read, then `key` (or the key for what was read) said as done.
+   */
+  submit: <S extends z.ZodType>(schema: S, run: (data: z.output<S>) => Promise<unknown>, key: MessageKey | ((data: z.output<S>) => MessageKey)) => Promise<TypedResponse<IntentFailure<I>> | TypedResponse<IntentDone<I>>>;
 };
 
 /** The one answer to a form without a known intent (or without a readable body): 400, localized. */
@@ -66,12 +76,20 @@ export async function intentAction<T>(
   const intent = raw as keyof T & string;
   const values = formDataToObject(form);
   const locale = localeOf(request);
+  const fail: IntentContext<typeof intent>["fail"] = (failure) => json({ ...failure, ok: false as const, intent }, { status: 400 });
+  const done: IntentContext<typeof intent>["done"] = (key, params) => json({ ok: true as const, intent, message: translate(locale, key, params) });
   const ctx: IntentContext<typeof intent> = {
     intent,
     form,
     values,
-    fail: (failure) => json({ ...failure, ok: false as const, intent }, { status: 400 }),
-    done: (key, params) => json({ ok: true as const, intent, message: translate(locale, key, params) }),
+    fail,
+    done,
+    submit: async (schema, run, key) => {
+      const parsed = await parseForm(request, schema, form);
+      if (!parsed.ok) return fail(parsed);
+      await run(parsed.data);
+      return done(typeof key === "function" ? key(parsed.data) : key);
+    },
   };
   try {
     return await handlers[intent](ctx);

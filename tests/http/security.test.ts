@@ -63,7 +63,7 @@ describe("CSRF: writes only from our own origin", () => {
     const { c, user } = await signedIn("admin");
     const dealer = await createDealer();
     const before = await getDb().selectFrom("organisations").selectAll().where("id", "=", dealer.id).executeTakeFirstOrThrow();
-    const form = { code: before.code, name: "Hijacked", region: "west", tier: "silver", creditLimit: "1" };
+    const form = { intent: "update", code: before.code, name: "Hijacked", region: "west", tier: "silver", creditLimit: "1" };
     const evil = await c.request(`/admin/dealers/${dealer.id}`, { method: "POST", form, origin: "https://evil.example" });
     const none = await c.request(`/admin/dealers/${dealer.id}`, { method: "POST", form, origin: null });
     const crossSite = await c.request(`/admin/dealers/${dealer.id}`, { method: "POST", form, origin: null, headers: { "Sec-Fetch-Site": "cross-site" } });

@@ -12,11 +12,16 @@ const dealerDesk = { rules: { ...serverOnly.rules, ...roleLiterals.rules } };
  */
 const ROLE_NAME_EXEMPTIONS = [
   {
-    files: ["app/modules/deals/key-accounts.server.ts", "app/modules/deals/deals.server.ts", "app/modules/quotes/quotes.server.ts", "app/routes/admin.dealers._index.tsx"],
+    files: [
+      "app/modules/deals/key-accounts.server.ts",
+      "app/modules/deals/deals.server.ts",
+      "app/modules/quotes/quotes.server.ts",
+      "app/routes/admin.dealers._index.tsx",
+    ],
     names: ["account_manager"],
     reason: "a CSV export column called account_manager (the export contract, unchanged), not a role check",
   },
-  { files: ["app/modules/deals/deals.schema.ts"], names: ["finance"], reason: "\"finance\" is an industry of key accounts (INDUSTRIES), not the role" },
+  { files: ["app/modules/deals/deals.schema.ts"], names: ["finance"], reason: '"finance" is an industry of key accounts (INDUSTRIES), not the role' },
 ];
 
 /** Links are plain anchors with one delegated click listener (docs/decisions/075). */
@@ -57,7 +62,10 @@ export default tseslint.config(
         {
           paths: [LINKS],
           patterns: [
-            { group: ["**/db/*", "**/db", "kysely", "kysely/*", "mysql2", "mysql2/*"], message: "Routes stay thin: call a domain function in app/modules instead." },
+            {
+              group: ["**/db/*", "**/db", "kysely", "kysely/*", "mysql2", "mysql2/*"],
+              message: "Routes stay thin: call a domain function in app/modules instead.",
+            },
             { group: ["~/modules/*/*.queries.server"], message: "Routes call a domain's *.server.ts, not its queries." },
           ],
         },

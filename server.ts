@@ -55,7 +55,16 @@ export type ManifestRoute = { id: string; parentId?: string; path?: string; inde
 export function routeTree(routes: Record<string, ManifestRoute>, parentId?: string): AgnosticRouteObject[] {
   return Object.values(routes)
     .filter((r) => r.parentId === parentId)
-    .map((r) => ({ id: r.id, path: r.path, index: r.index, caseSensitive: r.caseSensitive, children: r.index ? undefined : routeTree(routes, r.id) }) as AgnosticRouteObject);
+    .map(
+      (r) =>
+        ({
+          id: r.id,
+          path: r.path,
+          index: r.index,
+          caseSensitive: r.caseSensitive,
+          children: r.index ? undefined : routeTree(routes, r.id),
+        }) as AgnosticRouteObject,
+    );
 }
 
 export type AppHandle = { app: express.Express; state: { shuttingDown: boolean } };
@@ -105,7 +114,9 @@ export function createApp(build: ServerBuild | (() => Promise<ServerBuild>), opt
     if (e.LOG_REQUESTS) {
       const started = process.hrtime.bigint();
       res.on("finish", () => {
-        console.log(JSON.stringify({ msg: "request", method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+        console.log(
+          JSON.stringify({ msg: "request", method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }),
+        );
       });
     }
     next();
@@ -342,7 +353,9 @@ export function onShutdown(fn: Closer) {
 
 export type Running = { server: Server; url: string; close: () => Promise<void> };
 
-export async function startServer(opts: { build?: ServerBuild; port?: number; host?: string; mode?: string; installSignalHandlers?: boolean } = {}): Promise<Running> {
+export async function startServer(
+  opts: { build?: ServerBuild; port?: number; host?: string; mode?: string; installSignalHandlers?: boolean } = {},
+): Promise<Running> {
   const e = env();
   const build = opts.build ?? (await loadBuild());
   const { app, state } = createApp(build, { mode: opts.mode });
@@ -474,7 +487,8 @@ export async function serve(): Promise<void> {
     return;
   }
   const running = await startServer({ installSignalHandlers: true, mode });
-  if (!process.env.DD_WEB_WORKER) console.log(`Dealer Desk listening on ${e.APP_ORIGIN} (port ${running.server.address() && (running.server.address() as { port: number }).port})`);
+  if (!process.env.DD_WEB_WORKER)
+    console.log(`Dealer Desk listening on ${e.APP_ORIGIN} (port ${running.server.address() && (running.server.address() as { port: number }).port})`);
 }
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);

@@ -11,7 +11,13 @@ import { NonceContext } from "./nonce";
  * See docs/decisions/061-document-rendering.md; a route that starts using
  * defer() must bring streaming back.
  */
-export default function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext, loadContext: AppLoadContext) {
+export default function handleRequest(
+  request: Request,
+  responseStatusCode: number,
+  responseHeaders: Headers,
+  remixContext: EntryContext,
+  loadContext: AppLoadContext,
+) {
   const nonce = (loadContext as { cspNonce?: string }).cspNonce;
   const html = renderToString(
     <NonceContext.Provider value={nonce}>

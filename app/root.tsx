@@ -85,7 +85,10 @@ function Shell({ children }: { children: ReactNode }) {
     `block rounded-md px-3 py-2 text-sm ${isActive ? "bg-brand-50 font-semibold text-brand-700" : "text-slate-700 hover:bg-slate-100"}`;
   return (
     <>
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+      >
         {t("nav.skip")}
       </a>
       <header className="no-print bg-brand-900 text-white">
@@ -114,7 +117,7 @@ function Shell({ children }: { children: ReactNode }) {
       {actor ? (
         <div className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-6 md:flex-row">
           <nav aria-label={t("nav.menu")} className="no-print md:w-56 md:shrink-0">
-            <details className="md:hidden card" >
+            <details className="md:hidden card">
               <summary className="cursor-pointer text-sm font-medium">{t("nav.menu")}</summary>
               <NavList items={main} admin={admin} linkClass={linkClass} />
             </details>
@@ -135,7 +138,15 @@ function Shell({ children }: { children: ReactNode }) {
   );
 }
 
-function NavList({ items, admin, linkClass }: { items: ReturnType<typeof navFor>; admin: ReturnType<typeof navFor>; linkClass: (a: { isActive: boolean }) => string }) {
+function NavList({
+  items,
+  admin,
+  linkClass,
+}: {
+  items: ReturnType<typeof navFor>;
+  admin: ReturnType<typeof navFor>;
+  linkClass: (a: { isActive: boolean }) => string;
+}) {
   const t = useT();
   return (
     <div className="space-y-4 py-2">

@@ -66,7 +66,13 @@ export const CHECKS: Check[] = [
         )
         .limit(100)
         .execute();
-      const dupes = await db.selectFrom("outbox_emails").select(["dedupe_key", sql<number>`COUNT(*)`.as("n")]).groupBy("dedupe_key").having(sql`COUNT(*)`, ">", 1).limit(100).execute();
+      const dupes = await db
+        .selectFrom("outbox_emails")
+        .select(["dedupe_key", sql<number>`COUNT(*)`.as("n")])
+        .groupBy("dedupe_key")
+        .having(sql`COUNT(*)`, ">", 1)
+        .limit(100)
+        .execute();
       return [...bad, ...dupes.map((d) => ({ ...d, problem: "duplicate dedupe key" }))];
     },
   },
@@ -74,14 +80,33 @@ export const CHECKS: Check[] = [
     name: "job runs: one per job and period; finished runs have an end time",
     run: async (db) => {
       const { sql } = await import("kysely");
-      const dupes = await db.selectFrom("job_runs").select(["job_name", "slot", sql<number>`COUNT(*)`.as("n")]).groupBy(["job_name", "slot"]).having(sql`COUNT(*)`, ">", 1).limit(100).execute();
-      const unfinished = await db.selectFrom("job_runs").select(["id", "job_name", "slot", "status"]).where("status", "in", ["succeeded", "failed", "skipped"]).where("finished_at", "is", null).limit(100).execute();
+      const dupes = await db
+        .selectFrom("job_runs")
+        .select(["job_name", "slot", sql<number>`COUNT(*)`.as("n")])
+        .groupBy(["job_name", "slot"])
+        .having(sql`COUNT(*)`, ">", 1)
+        .limit(100)
+        .execute();
+      const unfinished = await db
+        .selectFrom("job_runs")
+        .select(["id", "job_name", "slot", "status"])
+        .where("status", "in", ["succeeded", "failed", "skipped"])
+        .where("finished_at", "is", null)
+        .limit(100)
+        .execute();
       return [...dupes, ...unfinished];
     },
   },
   {
     name: "announcements: the validity window ends after it starts",
-    run: async (db) => db.selectFrom("announcements").select(["id", "starts_at", "ends_at"]).where("ends_at", "is not", null).whereRef("ends_at", "<=", "starts_at").limit(100).execute(),
+    run: async (db) =>
+      db
+        .selectFrom("announcements")
+        .select(["id", "starts_at", "ends_at"])
+        .where("ends_at", "is not", null)
+        .whereRef("ends_at", "<=", "starts_at")
+        .limit(100)
+        .execute(),
   },
   {
     name: "deals: one protected dealer per customer and product line; won deals and booked quotes name their order",

@@ -30,7 +30,8 @@ describe("derived figures", () => {
   it("are kept by the domain, reported by db:check when a summary row drifts, and repaired by their recompute", async () => {
     const w = await orderWorld();
     // Orders through every status that moves a figure: counts, monthly and daily figures, fulfilment, invoices and aging.
-    for (const status of ["draft", "submitted", "credit_hold", "rejected", "cancelled", "approved", "partially_shipped", "shipped", "delivered"] as const) await orderIn(w, status);
+    for (const status of ["draft", "submitted", "credit_hold", "rejected", "cancelled", "approved", "partially_shipped", "shipped", "delivered"] as const)
+      await orderIn(w, status);
     await adjustStock(actorFor(w.staff.ops), w.widget.id, { warehouseId: w.north.id, delta: -40, reason: "count" });
     const db = getDb();
     const figures = await derivedFigures();

@@ -20,11 +20,28 @@ describe("MJML templates", () => {
 
   it("a digest renders in English and Chinese with a plain-text alternative", async () => {
     for (const locale of LOCALES) {
-      const user = { id: 1, email: "li@example.com", name: "Li", role: "dealer_admin" as const, locale, last_digest_at: null, organisation_id: 1, region: "east", tier: "gold" };
-      const content = digestContent(user, "daily", "2026-11-23", new Date("2026-11-22T00:00:00Z"), [
-        { key: "orders", total: 12, items: [{ text: "Order SO-1 was shipped", href: "http://127.0.0.1/orders/SO-1", at: new Date() }] },
-        { key: "statements", total: 1, items: [{ text: "Statement 2026-10 is ready", href: "http://127.0.0.1/statements/1", at: new Date() }] },
-      ], "http://127.0.0.1/unsubscribe/t");
+      const user = {
+        id: 1,
+        email: "li@example.com",
+        name: "Li",
+        role: "dealer_admin" as const,
+        locale,
+        last_digest_at: null,
+        organisation_id: 1,
+        region: "east",
+        tier: "gold",
+      };
+      const content = digestContent(
+        user,
+        "daily",
+        "2026-11-23",
+        new Date("2026-11-22T00:00:00Z"),
+        [
+          { key: "orders", total: 12, items: [{ text: "Order SO-1 was shipped", href: "http://127.0.0.1/orders/SO-1", at: new Date() }] },
+          { key: "statements", total: 1, items: [{ text: "Statement 2026-10 is ready", href: "http://127.0.0.1/statements/1", at: new Date() }] },
+        ],
+        "http://127.0.0.1/unsubscribe/t",
+      );
       const r = await renderEmail(content);
       expect(r.html).not.toMatch(/@@[A-Z0-9_]+@@/);
       expect(r.html).toContain("Order SO-1 was shipped");
@@ -39,7 +56,14 @@ describe("MJML templates", () => {
         expect(r.text).toContain("…and 11 more");
       }
     }
-    const notice = await renderNotice({ user: { id: 1, email: "a@b.c", name: "A", locale: "zh-CN" }, subject: "s", heading: "h", intro: "i", sections: [], cta: { label: "Go", href: "http://x/" } });
+    const notice = await renderNotice({
+      user: { id: 1, email: "a@b.c", name: "A", locale: "zh-CN" },
+      subject: "s",
+      heading: "h",
+      intro: "i",
+      sections: [],
+      cta: { label: "Go", href: "http://x/" },
+    });
     expect(notice.html).toContain("更改摘要频率");
   });
 

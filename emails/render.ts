@@ -137,7 +137,9 @@ function itemsHtml(section: EmailSection): string {
     return `<tr><td style="padding:4px 0;vertical-align:top;width:14px;color:${MUTED}">•</td><td style="padding:4px 0">${text}${meta}</td></tr>`;
   });
   const more = section.more ? `<p style="margin:6px 0 0 0;color:${MUTED}">${escapeHtml(section.more)}</p>` : "";
-  const link = section.link ? `<p style="margin:8px 0 0 0"><a href="${escapeHtml(safeHref(section.link.href))}">${escapeHtml(section.link.label)} →</a></p>` : "";
+  const link = section.link
+    ? `<p style="margin:8px 0 0 0"><a href="${escapeHtml(safeHref(section.link.href))}">${escapeHtml(section.link.label)} →</a></p>`
+    : "";
   return `<table class="dd-items" role="presentation" cellpadding="0" cellspacing="0" style="width:100%;border-collapse:collapse">${rows.join("")}</table>${more}${link}`;
 }
 

@@ -26,7 +26,16 @@ export function thresholdFor(daysLeft: number): number | null {
   return null;
 }
 
-const dealColumns = ["d.id", "d.dealer_id", "d.account_manager_id", "d.title", "d.stage", "d.protection_expires_on", "k.name as key_account_name", "o.name as dealer_name"] as const;
+const dealColumns = [
+  "d.id",
+  "d.dealer_id",
+  "d.account_manager_id",
+  "d.title",
+  "d.stage",
+  "d.protection_expires_on",
+  "k.name as key_account_name",
+  "o.name as dealer_name",
+] as const;
 
 export const run: JobHandler = async (ctx): Promise<JobOutcome> => {
   const today = todayIn(env().BUSINESS_TZ);
@@ -58,7 +67,11 @@ export const run: JobHandler = async (ctx): Promise<JobOutcome> => {
     if (threshold === null) continue;
     await transaction("deal.expiring", async (tx) => {
       // Once per deal, protection date and threshold: an extension of protection earns new reminders.
-      const mark = await tx.insertInto("notification_marks").ignore().values({ mark_key: `deal.expiring:${d.id}:${d.protection_expires_on}:${threshold}`, created_at: now() }).executeTakeFirst();
+      const mark = await tx
+        .insertInto("notification_marks")
+        .ignore()
+        .values({ mark_key: `deal.expiring:${d.id}:${d.protection_expires_on}:${threshold}`, created_at: now() })
+        .executeTakeFirst();
       if (Number(mark.numInsertedOrUpdatedRows ?? 0) !== 1) return;
       reminded++;
       await emitEvent(tx, ctx.actor, {
@@ -67,7 +80,15 @@ export const run: JobHandler = async (ctx): Promise<JobOutcome> => {
         entityId: d.id,
         dealerId: d.dealer_id,
         accountManagerId: d.account_manager_id,
-        payload: { title: d.title, stage: d.stage, threshold, daysLeft, protectionExpiresOn: d.protection_expires_on, keyAccountName: d.key_account_name, dealerName: d.dealer_name },
+        payload: {
+          title: d.title,
+          stage: d.stage,
+          threshold,
+          daysLeft,
+          protectionExpiresOn: d.protection_expires_on,
+          keyAccountName: d.key_account_name,
+          dealerName: d.dealer_name,
+        },
       });
     });
   }

@@ -50,12 +50,22 @@ async function runJob(name: JobName, handler: JobHandler) {
 
 async function deal(cast: Awaited<ReturnType<typeof createCast>>, over: { stage: string; expires: string; dealer?: "A" | "B"; title?: string }) {
   const db = getDb();
-  const ka = await db.insertInto("key_accounts").values({ name: "Metro Hospital", name_normalized: "metro hospital", owner_id: cast.staff.account_manager.id }).executeTakeFirstOrThrow();
+  const ka = await db
+    .insertInto("key_accounts")
+    .values({ name: "Metro Hospital", name_normalized: "metro hospital", owner_id: cast.staff.account_manager.id })
+    .executeTakeFirstOrThrow();
   const dealerId = over.dealer === "B" ? cast.dealerB.id : cast.dealerA.id;
   const am = over.dealer === "B" ? cast.am2.id : cast.staff.account_manager.id;
   const r = await db
     .insertInto("deals")
-    .values({ dealer_id: dealerId, key_account_id: Number(ka.insertId), account_manager_id: am, title: over.title ?? `Deal ${over.stage}`, stage: over.stage, protection_expires_on: over.expires })
+    .values({
+      dealer_id: dealerId,
+      key_account_id: Number(ka.insertId),
+      account_manager_id: am,
+      title: over.title ?? `Deal ${over.stage}`,
+      stage: over.stage,
+      protection_expires_on: over.expires,
+    })
     .executeTakeFirstOrThrow();
   return Number(r.insertId);
 }
@@ -90,9 +100,20 @@ describe("deal protection job", () => {
     const in20 = await deal(cast, { stage: "approved", expires: addDays(today, 20) });
     await runJob("deal-protection", dealProtection);
     await runJob("deal-protection", dealProtection); // the same day again: no repeats
-    const ev = await getDb().selectFrom("domain_events").select(["entity_id", "payload", "dealer_id"]).where("type", "=", "deal.expiring").orderBy("id").execute();
+    const ev = await getDb()
+      .selectFrom("domain_events")
+      .select(["entity_id", "payload", "dealer_id"])
+      .where("type", "=", "deal.expiring")
+      .orderBy("id")
+      .execute();
     const got = ev.map((e) => [Number(e.entity_id), (JSON.parse(e.payload!) as { threshold: number }).threshold]).sort((a, b) => a[0]! - b[0]!);
-    expect(got).toEqual([[in14, 14], [in6, 7], [in1, 1]].sort((a, b) => a[0]! - b[0]!));
+    expect(got).toEqual(
+      [
+        [in14, 14],
+        [in6, 7],
+        [in1, 1],
+      ].sort((a, b) => a[0]! - b[0]!),
+    );
     expect(ev.find((e) => Number(e.entity_id) === in6)!.dealer_id).toBe(cast.dealerB.id);
     expect(got.some(([id]) => id === in20)).toBe(false);
     expect([20, 14, 8, 7, 2, 1, 0, -1].map(thresholdFor)).toEqual([null, 14, 14, 7, 7, 1, 1, null]);
@@ -102,7 +123,19 @@ describe("deal protection job", () => {
 async function statement(dealerId: number, period: string, confirmBy: string, status = "issued") {
   const r = await getDb()
     .insertInto("statements")
-    .values({ dealer_id: dealerId, period, period_start: `${period}-01`, period_end: `${period}-28`, opening_minor: 0, debit_minor: 123_45, credit_minor: 0, closing_minor: 123_45, status, issued_at: new Date(), confirm_by: confirmBy })
+    .values({
+      dealer_id: dealerId,
+      period,
+      period_start: `${period}-01`,
+      period_end: `${period}-28`,
+      opening_minor: 0,
+      debit_minor: 123_45,
+      credit_minor: 0,
+      closing_minor: 123_45,
+      status,
+      issued_at: new Date(),
+      confirm_by: confirmBy,
+    })
     .executeTakeFirstOrThrow();
   return Number(r.insertId);
 }
@@ -142,7 +175,14 @@ describe("stale orders job", () => {
     const hours = 24;
     const old = new Date(Date.now() - (hours + 2) * 3_600_000);
     const mk = async (number: string, status: string, submittedAt: Date | null) =>
-      Number((await db.insertInto("orders").values({ number, dealer_id: cast.dealerA.id, status, submitted_at: submittedAt, total_minor: 5_000_00 }).executeTakeFirstOrThrow()).insertId);
+      Number(
+        (
+          await db
+            .insertInto("orders")
+            .values({ number, dealer_id: cast.dealerA.id, status, submitted_at: submittedAt, total_minor: 5_000_00 })
+            .executeTakeFirstOrThrow()
+        ).insertId,
+      );
     const stale = await mk("SO-2026-000001", "submitted", old);
     await mk("SO-2026-000002", "submitted", new Date());
     await mk("SO-2026-000003", "approved", old);

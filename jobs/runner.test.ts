@@ -43,7 +43,10 @@ describe("job runner", () => {
     const first = await startRunner({ schedules: false, pollMs: 60_000, owner: "runner-a", log: quiet });
     started.push(first);
     await first.idle();
-    const slots = async () => (await getDb().selectFrom("job_runs").select(["job_name", "slot", "status"]).orderBy("job_name").execute()).map((r) => `${r.job_name} ${r.slot} ${r.status}`);
+    const slots = async () =>
+      (await getDb().selectFrom("job_runs").select(["job_name", "slot", "status"]).orderBy("job_name").execute()).map(
+        (r) => `${r.job_name} ${r.slot} ${r.status}`,
+      );
     expect(await slots()).toEqual([
       "deal-protection 2026-11-23 succeeded",
       "digest-daily 2026-11-23 succeeded",

@@ -22,14 +22,29 @@ export const run: JobHandler = async (ctx): Promise<JobOutcome> => {
   const orders = await db
     .selectFrom("orders as o")
     .innerJoin("organisations as d", "d.id", "o.dealer_id")
-    .select(["o.id", "o.number", "o.dealer_id", "o.submitted_at", "o.total_minor", "o.currency", "d.name as dealer_name", "d.code as dealer_code", "d.account_manager_id"])
+    .select([
+      "o.id",
+      "o.number",
+      "o.dealer_id",
+      "o.submitted_at",
+      "o.total_minor",
+      "o.currency",
+      "d.name as dealer_name",
+      "d.code as dealer_code",
+      "d.account_manager_id",
+    ])
     .where("o.status", "=", "submitted")
     .where("o.submitted_at", "<=", cutoff)
     .orderBy("o.submitted_at")
     .limit(1000)
     .execute();
   if (!orders.length) return { message: { key: "jobs.result.staleOrders", params: { orders: 0, emails: 0 } } };
-  const ops = await db.selectFrom("users").select(["id", "email", "name", "locale"]).where("role", "in", rolesWith("order:stale_alert")).where("status", "=", "active").execute();
+  const ops = await db
+    .selectFrom("users")
+    .select(["id", "email", "name", "locale"])
+    .where("role", "in", rolesWith("order:stale_alert"))
+    .where("status", "=", "active")
+    .execute();
   const result = await transaction("orders.stale", async (tx) => {
     const fresh: typeof orders = [];
     for (const o of orders) {
@@ -47,7 +62,10 @@ export const run: JobHandler = async (ctx): Promise<JobOutcome> => {
       });
     }
     let emails = 0;
-    const batchKey = createHash("sha256").update(fresh.map((o) => o.id).join(",")).digest("hex").slice(0, 32);
+    const batchKey = createHash("sha256")
+      .update(fresh.map((o) => o.id).join(","))
+      .digest("hex")
+      .slice(0, 32);
     if (fresh.length) {
       for (const u of ops) {
         const L = isLocale(u.locale) ? u.locale : "zh-CN";

@@ -45,7 +45,11 @@ const rule = {
             type: "array",
             items: {
               type: "object",
-              properties: { files: { type: "array", items: { type: "string" } }, names: { type: "array", items: { type: "string" } }, reason: { type: "string", minLength: 10 } },
+              properties: {
+                files: { type: "array", items: { type: "string" } },
+                names: { type: "array", items: { type: "string" } },
+                reason: { type: "string", minLength: 10 },
+              },
               required: ["files", "names", "reason"],
               additionalProperties: false,
             },
@@ -76,7 +80,12 @@ const rule = {
       Literal(node) {
         const p = node.parent;
         // Module specifiers are paths, not values.
-        if (p && (p.type === "ImportDeclaration" || p.type === "ExportNamedDeclaration" || p.type === "ExportAllDeclaration" || p.type === "ImportExpression") && p.source === node) return;
+        if (
+          p &&
+          (p.type === "ImportDeclaration" || p.type === "ExportNamedDeclaration" || p.type === "ExportAllDeclaration" || p.type === "ImportExpression") &&
+          p.source === node
+        )
+          return;
         check(node, node.value);
       },
       TemplateLiteral(node) {

@@ -25,12 +25,21 @@ function newestMtime(dir: string): number {
 function buildIfNeeded() {
   if (process.env.DEV_SKIP_BUILD) return;
   const buildFile = path.join(root, "build", "index.js");
-  const sources = Math.max(newestMtime(path.join(root, "app")), statSync(path.join(root, "db")).mtimeMs, statSync(path.join(root, "remix.config.js")).mtimeMs, statSync(path.join(root, "tailwind.config.ts")).mtimeMs);
+  const sources = Math.max(
+    newestMtime(path.join(root, "app")),
+    statSync(path.join(root, "db")).mtimeMs,
+    statSync(path.join(root, "remix.config.js")).mtimeMs,
+    statSync(path.join(root, "tailwind.config.ts")).mtimeMs,
+  );
   // `npm run dev` leaves a development build behind; only a build marked production is served.
   const marker = path.join(root, "build", ".production");
   if (existsSync(buildFile) && existsSync(marker) && statSync(buildFile).mtimeMs >= sources) return;
   console.log("Building the portal (remix build)…");
-  const r = spawnSync(path.join(root, "node_modules", ".bin", "remix"), ["build"], { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+  const r = spawnSync(path.join(root, "node_modules", ".bin", "remix"), ["build"], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "production" },
+  });
   if (r.status !== 0) {
     console.error("The build failed; see the messages above.");
     process.exit(1);

@@ -1,5 +1,5 @@
 /**
- * `npm test`: typecheck, lint (type-aware), dead exports (knip), production build, then every vitest test
+ * `npm test`: typecheck, format (prettier --check), lint (type-aware), dead exports (knip), production build, then every vitest test
  * (unit, HTTP-level, browser) against the real database. Ends with the
  * plain `N passed, N failed` line CI reads.
  */
@@ -44,6 +44,7 @@ ensureChromium();
 let failedSteps = 0;
 if (!extra.length) {
   if (!step("typecheck", bin("tsc"), ["--noEmit"])) failedSteps++;
+  if (!step("format", bin("prettier"), ["--check", ".", "--log-level", "warn"])) failedSteps++;
   if (!step("lint", bin("eslint"), ["."])) failedSteps++;
   // Exports nothing imports (tests included) are dead code: knip lists them (knip.json names the entry points).
   if (!step("dead exports", bin("knip"), ["--include", "exports", "--no-progress", "--no-config-hints"])) failedSteps++;
@@ -56,13 +57,22 @@ writeFileSync(path.join(root, "build", ".production"), new Date().toISOString())
 
 mkdirSync(path.join(root, "tests", "artifacts"), { recursive: true });
 const report = path.join(root, "tests", "artifacts", "vitest-report.json");
-const ok = step("tests", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...extra], { ...process.env, NODE_ENV: "test" });
+const ok = step("tests", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...extra], {
+  ...process.env,
+  NODE_ENV: "test",
+});
 
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 if (existsSync(report)) {
-  const r = JSON.parse(readFileSync(report, "utf8")) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; testResults: { status: string; message?: string }[] };
+  const r = JSON.parse(readFileSync(report, "utf8")) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+    testResults: { status: string; message?: string }[];
+  };
   passed = r.numPassedTests;
   failed = r.numFailedTests;
   skipped = r.numPendingTests + r.numTodoTests;

@@ -13,7 +13,9 @@ export function AnnouncementsPanel({ items }: { items: AnnouncementItem[] }) {
   const f = useFormat();
   return (
     <section className="mt-8" aria-labelledby="announcements-heading" id="announcements" data-testid="announcements">
-      <h2 id="announcements-heading" className="mb-3 text-lg font-semibold">{t("announcements.dashboard")}</h2>
+      <h2 id="announcements-heading" className="mb-3 text-lg font-semibold">
+        {t("announcements.dashboard")}
+      </h2>
       {items.length === 0 ? (
         <p className="card text-sm text-slate-600">{t("announcements.dashboardEmpty")}</p>
       ) : (
@@ -30,7 +32,9 @@ export function AnnouncementsPanel({ items }: { items: AnnouncementItem[] }) {
                 <p className="flex flex-wrap items-center gap-2 text-sm">
                   <span className="text-slate-500">{t("announcements.products")}:</span>
                   {a.skus.map((s) => (
-                    <Link key={s} to={`/products/${encodeURIComponent(s)}`} className="link">{s}</Link>
+                    <Link key={s} to={`/products/${encodeURIComponent(s)}`} className="link">
+                      {s}
+                    </Link>
                   ))}
                 </p>
               ) : null}

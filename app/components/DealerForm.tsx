@@ -5,10 +5,31 @@ import { REGIONS, TIERS } from "~/modules/organisations/organisations.schema";
 import { minorToDecimal } from "~/utils/money";
 
 type Values = Record<string, unknown>;
-type Dealer = { code: string; name: string; region: string; tier: string; credit_limit_minor: number; account_manager_id: number | null; contact_email: string | null; contact_phone: string | null };
+type Dealer = {
+  code: string;
+  name: string;
+  region: string;
+  tier: string;
+  credit_limit_minor: number;
+  account_manager_id: number | null;
+  contact_email: string | null;
+  contact_phone: string | null;
+};
 
 /** `intent`: what the form posts as its intent, on a page with several forms. */
-export function DealerForm({ dealer, accountManagers, failure, submitLabel, intent }: { dealer?: Dealer; accountManagers: { id: number; name: string; email: string }[]; failure?: { formError: string; fieldErrors: Record<string, string>; values: Values }; submitLabel: string; intent?: string }) {
+export function DealerForm({
+  dealer,
+  accountManagers,
+  failure,
+  submitLabel,
+  intent,
+}: {
+  dealer?: Dealer;
+  accountManagers: { id: number; name: string; email: string }[];
+  failure?: { formError: string; fieldErrors: Record<string, string>; values: Values };
+  submitLabel: string;
+  intent?: string;
+}) {
   const t = useT();
   const v = failure?.values ?? {};
   const e = failure?.fieldErrors ?? {};
@@ -20,9 +41,28 @@ export function DealerForm({ dealer, accountManagers, failure, submitLabel, inte
       <div className="grid gap-4 sm:grid-cols-2">
         <Field name="code" label={t("dealers.code")} defaultValue={val("code", dealer?.code)} error={e.code} required maxLength={32} />
         <Field name="name" label={t("common.name")} defaultValue={val("name", dealer?.name)} error={e.name} required maxLength={200} />
-        <SelectField name="region" label={t("common.region")} defaultValue={val("region", dealer?.region ?? "east")} options={REGIONS.map((r) => ({ value: r, label: t(`region.${r}`) }))} error={e.region} />
-        <SelectField name="tier" label={t("common.tier")} defaultValue={val("tier", dealer?.tier ?? "silver")} options={TIERS.map((r) => ({ value: r, label: t(`tier.${r}`) }))} error={e.tier} />
-        <Field name="creditLimit" inputMode="decimal" label={t("dealers.creditLimit")} defaultValue={val("creditLimit", dealer ? minorToDecimal(dealer.credit_limit_minor) : "0")} error={e.creditLimit} required />
+        <SelectField
+          name="region"
+          label={t("common.region")}
+          defaultValue={val("region", dealer?.region ?? "east")}
+          options={REGIONS.map((r) => ({ value: r, label: t(`region.${r}`) }))}
+          error={e.region}
+        />
+        <SelectField
+          name="tier"
+          label={t("common.tier")}
+          defaultValue={val("tier", dealer?.tier ?? "silver")}
+          options={TIERS.map((r) => ({ value: r, label: t(`tier.${r}`) }))}
+          error={e.tier}
+        />
+        <Field
+          name="creditLimit"
+          inputMode="decimal"
+          label={t("dealers.creditLimit")}
+          defaultValue={val("creditLimit", dealer ? minorToDecimal(dealer.credit_limit_minor) : "0")}
+          error={e.creditLimit}
+          required
+        />
         <SelectField
           name="accountManagerId"
           label={t("dealers.accountManager")}

@@ -14,9 +14,31 @@ export function ErrorPage() {
     message = typeof data === "object" && data?.message ? data.message : undefined;
   }
   const title =
-    status === 403 ? t("error.403.title") : status === 404 ? t("error.404.title") : status === 409 ? t("error.409.title") : status === 503 ? t("error.503.title") : status >= 500 ? t("error.500.title") : t("error.title");
+    status === 403
+      ? t("error.403.title")
+      : status === 404
+        ? t("error.404.title")
+        : status === 409
+          ? t("error.409.title")
+          : status === 503
+            ? t("error.503.title")
+            : status >= 500
+              ? t("error.500.title")
+              : t("error.title");
   const fallback =
-    status === 400 ? t("error.400") : status === 403 ? t("error.403") : status === 404 ? t("error.404") : status === 409 ? t("error.409") : status === 429 ? t("error.429") : status === 503 ? t("error.503") : t("error.500");
+    status === 400
+      ? t("error.400")
+      : status === 403
+        ? t("error.403")
+        : status === 404
+          ? t("error.404")
+          : status === 409
+            ? t("error.409")
+            : status === 429
+              ? t("error.429")
+              : status === 503
+                ? t("error.503")
+                : t("error.500");
   return (
     <div className="mx-auto max-w-xl py-16 text-center" data-status={status} data-error-page="">
       <p className="text-sm font-semibold text-brand-600">{status}</p>

@@ -6,7 +6,10 @@ import { ListTable } from "./list";
 
 /** Render inside a router whose root data holds the locale (the bar is a GET form with a Link and the catalog's words), as a page would be. */
 function render(ui: React.ReactElement, path = "/admin/dealers", locale: "en" | "zh-CN" = "en") {
-  const router = createMemoryRouter([{ id: "root", path, element: ui, loader: () => null }], { initialEntries: [path], hydrationData: { loaderData: { root: { locale, businessTz: "Asia/Shanghai" } } } });
+  const router = createMemoryRouter([{ id: "root", path, element: ui, loader: () => null }], {
+    initialEntries: [path],
+    hydrationData: { loaderData: { root: { locale, businessTz: "Asia/Shanghai" } } },
+  });
   return renderToString(<RouterProvider router={router} />).replace(/<!-- -->/g, "");
 }
 
@@ -15,28 +18,60 @@ describe("filter bar", () => {
     const html = render(
       <FilterBar resetTo="/admin/dealers" className="mb-4 sm:grid-cols-5">
         <FilterInput name="q" label="Search" defaultValue="acme" placeholder="Code or name" wrapperClassName="sm:col-span-2" />
-        <FilterSelect name="region" label="Region" defaultValue="north" all options={[{ value: "east", label: "East" }, { value: "north", label: "North" }]} />
+        <FilterSelect
+          name="region"
+          label="Region"
+          defaultValue="north"
+          all
+          options={[
+            { value: "east", label: "East" },
+            { value: "north", label: "North" },
+          ]}
+        />
         <FilterSelect name="tier" label="Tier" defaultValue={undefined} all="Every tier" options={[{ value: "gold", label: "Gold" }]} />
-        <FilterSelect name="sort" label="Sort" defaultValue="name" options={[{ value: "code", label: "Code" }, { value: "name", label: "Name" }]} />
+        <FilterSelect
+          name="sort"
+          label="Sort"
+          defaultValue="name"
+          options={[
+            { value: "code", label: "Code" },
+            { value: "name", label: "Name" },
+          ]}
+        />
       </FilterBar>,
     );
     expect(html).toMatch(/<form method="get" action="\/admin\/dealers" class="card grid gap-3 mb-4 sm:grid-cols-5" role="search"[^>]*>/);
     // Each label names its field by id, and the id is the query parameter's name.
-    expect(html).toContain('<div class="sm:col-span-2"><label for="q" class="label">Search</label><input id="q" name="q" class="input" placeholder="Code or name" value="acme"/></div>');
+    expect(html).toContain(
+      '<div class="sm:col-span-2"><label for="q" class="label">Search</label><input id="q" name="q" class="input" placeholder="Code or name" value="acme"/></div>',
+    );
     expect(html).toContain('<label for="region" class="label">Region</label><select id="region" name="region" class="input">');
     // The current value is the selected choice; "all" is an empty first choice.
-    expect(html).toMatch(/<select id="region"[^>]*><option value="">All<\/option><option value="east">East<\/option><option value="north" selected="">North<\/option><\/select>/);
+    expect(html).toMatch(
+      /<select id="region"[^>]*><option value="">All<\/option><option value="east">East<\/option><option value="north" selected="">North<\/option><\/select>/,
+    );
     expect(html).toMatch(/<select id="tier"[^>]*><option value="" selected="">Every tier<\/option><option value="gold">Gold<\/option><\/select>/);
     // No "all" choice unless asked for (a sort always has a value).
     expect(html).toMatch(/<select id="sort"[^>]*><option value="code">Code<\/option><option value="name" selected="">Name<\/option><\/select>/);
     // Apply submits; Reset links to the page without a query.
-    expect(html).toMatch(/<div class="flex items-end gap-2"><button type="submit" class="btn-primary">Apply<\/button><a href="\/admin\/dealers"[^>]*class="btn-secondary">Reset<\/a><\/div><\/form>/);
+    expect(html).toMatch(
+      /<div class="flex items-end gap-2"><button type="submit" class="btn-primary">Apply<\/button><a href="\/admin\/dealers"[^>]*class="btn-secondary">Reset<\/a><\/div><\/form>/,
+    );
   });
 
   it("lays out inline, posts to another path, and takes numbers, dates and option groups", () => {
     const html = render(
       <FilterBar resetTo="/finance/ledger" action="/finance/ledger" inline>
-        <FilterSelect name="dealerId" label="Dealer" defaultValue={7} all options={dealerChoices([{ id: 7, code: "D007", name: "Acme" }, { id: 8, code: "D008", name: "Bolt" }])} />
+        <FilterSelect
+          name="dealerId"
+          label="Dealer"
+          defaultValue={7}
+          all
+          options={dealerChoices([
+            { id: 7, code: "D007", name: "Acme" },
+            { id: 8, code: "D008", name: "Bolt" },
+          ])}
+        />
         <FilterSelect name="action" label="Action" defaultValue="order.submit" all="All actions">
           <optgroup label="Order">
             <option value="order.submit">Submitted</option>
@@ -50,10 +85,14 @@ describe("filter bar", () => {
     expect(html).toMatch(/<form method="get" action="\/finance\/ledger" class="card flex flex-wrap items-end gap-3" role="search"[^>]*>/);
     // "All" and the buttons in the page's language.
     expect(html).toContain('<option value="">全部</option><option value="7" selected="">D007 · Acme</option><option value="8">D008 · Bolt</option>');
-    expect(html).toContain('<option value="">All actions</option><optgroup label="Order"><option value="order.submit" selected="">Submitted</option></optgroup>');
+    expect(html).toContain(
+      '<option value="">All actions</option><optgroup label="Order"><option value="order.submit" selected="">Submitted</option></optgroup>',
+    );
     expect(html).toContain('<label for="from" class="label">From</label><input id="from" name="from" class="input" type="date" value=""/>');
     // Inline: the buttons sit in the row itself, not in a grid cell.
-    expect(html).toMatch(/<\/div><button type="submit" class="btn-primary">应用<\/button><a href="\/finance\/ledger"[^>]*class="btn-secondary">重置<\/a><\/form>/);
+    expect(html).toMatch(
+      /<\/div><button type="submit" class="btn-primary">应用<\/button><a href="\/finance\/ledger"[^>]*class="btn-secondary">重置<\/a><\/form>/,
+    );
   });
 });
 
@@ -70,7 +109,9 @@ describe("list table", () => {
           ))}
         </ListTable>,
       );
-    expect(table(rows)).toBe('<div class="overflow-x-auto card p-0"><table class="table" data-testid="things"><thead><tr><th scope="col">Name</th></tr></thead><tbody class="divide-y divide-slate-100"><tr><td>a</td></tr><tr><td>b</td></tr></tbody></table></div>');
+    expect(table(rows)).toBe(
+      '<div class="overflow-x-auto card p-0"><table class="table" data-testid="things"><thead><tr><th scope="col">Name</th></tr></thead><tbody class="divide-y divide-slate-100"><tr><td>a</td></tr><tr><td>b</td></tr></tbody></table></div>',
+    );
     expect(table([])).toBe("<p>Nothing yet</p>");
   });
 });

@@ -41,12 +41,22 @@ export function FilterBar({
   const t = useT();
   const buttons = (
     <>
-      <button type="submit" className="btn-primary">{t("common.apply")}</button>
-      <Link to={resetTo} className="btn-secondary">{t("common.reset")}</Link>
+      <button type="submit" className="btn-primary">
+        {t("common.apply")}
+      </button>
+      <Link to={resetTo} className="btn-secondary">
+        {t("common.reset")}
+      </Link>
     </>
   );
   return (
-    <Form method="get" action={action} reloadDocument={reloadDocument} className={`card ${inline ? "flex flex-wrap items-end" : "grid"} gap-3 ${className}`.trim()} role="search">
+    <Form
+      method="get"
+      action={action}
+      reloadDocument={reloadDocument}
+      className={`card ${inline ? "flex flex-wrap items-end" : "grid"} gap-3 ${className}`.trim()}
+      role="search"
+    >
       {children}
       {inline ? buttons : <div className={`flex items-end gap-2 ${actionsClassName}`.trim()}>{buttons}</div>}
     </Form>
@@ -82,7 +92,10 @@ export function FilterInput({
   label,
   defaultValue,
   ...input
-}: { name: string; label: string; defaultValue: QueryValue } & Omit<React.ComponentProps<typeof Field>, "name" | "label" | "defaultValue" | "id" | "value" | "children">) {
+}: { name: string; label: string; defaultValue: QueryValue } & Omit<
+  React.ComponentProps<typeof Field>,
+  "name" | "label" | "defaultValue" | "id" | "value" | "children"
+>) {
   return <Field id={name} name={name} label={label} defaultValue={shown(defaultValue)} {...input} />;
 }
 

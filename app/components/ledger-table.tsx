@@ -34,24 +34,46 @@ export function EntriesTable({ rows, showDealer, showRunning }: { rows: EntryRow
             <th scope="col">{t("ledger.type")}</th>
             <th scope="col">{t("ledger.description")}</th>
             <th scope="col">{t("ledger.dueDate")}</th>
-            <th scope="col" className="text-right">{t("ledger.amount")}</th>
-            {showRunning ? <th scope="col" className="text-right">{t("ledger.balance")}</th> : null}
+            <th scope="col" className="text-right">
+              {t("ledger.amount")}
+            </th>
+            {showRunning ? (
+              <th scope="col" className="text-right">
+                {t("ledger.balance")}
+              </th>
+            ) : null}
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
           {rows.map((e) => (
             <tr key={e.id} className={e.reversed_by_id ? "text-slate-500" : undefined}>
-              <td><Link className="link" to={`/finance/ledger/entries/${e.id}`}>{e.id}</Link></td>
-              <td className="whitespace-nowrap">{f.date(e.business_date)}</td>
-              {showDealer ? <td><Link className="link" to={`/finance/ledger/${e.dealer_id}`}>{e.dealer_code}</Link></td> : null}
-              <td className="whitespace-nowrap"><EntryType type={e.entry_type} /></td>
               <td>
-                <div><EntryDescription e={e} /></div>
+                <Link className="link" to={`/finance/ledger/entries/${e.id}`}>
+                  {e.id}
+                </Link>
+              </td>
+              <td className="whitespace-nowrap">{f.date(e.business_date)}</td>
+              {showDealer ? (
+                <td>
+                  <Link className="link" to={`/finance/ledger/${e.dealer_id}`}>
+                    {e.dealer_code}
+                  </Link>
+                </td>
+              ) : null}
+              <td className="whitespace-nowrap">
+                <EntryType type={e.entry_type} />
+              </td>
+              <td>
+                <div>
+                  <EntryDescription e={e} />
+                </div>
                 <SourceLinks e={e} finance />
                 {e.reversed_by_id ? <div className="text-xs">{t("ledger.reversedBy", { id: e.reversed_by_id })}</div> : null}
               </td>
               <td className="whitespace-nowrap">{f.date(e.due_date)}</td>
-              <td className="text-right"><Amount minor={e.amount_minor} currency={e.currency} /></td>
+              <td className="text-right">
+                <Amount minor={e.amount_minor} currency={e.currency} />
+              </td>
               {showRunning ? <td className="text-right">{e.running_minor === null ? "—" : <Amount minor={e.running_minor} currency={e.currency} />}</td> : null}
             </tr>
           ))}
@@ -61,16 +83,45 @@ export function EntriesTable({ rows, showDealer, showRunning }: { rows: EntryRow
   );
 }
 
-export function LedgerFilters({ query, dealers, basePath }: { query: { dealerId?: number; type?: string; from?: string; to?: string; q?: string }; dealers?: { id: number; code: string; name: string }[]; basePath: string }) {
+export function LedgerFilters({
+  query,
+  dealers,
+  basePath,
+}: {
+  query: { dealerId?: number; type?: string; from?: string; to?: string; q?: string };
+  dealers?: { id: number; code: string; name: string }[];
+  basePath: string;
+}) {
   const t = useT();
   const types = ["invoice", "payment", "credit_note", "rebate", "fee", "adjustment"] as const;
   return (
     <FilterBar resetTo={basePath} action={basePath} reloadDocument className="sm:grid-cols-6" actionsClassName="sm:col-span-6">
-      {dealers ? <FilterSelect name="dealerId" label={t("ledger.dealer")} defaultValue={query.dealerId} all={t("ledger.allDealers")} options={dealerChoices(dealers)} wrapperClassName="sm:col-span-2" /> : null}
-      <FilterSelect name="type" label={t("ledger.type")} defaultValue={query.type} all options={types.map((ty) => ({ value: ty, label: t(`ledger.type.${ty}`) }))} />
+      {dealers ? (
+        <FilterSelect
+          name="dealerId"
+          label={t("ledger.dealer")}
+          defaultValue={query.dealerId}
+          all={t("ledger.allDealers")}
+          options={dealerChoices(dealers)}
+          wrapperClassName="sm:col-span-2"
+        />
+      ) : null}
+      <FilterSelect
+        name="type"
+        label={t("ledger.type")}
+        defaultValue={query.type}
+        all
+        options={types.map((ty) => ({ value: ty, label: t(`ledger.type.${ty}`) }))}
+      />
       <FilterInput name="from" type="date" label={t("common.from")} defaultValue={query.from} />
       <FilterInput name="to" type="date" label={t("common.to")} defaultValue={query.to} />
-      <FilterInput name="q" label={t("common.search")} defaultValue={query.q} placeholder={t("ledger.searchPlaceholder")} wrapperClassName={dealers ? "" : "sm:col-span-2"} />
+      <FilterInput
+        name="q"
+        label={t("common.search")}
+        defaultValue={query.q}
+        placeholder={t("ledger.searchPlaceholder")}
+        wrapperClassName={dealers ? "" : "sm:col-span-2"}
+      />
     </FilterBar>
   );
 }

@@ -13,12 +13,21 @@ export function Amount({ minor, currency, className = "", plain = false }: { min
   return <span className={`whitespace-nowrap tabular-nums ${minor < 0 && !plain ? "text-emerald-700" : ""} ${className}`}>{f.money(minor, currency)}</span>;
 }
 
-const STATEMENT_TONE: Record<string, "green" | "red" | "amber" | "blue" | "slate"> = { issued: "blue", confirmed: "green", disputed: "amber", resolved: "slate" };
+const STATEMENT_TONE: Record<string, "green" | "red" | "amber" | "blue" | "slate"> = {
+  issued: "blue",
+  confirmed: "green",
+  disputed: "amber",
+  resolved: "slate",
+};
 export function StatementStatus({ status, overdue }: { status: string; overdue?: boolean }) {
   const t = useT();
   return (
     <span className="whitespace-nowrap">
-      {overdue ? <Badge tone="red">{t("statements.status.overdue")}</Badge> : <Badge tone={STATEMENT_TONE[status] ?? "slate"}>{t(`statements.status.${status}` as MessageKey)}</Badge>}
+      {overdue ? (
+        <Badge tone="red">{t("statements.status.overdue")}</Badge>
+      ) : (
+        <Badge tone={STATEMENT_TONE[status] ?? "slate"}>{t(`statements.status.${status}` as MessageKey)}</Badge>
+      )}
     </span>
   );
 }
@@ -49,7 +58,9 @@ export function CreditSummary({ credit, children }: { credit: CreditFigures; chi
   ];
   return (
     <section className="card" aria-labelledby="credit-h" data-testid="credit-summary">
-      <h2 id="credit-h" className="mb-3 font-semibold">{t("credit.title")}</h2>
+      <h2 id="credit-h" className="mb-3 font-semibold">
+        {t("credit.title")}
+      </h2>
       <dl className="grid grid-cols-2 gap-3 md:grid-cols-4">
         {items.map(([label, v, cls]) => (
           <div key={label}>
@@ -74,7 +85,9 @@ export function AgingSummary({ aging, currency, asOf, title }: { aging: AgingFig
   const f = useFormat();
   return (
     <section className="card" aria-labelledby="aging-h" data-testid="aging-summary">
-      <h2 id="aging-h" className="mb-1 font-semibold">{title ?? t("aging.title")}</h2>
+      <h2 id="aging-h" className="mb-1 font-semibold">
+        {title ?? t("aging.title")}
+      </h2>
       <p className="mb-3 text-xs text-slate-500">
         {t("aging.asOf")} {f.date(asOf)}
       </p>
@@ -83,10 +96,16 @@ export function AgingSummary({ aging, currency, asOf, title }: { aging: AgingFig
           <thead>
             <tr>
               {AGING_BUCKETS.map((b) => (
-                <th key={b} scope="col" className="text-right">{t(`aging.${b}`)}</th>
+                <th key={b} scope="col" className="text-right">
+                  {t(`aging.${b}`)}
+                </th>
               ))}
-              <th scope="col" className="text-right">{t("aging.unapplied")}</th>
-              <th scope="col" className="text-right">{t("aging.total")}</th>
+              <th scope="col" className="text-right">
+                {t("aging.unapplied")}
+              </th>
+              <th scope="col" className="text-right">
+                {t("aging.total")}
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -96,8 +115,12 @@ export function AgingSummary({ aging, currency, asOf, title }: { aging: AgingFig
                   <Amount minor={aging[b]} currency={currency} />
                 </td>
               ))}
-              <td className="text-right"><Amount minor={aging.unapplied} currency={currency} /></td>
-              <td className="text-right font-semibold"><Amount minor={aging.balance} currency={currency} /></td>
+              <td className="text-right">
+                <Amount minor={aging.unapplied} currency={currency} />
+              </td>
+              <td className="text-right font-semibold">
+                <Amount minor={aging.balance} currency={currency} />
+              </td>
             </tr>
           </tbody>
         </table>
@@ -125,14 +148,47 @@ export function SourceLinks({ e, finance }: { e: EntrySource; finance: boolean }
   const t = useT();
   const locale = useLocale();
   const dispute = e.source_dispute_id ?? (e.entry_type !== "invoice" ? e.dispute_id : null) ?? null;
-  const fee = e.fee_type_code ? (locale === "zh-CN" ? e.fee_name_zh : e.fee_name_en) ?? e.fee_type_code : null;
+  const fee = e.fee_type_code ? ((locale === "zh-CN" ? e.fee_name_zh : e.fee_name_en) ?? e.fee_type_code) : null;
   const parts: ReactNode[] = [];
-  if (e.order_number) parts.push(<Link key="o" className="link" to={`/orders/${encodeURIComponent(e.order_number)}`}>{t("ledger.order")} {e.order_number}</Link>);
-  if (e.shipment_number) parts.push(<span key="s">{t("ledger.shipment")} {e.shipment_number}</span>);
+  if (e.order_number)
+    parts.push(
+      <Link key="o" className="link" to={`/orders/${encodeURIComponent(e.order_number)}`}>
+        {t("ledger.order")} {e.order_number}
+      </Link>,
+    );
+  if (e.shipment_number)
+    parts.push(
+      <span key="s">
+        {t("ledger.shipment")} {e.shipment_number}
+      </span>,
+    );
   if (fee) parts.push(<span key="f">{fee}</span>);
-  if (e.reference) parts.push(<span key="r" className="font-mono text-xs">{e.reference}</span>);
-  if (dispute) parts.push(finance ? <Link key="d" className="link" to={`/finance/disputes/${dispute}`}>{t("ledger.dispute", { id: dispute })}</Link> : <span key="d">{t("ledger.dispute", { id: dispute })}</span>);
-  if (e.reverses_entry_id) parts.push(finance ? <Link key="v" className="link" to={`/finance/ledger/entries/${e.reverses_entry_id}`}>{t("ledger.reversalOf", { id: e.reverses_entry_id })}</Link> : <span key="v">{t("ledger.reversalOf", { id: e.reverses_entry_id })}</span>);
+  if (e.reference)
+    parts.push(
+      <span key="r" className="font-mono text-xs">
+        {e.reference}
+      </span>,
+    );
+  if (dispute)
+    parts.push(
+      finance ? (
+        <Link key="d" className="link" to={`/finance/disputes/${dispute}`}>
+          {t("ledger.dispute", { id: dispute })}
+        </Link>
+      ) : (
+        <span key="d">{t("ledger.dispute", { id: dispute })}</span>
+      ),
+    );
+  if (e.reverses_entry_id)
+    parts.push(
+      finance ? (
+        <Link key="v" className="link" to={`/finance/ledger/entries/${e.reverses_entry_id}`}>
+          {t("ledger.reversalOf", { id: e.reverses_entry_id })}
+        </Link>
+      ) : (
+        <span key="v">{t("ledger.reversalOf", { id: e.reverses_entry_id })}</span>
+      ),
+    );
   if (!parts.length) return null;
   return <span className="flex flex-wrap gap-x-2 gap-y-0.5 text-xs text-slate-600">{parts}</span>;
 }
@@ -143,6 +199,12 @@ export function EntryDescription({ e }: { e: DescribedEntry }) {
 }
 
 /** The same for rows that carry the entry's columns under entry_* names (disputes). */
-export function DisputedEntryDescription({ d }: { d: { entry_description: string; entry_description_key?: string | null; entry_description_params?: string | null } }) {
-  return <EntryDescription e={{ description: d.entry_description, description_key: d.entry_description_key, description_params: d.entry_description_params }} />;
+export function DisputedEntryDescription({
+  d,
+}: {
+  d: { entry_description: string; entry_description_key?: string | null; entry_description_params?: string | null };
+}) {
+  return (
+    <EntryDescription e={{ description: d.entry_description, description_key: d.entry_description_key, description_params: d.entry_description_params }} />
+  );
 }

@@ -16,7 +16,11 @@ function anchor(href: string, attrs: Record<string, string> = {}) {
 
 describe("client navigation of marked links", () => {
   it("navigates to the link's path, query and hash on a plain left click", () => {
-    expect(clientNavigationFor(click, anchor("/orders/SO-2026-000001#lines"), here)).toEqual({ path: "/orders/SO-2026-000001#lines", replace: false, preventScrollReset: false });
+    expect(clientNavigationFor(click, anchor("/orders/SO-2026-000001#lines"), here)).toEqual({
+      path: "/orders/SO-2026-000001#lines",
+      replace: false,
+      preventScrollReset: false,
+    });
   });
 
   it("resolves a query-only link against the current page, as the router does for a leaf route", () => {
@@ -26,13 +30,17 @@ describe("client navigation of marked links", () => {
   it("replaces the history entry for the page already shown, or when the link asks", () => {
     expect(clientNavigationFor(click, anchor("/orders?status=approved"), here)?.replace).toBe(true);
     expect(clientNavigationFor(click, anchor("/orders?status=draft", { "data-nav": "replace" }), here)?.replace).toBe(true);
-    expect(clientNavigationFor(click, anchor("?dispute=4", { "data-nav": "replace keep-scroll" }), here)).toMatchObject({ replace: true, preventScrollReset: true });
+    expect(clientNavigationFor(click, anchor("?dispute=4", { "data-nav": "replace keep-scroll" }), here)).toMatchObject({
+      replace: true,
+      preventScrollReset: true,
+    });
     expect(clientNavigationFor(click, anchor("?dispute=4", { "data-nav": "keep-scroll" }), here)).toMatchObject({ replace: false, preventScrollReset: true });
   });
 
   it("leaves the browser alone: modifier keys, other buttons, handled clicks, new windows, downloads, other sites, unmarked links", () => {
     const a = anchor("/orders/SO-2026-000001");
-    for (const k of ["metaKey", "altKey", "ctrlKey", "shiftKey", "defaultPrevented"] as const) expect(clientNavigationFor({ ...click, [k]: true }, a, here)).toBeNull();
+    for (const k of ["metaKey", "altKey", "ctrlKey", "shiftKey", "defaultPrevented"] as const)
+      expect(clientNavigationFor({ ...click, [k]: true }, a, here)).toBeNull();
     expect(clientNavigationFor({ ...click, button: 1 }, a, here)).toBeNull();
     expect(clientNavigationFor(click, anchor("/orders", { target: "_blank" }), here)).toBeNull();
     expect(clientNavigationFor(click, anchor("/orders", { target: "_self" }), here)).not.toBeNull();

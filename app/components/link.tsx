@@ -42,7 +42,9 @@ export type NavLinkProps = Omit<LinkProps, "className" | "children"> & {
 export function NavLink({ to, end, className, ...rest }: NavLinkProps) {
   const { pathname } = useLocation();
   const isActive = isActivePath(pathname, to, end === true);
-  return <Link to={to} className={typeof className === "function" ? className({ isActive }) : className} aria-current={isActive ? "page" : undefined} {...rest} />;
+  return (
+    <Link to={to} className={typeof className === "function" ? className({ isActive }) : className} aria-current={isActive ? "page" : undefined} {...rest} />
+  );
 }
 
 /** React Router's rule: the same path, or (unless `end`) a path below it. */

@@ -9,7 +9,14 @@ export function ListPager({ page, pageSize, total }: { page: number; pageSize: n
   const t = useT();
   const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const to = Math.min(total, page * pageSize);
-  return <Pager page={page} pageSize={pageSize} total={total} labels={{ label: t("pager.label"), prev: t("pager.prev"), next: t("pager.next"), summary: t("pager.summary", { from, to, total }) }} />;
+  return (
+    <Pager
+      page={page}
+      pageSize={pageSize}
+      total={total}
+      labels={{ label: t("pager.label"), prev: t("pager.prev"), next: t("pager.next"), summary: t("pager.summary", { from, to, total }) }}
+    />
+  );
 }
 
 export function CsvLink() {

@@ -2,7 +2,13 @@ import { Badge } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/react";
 
-const TONE: Record<string, "green" | "red" | "blue" | "amber" | "slate"> = { succeeded: "green", failed: "red", running: "blue", queued: "amber", skipped: "slate" };
+const TONE: Record<string, "green" | "red" | "blue" | "amber" | "slate"> = {
+  succeeded: "green",
+  failed: "red",
+  running: "blue",
+  queued: "amber",
+  skipped: "slate",
+};
 
 export function RunStatus({ status }: { status: string }) {
   const t = useT();
@@ -18,7 +24,11 @@ export function Duration({ ms }: { ms: number | null }) {
 }
 
 /** The outcome of a run in the reader's language (falls back to the stored English summary). */
-export function RunOutcome({ run }: { run: { message: { key: string; params?: Record<string, string | number> } | null; summary: string | null; error: string | null } }) {
+export function RunOutcome({
+  run,
+}: {
+  run: { message: { key: string; params?: Record<string, string | number> } | null; summary: string | null; error: string | null };
+}) {
   const t = useT();
   if (run.error) {
     const first = run.error.split("\n")[0];

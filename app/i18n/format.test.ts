@@ -20,7 +20,9 @@ describe("shared formatters", () => {
       const f = formattersFor(locale, "Asia/Shanghai");
       expect(formattersFor(locale, "Asia/Shanghai")).toBe(f);
       const day = new Intl.DateTimeFormat(locale, { timeZone: "UTC", dateStyle: "medium" }).format(new Date("2026-02-28T00:00:00Z"));
-      const at = new Intl.DateTimeFormat(locale, { timeZone: "Asia/Shanghai", dateStyle: "medium", timeStyle: "short" }).format(new Date("2026-02-28T16:30:00Z"));
+      const at = new Intl.DateTimeFormat(locale, { timeZone: "Asia/Shanghai", dateStyle: "medium", timeStyle: "short" }).format(
+        new Date("2026-02-28T16:30:00Z"),
+      );
       for (let i = 0; i < 2; i++) {
         expect(f.date("2026-02-28")).toBe(day);
         expect(f.date("2026-02-28T00:00:00.000Z")).toBe(day);
@@ -44,7 +46,8 @@ describe("shared formatters", () => {
     for (const locale of ["en", "zh-CN"] as const) {
       const f = formattersFor(locale, "UTC");
       const intl = new Intl.NumberFormat(locale);
-      for (const n of [0, -0, 1, 7, 42, 999, 1000, 1001, 12_345, 1_234_567, -1, -999, -1000, 0.5, 999.5, 3.14159]) expect(f.number(n), `${locale} ${n}`).toBe(intl.format(n));
+      for (const n of [0, -0, 1, 7, 42, 999, 1000, 1001, 12_345, 1_234_567, -1, -999, -1000, 0.5, 999.5, 3.14159])
+        expect(f.number(n), `${locale} ${n}`).toBe(intl.format(n));
       expect(f.number(0.256, { style: "percent" })).toBe(new Intl.NumberFormat(locale, { style: "percent" }).format(0.256));
       expect(f.number(1000)).toContain(",");
     }

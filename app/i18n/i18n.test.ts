@@ -9,7 +9,11 @@ describe("message catalogs", () => {
     // The language switch names Chinese in Chinese; a print button offers the Chinese copy; a file format accepts Chinese headers.
     const allowed = new Set(["lang.zh-CN", "statements.printZh", "payments.fileHelp"]);
     const cjk = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
-    expect(Object.entries(messages.en).filter(([k, v]) => cjk.test(v) && !allowed.has(k)).map(([k]) => k)).toEqual([]);
+    expect(
+      Object.entries(messages.en)
+        .filter(([k, v]) => cjk.test(v) && !allowed.has(k))
+        .map(([k]) => k),
+    ).toEqual([]);
     expect(messages.en["deals.stage.conflict"]).toBe("Conflict");
     // Product units read in the reader's language.
     for (const u of ["pcs", "set", "system", "m"]) expect(cjk.test(messages["zh-CN"][`unit.${u}`] ?? "")).toBe(true);
@@ -30,7 +34,7 @@ describe("message catalogs", () => {
     }
   });
 
-  it("every key used in the code with t(\"…\") or translate(…, \"…\") exists", () => {
+  it('every key used in the code with t("…") or translate(…, "…") exists', () => {
     const files: string[] = [];
     const walk = (d: string) => {
       for (const e of readdirSync(d, { withFileTypes: true })) {
@@ -61,7 +65,10 @@ describe("message catalogs", () => {
   });
 
   it("the raw-key detector finds untranslated keys in page text but not in scripts or emails", () => {
-    expect(rawKeys("<p>nav.dashboard and users.emailTaken</p><script>nav.stock</script> dealer_admin@demo.local")).toEqual(["nav.dashboard", "users.emailTaken"]);
+    expect(rawKeys("<p>nav.dashboard and users.emailTaken</p><script>nav.stock</script> dealer_admin@demo.local")).toEqual([
+      "nav.dashboard",
+      "users.emailTaken",
+    ]);
     expect(rawKeys("<p>工作台 Dashboard</p>")).toEqual([]);
   });
 });

@@ -76,7 +76,8 @@ export function formattersFor(locale: Locale, tz: string): Formatters {
     },
     // Whole numbers 0–999 print the same in both locales (ASCII digits, no grouping):
     // skipping Intl for them halves the cost of a stock table's 500 cells.
-    number: (n, opts) => (!opts && Number.isInteger(n) && n >= 0 && n < 1000 && !Object.is(n, -0) ? String(n) : (opts ? numberFormat(locale, opts) : plain).format(n)),
+    number: (n, opts) =>
+      !opts && Number.isInteger(n) && n >= 0 && n < 1000 && !Object.is(n, -0) ? String(n) : (opts ? numberFormat(locale, opts) : plain).format(n),
     percent: (ratio) => percentFmt.format(ratio),
     dateTime: (d) => (d ? (typeof d === "string" ? dateTimeOf(d) : dateTimeFmt.format(d)) : "—"),
     date: (d) => (d ? date(d) : "—"),

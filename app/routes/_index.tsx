@@ -27,7 +27,8 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const [figures, announcements] = await Promise.all([foundationFigures(actor), announcementsFor(actor)]);
   const base = { name: actor.name, role: actor.role, figures, announcements, isDealer: isDealerActor(actor) };
   if (isDealerRole(actor.role)) return json({ ...base, dealer: await dealerDashboard(actor, period), am: null, ops: null, finance: null, approvals: null });
-  if (can(actor, "dashboard:pipeline")) return json({ ...base, dealer: null, am: await accountManagerDashboard(actor, period), ops: null, finance: null, approvals: null });
+  if (can(actor, "dashboard:pipeline"))
+    return json({ ...base, dealer: null, am: await accountManagerDashboard(actor, period), ops: null, finance: null, approvals: null });
   const ops = can(actor, "dashboard:order_desk") ? await opsDashboard(actor) : null;
   const finance = can(actor, "dashboard:finance") ? await financeDashboard(actor) : null;
   // Quotes above the discount limit wait for whoever may approve them (administrators).

@@ -60,17 +60,25 @@ export default function EditAnnouncement() {
   };
   return (
     <div className="max-w-3xl space-y-4">
-      <PageHeader title={title} crumbs={[{ label: t("announcements.title"), to: "/admin/announcements" }, { label: title }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <PageHeader
+        title={title}
+        crumbs={[{ label: t("announcements.title"), to: "/admin/announcements" }, { label: title }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+      />
       <Notice message={notice} />
       {a.state === "withdrawn" ? <FormError message={failure?.formError} /> : null}
       <div className="card flex flex-wrap items-center gap-3 text-sm">
         <Badge tone={STATE_TONE[a.state]}>{t(`announcements.state.${a.state}`)}</Badge>
         <span>{t(`announcements.kind.${a.kind}` as MessageKey)}</span>
-        <span className="text-slate-500">{f.dateTime(a.starts_at)} – {a.ends_at ? f.dateTime(a.ends_at) : "∞"}</span>
+        <span className="text-slate-500">
+          {f.dateTime(a.starts_at)} – {a.ends_at ? f.dateTime(a.ends_at) : "∞"}
+        </span>
         {a.skus.length ? (
           <span className="flex flex-wrap gap-2">
             {a.skus.map((s) => (
-              <Link key={s} to={`/products/${encodeURIComponent(s)}`} className="link">{s}</Link>
+              <Link key={s} to={`/products/${encodeURIComponent(s)}`} className="link">
+                {s}
+              </Link>
             ))}
           </span>
         ) : null}
@@ -81,7 +89,9 @@ export default function EditAnnouncement() {
           <AnnouncementForm values={values} errors={failure?.fieldErrors} formError={failure?.formError} submitLabel={t("common.save")} intent="update" />
           <Form method="post" className="card space-y-2">
             <p className="text-sm text-slate-600">{t("announcements.withdrawHelp")}</p>
-            <SubmitButton className="btn-danger" name="intent" value="withdraw" pendingText={t("common.submitting")}>{t("announcements.withdraw")}</SubmitButton>
+            <SubmitButton className="btn-danger" name="intent" value="withdraw" pendingText={t("common.submitting")}>
+              {t("announcements.withdraw")}
+            </SubmitButton>
           </Form>
         </>
       ) : (

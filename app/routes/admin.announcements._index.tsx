@@ -21,7 +21,12 @@ export const meta = pageMeta("announcements.title");
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "announcement:manage");
   const query = parseQuery(request, AnnouncementListQuery);
-  if (query.format === "csv") return csvResponse("announcements.csv", ["id", "kind", "state", "title_en", "title_zh", "regions", "tiers", "skus", "starts_at", "ends_at"], exportAnnouncements(actor, query));
+  if (query.format === "csv")
+    return csvResponse(
+      "announcements.csv",
+      ["id", "kind", "state", "title_en", "title_zh", "regions", "tiers", "skus", "starts_at", "ends_at"],
+      exportAnnouncements(actor, query),
+    );
   return json({ ...(await listAnnouncements(actor, query)), query });
 });
 
@@ -39,17 +44,48 @@ export default function Announcements() {
         actions={
           <>
             <CsvLink />
-            <Link to="/admin/announcements/new" className="btn-primary">{t("announcements.new")}</Link>
+            <Link to="/admin/announcements/new" className="btn-primary">
+              {t("announcements.new")}
+            </Link>
           </>
         }
       />
       <FilterBar resetTo="/admin/announcements" className="mb-4 sm:grid-cols-5">
-        <FilterInput name="q" label={t("common.search")} defaultValue={data.query.q} placeholder={t("announcements.searchPlaceholder")} wrapperClassName="sm:col-span-2" />
-        <FilterSelect name="kind" label={t("announcements.kind")} defaultValue={data.query.kind} all options={ANNOUNCEMENT_KINDS.map((k) => ({ value: k, label: t(`announcements.kind.${k}`) }))} />
-        <FilterSelect name="state" label={t("announcements.state")} defaultValue={data.query.state} all options={ANNOUNCEMENT_STATES.map((s) => ({ value: s, label: t(`announcements.state.${s}`) }))} />
+        <FilterInput
+          name="q"
+          label={t("common.search")}
+          defaultValue={data.query.q}
+          placeholder={t("announcements.searchPlaceholder")}
+          wrapperClassName="sm:col-span-2"
+        />
+        <FilterSelect
+          name="kind"
+          label={t("announcements.kind")}
+          defaultValue={data.query.kind}
+          all
+          options={ANNOUNCEMENT_KINDS.map((k) => ({ value: k, label: t(`announcements.kind.${k}`) }))}
+        />
+        <FilterSelect
+          name="state"
+          label={t("announcements.state")}
+          defaultValue={data.query.state}
+          all
+          options={ANNOUNCEMENT_STATES.map((s) => ({ value: s, label: t(`announcements.state.${s}`) }))}
+        />
       </FilterBar>
       <ListTable
-        empty={data.rows.length === 0 && <EmptyState message={t("announcements.empty")} action={<Link to="/admin/announcements/new" className="btn-primary">{t("announcements.new")}</Link>} />}
+        empty={
+          data.rows.length === 0 && (
+            <EmptyState
+              message={t("announcements.empty")}
+              action={
+                <Link to="/admin/announcements/new" className="btn-primary">
+                  {t("announcements.new")}
+                </Link>
+              }
+            />
+          )
+        }
         testId="announcements-table"
         head={
           <>
@@ -64,15 +100,23 @@ export default function Announcements() {
         {data.rows.map((a) => (
           <tr key={a.id}>
             <td className="max-w-md">
-              <Link className="link" to={`/admin/announcements/${a.id}`}>{locale === "zh-CN" ? a.title_zh : a.title_en}</Link>
+              <Link className="link" to={`/admin/announcements/${a.id}`}>
+                {locale === "zh-CN" ? a.title_zh : a.title_en}
+              </Link>
               <div className="text-xs text-slate-500">{locale === "zh-CN" ? a.title_en : a.title_zh}</div>
             </td>
             <td>{t(`announcements.kind.${a.kind}` as MessageKey)}</td>
-            <td><Badge tone={STATE_TONE[a.state]}>{t(`announcements.state.${a.state}`)}</Badge></td>
-            <td className="whitespace-nowrap text-sm">{f.dateTime(a.starts_at)} – {a.ends_at ? f.dateTime(a.ends_at) : "∞"}</td>
+            <td>
+              <Badge tone={STATE_TONE[a.state]}>{t(`announcements.state.${a.state}`)}</Badge>
+            </td>
+            <td className="whitespace-nowrap text-sm">
+              {f.dateTime(a.starts_at)} – {a.ends_at ? f.dateTime(a.ends_at) : "∞"}
+            </td>
             <td className="text-sm">
               <div>{a.regions.length ? f.list(a.regions.map((r) => t(`region.${r}` as MessageKey))) : t("announcements.allRegions")}</div>
-              <div className="text-xs text-slate-500">{a.tiers.length ? f.list(a.tiers.map((r) => t(`tier.${r}` as MessageKey))) : t("announcements.allTiers")}</div>
+              <div className="text-xs text-slate-500">
+                {a.tiers.length ? f.list(a.tiers.map((r) => t(`tier.${r}` as MessageKey))) : t("announcements.allTiers")}
+              </div>
             </td>
           </tr>
         ))}

@@ -35,8 +35,17 @@ export default function NewAnnouncement() {
   const failure = data && data.ok === false ? data : undefined;
   return (
     <div className="max-w-3xl">
-      <PageHeader title={t("announcements.new")} crumbs={[{ label: t("announcements.title"), to: "/admin/announcements" }, { label: t("announcements.new") }]} breadcrumbLabel={t("nav.breadcrumb")} />
-      <AnnouncementForm values={(failure?.values as AnnouncementFormValues | undefined) ?? { startsAt }} errors={failure?.fieldErrors} formError={failure?.formError} submitLabel={t("announcements.publish")} />
+      <PageHeader
+        title={t("announcements.new")}
+        crumbs={[{ label: t("announcements.title"), to: "/admin/announcements" }, { label: t("announcements.new") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+      />
+      <AnnouncementForm
+        values={(failure?.values as AnnouncementFormValues | undefined) ?? { startsAt }}
+        errors={failure?.fieldErrors}
+        formError={failure?.formError}
+        submitLabel={t("announcements.publish")}
+      />
     </div>
   );
 }

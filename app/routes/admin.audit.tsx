@@ -7,7 +7,15 @@ import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { translate } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
-import { auditActionGroups, auditActionKey, auditEntityKey, auditRecordHref, AUDIT_ENTITY_TYPES, isAuditAction, isAuditEntityType } from "~/modules/audit/audit-actions";
+import {
+  auditActionGroups,
+  auditActionKey,
+  auditEntityKey,
+  auditRecordHref,
+  AUDIT_ENTITY_TYPES,
+  isAuditAction,
+  isAuditEntityType,
+} from "~/modules/audit/audit-actions";
 import { requireActor } from "~/modules/auth/auth.server";
 import { exportAudit, listAudit } from "~/modules/organisations/organisations.server";
 import { AuditListQuery } from "~/modules/organisations/organisations.schema";
@@ -24,7 +32,11 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   if (query.format === "csv") {
     // Codes as stored, for machines; the action's label last, in the reader's language (empty for an unlisted code).
     const label = (action: string) => (isAuditAction(action) ? translate(actor.locale, auditActionKey(action)) : "");
-    return csvResponse("audit-log.csv", ["occurred_at", "actor", "ip", "action", "entity_type", "entity_id", "summary", "action_label"], exportAudit(actor, query, label));
+    return csvResponse(
+      "audit-log.csv",
+      ["occurred_at", "actor", "ip", "action", "entity_type", "entity_id", "summary", "action_label"],
+      exportAudit(actor, query, label),
+    );
   }
   return json({ ...(await listAudit(actor, query)), query });
 });
@@ -32,11 +44,18 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
 /** The action in the reader's language, its code underneath for support; an unlisted (older) code as it is. */
 function ActionCell({ action }: { action: string }) {
   const t = useT();
-  if (!isAuditAction(action)) return <code translate="no" className="break-all font-mono text-xs">{action}</code>;
+  if (!isAuditAction(action))
+    return (
+      <code translate="no" className="break-all font-mono text-xs">
+        {action}
+      </code>
+    );
   return (
     <>
       <span className="block">{t(auditActionKey(action))}</span>
-      <code translate="no" className="block break-all font-mono text-[11px] text-slate-500">{action}</code>
+      <code translate="no" className="block break-all font-mono text-[11px] text-slate-500">
+        {action}
+      </code>
     </>
   );
 }
@@ -75,18 +94,31 @@ export default function Audit() {
   const f = useFormat();
   return (
     <div>
-      <PageHeader title={t("audit.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("audit.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
+      <PageHeader
+        title={t("audit.title")}
+        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("audit.title") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+        actions={<CsvLink />}
+      />
       <FilterBar resetTo="/admin/audit" className="mb-4 sm:grid-cols-2 lg:grid-cols-4">
         <FilterSelect name="action" label={t("audit.action")} defaultValue={data.query.action} all={t("audit.allActions")}>
           {auditActionGroups().map((g) => (
             <optgroup key={g.entityType} label={t(auditEntityKey(g.entityType))}>
               {g.actions.map((a) => (
-                <option key={a} value={a}>{t(auditActionKey(a))}</option>
+                <option key={a} value={a}>
+                  {t(auditActionKey(a))}
+                </option>
               ))}
             </optgroup>
           ))}
         </FilterSelect>
-        <FilterSelect name="entityType" label={t("audit.entity")} defaultValue={data.query.entityType} all={t("audit.allEntities")} options={AUDIT_ENTITY_TYPES.map((e) => ({ value: e, label: t(auditEntityKey(e)) }))} />
+        <FilterSelect
+          name="entityType"
+          label={t("audit.entity")}
+          defaultValue={data.query.entityType}
+          all={t("audit.allEntities")}
+          options={AUDIT_ENTITY_TYPES.map((e) => ({ value: e, label: t(auditEntityKey(e)) }))}
+        />
         <FilterInput name="entityId" label={t("audit.entityId")} defaultValue={data.query.entityId} />
         <FilterInput name="from" type="date" label={t("common.from")} defaultValue={data.query.from} />
         <FilterInput name="to" type="date" label={t("common.to")} defaultValue={data.query.to} />
@@ -108,11 +140,19 @@ export default function Audit() {
           <tr key={r.id}>
             <td className="whitespace-nowrap">{f.dateTime(r.occurred_at)}</td>
             <td>{r.actor_name ?? t("audit.system")}</td>
-            <td className="min-w-[10rem]"><ActionCell action={r.action} /></td>
-            <td className="min-w-[8rem]"><RecordCell type={r.entity_type} id={r.entity_id} orderNumber={r.order_number} linkable={data.linkable} /></td>
+            <td className="min-w-[10rem]">
+              <ActionCell action={r.action} />
+            </td>
+            <td className="min-w-[8rem]">
+              <RecordCell type={r.entity_type} id={r.entity_id} orderNumber={r.order_number} linkable={data.linkable} />
+            </td>
             <td className="min-w-[12rem] max-w-md">
               {/* A technical record (field names and values as stored), not interface text. */}
-              {r.summary ? <code translate="no" className="block whitespace-pre-wrap break-all font-mono text-xs text-slate-600">{r.summary}</code> : null}
+              {r.summary ? (
+                <code translate="no" className="block whitespace-pre-wrap break-all font-mono text-xs text-slate-600">
+                  {r.summary}
+                </code>
+              ) : null}
             </td>
             <td className="font-mono text-xs">{r.ip}</td>
           </tr>

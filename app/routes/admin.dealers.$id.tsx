@@ -41,26 +41,36 @@ export default function EditDealer() {
   const notice = data && data.ok === true ? data.message : sp.get("created") ? t("dealers.created") : undefined;
   return (
     <div className="max-w-3xl space-y-4">
-      <PageHeader title={`${dealer.code} · ${dealer.name}`} crumbs={[{ label: t("dealers.title"), to: "/admin/dealers" }, { label: dealer.code }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <PageHeader
+        title={`${dealer.code} · ${dealer.name}`}
+        crumbs={[{ label: t("dealers.title"), to: "/admin/dealers" }, { label: dealer.code }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+      />
       <Notice message={notice} />
       <DealerForm dealer={dealer} accountManagers={accountManagers} failure={failure} submitLabel={t("common.save")} intent="update" />
       <Form method="post" className="card flex items-center justify-between">
         <Badge tone={dealer.status === "active" ? "green" : "slate"}>{t(`status.${dealer.status}` as "status.active")}</Badge>
         <input type="hidden" name="intent" value="status" />
         <input type="hidden" name="status" value={dealer.status === "active" ? "disabled" : "active"} />
-        <SubmitButton className={dealer.status === "active" ? "btn-danger" : "btn-secondary"}>{dealer.status === "active" ? t("common.disable") : t("common.enable")}</SubmitButton>
+        <SubmitButton className={dealer.status === "active" ? "btn-danger" : "btn-secondary"}>
+          {dealer.status === "active" ? t("common.disable") : t("common.enable")}
+        </SubmitButton>
       </Form>
       <section className="card">
         <h2 className="mb-2 font-semibold">{t("dealers.users")}</h2>
         <ul className="divide-y divide-slate-100 text-sm">
           {users.map((u) => (
             <li key={u.id} className="flex justify-between py-2">
-              <Link to={`/admin/users/${u.id}`} className="link">{u.name} &lt;{u.email}&gt;</Link>
+              <Link to={`/admin/users/${u.id}`} className="link">
+                {u.name} &lt;{u.email}&gt;
+              </Link>
               <span>{t(`role.${u.role}` as "role.admin")}</span>
             </li>
           ))}
         </ul>
-        <Link to={`/admin/users/new`} className="btn-secondary mt-3">{t("users.new")}</Link>
+        <Link to={`/admin/users/new`} className="btn-secondary mt-3">
+          {t("users.new")}
+        </Link>
       </section>
     </div>
   );

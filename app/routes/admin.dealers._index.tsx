@@ -19,7 +19,8 @@ export const meta = pageMeta("dealers.title");
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "dealer:manage");
   const query = parseQuery(request, DealerListQuery);
-  if (query.format === "csv") return csvResponse("dealers.csv", ["code", "name", "region", "tier", "currency", "credit_limit", "status", "account_manager"], exportDealers(actor, query));
+  if (query.format === "csv")
+    return csvResponse("dealers.csv", ["code", "name", "region", "tier", "currency", "credit_limit", "status", "account_manager"], exportDealers(actor, query));
   return json({ ...(await listDealers(actor, query)), query });
 });
 
@@ -36,14 +37,34 @@ export default function Dealers() {
         actions={
           <>
             <CsvLink />
-            <Link to="/admin/dealers/new" className="btn-primary">{t("dealers.new")}</Link>
+            <Link to="/admin/dealers/new" className="btn-primary">
+              {t("dealers.new")}
+            </Link>
           </>
         }
       />
       <FilterBar resetTo="/admin/dealers" className="mb-4 sm:grid-cols-5">
-        <FilterInput name="q" label={t("common.search")} defaultValue={data.query.q} placeholder={t("dealers.searchPlaceholder")} wrapperClassName="sm:col-span-2" />
-        <FilterSelect name="region" label={t("common.region")} defaultValue={data.query.region} all options={REGIONS.map((r) => ({ value: r, label: t(`region.${r}`) }))} />
-        <FilterSelect name="tier" label={t("common.tier")} defaultValue={data.query.tier} all options={TIERS.map((r) => ({ value: r, label: t(`tier.${r}`) }))} />
+        <FilterInput
+          name="q"
+          label={t("common.search")}
+          defaultValue={data.query.q}
+          placeholder={t("dealers.searchPlaceholder")}
+          wrapperClassName="sm:col-span-2"
+        />
+        <FilterSelect
+          name="region"
+          label={t("common.region")}
+          defaultValue={data.query.region}
+          all
+          options={REGIONS.map((r) => ({ value: r, label: t(`region.${r}`) }))}
+        />
+        <FilterSelect
+          name="tier"
+          label={t("common.tier")}
+          defaultValue={data.query.tier}
+          all
+          options={TIERS.map((r) => ({ value: r, label: t(`tier.${r}`) }))}
+        />
       </FilterBar>
       <ListTable
         empty={data.rows.length === 0 && <EmptyState message={t("dealers.empty")} />}
@@ -53,7 +74,9 @@ export default function Dealers() {
             <th scope="col">{t("common.name")}</th>
             <th scope="col">{t("common.region")}</th>
             <th scope="col">{t("common.tier")}</th>
-            <th scope="col" className="text-right">{t("dealers.creditLimit")}</th>
+            <th scope="col" className="text-right">
+              {t("dealers.creditLimit")}
+            </th>
             <th scope="col">{t("dealers.accountManager")}</th>
             <th scope="col">{t("common.status")}</th>
           </>
@@ -61,13 +84,19 @@ export default function Dealers() {
       >
         {data.rows.map((d) => (
           <tr key={d.id}>
-            <td><Link className="link" to={`/admin/dealers/${d.id}`}>{d.code}</Link></td>
+            <td>
+              <Link className="link" to={`/admin/dealers/${d.id}`}>
+                {d.code}
+              </Link>
+            </td>
             <td>{d.name}</td>
             <td>{t(`region.${d.region}` as "region.east")}</td>
             <td>{t(`tier.${d.tier}` as "tier.gold")}</td>
             <td className="text-right tabular-nums">{f.money(d.credit_limit_minor, d.currency)}</td>
             <td>{d.account_manager_name ?? t("dealers.unassigned")}</td>
-            <td><Badge tone={d.status === "active" ? "green" : "slate"}>{t(`status.${d.status}` as "status.active")}</Badge></td>
+            <td>
+              <Badge tone={d.status === "active" ? "green" : "slate"}>{t(`status.${d.status}` as "status.active")}</Badge>
+            </td>
           </tr>
         ))}
       </ListTable>

@@ -44,21 +44,38 @@ export default function Holidays() {
   const failure = result && result.ok === false ? result : undefined;
   return (
     <div className="max-w-3xl space-y-4">
-      <PageHeader title={t("holidays.title")} crumbs={[{ label: t("products.title"), to: "/admin/products" }, { label: t("holidays.title") }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <PageHeader
+        title={t("holidays.title")}
+        crumbs={[{ label: t("products.title"), to: "/admin/products" }, { label: t("holidays.title") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+      />
       <p className="text-sm text-slate-600">{t("holidays.help")}</p>
       <FormError message={failure?.formError} />
       <Notice message={result && result.ok ? result.message : undefined} />
       <Form method="post" className="card grid gap-3 sm:grid-cols-3" noValidate>
         <Field name="day" type="date" label={t("common.date")} defaultValue={String(failure?.values.day ?? "")} error={failure?.fieldErrors.day} required />
-        <Field name="name" label={t("common.name")} defaultValue={String(failure?.values.name ?? "")} error={failure?.fieldErrors.name} required maxLength={120} />
+        <Field
+          name="name"
+          label={t("common.name")}
+          defaultValue={String(failure?.values.name ?? "")}
+          error={failure?.fieldErrors.name}
+          required
+          maxLength={120}
+        />
         <div className="flex items-end">
-          <SubmitButton name="intent" value="add" pendingText={t("common.saving")}>{t("holidays.add")}</SubmitButton>
+          <SubmitButton name="intent" value="add" pendingText={t("common.saving")}>
+            {t("holidays.add")}
+          </SubmitButton>
         </div>
       </Form>
       <nav className="flex items-center gap-3 text-sm" aria-label={t("holidays.year")}>
-        <Link className="link" to={`?year=${year - 1}`}>← {year - 1}</Link>
+        <Link className="link" to={`?year=${year - 1}`}>
+          ← {year - 1}
+        </Link>
         <span className="font-semibold">{year}</span>
-        <Link className="link" to={`?year=${year + 1}`}>{year + 1} →</Link>
+        <Link className="link" to={`?year=${year + 1}`}>
+          {year + 1} →
+        </Link>
       </nav>
       <ListTable
         empty={holidays.length === 0 && <EmptyState message={t("holidays.empty", { year })} />}
@@ -67,7 +84,9 @@ export default function Holidays() {
           <>
             <th scope="col">{t("common.date")}</th>
             <th scope="col">{t("common.name")}</th>
-            <th scope="col"><span className="sr-only">{t("common.actions")}</span></th>
+            <th scope="col">
+              <span className="sr-only">{t("common.actions")}</span>
+            </th>
           </>
         }
       >
@@ -78,7 +97,9 @@ export default function Holidays() {
             <td className="text-right">
               <Form method="post">
                 <input type="hidden" name="day" value={h.day} />
-                <SubmitButton className="btn-secondary" name="intent" value="remove">{t("common.delete")}</SubmitButton>
+                <SubmitButton className="btn-secondary" name="intent" value="remove">
+                  {t("common.delete")}
+                </SubmitButton>
               </Form>
             </td>
           </tr>

@@ -24,7 +24,11 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "job:manage");
   const query = parseQuery(request, RunListQuery);
   if (query.format === "csv")
-    return csvResponse("job-runs.csv", ["job", "slot", "trigger", "status", "attempts", "started_at", "finished_at", "duration_ms", "progress", "summary", "error", "runner"], exportRuns(actor, query));
+    return csvResponse(
+      "job-runs.csv",
+      ["job", "slot", "trigger", "status", "attempts", "started_at", "finished_at", "duration_ms", "progress", "summary", "error", "runner"],
+      exportRuns(actor, query),
+    );
   const [overview, runs] = await Promise.all([jobsOverview(actor), listRuns(actor, query)]);
   return json({ overview, runs, query });
 });
@@ -101,7 +105,11 @@ export default function Jobs() {
                   ) : (
                     <Form method="post">
                       <input type="hidden" name="job" value={j.name} />
-                      <SubmitButton className="btn-secondary whitespace-nowrap" pendingText={t("common.submitting")} aria-label={`${t("jobs.runNow")}: ${t(j.title as MessageKey)}`}>
+                      <SubmitButton
+                        className="btn-secondary whitespace-nowrap"
+                        pendingText={t("common.submitting")}
+                        aria-label={`${t("jobs.runNow")}: ${t(j.title as MessageKey)}`}
+                      >
                         {t("jobs.runNow")}
                       </SubmitButton>
                     </Form>
@@ -119,9 +127,27 @@ export default function Jobs() {
           <CsvLink />
         </div>
         <FilterBar resetTo="/admin/jobs" className="mb-4 sm:grid-cols-4">
-          <FilterSelect name="job" label={t("jobs.col.job")} defaultValue={query.job} all options={JOB_NAMES.map((n) => ({ value: n, label: t(jobDefinition(n).title) }))} />
-          <FilterSelect name="status" label={t("common.status")} defaultValue={query.status} all options={RUN_STATUSES.map((s) => ({ value: s, label: t(`jobs.status.${s}`) }))} />
-          <FilterSelect name="trigger" label={t("jobs.col.trigger")} defaultValue={query.trigger} all options={(["schedule", "manual", "recovery"] as const).map((s) => ({ value: s, label: t(`jobs.trigger.${s}`) }))} />
+          <FilterSelect
+            name="job"
+            label={t("jobs.col.job")}
+            defaultValue={query.job}
+            all
+            options={JOB_NAMES.map((n) => ({ value: n, label: t(jobDefinition(n).title) }))}
+          />
+          <FilterSelect
+            name="status"
+            label={t("common.status")}
+            defaultValue={query.status}
+            all
+            options={RUN_STATUSES.map((s) => ({ value: s, label: t(`jobs.status.${s}`) }))}
+          />
+          <FilterSelect
+            name="trigger"
+            label={t("jobs.col.trigger")}
+            defaultValue={query.trigger}
+            all
+            options={(["schedule", "manual", "recovery"] as const).map((s) => ({ value: s, label: t(`jobs.trigger.${s}`) }))}
+          />
         </FilterBar>
         <ListTable
           empty={runs.rows.length === 0 && <EmptyState message={t("jobs.empty")} />}
@@ -145,14 +171,24 @@ export default function Jobs() {
             <tr key={r.id}>
               <td className="whitespace-nowrap">{f.dateTime(r.startedAt)}</td>
               <td>{(JOB_NAMES as readonly string[]).includes(r.jobName) ? t(jobDefinition(r.jobName as (typeof JOB_NAMES)[number]).title) : r.jobName}</td>
-              <td><code className="text-xs">{r.slot}</code></td>
+              <td>
+                <code className="text-xs">{r.slot}</code>
+              </td>
               <td>{t(`jobs.trigger.${r.trigger}` as MessageKey)}</td>
-              <td><RunStatus status={r.status} /></td>
+              <td>
+                <RunStatus status={r.status} />
+              </td>
               <td>{r.attempts}</td>
-              <td className="whitespace-nowrap"><Duration ms={r.durationMs} /></td>
+              <td className="whitespace-nowrap">
+                <Duration ms={r.durationMs} />
+              </td>
               <td className="text-xs">{r.progress ?? "—"}</td>
-              <td className="max-w-md text-xs"><RunOutcome run={r} /></td>
-              <td className="max-w-[12rem] truncate text-xs text-slate-500" title={r.owner}>{r.owner}</td>
+              <td className="max-w-md text-xs">
+                <RunOutcome run={r} />
+              </td>
+              <td className="max-w-[12rem] truncate text-xs text-slate-500" title={r.owner}>
+                {r.owner}
+              </td>
             </tr>
           ))}
         </ListTable>

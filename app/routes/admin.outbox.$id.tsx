@@ -37,7 +37,12 @@ export default function OutboxEmail() {
   const rows: [string, React.ReactNode][] = [
     [t("outbox.detail.from"), delivery.mailFrom],
     [t("outbox.col.to"), email.to_address],
-    [t("outbox.col.subject"), <span key="s" lang={email.locale}>{email.subject}</span>],
+    [
+      t("outbox.col.subject"),
+      <span key="s" lang={email.locale}>
+        {email.subject}
+      </span>,
+    ],
     [t("common.status"), <OutboxStatusBadge key="s" status={email.status} />],
     [t("outbox.kind"), kindLabel(email.kind)],
     [t("outbox.detail.locale"), t(`lang.${email.locale}` as "lang.en")],
@@ -45,11 +50,21 @@ export default function OutboxEmail() {
     [t("outbox.col.attempts"), String(email.attempts)],
     [t("outbox.col.nextAttempt"), email.status === "pending" ? f.dateTime(email.next_attempt_at) : "—"],
     [t("outbox.col.sentAt"), f.dateTime(email.sent_at)],
-    [t("outbox.detail.dedupeKey"), <code key="d" className="break-all text-xs">{email.dedupe_key}</code>],
+    [
+      t("outbox.detail.dedupeKey"),
+      <code key="d" className="break-all text-xs">
+        {email.dedupe_key}
+      </code>,
+    ],
   ];
   return (
     <div className="space-y-4">
-      <PageHeader title={email.subject} titleLang={email.locale} crumbs={[{ label: t("outbox.title"), to: "/admin/outbox" }, { label: `#${email.id}` }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <PageHeader
+        title={email.subject}
+        titleLang={email.locale}
+        crumbs={[{ label: t("outbox.title"), to: "/admin/outbox" }, { label: `#${email.id}` }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+      />
       <FormError message={data && data.ok === false ? data.formError : undefined} />
       <Notice message={data && data.ok === true ? data.message : undefined} />
       <div className="grid gap-4 lg:grid-cols-3">
@@ -65,7 +80,9 @@ export default function OutboxEmail() {
           {email.last_error ? (
             <div className="mt-4">
               <h2 className="text-sm font-semibold">{t("outbox.col.lastError")}</h2>
-              <pre className="mt-1 whitespace-pre-wrap break-words rounded bg-red-50 p-2 text-xs text-red-800" data-testid="last-error">{email.last_error}</pre>
+              <pre className="mt-1 whitespace-pre-wrap break-words rounded bg-red-50 p-2 text-xs text-red-800" data-testid="last-error">
+                {email.last_error}
+              </pre>
             </div>
           ) : null}
           {Object.keys(email.headers).length ? (
@@ -83,16 +100,26 @@ export default function OutboxEmail() {
           ) : null}
           {email.status === "failed" ? (
             <Form method="post" className="mt-4">
-              <SubmitButton className="btn-secondary" pendingText={t("common.submitting")}>{t("outbox.retry")}</SubmitButton>
+              <SubmitButton className="btn-secondary" pendingText={t("common.submitting")}>
+                {t("outbox.retry")}
+              </SubmitButton>
             </Form>
           ) : null}
         </section>
         <section className="card space-y-2 lg:col-span-2">
           <h2 className="text-sm font-semibold">{t("outbox.detail.html")}</h2>
           {/* sandbox="" : no scripts, no forms, no navigation, a unique origin; srcdoc keeps it on this page's CSP. */}
-          <iframe title={t("outbox.previewTitle")} sandbox="" srcDoc={email.html} className="h-[640px] w-full rounded border border-slate-200 bg-white" data-testid="email-html" />
+          <iframe
+            title={t("outbox.previewTitle")}
+            sandbox=""
+            srcDoc={email.html}
+            className="h-[640px] w-full rounded border border-slate-200 bg-white"
+            data-testid="email-html"
+          />
           <h2 className="pt-2 text-sm font-semibold">{t("outbox.detail.text")}</h2>
-          <pre className="max-h-96 overflow-auto whitespace-pre-wrap rounded bg-slate-50 p-3 text-xs" data-testid="email-text" lang={email.locale} tabIndex={0}>{email.text_body}</pre>
+          <pre className="max-h-96 overflow-auto whitespace-pre-wrap rounded bg-slate-50 p-3 text-xs" data-testid="email-text" lang={email.locale} tabIndex={0}>
+            {email.text_body}
+          </pre>
         </section>
       </div>
     </div>

@@ -20,7 +20,12 @@ export const meta = pageMeta("outbox.title");
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "outbox:read");
   const query = parseQuery(request, OutboxListQuery);
-  if (query.format === "csv") return csvResponse("outbox.csv", ["id", "created_at", "kind", "to", "locale", "subject", "status", "attempts", "next_attempt_at", "sent_at", "last_error"], exportOutbox(actor, query));
+  if (query.format === "csv")
+    return csvResponse(
+      "outbox.csv",
+      ["id", "created_at", "kind", "to", "locale", "subject", "status", "attempts", "next_attempt_at", "sent_at", "last_error"],
+      exportOutbox(actor, query),
+    );
   return json({ ...(await listOutbox(actor, query)), query, delivery: outboxDelivery() });
 });
 
@@ -31,15 +36,40 @@ export default function Outbox() {
   const f = useFormat();
   return (
     <div>
-      <PageHeader title={t("outbox.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("outbox.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
+      <PageHeader
+        title={t("outbox.title")}
+        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("outbox.title") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+        actions={<CsvLink />}
+      />
       <div className="card mb-4 space-y-1 text-sm text-slate-600" data-testid="delivery">
-        <p className={data.delivery.smtpConfigured ? "" : "text-amber-800"}>{data.delivery.smtpConfigured ? t("outbox.smtpOn", { from: data.delivery.mailFrom }) : t("outbox.smtpOff")}</p>
+        <p className={data.delivery.smtpConfigured ? "" : "text-amber-800"}>
+          {data.delivery.smtpConfigured ? t("outbox.smtpOn", { from: data.delivery.mailFrom }) : t("outbox.smtpOff")}
+        </p>
         <p>{t("outbox.counts", { pending: data.counts.pending ?? 0, sent: data.counts.sent ?? 0, failed: data.counts.failed ?? 0 })}</p>
       </div>
       <FilterBar resetTo="/admin/outbox" className="mb-4 sm:grid-cols-5">
-        <FilterInput name="q" label={t("common.search")} defaultValue={data.query.q} placeholder={t("outbox.searchPlaceholder")} wrapperClassName="sm:col-span-2" />
-        <FilterSelect name="status" label={t("common.status")} defaultValue={data.query.status} all options={OUTBOX_STATUSES.map((s) => ({ value: s, label: t(`outbox.status.${s}`) }))} />
-        <FilterSelect name="kind" label={t("outbox.kind")} defaultValue={data.query.kind} all options={data.kinds.map((k) => ({ value: k, label: kindLabel(k) }))} />
+        <FilterInput
+          name="q"
+          label={t("common.search")}
+          defaultValue={data.query.q}
+          placeholder={t("outbox.searchPlaceholder")}
+          wrapperClassName="sm:col-span-2"
+        />
+        <FilterSelect
+          name="status"
+          label={t("common.status")}
+          defaultValue={data.query.status}
+          all
+          options={OUTBOX_STATUSES.map((s) => ({ value: s, label: t(`outbox.status.${s}`) }))}
+        />
+        <FilterSelect
+          name="kind"
+          label={t("outbox.kind")}
+          defaultValue={data.query.kind}
+          all
+          options={data.kinds.map((k) => ({ value: k, label: kindLabel(k) }))}
+        />
       </FilterBar>
       <ListTable
         empty={data.rows.length === 0 && <EmptyState message={t("outbox.empty")} />}
@@ -67,10 +97,14 @@ export default function Outbox() {
               </Link>
             </td>
             <td>{kindLabel(r.kind)}</td>
-            <td><OutboxStatusBadge status={r.status} /></td>
+            <td>
+              <OutboxStatusBadge status={r.status} />
+            </td>
             <td>{r.attempts}</td>
             <td className="whitespace-nowrap">{f.dateTime(r.sent_at)}</td>
-            <td className="max-w-xs truncate text-xs text-red-700" title={r.last_error ?? ""}>{r.last_error ?? ""}</td>
+            <td className="max-w-xs truncate text-xs text-red-700" title={r.last_error ?? ""}>
+              {r.last_error ?? ""}
+            </td>
           </tr>
         ))}
       </ListTable>

@@ -48,7 +48,11 @@ export default function EditProduct() {
         title={`${p.sku} · ${p.name_zh}`}
         crumbs={[{ label: t("products.title"), to: "/admin/products" }, { label: p.sku }]}
         breadcrumbLabel={t("nav.breadcrumb")}
-        actions={<Link to={`/products/${encodeURIComponent(p.sku)}`} className="btn-secondary">{t("products.viewPage")}</Link>}
+        actions={
+          <Link to={`/products/${encodeURIComponent(p.sku)}`} className="btn-secondary">
+            {t("products.viewPage")}
+          </Link>
+        }
       />
       <Notice message={notice} />
       <ProductForm

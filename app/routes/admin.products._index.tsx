@@ -42,28 +42,86 @@ export default function AdminProducts() {
         actions={
           <>
             <CsvLink />
-            <Link to="/stock/import" className="btn-secondary">{t("import.title")}</Link>
-            <Link to="/admin/holidays" className="btn-secondary">{t("holidays.title")}</Link>
-            <Link to="/admin/warehouses" className="btn-secondary">{t("warehouses.title")}</Link>
-            <Link to="/admin/products/new" className="btn-primary">{t("products.new")}</Link>
+            <Link to="/stock/import" className="btn-secondary">
+              {t("import.title")}
+            </Link>
+            <Link to="/admin/holidays" className="btn-secondary">
+              {t("holidays.title")}
+            </Link>
+            <Link to="/admin/warehouses" className="btn-secondary">
+              {t("warehouses.title")}
+            </Link>
+            <Link to="/admin/products/new" className="btn-primary">
+              {t("products.new")}
+            </Link>
           </>
         }
       />
       <FilterBar resetTo="/admin/products" className="mb-4 sm:grid-cols-6" actionsClassName="sm:col-span-6">
-        <FilterInput name="q" type="search" label={t("common.search")} defaultValue={q.q} placeholder={t("stock.searchPlaceholder")} wrapperClassName="sm:col-span-2" />
-        <FilterSelect name="category" label={t("stock.category")} defaultValue={q.category} all options={data.categories.map((c) => ({ value: c.code, label: nameOf(c) }))} />
-        <FilterSelect name="line" label={t("stock.productLine")} defaultValue={q.line} all options={data.lines.map((c) => ({ value: c.code, label: nameOf(c) }))} />
-        <FilterSelect name="status" label={t("common.status")} defaultValue={q.status} all options={[{ value: "active", label: t("products.status.active") }, { value: "discontinued", label: t("products.status.discontinued") }]} />
-        <FilterSelect name="mto" label={t("stock.madeToOrder")} defaultValue={q.mto} all options={[{ value: "only", label: t("stock.mtoOnly") }, { value: "exclude", label: t("stock.mtoExclude") }]} />
+        <FilterInput
+          name="q"
+          type="search"
+          label={t("common.search")}
+          defaultValue={q.q}
+          placeholder={t("stock.searchPlaceholder")}
+          wrapperClassName="sm:col-span-2"
+        />
+        <FilterSelect
+          name="category"
+          label={t("stock.category")}
+          defaultValue={q.category}
+          all
+          options={data.categories.map((c) => ({ value: c.code, label: nameOf(c) }))}
+        />
+        <FilterSelect
+          name="line"
+          label={t("stock.productLine")}
+          defaultValue={q.line}
+          all
+          options={data.lines.map((c) => ({ value: c.code, label: nameOf(c) }))}
+        />
+        <FilterSelect
+          name="status"
+          label={t("common.status")}
+          defaultValue={q.status}
+          all
+          options={[
+            { value: "active", label: t("products.status.active") },
+            { value: "discontinued", label: t("products.status.discontinued") },
+          ]}
+        />
+        <FilterSelect
+          name="mto"
+          label={t("stock.madeToOrder")}
+          defaultValue={q.mto}
+          all
+          options={[
+            { value: "only", label: t("stock.mtoOnly") },
+            { value: "exclude", label: t("stock.mtoExclude") },
+          ]}
+        />
       </FilterBar>
       <ListTable
-        empty={data.rows.length === 0 && <EmptyState message={t("products.empty")} action={<Link to="/admin/products/new" className="btn-primary">{t("products.new")}</Link>} />}
+        empty={
+          data.rows.length === 0 && (
+            <EmptyState
+              message={t("products.empty")}
+              action={
+                <Link to="/admin/products/new" className="btn-primary">
+                  {t("products.new")}
+                </Link>
+              }
+            />
+          )
+        }
         head={
           <>
             <th scope="col">{t("stock.sku")}</th>
             <th scope="col">{t("stock.product")}</th>
             <th scope="col">{t("stock.category")}</th>
-            <th scope="col" className="text-right">{t("stock.listPrice")}</th>
+            <th scope="col" className="text-right">
+              {t("stock.listPrice")}
+            </th>
             <th scope="col">{t("common.status")}</th>
             <th scope="col">{t("common.updated")}</th>
           </>
@@ -71,13 +129,19 @@ export default function AdminProducts() {
       >
         {data.rows.map((p) => (
           <tr key={p.id}>
-            <td className="font-mono text-xs"><Link className="link" to={`/admin/products/${p.id}`}>{p.sku}</Link></td>
+            <td className="font-mono text-xs">
+              <Link className="link" to={`/admin/products/${p.id}`}>
+                {p.sku}
+              </Link>
+            </td>
             <td>
               {nameOf(p)} {p.made_to_order ? <Badge tone="blue">{t("stock.madeToOrder")}</Badge> : null}
             </td>
             <td>{catName.get(p.category_code) ?? p.category_code}</td>
             <td className="text-right tabular-nums">{f.money(p.list_price_minor, p.currency)}</td>
-            <td><Badge tone={p.status === "active" ? "green" : "slate"}>{t(`products.status.${p.status}` as "products.status.active")}</Badge></td>
+            <td>
+              <Badge tone={p.status === "active" ? "green" : "slate"}>{t(`products.status.${p.status}` as "products.status.active")}</Badge>
+            </td>
             <td className="whitespace-nowrap">{f.dateTime(p.updated_at)}</td>
           </tr>
         ))}

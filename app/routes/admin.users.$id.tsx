@@ -22,7 +22,12 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
   const user = await getUser(actor, idParam(params.id));
   const { roles } = await userFormOptions(actor);
   const secondFactor = can(actor, "second_factor:reset") ? await secondFactorStatus(user.id, user.role) : null;
-  return json({ user, roles: roles.filter((r) => (user.organisation_kind === "dealer") === r.startsWith("dealer_")), self: user.id === actor.userId, secondFactor });
+  return json({
+    user,
+    roles: roles.filter((r) => (user.organisation_kind === "dealer") === r.startsWith("dealer_")),
+    self: user.id === actor.userId,
+    secondFactor,
+  });
 });
 
 export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
@@ -30,7 +35,12 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
   const id = idParam(params.id);
   return intentAction(request, {
     update: (ctx) => ctx.submit(UpdateUserSchema, (data) => updateUser(actor, id, data), "users.updated"),
-    status: (ctx) => ctx.submit(UserStatusSchema, (data) => setUserStatus(actor, id, data.status), (data) => data.status === "disabled" ? "users.disabled" : "users.enabled"),
+    status: (ctx) =>
+      ctx.submit(
+        UserStatusSchema,
+        (data) => setUserStatus(actor, id, data.status),
+        (data) => (data.status === "disabled" ? "users.disabled" : "users.enabled"),
+      ),
     resetSecondFactor: async (ctx) => {
       await getUser(actor, id);
       await resetSecondFactor(actor, id);
@@ -53,17 +63,35 @@ export default function EditUser() {
       <FormError message={failure?.formError} />
       <Notice message={notice} />
       <div className="card text-sm">
-        <p>{user.email} · {user.organisation_code} · {user.organisation_name}</p>
+        <p>
+          {user.email} · {user.organisation_code} · {user.organisation_name}
+        </p>
         <p className="mt-1">
           <Badge tone={user.status === "active" ? "green" : "slate"}>{t(`status.${user.status}` as "status.active")}</Badge>{" "}
-          <span className="text-slate-500">{t("users.lastLogin")}: {f.dateTime(user.last_login_at)}</span>
+          <span className="text-slate-500">
+            {t("users.lastLogin")}: {f.dateTime(user.last_login_at)}
+          </span>
         </p>
       </div>
       <Form method="post" className="card space-y-4" noValidate>
         <input type="hidden" name="intent" value="update" />
         <h2 className="font-semibold">{t("users.edit")}</h2>
-        <Field name="name" label={t("common.name")} defaultValue={String(failure?.values.name ?? user.name)} error={failure?.fieldErrors.name} required maxLength={120} />
-        <SelectField name="role" label={t("common.role")} defaultValue={String(failure?.values.role ?? user.role)} options={roles.map((r) => ({ value: r, label: t(`role.${r}` as "role.admin") }))} error={failure?.fieldErrors.role} disabled={self} />
+        <Field
+          name="name"
+          label={t("common.name")}
+          defaultValue={String(failure?.values.name ?? user.name)}
+          error={failure?.fieldErrors.name}
+          required
+          maxLength={120}
+        />
+        <SelectField
+          name="role"
+          label={t("common.role")}
+          defaultValue={String(failure?.values.role ?? user.role)}
+          options={roles.map((r) => ({ value: r, label: t(`role.${r}` as "role.admin") }))}
+          error={failure?.fieldErrors.role}
+          disabled={self}
+        />
         {self ? <input type="hidden" name="role" value={user.role} /> : null}
         <SubmitButton pendingText={t("common.saving")}>{t("common.save")}</SubmitButton>
       </Form>
@@ -71,7 +99,9 @@ export default function EditUser() {
         <Form method="post" className="card">
           <input type="hidden" name="intent" value="status" />
           <input type="hidden" name="status" value={user.status === "active" ? "disabled" : "active"} />
-          <SubmitButton className={user.status === "active" ? "btn-danger" : "btn-secondary"}>{user.status === "active" ? t("common.disable") : t("common.enable")}</SubmitButton>
+          <SubmitButton className={user.status === "active" ? "btn-danger" : "btn-secondary"}>
+            {user.status === "active" ? t("common.disable") : t("common.enable")}
+          </SubmitButton>
         </Form>
       ) : null}
       {secondFactor ? (
@@ -79,7 +109,9 @@ export default function EditUser() {
           <h2 className="font-semibold">{t("twoFactor.title")}</h2>
           <p>
             <Badge tone={secondFactor.enabled ? "green" : "slate"}>{secondFactor.enabled ? t("twoFactor.on") : t("twoFactor.off")}</Badge>{" "}
-            {secondFactor.enabled && secondFactor.confirmedAt ? <span className="text-slate-500">{t("twoFactor.since", { date: f.dateTime(secondFactor.confirmedAt) })}</span> : null}
+            {secondFactor.enabled && secondFactor.confirmedAt ? (
+              <span className="text-slate-500">{t("twoFactor.since", { date: f.dateTime(secondFactor.confirmedAt) })}</span>
+            ) : null}
           </p>
           {secondFactor.enabled && !self ? (
             <Form method="post" className="space-y-2">

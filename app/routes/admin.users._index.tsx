@@ -21,7 +21,8 @@ export const meta = pageMeta("users.title");
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "user:manage");
   const query = parseQuery(request, UserListQuery);
-  if (query.format === "csv") return csvResponse("users.csv", ["organisation", "name", "email", "role", "locale", "status", "last_login_at"], exportUsers(actor, query));
+  if (query.format === "csv")
+    return csvResponse("users.csv", ["organisation", "name", "email", "role", "locale", "status", "last_login_at"], exportUsers(actor, query));
   const result = await listUsers(actor, query);
   return json({ ...result, query, isAdmin: !isDealerActor(actor) });
 });
@@ -46,8 +47,20 @@ export default function Users() {
         }
       />
       <FilterBar resetTo="/admin/users" className="mb-4 sm:grid-cols-4">
-        <FilterInput name="q" label={t("common.search")} defaultValue={data.query.q} placeholder={t("users.searchPlaceholder")} wrapperClassName="sm:col-span-2" />
-        <FilterSelect name="role" label={t("common.role")} defaultValue={data.query.role} all options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
+        <FilterInput
+          name="q"
+          label={t("common.search")}
+          defaultValue={data.query.q}
+          placeholder={t("users.searchPlaceholder")}
+          wrapperClassName="sm:col-span-2"
+        />
+        <FilterSelect
+          name="role"
+          label={t("common.role")}
+          defaultValue={data.query.role}
+          all
+          options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
+        />
       </FilterBar>
       <ListTable
         empty={data.rows.length === 0 && <EmptyState message={t("users.empty")} />}
@@ -64,11 +77,21 @@ export default function Users() {
       >
         {data.rows.map((u) => (
           <tr key={u.id}>
-            <td><Link className="link" to={`/admin/users/${u.id}`}>{u.name}</Link></td>
+            <td>
+              <Link className="link" to={`/admin/users/${u.id}`}>
+                {u.name}
+              </Link>
+            </td>
             <td>{u.email}</td>
             <td>{t(`role.${u.role}` as "role.admin")}</td>
-            {data.isAdmin ? <td>{u.organisation_code} · {u.organisation_name}</td> : null}
-            <td><Badge tone={u.status === "active" ? "green" : "slate"}>{t(`status.${u.status}` as "status.active")}</Badge></td>
+            {data.isAdmin ? (
+              <td>
+                {u.organisation_code} · {u.organisation_name}
+              </td>
+            ) : null}
+            <td>
+              <Badge tone={u.status === "active" ? "green" : "slate"}>{t(`status.${u.status}` as "status.active")}</Badge>
+            </td>
             <td>{f.dateTime(u.last_login_at)}</td>
           </tr>
         ))}

@@ -37,7 +37,11 @@ export default function NewUser() {
   const e = data?.fieldErrors ?? {};
   return (
     <div className="max-w-xl">
-      <PageHeader title={t("users.new")} crumbs={[{ label: t("users.title"), to: "/admin/users" }, { label: t("users.new") }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <PageHeader
+        title={t("users.new")}
+        crumbs={[{ label: t("users.title"), to: "/admin/users" }, { label: t("users.new") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+      />
       <Form method="post" className="card space-y-4" noValidate>
         <FormError message={data?.formError} />
         <Field name="name" label={t("common.name")} defaultValue={String(v.name ?? "")} error={e.name} required maxLength={120} />
@@ -52,9 +56,29 @@ export default function NewUser() {
             error={e.organisationId}
           />
         ) : null}
-        <SelectField name="role" label={t("common.role")} defaultValue={String(v.role ?? roles[0])} options={roles.map((r) => ({ value: r, label: t(`role.${r}` as "role.admin") }))} error={e.role} />
-        <SelectField name="locale" label={t("settings.locale")} defaultValue={String(v.locale ?? "zh-CN")} options={LOCALES.map((l) => ({ value: l, label: t(`lang.${l}` as "lang.en") }))} error={e.locale} />
-        <Field name="password" type="password" autoComplete="new-password" label={t("users.password")} help={t("users.passwordHelp")} error={e.password} required />
+        <SelectField
+          name="role"
+          label={t("common.role")}
+          defaultValue={String(v.role ?? roles[0])}
+          options={roles.map((r) => ({ value: r, label: t(`role.${r}` as "role.admin") }))}
+          error={e.role}
+        />
+        <SelectField
+          name="locale"
+          label={t("settings.locale")}
+          defaultValue={String(v.locale ?? "zh-CN")}
+          options={LOCALES.map((l) => ({ value: l, label: t(`lang.${l}` as "lang.en") }))}
+          error={e.locale}
+        />
+        <Field
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          label={t("users.password")}
+          help={t("users.passwordHelp")}
+          error={e.password}
+          required
+        />
         <SubmitButton pendingText={t("common.saving")}>{t("common.create")}</SubmitButton>
       </Form>
     </div>

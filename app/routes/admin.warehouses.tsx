@@ -27,7 +27,6 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   return json({ warehouses, edit: editing, holdings: editing ? await warehouseHoldings(actor, editing) : null });
 });
 
-
 export const action = withAction(async ({ request }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "product:manage");
   return intentAction(request, {
@@ -57,7 +56,11 @@ export default function Warehouses() {
   const editing = warehouses.find((w) => w.id === (updateFailure ? Number(updateFailure.values.id) : edit));
   return (
     <div className="space-y-4">
-      <PageHeader title={t("warehouses.title")} crumbs={[{ label: t("products.title"), to: "/admin/products" }, { label: t("warehouses.title") }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <PageHeader
+        title={t("warehouses.title")}
+        crumbs={[{ label: t("products.title"), to: "/admin/products" }, { label: t("warehouses.title") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+      />
       <p className="text-sm text-slate-600">{t("warehouses.help")}</p>
       <FormError message={failure?.formError} />
       <Notice message={result && result.ok ? result.message : undefined} />
@@ -70,13 +73,43 @@ export default function Warehouses() {
             </p>
           ) : null}
           <input type="hidden" name="id" value={editing.id} />
-          <Field name="name_en" label={t("warehouses.nameEn")} defaultValue={val(updateFailure?.values, "name_en", editing.name_en)} error={updateFailure?.fieldErrors.name_en} required maxLength={120} />
-          <Field name="name_zh" label={t("warehouses.nameZh")} defaultValue={val(updateFailure?.values, "name_zh", editing.name_zh)} error={updateFailure?.fieldErrors.name_zh} required maxLength={120} />
-          <SelectField name="region" label={t("common.region")} options={regions} defaultValue={val(updateFailure?.values, "region", editing.region)} error={updateFailure?.fieldErrors.region} />
-          <SelectField name="status" label={t("common.status")} options={WAREHOUSE_STATUSES.map((s) => ({ value: s, label: t(`warehouses.status.${s}`) }))} defaultValue={val(updateFailure?.values, "status", editing.status)} error={updateFailure?.fieldErrors.status} />
+          <Field
+            name="name_en"
+            label={t("warehouses.nameEn")}
+            defaultValue={val(updateFailure?.values, "name_en", editing.name_en)}
+            error={updateFailure?.fieldErrors.name_en}
+            required
+            maxLength={120}
+          />
+          <Field
+            name="name_zh"
+            label={t("warehouses.nameZh")}
+            defaultValue={val(updateFailure?.values, "name_zh", editing.name_zh)}
+            error={updateFailure?.fieldErrors.name_zh}
+            required
+            maxLength={120}
+          />
+          <SelectField
+            name="region"
+            label={t("common.region")}
+            options={regions}
+            defaultValue={val(updateFailure?.values, "region", editing.region)}
+            error={updateFailure?.fieldErrors.region}
+          />
+          <SelectField
+            name="status"
+            label={t("common.status")}
+            options={WAREHOUSE_STATUSES.map((s) => ({ value: s, label: t(`warehouses.status.${s}`) }))}
+            defaultValue={val(updateFailure?.values, "status", editing.status)}
+            error={updateFailure?.fieldErrors.status}
+          />
           <div className="flex items-end gap-2">
-            <SubmitButton name="intent" value="update" pendingText={t("common.saving")}>{t("common.save")}</SubmitButton>
-            <Link to="/admin/warehouses" className="btn-secondary">{t("common.cancel")}</Link>
+            <SubmitButton name="intent" value="update" pendingText={t("common.saving")}>
+              {t("common.save")}
+            </SubmitButton>
+            <Link to="/admin/warehouses" className="btn-secondary">
+              {t("common.cancel")}
+            </Link>
           </div>
         </Form>
       ) : null}
@@ -89,17 +122,28 @@ export default function Warehouses() {
               <th scope="col">{t("common.name")}</th>
               <th scope="col">{t("common.region")}</th>
               <th scope="col">{t("common.status")}</th>
-              <th scope="col"><span className="sr-only">{t("common.actions")}</span></th>
+              <th scope="col">
+                <span className="sr-only">{t("common.actions")}</span>
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {warehouses.map((w) => (
               <tr key={w.id} data-code={w.code}>
                 <td className="font-mono text-xs">{w.code}</td>
-                <td>{locale === "zh-CN" ? w.name_zh : w.name_en}<span className="block text-xs text-slate-500">{locale === "zh-CN" ? w.name_en : w.name_zh}</span></td>
+                <td>
+                  {locale === "zh-CN" ? w.name_zh : w.name_en}
+                  <span className="block text-xs text-slate-500">{locale === "zh-CN" ? w.name_en : w.name_zh}</span>
+                </td>
                 <td>{t(`region.${w.region}` as MessageKey)}</td>
-                <td><Badge tone={w.status === "active" ? "green" : "slate"}>{t(`warehouses.status.${w.status === "active" ? "active" : "inactive"}`)}</Badge></td>
-                <td className="text-right"><Link className="link" to={`?edit=${w.id}`}>{t("common.edit")}</Link></td>
+                <td>
+                  <Badge tone={w.status === "active" ? "green" : "slate"}>{t(`warehouses.status.${w.status === "active" ? "active" : "inactive"}`)}</Badge>
+                </td>
+                <td className="text-right">
+                  <Link className="link" to={`?edit=${w.id}`}>
+                    {t("common.edit")}
+                  </Link>
+                </td>
               </tr>
             ))}
           </tbody>
@@ -107,12 +151,42 @@ export default function Warehouses() {
       </ScrollX>
       <Form method="post" className="card grid gap-3 sm:grid-cols-5" noValidate data-testid="warehouse-new">
         <h2 className="font-semibold sm:col-span-5">{t("warehouses.new")}</h2>
-        <Field name="code" label={t("warehouses.code")} help={t("warehouses.codeHelp")} defaultValue={val(createFailure?.values, "code")} error={createFailure?.fieldErrors.code} required maxLength={30} />
-        <Field name="name_en" label={t("warehouses.nameEn")} defaultValue={val(createFailure?.values, "name_en")} error={createFailure?.fieldErrors.name_en} required maxLength={120} />
-        <Field name="name_zh" label={t("warehouses.nameZh")} defaultValue={val(createFailure?.values, "name_zh")} error={createFailure?.fieldErrors.name_zh} required maxLength={120} />
-        <SelectField name="region" label={t("common.region")} options={regions} defaultValue={val(createFailure?.values, "region", "east")} error={createFailure?.fieldErrors.region} />
+        <Field
+          name="code"
+          label={t("warehouses.code")}
+          help={t("warehouses.codeHelp")}
+          defaultValue={val(createFailure?.values, "code")}
+          error={createFailure?.fieldErrors.code}
+          required
+          maxLength={30}
+        />
+        <Field
+          name="name_en"
+          label={t("warehouses.nameEn")}
+          defaultValue={val(createFailure?.values, "name_en")}
+          error={createFailure?.fieldErrors.name_en}
+          required
+          maxLength={120}
+        />
+        <Field
+          name="name_zh"
+          label={t("warehouses.nameZh")}
+          defaultValue={val(createFailure?.values, "name_zh")}
+          error={createFailure?.fieldErrors.name_zh}
+          required
+          maxLength={120}
+        />
+        <SelectField
+          name="region"
+          label={t("common.region")}
+          options={regions}
+          defaultValue={val(createFailure?.values, "region", "east")}
+          error={createFailure?.fieldErrors.region}
+        />
         <div className="flex items-end">
-          <SubmitButton name="intent" value="create" pendingText={t("common.saving")}>{t("warehouses.add")}</SubmitButton>
+          <SubmitButton name="intent" value="create" pendingText={t("common.saving")}>
+            {t("warehouses.add")}
+          </SubmitButton>
         </div>
       </Form>
     </div>

@@ -69,8 +69,10 @@ const FlagSchema = z.object({ flagId: z.coerce.number().int().positive() });
 export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "deal:read");
   const id = idParam(params.id);
-  const withReason = (change: (a: typeof actor, id: number, reason: string) => Promise<unknown>, key: MessageKey) => (ctx: IntentContext<"reject" | "declineRenewal" | "lost">) =>
-    ctx.submit(ReasonSchema, (data) => change(actor, id, data.reason), key);
+  const withReason =
+    (change: (a: typeof actor, id: number, reason: string) => Promise<unknown>, key: MessageKey) =>
+    (ctx: IntentContext<"reject" | "declineRenewal" | "lost">) =>
+      ctx.submit(ReasonSchema, (data) => change(actor, id, data.reason), key);
   return intentAction(request, {
     // Nobody marks a deal won by hand: it is won when an order made from its accepted quote is approved.
     won: async () => {
@@ -104,7 +106,14 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
   });
 });
 
-type ActionData = { ok: boolean; intent?: string; message?: string; formError?: string; fieldErrors?: Record<string, string>; values?: Record<string, unknown> };
+type ActionData = {
+  ok: boolean;
+  intent?: string;
+  message?: string;
+  formError?: string;
+  fieldErrors?: Record<string, string>;
+  values?: Record<string, unknown>;
+};
 
 function Section({ title, children, id, actions }: { title: string; children: React.ReactNode; id: string; actions?: React.ReactNode }) {
   return (
@@ -143,7 +152,9 @@ export default function DealPage() {
           caps.quote ? (
             <Form method="post">
               <input type="hidden" name="intent" value="newQuote" />
-              <SubmitButton name="intent" value="newQuote">{t("deals.newQuote")}</SubmitButton>
+              <SubmitButton name="intent" value="newQuote">
+                {t("deals.newQuote")}
+              </SubmitButton>
             </Form>
           ) : undefined
         }
@@ -154,7 +165,9 @@ export default function DealPage() {
       <div className="card grid gap-4 text-sm sm:grid-cols-3 lg:grid-cols-6" data-testid="deal-summary">
         <div>
           <div className="text-slate-500">{t("deals.stage")}</div>
-          <div className="mt-1" data-testid="deal-stage"><StageBadge stage={deal.stage} /></div>
+          <div className="mt-1" data-testid="deal-stage">
+            <StageBadge stage={deal.stage} />
+          </div>
         </div>
         <div>
           <div className="text-slate-500">{t("deals.value")}</div>
@@ -168,7 +181,9 @@ export default function DealPage() {
           <div className="text-slate-500">{t("deals.protection")}</div>
           <div className="mt-1">
             {deal.protection_expires_on ? f.date(deal.protection_expires_on) : t("deals.notProtected")}{" "}
-            {data.protectionLapsed && (OPEN_STAGES as readonly string[]).includes(deal.stage) ? <Badge tone="red">{t("deals.protectionLapsedBadge")}</Badge> : null}
+            {data.protectionLapsed && (OPEN_STAGES as readonly string[]).includes(deal.stage) ? (
+              <Badge tone="red">{t("deals.protectionLapsedBadge")}</Badge>
+            ) : null}
           </div>
         </div>
         <div>
@@ -197,7 +212,11 @@ export default function DealPage() {
             <div className="mt-1">{deal.lost_reason}</div>
           </div>
         ) : null}
-        {deal.renewal_requested_at ? <div className="sm:col-span-3 text-amber-800">{t("deals.renewalRequested", { date: f.dateTime(deal.renewal_requested_at) })} {deal.renewal_note}</div> : null}
+        {deal.renewal_requested_at ? (
+          <div className="sm:col-span-3 text-amber-800">
+            {t("deals.renewalRequested", { date: f.dateTime(deal.renewal_requested_at) })} {deal.renewal_note}
+          </div>
+        ) : null}
       </div>
 
       {deal.stage === "conflict" ? (
@@ -205,7 +224,12 @@ export default function DealPage() {
           <p className="font-semibold">{t("deals.conflictTitle")}</p>
           {deal.conflict ? (
             <p className="mt-1">
-              {t("deals.conflictDealer", { dealer: deal.conflict.dealerCode, deal: deal.conflict.dealId, stage: t(`deals.stage.${deal.conflict.stage}` as "deals.stage.registered"), lines: deal.conflict.lines.join(", ") })}{" "}
+              {t("deals.conflictDealer", {
+                dealer: deal.conflict.dealerCode,
+                deal: deal.conflict.dealId,
+                stage: t(`deals.stage.${deal.conflict.stage}` as "deals.stage.registered"),
+                lines: deal.conflict.lines.join(", "),
+              })}{" "}
               <Link className="link" to={`/deals/${deal.conflict.dealId}`}>
                 {t("deals.conflictOther")}
               </Link>
@@ -222,28 +246,38 @@ export default function DealPage() {
             {caps.decide ? (
               <>
                 <Form method="post">
-                  <SubmitButton name="intent" value="approve">{deal.stage === "conflict" ? t("deals.resolveApprove") : t("deals.approve")}</SubmitButton>
+                  <SubmitButton name="intent" value="approve">
+                    {deal.stage === "conflict" ? t("deals.resolveApprove") : t("deals.approve")}
+                  </SubmitButton>
                 </Form>
                 <Form method="post" className="flex items-end gap-2">
                   <Field name="reason" label={t("deals.rejectReason")} error={errFor("reject", "reason")} maxLength={2000} />
-                  <SubmitButton name="intent" value="reject" className="btn-danger">{deal.stage === "conflict" ? t("deals.resolveReject") : t("deals.reject")}</SubmitButton>
+                  <SubmitButton name="intent" value="reject" className="btn-danger">
+                    {deal.stage === "conflict" ? t("deals.resolveReject") : t("deals.reject")}
+                  </SubmitButton>
                 </Form>
               </>
             ) : null}
             {caps.negotiate ? (
               <Form method="post">
-                <SubmitButton name="intent" value="negotiate" className="btn-secondary">{t("deals.startNegotiation")}</SubmitButton>
+                <SubmitButton name="intent" value="negotiate" className="btn-secondary">
+                  {t("deals.startNegotiation")}
+                </SubmitButton>
               </Form>
             ) : null}
             {caps.renew ? (
               <>
                 <Form method="post">
-                  <SubmitButton name="intent" value="renew" className="btn-secondary">{t("deals.renew", { days: data.protectionDays })}</SubmitButton>
+                  <SubmitButton name="intent" value="renew" className="btn-secondary">
+                    {t("deals.renew", { days: data.protectionDays })}
+                  </SubmitButton>
                 </Form>
                 {deal.renewal_requested_at ? (
                   <Form method="post" className="flex items-end gap-2">
                     <Field name="reason" label={t("deals.closeReason")} error={errFor("declineRenewal", "reason")} maxLength={2000} />
-                    <SubmitButton name="intent" value="declineRenewal" className="btn-secondary">{t("deals.declineRenewal")}</SubmitButton>
+                    <SubmitButton name="intent" value="declineRenewal" className="btn-secondary">
+                      {t("deals.declineRenewal")}
+                    </SubmitButton>
                   </Form>
                 ) : null}
               </>
@@ -251,13 +285,17 @@ export default function DealPage() {
             {caps.requestRenewal ? (
               <Form method="post" className="flex items-end gap-2">
                 <Field name="note" label={t("deals.renewalNote")} error={errFor("requestRenewal", "note")} maxLength={500} />
-                <SubmitButton name="intent" value="requestRenewal" className="btn-secondary">{t("deals.requestRenewal")}</SubmitButton>
+                <SubmitButton name="intent" value="requestRenewal" className="btn-secondary">
+                  {t("deals.requestRenewal")}
+                </SubmitButton>
               </Form>
             ) : null}
             {caps.lose ? (
               <Form method="post" className="flex items-end gap-2">
                 <Field name="reason" label={t("deals.lostReason")} error={errFor("lost", "reason")} maxLength={2000} />
-                <SubmitButton name="intent" value="lost" className="btn-danger">{t("deals.closeLost")}</SubmitButton>
+                <SubmitButton name="intent" value="lost" className="btn-danger">
+                  {t("deals.closeLost")}
+                </SubmitButton>
               </Form>
             ) : null}
           </div>
@@ -277,21 +315,33 @@ export default function DealPage() {
                       <th scope="col">{t("quotes.title")}</th>
                       <th scope="col">{t("quotes.status")}</th>
                       <th scope="col">{t("quotes.validUntil")}</th>
-                      <th scope="col" className="text-right">{t("quotes.total")}</th>
-                      <th scope="col"><span className="sr-only">{t("common.actions")}</span></th>
+                      <th scope="col" className="text-right">
+                        {t("quotes.total")}
+                      </th>
+                      <th scope="col">
+                        <span className="sr-only">{t("common.actions")}</span>
+                      </th>
                     </tr>
                   </thead>
                   <tbody className="divide-y divide-slate-100">
                     {data.quotes.map((q) => (
                       <tr key={q.id}>
-                        <td><Link className="link" to={`/quotes/${q.id}`}>{t("quotes.version", { n: q.version })}</Link></td>
-                        <td><QuoteBadge status={q.status} /></td>
+                        <td>
+                          <Link className="link" to={`/quotes/${q.id}`}>
+                            {t("quotes.version", { n: q.version })}
+                          </Link>
+                        </td>
+                        <td>
+                          <QuoteBadge status={q.status} />
+                        </td>
                         <td>{f.date(q.valid_until)}</td>
                         <td className="text-right tabular-nums">{f.money(q.total_minor, q.currency)}</td>
                         <td>
                           {caps.book && q.status === "accepted" ? (
                             <Form method="post" action={`/quotes/${q.id}`}>
-                              <SubmitButton name="intent" value="book">{t("deals.bookOrder")}</SubmitButton>
+                              <SubmitButton name="intent" value="book">
+                                {t("deals.bookOrder")}
+                              </SubmitButton>
                             </Form>
                           ) : null}
                         </td>
@@ -307,7 +357,12 @@ export default function DealPage() {
             {caps.activity ? (
               <Form method="post" className="mb-4 grid gap-3 sm:grid-cols-4" data-testid="activity-form">
                 <input type="hidden" name="intent" value="activity" />
-                <SelectField name="kind" label={t("deals.activityKind")} options={ACTIVITY_KINDS.map((k) => ({ value: k, label: t(`deals.activity.${k}`) }))} error={errFor("activity", "kind")} />
+                <SelectField
+                  name="kind"
+                  label={t("deals.activityKind")}
+                  options={ACTIVITY_KINDS.map((k) => ({ value: k, label: t(`deals.activity.${k}`) }))}
+                  error={errFor("activity", "kind")}
+                />
                 <Field name="occurredAt" type="datetime-local" label={t("deals.activityWhen")} error={errFor("activity", "occurredAt")} />
                 <div className="sm:col-span-4">
                   <Field name="body" label={t("deals.activityBody")} error={errFor("activity", "body")}>
@@ -315,7 +370,9 @@ export default function DealPage() {
                   </Field>
                 </div>
                 <div>
-                  <SubmitButton name="intent" value="activity" pendingText={t("common.saving")}>{t("deals.logActivity")}</SubmitButton>
+                  <SubmitButton name="intent" value="activity" pendingText={t("common.saving")}>
+                    {t("deals.logActivity")}
+                  </SubmitButton>
                 </div>
               </Form>
             ) : null}
@@ -352,7 +409,9 @@ export default function DealPage() {
                     ) : caps.activity ? (
                       <Form method="post">
                         <input type="hidden" name="taskId" value={task.id} />
-                        <SubmitButton name="intent" value="taskDone" className="btn-secondary">{t("deals.markDone")}</SubmitButton>
+                        <SubmitButton name="intent" value="taskDone" className="btn-secondary">
+                          {t("deals.markDone")}
+                        </SubmitButton>
                       </Form>
                     ) : null}
                   </li>
@@ -364,10 +423,17 @@ export default function DealPage() {
                 <div className="sm:col-span-2">
                   <Field name="title" label={t("deals.taskTitle")} error={errFor("task", "title")} maxLength={200} />
                 </div>
-                <SelectField name="ownerUserId" label={t("deals.taskOwner")} options={data.taskOwners.map((u) => ({ value: String(u.id), label: u.name }))} error={errFor("task", "ownerUserId")} />
+                <SelectField
+                  name="ownerUserId"
+                  label={t("deals.taskOwner")}
+                  options={data.taskOwners.map((u) => ({ value: String(u.id), label: u.name }))}
+                  error={errFor("task", "ownerUserId")}
+                />
                 <Field name="dueDate" type="date" label={t("deals.taskDue")} min={data.today} error={errFor("task", "dueDate")} />
                 <div>
-                  <SubmitButton name="intent" value="task" className="btn-secondary">{t("deals.addTask")}</SubmitButton>
+                  <SubmitButton name="intent" value="task" className="btn-secondary">
+                    {t("deals.addTask")}
+                  </SubmitButton>
                 </div>
               </Form>
             ) : null}
@@ -380,12 +446,26 @@ export default function DealPage() {
                 <div className="sm:col-span-2">
                   <Field name="title" label={t("deals.dealTitle")} defaultValue={deal.title} error={errFor("update", "title")} maxLength={200} />
                 </div>
-                <Field name="estimatedValue" label={t("deals.value")} inputMode="decimal" defaultValue={(deal.estimated_value_minor / 100).toFixed(2)} error={errFor("update", "estimatedValue")} />
-                <Field name="expectedCloseDate" type="date" label={t("deals.expectedClose")} defaultValue={deal.expected_close_date ?? ""} error={errFor("update", "expectedCloseDate")} />
+                <Field
+                  name="estimatedValue"
+                  label={t("deals.value")}
+                  inputMode="decimal"
+                  defaultValue={(deal.estimated_value_minor / 100).toFixed(2)}
+                  error={errFor("update", "estimatedValue")}
+                />
+                <Field
+                  name="expectedCloseDate"
+                  type="date"
+                  label={t("deals.expectedClose")}
+                  defaultValue={deal.expected_close_date ?? ""}
+                  error={errFor("update", "expectedCloseDate")}
+                />
                 <Field name="competitors" label={t("deals.competitors")} defaultValue={deal.competitors} error={errFor("update", "competitors")} />
                 <Field name="notes" label={t("deals.notes")} defaultValue={deal.notes ?? ""} error={errFor("update", "notes")} />
                 <div>
-                  <SubmitButton name="intent" value="update" className="btn-secondary">{t("common.save")}</SubmitButton>
+                  <SubmitButton name="intent" value="update" className="btn-secondary">
+                    {t("common.save")}
+                  </SubmitButton>
                 </div>
               </Form>
             </details>
@@ -396,7 +476,15 @@ export default function DealPage() {
           <Section title={t("deals.profile")} id="profile-h">
             <dl className="grid grid-cols-3 gap-1 text-sm">
               <dt className="text-slate-500">{t("common.name")}</dt>
-              <dd className="col-span-2">{data.isDealer ? deal.key_account_name : <Link className="link" to={`/key-accounts/${deal.key_account_id}`}>{deal.key_account_name}</Link>}</dd>
+              <dd className="col-span-2">
+                {data.isDealer ? (
+                  deal.key_account_name
+                ) : (
+                  <Link className="link" to={`/key-accounts/${deal.key_account_id}`}>
+                    {deal.key_account_name}
+                  </Link>
+                )}
+              </dd>
               <dt className="text-slate-500">{t("keyAccounts.creditCode")}</dt>
               <dd className="col-span-2 font-mono text-xs">{deal.key_account_credit_code ?? "—"}</dd>
               <dt className="text-slate-500">{t("keyAccounts.industry")}</dt>
@@ -429,7 +517,14 @@ export default function DealPage() {
               <ul className="space-y-1 text-sm" data-testid="deal-orders">
                 {data.orders.map((o) => (
                   <li key={o.id}>
-                    {o.number ? <Link className="link" to={`/orders/${o.number}`}>{o.number}</Link> : t("quotes.draftOrder", { id: o.id })} · {t(`dash.orderStatus.${o.status}` as MessageKey)} · {f.money(o.total_minor, o.currency)}
+                    {o.number ? (
+                      <Link className="link" to={`/orders/${o.number}`}>
+                        {o.number}
+                      </Link>
+                    ) : (
+                      t("quotes.draftOrder", { id: o.id })
+                    )}{" "}
+                    · {t(`dash.orderStatus.${o.status}` as MessageKey)} · {f.money(o.total_minor, o.currency)}
                   </li>
                 ))}
               </ul>
@@ -467,14 +562,17 @@ export default function DealPage() {
                 {data.flags.map((fl) => (
                   <li key={fl.id} className="flex items-center justify-between gap-2">
                     <span>
-                      {t("deals.flagRef", { type: fl.ref_type === "order" ? t("deals.orders") : t("deals.quotes"), id: fl.ref_id, dealer: fl.dealer_code })} · {f.dateTime(fl.created_at)}
+                      {t("deals.flagRef", { type: fl.ref_type === "order" ? t("deals.orders") : t("deals.quotes"), id: fl.ref_id, dealer: fl.dealer_code })} ·{" "}
+                      {f.dateTime(fl.created_at)}
                     </span>
                     {fl.resolved_at ? (
                       <Badge tone="green">{t("deals.reviewed")}</Badge>
                     ) : caps.resolveFlags ? (
                       <Form method="post">
                         <input type="hidden" name="flagId" value={fl.id} />
-                        <SubmitButton name="intent" value="flagResolve" className="btn-secondary">{t("deals.flagResolve")}</SubmitButton>
+                        <SubmitButton name="intent" value="flagResolve" className="btn-secondary">
+                          {t("deals.flagResolve")}
+                        </SubmitButton>
                       </Form>
                     ) : null}
                   </li>

@@ -32,7 +32,16 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
     dealFilterOptions(actor),
     leadsForDealer(actor),
   ]);
-  return json({ list, stages, options, leads, query, canRegister: can(actor, "deal:register"), isDealer: actor.dealerId !== null, isAdmin: scopes.deal.readsAll(actor) });
+  return json({
+    list,
+    stages,
+    options,
+    leads,
+    query,
+    canRegister: can(actor, "deal:register"),
+    isDealer: actor.dealerId !== null,
+    isAdmin: scopes.deal.readsAll(actor),
+  });
 });
 
 export default function Deals() {
@@ -81,7 +90,9 @@ export default function Deals() {
                   </Link>{" "}
                   · {locale === "en" ? l.line_name_en : l.line_name_zh} · {f.money(l.estimated_value_minor, l.currency)} · {l.account_manager_name}
                 </span>
-                <Badge tone={l.status === "offered" ? "amber" : l.status === "accepted" ? "green" : "slate"}>{t(`leads.status.${l.status}` as "leads.status.offered")}</Badge>
+                <Badge tone={l.status === "offered" ? "amber" : l.status === "accepted" ? "green" : "slate"}>
+                  {t(`leads.status.${l.status}` as "leads.status.offered")}
+                </Badge>
               </li>
             ))}
           </ul>
@@ -91,33 +102,76 @@ export default function Deals() {
       <FilterBar resetTo={`/deals?view=${query.view}`} className="sm:grid-cols-4">
         <input type="hidden" name="view" value={query.view} />
         <FilterInput name="q" label={t("common.search")} defaultValue={query.q} placeholder={t("deals.searchPlaceholder")} wrapperClassName="sm:col-span-2" />
-        <FilterSelect name="stage" label={t("deals.stage")} defaultValue={query.stage} all options={DEAL_STAGES.map((s) => ({ value: s, label: t(`deals.stage.${s}`) }))} />
-        <FilterSelect name="keyAccountId" label={t("deals.keyAccount")} defaultValue={query.keyAccountId} all options={options.keyAccounts.map((k) => ({ value: k.id, label: k.name }))} />
-        {!isDealer ? <FilterSelect name="dealerId" label={t("deals.dealer")} defaultValue={query.dealerId} all options={dealerChoices(options.dealers)} /> : null}
-        {isAdmin ? <FilterSelect name="accountManagerId" label={t("deals.accountManager")} defaultValue={query.accountManagerId} all options={options.accountManagers.map((a) => ({ value: a.id, label: a.name }))} /> : null}
+        <FilterSelect
+          name="stage"
+          label={t("deals.stage")}
+          defaultValue={query.stage}
+          all
+          options={DEAL_STAGES.map((s) => ({ value: s, label: t(`deals.stage.${s}`) }))}
+        />
+        <FilterSelect
+          name="keyAccountId"
+          label={t("deals.keyAccount")}
+          defaultValue={query.keyAccountId}
+          all
+          options={options.keyAccounts.map((k) => ({ value: k.id, label: k.name }))}
+        />
+        {!isDealer ? (
+          <FilterSelect name="dealerId" label={t("deals.dealer")} defaultValue={query.dealerId} all options={dealerChoices(options.dealers)} />
+        ) : null}
+        {isAdmin ? (
+          <FilterSelect
+            name="accountManagerId"
+            label={t("deals.accountManager")}
+            defaultValue={query.accountManagerId}
+            all
+            options={options.accountManagers.map((a) => ({ value: a.id, label: a.name }))}
+          />
+        ) : null}
         <FilterInput name="closeFrom" type="date" label={t("deals.closeFrom")} defaultValue={query.closeFrom} />
         <FilterInput name="closeTo" type="date" label={t("deals.closeTo")} defaultValue={query.closeTo} />
         <FilterInput name="minValue" inputMode="decimal" label={t("deals.minValue")} defaultValue={sp.get("minValue")} />
         <FilterInput name="maxValue" inputMode="decimal" label={t("deals.maxValue")} defaultValue={sp.get("maxValue")} />
-        <FilterSelect name="sort" label={t("common.sort")} defaultValue={query.sort} options={DEAL_SORTS.map((s) => ({ value: s, label: t(`deals.sort.${s}`) }))} />
+        <FilterSelect
+          name="sort"
+          label={t("common.sort")}
+          defaultValue={query.sort}
+          options={DEAL_SORTS.map((s) => ({ value: s, label: t(`deals.sort.${s}`) }))}
+        />
       </FilterBar>
 
       <nav className="flex gap-2" aria-label={t("deals.stage")}>
-        <Link to={viewHref("list")} className={query.view === "list" ? "btn-primary" : "btn-secondary"} aria-current={query.view === "list" ? "page" : undefined}>
+        <Link
+          to={viewHref("list")}
+          className={query.view === "list" ? "btn-primary" : "btn-secondary"}
+          aria-current={query.view === "list" ? "page" : undefined}
+        >
           {t("deals.listView")}
         </Link>
-        <Link to={viewHref("pipeline")} className={query.view === "pipeline" ? "btn-primary" : "btn-secondary"} aria-current={query.view === "pipeline" ? "page" : undefined}>
+        <Link
+          to={viewHref("pipeline")}
+          className={query.view === "pipeline" ? "btn-primary" : "btn-secondary"}
+          aria-current={query.view === "pipeline" ? "page" : undefined}
+        >
           {t("deals.pipelineView")}
         </Link>
       </nav>
 
       {query.view === "pipeline" ? (
         <section className="card space-y-4" aria-labelledby="pipe-h">
-          <h2 id="pipe-h" className="font-semibold">{t("deals.pipeline")}</h2>
+          <h2 id="pipe-h" className="font-semibold">
+            {t("deals.pipeline")}
+          </h2>
           <p className="text-sm text-slate-600">{t("deals.pipelineHelp")}</p>
           <BarChart
             label={t("deals.pipeline")}
-            rows={stages.map((s) => ({ key: s.stage, label: t(`deals.stage.${s.stage}`), value: s.value, text: f.money(s.value), sub: `${f.number(s.count)}` }))}
+            rows={stages.map((s) => ({
+              key: s.stage,
+              label: t(`deals.stage.${s.stage}`),
+              value: s.value,
+              text: f.money(s.value),
+              sub: `${f.number(s.count)}`,
+            }))}
           />
           <ScrollX>
             <table className="table">
@@ -125,8 +179,12 @@ export default function Deals() {
               <thead>
                 <tr>
                   <th scope="col">{t("deals.stage")}</th>
-                  <th scope="col" className="text-right">{t("deals.count")}</th>
-                  <th scope="col" className="text-right">{t("deals.value")}</th>
+                  <th scope="col" className="text-right">
+                    {t("deals.count")}
+                  </th>
+                  <th scope="col" className="text-right">
+                    {t("deals.value")}
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -167,7 +225,9 @@ export default function Deals() {
                   {!isDealer ? <th scope="col">{t("deals.dealer")}</th> : null}
                   <th scope="col">{t("deals.accountManager")}</th>
                   <th scope="col">{t("deals.stage")}</th>
-                  <th scope="col" className="text-right">{t("deals.value")}</th>
+                  <th scope="col" className="text-right">
+                    {t("deals.value")}
+                  </th>
                   <th scope="col">{t("deals.expectedClose")}</th>
                   <th scope="col">{t("deals.protection")}</th>
                 </tr>
@@ -183,7 +243,9 @@ export default function Deals() {
                     <td>{d.key_account_name}</td>
                     {!isDealer ? <td>{d.dealer_code}</td> : null}
                     <td>{d.account_manager_name}</td>
-                    <td><StageBadge stage={d.stage} /></td>
+                    <td>
+                      <StageBadge stage={d.stage} />
+                    </td>
                     <td className="text-right tabular-nums">{f.money(d.estimated_value_minor, d.currency)}</td>
                     <td>{f.date(d.expected_close_date)}</td>
                     <td>{f.date(d.protection_expires_on)}</td>

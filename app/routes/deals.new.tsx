@@ -36,14 +36,21 @@ export default function NewDeal() {
   const locale = useLocale();
   const v = (data?.values ?? {}) as Record<string, unknown>;
   const e = data?.fieldErrors ?? {};
-  const pickedList = ([] as unknown[]).concat(v.productLines ?? []).map(String).filter(Boolean);
+  const pickedList = ([] as unknown[])
+    .concat(v.productLines ?? [])
+    .map(String)
+    .filter(Boolean);
   const picked = new Set(pickedList);
   const lineError = e.productLines ?? Object.entries(e).find(([k]) => k.startsWith("productLines."))?.[1];
   // Errors come as productLines.<n>.quantity, n counting the ticked lines: mark that line's quantity.
   const badQuantity = new Set(Object.keys(e).flatMap((k) => pickedList[Number(/^productLines\.(\d+)\.quantity$/.exec(k)?.[1] ?? NaN)] ?? []));
   return (
     <div className="max-w-3xl">
-      <PageHeader title={t("deals.new")} crumbs={[{ label: t("deals.title"), to: "/deals" }, { label: t("deals.new") }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <PageHeader
+        title={t("deals.new")}
+        crumbs={[{ label: t("deals.title"), to: "/deals" }, { label: t("deals.new") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+      />
       <p className="mb-4 text-sm text-slate-600">{t("deals.newHelp", { days: protectionDays })}</p>
       <Form method="post" className="card space-y-5" noValidate>
         <FormError message={data?.formError} />
@@ -59,12 +66,36 @@ export default function NewDeal() {
               error={e.keyAccountId}
             />
           ) : null}
-          <p className="text-sm text-slate-600">{keyAccounts.length ? t("deals.orNewAccount") : null} {t("deals.orNewAccountHelp")}</p>
+          <p className="text-sm text-slate-600">
+            {keyAccounts.length ? t("deals.orNewAccount") : null} {t("deals.orNewAccountHelp")}
+          </p>
           <div className="grid gap-3 sm:grid-cols-2">
             <Field name="accountName" label={t("deals.accountName")} defaultValue={String(v.accountName ?? "")} error={e.accountName} maxLength={200} />
-            <Field name="creditCode" label={t("deals.creditCode")} help={t("deals.creditCodeHelp")} defaultValue={String(v.creditCode ?? "")} error={e.creditCode} maxLength={24} autoComplete="off" />
-            <SelectField name="industry" label={t("keyAccounts.industry")} includeEmpty="—" defaultValue={String(v.industry ?? "")} options={INDUSTRIES.map((i) => ({ value: i, label: t(`keyAccounts.industry.${i}`) }))} error={e.industry} />
-            <SelectField name="region" label={t("common.region")} includeEmpty="—" defaultValue={String(v.region ?? "")} options={REGIONS.map((r) => ({ value: r, label: t(`region.${r}`) }))} error={e.region} />
+            <Field
+              name="creditCode"
+              label={t("deals.creditCode")}
+              help={t("deals.creditCodeHelp")}
+              defaultValue={String(v.creditCode ?? "")}
+              error={e.creditCode}
+              maxLength={24}
+              autoComplete="off"
+            />
+            <SelectField
+              name="industry"
+              label={t("keyAccounts.industry")}
+              includeEmpty="—"
+              defaultValue={String(v.industry ?? "")}
+              options={INDUSTRIES.map((i) => ({ value: i, label: t(`keyAccounts.industry.${i}`) }))}
+              error={e.industry}
+            />
+            <SelectField
+              name="region"
+              label={t("common.region")}
+              includeEmpty="—"
+              defaultValue={String(v.region ?? "")}
+              options={REGIONS.map((r) => ({ value: r, label: t(`region.${r}`) }))}
+              error={e.region}
+            />
           </div>
         </fieldset>
         <Field name="title" label={t("deals.dealTitle")} defaultValue={String(v.title ?? "")} error={e.title} required maxLength={200} />
@@ -100,8 +131,23 @@ export default function NewDeal() {
           ) : null}
         </fieldset>
         <div className="grid gap-3 sm:grid-cols-2">
-          <Field name="estimatedValue" label={t("deals.value")} inputMode="decimal" defaultValue={String(v.estimatedValue ?? "")} error={e.estimatedValue} required />
-          <Field name="expectedCloseDate" type="date" label={t("deals.expectedClose")} min={today} defaultValue={String(v.expectedCloseDate ?? "")} error={e.expectedCloseDate} required />
+          <Field
+            name="estimatedValue"
+            label={t("deals.value")}
+            inputMode="decimal"
+            defaultValue={String(v.estimatedValue ?? "")}
+            error={e.estimatedValue}
+            required
+          />
+          <Field
+            name="expectedCloseDate"
+            type="date"
+            label={t("deals.expectedClose")}
+            min={today}
+            defaultValue={String(v.expectedCloseDate ?? "")}
+            error={e.expectedCloseDate}
+            required
+          />
         </div>
         <Field name="competitors" label={t("deals.competitors")} defaultValue={String(v.competitors ?? "")} error={e.competitors} maxLength={500} />
         <Field name="notes" label={t("deals.notes")} error={e.notes}>

@@ -34,13 +34,39 @@ export default function Fees() {
     code ? ((locale === "zh-CN" ? zh : en) ?? code) : kind === "rebate" ? t("fees.genericRebate") : t("fees.genericFee");
   return (
     <div className="space-y-4">
-      <PageHeader title={t("fees.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("fees.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
+      <PageHeader
+        title={t("fees.title")}
+        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("fees.title") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+        actions={<CsvLink />}
+      />
       <FilterBar resetTo="/fees" className="sm:grid-cols-6">
-        {!data.isDealer ? <FilterSelect name="dealerId" label={t("ledger.dealer")} defaultValue={data.query.dealerId} all={t("ledger.allDealers")} options={dealerChoices(data.dealers)} wrapperClassName="sm:col-span-2" /> : null}
+        {!data.isDealer ? (
+          <FilterSelect
+            name="dealerId"
+            label={t("ledger.dealer")}
+            defaultValue={data.query.dealerId}
+            all={t("ledger.allDealers")}
+            options={dealerChoices(data.dealers)}
+            wrapperClassName="sm:col-span-2"
+          />
+        ) : null}
         <FilterInput name="from" type="month" label={t("fees.fromPeriod")} defaultValue={data.query.from} />
         <FilterInput name="to" type="month" label={t("fees.toPeriod")} defaultValue={data.query.to} />
-        <FilterSelect name="kind" label={t("fees.kind")} defaultValue={data.query.kind} all options={FEE_KINDS.map((k) => ({ value: k, label: t(`feeTypes.kind.${k}`) }))} />
-        <FilterSelect name="feeType" label={t("ledger.feeType")} defaultValue={data.query.feeType} all options={data.feeTypes.map((ft) => ({ value: ft.code, label: locale === "zh-CN" ? ft.name_zh : ft.name_en }))} />
+        <FilterSelect
+          name="kind"
+          label={t("fees.kind")}
+          defaultValue={data.query.kind}
+          all
+          options={FEE_KINDS.map((k) => ({ value: k, label: t(`feeTypes.kind.${k}`) }))}
+        />
+        <FilterSelect
+          name="feeType"
+          label={t("ledger.feeType")}
+          defaultValue={data.query.feeType}
+          all
+          options={data.feeTypes.map((ft) => ({ value: ft.code, label: locale === "zh-CN" ? ft.name_zh : ft.name_en }))}
+        />
       </FilterBar>
       <div className="grid gap-4 sm:grid-cols-2">
         <Stat label={t("fees.totalFees")} value={<Amount minor={data.totals.fee} currency={data.currency} />} />
@@ -58,8 +84,12 @@ export default function Fees() {
                   <th scope="col">{t("statements.period")}</th>
                   <th scope="col">{t("fees.kind")}</th>
                   <th scope="col">{t("ledger.feeType")}</th>
-                  <th scope="col" className="text-right">{t("fees.count")}</th>
-                  <th scope="col" className="text-right">{t("common.total")}</th>
+                  <th scope="col" className="text-right">
+                    {t("fees.count")}
+                  </th>
+                  <th scope="col" className="text-right">
+                    {t("common.total")}
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -69,7 +99,9 @@ export default function Fees() {
                     <td>{t(`feeTypes.kind.${s.kind === "rebate" ? "rebate" : "fee"}`)}</td>
                     <td>{typeName(s.fee_type_code, s.name_en, s.name_zh, s.kind)}</td>
                     <td className="text-right">{f.number(s.n)}</td>
-                    <td className="text-right"><Amount minor={s.total} currency={s.currency} /></td>
+                    <td className="text-right">
+                      <Amount minor={s.total} currency={s.currency} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -85,7 +117,9 @@ export default function Fees() {
                   <th scope="col">{t("ledger.type")}</th>
                   <th scope="col">{t("ledger.feeType")}</th>
                   <th scope="col">{t("ledger.description")}</th>
-                  <th scope="col" className="text-right">{t("ledger.amount")}</th>
+                  <th scope="col" className="text-right">
+                    {t("ledger.amount")}
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -93,10 +127,17 @@ export default function Fees() {
                   <tr key={r.id}>
                     <td className="whitespace-nowrap">{f.date(r.business_date)}</td>
                     {!data.isDealer ? <td>{r.dealer_code}</td> : null}
-                    <td className="whitespace-nowrap"><EntryType type={r.entry_type} /></td>
+                    <td className="whitespace-nowrap">
+                      <EntryType type={r.entry_type} />
+                    </td>
                     <td>{typeName(r.fee_type_code, r.name_en, r.name_zh, r.kind)}</td>
-                    <td><EntryDescription e={r} />{r.reference ? <span className="ml-2 font-mono text-xs text-slate-500">{r.reference}</span> : null}</td>
-                    <td className="text-right"><Amount minor={r.amount_minor} currency={r.currency} /></td>
+                    <td>
+                      <EntryDescription e={r} />
+                      {r.reference ? <span className="ml-2 font-mono text-xs text-slate-500">{r.reference}</span> : null}
+                    </td>
+                    <td className="text-right">
+                      <Amount minor={r.amount_minor} currency={r.currency} />
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -32,7 +32,12 @@ export default function Aging() {
   const currency = data.rows[0]?.currency ?? "CNY";
   return (
     <div className="space-y-4">
-      <PageHeader title={t("aging.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("aging.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
+      <PageHeader
+        title={t("aging.title")}
+        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("aging.title") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+        actions={<CsvLink />}
+      />
       <FilterBar resetTo="/finance/aging" className="sm:grid-cols-4">
         <FilterInput name="asOf" type="date" label={t("aging.asOf")} defaultValue={data.query.asOf ?? data.asOf} />
         <FilterInput name="q" label={t("common.search")} defaultValue={data.query.q} wrapperClassName="sm:col-span-2" />
@@ -47,46 +52,78 @@ export default function Aging() {
               <tr>
                 <th scope="col">{t("ledger.dealer")}</th>
                 {AGING_BUCKETS.map((b) => (
-                  <th key={b} scope="col" className="text-right">{t(`aging.${b}`)}</th>
+                  <th key={b} scope="col" className="text-right">
+                    {t(`aging.${b}`)}
+                  </th>
                 ))}
-                <th scope="col" className="text-right">{t("aging.unapplied")}</th>
-                <th scope="col" className="text-right">{t("aging.total")}</th>
-                <th scope="col" className="text-right">{t("credit.limit")}</th>
-                <th scope="col" className="text-right">{t("credit.available")}</th>
+                <th scope="col" className="text-right">
+                  {t("aging.unapplied")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("aging.total")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("credit.limit")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("credit.available")}
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {data.rows.map((r) => (
                 <tr key={r.id}>
                   <td className="min-w-[12rem]">
-                    <Link className="link font-medium" to={`/finance/ledger/${r.id}`}>{r.code}</Link>
+                    <Link className="link font-medium" to={`/finance/ledger/${r.id}`}>
+                      {r.code}
+                    </Link>
                     <div className="text-xs text-slate-500">{r.name}</div>
                   </td>
                   {AGING_BUCKETS.map((b) => (
-                    <td key={b} className={`text-right ${b === "d90_plus" && r.aging[b] > 0 ? "font-semibold text-red-700" : ""}`}><Amount minor={r.aging[b]} currency={r.currency} /></td>
+                    <td key={b} className={`text-right ${b === "d90_plus" && r.aging[b] > 0 ? "font-semibold text-red-700" : ""}`}>
+                      <Amount minor={r.aging[b]} currency={r.currency} />
+                    </td>
                   ))}
-                  <td className="text-right"><Amount minor={r.aging.unapplied} currency={r.currency} /></td>
-                  <td className="text-right font-semibold"><Amount minor={r.aging.balance} currency={r.currency} /></td>
-                  <td className="text-right"><Amount minor={r.credit.limitMinor} currency={r.currency} /></td>
-                  <td className={`text-right ${r.credit.availableMinor < 0 ? "font-semibold text-red-700" : ""}`}><Amount minor={r.credit.availableMinor} currency={r.currency} plain /></td>
+                  <td className="text-right">
+                    <Amount minor={r.aging.unapplied} currency={r.currency} />
+                  </td>
+                  <td className="text-right font-semibold">
+                    <Amount minor={r.aging.balance} currency={r.currency} />
+                  </td>
+                  <td className="text-right">
+                    <Amount minor={r.credit.limitMinor} currency={r.currency} />
+                  </td>
+                  <td className={`text-right ${r.credit.availableMinor < 0 ? "font-semibold text-red-700" : ""}`}>
+                    <Amount minor={r.credit.availableMinor} currency={r.currency} plain />
+                  </td>
                 </tr>
               ))}
             </tbody>
             <tfoot>
               <tr className="border-t-2 border-slate-300 font-semibold">
-                <th scope="row" className="px-3 py-2 text-left">{data.totalsScope === "all" ? t("aging.totalsAll") : t("common.total")}</th>
+                <th scope="row" className="px-3 py-2 text-left">
+                  {data.totalsScope === "all" ? t("aging.totalsAll") : t("common.total")}
+                </th>
                 {AGING_BUCKETS.map((b) => (
-                  <td key={b} className="text-right"><Amount minor={data.totals[b]} currency={currency} /></td>
+                  <td key={b} className="text-right">
+                    <Amount minor={data.totals[b]} currency={currency} />
+                  </td>
                 ))}
-                <td className="text-right"><Amount minor={data.totals.unapplied} currency={currency} /></td>
-                <td className="text-right" data-testid="aging-total"><Amount minor={data.totals.balance} currency={currency} /></td>
+                <td className="text-right">
+                  <Amount minor={data.totals.unapplied} currency={currency} />
+                </td>
+                <td className="text-right" data-testid="aging-total">
+                  <Amount minor={data.totals.balance} currency={currency} />
+                </td>
                 <td colSpan={2} />
               </tr>
             </tfoot>
           </table>
         </ScrollX>
       )}
-      <p className="text-xs text-slate-500">{t("aging.asOf")} {f.date(data.asOf)}</p>
+      <p className="text-xs text-slate-500">
+        {t("aging.asOf")} {f.date(data.asOf)}
+      </p>
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );

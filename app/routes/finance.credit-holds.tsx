@@ -68,21 +68,49 @@ export default function CreditHolds() {
   const failedId = failure && !failure.ok ? String(failure.values.orderId ?? "") : "";
   return (
     <div className="space-y-4">
-      <PageHeader title={t("creditHolds.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("creditHolds.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
-      <Notice message={doneOrder && (done === "release" || done === "cancel") ? t(done === "release" ? "creditHolds.released" : "creditHolds.cancelled", { number: doneOrder }) : undefined} />
+      <PageHeader
+        title={t("creditHolds.title")}
+        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("creditHolds.title") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+        actions={<CsvLink />}
+      />
+      <Notice
+        message={
+          doneOrder && (done === "release" || done === "cancel")
+            ? t(done === "release" ? "creditHolds.released" : "creditHolds.cancelled", { number: doneOrder })
+            : undefined
+        }
+      />
       <p className="text-sm text-slate-600">{t("creditHolds.help")}</p>
       <FilterBar resetTo="/finance/credit-holds" inline>
         <FilterSelect name="dealerId" label={t("orders.dealer")} defaultValue={d.query.dealerId} all options={dealerChoices(d.dealers)} />
       </FilterBar>
-      <p className="font-semibold" data-testid="credit-holds-summary">{t("creditHolds.summary", { n: f.number(d.total) })}</p>
+      <p className="font-semibold" data-testid="credit-holds-summary">
+        {t("creditHolds.summary", { n: f.number(d.total) })}
+      </p>
       <ListTable
-        empty={d.rows.length === 0 && <EmptyState message={d.query.dealerId ? t("creditHolds.emptyFiltered") : t("creditHolds.empty")} action={d.query.dealerId ? <Link to="/finance/credit-holds" className="btn-secondary">{t("common.reset")}</Link> : undefined} />}
+        empty={
+          d.rows.length === 0 && (
+            <EmptyState
+              message={d.query.dealerId ? t("creditHolds.emptyFiltered") : t("creditHolds.empty")}
+              action={
+                d.query.dealerId ? (
+                  <Link to="/finance/credit-holds" className="btn-secondary">
+                    {t("common.reset")}
+                  </Link>
+                ) : undefined
+              }
+            />
+          )
+        }
         testId="credit-holds-table"
         head={
           <>
             <th scope="col">{t("creditHolds.order")}</th>
             <th scope="col">{t("orders.dealer")}</th>
-            <th scope="col" className="text-right">{t("creditHolds.orderValue")}</th>
+            <th scope="col" className="text-right">
+              {t("creditHolds.orderValue")}
+            </th>
             <th scope="col">{t("creditHolds.dealerCredit")}</th>
             <th scope="col">{t("creditHolds.decision")}</th>
           </>
@@ -102,9 +130,17 @@ export default function CreditHolds() {
                 </Link>
                 {r.po_reference ? <div className="text-xs text-slate-500">PO {r.po_reference}</div> : null}
                 <div className="mt-1">
-                  {h ? <Badge tone={h.hours >= 48 ? "red" : h.hours >= 24 ? "amber" : "slate"}>{t("creditHolds.heldFor", { age: h.days >= 1 ? t("review.ageDays", { days: h.days, hours: h.hours % 24 }) : t("review.ageHours", { hours: h.hours }) })}</Badge> : null}
+                  {h ? (
+                    <Badge tone={h.hours >= 48 ? "red" : h.hours >= 24 ? "amber" : "slate"}>
+                      {t("creditHolds.heldFor", {
+                        age: h.days >= 1 ? t("review.ageDays", { days: h.days, hours: h.hours % 24 }) : t("review.ageHours", { hours: h.hours }),
+                      })}
+                    </Badge>
+                  ) : null}
                 </div>
-                {r.held_since ? <div className="max-w-[9rem] whitespace-normal text-xs text-slate-500">{t("creditHolds.heldSince", { at: f.dateTime(r.held_since) })}</div> : null}
+                {r.held_since ? (
+                  <div className="max-w-[9rem] whitespace-normal text-xs text-slate-500">{t("creditHolds.heldSince", { at: f.dateTime(r.held_since) })}</div>
+                ) : null}
               </td>
               <td className="min-w-[9rem] whitespace-normal">
                 <Link className="link" to={`/finance/ledger/${r.dealer_id}`}>
@@ -114,7 +150,11 @@ export default function CreditHolds() {
               <td className="whitespace-nowrap text-right tabular-nums">
                 {f.money(r.total_minor, cur)}
                 <div className="mt-1 text-xs">
-                  {r.overByMinor > 0 ? <span className="font-semibold text-red-700">{t("creditHolds.overBy", { amount: f.money(r.overByMinor, cur) })}</span> : <Badge tone="green">{t("creditHolds.fitsNow")}</Badge>}
+                  {r.overByMinor > 0 ? (
+                    <span className="font-semibold text-red-700">{t("creditHolds.overBy", { amount: f.money(r.overByMinor, cur) })}</span>
+                  ) : (
+                    <Badge tone="green">{t("creditHolds.fitsNow")}</Badge>
+                  )}
                 </div>
               </td>
               <td className="whitespace-nowrap">

@@ -35,12 +35,38 @@ export default function Disputes() {
   const f = useFormat();
   return (
     <div className="space-y-4">
-      <PageHeader title={t("disputes.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("disputes.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
-      <p className="text-sm text-slate-700" data-testid="open-summary">{t("disputes.openSummary", { count: data.openCount, amount: f.money(data.openAmountMinor, "CNY") })}</p>
+      <PageHeader
+        title={t("disputes.title")}
+        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("disputes.title") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+        actions={<CsvLink />}
+      />
+      <p className="text-sm text-slate-700" data-testid="open-summary">
+        {t("disputes.openSummary", { count: data.openCount, amount: f.money(data.openAmountMinor, "CNY") })}
+      </p>
       <FilterBar resetTo="/finance/disputes" className="sm:grid-cols-5">
-        <FilterSelect name="dealerId" label={t("ledger.dealer")} defaultValue={data.query.dealerId} all={t("ledger.allDealers")} options={dealerChoices(data.dealers)} wrapperClassName="sm:col-span-2" />
-        <FilterSelect name="status" label={t("common.status")} defaultValue={data.query.status} all options={DISPUTE_STATUSES.map((s) => ({ value: s, label: t(`disputes.status.${s}`) }))} />
-        <FilterSelect name="reason" label={t("statements.reason")} defaultValue={data.query.reason} all options={DISPUTE_REASONS.map((r) => ({ value: r, label: t(`statements.reason.${r}`) }))} />
+        <FilterSelect
+          name="dealerId"
+          label={t("ledger.dealer")}
+          defaultValue={data.query.dealerId}
+          all={t("ledger.allDealers")}
+          options={dealerChoices(data.dealers)}
+          wrapperClassName="sm:col-span-2"
+        />
+        <FilterSelect
+          name="status"
+          label={t("common.status")}
+          defaultValue={data.query.status}
+          all
+          options={DISPUTE_STATUSES.map((s) => ({ value: s, label: t(`disputes.status.${s}`) }))}
+        />
+        <FilterSelect
+          name="reason"
+          label={t("statements.reason")}
+          defaultValue={data.query.reason}
+          all
+          options={DISPUTE_REASONS.map((r) => ({ value: r, label: t(`statements.reason.${r}`) }))}
+        />
       </FilterBar>
       <ListTable
         empty={data.rows.length === 0 && <EmptyState message={t("disputes.empty")} />}
@@ -52,21 +78,42 @@ export default function Disputes() {
             <th scope="col">{t("statements.period")}</th>
             <th scope="col">{t("ledger.description")}</th>
             <th scope="col">{t("statements.reason")}</th>
-            <th scope="col" className="text-right">{t("disputes.amount")}</th>
+            <th scope="col" className="text-right">
+              {t("disputes.amount")}
+            </th>
             <th scope="col">{t("common.status")}</th>
-            <th scope="col" className="text-right">{t("disputes.age")}</th>
+            <th scope="col" className="text-right">
+              {t("disputes.age")}
+            </th>
           </>
         }
       >
         {data.rows.map((d) => (
           <tr key={d.id} className={d.status === "open" && d.ageDays > 7 ? "bg-amber-50" : undefined}>
-            <td><Link className="link" to={`/finance/disputes/${d.id}`}>{d.id}</Link></td>
-            <td>{d.dealer_code} · {d.dealer_name}</td>
-            <td><Link className="link" to={`/statements/${d.statement_id}`}>{d.period}</Link> · {t("statements.line")} {d.line_no}</td>
-            <td><DisputedEntryDescription d={d} /></td>
+            <td>
+              <Link className="link" to={`/finance/disputes/${d.id}`}>
+                {d.id}
+              </Link>
+            </td>
+            <td>
+              {d.dealer_code} · {d.dealer_name}
+            </td>
+            <td>
+              <Link className="link" to={`/statements/${d.statement_id}`}>
+                {d.period}
+              </Link>{" "}
+              · {t("statements.line")} {d.line_no}
+            </td>
+            <td>
+              <DisputedEntryDescription d={d} />
+            </td>
             <td>{t(`statements.reason.${d.reason_code}` as "statements.reason.other")}</td>
-            <td className="text-right"><Amount minor={d.amount_minor} currency={d.currency} /></td>
-            <td><DisputeStatus status={d.status} /></td>
+            <td className="text-right">
+              <Amount minor={d.amount_minor} currency={d.currency} />
+            </td>
+            <td>
+              <DisputeStatus status={d.status} />
+            </td>
             <td className="text-right">{t("disputes.ageDays", { days: d.ageDays })}</td>
           </tr>
         ))}

@@ -20,7 +20,6 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   return json({ feeTypes: await listFeeTypes() });
 });
 
-
 export const action = withAction(async ({ request }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "ledger:post");
   return intentAction(request, {
@@ -36,7 +35,11 @@ export default function FeeTypes() {
   const failure = data && data.ok === false ? data : undefined;
   return (
     <div className="max-w-3xl space-y-4">
-      <PageHeader title={t("feeTypes.title")} crumbs={[{ label: t("ledger.title"), to: "/finance/ledger" }, { label: t("feeTypes.title") }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <PageHeader
+        title={t("feeTypes.title")}
+        crumbs={[{ label: t("ledger.title"), to: "/finance/ledger" }, { label: t("feeTypes.title") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+      />
       <Notice message={data && data.ok ? data.message : undefined} />
       <ScrollX className="card p-0">
         <table className="table">
@@ -53,17 +56,23 @@ export default function FeeTypes() {
           <tbody className="divide-y divide-slate-100">
             {feeTypes.map((ft) => (
               <tr key={ft.code}>
-                <td className="font-mono" translate="no">{ft.code}</td>
+                <td className="font-mono" translate="no">
+                  {ft.code}
+                </td>
                 <td>{ft.name_zh}</td>
                 <td>{ft.name_en}</td>
                 <td>{t(`feeTypes.kind.${ft.kind === "rebate" ? "rebate" : "fee"}`)}</td>
-                <td><Badge tone={ft.status === "active" ? "green" : "slate"}>{t(ft.status === "active" ? "status.active" : "status.disabled")}</Badge></td>
+                <td>
+                  <Badge tone={ft.status === "active" ? "green" : "slate"}>{t(ft.status === "active" ? "status.active" : "status.disabled")}</Badge>
+                </td>
                 <td>
                   <Form method="post">
                     <input type="hidden" name="intent" value="status" />
                     <input type="hidden" name="code" value={ft.code} />
                     <input type="hidden" name="status" value={ft.status === "active" ? "disabled" : "active"} />
-                    <button type="submit" className="btn-secondary">{ft.status === "active" ? t("common.disable") : t("common.enable")}</button>
+                    <button type="submit" className="btn-secondary">
+                      {ft.status === "active" ? t("common.disable") : t("common.enable")}
+                    </button>
                   </Form>
                 </td>
               </tr>
@@ -74,12 +83,43 @@ export default function FeeTypes() {
       <Form method="post" className="card grid gap-3 sm:grid-cols-2" noValidate>
         <input type="hidden" name="intent" value="create" />
         <h2 className="font-semibold sm:col-span-2">{t("feeTypes.add")}</h2>
-        <div className="sm:col-span-2"><FormError message={failure?.formError} /></div>
-        <Field name="code" label={t("feeTypes.code")} defaultValue={String(failure?.values.code ?? "")} error={failure?.fieldErrors.code} required maxLength={32} />
-        <SelectField name="kind" label={t("feeTypes.kind")} defaultValue={String(failure?.values.kind ?? "fee")} options={FEE_KINDS.map((k) => ({ value: k, label: t(`feeTypes.kind.${k}`) }))} error={failure?.fieldErrors.kind} />
-        <Field name="nameZh" label={t("feeTypes.nameZh")} defaultValue={String(failure?.values.nameZh ?? "")} error={failure?.fieldErrors.nameZh} required maxLength={120} />
-        <Field name="nameEn" label={t("feeTypes.nameEn")} defaultValue={String(failure?.values.nameEn ?? "")} error={failure?.fieldErrors.nameEn} required maxLength={120} />
-        <div><SubmitButton pendingText={t("common.saving")}>{t("feeTypes.add")}</SubmitButton></div>
+        <div className="sm:col-span-2">
+          <FormError message={failure?.formError} />
+        </div>
+        <Field
+          name="code"
+          label={t("feeTypes.code")}
+          defaultValue={String(failure?.values.code ?? "")}
+          error={failure?.fieldErrors.code}
+          required
+          maxLength={32}
+        />
+        <SelectField
+          name="kind"
+          label={t("feeTypes.kind")}
+          defaultValue={String(failure?.values.kind ?? "fee")}
+          options={FEE_KINDS.map((k) => ({ value: k, label: t(`feeTypes.kind.${k}`) }))}
+          error={failure?.fieldErrors.kind}
+        />
+        <Field
+          name="nameZh"
+          label={t("feeTypes.nameZh")}
+          defaultValue={String(failure?.values.nameZh ?? "")}
+          error={failure?.fieldErrors.nameZh}
+          required
+          maxLength={120}
+        />
+        <Field
+          name="nameEn"
+          label={t("feeTypes.nameEn")}
+          defaultValue={String(failure?.values.nameEn ?? "")}
+          error={failure?.fieldErrors.nameEn}
+          required
+          maxLength={120}
+        />
+        <div>
+          <SubmitButton pendingText={t("common.saving")}>{t("feeTypes.add")}</SubmitButton>
+        </div>
       </Form>
     </div>
   );

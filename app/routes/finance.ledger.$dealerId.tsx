@@ -60,22 +60,54 @@ export default function DealerLedger() {
         actions={
           <>
             <CsvLink />
-            <Link to={`/statements?dealerId=${d.id}`} className="btn-secondary">{t("statements.title")}</Link>
-            <Link to={`/finance/ledger/new?dealerId=${d.id}`} className="btn-primary">{t("ledger.postEntry")}</Link>
+            <Link to={`/statements?dealerId=${d.id}`} className="btn-secondary">
+              {t("statements.title")}
+            </Link>
+            <Link to={`/finance/ledger/new?dealerId=${d.id}`} className="btn-primary">
+              {t("ledger.postEntry")}
+            </Link>
           </>
         }
       />
-      <Notice message={posted ? (sp.get("dup") ? t("ledger.postedDuplicate", { id: posted }) : t("ledger.posted", { id: posted })) : result && result.ok ? result.message : undefined} />
+      <Notice
+        message={
+          posted
+            ? sp.get("dup")
+              ? t("ledger.postedDuplicate", { id: posted })
+              : t("ledger.posted", { id: posted })
+            : result && result.ok
+              ? result.message
+              : undefined
+        }
+      />
       <div className="grid gap-4">
         <CreditSummary credit={data.credit}>
           {data.canEditCredit ? (
             <details className="mt-3" open={!!failure}>
               <summary className="cursor-pointer text-sm text-brand-700">{t("credit.edit")}</summary>
               <Form method="post" className="mt-2 grid gap-3 sm:grid-cols-3" noValidate>
-                <div className="sm:col-span-3"><FormError message={failure?.formError} /></div>
-                <Field name="creditLimit" label={t("credit.newLimit")} inputMode="decimal" defaultValue={String(failure?.values.creditLimit ?? minorToDecimal(d.credit_limit_minor, d.currency))} error={failure?.fieldErrors.creditLimit} required />
-                <Field name="reason" label={t("credit.reason")} defaultValue={String(failure?.values.reason ?? "")} error={failure?.fieldErrors.reason} required maxLength={300} />
-                <div className="flex items-end"><SubmitButton pendingText={t("common.saving")}>{t("common.save")}</SubmitButton></div>
+                <div className="sm:col-span-3">
+                  <FormError message={failure?.formError} />
+                </div>
+                <Field
+                  name="creditLimit"
+                  label={t("credit.newLimit")}
+                  inputMode="decimal"
+                  defaultValue={String(failure?.values.creditLimit ?? minorToDecimal(d.credit_limit_minor, d.currency))}
+                  error={failure?.fieldErrors.creditLimit}
+                  required
+                />
+                <Field
+                  name="reason"
+                  label={t("credit.reason")}
+                  defaultValue={String(failure?.values.reason ?? "")}
+                  error={failure?.fieldErrors.reason}
+                  required
+                  maxLength={300}
+                />
+                <div className="flex items-end">
+                  <SubmitButton pendingText={t("common.saving")}>{t("common.save")}</SubmitButton>
+                </div>
               </Form>
             </details>
           ) : null}
@@ -83,7 +115,11 @@ export default function DealerLedger() {
         <AgingSummary aging={data.aging.aging} currency={d.currency} asOf={data.aging.asOf} />
       </div>
       <LedgerFilters query={data.query} basePath={`/finance/ledger/${d.id}`} />
-      {data.rows.length === 0 ? <EmptyState message={t("ledger.empty")} /> : <EntriesTable rows={data.rows} showDealer={false} showRunning={data.rows[0]!.running_minor !== null} />}
+      {data.rows.length === 0 ? (
+        <EmptyState message={t("ledger.empty")} />
+      ) : (
+        <EntriesTable rows={data.rows} showDealer={false} showRunning={data.rows[0]!.running_minor !== null} />
+      )}
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );

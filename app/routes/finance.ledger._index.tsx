@@ -38,15 +38,25 @@ export default function Ledger() {
         actions={
           <>
             <CsvLink />
-            <Link to="/finance/fee-types" className="btn-secondary">{t("feeTypes.title")}</Link>
-            <Link to="/finance/payments/import" className="btn-secondary">{t("payments.importTitle")}</Link>
-            <Link to={`/finance/ledger/new${data.query.dealerId ? `?dealerId=${data.query.dealerId}` : ""}`} className="btn-primary">{t("ledger.postEntry")}</Link>
+            <Link to="/finance/fee-types" className="btn-secondary">
+              {t("feeTypes.title")}
+            </Link>
+            <Link to="/finance/payments/import" className="btn-secondary">
+              {t("payments.importTitle")}
+            </Link>
+            <Link to={`/finance/ledger/new${data.query.dealerId ? `?dealerId=${data.query.dealerId}` : ""}`} className="btn-primary">
+              {t("ledger.postEntry")}
+            </Link>
           </>
         }
       />
       <LedgerFilters query={data.query} dealers={data.dealers} basePath="/finance/ledger" />
       {data.query.dealerId ? (
-        <p className="text-sm"><Link className="link" to={`/finance/ledger/${data.query.dealerId}`}>{t("ledger.viewDealer")} →</Link></p>
+        <p className="text-sm">
+          <Link className="link" to={`/finance/ledger/${data.query.dealerId}`}>
+            {t("ledger.viewDealer")} →
+          </Link>
+        </p>
       ) : null}
       {data.rows.length === 0 ? (
         <EmptyState message={t("ledger.empty")} />

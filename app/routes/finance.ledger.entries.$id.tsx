@@ -53,7 +53,12 @@ export default function EntryDetail() {
       />
       <Notice message={reversed ? t("ledger.reversed", { id: reversed }) : undefined} />
       <dl className="card grid gap-2 text-sm sm:grid-cols-3" data-testid="entry-detail">
-        {row(t("ledger.dealer"), <Link className="link" to={`/finance/ledger/${e.dealer_id}`}>{e.dealer_code} · {e.dealer_name}</Link>)}
+        {row(
+          t("ledger.dealer"),
+          <Link className="link" to={`/finance/ledger/${e.dealer_id}`}>
+            {e.dealer_code} · {e.dealer_name}
+          </Link>,
+        )}
         {row(t("ledger.type"), <EntryType type={e.entry_type} />)}
         {row(t("ledger.amount"), <Amount minor={e.amount_minor} currency={e.currency} className="font-semibold" />)}
         {row(t("ledger.businessDate"), f.date(e.business_date))}
@@ -62,16 +67,41 @@ export default function EntryDetail() {
         {row(t("ledger.source"), <SourceLinks e={e} finance />)}
         {row(t("ledger.postedBy"), e.created_by_name ?? "—")}
         {row(t("ledger.postedAt"), f.dateTime(e.created_at))}
-        {row(t("statements.title"), statement ? <Link className="link" to={`/statements/${statement.id}`}>{t("ledger.onStatement", { period: statement.period, line: statement.line_no })}</Link> : t("ledger.notOnStatement"))}
-        {e.reversed_by_id ? row(t("ledger.reverse"), <Link className="link" to={`/finance/ledger/entries/${e.reversed_by_id}`}>{t("ledger.reversedBy", { id: e.reversed_by_id })}</Link>) : null}
+        {row(
+          t("statements.title"),
+          statement ? (
+            <Link className="link" to={`/statements/${statement.id}`}>
+              {t("ledger.onStatement", { period: statement.period, line: statement.line_no })}
+            </Link>
+          ) : (
+            t("ledger.notOnStatement")
+          ),
+        )}
+        {e.reversed_by_id
+          ? row(
+              t("ledger.reverse"),
+              <Link className="link" to={`/finance/ledger/entries/${e.reversed_by_id}`}>
+                {t("ledger.reversedBy", { id: e.reversed_by_id })}
+              </Link>,
+            )
+          : null}
       </dl>
       {canReverse ? (
         <Form method="post" className="card space-y-3" noValidate>
           <h2 className="font-semibold">{t("ledger.reverse")}</h2>
           <p className="text-sm text-slate-600">{t("ledger.reverseHelp")}</p>
           <FormError message={failure?.formError} />
-          <Field name="reason" label={t("ledger.reverseReason")} defaultValue={String(failure?.values.reason ?? "")} error={failure?.fieldErrors.reason} required maxLength={300} />
-          <SubmitButton className="btn-danger" pendingText={t("common.submitting")}>{t("ledger.reverse")}</SubmitButton>
+          <Field
+            name="reason"
+            label={t("ledger.reverseReason")}
+            defaultValue={String(failure?.values.reason ?? "")}
+            error={failure?.fieldErrors.reason}
+            required
+            maxLength={300}
+          />
+          <SubmitButton className="btn-danger" pendingText={t("common.submitting")}>
+            {t("ledger.reverse")}
+          </SubmitButton>
         </Form>
       ) : null}
     </div>

@@ -45,7 +45,11 @@ export default function PostEntry() {
   const fe = failure?.fieldErrors ?? {};
   return (
     <div className="max-w-2xl space-y-4">
-      <PageHeader title={t("ledger.postTitle")} crumbs={[{ label: t("ledger.title"), to: "/finance/ledger" }, { label: t("ledger.postTitle") }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <PageHeader
+        title={t("ledger.postTitle")}
+        crumbs={[{ label: t("ledger.title"), to: "/finance/ledger" }, { label: t("ledger.postTitle") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+      />
       <p className="text-sm text-slate-600">{t("ledger.postHelp")}</p>
       <nav aria-label={t("ledger.type")} className="flex flex-wrap gap-2">
         {MANUAL_TYPES.map((ty) => (
@@ -67,9 +71,24 @@ export default function PostEntry() {
           required
         />
         <input type="hidden" name="type" value={type} />
-        <Field name="amount" label={t("ledger.amount")} inputMode="decimal" defaultValue={v("amount")} help={t("ledger.amountHelp")} error={fe.amount} required />
+        <Field
+          name="amount"
+          label={t("ledger.amount")}
+          inputMode="decimal"
+          defaultValue={v("amount")}
+          help={t("ledger.amountHelp")}
+          error={fe.amount}
+          required
+        />
         {type === "adjustment" ? (
-          <SelectField name="direction" label={t("ledger.direction")} includeEmpty="—" defaultValue={v("direction")} options={(["debit", "credit"] as const).map((d) => ({ value: d, label: t(`ledger.direction.${d}`) }))} error={fe.direction} />
+          <SelectField
+            name="direction"
+            label={t("ledger.direction")}
+            includeEmpty="—"
+            defaultValue={v("direction")}
+            options={(["debit", "credit"] as const).map((d) => ({ value: d, label: t(`ledger.direction.${d}`) }))}
+            error={fe.direction}
+          />
         ) : null}
         {type === "fee" || type === "rebate" ? (
           <SelectField
@@ -77,15 +96,42 @@ export default function PostEntry() {
             label={t("ledger.feeType")}
             includeEmpty={type === "rebate" ? "—" : undefined}
             defaultValue={v("feeTypeCode")}
-            options={feeTypes.filter((f) => f.kind === (type === "fee" ? "fee" : "rebate")).map((f) => ({ value: f.code, label: locale === "zh-CN" ? f.name_zh : f.name_en }))}
+            options={feeTypes
+              .filter((f) => f.kind === (type === "fee" ? "fee" : "rebate"))
+              .map((f) => ({ value: f.code, label: locale === "zh-CN" ? f.name_zh : f.name_en }))}
             error={fe.feeTypeCode}
           />
         ) : null}
         <Field name="description" label={t("ledger.description")} defaultValue={v("description")} error={fe.description} required maxLength={500} />
-        {type === "payment" ? <Field name="bankReference" label={t("ledger.bankReference")} help={t("ledger.bankReferenceHelp")} defaultValue={v("bankReference")} error={fe.bankReference} maxLength={64} /> : null}
-        <Field name="reference" label={type === "rebate" ? t("ledger.programme") : t("ledger.reference")} defaultValue={v("reference")} error={fe.reference} maxLength={128} />
-        {type === "credit_note" || type === "adjustment" || type === "fee" ? <Field name="orderNumber" label={`${t("ledger.orderNumber")} (${t("common.optional")})`} defaultValue={v("orderNumber")} error={fe.orderNumber} maxLength={24} /> : null}
-        {type === "fee" || type === "adjustment" ? <Field name="dueDate" type="date" label={t("ledger.dueDate")} defaultValue={v("dueDate", defaultDueDate)} error={fe.dueDate} /> : null}
+        {type === "payment" ? (
+          <Field
+            name="bankReference"
+            label={t("ledger.bankReference")}
+            help={t("ledger.bankReferenceHelp")}
+            defaultValue={v("bankReference")}
+            error={fe.bankReference}
+            maxLength={64}
+          />
+        ) : null}
+        <Field
+          name="reference"
+          label={type === "rebate" ? t("ledger.programme") : t("ledger.reference")}
+          defaultValue={v("reference")}
+          error={fe.reference}
+          maxLength={128}
+        />
+        {type === "credit_note" || type === "adjustment" || type === "fee" ? (
+          <Field
+            name="orderNumber"
+            label={`${t("ledger.orderNumber")} (${t("common.optional")})`}
+            defaultValue={v("orderNumber")}
+            error={fe.orderNumber}
+            maxLength={24}
+          />
+        ) : null}
+        {type === "fee" || type === "adjustment" ? (
+          <Field name="dueDate" type="date" label={t("ledger.dueDate")} defaultValue={v("dueDate", defaultDueDate)} error={fe.dueDate} />
+        ) : null}
         <SubmitButton pendingText={t("common.submitting")}>{t("ledger.postEntry")}</SubmitButton>
       </Form>
     </div>

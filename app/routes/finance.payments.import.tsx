@@ -47,7 +47,9 @@ function ProblemTable({ rows }: { rows: ImportRowReport[] }) {
             <th scope="col">{t("payments.date")}</th>
             <th scope="col">{t("payments.payer")}</th>
             <th scope="col">{t("ledger.reference")}</th>
-            <th scope="col" className="text-right">{t("ledger.amount")}</th>
+            <th scope="col" className="text-right">
+              {t("ledger.amount")}
+            </th>
             <th scope="col">{t("payments.problem")}</th>
           </tr>
         </thead>
@@ -78,19 +80,34 @@ export default function ImportPayments() {
   const report = data && data.ok === true ? data.report : null;
   return (
     <div className="space-y-4">
-      <PageHeader title={t("payments.importTitle")} crumbs={[{ label: t("ledger.title"), to: "/finance/ledger" }, { label: t("payments.importTitle") }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <PageHeader
+        title={t("payments.importTitle")}
+        crumbs={[{ label: t("ledger.title"), to: "/finance/ledger" }, { label: t("payments.importTitle") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+      />
       <Form method="post" encType="multipart/form-data" className="card space-y-3" noValidate>
         <FormError message={failure ? (failure.fieldErrors.file ?? failure.formError) : undefined} />
         <div>
-          <label htmlFor="file" className="label">{t("payments.file")}</label>
+          <label htmlFor="file" className="label">
+            {t("payments.file")}
+          </label>
           <input id="file" name="file" type="file" accept=".csv,text/csv" className="input" required aria-describedby="file-help" />
-          <p id="file-help" className="mt-1 text-xs text-slate-500">{t("payments.fileHelp")}</p>
+          <p id="file-help" className="mt-1 text-xs text-slate-500">
+            {t("payments.fileHelp")}
+          </p>
         </div>
         <SubmitButton pendingText={t("common.submitting")}>{t("payments.upload")}</SubmitButton>
       </Form>
       {report ? (
         <section className="space-y-3" data-testid="import-report">
-          <Notice message={t("payments.result", { id: report.importId, posted: report.posted.length, total: report.total, amount: f.money(report.postedMinor, "CNY") })} />
+          <Notice
+            message={t("payments.result", {
+              id: report.importId,
+              posted: report.posted.length,
+              total: report.total,
+              amount: f.money(report.postedMinor, "CNY"),
+            })}
+          />
           {report.posted.length ? (
             <ScrollX className="card p-0">
               <h2 className="px-4 pt-4 font-semibold">{t("payments.posted")}</h2>
@@ -101,7 +118,9 @@ export default function ImportPayments() {
                     <th scope="col">{t("ledger.dealer")}</th>
                     <th scope="col">{t("ledger.bankReference")}</th>
                     <th scope="col">{t("ledger.reference")}</th>
-                    <th scope="col" className="text-right">{t("ledger.amount")}</th>
+                    <th scope="col" className="text-right">
+                      {t("ledger.amount")}
+                    </th>
                     <th scope="col">#</th>
                   </tr>
                 </thead>
@@ -113,7 +132,11 @@ export default function ImportPayments() {
                       <td className="font-mono text-xs">{r.bankRef}</td>
                       <td>{r.reference}</td>
                       <td className="text-right tabular-nums">{r.amount}</td>
-                      <td><Link className="link" to={`/finance/ledger/entries/${r.entryId}`}>{r.entryId}</Link></td>
+                      <td>
+                        <Link className="link" to={`/finance/ledger/entries/${r.entryId}`}>
+                          {r.entryId}
+                        </Link>
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -143,16 +166,26 @@ export default function ImportPayments() {
                 <th scope="col">#</th>
                 <th scope="col">{t("payments.file")}</th>
                 <th scope="col">{t("common.created")}</th>
-                <th scope="col" className="text-right">{t("payments.rows")}</th>
-                <th scope="col" className="text-right">{t("payments.matched")}</th>
+                <th scope="col" className="text-right">
+                  {t("payments.rows")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("payments.matched")}
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {history.map((h) => (
                 <tr key={h.id}>
-                  <td><Link className="link" to={`?import=${h.id}`}>{h.id}</Link></td>
+                  <td>
+                    <Link className="link" to={`?import=${h.id}`}>
+                      {h.id}
+                    </Link>
+                  </td>
                   <td>{h.filename}</td>
-                  <td>{f.dateTime(h.created_at)} · {h.created_by_name ?? ""}</td>
+                  <td>
+                    {f.dateTime(h.created_at)} · {h.created_by_name ?? ""}
+                  </td>
                   <td className="text-right">{h.total_rows}</td>
                   <td className="text-right">{h.matched_rows}</td>
                 </tr>

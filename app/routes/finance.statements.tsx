@@ -30,7 +30,13 @@ export const action = withAction(async ({ request }: ActionFunctionArgs) => {
   const r = await issueStatements(actor, { period: form.data.period });
   return json({
     ok: true as const,
-    message: translate(actor.locale, "statements.issueResult", { period: r.period, issued: r.issued, already: r.alreadyIssued, gaps: r.skippedGap, none: r.noActivity }),
+    message: translate(actor.locale, "statements.issueResult", {
+      period: r.period,
+      issued: r.issued,
+      already: r.alreadyIssued,
+      gaps: r.skippedGap,
+      none: r.noActivity,
+    }),
   });
 });
 
@@ -42,14 +48,25 @@ export default function IssueStatements() {
   const failure = data && data.ok === false ? data : undefined;
   return (
     <div className="space-y-4">
-      <PageHeader title={t("statements.issueTitle")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("statements.issueTitle") }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <PageHeader
+        title={t("statements.issueTitle")}
+        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("statements.issueTitle") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+      />
       <Form method="post" className="card space-y-3" noValidate>
         <p className="text-sm text-slate-600">{t("statements.issueHelp")}</p>
         <FormError message={failure?.formError} />
         <Notice message={data && data.ok ? data.message : undefined} />
         <div className="flex flex-wrap items-end gap-3">
           <div className="w-48">
-            <Field name="period" type="month" label={t("statements.period")} defaultValue={String(failure?.values.period ?? suggested)} error={failure?.fieldErrors.period} required />
+            <Field
+              name="period"
+              type="month"
+              label={t("statements.period")}
+              defaultValue={String(failure?.values.period ?? suggested)}
+              error={failure?.fieldErrors.period}
+              required
+            />
           </div>
           <SubmitButton pendingText={t("common.submitting")}>{t("statements.issueSubmit")}</SubmitButton>
         </div>
@@ -65,24 +82,52 @@ export default function IssueStatements() {
                 <tr>
                   <th scope="col">{t("statements.period")}</th>
                   <th scope="col">{t("statements.issuedAt")}</th>
-                  <th scope="col" className="text-right">{t("statements.count")}</th>
-                  <th scope="col" className="text-right">{t("statements.status.issued")}</th>
-                  <th scope="col" className="text-right">{t("statements.status.overdue")}</th>
-                  <th scope="col" className="text-right">{t("statements.status.confirmed")}</th>
-                  <th scope="col" className="text-right">{t("statements.status.disputed")}</th>
-                  <th scope="col" className="text-right">{t("statements.status.resolved")}</th>
+                  <th scope="col" className="text-right">
+                    {t("statements.count")}
+                  </th>
+                  <th scope="col" className="text-right">
+                    {t("statements.status.issued")}
+                  </th>
+                  <th scope="col" className="text-right">
+                    {t("statements.status.overdue")}
+                  </th>
+                  <th scope="col" className="text-right">
+                    {t("statements.status.confirmed")}
+                  </th>
+                  <th scope="col" className="text-right">
+                    {t("statements.status.disputed")}
+                  </th>
+                  <th scope="col" className="text-right">
+                    {t("statements.status.resolved")}
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
                 {periods.map((p) => (
                   <tr key={p.period}>
-                    <td><Link className="link" to={`/statements?period=${p.period}`}>{p.period}</Link></td>
+                    <td>
+                      <Link className="link" to={`/statements?period=${p.period}`}>
+                        {p.period}
+                      </Link>
+                    </td>
                     <td>{f.dateTime(p.issuedAt)}</td>
                     <td className="text-right">{p.n}</td>
-                    <td className="text-right"><Link className="link" to={`/statements?period=${p.period}&status=issued`}>{p.issued}</Link></td>
-                    <td className={`text-right ${p.overdue ? "font-semibold text-red-700" : ""}`}><Link className="link" to={`/statements?period=${p.period}&status=overdue`}>{p.overdue}</Link></td>
+                    <td className="text-right">
+                      <Link className="link" to={`/statements?period=${p.period}&status=issued`}>
+                        {p.issued}
+                      </Link>
+                    </td>
+                    <td className={`text-right ${p.overdue ? "font-semibold text-red-700" : ""}`}>
+                      <Link className="link" to={`/statements?period=${p.period}&status=overdue`}>
+                        {p.overdue}
+                      </Link>
+                    </td>
                     <td className="text-right">{p.confirmed}</td>
-                    <td className="text-right"><Link className="link" to={`/statements?period=${p.period}&status=disputed`}>{p.disputed}</Link></td>
+                    <td className="text-right">
+                      <Link className="link" to={`/statements?period=${p.period}&status=disputed`}>
+                        {p.disputed}
+                      </Link>
+                    </td>
                     <td className="text-right">{p.resolved}</td>
                   </tr>
                 ))}

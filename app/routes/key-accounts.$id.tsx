@@ -41,12 +41,21 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
   });
 });
 
-type ActionData = { ok: boolean; intent?: string; message?: string; formError?: string; fieldErrors?: Record<string, string>; values?: Record<string, unknown> };
+type ActionData = {
+  ok: boolean;
+  intent?: string;
+  message?: string;
+  formError?: string;
+  fieldErrors?: Record<string, string>;
+  values?: Record<string, unknown>;
+};
 
 function Section({ title, id, children, help }: { title: string; id: string; children: React.ReactNode; help?: string }) {
   return (
     <section className="card overflow-x-auto" aria-labelledby={id}>
-      <h2 id={id} className="font-semibold">{title}</h2>
+      <h2 id={id} className="font-semibold">
+        {title}
+      </h2>
       {help ? <p className="mb-2 text-sm text-slate-600">{help}</p> : <div className="mb-2" />}
       {children}
     </section>
@@ -67,19 +76,50 @@ export default function KeyAccountPage() {
   const notice = result?.ok ? result.message : sp.get("created") ? t("keyAccounts.created") : undefined;
   const lineName = (l: { name_en: string; name_zh: string }) => (locale === "en" ? l.name_en : l.name_zh);
   const bought = new Set(data.purchases.map((p) => p.code));
-  const profileValues = failure?.intent === "update" ? (failure.values ?? {}) : { name: a.name, creditCode: a.credit_code ?? "", industry: a.industry, region: a.region, size: a.size, notes: a.notes ?? "", ownerId: String(a.owner_id) };
+  const profileValues =
+    failure?.intent === "update"
+      ? (failure.values ?? {})
+      : {
+          name: a.name,
+          creditCode: a.credit_code ?? "",
+          industry: a.industry,
+          region: a.region,
+          size: a.size,
+          notes: a.notes ?? "",
+          ownerId: String(a.owner_id),
+        };
   return (
     <div className="space-y-4">
       <PageHeader title={a.name} crumbs={[{ label: t("keyAccounts.title"), to: "/key-accounts" }, { label: a.name }]} breadcrumbLabel={t("nav.breadcrumb")} />
       <FormError message={failure?.formError} />
       <Notice message={notice} />
       <div className="card grid gap-3 text-sm sm:grid-cols-3 lg:grid-cols-6" data-testid="key-account-profile">
-        <div><div className="text-slate-500">{t("keyAccounts.creditCode")}</div><div className="mt-1 font-mono text-xs">{a.credit_code ?? "—"}</div></div>
-        <div><div className="text-slate-500">{t("keyAccounts.industry")}</div><div className="mt-1">{t(`keyAccounts.industry.${a.industry}` as "keyAccounts.industry.other")}</div></div>
-        <div><div className="text-slate-500">{t("common.region")}</div><div className="mt-1">{a.region ? t(`region.${a.region}` as "region.east") : "—"}</div></div>
-        <div><div className="text-slate-500">{t("keyAccounts.size")}</div><div className="mt-1">{t(`keyAccounts.size.${a.size}` as "keyAccounts.size.medium")}</div></div>
-        <div><div className="text-slate-500">{t("keyAccounts.owner")}</div><div className="mt-1">{a.owner_name}</div></div>
-        <div><div className="text-slate-500">{t("keyAccounts.openDeals")}</div><div className="mt-1">{f.number(data.deals.filter((d) => ["registered", "conflict", "approved", "negotiating", "quoted"].includes(d.stage)).length)}</div></div>
+        <div>
+          <div className="text-slate-500">{t("keyAccounts.creditCode")}</div>
+          <div className="mt-1 font-mono text-xs">{a.credit_code ?? "—"}</div>
+        </div>
+        <div>
+          <div className="text-slate-500">{t("keyAccounts.industry")}</div>
+          <div className="mt-1">{t(`keyAccounts.industry.${a.industry}` as "keyAccounts.industry.other")}</div>
+        </div>
+        <div>
+          <div className="text-slate-500">{t("common.region")}</div>
+          <div className="mt-1">{a.region ? t(`region.${a.region}` as "region.east") : "—"}</div>
+        </div>
+        <div>
+          <div className="text-slate-500">{t("keyAccounts.size")}</div>
+          <div className="mt-1">{t(`keyAccounts.size.${a.size}` as "keyAccounts.size.medium")}</div>
+        </div>
+        <div>
+          <div className="text-slate-500">{t("keyAccounts.owner")}</div>
+          <div className="mt-1">{a.owner_name}</div>
+        </div>
+        <div>
+          <div className="text-slate-500">{t("keyAccounts.openDeals")}</div>
+          <div className="mt-1">
+            {f.number(data.deals.filter((d) => ["registered", "conflict", "approved", "negotiating", "quoted"].includes(d.stage)).length)}
+          </div>
+        </div>
         {a.notes ? <div className="sm:col-span-6 whitespace-pre-line">{a.notes}</div> : null}
       </div>
 
@@ -97,17 +137,25 @@ export default function KeyAccountPage() {
                       <th scope="col">{t("deals.dealer")}</th>
                       <th scope="col">{t("deals.productLines")}</th>
                       <th scope="col">{t("deals.stage")}</th>
-                      <th scope="col" className="text-right">{t("deals.value")}</th>
+                      <th scope="col" className="text-right">
+                        {t("deals.value")}
+                      </th>
                       <th scope="col">{t("deals.protection")}</th>
                     </tr>
                   </thead>
                   <tbody className="divide-y divide-slate-100">
                     {data.deals.map((d) => (
                       <tr key={d.id}>
-                        <td><Link className="link" to={`/deals/${d.id}`}>#{d.id} {d.title}</Link></td>
+                        <td>
+                          <Link className="link" to={`/deals/${d.id}`}>
+                            #{d.id} {d.title}
+                          </Link>
+                        </td>
                         <td>{d.dealer_code}</td>
                         <td className="text-xs">{d.line_codes}</td>
-                        <td><StageBadge stage={d.stage} /></td>
+                        <td>
+                          <StageBadge stage={d.stage} />
+                        </td>
                         <td className="text-right tabular-nums">{f.money(d.estimated_value_minor, d.currency)}</td>
                         <td>{f.date(d.protection_expires_on)}</td>
                       </tr>
@@ -124,10 +172,18 @@ export default function KeyAccountPage() {
                 <thead>
                   <tr>
                     <th scope="col">{t("deals.productLines")}</th>
-                    <th scope="col" className="text-right">{t("keyAccounts.orderedQty")}</th>
-                    <th scope="col" className="text-right">{t("keyAccounts.shippedQty")}</th>
-                    <th scope="col" className="text-right">{t("keyAccounts.orderedValue")}</th>
-                    <th scope="col" className="text-right">{t("keyAccounts.shippedValue")}</th>
+                    <th scope="col" className="text-right">
+                      {t("keyAccounts.orderedQty")}
+                    </th>
+                    <th scope="col" className="text-right">
+                      {t("keyAccounts.shippedQty")}
+                    </th>
+                    <th scope="col" className="text-right">
+                      {t("keyAccounts.orderedValue")}
+                    </th>
+                    <th scope="col" className="text-right">
+                      {t("keyAccounts.shippedValue")}
+                    </th>
                     <th scope="col">{t("keyAccounts.lastOrder")}</th>
                   </tr>
                 </thead>
@@ -166,9 +222,15 @@ export default function KeyAccountPage() {
                   <tbody className="divide-y divide-slate-100">
                     {data.quotes.map((q) => (
                       <tr key={q.id}>
-                        <td><Link className="link" to={`/quotes/${q.id}`}>{q.deal_title} · {t("quotes.versionShort", { n: q.version })}</Link></td>
+                        <td>
+                          <Link className="link" to={`/quotes/${q.id}`}>
+                            {q.deal_title} · {t("quotes.versionShort", { n: q.version })}
+                          </Link>
+                        </td>
                         <td>{q.dealer_code}</td>
-                        <td><QuoteBadge status={q.status} /></td>
+                        <td>
+                          <QuoteBadge status={q.status} />
+                        </td>
                         <td>{f.date(q.valid_until)}</td>
                         <td className="text-right tabular-nums">{f.money(q.total_minor, q.currency)}</td>
                       </tr>
@@ -188,7 +250,15 @@ export default function KeyAccountPage() {
                   <tbody className="divide-y divide-slate-100">
                     {data.orders.map((o) => (
                       <tr key={o.id}>
-                        <td>{o.number ? <Link className="link" to={`/orders/${o.number}`}>{o.number}</Link> : t("quotes.draftOrder", { id: o.id })}</td>
+                        <td>
+                          {o.number ? (
+                            <Link className="link" to={`/orders/${o.number}`}>
+                              {o.number}
+                            </Link>
+                          ) : (
+                            t("quotes.draftOrder", { id: o.id })
+                          )}
+                        </td>
                         <td>{o.dealer_code}</td>
                         <td>{t(`dash.orderStatus.${o.status}` as MessageKey)}</td>
                         <td>{f.dateTime(o.created_at)}</td>
@@ -204,7 +274,9 @@ export default function KeyAccountPage() {
                 <h3 className="mb-1 mt-3 text-sm font-semibold">{t("keyAccounts.shipments")}</h3>
                 <ul className="space-y-1 text-sm">
                   {data.shipments.map((s) => (
-                    <li key={s.id}>{s.number} · {s.order_number ?? `#${s.order_id}`} · {f.date(s.shipped_on)} · {s.carrier} · {f.money(s.value_minor)}</li>
+                    <li key={s.id}>
+                      {s.number} · {s.order_number ?? `#${s.order_id}`} · {f.date(s.shipped_on)} · {s.carrier} · {f.money(s.value_minor)}
+                    </li>
                   ))}
                 </ul>
               </>
@@ -217,15 +289,31 @@ export default function KeyAccountPage() {
             ) : (
               <ol className="space-y-2 text-sm" data-testid="ka-history">
                 {[
-                  ...data.activities.map((x) => ({ key: `a${x.id}`, at: x.occurred_at, text: `${t(`deals.activity.${x.kind}` as "deals.activity.note")} · ${x.dealer_code} · ${x.deal_title}: ${x.body}`, who: x.actor_name, href: `/deals/${x.deal_id}` })),
-                  ...data.events.map((e) => ({ key: `e${e.id}`, at: e.occurred_at, text: `${t(keyAccountEventKey(e.type) as MessageKey)} · #${e.entity_id}`, who: e.actor_name, href: e.entity_type === "deal" ? `/deals/${e.entity_id}` : `/quotes/${e.entity_id}` })),
+                  ...data.activities.map((x) => ({
+                    key: `a${x.id}`,
+                    at: x.occurred_at,
+                    text: `${t(`deals.activity.${x.kind}` as "deals.activity.note")} · ${x.dealer_code} · ${x.deal_title}: ${x.body}`,
+                    who: x.actor_name,
+                    href: `/deals/${x.deal_id}`,
+                  })),
+                  ...data.events.map((e) => ({
+                    key: `e${e.id}`,
+                    at: e.occurred_at,
+                    text: `${t(keyAccountEventKey(e.type) as MessageKey)} · #${e.entity_id}`,
+                    who: e.actor_name,
+                    href: e.entity_type === "deal" ? `/deals/${e.entity_id}` : `/quotes/${e.entity_id}`,
+                  })),
                 ]
                   .sort((x, y) => new Date(y.at).getTime() - new Date(x.at).getTime())
                   .slice(0, 100)
                   .map((x) => (
                     <li key={x.key} className="border-l-2 border-brand-100 pl-3">
-                      <span className="text-slate-500">{f.dateTime(x.at)} · {x.who ?? "—"}</span>{" "}
-                      <Link className="link" to={x.href}>{x.text}</Link>
+                      <span className="text-slate-500">
+                        {f.dateTime(x.at)} · {x.who ?? "—"}
+                      </span>{" "}
+                      <Link className="link" to={x.href}>
+                        {x.text}
+                      </Link>
                     </li>
                   ))}
               </ol>
@@ -239,20 +327,60 @@ export default function KeyAccountPage() {
             <ul className="mb-3 space-y-2 text-sm">
               {data.contacts.map((c) => (
                 <li key={c.id} className="flex items-start justify-between gap-2">
-                  <span>{c.name}{c.title ? ` · ${c.title}` : ""}<br /><span className="text-slate-500">{c.phone} {c.email}</span></span>
+                  <span>
+                    {c.name}
+                    {c.title ? ` · ${c.title}` : ""}
+                    <br />
+                    <span className="text-slate-500">
+                      {c.phone} {c.email}
+                    </span>
+                  </span>
                   <Form method="post">
                     <input type="hidden" name="contactId" value={c.id} />
-                    <SubmitButton name="intent" value="removeContact" className="btn-secondary">{t("keyAccounts.removeContact")}</SubmitButton>
+                    <SubmitButton name="intent" value="removeContact" className="btn-secondary">
+                      {t("keyAccounts.removeContact")}
+                    </SubmitButton>
                   </Form>
                 </li>
               ))}
             </ul>
             <Form method="post" className="space-y-2" noValidate>
-              <Field name="name" id="c-name" label={t("keyAccounts.contactName")} defaultValue={String(vals("addContact").name ?? "")} error={errs("addContact").name} maxLength={120} />
-              <Field name="title" id="c-title" label={t("keyAccounts.contactTitle")} defaultValue={String(vals("addContact").title ?? "")} error={errs("addContact").title} maxLength={120} />
-              <Field name="phone" id="c-phone" label={t("keyAccounts.contactPhone")} defaultValue={String(vals("addContact").phone ?? "")} error={errs("addContact").phone} maxLength={64} />
-              <Field name="email" id="c-email" type="email" label={t("keyAccounts.contactEmail")} defaultValue={String(vals("addContact").email ?? "")} error={errs("addContact").email} maxLength={254} />
-              <SubmitButton name="intent" value="addContact" className="btn-secondary">{t("keyAccounts.addContact")}</SubmitButton>
+              <Field
+                name="name"
+                id="c-name"
+                label={t("keyAccounts.contactName")}
+                defaultValue={String(vals("addContact").name ?? "")}
+                error={errs("addContact").name}
+                maxLength={120}
+              />
+              <Field
+                name="title"
+                id="c-title"
+                label={t("keyAccounts.contactTitle")}
+                defaultValue={String(vals("addContact").title ?? "")}
+                error={errs("addContact").title}
+                maxLength={120}
+              />
+              <Field
+                name="phone"
+                id="c-phone"
+                label={t("keyAccounts.contactPhone")}
+                defaultValue={String(vals("addContact").phone ?? "")}
+                error={errs("addContact").phone}
+                maxLength={64}
+              />
+              <Field
+                name="email"
+                id="c-email"
+                type="email"
+                label={t("keyAccounts.contactEmail")}
+                defaultValue={String(vals("addContact").email ?? "")}
+                error={errs("addContact").email}
+                maxLength={254}
+              />
+              <SubmitButton name="intent" value="addContact" className="btn-secondary">
+                {t("keyAccounts.addContact")}
+              </SubmitButton>
             </Form>
           </Section>
 
@@ -261,8 +389,13 @@ export default function KeyAccountPage() {
               <ul className="mb-3 space-y-2 text-sm">
                 {data.leads.map((l) => (
                   <li key={l.id}>
-                    <Link className="link" to={`/leads/${l.id}`}>{l.dealer_code} · {l.product_line_code}</Link> ·{" "}
-                    <Badge tone={l.status === "offered" ? "amber" : l.status === "accepted" ? "green" : "slate"}>{t(`leads.status.${l.status}` as "leads.status.offered")}</Badge>
+                    <Link className="link" to={`/leads/${l.id}`}>
+                      {l.dealer_code} · {l.product_line_code}
+                    </Link>{" "}
+                    ·{" "}
+                    <Badge tone={l.status === "offered" ? "amber" : l.status === "accepted" ? "green" : "slate"}>
+                      {t(`leads.status.${l.status}` as "leads.status.offered")}
+                    </Badge>
                     {l.decline_reason ? <span className="text-slate-500"> · {l.decline_reason}</span> : null}
                   </li>
                 ))}
@@ -274,11 +407,41 @@ export default function KeyAccountPage() {
               <Form method="post" className="space-y-2" noValidate data-testid="offer-lead">
                 <h3 className="text-sm font-semibold">{t("leads.offer")}</h3>
                 <p className="text-xs text-slate-500">{t("leads.offerHelp")}</p>
-                <SelectField name="dealerId" label={t("deals.dealer")} includeEmpty="—" defaultValue={String(vals("offerLead").dealerId ?? "")} options={data.dealers.map((d) => ({ value: String(d.id), label: `${d.code} · ${d.name}` }))} error={errs("offerLead").dealerId} />
-                <SelectField name="productLineCode" label={t("leads.productLine")} includeEmpty="—" defaultValue={String(vals("offerLead").productLineCode ?? "")} options={data.productLines.map((l) => ({ value: l.code, label: lineName(l) }))} error={errs("offerLead").productLineCode} />
-                <Field name="estimatedValue" id="lead-value" label={t("deals.value")} inputMode="decimal" defaultValue={String(vals("offerLead").estimatedValue ?? "")} error={errs("offerLead").estimatedValue} />
-                <Field name="note" id="lead-note" label={t("leads.note")} defaultValue={String(vals("offerLead").note ?? "")} error={errs("offerLead").note} maxLength={2000} />
-                <SubmitButton name="intent" value="offerLead">{t("leads.offer")}</SubmitButton>
+                <SelectField
+                  name="dealerId"
+                  label={t("deals.dealer")}
+                  includeEmpty="—"
+                  defaultValue={String(vals("offerLead").dealerId ?? "")}
+                  options={data.dealers.map((d) => ({ value: String(d.id), label: `${d.code} · ${d.name}` }))}
+                  error={errs("offerLead").dealerId}
+                />
+                <SelectField
+                  name="productLineCode"
+                  label={t("leads.productLine")}
+                  includeEmpty="—"
+                  defaultValue={String(vals("offerLead").productLineCode ?? "")}
+                  options={data.productLines.map((l) => ({ value: l.code, label: lineName(l) }))}
+                  error={errs("offerLead").productLineCode}
+                />
+                <Field
+                  name="estimatedValue"
+                  id="lead-value"
+                  label={t("deals.value")}
+                  inputMode="decimal"
+                  defaultValue={String(vals("offerLead").estimatedValue ?? "")}
+                  error={errs("offerLead").estimatedValue}
+                />
+                <Field
+                  name="note"
+                  id="lead-note"
+                  label={t("leads.note")}
+                  defaultValue={String(vals("offerLead").note ?? "")}
+                  error={errs("offerLead").note}
+                  maxLength={2000}
+                />
+                <SubmitButton name="intent" value="offerLead">
+                  {t("leads.offer")}
+                </SubmitButton>
               </Form>
             ) : null}
           </Section>
@@ -287,7 +450,9 @@ export default function KeyAccountPage() {
             <summary className="cursor-pointer font-semibold">{t("keyAccounts.edit")}</summary>
             <Form method="post" className="mt-3 space-y-3" noValidate>
               <KeyAccountFields values={profileValues} errors={errs("update")} accountManagers={data.accountManagers} isAdmin={data.isAdmin} />
-              <SubmitButton name="intent" value="update" pendingText={t("common.saving")}>{t("common.save")}</SubmitButton>
+              <SubmitButton name="intent" value="update" pendingText={t("common.saving")}>
+                {t("common.save")}
+              </SubmitButton>
             </Form>
           </details>
         </div>

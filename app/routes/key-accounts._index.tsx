@@ -39,20 +39,64 @@ export default function KeyAccounts() {
         actions={
           <>
             <CsvLink />
-            <Link to="/key-accounts/new" className="btn-primary">{t("keyAccounts.new")}</Link>
+            <Link to="/key-accounts/new" className="btn-primary">
+              {t("keyAccounts.new")}
+            </Link>
           </>
         }
       />
       <FilterBar resetTo="/key-accounts" className="mb-4 sm:grid-cols-4">
         <FilterInput name="q" label={t("common.search")} defaultValue={q.q} placeholder={t("keyAccounts.searchPlaceholder")} wrapperClassName="sm:col-span-2" />
-        <FilterSelect name="industry" label={t("keyAccounts.industry")} defaultValue={q.industry} all options={INDUSTRIES.map((i) => ({ value: i, label: t(`keyAccounts.industry.${i}`) }))} />
-        <FilterSelect name="region" label={t("common.region")} defaultValue={q.region} all options={REGIONS.map((r) => ({ value: r, label: t(`region.${r}`) }))} />
-        <FilterSelect name="size" label={t("keyAccounts.size")} defaultValue={q.size} all options={ACCOUNT_SIZES.map((s) => ({ value: s, label: t(`keyAccounts.size.${s}`) }))} />
-        {data.isAdmin ? <FilterSelect name="ownerId" label={t("keyAccounts.owner")} defaultValue={q.ownerId} all options={data.accountManagers.map((a) => ({ value: a.id, label: a.name }))} /> : null}
-        <FilterSelect name="sort" label={t("common.sort")} defaultValue={q.sort} options={KEY_ACCOUNT_SORTS.map((s) => ({ value: s, label: t(`keyAccounts.sort.${s}`) }))} />
+        <FilterSelect
+          name="industry"
+          label={t("keyAccounts.industry")}
+          defaultValue={q.industry}
+          all
+          options={INDUSTRIES.map((i) => ({ value: i, label: t(`keyAccounts.industry.${i}`) }))}
+        />
+        <FilterSelect
+          name="region"
+          label={t("common.region")}
+          defaultValue={q.region}
+          all
+          options={REGIONS.map((r) => ({ value: r, label: t(`region.${r}`) }))}
+        />
+        <FilterSelect
+          name="size"
+          label={t("keyAccounts.size")}
+          defaultValue={q.size}
+          all
+          options={ACCOUNT_SIZES.map((s) => ({ value: s, label: t(`keyAccounts.size.${s}`) }))}
+        />
+        {data.isAdmin ? (
+          <FilterSelect
+            name="ownerId"
+            label={t("keyAccounts.owner")}
+            defaultValue={q.ownerId}
+            all
+            options={data.accountManagers.map((a) => ({ value: a.id, label: a.name }))}
+          />
+        ) : null}
+        <FilterSelect
+          name="sort"
+          label={t("common.sort")}
+          defaultValue={q.sort}
+          options={KEY_ACCOUNT_SORTS.map((s) => ({ value: s, label: t(`keyAccounts.sort.${s}`) }))}
+        />
       </FilterBar>
       <ListTable
-        empty={data.rows.length === 0 && <EmptyState message={t("keyAccounts.empty")} action={<Link to="/key-accounts/new" className="btn-primary">{t("keyAccounts.new")}</Link>} />}
+        empty={
+          data.rows.length === 0 && (
+            <EmptyState
+              message={t("keyAccounts.empty")}
+              action={
+                <Link to="/key-accounts/new" className="btn-primary">
+                  {t("keyAccounts.new")}
+                </Link>
+              }
+            />
+          )
+        }
         testId="key-accounts-table"
         head={
           <>
@@ -62,13 +106,19 @@ export default function KeyAccounts() {
             <th scope="col">{t("common.region")}</th>
             <th scope="col">{t("keyAccounts.size")}</th>
             <th scope="col">{t("keyAccounts.owner")}</th>
-            <th scope="col" className="text-right">{t("keyAccounts.openDeals")}</th>
+            <th scope="col" className="text-right">
+              {t("keyAccounts.openDeals")}
+            </th>
           </>
         }
       >
         {data.rows.map((k) => (
           <tr key={k.id}>
-            <td><Link className="link" to={`/key-accounts/${k.id}`}>{k.name}</Link></td>
+            <td>
+              <Link className="link" to={`/key-accounts/${k.id}`}>
+                {k.name}
+              </Link>
+            </td>
             <td className="font-mono text-xs">{k.credit_code ?? "—"}</td>
             <td>{t(`keyAccounts.industry.${k.industry}` as "keyAccounts.industry.other")}</td>
             <td>{k.region ? t(`region.${k.region}` as "region.east") : "—"}</td>

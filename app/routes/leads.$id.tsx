@@ -51,14 +51,25 @@ export default function LeadPage() {
   const fe = failure?.fieldErrors ?? {};
   return (
     <div className="max-w-2xl space-y-4">
-      <PageHeader title={`${t("leads.title")} · ${lead.key_account_name}`} crumbs={[{ label: t("deals.title"), to: "/deals" }, { label: t("leads.title") }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <PageHeader
+        title={`${t("leads.title")} · ${lead.key_account_name}`}
+        crumbs={[{ label: t("deals.title"), to: "/deals" }, { label: t("leads.title") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+      />
       <FormError message={failure?.formError} />
       <Notice message={result?.ok ? result.message : undefined} />
       <dl className="card grid grid-cols-3 gap-2 text-sm">
         <dt className="text-slate-500">{t("common.status")}</dt>
-        <dd className="col-span-2"><Badge tone={lead.status === "offered" ? "amber" : lead.status === "accepted" ? "green" : "slate"}>{t(`leads.status.${lead.status}` as "leads.status.offered")}</Badge></dd>
+        <dd className="col-span-2">
+          <Badge tone={lead.status === "offered" ? "amber" : lead.status === "accepted" ? "green" : "slate"}>
+            {t(`leads.status.${lead.status}` as "leads.status.offered")}
+          </Badge>
+        </dd>
         <dt className="text-slate-500">{t("deals.keyAccount")}</dt>
-        <dd className="col-span-2">{lead.key_account_name} · {t(`keyAccounts.industry.${lead.key_account_industry}` as "keyAccounts.industry.other")}{lead.key_account_region ? ` · ${t(`region.${lead.key_account_region}` as "region.east")}` : ""}</dd>
+        <dd className="col-span-2">
+          {lead.key_account_name} · {t(`keyAccounts.industry.${lead.key_account_industry}` as "keyAccounts.industry.other")}
+          {lead.key_account_region ? ` · ${t(`region.${lead.key_account_region}` as "region.east")}` : ""}
+        </dd>
         <dt className="text-slate-500">{t("leads.productLine")}</dt>
         <dd className="col-span-2">{(locale === "en" ? lead.line_name_en : lead.line_name_zh) ?? lead.product_line_code}</dd>
         <dt className="text-slate-500">{t("deals.value")}</dt>
@@ -66,11 +77,15 @@ export default function LeadPage() {
         {!isDealer ? (
           <>
             <dt className="text-slate-500">{t("deals.dealer")}</dt>
-            <dd className="col-span-2">{lead.dealer_code} · {lead.dealer_name}</dd>
+            <dd className="col-span-2">
+              {lead.dealer_code} · {lead.dealer_name}
+            </dd>
           </>
         ) : null}
         <dt className="text-slate-500">{t("deals.accountManager")}</dt>
-        <dd className="col-span-2">{lead.account_manager_name} · {f.dateTime(lead.created_at)}</dd>
+        <dd className="col-span-2">
+          {lead.account_manager_name} · {f.dateTime(lead.created_at)}
+        </dd>
         {lead.note ? (
           <>
             <dt className="text-slate-500">{t("leads.note")}</dt>
@@ -84,19 +99,33 @@ export default function LeadPage() {
           </>
         ) : null}
         {lead.deal_id ? (
-          <dd className="col-span-3"><Link className="link" to={`/deals/${lead.deal_id}`}>{t("leads.openDeal")}</Link></dd>
+          <dd className="col-span-3">
+            <Link className="link" to={`/deals/${lead.deal_id}`}>
+              {t("leads.openDeal")}
+            </Link>
+          </dd>
         ) : null}
       </dl>
       {canRespond ? (
         <div className="grid gap-4 sm:grid-cols-2">
           <Form method="post" className="card space-y-3">
             <Field name="title" label={t("deals.dealTitle")} error={fe.title} maxLength={200} />
-            <Field name="expectedCloseDate" type="date" min={today} label={t("deals.expectedClose")} error={failure?.intent === "accept" ? fe.expectedCloseDate : undefined} />
-            <SubmitButton name="intent" value="accept">{t("leads.accept")}</SubmitButton>
+            <Field
+              name="expectedCloseDate"
+              type="date"
+              min={today}
+              label={t("deals.expectedClose")}
+              error={failure?.intent === "accept" ? fe.expectedCloseDate : undefined}
+            />
+            <SubmitButton name="intent" value="accept">
+              {t("leads.accept")}
+            </SubmitButton>
           </Form>
           <Form method="post" className="card space-y-3">
             <Field name="reason" label={t("leads.declineReason")} error={failure?.intent === "decline" ? fe.reason : undefined} maxLength={2000} />
-            <SubmitButton name="intent" value="decline" className="btn-danger">{t("leads.decline")}</SubmitButton>
+            <SubmitButton name="intent" value="decline" className="btn-danger">
+              {t("leads.decline")}
+            </SubmitButton>
           </Form>
         </div>
       ) : null}

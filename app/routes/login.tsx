@@ -51,7 +51,15 @@ export default function Login() {
       <Form method="post" className="space-y-4" noValidate>
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <FormError message={failure?.formError} />
-        <Field name="email" type="email" autoComplete="username" label={t("login.email")} required defaultValue={String(failure?.values.email ?? "")} error={failure?.fieldErrors.email} />
+        <Field
+          name="email"
+          type="email"
+          autoComplete="username"
+          label={t("login.email")}
+          required
+          defaultValue={String(failure?.values.email ?? "")}
+          error={failure?.fieldErrors.email}
+        />
         <Field name="password" type="password" autoComplete="current-password" label={t("login.password")} required error={failure?.fieldErrors.password} />
         <label className="flex items-start gap-2 text-sm">
           <input type="checkbox" name="keepSignedIn" className="mt-1" defaultChecked={failure?.values.keepSignedIn === "on"} />

@@ -37,7 +37,17 @@ export default function TwoFactorStep() {
     <SignInCard title={t("twoFactor.stepTitle")} help={t("twoFactor.stepHelp", { email })}>
       <Form method="post" className="space-y-4" noValidate>
         <FormError message={failure?.formError} />
-        <Field name="code" label={t("twoFactor.code")} inputMode="numeric" autoComplete="one-time-code" maxLength={64} required autoFocus error={failure?.fieldErrors.code} help={t("twoFactor.stepCodeHelp")} />
+        <Field
+          name="code"
+          label={t("twoFactor.code")}
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          maxLength={64}
+          required
+          autoFocus
+          error={failure?.fieldErrors.code}
+          help={t("twoFactor.stepCodeHelp")}
+        />
         <SubmitButton className="btn-primary w-full" pendingText={t("login.submitting")}>
           {t("twoFactor.verify")}
         </SubmitButton>

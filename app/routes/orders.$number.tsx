@@ -76,18 +76,21 @@ export const action = /* @__PURE__ */ withAction(async ({ request, params }: Act
     }
     return redirect(`/orders/${target}?done=${intent}`);
   };
-  const withNote = (change: (a: typeof actor, id: number, input: { version: number; note: string | null }) => Promise<unknown>) => async (ctx: IntentContext<"cancel" | "release_hold">) => {
-    const form = await parseForm(request, OptionalNoteSchema, fd);
-    if (!form.ok) return ctx.fail(form);
-    await change(actor, orderId, form.data);
-    return finish(ctx.intent);
-  };
-  const withVersion = (change: (a: typeof actor, id: number, input: { version: number }) => Promise<unknown>) => async (ctx: IntentContext<"approve" | "recheck_backorders">) => {
-    const form = await parseForm(request, VersionSchema, fd);
-    if (!form.ok) return ctx.fail(form);
-    await change(actor, orderId, form.data);
-    return finish(ctx.intent);
-  };
+  const withNote =
+    (change: (a: typeof actor, id: number, input: { version: number; note: string | null }) => Promise<unknown>) =>
+    async (ctx: IntentContext<"cancel" | "release_hold">) => {
+      const form = await parseForm(request, OptionalNoteSchema, fd);
+      if (!form.ok) return ctx.fail(form);
+      await change(actor, orderId, form.data);
+      return finish(ctx.intent);
+    };
+  const withVersion =
+    (change: (a: typeof actor, id: number, input: { version: number }) => Promise<unknown>) => async (ctx: IntentContext<"approve" | "recheck_backorders">) => {
+      const form = await parseForm(request, VersionSchema, fd);
+      if (!form.ok) return ctx.fail(form);
+      await change(actor, orderId, form.data);
+      return finish(ctx.intent);
+    };
   const withReason = (change: typeof rejectOrder) => async (ctx: IntentContext<"reject" | "send_back">) => {
     const form = await parseForm(request, ReasonSchema, fd);
     if (!form.ok) return ctx.fail(form);
@@ -190,10 +193,15 @@ export default function OrderPage() {
           <span data-testid="requested-date">{f.date(order.requested_date)}</span>
         </Fact>
         <Fact label={t("orders.promisedDate")}>
-          <span data-testid="promised-date" className={order.promised_date && order.requested_date && order.promised_date > order.requested_date ? "font-semibold text-amber-700" : ""}>
+          <span
+            data-testid="promised-date"
+            className={order.promised_date && order.requested_date && order.promised_date > order.requested_date ? "font-semibold text-amber-700" : ""}
+          >
             {order.promised_date ? f.date(order.promised_date) : ["approved", "partially_shipped"].includes(order.status) ? t("orders.promiseTbc") : "—"}
           </span>
-          {order.promised_date && order.requested_date && order.promised_date > order.requested_date ? <span className="block text-xs text-amber-700">{t("orders.laterThanRequested")}</span> : null}
+          {order.promised_date && order.requested_date && order.promised_date > order.requested_date ? (
+            <span className="block text-xs text-amber-700">{t("orders.laterThanRequested")}</span>
+          ) : null}
         </Fact>
         <Fact label={t("orders.address")}>
           {order.address ? (
@@ -285,7 +293,9 @@ function CreditHold({ data }: { data: Data }) {
           <dt>{t("orders.creditThisOrder")}</dt>
           <dd className="font-medium">{f.money(data.order.total_minor, cur)}</dd>
           <dt>{t("orders.creditOver")}</dt>
-          <dd className="font-semibold text-red-700">{f.money(Math.max(0, c.balanceMinor + c.openOrdersMinor + data.order.total_minor - c.limitMinor), cur)}</dd>
+          <dd className="font-semibold text-red-700">
+            {f.money(Math.max(0, c.balanceMinor + c.openOrdersMinor + data.order.total_minor - c.limitMinor), cur)}
+          </dd>
         </dl>
       ) : null}
       {data.actions.releaseHold ? (
@@ -316,16 +326,28 @@ function Lines({ data }: { data: Data }) {
             <tr>
               <th scope="col">#</th>
               <th scope="col">{t("orders.product")}</th>
-              <th scope="col" className="text-right">{t("orders.ordered")}</th>
-              <th scope="col" className="text-right">{t("orders.unitPrice")}</th>
-              <th scope="col" className="text-right">{t("orders.lineTotal")}</th>
+              <th scope="col" className="text-right">
+                {t("orders.ordered")}
+              </th>
+              <th scope="col" className="text-right">
+                {t("orders.unitPrice")}
+              </th>
+              <th scope="col" className="text-right">
+                {t("orders.lineTotal")}
+              </th>
               {approvedLike ? (
                 <>
-                  <th scope="col" className="text-right">{t("orders.reserved")}</th>
+                  <th scope="col" className="text-right">
+                    {t("orders.reserved")}
+                  </th>
                   <th scope="col">{t("orders.backordered")}</th>
                   <th scope="col">{t("orders.inProduction")}</th>
-                  <th scope="col" className="text-right">{t("orders.shipped")}</th>
-                  <th scope="col" className="text-right">{t("orders.delivered")}</th>
+                  <th scope="col" className="text-right">
+                    {t("orders.shipped")}
+                  </th>
+                  <th scope="col" className="text-right">
+                    {t("orders.delivered")}
+                  </th>
                   <th scope="col">{t("orders.promiseDate")}</th>
                 </>
               ) : null}
@@ -364,7 +386,9 @@ function Lines({ data }: { data: Data }) {
                   <>
                     <td className="text-right" data-testid="reserved">
                       {f.number(l.reserved_qty)}
-                      {l.reservations.length ? <div className="text-xs text-slate-500">{l.reservations.map((r) => `${r.warehouse_code} ${r.quantity}`).join(", ")}</div> : null}
+                      {l.reservations.length ? (
+                        <div className="text-xs text-slate-500">{l.reservations.map((r) => `${r.warehouse_code} ${r.quantity}`).join(", ")}</div>
+                      ) : null}
                     </td>
                     <td data-testid="backordered">
                       {l.backordered_qty > 0 ? (
@@ -376,8 +400,12 @@ function Lines({ data }: { data: Data }) {
                       )}
                     </td>
                     <td data-testid="production">{l.production_qty > 0 ? f.number(l.production_qty) : "—"}</td>
-                    <td className="text-right" data-testid="shipped">{f.number(l.shipped_qty)}</td>
-                    <td className="text-right" data-testid="delivered">{f.number(l.delivered_qty)}</td>
+                    <td className="text-right" data-testid="shipped">
+                      {f.number(l.shipped_qty)}
+                    </td>
+                    <td className="text-right" data-testid="delivered">
+                      {f.number(l.delivered_qty)}
+                    </td>
                     <td>{l.shipped_qty >= l.quantity ? t("orders.lineDone") : f.date(l.promise_date)}</td>
                   </>
                 ) : null}
@@ -425,16 +453,55 @@ function ReviewActions({ data, failFor }: { data: Data; failFor: FailFor }) {
         ) : null}
       </div>
       <div className="grid gap-4 md:grid-cols-2">
-        {a.reject ? <NoteForm data={data} intent="reject" label={t("orders.rejectReason")} button={t("orders.reject")} danger required failure={failFor("reject")} /> : null}
-        {a.sendBack ? <NoteForm data={data} intent="send_back" label={t("orders.sendBackNoteLabel")} button={t("orders.sendBack")} required failure={failFor("send_back")} /> : null}
-        {a.releaseHold ? <NoteForm data={data} intent="release_hold" label={t("orders.releaseNote")} button={t("orders.releaseHold")} failure={failFor("release_hold")} /> : null}
-        {a.cancel ? <NoteForm data={data} intent="cancel" label={t("orders.cancelReason")} button={t("orders.cancelOrder")} danger required={a.cancelNeedsReason} failure={failFor("cancel")} /> : null}
+        {a.reject ? (
+          <NoteForm data={data} intent="reject" label={t("orders.rejectReason")} button={t("orders.reject")} danger required failure={failFor("reject")} />
+        ) : null}
+        {a.sendBack ? (
+          <NoteForm
+            data={data}
+            intent="send_back"
+            label={t("orders.sendBackNoteLabel")}
+            button={t("orders.sendBack")}
+            required
+            failure={failFor("send_back")}
+          />
+        ) : null}
+        {a.releaseHold ? (
+          <NoteForm data={data} intent="release_hold" label={t("orders.releaseNote")} button={t("orders.releaseHold")} failure={failFor("release_hold")} />
+        ) : null}
+        {a.cancel ? (
+          <NoteForm
+            data={data}
+            intent="cancel"
+            label={t("orders.cancelReason")}
+            button={t("orders.cancelOrder")}
+            danger
+            required={a.cancelNeedsReason}
+            failure={failFor("cancel")}
+          />
+        ) : null}
       </div>
     </section>
   );
 }
 
-function NoteForm({ data, intent, label, button, danger, required, failure }: { data: Data; intent: Intent; label: string; button: string; danger?: boolean; required?: boolean; failure?: ReturnType<FailFor> }) {
+function NoteForm({
+  data,
+  intent,
+  label,
+  button,
+  danger,
+  required,
+  failure,
+}: {
+  data: Data;
+  intent: Intent;
+  label: string;
+  button: string;
+  danger?: boolean;
+  required?: boolean;
+  failure?: ReturnType<FailFor>;
+}) {
   const t = useT();
   return (
     <Form method="post" className="space-y-2 rounded-md border border-slate-200 p-3" noValidate>
@@ -492,9 +559,15 @@ function ShipmentForm({ data, failure }: { data: Data; failure?: ReturnType<Fail
               <tr>
                 <th scope="col">#</th>
                 <th scope="col">SKU</th>
-                <th scope="col" className="text-right">{t("orders.outstanding")}</th>
-                <th scope="col" className="text-right">{t("orders.reservedHere")}</th>
-                <th scope="col" className="text-right">{t("orders.freeHere")}</th>
+                <th scope="col" className="text-right">
+                  {t("orders.outstanding")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("orders.reservedHere")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("orders.freeHere")}
+                </th>
                 <th scope="col">{t("orders.shipQuantity")}</th>
               </tr>
             </thead>
@@ -512,7 +585,14 @@ function ShipmentForm({ data, failure }: { data: Data; failure?: ReturnType<Fail
                       <label className="sr-only" htmlFor={`ship-${l.id}`}>
                         {t("orders.shipQuantityFor", { sku: l.sku })}
                       </label>
-                      <input id={`ship-${l.id}`} name={`qty.${l.id}`} className="input w-28" inputMode="numeric" defaultValue={v[`qty.${l.id}`] ?? (here > 0 ? String(Math.min(here, l.quantity - l.shipped_qty)) : "")} aria-invalid={e[`qty.${l.id}`] ? true : undefined} />
+                      <input
+                        id={`ship-${l.id}`}
+                        name={`qty.${l.id}`}
+                        className="input w-28"
+                        inputMode="numeric"
+                        defaultValue={v[`qty.${l.id}`] ?? (here > 0 ? String(Math.min(here, l.quantity - l.shipped_qty)) : "")}
+                        aria-invalid={e[`qty.${l.id}`] ? true : undefined}
+                      />
                       {e[`qty.${l.id}`] ? (
                         <p className="mt-1 text-sm text-red-600" role="alert">
                           {e[`qty.${l.id}`]}
@@ -553,7 +633,9 @@ function Shipments({ data, failure }: { data: Data; failure?: ReturnType<FailFor
               <th scope="col">{t("orders.carrier")}</th>
               <th scope="col">{t("orders.trackingNumber")}</th>
               <th scope="col">{t("orders.lines")}</th>
-              <th scope="col" className="text-right">{t("orders.value")}</th>
+              <th scope="col" className="text-right">
+                {t("orders.value")}
+              </th>
               <th scope="col">{t("orders.delivery")}</th>
             </tr>
           </thead>
@@ -610,7 +692,8 @@ function Dates({ data, failure }: { data: Data; failure?: ReturnType<FailFor> })
         {t("orders.dates")}
       </h2>
       <p className="text-sm">
-        {t("orders.requestedDate")}: <strong>{f.date(data.order.requested_date)}</strong> · {t("orders.promisedDate")}: <strong>{data.order.promised_date ? f.date(data.order.promised_date) : t("orders.promiseTbc")}</strong>
+        {t("orders.requestedDate")}: <strong>{f.date(data.order.requested_date)}</strong> · {t("orders.promisedDate")}:{" "}
+        <strong>{data.order.promised_date ? f.date(data.order.promised_date) : t("orders.promiseTbc")}</strong>
       </p>
       {data.dateChanges.length ? (
         <ScrollX>
@@ -649,7 +732,10 @@ function Dates({ data, failure }: { data: Data; failure?: ReturnType<FailFor> })
           <SelectField
             name="lineId"
             label={t("orders.scope")}
-            options={[{ value: "", label: t("orders.wholeOrder") }, ...data.lines.filter((l) => l.shipped_qty < l.quantity).map((l) => ({ value: String(l.id), label: `#${l.line_no} ${l.sku}` }))]}
+            options={[
+              { value: "", label: t("orders.wholeOrder") },
+              ...data.lines.filter((l) => l.shipped_qty < l.quantity).map((l) => ({ value: String(l.id), label: `#${l.line_no} ${l.sku}` })),
+            ]}
             error={e.lineId}
           />
           <Field name="newDate" type="date" label={t("orders.newDate")} min={data.today} error={e.newDate} />
@@ -683,7 +769,9 @@ function Invoices({ data }: { data: Data }) {
                 <th scope="col">{t("common.date")}</th>
                 <th scope="col">{t("orders.dueDate")}</th>
                 <th scope="col">{t("orders.reference")}</th>
-                <th scope="col" className="text-right">{t("orders.amount")}</th>
+                <th scope="col" className="text-right">
+                  {t("orders.amount")}
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -730,7 +818,14 @@ function Timeline({ data }: { data: Data }) {
               <span aria-hidden="true" className="absolute -left-[27px] top-1 h-3 w-3 rounded-full border-2 border-white bg-brand-500" />
               <div className="text-sm">
                 <span className="font-medium">
-                  {sameStatus ? t("orders.history.update") : h.from_status ? t("orders.history.change", { from: t(`orders.status.${h.from_status}` as MessageKey), to: t(`orders.status.${h.to_status}` as MessageKey) }) : t(`orders.status.${h.to_status}` as MessageKey)}
+                  {sameStatus
+                    ? t("orders.history.update")
+                    : h.from_status
+                      ? t("orders.history.change", {
+                          from: t(`orders.status.${h.from_status}` as MessageKey),
+                          to: t(`orders.status.${h.to_status}` as MessageKey),
+                        })
+                      : t(`orders.status.${h.to_status}` as MessageKey)}
                 </span>
                 <span className="text-slate-500">
                   {" "}

@@ -62,13 +62,26 @@ export default function Orders() {
       <Notice message={sp.get("deleted") ? t("orders.draftDeleted") : undefined} />
       <FilterBar resetTo="/orders" className="mb-4 sm:grid-cols-2 lg:grid-cols-4">
         <FilterInput name="q" label={t("orders.searchNumberPo")} defaultValue={q.q} placeholder="SO-2026-… / PO" />
-        <FilterSelect name="status" label={t("common.status")} defaultValue={q.status} all options={ORDER_STATUSES.map((s) => ({ value: s, label: t(`orders.status.${s}` as MessageKey) }))} />
+        <FilterSelect
+          name="status"
+          label={t("common.status")}
+          defaultValue={q.status}
+          all
+          options={ORDER_STATUSES.map((s) => ({ value: s, label: t(`orders.status.${s}` as MessageKey) }))}
+        />
         <FilterInput name="sku" label={t("orders.productSku")} defaultValue={q.sku} />
-        {data.dealers.length ? <FilterSelect name="dealerId" label={t("orders.dealer")} defaultValue={q.dealerId || ""} all options={dealerChoices(data.dealers)} /> : null}
+        {data.dealers.length ? (
+          <FilterSelect name="dealerId" label={t("orders.dealer")} defaultValue={q.dealerId || ""} all options={dealerChoices(data.dealers)} />
+        ) : null}
         <FilterInput name="from" type="date" label={t("orders.createdFrom")} defaultValue={q.from} />
         <FilterInput name="to" type="date" label={t("orders.createdTo")} defaultValue={q.to} />
         <FilterInput name="dealId" inputMode="numeric" label={t("orders.dealId")} defaultValue={q.dealId || ""} />
-        <FilterSelect name="sort" label={t("common.sort")} defaultValue={q.sort} options={SORTS.map((s) => ({ value: s, label: t(`orders.sort.${s}` as MessageKey) }))} />
+        <FilterSelect
+          name="sort"
+          label={t("common.sort")}
+          defaultValue={q.sort}
+          options={SORTS.map((s) => ({ value: s, label: t(`orders.sort.${s}` as MessageKey) }))}
+        />
       </FilterBar>
       {data.rows.length === 0 ? (
         <EmptyState
@@ -90,7 +103,9 @@ export default function Orders() {
                 <th scope="col">{t("common.status")}</th>
                 {data.dealers.length ? <th scope="col">{t("orders.dealer")}</th> : null}
                 <th scope="col">{t("orders.poReference")}</th>
-                <th scope="col" className="text-right">{t("orders.total")}</th>
+                <th scope="col" className="text-right">
+                  {t("orders.total")}
+                </th>
                 <th scope="col">{t("orders.requestedDate")}</th>
                 <th scope="col">{t("orders.promisedDate")}</th>
                 <th scope="col">{t("common.created")}</th>

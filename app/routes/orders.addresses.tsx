@@ -52,7 +52,18 @@ export const action = /* @__PURE__ */ withAction(async ({ request }: ActionFunct
   );
 });
 
-type Address = { id: number; label: string; recipient: string; phone: string; province: string; city: string; line1: string; postcode: string; is_default: number; status: string };
+type Address = {
+  id: number;
+  label: string;
+  recipient: string;
+  phone: string;
+  province: string;
+  city: string;
+  line1: string;
+  postcode: string;
+  is_default: number;
+  status: string;
+};
 type Failure = { formError: string; fieldErrors: Record<string, string>; values: Record<string, unknown> };
 
 function AddressFields({ a, failure, idPrefix }: { a?: Address; failure?: Failure; idPrefix: string }) {
@@ -63,13 +74,52 @@ function AddressFields({ a, failure, idPrefix }: { a?: Address; failure?: Failur
   return (
     <div className="grid gap-3 sm:grid-cols-2">
       <Field id={`${idPrefix}-label`} name="label" label={t("addresses.label")} defaultValue={val("label", a?.label)} error={e.label} maxLength={64} required />
-      <Field id={`${idPrefix}-recipient`} name="recipient" label={t("addresses.recipient")} defaultValue={val("recipient", a?.recipient)} error={e.recipient} maxLength={120} required />
-      <Field id={`${idPrefix}-phone`} name="phone" type="tel" label={t("addresses.phone")} defaultValue={val("phone", a?.phone)} error={e.phone} maxLength={64} required />
-      <Field id={`${idPrefix}-province`} name="province" label={t("addresses.province")} defaultValue={val("province", a?.province)} error={e.province} maxLength={64} />
+      <Field
+        id={`${idPrefix}-recipient`}
+        name="recipient"
+        label={t("addresses.recipient")}
+        defaultValue={val("recipient", a?.recipient)}
+        error={e.recipient}
+        maxLength={120}
+        required
+      />
+      <Field
+        id={`${idPrefix}-phone`}
+        name="phone"
+        type="tel"
+        label={t("addresses.phone")}
+        defaultValue={val("phone", a?.phone)}
+        error={e.phone}
+        maxLength={64}
+        required
+      />
+      <Field
+        id={`${idPrefix}-province`}
+        name="province"
+        label={t("addresses.province")}
+        defaultValue={val("province", a?.province)}
+        error={e.province}
+        maxLength={64}
+      />
       <Field id={`${idPrefix}-city`} name="city" label={t("addresses.city")} defaultValue={val("city", a?.city)} error={e.city} maxLength={64} />
-      <Field id={`${idPrefix}-postcode`} name="postcode" label={t("addresses.postcode")} defaultValue={val("postcode", a?.postcode)} error={e.postcode} maxLength={16} />
+      <Field
+        id={`${idPrefix}-postcode`}
+        name="postcode"
+        label={t("addresses.postcode")}
+        defaultValue={val("postcode", a?.postcode)}
+        error={e.postcode}
+        maxLength={16}
+      />
       <div className="sm:col-span-2">
-        <Field id={`${idPrefix}-line1`} name="line1" label={t("addresses.line1")} defaultValue={val("line1", a?.line1)} error={e.line1} maxLength={255} required />
+        <Field
+          id={`${idPrefix}-line1`}
+          name="line1"
+          label={t("addresses.line1")}
+          defaultValue={val("line1", a?.line1)}
+          error={e.line1}
+          maxLength={255}
+          required
+        />
       </div>
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" name="isDefault" defaultChecked={Boolean(a?.is_default)} /> {t("addresses.makeDefault")}
@@ -89,7 +139,11 @@ export default function Addresses() {
   const archived = addresses.filter((a) => a.status !== "active");
   return (
     <div className="max-w-4xl space-y-6">
-      <PageHeader title={t("addresses.title")} crumbs={[{ label: t("orders.title"), to: "/orders" }, { label: t("addresses.title") }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <PageHeader
+        title={t("addresses.title")}
+        crumbs={[{ label: t("orders.title"), to: "/orders" }, { label: t("addresses.title") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+      />
       <Notice message={success ?? (sp.get("saved") ? t("common.saved") : undefined)} />
       <p className="text-sm text-slate-600">{t("addresses.help")}</p>
       {active.length === 0 ? <EmptyState message={t("addresses.empty")} /> : null}

@@ -66,7 +66,10 @@ async function builderAction(request: Request, orderId: number | null) {
     notes: typeof raw.notes === "string" ? raw.notes : undefined,
   };
   const fail = async (status: number, formError: string, fieldErrors: Record<string, string>, conflict = false) =>
-    json<BuilderFailure>({ ok: false, formError, fieldErrors, values, lines: await describeLines(actor, orderId, rawLines, addProductId), conflict }, { status });
+    json<BuilderFailure>(
+      { ok: false, formError, fieldErrors, values, lines: await describeLines(actor, orderId, rawLines, addProductId), conflict },
+      { status },
+    );
 
   const parsed = parseObject(request, DraftFormSchema, raw);
   if (!parsed.ok) return fail(400, parsed.formError, parsed.fieldErrors);
@@ -92,7 +95,9 @@ async function builderAction(request: Request, orderId: number | null) {
   }
 }
 
-export const action = /* @__PURE__ */ withAction(async ({ request, params }: ActionFunctionArgs) => builderAction(request, params.id === undefined ? null : idParam(params.id)));
+export const action = /* @__PURE__ */ withAction(async ({ request, params }: ActionFunctionArgs) =>
+  builderAction(request, params.id === undefined ? null : idParam(params.id)),
+);
 
 export default function EditDraft() {
   const data = useLoaderData<typeof loader>();
@@ -116,7 +121,11 @@ export default function EditDraft() {
           ) : undefined
         }
       />
-      <OrderBuilder {...data} notice={failure ? undefined : notice} failure={failure && "lines" in failure ? failure : failure ? { ...failure, values: {}, lines: data.lines } : undefined} />
+      <OrderBuilder
+        {...data}
+        notice={failure ? undefined : notice}
+        failure={failure && "lines" in failure ? failure : failure ? { ...failure, values: {}, lines: data.lines } : undefined}
+      />
     </div>
   );
 }

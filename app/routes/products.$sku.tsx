@@ -29,7 +29,9 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
   if (!params.sku || params.sku.length > 64) throw new NotFoundError();
   const query = parseQuery(request, ProductPageQuery);
   const page = await getProductPage(actor, params.sku);
-  const answer = query.check ? await answerAvailability(request, actor, { sku: page.product.sku, quantity: query.checkQty, neededBy: query.checkDate, region: query.checkRegion }) : null;
+  const answer = query.check
+    ? await answerAvailability(request, actor, { sku: page.product.sku, quantity: query.checkQty, neededBy: query.checkDate, region: query.checkRegion })
+    : null;
   return json({ ...page, query, answer: answer as AvailabilityView | null });
 });
 
@@ -108,29 +110,58 @@ export default function ProductPage() {
         title={name}
         crumbs={[{ label: t("stock.title"), to: "/stock" }, { label: p.sku }]}
         breadcrumbLabel={t("nav.breadcrumb")}
-        actions={data.canEdit ? <Link to={`/admin/products/${p.id}`} className="btn-secondary">{t("common.edit")}</Link> : undefined}
+        actions={
+          data.canEdit ? (
+            <Link to={`/admin/products/${p.id}`} className="btn-secondary">
+              {t("common.edit")}
+            </Link>
+          ) : undefined
+        }
       />
       <FormError message={failure?.formError} />
       <Notice message={result && result.ok ? result.message : undefined} />
       <div className="grid gap-4 lg:grid-cols-3">
         <div className="card flex items-center justify-center">
-          {p.image_path ? <img src={p.image_path} alt={name} className="h-48 w-48 object-contain" /> : <div className="h-48 w-48 rounded bg-slate-100" aria-hidden="true" />}
+          {p.image_path ? (
+            <img src={p.image_path} alt={name} className="h-48 w-48 object-contain" />
+          ) : (
+            <div className="h-48 w-48 rounded bg-slate-100" aria-hidden="true" />
+          )}
         </div>
         <div className="card space-y-3 lg:col-span-2">
-          <p className="text-sm text-slate-500" lang={locale === "en" ? "zh-CN" : "en"}>{other}</p>
+          <p className="text-sm text-slate-500" lang={locale === "en" ? "zh-CN" : "en"}>
+            {other}
+          </p>
           <div className="flex flex-wrap gap-2">
             <Badge tone={p.status === "active" ? "green" : "slate"}>{t(`products.status.${p.status}` as "products.status.active")}</Badge>
             {p.made_to_order ? <Badge tone="blue">{t("stock.mtoBadge", { days: p.lead_time_days ?? 0 })}</Badge> : null}
           </div>
           <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm sm:grid-cols-3">
-            <div><dt className="text-slate-500">{t("stock.sku")}</dt><dd className="font-mono">{p.sku}</dd></div>
-            <div><dt className="text-slate-500">{t("stock.category")}</dt><dd>{locale === "en" ? p.category.en : p.category.zh}</dd></div>
-            <div><dt className="text-slate-500">{t("stock.productLine")}</dt><dd>{locale === "en" ? p.line.en : p.line.zh}</dd></div>
-            <div><dt className="text-slate-500">{t("products.unit")}</dt><dd>{f.unit(p.unit)}</dd></div>
-            <div><dt className="text-slate-500">{t("stock.listPrice")}</dt><dd className="tabular-nums">{f.money(p.list_price_minor, p.currency)}</dd></div>
+            <div>
+              <dt className="text-slate-500">{t("stock.sku")}</dt>
+              <dd className="font-mono">{p.sku}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">{t("stock.category")}</dt>
+              <dd>{locale === "en" ? p.category.en : p.category.zh}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">{t("stock.productLine")}</dt>
+              <dd>{locale === "en" ? p.line.en : p.line.zh}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">{t("products.unit")}</dt>
+              <dd>{f.unit(p.unit)}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">{t("stock.listPrice")}</dt>
+              <dd className="tabular-nums">{f.money(p.list_price_minor, p.currency)}</dd>
+            </div>
             {data.pricing.kind === "dealer" ? (
               <div data-testid="your-price">
-                <dt className="text-slate-500">{data.pricing.tier ? t("products.yourTierPrice", { tier: t(`tier.${data.pricing.tier}` as "tier.gold") }) : t("stock.yourPrice")}</dt>
+                <dt className="text-slate-500">
+                  {data.pricing.tier ? t("products.yourTierPrice", { tier: t(`tier.${data.pricing.tier}` as "tier.gold") }) : t("stock.yourPrice")}
+                </dt>
                 <dd className="text-lg font-semibold tabular-nums">{f.money(data.pricing.price, p.currency)}</dd>
                 {!data.pricing.isTierPrice ? <dd className="text-xs text-slate-500">{t("products.listPriceApplies")}</dd> : null}
               </div>
@@ -142,9 +173,20 @@ export default function ProductPage() {
                 </div>
               ))
             )}
-            <div><dt className="text-slate-500">{t("stock.availableTotal")}</dt><dd className="font-semibold tabular-nums">{f.number(data.available)}</dd></div>
-            <div><dt className="text-slate-500">{t("stock.promiseDate")}</dt><dd data-testid="promise-date">{data.promiseDate ? f.date(data.promiseDate) : t("stock.noPromise")}</dd></div>
-            {p.made_to_order ? <div><dt className="text-slate-500">{t("products.leadTime")}</dt><dd>{t("products.workingDays", { days: p.lead_time_days ?? 0 })}</dd></div> : null}
+            <div>
+              <dt className="text-slate-500">{t("stock.availableTotal")}</dt>
+              <dd className="font-semibold tabular-nums">{f.number(data.available)}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">{t("stock.promiseDate")}</dt>
+              <dd data-testid="promise-date">{data.promiseDate ? f.date(data.promiseDate) : t("stock.noPromise")}</dd>
+            </div>
+            {p.made_to_order ? (
+              <div>
+                <dt className="text-slate-500">{t("products.leadTime")}</dt>
+                <dd>{t("products.workingDays", { days: p.lead_time_days ?? 0 })}</dd>
+              </div>
+            ) : null}
           </dl>
           {description ? <p className="whitespace-pre-line text-sm text-slate-700">{description}</p> : null}
         </div>
@@ -178,16 +220,28 @@ export default function ProductPage() {
               <tr>
                 <th scope="col">{t("stock.warehouse")}</th>
                 <th scope="col">{t("common.region")}</th>
-                {data.canAdjust ? <th scope="col" className="text-right">{t("stock.onHand")}</th> : null}
-                {data.canAdjust ? <th scope="col" className="text-right">{t("stock.reserved")}</th> : null}
-                <th scope="col" className="text-right">{t("stock.available")}</th>
+                {data.canAdjust ? (
+                  <th scope="col" className="text-right">
+                    {t("stock.onHand")}
+                  </th>
+                ) : null}
+                {data.canAdjust ? (
+                  <th scope="col" className="text-right">
+                    {t("stock.reserved")}
+                  </th>
+                ) : null}
+                <th scope="col" className="text-right">
+                  {t("stock.available")}
+                </th>
                 <th scope="col">{t("stock.incoming")}</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {data.warehouses.map((w) => (
                 <tr key={w.warehouseId}>
-                  <td>{locale === "en" ? w.nameEn : w.nameZh} <span className="text-xs text-slate-500">{w.code}</span></td>
+                  <td>
+                    {locale === "en" ? w.nameEn : w.nameZh} <span className="text-xs text-slate-500">{w.code}</span>
+                  </td>
                   <td>{t(`region.${w.region}` as "region.east")}</td>
                   {data.canAdjust ? <td className="text-right tabular-nums">{f.number(w.onHand)}</td> : null}
                   {data.canAdjust ? <td className="text-right tabular-nums">{f.number(w.reserved)}</td> : null}
@@ -213,10 +267,14 @@ export default function ProductPage() {
                     <tr>
                       <th scope="col">{t("stock.eta")}</th>
                       <th scope="col">{t("stock.warehouse")}</th>
-                      <th scope="col" className="text-right">{t("stock.quantity")}</th>
+                      <th scope="col" className="text-right">
+                        {t("stock.quantity")}
+                      </th>
                       <th scope="col">{t("stock.sourceLabel")}</th>
                       <th scope="col">{t("stock.reference")}</th>
-                      <th scope="col"><span className="sr-only">{t("common.actions")}</span></th>
+                      <th scope="col">
+                        <span className="sr-only">{t("common.actions")}</span>
+                      </th>
                     </tr>
                   </thead>
                   <tbody className="divide-y divide-slate-100">
@@ -230,11 +288,15 @@ export default function ProductPage() {
                         <td className="flex gap-2">
                           <Form method="post" action={`${location.pathname}`}>
                             <input type="hidden" name="incomingId" value={i.id} />
-                            <SubmitButton className="btn-secondary" name="intent" value="receive">{t("stock.markReceived")}</SubmitButton>
+                            <SubmitButton className="btn-secondary" name="intent" value="receive">
+                              {t("stock.markReceived")}
+                            </SubmitButton>
                           </Form>
                           <Form method="post" action={`${location.pathname}`}>
                             <input type="hidden" name="incomingId" value={i.id} />
-                            <SubmitButton className="btn-secondary" name="intent" value="cancel">{t("common.cancel")}</SubmitButton>
+                            <SubmitButton className="btn-secondary" name="intent" value="cancel">
+                              {t("common.cancel")}
+                            </SubmitButton>
                           </Form>
                         </td>
                       </tr>
@@ -247,23 +309,96 @@ export default function ProductPage() {
           <div className="grid gap-4 lg:grid-cols-3">
             <Form method="post" className="card space-y-3" noValidate>
               <h2 className="font-semibold">{t("stock.postReceipt")}</h2>
-              <SelectField name="warehouseId" label={t("stock.warehouse")} options={whOptions} defaultValue={String(vals("receipt").warehouseId ?? "")} error={errs("receipt").warehouseId} id="receipt-warehouse" />
-              <Field name="quantity" id="receipt-quantity" inputMode="numeric" label={t("stock.quantity")} defaultValue={String(vals("receipt").quantity ?? "")} error={errs("receipt").quantity} required />
-              <Field name="reason" id="receipt-reason" label={t("stock.reason")} defaultValue={String(vals("receipt").reason ?? "")} error={errs("receipt").reason} required maxLength={255} />
-              <SubmitButton name="intent" value="receipt" pendingText={t("common.saving")}>{t("stock.postReceipt")}</SubmitButton>
+              <SelectField
+                name="warehouseId"
+                label={t("stock.warehouse")}
+                options={whOptions}
+                defaultValue={String(vals("receipt").warehouseId ?? "")}
+                error={errs("receipt").warehouseId}
+                id="receipt-warehouse"
+              />
+              <Field
+                name="quantity"
+                id="receipt-quantity"
+                inputMode="numeric"
+                label={t("stock.quantity")}
+                defaultValue={String(vals("receipt").quantity ?? "")}
+                error={errs("receipt").quantity}
+                required
+              />
+              <Field
+                name="reason"
+                id="receipt-reason"
+                label={t("stock.reason")}
+                defaultValue={String(vals("receipt").reason ?? "")}
+                error={errs("receipt").reason}
+                required
+                maxLength={255}
+              />
+              <SubmitButton name="intent" value="receipt" pendingText={t("common.saving")}>
+                {t("stock.postReceipt")}
+              </SubmitButton>
             </Form>
             <Form method="post" className="card space-y-3" noValidate>
               <h2 className="font-semibold">{t("stock.adjust")}</h2>
-              <SelectField name="warehouseId" label={t("stock.warehouse")} options={whOptions} defaultValue={String(vals("adjust").warehouseId ?? "")} error={errs("adjust").warehouseId} id="adjust-warehouse" />
-              <Field name="delta" id="adjust-delta" label={t("stock.delta")} help={t("stock.deltaHelp")} defaultValue={String(vals("adjust").delta ?? "")} error={errs("adjust").delta} required />
-              <Field name="reason" id="adjust-reason" label={t("stock.reason")} defaultValue={String(vals("adjust").reason ?? "")} error={errs("adjust").reason} required maxLength={255} />
-              <SubmitButton name="intent" value="adjust" pendingText={t("common.saving")}>{t("stock.adjust")}</SubmitButton>
+              <SelectField
+                name="warehouseId"
+                label={t("stock.warehouse")}
+                options={whOptions}
+                defaultValue={String(vals("adjust").warehouseId ?? "")}
+                error={errs("adjust").warehouseId}
+                id="adjust-warehouse"
+              />
+              <Field
+                name="delta"
+                id="adjust-delta"
+                label={t("stock.delta")}
+                help={t("stock.deltaHelp")}
+                defaultValue={String(vals("adjust").delta ?? "")}
+                error={errs("adjust").delta}
+                required
+              />
+              <Field
+                name="reason"
+                id="adjust-reason"
+                label={t("stock.reason")}
+                defaultValue={String(vals("adjust").reason ?? "")}
+                error={errs("adjust").reason}
+                required
+                maxLength={255}
+              />
+              <SubmitButton name="intent" value="adjust" pendingText={t("common.saving")}>
+                {t("stock.adjust")}
+              </SubmitButton>
             </Form>
             <Form method="post" className="card space-y-3" noValidate>
               <h2 className="font-semibold">{t("stock.planIncoming")}</h2>
-              <SelectField name="warehouseId" label={t("stock.warehouse")} options={whOptions} defaultValue={String(vals("incoming").warehouseId ?? "")} error={errs("incoming").warehouseId} id="incoming-warehouse" />
-              <Field name="quantity" id="incoming-quantity" inputMode="numeric" label={t("stock.quantity")} defaultValue={String(vals("incoming").quantity ?? "")} error={errs("incoming").quantity} required />
-              <Field name="eta" id="incoming-eta" type="date" label={t("stock.eta")} defaultValue={String(vals("incoming").eta ?? "")} error={errs("incoming").eta} required />
+              <SelectField
+                name="warehouseId"
+                label={t("stock.warehouse")}
+                options={whOptions}
+                defaultValue={String(vals("incoming").warehouseId ?? "")}
+                error={errs("incoming").warehouseId}
+                id="incoming-warehouse"
+              />
+              <Field
+                name="quantity"
+                id="incoming-quantity"
+                inputMode="numeric"
+                label={t("stock.quantity")}
+                defaultValue={String(vals("incoming").quantity ?? "")}
+                error={errs("incoming").quantity}
+                required
+              />
+              <Field
+                name="eta"
+                id="incoming-eta"
+                type="date"
+                label={t("stock.eta")}
+                defaultValue={String(vals("incoming").eta ?? "")}
+                error={errs("incoming").eta}
+                required
+              />
               <SelectField
                 name="source"
                 id="incoming-source"
@@ -272,8 +407,17 @@ export default function ProductPage() {
                 defaultValue={String(vals("incoming").source ?? "purchase")}
                 error={errs("incoming").source}
               />
-              <Field name="reference" id="incoming-reference" label={t("stock.reference")} defaultValue={String(vals("incoming").reference ?? "")} error={errs("incoming").reference} maxLength={64} />
-              <SubmitButton name="intent" value="incoming" pendingText={t("common.saving")}>{t("stock.planIncoming")}</SubmitButton>
+              <Field
+                name="reference"
+                id="incoming-reference"
+                label={t("stock.reference")}
+                defaultValue={String(vals("incoming").reference ?? "")}
+                error={errs("incoming").reference}
+                maxLength={64}
+              />
+              <SubmitButton name="intent" value="incoming" pendingText={t("common.saving")}>
+                {t("stock.planIncoming")}
+              </SubmitButton>
             </Form>
           </div>
           <section className="card space-y-3">
@@ -288,8 +432,12 @@ export default function ProductPage() {
                       <th scope="col">{t("common.date")}</th>
                       <th scope="col">{t("stock.warehouse")}</th>
                       <th scope="col">{t("stock.kind")}</th>
-                      <th scope="col" className="text-right">{t("stock.onHand")}</th>
-                      <th scope="col" className="text-right">{t("stock.reserved")}</th>
+                      <th scope="col" className="text-right">
+                        {t("stock.onHand")}
+                      </th>
+                      <th scope="col" className="text-right">
+                        {t("stock.reserved")}
+                      </th>
                       <th scope="col">{t("stock.reason")}</th>
                       <th scope="col">{t("stock.by")}</th>
                     </tr>

@@ -34,7 +34,10 @@ import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
 
-export const meta = pageMeta<typeof loader>("quotes.title", ({ quote }, locale) => `${quote.deal_title} ${translate(locale, "quotes.version", { n: quote.version })}`);
+export const meta = pageMeta<typeof loader>(
+  "quotes.title",
+  ({ quote }, locale) => `${quote.deal_title} ${translate(locale, "quotes.version", { n: quote.version })}`,
+);
 
 const BLANK_ROWS = 4;
 
@@ -96,7 +99,14 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
   });
 });
 
-type ActionData = { ok: boolean; intent?: string; message?: string; formError?: string; fieldErrors?: Record<string, string>; values?: Record<string, unknown> };
+type ActionData = {
+  ok: boolean;
+  intent?: string;
+  message?: string;
+  formError?: string;
+  fieldErrors?: Record<string, string>;
+  values?: Record<string, unknown>;
+};
 
 export default function QuotePage() {
   const data = useLoaderData<typeof loader>();
@@ -109,17 +119,32 @@ export default function QuotePage() {
   const fe = failure?.fieldErrors ?? {};
   const v = failure?.intent === "save" ? (failure.values ?? {}) : null;
   const pname = (p: { name_en: string; name_zh: string }) => (locale === "en" ? p.name_en : p.name_zh);
-  const rows = caps.edit ? [...data.lines.map((l) => ({ productId: String(l.product_id), quantity: String(l.quantity), unitPrice: minorToDecimal(l.unit_price_minor, quote.currency) })), ...Array.from({ length: BLANK_ROWS }, () => ({ productId: "", quantity: "", unitPrice: "" }))] : [];
+  const rows = caps.edit
+    ? [
+        ...data.lines.map((l) => ({
+          productId: String(l.product_id),
+          quantity: String(l.quantity),
+          unitPrice: minorToDecimal(l.unit_price_minor, quote.currency),
+        })),
+        ...Array.from({ length: BLANK_ROWS }, () => ({ productId: "", quantity: "", unitPrice: "" })),
+      ]
+    : [];
   return (
     <div className="space-y-4">
       <PageHeader
         title={`${t("quotes.title")} · ${quote.deal_title} · ${t("quotes.version", { n: quote.version })}`}
-        crumbs={[{ label: t("deals.title"), to: "/deals" }, { label: `#${quote.deal_id}`, to: `/deals/${quote.deal_id}` }, { label: t("quotes.version", { n: quote.version }) }]}
+        crumbs={[
+          { label: t("deals.title"), to: "/deals" },
+          { label: `#${quote.deal_id}`, to: `/deals/${quote.deal_id}` },
+          { label: t("quotes.version", { n: quote.version }) },
+        ]}
         breadcrumbLabel={t("nav.breadcrumb")}
         actions={
           caps.newVersion ? (
             <Form method="post">
-              <SubmitButton name="intent" value="newVersion" className="btn-secondary">{t("quotes.newVersion")}</SubmitButton>
+              <SubmitButton name="intent" value="newVersion" className="btn-secondary">
+                {t("quotes.newVersion")}
+              </SubmitButton>
             </Form>
           ) : undefined
         }
@@ -130,11 +155,15 @@ export default function QuotePage() {
       <div className="card grid gap-4 text-sm sm:grid-cols-3 lg:grid-cols-6" data-testid="quote-summary">
         <div>
           <div className="text-slate-500">{t("quotes.status")}</div>
-          <div className="mt-1" data-testid="quote-status"><QuoteBadge status={quote.effectiveStatus} /></div>
+          <div className="mt-1" data-testid="quote-status">
+            <QuoteBadge status={quote.effectiveStatus} />
+          </div>
         </div>
         <div>
           <div className="text-slate-500">{t("deals.stage")}</div>
-          <div className="mt-1"><StageBadge stage={quote.deal_stage} /></div>
+          <div className="mt-1">
+            <StageBadge stage={quote.deal_stage} />
+          </div>
         </div>
         <div>
           <div className="text-slate-500">{t("deals.keyAccount")}</div>
@@ -142,7 +171,9 @@ export default function QuotePage() {
         </div>
         <div>
           <div className="text-slate-500">{t("deals.dealer")}</div>
-          <div className="mt-1">{quote.dealer_code} · {t(`tier.${quote.dealer_tier}` as "tier.gold")}</div>
+          <div className="mt-1">
+            {quote.dealer_code} · {t(`tier.${quote.dealer_tier}` as "tier.gold")}
+          </div>
         </div>
         <div>
           <div className="text-slate-500">{t("quotes.validUntil")}</div>
@@ -150,20 +181,32 @@ export default function QuotePage() {
         </div>
         <div>
           <div className="text-slate-500">{t("quotes.total")}</div>
-          <div className="mt-1 font-semibold tabular-nums" data-testid="quote-total">{f.money(quote.total_minor, quote.currency)}</div>
+          <div className="mt-1 font-semibold tabular-nums" data-testid="quote-total">
+            {f.money(quote.total_minor, quote.currency)}
+          </div>
         </div>
         <div className="sm:col-span-3 lg:col-span-6 space-y-1 text-slate-700">
-          <p>{t("quotes.maxDiscount")}: {bpText(quote.max_discount_bp)} — {t("quotes.limit", { pct: data.limitBp / 100 })}</p>
-          {quote.terms ? <p className="whitespace-pre-line">{t("quotes.terms")}: {quote.terms}</p> : null}
+          <p>
+            {t("quotes.maxDiscount")}: {bpText(quote.max_discount_bp)} — {t("quotes.limit", { pct: data.limitBp / 100 })}
+          </p>
+          {quote.terms ? (
+            <p className="whitespace-pre-line">
+              {t("quotes.terms")}: {quote.terms}
+            </p>
+          ) : null}
           {quote.revision_comment ? <p className="text-amber-800">{t("quotes.revisionCommentShown", { comment: quote.revision_comment })}</p> : null}
           {quote.approval_note ? <p>{t("quotes.approvalNoteShown", { note: quote.approval_note })}</p> : null}
           {quote.approved_by_name ? <p>{t("quotes.approvedBy", { name: quote.approved_by_name })}</p> : null}
-          {quote.accepted_by_name && quote.accepted_at ? <p>{t("quotes.acceptedBy", { name: quote.accepted_by_name, date: f.dateTime(quote.accepted_at) })}</p> : null}
+          {quote.accepted_by_name && quote.accepted_at ? (
+            <p>{t("quotes.acceptedBy", { name: quote.accepted_by_name, date: f.dateTime(quote.accepted_at) })}</p>
+          ) : null}
           {quote.effectiveStatus === "expired" ? <p className="text-red-700">{t("quotes.expiredNote")}</p> : null}
           {quote.status === "superseded" ? (
             <p>
               {t("quotes.supersededNote")}{" "}
-              <Link className="link" to={`/quotes/${data.latestId}`}>{t("quotes.openLatest")}</Link>
+              <Link className="link" to={`/quotes/${data.latestId}`}>
+                {t("quotes.openLatest")}
+              </Link>
             </p>
           ) : null}
           {data.bookedOrder ? (
@@ -187,43 +230,63 @@ export default function QuotePage() {
         <section className="card flex flex-wrap items-end gap-4" aria-label={t("deals.actions")} data-testid="quote-actions">
           {caps.edit && data.lines.length > 0 ? (
             <Form method="post">
-              <SubmitButton name="intent" value="propose">{t("quotes.propose")}</SubmitButton>
+              <SubmitButton name="intent" value="propose">
+                {t("quotes.propose")}
+              </SubmitButton>
             </Form>
           ) : null}
           {caps.approve ? (
             <>
               <Form method="post" className="flex items-end gap-2">
                 <Field name="note" label={t("quotes.approvalNote")} error={failure?.intent === "approve" ? fe.note : undefined} maxLength={2000} />
-                <SubmitButton name="intent" value="approve">{t("quotes.approve")}</SubmitButton>
+                <SubmitButton name="intent" value="approve">
+                  {t("quotes.approve")}
+                </SubmitButton>
               </Form>
               <Form method="post" className="flex items-end gap-2">
-                <Field name="note" id="refuse-note" label={t("quotes.approvalNote")} error={failure?.intent === "refuse" ? fe.note : undefined} maxLength={2000} />
-                <SubmitButton name="intent" value="refuse" className="btn-danger">{t("quotes.refuse")}</SubmitButton>
+                <Field
+                  name="note"
+                  id="refuse-note"
+                  label={t("quotes.approvalNote")}
+                  error={failure?.intent === "refuse" ? fe.note : undefined}
+                  maxLength={2000}
+                />
+                <SubmitButton name="intent" value="refuse" className="btn-danger">
+                  {t("quotes.refuse")}
+                </SubmitButton>
               </Form>
             </>
           ) : null}
           {caps.answer ? (
             <Form method="post">
-              <SubmitButton name="intent" value="accept">{t("quotes.accept")}</SubmitButton>
+              <SubmitButton name="intent" value="accept">
+                {t("quotes.accept")}
+              </SubmitButton>
             </Form>
           ) : null}
           {caps.revise ? (
             <Form method="post" className="flex items-end gap-2">
               <Field name="comment" label={t("quotes.revisionComment")} error={failure?.intent === "revise" ? fe.comment : undefined} maxLength={2000} />
-              <SubmitButton name="intent" value="revise" className="btn-secondary">{t("quotes.askRevision")}</SubmitButton>
+              <SubmitButton name="intent" value="revise" className="btn-secondary">
+                {t("quotes.askRevision")}
+              </SubmitButton>
             </Form>
           ) : null}
           {caps.book ? (
             <Form method="post" className="space-y-1">
               <p className="text-xs text-slate-500">{t("quotes.bookHelp")}</p>
-              <SubmitButton name="intent" value="book">{t("quotes.book")}</SubmitButton>
+              <SubmitButton name="intent" value="book">
+                {t("quotes.book")}
+              </SubmitButton>
             </Form>
           ) : null}
         </section>
       ) : null}
 
       <section className="card" aria-labelledby="lines-h">
-        <h2 id="lines-h" className="mb-3 font-semibold">{t("quotes.lines")}</h2>
+        <h2 id="lines-h" className="mb-3 font-semibold">
+          {t("quotes.lines")}
+        </h2>
         {data.lines.length === 0 ? (
           <p className="text-sm text-slate-600">{t("quotes.noLinesYet")}</p>
         ) : (
@@ -232,12 +295,24 @@ export default function QuotePage() {
               <thead>
                 <tr>
                   <th scope="col">{t("quotes.product")}</th>
-                  <th scope="col" className="text-right">{t("quotes.quantity")}</th>
-                  <th scope="col" className="text-right">{t("quotes.listPrice")}</th>
-                  <th scope="col" className="text-right">{t("quotes.tierPrice", { tier: t(`tier.${quote.dealer_tier}` as "tier.gold") })}</th>
-                  <th scope="col" className="text-right">{t("quotes.unitPrice")}</th>
-                  <th scope="col" className="text-right">{t("quotes.discount")}</th>
-                  <th scope="col" className="text-right">{t("quotes.lineTotal")}</th>
+                  <th scope="col" className="text-right">
+                    {t("quotes.quantity")}
+                  </th>
+                  <th scope="col" className="text-right">
+                    {t("quotes.listPrice")}
+                  </th>
+                  <th scope="col" className="text-right">
+                    {t("quotes.tierPrice", { tier: t(`tier.${quote.dealer_tier}` as "tier.gold") })}
+                  </th>
+                  <th scope="col" className="text-right">
+                    {t("quotes.unitPrice")}
+                  </th>
+                  <th scope="col" className="text-right">
+                    {t("quotes.discount")}
+                  </th>
+                  <th scope="col" className="text-right">
+                    {t("quotes.lineTotal")}
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -276,26 +351,65 @@ export default function QuotePage() {
                 {rows.map((r, i) => (
                   <tr key={i}>
                     <td>
-                      <label htmlFor={`productId_${i}`} className="sr-only">{t("quotes.product")}</label>
-                      <select id={`productId_${i}`} name={`productId_${i}`} className="input" defaultValue={String(v?.[`productId_${i}`] ?? r.productId)} aria-invalid={fe[`productId_${i}`] ? true : undefined}>
+                      <label htmlFor={`productId_${i}`} className="sr-only">
+                        {t("quotes.product")}
+                      </label>
+                      <select
+                        id={`productId_${i}`}
+                        name={`productId_${i}`}
+                        className="input"
+                        defaultValue={String(v?.[`productId_${i}`] ?? r.productId)}
+                        aria-invalid={fe[`productId_${i}`] ? true : undefined}
+                      >
                         <option value="">{t("quotes.choose")}</option>
                         {data.products.map((p) => (
                           <option key={p.id} value={p.id}>
-                            {p.sku} · {pname(p)} · {t("quotes.listPrice")} {f.money(p.list_price_minor, quote.currency)} · {f.money(p.tier_price_minor ?? p.list_price_minor, quote.currency)}
+                            {p.sku} · {pname(p)} · {t("quotes.listPrice")} {f.money(p.list_price_minor, quote.currency)} ·{" "}
+                            {f.money(p.tier_price_minor ?? p.list_price_minor, quote.currency)}
                           </option>
                         ))}
                       </select>
-                      {fe[`productId_${i}`] ? <p className="mt-1 text-sm text-red-600" role="alert">{fe[`productId_${i}`]}</p> : null}
+                      {fe[`productId_${i}`] ? (
+                        <p className="mt-1 text-sm text-red-600" role="alert">
+                          {fe[`productId_${i}`]}
+                        </p>
+                      ) : null}
                     </td>
                     <td>
-                      <label htmlFor={`quantity_${i}`} className="sr-only">{t("quotes.quantity")}</label>
-                      <input id={`quantity_${i}`} name={`quantity_${i}`} inputMode="numeric" className="input w-28" defaultValue={String(v?.[`quantity_${i}`] ?? r.quantity)} aria-invalid={fe[`quantity_${i}`] ? true : undefined} />
-                      {fe[`quantity_${i}`] ? <p className="mt-1 text-sm text-red-600" role="alert">{fe[`quantity_${i}`]}</p> : null}
+                      <label htmlFor={`quantity_${i}`} className="sr-only">
+                        {t("quotes.quantity")}
+                      </label>
+                      <input
+                        id={`quantity_${i}`}
+                        name={`quantity_${i}`}
+                        inputMode="numeric"
+                        className="input w-28"
+                        defaultValue={String(v?.[`quantity_${i}`] ?? r.quantity)}
+                        aria-invalid={fe[`quantity_${i}`] ? true : undefined}
+                      />
+                      {fe[`quantity_${i}`] ? (
+                        <p className="mt-1 text-sm text-red-600" role="alert">
+                          {fe[`quantity_${i}`]}
+                        </p>
+                      ) : null}
                     </td>
                     <td>
-                      <label htmlFor={`unitPrice_${i}`} className="sr-only">{t("quotes.unitPrice")}</label>
-                      <input id={`unitPrice_${i}`} name={`unitPrice_${i}`} inputMode="decimal" className="input w-36" defaultValue={String(v?.[`unitPrice_${i}`] ?? r.unitPrice)} aria-invalid={fe[`unitPrice_${i}`] ? true : undefined} />
-                      {fe[`unitPrice_${i}`] ? <p className="mt-1 text-sm text-red-600" role="alert">{fe[`unitPrice_${i}`]}</p> : null}
+                      <label htmlFor={`unitPrice_${i}`} className="sr-only">
+                        {t("quotes.unitPrice")}
+                      </label>
+                      <input
+                        id={`unitPrice_${i}`}
+                        name={`unitPrice_${i}`}
+                        inputMode="decimal"
+                        className="input w-36"
+                        defaultValue={String(v?.[`unitPrice_${i}`] ?? r.unitPrice)}
+                        aria-invalid={fe[`unitPrice_${i}`] ? true : undefined}
+                      />
+                      {fe[`unitPrice_${i}`] ? (
+                        <p className="mt-1 text-sm text-red-600" role="alert">
+                          {fe[`unitPrice_${i}`]}
+                        </p>
+                      ) : null}
                     </td>
                   </tr>
                 ))}
@@ -303,18 +417,29 @@ export default function QuotePage() {
             </table>
           </ScrollX>
           <div className="grid gap-3 sm:grid-cols-3">
-            <Field name="validUntil" type="date" label={t("quotes.validUntil")} min={data.today} defaultValue={String(v?.validUntil ?? quote.valid_until)} error={fe.validUntil} />
+            <Field
+              name="validUntil"
+              type="date"
+              label={t("quotes.validUntil")}
+              min={data.today}
+              defaultValue={String(v?.validUntil ?? quote.valid_until)}
+              error={fe.validUntil}
+            />
             <div className="sm:col-span-2">
               <Field name="terms" label={t("quotes.terms")} defaultValue={String(v?.terms ?? quote.terms ?? "")} error={fe.terms} maxLength={4000} />
             </div>
           </div>
-          <SubmitButton name="intent" value="save" pendingText={t("common.saving")}>{t("quotes.save")}</SubmitButton>
+          <SubmitButton name="intent" value="save" pendingText={t("common.saving")}>
+            {t("quotes.save")}
+          </SubmitButton>
         </Form>
       ) : null}
 
       {data.versions.length > 1 ? (
         <section className="card" aria-labelledby="versions-h">
-          <h2 id="versions-h" className="font-semibold">{t("quotes.versions")}</h2>
+          <h2 id="versions-h" className="font-semibold">
+            {t("quotes.versions")}
+          </h2>
           <p className="mb-3 text-sm text-slate-600">{t("quotes.versionsHelp")}</p>
           <ScrollX>
             <table className="table" data-testid="quote-versions">
@@ -323,7 +448,10 @@ export default function QuotePage() {
                   <th scope="col">{t("quotes.product")}</th>
                   {data.versions.map((ver) => (
                     <th key={ver.id} scope="col" className={ver.id === quote.id ? "bg-brand-50" : ""}>
-                      <Link className="link" to={`/quotes/${ver.id}`}>{t("quotes.versionShort", { n: ver.version })}</Link> <QuoteBadge status={ver.effectiveStatus} />
+                      <Link className="link" to={`/quotes/${ver.id}`}>
+                        {t("quotes.versionShort", { n: ver.version })}
+                      </Link>{" "}
+                      <QuoteBadge status={ver.effectiveStatus} />
                     </th>
                   ))}
                 </tr>
@@ -331,7 +459,9 @@ export default function QuotePage() {
               <tbody className="divide-y divide-slate-100">
                 {data.comparison.map((row) => (
                   <tr key={row.productId}>
-                    <td><span className="font-mono text-xs">{row.sku}</span> {pname(row)}</td>
+                    <td>
+                      <span className="font-mono text-xs">{row.sku}</span> {pname(row)}
+                    </td>
                     {row.cells.map((c, i) => {
                       const prev = i > 0 ? row.cells[i - 1] : null;
                       const changed = !!prev && !!c && (prev.unitPrice !== c.unitPrice || prev.quantity !== c.quantity);
@@ -344,13 +474,19 @@ export default function QuotePage() {
                   </tr>
                 ))}
                 <tr>
-                  <th scope="row" className="text-left">{t("quotes.total")}</th>
+                  <th scope="row" className="text-left">
+                    {t("quotes.total")}
+                  </th>
                   {data.versions.map((ver) => (
-                    <td key={ver.id} className="font-semibold tabular-nums">{f.money(ver.total_minor, quote.currency)}</td>
+                    <td key={ver.id} className="font-semibold tabular-nums">
+                      {f.money(ver.total_minor, quote.currency)}
+                    </td>
                   ))}
                 </tr>
                 <tr>
-                  <th scope="row" className="text-left">{t("quotes.validUntil")}</th>
+                  <th scope="row" className="text-left">
+                    {t("quotes.validUntil")}
+                  </th>
                   {data.versions.map((ver) => (
                     <td key={ver.id}>{f.date(ver.valid_until)}</td>
                   ))}

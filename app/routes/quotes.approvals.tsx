@@ -39,17 +39,36 @@ export default function QuoteApprovals() {
   const filtered = d.query.dealerId !== undefined || d.query.accountManagerId !== undefined;
   return (
     <div className="space-y-4">
-      <PageHeader title={t("approvals.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("approvals.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
+      <PageHeader
+        title={t("approvals.title")}
+        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("approvals.title") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+        actions={<CsvLink />}
+      />
       <p className="text-sm text-slate-600">{t("approvals.help", { limit: bpText(d.limitBp) })}</p>
       <FilterBar resetTo="/quotes/approvals" inline>
         <FilterSelect name="dealerId" label={t("approvals.dealer")} defaultValue={d.query.dealerId} all options={dealerChoices(d.choices.dealers)} />
-        <FilterSelect name="accountManagerId" label={t("approvals.accountManager")} defaultValue={d.query.accountManagerId} all options={d.choices.accountManagers.map((u) => ({ value: u.id, label: u.name }))} />
+        <FilterSelect
+          name="accountManagerId"
+          label={t("approvals.accountManager")}
+          defaultValue={d.query.accountManagerId}
+          all
+          options={d.choices.accountManagers.map((u) => ({ value: u.id, label: u.name }))}
+        />
       </FilterBar>
-      <p className="font-semibold" data-testid="approvals-summary">{t("approvals.summary", { n: f.number(d.total) })}</p>
+      <p className="font-semibold" data-testid="approvals-summary">
+        {t("approvals.summary", { n: f.number(d.total) })}
+      </p>
       {d.rows.length === 0 ? (
         <EmptyState
           message={filtered ? t("approvals.emptyFiltered") : t("approvals.empty")}
-          action={filtered ? <Link to="/quotes/approvals" className="btn-secondary">{t("common.reset")}</Link> : undefined}
+          action={
+            filtered ? (
+              <Link to="/quotes/approvals" className="btn-secondary">
+                {t("common.reset")}
+              </Link>
+            ) : undefined
+          }
         />
       ) : (
         <ScrollX className="card p-0">
@@ -59,8 +78,12 @@ export default function QuoteApprovals() {
                 <th scope="col">{t("approvals.requested")}</th>
                 <th scope="col">{t("approvals.deal")}</th>
                 <th scope="col">{t("approvals.parties")}</th>
-                <th scope="col" className="text-right">{t("approvals.total")}</th>
-                <th scope="col" className="text-right">{t("approvals.discount")}</th>
+                <th scope="col" className="text-right">
+                  {t("approvals.total")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("approvals.discount")}
+                </th>
                 <th scope="col">{t("common.actions")}</th>
               </tr>
             </thead>
@@ -73,7 +96,9 @@ export default function QuoteApprovals() {
                   <tr key={r.id} className="align-top">
                     <td className="whitespace-nowrap">
                       {w ? (
-                        <Badge tone={w.hours >= 48 ? "red" : w.hours >= 24 ? "amber" : "slate"}>{w.days >= 1 ? t("review.ageDays", { days: w.days, hours: w.hours % 24 }) : t("review.ageHours", { hours: w.hours })}</Badge>
+                        <Badge tone={w.hours >= 48 ? "red" : w.hours >= 24 ? "amber" : "slate"}>
+                          {w.days >= 1 ? t("review.ageDays", { days: w.days, hours: w.hours % 24 }) : t("review.ageHours", { hours: w.hours })}
+                        </Badge>
                       ) : (
                         "—"
                       )}
@@ -119,7 +144,11 @@ export default function QuoteApprovals() {
                       </div>
                     </td>
                     <td>
-                      <Link className="btn-secondary whitespace-nowrap" to={`/quotes/${r.id}`} aria-label={t("approvals.reviewN", { deal: r.deal_title, n: r.version })}>
+                      <Link
+                        className="btn-secondary whitespace-nowrap"
+                        to={`/quotes/${r.id}`}
+                        aria-label={t("approvals.reviewN", { deal: r.deal_title, n: r.version })}
+                      >
                         {t("approvals.review")}
                       </Link>
                     </td>

@@ -22,7 +22,8 @@ export const meta = pageMeta("report.title");
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "reports:read");
   const query = parseQuery(request, SalesReportQuery);
-  if (query.format === "csv") return csvResponse("report.csv", ["group_by", "key", "label", "orders", "units", "ordered_value"], exportSalesReport(actor, query));
+  if (query.format === "csv")
+    return csvResponse("report.csv", ["group_by", "key", "label", "orders", "units", "ordered_value"], exportSalesReport(actor, query));
   return json({ report: await salesReport(actor, query), query, staff: actor.dealerId === null });
 });
 
@@ -41,16 +42,38 @@ export default function Reports() {
   };
   return (
     <div className="space-y-4">
-      <PageHeader title={t("report.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("report.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
+      <PageHeader
+        title={t("report.title")}
+        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("report.title") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+        actions={<CsvLink />}
+      />
       <p className="text-sm text-slate-600">{t("report.intro")}</p>
       <FilterBar resetTo="/reports" className="sm:grid-cols-3 lg:grid-cols-7">
         <FilterInput name="from" type="date" label={t("dash.from")} defaultValue={report.period.from} />
         <FilterInput name="to" type="date" label={t("dash.to")} defaultValue={report.period.to} />
-        <FilterSelect name="groupBy" label={t("report.groupBy")} defaultValue={query.groupBy} options={GROUPS.map((g) => ({ value: g, label: t(`report.group.${g}` as MessageKey) }))} />
+        <FilterSelect
+          name="groupBy"
+          label={t("report.groupBy")}
+          defaultValue={query.groupBy}
+          options={GROUPS.map((g) => ({ value: g, label: t(`report.group.${g}` as MessageKey) }))}
+        />
         {staff ? (
           <>
-            <FilterSelect name="region" label={t("common.region")} defaultValue={query.region} all options={REGIONS.map((r) => ({ value: r, label: t(`region.${r}`) }))} />
-            <FilterSelect name="tier" label={t("common.tier")} defaultValue={query.tier} all options={TIERS.map((r) => ({ value: r, label: t(`tier.${r}`) }))} />
+            <FilterSelect
+              name="region"
+              label={t("common.region")}
+              defaultValue={query.region}
+              all
+              options={REGIONS.map((r) => ({ value: r, label: t(`region.${r}`) }))}
+            />
+            <FilterSelect
+              name="tier"
+              label={t("common.tier")}
+              defaultValue={query.tier}
+              all
+              options={TIERS.map((r) => ({ value: r, label: t(`tier.${r}`) }))}
+            />
             <FilterInput name="dealerId" inputMode="numeric" label={t("report.dealer")} defaultValue={query.dealerId} />
           </>
         ) : null}
@@ -76,9 +99,15 @@ export default function Reports() {
               <thead>
                 <tr>
                   <th scope="col">{group}</th>
-                  <th scope="col" className="text-right">{t("report.orders")}</th>
-                  <th scope="col" className="text-right">{t("report.quantity")}</th>
-                  <th scope="col" className="text-right">{t("report.value")}</th>
+                  <th scope="col" className="text-right">
+                    {t("report.orders")}
+                  </th>
+                  <th scope="col" className="text-right">
+                    {t("report.quantity")}
+                  </th>
+                  <th scope="col" className="text-right">
+                    {t("report.value")}
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -96,7 +125,9 @@ export default function Reports() {
                   <td>{t("report.total")}</td>
                   <td className="text-right tabular-nums" />
                   <td className="text-right tabular-nums">{f.number(report.totals.quantity)}</td>
-                  <td className="text-right tabular-nums" data-testid="report-total">{f.money(report.totals.valueMinor)}</td>
+                  <td className="text-right tabular-nums" data-testid="report-total">
+                    {f.money(report.totals.valueMinor)}
+                  </td>
                 </tr>
               </tfoot>
             </table>

@@ -21,7 +21,11 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "order:review");
   const query = parseQuery(request, MadeToOrderDueQuery);
   if (query.format === "csv") {
-    return csvResponse("made-to-order-due.csv", ["order", "dealer_code", "dealer_name", "line", "sku", "name_zh", "name_en", "quantity", "shipped", "promise_date"], exportMadeToOrderDue(actor, query));
+    return csvResponse(
+      "made-to-order-due.csv",
+      ["order", "dealer_code", "dealer_name", "line", "sku", "name_zh", "name_en", "quantity", "shipped", "promise_date"],
+      exportMadeToOrderDue(actor, query),
+    );
   }
   return json(await madeToOrderDueList(actor, query));
 });
@@ -33,13 +37,20 @@ export default function MadeToOrderDue() {
   const locale = useLocale();
   return (
     <div className="space-y-4">
-      <PageHeader title={t("due.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("review.title"), to: "/review/orders" }, { label: t("due.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
+      <PageHeader
+        title={t("due.title")}
+        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("review.title"), to: "/review/orders" }, { label: t("due.title") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+        actions={<CsvLink />}
+      />
       <FilterBar resetTo="/review/due" inline>
         <FilterInput name="from" type="date" label={t("common.from")} defaultValue={d.from} />
         <FilterInput name="to" type="date" label={t("common.to")} defaultValue={d.to} />
       </FilterBar>
       <p className="text-sm text-slate-600">{t("due.help", { from: f.date(d.from), to: f.date(d.to) })}</p>
-      <p className="font-semibold" data-testid="due-summary">{t("due.summary", { lines: f.number(d.total), quantity: f.number(d.quantity) })}</p>
+      <p className="font-semibold" data-testid="due-summary">
+        {t("due.summary", { lines: f.number(d.total), quantity: f.number(d.quantity) })}
+      </p>
       <ListTable
         empty={d.total === 0 && <EmptyState message={t("due.empty")} />}
         testId="due-table"
@@ -50,8 +61,12 @@ export default function MadeToOrderDue() {
             <th scope="col">{t("due.dealer")}</th>
             <th scope="col">{t("due.line")}</th>
             <th scope="col">{t("stock.product")}</th>
-            <th scope="col" className="text-right">{t("due.ordered")}</th>
-            <th scope="col" className="text-right">{t("due.shipped")}</th>
+            <th scope="col" className="text-right">
+              {t("due.ordered")}
+            </th>
+            <th scope="col" className="text-right">
+              {t("due.shipped")}
+            </th>
           </>
         }
       >
@@ -59,9 +74,17 @@ export default function MadeToOrderDue() {
           <tr key={`${r.number}-${r.line_no}`}>
             <td className="whitespace-nowrap">{f.date(r.promise_date)}</td>
             <td className="whitespace-nowrap font-mono text-xs">
-              {r.number ? <Link className="link" to={`/orders/${r.number}`}>{r.number}</Link> : "—"}
+              {r.number ? (
+                <Link className="link" to={`/orders/${r.number}`}>
+                  {r.number}
+                </Link>
+              ) : (
+                "—"
+              )}
             </td>
-            <td>{r.dealer_code} · {r.dealer_name}</td>
+            <td>
+              {r.dealer_code} · {r.dealer_name}
+            </td>
             <td className="num">{r.line_no}</td>
             <td>
               <span className="font-mono text-xs text-slate-500">{r.sku}</span> {locale === "en" ? r.name_en : r.name_zh}

@@ -21,7 +21,12 @@ export const meta = pageMeta("review.title");
 export const loader = /* @__PURE__ */ withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "order:review");
   const query = parseQuery(request, ReviewQuery);
-  if (query.format === "csv") return csvResponse("order-review.csv", ["number", "status", "dealer_code", "dealer_name", "currency", "total", "lines", "requested_date", "submitted_at", "age_hours"], exportReviewQueue(actor, query));
+  if (query.format === "csv")
+    return csvResponse(
+      "order-review.csv",
+      ["number", "status", "dealer_code", "dealer_name", "currency", "total", "lines", "requested_date", "submitted_at", "age_hours"],
+      exportReviewQueue(actor, query),
+    );
   return json({ ...(await reviewQueue(actor, query)), query, canRelease: can(actor, "credit:release") });
 });
 
@@ -40,11 +45,21 @@ export default function ReviewOrders() {
   const doneOrder = sp.get("order");
   return (
     <div>
-      <PageHeader title={t("review.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("review.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
+      <PageHeader
+        title={t("review.title")}
+        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("review.title") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+        actions={<CsvLink />}
+      />
       <Notice message={done && doneOrder ? t("review.done", { number: doneOrder, action: t(`orders.done.${done}` as MessageKey) }) : undefined} />
       <nav className="mb-4 flex gap-2" aria-label={t("review.queues")}>
         {(["submitted", "credit_hold"] as const).map((s) => (
-          <Link key={s} to={`?status=${s}`} className={data.query.status === s ? "btn-primary" : "btn-secondary"} aria-current={data.query.status === s ? "page" : undefined}>
+          <Link
+            key={s}
+            to={`?status=${s}`}
+            className={data.query.status === s ? "btn-primary" : "btn-secondary"}
+            aria-current={data.query.status === s ? "page" : undefined}
+          >
             {t(`orders.status.${s}`)}
           </Link>
         ))}
@@ -68,7 +83,9 @@ export default function ReviewOrders() {
             <th scope="col">{t("orders.number")}</th>
             <th scope="col">{t("orders.dealer")}</th>
             <th scope="col">{t("review.age")}</th>
-            <th scope="col" className="text-right">{t("orders.total")}</th>
+            <th scope="col" className="text-right">
+              {t("orders.total")}
+            </th>
             <th scope="col">{t("orders.lines")}</th>
             <th scope="col">{t("orders.requestedDate")}</th>
             <th scope="col">{t("common.actions")}</th>
@@ -90,7 +107,9 @@ export default function ReviewOrders() {
               </td>
               <td>
                 {a ? (
-                  <Badge tone={a.hours >= 48 ? "red" : a.hours >= 24 ? "amber" : "slate"}>{a.days >= 1 ? t("review.ageDays", { days: a.days, hours: a.hours % 24 }) : t("review.ageHours", { hours: a.hours })}</Badge>
+                  <Badge tone={a.hours >= 48 ? "red" : a.hours >= 24 ? "amber" : "slate"}>
+                    {a.days >= 1 ? t("review.ageDays", { days: a.days, hours: a.hours % 24 }) : t("review.ageHours", { hours: a.hours })}
+                  </Badge>
                 ) : (
                   "—"
                 )}

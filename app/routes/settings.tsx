@@ -38,7 +38,10 @@ export const action = withAction(async ({ request }: ActionFunctionArgs) => {
       if (!form.ok) return ctx.fail(form);
       // The session continues under a new id: the browser gets the new cookie.
       const cookie = await changePassword(actor, form.data);
-      return json({ ok: true as const, intent: ctx.intent, message: translate(actor.locale, "settings.passwordChanged") }, { headers: { "Set-Cookie": cookie } });
+      return json(
+        { ok: true as const, intent: ctx.intent, message: translate(actor.locale, "settings.passwordChanged") },
+        { headers: { "Set-Cookie": cookie } },
+      );
     },
   });
 });
@@ -52,7 +55,11 @@ export default function Settings() {
   const intent = data && "intent" in data ? data.intent : undefined;
   return (
     <div className="max-w-2xl space-y-6">
-      <PageHeader title={t("settings.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("settings.title") }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <PageHeader
+        title={t("settings.title")}
+        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("settings.title") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+      />
       <section className="card">
         <h2 className="mb-2 font-semibold">{t("settings.profile")}</h2>
         <dl className="grid grid-cols-3 gap-2 text-sm">
@@ -116,9 +123,28 @@ export default function Settings() {
               <Notice message={success?.message} />
             </>
           ) : null}
-          <Field name="currentPassword" type="password" autoComplete="current-password" label={t("settings.currentPassword")} error={intent === "password" ? failure?.fieldErrors.currentPassword : undefined} />
-          <Field name="newPassword" type="password" autoComplete="new-password" label={t("settings.newPassword")} help={t("settings.passwordHelp")} error={intent === "password" ? failure?.fieldErrors.newPassword : undefined} />
-          <Field name="confirmPassword" type="password" autoComplete="new-password" label={t("settings.confirmPassword")} error={intent === "password" ? failure?.fieldErrors.confirmPassword : undefined} />
+          <Field
+            name="currentPassword"
+            type="password"
+            autoComplete="current-password"
+            label={t("settings.currentPassword")}
+            error={intent === "password" ? failure?.fieldErrors.currentPassword : undefined}
+          />
+          <Field
+            name="newPassword"
+            type="password"
+            autoComplete="new-password"
+            label={t("settings.newPassword")}
+            help={t("settings.passwordHelp")}
+            error={intent === "password" ? failure?.fieldErrors.newPassword : undefined}
+          />
+          <Field
+            name="confirmPassword"
+            type="password"
+            autoComplete="new-password"
+            label={t("settings.confirmPassword")}
+            error={intent === "password" ? failure?.fieldErrors.confirmPassword : undefined}
+          />
           <SubmitButton name="intent" value="password" pendingText={t("common.saving")}>
             {t("settings.password")}
           </SubmitButton>

@@ -52,11 +52,17 @@ export default function TwoFactorSettings() {
   const codes = success && "recoveryCodes" in success ? success.recoveryCodes : undefined;
   return (
     <div className="max-w-2xl space-y-6">
-      <PageHeader title={t("twoFactor.title")} crumbs={[{ label: t("settings.title"), to: "/settings" }, { label: t("twoFactor.title") }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <PageHeader
+        title={t("twoFactor.title")}
+        crumbs={[{ label: t("settings.title"), to: "/settings" }, { label: t("twoFactor.title") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+      />
       <section className="card space-y-2 text-sm">
         <p>
           <Badge tone={status.enabled ? "green" : "slate"}>{status.enabled ? t("twoFactor.on") : t("twoFactor.off")}</Badge>{" "}
-          {status.enabled && status.confirmedAt ? <span className="text-slate-500">{t("twoFactor.since", { date: f.dateTime(status.confirmedAt) })}</span> : null}
+          {status.enabled && status.confirmedAt ? (
+            <span className="text-slate-500">{t("twoFactor.since", { date: f.dateTime(status.confirmedAt) })}</span>
+          ) : null}
         </p>
         <p className="text-slate-600">{status.required ? t("twoFactor.requiredHelp") : t("twoFactor.optionalHelp")}</p>
         {status.enabled ? <p className="text-slate-600">{t("twoFactor.codesLeft", { count: status.recoveryCodesLeft })}</p> : null}
@@ -70,7 +76,13 @@ export default function TwoFactorSettings() {
       {!status.enabled && enrolment ? (
         <section className="card space-y-3">
           <h2 className="font-semibold">{t("twoFactor.enrolTitle")}</h2>
-          <EnrolPanel qrSvg={enrolment.qrSvg} secret={enrolment.secret} intent="confirm" formError={intent === "confirm" ? failure?.formError : undefined} codeError={intent === "confirm" ? failure?.fieldErrors.code : undefined} />
+          <EnrolPanel
+            qrSvg={enrolment.qrSvg}
+            secret={enrolment.secret}
+            intent="confirm"
+            formError={intent === "confirm" ? failure?.formError : undefined}
+            codeError={intent === "confirm" ? failure?.fieldErrors.code : undefined}
+          />
         </section>
       ) : null}
       {status.enabled ? (
@@ -80,7 +92,15 @@ export default function TwoFactorSettings() {
           <Form method="post" className="space-y-3" noValidate>
             <input type="hidden" name="intent" value="recoveryCodes" />
             <FormError message={intent === "recoveryCodes" ? failure?.formError : undefined} />
-            <Field name="code" label={t("twoFactor.code")} inputMode="numeric" autoComplete="one-time-code" maxLength={64} required error={intent === "recoveryCodes" ? failure?.fieldErrors.code : undefined} />
+            <Field
+              name="code"
+              label={t("twoFactor.code")}
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              maxLength={64}
+              required
+              error={intent === "recoveryCodes" ? failure?.fieldErrors.code : undefined}
+            />
             <SubmitButton className="btn-secondary" pendingText={t("common.saving")}>
               {t("twoFactor.newCodes")}
             </SubmitButton>
@@ -93,7 +113,14 @@ export default function TwoFactorSettings() {
           <Form method="post" className="space-y-3" noValidate>
             <input type="hidden" name="intent" value="disable" />
             <FormError message={intent === "disable" ? failure?.formError : undefined} />
-            <Field name="password" type="password" autoComplete="current-password" label={t("settings.currentPassword")} required error={intent === "disable" ? failure?.fieldErrors.password : undefined} />
+            <Field
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              label={t("settings.currentPassword")}
+              required
+              error={intent === "disable" ? failure?.fieldErrors.password : undefined}
+            />
             <SubmitButton className="btn-danger" pendingText={t("common.saving")}>
               {t("twoFactor.disable")}
             </SubmitButton>

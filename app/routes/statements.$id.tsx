@@ -12,7 +12,14 @@ import { can } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
 import { ListPager } from "~/components/list";
 import { STATEMENT_LINES_CSV_HEADER, confirmStatement, disputeLine, exportStatementLines, getStatementPage } from "~/modules/statements/statements.server";
-import { ConfirmSchema, DISPUTE_REASONS, DisputeSchema, STATEMENT_LINE_VIEWS, StatementPageQuery, statementResponses } from "~/modules/statements/statements.schema";
+import {
+  ConfirmSchema,
+  DISPUTE_REASONS,
+  DisputeSchema,
+  STATEMENT_LINE_VIEWS,
+  StatementPageQuery,
+  statementResponses,
+} from "~/modules/statements/statements.schema";
 import { csvResponse, parseForm, parseQuery } from "~/utils/http.server";
 import { intentAction } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
@@ -29,7 +36,11 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
   const query = parseQuery(request, StatementPageQuery);
   if (query.format === "csv") {
     const { statement } = await getStatementPage(actor, id, { ...query, page: 1 });
-    return csvResponse(`statement-${statement.dealer_code}-${statement.period}.csv`, STATEMENT_LINES_CSV_HEADER, exportStatementLines(actor, id, localeOf(request)));
+    return csvResponse(
+      `statement-${statement.dealer_code}-${statement.period}.csv`,
+      STATEMENT_LINES_CSV_HEADER,
+      exportStatementLines(actor, id, localeOf(request)),
+    );
   }
   const data = await getStatementPage(actor, id, query);
   const canRespond = can(actor, "statement:respond");
@@ -83,9 +94,15 @@ export default function StatementDetail() {
         breadcrumbLabel={t("nav.breadcrumb")}
         actions={
           <div className="no-print flex flex-wrap gap-2">
-            <Link className="btn-secondary" to={`/statements/${s.id}?format=csv`} reloadDocument>{t("statements.downloadCsv")}</Link>
-            <Link className="btn-secondary" to={`/statements/${s.id}/print?lang=zh-CN`}>{t("statements.printZh")}</Link>
-            <Link className="btn-secondary" to={`/statements/${s.id}/print?lang=en`}>{t("statements.printEn")}</Link>
+            <Link className="btn-secondary" to={`/statements/${s.id}?format=csv`} reloadDocument>
+              {t("statements.downloadCsv")}
+            </Link>
+            <Link className="btn-secondary" to={`/statements/${s.id}/print?lang=zh-CN`}>
+              {t("statements.printZh")}
+            </Link>
+            <Link className="btn-secondary" to={`/statements/${s.id}/print?lang=en`}>
+              {t("statements.printEn")}
+            </Link>
           </div>
         }
       />
@@ -94,34 +111,53 @@ export default function StatementDetail() {
       <section className="card grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="statement-summary">
         <div>
           <div className="text-xs text-slate-500">{t("ledger.dealer")}</div>
-          <div className="font-medium">{s.dealer_code} · {s.dealer_name}</div>
-          <div className="text-xs text-slate-500">{f.date(s.period_start)} – {f.date(s.period_end)}</div>
+          <div className="font-medium">
+            {s.dealer_code} · {s.dealer_name}
+          </div>
+          <div className="text-xs text-slate-500">
+            {f.date(s.period_start)} – {f.date(s.period_end)}
+          </div>
         </div>
         <div>
           <div className="text-xs text-slate-500">{t("statements.opening")}</div>
-          <div className="text-lg"><Amount minor={s.opening_minor} currency={s.currency} /></div>
+          <div className="text-lg">
+            <Amount minor={s.opening_minor} currency={s.currency} />
+          </div>
           <div className="text-xs text-slate-500">
-            {t("statements.debits")} <Amount minor={s.debit_minor} currency={s.currency} /> · {t("statements.credits")} <Amount minor={-s.credit_minor} currency={s.currency} />
+            {t("statements.debits")} <Amount minor={s.debit_minor} currency={s.currency} /> · {t("statements.credits")}{" "}
+            <Amount minor={-s.credit_minor} currency={s.currency} />
           </div>
         </div>
         <div>
           <div className="text-xs text-slate-500">{t("statements.closing")}</div>
-          <div className="text-lg font-semibold" data-testid="closing"><Amount minor={s.closing_minor} currency={s.currency} /></div>
+          <div className="text-lg font-semibold" data-testid="closing">
+            <Amount minor={s.closing_minor} currency={s.currency} />
+          </div>
           {s.confirmed_closing_minor !== null ? (
-            <div className="text-xs text-slate-500">{t("statements.agreedBalance")}: <Amount minor={s.confirmed_closing_minor} currency={s.currency} /></div>
+            <div className="text-xs text-slate-500">
+              {t("statements.agreedBalance")}: <Amount minor={s.confirmed_closing_minor} currency={s.currency} />
+            </div>
           ) : null}
         </div>
         <div>
           <div className="text-xs text-slate-500">{t("common.status")}</div>
-          <div data-testid="statement-status"><StatementStatus status={s.status} overdue={overdue} /></div>
+          <div data-testid="statement-status">
+            <StatementStatus status={s.status} overdue={overdue} />
+          </div>
           {s.status === "issued" ? (
             <div className={`mt-1 text-xs ${overdue ? "font-semibold text-red-700" : "text-slate-600"}`}>
-              {overdue ? t("statements.overdue", { date: f.date(s.confirm_by) }) : t("statements.daysLeft", { date: f.date(s.confirm_by), days: daysToConfirm })}
+              {overdue
+                ? t("statements.overdue", { date: f.date(s.confirm_by) })
+                : t("statements.daysLeft", { date: f.date(s.confirm_by), days: daysToConfirm })}
             </div>
           ) : null}
           {s.confirmed_at ? (
             <div className="mt-1 text-xs text-slate-600">
-              {t("statements.confirmedBy", { name: s.confirmed_by_name ?? "—", date: f.dateTime(s.confirmed_at), amount: f.money(s.confirmed_closing_minor ?? s.closing_minor, s.currency) })}
+              {t("statements.confirmedBy", {
+                name: s.confirmed_by_name ?? "—",
+                date: f.dateTime(s.confirmed_at),
+                amount: f.money(s.confirmed_closing_minor ?? s.closing_minor, s.currency),
+              })}
             </div>
           ) : null}
         </div>
@@ -150,10 +186,18 @@ export default function StatementDetail() {
               <th scope="col">{t("ledger.type")}</th>
               <th scope="col">{t("ledger.description")}</th>
               <th scope="col">{t("ledger.dueDate")}</th>
-              <th scope="col" className="text-right">{t("ledger.debit")}</th>
-              <th scope="col" className="text-right">{t("ledger.credit")}</th>
-              <th scope="col" className="text-right">{t("ledger.balance")}</th>
-              <th scope="col" className="no-print">{t("common.actions")}</th>
+              <th scope="col" className="text-right">
+                {t("ledger.debit")}
+              </th>
+              <th scope="col" className="text-right">
+                {t("ledger.credit")}
+              </th>
+              <th scope="col" className="text-right">
+                {t("ledger.balance")}
+              </th>
+              <th scope="col" className="no-print">
+                {t("common.actions")}
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -161,37 +205,60 @@ export default function StatementDetail() {
               <tr className="bg-slate-50">
                 <td />
                 <td>{f.date(s.period_start)}</td>
-                <td colSpan={5} className="font-medium">{t("statements.openingRow")}</td>
-                <td className="whitespace-nowrap text-right font-medium" data-testid="opening-balance"><Amount minor={s.opening_minor} currency={s.currency} /></td>
+                <td colSpan={5} className="font-medium">
+                  {t("statements.openingRow")}
+                </td>
+                <td className="whitespace-nowrap text-right font-medium" data-testid="opening-balance">
+                  <Amount minor={s.opening_minor} currency={s.currency} />
+                </td>
                 <td className="no-print" />
               </tr>
             ) : null}
             {lines.length === 0 && filter.lines === "disputed" ? (
               <tr>
-                <td colSpan={9} className="text-sm text-slate-600">{t("statements.noDisputedLines")}</td>
+                <td colSpan={9} className="text-sm text-slate-600">
+                  {t("statements.noDisputedLines")}
+                </td>
               </tr>
             ) : null}
             {lines.map((l) => (
-              <tr key={l.id} id={`line-${l.line_no}`} data-testid={`line-${l.line_no}`} className={filter.line === l.line_no ? "bg-amber-50 outline outline-2 outline-amber-400" : undefined} aria-current={filter.line === l.line_no ? "true" : undefined}>
+              <tr
+                key={l.id}
+                id={`line-${l.line_no}`}
+                data-testid={`line-${l.line_no}`}
+                className={filter.line === l.line_no ? "bg-amber-50 outline outline-2 outline-amber-400" : undefined}
+                aria-current={filter.line === l.line_no ? "true" : undefined}
+              >
                 <td>{l.line_no}</td>
                 <td className="whitespace-nowrap">{f.date(l.business_date)}</td>
-                <td className="whitespace-nowrap"><EntryType type={l.entry_type} /></td>
+                <td className="whitespace-nowrap">
+                  <EntryType type={l.entry_type} />
+                </td>
                 <td>
-                  <div><EntryDescription e={l} /></div>
+                  <div>
+                    <EntryDescription e={l} />
+                  </div>
                   <SourceLinks e={l} finance={finance} />
                   {l.dispute_id ? (
                     <div className="mt-1 space-y-0.5 text-xs">
                       <span className="mr-1">{t("statements.disputeStatus", { status: "" })}</span>
-                      <DisputeStatus status={l.dispute_status ?? "open"} /> <Amount minor={l.dispute_amount_minor ?? 0} currency={s.currency} /> · {t(`statements.reason.${l.dispute_reason}` as "statements.reason.other")}
+                      <DisputeStatus status={l.dispute_status ?? "open"} /> <Amount minor={l.dispute_amount_minor ?? 0} currency={s.currency} /> ·{" "}
+                      {t(`statements.reason.${l.dispute_reason}` as "statements.reason.other")}
                       {l.dispute_resolution_note ? <div className="text-slate-600">{l.dispute_resolution_note}</div> : null}
-                      {finance ? <Link className="link ml-1" to={`/finance/disputes/${l.dispute_id}`}>{t("statements.viewDispute")}</Link> : null}
+                      {finance ? (
+                        <Link className="link ml-1" to={`/finance/disputes/${l.dispute_id}`}>
+                          {t("statements.viewDispute")}
+                        </Link>
+                      ) : null}
                     </div>
                   ) : null}
                 </td>
                 <td className="whitespace-nowrap">{f.date(l.due_date)}</td>
                 <td className="whitespace-nowrap text-right">{l.amount_minor > 0 ? <Amount minor={l.amount_minor} currency={s.currency} /> : null}</td>
                 <td className="whitespace-nowrap text-right">{l.amount_minor < 0 ? <Amount minor={-l.amount_minor} currency={s.currency} /> : null}</td>
-                <td className="whitespace-nowrap text-right" data-testid={`balance-${l.line_no}`}><Amount minor={l.balance_minor} currency={s.currency} /></td>
+                <td className="whitespace-nowrap text-right" data-testid={`balance-${l.line_no}`}>
+                  <Amount minor={l.balance_minor} currency={s.currency} />
+                </td>
                 <td className="no-print">
                   {respond.dispute && !l.dispute_id && filter.dispute !== l.id && failedLine !== l.id ? (
                     <Link className="text-sm text-brand-700" to={withParam("dispute", String(l.id))} preventScrollReset>
@@ -220,9 +287,19 @@ export default function StatementDetail() {
                           defaultValue={failedLine === l.id ? String(failure?.values.amount ?? "") : minorToDecimal(Math.abs(l.amount_minor), s.currency)}
                           error={failedLine === l.id ? failure?.fieldErrors.amount : undefined}
                         />
-                        <Field id={`comment-${l.id}`} name="comment" label={t("statements.comment")} maxLength={2000} defaultValue={failedLine === l.id ? String(failure?.values.comment ?? "") : ""} />
-                        <SubmitButton name="intent" value="dispute" className="btn-secondary w-full">{t("statements.dispute")}</SubmitButton>
-                        <Link className="link block text-center text-xs" to={withParam("dispute", null)} preventScrollReset>{t("common.cancel")}</Link>
+                        <Field
+                          id={`comment-${l.id}`}
+                          name="comment"
+                          label={t("statements.comment")}
+                          maxLength={2000}
+                          defaultValue={failedLine === l.id ? String(failure?.values.comment ?? "") : ""}
+                        />
+                        <SubmitButton name="intent" value="dispute" className="btn-secondary w-full">
+                          {t("statements.dispute")}
+                        </SubmitButton>
+                        <Link className="link block text-center text-xs" to={withParam("dispute", null)} preventScrollReset>
+                          {t("common.cancel")}
+                        </Link>
                       </Form>
                     </div>
                   ) : null}
@@ -233,8 +310,12 @@ export default function StatementDetail() {
               <tr className="bg-slate-50">
                 <td />
                 <td>{f.date(s.period_end)}</td>
-                <td colSpan={5} className="font-semibold">{t("statements.closingRow")}</td>
-                <td className="whitespace-nowrap text-right font-semibold" data-testid="closing-balance"><Amount minor={s.closing_minor} currency={s.currency} /></td>
+                <td colSpan={5} className="font-semibold">
+                  {t("statements.closingRow")}
+                </td>
+                <td className="whitespace-nowrap text-right font-semibold" data-testid="closing-balance">
+                  <Amount minor={s.closing_minor} currency={s.currency} />
+                </td>
                 <td className="no-print" />
               </tr>
             ) : null}
@@ -255,7 +336,9 @@ export default function StatementDetail() {
               : openDisputes > 0 || s.status === "disputed"
                 ? t("statements.confirmRestHelp", { amount: f.money(s.closing_minor - disputedMinor, s.currency) })
                 : t("statements.confirmHelp", { amount: f.money(s.closing_minor, s.currency) })}
-            {filter.total > filter.pageSize || filter.lines !== "all" ? <span className="block text-xs text-slate-500">{t("statements.confirmCoversAll")}</span> : null}
+            {filter.total > filter.pageSize || filter.lines !== "all" ? (
+              <span className="block text-xs text-slate-500">{t("statements.confirmCoversAll")}</span>
+            ) : null}
           </p>
           <SubmitButton name="intent" value="confirm" pendingText={t("common.submitting")}>
             {s.status === "disputed" ? t("statements.confirmRest") : t("statements.confirm")}

@@ -37,20 +37,34 @@ export default function StatementPrint() {
   return (
     <article lang={lang} className="mx-auto max-w-[190mm] bg-white p-6 text-[11pt] text-black print:p-0" data-testid="statement-print">
       <div className="no-print mb-4 flex gap-2">
-        <button type="button" className="btn-primary" onClick={() => window.print()}>{t("common.print")}</button>
-        <Link className="btn-secondary" to={`/statements/${s.id}`}>{t("common.back")}</Link>
+        <button type="button" className="btn-primary" onClick={() => window.print()}>
+          {t("common.print")}
+        </button>
+        <Link className="btn-secondary" to={`/statements/${s.id}`}>
+          {t("common.back")}
+        </Link>
       </div>
       <header className="mb-4 flex items-start justify-between border-b border-black pb-2">
         <div>
-          <h1 className="text-xl font-bold">{t("statements.printTitle")} · {s.period}</h1>
-          <p>{s.dealer_code} · {s.dealer_name}</p>
-          <p className="text-sm">{date(s.period_start)} – {date(s.period_end)}</p>
+          <h1 className="text-xl font-bold">
+            {t("statements.printTitle")} · {s.period}
+          </h1>
+          <p>
+            {s.dealer_code} · {s.dealer_name}
+          </p>
+          <p className="text-sm">
+            {date(s.period_start)} – {date(s.period_end)}
+          </p>
         </div>
         <div className="text-right text-sm">
           <p>{t("app.name")}</p>
           <p>{t("statements.printedAt", { date: date(today) })}</p>
-          <p>{t("common.status")}: {t(`statements.status.${s.status}` as MessageKey)}</p>
-          <p>{t("statements.confirmBy")}: {date(s.confirm_by)}</p>
+          <p>
+            {t("common.status")}: {t(`statements.status.${s.status}` as MessageKey)}
+          </p>
+          <p>
+            {t("statements.confirmBy")}: {date(s.confirm_by)}
+          </p>
         </div>
       </header>
       <ScrollX className="print:overflow-visible">
@@ -71,7 +85,9 @@ export default function StatementPrint() {
             <tr className="border-b border-slate-300">
               <td />
               <td className="py-1 pr-2">{date(s.period_start)}</td>
-              <td colSpan={5} className="py-1 pr-2 font-semibold">{t("statements.openingRow")}</td>
+              <td colSpan={5} className="py-1 pr-2 font-semibold">
+                {t("statements.openingRow")}
+              </td>
               <td className="whitespace-nowrap py-1 text-right font-semibold">{money(s.opening_minor)}</td>
             </tr>
             {lines.map((l) => (
@@ -81,7 +97,11 @@ export default function StatementPrint() {
                 <td className="py-1 pr-2">{t(`ledger.type.${l.entry_type}` as MessageKey)}</td>
                 <td className="py-1 pr-2">
                   {describeEntry(lang, l)}
-                  {l.dispute_status ? <span className="block text-[8.5pt]">{t("statements.disputeStatus", { status: t(`disputes.status.${l.dispute_status}` as MessageKey) })} {money(l.dispute_amount_minor ?? 0)}</span> : null}
+                  {l.dispute_status ? (
+                    <span className="block text-[8.5pt]">
+                      {t("statements.disputeStatus", { status: t(`disputes.status.${l.dispute_status}` as MessageKey) })} {money(l.dispute_amount_minor ?? 0)}
+                    </span>
+                  ) : null}
                 </td>
                 <td className="py-1 pr-2 text-[8.5pt]">{[l.order_number, l.shipment_number, l.reference].filter(Boolean).join(" · ")}</td>
                 <td className="whitespace-nowrap py-1 pr-2 text-right">{l.amount_minor > 0 ? money(l.amount_minor) : ""}</td>
@@ -90,7 +110,9 @@ export default function StatementPrint() {
               </tr>
             ))}
             <tr className="border-b border-black">
-              <td colSpan={5} className="py-1 pr-2 text-right">{t("common.total")}</td>
+              <td colSpan={5} className="py-1 pr-2 text-right">
+                {t("common.total")}
+              </td>
               <td className="whitespace-nowrap py-1 pr-2 text-right">{money(s.debit_minor)}</td>
               <td className="whitespace-nowrap py-1 pr-2 text-right">{money(-s.credit_minor)}</td>
               <td />
@@ -98,14 +120,22 @@ export default function StatementPrint() {
             <tr>
               <td />
               <td className="py-1 pr-2">{date(s.period_end)}</td>
-              <td colSpan={5} className="py-1 pr-2 font-bold">{t("statements.closingRow")}</td>
+              <td colSpan={5} className="py-1 pr-2 font-bold">
+                {t("statements.closingRow")}
+              </td>
               <td className="whitespace-nowrap py-1 text-right font-bold">{money(s.closing_minor)}</td>
             </tr>
           </tbody>
         </table>
       </ScrollX>
       {s.confirmed_at ? (
-        <p className="mt-4 text-sm">{t("statements.confirmedBy", { name: s.confirmed_by_name ?? "—", date: instant(s.confirmed_at), amount: money(s.confirmed_closing_minor ?? s.closing_minor) })}</p>
+        <p className="mt-4 text-sm">
+          {t("statements.confirmedBy", {
+            name: s.confirmed_by_name ?? "—",
+            date: instant(s.confirmed_at),
+            amount: money(s.confirmed_closing_minor ?? s.closing_minor),
+          })}
+        </p>
       ) : null}
       <footer className="mt-10 grid grid-cols-2 gap-8 text-sm break-inside-avoid">
         <div className="border-t border-black pt-1">{t("statements.signature")}</div>

@@ -26,7 +26,11 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   if (query.format === "csv") return csvResponse("statements.csv", STATEMENT_CSV_HEADER, exportStatements(actor, query));
   const list = await listStatements(actor, query);
   const own = actor.dealerId
-    ? { summary: await dealerSummary(actor, actor.dealerId), aging: await dealerAging(actor, actor.dealerId), open: await openPeriodActivity(actor, actor.dealerId) }
+    ? {
+        summary: await dealerSummary(actor, actor.dealerId),
+        aging: await dealerAging(actor, actor.dealerId),
+        open: await openPeriodActivity(actor, actor.dealerId),
+      }
     : null;
   return json({ ...list, query, own, dealers: own ? [] : await dealerOptions(actor) });
 });
@@ -37,7 +41,12 @@ export default function Statements() {
   const f = useFormat();
   return (
     <div className="space-y-4">
-      <PageHeader title={t("statements.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("statements.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
+      <PageHeader
+        title={t("statements.title")}
+        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("statements.title") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+        actions={<CsvLink />}
+      />
       {data.own ? (
         <div className="grid gap-4">
           <CreditSummary credit={data.own.summary.credit} />
@@ -45,9 +54,24 @@ export default function Statements() {
         </div>
       ) : null}
       <FilterBar resetTo="/statements" className="sm:grid-cols-5">
-        {!data.own ? <FilterSelect name="dealerId" label={t("statements.dealerFilter")} defaultValue={data.query.dealerId} all={t("ledger.allDealers")} options={dealerChoices(data.dealers)} wrapperClassName="sm:col-span-2" /> : null}
+        {!data.own ? (
+          <FilterSelect
+            name="dealerId"
+            label={t("statements.dealerFilter")}
+            defaultValue={data.query.dealerId}
+            all={t("ledger.allDealers")}
+            options={dealerChoices(data.dealers)}
+            wrapperClassName="sm:col-span-2"
+          />
+        ) : null}
         <FilterInput name="period" type="month" label={t("statements.period")} defaultValue={data.query.period} placeholder="YYYY-MM" />
-        <FilterSelect name="status" label={t("common.status")} defaultValue={data.query.status} all options={[...STATEMENT_STATUSES, "overdue" as const].map((s) => ({ value: s, label: t(`statements.status.${s}`) }))} />
+        <FilterSelect
+          name="status"
+          label={t("common.status")}
+          defaultValue={data.query.status}
+          all
+          options={[...STATEMENT_STATUSES, "overdue" as const].map((s) => ({ value: s, label: t(`statements.status.${s}`) }))}
+        />
       </FilterBar>
       <ListTable
         empty={data.rows.length === 0 && <EmptyState message={t("statements.empty")} />}
@@ -56,10 +80,18 @@ export default function Statements() {
           <>
             <th scope="col">{t("statements.period")}</th>
             {!data.own ? <th scope="col">{t("ledger.dealer")}</th> : null}
-            <th scope="col" className="text-right">{t("statements.opening")}</th>
-            <th scope="col" className="text-right">{t("statements.debits")}</th>
-            <th scope="col" className="text-right">{t("statements.credits")}</th>
-            <th scope="col" className="text-right">{t("statements.closing")}</th>
+            <th scope="col" className="text-right">
+              {t("statements.opening")}
+            </th>
+            <th scope="col" className="text-right">
+              {t("statements.debits")}
+            </th>
+            <th scope="col" className="text-right">
+              {t("statements.credits")}
+            </th>
+            <th scope="col" className="text-right">
+              {t("statements.closing")}
+            </th>
             <th scope="col">{t("common.status")}</th>
             <th scope="col">{t("statements.confirmBy")}</th>
           </>
@@ -69,13 +101,31 @@ export default function Statements() {
           const overdue = s.status === "issued" && s.confirm_by < data.today;
           return (
             <tr key={s.id} className={overdue ? "bg-red-50" : undefined}>
-              <td><Link className="link font-medium" to={`/statements/${s.id}`}>{s.period}</Link></td>
-              {!data.own ? <td>{s.dealer_code} · {s.dealer_name}</td> : null}
-              <td className="text-right"><Amount minor={s.opening_minor} currency={s.currency} /></td>
-              <td className="text-right"><Amount minor={s.debit_minor} currency={s.currency} /></td>
-              <td className="text-right"><Amount minor={-s.credit_minor} currency={s.currency} /></td>
-              <td className="text-right font-semibold"><Amount minor={s.closing_minor} currency={s.currency} /></td>
-              <td><StatementStatus status={s.status} overdue={overdue} /></td>
+              <td>
+                <Link className="link font-medium" to={`/statements/${s.id}`}>
+                  {s.period}
+                </Link>
+              </td>
+              {!data.own ? (
+                <td>
+                  {s.dealer_code} · {s.dealer_name}
+                </td>
+              ) : null}
+              <td className="text-right">
+                <Amount minor={s.opening_minor} currency={s.currency} />
+              </td>
+              <td className="text-right">
+                <Amount minor={s.debit_minor} currency={s.currency} />
+              </td>
+              <td className="text-right">
+                <Amount minor={-s.credit_minor} currency={s.currency} />
+              </td>
+              <td className="text-right font-semibold">
+                <Amount minor={s.closing_minor} currency={s.currency} />
+              </td>
+              <td>
+                <StatementStatus status={s.status} overdue={overdue} />
+              </td>
               <td className={overdue ? "font-semibold text-red-700" : undefined}>{f.date(s.confirm_by)}</td>
             </tr>
           );
@@ -88,7 +138,11 @@ export default function Statements() {
             <h2 className="font-semibold">{data.own.open.lastPeriod ? t("statements.sinceLast") : t("statements.sinceStart")}</h2>
             {data.own.open.lastPeriod ? (
               <p className="text-xs text-slate-500">
-                {t("statements.sinceLastHelp", { period: data.own.open.lastPeriod, opening: f.money(data.own.open.openingMinor, data.own.summary.dealer.currency), movement: f.money(data.own.open.movementMinor, data.own.summary.dealer.currency) })}
+                {t("statements.sinceLastHelp", {
+                  period: data.own.open.lastPeriod,
+                  opening: f.money(data.own.open.openingMinor, data.own.summary.dealer.currency),
+                  movement: f.money(data.own.open.movementMinor, data.own.summary.dealer.currency),
+                })}
               </p>
             ) : null}
           </div>
@@ -103,20 +157,28 @@ export default function Statements() {
                     <th scope="col">{t("ledger.type")}</th>
                     <th scope="col">{t("ledger.description")}</th>
                     <th scope="col">{t("ledger.dueDate")}</th>
-                    <th scope="col" className="text-right">{t("ledger.amount")}</th>
+                    <th scope="col" className="text-right">
+                      {t("ledger.amount")}
+                    </th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">
                   {data.own.open.rows.map((e) => (
                     <tr key={e.id}>
                       <td className="whitespace-nowrap">{f.date(e.business_date)}</td>
-                      <td className="whitespace-nowrap"><EntryType type={e.entry_type} /></td>
+                      <td className="whitespace-nowrap">
+                        <EntryType type={e.entry_type} />
+                      </td>
                       <td>
-                        <div><EntryDescription e={e} /></div>
+                        <div>
+                          <EntryDescription e={e} />
+                        </div>
                         <SourceLinks e={e} finance={false} />
                       </td>
                       <td className="whitespace-nowrap">{f.date(e.due_date)}</td>
-                      <td className="text-right"><Amount minor={e.amount_minor} currency={e.currency} /></td>
+                      <td className="text-right">
+                        <Amount minor={e.amount_minor} currency={e.currency} />
+                      </td>
                     </tr>
                   ))}
                 </tbody>

@@ -129,14 +129,68 @@ export default function Stock() {
         ) : null}
       </details>
       <FilterBar resetTo="/stock" className="sm:grid-cols-4 lg:grid-cols-6" actionsClassName="sm:col-span-2">
-        <FilterInput name="q" type="search" label={t("common.search")} defaultValue={q.q} placeholder={t("stock.searchPlaceholder")} wrapperClassName="sm:col-span-2" />
-        <FilterSelect name="category" label={t("stock.category")} defaultValue={q.category} all options={data.categories.map((c) => ({ value: c.code, label: nameOf(c) }))} />
-        <FilterSelect name="line" label={t("stock.productLine")} defaultValue={q.line} all options={data.lines.map((c) => ({ value: c.code, label: nameOf(c) }))} />
-        <FilterSelect name="region" label={t("common.region")} defaultValue={q.region} all options={REGIONS.map((r) => ({ value: r, label: t(`region.${r}`) }))} />
-        <FilterSelect name="warehouse" label={t("stock.warehouse")} defaultValue={q.warehouse || ""} all options={(data.allWarehouses ?? data.warehouses).map((w) => ({ value: w.id, label: `${w.code} · ${nameOf(w)}` }))} />
-        <FilterSelect name="mto" label={t("stock.madeToOrder")} defaultValue={q.mto} all options={[{ value: "only", label: t("stock.mtoOnly") }, { value: "exclude", label: t("stock.mtoExclude") }]} />
-        <FilterSelect name="status" label={t("common.status")} defaultValue={q.status} options={[{ value: "active", label: t("products.status.active") }, { value: "discontinued", label: t("products.status.discontinued") }, { value: "all", label: t("common.all") }]} />
-        <FilterSelect name="sort" label={t("common.sort")} defaultValue={q.sort} options={STOCK_SORTS.map((s) => ({ value: s, label: t(`stock.sort.${s}`) }))} />
+        <FilterInput
+          name="q"
+          type="search"
+          label={t("common.search")}
+          defaultValue={q.q}
+          placeholder={t("stock.searchPlaceholder")}
+          wrapperClassName="sm:col-span-2"
+        />
+        <FilterSelect
+          name="category"
+          label={t("stock.category")}
+          defaultValue={q.category}
+          all
+          options={data.categories.map((c) => ({ value: c.code, label: nameOf(c) }))}
+        />
+        <FilterSelect
+          name="line"
+          label={t("stock.productLine")}
+          defaultValue={q.line}
+          all
+          options={data.lines.map((c) => ({ value: c.code, label: nameOf(c) }))}
+        />
+        <FilterSelect
+          name="region"
+          label={t("common.region")}
+          defaultValue={q.region}
+          all
+          options={REGIONS.map((r) => ({ value: r, label: t(`region.${r}`) }))}
+        />
+        <FilterSelect
+          name="warehouse"
+          label={t("stock.warehouse")}
+          defaultValue={q.warehouse || ""}
+          all
+          options={(data.allWarehouses ?? data.warehouses).map((w) => ({ value: w.id, label: `${w.code} · ${nameOf(w)}` }))}
+        />
+        <FilterSelect
+          name="mto"
+          label={t("stock.madeToOrder")}
+          defaultValue={q.mto}
+          all
+          options={[
+            { value: "only", label: t("stock.mtoOnly") },
+            { value: "exclude", label: t("stock.mtoExclude") },
+          ]}
+        />
+        <FilterSelect
+          name="status"
+          label={t("common.status")}
+          defaultValue={q.status}
+          options={[
+            { value: "active", label: t("products.status.active") },
+            { value: "discontinued", label: t("products.status.discontinued") },
+            { value: "all", label: t("common.all") },
+          ]}
+        />
+        <FilterSelect
+          name="sort"
+          label={t("common.sort")}
+          defaultValue={q.sort}
+          options={STOCK_SORTS.map((s) => ({ value: s, label: t(`stock.sort.${s}`) }))}
+        />
         <div className="flex items-end">
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" name="availableOnly" value="1" defaultChecked={q.availableOnly} className="h-4 w-4" />
@@ -145,7 +199,14 @@ export default function Stock() {
         </div>
       </FilterBar>
       {data.rows.length === 0 ? (
-        <EmptyState message={t("stock.empty")} action={<Link to="/stock" className="btn-secondary">{t("common.reset")}</Link>} />
+        <EmptyState
+          message={t("stock.empty")}
+          action={
+            <Link to="/stock" className="btn-secondary">
+              {t("common.reset")}
+            </Link>
+          }
+        />
       ) : (
         <ScrollX className="card p-0">
           <table className="table" data-testid="stock-table">
@@ -153,17 +214,23 @@ export default function Stock() {
               <tr>
                 <th scope="col">{t("stock.sku")}</th>
                 <th scope="col">{t("stock.product")}</th>
-                <th scope="col" className="text-right">{data.tier ? t("stock.yourPrice") : t("stock.listPrice")}</th>
+                <th scope="col" className="text-right">
+                  {data.tier ? t("stock.yourPrice") : t("stock.listPrice")}
+                </th>
                 {data.warehouses.map((w) => (
                   <th key={w.id} scope="col" className="text-right" title={nameOf(w)}>
                     {w.code}
                     <span className="block text-xs font-normal text-slate-500">{t(`region.${w.region}` as "region.east")}</span>
                   </th>
                 ))}
-                <th scope="col" className="text-right">{t("stock.availableTotal")}</th>
+                <th scope="col" className="text-right">
+                  {t("stock.availableTotal")}
+                </th>
                 <th scope="col">{t("stock.nextIncoming")}</th>
                 <th scope="col">{t("stock.promiseDate")}</th>
-                <th scope="col"><span className="sr-only">{t("common.actions")}</span></th>
+                <th scope="col">
+                  <span className="sr-only">{t("common.actions")}</span>
+                </th>
               </tr>
             </thead>
             {/* Rendered as one string: the largest element count of any page (decision 078). */}
@@ -180,7 +247,11 @@ export default function Stock() {
             label: t("pager.label"),
             prev: t("pager.prev"),
             next: t("pager.next"),
-            summary: t("stock.pagerMore", { from: (data.page - 1) * data.pageSize + 1, to: (data.page - 1) * data.pageSize + data.rows.length, total: f.number(data.total) }),
+            summary: t("stock.pagerMore", {
+              from: (data.page - 1) * data.pageSize + 1,
+              to: (data.page - 1) * data.pageSize + data.rows.length,
+              total: f.number(data.total),
+            }),
           }}
         />
       ) : (

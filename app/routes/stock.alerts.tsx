@@ -20,7 +20,10 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "order:review");
   const query = parseQuery(request, StockAlertsQuery);
   if (query.format === "csv") {
-    const header = query.kind === "low" ? ["sku", "name_zh", "name_en", "warehouse", "on_hand", "reserved", "available"] : ["sku", "name_zh", "name_en", "warehouse", "quantity", "eta", "source", "reference"];
+    const header =
+      query.kind === "low"
+        ? ["sku", "name_zh", "name_en", "warehouse", "on_hand", "reserved", "available"]
+        : ["sku", "name_zh", "name_en", "warehouse", "quantity", "eta", "source", "reference"];
     return csvResponse(`stock-alerts-${query.kind}.csv`, header, exportStockAlerts(actor, query.kind));
   }
   return json(await stockAlertList(actor, query));
@@ -35,7 +38,12 @@ export default function StockAlerts() {
   const n = d.threshold;
   return (
     <div className="space-y-4">
-      <PageHeader title={t("alerts.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("stock.title"), to: "/stock" }, { label: t("alerts.title") }]} breadcrumbLabel={t("nav.breadcrumb")} actions={<CsvLink />} />
+      <PageHeader
+        title={t("alerts.title")}
+        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("stock.title"), to: "/stock" }, { label: t("alerts.title") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+        actions={<CsvLink />}
+      />
       <nav className="flex gap-2" aria-label={t("alerts.kinds")}>
         {STOCK_ALERT_KINDS.map((k) => (
           <Link key={k} to={`?kind=${k}`} className={d.kind === k ? "btn-primary" : "btn-secondary"} aria-current={d.kind === k ? "page" : undefined}>
@@ -56,13 +64,21 @@ export default function StockAlerts() {
             <th scope="col">{t("stock.warehouse")}</th>
             {d.kind === "low" ? (
               <>
-                <th scope="col" className="text-right">{t("stock.onHand")}</th>
-                <th scope="col" className="text-right">{t("stock.reserved")}</th>
-                <th scope="col" className="text-right">{t("stock.available")}</th>
+                <th scope="col" className="text-right">
+                  {t("stock.onHand")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("stock.reserved")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("stock.available")}
+                </th>
               </>
             ) : (
               <>
-                <th scope="col" className="text-right">{t("alerts.quantity")}</th>
+                <th scope="col" className="text-right">
+                  {t("alerts.quantity")}
+                </th>
                 <th scope="col">{t("stock.eta")}</th>
                 <th scope="col">{t("alerts.reference")}</th>
               </>
@@ -74,7 +90,9 @@ export default function StockAlerts() {
           ? d.rows.map((r) => (
               <tr key={`${r.sku}-${r.warehouse}`}>
                 <td className="whitespace-nowrap font-mono text-xs">
-                  <Link className="link" to={`/products/${encodeURIComponent(r.sku)}`}>{r.sku}</Link>
+                  <Link className="link" to={`/products/${encodeURIComponent(r.sku)}`}>
+                    {r.sku}
+                  </Link>
                 </td>
                 <td>{name(r)}</td>
                 <td>{r.warehouse}</td>
@@ -86,7 +104,9 @@ export default function StockAlerts() {
           : d.late.map((r, i) => (
               <tr key={`${r.sku}-${r.warehouse}-${r.eta}-${i}`}>
                 <td className="whitespace-nowrap font-mono text-xs">
-                  <Link className="link" to={`/products/${encodeURIComponent(r.sku)}`}>{r.sku}</Link>
+                  <Link className="link" to={`/products/${encodeURIComponent(r.sku)}`}>
+                    {r.sku}
+                  </Link>
                 </td>
                 <td>{name(r)}</td>
                 <td>{r.warehouse}</td>

@@ -32,7 +32,16 @@ export default function ImportJob() {
     return () => clearInterval(timer);
   }, [running]);
   const pct = job.total_rows ? Math.round((100 * (job.processed_rows + job.written_rows)) / (2 * job.total_rows)) : 0;
-  const summaryKey = job.status === "succeeded" ? "import.summary.succeeded" : job.status === "partial" ? "import.summary.partial" : job.status === "rejected" ? "import.summary.rejected" : job.status === "error" ? "import.summary.error" : "import.summary.running";
+  const summaryKey =
+    job.status === "succeeded"
+      ? "import.summary.succeeded"
+      : job.status === "partial"
+        ? "import.summary.partial"
+        : job.status === "rejected"
+          ? "import.summary.rejected"
+          : job.status === "error"
+            ? "import.summary.error"
+            : "import.summary.running";
   return (
     <div className="space-y-4">
       {running ? (
@@ -48,7 +57,9 @@ export default function ImportJob() {
       <div className="card space-y-2" role="status" aria-live="polite" data-testid="import-job" data-status={job.status}>
         <p className="flex flex-wrap items-center gap-2">
           <ImportStatusBadge status={job.status} />
-          <span>{t(`import.kind.${job.kind}` as "import.kind.stock")} · {job.filename} · {t(`import.mode.short.${job.mode}` as "import.mode.short.valid_rows")}</span>
+          <span>
+            {t(`import.kind.${job.kind}` as "import.kind.stock")} · {job.filename} · {t(`import.mode.short.${job.mode}` as "import.mode.short.valid_rows")}
+          </span>
         </p>
         <p className="font-semibold" data-testid="import-summary">
           {t(summaryKey, { total: f.number(job.total_rows), written: f.number(job.written_rows), errors: f.number(job.error_count) })}
@@ -94,7 +105,9 @@ export default function ImportJob() {
           </table>
         </section>
       ) : null}
-      <Link to="/stock/import" className="btn-secondary">{t("import.another")}</Link>
+      <Link to="/stock/import" className="btn-secondary">
+        {t("import.another")}
+      </Link>
     </div>
   );
 }

@@ -37,7 +37,15 @@ export const action = withAction(async ({ request }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "stock:import");
   const limit = env().UPLOAD_LIMIT_BYTES;
   const fail = (key: MessageKey, params?: Record<string, string | number>) =>
-    json({ ok: false as const, formError: translate(actor.locale, key, params), fieldErrors: { file: translate(actor.locale, key, params) } as Record<string, string>, values: {} as Record<string, unknown> }, { status: key === "import.tooLarge" ? 413 : 400 });
+    json(
+      {
+        ok: false as const,
+        formError: translate(actor.locale, key, params),
+        fieldErrors: { file: translate(actor.locale, key, params) } as Record<string, string>,
+        values: {} as Record<string, unknown>,
+      },
+      { status: key === "import.tooLarge" ? 413 : 400 },
+    );
   let fd: FormData;
   try {
     fd = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: limit }));
@@ -76,7 +84,11 @@ function UploadProgress() {
   const pct = total ? Math.round((100 * (running!.processed_rows + running!.written_rows)) / (2 * total)) : 0;
   return (
     <div className="card space-y-2" role="status" aria-live="polite" data-testid="upload-progress">
-      <p className="text-sm">{running ? t("import.progress", { validated: f.number(running.processed_rows), written: f.number(running.written_rows), total: f.number(total) }) : t("import.uploading")}</p>
+      <p className="text-sm">
+        {running
+          ? t("import.progress", { validated: f.number(running.processed_rows), written: f.number(running.written_rows), total: f.number(total) })
+          : t("import.uploading")}
+      </p>
       <div className="h-2 w-full overflow-hidden rounded bg-slate-200" aria-hidden="true">
         <div className="h-2 bg-brand-500 transition-all" style={{ width: `${running ? pct : 5}%` }} />
       </div>
@@ -95,41 +107,89 @@ export default function ImportPage() {
   const values = (failure?.values ?? {}) as Record<string, unknown>;
   return (
     <div className="space-y-6">
-      <PageHeader title={t("import.title")} crumbs={[{ label: t("stock.title"), to: "/stock" }, { label: t("import.title") }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <PageHeader
+        title={t("import.title")}
+        crumbs={[{ label: t("stock.title"), to: "/stock" }, { label: t("import.title") }]}
+        breadcrumbLabel={t("nav.breadcrumb")}
+      />
       <div className="grid gap-4 lg:grid-cols-3">
         <Form method="post" encType="multipart/form-data" className="card space-y-4 lg:col-span-2" noValidate>
           <FormError message={failure?.formError} />
           <fieldset>
             <legend className="label">{t("import.kind")}</legend>
             <div className="flex flex-wrap gap-4 text-sm">
-              <label className="flex items-center gap-2"><input type="radio" name="kind" value="products" defaultChecked={String(values.kind ?? "products") === "products"} /> {t("import.kind.products")}</label>
-              <label className="flex items-center gap-2"><input type="radio" name="kind" value="stock" defaultChecked={values.kind === "stock"} /> {t("import.kind.stock")}</label>
+              <label className="flex items-center gap-2">
+                <input type="radio" name="kind" value="products" defaultChecked={String(values.kind ?? "products") === "products"} />{" "}
+                {t("import.kind.products")}
+              </label>
+              <label className="flex items-center gap-2">
+                <input type="radio" name="kind" value="stock" defaultChecked={values.kind === "stock"} /> {t("import.kind.stock")}
+              </label>
             </div>
           </fieldset>
           <div>
-            <label htmlFor="file" className="label">{t("import.file")}</label>
-            <input id="file" name="file" type="file" accept=".csv,text/csv" className="block w-full text-sm" required aria-invalid={fileError ? true : undefined} aria-describedby="file-help" />
-            <p id="file-help" className="mt-1 text-xs text-slate-500">{t("import.fileHelp", { max: limitMb })}</p>
-            {fileError ? <p className="mt-1 text-sm text-red-600" role="alert">{fileError}</p> : null}
+            <label htmlFor="file" className="label">
+              {t("import.file")}
+            </label>
+            <input
+              id="file"
+              name="file"
+              type="file"
+              accept=".csv,text/csv"
+              className="block w-full text-sm"
+              required
+              aria-invalid={fileError ? true : undefined}
+              aria-describedby="file-help"
+            />
+            <p id="file-help" className="mt-1 text-xs text-slate-500">
+              {t("import.fileHelp", { max: limitMb })}
+            </p>
+            {fileError ? (
+              <p className="mt-1 text-sm text-red-600" role="alert">
+                {fileError}
+              </p>
+            ) : null}
           </div>
           <fieldset>
             <legend className="label">{t("import.mode")}</legend>
             <div className="space-y-1 text-sm">
-              <label className="flex items-start gap-2"><input type="radio" name="mode" value="all_or_nothing" defaultChecked={String(values.mode ?? "all_or_nothing") === "all_or_nothing"} className="mt-1" /> <span>{t("import.mode.all_or_nothing")}</span></label>
-              <label className="flex items-start gap-2"><input type="radio" name="mode" value="valid_rows" defaultChecked={values.mode === "valid_rows"} className="mt-1" /> <span>{t("import.mode.valid_rows")}</span></label>
+              <label className="flex items-start gap-2">
+                <input
+                  type="radio"
+                  name="mode"
+                  value="all_or_nothing"
+                  defaultChecked={String(values.mode ?? "all_or_nothing") === "all_or_nothing"}
+                  className="mt-1"
+                />{" "}
+                <span>{t("import.mode.all_or_nothing")}</span>
+              </label>
+              <label className="flex items-start gap-2">
+                <input type="radio" name="mode" value="valid_rows" defaultChecked={values.mode === "valid_rows"} className="mt-1" />{" "}
+                <span>{t("import.mode.valid_rows")}</span>
+              </label>
             </div>
           </fieldset>
-          <button type="submit" className="btn-primary">{t("import.start")}</button>
+          <button type="submit" className="btn-primary">
+            {t("import.start")}
+          </button>
           <UploadProgress />
         </Form>
         <aside className="card space-y-3 text-sm">
           <h2 className="font-semibold">{t("import.formats")}</h2>
           <p>{t("import.productsFormat")}</p>
-          <p className="break-all font-mono text-xs" translate="no">{PRODUCT_CSV_HEADER.join(",")}</p>
-          <Link reloadDocument className="btn-secondary" to="/stock/import?format=csv&kind=products">{t("import.exportProducts")}</Link>
+          <p className="break-all font-mono text-xs" translate="no">
+            {PRODUCT_CSV_HEADER.join(",")}
+          </p>
+          <Link reloadDocument className="btn-secondary" to="/stock/import?format=csv&kind=products">
+            {t("import.exportProducts")}
+          </Link>
           <p>{t("import.stockFormat")}</p>
-          <p className="break-all font-mono text-xs" translate="no">{STOCK_CSV_HEADER.join(",")}</p>
-          <Link reloadDocument className="btn-secondary" to="/stock/import?format=csv&kind=stock">{t("import.exportStock")}</Link>
+          <p className="break-all font-mono text-xs" translate="no">
+            {STOCK_CSV_HEADER.join(",")}
+          </p>
+          <Link reloadDocument className="btn-secondary" to="/stock/import?format=csv&kind=stock">
+            {t("import.exportStock")}
+          </Link>
         </aside>
       </div>
       <section className="space-y-2">
@@ -142,19 +202,31 @@ export default function ImportPage() {
               <th scope="col">{t("import.kind")}</th>
               <th scope="col">{t("import.file")}</th>
               <th scope="col">{t("common.status")}</th>
-              <th scope="col" className="text-right">{t("import.rows")}</th>
-              <th scope="col" className="text-right">{t("import.written")}</th>
-              <th scope="col" className="text-right">{t("import.errors")}</th>
+              <th scope="col" className="text-right">
+                {t("import.rows")}
+              </th>
+              <th scope="col" className="text-right">
+                {t("import.written")}
+              </th>
+              <th scope="col" className="text-right">
+                {t("import.errors")}
+              </th>
               <th scope="col">{t("stock.by")}</th>
             </>
           }
         >
           {jobs.map((j) => (
             <tr key={j.id}>
-              <td className="whitespace-nowrap"><Link className="link" to={`/stock/import/${j.id}`}>{f.dateTime(j.created_at)}</Link></td>
+              <td className="whitespace-nowrap">
+                <Link className="link" to={`/stock/import/${j.id}`}>
+                  {f.dateTime(j.created_at)}
+                </Link>
+              </td>
               <td>{t(`import.kind.${j.kind}` as "import.kind.stock")}</td>
               <td className="max-w-[12rem] truncate">{j.filename}</td>
-              <td><ImportStatusBadge status={j.status} /></td>
+              <td>
+                <ImportStatusBadge status={j.status} />
+              </td>
               <td className="text-right tabular-nums">{f.number(j.total_rows)}</td>
               <td className="text-right tabular-nums">{f.number(j.written_rows)}</td>
               <td className="text-right tabular-nums">{f.number(j.error_count)}</td>

@@ -50,7 +50,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const view = await unsubscribe(params.token ?? "", clientIp(request));
-  return json({ ok: view.ok, done: view.ok, ...texts(view, localeOf(request), view.ok) }, { status: view.ok ? 200 : 400, headers: { "Referrer-Policy": "no-referrer" } });
+  return json(
+    { ok: view.ok, done: view.ok, ...texts(view, localeOf(request), view.ok) },
+    { status: view.ok ? 200 : 400, headers: { "Referrer-Policy": "no-referrer" } },
+  );
 }
 
 export default function Unsubscribe() {
@@ -71,7 +74,9 @@ export default function Unsubscribe() {
               <SubmitButton className="btn-primary">{v.button}</SubmitButton>
             </Form>
           ) : null}
-          <Link to="/settings" className="btn-secondary">{v.settings}</Link>
+          <Link to="/settings" className="btn-secondary">
+            {v.settings}
+          </Link>
         </div>
       </div>
     </div>

@@ -60,7 +60,10 @@ const EnvSchema = z
           return false;
         }
       }, "must be an IANA time zone such as Asia/Shanghai"),
-    DEFAULT_CURRENCY: z.string().regex(/^[A-Z]{3}$/).default("CNY"),
+    DEFAULT_CURRENCY: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .default("CNY"),
     SEED_DEMO: bool(true),
     JOBS: z.enum(["on", "off"]).default("on"),
     SMTP_URL: z

@@ -23,7 +23,8 @@ function issueMessage(issue: Issue, locale: Locale): string {
       if (issue.origin === "string") {
         return Number(issue.minimum) <= 1 ? translate(locale, "validation.required") : translate(locale, "validation.tooShort", { min: Number(issue.minimum) });
       }
-      if (issue.origin === "number") return Number(issue.minimum) <= 0 && !issue.inclusive ? translate(locale, "validation.positive") : translate(locale, "validation.nonNegative");
+      if (issue.origin === "number")
+        return Number(issue.minimum) <= 0 && !issue.inclusive ? translate(locale, "validation.positive") : translate(locale, "validation.nonNegative");
       return translate(locale, "validation.required");
     case "too_big":
       if (issue.origin === "string") return translate(locale, "validation.tooLong", { max: Number(issue.maximum) });
@@ -35,7 +36,9 @@ function issueMessage(issue: Issue, locale: Locale): string {
       return translate(locale, "validation.choice");
     case "custom":
       // Custom refinements carry an i18n key as their message, and its parameters (a limit) as params.
-      return translateKnown(locale, issue.message ?? "", issue.params as Record<string, string | number> | undefined) ?? translate(locale, "validation.invalid");
+      return (
+        translateKnown(locale, issue.message ?? "", issue.params as Record<string, string | number> | undefined) ?? translate(locale, "validation.invalid")
+      );
     default:
       return translate(locale, "validation.invalid");
   }
@@ -61,7 +64,7 @@ export function formDataToObject(fd: FormData): Record<string, unknown> {
     const isArray = rawKey.endsWith("[]");
     const key = isArray ? rawKey.slice(0, -2) : rawKey;
     if (isArray) {
-      ((out[key] as unknown[] | undefined) ?? (out[key] = [] as unknown[]) as unknown[]).push(value);
+      ((out[key] as unknown[] | undefined) ?? ((out[key] = [] as unknown[]) as unknown[])).push(value);
     } else if (key in out) {
       const prev = out[key];
       out[key] = Array.isArray(prev) ? [...prev, value] : [prev, value];
@@ -73,7 +76,7 @@ export function formDataToObject(fd: FormData): Record<string, unknown> {
 function safeValues(values: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(values)) {
-    if (/password/i.test(k) || typeof v === "object" && v !== null && !Array.isArray(v)) continue;
+    if (/password/i.test(k) || (typeof v === "object" && v !== null && !Array.isArray(v))) continue;
     out[k] = v;
   }
   return out;
@@ -146,18 +149,30 @@ export function domainFailure(request: Request, err: DomainError): { formError: 
  * `extra` joins the failure (e.g. the `intent` of the form it answers, so a page with several
  * forms shows the error on the one that was sent).
  */
-export function errorResponse(request: Request, err: unknown, values: Record<string, unknown> = submitted.get(request) ?? {}, extra: Record<string, string> = {}): Response {
+export function errorResponse(
+  request: Request,
+  err: unknown,
+  values: Record<string, unknown> = submitted.get(request) ?? {},
+  extra: Record<string, string> = {},
+): Response {
   if (err instanceof Response) return err;
   const locale = localeOf(request);
   if (err instanceof DomainError) {
     return json<FormFailure>(
       { ok: false, ...domainFailure(request, err), values: safeValues(values), ...extra },
-      { status: err.status, headers: err.status === 429 && err.params?.seconds ? { "Retry-After": String(err.params.seconds) } : err.status === 503 ? { "Retry-After": "2" } : undefined },
+      {
+        status: err.status,
+        headers:
+          err.status === 429 && err.params?.seconds ? { "Retry-After": String(err.params.seconds) } : err.status === 503 ? { "Retry-After": "2" } : undefined,
+      },
     );
   }
   if (isTransientDbError(err)) {
     const u = new UnavailableError();
-    return json<FormFailure>({ ok: false, formError: translate(locale, u.messageKey), fieldErrors: {}, values: safeValues(values), ...extra }, { status: 503, headers: { "Retry-After": "2" } });
+    return json<FormFailure>(
+      { ok: false, formError: translate(locale, u.messageKey), fieldErrors: {}, values: safeValues(values), ...extra },
+      { status: 503, headers: { "Retry-After": "2" } },
+    );
   }
   throw err;
 }

@@ -43,7 +43,11 @@ export type IntentContext<I extends string> = {
    * The usual form: read with `schema` (a failure comes back on this form), `run` with what it
    * read, then `key` (or the key for what was read) said as done.
    */
-  submit: <S extends z.ZodType>(schema: S, run: (data: z.output<S>) => Promise<unknown>, key: MessageKey | ((data: z.output<S>) => MessageKey)) => Promise<TypedResponse<IntentFailure<I>> | TypedResponse<IntentDone<I>>>;
+  submit: <S extends z.ZodType>(
+    schema: S,
+    run: (data: z.output<S>) => Promise<unknown>,
+    key: MessageKey | ((data: z.output<S>) => MessageKey),
+  ) => Promise<TypedResponse<IntentFailure<I>> | TypedResponse<IntentDone<I>>>;
 };
 
 /** The one answer to a form without a known intent (or without a readable body): 400, localized. */

@@ -7,7 +7,9 @@ describe("cached Intl formatters", () => {
     expect(dateTimeFormat("zh-CN", { timeZone: "UTC", dateStyle: "medium" })).toBe(a);
     expect(dateTimeFormat("en", { timeZone: "UTC", dateStyle: "medium" })).not.toBe(a);
     expect(dateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", dateStyle: "medium" })).not.toBe(a);
-    expect(a.format(new Date("2026-11-23T00:00:00Z"))).toBe(new Intl.DateTimeFormat("zh-CN", { timeZone: "UTC", dateStyle: "medium" }).format(new Date("2026-11-23T00:00:00Z")));
+    expect(a.format(new Date("2026-11-23T00:00:00Z"))).toBe(
+      new Intl.DateTimeFormat("zh-CN", { timeZone: "UTC", dateStyle: "medium" }).format(new Date("2026-11-23T00:00:00Z")),
+    );
     const p = numberFormat("en", { style: "percent", maximumFractionDigits: 1 });
     expect(numberFormat("en", { style: "percent", maximumFractionDigits: 1 })).toBe(p);
     expect(p.format(0.1234)).toBe("12.3%");

@@ -63,7 +63,10 @@ describe("typed numbers", () => {
     expect(parseTypedAmount("0")).toMatchObject({ ok: false, key: "validation.amountPositive" });
     // A field may say it its own way.
     expect(parseTypedAmount("0", { rangeMessage: "quotes.priceRange" })).toMatchObject({ ok: false, key: "quotes.priceRange" });
-    expect(parseTypedAmount("100000000.01", { max: MAX_PRICE_MINOR, rangeMessage: "quotes.priceRange" })).toMatchObject({ ok: false, key: "quotes.priceRange" });
+    expect(parseTypedAmount("100000000.01", { max: MAX_PRICE_MINOR, rangeMessage: "quotes.priceRange" })).toMatchObject({
+      ok: false,
+      key: "quotes.priceRange",
+    });
     expect(parseTypedAmount("0", { allowZero: true })).toEqual({ ok: true, minor: 0 });
   });
 
@@ -79,7 +82,9 @@ describe("typed numbers", () => {
     expect(wholeNumberField({ min: 1, max: 9 }).safeParse(["1", "2"]).success).toBe(false);
     expect(moneyField().safeParse(["1", "2"]).success).toBe(false);
     expect(optionalMoneyField().safeParse(["1"]).success).toBe(false);
-    const form = z.object({ qty: wholeNumberField({ min: 1, max: 9 }), price: moneyField(), note: z.string().min(1) }).superRefine((_, ctx) => ctx.addIssue({ code: "custom", path: ["form"], message: "x" }));
+    const form = z
+      .object({ qty: wholeNumberField({ min: 1, max: 9 }), price: moneyField(), note: z.string().min(1) })
+      .superRefine((_, ctx) => ctx.addIssue({ code: "custom", path: ["form"], message: "x" }));
     const r = form.safeParse({ qty: "1e3", price: "1,2,3", note: "" });
     expect(r.success ? [] : r.error.issues.map((i) => i.path.join("."))).toEqual(["qty", "price", "note", "form"]);
   });

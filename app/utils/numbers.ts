@@ -89,7 +89,10 @@ function amountText(minor: number): string {
 }
 
 /** An amount typed into a form, in minor units, or the i18n key (and its parameters) of what is wrong with it. */
-export function parseTypedAmount(input: string, opts: AmountOptions = {}): { ok: true; minor: number } | { ok: false; key: string; params?: Record<string, string> } {
+export function parseTypedAmount(
+  input: string,
+  opts: AmountOptions = {},
+): { ok: true; minor: number } | { ok: false; key: string; params?: Record<string, string> } {
   const max = opts.max ?? MAX_TYPED_AMOUNT_MINOR;
   if (typeof input !== "string") return { ok: false, key: "validation.money" };
   const t = input.trim();

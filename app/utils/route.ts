@@ -33,7 +33,10 @@ export function withLoader<T>(fn: (args: LoaderFunctionArgs) => Promise<T>) {
       const { errorResponse } = await import("./http.server");
       const res = errorResponse(args.request, err);
       const body = (await res.json()) as FormFailure;
-      throw new Response(JSON.stringify({ message: body.formError }), { status: res.status, headers: { "Content-Type": "application/json; charset=utf-8", ...Object.fromEntries(res.headers) } });
+      throw new Response(JSON.stringify({ message: body.formError }), {
+        status: res.status,
+        headers: { "Content-Type": "application/json; charset=utf-8", ...Object.fromEntries(res.headers) },
+      });
     }
   };
 }

@@ -18,7 +18,8 @@ const auditRow = (action: string) => sql`INSERT INTO audit_log (actor_role, acti
 /** An audit row as another database node (TiDB, Galera with per-node offsets) may write it: its own id, its own stamp. */
 const auditRowAs = (id: number | null, at: Date, action = "node") =>
   sql`INSERT INTO audit_log (id, occurred_at, actor_role, action, entity_type, entity_id) VALUES (${id}, ${at}, 'system', ${action}, 'test', '1')`;
-const latestAudit = async () => String((await sql<{ t: string | null }>`SELECT CAST(MAX(occurred_at) AS CHAR) AS t FROM audit_log`.execute(getDb())).rows[0]!.t);
+const latestAudit = async () =>
+  String((await sql<{ t: string | null }>`SELECT CAST(MAX(occurred_at) AS CHAR) AS t FROM audit_log`.execute(getDb())).rows[0]!.t);
 /** The tests below run on the app clock only: every row they write carries a stamp relative to T. */
 const T = new Date("2026-11-20T02:00:30Z");
 const plus = (ms: number) => new Date(T.getTime() + ms);

@@ -15,7 +15,7 @@ describe("business dates", () => {
   it("adds working days exactly as stepping one calendar day at a time does (random dates, lengths, holidays; across years)", () => {
     const step = (date: string, n: number, holidays: ReadonlySet<string>) => {
       let d = date;
-      for (let left = n; left > 0; ) {
+      for (let left = n; left > 0;) {
         const t = new Date(`${d}T00:00:00Z`);
         t.setUTCDate(t.getUTCDate() + 1);
         d = t.toISOString().slice(0, 10);

@@ -36,13 +36,16 @@ export async function transaction<T>(label: string, work: (tx: Tx) => Promise<T>
       // READ COMMITTED: no gap locks on plain index scans, so concurrent units of work
       // (two submits appending order lines, two postings) do not deadlock on index gaps;
       // every rule that needs isolation takes explicit row locks (FOR UPDATE / conditional UPDATE).
-      return await db.transaction().setIsolationLevel("read committed").execute(async (tx) => {
-        const result = await work(tx);
-        const hook = g.__dealerDeskFaultHook;
-        if (hook) await hook(label, tx);
-        committing = true;
-        return result;
-      });
+      return await db
+        .transaction()
+        .setIsolationLevel("read committed")
+        .execute(async (tx) => {
+          const result = await work(tx);
+          const hook = g.__dealerDeskFaultHook;
+          if (hook) await hook(label, tx);
+          committing = true;
+          return result;
+        });
     } catch (err) {
       if (isRetryableTxError(err) && attempt < attempts) {
         await sleep(5 * 2 ** attempt + Math.floor(Math.random() * 20));

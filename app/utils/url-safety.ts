@@ -47,7 +47,8 @@ export function safeRedirectPath(to: unknown, fallback = "/"): string {
   // `//evil`, `/.//evil`, `/%2e//evil`, `/a/..//evil` resolve to `//evil`; `/%2f%2fevil` and `/%5cevil` decode to it.
   // A path of this site never needs an encoded slash or backslash, nor an empty segment.
   const decoded = decodeFully(u.pathname);
-  if (decoded === null || !decoded.startsWith("/") || /%(2f|5c)/i.test(u.pathname) || decoded.includes("//") || decoded.includes("\\") || CONTROL.test(decoded)) return fallback;
+  if (decoded === null || !decoded.startsWith("/") || /%(2f|5c)/i.test(u.pathname) || decoded.includes("//") || decoded.includes("\\") || CONTROL.test(decoded))
+    return fallback;
   const out = `${u.pathname}${u.search}${u.hash}`;
   return /^\/(?![/\\])/.test(out) ? out : fallback;
 }

@@ -139,7 +139,18 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ["import_jobs", "holidays", "incoming_stock", "stock_movements", "stock_levels", "warehouses", "product_tier_prices", "products", "product_lines", "categories"]) {
+  for (const t of [
+    "import_jobs",
+    "holidays",
+    "incoming_stock",
+    "stock_movements",
+    "stock_levels",
+    "warehouses",
+    "product_tier_prices",
+    "products",
+    "product_lines",
+    "categories",
+  ]) {
     await sql.raw(`DROP TABLE IF EXISTS ${t}`).execute(db);
   }
 }

@@ -162,7 +162,17 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ["shipment_lines", "shipments", "order_date_changes", "order_status_history", "order_line_reservations", "order_lines", "orders", "order_sequences", "dealer_addresses"]) {
+  for (const t of [
+    "shipment_lines",
+    "shipments",
+    "order_date_changes",
+    "order_status_history",
+    "order_line_reservations",
+    "order_lines",
+    "orders",
+    "order_sequences",
+    "dealer_addresses",
+  ]) {
     await sql.raw(`DROP TABLE IF EXISTS ${t}`).execute(db);
   }
 }

@@ -14,7 +14,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
     )
     .execute(db);
-  await sql.raw(`INSERT INTO dealer_balances (dealer_id, balance_minor) SELECT dealer_id, SUM(amount_minor) FROM ledger_entries GROUP BY dealer_id`).execute(db);
+  await sql
+    .raw(`INSERT INTO dealer_balances (dealer_id, balance_minor) SELECT dealer_id, SUM(amount_minor) FROM ledger_entries GROUP BY dealer_id`)
+    .execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

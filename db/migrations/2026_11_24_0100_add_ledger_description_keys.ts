@@ -7,7 +7,11 @@ import { sql, type Kysely } from "kysely";
 // only fills the two new columns of entries whose English text is exactly what the
 // system wrote — amounts, dates and the text itself are never touched.
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql.raw(`ALTER TABLE ledger_entries ADD COLUMN description_key VARCHAR(48) NULL AFTER description, ADD COLUMN description_params TEXT NULL AFTER description_key`).execute(db);
+  await sql
+    .raw(
+      `ALTER TABLE ledger_entries ADD COLUMN description_key VARCHAR(48) NULL AFTER description, ADD COLUMN description_params TEXT NULL AFTER description_key`,
+    )
+    .execute(db);
   await backfill(db);
 }
 
@@ -33,7 +37,9 @@ export async function backfill(db: Kysely<any>): Promise<void> {
   // Accepted disputes and bank payments: few rows, parsed here.
   const rows = await sql<{ id: number; source_type: string; description: string }>`
     SELECT id, source_type, description FROM ledger_entries
-    WHERE description_key IS NULL AND ((source_type = 'dispute' AND description LIKE 'Dispute #%') OR (source_type = 'bank' AND description LIKE 'Bank payment%'))`.execute(db);
+    WHERE description_key IS NULL AND ((source_type = 'dispute' AND description LIKE 'Dispute #%') OR (source_type = 'bank' AND description LIKE 'Bank payment%'))`.execute(
+    db,
+  );
   for (const r of rows.rows) {
     let key: string | null = null;
     let params: Record<string, string | number> = {};
@@ -44,7 +50,14 @@ export async function backfill(db: Kysely<any>): Promise<void> {
       params = { dispute: Number(d[1]), period: d[2]!, line: Number(d[3]), entry: Number(d[4]), ...(d[5] === undefined ? {} : { note: d[5] }) };
     } else if (r.source_type === "bank" && b) {
       const [, date, payer, reference] = b;
-      key = date && payer ? "ledger.desc.bankPaymentDatedFrom" : date ? "ledger.desc.bankPaymentDated" : payer ? "ledger.desc.bankPaymentFrom" : "ledger.desc.bankPayment";
+      key =
+        date && payer
+          ? "ledger.desc.bankPaymentDatedFrom"
+          : date
+            ? "ledger.desc.bankPaymentDated"
+            : payer
+              ? "ledger.desc.bankPaymentFrom"
+              : "ledger.desc.bankPayment";
       params = { reference: reference!, ...(date ? { date } : {}), ...(payer ? { payer } : {}) };
     }
     if (key) await sql`UPDATE ledger_entries SET description_key = ${key}, description_params = ${JSON.stringify(params)} WHERE id = ${r.id}`.execute(db);

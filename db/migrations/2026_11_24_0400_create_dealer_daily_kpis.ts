@@ -68,7 +68,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 /** The business time zone's current UTC offset ("+08:00"), from BUSINESS_TZ (default Asia/Shanghai). */
 function businessOffset(): string {
   const tz = process.env.BUSINESS_TZ || "Asia/Shanghai";
-  const part = new Intl.DateTimeFormat("en-US", { timeZone: tz, timeZoneName: "longOffset" }).formatToParts(new Date()).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
+  const part =
+    new Intl.DateTimeFormat("en-US", { timeZone: tz, timeZoneName: "longOffset" }).formatToParts(new Date()).find((p) => p.type === "timeZoneName")?.value ??
+    "GMT";
   const m = /GMT([+-]\d{2}):?(\d{2})?/.exec(part);
   return m ? `${m[1]}:${m[2] ?? "00"}` : "+00:00";
 }

@@ -29,7 +29,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql.raw(`INSERT INTO catalog_version (id, version) VALUES (1, 1)`).execute(db);
   for (const [name, timing, table] of TRIGGERS) {
     await sql
-      .raw(`CREATE TRIGGER ${name} ${timing} ON ${table} FOR EACH ROW INSERT INTO catalog_version (id, version) VALUES (1, 1) ON DUPLICATE KEY UPDATE version = version + 1`)
+      .raw(
+        `CREATE TRIGGER ${name} ${timing} ON ${table} FOR EACH ROW INSERT INTO catalog_version (id, version) VALUES (1, 1) ON DUPLICATE KEY UPDATE version = version + 1`,
+      )
       .execute(db);
   }
 }

@@ -47,7 +47,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     )
     .execute(db);
   for (const [name, body] of TRIGGERS) await sql.raw(`CREATE TRIGGER ${name} ${body}`).execute(db);
-  await sql.raw(`INSERT INTO product_availability (product_id, stocked_warehouses) SELECT product_id, SUM(on_hand > reserved) FROM stock_levels GROUP BY product_id`).execute(db);
+  await sql
+    .raw(`INSERT INTO product_availability (product_id, stocked_warehouses) SELECT product_id, SUM(on_hand > reserved) FROM stock_levels GROUP BY product_id`)
+    .execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

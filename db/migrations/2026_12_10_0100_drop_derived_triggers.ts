@@ -35,7 +35,9 @@ export async function up(db: Kysely<any>): Promise<void> {
             ON DUPLICATE KEY UPDATE version = version + 1, fingerprint = VALUES(fingerprint)`.execute(db);
   // Whatever drifted while the triggers were being dropped: availability recounted from the levels.
   await sql.raw(`DELETE FROM product_availability`).execute(db);
-  await sql.raw(`INSERT INTO product_availability (product_id, stocked_warehouses) SELECT product_id, SUM(on_hand > reserved) FROM stock_levels GROUP BY product_id`).execute(db);
+  await sql
+    .raw(`INSERT INTO product_availability (product_id, stocked_warehouses) SELECT product_id, SUM(on_hand > reserved) FROM stock_levels GROUP BY product_id`)
+    .execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

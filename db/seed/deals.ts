@@ -43,17 +43,37 @@ async function ensureProducts(db: Db) {
   // No catalog yet: a small one of our own, enough to quote.
   await db.insertInto("categories").ignore().values({ code: "HVAC", name_en: "HVAC", name_zh: "暖通空调", sort_order: 1 }).execute();
   for (const [i, l] of FALLBACK_LINES.entries()) {
-    await db.insertInto("product_lines").ignore().values({ code: l.code, name_en: l.en, name_zh: l.zh, sort_order: i + 1 }).execute();
+    await db
+      .insertInto("product_lines")
+      .ignore()
+      .values({ code: l.code, name_en: l.en, name_zh: l.zh, sort_order: i + 1 })
+      .execute();
     for (let n = 1; n <= 3; n++) {
       const list = (i + 1) * 12_000_00 + n * 3_500_00;
       const r = await db
         .insertInto("products")
         .ignore()
-        .values({ sku: `${l.code}-${100 + n}`, name_en: `${l.en} model ${100 + n}`, name_zh: `${l.zh} ${100 + n} 型`, category_code: "HVAC", product_line_code: l.code, list_price_minor: list, currency: "CNY" })
+        .values({
+          sku: `${l.code}-${100 + n}`,
+          name_en: `${l.en} model ${100 + n}`,
+          name_zh: `${l.zh} ${100 + n} 型`,
+          category_code: "HVAC",
+          product_line_code: l.code,
+          list_price_minor: list,
+          currency: "CNY",
+        })
         .executeTakeFirst();
       const id = Number(r.insertId ?? 0);
       if (!id) continue;
-      for (const [tier, pct] of [["platinum", 82], ["gold", 88], ["silver", 94]] as const) await db.insertInto("product_tier_prices").values({ product_id: id, tier, price_minor: Math.round((list * pct) / 100) }).execute();
+      for (const [tier, pct] of [
+        ["platinum", 82],
+        ["gold", 88],
+        ["silver", 94],
+      ] as const)
+        await db
+          .insertInto("product_tier_prices")
+          .values({ product_id: id, tier, price_minor: Math.round((list * pct) / 100) })
+          .execute();
     }
   }
   const { catalogChanged } = await import("../../app/modules/catalog/catalog.derived.server");
@@ -78,15 +98,39 @@ export async function seedDeals(db: Db, ids: FoundationIds) {
 
   const kas = await db.selectFrom("key_accounts").select(["id", "name", "credit_code", "owner_id"]).orderBy("id").execute();
   if (kas.length < 6) return;
-  const [ka1, ka2, ka3, ka4, ka5, ka6] = kas as [(typeof kas)[number], (typeof kas)[number], (typeof kas)[number], (typeof kas)[number], (typeof kas)[number], (typeof kas)[number]];
+  const [ka1, ka2, ka3, ka4, ka5, ka6] = kas as [
+    (typeof kas)[number],
+    (typeof kas)[number],
+    (typeof kas)[number],
+    (typeof kas)[number],
+    (typeof kas)[number],
+    (typeof kas)[number],
+  ];
   const lines = await ensureProducts(db);
   const [L1, L2, L3] = lines as [string, string, string];
   const productsOf = async (line: string) =>
-    db.selectFrom("products").select(["id", "sku", "list_price_minor"]).where("product_line_code", "=", line).where("status", "=", "active").orderBy("sku").limit(3).execute();
-  const prods = { [L1]: await productsOf(L1), [L2]: await productsOf(L2), [L3]: await productsOf(L3) } as Record<string, { id: number; sku: string; list_price_minor: number }[]>;
+    db
+      .selectFrom("products")
+      .select(["id", "sku", "list_price_minor"])
+      .where("product_line_code", "=", line)
+      .where("status", "=", "active")
+      .orderBy("sku")
+      .limit(3)
+      .execute();
+  const prods = { [L1]: await productsOf(L1), [L2]: await productsOf(L2), [L3]: await productsOf(L3) } as Record<
+    string,
+    { id: number; sku: string; list_price_minor: number }[]
+  >;
   const dealer = (code: string) => ids.dealerIds[code]!;
   const tierOf = async (dealerId: number) => (await db.selectFrom("organisations").select("tier").where("id", "=", dealerId).executeTakeFirstOrThrow()).tier;
-  const usersOf = async (dealerId: number) => db.selectFrom("users").select(["id", "role"]).where("organisation_id", "=", dealerId).where("role", "in", ["dealer_admin", "dealer_sales"]).orderBy("id").execute();
+  const usersOf = async (dealerId: number) =>
+    db
+      .selectFrom("users")
+      .select(["id", "role"])
+      .where("organisation_id", "=", dealerId)
+      .where("role", "in", ["dealer_admin", "dealer_sales"])
+      .orderBy("id")
+      .execute();
 
   type Spec = {
     dealer: string;
@@ -103,18 +147,122 @@ export async function seedDeals(db: Db, ids: FoundationIds) {
     source?: string;
   };
   const specs: Spec[] = [
-    { dealer: "D001", ka: ka1, lines: [L1], stage: "won", title: "申城地铁 5 号线车站空调改造", value: 2_860_000_00, createdDaysAgo: 80, protectionLeft: 10, closeIn: 5, competitors: "格力, 美的" },
-    { dealer: "D002", ka: ka2, lines: [L2], stage: "quoted", title: "京华数据中心二期冷水机组", value: 4_200_000_00, createdDaysAgo: 45, protectionLeft: 55, closeIn: 30, competitors: "开利, 约克" },
-    { dealer: "D003", ka: ka3, lines: [L1, L3], stage: "quoted", title: "白云会展中心 B 馆暖通", value: 1_650_000_00, createdDaysAgo: 30, protectionLeft: 60, closeIn: 40, competitors: "大金" },
-    { dealer: "D001", ka: ka6, lines: [L3], stage: "negotiating", title: "西溪酒店热泵热水系统", value: 780_000_00, createdDaysAgo: 20, protectionLeft: 70, closeIn: 50 },
-    { dealer: "D002", ka: ka1, lines: [L3], stage: "approved", title: "申城地铁车辆段热泵", value: 920_000_00, createdDaysAgo: 12, protectionLeft: 78, closeIn: 75 },
+    {
+      dealer: "D001",
+      ka: ka1,
+      lines: [L1],
+      stage: "won",
+      title: "申城地铁 5 号线车站空调改造",
+      value: 2_860_000_00,
+      createdDaysAgo: 80,
+      protectionLeft: 10,
+      closeIn: 5,
+      competitors: "格力, 美的",
+    },
+    {
+      dealer: "D002",
+      ka: ka2,
+      lines: [L2],
+      stage: "quoted",
+      title: "京华数据中心二期冷水机组",
+      value: 4_200_000_00,
+      createdDaysAgo: 45,
+      protectionLeft: 55,
+      closeIn: 30,
+      competitors: "开利, 约克",
+    },
+    {
+      dealer: "D003",
+      ka: ka3,
+      lines: [L1, L3],
+      stage: "quoted",
+      title: "白云会展中心 B 馆暖通",
+      value: 1_650_000_00,
+      createdDaysAgo: 30,
+      protectionLeft: 60,
+      closeIn: 40,
+      competitors: "大金",
+    },
+    {
+      dealer: "D001",
+      ka: ka6,
+      lines: [L3],
+      stage: "negotiating",
+      title: "西溪酒店热泵热水系统",
+      value: 780_000_00,
+      createdDaysAgo: 20,
+      protectionLeft: 70,
+      closeIn: 50,
+    },
+    {
+      dealer: "D002",
+      ka: ka1,
+      lines: [L3],
+      stage: "approved",
+      title: "申城地铁车辆段热泵",
+      value: 920_000_00,
+      createdDaysAgo: 12,
+      protectionLeft: 78,
+      closeIn: 75,
+    },
     { dealer: "D003", ka: ka2, lines: [L2], stage: "conflict", title: "京华数据中心冷机替换", value: 3_900_000_00, createdDaysAgo: 3, closeIn: 60 },
     { dealer: "D004", ka: ka4, lines: [L1], stage: "registered", title: "光谷生物医药园研发楼空调", value: 1_280_000_00, createdDaysAgo: 2, closeIn: 90 },
-    { dealer: "D005", ka: ka5, lines: [L2], stage: "rejected", title: "天府机场 T2 冷站", value: 5_500_000_00, createdDaysAgo: 40, closeIn: 60, lostReason: "客户已由集团总部直接招标，请关注公开招标。" },
-    { dealer: "D006", ka: ka4, lines: [L3], stage: "lost", title: "光谷园区宿舍热泵热水", value: 460_000_00, createdDaysAgo: 70, protectionLeft: 20, closeIn: 10, lostReason: "价格高于竞品约 8%，客户选择了本地品牌。" },
-    { dealer: "D007", ka: ka5, lines: [L1], stage: "expired", title: "天府机场货运区多联机", value: 1_100_000_00, createdDaysAgo: 120, protectionLeft: -30, closeIn: -20 },
-    { dealer: "D001", ka: ka3, lines: [L2], stage: "approved", title: "白云会展中心冷站节能改造", value: 2_300_000_00, createdDaysAgo: 86, protectionLeft: 4, closeIn: 20 },
-    { dealer: "D002", ka: ka6, lines: [L1], stage: "negotiating", title: "西溪酒店客房多联机更新", value: 1_350_000_00, createdDaysAgo: 25, protectionLeft: 65, closeIn: 35 },
+    {
+      dealer: "D005",
+      ka: ka5,
+      lines: [L2],
+      stage: "rejected",
+      title: "天府机场 T2 冷站",
+      value: 5_500_000_00,
+      createdDaysAgo: 40,
+      closeIn: 60,
+      lostReason: "客户已由集团总部直接招标，请关注公开招标。",
+    },
+    {
+      dealer: "D006",
+      ka: ka4,
+      lines: [L3],
+      stage: "lost",
+      title: "光谷园区宿舍热泵热水",
+      value: 460_000_00,
+      createdDaysAgo: 70,
+      protectionLeft: 20,
+      closeIn: 10,
+      lostReason: "价格高于竞品约 8%，客户选择了本地品牌。",
+    },
+    {
+      dealer: "D007",
+      ka: ka5,
+      lines: [L1],
+      stage: "expired",
+      title: "天府机场货运区多联机",
+      value: 1_100_000_00,
+      createdDaysAgo: 120,
+      protectionLeft: -30,
+      closeIn: -20,
+    },
+    {
+      dealer: "D001",
+      ka: ka3,
+      lines: [L2],
+      stage: "approved",
+      title: "白云会展中心冷站节能改造",
+      value: 2_300_000_00,
+      createdDaysAgo: 86,
+      protectionLeft: 4,
+      closeIn: 20,
+    },
+    {
+      dealer: "D002",
+      ka: ka6,
+      lines: [L1],
+      stage: "negotiating",
+      title: "西溪酒店客房多联机更新",
+      value: 1_350_000_00,
+      createdDaysAgo: 25,
+      protectionLeft: 65,
+      closeIn: 35,
+    },
   ];
 
   const dealIds: number[] = [];
@@ -148,10 +296,22 @@ export async function seedDeals(db: Db, ids: FoundationIds) {
       .executeTakeFirstOrThrow();
     const id = Number(res.insertId);
     dealIds.push(id);
-    await db.insertInto("deal_product_lines").values(s.lines.map((l) => ({ deal_id: id, product_line_code: l, estimated_quantity: r.int(10, 400) }))).execute();
+    await db
+      .insertInto("deal_product_lines")
+      .values(s.lines.map((l) => ({ deal_id: id, product_line_code: l, estimated_quantity: r.int(10, 400) })))
+      .execute();
     await db
       .insertInto("domain_events")
-      .values({ type: "deal.registered", dealer_id: dealerId, account_manager_id: s.ka.owner_id, actor_user_id: staff[0]?.id ?? null, entity_type: "deal", entity_id: String(id), payload: JSON.stringify({ title: s.title }), occurred_at: ago(s.createdDaysAgo) })
+      .values({
+        type: "deal.registered",
+        dealer_id: dealerId,
+        account_manager_id: s.ka.owner_id,
+        actor_user_id: staff[0]?.id ?? null,
+        entity_type: "deal",
+        entity_id: String(id),
+        payload: JSON.stringify({ title: s.title }),
+        occurred_at: ago(s.createdDaysAgo),
+      })
       .execute();
     // A shared timeline: the dealer's visits and calls, the account manager's technical answers.
     const notes = [
@@ -165,15 +325,34 @@ export async function seedDeals(db: Db, ids: FoundationIds) {
       const [kind, body] = notes[i % notes.length]!;
       await db
         .insertInto("deal_activities")
-        .values({ deal_id: id, kind, body, occurred_at: ago(Math.max(0, s.createdDaysAgo - 2 - i * 3), 6 + i), actor_user_id: kind === "call" ? s.ka.owner_id : (staff[i % Math.max(1, staff.length)]?.id ?? null) })
+        .values({
+          deal_id: id,
+          kind,
+          body,
+          occurred_at: ago(Math.max(0, s.createdDaysAgo - 2 - i * 3), 6 + i),
+          actor_user_id: kind === "call" ? s.ka.owner_id : (staff[i % Math.max(1, staff.length)]?.id ?? null),
+        })
         .execute();
     }
     if (!closed) {
       await db
         .insertInto("deal_tasks")
         .values([
-          { deal_id: id, title: "提交技术方案和参考案例", owner_user_id: staff[0]?.id ?? null, due_date: addDays(today, r.int(2, 10)), created_by: s.ka.owner_id },
-          { deal_id: id, title: "确认付款条件", owner_user_id: s.ka.owner_id, due_date: addDays(today, r.int(-3, 5)), created_by: staff[0]?.id ?? null, done_at: r.chance(0.4) ? ago(1) : null },
+          {
+            deal_id: id,
+            title: "提交技术方案和参考案例",
+            owner_user_id: staff[0]?.id ?? null,
+            due_date: addDays(today, r.int(2, 10)),
+            created_by: s.ka.owner_id,
+          },
+          {
+            deal_id: id,
+            title: "确认付款条件",
+            owner_user_id: s.ka.owner_id,
+            due_date: addDays(today, r.int(-3, 5)),
+            created_by: staff[0]?.id ?? null,
+            done_at: r.chance(0.4) ? ago(1) : null,
+          },
         ])
         .execute();
     }
@@ -188,23 +367,57 @@ export async function seedDeals(db: Db, ids: FoundationIds) {
     .where("id", "=", dConflict!)
     .execute();
   // A renewal request waiting for the account manager.
-  await db.updateTable("deals").set({ renewal_requested_at: ago(1), renewal_requested_by: (await usersOf(dealer("D001")))[0]?.id ?? null, renewal_note: "客户招标推迟到下季度，申请续期。" }).where("id", "=", dRenewal!).execute();
+  await db
+    .updateTable("deals")
+    .set({
+      renewal_requested_at: ago(1),
+      renewal_requested_by: (await usersOf(dealer("D001")))[0]?.id ?? null,
+      renewal_note: "客户招标推迟到下季度，申请续期。",
+    })
+    .where("id", "=", dRenewal!)
+    .execute();
 
   // Quotes.
-  const writeQuote = async (dealId: number, version: number, status: QuoteStatus, lineSpecs: { product: { id: number; list_price_minor: number }; qty: number; pct: number }[], extra: { validIn?: number; revision?: string; supersededBy?: number | null; acceptedBy?: number | null; approvedBy?: number | null; convertedOrder?: number | null } = {}) => {
+  const writeQuote = async (
+    dealId: number,
+    version: number,
+    status: QuoteStatus,
+    lineSpecs: { product: { id: number; list_price_minor: number }; qty: number; pct: number }[],
+    extra: {
+      validIn?: number;
+      revision?: string;
+      supersededBy?: number | null;
+      acceptedBy?: number | null;
+      approvedBy?: number | null;
+      convertedOrder?: number | null;
+    } = {},
+  ) => {
     const deal = await db.selectFrom("deals").select(["dealer_id", "account_manager_id"]).where("id", "=", dealId).executeTakeFirstOrThrow();
     const tier = await tierOf(deal.dealer_id);
     let total = 0;
     let maxBp = 0;
     const rows = [];
     for (const [i, l] of lineSpecs.entries()) {
-      const tp = await db.selectFrom("product_tier_prices").select("price_minor").where("product_id", "=", l.product.id).where("tier", "=", tier).executeTakeFirst();
+      const tp = await db
+        .selectFrom("product_tier_prices")
+        .select("price_minor")
+        .where("product_id", "=", l.product.id)
+        .where("tier", "=", tier)
+        .executeTakeFirst();
       const tierPrice = tp?.price_minor ?? l.product.list_price_minor;
       const price = Math.min(l.product.list_price_minor, Math.max(1, Math.round((tierPrice * (100 - l.pct)) / 100)));
       const d = bp(tierPrice, price);
       maxBp = Math.max(maxBp, d);
       total += price * l.qty;
-      rows.push({ line_no: i + 1, product_id: l.product.id, quantity: l.qty, unit_price_minor: price, tier_price_minor: tierPrice, discount_bp: d, line_total_minor: price * l.qty });
+      rows.push({
+        line_no: i + 1,
+        product_id: l.product.id,
+        quantity: l.qty,
+        unit_price_minor: price,
+        tier_price_minor: tierPrice,
+        discount_bp: d,
+        line_total_minor: price * l.qty,
+      });
     }
     const res = await db
       .insertInto("quotes")
@@ -230,10 +443,21 @@ export async function seedDeals(db: Db, ids: FoundationIds) {
       })
       .executeTakeFirstOrThrow();
     const id = Number(res.insertId);
-    await db.insertInto("quote_lines").values(rows.map((x) => ({ ...x, quote_id: id }))).execute();
+    await db
+      .insertInto("quote_lines")
+      .values(rows.map((x) => ({ ...x, quote_id: id })))
+      .execute();
     await db
       .insertInto("domain_events")
-      .values({ type: quoteEventOf(status), dealer_id: deal.dealer_id, account_manager_id: deal.account_manager_id, actor_user_id: deal.account_manager_id, entity_type: "quote", entity_id: String(id), payload: JSON.stringify({ dealId, version }) })
+      .values({
+        type: quoteEventOf(status),
+        dealer_id: deal.dealer_id,
+        account_manager_id: deal.account_manager_id,
+        actor_user_id: deal.account_manager_id,
+        entity_type: "quote",
+        entity_id: String(id),
+        payload: JSON.stringify({ dealId, version }),
+      })
       .execute();
     return { id, lines: rows, total };
   };
@@ -242,12 +466,28 @@ export async function seedDeals(db: Db, ids: FoundationIds) {
 
   // D002: v1 superseded after a revision request, v2 accepted (ready to book).
   const p2 = prods[L2]!;
-  const v2 = await writeQuote(dAccepted!, 2, "accepted", [{ product: p2[0]!, qty: 4, pct: 9 }, ...(p2[1] ? [{ product: p2[1], qty: 2, pct: 7 }] : [])], { acceptedBy: d2Sales, validIn: 25 });
-  await writeQuote(dAccepted!, 1, "superseded", [{ product: p2[0]!, qty: 4, pct: 5 }, ...(p2[1] ? [{ product: p2[1], qty: 2, pct: 4 }] : [])], { revision: "客户要求再优惠 4%，并把交期提前两周。", supersededBy: v2.id, validIn: 10 });
+  const v2 = await writeQuote(dAccepted!, 2, "accepted", [{ product: p2[0]!, qty: 4, pct: 9 }, ...(p2[1] ? [{ product: p2[1], qty: 2, pct: 7 }] : [])], {
+    acceptedBy: d2Sales,
+    validIn: 25,
+  });
+  await writeQuote(dAccepted!, 1, "superseded", [{ product: p2[0]!, qty: 4, pct: 5 }, ...(p2[1] ? [{ product: p2[1], qty: 2, pct: 4 }] : [])], {
+    revision: "客户要求再优惠 4%，并把交期提前两周。",
+    supersededBy: v2.id,
+    validIn: 10,
+  });
   // D003: proposed, waiting for the dealer.
   const p1 = prods[L1]!;
   const p3 = prods[L3]!;
-  await writeQuote(dProposed!, 1, "proposed", [{ product: p1[0]!, qty: 12, pct: 6 }, { product: p3[0]!, qty: 3, pct: 4 }], { validIn: 14 });
+  await writeQuote(
+    dProposed!,
+    1,
+    "proposed",
+    [
+      { product: p1[0]!, qty: 12, pct: 6 },
+      { product: p3[0]!, qty: 3, pct: 4 },
+    ],
+    { validIn: 14 },
+  );
   // D001 hotel: discount above the limit, waiting for an administrator.
   const pending = await writeQuote(dPending!, 1, "pending_approval", [{ product: p3[0]!, qty: 8, pct: 19 }], { validIn: 21 });
 
@@ -271,7 +511,20 @@ export async function seedDeals(db: Db, ids: FoundationIds) {
   } else {
     const o = await db
       .insertInto("orders")
-      .values({ number: null, dealer_id: dealer("D001"), status: "approved", currency: "CNY", total_minor: wonQuote.total, line_count: wonQuote.lines.length, deal_id: dWon!, quote_id: wonQuote.id, created_by: d1Sales, submitted_at: ago(8), approved_at: ago(7), created_at: ago(9) })
+      .values({
+        number: null,
+        dealer_id: dealer("D001"),
+        status: "approved",
+        currency: "CNY",
+        total_minor: wonQuote.total,
+        line_count: wonQuote.lines.length,
+        deal_id: dWon!,
+        quote_id: wonQuote.id,
+        created_by: d1Sales,
+        submitted_at: ago(8),
+        approved_at: ago(7),
+        created_at: ago(9),
+      })
       .executeTakeFirstOrThrow();
     orderId = Number(o.insertId);
     const quoteLines = await db.selectFrom("quote_lines").selectAll().where("quote_id", "=", wonQuote.id).orderBy("line_no").execute();
@@ -279,7 +532,16 @@ export async function seedDeals(db: Db, ids: FoundationIds) {
       const p = await db.selectFrom("products").select("sku").where("id", "=", l.product_id).executeTakeFirstOrThrow();
       await db
         .insertInto("order_lines")
-        .values({ order_id: orderId, line_no: l.line_no, product_id: l.product_id, sku: p.sku, quantity: l.quantity, unit_price_minor: l.unit_price_minor, line_total_minor: l.line_total_minor, quote_line_id: l.id })
+        .values({
+          order_id: orderId,
+          line_no: l.line_no,
+          product_id: l.product_id,
+          sku: p.sku,
+          quantity: l.quantity,
+          unit_price_minor: l.unit_price_minor,
+          line_total_minor: l.line_total_minor,
+          quote_line_id: l.id,
+        })
         .execute();
     }
     // Written outside the order commands: its derived figures through the orders' own functions (db:check compares them).
@@ -294,16 +556,36 @@ export async function seedDeals(db: Db, ids: FoundationIds) {
   await db.updateTable("deals").set({ won_order_id: orderId }).where("id", "=", dWon!).execute();
 
   // The protection watch: D001 quoting the hotel where D002 holds a protected registration.
-  await db.insertInto("deal_flags").values({ deal_id: dHotelD002!, flagged_dealer_id: dealer("D001"), ref_type: "quote", ref_id: String(pending.id), created_at: ago(1) }).execute();
+  await db
+    .insertInto("deal_flags")
+    .values({ deal_id: dHotelD002!, flagged_dealer_id: dealer("D001"), ref_type: "quote", ref_id: String(pending.id), created_at: ago(1) })
+    .execute();
 
   // A lead for D001: the metro operator's heat pumps are held by D002, so the account manager
   // passes the chillers (not yet held by anyone) to D001.
   const lead = await db
     .insertInto("leads")
-    .values({ key_account_id: ka1.id, dealer_id: dealer("D001"), account_manager_id: ka1.owner_id, product_line_code: L2, estimated_value_minor: 1_800_000_00, note: "申城地铁计划明年更换 3 座主变电站冷机，客户点名希望贵司跟进。", status: "offered", created_at: ago(1) })
+    .values({
+      key_account_id: ka1.id,
+      dealer_id: dealer("D001"),
+      account_manager_id: ka1.owner_id,
+      product_line_code: L2,
+      estimated_value_minor: 1_800_000_00,
+      note: "申城地铁计划明年更换 3 座主变电站冷机，客户点名希望贵司跟进。",
+      status: "offered",
+      created_at: ago(1),
+    })
     .executeTakeFirstOrThrow();
   await db
     .insertInto("domain_events")
-    .values({ type: "lead.offered", dealer_id: dealer("D001"), account_manager_id: ka1.owner_id, actor_user_id: ka1.owner_id, entity_type: "lead", entity_id: String(lead.insertId), payload: JSON.stringify({ keyAccountName: ka1.name }) })
+    .values({
+      type: "lead.offered",
+      dealer_id: dealer("D001"),
+      account_manager_id: ka1.owner_id,
+      actor_user_id: ka1.owner_id,
+      entity_type: "lead",
+      entity_id: String(lead.insertId),
+      payload: JSON.stringify({ keyAccountName: ka1.name }),
+    })
     .execute();
 }

@@ -43,14 +43,31 @@ export type FoundationIds = {
 export async function seedFoundation(db: Kysely<DB>, passwordHash: string): Promise<FoundationIds> {
   const mfr = await db
     .insertInto("organisations")
-    .values({ kind: "manufacturer", code: "MFR", name: "海川电器集团 Haichuan Appliances", region: "east", tier: "platinum", currency: "CNY", credit_limit_minor: 0 })
+    .values({
+      kind: "manufacturer",
+      code: "MFR",
+      name: "海川电器集团 Haichuan Appliances",
+      region: "east",
+      tier: "platinum",
+      currency: "CNY",
+      credit_limit_minor: 0,
+    })
     .executeTakeFirstOrThrow();
   const manufacturerId = Number(mfr.insertId);
   const users: Record<string, number> = {};
   const addUser = async (organisationId: number, email: string, name: string, role: string, locale = "zh-CN", digest = "daily") => {
     const r = await db
       .insertInto("users")
-      .values({ organisation_id: organisationId, email, name, role, locale, digest_frequency: digest, password_hash: passwordHash, password_changed_at: new Date() })
+      .values({
+        organisation_id: organisationId,
+        email,
+        name,
+        role,
+        locale,
+        digest_frequency: digest,
+        password_hash: passwordHash,
+        password_changed_at: new Date(),
+      })
       .executeTakeFirstOrThrow();
     users[email] = Number(r.insertId);
     return Number(r.insertId);
@@ -109,9 +126,20 @@ export async function seedFoundation(db: Kysely<DB>, passwordHash: string): Prom
   for (const k of kas) {
     const r = await db
       .insertInto("key_accounts")
-      .values({ name: k.name, name_normalized: normaliseAccountName(k.name), credit_code: k.code, industry: k.industry, region: k.region, size: k.size, owner_id: k.owner })
+      .values({
+        name: k.name,
+        name_normalized: normaliseAccountName(k.name),
+        credit_code: k.code,
+        industry: k.industry,
+        region: k.region,
+        size: k.size,
+        owner_id: k.owner,
+      })
       .executeTakeFirstOrThrow();
-    await db.insertInto("key_account_contacts").values({ key_account_id: Number(r.insertId), name: "采购部 张经理", title: "采购经理", phone: "021-5555-0101", email: "purchasing@example.cn" }).execute();
+    await db
+      .insertInto("key_account_contacts")
+      .values({ key_account_id: Number(r.insertId), name: "采购部 张经理", title: "采购经理", phone: "021-5555-0101", email: "purchasing@example.cn" })
+      .execute();
   }
   return { manufacturerId, dealerIds, users, accountManagers: [am1, am2] };
 }

@@ -30,7 +30,10 @@ export const SEED_STEPS: SeedStep[] = [
 ];
 
 export async function isEmpty(db: Kysely<DB>): Promise<boolean> {
-  const row = await db.selectFrom("organisations").select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst();
+  const row = await db
+    .selectFrom("organisations")
+    .select(sql<number>`COUNT(*)`.as("n"))
+    .executeTakeFirst();
   return Number(row?.n ?? 0) === 0;
 }
 

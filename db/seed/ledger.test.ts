@@ -17,7 +17,12 @@ describe("demo seed: ledger and statements", () => {
       expect(n).toHaveLength(3);
     }
     const disputes = await db.selectFrom("disputes").select(["status", "dealer_id", "adjustment_entry_id"]).execute();
-    expect(disputes.filter((d) => d.dealer_id === ids.dealerIds.D001).map((d) => d.status).sort()).toEqual(["accepted", "rejected"]);
+    expect(
+      disputes
+        .filter((d) => d.dealer_id === ids.dealerIds.D001)
+        .map((d) => d.status)
+        .sort(),
+    ).toEqual(["accepted", "rejected"]);
     expect(disputes.some((d) => d.status === "open")).toBe(true);
     // The accepted dispute's credit note is on the next statement, not the disputed one.
     const accepted = disputes.find((d) => d.dealer_id === ids.dealerIds.D001 && d.status === "accepted")!;

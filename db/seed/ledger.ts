@@ -46,7 +46,10 @@ export async function seedLedger(database: Kysely<DB>, ids: FoundationIds): Prom
   const tz = env().BUSINESS_TZ;
   const today = todayIn(tz);
 
-  await tx.insertInto("fee_types").values(DEMO_FEE_TYPES.map((f) => ({ ...f, status: "active" }))).execute();
+  await tx
+    .insertInto("fee_types")
+    .values(DEMO_FEE_TYPES.map((f) => ({ ...f, status: "active" })))
+    .execute();
 
   const finance = userActor(ids, "finance@demo.local", "finance", null, ids.manufacturerId);
   const system = { ...finance, kind: "system" as const, userId: null, role: "admin" as const, name: "seed" };
@@ -56,7 +59,8 @@ export async function seedLedger(database: Kysely<DB>, ids: FoundationIds): Prom
   const financeOf = (code: string) => dealerFinance[code] ?? `finance@${code.toLowerCase()}.demo.local`;
   const at = (date: string, hour: number) => new Date(startOfBusinessDate(date, tz).getTime() + hour * 3_600_000);
 
-  const post = (dealerId: number, e: Omit<Parameters<typeof postEntry>[2], "dealerId" | "currency">) => postEntry(tx, finance, { dealerId, currency: "CNY", ...e });
+  const post = (dealerId: number, e: Omit<Parameters<typeof postEntry>[2], "dealerId" | "currency">) =>
+    postEntry(tx, finance, { dealerId, currency: "CNY", ...e });
 
   async function monthActivity(code: string, period: string, lastDay: string, r: ReturnType<typeof rng>) {
     const dealerId = ids.dealerIds[code]!;
@@ -66,7 +70,14 @@ export async function seedLedger(database: Kysely<DB>, ids: FoundationIds): Prom
       return date > lastDay ? lastDay : date;
     };
     // Invoices: those of the orders seed if it posted any this month, else a few of our own.
-    const existing = await tx.selectFrom("ledger_entries").select("id").where("dealer_id", "=", dealerId).where("entry_type", "=", "invoice").where("business_date", ">=", start).where("business_date", "<=", lastDay).executeTakeFirst();
+    const existing = await tx
+      .selectFrom("ledger_entries")
+      .select("id")
+      .where("dealer_id", "=", dealerId)
+      .where("entry_type", "=", "invoice")
+      .where("business_date", ">=", start)
+      .where("business_date", "<=", lastDay)
+      .executeTakeFirst();
     if (!existing) {
       const n = r.int(2, 5);
       for (let i = 1; i <= n; i++) {
@@ -83,7 +94,14 @@ export async function seedLedger(database: Kysely<DB>, ids: FoundationIds): Prom
       }
     }
     const opening = Number(
-      (await tx.selectFrom("ledger_entries").select(sql<string>`COALESCE(SUM(amount_minor), 0)`.as("b")).where("dealer_id", "=", dealerId).where("business_date", "<", start).executeTakeFirst())?.b ?? 0,
+      (
+        await tx
+          .selectFrom("ledger_entries")
+          .select(sql<string>`COALESCE(SUM(amount_minor), 0)`.as("b"))
+          .where("dealer_id", "=", dealerId)
+          .where("business_date", "<", start)
+          .executeTakeFirst()
+      )?.b ?? 0,
     );
     if (opening > 0) {
       const date = day(r.int(10, 24));
@@ -99,14 +117,38 @@ export async function seedLedger(database: Kysely<DB>, ids: FoundationIds): Prom
       });
     }
     const freightDate = day(r.int(3, 27));
-    await post(dealerId, { type: "fee", amountMinor: r.int(800, 6_500) * 100, businessDate: freightDate, dueDate: addDays(freightDate, 30), description: "运费 Freight", feeTypeCode: "freight", sourceType: "fee" });
+    await post(dealerId, {
+      type: "fee",
+      amountMinor: r.int(800, 6_500) * 100,
+      businessDate: freightDate,
+      dueDate: addDays(freightDate, 30),
+      description: "运费 Freight",
+      feeTypeCode: "freight",
+      sourceType: "fee",
+    });
     if (r.chance(0.6)) {
       const d = day(r.int(5, 27));
-      await post(dealerId, { type: "fee", amountMinor: r.int(500, 3_000) * 100, businessDate: d, dueDate: addDays(d, 30), description: "售后服务费 Service fee", feeTypeCode: r.pick(["service", "installation", "storage"]), sourceType: "fee" });
+      await post(dealerId, {
+        type: "fee",
+        amountMinor: r.int(500, 3_000) * 100,
+        businessDate: d,
+        dueDate: addDays(d, 30),
+        description: "售后服务费 Service fee",
+        feeTypeCode: r.pick(["service", "installation", "storage"]),
+        sourceType: "fee",
+      });
     }
     if (r.chance(0.2)) {
       const d = day(r.int(20, 28));
-      await post(dealerId, { type: "fee", amountMinor: r.int(100, 900) * 100, businessDate: d, dueDate: addDays(d, 15), description: "逾期付款滞纳金 Late payment penalty", feeTypeCode: "penalty", sourceType: "fee" });
+      await post(dealerId, {
+        type: "fee",
+        amountMinor: r.int(100, 900) * 100,
+        businessDate: d,
+        dueDate: addDays(d, 15),
+        description: "逾期付款滞纳金 Late payment penalty",
+        feeTypeCode: "penalty",
+        sourceType: "fee",
+      });
     }
     if (r.chance(0.45)) {
       const d = day(r.int(25, 28));
@@ -123,14 +165,26 @@ export async function seedLedger(database: Kysely<DB>, ids: FoundationIds): Prom
     }
     if (r.chance(0.25)) {
       const d = day(r.int(8, 28));
-      await post(dealerId, { type: "credit_note", amountMinor: -r.int(500, 8_000) * 100, businessDate: d, description: "退货贷项 Returned goods credit", sourceType: "manual" });
+      await post(dealerId, {
+        type: "credit_note",
+        amountMinor: -r.int(500, 8_000) * 100,
+        businessDate: d,
+        description: "退货贷项 Returned goods credit",
+        sourceType: "manual",
+      });
     }
   }
 
   const statementOf = async (code: string, period: string) =>
     tx.selectFrom("statements").selectAll().where("dealer_id", "=", ids.dealerIds[code]!).where("period", "=", period).executeTakeFirst();
   const linesOf = async (statementId: number) =>
-    tx.selectFrom("statement_lines as l").innerJoin("ledger_entries as e", "e.id", "l.ledger_entry_id").select(["l.id", "l.amount_minor", "e.entry_type"]).where("l.statement_id", "=", statementId).orderBy("l.line_no").execute();
+    tx
+      .selectFrom("statement_lines as l")
+      .innerJoin("ledger_entries as e", "e.id", "l.ledger_entry_id")
+      .select(["l.id", "l.amount_minor", "e.entry_type"])
+      .where("l.statement_id", "=", statementId)
+      .orderBy("l.line_no")
+      .execute();
   const dealerActor = (code: string) => userActor(ids, financeOf(code), "dealer_finance", ids.dealerIds[code]!, ids.dealerIds[code]!);
 
   for (let p = 0; p < periods.length; p++) {
@@ -154,8 +208,27 @@ export async function seedLedger(database: Kysely<DB>, ids: FoundationIds): Prom
         const actor = dealerActor(code);
         const disputes: number[] = [];
         if (invoice)
-          disputes.push((await disputeLineTx(tx, actor, s.id, { lineId: invoice.id, reasonCode: "price_differs", amount: Math.round(invoice.amount_minor * 0.05), comment: "单价应按特价申请 Q-2026-031 执行 / Unit price should follow special bid Q-2026-031" })).disputeId);
-        if (fee) disputes.push((await disputeLineTx(tx, actor, s.id, { lineId: fee.id, reasonCode: "quantity_differs", amount: fee.amount_minor, comment: "该批货物为自提，不应收运费 / Goods were collected, no freight" })).disputeId);
+          disputes.push(
+            (
+              await disputeLineTx(tx, actor, s.id, {
+                lineId: invoice.id,
+                reasonCode: "price_differs",
+                amount: Math.round(invoice.amount_minor * 0.05),
+                comment: "单价应按特价申请 Q-2026-031 执行 / Unit price should follow special bid Q-2026-031",
+              })
+            ).disputeId,
+          );
+        if (fee)
+          disputes.push(
+            (
+              await disputeLineTx(tx, actor, s.id, {
+                lineId: fee.id,
+                reasonCode: "quantity_differs",
+                amount: fee.amount_minor,
+                comment: "该批货物为自提，不应收运费 / Goods were collected, no freight",
+              })
+            ).disputeId,
+          );
         // Realistic times for the demo queue (the domain stamps "now").
         if (disputes.length) await tx.updateTable("disputes").set({ created_at: answerAt }).where("id", "in", disputes).execute();
         const fresh = await statementOf(code, period);
@@ -163,10 +236,33 @@ export async function seedLedger(database: Kysely<DB>, ids: FoundationIds): Prom
           await confirmStatementTx(tx, actor, s.id, { version: fresh!.version }, answerAt);
           // Finance answers a week after issue; the credit note lands in the month after the disputed one.
           const decidedOn = addDays(issuedOn, 7);
-          if (disputes[0]) await resolveDisputeTx(tx, finance, disputes[0], { decision: "accept", note: "按特价申请单价调整，已开贷项通知 / Special bid price applies; credit note issued", version: 1 }, decidedOn);
-          if (disputes[1]) await resolveDisputeTx(tx, finance, disputes[1], { decision: "reject", note: "物流签收单显示由我司配送 / Carrier's delivery receipt shows our delivery", version: 1 }, decidedOn);
-          if (disputes.length) await tx.updateTable("disputes").set({ resolved_at: at(decidedOn, 15) }).where("id", "in", disputes).execute();
-          await tx.updateTable("statements").set({ resolved_at: at(decidedOn, 15) }).where("id", "=", s.id).execute();
+          if (disputes[0])
+            await resolveDisputeTx(
+              tx,
+              finance,
+              disputes[0],
+              { decision: "accept", note: "按特价申请单价调整，已开贷项通知 / Special bid price applies; credit note issued", version: 1 },
+              decidedOn,
+            );
+          if (disputes[1])
+            await resolveDisputeTx(
+              tx,
+              finance,
+              disputes[1],
+              { decision: "reject", note: "物流签收单显示由我司配送 / Carrier's delivery receipt shows our delivery", version: 1 },
+              decidedOn,
+            );
+          if (disputes.length)
+            await tx
+              .updateTable("disputes")
+              .set({ resolved_at: at(decidedOn, 15) })
+              .where("id", "in", disputes)
+              .execute();
+          await tx
+            .updateTable("statements")
+            .set({ resolved_at: at(decidedOn, 15) })
+            .where("id", "=", s.id)
+            .execute();
         }
       } else if (middle && code !== "D004") {
         await confirmStatementTx(tx, dealerActor(code), s.id, { version: s.version }, answerAt);
@@ -181,7 +277,23 @@ export async function seedLedger(database: Kysely<DB>, ids: FoundationIds): Prom
     const bal = await balanceOf(tx, dealerId);
     const date = addDays(monthStart, Math.min(r.int(0, 9), Number(today.slice(8, 10)) - 1));
     if (bal > 0 && r.chance(0.8))
-      await post(dealerId, { type: "payment", amountMinor: -round100(bal * 0.4), businessDate: date, description: `银行转账回款 Bank transfer ${code}`, reference: `BK${date.replace(/-/g, "")}${code}`, sourceType: "bank", sourceId: `BK${date.replace(/-/g, "")}${code}${r.int(100000, 999999)}` });
-    await post(dealerId, { type: "fee", amountMinor: r.int(800, 4_000) * 100, businessDate: date, dueDate: addDays(date, 30), description: "运费 Freight", feeTypeCode: "freight", sourceType: "fee" });
+      await post(dealerId, {
+        type: "payment",
+        amountMinor: -round100(bal * 0.4),
+        businessDate: date,
+        description: `银行转账回款 Bank transfer ${code}`,
+        reference: `BK${date.replace(/-/g, "")}${code}`,
+        sourceType: "bank",
+        sourceId: `BK${date.replace(/-/g, "")}${code}${r.int(100000, 999999)}`,
+      });
+    await post(dealerId, {
+      type: "fee",
+      amountMinor: r.int(800, 4_000) * 100,
+      businessDate: date,
+      dueDate: addDays(date, 30),
+      description: "运费 Freight",
+      feeTypeCode: "freight",
+      sourceType: "fee",
+    });
   }
 }

@@ -18,7 +18,8 @@ export async function seedNotifications(db: Kysely<DB>, ids: FoundationIds): Pro
       kind: "announcement",
       title_en: "Spring Festival shipping schedule",
       title_zh: "春节期间发货安排",
-      body_en: "Warehouses close from the 28th of the twelfth lunar month to the 6th of the first. Orders approved before the 25th ship before the holiday; later orders ship from the 7th.",
+      body_en:
+        "Warehouses close from the 28th of the twelfth lunar month to the 6th of the first. Orders approved before the 25th ship before the holiday; later orders ship from the 7th.",
       body_zh: "腊月二十八至正月初六仓库停止发货。腊月二十五前审核通过的订单节前发出，之后的订单自正月初七起陆续发货。",
       regions: null,
       tiers: null,
@@ -30,7 +31,8 @@ export async function seedNotifications(db: Kysely<DB>, ids: FoundationIds): Pro
       kind: "promotion",
       title_en: "East China winter promotion: 8% extra rebate",
       title_zh: "华东冬季促销：额外 8% 返利",
-      body_en: "Gold and platinum dealers in East China earn an extra 8% rebate on the listed models ordered this month. The rebate is credited with the next statement.",
+      body_en:
+        "Gold and platinum dealers in East China earn an extra 8% rebate on the listed models ordered this month. The rebate is credited with the next statement.",
       body_zh: "华东区金牌及白金经销商本月订购所列型号，可额外获得 8% 返利，随下期对账单入账。",
       regions: "east",
       tiers: "platinum,gold",
@@ -52,6 +54,9 @@ export async function seedNotifications(db: Kysely<DB>, ids: FoundationIds): Pro
     },
   ];
   for (const r of rows) {
-    await db.insertInto("announcements").values({ ...r, status: "published", created_by: admin, created_at: new Date(now - 3 * DAY), updated_at: new Date(now - 3 * DAY) }).execute();
+    await db
+      .insertInto("announcements")
+      .values({ ...r, status: "published", created_by: admin, created_at: new Date(now - 3 * DAY), updated_at: new Date(now - 3 * DAY) })
+      .execute();
   }
 }

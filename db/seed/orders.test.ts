@@ -15,7 +15,11 @@ async function miniCatalog(tx: Tx, mfr: number) {
   await sql`INSERT INTO categories (code, name_en, name_zh) VALUES ('ac', 'Air conditioning', '空调')`.execute(tx);
   await sql`INSERT INTO product_lines (code, name_en, name_zh) VALUES ('pro', 'Pro', '专业')`.execute(tx);
   const whs: number[] = [];
-  for (const [code, region] of [["SH", "east"], ["BJ", "north"], ["GZ", "south"]] as const) {
+  for (const [code, region] of [
+    ["SH", "east"],
+    ["BJ", "north"],
+    ["GZ", "south"],
+  ] as const) {
     const r = await tx.insertInto("warehouses").values({ code, name_en: code, name_zh: code, region }).executeTakeFirstOrThrow();
     whs.push(Number(r.insertId));
   }
@@ -24,11 +28,27 @@ async function miniCatalog(tx: Tx, mfr: number) {
     const custom = i % 5 === 4;
     const r = await tx
       .insertInto("products")
-      .values({ sku: `HC-${String(i).padStart(3, "0")}`, name_en: `Unit ${i}`, name_zh: `机组 ${i}`, category_code: "ac", product_line_code: "pro", list_price_minor: 1_000_00 + i * 137_00, made_to_order: custom ? 1 : 0, lead_time_days: custom ? 15 : null, options_schema: custom ? JSON.stringify(CUSTOM_SCHEMA) : null })
+      .values({
+        sku: `HC-${String(i).padStart(3, "0")}`,
+        name_en: `Unit ${i}`,
+        name_zh: `机组 ${i}`,
+        category_code: "ac",
+        product_line_code: "pro",
+        list_price_minor: 1_000_00 + i * 137_00,
+        made_to_order: custom ? 1 : 0,
+        lead_time_days: custom ? 15 : null,
+        options_schema: custom ? JSON.stringify(CUSTOM_SCHEMA) : null,
+      })
       .executeTakeFirstOrThrow();
     const id = Number(r.insertId);
-    for (const tier of ["platinum", "gold", "silver"]) await tx.insertInto("product_tier_prices").values({ product_id: id, tier, price_minor: 900_00 + i * 120_00 }).execute();
-    if (!custom) for (const [k, wh] of whs.entries()) if ((i + k) % 3 !== 0) await applyMovement(tx, actor, { productId: id, warehouseId: wh, kind: "receipt", onHandDelta: 10 + ((i * 7 + k) % 30) });
+    for (const tier of ["platinum", "gold", "silver"])
+      await tx
+        .insertInto("product_tier_prices")
+        .values({ product_id: id, tier, price_minor: 900_00 + i * 120_00 })
+        .execute();
+    if (!custom)
+      for (const [k, wh] of whs.entries())
+        if ((i + k) % 3 !== 0) await applyMovement(tx, actor, { productId: id, warehouseId: wh, kind: "receipt", onHandDelta: 10 + ((i * 7 + k) % 30) });
   }
   await catalogChanged(tx);
 }
@@ -37,11 +57,13 @@ describe("orders seed step", () => {
   it("seeds orders in every status through the domain, keeping stock and ledger invariants", async () => {
     const databaseNow = async () => (await sql<{ t: Date }>`SELECT NOW(3) AS t`.execute(getDb())).rows[0]!.t;
     const started = await databaseNow();
-    await getDb().transaction().execute(async (tx) => {
-      const ids = await seedFoundation(tx, "x");
-      await miniCatalog(tx, ids.manufacturerId);
-      await seedOrders(tx, ids);
-    });
+    await getDb()
+      .transaction()
+      .execute(async (tx) => {
+        const ids = await seedFoundation(tx, "x");
+        await miniCatalog(tx, ids.manufacturerId);
+        await seedOrders(tx, ids);
+      });
     const finished = await databaseNow();
     const db = getDb();
     // Every order event took the moment of its step, none the time of seeding.
@@ -67,10 +89,12 @@ describe("orders seed step", () => {
   }, 300_000);
 
   it("does nothing without products or warehouses", async () => {
-    await getDb().transaction().execute(async (tx) => {
-      const ids = await seedFoundation(tx, "x");
-      await seedOrders(tx, ids);
-    });
+    await getDb()
+      .transaction()
+      .execute(async (tx) => {
+        const ids = await seedFoundation(tx, "x");
+        await seedOrders(tx, ids);
+      });
     expect(await getDb().selectFrom("orders").select("id").execute()).toHaveLength(0);
   });
 });

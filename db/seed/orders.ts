@@ -81,7 +81,17 @@ export async function seedOrders(db: Kysely<DB>, ids: FoundationIds): Promise<vo
     const u = byEmail.get(email);
     if (!u) return null;
     const dealer = u.role.startsWith("dealer_");
-    return { kind: "user", userId: u.id, role: u.role as Actor["role"], organisationId: u.organisation_id, dealerId: dealer ? u.organisation_id : null, name: u.name, email: u.email, locale: "zh-CN", ip: null };
+    return {
+      kind: "user",
+      userId: u.id,
+      role: u.role as Actor["role"],
+      organisationId: u.organisation_id,
+      dealerId: dealer ? u.organisation_id : null,
+      name: u.name,
+      email: u.email,
+      locale: "zh-CN",
+      ip: null,
+    };
   };
   const ops = actorOf("ops@demo.local")!;
   const finance = actorOf("finance@demo.local")!;
@@ -101,9 +111,35 @@ export async function seedOrders(db: Kysely<DB>, ids: FoundationIds): Promise<vo
   const dealers = await db.selectFrom("organisations").select(["id", "code", "region"]).where("kind", "=", "dealer").orderBy("code").execute();
   for (const d of dealers) {
     const [province, city, line1] = cities[d.region] ?? cities.east!;
-    const res = await db.insertInto("dealer_addresses").values({ dealer_id: d.id, label: "总仓 Main warehouse", recipient: "仓库收货组", phone: "400-820-0000", province, city, line1, postcode: "200000", is_default: 1 }).executeTakeFirstOrThrow();
+    const res = await db
+      .insertInto("dealer_addresses")
+      .values({
+        dealer_id: d.id,
+        label: "总仓 Main warehouse",
+        recipient: "仓库收货组",
+        phone: "400-820-0000",
+        province,
+        city,
+        line1,
+        postcode: "200000",
+        is_default: 1,
+      })
+      .executeTakeFirstOrThrow();
     addressOf[d.id] = Number(res.insertId);
-    await db.insertInto("dealer_addresses").values({ dealer_id: d.id, label: "门店 Showroom", recipient: "门店经理", phone: "400-820-0001", province, city, line1: `${line1} 一层`, postcode: "200001", is_default: 0 }).execute();
+    await db
+      .insertInto("dealer_addresses")
+      .values({
+        dealer_id: d.id,
+        label: "门店 Showroom",
+        recipient: "门店经理",
+        phone: "400-820-0001",
+        province,
+        city,
+        line1: `${line1} 一层`,
+        postcode: "200001",
+        is_default: 0,
+      })
+      .execute();
   }
 
   const nowMs = Date.now();
@@ -146,7 +182,11 @@ export async function seedOrders(db: Kysely<DB>, ids: FoundationIds): Promise<vo
       const free = await db
         .selectFrom("stock_levels")
         .select(["product_id", sql<string>`SUM(on_hand - reserved)`.as("free")])
-        .where("product_id", "in", stockItems.map((p) => p.id))
+        .where(
+          "product_id",
+          "in",
+          stockItems.map((p) => p.id),
+        )
         .groupBy("product_id")
         .orderBy(sql`SUM(on_hand - reserved)`)
         .executeTakeFirst();
@@ -154,8 +194,20 @@ export async function seedOrders(db: Kysely<DB>, ids: FoundationIds): Promise<vo
       chosen.splice(0, 1, { ...p, schema: null });
       backorderQty = Number(free?.free ?? 0) + r.int(3, 8);
     }
-    const lines = chosen.map((p, i) => ({ lineId: null, productId: p.id, quantity: i === 0 && backorderQty ? backorderQty : quantityFor(p, r), specNotes: p.madeToOrder ? "按图纸 DWG-2026 施工，外壳颜色与样板一致" : null, options: p.madeToOrder ? optionsFor(p.schema, r) : {} }));
-    const form: DraftForm = { addressId: addressOf[dealerId]!, requestedDate: addDays(day(t0), r.int(10, 30)), poReference: `PO-${code}-${String(++seq).padStart(4, "0")}`, notes: null, lines };
+    const lines = chosen.map((p, i) => ({
+      lineId: null,
+      productId: p.id,
+      quantity: i === 0 && backorderQty ? backorderQty : quantityFor(p, r),
+      specNotes: p.madeToOrder ? "按图纸 DWG-2026 施工，外壳颜色与样板一致" : null,
+      options: p.madeToOrder ? optionsFor(p.schema, r) : {},
+    }));
+    const form: DraftForm = {
+      addressId: addressOf[dealerId]!,
+      requestedDate: addDays(day(t0), r.int(10, 30)),
+      poReference: `PO-${code}-${String(++seq).padStart(4, "0")}`,
+      notes: null,
+      lines,
+    };
     if (target === "draft") {
       await at(t0, () => createDraftTx(tx, actor, { ...form, lines: lines.map((l) => ({ ...l, specNotes: l.specNotes })) }, t0));
       return;
@@ -178,7 +230,9 @@ export async function seedOrders(db: Kysely<DB>, ids: FoundationIds): Promise<vo
     }
     const tReview = new Date(t0.getTime() + r.int(2, 20) * HOUR);
     if (target === "rejected") {
-      await at(tReview, async () => rejectOrderTx(tx, ops, id, { version: await version(id), note: "该型号已停产替换，请改订新款 / Model replaced, please order the successor" }, tReview));
+      await at(tReview, async () =>
+        rejectOrderTx(tx, ops, id, { version: await version(id), note: "该型号已停产替换，请改订新款 / Model replaced, please order the successor" }, tReview),
+      );
       return;
     }
     if (target === "cancelled") {
@@ -188,20 +242,36 @@ export async function seedOrders(db: Kysely<DB>, ids: FoundationIds): Promise<vo
     // Shipped orders: make sure the goods exist (replenishment received before approval).
     const full = target === "shipped" || target === "delivered";
     const wh = warehouses[0]!;
-    if (full) for (const l of lines) if (!chosen.find((p) => p.id === l.productId)?.madeToOrder) await receive(l.productId, wh.id, l.quantity, "补货入库 replenishment");
+    if (full)
+      for (const l of lines)
+        if (!chosen.find((p) => p.id === l.productId)?.madeToOrder) await receive(l.productId, wh.id, l.quantity, "补货入库 replenishment");
     await at(tReview, async () => approveOrderTx(tx, ops, id, { version: await version(id) }, tReview));
     if (target === "approved") {
       if (r.chance(0.5)) {
         const t = new Date(tReview.getTime() + 26 * HOUR);
         if (t.getTime() < nowMs) {
           const o = await db.selectFrom("orders").select(["promised_date"]).where("id", "=", id).executeTakeFirstOrThrow();
-          if (o.promised_date && o.promised_date >= day(t)) await at(t, async () => changePromiseDateTx(tx, ops, id, { version: await version(id), lineId: null, newDate: addDays(o.promised_date!, 5), reason: "工厂排产调整 / Production rescheduled" }, t));
+          if (o.promised_date && o.promised_date >= day(t))
+            await at(t, async () =>
+              changePromiseDateTx(
+                tx,
+                ops,
+                id,
+                { version: await version(id), lineId: null, newDate: addDays(o.promised_date!, 5), reason: "工厂排产调整 / Production rescheduled" },
+                t,
+              ),
+            );
         }
       }
       return;
     }
     // Ship: one shipment per warehouse holding reservations, then the rest from stock made or received.
-    const olines = await db.selectFrom("order_lines").select(["id", "product_id", "quantity", "shipped_qty", "made_to_order"]).where("order_id", "=", id).orderBy("line_no").execute();
+    const olines = await db
+      .selectFrom("order_lines")
+      .select(["id", "product_id", "quantity", "shipped_qty", "made_to_order"])
+      .where("order_id", "=", id)
+      .orderBy("line_no")
+      .execute();
     const resv = await db
       .selectFrom("order_line_reservations as r")
       .innerJoin("order_lines as l", "l.id", "r.order_line_id")
@@ -213,7 +283,8 @@ export async function seedOrders(db: Kysely<DB>, ids: FoundationIds): Promise<vo
     const carriers = ["顺丰速运 SF Express", "德邦物流 Deppon", "京东物流 JD Logistics"];
     const shipIds: number[] = [];
     const byWh = new Map<number, { lineId: number; quantity: number }[]>();
-    for (const x of resv) (byWh.get(x.warehouse_id) ?? byWh.set(x.warehouse_id, []).get(x.warehouse_id)!).push({ lineId: x.order_line_id, quantity: x.quantity });
+    for (const x of resv)
+      (byWh.get(x.warehouse_id) ?? byWh.set(x.warehouse_id, []).get(x.warehouse_id)!).push({ lineId: x.order_line_id, quantity: x.quantity });
     const groups = [...byWh.entries()];
     if (target === "partially_shipped") {
       // Ship only part: the first warehouse's first line (or half a custom line made so far).
@@ -228,18 +299,53 @@ export async function seedOrders(db: Kysely<DB>, ids: FoundationIds): Promise<vo
     for (const [warehouseId, ls] of groups) {
       if (tShip.getTime() > nowMs) tShip = new Date(nowMs - HOUR);
       const when = tShip;
-      const s = await at(when, async () => recordShipmentTx(tx, ops, id, { version: await version(id), warehouseId, carrier: r.pick(carriers), trackingNumber: `SF${1000000000 + r.int(0, 899999999)}`, shippedOn: day(when), lines: ls }, when));
+      const s = await at(when, async () =>
+        recordShipmentTx(
+          tx,
+          ops,
+          id,
+          {
+            version: await version(id),
+            warehouseId,
+            carrier: r.pick(carriers),
+            trackingNumber: `SF${1000000000 + r.int(0, 899999999)}`,
+            shippedOn: day(when),
+            lines: ls,
+          },
+          when,
+        ),
+      );
       shipIds.push(s.shipmentId);
       tShip = new Date(tShip.getTime() + r.int(12, 48) * HOUR);
     }
     if (full) {
-      const left = await db.selectFrom("order_lines").select(["id", "product_id", "quantity", "shipped_qty", "made_to_order"]).where("order_id", "=", id).execute();
+      const left = await db
+        .selectFrom("order_lines")
+        .select(["id", "product_id", "quantity", "shipped_qty", "made_to_order"])
+        .where("order_id", "=", id)
+        .execute();
       const rest = left.filter((l) => l.shipped_qty < l.quantity);
       if (rest.length) {
-        for (const l of rest) await receive(l.product_id, wh.id, l.quantity - l.shipped_qty, l.made_to_order ? "生产完工入库 production completed" : "补货入库 replenishment");
+        for (const l of rest)
+          await receive(l.product_id, wh.id, l.quantity - l.shipped_qty, l.made_to_order ? "生产完工入库 production completed" : "补货入库 replenishment");
         if (tShip.getTime() > nowMs) tShip = new Date(nowMs - HOUR);
         const when = tShip;
-        const s = await at(when, async () => recordShipmentTx(tx, ops, id, { version: await version(id), warehouseId: wh.id, carrier: r.pick(carriers), trackingNumber: `DP${1000000000 + r.int(0, 899999999)}`, shippedOn: day(when), lines: rest.map((l) => ({ lineId: l.id, quantity: l.quantity - l.shipped_qty })) }, when));
+        const s = await at(when, async () =>
+          recordShipmentTx(
+            tx,
+            ops,
+            id,
+            {
+              version: await version(id),
+              warehouseId: wh.id,
+              carrier: r.pick(carriers),
+              trackingNumber: `DP${1000000000 + r.int(0, 899999999)}`,
+              shippedOn: day(when),
+              lines: rest.map((l) => ({ lineId: l.id, quantity: l.quantity - l.shipped_qty })),
+            },
+            when,
+          ),
+        );
         shipIds.push(s.shipmentId);
       }
     }
@@ -257,11 +363,25 @@ export async function seedOrders(db: Kysely<DB>, ids: FoundationIds): Promise<vo
     if (!actor || !dealerId) return;
     const t0 = new Date(nowMs - daysAgo * 24 * HOUR);
     const p = r.pick(stockItems);
-    const form: DraftForm = { addressId: addressOf[dealerId]!, requestedDate: addDays(day(t0), 20), poReference: `PO-${code}-${String(++seq).padStart(4, "0")}`, notes: null, lines: [{ lineId: null, productId: p.id, quantity: quantityFor(p, r), specNotes: null, options: {} }] };
+    const form: DraftForm = {
+      addressId: addressOf[dealerId]!,
+      requestedDate: addDays(day(t0), 20),
+      poReference: `PO-${code}-${String(++seq).padStart(4, "0")}`,
+      notes: null,
+      lines: [{ lineId: null, productId: p.id, quantity: quantityFor(p, r), specNotes: null, options: {} }],
+    };
     const sub = await at(t0, () => submitOrderTx(tx, actor, { orderId: null, submitKey: `seed-${seq}`, form }, t0));
     if (sub.status !== "submitted") return;
     const t = new Date(t0.getTime() + 5 * HOUR);
-    await at(t, async () => sendBackOrderTx(tx, ops, sub.id, { version: await version(sub.id), note: "请补充项目名称与收货联系人 / Please add the project name and site contact" }, t));
+    await at(t, async () =>
+      sendBackOrderTx(
+        tx,
+        ops,
+        sub.id,
+        { version: await version(sub.id), note: "请补充项目名称与收货联系人 / Please add the project name and site contact" },
+        t,
+      ),
+    );
   }
 
   // D001 (the demo dealer) gets every status; other dealers a realistic mix.

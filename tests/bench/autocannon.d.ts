@@ -22,7 +22,15 @@ declare module "autocannon" {
     requests?: AcRequest[];
   };
 
-  export type AcResult = { errors: number; timeouts: number; duration: number; non2xx: number; requests: { total: number; average: number }; start: Date; finish: Date };
+  export type AcResult = {
+    errors: number;
+    timeouts: number;
+    duration: number;
+    non2xx: number;
+    requests: { total: number; average: number };
+    start: Date;
+    finish: Date;
+  };
 
   export interface AcInstance extends EventEmitter, PromiseLike<AcResult> {
     stop(): void;

@@ -16,13 +16,24 @@ import { connectionOptions } from "./data";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-export type BatchResult = { name: string; status: "ok" | "n/a" | "failed"; seconds?: number; peakRssBytes?: number; baseRssBytes?: number; detail: Record<string, unknown>; reason?: string };
+export type BatchResult = {
+  name: string;
+  status: "ok" | "n/a" | "failed";
+  seconds?: number;
+  peakRssBytes?: number;
+  baseRssBytes?: number;
+  detail: Record<string, unknown>;
+  reason?: string;
+};
 
 export const BATCHES = ["statements-issue", "stock-import", "digest-run"] as const;
 export type BatchName = (typeof BATCHES)[number];
 
 /** The first of the candidate modules that exists and exports `name` as a function. */
-async function findExport(candidates: string[], names: string[]): Promise<{ fn: (...a: unknown[]) => Promise<unknown>; where: string; mod: Record<string, unknown> } | null> {
+async function findExport(
+  candidates: string[],
+  names: string[],
+): Promise<{ fn: (...a: unknown[]) => Promise<unknown>; where: string; mod: Record<string, unknown> } | null> {
   for (const rel of candidates) {
     const file = path.join(root, rel);
     if (!existsSync(file)) continue;
@@ -46,7 +57,15 @@ type Prepared = { run: () => Promise<unknown>; detail: Record<string, unknown> }
 const ADAPTERS: Record<BatchName, () => Promise<Prepared>> = {
   /** issueStatements(actor, {period}) for every dealer, for the oldest ended month without statements. */
   "statements-issue": async () => {
-    const found = await findExport(["app/modules/statements/issue.server.ts", "app/modules/statements/statements.server.ts", "app/modules/ledger/statements.server.ts", "app/modules/ledger/ledger.server.ts"], ["issueStatements"]);
+    const found = await findExport(
+      [
+        "app/modules/statements/issue.server.ts",
+        "app/modules/statements/statements.server.ts",
+        "app/modules/ledger/statements.server.ts",
+        "app/modules/ledger/ledger.server.ts",
+      ],
+      ["issueStatements"],
+    );
     if (!found) return { na: "no issueStatements export yet (statements module)" };
     const c = sqlConn();
     try {
@@ -69,7 +88,10 @@ const ADAPTERS: Record<BatchName, () => Promise<Prepared>> = {
         [`${period}-01`, `${period}-01`],
       )) as unknown as [{ dealers: number; entries: number }[]];
       const actor = await systemActor();
-      return { detail: { period, function: found.where, dealersWithEntries: Number(shape?.dealers ?? 0), entriesInPeriod: Number(shape?.entries ?? 0) }, run: () => found.fn(actor, { period }) };
+      return {
+        detail: { period, function: found.where, dealersWithEntries: Number(shape?.dealers ?? 0), entriesInPeriod: Number(shape?.entries ?? 0) },
+        run: () => found.fn(actor, { period }),
+      };
     } finally {
       await c.end();
     }
@@ -77,7 +99,10 @@ const ADAPTERS: Record<BatchName, () => Promise<Prepared>> = {
 
   /** The catalog's stock import (runImport) of up to 20,000 rows: counted levels just above what is reserved. */
   "stock-import": async () => {
-    const found = await findExport(["app/modules/catalog/import.server.ts", "app/modules/stock/import.server.ts", "app/modules/catalog/catalog.server.ts"], ["runImport", "importStock"]);
+    const found = await findExport(
+      ["app/modules/catalog/import.server.ts", "app/modules/stock/import.server.ts", "app/modules/catalog/catalog.server.ts"],
+      ["runImport", "importStock"],
+    );
     if (!found) return { na: "no stock import function yet (catalog module)" };
     const c = sqlConn();
     try {
@@ -91,7 +116,9 @@ const ADAPTERS: Record<BatchName, () => Promise<Prepared>> = {
       const actor = await systemActor();
       // Stock that arrives goes to waiting orders: the orders domain takes it (stock/arrivals.server.ts).
       await import("../../app/modules/orders/orders.server");
-      const call = found.where.endsWith("#runImport") ? () => found.fn(actor, { kind: "stock", mode: "all_or_nothing", filename: "bench-stock.csv", bytes }) : () => found.fn(actor, { filename: "bench-stock.csv", bytes });
+      const call = found.where.endsWith("#runImport")
+        ? () => found.fn(actor, { kind: "stock", mode: "all_or_nothing", filename: "bench-stock.csv", bytes })
+        : () => found.fn(actor, { filename: "bench-stock.csv", bytes });
       return {
         detail: { rows: levels.length, bytes: bytes.length, function: found.where },
         run: async () => {
@@ -99,7 +126,9 @@ const ADAPTERS: Record<BatchName, () => Promise<Prepared>> = {
           if (r?.jobId) {
             const c2 = sqlConn();
             try {
-              const [[job]] = (await c2.query("SELECT status, written_rows, error_count FROM import_jobs WHERE id = ?", [r.jobId])) as unknown as [{ status: string; written_rows: number; error_count: number }[]];
+              const [[job]] = (await c2.query("SELECT status, written_rows, error_count FROM import_jobs WHERE id = ?", [r.jobId])) as unknown as [
+                { status: string; written_rows: number; error_count: number }[],
+              ];
               if (job?.status !== "succeeded") throw new Error(`import job ${r.jobId} ended ${job?.status} with ${job?.error_count} errors`);
               return job;
             } finally {
@@ -125,7 +154,9 @@ const ADAPTERS: Record<BatchName, () => Promise<Prepared>> = {
       // A repeat run has the same work: nobody has had this digest yet.
       await c.query("UPDATE users SET last_digest_at = NULL");
       await c.query("DELETE FROM outbox_emails WHERE kind LIKE 'digest%'");
-      const [[u]] = (await c.query("SELECT COUNT(*) AS n FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.status = 'active' AND o.status = 'active' AND u.digest_frequency <> 'off'")) as unknown as [{ n: number }[]];
+      const [[u]] = (await c.query(
+        "SELECT COUNT(*) AS n FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.status = 'active' AND o.status = 'active' AND u.digest_frequency <> 'off'",
+      )) as unknown as [{ n: number }[]];
       const [[e]] = (await c.query("SELECT COUNT(*) AS n FROM domain_events")) as unknown as [{ n: number }[]];
       const usersWithDigest = Number(u?.n ?? 0);
       return {
@@ -175,7 +206,14 @@ if (isMain) {
       const seconds = (performance.now() - started) / 1000;
       clearInterval(timer);
       peak = Math.max(peak, process.memoryUsage.rss());
-      out({ name, status: "ok", seconds, peakRssBytes: peak, baseRssBytes: baseRss, detail: { ...prepared.detail, result: JSON.parse(JSON.stringify(result ?? null)) as unknown } });
+      out({
+        name,
+        status: "ok",
+        seconds,
+        peakRssBytes: peak,
+        baseRssBytes: baseRss,
+        detail: { ...prepared.detail, result: JSON.parse(JSON.stringify(result ?? null)) as unknown },
+      });
     }
   } catch (err) {
     out({ name, status: "failed", reason: String((err as Error).stack ?? err).slice(0, 2000), detail: {} });

@@ -46,7 +46,22 @@ describe("the benchmark data generator", () => {
     expect(other.orders).not.toEqual(first.orders);
     expect(other.ledger_entries).not.toEqual(first.ledger_entries);
     // Every area's tables are filled, sized as the scale says.
-    for (const t of ["organisations", "users", "products", "stock_levels", "stock_movements", "orders", "order_lines", "shipments", "ledger_entries", "statements", "statement_lines", "deals", "quotes", "domain_events"]) {
+    for (const t of [
+      "organisations",
+      "users",
+      "products",
+      "stock_levels",
+      "stock_movements",
+      "orders",
+      "order_lines",
+      "shipments",
+      "ledger_entries",
+      "statements",
+      "statement_lines",
+      "deals",
+      "quotes",
+      "domain_events",
+    ]) {
       expect(first[t]!.rows, t).toBeGreaterThan(0);
     }
     expect(first.orders!.rows).toBe(400);
@@ -137,7 +152,24 @@ describe("npm run bench -- --smoke", () => {
 });
 
 describe("targets", () => {
-  const run = (connections: number, p95: number, rps: number, target: "app" | "floor-html" = "app", serverP95: number | null = p95) => ({ target, connections, seconds: 1, requests: 100, rps, p50: p95 / 2, p95, p99: p95, max: p95, errors: 0, non2xx: 0, statuses: { 200: 100 }, peakRssBytes: null, eventLoopDelayP99Ms: null, eventLoopDelayMaxMs: null, serverP95 });
+  const run = (connections: number, p95: number, rps: number, target: "app" | "floor-html" = "app", serverP95: number | null = p95) => ({
+    target,
+    connections,
+    seconds: 1,
+    requests: 100,
+    rps,
+    p50: p95 / 2,
+    p95,
+    p99: p95,
+    max: p95,
+    errors: 0,
+    non2xx: 0,
+    statuses: { 200: 100 },
+    peakRssBytes: null,
+    eventLoopDelayP99Ms: null,
+    eventLoopDelayMaxMs: null,
+    serverP95,
+  });
   const scale = (runs: ReturnType<typeof run>[]) => ({
     scale: 1,
     database: "x",
@@ -146,7 +178,9 @@ describe("targets", () => {
   });
 
   it("passes, falls short or is n/a from the measured figures", () => {
-    const good = evaluateTargets(scale([run(20, 80, 300), run(32, 90, 400), run(32, 0, 1000, "floor-html")]), [{ name: "stock-import", status: "ok", seconds: 12, detail: { rows: 20_000 } }]);
+    const good = evaluateTargets(scale([run(20, 80, 300), run(32, 90, 400), run(32, 0, 1000, "floor-html")]), [
+      { name: "stock-import", status: "ok", seconds: 12, detail: { rows: 20_000 } },
+    ]);
     const by = (r: typeof good, id: string) => r.find((t) => t.id === id)!;
     expect(by(good, "stock-search-p95").verdict).toBe("pass");
     expect(by(good, "read-floor-ratio").verdict).toBe("pass");

@@ -21,9 +21,30 @@ import * as OTPAuth from "otpauth";
 import { createPool, type Pool } from "mysql2";
 import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
 import { rng } from "../../db/seed/random";
-import { BENCH_PASSWORD, SMOKE_SCALE, benchDbUrl, connectionOptions, generate, migrationsCurrent, parseArgs, readMeta, scaleLabel, todayShanghai } from "./data";
+import {
+  BENCH_PASSWORD,
+  SMOKE_SCALE,
+  benchDbUrl,
+  connectionOptions,
+  generate,
+  migrationsCurrent,
+  parseArgs,
+  readMeta,
+  scaleLabel,
+  todayShanghai,
+} from "./data";
 import type { CapturedQueries, CapturedStatement } from "./floor";
-import { evaluateTargets, parseReportJson, renderMarkdown, type Batch, type Multi, type Report, type Run, type ScaleResult, type ScenarioResult } from "./report";
+import {
+  evaluateTargets,
+  parseReportJson,
+  renderMarkdown,
+  type Batch,
+  type Multi,
+  type Report,
+  type Run,
+  type ScaleResult,
+  type ScenarioResult,
+} from "./report";
 import { SCENARIOS, type BenchUser, type Ctx, type RequestSpec, type Role, type Scenario } from "./scenarios";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -50,7 +71,13 @@ export type BenchOptions = {
 export function optionsFromArgs(argv: string[]): BenchOptions {
   const a = parseArgs(argv);
   const smoke = a.has("smoke");
-  const list = (v: string | undefined) => (v ? v.split(",").map((x) => x.trim()).filter(Boolean) : null);
+  const list = (v: string | undefined) =>
+    v
+      ? v
+          .split(",")
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : null;
   const scales = smoke ? [SMOKE_SCALE] : (list(a.get("scales")) ?? [a.get("scale") ?? "1"]).map(Number);
   if (scales.some((s) => !Number.isFinite(s) || s <= 0)) throw new Error("--scale/--scales must be positive numbers");
   return {
@@ -79,7 +106,11 @@ process.once("exit", () => {
 });
 
 function spawnTs(script: string, args: string[], env: Record<string, string>, tag: string): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.add(child);
   let tail = "";
   const keep = (d: Buffer) => {
@@ -129,7 +160,20 @@ async function startApp(dbUrl: string, port: number, extra: Record<string, strin
   const child = spawnTs(
     "server.ts",
     [],
-    { NODE_ENV: "production", DATABASE_URL: dbUrl, PORT: String(port), HOST: "127.0.0.1", APP_ORIGIN: base, JOBS: "off", SEED_DEMO: "false", BENCH_METRICS: "true", LOG_REQUESTS: "false", DB_CAPTURE_SQL: "", WEB_CONCURRENCY: String(WEB_PROCESSES), ...extra },
+    {
+      NODE_ENV: "production",
+      DATABASE_URL: dbUrl,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      APP_ORIGIN: base,
+      JOBS: "off",
+      SEED_DEMO: "false",
+      BENCH_METRICS: "true",
+      LOG_REQUESTS: "false",
+      DB_CAPTURE_SQL: "",
+      WEB_CONCURRENCY: String(WEB_PROCESSES),
+      ...extra,
+    },
     `server:${port}`,
   );
   await waitFor(`${base}/healthz`, child);
@@ -245,7 +289,11 @@ function ensureBuild(force: boolean, log: (s: string) => void) {
   const fresh = existsSync(index) && statSync(index).mtimeMs >= Math.max(newestSource(path.join(root, "app")), newestSource(path.join(root, "db")));
   if (!force && fresh) return;
   log("building (remix build)…");
-  const r = spawnSync(path.join(root, "node_modules", ".bin", "remix"), ["build"], { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+  const r = spawnSync(path.join(root, "node_modules", ".bin", "remix"), ["build"], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "production" },
+  });
   if (r.status !== 0) throw new Error("remix build failed");
 }
 
@@ -253,7 +301,16 @@ type ManifestRoute = { id: string; parentId?: string; path?: string; index?: boo
 function routeTree(routes: Record<string, ManifestRoute>, parentId?: string): AgnosticRouteObject[] {
   return Object.values(routes)
     .filter((r) => r.parentId === parentId)
-    .map((r) => ({ id: r.id, path: r.path, index: r.index, caseSensitive: r.caseSensitive, children: r.index ? undefined : routeTree(routes, r.id) }) as AgnosticRouteObject);
+    .map(
+      (r) =>
+        ({
+          id: r.id,
+          path: r.path,
+          index: r.index,
+          caseSensitive: r.caseSensitive,
+          children: r.index ? undefined : routeTree(routes, r.id),
+        }) as AgnosticRouteObject,
+    );
 }
 
 /** Whether a path is served by a route of the build other than the root (or a catch-all splat). */
@@ -300,13 +357,23 @@ function makeLogin(base: () => string, pool: Pool) {
     if (!u) throw new Error(`no bench user ${email}`);
     // Staff sign in with a second factor: the bench gives them a known secret and passes the step.
     if (!u.role.startsWith("dealer_")) {
-      await pool.promise().query("INSERT IGNORE INTO user_second_factors (user_id, totp_secret, confirmed_at) VALUES (?, ?, NOW(3))", [u.id, BENCH_TOTP_SECRET]);
+      await pool
+        .promise()
+        .query("INSERT IGNORE INTO user_second_factors (user_id, totp_secret, confirmed_at) VALUES (?, ?, NOW(3))", [u.id, BENCH_TOTP_SECRET]);
       await pool.promise().query("UPDATE user_second_factors SET last_used_step = NULL WHERE user_id = ?", [u.id]);
     }
-    const form = (fields: Record<string, string>) => ({ method: "POST", redirect: "manual" as const, headers: { origin: base(), "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields).toString() });
+    const form = (fields: Record<string, string>) => ({
+      method: "POST",
+      redirect: "manual" as const,
+      headers: { origin: base(), "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(fields).toString(),
+    });
     let r = await fetch(`${base()}/login`, form({ email, password: BENCH_PASSWORD }));
     if (r.headers.get("location") === "/login/two-factor") {
-      const challenge = r.headers.getSetCookie().map((c) => c.split(";")[0]!).find((c) => c.startsWith("dd_signin="))!;
+      const challenge = r.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0]!)
+        .find((c) => c.startsWith("dd_signin="))!;
       const step = form({ code: new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(BENCH_TOTP_SECRET) }).generate() });
       r = await fetch(`${base()}/login/two-factor`, { ...step, headers: { ...step.headers, cookie: challenge } });
     }
@@ -403,7 +470,10 @@ async function load(o: LoadOptions, offset = { i: 0 }): Promise<LoadResult> {
  * the percentiles. Null unless every worker answered (a partial set would
  * understate the tail).
  */
-export function serverLatency(workers: Pick<Metrics, "durations">[], processes: number): { serverP50: number | null; serverP95: number | null; serverP99: number | null } {
+export function serverLatency(
+  workers: Pick<Metrics, "durations">[],
+  processes: number,
+): { serverP50: number | null; serverP95: number | null; serverP99: number | null } {
   if (workers.length < processes || workers.some((w) => !w.durations)) return { serverP50: null, serverP95: null, serverP99: null };
   const all = Float64Array.from(workers.flatMap((w) => w.durations!)).sort();
   if (!all.length) return { serverP50: null, serverP95: null, serverP99: null };
@@ -441,7 +511,16 @@ async function machineInfo(dbUrl: string) {
   const c = createPool({ ...connectionOptions(dbUrl), database: undefined, connectionLimit: 1 }).promise();
   try {
     const [[v]] = (await c.query("SELECT VERSION() AS v, @@innodb_buffer_pool_size AS bp")) as unknown as [{ v: string; bp: number }[]];
-    return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown", memoryBytes: os.totalmem(), node: process.version, mysql: v!.v, os: `${os.type()} ${os.release()}`, innodbBufferPoolBytes: Number(v!.bp), load: os.loadavg() };
+    return {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? "unknown",
+      memoryBytes: os.totalmem(),
+      node: process.version,
+      mysql: v!.v,
+      os: `${os.type()} ${os.release()}`,
+      innodbBufferPoolBytes: Number(v!.bp),
+      load: os.loadavg(),
+    };
   } finally {
     await c.end();
   }
@@ -479,9 +558,16 @@ async function runScale(scale: number, o: BenchOptions, full: boolean): Promise<
     generatedSeconds = g.seconds;
   }
   const pool = createPool({ ...connectionOptions(dbUrl), connectionLimit: 4 });
-  const q: Ctx["q"] = async <T,>(sqlText: string, params: unknown[] = []) => (await pool.promise().query(sqlText, params))[0] as T[];
-  const [[size]] = (await pool.promise().query("SELECT SUM(data_length + index_length) AS b FROM information_schema.tables WHERE table_schema = DATABASE()")) as unknown as [{ b: number }[]];
-  const result: ScaleResult = { scale, database: dbName, data: { counts: meta.counts, bytes: Number(size?.b ?? 0), asOf: meta.asOf, generatedSeconds }, scenarios: [] };
+  const q: Ctx["q"] = async <T>(sqlText: string, params: unknown[] = []) => (await pool.promise().query(sqlText, params))[0] as T[];
+  const [[size]] = (await pool
+    .promise()
+    .query("SELECT SUM(data_length + index_length) AS b FROM information_schema.tables WHERE table_schema = DATABASE()")) as unknown as [{ b: number }[]];
+  const result: ScaleResult = {
+    scale,
+    database: dbName,
+    data: { counts: meta.counts, bytes: Number(size?.b ?? 0), asOf: meta.asOf, generatedSeconds },
+    scenarios: [],
+  };
   const capFile = path.join(os.tmpdir(), `dd-bench-capture-${process.pid}-${scaleLabel(scale)}.jsonl`);
   rmSync(capFile, { force: true });
   const [appPort, app2Port, floorPort] = [o.portBase, o.portBase + 1, o.portBase + 2];
@@ -496,7 +582,9 @@ async function runScale(scale: number, o: BenchOptions, full: boolean): Promise<
   let floor: ChildProcess | undefined;
   try {
     // 1. Prepare every scenario: requests, route check, one probe, and (reads) the SQL it runs.
-    const selected = SCENARIOS.filter((s) => (full || s.kind === "read") && (!o.only || o.only.includes(s.name)) && !(s.kind === "write" && o.skip.has("write")));
+    const selected = SCENARIOS.filter(
+      (s) => (full || s.kind === "read") && (!o.only || o.only.includes(s.name)) && !(s.kind === "write" && o.skip.has("write")),
+    );
     const prepared: { s: Scenario; r: ScenarioResult; specs: RequestSpec[] }[] = [];
     const captured: CapturedQueries = {};
     for (const s of selected) {
@@ -528,7 +616,13 @@ async function runScale(scale: number, o: BenchOptions, full: boolean): Promise<
         const before = readCapture(capFile, 0).size;
         const res = await send(app.base, specs[v]!);
         if (!s.expect.includes(res.status)) {
-          Object.assign(r, { status: "failed", reason: `probe ${specs[v]!.method} ${specs[v]!.path} answered ${res.status} (expected ${s.expect.join("/")}): ${res.text.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").slice(0, 300)}` });
+          Object.assign(r, {
+            status: "failed",
+            reason: `probe ${specs[v]!.method} ${specs[v]!.path} answered ${res.status} (expected ${s.expect.join("/")}): ${res.text
+              .replace(/<[^>]+>/g, " ")
+              .replace(/\s+/g, " ")
+              .slice(0, 300)}`,
+          });
           break;
         }
         if (s.kind === "read") (captured[s.name] ??= []).push({ path: specs[v]!.path, statements: readCapture(capFile, before).statements });
@@ -554,7 +648,13 @@ async function runScale(scale: number, o: BenchOptions, full: boolean): Promise<
       await waitFor(`${floorBase}/__metrics`, floor);
     }
 
-    const measure = async (target: Run["target"], base: string, lo: Omit<LoadOptions, "connections" | "urls" | "origin">, c: number, offset?: { i: number }): Promise<Run> => {
+    const measure = async (
+      target: Run["target"],
+      base: string,
+      lo: Omit<LoadOptions, "connections" | "urls" | "origin">,
+      c: number,
+      offset?: { i: number },
+    ): Promise<Run> => {
       const pid = (target === "app" ? app.child : floor)?.pid;
       const processes = target === "app" ? WEB_PROCESSES : 1;
       await metrics(base, { reset: true, processes });
@@ -565,7 +665,15 @@ async function runScale(scale: number, o: BenchOptions, full: boolean): Promise<
       // Event-loop delay: one worker's (each worker is measured the same way).
       const m = workers[0];
       const cpuMsPerRequest = t && lr.requests > 0 ? t.cpuMicros / 1000 / lr.requests : null;
-      return { target, ...lr, ...serverLatency(workers, processes), peakRssBytes: t?.peakRss ?? m?.peakRss ?? null, eventLoopDelayP99Ms: m?.eventLoopDelayMs.p99 ?? null, eventLoopDelayMaxMs: m?.eventLoopDelayMs.max ?? null, cpuMsPerRequest };
+      return {
+        target,
+        ...lr,
+        ...serverLatency(workers, processes),
+        peakRssBytes: t?.peakRss ?? m?.peakRss ?? null,
+        eventLoopDelayP99Ms: m?.eventLoopDelayMs.p99 ?? null,
+        eventLoopDelayMaxMs: m?.eventLoopDelayMs.max ?? null,
+        cpuMsPerRequest,
+      };
     };
     const runFor = (c: number) => (o.requestsPerRun ? { amount: Math.max(o.requestsPerRun, c) } : { duration: o.durationSeconds });
     const warm = (c: number) => (o.requestsPerRun ? { amount: Math.max(Math.ceil(o.requestsPerRun / 4), c) } : { duration: o.warmupSeconds });
@@ -618,7 +726,9 @@ async function runScale(scale: number, o: BenchOptions, full: boolean): Promise<
         }
         const run = await measure("app", app.base, lo, c, s.consumes ? offset : undefined);
         r.runs.push(run);
-        log(`  app   @${c}: ${run.rps.toFixed(1)} req/s, p95 ${run.p95.toFixed(1)} ms, errors ${run.errors}, non-2xx ${run.non2xx} ${JSON.stringify(run.statuses)}`);
+        log(
+          `  app   @${c}: ${run.rps.toFixed(1)} req/s, p95 ${run.p95.toFixed(1)} ms, errors ${run.errors}, non-2xx ${run.non2xx} ${JSON.stringify(run.statuses)}`,
+        );
       }
       if (!r.runs.length) Object.assign(r, { status: "n/a", reason: `not enough items to consume (${specs.length})` });
     }
@@ -645,7 +755,9 @@ async function runScale(scale: number, o: BenchOptions, full: boolean): Promise<
     if (full && !o.skip.has("multi")) {
       // 7. Two web servers (and two job runners, when there are jobs) on one database.
       multi = await multiInstance(dbUrl, app, app2Port, prepared, o, apps, q);
-      log(`multi-instance: ${multi.status} ${multi.single && multi.double ? `${multi.single.rps.toFixed(1)} → ${multi.double.rps.toFixed(1)} req/s` : multi.reason ?? ""}`);
+      log(
+        `multi-instance: ${multi.status} ${multi.single && multi.double ? `${multi.single.rps.toFixed(1)} → ${multi.double.rps.toFixed(1)} req/s` : (multi.reason ?? "")}`,
+      );
     }
   } finally {
     await stopChild(floor);
@@ -658,7 +770,9 @@ async function runScale(scale: number, o: BenchOptions, full: boolean): Promise<
 
 /** /finance/ledger?format=csv for the latest business days that together hold at least `rows` entries. */
 async function ledgerExportPath(q: Ctx["q"], rows: number): Promise<{ name: string; path: string }> {
-  const days = await q<{ d: string; n: number }>("SELECT DATE_FORMAT(business_date, '%Y-%m-%d') AS d, COUNT(*) AS n FROM ledger_entries GROUP BY business_date ORDER BY business_date DESC");
+  const days = await q<{ d: string; n: number }>(
+    "SELECT DATE_FORMAT(business_date, '%Y-%m-%d') AS d, COUNT(*) AS n FROM ledger_entries GROUP BY business_date ORDER BY business_date DESC",
+  );
   let sum = 0;
   let from = days[0]?.d ?? "2000-01-01";
   for (const r of days) {
@@ -669,7 +783,12 @@ async function ledgerExportPath(q: Ctx["q"], rows: number): Promise<{ name: stri
   return { name: "csv-export-ledger", path: `/finance/ledger?format=csv&from=${from}&to=${days[0]?.d ?? from}` };
 }
 
-async function csvExportRun(app: App, login: (e: string) => Promise<BenchUser>, hasRoute: (p: string) => boolean, what = { name: "csv-export", path: "/orders?format=csv" }): Promise<Batch> {
+async function csvExportRun(
+  app: App,
+  login: (e: string) => Promise<BenchUser>,
+  hasRoute: (p: string) => boolean,
+  what = { name: "csv-export", path: "/orders?format=csv" },
+): Promise<Batch> {
   const { name, path: p } = what;
   if (!hasRoute(p)) return { name, status: "n/a", reason: `route missing (${p.split("?")[0]})`, detail: { path: p } };
   const admin = await login("admin.01@mfr.bench.local");
@@ -689,11 +808,23 @@ async function csvExportRun(app: App, login: (e: string) => Promise<BenchUser>, 
   const t = tree.stop();
   const type = r.headers.get("content-type") ?? "";
   if (r.status !== 200 || !type.includes("csv")) return { name, status: "failed", reason: `GET ${p} answered ${r.status} ${type}`, detail: { path: p } };
-  return { name, status: "ok", seconds, peakRssBytes: t.peakRss, baseRssBytes: t.baseRss, detail: { path: p, rows: Math.max(0, rows - 1), bytes, processes: t.processes, rssGrowthMiB: Math.round((t.peakRss - t.baseRss) / 1048576) } };
+  return {
+    name,
+    status: "ok",
+    seconds,
+    peakRssBytes: t.peakRss,
+    baseRssBytes: t.baseRss,
+    detail: { path: p, rows: Math.max(0, rows - 1), bytes, processes: t.processes, rssGrowthMiB: Math.round((t.peakRss - t.baseRss) / 1048576) },
+  };
 }
 
 async function runBatch(name: string, dbUrl: string, smoke: boolean): Promise<Batch> {
-  const child = spawnTs("tests/bench/batch.ts", [name], { NODE_ENV: "production", DATABASE_URL: dbUrl, JOBS: "off", ...(smoke ? { BENCH_IMPORT_ROWS: "500" } : {}) }, name);
+  const child = spawnTs(
+    "tests/bench/batch.ts",
+    [name],
+    { NODE_ENV: "production", DATABASE_URL: dbUrl, JOBS: "off", ...(smoke ? { BENCH_IMPORT_ROWS: "500" } : {}) },
+    name,
+  );
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   await new Promise<void>((r) => child.once("exit", () => r()));
@@ -702,7 +833,15 @@ async function runBatch(name: string, dbUrl: string, smoke: boolean): Promise<Ba
   return JSON.parse(line.slice("BENCH_RESULT ".length)) as Batch;
 }
 
-async function multiInstance(dbUrl: string, app: App, port2: number, prepared: { s: Scenario; specs: RequestSpec[] }[], o: BenchOptions, apps: App[], q: Ctx["q"]): Promise<Multi> {
+async function multiInstance(
+  dbUrl: string,
+  app: App,
+  port2: number,
+  prepared: { s: Scenario; specs: RequestSpec[] }[],
+  o: BenchOptions,
+  apps: App[],
+  q: Ctx["q"],
+): Promise<Multi> {
   const pick = ["orders-list", "dashboard-dealer", "stock-search"].map((n) => prepared.find((p) => p.s.name === n)).find(Boolean);
   if (!pick) return { status: "n/a", reason: "no read scenario to drive", jobRunners: 0, jobRuns: null };
   const runnerPath = path.join(root, "jobs", "runner.ts");
@@ -711,19 +850,42 @@ async function multiInstance(dbUrl: string, app: App, port2: number, prepared: {
   try {
     const app2 = await startApp(dbUrl, port2);
     apps.push(app2);
-    if (existsSync(runnerPath)) for (let i = 0; i < 2; i++) runners.push(spawnTs("jobs/runner.ts", [], { NODE_ENV: "production", DATABASE_URL: dbUrl, JOBS: "on", SEED_DEMO: "false" }, `runner${i}`));
+    if (existsSync(runnerPath))
+      for (let i = 0; i < 2; i++)
+        runners.push(spawnTs("jobs/runner.ts", [], { NODE_ENV: "production", DATABASE_URL: dbUrl, JOBS: "on", SEED_DEMO: "false" }, `runner${i}`));
     const c = o.smoke ? 4 : 32;
-    const lo = { specs: pick.specs, expect: pick.s.expect, origin: app.base, connections: c, ...(o.requestsPerRun ? { amount: o.requestsPerRun * 2 } : { duration: o.durationSeconds }) };
+    const lo = {
+      specs: pick.specs,
+      expect: pick.s.expect,
+      origin: app.base,
+      connections: c,
+      ...(o.requestsPerRun ? { amount: o.requestsPerRun * 2 } : { duration: o.durationSeconds }),
+    };
     const single = await load({ ...lo, urls: [app.base] });
     const double = await load({ ...lo, urls: [app.base, app2.base] });
     const none = { peakRssBytes: null, eventLoopDelayP99Ms: null, eventLoopDelayMaxMs: null };
     let jobRuns: Multi["jobRuns"] = null;
     if (runners.length) {
-      const rows = await q<{ job_name: string; slot: string; n: number; owners: number }>("SELECT job_name, slot, COUNT(*) AS n, COUNT(DISTINCT owner) AS owners FROM job_runs WHERE started_at >= ? GROUP BY job_name, slot", [since]);
+      const rows = await q<{ job_name: string; slot: string; n: number; owners: number }>(
+        "SELECT job_name, slot, COUNT(*) AS n, COUNT(DISTINCT owner) AS owners FROM job_runs WHERE started_at >= ? GROUP BY job_name, slot",
+        [since],
+      );
       const owners = await q<{ n: number }>("SELECT COUNT(DISTINCT owner) AS n FROM job_runs WHERE started_at >= ?", [since]);
-      jobRuns = { rows: rows.reduce((a, r) => a + Number(r.n), 0), slots: rows.length, duplicates: rows.filter((r) => Number(r.n) > 1).length, owners: Number(owners[0]?.n ?? 0) };
+      jobRuns = {
+        rows: rows.reduce((a, r) => a + Number(r.n), 0),
+        slots: rows.length,
+        duplicates: rows.filter((r) => Number(r.n) > 1).length,
+        owners: Number(owners[0]?.n ?? 0),
+      };
     }
-    return { status: "ok", scenario: pick.s.name, single: { target: "app", ...single, ...none }, double: { target: "app-2x", ...double, ...none }, jobRunners: runners.length, jobRuns };
+    return {
+      status: "ok",
+      scenario: pick.s.name,
+      single: { target: "app", ...single, ...none },
+      double: { target: "app-2x", ...double, ...none },
+      jobRunners: runners.length,
+      jobRuns,
+    };
   } catch (err) {
     return { status: "failed", reason: (err as Error).message, jobRunners: runners.length, jobRuns: null };
   } finally {
@@ -751,13 +913,23 @@ export async function runBench(o: BenchOptions): Promise<{ report: Report; jsonP
     generatedAt: new Date().toISOString(),
     mode: o.smoke ? "smoke" : "full",
     machine,
-    settings: { steps: o.steps, durationSeconds: o.requestsPerRun ? null : o.durationSeconds, warmupSeconds: o.requestsPerRun ? null : o.warmupSeconds, requestsPerRun: o.requestsPerRun, scenarios: SCENARIOS.map((s) => s.name), webProcesses: WEB_PROCESSES },
+    settings: {
+      steps: o.steps,
+      durationSeconds: o.requestsPerRun ? null : o.durationSeconds,
+      warmupSeconds: o.requestsPerRun ? null : o.warmupSeconds,
+      requestsPerRun: o.requestsPerRun,
+      scenarios: SCENARIOS.map((s) => s.name),
+      webProcesses: WEB_PROCESSES,
+    },
     primaryScale,
     scales,
     batch: primary!.batch,
     csvExport: primary!.csvExport,
     multi: primary!.multi,
-    targets: evaluateTargets(scales.find((s) => s.scale === primaryScale)!, [...primary!.batch, ...(primary!.csvExport ? [primary!.csvExport] : [])]),
+    targets: evaluateTargets(
+      scales.find((s) => s.scale === primaryScale)!,
+      [...primary!.batch, ...(primary!.csvExport ? [primary!.csvExport] : [])],
+    ),
   };
   parseReportJson(JSON.stringify(report)); // the report we write is one the parser reads
   mkdirSync(o.outDir, { recursive: true });

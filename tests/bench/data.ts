@@ -20,7 +20,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createConnection } from "mysql2";
 import { rng, type Rng } from "../../db/seed/random";
-import { ON_PROMISE_QTY_BY_ORDER, ORDERED_QTY_BY_ORDER, SHIPPED_BY_ORDER, dailyKpisFromContributionsSql, orderKpiContributionsSql } from "../../app/modules/orders/kpi-sql";
+import {
+  ON_PROMISE_QTY_BY_ORDER,
+  ORDERED_QTY_BY_ORDER,
+  SHIPPED_BY_ORDER,
+  dailyKpisFromContributionsSql,
+  orderKpiContributionsSql,
+} from "../../app/modules/orders/kpi-sql";
 import { BulkLoader, dayOf, isoDay, ts, type Cell, type TableStat } from "./loader";
 
 export const BENCH_PASSWORD = "BenchDesk!2026";
@@ -174,17 +180,84 @@ const REGIONS = ["north", "east", "south", "central", "west", "northeast"] as co
 const TIERS = ["platinum", "gold", "silver"] as const;
 const TIER_FACTOR: Record<(typeof TIERS)[number], number> = { platinum: 0.8, gold: 0.85, silver: 0.9 };
 const CITIES: Record<(typeof REGIONS)[number], [string, string][]> = {
-  north: [["北京", "Beijing"], ["天津", "Tianjin"], ["石家庄", "Shijiazhuang"]],
-  east: [["上海", "Shanghai"], ["杭州", "Hangzhou"], ["南京", "Nanjing"], ["苏州", "Suzhou"]],
-  south: [["广州", "Guangzhou"], ["深圳", "Shenzhen"], ["厦门", "Xiamen"]],
-  central: [["武汉", "Wuhan"], ["郑州", "Zhengzhou"], ["长沙", "Changsha"]],
-  west: [["成都", "Chengdu"], ["重庆", "Chongqing"], ["西安", "Xi'an"]],
-  northeast: [["沈阳", "Shenyang"], ["大连", "Dalian"], ["哈尔滨", "Harbin"]],
+  north: [
+    ["北京", "Beijing"],
+    ["天津", "Tianjin"],
+    ["石家庄", "Shijiazhuang"],
+  ],
+  east: [
+    ["上海", "Shanghai"],
+    ["杭州", "Hangzhou"],
+    ["南京", "Nanjing"],
+    ["苏州", "Suzhou"],
+  ],
+  south: [
+    ["广州", "Guangzhou"],
+    ["深圳", "Shenzhen"],
+    ["厦门", "Xiamen"],
+  ],
+  central: [
+    ["武汉", "Wuhan"],
+    ["郑州", "Zhengzhou"],
+    ["长沙", "Changsha"],
+  ],
+  west: [
+    ["成都", "Chengdu"],
+    ["重庆", "Chongqing"],
+    ["西安", "Xi'an"],
+  ],
+  northeast: [
+    ["沈阳", "Shenyang"],
+    ["大连", "Dalian"],
+    ["哈尔滨", "Harbin"],
+  ],
 };
 const SURNAMES = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "高", "罗"];
 const GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "华", "鹏"];
-const PINYIN_S = ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou", "Xu", "Sun", "Ma", "Zhu", "Hu", "Guo", "He", "Lin", "Gao", "Luo"];
-const PINYIN_G = ["Wei", "Fang", "Na", "Min", "Jing", "Li", "Qiang", "Lei", "Jun", "Yang", "Yong", "Yan", "Jie", "Juan", "Tao", "Ming", "Chao", "Xiuying", "Hua", "Peng"];
+const PINYIN_S = [
+  "Wang",
+  "Li",
+  "Zhang",
+  "Liu",
+  "Chen",
+  "Yang",
+  "Huang",
+  "Zhao",
+  "Wu",
+  "Zhou",
+  "Xu",
+  "Sun",
+  "Ma",
+  "Zhu",
+  "Hu",
+  "Guo",
+  "He",
+  "Lin",
+  "Gao",
+  "Luo",
+];
+const PINYIN_G = [
+  "Wei",
+  "Fang",
+  "Na",
+  "Min",
+  "Jing",
+  "Li",
+  "Qiang",
+  "Lei",
+  "Jun",
+  "Yang",
+  "Yong",
+  "Yan",
+  "Jie",
+  "Juan",
+  "Tao",
+  "Ming",
+  "Chao",
+  "Xiuying",
+  "Hua",
+  "Peng",
+];
 const CATEGORIES: [string, string, string][] = [
   ["AC", "Air conditioners", "空调"],
   ["REF", "Refrigerators", "冰箱"],
@@ -215,12 +288,35 @@ const INDUSTRIES = ["transport", "it", "hospitality", "healthcare", "education",
 const CARRIERS = ["顺丰速运 SF Express", "德邦物流 Deppon", "中通快运 ZTO", "京东物流 JD Logistics", "安能物流 ANE"];
 const DEAL_WORDS = ["总部大楼", "新园区", "门店改造", "数据中心", "酒店翻新", "医院扩建", "学校宿舍", "地铁站点", "物流中心", "工厂车间"];
 const ACTIVITY_KINDS = ["visit", "call", "meeting", "note"] as const;
-const ACTIVITY_BODIES = ["拜访客户采购部，确认需求与预算。", "Call with the facilities manager about delivery windows.", "技术交流会：能效与安装条件。", "Customer asked for a revised quote with extended warranty.", "现场勘查完成，待出方案。", "Competitor offered a lower price; discussed value instead."];
+const ACTIVITY_BODIES = [
+  "拜访客户采购部，确认需求与预算。",
+  "Call with the facilities manager about delivery windows.",
+  "技术交流会：能效与安装条件。",
+  "Customer asked for a revised quote with extended warranty.",
+  "现场勘查完成，待出方案。",
+  "Competitor offered a lower price; discussed value instead.",
+];
 
 const OPTIONS_SCHEMA = JSON.stringify({
   options: [
-    { key: "capacity", type: "choice", label: { en: "Capacity", zh: "容量" }, required: true, choices: ["S", "M", "L", "XL"].map((v) => ({ value: v, label: { en: v, zh: v } })) },
-    { key: "colour", type: "choice", label: { en: "Colour", zh: "颜色" }, required: true, choices: [["white", "白色"], ["silver", "银色"], ["black", "黑色"]].map(([v, z]) => ({ value: v, label: { en: v, zh: z } })) },
+    {
+      key: "capacity",
+      type: "choice",
+      label: { en: "Capacity", zh: "容量" },
+      required: true,
+      choices: ["S", "M", "L", "XL"].map((v) => ({ value: v, label: { en: v, zh: v } })),
+    },
+    {
+      key: "colour",
+      type: "choice",
+      label: { en: "Colour", zh: "颜色" },
+      required: true,
+      choices: [
+        ["white", "白色"],
+        ["silver", "银色"],
+        ["black", "黑色"],
+      ].map(([v, z]) => ({ value: v, label: { en: v, zh: z } })),
+    },
     { key: "logo_text", type: "text", label: { en: "Logo text", zh: "标识文字" }, required: false, maxLength: 20 },
   ],
   quantityMultiple: 1,
@@ -229,7 +325,21 @@ const OPTIONS_SCHEMA = JSON.stringify({
 
 // ---------- the generator ----------
 
-type Dealer = { id: number; idx: number; code: string; name: string; region: (typeof REGIONS)[number]; tier: (typeof TIERS)[number]; am: number; users: number[]; finance: number; admin: number; addressId: number; addressSnapshot: string; weight: number };
+type Dealer = {
+  id: number;
+  idx: number;
+  code: string;
+  name: string;
+  region: (typeof REGIONS)[number];
+  tier: (typeof TIERS)[number];
+  am: number;
+  users: number[];
+  finance: number;
+  admin: number;
+  addressId: number;
+  addressSnapshot: string;
+  weight: number;
+};
 type Product = { id: number; sku: string; list: number; tier: number[]; mto: boolean; lead: number; expensive: boolean };
 type Invoice = { day: number; ms: number; amount: number; shipmentId: number; orderId: number; orderNumber: string };
 
@@ -267,10 +377,55 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
 
     // ---- organisations, users, addresses ----
     const R = rng(seed);
-    const ORG = ["id", "kind", "code", "name", "region", "tier", "currency", "credit_limit_minor", "status", "account_manager_id", "contact_email", "contact_phone", "created_at", "updated_at"];
-    const USER = ["id", "organisation_id", "email", "name", "password_hash", "role", "locale", "digest_frequency", "status", "password_changed_at", "last_login_at", "last_digest_at", "created_at", "updated_at"];
+    const ORG = [
+      "id",
+      "kind",
+      "code",
+      "name",
+      "region",
+      "tier",
+      "currency",
+      "credit_limit_minor",
+      "status",
+      "account_manager_id",
+      "contact_email",
+      "contact_phone",
+      "created_at",
+      "updated_at",
+    ];
+    const USER = [
+      "id",
+      "organisation_id",
+      "email",
+      "name",
+      "password_hash",
+      "role",
+      "locale",
+      "digest_frequency",
+      "status",
+      "password_changed_at",
+      "last_login_at",
+      "last_digest_at",
+      "created_at",
+      "updated_at",
+    ];
     const orgCreated = created(at(R, windowStart - 400));
-    push("organisations", ORG, [1, "manufacturer", "MFR", "海川电器集团 Haichuan Appliances", "east", "platinum", "CNY", 0, "active", null, "partners@haichuan.bench.local", "400-800-0000", orgCreated, orgCreated]);
+    push("organisations", ORG, [
+      1,
+      "manufacturer",
+      "MFR",
+      "海川电器集团 Haichuan Appliances",
+      "east",
+      "platinum",
+      "CNY",
+      0,
+      "active",
+      null,
+      "partners@haichuan.bench.local",
+      "400-800-0000",
+      orgCreated,
+      orgCreated,
+    ]);
     let userId = 0;
     const person = (r: Rng) => {
       const s = r.int(0, SURNAMES.length - 1);
@@ -281,8 +436,27 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
       const id = ++userId;
       const c = created(at(r, windowStart - r.int(0, 300)));
       const locale = r.chance(0.3) ? "en" : "zh-CN";
-      const digest = pickBy(r, [["daily", 5], ["weekly", 3], ["off", 2]] as const);
-      push("users", USER, [id, org, email, person(r), passwordHash, role, locale, digest, r.chance(0.02) ? "disabled" : "active", c, r.chance(0.7) ? created(at(r, lastDay - r.int(0, 30))) : null, null, c, c]);
+      const digest = pickBy(r, [
+        ["daily", 5],
+        ["weekly", 3],
+        ["off", 2],
+      ] as const);
+      push("users", USER, [
+        id,
+        org,
+        email,
+        person(r),
+        passwordHash,
+        role,
+        locale,
+        digest,
+        r.chance(0.02) ? "disabled" : "active",
+        c,
+        r.chance(0.7) ? created(at(r, lastDay - r.int(0, 30))) : null,
+        null,
+        c,
+        c,
+      ]);
       return id;
     };
     const staff = { am: [] as number[], ops: [] as number[], finance: [] as number[], admin: [] as number[] };
@@ -296,7 +470,21 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
     const dealerPick = new Weighted(dealerWeights);
     const wSum = dealerWeights.reduce((a, b) => a + b, 0);
     const dealers: Dealer[] = [];
-    const ADDR = ["id", "dealer_id", "label", "recipient", "phone", "province", "city", "line1", "postcode", "is_default", "status", "created_at", "updated_at"];
+    const ADDR = [
+      "id",
+      "dealer_id",
+      "label",
+      "recipient",
+      "phone",
+      "province",
+      "city",
+      "line1",
+      "postcode",
+      "is_default",
+      "status",
+      "created_at",
+      "updated_at",
+    ];
     let addressId = 0;
     // Users per dealer follow the dealer's size: at least an admin, a salesperson and a finance clerk.
     const extraUsers = S.dealerUsers - 3 * S.dealers;
@@ -309,7 +497,22 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
       const name = `${cityZh}${R.pick(["鑫达", "汇通", "恒业", "智联", "优选", "通达", "宏远", "嘉禾"])}${R.pick(["商贸", "机电", "电器", "实业", "供应链"])}有限公司 (${cityEn} ${code})`;
       const am = staff.am[i % staff.am.length]!;
       const c = created(at(R, windowStart - R.int(30, 900)));
-      push("organisations", ORG, [id, "dealer", code, name, region, tier, "CNY", 0, i === S.dealers - 1 && S.dealers > 20 ? "suspended" : "active", am, `contact@${code.toLowerCase()}.bench.local`, `0${R.int(10, 99)}-${R.int(5000, 8999)}-${pad(R.int(0, 9999), 4)}`, c, c]);
+      push("organisations", ORG, [
+        id,
+        "dealer",
+        code,
+        name,
+        region,
+        tier,
+        "CNY",
+        0,
+        i === S.dealers - 1 && S.dealers > 20 ? "suspended" : "active",
+        am,
+        `contact@${code.toLowerCase()}.bench.local`,
+        `0${R.int(10, 99)}-${R.int(5000, 8999)}-${pad(R.int(0, 9999), 4)}`,
+        c,
+        c,
+      ]);
       const dom = code.toLowerCase();
       const admin = addUser(id, `admin@${dom}.bench.local`, "dealer_admin", R);
       const sales = addUser(id, `sales@${dom}.bench.local`, "dealer_sales", R);
@@ -328,13 +531,41 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
         const aid = ++addressId;
         const [cz] = R.pick(CITIES[region]);
         const line1 = `${cz}市${R.pick(["高新区", "经开区", "工业园", "保税区"])}${R.int(1, 999)}号`;
-        push("dealer_addresses", ADDR, [aid, id, a === 0 ? "总仓 Main warehouse" : `门店 Store ${a}`, person(R), `1${R.int(30, 89)}${pad(R.int(0, 99_999_999), 8)}`, cz, cz, line1, pad(R.int(100000, 860000), 6), a === 0 ? 1 : 0, "active", c, c]);
+        push("dealer_addresses", ADDR, [
+          aid,
+          id,
+          a === 0 ? "总仓 Main warehouse" : `门店 Store ${a}`,
+          person(R),
+          `1${R.int(30, 89)}${pad(R.int(0, 99_999_999), 8)}`,
+          cz,
+          cz,
+          line1,
+          pad(R.int(100000, 860000), 6),
+          a === 0 ? 1 : 0,
+          "active",
+          c,
+          c,
+        ]);
         if (a === 0) {
           defaultAddr = aid;
           snapshot = JSON.stringify({ label: "总仓 Main warehouse", city: cz, line1 });
         }
       }
-      dealers.push({ id, idx: i, code, name, region, tier, am, users, finance, admin, addressId: defaultAddr, addressSnapshot: snapshot, weight: dealerWeights[i]! });
+      dealers.push({
+        id,
+        idx: i,
+        code,
+        name,
+        region,
+        tier,
+        am,
+        users,
+        finance,
+        admin,
+        addressId: defaultAddr,
+        addressSnapshot: snapshot,
+        weight: dealerWeights[i]!,
+      });
     }
     await L.flushAll();
     log(`organisations ${S.dealers + 1}, users ${userId}`);
@@ -342,7 +573,27 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
     // ---- catalog: categories, lines, products, tier prices, warehouses, holidays ----
     for (const [i, [code, en, zh]] of CATEGORIES.entries()) push("categories", ["code", "name_en", "name_zh", "sort_order"], [code, en, zh, i]);
     for (const [i, [code, en, zh]] of LINES.entries()) push("product_lines", ["code", "name_en", "name_zh", "sort_order"], [code, en, zh, i]);
-    const PROD = ["id", "sku", "name_en", "name_zh", "description_en", "description_zh", "category_code", "product_line_code", "unit", "whole_units", "list_price_minor", "currency", "status", "made_to_order", "lead_time_days", "options_schema", "image_path", "created_at", "updated_at"];
+    const PROD = [
+      "id",
+      "sku",
+      "name_en",
+      "name_zh",
+      "description_en",
+      "description_zh",
+      "category_code",
+      "product_line_code",
+      "unit",
+      "whole_units",
+      "list_price_minor",
+      "currency",
+      "status",
+      "made_to_order",
+      "lead_time_days",
+      "options_schema",
+      "image_path",
+      "created_at",
+      "updated_at",
+    ];
     const products: Product[] = [];
     const Rp = rng(seed + 1);
     for (let i = 0; i < S.products; i++) {
@@ -387,18 +638,40 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
       const region = REGIONS[i % REGIONS.length]!;
       const [cz, ce] = CITIES[region][Math.floor(i / REGIONS.length) % CITIES[region].length]!;
       warehouses.push({ id: i + 1, region });
-      push("warehouses", ["id", "code", "name_en", "name_zh", "region", "status", "created_at"], [i + 1, `WH${pad(i + 1, 2)}`, `${ce} DC ${i + 1}`, `${cz}配送中心${i + 1}`, region, "active", orgCreated]);
+      push(
+        "warehouses",
+        ["id", "code", "name_en", "name_zh", "region", "status", "created_at"],
+        [i + 1, `WH${pad(i + 1, 2)}`, `${ce} DC ${i + 1}`, `${cz}配送中心${i + 1}`, region, "active", orgCreated],
+      );
     }
     const whByRegion = new Map<string, number[]>();
     for (const w of warehouses) whByRegion.set(w.region, [...(whByRegion.get(w.region) ?? []), w.id]);
     const holidays: [string, string][] = [
-      ["2026-01-01", "元旦 New Year"], ["2026-02-16", "春节 Spring Festival"], ["2026-02-17", "春节 Spring Festival"], ["2026-02-18", "春节 Spring Festival"],
-      ["2026-02-19", "春节 Spring Festival"], ["2026-02-20", "春节 Spring Festival"], ["2026-04-06", "清明节 Qingming"], ["2026-05-01", "劳动节 Labour Day"],
-      ["2026-06-19", "端午节 Dragon Boat"], ["2026-09-25", "中秋节 Mid-Autumn"], ["2026-10-01", "国庆节 National Day"], ["2026-10-02", "国庆节 National Day"],
-      ["2026-10-05", "国庆节 National Day"], ["2026-10-06", "国庆节 National Day"], ["2026-10-07", "国庆节 National Day"], ["2027-01-01", "元旦 New Year"],
+      ["2026-01-01", "元旦 New Year"],
+      ["2026-02-16", "春节 Spring Festival"],
+      ["2026-02-17", "春节 Spring Festival"],
+      ["2026-02-18", "春节 Spring Festival"],
+      ["2026-02-19", "春节 Spring Festival"],
+      ["2026-02-20", "春节 Spring Festival"],
+      ["2026-04-06", "清明节 Qingming"],
+      ["2026-05-01", "劳动节 Labour Day"],
+      ["2026-06-19", "端午节 Dragon Boat"],
+      ["2026-09-25", "中秋节 Mid-Autumn"],
+      ["2026-10-01", "国庆节 National Day"],
+      ["2026-10-02", "国庆节 National Day"],
+      ["2026-10-05", "国庆节 National Day"],
+      ["2026-10-06", "国庆节 National Day"],
+      ["2026-10-07", "国庆节 National Day"],
+      ["2027-01-01", "元旦 New Year"],
     ];
     for (const [d, n] of holidays) push("holidays", ["day", "name"], [d, n]);
-    for (const [code, en, zh, kind] of [["freight", "Freight", "运费", "fee"], ["service", "Service fee", "服务费", "fee"], ["marketing", "Co-marketing", "市场推广费", "fee"], ["storage", "Storage", "仓储费", "fee"], ["volume_rebate", "Volume rebate", "销量返利", "rebate"]] as const) {
+    for (const [code, en, zh, kind] of [
+      ["freight", "Freight", "运费", "fee"],
+      ["service", "Service fee", "服务费", "fee"],
+      ["marketing", "Co-marketing", "市场推广费", "fee"],
+      ["storage", "Storage", "仓储费", "fee"],
+      ["volume_rebate", "Volume rebate", "销量返利", "rebate"],
+    ] as const) {
       push("fee_types", ["code", "name_en", "name_zh", "kind", "status"], [code, en, zh, kind, "active"]);
     }
     await L.flushAll();
@@ -414,8 +687,40 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
       const [cz, ce] = Rk.pick(CITIES[region]);
       const name = `${cz}${Rk.pick(["城市", "国际", "新区", "华夏", "中南", "东方"])}${Rk.pick(DEAL_WORDS)}项目公司 ${ce} KA${pad(id, 5)}`;
       const c = created(at(Rk, windowStart - Rk.int(0, 400)));
-      push("key_accounts", ["id", "name", "name_normalized", "credit_code", "industry", "region", "size", "owner_id", "notes", "created_at", "updated_at"], [id, name, name.toLowerCase().replace(/\s+/g, ""), `91${pad(310000 + (id % 9000), 6)}MA${pad(id, 7)}X`, Rk.pick(INDUSTRIES), region, pickBy(Rk, [["large", 3], ["medium", 5], ["small", 2]] as const), owner, null, c, c]);
-      push("key_account_contacts", ["id", "key_account_id", "name", "title", "phone", "email", "created_at"], [id, id, person(Rk), Rk.pick(["采购经理", "设施主管", "Project manager", "总工程师"]), `1${Rk.int(30, 89)}${pad(Rk.int(0, 99_999_999), 8)}`, `contact${id}@ka.bench.local`, c]);
+      push(
+        "key_accounts",
+        ["id", "name", "name_normalized", "credit_code", "industry", "region", "size", "owner_id", "notes", "created_at", "updated_at"],
+        [
+          id,
+          name,
+          name.toLowerCase().replace(/\s+/g, ""),
+          `91${pad(310000 + (id % 9000), 6)}MA${pad(id, 7)}X`,
+          Rk.pick(INDUSTRIES),
+          region,
+          pickBy(Rk, [
+            ["large", 3],
+            ["medium", 5],
+            ["small", 2],
+          ] as const),
+          owner,
+          null,
+          c,
+          c,
+        ],
+      );
+      push(
+        "key_account_contacts",
+        ["id", "key_account_id", "name", "title", "phone", "email", "created_at"],
+        [
+          id,
+          id,
+          person(Rk),
+          Rk.pick(["采购经理", "设施主管", "Project manager", "总工程师"]),
+          `1${Rk.int(30, 89)}${pad(Rk.int(0, 99_999_999), 8)}`,
+          `contact${id}@ka.bench.local`,
+          c,
+        ],
+      );
       kaByAm.set(owner, [...(kaByAm.get(owner) ?? []), id]);
     }
     await L.flushAll();
@@ -434,10 +739,72 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
     }
     const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => skMs[a]! - skMs[b]! || a - b);
 
-    const ORD = ["id", "number", "dealer_id", "status", "currency", "total_minor", "line_count", "po_reference", "requested_date", "promised_date", "address_id", "address_snapshot", "notes", "deal_id", "quote_id", "submit_key", "review_note", "version", "created_by", "submitted_at", "approved_at", "shipped_at", "delivered_at", "cancelled_at", "created_at", "updated_at"];
-    const OL = ["id", "order_id", "line_no", "product_id", "sku", "quantity", "unit_price_minor", "line_total_minor", "made_to_order", "custom_options", "spec_notes", "quote_line_id", "reserved_qty", "backordered_qty", "backorder_eta", "production_qty", "promise_date", "shipped_qty", "delivered_qty", "created_at"];
+    const ORD = [
+      "id",
+      "number",
+      "dealer_id",
+      "status",
+      "currency",
+      "total_minor",
+      "line_count",
+      "po_reference",
+      "requested_date",
+      "promised_date",
+      "address_id",
+      "address_snapshot",
+      "notes",
+      "deal_id",
+      "quote_id",
+      "submit_key",
+      "review_note",
+      "version",
+      "created_by",
+      "submitted_at",
+      "approved_at",
+      "shipped_at",
+      "delivered_at",
+      "cancelled_at",
+      "created_at",
+      "updated_at",
+    ];
+    const OL = [
+      "id",
+      "order_id",
+      "line_no",
+      "product_id",
+      "sku",
+      "quantity",
+      "unit_price_minor",
+      "line_total_minor",
+      "made_to_order",
+      "custom_options",
+      "spec_notes",
+      "quote_line_id",
+      "reserved_qty",
+      "backordered_qty",
+      "backorder_eta",
+      "production_qty",
+      "promise_date",
+      "shipped_qty",
+      "delivered_qty",
+      "created_at",
+    ];
     const OSH = ["id", "order_id", "from_status", "to_status", "note", "actor_user_id", "created_at"];
-    const SHIP = ["id", "number", "order_id", "dealer_id", "warehouse_id", "carrier", "tracking_number", "shipped_on", "value_minor", "delivered_at", "delivered_by", "created_by", "created_at"];
+    const SHIP = [
+      "id",
+      "number",
+      "order_id",
+      "dealer_id",
+      "warehouse_id",
+      "carrier",
+      "tracking_number",
+      "shipped_on",
+      "value_minor",
+      "delivered_at",
+      "delivered_by",
+      "created_by",
+      "created_at",
+    ];
     const EV = ["id", "occurred_at", "type", "dealer_id", "account_manager_id", "actor_user_id", "entity_type", "entity_id", "payload"];
     let lineId = 0;
     let histId = 0;
@@ -466,15 +833,54 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
       const ageDays = (nowMs - c) / DAY;
       let status: string =
         ageDays <= 2
-          ? pickBy(Ro, [["draft", 15], ["submitted", 40], ["credit_hold", 5], ["approved", 30], ["rejected", 3], ["cancelled", 2], ["partially_shipped", 5]] as const)
+          ? pickBy(Ro, [
+              ["draft", 15],
+              ["submitted", 40],
+              ["credit_hold", 5],
+              ["approved", 30],
+              ["rejected", 3],
+              ["cancelled", 2],
+              ["partially_shipped", 5],
+            ] as const)
           : ageDays <= 10
-            ? pickBy(Ro, [["draft", 3], ["submitted", 7], ["approved", 30], ["partially_shipped", 25], ["shipped", 25], ["delivered", 5], ["cancelled", 3], ["rejected", 2]] as const)
+            ? pickBy(Ro, [
+                ["draft", 3],
+                ["submitted", 7],
+                ["approved", 30],
+                ["partially_shipped", 25],
+                ["shipped", 25],
+                ["delivered", 5],
+                ["cancelled", 3],
+                ["rejected", 2],
+              ] as const)
             : ageDays <= 30
-              ? pickBy(Ro, [["approved", 5], ["partially_shipped", 10], ["shipped", 25], ["delivered", 55], ["cancelled", 3], ["rejected", 2]] as const)
-              : pickBy(Ro, [["delivered", 89], ["shipped", 2], ["partially_shipped", 1], ["cancelled", 5], ["rejected", 3]] as const);
+              ? pickBy(Ro, [
+                  ["approved", 5],
+                  ["partially_shipped", 10],
+                  ["shipped", 25],
+                  ["delivered", 55],
+                  ["cancelled", 3],
+                  ["rejected", 2],
+                ] as const)
+              : pickBy(Ro, [
+                  ["delivered", 89],
+                  ["shipped", 2],
+                  ["partially_shipped", 1],
+                  ["cancelled", 5],
+                  ["rejected", 3],
+                ] as const);
       // The newest orders wait in the review queue, so there is always something to approve.
       if (k >= n - 12) status = "submitted";
-      const nLines = pickBy(Ro, [["1", 18], ["2", 15], ["3", 13], ["4", 11], ["5", 9], ["m", 22], ["l", 8], ["xl", 1]] as const);
+      const nLines = pickBy(Ro, [
+        ["1", 18],
+        ["2", 15],
+        ["3", 13],
+        ["4", 11],
+        ["5", 9],
+        ["m", 22],
+        ["l", 8],
+        ["xl", 1],
+      ] as const);
       const count = nLines === "m" ? Ro.int(6, 10) : nLines === "l" ? Ro.int(11, 20) : nLines === "xl" ? Ro.int(21, 40) : Number(nLines);
       const creator = d.users[Ro.int(0, d.users.length - 1)]!;
       const ops = staff.ops[Ro.int(0, staff.ops.length - 1)]!;
@@ -547,10 +953,41 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
         }
         if (reserved > 0) {
           levelReserved.set(key, (levelReserved.get(key) ?? 0) + reserved);
-          push("order_line_reservations", ["id", "order_line_id", "warehouse_id", "quantity", "created_at", "updated_at"], [++resId, l.id, l.wh, reserved, ts(tApprove), ts(tApprove)]);
+          push(
+            "order_line_reservations",
+            ["id", "order_line_id", "warehouse_id", "quantity", "created_at", "updated_at"],
+            [++resId, l.id, l.wh, reserved, ts(tApprove), ts(tApprove)],
+          );
         }
-        const options = l.p.mto ? JSON.stringify({ capacity: Ro.pick(["S", "M", "L", "XL"]), colour: Ro.pick(["white", "silver", "black"]), ...(Ro.chance(0.3) ? { logo_text: d.code } : {}) }) : null;
-        push("order_lines", OL, [l.id, id, ln + 1, l.p.id, l.p.sku, l.qty, l.price, lineTotal, l.p.mto ? 1 : 0, options, l.p.mto && Ro.chance(0.3) ? "按客户图纸定制 Custom to customer drawing" : null, null, reserved, backordered, eta, production, promise, l.shipped, status === "delivered" ? l.qty : 0, ts(c)]);
+        const options = l.p.mto
+          ? JSON.stringify({
+              capacity: Ro.pick(["S", "M", "L", "XL"]),
+              colour: Ro.pick(["white", "silver", "black"]),
+              ...(Ro.chance(0.3) ? { logo_text: d.code } : {}),
+            })
+          : null;
+        push("order_lines", OL, [
+          l.id,
+          id,
+          ln + 1,
+          l.p.id,
+          l.p.sku,
+          l.qty,
+          l.price,
+          lineTotal,
+          l.p.mto ? 1 : 0,
+          options,
+          l.p.mto && Ro.chance(0.3) ? "按客户图纸定制 Custom to customer drawing" : null,
+          null,
+          reserved,
+          backordered,
+          eta,
+          production,
+          promise,
+          l.shipped,
+          status === "delivered" ? l.qty : 0,
+          ts(c),
+        ]);
       }
       statusCount[status] = (statusCount[status] ?? 0) + 1;
       // History and events.
@@ -585,7 +1022,21 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
           }
           const wh = lines[0]!.wh;
           const delivered = status === "delivered" ? ts(tDeliver) : null;
-          push("shipments", SHIP, [sid, `SH-${pad(sid, 8)}`, id, d.id, wh, Ro.pick(CARRIERS), `${Ro.int(100000, 999999)}${pad(sid, 7)}`, isoDay(businessDay(part.ms)), value, delivered, delivered ? d.users[0]! : null, ops, ts(part.ms)]);
+          push("shipments", SHIP, [
+            sid,
+            `SH-${pad(sid, 8)}`,
+            id,
+            d.id,
+            wh,
+            Ro.pick(CARRIERS),
+            `${Ro.int(100000, 999999)}${pad(sid, 7)}`,
+            isoDay(businessDay(part.ms)),
+            value,
+            delivered,
+            delivered ? d.users[0]! : null,
+            ops,
+            ts(part.ms),
+          ]);
           invoices[d.idx]!.push({ day: businessDay(part.ms), ms: part.ms + 1000, amount: value, shipmentId: sid, orderId: id, orderNumber: number! });
           const to = pi === parts.length - 1 && status !== "partially_shipped" ? "shipped" : "partially_shipped";
           hist(pi === 0 ? "approved" : "partially_shipped", to, part.ms, ops);
@@ -595,7 +1046,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
       if (status === "delivered") hist("shipped", "delivered", tDeliver, d.users[0]!);
       if (status === "approved" || status === "partially_shipped" || status === "submitted" || status === "credit_hold") openValue[d.idx] += total;
       if (approvedish && status !== "cancelled") dealerOrders[d.idx]!.push({ id, ms: tApprove, number: number! });
-      const updated = status === "delivered" ? tDeliver : shippedAt ?? (approvedish ? tApprove : numbered ? tSubmit : c);
+      const updated = status === "delivered" ? tDeliver : (shippedAt ?? (approvedish ? tApprove : numbered ? tSubmit : c));
       push("orders", ORD, [
         id,
         number,
@@ -643,7 +1094,8 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
         const free = p.mto ? 0 : Rs.chance(0.1) ? 0 : p.expensive ? Rs.int(0, 30) : Rs.int(0, 800);
         const onHand = reserved + free;
         push("stock_levels", SL, [p.id, w.id, onHand, reserved, stamp]);
-        if (onHand > 0) push("stock_movements", SM, [++movementId, p.id, w.id, "receipt", onHand, 0, "期初入库 Opening receipt", null, null, staff.ops[0]!, receiptAt]);
+        if (onHand > 0)
+          push("stock_movements", SM, [++movementId, p.id, w.id, "receipt", onHand, 0, "期初入库 Opening receipt", null, null, staff.ops[0]!, receiptAt]);
       }
       if ((p.id & 255) === 0) await L.backpressure();
     }
@@ -652,17 +1104,54 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
     const resRows = await L.query<{ id: number; order_line_id: number; warehouse_id: number; quantity: number; product_id: number; created_at: Date }[]>(
       "SELECT r.id, r.order_line_id, r.warehouse_id, r.quantity, l.product_id, r.created_at FROM order_line_reservations r JOIN order_lines l ON l.id = r.order_line_id ORDER BY r.id",
     );
-    for (const r of resRows) push("stock_movements", SM, [++movementId, r.product_id, r.warehouse_id, "reservation", 0, r.quantity, null, "order_line", String(r.order_line_id), staff.ops[0]!, ts(new Date(r.created_at).getTime())]);
+    for (const r of resRows)
+      push("stock_movements", SM, [
+        ++movementId,
+        r.product_id,
+        r.warehouse_id,
+        "reservation",
+        0,
+        r.quantity,
+        null,
+        "order_line",
+        String(r.order_line_id),
+        staff.ops[0]!,
+        ts(new Date(r.created_at).getTime()),
+      ]);
     let incomingId = 0;
     const INC = ["id", "product_id", "warehouse_id", "quantity", "eta", "source", "status", "reference", "created_by", "created_at", "updated_at"];
     for (const [key, inc] of [...incoming].sort((a, b) => a[0] - b[0])) {
-      push("incoming_stock", INC, [++incomingId, Math.floor(key / 1000), key % 1000, inc.qty + Rs.int(0, 50), isoDay(inc.eta), "purchase", "planned", `PO-IN-${pad(incomingId, 6)}`, staff.ops[0]!, stamp, stamp]);
+      push("incoming_stock", INC, [
+        ++incomingId,
+        Math.floor(key / 1000),
+        key % 1000,
+        inc.qty + Rs.int(0, 50),
+        isoDay(inc.eta),
+        "purchase",
+        "planned",
+        `PO-IN-${pad(incomingId, 6)}`,
+        staff.ops[0]!,
+        stamp,
+        stamp,
+      ]);
     }
     for (const p of products) {
       if (!Rs.chance(0.03)) continue;
       const w = Rs.pick(warehouses);
       if (incoming.has(p.id * 1000 + w.id)) continue;
-      push("incoming_stock", INC, [++incomingId, p.id, w.id, Rs.int(20, 500), isoDay(asOfDay + Rs.int(3, 60)), p.mto ? "production" : "purchase", "planned", `PO-IN-${pad(incomingId, 6)}`, staff.ops[0]!, stamp, stamp]);
+      push("incoming_stock", INC, [
+        ++incomingId,
+        p.id,
+        w.id,
+        Rs.int(20, 500),
+        isoDay(asOfDay + Rs.int(3, 60)),
+        p.mto ? "production" : "purchase",
+        "planned",
+        `PO-IN-${pad(incomingId, 6)}`,
+        staff.ops[0]!,
+        stamp,
+        stamp,
+      ]);
     }
     await L.flushAll();
     log(`stock levels ${S.products * S.warehouses}, movements ${movementId}`);
@@ -671,9 +1160,64 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
     const Rl = rng(seed + 5);
     const totalInvoices = invoices.reduce((a, x) => a + x.length, 0);
     const otherTarget = Math.max(S.dealers * 6, S.ledgerEntries - totalInvoices);
-    const LE = ["id", "dealer_id", "entry_type", "amount_minor", "currency", "business_date", "due_date", "description", "fee_type_code", "reference", "source_type", "source_id", "order_id", "shipment_id", "dispute_id", "reverses_entry_id", "created_by", "created_at"];
-    const ST = ["id", "dealer_id", "period", "period_start", "period_end", "currency", "opening_minor", "debit_minor", "credit_minor", "closing_minor", "line_count", "status", "issued_at", "confirm_by", "confirmed_at", "confirmed_by", "confirmed_closing_minor", "resolved_at", "version"];
-    const DIS = ["id", "statement_id", "statement_line_id", "dealer_id", "reason_code", "amount_minor", "comment", "status", "resolution_note", "adjustment_entry_id", "created_by", "resolved_by", "created_at", "resolved_at", "version"];
+    const LE = [
+      "id",
+      "dealer_id",
+      "entry_type",
+      "amount_minor",
+      "currency",
+      "business_date",
+      "due_date",
+      "description",
+      "fee_type_code",
+      "reference",
+      "source_type",
+      "source_id",
+      "order_id",
+      "shipment_id",
+      "dispute_id",
+      "reverses_entry_id",
+      "created_by",
+      "created_at",
+    ];
+    const ST = [
+      "id",
+      "dealer_id",
+      "period",
+      "period_start",
+      "period_end",
+      "currency",
+      "opening_minor",
+      "debit_minor",
+      "credit_minor",
+      "closing_minor",
+      "line_count",
+      "status",
+      "issued_at",
+      "confirm_by",
+      "confirmed_at",
+      "confirmed_by",
+      "confirmed_closing_minor",
+      "resolved_at",
+      "version",
+    ];
+    const DIS = [
+      "id",
+      "statement_id",
+      "statement_line_id",
+      "dealer_id",
+      "reason_code",
+      "amount_minor",
+      "comment",
+      "status",
+      "resolution_note",
+      "adjustment_entry_id",
+      "created_by",
+      "resolved_by",
+      "created_at",
+      "resolved_at",
+      "version",
+    ];
     let entryId = 0;
     let statementId = 0;
     let stLineId = 0;
@@ -682,15 +1226,49 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
     for (let m = firstMonth; m <= curMonth; m++) months.push(m);
     const balance = new Float64Array(S.dealers);
     for (const d of dealers) {
-      type E = { type: string; amount: number; day: number; ms: number; due: number | null; desc: string; fee: string | null; ref: string | null; srcType: string | null; srcId: string | null; orderId: number | null; shipmentId: number | null; actor: number | null };
-      const es: E[] = invoices[d.idx]!.map((v) => ({ type: "invoice", amount: v.amount, day: v.day, ms: v.ms, due: v.day + (d.tier === "silver" ? 30 : 60), desc: `发货开票 Invoice for ${v.orderNumber}`, fee: null, ref: v.orderNumber, srcType: "shipment", srcId: String(v.shipmentId), orderId: v.orderId, shipmentId: v.shipmentId, actor: null }));
+      type E = {
+        type: string;
+        amount: number;
+        day: number;
+        ms: number;
+        due: number | null;
+        desc: string;
+        fee: string | null;
+        ref: string | null;
+        srcType: string | null;
+        srcId: string | null;
+        orderId: number | null;
+        shipmentId: number | null;
+        actor: number | null;
+      };
+      const es: E[] = invoices[d.idx]!.map((v) => ({
+        type: "invoice",
+        amount: v.amount,
+        day: v.day,
+        ms: v.ms,
+        due: v.day + (d.tier === "silver" ? 30 : 60),
+        desc: `发货开票 Invoice for ${v.orderNumber}`,
+        fee: null,
+        ref: v.orderNumber,
+        srcType: "shipment",
+        srcId: String(v.shipmentId),
+        orderId: v.orderId,
+        shipmentId: v.shipmentId,
+        actor: null,
+      }));
       const volume = new Map<number, number>();
       for (const e of es) volume.set(monthIndex(e.day), (volume.get(monthIndex(e.day)) ?? 0) + e.amount);
       const nOther = Math.max(6, Math.round((otherTarget * d.weight) / wSum));
       const perMonth = new Map<number, string[]>();
       for (let k = 0; k < nOther; k++) {
         const m = months[Rl.int(0, months.length - 1)]!;
-        const type = pickBy(Rl, [["payment", 45], ["fee", 25], ["rebate", 10], ["credit_note", 12], ["adjustment", 8]] as const);
+        const type = pickBy(Rl, [
+          ["payment", 45],
+          ["fee", 25],
+          ["rebate", 10],
+          ["credit_note", 12],
+          ["adjustment", 8],
+        ] as const);
         perMonth.set(m, [...(perMonth.get(m) ?? []), type]);
       }
       const finStaff = staff.finance[d.idx % staff.finance.length]!;
@@ -732,7 +1310,21 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
             amount = (Rl.chance(0.5) ? 1 : -1) * Rl.int(1, 500) * 100;
             desc = "调整 Adjustment: rounding and corrections";
           }
-          es.push({ type, amount, day, ms, due: type === "fee" ? day + 30 : null, desc, fee, ref: type === "payment" ? `BANK-${d.code}-${pad(Rl.int(0, 99_999_999), 8)}` : null, srcType: null, srcId: null, orderId: null, shipmentId: null, actor: finStaff });
+          es.push({
+            type,
+            amount,
+            day,
+            ms,
+            due: type === "fee" ? day + 30 : null,
+            desc,
+            fee,
+            ref: type === "payment" ? `BANK-${d.code}-${pad(Rl.int(0, 99_999_999), 8)}` : null,
+            srcType: null,
+            srcId: null,
+            orderId: null,
+            shipmentId: null,
+            actor: finStaff,
+          });
         }
       }
       es.sort((a, b) => a.day - b.day || a.ms - b.ms || a.amount - b.amount);
@@ -740,7 +1332,26 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
       for (const e of es) {
         const id = ++entryId;
         ids.push(id);
-        push("ledger_entries", LE, [id, d.id, e.type, e.amount, "CNY", isoDay(e.day), e.due === null ? null : isoDay(e.due), e.desc.slice(0, 500), e.fee, e.ref, e.srcType, e.srcId, e.orderId, e.shipmentId, null, null, e.actor, ts(e.ms)]);
+        push("ledger_entries", LE, [
+          id,
+          d.id,
+          e.type,
+          e.amount,
+          "CNY",
+          isoDay(e.day),
+          e.due === null ? null : isoDay(e.due),
+          e.desc.slice(0, 500),
+          e.fee,
+          e.ref,
+          e.srcType,
+          e.srcId,
+          e.orderId,
+          e.shipmentId,
+          null,
+          null,
+          e.actor,
+          ts(e.ms),
+        ]);
         balance[d.idx] += e.amount;
         if (e.type === "payment" && e.ms >= eventFrom) event(e.ms, "payment.received", d, e.actor, "ledger_entry", String(id), { amountMinor: e.amount });
       }
@@ -772,16 +1383,68 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
         const confirmBy = end + 1 + 10;
         const latest = m === unissuedMonth - 1;
         const recent = m >= unissuedMonth - 2;
-        let status = latest ? pickBy(Rl, [["confirmed", 50], ["issued", 44], ["disputed", 6]] as const) : recent ? pickBy(Rl, [["confirmed", 80], ["issued", 15], ["resolved", 5]] as const) : pickBy(Rl, [["confirmed", 93], ["issued", 4], ["resolved", 3]] as const);
+        let status = latest
+          ? pickBy(Rl, [
+              ["confirmed", 50],
+              ["issued", 44],
+              ["disputed", 6],
+            ] as const)
+          : recent
+            ? pickBy(Rl, [
+                ["confirmed", 80],
+                ["issued", 15],
+                ["resolved", 5],
+              ] as const)
+            : pickBy(Rl, [
+                ["confirmed", 93],
+                ["issued", 4],
+                ["resolved", 3],
+              ] as const);
         if ((status === "disputed" || status === "resolved") && lineIds.length === 0) status = "confirmed";
         const confirmedMs = Math.min(issuedMs + Rl.int(1, 9) * DAY, nowMs - 1000);
         const confirmed = status === "confirmed" || status === "resolved";
-        push("statements", ST, [sid, d.id, periodOf(m), isoDay(start), isoDay(end), "CNY", opening, debit, credit, closing, lineIds.length, status, ts(issuedMs), isoDay(confirmBy), confirmed ? ts(confirmedMs) : null, confirmed ? d.finance : null, confirmed ? closing : null, status === "resolved" ? ts(confirmedMs) : null, 1]);
+        push("statements", ST, [
+          sid,
+          d.id,
+          periodOf(m),
+          isoDay(start),
+          isoDay(end),
+          "CNY",
+          opening,
+          debit,
+          credit,
+          closing,
+          lineIds.length,
+          status,
+          ts(issuedMs),
+          isoDay(confirmBy),
+          confirmed ? ts(confirmedMs) : null,
+          confirmed ? d.finance : null,
+          confirmed ? closing : null,
+          status === "resolved" ? ts(confirmedMs) : null,
+          1,
+        ]);
         if (status === "disputed" || status === "resolved") {
           const j = Rl.int(0, lineIds.length - 1);
           const amount = Math.max(1, Math.round(Math.abs(es[from + j]!.amount) * (0.1 + Rl.next() * 0.9)));
           const open = status === "disputed";
-          push("disputes", DIS, [++disputeId, sid, lineIds[j]!, d.id, Rl.pick(["price_differs", "quantity_differs", "not_received", "duplicate", "other"]), amount, "金额与约定不符 Amount differs from what was agreed", open ? "open" : "rejected", open ? null : "已核对发货单，金额无误 Checked against the delivery note: correct", null, d.finance, open ? null : finStaff, ts(issuedMs + 2 * DAY), open ? null : ts(confirmedMs), 1]);
+          push("disputes", DIS, [
+            ++disputeId,
+            sid,
+            lineIds[j]!,
+            d.id,
+            Rl.pick(["price_differs", "quantity_differs", "not_received", "duplicate", "other"]),
+            amount,
+            "金额与约定不符 Amount differs from what was agreed",
+            open ? "open" : "rejected",
+            open ? null : "已核对发货单，金额无误 Checked against the delivery note: correct",
+            null,
+            d.finance,
+            open ? null : finStaff,
+            ts(issuedMs + 2 * DAY),
+            open ? null : ts(confirmedMs),
+            1,
+          ]);
         }
         opening = closing;
       }
@@ -792,8 +1455,54 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
 
     // ---- deals, quotes, activities, tasks ----
     const Rd = rng(seed + 6);
-    const DEAL = ["id", "dealer_id", "key_account_id", "account_manager_id", "title", "stage", "estimated_value_minor", "currency", "expected_close_date", "protection_expires_on", "competitors", "notes", "conflict_reason", "conflict_with_deal_id", "lost_reason", "source", "won_order_id", "version", "created_by", "approved_at", "closed_at", "created_at", "updated_at"];
-    const QUOTE = ["id", "deal_id", "dealer_id", "version", "status", "currency", "valid_until", "terms", "total_minor", "max_discount_bp", "revision_comment", "superseded_by_id", "created_by", "approved_by", "accepted_by", "proposed_at", "accepted_at", "converted_order_id", "row_version", "created_at", "updated_at"];
+    const DEAL = [
+      "id",
+      "dealer_id",
+      "key_account_id",
+      "account_manager_id",
+      "title",
+      "stage",
+      "estimated_value_minor",
+      "currency",
+      "expected_close_date",
+      "protection_expires_on",
+      "competitors",
+      "notes",
+      "conflict_reason",
+      "conflict_with_deal_id",
+      "lost_reason",
+      "source",
+      "won_order_id",
+      "version",
+      "created_by",
+      "approved_at",
+      "closed_at",
+      "created_at",
+      "updated_at",
+    ];
+    const QUOTE = [
+      "id",
+      "deal_id",
+      "dealer_id",
+      "version",
+      "status",
+      "currency",
+      "valid_until",
+      "terms",
+      "total_minor",
+      "max_discount_bp",
+      "revision_comment",
+      "superseded_by_id",
+      "created_by",
+      "approved_by",
+      "accepted_by",
+      "proposed_at",
+      "accepted_at",
+      "converted_order_id",
+      "row_version",
+      "created_at",
+      "updated_at",
+    ];
     let quoteId = 0;
     let quoteLineId = 0;
     let activityId = 0;
@@ -813,10 +1522,31 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
       const age = (nowMs - c) / DAY;
       let stage: string =
         age < 7
-          ? pickBy(Rd, [["registered", 40], ["approved", 30], ["conflict", 8], ["rejected", 5], ["negotiating", 17]] as const)
+          ? pickBy(Rd, [
+              ["registered", 40],
+              ["approved", 30],
+              ["conflict", 8],
+              ["rejected", 5],
+              ["negotiating", 17],
+            ] as const)
           : age < 85
-            ? pickBy(Rd, [["approved", 15], ["negotiating", 25], ["quoted", 20], ["won", 15], ["lost", 10], ["rejected", 5], ["conflict", 3], ["registered", 2]] as const)
-            : pickBy(Rd, [["won", 30], ["lost", 30], ["expired", 25], ["rejected", 10], ["quoted", 5]] as const);
+            ? pickBy(Rd, [
+                ["approved", 15],
+                ["negotiating", 25],
+                ["quoted", 20],
+                ["won", 15],
+                ["lost", 10],
+                ["rejected", 5],
+                ["conflict", 3],
+                ["registered", 2],
+              ] as const)
+            : pickBy(Rd, [
+                ["won", 30],
+                ["lost", 30],
+                ["expired", 25],
+                ["rejected", 10],
+                ["quoted", 5],
+              ] as const);
       const others = dealsByKa.get(ka) ?? [];
       const conflictWith = stage === "conflict" ? (others.length ? others[others.length - 1]! : null) : null;
       if (stage === "conflict" && conflictWith === null) stage = "registered";
@@ -836,7 +1566,18 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
       // Quote with lines.
       let value = Rd.int(50_000, 5_000_000) * 100;
       let qid: number | null = null;
-      const qStatus = stage === "negotiating" ? (Rd.chance(0.5) ? "draft" : null) : stage === "quoted" ? "proposed" : stage === "won" ? "converted" : stage === "lost" && Rd.chance(0.6) ? "expired" : null;
+      const qStatus =
+        stage === "negotiating"
+          ? Rd.chance(0.5)
+            ? "draft"
+            : null
+          : stage === "quoted"
+            ? "proposed"
+            : stage === "won"
+              ? "converted"
+              : stage === "lost" && Rd.chance(0.6)
+                ? "expired"
+                : null;
       if (qStatus) {
         qid = ++quoteId;
         let total = 0;
@@ -853,12 +1594,38 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
           const unit = Math.round((tierPrice * (10_000 - bp)) / 10_000);
           const qty = Rd.int(5, 200);
           total += unit * qty;
-          push("quote_lines", ["id", "quote_id", "line_no", "product_id", "quantity", "unit_price_minor", "tier_price_minor", "discount_bp", "line_total_minor"], [++quoteLineId, qid, qUsed.size, p.id, qty, unit, tierPrice, bp, unit * qty]);
+          push(
+            "quote_lines",
+            ["id", "quote_id", "line_no", "product_id", "quantity", "unit_price_minor", "tier_price_minor", "discount_bp", "line_total_minor"],
+            [++quoteLineId, qid, qUsed.size, p.id, qty, unit, tierPrice, bp, unit * qty],
+          );
         }
         value = total;
         const proposedMs = Math.min(approvedMs + Rd.int(3, 20) * DAY, nowMs - 1000);
         const proposed = qStatus !== "draft";
-        push("quotes", QUOTE, [qid, id, d.id, 1, qStatus, "CNY", isoDay(businessDay(proposedMs) + 30), "含税价，30天内有效 Prices incl. VAT, valid 30 days", total, maxBp, null, null, d.am, maxBp > 1500 && proposed ? staff.admin[0]! : null, stage === "won" ? d.users[0]! : null, proposed ? ts(proposedMs) : null, stage === "won" ? ts(proposedMs + DAY) : null, wonOrder ? wonOrder.id : null, 1, ts(approvedMs), ts(proposedMs)]);
+        push("quotes", QUOTE, [
+          qid,
+          id,
+          d.id,
+          1,
+          qStatus,
+          "CNY",
+          isoDay(businessDay(proposedMs) + 30),
+          "含税价，30天内有效 Prices incl. VAT, valid 30 days",
+          total,
+          maxBp,
+          null,
+          null,
+          d.am,
+          maxBp > 1500 && proposed ? staff.admin[0]! : null,
+          stage === "won" ? d.users[0]! : null,
+          proposed ? ts(proposedMs) : null,
+          stage === "won" ? ts(proposedMs + DAY) : null,
+          wonOrder ? wonOrder.id : null,
+          1,
+          ts(approvedMs),
+          ts(proposedMs),
+        ]);
       }
       // Product lines: a protected registration never overlaps another dealer's on the same customer and line.
       const protectedNow = ["approved", "negotiating", "quoted"].includes(stage) && protection !== null && protection >= asOfDay;
@@ -907,11 +1674,28 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
       const nAct = Rd.int(0, 6);
       for (let a = 0; a < nAct; a++) {
         const occurred = c + Math.floor(Rd.next() * Math.max(1, endMs - c));
-        push("deal_activities", ["id", "deal_id", "kind", "body", "occurred_at", "actor_user_id", "created_at"], [++activityId, id, Rd.pick(ACTIVITY_KINDS), Rd.pick(ACTIVITY_BODIES), ts(occurred), Rd.chance(0.5) ? d.am : d.users[0]!, ts(occurred)]);
+        push(
+          "deal_activities",
+          ["id", "deal_id", "kind", "body", "occurred_at", "actor_user_id", "created_at"],
+          [++activityId, id, Rd.pick(ACTIVITY_KINDS), Rd.pick(ACTIVITY_BODIES), ts(occurred), Rd.chance(0.5) ? d.am : d.users[0]!, ts(occurred)],
+        );
       }
       const nTask = Rd.int(0, 2);
       for (let t = 0; t < nTask; t++) {
-        push("deal_tasks", ["id", "deal_id", "title", "owner_user_id", "due_date", "done_at", "created_by", "created_at"], [++taskId, id, Rd.pick(["提交技术方案 Send technical proposal", "安排现场勘查 Arrange site survey", "跟进报价 Follow up on quote"]), Rd.chance(0.5) ? d.am : d.users[0]!, isoDay(businessDay(c) + Rd.int(3, 40)), closed || Rd.chance(0.3) ? ts(Math.min(c + Rd.int(1, 30) * DAY, nowMs - 1000)) : null, d.users[0]!, ts(c)]);
+        push(
+          "deal_tasks",
+          ["id", "deal_id", "title", "owner_user_id", "due_date", "done_at", "created_by", "created_at"],
+          [
+            ++taskId,
+            id,
+            Rd.pick(["提交技术方案 Send technical proposal", "安排现场勘查 Arrange site survey", "跟进报价 Follow up on quote"]),
+            Rd.chance(0.5) ? d.am : d.users[0]!,
+            isoDay(businessDay(c) + Rd.int(3, 40)),
+            closed || Rd.chance(0.3) ? ts(Math.min(c + Rd.int(1, 30) * DAY, nowMs - 1000)) : null,
+            d.users[0]!,
+            ts(c),
+          ],
+        );
       }
       event(c, "deal.registered", d, d.users[0]!, "deal", String(id), { stage });
       if (qStatus === "proposed") event(Math.min(approvedMs + 3 * DAY, nowMs - 1000), "quote.proposed", d, d.am, "quote", String(qid), { dealId: id });
@@ -929,10 +1713,42 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
     log(`deals ${S.deals}, quotes ${quoteId}`);
 
     // ---- announcements, credit limits, meta ----
-    const ANN = ["id", "kind", "title_en", "title_zh", "body_en", "body_zh", "regions", "tiers", "product_skus", "starts_at", "ends_at", "status", "created_by", "created_at", "updated_at"];
+    const ANN = [
+      "id",
+      "kind",
+      "title_en",
+      "title_zh",
+      "body_en",
+      "body_zh",
+      "regions",
+      "tiers",
+      "product_skus",
+      "starts_at",
+      "ends_at",
+      "status",
+      "created_by",
+      "created_at",
+      "updated_at",
+    ];
     for (let i = 1; i <= 12; i++) {
       const startMs = nowMs - (40 - i * 3) * DAY;
-      push("announcements", ANN, [i, i % 3 === 0 ? "promotion" : "announcement", `Announcement ${i}: new season line-up`, `公告 ${i}：新品季发布`, "New products and prices for the coming season.", "新一季产品与价格说明。", i % 2 ? null : REGIONS[i % REGIONS.length]!, i % 4 ? null : "gold,platinum", i % 3 === 0 ? products[i]!.sku : null, ts(startMs), ts(startMs + 60 * DAY), "published", staff.admin[0]!, ts(startMs), ts(startMs)]);
+      push("announcements", ANN, [
+        i,
+        i % 3 === 0 ? "promotion" : "announcement",
+        `Announcement ${i}: new season line-up`,
+        `公告 ${i}：新品季发布`,
+        "New products and prices for the coming season.",
+        "新一季产品与价格说明。",
+        i % 2 ? null : REGIONS[i % REGIONS.length]!,
+        i % 4 ? null : "gold,platinum",
+        i % 3 === 0 ? products[i]!.sku : null,
+        ts(startMs),
+        ts(startMs + 60 * DAY),
+        "published",
+        staff.admin[0]!,
+        ts(startMs),
+        ts(startMs),
+      ]);
     }
     // Credit limits leave room for the benchmark's own orders: balance + open orders + a year's volume.
     const limits = dealers.map((d) => {
@@ -941,16 +1757,43 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
     });
     for (let i = 0; i < limits.length; i += 1000) {
       const chunk = limits.slice(i, i + 1000);
-      await L.exec(`UPDATE organisations SET credit_limit_minor = CASE id ${chunk.map(() => "WHEN ? THEN ?").join(" ")} END WHERE id IN (${chunk.map(() => "?").join(",")})`, [...chunk.flat(), ...chunk.map((c) => c[0])], "organisations");
+      await L.exec(
+        `UPDATE organisations SET credit_limit_minor = CASE id ${chunk.map(() => "WHEN ? THEN ?").join(" ")} END WHERE id IN (${chunk.map(() => "?").join(",")})`,
+        [...chunk.flat(), ...chunk.map((c) => c[0])],
+        "organisations",
+      );
     }
     // The accounts the bench signs in with stay active.
-    await L.exec("UPDATE users SET status = 'active' WHERE email LIKE 'admin@%' OR email LIKE 'sales@%' OR email LIKE 'finance@%' OR organisation_id = 1", [], "users");
-    const counts: Record<string, number> = { dealers: S.dealers, users: userId, products: S.products, warehouses: S.warehouses, orders: n, orderLines: lineId, shipments: shipId, ledgerEntries: entryId, statements: statementId, statementLines: stLineId, deals: S.deals, quotes: quoteId, domainEvents: eventId, stockMovements: movementId };
+    await L.exec(
+      "UPDATE users SET status = 'active' WHERE email LIKE 'admin@%' OR email LIKE 'sales@%' OR email LIKE 'finance@%' OR organisation_id = 1",
+      [],
+      "users",
+    );
+    const counts: Record<string, number> = {
+      dealers: S.dealers,
+      users: userId,
+      products: S.products,
+      warehouses: S.warehouses,
+      orders: n,
+      orderLines: lineId,
+      shipments: shipId,
+      ledgerEntries: entryId,
+      statements: statementId,
+      statementLines: stLineId,
+      deals: S.deals,
+      quotes: quoteId,
+      domainEvents: eventId,
+      stockMovements: movementId,
+    };
     const meta: BenchMeta = { scale: opts.scale, seed, asOf, generatedAt: new Date().toISOString(), counts, unissuedPeriod: periodOf(unissuedMonth) };
     push("app_settings", ["name", "value", "updated_at"], [META_KEY, JSON.stringify(meta), stamp]);
     await L.flushAll();
     // The maintained aggregate every posting keeps in step (db:check compares it with Σ entries).
-    await L.exec("INSERT INTO dealer_balances (dealer_id, balance_minor, updated_at) SELECT dealer_id, SUM(amount_minor), ? FROM ledger_entries GROUP BY dealer_id ON DUPLICATE KEY UPDATE balance_minor = VALUES(balance_minor)", [stamp], "dealer_balances");
+    await L.exec(
+      "INSERT INTO dealer_balances (dealer_id, balance_minor, updated_at) SELECT dealer_id, SUM(amount_minor), ? FROM ledger_entries GROUP BY dealer_id ON DUPLICATE KEY UPDATE balance_minor = VALUES(balance_minor)",
+      [stamp],
+      "dealer_balances",
+    );
     // And the aging aggregate: Σ unreversed debits per dealer and due day (docs/decisions/035).
     await L.exec(
       "INSERT INTO dealer_debits_due (dealer_id, due_on, debit_minor) SELECT e.dealer_id, COALESCE(e.due_date, e.business_date), SUM(e.amount_minor) FROM ledger_entries e WHERE e.amount_minor > 0 AND e.reverses_entry_id IS NULL AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_entry_id = e.id) GROUP BY 1, 2 ON DUPLICATE KEY UPDATE debit_minor = VALUES(debit_minor)",
@@ -959,8 +1802,16 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
     );
     // The orders' maintained fulfilment figures (every shipment keeps them; db:check recomputes them).
     await L.exec(`UPDATE orders o JOIN (${ORDERED_QTY_BY_ORDER}) x ON x.order_id = o.id SET o.ordered_qty = x.q`, [], "orders");
-    await L.exec(`UPDATE orders o JOIN (${SHIPPED_BY_ORDER}) x ON x.order_id = o.id SET o.first_shipped_on = x.f, o.last_shipped_on = x.l, o.shipped_value_minor = x.v`, [], "orders");
-    await L.exec("UPDATE stock_levels s JOIN products p ON p.id = s.product_id SET s.alert_eligible = (p.status = 'active' AND p.made_to_order = 0)", [], "stock_levels");
+    await L.exec(
+      `UPDATE orders o JOIN (${SHIPPED_BY_ORDER}) x ON x.order_id = o.id SET o.first_shipped_on = x.f, o.last_shipped_on = x.l, o.shipped_value_minor = x.v`,
+      [],
+      "orders",
+    );
+    await L.exec(
+      "UPDATE stock_levels s JOIN products p ON p.id = s.product_id SET s.alert_eligible = (p.status = 'active' AND p.made_to_order = 0)",
+      [],
+      "stock_levels",
+    );
     await L.exec(`UPDATE orders o JOIN (${ON_PROMISE_QTY_BY_ORDER}) x ON x.order_id = o.id SET o.on_promise_qty = x.q`, [], "orders");
     // The dealers' monthly ordered and shipped value (submission, status changes and shipments keep it).
     await L.exec(
@@ -1009,14 +1860,22 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
       }
       log("product availability and catalog version recomputed");
     }
-    log(`orders by status: ${Object.entries(statusCount).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+    log(
+      `orders by status: ${Object.entries(statusCount)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}`,
+    );
 
     // Fresh statistics for the optimizer (and sizes for the report).
-    const tables = (await L.query<{ t: string }[]>("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'")).map((r) => r.t);
+    const tables = (
+      await L.query<{ t: string }[]>("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'")
+    ).map((r) => r.t);
     const analyzeStarted = performance.now();
     await L.query(`ANALYZE TABLE ${tables.map((t) => `\`${t}\``).join(", ")}`);
     L.stats.set("(analyze)", { rows: 0, statements: 1, ms: performance.now() - analyzeStarted });
-    const sizes = await L.query<{ t: string; b: number }[]>("SELECT table_name AS t, data_length + index_length AS b FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'");
+    const sizes = await L.query<{ t: string; b: number }[]>(
+      "SELECT table_name AS t, data_length + index_length AS b FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'",
+    );
     const tableBytes = Object.fromEntries(sizes.map((s) => [s.t, Number(s.b)]));
     const bytes = Object.values(tableBytes).reduce((a, b) => a + b, 0);
     const seconds = (performance.now() - started) / 1000;
@@ -1035,10 +1894,13 @@ export async function tableChecksums(url: string): Promise<Record<string, { rows
       "SELECT c.table_name AS t, c.column_name AS c FROM information_schema.columns c JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name WHERE c.table_schema = DATABASE() AND t.table_type = 'BASE TABLE' AND c.table_name NOT LIKE 'kysely%' ORDER BY c.table_name, c.ordinal_position",
     );
     const byTable = new Map<string, string[]>();
-    for (const r of cols as { t: string; c: string }[]) if (r.c !== "password_hash" && !(r.t === "app_settings" && r.c === "value")) byTable.set(r.t, [...(byTable.get(r.t) ?? []), r.c]);
+    for (const r of cols as { t: string; c: string }[])
+      if (r.c !== "password_hash" && !(r.t === "app_settings" && r.c === "value")) byTable.set(r.t, [...(byTable.get(r.t) ?? []), r.c]);
     const out: Record<string, { rows: number; crc: string }> = {};
     for (const [t, cs] of byTable) {
-      const [rows] = await conn.query(`SELECT COUNT(*) AS n, COALESCE(SUM(CRC32(CONCAT_WS('|', ${cs.map((c) => `\`${c}\``).join(", ")}))), 0) AS s FROM \`${t}\``);
+      const [rows] = await conn.query(
+        `SELECT COUNT(*) AS n, COALESCE(SUM(CRC32(CONCAT_WS('|', ${cs.map((c) => `\`${c}\``).join(", ")}))), 0) AS s FROM \`${t}\``,
+      );
       const r = (rows as { n: number | string; s: number | string }[])[0]!;
       out[t] = { rows: Number(r.n), crc: String(r.s) };
     }
@@ -1084,7 +1946,9 @@ export async function migrationsCurrent(url: string): Promise<boolean> {
 export function formatGenerateReport(r: GenerateReport): string {
   const lines = [`| table | rows | statements | seconds in the database | size (MiB) |`, `|---|---:|---:|---:|---:|`];
   for (const [t, s] of Object.entries(r.tables).sort((a, b) => b[1].ms - a[1].ms)) {
-    lines.push(`| ${t} | ${s.rows.toLocaleString("en")} | ${s.statements} | ${(s.ms / 1000).toFixed(2)} | ${r.tableBytes[t] !== undefined ? (r.tableBytes[t]! / 1048576).toFixed(1) : ""} |`);
+    lines.push(
+      `| ${t} | ${s.rows.toLocaleString("en")} | ${s.statements} | ${(s.ms / 1000).toFixed(2)} | ${r.tableBytes[t] !== undefined ? (r.tableBytes[t]! / 1048576).toFixed(1) : ""} |`,
+    );
   }
   lines.push(`| **total** | | | **${r.seconds.toFixed(1)} s wall** | **${(r.bytes / 1048576).toFixed(1)}** |`);
   return lines.join("\n");
@@ -1113,7 +1977,13 @@ if (isMain) {
     console.error(`Refusing to generate into ${url}: use a dd_bench_* database.`);
     process.exit(1);
   }
-  const r = await generate({ url, scale, seed: a.get("seed") ? Number(a.get("seed")) : undefined, asOf: a.get("as-of"), log: (s) => console.log(`[bench:data] ${s}`) });
+  const r = await generate({
+    url,
+    scale,
+    seed: a.get("seed") ? Number(a.get("seed")) : undefined,
+    asOf: a.get("as-of"),
+    log: (s) => console.log(`[bench:data] ${s}`),
+  });
   console.log(`\nScale ${scale} into ${new URL(url).pathname.slice(1)} (seed ${r.seed}, as of ${r.asOf}):\n`);
   console.log(formatGenerateReport(r));
   const { closeDb } = await import("../../db/client");

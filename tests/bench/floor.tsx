@@ -81,10 +81,17 @@ if (isMain) {
   const captured = JSON.parse(readFileSync(a.get("queries")!, "utf8")) as CapturedQueries;
   const pool = createPool({ ...connectionOptions(a.get("url")!), connectionLimit: Number(a.get("pool") ?? 10), waitForConnections: true });
   pool.on("connection", (c) => c.query("SET time_zone = '+00:00'"));
-  const prepared = new Map(Object.entries(captured).map(([name, variants]) => [name, variants.map((v) => v.statements.filter((s) => isReplayable(s.sql)).map((s) => ({ sql: s.sql, parameters: reviveParameters(s.parameters) })))]));
+  const prepared = new Map(
+    Object.entries(captured).map(([name, variants]) => [
+      name,
+      variants.map((v) => v.statements.filter((s) => isReplayable(s.sql)).map((s) => ({ sql: s.sql, parameters: reviveParameters(s.parameters) }))),
+    ]),
+  );
   const counters = new Map<string, number>();
   const run = (sqlText: string, params: unknown[]) =>
-    new Promise<Rows>((resolve, reject) => pool.query(sqlText, params, (err, rows) => (err ? reject(err) : resolve(Array.isArray(rows) ? (rows as Rows) : []))));
+    new Promise<Rows>((resolve, reject) =>
+      pool.query(sqlText, params, (err, rows) => (err ? reject(err) : resolve(Array.isArray(rows) ? (rows as Rows) : []))),
+    );
 
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
@@ -100,7 +107,15 @@ if (isMain) {
       const rss = process.memoryUsage.rss();
       peak = Math.max(peak, rss);
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ pid: process.pid, rss, peakRss: peak, cpuMicros: process.cpuUsage().user + process.cpuUsage().system, eventLoopDelayMs: { mean: ms(delay.mean), p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) } }));
+      res.end(
+        JSON.stringify({
+          pid: process.pid,
+          rss,
+          peakRss: peak,
+          cpuMicros: process.cpuUsage().user + process.cpuUsage().system,
+          eventLoopDelayMs: { mean: ms(delay.mean), p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) },
+        }),
+      );
       if (url.searchParams.get("reset") === "1") {
         delay.reset();
         peak = rss;

@@ -46,7 +46,11 @@ describe("GET /__metrics", () => {
   it("answers RSS, its peak and event-loop delay with BENCH_METRICS=true, and resets the window", async () => {
     const { base, stop } = await metricsServer();
     try {
-      const first = (await (await fetch(`${base}/__metrics?reset=1`)).json()) as { rss: number; peakRss: number; eventLoopDelayMs: { p99: number; max: number } };
+      const first = (await (await fetch(`${base}/__metrics?reset=1`)).json()) as {
+        rss: number;
+        peakRss: number;
+        eventLoopDelayMs: { p99: number; max: number };
+      };
       expect(first.rss).toBeGreaterThan(10 * 1048576);
       expect(first.peakRss).toBeGreaterThanOrEqual(first.rss);
       expect(first.eventLoopDelayMs.p99).toBeGreaterThanOrEqual(0);
@@ -89,7 +93,10 @@ describe("DB_CAPTURE_SQL", () => {
       const since = new Date("2026-01-02T03:04:05.678Z");
       await db.selectFrom("users").select(["id", "email"]).where("created_at", ">", since).where("role", "=", "ops").execute();
       await db.updateTable("users").set({ name: "x" }).where("id", "=", -1).execute();
-      const lines = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { sql: string; parameters: unknown[] });
+      const lines = readFileSync(file, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { sql: string; parameters: unknown[] });
       expect(lines).toHaveLength(2);
       expect(lines[0]!.sql).toMatch(/^select .*from `users`/);
       expect(lines[0]!.parameters).toEqual([{ $date: "2026-01-02T03:04:05.678Z" }, "ops"]);

@@ -24,7 +24,11 @@ async function main() {
   const { accountManagerDashboard, dealerDashboard, financeDashboard, opsDashboard } = await import("../../app/modules/reports/reports.server");
   const { actorForUserId } = await loadActor();
   const db = getDb();
-  const dealer = await db.selectFrom("users").select("id").where("email", "=", process.env.PROBE_DEALER ?? "admin@b0001.bench.local").executeTakeFirstOrThrow();
+  const dealer = await db
+    .selectFrom("users")
+    .select("id")
+    .where("email", "=", process.env.PROBE_DEALER ?? "admin@b0001.bench.local")
+    .executeTakeFirstOrThrow();
   const am = await db.selectFrom("users").select("id").where("role", "=", "account_manager").orderBy("id").executeTakeFirstOrThrow();
   const ops = await db.selectFrom("users").select("id").where("role", "=", "ops").orderBy("id").executeTakeFirstOrThrow();
   const fin = await db.selectFrom("users").select("id").where("role", "=", "finance").orderBy("id").executeTakeFirstOrThrow();
@@ -44,7 +48,10 @@ async function main() {
       await run();
       times.push(Math.round(performance.now() - t));
     }
-    const lines = readFileSync(capture, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Line);
+    const lines = readFileSync(capture, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Line);
     const sum = lines.reduce((a, l) => a + l.ms, 0);
     console.log(`\n${name}: ${times.join(" / ")} ms wall (${lines.length} statements, Σ ${sum.toFixed(1)} ms)`);
     // Each statement again, alone and one after another (the page runs them in parallel):
@@ -61,7 +68,8 @@ async function main() {
       serial.push({ ms: runs.sort((a, b) => a - b)[2]!, sql: l.sql });
     }
     console.log(`  serial Σ of medians ${serial.reduce((a, x) => a + x.ms, 0).toFixed(1)} ms`);
-    for (const l of serial.sort((a, b) => b.ms - a.ms).slice(0, 6)) console.log(`  ${l.ms.toFixed(1).padStart(8)} ms  ${l.sql.replace(/\s+/g, " ").slice(0, 150)}`);
+    for (const l of serial.sort((a, b) => b.ms - a.ms).slice(0, 6))
+      console.log(`  ${l.ms.toFixed(1).padStart(8)} ms  ${l.sql.replace(/\s+/g, " ").slice(0, 150)}`);
   }
   rmSync(capture, { force: true });
   await db.destroy();
@@ -71,9 +79,24 @@ async function loadActor() {
   const { getDb } = await import("../../db/client");
   return {
     actorForUserId: async (id: number) => {
-      const u = await getDb().selectFrom("users as u").innerJoin("organisations as o", "o.id", "u.organisation_id").select(["u.id", "u.role", "u.organisation_id", "u.name", "u.email", "o.kind"]).where("u.id", "=", id).executeTakeFirstOrThrow();
+      const u = await getDb()
+        .selectFrom("users as u")
+        .innerJoin("organisations as o", "o.id", "u.organisation_id")
+        .select(["u.id", "u.role", "u.organisation_id", "u.name", "u.email", "o.kind"])
+        .where("u.id", "=", id)
+        .executeTakeFirstOrThrow();
       const dealerRole = u.kind === "dealer";
-      return { kind: "user" as const, userId: u.id, role: u.role as never, organisationId: u.organisation_id, dealerId: dealerRole ? u.organisation_id : null, name: u.name, email: u.email, locale: "en" as const, ip: null };
+      return {
+        kind: "user" as const,
+        userId: u.id,
+        role: u.role as never,
+        organisationId: u.organisation_id,
+        dealerId: dealerRole ? u.organisation_id : null,
+        name: u.name,
+        email: u.email,
+        locale: "en" as const,
+        ip: null,
+      };
     },
   };
 }

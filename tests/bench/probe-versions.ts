@@ -56,11 +56,14 @@ async function main() {
       }
       ms.sort((a, b) => a - b);
       const mean = ms.reduce((s, x) => s + x, 0) / ms.length;
-      console.log(`\n## ${label}\n${n} executions: mean ${mean.toFixed(3)} ms, median ${ms[Math.floor(ms.length / 2)]!.toFixed(3)} ms, p90 ${ms[Math.floor(ms.length * 0.9)]!.toFixed(3)} ms; handler reads per execution: ${reads}`);
+      console.log(
+        `\n## ${label}\n${n} executions: mean ${mean.toFixed(3)} ms, median ${ms[Math.floor(ms.length / 2)]!.toFixed(3)} ms, p90 ${ms[Math.floor(ms.length * 0.9)]!.toFixed(3)} ms; handler reads per execution: ${reads}`,
+      );
       const e = explain();
       const { rows } = await c.executeQuery<Record<string, unknown>>(CompiledQuery.raw(`EXPLAIN ${e.sql}`, e.parameters));
       console.log("EXPLAIN:");
-      for (const r of rows) console.log(`  ${r.id} ${r.select_type} ${r.table ?? ""} type=${r.type ?? ""} key=${r.key ?? ""} rows=${r.rows ?? ""} ${r.Extra ?? ""}`);
+      for (const r of rows)
+        console.log(`  ${r.id} ${r.select_type} ${r.table ?? ""} type=${r.type ?? ""} key=${r.key ?? ""} rows=${r.rows ?? ""} ${r.Extra ?? ""}`);
     });
   };
 

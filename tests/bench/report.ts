@@ -85,8 +85,24 @@ export const ReportSchema = z.object({
   version: z.literal(1),
   generatedAt: z.string(),
   mode: z.enum(["full", "smoke"]),
-  machine: z.object({ cpus: z.number(), cpuModel: z.string(), memoryBytes: z.number(), node: z.string(), mysql: z.string(), os: z.string(), innodbBufferPoolBytes: z.number(), load: z.array(z.number()) }),
-  settings: z.object({ steps: z.array(z.number()), durationSeconds: z.number().nullable(), warmupSeconds: z.number().nullable(), requestsPerRun: z.number().nullable(), scenarios: z.array(z.string()), webProcesses: z.number().optional() }),
+  machine: z.object({
+    cpus: z.number(),
+    cpuModel: z.string(),
+    memoryBytes: z.number(),
+    node: z.string(),
+    mysql: z.string(),
+    os: z.string(),
+    innodbBufferPoolBytes: z.number(),
+    load: z.array(z.number()),
+  }),
+  settings: z.object({
+    steps: z.array(z.number()),
+    durationSeconds: z.number().nullable(),
+    warmupSeconds: z.number().nullable(),
+    requestsPerRun: z.number().nullable(),
+    scenarios: z.array(z.string()),
+    webProcesses: z.number().optional(),
+  }),
   primaryScale: z.number(),
   scales: z.array(ScaleSchema),
   batch: z.array(BatchSchema),
@@ -113,13 +129,22 @@ export function evaluateTargets(scale: ScaleResult, batch: Batch[], targets: Tar
     const base = { id: t.id, text: t.text };
     if (t.metric === "seconds") {
       const b = batchBy.get(t.subject);
-      if (!b || b.status !== "ok" || b.seconds === undefined) return { ...base, verdict: "n/a" as const, measured: b?.reason ? `n/a (${b.reason.split("\n")[0]!.slice(0, 120)})` : "n/a" };
+      if (!b || b.status !== "ok" || b.seconds === undefined)
+        return { ...base, verdict: "n/a" as const, measured: b?.reason ? `n/a (${b.reason.split("\n")[0]!.slice(0, 120)})` : "n/a" };
       const size = t.size ? Number(b.detail[t.size.key] ?? 0) : 0;
       if (t.size && size > 0 && size < t.size.target) {
         const projected = (b.seconds * t.size.target) / size;
-        return { ...base, verdict: projected <= t.max! ? ("pass" as const) : ("short" as const), measured: `${b.seconds.toFixed(1)} s for ${size.toLocaleString("en")} ${t.size.unit} → ${projected.toFixed(1)} s projected linearly to ${t.size.target.toLocaleString("en")}` };
+        return {
+          ...base,
+          verdict: projected <= t.max! ? ("pass" as const) : ("short" as const),
+          measured: `${b.seconds.toFixed(1)} s for ${size.toLocaleString("en")} ${t.size.unit} → ${projected.toFixed(1)} s projected linearly to ${t.size.target.toLocaleString("en")}`,
+        };
       }
-      return { ...base, verdict: b.seconds <= t.max! ? ("pass" as const) : ("short" as const), measured: `${b.seconds.toFixed(1)} s${size ? ` for ${size.toLocaleString("en")} ${t.size!.unit}` : ""}` };
+      return {
+        ...base,
+        verdict: b.seconds <= t.max! ? ("pass" as const) : ("short" as const),
+        measured: `${b.seconds.toFixed(1)} s${size ? ` for ${size.toLocaleString("en")} ${t.size!.unit}` : ""}`,
+      };
     }
     const subjects = t.everyRead ? scale.scenarios.filter((s) => s.kind === "read") : [byName.get(t.subject)].filter((s): s is ScenarioResult => !!s);
     const measured: string[] = [];
@@ -139,10 +164,19 @@ export function evaluateTargets(scale: ScaleResult, batch: Batch[], targets: Tar
       const ok = t.max !== undefined ? v <= t.max : v >= t.min!;
       if (verdict === "n/a") verdict = "pass";
       if (!ok) verdict = "short";
-      const shown = t.metric === "p95" ? `${v.toFixed(1)} ms` : t.metric === "serverP95" ? `${v.toFixed(1)} ms at the server (${run.p95.toFixed(1)} ms at the client)` : `${(v * 100).toFixed(0)} %`;
+      const shown =
+        t.metric === "p95"
+          ? `${v.toFixed(1)} ms`
+          : t.metric === "serverP95"
+            ? `${v.toFixed(1)} ms at the server (${run.p95.toFixed(1)} ms at the client)`
+            : `${(v * 100).toFixed(0)} %`;
       measured.push(`${t.everyRead ? `${s.name} ` : ""}${shown}${ok ? "" : " ✗"}`);
     }
-    const why = subjects.some((s) => s.status === "ok") ? `n/a (not measured at ${t.at} users)` : subjects.some((s) => s.status === "failed") ? "n/a (scenario failed)" : "n/a (page not built yet)";
+    const why = subjects.some((s) => s.status === "ok")
+      ? `n/a (not measured at ${t.at} users)`
+      : subjects.some((s) => s.status === "failed")
+        ? "n/a (scenario failed)"
+        : "n/a (page not built yet)";
     return { ...base, verdict, measured: measured.length ? measured.join("; ") : why };
   });
 }
@@ -152,24 +186,84 @@ export function evaluateTargets(scale: ScaleResult, batch: Batch[], targets: Tar
 const mib = (b: number | null | undefined) => (b === null || b === undefined ? "" : (b / 1048576).toFixed(0));
 const f1 = (n: number) => n.toFixed(1);
 
-export const SUMMARY_HEADER = ["scenario", "users", "req/s", "p50 ms", "p95 ms", "p99 ms", "server p95 ms", "errors", "non-2xx", "floor req/s", "vs floor", "floor JSON req/s", "peak RSS MiB", "loop delay p99 ms", "server CPU ms/req"] as const;
+export const SUMMARY_HEADER = [
+  "scenario",
+  "users",
+  "req/s",
+  "p50 ms",
+  "p95 ms",
+  "p99 ms",
+  "server p95 ms",
+  "errors",
+  "non-2xx",
+  "floor req/s",
+  "vs floor",
+  "floor JSON req/s",
+  "peak RSS MiB",
+  "loop delay p99 ms",
+  "server CPU ms/req",
+] as const;
 
 function table(header: readonly string[], rows: (string | number)[][]): string {
-  return [`| ${header.join(" | ")} |`, `|${header.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`, ...rows.map((r) => `| ${r.map((c) => String(c).replace(/\|/g, "/").replace(/\s*\n\s*/g, " ")).join(" | ")} |`)].join("\n");
+  return [
+    `| ${header.join(" | ")} |`,
+    `|${header.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`,
+    ...rows.map(
+      (r) =>
+        `| ${r
+          .map((c) =>
+            String(c)
+              .replace(/\|/g, "/")
+              .replace(/\s*\n\s*/g, " "),
+          )
+          .join(" | ")} |`,
+    ),
+  ].join("\n");
 }
 
 export function summaryRows(scale: ScaleResult): (string | number)[][] {
   const rows: (string | number)[][] = [];
   for (const s of scale.scenarios) {
     if (s.status !== "ok") {
-      rows.push([s.name, "", "", "", "", "", "", "", "", "", "", "", "", s.status === "n/a" ? `n/a (${s.reason ?? ""})` : `FAILED: ${(s.reason ?? "").split("\n")[0]!.slice(0, 160).replace(/\|/g, "/")}`]);
+      rows.push([
+        s.name,
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        s.status === "n/a" ? `n/a (${s.reason ?? ""})` : `FAILED: ${(s.reason ?? "").split("\n")[0]!.slice(0, 160).replace(/\|/g, "/")}`,
+      ]);
       continue;
     }
     for (const r of s.runs.filter((x) => x.target === "app")) {
       const fh = runAt(s, "floor-html", r.connections);
       const fj = runAt(s, "floor-json", r.connections);
       const ratio = floorRatio(s, r.connections);
-      rows.push([s.name, r.connections, f1(r.rps), f1(r.p50), f1(r.p95), f1(r.p99), r.serverP95 == null ? "" : f1(r.serverP95), r.errors, r.non2xx, fh ? f1(fh.rps) : "", ratio === null ? "" : `${(ratio * 100).toFixed(0)} %`, fj ? f1(fj.rps) : "", mib(r.peakRssBytes), r.eventLoopDelayP99Ms === null ? "" : f1(r.eventLoopDelayP99Ms), r.cpuMsPerRequest == null ? "" : f1(r.cpuMsPerRequest)]);
+      rows.push([
+        s.name,
+        r.connections,
+        f1(r.rps),
+        f1(r.p50),
+        f1(r.p95),
+        f1(r.p99),
+        r.serverP95 == null ? "" : f1(r.serverP95),
+        r.errors,
+        r.non2xx,
+        fh ? f1(fh.rps) : "",
+        ratio === null ? "" : `${(ratio * 100).toFixed(0)} %`,
+        fj ? f1(fj.rps) : "",
+        mib(r.peakRssBytes),
+        r.eventLoopDelayP99Ms === null ? "" : f1(r.eventLoopDelayP99Ms),
+        r.cpuMsPerRequest == null ? "" : f1(r.cpuMsPerRequest),
+      ]);
     }
   }
   return rows;
@@ -185,7 +279,20 @@ export function renderMarkdown(r: Report): string {
   out.push("");
   out.push("## Machine");
   out.push("");
-  out.push(table(["", ""], [["CPU", `${m.cpus} × ${m.cpuModel}`], ["memory", `${(m.memoryBytes / 1073741824).toFixed(1)} GiB`], ["Node", m.node], ["MySQL", m.mysql], ["InnoDB buffer pool", `${mib(m.innodbBufferPoolBytes)} MiB`], ["OS", m.os], ["load average at start", m.load.map((x) => x.toFixed(2)).join(" ")]]));
+  out.push(
+    table(
+      ["", ""],
+      [
+        ["CPU", `${m.cpus} × ${m.cpuModel}`],
+        ["memory", `${(m.memoryBytes / 1073741824).toFixed(1)} GiB`],
+        ["Node", m.node],
+        ["MySQL", m.mysql],
+        ["InnoDB buffer pool", `${mib(m.innodbBufferPoolBytes)} MiB`],
+        ["OS", m.os],
+        ["load average at start", m.load.map((x) => x.toFixed(2)).join(" ")],
+      ],
+    ),
+  );
   out.push("");
   out.push(
     `Settings: concurrency steps ${r.settings.steps.join(", ")} (plus 20 where a target is stated at 20 users); ${r.settings.requestsPerRun ? `${r.settings.requestsPerRun} requests per run (smoke)` : `${r.settings.durationSeconds} s per run after a ${r.settings.warmupSeconds} s warm-up`}. Latency (p50/p95/p99) is measured at the client (autocannon, on the same machine, sharing its CPU); *server p95* is measured in the server, from the request entering a web process to its last byte written, all workers merged. ${r.settings.webProcesses ? `The server runs as ${r.settings.webProcesses === 1 ? "one process" : `${r.settings.webProcesses} web processes (WEB_CONCURRENCY, node:cluster)`}; ` : ""}peak RSS (summed over the server's processes) and event-loop delay (one worker's) are over the run.`,
@@ -193,13 +300,20 @@ export function renderMarkdown(r: Report): string {
   out.push("");
   out.push("## Targets");
   out.push("");
-  out.push(table(["target", "verdict", "measured"], r.targets.map((t) => [t.text, t.verdict, t.measured.replace(/\|/g, "/")])));
+  out.push(
+    table(
+      ["target", "verdict", "measured"],
+      r.targets.map((t) => [t.text, t.verdict, t.measured.replace(/\|/g, "/")]),
+    ),
+  );
   out.push("");
   out.push(`## Pages and writes (scale ${primary.scale})`);
   out.push("");
   out.push(table(SUMMARY_HEADER, summaryRows(primary)));
   out.push("");
-  out.push("*floor*: a bare node:http server running the same SQL statements the page ran (captured) through mysql2 and rendering the rows with React's renderToString in production mode; *vs floor* = Dealer Desk req/s ÷ floor req/s at the same concurrency; *floor JSON*: the same rows as JSON; *server CPU ms/req*: the Dealer Desk processes' CPU time (user + system, all workers, from /proc) over the run divided by its completed requests — with 2 cores shared by server, database and load generator, this bounds throughput (the database's own CPU comes on top).");
+  out.push(
+    "*floor*: a bare node:http server running the same SQL statements the page ran (captured) through mysql2 and rendering the rows with React's renderToString in production mode; *vs floor* = Dealer Desk req/s ÷ floor req/s at the same concurrency; *floor JSON*: the same rows as JSON; *server CPU ms/req*: the Dealer Desk processes' CPU time (user + system, all workers, from /proc) over the run divided by its completed requests — with 2 cores shared by server, database and load generator, this bounds throughput (the database's own CPU comes on top).",
+  );
   out.push("");
   out.push("## Batch jobs");
   out.push("");
@@ -207,7 +321,14 @@ export function renderMarkdown(r: Report): string {
   out.push(
     table(
       ["batch", "status", "seconds", "peak RSS MiB", "RSS before MiB", "detail"],
-      batches.map((b) => [b.name, b.status === "ok" ? "ok" : `${b.status}${b.reason ? ` (${b.reason.split("\n")[0]!.slice(0, 140).replace(/\|/g, "/")})` : ""}`, b.seconds === undefined ? "" : b.seconds.toFixed(2), mib(b.peakRssBytes), mib(b.baseRssBytes), JSON.stringify(b.detail).replace(/\|/g, "/").slice(0, 300)]),
+      batches.map((b) => [
+        b.name,
+        b.status === "ok" ? "ok" : `${b.status}${b.reason ? ` (${b.reason.split("\n")[0]!.slice(0, 140).replace(/\|/g, "/")})` : ""}`,
+        b.seconds === undefined ? "" : b.seconds.toFixed(2),
+        mib(b.peakRssBytes),
+        mib(b.baseRssBytes),
+        JSON.stringify(b.detail).replace(/\|/g, "/").slice(0, 300),
+      ]),
     ),
   );
   out.push("");
@@ -217,10 +338,24 @@ export function renderMarkdown(r: Report): string {
   else {
     const s = r.multi.single!;
     const d = r.multi.double!;
-    out.push(table(["setup", "users", "req/s", "p95 ms", "errors", "non-2xx"], [["one server", s.connections, f1(s.rps), f1(s.p95), s.errors, s.non2xx], ["two servers, round robin", d.connections, f1(d.rps), f1(d.p95), d.errors, d.non2xx]]));
+    out.push(
+      table(
+        ["setup", "users", "req/s", "p95 ms", "errors", "non-2xx"],
+        [
+          ["one server", s.connections, f1(s.rps), f1(s.p95), s.errors, s.non2xx],
+          ["two servers, round robin", d.connections, f1(d.rps), f1(d.p95), d.errors, d.non2xx],
+        ],
+      ),
+    );
     out.push("");
-    out.push(`Scenario ${r.multi.scenario}; throughput ×${(d.rps / Math.max(s.rps, 1e-9)).toFixed(2)} with two servers (on ${m.cpus} cores shared with the database and the load generator).`);
-    out.push(r.multi.jobRuns ? `Job runners: ${r.multi.jobRunners}; job_runs rows during the run: ${r.multi.jobRuns.rows} in ${r.multi.jobRuns.slots} slots by ${r.multi.jobRuns.owners} owner(s); slots run more than once: ${r.multi.jobRuns.duplicates}.` : "Job runners: n/a (jobs/runner.ts not built yet).");
+    out.push(
+      `Scenario ${r.multi.scenario}; throughput ×${(d.rps / Math.max(s.rps, 1e-9)).toFixed(2)} with two servers (on ${m.cpus} cores shared with the database and the load generator).`,
+    );
+    out.push(
+      r.multi.jobRuns
+        ? `Job runners: ${r.multi.jobRunners}; job_runs rows during the run: ${r.multi.jobRuns.rows} in ${r.multi.jobRuns.slots} slots by ${r.multi.jobRuns.owners} owner(s); slots run more than once: ${r.multi.jobRuns.duplicates}.`
+        : "Job runners: n/a (jobs/runner.ts not built yet).",
+    );
   }
   out.push("");
   if (r.scales.length > 1) {
@@ -246,7 +381,17 @@ export function renderMarkdown(r: Report): string {
   out.push("## Data sets");
   out.push("");
   const keys = [...new Set(r.scales.flatMap((s) => Object.keys(s.data.counts)))];
-  out.push(table(["", ...r.scales.map((s) => `scale ${s.scale}`)], [...keys.map((k) => [k, ...r.scales.map((s) => (s.data.counts[k] ?? 0).toLocaleString("en"))]), ["size MiB", ...r.scales.map((s) => mib(s.data.bytes))], ["generated in s", ...r.scales.map((s) => (s.data.generatedSeconds === null ? "(existing)" : s.data.generatedSeconds.toFixed(1)))], ["as of", ...r.scales.map((s) => s.data.asOf)]]));
+  out.push(
+    table(
+      ["", ...r.scales.map((s) => `scale ${s.scale}`)],
+      [
+        ...keys.map((k) => [k, ...r.scales.map((s) => (s.data.counts[k] ?? 0).toLocaleString("en"))]),
+        ["size MiB", ...r.scales.map((s) => mib(s.data.bytes))],
+        ["generated in s", ...r.scales.map((s) => (s.data.generatedSeconds === null ? "(existing)" : s.data.generatedSeconds.toFixed(1)))],
+        ["as of", ...r.scales.map((s) => s.data.asOf)],
+      ],
+    ),
+  );
   out.push("");
   return out.join("\n");
 }
@@ -265,7 +410,11 @@ export function parseSummaryTable(md: string): Record<(typeof SUMMARY_HEADER)[nu
   const first = after.findIndex((l) => l.startsWith("|"));
   const end = after.findIndex((l, i) => i > first && !l.startsWith("|"));
   const lines = after.slice(first, end < 0 ? undefined : end);
-  const split = (l: string) => l.split("|").slice(1, -1).map((c) => c.trim());
+  const split = (l: string) =>
+    l
+      .split("|")
+      .slice(1, -1)
+      .map((c) => c.trim());
   const header = split(lines[0]!);
   if (header.join("|") !== SUMMARY_HEADER.join("|")) throw new Error(`unexpected summary header: ${header.join(", ")}`);
   const rows: Record<string, string>[] = [];

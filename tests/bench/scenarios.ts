@@ -69,7 +69,10 @@ async function dealerUsers(ctx: Ctx, kinds: ("admin" | "sales" | "finance")[], n
 }
 
 async function staffUsers(ctx: Ctx, role: Role, n: number) {
-  const rows = await ctx.q<{ email: string }>("SELECT email FROM users WHERE organisation_id = 1 AND role = ? AND status = 'active' ORDER BY id LIMIT ?", [role, n]);
+  const rows = await ctx.q<{ email: string }>("SELECT email FROM users WHERE organisation_id = 1 AND role = ? AND status = 'active' ORDER BY id LIMIT ?", [
+    role,
+    n,
+  ]);
   const out: BenchUser[] = [];
   for (const r of rows) out.push(await ctx.login(r.email));
   return out;
@@ -139,7 +142,10 @@ export const SCENARIOS: Scenario[] = [
       const users = await dealerUsers(ctx, ["sales", "admin"]);
       const specs: RequestSpec[] = [];
       for (const u of users) {
-        const rows = await ctx.q<{ status: string; n: number }>("SELECT status, COUNT(*) AS n FROM orders WHERE dealer_id = ? GROUP BY status ORDER BY n DESC", [u.organisationId]);
+        const rows = await ctx.q<{ status: string; n: number }>(
+          "SELECT status, COUNT(*) AS n FROM orders WHERE dealer_id = ? GROUP BY status ORDER BY n DESC",
+          [u.organisationId],
+        );
         specs.push(get(u, "/orders"));
         for (const r of rows.slice(0, 3)) {
           specs.push(get(u, `/orders?status=${r.status}`));
@@ -159,7 +165,9 @@ export const SCENARIOS: Scenario[] = [
       const users = await dealerUsers(ctx, ["sales", "admin", "finance"]);
       const specs: RequestSpec[] = [];
       for (const u of users) {
-        const rows = await ctx.q<{ number: string }>("SELECT number FROM orders WHERE dealer_id = ? AND number IS NOT NULL ORDER BY CRC32(id) LIMIT 5", [u.organisationId]);
+        const rows = await ctx.q<{ number: string }>("SELECT number FROM orders WHERE dealer_id = ? AND number IS NOT NULL ORDER BY CRC32(id) LIMIT 5", [
+          u.organisationId,
+        ]);
         for (const r of rows) specs.push(get(u, `/orders/${r.number}`));
       }
       return shuffle(ctx.rng, specs);
@@ -194,7 +202,10 @@ export const SCENARIOS: Scenario[] = [
       return users.flatMap((u, i) =>
         [0, 1].map((k) => {
           const sku = skus[(i * 2 + k) % skus.length]!.sku;
-          return get(u, `/stock?check=1&checkSku=${encodeURIComponent(sku)}&checkQty=${5 + ((i + k) % 4) * 20}&checkRegion=${regions[(i + k) % regions.length]}`);
+          return get(
+            u,
+            `/stock?check=1&checkSku=${encodeURIComponent(sku)}&checkQty=${5 + ((i + k) % 4) * 20}&checkRegion=${regions[(i + k) % regions.length]}`,
+          );
         }),
       );
     },
@@ -206,7 +217,9 @@ export const SCENARIOS: Scenario[] = [
     expect: [200],
     build: async (ctx) => {
       const users = await dealerUsers(ctx, ["sales", "admin"]);
-      const skus = await ctx.q<{ sku: string }>("SELECT sku FROM products WHERE status = 'active' ORDER BY CRC32(id + 7) LIMIT ?", [Math.max(10, ctx.variety * 2)]);
+      const skus = await ctx.q<{ sku: string }>("SELECT sku FROM products WHERE status = 'active' ORDER BY CRC32(id + 7) LIMIT ?", [
+        Math.max(10, ctx.variety * 2),
+      ]);
       return users.flatMap((u, i) => [get(u, `/products/${skus[(i * 2) % skus.length]!.sku}`), get(u, `/products/${skus[(i * 2 + 1) % skus.length]!.sku}`)]);
     },
   },
@@ -254,7 +267,8 @@ export const SCENARIOS: Scenario[] = [
         [ctx.variety],
       );
       const specs: RequestSpec[] = [];
-      for (const [i, r] of rows.entries()) specs.push(get(await ctx.login(`${i % 2 ? "admin" : "finance"}@${r.code.toLowerCase()}.bench.local`), `/statements/${r.id}`));
+      for (const [i, r] of rows.entries())
+        specs.push(get(await ctx.login(`${i % 2 ? "admin" : "finance"}@${r.code.toLowerCase()}.bench.local`), `/statements/${r.id}`));
       return specs;
     },
   },
@@ -274,7 +288,12 @@ export const SCENARIOS: Scenario[] = [
     build: async (ctx) => {
       const users = await dealerUsers(ctx, ["sales", "admin"]);
       const products = await ctx.q<{ id: number }>("SELECT id FROM products WHERE status = 'active' AND made_to_order = 0 ORDER BY CRC32(id + 11) LIMIT 200");
-      const addresses = new Map((await ctx.q<{ dealer_id: number; id: number }>("SELECT dealer_id, MIN(id) AS id FROM dealer_addresses GROUP BY dealer_id")).map((r) => [r.dealer_id, r.id]));
+      const addresses = new Map(
+        (await ctx.q<{ dealer_id: number; id: number }>("SELECT dealer_id, MIN(id) AS id FROM dealer_addresses GROUP BY dealer_id")).map((r) => [
+          r.dealer_id,
+          r.id,
+        ]),
+      );
       const requested = new Date(Date.now() + 21 * 86_400_000).toISOString().slice(0, 10);
       let n = 0;
       return users.map((u, i) => ({
@@ -309,9 +328,16 @@ export const SCENARIOS: Scenario[] = [
     expect: [302, 303],
     build: async (ctx) => {
       const ops = await staffUsers(ctx, "ops", Math.max(2, Math.floor(ctx.variety / 3)));
-      const rows = await ctx.q<{ id: number; number: string; version: number }>("SELECT id, number, version FROM orders WHERE status = 'submitted' ORDER BY submitted_at, id");
+      const rows = await ctx.q<{ id: number; number: string; version: number }>(
+        "SELECT id, number, version FROM orders WHERE status = 'submitted' ORDER BY submitted_at, id",
+      );
       // The review queue's approve button posts to the order page.
-      return rows.map((r, i) => ({ method: "POST" as const, path: `/orders/${r.number}`, user: ops[i % ops.length]!, form: { intent: "approve", orderId: String(r.id), version: String(r.version) } }));
+      return rows.map((r, i) => ({
+        method: "POST" as const,
+        path: `/orders/${r.number}`,
+        user: ops[i % ops.length]!,
+        form: { intent: "approve", orderId: String(r.id), version: String(r.version) },
+      }));
     },
   },
 ];
@@ -338,19 +364,62 @@ export type Target = {
 };
 
 export const TARGETS: Target[] = [
-  { id: "stock-search-p95", text: "stock search p95 at the server ≤ 100 ms @20 users (issue 3)", subject: "stock-search", metric: "serverP95", at: 20, max: 100 },
-  { id: "stock-import", text: "import 20,000 stock rows ≤ 30 s (issue 3)", subject: "stock-import", metric: "seconds", max: 30, size: { key: "rows", target: 20_000, unit: "rows" } },
+  {
+    id: "stock-search-p95",
+    text: "stock search p95 at the server ≤ 100 ms @20 users (issue 3)",
+    subject: "stock-search",
+    metric: "serverP95",
+    at: 20,
+    max: 100,
+  },
+  {
+    id: "stock-import",
+    text: "import 20,000 stock rows ≤ 30 s (issue 3)",
+    subject: "stock-import",
+    metric: "seconds",
+    max: 30,
+    size: { key: "rows", target: 20_000, unit: "rows" },
+  },
   { id: "orders-list-p95", text: "/orders p95 ≤ 100 ms @20 (issue 4)", subject: "orders-list", metric: "p95", at: 20, max: 100 },
   { id: "order-detail-p95", text: "/orders/:number p95 ≤ 100 ms @20 (issue 4)", subject: "order-detail", metric: "p95", at: 20, max: 100 },
   { id: "order-submit-p95", text: "submit a 20-line order p95 ≤ 250 ms @20 (issue 4)", subject: "order-submit", metric: "p95", at: 20, max: 250 },
-  { id: "statements-issue", text: "statements for 1,000 dealers × 1,000 entries ≤ 60 s (issue 6)", subject: "statements-issue", metric: "seconds", max: 60, size: { key: "entriesInPeriod", target: 1_000_000, unit: "entries" } },
-  { id: "statement-page-p95", text: "statement page with 1,000 lines p95 ≤ 150 ms (issue 6; taken @20)", subject: "statement-page", metric: "p95", at: 20, max: 150 },
-  { id: "digest-run", text: "digest for 5,000 users ≤ 60 s (issue 7)", subject: "digest-run", metric: "seconds", max: 60, size: { key: "usersWithDigest", target: 5_000, unit: "users" } },
+  {
+    id: "statements-issue",
+    text: "statements for 1,000 dealers × 1,000 entries ≤ 60 s (issue 6)",
+    subject: "statements-issue",
+    metric: "seconds",
+    max: 60,
+    size: { key: "entriesInPeriod", target: 1_000_000, unit: "entries" },
+  },
+  {
+    id: "statement-page-p95",
+    text: "statement page with 1,000 lines p95 ≤ 150 ms (issue 6; taken @20)",
+    subject: "statement-page",
+    metric: "p95",
+    at: 20,
+    max: 150,
+  },
+  {
+    id: "digest-run",
+    text: "digest for 5,000 users ≤ 60 s (issue 7)",
+    subject: "digest-run",
+    metric: "seconds",
+    max: 60,
+    size: { key: "usersWithDigest", target: 5_000, unit: "users" },
+  },
   { id: "dashboard-p95", text: "dealer dashboard p95 ≤ 150 ms (issue 8; taken @20)", subject: "dashboard-dealer", metric: "p95", at: 20, max: 150 },
   { id: "dashboard-am-p95", text: "account manager dashboard p95 ≤ 150 ms (issue 8; taken @20)", subject: "dashboard-am", metric: "p95", at: 20, max: 150 },
   { id: "dashboard-ops-p95", text: "order desk dashboard p95 ≤ 150 ms (issue 8; taken @20)", subject: "dashboard-ops", metric: "p95", at: 20, max: 150 },
   { id: "dashboard-finance-p95", text: "finance dashboard p95 ≤ 150 ms (issue 8; taken @20)", subject: "dashboard-finance", metric: "p95", at: 20, max: 150 },
   { id: "dashboard-admin-p95", text: "administrator dashboard p95 ≤ 150 ms (issue 8; taken @20)", subject: "dashboard-admin", metric: "p95", at: 20, max: 150 },
-  { id: "read-floor-ratio", text: "every read page ≥ 25 % of the bare React floor @32 (issue 9)", subject: "*", metric: "floorRatio", at: 32, min: 0.25, everyRead: true },
+  {
+    id: "read-floor-ratio",
+    text: "every read page ≥ 25 % of the bare React floor @32 (issue 9)",
+    subject: "*",
+    metric: "floorRatio",
+    at: 32,
+    min: 0.25,
+    everyRead: true,
+  },
   { id: "read-p95", text: "every read page p95 ≤ 100 ms @32 (issue 9)", subject: "*", metric: "p95", at: 32, max: 100, everyRead: true },
 ];

@@ -38,12 +38,23 @@ function args(argv: string[]) {
     if (k === "path") paths.push(v);
     else o[k] = v;
   }
-  if (!o.user || paths.length === 0) throw new Error("usage: side-by-side.ts --user <email> --path <path> [--path …] [--base ref] [--seconds 10] [--connections 10] [--scale 1] [--rounds 1]");
-  return { user: o.user, paths, base: o.base ?? "HEAD", seconds: Number(o.seconds ?? 10), connections: Number(o.connections ?? 10), scale: Number(o.scale ?? 1), rounds: Number(o.rounds ?? 1) };
+  if (!o.user || paths.length === 0)
+    throw new Error("usage: side-by-side.ts --user <email> --path <path> [--path …] [--base ref] [--seconds 10] [--connections 10] [--scale 1] [--rounds 1]");
+  return {
+    user: o.user,
+    paths,
+    base: o.base ?? "HEAD",
+    seconds: Number(o.seconds ?? 10),
+    connections: Number(o.connections ?? 10),
+    scale: Number(o.scale ?? 1),
+    rounds: Number(o.rounds ?? 1),
+  };
 }
 
 const run = (cmd: string, argv: string[], cwd: string, env: Record<string, string> = {}) =>
-  execFileSync(cmd, argv, { cwd, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } }).toString().trim();
+  execFileSync(cmd, argv, { cwd, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } })
+    .toString()
+    .trim();
 
 /** A worktree of `ref` with its own dependencies and a production build (made once per commit). */
 function prepareRef(ref: string): string {
@@ -64,12 +75,29 @@ async function start(side: Side, dbUrl: string) {
   const base = `http://127.0.0.1:${side.port}`;
   side.child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     cwd: side.dir,
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: dbUrl, PORT: String(side.port), HOST: "127.0.0.1", APP_ORIGIN: base, JOBS: "off", SEED_DEMO: "false", LOG_REQUESTS: "false", WEB_CONCURRENCY: "1" },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: dbUrl,
+      PORT: String(side.port),
+      HOST: "127.0.0.1",
+      APP_ORIGIN: base,
+      JOBS: "off",
+      SEED_DEMO: "false",
+      LOG_REQUESTS: "false",
+      WEB_CONCURRENCY: "1",
+    },
     stdio: "ignore",
   });
   for (let i = 0; i < 300; i++) {
     if (side.child.exitCode !== null) throw new Error(`${side.name} server exited (${side.child.exitCode})`);
-    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${side.name} server did not answer`);
@@ -77,8 +105,16 @@ async function start(side: Side, dbUrl: string) {
 
 async function signIn(side: Side, email: string) {
   const base = `http://127.0.0.1:${side.port}`;
-  const r = await fetch(`${base}/login`, { method: "POST", redirect: "manual", headers: { origin: base, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ email, password: PASSWORD }).toString() });
-  side.cookie = r.headers.getSetCookie().map((c) => c.split(";")[0]!).find((c) => c.startsWith("dd_session="));
+  const r = await fetch(`${base}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { origin: base, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ email, password: PASSWORD }).toString(),
+  });
+  side.cookie = r.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0]!)
+    .find((c) => c.startsWith("dd_session="));
   if (!side.cookie) throw new Error(`${side.name}: sign-in of ${email} failed (${r.status})`);
 }
 
@@ -106,7 +142,9 @@ async function main() {
         const results = await Promise.all(sides.map((s) => load(s, p, o.seconds, o.connections)));
         const cpu = trees.map((t, i) => t.stop().cpuMicros / 1000 / Math.max(1, results[i]!.requests.total));
         for (const [i, r] of results.entries()) if (r.non2xx || r.errors) throw new Error(`${sides[i]!.name} ${p}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-        console.log(`| ${p} | ${results.map((r, i) => `${cpu[i]!.toFixed(2)} (${r.requests.total})`).join(" | ")} | ${(((cpu[1]! - cpu[0]!) / cpu[0]!) * 100).toFixed(0)} % |`);
+        console.log(
+          `| ${p} | ${results.map((r, i) => `${cpu[i]!.toFixed(2)} (${r.requests.total})`).join(" | ")} | ${(((cpu[1]! - cpu[0]!) / cpu[0]!) * 100).toFixed(0)} % |`,
+        );
       }
     }
   } finally {

@@ -33,7 +33,14 @@ describe("admin: jobs and outbox in the browser", () => {
     const until = new Date(Date.now() - 1000);
     await getDb()
       .insertInto("domain_events")
-      .values({ type: "order.shipped", dealer_id: cast.dealerA.id, entity_type: "order", entity_id: "77", payload: JSON.stringify({ number: "SO-2026-000777", to: "shipped" }), occurred_at: new Date(until.getTime() - 60_000) })
+      .values({
+        type: "order.shipped",
+        dealer_id: cast.dealerA.id,
+        entity_type: "order",
+        entity_id: "77",
+        payload: JSON.stringify({ number: "SO-2026-000777", to: "shipped" }),
+        occurred_at: new Date(until.getTime() - 60_000),
+      })
       .execute();
     await runDigest("daily", { period: "2026-11-23", until });
 

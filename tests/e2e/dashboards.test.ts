@@ -95,7 +95,10 @@ describe("role dashboards in the browser", () => {
       await screenshot(page, `dashboard-dealer-${locale}`);
       await expectChartsFitPhone(page);
       // Every figure's link answers with its list (none is refused as a bad filter).
-      const links = await page.getByTestId("dealer-dashboard").locator("a[href^='/']").evaluateAll((as) => [...new Set(as.map((a) => a.getAttribute("href")!))]);
+      const links = await page
+        .getByTestId("dealer-dashboard")
+        .locator("a[href^='/']")
+        .evaluateAll((as) => [...new Set(as.map((a) => a.getAttribute("href")!))]);
       for (const href of links) expect((await page.request.get(href)).status(), href).toBe(200);
       // The "submitted" bar of open orders → the order list filtered to submitted, with as many rows.
       await page.locator('[data-chart] a[href="/orders?status=submitted"]').first().click();
@@ -113,7 +116,10 @@ describe("role dashboards in the browser", () => {
       await expectNoRawKeys(page);
       await screenshot(page, `dashboard-am-${locale}`);
       await expectChartsFitPhone(page);
-      const links = await page.getByTestId("am-dashboard").locator("a[href^='/']").evaluateAll((as) => [...new Set(as.map((a) => a.getAttribute("href")!))]);
+      const links = await page
+        .getByTestId("am-dashboard")
+        .locator("a[href^='/']")
+        .evaluateAll((as) => [...new Set(as.map((a) => a.getAttribute("href")!))]);
       for (const href of links) expect((await page.request.get(href)).status(), href).toBe(200);
       await page.locator('[data-chart] a[href="/deals?stage=approved"]').first().click();
       await page.waitForURL(/\/deals\?stage=approved$/);
@@ -129,7 +135,10 @@ describe("role dashboards in the browser", () => {
       await expectNoRawKeys(page);
       await screenshot(page, `dashboard-ops-${locale}`);
       await expectChartsFitPhone(page);
-      await page.locator('a[href="/review/orders"]').filter({ hasText: t("dash.reviewQueue") }).click();
+      await page
+        .locator('a[href="/review/orders"]')
+        .filter({ hasText: t("dash.reviewQueue") })
+        .click();
       await page.waitForURL(/\/review\/orders$/);
       await page.getByTestId("review-table").waitFor();
       expect(await page.getByTestId("review-table").locator("tbody tr").count()).toBe(2);
@@ -156,7 +165,10 @@ describe("role dashboards in the browser", () => {
       await screenshot(page, `dashboard-admin-${locale}`);
       await expectChartsFitPhone(page);
       for (const id of ["ops-dashboard", "finance-dashboard"]) {
-        const links = await page.getByTestId(id).locator("a[href^='/']").evaluateAll((as) => [...new Set(as.map((a) => a.getAttribute("href")!))]);
+        const links = await page
+          .getByTestId(id)
+          .locator("a[href^='/']")
+          .evaluateAll((as) => [...new Set(as.map((a) => a.getAttribute("href")!))]);
         for (const href of links) expect((await page.request.get(href)).status(), href).toBe(200);
       }
       await page.locator('a[href="/statements?status=overdue"]').click();

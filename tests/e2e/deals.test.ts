@@ -128,7 +128,11 @@ describe("browser: the deal desk from registration to a won deal", () => {
       await dealer.page.fill("input[name=requestedDate]", inDays(30));
       await Promise.all([dealer.page.waitForURL(/\/orders\/SO-\d{4}-\d{6}(\?|$)/), submit(dealer.page, "[value=submit]")]);
       const number = new URL(dealer.page.url()).pathname.split("/").pop()!;
-      const order = await getDb().selectFrom("orders").select(["id", "status", "deal_id", "quote_id", "total_minor"]).where("number", "=", number).executeTakeFirstOrThrow();
+      const order = await getDb()
+        .selectFrom("orders")
+        .select(["id", "status", "deal_id", "quote_id", "total_minor"])
+        .where("number", "=", number)
+        .executeTakeFirstOrThrow();
       expect(order).toMatchObject({ status: "submitted", deal_id: deal.id, total_minor: 12 * 92_050 });
       const orderLines = await getDb().selectFrom("order_lines").select(["quantity", "unit_price_minor"]).where("order_id", "=", order.id).execute();
       expect(orderLines).toEqual([{ quantity: 12, unit_price_minor: 92_050 }]);
@@ -139,7 +143,10 @@ describe("browser: the deal desk from registration to a won deal", () => {
       await signInAs(ops.page, cast.staff.ops.email, TEST_PASSWORD);
       await ops.page.goto(`/orders/${number}`);
       await ops.page.locator("main form:has(input[name=intent][value=approve]) button[type=submit]").click();
-      await ops.page.locator("main", { hasText: tr("orders.status.approved") }).first().waitFor();
+      await ops.page
+        .locator("main", { hasText: tr("orders.status.approved") })
+        .first()
+        .waitFor();
       await dealer.page.goto(`/deals/${deal.id}`);
       await dealer.page.locator("[data-testid=deal-stage]", { hasText: tr("deals.stage.won") }).waitFor();
       await screenshot(dealer.page, `deals-won-${locale}`);

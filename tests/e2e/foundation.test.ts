@@ -42,7 +42,9 @@ describe("browser: sign in, switch language, see the dashboard", () => {
     const { context, page } = await newPage(browser, base, "en-US");
     try {
       await signInAs(page, cast.a.dealer_sales.email, TEST_PASSWORD);
-      await page.waitForFunction(() => Boolean((window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized));
+      await page.waitForFunction(() =>
+        Boolean((window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized),
+      );
       await page.evaluate(() => ((window as unknown as { ddMarker: number }).ddMarker = 1));
       const menu = page.locator("nav[aria-label] div.hidden.md\\:block");
       const orders = menu.locator('a[href="/orders"]');

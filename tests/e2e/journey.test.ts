@@ -106,7 +106,10 @@ describe("browser: the whole journey from deal to digest", () => {
       await ops.page.goto(`/orders/${number}`);
       await Promise.all([ops.page.waitForURL(/done=approve/), ops.page.click(intentButton("approve"))]);
       await expect.poll(() => ops.page.textContent("body")).toContain(tr("orders.status.approved"));
-      for (const [i, qty] of [[1, "5"], [2, "7"]] as const) {
+      for (const [i, qty] of [
+        [1, "5"],
+        [2, "7"],
+      ] as const) {
         await ops.page.fill("input[name=carrier]", "SF Express");
         await ops.page.fill("input[name=trackingNumber]", `SF-JOURNEY-${i}`);
         await ops.page.fill(`#ship-${orderLine!.id}`, qty);
@@ -142,10 +145,24 @@ describe("browser: the whole journey from deal to digest", () => {
       await fin.page.fill("input[name=period]", period);
       await fin.page.click("main form button[type=submit]");
       // Dealer B has no activity: one statement issued, for dealer A.
-      await fin.page.locator("main", { hasText: tr("statements.issueResult", { period, issued: 1, already: 0, gaps: 0, none: 1 }) }).first().waitFor();
+      await fin.page
+        .locator("main", { hasText: tr("statements.issueResult", { period, issued: 1, already: 0, gaps: 0, none: 1 }) })
+        .first()
+        .waitFor();
       await shot(fin.page, "statement-issued");
-      const statement = await db.selectFrom("statements").selectAll().where("dealer_id", "=", cast.dealerA.id).where("period", "=", period).executeTakeFirstOrThrow();
-      const invoices = await db.selectFrom("ledger_entries").select(["id", "amount_minor"]).where("order_id", "=", order.id).where("entry_type", "=", "invoice").orderBy("amount_minor").execute();
+      const statement = await db
+        .selectFrom("statements")
+        .selectAll()
+        .where("dealer_id", "=", cast.dealerA.id)
+        .where("period", "=", period)
+        .executeTakeFirstOrThrow();
+      const invoices = await db
+        .selectFrom("ledger_entries")
+        .select(["id", "amount_minor"])
+        .where("order_id", "=", order.id)
+        .where("entry_type", "=", "invoice")
+        .orderBy("amount_minor")
+        .execute();
       expect(invoices.map((e) => e.amount_minor)).toEqual([5 * 95_000, 7 * 95_000]);
       expect(statement.debit_minor).toBe(12 * 95_000);
 
@@ -159,14 +176,25 @@ describe("browser: the whole journey from deal to digest", () => {
       await line1.getByLabel(tr("statements.amountInQuestion")).fill("250");
       await line1.locator("input[name=comment]").fill(locale === "en" ? "Freight was included in the quote" : "报价已含运费");
       await line1.getByRole("button", { name: tr("statements.dispute") }).click();
-      await d2.page.getByTestId("statement-status").filter({ hasText: tr("statements.status.disputed") }).first().waitFor();
+      await d2.page
+        .getByTestId("statement-status")
+        .filter({ hasText: tr("statements.status.disputed") })
+        .first()
+        .waitFor();
       await d2.page.click(`main form button[value=confirm]`);
       await d2.page.getByText(tr("statements.confirmed")).first().waitFor();
-      const confirmed = await db.selectFrom("statements").select(["confirmed_at", "confirmed_closing_minor", "status"]).where("id", "=", statement.id).executeTakeFirstOrThrow();
+      const confirmed = await db
+        .selectFrom("statements")
+        .select(["confirmed_at", "confirmed_closing_minor", "status"])
+        .where("id", "=", statement.id)
+        .executeTakeFirstOrThrow();
       expect(confirmed).toMatchObject({ status: "disputed", confirmed_closing_minor: 12 * 95_000 - 250_00 });
       expect(confirmed.confirmed_at).not.toBeNull();
       // Once confirmed, the page no longer offers to confirm.
-      await d2.page.getByTestId("statement-summary").filter({ hasText: tr("statements.agreedBalance") }).waitFor();
+      await d2.page
+        .getByTestId("statement-summary")
+        .filter({ hasText: tr("statements.agreedBalance") })
+        .waitFor();
       expect(await d2.page.locator("main form button[value=confirm]").count()).toBe(0);
       await shot(d2.page, "disputed-and-confirmed");
 
@@ -176,13 +204,19 @@ describe("browser: the whole journey from deal to digest", () => {
       await fin.page.fill("input[name=note]", locale === "en" ? "Quote included freight" : "报价含运费，同意");
       await fin.page.click("main form button[value=accept]");
       await fin.page.locator("main", { hasText: /#\d+/ }).first().waitFor();
-      await expect.poll(async () => (await db.selectFrom("disputes").select("status").where("id", "=", dispute.id).executeTakeFirstOrThrow()).status).toBe("accepted");
+      await expect
+        .poll(async () => (await db.selectFrom("disputes").select("status").where("id", "=", dispute.id).executeTakeFirstOrThrow()).status)
+        .toBe("accepted");
       await shot(fin.page, "dispute-accepted");
       const credit = await db.selectFrom("ledger_entries").selectAll().where("dispute_id", "=", dispute.id).executeTakeFirstOrThrow();
       expect(credit).toMatchObject({ entry_type: "credit_note", amount_minor: -250_00, dealer_id: cast.dealerA.id });
       expect(periodOf(credit.business_date as unknown as string)).toBe(nextPeriod(period));
       await d2.page.goto(`/statements/${statement.id}`);
-      await d2.page.getByTestId("statement-status").filter({ hasText: tr("statements.status.resolved") }).first().waitFor();
+      await d2.page
+        .getByTestId("statement-status")
+        .filter({ hasText: tr("statements.status.resolved") })
+        .first()
+        .waitFor();
       await shot(d2.page, "statement-resolved");
       await fin.context.close();
       await d2.context.close();
@@ -191,7 +225,11 @@ describe("browser: the whole journey from deal to digest", () => {
       vi.useRealTimers();
       const r = await runDigest("daily", { period: `journey-${locale}`, until: new Date(Date.now() + 1000) });
       expect(r.emails).toBeGreaterThan(0);
-      const mail = await db.selectFrom("outbox_emails").selectAll().where("dedupe_key", "=", digestDedupeKey(dealerUser.id, `journey-${locale}`)).executeTakeFirstOrThrow();
+      const mail = await db
+        .selectFrom("outbox_emails")
+        .selectAll()
+        .where("dedupe_key", "=", digestDedupeKey(dealerUser.id, `journey-${locale}`))
+        .executeTakeFirstOrThrow();
       expect(mail.locale).toBe(locale);
       expect(mail.text_body).toContain(tr("digest.section.disputes"));
       expect(mail.text_body).toContain(tr("digest.event.dispute.accepted", { ref: period }));

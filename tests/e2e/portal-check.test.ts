@@ -71,7 +71,13 @@ describe("the portal check itself", () => {
     await replaceLoginComponent(page, `function Raw() { return "login.title undefined Sign in to your account"; }`);
     // The server's HTML differs from what the component renders, so React gives up hydrating and renders the
     // page again in the browser: the check reads the page once that second render shows.
-    const r = await checkPage(page, `${base}/login`, { who: "self-test", locale: "zh-CN", lang, axe: false, settle: (p) => p.getByText("login.title undefined").waitFor() });
+    const r = await checkPage(page, `${base}/login`, {
+      who: "self-test",
+      locale: "zh-CN",
+      lang,
+      axe: false,
+      settle: (p) => p.getByText("login.title undefined").waitFor(),
+    });
     const details = r.findings.map((f) => `${f.kind}: ${f.detail}`).join("\n");
     expect(details).toMatch(/raw-key.*login\.title/);
     expect(details).toMatch(/broken-text: .*undefined/);

@@ -97,7 +97,16 @@ export function languageModel(dataValues: Iterable<string>): LanguageModel {
     for (const w of v.match(LATIN_WORD) ?? []) dataWords.add(w.toLowerCase());
   }
   const messageCodes = new Set([...Object.values(messages.en), ...Object.values(messages["zh-CN"])].flatMap((v) => v.match(ENUM_CODE) ?? []));
-  return { messageCodes, keys, namespaces, zhLatin, enCjk, appNames: new Set([messages.en["app.name"]!, messages["zh-CN"]["app.name"]!]), dataBlob: values.join("\n"), dataWords };
+  return {
+    messageCodes,
+    keys,
+    namespaces,
+    zhLatin,
+    enCjk,
+    appNames: new Set([messages.en["app.name"]!, messages["zh-CN"]["app.name"]!]),
+    dataBlob: values.join("\n"),
+    dataWords,
+  };
 }
 
 /** Findings in one page's visible texts (each string one text node or accessible attribute). */
@@ -184,12 +193,20 @@ function collectFacts(): PageFacts {
       const r = el.getBoundingClientRect();
       if (r.right > width + 1 && r.width > 0 && !scrolls(el)) {
         const parentAlsoWide = el.parentElement && el.parentElement.getBoundingClientRect().right > width + 1 && !scrolls(el.parentElement);
-        if (!parentAlsoWide || culprits.length === 0) culprits.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}.${[...el.classList].slice(0, 4).join(".")} (${Math.round(r.right)} px)`);
+        if (!parentAlsoWide || culprits.length === 0)
+          culprits.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}.${[...el.classList].slice(0, 4).join(".")} (${Math.round(r.right)} px)`);
         if (culprits.length >= 4) break;
       }
     }
   }
-  return { lang: docLang, texts, title: document.title, errorPage: Boolean(document.querySelector("[data-error-page]")), links, overflow: { scrollWidth: document.documentElement.scrollWidth, culprits } };
+  return {
+    lang: docLang,
+    texts,
+    title: document.title,
+    errorPage: Boolean(document.querySelector("[data-error-page]")),
+    links,
+    overflow: { scrollWidth: document.documentElement.scrollWidth, culprits },
+  };
 }
 
 export type CheckOptions = {
@@ -225,7 +242,13 @@ export async function checkPage(page: Page, url: string, o: CheckOptions): Promi
     const status = res?.status() ?? 0;
     if (status !== 200) add("status", String(status));
     // Hydrated, then two frames for effects to run (a crash after hydration shows as a page error / error page).
-    await page.waitForFunction(() => (window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized === true, undefined, { timeout: 15_000 }).catch(() => add("hydration", "the client router never initialised"));
+    await page
+      .waitForFunction(
+        () => (window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized === true,
+        undefined,
+        { timeout: 15_000 },
+      )
+      .catch(() => add("hydration", "the client router never initialised"));
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     if (o.settle) await o.settle(page);
     const facts = await page.evaluate(collectFacts);
@@ -245,9 +268,21 @@ export async function checkPage(page: Page, url: string, o: CheckOptions): Promi
     if (o.axe) {
       await page.addScriptTag({ content: AXE_SOURCE });
       const violations = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+        const axe = (
+          window as unknown as {
+            axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> };
+          }
+        ).axe;
         const r = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations"] });
-        return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ")}`);
+        return r.violations
+          .filter((v) => v.impact === "serious" || v.impact === "critical")
+          .map(
+            (v) =>
+              `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+                .slice(0, 3)
+                .map((n) => n.target.join(" "))
+                .join("; ")}`,
+          );
       });
       for (const v of violations) add("axe", v);
     }
@@ -352,7 +387,14 @@ export async function crawl(context: BrowserContext, base: string, routes: Route
       const status = res.status();
       const location = res.headers()["location"] ?? "";
       const bad = status >= 400 || (status >= 300 && status < 400 && /^\/login\b|\/login\?/.test(location.replace(base, "")));
-      if (bad) findings.push({ who: o.who, locale: o.locale, url: seenOn, kind: "link-not-openable", detail: `${target.replace(base, "")} answers ${status}${location ? ` → ${location}` : ""}` });
+      if (bad)
+        findings.push({
+          who: o.who,
+          locale: o.locale,
+          url: seenOn,
+          kind: "link-not-openable",
+          detail: `${target.replace(base, "")} answers ${status}${location ? ` → ${location}` : ""}`,
+        });
       await res.dispose();
     }
     since("links", t0);
@@ -367,6 +409,8 @@ export function formatFindings(findings: Finding[]): string {
   const byKind = new Map<string, Finding[]>();
   for (const f of findings) byKind.set(f.kind, [...(byKind.get(f.kind) ?? []), f]);
   return [...byKind]
-    .map(([kind, fs]) => `${kind} (${fs.length}):\n${fs.map((f) => `  [${f.who} ${f.locale}] ${f.url.replace(/^https?:\/\/[^/]+/, "")}: ${f.detail}`).join("\n")}`)
+    .map(
+      ([kind, fs]) => `${kind} (${fs.length}):\n${fs.map((f) => `  [${f.who} ${f.locale}] ${f.url.replace(/^https?:\/\/[^/]+/, "")}: ${f.detail}`).join("\n")}`,
+    )
     .join("\n");
 }

@@ -27,7 +27,11 @@ describe("statement reconciliation journey", () => {
     // issued, and the credit note lands in the open period.
     const period = monthBounds(addDays(monthBounds(todayIn("Asia/Shanghai")).start, -1)).period;
     const invoice = `INV-${period.replace("-", "")}-77`;
-    await post(cast.dealerA.id, "invoice", 8_800_00, `${period}-08`, { reference: invoice, dueDate: addDays(`${period}-08`, 30), description: `Goods invoice ${invoice}` });
+    await post(cast.dealerA.id, "invoice", 8_800_00, `${period}-08`, {
+      reference: invoice,
+      dueDate: addDays(`${period}-08`, 30),
+      description: `Goods invoice ${invoice}`,
+    });
     await post(cast.dealerA.id, "fee", 260_00, `${period}-09`, { feeTypeCode: "freight", description: "Freight of the month" });
     await post(cast.dealerA.id, "payment", -5_000_00, `${period}-20`, { reference: "BANK-9911", description: "Bank transfer" });
 

@@ -18,7 +18,12 @@ async function world() {
   await createManufacturer();
   const dealer = await createDealer({ tier: "gold", region: "north" });
   const { warehouses } = await createCatalogBasics();
-  const ac = await createProduct({ sku: "AC-1000", nameEn: "Breeze wall AC", nameZh: "清风壁挂空调", tiers: { platinum: 71_111, gold: 82_222, silver: 93_333 } });
+  const ac = await createProduct({
+    sku: "AC-1000",
+    nameEn: "Breeze wall AC",
+    nameZh: "清风壁挂空调",
+    tiers: { platinum: 71_111, gold: 82_222, silver: 93_333 },
+  });
   const fridge = await createProduct({ sku: "REF-2000", nameEn: "Frost fridge", nameZh: "霜冻冰箱", category: "fridge", line: "REF" });
   await receive(ac.id, warehouses.east, 40);
   await receive(ac.id, warehouses.north, 5);

@@ -25,7 +25,8 @@ export async function createCatalogBasics() {
       { code: "fridge", name_en: "Refrigerators", name_zh: "冰箱" },
     ])
     .execute();
-  const wh = async (code: string, region: string, en: string, zh: string) => Number((await db.insertInto("warehouses").values({ code, region, name_en: en, name_zh: zh }).executeTakeFirstOrThrow()).insertId);
+  const wh = async (code: string, region: string, en: string, zh: string) =>
+    Number((await db.insertInto("warehouses").values({ code, region, name_en: en, name_zh: zh }).executeTakeFirstOrThrow()).insertId);
   const warehouses = {
     east: await wh("WH-SH", "east", "Shanghai DC", "上海中心仓"),
     north: await wh("WH-BJ", "north", "Beijing DC", "北京中心仓"),

@@ -26,18 +26,33 @@ let lineSeq = 0;
 export async function createProductLine(code?: string) {
   const db = getDb();
   const c = code ?? `PL${++lineSeq}${uniq().slice(-4).toUpperCase()}`;
-  await db.insertInto("product_lines").ignore().values({ code: c, name_en: `Line ${c}`, name_zh: `产品线 ${c}`, sort_order: lineSeq }).execute();
+  await db
+    .insertInto("product_lines")
+    .ignore()
+    .values({ code: c, name_en: `Line ${c}`, name_zh: `产品线 ${c}`, sort_order: lineSeq })
+    .execute();
   await db.insertInto("categories").ignore().values({ code: "TESTCAT", name_en: "Test category", name_zh: "测试类别" }).execute();
   return c;
 }
 
-export async function createProduct(lineCode: string, over: { listPrice?: number; tiers?: Partial<Record<"platinum" | "gold" | "silver", number>>; sku?: string } = {}) {
+export async function createProduct(
+  lineCode: string,
+  over: { listPrice?: number; tiers?: Partial<Record<"platinum" | "gold" | "silver", number>>; sku?: string } = {},
+) {
   const db = getDb();
   const sku = over.sku ?? uniq("SKU-").toUpperCase();
   const listPrice = over.listPrice ?? 100_000;
   const r = await db
     .insertInto("products")
-    .values({ sku, name_en: `Product ${sku}`, name_zh: `产品 ${sku}`, category_code: "TESTCAT", product_line_code: lineCode, list_price_minor: listPrice, currency: "CNY" })
+    .values({
+      sku,
+      name_en: `Product ${sku}`,
+      name_zh: `产品 ${sku}`,
+      category_code: "TESTCAT",
+      product_line_code: lineCode,
+      list_price_minor: listPrice,
+      currency: "CNY",
+    })
     .executeTakeFirstOrThrow();
   const id = Number(r.insertId);
   const tiers = over.tiers ?? { platinum: Math.round(listPrice * 0.85), gold: Math.round(listPrice * 0.9), silver: Math.round(listPrice * 0.95) };
@@ -52,7 +67,15 @@ export async function createKeyAccount(ownerId: number, over: { name?: string; c
   const name = over.name ?? `测试大客户${++kaSeq}${uniq()}有限公司`;
   const r = await db
     .insertInto("key_accounts")
-    .values({ name, name_normalized: normaliseAccountName(name), credit_code: over.creditCode === undefined ? validCreditCode(1000 + kaSeq * 7 + Math.floor(Math.random() * 1e5)) : over.creditCode, industry: "it", region: "east", size: "large", owner_id: ownerId })
+    .values({
+      name,
+      name_normalized: normaliseAccountName(name),
+      credit_code: over.creditCode === undefined ? validCreditCode(1000 + kaSeq * 7 + Math.floor(Math.random() * 1e5)) : over.creditCode,
+      industry: "it",
+      region: "east",
+      size: "large",
+      owner_id: ownerId,
+    })
     .executeTakeFirstOrThrow();
   return { id: Number(r.insertId), name };
 }
@@ -89,14 +112,19 @@ export function registration(over: Partial<Parameters<typeof registerDeal>[1]> &
 
 /** Registers a deal for `user` on the key account (matched by credit code) and optionally approves it. */
 export async function createDeal(user: TestUser, ka: { id: number }, lines: string[], opts: { approveAs?: TestUser } = {}) {
-  const code = (await getDb().selectFrom("key_accounts").select(["credit_code", "name"]).where("id", "=", ka.id).executeTakeFirstOrThrow());
+  const code = await getDb().selectFrom("key_accounts").select(["credit_code", "name"]).where("id", "=", ka.id).executeTakeFirstOrThrow();
   const r = await registerDeal(actorFor(user), registration({ accountName: code.name, creditCode: code.credit_code, lines }));
   if (opts.approveAs) await approveDeal(actorFor(opts.approveAs), r.id);
   return r;
 }
 
 /** A proposed quote (v1) on an approved deal, one line per product at the given prices. */
-export async function createProposedQuote(am: TestUser, dealId: number, lines: { productId: number; quantity: number; unitPrice: number }[], validUntil = addDays(today(), 30)) {
+export async function createProposedQuote(
+  am: TestUser,
+  dealId: number,
+  lines: { productId: number; quantity: number; unitPrice: number }[],
+  validUntil = addDays(today(), 30),
+) {
   const { id } = await createQuoteVersion(actorFor(am), dealId);
   await saveDraft(actorFor(am), id, { lines: lines.map((l, row) => ({ ...l, row })), validUntil, terms: "Net 30" });
   const r = await proposeQuote(actorFor(am), id);
@@ -104,7 +132,12 @@ export async function createProposedQuote(am: TestUser, dealId: number, lines: {
 }
 
 /** A quote whose discount is above the limit, sent to an administrator (pending_approval). */
-export async function createQuoteAwaitingApproval(am: TestUser, dealId: number, lines: { productId: number; quantity: number; unitPrice: number }[], validUntil = addDays(today(), 30)) {
+export async function createQuoteAwaitingApproval(
+  am: TestUser,
+  dealId: number,
+  lines: { productId: number; quantity: number; unitPrice: number }[],
+  validUntil = addDays(today(), 30),
+) {
   const q = await createProposedQuote(am, dealId, lines, validUntil);
   if (q.status !== "pending_approval") throw new Error(`expected a discount above the limit, got ${q.status}`);
   return q;
@@ -116,7 +149,16 @@ export const testCreateOrder: CreateOrderFn = async (tx: Tx, actor, input) => {
   const total = input.lines.reduce((s, l) => s + l.quantity * l.unitPriceMinor, 0);
   const r = await tx
     .insertInto("orders")
-    .values({ dealer_id: deal.dealer_id, status: "draft", currency: deal.currency, total_minor: total, line_count: input.lines.length, deal_id: input.dealId, quote_id: input.quoteId, created_by: actor.userId })
+    .values({
+      dealer_id: deal.dealer_id,
+      status: "draft",
+      currency: deal.currency,
+      total_minor: total,
+      line_count: input.lines.length,
+      deal_id: input.dealId,
+      quote_id: input.quoteId,
+      created_by: actor.userId,
+    })
     .executeTakeFirstOrThrow();
   const orderId = Number(r.insertId);
   // As createDraftTx does: the dealer's count of drafts, through the orders' own function (db:check compares it).
@@ -126,7 +168,16 @@ export const testCreateOrder: CreateOrderFn = async (tx: Tx, actor, input) => {
     const p = await tx.selectFrom("products").select("sku").where("id", "=", l.productId).executeTakeFirstOrThrow();
     await tx
       .insertInto("order_lines")
-      .values({ order_id: orderId, line_no: ++n, product_id: l.productId, sku: p.sku, quantity: l.quantity, unit_price_minor: l.unitPriceMinor, line_total_minor: l.quantity * l.unitPriceMinor, quote_line_id: l.quoteLineId })
+      .values({
+        order_id: orderId,
+        line_no: ++n,
+        product_id: l.productId,
+        sku: p.sku,
+        quantity: l.quantity,
+        unit_price_minor: l.unitPriceMinor,
+        line_total_minor: l.quantity * l.unitPriceMinor,
+        quote_line_id: l.quoteLineId,
+      })
       .execute();
   }
   // The order's fulfilment figures (ordered quantity) as the orders module defines them.
@@ -143,10 +194,18 @@ export async function matrixDealRecords(cast: Awaited<ReturnType<typeof createCa
   const lineB = await createProductLine();
   const p = await createProduct(lineA);
   const ka = await createKeyAccount(cast.staff.account_manager.id);
-  await getDb().insertInto("key_account_contacts").values({ key_account_id: ka.id, name: "张经理", title: "采购经理", phone: "021-5555-0101", email: "buyer@example.cn" }).execute();
+  await getDb()
+    .insertInto("key_account_contacts")
+    .values({ key_account_id: ka.id, name: "张经理", title: "采购经理", phone: "021-5555-0101", email: "buyer@example.cn" })
+    .execute();
   const deal = await createDeal(cast.a.dealer_sales, ka, [lineA], { approveAs: cast.staff.account_manager });
   const quote = await createProposedQuote(cast.staff.account_manager, deal.id, [{ productId: p.id, quantity: 4, unitPrice: 88_000 }]);
   const { offerLead } = await import("../../app/modules/deals/key-accounts.server");
-  const lead = await offerLead(actorFor(cast.staff.account_manager), ka.id, { dealerId: cast.dealerA.id, productLineCode: lineB, estimatedValue: 300_000_00, note: "Phase 2" });
+  const lead = await offerLead(actorFor(cast.staff.account_manager), ka.id, {
+    dealerId: cast.dealerA.id,
+    productLineCode: lineB,
+    estimatedValue: 300_000_00,
+    note: "Phase 2",
+  });
   return { keyAccountId: ka.id, dealId: deal.id, quoteId: quote.id, leadId: lead.id };
 }

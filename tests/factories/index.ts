@@ -23,11 +23,16 @@ export async function createManufacturer() {
   const db = getDb();
   const existing = await db.selectFrom("organisations").select("id").where("kind", "=", "manufacturer").executeTakeFirst();
   if (existing) return existing.id;
-  const r = await db.insertInto("organisations").values({ kind: "manufacturer", code: "MFR", name: "Haichuan Appliances", region: "east", tier: "platinum" }).executeTakeFirstOrThrow();
+  const r = await db
+    .insertInto("organisations")
+    .values({ kind: "manufacturer", code: "MFR", name: "Haichuan Appliances", region: "east", tier: "platinum" })
+    .executeTakeFirstOrThrow();
   return Number(r.insertId);
 }
 
-export async function createDealer(over: Partial<{ code: string; name: string; region: string; tier: string; creditLimit: number; accountManagerId: number | null; status: string }> = {}) {
+export async function createDealer(
+  over: Partial<{ code: string; name: string; region: string; tier: string; creditLimit: number; accountManagerId: number | null; status: string }> = {},
+) {
   const db = getDb();
   const code = over.code ?? uniq("D").toUpperCase().slice(0, 20);
   const r = await db
@@ -60,7 +65,16 @@ export async function createUser(
   const name = over.name ?? `${role} user`;
   const r = await db
     .insertInto("users")
-    .values({ organisation_id: organisationId, email, name, role, locale: over.locale ?? "en", status: over.status ?? "active", digest_frequency: over.digest ?? "daily", password_hash: await cachedHash() })
+    .values({
+      organisation_id: organisationId,
+      email,
+      name,
+      role,
+      locale: over.locale ?? "en",
+      status: over.status ?? "active",
+      digest_frequency: over.digest ?? "daily",
+      password_hash: await cachedHash(),
+    })
     .executeTakeFirstOrThrow();
   const id = Number(r.insertId);
   // Staff must have a second factor: enrolled with the known test secret unless told otherwise.
@@ -91,11 +105,25 @@ export async function createSession(user: { id: number }, opts: { idleHours?: nu
 }
 
 export function actorFor(user: TestUser, locale: "en" | "zh-CN" = "en"): Actor {
-  return { kind: "user", userId: user.id, role: user.role, organisationId: user.organisationId, dealerId: user.dealerId, name: user.name, email: user.email, locale, ip: "127.0.0.1" };
+  return {
+    kind: "user",
+    userId: user.id,
+    role: user.role,
+    organisationId: user.organisationId,
+    dealerId: user.dealerId,
+    name: user.name,
+    email: user.email,
+    locale,
+    ip: "127.0.0.1",
+  };
 }
 
 /** A Request as the given user would send it (for calling loaders and actions directly). */
-export async function requestAs(user: TestUser | null, path: string, init: { method?: string; form?: Record<string, string | string[]>; headers?: Record<string, string> } = {}) {
+export async function requestAs(
+  user: TestUser | null,
+  path: string,
+  init: { method?: string; form?: Record<string, string | string[]>; headers?: Record<string, string> } = {},
+) {
   const headers = new Headers(init.headers);
   if (user) headers.set("Cookie", (await createSession(user)).cookie);
   let body: URLSearchParams | undefined;

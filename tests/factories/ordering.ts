@@ -63,7 +63,16 @@ export async function createProduct(over: ProductOver = {}) {
 /** A typical made-to-order schema: a colour choice, a width in mm, an engraving text. */
 export const CUSTOM_SCHEMA: OptionsSchema = {
   options: [
-    { key: "color", type: "choice", label: { en: "Colour", zh: "颜色" }, required: true, choices: [{ value: "white", label: { en: "White", zh: "白色" } }, { value: "grey", label: { en: "Grey", zh: "灰色" } }] },
+    {
+      key: "color",
+      type: "choice",
+      label: { en: "Colour", zh: "颜色" },
+      required: true,
+      choices: [
+        { value: "white", label: { en: "White", zh: "白色" } },
+        { value: "grey", label: { en: "Grey", zh: "灰色" } },
+      ],
+    },
     { key: "width", type: "number", label: { en: "Width", zh: "宽度" }, required: true, min: 600, max: 2400, step: 100, unit: "mm" },
     { key: "engraving", type: "text", label: { en: "Engraving", zh: "刻字" }, required: false, maxLength: 20 },
   ],
@@ -97,14 +106,29 @@ export async function addIncoming(productId: number, warehouseId: number, quanti
 }
 
 export async function stockLevel(productId: number, warehouseId: number) {
-  const r = await getDb().selectFrom("stock_levels").select(["on_hand", "reserved"]).where("product_id", "=", productId).where("warehouse_id", "=", warehouseId).executeTakeFirst();
+  const r = await getDb()
+    .selectFrom("stock_levels")
+    .select(["on_hand", "reserved"])
+    .where("product_id", "=", productId)
+    .where("warehouse_id", "=", warehouseId)
+    .executeTakeFirst();
   return r ?? { on_hand: 0, reserved: 0 };
 }
 
 export async function createAddress(dealerId: number, over: Partial<{ label: string; isDefault: boolean }> = {}) {
   const r = await getDb()
     .insertInto("dealer_addresses")
-    .values({ dealer_id: dealerId, label: over.label ?? "Main warehouse", recipient: "Zhang Wei", phone: "021-5555-0101", province: "Shanghai", city: "Shanghai", line1: "88 Century Avenue", postcode: "200120", is_default: over.isDefault === false ? 0 : 1 })
+    .values({
+      dealer_id: dealerId,
+      label: over.label ?? "Main warehouse",
+      recipient: "Zhang Wei",
+      phone: "021-5555-0101",
+      province: "Shanghai",
+      city: "Shanghai",
+      line1: "88 Century Avenue",
+      postcode: "200120",
+      is_default: over.isDefault === false ? 0 : 1,
+    })
     .executeTakeFirstOrThrow();
   return { id: Number(r.insertId) };
 }

@@ -26,13 +26,25 @@ export const inDays = (n: number) => addDays(today(), n);
 
 export type FormLine = { productId: number; quantity: number; options?: Record<string, string>; specNotes?: string | null; lineId?: number | null };
 
-export function draftForm(p: { addressId?: number | null; requestedDate?: string | null; lines: FormLine[]; version?: number; poReference?: string }): DraftForm {
+export function draftForm(p: {
+  addressId?: number | null;
+  requestedDate?: string | null;
+  lines: FormLine[];
+  version?: number;
+  poReference?: string;
+}): DraftForm {
   return {
     addressId: p.addressId ?? null,
     requestedDate: p.requestedDate === undefined ? inDays(14) : p.requestedDate,
     poReference: p.poReference ?? "PO-TEST",
     notes: null,
-    lines: p.lines.map((l) => ({ lineId: l.lineId ?? null, productId: l.productId, quantity: l.quantity, specNotes: l.specNotes ?? null, options: l.options ?? {} })),
+    lines: p.lines.map((l) => ({
+      lineId: l.lineId ?? null,
+      productId: l.productId,
+      quantity: l.quantity,
+      specNotes: l.specNotes ?? null,
+      options: l.options ?? {},
+    })),
     version: p.version,
   };
 }
@@ -97,7 +109,9 @@ export async function orderIn(w: World, status: OrderStatus): Promise<{ id: numb
   // The custom line ships from stock produced for it.
   await addStock(w.custom.id, w.east.id, 1);
   const ship = (lines: { lineId: number; quantity: number }[]) =>
-    v().then((version) => recordShipment(ops, r.id, { version, warehouseId: w.east.id, carrier: "SF Express", trackingNumber: uniq("SF"), shippedOn: today(), lines }));
+    v().then((version) =>
+      recordShipment(ops, r.id, { version, warehouseId: w.east.id, carrier: "SF Express", trackingNumber: uniq("SF"), shippedOn: today(), lines }),
+    );
   if (status === "partially_shipped") {
     await ship([{ lineId: lineRows[0]!.id, quantity: 1 }]);
     return { id: r.id, version: await v() };

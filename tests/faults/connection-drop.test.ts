@@ -45,7 +45,11 @@ const CHECK_FIRST = translate("en", "error.503.commitUnknown");
 async function snapshot(): Promise<Record<string, string>> {
   const db = getDb();
   const tables = (
-    await sql<{ t: string }>`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' AND table_name <> 'sessions' ORDER BY table_name`.execute(db)
+    await sql<{
+      t: string;
+    }>`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' AND table_name <> 'sessions' ORDER BY table_name`.execute(
+      db,
+    )
   ).rows.map((r) => r.t);
   const rows = (await sql<{ Table: string; Checksum: string | number | null }>`CHECKSUM TABLE ${sql.join(tables.map((t) => sql.table(t)))}`.execute(db)).rows;
   return Object.fromEntries(rows.map((r) => [r.Table, String(r.Checksum)]));
@@ -129,14 +133,24 @@ const STEPS: Step[] = [
   {
     name: "order approval",
     label: /^order\.approve$/,
-    act: async (ctx, at) => as(ctx.ops, at).post(`/orders/${ctx.number}`, { intent: "approve", orderId: String(ctx.orderId), version: String((await orderOf(ctx)).version) }),
+    act: async (ctx, at) =>
+      as(ctx.ops, at).post(`/orders/${ctx.number}`, { intent: "approve", orderId: String(ctx.orderId), version: String((await orderOf(ctx)).version) }),
     ok: (r) => expect(r.location).toMatch(/done=approve/),
     again: (r) => expect(r.status).toBe(409),
     once: async (ctx) => {
       expect((await orderOf(ctx)).status).toBe("approved");
-      const h = await getDb().selectFrom("order_status_history").select("id").where("order_id", "=", ctx.orderId!).where("to_status", "=", "approved").execute();
+      const h = await getDb()
+        .selectFrom("order_status_history")
+        .select("id")
+        .where("order_id", "=", ctx.orderId!)
+        .where("to_status", "=", "approved")
+        .execute();
       expect(h).toHaveLength(1);
-      const reserved = await getDb().selectFrom("stock_levels").select((eb) => eb.fn.sum<string>("reserved").as("r")).where("product_id", "=", ctx.w.widget.id).executeTakeFirst();
+      const reserved = await getDb()
+        .selectFrom("stock_levels")
+        .select((eb) => eb.fn.sum<string>("reserved").as("r"))
+        .where("product_id", "=", ctx.w.widget.id)
+        .executeTakeFirst();
       expect(Number(reserved?.r)).toBe(4);
     },
   },
@@ -163,8 +177,14 @@ const STEPS: Step[] = [
     once: async (ctx) => {
       expect((await orderOf(ctx)).status).toBe("shipped");
       expect(await getDb().selectFrom("shipments").select("id").where("order_id", "=", ctx.orderId!).execute()).toHaveLength(1);
-      expect(await getDb().selectFrom("ledger_entries").select("id").where("order_id", "=", ctx.orderId!).where("entry_type", "=", "invoice").execute()).toHaveLength(1);
-      const moved = await getDb().selectFrom("stock_movements").select((eb) => eb.fn.sum<string>("on_hand_delta").as("d")).where("kind", "=", "shipment").executeTakeFirst();
+      expect(
+        await getDb().selectFrom("ledger_entries").select("id").where("order_id", "=", ctx.orderId!).where("entry_type", "=", "invoice").execute(),
+      ).toHaveLength(1);
+      const moved = await getDb()
+        .selectFrom("stock_movements")
+        .select((eb) => eb.fn.sum<string>("on_hand_delta").as("d"))
+        .where("kind", "=", "shipment")
+        .executeTakeFirst();
       expect(Number(moved?.d)).toBe(-4);
     },
   },
@@ -207,7 +227,14 @@ async function world(): Promise<Ctx> {
   // Last month's activity, so there is a period to issue.
   const period = previousPeriod(periodOf(today()));
   await post(w.dealerA.id, "invoice", 500_00, `${period}-15`, { reference: "INV-LAST-MONTH", dueDate: inDays(20) });
-  return { w, period, submitKey: uniq("fault-submit-"), dealer: await signedIn(w.a.dealer_sales.email), ops: await signedIn(w.staff.ops.email), finance: await signedIn(w.staff.finance.email) };
+  return {
+    w,
+    period,
+    submitKey: uniq("fault-submit-"),
+    dealer: await signedIn(w.a.dealer_sales.email),
+    ops: await signedIn(w.staff.ops.email),
+    finance: await signedIn(w.staff.finance.email),
+  };
 }
 
 async function expectClean() {
@@ -243,7 +270,6 @@ describe("the database connection drops in the middle of a unit of work", () => 
   }, 120_000);
 });
 
-
 describe("every pooled connection is dropped at once (the database server restarted)", () => {
   it("the next presses work first time: dead connections leave the pool instead of failing a user", async () => {
     const ctx = await world();
@@ -268,7 +294,10 @@ describe("every pooled connection is dropped at once (the database server restar
 });
 
 /** Starts tests/faults/fault-server.ts on its own port; resolves once it listens. */
-async function pausedServer(label: RegExp, port: number): Promise<{ child: ChildProcess; url: string; paused: Promise<string>; exited: Promise<NodeJS.Signals | null> }> {
+async function pausedServer(
+  label: RegExp,
+  port: number,
+): Promise<{ child: ChildProcess; url: string; paused: Promise<string>; exited: Promise<NodeJS.Signals | null> }> {
   const url = `http://127.0.0.1:${port}`;
   // node itself with tsx's loader (not the tsx wrapper, which would survive as a parent while its child lives on).
   const child = spawn(process.execPath, ["--import", "tsx", "tests/faults/fault-server.ts"], {

@@ -36,7 +36,10 @@ describe("seeded deadlock and lock-wait injection", () => {
       if (random.next() < 0.35) {
         injected++;
         const errno = random.chance(0.5) ? 1213 : 1205;
-        throw Object.assign(new Error(errno === 1213 ? "Deadlock found (injected)" : "Lock wait timeout exceeded (injected)"), { errno, code: errno === 1213 ? "ER_LOCK_DEADLOCK" : "ER_LOCK_WAIT_TIMEOUT" });
+        throw Object.assign(new Error(errno === 1213 ? "Deadlock found (injected)" : "Lock wait timeout exceeded (injected)"), {
+          errno,
+          code: errno === 1213 ? "ER_LOCK_DEADLOCK" : "ER_LOCK_WAIT_TIMEOUT",
+        });
       }
     });
     // 12 orders submitted concurrently by two users of dealer A, each with its own submit key (and each sent twice).
@@ -53,7 +56,14 @@ describe("seeded deadlock and lock-wait injection", () => {
     for (const id of ids) {
       const lines = await getDb().selectFrom("order_lines").select(["id", "quantity"]).where("order_id", "=", id).execute();
       await asUser(async () =>
-        recordShipment(ops, id, { version: (await orderRow(id)).version, warehouseId: w.east.id, carrier: "SF", trackingNumber: `SF${id}`, shippedOn: today(), lines: lines.map((l) => ({ lineId: l.id, quantity: l.quantity })) }),
+        recordShipment(ops, id, {
+          version: (await orderRow(id)).version,
+          warehouseId: w.east.id,
+          carrier: "SF",
+          trackingNumber: `SF${id}`,
+          shippedOn: today(),
+          lines: lines.map((l) => ({ lineId: l.id, quantity: l.quantity })),
+        }),
       );
     }
     setFaultHook(undefined);
@@ -66,7 +76,11 @@ describe("seeded deadlock and lock-wait injection", () => {
     const invoices = await getDb().selectFrom("ledger_entries").select("id").where("entry_type", "=", "invoice").where("order_id", "in", ids).execute();
     expect(invoices).toHaveLength(12);
     // Stock: 12 × 3 units left the warehouses, and every invariant of DESIGN.md holds.
-    const moved = await getDb().selectFrom("stock_movements").select((eb) => eb.fn.sum<string>("on_hand_delta").as("d")).where("kind", "=", "shipment").executeTakeFirst();
+    const moved = await getDb()
+      .selectFrom("stock_movements")
+      .select((eb) => eb.fn.sum<string>("on_hand_delta").as("d"))
+      .where("kind", "=", "shipment")
+      .executeTakeFirst();
     expect(Number(moved?.d)).toBe(-36);
     const checks = await runChecks(getDb());
     expect(checks.filter((c) => !c.ok)).toEqual([]);

@@ -45,11 +45,23 @@ describe("SIGKILL between commit and email send", () => {
     const hourAgo = new Date(Date.now() - 3_600_000);
     await getDb()
       .insertInto("domain_events")
-      .values([cast.dealerA.id, cast.dealerB.id].map((dealerId, i) => ({ type: "statement.issued", dealer_id: dealerId, entity_type: "statement", entity_id: String(900 + i), payload: JSON.stringify({ period: "2026-10" }), occurred_at: hourAgo })))
+      .values(
+        [cast.dealerA.id, cast.dealerB.id].map((dealerId, i) => ({
+          type: "statement.issued",
+          dealer_id: dealerId,
+          entity_type: "statement",
+          entity_id: String(900 + i),
+          payload: JSON.stringify({ period: "2026-10" }),
+          occurred_at: hourAgo,
+        })),
+      )
       .execute();
     const server = await useSmtp();
 
-    const child = spawn(process.execPath, ["--import", "tsx", "tests/faults/commit-then-die.ts"], { env: { ...process.env, DIGEST_PERIOD: "kill-test", SMTP_URL: server.url }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "tests/faults/commit-then-die.ts"], {
+      env: { ...process.env, DIGEST_PERIOD: "kill-test", SMTP_URL: server.url },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     let err = "";
     child.stderr.on("data", (d) => (err += d));
@@ -98,7 +110,8 @@ describe("the SMTP server is down for a while", () => {
     const port = server.port;
     const keys = Array.from({ length: 6 }, (_, i) => `down-${i}`);
     await transaction("t", async (tx) => {
-      for (const k of keys) await enqueueEmail(tx, { dedupeKey: k, kind: "test", to: `${k}@example.com`, locale: "en", subject: `Subject ${k}`, html: `<p>${k}</p>`, text: k });
+      for (const k of keys)
+        await enqueueEmail(tx, { dedupeKey: k, kind: "test", to: `${k}@example.com`, locale: "en", subject: `Subject ${k}`, html: `<p>${k}</p>`, text: k });
     });
     await server.close();
     smtp = undefined;

@@ -15,7 +15,11 @@ export async function resetDatabase() {
   const db = getDb();
   forgetSnapshots();
   tables ??= (
-    await sql<{ t: string }>`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'kysely_migration%' AND table_name <> 'catalog_version'`.execute(db)
+    await sql<{
+      t: string;
+    }>`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'kysely_migration%' AND table_name <> 'catalog_version'`.execute(
+      db,
+    )
   ).rows.map((r) => r.t);
   await db.connection().execute(async (conn) => {
     await sql`SET FOREIGN_KEY_CHECKS = 0`.execute(conn);
@@ -38,7 +42,11 @@ let allTables: string[] | undefined;
  */
 export async function tableChecksums(keep: (table: string) => boolean = () => true): Promise<Map<string, string>> {
   const db = getDb();
-  allTables ??= (await sql<{ t: string }>`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY table_name`.execute(db)).rows.map((r) => r.t);
+  allTables ??= (
+    await sql<{
+      t: string;
+    }>`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY table_name`.execute(db)
+  ).rows.map((r) => r.t);
   const chosen = allTables.filter(keep);
   const { rows } = await sql<{ Table: string; Checksum: string | number | null }>`CHECKSUM TABLE ${sql.join(chosen.map((t) => sql.table(t)))}`.execute(db);
   return new Map(rows.map((r) => [r.Table.split(".").pop()!, String(r.Checksum)]));

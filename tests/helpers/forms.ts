@@ -52,9 +52,19 @@ export function formsOf(html: string, pagePath: string): FormSpec[] {
       if (!name) continue;
       if (tag === "input") {
         const type = (attr(a, "type") ?? "text").toLowerCase();
-        fields.push({ name, type, value: attr(a, "value") ?? (type === "checkbox" || type === "radio" ? "on" : ""), inputMode: attr(a, "inputmode"), checked: flag(a, "checked"), required: flag(a, "required") });
+        fields.push({
+          name,
+          type,
+          value: attr(a, "value") ?? (type === "checkbox" || type === "radio" ? "on" : ""),
+          inputMode: attr(a, "inputmode"),
+          checked: flag(a, "checked"),
+          required: flag(a, "required"),
+        });
       } else if (tag === "select") {
-        const options = [...inner.matchAll(/<option\b([^>]*)>([^<]*)/g)].map((o) => ({ value: attr(o[1]!, "value") ?? decodeEntities(o[2]!), selected: flag(o[1]!, "selected") }));
+        const options = [...inner.matchAll(/<option\b([^>]*)>([^<]*)/g)].map((o) => ({
+          value: attr(o[1]!, "value") ?? decodeEntities(o[2]!),
+          selected: flag(o[1]!, "selected"),
+        }));
         const chosen = options.find((o) => o.selected) ?? options.find((o) => o.value !== "") ?? options[0];
         fields.push({ name, type: "select", value: chosen?.value ?? "", options: options.map((o) => o.value), required: flag(a, "required") });
       } else if (tag === "textarea") {

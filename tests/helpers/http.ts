@@ -115,12 +115,21 @@ export async function rawRequest(
   const u = new URL(base);
   const body = p.body === undefined ? undefined : Buffer.isBuffer(p.body) ? p.body : Buffer.from(p.body);
   return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, method: p.method ?? "GET", path: p.path, headers: { ...(body ? { "Content-Length": String(body.length) } : {}), ...p.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        method: p.method ?? "GET",
+        path: p.path,
+        headers: { ...(body ? { "Content-Length": String(body.length) } : {}), ...p.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", reject);
+      },
+    );
     // The server may answer early (413) and close while the body is still being written:
     // the answer, once read, wins; without one the error stands.
     req.on("error", (err) => setTimeout(() => reject(err), 1_000));

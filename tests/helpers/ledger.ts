@@ -7,7 +7,9 @@ import { transaction } from "../../app/utils/tx.server";
 export const sys = (): Actor => systemActor(1, "test");
 
 export async function post(dealerId: number, type: EntryType, amountMinor: number, businessDate: string, over: Partial<PostEntry> = {}) {
-  return transaction("test.post", (tx) => postEntry(tx, sys(), { dealerId, type, amountMinor, currency: "CNY", businessDate, description: `${type} ${amountMinor}`, ...over }));
+  return transaction("test.post", (tx) =>
+    postEntry(tx, sys(), { dealerId, type, amountMinor, currency: "CNY", businessDate, description: `${type} ${amountMinor}`, ...over }),
+  );
 }
 
 export async function statementOf(dealerId: number, period: string) {

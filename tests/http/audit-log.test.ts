@@ -112,13 +112,19 @@ describe("audit log page", () => {
     const en = await readerIn(cast.staff.admin, "en");
     const data = await en.get("/admin/audit?action=order.teleported&_data=routes%2Fadmin.audit");
     expect(data.status).toBe(400);
-    expect(JSON.parse(data.text)).toMatchObject({ message: "There is no such action. Choose one from the list.", fieldErrors: { action: "There is no such action. Choose one from the list." } });
+    expect(JSON.parse(data.text)).toMatchObject({
+      message: "There is no such action. Choose one from the list.",
+      fieldErrors: { action: "There is no such action. Choose one from the list." },
+    });
   });
 
   it("shows older rows whose action or record type is not listed as their codes", async () => {
     const cast = await createCast();
     const db = getDb();
-    await db.insertInto("audit_log").values({ actor_role: "system", action: "legacy.widget_frobbed", entity_type: "widget", entity_id: "7", summary: JSON.stringify({ knob: 3 }) }).execute();
+    await db
+      .insertInto("audit_log")
+      .values({ actor_role: "system", action: "legacy.widget_frobbed", entity_type: "widget", entity_id: "7", summary: JSON.stringify({ knob: 3 }) })
+      .execute();
     await db.insertInto("audit_log").values({ actor_role: "system", action: "order.teleported", entity_type: "order", entity_id: "999999" }).execute();
     for (const locale of ["en", "zh-CN"] as const) {
       const c = await readerIn(cast.staff.admin, locale);
@@ -164,7 +170,10 @@ describe("audit log page", () => {
       /^\/admin\/dealers\/\d+$/,
       /^\/admin\/products\/\d+$/,
     ]) {
-      expect([...links].some((l) => p.test(l)), String(p)).toBe(true);
+      expect(
+        [...links].some((l) => p.test(l)),
+        String(p),
+      ).toBe(true);
     }
     const broken: string[] = [];
     for (const href of links) {

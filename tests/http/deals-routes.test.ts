@@ -23,7 +23,11 @@ async function post(route: Route, user: TestUser, path: string, form: Record<str
   const request = await requestAs(user, path, { form });
   try {
     const res = (await route.action!({ request, params, context: {} })) as Response;
-    return { status: res.status, body: res.headers.get("content-type")?.includes("json") ? ((await res.json()) as Record<string, unknown>) : null, location: res.headers.get("location") };
+    return {
+      status: res.status,
+      body: res.headers.get("content-type")?.includes("json") ? ((await res.json()) as Record<string, unknown>) : null,
+      location: res.headers.get("location"),
+    };
   } catch (err) {
     if (err instanceof Response) return { status: err.status, body: null, location: err.headers.get("location") };
     throw err;
@@ -83,14 +87,19 @@ describe("no manufacturer role can book, accept, close or mark won (客户经理
     expect((await post(dealPage, cast.a.dealer_sales, dPath, { intent: "won" }, { id: String(rec.dealId) })).status).toBe(403);
     // The dealer accepts and books: an order draft with exactly the quoted prices, the quote converted.
     expect((await post(quotePage, cast.a.dealer_sales, qPath, { intent: "accept" }, { id: String(rec.quoteId) })).status).toBe(200);
-    for (const role of ["account_manager", "ops", "finance", "admin"] as const) expect((await post(quotePage, cast.byRole[role], qPath, { intent: "book" }, { id: String(rec.quoteId) })).status).toBe(403);
+    for (const role of ["account_manager", "ops", "finance", "admin"] as const)
+      expect((await post(quotePage, cast.byRole[role], qPath, { intent: "book" }, { id: String(rec.quoteId) })).status).toBe(403);
     expect(await getDb().selectFrom("orders").select("id").execute()).toEqual([]);
     const book = await post(quotePage, cast.a.dealer_admin, qPath, { intent: "book" }, { id: String(rec.quoteId) });
     expect(book.status).toBe(302);
     const orders = await getDb().selectFrom("orders").select(["id", "status", "dealer_id", "deal_id", "quote_id"]).execute();
     expect(orders).toEqual([{ id: orders[0]!.id, status: "draft", dealer_id: cast.dealerA.id, deal_id: rec.dealId, quote_id: rec.quoteId }]);
     expect(book.location).toBe(`/orders/drafts/${orders[0]!.id}`);
-    const lines = await getDb().selectFrom("order_lines").select(["quantity", "unit_price_minor", "quote_line_id"]).where("order_id", "=", orders[0]!.id).execute();
+    const lines = await getDb()
+      .selectFrom("order_lines")
+      .select(["quantity", "unit_price_minor", "quote_line_id"])
+      .where("order_id", "=", orders[0]!.id)
+      .execute();
     const quoted = await getDb().selectFrom("quote_lines").select(["id", "quantity", "unit_price_minor"]).where("quote_id", "=", rec.quoteId).execute();
     expect(lines).toEqual(quoted.map((q) => ({ quantity: q.quantity, unit_price_minor: q.unit_price_minor, quote_line_id: q.id })));
     expect((await getDb().selectFrom("quotes").select("status").where("id", "=", rec.quoteId).executeTakeFirstOrThrow()).status).toBe("converted");
@@ -119,7 +128,9 @@ describe("scoping through the pages", () => {
     expect(await get(kaPage, am2, `/key-accounts/${rec.keyAccountId}`, { id: String(rec.keyAccountId) })).toBe(404);
     expect(await get(dealPage, am2, `/deals/${rec.dealId}`, { id: String(rec.dealId) })).toBe(404);
     expect(await get(quotePage, am2, `/quotes/${rec.quoteId}`, { id: String(rec.quoteId) })).toBe(404);
-    expect((await post(kaPage, am2, `/key-accounts/${rec.keyAccountId}`, { intent: "addContact", name: "Spy" }, { id: String(rec.keyAccountId) })).status).toBe(404);
+    expect((await post(kaPage, am2, `/key-accounts/${rec.keyAccountId}`, { intent: "addContact", name: "Spy" }, { id: String(rec.keyAccountId) })).status).toBe(
+      404,
+    );
     expect((await post(dealPage, am2, `/deals/${rec.dealId}`, { intent: "approve" }, { id: String(rec.dealId) })).status).toBe(404);
     expect((await post(dealPage, am2, `/deals/${rec.dealId}`, { intent: "newQuote" }, { id: String(rec.dealId) })).status).toBe(404);
     expect(await getDb().selectFrom("key_account_contacts").select("id").where("name", "=", "Spy").execute()).toEqual([]);
@@ -133,7 +144,14 @@ describe("scoping through the pages", () => {
 describe("bad input: clear localized errors, nothing changed", () => {
   it("registration: invalid credit code, past close date, negative value, no product line", async () => {
     const { cast, lineA } = await createDealWorld();
-    const base = { title: "Hospital wing", accountName: "新客户有限公司", productLines: lineA, [`quantity_${lineA}`]: "5", estimatedValue: "100000", expectedCloseDate: addDays(today(), 30) };
+    const base = {
+      title: "Hospital wing",
+      accountName: "新客户有限公司",
+      productLines: lineA,
+      [`quantity_${lineA}`]: "5",
+      estimatedValue: "100000",
+      expectedCloseDate: addDays(today(), 30),
+    };
     const cases: [Record<string, string>, string, string][] = [
       [{ creditCode: "91350100M000100Y44" }, "creditCode", "The last character (check digit) does not match; check the code for a typo."],
       [{ creditCode: "9135" }, "creditCode", "A unified social credit code has 18 characters: digits and capital letters except I, O, Z, S, V."],
@@ -165,7 +183,9 @@ describe("bad input: clear localized errors, nothing changed", () => {
     const { cast } = await createDealWorld();
     const am = cast.staff.account_manager;
     const form = { name: "苏州工业园区智能制造有限公司", creditCode: validCreditCode(31337), industry: "manufacturing", region: "east", size: "large" };
-    expect((await post(kaNew, am, "/key-accounts/new", { ...form, creditCode: form.creditCode.slice(0, 17) + (form.creditCode[17] === "0" ? "1" : "0") })).status).toBe(400);
+    expect(
+      (await post(kaNew, am, "/key-accounts/new", { ...form, creditCode: form.creditCode.slice(0, 17) + (form.creditCode[17] === "0" ? "1" : "0") })).status,
+    ).toBe(400);
     const created = await post(kaNew, am, "/key-accounts/new", form);
     expect(created.status).toBe(302);
     const dupCode = await post(kaNew, am, "/key-accounts/new", { ...form, name: "Another name" });

@@ -42,7 +42,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  console.log(`hostile input, requests tried per category (${total} in all):\n${Object.entries(counts).map(([k, v]) => `  ${k}: ${v}`).join("\n")}`);
+  console.log(
+    `hostile input, requests tried per category (${total} in all):\n${Object.entries(counts)
+      .map(([k, v]) => `  ${k}: ${v}`)
+      .join("\n")}`,
+  );
   await stopTestServer();
 });
 
@@ -50,9 +54,11 @@ afterAll(async () => {
 // Routes, roles and pages
 
 const FIVE_XX = (s: number) => s >= 500;
-const roleOf = (entry: MatrixEntry): Role | null => (entry.allow === "public" || entry.allow === "redirect" ? null : entry.allow.includes("admin") ? "admin" : entry.allow[0]!);
+const roleOf = (entry: MatrixEntry): Role | null =>
+  entry.allow === "public" || entry.allow === "redirect" ? null : entry.allow.includes("admin") ? "admin" : entry.allow[0]!;
 /** Route files that have an action: the write routes. */
-const isWriteRoute = (file: string) => /export\s+(const|async\s+function)\s+action\b/.test(readFileSync(new URL(`../../app/routes/${file}`, import.meta.url), "utf8"));
+const isWriteRoute = (file: string) =>
+  /export\s+(const|async\s+function)\s+action\b/.test(readFileSync(new URL(`../../app/routes/${file}`, import.meta.url), "utf8"));
 
 /** Sessions, sign-in challenges and throttles change on every request by design; everything else must not move on a refused write. */
 const VOLATILE = new Set(["sessions", "login_throttles", "sign_in_challenges"]);
@@ -76,7 +82,12 @@ async function pagesOf(fx: Fixture): Promise<Page[]> {
     for (const role of entry.allow) pages.push({ file, role, path: entry.path(fx) });
   }
   const db = getDb();
-  const line = await db.selectFrom("statement_lines").select("id").where("statement_id", "=", fx.ledger.statementId).orderBy("line_no", "desc").executeTakeFirstOrThrow();
+  const line = await db
+    .selectFrom("statement_lines")
+    .select("id")
+    .where("statement_id", "=", fx.ledger.statementId)
+    .orderBy("line_no", "desc")
+    .executeTakeFirstOrThrow();
   pages.push({ file: "statements.$id.tsx", role: "dealer_finance", path: `/statements/${fx.ledger.statementId}?dispute=${line.id}` });
   const approved = await orderIn(fx.cast as Parameters<typeof orderIn>[0], "approved");
   const number = (await db.selectFrom("orders").select("number").where("id", "=", approved.id).executeTakeFirstOrThrow()).number!;
@@ -244,7 +255,14 @@ const AMBIGUOUS = ["1,2,3", "1.2.3", "1,234.5,6", "1e3", "0x10", "１２３", "1
  * nothing, no lead time, an estimate not known yet (a deal's quantities, a lead's value), a
  * list filter's lower bound, none of an order line in this shipment.
  */
-const ZERO_MEANS_SOMETHING = [/ creditLimit$/, / leadTimeDays$/, /^\/deals\/new quantity_[A-Za-z0-9]+$/, /^\/key-accounts\/\d+ estimatedValue$/, /^\/deals\?index (minValue|maxValue)$/, /^\/orders\/[^ ]+ qty\.\d+$/];
+const ZERO_MEANS_SOMETHING = [
+  / creditLimit$/,
+  / leadTimeDays$/,
+  /^\/deals\/new quantity_[A-Za-z0-9]+$/,
+  /^\/key-accounts\/\d+ estimatedValue$/,
+  /^\/deals\?index (minValue|maxValue)$/,
+  /^\/orders\/[^ ]+ qty\.\d+$/,
+];
 
 /**
  * Which hostile values a field accepts (decision 101): space around the number is ignored; a
@@ -263,83 +281,98 @@ function accepts(kind: NumberKind, where: string, value: string): boolean {
 // ---------------------------------------------------------------------------------------------
 
 describe("hostile paths on every route", () => {
-  it("dot segments, doubled slashes and odd encodings: a 308 to the canonical path or a 400, never a 5xx; writes judged as the canonical path", { timeout: 240_000 }, async () => {
-    const fx = await buildFixture();
-    const sessions = new Map<Role, string>();
-    for (const [role, user] of Object.entries(fx.cast.byRole) as [Role, Fixture["cast"]["byRole"][Role]][]) sessions.set(role, (await createSession(user)).sessionId);
-    const e = env();
-    let before = await snapshot();
-    for (const [file, entry] of Object.entries(MATRIX)) {
-      const role = roleOf(entry);
-      const headers: Record<string, string> = role ? { Cookie: `dd_session=${sessions.get(role)}; dd_lang=en` } : { Cookie: "dd_lang=en" };
-      const path = entry.path(fx).split("?")[0]!;
-      const last = path.lastIndexOf("/");
-      const head = path.slice(0, last) || "";
-      const tail = path.slice(last + 1);
-      const slashed = (enc: string) => (path === "/" ? `/x${enc}y` : `${head}${enc}${tail}`);
-      // Spellings of `path` that resolve to it: answered with a 308 to it.
-      const same = [`/x/..${path}`, `/%2e%2e${path}`, `/%2E%2e${path}`, `/x/%2E%2E${path}`, `//${path.slice(1)}`, `/.${path}`, `${head}/./${tail}`, `${path}/x/..`];
-      // Spellings with no single reading: 400. Double-encoded dots are a literal segment (no route: 404).
-      const refused = [slashed("%2F"), slashed("%2f"), `${path}%00`, `/%C0%AE%C0%AE${path}`, `${path}%FF`, `${head}/%c0%af${tail}`, `${path}%5C`];
-      for (const p of same) {
-        const r = await rawRequest(base, { path: p, headers });
-        count("paths: GET, a spelling of the route");
-        expect(r.status, `${file} GET ${p}`).toBe(308);
-        expect(r.headers.location, `${file} GET ${p}`).toBe((p.endsWith("/x/..") ? `${path}/` : path).replace(/\/{2,}/g, "/"));
-      }
-      for (const p of refused) {
-        const r = await rawRequest(base, { path: p, headers });
-        count("paths: GET, no single reading");
-        expect(r.status, `${file} GET ${p}`).toBe(400);
-      }
-      const literal = await rawRequest(base, { path: `/%252e%252e${path}`, headers });
-      count("paths: GET, a spelling of the route");
-      expect(literal.status, `${file} GET /%252e%252e${path}`).toBe(404);
-      const dotted = await rawRequest(base, { path: `${path}/.`, headers });
-      count("paths: GET, a spelling of the route");
-      expect(dotted.status, `${file} GET ${path}/.`).toBe(308);
-      expect(dotted.headers.location).toBe(`${path}/`.replace(/\/{2,}/g, "/"));
-
-      if (!isWriteRoute(file)) continue;
-      const post = (p: string, h: Record<string, string>, body: string) => rawRequest(base, { method: "POST", path: p, headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers, ...h }, body });
-      const junk = "intent=&hostile=1";
-      // The same small body, at the path and through dot segments: the same answer. A route whose
-      // action reads no input (sign out, one-click unsubscribe) does its work on the first one.
-      const direct = await post(path, { Origin: base }, junk);
-      count("paths: POST, through dot segments");
-      expect(FIVE_XX(direct.status), `${file} POST ${path} → ${direct.status}`).toBe(false);
-      if (direct.status < 400) before = await snapshot();
-      for (const p of [`/x/..${path}`, `/%2e%2e${path}`, `//${path.slice(1)}`, `/import/..${path}`, `/unsubscribe/x/../..${path}`]) {
-        const r = await post(p, { Origin: base }, junk);
-        count("paths: POST, through dot segments");
-        expect(r.status, `${file} POST ${p} (same answer as ${path})`).toBe(direct.status);
-      }
-      // Without our Origin: refused as at the canonical path (only the signed one-click unsubscribe is exempt).
-      const exempt = /^\/unsubscribe\/[^/]+$/.test(path);
-      for (const p of [`/unsubscribe/..${path}`, `/unsubscribe/x/%2e%2e/..${path}`]) {
-        const r = await post(p, {}, junk);
-        count("paths: POST, through dot segments");
-        expect(r.status, `${file} POST ${p} without Origin`).toBe(exempt ? direct.status : 403);
-      }
-      // The body limit of the canonical path, not of the spelling (an import path's larger one).
-      if (!isUploadPath(path)) {
-        const over = `hostile=${"x".repeat(e.BODY_LIMIT_BYTES - 7)}`;
-        for (const p of [`/stock/import/../..${path}`, `/import/%2e%2e${path}`]) {
-          const r = await post(p, { Origin: base }, over);
-          count("paths: POST, through dot segments");
-          expect(r.status, `${file} POST ${p} with ${over.length} bytes`).toBe(413);
+  it(
+    "dot segments, doubled slashes and odd encodings: a 308 to the canonical path or a 400, never a 5xx; writes judged as the canonical path",
+    { timeout: 240_000 },
+    async () => {
+      const fx = await buildFixture();
+      const sessions = new Map<Role, string>();
+      for (const [role, user] of Object.entries(fx.cast.byRole) as [Role, Fixture["cast"]["byRole"][Role]][])
+        sessions.set(role, (await createSession(user)).sessionId);
+      const e = env();
+      let before = await snapshot();
+      for (const [file, entry] of Object.entries(MATRIX)) {
+        const role = roleOf(entry);
+        const headers: Record<string, string> = role ? { Cookie: `dd_session=${sessions.get(role)}; dd_lang=en` } : { Cookie: "dd_lang=en" };
+        const path = entry.path(fx).split("?")[0]!;
+        const last = path.lastIndexOf("/");
+        const head = path.slice(0, last) || "";
+        const tail = path.slice(last + 1);
+        const slashed = (enc: string) => (path === "/" ? `/x${enc}y` : `${head}${enc}${tail}`);
+        // Spellings of `path` that resolve to it: answered with a 308 to it.
+        const same = [
+          `/x/..${path}`,
+          `/%2e%2e${path}`,
+          `/%2E%2e${path}`,
+          `/x/%2E%2E${path}`,
+          `//${path.slice(1)}`,
+          `/.${path}`,
+          `${head}/./${tail}`,
+          `${path}/x/..`,
+        ];
+        // Spellings with no single reading: 400. Double-encoded dots are a literal segment (no route: 404).
+        const refused = [slashed("%2F"), slashed("%2f"), `${path}%00`, `/%C0%AE%C0%AE${path}`, `${path}%FF`, `${head}/%c0%af${tail}`, `${path}%5C`];
+        for (const p of same) {
+          const r = await rawRequest(base, { path: p, headers });
+          count("paths: GET, a spelling of the route");
+          expect(r.status, `${file} GET ${p}`).toBe(308);
+          expect(r.headers.location, `${file} GET ${p}`).toBe((p.endsWith("/x/..") ? `${path}/` : path).replace(/\/{2,}/g, "/"));
         }
+        for (const p of refused) {
+          const r = await rawRequest(base, { path: p, headers });
+          count("paths: GET, no single reading");
+          expect(r.status, `${file} GET ${p}`).toBe(400);
+        }
+        const literal = await rawRequest(base, { path: `/%252e%252e${path}`, headers });
+        count("paths: GET, a spelling of the route");
+        expect(literal.status, `${file} GET /%252e%252e${path}`).toBe(404);
+        const dotted = await rawRequest(base, { path: `${path}/.`, headers });
+        count("paths: GET, a spelling of the route");
+        expect(dotted.status, `${file} GET ${path}/.`).toBe(308);
+        expect(dotted.headers.location).toBe(`${path}/`.replace(/\/{2,}/g, "/"));
+
+        if (!isWriteRoute(file)) continue;
+        const post = (p: string, h: Record<string, string>, body: string) =>
+          rawRequest(base, { method: "POST", path: p, headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers, ...h }, body });
+        const junk = "intent=&hostile=1";
+        // The same small body, at the path and through dot segments: the same answer. A route whose
+        // action reads no input (sign out, one-click unsubscribe) does its work on the first one.
+        const direct = await post(path, { Origin: base }, junk);
+        count("paths: POST, through dot segments");
+        expect(FIVE_XX(direct.status), `${file} POST ${path} → ${direct.status}`).toBe(false);
+        if (direct.status < 400) before = await snapshot();
+        for (const p of [`/x/..${path}`, `/%2e%2e${path}`, `//${path.slice(1)}`, `/import/..${path}`, `/unsubscribe/x/../..${path}`]) {
+          const r = await post(p, { Origin: base }, junk);
+          count("paths: POST, through dot segments");
+          expect(r.status, `${file} POST ${p} (same answer as ${path})`).toBe(direct.status);
+        }
+        // Without our Origin: refused as at the canonical path (only the signed one-click unsubscribe is exempt).
+        const exempt = /^\/unsubscribe\/[^/]+$/.test(path);
+        for (const p of [`/unsubscribe/..${path}`, `/unsubscribe/x/%2e%2e/..${path}`]) {
+          const r = await post(p, {}, junk);
+          count("paths: POST, through dot segments");
+          expect(r.status, `${file} POST ${p} without Origin`).toBe(exempt ? direct.status : 403);
+        }
+        // The body limit of the canonical path, not of the spelling (an import path's larger one).
+        if (!isUploadPath(path)) {
+          const over = `hostile=${"x".repeat(e.BODY_LIMIT_BYTES - 7)}`;
+          for (const p of [`/stock/import/../..${path}`, `/import/%2e%2e${path}`]) {
+            const r = await post(p, { Origin: base }, over);
+            count("paths: POST, through dot segments");
+            expect(r.status, `${file} POST ${p} with ${over.length} bytes`).toBe(413);
+          }
+        }
+        for (const p of [`${path}%FF`, `${path}%00`, slashed("%2F")]) {
+          const r = await post(p, { Origin: base }, junk);
+          count("paths: POST, no single reading");
+          expect(r.status, `${file} POST ${p}`).toBe(400);
+        }
+        const after = await snapshot();
+        expect(changed(before, after), `${file}: tables written by hostile paths`).toEqual([]);
+        before = after;
       }
-      for (const p of [`${path}%FF`, `${path}%00`, slashed("%2F")]) {
-        const r = await post(p, { Origin: base }, junk);
-        count("paths: POST, no single reading");
-        expect(r.status, `${file} POST ${p}`).toBe(400);
-      }
-      const after = await snapshot();
-      expect(changed(before, after), `${file}: tables written by hostile paths`).toEqual([]);
-      before = after;
-    }
-  });
+    },
+  );
 });
 
 describe("oversize and overfull bodies on every write route", () => {
@@ -371,7 +404,10 @@ describe("oversize and overfull bodies on every write route", () => {
       // 10,000 fields: junk names, then the route's own names repeated with empty values.
       const mine = forms.filter((f) => f.form.method === "post" && f.form.action.split("?")[0] === path).map((f) => f.form);
       const names = [...new Set(mine.flatMap((f) => f.fields.map((x) => x.name)))];
-      const bodies = [Array.from({ length: 10_000 }, (_, i) => `f${i}=1`).join("&"), Array.from({ length: 10_000 }, (_, i) => `${encodeURIComponent(names[i % Math.max(names.length, 1)] ?? "intent")}=`).join("&")];
+      const bodies = [
+        Array.from({ length: 10_000 }, (_, i) => `f${i}=1`).join("&"),
+        Array.from({ length: 10_000 }, (_, i) => `${encodeURIComponent(names[i % Math.max(names.length, 1)] ?? "intent")}=`).join("&"),
+      ];
       for (const body of bodies) {
         const r = await rawRequest(base, { method: "POST", path, headers, body });
         count("oversize: 10,000 fields");
@@ -447,7 +483,12 @@ async function tryField(f: FoundForm, field: FormField, kind: NumberKind, values
   const refused = values.filter((v) => !ok(v));
   const before = await snapshot();
   for (const value of refused) await tryNumber(f, field, kind, value, category, locale);
-  expect.soft(changed(before, await snapshot()), `${f.page.role} ${f.page.path} → ${f.form.action} ${field.name} = any of ${JSON.stringify(refused)}: tables written`).toEqual([]);
+  expect
+    .soft(
+      changed(before, await snapshot()),
+      `${f.page.role} ${f.page.path} → ${f.form.action} ${field.name} = any of ${JSON.stringify(refused)}: tables written`,
+    )
+    .toEqual([]);
   for (const value of values.filter(ok)) {
     const r = await tryNumber(f, field, kind, value, category, locale);
     if (r.status < 400) await refresh(f);
@@ -489,7 +530,9 @@ describe("numbers in every numeric field of every form", () => {
     for (const { found: f, field } of ids) {
       const before = await snapshot();
       for (const value of malformed) await tryNumber(f, field, "hidden id", value, "numbers: out of range in hidden and listed ids", "en");
-      expect.soft(changed(before, await snapshot()), `${f.page.path} → ${f.form.action} ${field.name} = any of ${JSON.stringify(malformed)}: tables written`).toEqual([]);
+      expect
+        .soft(changed(before, await snapshot()), `${f.page.path} → ${f.form.action} ${field.name} = any of ${JSON.stringify(malformed)}: tables written`)
+        .toEqual([]);
       await tryNumber(f, field, "hidden id", "2147483648", "numbers: out of range in hidden and listed ids", "en");
     }
     console.log(`numeric fields tried (${fields.size}): ${[...fields].join(", ")}; hidden and listed ids: ${ids.length}`);

@@ -25,7 +25,6 @@ afterAll(async () => {
   await stopTestServer();
 });
 
-
 function assertSafe(html: string, where: string) {
   expect(html, where).not.toContain("<script>alert(");
   expect(html, where).not.toMatch(/<img src=x onerror/i);
@@ -75,7 +74,8 @@ describe("hostile input on every route", () => {
           const body: Record<string, string> = {};
           // Every field gets the payload; hidden values, choices and the first submit button (the intent) are kept.
           const button = form.fields.find((f) => f.type === "submit");
-          for (const f of form.fields) if (f.type !== "submit" || f === button) body[f.name] = f.type === "hidden" || f.type === "select" || f.type === "submit" ? f.value : payload;
+          for (const f of form.fields)
+            if (f.type !== "submit" || f === button) body[f.name] = f.type === "hidden" || f.type === "select" || f.type === "submit" ? f.value : payload;
           const r = await c.post(form.action, body);
           counters.requests++;
           expect([200, 201, 204, 302, 400, 403, 404, 409, 429], `${file} POST ${form.action} → ${r.status}`).toContain(r.status);
@@ -91,7 +91,13 @@ describe("hostile input on every route", () => {
   it("unknown enum values and malformed dates in list filters are a 400, not a 500", async () => {
     const cast = await createCast();
     const c = await clientFor(base, cast.staff.admin);
-    for (const url of ["/admin/users?role=superuser", "/admin/dealers?region=atlantis", "/admin/audit?from=yesterday", "/admin/audit?to=2026-02-30", "/?from=2026-13-01"]) {
+    for (const url of [
+      "/admin/users?role=superuser",
+      "/admin/dealers?region=atlantis",
+      "/admin/audit?from=yesterday",
+      "/admin/audit?to=2026-02-30",
+      "/?from=2026-13-01",
+    ]) {
       expect((await c.get(url)).status, url).toBe(400);
     }
   });

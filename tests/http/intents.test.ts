@@ -57,7 +57,12 @@ function cases(fx: Fixture): Record<(typeof COVERED)[number], Case> {
   return {
     "deals.$id.tsx": { action: deal.action, as: staff.account_manager, path: `/deals/${fx.deals.dealId}`, params: id(fx.deals.dealId) },
     "quotes.$id.tsx": { action: quote.action, as: staff.account_manager, path: `/quotes/${fx.deals.quoteId}`, params: id(fx.deals.quoteId) },
-    "key-accounts.$id.tsx": { action: keyAccount.action, as: staff.account_manager, path: `/key-accounts/${fx.deals.keyAccountId}`, params: id(fx.deals.keyAccountId) },
+    "key-accounts.$id.tsx": {
+      action: keyAccount.action,
+      as: staff.account_manager,
+      path: `/key-accounts/${fx.deals.keyAccountId}`,
+      params: id(fx.deals.keyAccountId),
+    },
     "leads.$id.tsx": { action: lead.action, as: a.dealer_admin, path: `/leads/${fx.deals.leadId}`, params: id(fx.deals.leadId) },
     "statements.$id.tsx": { action: statement.action, as: a.dealer_finance, path: `/statements/${fx.ledger.statementId}`, params: id(fx.ledger.statementId) },
     "orders.addresses.tsx": { action: addresses.action, as: a.dealer_admin, path: "/orders/addresses" },
@@ -67,8 +72,19 @@ function cases(fx: Fixture): Record<(typeof COVERED)[number], Case> {
     "finance.fee-types.tsx": { action: feeTypes.action, as: staff.finance, path: "/finance/fee-types" },
     "admin.users.$id.tsx": { action: user.action, as: staff.admin, path: `/admin/users/${a.dealer_sales.id}`, params: id(a.dealer_sales.id) },
     "admin.dealers.$id.tsx": { action: dealer.action, as: staff.admin, path: `/admin/dealers/${fx.cast.dealerA.id}`, params: id(fx.cast.dealerA.id) },
-    "admin.announcements.$id.tsx": { action: announcement.action, as: staff.admin, path: `/admin/announcements/${fx.announcement}`, params: id(fx.announcement) },
-    "orders.$number.tsx": { action: order.action, as: staff.ops, path: `/orders/${fx.order.number}`, params: { number: fx.order.number }, form: { orderId: String(fx.order.id) } },
+    "admin.announcements.$id.tsx": {
+      action: announcement.action,
+      as: staff.admin,
+      path: `/admin/announcements/${fx.announcement}`,
+      params: id(fx.announcement),
+    },
+    "orders.$number.tsx": {
+      action: order.action,
+      as: staff.ops,
+      path: `/orders/${fx.order.number}`,
+      params: { number: fx.order.number },
+      form: { orderId: String(fx.order.id) },
+    },
     "products.$sku.tsx": { action: product.action, as: staff.ops, path: `/products/${fx.product.sku}`, params: { sku: fx.product.sku } },
     "settings.tsx": { action: settings.action, as: a.dealer_sales, path: "/settings" },
   };
@@ -114,7 +130,8 @@ describe("a form without a known intent", () => {
           inherited: { intent: "toString" },
           whitespace: { intent: " " },
         };
-        for (const [kind, form] of Object.entries(probes)) expect(await answer(c, { ...form, note: "x", reason: "x" }), `${file}: ${kind} intent`).toEqual(expected);
+        for (const [kind, form] of Object.entries(probes))
+          expect(await answer(c, { ...form, note: "x", reason: "x" }), `${file}: ${kind} intent`).toEqual(expected);
       }
       expect([...(await snapshot())].filter(([t, sum]) => before.get(t) !== sum).map(([t]) => t)).toEqual([]);
     }, 60_000);

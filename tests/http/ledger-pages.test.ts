@@ -65,7 +65,14 @@ describe("ledger pages on the demo data", () => {
       expect((await dealer.get("/finance/aging")).status).toBe(403);
     }
     const fin = await login("finance@demo.local", "en");
-    for (const path of ["/statements?format=csv", `/statements/${st[0]!.id}?format=csv`, "/finance/ledger?format=csv", "/finance/aging?format=csv", "/finance/disputes?format=csv&status=", "/fees?format=csv"]) {
+    for (const path of [
+      "/statements?format=csv",
+      `/statements/${st[0]!.id}?format=csv`,
+      "/finance/ledger?format=csv",
+      "/finance/aging?format=csv",
+      "/finance/disputes?format=csv&status=",
+      "/fees?format=csv",
+    ]) {
       const r = await fin.get(path);
       expect(r.status, path).toBe(200);
       expect(r.headers.get("content-type"), path).toContain("text/csv");
@@ -73,11 +80,19 @@ describe("ledger pages on the demo data", () => {
     }
     // Bank import through the real server (multipart upload on the upload path).
     const form = new FormData();
-    form.append("file", new Blob([`date,amount,reference,bank_ref\n2026-11-20,"1,000.00",D001 货款,HTTP-BANK-1\n2026-11-20,5,nobody,HTTP-BANK-2\n`], { type: "text/csv" }), "bank.csv");
+    form.append(
+      "file",
+      new Blob([`date,amount,reference,bank_ref\n2026-11-20,"1,000.00",D001 货款,HTTP-BANK-1\n2026-11-20,5,nobody,HTTP-BANK-2\n`], { type: "text/csv" }),
+      "bank.csv",
+    );
     const up = await fin.request("/finance/payments/import", { method: "POST", body: form });
     expect(up.status).toBe(200);
     expect(up.text).toContain("HTTP-BANK-2");
-    const posted = await getDb().selectFrom("ledger_entries").select(["dealer_id", "amount_minor"]).where("source_id", "=", "HTTP-BANK-1").executeTakeFirstOrThrow();
+    const posted = await getDb()
+      .selectFrom("ledger_entries")
+      .select(["dealer_id", "amount_minor"])
+      .where("source_id", "=", "HTTP-BANK-1")
+      .executeTakeFirstOrThrow();
     expect(posted).toEqual({ dealer_id: d1, amount_minor: -1_000_00 });
     // The system's own descriptions read in the reader's language: an invoice of a shipment on the
     // entry page (finance) and on the dealer's printed statement; the accepted dispute's credit note.
@@ -89,7 +104,12 @@ describe("ledger pages on the demo data", () => {
       .where("e.dealer_id", "=", d1)
       .where("e.description_key", "=", "ledger.desc.invoice")
       .executeTakeFirstOrThrow();
-    const credit = await getDb().selectFrom("ledger_entries").select("id").where("dealer_id", "=", d1).where("description_key", "=", "ledger.desc.disputeAcceptedNote").executeTakeFirstOrThrow();
+    const credit = await getDb()
+      .selectFrom("ledger_entries")
+      .select("id")
+      .where("dealer_id", "=", d1)
+      .where("description_key", "=", "ledger.desc.disputeAcceptedNote")
+      .executeTakeFirstOrThrow();
     for (const [locale, invoiceText, creditText] of [
       ["en", `Invoice for shipment ${keyed.number} (order `, "accepted ("],
       ["zh-CN", `发货开票：发货单 ${keyed.number}（订单 `, "已接受（"],

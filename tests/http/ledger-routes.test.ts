@@ -91,27 +91,66 @@ describe("statement pages", () => {
     const { cast, sa, sb, lines } = await setup();
     const p = { id: String(sa.id) };
     const u = cast.a.dealer_finance;
-    const bad = await status(statementDetail.action as Loader, u, `/statements/${sa.id}`, p, { intent: "dispute", lineId: String(lines[0]!.id), reasonCode: "price_differs", amount: "12.345" });
+    const bad = await status(statementDetail.action as Loader, u, `/statements/${sa.id}`, p, {
+      intent: "dispute",
+      lineId: String(lines[0]!.id),
+      reasonCode: "price_differs",
+      amount: "12.345",
+    });
     expect(bad.status).toBe(400);
     expect((bad.body!.fieldErrors as Record<string, string>).amount).toBe("At most two decimals.");
-    const tooBig = await status(statementDetail.action as Loader, u, `/statements/${sa.id}`, p, { intent: "dispute", lineId: String(lines[0]!.id), reasonCode: "price_differs", amount: "500.01" });
+    const tooBig = await status(statementDetail.action as Loader, u, `/statements/${sa.id}`, p, {
+      intent: "dispute",
+      lineId: String(lines[0]!.id),
+      reasonCode: "price_differs",
+      amount: "500.01",
+    });
     expect(tooBig.status).toBe(400);
-    const badReason = await status(statementDetail.action as Loader, u, `/statements/${sa.id}`, p, { intent: "dispute", lineId: String(lines[0]!.id), reasonCode: "because", amount: "1" });
+    const badReason = await status(statementDetail.action as Loader, u, `/statements/${sa.id}`, p, {
+      intent: "dispute",
+      lineId: String(lines[0]!.id),
+      reasonCode: "because",
+      amount: "1",
+    });
     expect(badReason.status).toBe(400);
     const otherLine = await getDb().selectFrom("statement_lines").select("id").where("statement_id", "=", sb.id).executeTakeFirstOrThrow();
-    expect((await status(statementDetail.action as Loader, u, `/statements/${sa.id}`, p, { intent: "dispute", lineId: String(otherLine.id), reasonCode: "other", amount: "1" })).status).toBe(404);
+    expect(
+      (
+        await status(statementDetail.action as Loader, u, `/statements/${sa.id}`, p, {
+          intent: "dispute",
+          lineId: String(otherLine.id),
+          reasonCode: "other",
+          amount: "1",
+        })
+      ).status,
+    ).toBe(404);
     expect(await getDb().selectFrom("disputes").select("id").execute()).toHaveLength(0);
-    const ok = await status(statementDetail.action as Loader, u, `/statements/${sa.id}`, p, { intent: "dispute", lineId: String(lines[0]!.id), reasonCode: "price_differs", amount: "25", comment: "Quote says less" });
+    const ok = await status(statementDetail.action as Loader, u, `/statements/${sa.id}`, p, {
+      intent: "dispute",
+      lineId: String(lines[0]!.id),
+      reasonCode: "price_differs",
+      amount: "25",
+      comment: "Quote says less",
+    });
     expect(ok.status).toBe(200);
     // Confirming with the version seen before the dispute: 409 (the statement changed).
     expect((await status(statementDetail.action as Loader, u, `/statements/${sa.id}`, p, { intent: "confirm", version: String(sa.version) })).status).toBe(409);
     const fresh = (await statementOf(cast.dealerA.id, "2026-10"))!;
-    expect((await status(statementDetail.action as Loader, u, `/statements/${sa.id}`, p, { intent: "confirm", version: String(fresh.version) })).status).toBe(200);
-    const twice = await status(statementDetail.action as Loader, cast.a.dealer_admin, `/statements/${sa.id}`, p, { intent: "confirm", version: String(fresh.version + 1) });
+    expect((await status(statementDetail.action as Loader, u, `/statements/${sa.id}`, p, { intent: "confirm", version: String(fresh.version) })).status).toBe(
+      200,
+    );
+    const twice = await status(statementDetail.action as Loader, cast.a.dealer_admin, `/statements/${sa.id}`, p, {
+      intent: "confirm",
+      version: String(fresh.version + 1),
+    });
     expect(twice.status).toBe(409);
     expect(twice.body!.formError).toBe("This statement has already been confirmed.");
-    expect((await status(statementDetail.action as Loader, cast.staff.finance, `/statements/${sa.id}`, p, { intent: "confirm", version: "1" })).status).toBe(403);
-    expect((await status(statementDetail.action as Loader, cast.b.dealer_admin, `/statements/${sa.id}`, p, { intent: "confirm", version: "1" })).status).toBe(404);
+    expect((await status(statementDetail.action as Loader, cast.staff.finance, `/statements/${sa.id}`, p, { intent: "confirm", version: "1" })).status).toBe(
+      403,
+    );
+    expect((await status(statementDetail.action as Loader, cast.b.dealer_admin, `/statements/${sa.id}`, p, { intent: "confirm", version: "1" })).status).toBe(
+      404,
+    );
   });
 });
 
@@ -126,17 +165,27 @@ describe("finance pages", () => {
       [financeStatements, "/finance/statements"],
       [paymentsImport, "/finance/payments/import"],
     ] as const) {
-      for (const who of [cast.a.dealer_admin, cast.a.dealer_finance, cast.staff.ops, cast.staff.account_manager]) expect((await status(mod.loader as Loader, who, path)).status).toBe(403);
+      for (const who of [cast.a.dealer_admin, cast.a.dealer_finance, cast.staff.ops, cast.staff.account_manager])
+        expect((await status(mod.loader as Loader, who, path)).status).toBe(403);
       expect((await status(mod.loader as Loader, cast.staff.finance, path)).status).toBe(200);
     }
-    expect((await status(ledgerDealer.loader as Loader, cast.staff.admin, `/finance/ledger/${cast.dealerA.id}`, { dealerId: String(cast.dealerA.id) })).status).toBe(200);
+    expect(
+      (await status(ledgerDealer.loader as Loader, cast.staff.admin, `/finance/ledger/${cast.dealerA.id}`, { dealerId: String(cast.dealerA.id) })).status,
+    ).toBe(200);
     expect((await status(ledgerDealer.loader as Loader, cast.staff.admin, "/finance/ledger/99999", { dealerId: "99999" })).status).toBe(404);
   });
 
   it("post entry form: bad amounts and unknown dealers are 400 with localized errors, nothing posted; a good one redirects", async () => {
     const { cast } = await setup();
     const before = (await getDb().selectFrom("ledger_entries").select("id").execute()).length;
-    const f = (over: Record<string, string>) => ({ key: "form-key-123456", type: "payment", description: "Payment", amount: "100", dealerId: String(cast.dealerA.id), ...over });
+    const f = (over: Record<string, string>) => ({
+      key: "form-key-123456",
+      type: "payment",
+      description: "Payment",
+      amount: "100",
+      dealerId: String(cast.dealerA.id),
+      ...over,
+    });
     for (const [over, field] of [
       [{ amount: "1.001" }, "amount"],
       [{ amount: "0" }, "amount"],
@@ -165,14 +214,26 @@ describe("finance pages", () => {
 
   it("dispute decision: reject needs an explanation; the loser of two decisions gets 409", async () => {
     const { cast, sa, lines } = await setup();
-    await status(statementDetail.action as Loader, cast.a.dealer_admin, `/statements/${sa.id}`, { id: String(sa.id) }, { intent: "dispute", lineId: String(lines[1]!.id), reasonCode: "not_received", amount: "20" });
+    await status(
+      statementDetail.action as Loader,
+      cast.a.dealer_admin,
+      `/statements/${sa.id}`,
+      { id: String(sa.id) },
+      { intent: "dispute", lineId: String(lines[1]!.id), reasonCode: "not_received", amount: "20" },
+    );
     const d = await getDb().selectFrom("disputes").selectAll().executeTakeFirstOrThrow();
     const p = { id: String(d.id) };
     const noNote = await status(disputeDetail.action as Loader, cast.staff.finance, `/finance/disputes/${d.id}`, p, { decision: "reject", version: "1" });
     expect(noNote.status).toBe(400);
     expect((noNote.body!.fieldErrors as Record<string, string>).note).toBe("Explain to the dealer why the dispute is rejected.");
-    expect((await status(disputeDetail.action as Loader, cast.staff.finance, `/finance/disputes/${d.id}`, p, { decision: "accept", version: "1" })).status).toBe(200);
-    const late = await status(disputeDetail.action as Loader, cast.staff.admin, `/finance/disputes/${d.id}`, p, { decision: "reject", note: "no", version: "1" });
+    expect(
+      (await status(disputeDetail.action as Loader, cast.staff.finance, `/finance/disputes/${d.id}`, p, { decision: "accept", version: "1" })).status,
+    ).toBe(200);
+    const late = await status(disputeDetail.action as Loader, cast.staff.admin, `/finance/disputes/${d.id}`, p, {
+      decision: "reject",
+      note: "no",
+      version: "1",
+    });
     expect(late.status).toBe(409);
     expect((await status(disputeDetail.loader as Loader, cast.a.dealer_admin, `/finance/disputes/${d.id}`, p)).status).toBe(403);
     const entry = await getDb().selectFrom("ledger_entries").selectAll().where("dispute_id", "=", d.id).executeTakeFirstOrThrow();

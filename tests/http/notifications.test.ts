@@ -54,7 +54,17 @@ describe("admin pages over HTTP", () => {
   it("an outbox email is shown as the recipient sees it, in a sandboxed srcdoc frame under the page's strict CSP", async () => {
     const cast = await createCast();
     await transaction("t", (tx) =>
-      enqueueEmail(tx, { dedupeKey: "http-1", kind: "digest.daily", userId: cast.a.dealer_admin.id, to: "a@example.com", locale: "en", subject: "Your digest <b>", html: "<p>Hi <b>there</b><script>alert(1)</script></p>", text: "Hi there", headers: { "List-Unsubscribe": "<http://x/u>" } }),
+      enqueueEmail(tx, {
+        dedupeKey: "http-1",
+        kind: "digest.daily",
+        userId: cast.a.dealer_admin.id,
+        to: "a@example.com",
+        locale: "en",
+        subject: "Your digest <b>",
+        html: "<p>Hi <b>there</b><script>alert(1)</script></p>",
+        text: "Hi there",
+        headers: { "List-Unsubscribe": "<http://x/u>" },
+      }),
     );
     const id = (await getDb().selectFrom("outbox_emails").select("id").executeTakeFirstOrThrow()).id;
     const admin = await signedIn(cast.staff.admin.email);
@@ -81,12 +91,22 @@ describe("one-click unsubscribe over HTTP (RFC 8058)", () => {
     const get = await mailClient.get(`/unsubscribe/${token}`);
     expect(get.status).toBe(200);
     expect(get.text).toContain("Stop sending digest emails");
-    const post = await mailClient.request(`/unsubscribe/${token}`, { method: "POST", body: "List-Unsubscribe=One-Click", headers: { "Content-Type": "application/x-www-form-urlencoded" }, origin: null });
+    const post = await mailClient.request(`/unsubscribe/${token}`, {
+      method: "POST",
+      body: "List-Unsubscribe=One-Click",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      origin: null,
+    });
     expect(post.status).toBe(200);
     expect(post.text).toContain("no longer receives digest emails");
     const row = await getDb().selectFrom("users").select("digest_frequency").where("id", "=", user.id).executeTakeFirstOrThrow();
     expect(row.digest_frequency).toBe("off");
-    const bad = await mailClient.request(`/unsubscribe/${token.slice(0, -4)}AAAA`, { method: "POST", body: "List-Unsubscribe=One-Click", headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept-Language": "en" }, origin: null });
+    const bad = await mailClient.request(`/unsubscribe/${token.slice(0, -4)}AAAA`, {
+      method: "POST",
+      body: "List-Unsubscribe=One-Click",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept-Language": "en" },
+      origin: null,
+    });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain("not valid");
   });

@@ -35,8 +35,22 @@ describe("one language per page", () => {
     const cast = await createCast();
     await createCatalogBasics();
     const product = await createProduct(); // unit "pcs"
-    await getDb().insertInto("announcements").values({ title_en: "Spring promotion", title_zh: "春季促销", body_en: "b", body_zh: "b", tiers: "platinum,gold", starts_at: new Date(Date.now() - 86_400_000), created_by: cast.staff.admin.id }).execute();
-    await getDb().insertInto("outbox_emails").values({ dedupe_key: "lang:1", kind: "digest.daily", to_address: "x@example.com", locale: "zh-CN", subject: "摘要", html: "<p>x</p>", text_body: "x" }).execute();
+    await getDb()
+      .insertInto("announcements")
+      .values({
+        title_en: "Spring promotion",
+        title_zh: "春季促销",
+        body_en: "b",
+        body_zh: "b",
+        tiers: "platinum,gold",
+        starts_at: new Date(Date.now() - 86_400_000),
+        created_by: cast.staff.admin.id,
+      })
+      .execute();
+    await getDb()
+      .insertInto("outbox_emails")
+      .values({ dedupe_key: "lang:1", kind: "digest.daily", to_address: "x@example.com", locale: "zh-CN", subject: "摘要", html: "<p>x</p>", text_body: "x" })
+      .execute();
 
     const zh = await clientFor(cast.staff.admin, "zh-CN");
     const productZh = visibleText((await zh.get(`/products/${product.sku}`)).text);

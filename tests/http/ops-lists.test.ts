@@ -66,13 +66,25 @@ describe("ops lists: bad parameters, roles, CSV", () => {
     const db = getDb();
     await db.insertInto("categories").values({ code: "ac", name_en: "AC", name_zh: "空调" }).ignore().execute();
     await db.insertInto("product_lines").values({ code: "home", name_en: "Home", name_zh: "家用" }).ignore().execute();
-    const p = Number((await db.insertInto("products").values({ sku: "=LOW-1", name_en: "Low", name_zh: "低", category_code: "ac", product_line_code: "home", list_price_minor: 1000 }).executeTakeFirstOrThrow()).insertId);
-    const wh = Number((await db.insertInto("warehouses").values({ code: "WL", name_en: "WL", name_zh: "WL", region: "east" }).executeTakeFirstOrThrow()).insertId);
+    const p = Number(
+      (
+        await db
+          .insertInto("products")
+          .values({ sku: "=LOW-1", name_en: "Low", name_zh: "低", category_code: "ac", product_line_code: "home", list_price_minor: 1000 })
+          .executeTakeFirstOrThrow()
+      ).insertId,
+    );
+    const wh = Number(
+      (await db.insertInto("warehouses").values({ code: "WL", name_en: "WL", name_zh: "WL", region: "east" }).executeTakeFirstOrThrow()).insertId,
+    );
     await db.insertInto("stock_levels").values({ product_id: p, warehouse_id: wh, on_hand: 2, reserved: 0 }).execute();
     const page = (await (await call(alertsRoute.loader, cast.staff.ops, "/stock/alerts?kind=low")).json()) as { total: number; rows: { sku: string }[] };
     expect(page.total).toBe(1);
     const csv = await (await call(alertsRoute.loader, cast.staff.ops, "/stock/alerts?kind=low&format=csv")).text();
-    const lines = csv.replace(/^\uFEFF/, "").trim().split(/\r?\n/);
+    const lines = csv
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split(/\r?\n/);
     expect(lines[0]).toBe("sku,name_zh,name_en,warehouse,on_hand,reserved,available");
     expect(lines).toHaveLength(2);
     // A cell starting with "=" is neutralised (no formula injection).

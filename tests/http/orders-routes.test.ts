@@ -17,7 +17,13 @@ import * as addressRoute from "../../app/routes/orders.addresses";
 
 type Fn = (args: LoaderFunctionArgs & ActionFunctionArgs) => Promise<unknown>;
 
-async function call(fn: unknown, user: TestUser | null, path: string, params: Record<string, string> = {}, form?: Record<string, string | string[]>): Promise<Response> {
+async function call(
+  fn: unknown,
+  user: TestUser | null,
+  path: string,
+  params: Record<string, string> = {},
+  form?: Record<string, string | string[]>,
+): Promise<Response> {
   const request = await requestAs(user, path, form ? { form } : {});
   try {
     const r = await (fn as Fn)({ request, params, context: {} });
@@ -45,15 +51,29 @@ describe("orders routes: scope and roles", () => {
     const draft = await freshDraft(w);
     for (const u of [w.b.dealer_admin, w.b.dealer_sales, w.b.dealer_finance]) {
       expect((await call(orderRoute.loader, u, `/orders/${r.number}`, { number: r.number })).status, u.role).toBe(404);
-      expect((await call(draftRoute.loader, u, `/orders/drafts/${draft.id}`, { id: String(draft.id) })).status, u.role).toBe(u.role === "dealer_finance" ? 403 : 404);
+      expect((await call(draftRoute.loader, u, `/orders/drafts/${draft.id}`, { id: String(draft.id) })).status, u.role).toBe(
+        u.role === "dealer_finance" ? 403 : 404,
+      );
     }
     for (const u of [w.b.dealer_admin, w.b.dealer_sales]) {
       for (const intent of ["cancel", "confirm_delivery"]) {
-        const res = await call(orderRoute.action, u, `/orders/${r.number}`, { number: r.number }, { intent, orderId: String(r.id), version: String(o.version), shipmentId: "1", note: "" });
+        const res = await call(
+          orderRoute.action,
+          u,
+          `/orders/${r.number}`,
+          { number: r.number },
+          { intent, orderId: String(r.id), version: String(o.version), shipmentId: "1", note: "" },
+        );
         expect(res.status, `${u.role} ${intent}`).toBe(404);
       }
       for (const intent of ["save", "submit", "delete"]) {
-        const res = await call(draftRoute.action, u, `/orders/drafts/${draft.id}`, { id: String(draft.id) }, { ...lineForm(w), intent, version: String(draft.version), submitKey: uniq("key-") });
+        const res = await call(
+          draftRoute.action,
+          u,
+          `/orders/drafts/${draft.id}`,
+          { id: String(draft.id) },
+          { ...lineForm(w), intent, version: String(draft.version), submitKey: uniq("key-") },
+        );
         expect(res.status, `${u.role} ${intent}`).toBe(404);
       }
     }
@@ -69,15 +89,49 @@ describe("orders routes: scope and roles", () => {
     for (const u of [w.staff.account_manager, w.staff.ops, w.staff.finance, w.staff.admin, w.a.dealer_finance]) {
       expect((await call(newRoute.loader, u, "/orders/new")).status, u.role).toBe(403);
       for (const intent of ["save", "submit", "add:1"]) {
-        expect((await call(newRoute.action, u, "/orders/new", {}, { ...lineForm(w), intent, submitKey: uniq("key-") })).status, `${u.role} new ${intent}`).toBe(403);
-        expect((await call(draftRoute.action, u, `/orders/drafts/${draft.id}`, { id: String(draft.id) }, { ...lineForm(w), intent, version: String(draft.version), submitKey: uniq("key-") })).status, `${u.role} draft ${intent}`).toBe(403);
+        expect((await call(newRoute.action, u, "/orders/new", {}, { ...lineForm(w), intent, submitKey: uniq("key-") })).status, `${u.role} new ${intent}`).toBe(
+          403,
+        );
+        expect(
+          (
+            await call(
+              draftRoute.action,
+              u,
+              `/orders/drafts/${draft.id}`,
+              { id: String(draft.id) },
+              { ...lineForm(w), intent, version: String(draft.version), submitKey: uniq("key-") },
+            )
+          ).status,
+          `${u.role} draft ${intent}`,
+        ).toBe(403);
       }
-      expect((await call(draftRoute.action, u, `/orders/drafts/${draft.id}`, { id: String(draft.id) }, { intent: "delete", version: String(draft.version) })).status, `${u.role} delete`).toBe(403);
+      expect(
+        (await call(draftRoute.action, u, `/orders/drafts/${draft.id}`, { id: String(draft.id) }, { intent: "delete", version: String(draft.version) })).status,
+        `${u.role} delete`,
+      ).toBe(403);
     }
     // The account manager reads the order but can do nothing with it.
     expect((await call(orderRoute.loader, w.staff.account_manager, `/orders/${r.number}`, { number: r.number })).status).toBe(200);
     for (const intent of ["cancel", "approve", "reject", "send_back", "release_hold", "ship", "confirm_delivery", "change_promise", "recheck_backorders"]) {
-      const res = await call(orderRoute.action, w.staff.account_manager, `/orders/${r.number}`, { number: r.number }, { intent, orderId: String(r.id), version: String(o.version), note: "x", shipmentId: "1", newDate: inDays(5), reason: "x", warehouseId: String(w.east.id), carrier: "SF", trackingNumber: "T", shippedOn: inDays(0) });
+      const res = await call(
+        orderRoute.action,
+        w.staff.account_manager,
+        `/orders/${r.number}`,
+        { number: r.number },
+        {
+          intent,
+          orderId: String(r.id),
+          version: String(o.version),
+          note: "x",
+          shipmentId: "1",
+          newDate: inDays(5),
+          reason: "x",
+          warehouseId: String(w.east.id),
+          carrier: "SF",
+          trackingNumber: "T",
+          shippedOn: inDays(0),
+        },
+      );
       expect(res.status, intent).toBe(403);
     }
     expect(await getDb().selectFrom("orders").select("id").execute()).toHaveLength(2);
@@ -98,7 +152,16 @@ describe("orders routes: scope and roles", () => {
 describe("orders routes: building and submitting", () => {
   it("ignores prices in the form: tampered fields never reach the order", async () => {
     const w = await orderWorld();
-    const res = await call(newRoute.action, w.a.dealer_sales, "/orders/new", {}, { ...lineForm(w, { "lines.0.unitPriceMinor": "1", "lines.0.unit_price_minor": "1", "lines.0.price": "0.01", totalMinor: "1", total_minor: "1" }), intent: "save" });
+    const res = await call(
+      newRoute.action,
+      w.a.dealer_sales,
+      "/orders/new",
+      {},
+      {
+        ...lineForm(w, { "lines.0.unitPriceMinor": "1", "lines.0.unit_price_minor": "1", "lines.0.price": "0.01", totalMinor: "1", total_minor: "1" }),
+        intent: "save",
+      },
+    );
     expect(res.status).toBe(302);
     const id = Number(/\/orders\/drafts\/(\d+)/.exec(res.headers.get("Location")!)![1]);
     const o = await orderRow(id);
@@ -130,7 +193,13 @@ describe("orders routes: building and submitting", () => {
       expect(body.fieldErrors["lines.0.quantity"], q).toBeTruthy();
       expect(body.lines[0]).toMatchObject({ quantity: q, sku: w.widget.sku });
     }
-    const past = await call(newRoute.action, w.a.dealer_sales, "/orders/new", {}, { ...lineForm(w, { requestedDate: inDays(-2) }), intent: "submit", submitKey: uniq("key-") });
+    const past = await call(
+      newRoute.action,
+      w.a.dealer_sales,
+      "/orders/new",
+      {},
+      { ...lineForm(w, { requestedDate: inDays(-2) }), intent: "submit", submitKey: uniq("key-") },
+    );
     expect(past.status).toBe(400);
     expect(((await past.json()) as { fieldErrors: Record<string, string> }).fieldErrors.requestedDate).toMatch(/past/);
     const unknown = await call(newRoute.action, w.a.dealer_sales, "/orders/new", {}, { ...lineForm(w, { "lines.0.productId": "987654321" }), intent: "save" });
@@ -147,7 +216,13 @@ describe("orders routes: building and submitting", () => {
     let lines = await getDb().selectFrom("order_lines").select(["product_id", "quantity"]).where("order_id", "=", id).orderBy("line_no").execute();
     expect(lines.map((l) => l.product_id)).toEqual([w.widget.id, w.custom.id]);
     const v = (await orderRow(id)).version;
-    const removed = await call(draftRoute.action, w.a.dealer_sales, `/orders/drafts/${id}`, { id: String(id) }, { ...lineForm(w), "lines.1.productId": String(w.custom.id), "lines.1.quantity": "1", intent: "remove:0", version: String(v) });
+    const removed = await call(
+      draftRoute.action,
+      w.a.dealer_sales,
+      `/orders/drafts/${id}`,
+      { id: String(id) },
+      { ...lineForm(w), "lines.1.productId": String(w.custom.id), "lines.1.quantity": "1", intent: "remove:0", version: String(v) },
+    );
     expect(removed.status).toBe(302);
     lines = await getDb().selectFrom("order_lines").select(["product_id", "quantity"]).where("order_id", "=", id).orderBy("line_no").execute();
     expect(lines.map((l) => l.product_id)).toEqual([w.custom.id]);
@@ -156,9 +231,21 @@ describe("orders routes: building and submitting", () => {
   it("saving or submitting a draft that changed since it was loaded is a 409 with a clear message", async () => {
     const w = await orderWorld();
     const draft = await freshDraft(w);
-    const ok = await call(draftRoute.action, w.a.dealer_admin, `/orders/drafts/${draft.id}`, { id: String(draft.id) }, { ...lineForm(w), intent: "save", version: String(draft.version) });
+    const ok = await call(
+      draftRoute.action,
+      w.a.dealer_admin,
+      `/orders/drafts/${draft.id}`,
+      { id: String(draft.id) },
+      { ...lineForm(w), intent: "save", version: String(draft.version) },
+    );
     expect(ok.status).toBe(302);
-    const stale = await call(draftRoute.action, w.a.dealer_sales, `/orders/drafts/${draft.id}`, { id: String(draft.id) }, { ...lineForm(w, { "lines.0.quantity": "9" }), intent: "submit", version: String(draft.version), submitKey: uniq("key-") });
+    const stale = await call(
+      draftRoute.action,
+      w.a.dealer_sales,
+      `/orders/drafts/${draft.id}`,
+      { id: String(draft.id) },
+      { ...lineForm(w, { "lines.0.quantity": "9" }), intent: "submit", version: String(draft.version), submitKey: uniq("key-") },
+    );
     expect(stale.status).toBe(409);
     const body = (await stale.json()) as { formError: string; conflict: boolean; lines: unknown[] };
     expect(body.formError).toMatch(/changed by someone else/);
@@ -172,7 +259,10 @@ describe("orders routes: building and submitting", () => {
     const r = await submitNew(w.a.dealer_sales, w.addrA.id, [{ productId: w.widget.id, quantity: 1 }]);
     const v = String((await orderRow(r.id)).version);
     const form = { intent: "approve", orderId: String(r.id), version: v };
-    const [x, y] = await Promise.all([call(orderRoute.action, w.staff.ops, `/orders/${r.number}`, { number: r.number }, form), call(orderRoute.action, w.staff.admin, `/orders/${r.number}`, { number: r.number }, form)]);
+    const [x, y] = await Promise.all([
+      call(orderRoute.action, w.staff.ops, `/orders/${r.number}`, { number: r.number }, form),
+      call(orderRoute.action, w.staff.admin, `/orders/${r.number}`, { number: r.number }, form),
+    ]);
     expect([x.status, y.status].sort()).toEqual([302, 409]);
   });
 });
@@ -197,13 +287,35 @@ describe("orders routes: lists, CSV and addresses", () => {
 
   it("dealer admins manage their own addresses; others cannot", async () => {
     const w = await orderWorld();
-    const created = await call(addressRoute.action, w.a.dealer_admin, "/orders/addresses", {}, { intent: "create", label: "Shenzhen DC", recipient: "Li Na", phone: "0755-1234567", province: "Guangdong", city: "Shenzhen", line1: "1 Keji Road", postcode: "518000" });
+    const created = await call(
+      addressRoute.action,
+      w.a.dealer_admin,
+      "/orders/addresses",
+      {},
+      {
+        intent: "create",
+        label: "Shenzhen DC",
+        recipient: "Li Na",
+        phone: "0755-1234567",
+        province: "Guangdong",
+        city: "Shenzhen",
+        line1: "1 Keji Road",
+        postcode: "518000",
+      },
+    );
     expect(created.status).toBe(200);
-    const bad = await call(addressRoute.action, w.a.dealer_admin, "/orders/addresses", {}, { intent: "create", label: "", recipient: "Li", phone: "abc", line1: "" });
+    const bad = await call(
+      addressRoute.action,
+      w.a.dealer_admin,
+      "/orders/addresses",
+      {},
+      { intent: "create", label: "", recipient: "Li", phone: "abc", line1: "" },
+    );
     expect(bad.status).toBe(400);
     const body = (await bad.json()) as { fieldErrors: Record<string, string> };
     expect(Object.keys(body.fieldErrors).sort()).toEqual(["label", "line1", "phone"]);
-    for (const u of [w.a.dealer_sales, w.staff.ops, w.staff.account_manager]) expect((await call(addressRoute.loader, u, "/orders/addresses")).status, u.role).toBe(403);
+    for (const u of [w.a.dealer_sales, w.staff.ops, w.staff.account_manager])
+      expect((await call(addressRoute.loader, u, "/orders/addresses")).status, u.role).toBe(403);
     expect((await call(addressRoute.action, w.b.dealer_admin, "/orders/addresses", {}, { intent: "archive", id: String(w.addrA.id) })).status).toBe(404);
     const rows = await getDb().selectFrom("dealer_addresses").select(["label", "status"]).where("dealer_id", "=", w.dealerA.id).execute();
     expect(rows.map((r) => r.status)).toEqual(["active", "active"]);

@@ -59,7 +59,11 @@ describe("the start command and the server process", () => {
 
   it("exits cleanly on SIGTERM, closing the database pool", async () => {
     const port = String(Number(process.env.PORT) + 100);
-    const r = await run(["server.ts"], { PORT: port, APP_ORIGIN: `http://127.0.0.1:${port}`, NODE_ENV: "production" }, { until: /listening/, signalAfterMatch: "SIGTERM" });
+    const r = await run(
+      ["server.ts"],
+      { PORT: port, APP_ORIGIN: `http://127.0.0.1:${port}`, NODE_ENV: "production" },
+      { until: /listening/, signalAfterMatch: "SIGTERM" },
+    );
     expect(r.out).toContain("SIGTERM received");
     expect(r.code).toBe(0);
     expect(r.ms).toBeLessThan(10_000);
@@ -71,7 +75,16 @@ describe("the start command and the server process", () => {
     const url = `http://127.0.0.1:${port}`;
     // The production server whose holiday.add units of work take 1.5 s before COMMIT (tests/faults/fault-server.ts).
     const child = spawn(process.execPath, ["--import", "tsx", "tests/faults/fault-server.ts"], {
-      env: { ...process.env, PORT: String(port), APP_ORIGIN: url, NODE_ENV: "production", JOBS: "off", FAULT_LABEL: "^holiday\\.add$", FAULT_MODE: "delay", FAULT_DELAY_MS: "1500" },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        APP_ORIGIN: url,
+        NODE_ENV: "production",
+        JOBS: "off",
+        FAULT_LABEL: "^holiday\\.add$",
+        FAULT_MODE: "delay",
+        FAULT_DELAY_MS: "1500",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";

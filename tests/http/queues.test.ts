@@ -121,16 +121,24 @@ describe("the approval and credit-hold queues over HTTP", () => {
   it("finance decides with plain form posts: a cancel needs a reason, a release returns to the same list, a stale form is told what happened", async () => {
     const { w, held } = await queuesWorld();
     const fin = await as(w.staff.finance);
-    const form = (decision: string, extra: Record<string, string> = {}) => ({ decision, orderId: String(held.id), version: String(held.version), note: "", ...extra });
+    const form = (decision: string, extra: Record<string, string> = {}) => ({
+      decision,
+      orderId: String(held.id),
+      version: String(held.version),
+      note: "",
+      ...extra,
+    });
     // Cancel without a reason: 400, the page again with the message in the reader's language; nothing changed.
     const noReason = await fin.post("/finance/credit-holds", form("cancel"));
     expect(noReason.status).toBe(400);
     expect(noReason.text).toContain("Give the dealer a reason for cancelling.");
     const noReasonZh = await (await as(w.staff.admin, "zh-CN")).post("/finance/credit-holds", form("cancel"));
     expect(noReasonZh.text).toContain("请填写取消原因");
-    for (const bad of [form("approve"), form("release", { version: "abc" }), form("release", { orderId: "" })]) expect((await fin.post("/finance/credit-holds", bad)).status, JSON.stringify(bad)).toBe(400);
+    for (const bad of [form("approve"), form("release", { version: "abc" }), form("release", { orderId: "" })])
+      expect((await fin.post("/finance/credit-holds", bad)).status, JSON.stringify(bad)).toBe(400);
     // Roles that may not decide are refused; a post from another site is refused.
-    for (const u of [w.staff.ops, w.staff.account_manager, w.a.dealer_admin, w.a.dealer_sales]) expect((await (await as(u)).post("/finance/credit-holds", form("release"))).status, u.role).toBe(403);
+    for (const u of [w.staff.ops, w.staff.account_manager, w.a.dealer_admin, w.a.dealer_sales])
+      expect((await (await as(u)).post("/finance/credit-holds", form("release"))).status, u.role).toBe(403);
     expect((await fin.request("/finance/credit-holds", { method: "POST", form: form("release"), origin: "https://evil.example" })).status).toBe(403);
     expect(await orderRow(held.id)).toMatchObject({ status: "credit_hold", version: held.version });
     // Release from a filtered list: back to the same filter, with a notice.
@@ -152,14 +160,20 @@ describe("the approval and credit-hold queues over HTTP", () => {
     const holds = await (await as(w.staff.finance)).get(`/finance/credit-holds?format=csv&dealerId=${w.dealerA.id}`);
     expect(holds.status).toBe(200);
     expect(holds.headers.get("content-type")).toMatch(/^text\/csv/);
-    const holdLines = holds.text.replace(/^\uFEFF/, "").trim().split(/\r?\n/);
+    const holdLines = holds.text
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split(/\r?\n/);
     expect(holdLines[0]).toBe(CREDIT_HOLD_CSV_HEADER.join(","));
     expect(holdLines).toHaveLength(2);
     expect(holdLines[1]!.startsWith(`${held.number},${w.dealerA.code},`)).toBe(true);
     expect((await (await as(w.staff.finance)).get(`/finance/credit-holds?format=csv&dealerId=${w.dealerB.id}`)).text.trim().split(/\r?\n/)).toHaveLength(1);
     const approvals = await (await as(w.staff.admin)).get("/quotes/approvals?format=csv");
     expect(approvals.status).toBe(200);
-    const quoteLines = approvals.text.replace(/^\uFEFF/, "").trim().split(/\r?\n/);
+    const quoteLines = approvals.text
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split(/\r?\n/);
     expect(quoteLines[0]).toBe(APPROVAL_CSV_HEADER.join(","));
     expect(quoteLines).toHaveLength(2);
     expect(quoteLines[1]!.startsWith(`${quote.id},1,`)).toBe(true);

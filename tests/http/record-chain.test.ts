@@ -91,7 +91,11 @@ describe("the record chain links", () => {
     // October is issued: both land on the statement line that holds the invoice, and it is marked.
     vi.setSystemTime(new Date("2026-11-03T03:00:00Z"));
     await issueStatements(sys(), { period: "2026-10" });
-    const line = await getDb().selectFrom("statement_lines").select(["statement_id", "line_no"]).where("ledger_entry_id", "=", entry.id).executeTakeFirstOrThrow();
+    const line = await getDb()
+      .selectFrom("statement_lines")
+      .select(["statement_id", "line_no"])
+      .where("ledger_entry_id", "=", entry.id)
+      .executeTakeFirstOrThrow();
     // (New sign-ins: two weeks later the first sessions have lapsed.)
     for (const c of [await clientFor(w.staff.finance), await clientFor(w.a.dealer_admin)]) {
       link = linkIn((await c.get(`/orders/${number}`)).text, "invoice-entry");

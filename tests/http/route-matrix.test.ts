@@ -53,7 +53,8 @@ describe("role × route matrix", () => {
           const r = await c.get(url);
           let expected: number;
           if (entry.allow === "redirect") expected = 302;
-          else if (entry.allow === "public") expected = entry.signedInOk ? 200 : 302; // signed-in users leave /login
+          else if (entry.allow === "public")
+            expected = entry.signedInOk ? 200 : 302; // signed-in users leave /login
           else if (entry.allow.includes(role)) expected = 200;
           else expected = entry.notFound?.includes(role) ? 404 : 403;
           expect(r.status, `${role} GET ${url} (${locale})`).toBe(expected);

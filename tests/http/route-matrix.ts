@@ -10,7 +10,14 @@ import { getDb } from "../../db/client";
 import type { Role } from "../../app/modules/auth/permissions";
 import { actorFor, type createCast } from "../factories";
 import { freshDraft, orderIn, orderWorld } from "../factories/orders";
-import { createDeal, createKeyAccount, createProduct as createLineProduct, createProductLine, createQuoteAwaitingApproval, matrixDealRecords } from "../factories/deals";
+import {
+  createDeal,
+  createKeyAccount,
+  createProduct as createLineProduct,
+  createProductLine,
+  createQuoteAwaitingApproval,
+  matrixDealRecords,
+} from "../factories/deals";
 import { createCatalogBasics, createProduct } from "../factories/catalog";
 import { systemActor } from "../../app/modules/auth/actor";
 import { disputeLine } from "../../app/modules/statements/statements.server";
@@ -28,7 +35,12 @@ export async function buildFixture() {
   const catalog = await createCatalogBasics();
   const product = await createProduct();
   const importJob = Number(
-    (await getDb().insertInto("import_jobs").values({ kind: "products", filename: "x.csv", status: "done", created_by: cast.staff.ops.id }).executeTakeFirstOrThrow()).insertId,
+    (
+      await getDb()
+        .insertInto("import_jobs")
+        .values({ kind: "products", filename: "x.csv", status: "done", created_by: cast.staff.ops.id })
+        .executeTakeFirstOrThrow()
+    ).insertId,
   );
   // Dealer A: an invoice last month, its statement, and a dispute on its first line.
   const lastMonth = monthBounds(addDays(monthBounds(todayIn("Asia/Shanghai")).start, -1));
@@ -52,18 +64,60 @@ export async function buildFixture() {
   const held = await orderIn(world, "credit_hold");
   const quoteLine = await createProductLine();
   const deepDiscount = await createLineProduct(quoteLine, { listPrice: 100_000 });
-  const pendingDeal = await createDeal(cast.a.dealer_sales, await createKeyAccount(cast.staff.account_manager.id), [quoteLine], { approveAs: cast.staff.account_manager });
-  const pendingQuote = await createQuoteAwaitingApproval(cast.staff.account_manager, pendingDeal.id, [{ productId: deepDiscount.id, quantity: 3, unitPrice: 60_000 }]);
+  const pendingDeal = await createDeal(cast.a.dealer_sales, await createKeyAccount(cast.staff.account_manager.id), [quoteLine], {
+    approveAs: cast.staff.account_manager,
+  });
+  const pendingQuote = await createQuoteAwaitingApproval(cast.staff.account_manager, pendingDeal.id, [
+    { productId: deepDiscount.id, quantity: 3, unitPrice: 60_000 },
+  ]);
   // Notifications: an announcement, an outbox email, an unsubscribe token for dealer A's sales user.
   const announcement = Number(
-    (await getDb().insertInto("announcements").values({ title_en: "Spring promotion", title_zh: "春季促销", body_en: "Details", body_zh: "详情", starts_at: new Date(Date.now() - 86_400_000), created_by: cast.staff.admin.id }).executeTakeFirstOrThrow()).insertId,
+    (
+      await getDb()
+        .insertInto("announcements")
+        .values({
+          title_en: "Spring promotion",
+          title_zh: "春季促销",
+          body_en: "Details",
+          body_zh: "详情",
+          starts_at: new Date(Date.now() - 86_400_000),
+          created_by: cast.staff.admin.id,
+        })
+        .executeTakeFirstOrThrow()
+    ).insertId,
   );
   const email = Number(
-    (await getDb().insertInto("outbox_emails").values({ dedupe_key: `matrix:${Date.now()}`, kind: "digest", to_address: cast.a.dealer_sales.email, locale: "en", subject: "Digest", html: "<p>Hello</p>", text_body: "Hello" }).executeTakeFirstOrThrow()).insertId,
+    (
+      await getDb()
+        .insertInto("outbox_emails")
+        .values({
+          dedupe_key: `matrix:${Date.now()}`,
+          kind: "digest",
+          to_address: cast.a.dealer_sales.email,
+          locale: "en",
+          subject: "Digest",
+          html: "<p>Hello</p>",
+          text_body: "Hello",
+        })
+        .executeTakeFirstOrThrow()
+    ).insertId,
   );
   const unsubscribeToken = signUnsubscribeToken(await appSecret(), cast.a.dealer_sales.id);
   const deals = await matrixDealRecords(cast);
-  return { cast, catalog, product, importJob, announcement, email, unsubscribeToken, deals, ledger: { entryId, statementId: statement.id, disputeId: dispute.id }, order: { id: order.id, number: order.number! }, draft, queues: { heldOrderId: held.id, pendingQuoteId: pendingQuote.id } };
+  return {
+    cast,
+    catalog,
+    product,
+    importJob,
+    announcement,
+    email,
+    unsubscribeToken,
+    deals,
+    ledger: { entryId, statementId: statement.id, disputeId: dispute.id },
+    order: { id: order.id, number: order.number! },
+    draft,
+    queues: { heldOrderId: held.id, pendingQuoteId: pendingQuote.id },
+  };
 }
 export type Fixture = Awaited<ReturnType<typeof buildFixture>>;
 
@@ -151,7 +205,11 @@ export const MATRIX: Record<string, MatrixEntry> = {
     // The account manager of dealer A is assigned; a dealer-B user must not learn the order exists.
     otherDealer: ["dealer_admin", "dealer_sales", "dealer_finance"],
   },
-  "orders.drafts.$id.tsx": { path: ({ draft }) => `/orders/drafts/${draft.id}`, allow: ["dealer_admin", "dealer_sales"], otherDealer: ["dealer_admin", "dealer_sales"] },
+  "orders.drafts.$id.tsx": {
+    path: ({ draft }) => `/orders/drafts/${draft.id}`,
+    allow: ["dealer_admin", "dealer_sales"],
+    otherDealer: ["dealer_admin", "dealer_sales"],
+  },
   "review.orders.tsx": { path: () => "/review/orders", allow: ["ops", "admin"] },
   "review.due.tsx": { path: () => "/review/due", allow: ["ops", "admin"] },
   "stock.alerts.tsx": { path: () => "/stock/alerts?kind=low", allow: ["ops", "admin"] },

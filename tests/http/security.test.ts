@@ -116,15 +116,24 @@ describe("redirect after sign-in accepts only local paths", () => {
 describe("hostile requests", () => {
   it("refuses an oversized body with 413, a wrong content type with 415, a chunked body without length with 411", async () => {
     const { c } = await signedIn("admin");
-    const big = await c.request("/settings", { method: "POST", body: "x=" + "a".repeat(2 * 1024 * 1024), headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+    const big = await c.request("/settings", {
+      method: "POST",
+      body: "x=" + "a".repeat(2 * 1024 * 1024),
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    });
     expect(big.status).toBe(413);
-    const json = await c.request("/settings", { method: "POST", body: JSON.stringify({ intent: "preferences" }), headers: { "Content-Type": "application/json" } });
+    const json = await c.request("/settings", {
+      method: "POST",
+      body: JSON.stringify({ intent: "preferences" }),
+      headers: { "Content-Type": "application/json" },
+    });
     expect(json.status).toBe(415);
   });
 
   it("answers malformed ids and parameters with 404/400, never 500", async () => {
     const { c } = await signedIn("admin");
-    for (const p of ["/admin/users/abc", "/admin/users/99999999999999999999", "/admin/users/-1", "/admin/dealers/1e3"]) expect((await c.get(p)).status).toBe(404);
+    for (const p of ["/admin/users/abc", "/admin/users/99999999999999999999", "/admin/users/-1", "/admin/dealers/1e3"])
+      expect((await c.get(p)).status).toBe(404);
     for (const p of ["/admin/users?role=emperor", "/admin/dealers?tier=diamond", "/admin/audit?from=2026-13-45"]) expect((await c.get(p)).status).toBe(400);
   });
 

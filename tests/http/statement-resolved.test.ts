@@ -27,7 +27,12 @@ describe("a resolved statement", () => {
     await issueStatements(sys(), { period: "2026-10" });
     const s = (await statementOf(cast.dealerA.id, "2026-10"))!;
     const [line1] = await linesOf(s.id);
-    const { disputeId } = await disputeLine(actorFor(cast.a.dealer_finance), s.id, { lineId: line1!.id, reasonCode: "price_differs", amount: 100_00, comment: null });
+    const { disputeId } = await disputeLine(actorFor(cast.a.dealer_finance), s.id, {
+      lineId: line1!.id,
+      reasonCode: "price_differs",
+      amount: 100_00,
+      comment: null,
+    });
     const res = await resolveDispute(actorFor(cast.staff.finance), disputeId, { decision: "accept", note: null, version: 1 });
     expect(res.statementStatus).toBe("resolved");
 

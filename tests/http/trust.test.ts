@@ -20,9 +20,17 @@ afterAll(async () => {
   await stopTestServer();
 });
 
-
 /** Targets that must never leave the site, each as a browser would resolve it. */
-const HOSTILE_TARGETS = ["/.//evil.example", "/%2e//evil.example", "//evil.example", "/\\evil.example", "https://evil.example/", "/%2f%2fevil.example", "/./%2e/%2F/evil.example", "/a/..//evil.example"];
+const HOSTILE_TARGETS = [
+  "/.//evil.example",
+  "/%2e//evil.example",
+  "//evil.example",
+  "/\\evil.example",
+  "https://evil.example/",
+  "/%2f%2fevil.example",
+  "/./%2e/%2F/evil.example",
+  "/a/..//evil.example",
+];
 
 /** True when a Location header stays on this site (a path, not `//host` after the browser resolves it). */
 function staysHome(location: string | null) {
@@ -66,7 +74,13 @@ describe("F4: the server checks the path the router will see", () => {
   it("POST /import/../orders/new with 5 MiB gets 413 and writes nothing", async () => {
     const w = await orderWorld();
     const { sessionId } = await createSession(w.a.dealer_sales);
-    const body = new URLSearchParams({ intent: "save", addressId: String(w.addrA.id), "lines.0.productId": String(w.widget.id), "lines.0.quantity": "1", pad: "x".repeat(5 * 1024 * 1024) }).toString();
+    const body = new URLSearchParams({
+      intent: "save",
+      addressId: String(w.addrA.id),
+      "lines.0.productId": String(w.widget.id),
+      "lines.0.quantity": "1",
+      pad: "x".repeat(5 * 1024 * 1024),
+    }).toString();
     for (const path of ["/import/../orders/new", "/import/%2e%2e/orders/new", "/stock/import/../../orders/new"]) {
       const r = await rawRequest(base, {
         method: "POST",
@@ -84,7 +98,12 @@ describe("F4: the server checks the path the router will see", () => {
     const { sessionId } = await createSession(cast.a.dealer_admin);
     const form = new URLSearchParams({ intent: "create", label: "Evil", recipient: "X", phone: "12345678", line1: "Somewhere" }).toString();
     for (const path of ["/unsubscribe/../orders/addresses", "/unsubscribe/%2e%2e/orders/addresses", "/unsubscribe/x/%2E%2E/../orders/addresses"]) {
-      const r = await rawRequest(base, { method: "POST", path, headers: { Cookie: `dd_session=${sessionId}`, "Content-Type": "application/x-www-form-urlencoded" }, body: form });
+      const r = await rawRequest(base, {
+        method: "POST",
+        path,
+        headers: { Cookie: `dd_session=${sessionId}`, "Content-Type": "application/x-www-form-urlencoded" },
+        body: form,
+      });
       expect(r.status, path).toBe(403);
     }
     expect(await getDb().selectFrom("dealer_addresses").select("id").execute()).toHaveLength(0);
@@ -120,7 +139,15 @@ describe("F5: no 500s", () => {
   it("one-click unsubscribe (RFC 8058) works with a foreign Origin, with none, and with the page's own", async () => {
     const cast = await createCast();
     const users = [cast.a.dealer_sales, cast.a.dealer_admin, cast.a.dealer_finance];
-    await getDb().updateTable("users").set({ digest_frequency: "daily" }).where("id", "in", users.map((u) => u.id)).execute();
+    await getDb()
+      .updateTable("users")
+      .set({ digest_frequency: "daily" })
+      .where(
+        "id",
+        "in",
+        users.map((u) => u.id),
+      )
+      .execute();
     const secret = await appSecret();
     const origins = ["https://mail.example.com", null, base];
     for (const [i, user] of users.entries()) {
@@ -133,7 +160,12 @@ describe("F5: no 500s", () => {
       expect(row.digest_frequency, String(origins[i])).toBe("off");
     }
     // A bad token from anywhere is a 400, and changes nobody.
-    const bad = await rawRequest(base, { method: "POST", path: "/unsubscribe/not-a-token", headers: { Origin: "https://mail.example.com", "Content-Type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" });
+    const bad = await rawRequest(base, {
+      method: "POST",
+      path: "/unsubscribe/not-a-token",
+      headers: { Origin: "https://mail.example.com", "Content-Type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    });
     expect(bad.status).toBe(400);
   });
 });

@@ -83,7 +83,11 @@ describe("between password and second factor", () => {
     expect(page.status).toBe(200);
     expect(page.text).toMatch(/<svg[^>]*viewBox/);
     expect(page.text).not.toMatch(/<img[^>]*qr/i);
-    const row = await getDb().selectFrom("user_second_factors").select(["totp_secret", "confirmed_at"]).where("user_id", "=", user.id).executeTakeFirstOrThrow();
+    const row = await getDb()
+      .selectFrom("user_second_factors")
+      .select(["totp_secret", "confirmed_at"])
+      .where("user_id", "=", user.id)
+      .executeTakeFirstOrThrow();
     expect(row.confirmed_at).toBeNull();
     expect(page.text.replace(/\s+/g, "").replace(/<!--.*?-->/g, "")).toContain(row.totp_secret);
     const done = await c.post("/login/enrol", { code: totpCode(row.totp_secret) });
@@ -115,7 +119,12 @@ describe("session cookies", () => {
     const c = new Client(base);
     await c.login(user.email, TEST_PASSWORD, { keepSignedIn: "on" });
     const old = c.cookies.get("dd_session")!;
-    const r = await c.post("/settings", { intent: "password", currentPassword: TEST_PASSWORD, newPassword: "Another-Passw0rd", confirmPassword: "Another-Passw0rd" });
+    const r = await c.post("/settings", {
+      intent: "password",
+      currentPassword: TEST_PASSWORD,
+      newPassword: "Another-Passw0rd",
+      confirmPassword: "Another-Passw0rd",
+    });
     expect(r.status).toBe(200);
     const fresh = named(r.headers, "dd_session")!;
     expect(fresh.split(";")[0]).not.toBe(`dd_session=${old}`);
@@ -141,7 +150,9 @@ describe("administrators reset a second factor from the user's page", () => {
     const r = await a.post(`/admin/users/${user.id}`, { intent: "resetSecondFactor" });
     expect(r.status).toBe(200);
     expect((await victim.get("/review/orders")).status).toBe(302);
-    expect(await getDb().selectFrom("audit_log").select("id").where("action", "=", "user.second_factor_reset").where("entity_id", "=", String(user.id)).execute()).toHaveLength(1);
+    expect(
+      await getDb().selectFrom("audit_log").select("id").where("action", "=", "user.second_factor_reset").where("entity_id", "=", String(user.id)).execute(),
+    ).toHaveLength(1);
     // Next sign-in: enrolment.
     expect((await new Client(base).post("/login", { email: user.email, password: TEST_PASSWORD })).location).toBe("/login/enrol");
 

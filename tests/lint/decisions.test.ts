@@ -65,6 +65,12 @@ describe("decision records", () => {
       '003-c.md: superseded by 004, whose status line does not say "Supersedes 003"',
       '005-e.md: supersedes 004, whose status is not "superseded by 005"',
     ]);
-    expect(problems([readRecord("071-x.md", "# 071\n\nStatus: Superseded by 110 (why)\n"), readRecord("110-y.md", "# 110\n\nStatus: accepted (issue). Supersedes 071 and 080.\n"), readRecord("080-z.md", "# 080\n\nStatus: superseded by 110\n")])).toEqual([]);
+    expect(
+      problems([
+        readRecord("071-x.md", "# 071\n\nStatus: Superseded by 110 (why)\n"),
+        readRecord("110-y.md", "# 110\n\nStatus: accepted (issue). Supersedes 071 and 080.\n"),
+        readRecord("080-z.md", "# 080\n\nStatus: superseded by 110\n"),
+      ]),
+    ).toEqual([]);
   });
 });

@@ -14,7 +14,9 @@ RuleTester.describe = describe;
 RuleTester.it = it;
 RuleTester.itOnly = it.only;
 
-const tester = new RuleTester({ languageOptions: { parser: tseslint.parser, ecmaVersion: 2023, sourceType: "module", parserOptions: { ecmaFeatures: { jsx: true } } } });
+const tester = new RuleTester({
+  languageOptions: { parser: tseslint.parser, ecmaVersion: 2023, sourceType: "module", parserOptions: { ecmaFeatures: { jsx: true } } },
+});
 const cwd = process.cwd();
 const TABLE = "app/modules/auth/permissions.ts";
 const mod = join(cwd, "app/modules/deals/thing.server.ts");
@@ -40,9 +42,17 @@ tester.run("no-role-literals", plugin.rules["no-role-literals"], {
     { filename: mod, code: `export const HEADER = ["id", "account_manager"];`, options: [csvExemption] },
   ],
   invalid: [
-    { filename: mod, code: `export const f = (actor) => actor.role === "admin";`, errors: [{ messageId: "roleLiteral", data: { name: "admin", table: TABLE } }] },
+    {
+      filename: mod,
+      code: `export const f = (actor) => actor.role === "admin";`,
+      errors: [{ messageId: "roleLiteral", data: { name: "admin", table: TABLE } }],
+    },
     { filename: route, code: `export const loader = ({ actor }) => ({ isAdmin: actor.role !== 'account_manager' });`, errors: [{ messageId: "roleLiteral" }] },
-    { filename: job, code: `export const q = (db) => db.selectFrom("users").where("role", "in", ["dealer_admin", "dealer_finance"]);`, errors: [{ messageId: "roleLiteral" }, { messageId: "roleLiteral" }] },
+    {
+      filename: job,
+      code: `export const q = (db) => db.selectFrom("users").where("role", "in", ["dealer_admin", "dealer_finance"]);`,
+      errors: [{ messageId: "roleLiteral" }, { messageId: "roleLiteral" }],
+    },
     { filename: mod, code: "export const r = `ops`;", errors: [{ messageId: "roleLiteral" }] },
     { filename: mod, code: `export type Mover = "dealer" | "account_manager";`, errors: [{ messageId: "roleLiteral" }] },
     { filename: mod, code: `switch (role) { case "finance": break; }`, errors: [{ messageId: "roleLiteral" }] },

@@ -5,7 +5,19 @@ import { Field, FormError, SubmitButton } from "~/components/ui/form";
 import { useT } from "~/i18n/react";
 
 /** Step 1: scan the QR code (an inline SVG made on the server) or type the secret; step 2: confirm with a code. */
-export function EnrolPanel({ qrSvg, secret, formError, codeError, intent }: { qrSvg: string; secret: string; formError?: string; codeError?: string; intent?: string }) {
+export function EnrolPanel({
+  qrSvg,
+  secret,
+  formError,
+  codeError,
+  intent,
+}: {
+  qrSvg: string;
+  secret: string;
+  formError?: string;
+  codeError?: string;
+  intent?: string;
+}) {
   const t = useT();
   return (
     <div className="space-y-4">
@@ -29,7 +41,16 @@ export function EnrolPanel({ qrSvg, secret, formError, codeError, intent }: { qr
       <Form method="post" className="space-y-3" noValidate>
         {intent ? <input type="hidden" name="intent" value={intent} /> : null}
         <FormError message={formError} />
-        <Field name="code" label={t("twoFactor.code")} inputMode="numeric" autoComplete="one-time-code" maxLength={64} required error={codeError} help={t("twoFactor.codeHelp")} />
+        <Field
+          name="code"
+          label={t("twoFactor.code")}
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          maxLength={64}
+          required
+          error={codeError}
+          help={t("twoFactor.codeHelp")}
+        />
         <SubmitButton className="btn-primary" pendingText={t("common.saving")}>
           {t("twoFactor.confirm")}
         </SubmitButton>
@@ -44,7 +65,11 @@ export function RecoveryCodes({ codes, continueTo }: { codes: string[]; continue
   return (
     <div className="space-y-3">
       <p className="text-sm text-slate-700">{t("twoFactor.recoveryIntro")}</p>
-      <ul className="grid grid-cols-1 gap-1 rounded border border-amber-200 bg-amber-50 p-3 font-mono text-sm sm:grid-cols-2" data-testid="recovery-codes" translate="no">
+      <ul
+        className="grid grid-cols-1 gap-1 rounded border border-amber-200 bg-amber-50 p-3 font-mono text-sm sm:grid-cols-2"
+        data-testid="recovery-codes"
+        translate="no"
+      >
         {codes.map((c) => (
           <li key={c}>{c}</li>
         ))}

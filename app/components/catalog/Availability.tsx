@@ -56,20 +56,52 @@ export function AvailabilityForm({
       ))}
       <input type="hidden" name="check" value="1" />
       {showSku ? (
-        field("sku", t("stock.sku"), <input id="chk-sku" name="checkSku" className="input" defaultValue={defaults.sku ?? ""} aria-invalid={e.sku ? true : undefined} aria-describedby={e.sku ? "chk-sku-error" : undefined} required maxLength={64} />, e.sku)
+        field(
+          "sku",
+          t("stock.sku"),
+          <input
+            id="chk-sku"
+            name="checkSku"
+            className="input"
+            defaultValue={defaults.sku ?? ""}
+            aria-invalid={e.sku ? true : undefined}
+            aria-describedby={e.sku ? "chk-sku-error" : undefined}
+            required
+            maxLength={64}
+          />,
+          e.sku,
+        )
       ) : (
         <input type="hidden" name="checkSku" value={sku ?? ""} />
       )}
       {field(
         "quantity",
         t("avail.quantity"),
-        <input id="chk-quantity" name="checkQty" inputMode="numeric" className="input" defaultValue={defaults.quantity ?? ""} aria-invalid={e.quantity ? true : undefined} aria-describedby={e.quantity ? "chk-quantity-error" : undefined} required />,
+        <input
+          id="chk-quantity"
+          name="checkQty"
+          inputMode="numeric"
+          className="input"
+          defaultValue={defaults.quantity ?? ""}
+          aria-invalid={e.quantity ? true : undefined}
+          aria-describedby={e.quantity ? "chk-quantity-error" : undefined}
+          required
+        />,
         e.quantity,
       )}
       {field(
         "neededBy",
         t("avail.neededBy"),
-        <input id="chk-neededBy" name="checkDate" type="date" min={today} className="input" defaultValue={defaults.neededBy ?? ""} aria-invalid={e.neededBy ? true : undefined} aria-describedby={e.neededBy ? "chk-neededBy-error" : undefined} />,
+        <input
+          id="chk-neededBy"
+          name="checkDate"
+          type="date"
+          min={today}
+          className="input"
+          defaultValue={defaults.neededBy ?? ""}
+          aria-invalid={e.neededBy ? true : undefined}
+          aria-describedby={e.neededBy ? "chk-neededBy-error" : undefined}
+        />,
         e.neededBy,
       )}
       {field(
@@ -112,13 +144,21 @@ export function AvailabilityResult({ answer }: { answer: Extract<AvailabilityVie
       tone = plan.byNeededDate > 0 ? "amber" : "red";
     }
   } else if (plan.fullDate) {
-    headline = plan.shipNow >= plan.quantity ? t("avail.allNow", { quantity: f.number(plan.quantity), unit }) : t("avail.allByDate", { quantity: f.number(plan.quantity), unit, date: f.date(plan.fullDate) });
+    headline =
+      plan.shipNow >= plan.quantity
+        ? t("avail.allNow", { quantity: f.number(plan.quantity), unit })
+        : t("avail.allByDate", { quantity: f.number(plan.quantity), unit, date: f.date(plan.fullDate) });
     tone = plan.shipNow >= plan.quantity ? "green" : "amber";
   } else {
     headline = t("avail.cannotPromiseAll", { quantity: f.number(plan.quantity), unit });
     tone = "red";
   }
-  const toneClass = tone === "green" ? "border-emerald-200 bg-emerald-50 text-emerald-900" : tone === "amber" ? "border-amber-200 bg-amber-50 text-amber-900" : "border-red-200 bg-red-50 text-red-800";
+  const toneClass =
+    tone === "green"
+      ? "border-emerald-200 bg-emerald-50 text-emerald-900"
+      : tone === "amber"
+        ? "border-amber-200 bg-amber-50 text-amber-900"
+        : "border-red-200 bg-red-50 text-red-800";
   return (
     <section className="space-y-3" aria-live="polite" data-testid="availability-result">
       <div className={`rounded-md border px-3 py-2 ${toneClass}`}>
@@ -130,7 +170,9 @@ export function AvailabilityResult({ answer }: { answer: Extract<AvailabilityVie
           {headline}
         </p>
       </div>
-      {!answer.quantityFits ? <p className="text-sm text-amber-800">{t("avail.quantityMultiple", { multiple: answer.quantityMultiple, min: answer.minQuantity })}</p> : null}
+      {!answer.quantityFits ? (
+        <p className="text-sm text-amber-800">{t("avail.quantityMultiple", { multiple: answer.quantityMultiple, min: answer.minQuantity })}</p>
+      ) : null}
       {product.status === "discontinued" ? <p className="text-sm text-amber-800">{t("products.discontinuedNote")}</p> : null}
       <ul className="grid gap-2 text-sm sm:grid-cols-3">
         <li className="card">
@@ -172,9 +214,13 @@ export function AvailabilityResult({ answer }: { answer: Extract<AvailabilityVie
             <tr>
               <th scope="col">{t("stock.warehouse")}</th>
               <th scope="col">{t("common.region")}</th>
-              <th scope="col" className="text-right">{t("stock.available")}</th>
+              <th scope="col" className="text-right">
+                {t("stock.available")}
+              </th>
               <th scope="col">{t("stock.incoming")}</th>
-              <th scope="col" className="text-right">{t("avail.shipNow")}</th>
+              <th scope="col" className="text-right">
+                {t("avail.shipNow")}
+              </th>
               <th scope="col">{t("avail.byEta")}</th>
             </tr>
           </thead>

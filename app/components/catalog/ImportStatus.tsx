@@ -1,7 +1,13 @@
 import { Badge } from "~/components/ui/layout";
 import { useT } from "~/i18n/react";
 
-const TONE: Record<string, "green" | "amber" | "red" | "blue" | "slate"> = { running: "blue", succeeded: "green", partial: "amber", rejected: "red", error: "red" };
+const TONE: Record<string, "green" | "amber" | "red" | "blue" | "slate"> = {
+  running: "blue",
+  succeeded: "green",
+  partial: "amber",
+  rejected: "red",
+  error: "red",
+};
 
 export function ImportStatusBadge({ status }: { status: string }) {
   const t = useT();

@@ -75,28 +75,106 @@ export function ProductForm({
       <fieldset className="grid gap-4 sm:grid-cols-2">
         <legend className="mb-2 font-semibold">{t("products.basics")}</legend>
         <Field name="sku" label={t("stock.sku")} defaultValue={val("sku", product?.sku)} error={e.sku} required maxLength={64} help={t("products.skuHelp")} />
-        <SelectField name="status" label={t("common.status")} defaultValue={val("status", product?.status ?? "active")} options={["active", "discontinued"].map((s) => ({ value: s, label: t(`products.status.${s}` as "products.status.active") }))} error={e.status} />
-        <Field name="nameZh" label={t("products.nameZh")} lang="zh-CN" defaultValue={val("nameZh", product?.name_zh)} error={e.nameZh} required maxLength={200} />
+        <SelectField
+          name="status"
+          label={t("common.status")}
+          defaultValue={val("status", product?.status ?? "active")}
+          options={["active", "discontinued"].map((s) => ({ value: s, label: t(`products.status.${s}` as "products.status.active") }))}
+          error={e.status}
+        />
+        <Field
+          name="nameZh"
+          label={t("products.nameZh")}
+          lang="zh-CN"
+          defaultValue={val("nameZh", product?.name_zh)}
+          error={e.nameZh}
+          required
+          maxLength={200}
+        />
         <Field name="nameEn" label={t("products.nameEn")} lang="en" defaultValue={val("nameEn", product?.name_en)} error={e.nameEn} required maxLength={200} />
-        <SelectField name="category" label={t("stock.category")} defaultValue={val("category", product?.category_code)} options={categories.map((c) => ({ value: c.code, label: nameOf(c) }))} error={e.category} />
-        <SelectField name="line" label={t("stock.productLine")} defaultValue={val("line", product?.product_line_code)} options={lines.map((c) => ({ value: c.code, label: nameOf(c) }))} error={e.line} />
+        <SelectField
+          name="category"
+          label={t("stock.category")}
+          defaultValue={val("category", product?.category_code)}
+          options={categories.map((c) => ({ value: c.code, label: nameOf(c) }))}
+          error={e.category}
+        />
+        <SelectField
+          name="line"
+          label={t("stock.productLine")}
+          defaultValue={val("line", product?.product_line_code)}
+          options={lines.map((c) => ({ value: c.code, label: nameOf(c) }))}
+          error={e.line}
+        />
         <Field name="unit" label={t("products.unit")} defaultValue={val("unit", product?.unit ?? "pcs")} error={e.unit} required maxLength={16} />
-        <SelectField name="imagePath" label={t("products.image")} includeEmpty={t("common.none")} defaultValue={val("imagePath", product?.image_path)} options={images.map((i) => ({ value: i, label: i.split("/").pop()! }))} error={e.imagePath} />
+        <SelectField
+          name="imagePath"
+          label={t("products.image")}
+          includeEmpty={t("common.none")}
+          defaultValue={val("imagePath", product?.image_path)}
+          options={images.map((i) => ({ value: i, label: i.split("/").pop()! }))}
+          error={e.imagePath}
+        />
         <div className="sm:col-span-2">
-          <label htmlFor="f-descriptionZh" className="label">{t("products.descriptionZh")}</label>
-          <textarea id="f-descriptionZh" name="descriptionZh" lang="zh-CN" rows={3} className="input" defaultValue={val("descriptionZh", product?.description_zh)} maxLength={5000} />
+          <label htmlFor="f-descriptionZh" className="label">
+            {t("products.descriptionZh")}
+          </label>
+          <textarea
+            id="f-descriptionZh"
+            name="descriptionZh"
+            lang="zh-CN"
+            rows={3}
+            className="input"
+            defaultValue={val("descriptionZh", product?.description_zh)}
+            maxLength={5000}
+          />
         </div>
         <div className="sm:col-span-2">
-          <label htmlFor="f-descriptionEn" className="label">{t("products.descriptionEn")}</label>
-          <textarea id="f-descriptionEn" name="descriptionEn" lang="en" rows={3} className="input" defaultValue={val("descriptionEn", product?.description_en)} maxLength={5000} />
+          <label htmlFor="f-descriptionEn" className="label">
+            {t("products.descriptionEn")}
+          </label>
+          <textarea
+            id="f-descriptionEn"
+            name="descriptionEn"
+            lang="en"
+            rows={3}
+            className="input"
+            defaultValue={val("descriptionEn", product?.description_en)}
+            maxLength={5000}
+          />
         </div>
       </fieldset>
       <fieldset className="grid gap-4 sm:grid-cols-4">
         <legend className="mb-2 font-semibold">{t("products.prices")}</legend>
-        <Field name="listPrice" inputMode="decimal" label={t("stock.listPrice")} defaultValue={val("listPrice", product ? price(product.list_price_minor) : "")} error={e.listPrice} required />
-        <Field name="pricePlatinum" inputMode="decimal" label={t("products.tierPrice", { tier: t("tier.platinum") })} defaultValue={val("pricePlatinum", price(tierPrices?.platinum))} error={e.pricePlatinum} />
-        <Field name="priceGold" inputMode="decimal" label={t("products.tierPrice", { tier: t("tier.gold") })} defaultValue={val("priceGold", price(tierPrices?.gold))} error={e.priceGold} />
-        <Field name="priceSilver" inputMode="decimal" label={t("products.tierPrice", { tier: t("tier.silver") })} defaultValue={val("priceSilver", price(tierPrices?.silver))} error={e.priceSilver} />
+        <Field
+          name="listPrice"
+          inputMode="decimal"
+          label={t("stock.listPrice")}
+          defaultValue={val("listPrice", product ? price(product.list_price_minor) : "")}
+          error={e.listPrice}
+          required
+        />
+        <Field
+          name="pricePlatinum"
+          inputMode="decimal"
+          label={t("products.tierPrice", { tier: t("tier.platinum") })}
+          defaultValue={val("pricePlatinum", price(tierPrices?.platinum))}
+          error={e.pricePlatinum}
+        />
+        <Field
+          name="priceGold"
+          inputMode="decimal"
+          label={t("products.tierPrice", { tier: t("tier.gold") })}
+          defaultValue={val("priceGold", price(tierPrices?.gold))}
+          error={e.priceGold}
+        />
+        <Field
+          name="priceSilver"
+          inputMode="decimal"
+          label={t("products.tierPrice", { tier: t("tier.silver") })}
+          defaultValue={val("priceSilver", price(tierPrices?.silver))}
+          error={e.priceSilver}
+        />
         <p className="text-xs text-slate-500 sm:col-span-4">{t("products.tierHelp")}</p>
       </fieldset>
       <fieldset className="grid gap-4 sm:grid-cols-2">
@@ -104,9 +182,18 @@ export function ProductForm({
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" name="madeToOrder" value="1" defaultChecked={mtoChecked} className="h-4 w-4" /> {t("stock.madeToOrder")}
         </label>
-        <Field name="leadTimeDays" inputMode="numeric" label={t("products.leadTimeDays")} defaultValue={val("leadTimeDays", product?.lead_time_days)} error={e.leadTimeDays} help={t("products.leadTimeHelp")} />
+        <Field
+          name="leadTimeDays"
+          inputMode="numeric"
+          label={t("products.leadTimeDays")}
+          defaultValue={val("leadTimeDays", product?.lead_time_days)}
+          error={e.leadTimeDays}
+          help={t("products.leadTimeHelp")}
+        />
         <div className="sm:col-span-2">
-          <label htmlFor="f-optionsSchema" className="label">{t("products.optionsSchema")}</label>
+          <label htmlFor="f-optionsSchema" className="label">
+            {t("products.optionsSchema")}
+          </label>
           <textarea
             id="f-optionsSchema"
             name="optionsSchema"
@@ -119,8 +206,14 @@ export function ProductForm({
             aria-describedby="f-optionsSchema-help"
             placeholder={EXAMPLE}
           />
-          <p id="f-optionsSchema-help" className="mt-1 text-xs text-slate-500">{t("products.optionsHelp")}</p>
-          {e.optionsSchema ? <p className="mt-1 text-sm text-red-600" role="alert">{e.optionsSchema}</p> : null}
+          <p id="f-optionsSchema-help" className="mt-1 text-xs text-slate-500">
+            {t("products.optionsHelp")}
+          </p>
+          {e.optionsSchema ? (
+            <p className="mt-1 text-sm text-red-600" role="alert">
+              {e.optionsSchema}
+            </p>
+          ) : null}
         </div>
       </fieldset>
       <SubmitButton pendingText={t("common.saving")}>{submitLabel}</SubmitButton>

@@ -9,8 +9,40 @@ import { stockRowsHtml, type StockRowsContext, type StockRowView } from "./stock
 const HOSTILE = `<img src=x onerror="alert('x')"> & </td></tr><script>alert(1)</script>`;
 
 const rows: StockRowView[] = [
-  { id: 1, sku: "AC-1000", name: HOSTILE, category_code: "AC", product_line_code: "L<1>", unit: `台"'`, currency: "CNY", status: "active", made_to_order: false, lead_time_days: null, price_minor: 1234567, byWarehouse: [0, 5, 1200], available: 1205, nextIncoming: { quantity: 30, eta: "2026-12-01" }, promiseDate: "2026-11-23" },
-  { id: 2, sku: "KIT_9.x-2", name: "定制 Kit", category_code: "KIT", product_line_code: "KIT", unit: "set", currency: "CNY", status: "discontinued", made_to_order: true, lead_time_days: 12, price_minor: 0, byWarehouse: [0, 0, 0], available: 0, nextIncoming: null, promiseDate: null },
+  {
+    id: 1,
+    sku: "AC-1000",
+    name: HOSTILE,
+    category_code: "AC",
+    product_line_code: "L<1>",
+    unit: `台"'`,
+    currency: "CNY",
+    status: "active",
+    made_to_order: false,
+    lead_time_days: null,
+    price_minor: 1234567,
+    byWarehouse: [0, 5, 1200],
+    available: 1205,
+    nextIncoming: { quantity: 30, eta: "2026-12-01" },
+    promiseDate: "2026-11-23",
+  },
+  {
+    id: 2,
+    sku: "KIT_9.x-2",
+    name: "定制 Kit",
+    category_code: "KIT",
+    product_line_code: "KIT",
+    unit: "set",
+    currency: "CNY",
+    status: "discontinued",
+    made_to_order: true,
+    lead_time_days: 12,
+    price_minor: 0,
+    byWarehouse: [0, 0, 0],
+    available: 0,
+    nextIncoming: null,
+    promiseDate: null,
+  },
 ];
 
 function context(locale: "en" | "zh-CN"): StockRowsContext {
@@ -34,7 +66,9 @@ function ReactRows({ c }: { c: StockRowsContext }) {
       {rows.map((r) => (
         <tr key={r.id} data-sku={r.sku}>
           <td className="whitespace-nowrap font-mono text-xs">
-            <Link className="link" to={`/products/${encodeURIComponent(r.sku)}`}>{r.sku}</Link>
+            <Link className="link" to={`/products/${encodeURIComponent(r.sku)}`}>
+              {r.sku}
+            </Link>
           </td>
           <td>
             <div className="font-medium">{r.name}</div>
@@ -57,9 +91,13 @@ function ReactRows({ c }: { c: StockRowsContext }) {
           ))}
           <td className="text-right font-semibold tabular-nums">{f.number(r.available)}</td>
           <td className="whitespace-nowrap">{r.nextIncoming ? `${f.number(r.nextIncoming.quantity)} · ${f.date(r.nextIncoming.eta)}` : "—"}</td>
-          <td className="whitespace-nowrap" data-testid="promise-date">{r.promiseDate ? f.date(r.promiseDate) : c.noPromise}</td>
+          <td className="whitespace-nowrap" data-testid="promise-date">
+            {r.promiseDate ? f.date(r.promiseDate) : c.noPromise}
+          </td>
           <td>
-            <Link className="link whitespace-nowrap text-xs" to={c.checkHref(r.sku)}>{c.checkLabel}</Link>
+            <Link className="link whitespace-nowrap text-xs" to={c.checkHref(r.sku)}>
+              {c.checkLabel}
+            </Link>
           </td>
         </tr>
       ))}
@@ -90,7 +128,9 @@ describe("html``", () => {
   it("escapes every interpolated string and number, keeps SafeHtml and arrays of it, drops null, undefined and false", () => {
     const inner = html`<b>${"<i>"}</b>`;
     expect(inner.value).toBe("<b>&lt;i&gt;</b>");
-    expect(html`<p title="${`"x' & y`}">${inner}${[html`<br>`, html`${7}`]}${null}${undefined}${false}</p>`.value).toBe('<p title="&quot;x&#x27; &amp; y"><b>&lt;i&gt;</b><br>7</p>');
+    expect(html`<p title="${`"x' & y`}">${inner}${[html`<br />`, html`${7}`]}${null}${undefined}${false}</p>`.value).toBe(
+      '<p title="&quot;x&#x27; &amp; y"><b>&lt;i&gt;</b><br>7</p>',
+    );
     // A SafeHtml is only what html`` made: a plain string that looks like markup is text.
     expect(html`${"<b>bold</b>"}`.value).toBe("&lt;b&gt;bold&lt;/b&gt;");
     expect(new SafeHtml("<b>").toString()).toBe("<b>");

@@ -17,7 +17,12 @@ export function PipelineChart({ pipeline, linked = true }: { pipeline: { stage: 
       emptyLabel={t("chart.noData")}
       data={pipeline
         .filter((s) => isOpenStage(s.stage))
-        .map((s) => ({ label: t(`dash.dealStage.${s.stage}` as MessageKey), value: s.valueMinor, display: `${f.money(s.valueMinor)} (${f.number(s.count)})`, href: linked ? `/deals?stage=${s.stage}` : undefined }))}
+        .map((s) => ({
+          label: t(`dash.dealStage.${s.stage}` as MessageKey),
+          value: s.valueMinor,
+          display: `${f.money(s.valueMinor)} (${f.number(s.count)})`,
+          href: linked ? `/deals?stage=${s.stage}` : undefined,
+        }))}
     />
   );
 }

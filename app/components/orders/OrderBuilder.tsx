@@ -44,7 +44,18 @@ export type SearchResult = {
 };
 
 export type BuilderProps = {
-  order: { id: number; number: string | null; version: number; address_id: number | null; requested_date: string | null; po_reference: string; notes: string | null; review_note: string | null; deal_id: number | null; quote_id: number | null } | null;
+  order: {
+    id: number;
+    number: string | null;
+    version: number;
+    address_id: number | null;
+    requested_date: string | null;
+    po_reference: string;
+    notes: string | null;
+    review_note: string | null;
+    deal_id: number | null;
+    quote_id: number | null;
+  } | null;
   lines: BuilderLine[];
   addresses: { id: number; label: string; recipient: string; city: string; line1: string; is_default: number }[];
   results: SearchResult[];
@@ -145,7 +156,11 @@ export function OrderBuilder(props: BuilderProps) {
                       <span className="font-mono text-xs text-slate-500">{l.sku}</span> {name(l)}
                     </div>
                     <div className="mt-1 flex flex-wrap gap-1 text-xs">
-                      {l.madeToOrder ? <Badge tone="blue">{t("orders.madeToOrder")}</Badge> : <Badge tone={l.available > 0 ? "green" : "amber"}>{t("orders.availableN", { n: l.available })}</Badge>}
+                      {l.madeToOrder ? (
+                        <Badge tone="blue">{t("orders.madeToOrder")}</Badge>
+                      ) : (
+                        <Badge tone={l.available > 0 ? "green" : "amber"}>{t("orders.availableN", { n: l.available })}</Badge>
+                      )}
                       {l.madeToOrder && l.leadTimeDays !== null ? <Badge>{t("orders.leadTimeDays", { n: l.leadTimeDays })}</Badge> : null}
                       {l.fixedPrice ? <Badge tone="amber">{t("orders.quotePrice")}</Badge> : null}
                       {l.optionsSchema && (l.optionsSchema.quantityMultiple > 1 || l.optionsSchema.minQuantity > 1) ? (
@@ -199,7 +214,13 @@ export function OrderBuilder(props: BuilderProps) {
                   {l.madeToOrder ? (
                     <div className="grid gap-3 rounded-md bg-slate-50 p-3 md:col-span-12 md:grid-cols-3">
                       {(l.optionsSchema?.options ?? []).map((def) => (
-                        <OptionInput key={def.key} def={def} name={`lines.${i}.opt.${def.key}`} value={l.options[def.key] ?? ""} error={e[`lines.${i}.opt.${def.key}`]} />
+                        <OptionInput
+                          key={def.key}
+                          def={def}
+                          name={`lines.${i}.opt.${def.key}`}
+                          value={l.options[def.key] ?? ""}
+                          error={e[`lines.${i}.opt.${def.key}`]}
+                        />
                       ))}
                       {Object.entries(e)
                         .filter(([k]) => k.startsWith(`lines.${i}.opt.`) && !(l.optionsSchema?.options ?? []).some((d) => `lines.${i}.opt.${d.key}` === k))
@@ -246,15 +267,30 @@ export function OrderBuilder(props: BuilderProps) {
               options={props.addresses.map((a) => ({ value: String(a.id), label: `${a.label} · ${a.recipient} · ${a.city} ${a.line1}` }))}
               error={e.addressId}
             />
-            {props.addresses.length === 0 ? <p className="mt-1 text-xs text-slate-600">{props.canManageAddresses ? t("orders.noAddressesAdmin") : t("orders.noAddresses")}</p> : null}
+            {props.addresses.length === 0 ? (
+              <p className="mt-1 text-xs text-slate-600">{props.canManageAddresses ? t("orders.noAddressesAdmin") : t("orders.noAddresses")}</p>
+            ) : null}
             {props.canManageAddresses ? (
               <Link to="/orders/addresses" className="link mt-1 inline-block text-xs">
                 {t("orders.manageAddresses")}
               </Link>
             ) : null}
           </div>
-          <Field name="requestedDate" type="date" label={t("orders.requestedDate")} min={props.today} defaultValue={v.requestedDate ?? order?.requested_date ?? ""} error={e.requestedDate} />
-          <Field name="poReference" label={t("orders.poReference")} maxLength={64} defaultValue={v.poReference ?? order?.po_reference ?? ""} error={e.poReference} />
+          <Field
+            name="requestedDate"
+            type="date"
+            label={t("orders.requestedDate")}
+            min={props.today}
+            defaultValue={v.requestedDate ?? order?.requested_date ?? ""}
+            error={e.requestedDate}
+          />
+          <Field
+            name="poReference"
+            label={t("orders.poReference")}
+            maxLength={64}
+            defaultValue={v.poReference ?? order?.po_reference ?? ""}
+            error={e.poReference}
+          />
           <div>
             <label htmlFor="f-notes" className="label">
               {t("common.notes")} <span className="font-normal text-slate-500">({t("common.optional")})</span>
@@ -302,7 +338,17 @@ function OptionInput({ def, name, value, error }: { def: OptionDef; name: string
     );
   }
   if (def.type === "number") {
-    return <Field id={id} name={name} label={full} inputMode="numeric" defaultValue={value} error={error} help={t("orders.optionRangeHelp", { min: def.min, max: def.max, step: def.step })} />;
+    return (
+      <Field
+        id={id}
+        name={name}
+        label={full}
+        inputMode="numeric"
+        defaultValue={value}
+        error={error}
+        help={t("orders.optionRangeHelp", { min: def.min, max: def.max, step: def.step })}
+      />
+    );
   }
   return <Field id={id} name={name} label={full} maxLength={def.maxLength} defaultValue={value} error={error} />;
 }
@@ -355,13 +401,24 @@ function ProductSearch({ q, results: initial, currency, onQuery }: { q: string; 
             <li key={p.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
               <span>
                 <span className="font-mono text-xs text-slate-500">{p.sku}</span> {locale === "en" ? p.nameEn : p.nameZh}{" "}
-                {p.madeToOrder ? <Badge tone="blue">{t("orders.madeToOrder")}</Badge> : <Badge tone={p.available > 0 ? "green" : "amber"}>{t("orders.availableN", { n: p.available })}</Badge>}
+                {p.madeToOrder ? (
+                  <Badge tone="blue">{t("orders.madeToOrder")}</Badge>
+                ) : (
+                  <Badge tone={p.available > 0 ? "green" : "amber"}>{t("orders.availableN", { n: p.available })}</Badge>
+                )}
               </span>
               <span className="flex items-center gap-3">
                 <span>
                   {f.money(p.priceMinor, currency)} / {f.unit(p.unit)}
                 </span>
-                <button type="submit" form={FORM_ID} name="intent" value={`add:${p.id}`} className="btn-secondary" aria-label={t("orders.addSku", { sku: p.sku })}>
+                <button
+                  type="submit"
+                  form={FORM_ID}
+                  name="intent"
+                  value={`add:${p.id}`}
+                  className="btn-secondary"
+                  aria-label={t("orders.addSku", { sku: p.sku })}
+                >
                   {t("orders.add")}
                 </button>
               </span>

@@ -18,18 +18,35 @@ function assertWellFormedSvg(html: string) {
   }
 }
 
-const labels = { title: "Orders by status", description: "Open orders per status this month", tableLabel: "Data table", valueLabel: "Orders", emptyLabel: "No data", labelHeader: "Status" };
+const labels = {
+  title: "Orders by status",
+  description: "Open orders per status this month",
+  tableLabel: "Data table",
+  valueLabel: "Orders",
+  emptyLabel: "No data",
+  labelHeader: "Status",
+};
 
 describe("server-rendered charts", () => {
   it("a bar chart is a labelled group of links (or one image) with a title, a description and a data table", () => {
-    const html = renderToStaticMarkup(<BarChart {...labels} data={[{ label: "Submitted", value: 3, href: "/orders?status=submitted" }, { label: "Approved <b>", value: 7, display: "7 orders" }]} />);
+    const html = renderToStaticMarkup(
+      <BarChart
+        {...labels}
+        data={[
+          { label: "Submitted", value: 3, href: "/orders?status=submitted" },
+          { label: "Approved <b>", value: 7, display: "7 orders" },
+        ]}
+      />,
+    );
     // With links, a labelled group of links named by their visible text (no control inside an image); without, one image.
     const ids = /<div role="group" aria-labelledby="([^" ]+) ([^"]+)" data-chart="bar"/.exec(html);
     expect(ids).not.toBeNull();
     expect(html).toContain(`id="${ids![1]}" class="sr-only">Orders by status</span>`);
     expect(html).toContain(`id="${ids![2]}" class="sr-only">Open orders per status this month</span>`);
     expect(html).toMatch(/<a href="\/orders\?status=submitted"[^>]*>.*Submitted.*3<\/span><\/a>/);
-    expect(renderToStaticMarkup(<BarChart {...labels} data={[{ label: "A", value: 1 }]} />)).toMatch(/<div role="img" aria-labelledby="[^"]+ [^"]+" data-chart="bar"/);
+    expect(renderToStaticMarkup(<BarChart {...labels} data={[{ label: "A", value: 1 }]} />)).toMatch(
+      /<div role="img" aria-labelledby="[^"]+ [^"]+" data-chart="bar"/,
+    );
     expect(html).toContain("<table");
     // User text is escaped, never markup.
     expect(html).toContain("Approved &lt;b&gt;");
@@ -37,7 +54,16 @@ describe("server-rendered charts", () => {
   });
 
   it("scales bars to the largest value and shows an empty state without data", () => {
-    const html = renderToStaticMarkup(<BarChart {...labels} data={[{ label: "A", value: 10 }, { label: "B", value: 5 }, { label: "C", value: 0 }]} />);
+    const html = renderToStaticMarkup(
+      <BarChart
+        {...labels}
+        data={[
+          { label: "A", value: 10 },
+          { label: "B", value: 5 },
+          { label: "C", value: 0 },
+        ]}
+      />,
+    );
     const widths = [...html.matchAll(/data-bar-pct="([\d.]+)"/g)].map((m) => Number(m[1]));
     expect(widths).toEqual([100, 50, 0]);
     const empty = renderToStaticMarkup(<BarChart {...labels} data={[]} />);
@@ -46,7 +72,16 @@ describe("server-rendered charts", () => {
   });
 
   it("a column chart draws every series per month with a legend and a table row per value", () => {
-    const html = renderToStaticMarkup(<ColumnChart {...labels} categories={["2026-09", "2026-10", "2026-11"]} series={[{ name: "Ordered", values: [5, 0, 8] }, { name: "Shipped", values: [4, 1, 8] }]} />);
+    const html = renderToStaticMarkup(
+      <ColumnChart
+        {...labels}
+        categories={["2026-09", "2026-10", "2026-11"]}
+        series={[
+          { name: "Ordered", values: [5, 0, 8] },
+          { name: "Shipped", values: [4, 1, 8] },
+        ]}
+      />,
+    );
     assertWellFormedSvg(html);
     expect((html.match(/<tr>/g) ?? []).length).toBe(1 + 6);
     expect(html).toContain("Ordered");

@@ -30,7 +30,15 @@ function DataTable({ caption, data, labelHeader, valueHeader }: { caption: strin
           <tbody>
             {data.map((d, i) => (
               <tr key={i}>
-                <td>{d.href ? <a href={d.href} className="link">{d.label}</a> : d.label}</td>
+                <td>
+                  {d.href ? (
+                    <a href={d.href} className="link">
+                      {d.label}
+                    </a>
+                  ) : (
+                    d.label
+                  )}
+                </td>
                 <td className="text-right tabular-nums">{d.display ?? String(d.value)}</td>
               </tr>
             ))}
@@ -63,7 +71,12 @@ export function BarChart({ title, description, tableLabel, valueLabel, emptyLabe
   const linked = data.some((d) => d.href);
   return (
     <figure className="w-full">
-      <div role={linked ? "group" : "img"} aria-labelledby={`${id}-t ${id}-d`} data-chart="bar" className="grid max-w-2xl grid-cols-[minmax(0,11rem)_minmax(3rem,1fr)_auto] items-center gap-x-2 gap-y-1 text-sm">
+      <div
+        role={linked ? "group" : "img"}
+        aria-labelledby={`${id}-t ${id}-d`}
+        data-chart="bar"
+        className="grid max-w-2xl grid-cols-[minmax(0,11rem)_minmax(3rem,1fr)_auto] items-center gap-x-2 gap-y-1 text-sm"
+      >
         <span id={`${id}-t`} className="sr-only">
           {title}
         </span>
@@ -102,7 +115,16 @@ export function BarChart({ title, description, tableLabel, valueLabel, emptyLabe
 export type Series = { name: string; values: number[]; displays?: string[] };
 
 /** Vertical columns over time (months), one or more series side by side. */
-export function ColumnChart({ title, description, tableLabel, valueLabel, emptyLabel, categories, series, labelHeader }: Common & { categories: string[]; series: Series[]; labelHeader: string }) {
+export function ColumnChart({
+  title,
+  description,
+  tableLabel,
+  valueLabel,
+  emptyLabel,
+  categories,
+  series,
+  labelHeader,
+}: Common & { categories: string[]; series: Series[]; labelHeader: string }) {
   const id = useId();
   const width = 600;
   const height = 240;
@@ -112,7 +134,9 @@ export function ColumnChart({ title, description, tableLabel, valueLabel, emptyL
   const max = Math.max(0, ...series.flatMap((s) => s.values));
   const groupW = categories.length ? plotW / categories.length : plotW;
   const barW = Math.max(4, (groupW * 0.7) / Math.max(1, series.length));
-  const rows: Datum[] = categories.flatMap((c, ci) => series.map((s) => ({ label: series.length > 1 ? `${c} · ${s.name}` : c, value: s.values[ci] ?? 0, display: s.displays?.[ci] })));
+  const rows: Datum[] = categories.flatMap((c, ci) =>
+    series.map((s) => ({ label: series.length > 1 ? `${c} · ${s.name}` : c, value: s.values[ci] ?? 0, display: s.displays?.[ci] })),
+  );
   if (max === 0) {
     return (
       <figure className="w-full">

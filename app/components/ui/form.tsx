@@ -54,7 +54,14 @@ export function SelectField({ name, label, error, options = [], includeEmpty, id
       <label htmlFor={fieldId} className="label">
         {label}
       </label>
-      <select id={fieldId} name={name} className="input" aria-invalid={error ? true : undefined} aria-describedby={error ? `${fieldId}-error` : undefined} {...rest}>
+      <select
+        id={fieldId}
+        name={name}
+        className="input"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${fieldId}-error` : undefined}
+        {...rest}
+      >
         {includeEmpty !== undefined ? <option value="">{includeEmpty}</option> : null}
         {options.map((o) => (
           <option key={o.value} value={o.value}>
@@ -73,7 +80,14 @@ export function SelectField({ name, label, error, options = [], includeEmpty, id
 }
 
 /** A submit button that shows pending state while its form is being sent (with JavaScript). */
-export function SubmitButton({ children, pendingText, className = "btn-primary", name, value, ...rest }: { children: ReactNode; pendingText?: string } & React.ButtonHTMLAttributes<HTMLButtonElement>) {
+export function SubmitButton({
+  children,
+  pendingText,
+  className = "btn-primary",
+  name,
+  value,
+  ...rest
+}: { children: ReactNode; pendingText?: string } & React.ButtonHTMLAttributes<HTMLButtonElement>) {
   const nav = useNavigation();
   const pending = nav.state === "submitting" && (name === undefined || nav.formData?.get(String(name)) === String(value));
   return (

@@ -4,7 +4,19 @@ import type { ReactNode } from "react";
 export type Crumb = { label: string; to?: string };
 
 /** `titleLang`: the title is a record's text in another language than the page (an email's subject). */
-export function PageHeader({ title, titleLang, crumbs, actions, breadcrumbLabel }: { title: string; titleLang?: string; crumbs?: Crumb[]; actions?: ReactNode; breadcrumbLabel?: string }) {
+export function PageHeader({
+  title,
+  titleLang,
+  crumbs,
+  actions,
+  breadcrumbLabel,
+}: {
+  title: string;
+  titleLang?: string;
+  crumbs?: Crumb[];
+  actions?: ReactNode;
+  breadcrumbLabel?: string;
+}) {
   return (
     <div className="mb-6">
       {crumbs && crumbs.length ? (

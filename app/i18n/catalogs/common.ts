@@ -117,7 +117,8 @@ const en = {
   "error.500": "An unexpected error happened. It has been logged; please try again.",
   "error.503.title": "Try again",
   "error.503": "The service is busy or restarting. Nothing was changed; please try again in a moment.",
-  "error.503.commitUnknown": "The connection to the database was lost while saving, so we cannot tell whether your change was saved. Reload the page and check before you try again.",
+  "error.503.commitUnknown":
+    "The connection to the database was lost while saving, so we cannot tell whether your change was saved. Reload the page and check before you try again.",
   "error.csrf": "This form was sent from another site and was refused.",
   "error.goHome": "Go to the dashboard",
   "error.reference": "Reference: {id}",

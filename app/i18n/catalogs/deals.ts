@@ -2,7 +2,8 @@
 const en = {
   "deals.title": "Deals",
   "deals.new": "Register a deal",
-  "deals.newHelp": "Register an opportunity with a key account. The account manager checks it; once approved it is protected against other dealers for {days} days.",
+  "deals.newHelp":
+    "Register an opportunity with a key account. The account manager checks it; once approved it is protected against other dealers for {days} days.",
   "deals.empty": "No deals yet. Register your first opportunity with “Register a deal”.",
   "deals.emptyManufacturer": "No deals match. Dealers register opportunities on key accounts; they appear here for the account manager.",
   "deals.listView": "List",
@@ -65,7 +66,8 @@ const en = {
   "deals.noAccountManager": "Your dealer has no account manager assigned yet; ask the administrator.",
   "deals.alreadyRegistered": "You already have an open registration (deal #{id}) for this customer and product line.",
   "deals.badTransition": "This is not possible at the deal's current stage.",
-  "deals.otherRegistrationActive": "Deal #{id} of another dealer still holds this customer on an overlapping product line. Reject it, or wait until it is closed or its protection lapses.",
+  "deals.otherRegistrationActive":
+    "Deal #{id} of another dealer still holds this customer on an overlapping product line. Reject it, or wait until it is closed or its protection lapses.",
   "deals.protectionLapsed": "The protection period has lapsed.",
   "deals.noRenewalRequest": "There is no renewal request to decline.",
   "deals.bookedCannotLose": "An order has been booked from this deal's quote; it cannot be closed as lost.",
@@ -580,7 +582,8 @@ const zh = {
   "keyAccounts.industry.other": "其他",
   "quotes.title": "报价",
   "approvals.title": "待审批的特价报价",
-  "approvals.help": "单行折扣超过 {limit} 上限的报价在此等待管理员审批，等待最久的排在最前。打开报价即可批准特价（报价随即发给经销商），或填写说明退回客户经理。",
+  "approvals.help":
+    "单行折扣超过 {limit} 上限的报价在此等待管理员审批，等待最久的排在最前。打开报价即可批准特价（报价随即发给经销商），或填写说明退回客户经理。",
   "approvals.dealer": "经销商",
   "approvals.accountManager": "客户经理",
   "approvals.summary": "待审批报价：{n} 份",

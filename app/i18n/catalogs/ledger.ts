@@ -102,7 +102,8 @@ const en = {
   "feeTypes.codeTaken": "This code is already used.",
   "payments.importTitle": "Import bank payments",
   "payments.file": "Bank statement (CSV)",
-  "payments.fileHelp": "Columns: date, amount, reference, bank_ref (payer and currency optional; Chinese headers 日期, 金额, 摘要, 流水号 also work). Each row is matched to a dealer by a dealer code, order number or shipment/invoice number in the reference.",
+  "payments.fileHelp":
+    "Columns: date, amount, reference, bank_ref (payer and currency optional; Chinese headers 日期, 金额, 摘要, 流水号 also work). Each row is matched to a dealer by a dealer code, order number or shipment/invoice number in the reference.",
   "payments.upload": "Import",
   "payments.result": "Import #{id}: {posted} of {total} rows posted ({amount}).",
   "payments.posted": "Posted",
@@ -178,9 +179,11 @@ const en = {
   "statements.printedAt": "Printed {date}",
   "statements.signature": "Dealer confirmation (signature and stamp)",
   "statements.issueTitle": "Issue statements",
-  "statements.issueHelp": "Issues one statement per dealer for a month that has ended. Running it again changes nothing: a dealer's statement for a month is issued once and never changes.",
+  "statements.issueHelp":
+    "Issues one statement per dealer for a month that has ended. Running it again changes nothing: a dealer's statement for a month is issued once and never changes.",
   "statements.issueSubmit": "Issue for period",
-  "statements.issueResult": "{period}: {issued} statements issued, {already} already issued, {gaps} skipped (previous month not issued), {none} without activity.",
+  "statements.issueResult":
+    "{period}: {issued} statements issued, {already} already issued, {gaps} skipped (previous month not issued), {none} without activity.",
   "statements.periodsOverview": "Periods",
   "statements.count": "Statements",
   "statements.awaiting": "Awaiting",
@@ -216,7 +219,8 @@ const en = {
   "disputes.reject": "Reject",
   "disputes.note": "Note to the dealer",
   "disputes.explanation": "Explanation (required to reject)",
-  "disputes.acceptHelp": "Accepting posts a credit note (or an adjustment for a credit line) of {amount} today, linked to this dispute. The disputed statement is not changed.",
+  "disputes.acceptHelp":
+    "Accepting posts a credit note (or an adjustment for a credit line) of {amount} today, linked to this dispute. The disputed statement is not changed.",
   "disputes.accepted": "Dispute accepted; entry #{id} posted.",
   "disputes.rejected": "Dispute rejected.",
   "disputes.amountTooLarge": "Enter more than zero and at most the line amount ({max}).",
@@ -236,7 +240,8 @@ const en = {
   "aging.unapplied": "Unapplied credit",
   "aging.total": "Balance",
   "aging.totalsAll": "All dealers",
-  "aging.method": "Days past the due date of invoices and fees; payments, credit notes and rebates are applied to the oldest open items first. The buckets plus unapplied credit equal the ledger balance.",
+  "aging.method":
+    "Days past the due date of invoices and fees; payments, credit notes and rebates are applied to the oldest open items first. The buckets plus unapplied credit equal the ledger balance.",
   "aging.empty": "No dealer has ledger activity yet.",
   "aging.yours": "Aging of your balance",
   "fees.title": "Fees & rebates",
@@ -355,7 +360,8 @@ const zh = {
   "feeTypes.codeTaken": "该代码已被使用。",
   "payments.importTitle": "导入银行回款",
   "payments.file": "银行流水（CSV）",
-  "payments.fileHelp": "列：date、amount、reference、bank_ref（payer、currency 可选；也可用中文列名 日期、金额、摘要、流水号）。每行根据摘要中的经销商代码、订单号或发货单/发票号匹配经销商。",
+  "payments.fileHelp":
+    "列：date、amount、reference、bank_ref（payer、currency 可选；也可用中文列名 日期、金额、摘要、流水号）。每行根据摘要中的经销商代码、订单号或发货单/发票号匹配经销商。",
   "payments.upload": "导入",
   "payments.result": "导入 #{id}：{total} 行中 {posted} 行已记账（{amount}）。",
   "payments.posted": "已记账",

@@ -50,7 +50,8 @@ const en = {
   "jobs.deal-protection.title": "Deal protection",
   "jobs.deal-protection.description": "Every day at 01:00: expires open deals whose protection lapsed and reminds 14, 7 and 1 days before it does.",
   "jobs.statement-reminders.title": "Statement reminders",
-  "jobs.statement-reminders.description": "Every day at 09:00: reminds dealer administrators and finance of statements to confirm soon or overdue (at most once a day).",
+  "jobs.statement-reminders.description":
+    "Every day at 09:00: reminds dealer administrators and finance of statements to confirm soon or overdue (at most once a day).",
   "jobs.stale-orders.title": "Stale order reminders",
   "jobs.stale-orders.description": "Every hour: tells the order desk about orders waiting in review longer than STALE_ORDER_HOURS (once per order).",
   "jobs.session-cleanup.title": "Session cleanup",

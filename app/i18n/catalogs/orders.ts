@@ -59,7 +59,8 @@ const en = {
   "orders.choose": "— choose —",
   "orders.optionRangeHelp": "{min}–{max}, in steps of {step}",
   "orders.totalLabel": "Order total",
-  "orders.overCreditWarning": "This order is more than your available credit ({available}). You can still submit it: it will wait on credit hold until finance releases it.",
+  "orders.overCreditWarning":
+    "This order is more than your available credit ({available}). You can still submit it: it will wait on credit hold until finance releases it.",
   "orders.delivery": "Delivery",
   "orders.address": "Delivery address",
   "orders.chooseAddress": "— choose an address —",
@@ -185,7 +186,8 @@ const en = {
   "orders.quantityPositive": "Enter a quantity greater than zero.",
   "orders.quantityWhole": "Enter a whole number (no decimals or signs).",
   "orders.quantityTooLarge": "This quantity is too large.",
-  "orders.quoteQuantityExceeded": "More than the quote allows at its price: at most {max} more units of this quote line can be ordered (across all orders made from the quote).",
+  "orders.quoteQuantityExceeded":
+    "More than the quote allows at its price: at most {max} more units of this quote line can be ordered (across all orders made from the quote).",
   "orders.quantityMultiple": "This quantity does not fit the product's pack size or minimum.",
   "orders.totalTooLarge": "The order total is too large.",
   "orders.addressUnknown": "Choose one of your saved delivery addresses.",
@@ -246,7 +248,8 @@ const en = {
   "creditHolds.released": "{number} was released and is now waiting for order review.",
   "creditHolds.cancelled": "{number} was cancelled; the dealer sees your reason.",
   "creditHolds.reasonRequired": "Give the dealer a reason for cancelling.",
-  "creditHolds.notOnHold": "Order {number} is no longer on credit hold: someone released or cancelled it meanwhile. Nothing was changed; the list now shows what still waits.",
+  "creditHolds.notOnHold":
+    "Order {number} is no longer on credit hold: someone released or cancelled it meanwhile. Nothing was changed; the list now shows what still waits.",
   "creditHolds.backToQueue": "All orders on credit hold",
   "review.queues": "Queues",
   "review.helpSubmitted": "Submitted orders, oldest first. Approving reserves stock; lines without enough stock are backordered with the next incoming ETA.",
@@ -479,7 +482,8 @@ const zh = {
   "addresses.archived": "地址已归档。",
   "review.title": "订单审核",
   "creditHolds.title": "信用冻结订单",
-  "creditHolds.help": "会使经销商超出信用额度的订单在此等待财务处理，冻结最久的排在最前。可用额度 = 信用额度 − 未结余额 − 该经销商的其他未完成订单；订单金额下方显示仅放行该订单时超出额度多少。收到回款或调高额度后可放行订单进入订单审核，也可取消订单并填写原因（经销商可见）。",
+  "creditHolds.help":
+    "会使经销商超出信用额度的订单在此等待财务处理，冻结最久的排在最前。可用额度 = 信用额度 − 未结余额 − 该经销商的其他未完成订单；订单金额下方显示仅放行该订单时超出额度多少。收到回款或调高额度后可放行订单进入订单审核，也可取消订单并填写原因（经销商可见）。",
   "creditHolds.summary": "冻结订单：{n} 笔",
   "creditHolds.empty": "目前没有信用冻结的订单。经销商提交超出可用额度的订单后，会出现在这里。",
   "creditHolds.emptyFiltered": "该经销商没有信用冻结的订单。",

@@ -22,7 +22,8 @@ const en = {
   "twoFactor.totpNeeded": "Enter a code from your authenticator app (not a recovery code).",
   "twoFactor.enrolTitle": "Set up two-factor sign-in",
   "twoFactor.enrolRequired": "Manufacturer staff sign in with a second factor. Set it up for {email} now; nothing else is available until then.",
-  "twoFactor.enrolStep1": "Scan the QR code with an authenticator app (Microsoft Authenticator, Google Authenticator, 1Password, …), or type the key below into it.",
+  "twoFactor.enrolStep1":
+    "Scan the QR code with an authenticator app (Microsoft Authenticator, Google Authenticator, 1Password, …), or type the key below into it.",
   "twoFactor.enrolStep2": "Enter the 6-digit code the app shows, to confirm.",
   "twoFactor.qrLabel": "QR code to scan with your authenticator app",
   "twoFactor.manualEntry": "Key for manual entry (time-based, 6 digits, 30 seconds):",
@@ -44,7 +45,8 @@ const en = {
   "twoFactor.enrolmentMissing": "Start the set-up again: reload the page for a new QR code.",
   "twoFactor.challengeMissing": "Your sign-in has expired. Sign in again.",
   "twoFactor.reset": "Reset two-factor sign-in",
-  "twoFactor.resetHelp": "For a lost phone: removes the user's authenticator and recovery codes and signs them out everywhere. Staff set up a new one at their next sign-in.",
+  "twoFactor.resetHelp":
+    "For a lost phone: removes the user's authenticator and recovery codes and signs them out everywhere. Staff set up a new one at their next sign-in.",
   "twoFactor.resetDone": "Two-factor sign-in reset; the user's sessions have ended.",
 } as const;
 

@@ -138,7 +138,8 @@ const en = {
   "products.leadTimeDays": "Lead time (working days)",
   "products.leadTimeHelp": "Required for made-to-order; for stock items, an optional replenishment time used when stock and incoming run out.",
   "products.optionsSchema": "Custom options schema (JSON)",
-  "products.optionsHelp": "Options of type choice, text (maxLength) or number (min, max, step); quantityMultiple and minQuantity apply to order quantities. Leave empty for none.",
+  "products.optionsHelp":
+    "Options of type choice, text (maxLength) or number (min, max, step); quantityMultiple and minQuantity apply to order quantities. Leave empty for none.",
   "products.skuHelp": "Letters, digits, dot, dash, underscore; stored in capitals.",
   "products.skuFormat": "Use 2–64 letters, digits, dots, dashes or underscores.",
   "products.skuTaken": "Another product already has this SKU.",
@@ -151,7 +152,8 @@ const en = {
   // holidays
   "holidays.title": "Holidays",
   "warehouses.title": "Warehouses",
-  "warehouses.help": "Where stock is kept. The stock page shows a column per active warehouse; approvals reserve from the dealer's region first. A closed warehouse takes no receipts, reservations or shipments.",
+  "warehouses.help":
+    "Where stock is kept. The stock page shows a column per active warehouse; approvals reserve from the dealer's region first. A closed warehouse takes no receipts, reservations or shipments.",
   "warehouses.code": "Code",
   "warehouses.codeHelp": "Capital letters, digits and hyphens (e.g. WH-SH). Imports and shipments use it; it cannot change later.",
   "warehouses.codeFormat": "Use 2–30 capital letters, digits or hyphens, starting with a letter or digit.",
@@ -180,7 +182,7 @@ const en = {
   "import.kind.products": "Products",
   "import.kind.stock": "Stock levels (counted on hand)",
   "import.file": "CSV file",
-  "import.fileHelp": "UTF-8 CSV as spreadsheets save it (\"CSV UTF-8\"), with or without BOM; at most {max} MB. The first line holds the column names.",
+  "import.fileHelp": 'UTF-8 CSV as spreadsheets save it ("CSV UTF-8"), with or without BOM; at most {max} MB. The first line holds the column names.',
   "import.mode": "If some rows have errors",
   "import.mode.all_or_nothing": "Import nothing (the whole file must be valid)",
   "import.mode.valid_rows": "Import the valid rows and list the others",
@@ -221,7 +223,7 @@ const en = {
   "import.noFile": "Choose a CSV file to upload.",
   "import.noRows": "The file has column names but no rows.",
   "import.tooManyRows": "The file has more than {max} rows; split it into smaller files.",
-  "import.encoding": "The file is not UTF-8 text (it looks like GBK or another encoding). In your spreadsheet, save as \"CSV UTF-8\" and upload again.",
+  "import.encoding": 'The file is not UTF-8 text (it looks like GBK or another encoding). In your spreadsheet, save as "CSV UTF-8" and upload again.',
   "import.unterminated": "A quoted value starting on line {line} is never closed.",
   "import.missingColumns": "Required columns are missing: {columns}.",
   "import.duplicateColumn": "The column {column} appears twice.",

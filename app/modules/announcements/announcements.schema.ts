@@ -11,9 +11,14 @@ const LOCAL_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
 const SKU = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/;
 
 const list = <T extends z.ZodType>(item: T) =>
-  z.preprocess((v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]), z.array(item).max(20)).transform((a) => [...new Set(a as z.output<T>[])]);
+  z
+    .preprocess((v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]), z.array(item).max(20))
+    .transform((a) => [...new Set(a as z.output<T>[])]);
 
-const localDateTime = z.string().trim().refine((v) => LOCAL_DATETIME.test(v), { message: "announcements.dateTimeFormat" });
+const localDateTime = z
+  .string()
+  .trim()
+  .refine((v) => LOCAL_DATETIME.test(v), { message: "announcements.dateTimeFormat" });
 
 export const AnnouncementSchema = z
   .object({
@@ -28,7 +33,14 @@ export const AnnouncementSchema = z
       .string()
       .max(1000)
       .optional()
-      .transform((v) => [...new Set((v ?? "").split(/[\s,，;；]+/).map((s) => s.trim()).filter(Boolean))])
+      .transform((v) => [
+        ...new Set(
+          (v ?? "")
+            .split(/[\s,，;；]+/)
+            .map((s) => s.trim())
+            .filter(Boolean),
+        ),
+      ])
       .superRefine((skus, ctx) => {
         if (skus.length > 20) ctx.addIssue({ code: "custom", message: "announcements.tooManySkus" });
         else if (skus.some((s) => !SKU.test(s))) ctx.addIssue({ code: "custom", message: "announcements.skuFormat" });

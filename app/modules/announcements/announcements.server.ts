@@ -29,7 +29,15 @@ export function localToInstant(local: string, tz = env().BUSINESS_TZ): Date {
 
 /** UTC instant → 'YYYY-MM-DDTHH:mm' in the business time zone (for datetime-local inputs). */
 export function instantToLocal(d: Date, tz = env().BUSINESS_TZ): string {
-  const p = dateTimeFormat("en-CA", { timeZone: tz, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).formatToParts(d);
+  const p = dateTimeFormat("en-CA", {
+    timeZone: tz,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).formatToParts(d);
   const g = (t: string) => p.find((x) => x.type === t)!.value;
   return `${g("year")}-${g("month")}-${g("day")}T${g("hour")}:${g("minute")}`;
 }
@@ -52,7 +60,13 @@ export async function listAnnouncements(actor: Actor, filter: AnnouncementFilter
   const at = now();
   const base = announcementsQuery(db, filter, at);
   const [rows, total] = await Promise.all([
-    base.select(announcementColumns).orderBy("a.starts_at", "desc").orderBy("a.id", "desc").limit(PAGE_SIZE).offset((filter.page - 1) * PAGE_SIZE).execute(),
+    base
+      .select(announcementColumns)
+      .orderBy("a.starts_at", "desc")
+      .orderBy("a.id", "desc")
+      .limit(PAGE_SIZE)
+      .offset((filter.page - 1) * PAGE_SIZE)
+      .execute(),
     base.select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
   ]);
   return { rows: rows.map(present), total: Number(total?.n ?? 0), page: filter.page, pageSize: PAGE_SIZE };
@@ -61,7 +75,9 @@ export async function listAnnouncements(actor: Actor, filter: AnnouncementFilter
 export async function* exportAnnouncements(actor: Actor, filter: AnnouncementFilter) {
   requirePermission(actor, "announcement:manage");
   const rows = await announcementsQuery(db, filter, now()).select(announcementColumns).orderBy("a.starts_at", "desc").orderBy("a.id", "desc").execute();
-  yield rows.map(present).map((r) => [r.id, r.kind, stateOf(r), r.title_en, r.title_zh, r.regions.join(" "), r.tiers.join(" "), r.skus.join(" "), r.starts_at, r.ends_at]);
+  yield rows
+    .map(present)
+    .map((r) => [r.id, r.kind, stateOf(r), r.title_en, r.title_zh, r.regions.join(" "), r.tiers.join(" "), r.skus.join(" "), r.starts_at, r.ends_at]);
 }
 
 export async function getAnnouncement(actor: Actor, id: number) {
@@ -98,10 +114,23 @@ export async function createAnnouncement(actor: Actor, input: AnnouncementInput)
   return transaction("announcement.create", async (tx) => {
     const v = values(input);
     const t = now();
-    const r = await tx.insertInto("announcements").values({ ...v, status: "published", created_by: actor.userId, created_at: t, updated_at: t }).executeTakeFirstOrThrow();
+    const r = await tx
+      .insertInto("announcements")
+      .values({ ...v, status: "published", created_by: actor.userId, created_at: t, updated_at: t })
+      .executeTakeFirstOrThrow();
     const id = Number(r.insertId);
-    await audit(tx, actor, { action: "announcement.published", entityType: "announcement", entityId: id, summary: { kind: v.kind, title: v.title_en, regions: v.regions, tiers: v.tiers } });
-    await emitEvent(tx, actor, { type: "announcement.published", entityType: "announcement", entityId: id, payload: { kind: v.kind, title: v.title_en, titleZh: v.title_zh, regions: v.regions, tiers: v.tiers, startsAt: v.starts_at.toISOString() } });
+    await audit(tx, actor, {
+      action: "announcement.published",
+      entityType: "announcement",
+      entityId: id,
+      summary: { kind: v.kind, title: v.title_en, regions: v.regions, tiers: v.tiers },
+    });
+    await emitEvent(tx, actor, {
+      type: "announcement.published",
+      entityType: "announcement",
+      entityId: id,
+      payload: { kind: v.kind, title: v.title_en, titleZh: v.title_zh, regions: v.regions, tiers: v.tiers, startsAt: v.starts_at.toISOString() },
+    });
     return { id };
   });
 }
@@ -114,7 +143,11 @@ export async function updateAnnouncement(actor: Actor, id: number, input: Announ
     if (!before) throw new NotFoundError();
     if (before.status === "withdrawn") throw new ConflictError("announcements.withdrawnReadOnly");
     const v = values(input);
-    await tx.updateTable("announcements").set({ ...v, updated_at: now() }).where("id", "=", id).execute();
+    await tx
+      .updateTable("announcements")
+      .set({ ...v, updated_at: now() })
+      .where("id", "=", id)
+      .execute();
     const changes = diff(before as unknown as Record<string, unknown>, v as unknown as Record<string, unknown>);
     if (Object.keys(changes).length) await audit(tx, actor, { action: "announcement.updated", entityType: "announcement", entityId: id, summary: changes });
   });
@@ -182,7 +215,15 @@ export async function announcementsForDigest(since: Date, until: Date): Promise<
     .orderBy("a.starts_at", "desc")
     .limit(200)
     .execute();
-  return rows.map((r) => ({ id: r.id, kind: r.kind, titleEn: r.title_en, titleZh: r.title_zh, regions: splitList(r.regions), tiers: splitList(r.tiers), visibleFrom: new Date(r.visible_from) }));
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    titleEn: r.title_en,
+    titleZh: r.title_zh,
+    regions: splitList(r.regions),
+    tiers: splitList(r.tiers),
+    visibleFrom: new Date(r.visible_from),
+  }));
 }
 
 export function targetsDealer(a: Pick<DigestAnnouncement, "regions" | "tiers">, region: string, tier: string): boolean {

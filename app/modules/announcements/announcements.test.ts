@@ -5,7 +5,17 @@ import { action as newAction } from "~/routes/admin.announcements.new";
 import { action as editAction, loader as editLoader } from "~/routes/admin.announcements.$id";
 import { loader as listLoader } from "~/routes/admin.announcements._index";
 import { loader as dashboardLoader } from "~/routes/_index";
-import { announcementsFor, announcementsForDigest, createAnnouncement, instantToLocal, listAnnouncements, localToInstant, stateOf, updateAnnouncement, withdrawAnnouncement } from "./announcements.server";
+import {
+  announcementsFor,
+  announcementsForDigest,
+  createAnnouncement,
+  instantToLocal,
+  listAnnouncements,
+  localToInstant,
+  stateOf,
+  updateAnnouncement,
+  withdrawAnnouncement,
+} from "./announcements.server";
 import type { AnnouncementInput } from "./announcements.schema";
 
 afterEach(() => vi.useRealTimers());
@@ -14,7 +24,10 @@ async function product(sku: string) {
   const db = getDb();
   await db.insertInto("categories").ignore().values({ code: "ac", name_en: "Air conditioners", name_zh: "空调" }).execute();
   await db.insertInto("product_lines").ignore().values({ code: "split", name_en: "Split", name_zh: "分体" }).execute();
-  await db.insertInto("products").values({ sku, name_en: sku, name_zh: sku, category_code: "ac", product_line_code: "split", list_price_minor: 100_00 }).execute();
+  await db
+    .insertInto("products")
+    .values({ sku, name_en: sku, name_zh: sku, category_code: "ac", product_line_code: "split", list_price_minor: 100_00 })
+    .execute();
 }
 
 const input = (over: Partial<AnnouncementInput> = {}): AnnouncementInput => ({
@@ -50,7 +63,10 @@ describe("announcements", () => {
     await createAnnouncement(admin, input({ titleEn: "East gold only", regions: ["east"], tiers: ["gold"] }));
     await createAnnouncement(admin, input({ titleEn: "North only", regions: ["north"] }));
     await createAnnouncement(admin, input({ titleEn: "Not yet", startsAt: instantToLocal(new Date(Date.now() + 86_400_000)) }));
-    await createAnnouncement(admin, input({ titleEn: "Over", startsAt: instantToLocal(new Date(Date.now() - 3 * 86_400_000)), endsAt: instantToLocal(new Date(Date.now() - 86_400_000)) }));
+    await createAnnouncement(
+      admin,
+      input({ titleEn: "Over", startsAt: instantToLocal(new Date(Date.now() - 3 * 86_400_000)), endsAt: instantToLocal(new Date(Date.now() - 86_400_000)) }),
+    );
     const withdrawn = await createAnnouncement(admin, input({ titleEn: "Withdrawn" }));
     await withdrawAnnouncement(admin, withdrawn.id);
 
@@ -112,7 +128,17 @@ describe("announcements", () => {
 
   it("refuses bad input with localized field errors and keeps the values", async () => {
     const cast = await createCast();
-    const form = { kind: "flyer", titleEn: "", titleZh: "促销", bodyEn: "x", bodyZh: "x", regions: ["east", "mars"], productSkus: "OK-1 bad sku!", startsAt: "tomorrow", endsAt: "" };
+    const form = {
+      kind: "flyer",
+      titleEn: "",
+      titleZh: "促销",
+      bodyEn: "x",
+      bodyZh: "x",
+      regions: ["east", "mars"],
+      productSkus: "OK-1 bad sku!",
+      startsAt: "tomorrow",
+      endsAt: "",
+    };
     const res = await call(newAction as never, await requestAs(cast.staff.admin, "/admin/announcements/new", { form }));
     expect(res.status).toBe(400);
     const body = (await res.json()) as { fieldErrors: Record<string, string>; values: Record<string, unknown> };
@@ -130,7 +156,10 @@ describe("announcements", () => {
     expect(((await r3.json()) as { fieldErrors: Record<string, string> }).fieldErrors.productSkus).toBe("Unknown SKU: NOPE-1");
     expect(await getDb().selectFrom("announcements").selectAll().execute()).toHaveLength(0);
 
-    const ok = await call(newAction as never, await requestAs(cast.staff.admin, "/admin/announcements/new", { form: { ...backwards, endsAt: "", regions: "east" } }));
+    const ok = await call(
+      newAction as never,
+      await requestAs(cast.staff.admin, "/admin/announcements/new", { form: { ...backwards, endsAt: "", regions: "east" } }),
+    );
     expect(ok.status).toBe(302);
     const id = ok.headers.get("Location")!.match(/\/admin\/announcements\/(\d+)/)![1]!;
     const w = await call(editAction as never, await requestAs(cast.staff.admin, `/admin/announcements/${id}`, { form: { intent: "withdraw" } }), { id });

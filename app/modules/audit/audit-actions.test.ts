@@ -91,7 +91,14 @@ function scan(): { written: Written[]; problems: string[] } {
         if (!actions) problems.push(`${where(n)}: cannot tell which actions ${action?.getText(sf) ?? "(no action)"} writes — register it in BUILT`);
         else for (const a of actions) written.push({ action: a, entityType: entities?.length === 1 ? entities[0]! : null, where: where(n) });
       }
-      if (ts.isCallExpression(n) && n.expression.getText(sf).endsWith("insertInto") && n.arguments[0] && ts.isStringLiteral(n.arguments[0]) && n.arguments[0].text === "audit_log" && !rel.endsWith("audit/audit.server.ts")) {
+      if (
+        ts.isCallExpression(n) &&
+        n.expression.getText(sf).endsWith("insertInto") &&
+        n.arguments[0] &&
+        ts.isStringLiteral(n.arguments[0]) &&
+        n.arguments[0].text === "audit_log" &&
+        !rel.endsWith("audit/audit.server.ts")
+      ) {
         problems.push(`${where(n)}: writes audit_log without audit()`);
       }
       if (ts.isTaggedTemplateExpression(n) && /INSERT\s+INTO\s+audit_log\b/i.test(n.template.getText(sf))) {
@@ -119,7 +126,9 @@ describe("audit actions", () => {
     expect(written.some((w) => w.action === "statement.issued" && w.where.includes("issue.server.ts"))).toBe(true);
     expect(written.filter((w) => !isAuditAction(w.action)).map((w) => `${w.where} ${w.action}`)).toEqual([]);
     expect(
-      written.filter((w) => w.entityType !== null && isAuditAction(w.action) && AUDIT_ACTION_ENTITY[w.action] !== w.entityType).map((w) => `${w.where} ${w.action} on ${w.entityType}`),
+      written
+        .filter((w) => w.entityType !== null && isAuditAction(w.action) && AUDIT_ACTION_ENTITY[w.action] !== w.entityType)
+        .map((w) => `${w.where} ${w.action} on ${w.entityType}`),
     ).toEqual([]);
     const seen = new Set(written.map((w) => w.action));
     expect(AUDIT_ACTIONS.filter((a) => !seen.has(a))).toEqual([]);
@@ -131,7 +140,11 @@ describe("audit actions", () => {
     const used = new Set(Object.values(AUDIT_ACTION_ENTITY));
     expect(AUDIT_ENTITY_TYPES.filter((e) => !used.has(e))).toEqual([]);
     // The filter offers every action exactly once, grouped by record type.
-    expect(auditActionGroups().flatMap((g) => g.actions).sort()).toEqual([...AUDIT_ACTIONS].sort());
+    expect(
+      auditActionGroups()
+        .flatMap((g) => g.actions)
+        .sort(),
+    ).toEqual([...AUDIT_ACTIONS].sort());
   });
 
   it("every action and record type has its label in both languages: natural text, not a code, one label per action", () => {
@@ -171,6 +184,12 @@ describe("audit actions", () => {
     // Not an id, not a known kind, not the reader's to open.
     expect(auditRecordHref("deal", "7; drop", all)).toBeNull();
     expect(auditRecordHref("widget", "1", all)).toBeNull();
-    expect(auditRecordHref("ledger_entry", "12", linkableAuditEntities((p) => p !== "ledger:post"))).toBeNull();
+    expect(
+      auditRecordHref(
+        "ledger_entry",
+        "12",
+        linkableAuditEntities((p) => p !== "ledger:post"),
+      ),
+    ).toBeNull();
   });
 });

@@ -194,7 +194,9 @@ export function auditEntityKey<E extends string>(type: E): `auditEntity.${E}` {
 
 /** The filter's choices: each record type with the actions written about it. */
 export function auditActionGroups(): { entityType: AuditEntityType; actions: AuditAction[] }[] {
-  return AUDIT_ENTITY_TYPES.map((entityType) => ({ entityType, actions: AUDIT_ACTIONS.filter((a) => AUDIT_ACTION_ENTITY[a] === entityType) })).filter((g) => g.actions.length > 0);
+  return AUDIT_ENTITY_TYPES.map((entityType) => ({ entityType, actions: AUDIT_ACTIONS.filter((a) => AUDIT_ACTION_ENTITY[a] === entityType) })).filter(
+    (g) => g.actions.length > 0,
+  );
 }
 
 /**

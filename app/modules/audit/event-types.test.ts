@@ -50,7 +50,8 @@ describe("domain event types", () => {
     for (const file of [...sources("app"), ...sources("jobs"), ...sources("db/seed")]) {
       const text = readFileSync(file, "utf8");
       if (!/emitEvent\(|insertInto\("domain_events"\)/.test(text)) continue;
-      for (const m of text.matchAll(/(?:emitEvent\([^{]*\{\s*|insertInto\("domain_events"\)\s*\.values\(\{\s*)type:\s*"([a-z_]+\.[a-z_]+)"/g)) written.add(m[1]!);
+      for (const m of text.matchAll(/(?:emitEvent\([^{]*\{\s*|insertInto\("domain_events"\)\s*\.values\(\{\s*)type:\s*"([a-z_]+\.[a-z_]+)"/g))
+        written.add(m[1]!);
     }
     expect(written.size).toBeGreaterThan(10);
     expect([...written].filter((t) => !listed.has(t))).toEqual([]);

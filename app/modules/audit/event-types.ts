@@ -76,5 +76,7 @@ export function keyAccountEventKey(type: string): string {
 
 /** Event types that appear on a key account's history. */
 export function keyAccountHistoryTypes(): DomainEventType[] {
-  return DOMAIN_EVENT_TYPES.filter((t) => (KEY_ACCOUNT_HISTORY_ENTITIES as readonly string[]).includes(t.split(".")[0]!) && !KEY_ACCOUNT_HISTORY_HIDDEN.includes(t));
+  return DOMAIN_EVENT_TYPES.filter(
+    (t) => (KEY_ACCOUNT_HISTORY_ENTITIES as readonly string[]).includes(t.split(".")[0]!) && !KEY_ACCOUNT_HISTORY_HIDDEN.includes(t),
+  );
 }

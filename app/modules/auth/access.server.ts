@@ -70,7 +70,8 @@ const dealerData = {
     return (eb) => {
       const ref = sql.ref(column);
       if (reach.kind === "dealer") return eb(ref, "=", reach.dealerId);
-      if (reach.kind === "assigned") return eb(ref, "in", eb.selectFrom("organisations").select("organisations.id").where("organisations.account_manager_id", "=", reach.userId));
+      if (reach.kind === "assigned")
+        return eb(ref, "in", eb.selectFrom("organisations").select("organisations.id").where("organisations.account_manager_id", "=", reach.userId));
       return TRUE;
     };
   },

@@ -70,7 +70,14 @@ beforeEach(async () => {
   // A lead the first account manager offers to dealer B.
   const lead = await db()
     .insertInto("leads")
-    .values({ key_account_id: w.ka.id, dealer_id: cast.dealerB.id, account_manager_id: cast.staff.account_manager.id, product_line_code: w.lineB, estimated_value_minor: 500_000_00, status: "offered" })
+    .values({
+      key_account_id: w.ka.id,
+      dealer_id: cast.dealerB.id,
+      account_manager_id: cast.staff.account_manager.id,
+      product_line_code: w.lineB,
+      estimated_value_minor: 500_000_00,
+      status: "offered",
+    })
     .executeTakeFirstOrThrow();
   leadId = Number(lead.insertId);
 });
@@ -108,7 +115,15 @@ describe("dealer-owned rows (orders, ledger, statements, addresses)", () => {
   it("the WHERE builder keeps exactly the dealers the check lets in", async () => {
     const ids = [w.cast.dealerA.id, w.cast.dealerB.id];
     const seen = async (who: string) =>
-      (await db().selectFrom("organisations").select("id").where("id", "in", ids).where(scopes.dealerData.where(actors[who]!, "organisations.id")).orderBy("id").execute()).map((r) => r.id);
+      (
+        await db()
+          .selectFrom("organisations")
+          .select("id")
+          .where("id", "in", ids)
+          .where(scopes.dealerData.where(actors[who]!, "organisations.id"))
+          .orderBy("id")
+          .execute()
+      ).map((r) => r.id);
     expect(await seen("A.sales")).toEqual([w.cast.dealerA.id]);
     expect(await seen("B.finance")).toEqual([w.cast.dealerB.id]);
     expect(await seen("am")).toEqual([w.cast.dealerA.id]);
@@ -132,7 +147,15 @@ describe("dealers themselves", () => {
       ["ops", "dealer:manage", "forbidden"],
     ]);
     const seen = async (who: string) =>
-      (await db().selectFrom("organisations as o").select("o.id").where("o.id", "in", [w.cast.dealerA.id, w.cast.dealerB.id]).where(scopes.dealer.where(actors[who]!)).orderBy("o.id").execute()).map((r) => r.id);
+      (
+        await db()
+          .selectFrom("organisations as o")
+          .select("o.id")
+          .where("o.id", "in", [w.cast.dealerA.id, w.cast.dealerB.id])
+          .where(scopes.dealer.where(actors[who]!))
+          .orderBy("o.id")
+          .execute()
+      ).map((r) => r.id);
     expect(await seen("am")).toEqual([w.cast.dealerA.id]);
     expect(await seen("B.admin")).toEqual([w.cast.dealerB.id]);
     expect(await seen("admin")).toEqual([w.cast.dealerA.id, w.cast.dealerB.id]);
@@ -150,7 +173,10 @@ describe("user accounts", () => {
       ["ops", "user:manage", "forbidden"],
     ]);
     const ids = [dealerAUser.id, w.cast.b.dealer_sales.id, w.cast.staff.ops.id];
-    const seen = async (who: string) => (await db().selectFrom("users as u").select("u.id").where("u.id", "in", ids).where(scopes.user.where(actors[who]!)).orderBy("u.id").execute()).map((r) => r.id);
+    const seen = async (who: string) =>
+      (await db().selectFrom("users as u").select("u.id").where("u.id", "in", ids).where(scopes.user.where(actors[who]!)).orderBy("u.id").execute()).map(
+        (r) => r.id,
+      );
     expect(await seen("A.admin")).toEqual([dealerAUser.id]);
     expect(await seen("admin")).toEqual([...ids].sort((a, b) => a - b));
   });
@@ -176,7 +202,8 @@ describe("deals", () => {
   });
 
   it("the WHERE builder: the deal is seen by its dealer, its account manager and the administrator; ops is refused (403)", async () => {
-    const seen = async (who: string) => (await db().selectFrom("deals as d").select("d.id").where("d.id", "=", dealId).where(scopes.deal.where(actors[who]!)).execute()).length;
+    const seen = async (who: string) =>
+      (await db().selectFrom("deals as d").select("d.id").where("d.id", "=", dealId).where(scopes.deal.where(actors[who]!)).execute()).length;
     expect(await seen("A.sales")).toBe(1);
     expect(await seen("A.finance")).toBe(1);
     expect(await seen("B.sales")).toBe(0);
@@ -205,7 +232,15 @@ describe("quotes, through their deal", () => {
       ["ops", "quote:read", "forbidden"],
     ]);
     const seen = async (who: string) =>
-      (await db().selectFrom("quotes as q").innerJoin("deals as d", "d.id", "q.deal_id").select("q.id").where("q.deal_id", "=", dealId).where(scopes.quote.where(actors[who]!)).execute()).length;
+      (
+        await db()
+          .selectFrom("quotes as q")
+          .innerJoin("deals as d", "d.id", "q.deal_id")
+          .select("q.id")
+          .where("q.deal_id", "=", dealId)
+          .where(scopes.quote.where(actors[who]!))
+          .execute()
+      ).length;
     expect(await seen("A.sales")).toBe(1);
     expect(await seen("B.sales")).toBe(0);
     expect(await seen("am")).toBe(1);
@@ -227,7 +262,8 @@ describe("key accounts", () => {
       ["A.sales", "key_account:read", "forbidden"],
       ["ops", "key_account:read", "forbidden"],
     ]);
-    const seen = async (who: string) => (await db().selectFrom("key_accounts as ka").select("ka.id").where("ka.id", "=", w.ka.id).where(scopes.keyAccount.where(actors[who]!)).execute()).length;
+    const seen = async (who: string) =>
+      (await db().selectFrom("key_accounts as ka").select("ka.id").where("ka.id", "=", w.ka.id).where(scopes.keyAccount.where(actors[who]!)).execute()).length;
     expect(await seen("am")).toBe(1);
     expect(await seen("am2")).toBe(0);
     expect(await seen("admin")).toBe(1);
@@ -251,7 +287,8 @@ describe("leads", () => {
       ["admin", "lead:respond", "forbidden"],
       ["ops", "deal:read", "forbidden"],
     ]);
-    const seen = async (who: string) => (await db().selectFrom("leads as l").select("l.id").where("l.id", "=", leadId).where(scopes.lead.where(actors[who]!)).execute()).length;
+    const seen = async (who: string) =>
+      (await db().selectFrom("leads as l").select("l.id").where("l.id", "=", leadId).where(scopes.lead.where(actors[who]!)).execute()).length;
     expect(await seen("B.sales")).toBe(1);
     expect(await seen("A.sales")).toBe(0);
     expect(await seen("am")).toBe(1);

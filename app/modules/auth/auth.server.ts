@@ -153,7 +153,12 @@ export async function signIn(request: Request, input: SignInInput): Promise<Sign
   const step = await secondFactorStep(user.id, user.role);
   if (step) {
     const cookie = await createChallenge(request, user.id, { persistent, redirectTo });
-    await audit(db, anonymousActor(request, user.id, user.organisation_id), { action: "auth.password_verified", entityType: "user", entityId: user.id, summary: { next: step } });
+    await audit(db, anonymousActor(request, user.id, user.organisation_id), {
+      action: "auth.password_verified",
+      entityType: "user",
+      entityId: user.id,
+      summary: { next: step },
+    });
     return { cookie, redirectTo: step === "enrol" ? "/login/enrol" : "/login/two-factor", userId: user.id };
   }
   const cookie = await startSession(request, user.id, { persistent });
@@ -248,7 +253,12 @@ export async function changePassword(actor: Actor, input: { currentPassword: str
     await tx.updateTable("users").set({ password_hash: passwordHash, password_changed_at: now(), updated_at: now() }).where("id", "=", actor.userId!).execute();
     await tx.deleteFrom("sessions").where("user_id", "=", actor.userId!).execute();
     if (cur) {
-      await insertSession(tx, newId, actor.userId!, cur.expires_at, { absoluteExpiresAt: cur.absolute_expires_at, persistent: cur.persistent === 1, ip: cur.ip, userAgent: cur.user_agent });
+      await insertSession(tx, newId, actor.userId!, cur.expires_at, {
+        absoluteExpiresAt: cur.absolute_expires_at,
+        persistent: cur.persistent === 1,
+        ip: cur.ip,
+        userAgent: cur.user_agent,
+      });
     }
     await audit(tx, actor, { action: "user.password_changed", entityType: "user", entityId: actor.userId!, dealerId: actor.dealerId });
     return cur;
@@ -261,7 +271,11 @@ export async function changePassword(actor: Actor, input: { currentPassword: str
 export async function updatePreferences(actor: Actor, input: { locale: Locale; digestFrequency: "off" | "daily" | "weekly" }): Promise<void> {
   await db.transaction().execute(async (tx) => {
     const before = await tx.selectFrom("users").select(["locale", "digest_frequency"]).where("id", "=", actor.userId!).executeTakeFirstOrThrow();
-    await tx.updateTable("users").set({ locale: input.locale, digest_frequency: input.digestFrequency, updated_at: now() }).where("id", "=", actor.userId!).execute();
+    await tx
+      .updateTable("users")
+      .set({ locale: input.locale, digest_frequency: input.digestFrequency, updated_at: now() })
+      .where("id", "=", actor.userId!)
+      .execute();
     await audit(tx, actor, {
       action: "user.preferences_changed",
       entityType: "user",

@@ -98,7 +98,11 @@ describe("sessions", () => {
     const current = await createSession(user);
     const other = await createSession(user);
     const actor = (await getActor(new Request("http://x/", { headers: { Cookie: current.cookie } })))!;
-    const before = await getDb().selectFrom("sessions").select(["absolute_expires_at", "persistent"]).where("id", "=", hashSessionId(current.sessionId)).executeTakeFirstOrThrow();
+    const before = await getDb()
+      .selectFrom("sessions")
+      .select(["absolute_expires_at", "persistent"])
+      .where("id", "=", hashSessionId(current.sessionId))
+      .executeTakeFirstOrThrow();
     const setCookie = await changePassword(actor, { currentPassword: TEST_PASSWORD, newPassword: "NewPassw0rd-2026", confirmPassword: "NewPassw0rd-2026" });
     expect(await getActor(new Request("http://x/", { headers: { Cookie: other.cookie } }))).toBeNull();
     expect(await getActor(new Request("http://x/", { headers: { Cookie: current.cookie } }))).toBeNull();
@@ -114,9 +118,15 @@ describe("sessions", () => {
   it("refuses a wrong current password or a weak new one and changes nothing", async () => {
     const user = await createUser("finance");
     const before = await getDb().selectFrom("users").select("password_hash").where("id", "=", user.id).executeTakeFirstOrThrow();
-    await expect(changePassword(actorFor(user), { currentPassword: "wrong", newPassword: "NewPassw0rd-2026", confirmPassword: "NewPassw0rd-2026" })).rejects.toMatchObject({ status: 400 });
-    await expect(changePassword(actorFor(user), { currentPassword: TEST_PASSWORD, newPassword: "short1", confirmPassword: "short1" })).rejects.toMatchObject({ status: 400 });
-    await expect(changePassword(actorFor(user), { currentPassword: TEST_PASSWORD, newPassword: "NewPassw0rd-2026", confirmPassword: "Different-2026" })).rejects.toMatchObject({ status: 400 });
+    await expect(
+      changePassword(actorFor(user), { currentPassword: "wrong", newPassword: "NewPassw0rd-2026", confirmPassword: "NewPassw0rd-2026" }),
+    ).rejects.toMatchObject({ status: 400 });
+    await expect(changePassword(actorFor(user), { currentPassword: TEST_PASSWORD, newPassword: "short1", confirmPassword: "short1" })).rejects.toMatchObject({
+      status: 400,
+    });
+    await expect(
+      changePassword(actorFor(user), { currentPassword: TEST_PASSWORD, newPassword: "NewPassw0rd-2026", confirmPassword: "Different-2026" }),
+    ).rejects.toMatchObject({ status: 400 });
     const after = await getDb().selectFrom("users").select("password_hash").where("id", "=", user.id).executeTakeFirstOrThrow();
     expect(after.password_hash).toBe(before.password_hash);
   });
@@ -188,7 +198,10 @@ describe("sign-in throttling", () => {
     const locked = results.filter((r) => !r.ok && r.key === "login.locked").length;
     expect(wrong).toBeLessThanOrEqual(5);
     expect(wrong + locked).toBe(50);
-    const lockedUntil = async () => (await getDb().selectFrom("login_throttles").select("blocked_until").where("throttle_key", "=", emailKey(user.email)).executeTakeFirstOrThrow()).blocked_until!.getTime();
+    const lockedUntil = async () =>
+      (
+        await getDb().selectFrom("login_throttles").select("blocked_until").where("throttle_key", "=", emailKey(user.email)).executeTakeFirstOrThrow()
+      ).blocked_until!.getTime();
     const until = await lockedUntil();
     expect(until).toBeGreaterThanOrEqual(t0.getTime() + 15 * 60_000);
     // Later failures neither shorten nor erase the lock, even after the 15-minute window has passed.

@@ -130,6 +130,9 @@ export class HashedSessionAdapter implements Adapter {
 
   async deleteExpiredSessions(): Promise<void> {
     const t = now();
-    await db.deleteFrom("sessions").where((eb) => eb.or([eb("expires_at", "<=", t), eb("absolute_expires_at", "<=", t)])).execute();
+    await db
+      .deleteFrom("sessions")
+      .where((eb) => eb.or([eb("expires_at", "<=", t), eb("absolute_expires_at", "<=", t)]))
+      .execute();
   }
 }

@@ -71,7 +71,20 @@ export async function readChallenge(request: Request): Promise<Challenge | null>
     .selectFrom("sign_in_challenges as c")
     .innerJoin("users as u", "u.id", "c.user_id")
     .innerJoin("organisations as o", "o.id", "u.organisation_id")
-    .select(["c.id", "c.user_id", "c.expires_at", "c.persistent", "c.redirect_to", "u.email", "u.name", "u.role", "u.organisation_id", "u.locale", "u.status", "o.status as org_status"])
+    .select([
+      "c.id",
+      "c.user_id",
+      "c.expires_at",
+      "c.persistent",
+      "c.redirect_to",
+      "u.email",
+      "u.name",
+      "u.role",
+      "u.organisation_id",
+      "u.locale",
+      "u.status",
+      "o.status as org_status",
+    ])
     .where("c.id", "=", hashId(raw))
     .executeTakeFirst();
   if (!row || row.expires_at.getTime() <= now().getTime() || row.status !== "active" || row.org_status !== "active" || !isRole(row.role)) return null;

@@ -21,7 +21,8 @@ const ipKey = (ip: string | null) => `ip:${ip ?? "unknown"}`.slice(0, 128);
 export async function checkThrottle(_email: string, ip: string | null): Promise<ThrottleState> {
   const row = await db.selectFrom("login_throttles").select("blocked_until").where("throttle_key", "=", ipKey(ip)).executeTakeFirst();
   const t = now().getTime();
-  if (row?.blocked_until && row.blocked_until.getTime() > t) return { blocked: true, kind: "ip", retryAfterSeconds: Math.ceil((row.blocked_until.getTime() - t) / 1000) };
+  if (row?.blocked_until && row.blocked_until.getTime() > t)
+    return { blocked: true, kind: "ip", retryAfterSeconds: Math.ceil((row.blocked_until.getTime() - t) / 1000) };
   return { blocked: false };
 }
 
@@ -74,7 +75,12 @@ export async function recordFailure(_email: string, ip: string | null): Promise<
     const wanted = pause ? new Date(t.getTime() + pause) : null;
     const blocked_until = row?.blocked_until && (!wanted || row.blocked_until > wanted) && row.blocked_until > t ? row.blocked_until : wanted;
     if (!row) await tx.insertInto("login_throttles").values({ throttle_key: key, failures, window_started_at: t, blocked_until }).execute();
-    else await tx.updateTable("login_throttles").set({ failures, window_started_at: fresh ? t : row.window_started_at, blocked_until }).where("throttle_key", "=", key).execute();
+    else
+      await tx
+        .updateTable("login_throttles")
+        .set({ failures, window_started_at: fresh ? t : row.window_started_at, blocked_until })
+        .where("throttle_key", "=", key)
+        .execute();
   });
 }
 

@@ -90,8 +90,18 @@ export type SecondFactorStatus = { enabled: boolean; confirmedAt: Date | null; r
 
 export async function secondFactorStatus(userId: number, role: string): Promise<SecondFactorStatus> {
   const row = await db.selectFrom("user_second_factors").select("confirmed_at").where("user_id", "=", userId).executeTakeFirst();
-  const left = await db.selectFrom("recovery_codes").select((eb) => eb.fn.countAll<number>().as("n")).where("user_id", "=", userId).where("used_at", "is", null).executeTakeFirstOrThrow();
-  return { enabled: !!row?.confirmed_at, confirmedAt: row?.confirmed_at ?? null, recoveryCodesLeft: Number(left.n), required: isRole(role) && secondFactorRequired(role) };
+  const left = await db
+    .selectFrom("recovery_codes")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("user_id", "=", userId)
+    .where("used_at", "is", null)
+    .executeTakeFirstOrThrow();
+  return {
+    enabled: !!row?.confirmed_at,
+    confirmedAt: row?.confirmed_at ?? null,
+    recoveryCodesLeft: Number(left.n),
+    required: isRole(role) && secondFactorRequired(role),
+  };
 }
 
 export type Enrolment = { secret: string; uri: string; qrSvg: string };
@@ -170,7 +180,12 @@ async function throttledProve(actor: Actor, code: string): Promise<"totp" | "rec
   const method = await proveFactor(actor.userId!, code);
   if (!method) {
     await recordFailure(key, actor.ip);
-    await audit(db, actor, { action: attempt.last ? "auth.second_factor_locked" : "auth.second_factor_failed", entityType: "user", entityId: actor.userId!, dealerId: actor.dealerId });
+    await audit(db, actor, {
+      action: attempt.last ? "auth.second_factor_locked" : "auth.second_factor_failed",
+      entityType: "user",
+      entityId: actor.userId!,
+      dealerId: actor.dealerId,
+    });
     if (attempt.last) throw new TooManyRequestsError("login.locked", { minutes: env().LOGIN_LOCK_MINUTES });
     throw new ValidationError("validation.formErrors", { code: ["twoFactor.invalid"] });
   }
@@ -180,7 +195,17 @@ async function throttledProve(actor: Actor, code: string): Promise<"totp" | "rec
 
 function challengeActor(request: Request, c: Challenge): Actor {
   const u = c.user;
-  return { kind: "user", userId: u.id, role: u.role, organisationId: u.organisationId, dealerId: u.dealerId, name: u.name, email: u.email, locale: isLocale(u.locale) ? u.locale : "zh-CN", ip: clientIp(request) };
+  return {
+    kind: "user",
+    userId: u.id,
+    role: u.role,
+    organisationId: u.organisationId,
+    dealerId: u.dealerId,
+    name: u.name,
+    email: u.email,
+    locale: isLocale(u.locale) ? u.locale : "zh-CN",
+    ip: clientIp(request),
+  };
 }
 
 /** The browser's challenge, or a 401-like "start again" (the route sends it to /login). */
@@ -272,6 +297,11 @@ export async function resetSecondFactor(actor: Actor, userId: number): Promise<v
     await tx.deleteFrom("recovery_codes").where("user_id", "=", userId).execute();
     await tx.deleteFrom("sign_in_challenges").where("user_id", "=", userId).execute();
     await tx.deleteFrom("sessions").where("user_id", "=", userId).execute();
-    await audit(tx, actor, { action: "user.second_factor_reset", entityType: "user", entityId: userId, summary: { hadFactor: !!had?.confirmed_at, sessionsEnded: true } });
+    await audit(tx, actor, {
+      action: "user.second_factor_reset",
+      entityType: "user",
+      entityId: userId,
+      summary: { hadFactor: !!had?.confirmed_at, sessionsEnded: true },
+    });
   });
 }

@@ -217,7 +217,12 @@ describe("an administrator resets a user's second factor", () => {
     expect(await getActor(new Request("http://x/", { headers: { Cookie: s.cookie } }))).toBeNull();
     expect(await failure(completeSecondFactor(req(pending), totpCode(TEST_TOTP_SECRET)))).toMatchObject({ status: 404 });
     expect(await db().selectFrom("user_second_factors").select("user_id").where("user_id", "=", user.id).execute()).toEqual([]);
-    const row = await db().selectFrom("audit_log").select(["action", "actor_user_id"]).where("action", "=", "user.second_factor_reset").where("entity_id", "=", String(user.id)).executeTakeFirstOrThrow();
+    const row = await db()
+      .selectFrom("audit_log")
+      .select(["action", "actor_user_id"])
+      .where("action", "=", "user.second_factor_reset")
+      .where("entity_id", "=", String(user.id))
+      .executeTakeFirstOrThrow();
     expect(row.actor_user_id).toBe(admin.id);
     // Next sign-in: enrol again.
     expect((await passwordStep(user.email)).redirectTo).toBe("/login/enrol");
@@ -242,8 +247,16 @@ describe("keep me signed in", () => {
     const kept = await passwordStep(user.email, { keepSignedIn: true });
     expect(kept.cookie).toMatch(/Max-Age=2592000(;|$)/);
     const row = async (setCookie: string) =>
-      db().selectFrom("sessions").select(["absolute_expires_at", "expires_at", "persistent"]).where("id", "=", hashSessionId(pair(setCookie).split("=")[1]!)).executeTakeFirstOrThrow();
-    expect(await row(plain.cookie)).toEqual({ absolute_expires_at: new Date(T0.getTime() + 7 * 86_400_000), expires_at: new Date(T0.getTime() + 12 * 3_600_000), persistent: 0 });
+      db()
+        .selectFrom("sessions")
+        .select(["absolute_expires_at", "expires_at", "persistent"])
+        .where("id", "=", hashSessionId(pair(setCookie).split("=")[1]!))
+        .executeTakeFirstOrThrow();
+    expect(await row(plain.cookie)).toEqual({
+      absolute_expires_at: new Date(T0.getTime() + 7 * 86_400_000),
+      expires_at: new Date(T0.getTime() + 12 * 3_600_000),
+      persistent: 0,
+    });
     const thirtyDays = new Date(T0.getTime() + 30 * 86_400_000);
     expect(await row(kept.cookie)).toEqual({ absolute_expires_at: thirtyDays, expires_at: thirtyDays, persistent: 1 });
     const who = (c: string) => getActor(new Request("http://x/", { headers: { Cookie: pair(c) } }));

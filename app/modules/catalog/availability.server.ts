@@ -13,7 +13,11 @@ export type AvailabilityAnswer =
   | ({ ok: true; values: Record<string, unknown> } & Awaited<ReturnType<typeof checkAvailability>>)
   | { ok: false; fieldErrors: Record<string, string>; values: Record<string, unknown> };
 
-export async function answerAvailability(request: Request, actor: Actor, values: { sku?: string; quantity?: string; neededBy?: string; region?: string }): Promise<AvailabilityAnswer> {
+export async function answerAvailability(
+  request: Request,
+  actor: Actor,
+  values: { sku?: string; quantity?: string; neededBy?: string; region?: string },
+): Promise<AvailabilityAnswer> {
   const raw = { sku: values.sku ?? "", quantity: values.quantity ?? "", neededBy: values.neededBy ?? "", region: values.region };
   const parsed = parseObject(request, AvailabilityCheck, raw);
   if (!parsed.ok) return { ok: false, fieldErrors: parsed.fieldErrors, values: raw };

@@ -52,7 +52,9 @@ export function availableOf(level: { onHand: number; reserved: number }): number
 
 /** Warehouses nearest to the region first; ties by more available, then by code. */
 export function orderByProximity<W extends WarehouseStock>(warehouses: readonly W[], region: string | null | undefined): W[] {
-  return [...warehouses].sort((a, b) => regionDistance(region, a.region) - regionDistance(region, b.region) || availableOf(b) - availableOf(a) || a.code.localeCompare(b.code));
+  return [...warehouses].sort(
+    (a, b) => regionDistance(region, a.region) - regionDistance(region, b.region) || availableOf(b) - availableOf(a) || a.code.localeCompare(b.code),
+  );
 }
 
 /** An ETA in the past (an overdue receipt) is promised no earlier than today. */
@@ -181,7 +183,9 @@ export function planAvailability(input: PlanInput): AvailabilityPlan {
   if (input.neededBy) {
     const d = input.neededBy;
     byNeededDate =
-      (input.today <= d ? shipNow : 0) + byEta.filter((b) => b.date <= d).reduce((s, b) => s + b.quantity, 0) + (rest.date && rest.date <= d ? rest.quantity : 0);
+      (input.today <= d ? shipNow : 0) +
+      byEta.filter((b) => b.date <= d).reduce((s, b) => s + b.quantity, 0) +
+      (rest.date && rest.date <= d ? rest.quantity : 0);
     meetsNeededBy = byNeededDate >= input.quantity;
   } else {
     byNeededDate = shipNow;

@@ -189,7 +189,11 @@ function buildIndex(version: string, loaded: Loaded): CatalogIndex {
       if ((f.category !== undefined && category === -1) || (f.line !== undefined && line === -1)) return none;
       const status = f.status === "all" ? -1 : STATUS.indexOf(f.status);
       const mto = f.mto === "only" ? 1 : f.mto === "exclude" ? 0 : -1;
-      const keep = (i: number) => (status === -1 || statusOf[i] === status) && (category === -1 || catOf[i] === category) && (line === -1 || lineOf[i] === line) && (mto === -1 || mtoOf[i] === mto);
+      const keep = (i: number) =>
+        (status === -1 || statusOf[i] === status) &&
+        (category === -1 || catOf[i] === category) &&
+        (line === -1 || lineOf[i] === line) &&
+        (mto === -1 || mtoOf[i] === mto);
       const order = orderOf(f.sort, f.locale);
       if (!f.q) {
         const key = `${f.sort}:${order && f.sort === "name" ? f.locale : ""}:${status}:${category}:${line}:${mto}`;

@@ -38,7 +38,18 @@ async function varietyOfProducts() {
   // Names in both languages with shared words, LIKE's special characters, SKUs whose
   // order differs between a binary and a _ci collation, equal prices and lead times
   // (ties broken by SKU), no lead time (NULL sorts first), both statuses, MTO or not.
-  const names = ["Breeze wall AC", "breeze Pro 100%", "Frost fridge_2", "Inverter 变频 AC", "静音 Silent", "Über cooler", "zeta", "Alpha", "冰箱 Smart", "SMART inverter"];
+  const names = [
+    "Breeze wall AC",
+    "breeze Pro 100%",
+    "Frost fridge_2",
+    "Inverter 变频 AC",
+    "静音 Silent",
+    "Über cooler",
+    "zeta",
+    "Alpha",
+    "冰箱 Smart",
+    "SMART inverter",
+  ];
   const rows = Array.from({ length: 60 }, (_, i) => ({
     sku: `${["AC", "ac-x", "REF", "R_EF", "A.C"][i % 5]!.toUpperCase()}-${String((i * 37) % 100).padStart(3, "0")}`,
     name_en: `${names[i % names.length]} ${i % 7}`,

@@ -43,11 +43,22 @@ export async function catalogChanged(tx: Executor): Promise<void> {
 }
 
 async function compareCatalogVersion(db: Executor) {
-  const row = await db.selectFrom("catalog_version").select(["version", sql<string>`CAST(fingerprint AS CHAR)`.as("fingerprint")]).where("id", "=", 1).executeTakeFirst();
+  const row = await db
+    .selectFrom("catalog_version")
+    .select(["version", sql<string>`CAST(fingerprint AS CHAR)`.as("fingerprint")])
+    .where("id", "=", 1)
+    .executeTakeFirst();
   const want = await catalogFingerprint(db);
   if (!row) return [{ version: null, fingerprint: null, want_fingerprint: want, problem: "the catalog version row is missing" }];
   if (row.fingerprint === want) return [];
-  return [{ version: Number(row.version), fingerprint: row.fingerprint, want_fingerprint: want, problem: "products or tier prices were written without moving the catalog version" }];
+  return [
+    {
+      version: Number(row.version),
+      fingerprint: row.fingerprint,
+      want_fingerprint: want,
+      problem: "products or tier prices were written without moving the catalog version",
+    },
+  ];
 }
 
 export const DERIVED: DerivedFigure[] = [

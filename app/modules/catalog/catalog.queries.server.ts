@@ -44,7 +44,10 @@ export function stockProductsQuery(db: Executor, f: StockFilter, warehouseIds: n
     // with the page's LIMIT. In every warehouse: the product's one summary row
     // (kept by triggers, decision 079); in some: its level rows there.
     if (warehouseIds === null) q = q.where(sql<SqlBool>`(SELECT pa.stocked_warehouses FROM product_availability pa WHERE pa.product_id = p.id) > 0`);
-    else q = q.where(sql<SqlBool>`(SELECT MAX(sl.on_hand - sl.reserved) FROM stock_levels sl WHERE sl.product_id = p.id AND sl.warehouse_id IN (${sql.join(warehouseIds.length ? warehouseIds : [0])})) > 0`);
+    else
+      q = q.where(
+        sql<SqlBool>`(SELECT MAX(sl.on_hand - sl.reserved) FROM stock_levels sl WHERE sl.product_id = p.id AND sl.warehouse_id IN (${sql.join(warehouseIds.length ? warehouseIds : [0])})) > 0`,
+      );
   }
   return q;
 }
@@ -127,8 +130,18 @@ export type IncomingRow = { product_id: number; warehouse_id: number; quantity: 
  * current learns, from this one consistent read, whether they still were.
  */
 export async function stockOf(db: Executor, productIds: number[], warehouseIds: number[] | null): Promise<{ levels: LevelRow[]; incoming: IncomingRow[] }>;
-export async function stockOf(db: Executor, productIds: number[], warehouseIds: number[] | null, withVersions: true): Promise<{ levels: LevelRow[]; incoming: IncomingRow[]; versions: ReferenceVersions }>;
-export async function stockOf(db: Executor, productIds: number[], warehouseIds: number[] | null, withVersions = false): Promise<{ levels: LevelRow[]; incoming: IncomingRow[]; versions?: ReferenceVersions }> {
+export async function stockOf(
+  db: Executor,
+  productIds: number[],
+  warehouseIds: number[] | null,
+  withVersions: true,
+): Promise<{ levels: LevelRow[]; incoming: IncomingRow[]; versions: ReferenceVersions }>;
+export async function stockOf(
+  db: Executor,
+  productIds: number[],
+  warehouseIds: number[] | null,
+  withVersions = false,
+): Promise<{ levels: LevelRow[]; incoming: IncomingRow[]; versions?: ReferenceVersions }> {
   if (!productIds.length && !withVersions) return { levels: [], incoming: [] };
   const parts: RawBuilder<unknown>[] = [];
   if (withVersions) {
@@ -138,10 +151,22 @@ export async function stockOf(db: Executor, productIds: number[], warehouseIds: 
   if (productIds.length) {
     const products = sql.join(productIds);
     const inWarehouses = warehouseIds === null ? sql`` : sql` AND warehouse_id IN (${sql.join(warehouseIds.length ? warehouseIds : [0])})`;
-    parts.push(sql`SELECT 0 AS k, product_id, warehouse_id, on_hand AS a, reserved AS b, NULL AS eta, 0 AS id FROM stock_levels WHERE product_id IN (${products})${inWarehouses}`);
-    parts.push(sql`SELECT 1, product_id, warehouse_id, quantity, 0, eta, id FROM incoming_stock WHERE product_id IN (${products}) AND status = 'planned'${inWarehouses}`);
+    parts.push(
+      sql`SELECT 0 AS k, product_id, warehouse_id, on_hand AS a, reserved AS b, NULL AS eta, 0 AS id FROM stock_levels WHERE product_id IN (${products})${inWarehouses}`,
+    );
+    parts.push(
+      sql`SELECT 1, product_id, warehouse_id, quantity, 0, eta, id FROM incoming_stock WHERE product_id IN (${products}) AND status = 'planned'${inWarehouses}`,
+    );
   }
-  const { rows } = await sql<{ k: number; product_id: number; warehouse_id: number; a: number; b: number; eta: string | null; id: number }>`${sql.join(parts, sql` UNION ALL `)}`.execute(db);
+  const { rows } = await sql<{
+    k: number;
+    product_id: number;
+    warehouse_id: number;
+    a: number;
+    b: number;
+    eta: string | null;
+    id: number;
+  }>`${sql.join(parts, sql` UNION ALL `)}`.execute(db);
   const levels: LevelRow[] = [];
   const incoming: IncomingRow[] = [];
   let versions: ReferenceVersions | undefined;
@@ -183,7 +208,18 @@ export async function recentMovements(db: Executor, productId: number, limit = 2
     .selectFrom("stock_movements as m")
     .innerJoin("warehouses as w", "w.id", "m.warehouse_id")
     .leftJoin("users as u", "u.id", "m.actor_user_id")
-    .select(["m.id", "m.kind", "m.on_hand_delta", "m.reserved_delta", "m.reason", "m.ref_type", "m.ref_id", "m.created_at", "w.code as warehouse_code", "u.name as actor_name"])
+    .select([
+      "m.id",
+      "m.kind",
+      "m.on_hand_delta",
+      "m.reserved_delta",
+      "m.reason",
+      "m.ref_type",
+      "m.ref_id",
+      "m.created_at",
+      "w.code as warehouse_code",
+      "u.name as actor_name",
+    ])
     .where("m.product_id", "=", productId)
     .orderBy("m.created_at", "desc")
     .orderBy("m.id", "desc")

@@ -50,7 +50,10 @@ export type StockFilter = Omit<StockQueryInput, "page" | "format" | "check" | "c
 export const AvailabilityCheck = z.object({
   sku: skuField,
   quantity: wholeNumberField({ min: 1, max: 999_999_999, messages: { format: "stock.wholePositive", min: "stock.wholePositive" } }),
-  neededBy: z.union([z.literal(""), isoDate]).optional().transform((v) => v || null),
+  neededBy: z
+    .union([z.literal(""), isoDate])
+    .optional()
+    .transform((v) => v || null),
   region: z.enum(REGIONS).optional(),
 });
 export type AvailabilityCheckInput = z.output<typeof AvailabilityCheck>;
@@ -100,8 +103,18 @@ export const ProductSchema = z
     sku: skuField,
     nameZh: z.string().trim().min(1).max(200),
     nameEn: z.string().trim().min(1).max(200),
-    descriptionZh: z.string().trim().max(5000).optional().transform((v) => v || null),
-    descriptionEn: z.string().trim().max(5000).optional().transform((v) => v || null),
+    descriptionZh: z
+      .string()
+      .trim()
+      .max(5000)
+      .optional()
+      .transform((v) => v || null),
+    descriptionEn: z
+      .string()
+      .trim()
+      .max(5000)
+      .optional()
+      .transform((v) => v || null),
     category: z.string().trim().min(1).max(32),
     line: z.string().trim().min(1).max(32),
     unit: z.string().trim().min(1).max(16),

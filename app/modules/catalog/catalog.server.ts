@@ -38,10 +38,18 @@ import {
   type IncomingRow,
   type LevelRow,
 } from "./catalog.queries.server";
-import { TIERS, type AvailabilityCheckInput, type HolidayInput, type ProductInput, type ProductListFilter, type StockFilter, type StockSort, type WarehouseCreateInput, type WarehouseUpdateInput } from "./catalog.schema";
+import {
+  TIERS,
+  type AvailabilityCheckInput,
+  type HolidayInput,
+  type ProductInput,
+  type ProductListFilter,
+  type StockFilter,
+  type StockSort,
+  type WarehouseCreateInput,
+  type WarehouseUpdateInput,
+} from "./catalog.schema";
 import { parseOptionsSchema, quantityFits } from "./options";
-
-;
 
 const isDuplicate = (err: unknown) => (err as { code?: string }).code === "ER_DUP_ENTRY";
 
@@ -68,7 +76,13 @@ async function stockReference(actor: Actor, today: IsoDate, given?: ReferenceVer
   return snapshot(
     `catalog:reference:${today}:${dealerId ?? "staff"}`,
     async () => {
-      const [warehouses, categories, lines, holidays, viewer] = await Promise.all([listWarehouses(db), listCategories(db), listProductLines(db), loadHolidays(db, today), viewerTier(actor)]);
+      const [warehouses, categories, lines, holidays, viewer] = await Promise.all([
+        listWarehouses(db),
+        listCategories(db),
+        listProductLines(db),
+        loadHolidays(db, today),
+        viewerTier(actor),
+      ]);
       return { warehouses, categories, lines, holidays: holidays as ReadonlySet<string>, viewer };
     },
     versions,
@@ -107,7 +121,14 @@ type StockRowProduct = IndexedProduct;
  * Levels, next incoming and promise date of a page of products, priced with
  * `tierPrice` (the viewer's tier price of a product, or undefined for the list price).
  */
-function decorate(products: StockRowProduct[], { levels, incoming }: { levels: LevelRow[]; incoming: IncomingRow[] }, tier: string | null, today: IsoDate, holidays: ReadonlySet<string>, tierPrice: (productId: number) => number | undefined) {
+function decorate(
+  products: StockRowProduct[],
+  { levels, incoming }: { levels: LevelRow[]; incoming: IncomingRow[] },
+  tier: string | null,
+  today: IsoDate,
+  holidays: ReadonlySet<string>,
+  tierPrice: (productId: number) => number | undefined,
+) {
   // Available per warehouse (warehouse id → units) and in all, per product: the only
   // figures the stock views show (on hand and reserved stay on the product page).
   const stockMap = new Map<number, { byWarehouse: Record<number, number>; available: number }>();
@@ -150,7 +171,14 @@ function decorate(products: StockRowProduct[], { levels, incoming }: { levels: L
       availableIn: stock?.byWarehouse ?? {},
       available,
       nextIncoming: next,
-      promiseDate: earliestPromiseDate({ today, madeToOrder: p.made_to_order === 1, leadTimeDays: p.lead_time_days, holidays, available, nextEta: next?.eta ?? null }),
+      promiseDate: earliestPromiseDate({
+        today,
+        madeToOrder: p.made_to_order === 1,
+        leadTimeDays: p.lead_time_days,
+        holidays,
+        available,
+        nextEta: next?.eta ?? null,
+      }),
     };
   });
 }
@@ -189,17 +217,25 @@ export async function listStock(actor: Actor, filter: StockFilter & { page: numb
   if (versions === undefined) versions = await readReferenceVersions(db);
   for (let rebuilt = readNow; ; rebuilt = true) {
     const page = await stockPage(actor, filter, today, versions);
-    const stock = await stockOf(db, page.products.map((p) => p.id), page.scope, true);
+    const stock = await stockOf(
+      db,
+      page.products.map((p) => p.id),
+      page.scope,
+      true,
+    );
     lastSeenVersions.set(database, stock.versions);
-    if (rebuilt || sameVersions(stock.versions, versions)) return { rows: decorate(page.products, stock, page.result.tier, today, page.holidays, page.tierPrice), ...page.result };
+    if (rebuilt || sameVersions(stock.versions, versions))
+      return { rows: decorate(page.products, stock, page.result.tier, today, page.holidays, page.tierPrice), ...page.result };
     versions = stock.versions;
   }
 }
 
-
 /** The stock page at these reference versions, all but its levels. */
 async function stockPage(actor: Actor, filter: StockFilter & { page: number }, today: IsoDate, versions: ReferenceVersions) {
-  const [{ warehouses: allWarehouses, categories, lines, holidays, viewer }, current] = await Promise.all([stockReference(actor, today, versions), catalogIndex(versions.catalog)]);
+  const [{ warehouses: allWarehouses, categories, lines, holidays, viewer }, current] = await Promise.all([
+    stockReference(actor, today, versions),
+    catalogIndex(versions.catalog),
+  ]);
   let index = current;
   const scope = warehouseScope(allWarehouses, filter);
   const offset = (filter.page - 1) * PAGE_SIZE;
@@ -210,10 +246,15 @@ async function stockPage(actor: Actor, filter: StockFilter & { page: number }, t
   // one scan in page order that stops there serves both the page and the count.
   const cap = offset + PAGE_SIZE * 10 + 1;
   if (filter.availableOnly) {
-    const ids = await sortProducts(stockProductsQuery(db, filter, scope).select("p.id as pid"), filter.sort, actor.locale).limit(cap).execute();
+    const ids = await sortProducts(stockProductsQuery(db, filter, scope).select("p.id as pid"), filter.sort, actor.locale)
+      .limit(cap)
+      .execute();
     totalIsLowerBound = ids.length >= cap;
     total = totalIsLowerBound ? cap - 1 : ids.length;
-    ({ index, products } = await indexedRows(index, ids.slice(offset, offset + PAGE_SIZE).map((r) => r.pid)));
+    ({ index, products } = await indexedRows(
+      index,
+      ids.slice(offset, offset + PAGE_SIZE).map((r) => r.pid),
+    ));
   } else {
     const found = index.find({ ...filter, locale: actor.locale }, cap);
     totalIsLowerBound = !found.exact;
@@ -289,15 +330,34 @@ export async function exportStock(actor: Actor, filter: StockFilter) {
     for (let offset = 0; ; offset += size) {
       // Keyset by SKU for the default sort; paged reads for the others.
       const keyset = filter.sort === "sku";
-      let q = sortProducts(stockProductsQuery(db, filter, scope).select(productColumns), filter.sort, actor.locale).orderBy("p.id").limit(size);
+      let q = sortProducts(stockProductsQuery(db, filter, scope).select(productColumns), filter.sort, actor.locale)
+        .orderBy("p.id")
+        .limit(size);
       if (keyset && afterSku !== null) q = q.where("p.sku", ">", afterSku);
       if (!keyset) q = q.offset(offset);
       const products = await q.execute();
       if (!products.length) return;
       afterSku = products[products.length - 1]!.sku;
-      const prices = viewer.tier ? await tierPricesFor(db, products.map((p) => p.id), viewer.tier) : [];
+      const prices = viewer.tier
+        ? await tierPricesFor(
+            db,
+            products.map((p) => p.id),
+            viewer.tier,
+          )
+        : [];
       const priceOf = new Map(prices.map((p) => [p.product_id, p.price_minor]));
-      const rows = decorate(products, await stockOf(db, products.map((p) => p.id), scope), viewer.tier, today, holidays, (id) => priceOf.get(id));
+      const rows = decorate(
+        products,
+        await stockOf(
+          db,
+          products.map((p) => p.id),
+          scope,
+        ),
+        viewer.tier,
+        today,
+        holidays,
+        (id) => priceOf.get(id),
+      );
       yield rows.map((r) => [
         r.sku,
         r.name_zh,
@@ -323,7 +383,10 @@ export async function exportStock(actor: Actor, filter: StockFilter) {
 }
 
 /** Warehouse stock of one product, every active warehouse, with planned incoming. */
-async function warehouseStock(productId: number, warehouses: readonly { id: number; code: string; name_en: string; name_zh: string; region: string }[]): Promise<WarehouseStock[]> {
+async function warehouseStock(
+  productId: number,
+  warehouses: readonly { id: number; code: string; name_en: string; name_zh: string; region: string }[],
+): Promise<WarehouseStock[]> {
   const { levels, incoming } = await stockOf(db, [productId], null);
   return warehouses.map((w) => {
     const l = levels.find((x) => x.warehouse_id === w.id);
@@ -341,7 +404,17 @@ async function warehouseStock(productId: number, warehouses: readonly { id: numb
 }
 
 /** "Can I get N units by date D near region R?" */
-export async function checkAvailability(actor: Actor, input: AvailabilityCheckInput): Promise<{ product: { sku: string; name_en: string; name_zh: string; unit: string; made_to_order: boolean; lead_time_days: number | null; status: string }; plan: AvailabilityPlan; region: string | null; quantityFits: boolean; quantityMultiple: number; minQuantity: number }> {
+export async function checkAvailability(
+  actor: Actor,
+  input: AvailabilityCheckInput,
+): Promise<{
+  product: { sku: string; name_en: string; name_zh: string; unit: string; made_to_order: boolean; lead_time_days: number | null; status: string };
+  plan: AvailabilityPlan;
+  region: string | null;
+  quantityFits: boolean;
+  quantityMultiple: number;
+  minQuantity: number;
+}> {
   requirePermission(actor, "catalog:read");
   const today = businessToday();
   const [product, { viewer, warehouses: active, holidays }] = await Promise.all([findProductBySku(db, input.sku), stockReference(actor, today)]);
@@ -360,7 +433,15 @@ export async function checkAvailability(actor: Actor, input: AvailabilityCheckIn
   });
   const schema = parseOptionsSchema(product.options_schema);
   return {
-    product: { sku: product.sku, name_en: product.name_en, name_zh: product.name_zh, unit: product.unit, made_to_order: product.made_to_order === 1, lead_time_days: product.lead_time_days, status: product.status },
+    product: {
+      sku: product.sku,
+      name_en: product.name_en,
+      name_zh: product.name_zh,
+      unit: product.unit,
+      made_to_order: product.made_to_order === 1,
+      lead_time_days: product.lead_time_days,
+      status: product.status,
+    },
     plan,
     region,
     quantityFits: quantityFits(schema, input.quantity),
@@ -433,14 +514,25 @@ export async function listProducts(actor: Actor, filter: ProductListFilter & { p
   requirePermission(actor, "product:manage");
   const base = productListQuery(db, filter);
   const [rows, total, categories, lines] = await Promise.all([
-    base.select([...productColumns, "p.updated_at"]).orderBy("p.sku").limit(PAGE_SIZE).offset((filter.page - 1) * PAGE_SIZE).execute(),
+    base
+      .select([...productColumns, "p.updated_at"])
+      .orderBy("p.sku")
+      .limit(PAGE_SIZE)
+      .offset((filter.page - 1) * PAGE_SIZE)
+      .execute(),
     base.select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
     listCategories(db),
     listProductLines(db),
   ]);
-  return { rows: rows.map((r) => ({ ...r, made_to_order: r.made_to_order === 1 })), total: Number(total?.n ?? 0), page: filter.page, pageSize: PAGE_SIZE, categories, lines };
+  return {
+    rows: rows.map((r) => ({ ...r, made_to_order: r.made_to_order === 1 })),
+    total: Number(total?.n ?? 0),
+    page: filter.page,
+    pageSize: PAGE_SIZE,
+    categories,
+    lines,
+  };
 }
-
 
 /** Products in the import format, in keyset batches by SKU. */
 export async function* productCsvBatches(filter: ProductListFilter) {
@@ -518,7 +610,10 @@ export async function getProductForEdit(actor: Actor, id: number) {
   const product = await findProductById(db, id);
   if (!product) throw new NotFoundError();
   const prices = await tierPricesFor(db, [id]);
-  return { product: { ...product, made_to_order: product.made_to_order === 1 }, tierPrices: Object.fromEntries(prices.map((p) => [p.tier, p.price_minor])) as Record<string, number> };
+  return {
+    product: { ...product, made_to_order: product.made_to_order === 1 },
+    tierPrices: Object.fromEntries(prices.map((p) => [p.tier, p.price_minor])) as Record<string, number>,
+  };
 }
 
 async function assertCodes(input: ProductInput) {
@@ -578,7 +673,12 @@ export async function createProduct(actor: Actor, input: ProductInput) {
       await catalogChanged(tx);
       await audit(tx, actor, { action: "product.created", entityType: "product", entityId: id, summary: { sku: input.sku, ...tierInput(input) } });
       if (input.status === "active") {
-        await emitEvent(tx, actor, { type: "product.launched", entityType: "product", entityId: id, payload: { sku: input.sku, nameEn: input.nameEn, nameZh: input.nameZh } });
+        await emitEvent(tx, actor, {
+          type: "product.launched",
+          entityType: "product",
+          entityId: id,
+          payload: { sku: input.sku, nameEn: input.nameEn, nameZh: input.nameZh },
+        });
       }
       return { id, sku: input.sku };
     });
@@ -600,13 +700,20 @@ export async function updateProduct(actor: Actor, id: number, input: ProductInpu
       if (input.updatedAt && before.updated_at.toISOString() !== input.updatedAt) throw new ConflictError("products.changedMeanwhile");
       const beforePrices = await tx.selectFrom("product_tier_prices").select(["tier", "price_minor"]).where("product_id", "=", id).execute();
       const after = productRow(input);
-      await tx.updateTable("products").set({ ...after, updated_at: now() }).where("id", "=", id).execute();
+      await tx
+        .updateTable("products")
+        .set({ ...after, updated_at: now() })
+        .where("id", "=", id)
+        .execute();
       await syncAlertEligible(tx, [id]);
       const prices = tierInput(input);
       await writeTierPrices(tx, id, prices);
       await catalogChanged(tx);
       const changes = diff(
-        { ...(before as unknown as Record<string, unknown>), ...Object.fromEntries(TIERS.map((t) => [`price_${t}`, beforePrices.find((p) => p.tier === t)?.price_minor ?? null])) },
+        {
+          ...(before as unknown as Record<string, unknown>),
+          ...Object.fromEntries(TIERS.map((t) => [`price_${t}`, beforePrices.find((p) => p.tier === t)?.price_minor ?? null])),
+        },
         { ...after, ...Object.fromEntries(TIERS.map((t) => [`price_${t}`, prices[t]])) },
       );
       if (Object.keys(changes).length) await audit(tx, actor, { action: "product.updated", entityType: "product", entityId: id, summary: changes });
@@ -676,7 +783,10 @@ export async function createWarehouse(actor: Actor, input: WarehouseCreateInput)
   requirePermission(actor, "product:manage");
   try {
     return await transaction("warehouse.create", async (tx) => {
-      const res = await tx.insertInto("warehouses").values({ code: input.code, name_en: input.name_en, name_zh: input.name_zh, region: input.region, status: "active" }).executeTakeFirstOrThrow();
+      const res = await tx
+        .insertInto("warehouses")
+        .values({ code: input.code, name_en: input.name_en, name_zh: input.name_zh, region: input.region, status: "active" })
+        .executeTakeFirstOrThrow();
       const id = Number(res.insertId);
       await audit(tx, actor, { action: "warehouse.created", entityType: "warehouse", entityId: id, summary: { ...input } });
       return { id };
@@ -695,11 +805,21 @@ export async function createWarehouse(actor: Actor, input: WarehouseCreateInput)
 export async function updateWarehouse(actor: Actor, input: WarehouseUpdateInput): Promise<void> {
   requirePermission(actor, "product:manage");
   await transaction("warehouse.update", async (tx) => {
-    const before = await tx.selectFrom("warehouses").select(["id", "name_en", "name_zh", "region", "status"]).where("id", "=", input.id).forUpdate().executeTakeFirst();
+    const before = await tx
+      .selectFrom("warehouses")
+      .select(["id", "name_en", "name_zh", "region", "status"])
+      .where("id", "=", input.id)
+      .forUpdate()
+      .executeTakeFirst();
     if (!before) throw new NotFoundError();
     if (input.status === "inactive" && before.status !== "inactive") {
       // Reservations are taken with the level row locked; lock this warehouse's levels to close it race-free.
-      const held = await tx.selectFrom("stock_levels").select(sql<string>`COALESCE(SUM(reserved), 0)`.as("r")).where("warehouse_id", "=", input.id).forUpdate().executeTakeFirst();
+      const held = await tx
+        .selectFrom("stock_levels")
+        .select(sql<string>`COALESCE(SUM(reserved), 0)`.as("r"))
+        .where("warehouse_id", "=", input.id)
+        .forUpdate()
+        .executeTakeFirst();
       const reserved = Number(held?.r ?? 0);
       if (reserved > 0) throw new ConflictError("warehouses.hasReservations", { units: reserved });
     }

@@ -35,7 +35,8 @@ async function call(kind: "loader" | "action", mod: Mod, request: Request, param
   }
 }
 const get = async (mod: Mod, user: TestUser, path: string, params: Record<string, string> = {}) => call("loader", mod, await requestAs(user, path), params);
-const post = async (mod: Mod, user: TestUser, path: string, form: Record<string, string>, params: Record<string, string> = {}) => call("action", mod, await requestAs(user, path, { form }), params);
+const post = async (mod: Mod, user: TestUser, path: string, form: Record<string, string>, params: Record<string, string> = {}) =>
+  call("action", mod, await requestAs(user, path, { form }), params);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const body = async (res: Response): Promise<any> => res.json();
 
@@ -46,14 +47,26 @@ async function world() {
   const cast = await createCast();
   const { warehouses } = await createCatalogBasics();
   const ac = await createProduct({ sku: "AC-1000", nameEn: "Breeze wall AC", nameZh: "清风壁挂空调", listPrice: 100_000, tiers: TIERS });
-  const fridge = await createProduct({ sku: "REF-2000", nameEn: "Frost fridge", nameZh: "霜冻冰箱", category: "fridge", line: "REF", listPrice: 300_000, tiers: { platinum: 250_000 } });
+  const fridge = await createProduct({
+    sku: "REF-2000",
+    nameEn: "Frost fridge",
+    nameZh: "霜冻冰箱",
+    category: "fridge",
+    line: "REF",
+    listPrice: 300_000,
+    tiers: { platinum: 250_000 },
+  });
   const mto = await createProduct({
     sku: "AC-MTO-1",
     nameEn: "Custom VRF system",
     nameZh: "定制多联机",
     madeToOrder: true,
     leadTimeDays: 5,
-    optionsSchema: JSON.stringify({ options: [{ key: "voltage", type: "choice", label: { en: "Voltage", zh: "电压" }, choices: [{ value: "380v", label: { en: "380 V", zh: "380V" } }] }], quantityMultiple: 2, minQuantity: 2 }),
+    optionsSchema: JSON.stringify({
+      options: [{ key: "voltage", type: "choice", label: { en: "Voltage", zh: "电压" }, choices: [{ value: "380v", label: { en: "380 V", zh: "380V" } }] }],
+      quantityMultiple: 2,
+      minQuantity: 2,
+    }),
   });
   await receive(ac.id, warehouses.east, 40);
   await receive(ac.id, warehouses.north, 5);
@@ -94,7 +107,16 @@ describe("reference data changed through the domain", () => {
     expect(withHoliday.rows.find((r: { sku: string }) => r.sku === mto.sku).promiseDate).toBe(addWorkingDays(promise0, 1, new Set()));
 
     const d = await getDb().selectFrom("organisations").selectAll().where("id", "=", cast.dealerA.id).executeTakeFirstOrThrow();
-    await updateDealer(admin, d.id, { code: d.code!, name: d.name, region: d.region as "east", tier: "platinum", creditLimit: d.credit_limit_minor, accountManagerId: d.account_manager_id, contactEmail: null, contactPhone: null });
+    await updateDealer(admin, d.id, {
+      code: d.code!,
+      name: d.name,
+      region: d.region as "east",
+      tier: "platinum",
+      creditLimit: d.credit_limit_minor,
+      accountManagerId: d.account_manager_id,
+      contactEmail: null,
+      contactPhone: null,
+    });
     const platinum = await body(await get(stockPage, cast.a.dealer_sales, "/stock"));
     expect(platinum.tier).toBe("platinum");
     expect(platinum.rows.find((r: { sku: string }) => r.sku === "AC-1000").price_minor).toBe(TIERS.platinum);
@@ -106,7 +128,14 @@ describe("stock page statements", () => {
     const { cast } = await world();
     const admin = actorFor(cast.staff.admin);
     const file = path.join(os.tmpdir(), `dd-stock-sql-${process.pid}-${Date.now()}.jsonl`);
-    const statements = () => (existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { sql: string }).sql) : []);
+    const statements = () =>
+      existsSync(file)
+        ? readFileSync(file, "utf8")
+            .trim()
+            .split("\n")
+            .filter(Boolean)
+            .map((l) => (JSON.parse(l) as { sql: string }).sql)
+        : [];
     // A database handle that writes every statement to `file` (the benchmark's capture).
     process.env.DB_CAPTURE_SQL = file;
     resetEnv();
@@ -205,15 +234,39 @@ describe("product page", () => {
   it("lets ops post stock but refuses dealers with 403", async () => {
     const { cast, warehouses } = await world();
     for (const role of ["dealer_admin", "dealer_sales", "account_manager", "finance"] as const) {
-      const res = await post(productPage, cast.byRole[role], "/products/AC-1000", { intent: "adjust", warehouseId: String(warehouses.east), delta: "+5", reason: "x" }, { sku: "AC-1000" });
+      const res = await post(
+        productPage,
+        cast.byRole[role],
+        "/products/AC-1000",
+        { intent: "adjust", warehouseId: String(warehouses.east), delta: "+5", reason: "x" },
+        { sku: "AC-1000" },
+      );
       expect(res.status, role).toBe(403);
     }
-    const bad = await post(productPage, cast.staff.ops, "/products/AC-1000", { intent: "adjust", warehouseId: String(warehouses.east), delta: "1.5", reason: "" }, { sku: "AC-1000" });
+    const bad = await post(
+      productPage,
+      cast.staff.ops,
+      "/products/AC-1000",
+      { intent: "adjust", warehouseId: String(warehouses.east), delta: "1.5", reason: "" },
+      { sku: "AC-1000" },
+    );
     expect(bad.status).toBe(400);
     expect(Object.keys((await body(bad)).fieldErrors).sort()).toEqual(["delta", "reason"]);
-    const tooMuch = await post(productPage, cast.staff.ops, "/products/AC-1000", { intent: "adjust", warehouseId: String(warehouses.east), delta: "-41", reason: "count" }, { sku: "AC-1000" });
+    const tooMuch = await post(
+      productPage,
+      cast.staff.ops,
+      "/products/AC-1000",
+      { intent: "adjust", warehouseId: String(warehouses.east), delta: "-41", reason: "count" },
+      { sku: "AC-1000" },
+    );
     expect(tooMuch.status).toBe(409);
-    const ok = await post(productPage, cast.staff.ops, "/products/AC-1000", { intent: "adjust", warehouseId: String(warehouses.east), delta: "+5", reason: "count" }, { sku: "AC-1000" });
+    const ok = await post(
+      productPage,
+      cast.staff.ops,
+      "/products/AC-1000",
+      { intent: "adjust", warehouseId: String(warehouses.east), delta: "+5", reason: "count" },
+      { sku: "AC-1000" },
+    );
     expect(ok.status).toBe(200);
     const lvl = await getDb().selectFrom("stock_levels").select("on_hand").where("warehouse_id", "=", warehouses.east).executeTakeFirstOrThrow();
     expect(lvl.on_hand).toBe(45);
@@ -247,7 +300,9 @@ describe("stock page", () => {
       .transaction()
       .execute(async (tx) => {
         const { reserveUpTo } = await import("~/modules/stock/movements.server");
-        expect(await reserveUpTo(tx as never, ops, { productId: fridge.id, warehouseId: warehouses.south, wanted: 6, refType: "order", refId: "SO-T" })).toBe(6);
+        expect(await reserveUpTo(tx as never, ops, { productId: fridge.id, warehouseId: warehouses.south, wanted: 6, refType: "order", refId: "SO-T" })).toBe(
+          6,
+        );
       });
     // Six on hand, six reserved: none available now, whether every warehouse counts or only the south's.
     expect(await skus("availableOnly=1")).toEqual(["AC-1000"]);
@@ -308,8 +363,13 @@ describe("stock page", () => {
     const res = await get(stockPage, cast.a.dealer_sales, "/stock?format=csv&line=AC&mto=exclude");
     expect(res.headers.get("Content-Type")).toContain("text/csv");
     const text = await res.text();
-    const [head, ...rows] = text.replace(/^\uFEFF/, "").trim().split("\r\n");
-    expect(head).toBe("sku,name_zh,name_en,category,product_line,unit,status,made_to_order,lead_time_days,price_gold,currency,available_total,available_WH-BJ,available_WH-GZ,available_WH-SH,next_incoming_qty,next_incoming_eta,promise_date");
+    const [head, ...rows] = text
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
+    expect(head).toBe(
+      "sku,name_zh,name_en,category,product_line,unit,status,made_to_order,lead_time_days,price_gold,currency,available_total,available_WH-BJ,available_WH-GZ,available_WH-SH,next_incoming_qty,next_incoming_eta,promise_date",
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]).toBe(`AC-1000,清风壁挂空调,Breeze wall AC,split_ac,AC,pcs,active,0,,822.22,CNY,45,5,0,40,,,${todayIn("Asia/Shanghai")}`);
     const staff = await (await get(stockPage, cast.staff.ops, "/stock?format=csv&q=REF")).text();
@@ -359,13 +419,23 @@ describe("product administration", () => {
   it("creates a product with tier prices, and refuses bad input with field errors", async () => {
     const { cast } = await world();
     const admin = cast.staff.admin;
-    const bad = await post(adminProductNew, admin, "/admin/products/new", { ...valid, sku: "bad sku", listPrice: "12.345", madeToOrder: "1", optionsSchema: "{oops", category: "nosuch" });
+    const bad = await post(adminProductNew, admin, "/admin/products/new", {
+      ...valid,
+      sku: "bad sku",
+      listPrice: "12.345",
+      madeToOrder: "1",
+      optionsSchema: "{oops",
+      category: "nosuch",
+    });
     expect(bad.status).toBe(400);
     expect(Object.keys((await body(bad)).fieldErrors).sort()).toEqual(["leadTimeDays", "listPrice", "optionsSchema", "sku"]);
     const unknownCat = await post(adminProductNew, admin, "/admin/products/new", { ...valid, category: "nosuch" });
     expect(unknownCat.status).toBe(400);
     expect((await body(unknownCat)).fieldErrors.category).toBeTruthy();
-    const schemaWrong = await post(adminProductNew, admin, "/admin/products/new", { ...valid, optionsSchema: JSON.stringify({ options: [{ key: "x", type: "choice", label: { en: "X", zh: "X" }, choices: [] }] }) });
+    const schemaWrong = await post(adminProductNew, admin, "/admin/products/new", {
+      ...valid,
+      optionsSchema: JSON.stringify({ options: [{ key: "x", type: "choice", label: { en: "X", zh: "X" }, choices: [] }] }),
+    });
     expect((await body(schemaWrong)).fieldErrors.optionsSchema).toBe("The options schema does not follow the required format.");
     const created = await post(adminProductNew, admin, "/admin/products/new", valid);
     expect(created.status).toBe(302);
@@ -388,7 +458,15 @@ describe("product administration", () => {
     const admin = cast.staff.admin;
     const page = await body(await get(adminProductEdit, admin, `/admin/products/${mto.id}`, { id: String(mto.id) }));
     const updatedAt = page.product.updated_at;
-    const form = { ...valid, sku: "AC-MTO-1", madeToOrder: "1", leadTimeDays: "7", optionsSchema: page.product.options_schema, status: "discontinued", updatedAt };
+    const form = {
+      ...valid,
+      sku: "AC-MTO-1",
+      madeToOrder: "1",
+      leadTimeDays: "7",
+      optionsSchema: page.product.options_schema,
+      status: "discontinued",
+      updatedAt,
+    };
     const saved = await post(adminProductEdit, admin, `/admin/products/${mto.id}`, form, { id: String(mto.id) });
     expect(saved.status).toBe(200);
     const after = await getDb().selectFrom("products").select(["lead_time_days", "status", "name_en"]).where("id", "=", mto.id).executeTakeFirstOrThrow();
@@ -399,7 +477,9 @@ describe("product administration", () => {
     const events = await getDb().selectFrom("domain_events").select("type").execute();
     expect(events.map((e) => e.type)).toContain("product.discontinued");
     const csv = await (await get(adminProducts, admin, "/admin/products?format=csv&q=AC-1000")).text();
-    expect(csv.replace(/^\uFEFF/, "").split("\r\n")[1]).toBe("AC-1000,清风壁挂空调,Breeze wall AC,,,split_ac,AC,pcs,1000.00,711.11,822.22,933.33,CNY,active,0,,,");
+    expect(csv.replace(/^\uFEFF/, "").split("\r\n")[1]).toBe(
+      "AC-1000,清风壁挂空调,Breeze wall AC,,,split_ac,AC,pcs,1000.00,711.11,822.22,933.33,CNY,active,0,,,",
+    );
   });
 });
 
@@ -431,10 +511,20 @@ describe("warehouses", () => {
     const { cast, warehouses, ac } = await world();
     const admin = cast.staff.admin;
     const db = getDb();
-    const count = async () => Number((await db.selectFrom("warehouses").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await db
+            .selectFrom("warehouses")
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     for (const u of [cast.staff.ops, cast.staff.finance, cast.a.dealer_admin]) {
       expect((await get(adminWarehouses, u, "/admin/warehouses")).status).toBe(403);
-      expect((await post(adminWarehouses, u, "/admin/warehouses", { intent: "create", code: "WH-X", name_en: "X", name_zh: "X", region: "east" })).status).toBe(403);
+      expect((await post(adminWarehouses, u, "/admin/warehouses", { intent: "create", code: "WH-X", name_en: "X", name_zh: "X", region: "east" })).status).toBe(
+        403,
+      );
     }
     const list = await body(await get(adminWarehouses, admin, "/admin/warehouses"));
     expect(list.warehouses.map((w: { code: string; status: string }) => [w.code, w.status])).toEqual([
@@ -443,11 +533,25 @@ describe("warehouses", () => {
       ["WH-SH", "active"],
     ]);
     expect(list.holdings).toBeNull();
-    expect((await body(await get(adminWarehouses, admin, `/admin/warehouses?edit=${warehouses.east}`))).holdings).toEqual({ levels: 1, onHand: 40, reserved: 0 });
+    expect((await body(await get(adminWarehouses, admin, `/admin/warehouses?edit=${warehouses.east}`))).holdings).toEqual({
+      levels: 1,
+      onHand: 40,
+      reserved: 0,
+    });
     expect((await get(adminWarehouses, admin, "/admin/warehouses?edit=abc")).status).toBe(400);
 
     // Create: the code is upper-cased; a taken code, a bad code, empty names or an unknown region are refused with field errors.
-    expect((await post(adminWarehouses, admin, "/admin/warehouses", { intent: "create", code: "wh-cd", name_en: "Chengdu DC", name_zh: "成都中心仓", region: "west" })).status).toBe(200);
+    expect(
+      (
+        await post(adminWarehouses, admin, "/admin/warehouses", {
+          intent: "create",
+          code: "wh-cd",
+          name_en: "Chengdu DC",
+          name_zh: "成都中心仓",
+          region: "west",
+        })
+      ).status,
+    ).toBe(200);
     const cd = await db.selectFrom("warehouses").selectAll().where("code", "=", "WH-CD").executeTakeFirstOrThrow();
     expect(cd).toMatchObject({ name_en: "Chengdu DC", name_zh: "成都中心仓", region: "west", status: "active" });
     const before = await count();
@@ -460,11 +564,35 @@ describe("warehouses", () => {
     expect(await count()).toBe(before);
 
     // Update: names and region; the code never changes.
-    const upd = (over: Record<string, string>) => post(adminWarehouses, admin, "/admin/warehouses", { intent: "update", id: String(cd.id), name_en: "Chengdu West DC", name_zh: "成都西部仓", region: "central", status: "active", ...over });
+    const upd = (over: Record<string, string>) =>
+      post(adminWarehouses, admin, "/admin/warehouses", {
+        intent: "update",
+        id: String(cd.id),
+        name_en: "Chengdu West DC",
+        name_zh: "成都西部仓",
+        region: "central",
+        status: "active",
+        ...over,
+      });
     expect((await upd({})).status).toBe(200);
-    expect(await db.selectFrom("warehouses").select(["code", "name_en", "region"]).where("id", "=", cd.id).executeTakeFirst()).toEqual({ code: "WH-CD", name_en: "Chengdu West DC", region: "central" });
+    expect(await db.selectFrom("warehouses").select(["code", "name_en", "region"]).where("id", "=", cd.id).executeTakeFirst()).toEqual({
+      code: "WH-CD",
+      name_en: "Chengdu West DC",
+      region: "central",
+    });
     expect((await upd({ status: "demolished" })).status).toBe(400);
-    expect((await post(adminWarehouses, admin, "/admin/warehouses", { intent: "update", id: "999999", name_en: "a", name_zh: "b", region: "east", status: "active" })).status).toBe(404);
+    expect(
+      (
+        await post(adminWarehouses, admin, "/admin/warehouses", {
+          intent: "update",
+          id: "999999",
+          name_en: "a",
+          name_zh: "b",
+          region: "east",
+          status: "active",
+        })
+      ).status,
+    ).toBe(404);
     const audits = await db.selectFrom("audit_log").select("action").where("entity_type", "=", "warehouse").execute();
     expect(audits.map((a) => a.action).sort()).toEqual(["warehouse.created", "warehouse.updated"]);
 
@@ -473,7 +601,15 @@ describe("warehouses", () => {
       const { reserveUpTo } = await import("~/modules/stock/movements.server");
       await reserveUpTo(tx, actorFor(cast.staff.ops), { productId: ac.id, warehouseId: warehouses.east, wanted: 3, refType: "order", refId: "SO-1" });
     });
-    const shanghai = (status: string) => post(adminWarehouses, admin, "/admin/warehouses", { intent: "update", id: String(warehouses.east), name_en: "Shanghai DC", name_zh: "上海中心仓", region: "east", status });
+    const shanghai = (status: string) =>
+      post(adminWarehouses, admin, "/admin/warehouses", {
+        intent: "update",
+        id: String(warehouses.east),
+        name_en: "Shanghai DC",
+        name_zh: "上海中心仓",
+        region: "east",
+        status,
+      });
     const refused = await shanghai("inactive");
     expect(refused.status).toBe(409);
     expect((await body(refused)).formError).toBe("This warehouse cannot close while 3 units in it are reserved for orders. Ship or release them first.");
@@ -503,7 +639,12 @@ describe("import upload", () => {
     const ok = await upload(cast.staff.ops, "stock", "\uFEFFsku,warehouse,on_hand\nREF-2000,WH-GZ,9\n");
     expect(ok.status).toBe(302);
     expect(ok.headers.get("Location")).toMatch(/^\/stock\/import\/\d+$/);
-    const level = await getDb().selectFrom("stock_levels").innerJoin("products", "products.id", "stock_levels.product_id").select("on_hand").where("sku", "=", "REF-2000").executeTakeFirstOrThrow();
+    const level = await getDb()
+      .selectFrom("stock_levels")
+      .innerJoin("products", "products.id", "stock_levels.product_id")
+      .select("on_hand")
+      .where("sku", "=", "REF-2000")
+      .executeTakeFirstOrThrow();
     expect(level.on_hand).toBe(9);
     expect((await upload(cast.a.dealer_admin, "stock", "sku,warehouse,on_hand\nREF-2000,WH-GZ,1\n")).status).toBe(403);
     const gbk = await upload(cast.staff.ops, "stock", new Uint8Array([0x73, 0x6b, 0x75, 0x0a, 0xc9, 0xcf]));

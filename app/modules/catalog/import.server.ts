@@ -74,7 +74,11 @@ async function progress(jobId: number, set: { processed_rows?: number; written_r
   await db.updateTable("import_jobs").set(set).where("id", "=", jobId).execute();
 }
 
-type Writer<T> = (tx: Tx, valid: { line: number; value: T }[], onChunk: (n: number) => Promise<void>) => Promise<{ written: number; lateErrors: ImportRowError[] }>;
+type Writer<T> = (
+  tx: Tx,
+  valid: { line: number; value: T }[],
+  onChunk: (n: number) => Promise<void>,
+) => Promise<{ written: number; lateErrors: ImportRowError[] }>;
 
 /** Runs an import end to end and returns its job id; the job row holds the outcome. */
 export async function runImport(actor: Actor, input: { kind: ImportKind; mode: ImportMode; filename: string; bytes: Uint8Array }): Promise<{ jobId: number }> {
@@ -82,7 +86,14 @@ export async function runImport(actor: Actor, input: { kind: ImportKind; mode: I
   const table = readImportFile(input.kind, input.bytes);
   const job = await db
     .insertInto("import_jobs")
-    .values({ kind: input.kind, filename: input.filename.slice(0, 255), mode: input.mode, status: "running", total_rows: table.rows.length, created_by: actor.userId })
+    .values({
+      kind: input.kind,
+      filename: input.filename.slice(0, 255),
+      mode: input.mode,
+      status: "running",
+      total_rows: table.rows.length,
+      created_by: actor.userId,
+    })
     .executeTakeFirstOrThrow();
   const jobId = Number(job.insertId);
   try {
@@ -104,19 +115,38 @@ export async function runImport(actor: Actor, input: { kind: ImportKind; mode: I
 }
 
 /** Validated rows → one transaction; returns the rows written (0 when the file was rejected). */
-async function pipeline<T>(actor: Actor, jobId: number, input: { kind: ImportKind; mode: ImportMode; filename: string }, table: Table, validated: { valid: { line: number; value: T }[]; errors: ImportRowError[] }, write: Writer<T>): Promise<number> {
+async function pipeline<T>(
+  actor: Actor,
+  jobId: number,
+  input: { kind: ImportKind; mode: ImportMode; filename: string },
+  table: Table,
+  validated: { valid: { line: number; value: T }[]; errors: ImportRowError[] },
+  write: Writer<T>,
+): Promise<number> {
   const errors = [...validated.errors];
   const finish = async (status: string, written: number, errs: ImportRowError[]) => {
     errs.sort((a, b) => a.line - b.line);
     await db
       .updateTable("import_jobs")
-      .set({ status, written_rows: written, processed_rows: table.rows.length, error_count: errs.length, errors: errs.length ? JSON.stringify(errs.slice(0, STORED_ERRORS)) : null, finished_at: now() })
+      .set({
+        status,
+        written_rows: written,
+        processed_rows: table.rows.length,
+        error_count: errs.length,
+        errors: errs.length ? JSON.stringify(errs.slice(0, STORED_ERRORS)) : null,
+        finished_at: now(),
+      })
       .where("id", "=", jobId)
       .execute();
   };
   if (errors.length && input.mode === "all_or_nothing") {
     await finish("rejected", 0, errors);
-    await audit(db, actor, { action: `import.${input.kind}.rejected`, entityType: "import_job", entityId: jobId, summary: { filename: input.filename, errors: errors.length } });
+    await audit(db, actor, {
+      action: `import.${input.kind}.rejected`,
+      entityType: "import_job",
+      entityId: jobId,
+      summary: { filename: input.filename, errors: errors.length },
+    });
     return 0;
   }
   // One transaction: a failure midway (or a count below reserved in all-or-nothing mode) leaves nothing behind.
@@ -132,7 +162,12 @@ async function pipeline<T>(actor: Actor, jobId: number, input: { kind: ImportKin
         if (input.mode === "all_or_nothing") throw new Abort(r.lateErrors);
         errors.push(...r.lateErrors);
       }
-      await audit(tx, actor, { action: `import.${input.kind}`, entityType: "import_job", entityId: jobId, summary: { filename: input.filename, rows: table.rows.length, written: r.written, skipped: errors.length, mode: input.mode } });
+      await audit(tx, actor, {
+        action: `import.${input.kind}`,
+        entityType: "import_job",
+        entityId: jobId,
+        summary: { filename: input.filename, rows: table.rows.length, written: r.written, skipped: errors.length, mode: input.mode },
+      });
       return r;
     });
     await finish(errors.length ? "partial" : "succeeded", written, errors);
@@ -171,7 +206,13 @@ async function allocateImportedStock(actor: Actor, jobId: number, productIds: nu
   let units = 0;
   for (const productId of waiting.sort((a, b) => a - b)) units += await transaction("import.stock.allocate", (tx) => stockArrived(tx, actor, productId));
   await db.updateTable("import_jobs").set({ allocated_units: units }).where("id", "=", jobId).execute();
-  if (units > 0) await audit(db, actor, { action: "import.stock.backorders_reserved", entityType: "import_job", entityId: jobId, summary: { products: waiting.length, units } });
+  if (units > 0)
+    await audit(db, actor, {
+      action: "import.stock.backorders_reserved",
+      entityType: "import_job",
+      entityId: jobId,
+      summary: { products: waiting.length, units },
+    });
 }
 
 // ---------- products ----------
@@ -179,7 +220,21 @@ async function allocateImportedStock(actor: Actor, jobId: number, productIds: nu
 /** A validated product line of a file: the product's columns as stored, plus its tier prices. */
 type ProductRow = Pick<
   Selectable<Products>,
-  "sku" | "name_zh" | "name_en" | "description_zh" | "description_en" | "category_code" | "product_line_code" | "unit" | "list_price_minor" | "currency" | "status" | "made_to_order" | "lead_time_days" | "options_schema" | "image_path"
+  | "sku"
+  | "name_zh"
+  | "name_en"
+  | "description_zh"
+  | "description_en"
+  | "category_code"
+  | "product_line_code"
+  | "unit"
+  | "list_price_minor"
+  | "currency"
+  | "status"
+  | "made_to_order"
+  | "lead_time_days"
+  | "options_schema"
+  | "image_path"
 > & { prices: Record<string, number | null> };
 
 const FLAG_TRUE = new Set(["1", "true", "yes", "y", "是"]);
@@ -305,7 +360,15 @@ function writeProducts(table: Table): Writer<ProductRow> {
     ["options_schema", "options_schema"],
     ["image_path", "image_path"],
   ];
-  const updateCols = ["name_zh", "name_en", "category_code", "product_line_code", "unit", "list_price_minor", ...optional.filter(([c]) => present(c)).map(([, k]) => k)];
+  const updateCols = [
+    "name_zh",
+    "name_en",
+    "category_code",
+    "product_line_code",
+    "unit",
+    "list_price_minor",
+    ...optional.filter(([c]) => present(c)).map(([, k]) => k),
+  ];
   const tiersPresent = TIERS.filter((t) => present(`price_${t}`));
   return async (tx, valid, onChunk) => {
     let written = 0;
@@ -321,8 +384,19 @@ function writeProducts(table: Table): Writer<ProductRow> {
         .onDuplicateKeyUpdate(update)
         .execute();
       if (present("status") || present("made_to_order")) {
-        const changed = await tx.selectFrom("products").select("id").where("sku", "in", chunk.map((p) => p.sku)).execute();
-        await syncAlertEligible(tx, changed.map((r) => r.id));
+        const changed = await tx
+          .selectFrom("products")
+          .select("id")
+          .where(
+            "sku",
+            "in",
+            chunk.map((p) => p.sku),
+          )
+          .execute();
+        await syncAlertEligible(
+          tx,
+          changed.map((r) => r.id),
+        );
       }
       if (tiersPresent.length) {
         const ids = await tx
@@ -413,7 +487,8 @@ function writeStock(actor: Actor, jobId: number): Writer<StockRowValue> {
         chunk.map((c) => c.value),
         { refType: "import_job", refId: jobId, reason: `import #${jobId}` },
       );
-      for (const b of r.belowReserved) lateErrors.push({ line: chunk[b.index]!.line, column: "on_hand", key: "import.belowReserved", params: { reserved: b.reserved } });
+      for (const b of r.belowReserved)
+        lateErrors.push({ line: chunk[b.index]!.line, column: "on_hand", key: "import.belowReserved", params: { reserved: b.reserved } });
       written += r.applied;
       await onChunk(written);
     }
@@ -470,7 +545,18 @@ export async function recentImportJobs(actor: Actor) {
   return db
     .selectFrom("import_jobs as j")
     .leftJoin("users as u", "u.id", "j.created_by")
-    .select(["j.id", "j.kind", "j.filename", "j.status", "j.mode", "j.total_rows", "j.written_rows", "j.error_count", "j.created_at", "u.name as created_by_name"])
+    .select([
+      "j.id",
+      "j.kind",
+      "j.filename",
+      "j.status",
+      "j.mode",
+      "j.total_rows",
+      "j.written_rows",
+      "j.error_count",
+      "j.created_at",
+      "u.name as created_by_name",
+    ])
     .orderBy("j.created_at", "desc")
     .orderBy("j.id", "desc")
     .limit(20)

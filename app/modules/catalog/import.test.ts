@@ -14,7 +14,8 @@ import { getImportJob, runImport } from "./import.server";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const BOM = "\uFEFF";
-const PRODUCT_HEAD = "sku,name_zh,name_en,category,product_line,unit,list_price,price_platinum,price_gold,price_silver,made_to_order,lead_time_days,options_schema\r\n";
+const PRODUCT_HEAD =
+  "sku,name_zh,name_en,category,product_line,unit,list_price,price_platinum,price_gold,price_silver,made_to_order,lead_time_days,options_schema\r\n";
 
 async function setup() {
   const cast = await createCast();
@@ -29,7 +30,14 @@ async function collect(gen: AsyncIterable<unknown[][]>, header: readonly string[
 }
 
 const count = async (table: "products" | "stock_levels" | "stock_movements" | "product_tier_prices") =>
-  Number((await getDb().selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await getDb()
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe("CSV reading", () => {
   it("parses quotes, embedded commas, newlines and CRLF, with line numbers", () => {
@@ -101,11 +109,18 @@ describe("stock level import", () => {
     const { ops, warehouses } = await setup();
     const p = await createProduct({ sku: "AC-1" });
     await receive(p.id, warehouses.east, 10);
-    await getDb().transaction().execute(async (tx) => {
-      const { reserveUpTo } = await import("~/modules/stock/movements.server");
-      await reserveUpTo(tx, ops, { productId: p.id, warehouseId: warehouses.east, wanted: 6, refType: "order", refId: "SO-1" });
+    await getDb()
+      .transaction()
+      .execute(async (tx) => {
+        const { reserveUpTo } = await import("~/modules/stock/movements.server");
+        await reserveUpTo(tx, ops, { productId: p.id, warehouseId: warehouses.east, wanted: 6, refType: "order", refId: "SO-1" });
+      });
+    const { jobId } = await runImport(ops, {
+      kind: "stock",
+      mode: "all_or_nothing",
+      filename: "c.csv",
+      bytes: enc("sku,warehouse,on_hand\nAC-1,WH-BJ,3\nAC-1,WH-SH,4\n"),
     });
-    const { jobId } = await runImport(ops, { kind: "stock", mode: "all_or_nothing", filename: "c.csv", bytes: enc("sku,warehouse,on_hand\nAC-1,WH-BJ,3\nAC-1,WH-SH,4\n") });
     const job = await getImportJob(ops, jobId);
     expect(job.status).toBe("rejected");
     expect(job.errors).toEqual([{ line: 3, column: "on_hand", key: "import.belowReserved", params: { reserved: 6 } }]);
@@ -136,20 +151,33 @@ describe("stock level import", () => {
     resetEnv();
     try {
       const big = enc(`sku,warehouse,on_hand\n${"AC-1,WH-SH,1\n".repeat(300)}`);
-      await expect(runImport(ops, { kind: "stock", mode: "valid_rows", filename: "big.csv", bytes: big })).rejects.toMatchObject({ messageKey: "import.tooLarge" });
+      await expect(runImport(ops, { kind: "stock", mode: "valid_rows", filename: "big.csv", bytes: big })).rejects.toMatchObject({
+        messageKey: "import.tooLarge",
+      });
     } finally {
       if (prev === undefined) delete process.env.UPLOAD_LIMIT_BYTES;
       else process.env.UPLOAD_LIMIT_BYTES = prev;
       resetEnv();
     }
     expect(await count("stock_levels")).toBe(0);
-    expect(Number((await getDb().selectFrom("import_jobs").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n)).toBe(0);
+    expect(
+      Number(
+        (
+          await getDb()
+            .selectFrom("import_jobs")
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+    ).toBe(0);
   });
 
   it("is forbidden to dealers, account managers and finance", async () => {
     const { cast } = await setup();
     for (const role of ["dealer_admin", "dealer_sales", "account_manager", "finance"] as const) {
-      await expect(runImport(actorFor(cast.byRole[role]), { kind: "stock", mode: "all_or_nothing", filename: "x.csv", bytes: enc("sku,warehouse,on_hand\nA,WH-SH,1\n") })).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(
+        runImport(actorFor(cast.byRole[role]), { kind: "stock", mode: "all_or_nothing", filename: "x.csv", bytes: enc("sku,warehouse,on_hand\nA,WH-SH,1\n") }),
+      ).rejects.toBeInstanceOf(ForbiddenError);
     }
   });
 
@@ -172,7 +200,10 @@ describe("stock level import", () => {
 describe("product import", () => {
   it("creates and updates products with tier prices; export → import round-trips", async () => {
     const { ops } = await setup();
-    const options = JSON.stringify({ options: [{ key: "colour", type: "choice", label: { en: "Colour", zh: "颜色" }, choices: [{ value: "red", label: { en: "Red", zh: "红" } }] }], quantityMultiple: 5 });
+    const options = JSON.stringify({
+      options: [{ key: "colour", type: "choice", label: { en: "Colour", zh: "颜色" }, choices: [{ value: "red", label: { en: "Red", zh: "红" } }] }],
+      quantityMultiple: 5,
+    });
     const csv =
       BOM +
       PRODUCT_HEAD +
@@ -188,7 +219,12 @@ describe("product import", () => {
       ["REF-200", "冰箱", 'Fridge "Cool"', 499900, 1, 12],
     ]);
     expect(JSON.parse(rows[1]!.options_schema!)).toMatchObject({ quantityMultiple: 5, minQuantity: 1 });
-    const prices = await getDb().selectFrom("product_tier_prices").select(["product_id", "tier", "price_minor"]).orderBy("product_id").orderBy("tier").execute();
+    const prices = await getDb()
+      .selectFrom("product_tier_prices")
+      .select(["product_id", "tier", "price_minor"])
+      .orderBy("product_id")
+      .orderBy("tier")
+      .execute();
     expect(prices.map((p) => [p.tier, p.price_minor])).toEqual([
       ["gold", 259950],
       ["platinum", 249900],
@@ -249,7 +285,8 @@ describe("product import", () => {
   it("accepts a 20,000-row file", async () => {
     const { ops } = await setup();
     const lines = [PRODUCT_HEAD];
-    for (let i = 0; i < 20_000; i++) lines.push(`BULK-${String(i).padStart(5, "0")},批量产品 ${i},Bulk product ${i},fridge,REF,pcs,${1000 + i}.50,900,950,990,0,,\r\n`);
+    for (let i = 0; i < 20_000; i++)
+      lines.push(`BULK-${String(i).padStart(5, "0")},批量产品 ${i},Bulk product ${i},fridge,REF,pcs,${1000 + i}.50,900,950,990,0,,\r\n`);
     const started = Date.now();
     const { jobId } = await runImport(ops, { kind: "products", mode: "all_or_nothing", filename: "bulk.csv", bytes: enc(lines.join("")) });
     const job = await getImportJob(ops, jobId);

@@ -13,7 +13,10 @@ const OptionDefSchema = z.discriminatedUnion("type", [
     type: z.literal("choice"),
     label: Label,
     required: z.boolean().default(true),
-    choices: z.array(z.object({ value: z.string().min(1).max(64), label: Label })).min(1).max(100),
+    choices: z
+      .array(z.object({ value: z.string().min(1).max(64), label: Label }))
+      .min(1)
+      .max(100),
   }),
   z.object({
     key: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/),
@@ -53,13 +56,19 @@ export function parseOptionsSchema(json: string | null | undefined): OptionsSche
   }
 }
 
-export type OptionErrors = Record<string, "validation.required" | "catalog.optionChoice" | "catalog.optionTooLong" | "catalog.optionRange" | "catalog.optionUnknown">;
+export type OptionErrors = Record<
+  string,
+  "validation.required" | "catalog.optionChoice" | "catalog.optionTooLong" | "catalog.optionRange" | "catalog.optionUnknown"
+>;
 
 /**
  * Checks chosen option values against the schema. Unknown keys are errors
  * (never silently stored); values are returned normalised (trimmed).
  */
-export function validateOptions(schema: OptionsSchema, input: Record<string, unknown>): { ok: true; values: Record<string, string | number> } | { ok: false; errors: OptionErrors } {
+export function validateOptions(
+  schema: OptionsSchema,
+  input: Record<string, unknown>,
+): { ok: true; values: Record<string, string | number> } | { ok: false; errors: OptionErrors } {
   const errors: OptionErrors = {};
   const values: Record<string, string | number> = {};
   const known = new Set(schema.options.map((o) => o.key));
@@ -97,7 +106,8 @@ export function quantityFits(schema: OptionsSchema | null, quantity: number): bo
   return quantity >= schema.minQuantity && quantity % schema.quantityMultiple === 0;
 }
 
-export type OptionsSchemaCheck = { ok: true; schema: OptionsSchema; json: string } | { ok: false; reason: "json" | "shape" | "duplicateKey" | "range" | "duplicateChoice"; path: string };
+export type OptionsSchemaCheck =
+  { ok: true; schema: OptionsSchema; json: string } | { ok: false; reason: "json" | "shape" | "duplicateKey" | "range" | "duplicateChoice"; path: string };
 
 /**
  * Validates an options schema typed as JSON (admin form, product import):
@@ -118,7 +128,8 @@ export function checkOptionsSchemaJson(text: string): OptionsSchemaCheck {
     if (keys.has(o.key)) return { ok: false, reason: "duplicateKey", path: `options.${i}.key` };
     keys.add(o.key);
     if (o.type === "number" && o.min > o.max) return { ok: false, reason: "range", path: `options.${i}.min` };
-    if (o.type === "choice" && new Set(o.choices.map((c) => c.value)).size !== o.choices.length) return { ok: false, reason: "duplicateChoice", path: `options.${i}.choices` };
+    if (o.type === "choice" && new Set(o.choices.map((c) => c.value)).size !== o.choices.length)
+      return { ok: false, reason: "duplicateChoice", path: `options.${i}.choices` };
   }
   return { ok: true, schema: r.data, json: JSON.stringify(r.data) };
 }

@@ -50,7 +50,9 @@ function baseQuery(db: Db, dealerId: number) {
       "p.list_price_minor",
       "p.currency",
       sql<number>`COALESCE(tp.price_minor, p.list_price_minor)`.as("price_minor"),
-      sql<string>`COALESCE((SELECT SUM(sl.on_hand - sl.reserved) FROM stock_levels sl INNER JOIN warehouses w ON w.id = sl.warehouse_id AND w.status = 'active' WHERE sl.product_id = p.id), 0)`.as("available"),
+      sql<string>`COALESCE((SELECT SUM(sl.on_hand - sl.reserved) FROM stock_levels sl INNER JOIN warehouses w ON w.id = sl.warehouse_id AND w.status = 'active' WHERE sl.product_id = p.id), 0)`.as(
+        "available",
+      ),
     ])
     .where(sql.ref("p.currency"), "=", sql.ref("d.currency"));
 }
@@ -83,7 +85,14 @@ export async function searchOrderableProducts(db: Db, dealerId: number, q: strin
   const like = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const rows = await baseQuery(db, dealerId)
     .where("p.status", "=", "active")
-    .where((eb) => eb.or([eb("p.sku", "like", `${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`), eb("p.name_en", "like", like), eb("p.name_zh", "like", like), eb("p.sku", "like", like)]))
+    .where((eb) =>
+      eb.or([
+        eb("p.sku", "like", `${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`),
+        eb("p.name_en", "like", like),
+        eb("p.name_zh", "like", like),
+        eb("p.sku", "like", like),
+      ]),
+    )
     .orderBy("p.sku")
     .limit(opts.limit ?? 20)
     .execute();
@@ -95,7 +104,9 @@ export async function orderableProductsByIds(db: Db, dealerId: number, ids: read
   const out = new Map<number, OrderableProduct>();
   const unique = [...new Set(ids)];
   for (let i = 0; i < unique.length; i += 500) {
-    const rows = await baseQuery(db, dealerId).where("p.id", "in", unique.slice(i, i + 500)).execute();
+    const rows = await baseQuery(db, dealerId)
+      .where("p.id", "in", unique.slice(i, i + 500))
+      .execute();
     for (const r of rows) out.set(r.id, toProduct(r));
   }
   return out;

@@ -74,7 +74,7 @@ export function normaliseAccountName(name: string): string {
     .normalize("NFKC")
     .toLowerCase()
     .replace(/[\s\p{P}\p{S}]/gu, "");
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const suffix of SUFFIXES) {
       if (s.endsWith(suffix) && s.length > suffix.length) {

@@ -25,7 +25,12 @@ export function dealsWhere(db: Executor, actor: Actor, f: Partial<DealFilter> = 
   if (f.keyAccountId) q = q.where("d.key_account_id", "=", f.keyAccountId);
   if (f.q) {
     const like = `%${f.q}%`;
-    q = q.where((eb) => eb.or([eb("d.title", "like", like), eb.exists(eb.selectFrom("key_accounts as kq").select("kq.id").whereRef("kq.id", "=", "d.key_account_id").where("kq.name", "like", like))]));
+    q = q.where((eb) =>
+      eb.or([
+        eb("d.title", "like", like),
+        eb.exists(eb.selectFrom("key_accounts as kq").select("kq.id").whereRef("kq.id", "=", "d.key_account_id").where("kq.name", "like", like)),
+      ]),
+    );
   }
   if (f.closeFrom) q = q.where("d.expected_close_date", ">=", f.closeFrom);
   if (f.closeTo) q = q.where("d.expected_close_date", "<=", f.closeTo);
@@ -33,7 +38,10 @@ export function dealsWhere(db: Executor, actor: Actor, f: Partial<DealFilter> = 
   if (f.maxValue !== undefined) q = q.where("d.estimated_value_minor", "<=", f.maxValue);
   if (f.expiring) {
     const today = todayIn(env().BUSINESS_TZ);
-    q = q.where("d.stage", "in", ["approved", "negotiating", "quoted"]).where("d.protection_expires_on", ">=", today).where("d.protection_expires_on", "<=", addDays(today, f.expiring));
+    q = q
+      .where("d.stage", "in", ["approved", "negotiating", "quoted"])
+      .where("d.protection_expires_on", ">=", today)
+      .where("d.protection_expires_on", "<=", addDays(today, f.expiring));
   }
   if (f.quotes) {
     const kind = f.quotes;
@@ -59,8 +67,16 @@ function liveQuoteExists(eb: ExpressionBuilder<DB & { d: DB["deals"] }, "d">, ki
  * the same test as the list's ?quotes=. Read from the quotes side (its status indexes) and counted per
  * deal, so the figure equals the list's total (a quote's dealer is its deal's dealer).
  */
-export async function countDealsWithLiveQuote(db: Executor | Kysely<DB>, where: { dealerId?: number; accountManagerId?: number }, kind: "to_answer" | "open", today: string): Promise<number> {
-  let q = db.selectFrom("quotes as lq").innerJoin("deals as d", "d.id", "lq.deal_id").select(sql<number>`COUNT(DISTINCT lq.deal_id)`.as("n"));
+export async function countDealsWithLiveQuote(
+  db: Executor | Kysely<DB>,
+  where: { dealerId?: number; accountManagerId?: number },
+  kind: "to_answer" | "open",
+  today: string,
+): Promise<number> {
+  let q = db
+    .selectFrom("quotes as lq")
+    .innerJoin("deals as d", "d.id", "lq.deal_id")
+    .select(sql<number>`COUNT(DISTINCT lq.deal_id)`.as("n"));
   q = q.where("lq.status", "in", [...LIVE_QUOTE_STATUSES[kind]]);
   if (kind === "to_answer") q = q.where("lq.valid_until", ">=", today);
   if (where.dealerId) q = q.where("lq.dealer_id", "=", where.dealerId).where("d.dealer_id", "=", where.dealerId);
@@ -102,7 +118,10 @@ export function orderDeals<Q extends { orderBy: (...a: never[]) => unknown }>(q:
     case "created":
       return b.orderBy("d.created_at", "asc").orderBy("d.id", "asc");
     case "closeDate":
-      return b.orderBy(sql`d.expected_close_date IS NULL`).orderBy("d.expected_close_date", "asc").orderBy("d.id", "asc");
+      return b
+        .orderBy(sql`d.expected_close_date IS NULL`)
+        .orderBy("d.expected_close_date", "asc")
+        .orderBy("d.id", "asc");
     case "-closeDate":
       return b.orderBy("d.expected_close_date", "desc").orderBy("d.id", "desc");
     case "value":
@@ -110,9 +129,14 @@ export function orderDeals<Q extends { orderBy: (...a: never[]) => unknown }>(q:
     case "-value":
       return b.orderBy("d.estimated_value_minor", "desc").orderBy("d.id", "desc");
     case "stage":
-      return b.orderBy(sql`FIELD(d.stage, 'registered','conflict','approved','negotiating','quoted','won','lost','rejected','expired')`).orderBy("d.created_at", "desc");
+      return b
+        .orderBy(sql`FIELD(d.stage, 'registered','conflict','approved','negotiating','quoted','won','lost','rejected','expired')`)
+        .orderBy("d.created_at", "desc");
     case "protection":
-      return b.orderBy(sql`d.protection_expires_on IS NULL`).orderBy("d.protection_expires_on", "asc").orderBy("d.id", "asc");
+      return b
+        .orderBy(sql`d.protection_expires_on IS NULL`)
+        .orderBy("d.protection_expires_on", "asc")
+        .orderBy("d.id", "asc");
     default:
       return b.orderBy("d.created_at", "desc").orderBy("d.id", "desc");
   }
@@ -151,7 +175,10 @@ export function lockDeal(tx: Executor, actor: Actor, id: number) {
  * Other dealers' registrations that hold the key account on any of the product lines:
  * registered, or approved/negotiating/quoted with protection not lapsed (protection_expires_on ≥ today).
  */
-export function holdingDeals(db: Executor, p: { keyAccountId: number; lineCodes: string[]; excludeDealerId?: number; excludeDealId?: number; today: string; protectedOnly?: boolean }) {
+export function holdingDeals(
+  db: Executor,
+  p: { keyAccountId: number; lineCodes: string[]; excludeDealerId?: number; excludeDealId?: number; today: string; protectedOnly?: boolean },
+) {
   if (p.lineCodes.length === 0) return Promise.resolve([]);
   let q = db
     .selectFrom("deals as d")
@@ -172,7 +199,11 @@ export function holdingDeals(db: Executor, p: { keyAccountId: number; lineCodes:
         eb.and([eb("d.stage", "in", [...PROTECTED_STAGES]), eb.or([eb("d.protection_expires_on", "is", null), eb("d.protection_expires_on", ">=", p.today)])]),
       ]),
     )
-    .where((eb) => eb.exists(eb.selectFrom("deal_product_lines as l2").select("l2.deal_id").whereRef("l2.deal_id", "=", "d.id").where("l2.product_line_code", "in", p.lineCodes)));
+    .where((eb) =>
+      eb.exists(
+        eb.selectFrom("deal_product_lines as l2").select("l2.deal_id").whereRef("l2.deal_id", "=", "d.id").where("l2.product_line_code", "in", p.lineCodes),
+      ),
+    );
   if (p.excludeDealerId !== undefined) q = q.where("d.dealer_id", "<>", p.excludeDealerId);
   if (p.excludeDealId !== undefined) q = q.where("d.id", "<>", p.excludeDealId);
   return q.orderBy("d.created_at", "asc").orderBy("d.id", "asc").execute();
@@ -180,7 +211,10 @@ export function holdingDeals(db: Executor, p: { keyAccountId: number; lineCodes:
 
 export function keyAccountsQuery(db: Executor, actor: Actor, f: Partial<KeyAccountFilter> = {}) {
   let q = db.selectFrom("key_accounts as ka").innerJoin("users as owner", "owner.id", "ka.owner_id").where(scopes.keyAccount.where(actor));
-  if (f.q) q = q.where((eb) => eb.or([eb("ka.name", "like", `%${f.q}%`), eb("ka.credit_code", "=", f.q!.toUpperCase()), eb("ka.name_normalized", "like", `%${f.q}%`)]));
+  if (f.q)
+    q = q.where((eb) =>
+      eb.or([eb("ka.name", "like", `%${f.q}%`), eb("ka.credit_code", "=", f.q!.toUpperCase()), eb("ka.name_normalized", "like", `%${f.q}%`)]),
+    );
   if (f.industry) q = q.where("ka.industry", "=", f.industry);
   if (f.region) q = q.where("ka.region", "=", f.region);
   if (f.size) q = q.where("ka.size", "=", f.size);
@@ -215,5 +249,11 @@ export async function lineCodesOf(db: Executor, dealId: number): Promise<string[
 }
 
 export function activeAccountManagers(db: Executor) {
-  return db.selectFrom("users").select(["id", "name"]).where("role", "in", rolesWith("key_account:own")).where("status", "=", "active").orderBy("name").execute();
+  return db
+    .selectFrom("users")
+    .select(["id", "name"])
+    .where("role", "in", rolesWith("key_account:own"))
+    .where("status", "=", "active")
+    .orderBy("name")
+    .execute();
 }

@@ -6,7 +6,20 @@ import { isoDate } from "~/utils/time";
 import { checkCreditCode } from "./credit-code";
 import { DEAL_STAGES } from "./state";
 
-export const INDUSTRIES = ["manufacturing", "transport", "it", "healthcare", "hospitality", "education", "government", "energy", "retail", "finance", "real_estate", "other"] as const;
+export const INDUSTRIES = [
+  "manufacturing",
+  "transport",
+  "it",
+  "healthcare",
+  "hospitality",
+  "education",
+  "government",
+  "energy",
+  "retail",
+  "finance",
+  "real_estate",
+  "other",
+] as const;
 export const ACCOUNT_SIZES = ["small", "medium", "large", "enterprise"] as const;
 export const ACTIVITY_KINDS = ["visit", "call", "meeting", "note"] as const;
 
@@ -55,7 +68,12 @@ export type KeyAccountInput = z.output<typeof KeyAccountSchema>;
 export const ContactSchema = z.object({
   name: text(120),
   title: z.string().trim().max(120).default(""),
-  phone: z.string().trim().max(64).regex(/^[0-9+()\-\s]*$/, { message: "keyAccounts.phoneFormat" }).default(""),
+  phone: z
+    .string()
+    .trim()
+    .max(64)
+    .regex(/^[0-9+()\-\s]*$/, { message: "keyAccounts.phoneFormat" })
+    .default(""),
   email: z.union([z.literal(""), z.string().trim().toLowerCase().pipe(z.email().max(254))]).default(""),
 });
 export type ContactInput = z.output<typeof ContactSchema>;
@@ -99,10 +117,21 @@ export const RegisterDealSchema = z.preprocess(
   z
     .object({
       keyAccountId: optionalId,
-      accountName: z.string().trim().max(200).optional().transform((v) => v || null),
+      accountName: z
+        .string()
+        .trim()
+        .max(200)
+        .optional()
+        .transform((v) => v || null),
       creditCode: creditCodeField,
-      industry: z.union([z.literal(""), z.enum(INDUSTRIES)]).optional().transform((v) => v || null),
-      region: z.union([z.literal(""), z.enum(REGIONS)]).optional().transform((v) => v || null),
+      industry: z
+        .union([z.literal(""), z.enum(INDUSTRIES)])
+        .optional()
+        .transform((v) => v || null),
+      region: z
+        .union([z.literal(""), z.enum(REGIONS)])
+        .optional()
+        .transform((v) => v || null),
       title: text(200),
       productLines: z
         .array(LineSchema)
@@ -120,33 +149,38 @@ export const RegisterDealSchema = z.preprocess(
 export type RegisterDealInput = z.output<typeof RegisterDealSchema>;
 
 export const DEAL_SORTS = ["-created", "created", "closeDate", "-closeDate", "-value", "value", "stage", "protection"] as const;
-export const DealListQuery = z
-  .object({
-    stage: z.enum(DEAL_STAGES).optional(),
-    dealerId: z.coerce.number().int().positive().optional(),
-    accountManagerId: z.coerce.number().int().positive().optional(),
-    keyAccountId: z.coerce.number().int().positive().optional(),
-    q: z.string().trim().max(100).optional(),
-    closeFrom: isoDate.optional(),
-    closeTo: isoDate.optional(),
-    minValue: moneyField({ allowZero: true }).optional(),
-    maxValue: moneyField({ allowZero: true }).optional(),
-    /** Open deals (approved, negotiating, quoted) whose protection ends within this many days (the dashboard's figure). */
-    expiring: z.coerce.number().int().min(1).max(365).optional(),
-    /** Deals whose live quote waits for the dealer (to_answer) or is still open at all (open): the dashboards' quote figures. */
-    quotes: z.enum(["to_answer", "open"]).optional(),
-    sort: z.enum(DEAL_SORTS).default("-created"),
-    view: z.enum(["list", "pipeline"]).default("list"),
-    page,
-    format,
-  });
+export const DealListQuery = z.object({
+  stage: z.enum(DEAL_STAGES).optional(),
+  dealerId: z.coerce.number().int().positive().optional(),
+  accountManagerId: z.coerce.number().int().positive().optional(),
+  keyAccountId: z.coerce.number().int().positive().optional(),
+  q: z.string().trim().max(100).optional(),
+  closeFrom: isoDate.optional(),
+  closeTo: isoDate.optional(),
+  minValue: moneyField({ allowZero: true }).optional(),
+  maxValue: moneyField({ allowZero: true }).optional(),
+  /** Open deals (approved, negotiating, quoted) whose protection ends within this many days (the dashboard's figure). */
+  expiring: z.coerce.number().int().min(1).max(365).optional(),
+  /** Deals whose live quote waits for the dealer (to_answer) or is still open at all (open): the dashboards' quote figures. */
+  quotes: z.enum(["to_answer", "open"]).optional(),
+  sort: z.enum(DEAL_SORTS).default("-created"),
+  view: z.enum(["list", "pipeline"]).default("list"),
+  page,
+  format,
+});
 export type DealFilter = z.output<typeof DealListQuery>;
 
 export const ActivitySchema = z.object({
   kind: z.enum(ACTIVITY_KINDS),
   body: text(4000),
   occurredAt: z
-    .union([z.literal(""), z.string().trim().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/, { message: "validation.date" })])
+    .union([
+      z.literal(""),
+      z
+        .string()
+        .trim()
+        .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/, { message: "validation.date" }),
+    ])
     .optional()
     .transform((v) => (v ? v.slice(0, 16) : null)),
 });
@@ -180,5 +214,13 @@ export const OfferLeadSchema = z.object({
 });
 export type OfferLeadInput = z.output<typeof OfferLeadSchema>;
 
-export const AcceptLeadSchema = z.object({ expectedCloseDate: optionalDate, title: z.string().trim().max(200).optional().transform((v) => v || null) });
+export const AcceptLeadSchema = z.object({
+  expectedCloseDate: optionalDate,
+  title: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .transform((v) => v || null),
+});
 export const DeclineLeadSchema = z.object({ reason: text(2000) });

@@ -59,7 +59,13 @@ export async function moveDeal(
     .where("stage", "=", deal.stage)
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) !== 1) throw new ConflictError();
-  await audit(tx, actor, { action: t.event, entityType: "deal", entityId: deal.id, dealerId: deal.dealer_id, summary: { from: deal.stage, to, ...extra.summary } });
+  await audit(tx, actor, {
+    action: t.event,
+    entityType: "deal",
+    entityId: deal.id,
+    dealerId: deal.dealer_id,
+    summary: { from: deal.stage, to, ...extra.summary },
+  });
   await emitEvent(tx, actor, {
     type: t.event,
     entityType: "deal",
@@ -81,7 +87,9 @@ export async function registrationOptions(actor: Actor) {
     db
       .selectFrom("key_accounts as ka")
       .select(["ka.id", "ka.name"])
-      .where((eb) => eb.exists(eb.selectFrom("deals as d").select("d.id").whereRef("d.key_account_id", "=", "ka.id").where("d.dealer_id", "=", actor.dealerId!)))
+      .where((eb) =>
+        eb.exists(eb.selectFrom("deals as d").select("d.id").whereRef("d.key_account_id", "=", "ka.id").where("d.dealer_id", "=", actor.dealerId!)),
+      )
       .orderBy("ka.name")
       .execute(),
   ]);
@@ -153,8 +161,21 @@ export async function registerDeal(actor: Actor, input: RegisterDealInput): Prom
             })
             .executeTakeFirstOrThrow();
           ka = { id: Number(res.insertId), owner_id: dealer.account_manager_id, name: input.accountName! };
-          await audit(tx, actor, { action: "key_account.proposed", entityType: "key_account", entityId: ka.id, dealerId, summary: { name: ka.name, creditCode: input.creditCode } });
-          await emitEvent(tx, actor, { type: "key_account.proposed", entityType: "key_account", entityId: ka.id, dealerId, accountManagerId: ka.owner_id, payload: { name: ka.name } });
+          await audit(tx, actor, {
+            action: "key_account.proposed",
+            entityType: "key_account",
+            entityId: ka.id,
+            dealerId,
+            summary: { name: ka.name, creditCode: input.creditCode },
+          });
+          await emitEvent(tx, actor, {
+            type: "key_account.proposed",
+            entityType: "key_account",
+            entityId: ka.id,
+            dealerId,
+            accountManagerId: ka.owner_id,
+            payload: { name: ka.name },
+          });
         }
       }
       // The same dealer registering the same customer and line twice is a duplicate, not a conflict.
@@ -165,7 +186,9 @@ export async function registerDeal(actor: Actor, input: RegisterDealInput): Prom
         .where("d.dealer_id", "=", dealerId)
         .where("d.stage", "in", [...OPEN_STAGES])
         .where((eb) => eb.or([eb("d.protection_expires_on", "is", null), eb("d.protection_expires_on", ">=", t)]))
-        .where((eb) => eb.exists(eb.selectFrom("deal_product_lines as l").select("l.deal_id").whereRef("l.deal_id", "=", "d.id").where("l.product_line_code", "in", codes)))
+        .where((eb) =>
+          eb.exists(eb.selectFrom("deal_product_lines as l").select("l.deal_id").whereRef("l.deal_id", "=", "d.id").where("l.product_line_code", "in", codes)),
+        )
         .executeTakeFirst();
       if (own) throw new ValidationError("deals.alreadyRegistered", { productLines: ["deals.alreadyRegistered"] }, { id: own.id });
 
@@ -197,7 +220,13 @@ export async function registerDeal(actor: Actor, input: RegisterDealInput): Prom
         entityType: "deal",
         entityId: id,
         dealerId,
-        summary: { title: input.title, keyAccountId: ka.id, lines: input.productLines, value: input.estimatedValue, expectedCloseDate: input.expectedCloseDate },
+        summary: {
+          title: input.title,
+          keyAccountId: ka.id,
+          lines: input.productLines,
+          value: input.estimatedValue,
+          expectedCloseDate: input.expectedCloseDate,
+        },
       });
       await emitEvent(tx, actor, {
         type: "deal.registered",
@@ -211,7 +240,14 @@ export async function registerDeal(actor: Actor, input: RegisterDealInput): Prom
       const holders = await holdingDeals(tx, { keyAccountId: ka.id, lineCodes: codes, excludeDealerId: dealerId, today: t });
       if (holders.length) {
         const h = holders[0]!;
-        const reason: ConflictReason = { dealerCode: h.dealer_code, dealId: h.id, stage: h.stage, lines: String(h.overlap ?? "").split(",").filter(Boolean) };
+        const reason: ConflictReason = {
+          dealerCode: h.dealer_code,
+          dealId: h.id,
+          stage: h.stage,
+          lines: String(h.overlap ?? "")
+            .split(",")
+            .filter(Boolean),
+        };
         await moveDeal(tx, actor, deal, "conflict", "system", {
           set: { conflict_reason: JSON.stringify(reason), conflict_with_deal_id: h.id },
           // The other dealer is never named in what the dealer can see (payload reaches digests).
@@ -245,7 +281,12 @@ export async function approveDeal(actor: Actor, id: number) {
     if (deal.stage !== "registered" && deal.stage !== "conflict") throw new ConflictError("deals.badTransition");
     await tx.selectFrom("key_accounts").select("id").where("id", "=", deal.key_account_id).forUpdate().execute();
     const t = today();
-    const holders = await holdingDeals(tx, { keyAccountId: deal.key_account_id, lineCodes: await lineCodesOf(tx, id), excludeDealerId: deal.dealer_id, today: t });
+    const holders = await holdingDeals(tx, {
+      keyAccountId: deal.key_account_id,
+      lineCodes: await lineCodesOf(tx, id),
+      excludeDealerId: deal.dealer_id,
+      today: t,
+    });
     // Never two protected registrations of different dealers on one customer and product line.
     if (holders.length) throw new ConflictError("deals.otherRegistrationActive", { id: holders[0]!.id });
     const until = addDays(t, env().DEAL_PROTECTION_DAYS);
@@ -276,7 +317,11 @@ export async function requestRenewal(actor: Actor, id: number, note: string | nu
   await transaction("deal.renewal_request", async (tx) => {
     const deal = await lockOrThrow(tx, actor, id);
     assertProtected(deal);
-    await tx.updateTable("deals").set({ renewal_requested_at: now(), renewal_requested_by: actor.userId, renewal_note: note, updated_at: now() }).where("id", "=", id).execute();
+    await tx
+      .updateTable("deals")
+      .set({ renewal_requested_at: now(), renewal_requested_by: actor.userId, renewal_note: note, updated_at: now() })
+      .where("id", "=", id)
+      .execute();
     await audit(tx, actor, { action: "deal.renewal_requested", entityType: "deal", entityId: id, dealerId: deal.dealer_id, summary: { note } });
     await emitEvent(tx, actor, {
       type: "deal.renewal_requested",
@@ -303,10 +348,23 @@ export async function renewProtection(actor: Actor, id: number) {
     const until = addDays(from, env().DEAL_PROTECTION_DAYS);
     await tx
       .updateTable("deals")
-      .set({ protection_expires_on: until, renewal_requested_at: null, renewal_requested_by: null, renewal_note: null, updated_at: now(), version: sql<number>`version + 1` })
+      .set({
+        protection_expires_on: until,
+        renewal_requested_at: null,
+        renewal_requested_by: null,
+        renewal_note: null,
+        updated_at: now(),
+        version: sql<number>`version + 1`,
+      })
       .where("id", "=", id)
       .execute();
-    await audit(tx, actor, { action: "deal.renewed", entityType: "deal", entityId: id, dealerId: deal.dealer_id, summary: { from: deal.protection_expires_on, to: until, requested: !!deal.renewal_requested_at } });
+    await audit(tx, actor, {
+      action: "deal.renewed",
+      entityType: "deal",
+      entityId: id,
+      dealerId: deal.dealer_id,
+      summary: { from: deal.protection_expires_on, to: until, requested: !!deal.renewal_requested_at },
+    });
     await emitEvent(tx, actor, {
       type: "deal.renewed",
       entityType: "deal",
@@ -324,9 +382,20 @@ export async function declineRenewal(actor: Actor, id: number, reason: string) {
   await transaction("deal.renewal_decline", async (tx) => {
     const deal = await lockOrThrow(tx, actor, id);
     if (!deal.renewal_requested_at) throw new ConflictError("deals.noRenewalRequest");
-    await tx.updateTable("deals").set({ renewal_requested_at: null, renewal_requested_by: null, renewal_note: null, updated_at: now() }).where("id", "=", id).execute();
+    await tx
+      .updateTable("deals")
+      .set({ renewal_requested_at: null, renewal_requested_by: null, renewal_note: null, updated_at: now() })
+      .where("id", "=", id)
+      .execute();
     await audit(tx, actor, { action: "deal.renewal_declined", entityType: "deal", entityId: id, dealerId: deal.dealer_id, summary: { reason } });
-    await emitEvent(tx, actor, { type: "deal.renewal_declined", entityType: "deal", entityId: id, dealerId: deal.dealer_id, accountManagerId: deal.account_manager_id, payload: { title: deal.title, reason } });
+    await emitEvent(tx, actor, {
+      type: "deal.renewal_declined",
+      entityType: "deal",
+      entityId: id,
+      dealerId: deal.dealer_id,
+      accountManagerId: deal.account_manager_id,
+      payload: { title: deal.title, reason },
+    });
   });
 }
 
@@ -359,13 +428,31 @@ export async function updateDeal(actor: Actor, id: number, input: UpdateDealInpu
   await transaction("deal.update", async (tx) => {
     const deal = await lockOrThrow(tx, actor, id);
     if (!isOpenStage(deal.stage)) throw new ConflictError("deals.closed");
-    const after = { title: input.title, estimated_value_minor: input.estimatedValue, expected_close_date: input.expectedCloseDate, competitors: input.competitors, notes: input.notes };
-    await tx.updateTable("deals").set({ ...after, updated_at: now(), version: sql<number>`version + 1` }).where("id", "=", id).execute();
+    const after = {
+      title: input.title,
+      estimated_value_minor: input.estimatedValue,
+      expected_close_date: input.expectedCloseDate,
+      competitors: input.competitors,
+      notes: input.notes,
+    };
+    await tx
+      .updateTable("deals")
+      .set({ ...after, updated_at: now(), version: sql<number>`version + 1` })
+      .where("id", "=", id)
+      .execute();
     const changes: Record<string, { from: unknown; to: unknown }> = {};
-    for (const [k, v] of Object.entries(after)) if (String(deal[k as keyof typeof deal] ?? "") !== String(v ?? "")) changes[k] = { from: deal[k as keyof typeof deal] ?? null, to: v };
+    for (const [k, v] of Object.entries(after))
+      if (String(deal[k as keyof typeof deal] ?? "") !== String(v ?? "")) changes[k] = { from: deal[k as keyof typeof deal] ?? null, to: v };
     if (!Object.keys(changes).length) return;
     await audit(tx, actor, { action: "deal.updated", entityType: "deal", entityId: id, dealerId: deal.dealer_id, summary: changes });
-    await emitEvent(tx, actor, { type: "deal.updated", entityType: "deal", entityId: id, dealerId: deal.dealer_id, accountManagerId: deal.account_manager_id, payload: { title: input.title, changed: Object.keys(changes) } });
+    await emitEvent(tx, actor, {
+      type: "deal.updated",
+      entityType: "deal",
+      entityId: id,
+      dealerId: deal.dealer_id,
+      accountManagerId: deal.account_manager_id,
+      payload: { title: input.title, changed: Object.keys(changes) },
+    });
   });
 }
 
@@ -384,9 +471,25 @@ export async function addActivity(actor: Actor, id: number, input: ActivityInput
   if (Number.isNaN(at.getTime())) throw new ValidationError("validation.formErrors", { occurredAt: ["validation.date"] });
   await transaction("deal.activity", async (tx) => {
     const deal = await lockOrThrow(tx, actor, id);
-    const res = await tx.insertInto("deal_activities").values({ deal_id: id, kind: input.kind, body: input.body, occurred_at: at, actor_user_id: actor.userId }).executeTakeFirstOrThrow();
-    await audit(tx, actor, { action: "deal.activity_logged", entityType: "deal", entityId: id, dealerId: deal.dealer_id, summary: { activityId: Number(res.insertId), kind: input.kind } });
-    await emitEvent(tx, actor, { type: "deal.activity", entityType: "deal", entityId: id, dealerId: deal.dealer_id, accountManagerId: deal.account_manager_id, payload: { title: deal.title, kind: input.kind } });
+    const res = await tx
+      .insertInto("deal_activities")
+      .values({ deal_id: id, kind: input.kind, body: input.body, occurred_at: at, actor_user_id: actor.userId })
+      .executeTakeFirstOrThrow();
+    await audit(tx, actor, {
+      action: "deal.activity_logged",
+      entityType: "deal",
+      entityId: id,
+      dealerId: deal.dealer_id,
+      summary: { activityId: Number(res.insertId), kind: input.kind },
+    });
+    await emitEvent(tx, actor, {
+      type: "deal.activity",
+      entityType: "deal",
+      entityId: id,
+      dealerId: deal.dealer_id,
+      accountManagerId: deal.account_manager_id,
+      payload: { title: deal.title, kind: input.kind },
+    });
   });
 }
 
@@ -396,7 +499,12 @@ async function taskOwners(dbx: Executor, deal: { dealer_id: number; account_mana
     .selectFrom("users")
     .select(["id", "name", "role"])
     .where("status", "=", "active")
-    .where((eb) => eb.or([eb.and([eb("organisation_id", "=", deal.dealer_id), eb("role", "in", rolesWith("deal:activity").filter(isDealerRole))]), eb("id", "=", deal.account_manager_id)]))
+    .where((eb) =>
+      eb.or([
+        eb.and([eb("organisation_id", "=", deal.dealer_id), eb("role", "in", rolesWith("deal:activity").filter(isDealerRole))]),
+        eb("id", "=", deal.account_manager_id),
+      ]),
+    )
     .orderBy("name")
     .execute();
 }
@@ -406,13 +514,27 @@ export async function addTask(actor: Actor, id: number, input: TaskInput) {
   if (input.dueDate && input.dueDate < today()) throw new ValidationError("validation.formErrors", { dueDate: ["validation.dateFuture"] });
   await transaction("deal.task", async (tx) => {
     const deal = await lockOrThrow(tx, actor, id);
-    if (input.ownerUserId && !(await taskOwners(tx, deal)).some((u) => u.id === input.ownerUserId)) throw new ValidationError("validation.formErrors", { ownerUserId: ["validation.choice"] });
+    if (input.ownerUserId && !(await taskOwners(tx, deal)).some((u) => u.id === input.ownerUserId))
+      throw new ValidationError("validation.formErrors", { ownerUserId: ["validation.choice"] });
     const res = await tx
       .insertInto("deal_tasks")
       .values({ deal_id: id, title: input.title, owner_user_id: input.ownerUserId ?? actor.userId, due_date: input.dueDate, created_by: actor.userId })
       .executeTakeFirstOrThrow();
-    await audit(tx, actor, { action: "deal.task_added", entityType: "deal", entityId: id, dealerId: deal.dealer_id, summary: { taskId: Number(res.insertId), title: input.title, owner: input.ownerUserId, due: input.dueDate } });
-    await emitEvent(tx, actor, { type: "deal.task_added", entityType: "deal", entityId: id, dealerId: deal.dealer_id, accountManagerId: deal.account_manager_id, payload: { title: deal.title, task: input.title, due: input.dueDate } });
+    await audit(tx, actor, {
+      action: "deal.task_added",
+      entityType: "deal",
+      entityId: id,
+      dealerId: deal.dealer_id,
+      summary: { taskId: Number(res.insertId), title: input.title, owner: input.ownerUserId, due: input.dueDate },
+    });
+    await emitEvent(tx, actor, {
+      type: "deal.task_added",
+      entityType: "deal",
+      entityId: id,
+      dealerId: deal.dealer_id,
+      accountManagerId: deal.account_manager_id,
+      payload: { title: deal.title, task: input.title, due: input.dueDate },
+    });
   });
 }
 
@@ -420,14 +542,27 @@ export async function completeTask(actor: Actor, id: number, taskId: number) {
   requirePermission(actor, "deal:activity");
   await transaction("deal.task_done", async (tx) => {
     const deal = await lockOrThrow(tx, actor, id);
-    const res = await tx.updateTable("deal_tasks").set({ done_at: now() }).where("id", "=", taskId).where("deal_id", "=", id).where("done_at", "is", null).executeTakeFirst();
+    const res = await tx
+      .updateTable("deal_tasks")
+      .set({ done_at: now() })
+      .where("id", "=", taskId)
+      .where("deal_id", "=", id)
+      .where("done_at", "is", null)
+      .executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) {
       const exists = await tx.selectFrom("deal_tasks").select("id").where("id", "=", taskId).where("deal_id", "=", id).executeTakeFirst();
       if (!exists) throw new NotFoundError();
       return; // already done: a double click changes nothing
     }
     await audit(tx, actor, { action: "deal.task_done", entityType: "deal", entityId: id, dealerId: deal.dealer_id, summary: { taskId } });
-    await emitEvent(tx, actor, { type: "deal.task_done", entityType: "deal", entityId: id, dealerId: deal.dealer_id, accountManagerId: deal.account_manager_id, payload: { title: deal.title, taskId } });
+    await emitEvent(tx, actor, {
+      type: "deal.task_done",
+      entityType: "deal",
+      entityId: id,
+      dealerId: deal.dealer_id,
+      accountManagerId: deal.account_manager_id,
+      payload: { title: deal.title, taskId },
+    });
   });
 }
 
@@ -435,7 +570,13 @@ export async function resolveFlag(actor: Actor, id: number, flagId: number) {
   requirePermission(actor, "deal:approve");
   await transaction("deal.flag_resolve", async (tx) => {
     const deal = await lockOrThrow(tx, actor, id);
-    const res = await tx.updateTable("deal_flags").set({ resolved_at: now() }).where("id", "=", flagId).where("deal_id", "=", id).where("resolved_at", "is", null).executeTakeFirst();
+    const res = await tx
+      .updateTable("deal_flags")
+      .set({ resolved_at: now() })
+      .where("id", "=", flagId)
+      .where("deal_id", "=", id)
+      .where("resolved_at", "is", null)
+      .executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) throw new NotFoundError();
     await audit(tx, actor, { action: "deal.flag_resolved", entityType: "deal", entityId: id, dealerId: deal.dealer_id, summary: { flagId } });
   });
@@ -451,7 +592,9 @@ export async function listDeals(actor: Actor, filter: DealFilter) {
       .limit(PAGE_SIZE)
       .offset((filter.page - 1) * PAGE_SIZE)
       .execute(),
-    dealsWhere(db, actor, filter).select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
+    dealsWhere(db, actor, filter)
+      .select(sql<number>`COUNT(*)`.as("n"))
+      .executeTakeFirst(),
   ]);
   return { rows, total: Number(total?.n ?? 0), page: filter.page, pageSize: PAGE_SIZE };
 }
@@ -471,7 +614,10 @@ export async function* exportDeals(actor: Actor, filter: DealFilter) {
   requirePermission(actor, "deal:read");
   const dealer = isDealerRole(actor.role);
   for (let offset = 0; ; offset += 1000) {
-    const rows = await orderDeals(dealsQuery(db, actor, filter).select(dealListColumns), filter.sort).limit(1000).offset(offset).execute();
+    const rows = await orderDeals(dealsQuery(db, actor, filter).select(dealListColumns), filter.sort)
+      .limit(1000)
+      .offset(offset)
+      .execute();
     if (!rows.length) return;
     yield rows.map((r) => [
       r.id,
@@ -492,17 +638,44 @@ export async function* exportDeals(actor: Actor, filter: DealFilter) {
 }
 
 export function dealCsvHeader(actor: Actor) {
-  return ["id", "title", "key_account", ...(isDealerRole(actor.role) ? [] : ["dealer"]), "account_manager", "stage", "estimated_value", "currency", "expected_close_date", "protection_expires_on", "source", "created_at"];
+  return [
+    "id",
+    "title",
+    "key_account",
+    ...(isDealerRole(actor.role) ? [] : ["dealer"]),
+    "account_manager",
+    "stage",
+    "estimated_value",
+    "currency",
+    "expected_close_date",
+    "protection_expires_on",
+    "source",
+    "created_at",
+  ];
 }
 
 /** Choices for the list filters, limited to what the actor can see. */
 export async function dealFilterOptions(actor: Actor) {
   requirePermission(actor, "deal:read");
   // Semi-joins: the distinct ids come from a deals index, then at most 500 names are read.
-  const kaQ = db.selectFrom("key_accounts as ka").select(["ka.id", "ka.name"]).where("ka.id", "in", dealsWhere(db, actor).select("d.key_account_id")).orderBy("ka.name").limit(500);
+  const kaQ = db
+    .selectFrom("key_accounts as ka")
+    .select(["ka.id", "ka.name"])
+    .where("ka.id", "in", dealsWhere(db, actor).select("d.key_account_id"))
+    .orderBy("ka.name")
+    .limit(500);
   if (isDealerRole(actor.role)) return { dealers: [], accountManagers: [], keyAccounts: await kaQ.execute() };
-  const dealersQ = db.selectFrom("organisations as o").select(["o.id", "o.code", "o.name"]).where("o.id", "in", dealsWhere(db, actor).select("d.dealer_id")).orderBy("o.code").limit(500);
-  const [dealers, keyAccounts, accountManagers] = await Promise.all([dealersQ.execute(), kaQ.execute(), scopes.deal.readsAll(actor) ? activeAccountManagers(db) : Promise.resolve([])]);
+  const dealersQ = db
+    .selectFrom("organisations as o")
+    .select(["o.id", "o.code", "o.name"])
+    .where("o.id", "in", dealsWhere(db, actor).select("d.dealer_id"))
+    .orderBy("o.code")
+    .limit(500);
+  const [dealers, keyAccounts, accountManagers] = await Promise.all([
+    dealersQ.execute(),
+    kaQ.execute(),
+    scopes.deal.readsAll(actor) ? activeAccountManagers(db) : Promise.resolve([]),
+  ]);
   return { dealers, keyAccounts, accountManagers };
 }
 
@@ -529,7 +702,12 @@ export async function getDealPage(actor: Actor, id: number) {
       .where("l.deal_id", "=", id)
       .orderBy("pl.sort_order")
       .execute(),
-    db.selectFrom("key_account_contacts").select(["id", "name", "title", "phone", "email"]).where("key_account_id", "=", deal.key_account_id).orderBy("id").execute(),
+    db
+      .selectFrom("key_account_contacts")
+      .select(["id", "name", "title", "phone", "email"])
+      .where("key_account_id", "=", deal.key_account_id)
+      .orderBy("id")
+      .execute(),
     db
       .selectFrom("deal_activities as a")
       .leftJoin("users as u", "u.id", "a.actor_user_id")
@@ -551,13 +729,30 @@ export async function getDealPage(actor: Actor, id: number) {
       .execute(),
     db
       .selectFrom("quotes")
-      .select(["id", "version", "status", "valid_until", "total_minor", "currency", "max_discount_bp", "proposed_at", "accepted_at", "converted_order_id", "created_at"])
+      .select([
+        "id",
+        "version",
+        "status",
+        "valid_until",
+        "total_minor",
+        "currency",
+        "max_discount_bp",
+        "proposed_at",
+        "accepted_at",
+        "converted_order_id",
+        "created_at",
+      ])
       .where("deal_id", "=", id)
       // The manufacturer's drafts and discount approvals are internal until proposed.
       .$if(!manufacturer, (q) => q.where("status", "not in", ["draft", "pending_approval"]))
       .orderBy("version", "desc")
       .execute(),
-    db.selectFrom("orders").select(["id", "number", "status", "total_minor", "currency", "created_at", "approved_at", "quote_id"]).where("deal_id", "=", id).orderBy("created_at", "desc").execute(),
+    db
+      .selectFrom("orders")
+      .select(["id", "number", "status", "total_minor", "currency", "created_at", "approved_at", "quote_id"])
+      .where("deal_id", "=", id)
+      .orderBy("created_at", "desc")
+      .execute(),
     taskOwners(db, deal),
     manufacturer
       ? db
@@ -572,7 +767,12 @@ export async function getDealPage(actor: Actor, id: number) {
   const orderIds = orders.map((o) => o.id);
   const [shipments, invoices] = await Promise.all([
     orderIds.length
-      ? db.selectFrom("shipments").select(["id", "number", "order_id", "shipped_on", "carrier", "tracking_number", "value_minor", "delivered_at"]).where("order_id", "in", orderIds).orderBy("shipped_on", "desc").execute()
+      ? db
+          .selectFrom("shipments")
+          .select(["id", "number", "order_id", "shipped_on", "carrier", "tracking_number", "value_minor", "delivered_at"])
+          .where("order_id", "in", orderIds)
+          .orderBy("shipped_on", "desc")
+          .execute()
       : Promise.resolve([]),
     orderIds.length && can(actor, "ledger:read")
       ? db
@@ -644,15 +844,27 @@ export async function flagProtectedAccountActivity(
   if (p.productLineCodes) {
     if (!p.productLineCodes.length) return 0;
     const codes = p.productLineCodes;
-    q = q.where((eb) => eb.exists(eb.selectFrom("deal_product_lines as l").select("l.deal_id").whereRef("l.deal_id", "=", "d.id").where("l.product_line_code", "in", codes)));
+    q = q.where((eb) =>
+      eb.exists(eb.selectFrom("deal_product_lines as l").select("l.deal_id").whereRef("l.deal_id", "=", "d.id").where("l.product_line_code", "in", codes)),
+    );
   }
   const protectedDeals = await q.execute();
   let flagged = 0;
   for (const deal of protectedDeals) {
-    const res = await tx.insertInto("deal_flags").ignore().values({ deal_id: deal.id, flagged_dealer_id: p.dealerId, ref_type: p.refType, ref_id: String(p.refId) }).executeTakeFirst();
+    const res = await tx
+      .insertInto("deal_flags")
+      .ignore()
+      .values({ deal_id: deal.id, flagged_dealer_id: p.dealerId, ref_type: p.refType, ref_id: String(p.refId) })
+      .executeTakeFirst();
     if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) continue;
     flagged++;
-    await audit(tx, actor, { action: "deal.flagged", entityType: "deal", entityId: deal.id, dealerId: deal.dealer_id, summary: { flaggedDealerId: p.dealerId, refType: p.refType, refId: String(p.refId) } });
+    await audit(tx, actor, {
+      action: "deal.flagged",
+      entityType: "deal",
+      entityId: deal.id,
+      dealerId: deal.dealer_id,
+      summary: { flaggedDealerId: p.dealerId, refType: p.refType, refId: String(p.refId) },
+    });
     await emitEvent(tx, actor, {
       type: "deal.flagged",
       entityType: "deal",
@@ -686,7 +898,11 @@ export async function expireLapsedDeals(actor: Actor, asOf: IsoDate = today()): 
     const done = await transaction("deal.expire", async (tx) => {
       const deal = await tx.selectFrom("deals").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
       if (!deal || !isOpenStage(deal.stage) || !deal.protection_expires_on || deal.protection_expires_on >= asOf) return false;
-      await moveDeal(tx, actor, deal, "expired", "system", { set: { closed_at: now() }, payload: { protectionExpiresOn: deal.protection_expires_on }, summary: { protectionExpiresOn: deal.protection_expires_on, asOf } });
+      await moveDeal(tx, actor, deal, "expired", "system", {
+        set: { closed_at: now() },
+        payload: { protectionExpiresOn: deal.protection_expires_on },
+        summary: { protectionExpiresOn: deal.protection_expires_on, asOf },
+      });
       return true;
     });
     if (done) expired.push(id);
@@ -700,7 +916,17 @@ export async function dealsExpiringWithin(dbx: Executor, asOf: IsoDate, days: nu
     .selectFrom("deals as d")
     .innerJoin("key_accounts as ka", "ka.id", "d.key_account_id")
     .innerJoin("organisations as o", "o.id", "d.dealer_id")
-    .select(["d.id", "d.title", "d.stage", "d.dealer_id", "d.account_manager_id", "d.protection_expires_on", "d.renewal_requested_at", "ka.name as key_account_name", "o.code as dealer_code"])
+    .select([
+      "d.id",
+      "d.title",
+      "d.stage",
+      "d.dealer_id",
+      "d.account_manager_id",
+      "d.protection_expires_on",
+      "d.renewal_requested_at",
+      "ka.name as key_account_name",
+      "o.code as dealer_code",
+    ])
     .where("d.stage", "in", [...PROTECTED_STAGES])
     .where("d.protection_expires_on", ">=", asOf)
     .where("d.protection_expires_on", "<=", addDays(asOf, days))
@@ -721,7 +947,12 @@ export async function findDealInvariantViolations(dbx: Executor, asOf: IsoDate =
     GROUP BY d.key_account_id, l.product_line_code
     HAVING COUNT(DISTINCT d.dealer_id) > 1`.execute(dbx);
   const wonWithoutOrder = await dbx.selectFrom("deals").select(["id"]).where("stage", "=", "won").where("won_order_id", "is", null).execute();
-  const convertedWithoutOrder = await dbx.selectFrom("quotes").select(["id"]).where("status", "=", "converted").where("converted_order_id", "is", null).execute();
+  const convertedWithoutOrder = await dbx
+    .selectFrom("quotes")
+    .select(["id"])
+    .where("status", "=", "converted")
+    .where("converted_order_id", "is", null)
+    .execute();
   return [
     ...overlaps.rows.map((r) => ({ problem: "two dealers protected on one customer and product line", ...r })),
     ...wonWithoutOrder.map((r) => ({ problem: "won deal without its order", dealId: r.id })),

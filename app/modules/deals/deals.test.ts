@@ -3,7 +3,17 @@ import { getDb } from "../../../db/client";
 import { systemActor } from "~/modules/auth/actor";
 import { addDays } from "~/utils/time";
 import { actorFor, createUser } from "../../../tests/factories";
-import { createDeal, createDealWorld, createKeyAccount, createProduct, createProposedQuote, registration, testCreateOrder, today, validCreditCode } from "../../../tests/factories/deals";
+import {
+  createDeal,
+  createDealWorld,
+  createKeyAccount,
+  createProduct,
+  createProposedQuote,
+  registration,
+  testCreateOrder,
+  today,
+  validCreditCode,
+} from "../../../tests/factories/deals";
 import { acceptQuote, bookQuote } from "~/modules/quotes/quotes.server";
 import {
   addActivity,
@@ -40,7 +50,10 @@ describe("registering a deal", () => {
   it("creates a proposed key account for the dealer's account manager, and matches it again by credit code or normalised name", async () => {
     const { cast, lineA, lineB } = await createDealWorld();
     const code = validCreditCode(424242);
-    const first = await registerDeal(actorFor(cast.a.dealer_sales), registration({ accountName: "南京紫金数据科技有限公司", creditCode: code, industry: "it", region: "east", lines: [lineA] }));
+    const first = await registerDeal(
+      actorFor(cast.a.dealer_sales),
+      registration({ accountName: "南京紫金数据科技有限公司", creditCode: code, industry: "it", region: "east", lines: [lineA] }),
+    );
     expect(first.stage).toBe("registered");
     const deal = await db().selectFrom("deals").selectAll().where("id", "=", first.id).executeTakeFirstOrThrow();
     const ka = await db().selectFrom("key_accounts").selectAll().where("id", "=", deal.key_account_id).executeTakeFirstOrThrow();
@@ -67,13 +80,21 @@ describe("registering a deal", () => {
       status: 400,
       fieldErrors: { expectedCloseDate: ["validation.dateFuture"] },
     });
-    await expect(registerDeal(actor, registration({ accountName: "X", lines: ["NO_SUCH_LINE"] }))).rejects.toMatchObject({ status: 400, fieldErrors: { productLines: ["deals.unknownProductLine"] } });
+    await expect(registerDeal(actor, registration({ accountName: "X", lines: ["NO_SUCH_LINE"] }))).rejects.toMatchObject({
+      status: 400,
+      fieldErrors: { productLines: ["deals.unknownProductLine"] },
+    });
     // Picking a key account the dealer has no deal on is not allowed (they cannot browse accounts).
-    await expect(registerDeal(actor, registration({ keyAccountId: ka.id, lines: [lineA] }))).rejects.toMatchObject({ status: 400, fieldErrors: { keyAccountId: ["validation.choice"] } });
+    await expect(registerDeal(actor, registration({ keyAccountId: ka.id, lines: [lineA] }))).rejects.toMatchObject({
+      status: 400,
+      fieldErrors: { keyAccountId: ["validation.choice"] },
+    });
     expect(await db().selectFrom("deals").select("id").execute()).toEqual(before);
     // A dealer without an account manager cannot propose a new customer.
     const orphan = await createUser("dealer_sales");
-    await expect(registerDeal(actorFor(orphan), registration({ accountName: "Brand new customer Ltd", lines: [lineA] }))).rejects.toMatchObject({ fieldErrors: { accountName: ["deals.noAccountManager"] } });
+    await expect(registerDeal(actorFor(orphan), registration({ accountName: "Brand new customer Ltd", lines: [lineA] }))).rejects.toMatchObject({
+      fieldErrors: { accountName: ["deals.noAccountManager"] },
+    });
     expect(await db().selectFrom("key_accounts").select("id").where("name", "=", "Brand new customer Ltd").execute()).toEqual([]);
   });
 
@@ -139,14 +160,34 @@ describe("conflict detection (撞单)", () => {
     const { cast, lineA, lineB, ka } = await createDealWorld();
     const a = await createDeal(cast.a.dealer_sales, ka, [lineA], { approveAs: cast.staff.account_manager });
     const sys = systemActor(1);
-    const flagged = await getDb().transaction().execute((tx) => flagProtectedAccountActivity(tx, sys, { keyAccountId: ka.id, dealerId: cast.dealerB.id, refType: "order", refId: 991 }));
+    const flagged = await getDb()
+      .transaction()
+      .execute((tx) => flagProtectedAccountActivity(tx, sys, { keyAccountId: ka.id, dealerId: cast.dealerB.id, refType: "order", refId: 991 }));
     expect(flagged).toBe(1);
-    const again = await getDb().transaction().execute((tx) => flagProtectedAccountActivity(tx, sys, { keyAccountId: ka.id, dealerId: cast.dealerB.id, refType: "order", refId: 991 }));
+    const again = await getDb()
+      .transaction()
+      .execute((tx) => flagProtectedAccountActivity(tx, sys, { keyAccountId: ka.id, dealerId: cast.dealerB.id, refType: "order", refId: 991 }));
     expect(again).toBe(0);
     // Other product line only: no flag. The protected dealer's own activity: no flag.
-    expect(await getDb().transaction().execute((tx) => flagProtectedAccountActivity(tx, sys, { keyAccountId: ka.id, dealerId: cast.dealerB.id, refType: "quote", refId: 5, productLineCodes: [lineB] }))).toBe(0);
-    expect(await getDb().transaction().execute((tx) => flagProtectedAccountActivity(tx, sys, { keyAccountId: ka.id, dealerId: cast.dealerA.id, refType: "order", refId: 7 }))).toBe(0);
-    expect(await getDb().transaction().execute((tx) => flagProtectedAccountActivity(tx, sys, { keyAccountId: ka.id, dealerId: cast.dealerB.id, refType: "quote", refId: 6, productLineCodes: [lineA] }))).toBe(1);
+    expect(
+      await getDb()
+        .transaction()
+        .execute((tx) =>
+          flagProtectedAccountActivity(tx, sys, { keyAccountId: ka.id, dealerId: cast.dealerB.id, refType: "quote", refId: 5, productLineCodes: [lineB] }),
+        ),
+    ).toBe(0);
+    expect(
+      await getDb()
+        .transaction()
+        .execute((tx) => flagProtectedAccountActivity(tx, sys, { keyAccountId: ka.id, dealerId: cast.dealerA.id, refType: "order", refId: 7 })),
+    ).toBe(0);
+    expect(
+      await getDb()
+        .transaction()
+        .execute((tx) =>
+          flagProtectedAccountActivity(tx, sys, { keyAccountId: ka.id, dealerId: cast.dealerB.id, refType: "quote", refId: 6, productLineCodes: [lineA] }),
+        ),
+    ).toBe(1);
     const flags = await db().selectFrom("deal_flags").selectAll().where("deal_id", "=", a.id).execute();
     expect(flags.map((f) => [f.ref_type, f.ref_id, f.flagged_dealer_id])).toEqual([
       ["order", "991", cast.dealerB.id],
@@ -226,9 +267,17 @@ describe("the deal desk", () => {
     const a = await createDeal(cast.a.dealer_sales, ka, [lineA], { approveAs: cast.staff.account_manager });
     await addActivity(actorFor(cast.a.dealer_sales), a.id, { kind: "visit", body: "Site survey with facilities team", occurredAt: "2026-03-01T14:30" });
     await addActivity(actorFor(cast.staff.account_manager), a.id, { kind: "call", body: "Technical Q&A on chillers", occurredAt: null });
-    await addTask(actorFor(cast.staff.account_manager), a.id, { title: "Send reference list", ownerUserId: cast.a.dealer_sales.id, dueDate: addDays(today(), 3) });
-    await expect(addTask(actorFor(cast.staff.account_manager), a.id, { title: "x", ownerUserId: cast.b.dealer_sales.id, dueDate: null })).rejects.toMatchObject({ fieldErrors: { ownerUserId: ["validation.choice"] } });
-    await expect(addTask(actorFor(cast.a.dealer_sales), a.id, { title: "x", ownerUserId: null, dueDate: addDays(today(), -2) })).rejects.toMatchObject({ fieldErrors: { dueDate: ["validation.dateFuture"] } });
+    await addTask(actorFor(cast.staff.account_manager), a.id, {
+      title: "Send reference list",
+      ownerUserId: cast.a.dealer_sales.id,
+      dueDate: addDays(today(), 3),
+    });
+    await expect(addTask(actorFor(cast.staff.account_manager), a.id, { title: "x", ownerUserId: cast.b.dealer_sales.id, dueDate: null })).rejects.toMatchObject(
+      { fieldErrors: { ownerUserId: ["validation.choice"] } },
+    );
+    await expect(addTask(actorFor(cast.a.dealer_sales), a.id, { title: "x", ownerUserId: null, dueDate: addDays(today(), -2) })).rejects.toMatchObject({
+      fieldErrors: { dueDate: ["validation.dateFuture"] },
+    });
     const page = await getDealPage(actorFor(cast.a.dealer_sales), a.id);
     expect(page.activities.map((x) => x.kind).sort()).toEqual(["call", "visit"]);
     const visit = page.activities.find((x) => x.kind === "visit")!;
@@ -297,25 +346,50 @@ describe("leads", () => {
   it("the owning account manager offers a lead; the dealer accepts it as an approved, protected registration", async () => {
     const { cast, lineA, ka } = await createDealWorld();
     const am = actorFor(cast.staff.account_manager);
-    const { id } = await offerLead(am, ka.id, { dealerId: cast.dealerB.id, productLineCode: lineA, estimatedValue: 500_000_00, note: "Expansion of the east campus" });
+    const { id } = await offerLead(am, ka.id, {
+      dealerId: cast.dealerB.id,
+      productLineCode: lineA,
+      estimatedValue: 500_000_00,
+      note: "Expansion of the east campus",
+    });
     expect((await events("lead.offered"))[0]).toMatchObject({ dealer_id: cast.dealerB.id, account_manager_id: cast.staff.account_manager.id });
-    await expect(offerLead(actorFor(cast.am2), ka.id, { dealerId: cast.dealerB.id, productLineCode: lineA, estimatedValue: 0, note: null })).rejects.toMatchObject({ status: 404 });
-    await expect(offerLead(am, ka.id, { dealerId: cast.dealerA.id, productLineCode: lineA, estimatedValue: 0, note: null })).rejects.toMatchObject({ status: 409, messageKey: "leads.alreadyOffered" });
+    await expect(
+      offerLead(actorFor(cast.am2), ka.id, { dealerId: cast.dealerB.id, productLineCode: lineA, estimatedValue: 0, note: null }),
+    ).rejects.toMatchObject({ status: 404 });
+    await expect(offerLead(am, ka.id, { dealerId: cast.dealerA.id, productLineCode: lineA, estimatedValue: 0, note: null })).rejects.toMatchObject({
+      status: 409,
+      messageKey: "leads.alreadyOffered",
+    });
     await expect(acceptLead(actorFor(cast.a.dealer_sales), id, { expectedCloseDate: null, title: null })).rejects.toMatchObject({ status: 404 });
     const { dealId } = await acceptLead(actorFor(cast.b.dealer_sales), id, { expectedCloseDate: addDays(today(), 90), title: null });
     const deal = await db().selectFrom("deals").selectAll().where("id", "=", dealId).executeTakeFirstOrThrow();
-    expect(deal).toMatchObject({ stage: "approved", dealer_id: cast.dealerB.id, source: "lead", lead_id: id, protection_expires_on: addDays(today(), 90), account_manager_id: cast.staff.account_manager.id });
+    expect(deal).toMatchObject({
+      stage: "approved",
+      dealer_id: cast.dealerB.id,
+      source: "lead",
+      lead_id: id,
+      protection_expires_on: addDays(today(), 90),
+      account_manager_id: cast.staff.account_manager.id,
+    });
     expect((await db().selectFrom("leads").selectAll().where("id", "=", id).executeTakeFirstOrThrow()).status).toBe("accepted");
     expect((await events("lead.accepted"))[0]).toMatchObject({ dealer_id: cast.dealerB.id, account_manager_id: cast.staff.account_manager.id });
     // Now dealer B holds the customer on that line: offering it to A is refused, A's registration conflicts.
-    await expect(offerLead(am, ka.id, { dealerId: cast.dealerA.id, productLineCode: lineA, estimatedValue: 0, note: null })).rejects.toMatchObject({ status: 409, messageKey: "leads.heldByOtherDealer" });
+    await expect(offerLead(am, ka.id, { dealerId: cast.dealerA.id, productLineCode: lineA, estimatedValue: 0, note: null })).rejects.toMatchObject({
+      status: 409,
+      messageKey: "leads.heldByOtherDealer",
+    });
     expect((await createDeal(cast.a.dealer_sales, ka, [lineA])).stage).toBe("conflict");
     await expect(acceptLead(actorFor(cast.b.dealer_sales), id, { expectedCloseDate: null, title: null })).rejects.toMatchObject({ status: 409 });
   });
 
   it("the dealer declines with a reason", async () => {
     const { cast, lineB, ka } = await createDealWorld();
-    const { id } = await offerLead(actorFor(cast.staff.account_manager), ka.id, { dealerId: cast.dealerA.id, productLineCode: lineB, estimatedValue: 0, note: null });
+    const { id } = await offerLead(actorFor(cast.staff.account_manager), ka.id, {
+      dealerId: cast.dealerA.id,
+      productLineCode: lineB,
+      estimatedValue: 0,
+      note: null,
+    });
     await expect(declineLead(actorFor(cast.staff.account_manager), id, "x")).rejects.toMatchObject({ status: 403 });
     await declineLead(actorFor(cast.a.dealer_admin), id, "No installation capacity this quarter");
     const lead = await db().selectFrom("leads").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
@@ -334,12 +408,27 @@ describe("won when the order from the accepted quote is approved", () => {
     const booked = await bookQuote(actorFor(cast.a.dealer_sales), q.id, testCreateOrder);
     const ops = actorFor(cast.staff.ops);
     // An unrelated order does nothing.
-    const other = await db().insertInto("orders").values({ dealer_id: cast.dealerA.id, status: "approved", deal_id: a.id, quote_id: null }).executeTakeFirstOrThrow();
-    expect(await getDb().transaction().execute((tx) => markDealWonForOrder(tx, ops, Number(other.insertId)))).toBe(false);
+    const other = await db()
+      .insertInto("orders")
+      .values({ dealer_id: cast.dealerA.id, status: "approved", deal_id: a.id, quote_id: null })
+      .executeTakeFirstOrThrow();
+    expect(
+      await getDb()
+        .transaction()
+        .execute((tx) => markDealWonForOrder(tx, ops, Number(other.insertId))),
+    ).toBe(false);
     expect(await stageOf(a.id)).toBe("quoted");
     await db().updateTable("orders").set({ status: "approved" }).where("id", "=", booked.orderId).execute();
-    expect(await getDb().transaction().execute((tx) => markDealWonForOrder(tx, ops, booked.orderId))).toBe(true);
-    expect(await getDb().transaction().execute((tx) => markDealWonForOrder(tx, ops, booked.orderId))).toBe(true);
+    expect(
+      await getDb()
+        .transaction()
+        .execute((tx) => markDealWonForOrder(tx, ops, booked.orderId)),
+    ).toBe(true);
+    expect(
+      await getDb()
+        .transaction()
+        .execute((tx) => markDealWonForOrder(tx, ops, booked.orderId)),
+    ).toBe(true);
     const deal = await db().selectFrom("deals").selectAll().where("id", "=", a.id).executeTakeFirstOrThrow();
     expect(deal).toMatchObject({ stage: "won", won_order_id: booked.orderId });
     const won = await events("deal.won");
@@ -360,7 +449,11 @@ describe("db:check invariants", () => {
     const b = await createDeal(cast.b.dealer_sales, ka, [lineA]);
     expect(await findDealInvariantViolations(getDb())).toEqual([]);
     // Force what approval refuses: B approved alongside A.
-    await db().updateTable("deals").set({ stage: "approved", protection_expires_on: addDays(today(), 30) }).where("id", "=", b.id).execute();
+    await db()
+      .updateTable("deals")
+      .set({ stage: "approved", protection_expires_on: addDays(today(), 30) })
+      .where("id", "=", b.id)
+      .execute();
     const found = await findDealInvariantViolations(getDb());
     expect(found).toEqual([expect.objectContaining({ problem: "two dealers protected on one customer and product line", deals: `${a.id},${b.id}` })]);
   });

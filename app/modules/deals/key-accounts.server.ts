@@ -30,8 +30,19 @@ export async function listKeyAccounts(actor: Actor, filter: KeyAccountFilter) {
   requirePermission(actor, "key_account:read");
   const base = keyAccountsQuery(db, actor, filter);
   let q = base.select([...keyAccountColumns, openDealsCount().as("open_deals")]);
-  q = filter.sort === "-created" ? q.orderBy("ka.created_at", "desc").orderBy("ka.id", "desc") : filter.sort === "openDeals" ? q.orderBy("open_deals", "desc").orderBy("ka.name") : q.orderBy("ka.name").orderBy("ka.id");
-  const [rows, total] = await Promise.all([q.limit(PAGE_SIZE).offset((filter.page - 1) * PAGE_SIZE).execute(), base.select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst()]);
+  q =
+    filter.sort === "-created"
+      ? q.orderBy("ka.created_at", "desc").orderBy("ka.id", "desc")
+      : filter.sort === "openDeals"
+        ? q.orderBy("open_deals", "desc").orderBy("ka.name")
+        : q.orderBy("ka.name").orderBy("ka.id");
+  const [rows, total] = await Promise.all([
+    q
+      .limit(PAGE_SIZE)
+      .offset((filter.page - 1) * PAGE_SIZE)
+      .execute(),
+    base.select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
+  ]);
   return { rows: rows.map((r) => ({ ...r, open_deals: Number(r.open_deals) })), total: Number(total?.n ?? 0), page: filter.page, pageSize: PAGE_SIZE };
 }
 
@@ -61,7 +72,13 @@ export async function keyAccountFormOptions(actor: Actor) {
 async function resolveOwner(actor: Actor, ownerId: number | null): Promise<number> {
   if (!can(actor, "key_account:assign")) return actor.userId!;
   if (!ownerId) throw new ValidationError("validation.formErrors", { ownerId: ["validation.required"] });
-  const am = await db.selectFrom("users").select("id").where("id", "=", ownerId).where("role", "in", rolesWith("key_account:own")).where("status", "=", "active").executeTakeFirst();
+  const am = await db
+    .selectFrom("users")
+    .select("id")
+    .where("id", "=", ownerId)
+    .where("role", "in", rolesWith("key_account:own"))
+    .where("status", "=", "active")
+    .executeTakeFirst();
   if (!am) throw new ValidationError("validation.formErrors", { ownerId: ["dealers.notAccountManager"] });
   return ownerId;
 }
@@ -71,7 +88,8 @@ async function assertUniqueName(dbx: Executor, name: string, creditCode: string 
   let q = dbx.selectFrom("key_accounts").select(["id", "credit_code"]).where("name_normalized", "=", normaliseAccountName(name));
   if (exceptId) q = q.where("id", "<>", exceptId);
   const same = await q.execute();
-  if (same.some((s) => !s.credit_code || !creditCode || s.credit_code === creditCode)) throw new ValidationError("validation.formErrors", { name: ["keyAccounts.nameTaken"] });
+  if (same.some((s) => !s.credit_code || !creditCode || s.credit_code === creditCode))
+    throw new ValidationError("validation.formErrors", { name: ["keyAccounts.nameTaken"] });
 }
 
 export async function createKeyAccount(actor: Actor, input: KeyAccountInput) {
@@ -82,7 +100,16 @@ export async function createKeyAccount(actor: Actor, input: KeyAccountInput) {
       await assertUniqueName(tx, input.name, input.creditCode);
       const res = await tx
         .insertInto("key_accounts")
-        .values({ name: input.name, name_normalized: normaliseAccountName(input.name), credit_code: input.creditCode, industry: input.industry, region: input.region, size: input.size, owner_id: ownerId, notes: input.notes })
+        .values({
+          name: input.name,
+          name_normalized: normaliseAccountName(input.name),
+          credit_code: input.creditCode,
+          industry: input.industry,
+          region: input.region,
+          size: input.size,
+          owner_id: ownerId,
+          notes: input.notes,
+        })
         .executeTakeFirstOrThrow();
       const id = Number(res.insertId);
       await audit(tx, actor, { action: "key_account.created", entityType: "key_account", entityId: id, summary: { ...input, ownerId } });
@@ -104,8 +131,21 @@ export async function updateKeyAccount(actor: Actor, id: number, input: KeyAccou
     await transaction("key_account.update", async (tx) => {
       const before = await tx.selectFrom("key_accounts").selectAll().where("id", "=", id).forUpdate().executeTakeFirstOrThrow();
       await assertUniqueName(tx, input.name, input.creditCode, id);
-      const after = { name: input.name, name_normalized: normaliseAccountName(input.name), credit_code: input.creditCode, industry: input.industry, region: input.region, size: input.size, notes: input.notes, owner_id: ownerId };
-      await tx.updateTable("key_accounts").set({ ...after, updated_at: now() }).where("id", "=", id).execute();
+      const after = {
+        name: input.name,
+        name_normalized: normaliseAccountName(input.name),
+        credit_code: input.creditCode,
+        industry: input.industry,
+        region: input.region,
+        size: input.size,
+        notes: input.notes,
+        owner_id: ownerId,
+      };
+      await tx
+        .updateTable("key_accounts")
+        .set({ ...after, updated_at: now() })
+        .where("id", "=", id)
+        .execute();
       if (ownerId !== before.owner_id) {
         await tx.updateTable("deals").set({ account_manager_id: ownerId, updated_at: now() }).where("key_account_id", "=", id).execute();
         await tx.updateTable("leads").set({ account_manager_id: ownerId }).where("key_account_id", "=", id).where("status", "=", "offered").execute();
@@ -123,8 +163,16 @@ export async function addContact(actor: Actor, keyAccountId: number, input: Cont
   requirePermission(actor, "key_account:manage");
   if (!(await findKeyAccount(db, actor, keyAccountId))) throw new NotFoundError();
   await transaction("key_account.contact_add", async (tx) => {
-    const res = await tx.insertInto("key_account_contacts").values({ key_account_id: keyAccountId, ...input }).executeTakeFirstOrThrow();
-    await audit(tx, actor, { action: "key_account.contact_added", entityType: "key_account", entityId: keyAccountId, summary: { contactId: Number(res.insertId), name: input.name } });
+    const res = await tx
+      .insertInto("key_account_contacts")
+      .values({ key_account_id: keyAccountId, ...input })
+      .executeTakeFirstOrThrow();
+    await audit(tx, actor, {
+      action: "key_account.contact_added",
+      entityType: "key_account",
+      entityId: keyAccountId,
+      summary: { contactId: Number(res.insertId), name: input.name },
+    });
   });
 }
 
@@ -152,7 +200,18 @@ export async function getKeyAccountPage(actor: Actor, id: number) {
     db
       .selectFrom("deals as d")
       .innerJoin("organisations as o", "o.id", "d.dealer_id")
-      .select(["d.id", "d.title", "d.stage", "d.estimated_value_minor", "d.currency", "d.expected_close_date", "d.protection_expires_on", "d.created_at", "o.code as dealer_code", "o.name as dealer_name"])
+      .select([
+        "d.id",
+        "d.title",
+        "d.stage",
+        "d.estimated_value_minor",
+        "d.currency",
+        "d.expected_close_date",
+        "d.protection_expires_on",
+        "d.created_at",
+        "o.code as dealer_code",
+        "o.name as dealer_name",
+      ])
       .select((eb) =>
         eb
           .selectFrom("deal_product_lines as l")
@@ -167,7 +226,19 @@ export async function getKeyAccountPage(actor: Actor, id: number) {
       .selectFrom("quotes as q")
       .innerJoin("deals as d", "d.id", "q.deal_id")
       .innerJoin("organisations as o", "o.id", "q.dealer_id")
-      .select(["q.id", "q.deal_id", "q.version", "q.status", "q.valid_until", "q.total_minor", "q.currency", "q.max_discount_bp", "q.created_at", "o.code as dealer_code", "d.title as deal_title"])
+      .select([
+        "q.id",
+        "q.deal_id",
+        "q.version",
+        "q.status",
+        "q.valid_until",
+        "q.total_minor",
+        "q.currency",
+        "q.max_discount_bp",
+        "q.created_at",
+        "o.code as dealer_code",
+        "d.title as deal_title",
+      ])
       .where("d.key_account_id", "=", id)
       .orderBy("q.created_at", "desc")
       .limit(100)
@@ -175,7 +246,17 @@ export async function getKeyAccountPage(actor: Actor, id: number) {
     db
       .selectFrom("orders as ord")
       .innerJoin("organisations as o", "o.id", "ord.dealer_id")
-      .select(["ord.id", "ord.number", "ord.status", "ord.total_minor", "ord.currency", "ord.created_at", "ord.approved_at", "ord.deal_id", "o.code as dealer_code"])
+      .select([
+        "ord.id",
+        "ord.number",
+        "ord.status",
+        "ord.total_minor",
+        "ord.currency",
+        "ord.created_at",
+        "ord.approved_at",
+        "ord.deal_id",
+        "o.code as dealer_code",
+      ])
       .where("ord.deal_id", "in", dealIdsQ)
       .orderBy("ord.created_at", "desc")
       .limit(100)
@@ -183,7 +264,19 @@ export async function getKeyAccountPage(actor: Actor, id: number) {
     db
       .selectFrom("leads as l")
       .innerJoin("organisations as o", "o.id", "l.dealer_id")
-      .select(["l.id", "l.status", "l.product_line_code", "l.estimated_value_minor", "l.note", "l.decline_reason", "l.deal_id", "l.created_at", "l.responded_at", "o.code as dealer_code", "o.name as dealer_name"])
+      .select([
+        "l.id",
+        "l.status",
+        "l.product_line_code",
+        "l.estimated_value_minor",
+        "l.note",
+        "l.decline_reason",
+        "l.deal_id",
+        "l.created_at",
+        "l.responded_at",
+        "o.code as dealer_code",
+        "o.name as dealer_name",
+      ])
       .where("l.key_account_id", "=", id)
       .orderBy("l.created_at", "desc")
       .execute(),
@@ -225,7 +318,9 @@ export async function getKeyAccountPage(actor: Actor, id: number) {
           .where((eb) =>
             eb.or([
               eb.and([eb("e.entity_type", "=", "deal" satisfies KeyAccountHistoryEntity), eb("e.entity_id", "in", dealIds.map(String))]),
-              ...(quoteIds.length ? [eb.and([eb("e.entity_type", "=", "quote" satisfies KeyAccountHistoryEntity), eb("e.entity_id", "in", quoteIds.map(String))])] : []),
+              ...(quoteIds.length
+                ? [eb.and([eb("e.entity_type", "=", "quote" satisfies KeyAccountHistoryEntity), eb("e.entity_id", "in", quoteIds.map(String))])]
+                : []),
             ]),
           )
           .where("e.type", "not in", [...KEY_ACCOUNT_HISTORY_HIDDEN])
@@ -301,7 +396,13 @@ export async function offerLead(actor: Actor, keyAccountId: number, input: Offer
   const account = await findKeyAccount(db, actor, keyAccountId);
   if (!account) throw new NotFoundError();
   const [dealer, line] = await Promise.all([
-    db.selectFrom("organisations").select(["id", "code"]).where("id", "=", input.dealerId).where("kind", "=", "dealer").where("status", "=", "active").executeTakeFirst(),
+    db
+      .selectFrom("organisations")
+      .select(["id", "code"])
+      .where("id", "=", input.dealerId)
+      .where("kind", "=", "dealer")
+      .where("status", "=", "active")
+      .executeTakeFirst(),
     db.selectFrom("product_lines").select("code").where("code", "=", input.productLineCode).executeTakeFirst(),
   ]);
   const fe: FieldErrors = {};
@@ -313,11 +414,25 @@ export async function offerLead(actor: Actor, keyAccountId: number, input: Offer
     const holders = await holdingDeals(tx, { keyAccountId, lineCodes: [input.productLineCode], today: today() });
     if (holders.some((h) => h.dealer_id !== input.dealerId)) throw new ConflictError("leads.heldByOtherDealer");
     if (holders.length) throw new ConflictError("leads.dealerAlreadyHolds");
-    const pending = await tx.selectFrom("leads").select("id").where("key_account_id", "=", keyAccountId).where("product_line_code", "=", input.productLineCode).where("status", "=", "offered").executeTakeFirst();
+    const pending = await tx
+      .selectFrom("leads")
+      .select("id")
+      .where("key_account_id", "=", keyAccountId)
+      .where("product_line_code", "=", input.productLineCode)
+      .where("status", "=", "offered")
+      .executeTakeFirst();
     if (pending) throw new ConflictError("leads.alreadyOffered");
     const res = await tx
       .insertInto("leads")
-      .values({ key_account_id: keyAccountId, dealer_id: input.dealerId, account_manager_id: account.owner_id, product_line_code: input.productLineCode, estimated_value_minor: input.estimatedValue, note: input.note, status: "offered" })
+      .values({
+        key_account_id: keyAccountId,
+        dealer_id: input.dealerId,
+        account_manager_id: account.owner_id,
+        product_line_code: input.productLineCode,
+        estimated_value_minor: input.estimatedValue,
+        note: input.note,
+        status: "offered",
+      })
       .executeTakeFirstOrThrow();
     const id = Number(res.insertId);
     await audit(tx, actor, { action: "lead.offered", entityType: "lead", entityId: id, dealerId: input.dealerId, summary: { keyAccountId, ...input } });
@@ -375,24 +490,40 @@ export async function getLead(actor: Actor, id: number) {
 /** Leads for the dealer's /deals page: the open offers first, then the last answered ones. */
 export async function leadsForDealer(actor: Actor) {
   if (!isDealerRole(actor.role)) return [];
-  return leadsQuery(actor).orderBy(sql`l.status = 'offered'`, "desc").orderBy("l.created_at", "desc").limit(20).execute();
+  return leadsQuery(actor)
+    .orderBy(sql`l.status = 'offered'`, "desc")
+    .orderBy("l.created_at", "desc")
+    .limit(20)
+    .execute();
 }
 
 /** The dealer accepts a lead: it becomes the dealer's approved, protected registration. */
 export async function acceptLead(actor: Actor, id: number, input: { expectedCloseDate: string | null; title: string | null }) {
   requirePermission(actor, "lead:respond");
   const t = today();
-  if (input.expectedCloseDate && input.expectedCloseDate < t) throw new ValidationError("validation.formErrors", { expectedCloseDate: ["validation.dateFuture"] });
+  if (input.expectedCloseDate && input.expectedCloseDate < t)
+    throw new ValidationError("validation.formErrors", { expectedCloseDate: ["validation.dateFuture"] });
   return transaction("lead.accept", async (tx) => {
     const lead = await tx.selectFrom("leads").selectAll().where("id", "=", id).where(scopes.lead.where(actor, "leads")).forUpdate().executeTakeFirst();
     if (!lead) throw new NotFoundError();
     if (lead.status !== "offered") throw new ConflictError("leads.answered");
-    const account = await tx.selectFrom("key_accounts").select(["id", "name", "owner_id"]).where("id", "=", lead.key_account_id).forUpdate().executeTakeFirstOrThrow();
-    const holders = await holdingDeals(tx, { keyAccountId: lead.key_account_id, lineCodes: [lead.product_line_code], excludeDealerId: lead.dealer_id, today: t });
+    const account = await tx
+      .selectFrom("key_accounts")
+      .select(["id", "name", "owner_id"])
+      .where("id", "=", lead.key_account_id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const holders = await holdingDeals(tx, {
+      keyAccountId: lead.key_account_id,
+      lineCodes: [lead.product_line_code],
+      excludeDealerId: lead.dealer_id,
+      today: t,
+    });
     if (holders.length) throw new ConflictError("leads.nowHeld");
     const dealer = await tx.selectFrom("organisations").select(["currency"]).where("id", "=", lead.dealer_id).executeTakeFirstOrThrow();
     const line = await tx.selectFrom("product_lines").select(["name_zh", "name_en"]).where("code", "=", lead.product_line_code).executeTakeFirst();
-    const title = input.title ?? `${account.name} · ${actor.locale === "en" ? (line?.name_en ?? lead.product_line_code) : (line?.name_zh ?? lead.product_line_code)}`;
+    const title =
+      input.title ?? `${account.name} · ${actor.locale === "en" ? (line?.name_en ?? lead.product_line_code) : (line?.name_zh ?? lead.product_line_code)}`;
     const res = await tx
       .insertInto("deals")
       .values({
@@ -414,13 +545,37 @@ export async function acceptLead(actor: Actor, id: number, input: { expectedClos
     await tx.insertInto("deal_product_lines").values({ deal_id: dealId, product_line_code: lead.product_line_code, estimated_quantity: 0 }).execute();
     await tx.updateTable("leads").set({ status: "accepted", deal_id: dealId, responded_at: now() }).where("id", "=", id).execute();
     await audit(tx, actor, { action: "lead.accepted", entityType: "lead", entityId: id, dealerId: lead.dealer_id, summary: { dealId } });
-    await emitEvent(tx, actor, { type: "lead.accepted", entityType: "lead", entityId: id, dealerId: lead.dealer_id, accountManagerId: account.owner_id, payload: { dealId, keyAccountName: account.name } });
-    await audit(tx, actor, { action: "deal.registered", entityType: "deal", entityId: dealId, dealerId: lead.dealer_id, summary: { leadId: id, keyAccountId: account.id } });
-    await emitEvent(tx, actor, { type: "deal.registered", entityType: "deal", entityId: dealId, dealerId: lead.dealer_id, accountManagerId: account.owner_id, payload: { title, keyAccountId: account.id, leadId: id } });
+    await emitEvent(tx, actor, {
+      type: "lead.accepted",
+      entityType: "lead",
+      entityId: id,
+      dealerId: lead.dealer_id,
+      accountManagerId: account.owner_id,
+      payload: { dealId, keyAccountName: account.name },
+    });
+    await audit(tx, actor, {
+      action: "deal.registered",
+      entityType: "deal",
+      entityId: dealId,
+      dealerId: lead.dealer_id,
+      summary: { leadId: id, keyAccountId: account.id },
+    });
+    await emitEvent(tx, actor, {
+      type: "deal.registered",
+      entityType: "deal",
+      entityId: dealId,
+      dealerId: lead.dealer_id,
+      accountManagerId: account.owner_id,
+      payload: { title, keyAccountId: account.id, leadId: id },
+    });
     // The account manager's offer is the approval: protected from the moment the dealer accepts.
     const until = addDays(t, env().DEAL_PROTECTION_DAYS);
     const deal = { id: dealId, stage: "registered", dealer_id: lead.dealer_id, account_manager_id: account.owner_id, title, key_account_id: account.id };
-    await moveDeal(tx, actor, deal, "approved", "manufacturer", { set: { protection_expires_on: until, approved_at: now() }, payload: { protectionExpiresOn: until, leadId: id }, summary: { leadId: id } });
+    await moveDeal(tx, actor, deal, "approved", "manufacturer", {
+      set: { protection_expires_on: until, approved_at: now() },
+      payload: { protectionExpiresOn: until, leadId: id },
+      summary: { leadId: id },
+    });
     return { dealId };
   });
 }
@@ -433,6 +588,13 @@ export async function declineLead(actor: Actor, id: number, reason: string) {
     if (lead.status !== "offered") throw new ConflictError("leads.answered");
     await tx.updateTable("leads").set({ status: "declined", decline_reason: reason, responded_at: now() }).where("id", "=", id).execute();
     await audit(tx, actor, { action: "lead.declined", entityType: "lead", entityId: id, dealerId: lead.dealer_id, summary: { reason } });
-    await emitEvent(tx, actor, { type: "lead.declined", entityType: "lead", entityId: id, dealerId: lead.dealer_id, accountManagerId: lead.account_manager_id, payload: { reason, keyAccountId: lead.key_account_id } });
+    await emitEvent(tx, actor, {
+      type: "lead.declined",
+      entityType: "lead",
+      entityId: id,
+      dealerId: lead.dealer_id,
+      accountManagerId: lead.account_manager_id,
+      payload: { reason, keyAccountId: lead.key_account_id },
+    });
   });
 }

@@ -186,7 +186,12 @@ export async function agingReport(actor: Actor, filter: AgingFilter) {
 async function computeAgingReport(filter: AgingFilter, asOf: string) {
   const base = dealersWithActivity(filter);
   const [dealers, count] = await Promise.all([
-    base.select(["o.id", "o.code", "o.name", "o.currency"]).orderBy("o.code").limit(PAGE_SIZE).offset((filter.page - 1) * PAGE_SIZE).execute(),
+    base
+      .select(["o.id", "o.code", "o.name", "o.currency"])
+      .orderBy("o.code")
+      .limit(PAGE_SIZE)
+      .offset((filter.page - 1) * PAGE_SIZE)
+      .execute(),
     base.select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
   ]);
   const ids = dealers.map((d) => d.id);
@@ -194,10 +199,32 @@ async function computeAgingReport(filter: AgingFilter, asOf: string) {
   const [aging, credit] = await Promise.all([agingByDealer(db, asOf, filter.q ? ids : undefined), creditPositions(db, ids)]);
   const rows = dealers.map((d) => ({ ...d, aging: aging.get(d.id) ?? emptyAging(), credit: credit.get(d.id) as CreditPosition }));
   const totals = filter.q ? sumAging(rows.map((r) => r.aging)) : sumAging(aging.values());
-  return { asOf, rows, totals, totalsScope: filter.q ? ("page" as const) : ("all" as const), total: Number(count?.n ?? 0), page: filter.page, pageSize: PAGE_SIZE };
+  return {
+    asOf,
+    rows,
+    totals,
+    totalsScope: filter.q ? ("page" as const) : ("all" as const),
+    total: Number(count?.n ?? 0),
+    page: filter.page,
+    pageSize: PAGE_SIZE,
+  };
 }
 
-export const AGING_CSV_HEADER = ["dealer_code", "dealer_name", "currency", "current", "days_1_30", "days_31_60", "days_61_90", "days_over_90", "unapplied_credit", "balance", "credit_limit", "open_orders", "available_credit"];
+export const AGING_CSV_HEADER = [
+  "dealer_code",
+  "dealer_name",
+  "currency",
+  "current",
+  "days_1_30",
+  "days_31_60",
+  "days_61_90",
+  "days_over_90",
+  "unapplied_credit",
+  "balance",
+  "credit_limit",
+  "open_orders",
+  "available_credit",
+];
 
 export async function* exportAging(actor: Actor, filter: AgingFilter) {
   requirePermission(actor, "aging:read");
@@ -212,7 +239,21 @@ export async function* exportAging(actor: Actor, filter: AgingFilter) {
       const a = aging.get(d.id) ?? emptyAging();
       const c = credit.get(d.id)!;
       const m = (v: number) => minorToDecimal(v, d.currency);
-      return [d.code, d.name, d.currency, m(a.current), m(a.d1_30), m(a.d31_60), m(a.d61_90), m(a.d90_plus), m(a.unapplied), m(a.balance), m(c.limitMinor), m(c.openOrdersMinor), m(c.availableMinor)];
+      return [
+        d.code,
+        d.name,
+        d.currency,
+        m(a.current),
+        m(a.d1_30),
+        m(a.d31_60),
+        m(a.d61_90),
+        m(a.d90_plus),
+        m(a.unapplied),
+        m(a.balance),
+        m(c.limitMinor),
+        m(c.openOrdersMinor),
+        m(c.availableMinor),
+      ];
     });
     if (dealers.length < 500) return;
     offset += 500;

@@ -17,7 +17,18 @@ afterEach(() => {
 
 describe("aging buckets", () => {
   it("puts days past due at the edges into the right bucket", () => {
-    expect([-5, 0, 1, 30, 31, 60, 61, 90, 91, 400].map(bucketOf)).toEqual(["current", "current", "d1_30", "d1_30", "d31_60", "d31_60", "d61_90", "d61_90", "d90_plus", "d90_plus"]);
+    expect([-5, 0, 1, 30, 31, 60, 61, 90, 91, 400].map(bucketOf)).toEqual([
+      "current",
+      "current",
+      "d1_30",
+      "d1_30",
+      "d31_60",
+      "d31_60",
+      "d61_90",
+      "d61_90",
+      "d90_plus",
+      "d90_plus",
+    ]);
   });
 
   it("ages invoices by due date at day 0, 1, 30, 31, 60, 61, 90, 91", async () => {

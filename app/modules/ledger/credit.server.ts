@@ -18,7 +18,11 @@ export type CreditPosition = { limitMinor: number; balanceMinor: number; openOrd
 
 export async function creditPosition(db: Executor | Kysely<DB>, dealerId: number, opts: { excludeOrderId?: number } = {}): Promise<CreditPosition> {
   const dealer = await db.selectFrom("organisations").select(["credit_limit_minor", "currency"]).where("id", "=", dealerId).executeTakeFirstOrThrow();
-  const bal = await db.selectFrom("dealer_balances").select(sql<string>`balance_minor`.as("b")).where("dealer_id", "=", dealerId).executeTakeFirst();
+  const bal = await db
+    .selectFrom("dealer_balances")
+    .select(sql<string>`balance_minor`.as("b"))
+    .where("dealer_id", "=", dealerId)
+    .executeTakeFirst();
   let open = db
     .selectFrom("orders as o")
     .select(sql<string>`COALESCE(SUM(o.total_minor - o.shipped_value_minor), 0)`.as("v"))
@@ -28,7 +32,13 @@ export async function creditPosition(db: Executor | Kysely<DB>, dealerId: number
   const openRow = await open.executeTakeFirst();
   const balanceMinor = Number(bal?.b ?? 0);
   const openOrdersMinor = Number(openRow?.v ?? 0);
-  return { limitMinor: dealer.credit_limit_minor, balanceMinor, openOrdersMinor, availableMinor: dealer.credit_limit_minor - balanceMinor - openOrdersMinor, currency: dealer.currency };
+  return {
+    limitMinor: dealer.credit_limit_minor,
+    balanceMinor,
+    openOrdersMinor,
+    availableMinor: dealer.credit_limit_minor - balanceMinor - openOrdersMinor,
+    currency: dealer.currency,
+  };
 }
 
 /** The same figures for many dealers at once (lists: aging, ledger overview), in three queries; balances from the maintained aggregate. */
@@ -37,7 +47,11 @@ export async function creditPositions(db: Executor | Kysely<DB>, dealerIds: numb
   if (!dealerIds.length) return out;
   const [dealers, balances, open] = await Promise.all([
     db.selectFrom("organisations").select(["id", "credit_limit_minor", "currency"]).where("id", "in", dealerIds).execute(),
-    db.selectFrom("dealer_balances").select(["dealer_id", sql<string>`balance_minor`.as("b")]).where("dealer_id", "in", dealerIds).execute(),
+    db
+      .selectFrom("dealer_balances")
+      .select(["dealer_id", sql<string>`balance_minor`.as("b")])
+      .where("dealer_id", "in", dealerIds)
+      .execute(),
     db
       .selectFrom("orders as o")
       .select(["o.dealer_id", sql<string>`SUM(o.total_minor - o.shipped_value_minor)`.as("v")])
@@ -51,7 +65,13 @@ export async function creditPositions(db: Executor | Kysely<DB>, dealerIds: numb
   for (const d of dealers) {
     const balanceMinor = bal.get(d.id) ?? 0;
     const openOrdersMinor = opn.get(d.id) ?? 0;
-    out.set(d.id, { limitMinor: d.credit_limit_minor, balanceMinor, openOrdersMinor, availableMinor: d.credit_limit_minor - balanceMinor - openOrdersMinor, currency: d.currency });
+    out.set(d.id, {
+      limitMinor: d.credit_limit_minor,
+      balanceMinor,
+      openOrdersMinor,
+      availableMinor: d.credit_limit_minor - balanceMinor - openOrdersMinor,
+      currency: d.currency,
+    });
   }
   return out;
 }

@@ -20,7 +20,9 @@ describe("system descriptions of ledger entries", () => {
     expect(describeEntry("en", row)).toBe("Invoice for shipment SH-1 (order SO-2026-000001)");
     expect(describeEntry("zh-CN", row)).toBe("发货开票：发货单 SH-1（订单 SO-2026-000001）");
     expect(systemDescription({ key: "ledger.desc.reversal", params: { id: 7, reason: "wrong {price}" } }).description).toBe("Reversal of #7: wrong {price}");
-    expect(systemDescription(bankPaymentDescription({ date: "2026-11-20", payer: "Dealer A", reference: "D001 货款" })).description).toBe("Bank payment 2026-11-20 from Dealer A: D001 货款");
+    expect(systemDescription(bankPaymentDescription({ date: "2026-11-20", payer: "Dealer A", reference: "D001 货款" })).description).toBe(
+      "Bank payment 2026-11-20 from Dealer A: D001 货款",
+    );
     expect(systemDescription(bankPaymentDescription({ date: null, payer: null, reference: "X" })).description).toBe("Bank payment: X");
     expect(systemDescription(bankPaymentDescription({ date: "2026-11-20", payer: null, reference: "X" })).description).toBe("Bank payment 2026-11-20: X");
     expect(systemDescription(bankPaymentDescription({ date: null, payer: "P", reference: "X" })).description).toBe("Bank payment from P: X");
@@ -33,7 +35,12 @@ describe("system descriptions of ledger entries", () => {
     expect(describeEntry("zh-CN", { description: "Stored", description_key: "ledger.desc.invoice", description_params: "[1]" })).toBe("Stored");
     expect(SYSTEM_DESCRIPTIONS.length).toBe(8);
     expect(descriptionKeysMatching("发货开票")).toEqual(["ledger.desc.invoice"]);
-    expect(descriptionKeysMatching("bank payment")).toEqual(["ledger.desc.bankPayment", "ledger.desc.bankPaymentDated", "ledger.desc.bankPaymentFrom", "ledger.desc.bankPaymentDatedFrom"]);
+    expect(descriptionKeysMatching("bank payment")).toEqual([
+      "ledger.desc.bankPayment",
+      "ledger.desc.bankPaymentDated",
+      "ledger.desc.bankPaymentFrom",
+      "ledger.desc.bankPaymentDatedFrom",
+    ]);
     expect(descriptionKeysMatching("已接受")).toEqual(["ledger.desc.disputeAccepted", "ledger.desc.disputeAcceptedNote"]);
     // Parameter names are not words of the text; blanks match nothing.
     expect(descriptionKeysMatching("shipment}")).toEqual([]);
@@ -61,7 +68,10 @@ describe("system descriptions of ledger entries", () => {
     expect(rev.description).toBe(`Reversal of #${inv.id}: 价格错误`);
     expect(describeEntry("zh-CN", rev)).toBe(`冲销 #${inv.id}：价格错误`);
 
-    const r = await importPayments(actorFor(w.staff.finance), { filename: "bank.csv", bytes: enc(`date,amount,reference,bank_ref,payer\n2026-11-20,100,${w.dealerA.code} 货款,B-9,Dealer A`) });
+    const r = await importPayments(actorFor(w.staff.finance), {
+      filename: "bank.csv",
+      bytes: enc(`date,amount,reference,bank_ref,payer\n2026-11-20,100,${w.dealerA.code} 货款,B-9,Dealer A`),
+    });
     expect(r.posted).toHaveLength(1);
     const pay = await db.selectFrom("ledger_entries").selectAll().where("source_type", "=", "bank").executeTakeFirstOrThrow();
     expect(pay.description).toBe(`Bank payment 2026-11-20 from Dealer A: ${w.dealerA.code} 货款`);
@@ -85,7 +95,10 @@ describe("system descriptions of ledger entries", () => {
     const inv = await db.selectFrom("ledger_entries").selectAll().where("entry_type", "=", "invoice").executeTakeFirstOrThrow();
     const revId = await transaction("t", (tx) => reverseEntry(tx, sys(), inv.id, today(), "wrong: price"));
     const typed = await post(w.dealerA.id, "fee", 10_00, today(), { description: "Invoice for shipment by hand", sourceType: "shipment" });
-    const dispute = await post(w.dealerA.id, "credit_note", -5_00, today(), { description: "Dispute #12 accepted (2026-10 line 3, entry #45): see mail", sourceType: "dispute" });
+    const dispute = await post(w.dealerA.id, "credit_note", -5_00, today(), {
+      description: "Dispute #12 accepted (2026-10 line 3, entry #45): see mail",
+      sourceType: "dispute",
+    });
     const bank = await post(w.dealerA.id, "payment", -7_00, today(), { description: "Bank payment 2026-11-20: REF 1", sourceType: "bank", sourceId: "B-77" });
     // As they were before the migration: no keys.
     await db.updateTable("ledger_entries").set({ description_key: null, description_params: null }).execute();

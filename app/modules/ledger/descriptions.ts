@@ -67,6 +67,13 @@ export function descriptionKeysMatching(term: string): SystemDescriptionKey[] {
 
 /** A bank payment's description: the statement's date and payer when the bank file had them. */
 export function bankPaymentDescription(m: { date: string | null; payer: string | null; reference: string }): SystemDescription {
-  const key = m.date && m.payer ? "ledger.desc.bankPaymentDatedFrom" : m.date ? "ledger.desc.bankPaymentDated" : m.payer ? "ledger.desc.bankPaymentFrom" : "ledger.desc.bankPayment";
+  const key =
+    m.date && m.payer
+      ? "ledger.desc.bankPaymentDatedFrom"
+      : m.date
+        ? "ledger.desc.bankPaymentDated"
+        : m.payer
+          ? "ledger.desc.bankPaymentFrom"
+          : "ledger.desc.bankPayment";
   return { key, params: { reference: m.reference, ...(m.date ? { date: m.date } : {}), ...(m.payer ? { payer: m.payer } : {}) } };
 }

@@ -26,7 +26,13 @@ export function entriesQuery(db: Executor, actor: Actor, f: Omit<LedgerListFilte
     // System descriptions are stored in English: their words in either language find them too (decision 072).
     const keys = descriptionKeysMatching(f.q);
     q = q.where((eb) =>
-      eb.or([eb("e.reference", "like", like), eb("e.description", "like", like), eb("ord.number", "=", f.q!), eb("sh.number", "=", f.q!), ...(keys.length ? [eb("e.description_key", "in", keys)] : [])]),
+      eb.or([
+        eb("e.reference", "like", like),
+        eb("e.description", "like", like),
+        eb("ord.number", "=", f.q!),
+        eb("sh.number", "=", f.q!),
+        ...(keys.length ? [eb("e.description_key", "in", keys)] : []),
+      ]),
     );
   }
   return q;

@@ -29,7 +29,10 @@ export const PostEntrySchema = z
     bankReference: optionalText(64),
     feeTypeCode: optionalText(32),
     orderNumber: optionalText(24),
-    dueDate: z.union([z.literal(""), isoDate]).optional().transform((v) => v || null),
+    dueDate: z
+      .union([z.literal(""), isoDate])
+      .optional()
+      .transform((v) => v || null),
     key: z.string().trim().min(8).max(64),
   })
   .superRefine((v, ctx) => {
@@ -53,7 +56,11 @@ export const LedgerListQuery = z.object({
 export type LedgerListFilter = z.output<typeof LedgerListQuery>;
 
 export const FeeTypeSchema = z.object({
-  code: z.string().trim().toLowerCase().regex(/^[a-z][a-z0-9_]{1,31}$/, { message: "feeTypes.codeFormat" }),
+  code: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z][a-z0-9_]{1,31}$/, { message: "feeTypes.codeFormat" }),
   nameEn: z.string().trim().min(1).max(120),
   nameZh: z.string().trim().min(1).max(120),
   kind: z.enum(FEE_KINDS),

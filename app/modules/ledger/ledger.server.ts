@@ -29,7 +29,13 @@ const isDuplicate = (err: unknown) => (err as { code?: string }).code === "ER_DU
 
 export async function dealerOptions(actor: Actor) {
   if (isDealerRole(actor.role)) return [];
-  return db.selectFrom("organisations as o").select(["o.id", "o.code", "o.name", "o.currency"]).where("o.kind", "=", "dealer").where(inDealerScope(actor, "o.id")).orderBy("o.code").execute();
+  return db
+    .selectFrom("organisations as o")
+    .select(["o.id", "o.code", "o.name", "o.currency"])
+    .where("o.kind", "=", "dealer")
+    .where(inDealerScope(actor, "o.id"))
+    .orderBy("o.code")
+    .execute();
 }
 
 export async function listFeeTypes(opts: { activeOnly?: boolean } = {}) {
@@ -59,25 +65,42 @@ export async function postManualEntry(actor: Actor, input: PostEntryInput): Prom
     type === "payment" && input.bankReference
       ? { sourceType: "bank", sourceId: input.bankReference }
       : { sourceType: type === "rebate" ? "rebate_programme" : type === "fee" ? "fee" : "manual", sourceId: `form:${input.key}` };
-  const existing = await db.selectFrom("ledger_entries").select(["id", "dealer_id"]).where("entry_type", "=", type).where("source_type", "=", source.sourceType).where("source_id", "=", source.sourceId).executeTakeFirst();
+  const existing = await db
+    .selectFrom("ledger_entries")
+    .select(["id", "dealer_id"])
+    .where("entry_type", "=", type)
+    .where("source_type", "=", source.sourceType)
+    .where("source_id", "=", source.sourceId)
+    .executeTakeFirst();
   if (existing) {
     if (source.sourceType === "bank") throw new ValidationError("validation.formErrors", { bankReference: ["ledger.bankReferenceUsed"] });
     return { id: existing.id, dealerId: existing.dealer_id, duplicate: true };
   }
   try {
     return await transaction("ledger.post", async (tx) => {
-      const dealer = await tx.selectFrom("organisations").select(["id", "currency"]).where("id", "=", input.dealerId).where("kind", "=", "dealer").executeTakeFirst();
+      const dealer = await tx
+        .selectFrom("organisations")
+        .select(["id", "currency"])
+        .where("id", "=", input.dealerId)
+        .where("kind", "=", "dealer")
+        .executeTakeFirst();
       if (!dealer) throw new ValidationError("validation.formErrors", { dealerId: ["ledger.unknownDealer"] });
       let orderId: number | null = null;
       if (input.orderNumber) {
-        const order = await tx.selectFrom("orders").select(["id"]).where("number", "=", input.orderNumber).where("dealer_id", "=", dealer.id).executeTakeFirst();
+        const order = await tx
+          .selectFrom("orders")
+          .select(["id"])
+          .where("number", "=", input.orderNumber)
+          .where("dealer_id", "=", dealer.id)
+          .executeTakeFirst();
         if (!order) throw new ValidationError("validation.formErrors", { orderNumber: ["ledger.unknownOrder"] });
         orderId = order.id;
       }
       if (input.feeTypeCode) {
         const ft = await tx.selectFrom("fee_types").select(["code", "kind", "status"]).where("code", "=", input.feeTypeCode).executeTakeFirst();
         if (!ft || ft.status !== "active") throw new ValidationError("validation.formErrors", { feeTypeCode: ["validation.choice"] });
-        if ((type === "fee" && ft.kind !== "fee") || (type === "rebate" && ft.kind !== "rebate")) throw new ValidationError("validation.formErrors", { feeTypeCode: ["ledger.feeKindMismatch"] });
+        if ((type === "fee" && ft.kind !== "fee") || (type === "rebate" && ft.kind !== "rebate"))
+          throw new ValidationError("validation.formErrors", { feeTypeCode: ["ledger.feeKindMismatch"] });
       }
       const id = await postEntry(tx, actor, {
         dealerId: dealer.id,
@@ -97,7 +120,13 @@ export async function postManualEntry(actor: Actor, input: PostEntryInput): Prom
     });
   } catch (err) {
     if (err instanceof DuplicateSourceError) {
-      const again = await db.selectFrom("ledger_entries").select(["id", "dealer_id"]).where("entry_type", "=", type).where("source_type", "=", source.sourceType).where("source_id", "=", source.sourceId).executeTakeFirst();
+      const again = await db
+        .selectFrom("ledger_entries")
+        .select(["id", "dealer_id"])
+        .where("entry_type", "=", type)
+        .where("source_type", "=", source.sourceType)
+        .where("source_id", "=", source.sourceId)
+        .executeTakeFirst();
       if (again && source.sourceType !== "bank") return { id: again.id, dealerId: again.dealer_id, duplicate: true };
       throw new ValidationError("validation.formErrors", { bankReference: ["ledger.bankReferenceUsed"] });
     }
@@ -142,7 +171,25 @@ export async function listEntries(actor: Actor, filter: LedgerListFilter) {
   };
 }
 
-export const LEDGER_CSV_HEADER = ["id", "dealer_code", "business_date", "type", "amount", "currency", "due_date", "description", "reference", "fee_type", "order", "shipment", "source_type", "source_id", "reverses", "reversed_by", "posted_at"];
+export const LEDGER_CSV_HEADER = [
+  "id",
+  "dealer_code",
+  "business_date",
+  "type",
+  "amount",
+  "currency",
+  "due_date",
+  "description",
+  "reference",
+  "fee_type",
+  "order",
+  "shipment",
+  "source_type",
+  "source_id",
+  "reverses",
+  "reversed_by",
+  "posted_at",
+];
 
 /** The ledger as CSV for the filter, newest first; system descriptions in the reader's language. */
 export async function* exportEntries(actor: Actor, filter: LedgerListFilter, locale: Locale) {
@@ -150,16 +197,26 @@ export async function* exportEntries(actor: Actor, filter: LedgerListFilter, loc
   if (filter.dealerId) await assertDealerInScope(db, actor, filter.dealerId);
   let last: { date: string; created: Date; id: number } | null = null;
   for (;;) {
-    let q = entriesQuery(db, actor, filter).select(entryColumns).orderBy("e.business_date", "desc").orderBy("e.created_at", "desc").orderBy("e.id", "desc").limit(1000);
+    let q = entriesQuery(db, actor, filter)
+      .select(entryColumns)
+      .orderBy("e.business_date", "desc")
+      .orderBy("e.created_at", "desc")
+      .orderBy("e.id", "desc")
+      .limit(1000);
     if (last) {
       const l = last;
       // "date ≤ d AND (date < d OR …)": one index range on business_date per batch (the plain OR is not).
-      q = q.where("e.business_date", "<=", l.date).where((eb) =>
-        eb.or([
-          eb("e.business_date", "<", l.date),
-          eb.and([eb("e.business_date", "=", l.date), eb.or([eb("e.created_at", "<", l.created), eb.and([eb("e.created_at", "=", l.created), eb("e.id", "<", l.id)])])]),
-        ]),
-      );
+      q = q
+        .where("e.business_date", "<=", l.date)
+        .where((eb) =>
+          eb.or([
+            eb("e.business_date", "<", l.date),
+            eb.and([
+              eb("e.business_date", "=", l.date),
+              eb.or([eb("e.created_at", "<", l.created), eb.and([eb("e.created_at", "=", l.created), eb("e.id", "<", l.id)])]),
+            ]),
+          ]),
+        );
     }
     const rows = await q.execute();
     if (!rows.length) return;
@@ -191,7 +248,12 @@ export async function* exportEntries(actor: Actor, filter: LedgerListFilter, loc
 export async function dealerSummary(actor: Actor, dealerId: number) {
   requirePermission(actor, "ledger:read");
   await assertDealerInScope(db, actor, dealerId);
-  const dealer = await db.selectFrom("organisations").select(["id", "code", "name", "currency", "credit_limit_minor", "status"]).where("id", "=", dealerId).where("kind", "=", "dealer").executeTakeFirst();
+  const dealer = await db
+    .selectFrom("organisations")
+    .select(["id", "code", "name", "currency", "credit_limit_minor", "status"])
+    .where("id", "=", dealerId)
+    .where("kind", "=", "dealer")
+    .executeTakeFirst();
   if (!dealer) throw new NotFoundError();
   const credit = await creditPosition(db, dealerId);
   return { dealer, credit };
@@ -211,7 +273,9 @@ export async function getEntry(actor: Actor, id: number) {
     .select(["s.id", "s.period", "l.line_no"])
     .where("l.ledger_entry_id", "=", id)
     .executeTakeFirst();
-  const dispute = entry.dispute_id ? await db.selectFrom("disputes").select(["id", "statement_id", "status"]).where("id", "=", entry.dispute_id).executeTakeFirst() : null;
+  const dispute = entry.dispute_id
+    ? await db.selectFrom("disputes").select(["id", "statement_id", "status"]).where("id", "=", entry.dispute_id).executeTakeFirst()
+    : null;
   return { entry, statement: statement ?? null, dispute: dispute ?? null, canReverse: entry.reverses_entry_id === null && entry.reversed_by_id === null };
 }
 
@@ -244,7 +308,13 @@ export async function setFeeTypeStatus(actor: Actor, code: string, status: "acti
 export async function setCreditLimit(actor: Actor, dealerId: number, input: { creditLimit: number; reason: string }) {
   requirePermission(actor, "credit:edit");
   return transaction("credit_limit.change", async (tx) => {
-    const before = await tx.selectFrom("organisations").select(["id", "credit_limit_minor", "currency", "account_manager_id"]).where("id", "=", dealerId).where("kind", "=", "dealer").forUpdate().executeTakeFirst();
+    const before = await tx
+      .selectFrom("organisations")
+      .select(["id", "credit_limit_minor", "currency", "account_manager_id"])
+      .where("id", "=", dealerId)
+      .where("kind", "=", "dealer")
+      .forUpdate()
+      .executeTakeFirst();
     if (!before) throw new NotFoundError();
     if (before.credit_limit_minor === input.creditLimit) throw new ConflictError("credit.unchanged");
     await tx.updateTable("organisations").set({ credit_limit_minor: input.creditLimit, updated_at: now() }).where("id", "=", dealerId).execute();
@@ -288,7 +358,24 @@ export async function feesReport(actor: Actor, filter: FeesFilter) {
       .orderBy("e.fee_type_code")
       .execute(),
     base
-      .select(["e.id", "e.dealer_id", "o.code as dealer_code", "e.entry_type", kindExpr.as("kind"), "e.fee_type_code", "ft.name_en", "ft.name_zh", "e.amount_minor", "e.currency", "e.business_date", "e.description", "e.description_key", "e.description_params", "e.reference", "e.reverses_entry_id"])
+      .select([
+        "e.id",
+        "e.dealer_id",
+        "o.code as dealer_code",
+        "e.entry_type",
+        kindExpr.as("kind"),
+        "e.fee_type_code",
+        "ft.name_en",
+        "ft.name_zh",
+        "e.amount_minor",
+        "e.currency",
+        "e.business_date",
+        "e.description",
+        "e.description_key",
+        "e.description_params",
+        "e.reference",
+        "e.reverses_entry_id",
+      ])
       .orderBy("e.business_date", "desc")
       .orderBy("e.created_at", "desc")
       .orderBy("e.id", "desc")
@@ -313,7 +400,20 @@ export async function* exportFees(actor: Actor, filter: FeesFilter, locale: Loca
   let offset = 0;
   for (;;) {
     const rows = await feesQuery(db, actor, filter)
-      .select(["e.id", "o.code as dealer_code", "e.entry_type", kindExpr.as("kind"), "e.fee_type_code", "e.amount_minor", "e.currency", "e.business_date", "e.description", "e.description_key", "e.description_params", "e.reference"])
+      .select([
+        "e.id",
+        "o.code as dealer_code",
+        "e.entry_type",
+        kindExpr.as("kind"),
+        "e.fee_type_code",
+        "e.amount_minor",
+        "e.currency",
+        "e.business_date",
+        "e.description",
+        "e.description_key",
+        "e.description_params",
+        "e.reference",
+      ])
       .orderBy("e.business_date", "desc")
       .orderBy("e.created_at", "desc")
       .orderBy("e.id", "desc")
@@ -321,7 +421,18 @@ export async function* exportFees(actor: Actor, filter: FeesFilter, locale: Loca
       .offset(offset)
       .execute();
     if (!rows.length) return;
-    yield rows.map((r) => [r.business_date.slice(0, 7), r.business_date, r.dealer_code, r.kind, r.fee_type_code ?? "", r.entry_type, describeEntry(locale, r), r.reference ?? "", minorToDecimal(r.amount_minor, r.currency), r.currency]);
+    yield rows.map((r) => [
+      r.business_date.slice(0, 7),
+      r.business_date,
+      r.dealer_code,
+      r.kind,
+      r.fee_type_code ?? "",
+      r.entry_type,
+      describeEntry(locale, r),
+      r.reference ?? "",
+      minorToDecimal(r.amount_minor, r.currency),
+      r.currency,
+    ]);
     if (rows.length < 1000) return;
     offset += 1000;
   }
@@ -335,12 +446,25 @@ export async function* exportFees(actor: Actor, filter: FeesFilter, locale: Loca
 export async function openPeriodActivity(actor: Actor, dealerId: number) {
   requirePermission(actor, "ledger:read");
   await assertDealerInScope(db, actor, dealerId);
-  const last = await db.selectFrom("statements").select(["period", "period_end", "closing_minor"]).where("dealer_id", "=", dealerId).orderBy("period", "desc").limit(1).executeTakeFirst();
+  const last = await db
+    .selectFrom("statements")
+    .select(["period", "period_end", "closing_minor"])
+    .where("dealer_id", "=", dealerId)
+    .orderBy("period", "desc")
+    .limit(1)
+    .executeTakeFirst();
   const since = last ? addDays(last.period_end, 1) : undefined;
   const base = entriesQuery(db, actor, { dealerId, from: since });
   const [rows, total] = await Promise.all([
     base.select(entryColumns).orderBy("e.business_date", "desc").orderBy("e.created_at", "desc").orderBy("e.id", "desc").limit(100).execute(),
     base.select([sql<number>`COUNT(*)`.as("n"), sql<string>`COALESCE(SUM(e.amount_minor), 0)`.as("sum")]).executeTakeFirst(),
   ]);
-  return { since: since ?? null, lastPeriod: last?.period ?? null, openingMinor: last?.closing_minor ?? 0, movementMinor: Number(total?.sum ?? 0), count: Number(total?.n ?? 0), rows };
+  return {
+    since: since ?? null,
+    lastPeriod: last?.period ?? null,
+    openingMinor: last?.closing_minor ?? 0,
+    movementMinor: Number(total?.sum ?? 0),
+    count: Number(total?.n ?? 0),
+    rows,
+  };
 }

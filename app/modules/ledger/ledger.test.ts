@@ -40,8 +40,14 @@ describe("postEntry and reversals", () => {
     const row = await getDb().selectFrom("ledger_entries").selectAll().where("id", "=", rev).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ amount_minor: -123_45, reverses_entry_id: id, entry_type: "adjustment", source_type: "reversal" });
     expect(await balanceOf(getDb(), d.id)).toBe(0);
-    await expect(transaction("t", (tx) => reverseEntry(tx, sys(), id, today(), "again"))).rejects.toMatchObject({ status: 409, messageKey: "ledger.alreadyReversed" });
-    await expect(transaction("t", (tx) => reverseEntry(tx, sys(), rev, today(), "undo"))).rejects.toMatchObject({ status: 409, messageKey: "ledger.cannotReverseReversal" });
+    await expect(transaction("t", (tx) => reverseEntry(tx, sys(), id, today(), "again"))).rejects.toMatchObject({
+      status: 409,
+      messageKey: "ledger.alreadyReversed",
+    });
+    await expect(transaction("t", (tx) => reverseEntry(tx, sys(), rev, today(), "undo"))).rejects.toMatchObject({
+      status: 409,
+      messageKey: "ledger.cannotReverseReversal",
+    });
     // Two reversals at once: one wins.
     const id2 = await post(d.id, "fee", 10_00, today());
     const both = await Promise.allSettled([reverseLedgerEntry(sys(), id2, "dup a"), reverseLedgerEntry(sys(), id2, "dup b")]);
@@ -68,7 +74,9 @@ describe("manual postings", () => {
     if (!p.success) throw p.error;
     const first = await postManualEntry(fin, p.data);
     expect(first.duplicate).toBe(false);
-    await expect(postManualEntry(fin, { ...p.data, key: "another-key-1" })).rejects.toMatchObject({ fieldErrors: { bankReference: ["ledger.bankReferenceUsed"] } });
+    await expect(postManualEntry(fin, { ...p.data, key: "another-key-1" })).rejects.toMatchObject({
+      fieldErrors: { bankReference: ["ledger.bankReferenceUsed"] },
+    });
     const fee = form({ dealerId: String(dealerId), type: "fee", amount: "20.5", feeTypeCode: "freight" });
     if (!fee.success) throw fee.error;
     const f1 = await postManualEntry(fin, fee.data);
@@ -147,7 +155,9 @@ describe("credit", () => {
     const cast = await createCast();
     const r = await setCreditLimit(actorFor(cast.staff.finance), cast.dealerA.id, { creditLimit: 2_000_000_00, reason: "Annual review" });
     expect(r.limitMinor).toBe(2_000_000_00);
-    await expect(setCreditLimit(actorFor(cast.staff.finance), cast.dealerA.id, { creditLimit: 2_000_000_00, reason: "same" })).rejects.toBeInstanceOf(ConflictError);
+    await expect(setCreditLimit(actorFor(cast.staff.finance), cast.dealerA.id, { creditLimit: 2_000_000_00, reason: "same" })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
     await expect(setCreditLimit(actorFor(cast.a.dealer_admin), cast.dealerA.id, { creditLimit: 1, reason: "mine" })).rejects.toBeInstanceOf(ForbiddenError);
     await expect(setCreditLimit(actorFor(cast.staff.ops), cast.dealerA.id, { creditLimit: 1, reason: "ops" })).rejects.toBeInstanceOf(ForbiddenError);
     const ev = await getDb().selectFrom("domain_events").selectAll().where("type", "=", "credit_limit.changed").execute();
@@ -219,12 +229,26 @@ describe("immutability", () => {
     const url = new URL(process.env.DATABASE_URL!);
     const database = url.pathname.slice(1);
     const user = `dd_lp_${process.env.VITEST_POOL_ID ?? "1"}_${process.pid}`.slice(0, 32);
-    const root = await createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username || "root"), password: decodeURIComponent(url.password) });
+    const root = await createConnection({
+      host: url.hostname,
+      port: Number(url.port || 3306),
+      user: decodeURIComponent(url.username || "root"),
+      password: decodeURIComponent(url.password),
+    });
     try {
       await root.query(`DROP USER IF EXISTS '${user}'@'%'`);
       await root.query(`CREATE USER '${user}'@'%' IDENTIFIED BY 'lp-test-Passw0rd'`);
-      const tables = (await getDb().selectFrom("information_schema.tables" as never).select("table_name as t" as never).where("table_schema" as never, "=", database as never).execute()) as unknown as { t: string }[];
-      for (const g of leastPrivilegeGrants(database, `'${user}'@'%'`, tables.map((t) => t.t))) await root.query(g);
+      const tables = (await getDb()
+        .selectFrom("information_schema.tables" as never)
+        .select("table_name as t" as never)
+        .where("table_schema" as never, "=", database as never)
+        .execute()) as unknown as { t: string }[];
+      for (const g of leastPrivilegeGrants(
+        database,
+        `'${user}'@'%'`,
+        tables.map((t) => t.t),
+      ))
+        await root.query(g);
       const app = await createConnection({ host: url.hostname, port: Number(url.port || 3306), user, password: "lp-test-Passw0rd", database });
       try {
         await expect(app.query("UPDATE ledger_entries SET amount_minor = 1 WHERE id = ?", [id])).rejects.toMatchObject({ code: "ER_TABLEACCESS_DENIED_ERROR" });
@@ -232,12 +256,16 @@ describe("immutability", () => {
         await expect(app.query("DELETE FROM statement_lines")).rejects.toMatchObject({ code: "ER_TABLEACCESS_DENIED_ERROR" });
         const [rows] = await app.query("SELECT id FROM ledger_entries WHERE id = ?", [id]);
         expect(rows).toHaveLength(1);
-        await app.query("INSERT INTO ledger_entries (dealer_id, entry_type, amount_minor, currency, business_date) VALUES (?, 'fee', 5, 'CNY', ?)", [d.id, today()]);
+        await app.query("INSERT INTO ledger_entries (dealer_id, entry_type, amount_minor, currency, business_date) VALUES (?, 'fee', 5, 'CNY', ?)", [
+          d.id,
+          today(),
+        ]);
         await app.query("UPDATE statements SET version = version WHERE id = 0");
         // Product writes and the catalog version (kept by the domain, no triggers, decision 111) are plain DML.
         await createCatalogBasics();
         const product = await createProduct({ sku: "LP-1", tiers: {} });
-        const version = async () => Number(((await app.query("SELECT version FROM catalog_version WHERE id = 1")) as unknown as [{ version: number }[]])[0][0]!.version);
+        const version = async () =>
+          Number(((await app.query("SELECT version FROM catalog_version WHERE id = 1")) as unknown as [{ version: number }[]])[0][0]!.version);
         const before = await version();
         await app.query("UPDATE products SET name_en = 'Renamed by the app user' WHERE id = ?", [product.id]);
         expect(await version()).toBe(before);

@@ -22,7 +22,18 @@ import { bankPaymentDescription, systemDescription } from "./descriptions";
 const MAX_IMPORT_ROWS = 5000;
 
 export type ImportProblem = "no_match" | "ambiguous" | "bad_amount" | "missing_bank_ref" | "duplicate_in_file" | "already_imported" | "currency";
-export type ImportRowReport = { row: number; bankRef: string; reference: string; amount: string; date: string; payer: string; dealerCode?: string; entryId?: number; problem?: ImportProblem; candidates?: string[] };
+export type ImportRowReport = {
+  row: number;
+  bankRef: string;
+  reference: string;
+  amount: string;
+  date: string;
+  payer: string;
+  dealerCode?: string;
+  entryId?: number;
+  problem?: ImportProblem;
+  candidates?: string[];
+};
 export type ImportReport = { importId: number; filename: string; total: number; posted: ImportRowReport[]; problems: ImportRowReport[]; postedMinor: number };
 
 /** RFC 4180 CSV (quotes, doubled quotes, CRLF/LF). */
@@ -106,7 +117,15 @@ export async function importPayments(actor: Actor, input: { filename: string; by
   const cell = (r: string[], k: string) => (idx[k]! >= 0 ? (r[idx[k]!] ?? "").trim() : "");
 
   const parsed: Parsed[] = body.map((r, i) => {
-    const p: Parsed = { row: i + 2, bankRef: cell(r, "bankRef").slice(0, 64), reference: cell(r, "reference").slice(0, 300), amount: cell(r, "amount"), date: cell(r, "date"), payer: cell(r, "payer").slice(0, 120), tokens: [] };
+    const p: Parsed = {
+      row: i + 2,
+      bankRef: cell(r, "bankRef").slice(0, 64),
+      reference: cell(r, "reference").slice(0, 300),
+      amount: cell(r, "amount"),
+      date: cell(r, "date"),
+      payer: cell(r, "payer").slice(0, 120),
+      tokens: [],
+    };
     const money = parseMoney(p.amount, "CNY", { max: MAX_ENTRY_MINOR });
     if (!p.bankRef) p.problem = "missing_bank_ref";
     else if (!money.ok || money.minor <= 0) p.problem = "bad_amount";
@@ -127,7 +146,7 @@ export async function importPayments(actor: Actor, input: { filename: string; by
   // Set-based lookups: dealer codes, orders, shipments, invoice references, already imported.
   const tokens = [...new Set(parsed.flatMap((p) => p.tokens))];
   const refs = [...seen];
-  const chunks = <T,>(a: T[], n = 1000) => Array.from({ length: Math.ceil(a.length / n) }, (_, i) => a.slice(i * n, i * n + n));
+  const chunks = <T>(a: T[], n = 1000) => Array.from({ length: Math.ceil(a.length / n) }, (_, i) => a.slice(i * n, i * n + n));
   const byToken = new Map<string, Set<number>>();
   const orderOf = new Map<string, number>();
   const add = (t: string, dealerId: number) => (byToken.get(t) ?? byToken.set(t, new Set()).get(t)!).add(dealerId);
@@ -142,10 +161,11 @@ export async function importPayments(actor: Actor, input: { filename: string; by
       db.selectFrom("shipments").select(["number", "dealer_id", "order_id"]).where("number", "in", part).execute(),
       db.selectFrom("ledger_entries").select(["reference", "dealer_id"]).where("entry_type", "=", "invoice").where("reference", "in", part).execute(),
     ]);
-    for (const o of orders) if (o.number) {
-      add(o.number.toUpperCase(), o.dealer_id);
-      orderOf.set(o.number.toUpperCase(), o.id);
-    }
+    for (const o of orders)
+      if (o.number) {
+        add(o.number.toUpperCase(), o.dealer_id);
+        orderOf.set(o.number.toUpperCase(), o.id);
+      }
     for (const s of shipments) {
       add(s.number.toUpperCase(), s.dealer_id);
       orderOf.set(s.number.toUpperCase(), s.order_id);
@@ -154,7 +174,13 @@ export async function importPayments(actor: Actor, input: { filename: string; by
   }
   const already = new Set<string>();
   for (const part of chunks(refs)) {
-    const rows = await db.selectFrom("ledger_entries").select("source_id").where("entry_type", "=", "payment").where("source_type", "=", "bank").where("source_id", "in", part).execute();
+    const rows = await db
+      .selectFrom("ledger_entries")
+      .select("source_id")
+      .where("entry_type", "=", "payment")
+      .where("source_type", "=", "bank")
+      .where("source_id", "in", part)
+      .execute();
     for (const r of rows) if (r.source_id) already.add(r.source_id);
   }
 
@@ -167,10 +193,11 @@ export async function importPayments(actor: Actor, input: { filename: string; by
     }
     const candidates = new Set<number>();
     let orderId: number | null = null;
-    for (const t of p.tokens) for (const d of byToken.get(t) ?? []) {
-      candidates.add(d);
-      orderId ??= orderOf.get(t) ?? null;
-    }
+    for (const t of p.tokens)
+      for (const d of byToken.get(t) ?? []) {
+        candidates.add(d);
+        orderId ??= orderOf.get(t) ?? null;
+      }
     if (candidates.size === 0) p.problem = "no_match";
     else if (candidates.size > 1) {
       p.problem = "ambiguous";
@@ -215,10 +242,21 @@ export async function importPayments(actor: Actor, input: { filename: string; by
     const problems = parsed.filter((p) => p.problem).map(strip);
     const r = await tx
       .insertInto("payment_imports")
-      .values({ filename: input.filename.slice(0, 255), total_rows: parsed.length, matched_rows: posted.length, unmatched: JSON.stringify(problems), created_by: actor.userId })
+      .values({
+        filename: input.filename.slice(0, 255),
+        total_rows: parsed.length,
+        matched_rows: posted.length,
+        unmatched: JSON.stringify(problems),
+        created_by: actor.userId,
+      })
       .executeTakeFirstOrThrow();
     const importId = Number(r.insertId);
-    await audit(tx, actor, { action: "payments.imported", entityType: "payment_import", entityId: importId, summary: { filename: input.filename, total: parsed.length, posted: posted.length, problems: problems.length, postedMinor } });
+    await audit(tx, actor, {
+      action: "payments.imported",
+      entityType: "payment_import",
+      entityId: importId,
+      summary: { filename: input.filename, total: parsed.length, posted: posted.length, problems: problems.length, postedMinor },
+    });
     return { importId, filename: input.filename, total: parsed.length, posted, problems, postedMinor };
   });
 }

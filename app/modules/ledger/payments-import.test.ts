@@ -8,7 +8,11 @@ const enc = (s: string) => new TextEncoder().encode(s);
 
 describe("bank CSV import", () => {
   it("parses quoted CSV and finds reference tokens", () => {
-    expect(parseCsv('a,b\r\n"x, y","he said ""hi"""\n\n1,2')).toEqual([["a", "b"], ["x, y", 'he said "hi"'], ["1", "2"]]);
+    expect(parseCsv('a,b\r\n"x, y","he said ""hi"""\n\n1,2')).toEqual([
+      ["a", "b"],
+      ["x, y", 'he said "hi"'],
+      ["1", "2"],
+    ]);
     expect(referenceTokens("D001货款 SO-2026-000123/11月")).toEqual(["D001", "SO-2026-000123", "11"]);
     expect(decodeBankFile(new Uint8Array([0xef, 0xbb, 0xbf, 0x61]))).toBe("a");
     expect(decodeBankFile(new Uint8Array([0xd6, 0xd0, 0xce, 0xc4]))).toBe("中文"); // GBK
@@ -38,7 +42,14 @@ describe("bank CSV import", () => {
       [3, cast.dealerB.code],
     ]);
     expect(r.postedMinor).toBe(12_000_00 + 500_50);
-    expect(Object.fromEntries(r.problems.map((p) => [p.row, p.problem]))).toEqual({ 4: "no_match", 5: "ambiguous", 6: "bad_amount", 7: "bad_amount", 8: "missing_bank_ref", 9: "duplicate_in_file" });
+    expect(Object.fromEntries(r.problems.map((p) => [p.row, p.problem]))).toEqual({
+      4: "no_match",
+      5: "ambiguous",
+      6: "bad_amount",
+      7: "bad_amount",
+      8: "missing_bank_ref",
+      9: "duplicate_in_file",
+    });
     const entries = await db.selectFrom("ledger_entries").selectAll().orderBy("id").execute();
     expect(entries.map((e) => [e.dealer_id, e.amount_minor, e.source_type, e.source_id])).toEqual([
       [cast.dealerA.id, -12_000_00, "bank", "B-1"],
@@ -60,7 +71,10 @@ describe("bank CSV import", () => {
     const cast = await createCast();
     const csv = `amount,reference,bank_ref\n100,${cast.dealerA.code},C-1\n200,${cast.dealerA.code},C-2\n`;
     const fin = actorFor(cast.staff.finance);
-    const [x, y] = await Promise.all([importPayments(fin, { filename: "a.csv", bytes: enc(csv) }), importPayments(fin, { filename: "b.csv", bytes: enc(csv) })]);
+    const [x, y] = await Promise.all([
+      importPayments(fin, { filename: "a.csv", bytes: enc(csv) }),
+      importPayments(fin, { filename: "b.csv", bytes: enc(csv) }),
+    ]);
     expect(x.posted.length + y.posted.length).toBe(2);
     expect(await getDb().selectFrom("ledger_entries").select("id").execute()).toHaveLength(2);
   });
@@ -69,6 +83,8 @@ describe("bank CSV import", () => {
     const cast = await createCast();
     await expect(importPayments(actorFor(cast.staff.finance), { filename: "x.csv", bytes: enc("foo,bar\n1,2") })).rejects.toBeInstanceOf(ValidationError);
     await expect(importPayments(actorFor(cast.staff.finance), { filename: "x.csv", bytes: enc("") })).rejects.toBeInstanceOf(ValidationError);
-    await expect(importPayments(actorFor(cast.a.dealer_finance), { filename: "x.csv", bytes: enc("amount,reference,bank_ref\n1,x,y") })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(importPayments(actorFor(cast.a.dealer_finance), { filename: "x.csv", bytes: enc("amount,reference,bank_ref\n1,x,y") })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
   });
 });

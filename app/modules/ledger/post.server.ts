@@ -21,7 +21,7 @@ import { ConflictError, ValidationError } from "~/utils/errors";
 import { isIsoDate } from "~/utils/time";
 import { ENTRY_TYPES, MAX_ENTRY_MINOR, type EntryType } from "./entry-types";
 
-export {  MAX_ENTRY_MINOR, type EntryType };
+export { MAX_ENTRY_MINOR, type EntryType };
 
 /** The sign each type must carry (adjustments may go either way). */
 export const ENTRY_SIGN: Record<EntryType, 1 | -1 | 0> = { invoice: 1, fee: 1, payment: -1, credit_note: -1, rebate: -1, adjustment: 0 };
@@ -103,7 +103,8 @@ export async function postEntry(tx: Tx, actor: Actor, e: PostEntry): Promise<num
     throw new ValidationError("validation.formErrors", { amount: ["validation.moneyRange"] });
   if (!(ENTRY_TYPES as readonly string[]).includes(e.type)) throw new ValidationError("validation.formErrors", { type: ["validation.choice"] });
   const sign = ENTRY_SIGN[e.type];
-  if (sign !== 0 && Math.sign(e.amountMinor) !== sign) throw new ValidationError("validation.formErrors", { amount: [sign > 0 ? "ledger.mustBePositive" : "ledger.mustBeNegative"] });
+  if (sign !== 0 && Math.sign(e.amountMinor) !== sign)
+    throw new ValidationError("validation.formErrors", { amount: [sign > 0 ? "ledger.mustBePositive" : "ledger.mustBeNegative"] });
   if (e.dueDate && !isIsoDate(e.dueDate)) throw new ValidationError("validation.formErrors", { dueDate: ["validation.date"] });
   const { currency } = await lockDealerForPosting(tx, e.dealerId, e.businessDate);
   if (e.currency !== currency) throw new ValidationError("validation.formErrors", { currency: ["ledger.currencyMismatch"] }, { currency });
@@ -138,8 +139,21 @@ export async function postEntry(tx: Tx, actor: Actor, e: PostEntry): Promise<num
   }
   await bumpBalance(tx, e.dealerId, e.amountMinor);
   if (e.amountMinor > 0) await bumpDebitsDue(tx, e.dealerId, e.dueDate || e.businessDate, e.amountMinor);
-  await audit(tx, actor, { action: `ledger.${e.type}_posted`, entityType: "ledger_entry", entityId: id, dealerId: e.dealerId, summary: { amountMinor: e.amountMinor, currency: e.currency, reference: e.reference ?? null, businessDate: e.businessDate } });
-  if (e.type === "payment") await emitEvent(tx, actor, { type: "payment.received", entityType: "ledger_entry", entityId: id, dealerId: e.dealerId, payload: { amountMinor: e.amountMinor, currency: e.currency, reference: e.reference ?? null } });
+  await audit(tx, actor, {
+    action: `ledger.${e.type}_posted`,
+    entityType: "ledger_entry",
+    entityId: id,
+    dealerId: e.dealerId,
+    summary: { amountMinor: e.amountMinor, currency: e.currency, reference: e.reference ?? null, businessDate: e.businessDate },
+  });
+  if (e.type === "payment")
+    await emitEvent(tx, actor, {
+      type: "payment.received",
+      entityType: "ledger_entry",
+      entityId: id,
+      dealerId: e.dealerId,
+      payload: { amountMinor: e.amountMinor, currency: e.currency, reference: e.reference ?? null },
+    });
   return id;
 }
 
@@ -161,9 +175,11 @@ export async function reverseEntry(tx: Tx, actor: Actor, entryId: number, busine
         currency: orig.currency,
         business_date: businessDate,
         due_date: orig.due_date,
-        ...(({ description, descriptionKey, descriptionParams }) => ({ description: description.slice(0, 500), description_key: descriptionKey, description_params: descriptionParams }))(
-          systemDescription({ key: "ledger.desc.reversal", params: { id: orig.id, reason } }),
-        ),
+        ...(({ description, descriptionKey, descriptionParams }) => ({
+          description: description.slice(0, 500),
+          description_key: descriptionKey,
+          description_params: descriptionParams,
+        }))(systemDescription({ key: "ledger.desc.reversal", params: { id: orig.id, reason } })),
         fee_type_code: orig.fee_type_code,
         reference: orig.reference,
         reverses_entry_id: orig.id,
@@ -177,8 +193,20 @@ export async function reverseEntry(tx: Tx, actor: Actor, entryId: number, busine
     const id = Number(res.insertId);
     await bumpBalance(tx, orig.dealer_id, -orig.amount_minor);
     if (orig.amount_minor > 0) await bumpDebitsDue(tx, orig.dealer_id, orig.due_date ?? orig.business_date, -orig.amount_minor);
-    await audit(tx, actor, { action: "ledger.reversed", entityType: "ledger_entry", entityId: orig.id, dealerId: orig.dealer_id, summary: { reversalId: id, reason } });
-    await emitEvent(tx, actor, { type: "ledger.entry_reversed", entityType: "ledger_entry", entityId: orig.id, dealerId: orig.dealer_id, payload: { reversalId: id, amountMinor: -orig.amount_minor } });
+    await audit(tx, actor, {
+      action: "ledger.reversed",
+      entityType: "ledger_entry",
+      entityId: orig.id,
+      dealerId: orig.dealer_id,
+      summary: { reversalId: id, reason },
+    });
+    await emitEvent(tx, actor, {
+      type: "ledger.entry_reversed",
+      entityType: "ledger_entry",
+      entityId: orig.id,
+      dealerId: orig.dealer_id,
+      payload: { reversalId: id, amountMinor: -orig.amount_minor },
+    });
     return id;
   } catch (err) {
     if (isDuplicate(err)) throw new ConflictError("ledger.alreadyReversed");

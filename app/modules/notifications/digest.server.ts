@@ -19,7 +19,21 @@ import { now, toBusinessDate } from "~/utils/time";
 import type { DomainEventType } from "~/modules/audit/event-types";
 import { transaction } from "~/utils/tx.server";
 import { renderEmail, type EmailContent, type EmailItem, type EmailSection } from "../../../emails/render";
-import { SECTION_KEYS, SECTION_PATH, SECTION_PERMISSION, STAFF_TYPES, WAITING_WHILE, audienceOf, classify, isStaffAudience, type Audience, type StaffAudience, type RecordState, type SectionKey, type WaitingEntity } from "./digest.sections";
+import {
+  SECTION_KEYS,
+  SECTION_PATH,
+  SECTION_PERMISSION,
+  STAFF_TYPES,
+  WAITING_WHILE,
+  audienceOf,
+  classify,
+  isStaffAudience,
+  type Audience,
+  type StaffAudience,
+  type RecordState,
+  type SectionKey,
+  type WaitingEntity,
+} from "./digest.sections";
 import { enqueueEmails, type OutboxEmailInput } from "./outbox.server";
 import type { JobOutcome } from "./jobs.server";
 import { appSecret, signUnsubscribeToken, unsubscribeUrl } from "./unsubscribe.server";
@@ -97,7 +111,11 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function fmt(locale: Locale, tz: string, withTime: boolean): Intl.DateTimeFormat {
   const key = `${locale}|${tz}|${withTime}`;
   let f = formatters.get(key);
-  if (!f) formatters.set(key, (f = new Intl.DateTimeFormat(locale, withTime ? { timeZone: tz, dateStyle: "medium", timeStyle: "short" } : { timeZone: tz, dateStyle: "medium" })));
+  if (!f)
+    formatters.set(
+      key,
+      (f = new Intl.DateTimeFormat(locale, withTime ? { timeZone: tz, dateStyle: "medium", timeStyle: "short" } : { timeZone: tz, dateStyle: "medium" })),
+    );
   return f;
 }
 
@@ -177,7 +195,14 @@ function buildSections(user: DigestUser, events: DigestEvent[], announcements: D
   return out;
 }
 
-export function digestContent(user: DigestUser, frequency: Frequency, period: string, since: Date, sections: DigestSectionData[], unsubscribeHref: string): EmailContent {
+export function digestContent(
+  user: DigestUser,
+  frequency: Frequency,
+  period: string,
+  since: Date,
+  sections: DigestSectionData[],
+  unsubscribeHref: string,
+): EmailContent {
   const L = user.locale;
   const origin = env().APP_ORIGIN;
   const tz = env().BUSINESS_TZ;
@@ -282,14 +307,58 @@ async function recordStates(events: DigestEvent[]): Promise<Map<string, RecordSt
     for (const { id, ...state } of rows) states.set(`${k}:${id}`, state);
   };
   await Promise.all([
-    list("quote").length && db.selectFrom("quotes").select(["id", "status", "valid_until as validUntil"]).where("id", "in", list("quote")).execute().then((r) => put("quote", r)),
+    list("quote").length &&
+      db
+        .selectFrom("quotes")
+        .select(["id", "status", "valid_until as validUntil"])
+        .where("id", "in", list("quote"))
+        .execute()
+        .then((r) => put("quote", r)),
     list("statement").length &&
-      db.selectFrom("statements").select(["id", "status", "confirmed_at"]).where("id", "in", list("statement")).execute().then((r) => put("statement", r.map(({ confirmed_at, ...x }) => ({ ...x, confirmed: confirmed_at !== null })))),
+      db
+        .selectFrom("statements")
+        .select(["id", "status", "confirmed_at"])
+        .where("id", "in", list("statement"))
+        .execute()
+        .then((r) =>
+          put(
+            "statement",
+            r.map(({ confirmed_at, ...x }) => ({ ...x, confirmed: confirmed_at !== null })),
+          ),
+        ),
     list("deal").length &&
-      db.selectFrom("deals").select(["id", "stage as status", "renewal_requested_at"]).where("id", "in", list("deal")).execute().then((r) => put("deal", r.map(({ renewal_requested_at, ...x }) => ({ ...x, renewalPending: renewal_requested_at !== null })))),
-    list("lead").length && db.selectFrom("leads").select(["id", "status"]).where("id", "in", list("lead")).execute().then((r) => put("lead", r)),
-    list("order").length && db.selectFrom("orders").select(["id", "status"]).where("id", "in", list("order")).execute().then((r) => put("order", r)),
-    list("dispute").length && db.selectFrom("disputes").select(["id", "status"]).where("id", "in", list("dispute")).execute().then((r) => put("dispute", r)),
+      db
+        .selectFrom("deals")
+        .select(["id", "stage as status", "renewal_requested_at"])
+        .where("id", "in", list("deal"))
+        .execute()
+        .then((r) =>
+          put(
+            "deal",
+            r.map(({ renewal_requested_at, ...x }) => ({ ...x, renewalPending: renewal_requested_at !== null })),
+          ),
+        ),
+    list("lead").length &&
+      db
+        .selectFrom("leads")
+        .select(["id", "status"])
+        .where("id", "in", list("lead"))
+        .execute()
+        .then((r) => put("lead", r)),
+    list("order").length &&
+      db
+        .selectFrom("orders")
+        .select(["id", "status"])
+        .where("id", "in", list("order"))
+        .execute()
+        .then((r) => put("order", r)),
+    list("dispute").length &&
+      db
+        .selectFrom("disputes")
+        .select(["id", "status"])
+        .where("id", "in", list("dispute"))
+        .execute()
+        .then((r) => put("dispute", r)),
   ]);
   return states;
 }
@@ -363,7 +432,18 @@ export async function runDigest(frequency: Frequency, opts: DigestRunOptions): P
         result.alreadySent++;
         continue;
       }
-      users.push({ id: r.id, email: r.email, name: r.name, role: r.role, locale: isLocale(r.locale) ? r.locale : "zh-CN", last_digest_at: r.last_digest_at, organisation_id: r.organisation_id, region: r.region, tier: r.tier, since });
+      users.push({
+        id: r.id,
+        email: r.email,
+        name: r.name,
+        role: r.role,
+        locale: isLocale(r.locale) ? r.locale : "zh-CN",
+        last_digest_at: r.last_digest_at,
+        organisation_id: r.organisation_id,
+        region: r.region,
+        tier: r.tier,
+        since,
+      });
     }
 
     const dealerUsers = users.filter((u) => audienceOf(u.role) === "dealer");
@@ -371,8 +451,17 @@ export async function runDigest(frequency: Frequency, opts: DigestRunOptions): P
     const staffUsers = users.filter((u) => isStaffAudience(audienceOf(u.role)));
     const staffTypes = [...new Set(staffUsers.flatMap((u) => STAFF_TYPES[audienceOf(u.role) as StaffAudience]))];
     const [dealerEvents, amEvents, staffEvents] = await Promise.all([
-      dealerUsers.length ? fetchEvents("dealer_id", [...new Set(dealerUsers.map((u) => u.organisation_id))], minDate(dealerUsers.map((u) => u.since)), until) : [],
-      amUsers.length ? fetchEvents("account_manager_id", amUsers.map((u) => u.id), minDate(amUsers.map((u) => u.since)), until) : [],
+      dealerUsers.length
+        ? fetchEvents("dealer_id", [...new Set(dealerUsers.map((u) => u.organisation_id))], minDate(dealerUsers.map((u) => u.since)), until)
+        : [],
+      amUsers.length
+        ? fetchEvents(
+            "account_manager_id",
+            amUsers.map((u) => u.id),
+            minDate(amUsers.map((u) => u.since)),
+            until,
+          )
+        : [],
       staffUsers.length ? fetchStaffEvents(staffTypes, minDate(staffUsers.map((u) => u.since)), until) : [],
     ]);
     // Only what still waits for its reader: states read now, when the digest is built.

@@ -12,7 +12,16 @@ import { appSecret, verifyUnsubscribeToken } from "./unsubscribe.server";
 const UNTIL = new Date("2026-11-23T00:00:00Z"); // 08:00 Shanghai
 const HOUR = 3_600_000;
 
-type Ev = { type: string; dealerId?: number | null; amId?: number | null; actor?: number | null; entityType: string; entityId: string | number; payload?: Record<string, unknown>; hoursAgo?: number };
+type Ev = {
+  type: string;
+  dealerId?: number | null;
+  amId?: number | null;
+  actor?: number | null;
+  entityType: string;
+  entityId: string | number;
+  payload?: Record<string, unknown>;
+  hoursAgo?: number;
+};
 async function events(...list: Ev[]) {
   await getDb()
     .insertInto("domain_events")
@@ -48,7 +57,14 @@ async function aDay() {
     { type: "order.approved", dealerId: B, amId: am2, entityType: "order", entityId: 21, payload: { number: "SO-B-0001", to: "approved" } },
     { type: "quote.proposed", dealerId: A, amId: am, entityType: "quote", entityId: 31, payload: { number: "Q-A-7", validUntil: "2026-12-01" } },
     { type: "quote.proposed", dealerId: B, amId: am2, entityType: "quote", entityId: 32, payload: { number: "Q-B-9" } },
-    { type: "deal.expiring", dealerId: A, amId: am, entityType: "deal", entityId: 41, payload: { title: "Hospital HVAC A", daysLeft: 7, protectionExpiresOn: "2026-11-30" } },
+    {
+      type: "deal.expiring",
+      dealerId: A,
+      amId: am,
+      entityType: "deal",
+      entityId: 41,
+      payload: { title: "Hospital HVAC A", daysLeft: 7, protectionExpiresOn: "2026-11-30" },
+    },
     { type: "deal.expiring", dealerId: B, amId: am2, entityType: "deal", entityId: 42, payload: { title: "School B project", daysLeft: 1 } },
     { type: "statement.issued", dealerId: A, entityType: "statement", entityId: 51, payload: { period: "2026-10" } },
     { type: "statement.issued", dealerId: B, entityType: "statement", entityId: 52, payload: { period: "2026-10-B" } },
@@ -63,7 +79,17 @@ async function aDay() {
   );
   await getDb()
     .insertInto("announcements")
-    .values({ kind: "promotion", title_en: "Winter promotion East", title_zh: "华东冬季促销", body_en: "b", body_zh: "b", regions: "east", starts_at: new Date(UNTIL.getTime() - 3 * HOUR), created_at: new Date(UNTIL.getTime() - 3 * HOUR), status: "published" })
+    .values({
+      kind: "promotion",
+      title_en: "Winter promotion East",
+      title_zh: "华东冬季促销",
+      body_en: "b",
+      body_zh: "b",
+      regions: "east",
+      starts_at: new Date(UNTIL.getTime() - 3 * HOUR),
+      created_at: new Date(UNTIL.getTime() - 3 * HOUR),
+      status: "published",
+    })
     .execute();
   await getDb().updateTable("organisations").set({ region: "north" }).where("id", "=", B).execute();
   return cast;
@@ -76,7 +102,16 @@ describe("digest contents per role and scope", () => {
     expect(r.users).toBe(11);
     const mail = (await digestOf(cast.a.dealer_admin.id))!;
     expect(mail.subject).toMatch(/^Dealer Desk daily digest: \d+ updates \(2026-11-23\)$/);
-    for (const s of ["Quotes", "Deals needing action or expiring", "Statements to confirm", "Order status changes", "Backorders now available", "Disputes resolved", "New announcements"]) expect(mail.text_body).toContain(s);
+    for (const s of [
+      "Quotes",
+      "Deals needing action or expiring",
+      "Statements to confirm",
+      "Order status changes",
+      "Backorders now available",
+      "Disputes resolved",
+      "New announcements",
+    ])
+      expect(mail.text_body).toContain(s);
     expect(mail.text_body).toContain("Order SO-A-0001 was shipped"); // the latest news of the order, once
     expect(mail.text_body).not.toContain("Order SO-A-0001 was approved");
     expect(mail.text_body).toContain("Quote Q-A-7 is waiting for your response");
@@ -147,7 +182,11 @@ describe("digest contents per role and scope", () => {
   it("leaves out what the reader did themselves, and respects the window since the last digest", async () => {
     const cast = await createCast();
     const me = cast.a.dealer_sales.id;
-    await getDb().updateTable("users").set({ last_digest_at: new Date(UNTIL.getTime() - 5 * HOUR) }).where("id", "=", me).execute();
+    await getDb()
+      .updateTable("users")
+      .set({ last_digest_at: new Date(UNTIL.getTime() - 5 * HOUR) })
+      .where("id", "=", me)
+      .execute();
     await events(
       { type: "order.submitted", dealerId: cast.dealerA.id, actor: me, entityType: "order", entityId: 1, payload: { number: "SO-MINE" } },
       { type: "order.approved", dealerId: cast.dealerA.id, entityType: "order", entityId: 2, payload: { number: "SO-OLD" }, hoursAgo: 6 },
@@ -189,8 +228,12 @@ describe("digest delivery guarantees", () => {
     expect(second.alreadySent).toBe(first.emails);
     expect(second.empty + second.alreadySent).toBe(second.users);
     const { message } = digestJobOutcome(second);
-    expect(translate("en", message.key, message.params)).toBe(`0 digests written, ${first.emails} skipped (already sent for this period), ${second.empty} with nothing new — 11 users`);
-    expect(translate("zh-CN", message.key, message.params)).toBe(`已生成 0 封摘要邮件，跳过 ${first.emails} 位（本期已发送），${second.empty} 位无新动态 — 共 11 位用户`);
+    expect(translate("en", message.key, message.params)).toBe(
+      `0 digests written, ${first.emails} skipped (already sent for this period), ${second.empty} with nothing new — 11 users`,
+    );
+    expect(translate("zh-CN", message.key, message.params)).toBe(
+      `已生成 0 封摘要邮件，跳过 ${first.emails} 位（本期已发送），${second.empty} 位无新动态 — 共 11 位用户`,
+    );
   });
 
   it("two runs of the same period at once write each digest once", async () => {
@@ -209,7 +252,13 @@ describe("digest delivery guarantees", () => {
   it("writes the user's language, escapes user data, and carries a working one-click unsubscribe", async () => {
     const cast = await createCast();
     await getDb().updateTable("users").set({ locale: "zh-CN", name: "陈<b>静</b>" }).where("id", "=", cast.a.dealer_admin.id).execute();
-    await events({ type: "order.approved", dealerId: cast.dealerA.id, entityType: "order", entityId: 9, payload: { number: `<img src=x onerror="alert(1)">` } });
+    await events({
+      type: "order.approved",
+      dealerId: cast.dealerA.id,
+      entityType: "order",
+      entityId: 9,
+      payload: { number: `<img src=x onerror="alert(1)">` },
+    });
     await runDigest("daily", { period: "2026-11-23", until: UNTIL });
     const mail = (await digestOf(cast.a.dealer_admin.id))!;
     expect(mail.locale).toBe("zh-CN");
@@ -232,8 +281,20 @@ describe("digest delivery guarantees", () => {
 
 describe("how a resolved dispute reads", () => {
   it("says whether the dispute was accepted (with an adjustment) or rejected, in both languages", () => {
-    const ev = (decision?: string) => ({ id: 1, occurred_at: UNTIL, type: "dispute.resolved", dealer_id: 1, account_manager_id: null, actor_user_id: 2, entity_type: "dispute", entity_id: "7", payload: JSON.stringify({ statementId: 5, period: "2026-10", ...(decision ? { decision } : {}) }) });
-    expect(describeEvent(ev("accepted"), "disputes", "dealer", "en", "Asia/Shanghai").text).toBe("The dispute on 2026-10 was accepted; an adjustment was posted");
+    const ev = (decision?: string) => ({
+      id: 1,
+      occurred_at: UNTIL,
+      type: "dispute.resolved",
+      dealer_id: 1,
+      account_manager_id: null,
+      actor_user_id: 2,
+      entity_type: "dispute",
+      entity_id: "7",
+      payload: JSON.stringify({ statementId: 5, period: "2026-10", ...(decision ? { decision } : {}) }),
+    });
+    expect(describeEvent(ev("accepted"), "disputes", "dealer", "en", "Asia/Shanghai").text).toBe(
+      "The dispute on 2026-10 was accepted; an adjustment was posted",
+    );
     expect(describeEvent(ev("rejected"), "disputes", "dealer", "zh-CN", "Asia/Shanghai").text).toBe("2026-10 的争议被驳回");
     expect(describeEvent(ev(), "disputes", "dealer", "en", "Asia/Shanghai").text).toBe("The dispute on 2026-10 was resolved");
   });
@@ -267,7 +328,11 @@ describe("only what still waits for the reader", () => {
     const oct = (await statementOf(A, "2026-10"))!;
     await confirmStatement(actorFor(cast.a.dealer_finance), sep.id, { version: sep.version });
     // Two submitted orders; one has been approved since.
-    const order = (status: string) => getDb().insertInto("orders").values({ dealer_id: A, status, currency: "CNY", number: `SO-W-${status}` }).executeTakeFirstOrThrow();
+    const order = (status: string) =>
+      getDb()
+        .insertInto("orders")
+        .values({ dealer_id: A, status, currency: "CNY", number: `SO-W-${status}` })
+        .executeTakeFirstOrThrow();
     const waitingOrder = Number((await order("submitted")).insertId);
     const reviewedOrder = Number((await order("approved")).insertId);
     await getDb().deleteFrom("domain_events").execute();
@@ -276,8 +341,22 @@ describe("only what still waits for the reader", () => {
       { type: "quote.proposed", dealerId: A, amId: am.id, entityType: "quote", entityId: booked.id, payload: { number: "Q-BOOKED" } },
       { type: "statement.issued", dealerId: A, entityType: "statement", entityId: oct.id, payload: { period: "2026-10" } },
       { type: "statement.issued", dealerId: A, entityType: "statement", entityId: sep.id, payload: { period: "2026-09" } },
-      { type: "order.submitted", dealerId: A, amId: am.id, entityType: "order", entityId: waitingOrder, payload: { number: "SO-W-submitted", to: "submitted" } },
-      { type: "order.submitted", dealerId: A, amId: am.id, entityType: "order", entityId: reviewedOrder, payload: { number: "SO-W-approved", to: "submitted" } },
+      {
+        type: "order.submitted",
+        dealerId: A,
+        amId: am.id,
+        entityType: "order",
+        entityId: waitingOrder,
+        payload: { number: "SO-W-submitted", to: "submitted" },
+      },
+      {
+        type: "order.submitted",
+        dealerId: A,
+        amId: am.id,
+        entityType: "order",
+        entityId: reviewedOrder,
+        payload: { number: "SO-W-approved", to: "submitted" },
+      },
     );
     await runDigest("daily", { period: "2026-11-23", until: UNTIL });
     const admin = (await digestOf(cast.a.dealer_admin.id))!;

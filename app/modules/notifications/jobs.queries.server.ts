@@ -32,12 +32,21 @@ export function runsQuery(db: Executor, f: RunFilter) {
 }
 
 export function findRunBySlot(db: Executor, job: string, slot: string) {
-  return db.selectFrom("job_runs").select(["id", "status", "attempts", "lease_expires_at", "owner"]).where("job_name", "=", job).where("slot", "=", slot).executeTakeFirst();
+  return db
+    .selectFrom("job_runs")
+    .select(["id", "status", "attempts", "lease_expires_at", "owner"])
+    .where("job_name", "=", job)
+    .where("slot", "=", slot)
+    .executeTakeFirst();
 }
 
 /** The latest run of each job (by start time), one grouped query. */
 export async function latestRunPerJob(db: Executor) {
-  const latest = db.selectFrom("job_runs").select(["job_name", sql<Date>`MAX(started_at)`.as("started_at")]).where("status", "<>", "queued").groupBy("job_name");
+  const latest = db
+    .selectFrom("job_runs")
+    .select(["job_name", sql<Date>`MAX(started_at)`.as("started_at")])
+    .where("status", "<>", "queued")
+    .groupBy("job_name");
   return db
     .selectFrom("job_runs as r")
     .innerJoin(latest.as("l"), (j) => j.onRef("l.job_name", "=", "r.job_name").onRef("l.started_at", "=", "r.started_at"))

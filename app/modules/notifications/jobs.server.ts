@@ -42,7 +42,11 @@ export type JobContext = {
 };
 
 /** What a run achieved: an i18n key with its parameters (shown at /admin/jobs in the reader's language) and details. */
-export type JobOutcome = { status?: "succeeded" | "skipped"; message: { key: MessageKey; params?: Record<string, string | number> }; details?: Record<string, unknown> };
+export type JobOutcome = {
+  status?: "succeeded" | "skipped";
+  message: { key: MessageKey; params?: Record<string, string | number> };
+  details?: Record<string, unknown>;
+};
 export type JobHandler = (ctx: JobContext) => Promise<JobOutcome>;
 
 export type Claim = { runId: number; attempt: number; slot: string; startedAt: Date; trigger: Trigger };
@@ -71,7 +75,17 @@ export async function claimSlot(job: JobDefinition, slot: string, owner: string,
   try {
     const r = await db
       .insertInto("job_runs")
-      .values({ job_name: job.name, slot, trigger_kind: trigger, status: "running", owner, attempts: 1, started_at: t, heartbeat_at: t, lease_expires_at: new Date(t.getTime() + job.leaseMs) })
+      .values({
+        job_name: job.name,
+        slot,
+        trigger_kind: trigger,
+        status: "running",
+        owner,
+        attempts: 1,
+        started_at: t,
+        heartbeat_at: t,
+        lease_expires_at: new Date(t.getTime() + job.leaseMs),
+      })
       .executeTakeFirstOrThrow();
     return { runId: Number(r.insertId), attempt: 1, slot, startedAt: t, trigger };
   } catch (err) {
@@ -134,13 +148,24 @@ async function finish(runId: number, owner: string, status: "succeeded" | "skipp
 
 /** Gives the run back (lease ends now) so another runner resumes it at once. */
 async function release(runId: number, owner: string, note: string) {
-  await db.updateTable("job_runs").set({ lease_expires_at: now(), progress: truncate(note, 255) }).where("id", "=", runId).where("owner", "=", owner).where("status", "=", "running").execute();
+  await db
+    .updateTable("job_runs")
+    .set({ lease_expires_at: now(), progress: truncate(note, 255) })
+    .where("id", "=", runId)
+    .where("owner", "=", owner)
+    .where("status", "=", "running")
+    .execute();
 }
 
 export type ExecuteOptions = { owner: string; scheduledAt?: Date; shutdown?: AbortSignal };
 
 /** Runs a claimed slot: heartbeats, progress, outcome or error into job_runs. */
-export async function executeClaim(job: JobDefinition, handler: JobHandler, claim: Claim, opts: ExecuteOptions): Promise<{ status: string; outcome?: JobOutcome; error?: unknown }> {
+export async function executeClaim(
+  job: JobDefinition,
+  handler: JobHandler,
+  claim: Claim,
+  opts: ExecuteOptions,
+): Promise<{ status: string; outcome?: JobOutcome; error?: unknown }> {
   const tz = env().BUSINESS_TZ;
   const manual = isManualSlot(claim.slot);
   const period = manual ? slotFor(job.period, claim.startedAt, tz) : claim.slot;
@@ -178,7 +203,13 @@ export async function executeClaim(job: JobDefinition, handler: JobHandler, clai
     const outcome = await handler(ctx);
     if (controller.signal.aborted) throw controller.signal.reason;
     const status = outcome.status ?? "succeeded";
-    await finish(claim.runId, opts.owner, status, { message: outcome.message, summary: translate("en", outcome.message.key, outcome.message.params), ...(outcome.details ?? {}) }, null);
+    await finish(
+      claim.runId,
+      opts.owner,
+      status,
+      { message: outcome.message, summary: translate("en", outcome.message.key, outcome.message.params), ...(outcome.details ?? {}) },
+      null,
+    );
     return { status, outcome };
   } catch (err) {
     if (controller.signal.aborted && (controller.signal.reason as Error | undefined)?.message === "shutdown") {
@@ -218,7 +249,17 @@ export async function queueManualRun(actor: Actor, name: string): Promise<{ runI
   return db.transaction().execute(async (tx) => {
     const r = await tx
       .insertInto("job_runs")
-      .values({ job_name: name, slot: manualSlot(t), trigger_kind: "manual", status: "queued", owner: truncate(`requested by ${actor.email || actor.userId}`, 120), attempts: 0, started_at: t, heartbeat_at: t, lease_expires_at: t })
+      .values({
+        job_name: name,
+        slot: manualSlot(t),
+        trigger_kind: "manual",
+        status: "queued",
+        owner: truncate(`requested by ${actor.email || actor.userId}`, 120),
+        attempts: 0,
+        started_at: t,
+        heartbeat_at: t,
+        lease_expires_at: t,
+      })
       .executeTakeFirstOrThrow();
     const runId = Number(r.insertId);
     await audit(tx, actor, { action: "job.run_requested", entityType: "job", entityId: name, summary: { runId } });
@@ -306,7 +347,11 @@ export async function jobsOverview(actor: Actor) {
   const [latest, pending, lastSeen] = await Promise.all([
     latestRunPerJob(db),
     db.selectFrom("job_runs").select(["job_name", "status"]).where("status", "in", ["queued", "running"]).execute(),
-    db.selectFrom("job_runs").select(sql<Date | null>`MAX(heartbeat_at)`.as("t")).where("status", "<>", "queued").executeTakeFirst(),
+    db
+      .selectFrom("job_runs")
+      .select(sql<Date | null>`MAX(heartbeat_at)`.as("t"))
+      .where("status", "<>", "queued")
+      .executeTakeFirst(),
   ]);
   const jobs = JOBS.map((job) => {
     const last = latest.find((r) => r.job_name === job.name) ?? null;
@@ -364,7 +409,13 @@ export async function listRuns(actor: Actor, filter: RunFilter & { page: number 
   requirePermission(actor, "job:manage");
   const base = runsQuery(db, filter);
   const [rows, total] = await Promise.all([
-    base.select(runColumns).orderBy("r.started_at", "desc").orderBy("r.id", "desc").limit(RUNS_PAGE_SIZE).offset((filter.page - 1) * RUNS_PAGE_SIZE).execute(),
+    base
+      .select(runColumns)
+      .orderBy("r.started_at", "desc")
+      .orderBy("r.id", "desc")
+      .limit(RUNS_PAGE_SIZE)
+      .offset((filter.page - 1) * RUNS_PAGE_SIZE)
+      .execute(),
     base.select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
   ]);
   return { rows: rows.map(presentRun), total: Number(total?.n ?? 0), page: filter.page, pageSize: RUNS_PAGE_SIZE };
@@ -376,7 +427,22 @@ export async function* exportRuns(actor: Actor, filter: RunFilter) {
   for (;;) {
     const rows = await runsQuery(db, filter).select(runColumns).orderBy("r.started_at", "desc").orderBy("r.id", "desc").limit(1000).offset(offset).execute();
     if (!rows.length) return;
-    yield rows.map(presentRun).map((r) => [r.jobName, r.slot, r.trigger, r.status, r.attempts, r.startedAt, r.finishedAt, r.durationMs, r.progress ?? "", r.summary ?? "", r.error ?? "", r.owner]);
+    yield rows
+      .map(presentRun)
+      .map((r) => [
+        r.jobName,
+        r.slot,
+        r.trigger,
+        r.status,
+        r.attempts,
+        r.startedAt,
+        r.finishedAt,
+        r.durationMs,
+        r.progress ?? "",
+        r.summary ?? "",
+        r.error ?? "",
+        r.owner,
+      ]);
     if (rows.length < 1000) return;
     offset += 1000;
   }

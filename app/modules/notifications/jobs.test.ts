@@ -89,7 +89,9 @@ describe("exactly once per period", () => {
     const rows = await runs();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ job_name: "digest-daily", slot: "2026-11-23", status: "succeeded", attempts: 1, trigger_kind: "schedule" });
-    expect(JSON.parse(rows[0]!.result!)).toMatchObject({ summary: "1 digests written, 0 skipped (already sent for this period), 0 with nothing new — 1 users" });
+    expect(JSON.parse(rows[0]!.result!)).toMatchObject({
+      summary: "1 digests written, 0 skipped (already sent for this period), 0 with nothing new — 1 users",
+    });
     expect(rows[0]!.finished_at).toBeInstanceOf(Date);
   });
 
@@ -143,10 +145,14 @@ describe("exactly once per period", () => {
     const a = await claimSlot(job, "2026-11-23T08", "runner-a");
     clock.advance(job.leaseMs + 1);
     const { claim } = (await claimStaleRuns("runner-b"))[0]!;
-    const done = await executeClaim(job, async (ctx) => ({ message: { key: "jobs.result.staleOrders", params: { orders: ctx.attempt, emails: 0 } } }), claim, { owner: "runner-b" });
+    const done = await executeClaim(job, async (ctx) => ({ message: { key: "jobs.result.staleOrders", params: { orders: ctx.attempt, emails: 0 } } }), claim, {
+      owner: "runner-b",
+    });
     expect(done.status).toBe("succeeded");
     // Runner A tries to finish its old claim: nothing changes.
-    const lateA = await executeClaim(job, async () => ({ message: { key: "jobs.result.staleOrders", params: { orders: 99, emails: 99 } } }), a!, { owner: "runner-a" });
+    const lateA = await executeClaim(job, async () => ({ message: { key: "jobs.result.staleOrders", params: { orders: 99, emails: 99 } } }), a!, {
+      owner: "runner-a",
+    });
     expect(lateA.status).toBe("succeeded");
     const [row] = await runs();
     expect(row).toMatchObject({ status: "succeeded", owner: "runner-b", attempts: 2 });
@@ -186,10 +192,15 @@ describe("run now", () => {
     const { job, claim } = [...a, ...b][0]!;
     const owner = a.length ? "runner-a" : "runner-b";
     let period = "";
-    await executeClaim(job, async (ctx) => {
-      period = ctx.period;
-      return { message: { key: "jobs.result.cleanup", params: { sessions: 0, throttles: 0, runs: 0 } } };
-    }, claim, { owner });
+    await executeClaim(
+      job,
+      async (ctx) => {
+        period = ctx.period;
+        return { message: { key: "jobs.result.cleanup", params: { sessions: 0, throttles: 0, runs: 0 } } };
+      },
+      claim,
+      { owner },
+    );
     expect(period).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}$/); // a manual run works for the current period
     [row] = await runs();
     expect(row).toMatchObject({ status: "succeeded", attempts: 1 });

@@ -41,5 +41,14 @@ export async function renderNotice(n: Omit<NoticeInput, "dedupeKey" | "kind">) {
 /** Renders the notice and writes it to the outbox in `tx`; a repeat with the same key is a no-op. */
 export async function enqueueNotice(tx: Executor, n: NoticeInput): Promise<{ inserted: boolean }> {
   const r = await renderNotice(n);
-  return enqueueEmail(tx, { dedupeKey: n.dedupeKey, kind: n.kind, userId: n.user.id, to: n.user.email, locale: n.user.locale, subject: r.subject, html: r.html, text: r.text });
+  return enqueueEmail(tx, {
+    dedupeKey: n.dedupeKey,
+    kind: n.kind,
+    userId: n.user.id,
+    to: n.user.email,
+    locale: n.user.locale,
+    subject: r.subject,
+    html: r.html,
+    text: r.text,
+  });
 }

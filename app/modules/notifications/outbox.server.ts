@@ -83,7 +83,11 @@ export async function enqueueEmail(tx: Executor, input: OutboxEmailInput): Promi
 export async function enqueueEmails(tx: Executor, inputs: OutboxEmailInput[]): Promise<number> {
   if (!inputs.length) return 0;
   const t = now();
-  const r = await tx.insertInto("outbox_emails").ignore().values(inputs.map((i) => row(i, t))).executeTakeFirst();
+  const r = await tx
+    .insertInto("outbox_emails")
+    .ignore()
+    .values(inputs.map((i) => row(i, t)))
+    .executeTakeFirst();
   return Number(r.numInsertedOrUpdatedRows ?? 0);
 }
 
@@ -149,7 +153,15 @@ export async function sendDueEmails(opts: SendOptions): Promise<SendResult> {
     .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", t0)]))
     .execute();
   // Sent in the order they fell due, then were written (ids say nothing of order, decision 112).
-  const rows = await db.selectFrom("outbox_emails").selectAll().where("claimed_by", "=", token).where("status", "=", "pending").orderBy("next_attempt_at").orderBy("created_at").orderBy("id").execute();
+  const rows = await db
+    .selectFrom("outbox_emails")
+    .selectAll()
+    .where("claimed_by", "=", token)
+    .where("status", "=", "pending")
+    .orderBy("next_attempt_at")
+    .orderBy("created_at")
+    .orderBy("id")
+    .execute();
   result.claimed = rows.length;
   if (!rows.length) return result;
   const transport = opts.transport ?? createMailTransport(url!, opts.transportOptions);
@@ -240,7 +252,11 @@ export async function drainOutbox(opts: SendOptions & { budgetMs?: number; onPro
 }
 
 export async function pendingCount(): Promise<number> {
-  const r = await db.selectFrom("outbox_emails").select(sql<number>`COUNT(*)`.as("n")).where("status", "=", "pending").executeTakeFirst();
+  const r = await db
+    .selectFrom("outbox_emails")
+    .select(sql<number>`COUNT(*)`.as("n"))
+    .where("status", "=", "pending")
+    .executeTakeFirst();
   return Number(r?.n ?? 0);
 }
 
@@ -254,9 +270,19 @@ export async function listOutbox(actor: Actor, filter: OutboxFilter & { page: nu
   requirePermission(actor, "outbox:read");
   const base = outboxQuery(db, filter);
   const [rows, total, counts] = await Promise.all([
-    base.select(outboxListColumns).orderBy("e.created_at", "desc").orderBy("e.id", "desc").limit(OUTBOX_PAGE_SIZE).offset((filter.page - 1) * OUTBOX_PAGE_SIZE).execute(),
+    base
+      .select(outboxListColumns)
+      .orderBy("e.created_at", "desc")
+      .orderBy("e.id", "desc")
+      .limit(OUTBOX_PAGE_SIZE)
+      .offset((filter.page - 1) * OUTBOX_PAGE_SIZE)
+      .execute(),
     base.select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
-    db.selectFrom("outbox_emails").select(["status", sql<number>`COUNT(*)`.as("n")]).groupBy("status").execute(),
+    db
+      .selectFrom("outbox_emails")
+      .select(["status", sql<number>`COUNT(*)`.as("n")])
+      .groupBy("status")
+      .execute(),
   ]);
   return {
     rows,
@@ -272,9 +298,27 @@ export async function* exportOutbox(actor: Actor, filter: OutboxFilter) {
   requirePermission(actor, "outbox:read");
   let offset = 0;
   for (;;) {
-    const rows = await outboxQuery(db, filter).select(outboxListColumns).orderBy("e.created_at", "desc").orderBy("e.id", "desc").limit(1000).offset(offset).execute();
+    const rows = await outboxQuery(db, filter)
+      .select(outboxListColumns)
+      .orderBy("e.created_at", "desc")
+      .orderBy("e.id", "desc")
+      .limit(1000)
+      .offset(offset)
+      .execute();
     if (!rows.length) return;
-    yield rows.map((r) => [r.id, r.created_at, r.kind, r.to_address, r.locale, r.subject, r.status, r.attempts, r.next_attempt_at, r.sent_at, r.last_error ?? ""]);
+    yield rows.map((r) => [
+      r.id,
+      r.created_at,
+      r.kind,
+      r.to_address,
+      r.locale,
+      r.subject,
+      r.status,
+      r.attempts,
+      r.next_attempt_at,
+      r.sent_at,
+      r.last_error ?? "",
+    ]);
     if (rows.length < 1000) return;
     offset += 1000;
   }
@@ -300,7 +344,11 @@ export async function retryOutboxEmail(actor: Actor, id: number) {
     const r = await tx.selectFrom("outbox_emails").select(["status"]).where("id", "=", id).forUpdate().executeTakeFirst();
     if (!r) throw new NotFoundError();
     if (r.status !== "failed") throw new ConflictError("outbox.retryOnlyFailed");
-    await tx.updateTable("outbox_emails").set({ status: "pending", attempts: 0, next_attempt_at: now(), claimed_by: null, claimed_until: null }).where("id", "=", id).execute();
+    await tx
+      .updateTable("outbox_emails")
+      .set({ status: "pending", attempts: 0, next_attempt_at: now(), claimed_by: null, claimed_until: null })
+      .where("id", "=", id)
+      .execute();
     await audit(tx, actor, { action: "outbox.retried", entityType: "outbox_email", entityId: id });
   });
 }

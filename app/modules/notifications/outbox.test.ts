@@ -149,7 +149,10 @@ describe("sender", () => {
 
   it("gives up after MAX_ATTEMPTS temporary failures and shows the error", async () => {
     await transaction("t", (tx) => enqueueEmail(tx, email("doomed")));
-    await getDb().updateTable("outbox_emails").set({ attempts: MAX_ATTEMPTS - 1 }).execute();
+    await getDb()
+      .updateTable("outbox_emails")
+      .set({ attempts: MAX_ATTEMPTS - 1 })
+      .execute();
     smtp.reject(1, 421, "Service not available");
     expect(await sendDueEmails({ owner: "s" })).toMatchObject({ failed: 1 });
     const [row] = await outboxRows();

@@ -14,7 +14,15 @@ const fmtCache = new Map<string, Intl.DateTimeFormat>();
 function partsIn(instant: Date, tz: string): Parts {
   let f = fmtCache.get(tz);
   if (!f) {
-    f = new Intl.DateTimeFormat("en-US", { timeZone: tz, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone: tz,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+    });
     fmtCache.set(tz, f);
   }
   const p = f.formatToParts(instant);

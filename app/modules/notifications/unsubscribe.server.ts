@@ -23,7 +23,11 @@ export async function appSecret(tx: Executor = db): Promise<string> {
   if (fromEnv) return fromEnv;
   const existing = await tx.selectFrom("app_settings").select("value").where("name", "=", SECRET_SETTING).executeTakeFirst();
   if (existing) return existing.value;
-  await tx.insertInto("app_settings").ignore().values({ name: SECRET_SETTING, value: randomBytes(48).toString("base64url") }).execute();
+  await tx
+    .insertInto("app_settings")
+    .ignore()
+    .values({ name: SECRET_SETTING, value: randomBytes(48).toString("base64url") })
+    .execute();
   const row = await tx.selectFrom("app_settings").select("value").where("name", "=", SECRET_SETTING).executeTakeFirstOrThrow();
   return row.value;
 }
@@ -31,7 +35,12 @@ export async function appSecret(tx: Executor = db): Promise<string> {
 const b64 = (s: string | Buffer) => Buffer.from(s).toString("base64url");
 const mac = (secret: string, body: string) => createHmac("sha256", secret).update(`unsubscribe.v1.${body}`).digest();
 
-export function signUnsubscribeToken(secret: string, userId: number, purpose: Purpose = "digest", expiresAt = new Date(now().getTime() + UNSUBSCRIBE_TTL_DAYS * 86_400_000)): string {
+export function signUnsubscribeToken(
+  secret: string,
+  userId: number,
+  purpose: Purpose = "digest",
+  expiresAt = new Date(now().getTime() + UNSUBSCRIBE_TTL_DAYS * 86_400_000),
+): string {
   const body = b64(JSON.stringify({ u: userId, p: purpose, x: Math.floor(expiresAt.getTime() / 1000) }));
   return `${body}.${b64(mac(secret, body))}`;
 }
@@ -51,7 +60,8 @@ export function verifyUnsubscribeToken(secret: string, token: string): TokenChec
   } catch {
     return { ok: false, reason: "invalid" };
   }
-  if (typeof payload.u !== "number" || !Number.isSafeInteger(payload.u) || payload.p !== "digest" || typeof payload.x !== "number") return { ok: false, reason: "invalid" };
+  if (typeof payload.u !== "number" || !Number.isSafeInteger(payload.u) || payload.p !== "digest" || typeof payload.x !== "number")
+    return { ok: false, reason: "invalid" };
   if (payload.x * 1000 < now().getTime()) return { ok: false, reason: "expired" };
   return { ok: true, userId: payload.u, purpose: "digest" };
 }
@@ -60,9 +70,7 @@ export function unsubscribeUrl(token: string): string {
   return `${env().APP_ORIGIN}/unsubscribe/${token}`;
 }
 
-export type UnsubscribeView =
-  | { ok: true; email: string; locale: Locale; frequency: string }
-  | { ok: false; reason: "invalid" | "expired" };
+export type UnsubscribeView = { ok: true; email: string; locale: Locale; frequency: string } | { ok: false; reason: "invalid" | "expired" };
 
 /** Masks the address on the public page: "li…@example.com". */
 function maskEmail(email: string): string {

@@ -19,7 +19,8 @@ const call = async (fn: (a: never) => Promise<unknown>, request: Request, token:
     throw r;
   }
 };
-const freq = async (id: number) => (await getDb().selectFrom("users").select("digest_frequency").where("id", "=", id).executeTakeFirstOrThrow()).digest_frequency;
+const freq = async (id: number) =>
+  (await getDb().selectFrom("users").select("digest_frequency").where("id", "=", id).executeTakeFirstOrThrow()).digest_frequency;
 
 describe("unsubscribe tokens", () => {
   it("verify for the user they were signed for; any change breaks them", async () => {
@@ -76,7 +77,11 @@ describe("/unsubscribe/:token", () => {
     expect(post.status).toBe(200);
     expect(((await post.json()) as { message: string }).message).toContain("将不再收到摘要邮件");
     expect(await freq(user.id)).toBe("off");
-    const audit = await getDb().selectFrom("audit_log").select(["action", "entity_id", "organisation_id"]).where("action", "=", "user.digest_unsubscribed").execute();
+    const audit = await getDb()
+      .selectFrom("audit_log")
+      .select(["action", "entity_id", "organisation_id"])
+      .where("action", "=", "user.digest_unsubscribed")
+      .execute();
     expect(audit).toEqual([{ action: "user.digest_unsubscribed", entity_id: String(user.id), organisation_id: cast.dealerA.id }]);
     // Again: still fine, nothing more written.
     await call(action as never, await requestAs(null, `/unsubscribe/${token}`, { form: {} }), token);

@@ -24,18 +24,42 @@ export async function listAddresses(actor: Actor) {
 }
 
 function values(input: AddressInput) {
-  return { label: input.label, recipient: input.recipient, phone: input.phone, province: input.province, city: input.city, line1: input.line1, postcode: input.postcode };
+  return {
+    label: input.label,
+    recipient: input.recipient,
+    phone: input.phone,
+    province: input.province,
+    city: input.city,
+    line1: input.line1,
+    postcode: input.postcode,
+  };
 }
 
 export async function createAddress(actor: Actor, input: AddressInput) {
   const dealerId = ownDealer(actor);
   return transaction("address.create", async (tx) => {
-    const hasDefault = await tx.selectFrom("dealer_addresses").select("id").where("dealer_id", "=", dealerId).where("status", "=", "active").where("is_default", "=", 1).forUpdate().executeTakeFirst();
+    const hasDefault = await tx
+      .selectFrom("dealer_addresses")
+      .select("id")
+      .where("dealer_id", "=", dealerId)
+      .where("status", "=", "active")
+      .where("is_default", "=", 1)
+      .forUpdate()
+      .executeTakeFirst();
     const makeDefault = input.isDefault || !hasDefault;
     if (makeDefault) await tx.updateTable("dealer_addresses").set({ is_default: 0 }).where("dealer_id", "=", dealerId).execute();
-    const r = await tx.insertInto("dealer_addresses").values({ dealer_id: dealerId, ...values(input), is_default: makeDefault ? 1 : 0 }).executeTakeFirstOrThrow();
+    const r = await tx
+      .insertInto("dealer_addresses")
+      .values({ dealer_id: dealerId, ...values(input), is_default: makeDefault ? 1 : 0 })
+      .executeTakeFirstOrThrow();
     const id = Number(r.insertId);
-    await audit(tx, actor, { action: "address.created", entityType: "dealer_address", entityId: id, dealerId, summary: { ...values(input), isDefault: makeDefault } });
+    await audit(tx, actor, {
+      action: "address.created",
+      entityType: "dealer_address",
+      entityId: id,
+      dealerId,
+      summary: { ...values(input), isDefault: makeDefault },
+    });
     return { id };
   });
 }
@@ -47,21 +71,38 @@ export async function updateAddress(actor: Actor, id: number, input: AddressInpu
     if (!before || before.status !== "active") throw new NotFoundError();
     if (input.isDefault) await tx.updateTable("dealer_addresses").set({ is_default: 0 }).where("dealer_id", "=", dealerId).execute();
     const after = { ...values(input), is_default: input.isDefault ? 1 : before.is_default };
-    await tx.updateTable("dealer_addresses").set({ ...after, updated_at: now() }).where("id", "=", id).execute();
+    await tx
+      .updateTable("dealer_addresses")
+      .set({ ...after, updated_at: now() })
+      .where("id", "=", id)
+      .execute();
     const changes = diff(before as unknown as Record<string, unknown>, after);
-    if (Object.keys(changes).length) await audit(tx, actor, { action: "address.updated", entityType: "dealer_address", entityId: id, dealerId, summary: changes });
+    if (Object.keys(changes).length)
+      await audit(tx, actor, { action: "address.updated", entityType: "dealer_address", entityId: id, dealerId, summary: changes });
   });
 }
 
 export async function archiveAddress(actor: Actor, id: number) {
   const dealerId = ownDealer(actor);
   await transaction("address.archive", async (tx) => {
-    const before = await tx.selectFrom("dealer_addresses").select(["id", "status", "is_default"]).where("id", "=", id).where("dealer_id", "=", dealerId).forUpdate().executeTakeFirst();
+    const before = await tx
+      .selectFrom("dealer_addresses")
+      .select(["id", "status", "is_default"])
+      .where("id", "=", id)
+      .where("dealer_id", "=", dealerId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!before) throw new NotFoundError();
     if (before.status !== "active") return;
     await tx.updateTable("dealer_addresses").set({ status: "archived", is_default: 0, updated_at: now() }).where("id", "=", id).execute();
     if (before.is_default) {
-      const next = await tx.selectFrom("dealer_addresses").select("id").where("dealer_id", "=", dealerId).where("status", "=", "active").orderBy("label").executeTakeFirst();
+      const next = await tx
+        .selectFrom("dealer_addresses")
+        .select("id")
+        .where("dealer_id", "=", dealerId)
+        .where("status", "=", "active")
+        .orderBy("label")
+        .executeTakeFirst();
       if (next) await tx.updateTable("dealer_addresses").set({ is_default: 1 }).where("id", "=", next.id).execute();
     }
     await audit(tx, actor, { action: "address.archived", entityType: "dealer_address", entityId: id, dealerId });

@@ -22,9 +22,24 @@ afterEach(() => vi.useRealTimers());
 const db = () => getDb();
 const query = (q: Record<string, string> = {}) => CreditHoldQuery.parse(q);
 const version = async (id: number) => (await orderRow(id)).version;
-const historyOf = (id: number) => db().selectFrom("order_status_history").select(["from_status", "to_status", "note", "actor_user_id"]).where("order_id", "=", id).orderBy("id").execute();
-const auditOf = (id: number) => db().selectFrom("audit_log").select(["action", "summary", "actor_user_id"]).where("entity_type", "=", "order").where("entity_id", "=", String(id)).orderBy("id").execute();
-const eventsOf = (id: number) => db().selectFrom("domain_events").select(["type", "payload", "dealer_id"]).where("entity_type", "=", "order").where("entity_id", "=", String(id)).orderBy("id").execute();
+const historyOf = (id: number) =>
+  db().selectFrom("order_status_history").select(["from_status", "to_status", "note", "actor_user_id"]).where("order_id", "=", id).orderBy("id").execute();
+const auditOf = (id: number) =>
+  db()
+    .selectFrom("audit_log")
+    .select(["action", "summary", "actor_user_id"])
+    .where("entity_type", "=", "order")
+    .where("entity_id", "=", String(id))
+    .orderBy("id")
+    .execute();
+const eventsOf = (id: number) =>
+  db()
+    .selectFrom("domain_events")
+    .select(["type", "payload", "dealer_id"])
+    .where("entity_type", "=", "order")
+    .where("entity_id", "=", String(id))
+    .orderBy("id")
+    .execute();
 
 async function csvRows(actor: Parameters<typeof exportCreditHoldQueue>[0], q: Record<string, string> = {}) {
   const out: unknown[][] = [];
@@ -37,7 +52,16 @@ async function setLimit(dealerId: number, limit: number) {
 }
 
 async function invoice(dealerId: number, amount: number) {
-  await transaction("t", (tx) => postEntry(tx, systemActor(dealerId), { dealerId, type: "invoice", amountMinor: amount, currency: "CNY", businessDate: "2026-03-02", description: "opening" }));
+  await transaction("t", (tx) =>
+    postEntry(tx, systemActor(dealerId), {
+      dealerId,
+      type: "invoice",
+      amountMinor: amount,
+      currency: "CNY",
+      businessDate: "2026-03-02",
+      description: "opening",
+    }),
+  );
 }
 
 /** 2 widgets at the gold price are 180.00; 3 are 270.00. */
@@ -71,8 +95,21 @@ describe("the credit-hold queue", () => {
     expect(page.total).toBe(2);
     expect(page.rows.map((r) => r.id)).toEqual([heldB.id, heldA.id]);
     const [b, a] = page.rows;
-    expect(b).toMatchObject({ number: heldB.number, dealer_id: w.dealerB.id, total_minor: 180_00, overByMinor: 80_00, credit: { limitMinor: 100_00, balanceMinor: 0, openOrdersMinor: 0, availableMinor: 100_00 } });
-    expect(a).toMatchObject({ number: heldA.number, dealer_id: w.dealerA.id, dealer_name: "Dealer A", total_minor: 270_00, overByMinor: 50_00, credit: { limitMinor: 500_00, balanceMinor: 100_00, openOrdersMinor: 180_00, availableMinor: 220_00 } });
+    expect(b).toMatchObject({
+      number: heldB.number,
+      dealer_id: w.dealerB.id,
+      total_minor: 180_00,
+      overByMinor: 80_00,
+      credit: { limitMinor: 100_00, balanceMinor: 0, openOrdersMinor: 0, availableMinor: 100_00 },
+    });
+    expect(a).toMatchObject({
+      number: heldA.number,
+      dealer_id: w.dealerA.id,
+      dealer_name: "Dealer A",
+      total_minor: 270_00,
+      overByMinor: 50_00,
+      credit: { limitMinor: 500_00, balanceMinor: 100_00, openOrdersMinor: 180_00, availableMinor: 220_00 },
+    });
     expect(b!.held_since?.toISOString()).toBe("2026-03-02T08:00:00.000Z");
     expect(a!.held_since?.toISOString()).toBe("2026-03-02T10:00:00.000Z");
     expect(page.now).toBe("2026-03-03T12:00:00.000Z");
@@ -114,7 +151,12 @@ describe("the credit-hold queue", () => {
     const r = await releaseHeldOrder(finance, heldA.id, { version: await version(heldA.id), note: "Wire received, 300.00" });
     expect(r).toEqual({ number: heldA.number, overByMinor: 50_00 });
     expect((await orderRow(heldA.id)).status).toBe("submitted");
-    expect((await historyOf(heldA.id)).at(-1)).toEqual({ from_status: "credit_hold", to_status: "submitted", note: "Wire received, 300.00", actor_user_id: w.staff.finance.id });
+    expect((await historyOf(heldA.id)).at(-1)).toEqual({
+      from_status: "credit_hold",
+      to_status: "submitted",
+      note: "Wire received, 300.00",
+      actor_user_id: w.staff.finance.id,
+    });
     const audit = (await auditOf(heldA.id)).at(-1)!;
     expect(audit.action).toBe("order.submitted");
     expect(audit.actor_user_id).toBe(w.staff.finance.id);
@@ -133,7 +175,10 @@ describe("the credit-hold queue", () => {
   it("cancel: a reason is required from finance and reaches the dealer; the dealer may still cancel their own held order without one", async () => {
     const { w, heldA, heldB, finance, admin } = await heldWorld();
     const before = await orderRow(heldA.id);
-    await expect(cancelHeldOrder(finance, heldA.id, { version: before.version, note: null })).rejects.toMatchObject({ status: 400, fieldErrors: { note: ["creditHolds.reasonRequired"] } });
+    await expect(cancelHeldOrder(finance, heldA.id, { version: before.version, note: null })).rejects.toMatchObject({
+      status: 400,
+      fieldErrors: { note: ["creditHolds.reasonRequired"] },
+    });
     // The order page's cancel asks the same of the manufacturer.
     await expect(cancelOrder(admin, heldA.id, { version: before.version, note: null })).rejects.toMatchObject({ status: 400 });
     expect(await orderRow(heldA.id)).toMatchObject({ status: "credit_hold", version: before.version });
@@ -143,9 +188,17 @@ describe("the credit-hold queue", () => {
     setClock("2026-03-02T12:00:00Z");
     await cancelHeldOrder(finance, heldA.id, { version: before.version, note: "Overdue invoices unpaid since January" });
     expect((await orderRow(heldA.id)).status).toBe("cancelled");
-    expect((await historyOf(heldA.id)).at(-1)).toMatchObject({ from_status: "credit_hold", to_status: "cancelled", note: "Overdue invoices unpaid since January" });
+    expect((await historyOf(heldA.id)).at(-1)).toMatchObject({
+      from_status: "credit_hold",
+      to_status: "cancelled",
+      note: "Overdue invoices unpaid since January",
+    });
     expect((await auditOf(heldA.id)).at(-1)!.action).toBe("order.cancelled");
-    expect(JSON.parse((await eventsOf(heldA.id)).at(-1)!.payload!)).toMatchObject({ from: "credit_hold", to: "cancelled", note: "Overdue invoices unpaid since January" });
+    expect(JSON.parse((await eventsOf(heldA.id)).at(-1)!.payload!)).toMatchObject({
+      from: "credit_hold",
+      to: "cancelled",
+      note: "Overdue invoices unpaid since January",
+    });
     const seen = await getOrderPage(actorFor(w.a.dealer_sales), heldA.number);
     expect(seen.history.at(-1)).toMatchObject({ to_status: "cancelled", note: "Overdue invoices unpaid since January" });
 
@@ -159,10 +212,20 @@ describe("the credit-hold queue", () => {
     // Submitted and approved orders are not the queue's: 409, even for an administrator who could cancel an approved order elsewhere.
     await setLimit(w.dealerA.id, 1_000_000_00);
     const approved = await orderIn(w, "approved");
-    for (const [actor, id] of [[finance, fits.id], [admin, fits.id], [admin, approved.id]] as const) {
+    for (const [actor, id] of [
+      [finance, fits.id],
+      [admin, fits.id],
+      [admin, approved.id],
+    ] as const) {
       const before = await orderRow(id);
-      await expect(releaseHeldOrder(actor, id, { version: before.version, note: null })).rejects.toMatchObject({ status: 409, messageKey: "creditHolds.notOnHold" });
-      await expect(cancelHeldOrder(actor, id, { version: before.version, note: "no" })).rejects.toMatchObject({ status: 409, messageKey: "creditHolds.notOnHold" });
+      await expect(releaseHeldOrder(actor, id, { version: before.version, note: null })).rejects.toMatchObject({
+        status: 409,
+        messageKey: "creditHolds.notOnHold",
+      });
+      await expect(cancelHeldOrder(actor, id, { version: before.version, note: "no" })).rejects.toMatchObject({
+        status: 409,
+        messageKey: "creditHolds.notOnHold",
+      });
       expect(await orderRow(id)).toMatchObject({ status: before.status, version: before.version });
     }
     const v = await version(heldA.id);
@@ -175,7 +238,10 @@ describe("the credit-hold queue", () => {
   it("two decisions at once on the same order: exactly one happens, the other is told the order moved on", async () => {
     const { heldA, heldB, finance, admin } = await heldWorld();
     const v = await version(heldA.id);
-    const releases = await Promise.allSettled([releaseHeldOrder(finance, heldA.id, { version: v, note: "one" }), releaseHeldOrder(admin, heldA.id, { version: v, note: "two" })]);
+    const releases = await Promise.allSettled([
+      releaseHeldOrder(finance, heldA.id, { version: v, note: "one" }),
+      releaseHeldOrder(admin, heldA.id, { version: v, note: "two" }),
+    ]);
     expect(releases.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const refused = releases.find((r) => r.status === "rejected") as PromiseRejectedResult;
     expect(refused.reason).toMatchObject({ status: 409 });
@@ -185,7 +251,10 @@ describe("the credit-hold queue", () => {
 
     // Release and cancel racing: one wins, and the order is in exactly that state.
     const vb = await version(heldB.id);
-    const race = await Promise.allSettled([releaseHeldOrder(finance, heldB.id, { version: vb, note: null }), cancelHeldOrder(admin, heldB.id, { version: vb, note: "duplicate order" })]);
+    const race = await Promise.allSettled([
+      releaseHeldOrder(finance, heldB.id, { version: vb, note: null }),
+      cancelHeldOrder(admin, heldB.id, { version: vb, note: "duplicate order" }),
+    ]);
     expect(race.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const status = (await orderRow(heldB.id)).status;
     expect(["submitted", "cancelled"]).toContain(status);

@@ -27,7 +27,11 @@ describe("orders CSV export", () => {
     for (const s of ["submitted", "approved", "draft", "submitted", "cancelled", "approved", "submitted"] as const) ids.push((await orderIn(w, s)).id);
     const db = getDb();
     // Ties on every sort column, and a missing requested date, so the id tiebreak and NULLs are exercised.
-    await db.updateTable("orders").set({ created_at: new Date("2026-10-01T00:00:00Z"), total_minor: 500_00 }).where("id", "in", ids.slice(0, 4)).execute();
+    await db
+      .updateTable("orders")
+      .set({ created_at: new Date("2026-10-01T00:00:00Z"), total_minor: 500_00 })
+      .where("id", "in", ids.slice(0, 4))
+      .execute();
     await db.updateTable("orders").set({ requested_date: null }).where("id", "in", [ids[1]!, ids[5]!]).execute();
     const staff = actorFor(w.staff.ops);
     for (const sort of SORTS) {
@@ -36,8 +40,14 @@ describe("orders CSV export", () => {
       expect(list.total).toBe(ids.length);
       const { rows, batches } = await exported(exportOrders(staff, filter, 2));
       expect(batches, sort).toBe(4);
-      expect(rows.map((r) => r[0]), sort).toEqual(list.rows.map((r) => r.number ?? ""));
-      expect(rows.map((r) => r[1]), sort).toEqual(list.rows.map((r) => r.status));
+      expect(
+        rows.map((r) => r[0]),
+        sort,
+      ).toEqual(list.rows.map((r) => r.number ?? ""));
+      expect(
+        rows.map((r) => r[1]),
+        sort,
+      ).toEqual(list.rows.map((r) => r.status));
     }
   });
 

@@ -43,7 +43,9 @@ export async function findOrderInvariantViolations(db: Db): Promise<Record<strin
            'shipment value is not invoiced exactly once' AS problem
     FROM shipments s LEFT JOIN ledger_entries e ON e.entry_type = 'invoice' AND e.source_type = 'shipment' AND e.source_id = CAST(s.id AS CHAR)
     GROUP BY s.id, s.number, s.value_minor
-    HAVING (s.value_minor > 0 AND (COUNT(e.id) <> 1 OR COALESCE(SUM(e.amount_minor), 0) <> s.value_minor)) OR (s.value_minor = 0 AND COUNT(e.id) > 0)`.execute(db);
+    HAVING (s.value_minor > 0 AND (COUNT(e.id) <> 1 OR COALESCE(SUM(e.amount_minor), 0) <> s.value_minor)) OR (s.value_minor = 0 AND COUNT(e.id) > 0)`.execute(
+    db,
+  );
   const overReserved = await sql<Record<string, unknown>>`
     SELECT l.product_id, r.warehouse_id, SUM(r.quantity) AS order_reservations, MAX(sl.reserved) AS level_reserved,
            'order reservations exceed the reserved stock of the level' AS problem
@@ -93,8 +95,12 @@ export async function findOrderKpiMismatches(db: Db, orderIds?: number[]): Promi
 export async function recomputeOrderKpis(db: Db, orderIds?: number[]): Promise<void> {
   if (orderIds && orderIds.length === 0) return;
   const only = (col: string) => (orderIds ? sql`AND ${sql.ref(col)} IN (${sql.join(orderIds)})` : sql``);
-  await sql`UPDATE orders o SET o.ordered_qty = 0, o.on_promise_qty = 0, o.first_shipped_on = NULL, o.last_shipped_on = NULL, o.shipped_value_minor = 0 WHERE 1 = 1 ${only("o.id")}`.execute(db);
-  await sql`UPDATE orders o JOIN (SELECT order_id, SUM(quantity) AS q FROM order_lines WHERE 1 = 1 ${only("order_id")} GROUP BY order_id) x ON x.order_id = o.id SET o.ordered_qty = x.q`.execute(db);
+  await sql`UPDATE orders o SET o.ordered_qty = 0, o.on_promise_qty = 0, o.first_shipped_on = NULL, o.last_shipped_on = NULL, o.shipped_value_minor = 0 WHERE 1 = 1 ${only("o.id")}`.execute(
+    db,
+  );
+  await sql`UPDATE orders o JOIN (SELECT order_id, SUM(quantity) AS q FROM order_lines WHERE 1 = 1 ${only("order_id")} GROUP BY order_id) x ON x.order_id = o.id SET o.ordered_qty = x.q`.execute(
+    db,
+  );
   await sql`UPDATE orders o JOIN (SELECT order_id, MIN(shipped_on) AS f, MAX(shipped_on) AS l, SUM(value_minor) AS v FROM shipments WHERE 1 = 1 ${only("order_id")} GROUP BY order_id) x ON x.order_id = o.id
             SET o.first_shipped_on = x.f, o.last_shipped_on = x.l, o.shipped_value_minor = x.v`.execute(db);
   await sql`UPDATE orders o JOIN (
@@ -137,7 +143,9 @@ export async function findMonthlyFigureMismatches(db: Db): Promise<Record<string
 /** Rebuilds dealer_monthly_figures from the orders and shipments (hand-built data, repairs). */
 export async function recomputeMonthlyFigures(db: Db): Promise<void> {
   await sql`DELETE FROM dealer_monthly_figures`.execute(db);
-  await sql`INSERT INTO dealer_monthly_figures (dealer_id, month, ordered_minor, shipped_minor) SELECT dealer_id, month, ordered_minor, shipped_minor FROM (${monthlyFiguresQuery()}) w`.execute(db);
+  await sql`INSERT INTO dealer_monthly_figures (dealer_id, month, ordered_minor, shipped_minor) SELECT dealer_id, month, ordered_minor, shipped_minor FROM (${monthlyFiguresQuery()}) w`.execute(
+    db,
+  );
 }
 
 /** Orders per dealer, status and numbered-or-not, counted from the orders (what dealer_order_counts keeps). */
@@ -185,7 +193,9 @@ export async function recomputeDailyKpis(db: Db): Promise<void> {
   await sql`DELETE FROM dealer_daily_kpis`.execute(db);
   await sql`DELETE FROM order_kpi_contributions`.execute(db);
   await sql`INSERT INTO order_kpi_contributions (order_id, dealer_id, fill_day, ordered_qty, on_promise_qty, done_day, on_time, ship_day, ship_days)
-            SELECT order_id, dealer_id, fill_day, ordered_qty, on_promise_qty, done_day, on_time, ship_day, ship_days FROM (${sql.raw(contributions)}) c`.execute(db);
+            SELECT order_id, dealer_id, fill_day, ordered_qty, on_promise_qty, done_day, on_time, ship_day, ship_days FROM (${sql.raw(contributions)}) c`.execute(
+    db,
+  );
   await sql`INSERT INTO dealer_daily_kpis (dealer_id, day, ordered_qty, on_promise_qty, completed, on_time, first_shipped, ship_days)
             SELECT dealer_id, day, ordered_qty, on_promise_qty, completed, on_time, first_shipped, ship_days
             FROM (${sql.raw(dailyKpisFromContributionsSql("SELECT * FROM order_kpi_contributions"))}) d`.execute(db);

@@ -31,7 +31,16 @@ import type { OrderStatus } from "./state";
 
 export { recomputeOrderKpis };
 
-type Contribution = { dealer_id: number; fill_day: string | null; ordered_qty: number; on_promise_qty: number; done_day: string | null; on_time: number; ship_day: string | null; ship_days: number };
+type Contribution = {
+  dealer_id: number;
+  fill_day: string | null;
+  ordered_qty: number;
+  on_promise_qty: number;
+  done_day: string | null;
+  on_time: number;
+  ship_day: string | null;
+  ship_days: number;
+};
 type DayDelta = { ordered_qty: number; on_promise_qty: number; completed: number; on_time: number; first_shipped: number; ship_days: number };
 
 /**
@@ -77,8 +86,21 @@ export async function syncOrderKpis(tx: Executor, orderId: number) {
                 first_shipped = first_shipped + VALUES(first_shipped), ship_days = ship_days + VALUES(ship_days)`.execute(tx);
   }
   if (days.size || !prev) {
-    const row = { dealer_id: cur.dealer_id, fill_day: cur.fill_day, ordered_qty: Number(cur.ordered_qty), on_promise_qty: Number(cur.on_promise_qty), done_day: cur.done_day, on_time: Number(cur.on_time), ship_day: cur.ship_day, ship_days: Number(cur.ship_days) };
-    await tx.insertInto("order_kpi_contributions").values({ order_id: orderId, ...row }).onDuplicateKeyUpdate(row).execute();
+    const row = {
+      dealer_id: cur.dealer_id,
+      fill_day: cur.fill_day,
+      ordered_qty: Number(cur.ordered_qty),
+      on_promise_qty: Number(cur.on_promise_qty),
+      done_day: cur.done_day,
+      on_time: Number(cur.on_time),
+      ship_day: cur.ship_day,
+      ship_days: Number(cur.ship_days),
+    };
+    await tx
+      .insertInto("order_kpi_contributions")
+      .values({ order_id: orderId, ...row })
+      .onDuplicateKeyUpdate(row)
+      .execute();
   }
 }
 
@@ -90,7 +112,10 @@ type CountKey = { status: OrderStatus; numbered: boolean };
  */
 export async function moveOrderCount(tx: Executor, dealerId: number, from: CountKey | null, to: CountKey | null) {
   if (from && to && from.status === to.status && from.numbered === to.numbered) return;
-  if (from) await sql`UPDATE dealer_order_counts SET n = n - 1 WHERE dealer_id = ${dealerId} AND status = ${from.status} AND numbered = ${from.numbered ? 1 : 0}`.execute(tx);
+  if (from)
+    await sql`UPDATE dealer_order_counts SET n = n - 1 WHERE dealer_id = ${dealerId} AND status = ${from.status} AND numbered = ${from.numbered ? 1 : 0}`.execute(
+      tx,
+    );
   if (to) {
     await sql`INSERT INTO dealer_order_counts (dealer_id, status, numbered, n) VALUES (${dealerId}, ${to.status}, ${to.numbered ? 1 : 0}, 1)
               ON DUPLICATE KEY UPDATE n = n + 1`.execute(tx);
@@ -109,7 +134,6 @@ export async function addMonthlyFigures(tx: Executor, dealerId: number, month: s
   await sql`INSERT INTO dealer_monthly_figures (dealer_id, month, ordered_minor, shipped_minor) VALUES (${dealerId}, ${month}, ${o}, ${s})
             ON DUPLICATE KEY UPDATE ordered_minor = ordered_minor + VALUES(ordered_minor), shipped_minor = shipped_minor + VALUES(shipped_minor)`.execute(tx);
 }
-
 
 /** Statuses whose orders are not in the dealer's ordered value (dealer_monthly_figures, the dashboard trend). */
 export const NOT_ORDERED: readonly OrderStatus[] = ["draft", "cancelled", "rejected"];

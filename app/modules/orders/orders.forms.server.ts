@@ -10,7 +10,12 @@ import type { ShipmentInput } from "./orders.server";
 /** The form's lines as trusted input: quote-priced lines keep their price; their quantity is checked against the quote. */
 export async function formLinesToInput(tx: Executor, orderId: number | null, form: DraftForm) {
   const existing = orderId
-    ? await tx.selectFrom("order_lines").select(["id", "product_id", "quantity", "unit_price_minor", "quote_line_id"]).where("order_id", "=", orderId).where("quote_line_id", "is not", null).execute()
+    ? await tx
+        .selectFrom("order_lines")
+        .select(["id", "product_id", "quantity", "unit_price_minor", "quote_line_id"])
+        .where("order_id", "=", orderId)
+        .where("quote_line_id", "is not", null)
+        .execute()
     : [];
   const quoteLines = new Map(existing.map((l) => [l.id, l]));
   return form.lines.map((l) => {

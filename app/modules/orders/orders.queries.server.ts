@@ -185,7 +185,19 @@ export async function orderLedgerEntries(db: Executor, orderId: number) {
   return db
     .selectFrom("ledger_entries as e")
     .leftJoin("statement_lines as sl", "sl.ledger_entry_id", "e.id")
-    .select(["e.id", "e.entry_type", "e.amount_minor", "e.currency", "e.business_date", "e.due_date", "e.reference", "e.shipment_id", "e.description", "sl.statement_id", "sl.line_no"])
+    .select([
+      "e.id",
+      "e.entry_type",
+      "e.amount_minor",
+      "e.currency",
+      "e.business_date",
+      "e.due_date",
+      "e.reference",
+      "e.shipment_id",
+      "e.description",
+      "sl.statement_id",
+      "sl.line_no",
+    ])
     .where("e.order_id", "=", orderId)
     .orderBy("e.business_date")
     .orderBy("e.id")
@@ -267,7 +279,10 @@ export function sortList(q: ListQuery, sort: OrderListFilter["sort"]): ListQuery
     case "total_asc":
       return q.orderBy("o.total_minor", "asc").orderBy("o.id", "asc");
     case "requested":
-      return q.orderBy(sql`o.requested_date IS NULL`).orderBy("o.requested_date", "asc").orderBy("o.id", "asc");
+      return q
+        .orderBy(sql`o.requested_date IS NULL`)
+        .orderBy("o.requested_date", "asc")
+        .orderBy("o.id", "asc");
     default:
       return q.orderBy("o.created_at", "desc").orderBy("o.id", "desc");
   }
@@ -321,7 +336,19 @@ export function creditHoldQuery(db: Executor, actor: Actor, f: { dealerId?: numb
 /** The credit-hold queue's rows, longest held first (an order enters credit hold when it is submitted). */
 export function creditHoldRows(db: Executor, actor: Actor, f: { dealerId?: number } = {}) {
   return creditHoldQuery(db, actor, f)
-    .select(["o.id", "o.number", "o.version", "o.total_minor", "o.currency", "o.line_count", "o.po_reference", "o.submitted_at as held_since", "o.dealer_id", "d.code as dealer_code", "d.name as dealer_name"])
+    .select([
+      "o.id",
+      "o.number",
+      "o.version",
+      "o.total_minor",
+      "o.currency",
+      "o.line_count",
+      "o.po_reference",
+      "o.submitted_at as held_since",
+      "o.dealer_id",
+      "d.code as dealer_code",
+      "d.name as dealer_name",
+    ])
     .orderBy("o.submitted_at", "asc")
     .orderBy("o.id", "asc");
 }

@@ -17,10 +17,17 @@ const optText = (max: number) =>
     .optional()
     .transform((v) => (v ? v : null));
 
-const isoDate = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, { message: "validation.date" }).refine((s) => {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}, { message: "validation.date" });
+const isoDate = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "validation.date" })
+  .refine(
+    (s) => {
+      const d = new Date(`${s}T00:00:00Z`);
+      return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+    },
+    { message: "validation.date" },
+  );
 
 const optDate = z
   .union([z.literal(""), isoDate])
@@ -52,7 +59,11 @@ export const DraftFormSchema = z.object({
   notes: optText(2000),
   lines: z.array(LineFormSchema).max(MAX_LINES, { message: "orders.tooManyLines" }).default([]),
   version: z.coerce.number().int().min(1).optional(),
-  submitKey: z.string().trim().regex(/^[A-Za-z0-9-]{8,64}$/).optional(),
+  submitKey: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9-]{8,64}$/)
+    .optional(),
 });
 export type DraftForm = z.output<typeof DraftFormSchema>;
 
@@ -118,7 +129,12 @@ export const ShipmentFormSchema = z.object({
         .trim()
         .superRefine((v, ctx) => {
           const r = v === "" ? null : parseWhole(v, { min: 0, max: 999_999_999 });
-          if (r && !r.ok) ctx.addIssue({ code: "custom", message: r.issue === "fullWidth" ? "validation.halfWidthDigits" : r.issue === "max" ? "validation.numberMax" : "orders.quantityWhole", params: { max: "999,999,999" } });
+          if (r && !r.ok)
+            ctx.addIssue({
+              code: "custom",
+              message: r.issue === "fullWidth" ? "validation.halfWidthDigits" : r.issue === "max" ? "validation.numberMax" : "orders.quantityWhole",
+              params: { max: "999,999,999" },
+            });
         }),
     )
     .default({}),
@@ -205,11 +221,21 @@ export const BuilderQuery = z.object({
 export const AddressSchema = z.object({
   label: z.string().trim().min(1).max(64),
   recipient: z.string().trim().min(1).max(120),
-  phone: z.string().trim().min(5).max(64).regex(/^[0-9+()\- ]+$/, { message: "orders.addressPhone" }),
+  phone: z
+    .string()
+    .trim()
+    .min(5)
+    .max(64)
+    .regex(/^[0-9+()\- ]+$/, { message: "orders.addressPhone" }),
   province: z.string().trim().max(64).default(""),
   city: z.string().trim().max(64).default(""),
   line1: z.string().trim().min(1).max(255),
-  postcode: z.string().trim().max(16).regex(/^[0-9A-Za-z -]*$/, { message: "validation.invalid" }).default(""),
+  postcode: z
+    .string()
+    .trim()
+    .max(16)
+    .regex(/^[0-9A-Za-z -]*$/, { message: "validation.invalid" })
+    .default(""),
   isDefault: z
     .union([z.literal("on"), z.literal("true"), z.literal("1"), z.literal("")])
     .optional()

@@ -84,10 +84,28 @@ const EVENT_FOR: Partial<Record<OrderStatus, DomainEventType>> = {
 type OrderRef = Pick<LockedOrder, "id" | "number" | "dealer_id" | "account_manager_id" | "status" | "total_minor" | "currency" | "deal_id" | "quote_id">;
 
 /** Records a status change (history, audit, event); the caller has already updated the row. */
-async function recordTransition(tx: Tx, actor: Actor, order: OrderRef, from: OrderStatus | null, to: OrderStatus, at: Date, note: string | null, payload: Record<string, unknown> = {}) {
+async function recordTransition(
+  tx: Tx,
+  actor: Actor,
+  order: OrderRef,
+  from: OrderStatus | null,
+  to: OrderStatus,
+  at: Date,
+  note: string | null,
+  payload: Record<string, unknown> = {},
+) {
   if (from !== null && from !== to && !isTransitionAllowed(from, to)) throw new ConflictError("orders.notAllowedInStatus", { status: from });
-  await tx.insertInto("order_status_history").values({ order_id: order.id, from_status: from, to_status: to, note, actor_user_id: actor.userId, created_at: at }).execute();
-  await audit(tx, actor, { action: `order.${to}`, entityType: "order", entityId: order.id, dealerId: order.dealer_id, summary: { number: order.number, from, to, note, ...payload } });
+  await tx
+    .insertInto("order_status_history")
+    .values({ order_id: order.id, from_status: from, to_status: to, note, actor_user_id: actor.userId, created_at: at })
+    .execute();
+  await audit(tx, actor, {
+    action: `order.${to}`,
+    entityType: "order",
+    entityId: order.id,
+    dealerId: order.dealer_id,
+    summary: { number: order.number, from, to, note, ...payload },
+  });
   const type = EVENT_FOR[to];
   if (type) {
     await emitEvent(tx, actor, {
@@ -96,7 +114,17 @@ async function recordTransition(tx: Tx, actor: Actor, order: OrderRef, from: Ord
       entityId: order.id,
       dealerId: order.dealer_id,
       accountManagerId: order.account_manager_id,
-      payload: { number: order.number, from, to, note, totalMinor: order.total_minor, currency: order.currency, dealId: order.deal_id, quoteId: order.quote_id, ...payload },
+      payload: {
+        number: order.number,
+        from,
+        to,
+        note,
+        totalMinor: order.total_minor,
+        currency: order.currency,
+        dealId: order.deal_id,
+        quoteId: order.quote_id,
+        ...payload,
+      },
     });
   }
 }
@@ -108,7 +136,13 @@ async function setStatus(tx: Tx, order: LockedOrder, to: OrderStatus, at: Date, 
     .where("id", "=", order.id)
     .where("version", "=", order.version)
     .executeTakeFirst();
-  if (Number(res.numUpdatedRows) === 1) await moveOrderCount(tx, order.dealer_id, { status: order.status as OrderStatus, numbered: order.number !== null }, { status: to, numbered: order.number !== null });
+  if (Number(res.numUpdatedRows) === 1)
+    await moveOrderCount(
+      tx,
+      order.dealer_id,
+      { status: order.status as OrderStatus, numbered: order.number !== null },
+      { status: to, numbered: order.number !== null },
+    );
   await syncOrderKpis(tx, order.id);
   // An order leaving the ordered figures (sent back, rejected, cancelled) leaves its submission month.
   if (order.submitted_at && !NOT_ORDERED.includes(order.status as OrderStatus) && NOT_ORDERED.includes(to)) {
@@ -158,9 +192,18 @@ type Strictness = "draft" | "submit";
  * custom options may still be empty; at submit everything must be complete.
  * Errors are keyed `lines.<index>.<field>` to match the form.
  */
-async function prepareLines(tx: Executor, dealerId: number, lines: readonly (TrustedLineInput & { keepPrice?: { unitPriceMinor: number; quoteLineId: number | null } })[], mode: Strictness) {
+async function prepareLines(
+  tx: Executor,
+  dealerId: number,
+  lines: readonly (TrustedLineInput & { keepPrice?: { unitPriceMinor: number; quoteLineId: number | null } })[],
+  mode: Strictness,
+) {
   if (lines.length > MAX_LINES) throw new ValidationError("orders.tooManyLines", undefined, { max: MAX_LINES });
-  const products = await orderableProductsByIds(tx, dealerId, lines.map((l) => l.productId));
+  const products = await orderableProductsByIds(
+    tx,
+    dealerId,
+    lines.map((l) => l.productId),
+  );
   const errors: FieldErrors = {};
   const out: PreparedLine[] = [];
   lines.forEach((l, i) => {
@@ -189,7 +232,13 @@ async function prepareLines(tx: Executor, dealerId: number, lines: readonly (Tru
         for (const [k, e] of relevant) errors[`lines.${i}.opt.${k}`] = [e];
         // Keep what was typed in a draft (the known keys only) so nothing is lost.
         const known = new Set(schema.options.map((o) => o.key));
-        customOptions = JSON.stringify(Object.fromEntries(Object.entries(given).filter(([k, v]) => known.has(k) && v.trim() !== "").map(([k, v]) => [k, v.trim()])));
+        customOptions = JSON.stringify(
+          Object.fromEntries(
+            Object.entries(given)
+              .filter(([k, v]) => known.has(k) && v.trim() !== "")
+              .map(([k, v]) => [k, v.trim()]),
+          ),
+        );
       }
     } else {
       for (const [k, v] of Object.entries(given)) if (v.trim() !== "") errors[`lines.${i}.opt.${k}`] = ["catalog.optionUnknown"];
@@ -210,7 +259,7 @@ async function prepareLines(tx: Executor, dealerId: number, lines: readonly (Tru
       lineTotalMinor,
       madeToOrder: p.madeToOrder,
       customOptions,
-      specNotes: p.madeToOrder ? (l.specNotes?.trim() || null) : null,
+      specNotes: p.madeToOrder ? l.specNotes?.trim() || null : null,
       quoteLineId: fixed?.quoteLineId ?? null,
     });
   });
@@ -223,7 +272,13 @@ async function assertHeader(tx: Executor, dealerId: number, h: { addressId?: num
   if (h.requestedDate && h.requestedDate < businessDay(at)) errors.requestedDate = ["validation.dateFuture"];
   if (mode === "submit" && !h.requestedDate) errors.requestedDate = ["validation.required"];
   if (h.addressId) {
-    const a = await tx.selectFrom("dealer_addresses").select("id").where("id", "=", h.addressId).where("dealer_id", "=", dealerId).where("status", "=", "active").executeTakeFirst();
+    const a = await tx
+      .selectFrom("dealer_addresses")
+      .select("id")
+      .where("id", "=", h.addressId)
+      .where("dealer_id", "=", dealerId)
+      .where("status", "=", "active")
+      .executeTakeFirst();
     if (!a) errors.addressId = ["orders.addressUnknown"];
   } else if (mode === "submit") errors.addressId = ["validation.required"];
   if (Object.keys(errors).length) throw new ValidationError("validation.formErrors", errors);
@@ -351,7 +406,13 @@ export async function createDraftTx(
   await moveOrderCount(tx, dealerId, null, { status: "draft", numbered: false });
   const { total, count, orderedQty } = await writeLines(tx, id, lines, at);
   await tx.updateTable("orders").set({ total_minor: total, line_count: count, ordered_qty: orderedQty }).where("id", "=", id).execute();
-  await audit(tx, actor, { action: "order.draft_created", entityType: "order", entityId: id, dealerId, summary: { lines: count, totalMinor: total, dealId: input.dealId ?? null, quoteId: input.quoteId ?? null } });
+  await audit(tx, actor, {
+    action: "order.draft_created",
+    entityType: "order",
+    entityId: id,
+    dealerId,
+    summary: { lines: count, totalMinor: total, dealId: input.dealId ?? null, quoteId: input.quoteId ?? null },
+  });
   return { id, version: 1, total, count };
 }
 
@@ -360,7 +421,10 @@ export async function createDraftTx(
  * adding one product as a new line. Prices come from the catalog (or stay as
  * the quote fixed them); anything price-like in the form is ignored.
  */
-export async function saveDraftFromForm(actor: Actor, p: { orderId: number | null; form: DraftForm; addProductId?: number }): Promise<{ id: number; version: number }> {
+export async function saveDraftFromForm(
+  actor: Actor,
+  p: { orderId: number | null; form: DraftForm; addProductId?: number },
+): Promise<{ id: number; version: number }> {
   const dealerId = requireDealer(actor);
   return transaction("order.save_draft", async (tx) => {
     const at = now();
@@ -413,7 +477,13 @@ async function updateDraftTx(
     })
     .where("id", "=", order.id)
     .execute();
-  await audit(tx, actor, { action: "order.draft_saved", entityType: "order", entityId: order.id, dealerId: order.dealer_id, summary: { lines: count, totalMinor: total } });
+  await audit(tx, actor, {
+    action: "order.draft_saved",
+    entityType: "order",
+    entityId: order.id,
+    dealerId: order.dealer_id,
+    summary: { lines: count, totalMinor: total },
+  });
   return { id: order.id, version, total, lines };
 }
 
@@ -426,7 +496,13 @@ export async function deleteDraft(actor: Actor, orderId: number, version: number
     await tx.deleteFrom("order_status_history").where("order_id", "=", order.id).execute();
     await tx.deleteFrom("orders").where("id", "=", order.id).execute();
     await moveOrderCount(tx, order.dealer_id, { status: "draft", numbered: false }, null);
-    await audit(tx, actor, { action: "order.draft_deleted", entityType: "order", entityId: order.id, dealerId: order.dealer_id, summary: { totalMinor: order.total_minor, lines: order.line_count } });
+    await audit(tx, actor, {
+      action: "order.draft_deleted",
+      entityType: "order",
+      entityId: order.id,
+      dealerId: order.dealer_id,
+      summary: { totalMinor: order.total_minor, lines: order.line_count },
+    });
   });
 }
 
@@ -454,7 +530,12 @@ export type SubmitResult = { id: number; number: string; status: OrderStatus; du
 export async function submitOrder(actor: Actor, p: { orderId: number | null; submitKey: string; form?: DraftForm }): Promise<SubmitResult> {
   const dealerId = requireDealer(actor);
   const existing = async () => {
-    const row = await db.selectFrom("orders").select(["id", "number", "status"]).where("dealer_id", "=", dealerId).where("submit_key", "=", p.submitKey).executeTakeFirst();
+    const row = await db
+      .selectFrom("orders")
+      .select(["id", "number", "status"])
+      .where("dealer_id", "=", dealerId)
+      .where("submit_key", "=", p.submitKey)
+      .executeTakeFirst();
     return row && row.number ? { id: row.id, number: row.number, status: row.status as OrderStatus, duplicate: true } : null;
   };
   const before = await existing();
@@ -470,13 +551,23 @@ export async function submitOrder(actor: Actor, p: { orderId: number | null; sub
   }
 }
 
-export async function submitOrderTx(tx: Tx, actor: Actor, p: { orderId: number | null; submitKey: string; form?: DraftForm; version?: number }, at: Date): Promise<SubmitResult> {
+export async function submitOrderTx(
+  tx: Tx,
+  actor: Actor,
+  p: { orderId: number | null; submitKey: string; form?: DraftForm; version?: number },
+  at: Date,
+): Promise<SubmitResult> {
   const dealerId = requireDealer(actor);
   // One submission per dealer at a time: the credit check below must see every
   // other submission of this dealer (and the dealer row is locked before any
   // insert takes a shared lock on it through the foreign key).
   await tx.selectFrom("organisations").select("id").where("id", "=", dealerId).forUpdate().execute();
-  const dup = await tx.selectFrom("orders").select(["id", "number", "status"]).where("dealer_id", "=", dealerId).where("submit_key", "=", p.submitKey).executeTakeFirst();
+  const dup = await tx
+    .selectFrom("orders")
+    .select(["id", "number", "status"])
+    .where("dealer_id", "=", dealerId)
+    .where("submit_key", "=", p.submitKey)
+    .executeTakeFirst();
   if (dup?.number) return { id: dup.id, number: dup.number, status: dup.status as OrderStatus, duplicate: true };
   let orderId = p.orderId;
   // A new order straight from the form is written once, already checked strictly.
@@ -492,11 +583,21 @@ export async function submitOrderTx(tx: Tx, actor: Actor, p: { orderId: number |
   if (locked.status !== "draft" && locked.number) return { id: locked.id, number: locked.number, status: locked.status as OrderStatus, duplicate: true };
   if (!created) assertVersion(locked, p.form?.version ?? p.version);
   assertAllowedFrom(actor, "submit", locked.status);
-  const header = p.form ? headerOf(p.form) : { addressId: locked.address_id, requestedDate: locked.requested_date, poReference: locked.po_reference, notes: locked.notes };
+  const header = p.form
+    ? headerOf(p.form)
+    : { addressId: locked.address_id, requestedDate: locked.requested_date, poReference: locked.po_reference, notes: locked.notes };
   // An existing draft: save what the form says, then check everything strictly.
   const saved = created
     ? { version: created.version, total: created.total, count: created.count }
-    : await updateDraftTx(tx, actor, locked, header, p.form ? await formLinesToInput(tx, locked.id, p.form) : await currentLinesAsInput(tx, locked.id), at, "submit").then((r) => ({ version: r.version, total: r.total, count: r.lines.length }));
+    : await updateDraftTx(
+        tx,
+        actor,
+        locked,
+        header,
+        p.form ? await formLinesToInput(tx, locked.id, p.form) : await currentLinesAsInput(tx, locked.id),
+        at,
+        "submit",
+      ).then((r) => ({ version: r.version, total: r.total, count: r.lines.length }));
   if (saved.count === 0) throw new ValidationError("orders.noLines");
   // Credit (the dealer row is locked above, so two orders cannot both squeeze under the limit).
   const credit = await creditPosition(tx, dealerId, { excludeOrderId: locked.id });
@@ -504,7 +605,15 @@ export async function submitOrderTx(tx: Tx, actor: Actor, p: { orderId: number |
   const to: OrderStatus = exposure <= credit.limitMinor ? "submitted" : "credit_hold";
   const number = locked.number ?? (await allocateNumber(tx, at));
   const address = await tx.selectFrom("dealer_addresses").selectAll().where("id", "=", header.addressId!).executeTakeFirstOrThrow();
-  const snapshot = JSON.stringify({ label: address.label, recipient: address.recipient, phone: address.phone, province: address.province, city: address.city, line1: address.line1, postcode: address.postcode });
+  const snapshot = JSON.stringify({
+    label: address.label,
+    recipient: address.recipient,
+    phone: address.phone,
+    province: address.province,
+    city: address.city,
+    line1: address.line1,
+    postcode: address.postcode,
+  });
   await tx
     .updateTable("orders")
     .set({ status: to, number, submit_key: p.submitKey, submitted_at: at, address_snapshot: snapshot, version: saved.version + 1, updated_at: at })
@@ -514,13 +623,24 @@ export async function submitOrderTx(tx: Tx, actor: Actor, p: { orderId: number |
   await syncOrderKpis(tx, locked.id);
   await addMonthlyFigures(tx, dealerId, toBusinessDate(at, env().BUSINESS_TZ).slice(0, 7), { orderedMinor: saved.total });
   const ref = { ...locked, number, total_minor: saved.total };
-  const creditInfo = { limitMinor: credit.limitMinor, balanceMinor: credit.balanceMinor, openOrdersMinor: credit.openOrdersMinor, orderMinor: saved.total, overByMinor: Math.max(0, exposure - credit.limitMinor) };
+  const creditInfo = {
+    limitMinor: credit.limitMinor,
+    balanceMinor: credit.balanceMinor,
+    openOrdersMinor: credit.openOrdersMinor,
+    orderMinor: saved.total,
+    overByMinor: Math.max(0, exposure - credit.limitMinor),
+  };
   await recordTransition(tx, actor, ref, "draft", to, at, null, to === "credit_hold" ? { credit: creditInfo } : {});
   return { id: locked.id, number, status: to, duplicate: false };
 }
 
 async function currentLinesAsInput(tx: Executor, orderId: number) {
-  const rows = await tx.selectFrom("order_lines").select(["product_id", "quantity", "custom_options", "spec_notes", "unit_price_minor", "quote_line_id"]).where("order_id", "=", orderId).orderBy("line_no").execute();
+  const rows = await tx
+    .selectFrom("order_lines")
+    .select(["product_id", "quantity", "custom_options", "spec_notes", "unit_price_minor", "quote_line_id"])
+    .where("order_id", "=", orderId)
+    .orderBy("line_no")
+    .execute();
   return rows.map((r) => ({
     productId: r.product_id,
     quantity: r.quantity,
@@ -546,7 +666,13 @@ export async function releaseCreditHoldTx(tx: Tx, actor: Actor, orderId: number,
   await tx.selectFrom("organisations").select("id").where("id", "=", order.dealer_id).forUpdate().execute();
   const credit = await creditPosition(tx, order.dealer_id, { excludeOrderId: order.id });
   const exposure = credit.balanceMinor + credit.openOrdersMinor + order.total_minor;
-  const creditInfo = { limitMinor: credit.limitMinor, balanceMinor: credit.balanceMinor, openOrdersMinor: credit.openOrdersMinor, orderMinor: order.total_minor, overByMinor: Math.max(0, exposure - credit.limitMinor) };
+  const creditInfo = {
+    limitMinor: credit.limitMinor,
+    balanceMinor: credit.balanceMinor,
+    openOrdersMinor: credit.openOrdersMinor,
+    orderMinor: order.total_minor,
+    overByMinor: Math.max(0, exposure - credit.limitMinor),
+  };
   await setStatus(tx, order, "submitted", at);
   await recordTransition(tx, actor, order, "credit_hold", "submitted", at, input.note, { releasedFromHold: true, credit: creditInfo });
   return { number: order.number!, overByMinor: creditInfo.overByMinor };
@@ -580,14 +706,24 @@ export async function cancelHeldOrder(actor: Actor, orderId: number, input: { ve
 
 // ---------------------------------------------------------------- review
 
-type LineFulfilment = { id: number; reserved_qty: number; backordered_qty: number; backorder_eta: IsoDate | null; production_qty: number; promise_date: IsoDate | null };
+type LineFulfilment = {
+  id: number;
+  reserved_qty: number;
+  backordered_qty: number;
+  backorder_eta: IsoDate | null;
+  production_qty: number;
+  promise_date: IsoDate | null;
+};
 
 /** The order's promise: the latest line promise, or null while any line has none. */
 function orderPromise(lines: { promise_date: IsoDate | null; quantity: number; shipped_qty: number }[]): IsoDate | null {
   const open = lines.filter((l) => l.shipped_qty < l.quantity);
   if (!open.length) return null;
   if (open.some((l) => !l.promise_date)) return null;
-  return open.map((l) => l.promise_date!).sort().at(-1)!;
+  return open
+    .map((l) => l.promise_date!)
+    .sort()
+    .at(-1)!;
 }
 
 export async function approveOrder(actor: Actor, orderId: number, input: { version: number }) {
@@ -614,7 +750,14 @@ export async function approveOrderTx(tx: Tx, actor: Actor, orderId: number, inpu
   const updates: LineFulfilment[] = [];
   for (const r of reservations) {
     const promise = r.backordered === 0 ? dispatch : r.eta ? await workingDaysFrom(tx, r.eta, DISPATCH_WORKING_DAYS) : null;
-    updates.push({ id: r.orderLineId, reserved_qty: r.reserved, backordered_qty: r.backordered, backorder_eta: r.eta, production_qty: 0, promise_date: promise });
+    updates.push({
+      id: r.orderLineId,
+      reserved_qty: r.reserved,
+      backordered_qty: r.backordered,
+      backorder_eta: r.eta,
+      production_qty: 0,
+      promise_date: promise,
+    });
   }
   for (const l of lines.filter((x) => x.made_to_order)) {
     const promise = await workingDaysFrom(tx, today, l.lead_time_days ?? 0);
@@ -623,14 +766,24 @@ export async function approveOrderTx(tx: Tx, actor: Actor, orderId: number, inpu
   for (const u of updates) {
     await tx
       .updateTable("order_lines")
-      .set({ reserved_qty: u.reserved_qty, backordered_qty: u.backordered_qty, backorder_eta: u.backorder_eta, production_qty: u.production_qty, promise_date: u.promise_date })
+      .set({
+        reserved_qty: u.reserved_qty,
+        backordered_qty: u.backordered_qty,
+        backorder_eta: u.backorder_eta,
+        production_qty: u.production_qty,
+        promise_date: u.promise_date,
+      })
       .where("id", "=", u.id)
       .execute();
   }
   const byId = new Map(updates.map((u) => [u.id, u]));
   const promised = orderPromise(lines.map((l) => ({ promise_date: byId.get(l.id)?.promise_date ?? null, quantity: l.quantity, shipped_qty: l.shipped_qty })));
   await setStatus(tx, order, "approved", at, { approved_at: at, promised_date: promised, review_note: null });
-  if (promised) await tx.insertInto("order_date_changes").values({ order_id: order.id, order_line_id: null, old_date: null, new_date: promised, reason: "@approval", actor_user_id: actor.userId, created_at: at }).execute();
+  if (promised)
+    await tx
+      .insertInto("order_date_changes")
+      .values({ order_id: order.id, order_line_id: null, old_date: null, new_date: promised, reason: "@approval", actor_user_id: actor.userId, created_at: at })
+      .execute();
   const backordered = updates.reduce((s, u) => s + u.backordered_qty, 0);
   await recordTransition(tx, actor, order, "submitted", "approved", at, null, { promisedDate: promised, backorderedUnits: backordered });
   // An order booked from an accepted quote wins its deal when it is approved.
@@ -670,15 +823,26 @@ export async function cancelOrderTx(tx: Tx, actor: Actor, orderId: number, input
   const order = await loadForChange(tx, actor, orderId, "cancel", input.version);
   if (order.status === "draft") throw new ConflictError("orders.notAllowedInStatus", { status: order.status });
   // The manufacturer cancelling a dealer's held order says why: the dealer reads it in the order's history.
-  if (order.status === "credit_hold" && !isDealerRole(actor.role) && !input.note) throw new ValidationError("creditHolds.reasonRequired", { note: ["creditHolds.reasonRequired"] });
+  if (order.status === "credit_hold" && !isDealerRole(actor.role) && !input.note)
+    throw new ValidationError("creditHolds.reasonRequired", { note: ["creditHolds.reasonRequired"] });
   const lines = await tx.selectFrom("order_lines").select(["id", "product_id", "shipped_qty", "reserved_qty"]).where("order_id", "=", order.id).execute();
   if (lines.some((l) => l.shipped_qty > 0)) throw new ConflictError("orders.cannotCancelShipped");
   let released = 0;
   for (const l of lines) {
-    if (l.reserved_qty > 0) released += await releaseLineReservations(tx, actor, { orderLineId: l.id, productId: l.product_id, orderRef: order.number ?? String(order.id), reason: "order cancelled" });
+    if (l.reserved_qty > 0)
+      released += await releaseLineReservations(tx, actor, {
+        orderLineId: l.id,
+        productId: l.product_id,
+        orderRef: order.number ?? String(order.id),
+        reason: "order cancelled",
+      });
   }
   if (order.status === "approved") {
-    await tx.updateTable("order_lines").set({ reserved_qty: 0, backordered_qty: 0, backorder_eta: null, production_qty: 0 }).where("order_id", "=", order.id).execute();
+    await tx
+      .updateTable("order_lines")
+      .set({ reserved_qty: 0, backordered_qty: 0, backorder_eta: null, production_qty: 0 })
+      .where("order_id", "=", order.id)
+      .execute();
   }
   await setStatus(tx, order, "cancelled", at, { cancelled_at: at });
   await recordTransition(tx, actor, order, order.status as OrderStatus, "cancelled", at, input.note, { releasedUnits: released });
@@ -717,7 +881,20 @@ export async function recordShipmentTx(tx: Tx, actor: Actor, orderId: number, in
   if (!wh) errors.warehouseId = ["orders.warehouseUnknown"];
   const lines = await tx
     .selectFrom("order_lines")
-    .select(["id", "line_no", "product_id", "sku", "quantity", "shipped_qty", "reserved_qty", "backordered_qty", "production_qty", "made_to_order", "unit_price_minor", "promise_date"])
+    .select([
+      "id",
+      "line_no",
+      "product_id",
+      "sku",
+      "quantity",
+      "shipped_qty",
+      "reserved_qty",
+      "backordered_qty",
+      "production_qty",
+      "made_to_order",
+      "unit_price_minor",
+      "promise_date",
+    ])
     .where("order_id", "=", order.id)
     .orderBy("product_id")
     .forUpdate()
@@ -737,7 +914,11 @@ export async function recordShipmentTx(tx: Tx, actor: Actor, orderId: number, in
   if (!wanted.size && !Object.keys(errors).length) throw new ValidationError("orders.shipNothing");
   if (Object.keys(errors).length) throw new ValidationError("validation.formErrors", errors);
 
-  const seq = await tx.selectFrom("shipments").select(sql<number>`COUNT(*)`.as("n")).where("order_id", "=", order.id).executeTakeFirst();
+  const seq = await tx
+    .selectFrom("shipments")
+    .select(sql<number>`COUNT(*)`.as("n"))
+    .where("order_id", "=", order.id)
+    .executeTakeFirst();
   const number = `${order.number}-S${Number(seq?.n ?? 0) + 1}`;
   const value = [...wanted].reduce((s, [id, q]) => s + byId.get(id)!.unit_price_minor * q, 0);
   const sres = await tx
@@ -771,7 +952,13 @@ export async function recordShipmentTx(tx: Tx, actor: Actor, orderId: number, in
     let reserved = reservedNow;
     if (reserved > remaining) {
       // Shipped from elsewhere than reserved: the reservation is no longer needed.
-      await releaseLineReservations(tx, actor, { orderLineId: line.id, productId: line.product_id, orderRef: order.number!, quantity: reserved - remaining, reason: "shipped from another warehouse" });
+      await releaseLineReservations(tx, actor, {
+        orderLineId: line.id,
+        productId: line.product_id,
+        orderRef: order.number!,
+        quantity: reserved - remaining,
+        reason: "shipped from another warehouse",
+      });
       reserved = remaining;
     }
     const rest = remaining - reserved;
@@ -792,7 +979,13 @@ export async function recordShipmentTx(tx: Tx, actor: Actor, orderId: number, in
   if (value > 0) {
     // The invoice is dated the ship date, unless that month's statement is already
     // issued: then it lands in the open period (statements never change after issue).
-    const closed = await tx.selectFrom("statements").select("period").where("dealer_id", "=", order.dealer_id).where("period_end", ">=", input.shippedOn).limit(1).executeTakeFirst();
+    const closed = await tx
+      .selectFrom("statements")
+      .select("period")
+      .where("dealer_id", "=", order.dealer_id)
+      .where("period_end", ">=", input.shippedOn)
+      .limit(1)
+      .executeTakeFirst();
     const today = todayIn(env().BUSINESS_TZ);
     invoiceId = await postEntry(tx, actor, {
       dealerId: order.dealer_id,
@@ -818,15 +1011,29 @@ export async function recordShipmentTx(tx: Tx, actor: Actor, orderId: number, in
   if (to !== order.status) await recordTransition(tx, actor, order, order.status as OrderStatus, to, at, null, payload);
   else {
     // Another partial shipment: no status change, but the dealer should hear of it.
-    await tx.insertInto("order_status_history").values({ order_id: order.id, from_status: order.status, to_status: to, note: number, actor_user_id: actor.userId, created_at: at }).execute();
+    await tx
+      .insertInto("order_status_history")
+      .values({ order_id: order.id, from_status: order.status, to_status: to, note: number, actor_user_id: actor.userId, created_at: at })
+      .execute();
     await audit(tx, actor, { action: "order.shipment_recorded", entityType: "order", entityId: order.id, dealerId: order.dealer_id, summary: payload });
-    await emitEvent(tx, actor, { type: "order.partially_shipped", entityType: "order", entityId: order.id, dealerId: order.dealer_id, accountManagerId: order.account_manager_id, payload: { number: order.number, ...payload } });
+    await emitEvent(tx, actor, {
+      type: "order.partially_shipped",
+      entityType: "order",
+      entityId: order.id,
+      dealerId: order.dealer_id,
+      accountManagerId: order.account_manager_id,
+      payload: { number: order.number, ...payload },
+    });
   }
   return { shipmentId, number, valueMinor: value, invoiceEntryId: invoiceId, status: to };
 }
 
 async function reservedOf(tx: Tx, orderLineId: number): Promise<number> {
-  const r = await tx.selectFrom("order_line_reservations").select(sql<string>`COALESCE(SUM(quantity), 0)`.as("q")).where("order_line_id", "=", orderLineId).executeTakeFirst();
+  const r = await tx
+    .selectFrom("order_line_reservations")
+    .select(sql<string>`COALESCE(SUM(quantity), 0)`.as("q"))
+    .where("order_line_id", "=", orderLineId)
+    .executeTakeFirst();
   return Number(r?.q ?? 0);
 }
 
@@ -839,21 +1046,47 @@ export async function confirmDelivery(actor: Actor, orderId: number, input: { ve
 /** The dealer confirms one shipment arrived; the order is delivered when it shipped whole and every shipment arrived. */
 export async function confirmDeliveryTx(tx: Tx, actor: Actor, orderId: number, input: { version: number; shipmentId: number }, at: Date) {
   const order = await loadForChange(tx, actor, orderId, "confirm_delivery", input.version);
-  const shipment = await tx.selectFrom("shipments").select(["id", "number", "delivered_at"]).where("id", "=", input.shipmentId).where("order_id", "=", order.id).forUpdate().executeTakeFirst();
+  const shipment = await tx
+    .selectFrom("shipments")
+    .select(["id", "number", "delivered_at"])
+    .where("id", "=", input.shipmentId)
+    .where("order_id", "=", order.id)
+    .forUpdate()
+    .executeTakeFirst();
   if (!shipment) throw new NotFoundError();
   if (shipment.delivered_at) throw new ConflictError("orders.alreadyDelivered");
   await tx.updateTable("shipments").set({ delivered_at: at, delivered_by: actor.userId }).where("id", "=", shipment.id).execute();
   const slines = await tx.selectFrom("shipment_lines").select(["order_line_id", "quantity"]).where("shipment_id", "=", shipment.id).execute();
   for (const sl of slines) {
-    await tx.updateTable("order_lines").set((eb) => ({ delivered_qty: eb("delivered_qty", "+", sl.quantity) })).where("id", "=", sl.order_line_id).execute();
+    await tx
+      .updateTable("order_lines")
+      .set((eb) => ({ delivered_qty: eb("delivered_qty", "+", sl.quantity) }))
+      .where("id", "=", sl.order_line_id)
+      .execute();
   }
   const open = await tx.selectFrom("shipments").select("id").where("order_id", "=", order.id).where("delivered_at", "is", null).executeTakeFirst();
   const to: OrderStatus = order.status === "shipped" && !open ? "delivered" : (order.status as OrderStatus);
   await setStatus(tx, order, to, at, to === "delivered" ? { delivered_at: at } : {});
   if (to !== order.status) await recordTransition(tx, actor, order, order.status as OrderStatus, to, at, shipment.number, { shipment: shipment.number });
   else {
-    await tx.insertInto("order_status_history").values({ order_id: order.id, from_status: order.status, to_status: to, note: `@delivered:${shipment.number}`, actor_user_id: actor.userId, created_at: at }).execute();
-    await audit(tx, actor, { action: "order.shipment_delivered", entityType: "order", entityId: order.id, dealerId: order.dealer_id, summary: { shipment: shipment.number } });
+    await tx
+      .insertInto("order_status_history")
+      .values({
+        order_id: order.id,
+        from_status: order.status,
+        to_status: to,
+        note: `@delivered:${shipment.number}`,
+        actor_user_id: actor.userId,
+        created_at: at,
+      })
+      .execute();
+    await audit(tx, actor, {
+      action: "order.shipment_delivered",
+      entityType: "order",
+      entityId: order.id,
+      dealerId: order.dealer_id,
+      summary: { shipment: shipment.number },
+    });
   }
   return { number: order.number!, status: to };
 }
@@ -864,12 +1097,23 @@ export async function changePromiseDate(actor: Actor, orderId: number, input: { 
   return transaction("order.change_promise", (tx) => changePromiseDateTx(tx, actor, orderId, input, now()));
 }
 
-export async function changePromiseDateTx(tx: Tx, actor: Actor, orderId: number, input: { version: number; lineId: number | null; newDate: IsoDate; reason: string }, at: Date) {
+export async function changePromiseDateTx(
+  tx: Tx,
+  actor: Actor,
+  orderId: number,
+  input: { version: number; lineId: number | null; newDate: IsoDate; reason: string },
+  at: Date,
+) {
   const order = await loadForChange(tx, actor, orderId, "change_promise", input.version);
   if (input.newDate < businessDay(at)) throw new ValidationError("validation.formErrors", { newDate: ["validation.dateFuture"] });
   const changes: { lineId: number | null; old: IsoDate | null; new: IsoDate }[] = [];
   if (input.lineId !== null) {
-    const line = await tx.selectFrom("order_lines").select(["id", "promise_date", "quantity", "shipped_qty"]).where("id", "=", input.lineId).where("order_id", "=", order.id).executeTakeFirst();
+    const line = await tx
+      .selectFrom("order_lines")
+      .select(["id", "promise_date", "quantity", "shipped_qty"])
+      .where("id", "=", input.lineId)
+      .where("order_id", "=", order.id)
+      .executeTakeFirst();
     if (!line) throw new ValidationError("validation.formErrors", { lineId: ["orders.lineUnknown"] });
     if (line.shipped_qty >= line.quantity) throw new ValidationError("validation.formErrors", { lineId: ["orders.lineShipped"] });
     if (line.promise_date !== input.newDate) {
@@ -891,7 +1135,18 @@ export async function changePromiseDateTx(tx: Tx, actor: Actor, orderId: number,
   }
   if (!changes.length) return { number: order.number!, changed: false };
   for (const c of changes) {
-    await tx.insertInto("order_date_changes").values({ order_id: order.id, order_line_id: c.lineId, old_date: c.old, new_date: c.new, reason: input.reason, actor_user_id: actor.userId, created_at: at }).execute();
+    await tx
+      .insertInto("order_date_changes")
+      .values({
+        order_id: order.id,
+        order_line_id: c.lineId,
+        old_date: c.old,
+        new_date: c.new,
+        reason: input.reason,
+        actor_user_id: actor.userId,
+        created_at: at,
+      })
+      .execute();
   }
   const orderChange = changes.find((c) => c.lineId === null);
   await tx
@@ -900,7 +1155,13 @@ export async function changePromiseDateTx(tx: Tx, actor: Actor, orderId: number,
     .where("id", "=", order.id)
     .execute();
   await syncOrderKpis(tx, order.id);
-  await audit(tx, actor, { action: "order.promise_changed", entityType: "order", entityId: order.id, dealerId: order.dealer_id, summary: { number: order.number, changes, reason: input.reason } });
+  await audit(tx, actor, {
+    action: "order.promise_changed",
+    entityType: "order",
+    entityId: order.id,
+    dealerId: order.dealer_id,
+    summary: { number: order.number, changes, reason: input.reason },
+  });
   await emitEvent(tx, actor, {
     type: "order.promise_changed",
     entityType: "order",
@@ -954,19 +1215,52 @@ async function fillBackorders(tx: Tx, actor: Actor, order: LockedOrder, at: Date
       .set({ reserved_qty: line.reserved_qty + r.reserved, backordered_qty: r.backordered, backorder_eta: eta, promise_date: promise })
       .where("id", "=", line.id)
       .execute();
-    if (promise !== line.promise_date && (r.reserved > 0 || eta !== line.backorder_eta)) changes.push({ lineId: line.id, old: line.promise_date, new: promise });
+    if (promise !== line.promise_date && (r.reserved > 0 || eta !== line.backorder_eta))
+      changes.push({ lineId: line.id, old: line.promise_date, new: promise });
   }
   if (total === 0 && !changes.length) return { number: order.number!, reservedUnits: 0 };
   for (const c of changes) {
-    await tx.insertInto("order_date_changes").values({ order_id: order.id, order_line_id: c.lineId, old_date: c.old, new_date: c.new, reason: "@stock_available", actor_user_id: actor.userId, created_at: at }).execute();
+    await tx
+      .insertInto("order_date_changes")
+      .values({
+        order_id: order.id,
+        order_line_id: c.lineId,
+        old_date: c.old,
+        new_date: c.new,
+        reason: "@stock_available",
+        actor_user_id: actor.userId,
+        created_at: at,
+      })
+      .execute();
   }
   const all = await tx.selectFrom("order_lines").select(["promise_date", "quantity", "shipped_qty"]).where("order_id", "=", order.id).execute();
   const promised = orderPromise(all);
   if (promised !== order.promised_date && promised) {
-    await tx.insertInto("order_date_changes").values({ order_id: order.id, order_line_id: null, old_date: order.promised_date, new_date: promised, reason: "@stock_available", actor_user_id: actor.userId, created_at: at }).execute();
+    await tx
+      .insertInto("order_date_changes")
+      .values({
+        order_id: order.id,
+        order_line_id: null,
+        old_date: order.promised_date,
+        new_date: promised,
+        reason: "@stock_available",
+        actor_user_id: actor.userId,
+        created_at: at,
+      })
+      .execute();
   }
-  await tx.updateTable("orders").set({ version: order.version + 1, updated_at: at, promised_date: promised ?? order.promised_date }).where("id", "=", order.id).execute();
-  await audit(tx, actor, { action: "order.backorder_reserved", entityType: "order", entityId: order.id, dealerId: order.dealer_id, summary: { number: order.number, reservedUnits: total } });
+  await tx
+    .updateTable("orders")
+    .set({ version: order.version + 1, updated_at: at, promised_date: promised ?? order.promised_date })
+    .where("id", "=", order.id)
+    .execute();
+  await audit(tx, actor, {
+    action: "order.backorder_reserved",
+    entityType: "order",
+    entityId: order.id,
+    dealerId: order.dealer_id,
+    summary: { number: order.number, reservedUnits: total },
+  });
   if (total > 0) {
     await emitEvent(tx, actor, {
       type: "order.backorder_available",
@@ -995,7 +1289,12 @@ export async function allocateBackordersForProduct(tx: Tx, actor: Actor, product
     .where("o.status", "in", ["approved", "partially_shipped"])
     .orderBy("o.id")
     .execute();
-  const ids = await tx.selectFrom("orders").select(["id", "approved_at"]).where("id", "in", waiting.length ? waiting.map((w) => w.id) : [0]).orderBy("approved_at").execute();
+  const ids = await tx
+    .selectFrom("orders")
+    .select(["id", "approved_at"])
+    .where("id", "in", waiting.length ? waiting.map((w) => w.id) : [0])
+    .orderBy("approved_at")
+    .execute();
   let total = 0;
   for (const { id } of ids) {
     const order = await lockOrder(tx, actor, id);

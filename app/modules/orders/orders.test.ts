@@ -37,7 +37,8 @@ import { getOrderPage, listOrders } from "./orders.views.server";
 
 const db = () => getDb();
 const linesOf = (orderId: number) => db().selectFrom("order_lines").selectAll().where("order_id", "=", orderId).orderBy("line_no").execute();
-const eventsOf = (orderId: number) => db().selectFrom("domain_events").selectAll().where("entity_type", "=", "order").where("entity_id", "=", String(orderId)).orderBy("id").execute();
+const eventsOf = (orderId: number) =>
+  db().selectFrom("domain_events").selectAll().where("entity_type", "=", "order").where("entity_id", "=", String(orderId)).orderBy("id").execute();
 const version = async (id: number) => (await orderRow(id)).version;
 
 async function expectFieldError(p: Promise<unknown>, field: string, key: string) {
@@ -52,7 +53,16 @@ async function expectFieldError(p: Promise<unknown>, field: string, key: string)
 describe("drafts", () => {
   it("prices lines at the dealer's tier price and totals them in minor units", async () => {
     const w = await orderWorld();
-    const d = await saveDraftFromForm(actorFor(w.a.dealer_sales), { orderId: null, form: draftForm({ addressId: w.addrA.id, lines: [{ productId: w.widget.id, quantity: 3 }, { productId: w.custom.id, quantity: 2, options: customOptions, specNotes: "RAL 7035" }] }) });
+    const d = await saveDraftFromForm(actorFor(w.a.dealer_sales), {
+      orderId: null,
+      form: draftForm({
+        addressId: w.addrA.id,
+        lines: [
+          { productId: w.widget.id, quantity: 3 },
+          { productId: w.custom.id, quantity: 2, options: customOptions, specNotes: "RAL 7035" },
+        ],
+      }),
+    });
     const o = await orderRow(d.id);
     expect(o.status).toBe("draft");
     expect(o.number).toBeNull();
@@ -69,12 +79,26 @@ describe("drafts", () => {
   it("keeps a quote's fixed price set by trusted code; the form cannot change it, only order fewer units", async () => {
     const w = await orderWorld();
     const dealer = actorFor(w.a.dealer_sales);
-    const d = await createDraft(dealer, { lines: [{ productId: w.widget.id, quantity: 10, unitPriceMinor: 70_00, quoteLineId: 555 }], quoteId: 77, dealId: 88 });
+    const d = await createDraft(dealer, {
+      lines: [{ productId: w.widget.id, quantity: 10, unitPriceMinor: 70_00, quoteLineId: 555 }],
+      quoteId: 77,
+      dealId: 88,
+    });
     const [line] = await linesOf(d.id);
     expect(line!.unit_price_minor).toBe(70_00);
     expect(line!.quote_line_id).toBe(555);
     // The dealer edits the draft: a smaller quantity on the quote line, and a catalog line.
-    await saveDraftFromForm(dealer, { orderId: d.id, form: draftForm({ addressId: w.addrA.id, version: 1, lines: [{ lineId: line!.id, productId: w.widget.id, quantity: 7 }, { productId: w.widget.id, quantity: 1 }] }) });
+    await saveDraftFromForm(dealer, {
+      orderId: d.id,
+      form: draftForm({
+        addressId: w.addrA.id,
+        version: 1,
+        lines: [
+          { lineId: line!.id, productId: w.widget.id, quantity: 7 },
+          { productId: w.widget.id, quantity: 1 },
+        ],
+      }),
+    });
     const after = await linesOf(d.id);
     expect(after.map((l) => [l.quantity, l.unit_price_minor, l.quote_line_id])).toEqual([
       [7, 70_00, 555],
@@ -97,27 +121,38 @@ describe("drafts", () => {
     expect([line!.quantity, line!.unit_price_minor]).toEqual([4, 950_00]);
     // Five copies of the quote line, 4 units each (the attack): refused on the copies, nothing changed.
     const copies = Array.from({ length: 5 }, () => ({ lineId: line!.id, productId: p.id, quantity: 4 }));
-    const err = await saveDraftFromForm(dealer, { orderId: booked.orderId, form: draftForm({ addressId: addr.id, version: 1, lines: copies }) }).catch((e: unknown) => e);
+    const err = await saveDraftFromForm(dealer, { orderId: booked.orderId, form: draftForm({ addressId: addr.id, version: 1, lines: copies }) }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ValidationError);
     expect(Object.keys((err as ValidationError).fieldErrors!)).toEqual(["lines.1.quantity", "lines.2.quantity", "lines.3.quantity", "lines.4.quantity"]);
     expect((err as ValidationError).fieldErrors!["lines.1.quantity"]).toEqual(["orders.quoteQuantityExceeded"]);
     expect(translate("zh-CN", "orders.quoteQuantityExceeded", (err as ValidationError).params)).toContain("0");
     // More than quoted on the one line: refused too, with how many are free.
-    const more = await saveDraftFromForm(dealer, { orderId: booked.orderId, form: draftForm({ addressId: addr.id, version: 1, lines: [{ lineId: line!.id, productId: p.id, quantity: 5 }] }) }).catch((e: unknown) => e);
+    const more = await saveDraftFromForm(dealer, {
+      orderId: booked.orderId,
+      form: draftForm({ addressId: addr.id, version: 1, lines: [{ lineId: line!.id, productId: p.id, quantity: 5 }] }),
+    }).catch((e: unknown) => e);
     expect((more as ValidationError).fieldErrors).toEqual({ "lines.0.quantity": ["orders.quoteQuantityExceeded"] });
     expect((more as ValidationError).params).toEqual({ max: 4 });
     expect((await linesOf(booked.orderId)).map((l) => l.quantity)).toEqual([4]);
     // Fewer is fine; the rest stays free for another order made from the quote, and no more than that.
-    await saveDraftFromForm(dealer, { orderId: booked.orderId, form: draftForm({ addressId: addr.id, version: 1, lines: [{ lineId: line!.id, productId: p.id, quantity: 3 }] }) });
+    await saveDraftFromForm(dealer, {
+      orderId: booked.orderId,
+      form: draftForm({ addressId: addr.id, version: 1, lines: [{ lineId: line!.id, productId: p.id, quantity: 3 }] }),
+    });
     const quoteLine = await getDb().selectFrom("quote_lines").select("id").where("quote_id", "=", q.id).executeTakeFirstOrThrow();
-    const trusted = (quantity: number) => createDraft(dealer, { lines: [{ productId: p.id, quantity, unitPriceMinor: 950_00, quoteLineId: quoteLine.id }], quoteId: q.id, dealId: deal.id });
+    const trusted = (quantity: number) =>
+      createDraft(dealer, { lines: [{ productId: p.id, quantity, unitPriceMinor: 950_00, quoteLineId: quoteLine.id }], quoteId: q.id, dealId: deal.id });
     await expect(trusted(2)).rejects.toMatchObject({ status: 400, fieldErrors: { "lines.0.quantity": ["orders.quoteQuantityExceeded"] }, params: { max: 1 } });
     await trusted(1);
     expect(await findOrderInvariantViolations(getDb())).toEqual([]);
     // db:check notices a line written past the ceiling by other means.
     await getDb().updateTable("order_lines").set({ quantity: 4, line_total_minor: 3800_00 }).where("order_id", "=", booked.orderId).execute();
     await getDb().updateTable("orders").set({ total_minor: 3800_00 }).where("id", "=", booked.orderId).execute();
-    expect(await findOrderInvariantViolations(getDb())).toEqual([expect.objectContaining({ quote_line_id: quoteLine.id, problem: "orders hold more of a quote line than was quoted" })]);
+    expect(await findOrderInvariantViolations(getDb())).toEqual([
+      expect.objectContaining({ quote_line_id: quoteLine.id, problem: "orders hold more of a quote line than was quoted" }),
+    ]);
   });
 
   it("refuses bad quantities in the form: zero, negative, fractional, not a number", () => {
@@ -132,12 +167,25 @@ describe("drafts", () => {
     const w = await orderWorld();
     const dealer = actorFor(w.a.dealer_sales);
     const old = await createProduct({ status: "discontinued" });
-    const save = (lines: Parameters<typeof draftForm>[0]["lines"], extra: Partial<Parameters<typeof draftForm>[0]> = {}) => saveDraftFromForm(dealer, { orderId: null, form: draftForm({ addressId: w.addrA.id, lines, ...extra }) });
+    const save = (lines: Parameters<typeof draftForm>[0]["lines"], extra: Partial<Parameters<typeof draftForm>[0]> = {}) =>
+      saveDraftFromForm(dealer, { orderId: null, form: draftForm({ addressId: w.addrA.id, lines, ...extra }) });
     await expectFieldError(save([{ productId: 99_999_999, quantity: 1 }]), "lines.0.productId", "orders.productUnknown");
     await expectFieldError(save([{ productId: old.id, quantity: 1 }]), "lines.0.productId", "orders.productDiscontinued");
-    await expectFieldError(save([{ productId: w.custom.id, quantity: 1, options: { ...customOptions, color: "purple" } }]), "lines.0.opt.color", "catalog.optionChoice");
-    await expectFieldError(save([{ productId: w.custom.id, quantity: 1, options: { ...customOptions, width: "650" } }]), "lines.0.opt.width", "catalog.optionRange");
-    await expectFieldError(save([{ productId: w.custom.id, quantity: 1, options: { ...customOptions, voltage: "380" } }]), "lines.0.opt.voltage", "catalog.optionUnknown");
+    await expectFieldError(
+      save([{ productId: w.custom.id, quantity: 1, options: { ...customOptions, color: "purple" } }]),
+      "lines.0.opt.color",
+      "catalog.optionChoice",
+    );
+    await expectFieldError(
+      save([{ productId: w.custom.id, quantity: 1, options: { ...customOptions, width: "650" } }]),
+      "lines.0.opt.width",
+      "catalog.optionRange",
+    );
+    await expectFieldError(
+      save([{ productId: w.custom.id, quantity: 1, options: { ...customOptions, voltage: "380" } }]),
+      "lines.0.opt.voltage",
+      "catalog.optionUnknown",
+    );
     await expectFieldError(save([{ productId: w.widget.id, quantity: 1, options: { color: "grey" } }]), "lines.0.opt.color", "catalog.optionUnknown");
     await expectFieldError(save([{ productId: w.widget.id, quantity: 1 }], { requestedDate: addDays(today(), -1) }), "requestedDate", "validation.dateFuture");
     await expectFieldError(save([{ productId: w.widget.id, quantity: 1 }], { addressId: w.addrB.id }), "addressId", "orders.addressUnknown");
@@ -149,8 +197,19 @@ describe("drafts", () => {
   it("lets a draft miss required custom options, but not a submission", async () => {
     const w = await orderWorld();
     const dealer = actorFor(w.a.dealer_sales);
-    const d = await saveDraftFromForm(dealer, { orderId: null, form: draftForm({ addressId: w.addrA.id, lines: [{ productId: w.custom.id, quantity: 1, options: { color: "white" } }] }) });
-    await expectFieldError(submitOrder(dealer, { orderId: d.id, submitKey: uniq("k-"), form: draftForm({ addressId: w.addrA.id, version: d.version, lines: [{ productId: w.custom.id, quantity: 1, options: { color: "white" } }] }) }), "lines.0.opt.width", "validation.required");
+    const d = await saveDraftFromForm(dealer, {
+      orderId: null,
+      form: draftForm({ addressId: w.addrA.id, lines: [{ productId: w.custom.id, quantity: 1, options: { color: "white" } }] }),
+    });
+    await expectFieldError(
+      submitOrder(dealer, {
+        orderId: d.id,
+        submitKey: uniq("k-"),
+        form: draftForm({ addressId: w.addrA.id, version: d.version, lines: [{ productId: w.custom.id, quantity: 1, options: { color: "white" } }] }),
+      }),
+      "lines.0.opt.width",
+      "validation.required",
+    );
     expect((await orderRow(d.id)).status).toBe("draft");
   });
 
@@ -158,8 +217,13 @@ describe("drafts", () => {
     const w = await orderWorld();
     const d = await freshDraft(w);
     await expect(deleteDraft(actorFor(w.b.dealer_sales), d.id, d.version)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(saveDraftFromForm(actorFor(w.b.dealer_admin), { orderId: d.id, form: draftForm({ addressId: w.addrB.id, version: d.version, lines: [] }) })).rejects.toBeInstanceOf(NotFoundError);
-    await saveDraftFromForm(actorFor(w.a.dealer_admin), { orderId: d.id, form: draftForm({ addressId: w.addrA.id, version: d.version, lines: [{ productId: w.widget.id, quantity: 5 }] }) });
+    await expect(
+      saveDraftFromForm(actorFor(w.b.dealer_admin), { orderId: d.id, form: draftForm({ addressId: w.addrB.id, version: d.version, lines: [] }) }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await saveDraftFromForm(actorFor(w.a.dealer_admin), {
+      orderId: d.id,
+      form: draftForm({ addressId: w.addrA.id, version: d.version, lines: [{ productId: w.widget.id, quantity: 5 }] }),
+    });
     await expect(deleteDraft(actorFor(w.a.dealer_sales), d.id, d.version)).rejects.toBeInstanceOf(ConflictError);
     await deleteDraft(actorFor(w.a.dealer_sales), d.id, d.version + 1);
     expect(await db().selectFrom("orders").select("id").where("id", "=", d.id).execute()).toHaveLength(0);
@@ -171,8 +235,18 @@ describe("drafts", () => {
     for (const u of [w.staff.account_manager, w.staff.ops, w.staff.finance, w.staff.admin, w.a.dealer_finance]) {
       const actor = actorFor(u);
       await expect(createDraft(actor, { lines: [{ productId: w.widget.id, quantity: 1 }] }), u.role).rejects.toBeInstanceOf(ForbiddenError);
-      await expect(saveDraftFromForm(actor, { orderId: d.id, form: draftForm({ addressId: w.addrA.id, version: d.version, lines: [] }) }), u.role).rejects.toBeInstanceOf(ForbiddenError);
-      await expect(submitOrder(actor, { orderId: d.id, submitKey: uniq("k-"), form: draftForm({ addressId: w.addrA.id, version: d.version, lines: [{ productId: w.widget.id, quantity: 1 }] }) }), u.role).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(
+        saveDraftFromForm(actor, { orderId: d.id, form: draftForm({ addressId: w.addrA.id, version: d.version, lines: [] }) }),
+        u.role,
+      ).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(
+        submitOrder(actor, {
+          orderId: d.id,
+          submitKey: uniq("k-"),
+          form: draftForm({ addressId: w.addrA.id, version: d.version, lines: [{ productId: w.widget.id, quantity: 1 }] }),
+        }),
+        u.role,
+      ).rejects.toBeInstanceOf(ForbiddenError);
       await expect(deleteDraft(actor, d.id, d.version), u.role).rejects.toBeInstanceOf(ForbiddenError);
     }
     expect((await orderRow(d.id)).version).toBe(d.version);
@@ -194,7 +268,11 @@ describe("drafts", () => {
     const expected = lines.reduce((s, l, i) => s + l.quantity * (10_00 + (i % 10)), 0);
     expect(o.total_minor).toBe(expected);
     await approveOrder(actorFor(w.staff.ops), r.id, { version: o.version });
-    const reserved = await db().selectFrom("order_lines").select(db().fn.sum<number>("reserved_qty").as("r")).where("order_id", "=", r.id).executeTakeFirstOrThrow();
+    const reserved = await db()
+      .selectFrom("order_lines")
+      .select(db().fn.sum<number>("reserved_qty").as("r"))
+      .where("order_id", "=", r.id)
+      .executeTakeFirstOrThrow();
     expect(Number(reserved.r)).toBe(lines.reduce((s, l) => s + l.quantity, 0));
   }, 120_000);
 });
@@ -221,9 +299,23 @@ describe("submitting", () => {
   it("requires lines, an address and a requested date", async () => {
     const w = await orderWorld();
     const dealer = actorFor(w.a.dealer_sales);
-    await expect(submitOrder(dealer, { orderId: null, submitKey: uniq("k-"), form: draftForm({ addressId: w.addrA.id, lines: [] }) })).rejects.toMatchObject({ messageKey: "orders.noLines" });
-    await expectFieldError(submitOrder(dealer, { orderId: null, submitKey: uniq("k-"), form: draftForm({ addressId: null, lines: [{ productId: w.widget.id, quantity: 1 }] }) }), "addressId", "validation.required");
-    await expectFieldError(submitOrder(dealer, { orderId: null, submitKey: uniq("k-"), form: draftForm({ addressId: w.addrA.id, requestedDate: null, lines: [{ productId: w.widget.id, quantity: 1 }] }) }), "requestedDate", "validation.required");
+    await expect(submitOrder(dealer, { orderId: null, submitKey: uniq("k-"), form: draftForm({ addressId: w.addrA.id, lines: [] }) })).rejects.toMatchObject({
+      messageKey: "orders.noLines",
+    });
+    await expectFieldError(
+      submitOrder(dealer, { orderId: null, submitKey: uniq("k-"), form: draftForm({ addressId: null, lines: [{ productId: w.widget.id, quantity: 1 }] }) }),
+      "addressId",
+      "validation.required",
+    );
+    await expectFieldError(
+      submitOrder(dealer, {
+        orderId: null,
+        submitKey: uniq("k-"),
+        form: draftForm({ addressId: w.addrA.id, requestedDate: null, lines: [{ productId: w.widget.id, quantity: 1 }] }),
+      }),
+      "requestedDate",
+      "validation.required",
+    );
     expect(await db().selectFrom("orders").select("id").execute()).toHaveLength(0);
   });
 
@@ -250,7 +342,10 @@ describe("submitting", () => {
     const w = await orderWorld();
     const d = await freshDraft(w);
     const form = draftForm({ addressId: w.addrA.id, version: d.version, lines: [{ productId: w.widget.id, quantity: 2 }] });
-    const [a, b] = await Promise.all([submitOrder(actorFor(w.a.dealer_sales), { orderId: d.id, submitKey: uniq("k-"), form }), submitOrder(actorFor(w.a.dealer_admin), { orderId: d.id, submitKey: uniq("k-"), form })]);
+    const [a, b] = await Promise.all([
+      submitOrder(actorFor(w.a.dealer_sales), { orderId: d.id, submitKey: uniq("k-"), form }),
+      submitOrder(actorFor(w.a.dealer_admin), { orderId: d.id, submitKey: uniq("k-"), form }),
+    ]);
     expect(a.number).toBe(b.number);
     expect([a.duplicate, b.duplicate].sort()).toEqual([false, true]);
     expect(await db().selectFrom("order_status_history").select("id").where("order_id", "=", d.id).execute()).toHaveLength(1);
@@ -259,8 +354,15 @@ describe("submitting", () => {
   it("submitting a draft that changed since it was loaded is a conflict and changes nothing", async () => {
     const w = await orderWorld();
     const d = await freshDraft(w);
-    await saveDraftFromForm(actorFor(w.a.dealer_admin), { orderId: d.id, form: draftForm({ addressId: w.addrA.id, version: d.version, lines: [{ productId: w.widget.id, quantity: 7 }] }) });
-    const err = await submitOrder(actorFor(w.a.dealer_sales), { orderId: d.id, submitKey: uniq("k-"), form: draftForm({ addressId: w.addrA.id, version: d.version, lines: [{ productId: w.widget.id, quantity: 1 }] }) }).catch((e: unknown) => e);
+    await saveDraftFromForm(actorFor(w.a.dealer_admin), {
+      orderId: d.id,
+      form: draftForm({ addressId: w.addrA.id, version: d.version, lines: [{ productId: w.widget.id, quantity: 7 }] }),
+    });
+    const err = await submitOrder(actorFor(w.a.dealer_sales), {
+      orderId: d.id,
+      submitKey: uniq("k-"),
+      form: draftForm({ addressId: w.addrA.id, version: d.version, lines: [{ productId: w.widget.id, quantity: 1 }] }),
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConflictError);
     expect((err as ConflictError).messageKey).toBe("orders.changed");
     const o = await orderRow(d.id);
@@ -271,7 +373,17 @@ describe("submitting", () => {
 describe("credit check at submit", () => {
   async function withLimit(w: World, limit: number, balance = 0) {
     await db().updateTable("organisations").set({ credit_limit_minor: limit }).where("id", "=", w.dealerA.id).execute();
-    if (balance) await transaction("t", (tx) => postEntry(tx, systemActor(w.dealerA.id), { dealerId: w.dealerA.id, type: "invoice", amountMinor: balance, currency: "CNY", businessDate: today(), description: "opening" }));
+    if (balance)
+      await transaction("t", (tx) =>
+        postEntry(tx, systemActor(w.dealerA.id), {
+          dealerId: w.dealerA.id,
+          type: "invoice",
+          amountMinor: balance,
+          currency: "CNY",
+          businessDate: today(),
+          description: "opening",
+        }),
+      );
   }
   // 2 widgets at the gold price: 180.00
   const lines = (w: World) => [{ productId: w.widget.id, quantity: 2 }];
@@ -292,10 +404,18 @@ describe("credit check at submit", () => {
     expect([first.status, second.status]).toEqual(["submitted", "credit_hold"]);
     const ev = (await eventsOf(second.id)).at(-1)!;
     expect(ev.type).toBe("order.credit_hold");
-    expect(JSON.parse(ev.payload!).credit).toMatchObject({ limitMinor: 409_99, balanceMinor: 50_00, openOrdersMinor: 180_00, orderMinor: 180_00, overByMinor: 1 });
+    expect(JSON.parse(ev.payload!).credit).toMatchObject({
+      limitMinor: 409_99,
+      balanceMinor: 50_00,
+      openOrdersMinor: 180_00,
+      orderMinor: 180_00,
+      overByMinor: 1,
+    });
     const page = await getOrderPage(actorFor(w.a.dealer_sales), second.number);
     expect(page.credit).toMatchObject({ limitMinor: 409_99, balanceMinor: 50_00, openOrdersMinor: 180_00 });
-    await expect(releaseCreditHold(actorFor(w.a.dealer_admin), second.id, { version: await version(second.id), note: null })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(releaseCreditHold(actorFor(w.a.dealer_admin), second.id, { version: await version(second.id), note: null })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
     await expect(releaseCreditHold(actorFor(w.staff.ops), second.id, { version: await version(second.id), note: null })).rejects.toBeInstanceOf(ForbiddenError);
     await releaseCreditHold(actorFor(w.staff.finance), second.id, { version: await version(second.id), note: "paid by wire" });
     expect((await orderRow(second.id)).status).toBe("submitted");
@@ -326,7 +446,12 @@ describe("review", () => {
     expect(res).toMatchObject({ reservedUnits: 150, backorderedUnits: 20 });
     const [stock, custom] = await linesOf(r.id);
     expect([stock!.reserved_qty, stock!.backordered_qty, stock!.backorder_eta]).toEqual([150, 20, eta]);
-    const resv = await db().selectFrom("order_line_reservations").select(["warehouse_id", "quantity"]).where("order_line_id", "=", stock!.id).orderBy("warehouse_id").execute();
+    const resv = await db()
+      .selectFrom("order_line_reservations")
+      .select(["warehouse_id", "quantity"])
+      .where("order_line_id", "=", stock!.id)
+      .orderBy("warehouse_id")
+      .execute();
     expect(resv).toEqual([
       { warehouse_id: w.east.id, quantity: 100 },
       { warehouse_id: w.north.id, quantity: 50 },
@@ -355,7 +480,11 @@ describe("review", () => {
     const ops = actorFor(w.staff.ops);
     const results = await Promise.allSettled(orders.map((o) => approveOrder(ops, o.id, { version: o.version })));
     expect(results.filter((r) => r.status === "rejected")).toEqual([]);
-    const lines = await db().selectFrom("order_lines").select(["reserved_qty", "backordered_qty", "backorder_eta"]).where("product_id", "=", scarce.id).execute();
+    const lines = await db()
+      .selectFrom("order_lines")
+      .select(["reserved_qty", "backordered_qty", "backorder_eta"])
+      .where("product_id", "=", scarce.id)
+      .execute();
     expect(lines.reduce((s, l) => s + l.reserved_qty, 0)).toBe(10);
     expect(lines.filter((l) => l.backordered_qty === 1 && l.backorder_eta === inDays(15))).toHaveLength(40);
     expect(await stockLevel(scarce.id, wh.id)).toMatchObject({ on_hand: 10, reserved: 10 });
@@ -371,9 +500,13 @@ describe("review", () => {
       const r = await submitNew(w.a.dealer_sales, w.addrA.id, [{ productId: w.widget.id, quantity: 1 }]);
       const v = await version(r.id);
       const [x, y] = pair.split("/");
-      const run = (what: string | undefined, actor: ReturnType<typeof actorFor>) => (what === "approve" ? approveOrder(actor, r.id, { version: v }) : rejectOrder(actor, r.id, { version: v, note: "no" }));
+      const run = (what: string | undefined, actor: ReturnType<typeof actorFor>) =>
+        what === "approve" ? approveOrder(actor, r.id, { version: v }) : rejectOrder(actor, r.id, { version: v, note: "no" });
       const results = await Promise.allSettled([run(x, actorFor(w.staff.ops)), run(y, actorFor(second))]);
-      expect(results.filter((s) => s.status === "fulfilled"), pair).toHaveLength(1);
+      expect(
+        results.filter((s) => s.status === "fulfilled"),
+        pair,
+      ).toHaveLength(1);
       const lost = results.find((s) => s.status === "rejected") as PromiseRejectedResult;
       expect(lost.reason).toBeInstanceOf(ConflictError);
       expect(lost.reason.messageKey).toBe("orders.changed");
@@ -394,7 +527,11 @@ describe("review", () => {
     const o = await orderRow(r.id);
     expect([o.status, o.review_note, o.number]).toEqual(["draft", "Please add the PO number", r.number]);
     // The dealer fixes it and submits again: same number, a new submit key.
-    const again = await submitOrder(actorFor(w.a.dealer_sales), { orderId: r.id, submitKey: uniq("k-"), form: draftForm({ addressId: w.addrA.id, version: o.version, poReference: "PO-9", lines: [{ productId: w.widget.id, quantity: 1 }] }) });
+    const again = await submitOrder(actorFor(w.a.dealer_sales), {
+      orderId: r.id,
+      submitKey: uniq("k-"),
+      form: draftForm({ addressId: w.addrA.id, version: o.version, poReference: "PO-9", lines: [{ productId: w.widget.id, quantity: 1 }] }),
+    });
     expect([again.number, again.status, again.duplicate]).toEqual([r.number, "submitted", false]);
     expect((await eventsOf(r.id)).map((e) => e.type)).toEqual(["order.submitted", "order.sent_back", "order.submitted"]);
   });
@@ -412,24 +549,63 @@ describe("shipments and delivery", () => {
     const r = await submitNew(w.a.dealer_sales, w.addrA.id, [{ productId: w.widget.id, quantity: 5 }]);
     await approveOrder(ops, r.id, { version: await version(r.id) });
     const [line] = await linesOf(r.id);
-    const s1 = await recordShipment(ops, r.id, { version: await version(r.id), warehouseId: w.east.id, carrier: "SF Express", trackingNumber: "SF123", shippedOn: today(), lines: [{ lineId: line!.id, quantity: 3 }] });
+    const s1 = await recordShipment(ops, r.id, {
+      version: await version(r.id),
+      warehouseId: w.east.id,
+      carrier: "SF Express",
+      trackingNumber: "SF123",
+      shippedOn: today(),
+      lines: [{ lineId: line!.id, quantity: 3 }],
+    });
     expect(s1.status).toBe("partially_shipped");
     expect(await stockLevel(w.widget.id, w.east.id)).toMatchObject({ on_hand: 97, reserved: 2 });
-    const moves = await db().selectFrom("stock_movements").select(["kind", "on_hand_delta", "reserved_delta", "ref_type", "ref_id"]).where("ref_type", "=", "shipment").execute();
+    const moves = await db()
+      .selectFrom("stock_movements")
+      .select(["kind", "on_hand_delta", "reserved_delta", "ref_type", "ref_id"])
+      .where("ref_type", "=", "shipment")
+      .execute();
     expect(moves).toEqual([{ kind: "shipment", on_hand_delta: -3, reserved_delta: -3, ref_type: "shipment", ref_id: s1.number }]);
     const entries = await db().selectFrom("ledger_entries").selectAll().where("order_id", "=", r.id).execute();
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ entry_type: "invoice", amount_minor: 270_00, source_type: "shipment", source_id: String(s1.shipmentId), shipment_id: s1.shipmentId, business_date: today(), due_date: addDays(today(), 30) });
+    expect(entries[0]).toMatchObject({
+      entry_type: "invoice",
+      amount_minor: 270_00,
+      source_type: "shipment",
+      source_id: String(s1.shipmentId),
+      shipment_id: s1.shipmentId,
+      business_date: today(),
+      due_date: addDays(today(), 30),
+    });
     expect((await linesOf(r.id))[0]).toMatchObject({ shipped_qty: 3, reserved_qty: 2 });
     // Never more than ordered − shipped.
-    await expectFieldError(recordShipment(ops, r.id, { version: await version(r.id), warehouseId: w.east.id, carrier: "SF", trackingNumber: "SF124", shippedOn: today(), lines: [{ lineId: line!.id, quantity: 3 }] }), `qty.${line!.id}`, "orders.shipTooMuch");
-    const s2 = await recordShipment(ops, r.id, { version: await version(r.id), warehouseId: w.east.id, carrier: "SF", trackingNumber: "SF124", shippedOn: today(), lines: [{ lineId: line!.id, quantity: 2 }] });
+    await expectFieldError(
+      recordShipment(ops, r.id, {
+        version: await version(r.id),
+        warehouseId: w.east.id,
+        carrier: "SF",
+        trackingNumber: "SF124",
+        shippedOn: today(),
+        lines: [{ lineId: line!.id, quantity: 3 }],
+      }),
+      `qty.${line!.id}`,
+      "orders.shipTooMuch",
+    );
+    const s2 = await recordShipment(ops, r.id, {
+      version: await version(r.id),
+      warehouseId: w.east.id,
+      carrier: "SF",
+      trackingNumber: "SF124",
+      shippedOn: today(),
+      lines: [{ lineId: line!.id, quantity: 2 }],
+    });
     expect(s2.status).toBe("shipped");
     expect(await stockLevel(w.widget.id, w.east.id)).toMatchObject({ on_hand: 95, reserved: 0 });
     expect(await db().selectFrom("ledger_entries").select("id").where("order_id", "=", r.id).execute()).toHaveLength(2);
     // The dealer confirms both shipments.
     const dealer = actorFor(w.a.dealer_sales);
-    await expect(confirmDelivery(actorFor(w.b.dealer_sales), r.id, { version: await version(r.id), shipmentId: s1.shipmentId })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(confirmDelivery(actorFor(w.b.dealer_sales), r.id, { version: await version(r.id), shipmentId: s1.shipmentId })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     await confirmDelivery(dealer, r.id, { version: await version(r.id), shipmentId: s1.shipmentId });
     expect((await orderRow(r.id)).status).toBe("shipped");
     await expect(confirmDelivery(dealer, r.id, { version: await version(r.id), shipmentId: s1.shipmentId })).rejects.toBeInstanceOf(ConflictError);
@@ -437,7 +613,13 @@ describe("shipments and delivery", () => {
     const o = await orderRow(r.id);
     expect(o.status).toBe("delivered");
     expect((await linesOf(r.id))[0]!.delivered_qty).toBe(5);
-    expect((await eventsOf(r.id)).map((e) => e.type)).toEqual(["order.submitted", "order.approved", "order.partially_shipped", "order.shipped", "order.delivered"]);
+    expect((await eventsOf(r.id)).map((e) => e.type)).toEqual([
+      "order.submitted",
+      "order.approved",
+      "order.partially_shipped",
+      "order.shipped",
+      "order.delivered",
+    ]);
     const v = await findStockInvariantViolations(db());
     expect([...v.mismatched, ...v.orphans]).toEqual([]);
   });
@@ -453,12 +635,29 @@ describe("shipments and delivery", () => {
     await approveOrder(ops, r.id, { version: await version(r.id) });
     const [back, custom] = await linesOf(r.id);
     expect([back!.reserved_qty, back!.backordered_qty]).toEqual([0, 4]);
-    const err = await recordShipment(ops, r.id, { version: await version(r.id), warehouseId: w.east.id, carrier: "SF", trackingNumber: "X", shippedOn: today(), lines: [{ lineId: back!.id, quantity: 4 }] }).catch((e: unknown) => e);
+    const err = await recordShipment(ops, r.id, {
+      version: await version(r.id),
+      warehouseId: w.east.id,
+      carrier: "SF",
+      trackingNumber: "X",
+      shippedOn: today(),
+      lines: [{ lineId: back!.id, quantity: 4 }],
+    }).catch((e: unknown) => e);
     expect((err as ConflictError).status).toBe(409);
     expect(await db().selectFrom("shipments").select("id").execute()).toHaveLength(0);
     await addStock(rare.id, w.east.id, 4);
     await addStock(w.custom.id, w.east.id, 1);
-    await recordShipment(ops, r.id, { version: await version(r.id), warehouseId: w.east.id, carrier: "SF", trackingNumber: "X", shippedOn: today(), lines: [{ lineId: back!.id, quantity: 4 }, { lineId: custom!.id, quantity: 1 }] });
+    await recordShipment(ops, r.id, {
+      version: await version(r.id),
+      warehouseId: w.east.id,
+      carrier: "SF",
+      trackingNumber: "X",
+      shippedOn: today(),
+      lines: [
+        { lineId: back!.id, quantity: 4 },
+        { lineId: custom!.id, quantity: 1 },
+      ],
+    });
     const after = await linesOf(r.id);
     expect(after.map((l) => [l.shipped_qty, l.backordered_qty, l.production_qty])).toEqual([
       [4, 0, 0],
@@ -474,7 +673,14 @@ describe("shipments and delivery", () => {
     const r = await submitNew(w.a.dealer_sales, w.addrA.id, [{ productId: w.widget.id, quantity: 3 }]);
     await approveOrder(ops, r.id, { version: await version(r.id) });
     const [line] = await linesOf(r.id);
-    await recordShipment(ops, r.id, { version: await version(r.id), warehouseId: w.north.id, carrier: "SF", trackingNumber: "X", shippedOn: today(), lines: [{ lineId: line!.id, quantity: 3 }] });
+    await recordShipment(ops, r.id, {
+      version: await version(r.id),
+      warehouseId: w.north.id,
+      carrier: "SF",
+      trackingNumber: "X",
+      shippedOn: today(),
+      lines: [{ lineId: line!.id, quantity: 3 }],
+    });
     expect(await stockLevel(w.widget.id, w.east.id)).toMatchObject({ on_hand: 100, reserved: 0 });
     expect(await stockLevel(w.widget.id, w.north.id)).toMatchObject({ on_hand: 47, reserved: 0 });
   });
@@ -494,7 +700,14 @@ describe("shipments and delivery", () => {
     const r2 = await submitNew(w.a.dealer_sales, w.addrA.id, [{ productId: w.widget.id, quantity: 4 }]);
     await approveOrder(ops, r2.id, { version: await version(r2.id) });
     const [l2] = await linesOf(r2.id);
-    await recordShipment(ops, r2.id, { version: await version(r2.id), warehouseId: w.east.id, carrier: "SF", trackingNumber: "X", shippedOn: today(), lines: [{ lineId: l2!.id, quantity: 1 }] });
+    await recordShipment(ops, r2.id, {
+      version: await version(r2.id),
+      warehouseId: w.east.id,
+      carrier: "SF",
+      trackingNumber: "X",
+      shippedOn: today(),
+      lines: [{ lineId: l2!.id, quantity: 1 }],
+    });
     await expect(cancelOrder(ops, r2.id, { version: await version(r2.id), note: null })).rejects.toBeInstanceOf(ConflictError);
   });
 });
@@ -508,7 +721,11 @@ describe("dates and backorders", () => {
     const [line] = await linesOf(r.id);
     const before = line!.promise_date;
     const newDate = addDays(before!, 7);
-    await expectFieldError(changePromiseDate(ops, r.id, { version: await version(r.id), lineId: line!.id, newDate: addDays(today(), -1), reason: "x" }), "newDate", "validation.dateFuture");
+    await expectFieldError(
+      changePromiseDate(ops, r.id, { version: await version(r.id), lineId: line!.id, newDate: addDays(today(), -1), reason: "x" }),
+      "newDate",
+      "validation.dateFuture",
+    );
     await changePromiseDate(ops, r.id, { version: await version(r.id), lineId: line!.id, newDate, reason: "Paint shop backlog" });
     expect((await orderRow(r.id)).promised_date).toBe(newDate);
     const changes = await db().selectFrom("order_date_changes").selectAll().where("order_id", "=", r.id).orderBy("id").execute();
@@ -517,7 +734,9 @@ describe("dates and backorders", () => {
       [null, before, newDate, "Paint shop backlog"],
     ]);
     expect((await eventsOf(r.id)).at(-1)!.type).toBe("order.promise_changed");
-    await expect(changePromiseDate(actorFor(w.a.dealer_admin), r.id, { version: await version(r.id), lineId: null, newDate, reason: "x" })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      changePromiseDate(actorFor(w.a.dealer_admin), r.id, { version: await version(r.id), lineId: null, newDate, reason: "x" }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
   });
 
   it("re-checking stock reserves what arrived for backordered lines and announces it", async () => {
@@ -581,7 +800,12 @@ describe("stock arriving for backorders", () => {
     await adjustStock(ops, idle.id, { warehouseId: w.east.id, delta: -1, reason: "damaged" });
     expect(await stockLevel(idle.id, w.east.id)).toMatchObject({ on_hand: 3, reserved: 0 });
     // An import when nothing waits records no allocation.
-    const again = await runImport(ops, { kind: "stock", mode: "all_or_nothing", filename: "count2.csv", bytes: new TextEncoder().encode(`sku,warehouse,on_hand\n${idle.sku},${w.east.code},5\n`) });
+    const again = await runImport(ops, {
+      kind: "stock",
+      mode: "all_or_nothing",
+      filename: "count2.csv",
+      bytes: new TextEncoder().encode(`sku,warehouse,on_hand\n${idle.sku},${w.east.code},5\n`),
+    });
     expect((await getImportJob(ops, again.jobId)).allocated_units).toBeNull();
     expect((await runChecks(db())).filter((c) => !c.ok)).toEqual([]);
   });
@@ -648,7 +872,10 @@ describe("made-to-order products", () => {
     const w = await orderWorld();
     const plain = await createCustomProduct({ optionsSchema: null });
     await expectFieldError(
-      saveDraftFromForm(actorFor(w.a.dealer_sales), { orderId: null, form: draftForm({ addressId: w.addrA.id, lines: [{ productId: plain.id, quantity: 1, options: { color: "x" } }] }) }),
+      saveDraftFromForm(actorFor(w.a.dealer_sales), {
+        orderId: null,
+        form: draftForm({ addressId: w.addrA.id, lines: [{ productId: plain.id, quantity: 1, options: { color: "x" } }] }),
+      }),
       "lines.0.opt.color",
       "catalog.optionUnknown",
     );

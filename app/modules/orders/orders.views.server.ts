@@ -64,7 +64,22 @@ export async function listOrders(actor: Actor, filter: OrderListFilter) {
   return { rows, total: Number(total?.n ?? 0), page: filter.page, pageSize: PAGE_SIZE };
 }
 
-export const ORDER_CSV_HEADER = ["number", "status", "dealer_code", "dealer_name", "po_reference", "currency", "total", "lines", "requested_date", "promised_date", "deal_id", "quote_id", "submitted_at", "created_at"];
+export const ORDER_CSV_HEADER = [
+  "number",
+  "status",
+  "dealer_code",
+  "dealer_name",
+  "po_reference",
+  "currency",
+  "total",
+  "lines",
+  "requested_date",
+  "promised_date",
+  "deal_id",
+  "quote_id",
+  "submitted_at",
+  "created_at",
+];
 
 /**
  * CSV rows in batches of 1,000, each starting after the previous batch's last
@@ -76,7 +91,10 @@ export async function* exportOrders(actor: Actor, filter: OrderListFilter, batch
   let last: ListKey | null = null;
   for (;;) {
     const base = ordersListQuery(db, actor, filter);
-    const rows = await sortList(last ? afterKey(base, filter.sort, last) : base, filter.sort).select(listColumns).limit(batchSize).execute();
+    const rows = await sortList(last ? afterKey(base, filter.sort, last) : base, filter.sort)
+      .select(listColumns)
+      .limit(batchSize)
+      .execute();
     if (!rows.length) return;
     last = rows[rows.length - 1]!;
     yield rows.map((r) => [
@@ -112,7 +130,20 @@ export async function reviewQueue(actor: Actor, p: { status: "submitted" | "cred
   const base = reviewQueueQuery(db, actor, p.status);
   const [rows, total] = await Promise.all([
     base
-      .select(["o.id", "o.number", "o.status", "o.version", "o.total_minor", "o.currency", "o.line_count", "o.requested_date", "o.submitted_at", "o.po_reference", "d.code as dealer_code", "d.name as dealer_name"])
+      .select([
+        "o.id",
+        "o.number",
+        "o.status",
+        "o.version",
+        "o.total_minor",
+        "o.currency",
+        "o.line_count",
+        "o.requested_date",
+        "o.submitted_at",
+        "o.po_reference",
+        "d.code as dealer_code",
+        "d.name as dealer_name",
+      ])
       .select(sql<number>`(SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.id AND l.made_to_order = 1)`.as("custom_lines"))
       .orderBy("o.submitted_at", "asc")
       .orderBy("o.id", "asc")
@@ -121,17 +152,44 @@ export async function reviewQueue(actor: Actor, p: { status: "submitted" | "cred
       .execute(),
     base.select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
   ]);
-  return { rows: rows.map((r) => ({ ...r, custom_lines: Number(r.custom_lines) })), total: Number(total?.n ?? 0), page: p.page, pageSize: PAGE_SIZE, now: now().toISOString() };
+  return {
+    rows: rows.map((r) => ({ ...r, custom_lines: Number(r.custom_lines) })),
+    total: Number(total?.n ?? 0),
+    page: p.page,
+    pageSize: PAGE_SIZE,
+    now: now().toISOString(),
+  };
 }
 
 export async function* exportReviewQueue(actor: Actor, p: { status: "submitted" | "credit_hold" }) {
   requirePermission(actor, "order:review");
   const rows = await reviewQueueQuery(db, actor, p.status)
-    .select(["o.number", "o.status", "o.total_minor", "o.currency", "o.line_count", "o.requested_date", "o.submitted_at", "d.code as dealer_code", "d.name as dealer_name"])
+    .select([
+      "o.number",
+      "o.status",
+      "o.total_minor",
+      "o.currency",
+      "o.line_count",
+      "o.requested_date",
+      "o.submitted_at",
+      "d.code as dealer_code",
+      "d.name as dealer_name",
+    ])
     .orderBy("o.submitted_at", "asc")
     .execute();
   const t = now().getTime();
-  yield rows.map((r) => [r.number ?? "", r.status, r.dealer_code, r.dealer_name, r.currency, minorToDecimal(r.total_minor, r.currency), r.line_count, r.requested_date ?? "", r.submitted_at?.toISOString() ?? "", r.submitted_at ? Math.floor((t - r.submitted_at.getTime()) / 3_600_000) : ""]);
+  yield rows.map((r) => [
+    r.number ?? "",
+    r.status,
+    r.dealer_code,
+    r.dealer_name,
+    r.currency,
+    minorToDecimal(r.total_minor, r.currency),
+    r.line_count,
+    r.requested_date ?? "",
+    r.submitted_at?.toISOString() ?? "",
+    r.submitted_at ? Math.floor((t - r.submitted_at.getTime()) / 3_600_000) : "",
+  ]);
 }
 
 // ---------------------------------------------------------------- the credit-hold queue (finance)
@@ -151,14 +209,33 @@ async function withCredit(rows: HeldRow[]) {
 export async function creditHoldQueue(actor: Actor, f: CreditHoldFilter) {
   requirePermission(actor, "credit:release");
   const [rows, total, dealers] = await Promise.all([
-    creditHoldRows(db, actor, f).limit(PAGE_SIZE).offset((f.page - 1) * PAGE_SIZE).execute(),
-    creditHoldQuery(db, actor, f).select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
+    creditHoldRows(db, actor, f)
+      .limit(PAGE_SIZE)
+      .offset((f.page - 1) * PAGE_SIZE)
+      .execute(),
+    creditHoldQuery(db, actor, f)
+      .select(sql<number>`COUNT(*)`.as("n"))
+      .executeTakeFirst(),
     creditHoldDealers(db, actor),
   ]);
   return { rows: await withCredit(rows), total: Number(total?.n ?? 0), page: f.page, pageSize: PAGE_SIZE, dealers, now: now().toISOString() };
 }
 
-export const CREDIT_HOLD_CSV_HEADER = ["number", "dealer_code", "dealer_name", "po_reference", "currency", "order_total", "credit_limit", "balance", "open_orders", "available_credit", "over_by", "held_since", "hours_held"];
+export const CREDIT_HOLD_CSV_HEADER = [
+  "number",
+  "dealer_code",
+  "dealer_name",
+  "po_reference",
+  "currency",
+  "order_total",
+  "credit_limit",
+  "balance",
+  "open_orders",
+  "available_credit",
+  "over_by",
+  "held_since",
+  "hours_held",
+];
 
 /** The whole filtered credit-hold queue as CSV rows, in batches. */
 export async function* exportCreditHoldQueue(actor: Actor, f: Omit<CreditHoldFilter, "page">) {
@@ -221,7 +298,12 @@ async function orderPageData(actor: Actor, order: NonNullable<Awaited<ReturnType
   const entries = can(actor, "ledger:read")
     ? (await orderLedgerEntries(db, order.id)).map((e) => ({
         ...e,
-        href: e.statement_id !== null && e.line_no !== null ? statementLineHref(e.statement_id, e.line_no) : can(actor, "ledger:post") ? `/finance/ledger/entries/${e.id}` : null,
+        href:
+          e.statement_id !== null && e.line_no !== null
+            ? statementLineHref(e.statement_id, e.line_no)
+            : can(actor, "ledger:post")
+              ? `/finance/ledger/entries/${e.id}`
+              : null,
       }))
     : null;
   const status = order.status as OrderStatus;
@@ -242,7 +324,10 @@ async function orderPageData(actor: Actor, order: NonNullable<Awaited<ReturnType
     changePromise: mayDo("change_promise"),
     recheckBackorders: mayDo("recheck_backorders") && lines.some((l) => l.backordered_qty > 0),
   };
-  const credit = status === "credit_hold" && (isDealerRole(actor.role) || can(actor, "credit:release")) ? await creditPosition(db, order.dealer_id, { excludeOrderId: order.id }) : null;
+  const credit =
+    status === "credit_hold" && (isDealerRole(actor.role) || can(actor, "credit:release"))
+      ? await creditPosition(db, order.dealer_id, { excludeOrderId: order.id })
+      : null;
   const warehouses = actions.ship ? await activeWarehouses(db) : [];
   const stockByWarehouse = actions.ship ? await freeStockForLines(lines.map((l) => l.product_id)) : {};
   return {
@@ -270,7 +355,11 @@ async function orderPageData(actor: Actor, order: NonNullable<Awaited<ReturnType
 async function freeStockForLines(productIds: number[]) {
   const out: Record<number, Record<number, number>> = {};
   if (!productIds.length) return out;
-  const rows = await db.selectFrom("stock_levels").select(["warehouse_id", "product_id", "on_hand", "reserved"]).where("product_id", "in", [...new Set(productIds)]).execute();
+  const rows = await db
+    .selectFrom("stock_levels")
+    .select(["warehouse_id", "product_id", "on_hand", "reserved"])
+    .where("product_id", "in", [...new Set(productIds)])
+    .execute();
   for (const r of rows) (out[r.warehouse_id] ??= {})[r.product_id] = r.on_hand - r.reserved;
   return out;
 }
@@ -325,7 +414,25 @@ export async function describeLines(actor: Actor, orderId: number | null, raw: R
     const p = products.get(Number(l.productId));
     if (!p) {
       // Keep the position so errors keyed by line index still point at the right row.
-      out.push({ lineId: null, productId: Number(l.productId) || 0, sku: "?", nameEn: "?", nameZh: "?", unit: "", madeToOrder: false, leadTimeDays: null, optionsSchema: null, unitPriceMinor: 0, fixedPrice: false, quantity: String(l.quantity ?? ""), lineTotalMinor: null, options: {}, specNotes: "", available: 0, productStatus: "unknown" });
+      out.push({
+        lineId: null,
+        productId: Number(l.productId) || 0,
+        sku: "?",
+        nameEn: "?",
+        nameZh: "?",
+        unit: "",
+        madeToOrder: false,
+        leadTimeDays: null,
+        optionsSchema: null,
+        unitPriceMinor: 0,
+        fixedPrice: false,
+        quantity: String(l.quantity ?? ""),
+        lineTotalMinor: null,
+        options: {},
+        specNotes: "",
+        available: 0,
+        productStatus: "unknown",
+      });
       continue;
     }
     const lineId = Number(l.lineId) || null;
@@ -334,13 +441,33 @@ export async function describeLines(actor: Actor, orderId: number | null, raw: R
     const quantity = q ? String(q.quantity) : String(l.quantity ?? "");
     const unit = q ? q.unit_price_minor : p.priceMinor;
     const n = /^\d{1,9}$/.test(quantity) ? Number(quantity) : null;
-    out.push(displayOf(p, { lineId, quantity, unitPriceMinor: unit, fixedPrice: !!q, lineTotalMinor: n ? n * unit : null, options: stringRecord(l.options), specNotes: typeof l.specNotes === "string" ? l.specNotes : "" }));
+    out.push(
+      displayOf(p, {
+        lineId,
+        quantity,
+        unitPriceMinor: unit,
+        fixedPrice: !!q,
+        lineTotalMinor: n ? n * unit : null,
+        options: stringRecord(l.options),
+        specNotes: typeof l.specNotes === "string" ? l.specNotes : "",
+      }),
+    );
   }
   if (addProductId) {
     const p = products.get(addProductId);
     if (p && isOrderable(p)) {
       const qty = defaultQuantity(p);
-      out.push(displayOf(p, { lineId: null, quantity: String(qty), unitPriceMinor: p.priceMinor, fixedPrice: false, lineTotalMinor: qty * p.priceMinor, options: {}, specNotes: "" }));
+      out.push(
+        displayOf(p, {
+          lineId: null,
+          quantity: String(qty),
+          unitPriceMinor: p.priceMinor,
+          fixedPrice: false,
+          lineTotalMinor: qty * p.priceMinor,
+          options: {},
+          specNotes: "",
+        }),
+      );
     }
   }
   return out;
@@ -351,7 +478,10 @@ function stringRecord(v: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, String(x ?? "")]));
 }
 
-function displayOf(p: OrderableProduct, l: Pick<DisplayLine, "lineId" | "quantity" | "unitPriceMinor" | "fixedPrice" | "lineTotalMinor" | "options" | "specNotes">): DisplayLine {
+function displayOf(
+  p: OrderableProduct,
+  l: Pick<DisplayLine, "lineId" | "quantity" | "unitPriceMinor" | "fixedPrice" | "lineTotalMinor" | "options" | "specNotes">,
+): DisplayLine {
   return {
     ...l,
     productId: p.id,
@@ -370,7 +500,19 @@ function displayOf(p: OrderableProduct, l: Pick<DisplayLine, "lineId" | "quantit
 /** The builder page: the draft (if any), its lines, the dealer's addresses, search results, a fresh submit key. */
 export async function builderData(actor: Actor, p: { orderId: number | null; q?: string }) {
   const dealerId = requireDealer(actor);
-  let order: { id: number; number: string | null; version: number; address_id: number | null; requested_date: string | null; po_reference: string; notes: string | null; review_note: string | null; deal_id: number | null; quote_id: number | null; currency: string } | null = null;
+  let order: {
+    id: number;
+    number: string | null;
+    version: number;
+    address_id: number | null;
+    requested_date: string | null;
+    po_reference: string;
+    notes: string | null;
+    review_note: string | null;
+    deal_id: number | null;
+    quote_id: number | null;
+    currency: string;
+  } | null = null;
   let lines: DisplayLine[] = [];
   if (p.orderId !== null) {
     const o = await findOrder(db, actor, { id: p.orderId });
@@ -428,10 +570,11 @@ export async function builderData(actor: Actor, p: { orderId: number | null; q?:
 export async function orderLinkFor(actor: Actor, orderId: number) {
   const o = await db.selectFrom("orders").select(["id", "number", "status", "dealer_id"]).where("id", "=", orderId).executeTakeFirst();
   if (!o) return null;
-  const visible = can(actor, "order:read") && (await db.selectFrom("orders").select("id").where("id", "=", orderId).where(inDealerScope(actor, "dealer_id")).executeTakeFirst()) !== undefined;
+  const visible =
+    can(actor, "order:read") &&
+    (await db.selectFrom("orders").select("id").where("id", "=", orderId).where(inDealerScope(actor, "dealer_id")).executeTakeFirst()) !== undefined;
   let href: string | null = null;
   if (visible && o.number) href = `/orders/${encodeURIComponent(o.number)}`;
   else if (visible && o.status === "draft" && can(actor, "order:create") && actor.dealerId === o.dealer_id) href = `/orders/drafts/${o.id}`;
   return { id: o.id, number: o.number, status: o.status, href };
 }
-

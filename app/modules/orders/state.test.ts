@@ -43,11 +43,17 @@ describe("order state table", () => {
 
   it("every action moves only along allowed transitions, and every transition has an action", () => {
     for (const r of ACTIONS) for (const to of r.to) if (to !== r.from) expect(isTransitionAllowed(r.from, to), `${r.action}: ${r.from} → ${to}`).toBe(true);
-    for (const [from, to] of TRANSITIONS) expect(ACTIONS.some((r) => r.from === from && r.to.includes(to)), `${from} → ${to}`).toBe(true);
+    for (const [from, to] of TRANSITIONS)
+      expect(
+        ACTIONS.some((r) => r.from === from && r.to.includes(to)),
+        `${from} → ${to}`,
+      ).toBe(true);
   });
 
   it("only dealer_admin and dealer_sales can submit or cancel as the dealer; no manufacturer role can", () => {
-    const submitRoles = (["dealer_admin", "dealer_sales", "dealer_finance", "account_manager", "ops", "finance", "admin"] as Role[]).filter((r) => roleCan(r, "order:create"));
+    const submitRoles = (["dealer_admin", "dealer_sales", "dealer_finance", "account_manager", "ops", "finance", "admin"] as Role[]).filter((r) =>
+      roleCan(r, "order:create"),
+    );
     expect(submitRoles).toEqual(["dealer_admin", "dealer_sales"]);
   });
 });
@@ -70,7 +76,20 @@ async function perform(w: World, action: OrderAction, from: OrderStatus, order: 
   const version = order.version;
   switch (action) {
     case "submit":
-      return submitOrder(actor, { orderId: order.id, submitKey: uniq("k-"), form: { ...draftForm({ addressId: w.addrA.id, lines: [{ productId: w.widget.id, quantity: 2 }, { productId: w.custom.id, quantity: 1, options: customOptions }] }), version } });
+      return submitOrder(actor, {
+        orderId: order.id,
+        submitKey: uniq("k-"),
+        form: {
+          ...draftForm({
+            addressId: w.addrA.id,
+            lines: [
+              { productId: w.widget.id, quantity: 2 },
+              { productId: w.custom.id, quantity: 1, options: customOptions },
+            ],
+          }),
+          version,
+        },
+      });
     case "release_hold":
       return releaseCreditHold(actor, order.id, { version, note: null });
     case "approve":
@@ -82,8 +101,20 @@ async function perform(w: World, action: OrderAction, from: OrderStatus, order: 
     case "cancel":
       return cancelOrder(actor, order.id, { version, note: null });
     case "ship": {
-      const line = await getDb().selectFrom("order_lines").select(["id"]).where("order_id", "=", order.id).where("made_to_order", "=", 0).executeTakeFirstOrThrow();
-      return recordShipment(actor, order.id, { version, warehouseId: w.east.id, carrier: "SF", trackingNumber: "T1", shippedOn: today(), lines: [{ lineId: line.id, quantity: 1 }] });
+      const line = await getDb()
+        .selectFrom("order_lines")
+        .select(["id"])
+        .where("order_id", "=", order.id)
+        .where("made_to_order", "=", 0)
+        .executeTakeFirstOrThrow();
+      return recordShipment(actor, order.id, {
+        version,
+        warehouseId: w.east.id,
+        carrier: "SF",
+        trackingNumber: "T1",
+        shippedOn: today(),
+        lines: [{ lineId: line.id, quantity: 1 }],
+      });
     }
     case "confirm_delivery": {
       const s = await getDb().selectFrom("shipments").select("id").where("order_id", "=", order.id).where("delivered_at", "is", null).executeTakeFirst();
@@ -107,7 +138,10 @@ describe("every action from every status", () => {
         if (rules.length) {
           await perform(w, action, from, order);
           const after = await orderRow(order.id);
-          expect(rules.flatMap((r) => r.to), `${action} from ${from} → ${after.status}`).toContain(after.status);
+          expect(
+            rules.flatMap((r) => r.to),
+            `${action} from ${from} → ${after.status}`,
+          ).toContain(after.status);
           // Re-checking with nothing backordered has nothing to change.
           if (action !== "recheck_backorders") expect(after.version).toBeGreaterThan(before.version);
         } else if (action === "submit") {

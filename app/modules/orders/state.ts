@@ -29,7 +29,18 @@ export function isTransitionAllowed(from: OrderStatus, to: OrderStatus): boolean
   return TRANSITIONS.some(([f, t]) => f === from && t === to);
 }
 
-export const ORDER_ACTIONS = ["submit", "release_hold", "approve", "reject", "send_back", "cancel", "ship", "confirm_delivery", "change_promise", "recheck_backorders"] as const;
+export const ORDER_ACTIONS = [
+  "submit",
+  "release_hold",
+  "approve",
+  "reject",
+  "send_back",
+  "cancel",
+  "ship",
+  "confirm_delivery",
+  "change_promise",
+  "recheck_backorders",
+] as const;
 export type OrderAction = (typeof ORDER_ACTIONS)[number];
 
 /**

@@ -76,7 +76,13 @@ export async function findUserInScope(db: Executor, actor: Actor, id: number) {
 }
 
 export async function listAccountManagers(db: Executor) {
-  return db.selectFrom("users").select(["id", "name", "email"]).where("role", "in", rolesWith("key_account:own")).where("status", "=", "active").orderBy("name").execute();
+  return db
+    .selectFrom("users")
+    .select(["id", "name", "email"])
+    .where("role", "in", rolesWith("key_account:own"))
+    .where("status", "=", "active")
+    .orderBy("name")
+    .execute();
 }
 
 export async function listOrganisations(db: Executor) {

@@ -12,7 +12,11 @@ export type Tier = (typeof TIERS)[number];
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
 
 export const DealerSchema = z.object({
-  code: z.string().trim().toUpperCase().regex(/^[A-Z0-9-]{2,32}$/, { message: "dealers.codeFormat" }),
+  code: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z0-9-]{2,32}$/, { message: "dealers.codeFormat" }),
   name: trimmed(200),
   region: z.enum(REGIONS),
   tier: z.enum(TIERS),
@@ -21,14 +25,27 @@ export const DealerSchema = z.object({
     .union([z.literal(""), z.coerce.number().int().positive()])
     .optional()
     .transform((v) => (v === "" || v === undefined ? null : v)),
-  contactEmail: z.union([z.literal(""), z.email().max(254)]).optional().transform((v) => v || null),
-  contactPhone: z.string().trim().max(64).optional().transform((v) => v || null),
+  contactEmail: z
+    .union([z.literal(""), z.email().max(254)])
+    .optional()
+    .transform((v) => v || null),
+  contactPhone: z
+    .string()
+    .trim()
+    .max(64)
+    .optional()
+    .transform((v) => v || null),
 });
 export type DealerInput = z.output<typeof DealerSchema>;
 
 export const DealerStatusSchema = z.object({ status: z.enum(["active", "disabled"]) });
 
-const passwordField = z.string().min(10).max(200).regex(/[A-Za-z]/, { message: "settings.passwordWeak" }).regex(/\d/, { message: "settings.passwordWeak" });
+const passwordField = z
+  .string()
+  .min(10)
+  .max(200)
+  .regex(/[A-Za-z]/, { message: "settings.passwordWeak" })
+  .regex(/\d/, { message: "settings.passwordWeak" });
 
 export const CreateUserSchema = z.object({
   name: trimmed(120),

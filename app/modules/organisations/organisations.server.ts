@@ -32,7 +32,12 @@ export async function listDealers(actor: Actor, filter: DealerFilter & { page: n
   requirePermission(actor, "dealer:manage");
   const base = dealersQuery(db, filter);
   const [rows, total] = await Promise.all([
-    base.select(dealerColumns).orderBy("o.code").limit(PAGE_SIZE).offset((filter.page - 1) * PAGE_SIZE).execute(),
+    base
+      .select(dealerColumns)
+      .orderBy("o.code")
+      .limit(PAGE_SIZE)
+      .offset((filter.page - 1) * PAGE_SIZE)
+      .execute(),
     base.select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
   ]);
   return { rows, total: Number(total?.n ?? 0), page: filter.page, pageSize: PAGE_SIZE };
@@ -59,7 +64,13 @@ export async function dealerFormOptions(actor: Actor) {
 
 async function assertAccountManager(id: number | null) {
   if (id === null) return;
-  const am = await db.selectFrom("users").select("id").where("id", "=", id).where("role", "in", rolesWith("key_account:own")).where("status", "=", "active").executeTakeFirst();
+  const am = await db
+    .selectFrom("users")
+    .select("id")
+    .where("id", "=", id)
+    .where("role", "in", rolesWith("key_account:own"))
+    .where("status", "=", "active")
+    .executeTakeFirst();
   if (!am) throw new ValidationError("validation.formErrors", { accountManagerId: ["dealers.notAccountManager"] });
 }
 
@@ -110,7 +121,11 @@ export async function updateDealer(actor: Actor, id: number, input: DealerInput)
         contact_email: input.contactEmail,
         contact_phone: input.contactPhone,
       };
-      await tx.updateTable("organisations").set({ ...after, updated_at: now() }).where("id", "=", id).execute();
+      await tx
+        .updateTable("organisations")
+        .set({ ...after, updated_at: now() })
+        .where("id", "=", id)
+        .execute();
       const changes = diff(before as unknown as Record<string, unknown>, after);
       if (Object.keys(changes).length) await audit(tx, actor, { action: "dealer.updated", entityType: "dealer", entityId: id, dealerId: id, summary: changes });
     });
@@ -128,7 +143,10 @@ export async function setDealerStatus(actor: Actor, id: number, status: "active"
     if (before.status === status) return;
     await tx.updateTable("organisations").set({ status, updated_at: now() }).where("id", "=", id).execute();
     if (status === "disabled") {
-      await tx.deleteFrom("sessions").where("user_id", "in", tx.selectFrom("users").select("id").where("organisation_id", "=", id)).execute();
+      await tx
+        .deleteFrom("sessions")
+        .where("user_id", "in", tx.selectFrom("users").select("id").where("organisation_id", "=", id))
+        .execute();
     }
     await audit(tx, actor, { action: status === "disabled" ? "dealer.disabled" : "dealer.enabled", entityType: "dealer", entityId: id, dealerId: id });
   });
@@ -140,7 +158,13 @@ export async function listUsers(actor: Actor, filter: UserFilter & { page: numbe
   requirePermission(actor, "user:manage");
   const base = usersQuery(db, actor, filter);
   const [rows, total] = await Promise.all([
-    base.select(userColumns).orderBy("o.code").orderBy("u.name").limit(PAGE_SIZE).offset((filter.page - 1) * PAGE_SIZE).execute(),
+    base
+      .select(userColumns)
+      .orderBy("o.code")
+      .orderBy("u.name")
+      .limit(PAGE_SIZE)
+      .offset((filter.page - 1) * PAGE_SIZE)
+      .execute(),
     base.select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
   ]);
   return { rows, total: Number(total?.n ?? 0), page: filter.page, pageSize: PAGE_SIZE };
@@ -183,7 +207,15 @@ export async function createUser(actor: Actor, input: CreateUserInput) {
     return await transaction("user.create", async (tx) => {
       const res = await tx
         .insertInto("users")
-        .values({ organisation_id: organisationId, email: input.email, name: input.name, role: input.role, locale: input.locale, password_hash: passwordHash, password_changed_at: now() })
+        .values({
+          organisation_id: organisationId,
+          email: input.email,
+          name: input.name,
+          role: input.role,
+          locale: input.locale,
+          password_hash: passwordHash,
+          password_changed_at: now(),
+        })
         .executeTakeFirstOrThrow();
       const id = Number(res.insertId);
       await audit(tx, actor, {
@@ -213,7 +245,13 @@ export async function updateUser(actor: Actor, id: number, input: UpdateUserInpu
     const changes = diff(before, { name: input.name, role: input.role });
     if (before.role !== input.role) await tx.deleteFrom("sessions").where("user_id", "=", id).execute();
     if (Object.keys(changes).length)
-      await audit(tx, actor, { action: "user.updated", entityType: "user", entityId: id, dealerId: user.organisation_kind === "dealer" ? user.organisation_id : null, summary: changes });
+      await audit(tx, actor, {
+        action: "user.updated",
+        entityType: "user",
+        entityId: id,
+        dealerId: user.organisation_kind === "dealer" ? user.organisation_id : null,
+        summary: changes,
+      });
   });
 }
 
@@ -248,13 +286,31 @@ function auditQuery(f: AuditFilter) {
   if (f.to) q = q.where("a.occurred_at", "<", new Date(Date.parse(`${f.to}T00:00:00Z`) + 86_400_000));
   return q;
 }
-const auditColumns = ["a.id", "a.occurred_at", "a.actor_user_id", "a.actor_role", "a.ip", "a.action", "a.entity_type", "a.entity_id", "a.summary", "u.name as actor_name", "u.email as actor_email"] as const;
+const auditColumns = [
+  "a.id",
+  "a.occurred_at",
+  "a.actor_user_id",
+  "a.actor_role",
+  "a.ip",
+  "a.action",
+  "a.entity_type",
+  "a.entity_id",
+  "a.summary",
+  "u.name as actor_name",
+  "u.email as actor_email",
+] as const;
 
 export async function listAudit(actor: Actor, filter: AuditFilter & { page: number }) {
   requirePermission(actor, "audit:read");
   const base = auditQuery(filter);
   const [rows, total] = await Promise.all([
-    base.select(auditColumns).orderBy("a.occurred_at", "desc").orderBy("a.id", "desc").limit(50).offset((filter.page - 1) * 50).execute(),
+    base
+      .select(auditColumns)
+      .orderBy("a.occurred_at", "desc")
+      .orderBy("a.id", "desc")
+      .limit(50)
+      .offset((filter.page - 1) * 50)
+      .execute(),
     base.select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
   ]);
   // Orders open by their number: the numbers of this page's orders (a draft has none; a deleted draft is gone).
@@ -284,7 +340,16 @@ export async function* exportAudit(actor: Actor, filter: AuditFilter, label?: (a
     }
     const rows = await q.execute();
     if (!rows.length) return;
-    yield rows.map((r) => [r.occurred_at, r.actor_email ?? r.actor_role ?? "", r.ip ?? "", r.action, r.entity_type, r.entity_id, r.summary ?? "", ...(label ? [label(r.action)] : [])]);
+    yield rows.map((r) => [
+      r.occurred_at,
+      r.actor_email ?? r.actor_role ?? "",
+      r.ip ?? "",
+      r.action,
+      r.entity_type,
+      r.entity_id,
+      r.summary ?? "",
+      ...(label ? [label(r.action)] : []),
+    ]);
     const last = rows[rows.length - 1]!;
     lastTime = last.occurred_at;
     lastId = last.id;
@@ -297,21 +362,48 @@ export async function* exportAudit(actor: Actor, filter: AuditFilter, label?: (a
 export async function foundationFigures(actor: Actor) {
   if (isDealerRole(actor.role)) {
     const [dealer, users] = await Promise.all([
-      db.selectFrom("organisations").select(["name", "credit_limit_minor", "currency", "tier", "region"]).where("id", "=", actor.dealerId!).executeTakeFirstOrThrow(),
-      db.selectFrom("users").select(sql<number>`COUNT(*)`.as("n")).where("organisation_id", "=", actor.dealerId!).where("status", "=", "active").executeTakeFirst(),
+      db
+        .selectFrom("organisations")
+        .select(["name", "credit_limit_minor", "currency", "tier", "region"])
+        .where("id", "=", actor.dealerId!)
+        .executeTakeFirstOrThrow(),
+      db
+        .selectFrom("users")
+        .select(sql<number>`COUNT(*)`.as("n"))
+        .where("organisation_id", "=", actor.dealerId!)
+        .where("status", "=", "active")
+        .executeTakeFirst(),
     ]);
     return { kind: "dealer" as const, dealer, activeUsers: Number(users?.n ?? 0) };
   }
   if (can(actor, "key_account:own")) {
     const [dealers, keyAccounts] = await Promise.all([
-      db.selectFrom("organisations").select(sql<number>`COUNT(*)`.as("n")).where("account_manager_id", "=", actor.userId!).where("status", "=", "active").executeTakeFirst(),
-      db.selectFrom("key_accounts").select(sql<number>`COUNT(*)`.as("n")).where("owner_id", "=", actor.userId!).executeTakeFirst(),
+      db
+        .selectFrom("organisations")
+        .select(sql<number>`COUNT(*)`.as("n"))
+        .where("account_manager_id", "=", actor.userId!)
+        .where("status", "=", "active")
+        .executeTakeFirst(),
+      db
+        .selectFrom("key_accounts")
+        .select(sql<number>`COUNT(*)`.as("n"))
+        .where("owner_id", "=", actor.userId!)
+        .executeTakeFirst(),
     ]);
     return { kind: "assigned" as const, assignedDealers: Number(dealers?.n ?? 0), keyAccounts: Number(keyAccounts?.n ?? 0) };
   }
   const [dealers, users] = await Promise.all([
-    db.selectFrom("organisations").select(sql<number>`COUNT(*)`.as("n")).where("kind", "=", "dealer").where("status", "=", "active").executeTakeFirst(),
-    db.selectFrom("users").select(sql<number>`COUNT(*)`.as("n")).where("status", "=", "active").executeTakeFirst(),
+    db
+      .selectFrom("organisations")
+      .select(sql<number>`COUNT(*)`.as("n"))
+      .where("kind", "=", "dealer")
+      .where("status", "=", "active")
+      .executeTakeFirst(),
+    db
+      .selectFrom("users")
+      .select(sql<number>`COUNT(*)`.as("n"))
+      .where("status", "=", "active")
+      .executeTakeFirst(),
   ]);
   return { kind: "manufacturer" as const, activeDealers: Number(dealers?.n ?? 0), activeUsers: Number(users?.n ?? 0) };
 }

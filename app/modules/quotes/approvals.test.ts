@@ -95,7 +95,26 @@ describe("quotes awaiting discount approval", () => {
     const csv = await csvRows(w.admin);
     expect(csv.map((r) => r[0])).toEqual(all.rows.map((r) => r.id));
     const rowA = csv[1]!;
-    expect(rowA).toEqual([qA.id, 1, w.dealA.id, "Metro line 5 HVAC retrofit", w.ka.name, w.cast.dealerA.code, "Dealer A", "AM One", "CNY", "1400.00", "2000.00", "30.00", "22.22", "22.22", "15.00", addDays("2026-03-02", 30), "2026-03-02T05:00:00.000Z", 3]);
+    expect(rowA).toEqual([
+      qA.id,
+      1,
+      w.dealA.id,
+      "Metro line 5 HVAC retrofit",
+      w.ka.name,
+      w.cast.dealerA.code,
+      "Dealer A",
+      "AM One",
+      "CNY",
+      "1400.00",
+      "2000.00",
+      "30.00",
+      "22.22",
+      "22.22",
+      "15.00",
+      addDays("2026-03-02", 30),
+      "2026-03-02T05:00:00.000Z",
+      3,
+    ]);
     expect((await csvRows(w.admin, { accountManagerId: String(w.cast.am2.id) })).map((r) => r[0])).toEqual([qB.id]);
   });
 
@@ -144,7 +163,14 @@ describe("quotes awaiting discount approval", () => {
   it("is for whoever may approve discounts (administrators): every other role is refused (403)", async () => {
     const w = await world();
     await createQuoteAwaitingApproval(w.am, w.dealA.id, [{ productId: w.products[0]!.id, quantity: 1, unitPrice: 60_000 }]);
-    const others: TestUser[] = [w.cast.a.dealer_admin, w.cast.a.dealer_sales, w.cast.a.dealer_finance, w.cast.staff.account_manager, w.cast.staff.ops, w.cast.staff.finance];
+    const others: TestUser[] = [
+      w.cast.a.dealer_admin,
+      w.cast.a.dealer_sales,
+      w.cast.a.dealer_finance,
+      w.cast.staff.account_manager,
+      w.cast.staff.ops,
+      w.cast.staff.finance,
+    ];
     for (const u of others) {
       const actor = actorFor(u);
       await expect(approvalQueue(actor, query()), u.role).rejects.toMatchObject({ status: 403 });

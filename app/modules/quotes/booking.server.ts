@@ -12,7 +12,11 @@ const createOrderFromQuote: CreateOrderFn = async (tx, actor, input) => {
   const draft = await createDraftTx(
     tx,
     actor,
-    { lines: input.lines.map((l) => ({ productId: l.productId, quantity: l.quantity, unitPriceMinor: l.unitPriceMinor, quoteLineId: l.quoteLineId })), dealId: input.dealId, quoteId: input.quoteId },
+    {
+      lines: input.lines.map((l) => ({ productId: l.productId, quantity: l.quantity, unitPriceMinor: l.unitPriceMinor, quoteLineId: l.quoteLineId })),
+      dealId: input.dealId,
+      quoteId: input.quoteId,
+    },
     now(),
   );
   return { orderId: draft.id, number: null };

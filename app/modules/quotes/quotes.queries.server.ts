@@ -41,7 +41,11 @@ export function approvalQueueRows(db: Executor, actor: Actor, f: Partial<Approva
       "am.name as account_manager_name",
     ])
     .select([
-      sql<string | null>`(SELECT SUM(l.quantity * p.list_price_minor) FROM quote_lines l INNER JOIN products p ON p.id = l.product_id WHERE l.quote_id = q.id)`.as("list_total_minor"),
+      sql<
+        string | null
+      >`(SELECT SUM(l.quantity * p.list_price_minor) FROM quote_lines l INNER JOIN products p ON p.id = l.product_id WHERE l.quote_id = q.id)`.as(
+        "list_total_minor",
+      ),
       sql<string | null>`(SELECT SUM(l.quantity * l.tier_price_minor) FROM quote_lines l WHERE l.quote_id = q.id)`.as("tier_total_minor"),
       sql<number>`(SELECT COUNT(*) FROM quote_lines l WHERE l.quote_id = q.id)`.as("line_count"),
     ])

@@ -18,7 +18,6 @@ function collectRows(raw: unknown) {
   return { ...o, lines };
 }
 
-
 const QuoteLineInput = z.object({
   row: z.number().int(),
   productId: z.coerce.number().int().positive(),

@@ -55,7 +55,14 @@ function quotesQuery(dbx: Executor, actor: Actor) {
 async function lockQuote(tx: Tx, actor: Actor, id: number) {
   const row = await quotesQuery(tx, actor)
     .selectAll("q")
-    .select(["d.stage as deal_stage", "d.dealer_id as deal_dealer_id", "d.account_manager_id", "d.key_account_id", "d.title as deal_title", "d.protection_expires_on"])
+    .select([
+      "d.stage as deal_stage",
+      "d.dealer_id as deal_dealer_id",
+      "d.account_manager_id",
+      "d.key_account_id",
+      "d.title as deal_title",
+      "d.protection_expires_on",
+    ])
     .where("q.id", "=", id)
     .forUpdate()
     .executeTakeFirst();
@@ -65,7 +72,15 @@ async function lockQuote(tx: Tx, actor: Actor, id: number) {
 
 type QuoteRow = Awaited<ReturnType<typeof lockQuote>>;
 
-async function moveQuote(tx: Executor, actor: Actor, quote: QuoteRow, to: QuoteStatus, mover: QuoteMover, set: Record<string, unknown> = {}, payload: Record<string, unknown> = {}) {
+async function moveQuote(
+  tx: Executor,
+  actor: Actor,
+  quote: QuoteRow,
+  to: QuoteStatus,
+  mover: QuoteMover,
+  set: Record<string, unknown> = {},
+  payload: Record<string, unknown> = {},
+) {
   const t = quoteTransition(quote.status, to);
   if (!t || !t.by.includes(mover)) throw new ConflictError("quotes.badTransition");
   const res = await tx
@@ -75,7 +90,13 @@ async function moveQuote(tx: Executor, actor: Actor, quote: QuoteRow, to: QuoteS
     .where("status", "=", quote.status)
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) !== 1) throw new ConflictError();
-  await audit(tx, actor, { action: t.event, entityType: "quote", entityId: quote.id, dealerId: quote.dealer_id, summary: { from: quote.status, to, dealId: quote.deal_id, version: quote.version, ...payload } });
+  await audit(tx, actor, {
+    action: t.event,
+    entityType: "quote",
+    entityId: quote.id,
+    dealerId: quote.dealer_id,
+    summary: { from: quote.status, to, dealId: quote.deal_id, version: quote.version, ...payload },
+  });
   await emitEvent(tx, actor, {
     type: t.event,
     entityType: "quote",
@@ -88,7 +109,12 @@ async function moveQuote(tx: Executor, actor: Actor, quote: QuoteRow, to: QuoteS
 }
 
 async function dealForMove(tx: Executor, dealId: number) {
-  return tx.selectFrom("deals").select(["id", "stage", "dealer_id", "account_manager_id", "title", "key_account_id"]).where("id", "=", dealId).forUpdate().executeTakeFirstOrThrow();
+  return tx
+    .selectFrom("deals")
+    .select(["id", "stage", "dealer_id", "account_manager_id", "title", "key_account_id"])
+    .where("id", "=", dealId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
 }
 
 function assertDealOpenForQuotes(deal: { stage: string; protection_expires_on: string | null }) {
@@ -118,17 +144,46 @@ export async function createQuoteVersion(actor: Actor, dealId: number): Promise<
     const validUntil = latest && latest.valid_until >= t ? latest.valid_until : addDays(t, 30);
     const res = await tx
       .insertInto("quotes")
-      .values({ deal_id: dealId, dealer_id: deal.dealer_id, version: (latest?.version ?? 0) + 1, status: "draft", currency: deal.currency, valid_until: validUntil, terms: latest?.terms ?? null, created_by: actor.userId })
+      .values({
+        deal_id: dealId,
+        dealer_id: deal.dealer_id,
+        version: (latest?.version ?? 0) + 1,
+        status: "draft",
+        currency: deal.currency,
+        valid_until: validUntil,
+        terms: latest?.terms ?? null,
+        created_by: actor.userId,
+      })
       .executeTakeFirstOrThrow();
     const id = Number(res.insertId);
     if (latest) {
       const lines = await tx.selectFrom("quote_lines").selectAll().where("quote_id", "=", latest.id).orderBy("line_no").execute();
-      if (lines.length) await writeLines(tx, id, deal.dealer_id, lines.map((l) => ({ productId: l.product_id, quantity: l.quantity, unitPrice: l.unit_price_minor })));
+      if (lines.length)
+        await writeLines(
+          tx,
+          id,
+          deal.dealer_id,
+          lines.map((l) => ({ productId: l.product_id, quantity: l.quantity, unitPrice: l.unit_price_minor })),
+        );
       if (!(SUPERSEDABLE as readonly string[]).includes(latest.status)) throw new ConflictError("quotes.badTransition");
-      const old = { ...latest, deal_stage: deal.stage, deal_dealer_id: deal.dealer_id, account_manager_id: deal.account_manager_id, key_account_id: deal.key_account_id, deal_title: deal.title, protection_expires_on: deal.protection_expires_on };
+      const old = {
+        ...latest,
+        deal_stage: deal.stage,
+        deal_dealer_id: deal.dealer_id,
+        account_manager_id: deal.account_manager_id,
+        key_account_id: deal.key_account_id,
+        deal_title: deal.title,
+        protection_expires_on: deal.protection_expires_on,
+      };
       await moveQuote(tx, actor, old, "superseded", moverSide(actor), { superseded_by_id: id }, { supersededBy: id });
     }
-    await audit(tx, actor, { action: "quote.created", entityType: "quote", entityId: id, dealerId: deal.dealer_id, summary: { dealId, version: (latest?.version ?? 0) + 1 } });
+    await audit(tx, actor, {
+      action: "quote.created",
+      entityType: "quote",
+      entityId: id,
+      dealerId: deal.dealer_id,
+      summary: { dealId, version: (latest?.version ?? 0) + 1 },
+    });
     const d = await dealForMove(tx, dealId);
     if (d.stage === "approved" || d.stage === "quoted") await moveDeal(tx, actor, d, "negotiating", moverSide(actor), { payload: { quoteId: id } });
     return { id };
@@ -157,10 +212,23 @@ async function writeLines(tx: Executor, quoteId: number, dealerId: number, lines
     const lineTotal = l.quantity * l.unitPrice;
     total += lineTotal;
     maxBp = Math.max(maxBp, bp);
-    return { quote_id: quoteId, line_no: i + 1, product_id: l.productId, quantity: l.quantity, unit_price_minor: l.unitPrice, tier_price_minor: tier, discount_bp: bp, line_total_minor: lineTotal };
+    return {
+      quote_id: quoteId,
+      line_no: i + 1,
+      product_id: l.productId,
+      quantity: l.quantity,
+      unit_price_minor: l.unitPrice,
+      tier_price_minor: tier,
+      discount_bp: bp,
+      line_total_minor: lineTotal,
+    };
   });
   if (rows.length) await tx.insertInto("quote_lines").values(rows).execute();
-  await tx.updateTable("quotes").set({ total_minor: total, max_discount_bp: maxBp, updated_at: now(), row_version: sql<number>`row_version + 1` }).where("id", "=", quoteId).execute();
+  await tx
+    .updateTable("quotes")
+    .set({ total_minor: total, max_discount_bp: maxBp, updated_at: now(), row_version: sql<number>`row_version + 1` })
+    .where("id", "=", quoteId)
+    .execute();
   return { total, maxBp };
 }
 
@@ -170,12 +238,15 @@ export async function saveDraft(actor: Actor, quoteId: number, input: QuoteDraft
   const fe: FieldErrors = {};
   if (input.validUntil < today()) fe.validUntil = ["validation.dateFuture"];
   const ids = [...new Set(input.lines.map((l) => l.productId))];
-  if (ids.length !== input.lines.length) for (const l of input.lines) if (input.lines.filter((x) => x.productId === l.productId).length > 1) fe[`productId_${l.row}`] = ["quotes.duplicateProduct"];
+  if (ids.length !== input.lines.length)
+    for (const l of input.lines) if (input.lines.filter((x) => x.productId === l.productId).length > 1) fe[`productId_${l.row}`] = ["quotes.duplicateProduct"];
   await transaction("quote.save", async (tx) => {
     const quote = await lockQuote(tx, actor, quoteId);
     if (quote.status !== "draft") throw new ConflictError("quotes.notDraft");
     const lines = await lineCodesOf(tx, quote.deal_id);
-    const products = ids.length ? await tx.selectFrom("products").select(["id", "list_price_minor", "product_line_code", "status", "currency"]).where("id", "in", ids).execute() : [];
+    const products = ids.length
+      ? await tx.selectFrom("products").select(["id", "list_price_minor", "product_line_code", "status", "currency"]).where("id", "in", ids).execute()
+      : [];
     const byId = new Map(products.map((p) => [p.id, p]));
     for (const l of input.lines) {
       const p = byId.get(l.productId);
@@ -183,9 +254,20 @@ export async function saveDraft(actor: Actor, quoteId: number, input: QuoteDraft
       else if (l.unitPrice <= 0 || l.unitPrice > p.list_price_minor) fe[`unitPrice_${l.row}`] = ["quotes.priceRange"];
     }
     if (Object.keys(fe).length) throw new ValidationError("validation.formErrors", fe);
-    const { total, maxBp } = await writeLines(tx, quoteId, quote.dealer_id, input.lines.map((l) => ({ productId: l.productId, quantity: l.quantity, unitPrice: l.unitPrice })));
+    const { total, maxBp } = await writeLines(
+      tx,
+      quoteId,
+      quote.dealer_id,
+      input.lines.map((l) => ({ productId: l.productId, quantity: l.quantity, unitPrice: l.unitPrice })),
+    );
     await tx.updateTable("quotes").set({ valid_until: input.validUntil, terms: input.terms }).where("id", "=", quoteId).execute();
-    await audit(tx, actor, { action: "quote.saved", entityType: "quote", entityId: quoteId, dealerId: quote.dealer_id, summary: { lines: input.lines.length, total, maxDiscountBp: maxBp, validUntil: input.validUntil } });
+    await audit(tx, actor, {
+      action: "quote.saved",
+      entityType: "quote",
+      entityId: quoteId,
+      dealerId: quote.dealer_id,
+      summary: { lines: input.lines.length, total, maxDiscountBp: maxBp, validUntil: input.validUntil },
+    });
   });
 }
 
@@ -200,7 +282,15 @@ export async function proposeQuote(actor: Actor, quoteId: number): Promise<{ sta
     if (!lines.length) throw new ConflictError("quotes.noLines");
     if (quote.valid_until < today()) throw new ConflictError("quotes.validityPassed");
     if (quote.max_discount_bp > discountLimitBp()) {
-      await moveQuote(tx, actor, quote, "pending_approval", moverSide(actor), { approval_requested_at: now() }, { maxDiscountBp: quote.max_discount_bp, limitBp: discountLimitBp() });
+      await moveQuote(
+        tx,
+        actor,
+        quote,
+        "pending_approval",
+        moverSide(actor),
+        { approval_requested_at: now() },
+        { maxDiscountBp: quote.max_discount_bp, limitBp: discountLimitBp() },
+      );
       return { status: "pending_approval" as const };
     }
     await publish(tx, actor, quote, moverSide(actor));
@@ -211,7 +301,8 @@ export async function proposeQuote(actor: Actor, quoteId: number): Promise<{ sta
 async function publish(tx: Tx, actor: Actor, quote: QuoteRow, mover: QuoteMover, set: Record<string, unknown> = {}) {
   await moveQuote(tx, actor, quote, "proposed", mover, { ...set, proposed_at: now() });
   const deal = await dealForMove(tx, quote.deal_id);
-  if (deal.stage === "approved" || deal.stage === "negotiating") await moveDeal(tx, actor, deal, "quoted", moverSide(actor), { payload: { quoteId: quote.id, version: quote.version } });
+  if (deal.stage === "approved" || deal.stage === "negotiating")
+    await moveDeal(tx, actor, deal, "quoted", moverSide(actor), { payload: { quoteId: quote.id, version: quote.version } });
   const codes = await tx
     .selectFrom("quote_lines as l")
     .innerJoin("products as p", "p.id", "l.product_id")
@@ -219,7 +310,13 @@ async function publish(tx: Tx, actor: Actor, quote: QuoteRow, mover: QuoteMover,
     .distinct()
     .where("l.quote_id", "=", quote.id)
     .execute();
-  await flagProtectedAccountActivity(tx, actor, { keyAccountId: quote.key_account_id, dealerId: quote.dealer_id, refType: "quote", refId: quote.id, productLineCodes: codes.map((c) => c.product_line_code) });
+  await flagProtectedAccountActivity(tx, actor, {
+    keyAccountId: quote.key_account_id,
+    dealerId: quote.dealer_id,
+    refType: "quote",
+    refId: quote.id,
+    productLineCodes: codes.map((c) => c.product_line_code),
+  });
 }
 
 export async function approveQuoteDiscount(actor: Actor, quoteId: number, note: string | null) {
@@ -273,7 +370,11 @@ export async function requestRevision(actor: Actor, quoteId: number, comment: st
  * wired at merge) inside this transaction, with the quote's prices carried exactly, and the quote
  * becomes converted. A second call for a converted quote returns the same order.
  */
-export async function bookQuote(actor: Actor, quoteId: number, createOrder: CreateOrderFn | undefined): Promise<{ orderId: number; number: string | null; dealId: number }> {
+export async function bookQuote(
+  actor: Actor,
+  quoteId: number,
+  createOrder: CreateOrderFn | undefined,
+): Promise<{ orderId: number; number: string | null; dealId: number }> {
   requirePermission(actor, "order:create");
   requirePermission(actor, "quote:accept");
   if (!isDealerRole(actor.role) || actor.dealerId === null) throw new ForbiddenError();
@@ -290,7 +391,12 @@ export async function bookQuote(actor: Actor, quoteId: number, createOrder: Crea
     if (quote.valid_until < today()) throw new ConflictError("quotes.expired");
     if (quote.deal_stage !== "quoted") throw new ConflictError("quotes.dealNotOpen");
     if (!createOrder) throw new UnavailableError("quotes.bookingUnavailable");
-    const lines = await tx.selectFrom("quote_lines").select(["id", "product_id", "quantity", "unit_price_minor"]).where("quote_id", "=", quoteId).orderBy("line_no").execute();
+    const lines = await tx
+      .selectFrom("quote_lines")
+      .select(["id", "product_id", "quantity", "unit_price_minor"])
+      .where("quote_id", "=", quoteId)
+      .orderBy("line_no")
+      .execute();
     const order = await createOrder(tx, actor, {
       lines: lines.map((l) => ({ productId: l.product_id, quantity: l.quantity, unitPriceMinor: l.unit_price_minor, quoteLineId: l.id })),
       dealId: quote.deal_id,
@@ -304,7 +410,14 @@ export async function bookQuote(actor: Actor, quoteId: number, createOrder: Crea
 /** Daily (jobs): proposed quotes past their validity date become expired. */
 export async function expireLapsedQuotes(actor: Actor, asOf: IsoDate = today()): Promise<{ expired: number[] }> {
   requirePermission(actor, "job:manage");
-  const rows = await db.selectFrom("quotes").select("id").where("status", "=", "proposed").where("valid_until", "<", asOf).orderBy("valid_until").orderBy("id").execute();
+  const rows = await db
+    .selectFrom("quotes")
+    .select("id")
+    .where("status", "=", "proposed")
+    .where("valid_until", "<", asOf)
+    .orderBy("valid_until")
+    .orderBy("id")
+    .execute();
   const expired: number[] = [];
   for (const { id } of rows) {
     await transaction("quote.expire", async (tx) => {
@@ -355,7 +468,23 @@ export async function getQuotePage(actor: Actor, quoteId: number) {
     ? await db
         .selectFrom("quote_lines as l")
         .innerJoin("products as p", "p.id", "l.product_id")
-        .select(["l.id", "l.quote_id", "l.line_no", "l.product_id", "l.quantity", "l.unit_price_minor", "l.tier_price_minor", "l.discount_bp", "l.line_total_minor", "p.sku", "p.name_en", "p.name_zh", "p.unit", "p.list_price_minor", "p.product_line_code"])
+        .select([
+          "l.id",
+          "l.quote_id",
+          "l.line_no",
+          "l.product_id",
+          "l.quantity",
+          "l.unit_price_minor",
+          "l.tier_price_minor",
+          "l.discount_bp",
+          "l.line_total_minor",
+          "p.sku",
+          "p.name_en",
+          "p.name_zh",
+          "p.unit",
+          "p.list_price_minor",
+          "p.product_line_code",
+        ])
         .where("l.quote_id", "in", versionIds)
         .orderBy("l.quote_id")
         .orderBy("l.line_no")
@@ -426,11 +555,25 @@ function approvalRow<R extends { total_minor: number; list_total_minor: string |
 export async function approvalQueue(actor: Actor, f: ApprovalQueueFilter) {
   requirePermission(actor, "quote:approve_discount");
   const [rows, total, choices] = await Promise.all([
-    approvalQueueRows(db, actor, f).limit(APPROVAL_PAGE_SIZE).offset((f.page - 1) * APPROVAL_PAGE_SIZE).execute(),
-    approvalQueueWhere(db, actor, f).select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
+    approvalQueueRows(db, actor, f)
+      .limit(APPROVAL_PAGE_SIZE)
+      .offset((f.page - 1) * APPROVAL_PAGE_SIZE)
+      .execute(),
+    approvalQueueWhere(db, actor, f)
+      .select(sql<number>`COUNT(*)`.as("n"))
+      .executeTakeFirst(),
     approvalQueueChoices(db, actor),
   ]);
-  return { rows: rows.map(approvalRow), total: Number(total?.n ?? 0), page: f.page, pageSize: APPROVAL_PAGE_SIZE, choices, limitBp: discountLimitBp(), now: now().toISOString(), today: today() };
+  return {
+    rows: rows.map(approvalRow),
+    total: Number(total?.n ?? 0),
+    page: f.page,
+    pageSize: APPROVAL_PAGE_SIZE,
+    choices,
+    limitBp: discountLimitBp(),
+    now: now().toISOString(),
+    today: today(),
+  };
 }
 
 export const APPROVAL_CSV_HEADER = [
@@ -490,8 +633,8 @@ export async function* exportApprovalQueue(actor: Actor, f: Omit<ApprovalQueueFi
 /** The dashboard's figure: how many quotes wait for approval and since when the oldest (the queue's total). */
 export async function approvalQueueSummary(actor: Actor) {
   requirePermission(actor, "quote:approve_discount");
-  const r = await approvalQueueWhere(db, actor).select([sql<number>`COUNT(*)`.as("n"), sql<Date | null>`MIN(q.approval_requested_at)`.as("oldest")]).executeTakeFirst();
+  const r = await approvalQueueWhere(db, actor)
+    .select([sql<number>`COUNT(*)`.as("n"), sql<Date | null>`MIN(q.approval_requested_at)`.as("oldest")])
+    .executeTakeFirst();
   return { count: Number(r?.n ?? 0), oldestRequestedAt: r?.oldest ? new Date(r.oldest).toISOString() : null, now: now().toISOString() };
 }
-
-;

@@ -51,7 +51,11 @@ describe("quote versions by the account manager", () => {
     const p = products[0]!; // list 1000.00, gold tier 900.00
     const { id } = await createQuoteVersion(am, deal.id);
     expect(await stageOf(deal.id)).toBe("negotiating");
-    await saveDraft(am, id, { lines: [{ row: 0, productId: p.id, quantity: 10, unitPrice: 81_000 }], validUntil: addDays(today(), 20), terms: "Delivery within 30 days" });
+    await saveDraft(am, id, {
+      lines: [{ row: 0, productId: p.id, quantity: 10, unitPrice: 81_000 }],
+      validUntil: addDays(today(), 20),
+      terms: "Delivery within 30 days",
+    });
     const line = await db().selectFrom("quote_lines").selectAll().where("quote_id", "=", id).executeTakeFirstOrThrow();
     expect(line).toMatchObject({ tier_price_minor: 90_000, unit_price_minor: 81_000, discount_bp: 1000, line_total_minor: 810_000 });
     expect(await proposeQuote(am, id)).toEqual({ status: "proposed" });
@@ -66,7 +70,10 @@ describe("quote versions by the account manager", () => {
     const { id } = await createQuoteVersion(am, deal.id);
     await saveDraft(am, id, { lines: [{ row: 0, productId: p.id, quantity: 1, unitPrice: 75_000 }], validUntil: addDays(today(), 20), terms: null }); // 16.67 % off tier
     expect(await proposeQuote(am, id)).toEqual({ status: "pending_approval" });
-    expect((await db().selectFrom("domain_events").selectAll().where("type", "=", "quote.pending_approval").execute())[0]).toMatchObject({ dealer_id: cast.dealerA.id, account_manager_id: cast.staff.account_manager.id });
+    expect((await db().selectFrom("domain_events").selectAll().where("type", "=", "quote.pending_approval").execute())[0]).toMatchObject({
+      dealer_id: cast.dealerA.id,
+      account_manager_id: cast.staff.account_manager.id,
+    });
     // The dealer does not see it yet.
     await expect(getQuotePage(actorFor(cast.a.dealer_sales), id)).rejects.toMatchObject({ status: 404 });
     expect((await getDealPage(actorFor(cast.a.dealer_sales), deal.id)).quotes).toEqual([]);
@@ -91,8 +98,11 @@ describe("quote versions by the account manager", () => {
       [{ row: 2, productId: p1!.id, quantity: 1, unitPrice: 100_001 }, { unitPrice_2: ["quotes.priceRange"] }],
       [{ row: 1, productId: pOther!.id, quantity: 1, unitPrice: 1_000 }, { productId_1: ["quotes.productNotOnDeal"] }],
     ] as const;
-    for (const [line, fe] of bad) await expect(saveDraft(am, id, { lines: [line], validUntil: until, terms: null })).rejects.toMatchObject({ status: 400, fieldErrors: fe });
-    await expect(saveDraft(am, id, { lines: [], validUntil: addDays(today(), -1), terms: null })).rejects.toMatchObject({ fieldErrors: { validUntil: ["validation.dateFuture"] } });
+    for (const [line, fe] of bad)
+      await expect(saveDraft(am, id, { lines: [line], validUntil: until, terms: null })).rejects.toMatchObject({ status: 400, fieldErrors: fe });
+    await expect(saveDraft(am, id, { lines: [], validUntil: addDays(today(), -1), terms: null })).rejects.toMatchObject({
+      fieldErrors: { validUntil: ["validation.dateFuture"] },
+    });
     expect(await db().selectFrom("quote_lines").select("id").where("quote_id", "=", id).execute()).toEqual([]);
     await expect(proposeQuote(am, id)).rejects.toMatchObject({ status: 409, messageKey: "quotes.noLines" });
     // The price exactly at list is allowed.
@@ -106,7 +116,8 @@ describe("quote versions by the account manager", () => {
 
   it("only the owning account manager writes quotes", async () => {
     const { deal, cast } = await approvedDeal();
-    for (const u of [cast.a.dealer_sales, cast.a.dealer_admin, cast.staff.admin, cast.staff.ops, cast.staff.finance]) await expect(createQuoteVersion(actorFor(u), deal.id)).rejects.toMatchObject({ status: 403 });
+    for (const u of [cast.a.dealer_sales, cast.a.dealer_admin, cast.staff.admin, cast.staff.ops, cast.staff.finance])
+      await expect(createQuoteVersion(actorFor(u), deal.id)).rejects.toMatchObject({ status: 403 });
     await expect(createQuoteVersion(actorFor(cast.am2), deal.id)).rejects.toMatchObject({ status: 404 });
   });
 });
@@ -125,7 +136,9 @@ describe("the dealer answers: revision, new version supersedes, accept", () => {
     const v1row = await db().selectFrom("quotes").selectAll().where("id", "=", v1.id).executeTakeFirstOrThrow();
     expect(v1row).toMatchObject({ status: "superseded", superseded_by_id: v2.id });
     // The new version starts from the old lines.
-    expect((await db().selectFrom("quote_lines").select(["product_id", "unit_price_minor"]).where("quote_id", "=", v2.id).execute())).toEqual([{ product_id: p.id, unit_price_minor: 86_000 }]);
+    expect(await db().selectFrom("quote_lines").select(["product_id", "unit_price_minor"]).where("quote_id", "=", v2.id).execute()).toEqual([
+      { product_id: p.id, unit_price_minor: 86_000 },
+    ]);
     await saveDraft(am, v2.id, { lines: [{ row: 0, productId: p.id, quantity: 8, unitPrice: 83_000 }], validUntil: addDays(today(), 15), terms: null });
     await proposeQuote(am, v2.id);
     await expect(acceptQuote(dealer, v1.id)).rejects.toMatchObject({ status: 409, messageKey: "quotes.superseded" });
@@ -137,7 +150,15 @@ describe("the dealer answers: revision, new version supersedes, accept", () => {
     // Side-by-side comparison: one row per product, one cell per version.
     const page = await getQuotePage(dealer, v2.id);
     expect(page.versions.map((v) => v.version)).toEqual([1, 2]);
-    expect(page.comparison).toEqual([expect.objectContaining({ productId: p.id, cells: [{ quantity: 5, unitPrice: 86_000, discountBp: 444 }, { quantity: 8, unitPrice: 83_000, discountBp: 778 }] })]);
+    expect(page.comparison).toEqual([
+      expect.objectContaining({
+        productId: p.id,
+        cells: [
+          { quantity: 5, unitPrice: 86_000, discountBp: 444 },
+          { quantity: 8, unitPrice: 83_000, discountBp: 778 },
+        ],
+      }),
+    ]);
   });
 
   it("an expired quote (valid_until before today in BUSINESS_TZ) cannot be accepted and shows expired; the job marks it", async () => {
@@ -194,7 +215,13 @@ describe("booking the sale (客户经理只管谈判不管签单)", () => {
     );
     expect(orderLines.map((l) => l.unit_price_minor)).toEqual([86_333, 212_543, 99_999]);
     const order = await db().selectFrom("orders").selectAll().where("id", "=", booked.orderId).executeTakeFirstOrThrow();
-    expect(order).toMatchObject({ dealer_id: cast.dealerA.id, deal_id: deal.id, quote_id: q.id, status: "draft", total_minor: 7 * 86_333 + 3 * 212_543 + 11 * 99_999 });
+    expect(order).toMatchObject({
+      dealer_id: cast.dealerA.id,
+      deal_id: deal.id,
+      quote_id: q.id,
+      status: "draft",
+      total_minor: 7 * 86_333 + 3 * 212_543 + 11 * 99_999,
+    });
     const qrow = await db().selectFrom("quotes").selectAll().where("id", "=", q.id).executeTakeFirstOrThrow();
     expect(qrow).toMatchObject({ status: "converted", converted_order_id: booked.orderId });
     // A double click returns the same order.
@@ -230,12 +257,20 @@ describe("what the dealer's acceptance and the manufacturer's internals protect"
     expect(await db().selectFrom("quotes").select("id").where("deal_id", "=", deal.id).execute()).toHaveLength(1);
     // The page offers no "new version" to the account manager either.
     const { loader } = await import("~/routes/quotes.$id");
-    const res = (await loader({ request: await requestAs(cast.staff.account_manager, `/quotes/${q.id}`), params: { id: String(q.id) }, context: {} })) as Response;
+    const res = (await loader({
+      request: await requestAs(cast.staff.account_manager, `/quotes/${q.id}`),
+      params: { id: String(q.id) },
+      context: {},
+    })) as Response;
     expect(((await res.json()) as { caps: { newVersion: boolean } }).caps.newVersion).toBe(false);
     // Through the route: 409 with the message in the user's language.
     const { action } = await import("~/routes/quotes.$id");
     await getDb().updateTable("users").set({ locale: "zh-CN" }).where("id", "=", cast.staff.account_manager.id).execute();
-    const refused = (await action({ request: await requestAs(cast.staff.account_manager, `/quotes/${q.id}`, { form: { intent: "newVersion" } }), params: { id: String(q.id) }, context: {} })) as Response;
+    const refused = (await action({
+      request: await requestAs(cast.staff.account_manager, `/quotes/${q.id}`, { form: { intent: "newVersion" } }),
+      params: { id: String(q.id) },
+      context: {},
+    })) as Response;
     expect(refused.status).toBe(409);
     expect(((await refused.json()) as { formError: string }).formError).toBe(translate("zh-CN", "quotes.alreadyAccepted"));
     // The dealer books it as accepted.

@@ -29,7 +29,10 @@ describe("maintained order figures", () => {
     const ops = actorFor(w.staff.ops);
     // A draft edited twice keeps Σ line quantities.
     const d = await saveDraftFromForm(sales, { orderId: null, form: draftForm({ addressId: w.addrA.id, lines: [{ productId: w.widget.id, quantity: 4 }] }) });
-    await saveDraftFromForm(sales, { orderId: d.id, form: draftForm({ addressId: w.addrA.id, lines: [{ productId: w.widget.id, quantity: 7 }], version: d.version }) });
+    await saveDraftFromForm(sales, {
+      orderId: d.id,
+      form: draftForm({ addressId: w.addrA.id, lines: [{ productId: w.widget.id, quantity: 7 }], version: d.version }),
+    });
     expect((await orderRow(d.id)).ordered_qty).toBe(7);
 
     const o = await submitNew(w.a.dealer_sales, w.addrA.id, [{ productId: w.widget.id, quantity: 10 }]);
@@ -37,13 +40,38 @@ describe("maintained order figures", () => {
     const line = await db().selectFrom("order_lines").select(["id", "promise_date"]).where("order_id", "=", o.id).executeTakeFirstOrThrow();
     const first = line.promise_date ?? (await orderRow(o.id)).promised_date ?? inDays(14);
     // Shipped today (on or before the first promise): counts.
-    await recordShipment(ops, o.id, { version: (await orderRow(o.id)).version, warehouseId: w.east.id, carrier: "SF", trackingNumber: uniq("SF"), shippedOn: today(), lines: [{ lineId: line.id, quantity: 6 }] });
+    await recordShipment(ops, o.id, {
+      version: (await orderRow(o.id)).version,
+      warehouseId: w.east.id,
+      carrier: "SF",
+      trackingNumber: uniq("SF"),
+      shippedOn: today(),
+      lines: [{ lineId: line.id, quantity: 6 }],
+    });
     // The promise moves earlier than today; the first promise still decides.
     await changePromiseDate(ops, o.id, { version: (await orderRow(o.id)).version, lineId: line.id, newDate: inDays(1), reason: "earlier" });
-    await recordShipment(ops, o.id, { version: (await orderRow(o.id)).version, warehouseId: w.east.id, carrier: "SF", trackingNumber: uniq("SF"), shippedOn: today(), lines: [{ lineId: line.id, quantity: 4 }] });
-    const row = await db().selectFrom("orders").select(["ordered_qty", "on_promise_qty", "first_shipped_on", "last_shipped_on", "shipped_value_minor", "total_minor", "status"]).where("id", "=", o.id).executeTakeFirstOrThrow();
+    await recordShipment(ops, o.id, {
+      version: (await orderRow(o.id)).version,
+      warehouseId: w.east.id,
+      carrier: "SF",
+      trackingNumber: uniq("SF"),
+      shippedOn: today(),
+      lines: [{ lineId: line.id, quantity: 4 }],
+    });
+    const row = await db()
+      .selectFrom("orders")
+      .select(["ordered_qty", "on_promise_qty", "first_shipped_on", "last_shipped_on", "shipped_value_minor", "total_minor", "status"])
+      .where("id", "=", o.id)
+      .executeTakeFirstOrThrow();
     expect(first >= today()).toBe(true);
-    expect(row).toMatchObject({ ordered_qty: 10, on_promise_qty: 10, first_shipped_on: today(), last_shipped_on: today(), shipped_value_minor: row.total_minor, status: "shipped" });
+    expect(row).toMatchObject({
+      ordered_qty: 10,
+      on_promise_qty: 10,
+      first_shipped_on: today(),
+      last_shipped_on: today(),
+      shipped_value_minor: row.total_minor,
+      status: "shipped",
+    });
 
     for (const s of ["partially_shipped", "delivered", "cancelled", "draft", "rejected", "credit_hold"] as const) await orderIn(w, s);
     expect(await findOrderKpiMismatches(db())).toEqual([]);
@@ -51,7 +79,12 @@ describe("maintained order figures", () => {
     expect(await findMonthlyFigureMismatches(db())).toEqual([]);
     const month = today().slice(0, 7);
     const trend = (await dealerDashboard(sales, {})).trend.find((m) => m.month === month)!;
-    const counted = await db().selectFrom("orders").select(["total_minor"]).where("dealer_id", "=", w.dealerA.id).where("status", "not in", ["draft", "cancelled", "rejected"]).execute();
+    const counted = await db()
+      .selectFrom("orders")
+      .select(["total_minor"])
+      .where("dealer_id", "=", w.dealerA.id)
+      .where("status", "not in", ["draft", "cancelled", "rejected"])
+      .execute();
     expect(trend.orderedMinor).toBe(counted.reduce((a, o) => a + o.total_minor, 0));
     const shipments = await db().selectFrom("shipments").select("value_minor").where("dealer_id", "=", w.dealerA.id).execute();
     expect(trend.shippedMinor).toBe(shipments.reduce((a, x) => a + x.value_minor, 0));
@@ -73,7 +106,9 @@ describe("maintained order figures", () => {
           (SELECT COUNT(*) FROM orders o WHERE o.dealer_id = ${w.dealerA.id} AND o.last_shipped_on BETWEEN ${from} AND ${to} AND o.status IN ('shipped', 'delivered')) AS done,
           (SELECT SUM(o.last_shipped_on <= COALESCE(o.promised_date, o.requested_date)) FROM orders o WHERE o.dealer_id = ${w.dealerA.id} AND o.last_shipped_on BETWEEN ${from} AND ${to} AND o.status IN ('shipped', 'delivered')) AS on_time,
           (SELECT COUNT(*) FROM orders o WHERE o.dealer_id = ${w.dealerA.id} AND o.first_shipped_on BETWEEN ${from} AND ${to} AND o.submitted_at IS NOT NULL) AS shipped,
-          (SELECT AVG(DATEDIFF(o.first_shipped_on, DATE(CONVERT_TZ(o.submitted_at, '+00:00', ${off})))) FROM orders o WHERE o.dealer_id = ${w.dealerA.id} AND o.first_shipped_on BETWEEN ${from} AND ${to} AND o.submitted_at IS NOT NULL) AS avg_days`.execute(db())
+          (SELECT AVG(DATEDIFF(o.first_shipped_on, DATE(CONVERT_TZ(o.submitted_at, '+00:00', ${off})))) FROM orders o WHERE o.dealer_id = ${w.dealerA.id} AND o.first_shipped_on BETWEEN ${from} AND ${to} AND o.submitted_at IS NOT NULL) AS avg_days`.execute(
+        db(),
+      )
     ).rows[0]!;
     expect(dash.fill).toMatchObject({ orderedQty: Number(direct.ordered ?? 0), shippedOnPromiseQty: Number(direct.on_promise ?? 0) });
     expect(dash.onTime).toMatchObject({ orders: Number(direct.done), onTime: Number(direct.on_time ?? 0) });
@@ -94,8 +129,19 @@ describe("maintained order figures", () => {
     await approveOrder(ops, o.id, { version: (await orderRow(o.id)).version });
     const line = await db().selectFrom("order_lines").select("id").where("order_id", "=", o.id).executeTakeFirstOrThrow();
     // The first promise is in the past: yesterday's promise, shipped today.
-    await db().updateTable("order_lines").set({ promise_date: inDays(-1) }).where("id", "=", line.id).execute();
-    await recordShipment(ops, o.id, { version: (await orderRow(o.id)).version, warehouseId: w.east.id, carrier: "SF", trackingNumber: uniq("SF"), shippedOn: today(), lines: [{ lineId: line.id, quantity: 3 }] });
+    await db()
+      .updateTable("order_lines")
+      .set({ promise_date: inDays(-1) })
+      .where("id", "=", line.id)
+      .execute();
+    await recordShipment(ops, o.id, {
+      version: (await orderRow(o.id)).version,
+      warehouseId: w.east.id,
+      carrier: "SF",
+      trackingNumber: uniq("SF"),
+      shippedOn: today(),
+      lines: [{ lineId: line.id, quantity: 3 }],
+    });
     expect((await orderRow(o.id)).on_promise_qty).toBe(0);
     expect(await findOrderKpiMismatches(db(), [o.id])).toEqual([]);
     await db().updateTable("orders").set({ on_promise_qty: 3 }).where("id", "=", o.id).execute();
@@ -106,8 +152,21 @@ describe("maintained order figures", () => {
     const w = await orderWorld();
     const a = await orderIn(w, "partially_shipped");
     await orderIn(w, "approved");
-    const open = await db().selectFrom("orders").select(["id", "total_minor"]).where("dealer_id", "=", w.dealerA.id).where("status", "in", ["submitted", "approved", "partially_shipped"]).execute();
-    const shipped = await db().selectFrom("shipments").select(["order_id", "value_minor"]).where("order_id", "in", open.map((o) => o.id)).execute();
+    const open = await db()
+      .selectFrom("orders")
+      .select(["id", "total_minor"])
+      .where("dealer_id", "=", w.dealerA.id)
+      .where("status", "in", ["submitted", "approved", "partially_shipped"])
+      .execute();
+    const shipped = await db()
+      .selectFrom("shipments")
+      .select(["order_id", "value_minor"])
+      .where(
+        "order_id",
+        "in",
+        open.map((o) => o.id),
+      )
+      .execute();
     const want = open.reduce((s, o) => s + o.total_minor, 0) - shipped.reduce((s, x) => s + x.value_minor, 0);
     expect(shipped.some((x) => x.order_id === a.id)).toBe(true);
     expect((await creditPosition(db(), w.dealerA.id)).openOrdersMinor).toBe(want);

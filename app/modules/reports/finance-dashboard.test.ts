@@ -18,7 +18,17 @@ afterEach(() => vi.useRealTimers());
 async function statement(dealerId: number, period: string, status: string, confirmBy: string) {
   await db()
     .insertInto("statements")
-    .values({ dealer_id: dealerId, period, period_start: `${period}-01`, period_end: `${period}-28`, opening_minor: 0, closing_minor: 0, status, issued_at: new Date(`${period}-28T00:00:00Z`), confirm_by: confirmBy })
+    .values({
+      dealer_id: dealerId,
+      period,
+      period_start: `${period}-01`,
+      period_end: `${period}-28`,
+      opening_minor: 0,
+      closing_minor: 0,
+      status,
+      issued_at: new Date(`${period}-28T00:00:00Z`),
+      confirm_by: confirmBy,
+    })
     .execute();
 }
 
@@ -35,7 +45,14 @@ describe("finance dashboard", () => {
     await statement(A, "2026-09", "resolved", "2026-10-10");
     // Utilisation: A owes 300 of a 1,000 limit (30 %), B owes 900 of 1,000 (90 %).
     await db().updateTable("organisations").set({ credit_limit_minor: 1000_00 }).where("id", "in", [A, B]).execute();
-    await db().insertInto("dealer_balances").values([{ dealer_id: A, balance_minor: 300_00 }, { dealer_id: B, balance_minor: 900_00 }]).onDuplicateKeyUpdate({ balance_minor: sql`VALUES(balance_minor)` }).execute();
+    await db()
+      .insertInto("dealer_balances")
+      .values([
+        { dealer_id: A, balance_minor: 300_00 },
+        { dealer_id: B, balance_minor: 900_00 },
+      ])
+      .onDuplicateKeyUpdate({ balance_minor: sql`VALUES(balance_minor)` })
+      .execute();
 
     const d = await financeDashboard(actorFor(cast.staff.finance));
     expect(d.confirmation).toEqual({ period: "2026-10", issued: 2, confirmed: 1, rate: 0.5, overdue: 2 });
@@ -56,9 +73,24 @@ describe("finance dashboard", () => {
     await orderIn(w, "partially_shipped");
     const d = await financeDashboard(actorFor(w.staff.finance));
     const a = d.utilisation.find((u) => u.dealerId === w.dealerA.id)!;
-    const open = await db().selectFrom("orders").select(["id", "total_minor"]).where("dealer_id", "=", w.dealerA.id).where("status", "in", ["submitted", "approved", "partially_shipped"]).execute();
-    const shipped = await db().selectFrom("shipments").select("value_minor").where("order_id", "in", open.map((o) => o.id)).execute();
-    const balance = Number((await db().selectFrom("dealer_balances").select("balance_minor").where("dealer_id", "=", w.dealerA.id).executeTakeFirst())?.balance_minor ?? 0);
+    const open = await db()
+      .selectFrom("orders")
+      .select(["id", "total_minor"])
+      .where("dealer_id", "=", w.dealerA.id)
+      .where("status", "in", ["submitted", "approved", "partially_shipped"])
+      .execute();
+    const shipped = await db()
+      .selectFrom("shipments")
+      .select("value_minor")
+      .where(
+        "order_id",
+        "in",
+        open.map((o) => o.id),
+      )
+      .execute();
+    const balance = Number(
+      (await db().selectFrom("dealer_balances").select("balance_minor").where("dealer_id", "=", w.dealerA.id).executeTakeFirst())?.balance_minor ?? 0,
+    );
     expect(a.usedMinor).toBe(balance + open.reduce((s, o) => s + o.total_minor, 0) - shipped.reduce((s, x) => s + x.value_minor, 0));
   });
 });

@@ -31,21 +31,43 @@ export async function openOrdersByStatus(db: Q, dealerId: number) {
 export async function dealerActions(db: Q, dealerId: number, today: string) {
   const [quotes, statements, deliveries, sentBack] = await Promise.all([
     countDealsWithLiveQuote(db, { dealerId }, "to_answer", today).then((n) => ({ n })),
-    db.selectFrom("statements").select(sql<number>`COUNT(*)`.as("n")).where("dealer_id", "=", dealerId).where("status", "=", "issued").executeTakeFirst(),
-    db.selectFrom("orders").select(sql<number>`COUNT(*)`.as("n")).where("dealer_id", "=", dealerId).where("status", "=", "shipped").executeTakeFirst(),
+    db
+      .selectFrom("statements")
+      .select(sql<number>`COUNT(*)`.as("n"))
+      .where("dealer_id", "=", dealerId)
+      .where("status", "=", "issued")
+      .executeTakeFirst(),
+    db
+      .selectFrom("orders")
+      .select(sql<number>`COUNT(*)`.as("n"))
+      .where("dealer_id", "=", dealerId)
+      .where("status", "=", "shipped")
+      .executeTakeFirst(),
     db
       .selectFrom("orders as o")
       .select(sql<number>`COUNT(*)`.as("n"))
       .where("o.dealer_id", "=", dealerId)
       .where("o.status", "=", "draft")
-      .where((eb) => eb.exists(eb.selectFrom("order_status_history as h").select("h.id").whereRef("h.order_id", "=", "o.id").where("h.from_status", "=", "submitted").where("h.to_status", "=", "draft")))
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom("order_status_history as h")
+            .select("h.id")
+            .whereRef("h.order_id", "=", "o.id")
+            .where("h.from_status", "=", "submitted")
+            .where("h.to_status", "=", "draft"),
+        ),
+      )
       .executeTakeFirst(),
   ]);
   return { quotesToAnswer: n(quotes?.n), statementsToConfirm: n(statements?.n), deliveriesToConfirm: n(deliveries?.n), ordersSentBack: n(sentBack?.n) };
 }
 
 export async function pipelineByStage(db: Q, where: { dealerId?: number; accountManagerId?: number }) {
-  let q = db.selectFrom("deals").select(["stage", sql<number>`COUNT(*)`.as("n"), sql<string>`COALESCE(SUM(estimated_value_minor), 0)`.as("v")]).groupBy("stage");
+  let q = db
+    .selectFrom("deals")
+    .select(["stage", sql<number>`COUNT(*)`.as("n"), sql<string>`COALESCE(SUM(estimated_value_minor), 0)`.as("v")])
+    .groupBy("stage");
   if (where.dealerId) q = q.where("dealer_id", "=", where.dealerId);
   if (where.accountManagerId) q = q.where("account_manager_id", "=", where.accountManagerId);
   const rows = await q.execute();
@@ -162,7 +184,12 @@ export async function dealAging(db: Q, accountManagerId: number, asOf: Date) {
 
 export async function amAttention(db: Q, accountManagerId: number, today: string, soon: string) {
   const [conflicts, expiring, quotesPending] = await Promise.all([
-    db.selectFrom("deals").select(sql<number>`COUNT(*)`.as("n")).where("account_manager_id", "=", accountManagerId).where("stage", "=", "conflict").executeTakeFirst(),
+    db
+      .selectFrom("deals")
+      .select(sql<number>`COUNT(*)`.as("n"))
+      .where("account_manager_id", "=", accountManagerId)
+      .where("stage", "=", "conflict")
+      .executeTakeFirst(),
     db
       .selectFrom("deals")
       .select(sql<number>`COUNT(*)`.as("n"))
@@ -206,7 +233,11 @@ export async function reviewQueue(db: Q, limit = 10) {
       .orderBy("o.id", "asc")
       .limit(limit)
       .execute(),
-    db.selectFrom("orders").select(sql<number>`COUNT(*)`.as("n")).where("status", "=", "submitted").executeTakeFirst(),
+    db
+      .selectFrom("orders")
+      .select(sql<number>`COUNT(*)`.as("n"))
+      .where("status", "=", "submitted")
+      .executeTakeFirst(),
   ]);
   return { rows, total: n(total?.n) };
 }
@@ -225,7 +256,15 @@ export async function backordersByProduct(db: Q, limit = 10) {
     .limit(limit)
     .execute();
   if (!top.length) return [];
-  const names = await db.selectFrom("products").select(["id", "sku", "name_en", "name_zh"]).where("id", "in", top.map((r) => r.product_id)).execute();
+  const names = await db
+    .selectFrom("products")
+    .select(["id", "sku", "name_en", "name_zh"])
+    .where(
+      "id",
+      "in",
+      top.map((r) => r.product_id),
+    )
+    .execute();
   return top.map((r) => {
     const p = names.find((x) => x.id === r.product_id)!;
     return { sku: p.sku, nameEn: p.name_en, nameZh: p.name_zh, quantity: n(r.q), eta: r.eta ? String(r.eta).slice(0, 10) : null };
@@ -256,7 +295,18 @@ export async function madeToOrderDueRows(db: Q, from: string, to: string, limit:
   return madeToOrderDueQuery(db, from, to)
     .innerJoin("organisations as d", "d.id", "o.dealer_id")
     .innerJoin("products as p", "p.id", "l.product_id")
-    .select(["o.number", "d.code as dealer_code", "d.name as dealer_name", "l.line_no", "l.sku", "p.name_en", "p.name_zh", "l.quantity", "l.shipped_qty", "l.promise_date"])
+    .select([
+      "o.number",
+      "d.code as dealer_code",
+      "d.name as dealer_name",
+      "l.line_no",
+      "l.sku",
+      "p.name_en",
+      "p.name_zh",
+      "l.quantity",
+      "l.shipped_qty",
+      "l.promise_date",
+    ])
     .orderBy("l.promise_date")
     .orderBy("l.order_id")
     .orderBy("l.line_no")
@@ -295,7 +345,9 @@ export async function lowStockRows(db: Q, threshold: number, limit: number, offs
       .orderBy("x.product_id")
       .orderBy("x.warehouse_id")
       .execute(),
-    lowStockQuery(db, threshold).select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
+    lowStockQuery(db, threshold)
+      .select(sql<number>`COUNT(*)`.as("n"))
+      .executeTakeFirst(),
   ]);
   return { rows: rows.map((r) => ({ ...r, on_hand: n(r.on_hand), reserved: n(r.reserved), available: n(r.available) })), total: n(total?.n) };
 }
@@ -311,7 +363,9 @@ export async function lateIncomingRows(db: Q, today: string, limit: number, offs
       .limit(limit)
       .offset(offset)
       .execute(),
-    lateIncomingQuery(db, today).select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
+    lateIncomingQuery(db, today)
+      .select(sql<number>`COUNT(*)`.as("n"))
+      .executeTakeFirst(),
   ]);
   return { rows: rows.map((r) => ({ ...r, eta: String(r.eta).slice(0, 10) })), total: n(total?.n) };
 }
@@ -340,7 +394,9 @@ export async function stockAlerts(db: Q, threshold: number, today: string, limit
       .orderBy("s.product_id")
       .orderBy("s.warehouse_id")
       .execute(),
-    lowStockQuery(db, threshold).select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
+    lowStockQuery(db, threshold)
+      .select(sql<number>`COUNT(*)`.as("n"))
+      .executeTakeFirst(),
     db
       .selectFrom("incoming_stock as i")
       .innerJoin("products as p", "p.id", "i.product_id")
@@ -351,7 +407,9 @@ export async function stockAlerts(db: Q, threshold: number, today: string, limit
       .orderBy("i.eta")
       .limit(limit)
       .execute(),
-    lateIncomingQuery(db, today).select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
+    lateIncomingQuery(db, today)
+      .select(sql<number>`COUNT(*)`.as("n"))
+      .executeTakeFirst(),
   ]);
   return {
     low: low.map((r) => ({ sku: r.sku, nameEn: r.name_en, nameZh: r.name_zh, warehouse: r.warehouse, available: n(r.available) })),
@@ -387,8 +445,18 @@ export async function creditHolds(db: Q, asOf: Date) {
 
 export async function statementConfirmation(db: Q, period: string, today: string) {
   const [issued, overdue] = await Promise.all([
-    db.selectFrom("statements").select(["status", sql<number>`COUNT(*)`.as("n")]).where("period", "=", period).groupBy("status").execute(),
-    db.selectFrom("statements").select(sql<number>`COUNT(*)`.as("n")).where("status", "=", "issued").where("confirm_by", "<", today).executeTakeFirst(),
+    db
+      .selectFrom("statements")
+      .select(["status", sql<number>`COUNT(*)`.as("n")])
+      .where("period", "=", period)
+      .groupBy("status")
+      .execute(),
+    db
+      .selectFrom("statements")
+      .select(sql<number>`COUNT(*)`.as("n"))
+      .where("status", "=", "issued")
+      .where("confirm_by", "<", today)
+      .executeTakeFirst(),
   ]);
   const total = issued.reduce((s, r) => s + n(r.n), 0);
   const confirmed = issued.filter((r) => r.status === "confirmed" || r.status === "resolved").reduce((s, r) => s + n(r.n), 0);

@@ -56,7 +56,21 @@ async function dealerFigures(dealerId: number, b: q.Bounds, today: string, canRe
     q.monthlyTrend(db, dealerId, lastMonths(6, today)),
   ]);
   // Statements and fees are the dealer's account (ledger:read): other dealer roles see those figures without links.
-  return { kind: "dealer" as const, period: { from: b.from, to: b.to }, actions, openOrders, credit, pipeline, fill, onTime, toShip, won, credits, trend, canReadAccount };
+  return {
+    kind: "dealer" as const,
+    period: { from: b.from, to: b.to },
+    actions,
+    openOrders,
+    credit,
+    pipeline,
+    fill,
+    onTime,
+    toShip,
+    won,
+    credits,
+    trend,
+    canReadAccount,
+  };
 }
 
 export async function accountManagerDashboard(actor: Actor, period: Partial<Period>) {
@@ -77,7 +91,17 @@ async function accountManagerFigures(amId: number, b: q.Bounds, today: string) {
     q.dealerRankingByWonValue(db, amId, b),
   ]);
   const closed = won.count + lost;
-  return { kind: "pipeline" as const, period: { from: b.from, to: b.to }, pipeline, won, lost, winRate: closed > 0 ? won.count / closed : null, aging, attention, ranking };
+  return {
+    kind: "pipeline" as const,
+    period: { from: b.from, to: b.to },
+    pipeline,
+    won,
+    lost,
+    winRate: closed > 0 ? won.count / closed : null,
+    aging,
+    attention,
+    ranking,
+  };
 }
 
 const LOW_STOCK_THRESHOLD = 5;
@@ -96,7 +120,16 @@ async function opsFigures(today: string) {
     q.madeToOrderDue(db, weekStart, weekEnd),
     q.stockAlerts(db, LOW_STOCK_THRESHOLD, today),
   ]);
-  return { kind: "order_desk" as const, now: now().toISOString(), week: { from: weekStart, to: weekEnd }, queue, backorders, due, alerts, lowStockThreshold: LOW_STOCK_THRESHOLD };
+  return {
+    kind: "order_desk" as const,
+    now: now().toISOString(),
+    week: { from: weekStart, to: weekEnd },
+    queue,
+    backorders,
+    due,
+    alerts,
+    lowStockThreshold: LOW_STOCK_THRESHOLD,
+  };
 }
 
 const OPS_LIST_PAGE_SIZE = 50;
@@ -107,7 +140,12 @@ export async function stockAlertList(actor: Actor, p: { kind: "low" | "late"; pa
   const offset = (p.page - 1) * OPS_LIST_PAGE_SIZE;
   const today = todayIn(env().BUSINESS_TZ);
   const base = { kind: p.kind, page: p.page, pageSize: OPS_LIST_PAGE_SIZE, threshold: LOW_STOCK_THRESHOLD, today };
-  if (p.kind === "low") return { ...base, ...(await q.lowStockRows(db, LOW_STOCK_THRESHOLD, OPS_LIST_PAGE_SIZE, offset)), late: [] as Awaited<ReturnType<typeof q.lateIncomingRows>>["rows"] };
+  if (p.kind === "low")
+    return {
+      ...base,
+      ...(await q.lowStockRows(db, LOW_STOCK_THRESHOLD, OPS_LIST_PAGE_SIZE, offset)),
+      late: [] as Awaited<ReturnType<typeof q.lateIncomingRows>>["rows"],
+    };
   const late = await q.lateIncomingRows(db, today, OPS_LIST_PAGE_SIZE, offset);
   return { ...base, rows: [] as Awaited<ReturnType<typeof q.lowStockRows>>["rows"], late: late.rows, total: late.total };
 }
@@ -146,7 +184,10 @@ function dueRange(p: { from?: string; to?: string }) {
 export async function madeToOrderDueList(actor: Actor, p: { from?: string; to?: string; page: number }) {
   requirePermission(actor, "order:review");
   const { from, to } = dueRange(p);
-  const [rows, totals] = await Promise.all([q.madeToOrderDueRows(db, from, to, OPS_LIST_PAGE_SIZE, (p.page - 1) * OPS_LIST_PAGE_SIZE), q.madeToOrderDue(db, from, to)]);
+  const [rows, totals] = await Promise.all([
+    q.madeToOrderDueRows(db, from, to, OPS_LIST_PAGE_SIZE, (p.page - 1) * OPS_LIST_PAGE_SIZE),
+    q.madeToOrderDue(db, from, to),
+  ]);
   return { from, to, rows, total: totals.lines, quantity: totals.quantity, page: p.page, pageSize: OPS_LIST_PAGE_SIZE };
 }
 
@@ -155,7 +196,18 @@ export async function* exportMadeToOrderDue(actor: Actor, p: { from?: string; to
   const { from, to } = dueRange(p);
   for (let offset = 0; ; offset += 1000) {
     const rows = await q.madeToOrderDueRows(db, from, to, 1000, offset);
-    yield rows.map((r) => [r.number ?? "", r.dealer_code, r.dealer_name, r.line_no, r.sku, r.name_zh, r.name_en, r.quantity, r.shipped_qty, r.promise_date ?? ""]);
+    yield rows.map((r) => [
+      r.number ?? "",
+      r.dealer_code,
+      r.dealer_name,
+      r.line_no,
+      r.sku,
+      r.name_zh,
+      r.name_en,
+      r.quantity,
+      r.shipped_qty,
+      r.promise_date ?? "",
+    ]);
     if (rows.length < 1000) return;
   }
 }
@@ -168,7 +220,12 @@ export async function financeDashboard(actor: Actor) {
 
 async function financeFigures(today: string) {
   const lastPeriod = monthBounds(addDays(monthBounds(today).start, -1)).period;
-  const [disputes, confirmation, utilisation, creditHolds] = await Promise.all([q.openDisputes(db, now()), q.statementConfirmation(db, lastPeriod, today), creditUtilisation(), q.creditHolds(db, now())]);
+  const [disputes, confirmation, utilisation, creditHolds] = await Promise.all([
+    q.openDisputes(db, now()),
+    q.statementConfirmation(db, lastPeriod, today),
+    creditUtilisation(),
+    q.creditHolds(db, now()),
+  ]);
   return { kind: "finance_desk" as const, disputes, confirmation, utilisation, creditHolds };
 }
 
@@ -191,7 +248,14 @@ async function creditUtilisation(limit = 10) {
   return dealers.rows
     .map((r) => {
       const used = Number(r.balance ?? 0) + (openOf.get(r.id) ?? 0);
-      return { dealerId: r.id, code: r.code, name: r.name, limitMinor: r.credit_limit_minor, usedMinor: used, ratio: r.credit_limit_minor > 0 ? used / r.credit_limit_minor : null };
+      return {
+        dealerId: r.id,
+        code: r.code,
+        name: r.name,
+        limitMinor: r.credit_limit_minor,
+        usedMinor: used,
+        ratio: r.credit_limit_minor > 0 ? used / r.credit_limit_minor : null,
+      };
     })
     .sort((a, b) => (b.ratio ?? Infinity) - (a.ratio ?? Infinity) || a.code.localeCompare(b.code))
     .slice(0, limit);

@@ -10,8 +10,16 @@ export const SalesReportQuery = z
     from: z.iso.date().optional(),
     to: z.iso.date().optional(),
     groupBy: z.enum(GROUPS).default("month"),
-    region: z.string().trim().regex(/^[a-z]{1,32}$/).optional(),
-    tier: z.string().trim().regex(/^[a-z]{1,16}$/).optional(),
+    region: z
+      .string()
+      .trim()
+      .regex(/^[a-z]{1,32}$/)
+      .optional(),
+    tier: z
+      .string()
+      .trim()
+      .regex(/^[a-z]{1,16}$/)
+      .optional(),
     dealerId: wholeNumberField({ min: 1, max: Number.MAX_SAFE_INTEGER, messages: { format: "validation.invalid" } }).optional(),
     productLine: z.string().trim().max(32).optional(),
     format: z.enum(["csv", "html"]).optional(),

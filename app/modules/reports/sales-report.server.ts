@@ -11,7 +11,6 @@ import { minorToDecimal } from "~/utils/money";
 import { resolvePeriod } from "./reports.server";
 import type { SalesReportFilter } from "./sales-report.schema";
 
-
 export type ReportRow = { key: string; label: string; orders: number; quantity: number; valueMinor: number };
 
 export async function salesReport(actor: Actor, f: SalesReportFilter) {
@@ -52,8 +51,19 @@ export async function salesReport(actor: Actor, f: SalesReportFilter) {
     .groupBy(sql`1`)
     .orderBy(sql`1`)
     .execute();
-  const out = rows.map((r) => ({ key: String(r.k), label: String(r.label ?? ""), labelZh: String(r.label_zh ?? ""), orders: Number(r.orders), quantity: Number(r.qty ?? 0), valueMinor: Number(r.v ?? 0) }));
-  const totals = out.reduce((t, r) => ({ orders: t.orders + r.orders, quantity: t.quantity + r.quantity, valueMinor: t.valueMinor + r.valueMinor }), { orders: 0, quantity: 0, valueMinor: 0 });
+  const out = rows.map((r) => ({
+    key: String(r.k),
+    label: String(r.label ?? ""),
+    labelZh: String(r.label_zh ?? ""),
+    orders: Number(r.orders),
+    quantity: Number(r.qty ?? 0),
+    valueMinor: Number(r.v ?? 0),
+  }));
+  const totals = out.reduce((t, r) => ({ orders: t.orders + r.orders, quantity: t.quantity + r.quantity, valueMinor: t.valueMinor + r.valueMinor }), {
+    orders: 0,
+    quantity: 0,
+    valueMinor: 0,
+  });
   return { period: { from: b.from, to: b.to }, groupBy: f.groupBy, rows: out, totals };
 }
 

@@ -44,19 +44,29 @@ describe("dashboard figures equal the lists they link to", () => {
     }
     expect(a.pipeline.reduce((n, s) => n + s.count, 0)).toBe(2);
     // Protections ending within 14 days → /deals?expiring=14.
-    await getDb().updateTable("deals").set({ protection_expires_on: inDays(5) }).where("stage", "=", "approved").execute();
+    await getDb()
+      .updateTable("deals")
+      .set({ protection_expires_on: inDays(5) })
+      .where("stage", "=", "approved")
+      .execute();
     forgetSnapshots(); // written outside the domain: no journal row (decision 076)
     const soon = await accountManagerDashboard(am, {});
     expect(soon.attention.expiringProtections).toBe(1);
     expect((await listDeals(am, DealListQuery.parse({ expiring: "14" }))).total).toBe(soon.attention.expiringProtections);
-    await getDb().updateTable("deals").set({ protection_expires_on: inDays(30) }).where("stage", "=", "approved").execute();
+    await getDb()
+      .updateTable("deals")
+      .set({ protection_expires_on: inDays(30) })
+      .where("stage", "=", "approved")
+      .execute();
     forgetSnapshots();
     expect((await accountManagerDashboard(am, {})).attention.expiringProtections).toBe(0);
     expect((await listDeals(am, DealListQuery.parse({ expiring: "14" }))).total).toBe(0);
     // A proposed quote: the dealer's "quotes to answer" and the account manager's "quotes pending" open lists with the same totals.
     const approved = await getDb().selectFrom("deals").select("id").where("stage", "=", "approved").executeTakeFirstOrThrow();
     const product = await createProduct(line, { listPrice: 100_00 });
-    expect((await createProposedQuote(w.staff.account_manager, approved.id, [{ productId: product.id, quantity: 2, unitPrice: 100_00 }])).status).toBe("proposed");
+    expect((await createProposedQuote(w.staff.account_manager, approved.id, [{ productId: product.id, quantity: 2, unitPrice: 100_00 }])).status).toBe(
+      "proposed",
+    );
     const withQuote = await dealerDashboard(dealer, {});
     expect(withQuote.actions.quotesToAnswer).toBe(1);
     expect((await listDeals(dealer, DealListQuery.parse({ quotes: "to_answer" }))).total).toBe(withQuote.actions.quotesToAnswer);

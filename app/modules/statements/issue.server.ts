@@ -88,7 +88,10 @@ async function runIssue(actor: Actor, opts: IssueOptions, issuedOn: IsoDate, run
   };
   const result: IssueResult = { period, issued: 0, alreadyIssued: 0, skippedGap: 0, gapDealerIds: [], noActivity: 0, batches: 0 };
   const dealersTotal = await run("statements.count", async (tx) => {
-    let q = tx.selectFrom("organisations").select(sql<number>`COUNT(*)`.as("n")).where("kind", "=", "dealer");
+    let q = tx
+      .selectFrom("organisations")
+      .select(sql<number>`COUNT(*)`.as("n"))
+      .where("kind", "=", "dealer");
     if (ctx.dealerIds) q = q.where("id", "in", ctx.dealerIds);
     return Number((await q.executeTakeFirst())?.n ?? 0);
   });

@@ -95,7 +95,14 @@ export async function statementLines(db: Executor, statementId: number, opts: { 
     .selectFrom((eb) =>
       eb
         .selectFrom("statement_lines")
-        .select(["id", "statement_id", "line_no", "ledger_entry_id", "amount_minor", sql<string>`SUM(amount_minor) OVER (ORDER BY line_no)`.as("cumulative_minor")])
+        .select([
+          "id",
+          "statement_id",
+          "line_no",
+          "ledger_entry_id",
+          "amount_minor",
+          sql<string>`SUM(amount_minor) OVER (ORDER BY line_no)`.as("cumulative_minor"),
+        ])
         .where("statement_id", "=", statementId)
         .as("l"),
     )

@@ -39,14 +39,24 @@ export const DisputeSchema = z.object({
   lineId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   reasonCode: z.enum(DISPUTE_REASONS),
   amount: moneyField(),
-  comment: z.string().trim().max(2000).optional().transform((v) => v || null),
+  comment: z
+    .string()
+    .trim()
+    .max(2000)
+    .optional()
+    .transform((v) => v || null),
 });
 export type DisputeInput = z.output<typeof DisputeSchema>;
 
 export const ResolveSchema = z
   .object({
     decision: z.enum(["accept", "reject"]),
-    note: z.string().trim().max(2000).optional().transform((v) => v || null),
+    note: z
+      .string()
+      .trim()
+      .max(2000)
+      .optional()
+      .transform((v) => v || null),
     version: z.coerce.number().int().min(1),
   })
   .superRefine((v, ctx) => {

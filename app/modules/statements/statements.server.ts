@@ -17,9 +17,26 @@ import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
 import { minorToDecimal } from "~/utils/money";
 import { daysBetween, now, todayIn } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
-import { LINES_PAGE_SIZE, PAGE_SIZE, disputeColumns, disputesQuery, findStatement, statementColumns, statementDisputeSummary, statementLines, statementsQuery } from "./statements.queries.server";
+import {
+  LINES_PAGE_SIZE,
+  PAGE_SIZE,
+  disputeColumns,
+  disputesQuery,
+  findStatement,
+  statementColumns,
+  statementDisputeSummary,
+  statementLines,
+  statementsQuery,
+} from "./statements.queries.server";
 import { endedPeriods } from "~/modules/ledger/period";
-import { statementResponses, type DisputeInput, type DisputeListFilter, type ResolveInput, type StatementListFilter, type StatementPageFilter } from "./statements.schema";
+import {
+  statementResponses,
+  type DisputeInput,
+  type DisputeListFilter,
+  type ResolveInput,
+  type StatementListFilter,
+  type StatementPageFilter,
+} from "./statements.schema";
 import type { Locale } from "~/i18n";
 import { describeEntry, systemDescription } from "~/modules/ledger/descriptions";
 
@@ -32,7 +49,13 @@ export async function listStatements(actor: Actor, filter: StatementListFilter) 
   requirePermission(actor, "ledger:read");
   const base = statementsQuery(db, actor, filter, today());
   const [rows, total] = await Promise.all([
-    base.select(statementColumns).orderBy("s.period", "desc").orderBy("o.code").limit(PAGE_SIZE).offset((filter.page - 1) * PAGE_SIZE).execute(),
+    base
+      .select(statementColumns)
+      .orderBy("s.period", "desc")
+      .orderBy("o.code")
+      .limit(PAGE_SIZE)
+      .offset((filter.page - 1) * PAGE_SIZE)
+      .execute(),
     base.select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
   ]);
   return { rows, total: Number(total?.n ?? 0), page: filter.page, pageSize: PAGE_SIZE, today: today() };
@@ -42,7 +65,14 @@ export async function* exportStatements(actor: Actor, filter: StatementListFilte
   requirePermission(actor, "ledger:read");
   let offset = 0;
   for (;;) {
-    const rows = await statementsQuery(db, actor, filter, today()).select(statementColumns).orderBy("s.period", "desc").orderBy("o.code").orderBy("s.id").limit(1000).offset(offset).execute();
+    const rows = await statementsQuery(db, actor, filter, today())
+      .select(statementColumns)
+      .orderBy("s.period", "desc")
+      .orderBy("o.code")
+      .orderBy("s.id")
+      .limit(1000)
+      .offset(offset)
+      .execute();
     if (!rows.length) return;
     yield rows.map((r) => [
       r.dealer_code,
@@ -63,7 +93,21 @@ export async function* exportStatements(actor: Actor, filter: StatementListFilte
     offset += 1000;
   }
 }
-export const STATEMENT_CSV_HEADER = ["dealer_code", "dealer_name", "period", "currency", "opening", "debit", "credit", "closing", "lines", "status", "confirm_by", "confirmed_at", "confirmed_closing"];
+export const STATEMENT_CSV_HEADER = [
+  "dealer_code",
+  "dealer_name",
+  "period",
+  "currency",
+  "opening",
+  "debit",
+  "credit",
+  "closing",
+  "lines",
+  "status",
+  "confirm_by",
+  "confirmed_at",
+  "confirmed_closing",
+];
 
 /** A statement the actor may read, or 404. */
 async function readableStatement(actor: Actor, id: number) {
@@ -82,7 +126,10 @@ function deadline(statement: { status: string; confirm_by: string }) {
  * Each line with its running balance: the opening balance plus every line up to and including it
  * (positive: the dealer owes; negative: the dealer is in credit). The last line's equals the closing balance.
  */
-function withBalances<L extends { cumulative_minor: string | number }>(opening: number, lines: L[]): (Omit<L, "cumulative_minor"> & { balance_minor: number })[] {
+function withBalances<L extends { cumulative_minor: string | number }>(
+  opening: number,
+  lines: L[],
+): (Omit<L, "cumulative_minor"> & { balance_minor: number })[] {
   return lines.map(({ cumulative_minor, ...l }) => ({ ...l, balance_minor: opening + Number(cumulative_minor) }));
 }
 
@@ -105,17 +152,43 @@ export async function getStatementPage(actor: Actor, id: number, q: StatementPag
   const total = disputedOnly ? disputes.disputedLines : statement.line_count;
   const pages = Math.max(1, Math.ceil(total / LINES_PAGE_SIZE));
   const page = Math.min(q.page, pages);
-  const lines = total === 0 ? [] : withBalances(statement.opening_minor, await statementLines(db, id, { offset: (page - 1) * LINES_PAGE_SIZE, limit: LINES_PAGE_SIZE, disputedOnly }));
+  const lines =
+    total === 0
+      ? []
+      : withBalances(statement.opening_minor, await statementLines(db, id, { offset: (page - 1) * LINES_PAGE_SIZE, limit: LINES_PAGE_SIZE, disputedOnly }));
   return {
     statement,
     lines,
-    filter: { lines: q.lines, page, pageSize: LINES_PAGE_SIZE, total, first: page === 1, last: page === pages, dispute: q.dispute ?? null, line: q.line ?? null },
+    filter: {
+      lines: q.lines,
+      page,
+      pageSize: LINES_PAGE_SIZE,
+      total,
+      first: page === 1,
+      last: page === pages,
+      dispute: q.dispute ?? null,
+      line: q.line ?? null,
+    },
     ...disputes,
     ...deadline(statement),
   };
 }
 
-export const STATEMENT_LINES_CSV_HEADER = ["line", "date", "type", "description", "reference", "order", "shipment", "due_date", "debit", "credit", "balance", "dispute_status", "dispute_amount"];
+export const STATEMENT_LINES_CSV_HEADER = [
+  "line",
+  "date",
+  "type",
+  "description",
+  "reference",
+  "order",
+  "shipment",
+  "due_date",
+  "debit",
+  "credit",
+  "balance",
+  "dispute_status",
+  "dispute_amount",
+];
 
 /**
  * A statement's lines as CSV in the page's columns: an opening row and a closing row carrying only their
@@ -125,7 +198,21 @@ export const STATEMENT_LINES_CSV_HEADER = ["line", "date", "type", "description"
 export async function* exportStatementLines(actor: Actor, id: number, locale: Locale) {
   const { statement, lines } = await getStatement(actor, id);
   const c = statement.currency;
-  const balanceRow = (date: string, kind: "opening" | "closing", minor: number) => ["", date, kind, "", "", "", "", "", "", "", minorToDecimal(minor, c), "", ""];
+  const balanceRow = (date: string, kind: "opening" | "closing", minor: number) => [
+    "",
+    date,
+    kind,
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    minorToDecimal(minor, c),
+    "",
+    "",
+  ];
   yield [balanceRow(statement.period_start, "opening", statement.opening_minor)];
   yield lines.map((l) => [
     l.line_no,
@@ -192,8 +279,20 @@ export async function confirmStatementTx(tx: Tx, actor: Actor, id: number, input
     .where("confirmed_at", "is", null)
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) !== 1) throw new ConflictError("statements.changedSinceLoaded");
-  await audit(tx, actor, { action: "statement.confirmed", entityType: "statement", entityId: id, dealerId: s.dealer_id, summary: { period: s.period, closingMinor: s.closing_minor, confirmedClosingMinor: agreed, status } });
-  await emitEvent(tx, actor, { type: "statement.confirmed", entityType: "statement", entityId: id, dealerId: s.dealer_id, payload: { period: s.period, confirmedClosingMinor: agreed, partial: status !== "confirmed" } });
+  await audit(tx, actor, {
+    action: "statement.confirmed",
+    entityType: "statement",
+    entityId: id,
+    dealerId: s.dealer_id,
+    summary: { period: s.period, closingMinor: s.closing_minor, confirmedClosingMinor: agreed, status },
+  });
+  await emitEvent(tx, actor, {
+    type: "statement.confirmed",
+    entityType: "statement",
+    entityId: id,
+    dealerId: s.dealer_id,
+    payload: { period: s.period, confirmedClosingMinor: agreed, partial: status !== "confirmed" },
+  });
   return { status, confirmedClosingMinor: agreed };
 }
 
@@ -206,28 +305,75 @@ export async function disputeLine(actor: Actor, statementId: number, input: Disp
 export async function disputeLineTx(tx: Tx, actor: Actor, statementId: number, input: DisputeInput) {
   requirePermission(actor, "statement:respond");
   const s = await lockStatement(tx, actor, statementId);
-  const line = await tx.selectFrom("statement_lines").select(["id", "amount_minor", "line_no"]).where("id", "=", input.lineId).where("statement_id", "=", statementId).executeTakeFirst();
+  const line = await tx
+    .selectFrom("statement_lines")
+    .select(["id", "amount_minor", "line_no"])
+    .where("id", "=", input.lineId)
+    .where("statement_id", "=", statementId)
+    .executeTakeFirst();
   if (!line) throw new NotFoundError();
   if (s.confirmed_at !== null) throw new ConflictError("statements.alreadyConfirmed");
   if (!statementResponses(s).dispute) throw new ConflictError("statements.notOpenForDispute");
-  if (input.amount <= 0 || input.amount > Math.abs(line.amount_minor)) throw new ValidationError("validation.formErrors", { amount: ["disputes.amountTooLarge"] }, { max: minorToDecimal(Math.abs(line.amount_minor), s.currency) });
+  if (input.amount <= 0 || input.amount > Math.abs(line.amount_minor))
+    throw new ValidationError(
+      "validation.formErrors",
+      { amount: ["disputes.amountTooLarge"] },
+      { max: minorToDecimal(Math.abs(line.amount_minor), s.currency) },
+    );
   let disputeId: number;
   try {
     const r = await tx
       .insertInto("disputes")
-      .values({ statement_id: statementId, statement_line_id: line.id, dealer_id: s.dealer_id, reason_code: input.reasonCode, amount_minor: input.amount, comment: input.comment, status: "open", created_by: actor.userId })
+      .values({
+        statement_id: statementId,
+        statement_line_id: line.id,
+        dealer_id: s.dealer_id,
+        reason_code: input.reasonCode,
+        amount_minor: input.amount,
+        comment: input.comment,
+        status: "open",
+        created_by: actor.userId,
+      })
       .executeTakeFirstOrThrow();
     disputeId = Number(r.insertId);
   } catch (err) {
     if (isDuplicate(err)) throw new ConflictError("disputes.lineAlreadyDisputed");
     throw err;
   }
-  await tx.updateTable("statements").set({ status: "disputed", version: s.version + 1 }).where("id", "=", statementId).execute();
-  await audit(tx, actor, { action: "dispute.opened", entityType: "dispute", entityId: disputeId, dealerId: s.dealer_id, summary: { statementId, lineNo: line.line_no, reasonCode: input.reasonCode, amountMinor: input.amount } });
-  await emitEvent(tx, actor, { type: "dispute.opened", entityType: "dispute", entityId: disputeId, dealerId: s.dealer_id, payload: { statementId, period: s.period, reasonCode: input.reasonCode, amountMinor: input.amount } });
+  await tx
+    .updateTable("statements")
+    .set({ status: "disputed", version: s.version + 1 })
+    .where("id", "=", statementId)
+    .execute();
+  await audit(tx, actor, {
+    action: "dispute.opened",
+    entityType: "dispute",
+    entityId: disputeId,
+    dealerId: s.dealer_id,
+    summary: { statementId, lineNo: line.line_no, reasonCode: input.reasonCode, amountMinor: input.amount },
+  });
+  await emitEvent(tx, actor, {
+    type: "dispute.opened",
+    entityType: "dispute",
+    entityId: disputeId,
+    dealerId: s.dealer_id,
+    payload: { statementId, period: s.period, reasonCode: input.reasonCode, amountMinor: input.amount },
+  });
   if (s.status === "issued") {
-    await audit(tx, actor, { action: "statement.disputed", entityType: "statement", entityId: statementId, dealerId: s.dealer_id, summary: { period: s.period } });
-    await emitEvent(tx, actor, { type: "statement.disputed", entityType: "statement", entityId: statementId, dealerId: s.dealer_id, payload: { period: s.period } });
+    await audit(tx, actor, {
+      action: "statement.disputed",
+      entityType: "statement",
+      entityId: statementId,
+      dealerId: s.dealer_id,
+      summary: { period: s.period },
+    });
+    await emitEvent(tx, actor, {
+      type: "statement.disputed",
+      entityType: "statement",
+      entityId: statementId,
+      dealerId: s.dealer_id,
+      payload: { period: s.period },
+    });
   }
   return { disputeId, lineNo: line.line_no };
 }
@@ -238,9 +384,17 @@ export async function listDisputes(actor: Actor, filter: DisputeListFilter) {
   requirePermission(actor, "dispute:resolve");
   const base = disputesQuery(db, actor, filter);
   const [rows, total, open] = await Promise.all([
-    base.select(disputeColumns).orderBy("d.created_at").orderBy("d.id").limit(PAGE_SIZE).offset((filter.page - 1) * PAGE_SIZE).execute(),
+    base
+      .select(disputeColumns)
+      .orderBy("d.created_at")
+      .orderBy("d.id")
+      .limit(PAGE_SIZE)
+      .offset((filter.page - 1) * PAGE_SIZE)
+      .execute(),
     base.select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
-    disputesQuery(db, actor, { status: "open" }).select([sql<number>`COUNT(*)`.as("n"), sql<string>`COALESCE(SUM(d.amount_minor), 0)`.as("amount")]).executeTakeFirst(),
+    disputesQuery(db, actor, { status: "open" })
+      .select([sql<number>`COUNT(*)`.as("n"), sql<string>`COALESCE(SUM(d.amount_minor), 0)`.as("amount")])
+      .executeTakeFirst(),
   ]);
   const at = now().getTime();
   return {
@@ -253,7 +407,21 @@ export async function listDisputes(actor: Actor, filter: DisputeListFilter) {
   };
 }
 
-export const DISPUTE_CSV_HEADER = ["id", "dealer_code", "dealer_name", "period", "line", "entry_date", "entry", "reason", "amount", "status", "opened_at", "resolved_at", "resolution_note"];
+export const DISPUTE_CSV_HEADER = [
+  "id",
+  "dealer_code",
+  "dealer_name",
+  "period",
+  "line",
+  "entry_date",
+  "entry",
+  "reason",
+  "amount",
+  "status",
+  "opened_at",
+  "resolved_at",
+  "resolution_note",
+];
 
 export async function* exportDisputes(actor: Actor, filter: DisputeListFilter) {
   requirePermission(actor, "dispute:resolve");
@@ -261,7 +429,21 @@ export async function* exportDisputes(actor: Actor, filter: DisputeListFilter) {
   for (;;) {
     const rows = await disputesQuery(db, actor, filter).select(disputeColumns).orderBy("d.created_at").orderBy("d.id").limit(1000).offset(offset).execute();
     if (!rows.length) return;
-    yield rows.map((r) => [r.id, r.dealer_code, r.dealer_name, r.period, r.line_no, r.entry_date, r.entry_description, r.reason_code, minorToDecimal(r.amount_minor, r.currency), r.status, r.created_at, r.resolved_at, r.resolution_note ?? ""]);
+    yield rows.map((r) => [
+      r.id,
+      r.dealer_code,
+      r.dealer_name,
+      r.period,
+      r.line_no,
+      r.entry_date,
+      r.entry_description,
+      r.reason_code,
+      minorToDecimal(r.amount_minor, r.currency),
+      r.status,
+      r.created_at,
+      r.resolved_at,
+      r.resolution_note ?? "",
+    ]);
     if (rows.length < 1000) return;
     offset += 1000;
   }
@@ -274,12 +456,23 @@ export async function getDispute(actor: Actor, id: number) {
     .leftJoin("shipments as sh", "sh.id", "e.shipment_id")
     .leftJoin("users as cu", "cu.id", "d.created_by")
     .leftJoin("users as ru", "ru.id", "d.resolved_by")
-    .select([...disputeColumns, "ord.number as order_number", "sh.number as shipment_number", "cu.name as created_by_name", "ru.name as resolved_by_name", "s.status as statement_status"])
+    .select([
+      ...disputeColumns,
+      "ord.number as order_number",
+      "sh.number as shipment_number",
+      "cu.name as created_by_name",
+      "ru.name as resolved_by_name",
+      "s.status as statement_status",
+    ])
     .where("d.id", "=", id)
     .executeTakeFirst();
   if (!d) throw new NotFoundError();
   const adjustment = d.adjustment_entry_id
-    ? await db.selectFrom("ledger_entries").select(["id", "entry_type", "amount_minor", "business_date", "description", "description_key", "description_params"]).where("id", "=", d.adjustment_entry_id).executeTakeFirst()
+    ? await db
+        .selectFrom("ledger_entries")
+        .select(["id", "entry_type", "amount_minor", "business_date", "description", "description_key", "description_params"])
+        .where("id", "=", d.adjustment_entry_id)
+        .executeTakeFirst()
     : null;
   return { dispute: d, adjustment: adjustment ?? null };
 }
@@ -343,13 +536,36 @@ export async function resolveDisputeTx(tx: Tx, actor: Actor, id: number, input: 
     });
     await tx.updateTable("disputes").set({ adjustment_entry_id: entryId }).where("id", "=", id).execute();
   }
-  await audit(tx, actor, { action: status === "accepted" ? "dispute.accepted" : "dispute.rejected", entityType: "dispute", entityId: id, dealerId: d.dealer_id, summary: { statementId: s.id, amountMinor: d.amount_minor, note: input.note, entryId } });
-  await emitEvent(tx, actor, { type: "dispute.resolved", entityType: "dispute", entityId: id, dealerId: d.dealer_id, payload: { statementId: s.id, period: s.period, decision: status, amountMinor: d.amount_minor, entryId } });
-  const open = await tx.selectFrom("disputes").select(sql<number>`COUNT(*)`.as("n")).where("statement_id", "=", s.id).where("status", "=", "open").modifyEnd(sql`lock in share mode`).executeTakeFirst();
+  await audit(tx, actor, {
+    action: status === "accepted" ? "dispute.accepted" : "dispute.rejected",
+    entityType: "dispute",
+    entityId: id,
+    dealerId: d.dealer_id,
+    summary: { statementId: s.id, amountMinor: d.amount_minor, note: input.note, entryId },
+  });
+  await emitEvent(tx, actor, {
+    type: "dispute.resolved",
+    entityType: "dispute",
+    entityId: id,
+    dealerId: d.dealer_id,
+    payload: { statementId: s.id, period: s.period, decision: status, amountMinor: d.amount_minor, entryId },
+  });
+  const open = await tx
+    .selectFrom("disputes")
+    .select(sql<number>`COUNT(*)`.as("n"))
+    .where("statement_id", "=", s.id)
+    .where("status", "=", "open")
+    .modifyEnd(sql`lock in share mode`)
+    .executeTakeFirst();
   let statementStatus = s.status;
   if (Number(open?.n ?? 0) === 0 && s.status === "disputed") {
     statementStatus = "resolved";
-    await tx.updateTable("statements").set({ status: "resolved", resolved_at: at, version: s.version + 1 }).where("id", "=", s.id).where("status", "=", "disputed").execute();
+    await tx
+      .updateTable("statements")
+      .set({ status: "resolved", resolved_at: at, version: s.version + 1 })
+      .where("id", "=", s.id)
+      .where("status", "=", "disputed")
+      .execute();
     await audit(tx, actor, { action: "statement.resolved", entityType: "statement", entityId: s.id, dealerId: s.dealer_id, summary: { period: s.period } });
     await emitEvent(tx, actor, { type: "statement.resolved", entityType: "statement", entityId: s.id, dealerId: s.dealer_id, payload: { period: s.period } });
   }
@@ -358,13 +574,27 @@ export async function resolveDisputeTx(tx: Tx, actor: Actor, id: number, input: 
 
 // ---------- for the scheduled-jobs engineer ----------
 
-export type AwaitingStatement = { id: number; dealerId: number; dealerCode: string; period: string; confirmBy: string; closingMinor: number; currency: string; overdue: boolean; daysOverdue: number };
+export type AwaitingStatement = {
+  id: number;
+  dealerId: number;
+  dealerCode: string;
+  period: string;
+  confirmBy: string;
+  closingMinor: number;
+  currency: string;
+  overdue: boolean;
+  daysOverdue: number;
+};
 
 /**
  * Statements still waiting for the dealer's confirmation on `asOf` (a business
  * date): issued, neither confirmed nor disputed. Oldest deadline first.
  */
-export async function statementsAwaitingConfirmation(database: Kysely<DB> | Executor, asOf: string, opts: { limit?: number; dealerId?: number } = {}): Promise<AwaitingStatement[]> {
+export async function statementsAwaitingConfirmation(
+  database: Kysely<DB> | Executor,
+  asOf: string,
+  opts: { limit?: number; dealerId?: number } = {},
+): Promise<AwaitingStatement[]> {
   let q = database
     .selectFrom("statements as s")
     .innerJoin("organisations as o", "o.id", "s.dealer_id")
@@ -478,7 +708,16 @@ export async function periodsOverview(actor: Actor) {
     .limit(24)
     .execute();
   return {
-    periods: rows.map((r) => ({ period: r.period, n: Number(r.n), issued: Number(r.issued), confirmed: Number(r.confirmed), disputed: Number(r.disputed), resolved: Number(r.resolved), overdue: Number(r.overdue), issuedAt: r.issued_at })),
+    periods: rows.map((r) => ({
+      period: r.period,
+      n: Number(r.n),
+      issued: Number(r.issued),
+      confirmed: Number(r.confirmed),
+      disputed: Number(r.disputed),
+      resolved: Number(r.resolved),
+      overdue: Number(r.overdue),
+      issuedAt: r.issued_at,
+    })),
     suggested: endedPeriods(t, 1)[0]!,
     today: t,
   };

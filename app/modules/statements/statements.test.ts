@@ -5,7 +5,20 @@ import { actorFor, createCast, createDealer, createManufacturer } from "../../..
 import { linesOf, post, statementOf, sys } from "../../../tests/helpers/ledger";
 import { rng } from "../../../db/seed/random";
 import { issueStatements } from "./issue.server";
-import { STATEMENT_CSV_HEADER, STATEMENT_LINES_CSV_HEADER, confirmStatement, exportStatements, disputeLine, exportStatementLines, findStatementInvariantViolations, getStatement, getStatementPage, listStatements, resolveDispute, statementsAwaitingConfirmation } from "./statements.server";
+import {
+  STATEMENT_CSV_HEADER,
+  STATEMENT_LINES_CSV_HEADER,
+  confirmStatement,
+  exportStatements,
+  disputeLine,
+  exportStatementLines,
+  findStatementInvariantViolations,
+  getStatement,
+  getStatementPage,
+  listStatements,
+  resolveDispute,
+  statementsAwaitingConfirmation,
+} from "./statements.server";
 import { periodBounds, nextPeriod } from "~/modules/ledger/period";
 import { StatementListQuery } from "./statements.schema";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
@@ -55,7 +68,11 @@ describe("issueStatements", () => {
     for (const d of dealers) await post(d.id, "invoice", 20_00, "2026-10-10");
     const both = await Promise.all([issueStatements(sys(), { period: "2026-10" }), issueStatements(sys(), { period: "2026-10" })]);
     expect(both[0].issued + both[1].issued).toBe(3);
-    const n = await getDb().selectFrom("statements").select((eb) => eb.fn.countAll<number>().as("n")).where("period", "=", "2026-10").executeTakeFirst();
+    const n = await getDb()
+      .selectFrom("statements")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("period", "=", "2026-10")
+      .executeTakeFirst();
     expect(Number(n?.n)).toBe(3);
     const events = await getDb().selectFrom("domain_events").select(["dealer_id"]).where("type", "=", "statement.issued").execute();
     expect(events).toHaveLength(6);
@@ -70,14 +87,25 @@ describe("issueStatements", () => {
     const dealers: { id: number }[] = [];
     for (let i = 0; i < 7; i++) dealers.push(await createDealer());
     const db = getDb();
-    const rows = dealers.flatMap((d, i) => Array.from({ length: 5 + i * 3 }, (_, k) => ({ dealer_id: d.id, entry_type: "invoice", amount_minor: 100 + k, currency: "CNY", business_date: `2026-09-${String(1 + (k % 28)).padStart(2, "0")}` })));
+    const rows = dealers.flatMap((d, i) =>
+      Array.from({ length: 5 + i * 3 }, (_, k) => ({
+        dealer_id: d.id,
+        entry_type: "invoice",
+        amount_minor: 100 + k,
+        currency: "CNY",
+        business_date: `2026-09-${String(1 + (k % 28)).padStart(2, "0")}`,
+      })),
+    );
     await db.insertInto("ledger_entries").values(rows).execute();
     const progress: number[] = [];
     const res = await issueStatements(sys(), { period: "2026-09", batchSize: 3, onProgress: (p) => void progress.push(p.dealersProcessed) });
     expect(res.issued).toBe(7);
     expect(res.batches).toBe(3);
     expect(progress).toEqual([3, 6, 7]);
-    const lines = await db.selectFrom("statement_lines").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst();
+    const lines = await db
+      .selectFrom("statement_lines")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirst();
     expect(Number(lines?.n)).toBe(rows.length);
     expect(await findStatementInvariantViolations(db)).toEqual([]);
   });
@@ -205,7 +233,12 @@ describe("confirm and dispute", () => {
     const cast = await createCast();
     const { s, lines } = await issuedFor(cast.dealerA.id);
     const dealer = actorFor(cast.a.dealer_admin);
-    const { disputeId } = await disputeLine(dealer, s.id, { lineId: lines[0]!.id, reasonCode: "price_differs", amount: 120_00, comment: "Agreed quote was lower" });
+    const { disputeId } = await disputeLine(dealer, s.id, {
+      lineId: lines[0]!.id,
+      reasonCode: "price_differs",
+      amount: 120_00,
+      comment: "Agreed quote was lower",
+    });
     let st = (await statementOf(cast.dealerA.id, "2026-10"))!;
     expect(st.status).toBe("disputed");
     // Confirm the rest: the agreed balance leaves the disputed amount out; the status stays disputed.
@@ -222,9 +255,13 @@ describe("confirm and dispute", () => {
     expect(entry.dispute_id).toBe(disputeId);
     // Its description is the system's, kept as a key for each reader's language.
     const disputedLine = (await linesOf(s.id)).find((l) => l.id === d.statement_line_id)!;
-    expect(entry.description).toBe(`Dispute #${disputeId} accepted (2026-10 line ${disputedLine.line_no}, entry #${disputedLine.ledger_entry_id}): Quote Q-7 applies`);
+    expect(entry.description).toBe(
+      `Dispute #${disputeId} accepted (2026-10 line ${disputedLine.line_no}, entry #${disputedLine.ledger_entry_id}): Quote Q-7 applies`,
+    );
     expect(entry.description_key).toBe("ledger.desc.disputeAcceptedNote");
-    expect(describeEntry("zh-CN", entry)).toBe(`争议 #${disputeId} 已接受（2026-10 第 ${disputedLine.line_no} 行，分录 #${disputedLine.ledger_entry_id}）：Quote Q-7 applies`);
+    expect(describeEntry("zh-CN", entry)).toBe(
+      `争议 #${disputeId} 已接受（2026-10 第 ${disputedLine.line_no} 行，分录 #${disputedLine.ledger_entry_id}）：Quote Q-7 applies`,
+    );
     const { todayIn } = await import("~/utils/time");
     expect(entry.business_date).toBe(todayIn("Asia/Shanghai"));
     expect(entry.business_date > s.period_end).toBe(true);
@@ -232,7 +269,11 @@ describe("confirm and dispute", () => {
     expect(st.status).toBe("resolved");
     expect(st.closing_minor).toBe(s.closing_minor); // the old statement never changes
     expect((await linesOf(s.id)).length).toBe(lines.length);
-    const events = await getDb().selectFrom("domain_events").select(["type", "dealer_id"]).where("type", "in", ["dispute.opened", "dispute.resolved", "statement.disputed", "statement.resolved"]).execute();
+    const events = await getDb()
+      .selectFrom("domain_events")
+      .select(["type", "dealer_id"])
+      .where("type", "in", ["dispute.opened", "dispute.resolved", "statement.disputed", "statement.resolved"])
+      .execute();
     expect(events.map((e) => e.type).sort()).toEqual(["dispute.opened", "dispute.resolved", "statement.disputed", "statement.resolved"]);
     expect(await findStatementInvariantViolations(getDb())).toEqual([]);
     // Resolving again is a conflict.
@@ -265,16 +306,24 @@ describe("confirm and dispute", () => {
     const { s, lines } = await issuedFor(cast.dealerA.id);
     const b = await issuedFor(cast.dealerB.id);
     const dealer = actorFor(cast.a.dealer_finance);
-    await expect(disputeLine(dealer, s.id, { lineId: lines[0]!.id, reasonCode: "other", amount: 1000_01, comment: null })).rejects.toBeInstanceOf(ValidationError);
+    await expect(disputeLine(dealer, s.id, { lineId: lines[0]!.id, reasonCode: "other", amount: 1000_01, comment: null })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     await expect(disputeLine(dealer, s.id, { lineId: b.lines[0]!.id, reasonCode: "other", amount: 1_00, comment: null })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(disputeLine(dealer, b.s.id, { lineId: b.lines[0]!.id, reasonCode: "other", amount: 1_00, comment: null })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(disputeLine(dealer, b.s.id, { lineId: b.lines[0]!.id, reasonCode: "other", amount: 1_00, comment: null })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     await expect(confirmStatement(dealer, b.s.id, { version: 1 })).rejects.toBeInstanceOf(NotFoundError);
     await expect(getStatement(dealer, b.s.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(getStatement(actorFor(cast.a.dealer_sales), s.id)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(getStatement(actorFor(cast.staff.account_manager), s.id)).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(disputeLine(actorFor(cast.staff.finance), s.id, { lineId: lines[0]!.id, reasonCode: "other", amount: 1_00, comment: null })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      disputeLine(actorFor(cast.staff.finance), s.id, { lineId: lines[0]!.id, reasonCode: "other", amount: 1_00, comment: null }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
     await disputeLine(dealer, s.id, { lineId: lines[0]!.id, reasonCode: "duplicate", amount: 1_00, comment: null });
-    await expect(disputeLine(actorFor(cast.a.dealer_admin), s.id, { lineId: lines[0]!.id, reasonCode: "other", amount: 1_00, comment: null })).rejects.toMatchObject({ status: 409, messageKey: "disputes.lineAlreadyDisputed" });
+    await expect(
+      disputeLine(actorFor(cast.a.dealer_admin), s.id, { lineId: lines[0]!.id, reasonCode: "other", amount: 1_00, comment: null }),
+    ).rejects.toMatchObject({ status: 409, messageKey: "disputes.lineAlreadyDisputed" });
     const list = await listStatements(actorFor(cast.staff.finance), { page: 1 });
     expect(list.total).toBe(2);
     const own = await listStatements(dealer, { page: 1 });
@@ -307,7 +356,12 @@ describe("confirm and dispute", () => {
   it("two finance users resolving one dispute: exactly one wins, the other gets 409", async () => {
     const cast = await createCast();
     const { s, lines } = await issuedFor(cast.dealerA.id);
-    const { disputeId } = await disputeLine(actorFor(cast.a.dealer_admin), s.id, { lineId: lines[0]!.id, reasonCode: "price_differs", amount: 50_00, comment: null });
+    const { disputeId } = await disputeLine(actorFor(cast.a.dealer_admin), s.id, {
+      lineId: lines[0]!.id,
+      reasonCode: "price_differs",
+      amount: 50_00,
+      comment: null,
+    });
     const fin = actorFor(cast.staff.finance);
     const admin = actorFor(cast.staff.admin);
     const results = await Promise.allSettled([
@@ -339,7 +393,14 @@ describe("the statement page reads one window of lines", () => {
   it("pages 250 lines by 100 in line order, filters disputed lines, and keeps totals and confirmation whole-statement", async () => {
     const cast = await createCast();
     const db = getDb();
-    const rows = Array.from({ length: 250 }, (_, k) => ({ dealer_id: cast.dealerA.id, entry_type: k % 5 === 4 ? "payment" : "invoice", amount_minor: k % 5 === 4 ? -(k + 1) * 10 : (k + 1) * 100, currency: "CNY", business_date: `2026-10-${String(1 + (k % 28)).padStart(2, "0")}`, description: `entry ${k}` }));
+    const rows = Array.from({ length: 250 }, (_, k) => ({
+      dealer_id: cast.dealerA.id,
+      entry_type: k % 5 === 4 ? "payment" : "invoice",
+      amount_minor: k % 5 === 4 ? -(k + 1) * 10 : (k + 1) * 100,
+      currency: "CNY",
+      business_date: `2026-10-${String(1 + (k % 28)).padStart(2, "0")}`,
+      description: `entry ${k}`,
+    }));
     await db.insertInto("ledger_entries").values(rows).execute();
     await issueStatements(sys(), { period: "2026-10" });
     const s = (await statementOf(cast.dealerA.id, "2026-10"))!;
@@ -419,7 +480,8 @@ describe("the statement's lines as CSV", () => {
     expect(s.closing_minor).toBe(300_00);
     // The list's CSV has the same sign convention: debits and credits both as positive columns.
     const list: string[][] = [];
-    for await (const chunk of exportStatements(actorFor(cast.a.dealer_finance), StatementListQuery.parse({ period: "2026-09" }))) list.push(...chunk.map((r) => r.map(String)));
+    for await (const chunk of exportStatements(actorFor(cast.a.dealer_finance), StatementListQuery.parse({ period: "2026-09" })))
+      list.push(...chunk.map((r) => r.map(String)));
     const c = (name: string) => STATEMENT_CSV_HEADER.indexOf(name);
     expect(list.map((r) => [r[c("opening")], r[c("debit")], r[c("credit")], r[c("closing")]])).toEqual([["500.00", "120.50", "320.50", "300.00"]]);
     await expect(async () => {

@@ -87,7 +87,11 @@ export async function reserveOrderLines(
  * Releases up to `quantity` (all when omitted) of a line's reservations and
  * returns how many units were released.
  */
-export async function releaseLineReservations(tx: Tx, actor: Actor, p: { orderLineId: number; productId: number; orderRef: string; quantity?: number; reason?: string }): Promise<number> {
+export async function releaseLineReservations(
+  tx: Tx,
+  actor: Actor,
+  p: { orderLineId: number; productId: number; orderRef: string; quantity?: number; reason?: string },
+): Promise<number> {
   const rows = await tx
     .selectFrom("order_line_reservations")
     .select(["id", "warehouse_id", "quantity"])
@@ -101,8 +105,20 @@ export async function releaseLineReservations(tx: Tx, actor: Actor, p: { orderLi
   for (const r of rows) {
     if (left <= 0) break;
     const q = Math.min(left, r.quantity);
-    await applyMovement(tx, actor, { productId: p.productId, warehouseId: r.warehouse_id, kind: "release", reservedDelta: -q, reason: p.reason ?? null, refType: "order", refId: p.orderRef });
-    await tx.updateTable("order_line_reservations").set((eb) => ({ quantity: eb("quantity", "-", q), updated_at: new Date() })).where("id", "=", r.id).execute();
+    await applyMovement(tx, actor, {
+      productId: p.productId,
+      warehouseId: r.warehouse_id,
+      kind: "release",
+      reservedDelta: -q,
+      reason: p.reason ?? null,
+      refType: "order",
+      refId: p.orderRef,
+    });
+    await tx
+      .updateTable("order_line_reservations")
+      .set((eb) => ({ quantity: eb("quantity", "-", q), updated_at: new Date() }))
+      .where("id", "=", r.id)
+      .execute();
     left -= q;
     released += q;
   }
@@ -130,11 +146,30 @@ export async function shipOrderLine(
   const fromReservation = Math.min(p.quantity, res?.quantity ?? 0);
   const direct = p.quantity - fromReservation;
   if (fromReservation > 0) {
-    await applyMovement(tx, actor, { productId: p.productId, warehouseId: p.warehouseId, kind: "shipment", onHandDelta: -fromReservation, reservedDelta: -fromReservation, refType: "shipment", refId: p.shipmentRef });
-    await tx.updateTable("order_line_reservations").set((eb) => ({ quantity: eb("quantity", "-", fromReservation), updated_at: new Date() })).where("id", "=", res!.id).execute();
+    await applyMovement(tx, actor, {
+      productId: p.productId,
+      warehouseId: p.warehouseId,
+      kind: "shipment",
+      onHandDelta: -fromReservation,
+      reservedDelta: -fromReservation,
+      refType: "shipment",
+      refId: p.shipmentRef,
+    });
+    await tx
+      .updateTable("order_line_reservations")
+      .set((eb) => ({ quantity: eb("quantity", "-", fromReservation), updated_at: new Date() }))
+      .where("id", "=", res!.id)
+      .execute();
   }
   if (direct > 0) {
-    await applyMovement(tx, actor, { productId: p.productId, warehouseId: p.warehouseId, kind: "shipment", onHandDelta: -direct, refType: "shipment", refId: p.shipmentRef });
+    await applyMovement(tx, actor, {
+      productId: p.productId,
+      warehouseId: p.warehouseId,
+      kind: "shipment",
+      onHandDelta: -direct,
+      refType: "shipment",
+      refId: p.shipmentRef,
+    });
   }
   return { fromReservation, direct };
 }

@@ -34,11 +34,26 @@ describe("the availability summary", () => {
     });
     expect(await summary(p.id)).toBe(1);
     await db.transaction().execute(async (tx) => {
-      await applyMovement(tx as Tx, ops, { productId: p.id, warehouseId: warehouses.east, kind: "release", reservedDelta: -1, refType: "order", refId: "SO-1" });
+      await applyMovement(tx as Tx, ops, {
+        productId: p.id,
+        warehouseId: warehouses.east,
+        kind: "release",
+        reservedDelta: -1,
+        refType: "order",
+        refId: "SO-1",
+      });
     });
     expect(await summary(p.id)).toBe(2);
     await db.transaction().execute(async (tx) => {
-      await applyMovement(tx as Tx, ops, { productId: p.id, warehouseId: warehouses.east, kind: "shipment", onHandDelta: -4, reservedDelta: -4, refType: "shipment", refId: "SH-1" });
+      await applyMovement(tx as Tx, ops, {
+        productId: p.id,
+        warehouseId: warehouses.east,
+        kind: "shipment",
+        onHandDelta: -4,
+        reservedDelta: -4,
+        refType: "shipment",
+        refId: "SH-1",
+      });
     });
     expect(await summary(p.id)).toBe(2); // 1 on hand, 0 reserved in the east
     await adjustStock(ops, p.id, { warehouseId: warehouses.north, delta: -5, reason: "count" });
@@ -77,8 +92,22 @@ describe("the availability summary", () => {
         (async () => {
           for (let k = 0; k < 8; k++) {
             await transaction("test.cross", async (tx) => {
-              const got = await reserveUpTo(tx, ops, { productId: p.id, warehouseId: ws[(i + k) % ws.length]!, wanted: 1, refType: "order", refId: `SO-${i}-${k}` });
-              if (got) await applyMovement(tx, ops, { productId: p.id, warehouseId: ws[(i + k) % ws.length]!, kind: "release", reservedDelta: -1, refType: "order", refId: `SO-${i}-${k}` });
+              const got = await reserveUpTo(tx, ops, {
+                productId: p.id,
+                warehouseId: ws[(i + k) % ws.length]!,
+                wanted: 1,
+                refType: "order",
+                refId: `SO-${i}-${k}`,
+              });
+              if (got)
+                await applyMovement(tx, ops, {
+                  productId: p.id,
+                  warehouseId: ws[(i + k) % ws.length]!,
+                  kind: "release",
+                  reservedDelta: -1,
+                  refType: "order",
+                  refId: `SO-${i}-${k}`,
+                });
             });
           }
         })(),

@@ -15,7 +15,10 @@ const MAX_LEVEL_QTY = 2_147_483_647;
 export type MovementKind = "receipt" | "adjustment" | "reservation" | "release" | "shipment" | "import";
 
 export class InsufficientStockError extends DomainError {
-  constructor(readonly productId: number, readonly warehouseId: number) {
+  constructor(
+    readonly productId: number,
+    readonly warehouseId: number,
+  ) {
     super(409, "stock.insufficient");
   }
 }
@@ -73,14 +76,30 @@ export async function applyMovement(tx: Tx, actor: Actor, m: Movement): Promise<
   }
   if (updated !== 1 && dOn > 0) {
     // More than the column holds (issue 20, F5): a validation error, not a 500 from the database.
-    const lvl = await tx.selectFrom("stock_levels").select("on_hand").where("product_id", "=", m.productId).where("warehouse_id", "=", m.warehouseId).executeTakeFirst();
+    const lvl = await tx
+      .selectFrom("stock_levels")
+      .select("on_hand")
+      .where("product_id", "=", m.productId)
+      .where("warehouse_id", "=", m.warehouseId)
+      .executeTakeFirst();
     if (lvl && lvl.on_hand + dOn > MAX_LEVEL_QTY) throw new ValidationError("stock.onHandTooLarge", undefined, { max: MAX_LEVEL_QTY - lvl.on_hand });
   }
   if (updated !== 1) throw new InsufficientStockError(m.productId, m.warehouseId);
   // product_availability moves when the level crossed zero available: the level as it is now
   // (this transaction holds its lock), and as it was before the deltas.
-  const after = await tx.selectFrom("stock_levels").select(["on_hand", "reserved"]).where("product_id", "=", m.productId).where("warehouse_id", "=", m.warehouseId).executeTakeFirstOrThrow();
-  await keepAvailability(tx, [{ productId: m.productId, before: { onHand: after.on_hand - dOn, reserved: after.reserved - dRes }, after: { onHand: after.on_hand, reserved: after.reserved } }]);
+  const after = await tx
+    .selectFrom("stock_levels")
+    .select(["on_hand", "reserved"])
+    .where("product_id", "=", m.productId)
+    .where("warehouse_id", "=", m.warehouseId)
+    .executeTakeFirstOrThrow();
+  await keepAvailability(tx, [
+    {
+      productId: m.productId,
+      before: { onHand: after.on_hand - dOn, reserved: after.reserved - dRes },
+      after: { onHand: after.on_hand, reserved: after.reserved },
+    },
+  ]);
   await tx
     .insertInto("stock_movements")
     .values({
@@ -102,7 +121,11 @@ export async function applyMovement(tx: Tx, actor: Actor, m: Movement): Promise<
  * conditional UPDATE; returns how many were reserved (0 when none are free).
  * Safe under concurrency: two callers can never reserve the same unit.
  */
-export async function reserveUpTo(tx: Tx, actor: Actor, p: { productId: number; warehouseId: number; wanted: number; refType: string; refId: string | number }): Promise<number> {
+export async function reserveUpTo(
+  tx: Tx,
+  actor: Actor,
+  p: { productId: number; warehouseId: number; wanted: number; refType: string; refId: string | number },
+): Promise<number> {
   if (p.wanted <= 0) return 0;
   // Lock the level row, then take what is free.
   const level = await tx
@@ -115,7 +138,14 @@ export async function reserveUpTo(tx: Tx, actor: Actor, p: { productId: number; 
   if (!level) return 0;
   const take = Math.min(p.wanted, level.on_hand - level.reserved);
   if (take <= 0) return 0;
-  await applyMovement(tx, actor, { productId: p.productId, warehouseId: p.warehouseId, kind: "reservation", reservedDelta: take, refType: p.refType, refId: p.refId });
+  await applyMovement(tx, actor, {
+    productId: p.productId,
+    warehouseId: p.warehouseId,
+    kind: "reservation",
+    reservedDelta: take,
+    refType: p.refType,
+    refId: p.refId,
+  });
   return take;
 }
 
@@ -134,7 +164,10 @@ export async function findStockInvariantViolations(db: Tx | import("kysely").Kys
     SELECT m.product_id, m.warehouse_id FROM stock_movements m
     LEFT JOIN stock_levels l ON l.product_id = m.product_id AND l.warehouse_id = m.warehouse_id
     WHERE l.product_id IS NULL GROUP BY m.product_id, m.warehouse_id`.execute(db);
-  return { mismatched: mismatched.rows.map((r) => ({ ...r, sum_on_hand: Number(r.sum_on_hand), sum_reserved: Number(r.sum_reserved) })), orphans: orphans.rows };
+  return {
+    mismatched: mismatched.rows.map((r) => ({ ...r, sum_on_hand: Number(r.sum_on_hand), sum_reserved: Number(r.sum_reserved) })),
+    orphans: orphans.rows,
+  };
 }
 
 export type CountedLevel = { productId: number; warehouseId: number; onHand: number };
@@ -149,7 +182,12 @@ export type CountedLevelResult = { applied: number; movements: number; belowRese
  * what is reserved is not applied and reported by index (the caller decides
  * whether that aborts the whole import).
  */
-export async function setCountedLevels(tx: Tx, actor: Actor, rows: CountedLevel[], ref: { refType: string; refId: string | number; reason?: string | null }): Promise<CountedLevelResult> {
+export async function setCountedLevels(
+  tx: Tx,
+  actor: Actor,
+  rows: CountedLevel[],
+  ref: { refType: string; refId: string | number; reason?: string | null },
+): Promise<CountedLevelResult> {
   const result: CountedLevelResult = { applied: 0, movements: 0, belowReserved: [] };
   if (!rows.length) return result;
   for (const r of rows) if (!Number.isInteger(r.onHand) || r.onHand < 0) throw new Error("counted stock must be a whole number ≥ 0");
@@ -166,7 +204,17 @@ export async function setCountedLevels(tx: Tx, actor: Actor, rows: CountedLevel[
     .execute();
   const byKey = new Map(current.map((c) => [`${c.product_id}:${c.warehouse_id}`, c]));
   const levels: { product_id: number; warehouse_id: number; on_hand: number; reserved: number }[] = [];
-  const movements: { product_id: number; warehouse_id: number; kind: MovementKind; on_hand_delta: number; reserved_delta: number; reason: string | null; ref_type: string; ref_id: string; actor_user_id: number | null }[] = [];
+  const movements: {
+    product_id: number;
+    warehouse_id: number;
+    kind: MovementKind;
+    on_hand_delta: number;
+    reserved_delta: number;
+    reason: string | null;
+    ref_type: string;
+    ref_id: string;
+    actor_user_id: number | null;
+  }[] = [];
   rows.forEach((r, index) => {
     const cur = byKey.get(`${r.productId}:${r.warehouseId}`);
     const reserved = cur?.reserved ?? 0;
@@ -178,7 +226,17 @@ export async function setCountedLevels(tx: Tx, actor: Actor, rows: CountedLevel[
     const delta = r.onHand - (cur?.on_hand ?? 0);
     if (delta === 0) return;
     levels.push({ product_id: r.productId, warehouse_id: r.warehouseId, on_hand: r.onHand, reserved });
-    movements.push({ product_id: r.productId, warehouse_id: r.warehouseId, kind: "import", on_hand_delta: delta, reserved_delta: 0, reason: ref.reason ?? null, ref_type: ref.refType, ref_id: String(ref.refId), actor_user_id: actor.userId });
+    movements.push({
+      product_id: r.productId,
+      warehouse_id: r.warehouseId,
+      kind: "import",
+      on_hand_delta: delta,
+      reserved_delta: 0,
+      reason: ref.reason ?? null,
+      ref_type: ref.refType,
+      ref_id: String(ref.refId),
+      actor_user_id: actor.userId,
+    });
   });
   if (levels.length) {
     const stamp = new Date();
@@ -192,7 +250,11 @@ export async function setCountedLevels(tx: Tx, actor: Actor, rows: CountedLevel[
       tx,
       levels.map((l) => {
         const cur = byKey.get(`${l.product_id}:${l.warehouse_id}`);
-        return { productId: l.product_id, before: cur ? { onHand: cur.on_hand, reserved: cur.reserved } : null, after: { onHand: l.on_hand, reserved: l.reserved } };
+        return {
+          productId: l.product_id,
+          before: cur ? { onHand: cur.on_hand, reserved: cur.reserved } : null,
+          after: { onHand: l.on_hand, reserved: l.reserved },
+        };
       }),
     );
     await syncAlertEligible(tx, [...new Set(levels.map((l) => l.product_id))]);

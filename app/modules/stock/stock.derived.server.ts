@@ -74,7 +74,11 @@ export async function findAvailabilitySummaryMismatches(db: Executor): Promise<{
     LEFT JOIN product_availability pa ON pa.product_id = x.product_id
     LEFT JOIN (SELECT product_id, SUM(on_hand > reserved) AS counted FROM stock_levels GROUP BY product_id) c ON c.product_id = x.product_id
     WHERE NOT (COALESCE(pa.stocked_warehouses, 0) <=> COALESCE(c.counted, 0)) OR (pa.product_id IS NULL AND c.counted IS NOT NULL)`.execute(db);
-  return rows.map((r) => ({ product_id: Number(r.product_id), summary: r.summary === null ? null : Number(r.summary), counted: r.counted === null ? null : Number(r.counted) }));
+  return rows.map((r) => ({
+    product_id: Number(r.product_id),
+    summary: r.summary === null ? null : Number(r.summary),
+    counted: r.counted === null ? null : Number(r.counted),
+  }));
 }
 
 export const DERIVED: DerivedFigure[] = [

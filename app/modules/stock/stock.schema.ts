@@ -15,7 +15,9 @@ export type ReceiptInput = z.output<typeof ReceiptSchema>;
 
 export const AdjustSchema = z.object({
   warehouseId: z.coerce.number().int().positive(),
-  delta: wholeNumberField({ signed: true, min: -999_999_999, max: 999_999_999, messages: { format: "stock.wholeSigned" } }).refine((n) => n !== 0, { message: "stock.deltaZero" }),
+  delta: wholeNumberField({ signed: true, min: -999_999_999, max: 999_999_999, messages: { format: "stock.wholeSigned" } }).refine((n) => n !== 0, {
+    message: "stock.deltaZero",
+  }),
   reason,
 });
 export type AdjustInput = z.output<typeof AdjustSchema>;
@@ -25,7 +27,12 @@ export const IncomingSchema = z.object({
   quantity: wholeQty,
   eta: isoDate,
   source: z.enum(["purchase", "production", "transfer"]),
-  reference: z.string().trim().max(64).optional().transform((v) => v || null),
+  reference: z
+    .string()
+    .trim()
+    .max(64)
+    .optional()
+    .transform((v) => v || null),
 });
 export type IncomingInput = z.output<typeof IncomingSchema>;
 

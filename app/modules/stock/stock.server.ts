@@ -28,7 +28,12 @@ export async function postReceipt(actor: Actor, productId: number, input: Receip
   await assertTargets(productId, input.warehouseId);
   await transaction("stock.receipt", async (tx) => {
     await applyMovement(tx, actor, { productId, warehouseId: input.warehouseId, kind: "receipt", onHandDelta: input.quantity, reason: input.reason });
-    await audit(tx, actor, { action: "stock.received", entityType: "product", entityId: productId, summary: { warehouseId: input.warehouseId, quantity: input.quantity, reason: input.reason } });
+    await audit(tx, actor, {
+      action: "stock.received",
+      entityType: "product",
+      entityId: productId,
+      summary: { warehouseId: input.warehouseId, quantity: input.quantity, reason: input.reason },
+    });
     // What arrives goes first to approved orders waiting for it (oldest approval first), in the same transaction.
     await stockArrived(tx, actor, productId);
   });
@@ -40,7 +45,12 @@ export async function adjustStock(actor: Actor, productId: number, input: Adjust
   await assertTargets(productId, input.warehouseId);
   await transaction("stock.adjust", async (tx) => {
     await applyMovement(tx, actor, { productId, warehouseId: input.warehouseId, kind: "adjustment", onHandDelta: input.delta, reason: input.reason });
-    await audit(tx, actor, { action: "stock.adjusted", entityType: "product", entityId: productId, summary: { warehouseId: input.warehouseId, delta: input.delta, reason: input.reason } });
+    await audit(tx, actor, {
+      action: "stock.adjusted",
+      entityType: "product",
+      entityId: productId,
+      summary: { warehouseId: input.warehouseId, delta: input.delta, reason: input.reason },
+    });
     // Found stock (a count above the books) goes to orders waiting for it, as a receipt does.
     if (input.delta > 0) await stockArrived(tx, actor, productId);
   });
@@ -53,7 +63,15 @@ export async function planIncoming(actor: Actor, productId: number, input: Incom
   return transaction("stock.incoming.plan", async (tx) => {
     const res = await tx
       .insertInto("incoming_stock")
-      .values({ product_id: productId, warehouse_id: input.warehouseId, quantity: input.quantity, eta: input.eta, source: input.source, reference: input.reference, created_by: actor.userId })
+      .values({
+        product_id: productId,
+        warehouse_id: input.warehouseId,
+        quantity: input.quantity,
+        eta: input.eta,
+        source: input.source,
+        reference: input.reference,
+        created_by: actor.userId,
+      })
       .executeTakeFirstOrThrow();
     const id = Number(res.insertId);
     await audit(tx, actor, { action: "incoming.planned", entityType: "incoming_stock", entityId: id, summary: { productId, ...input } });
@@ -65,11 +83,25 @@ export async function planIncoming(actor: Actor, productId: number, input: Incom
 export async function receiveIncoming(actor: Actor, productId: number, incomingId: number) {
   requirePermission(actor, "stock:adjust");
   await transaction("stock.incoming.receive", async (tx) => {
-    const row = await tx.selectFrom("incoming_stock").selectAll().where("id", "=", incomingId).where("product_id", "=", productId).forUpdate().executeTakeFirst();
+    const row = await tx
+      .selectFrom("incoming_stock")
+      .selectAll()
+      .where("id", "=", incomingId)
+      .where("product_id", "=", productId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!row) throw new NotFoundError();
     if (row.status !== "planned") throw new ConflictError("stock.incomingClosed");
     await tx.updateTable("incoming_stock").set({ status: "received", updated_at: now() }).where("id", "=", incomingId).execute();
-    await applyMovement(tx, actor, { productId, warehouseId: row.warehouse_id, kind: "receipt", onHandDelta: row.quantity, reason: row.reference ?? `incoming #${incomingId}`, refType: "incoming_stock", refId: incomingId });
+    await applyMovement(tx, actor, {
+      productId,
+      warehouseId: row.warehouse_id,
+      kind: "receipt",
+      onHandDelta: row.quantity,
+      reason: row.reference ?? `incoming #${incomingId}`,
+      refType: "incoming_stock",
+      refId: incomingId,
+    });
     await audit(tx, actor, { action: "incoming.received", entityType: "incoming_stock", entityId: incomingId, summary: { productId, quantity: row.quantity } });
     await stockArrived(tx, actor, productId);
   });
@@ -78,7 +110,13 @@ export async function receiveIncoming(actor: Actor, productId: number, incomingI
 export async function cancelIncoming(actor: Actor, productId: number, incomingId: number) {
   requirePermission(actor, "stock:adjust");
   await transaction("stock.incoming.cancel", async (tx) => {
-    const row = await tx.selectFrom("incoming_stock").select(["status"]).where("id", "=", incomingId).where("product_id", "=", productId).forUpdate().executeTakeFirst();
+    const row = await tx
+      .selectFrom("incoming_stock")
+      .select(["status"])
+      .where("id", "=", incomingId)
+      .where("product_id", "=", productId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!row) throw new NotFoundError();
     if (row.status !== "planned") throw new ConflictError("stock.incomingClosed");
     await tx.updateTable("incoming_stock").set({ status: "cancelled", updated_at: now() }).where("id", "=", incomingId).execute();

@@ -8,7 +8,12 @@ import { applyMovement, findStockInvariantViolations, InsufficientStockError, re
 import { adjustStock, cancelIncoming, planIncoming, postReceipt, receiveIncoming } from "./stock.server";
 
 async function level(productId: number, warehouseId: number) {
-  return getDb().selectFrom("stock_levels").select(["on_hand", "reserved"]).where("product_id", "=", productId).where("warehouse_id", "=", warehouseId).executeTakeFirst();
+  return getDb()
+    .selectFrom("stock_levels")
+    .select(["on_hand", "reserved"])
+    .where("product_id", "=", productId)
+    .where("warehouse_id", "=", warehouseId)
+    .executeTakeFirst();
 }
 
 describe("stock operations", () => {
@@ -17,8 +22,15 @@ describe("stock operations", () => {
     await postReceipt(ops, product.id, { warehouseId: warehouses.east, quantity: 999_999_999, reason: "PO 1" });
     await postReceipt(ops, product.id, { warehouseId: warehouses.east, quantity: 999_999_999, reason: "PO 2" });
     const before = await level(product.id, warehouses.east);
-    await expect(postReceipt(ops, product.id, { warehouseId: warehouses.east, quantity: 999_999_999, reason: "PO 3" })).rejects.toMatchObject({ status: 400, messageKey: "stock.onHandTooLarge", params: { max: 147_483_649 } });
-    await expect(adjustStock(ops, product.id, { warehouseId: warehouses.east, delta: 200_000_000, reason: "count" })).rejects.toMatchObject({ status: 400, messageKey: "stock.onHandTooLarge" });
+    await expect(postReceipt(ops, product.id, { warehouseId: warehouses.east, quantity: 999_999_999, reason: "PO 3" })).rejects.toMatchObject({
+      status: 400,
+      messageKey: "stock.onHandTooLarge",
+      params: { max: 147_483_649 },
+    });
+    await expect(adjustStock(ops, product.id, { warehouseId: warehouses.east, delta: 200_000_000, reason: "count" })).rejects.toMatchObject({
+      status: 400,
+      messageKey: "stock.onHandTooLarge",
+    });
     expect(await level(product.id, warehouses.east)).toEqual(before);
     expect(await findStockInvariantViolations(getDb())).toEqual({ mismatched: [], orphans: [] });
   });
@@ -29,17 +41,44 @@ describe("stock operations", () => {
     await postReceipt(ops, p1.id, { warehouseId: warehouses.east, quantity: 50, reason: "PO 1" });
     await adjustStock(ops, p1.id, { warehouseId: warehouses.east, delta: -7, reason: "damaged" });
     await postReceipt(ops, p2.id, { warehouseId: warehouses.north, quantity: 10, reason: "PO 2" });
-    const { id: incomingId } = await planIncoming(ops, p2.id, { warehouseId: warehouses.north, quantity: 30, eta: "2030-01-15", source: "production", reference: "MO-1" });
+    const { id: incomingId } = await planIncoming(ops, p2.id, {
+      warehouseId: warehouses.north,
+      quantity: 30,
+      eta: "2030-01-15",
+      source: "production",
+      reference: "MO-1",
+    });
     await receiveIncoming(ops, p2.id, incomingId);
-    const { id: cancelled } = await planIncoming(ops, p2.id, { warehouseId: warehouses.south, quantity: 5, eta: "2030-02-01", source: "purchase", reference: null });
+    const { id: cancelled } = await planIncoming(ops, p2.id, {
+      warehouseId: warehouses.south,
+      quantity: 5,
+      eta: "2030-02-01",
+      source: "purchase",
+      reference: null,
+    });
     await cancelIncoming(ops, p2.id, cancelled);
     // An order reserving, releasing and shipping (as the orders area will).
     await getDb()
       .transaction()
       .execute(async (tx) => {
         expect(await reserveUpTo(tx as Tx, ops, { productId: p1.id, warehouseId: warehouses.east, wanted: 100, refType: "order", refId: "SO-1" })).toBe(43);
-        await applyMovement(tx as Tx, ops, { productId: p1.id, warehouseId: warehouses.east, kind: "release", reservedDelta: -3, refType: "order", refId: "SO-1" });
-        await applyMovement(tx as Tx, ops, { productId: p1.id, warehouseId: warehouses.east, kind: "shipment", onHandDelta: -40, reservedDelta: -40, refType: "order", refId: "SO-1" });
+        await applyMovement(tx as Tx, ops, {
+          productId: p1.id,
+          warehouseId: warehouses.east,
+          kind: "release",
+          reservedDelta: -3,
+          refType: "order",
+          refId: "SO-1",
+        });
+        await applyMovement(tx as Tx, ops, {
+          productId: p1.id,
+          warehouseId: warehouses.east,
+          kind: "shipment",
+          onHandDelta: -40,
+          reservedDelta: -40,
+          refType: "order",
+          refId: "SO-1",
+        });
       });
     // A counted stock import of both.
     const csv = `sku,warehouse,on_hand\r\n${p1.sku},WH-SH,12\r\n${p2.sku},WH-BJ,35\r\n${p2.sku},WH-GZ,4\r\n`;
@@ -57,7 +96,18 @@ describe("stock operations", () => {
     expect(incoming.map((i) => i.status)).toEqual(["received", "cancelled"]);
     // Every change was audited.
     const audits = await getDb().selectFrom("audit_log").select("action").where("entity_type", "in", ["product", "incoming_stock", "import_job"]).execute();
-    expect(audits.map((a) => a.action).sort()).toEqual(["import.stock", "incoming.cancelled", "incoming.planned", "incoming.planned", "incoming.received", "stock.adjusted", "stock.received", "stock.received"].sort());
+    expect(audits.map((a) => a.action).sort()).toEqual(
+      [
+        "import.stock",
+        "incoming.cancelled",
+        "incoming.planned",
+        "incoming.planned",
+        "incoming.received",
+        "stock.adjusted",
+        "stock.received",
+        "stock.received",
+      ].sort(),
+    );
   });
 
   it("20 concurrent +1 adjustments on one level never lose an update", async () => {
@@ -65,7 +115,11 @@ describe("stock operations", () => {
     await postReceipt(ops, p.id, { warehouseId: warehouses.east, quantity: 5, reason: "opening" });
     await Promise.all(Array.from({ length: 20 }, (_, i) => adjustStock(ops, p.id, { warehouseId: warehouses.east, delta: 1, reason: `count ${i}` })));
     expect(await level(p.id, warehouses.east)).toEqual({ on_hand: 25, reserved: 0 });
-    const n = await getDb().selectFrom("stock_movements").select((eb) => eb.fn.countAll<number>().as("n")).where("product_id", "=", p.id).executeTakeFirstOrThrow();
+    const n = await getDb()
+      .selectFrom("stock_movements")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("product_id", "=", p.id)
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(21);
     expect((await findStockInvariantViolations(getDb())).mismatched).toEqual([]);
   });
@@ -98,7 +152,9 @@ describe("stock operations", () => {
       const actor = actorFor(cast.byRole[role]);
       await expect(postReceipt(actor, p.id, { warehouseId: warehouses.east, quantity: 1, reason: "x" })).rejects.toBeInstanceOf(ForbiddenError);
       await expect(adjustStock(actor, p.id, { warehouseId: warehouses.east, delta: 1, reason: "x" })).rejects.toBeInstanceOf(ForbiddenError);
-      await expect(planIncoming(actor, p.id, { warehouseId: warehouses.east, quantity: 1, eta: "2030-01-01", source: "purchase", reference: null })).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(
+        planIncoming(actor, p.id, { warehouseId: warehouses.east, quantity: 1, eta: "2030-01-01", source: "purchase", reference: null }),
+      ).rejects.toBeInstanceOf(ForbiddenError);
     }
     await postReceipt(actorFor(cast.staff.admin), p.id, { warehouseId: warehouses.east, quantity: 1, reason: "x" });
     expect(await level(p.id, warehouses.east)).toEqual({ on_hand: 1, reserved: 0 });

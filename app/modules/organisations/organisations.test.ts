@@ -128,7 +128,7 @@ describe("users: admin manages everyone, a dealer admin only their own dealer", 
     const params = { id: String(target.id) };
     expect(await statusOf(userLoader({ request: await requestAs(cast.b.dealer_admin, `/admin/users/${target.id}`), params, context: {} }))).toBe(404);
     const upd = (await editUserAction({
-      request: await requestAs(cast.b.dealer_admin, `/admin/users/${target.id}`, { form: { name: "Pwned", role: "dealer_admin" } }),
+      request: await requestAs(cast.b.dealer_admin, `/admin/users/${target.id}`, { form: { intent: "update", name: "Pwned", role: "dealer_admin" } }),
       params,
       context: {},
     })) as Response;
@@ -146,13 +146,15 @@ describe("users: admin manages everyone, a dealer admin only their own dealer", 
   it("a dealer admin can only give dealer roles", async () => {
     const cast = await createCast();
     const res = (await editUserAction({
-      request: await requestAs(cast.a.dealer_admin, `/admin/users/${cast.a.dealer_sales.id}`, { form: { name: "Rep", role: "finance" } }),
+      request: await requestAs(cast.a.dealer_admin, `/admin/users/${cast.a.dealer_sales.id}`, { form: { intent: "update", name: "Rep", role: "finance" } }),
       params: { id: String(cast.a.dealer_sales.id) },
       context: {},
     })) as Response;
     expect(res.status).toBe(400);
     const ok = (await editUserAction({
-      request: await requestAs(cast.a.dealer_admin, `/admin/users/${cast.a.dealer_sales.id}`, { form: { name: "Rep", role: "dealer_finance" } }),
+      request: await requestAs(cast.a.dealer_admin, `/admin/users/${cast.a.dealer_sales.id}`, {
+        form: { intent: "update", name: "Rep", role: "dealer_finance" },
+      }),
       params: { id: String(cast.a.dealer_sales.id) },
       context: {},
     })) as Response;

@@ -28,6 +28,9 @@ import {
 } from "../app/modules/notifications/jobs.server";
 import { slotFor } from "../app/modules/notifications/slots";
 import { REGISTRY, type RegisteredJob } from "./registry";
+// The orders domain takes what arrives in stock (app/modules/stock/arrivals.server.ts): loaded here as the web build loads it,
+// so a job that receives stock in this process serves waiting orders too.
+import "../app/modules/orders/orders.server";
 
 export type RunnerOptions = {
   /** How often to look for queued manual runs and dead runs (ms). */

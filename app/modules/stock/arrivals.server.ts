@@ -3,7 +3,7 @@
  * first to approved orders waiting for it, in the arrival's transaction. Orders sit above stock
  * (they reserve it), so stock does not import them: the orders domain registers what it does on an
  * arrival here (orders.server.ts, allocateBackordersForProduct), and an arrival with nobody
- * registered fails loudly instead of leaving backorders unserved (docs/decisions/087).
+ * registered fails loudly instead of leaving backorders unserved (docs/decisions/114).
  */
 import type { Tx } from "../../../db/client";
 import type { Actor } from "~/modules/auth/actor";

@@ -128,7 +128,7 @@ describe("html``", () => {
   it("escapes every interpolated string and number, keeps SafeHtml and arrays of it, drops null, undefined and false", () => {
     const inner = html`<b>${"<i>"}</b>`;
     expect(inner.value).toBe("<b>&lt;i&gt;</b>");
-    expect(html`<p title="${`"x' & y`}">${inner}${[html`<br />`, html`${7}`]}${null}${undefined}${false}</p>`.value).toBe(
+    expect(html`<p title="${`"x' & y`}">${inner}${[html`<br>`, html`${7}`]}${null}${undefined}${false}</p>`.value).toBe(
       '<p title="&quot;x&#x27; &amp; y"><b>&lt;i&gt;</b><br>7</p>',
     );
     // A SafeHtml is only what html`` made: a plain string that looks like markup is text.

@@ -42,30 +42,13 @@ function row(r: StockRowView, c: StockRowsContext): SafeHtml {
   const { f } = c;
   const badges =
     r.made_to_order || r.status === "discontinued"
-      ? html`<div class="mt-1 flex gap-1">
-          ${r.made_to_order ? html`<span class="${badgeClass("blue")}">${c.mtoBadge(r.lead_time_days ?? 0)}</span>` : null}${r.status === "discontinued" ? html`<span class="${badgeClass("slate")}">${c.discontinued}</span>` : null}
-        </div>`
+      ? html`<div class="mt-1 flex gap-1">${r.made_to_order ? html`<span class="${badgeClass("blue")}">${c.mtoBadge(r.lead_time_days ?? 0)}</span>` : null}${r.status === "discontinued" ? html`<span class="${badgeClass("slate")}">${c.discontinued}</span>` : null}</div>`
       : null;
   // The warehouse cells, most of the page's markup, as one string: a constant class and an escaped number each.
   let cellsHtml = "";
   for (const n of r.byWarehouse) cellsHtml += `<td class="${n > 0 ? "num" : "num-0"}">${escapeHtml(f.number(n))}</td>`;
   const cells = new SafeHtml(cellsHtml);
-  return html`<tr data-sku="${r.sku}">
-    <td class="whitespace-nowrap font-mono text-xs"><a href="${`/products/${encodeURIComponent(r.sku)}`}" data-nav="" class="link">${r.sku}</a></td>
-    <td>
-      <div class="font-medium">${r.name}</div>
-      <div class="text-xs text-slate-500">${`${c.categoryName(r.category_code)} · ${c.lineName(r.product_line_code)}`}</div>
-      ${badges}
-    </td>
-    <td class="whitespace-nowrap text-right tabular-nums">
-      ${f.money(r.price_minor, r.currency)}<span class="block text-xs text-slate-500">${`/ ${r.unit}`}</span>
-    </td>
-    ${cells}
-    <td class="text-right font-semibold tabular-nums">${f.number(r.available)}</td>
-    <td class="whitespace-nowrap">${r.nextIncoming ? `${f.number(r.nextIncoming.quantity)} · ${f.date(r.nextIncoming.eta)}` : "—"}</td>
-    <td class="whitespace-nowrap" data-testid="promise-date">${r.promiseDate ? f.date(r.promiseDate) : c.noPromise}</td>
-    <td><a href="${c.checkHref(r.sku)}" data-nav="" class="link whitespace-nowrap text-xs">${c.checkLabel}</a></td>
-  </tr>`;
+  return html`<tr data-sku="${r.sku}"><td class="whitespace-nowrap font-mono text-xs"><a href="${`/products/${encodeURIComponent(r.sku)}`}" data-nav="" class="link">${r.sku}</a></td><td><div class="font-medium">${r.name}</div><div class="text-xs text-slate-500">${`${c.categoryName(r.category_code)} · ${c.lineName(r.product_line_code)}`}</div>${badges}</td><td class="whitespace-nowrap text-right tabular-nums">${f.money(r.price_minor, r.currency)}<span class="block text-xs text-slate-500">${`/ ${r.unit}`}</span></td>${cells}<td class="text-right font-semibold tabular-nums">${f.number(r.available)}</td><td class="whitespace-nowrap">${r.nextIncoming ? `${f.number(r.nextIncoming.quantity)} · ${f.date(r.nextIncoming.eta)}` : "—"}</td><td class="whitespace-nowrap" data-testid="promise-date">${r.promiseDate ? f.date(r.promiseDate) : c.noPromise}</td><td><a href="${c.checkHref(r.sku)}" data-nav="" class="link whitespace-nowrap text-xs">${c.checkLabel}</a></td></tr>`;
 }
 
 export function stockRowsHtml(rows: readonly StockRowView[], c: StockRowsContext): string {

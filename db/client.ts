@@ -1,26 +1,29 @@
 import { appendFileSync } from "node:fs";
 import { CompiledQuery, Kysely, MysqlDialect, sql, type LogEvent, type Transaction } from "kysely";
-import { createPool, type Pool } from "mysql2";
+import { createPool, createPoolCluster, type Pool, type PoolCluster } from "mysql2";
 import type { DB } from "./types";
 import { env } from "../app/utils/env.server";
+import { parseDatabaseUrl } from "./url";
 
 export type Database = Kysely<DB>;
 export type Tx = Transaction<DB>;
 export type Executor = Kysely<DB> | Transaction<DB>;
 
-type Holder = { db?: Kysely<DB>; pool?: Pool; url?: string };
+type Holder = { db?: Kysely<DB>; pool?: Pool | PoolCluster; url?: string };
 // One pool per process, shared by the Remix bundle, the server and jobs.
 const g = globalThis as unknown as { __dealerDeskDb?: Holder };
 const holder: Holder = (g.__dealerDeskDb ??= {});
 
-export function poolOptions(url: string, connectionLimit: number) {
-  const u = new URL(url);
+/** Connection options for the first (preferred) server of `url`. */
+export function poolOptions(url: string, connectionLimit: number, hostIndex = 0) {
+  const t = parseDatabaseUrl(url);
+  const h = t.hosts[hostIndex] ?? t.hosts[0]!;
   return {
-    host: u.hostname,
-    port: u.port ? Number(u.port) : 3306,
-    user: decodeURIComponent(u.username || "root"),
-    password: decodeURIComponent(u.password || ""),
-    database: decodeURIComponent(u.pathname.slice(1)),
+    host: h.host,
+    port: h.port,
+    user: t.user,
+    password: t.password,
+    database: t.database,
     connectionLimit,
     timezone: "Z",
     supportBigNumbers: true,
@@ -32,6 +35,32 @@ export function poolOptions(url: string, connectionLimit: number) {
     enableKeepAlive: true,
     connectTimeout: 5000,
   };
+}
+
+/**
+ * One pool for one server; for several, a mysql2 pool cluster that always takes the first live server
+ * in the order given (`ORDER`), drops a server after one failed connect and tries it again after two
+ * seconds, so a process keeps serving from the other nodes while one is down and returns to its own
+ * when it is back (decision 120).
+ */
+function createPools(url: string, connectionLimit: number): Pool | PoolCluster {
+  const { hosts } = parseDatabaseUrl(url);
+  if (hosts.length === 1) return createPool(poolOptions(url, connectionLimit));
+  const cluster = createPoolCluster({ canRetry: true, removeNodeErrorCount: 1, restoreNodeTimeout: 2000, defaultSelector: "ORDER" });
+  hosts.forEach((_h, i) => cluster.add(`node${i + 1}`, poolOptions(url, connectionLimit, i)));
+  return cluster;
+}
+
+/**
+ * On a Galera node, every connection asks for causal reads (`wsrep_sync_wait = 1`): a read waits
+ * until the node has applied every transaction committed anywhere in the cluster before it began,
+ * so a user's next page shows their write whichever node serves it. Other servers have no
+ * `wsrep_on` (MySQL) or have it OFF (a single MariaDB), and nothing is set.
+ */
+async function causalReadsIfGalera(conn: { executeQuery: (q: CompiledQuery) => Promise<{ rows: unknown[] }> }) {
+  const r = await conn.executeQuery(CompiledQuery.raw("SHOW VARIABLES LIKE 'wsrep_on'"));
+  const row = r.rows[0] as { Value?: string } | undefined;
+  if (row?.Value === "ON") await conn.executeQuery(CompiledQuery.raw("SET SESSION wsrep_sync_wait = 1"));
 }
 
 /**
@@ -48,14 +77,15 @@ function captureLog(file: string | undefined) {
   };
 }
 
-export function createDb(url: string, connectionLimit = 10, opts: { captureFile?: string } = {}): { db: Kysely<DB>; pool: Pool } {
-  const pool = createPool(poolOptions(url, connectionLimit));
+export function createDb(url: string, connectionLimit = 10, opts: { captureFile?: string } = {}): { db: Kysely<DB>; pool: Pool | PoolCluster } {
+  const pool = createPools(url, connectionLimit);
   const db = new Kysely<DB>({
     log: captureLog(opts.captureFile),
     dialect: new MysqlDialect({
       pool,
       onCreateConnection: async (conn) => {
         await conn.executeQuery(CompiledQuery.raw("SET time_zone = '+00:00'"));
+        await causalReadsIfGalera(conn);
       },
     }),
   });

@@ -4,7 +4,8 @@
  * plain `N passed, N failed` line CI reads.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -56,31 +57,80 @@ if (!step("build", bin("remix"), ["build"], { ...process.env, NODE_ENV: "product
 writeFileSync(path.join(root, "build", ".production"), new Date().toISOString());
 
 mkdirSync(path.join(root, "tests", "artifacts"), { recursive: true });
-const report = path.join(root, "tests", "artifacts", "vitest-report.json");
-const ok = step("tests", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...extra], {
-  ...process.env,
-  NODE_ENV: "test",
-});
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-if (existsSync(report)) {
-  const r = JSON.parse(readFileSync(report, "utf8")) as {
-    numPassedTests: number;
-    numFailedTests: number;
-    numPendingTests: number;
-    numTodoTests: number;
-    testResults: { status: string; message?: string }[];
-  };
-  passed = r.numPassedTests;
-  failed = r.numFailedTests;
-  skipped = r.numPendingTests + r.numTodoTests;
-  // A file that failed to load counts as a failure too.
-  failed += r.testResults.filter((f) => f.status === "failed" && f.message).length;
+type Counts = { passed: number; failed: number; skipped: number };
+
+/** One vitest run with its JSON report; a file that failed to load counts as a failure. */
+function vitestRun(name: string, files: string[], env: NodeJS.ProcessEnv, reportName: string): Counts {
+  const report = path.join(root, "tests", "artifacts", reportName);
+  rmSync(report, { force: true });
+  const ok = step(name, bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...files], { ...env, NODE_ENV: "test" });
+  const c: Counts = { passed: 0, failed: 0, skipped: 0 };
+  if (existsSync(report)) {
+    const r = JSON.parse(readFileSync(report, "utf8")) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      numPendingTests: number;
+      numTodoTests: number;
+      testResults: { status: string; message?: string }[];
+    };
+    c.passed = r.numPassedTests;
+    c.failed = r.numFailedTests + r.testResults.filter((f) => f.status === "failed" && f.message).length;
+    c.skipped = r.numPendingTests + r.numTodoTests;
+  }
+  if (!ok && c.failed === 0) c.failed = 1;
+  return c;
 }
-if (!ok && failed === 0) failed = 1;
-failed += failedSteps;
+
+/**
+ * The integrity and fault tests again, on a local three-node Galera cluster (scripts/galera.sh, issue #26):
+ * tests/cluster (two web instances on two nodes, a node killed under load), tests/faults and the derived
+ * figures' check, with the test process on node 1.
+ */
+function clusterRun(files: string[]): Counts {
+  const basePort = Number(process.env.GALERA_BASE_PORT ?? 4400);
+  const dir = mkdtempSync(path.join(os.tmpdir(), "dd-galera-"));
+  const galera = (...args: string[]) =>
+    spawnSync("bash", [path.join(root, "scripts", "galera.sh"), ...args, "--base-port", String(basePort), "--dir", dir], { cwd: root, encoding: "utf8" });
+  console.log("\n▶ Galera cluster (three nodes on loopback)");
+  const started = Date.now();
+  const up = galera("start");
+  console.log(`${up.status === 0 ? "✓" : "✗"} Galera cluster (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  if (up.status !== 0) {
+    console.log(up.stdout, up.stderr);
+    return { passed: 0, failed: 1, skipped: 0 };
+  }
+  try {
+    const nodes = [1, 2, 3].map((n) => basePort + n);
+    return vitestRun(
+      "tests on the Galera cluster",
+      files,
+      {
+        ...process.env,
+        TEST_DATABASE_URL: `mysql://root@127.0.0.1:${nodes[0]}/dd_cluster`,
+        GALERA_NODES: nodes.join(","),
+        GALERA_BASE_PORT: String(basePort),
+        GALERA_DIR: dir,
+      },
+      "vitest-cluster-report.json",
+    );
+  } finally {
+    galera("wipe");
+  }
+}
+
+const isCluster = (f: string) => f.replace(/\\/g, "/").includes("tests/cluster");
+const mainFiles = extra.filter((f) => !isCluster(f));
+const clusterFiles = extra.length ? extra.filter(isCluster) : ["tests/cluster", "tests/faults", "db/derived.test.ts"];
+const total: Counts = { passed: 0, failed: 0, skipped: 0 };
+const add = (c: Counts) => {
+  total.passed += c.passed;
+  total.failed += c.failed;
+  total.skipped += c.skipped;
+};
+if (!extra.length || mainFiles.length) add(vitestRun("tests", mainFiles, process.env, "vitest-report.json"));
+if (clusterFiles.length && process.env.CLUSTER_TESTS !== "off") add(clusterRun(clusterFiles));
+total.failed += failedSteps;
 console.log("");
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
-process.exit(failed > 0 ? 1 : 0);
+console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}`);
+process.exit(total.failed > 0 ? 1 : 0);

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
+import { parseDatabaseUrl } from "../../db/url";
 
 /**
  * Every environment variable the portal reads, validated once. A bad value
@@ -21,12 +22,12 @@ const EnvSchema = z
       .default("mysql://root@127.0.0.1:3306/dealer_desk")
       .refine((v) => {
         try {
-          const u = new URL(v);
-          return (u.protocol === "mysql:" || u.protocol === "mariadb:") && u.pathname.length > 1;
+          parseDatabaseUrl(v);
+          return true;
         } catch {
           return false;
         }
-      }, "must look like mysql://user:password@host:3306/database"),
+      }, "must look like mysql://user:password@host:3306/database (or host1:3306,host2:3306 for a cluster)"),
     DB_POOL_SIZE: int(10, 1, 200),
     PORT: int(3000, 1, 65535),
     HOST: z.string().min(1).default("0.0.0.0"),

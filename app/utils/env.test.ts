@@ -31,6 +31,12 @@ describe("environment", () => {
     expect(() => parseEnv(vars)).toThrow(new RegExp(`Invalid environment variable ${name}:`));
   });
 
+  it("accepts a cluster's servers in DATABASE_URL", () => {
+    expect(parseEnv({ DATABASE_URL: "mysql://desk:pw@db1:3306,db2:3306,db3/dealer_desk" }).DATABASE_URL).toBe(
+      "mysql://desk:pw@db1:3306,db2:3306,db3/dealer_desk",
+    );
+  });
+
   it("accepts a valid SMTP URL and an https origin", () => {
     const e = parseEnv({ SMTP_URL: "smtps://user:pass@mail.example.com:465", APP_ORIGIN: "https://portal.example.com" });
     expect(e.SMTP_URL).toBe("smtps://user:pass@mail.example.com:465");

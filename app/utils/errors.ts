@@ -66,8 +66,11 @@ const TRANSIENT_CODES = new Set([
   "ER_LOCK_DEADLOCK",
   "ER_LOCK_WAIT_TIMEOUT",
   "ER_CLIENT_INTERACTION_TIMEOUT",
+  // A pool cluster (several servers in DATABASE_URL) with every server out of reach for the moment.
+  "POOL_NONEONLINE",
 ]);
-const TRANSIENT_ERRNOS = new Set([1213, 1205, 1020, 1053, 2006, 2013, 1927, 4031]);
+// 1047: a Galera node that is not (yet, or no longer) part of the primary component ("WSREP has not yet prepared node").
+const TRANSIENT_ERRNOS = new Set([1213, 1205, 1020, 1047, 1053, 2006, 2013, 1927, 4031]);
 
 /** Errors that mean "nothing happened, try again" rather than a bug. */
 export function isTransientDbError(err: unknown): boolean {

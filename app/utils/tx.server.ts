@@ -24,10 +24,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Runs a unit of work in one transaction, retrying the whole of it on
- * deadlock / lock-wait / snapshot errors. Connection loss becomes a 503:
- * before COMMIT was sent, "nothing changed, try again"; once COMMIT was sent,
- * the outcome is unknown (the database may have committed and lost only the
- * reply), so the user is told to check before trying again.
+ * deadlock / lock-wait / snapshot errors (on Galera, a certification conflict
+ * surfaces as a deadlock) and on a connection lost before COMMIT was sent (the
+ * server rolled back; the retry takes a fresh connection, on a cluster another
+ * node). When retries run out: 503 "nothing changed, try again". Connection
+ * lost once COMMIT was sent: the outcome is unknown (the database may have
+ * committed and lost only the reply), so the user is told to check before
+ * trying again.
  */
 export async function transaction<T>(label: string, work: (tx: Tx) => Promise<T>, attempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -47,7 +50,9 @@ export async function transaction<T>(label: string, work: (tx: Tx) => Promise<T>
           return result;
         });
     } catch (err) {
-      if (isRetryableTxError(err) && attempt < attempts) {
+      // A conflict, or a connection lost before COMMIT was sent (the server rolled the work back; on a
+      // cluster the pool takes the next live node): run the whole unit of work again.
+      if ((isRetryableTxError(err) || (!committing && isTransientDbError(err))) && attempt < attempts) {
         await sleep(5 * 2 ** attempt + Math.floor(Math.random() * 20));
         continue;
       }

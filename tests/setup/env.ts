@@ -12,6 +12,7 @@
  *   +160…+199  tests/http/process.test.ts, SIGTERM drain server (PORT + 160)
  *   +201…+299  tests/http/process.test.ts, two-worker cluster (PORT + 200)
  *   +300…+302  tests/bench/bench.test.ts, the smoke benchmark's app, second app and floor
+ *   +400…+403  tests/cluster/galera.test.ts, two web instances on two Galera nodes (+400, +401)
  */
 export function workerEnv(poolId = process.env.VITEST_POOL_ID ?? "1") {
   const base = new URL(process.env.TEST_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/dealer_desk_test");

@@ -53,6 +53,7 @@ export type Claim = { runId: number; attempt: number; slot: string; startedAt: D
 
 const MAX_ATTEMPTS = 3;
 const isDuplicate = (err: unknown) => (err as { code?: string }).code === "ER_DUP_ENTRY";
+const isConflict = (err: unknown) => (err as { errno?: number }).errno === 1213;
 const affected = (r: { numUpdatedRows?: bigint } | undefined) => Number(r?.numUpdatedRows ?? 0);
 const truncate = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
@@ -72,24 +73,31 @@ async function manufacturerId(): Promise<number> {
  */
 export async function claimSlot(job: JobDefinition, slot: string, owner: string, trigger: Trigger = "schedule"): Promise<Claim | null> {
   const t = now();
-  try {
-    const r = await db
-      .insertInto("job_runs")
-      .values({
-        job_name: job.name,
-        slot,
-        trigger_kind: trigger,
-        status: "running",
-        owner,
-        attempts: 1,
-        started_at: t,
-        heartbeat_at: t,
-        lease_expires_at: new Date(t.getTime() + job.leaseMs),
-      })
-      .executeTakeFirstOrThrow();
-    return { runId: Number(r.insertId), attempt: 1, slot, startedAt: t, trigger };
-  } catch (err) {
-    if (!isDuplicate(err)) throw err;
+  // On a Galera cluster two runners on two nodes may insert the same slot at once: the loser's commit fails
+  // certification (a deadlock error, 1213) rather than meeting the unique key, and it then reads the winner's row.
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      const r = await db
+        .insertInto("job_runs")
+        .values({
+          job_name: job.name,
+          slot,
+          trigger_kind: trigger,
+          status: "running",
+          owner,
+          attempts: 1,
+          started_at: t,
+          heartbeat_at: t,
+          lease_expires_at: new Date(t.getTime() + job.leaseMs),
+        })
+        .executeTakeFirstOrThrow();
+      return { runId: Number(r.insertId), attempt: 1, slot, startedAt: t, trigger };
+    } catch (err) {
+      if (isDuplicate(err)) break;
+      if (!isConflict(err) || attempt === 3) throw err;
+      await new Promise((r) => setTimeout(r, 20 * attempt));
+      if (await findRunBySlot(db, job.name, slot)) break;
+    }
   }
   const existing = await findRunBySlot(db, job.name, slot);
   if (!existing || existing.status !== "running" || existing.lease_expires_at.getTime() >= t.getTime()) return null;

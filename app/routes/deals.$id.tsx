@@ -36,6 +36,7 @@ import { idParam } from "~/utils/params.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
+import { Section, Facts, Fact } from "~/components/ui/record";
 
 export const meta = pageMeta<typeof loader>("deals.deal", ({ deal }) => `#${deal.id} ${deal.title}`);
 
@@ -115,20 +116,6 @@ type ActionData = {
   values?: Record<string, unknown>;
 };
 
-function Section({ title, children, id, actions }: { title: string; children: React.ReactNode; id: string; actions?: React.ReactNode }) {
-  return (
-    <section className="card" aria-labelledby={id}>
-      <div className="mb-3 flex items-center justify-between gap-2">
-        <h2 id={id} className="font-semibold">
-          {title}
-        </h2>
-        {actions}
-      </div>
-      {children}
-    </section>
-  );
-}
-
 export default function DealPage() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionData | undefined;
@@ -162,62 +149,45 @@ export default function DealPage() {
       <FormError message={failure?.formError} />
       <Notice message={notice} />
 
-      <div className="card grid gap-4 text-sm sm:grid-cols-3 lg:grid-cols-6" data-testid="deal-summary">
-        <div>
-          <div className="text-slate-500">{t("deals.stage")}</div>
-          <div className="mt-1" data-testid="deal-stage">
-            <StageBadge stage={deal.stage} />
-          </div>
-        </div>
-        <div>
-          <div className="text-slate-500">{t("deals.value")}</div>
-          <div className="mt-1 font-medium tabular-nums">{f.money(deal.estimated_value_minor, deal.currency)}</div>
-        </div>
-        <div>
-          <div className="text-slate-500">{t("deals.expectedClose")}</div>
-          <div className="mt-1">{f.date(deal.expected_close_date)}</div>
-        </div>
-        <div>
-          <div className="text-slate-500">{t("deals.protection")}</div>
-          <div className="mt-1">
-            {deal.protection_expires_on ? f.date(deal.protection_expires_on) : t("deals.notProtected")}{" "}
-            {data.protectionLapsed && (OPEN_STAGES as readonly string[]).includes(deal.stage) ? (
-              <Badge tone="red">{t("deals.protectionLapsedBadge")}</Badge>
-            ) : null}
-          </div>
-        </div>
-        <div>
-          <div className="text-slate-500">{data.isDealer ? t("deals.accountManager") : t("deals.dealer")}</div>
-          <div className="mt-1">{data.isDealer ? deal.account_manager_name : `${deal.dealer_code} · ${deal.dealer_name}`}</div>
-        </div>
-        <div>
-          <div className="text-slate-500">{t("deals.source")}</div>
-          <div className="mt-1">{t(`deals.source.${deal.source}` as "deals.source.dealer")}</div>
-        </div>
+      <Facts testId="deal-summary">
+        <Fact label={t("deals.stage")} testId="deal-stage">
+          <StageBadge stage={deal.stage} />
+        </Fact>
+        <Fact label={t("deals.value")} className="font-medium tabular-nums">
+          {f.money(deal.estimated_value_minor, deal.currency)}
+        </Fact>
+        <Fact label={t("deals.expectedClose")}>{f.date(deal.expected_close_date)}</Fact>
+        <Fact label={t("deals.protection")}>
+          {deal.protection_expires_on ? f.date(deal.protection_expires_on) : t("deals.notProtected")}{" "}
+          {data.protectionLapsed && (OPEN_STAGES as readonly string[]).includes(deal.stage) ? (
+            <Badge tone="red">{t("deals.protectionLapsedBadge")}</Badge>
+          ) : null}
+        </Fact>
+        <Fact label={data.isDealer ? t("deals.accountManager") : t("deals.dealer")}>
+          {data.isDealer ? deal.account_manager_name : `${deal.dealer_code} · ${deal.dealer_name}`}
+        </Fact>
+        <Fact label={t("deals.source")}>{t(`deals.source.${deal.source}` as "deals.source.dealer")}</Fact>
         {deal.competitors ? (
-          <div className="sm:col-span-3">
-            <div className="text-slate-500">{t("deals.competitors")}</div>
-            <div className="mt-1">{deal.competitors}</div>
-          </div>
+          <Fact label={t("deals.competitors")} wide>
+            {deal.competitors}
+          </Fact>
         ) : null}
         {deal.notes ? (
-          <div className="sm:col-span-3">
-            <div className="text-slate-500">{t("deals.notes")}</div>
-            <div className="mt-1 whitespace-pre-line">{deal.notes}</div>
-          </div>
+          <Fact label={t("deals.notes")} wide className="whitespace-pre-line">
+            {deal.notes}
+          </Fact>
         ) : null}
         {deal.lost_reason ? (
-          <div className="sm:col-span-3">
-            <div className="text-slate-500">{t("deals.closeReason")}</div>
-            <div className="mt-1">{deal.lost_reason}</div>
-          </div>
+          <Fact label={t("deals.closeReason")} wide>
+            {deal.lost_reason}
+          </Fact>
         ) : null}
         {deal.renewal_requested_at ? (
           <div className="sm:col-span-3 text-amber-800">
             {t("deals.renewalRequested", { date: f.dateTime(deal.renewal_requested_at) })} {deal.renewal_note}
           </div>
         ) : null}
-      </div>
+      </Facts>
 
       {deal.stage === "conflict" ? (
         <div role="note" className="rounded-md border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900" data-testid="conflict-box">

@@ -19,6 +19,7 @@ import { withAction, withLoader } from "~/utils/route";
 import { keyAccountEventKey } from "~/modules/audit/event-types";
 import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
+import { Section, Facts, Fact } from "~/components/ui/record";
 
 export const meta = pageMeta<typeof loader>("deals.keyAccount", ({ account }) => account.name);
 
@@ -49,18 +50,6 @@ type ActionData = {
   fieldErrors?: Record<string, string>;
   values?: Record<string, unknown>;
 };
-
-function Section({ title, id, children, help }: { title: string; id: string; children: React.ReactNode; help?: string }) {
-  return (
-    <section className="card overflow-x-auto" aria-labelledby={id}>
-      <h2 id={id} className="font-semibold">
-        {title}
-      </h2>
-      {help ? <p className="mb-2 text-sm text-slate-600">{help}</p> : <div className="mb-2" />}
-      {children}
-    </section>
-  );
-}
 
 export default function KeyAccountPage() {
   const data = useLoaderData<typeof loader>();
@@ -93,39 +82,23 @@ export default function KeyAccountPage() {
       <PageHeader title={a.name} crumbs={[{ label: t("keyAccounts.title"), to: "/key-accounts" }, { label: a.name }]} breadcrumbLabel={t("nav.breadcrumb")} />
       <FormError message={failure?.formError} />
       <Notice message={notice} />
-      <div className="card grid gap-3 text-sm sm:grid-cols-3 lg:grid-cols-6" data-testid="key-account-profile">
-        <div>
-          <div className="text-slate-500">{t("keyAccounts.creditCode")}</div>
-          <div className="mt-1 font-mono text-xs">{a.credit_code ?? "—"}</div>
-        </div>
-        <div>
-          <div className="text-slate-500">{t("keyAccounts.industry")}</div>
-          <div className="mt-1">{t(`keyAccounts.industry.${a.industry}` as "keyAccounts.industry.other")}</div>
-        </div>
-        <div>
-          <div className="text-slate-500">{t("common.region")}</div>
-          <div className="mt-1">{a.region ? t(`region.${a.region}` as "region.east") : "—"}</div>
-        </div>
-        <div>
-          <div className="text-slate-500">{t("keyAccounts.size")}</div>
-          <div className="mt-1">{t(`keyAccounts.size.${a.size}` as "keyAccounts.size.medium")}</div>
-        </div>
-        <div>
-          <div className="text-slate-500">{t("keyAccounts.owner")}</div>
-          <div className="mt-1">{a.owner_name}</div>
-        </div>
-        <div>
-          <div className="text-slate-500">{t("keyAccounts.openDeals")}</div>
-          <div className="mt-1">
-            {f.number(data.deals.filter((d) => ["registered", "conflict", "approved", "negotiating", "quoted"].includes(d.stage)).length)}
-          </div>
-        </div>
+      <Facts testId="key-account-profile">
+        <Fact label={t("keyAccounts.creditCode")} className="font-mono text-xs">
+          {a.credit_code ?? "—"}
+        </Fact>
+        <Fact label={t("keyAccounts.industry")}>{t(`keyAccounts.industry.${a.industry}` as "keyAccounts.industry.other")}</Fact>
+        <Fact label={t("common.region")}>{a.region ? t(`region.${a.region}` as "region.east") : "—"}</Fact>
+        <Fact label={t("keyAccounts.size")}>{t(`keyAccounts.size.${a.size}` as "keyAccounts.size.medium")}</Fact>
+        <Fact label={t("keyAccounts.owner")}>{a.owner_name}</Fact>
+        <Fact label={t("keyAccounts.openDeals")}>
+          {f.number(data.deals.filter((d) => ["registered", "conflict", "approved", "negotiating", "quoted"].includes(d.stage)).length)}
+        </Fact>
         {a.notes ? <div className="sm:col-span-6 whitespace-pre-line">{a.notes}</div> : null}
-      </div>
+      </Facts>
 
       <div className="grid gap-4 lg:grid-cols-3">
         <div className="space-y-4 lg:col-span-2">
-          <Section title={t("keyAccounts.deals")} id="deals-h">
+          <Section className="overflow-x-auto" title={t("keyAccounts.deals")} id="deals-h">
             {data.deals.length === 0 ? (
               <p className="text-sm text-slate-600">{t("keyAccounts.dealsEmpty")}</p>
             ) : (
@@ -166,7 +139,7 @@ export default function KeyAccountPage() {
             )}
           </Section>
 
-          <Section title={t("keyAccounts.purchases")} id="purchases-h" help={t("keyAccounts.purchasesHelp")}>
+          <Section className="overflow-x-auto" title={t("keyAccounts.purchases")} id="purchases-h" help={t("keyAccounts.purchasesHelp")}>
             <ScrollX>
               <table className="table" data-testid="ka-purchases">
                 <thead>
@@ -213,7 +186,7 @@ export default function KeyAccountPage() {
             </ScrollX>
           </Section>
 
-          <Section title={t("keyAccounts.quotes")} id="quotes-h">
+          <Section className="overflow-x-auto" title={t("keyAccounts.quotes")} id="quotes-h">
             {data.quotes.length === 0 ? (
               <p className="text-sm text-slate-600">{t("deals.quotesEmpty")}</p>
             ) : (
@@ -241,7 +214,7 @@ export default function KeyAccountPage() {
             )}
           </Section>
 
-          <Section title={t("keyAccounts.orders")} id="orders-h">
+          <Section className="overflow-x-auto" title={t("keyAccounts.orders")} id="orders-h">
             {data.orders.length === 0 ? (
               <p className="text-sm text-slate-600">{t("deals.ordersEmpty")}</p>
             ) : (
@@ -283,7 +256,7 @@ export default function KeyAccountPage() {
             ) : null}
           </Section>
 
-          <Section title={t("keyAccounts.history")} id="history-h">
+          <Section className="overflow-x-auto" title={t("keyAccounts.history")} id="history-h">
             {data.activities.length === 0 && data.events.length === 0 ? (
               <p className="text-sm text-slate-600">{t("keyAccounts.historyEmpty")}</p>
             ) : (
@@ -322,7 +295,7 @@ export default function KeyAccountPage() {
         </div>
 
         <div className="space-y-4">
-          <Section title={t("keyAccounts.contacts")} id="contacts-h">
+          <Section className="overflow-x-auto" title={t("keyAccounts.contacts")} id="contacts-h">
             {data.contacts.length === 0 ? <p className="text-sm text-slate-600">{t("keyAccounts.contactsEmpty")}</p> : null}
             <ul className="mb-3 space-y-2 text-sm">
               {data.contacts.map((c) => (
@@ -384,7 +357,7 @@ export default function KeyAccountPage() {
             </Form>
           </Section>
 
-          <Section title={t("keyAccounts.leads")} id="leads-h">
+          <Section className="overflow-x-auto" title={t("keyAccounts.leads")} id="leads-h">
             {data.leads.length ? (
               <ul className="mb-3 space-y-2 text-sm">
                 {data.leads.map((l) => (

@@ -33,6 +33,7 @@ import { idParam } from "~/utils/params.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
+import { Facts, Fact } from "~/components/ui/record";
 
 export const meta = pageMeta<typeof loader>(
   "quotes.title",
@@ -152,39 +153,21 @@ export default function QuotePage() {
       <FormError message={failure?.formError} />
       <Notice message={result?.ok ? result.message : undefined} />
 
-      <div className="card grid gap-4 text-sm sm:grid-cols-3 lg:grid-cols-6" data-testid="quote-summary">
-        <div>
-          <div className="text-slate-500">{t("quotes.status")}</div>
-          <div className="mt-1" data-testid="quote-status">
-            <QuoteBadge status={quote.effectiveStatus} />
-          </div>
-        </div>
-        <div>
-          <div className="text-slate-500">{t("deals.stage")}</div>
-          <div className="mt-1">
-            <StageBadge stage={quote.deal_stage} />
-          </div>
-        </div>
-        <div>
-          <div className="text-slate-500">{t("deals.keyAccount")}</div>
-          <div className="mt-1">{quote.key_account_name}</div>
-        </div>
-        <div>
-          <div className="text-slate-500">{t("deals.dealer")}</div>
-          <div className="mt-1">
-            {quote.dealer_code} · {t(`tier.${quote.dealer_tier}` as "tier.gold")}
-          </div>
-        </div>
-        <div>
-          <div className="text-slate-500">{t("quotes.validUntil")}</div>
-          <div className="mt-1">{f.date(quote.valid_until)}</div>
-        </div>
-        <div>
-          <div className="text-slate-500">{t("quotes.total")}</div>
-          <div className="mt-1 font-semibold tabular-nums" data-testid="quote-total">
-            {f.money(quote.total_minor, quote.currency)}
-          </div>
-        </div>
+      <Facts testId="quote-summary">
+        <Fact label={t("quotes.status")} testId="quote-status">
+          <QuoteBadge status={quote.effectiveStatus} />
+        </Fact>
+        <Fact label={t("deals.stage")}>
+          <StageBadge stage={quote.deal_stage} />
+        </Fact>
+        <Fact label={t("deals.keyAccount")}>{quote.key_account_name}</Fact>
+        <Fact label={t("deals.dealer")}>
+          {quote.dealer_code} · {t(`tier.${quote.dealer_tier}` as "tier.gold")}
+        </Fact>
+        <Fact label={t("quotes.validUntil")}>{f.date(quote.valid_until)}</Fact>
+        <Fact label={t("quotes.total")} className="font-semibold tabular-nums" testId="quote-total">
+          {f.money(quote.total_minor, quote.currency)}
+        </Fact>
         <div className="sm:col-span-3 lg:col-span-6 space-y-1 text-slate-700">
           <p>
             {t("quotes.maxDiscount")}: {bpText(quote.max_discount_bp)} — {t("quotes.limit", { pct: data.limitBp / 100 })}
@@ -224,7 +207,7 @@ export default function QuotePage() {
             </p>
           ) : null}
         </div>
-      </div>
+      </Facts>
 
       {caps.answer || caps.revise || caps.book || caps.approve || (caps.edit && data.lines.length > 0) ? (
         <section className="card flex flex-wrap items-end gap-4" aria-label={t("deals.actions")} data-testid="quote-actions">

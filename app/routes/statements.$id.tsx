@@ -263,7 +263,7 @@ export default function StatementDetail() {
                     </Link>
                   ) : null}
                   {respond.dispute && !l.dispute_id && (filter.dispute === l.id || failedLine === l.id) ? (
-                    <div id={`dispute-${l.id}`}>
+                    <div id={`dispute-${l.id}`} className="whitespace-normal">
                       <Form method="post" className="w-64 space-y-2" noValidate>
                         <input type="hidden" name="intent" value="dispute" />
                         <input type="hidden" name="lineId" value={l.id} />

@@ -152,10 +152,21 @@ describe("role dashboards in the browser", () => {
       await expectNoRawKeys(page);
       await screenshot(page, `dashboard-finance-${locale}`);
       await expectChartsFitPhone(page);
-      // A dealer over its limit: marked in words and with a striped red bar, its long value printed whole at 390 px.
+      await page.locator(`[data-chart] a[href="/finance/ledger/${w.dealerA.id}"]`).first().click();
+      await page.waitForURL(new RegExp(`/finance/ledger/${w.dealerA.id}$`));
+      await expect.poll(() => page.textContent("body")).toContain(w.dealerA.code);
+    });
+
+    it(`finance: a dealer over its limit is marked in words and stripes, its long value whole at 390 px (${locale})`, async () => {
+      const w = await world();
+      // 38,520.00 used of 19,700.00: 195.5 %.
       await getDb().updateTable("organisations").set({ credit_limit_minor: 19_700_00 }).where("id", "=", w.dealerA.id).execute();
+      await getDb().updateTable("users").set({ locale }).where("id", "=", w.staff.finance.id).execute();
+      const { page } = await newPage(browser, base, locale);
       await page.setViewportSize({ width: 390, height: 844 });
-      await page.reload();
+      await signInAs(page, w.staff.finance.email, TEST_PASSWORD);
+      await page.goto("/");
+      await page.getByTestId("finance-dashboard").waitFor();
       const over = page.locator(`[data-chart] a[href="/finance/ledger/${w.dealerA.id}"]`);
       await over.getByText(t("dash.overLimit")).waitFor();
       expect(await over.locator("[data-alert]").count()).toBe(1);
@@ -168,11 +179,6 @@ describe("role dashboards in the browser", () => {
       expect(vb.x + vb.width).toBeLessThanOrEqual(Math.min(390, cb.x + cb.width) + 0.5);
       expect(await value.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
       await screenshot(page, `dashboard-finance-over-limit-${locale}-390`);
-      await page.setViewportSize({ width: 1280, height: 900 });
-      await page.reload();
-      await page.locator(`[data-chart] a[href="/finance/ledger/${w.dealerA.id}"]`).first().click();
-      await page.waitForURL(new RegExp(`/finance/ledger/${w.dealerA.id}$`));
-      await expect.poll(() => page.textContent("body")).toContain(w.dealerA.code);
     });
 
     it(`administrator: the order desk and finance panels, no raw keys, fits a phone (${locale})`, async () => {

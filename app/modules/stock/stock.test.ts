@@ -33,8 +33,8 @@ describe("stock operations", () => {
       messageKey: "stock.onHandTooLarge",
       fieldErrors: { delta: ["stock.onHandTooLarge"] },
     });
-    // Taking away more than is on hand: a 409 about the typed change, shown next to it.
-    await expect(adjustStock(ops, product.id, { warehouseId: warehouses.east, delta: -999_999_999, reason: "count" })).rejects.toMatchObject({
+    // Taking away more than is on hand (1,999,999,998 here): a 409 about the typed change, shown next to it.
+    await expect(adjustStock(ops, product.id, { warehouseId: warehouses.east, delta: -2_000_000_000, reason: "count" })).rejects.toMatchObject({
       status: 409,
       messageKey: "stock.insufficient",
       fieldErrors: { delta: ["stock.insufficient"] },

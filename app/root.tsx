@@ -4,6 +4,7 @@ import { Form, Links, Meta, Outlet, Scripts, ScrollRestoration, useLocation, use
 import { Link, NavLink, useClientNavigation } from "~/components/link";
 import type { ReactNode } from "react";
 import { ErrorPage } from "~/components/ErrorPage";
+import { useFocusFirstInvalid } from "~/components/ui/form";
 import { ADMIN_NAV, NAV, navFor } from "~/components/nav";
 import { DEFAULT_LOCALE, LOCALES, translate, type Locale } from "~/i18n";
 import { useT } from "~/i18n/react";
@@ -184,6 +185,7 @@ function NavList({
 
 export default function App() {
   useClientNavigation();
+  useFocusFirstInvalid();
   return (
     <Shell>
       <Outlet />

@@ -2,7 +2,7 @@ import { useRouteLoaderData } from "@remix-run/react";
 import { useCallback } from "react";
 import { DEFAULT_LOCALE, translate, unitLabel, type Locale, type MessageKey, type Params } from "./index";
 import { dateTimeFormat, numberFormat } from "~/utils/intl";
-import { formatMoney } from "~/utils/money";
+import { formatMoney, formatMoneyCompact } from "~/utils/money";
 
 type RootData = { locale: Locale; businessTz: string } | undefined;
 
@@ -23,6 +23,8 @@ export function useT() {
 
 export type Formatters = {
   money: (minor: number, currency?: string) => string;
+  /** A short amount for a chart's axis ("CN¥1.5M", "¥150万"). */
+  moneyCompact: (minor: number, currency?: string) => string;
   number: (n: number, opts?: Intl.NumberFormatOptions) => string;
   percent: (ratio: number) => string;
   dateTime: (d: Date | string | null | undefined) => string;
@@ -74,6 +76,7 @@ export function formattersFor(locale: Locale, tz: string): Formatters {
       if (!m) moneyBy.set(currency, (m = memo((n: number) => formatMoney(n, currency, locale))));
       return m(minor);
     },
+    moneyCompact: (minor, currency = "CNY") => formatMoneyCompact(minor, currency, locale),
     // Whole numbers 0–999 print the same in both locales (ASCII digits, no grouping):
     // skipping Intl for them halves the cost of a stock table's 500 cells.
     number: (n, opts) =>

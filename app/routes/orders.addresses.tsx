@@ -137,6 +137,9 @@ export default function Addresses() {
   const success = result && "message" in result ? result.message : undefined;
   const active = addresses.filter((a) => a.status === "active");
   const archived = addresses.filter((a) => a.status !== "active");
+  // The address a refused update or archive was for: its id travels with the typed values (a thrown error carries no `id`).
+  const failedId = failure && failure.intent !== "create" ? (failure.id ?? (Number(failure.values.id) || null)) : null;
+  const failureShown = failure && (failure.intent === "create" || active.some((a) => a.id === failedId && failure.intent === "update"));
   return (
     <div className="max-w-4xl space-y-6">
       <PageHeader
@@ -145,11 +148,12 @@ export default function Addresses() {
         breadcrumbLabel={t("nav.breadcrumb")}
       />
       <Notice message={success ?? (sp.get("saved") ? t("common.saved") : undefined)} />
+      <FormError message={failure && !failureShown ? failure.formError : undefined} />
       <p className="text-sm text-slate-600">{t("addresses.help")}</p>
       {active.length === 0 ? <EmptyState message={t("addresses.empty")} /> : null}
       <ul className="space-y-4">
         {active.map((a) => {
-          const f = failure && failure.intent === "update" && failure.id === a.id ? failure : undefined;
+          const f = failure && failure.intent === "update" && failedId === a.id ? failure : undefined;
           return (
             <li key={a.id} className="card">
               <details open={Boolean(f)}>

@@ -84,7 +84,12 @@ async function builderAction(request: Request, orderId: number | null) {
     const sp = new URLSearchParams();
     if (q && intent.kind === "add") sp.set("q", q);
     sp.set("saved", intent.kind);
-    return redirect(`/orders/drafts/${r.id}?${sp.toString()}`);
+    if (intent.kind !== "add") return redirect(`/orders/drafts/${r.id}?${sp.toString()}`);
+    // The new line is the last one: the page lands on its quantity, focused (decision 119). The
+    // fragment names that input, so a browser without JavaScript scrolls there and focuses it too.
+    const line = parsed.data.lines.length + 1;
+    sp.set("added", String(line));
+    return redirect(`/orders/drafts/${r.id}?${sp.toString()}#q-${line - 1}`);
   } catch (err) {
     // A refused save re-renders the builder with the lines as typed; other errors map as every action's do.
     if (err instanceof DomainError && (err.status === 400 || err.status === 409)) {
@@ -124,6 +129,7 @@ export default function EditDraft() {
       <OrderBuilder
         {...data}
         notice={failure ? undefined : notice}
+        addedLine={failure ? undefined : Number(sp.get("added")) || undefined}
         failure={failure && "lines" in failure ? failure : failure ? { ...failure, values: {}, lines: data.lines } : undefined}
       />
     </div>

@@ -92,6 +92,7 @@ export default function Reports() {
               labelHeader={group}
               emptyLabel={t("chart.noData")}
               data={report.rows.map((r) => ({ label: label(r), value: r.valueMinor, display: f.money(r.valueMinor) }))}
+              formatValue={(v) => f.moneyCompact(v)}
             />
           </section>
           <ScrollX className="card p-0">

@@ -53,17 +53,12 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
   const actor = await requireActor(request, "statement:respond");
   const id = idParam(params.id);
   return intentAction(request, {
-    confirm: async (ctx) => {
-      const form = await parseForm(request, ConfirmSchema, ctx.form);
-      if (!form.ok) return ctx.fail({ ...form, lineId: null });
-      await confirmStatement(actor, id, form.data);
-      return ctx.done("statements.confirmed");
-    },
+    confirm: (ctx) => ctx.submit(ConfirmSchema, (data) => confirmStatement(actor, id, data), "statements.confirmed"),
+    // A failure (a parse failure or a rule such as "more than the line") comes back with the typed
+    // values, the line's id among them: the page shows it on that line's form.
     dispute: async (ctx) => {
-      // The line the form was for: its failure is shown on that line.
-      const lineId = Number(ctx.form.get("lineId")) || null;
       const form = await parseForm(request, DisputeSchema, ctx.form);
-      if (!form.ok) return ctx.fail({ ...form, lineId });
+      if (!form.ok) return ctx.fail(form);
       const { lineNo } = await disputeLine(actor, id, form.data);
       return ctx.done("statements.disputed", { line: lineNo });
     },
@@ -76,7 +71,9 @@ export default function StatementDetail() {
   const t = useT();
   const f = useFormat();
   const failure = data && data.ok === false ? data : undefined;
-  const failedLine = failure && "lineId" in failure ? failure.lineId : null;
+  // The line whose dispute form was refused (its id travels with the typed values); the form is shown again there.
+  const failedLine = failure && "intent" in failure && failure.intent === "dispute" ? Number(failure.values.lineId) || null : null;
+  const failureOnLine = failedLine !== null && respond.dispute && lines.some((l) => l.id === failedLine && !l.dispute_id);
   // The dispute form is rendered for the one line asked for (?dispute=<line id>), not for every line of the page.
   const [sp] = useSearchParams();
   const withParam = (k: string, v: string | null) => {
@@ -106,7 +103,7 @@ export default function StatementDetail() {
           </div>
         }
       />
-      <FormError message={failure && failedLine === null ? failure.formError : undefined} />
+      <FormError message={failure && !failureOnLine ? failure.formError : undefined} />
       <Notice message={data && data.ok === true ? data.message : undefined} />
       <section className="card grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="statement-summary">
         <div>
@@ -266,7 +263,7 @@ export default function StatementDetail() {
                     </Link>
                   ) : null}
                   {respond.dispute && !l.dispute_id && (filter.dispute === l.id || failedLine === l.id) ? (
-                    <div id={`dispute-${l.id}`}>
+                    <div id={`dispute-${l.id}`} className="whitespace-normal">
                       <Form method="post" className="w-64 space-y-2" noValidate>
                         <input type="hidden" name="intent" value="dispute" />
                         <input type="hidden" name="lineId" value={l.id} />
@@ -277,6 +274,7 @@ export default function StatementDetail() {
                           name="reasonCode"
                           label={t("statements.reason")}
                           options={DISPUTE_REASONS.map((r) => ({ value: r, label: t(`statements.reason.${r}`) }))}
+                          defaultValue={failedLine === l.id ? String(failure?.values.reasonCode ?? "") : undefined}
                           error={failedLine === l.id ? failure?.fieldErrors.reasonCode : undefined}
                         />
                         <Field

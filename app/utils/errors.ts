@@ -7,17 +7,30 @@ import type { MessageKey } from "~/i18n";
 /** Field name → message keys (the first is shown). */
 export type FieldErrors = Record<string, MessageKey[]>;
 
+/**
+ * A refusal the user can act on. A rule about one field names it, the one way for every kind of
+ * error: `fieldErrors` (a ValidationError's second argument), or `.onField(name)` on any error
+ * (a 409 about a value: `new ConflictError("credit.unchanged").onField("creditLimit")`). The form
+ * then marks that field (aria-invalid), shows the message next to it and keeps what was typed;
+ * the banner above the form says only that fields need correcting.
+ */
 export class DomainError extends Error {
   readonly status: number;
   readonly messageKey: MessageKey;
   readonly params?: Record<string, string | number>;
-  readonly fieldErrors?: FieldErrors;
+  fieldErrors?: FieldErrors;
   constructor(status: number, messageKey: MessageKey, params?: Record<string, string | number>, fieldErrors?: FieldErrors) {
     super(messageKey);
     this.status = status;
     this.messageKey = messageKey;
     this.params = params;
     this.fieldErrors = fieldErrors;
+  }
+
+  /** Names the form field this error is about: its message is shown next to that field. */
+  onField(field: string): this {
+    this.fieldErrors = { ...this.fieldErrors, [field]: [this.messageKey] };
+    return this;
   }
 }
 

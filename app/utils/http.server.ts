@@ -138,10 +138,16 @@ function translateFieldErrors(fe: FieldErrors | undefined, locale: Locale, param
   return out;
 }
 
-/** A domain error as a form shows it: its message and its field errors, localized. */
+/**
+ * A domain error as a form shows it: its message and its field errors, localized. When the error's
+ * own message is shown next to a field (`onField`), the banner says only that fields need
+ * correcting, so the message is not said twice.
+ */
 export function domainFailure(request: Request, err: DomainError): { formError: string; fieldErrors: Record<string, string> } {
   const locale = localeOf(request);
-  return { formError: translate(locale, err.messageKey, err.params), fieldErrors: translateFieldErrors(err.fieldErrors, locale, err.params) };
+  const fieldErrors = translateFieldErrors(err.fieldErrors, locale, err.params);
+  const onField = err.messageKey !== "validation.formErrors" && Object.values(err.fieldErrors ?? {}).some((keys) => keys[0] === err.messageKey);
+  return { formError: translate(locale, onField ? "validation.formErrors" : err.messageKey, err.params), fieldErrors };
 }
 
 /**

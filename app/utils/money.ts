@@ -36,6 +36,20 @@ export function formatMoney(minor: number | bigint, currency: string, locale: st
   return f.format(text as unknown as number);
 }
 
+/**
+ * A short amount for a chart's axis: "CN¥1.5M", "¥150万" (Intl compact notation, at most one
+ * decimal). For ticks only: exact amounts are in the chart's table.
+ */
+export function formatMoneyCompact(minor: number, currency: string, locale: string): string {
+  const key = `${locale}|${currency}|compact`;
+  let f = fmtCache.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, { style: "currency", currency, notation: "compact", minimumFractionDigits: 0, maximumFractionDigits: 1 });
+    fmtCache.set(key, f);
+  }
+  return f.format(minor / 10 ** minorDigits(currency));
+}
+
 /** Plain decimal text for forms and CSV: 1234.5 CNY minor 123450 → "1234.50". */
 export function minorToDecimal(minor: number, currency = "CNY"): string {
   const digits = minorDigits(currency);

@@ -74,6 +74,7 @@ export function DealerDashboard({ d }: { d: Data }) {
               display: `${f.number(s.count)} · ${f.money(s.valueMinor)}`,
               href: `/orders?status=${s.status}`,
             }))}
+            formatValue={(v) => f.number(v)}
           />
         </section>
         <section className="card" aria-labelledby="credit-h">
@@ -105,6 +106,7 @@ export function DealerDashboard({ d }: { d: Data }) {
               label={t("dash.creditAvailable")}
               ratio={d.credit.limitMinor > 0 ? d.credit.availableMinor / d.credit.limitMinor : null}
               display={d.credit.limitMinor > 0 ? f.percent(Math.max(0, d.credit.availableMinor) / d.credit.limitMinor) : t("dash.noValue")}
+              alert={d.credit.limitMinor > 0 && d.credit.availableMinor < 0 ? t("dash.overLimit") : undefined}
             />
           </div>
         </section>
@@ -149,6 +151,7 @@ export function DealerDashboard({ d }: { d: Data }) {
             { name: t("dash.ordered"), values: d.trend.map((m) => m.orderedMinor), displays: d.trend.map((m) => f.money(m.orderedMinor)) },
             { name: t("dash.shipped"), values: d.trend.map((m) => m.shippedMinor), displays: d.trend.map((m) => f.money(m.shippedMinor)) },
           ]}
+          formatValue={(v) => f.moneyCompact(v)}
         />
       </section>
     </div>

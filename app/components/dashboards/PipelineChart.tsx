@@ -23,6 +23,7 @@ export function PipelineChart({ pipeline, linked = true }: { pipeline: { stage: 
           display: `${f.money(s.valueMinor)} (${f.number(s.count)})`,
           href: linked ? `/deals?stage=${s.stage}` : undefined,
         }))}
+      formatValue={(v) => f.moneyCompact(v)}
     />
   );
 }

@@ -46,6 +46,7 @@ export function AccountManagerDashboard({ d }: { d: SerializeFrom<Awaited<Return
             labelHeader={t("dash.age")}
             emptyLabel={t("chart.noData")}
             data={d.aging.map((a) => ({ label: a.bucket, value: a.count }))}
+            formatValue={(v) => f.number(v)}
           />
         </section>
         <section className="card" aria-labelledby="am-rank">
@@ -144,6 +145,7 @@ export function OpsDashboard({ d }: { d: SerializeFrom<Awaited<ReturnType<typeof
               display: `${f.number(b.quantity)}${b.eta ? ` · ${f.date(b.eta)}` : ""}`,
               href: `/products/${encodeURIComponent(b.sku)}`,
             }))}
+            formatValue={(v) => f.number(v)}
           />
         </section>
       </div>
@@ -230,7 +232,10 @@ export function FinanceDashboard({ d }: { d: SerializeFrom<Awaited<ReturnType<ty
             value: Math.round((u.ratio ?? 0) * 1000) / 10,
             display: `${u.ratio === null ? t("dash.noValue") : f.percent(u.ratio)} · ${f.money(u.usedMinor)} / ${f.money(u.limitMinor)}`,
             href: `/finance/ledger/${u.dealerId}`,
+            alert: u.ratio !== null && u.ratio > 1 ? t("dash.overLimit") : undefined,
           }))}
+          formatValue={(v) => f.percent(v / 100)}
+          reference={{ value: 100, label: t("dash.limitLine") }}
         />
       </section>
     </div>

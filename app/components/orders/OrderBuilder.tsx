@@ -4,7 +4,7 @@
  * without JavaScript (every button submits the whole form); with it, totals
  * update as quantities change and the search runs as you type.
  */
-import { Form, useFetcher } from "@remix-run/react";
+import { Form, useFetcher, useLocation } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Field, FormError, SelectField, SubmitButton } from "~/components/ui/form";
@@ -67,6 +67,11 @@ export type BuilderProps = {
   q: string;
   failure?: { formError: string; fieldErrors: Record<string, string>; values: Record<string, string | undefined>; lines: BuilderLine[]; conflict?: boolean };
   notice?: string;
+  /**
+   * The line just added (1-based; the page's URL ends in #q-<index>). Its quantity gets the focus,
+   * selected: the clerk's next keystrokes are that line's quantity (decision 119).
+   */
+  addedLine?: number;
 };
 
 const FORM_ID = "order-form";
@@ -94,8 +99,28 @@ export function OrderBuilder(props: BuilderProps) {
   const defaultAddress = props.addresses.find((a) => a.is_default)?.id;
   const [search, setSearch] = useState(props.q);
 
+  // With JavaScript: after each add (a new location), the new line's quantity, selected. Without it,
+  // the URL's fragment names that input (the browser scrolls to it and focuses it), and it carries
+  // `autofocus` as well.
+  const { key: locationKey } = useLocation();
+  const addedIndex = props.addedLine !== undefined && props.addedLine <= lines.length ? props.addedLine - 1 : null;
+  useEffect(() => {
+    if (addedIndex === null) return;
+    const input = document.getElementById(`q-${addedIndex}`);
+    if (input instanceof HTMLInputElement) {
+      input.focus();
+      input.select();
+    }
+  }, [addedIndex, locationKey]);
+
   return (
     <div className="space-y-6">
+      {/*
+        The form's default button (Enter in a quantity or another field): saves the draft. It comes
+        first in the document, before the search results' add buttons (which belong to the same
+        form), so Enter never adds whatever product the search happens to list first.
+      */}
+      <button type="submit" form={FORM_ID} name="intent" value="save" hidden tabIndex={-1} aria-hidden="true" />
       {order?.review_note ? (
         <div role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
           <strong>{t("orders.sentBackNote")}:</strong> {order.review_note}
@@ -180,8 +205,9 @@ export function OrderBuilder(props: BuilderProps) {
                     <input
                       id={`q-${i}`}
                       name={`lines.${i}.quantity`}
-                      className="input"
+                      className="input scroll-mt-28"
                       inputMode="numeric"
+                      autoFocus={addedIndex === i}
                       value={qty[i] ?? l.quantity}
                       readOnly={l.fixedPrice}
                       onChange={(ev) => {

@@ -1,6 +1,6 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { BarChart, ColumnChart, RatioMeter } from "./charts";
+import { BarChart, ColumnChart, RatioMeter, columnLayout, niceTicks, textWidth } from "./charts";
 
 /** Well-formedness: every element opened inside the SVG is closed in order. */
 function assertWellFormedSvg(html: string) {
@@ -43,7 +43,8 @@ describe("server-rendered charts", () => {
     expect(ids).not.toBeNull();
     expect(html).toContain(`id="${ids![1]}" class="sr-only">Orders by status</span>`);
     expect(html).toContain(`id="${ids![2]}" class="sr-only">Open orders per status this month</span>`);
-    expect(html).toMatch(/<a href="\/orders\?status=submitted"[^>]*>.*Submitted.*3<\/span><\/a>/);
+    // The link's text is its label and its value; the bar inside is hidden from assistive technology.
+    expect(html).toMatch(/<a href="\/orders\?status=submitted"[^>]*>.*>Submitted<\/span>.*>3<\/span><\/span><span class="[^"]*" aria-hidden="true">.*?<\/a>/);
     expect(renderToStaticMarkup(<BarChart {...labels} data={[{ label: "A", value: 1 }]} />)).toMatch(
       /<div role="img" aria-labelledby="[^"]+ [^"]+" data-chart="bar"/,
     );
@@ -64,6 +65,7 @@ describe("server-rendered charts", () => {
         ]}
       />,
     );
+    // The axis ends on a round tick (10, the largest value here): bars are measured on it.
     const widths = [...html.matchAll(/data-bar-pct="([\d.]+)"/g)].map((m) => Number(m[1]));
     expect(widths).toEqual([100, 50, 0]);
     const empty = renderToStaticMarkup(<BarChart {...labels} data={[]} />);
@@ -92,5 +94,128 @@ describe("server-rendered charts", () => {
     const html = renderToStaticMarkup(<RatioMeter label="On-time delivery" ratio={0.92} display="92%" />);
     assertWellFormedSvg(html);
     expect(html).toContain('aria-label="On-time delivery: 92%"');
+  });
+
+  it("axes tick at round values from zero to at least the largest value, never at fractions of a count", () => {
+    expect(niceTicks(10)).toEqual([0, 5, 10]);
+    expect(niceTicks(3)).toEqual([0, 1, 2, 3]);
+    expect(niceTicks(1)).toEqual([0, 1]);
+    expect(niceTicks(195.5)).toEqual([0, 50, 100, 150, 200]);
+    expect(niceTicks(1_734_500_00)).toEqual([0, 50_000_000, 100_000_000, 150_000_000, 200_000_000]);
+    expect(niceTicks(0)).toEqual([0]);
+    for (const max of [7, 42, 999, 12_345, 8_000_001]) {
+      const t = niceTicks(max);
+      expect(t[0]).toBe(0);
+      expect(t[t.length - 1]).toBeGreaterThanOrEqual(max);
+      const step = t[1]! - t[0]!;
+      expect(String(step / 10 ** Math.floor(Math.log10(step)))).toMatch(/^(1|2|5)$/);
+      expect(t.length).toBeLessThanOrEqual(6);
+    }
+  });
+
+  it("a bar chart prints its ticks as the caller formats them, on the same scale as the bars", () => {
+    const html = renderToStaticMarkup(
+      <BarChart
+        {...labels}
+        data={[
+          { label: "North", value: 150_000_00, display: "¥150,000.00" },
+          { label: "East", value: 40_000_00, display: "¥40,000.00" },
+        ]}
+        formatValue={(v) => `¥${v / 1_000_000}万`}
+      />,
+    );
+    const ticks = [...html.matchAll(/data-tick="(\d+)">([^<]+)</g)].map((m) => [Number(m[1]), m[2]]);
+    expect(ticks).toEqual([
+      [0, "¥0万"],
+      [5_000_000, "¥5万"],
+      [10_000_000, "¥10万"],
+      [15_000_000, "¥15万"],
+    ]);
+    expect([...html.matchAll(/data-bar-pct="([\d.]+)"/g)].map((m) => Number(m[1]))).toEqual([100, 26.7]);
+    // The last tick ends at the axis's end, the first starts at its start: neither hangs outside.
+    expect(html).toMatch(/left:100%;transform:translateX\(-100%\)" data-tick="15000000"/);
+    expect(html).toMatch(/left:0%;transform:translateX\(0\)" data-tick="0"/);
+  });
+
+  it("a long value label is never cut: it is printed whole, may wrap, and is not truncated or hidden", () => {
+    const long = "195.5% · ¥1,734,500,000.00 / ¥887,000,000.00";
+    const html = renderToStaticMarkup(<BarChart {...labels} data={[{ label: "D-0042 华东某某某某某某机电设备有限公司", value: 195.5, display: long }]} />);
+    const value = /<span class="([^"]*)" data-bar-value="">([^<]*)<\/span>/.exec(html)!;
+    expect(value[2]).toBe(long.replace(/&/g, "&amp;"));
+    expect(value[1]).not.toMatch(/truncate|overflow-hidden|whitespace-nowrap|text-ellipsis/);
+    expect(html).toContain("D-0042 华东某某某某某某机电设备有限公司");
+    expect(html).not.toMatch(/class="[^"]*truncate/);
+  });
+
+  it("over the limit is marked by a text and a striped red bar, not colour alone; the table says it too", () => {
+    const html = renderToStaticMarkup(
+      <BarChart
+        {...labels}
+        data={[
+          { label: "D-1 Healthy", value: 40, display: "40%" },
+          { label: "D-2 Over", value: 195.5, display: "195.5%", alert: "Over limit" },
+        ]}
+        reference={{ value: 100, label: "Credit limit (100%)" }}
+      />,
+    );
+    const rows = html.split("data-bar-pct").slice(1);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).not.toContain("data-alert");
+    expect(rows[1]).toMatch(/^="[\d.]+" data-alert=""/);
+    expect(html).toContain("repeating-linear-gradient(135deg, #b91c1c");
+    expect((html.match(/Over limit/g) ?? []).length).toBe(2); // beside the label, and in the data table
+    expect(html).toContain("Credit limit (100%)");
+    // The reference line sits at 100 on an axis that runs to 200.
+    expect(html).toContain("left:50%");
+    const meter = renderToStaticMarkup(<RatioMeter label="Credit available" ratio={-0.2} display="0%" alert="Over limit" />);
+    assertWellFormedSvg(meter);
+    expect(meter).toContain('aria-label="Credit available: Over limit, 0%"');
+    expect(meter).toContain("▲ Over limit");
+    expect(meter).toMatch(/<pattern id="[^":]+-alert"/);
+  });
+
+  it("a column chart has a value axis with formatted ticks, and every label of both drawings lies inside the viewBox", () => {
+    const categories = ["2025-12", "2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"];
+    const series = [
+      { name: "Ordered", values: categories.map((_, i) => (i + 1) * 123_456_789_00) },
+      { name: "Shipped", values: categories.map((_, i) => i * 98_765_432_00) },
+    ];
+    const fmt = (v: number) => `CN¥${(v / 100).toLocaleString("en")}`; // long on purpose
+    for (const layout of [
+      { width: 640, height: 260, fontSize: 12, tickCount: 4 },
+      { width: 340, height: 240, fontSize: 13, tickCount: 3 },
+    ]) {
+      const g = columnLayout(categories, series, fmt, layout);
+      expect(g.ticks[0]).toBe(0);
+      expect(g.ticks[g.ticks.length - 1]).toBeGreaterThanOrEqual(g.max);
+      for (const t of g.yLabels) {
+        expect(t.x - t.width).toBeGreaterThanOrEqual(0); // end-anchored at x
+        expect(t.y).toBeLessThanOrEqual(layout.height);
+        expect(t.y - layout.fontSize).toBeGreaterThanOrEqual(0);
+      }
+      for (const t of g.xLabels) {
+        expect(t.x - t.width / 2).toBeGreaterThanOrEqual(0);
+        expect(t.x + t.width / 2).toBeLessThanOrEqual(layout.width);
+      }
+      // Shown month labels never overlap each other.
+      for (let i = 1; i < g.xLabels.length; i++)
+        expect(g.xLabels[i]!.x - g.xLabels[i]!.width / 2).toBeGreaterThan(g.xLabels[i - 1]!.x + g.xLabels[i - 1]!.width / 2);
+      for (const b of g.bars) {
+        expect(b.x).toBeGreaterThanOrEqual(g.pad.left);
+        expect(b.x + b.width).toBeLessThanOrEqual(layout.width);
+        expect(b.y).toBeGreaterThanOrEqual(0);
+      }
+    }
+    const html = renderToStaticMarkup(<ColumnChart {...labels} categories={categories.slice(0, 3)} series={series} formatValue={fmt} />);
+    assertWellFormedSvg(html);
+    // Two drawings (wide and phone), one shown at a time by CSS, each with its axis ticks.
+    expect(html.match(/<svg viewBox="0 0 640 260"[^>]*class="hidden max-w-3xl sm:block"/)).not.toBeNull();
+    expect(html.match(/<svg viewBox="0 0 340 240"[^>]*class="sm:hidden"/)).not.toBeNull();
+    expect((html.match(/data-tick="0">CN¥0</g) ?? []).length).toBe(2);
+  });
+
+  it("estimates Chinese text as wider than Latin text of the same length", () => {
+    expect(textWidth("华东经销商", 12)).toBe(60);
+    expect(textWidth("North", 12)).toBeLessThan(textWidth("华东经销", 12));
   });
 });

@@ -1,5 +1,5 @@
 import { useNavigation } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 
 type FieldProps = {
   name: string;
@@ -113,4 +113,26 @@ export function Notice({ message }: { message?: string | null }) {
       {message}
     </div>
   );
+}
+
+/**
+ * With JavaScript, a refused form lands the reader on what to fix: when a submission (not a GET)
+ * comes back and the page marks a field invalid (aria-invalid, as Field and SelectField do for a
+ * field error, whether a parse failure or a domain rule named the field), the first such field in
+ * the main content gets the focus. Called once, by the root route, so every form behaves alike.
+ * Without JavaScript the re-rendered page carries the same marks and messages next to each field.
+ */
+export function useFocusFirstInvalid() {
+  const nav = useNavigation();
+  const submitted = useRef(false);
+  useEffect(() => {
+    if (nav.state !== "idle") {
+      if (nav.formMethod && nav.formMethod.toUpperCase() !== "GET") submitted.current = true;
+      return;
+    }
+    if (!submitted.current) return;
+    submitted.current = false;
+    const first = document.querySelector<HTMLElement>('main [aria-invalid="true"]');
+    if (first && !first.contains(document.activeElement)) first.focus();
+  }, [nav.state, nav.formMethod]);
 }

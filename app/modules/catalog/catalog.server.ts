@@ -821,7 +821,7 @@ export async function updateWarehouse(actor: Actor, input: WarehouseUpdateInput)
         .forUpdate()
         .executeTakeFirst();
       const reserved = Number(held?.r ?? 0);
-      if (reserved > 0) throw new ConflictError("warehouses.hasReservations", { units: reserved });
+      if (reserved > 0) throw new ConflictError("warehouses.hasReservations", { units: reserved }).onField("status");
     }
     const after = { name_en: input.name_en, name_zh: input.name_zh, region: input.region, status: input.status };
     const changes = diff(before, after);

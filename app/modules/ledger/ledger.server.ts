@@ -316,7 +316,7 @@ export async function setCreditLimit(actor: Actor, dealerId: number, input: { cr
       .forUpdate()
       .executeTakeFirst();
     if (!before) throw new NotFoundError();
-    if (before.credit_limit_minor === input.creditLimit) throw new ConflictError("credit.unchanged");
+    if (before.credit_limit_minor === input.creditLimit) throw new ConflictError("credit.unchanged").onField("creditLimit");
     await tx.updateTable("organisations").set({ credit_limit_minor: input.creditLimit, updated_at: now() }).where("id", "=", dealerId).execute();
     const summary = { ...diff({ credit_limit_minor: before.credit_limit_minor }, { credit_limit_minor: input.creditLimit }), reason: input.reason };
     await audit(tx, actor, { action: "credit_limit.changed", entityType: "dealer", entityId: dealerId, dealerId, summary });

@@ -6,11 +6,11 @@
 import { db } from "../../../db/client";
 import { audit } from "~/modules/audit/audit.server";
 import { requirePermission, type Actor } from "~/modules/auth/actor";
-import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
+import { ConflictError, DomainError, NotFoundError, ValidationError } from "~/utils/errors";
 import { now } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
 import { stockArrived } from "./arrivals.server";
-import { applyMovement } from "./movements.server";
+import { applyMovement, InsufficientStockError } from "./movements.server";
 import type { AdjustInput, IncomingInput, ReceiptInput } from "./stock.schema";
 
 async function assertTargets(productId: number, warehouseId: number) {
@@ -36,7 +36,15 @@ export async function postReceipt(actor: Actor, productId: number, input: Receip
     });
     // What arrives goes first to approved orders waiting for it (oldest approval first), in the same transaction.
     await stockArrived(tx, actor, productId);
-  });
+  }).catch(onQuantityField("quantity"));
+}
+
+/** A movement refused for its size (more than is free, more than a level holds) is about the typed quantity: shown next to it. */
+function onQuantityField(field: string) {
+  return (err: unknown): never => {
+    if (err instanceof InsufficientStockError || (err instanceof DomainError && err.messageKey === "stock.onHandTooLarge")) throw err.onField(field);
+    throw err;
+  };
 }
 
 /** A counted correction (+ or −) with a reason; never takes available below zero (409). */
@@ -53,7 +61,7 @@ export async function adjustStock(actor: Actor, productId: number, input: Adjust
     });
     // Found stock (a count above the books) goes to orders waiting for it, as a receipt does.
     if (input.delta > 0) await stockArrived(tx, actor, productId);
-  });
+  }).catch(onQuantityField("delta"));
 }
 
 /** Plans an incoming quantity (purchase, production or transfer) with its ETA. */

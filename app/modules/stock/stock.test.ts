@@ -26,10 +26,18 @@ describe("stock operations", () => {
       status: 400,
       messageKey: "stock.onHandTooLarge",
       params: { max: 147_483_649 },
+      fieldErrors: { quantity: ["stock.onHandTooLarge"] },
     });
     await expect(adjustStock(ops, product.id, { warehouseId: warehouses.east, delta: 200_000_000, reason: "count" })).rejects.toMatchObject({
       status: 400,
       messageKey: "stock.onHandTooLarge",
+      fieldErrors: { delta: ["stock.onHandTooLarge"] },
+    });
+    // Taking away more than is on hand (1,999,999,998 here): a 409 about the typed change, shown next to it.
+    await expect(adjustStock(ops, product.id, { warehouseId: warehouses.east, delta: -2_000_000_000, reason: "count" })).rejects.toMatchObject({
+      status: 409,
+      messageKey: "stock.insufficient",
+      fieldErrors: { delta: ["stock.insufficient"] },
     });
     expect(await level(product.id, warehouses.east)).toEqual(before);
     expect(await findStockInvariantViolations(getDb())).toEqual({ mismatched: [], orphans: [] });

@@ -57,9 +57,7 @@ export function DocHead({ lang, title, number, meta }: { lang: Locale; title: st
     <header className="mb-4 flex flex-col gap-2 border-b border-black pb-2 sm:flex-row sm:items-start sm:justify-between">
       <div>
         <h1 className="text-xl font-bold">{title}</h1>
-        <p data-testid="document-number">
-          {t("documents.number")} {number}
-        </p>
+        <p data-testid="document-number">{`${t("documents.number")} ${number}`}</p>
       </div>
       <div className="text-sm sm:text-right">
         {meta.map((m, i) => (

@@ -95,13 +95,13 @@ export function statementTable(data: Pick<StatementDocument, "statement" | "line
   const s = data.statement;
   const money = (m: number) => f.money(m, s.currency);
   const columns: PdfColumn[] = [
-    { header: "#", weight: 4 },
-    { header: t("ledger.businessDate"), weight: 11 },
-    { header: t("ledger.type"), weight: 10 },
-    { header: t("ledger.description"), weight: 24 },
-    { header: t("ledger.reference"), weight: 14 },
-    { header: t("ledger.debit"), weight: 12, align: "right" },
-    { header: t("ledger.credit"), weight: 12, align: "right" },
+    { header: "#", weight: 4.5 },
+    { header: t("ledger.businessDate"), weight: 15 },
+    { header: t("ledger.type"), weight: 8.5 },
+    { header: t("ledger.description"), weight: 22 },
+    { header: t("ledger.reference"), weight: 12 },
+    { header: t("ledger.debit"), weight: 12.5, align: "right" },
+    { header: t("ledger.credit"), weight: 12.5, align: "right" },
     { header: t("ledger.balance"), weight: 13, align: "right" },
   ];
   const rows: PdfRow[] = [
@@ -176,8 +176,8 @@ export function orderTable(data: Pick<OrderDocument, "order" | "lines">, lang: L
   const money = (m: number) => f.money(m, data.order.currency);
   const columns: PdfColumn[] = [
     { header: "#", weight: 4 },
-    { header: "SKU", weight: 15 },
-    { header: t("orders.product"), weight: 33 },
+    { header: "SKU", weight: 19 },
+    { header: t("orders.product"), weight: 29 },
     { header: t("orders.ordered"), weight: 9, align: "right" },
     { header: t("documents.unit"), weight: 7 },
     { header: t("orders.unitPrice"), weight: 15, align: "right" },

@@ -78,7 +78,7 @@ export async function statementDocument(actor: Actor, id: number) {
 type StatementDocument = Awaited<ReturnType<typeof statementDocument>>;
 
 /** A statement's number as documents print it: the dealer's code and the period (as its CSV's file name). */
-export function statementNumber(s: { dealer_code: string; period: string }) {
+function statementNumber(s: { dealer_code: string; period: string }) {
   return `${s.dealer_code}-${s.period}`;
 }
 
@@ -170,7 +170,7 @@ export async function statementPdf(actor: Actor, id: number, lang: Locale) {
 type OrderDocument = Awaited<ReturnType<typeof orderConfirmationDocument>>;
 
 /** The order's lines as the confirmation prints them, and its total row. */
-export function orderTable(data: Pick<OrderDocument, "order" | "lines">, lang: Locale, tz: string) {
+function orderTable(data: Pick<OrderDocument, "order" | "lines">, lang: Locale, tz: string) {
   const t = (k: MessageKey) => translate(lang, k);
   const f = formattersFor(lang, tz);
   const money = (m: number) => f.money(m, data.order.currency);

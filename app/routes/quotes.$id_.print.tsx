@@ -53,7 +53,7 @@ export default function QuotePrint() {
         ]}
       />
       <ScrollX className="print:overflow-visible">
-        <table className="w-full border-collapse text-[9.5pt]">
+        <table className="w-full min-w-[36rem] border-collapse text-[9.5pt] print:min-w-0">
           <thead>
             <tr className="border-b border-black text-left">
               <th scope="col" className="py-1 pr-2">

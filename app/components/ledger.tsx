@@ -135,6 +135,8 @@ export type EntrySource = {
   reference: string | null;
   order_number: string | null;
   shipment_number: string | null;
+  /** With the order's number, the shipment links to its delivery note. */
+  shipment_id?: number | null;
   reverses_entry_id: number | null;
   fee_type_code?: string | null;
   fee_name_en?: string | null;
@@ -143,7 +145,7 @@ export type EntrySource = {
   dispute_id?: number | null;
 };
 
-/** What an entry links to: order page, shipment, payment reference, dispute, reversed entry. */
+/** What an entry links to: order page, the shipment's delivery note, payment reference, dispute, reversed entry. */
 export function SourceLinks({ e, finance }: { e: EntrySource; finance: boolean }) {
   const t = useT();
   const locale = useLocale();
@@ -158,9 +160,15 @@ export function SourceLinks({ e, finance }: { e: EntrySource; finance: boolean }
     );
   if (e.shipment_number)
     parts.push(
-      <span key="s">
-        {t("ledger.shipment")} {e.shipment_number}
-      </span>,
+      e.order_number && e.shipment_id ? (
+        <Link key="s" className="link" to={`/orders/${encodeURIComponent(e.order_number)}/shipments/${e.shipment_id}/print`}>
+          {t("ledger.shipment")} {e.shipment_number}
+        </Link>
+      ) : (
+        <span key="s">
+          {t("ledger.shipment")} {e.shipment_number}
+        </span>
+      ),
     );
   if (fee) parts.push(<span key="f">{fee}</span>);
   if (e.reference)

@@ -7,6 +7,7 @@ import auth from "./catalogs/auth";
 import common from "./catalogs/common";
 import dashboard from "./catalogs/dashboard";
 import deals from "./catalogs/deals";
+import documents from "./catalogs/documents";
 import ledger from "./catalogs/ledger";
 import notifications from "./catalogs/notifications";
 import orders from "./catalogs/orders";
@@ -18,7 +19,7 @@ export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = "zh-CN";
 
-const parts = [common, auth, admin, dashboard, stock, orders, deals, ledger, notifications, reports, security] as const;
+const parts = [common, auth, admin, dashboard, stock, orders, deals, ledger, notifications, reports, security, documents] as const;
 
 type EnMessages = (typeof parts)[number]["en"];
 type KeysOf<U> = U extends unknown ? keyof U : never;

@@ -34,7 +34,7 @@ import {
 } from "~/modules/orders/orders.server";
 import { getOrderPage } from "~/modules/orders/orders.views.server";
 import { shipmentInputFromForm } from "~/modules/orders/orders.forms.server";
-import { NotFoundError } from "~/utils/errors";
+import { orderNumberParam } from "~/utils/params.server";
 import { parseForm, parseObject } from "~/utils/http.server";
 import { badIntent, intentAction, readForm, type IntentContext } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
@@ -44,16 +44,9 @@ import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta<typeof loader>("orders.order", ({ order }) => order.number);
 
-const NUMBER = /^SO-\d{4}-\d{6,12}$/;
-
-function numberParam(raw: string | undefined): string {
-  if (!raw || !NUMBER.test(raw)) throw new NotFoundError();
-  return raw;
-}
-
 export const loader = /* @__PURE__ */ withLoader(async ({ request, params }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "order:read");
-  return json(await getOrderPage(actor, numberParam(params.number)));
+  return json(await getOrderPage(actor, orderNumberParam(params.number)));
 });
 
 const INTENTS = ["cancel", "release_hold", "approve", "reject", "send_back", "ship", "confirm_delivery", "change_promise", "recheck_backorders"] as const;
@@ -63,7 +56,7 @@ const OrderIdSchema = z.object({ orderId: z.coerce.number().int().positive() });
 
 export const action = /* @__PURE__ */ withAction(async ({ request, params }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "order:read");
-  const number = numberParam(params.number);
+  const number = orderNumberParam(params.number);
   const fd = await readForm(request);
   const head = OrderIdSchema.safeParse({ orderId: fd.get("orderId") });
   if (!head.success) badIntent(request);
@@ -163,6 +156,16 @@ export default function OrderPage() {
         actions={
           <>
             <OrderStatusBadge status={order.status} />
+            {order.number ? (
+              <span className="no-print flex flex-wrap gap-2">
+                <Link className="btn-secondary" to={`/orders/${order.number}/print`}>
+                  {t("documents.printConfirmation")}
+                </Link>
+                <Link className="btn-secondary" to={`/orders/${order.number}/pdf`} reloadDocument>
+                  {t("documents.downloadPdf")}
+                </Link>
+              </span>
+            ) : null}
             {actions.edit ? (
               <Link to={`/orders/drafts/${order.id}`} className="btn-primary">
                 {t("orders.editAndResubmit")}
@@ -637,6 +640,7 @@ function Shipments({ data, failure }: { data: Data; failure?: ReturnType<FailFor
                 {t("orders.value")}
               </th>
               <th scope="col">{t("orders.delivery")}</th>
+              <th scope="col">{t("documents.deliveryNote")}</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -666,6 +670,11 @@ function Shipments({ data, failure }: { data: Data; failure?: ReturnType<FailFor
                   ) : (
                     t("orders.inTransit")
                   )}
+                </td>
+                <td>
+                  <Link className="link whitespace-nowrap" to={`/orders/${data.order.number}/shipments/${s.id}/print`}>
+                    {t("documents.printDeliveryNote", { number: s.number })}
+                  </Link>
                 </td>
               </tr>
             ))}

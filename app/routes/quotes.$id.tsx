@@ -141,13 +141,18 @@ export default function QuotePage() {
         ]}
         breadcrumbLabel={t("nav.breadcrumb")}
         actions={
-          caps.newVersion ? (
-            <Form method="post">
-              <SubmitButton name="intent" value="newVersion" className="btn-secondary">
-                {t("quotes.newVersion")}
-              </SubmitButton>
-            </Form>
-          ) : undefined
+          <div className="no-print flex flex-wrap gap-2">
+            <Link className="btn-secondary" to={`/quotes/${quote.id}/print`}>
+              {t("documents.printQuotation")}
+            </Link>
+            {caps.newVersion ? (
+              <Form method="post">
+                <SubmitButton name="intent" value="newVersion" className="btn-secondary">
+                  {t("quotes.newVersion")}
+                </SubmitButton>
+              </Form>
+            ) : null}
+          </div>
         }
       />
       <FormError message={failure?.formError} />

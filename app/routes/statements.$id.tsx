@@ -94,6 +94,9 @@ export default function StatementDetail() {
             <Link className="btn-secondary" to={`/statements/${s.id}?format=csv`} reloadDocument>
               {t("statements.downloadCsv")}
             </Link>
+            <Link className="btn-secondary" to={`/statements/${s.id}/pdf`} reloadDocument>
+              {t("documents.downloadPdf")}
+            </Link>
             <Link className="btn-secondary" to={`/statements/${s.id}/print?lang=zh-CN`}>
               {t("statements.printZh")}
             </Link>

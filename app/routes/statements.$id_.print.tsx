@@ -40,6 +40,9 @@ export default function StatementPrint() {
         <button type="button" className="btn-primary" onClick={() => window.print()}>
           {t("common.print")}
         </button>
+        <Link className="btn-secondary" to={`/statements/${s.id}/pdf?lang=${lang}`} reloadDocument>
+          {t("documents.downloadPdf")}
+        </Link>
         <Link className="btn-secondary" to={`/statements/${s.id}`}>
           {t("common.back")}
         </Link>

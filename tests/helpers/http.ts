@@ -90,6 +90,15 @@ export class Client {
     return this.request(path, { ...init, method: "GET" });
   }
 
+  /** A GET whose body is kept as bytes (a PDF download). */
+  async getBytes(path: string) {
+    const headers = new Headers();
+    if (this.cookies.size) headers.set("Cookie", this.cookieHeader());
+    const res = await fetch(`${this.base}${path}`, { headers, redirect: "manual" });
+    this.keep(res);
+    return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()), location: res.headers.get("location") };
+  }
+
   post(path: string, form: Record<string, string | string[]>, init: RequestInit & { origin?: string | null } = {}) {
     return this.request(path, { ...init, method: "POST", form });
   }

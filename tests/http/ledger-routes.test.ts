@@ -11,6 +11,7 @@ import { clockForEachTest } from "../helpers/clock";
 import * as statementsList from "../../app/routes/statements._index";
 import * as statementDetail from "../../app/routes/statements.$id";
 import * as statementPrint from "../../app/routes/statements.$id_.print";
+import * as statementPdf from "../../app/routes/statements.$id_.pdf";
 import * as fees from "../../app/routes/fees";
 import * as ledgerNew from "../../app/routes/finance.ledger.new";
 import * as ledgerIndex from "../../app/routes/finance.ledger._index";
@@ -59,6 +60,13 @@ describe("statement pages", () => {
     expect((await status(statementDetail.loader as Loader, cast.b.dealer_finance, `/statements/${sa.id}`, p)).status).toBe(404);
     expect((await status(statementDetail.loader as Loader, cast.b.dealer_admin, `/statements/${sa.id}/print`, p)).status).toBe(404);
     expect((await status(statementPrint.loader as Loader, cast.b.dealer_admin, `/statements/${sa.id}/print`, p)).status).toBe(404);
+    // The PDF: the statement page's rule (dealer B 404, roles without the ledger 403).
+    const pdf = await status(statementPdf.loader as Loader, cast.a.dealer_finance, `/statements/${sa.id}/pdf`, p);
+    expect(pdf.status).toBe(200);
+    expect(pdf.res.headers.get("Content-Type")).toBe("application/pdf");
+    expect((await status(statementPdf.loader as Loader, cast.b.dealer_finance, `/statements/${sa.id}/pdf`, p)).status).toBe(404);
+    expect((await status(statementPdf.loader as Loader, cast.a.dealer_sales, `/statements/${sa.id}/pdf`, p)).status).toBe(403);
+    expect((await status(statementPdf.loader as Loader, cast.staff.account_manager, `/statements/${sa.id}/pdf`, p)).status).toBe(403);
     expect((await status(statementDetail.loader as Loader, cast.a.dealer_sales, `/statements/${sa.id}`, p)).status).toBe(403);
     expect((await status(statementDetail.loader as Loader, cast.staff.account_manager, `/statements/${sa.id}`, p)).status).toBe(403);
     expect((await status(statementsList.loader as Loader, cast.a.dealer_sales, "/statements")).status).toBe(403);

@@ -60,6 +60,14 @@ export async function buildFixture() {
   const submitted = await orderIn(world, "submitted");
   const order = await getDb().selectFrom("orders").select(["id", "number"]).where("id", "=", submitted.id).executeTakeFirstOrThrow();
   const draft = await freshDraft(world);
+  // Dealer A: an order shipped in one shipment (its delivery note).
+  const shippedOrder = await orderIn(world, "shipped");
+  const shipment = await getDb()
+    .selectFrom("shipments as s")
+    .innerJoin("orders as o", "o.id", "s.order_id")
+    .select(["s.id", "o.number"])
+    .where("s.order_id", "=", shippedOrder.id)
+    .executeTakeFirstOrThrow();
   // The queues: an order of dealer A on credit hold, and a quote of dealer A above the discount limit.
   const held = await orderIn(world, "credit_hold");
   const quoteLine = await createProductLine();
@@ -115,6 +123,7 @@ export async function buildFixture() {
     deals,
     ledger: { entryId, statementId: statement.id, disputeId: dispute.id },
     order: { id: order.id, number: order.number! },
+    shipment: { id: shipment.id, orderNumber: shipment.number! },
     draft,
     queues: { heldOrderId: held.id, pendingQuoteId: pendingQuote.id },
   };
@@ -181,6 +190,11 @@ export const MATRIX: Record<string, MatrixEntry> = {
     allow: ["dealer_admin", "dealer_finance", "finance", "admin"],
     otherDealer: ["dealer_admin", "dealer_finance"],
   },
+  "statements.$id_.pdf.ts": {
+    path: ({ ledger }) => `/statements/${ledger.statementId}/pdf`,
+    allow: ["dealer_admin", "dealer_finance", "finance", "admin"],
+    otherDealer: ["dealer_admin", "dealer_finance"],
+  },
   "fees.tsx": { path: () => "/fees", allow: ["dealer_admin", "dealer_finance", "finance", "admin"] },
   "finance.aging.tsx": { path: () => "/finance/aging", allow: ["finance", "admin"] },
   "finance.disputes._index.tsx": { path: () => "/finance/disputes", allow: ["finance", "admin"] },
@@ -205,6 +219,22 @@ export const MATRIX: Record<string, MatrixEntry> = {
     // The account manager of dealer A is assigned; a dealer-B user must not learn the order exists.
     otherDealer: ["dealer_admin", "dealer_sales", "dealer_finance"],
   },
+  // The order's documents: whoever reads the order reads them; another dealer never learns the order exists.
+  "orders.$number_.print.tsx": {
+    path: ({ order }) => `/orders/${order.number}/print`,
+    allow: ALL,
+    otherDealer: ["dealer_admin", "dealer_sales", "dealer_finance"],
+  },
+  "orders.$number_.pdf.ts": {
+    path: ({ order }) => `/orders/${order.number}/pdf`,
+    allow: ALL,
+    otherDealer: ["dealer_admin", "dealer_sales", "dealer_finance"],
+  },
+  "orders.$number_.shipments.$shipmentId.print.tsx": {
+    path: ({ shipment }) => `/orders/${shipment.orderNumber}/shipments/${shipment.id}/print`,
+    allow: ALL,
+    otherDealer: ["dealer_admin", "dealer_sales", "dealer_finance"],
+  },
   "orders.drafts.$id.tsx": {
     path: ({ draft }) => `/orders/drafts/${draft.id}`,
     allow: ["dealer_admin", "dealer_sales"],
@@ -226,6 +256,11 @@ export const MATRIX: Record<string, MatrixEntry> = {
   },
   "quotes.$id.tsx": {
     path: ({ deals }) => `/quotes/${deals.quoteId}`,
+    allow: ["dealer_admin", "dealer_sales", "account_manager", "admin"],
+    otherDealer: ["dealer_admin", "dealer_sales"],
+  },
+  "quotes.$id_.print.tsx": {
+    path: ({ deals }) => `/quotes/${deals.quoteId}/print`,
     allow: ["dealer_admin", "dealer_sales", "account_manager", "admin"],
     otherDealer: ["dealer_admin", "dealer_sales"],
   },

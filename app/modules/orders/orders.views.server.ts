@@ -578,3 +578,94 @@ export async function orderLinkFor(actor: Actor, orderId: number) {
   else if (visible && o.status === "draft" && can(actor, "order:create") && actor.dealerId === o.dealer_id) href = `/orders/drafts/${o.id}`;
   return { id: o.id, number: o.number, status: o.status, href };
 }
+
+// ---------------------------------------------------------------- documents (order confirmation, delivery note)
+
+/**
+ * What the order confirmation shows (print page and PDF): the order, its dealer, its delivery address and its lines.
+ * The same reader as the order page: `order:read`, and an order outside the actor's scope is a 404.
+ */
+export async function getOrderConfirmation(actor: Actor, number: string) {
+  requireRead(actor);
+  const order = await findOrder(db, actor, { number });
+  if (!order || order.number === null) throw new NotFoundError();
+  const lines = await orderLines(db, order.id);
+  return {
+    order: { ...documentOrder(order), address: parseJson<AddressSnapshot>(order.address_snapshot) },
+    lines: lines.map((l) => ({
+      id: l.id,
+      line_no: l.line_no,
+      sku: l.sku,
+      name_en: l.name_en,
+      name_zh: l.name_zh,
+      unit: l.unit,
+      quantity: l.quantity,
+      unit_price_minor: l.unit_price_minor,
+      line_total_minor: l.line_total_minor,
+      spec_notes: l.spec_notes,
+      options: parseJson<Record<string, string | number>>(l.custom_options) ?? {},
+    })),
+  };
+}
+
+/**
+ * One shipment of an order as its delivery note: the order's head, the delivery address, and what left in that
+ * shipment (lines and quantities, no prices). A shipment of another order, or of an order outside the scope, is a 404.
+ */
+export async function getDeliveryNote(actor: Actor, number: string, shipmentId: number) {
+  requireRead(actor);
+  const order = await findOrder(db, actor, { number });
+  if (!order || order.number === null) throw new NotFoundError();
+  const shipment = (await orderShipments(db, order.id)).find((s) => s.id === shipmentId);
+  if (!shipment) throw new NotFoundError();
+  const lines = await orderLines(db, order.id);
+  const byId = new Map(lines.map((l) => [l.id, l]));
+  return {
+    order: { ...documentOrder(order), address: parseJson<AddressSnapshot>(order.address_snapshot) },
+    shipment: {
+      id: shipment.id,
+      number: shipment.number,
+      shipped_on: shipment.shipped_on,
+      carrier: shipment.carrier,
+      tracking_number: shipment.tracking_number,
+      warehouse_code: shipment.warehouse_code,
+      warehouse_name_en: shipment.warehouse_name_en,
+      warehouse_name_zh: shipment.warehouse_name_zh,
+      delivered_at: shipment.delivered_at,
+      delivered_by_name: shipment.delivered_by_name,
+    },
+    lines: shipment.lines.map((sl) => {
+      const l = byId.get(sl.order_line_id);
+      return {
+        line_no: sl.line_no,
+        sku: sl.sku,
+        name_en: l?.name_en ?? "",
+        name_zh: l?.name_zh ?? "",
+        unit: l?.unit ?? "",
+        ordered: l?.quantity ?? 0,
+        quantity: sl.quantity,
+      };
+    }),
+  };
+}
+
+function documentOrder(order: NonNullable<Awaited<ReturnType<typeof findOrder>>>) {
+  return {
+    id: order.id,
+    number: order.number!,
+    dealer_id: order.dealer_id,
+    dealer_code: order.dealer_code,
+    dealer_name: order.dealer_name,
+    status: order.status as OrderStatus,
+    currency: order.currency,
+    total_minor: order.total_minor,
+    po_reference: order.po_reference,
+    requested_date: order.requested_date,
+    promised_date: order.promised_date,
+    notes: order.notes,
+    quote_id: order.quote_id,
+    submitted_at: order.submitted_at,
+    approved_at: order.approved_at,
+    created_by_name: order.created_by_name,
+  };
+}

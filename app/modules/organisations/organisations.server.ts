@@ -3,6 +3,7 @@ import { db } from "../../../db/client";
 import { audit, diff } from "~/modules/audit/audit.server";
 import { linkableAuditEntities, type AuditAction, type AuditEntityType } from "~/modules/audit/audit-actions";
 import { can, requirePermission, type Actor } from "~/modules/auth/actor";
+import { assertDealerInScope } from "~/modules/auth/access.server";
 import { endAllSessions, hashPassword } from "~/modules/auth/auth.server";
 import { isDealerRole, MANUFACTURER_ROLES, DEALER_ROLES, rolesWith, type Role } from "~/modules/auth/permissions";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
@@ -416,3 +417,23 @@ export async function getOwnProfile(actor: Actor) {
     .where("u.id", "=", actor.userId!)
     .executeTakeFirstOrThrow();
 }
+
+/**
+ * The two parties a printed document names: the manufacturer (its issuer) and the dealer, with what the data model
+ * holds of each (name, code, region, contact). The dealer must be within the actor's scope (404 otherwise).
+ */
+export async function documentParties(actor: Actor, dealerId: number) {
+  await assertDealerInScope(db, actor, dealerId);
+  const rows = await db
+    .selectFrom("organisations")
+    .select(["id", "kind", "code", "name", "region", "contact_email", "contact_phone"])
+    .where((eb) => eb.or([eb("kind", "=", "manufacturer"), eb("id", "=", dealerId)]))
+    .orderBy("code")
+    .execute();
+  const dealer = rows.find((r) => r.id === dealerId && r.kind === "dealer");
+  if (!dealer) throw new NotFoundError();
+  const party = (r: (typeof rows)[number]) => ({ code: r.code, name: r.name, region: r.region, email: r.contact_email, phone: r.contact_phone });
+  const manufacturer = rows.find((r) => r.kind === "manufacturer");
+  return { manufacturer: manufacturer ? party(manufacturer) : null, dealer: party(dealer) };
+}
+export type DocumentParties = Awaited<ReturnType<typeof documentParties>>;

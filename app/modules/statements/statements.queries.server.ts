@@ -70,6 +70,7 @@ const lineColumns = [
   "ft.name_en as fee_name_en",
   "ft.name_zh as fee_name_zh",
   "ord.number as order_number",
+  "e.shipment_id",
   "sh.number as shipment_number",
   "d.id as dispute_id",
   "d.status as dispute_status",

@@ -1,0 +1,129 @@
+/**
+ * The pieces every printed document shares (order confirmation, delivery note, quotation): an A4 sheet in the
+ * document's language, a toolbar that is not printed, the head, the two parties and the signature boxes.
+ * The statement's print page (statements.$id_.print.tsx) set the pattern.
+ */
+import { useEffect, useState, type ReactNode } from "react";
+import { Link } from "~/components/link";
+import { translate, translateKnown, type Locale, type MessageKey, type Params } from "~/i18n";
+
+type Party = { code: string; name: string; region: string; email: string | null; phone: string | null };
+export type Parties = { manufacturer: Party | null; dealer: Party };
+
+/** The document's translator: a printed document is in its own language, which may differ from the reader's. */
+export function docT(lang: Locale) {
+  return (k: MessageKey, p?: Params) => translate(lang, k, p);
+}
+
+/** The sheet: A4 width on screen, the whole page in print; `lang` marks its language for readers and checks. */
+export function Sheet({ lang, testId, children }: { lang: Locale; testId: string; children: ReactNode }) {
+  return (
+    <article lang={lang} className="mx-auto max-w-[190mm] bg-white p-4 text-[11pt] text-black sm:p-6 print:max-w-none print:p-0" data-testid={testId}>
+      {children}
+    </article>
+  );
+}
+
+/**
+ * Print and back (and the PDF, where there is one), never printed. The Print button needs JavaScript (it calls
+ * window.print), so it appears once the page runs it; without JavaScript the page is a plain document the browser prints.
+ */
+export function Toolbar({ lang, back, pdf }: { lang: Locale; back: string; pdf?: string }) {
+  const t = docT(lang);
+  const [scripted, setScripted] = useState(false);
+  useEffect(() => setScripted(true), []);
+  return (
+    <div className="no-print mb-4 flex flex-wrap gap-2">
+      {scripted ? (
+        <button type="button" className="btn-primary" onClick={() => window.print()}>
+          {t("documents.print")}
+        </button>
+      ) : null}
+      {pdf ? (
+        <Link className="btn-secondary" to={pdf} reloadDocument>
+          {t("documents.downloadPdf")}
+        </Link>
+      ) : null}
+      <Link className="btn-secondary" to={back}>
+        {t("common.back")}
+      </Link>
+    </div>
+  );
+}
+
+export function DocHead({ lang, title, number, meta }: { lang: Locale; title: string; number: string; meta: ReactNode[] }) {
+  const t = docT(lang);
+  return (
+    <header className="mb-4 flex flex-col gap-2 border-b border-black pb-2 sm:flex-row sm:items-start sm:justify-between">
+      <div>
+        <h1 className="text-xl font-bold">{title}</h1>
+        <p data-testid="document-number">{`${t("documents.number")} ${number}`}</p>
+      </div>
+      <div className="text-sm sm:text-right">
+        {meta.map((m, i) => (
+          <p key={i}>{m}</p>
+        ))}
+      </div>
+    </header>
+  );
+}
+
+function PartyBlock({ lang, label, party, more }: { lang: Locale; label: string; party: Party | null; more?: ReactNode }) {
+  const t = docT(lang);
+  return (
+    <div className="text-sm">
+      <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-700">{label}</h2>
+      <p className="text-base font-semibold">{party ? party.name : t("app.name")}</p>
+      {party ? (
+        <>
+          <p>
+            {t("documents.code")}: {party.code} · {t("common.region")}: {translateKnown(lang, `region.${party.region}`) ?? party.region}
+          </p>
+          {party.phone || party.email ? (
+            <p>
+              {t("documents.contact")}: {[party.phone, party.email].filter(Boolean).join(" · ")}
+            </p>
+          ) : null}
+        </>
+      ) : null}
+      {more}
+    </div>
+  );
+}
+
+/** The issuer (the manufacturer) and the dealer, side by side on paper and on a wide screen. */
+export function PartiesBlock({ lang, parties, dealerMore }: { lang: Locale; parties: Parties; dealerMore?: ReactNode }) {
+  const t = docT(lang);
+  return (
+    <section className="mb-4 grid gap-4 sm:grid-cols-2 print:grid-cols-2" data-testid="document-parties">
+      <PartyBlock lang={lang} label={t("documents.issuer")} party={parties.manufacturer} />
+      <PartyBlock lang={lang} label={t("documents.recipient")} party={parties.dealer} more={dealerMore} />
+    </section>
+  );
+}
+
+/** Label–value facts in a grid. */
+export function Facts({ items }: { items: [string, ReactNode][] }) {
+  return (
+    <dl className="mb-4 grid grid-cols-2 gap-x-4 gap-y-2 text-sm sm:grid-cols-3 print:grid-cols-3">
+      {items.map(([label, value]) => (
+        <div key={label}>
+          <dt className="text-xs font-semibold text-slate-700">{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export function Signatures({ labels }: { labels: string[] }) {
+  return (
+    <footer className="mt-10 grid grid-cols-2 gap-8 text-sm break-inside-avoid">
+      {labels.map((l) => (
+        <div key={l} className="border-t border-black pt-1">
+          {l}
+        </div>
+      ))}
+    </footer>
+  );
+}

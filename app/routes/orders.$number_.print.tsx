@@ -1,0 +1,137 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { DocHead, Facts, PartiesBlock, Sheet, Signatures, Toolbar, docT } from "~/components/documents";
+import { ErrorPage } from "~/components/ErrorPage";
+import { ScrollX } from "~/components/ui/scroll-x";
+import { unitLabel, type Locale, type MessageKey } from "~/i18n";
+import { formattersFor, useBusinessTz } from "~/i18n/react";
+import { requireActor } from "~/modules/auth/auth.server";
+import { DocumentQuery } from "~/modules/documents/documents.schema";
+import { orderConfirmationDocument } from "~/modules/documents/documents.server";
+import { parseQuery } from "~/utils/http.server";
+import { pageMeta } from "~/utils/meta";
+import { orderNumberParam } from "~/utils/params.server";
+import { withLoader } from "~/utils/route";
+
+export const meta = pageMeta<typeof loader>("documents.orderConfirmation", ({ order }) => order.number);
+
+/** The order confirmation: who reads the order page (order:read, in scope) reads it; another dealer's order is a 404. */
+export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "order:read");
+  const { lang } = parseQuery(request, DocumentQuery);
+  const data = await orderConfirmationDocument(actor, orderNumberParam(params.number));
+  return json({ ...data, lang: (lang ?? actor.locale) as Locale });
+});
+
+/** A clean A4 order confirmation (the app's header and navigation are .no-print), in the language asked for. */
+export default function OrderConfirmationPrint() {
+  const { order: o, lines, parties, lang, today } = useLoaderData<typeof loader>();
+  const t = docT(lang);
+  const f = formattersFor(lang, useBusinessTz());
+  const money = (m: number) => f.money(m, o.currency);
+  const a = o.address;
+  return (
+    <Sheet lang={lang} testId="order-print">
+      <Toolbar lang={lang} back={`/orders/${o.number}`} pdf={`/orders/${o.number}/pdf?lang=${lang}`} />
+      <DocHead
+        lang={lang}
+        title={t("documents.orderConfirmation")}
+        number={o.number}
+        meta={[
+          `${t("orders.submittedAt")}: ${f.dateTime(o.submitted_at)}`,
+          `${t("common.status")}: ${t(`orders.status.${o.status}` as MessageKey)}`,
+          t("documents.printedOn", { date: f.date(today) }),
+        ]}
+      />
+      <PartiesBlock
+        lang={lang}
+        parties={parties}
+        dealerMore={
+          a ? (
+            <p>
+              {t("documents.deliverTo")}: {a.recipient} · {a.phone}
+              <br />
+              {a.province} {a.city} {a.line1} {a.postcode}
+            </p>
+          ) : null
+        }
+      />
+      <Facts
+        items={[
+          [t("orders.poReference"), o.po_reference || "—"],
+          [t("orders.requestedDate"), f.date(o.requested_date)],
+          [t("orders.promisedDate"), o.promised_date ? f.date(o.promised_date) : t("orders.promiseTbc")],
+          [t("orders.createdBy"), o.created_by_name ?? "—"],
+          ...(o.quote_id ? ([[t("orders.quote"), `#${o.quote_id}`]] as [string, string][]) : []),
+        ]}
+      />
+      <ScrollX className="print:overflow-visible">
+        <table className="w-full min-w-[36rem] border-collapse text-[9.5pt] print:min-w-0">
+          <thead>
+            <tr className="border-b border-black text-left">
+              <th scope="col" className="py-1 pr-2">
+                #
+              </th>
+              <th scope="col" className="py-1 pr-2">
+                SKU
+              </th>
+              <th scope="col" className="py-1 pr-2">
+                {t("orders.product")}
+              </th>
+              <th scope="col" className="py-1 pr-2 text-right">
+                {t("orders.ordered")}
+              </th>
+              <th scope="col" className="py-1 pr-2">
+                {t("documents.unit")}
+              </th>
+              <th scope="col" className="py-1 pr-2 text-right">
+                {t("orders.unitPrice")}
+              </th>
+              <th scope="col" className="py-1 text-right">
+                {t("orders.lineTotal")}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {lines.map((l) => {
+              const extra = [...Object.entries(l.options).map(([k, v]) => `${k}: ${v}`), l.spec_notes ?? ""].filter(Boolean).join(" · ");
+              return (
+                <tr key={l.id} className="break-inside-avoid border-b border-slate-300 align-top" data-testid="document-line">
+                  <td className="py-1 pr-2">{l.line_no}</td>
+                  <td className="whitespace-nowrap py-1 pr-2 font-mono text-[8.5pt]">{l.sku}</td>
+                  <td className="py-1 pr-2">
+                    {lang === "en" ? l.name_en : l.name_zh}
+                    {extra ? <span className="block text-[8.5pt]">{extra}</span> : null}
+                  </td>
+                  <td className="py-1 pr-2 text-right">{f.number(l.quantity)}</td>
+                  <td className="py-1 pr-2">{unitLabel(lang, l.unit)}</td>
+                  <td className="whitespace-nowrap py-1 pr-2 text-right">{money(l.unit_price_minor)}</td>
+                  <td className="whitespace-nowrap py-1 text-right">{money(l.line_total_minor)}</td>
+                </tr>
+              );
+            })}
+            <tr className="border-t border-black font-bold">
+              <td colSpan={6} className="py-1 pr-2 text-right">
+                {t("orders.total")}
+              </td>
+              <td className="whitespace-nowrap py-1 text-right" data-testid="document-total">
+                {money(o.total_minor)}
+              </td>
+            </tr>
+          </tbody>
+        </table>
+      </ScrollX>
+      {o.notes ? (
+        <p className="mt-4 text-sm">
+          {t("common.notes")}: {o.notes}
+        </p>
+      ) : null}
+      <Signatures labels={[t("documents.dealerSignature"), t("documents.issuerSignature")]} />
+    </Sheet>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

@@ -1,0 +1,113 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { DocHead, Facts, PartiesBlock, Sheet, Signatures, Toolbar, docT } from "~/components/documents";
+import { ErrorPage } from "~/components/ErrorPage";
+import { ScrollX } from "~/components/ui/scroll-x";
+import { unitLabel, type Locale } from "~/i18n";
+import { formattersFor, useBusinessTz } from "~/i18n/react";
+import { requireActor } from "~/modules/auth/auth.server";
+import { DocumentQuery } from "~/modules/documents/documents.schema";
+import { deliveryNoteDocument } from "~/modules/documents/documents.server";
+import { parseQuery } from "~/utils/http.server";
+import { pageMeta } from "~/utils/meta";
+import { idParam, orderNumberParam } from "~/utils/params.server";
+import { withLoader } from "~/utils/route";
+
+export const meta = pageMeta<typeof loader>("documents.deliveryNote", ({ shipment }) => shipment.number);
+
+/** One shipment's delivery note: who reads the order page reads it; another order's shipment or another dealer's is a 404. */
+export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "order:read");
+  const { lang } = parseQuery(request, DocumentQuery);
+  const data = await deliveryNoteDocument(actor, orderNumberParam(params.number), idParam(params.shipmentId));
+  return json({ ...data, lang: (lang ?? actor.locale) as Locale });
+});
+
+/** A clean A4 delivery note: what left in this shipment, where to, and a box for the receiver's signature. */
+export default function DeliveryNotePrint() {
+  const { order: o, shipment: s, lines, parties, lang, today } = useLoaderData<typeof loader>();
+  const t = docT(lang);
+  const f = formattersFor(lang, useBusinessTz());
+  const a = o.address;
+  return (
+    <Sheet lang={lang} testId="delivery-note-print">
+      <Toolbar lang={lang} back={`/orders/${o.number}`} />
+      <DocHead
+        lang={lang}
+        title={t("documents.deliveryNote")}
+        number={s.number}
+        meta={[
+          `${t("orders.shippedOn")}: ${f.date(s.shipped_on)}`,
+          ...(s.delivered_at ? [t("documents.deliveredOn", { date: f.dateTime(s.delivered_at) })] : []),
+          t("documents.printedOn", { date: f.date(today) }),
+        ]}
+      />
+      <PartiesBlock
+        lang={lang}
+        parties={parties}
+        dealerMore={
+          a ? (
+            <p>
+              {t("documents.deliverTo")}: {a.recipient} · {a.phone}
+              <br />
+              {a.province} {a.city} {a.line1} {a.postcode}
+            </p>
+          ) : null
+        }
+      />
+      <Facts
+        items={[
+          [t("orders.order"), o.number],
+          [t("orders.poReference"), o.po_reference || "—"],
+          [t("orders.warehouse"), `${s.warehouse_code} · ${lang === "en" ? s.warehouse_name_en : s.warehouse_name_zh}`],
+          [t("orders.carrier"), s.carrier || "—"],
+          [t("orders.trackingNumber"), s.tracking_number || "—"],
+        ]}
+      />
+      <ScrollX className="print:overflow-visible">
+        <table className="w-full min-w-[36rem] border-collapse text-[9.5pt] print:min-w-0">
+          <thead>
+            <tr className="border-b border-black text-left">
+              <th scope="col" className="py-1 pr-2">
+                #
+              </th>
+              <th scope="col" className="py-1 pr-2">
+                SKU
+              </th>
+              <th scope="col" className="py-1 pr-2">
+                {t("orders.product")}
+              </th>
+              <th scope="col" className="py-1 pr-2 text-right">
+                {t("orders.ordered")}
+              </th>
+              <th scope="col" className="py-1 pr-2 text-right">
+                {t("documents.shippedNow")}
+              </th>
+              <th scope="col" className="py-1">
+                {t("documents.unit")}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {lines.map((l) => (
+              <tr key={l.line_no} className="break-inside-avoid border-b border-slate-300 align-top" data-testid="document-line">
+                <td className="py-1 pr-2">{l.line_no}</td>
+                <td className="whitespace-nowrap py-1 pr-2 font-mono text-[8.5pt]">{l.sku}</td>
+                <td className="py-1 pr-2">{lang === "en" ? l.name_en : l.name_zh}</td>
+                <td className="py-1 pr-2 text-right">{f.number(l.ordered)}</td>
+                <td className="py-1 pr-2 text-right font-semibold">{f.number(l.quantity)}</td>
+                <td className="py-1">{unitLabel(lang, l.unit)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollX>
+      <Signatures labels={[t("documents.receivedBy"), t("documents.issuerSignature")]} />
+    </Sheet>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

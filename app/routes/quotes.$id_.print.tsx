@@ -1,0 +1,123 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { bpText } from "~/components/deals";
+import { DocHead, Facts, PartiesBlock, Sheet, Signatures, Toolbar, docT } from "~/components/documents";
+import { ErrorPage } from "~/components/ErrorPage";
+import { ScrollX } from "~/components/ui/scroll-x";
+import { unitLabel, type Locale, type MessageKey } from "~/i18n";
+import { formattersFor, useBusinessTz } from "~/i18n/react";
+import { requireActor } from "~/modules/auth/auth.server";
+import { DocumentQuery } from "~/modules/documents/documents.schema";
+import { quoteDocument } from "~/modules/documents/documents.server";
+import { parseQuery } from "~/utils/http.server";
+import { pageMeta } from "~/utils/meta";
+import { idParam } from "~/utils/params.server";
+import { withLoader } from "~/utils/route";
+
+export const meta = pageMeta<typeof loader>("documents.quotation", ({ quote }) => `#${quote.id}`);
+
+/** The quotation: who reads the quote page (quote:read, through its deal's scope) reads it; another dealer's is a 404. */
+export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "quote:read");
+  const { lang } = parseQuery(request, DocumentQuery);
+  const data = await quoteDocument(actor, idParam(params.id));
+  return json({ ...data, lang: (lang ?? actor.locale) as Locale });
+});
+
+/** A clean A4 quotation of one quote version: lines at list and negotiated price, the total, validity and terms. */
+export default function QuotePrint() {
+  const { quote: q, lines, parties, lang, today } = useLoaderData<typeof loader>();
+  const t = docT(lang);
+  const f = formattersFor(lang, useBusinessTz());
+  const money = (m: number) => f.money(m, q.currency);
+  return (
+    <Sheet lang={lang} testId="quote-print">
+      <Toolbar lang={lang} back={`/quotes/${q.id}`} />
+      <DocHead
+        lang={lang}
+        title={t("documents.quotation")}
+        number={t("documents.quoteNumber", { id: q.id, n: q.version })}
+        meta={[
+          `${t("common.status")}: ${t(`quotes.status.${q.status}` as MessageKey)}`,
+          `${t("quotes.validUntil")}: ${f.date(q.valid_until)}`,
+          t("documents.printedOn", { date: f.date(today) }),
+        ]}
+      />
+      <PartiesBlock lang={lang} parties={parties} />
+      <Facts
+        items={[
+          [t("documents.deal"), `#${q.deal_id} · ${q.deal_title}`],
+          [t("documents.keyAccount"), q.key_account_name],
+          [t("quotes.validUntil"), f.date(q.valid_until)],
+        ]}
+      />
+      <ScrollX className="print:overflow-visible">
+        <table className="w-full min-w-[36rem] border-collapse text-[9.5pt] print:min-w-0">
+          <thead>
+            <tr className="border-b border-black text-left">
+              <th scope="col" className="py-1 pr-2">
+                #
+              </th>
+              <th scope="col" className="py-1 pr-2">
+                SKU
+              </th>
+              <th scope="col" className="py-1 pr-2">
+                {t("quotes.product")}
+              </th>
+              <th scope="col" className="py-1 pr-2 text-right">
+                {t("quotes.quantity")}
+              </th>
+              <th scope="col" className="py-1 pr-2 text-right">
+                {t("quotes.listPrice")}
+              </th>
+              <th scope="col" className="py-1 pr-2 text-right">
+                {t("quotes.unitPrice")}
+              </th>
+              <th scope="col" className="py-1 pr-2 text-right">
+                {t("quotes.discount")}
+              </th>
+              <th scope="col" className="py-1 text-right">
+                {t("quotes.lineTotal")}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {lines.map((l) => (
+              <tr key={l.id} className="break-inside-avoid border-b border-slate-300 align-top" data-testid="document-line">
+                <td className="py-1 pr-2">{l.line_no}</td>
+                <td className="whitespace-nowrap py-1 pr-2 font-mono text-[8.5pt]">{l.sku}</td>
+                <td className="py-1 pr-2">{lang === "en" ? l.name_en : l.name_zh}</td>
+                <td className="whitespace-nowrap py-1 pr-2 text-right">
+                  {f.number(l.quantity)} {unitLabel(lang, l.unit)}
+                </td>
+                <td className="whitespace-nowrap py-1 pr-2 text-right">{money(l.list_price_minor)}</td>
+                <td className="whitespace-nowrap py-1 pr-2 text-right">{money(l.unit_price_minor)}</td>
+                <td className="whitespace-nowrap py-1 pr-2 text-right">{bpText(l.discount_bp)}</td>
+                <td className="whitespace-nowrap py-1 text-right">{money(l.line_total_minor)}</td>
+              </tr>
+            ))}
+            <tr className="border-t border-black font-bold">
+              <td colSpan={7} className="py-1 pr-2 text-right">
+                {t("quotes.total")}
+              </td>
+              <td className="whitespace-nowrap py-1 text-right" data-testid="document-total">
+                {money(q.total_minor)}
+              </td>
+            </tr>
+          </tbody>
+        </table>
+      </ScrollX>
+      {q.terms ? (
+        <p className="mt-4 whitespace-pre-line text-sm">
+          {t("quotes.terms")}: {q.terms}
+        </p>
+      ) : null}
+      <Signatures labels={[t("documents.dealerSignature"), t("documents.issuerSignature")]} />
+    </Sheet>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

@@ -5,6 +5,7 @@
  */
 import { useEffect, useState, type ReactNode } from "react";
 import { Link } from "~/components/link";
+import { ScrollX } from "~/components/ui/scroll-x";
 import { translate, translateKnown, type Locale, type MessageKey, type Params } from "~/i18n";
 
 type Party = { code: string; name: string; region: string; email: string | null; phone: string | null };
@@ -125,5 +126,44 @@ export function Signatures({ labels }: { labels: string[] }) {
         </div>
       ))}
     </footer>
+  );
+}
+
+/** A column of a document's line table: its heading, and whether its figures sit on the right. */
+export type DocColumn = { label: ReactNode; right?: boolean };
+
+/**
+ * A document's line table: headings from `columns`, the rows as children, and a bold total row under
+ * them when `total` is given. On a phone it scrolls sideways inside the sheet; on paper it is full width.
+ */
+export function DocTable({ columns, total, children }: { columns: DocColumn[]; total?: { label: ReactNode; value: ReactNode }; children: ReactNode }) {
+  const last = columns.length - 1;
+  return (
+    <ScrollX className="print:overflow-visible">
+      <table className="w-full min-w-[36rem] border-collapse text-[9.5pt] print:min-w-0">
+        <thead>
+          <tr className="border-b border-black text-left">
+            {columns.map((c, i) => (
+              <th key={i} scope="col" className={`py-1${i < last ? " pr-2" : ""}${c.right ? " text-right" : ""}`}>
+                {c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {children}
+          {total ? (
+            <tr className="border-t border-black font-bold">
+              <td colSpan={last} className="py-1 pr-2 text-right">
+                {total.label}
+              </td>
+              <td className="whitespace-nowrap py-1 text-right" data-testid="document-total">
+                {total.value}
+              </td>
+            </tr>
+          ) : null}
+        </tbody>
+      </table>
+    </ScrollX>
   );
 }

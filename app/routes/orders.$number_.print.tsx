@@ -1,9 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { DocHead, Facts, PartiesBlock, Sheet, Signatures, Toolbar, docT } from "~/components/documents";
+import { DocHead, Facts, PartiesBlock, Sheet, Signatures, Toolbar, docT, DocTable } from "~/components/documents";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ScrollX } from "~/components/ui/scroll-x";
 import { unitLabel, type Locale, type MessageKey } from "~/i18n";
 import { formattersFor, useBusinessTz } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -66,62 +65,36 @@ export default function OrderConfirmationPrint() {
           ...(o.quote_id ? ([[t("orders.quote"), `#${o.quote_id}`]] as [string, string][]) : []),
         ]}
       />
-      <ScrollX className="print:overflow-visible">
-        <table className="w-full min-w-[36rem] border-collapse text-[9.5pt] print:min-w-0">
-          <thead>
-            <tr className="border-b border-black text-left">
-              <th scope="col" className="py-1 pr-2">
-                #
-              </th>
-              <th scope="col" className="py-1 pr-2">
-                SKU
-              </th>
-              <th scope="col" className="py-1 pr-2">
-                {t("orders.product")}
-              </th>
-              <th scope="col" className="py-1 pr-2 text-right">
-                {t("orders.ordered")}
-              </th>
-              <th scope="col" className="py-1 pr-2">
-                {t("documents.unit")}
-              </th>
-              <th scope="col" className="py-1 pr-2 text-right">
-                {t("orders.unitPrice")}
-              </th>
-              <th scope="col" className="py-1 text-right">
-                {t("orders.lineTotal")}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {lines.map((l) => {
-              const extra = [...Object.entries(l.options).map(([k, v]) => `${k}: ${v}`), l.spec_notes ?? ""].filter(Boolean).join(" · ");
-              return (
-                <tr key={l.id} className="break-inside-avoid border-b border-slate-300 align-top" data-testid="document-line">
-                  <td className="py-1 pr-2">{l.line_no}</td>
-                  <td className="whitespace-nowrap py-1 pr-2 font-mono text-[8.5pt]">{l.sku}</td>
-                  <td className="py-1 pr-2">
-                    {lang === "en" ? l.name_en : l.name_zh}
-                    {extra ? <span className="block text-[8.5pt]">{extra}</span> : null}
-                  </td>
-                  <td className="py-1 pr-2 text-right">{f.number(l.quantity)}</td>
-                  <td className="py-1 pr-2">{unitLabel(lang, l.unit)}</td>
-                  <td className="whitespace-nowrap py-1 pr-2 text-right">{money(l.unit_price_minor)}</td>
-                  <td className="whitespace-nowrap py-1 text-right">{money(l.line_total_minor)}</td>
-                </tr>
-              );
-            })}
-            <tr className="border-t border-black font-bold">
-              <td colSpan={6} className="py-1 pr-2 text-right">
-                {t("orders.total")}
+      <DocTable
+        columns={[
+          { label: "#" },
+          { label: "SKU" },
+          { label: t("orders.product") },
+          { label: t("orders.ordered"), right: true },
+          { label: t("documents.unit") },
+          { label: t("orders.unitPrice"), right: true },
+          { label: t("orders.lineTotal"), right: true },
+        ]}
+        total={{ label: t("orders.total"), value: money(o.total_minor) }}
+      >
+        {lines.map((l) => {
+          const extra = [...Object.entries(l.options).map(([k, v]) => `${k}: ${v}`), l.spec_notes ?? ""].filter(Boolean).join(" · ");
+          return (
+            <tr key={l.id} className="break-inside-avoid border-b border-slate-300 align-top" data-testid="document-line">
+              <td className="py-1 pr-2">{l.line_no}</td>
+              <td className="whitespace-nowrap py-1 pr-2 font-mono text-[8.5pt]">{l.sku}</td>
+              <td className="py-1 pr-2">
+                {lang === "en" ? l.name_en : l.name_zh}
+                {extra ? <span className="block text-[8.5pt]">{extra}</span> : null}
               </td>
-              <td className="whitespace-nowrap py-1 text-right" data-testid="document-total">
-                {money(o.total_minor)}
-              </td>
+              <td className="py-1 pr-2 text-right">{f.number(l.quantity)}</td>
+              <td className="py-1 pr-2">{unitLabel(lang, l.unit)}</td>
+              <td className="whitespace-nowrap py-1 pr-2 text-right">{money(l.unit_price_minor)}</td>
+              <td className="whitespace-nowrap py-1 text-right">{money(l.line_total_minor)}</td>
             </tr>
-          </tbody>
-        </table>
-      </ScrollX>
+          );
+        })}
+      </DocTable>
       {o.notes ? (
         <p className="mt-4 text-sm">
           {t("common.notes")}: {o.notes}

@@ -1,9 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { DocHead, Facts, PartiesBlock, Sheet, Signatures, Toolbar, docT } from "~/components/documents";
+import { DocHead, Facts, PartiesBlock, Sheet, Signatures, Toolbar, docT, DocTable } from "~/components/documents";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ScrollX } from "~/components/ui/scroll-x";
 import { unitLabel, type Locale } from "~/i18n";
 import { formattersFor, useBusinessTz } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -65,44 +64,27 @@ export default function DeliveryNotePrint() {
           [t("orders.trackingNumber"), s.tracking_number || "—"],
         ]}
       />
-      <ScrollX className="print:overflow-visible">
-        <table className="w-full min-w-[36rem] border-collapse text-[9.5pt] print:min-w-0">
-          <thead>
-            <tr className="border-b border-black text-left">
-              <th scope="col" className="py-1 pr-2">
-                #
-              </th>
-              <th scope="col" className="py-1 pr-2">
-                SKU
-              </th>
-              <th scope="col" className="py-1 pr-2">
-                {t("orders.product")}
-              </th>
-              <th scope="col" className="py-1 pr-2 text-right">
-                {t("orders.ordered")}
-              </th>
-              <th scope="col" className="py-1 pr-2 text-right">
-                {t("documents.shippedNow")}
-              </th>
-              <th scope="col" className="py-1">
-                {t("documents.unit")}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {lines.map((l) => (
-              <tr key={l.line_no} className="break-inside-avoid border-b border-slate-300 align-top" data-testid="document-line">
-                <td className="py-1 pr-2">{l.line_no}</td>
-                <td className="whitespace-nowrap py-1 pr-2 font-mono text-[8.5pt]">{l.sku}</td>
-                <td className="py-1 pr-2">{lang === "en" ? l.name_en : l.name_zh}</td>
-                <td className="py-1 pr-2 text-right">{f.number(l.ordered)}</td>
-                <td className="py-1 pr-2 text-right font-semibold">{f.number(l.quantity)}</td>
-                <td className="py-1">{unitLabel(lang, l.unit)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </ScrollX>
+      <DocTable
+        columns={[
+          { label: "#" },
+          { label: "SKU" },
+          { label: t("orders.product") },
+          { label: t("orders.ordered"), right: true },
+          { label: t("documents.shippedNow"), right: true },
+          { label: t("documents.unit") },
+        ]}
+      >
+        {lines.map((l) => (
+          <tr key={l.line_no} className="break-inside-avoid border-b border-slate-300 align-top" data-testid="document-line">
+            <td className="py-1 pr-2">{l.line_no}</td>
+            <td className="whitespace-nowrap py-1 pr-2 font-mono text-[8.5pt]">{l.sku}</td>
+            <td className="py-1 pr-2">{lang === "en" ? l.name_en : l.name_zh}</td>
+            <td className="py-1 pr-2 text-right">{f.number(l.ordered)}</td>
+            <td className="py-1 pr-2 text-right font-semibold">{f.number(l.quantity)}</td>
+            <td className="py-1">{unitLabel(lang, l.unit)}</td>
+          </tr>
+        ))}
+      </DocTable>
       <Signatures labels={[t("documents.receivedBy"), t("documents.issuerSignature")]} />
     </Sheet>
   );

@@ -2,9 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { bpText } from "~/components/deals";
-import { DocHead, Facts, PartiesBlock, Sheet, Signatures, Toolbar, docT } from "~/components/documents";
+import { DocHead, Facts, PartiesBlock, Sheet, Signatures, Toolbar, docT, DocTable } from "~/components/documents";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ScrollX } from "~/components/ui/scroll-x";
 import { unitLabel, type Locale, type MessageKey } from "~/i18n";
 import { formattersFor, useBusinessTz } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -52,62 +51,34 @@ export default function QuotePrint() {
           [t("quotes.validUntil"), f.date(q.valid_until)],
         ]}
       />
-      <ScrollX className="print:overflow-visible">
-        <table className="w-full min-w-[36rem] border-collapse text-[9.5pt] print:min-w-0">
-          <thead>
-            <tr className="border-b border-black text-left">
-              <th scope="col" className="py-1 pr-2">
-                #
-              </th>
-              <th scope="col" className="py-1 pr-2">
-                SKU
-              </th>
-              <th scope="col" className="py-1 pr-2">
-                {t("quotes.product")}
-              </th>
-              <th scope="col" className="py-1 pr-2 text-right">
-                {t("quotes.quantity")}
-              </th>
-              <th scope="col" className="py-1 pr-2 text-right">
-                {t("quotes.listPrice")}
-              </th>
-              <th scope="col" className="py-1 pr-2 text-right">
-                {t("quotes.unitPrice")}
-              </th>
-              <th scope="col" className="py-1 pr-2 text-right">
-                {t("quotes.discount")}
-              </th>
-              <th scope="col" className="py-1 text-right">
-                {t("quotes.lineTotal")}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {lines.map((l) => (
-              <tr key={l.id} className="break-inside-avoid border-b border-slate-300 align-top" data-testid="document-line">
-                <td className="py-1 pr-2">{l.line_no}</td>
-                <td className="whitespace-nowrap py-1 pr-2 font-mono text-[8.5pt]">{l.sku}</td>
-                <td className="py-1 pr-2">{lang === "en" ? l.name_en : l.name_zh}</td>
-                <td className="whitespace-nowrap py-1 pr-2 text-right">
-                  {f.number(l.quantity)} {unitLabel(lang, l.unit)}
-                </td>
-                <td className="whitespace-nowrap py-1 pr-2 text-right">{money(l.list_price_minor)}</td>
-                <td className="whitespace-nowrap py-1 pr-2 text-right">{money(l.unit_price_minor)}</td>
-                <td className="whitespace-nowrap py-1 pr-2 text-right">{bpText(l.discount_bp)}</td>
-                <td className="whitespace-nowrap py-1 text-right">{money(l.line_total_minor)}</td>
-              </tr>
-            ))}
-            <tr className="border-t border-black font-bold">
-              <td colSpan={7} className="py-1 pr-2 text-right">
-                {t("quotes.total")}
-              </td>
-              <td className="whitespace-nowrap py-1 text-right" data-testid="document-total">
-                {money(q.total_minor)}
-              </td>
-            </tr>
-          </tbody>
-        </table>
-      </ScrollX>
+      <DocTable
+        columns={[
+          { label: "#" },
+          { label: "SKU" },
+          { label: t("quotes.product") },
+          { label: t("quotes.quantity"), right: true },
+          { label: t("quotes.listPrice"), right: true },
+          { label: t("quotes.unitPrice"), right: true },
+          { label: t("quotes.discount"), right: true },
+          { label: t("quotes.lineTotal"), right: true },
+        ]}
+        total={{ label: t("quotes.total"), value: money(q.total_minor) }}
+      >
+        {lines.map((l) => (
+          <tr key={l.id} className="break-inside-avoid border-b border-slate-300 align-top" data-testid="document-line">
+            <td className="py-1 pr-2">{l.line_no}</td>
+            <td className="whitespace-nowrap py-1 pr-2 font-mono text-[8.5pt]">{l.sku}</td>
+            <td className="py-1 pr-2">{lang === "en" ? l.name_en : l.name_zh}</td>
+            <td className="whitespace-nowrap py-1 pr-2 text-right">
+              {f.number(l.quantity)} {unitLabel(lang, l.unit)}
+            </td>
+            <td className="whitespace-nowrap py-1 pr-2 text-right">{money(l.list_price_minor)}</td>
+            <td className="whitespace-nowrap py-1 pr-2 text-right">{money(l.unit_price_minor)}</td>
+            <td className="whitespace-nowrap py-1 pr-2 text-right">{bpText(l.discount_bp)}</td>
+            <td className="whitespace-nowrap py-1 text-right">{money(l.line_total_minor)}</td>
+          </tr>
+        ))}
+      </DocTable>
       {q.terms ? (
         <p className="mt-4 whitespace-pre-line text-sm">
           {t("quotes.terms")}: {q.terms}

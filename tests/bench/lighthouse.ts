@@ -48,6 +48,9 @@ type Weight = {
   jsSent: number;
   cssBytes: number;
   cssSent: number;
+  /** The page's messages file (decision 117); before it, the messages were part of the scripts. */
+  messagesBytes: number;
+  messagesSent: number;
 };
 type Scores = { performance: number; accessibility: number; bestPractices: number; seo: number };
 type Score = { page: string; lang: Lang; path: string; scores: Scores; metrics: Record<string, number>; failing: string[] };
@@ -153,7 +156,9 @@ async function sent(url: string, cookie: string): Promise<{ raw: Buffer; sentByt
     req.on("error", reject);
     req.end();
   });
-  const raw = Buffer.from(await (await fetch(url, { headers: { Cookie: cookie, "Accept-Encoding": "identity" } })).arrayBuffer());
+  const plain = await fetch(url, { headers: { Cookie: cookie, "Accept-Encoding": "identity" } });
+  if (!plain.ok) throw new Error(`${url} answered ${plain.status}`);
+  const raw = Buffer.from(await plain.arrayBuffer());
   return { raw, sentBytes: wire.body.length, encoding: wire.encoding };
 }
 
@@ -179,7 +184,15 @@ async function weigh(base: string, page: Page, lang: Lang, cookie: string): Prom
     jsSent: 0,
     cssBytes: 0,
     cssSent: 0,
+    messagesBytes: 0,
+    messagesSent: 0,
   };
+  const messagesHref = /<link id="dd-messages"[^>]* href="([^"]+)"/.exec(html)?.[1];
+  if (messagesHref) {
+    const r = await sent(new URL(messagesHref, base).href, jar);
+    w.messagesBytes = r.raw.length;
+    w.messagesSent = r.sentBytes;
+  }
   for (const s of scripts) {
     const r = await sent(new URL(s, base).href, jar);
     w.jsBytes += r.raw.length;
@@ -298,11 +311,13 @@ async function main() {
         await useLanguage(server.base, cookie, l);
         for (const p of pages) weights.push(await weigh(server.base, p, l, cookie));
       }
-      console.log("\n| page | lang | document KiB (sent, encoding) | scripts | JS KiB | JS gzip-9 KiB | JS brotli-11 KiB | JS sent KiB | CSS KiB (sent) |");
-      console.log("|---|---|---|---|---|---|---|---|---|");
+      console.log(
+        "\n| page | lang | document KiB (sent, encoding) | scripts | JS KiB | JS gzip-9 KiB | JS brotli-11 KiB | JS sent KiB | CSS KiB (sent) | messages KiB (sent) |",
+      );
+      console.log("|---|---|---|---|---|---|---|---|---|---|");
       for (const w of weights)
         console.log(
-          `| ${w.page} | ${w.lang} | ${kb(w.documentBytes)} (${kb(w.documentSent)}, ${w.documentEncoding}) | ${w.scripts} | ${kb(w.jsBytes)} | ${kb(w.jsGzip)} | ${kb(w.jsBrotli)} | ${kb(w.jsSent)} | ${kb(w.cssBytes)} (${kb(w.cssSent)}) |`,
+          `| ${w.page} | ${w.lang} | ${kb(w.documentBytes)} (${kb(w.documentSent)}, ${w.documentEncoding}) | ${w.scripts} | ${kb(w.jsBytes)} | ${kb(w.jsGzip)} | ${kb(w.jsBrotli)} | ${kb(w.jsSent)} | ${kb(w.cssBytes)} (${kb(w.cssSent)}) | ${kb(w.messagesBytes)} (${kb(w.messagesSent)}) |`,
         );
     }
     if (only !== "weight") {

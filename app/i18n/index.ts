@@ -43,11 +43,11 @@ type Catalogs = [
 type KeysOf<U> = U extends unknown ? keyof U : never;
 export type MessageKey = KeysOf<Catalogs[number]["en"]> & string;
 
-/** The messages of each language this process holds: both on the server, the loaded one(s) in the browser. */
-export const messages: Record<Locale, Record<string, string>> = { ...(serverMessages as Record<Locale, Record<string, string>> | undefined) } as Record<
-  Locale,
-  Record<string, string>
->;
+/**
+ * The messages of each language this process holds: both on the server; in the browser only those loaded
+ * so far (`serverMessages` is undefined there), so code that runs in the browser reads it with `?.`.
+ */
+export const messages: Record<Locale, Record<string, string>> = { ...serverMessages };
 
 /** Whether the language's messages are here (always on the server; in the browser once loaded). */
 export function hasMessages(locale: Locale): boolean {

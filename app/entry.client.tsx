@@ -1,15 +1,17 @@
 import { RemixBrowser } from "@remix-run/react";
 import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
-import { DEFAULT_LOCALE, isLocale } from "~/i18n";
-import { loadMessages, plainMessagesHref } from "~/i18n/load";
+import { isLocale } from "~/i18n";
+import { loadMessages } from "~/i18n/load";
 
-// The page's language (root.tsx writes it on <html> and preloads its messages, error pages included):
-// its messages first, then hydrate (decision 117).
-const lang = document.documentElement.lang;
-const locale = isLocale(lang) ? lang : DEFAULT_LOCALE;
-const href = document.getElementById("dd-messages")?.getAttribute("href") ?? plainMessagesHref(locale);
-void loadMessages(locale, href).then(() => {
+// The messages the page needs: its reader's language (root.tsx preloads it, error pages included) and
+// any other language a page shows (a statement's printed copy). All of them first, then hydrate (decision 117).
+const wanted = [...document.querySelectorAll<HTMLLinkElement>("link[data-messages]")].flatMap((link) => {
+  const locale = link.dataset.messages;
+  const href = link.getAttribute("href");
+  return isLocale(locale) && href ? [loadMessages(locale, href)] : [];
+});
+void Promise.all(wanted).then(() => {
   startTransition(() => {
     hydrateRoot(
       document,

@@ -62,7 +62,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <Meta />
         <Links />
         {/* This page's messages, fetched while the page loads; entry.client waits for them before hydrating (decision 117). */}
-        <link id="dd-messages" rel="preload" as="fetch" crossOrigin="anonymous" href={data?.messages ?? plainMessagesHref(locale)} />
+        <link id="dd-messages" rel="preload" as="fetch" crossOrigin="anonymous" href={data?.messages ?? plainMessagesHref(locale)} data-messages={locale} />
       </head>
       <body className="min-h-screen">
         {children}

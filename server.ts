@@ -12,9 +12,11 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createReadableStreamFromReadable, createRequestHandler, writeReadableStreamToWritable, type ServerBuild } from "@remix-run/node";
 import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
+import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { closeDb, pingDb } from "./db/client";
 import { isLocale, localeFromAcceptLanguage, translate, type Locale, type MessageKey } from "./app/i18n";
+import { messagesFile } from "./app/i18n/messages.server";
 import { env, EnvError } from "./app/utils/env.server";
 import { documentBody } from "./app/utils/document-response.server";
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from "./app/utils/request.server";
@@ -122,6 +124,12 @@ export function createApp(build: ServerBuild | (() => Promise<ServerBuild>), opt
     next();
   });
 
+  // Every response a client may take compressed (Accept-Encoding: br or gzip) is compressed:
+  // documents (written as bytes, decision 061), loader data, CSV streams (flushed per batch:
+  // writeReadableStreamToWritable calls the flush this adds) and the static files below
+  // (decision 117). Bodies under 1 KiB, non-text types and `Cache-Control: no-transform` are not.
+  app.use(compression());
+
   // One path for every check and for the router (decision 081): the path as the router will
   // read it. A GET for a non-canonical spelling is sent to the canonical one; a write is
   // handled as the canonical path, so body limits and the origin check see what Remix
@@ -204,6 +212,14 @@ export function createApp(build: ServerBuild | (() => Promise<ServerBuild>), opt
   // file-system stat (it showed up in profiles of every page request).
   const publicFiles = express.static(path.join(here, "public"), { maxAge: "1h", index: false });
   app.use((req, res, next) => (path.extname(req.path) ? publicFiles(req, res, next) : next()));
+
+  // A page's messages (decision 117): `/i18n/<locale>.<hash>.json`, cached for good; the name changes with them.
+  app.get("/i18n/:file", (req, res, next) => {
+    const file = messagesFile(req.params.file);
+    if (!file) return next();
+    res.setHeader("Cache-Control", file.immutable ? "public, max-age=31536000, immutable" : "no-cache");
+    res.type("json").send(file.body);
+  });
 
   app.use((_req, res, next) => {
     res.setHeader("Cache-Control", "no-store");

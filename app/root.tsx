@@ -1,4 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ClientLoaderFunctionArgs } from "@remix-run/react";
 import { json } from "@remix-run/node";
 import { Form, Links, Meta, Outlet, Scripts, ScrollRestoration, useLocation, useRouteLoaderData } from "@remix-run/react";
 import { Link, NavLink, useClientNavigation } from "~/components/link";
@@ -7,6 +8,8 @@ import { ErrorPage } from "~/components/ErrorPage";
 import { useFocusFirstInvalid } from "~/components/ui/form";
 import { ADMIN_NAV, NAV, navFor } from "~/components/nav";
 import { DEFAULT_LOCALE, LOCALES, translate, type Locale } from "~/i18n";
+import { loadMessages, plainMessagesHref } from "~/i18n/load";
+import { messagesHref } from "~/i18n/messages.server";
 import { useT } from "~/i18n/react";
 import { toPublicActor, type PublicActor } from "~/modules/auth/actor";
 import { getActor } from "~/modules/auth/auth.server";
@@ -26,10 +29,27 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: transla
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await getActor(request);
   const locale = localeOf(request);
-  return json({ locale, businessTz: env().BUSINESS_TZ, actor: actor ? toPublicActor(actor) : null, appName: translate(locale, "app.name") });
+  return json({
+    locale,
+    businessTz: env().BUSINESS_TZ,
+    actor: actor ? toPublicActor(actor) : null,
+    appName: translate(locale, "app.name"),
+    messages: messagesHref(locale),
+  });
 }
 
-type RootData = { locale: Locale; actor: PublicActor | null; appName: string } | undefined;
+/**
+ * In the browser, after the first render: the root data from the server, and the messages of its
+ * language if the page is not holding them yet (the reader switched language, in the header or in
+ * settings), before anything renders in it (decision 117).
+ */
+export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
+  const data = await serverLoader<typeof loader>();
+  await loadMessages(data.locale, data.messages);
+  return data;
+}
+
+type RootData = { locale: Locale; actor: PublicActor | null; appName: string; messages: string } | undefined;
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData("root") as RootData;
@@ -42,6 +62,8 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
         <Links />
+        {/* This page's messages, fetched while the page loads; entry.client waits for them before hydrating (decision 117). */}
+        <link id="dd-messages" rel="preload" as="fetch" crossOrigin="anonymous" href={data?.messages ?? plainMessagesHref(locale)} data-messages={locale} />
       </head>
       <body className="min-h-screen">
         {children}

@@ -1,48 +1,76 @@
 /**
- * Message catalogs. Each domain owns one file in ./catalogs with both languages;
+ * Message catalogs and `translate`. Each domain owns one file in ./catalogs with both languages;
  * `satisfies` there makes a missing key a type error, and tests check the merge.
+ *
+ * The server holds both languages (./messages.server.ts). The browser holds only its reader's
+ * language (decision 117): entry.client fetches it before hydrating and the root route's clientLoader
+ * fetches another when the reader switches (./load.ts), so `translate` always finds the language it is
+ * asked for.
  */
-import admin from "./catalogs/admin";
-import auth from "./catalogs/auth";
-import common from "./catalogs/common";
-import dashboard from "./catalogs/dashboard";
-import deals from "./catalogs/deals";
-import documents from "./catalogs/documents";
-import ledger from "./catalogs/ledger";
-import notifications from "./catalogs/notifications";
-import orders from "./catalogs/orders";
-import reports from "./catalogs/reports";
-import security from "./catalogs/security";
-import stock from "./catalogs/stock";
+import type admin from "./catalogs/admin";
+import type auth from "./catalogs/auth";
+import type common from "./catalogs/common";
+import type dashboard from "./catalogs/dashboard";
+import type deals from "./catalogs/deals";
+import type documents from "./catalogs/documents";
+import type ledger from "./catalogs/ledger";
+import type notifications from "./catalogs/notifications";
+import type orders from "./catalogs/orders";
+import type reports from "./catalogs/reports";
+import type security from "./catalogs/security";
+import type stock from "./catalogs/stock";
+// Deliberately a .server value in a browser module: in the browser bundle Remix makes it an empty module
+// (undefined here), and the table below starts empty until ./load.ts fills in the reader's language.
+// eslint-disable-next-line dealer-desk/no-server-values-in-client
+import { serverMessages } from "./messages.server";
 
 export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = "zh-CN";
 
-const parts = [common, auth, admin, dashboard, stock, orders, deals, ledger, notifications, reports, security, documents] as const;
-
-type EnMessages = (typeof parts)[number]["en"];
+type Catalogs = [
+  typeof common,
+  typeof auth,
+  typeof admin,
+  typeof dashboard,
+  typeof stock,
+  typeof orders,
+  typeof deals,
+  typeof ledger,
+  typeof notifications,
+  typeof reports,
+  typeof security,
+  typeof documents,
+];
 type KeysOf<U> = U extends unknown ? keyof U : never;
-export type MessageKey = KeysOf<EnMessages> & string;
+export type MessageKey = KeysOf<Catalogs[number]["en"]> & string;
 
-function merge(lang: "en" | "zh"): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const p of parts) {
-    for (const [k, v] of Object.entries(p[lang])) {
-      if (k in out) throw new Error(`Duplicate i18n key ${k}`);
-      out[k] = v as string;
-    }
-  }
-  return out;
+/**
+ * The messages of each language this process holds: both on the server; in the browser only those loaded
+ * so far (`serverMessages` is undefined there), so code that runs in the browser reads it with `?.`.
+ */
+export const messages: Record<Locale, Record<string, string>> = { ...serverMessages };
+
+/** Whether the language's messages are here (always on the server; in the browser once loaded). */
+export function hasMessages(locale: Locale): boolean {
+  return messages[locale] !== undefined;
 }
 
-export const messages: Record<Locale, Record<string, string>> = { en: merge("en"), "zh-CN": merge("zh") };
+/** Adds a language's messages (the browser, fetched by ./load.ts). */
+export function addMessages(locale: Locale, table: Record<string, string>): void {
+  messages[locale] = table;
+}
+
+/** Any table held: every language has the same keys (i18n.test.ts). */
+function someTable(): Record<string, string> {
+  return messages.en ?? messages["zh-CN"] ?? {};
+}
 
 export type Params = Record<string, string | number>;
 
 /** Whether a string known only at run time (read from the database, a payload, a library) is a message key. */
 export function isMessageKey(key: string): key is MessageKey {
-  return Object.prototype.hasOwnProperty.call(messages.en, key);
+  return Object.prototype.hasOwnProperty.call(someTable(), key);
 }
 
 /**
@@ -54,7 +82,7 @@ export function translateKnown(locale: Locale, key: string, params?: Params): st
 }
 
 export function translate(locale: Locale, key: MessageKey, params?: Params): string {
-  const template = messages[locale][key] ?? messages.en[key];
+  const template = messages[locale]?.[key] ?? messages.en?.[key];
   if (template === undefined) return key;
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
@@ -66,7 +94,7 @@ export function translate(locale: Locale, key: MessageKey, params?: Params): str
  * anything else is shown as typed (it is user data).
  */
 export function unitLabel(locale: Locale, unit: string): string {
-  return messages[locale][`unit.${unit}`] ?? unit;
+  return messages[locale]?.[`unit.${unit}`] ?? unit;
 }
 
 export function isLocale(v: unknown): v is Locale {

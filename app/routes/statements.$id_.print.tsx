@@ -1,8 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { useBusinessTz } from "~/i18n/react";
+import { useBusinessTz, useLocale } from "~/i18n/react";
+import { loadMessages } from "~/i18n/load";
+import { messagesHref } from "~/i18n/messages.server";
 import { ErrorPage } from "~/components/ErrorPage";
 import { translate, type Locale, type MessageKey, type Params } from "~/i18n";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -23,12 +25,21 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
   const actor = await requireActor(request, "ledger:read");
   const { lang } = parseQuery(request, PrintQuery);
   const data = await getStatement(actor, idParam(params.id));
-  return json({ ...data, lang: (lang ?? actor.locale) as Locale });
+  const printLang = (lang ?? actor.locale) as Locale;
+  return json({ ...data, lang: printLang, messages: messagesHref(printLang) });
 });
+
+/** The copy may be in the other language: its messages, before it renders (decision 117). */
+export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
+  const data = await serverLoader<typeof loader>();
+  await loadMessages(data.lang, data.messages);
+  return data;
+}
 
 /** A clean A4 document (header, navigation and buttons are .no-print), in the language asked for. */
 export default function StatementPrint() {
-  const { statement: s, lines, lang, today } = useLoaderData<typeof loader>();
+  const { statement: s, lines, lang, today, messages } = useLoaderData<typeof loader>();
+  const reader = useLocale();
   const t = (k: MessageKey, p?: Params) => translate(lang, k, p);
   const tz = useBusinessTz();
   const money = (m: number) => formatMoney(m, s.currency, lang);
@@ -36,6 +47,8 @@ export default function StatementPrint() {
   const date = (d: string | null) => (d ? dateTimeFormat(lang, { timeZone: "UTC", dateStyle: "medium" }).format(new Date(`${d.slice(0, 10)}T00:00:00Z`)) : "—");
   return (
     <article lang={lang} className="mx-auto max-w-[190mm] bg-white p-6 text-[11pt] text-black print:p-0" data-testid="statement-print">
+      {/* A copy in the other language: entry.client loads these messages too before hydrating. */}
+      {lang !== reader ? <link rel="preload" as="fetch" crossOrigin="anonymous" href={messages} data-messages={lang} /> : null}
       <div className="no-print mb-4 flex gap-2">
         <button type="button" className="btn-primary" onClick={() => window.print()}>
           {t("common.print")}

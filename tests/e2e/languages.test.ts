@@ -1,0 +1,84 @@
+/**
+ * A page holds only its reader's language (decision 117): the browser fetches that language's messages
+ * and no other, hydrates with them, and fetches the other language only when the reader switches, in
+ * the same document (with JavaScript) or by a new one (without).
+ */
+import type { Browser, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { getDb } from "../../db/client";
+import { createCast, TEST_PASSWORD } from "../factories";
+import { screenshot, signInAs, withServerAndBrowser } from "../helpers/browser";
+
+let browser: Browser;
+let base = "";
+withServerAndBrowser((s) => ({ base, browser } = s));
+
+/** The messages files the page requests, by language. */
+function messageRequests(page: Page): string[] {
+  const seen: string[] = [];
+  page.on("request", (r) => {
+    const m = /\/i18n\/(en|zh-CN)[.]/.exec(new URL(r.url()).pathname);
+    if (m) seen.push(m[1]!);
+  });
+  return seen;
+}
+
+const hydrated = (page: Page) =>
+  page.waitForFunction(() => Boolean((window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized));
+
+describe("browser: one language's messages per page", () => {
+  it("a Chinese reader's pages load only Chinese messages; switching to English (JavaScript on) loads English in the same document", async () => {
+    const cast = await createCast();
+    await getDb().updateTable("users").set({ locale: "zh-CN" }).where("id", "=", cast.a.dealer_admin.id).execute();
+    const context = await browser.newContext({ baseURL: base, locale: "zh-CN", viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => void (m.type() === "error" && errors.push(m.text())));
+    const requested = messageRequests(page);
+    try {
+      await signInAs(page, cast.a.dealer_admin.email, TEST_PASSWORD);
+      await hydrated(page);
+      await page.locator("h1", { hasText: "工作台" }).waitFor();
+      // A client navigation renders Chinese from the messages the page holds.
+      await page.evaluate(() => ((window as unknown as { ddMarker: number }).ddMarker = 1));
+      await page.click("nav summary");
+      await Promise.all([page.waitForURL((u) => u.pathname === "/orders"), page.click('nav details a[href="/orders"]')]);
+      await page.locator("h1", { hasText: "订单" }).waitFor();
+      expect(await page.title()).toContain("经销商工作台");
+      expect(requested.every((l) => l === "zh-CN")).toBe(true);
+      expect(requested.length).toBeGreaterThan(0);
+
+      await page.click("button[name=locale][value=en]");
+      await page.locator("h1", { hasText: "Orders" }).waitFor();
+      await expect(page.locator("html").getAttribute("lang")).resolves.toBe("en");
+      expect(await page.title()).toBe("Orders · Dealer Desk");
+      await expect(page.locator("nav[aria-label]").first().innerText()).resolves.toContain("Menu");
+      // Still the same document: the marker set before the switch survived.
+      await expect(page.evaluate(() => (window as unknown as { ddMarker?: number }).ddMarker)).resolves.toBe(1);
+      expect(requested).toContain("en");
+      await screenshot(page, "languages-switched-en-390");
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("without JavaScript the switch is a new document in the other language", async () => {
+    const cast = await createCast();
+    await getDb().updateTable("users").set({ locale: "en" }).where("id", "=", cast.a.dealer_sales.id).execute();
+    const context = await browser.newContext({ baseURL: base, locale: "en-US", javaScriptEnabled: false, viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    try {
+      await signInAs(page, cast.a.dealer_sales.email, TEST_PASSWORD);
+      await page.goto("/stock");
+      await page.locator("h1", { hasText: "Stock" }).waitFor();
+      await Promise.all([page.waitForURL((u) => u.pathname === "/stock"), page.click("button[name=locale][value=zh-CN]")]);
+      await page.locator("h1", { hasText: "库存" }).waitFor();
+      await expect(page.locator("html").getAttribute("lang")).resolves.toBe("zh-CN");
+      await screenshot(page, "languages-nojs-zh-1366");
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -45,17 +45,23 @@ export function ListTable({
   empty,
   testId,
   rowsHtml,
+  foot,
+  bare = false,
 }: {
   head: ReactNode;
   children?: ReactNode;
   empty?: ReactNode;
   testId?: string;
   rowsHtml?: string;
+  /** Rows of a `<tfoot>` (totals), labelled like the body's. */
+  foot?: ReactNode;
+  /** Inside a card already (a record page's section): no card of its own. */
+  bare?: boolean;
 }) {
   if (empty) return <>{empty}</>;
   const labels = headerLabels(head);
   return (
-    <ScrollX className="card p-0">
+    <ScrollX className={bare ? "mt-2" : "card p-0"}>
       <table className="table table-cards" data-testid={testId}>
         <thead>
           <tr>{head}</tr>
@@ -65,6 +71,7 @@ export function ListTable({
         ) : (
           <tbody className="divide-y divide-slate-100" dangerouslySetInnerHTML={{ __html: rowsHtml }} />
         )}
+        {foot ? <tfoot>{labelCells(foot, labels)}</tfoot> : null}
       </table>
     </ScrollX>
   );

@@ -104,6 +104,11 @@ function textOf(node: ReactNode): string {
   return out;
 }
 
+/** A row's cells, those inside fragments (a group of optional columns) included. */
+function flatten(nodes: ReactNode): ReactNode[] {
+  return Children.toArray(nodes).flatMap((n) => (isValidElement<Props>(n) && n.type === Fragment ? flatten(n.props.children) : [n]));
+}
+
 /** Gives each cell of the rows (`<tr>`, also inside fragments) its column's label, unless it has one; a cell spanning columns gets none. */
 function labelCells(rows: ReactNode, labels: string[]): ReactNode {
   return Children.map(rows, (row) => {
@@ -111,7 +116,7 @@ function labelCells(rows: ReactNode, labels: string[]): ReactNode {
     if (row.type === Fragment) return cloneElement(row as ReactElement<Props>, undefined, labelCells(row.props.children, labels));
     if (row.type !== "tr") return row;
     let column = 0;
-    const cells = Children.map(row.props.children, (cell) => {
+    const cells = flatten(row.props.children).map((cell) => {
       if (!isValidElement<Props>(cell) || (cell.type !== "td" && cell.type !== "th")) return cell;
       const span = cell.props.colSpan ?? 1;
       const label = span === 1 ? labels[column] : undefined;

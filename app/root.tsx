@@ -115,7 +115,7 @@ function Shell({ children }: { children: ReactNode }) {
         {t("nav.skip")}
       </a>
       <header className="no-print bg-brand-900 text-white">
-        <div className="mx-auto flex max-w-7xl items-center justify-between gap-4 px-4 py-3">
+        <div className="mx-auto flex max-w-screen-2xl items-center justify-between gap-4 px-4 py-3">
           <Link to="/" className="flex items-center gap-2 font-semibold">
             <span aria-hidden="true" className="inline-block h-6 w-6 rounded bg-brand-500" />
             {t("app.name")}
@@ -138,7 +138,7 @@ function Shell({ children }: { children: ReactNode }) {
         </div>
       </header>
       {actor ? (
-        <div className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-6 md:flex-row">
+        <div className="mx-auto flex max-w-screen-2xl flex-col gap-6 px-4 py-6 md:flex-row">
           <nav aria-label={t("nav.menu")} className="no-print md:w-56 md:shrink-0">
             <details className="md:hidden card">
               <summary className="cursor-pointer text-sm font-medium">{t("nav.menu")}</summary>
@@ -181,10 +181,18 @@ function NavList({
             </NavLink>
           </li>
         ))}
+        {/* On a phone the header has no room for the account: settings and sign-out are in the menu. */}
         <li className="sm:hidden">
           <NavLink to="/settings" className={linkClass}>
             {t("nav.settings")}
           </NavLink>
+        </li>
+        <li className="sm:hidden">
+          <Form method="post" action="/logout">
+            <button type="submit" className={`${linkClass({ isActive: false })} w-full text-left`} data-testid="menu-sign-out">
+              {t("nav.signOut")}
+            </button>
+          </Form>
         </li>
       </ul>
       {admin.length ? (

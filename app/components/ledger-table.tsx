@@ -2,7 +2,7 @@
 import { Link } from "~/components/link";
 import { Amount, EntryDescription, EntryType, SourceLinks, type EntrySource } from "~/components/ledger";
 import { useFormat, useT } from "~/i18n/react";
-import { ScrollX } from "~/components/ui/scroll-x";
+import { ListTable } from "~/components/list";
 import { FilterBar, FilterInput, FilterSelect, dealerChoices } from "~/components/filters";
 
 export type EntryRow = EntrySource & {
@@ -24,62 +24,60 @@ export function EntriesTable({ rows, showDealer, showRunning }: { rows: EntryRow
   const t = useT();
   const f = useFormat();
   return (
-    <ScrollX className="card p-0">
-      <table className="table" data-testid="ledger-entries">
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">{t("ledger.businessDate")}</th>
-            {showDealer ? <th scope="col">{t("ledger.dealer")}</th> : null}
-            <th scope="col">{t("ledger.type")}</th>
-            <th scope="col">{t("ledger.description")}</th>
-            <th scope="col">{t("ledger.dueDate")}</th>
+    <ListTable
+      testId="ledger-entries"
+      head={
+        <>
+          <th scope="col">#</th>
+          <th scope="col">{t("ledger.businessDate")}</th>
+          {showDealer ? <th scope="col">{t("ledger.dealer")}</th> : null}
+          <th scope="col">{t("ledger.type")}</th>
+          <th scope="col">{t("ledger.description")}</th>
+          <th scope="col">{t("ledger.dueDate")}</th>
+          <th scope="col" className="text-right">
+            {t("ledger.amount")}
+          </th>
+          {showRunning ? (
             <th scope="col" className="text-right">
-              {t("ledger.amount")}
+              {t("ledger.balance")}
             </th>
-            {showRunning ? (
-              <th scope="col" className="text-right">
-                {t("ledger.balance")}
-              </th>
-            ) : null}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {rows.map((e) => (
-            <tr key={e.id} className={e.reversed_by_id ? "text-slate-500" : undefined}>
-              <td>
-                <Link className="link" to={`/finance/ledger/entries/${e.id}`}>
-                  {e.id}
-                </Link>
-              </td>
-              <td className="whitespace-nowrap">{f.date(e.business_date)}</td>
-              {showDealer ? (
-                <td>
-                  <Link className="link" to={`/finance/ledger/${e.dealer_id}`}>
-                    {e.dealer_code}
-                  </Link>
-                </td>
-              ) : null}
-              <td className="whitespace-nowrap">
-                <EntryType type={e.entry_type} />
-              </td>
-              <td>
-                <div>
-                  <EntryDescription e={e} />
-                </div>
-                <SourceLinks e={e} finance />
-                {e.reversed_by_id ? <div className="text-xs">{t("ledger.reversedBy", { id: e.reversed_by_id })}</div> : null}
-              </td>
-              <td className="whitespace-nowrap">{f.date(e.due_date)}</td>
-              <td className="text-right">
-                <Amount minor={e.amount_minor} currency={e.currency} />
-              </td>
-              {showRunning ? <td className="text-right">{e.running_minor === null ? "—" : <Amount minor={e.running_minor} currency={e.currency} />}</td> : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </ScrollX>
+          ) : null}
+        </>
+      }
+    >
+      {rows.map((e) => (
+        <tr key={e.id} className={e.reversed_by_id ? "text-slate-500" : undefined}>
+          <td>
+            <Link className="link" to={`/finance/ledger/entries/${e.id}`}>
+              {e.id}
+            </Link>
+          </td>
+          <td className="whitespace-nowrap">{f.date(e.business_date)}</td>
+          {showDealer ? (
+            <td>
+              <Link className="link" to={`/finance/ledger/${e.dealer_id}`}>
+                {e.dealer_code}
+              </Link>
+            </td>
+          ) : null}
+          <td className="whitespace-nowrap">
+            <EntryType type={e.entry_type} />
+          </td>
+          <td className="wrap">
+            <div>
+              <EntryDescription e={e} />
+            </div>
+            <SourceLinks e={e} finance />
+            {e.reversed_by_id ? <div className="text-xs">{t("ledger.reversedBy", { id: e.reversed_by_id })}</div> : null}
+          </td>
+          <td className="whitespace-nowrap">{f.date(e.due_date)}</td>
+          <td className="text-right">
+            <Amount minor={e.amount_minor} currency={e.currency} />
+          </td>
+          {showRunning ? <td className="text-right">{e.running_minor === null ? "—" : <Amount minor={e.running_minor} currency={e.currency} />}</td> : null}
+        </tr>
+      ))}
+    </ListTable>
   );
 }
 

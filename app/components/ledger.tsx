@@ -198,7 +198,7 @@ export function SourceLinks({ e, finance }: { e: EntrySource; finance: boolean }
       ),
     );
   if (!parts.length) return null;
-  return <span className="flex flex-wrap gap-x-2 gap-y-0.5 text-xs text-slate-600">{parts}</span>;
+  return <span className="flex flex-wrap gap-x-2 gap-y-0.5 text-xs text-slate-600 [&>*]:whitespace-nowrap">{parts}</span>;
 }
 
 /** An entry's description in the reader's language (system texts translated, typed ones as typed). */

@@ -1,5 +1,5 @@
 import { useLocation } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { Children, cloneElement, Fragment, isValidElement, type ReactElement, type ReactNode } from "react";
 import { Link } from "~/components/link";
 import { Pager, csvHref } from "~/components/ui/pager";
 import { ScrollX } from "~/components/ui/scroll-x";
@@ -30,19 +30,99 @@ export function CsvLink() {
 }
 
 /**
- * A list page's table in a card that scrolls sideways: `head` holds the header cells, the children
- * the rows. `empty`, when given (the list's empty state), stands instead of the table.
+ * A list page's table in a card: `head` holds the header cells, the children the rows. `empty`, when given (the
+ * list's empty state), stands instead of the table. `rowsHtml` stands instead of the children where a page renders
+ * its rows as one string (the stock matrix, decision 078); it carries its own `data-label`s.
+ *
+ * From 640 px the table scrolls sideways inside its card with its first column kept in view; on a phone each row
+ * is a card (decision 118): every cell is given its column's name from the header (`data-label`) here, once, so
+ * the pages need not repeat it. Cells with `className="wrap"` (names, descriptions) wrap by words; every other
+ * cell (codes, numbers, money, dates, badges) stays on one line.
  */
-export function ListTable({ head, children, empty, testId }: { head: ReactNode; children: ReactNode; empty?: ReactNode; testId?: string }) {
+export function ListTable({
+  head,
+  children,
+  empty,
+  testId,
+  rowsHtml,
+  foot,
+  bare = false,
+}: {
+  head: ReactNode;
+  children?: ReactNode;
+  empty?: ReactNode;
+  testId?: string;
+  rowsHtml?: string;
+  /** Rows of a `<tfoot>` (totals), labelled like the body's. */
+  foot?: ReactNode;
+  /** Inside a card already (a record page's section): no card of its own. */
+  bare?: boolean;
+}) {
   if (empty) return <>{empty}</>;
+  const labels = headerLabels(head);
   return (
-    <ScrollX className="card p-0">
-      <table className="table" data-testid={testId}>
+    <ScrollX className={bare ? "mt-2" : "card p-0"}>
+      <table className="table table-cards" data-testid={testId}>
         <thead>
           <tr>{head}</tr>
         </thead>
-        <tbody className="divide-y divide-slate-100">{children}</tbody>
+        {rowsHtml === undefined ? (
+          <tbody className="divide-y divide-slate-100">{labelCells(children, labels)}</tbody>
+        ) : (
+          <tbody className="divide-y divide-slate-100" dangerouslySetInnerHTML={{ __html: rowsHtml }} />
+        )}
+        {foot ? <tfoot>{labelCells(foot, labels)}</tfoot> : null}
       </table>
     </ScrollX>
   );
+}
+
+type Props = { children?: ReactNode; colSpan?: number; "data-label"?: string };
+
+/** The text of each header cell in `head` (one label per column; a cell spanning n columns gives n). */
+function headerLabels(head: ReactNode): string[] {
+  const labels: string[] = [];
+  const visit = (node: ReactNode) => {
+    Children.forEach(node, (child) => {
+      if (!isValidElement<Props>(child)) return;
+      if (child.type === "th" || child.type === "td") {
+        const text = textOf(child.props.children).replace(/\s+/g, " ").trim();
+        for (let i = 0; i < (child.props.colSpan ?? 1); i++) labels.push(text);
+      } else visit(child.props.children);
+    });
+  };
+  visit(head);
+  return labels;
+}
+
+function textOf(node: ReactNode): string {
+  let out = "";
+  Children.forEach(node, (child) => {
+    if (typeof child === "string" || typeof child === "number") out += String(child);
+    else if (isValidElement<Props>(child)) out += ` ${textOf(child.props.children)} `;
+  });
+  return out;
+}
+
+/** A row's cells, those inside fragments (a group of optional columns) included. */
+function flatten(nodes: ReactNode): ReactNode[] {
+  return Children.toArray(nodes).flatMap((n) => (isValidElement<Props>(n) && n.type === Fragment ? flatten(n.props.children) : [n]));
+}
+
+/** Gives each cell of the rows (`<tr>`, also inside fragments) its column's label, unless it has one; a cell spanning columns gets none. */
+function labelCells(rows: ReactNode, labels: string[]): ReactNode {
+  return Children.map(rows, (row) => {
+    if (!isValidElement<Props>(row)) return row;
+    if (row.type === Fragment) return cloneElement(row as ReactElement<Props>, undefined, labelCells(row.props.children, labels));
+    if (row.type !== "tr") return row;
+    let column = 0;
+    const cells = flatten(row.props.children).map((cell) => {
+      if (!isValidElement<Props>(cell) || (cell.type !== "td" && cell.type !== "th")) return cell;
+      const span = cell.props.colSpan ?? 1;
+      const label = span === 1 ? labels[column] : undefined;
+      column += span;
+      return label && cell.props["data-label"] === undefined ? cloneElement(cell, { "data-label": label }) : cell;
+    });
+    return cloneElement(row, undefined, cells);
+  });
 }

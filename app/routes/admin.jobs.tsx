@@ -15,7 +15,6 @@ import { RunListQuery, RunNowSchema } from "~/modules/notifications/notification
 import { csvResponse, parseForm, parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
 import { FilterBar, FilterSelect } from "~/components/filters";
 
 export const meta = pageMeta("jobs.title");
@@ -56,70 +55,68 @@ export default function Jobs() {
         <p>{overview.runnerLastSeen ? t("jobs.runnerLastSeen", { at: f.dateTime(overview.runnerLastSeen) }) : t("jobs.runnerNever")}</p>
         {!overview.jobsEnabled ? <p className="text-amber-700">{t("jobs.runnerOff")}</p> : null}
       </div>
-      <ScrollX className="card p-0">
-        <table className="table" data-testid="jobs-table">
-          <thead>
-            <tr>
-              <th scope="col">{t("jobs.col.job")}</th>
-              <th scope="col">{t("jobs.col.schedule")}</th>
-              <th scope="col">{t("jobs.col.nextRun")}</th>
-              <th scope="col">{t("jobs.col.lastRun")}</th>
-              <th scope="col">{t("common.actions")}</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {overview.jobs.map((j) => (
-              <tr key={j.name} data-job={j.name}>
-                <td className="max-w-sm">
-                  <div className="font-medium">{t(j.title as MessageKey)}</div>
-                  <div className="text-xs text-slate-500">{t(j.description as MessageKey)}</div>
-                </td>
-                <td>
-                  <code className="text-xs">{j.cron}</code>
-                </td>
-                <td className="whitespace-nowrap">{f.dateTime(j.nextRun)}</td>
-                <td className="text-sm">
-                  {j.last ? (
-                    <div className="space-y-1">
-                      <div className="flex flex-wrap items-center gap-2">
-                        <RunStatus status={j.last.status} />
-                        <span className="whitespace-nowrap">{f.dateTime(j.last.startedAt)}</span>
-                        <span className="text-slate-500">
-                          <Duration ms={j.last.durationMs} />
-                        </span>
-                      </div>
-                      {j.last.status === "running" && j.last.progress ? <div className="text-xs text-slate-500">{j.last.progress}</div> : null}
-                      <div className="text-xs text-slate-600">
-                        <RunOutcome run={j.last} />
-                      </div>
-                    </div>
-                  ) : (
-                    <span className="text-slate-500">{t("jobs.never")}</span>
-                  )}
-                </td>
-                <td>
-                  {j.queued ? (
-                    <Badge tone="amber">{t("jobs.queuedBadge")}</Badge>
-                  ) : j.running ? (
-                    <RunStatus status="running" />
-                  ) : (
-                    <Form method="post">
-                      <input type="hidden" name="job" value={j.name} />
-                      <SubmitButton
-                        className="btn-secondary whitespace-nowrap"
-                        pendingText={t("common.submitting")}
-                        aria-label={`${t("jobs.runNow")}: ${t(j.title as MessageKey)}`}
-                      >
-                        {t("jobs.runNow")}
-                      </SubmitButton>
-                    </Form>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </ScrollX>
+      <ListTable
+        testId="jobs-table"
+        head={
+          <>
+            <th scope="col">{t("jobs.col.job")}</th>
+            <th scope="col">{t("jobs.col.schedule")}</th>
+            <th scope="col">{t("jobs.col.nextRun")}</th>
+            <th scope="col">{t("jobs.col.lastRun")}</th>
+            <th scope="col">{t("common.actions")}</th>
+          </>
+        }
+      >
+        {overview.jobs.map((j) => (
+          <tr key={j.name} data-job={j.name}>
+            <td className="wrap">
+              <div className="font-medium">{t(j.title as MessageKey)}</div>
+              <div className="text-xs text-slate-500">{t(j.description as MessageKey)}</div>
+            </td>
+            <td>
+              <code className="text-xs">{j.cron}</code>
+            </td>
+            <td className="whitespace-nowrap">{f.dateTime(j.nextRun)}</td>
+            <td className="text-sm">
+              {j.last ? (
+                <div className="space-y-1">
+                  <div className="flex flex-wrap items-center gap-2">
+                    <RunStatus status={j.last.status} />
+                    <span className="whitespace-nowrap">{f.dateTime(j.last.startedAt)}</span>
+                    <span className="text-slate-500">
+                      <Duration ms={j.last.durationMs} />
+                    </span>
+                  </div>
+                  {j.last.status === "running" && j.last.progress ? <div className="text-xs text-slate-500">{j.last.progress}</div> : null}
+                  <div className="text-xs text-slate-600">
+                    <RunOutcome run={j.last} />
+                  </div>
+                </div>
+              ) : (
+                <span className="text-slate-500">{t("jobs.never")}</span>
+              )}
+            </td>
+            <td>
+              {j.queued ? (
+                <Badge tone="amber">{t("jobs.queuedBadge")}</Badge>
+              ) : j.running ? (
+                <RunStatus status="running" />
+              ) : (
+                <Form method="post">
+                  <input type="hidden" name="job" value={j.name} />
+                  <SubmitButton
+                    className="btn-secondary whitespace-nowrap"
+                    pendingText={t("common.submitting")}
+                    aria-label={`${t("jobs.runNow")}: ${t(j.title as MessageKey)}`}
+                  >
+                    {t("jobs.runNow")}
+                  </SubmitButton>
+                </Form>
+              )}
+            </td>
+          </tr>
+        ))}
+      </ListTable>
 
       <section>
         <div className="mb-3 flex flex-wrap items-center justify-between gap-3">

@@ -1,3 +1,4 @@
+import { ListTable } from "~/components/list";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -35,7 +36,6 @@ import { intentAction, type IntentContext } from "~/utils/intent.server";
 import { idParam } from "~/utils/params.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
 import { Section, Facts, Fact } from "~/components/ui/record";
 
 export const meta = pageMeta<typeof loader>("deals.deal", ({ deal }) => `#${deal.id} ${deal.title}`);
@@ -278,48 +278,47 @@ export default function DealPage() {
             {data.quotes.length === 0 ? (
               <p className="text-sm text-slate-600">{t("deals.quotesEmpty")}</p>
             ) : (
-              <ScrollX>
-                <table className="table" data-testid="deal-quotes">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t("quotes.title")}</th>
-                      <th scope="col">{t("quotes.status")}</th>
-                      <th scope="col">{t("quotes.validUntil")}</th>
-                      <th scope="col" className="text-right">
-                        {t("quotes.total")}
-                      </th>
-                      <th scope="col">
-                        <span className="sr-only">{t("common.actions")}</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-100">
-                    {data.quotes.map((q) => (
-                      <tr key={q.id}>
-                        <td>
-                          <Link className="link" to={`/quotes/${q.id}`}>
-                            {t("quotes.version", { n: q.version })}
-                          </Link>
-                        </td>
-                        <td>
-                          <QuoteBadge status={q.status} />
-                        </td>
-                        <td>{f.date(q.valid_until)}</td>
-                        <td className="text-right tabular-nums">{f.money(q.total_minor, q.currency)}</td>
-                        <td>
-                          {caps.book && q.status === "accepted" ? (
-                            <Form method="post" action={`/quotes/${q.id}`}>
-                              <SubmitButton name="intent" value="book">
-                                {t("deals.bookOrder")}
-                              </SubmitButton>
-                            </Form>
-                          ) : null}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </ScrollX>
+              <ListTable
+                testId="deal-quotes"
+                bare
+                head={
+                  <>
+                    <th scope="col">{t("quotes.title")}</th>
+                    <th scope="col">{t("quotes.status")}</th>
+                    <th scope="col">{t("quotes.validUntil")}</th>
+                    <th scope="col" className="text-right">
+                      {t("quotes.total")}
+                    </th>
+                    <th scope="col">
+                      <span className="sr-only">{t("common.actions")}</span>
+                    </th>
+                  </>
+                }
+              >
+                {data.quotes.map((q) => (
+                  <tr key={q.id}>
+                    <td>
+                      <Link className="link" to={`/quotes/${q.id}`}>
+                        {t("quotes.version", { n: q.version })}
+                      </Link>
+                    </td>
+                    <td>
+                      <QuoteBadge status={q.status} />
+                    </td>
+                    <td>{f.date(q.valid_until)}</td>
+                    <td className="text-right tabular-nums">{f.money(q.total_minor, q.currency)}</td>
+                    <td>
+                      {caps.book && q.status === "accepted" ? (
+                        <Form method="post" action={`/quotes/${q.id}`}>
+                          <SubmitButton name="intent" value="book">
+                            {t("deals.bookOrder")}
+                          </SubmitButton>
+                        </Form>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </ListTable>
             )}
           </Section>
 

@@ -4,7 +4,7 @@ import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { BarChart, StageBadge } from "~/components/deals";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
@@ -216,44 +216,42 @@ export default function Deals() {
         />
       ) : list ? (
         <>
-          <ScrollX className="card p-0">
-            <table className="table" data-testid="deals-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("deals.deal")}</th>
-                  <th scope="col">{t("deals.keyAccount")}</th>
-                  {!isDealer ? <th scope="col">{t("deals.dealer")}</th> : null}
-                  <th scope="col">{t("deals.accountManager")}</th>
-                  <th scope="col">{t("deals.stage")}</th>
-                  <th scope="col" className="text-right">
-                    {t("deals.value")}
-                  </th>
-                  <th scope="col">{t("deals.expectedClose")}</th>
-                  <th scope="col">{t("deals.protection")}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {list.rows.map((d) => (
-                  <tr key={d.id}>
-                    <td>
-                      <Link className="link" to={`/deals/${d.id}`}>
-                        #{d.id} {d.title}
-                      </Link>
-                    </td>
-                    <td>{d.key_account_name}</td>
-                    {!isDealer ? <td>{d.dealer_code}</td> : null}
-                    <td>{d.account_manager_name}</td>
-                    <td>
-                      <StageBadge stage={d.stage} />
-                    </td>
-                    <td className="text-right tabular-nums">{f.money(d.estimated_value_minor, d.currency)}</td>
-                    <td>{f.date(d.expected_close_date)}</td>
-                    <td>{f.date(d.protection_expires_on)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </ScrollX>
+          <ListTable
+            testId="deals-table"
+            head={
+              <>
+                <th scope="col">{t("deals.deal")}</th>
+                <th scope="col">{t("deals.keyAccount")}</th>
+                {!isDealer ? <th scope="col">{t("deals.dealer")}</th> : null}
+                <th scope="col">{t("deals.accountManager")}</th>
+                <th scope="col">{t("deals.stage")}</th>
+                <th scope="col" className="text-right">
+                  {t("deals.value")}
+                </th>
+                <th scope="col">{t("deals.expectedClose")}</th>
+                <th scope="col">{t("deals.protection")}</th>
+              </>
+            }
+          >
+            {list.rows.map((d) => (
+              <tr key={d.id}>
+                <td>
+                  <Link className="link" to={`/deals/${d.id}`}>
+                    #{d.id} {d.title}
+                  </Link>
+                </td>
+                <td>{d.key_account_name}</td>
+                {!isDealer ? <td>{d.dealer_code}</td> : null}
+                <td>{d.account_manager_name}</td>
+                <td>
+                  <StageBadge stage={d.stage} />
+                </td>
+                <td className="text-right tabular-nums">{f.money(d.estimated_value_minor, d.currency)}</td>
+                <td>{f.date(d.expected_close_date)}</td>
+                <td>{f.date(d.protection_expires_on)}</td>
+              </tr>
+            ))}
+          </ListTable>
           <ListPager page={list.page} pageSize={list.pageSize} total={list.total} />
         </>
       ) : null}

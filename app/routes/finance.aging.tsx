@@ -4,7 +4,7 @@ import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { AGING_BUCKETS, Amount } from "~/components/ledger";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -13,7 +13,6 @@ import { AgingQuery } from "~/modules/ledger/ledger.schema";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
 import { FilterBar, FilterInput } from "~/components/filters";
 
 export const meta = pageMeta("aging.title");
@@ -46,60 +45,10 @@ export default function Aging() {
       {data.rows.length === 0 ? (
         <EmptyState message={t("aging.empty")} />
       ) : (
-        <ScrollX className="card p-0">
-          <table className="table" data-testid="aging-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("ledger.dealer")}</th>
-                {AGING_BUCKETS.map((b) => (
-                  <th key={b} scope="col" className="text-right">
-                    {t(`aging.${b}`)}
-                  </th>
-                ))}
-                <th scope="col" className="text-right">
-                  {t("aging.unapplied")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("aging.total")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("credit.limit")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("credit.available")}
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.rows.map((r) => (
-                <tr key={r.id}>
-                  <td className="min-w-[12rem]">
-                    <Link className="link font-medium" to={`/finance/ledger/${r.id}`}>
-                      {r.code}
-                    </Link>
-                    <div className="text-xs text-slate-500">{r.name}</div>
-                  </td>
-                  {AGING_BUCKETS.map((b) => (
-                    <td key={b} className={`text-right ${b === "d90_plus" && r.aging[b] > 0 ? "font-semibold text-red-700" : ""}`}>
-                      <Amount minor={r.aging[b]} currency={r.currency} />
-                    </td>
-                  ))}
-                  <td className="text-right">
-                    <Amount minor={r.aging.unapplied} currency={r.currency} />
-                  </td>
-                  <td className="text-right font-semibold">
-                    <Amount minor={r.aging.balance} currency={r.currency} />
-                  </td>
-                  <td className="text-right">
-                    <Amount minor={r.credit.limitMinor} currency={r.currency} />
-                  </td>
-                  <td className={`text-right ${r.credit.availableMinor < 0 ? "font-semibold text-red-700" : ""}`}>
-                    <Amount minor={r.credit.availableMinor} currency={r.currency} plain />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
+        <ListTable
+          testId="aging-table"
+          foot={
+            <>
               <tr className="border-t-2 border-slate-300 font-semibold">
                 <th scope="row" className="px-3 py-2 text-left">
                   {data.totalsScope === "all" ? t("aging.totalsAll") : t("common.total")}
@@ -117,9 +66,59 @@ export default function Aging() {
                 </td>
                 <td colSpan={2} />
               </tr>
-            </tfoot>
-          </table>
-        </ScrollX>
+            </>
+          }
+          head={
+            <>
+              <th scope="col">{t("ledger.dealer")}</th>
+              {AGING_BUCKETS.map((b) => (
+                <th key={b} scope="col" className="text-right">
+                  {t(`aging.${b}`)}
+                </th>
+              ))}
+              <th scope="col" className="text-right">
+                {t("aging.unapplied")}
+              </th>
+              <th scope="col" className="text-right">
+                {t("aging.total")}
+              </th>
+              <th scope="col" className="text-right">
+                {t("credit.limit")}
+              </th>
+              <th scope="col" className="text-right">
+                {t("credit.available")}
+              </th>
+            </>
+          }
+        >
+          {data.rows.map((r) => (
+            <tr key={r.id}>
+              <td className="min-w-[12rem]">
+                <Link className="link font-medium" to={`/finance/ledger/${r.id}`}>
+                  {r.code}
+                </Link>
+                <div className="text-xs text-slate-500">{r.name}</div>
+              </td>
+              {AGING_BUCKETS.map((b) => (
+                <td key={b} className={`text-right ${b === "d90_plus" && r.aging[b] > 0 ? "font-semibold text-red-700" : ""}`}>
+                  <Amount minor={r.aging[b]} currency={r.currency} />
+                </td>
+              ))}
+              <td className="text-right">
+                <Amount minor={r.aging.unapplied} currency={r.currency} />
+              </td>
+              <td className="text-right font-semibold">
+                <Amount minor={r.aging.balance} currency={r.currency} />
+              </td>
+              <td className="text-right">
+                <Amount minor={r.credit.limitMinor} currency={r.currency} />
+              </td>
+              <td className={`text-right ${r.credit.availableMinor < 0 ? "font-semibold text-red-700" : ""}`}>
+                <Amount minor={r.credit.availableMinor} currency={r.currency} plain />
+              </td>
+            </tr>
+          ))}
+        </ListTable>
       )}
       <p className="text-xs text-slate-500">
         {t("aging.asOf")} {f.date(data.asOf)}

@@ -11,7 +11,7 @@ import { FEE_KINDS, FeeTypeSchema, FeeTypeStatusSchema } from "~/modules/ledger/
 import { intentAction } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
+import { ListTable } from "~/components/list";
 
 export const meta = pageMeta("feeTypes.title");
 
@@ -41,45 +41,42 @@ export default function FeeTypes() {
         breadcrumbLabel={t("nav.breadcrumb")}
       />
       <Notice message={data && data.ok ? data.message : undefined} />
-      <ScrollX className="card p-0">
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{t("feeTypes.code")}</th>
-              <th scope="col">{t("feeTypes.nameZh")}</th>
-              <th scope="col">{t("feeTypes.nameEn")}</th>
-              <th scope="col">{t("feeTypes.kind")}</th>
-              <th scope="col">{t("common.status")}</th>
-              <th scope="col">{t("common.actions")}</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {feeTypes.map((ft) => (
-              <tr key={ft.code}>
-                <td className="font-mono" translate="no">
-                  {ft.code}
-                </td>
-                <td>{ft.name_zh}</td>
-                <td>{ft.name_en}</td>
-                <td>{t(`feeTypes.kind.${ft.kind === "rebate" ? "rebate" : "fee"}`)}</td>
-                <td>
-                  <Badge tone={ft.status === "active" ? "green" : "slate"}>{t(ft.status === "active" ? "status.active" : "status.disabled")}</Badge>
-                </td>
-                <td>
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="status" />
-                    <input type="hidden" name="code" value={ft.code} />
-                    <input type="hidden" name="status" value={ft.status === "active" ? "disabled" : "active"} />
-                    <button type="submit" className="btn-secondary">
-                      {ft.status === "active" ? t("common.disable") : t("common.enable")}
-                    </button>
-                  </Form>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </ScrollX>
+      <ListTable
+        head={
+          <>
+            <th scope="col">{t("feeTypes.code")}</th>
+            <th scope="col">{t("feeTypes.nameZh")}</th>
+            <th scope="col">{t("feeTypes.nameEn")}</th>
+            <th scope="col">{t("feeTypes.kind")}</th>
+            <th scope="col">{t("common.status")}</th>
+            <th scope="col">{t("common.actions")}</th>
+          </>
+        }
+      >
+        {feeTypes.map((ft) => (
+          <tr key={ft.code}>
+            <td className="font-mono" translate="no">
+              {ft.code}
+            </td>
+            <td>{ft.name_zh}</td>
+            <td>{ft.name_en}</td>
+            <td>{t(`feeTypes.kind.${ft.kind === "rebate" ? "rebate" : "fee"}`)}</td>
+            <td>
+              <Badge tone={ft.status === "active" ? "green" : "slate"}>{t(ft.status === "active" ? "status.active" : "status.disabled")}</Badge>
+            </td>
+            <td>
+              <Form method="post">
+                <input type="hidden" name="intent" value="status" />
+                <input type="hidden" name="code" value={ft.code} />
+                <input type="hidden" name="status" value={ft.status === "active" ? "disabled" : "active"} />
+                <button type="submit" className="btn-secondary">
+                  {ft.status === "active" ? t("common.disable") : t("common.enable")}
+                </button>
+              </Form>
+            </td>
+          </tr>
+        ))}
+      </ListTable>
       <Form method="post" className="card grid gap-3 sm:grid-cols-2" noValidate>
         <input type="hidden" name="intent" value="create" />
         <h2 className="font-semibold sm:col-span-2">{t("feeTypes.add")}</h2>

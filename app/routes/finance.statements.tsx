@@ -1,3 +1,4 @@
+import { ListTable } from "~/components/list";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
@@ -14,7 +15,6 @@ import { IssueSchema } from "~/modules/statements/statements.schema";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta("statements.issueTitle");
 
@@ -76,64 +76,63 @@ export default function IssueStatements() {
       ) : (
         <section className="card p-0">
           <h2 className="px-4 pt-4 font-semibold">{t("statements.periodsOverview")}</h2>
-          <ScrollX>
-            <table className="table" data-testid="periods">
-              <thead>
-                <tr>
-                  <th scope="col">{t("statements.period")}</th>
-                  <th scope="col">{t("statements.issuedAt")}</th>
-                  <th scope="col" className="text-right">
-                    {t("statements.count")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("statements.status.issued")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("statements.status.overdue")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("statements.status.confirmed")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("statements.status.disputed")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("statements.status.resolved")}
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {periods.map((p) => (
-                  <tr key={p.period}>
-                    <td>
-                      <Link className="link" to={`/statements?period=${p.period}`}>
-                        {p.period}
-                      </Link>
-                    </td>
-                    <td>{f.dateTime(p.issuedAt)}</td>
-                    <td className="text-right">{p.n}</td>
-                    <td className="text-right">
-                      <Link className="link" to={`/statements?period=${p.period}&status=issued`}>
-                        {p.issued}
-                      </Link>
-                    </td>
-                    <td className={`text-right ${p.overdue ? "font-semibold text-red-700" : ""}`}>
-                      <Link className="link" to={`/statements?period=${p.period}&status=overdue`}>
-                        {p.overdue}
-                      </Link>
-                    </td>
-                    <td className="text-right">{p.confirmed}</td>
-                    <td className="text-right">
-                      <Link className="link" to={`/statements?period=${p.period}&status=disputed`}>
-                        {p.disputed}
-                      </Link>
-                    </td>
-                    <td className="text-right">{p.resolved}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </ScrollX>
+          <ListTable
+            testId="periods"
+            bare
+            head={
+              <>
+                <th scope="col">{t("statements.period")}</th>
+                <th scope="col">{t("statements.issuedAt")}</th>
+                <th scope="col" className="text-right">
+                  {t("statements.count")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("statements.status.issued")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("statements.status.overdue")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("statements.status.confirmed")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("statements.status.disputed")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("statements.status.resolved")}
+                </th>
+              </>
+            }
+          >
+            {periods.map((p) => (
+              <tr key={p.period}>
+                <td>
+                  <Link className="link" to={`/statements?period=${p.period}`}>
+                    {p.period}
+                  </Link>
+                </td>
+                <td>{f.dateTime(p.issuedAt)}</td>
+                <td className="text-right">{p.n}</td>
+                <td className="text-right">
+                  <Link className="link" to={`/statements?period=${p.period}&status=issued`}>
+                    {p.issued}
+                  </Link>
+                </td>
+                <td className={`text-right ${p.overdue ? "font-semibold text-red-700" : ""}`}>
+                  <Link className="link" to={`/statements?period=${p.period}&status=overdue`}>
+                    {p.overdue}
+                  </Link>
+                </td>
+                <td className="text-right">{p.confirmed}</td>
+                <td className="text-right">
+                  <Link className="link" to={`/statements?period=${p.period}&status=disputed`}>
+                    {p.disputed}
+                  </Link>
+                </td>
+                <td className="text-right">{p.resolved}</td>
+              </tr>
+            ))}
+          </ListTable>
         </section>
       )}
     </div>

@@ -1,3 +1,4 @@
+import { ListTable } from "~/components/list";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -102,88 +103,86 @@ export default function KeyAccountPage() {
             {data.deals.length === 0 ? (
               <p className="text-sm text-slate-600">{t("keyAccounts.dealsEmpty")}</p>
             ) : (
-              <ScrollX>
-                <table className="table" data-testid="ka-deals">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t("deals.deal")}</th>
-                      <th scope="col">{t("deals.dealer")}</th>
-                      <th scope="col">{t("deals.productLines")}</th>
-                      <th scope="col">{t("deals.stage")}</th>
-                      <th scope="col" className="text-right">
-                        {t("deals.value")}
-                      </th>
-                      <th scope="col">{t("deals.protection")}</th>
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-100">
-                    {data.deals.map((d) => (
-                      <tr key={d.id}>
-                        <td>
-                          <Link className="link" to={`/deals/${d.id}`}>
-                            #{d.id} {d.title}
-                          </Link>
-                        </td>
-                        <td>{d.dealer_code}</td>
-                        <td className="text-xs">{d.line_codes}</td>
-                        <td>
-                          <StageBadge stage={d.stage} />
-                        </td>
-                        <td className="text-right tabular-nums">{f.money(d.estimated_value_minor, d.currency)}</td>
-                        <td>{f.date(d.protection_expires_on)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </ScrollX>
+              <ListTable
+                testId="ka-deals"
+                bare
+                head={
+                  <>
+                    <th scope="col">{t("deals.deal")}</th>
+                    <th scope="col">{t("deals.dealer")}</th>
+                    <th scope="col">{t("deals.productLines")}</th>
+                    <th scope="col">{t("deals.stage")}</th>
+                    <th scope="col" className="text-right">
+                      {t("deals.value")}
+                    </th>
+                    <th scope="col">{t("deals.protection")}</th>
+                  </>
+                }
+              >
+                {data.deals.map((d) => (
+                  <tr key={d.id}>
+                    <td>
+                      <Link className="link" to={`/deals/${d.id}`}>
+                        #{d.id} {d.title}
+                      </Link>
+                    </td>
+                    <td>{d.dealer_code}</td>
+                    <td className="text-xs">{d.line_codes}</td>
+                    <td>
+                      <StageBadge stage={d.stage} />
+                    </td>
+                    <td className="text-right tabular-nums">{f.money(d.estimated_value_minor, d.currency)}</td>
+                    <td>{f.date(d.protection_expires_on)}</td>
+                  </tr>
+                ))}
+              </ListTable>
             )}
           </Section>
 
-          <Section className="overflow-x-auto" title={t("keyAccounts.purchases")} id="purchases-h" help={t("keyAccounts.purchasesHelp")}>
-            <ScrollX>
-              <table className="table" data-testid="ka-purchases">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("deals.productLines")}</th>
-                    <th scope="col" className="text-right">
-                      {t("keyAccounts.orderedQty")}
-                    </th>
-                    <th scope="col" className="text-right">
-                      {t("keyAccounts.shippedQty")}
-                    </th>
-                    <th scope="col" className="text-right">
-                      {t("keyAccounts.orderedValue")}
-                    </th>
-                    <th scope="col" className="text-right">
-                      {t("keyAccounts.shippedValue")}
-                    </th>
-                    <th scope="col">{t("keyAccounts.lastOrder")}</th>
+          <Section title={t("keyAccounts.purchases")} id="purchases-h" help={t("keyAccounts.purchasesHelp")}>
+            <ListTable
+              testId="ka-purchases"
+              bare
+              head={
+                <>
+                  <th scope="col">{t("deals.productLines")}</th>
+                  <th scope="col" className="text-right">
+                    {t("keyAccounts.orderedQty")}
+                  </th>
+                  <th scope="col" className="text-right">
+                    {t("keyAccounts.shippedQty")}
+                  </th>
+                  <th scope="col" className="text-right">
+                    {t("keyAccounts.orderedValue")}
+                  </th>
+                  <th scope="col" className="text-right">
+                    {t("keyAccounts.shippedValue")}
+                  </th>
+                  <th scope="col">{t("keyAccounts.lastOrder")}</th>
+                </>
+              }
+            >
+              {data.purchases.map((p) => (
+                <tr key={p.code}>
+                  <td>{lineName(p)}</td>
+                  <td className="text-right tabular-nums">{f.number(p.orderedQty)}</td>
+                  <td className="text-right tabular-nums">{f.number(p.shippedQty)}</td>
+                  <td className="text-right tabular-nums">{f.money(p.orderedMinor)}</td>
+                  <td className="text-right tabular-nums">{f.money(p.shippedMinor)}</td>
+                  <td>{f.dateTime(p.lastOrderAt)}</td>
+                </tr>
+              ))}
+              {data.productLines
+                .filter((l) => !bought.has(l.code))
+                .map((l) => (
+                  <tr key={l.code} className="text-slate-500">
+                    <td>{lineName(l)}</td>
+                    <td colSpan={5}>
+                      <Badge tone="amber">{t("keyAccounts.noPurchaseYet")}</Badge>
+                    </td>
                   </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {data.purchases.map((p) => (
-                    <tr key={p.code}>
-                      <td>{lineName(p)}</td>
-                      <td className="text-right tabular-nums">{f.number(p.orderedQty)}</td>
-                      <td className="text-right tabular-nums">{f.number(p.shippedQty)}</td>
-                      <td className="text-right tabular-nums">{f.money(p.orderedMinor)}</td>
-                      <td className="text-right tabular-nums">{f.money(p.shippedMinor)}</td>
-                      <td>{f.dateTime(p.lastOrderAt)}</td>
-                    </tr>
-                  ))}
-                  {data.productLines
-                    .filter((l) => !bought.has(l.code))
-                    .map((l) => (
-                      <tr key={l.code} className="text-slate-500">
-                        <td>{lineName(l)}</td>
-                        <td colSpan={5}>
-                          <Badge tone="amber">{t("keyAccounts.noPurchaseYet")}</Badge>
-                        </td>
-                      </tr>
-                    ))}
-                </tbody>
-              </table>
-            </ScrollX>
+                ))}
+            </ListTable>
           </Section>
 
           <Section className="overflow-x-auto" title={t("keyAccounts.quotes")} id="quotes-h">

@@ -1,3 +1,4 @@
+import { ListTable } from "~/components/list";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -40,7 +41,6 @@ import { badIntent, intentAction, readForm, type IntentContext } from "~/utils/i
 import { withAction, withLoader } from "~/utils/route";
 import { safeRedirectPath } from "~/utils/request.server";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta<typeof loader>("orders.order", ({ order }) => order.number);
 
@@ -323,99 +323,10 @@ function Lines({ data }: { data: Data }) {
       <h2 id="lines-h" className="px-4 pt-4 font-semibold">
         {t("orders.lines")}
       </h2>
-      <ScrollX>
-        <table className="table mt-2">
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">{t("orders.product")}</th>
-              <th scope="col" className="text-right">
-                {t("orders.ordered")}
-              </th>
-              <th scope="col" className="text-right">
-                {t("orders.unitPrice")}
-              </th>
-              <th scope="col" className="text-right">
-                {t("orders.lineTotal")}
-              </th>
-              {approvedLike ? (
-                <>
-                  <th scope="col" className="text-right">
-                    {t("orders.reserved")}
-                  </th>
-                  <th scope="col">{t("orders.backordered")}</th>
-                  <th scope="col">{t("orders.inProduction")}</th>
-                  <th scope="col" className="text-right">
-                    {t("orders.shipped")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("orders.delivered")}
-                  </th>
-                  <th scope="col">{t("orders.promiseDate")}</th>
-                </>
-              ) : null}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {data.lines.map((l) => (
-              <tr key={l.id} data-testid={`line-${l.line_no}`}>
-                <td>{l.line_no}</td>
-                <td>
-                  <div>
-                    <span className="font-mono text-xs text-slate-500">{l.sku}</span> {locale === "en" ? l.name_en : l.name_zh}
-                  </div>
-                  {l.made_to_order ? (
-                    <div className="mt-1 text-xs text-slate-600">
-                      <Badge tone="blue">{t("orders.madeToOrder")}</Badge>{" "}
-                      {Object.entries(l.options)
-                        .map(([k, v]) => {
-                          const def = l.optionsSchema?.options.find((o) => o.key === k);
-                          const label = def ? (locale === "en" ? def.label.en : def.label.zh) : k;
-                          const choice = def && def.type === "choice" ? def.choices.find((c) => c.value === String(v)) : undefined;
-                          return `${label}: ${choice ? (locale === "en" ? choice.label.en : choice.label.zh) : v}${def && def.type === "number" && def.unit ? ` ${def.unit}` : ""}`;
-                        })
-                        .join(" · ")}
-                      {l.spec_notes ? <div className="mt-1 italic">{l.spec_notes}</div> : null}
-                    </div>
-                  ) : null}
-                  {l.quote_line_id ? <Badge tone="amber">{t("orders.quotePrice")}</Badge> : null}
-                </td>
-                <td className="text-right">
-                  {f.number(l.quantity)} {f.unit(l.unit)}
-                </td>
-                <td className="text-right">{f.money(l.unit_price_minor, cur)}</td>
-                <td className="text-right">{f.money(l.line_total_minor, cur)}</td>
-                {approvedLike ? (
-                  <>
-                    <td className="text-right" data-testid="reserved">
-                      {f.number(l.reserved_qty)}
-                      {l.reservations.length ? (
-                        <div className="text-xs text-slate-500">{l.reservations.map((r) => `${r.warehouse_code} ${r.quantity}`).join(", ")}</div>
-                      ) : null}
-                    </td>
-                    <td data-testid="backordered">
-                      {l.backordered_qty > 0 ? (
-                        <>
-                          {f.number(l.backordered_qty)} · {l.backorder_eta ? t("orders.etaOn", { date: f.date(l.backorder_eta) }) : t("orders.etaUnknown")}
-                        </>
-                      ) : (
-                        "—"
-                      )}
-                    </td>
-                    <td data-testid="production">{l.production_qty > 0 ? f.number(l.production_qty) : "—"}</td>
-                    <td className="text-right" data-testid="shipped">
-                      {f.number(l.shipped_qty)}
-                    </td>
-                    <td className="text-right" data-testid="delivered">
-                      {f.number(l.delivered_qty)}
-                    </td>
-                    <td>{l.shipped_qty >= l.quantity ? t("orders.lineDone") : f.date(l.promise_date)}</td>
-                  </>
-                ) : null}
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
+      <ListTable
+        bare
+        foot={
+          <>
             <tr>
               <td colSpan={4} className="text-right font-semibold">
                 {t("orders.total")}
@@ -423,9 +334,98 @@ function Lines({ data }: { data: Data }) {
               <td className="text-right font-semibold">{f.money(data.order.total_minor, cur)}</td>
               {approvedLike ? <td colSpan={6} /> : null}
             </tr>
-          </tfoot>
-        </table>
-      </ScrollX>
+          </>
+        }
+        head={
+          <>
+            <th scope="col">#</th>
+            <th scope="col">{t("orders.product")}</th>
+            <th scope="col" className="text-right">
+              {t("orders.ordered")}
+            </th>
+            <th scope="col" className="text-right">
+              {t("orders.unitPrice")}
+            </th>
+            <th scope="col" className="text-right">
+              {t("orders.lineTotal")}
+            </th>
+            {approvedLike ? (
+              <>
+                <th scope="col" className="text-right">
+                  {t("orders.reserved")}
+                </th>
+                <th scope="col">{t("orders.backordered")}</th>
+                <th scope="col">{t("orders.inProduction")}</th>
+                <th scope="col" className="text-right">
+                  {t("orders.shipped")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("orders.delivered")}
+                </th>
+                <th scope="col">{t("orders.promiseDate")}</th>
+              </>
+            ) : null}
+          </>
+        }
+      >
+        {data.lines.map((l) => (
+          <tr key={l.id} data-testid={`line-${l.line_no}`}>
+            <td>{l.line_no}</td>
+            <td className="wrap">
+              <div>
+                <span className="font-mono text-xs text-slate-500">{l.sku}</span> {locale === "en" ? l.name_en : l.name_zh}
+              </div>
+              {l.made_to_order ? (
+                <div className="mt-1 text-xs text-slate-600">
+                  <Badge tone="blue">{t("orders.madeToOrder")}</Badge>{" "}
+                  {Object.entries(l.options)
+                    .map(([k, v]) => {
+                      const def = l.optionsSchema?.options.find((o) => o.key === k);
+                      const label = def ? (locale === "en" ? def.label.en : def.label.zh) : k;
+                      const choice = def && def.type === "choice" ? def.choices.find((c) => c.value === String(v)) : undefined;
+                      return `${label}: ${choice ? (locale === "en" ? choice.label.en : choice.label.zh) : v}${def && def.type === "number" && def.unit ? ` ${def.unit}` : ""}`;
+                    })
+                    .join(" · ")}
+                  {l.spec_notes ? <div className="mt-1 italic">{l.spec_notes}</div> : null}
+                </div>
+              ) : null}
+              {l.quote_line_id ? <Badge tone="amber">{t("orders.quotePrice")}</Badge> : null}
+            </td>
+            <td className="text-right">
+              {f.number(l.quantity)} {f.unit(l.unit)}
+            </td>
+            <td className="text-right">{f.money(l.unit_price_minor, cur)}</td>
+            <td className="text-right">{f.money(l.line_total_minor, cur)}</td>
+            {approvedLike ? (
+              <>
+                <td className="text-right" data-testid="reserved">
+                  {f.number(l.reserved_qty)}
+                  {l.reservations.length ? (
+                    <div className="text-xs text-slate-500">{l.reservations.map((r) => `${r.warehouse_code} ${r.quantity}`).join(", ")}</div>
+                  ) : null}
+                </td>
+                <td data-testid="backordered">
+                  {l.backordered_qty > 0 ? (
+                    <>
+                      {f.number(l.backordered_qty)} · {l.backorder_eta ? t("orders.etaOn", { date: f.date(l.backorder_eta) }) : t("orders.etaUnknown")}
+                    </>
+                  ) : (
+                    "—"
+                  )}
+                </td>
+                <td data-testid="production">{l.production_qty > 0 ? f.number(l.production_qty) : "—"}</td>
+                <td className="text-right" data-testid="shipped">
+                  {f.number(l.shipped_qty)}
+                </td>
+                <td className="text-right" data-testid="delivered">
+                  {f.number(l.delivered_qty)}
+                </td>
+                <td>{l.shipped_qty >= l.quantity ? t("orders.lineDone") : f.date(l.promise_date)}</td>
+              </>
+            ) : null}
+          </tr>
+        ))}
+      </ListTable>
     </section>
   );
 }
@@ -556,58 +556,56 @@ function ShipmentForm({ data, failure }: { data: Data; failure?: ReturnType<Fail
           <Field name="trackingNumber" label={t("orders.trackingNumber")} maxLength={64} defaultValue={v.trackingNumber ?? ""} error={e.trackingNumber} />
           <Field name="shippedOn" type="date" label={t("orders.shippedOn")} max={data.today} defaultValue={v.shippedOn ?? data.today} error={e.shippedOn} />
         </div>
-        <ScrollX>
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">SKU</th>
-                <th scope="col" className="text-right">
-                  {t("orders.outstanding")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("orders.reservedHere")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("orders.freeHere")}
-                </th>
-                <th scope="col">{t("orders.shipQuantity")}</th>
+        <ListTable
+          bare
+          head={
+            <>
+              <th scope="col">#</th>
+              <th scope="col">SKU</th>
+              <th scope="col" className="text-right">
+                {t("orders.outstanding")}
+              </th>
+              <th scope="col" className="text-right">
+                {t("orders.reservedHere")}
+              </th>
+              <th scope="col" className="text-right">
+                {t("orders.freeHere")}
+              </th>
+              <th scope="col">{t("orders.shipQuantity")}</th>
+            </>
+          }
+        >
+          {open.map((l) => {
+            const here = l.reservations.find((r) => r.warehouse_id === wh)?.quantity ?? 0;
+            return (
+              <tr key={l.id}>
+                <td>{l.line_no}</td>
+                <td className="font-mono text-xs">{l.sku}</td>
+                <td className="text-right">{l.quantity - l.shipped_qty}</td>
+                <td className="text-right">{here}</td>
+                <td className="text-right">{free(l.product_id)}</td>
+                <td>
+                  <label className="sr-only" htmlFor={`ship-${l.id}`}>
+                    {t("orders.shipQuantityFor", { sku: l.sku })}
+                  </label>
+                  <input
+                    id={`ship-${l.id}`}
+                    name={`qty.${l.id}`}
+                    className="input w-28"
+                    inputMode="numeric"
+                    defaultValue={v[`qty.${l.id}`] ?? (here > 0 ? String(Math.min(here, l.quantity - l.shipped_qty)) : "")}
+                    aria-invalid={e[`qty.${l.id}`] ? true : undefined}
+                  />
+                  {e[`qty.${l.id}`] ? (
+                    <p className="mt-1 text-sm text-red-600" role="alert">
+                      {e[`qty.${l.id}`]}
+                    </p>
+                  ) : null}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {open.map((l) => {
-                const here = l.reservations.find((r) => r.warehouse_id === wh)?.quantity ?? 0;
-                return (
-                  <tr key={l.id}>
-                    <td>{l.line_no}</td>
-                    <td className="font-mono text-xs">{l.sku}</td>
-                    <td className="text-right">{l.quantity - l.shipped_qty}</td>
-                    <td className="text-right">{here}</td>
-                    <td className="text-right">{free(l.product_id)}</td>
-                    <td>
-                      <label className="sr-only" htmlFor={`ship-${l.id}`}>
-                        {t("orders.shipQuantityFor", { sku: l.sku })}
-                      </label>
-                      <input
-                        id={`ship-${l.id}`}
-                        name={`qty.${l.id}`}
-                        className="input w-28"
-                        inputMode="numeric"
-                        defaultValue={v[`qty.${l.id}`] ?? (here > 0 ? String(Math.min(here, l.quantity - l.shipped_qty)) : "")}
-                        aria-invalid={e[`qty.${l.id}`] ? true : undefined}
-                      />
-                      {e[`qty.${l.id}`] ? (
-                        <p className="mt-1 text-sm text-red-600" role="alert">
-                          {e[`qty.${l.id}`]}
-                        </p>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </ScrollX>
+            );
+          })}
+        </ListTable>
         <SubmitButton pendingText={t("common.saving")}>{t("orders.recordShipment")}</SubmitButton>
       </Form>
     </section>
@@ -626,61 +624,59 @@ function Shipments({ data, failure }: { data: Data; failure?: ReturnType<FailFor
       <div className="px-4">
         <FormError message={failure?.formError} />
       </div>
-      <ScrollX>
-        <table className="table mt-2">
-          <thead>
-            <tr>
-              <th scope="col">{t("orders.shipment")}</th>
-              <th scope="col">{t("orders.shippedOn")}</th>
-              <th scope="col">{t("orders.warehouse")}</th>
-              <th scope="col">{t("orders.carrier")}</th>
-              <th scope="col">{t("orders.trackingNumber")}</th>
-              <th scope="col">{t("orders.lines")}</th>
-              <th scope="col" className="text-right">
-                {t("orders.value")}
-              </th>
-              <th scope="col">{t("orders.delivery")}</th>
-              <th scope="col">{t("documents.deliveryNote")}</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {data.shipments.map((s) => (
-              <tr key={s.id} data-testid="shipment">
-                <td className="font-mono text-xs">{s.number}</td>
-                <td>{f.date(s.shipped_on)}</td>
-                <td>{s.warehouse_code}</td>
-                <td>{s.carrier}</td>
-                <td className="font-mono" data-testid="tracking">
-                  {s.tracking_number}
-                </td>
-                <td className="text-xs">{s.lines.map((l) => `#${l.line_no} ${l.sku} × ${l.quantity}`).join(", ")}</td>
-                <td className="text-right">{f.money(s.value_minor, data.order.currency)}</td>
-                <td>
-                  {s.delivered_at ? (
-                    <span>
-                      {t("orders.deliveredAt", { date: f.dateTime(s.delivered_at) })}
-                      {s.delivered_by_name ? ` · ${s.delivered_by_name}` : ""}
-                    </span>
-                  ) : data.actions.confirmDelivery ? (
-                    <Form method="post">
-                      <Hidden data={data} intent="confirm_delivery" />
-                      <input type="hidden" name="shipmentId" value={s.id} />
-                      <SubmitButton className="btn-secondary">{t("orders.confirmDelivery")}</SubmitButton>
-                    </Form>
-                  ) : (
-                    t("orders.inTransit")
-                  )}
-                </td>
-                <td>
-                  <Link className="link whitespace-nowrap" to={`/orders/${data.order.number}/shipments/${s.id}/print`}>
-                    {t("documents.printDeliveryNote", { number: s.number })}
-                  </Link>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </ScrollX>
+      <ListTable
+        bare
+        head={
+          <>
+            <th scope="col">{t("orders.shipment")}</th>
+            <th scope="col">{t("orders.shippedOn")}</th>
+            <th scope="col">{t("orders.warehouse")}</th>
+            <th scope="col">{t("orders.carrier")}</th>
+            <th scope="col">{t("orders.trackingNumber")}</th>
+            <th scope="col">{t("orders.lines")}</th>
+            <th scope="col" className="text-right">
+              {t("orders.value")}
+            </th>
+            <th scope="col">{t("orders.delivery")}</th>
+            <th scope="col">{t("documents.deliveryNote")}</th>
+          </>
+        }
+      >
+        {data.shipments.map((s) => (
+          <tr key={s.id} data-testid="shipment">
+            <td className="font-mono text-xs">{s.number}</td>
+            <td>{f.date(s.shipped_on)}</td>
+            <td>{s.warehouse_code}</td>
+            <td>{s.carrier}</td>
+            <td className="font-mono" data-testid="tracking">
+              {s.tracking_number}
+            </td>
+            <td className="text-xs">{s.lines.map((l) => `#${l.line_no} ${l.sku} × ${l.quantity}`).join(", ")}</td>
+            <td className="text-right">{f.money(s.value_minor, data.order.currency)}</td>
+            <td>
+              {s.delivered_at ? (
+                <span>
+                  {t("orders.deliveredAt", { date: f.dateTime(s.delivered_at) })}
+                  {s.delivered_by_name ? ` · ${s.delivered_by_name}` : ""}
+                </span>
+              ) : data.actions.confirmDelivery ? (
+                <Form method="post">
+                  <Hidden data={data} intent="confirm_delivery" />
+                  <input type="hidden" name="shipmentId" value={s.id} />
+                  <SubmitButton className="btn-secondary">{t("orders.confirmDelivery")}</SubmitButton>
+                </Form>
+              ) : (
+                t("orders.inTransit")
+              )}
+            </td>
+            <td>
+              <Link className="link whitespace-nowrap" to={`/orders/${data.order.number}/shipments/${s.id}/print`}>
+                {t("documents.printDeliveryNote", { number: s.number })}
+              </Link>
+            </td>
+          </tr>
+        ))}
+      </ListTable>
     </section>
   );
 }
@@ -705,32 +701,30 @@ function Dates({ data, failure }: { data: Data; failure?: ReturnType<FailFor> })
         <strong>{data.order.promised_date ? f.date(data.order.promised_date) : t("orders.promiseTbc")}</strong>
       </p>
       {data.dateChanges.length ? (
-        <ScrollX>
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t("common.date")}</th>
-                <th scope="col">{t("orders.scope")}</th>
-                <th scope="col">{t("orders.oldDate")}</th>
-                <th scope="col">{t("orders.newDate")}</th>
-                <th scope="col">{t("orders.reason")}</th>
-                <th scope="col">{t("orders.by")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.dateChanges.map((c) => (
-                <tr key={c.id} data-testid="date-change">
-                  <td>{f.dateTime(c.created_at)}</td>
-                  <td>{c.line_no ? `#${c.line_no} ${c.sku}` : t("orders.wholeOrder")}</td>
-                  <td>{f.date(c.old_date)}</td>
-                  <td>{f.date(c.new_date)}</td>
-                  <td>{dateReason(t, c.reason)}</td>
-                  <td>{c.actor_name ?? t("orders.system")}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollX>
+        <ListTable
+          bare
+          head={
+            <>
+              <th scope="col">{t("common.date")}</th>
+              <th scope="col">{t("orders.scope")}</th>
+              <th scope="col">{t("orders.oldDate")}</th>
+              <th scope="col">{t("orders.newDate")}</th>
+              <th scope="col">{t("orders.reason")}</th>
+              <th scope="col">{t("orders.by")}</th>
+            </>
+          }
+        >
+          {data.dateChanges.map((c) => (
+            <tr key={c.id} data-testid="date-change">
+              <td>{f.dateTime(c.created_at)}</td>
+              <td>{c.line_no ? `#${c.line_no} ${c.sku}` : t("orders.wholeOrder")}</td>
+              <td>{f.date(c.old_date)}</td>
+              <td>{f.date(c.new_date)}</td>
+              <td>{dateReason(t, c.reason)}</td>
+              <td>{c.actor_name ?? t("orders.system")}</td>
+            </tr>
+          ))}
+        </ListTable>
       ) : null}
       {data.actions.changePromise ? (
         <Form method="post" className="grid gap-3 rounded-md border border-slate-200 p-3 md:grid-cols-4" noValidate>
@@ -770,41 +764,39 @@ function Invoices({ data }: { data: Data }) {
       {entries.length === 0 ? (
         <p className="px-4 py-3 text-sm text-slate-600">{t("orders.noInvoices")}</p>
       ) : (
-        <ScrollX>
-          <table className="table mt-2">
-            <thead>
-              <tr>
-                <th scope="col">{t("orders.entry")}</th>
-                <th scope="col">{t("common.date")}</th>
-                <th scope="col">{t("orders.dueDate")}</th>
-                <th scope="col">{t("orders.reference")}</th>
-                <th scope="col" className="text-right">
-                  {t("orders.amount")}
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {entries.map((e) => (
-                <tr key={e.id} data-testid="invoice-entry">
-                  <td>
-                    {e.href ? (
-                      <Link className="link" to={e.href}>
-                        #{e.id}
-                      </Link>
-                    ) : (
-                      `#${e.id}`
-                    )}{" "}
-                    {t(`orders.entryType.${e.entry_type}` as MessageKey)}
-                  </td>
-                  <td>{f.date(e.business_date)}</td>
-                  <td>{f.date(e.due_date)}</td>
-                  <td className="font-mono text-xs">{e.reference}</td>
-                  <td className="text-right">{f.money(e.amount_minor, e.currency)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollX>
+        <ListTable
+          bare
+          head={
+            <>
+              <th scope="col">{t("orders.entry")}</th>
+              <th scope="col">{t("common.date")}</th>
+              <th scope="col">{t("orders.dueDate")}</th>
+              <th scope="col">{t("orders.reference")}</th>
+              <th scope="col" className="text-right">
+                {t("orders.amount")}
+              </th>
+            </>
+          }
+        >
+          {entries.map((e) => (
+            <tr key={e.id} data-testid="invoice-entry">
+              <td>
+                {e.href ? (
+                  <Link className="link" to={e.href}>
+                    #{e.id}
+                  </Link>
+                ) : (
+                  `#${e.id}`
+                )}{" "}
+                {t(`orders.entryType.${e.entry_type}` as MessageKey)}
+              </td>
+              <td>{f.date(e.business_date)}</td>
+              <td>{f.date(e.due_date)}</td>
+              <td className="font-mono text-xs">{e.reference}</td>
+              <td className="text-right">{f.money(e.amount_minor, e.currency)}</td>
+            </tr>
+          ))}
+        </ListTable>
       )}
     </section>
   );

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { OrderStatusBadge } from "~/components/orders/OrderStatusBadge";
 import { Notice } from "~/components/ui/form";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
@@ -17,7 +17,6 @@ import { ORDER_STATUSES } from "~/modules/orders/state";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
 import { FilterBar, FilterInput, FilterSelect, dealerChoices } from "~/components/filters";
 
 export const meta = pageMeta("orders.title");
@@ -95,62 +94,60 @@ export default function Orders() {
           }
         />
       ) : (
-        <ScrollX className="card p-0">
-          <table className="table" data-testid="orders-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("orders.number")}</th>
-                <th scope="col">{t("common.status")}</th>
-                {data.dealers.length ? <th scope="col">{t("orders.dealer")}</th> : null}
-                <th scope="col">{t("orders.poReference")}</th>
-                <th scope="col" className="text-right">
-                  {t("orders.total")}
-                </th>
-                <th scope="col">{t("orders.requestedDate")}</th>
-                <th scope="col">{t("orders.promisedDate")}</th>
-                <th scope="col">{t("common.created")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.rows.map((o) => (
-                <tr key={o.id}>
-                  <td>
-                    {o.number ? (
-                      <Link className="link font-mono" to={`/orders/${o.number}`}>
-                        {o.number}
-                      </Link>
-                    ) : data.canCreate ? (
-                      <Link className="link" to={`/orders/drafts/${o.id}`}>
-                        {t("orders.draftN", { id: o.id })}
-                      </Link>
-                    ) : (
-                      t("orders.draftN", { id: o.id })
-                    )}
-                    {/* Only who may create orders edits a draft (a sent-back order included): no link that answers 403. */}
-                    {o.status === "draft" && o.number && data.canCreate ? (
-                      <Link className="link ml-2 text-xs" to={`/orders/drafts/${o.id}`}>
-                        {t("common.edit")}
-                      </Link>
-                    ) : null}
-                  </td>
-                  <td>
-                    <OrderStatusBadge status={o.status} />
-                  </td>
-                  {data.dealers.length ? (
-                    <td>
-                      {o.dealer_code} · {o.dealer_name}
-                    </td>
-                  ) : null}
-                  <td>{o.po_reference || "—"}</td>
-                  <td className="text-right">{f.money(o.total_minor, o.currency)}</td>
-                  <td>{f.date(o.requested_date)}</td>
-                  <td>{f.date(o.promised_date)}</td>
-                  <td>{f.dateTime(o.created_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollX>
+        <ListTable
+          testId="orders-table"
+          head={
+            <>
+              <th scope="col">{t("orders.number")}</th>
+              <th scope="col">{t("common.status")}</th>
+              {data.dealers.length ? <th scope="col">{t("orders.dealer")}</th> : null}
+              <th scope="col">{t("orders.poReference")}</th>
+              <th scope="col" className="text-right">
+                {t("orders.total")}
+              </th>
+              <th scope="col">{t("orders.requestedDate")}</th>
+              <th scope="col">{t("orders.promisedDate")}</th>
+              <th scope="col">{t("common.created")}</th>
+            </>
+          }
+        >
+          {data.rows.map((o) => (
+            <tr key={o.id}>
+              <td>
+                {o.number ? (
+                  <Link className="link font-mono" to={`/orders/${o.number}`}>
+                    {o.number}
+                  </Link>
+                ) : data.canCreate ? (
+                  <Link className="link" to={`/orders/drafts/${o.id}`}>
+                    {t("orders.draftN", { id: o.id })}
+                  </Link>
+                ) : (
+                  t("orders.draftN", { id: o.id })
+                )}
+                {/* Only who may create orders edits a draft (a sent-back order included): no link that answers 403. */}
+                {o.status === "draft" && o.number && data.canCreate ? (
+                  <Link className="link ml-2 text-xs" to={`/orders/drafts/${o.id}`}>
+                    {t("common.edit")}
+                  </Link>
+                ) : null}
+              </td>
+              <td>
+                <OrderStatusBadge status={o.status} />
+              </td>
+              {data.dealers.length ? (
+                <td>
+                  {o.dealer_code} · {o.dealer_name}
+                </td>
+              ) : null}
+              <td>{o.po_reference || "—"}</td>
+              <td className="text-right">{f.money(o.total_minor, o.currency)}</td>
+              <td>{f.date(o.requested_date)}</td>
+              <td>{f.date(o.promised_date)}</td>
+              <td>{f.dateTime(o.created_at)}</td>
+            </tr>
+          ))}
+        </ListTable>
       )}
       <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>

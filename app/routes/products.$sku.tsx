@@ -1,3 +1,4 @@
+import { ListTable } from "~/components/list";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useLocation } from "@remix-run/react";
@@ -20,7 +21,6 @@ import { parseQuery } from "~/utils/http.server";
 import { intentAction, type IntentContext } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta<typeof loader>("stock.product", ({ product }) => product.sku);
 
@@ -56,32 +56,31 @@ function OptionsTable({ options }: { options: OptionsSchema }) {
   const label = (l: { en: string; zh: string }) => (locale === "en" ? l.en : l.zh);
   return (
     <div className="space-y-2">
-      <ScrollX>
-        <table className="table" data-testid="options-table">
-          <thead>
-            <tr>
-              <th scope="col">{t("products.option")}</th>
-              <th scope="col">{t("products.allowedValues")}</th>
-              <th scope="col">{t("products.required")}</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {options.options.map((o) => (
-              <tr key={o.key}>
-                <td>{label(o.label)}</td>
-                <td>
-                  {o.type === "choice"
-                    ? o.choices.map((c) => label(c.label)).join(" / ")
-                    : o.type === "text"
-                      ? t("products.textUpTo", { max: o.maxLength })
-                      : t("products.numberRange", { min: o.min, max: o.max, step: o.step, unit: o.unit ?? "" })}
-                </td>
-                <td>{o.required ? t("common.yes") : t("common.no")}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </ScrollX>
+      <ListTable
+        testId="options-table"
+        bare
+        head={
+          <>
+            <th scope="col">{t("products.option")}</th>
+            <th scope="col">{t("products.allowedValues")}</th>
+            <th scope="col">{t("products.required")}</th>
+          </>
+        }
+      >
+        {options.options.map((o) => (
+          <tr key={o.key}>
+            <td>{label(o.label)}</td>
+            <td>
+              {o.type === "choice"
+                ? o.choices.map((c) => label(c.label)).join(" / ")
+                : o.type === "text"
+                  ? t("products.textUpTo", { max: o.maxLength })
+                  : t("products.numberRange", { min: o.min, max: o.max, step: o.step, unit: o.unit ?? "" })}
+            </td>
+            <td>{o.required ? t("common.yes") : t("common.no")}</td>
+          </tr>
+        ))}
+      </ListTable>
       <p className="text-sm text-slate-600">{t("products.quantityRule", { multiple: options.quantityMultiple, min: options.minQuantity })}</p>
     </div>
   );
@@ -214,44 +213,43 @@ export default function ProductPage() {
 
       <section className="card space-y-3">
         <h2 className="font-semibold">{t("products.stockByWarehouse")}</h2>
-        <ScrollX>
-          <table className="table" data-testid="warehouse-stock">
-            <thead>
-              <tr>
-                <th scope="col">{t("stock.warehouse")}</th>
-                <th scope="col">{t("common.region")}</th>
-                {data.canAdjust ? (
-                  <th scope="col" className="text-right">
-                    {t("stock.onHand")}
-                  </th>
-                ) : null}
-                {data.canAdjust ? (
-                  <th scope="col" className="text-right">
-                    {t("stock.reserved")}
-                  </th>
-                ) : null}
+        <ListTable
+          testId="warehouse-stock"
+          bare
+          head={
+            <>
+              <th scope="col">{t("stock.warehouse")}</th>
+              <th scope="col">{t("common.region")}</th>
+              {data.canAdjust ? (
                 <th scope="col" className="text-right">
-                  {t("stock.available")}
+                  {t("stock.onHand")}
                 </th>
-                <th scope="col">{t("stock.incoming")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.warehouses.map((w) => (
-                <tr key={w.warehouseId}>
-                  <td>
-                    {locale === "en" ? w.nameEn : w.nameZh} <span className="text-xs text-slate-500">{w.code}</span>
-                  </td>
-                  <td>{t(`region.${w.region}` as "region.east")}</td>
-                  {data.canAdjust ? <td className="text-right tabular-nums">{f.number(w.onHand)}</td> : null}
-                  {data.canAdjust ? <td className="text-right tabular-nums">{f.number(w.reserved)}</td> : null}
-                  <td className="text-right font-semibold tabular-nums">{f.number(w.available)}</td>
-                  <td>{w.incoming.length ? w.incoming.map((i) => `${f.number(i.quantity)} · ${f.date(i.eta)}`).join("; ") : "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollX>
+              ) : null}
+              {data.canAdjust ? (
+                <th scope="col" className="text-right">
+                  {t("stock.reserved")}
+                </th>
+              ) : null}
+              <th scope="col" className="text-right">
+                {t("stock.available")}
+              </th>
+              <th scope="col">{t("stock.incoming")}</th>
+            </>
+          }
+        >
+          {data.warehouses.map((w) => (
+            <tr key={w.warehouseId}>
+              <td>
+                {locale === "en" ? w.nameEn : w.nameZh} <span className="text-xs text-slate-500">{w.code}</span>
+              </td>
+              <td>{t(`region.${w.region}` as "region.east")}</td>
+              {data.canAdjust ? <td className="text-right tabular-nums">{f.number(w.onHand)}</td> : null}
+              {data.canAdjust ? <td className="text-right tabular-nums">{f.number(w.reserved)}</td> : null}
+              <td className="text-right font-semibold tabular-nums">{f.number(w.available)}</td>
+              <td>{w.incoming.length ? w.incoming.map((i) => `${f.number(i.quantity)} · ${f.date(i.eta)}`).join("; ") : "—"}</td>
+            </tr>
+          ))}
+        </ListTable>
       </section>
 
       {data.canAdjust ? (
@@ -261,49 +259,47 @@ export default function ProductPage() {
             {data.incoming.length === 0 ? (
               <p className="text-sm text-slate-600">{t("stock.noIncoming")}</p>
             ) : (
-              <ScrollX>
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t("stock.eta")}</th>
-                      <th scope="col">{t("stock.warehouse")}</th>
-                      <th scope="col" className="text-right">
-                        {t("stock.quantity")}
-                      </th>
-                      <th scope="col">{t("stock.sourceLabel")}</th>
-                      <th scope="col">{t("stock.reference")}</th>
-                      <th scope="col">
-                        <span className="sr-only">{t("common.actions")}</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-100">
-                    {data.incoming.map((i) => (
-                      <tr key={i.id}>
-                        <td>{f.date(i.eta)}</td>
-                        <td>{i.warehouse_code}</td>
-                        <td className="text-right tabular-nums">{f.number(i.quantity)}</td>
-                        <td>{t(`stock.source.${i.source}` as "stock.source.purchase")}</td>
-                        <td>{i.reference ?? "—"}</td>
-                        <td className="flex gap-2">
-                          <Form method="post" action={`${location.pathname}`}>
-                            <input type="hidden" name="incomingId" value={i.id} />
-                            <SubmitButton className="btn-secondary" name="intent" value="receive">
-                              {t("stock.markReceived")}
-                            </SubmitButton>
-                          </Form>
-                          <Form method="post" action={`${location.pathname}`}>
-                            <input type="hidden" name="incomingId" value={i.id} />
-                            <SubmitButton className="btn-secondary" name="intent" value="cancel">
-                              {t("common.cancel")}
-                            </SubmitButton>
-                          </Form>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </ScrollX>
+              <ListTable
+                bare
+                head={
+                  <>
+                    <th scope="col">{t("stock.eta")}</th>
+                    <th scope="col">{t("stock.warehouse")}</th>
+                    <th scope="col" className="text-right">
+                      {t("stock.quantity")}
+                    </th>
+                    <th scope="col">{t("stock.sourceLabel")}</th>
+                    <th scope="col">{t("stock.reference")}</th>
+                    <th scope="col">
+                      <span className="sr-only">{t("common.actions")}</span>
+                    </th>
+                  </>
+                }
+              >
+                {data.incoming.map((i) => (
+                  <tr key={i.id}>
+                    <td>{f.date(i.eta)}</td>
+                    <td>{i.warehouse_code}</td>
+                    <td className="text-right tabular-nums">{f.number(i.quantity)}</td>
+                    <td>{t(`stock.source.${i.source}` as "stock.source.purchase")}</td>
+                    <td>{i.reference ?? "—"}</td>
+                    <td className="flex gap-2">
+                      <Form method="post" action={`${location.pathname}`}>
+                        <input type="hidden" name="incomingId" value={i.id} />
+                        <SubmitButton className="btn-secondary" name="intent" value="receive">
+                          {t("stock.markReceived")}
+                        </SubmitButton>
+                      </Form>
+                      <Form method="post" action={`${location.pathname}`}>
+                        <input type="hidden" name="incomingId" value={i.id} />
+                        <SubmitButton className="btn-secondary" name="intent" value="cancel">
+                          {t("common.cancel")}
+                        </SubmitButton>
+                      </Form>
+                    </td>
+                  </tr>
+                ))}
+              </ListTable>
             )}
           </section>
           <div className="grid gap-4 lg:grid-cols-3">
@@ -425,38 +421,37 @@ export default function ProductPage() {
             {data.movements.length === 0 ? (
               <p className="text-sm text-slate-600">{t("stock.noMovements")}</p>
             ) : (
-              <ScrollX>
-                <table className="table" data-testid="movements">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t("common.date")}</th>
-                      <th scope="col">{t("stock.warehouse")}</th>
-                      <th scope="col">{t("stock.kind")}</th>
-                      <th scope="col" className="text-right">
-                        {t("stock.onHand")}
-                      </th>
-                      <th scope="col" className="text-right">
-                        {t("stock.reserved")}
-                      </th>
-                      <th scope="col">{t("stock.reason")}</th>
-                      <th scope="col">{t("stock.by")}</th>
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-100">
-                    {data.movements.map((m) => (
-                      <tr key={m.id}>
-                        <td className="whitespace-nowrap">{f.dateTime(m.created_at)}</td>
-                        <td>{m.warehouse_code}</td>
-                        <td>{t(`stock.kind.${m.kind}` as "stock.kind.receipt")}</td>
-                        <td className="text-right tabular-nums">{m.on_hand_delta > 0 ? `+${m.on_hand_delta}` : m.on_hand_delta}</td>
-                        <td className="text-right tabular-nums">{m.reserved_delta > 0 ? `+${m.reserved_delta}` : m.reserved_delta}</td>
-                        <td>{m.reason ?? (m.ref_type ? `${m.ref_type} ${m.ref_id ?? ""}` : "—")}</td>
-                        <td>{m.actor_name ?? t("stock.system")}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </ScrollX>
+              <ListTable
+                testId="movements"
+                bare
+                head={
+                  <>
+                    <th scope="col">{t("common.date")}</th>
+                    <th scope="col">{t("stock.warehouse")}</th>
+                    <th scope="col">{t("stock.kind")}</th>
+                    <th scope="col" className="text-right">
+                      {t("stock.onHand")}
+                    </th>
+                    <th scope="col" className="text-right">
+                      {t("stock.reserved")}
+                    </th>
+                    <th scope="col">{t("stock.reason")}</th>
+                    <th scope="col">{t("stock.by")}</th>
+                  </>
+                }
+              >
+                {data.movements.map((m) => (
+                  <tr key={m.id}>
+                    <td className="whitespace-nowrap">{f.dateTime(m.created_at)}</td>
+                    <td>{m.warehouse_code}</td>
+                    <td>{t(`stock.kind.${m.kind}` as "stock.kind.receipt")}</td>
+                    <td className="text-right tabular-nums">{m.on_hand_delta > 0 ? `+${m.on_hand_delta}` : m.on_hand_delta}</td>
+                    <td className="text-right tabular-nums">{m.reserved_delta > 0 ? `+${m.reserved_delta}` : m.reserved_delta}</td>
+                    <td>{m.reason ?? (m.ref_type ? `${m.ref_type} ${m.ref_id ?? ""}` : "—")}</td>
+                    <td>{m.actor_name ?? t("stock.system")}</td>
+                  </tr>
+                ))}
+              </ListTable>
             )}
           </section>
         </>

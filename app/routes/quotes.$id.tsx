@@ -1,3 +1,4 @@
+import { ListTable } from "~/components/list";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
@@ -32,7 +33,6 @@ import { intentAction } from "~/utils/intent.server";
 import { idParam } from "~/utils/params.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
 import { Facts, Fact } from "~/components/ui/record";
 
 export const meta = pageMeta<typeof loader>(
@@ -278,132 +278,129 @@ export default function QuotePage() {
         {data.lines.length === 0 ? (
           <p className="text-sm text-slate-600">{t("quotes.noLinesYet")}</p>
         ) : (
-          <ScrollX>
-            <table className="table" data-testid="quote-lines">
-              <thead>
-                <tr>
-                  <th scope="col">{t("quotes.product")}</th>
-                  <th scope="col" className="text-right">
-                    {t("quotes.quantity")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("quotes.listPrice")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("quotes.tierPrice", { tier: t(`tier.${quote.dealer_tier}` as "tier.gold") })}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("quotes.unitPrice")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("quotes.discount")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("quotes.lineTotal")}
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {data.lines.map((l) => (
-                  <tr key={l.id}>
-                    <td>
-                      <span className="font-mono text-xs">{l.sku}</span> {pname(l)}
-                    </td>
-                    <td className="text-right tabular-nums">{f.number(l.quantity)}</td>
-                    <td className="text-right tabular-nums">{f.money(l.list_price_minor, quote.currency)}</td>
-                    <td className="text-right tabular-nums">{f.money(l.tier_price_minor, quote.currency)}</td>
-                    <td className="text-right font-medium tabular-nums">{f.money(l.unit_price_minor, quote.currency)}</td>
-                    <td className={`text-right tabular-nums ${l.discount_bp > data.limitBp ? "font-semibold text-amber-700" : ""}`}>{bpText(l.discount_bp)}</td>
-                    <td className="text-right tabular-nums">{f.money(l.line_total_minor, quote.currency)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </ScrollX>
+          <ListTable
+            testId="quote-lines"
+            bare
+            head={
+              <>
+                <th scope="col">{t("quotes.product")}</th>
+                <th scope="col" className="text-right">
+                  {t("quotes.quantity")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("quotes.listPrice")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("quotes.tierPrice", { tier: t(`tier.${quote.dealer_tier}` as "tier.gold") })}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("quotes.unitPrice")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("quotes.discount")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("quotes.lineTotal")}
+                </th>
+              </>
+            }
+          >
+            {data.lines.map((l) => (
+              <tr key={l.id}>
+                <td>
+                  <span className="font-mono text-xs">{l.sku}</span> {pname(l)}
+                </td>
+                <td className="text-right tabular-nums">{f.number(l.quantity)}</td>
+                <td className="text-right tabular-nums">{f.money(l.list_price_minor, quote.currency)}</td>
+                <td className="text-right tabular-nums">{f.money(l.tier_price_minor, quote.currency)}</td>
+                <td className="text-right font-medium tabular-nums">{f.money(l.unit_price_minor, quote.currency)}</td>
+                <td className={`text-right tabular-nums ${l.discount_bp > data.limitBp ? "font-semibold text-amber-700" : ""}`}>{bpText(l.discount_bp)}</td>
+                <td className="text-right tabular-nums">{f.money(l.line_total_minor, quote.currency)}</td>
+              </tr>
+            ))}
+          </ListTable>
         )}
       </section>
 
       {caps.edit ? (
         <Form method="post" className="card space-y-3" noValidate data-testid="quote-editor">
           <p className="text-sm text-slate-600">{t("quotes.editHelp")}</p>
-          <ScrollX>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("quotes.product")}</th>
-                  <th scope="col">{t("quotes.quantity")}</th>
-                  <th scope="col">{t("quotes.unitPrice")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r, i) => (
-                  <tr key={i}>
-                    <td>
-                      <label htmlFor={`productId_${i}`} className="sr-only">
-                        {t("quotes.product")}
-                      </label>
-                      <select
-                        id={`productId_${i}`}
-                        name={`productId_${i}`}
-                        className="input"
-                        defaultValue={String(v?.[`productId_${i}`] ?? r.productId)}
-                        aria-invalid={fe[`productId_${i}`] ? true : undefined}
-                      >
-                        <option value="">{t("quotes.choose")}</option>
-                        {data.products.map((p) => (
-                          <option key={p.id} value={p.id}>
-                            {p.sku} · {pname(p)} · {t("quotes.listPrice")} {f.money(p.list_price_minor, quote.currency)} ·{" "}
-                            {f.money(p.tier_price_minor ?? p.list_price_minor, quote.currency)}
-                          </option>
-                        ))}
-                      </select>
-                      {fe[`productId_${i}`] ? (
-                        <p className="mt-1 text-sm text-red-600" role="alert">
-                          {fe[`productId_${i}`]}
-                        </p>
-                      ) : null}
-                    </td>
-                    <td>
-                      <label htmlFor={`quantity_${i}`} className="sr-only">
-                        {t("quotes.quantity")}
-                      </label>
-                      <input
-                        id={`quantity_${i}`}
-                        name={`quantity_${i}`}
-                        inputMode="numeric"
-                        className="input w-28"
-                        defaultValue={String(v?.[`quantity_${i}`] ?? r.quantity)}
-                        aria-invalid={fe[`quantity_${i}`] ? true : undefined}
-                      />
-                      {fe[`quantity_${i}`] ? (
-                        <p className="mt-1 text-sm text-red-600" role="alert">
-                          {fe[`quantity_${i}`]}
-                        </p>
-                      ) : null}
-                    </td>
-                    <td>
-                      <label htmlFor={`unitPrice_${i}`} className="sr-only">
-                        {t("quotes.unitPrice")}
-                      </label>
-                      <input
-                        id={`unitPrice_${i}`}
-                        name={`unitPrice_${i}`}
-                        inputMode="decimal"
-                        className="input w-36"
-                        defaultValue={String(v?.[`unitPrice_${i}`] ?? r.unitPrice)}
-                        aria-invalid={fe[`unitPrice_${i}`] ? true : undefined}
-                      />
-                      {fe[`unitPrice_${i}`] ? (
-                        <p className="mt-1 text-sm text-red-600" role="alert">
-                          {fe[`unitPrice_${i}`]}
-                        </p>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </ScrollX>
+          <ListTable
+            bare
+            head={
+              <>
+                <th scope="col">{t("quotes.product")}</th>
+                <th scope="col">{t("quotes.quantity")}</th>
+                <th scope="col">{t("quotes.unitPrice")}</th>
+              </>
+            }
+          >
+            {rows.map((r, i) => (
+              <tr key={i}>
+                <td>
+                  <label htmlFor={`productId_${i}`} className="sr-only">
+                    {t("quotes.product")}
+                  </label>
+                  <select
+                    id={`productId_${i}`}
+                    name={`productId_${i}`}
+                    className="input"
+                    defaultValue={String(v?.[`productId_${i}`] ?? r.productId)}
+                    aria-invalid={fe[`productId_${i}`] ? true : undefined}
+                  >
+                    <option value="">{t("quotes.choose")}</option>
+                    {data.products.map((p) => (
+                      <option key={p.id} value={p.id}>
+                        {p.sku} · {pname(p)} · {t("quotes.listPrice")} {f.money(p.list_price_minor, quote.currency)} ·{" "}
+                        {f.money(p.tier_price_minor ?? p.list_price_minor, quote.currency)}
+                      </option>
+                    ))}
+                  </select>
+                  {fe[`productId_${i}`] ? (
+                    <p className="mt-1 text-sm text-red-600" role="alert">
+                      {fe[`productId_${i}`]}
+                    </p>
+                  ) : null}
+                </td>
+                <td>
+                  <label htmlFor={`quantity_${i}`} className="sr-only">
+                    {t("quotes.quantity")}
+                  </label>
+                  <input
+                    id={`quantity_${i}`}
+                    name={`quantity_${i}`}
+                    inputMode="numeric"
+                    className="input w-28"
+                    defaultValue={String(v?.[`quantity_${i}`] ?? r.quantity)}
+                    aria-invalid={fe[`quantity_${i}`] ? true : undefined}
+                  />
+                  {fe[`quantity_${i}`] ? (
+                    <p className="mt-1 text-sm text-red-600" role="alert">
+                      {fe[`quantity_${i}`]}
+                    </p>
+                  ) : null}
+                </td>
+                <td>
+                  <label htmlFor={`unitPrice_${i}`} className="sr-only">
+                    {t("quotes.unitPrice")}
+                  </label>
+                  <input
+                    id={`unitPrice_${i}`}
+                    name={`unitPrice_${i}`}
+                    inputMode="decimal"
+                    className="input w-36"
+                    defaultValue={String(v?.[`unitPrice_${i}`] ?? r.unitPrice)}
+                    aria-invalid={fe[`unitPrice_${i}`] ? true : undefined}
+                  />
+                  {fe[`unitPrice_${i}`] ? (
+                    <p className="mt-1 text-sm text-red-600" role="alert">
+                      {fe[`unitPrice_${i}`]}
+                    </p>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </ListTable>
           <div className="grid gap-3 sm:grid-cols-3">
             <Field
               name="validUntil"
@@ -429,59 +426,58 @@ export default function QuotePage() {
             {t("quotes.versions")}
           </h2>
           <p className="mb-3 text-sm text-slate-600">{t("quotes.versionsHelp")}</p>
-          <ScrollX>
-            <table className="table" data-testid="quote-versions">
-              <thead>
-                <tr>
-                  <th scope="col">{t("quotes.product")}</th>
-                  {data.versions.map((ver) => (
-                    <th key={ver.id} scope="col" className={ver.id === quote.id ? "bg-brand-50" : ""}>
-                      <Link className="link" to={`/quotes/${ver.id}`}>
-                        {t("quotes.versionShort", { n: ver.version })}
-                      </Link>{" "}
-                      <QuoteBadge status={ver.effectiveStatus} />
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {data.comparison.map((row) => (
-                  <tr key={row.productId}>
-                    <td>
-                      <span className="font-mono text-xs">{row.sku}</span> {pname(row)}
-                    </td>
-                    {row.cells.map((c, i) => {
-                      const prev = i > 0 ? row.cells[i - 1] : null;
-                      const changed = !!prev && !!c && (prev.unitPrice !== c.unitPrice || prev.quantity !== c.quantity);
-                      return (
-                        <td key={i} className={`tabular-nums ${changed ? "font-semibold text-brand-700" : ""}`}>
-                          {c ? `${f.number(c.quantity)} × ${f.money(c.unitPrice, quote.currency)} (${bpText(c.discountBp)})` : "—"}
-                        </td>
-                      );
-                    })}
-                  </tr>
+          <ListTable
+            testId="quote-versions"
+            bare
+            head={
+              <>
+                <th scope="col">{t("quotes.product")}</th>
+                {data.versions.map((ver) => (
+                  <th key={ver.id} scope="col" className={ver.id === quote.id ? "bg-brand-50" : ""}>
+                    <Link className="link" to={`/quotes/${ver.id}`}>
+                      {t("quotes.versionShort", { n: ver.version })}
+                    </Link>{" "}
+                    <QuoteBadge status={ver.effectiveStatus} />
+                  </th>
                 ))}
-                <tr>
-                  <th scope="row" className="text-left">
-                    {t("quotes.total")}
-                  </th>
-                  {data.versions.map((ver) => (
-                    <td key={ver.id} className="font-semibold tabular-nums">
-                      {f.money(ver.total_minor, quote.currency)}
+              </>
+            }
+          >
+            {data.comparison.map((row) => (
+              <tr key={row.productId}>
+                <td>
+                  <span className="font-mono text-xs">{row.sku}</span> {pname(row)}
+                </td>
+                {row.cells.map((c, i) => {
+                  const prev = i > 0 ? row.cells[i - 1] : null;
+                  const changed = !!prev && !!c && (prev.unitPrice !== c.unitPrice || prev.quantity !== c.quantity);
+                  return (
+                    <td key={i} className={`tabular-nums ${changed ? "font-semibold text-brand-700" : ""}`}>
+                      {c ? `${f.number(c.quantity)} × ${f.money(c.unitPrice, quote.currency)} (${bpText(c.discountBp)})` : "—"}
                     </td>
-                  ))}
-                </tr>
-                <tr>
-                  <th scope="row" className="text-left">
-                    {t("quotes.validUntil")}
-                  </th>
-                  {data.versions.map((ver) => (
-                    <td key={ver.id}>{f.date(ver.valid_until)}</td>
-                  ))}
-                </tr>
-              </tbody>
-            </table>
-          </ScrollX>
+                  );
+                })}
+              </tr>
+            ))}
+            <tr>
+              <th scope="row" className="text-left">
+                {t("quotes.total")}
+              </th>
+              {data.versions.map((ver) => (
+                <td key={ver.id} className="font-semibold tabular-nums">
+                  {f.money(ver.total_minor, quote.currency)}
+                </td>
+              ))}
+            </tr>
+            <tr>
+              <th scope="row" className="text-left">
+                {t("quotes.validUntil")}
+              </th>
+              {data.versions.map((ver) => (
+                <td key={ver.id}>{f.date(ver.valid_until)}</td>
+              ))}
+            </tr>
+          </ListTable>
         </section>
       ) : null}
     </div>

@@ -10,7 +10,7 @@ import { PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
-import { ListPager } from "~/components/list";
+import { ListPager, ListTable } from "~/components/list";
 import { STATEMENT_LINES_CSV_HEADER, confirmStatement, disputeLine, exportStatementLines, getStatementPage } from "~/modules/statements/statements.server";
 import {
   ConfirmSchema,
@@ -26,7 +26,6 @@ import { withAction, withLoader } from "~/utils/route";
 import { minorToDecimal } from "~/utils/money";
 import { idParam } from "~/utils/params.server";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
 
 export const meta = pageMeta<typeof loader>("statements.statement", ({ statement: s }) => `${s.dealer_code} ${s.period}`);
 
@@ -177,152 +176,150 @@ export default function StatementDetail() {
         ))}
       </nav>
 
-      <ScrollX className="card p-0">
-        <table className="table" data-testid="statement-lines">
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">{t("ledger.businessDate")}</th>
-              <th scope="col">{t("ledger.type")}</th>
-              <th scope="col">{t("ledger.description")}</th>
-              <th scope="col">{t("ledger.dueDate")}</th>
-              <th scope="col" className="text-right">
-                {t("ledger.debit")}
-              </th>
-              <th scope="col" className="text-right">
-                {t("ledger.credit")}
-              </th>
-              <th scope="col" className="text-right">
-                {t("ledger.balance")}
-              </th>
-              <th scope="col" className="no-print">
-                {t("common.actions")}
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {filter.lines === "all" && filter.first ? (
-              <tr className="bg-slate-50">
-                <td />
-                <td>{f.date(s.period_start)}</td>
-                <td colSpan={5} className="font-medium">
-                  {t("statements.openingRow")}
-                </td>
-                <td className="whitespace-nowrap text-right font-medium" data-testid="opening-balance">
-                  <Amount minor={s.opening_minor} currency={s.currency} />
-                </td>
-                <td className="no-print" />
-              </tr>
-            ) : null}
-            {lines.length === 0 && filter.lines === "disputed" ? (
-              <tr>
-                <td colSpan={9} className="text-sm text-slate-600">
-                  {t("statements.noDisputedLines")}
-                </td>
-              </tr>
-            ) : null}
-            {lines.map((l) => (
-              <tr
-                key={l.id}
-                id={`line-${l.line_no}`}
-                data-testid={`line-${l.line_no}`}
-                className={filter.line === l.line_no ? "bg-amber-50 outline outline-2 outline-amber-400" : undefined}
-                aria-current={filter.line === l.line_no ? "true" : undefined}
-              >
-                <td>{l.line_no}</td>
-                <td className="whitespace-nowrap">{f.date(l.business_date)}</td>
-                <td className="whitespace-nowrap">
-                  <EntryType type={l.entry_type} />
-                </td>
-                <td>
-                  <div>
-                    <EntryDescription e={l} />
-                  </div>
-                  <SourceLinks e={l} finance={finance} />
-                  {l.dispute_id ? (
-                    <div className="mt-1 space-y-0.5 text-xs">
-                      <span className="mr-1">{t("statements.disputeStatus", { status: "" })}</span>
-                      <DisputeStatus status={l.dispute_status ?? "open"} /> <Amount minor={l.dispute_amount_minor ?? 0} currency={s.currency} /> ·{" "}
-                      {t(`statements.reason.${l.dispute_reason}` as "statements.reason.other")}
-                      {l.dispute_resolution_note ? <div className="text-slate-600">{l.dispute_resolution_note}</div> : null}
-                      {finance ? (
-                        <Link className="link ml-1" to={`/finance/disputes/${l.dispute_id}`}>
-                          {t("statements.viewDispute")}
-                        </Link>
-                      ) : null}
-                    </div>
-                  ) : null}
-                </td>
-                <td className="whitespace-nowrap">{f.date(l.due_date)}</td>
-                <td className="whitespace-nowrap text-right">{l.amount_minor > 0 ? <Amount minor={l.amount_minor} currency={s.currency} /> : null}</td>
-                <td className="whitespace-nowrap text-right">{l.amount_minor < 0 ? <Amount minor={-l.amount_minor} currency={s.currency} /> : null}</td>
-                <td className="whitespace-nowrap text-right" data-testid={`balance-${l.line_no}`}>
-                  <Amount minor={l.balance_minor} currency={s.currency} />
-                </td>
-                <td className="no-print">
-                  {respond.dispute && !l.dispute_id && filter.dispute !== l.id && failedLine !== l.id ? (
-                    <Link className="text-sm text-brand-700" to={withParam("dispute", String(l.id))} preventScrollReset>
-                      {t("statements.dispute")}
+      <ListTable
+        testId="statement-lines"
+        head={
+          <>
+            <th scope="col">#</th>
+            <th scope="col">{t("ledger.businessDate")}</th>
+            <th scope="col">{t("ledger.type")}</th>
+            <th scope="col">{t("ledger.description")}</th>
+            <th scope="col">{t("ledger.dueDate")}</th>
+            <th scope="col" className="text-right">
+              {t("ledger.debit")}
+            </th>
+            <th scope="col" className="text-right">
+              {t("ledger.credit")}
+            </th>
+            <th scope="col" className="text-right">
+              {t("ledger.balance")}
+            </th>
+            <th scope="col" className="no-print">
+              {t("common.actions")}
+            </th>
+          </>
+        }
+      >
+        {filter.lines === "all" && filter.first ? (
+          <tr className="bg-slate-50">
+            <td />
+            <td>{f.date(s.period_start)}</td>
+            <td colSpan={5} className="font-medium">
+              {t("statements.openingRow")}
+            </td>
+            <td className="whitespace-nowrap text-right font-medium" data-testid="opening-balance">
+              <Amount minor={s.opening_minor} currency={s.currency} />
+            </td>
+            <td className="no-print" />
+          </tr>
+        ) : null}
+        {lines.length === 0 && filter.lines === "disputed" ? (
+          <tr>
+            <td colSpan={9} className="text-sm text-slate-600">
+              {t("statements.noDisputedLines")}
+            </td>
+          </tr>
+        ) : null}
+        {lines.map((l) => (
+          <tr
+            key={l.id}
+            id={`line-${l.line_no}`}
+            data-testid={`line-${l.line_no}`}
+            className={filter.line === l.line_no ? "bg-amber-50 outline outline-2 outline-amber-400" : undefined}
+            aria-current={filter.line === l.line_no ? "true" : undefined}
+          >
+            <td>{l.line_no}</td>
+            <td className="whitespace-nowrap">{f.date(l.business_date)}</td>
+            <td className="whitespace-nowrap">
+              <EntryType type={l.entry_type} />
+            </td>
+            <td className="wrap">
+              <div>
+                <EntryDescription e={l} />
+              </div>
+              <SourceLinks e={l} finance={finance} />
+              {l.dispute_id ? (
+                <div className="mt-1 space-y-0.5 text-xs">
+                  <span className="mr-1">{t("statements.disputeStatus", { status: "" })}</span>
+                  <DisputeStatus status={l.dispute_status ?? "open"} /> <Amount minor={l.dispute_amount_minor ?? 0} currency={s.currency} /> ·{" "}
+                  {t(`statements.reason.${l.dispute_reason}` as "statements.reason.other")}
+                  {l.dispute_resolution_note ? <div className="text-slate-600">{l.dispute_resolution_note}</div> : null}
+                  {finance ? (
+                    <Link className="link ml-1" to={`/finance/disputes/${l.dispute_id}`}>
+                      {t("statements.viewDispute")}
                     </Link>
                   ) : null}
-                  {respond.dispute && !l.dispute_id && (filter.dispute === l.id || failedLine === l.id) ? (
-                    <div id={`dispute-${l.id}`} className="whitespace-normal">
-                      <Form method="post" className="w-64 space-y-2" noValidate>
-                        <input type="hidden" name="intent" value="dispute" />
-                        <input type="hidden" name="lineId" value={l.id} />
-                        <p className="text-xs font-medium">{t("statements.disputeTitle", { line: l.line_no })}</p>
-                        {failedLine === l.id ? <FormError message={failure?.formError} /> : null}
-                        <SelectField
-                          id={`reason-${l.id}`}
-                          name="reasonCode"
-                          label={t("statements.reason")}
-                          options={DISPUTE_REASONS.map((r) => ({ value: r, label: t(`statements.reason.${r}`) }))}
-                          defaultValue={failedLine === l.id ? String(failure?.values.reasonCode ?? "") : undefined}
-                          error={failedLine === l.id ? failure?.fieldErrors.reasonCode : undefined}
-                        />
-                        <Field
-                          id={`amount-${l.id}`}
-                          name="amount"
-                          label={t("statements.amountInQuestion")}
-                          inputMode="decimal"
-                          defaultValue={failedLine === l.id ? String(failure?.values.amount ?? "") : minorToDecimal(Math.abs(l.amount_minor), s.currency)}
-                          error={failedLine === l.id ? failure?.fieldErrors.amount : undefined}
-                        />
-                        <Field
-                          id={`comment-${l.id}`}
-                          name="comment"
-                          label={t("statements.comment")}
-                          maxLength={2000}
-                          defaultValue={failedLine === l.id ? String(failure?.values.comment ?? "") : ""}
-                        />
-                        <SubmitButton name="intent" value="dispute" className="btn-secondary w-full">
-                          {t("statements.dispute")}
-                        </SubmitButton>
-                        <Link className="link block text-center text-xs" to={withParam("dispute", null)} preventScrollReset>
-                          {t("common.cancel")}
-                        </Link>
-                      </Form>
-                    </div>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-            {filter.lines === "all" && filter.last ? (
-              <tr className="bg-slate-50">
-                <td />
-                <td>{f.date(s.period_end)}</td>
-                <td colSpan={5} className="font-semibold">
-                  {t("statements.closingRow")}
-                </td>
-                <td className="whitespace-nowrap text-right font-semibold" data-testid="closing-balance">
-                  <Amount minor={s.closing_minor} currency={s.currency} />
-                </td>
-                <td className="no-print" />
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </ScrollX>
+                </div>
+              ) : null}
+            </td>
+            <td className="whitespace-nowrap">{f.date(l.due_date)}</td>
+            <td className="whitespace-nowrap text-right">{l.amount_minor > 0 ? <Amount minor={l.amount_minor} currency={s.currency} /> : null}</td>
+            <td className="whitespace-nowrap text-right">{l.amount_minor < 0 ? <Amount minor={-l.amount_minor} currency={s.currency} /> : null}</td>
+            <td className="whitespace-nowrap text-right" data-testid={`balance-${l.line_no}`}>
+              <Amount minor={l.balance_minor} currency={s.currency} />
+            </td>
+            <td className="no-print">
+              {respond.dispute && !l.dispute_id && filter.dispute !== l.id && failedLine !== l.id ? (
+                <Link className="text-sm text-brand-700" to={withParam("dispute", String(l.id))} preventScrollReset>
+                  {t("statements.dispute")}
+                </Link>
+              ) : null}
+              {respond.dispute && !l.dispute_id && (filter.dispute === l.id || failedLine === l.id) ? (
+                <div id={`dispute-${l.id}`} className="whitespace-normal">
+                  <Form method="post" className="w-64 space-y-2" noValidate>
+                    <input type="hidden" name="intent" value="dispute" />
+                    <input type="hidden" name="lineId" value={l.id} />
+                    <p className="text-xs font-medium">{t("statements.disputeTitle", { line: l.line_no })}</p>
+                    {failedLine === l.id ? <FormError message={failure?.formError} /> : null}
+                    <SelectField
+                      id={`reason-${l.id}`}
+                      name="reasonCode"
+                      label={t("statements.reason")}
+                      options={DISPUTE_REASONS.map((r) => ({ value: r, label: t(`statements.reason.${r}`) }))}
+                      defaultValue={failedLine === l.id ? String(failure?.values.reasonCode ?? "") : undefined}
+                      error={failedLine === l.id ? failure?.fieldErrors.reasonCode : undefined}
+                    />
+                    <Field
+                      id={`amount-${l.id}`}
+                      name="amount"
+                      label={t("statements.amountInQuestion")}
+                      inputMode="decimal"
+                      defaultValue={failedLine === l.id ? String(failure?.values.amount ?? "") : minorToDecimal(Math.abs(l.amount_minor), s.currency)}
+                      error={failedLine === l.id ? failure?.fieldErrors.amount : undefined}
+                    />
+                    <Field
+                      id={`comment-${l.id}`}
+                      name="comment"
+                      label={t("statements.comment")}
+                      maxLength={2000}
+                      defaultValue={failedLine === l.id ? String(failure?.values.comment ?? "") : ""}
+                    />
+                    <SubmitButton name="intent" value="dispute" className="btn-secondary w-full">
+                      {t("statements.dispute")}
+                    </SubmitButton>
+                    <Link className="link block text-center text-xs" to={withParam("dispute", null)} preventScrollReset>
+                      {t("common.cancel")}
+                    </Link>
+                  </Form>
+                </div>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+        {filter.lines === "all" && filter.last ? (
+          <tr className="bg-slate-50">
+            <td />
+            <td>{f.date(s.period_end)}</td>
+            <td colSpan={5} className="font-semibold">
+              {t("statements.closingRow")}
+            </td>
+            <td className="whitespace-nowrap text-right font-semibold" data-testid="closing-balance">
+              <Amount minor={s.closing_minor} currency={s.currency} />
+            </td>
+            <td className="no-print" />
+          </tr>
+        ) : null}
+      </ListTable>
       <div className="no-print">
         <ListPager page={filter.page} pageSize={filter.pageSize} total={filter.total} />
       </div>

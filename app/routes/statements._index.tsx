@@ -15,7 +15,6 @@ import { STATEMENT_STATUSES, StatementListQuery } from "~/modules/statements/sta
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
 import { FilterBar, FilterInput, FilterSelect, dealerChoices } from "~/components/filters";
 
 export const meta = pageMeta("statements.title");
@@ -149,41 +148,39 @@ export default function Statements() {
           {data.own.open.rows.length === 0 ? (
             <p className="p-4 text-sm text-slate-600">{t("statements.noActivity")}</p>
           ) : (
-            <ScrollX>
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("ledger.businessDate")}</th>
-                    <th scope="col">{t("ledger.type")}</th>
-                    <th scope="col">{t("ledger.description")}</th>
-                    <th scope="col">{t("ledger.dueDate")}</th>
-                    <th scope="col" className="text-right">
-                      {t("ledger.amount")}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {data.own.open.rows.map((e) => (
-                    <tr key={e.id}>
-                      <td className="whitespace-nowrap">{f.date(e.business_date)}</td>
-                      <td className="whitespace-nowrap">
-                        <EntryType type={e.entry_type} />
-                      </td>
-                      <td>
-                        <div>
-                          <EntryDescription e={e} />
-                        </div>
-                        <SourceLinks e={e} finance={false} />
-                      </td>
-                      <td className="whitespace-nowrap">{f.date(e.due_date)}</td>
-                      <td className="text-right">
-                        <Amount minor={e.amount_minor} currency={e.currency} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </ScrollX>
+            <ListTable
+              bare
+              head={
+                <>
+                  <th scope="col">{t("ledger.businessDate")}</th>
+                  <th scope="col">{t("ledger.type")}</th>
+                  <th scope="col">{t("ledger.description")}</th>
+                  <th scope="col">{t("ledger.dueDate")}</th>
+                  <th scope="col" className="text-right">
+                    {t("ledger.amount")}
+                  </th>
+                </>
+              }
+            >
+              {data.own.open.rows.map((e) => (
+                <tr key={e.id}>
+                  <td className="whitespace-nowrap">{f.date(e.business_date)}</td>
+                  <td className="whitespace-nowrap">
+                    <EntryType type={e.entry_type} />
+                  </td>
+                  <td>
+                    <div>
+                      <EntryDescription e={e} />
+                    </div>
+                    <SourceLinks e={e} finance={false} />
+                  </td>
+                  <td className="whitespace-nowrap">{f.date(e.due_date)}</td>
+                  <td className="text-right">
+                    <Amount minor={e.amount_minor} currency={e.currency} />
+                  </td>
+                </tr>
+              ))}
+            </ListTable>
           )}
         </section>
       ) : null}

@@ -4,7 +4,7 @@ import { useLoaderData, useLocation } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { AvailabilityForm, AvailabilityResult, type AvailabilityView } from "~/components/catalog/Availability";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { stockRowsHtml } from "~/components/catalog/stock-rows";
 import { Pager } from "~/components/ui/pager";
@@ -20,7 +20,6 @@ import { localeOf } from "~/utils/request.server";
 import { unitLabel } from "~/i18n";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ScrollX } from "~/components/ui/scroll-x";
 import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
 
 export const meta = pageMeta("stock.title");
@@ -84,6 +83,7 @@ export default function Stock() {
   // digits, ".", "-", "_": the same in either encoding).
   const filters = new URLSearchParams(hidden).toString();
   const checkHref = (sku: string) => `/stock?${filters ? `${filters}&` : ""}checkSku=${encodeURIComponent(sku)}#availability`;
+  const priceLabel = data.tier ? t("stock.yourPrice") : t("stock.listPrice");
   const rowsHtml = stockRowsHtml(data.rows, {
     f,
     categoryName: (code) => catName.get(code) ?? code,
@@ -93,6 +93,15 @@ export default function Stock() {
     noPromise: t("stock.noPromise"),
     discontinued: t("products.status.discontinued"),
     mtoBadge: (days) => t("stock.mtoBadge", { days }),
+    labels: {
+      sku: t("stock.sku"),
+      product: t("stock.product"),
+      price: priceLabel,
+      warehouses: data.warehouses.map((w) => `${w.code} ${t(`region.${w.region}` as "region.east")}`),
+      available: t("stock.availableTotal"),
+      nextIncoming: t("stock.nextIncoming"),
+      promiseDate: t("stock.promiseDate"),
+    },
   });
   const answer = data.answer;
   return (
@@ -208,35 +217,31 @@ export default function Stock() {
           }
         />
       ) : (
-        <ScrollX className="card p-0">
-          <table className="table" data-testid="stock-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("stock.sku")}</th>
-                <th scope="col">{t("stock.product")}</th>
-                <th scope="col" className="text-right">
-                  {data.tier ? t("stock.yourPrice") : t("stock.listPrice")}
+        <ListTable
+          testId="stock-table"
+          head={
+            <>
+              <th scope="col">{t("stock.sku")}</th>
+              <th scope="col">{t("stock.product")}</th>
+              <th scope="col" className="text-right">
+                {priceLabel}
+              </th>
+              <th scope="col" className="text-right">
+                {t("stock.availableTotal")}
+              </th>
+              <th scope="col">{t("stock.promiseDate")}</th>
+              <th scope="col">{t("stock.nextIncoming")}</th>
+              {data.warehouses.map((w) => (
+                <th key={w.id} scope="col" className="text-right" title={nameOf(w)}>
+                  {w.code}
+                  <span className="block text-xs font-normal text-slate-500">{t(`region.${w.region}` as "region.east")}</span>
                 </th>
-                {data.warehouses.map((w) => (
-                  <th key={w.id} scope="col" className="text-right" title={nameOf(w)}>
-                    {w.code}
-                    <span className="block text-xs font-normal text-slate-500">{t(`region.${w.region}` as "region.east")}</span>
-                  </th>
-                ))}
-                <th scope="col" className="text-right">
-                  {t("stock.availableTotal")}
-                </th>
-                <th scope="col">{t("stock.nextIncoming")}</th>
-                <th scope="col">{t("stock.promiseDate")}</th>
-                <th scope="col">
-                  <span className="sr-only">{t("common.actions")}</span>
-                </th>
-              </tr>
-            </thead>
-            {/* Rendered as one string: the largest element count of any page (decision 078). */}
-            <tbody className="divide-y divide-slate-100" dangerouslySetInnerHTML={{ __html: rowsHtml }} />
-          </table>
-        </ScrollX>
+              ))}
+            </>
+          }
+          /* Rendered as one string: the largest element count of any page (decision 078). */
+          rowsHtml={rowsHtml}
+        />
       )}
       {data.totalIsLowerBound ? (
         <Pager

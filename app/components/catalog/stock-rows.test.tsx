@@ -1,6 +1,7 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { Link } from "~/components/link";
+import { ListTable } from "~/components/list";
 import { Badge } from "~/components/ui/layout";
 import { formattersFor } from "~/i18n/react";
 import { html, escapeHtml, SafeHtml } from "~/utils/html";
@@ -55,10 +56,52 @@ function context(locale: "en" | "zh-CN"): StockRowsContext {
     noPromise: "No date",
     discontinued: "Discontinued",
     mtoBadge: (days) => `Made to order · ${days} working days`,
+    labels: {
+      sku: "SKU",
+      product: "Product",
+      price: "Price",
+      warehouses: WAREHOUSES,
+      available: "Available",
+      nextIncoming: "Next in",
+      promiseDate: "Promise",
+    },
   };
 }
 
-/** The rows as the page rendered them with React elements before decision 078: the reference. */
+/** Warehouse column names, one hostile: a label is text in an attribute, never markup. */
+const WAREHOUSES = ["WH-BJ North", `WH-"X" <b>`, "WH-SH East"];
+
+/** The stock table's header as the page renders it: ListTable labels each row's cells from it. */
+function head(c: StockRowsContext) {
+  const l = c.labels;
+  return (
+    <>
+      <th scope="col">{l.sku}</th>
+      <th scope="col">{l.product}</th>
+      <th scope="col">{l.price}</th>
+      <th scope="col">{l.available}</th>
+      <th scope="col">{l.promiseDate}</th>
+      <th scope="col">{l.nextIncoming}</th>
+      {WAREHOUSES.map((w) => (
+        <th key={w} scope="col">
+          {w}
+        </th>
+      ))}
+    </>
+  );
+}
+
+/** The reference rows inside ListTable, as React renders them: the `<tbody>`'s inner markup. */
+function referenceBody(c: StockRowsContext): string {
+  const markup = renderToStaticMarkup(<ListTable head={head(c)}>{ReactRows({ c })}</ListTable>);
+  return /<tbody[^>]*>([\s\S]*)<\/tbody>/.exec(markup)![1]!;
+}
+
+/**
+ * The rows as the page rendered them with React elements before decision 078: the reference. (Since decision 118
+ * the product cell wraps, the key figures come before the warehouses with the check link under the promise date,
+ * and ListTable gives every cell its column's label from the header.)
+ */
 function ReactRows({ c }: { c: StockRowsContext }) {
   const f = c.f;
   return (
@@ -70,7 +113,7 @@ function ReactRows({ c }: { c: StockRowsContext }) {
               {r.sku}
             </Link>
           </td>
-          <td>
+          <td className="wrap">
             <div className="font-medium">{r.name}</div>
             <div className="text-xs text-slate-500">{`${c.categoryName(r.category_code)} · ${c.lineName(r.product_line_code)}`}</div>
             {r.made_to_order || r.status === "discontinued" ? (
@@ -84,21 +127,19 @@ function ReactRows({ c }: { c: StockRowsContext }) {
             {f.money(r.price_minor, r.currency)}
             <span className="block text-xs text-slate-500">{`/ ${r.unit}`}</span>
           </td>
+          <td className="text-right font-semibold tabular-nums">{f.number(r.available)}</td>
+          <td className="whitespace-nowrap">
+            <span data-testid="promise-date">{r.promiseDate ? f.date(r.promiseDate) : c.noPromise}</span>
+            <Link className="link block text-xs" to={c.checkHref(r.sku)}>
+              {c.checkLabel}
+            </Link>
+          </td>
+          <td className="whitespace-nowrap">{r.nextIncoming ? `${f.number(r.nextIncoming.quantity)} · ${f.date(r.nextIncoming.eta)}` : "—"}</td>
           {r.byWarehouse.map((n, i) => (
             <td key={i} className={n > 0 ? "num" : "num-0"}>
               {f.number(n)}
             </td>
           ))}
-          <td className="text-right font-semibold tabular-nums">{f.number(r.available)}</td>
-          <td className="whitespace-nowrap">{r.nextIncoming ? `${f.number(r.nextIncoming.quantity)} · ${f.date(r.nextIncoming.eta)}` : "—"}</td>
-          <td className="whitespace-nowrap" data-testid="promise-date">
-            {r.promiseDate ? f.date(r.promiseDate) : c.noPromise}
-          </td>
-          <td>
-            <Link className="link whitespace-nowrap text-xs" to={c.checkHref(r.sku)}>
-              {c.checkLabel}
-            </Link>
-          </td>
         </tr>
       ))}
     </>
@@ -106,10 +147,14 @@ function ReactRows({ c }: { c: StockRowsContext }) {
 }
 
 describe("the stock rows rendered as one string", () => {
-  it.each(["en", "zh-CN"] as const)("are exactly the markup React renders for the same rows (%s), hostile text included", (locale) => {
+  it.each(["en", "zh-CN"] as const)("are exactly the markup React renders for the same rows in ListTable (%s), hostile text included", (locale) => {
     const c = context(locale);
     const mine = stockRowsHtml(rows, c);
-    expect(mine).toBe(renderToStaticMarkup(<ReactRows c={c} />));
+    expect(mine).toBe(referenceBody(c));
+    // Every cell carries its column's name for the phone's cards, the hostile one as text.
+    expect(mine).toContain('<td class="num-0" data-label="WH-BJ North">0</td>');
+    expect(mine).toContain('data-label="WH-&quot;X&quot; &lt;b&gt;"');
+    expect(mine).toContain('<td class="whitespace-nowrap" data-label="Promise"><span data-testid="promise-date">');
     // Nothing a product row holds becomes markup.
     expect(mine).not.toContain("<img");
     expect(mine).not.toContain("<script");

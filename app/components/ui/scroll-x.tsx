@@ -18,7 +18,7 @@ export function ScrollX({ className = "", children, testId }: { className?: stri
     return () => observer.disconnect();
   }, []);
   return (
-    <div ref={ref} className={`overflow-x-auto ${className}`.trim()} tabIndex={scrolls ? 0 : undefined} data-testid={testId}>
+    <div ref={ref} className={`relative overflow-x-auto ${className}`.trim()} tabIndex={scrolls ? 0 : undefined} data-testid={testId}>
       {children}
     </div>
   );

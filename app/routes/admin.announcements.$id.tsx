@@ -60,11 +60,7 @@ export default function EditAnnouncement() {
   };
   return (
     <div className="max-w-3xl space-y-4">
-      <PageHeader
-        title={title}
-        crumbs={[{ label: t("announcements.title"), to: "/admin/announcements" }, { label: title }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-      />
+      <PageHeader title={title} crumbs={[{ label: t("announcements.title"), to: "/admin/announcements" }, { label: title }]} />
       <Notice message={notice} />
       {a.state === "withdrawn" ? <FormError message={failure?.formError} /> : null}
       <div className="card flex flex-wrap items-center gap-3 text-sm">

@@ -40,7 +40,6 @@ export default function Announcements() {
       <PageHeader
         title={t("announcements.title")}
         crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("announcements.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
         actions={
           <>
             <CsvLink />

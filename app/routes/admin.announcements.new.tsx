@@ -38,7 +38,6 @@ export default function NewAnnouncement() {
       <PageHeader
         title={t("announcements.new")}
         crumbs={[{ label: t("announcements.title"), to: "/admin/announcements" }, { label: t("announcements.new") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
       />
       <AnnouncementForm
         values={(failure?.values as AnnouncementFormValues | undefined) ?? { startsAt }}

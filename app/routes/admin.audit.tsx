@@ -94,12 +94,7 @@ export default function Audit() {
   const f = useFormat();
   return (
     <div>
-      <PageHeader
-        title={t("audit.title")}
-        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("audit.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-        actions={<CsvLink />}
-      />
+      <PageHeader title={t("audit.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("audit.title") }]} actions={<CsvLink />} />
       <FilterBar resetTo="/admin/audit" className="mb-4 sm:grid-cols-2 lg:grid-cols-4">
         <FilterSelect name="action" label={t("audit.action")} defaultValue={data.query.action} all={t("audit.allActions")}>
           {auditActionGroups().map((g) => (

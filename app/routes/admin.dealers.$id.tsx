@@ -41,11 +41,7 @@ export default function EditDealer() {
   const notice = data && data.ok === true ? data.message : sp.get("created") ? t("dealers.created") : undefined;
   return (
     <div className="max-w-3xl space-y-4">
-      <PageHeader
-        title={`${dealer.code} · ${dealer.name}`}
-        crumbs={[{ label: t("dealers.title"), to: "/admin/dealers" }, { label: dealer.code }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-      />
+      <PageHeader title={`${dealer.code} · ${dealer.name}`} crumbs={[{ label: t("dealers.title"), to: "/admin/dealers" }, { label: dealer.code }]} />
       <Notice message={notice} />
       <DealerForm dealer={dealer} accountManagers={accountManagers} failure={failure} submitLabel={t("common.save")} intent="update" />
       <Form method="post" className="card flex items-center justify-between">

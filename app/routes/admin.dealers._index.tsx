@@ -33,7 +33,6 @@ export default function Dealers() {
       <PageHeader
         title={t("dealers.title")}
         crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("dealers.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
         actions={
           <>
             <CsvLink />

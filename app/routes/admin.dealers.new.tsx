@@ -33,11 +33,7 @@ export default function NewDealer() {
   const t = useT();
   return (
     <div className="max-w-3xl">
-      <PageHeader
-        title={t("dealers.new")}
-        crumbs={[{ label: t("dealers.title"), to: "/admin/dealers" }, { label: t("dealers.new") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-      />
+      <PageHeader title={t("dealers.new")} crumbs={[{ label: t("dealers.title"), to: "/admin/dealers" }, { label: t("dealers.new") }]} />
       <DealerForm accountManagers={accountManagers} failure={data ?? undefined} submitLabel={t("common.create")} />
     </div>
   );

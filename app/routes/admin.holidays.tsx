@@ -44,11 +44,7 @@ export default function Holidays() {
   const failure = result && result.ok === false ? result : undefined;
   return (
     <div className="max-w-3xl space-y-4">
-      <PageHeader
-        title={t("holidays.title")}
-        crumbs={[{ label: t("products.title"), to: "/admin/products" }, { label: t("holidays.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-      />
+      <PageHeader title={t("holidays.title")} crumbs={[{ label: t("products.title"), to: "/admin/products" }, { label: t("holidays.title") }]} />
       <p className="text-sm text-slate-600">{t("holidays.help")}</p>
       <FormError message={failure?.formError} />
       <Notice message={result && result.ok ? result.message : undefined} />

@@ -47,7 +47,7 @@ export default function Jobs() {
   const f = useFormat();
   return (
     <div className="space-y-6">
-      <PageHeader title={t("jobs.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("jobs.title") }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <PageHeader title={t("jobs.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("jobs.title") }]} />
       <FormError message={data && data.ok === false ? data.formError : undefined} />
       <Notice message={data && data.ok === true ? data.message : undefined} />
       <div className="card space-y-1 text-sm text-slate-600" data-testid="runner-status">

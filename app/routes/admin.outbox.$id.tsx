@@ -59,12 +59,7 @@ export default function OutboxEmail() {
   ];
   return (
     <div className="space-y-4">
-      <PageHeader
-        title={email.subject}
-        titleLang={email.locale}
-        crumbs={[{ label: t("outbox.title"), to: "/admin/outbox" }, { label: `#${email.id}` }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-      />
+      <PageHeader title={email.subject} titleLang={email.locale} crumbs={[{ label: t("outbox.title"), to: "/admin/outbox" }, { label: `#${email.id}` }]} />
       <FormError message={data && data.ok === false ? data.formError : undefined} />
       <Notice message={data && data.ok === true ? data.message : undefined} />
       <div className="grid gap-4 lg:grid-cols-3">

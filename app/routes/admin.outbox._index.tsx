@@ -36,12 +36,7 @@ export default function Outbox() {
   const f = useFormat();
   return (
     <div>
-      <PageHeader
-        title={t("outbox.title")}
-        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("outbox.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-        actions={<CsvLink />}
-      />
+      <PageHeader title={t("outbox.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("outbox.title") }]} actions={<CsvLink />} />
       <div className="card mb-4 space-y-1 text-sm text-slate-600" data-testid="delivery">
         <p className={data.delivery.smtpConfigured ? "" : "text-amber-800"}>
           {data.delivery.smtpConfigured ? t("outbox.smtpOn", { from: data.delivery.mailFrom }) : t("outbox.smtpOff")}

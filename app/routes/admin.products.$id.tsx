@@ -47,7 +47,6 @@ export default function EditProduct() {
       <PageHeader
         title={`${p.sku} · ${p.name_zh}`}
         crumbs={[{ label: t("products.title"), to: "/admin/products" }, { label: p.sku }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
         actions={
           <Link to={`/products/${encodeURIComponent(p.sku)}`} className="btn-secondary">
             {t("products.viewPage")}

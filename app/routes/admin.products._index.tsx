@@ -38,7 +38,6 @@ export default function AdminProducts() {
       <PageHeader
         title={t("products.title")}
         crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("products.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
         actions={
           <>
             <CsvLink />

@@ -33,11 +33,7 @@ export default function NewProduct() {
   const t = useT();
   return (
     <div className="max-w-4xl">
-      <PageHeader
-        title={t("products.new")}
-        crumbs={[{ label: t("products.title"), to: "/admin/products" }, { label: t("products.new") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-      />
+      <PageHeader title={t("products.new")} crumbs={[{ label: t("products.title"), to: "/admin/products" }, { label: t("products.new") }]} />
       <ProductForm categories={options.categories} lines={options.lines} images={options.images} failure={data ?? undefined} submitLabel={t("common.create")} />
     </div>
   );

@@ -59,7 +59,7 @@ export default function EditUser() {
   const notice = data && data.ok === true ? data.message : sp.get("created") ? t("users.created") : undefined;
   return (
     <div className="max-w-xl space-y-4">
-      <PageHeader title={user.name} crumbs={[{ label: t("users.title"), to: "/admin/users" }, { label: user.name }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <PageHeader title={user.name} crumbs={[{ label: t("users.title"), to: "/admin/users" }, { label: user.name }]} />
       <FormError message={failure?.formError} />
       <Notice message={notice} />
       <div className="card text-sm">

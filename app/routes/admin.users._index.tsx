@@ -36,7 +36,6 @@ export default function Users() {
       <PageHeader
         title={t("users.title")}
         crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("users.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
         actions={
           <>
             <CsvLink />

@@ -37,11 +37,7 @@ export default function NewUser() {
   const e = data?.fieldErrors ?? {};
   return (
     <div className="max-w-xl">
-      <PageHeader
-        title={t("users.new")}
-        crumbs={[{ label: t("users.title"), to: "/admin/users" }, { label: t("users.new") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-      />
+      <PageHeader title={t("users.new")} crumbs={[{ label: t("users.title"), to: "/admin/users" }, { label: t("users.new") }]} />
       <Form method="post" className="card space-y-4" noValidate>
         <FormError message={data?.formError} />
         <Field name="name" label={t("common.name")} defaultValue={String(v.name ?? "")} error={e.name} required maxLength={120} />

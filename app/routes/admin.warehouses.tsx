@@ -56,11 +56,7 @@ export default function Warehouses() {
   const editing = warehouses.find((w) => w.id === (updateFailure ? Number(updateFailure.values.id) : edit));
   return (
     <div className="space-y-4">
-      <PageHeader
-        title={t("warehouses.title")}
-        crumbs={[{ label: t("products.title"), to: "/admin/products" }, { label: t("warehouses.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-      />
+      <PageHeader title={t("warehouses.title")} crumbs={[{ label: t("products.title"), to: "/admin/products" }, { label: t("warehouses.title") }]} />
       <p className="text-sm text-slate-600">{t("warehouses.help")}</p>
       <FormError message={failure?.formError} />
       <Notice message={result && result.ok ? result.message : undefined} />

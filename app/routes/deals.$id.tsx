@@ -134,7 +134,6 @@ export default function DealPage() {
       <PageHeader
         title={`#${deal.id} ${deal.title}`}
         crumbs={[{ label: t("deals.title"), to: "/deals" }, { label: `#${deal.id}` }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
         actions={
           caps.quote ? (
             <Form method="post">

@@ -62,7 +62,6 @@ export default function Deals() {
       <PageHeader
         title={t("deals.title")}
         crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("deals.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
         actions={
           <>
             <CsvLink />

@@ -46,11 +46,7 @@ export default function NewDeal() {
   const badQuantity = new Set(Object.keys(e).flatMap((k) => pickedList[Number(/^productLines\.(\d+)\.quantity$/.exec(k)?.[1] ?? NaN)] ?? []));
   return (
     <div className="max-w-3xl">
-      <PageHeader
-        title={t("deals.new")}
-        crumbs={[{ label: t("deals.title"), to: "/deals" }, { label: t("deals.new") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-      />
+      <PageHeader title={t("deals.new")} crumbs={[{ label: t("deals.title"), to: "/deals" }, { label: t("deals.new") }]} />
       <p className="mb-4 text-sm text-slate-600">{t("deals.newHelp", { days: protectionDays })}</p>
       <Form method="post" className="card space-y-5" noValidate>
         <FormError message={data?.formError} />

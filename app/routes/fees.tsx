@@ -34,12 +34,7 @@ export default function Fees() {
     code ? ((locale === "zh-CN" ? zh : en) ?? code) : kind === "rebate" ? t("fees.genericRebate") : t("fees.genericFee");
   return (
     <div className="space-y-4">
-      <PageHeader
-        title={t("fees.title")}
-        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("fees.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-        actions={<CsvLink />}
-      />
+      <PageHeader title={t("fees.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("fees.title") }]} actions={<CsvLink />} />
       <FilterBar resetTo="/fees" className="sm:grid-cols-6">
         {!data.isDealer ? (
           <FilterSelect

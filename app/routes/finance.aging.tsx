@@ -31,12 +31,7 @@ export default function Aging() {
   const currency = data.rows[0]?.currency ?? "CNY";
   return (
     <div className="space-y-4">
-      <PageHeader
-        title={t("aging.title")}
-        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("aging.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-        actions={<CsvLink />}
-      />
+      <PageHeader title={t("aging.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("aging.title") }]} actions={<CsvLink />} />
       <FilterBar resetTo="/finance/aging" className="sm:grid-cols-4">
         <FilterInput name="asOf" type="date" label={t("aging.asOf")} defaultValue={data.query.asOf ?? data.asOf} />
         <FilterInput name="q" label={t("common.search")} defaultValue={data.query.q} wrapperClassName="sm:col-span-2" />

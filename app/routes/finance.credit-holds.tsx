@@ -68,12 +68,7 @@ export default function CreditHolds() {
   const failedId = failure && !failure.ok ? String(failure.values.orderId ?? "") : "";
   return (
     <div className="space-y-4">
-      <PageHeader
-        title={t("creditHolds.title")}
-        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("creditHolds.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-        actions={<CsvLink />}
-      />
+      <PageHeader title={t("creditHolds.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("creditHolds.title") }]} actions={<CsvLink />} />
       <Notice
         message={
           doneOrder && (done === "release" || done === "cancel")

@@ -48,11 +48,7 @@ export default function DisputeDetail() {
   );
   return (
     <div className="max-w-3xl space-y-4">
-      <PageHeader
-        title={t("disputes.detailTitle", { id: d.id })}
-        crumbs={[{ label: t("disputes.title"), to: "/finance/disputes" }, { label: `#${d.id}` }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-      />
+      <PageHeader title={t("disputes.detailTitle", { id: d.id })} crumbs={[{ label: t("disputes.title"), to: "/finance/disputes" }, { label: `#${d.id}` }]} />
       <Notice message={data && data.ok ? data.message : undefined} />
       <dl className="card grid gap-2 text-sm sm:grid-cols-3" data-testid="dispute-detail">
         {row(t("common.status"), <DisputeStatus status={d.status} />)}

@@ -35,12 +35,7 @@ export default function Disputes() {
   const f = useFormat();
   return (
     <div className="space-y-4">
-      <PageHeader
-        title={t("disputes.title")}
-        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("disputes.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-        actions={<CsvLink />}
-      />
+      <PageHeader title={t("disputes.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("disputes.title") }]} actions={<CsvLink />} />
       <p className="text-sm text-slate-700" data-testid="open-summary">
         {t("disputes.openSummary", { count: data.openCount, amount: f.money(data.openAmountMinor, "CNY") })}
       </p>

@@ -35,11 +35,7 @@ export default function FeeTypes() {
   const failure = data && data.ok === false ? data : undefined;
   return (
     <div className="max-w-3xl space-y-4">
-      <PageHeader
-        title={t("feeTypes.title")}
-        crumbs={[{ label: t("ledger.title"), to: "/finance/ledger" }, { label: t("feeTypes.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-      />
+      <PageHeader title={t("feeTypes.title")} crumbs={[{ label: t("ledger.title"), to: "/finance/ledger" }, { label: t("feeTypes.title") }]} />
       <Notice message={data && data.ok ? data.message : undefined} />
       <ListTable
         head={

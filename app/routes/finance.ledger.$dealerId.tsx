@@ -56,7 +56,6 @@ export default function DealerLedger() {
       <PageHeader
         title={t("ledger.dealerTitle", { dealer: `${d.code} · ${d.name}` })}
         crumbs={[{ label: t("ledger.title"), to: "/finance/ledger" }, { label: d.code }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
         actions={
           <>
             <CsvLink />

@@ -34,7 +34,6 @@ export default function Ledger() {
       <PageHeader
         title={t("ledger.title")}
         crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("ledger.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
         actions={
           <>
             <CsvLink />

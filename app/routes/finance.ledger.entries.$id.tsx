@@ -49,7 +49,6 @@ export default function EntryDetail() {
       <PageHeader
         title={t("ledger.entry", { id: e.id })}
         crumbs={[{ label: t("ledger.title"), to: "/finance/ledger" }, { label: e.dealer_code, to: `/finance/ledger/${e.dealer_id}` }, { label: `#${e.id}` }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
       />
       <Notice message={reversed ? t("ledger.reversed", { id: reversed }) : undefined} />
       <dl className="card grid gap-2 text-sm sm:grid-cols-3" data-testid="entry-detail">

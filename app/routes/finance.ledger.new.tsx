@@ -45,11 +45,7 @@ export default function PostEntry() {
   const fe = failure?.fieldErrors ?? {};
   return (
     <div className="max-w-2xl space-y-4">
-      <PageHeader
-        title={t("ledger.postTitle")}
-        crumbs={[{ label: t("ledger.title"), to: "/finance/ledger" }, { label: t("ledger.postTitle") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-      />
+      <PageHeader title={t("ledger.postTitle")} crumbs={[{ label: t("ledger.title"), to: "/finance/ledger" }, { label: t("ledger.postTitle") }]} />
       <p className="text-sm text-slate-600">{t("ledger.postHelp")}</p>
       <nav aria-label={t("ledger.type")} className="flex flex-wrap gap-2">
         {MANUAL_TYPES.map((ty) => (

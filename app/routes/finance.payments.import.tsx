@@ -80,11 +80,7 @@ export default function ImportPayments() {
   const report = data && data.ok === true ? data.report : null;
   return (
     <div className="space-y-4">
-      <PageHeader
-        title={t("payments.importTitle")}
-        crumbs={[{ label: t("ledger.title"), to: "/finance/ledger" }, { label: t("payments.importTitle") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-      />
+      <PageHeader title={t("payments.importTitle")} crumbs={[{ label: t("ledger.title"), to: "/finance/ledger" }, { label: t("payments.importTitle") }]} />
       <Form method="post" encType="multipart/form-data" className="card space-y-3" noValidate>
         <FormError message={failure ? (failure.fieldErrors.file ?? failure.formError) : undefined} />
         <div>

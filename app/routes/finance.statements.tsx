@@ -48,11 +48,7 @@ export default function IssueStatements() {
   const failure = data && data.ok === false ? data : undefined;
   return (
     <div className="space-y-4">
-      <PageHeader
-        title={t("statements.issueTitle")}
-        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("statements.issueTitle") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-      />
+      <PageHeader title={t("statements.issueTitle")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("statements.issueTitle") }]} />
       <Form method="post" className="card space-y-3" noValidate>
         <p className="text-sm text-slate-600">{t("statements.issueHelp")}</p>
         <FormError message={failure?.formError} />

@@ -80,7 +80,7 @@ export default function KeyAccountPage() {
         };
   return (
     <div className="space-y-4">
-      <PageHeader title={a.name} crumbs={[{ label: t("keyAccounts.title"), to: "/key-accounts" }, { label: a.name }]} breadcrumbLabel={t("nav.breadcrumb")} />
+      <PageHeader title={a.name} crumbs={[{ label: t("keyAccounts.title"), to: "/key-accounts" }, { label: a.name }]} />
       <FormError message={failure?.formError} />
       <Notice message={notice} />
       <Facts testId="key-account-profile">

@@ -35,7 +35,6 @@ export default function KeyAccounts() {
       <PageHeader
         title={t("keyAccounts.title")}
         crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("keyAccounts.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
         actions={
           <>
             <CsvLink />

@@ -34,11 +34,7 @@ export default function NewKeyAccount() {
   const t = useT();
   return (
     <div className="max-w-2xl">
-      <PageHeader
-        title={t("keyAccounts.new")}
-        crumbs={[{ label: t("keyAccounts.title"), to: "/key-accounts" }, { label: t("keyAccounts.new") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-      />
+      <PageHeader title={t("keyAccounts.new")} crumbs={[{ label: t("keyAccounts.title"), to: "/key-accounts" }, { label: t("keyAccounts.new") }]} />
       <Form method="post" className="card space-y-4" noValidate>
         <FormError message={data?.formError} />
         <KeyAccountFields values={data?.values ?? {}} errors={data?.fieldErrors ?? {}} accountManagers={accountManagers} isAdmin={isAdmin} />

@@ -51,11 +51,7 @@ export default function LeadPage() {
   const fe = failure?.fieldErrors ?? {};
   return (
     <div className="max-w-2xl space-y-4">
-      <PageHeader
-        title={`${t("leads.title")} · ${lead.key_account_name}`}
-        crumbs={[{ label: t("deals.title"), to: "/deals" }, { label: t("leads.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-      />
+      <PageHeader title={`${t("leads.title")} · ${lead.key_account_name}`} crumbs={[{ label: t("deals.title"), to: "/deals" }, { label: t("leads.title") }]} />
       <FormError message={failure?.formError} />
       <Notice message={result?.ok ? result.message : undefined} />
       <dl className="card grid grid-cols-3 gap-2 text-sm">

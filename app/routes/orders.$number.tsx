@@ -152,7 +152,6 @@ export default function OrderPage() {
       <PageHeader
         title={`${t("orders.order")} ${order.number ?? ""}`}
         crumbs={[{ label: t("orders.title"), to: "/orders" }, { label: order.number ?? "" }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
         actions={
           <>
             <OrderStatusBadge status={order.status} />

@@ -41,7 +41,6 @@ export default function Orders() {
       <PageHeader
         title={t("orders.title")}
         crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("orders.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
         actions={
           <>
             <CsvLink />

@@ -142,11 +142,7 @@ export default function Addresses() {
   const failureShown = failure && (failure.intent === "create" || active.some((a) => a.id === failedId && failure.intent === "update"));
   return (
     <div className="max-w-4xl space-y-6">
-      <PageHeader
-        title={t("addresses.title")}
-        crumbs={[{ label: t("orders.title"), to: "/orders" }, { label: t("addresses.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-      />
+      <PageHeader title={t("addresses.title")} crumbs={[{ label: t("orders.title"), to: "/orders" }, { label: t("addresses.title") }]} />
       <Notice message={success ?? (sp.get("saved") ? t("common.saved") : undefined)} />
       <FormError message={failure && !failureShown ? failure.formError : undefined} />
       <p className="text-sm text-slate-600">{t("addresses.help")}</p>

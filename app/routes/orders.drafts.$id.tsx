@@ -117,7 +117,6 @@ export default function EditDraft() {
       <PageHeader
         title={title}
         crumbs={[{ label: t("orders.title"), to: "/orders" }, { label: title }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
         actions={
           data.order?.number ? (
             <Link to={`/orders/${data.order.number}`} className="btn-secondary">

@@ -30,11 +30,7 @@ export default function NewOrder() {
   const t = useT();
   return (
     <div className="max-w-5xl">
-      <PageHeader
-        title={t("orders.new")}
-        crumbs={[{ label: t("orders.title"), to: "/orders" }, { label: t("orders.new") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-      />
+      <PageHeader title={t("orders.new")} crumbs={[{ label: t("orders.title"), to: "/orders" }, { label: t("orders.new") }]} />
       <OrderBuilder {...data} failure={failure && "lines" in failure ? failure : failure ? { ...failure, values: {}, lines: data.lines } : undefined} />
     </div>
   );

@@ -108,7 +108,6 @@ export default function ProductPage() {
       <PageHeader
         title={name}
         crumbs={[{ label: t("stock.title"), to: "/stock" }, { label: p.sku }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
         actions={
           data.canEdit ? (
             <Link to={`/admin/products/${p.id}`} className="btn-secondary">

@@ -139,7 +139,6 @@ export default function QuotePage() {
           { label: `#${quote.deal_id}`, to: `/deals/${quote.deal_id}` },
           { label: t("quotes.version", { n: quote.version }) },
         ]}
-        breadcrumbLabel={t("nav.breadcrumb")}
         actions={
           <div className="no-print flex flex-wrap gap-2">
             <Link className="btn-secondary" to={`/quotes/${quote.id}/print`}>

@@ -38,12 +38,7 @@ export default function QuoteApprovals() {
   const filtered = d.query.dealerId !== undefined || d.query.accountManagerId !== undefined;
   return (
     <div className="space-y-4">
-      <PageHeader
-        title={t("approvals.title")}
-        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("approvals.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-        actions={<CsvLink />}
-      />
+      <PageHeader title={t("approvals.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("approvals.title") }]} actions={<CsvLink />} />
       <p className="text-sm text-slate-600">{t("approvals.help", { limit: bpText(d.limitBp) })}</p>
       <FilterBar resetTo="/quotes/approvals" inline>
         <FilterSelect name="dealerId" label={t("approvals.dealer")} defaultValue={d.query.dealerId} all options={dealerChoices(d.choices.dealers)} />

@@ -42,12 +42,7 @@ export default function Reports() {
   };
   return (
     <div className="space-y-4">
-      <PageHeader
-        title={t("report.title")}
-        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("report.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-        actions={<CsvLink />}
-      />
+      <PageHeader title={t("report.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("report.title") }]} actions={<CsvLink />} />
       <p className="text-sm text-slate-600">{t("report.intro")}</p>
       <FilterBar resetTo="/reports" className="sm:grid-cols-3 lg:grid-cols-7">
         <FilterInput name="from" type="date" label={t("dash.from")} defaultValue={report.period.from} />

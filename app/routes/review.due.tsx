@@ -40,7 +40,6 @@ export default function MadeToOrderDue() {
       <PageHeader
         title={t("due.title")}
         crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("review.title"), to: "/review/orders" }, { label: t("due.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
         actions={<CsvLink />}
       />
       <FilterBar resetTo="/review/due" inline>

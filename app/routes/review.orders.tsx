@@ -45,12 +45,7 @@ export default function ReviewOrders() {
   const doneOrder = sp.get("order");
   return (
     <div>
-      <PageHeader
-        title={t("review.title")}
-        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("review.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-        actions={<CsvLink />}
-      />
+      <PageHeader title={t("review.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("review.title") }]} actions={<CsvLink />} />
       <Notice message={done && doneOrder ? t("review.done", { number: doneOrder, action: t(`orders.done.${done}` as MessageKey) }) : undefined} />
       <nav className="mb-4 flex gap-2" aria-label={t("review.queues")}>
         {(["submitted", "credit_hold"] as const).map((s) => (

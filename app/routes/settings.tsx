@@ -55,11 +55,7 @@ export default function Settings() {
   const intent = data && "intent" in data ? data.intent : undefined;
   return (
     <div className="max-w-2xl space-y-6">
-      <PageHeader
-        title={t("settings.title")}
-        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("settings.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-      />
+      <PageHeader title={t("settings.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("settings.title") }]} />
       <section className="card">
         <h2 className="mb-2 font-semibold">{t("settings.profile")}</h2>
         <dl className="grid grid-cols-3 gap-2 text-sm">

@@ -52,11 +52,7 @@ export default function TwoFactorSettings() {
   const codes = success && "recoveryCodes" in success ? success.recoveryCodes : undefined;
   return (
     <div className="max-w-2xl space-y-6">
-      <PageHeader
-        title={t("twoFactor.title")}
-        crumbs={[{ label: t("settings.title"), to: "/settings" }, { label: t("twoFactor.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-      />
+      <PageHeader title={t("twoFactor.title")} crumbs={[{ label: t("settings.title"), to: "/settings" }, { label: t("twoFactor.title") }]} />
       <section className="card space-y-2 text-sm">
         <p>
           <Badge tone={status.enabled ? "green" : "slate"}>{status.enabled ? t("twoFactor.on") : t("twoFactor.off")}</Badge>{" "}

@@ -87,7 +87,6 @@ export default function StatementDetail() {
       <PageHeader
         title={t("statements.detailTitle", { period: s.period })}
         crumbs={[{ label: t("statements.title"), to: "/statements" }, { label: `${s.dealer_code} · ${s.period}` }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
         actions={
           <div className="no-print flex flex-wrap gap-2">
             <Link className="btn-secondary" to={`/statements/${s.id}?format=csv`} reloadDocument>

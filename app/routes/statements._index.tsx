@@ -40,12 +40,7 @@ export default function Statements() {
   const f = useFormat();
   return (
     <div className="space-y-4">
-      <PageHeader
-        title={t("statements.title")}
-        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("statements.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-        actions={<CsvLink />}
-      />
+      <PageHeader title={t("statements.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("statements.title") }]} actions={<CsvLink />} />
       {data.own ? (
         <div className="grid gap-4">
           <CreditSummary credit={data.own.summary.credit} />

@@ -109,7 +109,6 @@ export default function Stock() {
       <PageHeader
         title={t("stock.title")}
         crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("stock.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
         actions={
           <>
             <CsvLink />

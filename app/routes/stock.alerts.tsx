@@ -41,7 +41,6 @@ export default function StockAlerts() {
       <PageHeader
         title={t("alerts.title")}
         crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("stock.title"), to: "/stock" }, { label: t("alerts.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
         actions={<CsvLink />}
       />
       <nav className="flex gap-2" aria-label={t("alerts.kinds")}>

@@ -52,7 +52,6 @@ export default function ImportJob() {
       <PageHeader
         title={`${t("import.job")} #${job.id}`}
         crumbs={[{ label: t("stock.title"), to: "/stock" }, { label: t("import.title"), to: "/stock/import" }, { label: `#${job.id}` }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
       />
       <div className="card space-y-2" role="status" aria-live="polite" data-testid="import-job" data-status={job.status}>
         <p className="flex flex-wrap items-center gap-2">

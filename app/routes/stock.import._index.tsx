@@ -107,11 +107,7 @@ export default function ImportPage() {
   const values = (failure?.values ?? {}) as Record<string, unknown>;
   return (
     <div className="space-y-6">
-      <PageHeader
-        title={t("import.title")}
-        crumbs={[{ label: t("stock.title"), to: "/stock" }, { label: t("import.title") }]}
-        breadcrumbLabel={t("nav.breadcrumb")}
-      />
+      <PageHeader title={t("import.title")} crumbs={[{ label: t("stock.title"), to: "/stock" }, { label: t("import.title") }]} />
       <div className="grid gap-4 lg:grid-cols-3">
         <Form method="post" encType="multipart/form-data" className="card space-y-4 lg:col-span-2" noValidate>
           <FormError message={failure?.formError} />

@@ -1,26 +1,16 @@
 import { Link } from "~/components/link";
 import type { ReactNode } from "react";
+import { useT } from "~/i18n/react";
 
 export type Crumb = { label: string; to?: string };
 
 /** `titleLang`: the title is a record's text in another language than the page (an email's subject). */
-export function PageHeader({
-  title,
-  titleLang,
-  crumbs,
-  actions,
-  breadcrumbLabel,
-}: {
-  title: string;
-  titleLang?: string;
-  crumbs?: Crumb[];
-  actions?: ReactNode;
-  breadcrumbLabel?: string;
-}) {
+export function PageHeader({ title, titleLang, crumbs, actions }: { title: string; titleLang?: string; crumbs?: Crumb[]; actions?: ReactNode }) {
+  const t = useT();
   return (
     <div className="mb-6">
       {crumbs && crumbs.length ? (
-        <nav aria-label={breadcrumbLabel ?? "Breadcrumb"} className="mb-2 text-sm text-slate-500">
+        <nav aria-label={t("nav.breadcrumb")} className="mb-2 text-sm text-slate-500">
           <ol className="flex flex-wrap items-center gap-1">
             {crumbs.map((c, i) => (
               <li key={i} className="flex items-center gap-1">

@@ -1,7 +1,7 @@
 import { ListTable } from "~/components/list";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { z } from "zod";
 import { QuoteBadge, StageBadge } from "~/components/deals";
@@ -37,6 +37,7 @@ import { idParam } from "~/utils/params.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { Section, Facts, Fact } from "~/components/ui/record";
+import { useIntentResult } from "~/components/intent-result";
 
 export const meta = pageMeta<typeof loader>("deals.deal", ({ deal }) => `#${deal.id} ${deal.title}`);
 
@@ -107,27 +108,17 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
   });
 });
 
-type ActionData = {
-  ok: boolean;
-  intent?: string;
-  message?: string;
-  formError?: string;
-  fieldErrors?: Record<string, string>;
-  values?: Record<string, unknown>;
-};
-
 export default function DealPage() {
   const data = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>() as ActionData | undefined;
+  const { done, failure, errors } = useIntentResult();
   const [sp] = useSearchParams();
   const t = useT();
   const f = useFormat();
   const locale = useLocale();
   const { deal, caps } = data;
-  const failure = result && !result.ok ? result : undefined;
-  const errFor = (intent: string, field: string) => (failure?.intent === intent ? failure.fieldErrors?.[field] : undefined);
+  const errFor = (intent: string, field: string): string | undefined => errors(intent)[field];
   const registered = sp.get("registered");
-  const notice = result?.ok ? result.message : registered ? t(registered === "conflict" ? "deals.registeredConflict" : "deals.registered") : undefined;
+  const notice = done ?? (registered ? t(registered === "conflict" ? "deals.registeredConflict" : "deals.registered") : undefined);
   const lineName = (l: { name_en: string; name_zh: string }) => (locale === "en" ? l.name_en : l.name_zh);
   return (
     <div className="space-y-4">

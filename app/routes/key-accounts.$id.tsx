@@ -1,7 +1,7 @@
 import { ListTable } from "~/components/list";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { z } from "zod";
 import { QuoteBadge, StageBadge } from "~/components/deals";
@@ -21,6 +21,7 @@ import { keyAccountEventKey } from "~/modules/audit/event-types";
 import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
 import { Section, Facts, Fact } from "~/components/ui/record";
+import { useIntentResult } from "~/components/intent-result";
 
 export const meta = pageMeta<typeof loader>("deals.keyAccount", ({ account }) => account.name);
 
@@ -43,27 +44,15 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
   });
 });
 
-type ActionData = {
-  ok: boolean;
-  intent?: string;
-  message?: string;
-  formError?: string;
-  fieldErrors?: Record<string, string>;
-  values?: Record<string, unknown>;
-};
-
 export default function KeyAccountPage() {
   const data = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>() as ActionData | undefined;
+  const { done, failure, errors: errs, values: vals } = useIntentResult();
   const [sp] = useSearchParams();
   const t = useT();
   const f = useFormat();
   const locale = useLocale();
   const a = data.account;
-  const failure = result && !result.ok ? result : undefined;
-  const errs = (intent: string) => (failure?.intent === intent ? (failure.fieldErrors ?? {}) : {});
-  const vals = (intent: string) => (failure?.intent === intent ? (failure.values ?? {}) : {});
-  const notice = result?.ok ? result.message : sp.get("created") ? t("keyAccounts.created") : undefined;
+  const notice = done ?? (sp.get("created") ? t("keyAccounts.created") : undefined);
   const lineName = (l: { name_en: string; name_zh: string }) => (locale === "en" ? l.name_en : l.name_zh);
   const bought = new Set(data.purchases.map((p) => p.code));
   const profileValues =

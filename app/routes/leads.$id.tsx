@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, Notice, SubmitButton } from "~/components/ui/form";
@@ -16,6 +16,7 @@ import { intentAction } from "~/utils/intent.server";
 import { idParam } from "~/utils/params.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
+import { useIntentResult } from "~/components/intent-result";
 
 export const meta = pageMeta<typeof loader>("leads.title", ({ lead }) => lead.key_account_name);
 
@@ -39,21 +40,18 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
   });
 });
 
-type ActionData = { ok: boolean; intent?: string; message?: string; formError?: string; fieldErrors?: Record<string, string> };
-
 export default function LeadPage() {
   const { lead, canRespond, isDealer, today } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>() as ActionData | undefined;
+  const { done, failure } = useIntentResult();
   const t = useT();
   const f = useFormat();
   const locale = useLocale();
-  const failure = result && !result.ok ? result : undefined;
   const fe = failure?.fieldErrors ?? {};
   return (
     <div className="max-w-2xl space-y-4">
       <PageHeader title={`${t("leads.title")} · ${lead.key_account_name}`} crumbs={[{ label: t("deals.title"), to: "/deals" }, { label: t("leads.title") }]} />
       <FormError message={failure?.formError} />
-      <Notice message={result?.ok ? result.message : undefined} />
+      <Notice message={done} />
       <dl className="card grid grid-cols-3 gap-2 text-sm">
         <dt className="text-slate-500">{t("common.status")}</dt>
         <dd className="col-span-2">

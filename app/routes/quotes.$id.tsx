@@ -1,7 +1,7 @@
 import { ListTable } from "~/components/list";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { z } from "zod";
 import { QuoteBadge, StageBadge, bpText } from "~/components/deals";
@@ -34,6 +34,7 @@ import { idParam } from "~/utils/params.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { Facts, Fact } from "~/components/ui/record";
+import { useIntentResult } from "~/components/intent-result";
 
 export const meta = pageMeta<typeof loader>(
   "quotes.title",
@@ -100,23 +101,13 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
   });
 });
 
-type ActionData = {
-  ok: boolean;
-  intent?: string;
-  message?: string;
-  formError?: string;
-  fieldErrors?: Record<string, string>;
-  values?: Record<string, unknown>;
-};
-
 export default function QuotePage() {
   const data = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>() as ActionData | undefined;
+  const { done, failure } = useIntentResult();
   const t = useT();
   const f = useFormat();
   const locale = useLocale();
   const { quote, caps } = data;
-  const failure = result && !result.ok ? result : undefined;
   const fe = failure?.fieldErrors ?? {};
   const v = failure?.intent === "save" ? (failure.values ?? {}) : null;
   const pname = (p: { name_en: string; name_zh: string }) => (locale === "en" ? p.name_en : p.name_zh);
@@ -155,7 +146,7 @@ export default function QuotePage() {
         }
       />
       <FormError message={failure?.formError} />
-      <Notice message={result?.ok ? result.message : undefined} />
+      <Notice message={done} />
 
       <Facts testId="quote-summary">
         <Fact label={t("quotes.status")} testId="quote-status">

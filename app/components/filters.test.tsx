@@ -97,7 +97,7 @@ describe("filter bar", () => {
 });
 
 describe("list table", () => {
-  it("puts the header cells and rows in a scrolling card, or shows the empty state instead", () => {
+  it("puts the header cells and rows in a scrolling card, labels each cell with its column for the phone cards, or shows the empty state instead", () => {
     const rows = ["a", "b"];
     const table = (list: string[]) =>
       render(
@@ -110,7 +110,7 @@ describe("list table", () => {
         </ListTable>,
       );
     expect(table(rows)).toBe(
-      '<div class="overflow-x-auto card p-0"><table class="table" data-testid="things"><thead><tr><th scope="col">Name</th></tr></thead><tbody class="divide-y divide-slate-100"><tr><td>a</td></tr><tr><td>b</td></tr></tbody></table></div>',
+      '<div class="relative overflow-x-auto card p-0"><table class="table table-cards" data-testid="things"><thead><tr><th scope="col">Name</th></tr></thead><tbody class="divide-y divide-slate-100"><tr><td data-label="Name">a</td></tr><tr><td data-label="Name">b</td></tr></tbody></table></div>',
     );
     expect(table([])).toBe("<p>Nothing yet</p>");
   });

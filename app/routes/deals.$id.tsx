@@ -139,7 +139,16 @@ export default function DealPage() {
       <FormError message={failure?.formError} />
       <Notice message={notice} />
 
-      <Facts testId="deal-summary">
+      <Facts
+        testId="deal-summary"
+        footer={
+          deal.renewal_requested_at ? (
+            <div className="text-amber-800">
+              {t("deals.renewalRequested", { date: f.dateTime(deal.renewal_requested_at) })} {deal.renewal_note}
+            </div>
+          ) : undefined
+        }
+      >
         <Fact label={t("deals.stage")} testId="deal-stage">
           <StageBadge stage={deal.stage} />
         </Fact>
@@ -171,11 +180,6 @@ export default function DealPage() {
           <Fact label={t("deals.closeReason")} wide>
             {deal.lost_reason}
           </Fact>
-        ) : null}
-        {deal.renewal_requested_at ? (
-          <div className="sm:col-span-3 text-amber-800">
-            {t("deals.renewalRequested", { date: f.dateTime(deal.renewal_requested_at) })} {deal.renewal_note}
-          </div>
         ) : null}
       </Facts>
 

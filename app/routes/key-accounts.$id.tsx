@@ -72,7 +72,7 @@ export default function KeyAccountPage() {
       <PageHeader title={a.name} crumbs={[{ label: t("keyAccounts.title"), to: "/key-accounts" }, { label: a.name }]} />
       <FormError message={failure?.formError} />
       <Notice message={notice} />
-      <Facts testId="key-account-profile">
+      <Facts testId="key-account-profile" footer={a.notes ? <div className="whitespace-pre-line">{a.notes}</div> : undefined}>
         <Fact label={t("keyAccounts.creditCode")} className="font-mono text-xs">
           {a.credit_code ?? "—"}
         </Fact>
@@ -83,7 +83,6 @@ export default function KeyAccountPage() {
         <Fact label={t("keyAccounts.openDeals")}>
           {f.number(data.deals.filter((d) => ["registered", "conflict", "approved", "negotiating", "quoted"].includes(d.stage)).length)}
         </Fact>
-        {a.notes ? <div className="sm:col-span-6 whitespace-pre-line">{a.notes}</div> : null}
       </Facts>
 
       <div className="grid gap-4 lg:grid-cols-3">

@@ -148,7 +148,54 @@ export default function QuotePage() {
       <FormError message={failure?.formError} />
       <Notice message={done} />
 
-      <Facts testId="quote-summary">
+      <Facts
+        testId="quote-summary"
+        footer={
+          <>
+            <div className="space-y-1 text-slate-700">
+              <p>
+                {t("quotes.maxDiscount")}: {bpText(quote.max_discount_bp)} — {t("quotes.limit", { pct: data.limitBp / 100 })}
+              </p>
+              {quote.terms ? (
+                <p className="whitespace-pre-line">
+                  {t("quotes.terms")}: {quote.terms}
+                </p>
+              ) : null}
+              {quote.revision_comment ? <p className="text-amber-800">{t("quotes.revisionCommentShown", { comment: quote.revision_comment })}</p> : null}
+              {quote.approval_note ? <p>{t("quotes.approvalNoteShown", { note: quote.approval_note })}</p> : null}
+              {quote.approved_by_name ? <p>{t("quotes.approvedBy", { name: quote.approved_by_name })}</p> : null}
+              {quote.accepted_by_name && quote.accepted_at ? (
+                <p>{t("quotes.acceptedBy", { name: quote.accepted_by_name, date: f.dateTime(quote.accepted_at) })}</p>
+              ) : null}
+              {quote.effectiveStatus === "expired" ? <p className="text-red-700">{t("quotes.expiredNote")}</p> : null}
+              {quote.status === "superseded" ? (
+                <p>
+                  {t("quotes.supersededNote")}{" "}
+                  <Link className="link" to={`/quotes/${data.latestId}`}>
+                    {t("quotes.openLatest")}
+                  </Link>
+                </p>
+              ) : null}
+              {data.bookedOrder ? (
+                <p className="text-emerald-800" data-testid="booked-order">
+                  {t("quotes.bookedAs")}{" "}
+                  {data.bookedOrder.href ? (
+                    <Link className="link" to={data.bookedOrder.href}>
+                      {data.bookedOrder.number
+                        ? t("quotes.orderNumber", { number: data.bookedOrder.number })
+                        : t("quotes.draftOrder", { id: data.bookedOrder.id })}
+                    </Link>
+                  ) : data.bookedOrder.number ? (
+                    t("quotes.orderNumber", { number: data.bookedOrder.number })
+                  ) : (
+                    t("quotes.draftOrder", { id: data.bookedOrder.id })
+                  )}
+                </p>
+              ) : null}
+            </div>
+          </>
+        }
+      >
         <Fact label={t("quotes.status")} testId="quote-status">
           <QuoteBadge status={quote.effectiveStatus} />
         </Fact>
@@ -163,45 +210,6 @@ export default function QuotePage() {
         <Fact label={t("quotes.total")} className="font-semibold tabular-nums" testId="quote-total">
           {f.money(quote.total_minor, quote.currency)}
         </Fact>
-        <div className="sm:col-span-3 lg:col-span-6 space-y-1 text-slate-700">
-          <p>
-            {t("quotes.maxDiscount")}: {bpText(quote.max_discount_bp)} — {t("quotes.limit", { pct: data.limitBp / 100 })}
-          </p>
-          {quote.terms ? (
-            <p className="whitespace-pre-line">
-              {t("quotes.terms")}: {quote.terms}
-            </p>
-          ) : null}
-          {quote.revision_comment ? <p className="text-amber-800">{t("quotes.revisionCommentShown", { comment: quote.revision_comment })}</p> : null}
-          {quote.approval_note ? <p>{t("quotes.approvalNoteShown", { note: quote.approval_note })}</p> : null}
-          {quote.approved_by_name ? <p>{t("quotes.approvedBy", { name: quote.approved_by_name })}</p> : null}
-          {quote.accepted_by_name && quote.accepted_at ? (
-            <p>{t("quotes.acceptedBy", { name: quote.accepted_by_name, date: f.dateTime(quote.accepted_at) })}</p>
-          ) : null}
-          {quote.effectiveStatus === "expired" ? <p className="text-red-700">{t("quotes.expiredNote")}</p> : null}
-          {quote.status === "superseded" ? (
-            <p>
-              {t("quotes.supersededNote")}{" "}
-              <Link className="link" to={`/quotes/${data.latestId}`}>
-                {t("quotes.openLatest")}
-              </Link>
-            </p>
-          ) : null}
-          {data.bookedOrder ? (
-            <p className="text-emerald-800" data-testid="booked-order">
-              {t("quotes.bookedAs")}{" "}
-              {data.bookedOrder.href ? (
-                <Link className="link" to={data.bookedOrder.href}>
-                  {data.bookedOrder.number ? t("quotes.orderNumber", { number: data.bookedOrder.number }) : t("quotes.draftOrder", { id: data.bookedOrder.id })}
-                </Link>
-              ) : data.bookedOrder.number ? (
-                t("quotes.orderNumber", { number: data.bookedOrder.number })
-              ) : (
-                t("quotes.draftOrder", { id: data.bookedOrder.id })
-              )}
-            </p>
-          ) : null}
-        </div>
       </Facts>
 
       {caps.answer || caps.revise || caps.book || caps.approve || (caps.edit && data.lines.length > 0) ? (

@@ -60,8 +60,9 @@ describe("the approval and credit-hold queues over HTTP", () => {
           expect(r.status, `${role} ${q.path} ${locale}`).toBe(q.allow.includes(role) ? 200 : 403);
           if (r.status !== 200) continue;
           expect(rawKeys(r.text), `${role} ${q.path} ${locale}`).toEqual([]);
-          // The table sits inside ScrollX (it scrolls sideways on a phone instead of widening the page).
-          expect(r.text).toMatch(/<div class="overflow-x-auto[^"]*"[^>]*><table class="table"/);
+          // The table sits inside ScrollX (it scrolls sideways instead of widening the page) and is a list table
+          // whose rows become cards on a phone (table-cards).
+          expect(r.text).toMatch(/<div class="[^"]*\boverflow-x-auto\b[^"]*"[^>]*><table class="table table-cards"/);
           if (q.path === "/finance/credit-holds") expect(r.text).toContain(`href="/orders/${held.number}"`);
           else expect(r.text).toContain(`href="/quotes/${quote.id}"`);
         }

@@ -35,12 +35,17 @@ export function Section({
   );
 }
 
-/** A record's key facts as a description list in a card: six to a row on a laptop, three on a tablet, one on a phone. */
-export function Facts({ testId, children }: { testId?: string; children: ReactNode }) {
+/**
+ * A record's key facts as a description list in a card: six to a row on a laptop, three on a tablet, one on
+ * a phone. `footer`: notes under the facts, in the same card (not part of the list: a list holds only facts).
+ */
+export function Facts({ testId, footer, children }: { testId?: string; footer?: ReactNode; children: ReactNode }) {
+  const list = <dl className="grid gap-4 text-sm sm:grid-cols-3 lg:grid-cols-6">{children}</dl>;
   return (
-    <dl className="card grid gap-4 text-sm sm:grid-cols-3 lg:grid-cols-6" data-testid={testId}>
-      {children}
-    </dl>
+    <div className="card text-sm" data-testid={testId}>
+      {list}
+      {footer ? <div className="mt-4 space-y-1">{footer}</div> : null}
+    </div>
   );
 }
 

@@ -12,7 +12,8 @@ import type { MessageKey } from "~/i18n";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
-import { ACTIVITY_KINDS, ActivitySchema, OptionalNoteSchema, ReasonSchema, TaskDoneSchema, TaskSchema, UpdateDealSchema } from "~/modules/deals/deals.schema";
+import { ACTIVITY_KINDS } from "~/modules/deals/deals.schema";
+import { ActivitySchema, OptionalNoteSchema, ReasonSchema, TaskDoneSchema, TaskSchema, UpdateDealSchema } from "~/modules/deals/deals.schema.server";
 import {
   addActivity,
   addTask,

@@ -12,7 +12,7 @@ import { Badge, PageHeader } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
-import { ContactSchema, KeyAccountSchema, OfferLeadSchema } from "~/modules/deals/deals.schema";
+import { ContactSchema, KeyAccountSchema, OfferLeadSchema } from "~/modules/deals/deals.schema.server";
 import { addContact, getKeyAccountPage, keyAccountFormOptions, offerLead, removeContact, updateKeyAccount } from "~/modules/deals/key-accounts.server";
 import { intentAction } from "~/utils/intent.server";
 import { idParam } from "~/utils/params.server";

@@ -12,16 +12,15 @@ import { Badge, PageHeader } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
+import { shipmentFieldErrors, shipmentFormToObject } from "~/modules/orders/orders.schema";
 import {
   ConfirmDeliverySchema,
   OptionalNoteSchema,
   PromiseChangeSchema,
   ReasonSchema,
-  shipmentFieldErrors,
-  shipmentFormToObject,
   ShipmentFormSchema,
   VersionSchema,
-} from "~/modules/orders/orders.schema";
+} from "~/modules/orders/orders.schema.server";
 import {
   approveOrder,
   cancelOrder,

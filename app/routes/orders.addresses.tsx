@@ -8,7 +8,7 @@ import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
 import { useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { archiveAddress, createAddress, listAddresses, updateAddress } from "~/modules/orders/addresses.server";
-import { AddressSchema } from "~/modules/orders/orders.schema";
+import { AddressSchema } from "~/modules/orders/orders.schema.server";
 import { parseForm } from "~/utils/http.server";
 import { badIntent, intentAction, readForm, type IntentContext } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";

@@ -14,7 +14,8 @@ import { can } from "~/modules/auth/actor";
 import { bookQuoteAsOrder } from "~/modules/quotes/booking.server";
 import { requireActor } from "~/modules/auth/auth.server";
 import { PROTECTED_STAGES } from "~/modules/deals/state";
-import { QuoteCommentSchema, QuoteDraftSchema, QuoteNoteSchema, remapLineErrors } from "~/modules/quotes/quotes.schema";
+import { remapLineErrors } from "~/modules/quotes/quotes.schema";
+import { QuoteCommentSchema, QuoteDraftSchema, QuoteNoteSchema } from "~/modules/quotes/quotes.schema.server";
 import {
   acceptQuote,
   approveQuoteDiscount,

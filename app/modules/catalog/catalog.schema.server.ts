@@ -177,3 +177,5 @@ export const ImportPageQuery = z.object({
   kind: z.enum(IMPORT_KINDS).optional(),
   format: z.enum(["csv", "html"]).optional(),
 });
+
+export const HolidayRemoveSchema = z.object({ day: isoDate });

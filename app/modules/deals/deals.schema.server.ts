@@ -204,3 +204,7 @@ export const AcceptLeadSchema = z.object({
     .transform((v) => v || null),
 });
 export const DeclineLeadSchema = z.object({ reason: text(2000) });
+
+export const ContactIdSchema = z.object({ contactId: z.coerce.number().int().positive() });
+
+export const FlagSchema = z.object({ flagId: z.coerce.number().int().positive() });

@@ -181,3 +181,7 @@ export const AddressSchema = z.object({
     .transform((v) => v === "on" || v === "true" || v === "1"),
 });
 export type AddressInput = z.output<typeof AddressSchema>;
+
+export const AddressIdSchema = z.object({ id: z.coerce.number().int().positive().optional() });
+
+export const OrderIdSchema = z.object({ orderId: z.coerce.number().int().positive() });

@@ -60,3 +60,5 @@ export const ApprovalQueueQuery = z.object({
   format: z.enum(["csv", "html"]).optional(),
 });
 export type ApprovalQueueFilter = z.output<typeof ApprovalQueueQuery>;
+
+export const RefuseSchema = z.object({ note: z.string().trim().min(1).max(2000) });

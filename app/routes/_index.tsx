@@ -13,7 +13,7 @@ import { approvalQueueSummary } from "~/modules/quotes/quotes.server";
 import { requireActor } from "~/modules/auth/auth.server";
 import { isDealerRole } from "~/modules/auth/permissions";
 import { foundationFigures } from "~/modules/organisations/organisations.server";
-import { PeriodQuery } from "~/modules/reports/period";
+import { PeriodQuery } from "~/modules/reports/period.server";
 import { accountManagerDashboard, dealerDashboard, financeDashboard, opsDashboard } from "~/modules/reports/reports.server";
 import { parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";

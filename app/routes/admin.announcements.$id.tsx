@@ -10,7 +10,7 @@ import { Badge, PageHeader } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { getAnnouncement, updateAnnouncement, withdrawAnnouncement } from "~/modules/announcements/announcements.server";
-import { AnnouncementSchema } from "~/modules/announcements/announcements.schema";
+import { AnnouncementSchema } from "~/modules/announcements/announcements.schema.server";
 import { requireActor } from "~/modules/auth/auth.server";
 import { intentAction } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";

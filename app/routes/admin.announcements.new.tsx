@@ -6,7 +6,7 @@ import { ErrorPage } from "~/components/ErrorPage";
 import { PageHeader } from "~/components/ui/layout";
 import { useT } from "~/i18n/react";
 import { createAnnouncement, instantToLocal } from "~/modules/announcements/announcements.server";
-import { AnnouncementSchema } from "~/modules/announcements/announcements.schema";
+import { AnnouncementSchema } from "~/modules/announcements/announcements.schema.server";
 import { requireActor } from "~/modules/auth/auth.server";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";

@@ -18,7 +18,7 @@ import {
 } from "~/modules/audit/audit-actions";
 import { requireActor } from "~/modules/auth/auth.server";
 import { exportAudit, listAudit } from "~/modules/organisations/organisations.server";
-import { AuditListQuery } from "~/modules/organisations/organisations.schema";
+import { AuditListQuery } from "~/modules/organisations/organisations.schema.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";

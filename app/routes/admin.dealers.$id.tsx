@@ -9,7 +9,7 @@ import { Badge, PageHeader } from "~/components/ui/layout";
 import { useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { dealerFormOptions, getDealer, setDealerStatus, updateDealer } from "~/modules/organisations/organisations.server";
-import { DealerSchema, DealerStatusSchema } from "~/modules/organisations/organisations.schema";
+import { DealerSchema, DealerStatusSchema } from "~/modules/organisations/organisations.schema.server";
 import { intentAction } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { idParam } from "~/utils/params.server";

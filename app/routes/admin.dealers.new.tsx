@@ -7,7 +7,7 @@ import { PageHeader } from "~/components/ui/layout";
 import { useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { createDealer, dealerFormOptions } from "~/modules/organisations/organisations.server";
-import { DealerSchema } from "~/modules/organisations/organisations.schema";
+import { DealerSchema } from "~/modules/organisations/organisations.schema.server";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";

@@ -2,14 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { z } from "zod";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, Notice, SubmitButton } from "~/components/ui/form";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
-import { HolidayListQuery, HolidaySchema } from "~/modules/catalog/catalog.schema";
-import { isoDate } from "~/utils/time";
+import { HolidayListQuery, HolidaySchema, HolidayRemoveSchema } from "~/modules/catalog/catalog.schema.server";
 import { addHoliday, businessToday, listHolidays, removeHoliday } from "~/modules/catalog/catalog.server";
 import { parseQuery } from "~/utils/http.server";
 import { intentAction } from "~/utils/intent.server";
@@ -26,13 +24,11 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   return json({ year, holidays: await listHolidays(actor, year) });
 });
 
-const RemoveSchema = z.object({ day: isoDate });
-
 export const action = withAction(async ({ request }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "product:manage");
   return intentAction(request, {
     add: (ctx) => ctx.submit(HolidaySchema, (data) => addHoliday(actor, data), "holidays.added"),
-    remove: (ctx) => ctx.submit(RemoveSchema, (data) => removeHoliday(actor, data.day), "holidays.removed"),
+    remove: (ctx) => ctx.submit(HolidayRemoveSchema, (data) => removeHoliday(actor, data.day), "holidays.removed"),
   });
 });
 

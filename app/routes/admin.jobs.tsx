@@ -11,7 +11,7 @@ import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { JOB_NAMES, RUN_STATUSES, jobDefinition } from "~/modules/notifications/jobs.catalog";
 import { exportRuns, jobsOverview, listRuns, queueManualRun } from "~/modules/notifications/jobs.server";
-import { RunListQuery, RunNowSchema } from "~/modules/notifications/notifications.schema";
+import { RunListQuery, RunNowSchema } from "~/modules/notifications/notifications.schema.server";
 import { csvResponse, parseForm, parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";

@@ -8,7 +8,8 @@ import { OutboxStatusBadge, useOutboxKindLabel } from "~/components/notification
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
-import { OUTBOX_STATUSES, OutboxListQuery } from "~/modules/notifications/notifications.schema";
+import { OUTBOX_STATUSES } from "~/modules/notifications/notifications.schema";
+import { OutboxListQuery } from "~/modules/notifications/notifications.schema.server";
 import { exportOutbox, listOutbox, outboxDelivery } from "~/modules/notifications/outbox.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";

@@ -9,7 +9,7 @@ import { PageHeader } from "~/components/ui/layout";
 import { translate } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
-import { ProductSchema } from "~/modules/catalog/catalog.schema";
+import { ProductSchema } from "~/modules/catalog/catalog.schema.server";
 import { getProductForEdit, productFormOptions, updateProduct } from "~/modules/catalog/catalog.server";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";

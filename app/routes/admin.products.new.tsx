@@ -6,7 +6,7 @@ import { ErrorPage } from "~/components/ErrorPage";
 import { PageHeader } from "~/components/ui/layout";
 import { useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
-import { ProductSchema } from "~/modules/catalog/catalog.schema";
+import { ProductSchema } from "~/modules/catalog/catalog.schema.server";
 import { createProduct, productFormOptions } from "~/modules/catalog/catalog.server";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";

@@ -9,7 +9,7 @@ import { can } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
 import { resetSecondFactor, secondFactorStatus } from "~/modules/auth/two-factor.server";
 import { getUser, setUserStatus, updateUser, userFormOptions } from "~/modules/organisations/organisations.server";
-import { UpdateUserSchema, UserStatusSchema } from "~/modules/organisations/organisations.schema";
+import { UpdateUserSchema, UserStatusSchema } from "~/modules/organisations/organisations.schema.server";
 import { intentAction } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { idParam } from "~/utils/params.server";

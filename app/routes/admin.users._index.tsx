@@ -10,7 +10,7 @@ import { isDealerActor } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
 import { ROLES } from "~/modules/auth/permissions";
 import { exportUsers, listUsers } from "~/modules/organisations/organisations.server";
-import { UserListQuery } from "~/modules/organisations/organisations.schema";
+import { UserListQuery } from "~/modules/organisations/organisations.schema.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";

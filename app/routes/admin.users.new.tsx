@@ -9,7 +9,7 @@ import { useT } from "~/i18n/react";
 import { isDealerActor } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
 import { createUser, userFormOptions } from "~/modules/organisations/organisations.server";
-import { CreateUserSchema } from "~/modules/organisations/organisations.schema";
+import { CreateUserSchema } from "~/modules/organisations/organisations.schema.server";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";

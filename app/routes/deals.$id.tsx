@@ -3,7 +3,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { z } from "zod";
 import { QuoteBadge, StageBadge } from "~/components/deals";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
@@ -12,7 +11,16 @@ import type { MessageKey } from "~/i18n";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
-import { ACTIVITY_KINDS, ActivitySchema, OptionalNoteSchema, ReasonSchema, TaskDoneSchema, TaskSchema, UpdateDealSchema } from "~/modules/deals/deals.schema";
+import { ACTIVITY_KINDS } from "~/modules/deals/deals.schema";
+import {
+  ActivitySchema,
+  OptionalNoteSchema,
+  ReasonSchema,
+  TaskDoneSchema,
+  TaskSchema,
+  UpdateDealSchema,
+  FlagSchema,
+} from "~/modules/deals/deals.schema.server";
 import {
   addActivity,
   addTask,
@@ -65,8 +73,6 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
     },
   });
 });
-
-const FlagSchema = z.object({ flagId: z.coerce.number().int().positive() });
 
 export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "deal:read");

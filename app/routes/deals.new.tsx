@@ -6,7 +6,8 @@ import { Field, FormError, SelectField, SubmitButton } from "~/components/ui/for
 import { PageHeader } from "~/components/ui/layout";
 import { useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
-import { INDUSTRIES, RegisterDealSchema } from "~/modules/deals/deals.schema";
+import { INDUSTRIES } from "~/modules/deals/deals.schema";
+import { RegisterDealSchema } from "~/modules/deals/deals.schema.server";
 import { registerDeal, registrationOptions } from "~/modules/deals/deals.server";
 import { REGIONS } from "~/modules/organisations/organisations.schema";
 import { env } from "~/utils/env.server";

@@ -9,7 +9,7 @@ import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { AGING_CSV_HEADER, agingReport, exportAging } from "~/modules/ledger/aging.server";
-import { AgingQuery } from "~/modules/ledger/ledger.schema";
+import { AgingQuery } from "~/modules/ledger/ledger.schema.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";

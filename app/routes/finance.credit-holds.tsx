@@ -8,7 +8,7 @@ import { Notice, SubmitButton } from "~/components/ui/form";
 import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
-import { CreditHoldDecisionSchema, CreditHoldQuery } from "~/modules/orders/orders.schema";
+import { CreditHoldDecisionSchema, CreditHoldQuery } from "~/modules/orders/orders.schema.server";
 import { cancelHeldOrder, releaseHeldOrder } from "~/modules/orders/orders.server";
 import { CREDIT_HOLD_CSV_HEADER, creditHoldQueue, exportCreditHoldQueue } from "~/modules/orders/orders.views.server";
 import { csvResponse, parseForm, parseQuery } from "~/utils/http.server";

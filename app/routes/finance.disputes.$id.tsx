@@ -10,7 +10,7 @@ import { translate } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { getDispute, resolveDispute } from "~/modules/statements/statements.server";
-import { ResolveSchema } from "~/modules/statements/statements.schema";
+import { ResolveSchema } from "~/modules/statements/statements.schema.server";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { idParam } from "~/utils/params.server";

@@ -15,7 +15,7 @@ import { can } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
 import { dealerAging } from "~/modules/ledger/aging.server";
 import { LEDGER_CSV_HEADER, dealerSummary, exportEntries, listEntries, setCreditLimit } from "~/modules/ledger/ledger.server";
-import { CreditLimitSchema, LedgerListQuery } from "~/modules/ledger/ledger.schema";
+import { CreditLimitSchema, LedgerListQuery } from "~/modules/ledger/ledger.schema.server";
 import { csvResponse, parseForm, parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { minorToDecimal } from "~/utils/money";

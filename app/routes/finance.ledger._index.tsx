@@ -10,7 +10,7 @@ import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { LEDGER_CSV_HEADER, dealerOptions, exportEntries, listEntries } from "~/modules/ledger/ledger.server";
-import { LedgerListQuery } from "~/modules/ledger/ledger.schema";
+import { LedgerListQuery } from "~/modules/ledger/ledger.schema.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";

@@ -9,7 +9,7 @@ import { PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { getEntry, reverseLedgerEntry } from "~/modules/ledger/ledger.server";
-import { ReverseSchema } from "~/modules/ledger/ledger.schema";
+import { ReverseSchema } from "~/modules/ledger/ledger.schema.server";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { idParam } from "~/utils/params.server";

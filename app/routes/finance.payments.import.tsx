@@ -9,7 +9,7 @@ import type { MessageKey } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { getPaymentImport, importPayments, listPaymentImports, type ImportRowReport } from "~/modules/ledger/payments-import.server";
-import { ImportQuery } from "~/modules/ledger/ledger.schema";
+import { ImportQuery } from "~/modules/ledger/ledger.schema.server";
 import { ValidationError } from "~/utils/errors";
 import { parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";

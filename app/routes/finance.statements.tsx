@@ -11,7 +11,7 @@ import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { issueStatements } from "~/modules/statements/issue.server";
 import { periodsOverview } from "~/modules/statements/statements.server";
-import { IssueSchema } from "~/modules/statements/statements.schema";
+import { IssueSchema } from "~/modules/statements/statements.schema.server";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";

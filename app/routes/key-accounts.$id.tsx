@@ -3,7 +3,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { z } from "zod";
 import { QuoteBadge, StageBadge } from "~/components/deals";
 import { ErrorPage } from "~/components/ErrorPage";
 import { KeyAccountFields } from "~/components/KeyAccountForm";
@@ -12,7 +11,7 @@ import { Badge, PageHeader } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
-import { ContactSchema, KeyAccountSchema, OfferLeadSchema } from "~/modules/deals/deals.schema";
+import { ContactSchema, KeyAccountSchema, OfferLeadSchema, ContactIdSchema } from "~/modules/deals/deals.schema.server";
 import { addContact, getKeyAccountPage, keyAccountFormOptions, offerLead, removeContact, updateKeyAccount } from "~/modules/deals/key-accounts.server";
 import { intentAction } from "~/utils/intent.server";
 import { idParam } from "~/utils/params.server";
@@ -30,8 +29,6 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
   const page = await getKeyAccountPage(actor, idParam(params.id));
   return json({ ...page, ...(await keyAccountFormOptions(actor)) });
 });
-
-const ContactIdSchema = z.object({ contactId: z.coerce.number().int().positive() });
 
 export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "key_account:read");

@@ -7,7 +7,7 @@ import { FormError, SubmitButton } from "~/components/ui/form";
 import { PageHeader } from "~/components/ui/layout";
 import { useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
-import { KeyAccountSchema } from "~/modules/deals/deals.schema";
+import { KeyAccountSchema } from "~/modules/deals/deals.schema.server";
 import { createKeyAccount, keyAccountFormOptions } from "~/modules/deals/key-accounts.server";
 import { parseForm } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";

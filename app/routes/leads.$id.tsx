@@ -8,7 +8,7 @@ import { Badge, PageHeader } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
-import { AcceptLeadSchema, DeclineLeadSchema } from "~/modules/deals/deals.schema";
+import { AcceptLeadSchema, DeclineLeadSchema } from "~/modules/deals/deals.schema.server";
 import { today } from "~/modules/deals/deals.server";
 import { acceptLead, declineLead, getLead } from "~/modules/deals/key-accounts.server";
 import { parseForm } from "~/utils/http.server";

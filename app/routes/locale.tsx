@@ -1,12 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { z } from "zod";
-import { LOCALES } from "~/i18n";
 import { getActor, setLocale } from "~/modules/auth/auth.server";
+import { LocaleSchema } from "~/modules/auth/auth.schema.server";
 import { formDataToObject } from "~/utils/http.server";
 import { LOCALE_COOKIE, safeRedirectPath } from "~/utils/request.server";
-
-const Schema = z.object({ locale: z.enum(LOCALES), redirectTo: z.string().max(2000).optional() });
 
 export async function loader() {
   return redirect("/");
@@ -20,7 +17,7 @@ export async function action({ request }: ActionFunctionArgs) {
   } catch {
     /* handled below as a bad value */
   }
-  const parsed = Schema.safeParse(values);
+  const parsed = LocaleSchema.safeParse(values);
   if (!parsed.success) throw new Response("Bad language", { status: 400 });
   const actor = await getActor(request);
   if (actor) await setLocale(actor, parsed.data.locale);

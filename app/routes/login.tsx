@@ -1,29 +1,18 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { SignInCard } from "~/components/auth/sign-in";
 import { Field, FormError, SubmitButton } from "~/components/ui/form";
 import { useT } from "~/i18n/react";
 import { getActor, signIn } from "~/modules/auth/auth.server";
 import { pendingSignInStep } from "~/modules/auth/two-factor.server";
+import { LoginSchema } from "~/modules/auth/auth.schema.server";
 import { parseForm } from "~/utils/http.server";
 import { withAction } from "~/utils/route";
 import { safeRedirectPath } from "~/utils/request.server";
 import { pageMeta } from "~/utils/meta";
 
 export const meta = pageMeta("login.title");
-
-const LoginSchema = z.object({
-  email: z.string().trim().min(1).max(254),
-  password: z.string().min(1).max(200),
-  redirectTo: z.string().max(2000).optional(),
-  // "Keep me signed in" (a checkbox: present or absent).
-  keepSignedIn: z
-    .literal("on")
-    .optional()
-    .transform((v) => v === "on"),
-});
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const redirectTo = safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"));

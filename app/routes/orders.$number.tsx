@@ -4,7 +4,6 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { useState } from "react";
-import { z } from "zod";
 import { ErrorPage } from "~/components/ErrorPage";
 import { OrderStatusBadge } from "~/components/orders/OrderStatusBadge";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
@@ -12,16 +11,16 @@ import { Badge, PageHeader } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
+import { shipmentFieldErrors, shipmentFormToObject } from "~/modules/orders/orders.schema";
 import {
   ConfirmDeliverySchema,
   OptionalNoteSchema,
   PromiseChangeSchema,
   ReasonSchema,
-  shipmentFieldErrors,
-  shipmentFormToObject,
   ShipmentFormSchema,
   VersionSchema,
-} from "~/modules/orders/orders.schema";
+  OrderIdSchema,
+} from "~/modules/orders/orders.schema.server";
 import {
   approveOrder,
   cancelOrder,
@@ -51,8 +50,6 @@ export const loader = /* @__PURE__ */ withLoader(async ({ request, params }: Loa
 
 const INTENTS = ["cancel", "release_hold", "approve", "reject", "send_back", "ship", "confirm_delivery", "change_promise", "recheck_backorders"] as const;
 type Intent = (typeof INTENTS)[number];
-
-const OrderIdSchema = z.object({ orderId: z.coerce.number().int().positive() });
 
 export const action = /* @__PURE__ */ withAction(async ({ request, params }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "order:read");

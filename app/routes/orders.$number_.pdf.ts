@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireActor } from "~/modules/auth/auth.server";
-import { DocumentQuery } from "~/modules/documents/documents.schema";
+import { DocumentQuery } from "~/modules/documents/documents.schema.server";
 import { orderConfirmationPdf } from "~/modules/documents/documents.server";
 import { pdfResponse } from "~/modules/documents/pdf.server";
 import { parseQuery } from "~/utils/http.server";

@@ -6,7 +6,7 @@ import { ErrorPage } from "~/components/ErrorPage";
 import { unitLabel, type Locale } from "~/i18n";
 import { formattersFor, useBusinessTz } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
-import { DocumentQuery } from "~/modules/documents/documents.schema";
+import { DocumentQuery } from "~/modules/documents/documents.schema.server";
 import { deliveryNoteDocument } from "~/modules/documents/documents.server";
 import { parseQuery } from "~/utils/http.server";
 import { pageMeta } from "~/utils/meta";

@@ -1,14 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, Notice, SubmitButton } from "~/components/ui/form";
 import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
 import { useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { archiveAddress, createAddress, listAddresses, updateAddress } from "~/modules/orders/addresses.server";
-import { AddressSchema } from "~/modules/orders/orders.schema";
+import { AddressSchema, AddressIdSchema } from "~/modules/orders/orders.schema.server";
 import { parseForm } from "~/utils/http.server";
 import { badIntent, intentAction, readForm, type IntentContext } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
@@ -20,8 +19,6 @@ export const loader = /* @__PURE__ */ withLoader(async ({ request }: LoaderFunct
   const actor = await requireActor(request, "address:manage");
   return json({ addresses: await listAddresses(actor) });
 });
-
-const AddressIdSchema = z.object({ id: z.coerce.number().int().positive().optional() });
 
 export const action = /* @__PURE__ */ withAction(async ({ request }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "address:manage");

@@ -6,7 +6,7 @@ import { OrderBuilder } from "~/components/orders/OrderBuilder";
 import { PageHeader } from "~/components/ui/layout";
 import { useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
-import { BuilderQuery } from "~/modules/orders/orders.schema";
+import { BuilderQuery } from "~/modules/orders/orders.schema.server";
 import { builderData } from "~/modules/orders/orders.views.server";
 import { parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";

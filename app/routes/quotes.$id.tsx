@@ -3,7 +3,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { z } from "zod";
 import { QuoteBadge, StageBadge, bpText } from "~/components/deals";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, Notice, SubmitButton } from "~/components/ui/form";
@@ -14,7 +13,8 @@ import { can } from "~/modules/auth/actor";
 import { bookQuoteAsOrder } from "~/modules/quotes/booking.server";
 import { requireActor } from "~/modules/auth/auth.server";
 import { PROTECTED_STAGES } from "~/modules/deals/state";
-import { QuoteCommentSchema, QuoteDraftSchema, QuoteNoteSchema, remapLineErrors } from "~/modules/quotes/quotes.schema";
+import { remapLineErrors } from "~/modules/quotes/quotes.schema";
+import { QuoteCommentSchema, QuoteDraftSchema, QuoteNoteSchema, RefuseSchema } from "~/modules/quotes/quotes.schema.server";
 import {
   acceptQuote,
   approveQuoteDiscount,
@@ -64,8 +64,6 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
     },
   });
 });
-
-const RefuseSchema = z.object({ note: z.string().trim().min(1).max(2000) });
 
 export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "quote:read");

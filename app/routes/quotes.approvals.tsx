@@ -8,7 +8,7 @@ import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
-import { ApprovalQueueQuery } from "~/modules/quotes/quotes.schema";
+import { ApprovalQueueQuery } from "~/modules/quotes/quotes.schema.server";
 import { APPROVAL_CSV_HEADER, approvalQueue, exportApprovalQueue } from "~/modules/quotes/quotes.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { pageMeta } from "~/utils/meta";

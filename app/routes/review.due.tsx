@@ -7,7 +7,7 @@ import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
-import { MadeToOrderDueQuery } from "~/modules/reports/ops-lists.schema";
+import { MadeToOrderDueQuery } from "~/modules/reports/ops-lists.schema.server";
 import { exportMadeToOrderDue, madeToOrderDueList } from "~/modules/reports/reports.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";

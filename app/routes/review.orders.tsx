@@ -10,7 +10,7 @@ import type { MessageKey } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { can } from "~/modules/auth/actor";
-import { ReviewQuery } from "~/modules/orders/orders.schema";
+import { ReviewQuery } from "~/modules/orders/orders.schema.server";
 import { exportReviewQueue, reviewQueue } from "~/modules/orders/orders.views.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";

@@ -10,7 +10,7 @@ import { useT } from "~/i18n/react";
 import { changePassword, requireActor, updatePreferences } from "~/modules/auth/auth.server";
 import { secondFactorStatus } from "~/modules/auth/two-factor.server";
 import { getOwnProfile } from "~/modules/organisations/organisations.server";
-import { PasswordChangeSchema, PreferencesSchema } from "~/modules/organisations/organisations.schema";
+import { PasswordChangeSchema, PreferencesSchema } from "~/modules/organisations/organisations.schema.server";
 import { parseForm } from "~/utils/http.server";
 import { intentAction } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";

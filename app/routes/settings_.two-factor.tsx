@@ -8,7 +8,7 @@ import { Badge, PageHeader } from "~/components/ui/layout";
 import { translate, type MessageKey } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
-import { DisableTwoFactorSchema, SecondFactorCodeSchema } from "~/modules/auth/two-factor.schema";
+import { DisableTwoFactorSchema, SecondFactorCodeSchema } from "~/modules/auth/two-factor.schema.server";
 import { confirmFromSettings, disableSecondFactor, enrolFromSettings, regenerateRecoveryCodes, secondFactorStatus } from "~/modules/auth/two-factor.server";
 import { parseForm } from "~/utils/http.server";
 import { intentAction, type IntentContext } from "~/utils/intent.server";

@@ -12,14 +12,8 @@ import { can } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
 import { ListPager, ListTable } from "~/components/list";
 import { STATEMENT_LINES_CSV_HEADER, confirmStatement, disputeLine, exportStatementLines, getStatementPage } from "~/modules/statements/statements.server";
-import {
-  ConfirmSchema,
-  DISPUTE_REASONS,
-  DisputeSchema,
-  STATEMENT_LINE_VIEWS,
-  StatementPageQuery,
-  statementResponses,
-} from "~/modules/statements/statements.schema";
+import { DISPUTE_REASONS, STATEMENT_LINE_VIEWS, statementResponses } from "~/modules/statements/statements.schema";
+import { ConfirmSchema, DisputeSchema, StatementPageQuery } from "~/modules/statements/statements.schema.server";
 import { csvResponse, parseForm, parseQuery } from "~/utils/http.server";
 import { intentAction } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";

@@ -10,7 +10,7 @@ import { translate, type Locale, type MessageKey, type Params } from "~/i18n";
 import { requireActor } from "~/modules/auth/auth.server";
 import { describeEntry } from "~/modules/ledger/descriptions";
 import { getStatement } from "~/modules/statements/statements.server";
-import { PrintQuery } from "~/modules/statements/statements.schema";
+import { PrintQuery } from "~/modules/statements/statements.schema.server";
 import { parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { dateTimeFormat } from "~/utils/intl";

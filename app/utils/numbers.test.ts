@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { MAX_PRICE_MINOR, moneyField, optionalMoneyField, parseTypedAmount, parseWhole, wholeNumberField } from "./numbers";
+import { MAX_PRICE_MINOR, parseTypedAmount, parseWhole } from "./numbers";
+import { moneyField, optionalMoneyField, wholeNumberField } from "./numbers.server";
 
 /** Decision 101: what a number typed into a form may look like. */
 describe("typed numbers", () => {

@@ -9,7 +9,6 @@
  * asked for again in half-width. Amounts follow the same rules (utils/money.ts parses
  * them) and, in forms, carry no currency sign: the field names its currency.
  */
-import { z } from "zod";
 import { minorToDecimal, parseMoney } from "./money";
 
 /** Full-width digits, signs and separators (０–９ ＋ － ， ．): a Chinese input method in full-width mode types them. */
@@ -47,37 +46,7 @@ export function parseWhole(input: string | number, opts: { min: number; max: num
   if (value > opts.max) return { ok: false, issue: "max" };
   return { ok: true, value };
 }
-
-type Messages = { format?: string; min?: string; max?: string; required?: string };
-const groups = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-
-/** The message key of a refused whole number: the field's own, else one that names the limit crossed. */
-function wholeIssueKey(issue: WholeIssue, opts: { min: number }, m: Messages): string {
-  if (issue === "fullWidth") return "validation.halfWidthDigits";
-  if (issue === "format") return m.format ?? "validation.integer";
-  if (issue === "min") return m.min ?? (opts.min === 1 ? "validation.positive" : opts.min === 0 ? "validation.nonNegative" : "validation.numberMin");
-  return m.max ?? "validation.numberMax";
-}
-
-/**
- * A zod field for a whole number typed by a person (a string; a number is taken as it is).
- * Messages are i18n keys; a default names the limit that was crossed. The check does not
- * abort the parse, so the form's other errors (and its own refinements) are reported too.
- */
-export function wholeNumberField(opts: { min: number; max: number; signed?: boolean; messages?: Messages }) {
-  const m = opts.messages ?? {};
-  return z
-    .union([z.string(), z.number()], { message: m.format ?? "validation.integer" })
-    .superRefine((v, ctx) => {
-      if (typeof v === "string" && v.trim() === "") return void ctx.addIssue({ code: "custom", message: m.required ?? "validation.required" });
-      const r = parseWhole(v, opts);
-      if (!r.ok) ctx.addIssue({ code: "custom", message: wholeIssueKey(r.issue, opts, m), params: { min: groups(opts.min), max: groups(opts.max) } });
-    })
-    .transform((v) => {
-      const r = parseWhole(v, opts);
-      return r.ok ? r.value : NaN;
-    });
-}
+export const groups = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
 /** `rangeMessage`: the field's own message for a sign, a zero or an amount above `max` (a quote's "above zero, at most the list price"). */
 export type AmountOptions = { allowZero?: boolean; max?: number; rangeMessage?: string };
@@ -106,37 +75,4 @@ export function parseTypedAmount(
   if (!r.ok || r.minor > max) return { ok: false, key: opts.rangeMessage ?? "validation.moneyMax", params: { max: amountText(max) } };
   if (r.minor === 0 && !opts.allowZero) return { ok: false, key: below };
   return { ok: true, minor: r.minor };
-}
-
-/** A zod field for an amount typed by a person (required), in minor units; like wholeNumberField, its check does not abort the parse. */
-export function moneyField(opts: AmountOptions = {}) {
-  return z
-    .string()
-    .trim()
-    .min(1)
-    .superRefine((v, ctx) => {
-      const r = v === "" ? null : parseTypedAmount(v, opts);
-      if (r && !r.ok) ctx.addIssue({ code: "custom", message: r.key, params: r.params });
-    })
-    .transform((v) => {
-      const r = parseTypedAmount(v, opts);
-      return r.ok ? r.minor : NaN;
-    });
-}
-
-/** The same, optional: empty is null. */
-export function optionalMoneyField(opts: AmountOptions = {}) {
-  return z
-    .string()
-    .trim()
-    .optional()
-    .superRefine((v, ctx) => {
-      const r = v ? parseTypedAmount(v, opts) : null;
-      if (r && !r.ok) ctx.addIssue({ code: "custom", message: r.key, params: r.params });
-    })
-    .transform((v) => {
-      if (!v) return null;
-      const r = parseTypedAmount(v, opts);
-      return r.ok ? r.minor : NaN;
-    });
 }

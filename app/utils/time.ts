@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { dateTimeFormat } from "./intl";
 
 /** Time helpers. Timestamps are UTC instants; business dates are 'YYYY-MM-DD' in the business time zone. */
@@ -33,9 +32,6 @@ export function isIsoDate(s: string): boolean {
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
-
-/** A typed calendar date 'YYYY-MM-DD' as a zod field (a custom refinement, so the message is the localized date hint). */
-export const isoDate = z.string().trim().refine(isIsoDate, { message: "validation.date" });
 
 export function addDays(date: IsoDate, days: number): IsoDate {
   const d = new Date(`${date}T00:00:00Z`);

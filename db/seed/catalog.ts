@@ -10,7 +10,7 @@ import type { Tx } from "../client";
 import { systemActor } from "../../app/modules/auth/actor";
 import { applyMovement } from "../../app/modules/stock/movements.server";
 import { catalogChanged } from "../../app/modules/catalog/catalog.derived.server";
-import type { OptionsSchema } from "../../app/modules/catalog/options";
+import type { OptionsSchema } from "../../app/modules/catalog/options.server";
 import { env } from "../../app/utils/env.server";
 import { addDays, todayIn } from "../../app/utils/time";
 import type { FoundationIds } from "./foundation";

@@ -12,7 +12,7 @@ import type { DB } from "../types";
 import type { FoundationIds } from "./foundation";
 import { rng, type Rng } from "./random";
 import type { Actor } from "../../app/modules/auth/actor";
-import { parseOptionsSchema, type OptionsSchema } from "../../app/modules/catalog/options";
+import { parseOptionsSchema, type OptionsSchema } from "../../app/modules/catalog/options.server";
 import { applyMovement } from "../../app/modules/stock/movements.server";
 import {
   approveOrderTx,
@@ -26,7 +26,7 @@ import {
   sendBackOrderTx,
   submitOrderTx,
 } from "../../app/modules/orders/orders.server";
-import type { DraftForm } from "../../app/modules/orders/orders.schema";
+import type { DraftForm } from "../../app/modules/orders/orders.schema.server";
 import type { OrderStatus } from "../../app/modules/orders/state";
 import { creditPosition } from "../../app/modules/ledger/credit.server";
 import { orderableProductsByIds } from "../../app/modules/catalog/pricing.server";

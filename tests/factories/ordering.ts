@@ -8,7 +8,7 @@ import { getDb } from "../../db/client";
 import { systemActor } from "../../app/modules/auth/actor";
 import { applyMovement } from "../../app/modules/stock/movements.server";
 import { catalogChanged } from "../../app/modules/catalog/catalog.derived.server";
-import type { OptionsSchema } from "../../app/modules/catalog/options";
+import type { OptionsSchema } from "../../app/modules/catalog/options.server";
 import { createManufacturer, uniq } from "./index";
 
 async function ensureTaxonomy() {

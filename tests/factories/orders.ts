@@ -8,7 +8,7 @@ import { actorFor, createCast, uniq, type TestUser } from "./index";
 import { addStock, createAddress, createCustomProduct, createProduct, createWarehouse } from "./ordering";
 import { addDays, todayIn } from "../../app/utils/time";
 import { env } from "../../app/utils/env.server";
-import type { DraftForm } from "../../app/modules/orders/orders.schema";
+import type { DraftForm } from "../../app/modules/orders/orders.schema.server";
 import {
   approveOrder,
   cancelOrder,

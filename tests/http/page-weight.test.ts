@@ -1,6 +1,6 @@
 /**
  * What a page sends (issue #22 item 6, decision 117): responses compressed as the client accepts,
- * and a page's scripts and messages in its reader's language only. Renders the real pages through
+ * a page's scripts and messages in its reader's language only, and no zod in its scripts. Renders the real pages through
  * the server. Needs `npx remix build`.
  */
 import { request } from "node:http";
@@ -141,6 +141,8 @@ describe("a page's scripts and messages are in its reader's language only", () =
         expect(file.headers["content-type"]).toMatch(/application\/json/);
         expect(JSON.parse(file.body.toString("utf8"))).toEqual(messages[locale]);
         const everything = `${bundle}\n${file.body.toString("utf8")}`;
+        // zod parses forms on the server only (schemas in *.schema.server.ts): no page's scripts carry it.
+        for (const marker of ["ZodError", "$ZodType"]) expect(bundle.includes(marker), `${path} (${locale}) loads zod`).toBe(false);
         for (const m of locale === "en" ? zhOnly : enOnly)
           for (const s of spellings(m)) expect(everything.includes(s), `${path} (${locale}) holds "${m}"`).toBe(false);
         // Its own language is there (in the messages file), so the check above could find the other.
@@ -153,6 +155,8 @@ describe("a page's scripts and messages are in its reader's language only", () =
     }
     // Signed out, the sign-in page follows the browser's language.
     const login = assetsOf((await get("/login", { "Accept-Language": "en-US" })).body.toString("utf8"));
+    const loginBundle = (await Promise.all(login.scripts.map(async (s) => (await get(s)).body.toString("utf8")))).join("\n");
+    expect(loginBundle.includes("ZodError"), "/login loads zod").toBe(false);
     expect(login.messages).toMatch(/^\/i18n\/en\.[0-9a-f]{12}\.json$/);
   });
 

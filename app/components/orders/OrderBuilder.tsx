@@ -10,7 +10,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { Field, FormError, SelectField, SubmitButton } from "~/components/ui/form";
 import { Badge } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
-import type { OptionDef, OptionsSchema } from "~/modules/catalog/options";
+import type { OptionDef, OptionsSchema } from "~/modules/catalog/options.server";
 
 export type BuilderLine = {
   lineId: number | null;

@@ -1,7 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
 import type { Executor } from "../../../db/client";
 import type { DB } from "../../../db/types";
-import type { AnnouncementFilter } from "./announcements.schema";
+import type { AnnouncementFilter } from "./announcements.schema.server";
 
 export const PAGE_SIZE = 25;
 

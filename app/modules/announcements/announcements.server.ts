@@ -14,7 +14,8 @@ import { dateTimeFormat } from "~/utils/intl";
 import { now, startOfBusinessDate } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
 import { PAGE_SIZE, activeAt, announcementColumns, announcementsQuery, existingSkus, findAnnouncement, targets } from "./announcements.queries.server";
-import type { AnnouncementFilter, AnnouncementInput, AnnouncementKind, AnnouncementState } from "./announcements.schema";
+import type { AnnouncementKind, AnnouncementState } from "./announcements.schema";
+import type { AnnouncementFilter, AnnouncementInput } from "./announcements.schema.server";
 
 type Row = NonNullable<Awaited<ReturnType<typeof findAnnouncement>>>;
 

@@ -16,7 +16,7 @@ import {
   updateAnnouncement,
   withdrawAnnouncement,
 } from "./announcements.server";
-import type { AnnouncementInput } from "./announcements.schema";
+import type { AnnouncementInput } from "./announcements.schema.server";
 
 afterEach(() => vi.useRealTimers());
 

@@ -2,7 +2,7 @@
 import { redirect } from "@remix-run/node";
 import { parseForm, type FormFailure } from "~/utils/http.server";
 import { endChallenge, readChallenge } from "./sign-in-challenge.server";
-import { SecondFactorCodeSchema } from "./two-factor.schema";
+import { SecondFactorCodeSchema } from "./two-factor.schema.server";
 
 /**
  * A step's POST: "cancel" ends the challenge (back to /login), no live challenge goes to /login,

@@ -6,7 +6,7 @@ import { translate } from "~/i18n";
 import type { Actor } from "~/modules/auth/actor";
 import { ValidationError } from "~/utils/errors";
 import { parseObject } from "~/utils/http.server";
-import { AvailabilityCheck } from "./catalog.schema";
+import { AvailabilityCheck } from "./catalog.schema.server";
 import { checkAvailability } from "./catalog.server";
 
 export type AvailabilityAnswer =

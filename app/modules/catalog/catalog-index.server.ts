@@ -28,7 +28,8 @@ import { getDb } from "../../../db/client";
 import type { DB, Products } from "../../../db/types";
 import { onForgetSnapshots } from "~/utils/snapshots.server";
 import { productColumns, type ProductColumn } from "./catalog.queries.server";
-import type { StockFilter, StockSort } from "./catalog.schema";
+import type { StockSort } from "./catalog.schema";
+import type { StockFilter } from "./catalog.schema.server";
 
 /** A product as the stock page lists it: the columns of `productColumns`, as the database holds them. */
 export type IndexedProduct = Pick<Selectable<Products>, ProductColumn>;

@@ -7,7 +7,7 @@ import { sql, type ExpressionBuilder, type RawBuilder, type SqlBool } from "kyse
 import type { Executor } from "../../../db/client";
 import type { DB } from "../../../db/types";
 import { REFERENCE_VERSION_COLUMNS, referenceVersionsOf, type ReferenceVersions } from "~/utils/snapshots.server";
-import type { ProductListFilter, StockFilter } from "./catalog.schema";
+import type { ProductListFilter, StockFilter } from "./catalog.schema.server";
 
 export const PAGE_SIZE = 25;
 

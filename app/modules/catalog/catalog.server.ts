@@ -38,18 +38,17 @@ import {
   type IncomingRow,
   type LevelRow,
 } from "./catalog.queries.server";
+import { TIERS, type StockSort } from "./catalog.schema";
 import {
-  TIERS,
   type AvailabilityCheckInput,
   type HolidayInput,
   type ProductInput,
   type ProductListFilter,
   type StockFilter,
-  type StockSort,
   type WarehouseCreateInput,
   type WarehouseUpdateInput,
-} from "./catalog.schema";
-import { parseOptionsSchema, quantityFits } from "./options";
+} from "./catalog.schema.server";
+import { parseOptionsSchema, quantityFits } from "./options.server";
 
 const isDuplicate = (err: unknown) => (err as { code?: string }).code === "ER_DUP_ENTRY";
 

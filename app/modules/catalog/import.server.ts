@@ -23,7 +23,7 @@ import { lockCatalogVersion } from "./catalog.queries.server";
 import { catalogChanged } from "./catalog.derived.server";
 import { IMAGE_PATH_RE, PRODUCT_STATUSES, SKU_RE, TIERS, type ImportKind, type ImportMode } from "./catalog.schema";
 import { decodeUtf8, parseCsv, unguardCell } from "./csv";
-import { checkOptionsSchemaJson } from "./options";
+import { checkOptionsSchemaJson } from "./options.server";
 
 export type ImportRowError = { line: number; column: string; key: string; params?: Record<string, string | number> };
 

@@ -8,7 +8,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Executor } from "../../../db/client";
 import type { DB } from "../../../db/types";
-import { parseOptionsSchema, type OptionsSchema } from "./options";
+import { parseOptionsSchema, type OptionsSchema } from "./options.server";
 
 type Db = Executor | Kysely<DB>;
 

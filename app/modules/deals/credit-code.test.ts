@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkCreditCode, creditCodeCheckChar, normaliseAccountName } from "./credit-code";
-import { KeyAccountSchema } from "./deals.schema";
+import { KeyAccountSchema } from "./deals.schema.server";
 
 describe("unified social credit code (GB 32100-2015)", () => {
   it.each([
@@ -76,7 +76,7 @@ describe("key account name normalisation", () => {
 
 describe("activity form", () => {
   it("accepts an empty time (now) and a datetime-local value, refuses garbage", async () => {
-    const { ActivitySchema } = await import("./deals.schema");
+    const { ActivitySchema } = await import("./deals.schema.server");
     expect(ActivitySchema.parse({ kind: "visit", body: "x", occurredAt: "" }).occurredAt).toBeNull();
     expect(ActivitySchema.parse({ kind: "visit", body: "x", occurredAt: "2026-03-01T14:30" }).occurredAt).toBe("2026-03-01T14:30");
     expect(ActivitySchema.safeParse({ kind: "visit", body: "x", occurredAt: "yesterday" }).success).toBe(false);

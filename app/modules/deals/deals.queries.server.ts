@@ -7,7 +7,7 @@ import { scopes } from "~/modules/auth/access.server";
 import { rolesWith } from "~/modules/auth/permissions";
 import { env } from "~/utils/env.server";
 import { addDays, todayIn } from "~/utils/time";
-import type { DealFilter, KeyAccountFilter } from "./deals.schema";
+import type { DealFilter, KeyAccountFilter } from "./deals.schema.server";
 import { PROTECTED_STAGES } from "./state";
 
 export const PAGE_SIZE = 25;

@@ -29,7 +29,7 @@ import {
   orderDeals,
   productLines,
 } from "./deals.queries.server";
-import type { ActivityInput, DealFilter, RegisterDealInput, TaskInput, UpdateDealInput } from "./deals.schema";
+import type { ActivityInput, DealFilter, RegisterDealInput, TaskInput, UpdateDealInput } from "./deals.schema.server";
 import { DEAL_STAGES, OPEN_STAGES, PROTECTED_STAGES, dealTransition, isOpenStage, type DealMover, type DealStage } from "./state";
 
 export const today = (): IsoDate => todayIn(env().BUSINESS_TZ);

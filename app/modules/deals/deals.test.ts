@@ -35,7 +35,7 @@ import {
   startNegotiation,
 } from "./deals.server";
 import { acceptLead, declineLead, getKeyAccountPage, offerLead } from "./key-accounts.server";
-import { DealListQuery } from "./deals.schema";
+import { DealListQuery } from "./deals.schema.server";
 
 const db = () => getDb();
 const stageOf = async (id: number) => (await db().selectFrom("deals").select("stage").where("id", "=", id).executeTakeFirstOrThrow()).stage;

@@ -16,7 +16,7 @@ import { transaction } from "~/utils/tx.server";
 import { normaliseAccountName } from "./credit-code";
 import { moveDeal, today } from "./deals.server";
 import { PAGE_SIZE, activeAccountManagers, findKeyAccount, holdingDeals, keyAccountColumns, keyAccountsQuery, productLines } from "./deals.queries.server";
-import type { ContactInput, KeyAccountFilter, KeyAccountInput, OfferLeadInput } from "./deals.schema";
+import type { ContactInput, KeyAccountFilter, KeyAccountInput, OfferLeadInput } from "./deals.schema.server";
 import { OPEN_STAGES } from "./state";
 import { KEY_ACCOUNT_HISTORY_HIDDEN, type KeyAccountHistoryEntity } from "~/modules/audit/event-types";
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { formattersFor } from "~/i18n/react";
 import { issueStatements } from "~/modules/statements/issue.server";
 import { getStatementPage } from "~/modules/statements/statements.server";
-import { StatementPageQuery } from "~/modules/statements/statements.schema";
+import { StatementPageQuery } from "~/modules/statements/statements.schema.server";
 import { createDealer, createManufacturer } from "../../../tests/factories";
 import { clockForEachTest } from "../../../tests/helpers/clock";
 import { linesOf, post, statementOf, sys } from "../../../tests/helpers/ledger";

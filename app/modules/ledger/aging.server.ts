@@ -20,7 +20,7 @@ import { snapshot } from "~/utils/snapshots.server";
 import { minorToDecimal } from "~/utils/money";
 import { addDays, todayIn } from "~/utils/time";
 import { creditPositions, type CreditPosition } from "./credit.server";
-import type { AgingFilter } from "./ledger.schema";
+import type { AgingFilter } from "./ledger.schema.server";
 
 export const BUCKETS = ["current", "d1_30", "d31_60", "d61_90", "d90_plus"] as const;
 export type Bucket = (typeof BUCKETS)[number];

@@ -4,7 +4,7 @@ import { descriptionKeysMatching } from "./descriptions";
 import type { Executor } from "../../../db/client";
 import type { Actor } from "~/modules/auth/actor";
 import { inDealerScope } from "~/modules/auth/access.server";
-import type { FeesFilter, LedgerListFilter } from "./ledger.schema";
+import type { FeesFilter, LedgerListFilter } from "./ledger.schema.server";
 
 export const PAGE_SIZE = 50;
 

@@ -19,7 +19,7 @@ import type { Locale } from "~/i18n";
 import { creditPosition } from "./credit.server";
 import { describeEntry } from "./descriptions";
 import { PAGE_SIZE, entriesQuery, entryColumns, feesQuery, runningBalance } from "./ledger.queries.server";
-import type { FeeTypeInput, FeesFilter, LedgerListFilter, PostEntryInput } from "./ledger.schema";
+import type { FeeTypeInput, FeesFilter, LedgerListFilter, PostEntryInput } from "./ledger.schema.server";
 import { DuplicateSourceError, ENTRY_SIGN, postEntry, reverseEntry, type EntryType } from "./post.server";
 
 const today = () => todayIn(env().BUSINESS_TZ);

@@ -11,7 +11,7 @@ import { transaction } from "~/utils/tx.server";
 import { todayIn } from "~/utils/time";
 import { creditPosition, creditPositions } from "./credit.server";
 import { leastPrivilegeGrants } from "./grants";
-import { PostEntrySchema } from "./ledger.schema";
+import { PostEntrySchema } from "./ledger.schema.server";
 import { dealerSummary, feesReport, getEntry, listEntries, postManualEntry, reverseLedgerEntry, setCreditLimit } from "./ledger.server";
 import { balanceOf, reverseEntry } from "./post.server";
 

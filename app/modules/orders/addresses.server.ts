@@ -10,7 +10,7 @@ import { ForbiddenError, NotFoundError } from "~/utils/errors";
 import { now } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
 import { dealerAddresses } from "./orders.queries.server";
-import type { AddressInput } from "./orders.schema";
+import type { AddressInput } from "./orders.schema.server";
 
 function ownDealer(actor: Actor): number {
   requirePermission(actor, "address:manage");

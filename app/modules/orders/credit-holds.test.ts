@@ -13,7 +13,7 @@ import { postEntry } from "~/modules/ledger/post.server";
 import { financeDashboard } from "~/modules/reports/reports.server";
 import { forgetSnapshots } from "~/utils/snapshots.server";
 import { transaction } from "~/utils/tx.server";
-import { CreditHoldDecisionSchema, CreditHoldQuery } from "./orders.schema";
+import { CreditHoldDecisionSchema, CreditHoldQuery } from "./orders.schema.server";
 import { cancelHeldOrder, cancelOrder, releaseCreditHold, releaseHeldOrder } from "./orders.server";
 import { creditHoldQueue, exportCreditHoldQueue, getOrderPage } from "./orders.views.server";
 

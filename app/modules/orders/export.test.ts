@@ -8,7 +8,8 @@ import { getDb } from "../../../db/client";
 import { actorFor } from "../../../tests/factories";
 import { orderIn, orderWorld } from "../../../tests/factories/orders";
 import { exportOrders, listOrders } from "./orders.views.server";
-import { OrderListQuery, SORTS } from "./orders.schema";
+import { SORTS } from "./orders.schema";
+import { OrderListQuery } from "./orders.schema.server";
 
 async function exported(gen: AsyncGenerator<unknown[][]>) {
   const rows: unknown[][] = [];

@@ -4,7 +4,7 @@
  */
 import type { Executor } from "../../../db/client";
 import type { OrderableProduct } from "~/modules/catalog/pricing.server";
-import type { DraftForm, ShipmentForm } from "./orders.schema";
+import type { DraftForm, ShipmentForm } from "./orders.schema.server";
 import type { ShipmentInput } from "./orders.server";
 
 /** The form's lines as trusted input: quote-priced lines keep their price; their quantity is checked against the quote. */

@@ -8,7 +8,7 @@ import type { Executor } from "../../../db/client";
 import type { Actor } from "~/modules/auth/actor";
 import { inDealerScope } from "~/modules/auth/access.server";
 import { isDealerRole } from "~/modules/auth/permissions";
-import type { OrderListFilter } from "./orders.schema";
+import type { OrderListFilter } from "./orders.schema.server";
 
 /** Orders the actor may see: dealers their own (drafts included), staff only orders ever submitted. */
 function ordersInScope(db: Executor, actor: Actor) {

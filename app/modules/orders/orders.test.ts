@@ -18,7 +18,7 @@ import { adjustStock, planIncoming, postReceipt, receiveIncoming } from "~/modul
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
 import { addDays } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
-import { DraftFormSchema } from "./orders.schema";
+import { DraftFormSchema } from "./orders.schema.server";
 import {
   approveOrder,
   cancelOrder,

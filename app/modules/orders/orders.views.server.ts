@@ -10,7 +10,7 @@ import { inDealerScope } from "~/modules/auth/access.server";
 import { isDealerRole } from "~/modules/auth/permissions";
 import { statementLineHref } from "~/modules/statements/statements.schema";
 import { isOrderable, orderableProductsByIds, searchOrderableProducts, type OrderableProduct } from "~/modules/catalog/pricing.server";
-import type { OptionsSchema } from "~/modules/catalog/options";
+import type { OptionsSchema } from "~/modules/catalog/options.server";
 import { creditPosition, creditPositions } from "~/modules/ledger/credit.server";
 import { activeWarehouses } from "~/modules/stock/allocation.server";
 import { env } from "~/utils/env.server";
@@ -40,7 +40,8 @@ import {
 } from "./orders.queries.server";
 import { defaultQuantity } from "./orders.forms.server";
 import { requireDealer } from "./orders.server";
-import { PAGE_SIZE, type CreditHoldFilter, type OrderListFilter } from "./orders.schema";
+import { PAGE_SIZE } from "./orders.schema";
+import { type CreditHoldFilter, type OrderListFilter } from "./orders.schema.server";
 import { actionPermissions, type OrderAction, type OrderStatus } from "./state";
 
 const businessDay = (at: Date) => toBusinessDate(at, env().BUSINESS_TZ);

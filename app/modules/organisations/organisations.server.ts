@@ -23,7 +23,7 @@ import {
   type DealerFilter,
   type UserFilter,
 } from "./organisations.queries.server";
-import type { CreateUserInput, DealerInput, UpdateUserInput } from "./organisations.schema";
+import type { CreateUserInput, DealerInput, UpdateUserInput } from "./organisations.schema.server";
 
 const isDuplicate = (err: unknown) => (err as { code?: string }).code === "ER_DUP_ENTRY";
 

@@ -8,7 +8,7 @@ import { actorFor, type TestUser } from "../../../tests/factories";
 import { createDeal, createDealWorld, createKeyAccount, createProposedQuote, createQuoteAwaitingApproval } from "../../../tests/factories/deals";
 import { setClock } from "../../../tests/helpers/clock";
 import { getDb } from "../../../db/client";
-import { ApprovalQueueQuery } from "./quotes.schema";
+import { ApprovalQueueQuery } from "./quotes.schema.server";
 import { approvalQueue, approvalQueueSummary, approveQuoteDiscount, exportApprovalQueue, proposeQuote, refuseQuoteDiscount, saveDraft } from "./quotes.server";
 import { addDays } from "~/utils/time";
 

@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import type { Executor } from "../../../db/client";
 import type { Actor } from "~/modules/auth/actor";
 import { scopes } from "~/modules/auth/access.server";
-import type { ApprovalQueueFilter } from "./quotes.schema";
+import type { ApprovalQueueFilter } from "./quotes.schema.server";
 
 /** Quotes above the discount limit that wait for an administrator, filtered, within the actor's deals. */
 export function approvalQueueWhere(db: Executor, actor: Actor, f: Partial<Pick<ApprovalQueueFilter, "dealerId" | "accountManagerId">> = {}) {

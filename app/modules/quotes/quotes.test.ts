@@ -5,7 +5,7 @@ import { actorFor, requestAs } from "../../../tests/factories";
 import { translate } from "~/i18n";
 import { createDeal, createDealWorld, createProduct, createProposedQuote, testCreateOrder, today } from "../../../tests/factories/deals";
 import { getDealPage } from "~/modules/deals/deals.server";
-import { QuoteDraftSchema } from "./quotes.schema";
+import { QuoteDraftSchema } from "./quotes.schema.server";
 import {
   acceptQuote,
   approveQuoteDiscount,

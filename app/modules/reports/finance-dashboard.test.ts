@@ -9,7 +9,7 @@ import { actorFor, createCast } from "../../../tests/factories";
 import { orderIn, orderWorld } from "../../../tests/factories/orders";
 import { reviewQueue } from "~/modules/orders/orders.views.server";
 import { listStatements } from "~/modules/statements/statements.server";
-import { StatementListQuery } from "~/modules/statements/statements.schema";
+import { StatementListQuery } from "~/modules/statements/statements.schema.server";
 import { financeDashboard, opsDashboard } from "./reports.server";
 
 const db = () => getDb();

@@ -9,7 +9,7 @@ import { requirePermission, type Actor } from "~/modules/auth/actor";
 import { inDealerScope } from "~/modules/auth/access.server";
 import { minorToDecimal } from "~/utils/money";
 import { resolvePeriod } from "./reports.server";
-import type { SalesReportFilter } from "./sales-report.schema";
+import type { SalesReportFilter } from "./sales-report.schema.server";
 
 export type ReportRow = { key: string; label: string; orders: number; quantity: number; valueMinor: number };
 

@@ -8,12 +8,12 @@ import { getDb } from "../../../db/client";
 import { inDays, orderIn, orderWorld } from "../../../tests/factories/orders";
 import { createDeal, createKeyAccount, createProduct, createProductLine, createProposedQuote } from "../../../tests/factories/deals";
 import { listDeals } from "~/modules/deals/deals.server";
-import { DealListQuery } from "~/modules/deals/deals.schema";
+import { DealListQuery } from "~/modules/deals/deals.schema.server";
 import { listOrders } from "~/modules/orders/orders.views.server";
-import { OrderListQuery } from "~/modules/orders/orders.schema";
+import { OrderListQuery } from "~/modules/orders/orders.schema.server";
 import { accountManagerDashboard, dealerDashboard } from "./reports.server";
 import { salesReport } from "./sales-report.server";
-import { SalesReportQuery } from "./sales-report.schema";
+import { SalesReportQuery } from "./sales-report.schema.server";
 import { forgetSnapshots } from "~/utils/snapshots.server";
 
 describe("dashboard figures equal the lists they link to", () => {

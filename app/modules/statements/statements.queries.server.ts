@@ -3,7 +3,8 @@ import { sql } from "kysely";
 import type { Executor } from "../../../db/client";
 import type { Actor } from "~/modules/auth/actor";
 import { inDealerScope } from "~/modules/auth/access.server";
-import { STATEMENT_LINES_PAGE_SIZE, type DisputeListFilter, type StatementListFilter } from "./statements.schema";
+import { STATEMENT_LINES_PAGE_SIZE } from "./statements.schema";
+import { type DisputeListFilter, type StatementListFilter } from "./statements.schema.server";
 
 export const PAGE_SIZE = 25;
 

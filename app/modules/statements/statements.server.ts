@@ -29,14 +29,8 @@ import {
   statementsQuery,
 } from "./statements.queries.server";
 import { endedPeriods } from "~/modules/ledger/period";
-import {
-  statementResponses,
-  type DisputeInput,
-  type DisputeListFilter,
-  type ResolveInput,
-  type StatementListFilter,
-  type StatementPageFilter,
-} from "./statements.schema";
+import { statementResponses } from "./statements.schema";
+import { type DisputeInput, type DisputeListFilter, type ResolveInput, type StatementListFilter, type StatementPageFilter } from "./statements.schema.server";
 import type { Locale } from "~/i18n";
 import { describeEntry, systemDescription } from "~/modules/ledger/descriptions";
 

@@ -20,7 +20,7 @@ import {
   statementsAwaitingConfirmation,
 } from "./statements.server";
 import { periodBounds, nextPeriod } from "~/modules/ledger/period";
-import { StatementListQuery } from "./statements.schema";
+import { StatementListQuery } from "./statements.schema.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
 import { balanceOf } from "~/modules/ledger/post.server";
 import { clockForEachTest, setClock } from "../../../tests/helpers/clock";

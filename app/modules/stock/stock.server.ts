@@ -11,7 +11,7 @@ import { now } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
 import { stockArrived } from "./arrivals.server";
 import { applyMovement, InsufficientStockError } from "./movements.server";
-import type { AdjustInput, IncomingInput, ReceiptInput } from "./stock.schema";
+import type { AdjustInput, IncomingInput, ReceiptInput } from "./stock.schema.server";
 
 async function assertTargets(productId: number, warehouseId: number) {
   const [p, w] = await Promise.all([

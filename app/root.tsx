@@ -3,7 +3,7 @@ import type { ClientLoaderFunctionArgs } from "@remix-run/react";
 import { json } from "@remix-run/node";
 import { Form, Links, Meta, Outlet, Scripts, ScrollRestoration, useLocation, useRouteLoaderData } from "@remix-run/react";
 import { Link, NavLink, useClientNavigation } from "~/components/link";
-import type { ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { useFocusFirstInvalid } from "~/components/ui/form";
 import { ADMIN_NAV, NAV, navFor } from "~/components/nav";
@@ -55,6 +55,11 @@ export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData("root") as RootData;
   const nonce = useNonce();
   const locale = data?.locale ?? "zh-CN";
+  // Set once React has committed what the page shows (the page, or an error page after a crash): the
+  // browser checks read the page after it (tests/e2e/portal-check.ts).
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   return (
     <html lang={locale}>
       <head>

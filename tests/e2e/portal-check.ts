@@ -249,6 +249,11 @@ export async function checkPage(page: Page, url: string, o: CheckOptions): Promi
         { timeout: 15_000 },
       )
       .catch(() => add("hydration", "the client router never initialised"));
+    // React has committed what the page shows (root.tsx's Layout): the page, or the error page after a crash,
+    // which can take longer than the router's start when the messages arrive late on a busy machine.
+    await page
+      .waitForFunction(() => document.documentElement.dataset.hydrated === "true", undefined, { timeout: 15_000 })
+      .catch(() => add("hydration", "React never committed the page"));
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     if (o.settle) await o.settle(page);
     const facts = await page.evaluate(collectFacts);

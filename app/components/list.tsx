@@ -1,6 +1,7 @@
 import { useLocation } from "@remix-run/react";
 import { Children, cloneElement, Fragment, isValidElement, type ReactElement, type ReactNode } from "react";
 import { Link } from "~/components/link";
+import { PageHeader, type Crumb } from "~/components/ui/layout";
 import { Pager, csvHref } from "~/components/ui/pager";
 import { ScrollX } from "~/components/ui/scroll-x";
 import { useT } from "~/i18n/react";
@@ -27,6 +28,47 @@ export function CsvLink() {
       {t("common.exportCsv")}
     </Link>
   );
+}
+
+type HeaderLink = { to: string; label: string } | false | null | undefined;
+
+/**
+ * A list page's header: the breadcrumb home › (`parent` ›) title, then the CSV export of what the filters
+ * show (`csv`), the page's other links (`links`, secondary) and its one primary action (`create`). A link
+ * given as `false`/`null` (the reader may not) is left out.
+ */
+export function ListHeader({
+  title,
+  parent,
+  csv = true,
+  links = [],
+  create,
+}: {
+  title: string;
+  parent?: Crumb;
+  csv?: boolean;
+  links?: HeaderLink[];
+  create?: HeaderLink;
+}) {
+  const t = useT();
+  const shown = links.filter((l): l is { to: string; label: string } => !!l);
+  const actions =
+    csv || shown.length || create ? (
+      <>
+        {csv ? <CsvLink /> : null}
+        {shown.map((l) => (
+          <Link key={l.to} to={l.to} className="btn-secondary">
+            {l.label}
+          </Link>
+        ))}
+        {create ? (
+          <Link to={create.to} className="btn-primary">
+            {create.label}
+          </Link>
+        ) : null}
+      </>
+    ) : undefined;
+  return <PageHeader title={title} crumbs={[{ label: t("nav.home"), to: "/" }, ...(parent ? [parent] : []), { label: title }]} actions={actions} />;
 }
 
 /**

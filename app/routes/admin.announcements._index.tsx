@@ -3,9 +3,9 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager, ListTable } from "~/components/list";
+import { ListPager, ListTable, ListHeader } from "~/components/list";
 import { STATE_TONE } from "~/components/notifications";
-import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
+import { Badge, EmptyState } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { exportAnnouncements, listAnnouncements } from "~/modules/announcements/announcements.server";
@@ -38,18 +38,7 @@ export default function Announcements() {
   const locale = useLocale();
   return (
     <div>
-      <PageHeader
-        title={t("announcements.title")}
-        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("announcements.title") }]}
-        actions={
-          <>
-            <CsvLink />
-            <Link to="/admin/announcements/new" className="btn-primary">
-              {t("announcements.new")}
-            </Link>
-          </>
-        }
-      />
+      <ListHeader title={t("announcements.title")} create={{ to: "/admin/announcements/new", label: t("announcements.new") }} />
       <FilterBar resetTo="/admin/announcements" className="mb-4 sm:grid-cols-5">
         <FilterInput
           name="q"

@@ -3,8 +3,8 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager, ListTable } from "~/components/list";
-import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { EmptyState } from "~/components/ui/layout";
 import { translate } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import {
@@ -94,7 +94,7 @@ export default function Audit() {
   const f = useFormat();
   return (
     <div>
-      <PageHeader title={t("audit.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("audit.title") }]} actions={<CsvLink />} />
+      <ListHeader title={t("audit.title")} />
       <FilterBar resetTo="/admin/audit" className="mb-4 sm:grid-cols-2 lg:grid-cols-4">
         <FilterSelect name="action" label={t("audit.action")} defaultValue={data.query.action} all={t("audit.allActions")}>
           {auditActionGroups().map((g) => (

@@ -3,8 +3,8 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager, ListTable } from "~/components/list";
-import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
+import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { Badge, EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { exportDealers, listDealers } from "~/modules/organisations/organisations.server";
@@ -31,18 +31,7 @@ export default function Dealers() {
   const f = useFormat();
   return (
     <div>
-      <PageHeader
-        title={t("dealers.title")}
-        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("dealers.title") }]}
-        actions={
-          <>
-            <CsvLink />
-            <Link to="/admin/dealers/new" className="btn-primary">
-              {t("dealers.new")}
-            </Link>
-          </>
-        }
-      />
+      <ListHeader title={t("dealers.title")} create={{ to: "/admin/dealers/new", label: t("dealers.new") }} />
       <FilterBar resetTo="/admin/dealers" className="mb-4 sm:grid-cols-5">
         <FilterInput
           name="q"

@@ -3,9 +3,9 @@ import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Duration, RunOutcome, RunStatus } from "~/components/notifications";
-import { CsvLink, ListPager, ListTable } from "~/components/list";
+import { CsvLink, ListPager, ListTable, ListHeader } from "~/components/list";
 import { FormError, Notice, SubmitButton } from "~/components/ui/form";
-import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
+import { Badge, EmptyState } from "~/components/ui/layout";
 import { translate, type MessageKey } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -47,7 +47,7 @@ export default function Jobs() {
   const f = useFormat();
   return (
     <div className="space-y-6">
-      <PageHeader title={t("jobs.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("jobs.title") }]} />
+      <ListHeader title={t("jobs.title")} csv={false} />
       <FormError message={data && data.ok === false ? data.formError : undefined} />
       <Notice message={data && data.ok === true ? data.message : undefined} />
       <div className="card space-y-1 text-sm text-slate-600" data-testid="runner-status">

@@ -3,9 +3,9 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager, ListTable } from "~/components/list";
+import { ListPager, ListTable, ListHeader } from "~/components/list";
 import { OutboxStatusBadge, useOutboxKindLabel } from "~/components/notifications";
-import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { OUTBOX_STATUSES } from "~/modules/notifications/notifications.schema";
@@ -37,7 +37,7 @@ export default function Outbox() {
   const f = useFormat();
   return (
     <div>
-      <PageHeader title={t("outbox.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("outbox.title") }]} actions={<CsvLink />} />
+      <ListHeader title={t("outbox.title")} />
       <div className="card mb-4 space-y-1 text-sm text-slate-600" data-testid="delivery">
         <p className={data.delivery.smtpConfigured ? "" : "text-amber-800"}>
           {data.delivery.smtpConfigured ? t("outbox.smtpOn", { from: data.delivery.mailFrom }) : t("outbox.smtpOff")}

@@ -3,8 +3,8 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager, ListTable } from "~/components/list";
-import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
+import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { Badge, EmptyState } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { PRODUCT_CSV_HEADER } from "~/modules/catalog/catalog.schema";
@@ -36,26 +36,14 @@ export default function AdminProducts() {
   const catName = new Map(data.categories.map((c) => [c.code, nameOf(c)]));
   return (
     <div>
-      <PageHeader
+      <ListHeader
         title={t("products.title")}
-        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("products.title") }]}
-        actions={
-          <>
-            <CsvLink />
-            <Link to="/stock/import" className="btn-secondary">
-              {t("import.title")}
-            </Link>
-            <Link to="/admin/holidays" className="btn-secondary">
-              {t("holidays.title")}
-            </Link>
-            <Link to="/admin/warehouses" className="btn-secondary">
-              {t("warehouses.title")}
-            </Link>
-            <Link to="/admin/products/new" className="btn-primary">
-              {t("products.new")}
-            </Link>
-          </>
-        }
+        links={[
+          { to: "/stock/import", label: t("import.title") },
+          { to: "/admin/holidays", label: t("holidays.title") },
+          { to: "/admin/warehouses", label: t("warehouses.title") },
+        ]}
+        create={{ to: "/admin/products/new", label: t("products.new") }}
       />
       <FilterBar resetTo="/admin/products" className="mb-4 sm:grid-cols-6" actionsClassName="sm:col-span-6">
         <FilterInput

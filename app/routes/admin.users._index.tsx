@@ -3,8 +3,8 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager, ListTable } from "~/components/list";
-import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
+import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { Badge, EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { isDealerActor } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -33,18 +33,7 @@ export default function Users() {
   const f = useFormat();
   return (
     <div>
-      <PageHeader
-        title={t("users.title")}
-        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("users.title") }]}
-        actions={
-          <>
-            <CsvLink />
-            <Link to="/admin/users/new" className="btn-primary">
-              {t("users.new")}
-            </Link>
-          </>
-        }
-      />
+      <ListHeader title={t("users.title")} create={{ to: "/admin/users/new", label: t("users.new") }} />
       <FilterBar resetTo="/admin/users" className="mb-4 sm:grid-cols-4">
         <FilterInput
           name="q"

@@ -4,8 +4,8 @@ import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { BarChart, StageBadge } from "~/components/deals";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager, ListTable } from "~/components/list";
-import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
+import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { Badge, EmptyState } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
 import { scopes } from "~/modules/auth/access.server";
@@ -60,20 +60,7 @@ export default function Deals() {
   const openLeads = leads.filter((l) => l.status === "offered");
   return (
     <div className="space-y-6">
-      <PageHeader
-        title={t("deals.title")}
-        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("deals.title") }]}
-        actions={
-          <>
-            <CsvLink />
-            {canRegister ? (
-              <Link to="/deals/new" className="btn-primary">
-                {t("deals.new")}
-              </Link>
-            ) : null}
-          </>
-        }
-      />
+      <ListHeader title={t("deals.title")} create={canRegister && { to: "/deals/new", label: t("deals.new") }} />
 
       {isDealer && leads.length ? (
         <section className="card" aria-labelledby="leads-h" data-testid="leads-for-you">

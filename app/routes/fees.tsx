@@ -4,8 +4,8 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Amount, EntryDescription, EntryType } from "~/components/ledger";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager } from "~/components/list";
-import { EmptyState, PageHeader, Stat } from "~/components/ui/layout";
+import { ListPager, ListHeader } from "~/components/list";
+import { EmptyState, Stat } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { FEES_CSV_HEADER, dealerOptions, exportFees, feesReport, listFeeTypes } from "~/modules/ledger/ledger.server";
@@ -35,7 +35,7 @@ export default function Fees() {
     code ? ((locale === "zh-CN" ? zh : en) ?? code) : kind === "rebate" ? t("fees.genericRebate") : t("fees.genericFee");
   return (
     <div className="space-y-4">
-      <PageHeader title={t("fees.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("fees.title") }]} actions={<CsvLink />} />
+      <ListHeader title={t("fees.title")} />
       <FilterBar resetTo="/fees" className="sm:grid-cols-6">
         {!data.isDealer ? (
           <FilterSelect

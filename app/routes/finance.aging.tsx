@@ -4,8 +4,8 @@ import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { AGING_BUCKETS, Amount } from "~/components/ledger";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager, ListTable } from "~/components/list";
-import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { AGING_CSV_HEADER, agingReport, exportAging } from "~/modules/ledger/aging.server";
@@ -31,7 +31,7 @@ export default function Aging() {
   const currency = data.rows[0]?.currency ?? "CNY";
   return (
     <div className="space-y-4">
-      <PageHeader title={t("aging.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("aging.title") }]} actions={<CsvLink />} />
+      <ListHeader title={t("aging.title")} />
       <FilterBar resetTo="/finance/aging" className="sm:grid-cols-4">
         <FilterInput name="asOf" type="date" label={t("aging.asOf")} defaultValue={data.query.asOf ?? data.asOf} />
         <FilterInput name="q" label={t("common.search")} defaultValue={data.query.q} wrapperClassName="sm:col-span-2" />

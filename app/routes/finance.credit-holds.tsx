@@ -3,9 +3,9 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager, ListTable } from "~/components/list";
+import { ListPager, ListTable, ListHeader } from "~/components/list";
 import { Notice, SubmitButton } from "~/components/ui/form";
-import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
+import { Badge, EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { CreditHoldDecisionSchema, CreditHoldQuery } from "~/modules/orders/orders.schema.server";
@@ -68,7 +68,7 @@ export default function CreditHolds() {
   const failedId = failure && !failure.ok ? String(failure.values.orderId ?? "") : "";
   return (
     <div className="space-y-4">
-      <PageHeader title={t("creditHolds.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("creditHolds.title") }]} actions={<CsvLink />} />
+      <ListHeader title={t("creditHolds.title")} />
       <Notice
         message={
           doneOrder && (done === "release" || done === "cancel")

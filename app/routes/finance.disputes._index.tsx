@@ -4,8 +4,8 @@ import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { Amount, DisputedEntryDescription, DisputeStatus } from "~/components/ledger";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager, ListTable } from "~/components/list";
-import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { dealerOptions } from "~/modules/ledger/ledger.server";
@@ -36,7 +36,7 @@ export default function Disputes() {
   const f = useFormat();
   return (
     <div className="space-y-4">
-      <PageHeader title={t("disputes.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("disputes.title") }]} actions={<CsvLink />} />
+      <ListHeader title={t("disputes.title")} />
       <p className="text-sm text-slate-700" data-testid="open-summary">
         {t("disputes.openSummary", { count: data.openCount, amount: f.money(data.openAmountMinor, "CNY") })}
       </p>

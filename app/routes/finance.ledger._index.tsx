@@ -5,8 +5,8 @@ import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { EntriesTable, LedgerFilters } from "~/components/ledger-table";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager } from "~/components/list";
-import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { ListPager, ListHeader } from "~/components/list";
+import { EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { LEDGER_CSV_HEADER, dealerOptions, exportEntries, listEntries } from "~/modules/ledger/ledger.server";
@@ -31,23 +31,13 @@ export default function Ledger() {
   const f = useFormat();
   return (
     <div className="space-y-4">
-      <PageHeader
+      <ListHeader
         title={t("ledger.title")}
-        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("ledger.title") }]}
-        actions={
-          <>
-            <CsvLink />
-            <Link to="/finance/fee-types" className="btn-secondary">
-              {t("feeTypes.title")}
-            </Link>
-            <Link to="/finance/payments/import" className="btn-secondary">
-              {t("payments.importTitle")}
-            </Link>
-            <Link to={`/finance/ledger/new${data.query.dealerId ? `?dealerId=${data.query.dealerId}` : ""}`} className="btn-primary">
-              {t("ledger.postEntry")}
-            </Link>
-          </>
-        }
+        links={[
+          { to: "/finance/fee-types", label: t("feeTypes.title") },
+          { to: "/finance/payments/import", label: t("payments.importTitle") },
+        ]}
+        create={{ to: `/finance/ledger/new${data.query.dealerId ? `?dealerId=${data.query.dealerId}` : ""}`, label: t("ledger.postEntry") }}
       />
       <LedgerFilters query={data.query} dealers={data.dealers} basePath="/finance/ledger" />
       {data.query.dealerId ? (

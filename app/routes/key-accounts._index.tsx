@@ -3,8 +3,8 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager, ListTable } from "~/components/list";
-import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { ACCOUNT_SIZES, INDUSTRIES, KEY_ACCOUNT_SORTS } from "~/modules/deals/deals.schema";
@@ -33,18 +33,7 @@ export default function KeyAccounts() {
   const q = data.query;
   return (
     <div>
-      <PageHeader
-        title={t("keyAccounts.title")}
-        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("keyAccounts.title") }]}
-        actions={
-          <>
-            <CsvLink />
-            <Link to="/key-accounts/new" className="btn-primary">
-              {t("keyAccounts.new")}
-            </Link>
-          </>
-        }
-      />
+      <ListHeader title={t("keyAccounts.title")} create={{ to: "/key-accounts/new", label: t("keyAccounts.new") }} />
       <FilterBar resetTo="/key-accounts" className="mb-4 sm:grid-cols-4">
         <FilterInput name="q" label={t("common.search")} defaultValue={q.q} placeholder={t("keyAccounts.searchPlaceholder")} wrapperClassName="sm:col-span-2" />
         <FilterSelect

@@ -3,10 +3,10 @@ import { json } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager, ListTable } from "~/components/list";
+import { ListPager, ListTable, ListHeader } from "~/components/list";
 import { OrderStatusBadge } from "~/components/orders/OrderStatusBadge";
 import { Notice } from "~/components/ui/form";
-import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { EmptyState } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
@@ -39,24 +39,10 @@ export default function Orders() {
   const filtered = Boolean(q.status || q.from || q.to || q.q || q.sku || q.dealId || q.dealerId);
   return (
     <div>
-      <PageHeader
+      <ListHeader
         title={t("orders.title")}
-        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("orders.title") }]}
-        actions={
-          <>
-            <CsvLink />
-            {data.canManageAddresses ? (
-              <Link to="/orders/addresses" className="btn-secondary">
-                {t("orders.addresses")}
-              </Link>
-            ) : null}
-            {data.canCreate ? (
-              <Link to="/orders/new" className="btn-primary">
-                {t("orders.new")}
-              </Link>
-            ) : null}
-          </>
-        }
+        links={[data.canManageAddresses && { to: "/orders/addresses", label: t("orders.addresses") }]}
+        create={data.canCreate && { to: "/orders/new", label: t("orders.new") }}
       />
       <Notice message={sp.get("deleted") ? t("orders.draftDeleted") : undefined} />
       <FilterBar resetTo="/orders" className="mb-4 sm:grid-cols-2 lg:grid-cols-4">

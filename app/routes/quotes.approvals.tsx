@@ -4,8 +4,8 @@ import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { bpText } from "~/components/deals";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager, ListTable } from "~/components/list";
-import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
+import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { Badge, EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { ApprovalQueueQuery } from "~/modules/quotes/quotes.schema.server";
@@ -38,7 +38,7 @@ export default function QuoteApprovals() {
   const filtered = d.query.dealerId !== undefined || d.query.accountManagerId !== undefined;
   return (
     <div className="space-y-4">
-      <PageHeader title={t("approvals.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("approvals.title") }]} actions={<CsvLink />} />
+      <ListHeader title={t("approvals.title")} />
       <p className="text-sm text-slate-600">{t("approvals.help", { limit: bpText(d.limitBp) })}</p>
       <FilterBar resetTo="/quotes/approvals" inline>
         <FilterSelect name="dealerId" label={t("approvals.dealer")} defaultValue={d.query.dealerId} all options={dealerChoices(d.choices.dealers)} />

@@ -2,9 +2,9 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink } from "~/components/list";
+import { ListHeader } from "~/components/list";
 import { BarChart } from "~/components/ui/charts";
-import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { EmptyState } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -43,7 +43,7 @@ export default function Reports() {
   };
   return (
     <div className="space-y-4">
-      <PageHeader title={t("report.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("report.title") }]} actions={<CsvLink />} />
+      <ListHeader title={t("report.title")} />
       <p className="text-sm text-slate-600">{t("report.intro")}</p>
       <FilterBar resetTo="/reports" className="sm:grid-cols-3 lg:grid-cols-7">
         <FilterInput name="from" type="date" label={t("dash.from")} defaultValue={report.period.from} />

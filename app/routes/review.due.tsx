@@ -3,8 +3,8 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager, ListTable } from "~/components/list";
-import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { EmptyState } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { MadeToOrderDueQuery } from "~/modules/reports/ops-lists.schema.server";
@@ -37,11 +37,7 @@ export default function MadeToOrderDue() {
   const locale = useLocale();
   return (
     <div className="space-y-4">
-      <PageHeader
-        title={t("due.title")}
-        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("review.title"), to: "/review/orders" }, { label: t("due.title") }]}
-        actions={<CsvLink />}
-      />
+      <ListHeader title={t("due.title")} parent={{ label: t("review.title"), to: "/review/orders" }} />
       <FilterBar resetTo="/review/due" inline>
         <FilterInput name="from" type="date" label={t("common.from")} defaultValue={d.from} />
         <FilterInput name="to" type="date" label={t("common.to")} defaultValue={d.to} />

@@ -3,9 +3,9 @@ import { json } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager, ListTable } from "~/components/list";
+import { ListPager, ListTable, ListHeader } from "~/components/list";
 import { Notice, SubmitButton } from "~/components/ui/form";
-import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
+import { Badge, EmptyState } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -45,7 +45,7 @@ export default function ReviewOrders() {
   const doneOrder = sp.get("order");
   return (
     <div>
-      <PageHeader title={t("review.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("review.title") }]} actions={<CsvLink />} />
+      <ListHeader title={t("review.title")} />
       <Notice message={done && doneOrder ? t("review.done", { number: doneOrder, action: t(`orders.done.${done}` as MessageKey) }) : undefined} />
       <nav className="mb-4 flex gap-2" aria-label={t("review.queues")}>
         {(["submitted", "credit_hold"] as const).map((s) => (

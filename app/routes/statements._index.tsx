@@ -4,8 +4,8 @@ import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { AgingSummary, Amount, CreditSummary, EntryDescription, EntryType, SourceLinks, StatementStatus } from "~/components/ledger";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager, ListTable } from "~/components/list";
-import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { dealerAging } from "~/modules/ledger/aging.server";
@@ -41,7 +41,7 @@ export default function Statements() {
   const f = useFormat();
   return (
     <div className="space-y-4">
-      <PageHeader title={t("statements.title")} crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("statements.title") }]} actions={<CsvLink />} />
+      <ListHeader title={t("statements.title")} />
       {data.own ? (
         <div className="grid gap-4">
           <CreditSummary credit={data.own.summary.credit} />

@@ -4,8 +4,8 @@ import { useLoaderData, useLocation } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { AvailabilityForm, AvailabilityResult, type AvailabilityView } from "~/components/catalog/Availability";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager, ListTable } from "~/components/list";
-import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { EmptyState } from "~/components/ui/layout";
 import { stockRowsHtml } from "~/components/catalog/stock-rows";
 import { Pager } from "~/components/ui/pager";
 import { useFormat, useLocale, useT } from "~/i18n/react";
@@ -107,20 +107,7 @@ export default function Stock() {
   const answer = data.answer;
   return (
     <div className="space-y-4">
-      <PageHeader
-        title={t("stock.title")}
-        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("stock.title") }]}
-        actions={
-          <>
-            <CsvLink />
-            {data.canImport ? (
-              <Link to="/stock/import" className="btn-secondary">
-                {t("import.title")}
-              </Link>
-            ) : null}
-          </>
-        }
-      />
+      <ListHeader title={t("stock.title")} links={[data.canImport && { to: "/stock/import", label: t("import.title") }]} />
       <details id="availability" className="card" open={Boolean(answer) || Boolean(q.checkSku)}>
         <summary className="cursor-pointer font-semibold">{t("avail.title")}</summary>
         <p className="mb-3 mt-1 text-sm text-slate-600">{t("avail.help")}</p>

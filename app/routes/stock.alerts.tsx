@@ -3,8 +3,8 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager, ListTable } from "~/components/list";
-import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { EmptyState } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { STOCK_ALERT_KINDS } from "~/modules/reports/ops-lists.schema";
@@ -39,11 +39,7 @@ export default function StockAlerts() {
   const n = d.threshold;
   return (
     <div className="space-y-4">
-      <PageHeader
-        title={t("alerts.title")}
-        crumbs={[{ label: t("nav.home"), to: "/" }, { label: t("stock.title"), to: "/stock" }, { label: t("alerts.title") }]}
-        actions={<CsvLink />}
-      />
+      <ListHeader title={t("alerts.title")} parent={{ label: t("stock.title"), to: "/stock" }} />
       <nav className="flex gap-2" aria-label={t("alerts.kinds")}>
         {STOCK_ALERT_KINDS.map((k) => (
           <Link key={k} to={`?kind=${k}`} className={d.kind === k ? "btn-primary" : "btn-secondary"} aria-current={d.kind === k ? "page" : undefined}>

@@ -27,12 +27,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * deadlock / lock-wait / snapshot errors (on Galera, a certification conflict
  * surfaces as a deadlock) and on a connection lost before COMMIT was sent (the
  * server rolled back; the retry takes a fresh connection, on a cluster another
- * node). When retries run out: 503 "nothing changed, try again". Connection
+ * node), up to eight attempts. When retries run out: 503 "nothing changed, try again". Connection
  * lost once COMMIT was sent: the outcome is unknown (the database may have
  * committed and lost only the reply), so the user is told to check before
  * trying again.
  */
-export async function transaction<T>(label: string, work: (tx: Tx) => Promise<T>, attempts = 5): Promise<T> {
+export async function transaction<T>(label: string, work: (tx: Tx) => Promise<T>, attempts = 8): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     let committing = false;
     try {
@@ -53,7 +53,9 @@ export async function transaction<T>(label: string, work: (tx: Tx) => Promise<T>
       // A conflict, or a connection lost before COMMIT was sent (the server rolled the work back; on a
       // cluster the pool takes the next live node): run the whole unit of work again.
       if ((isRetryableTxError(err) || (!committing && isTransientDbError(err))) && attempt < attempts) {
-        await sleep(5 * 2 ** attempt + Math.floor(Math.random() * 20));
+        // Backoff with jitter, capped: on a cluster, writers on two nodes that met on a hot row (a dealer's
+        // counts, a stock level) meet again unless they spread out; eight attempts wait about a second at most.
+        await sleep(Math.min(320, 5 * 2 ** attempt) + Math.floor(Math.random() * 20 * attempt));
         continue;
       }
       if (committing && isTransientDbError(err)) throw new UnavailableError("error.503.commitUnknown");

@@ -5,6 +5,7 @@
  *   npm run bench                          scale 1 (generated when missing)
  *   npm run bench -- --scales 0.1,1        read pages at each scale, side by side; the rest at the largest
  *   npm run bench -- --smoke               tiny data, a few dozen requests per run: seconds overall
+ *   npm run bench -- --cluster             two instances on a three-node Galera cluster vs one on one server (cluster.ts)
  *   options: --duration S (10) --warmup S (3) --steps 1,8,32 --only a,b --skip floor,write,batch,jobs,multi
  *            --regenerate --build --out DIR --port-base N (22100; below the ephemeral port range) --buffer-pool MiB (2048; 0 = leave it)
  *
@@ -105,7 +106,7 @@ process.once("exit", () => {
   for (const c of children) c.kill("SIGKILL");
 });
 
-function spawnTs(script: string, args: string[], env: Record<string, string>, tag: string): ChildProcess {
+export function spawnTs(script: string, args: string[], env: Record<string, string>, tag: string): ChildProcess {
   const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
@@ -123,7 +124,7 @@ function spawnTs(script: string, args: string[], env: Record<string, string>, ta
   return child;
 }
 
-async function stopChild(child: ChildProcess | undefined) {
+export async function stopChild(child: ChildProcess | undefined) {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const done = new Promise<void>((r) => child.once("exit", () => r()));
   child.kill("SIGTERM");
@@ -147,15 +148,15 @@ async function waitFor(url: string, child: ChildProcess, timeoutMs = 60_000) {
   throw new Error(`no answer from ${url} within ${timeoutMs} ms`);
 }
 
-type App = { child: ChildProcess; base: string; port: number };
+export type App = { child: ChildProcess; base: string; port: number };
 
 /** The server runs as production does: WEB_CONCURRENCY processes (default: one per core). */
-const WEB_PROCESSES = (() => {
+export const WEB_PROCESSES = (() => {
   const v = process.env.WEB_CONCURRENCY ?? "auto";
   return v === "auto" ? os.availableParallelism() : Math.max(1, Number(v) || 1);
 })();
 
-async function startApp(dbUrl: string, port: number, extra: Record<string, string> = {}): Promise<App> {
+export async function startApp(dbUrl: string, port: number, extra: Record<string, string> = {}): Promise<App> {
   const base = `http://127.0.0.1:${port}`;
   const child = spawnTs(
     "server.ts",
@@ -206,7 +207,7 @@ function metricsOnce(base: string, query: string): Promise<Metrics | null> {
  * connections until each worker has answered once. The first answer is the
  * one whose event-loop delay is reported.
  */
-async function metrics(base: string, o: { reset?: boolean; durations?: boolean; processes?: number } = {}): Promise<Metrics[]> {
+export async function metrics(base: string, o: { reset?: boolean; durations?: boolean; processes?: number } = {}): Promise<Metrics[]> {
   const want = o.processes ?? 1;
   const query = [o.reset ? "reset=1" : "", o.durations ? "durations=1" : ""].filter(Boolean).join("&");
   const seen = new Map<number, Metrics>();
@@ -284,7 +285,7 @@ function newestSource(dir: string): number {
 }
 
 /** Builds when there is no build, when app/ or db/ changed since, or when asked to. */
-function ensureBuild(force: boolean, log: (s: string) => void) {
+export function ensureBuild(force: boolean, log: (s: string) => void) {
   const index = path.join(root, "build", "index.js");
   const fresh = existsSync(index) && statSync(index).mtimeMs >= Math.max(newestSource(path.join(root, "app")), newestSource(path.join(root, "db")));
   if (!force && fresh) return;
@@ -347,7 +348,7 @@ async function send(base: string, spec: RequestSpec): Promise<{ status: number; 
 
 const BENCH_TOTP_SECRET = "BENCHTOTPSECRETFORSTAFFAAAAAAAAA";
 
-function makeLogin(base: () => string, pool: Pool) {
+export function makeLogin(base: () => string, pool: Pool) {
   const cache = new Map<string, BenchUser>();
   return async (email: string): Promise<BenchUser> => {
     const hit = cache.get(email);
@@ -411,7 +412,7 @@ function pct(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function load(o: LoadOptions, offset = { i: 0 }): Promise<LoadResult> {
+export async function load(o: LoadOptions, offset = { i: 0 }): Promise<LoadResult> {
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   const instance = autocannon({
@@ -490,7 +491,7 @@ type ScaleRun = { result: ScaleResult; batch: Batch[]; csvExport: Batch | null; 
  * MariaDB install has a 128 MiB buffer pool, a tenth of the scale-1 data set, and
  * would measure the disk instead of the application. The size used is reported.
  */
-async function ensureBufferPool(dbUrl: string, mib: number, log: (s: string) => void) {
+export async function ensureBufferPool(dbUrl: string, mib: number, log: (s: string) => void) {
   if (!mib) return;
   const c = createPool({ ...connectionOptions(dbUrl), database: undefined, connectionLimit: 1 }).promise();
   try {
@@ -942,7 +943,16 @@ export async function runBench(o: BenchOptions): Promise<{ report: Report; jsonP
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
   try {
-    const o = optionsFromArgs(process.argv.slice(2));
+    const argv = process.argv.slice(2);
+    if (argv.includes("--cluster")) {
+      // Its own process: cluster.ts imports this module, which is still evaluating here.
+      const r = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "tests", "bench", "cluster.ts"), ...argv.filter((a) => a !== "--cluster")], {
+        cwd: root,
+        stdio: "inherit",
+      });
+      process.exit(r.status ?? 1);
+    }
+    const o = optionsFromArgs(argv);
     const { report, mdPath, jsonPath } = await runBench(o);
     console.log(`\n${readFileSync(mdPath, "utf8")}`);
     console.log(`Report: ${path.relative(root, mdPath)} and ${path.relative(root, jsonPath)}`);

@@ -3,6 +3,7 @@
 #
 #   scripts/galera.sh start [--base-port P] [--dir D]   start (or reuse) the cluster; prints the DATABASE_URL
 #   scripts/galera.sh stop  [--base-port P] [--dir D]   stop every node (the data stays in D)
+#   scripts/galera.sh stop N                           stop node N cleanly (it leaves; the others keep a primary component)
 #   scripts/galera.sh kill N / revive N                SIGKILL node N (1..3) / start it again so it rejoins
 #   scripts/galera.sh status                           each node's wsrep state and the cluster size
 #   scripts/galera.sh wipe                             stop and delete D
@@ -147,7 +148,9 @@ case "$cmd" in
     url
     ;;
   stop)
-    for n in 3 2 1; do
+    nodes="3 2 1"
+    [ -n "${NODE_ARG:-}" ] && nodes="$NODE_ARG"
+    for n in $nodes; do
       p=$(pidof_node "$n")
       if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then
         kill "$p" 2>/dev/null || true
@@ -180,7 +183,7 @@ case "$cmd" in
     rm -rf "$DIR"
     ;;
   *)
-    echo "usage: scripts/galera.sh start|stop|kill N|revive N|status|url|wipe [--base-port P] [--dir D]" >&2
+    echo "usage: scripts/galera.sh start|stop [N]|kill N|revive N|status|url|wipe [--base-port P] [--dir D]" >&2
     exit 2
     ;;
 esac

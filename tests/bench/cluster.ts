@@ -19,7 +19,7 @@
  * stopped at the end), so a second run does not generate it again; --wipe deletes it at the end.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -315,8 +315,24 @@ async function runClusterBench(argv: string[]): Promise<number> {
   const apps: App[] = [];
   const pools: Pool[] = [];
   try {
+    const meta = await readMeta(nodeUrl(0));
+    if (!(meta && meta.scale === scale && meta.asOf <= todayShanghai() && (await migrationsCurrent(nodeUrl(0))))) {
+      // Bulk loading through a three-node cluster replicates every batch twice (and a migration's DDL applied
+      // under that stream can wait on its own appliers): nodes 2 and 3 leave, node 1 takes the data, and they
+      // rejoin by a full state transfer, as a new node would.
+      galera("stop", "3");
+      galera("stop", "2");
+      // A full state transfer, not an incremental one: replaying the migrations' DDL with the rows written
+      // right after them through parallel appliers can stop on an "MDL BF-BF conflict" (MariaDB 10.11).
+      for (const n of [2, 3]) rmSync(path.join(dir, `node${n}`, "data"), { recursive: true, force: true });
+      await ensureData(nodeUrl(0), scale, log);
+      log("nodes 2 and 3 rejoining (state transfer)…");
+      for (const n of ["2", "3"]) {
+        const r = galera("revive", n);
+        if (r.status !== 0) throw new Error(`scripts/galera.sh revive ${n} failed:\n${r.stdout}`);
+      }
+    }
     for (let i = 0; i < 3; i++) await ensureBufferPool(nodeUrl(i), bufferPoolMiB, log);
-    await ensureData(nodeUrl(0), scale, log);
     const o = { names, steps, duration, warmup };
 
     // 1. One instance on the single server.

@@ -604,7 +604,6 @@ export async function submitOrderTx(
   const credit = await creditPosition(tx, dealerId, { excludeOrderId: locked.id });
   const exposure = credit.balanceMinor + credit.openOrdersMinor + saved.total;
   const to: OrderStatus = exposure <= credit.limitMinor ? "submitted" : "credit_hold";
-  const number = locked.number ?? (await allocateNumber(tx, at));
   const address = await tx.selectFrom("dealer_addresses").selectAll().where("id", "=", header.addressId!).executeTakeFirstOrThrow();
   const snapshot = JSON.stringify({
     label: address.label,
@@ -615,14 +614,17 @@ export async function submitOrderTx(
     line1: address.line1,
     postcode: address.postcode,
   });
+  await moveOrderCount(tx, dealerId, { status: locked.status as OrderStatus, numbered: locked.number !== null }, { status: to, numbered: true });
+  await addMonthlyFigures(tx, dealerId, toBusinessDate(at, env().BUSINESS_TZ).slice(0, 7), { orderedMinor: saved.total });
+  // The year's number counter is the one row every submission writes: taken as late as possible, so two
+  // submissions hold it (and, on a cluster, race for it across nodes) for the shortest time.
+  const number = locked.number ?? (await allocateNumber(tx, at));
   await tx
     .updateTable("orders")
     .set({ status: to, number, submit_key: p.submitKey, submitted_at: at, address_snapshot: snapshot, version: saved.version + 1, updated_at: at })
     .where("id", "=", locked.id)
     .execute();
-  await moveOrderCount(tx, dealerId, { status: locked.status as OrderStatus, numbered: locked.number !== null }, { status: to, numbered: true });
   await syncOrderKpis(tx, locked.id);
-  await addMonthlyFigures(tx, dealerId, toBusinessDate(at, env().BUSINESS_TZ).slice(0, 7), { orderedMinor: saved.total });
   const ref = { ...locked, number, total_minor: saved.total };
   const creditInfo = {
     limitMinor: credit.limitMinor,

@@ -12,7 +12,8 @@ import { lookup } from "node:dns/promises";
 import { BlockList, isIP } from "node:net";
 import type { MessageKey } from "~/i18n";
 
-const blocked = new BlockList();
+const blocked4 = new BlockList();
+const blocked6 = new BlockList();
 for (const [net, prefix] of [
   ["0.0.0.0", 8],
   ["10.0.0.0", 8],
@@ -26,7 +27,7 @@ for (const [net, prefix] of [
   ["224.0.0.0", 4],
   ["240.0.0.0", 4],
 ] as const)
-  blocked.addSubnet(net, prefix, "ipv4");
+  blocked4.addSubnet(net, prefix, "ipv4");
 for (const [net, prefix] of [
   ["::", 128],
   ["::1", 128],
@@ -35,13 +36,14 @@ for (const [net, prefix] of [
   ["ff00::", 8],
   ["::ffff:0:0", 96],
 ] as const)
-  blocked.addSubnet(net, prefix, "ipv6");
+  blocked6.addSubnet(net, prefix, "ipv6");
 
 /** Whether an IP address is one the server never calls in production. */
 export function isPrivateAddress(ip: string): boolean {
   const family = isIP(ip);
   if (family === 0) return false;
-  return blocked.check(ip, family === 4 ? "ipv4" : "ipv6");
+  // Separate lists: one list would match every IPv4 address against the IPv4-mapped IPv6 range.
+  return family === 4 ? blocked4.check(ip, "ipv4") : blocked6.check(ip, "ipv6");
 }
 
 function bareHost(u: URL): string {

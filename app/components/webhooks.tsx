@@ -35,6 +35,11 @@ export function EndpointStatusBadge({ status }: { status: string }) {
   return status === "active" ? <Badge tone="green">{t("webhooks.status.active")}</Badge> : <Badge tone="amber">{t("webhooks.status.paused")}</Badge>;
 }
 
+/** The error of the events field: on the list, or on one of its items (an unknown event posted by hand). */
+export function eventsError(errors: Record<string, string>): string | undefined {
+  return errors.events ?? Object.entries(errors).find(([k]) => k.startsWith("events."))?.[1];
+}
+
 /** The events to send, as checkboxes (a fieldset named by its legend, its error under it). */
 export function EventChoices({ idPrefix, chosen, error }: { idPrefix: string; chosen: readonly string[]; error?: string }) {
   const t = useT();

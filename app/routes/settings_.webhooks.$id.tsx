@@ -8,7 +8,7 @@ import { ListPager, ListTable } from "~/components/list";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { Fact, Facts, Section } from "~/components/ui/record";
-import { DeliveryStatusBadge, EndpointStatusBadge, EventChoices, SecretOnce, useWebhookEventLabel } from "~/components/webhooks";
+import { DeliveryStatusBadge, EndpointStatusBadge, EventChoices, eventsError, SecretOnce, useWebhookEventLabel } from "~/components/webhooks";
 import { translate } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -197,7 +197,7 @@ export default function WebhookEndpoint() {
             error={errors.description}
             maxLength={120}
           />
-          <EventChoices idPrefix="edit" chosen={chosen} error={errors.events} />
+          <EventChoices idPrefix="edit" chosen={chosen} error={eventsError(errors)} />
           <SelectField
             id="edit-status"
             name="status"

@@ -7,7 +7,7 @@ import { ListTable } from "~/components/list";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { Section } from "~/components/ui/record";
-import { EndpointStatusBadge, EventChoices, SecretOnce, useWebhookEventLabel } from "~/components/webhooks";
+import { EndpointStatusBadge, EventChoices, eventsError, SecretOnce, useWebhookEventLabel } from "~/components/webhooks";
 import { translate } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -142,7 +142,7 @@ export default function Webhooks() {
             error={errors.description}
             maxLength={120}
           />
-          <EventChoices idPrefix="new" chosen={failure ? chosen : []} error={errors.events} />
+          <EventChoices idPrefix="new" chosen={failure ? chosen : []} error={eventsError(errors)} />
           <SubmitButton pendingText={t("common.saving")}>{t("webhooks.add")}</SubmitButton>
         </Form>
       </Section>

@@ -4,7 +4,10 @@ import { WEBHOOK_DELIVERY_STATUSES, WEBHOOK_ENDPOINT_STATUSES, WEBHOOK_EVENT_TYP
 
 const events = z.preprocess(
   (v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]),
-  z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1, { message: "webhooks.eventsRequired" }).max(WEBHOOK_EVENT_TYPES.length),
+  z
+    .array(z.enum(WEBHOOK_EVENT_TYPES))
+    .max(WEBHOOK_EVENT_TYPES.length)
+    .refine((a) => a.length > 0, { message: "webhooks.eventsRequired" }),
 );
 
 /** The URL's shape only; whether it may be called (scheme, host, private addresses) is the domain's rule (url.server.ts). */

@@ -5,7 +5,7 @@
  * once, when the endpoint is added and when it is rotated, and kept sealed (signing.server.ts).
  * Events are queued by the domains (events.server.ts); the sender is delivery.server.ts.
  */
-import { db } from "../../../db/client";
+import { db, type Tx } from "../../../db/client";
 import { audit } from "~/modules/audit/audit.server";
 import { isDealerActor, requirePermission, type Actor } from "~/modules/auth/actor";
 import { appSecret } from "~/modules/notifications/unsubscribe.server";
@@ -50,52 +50,56 @@ export async function webhooksPage(actor: Actor) {
 /** Adds an endpoint; returns its id and the secret, which is never shown again. */
 export async function createEndpoint(actor: Actor, input: CreateEndpointInput): Promise<{ id: number; secret: string }> {
   requirePermission(actor, "webhook:manage");
+  return transaction("webhook.create", (tx) => createEndpointTx(tx, actor, input));
+}
+
+/** createEndpoint inside the caller's transaction (the demo seed). */
+export async function createEndpointTx(tx: Tx, actor: Actor, input: CreateEndpointInput): Promise<{ id: number; secret: string }> {
+  requirePermission(actor, "webhook:manage");
   const url = validUrl(input.url);
   let dealerId: number;
   if (isDealerActor(actor)) dealerId = actor.dealerId!;
   else {
     if (!input.dealerId) throw new ValidationError("validation.formErrors", { dealerId: ["validation.required"] });
-    const d = (await dealerChoices(db, actor)).find((c) => c.id === input.dealerId);
+    const d = (await dealerChoices(tx, actor)).find((c) => c.id === input.dealerId);
     if (!d) throw new ValidationError("validation.formErrors", { dealerId: ["validation.choice"] });
     dealerId = d.id;
   }
   const secret = newSigningSecret();
-  const sealed = sealSecret(await appSecret(), secret);
-  return transaction("webhook.create", async (tx) => {
-    // The dealer row is the lock that keeps two concurrent adds from passing the limit together.
-    await tx.selectFrom("organisations").select("id").where("id", "=", dealerId).forUpdate().executeTakeFirst();
-    const n = await tx
-      .selectFrom("webhook_endpoints")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("dealer_id", "=", dealerId)
-      .executeTakeFirst();
-    if (Number(n?.n ?? 0) >= MAX_ENDPOINTS_PER_DEALER) throw new ConflictError("webhooks.tooMany", { max: MAX_ENDPOINTS_PER_DEALER });
-    const at = now();
-    const r = await tx
-      .insertInto("webhook_endpoints")
-      .values({
-        dealer_id: dealerId,
-        url,
-        description: input.description,
-        events: eventList(input.events),
-        status: "active",
-        secret_sealed: sealed,
-        secret_hint: secretHint(secret),
-        created_by: actor.userId,
-        created_at: at,
-        updated_at: at,
-      })
-      .executeTakeFirstOrThrow();
-    const id = Number(r.insertId);
-    await audit(tx, actor, {
-      action: "webhook.created",
-      entityType: "webhook_endpoint",
-      entityId: id,
-      dealerId,
-      summary: { url, events: input.events, description: input.description },
-    });
-    return { id, secret };
+  const sealed = sealSecret(await appSecret(tx), secret);
+  // The dealer row is the lock that keeps two concurrent adds from passing the limit together.
+  await tx.selectFrom("organisations").select("id").where("id", "=", dealerId).forUpdate().executeTakeFirst();
+  const n = await tx
+    .selectFrom("webhook_endpoints")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("dealer_id", "=", dealerId)
+    .executeTakeFirst();
+  if (Number(n?.n ?? 0) >= MAX_ENDPOINTS_PER_DEALER) throw new ConflictError("webhooks.tooMany", { max: MAX_ENDPOINTS_PER_DEALER });
+  const at = now();
+  const r = await tx
+    .insertInto("webhook_endpoints")
+    .values({
+      dealer_id: dealerId,
+      url,
+      description: input.description,
+      events: eventList(input.events),
+      status: "active",
+      secret_sealed: sealed,
+      secret_hint: secretHint(secret),
+      created_by: actor.userId,
+      created_at: at,
+      updated_at: at,
+    })
+    .executeTakeFirstOrThrow();
+  const id = Number(r.insertId);
+  await audit(tx, actor, {
+    action: "webhook.created",
+    entityType: "webhook_endpoint",
+    entityId: id,
+    dealerId,
+    summary: { url, events: input.events, description: input.description },
   });
+  return { id, secret };
 }
 
 export async function getEndpointPage(actor: Actor, id: number, filter: { status?: WebhookDeliveryStatus; page: number }) {

@@ -94,7 +94,7 @@ export default function WebhookDelivery() {
             <>
               <th scope="col">#</th>
               <th scope="col">{t("webhooks.col.time")}</th>
-              <th scope="col">{t("webhooks.col.lastStatus")}</th>
+              <th scope="col">{t("webhooks.col.statusCode")}</th>
               <th scope="col">{t("webhooks.col.duration")}</th>
               <th scope="col">{t("webhooks.col.response")}</th>
             </>

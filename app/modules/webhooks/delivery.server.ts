@@ -19,12 +19,12 @@ import { DELIVERY_HEADER, EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, 
 import { refuseResolvedPrivate } from "./url.server";
 
 /** One attempt may take this long (connect, send, first bytes and the excerpt) before it counts as failed. */
-export const ATTEMPT_TIMEOUT_MS = 10_000;
+const ATTEMPT_TIMEOUT_MS = 10_000;
 const CLAIM_LEASE_MS = 2 * 60_000;
 const BACKOFF_BASE_MS = 30_000;
 const BACKOFF_MAX_MS = 2 * 3_600_000;
 /** How much of a receiver's answer is kept per attempt. */
-export const EXCERPT_CHARS = 1000;
+const EXCERPT_CHARS = 1000;
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 

@@ -21,12 +21,12 @@ export type WebhookEventInput = {
   occurredAt?: Date;
 };
 
-export function newEventId(): string {
+function newEventId(): string {
   return `evt_${randomBytes(12).toString("hex")}`;
 }
 
 /** The JSON body of an event, as sent and as signed. */
-export function eventBody(e: { id: string; type: WebhookEventType; occurredAt: Date; dealer: { id: number; code: string }; data: Record<string, unknown> }) {
+function eventBody(e: { id: string; type: WebhookEventType; occurredAt: Date; dealer: { id: number; code: string }; data: Record<string, unknown> }) {
   return JSON.stringify({ id: e.id, type: e.type, occurred_at: e.occurredAt.toISOString(), dealer: e.dealer, data: e.data });
 }
 

@@ -21,7 +21,7 @@ import type { CreateEndpointInput, UpdateEndpointInput } from "./webhooks.schema
 import { WEBHOOK_EVENT_TYPES, type WebhookDeliveryStatus } from "./webhooks.schema";
 
 /** A dealer may register this many endpoints. */
-export const MAX_ENDPOINTS_PER_DEALER = 10;
+const MAX_ENDPOINTS_PER_DEALER = 10;
 
 function validUrl(raw: string): string {
   const v = checkWebhookUrl(raw, env().NODE_ENV === "production");

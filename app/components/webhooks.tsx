@@ -66,6 +66,19 @@ export function EventChoices({ idPrefix, chosen, error }: { idPrefix: string; ch
   );
 }
 
+/** Which secret is current: its last four characters (a code, not text of either language). */
+export function SecretHint({ hint }: { hint: string }) {
+  const t = useT();
+  return (
+    <>
+      {t("webhooks.secretHint")}{" "}
+      <code className="font-mono" translate="no">
+        …{hint}
+      </code>
+    </>
+  );
+}
+
 /** The signing secret, shown once after it was made. */
 export function SecretOnce({ secret }: { secret: string }) {
   const t = useT();

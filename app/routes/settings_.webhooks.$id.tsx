@@ -8,7 +8,7 @@ import { ListPager, ListTable } from "~/components/list";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { Fact, Facts, Section } from "~/components/ui/record";
-import { DeliveryStatusBadge, EndpointStatusBadge, EventChoices, eventsError, SecretOnce, useWebhookEventLabel } from "~/components/webhooks";
+import { DeliveryStatusBadge, EndpointStatusBadge, EventChoices, eventsError, SecretHint, SecretOnce, useWebhookEventLabel } from "~/components/webhooks";
 import { translate } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -103,8 +103,8 @@ export default function WebhookEndpoint() {
         <Fact label={t("webhooks.dealer")}>
           {e.dealer_code} {e.dealer_name}
         </Fact>
-        <Fact label={t("webhooks.secret")} className="font-mono text-xs">
-          {t("webhooks.secretHint", { hint: e.secret_hint })}
+        <Fact label={t("webhooks.secret")} className="text-xs">
+          <SecretHint hint={e.secret_hint} />
         </Fact>
         <Fact label={t("webhooks.events")} wide>
           {e.events.map((ev) => label(ev)).join(" · ")}

@@ -7,7 +7,7 @@ import { ListTable } from "~/components/list";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { Section } from "~/components/ui/record";
-import { EndpointStatusBadge, EventChoices, eventsError, SecretOnce, useWebhookEventLabel } from "~/components/webhooks";
+import { EndpointStatusBadge, EventChoices, eventsError, SecretHint, SecretOnce, useWebhookEventLabel } from "~/components/webhooks";
 import { translate } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -101,7 +101,9 @@ export default function Webhooks() {
             <td>
               <EndpointStatusBadge status={e.status} />
             </td>
-            <td className="font-mono text-xs">{t("webhooks.secretHint", { hint: e.secret_hint })}</td>
+            <td className="text-xs">
+              <SecretHint hint={e.secret_hint} />
+            </td>
           </tr>
         ))}
       </ListTable>

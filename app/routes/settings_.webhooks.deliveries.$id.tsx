@@ -79,7 +79,7 @@ export default function WebhookDelivery() {
         <Fact label={t("webhooks.col.time")}>{f.dateTime(d.created_at)}</Fact>
         <Fact label={t("webhooks.col.nextAttempt")}>{d.status === "pending" ? f.dateTime(d.next_attempt_at) : "—"}</Fact>
         <Fact label={t("webhooks.eventId")} className="break-all font-mono text-xs">
-          {d.event_id}
+          <span translate="no">{d.event_id}</span>
         </Fact>
         <Fact label={t("webhooks.url")} wide className="break-all">
           {d.url}

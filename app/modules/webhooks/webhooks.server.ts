@@ -5,7 +5,7 @@
  * once, when the endpoint is added and when it is rotated, and kept sealed (signing.server.ts).
  * Events are queued by the domains (events.server.ts); the sender is delivery.server.ts.
  */
-import { db, type Tx } from "../../../db/client";
+import { db, type Executor, type Tx } from "../../../db/client";
 import { audit } from "~/modules/audit/audit.server";
 import { isDealerActor, requirePermission, type Actor } from "~/modules/auth/actor";
 import { appSecret } from "~/modules/notifications/unsubscribe.server";
@@ -18,7 +18,7 @@ import { newSigningSecret, sealSecret, secretHint } from "./signing.server";
 import { checkWebhookUrl } from "./url.server";
 import { DELIVERY_PAGE_SIZE, attemptsOf, dealerChoices, deliveryById, deliveryCount, deliveryPage, endpointById, endpointsOf } from "./webhooks.queries.server";
 import type { CreateEndpointInput, UpdateEndpointInput } from "./webhooks.schema.server";
-import { WEBHOOK_EVENT_TYPES, type WebhookDeliveryStatus } from "./webhooks.schema";
+import { WEBHOOK_DELIVERY_STATUSES, WEBHOOK_EVENT_TYPES, type WebhookDeliveryStatus } from "./webhooks.schema";
 
 /** A dealer may register this many endpoints. */
 const MAX_ENDPOINTS_PER_DEALER = 10;
@@ -191,4 +191,43 @@ export async function resendDelivery(actor: Actor, id: number): Promise<{ endpoi
     });
     return { endpointId: d.endpoint_id };
   });
+}
+
+/**
+ * Invariants (run by `npm run db:check`): a delivery belongs to its endpoint's dealer (no event ever goes
+ * to another dealer's endpoint), a delivered one has its time and no claim, its attempt count equals
+ * its attempt rows, and statuses are known.
+ */
+export async function findWebhookInvariantViolations(db: Executor): Promise<unknown[]> {
+  const wrongDealer = await db
+    .selectFrom("webhook_deliveries as d")
+    .innerJoin("webhook_endpoints as e", "e.id", "d.endpoint_id")
+    .select(["d.id", "d.dealer_id", "e.dealer_id as endpoint_dealer_id"])
+    .whereRef("d.dealer_id", "<>", "e.dealer_id")
+    .limit(100)
+    .execute();
+  const badState = await db
+    .selectFrom("webhook_deliveries")
+    .select(["id", "status", "delivered_at", "claimed_by"])
+    .where((eb) =>
+      eb.or([
+        eb.and([eb("status", "=", "delivered"), eb.or([eb("delivered_at", "is", null), eb("claimed_by", "is not", null)])]),
+        eb("status", "not in", [...WEBHOOK_DELIVERY_STATUSES]),
+      ]),
+    )
+    .limit(100)
+    .execute();
+  const miscounted = await db
+    .selectFrom("webhook_deliveries as d")
+    .leftJoin("webhook_delivery_attempts as a", "a.delivery_id", "d.id")
+    .select(["d.id", "d.attempts", (eb) => eb.fn.count<number>("a.id").as("rows")])
+    .groupBy(["d.id", "d.attempts"])
+    .having((eb) => eb(eb.fn.count("a.id"), "<>", eb.ref("d.attempts")))
+    .limit(100)
+    .execute();
+  return [
+    ...wrongDealer.map((r) => ({ ...r, problem: "delivery of another dealer's event" })),
+    ...badState.map((r) => ({ ...r, problem: "delivery state" })),
+    ...miscounted.map((r) => ({ ...r, problem: "attempts differ from attempt rows" })),
+  ];
 }

@@ -17,7 +17,16 @@ import { backoffMs, sendDueWebhooks } from "./delivery.server";
 import { DELIVERY_WINDOW_MS } from "./events.server";
 import { verifySignature } from "./signing.server";
 import { checkWebhookUrl, isPrivateAddress } from "./url.server";
-import { createEndpoint, getDelivery, getEndpointPage, resendDelivery, rotateSecret, updateEndpoint, webhooksPage } from "./webhooks.server";
+import {
+  createEndpoint,
+  findWebhookInvariantViolations,
+  getDelivery,
+  getEndpointPage,
+  resendDelivery,
+  rotateSecret,
+  updateEndpoint,
+  webhooksPage,
+} from "./webhooks.server";
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./webhooks.schema";
 
 const NOW = "2026-12-06T04:00:00Z";
@@ -277,6 +286,13 @@ describe("delivery to a loopback receiver", () => {
     await send();
     expect(rx.received.at(-1)!.headers["dealer-desk-event-id"]).toBe(d.event_id);
     expect(await getDb().selectFrom("audit_log").select("action").where("action", "=", "webhook.resent").execute()).toHaveLength(2);
+    expect(await findWebhookInvariantViolations(getDb())).toEqual([]);
+    // The check finds what it names: a count that does not match its rows, a delivered row without its time.
+    await getDb().updateTable("webhook_deliveries").set({ attempts: 99, delivered_at: null }).where("id", "=", d.id).execute();
+    expect((await findWebhookInvariantViolations(getDb())).map((v) => (v as { problem: string }).problem).sort()).toEqual([
+      "attempts differ from attempt rows",
+      "delivery state",
+    ]);
   });
 
   it("a paused endpoint receives nothing new; its queued deliveries wait and are not attempted", async () => {
@@ -409,8 +425,12 @@ describe("scope", () => {
     });
     const c = await createEndpoint(admin, { url: rxA.url, description: "", events: ["statement.issued"], dealerId: w.dealerB.id });
     expect((await getEndpointPage(adminB, c.id, { page: 1 })).endpoint.dealer_id).toBe(w.dealerB.id);
+    expect(await findWebhookInvariantViolations(getDb())).toEqual([]);
     // A dealer administrator cannot pick another dealer: the dealer comes from the actor.
     const own = await createEndpoint(actorFor(w.a.dealer_admin), { url: rxA.url, description: "", events: ["statement.issued"], dealerId: w.dealerB.id });
     expect((await getEndpointPage(actorFor(w.a.dealer_admin), own.id, { page: 1 })).endpoint.dealer_id).toBe(w.dealerA.id);
+    // db:check would find a delivery of one dealer's event on another dealer's endpoint.
+    await getDb().updateTable("webhook_deliveries").set({ dealer_id: w.dealerB.id }).where("id", "=", deliveryA.id).execute();
+    expect(await findWebhookInvariantViolations(getDb())).toMatchObject([{ id: deliveryA.id, problem: "delivery of another dealer's event" }]);
   });
 });

@@ -77,6 +77,13 @@ export const CHECKS: Check[] = [
     },
   },
   {
+    name: "webhooks: every delivery goes to an endpoint of its own dealer; delivered ones have a time and no claim; attempts match their rows",
+    run: async (db) => {
+      const { findWebhookInvariantViolations } = await import("../app/modules/webhooks/webhooks.server");
+      return findWebhookInvariantViolations(db);
+    },
+  },
+  {
     name: "job runs: one per job and period; finished runs have an end time",
     run: async (db) => {
       const { sql } = await import("kysely");

@@ -717,6 +717,54 @@ export interface Warehouses {
   status: Generated<string>;
 }
 
+export interface WebhookDeliveries {
+  attempts: Generated<number>;
+  body: string;
+  claimed_by: Generated<string | null>;
+  claimed_until: Generated<Date | null>;
+  created_at: Generated<Date>;
+  dealer_id: number;
+  delivered_at: Generated<Date | null>;
+  endpoint_id: number;
+  event_id: string;
+  event_type: string;
+  give_up_at: Date;
+  id: Generated<number>;
+  last_attempt_at: Generated<Date | null>;
+  last_error: Generated<string | null>;
+  last_response_excerpt: Generated<string | null>;
+  last_status_code: Generated<number | null>;
+  next_attempt_at: Date;
+  status: Generated<string>;
+}
+
+export interface WebhookDeliveryAttempts {
+  attempt_no: number;
+  delivery_id: number;
+  duration_ms: number;
+  error: Generated<string | null>;
+  id: Generated<number>;
+  response_excerpt: Generated<string | null>;
+  started_at: Date;
+  status_code: Generated<number | null>;
+}
+
+export interface WebhookEndpoints {
+  consecutive_failures: Generated<number>;
+  created_at: Generated<Date>;
+  created_by: Generated<number | null>;
+  dealer_id: number;
+  description: Generated<string>;
+  events: string;
+  id: Generated<number>;
+  paused_reason: Generated<string | null>;
+  secret_hint: string;
+  secret_sealed: string;
+  status: Generated<string>;
+  updated_at: Generated<Date>;
+  url: string;
+}
+
 export interface DB {
   announcements: Announcements;
   app_settings: AppSettings;
@@ -775,4 +823,7 @@ export interface DB {
   user_second_factors: UserSecondFactors;
   users: Users;
   warehouses: Warehouses;
+  webhook_deliveries: WebhookDeliveries;
+  webhook_delivery_attempts: WebhookDeliveryAttempts;
+  webhook_endpoints: WebhookEndpoints;
 }

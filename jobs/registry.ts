@@ -8,6 +8,7 @@ import type { JobHandler } from "../app/modules/notifications/jobs.server";
 
 const loaders: Record<JobName, () => Promise<{ run: JobHandler }>> = {
   "outbox-sender": () => import("./outbox-sender"),
+  "webhook-sender": () => import("./webhook-sender"),
   "digest-daily": () => import("./digest-daily"),
   "digest-weekly": () => import("./digest-weekly"),
   "monthly-statements": () => import("./statements"),

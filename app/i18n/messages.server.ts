@@ -16,9 +16,10 @@ import orders from "./catalogs/orders";
 import reports from "./catalogs/reports";
 import security from "./catalogs/security";
 import stock from "./catalogs/stock";
+import webhooks from "./catalogs/webhooks";
 import type { Locale } from "./index";
 
-const parts = [common, auth, admin, dashboard, stock, orders, deals, ledger, notifications, reports, security, documents] as const;
+const parts = [common, auth, admin, dashboard, stock, orders, deals, ledger, notifications, reports, security, documents, webhooks] as const;
 
 function merge(lang: "en" | "zh"): Record<string, string> {
   const out: Record<string, string> = {};

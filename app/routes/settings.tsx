@@ -5,6 +5,7 @@ import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { Badge, PageHeader } from "~/components/ui/layout";
 import { Link } from "~/components/link";
+import { useCan } from "~/components/access";
 import { LOCALES, translate } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { changePassword, requireActor, updatePreferences } from "~/modules/auth/auth.server";
@@ -48,6 +49,7 @@ export const action = withAction(async ({ request }: ActionFunctionArgs) => {
 
 export default function Settings() {
   const { profile, secondFactor } = useLoaderData<typeof loader>();
+  const can = useCan();
   const data = useActionData<typeof action>();
   const t = useT();
   const failure = data && data.ok === false ? data : undefined;
@@ -109,6 +111,15 @@ export default function Settings() {
           {secondFactor.enabled ? t("twoFactor.manage") : t("twoFactor.turnOn")}
         </Link>
       </section>
+      {can("webhook:manage") ? (
+        <section className="card">
+          <h2 className="mb-2 font-semibold">{t("webhooks.title")}</h2>
+          <p className="text-sm text-slate-600">{t("webhooks.settingsHelp")}</p>
+          <Link to="/settings/webhooks" className="btn-secondary mt-3 inline-block">
+            {t("webhooks.settingsLink")}
+          </Link>
+        </section>
+      ) : null}
       <section className="card">
         <h2 className="mb-4 font-semibold">{t("settings.password")}</h2>
         <Form method="post" className="space-y-4">

@@ -13,12 +13,15 @@ import { DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_SECRET, seedFoundation, type Foun
 import { seedLedger } from "./ledger";
 import { seedOrders } from "./orders";
 import { seedNotifications } from "./notifications";
+import { seedWebhooks } from "./webhooks";
 
 export type SeedStep = { name: string; run: (db: Kysely<DB>, ids: FoundationIds) => Promise<void> };
 
 /** Later areas (catalog, orders, deals, ledger, notifications) append their steps here. */
 export const SEED_STEPS: SeedStep[] = [
   { name: "catalog, warehouses and stock", run: seedCatalog },
+  // Before orders and ledger: their changes queue the first dealer's webhook deliveries.
+  { name: "webhooks", run: seedWebhooks },
   // Orders look products and warehouses up, so this step must stay AFTER the catalog step.
   { name: "orders", run: seedOrders },
   // deals: keep after the catalog and orders steps (it looks products and orders up).

@@ -27,6 +27,9 @@ import * as announcement from "../../app/routes/admin.announcements.$id";
 import * as order from "../../app/routes/orders.$number";
 import * as product from "../../app/routes/products.$sku";
 import * as settings from "../../app/routes/settings";
+import * as webhooks from "../../app/routes/settings_.webhooks._index";
+import * as webhookEndpoint from "../../app/routes/settings_.webhooks.$id";
+import * as webhookDelivery from "../../app/routes/settings_.webhooks.deliveries.$id";
 
 type Action = (a: ActionFunctionArgs) => Promise<unknown>;
 /** A page as one who may act on it: the path, the route params and what else its forms always carry. */
@@ -49,6 +52,9 @@ const COVERED = [
   "orders.$number.tsx",
   "products.$sku.tsx",
   "settings.tsx",
+  "settings_.webhooks._index.tsx",
+  "settings_.webhooks.$id.tsx",
+  "settings_.webhooks.deliveries.$id.tsx",
 ] as const;
 
 function cases(fx: Fixture): Record<(typeof COVERED)[number], Case> {
@@ -87,6 +93,19 @@ function cases(fx: Fixture): Record<(typeof COVERED)[number], Case> {
     },
     "products.$sku.tsx": { action: product.action, as: staff.ops, path: `/products/${fx.product.sku}`, params: { sku: fx.product.sku } },
     "settings.tsx": { action: settings.action, as: a.dealer_sales, path: "/settings" },
+    "settings_.webhooks._index.tsx": { action: webhooks.action, as: a.dealer_admin, path: "/settings/webhooks" },
+    "settings_.webhooks.$id.tsx": {
+      action: webhookEndpoint.action,
+      as: a.dealer_admin,
+      path: `/settings/webhooks/${fx.webhook.endpointId}`,
+      params: id(fx.webhook.endpointId),
+    },
+    "settings_.webhooks.deliveries.$id.tsx": {
+      action: webhookDelivery.action,
+      as: a.dealer_admin,
+      path: `/settings/webhooks/deliveries/${fx.webhook.deliveryId}`,
+      params: id(fx.webhook.deliveryId),
+    },
   };
 }
 

@@ -25,6 +25,7 @@ import { issueStatements } from "../../app/modules/statements/issue.server";
 import { addDays, monthBounds, todayIn } from "../../app/utils/time";
 import { post } from "../helpers/ledger";
 import { appSecret, signUnsubscribeToken } from "../../app/modules/notifications/unsubscribe.server";
+import { createEndpoint } from "../../app/modules/webhooks/webhooks.server";
 
 export type Cast = Awaited<ReturnType<typeof createCast>>;
 
@@ -32,6 +33,12 @@ export type Cast = Awaited<ReturnType<typeof createCast>>;
 export async function buildFixture() {
   const world = await orderWorld();
   const cast: Cast = world;
+  // Dealer A: a webhook endpoint (to a loopback address nothing listens on); the orders below queue its deliveries.
+  const hook = await createEndpoint(actorFor(cast.a.dealer_admin), {
+    url: "http://127.0.0.1:9/hooks",
+    description: "ERP",
+    events: ["order.status_changed", "shipment.created"],
+  });
   const catalog = await createCatalogBasics();
   const product = await createProduct();
   const importJob = Number(
@@ -126,6 +133,10 @@ export async function buildFixture() {
     shipment: { id: shipment.id, orderNumber: shipment.number! },
     draft,
     queues: { heldOrderId: held.id, pendingQuoteId: pendingQuote.id },
+    webhook: {
+      endpointId: hook.id,
+      deliveryId: (await getDb().selectFrom("webhook_deliveries").select("id").where("endpoint_id", "=", hook.id).executeTakeFirstOrThrow()).id,
+    },
   };
 }
 export type Fixture = Awaited<ReturnType<typeof buildFixture>>;
@@ -156,6 +167,18 @@ export const MATRIX: Record<string, MatrixEntry> = {
   "settings_.two-factor.tsx": { path: () => "/settings/two-factor", allow: ALL },
   "locale.tsx": { path: () => "/locale", allow: "redirect" },
   "settings.tsx": { path: () => "/settings", allow: ALL },
+  // Webhooks: a dealer administrator its own dealer's endpoints, an administrator every dealer's.
+  "settings_.webhooks._index.tsx": { path: () => "/settings/webhooks", allow: ["dealer_admin", "admin"] },
+  "settings_.webhooks.$id.tsx": {
+    path: ({ webhook }) => `/settings/webhooks/${webhook.endpointId}`,
+    allow: ["dealer_admin", "admin"],
+    otherDealer: ["dealer_admin"],
+  },
+  "settings_.webhooks.deliveries.$id.tsx": {
+    path: ({ webhook }) => `/settings/webhooks/deliveries/${webhook.deliveryId}`,
+    allow: ["dealer_admin", "admin"],
+    otherDealer: ["dealer_admin"],
+  },
   "admin.users._index.tsx": { path: () => "/admin/users", allow: ["dealer_admin", "admin"] },
   "admin.users.new.tsx": { path: () => "/admin/users/new", allow: ["dealer_admin", "admin"] },
   "admin.users.$id.tsx": {

@@ -76,6 +76,12 @@ const en = {
   "auditAction.address.created": "Delivery address added",
   "auditAction.address.updated": "Delivery address changed",
   "auditAction.address.archived": "Delivery address archived",
+  "auditAction.webhook.created": "Webhook endpoint added",
+  "auditAction.webhook.updated": "Webhook endpoint changed",
+  "auditAction.webhook.secret_rotated": "Webhook signing secret rotated",
+  "auditAction.webhook.deleted": "Webhook endpoint deleted",
+  "auditAction.webhook.auto_paused": "Webhook endpoint paused after failing deliveries",
+  "auditAction.webhook.resent": "Webhook delivery sent again",
   "auditAction.product.created": "Product created",
   "auditAction.product.updated": "Product details changed",
   "auditAction.stock.received": "Stock received",
@@ -187,6 +193,8 @@ const en = {
   "auditEntity.dispute": "Dispute",
   "auditEntity.announcement": "Announcement",
   "auditEntity.outbox_email": "Email",
+  "auditEntity.webhook_endpoint": "Webhook endpoint",
+  "auditEntity.webhook_delivery": "Webhook delivery",
   "auditEntity.job": "Scheduled job",
 } as const;
 
@@ -266,6 +274,12 @@ const zh = {
   "auditAction.address.created": "收货地址已添加",
   "auditAction.address.updated": "收货地址已修改",
   "auditAction.address.archived": "收货地址已归档",
+  "auditAction.webhook.created": "已添加事件推送地址",
+  "auditAction.webhook.updated": "已修改事件推送地址",
+  "auditAction.webhook.secret_rotated": "已更换事件推送签名密钥",
+  "auditAction.webhook.deleted": "已删除事件推送地址",
+  "auditAction.webhook.auto_paused": "事件推送地址因投递持续失败已暂停",
+  "auditAction.webhook.resent": "已重新发送事件推送",
   "auditAction.product.created": "产品已创建",
   "auditAction.product.updated": "产品信息已修改",
   "auditAction.stock.received": "已登记入库",
@@ -377,6 +391,8 @@ const zh = {
   "auditEntity.dispute": "争议",
   "auditEntity.announcement": "公告",
   "auditEntity.outbox_email": "邮件",
+  "auditEntity.webhook_endpoint": "事件推送地址",
+  "auditEntity.webhook_delivery": "事件推送投递",
   "auditEntity.job": "定时任务",
 } satisfies Record<keyof typeof en, string>;
 

@@ -32,6 +32,8 @@ export const AUDIT_ENTITY_TYPES = [
   "dispute",
   "announcement",
   "outbox_email",
+  "webhook_endpoint",
+  "webhook_delivery",
   "job",
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
@@ -164,6 +166,12 @@ export const AUDIT_ACTION_ENTITY = {
   "announcement.updated": "announcement",
   "announcement.withdrawn": "announcement",
   "outbox.retried": "outbox_email",
+  "webhook.created": "webhook_endpoint",
+  "webhook.updated": "webhook_endpoint",
+  "webhook.secret_rotated": "webhook_endpoint",
+  "webhook.deleted": "webhook_endpoint",
+  "webhook.auto_paused": "webhook_endpoint",
+  "webhook.resent": "webhook_delivery",
   "job.run_requested": "job",
 } as const satisfies Record<string, AuditEntityType>;
 

@@ -58,6 +58,8 @@ export const PERMISSIONS = {
   "aging:read": ["finance", "admin"],
   // people and administration
   "user:manage": ["dealer_admin", "admin"],
+  /** Webhook endpoints and their deliveries: a dealer administrator its own dealer's, an administrator any dealer's. */
+  "webhook:manage": ["dealer_admin", "admin"],
   "second_factor:reset": ["admin"],
   "dealer:manage": ["admin"],
   "announcement:manage": ["admin"],

@@ -21,6 +21,7 @@ export type JobDefinition = {
 
 export const JOB_NAMES = [
   "outbox-sender",
+  "webhook-sender",
   "digest-daily",
   "digest-weekly",
   "monthly-statements",
@@ -40,6 +41,15 @@ export const JOBS: readonly JobDefinition[] = [
     period: "minute",
     title: "jobs.outbox-sender.title",
     description: "jobs.outbox-sender.description",
+    leaseMs: 2 * MIN,
+    catchUp: false,
+  },
+  {
+    name: "webhook-sender",
+    cron: "* * * * *",
+    period: "minute",
+    title: "jobs.webhook-sender.title",
+    description: "jobs.webhook-sender.description",
     leaseMs: 2 * MIN,
     catchUp: false,
   },

@@ -32,6 +32,7 @@ import { type DraftForm } from "./orders.schema.server";
 import { ACTIONS, actionPermissions, isTransitionAllowed, type OrderAction, type OrderStatus } from "./state";
 import { systemDescription } from "~/modules/ledger/descriptions";
 import type { DomainEventType } from "~/modules/audit/event-types";
+import { queueWebhookEvent } from "~/modules/webhooks/events.server";
 
 /** Working days from approval to dispatch for lines served from stock. */
 export const DISPATCH_WORKING_DAYS = 2;
@@ -84,6 +85,27 @@ const EVENT_FOR: Partial<Record<OrderStatus, DomainEventType>> = {
 
 type OrderRef = Pick<LockedOrder, "id" | "number" | "dealer_id" | "account_manager_id" | "status" | "total_minor" | "currency" | "deal_id" | "quote_id">;
 
+/** The webhook event of a promise date change (by hand or when backordered stock arrives). */
+async function queuePromiseEvent(
+  tx: Tx,
+  order: Pick<LockedOrder, "dealer_id" | "number">,
+  promised: IsoDate | null,
+  changes: { lineId: number | null; old: IsoDate | null; new: IsoDate | null }[],
+  reason: string,
+  at: Date,
+) {
+  await queueWebhookEvent(tx, {
+    type: "order.promise_date_changed",
+    dealerId: order.dealer_id,
+    occurredAt: at,
+    data: {
+      order: { number: order.number, promised_date: promised },
+      changes: changes.map((c) => ({ order_line_id: c.lineId, from: c.old, to: c.new })),
+      reason: reason.startsWith("@") ? reason.slice(1) : reason,
+    },
+  });
+}
+
 /** Records a status change (history, audit, event); the caller has already updated the row. */
 async function recordTransition(
   tx: Tx,
@@ -107,6 +129,13 @@ async function recordTransition(
     dealerId: order.dealer_id,
     summary: { number: order.number, from, to, note, ...payload },
   });
+  if (from !== null && from !== to)
+    await queueWebhookEvent(tx, {
+      type: "order.status_changed",
+      dealerId: order.dealer_id,
+      occurredAt: at,
+      data: { order: { number: order.number, status: to, previous_status: from, note, total_minor: order.total_minor, currency: order.currency } },
+    });
   const type = EVENT_FOR[to];
   if (type) {
     await emitEvent(tx, actor, {
@@ -1011,6 +1040,23 @@ export async function recordShipmentTx(tx: Tx, actor: Actor, orderId: number, in
   const to: OrderStatus = complete ? "shipped" : "partially_shipped";
   await setStatus(tx, order, to, at, complete ? { shipped_at: at } : {});
   const payload = { shipment: number, shipmentId, trackingNumber: input.trackingNumber, carrier: input.carrier, valueMinor: value, invoiceEntryId: invoiceId };
+  await queueWebhookEvent(tx, {
+    type: "shipment.created",
+    dealerId: order.dealer_id,
+    occurredAt: at,
+    data: {
+      shipment: {
+        number,
+        shipped_on: input.shippedOn,
+        carrier: input.carrier,
+        tracking_number: input.trackingNumber,
+        value_minor: value,
+        currency: order.currency,
+        lines: [...wanted].map(([lineId, quantity]) => ({ order_line_id: lineId, quantity })),
+      },
+      order: { number: order.number, status: to },
+    },
+  });
   if (to !== order.status) await recordTransition(tx, actor, order, order.status as OrderStatus, to, at, null, payload);
   else {
     // Another partial shipment: no status change, but the dealer should hear of it.
@@ -1173,6 +1219,7 @@ export async function changePromiseDateTx(
     accountManagerId: order.account_manager_id,
     payload: { number: order.number, changes, reason: input.reason },
   });
+  await queuePromiseEvent(tx, order, orderChange ? orderChange.new : order.promised_date, changes, input.reason, at);
   return { number: order.number!, changed: true };
 }
 
@@ -1257,6 +1304,15 @@ async function fillBackorders(tx: Tx, actor: Actor, order: LockedOrder, at: Date
     .set({ version: order.version + 1, updated_at: at, promised_date: promised ?? order.promised_date })
     .where("id", "=", order.id)
     .execute();
+  if (changes.length || (promised && promised !== order.promised_date))
+    await queuePromiseEvent(
+      tx,
+      order,
+      promised ?? order.promised_date,
+      [...changes, ...(promised && promised !== order.promised_date ? [{ lineId: null, old: order.promised_date, new: promised }] : [])],
+      "@stock_available",
+      at,
+    );
   await audit(tx, actor, {
     action: "order.backorder_reserved",
     entityType: "order",

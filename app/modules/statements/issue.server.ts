@@ -20,6 +20,7 @@ import type { AuditAction, AuditEntityOf } from "~/modules/audit/audit-actions";
 import { requirePermission, type Actor } from "~/modules/auth/actor";
 import { env } from "~/utils/env.server";
 import { ValidationError } from "~/utils/errors";
+import { queueWebhookEvent } from "~/modules/webhooks/events.server";
 import { addDays, now, startOfBusinessDate, todayIn, type IsoDate } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
 import { isPeriod, periodBounds, previousPeriod } from "~/modules/ledger/period";
@@ -220,5 +221,49 @@ async function issueBatch(tx: Executor, c: BatchContext, afterId: number) {
       JSON_OBJECT('period', s.period, 'openingMinor', s.opening_minor, 'closingMinor', s.closing_minor, 'lineCount', s.line_count)
     FROM statements s WHERE s.period = ${c.period} AND s.dealer_id IN (${newDealers})
   `.execute(tx);
+  // 7. Webhooks: only dealers with an endpoint for the event (one indexed read when none has one).
+  const subscribed = await tx
+    .selectFrom("webhook_endpoints")
+    .select("dealer_id")
+    .distinct()
+    .where(
+      "dealer_id",
+      "in",
+      created.map((s) => s.dealer_id),
+    )
+    .where("status", "=", "active")
+    .where("events", "like", "%statement.issued%")
+    .execute();
+  if (subscribed.length) {
+    const rows = await tx
+      .selectFrom("statements")
+      .select(["id", "dealer_id", "period", "period_start", "period_end", "currency", "opening_minor", "closing_minor", "line_count", "confirm_by"])
+      .where("period", "=", c.period)
+      .where(
+        "dealer_id",
+        "in",
+        subscribed.map((r) => r.dealer_id),
+      )
+      .execute();
+    for (const s of rows)
+      await queueWebhookEvent(tx, {
+        type: "statement.issued",
+        dealerId: s.dealer_id,
+        occurredAt: c.issuedAt,
+        data: {
+          statement: {
+            id: s.id,
+            period: s.period,
+            period_start: s.period_start,
+            period_end: s.period_end,
+            currency: s.currency,
+            opening_minor: s.opening_minor,
+            closing_minor: s.closing_minor,
+            line_count: s.line_count,
+            confirm_by: s.confirm_by,
+          },
+        },
+      });
+  }
   return { lastId, dealers: ids.length, issued: created.length, already, gaps, noActivity };
 }

@@ -17,6 +17,7 @@ import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
 import { minorToDecimal } from "~/utils/money";
 import { daysBetween, now, todayIn } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
+import { queueWebhookEvent } from "~/modules/webhooks/events.server";
 import {
   LINES_PAGE_SIZE,
   PAGE_SIZE,
@@ -563,6 +564,15 @@ export async function resolveDisputeTx(tx: Tx, actor: Actor, id: number, input: 
     await audit(tx, actor, { action: "statement.resolved", entityType: "statement", entityId: s.id, dealerId: s.dealer_id, summary: { period: s.period } });
     await emitEvent(tx, actor, { type: "statement.resolved", entityType: "statement", entityId: s.id, dealerId: s.dealer_id, payload: { period: s.period } });
   }
+  await queueWebhookEvent(tx, {
+    type: "dispute.resolved",
+    dealerId: d.dealer_id,
+    occurredAt: at,
+    data: {
+      dispute: { id: d.id, decision: status, amount_minor: d.amount_minor, note: input.note, adjustment_entry_id: entryId },
+      statement: { id: s.id, period: s.period, status: statementStatus },
+    },
+  });
   return { status, entryId, statementStatus };
 }
 

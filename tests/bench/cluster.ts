@@ -215,6 +215,8 @@ async function killNode(A: App, B: App, specs: RequestSpec[], galera: (...a: str
   stop = true;
   await running;
   const fiveHundreds = Object.entries(answers).reduce((s, [k, n]) => s + (Number(k) >= 500 && k !== "503" ? n : 0), 0);
+  // A 500 is a defect: show what the instances logged (the last lines each keeps).
+  if (fiveHundreds) for (const app of [A, B]) log(`instance ${app.base} logged:\n${(app.child as typeof app.child & { tail: () => string }).tail()}`);
   return { servedAgainMs, answers, fiveHundreds, rejoinSeconds };
 }
 

@@ -79,11 +79,19 @@ const TRANSIENT_CODES = new Set([
   "ER_LOCK_DEADLOCK",
   "ER_LOCK_WAIT_TIMEOUT",
   "ER_CLIENT_INTERACTION_TIMEOUT",
+  "ECONNABORTED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
   // A pool cluster (several servers in DATABASE_URL) with every server out of reach for the moment.
   "POOL_NONEONLINE",
+  "POOL_NOEXIST",
 ]);
 // 1047: a Galera node that is not (yet, or no longer) part of the primary component ("WSREP has not yet prepared node").
-const TRANSIENT_ERRNOS = new Set([1213, 1205, 1020, 1047, 1053, 2006, 2013, 1927, 4031]);
+// 1158–1161: the server's side of the connection broke mid-packet; 1317: the query was interrupted (a node shutting
+// down); 1180: an error during COMMIT (a Galera node leaving the primary component while committing: under COMMIT
+// the outcome is told as unknown, see tx.server.ts); 2055: the connection was lost while reading.
+const TRANSIENT_ERRNOS = new Set([1213, 1205, 1020, 1047, 1053, 1158, 1159, 1160, 1161, 1180, 1317, 2006, 2013, 2055, 1927, 4031]);
 
 /** Errors that mean "nothing happened, try again" rather than a bug. */
 export function isTransientDbError(err: unknown): boolean {

@@ -3,7 +3,7 @@ import type { ClientLoaderFunctionArgs } from "@remix-run/react";
 import { json } from "@remix-run/node";
 import { Form, Links, Meta, Outlet, Scripts, ScrollRestoration, useLocation, useRouteLoaderData } from "@remix-run/react";
 import { Link, NavLink, useClientNavigation } from "~/components/link";
-import { useEffect, type ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { useFocusFirstInvalid } from "~/components/ui/form";
 import { ADMIN_NAV, NAV, navFor } from "~/components/nav";
@@ -145,10 +145,9 @@ function Shell({ children }: { children: ReactNode }) {
       {actor ? (
         <div className="mx-auto flex max-w-screen-2xl flex-col gap-6 px-4 py-6 md:flex-row">
           <nav aria-label={t("nav.menu")} className="no-print md:w-56 md:shrink-0">
-            <details className="md:hidden card">
-              <summary className="cursor-pointer text-sm font-medium">{t("nav.menu")}</summary>
+            <PhoneMenu label={t("nav.menu")}>
               <NavList items={main} admin={admin} linkClass={linkClass} />
-            </details>
+            </PhoneMenu>
             <div className="hidden md:block">
               <NavList items={main} admin={admin} linkClass={linkClass} />
             </div>
@@ -163,6 +162,24 @@ function Shell({ children }: { children: ReactNode }) {
         </main>
       )}
     </>
+  );
+}
+
+/**
+ * The menu on a phone: a native disclosure (it opens and closes without JavaScript), closed again once a
+ * link in it has taken the reader to another page (a client-side navigation keeps the element as it was).
+ */
+function PhoneMenu({ label, children }: { label: string; children: ReactNode }) {
+  const ref = useRef<HTMLDetailsElement>(null);
+  const location = useLocation();
+  useEffect(() => {
+    if (ref.current) ref.current.open = false;
+  }, [location.key]);
+  return (
+    <details ref={ref} className="md:hidden card" data-testid="phone-menu">
+      <summary className="cursor-pointer text-sm font-medium">{label}</summary>
+      {children}
+    </details>
   );
 }
 

@@ -194,6 +194,10 @@ describe("tables in both languages and on a phone", () => {
       const signOut = page.locator("[data-testid=menu-sign-out]").first();
       const box = (await signOut.boundingBox())!;
       expect(box.x >= 0 && box.x + box.width <= PHONE.width).toBe(true);
+      // A link in it takes the reader to the page with the menu closed again, however the page was loaded.
+      await Promise.all([page.waitForURL((u) => u.pathname === "/stock"), page.locator("nav details a[href='/stock']").click()]);
+      await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+      await expect(page.locator("[data-testid=phone-menu]").evaluate((d) => (d as HTMLDetailsElement).open)).resolves.toBe(false);
       await sales.context.close();
 
       // The dealer's finance: the statement lines with their dates, descriptions, amounts, balances and actions.

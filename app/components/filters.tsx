@@ -99,6 +99,21 @@ export function FilterInput({
   return <Field id={name} name={name} label={label} defaultValue={shown(defaultValue)} {...input} />;
 }
 
+/** A staff list's dealer filter: "code · name" choices after "all dealers". `wide`: two columns of the bar. */
+export function DealerFilter({ dealers, value, wide }: { dealers: readonly { id: number; code: string; name: string }[]; value: QueryValue; wide?: boolean }) {
+  const t = useT();
+  return (
+    <FilterSelect
+      name="dealerId"
+      label={t("ledger.dealer")}
+      defaultValue={value}
+      all={t("ledger.allDealers")}
+      options={dealerChoices(dealers)}
+      wrapperClassName={wide ? "sm:col-span-2" : undefined}
+    />
+  );
+}
+
 /** Choices of dealers, shown as "code · name". */
 export function dealerChoices(dealers: readonly { id: number; code: string; name: string }[]) {
   return dealers.map((d) => ({ value: d.id, label: `${d.code} · ${d.name}` }));

@@ -19,7 +19,7 @@ import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
-import { FilterBar, FilterInput, FilterSelect, dealerChoices } from "~/components/filters";
+import { FilterBar, FilterInput, FilterSelect, DealerFilter } from "~/components/filters";
 
 export const meta = pageMeta("deals.title");
 
@@ -103,9 +103,7 @@ export default function Deals() {
           all
           options={options.keyAccounts.map((k) => ({ value: k.id, label: k.name }))}
         />
-        {!isDealer ? (
-          <FilterSelect name="dealerId" label={t("deals.dealer")} defaultValue={query.dealerId} all options={dealerChoices(options.dealers)} />
-        ) : null}
+        {!isDealer ? <DealerFilter dealers={options.dealers} value={query.dealerId} /> : null}
         {isAdmin ? (
           <FilterSelect
             name="accountManagerId"

@@ -14,7 +14,7 @@ import { FeesQuery } from "~/modules/ledger/ledger.schema.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { FilterBar, FilterInput, FilterSelect, dealerChoices } from "~/components/filters";
+import { FilterBar, FilterInput, FilterSelect, DealerFilter } from "~/components/filters";
 
 export const meta = pageMeta("fees.title");
 
@@ -37,16 +37,7 @@ export default function Fees() {
     <div className="space-y-4">
       <ListHeader title={t("fees.title")} />
       <FilterBar resetTo="/fees" className="sm:grid-cols-6">
-        {!data.isDealer ? (
-          <FilterSelect
-            name="dealerId"
-            label={t("ledger.dealer")}
-            defaultValue={data.query.dealerId}
-            all={t("ledger.allDealers")}
-            options={dealerChoices(data.dealers)}
-            wrapperClassName="sm:col-span-2"
-          />
-        ) : null}
+        {!data.isDealer ? <DealerFilter dealers={data.dealers} value={data.query.dealerId} wide /> : null}
         <FilterInput name="from" type="month" label={t("fees.fromPeriod")} defaultValue={data.query.from} />
         <FilterInput name="to" type="month" label={t("fees.toPeriod")} defaultValue={data.query.to} />
         <FilterSelect

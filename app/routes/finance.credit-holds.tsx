@@ -14,7 +14,7 @@ import { CREDIT_HOLD_CSV_HEADER, creditHoldQueue, exportCreditHoldQueue } from "
 import { csvResponse, parseForm, parseQuery } from "~/utils/http.server";
 import { pageMeta } from "~/utils/meta";
 import { withAction, withLoader } from "~/utils/route";
-import { FilterBar, FilterSelect, dealerChoices } from "~/components/filters";
+import { FilterBar, DealerFilter } from "~/components/filters";
 
 export const meta = pageMeta("creditHolds.title");
 
@@ -78,7 +78,7 @@ export default function CreditHolds() {
       />
       <p className="text-sm text-slate-600">{t("creditHolds.help")}</p>
       <FilterBar resetTo="/finance/credit-holds" inline>
-        <FilterSelect name="dealerId" label={t("orders.dealer")} defaultValue={d.query.dealerId} all options={dealerChoices(d.dealers)} />
+        <DealerFilter dealers={d.dealers} value={d.query.dealerId} />
       </FilterBar>
       <p className="font-semibold" data-testid="credit-holds-summary">
         {t("creditHolds.summary", { n: f.number(d.total) })}

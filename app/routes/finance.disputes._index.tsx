@@ -15,7 +15,7 @@ import { DisputeListQuery } from "~/modules/statements/statements.schema.server"
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { FilterBar, FilterSelect, dealerChoices } from "~/components/filters";
+import { FilterBar, FilterSelect, DealerFilter } from "~/components/filters";
 
 export const meta = pageMeta("disputes.title");
 
@@ -41,14 +41,7 @@ export default function Disputes() {
         {t("disputes.openSummary", { count: data.openCount, amount: f.money(data.openAmountMinor, "CNY") })}
       </p>
       <FilterBar resetTo="/finance/disputes" className="sm:grid-cols-5">
-        <FilterSelect
-          name="dealerId"
-          label={t("ledger.dealer")}
-          defaultValue={data.query.dealerId}
-          all={t("ledger.allDealers")}
-          options={dealerChoices(data.dealers)}
-          wrapperClassName="sm:col-span-2"
-        />
+        <DealerFilter dealers={data.dealers} value={data.query.dealerId} wide />
         <FilterSelect
           name="status"
           label={t("common.status")}

@@ -18,7 +18,7 @@ import { ORDER_STATUSES } from "~/modules/orders/state";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { FilterBar, FilterInput, FilterSelect, dealerChoices } from "~/components/filters";
+import { FilterBar, FilterInput, FilterSelect, DealerFilter } from "~/components/filters";
 
 export const meta = pageMeta("orders.title");
 
@@ -55,9 +55,7 @@ export default function Orders() {
           options={ORDER_STATUSES.map((s) => ({ value: s, label: t(`orders.status.${s}` as MessageKey) }))}
         />
         <FilterInput name="sku" label={t("orders.productSku")} defaultValue={q.sku} />
-        {data.dealers.length ? (
-          <FilterSelect name="dealerId" label={t("orders.dealer")} defaultValue={q.dealerId || ""} all options={dealerChoices(data.dealers)} />
-        ) : null}
+        {data.dealers.length ? <DealerFilter dealers={data.dealers} value={q.dealerId || ""} /> : null}
         <FilterInput name="from" type="date" label={t("orders.createdFrom")} defaultValue={q.from} />
         <FilterInput name="to" type="date" label={t("orders.createdTo")} defaultValue={q.to} />
         <FilterInput name="dealId" inputMode="numeric" label={t("orders.dealId")} defaultValue={q.dealId || ""} />

@@ -13,7 +13,7 @@ import { APPROVAL_CSV_HEADER, approvalQueue, exportApprovalQueue } from "~/modul
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { pageMeta } from "~/utils/meta";
 import { withLoader } from "~/utils/route";
-import { FilterBar, FilterSelect, dealerChoices } from "~/components/filters";
+import { FilterBar, FilterSelect, DealerFilter } from "~/components/filters";
 
 export const meta = pageMeta("approvals.title");
 
@@ -41,7 +41,7 @@ export default function QuoteApprovals() {
       <ListHeader title={t("approvals.title")} />
       <p className="text-sm text-slate-600">{t("approvals.help", { limit: bpText(d.limitBp) })}</p>
       <FilterBar resetTo="/quotes/approvals" inline>
-        <FilterSelect name="dealerId" label={t("approvals.dealer")} defaultValue={d.query.dealerId} all options={dealerChoices(d.choices.dealers)} />
+        <DealerFilter dealers={d.choices.dealers} value={d.query.dealerId} />
         <FilterSelect
           name="accountManagerId"
           label={t("approvals.accountManager")}

@@ -16,7 +16,7 @@ import { StatementListQuery } from "~/modules/statements/statements.schema.serve
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { FilterBar, FilterInput, FilterSelect, dealerChoices } from "~/components/filters";
+import { FilterBar, FilterInput, FilterSelect, DealerFilter } from "~/components/filters";
 
 export const meta = pageMeta("statements.title");
 
@@ -49,16 +49,7 @@ export default function Statements() {
         </div>
       ) : null}
       <FilterBar resetTo="/statements" className="sm:grid-cols-5">
-        {!data.own ? (
-          <FilterSelect
-            name="dealerId"
-            label={t("statements.dealerFilter")}
-            defaultValue={data.query.dealerId}
-            all={t("ledger.allDealers")}
-            options={dealerChoices(data.dealers)}
-            wrapperClassName="sm:col-span-2"
-          />
-        ) : null}
+        {!data.own ? <DealerFilter dealers={data.dealers} value={data.query.dealerId} wide /> : null}
         <FilterInput name="period" type="month" label={t("statements.period")} defaultValue={data.query.period} placeholder="YYYY-MM" />
         <FilterSelect
           name="status"

@@ -230,7 +230,6 @@ const en = {
   "approvals.title": "Quotes awaiting discount approval",
   "approvals.help":
     "Quotes with a line discount above the {limit} limit wait here for an administrator, longest waiting first. Open a quote to approve the discount (the quote then goes to the dealer) or to send it back to the account manager with a note.",
-  "approvals.dealer": "Dealer",
   "approvals.accountManager": "Account manager",
   "approvals.summary": "Quotes waiting: {n}",
   "approvals.empty": "No quote waits for a discount approval. A quote appears here when an account manager proposes a discount above the limit.",
@@ -584,7 +583,6 @@ const zh = {
   "approvals.title": "待审批的特价报价",
   "approvals.help":
     "单行折扣超过 {limit} 上限的报价在此等待管理员审批，等待最久的排在最前。打开报价即可批准特价（报价随即发给经销商），或填写说明退回客户经理。",
-  "approvals.dealer": "经销商",
   "approvals.accountManager": "客户经理",
   "approvals.summary": "待审批报价：{n} 份",
   "approvals.empty": "目前没有待审批的特价报价。客户经理提交超出折扣上限的报价后，会出现在这里。",

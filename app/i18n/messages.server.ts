@@ -15,10 +15,11 @@ import notifications from "./catalogs/notifications";
 import orders from "./catalogs/orders";
 import reports from "./catalogs/reports";
 import security from "./catalogs/security";
+import service from "./catalogs/service";
 import stock from "./catalogs/stock";
 import type { Locale } from "./index";
 
-const parts = [common, auth, admin, dashboard, stock, orders, deals, ledger, notifications, reports, security, documents] as const;
+const parts = [common, auth, admin, dashboard, stock, orders, deals, ledger, notifications, reports, security, documents, service] as const;
 
 function merge(lang: "en" | "zh"): Record<string, string> {
   const out: Record<string, string> = {};

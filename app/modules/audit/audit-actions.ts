@@ -33,6 +33,7 @@ export const AUDIT_ENTITY_TYPES = [
   "announcement",
   "outbox_email",
   "job",
+  "service_case",
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
@@ -165,6 +166,15 @@ export const AUDIT_ACTION_ENTITY = {
   "announcement.withdrawn": "announcement",
   "outbox.retried": "outbox_email",
   "job.run_requested": "job",
+  // After-sales service (issue #23)
+  "service.opened": "service_case",
+  "service.replied": "service_case",
+  "service.noted": "service_case",
+  "service.assigned": "service_case",
+  "service.moved": "service_case",
+  "service.linked": "service_case",
+  "service.escalated": "service_case",
+  "service.promise_changed": "service_case",
 } as const satisfies Record<string, AuditEntityType>;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_ENTITY;

@@ -38,11 +38,11 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
         const parsed = await parseForm(request, ReplySchema, ctx.form);
         if (!parsed.ok) return ctx.fail(parsed);
         await replyToCase(actor, id, parsed.data, files);
-        return ctx.done("service.replied");
+        return ctx.done("service.done.replied");
       },
-      assign: (ctx) => ctx.submit(AssignSchema, (d) => assignCase(actor, id, d.assigneeId), "service.assigned"),
-      move: (ctx) => ctx.submit(TransitionSchema, (d) => moveCase(actor, id, d), "service.moved"),
-      link: (ctx) => ctx.submit(LinkSchema, (d) => linkCase(actor, id, d), "service.linked"),
+      assign: (ctx) => ctx.submit(AssignSchema, (d) => assignCase(actor, id, d.assigneeId), "service.done.assigned"),
+      move: (ctx) => ctx.submit(TransitionSchema, (d) => moveCase(actor, id, d), "service.done.moved"),
+      link: (ctx) => ctx.submit(LinkSchema, (d) => linkCase(actor, id, d), "service.done.linked"),
     },
     form,
   );
@@ -73,7 +73,7 @@ export default function ServiceCase() {
   return (
     <div className="space-y-4">
       <PageHeader title={`${c.number} · ${c.subject}`} crumbs={[{ label: t("service.title"), to: "/service" }, { label: c.number ?? "" }]} />
-      <Notice message={params.get("opened") ? t("service.opened", { number: c.number ?? "" }) : result.done} />
+      <Notice message={params.get("opened") ? t("service.done.opened", { number: c.number ?? "" }) : result.done} />
       <FormError message={result.failure && !result.failure.intent ? result.failure.formError : undefined} />
       <Facts testId="service-facts">
         <Fact label={t("service.status")}>

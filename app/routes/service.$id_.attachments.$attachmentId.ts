@@ -17,7 +17,6 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
       "Content-Type": file.contentType,
       "Content-Length": String(file.bytes.length),
       "Content-Disposition": `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(file.name)}`,
-      "X-Content-Type-Options": "nosniff",
       "Cache-Control": "private, no-store",
       "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
     },

@@ -58,12 +58,12 @@ export const PERMISSIONS = {
   "aging:read": ["finance", "admin"],
   // after-sales service (issue #23): dealers open cases about their own orders, shipments, products or
   // account; the service desk works the queue; the account manager reads the cases of their dealers.
-  "service:read": ["dealer_admin", "dealer_sales", "dealer_finance", "account_manager", "service", "admin"],
+  "service:read": ["dealer_admin", "dealer_sales", "dealer_finance", "account_manager", "admin", "service"],
   "service:open": ["dealer_admin", "dealer_sales", "dealer_finance"],
   /** The desk: assign, change status, link records, reply for the manufacturer. */
-  "service:work": ["service", "admin"],
+  "service:work": ["admin", "service"],
   /** Reads and writes internal notes (a dealer never sees one). */
-  "service:internal": ["account_manager", "service", "admin"],
+  "service:internal": ["account_manager", "admin", "service"],
   /** The promise figures per priority and the desk lead. */
   "service:configure": ["admin"],
   /** Receives the urgent-case notice for the dealers assigned to them. */

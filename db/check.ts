@@ -116,6 +116,13 @@ export const CHECKS: Check[] = [
     },
   },
   {
+    name: "service returns: no order line returned beyond what was shipped; every received return's credit note equals its lines",
+    run: async (db) => {
+      const { findRmaInvariantViolations } = await import("../app/modules/service/rma.server");
+      return findRmaInvariantViolations(db);
+    },
+  },
+  {
     name: "deals: one protected dealer per customer and product line; won deals and booked quotes name their order",
     run: async (db) => {
       const { findDealInvariantViolations } = await import("../app/modules/deals/deals.server");

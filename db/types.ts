@@ -653,6 +653,33 @@ export interface ServicePromises {
   updated_by: Generated<number | null>;
 }
 
+export interface ServiceRmaLines {
+  amount_minor: number;
+  id: Generated<number>;
+  order_line_id: number;
+  product_id: number;
+  quantity: number;
+  rma_id: number;
+  unit_price_minor: number;
+}
+
+export interface ServiceRmas {
+  case_id: number;
+  created_at: Generated<Date>;
+  created_by: number;
+  credit_entry_id: Generated<number | null>;
+  currency: string;
+  dealer_id: number;
+  id: Generated<number>;
+  number: Generated<string | null>;
+  order_id: number;
+  received_at: Generated<Date | null>;
+  received_by: Generated<number | null>;
+  status: Generated<string>;
+  total_minor: number;
+  warehouse_id: Generated<number | null>;
+}
+
 export interface ServiceSettings {
   due_soon_hours: Generated<number>;
   id: number;
@@ -846,6 +873,8 @@ export interface DB {
   service_cases: ServiceCases;
   service_messages: ServiceMessages;
   service_promises: ServicePromises;
+  service_rma_lines: ServiceRmaLines;
+  service_rmas: ServiceRmas;
   service_settings: ServiceSettings;
   sessions: Sessions;
   shipment_lines: ShipmentLines;

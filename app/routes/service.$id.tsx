@@ -8,10 +8,11 @@ import { PromiseBadge, ServiceStatusBadge } from "~/components/service";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { Badge, PageHeader } from "~/components/ui/layout";
 import { Fact, Facts, Section } from "~/components/ui/record";
-import { useFormat, useT } from "~/i18n/react";
+import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { LINK_KINDS, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_POST } from "~/modules/service/service.schema";
-import { AssignSchema, LinkSchema, ReplySchema, TransitionSchema } from "~/modules/service/service.schema.server";
+import { AssignSchema, AuthoriseRmaSchema, LinkSchema, ReceiveRmaSchema, ReplySchema, TransitionSchema } from "~/modules/service/service.schema.server";
+import { authoriseRma, receiveRma, rmaSection } from "~/modules/service/rma.server";
 import { readCaseForm } from "~/modules/service/service.forms.server";
 import { assignCase, getCasePage, linkCase, moveCase, replyToCase } from "~/modules/service/service.server";
 import { parseForm } from "~/utils/http.server";
@@ -24,7 +25,9 @@ export const meta = pageMeta<typeof loader>("service.title", ({ case: c }) => c.
 
 export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "service:read");
-  return json(await getCasePage(actor, idParam(params.id)));
+  const id = idParam(params.id);
+  const page = await getCasePage(actor, id);
+  return json({ ...page, returns: await rmaSection(actor, id) });
 });
 
 export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
@@ -43,17 +46,20 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
       assign: (ctx) => ctx.submit(AssignSchema, (d) => assignCase(actor, id, d.assigneeId), "service.done.assigned"),
       move: (ctx) => ctx.submit(TransitionSchema, (d) => moveCase(actor, id, d), "service.done.moved"),
       link: (ctx) => ctx.submit(LinkSchema, (d) => linkCase(actor, id, d), "service.done.linked"),
+      rma: (ctx) => ctx.submit(AuthoriseRmaSchema, (d) => authoriseRma(actor, id, d), "service.done.rmaAuthorised"),
+      receive: (ctx) => ctx.submit(ReceiveRmaSchema, (d) => receiveRma(actor, id, d.rmaId, d.warehouseId), "service.done.rmaReceived"),
     },
     form,
   );
 });
 
 export default function ServiceCase() {
-  const { case: c, thread, attachments, links, assignees, actions, can } = useLoaderData<typeof loader>();
+  const { case: c, thread, attachments, links, assignees, actions, can, returns } = useLoaderData<typeof loader>();
   const result = useIntentResult();
   const [params] = useSearchParams();
   const t = useT();
   const f = useFormat();
+  const locale = useLocale();
   const sv = (intent: string, k: string) => {
     const v = result.values(intent)[k];
     return v === undefined ? undefined : String(v);
@@ -230,6 +236,72 @@ export default function ServiceCase() {
               </Form>
             </Section>
           ) : null}
+          <Section title={t("service.rma.title")} id="service-rma" help={can.work ? t("service.rma.help") : undefined}>
+            {returns.rmas.length === 0 ? <p className="text-sm text-slate-500">{t("service.rma.none")}</p> : null}
+            <ul className="space-y-3 text-sm" data-testid="service-rmas">
+              {returns.rmas.map((r) => (
+                <li key={r.id} className="rounded-md border border-slate-200 p-3">
+                  <div className="flex flex-wrap items-center gap-2">
+                    <span className="font-mono font-medium">{r.number}</span>
+                    <Badge tone={r.status === "received" ? "green" : "amber"}>{t(`service.rma.status.${r.status}` as "service.rma.status.authorised")}</Badge>
+                    <span>
+                      {t("service.rma.total")}: {f.money(r.total_minor, r.currency)}
+                    </span>
+                    {r.warehouse_code ? <span className="text-slate-500">{r.warehouse_code}</span> : null}
+                  </div>
+                  <ul className="mt-1 text-slate-600">
+                    {r.lines.map((l) => (
+                      <li key={l.order_line_id}>
+                        {l.sku} × {f.number(l.quantity)} · {f.money(l.amount_minor, r.currency)}
+                      </li>
+                    ))}
+                  </ul>
+                  {can.work && r.status === "authorised" ? (
+                    <Form method="post" className="mt-2 flex flex-wrap items-end gap-2" noValidate>
+                      <input type="hidden" name="intent" value="receive" />
+                      <input type="hidden" name="rmaId" value={r.id} />
+                      <SelectField
+                        name="warehouseId"
+                        id={`f-warehouse-${r.id}`}
+                        label={t("service.rma.warehouse")}
+                        includeEmpty={t("service.choose")}
+                        defaultValue=""
+                        error={result.values("receive").rmaId === String(r.id) ? result.errors("receive").warehouseId : undefined}
+                        options={returns.warehouses.map((w) => ({ value: w.id, label: `${w.code} · ${locale === "en" ? w.name_en : w.name_zh}` }))}
+                      />
+                      <SubmitButton className="btn-secondary" pendingText={t("common.saving")}>
+                        {t("service.rma.receive")}
+                      </SubmitButton>
+                    </Form>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+            {can.work && c.status !== "closed" ? (
+              returns.returnable.length ? (
+                <Form method="post" className="mt-3 space-y-2" noValidate>
+                  <input type="hidden" name="intent" value="rma" />
+                  <FormError message={result.failure?.intent === "rma" ? (result.errors("rma").lines ?? result.failure.formError) : undefined} />
+                  {returns.returnable.map((l) => (
+                    <Field
+                      key={l.id}
+                      name={`qty_${l.id}`}
+                      label={`${l.order_number ?? ""} · ${l.sku}`}
+                      help={t("service.rma.left", { left: l.left, shipped: l.shipped_qty })}
+                      inputMode="numeric"
+                      defaultValue={sv("rma", `qty_${l.id}`)}
+                      error={result.errors("rma")[`qty_${l.id}`]}
+                    />
+                  ))}
+                  <SubmitButton className="btn-secondary" pendingText={t("common.saving")}>
+                    {t("service.rma.authorise")}
+                  </SubmitButton>
+                </Form>
+              ) : (
+                <p className="mt-2 text-sm text-slate-500">{t("service.rma.noOrder")}</p>
+              )
+            ) : null}
+          </Section>
           <Section title={t("service.links")} id="service-links">
             {links.length ? (
               <ul className="space-y-1 text-sm">

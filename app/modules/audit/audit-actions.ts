@@ -175,6 +175,8 @@ export const AUDIT_ACTION_ENTITY = {
   "service.linked": "service_case",
   "service.escalated": "service_case",
   "service.promise_changed": "service_case",
+  "service.rma_authorised": "service_case",
+  "service.rma_received": "service_case",
 } as const satisfies Record<string, AuditEntityType>;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_ENTITY;

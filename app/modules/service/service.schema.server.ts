@@ -51,6 +51,28 @@ export const TransitionSchema = z.object({
   note: optionalText(2000),
 });
 export type TransitionInput = z.output<typeof TransitionSchema>;
+/** A return: `qty_<order line id>` inputs, one per returnable line (empty or 0: not returned). */
+export const AuthoriseRmaSchema = z.preprocess(
+  (raw) => {
+    const o = (raw ?? {}) as Record<string, unknown>;
+    const lines = Object.entries(o)
+      .filter(([k, v]) => /^qty_\d{1,15}$/.test(k) && typeof v === "string" && v.trim() !== "")
+      .map(([k, v]) => ({ orderLineId: Number(k.slice(4)), quantity: v }));
+    return { lines };
+  },
+  z.object({
+    lines: z.array(z.object({ orderLineId: z.number().int().positive(), quantity: wholeNumberField({ min: 0, max: 1_000_000 }) })).max(500),
+  }),
+);
+export type AuthoriseRmaInput = z.output<typeof AuthoriseRmaSchema>;
+export const ReceiveRmaSchema = z.object({
+  rmaId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  warehouseId: z
+    .union([z.literal(""), z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER)])
+    .refine((v) => v !== "", { message: "validation.required" })
+    .transform((v) => Number(v)),
+});
+
 export const LinkSchema = z.object({ kind: z.enum(LINK_KINDS), ref: text(40) });
 export type LinkInput = z.output<typeof LinkSchema>;
 

@@ -368,7 +368,7 @@ const zh = {
   "auditAction.service.linked": "服务工单已关联",
   "auditAction.service.escalated": "服务工单已升级",
   "auditAction.service.promise_changed": "服务承诺已修改",
-  "auditAction.service.rma_authorised": "已授权退货（RMA）",
+  "auditAction.service.rma_authorised": "已授权退货",
   "auditAction.service.rma_received": "退货已入库，已开贷项通知",
   "auditEntity.service_case": "服务工单",
   "auditAction.dispute.opened": "已提出争议",

@@ -146,7 +146,8 @@ export default function ServiceCase() {
               ))}
             </ol>
             {can.reply ? (
-              <Form method="post" encType="multipart/form-data" className="mt-4 space-y-3" noValidate>
+              // Keyed by the thread's length: once a reply is added the form starts empty again (with JavaScript).
+              <Form key={thread.length} method="post" encType="multipart/form-data" className="mt-4 space-y-3" noValidate>
                 <input type="hidden" name="intent" value="reply" />
                 <FormError message={result.failure?.intent === "reply" ? result.failure.formError : undefined} />
                 <Field name="body" label={t("service.replyBody")} error={result.errors("reply").body}>

@@ -30,7 +30,7 @@ const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form
 /** Writes that may come without an Origin (one-click unsubscribe from mail clients; signed tokens). */
 const ORIGIN_EXEMPT = [/^\/unsubscribe\/[^/]+$/];
 /** Paths whose writes carry files (imports): the larger upload limit applies. */
-export const isUploadPath = (p: string) => /\/import(\/|$)/.test(p) || p.endsWith("/imports");
+export const isUploadPath = (p: string) => /\/import(\/|$)/.test(p) || p.endsWith("/imports") || /^\/service(\/|$)/.test(p);
 
 function requestLocale(req: Request): Locale {
   const cookie = /(?:^|;\s*)dd_lang=([^;]+)/.exec(req.headers.cookie ?? "")?.[1];

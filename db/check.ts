@@ -116,6 +116,20 @@ export const CHECKS: Check[] = [
         .execute(),
   },
   {
+    name: "service cases: every open case past its response or resolution promise (beyond the escalation job's grace) is flagged",
+    run: async (db) => {
+      const { findServiceInvariantViolations } = await import("../app/modules/service/service.server");
+      return findServiceInvariantViolations(db);
+    },
+  },
+  {
+    name: "service returns: no order line returned beyond what was shipped; every received return's credit note equals its lines",
+    run: async (db) => {
+      const { findRmaInvariantViolations } = await import("../app/modules/service/rma.server");
+      return findRmaInvariantViolations(db);
+    },
+  },
+  {
     name: "deals: one protected dealer per customer and product line; won deals and booked quotes name their order",
     run: async (db) => {
       const { findDealInvariantViolations } = await import("../app/modules/deals/deals.server");

@@ -583,6 +583,110 @@ export interface RecoveryCodes {
   user_id: number;
 }
 
+export interface ServiceAttachments {
+  case_id: number;
+  content_type: string;
+  created_at: Generated<Date>;
+  display_name: string;
+  id: Generated<number>;
+  message_id: Generated<number | null>;
+  size_bytes: number;
+  storage_key: string;
+  uploaded_by: number;
+  visibility: Generated<string>;
+}
+
+export interface ServiceCaseLinks {
+  case_id: number;
+  created_at: Generated<Date>;
+  kind: string;
+  ref_id: number;
+}
+
+export interface ServiceCases {
+  about: string;
+  assignee_id: Generated<number | null>;
+  breached_at: Generated<Date | null>;
+  case_type: string;
+  closed_at: Generated<Date | null>;
+  created_at: Generated<Date>;
+  dealer_id: number;
+  description: string;
+  end_customer: Generated<string | null>;
+  escalated_at: Generated<Date | null>;
+  first_response_at: Generated<Date | null>;
+  id: Generated<number>;
+  key_account_id: Generated<number | null>;
+  number: Generated<string | null>;
+  opened_by: number;
+  order_id: Generated<number | null>;
+  order_line_id: Generated<number | null>;
+  outcome: Generated<string | null>;
+  priority: string;
+  product_id: Generated<number | null>;
+  reopen_count: Generated<number>;
+  resolution_due_at: Date;
+  resolved_at: Generated<Date | null>;
+  response_due_at: Date;
+  serial_no: Generated<string | null>;
+  shipment_id: Generated<number | null>;
+  status: Generated<string>;
+  subject: string;
+  updated_at: Generated<Date>;
+}
+
+export interface ServiceMessages {
+  author_id: Generated<number | null>;
+  body: string;
+  case_id: number;
+  created_at: Generated<Date>;
+  id: Generated<number>;
+  kind: Generated<string>;
+  visibility: string;
+}
+
+export interface ServicePromises {
+  priority: string;
+  resolution_hours: number;
+  response_hours: number;
+  updated_at: Generated<Date>;
+  updated_by: Generated<number | null>;
+}
+
+export interface ServiceRmaLines {
+  amount_minor: number;
+  id: Generated<number>;
+  order_line_id: number;
+  product_id: number;
+  quantity: number;
+  rma_id: number;
+  unit_price_minor: number;
+}
+
+export interface ServiceRmas {
+  case_id: number;
+  created_at: Generated<Date>;
+  created_by: number;
+  credit_entry_id: Generated<number | null>;
+  currency: string;
+  dealer_id: number;
+  id: Generated<number>;
+  number: Generated<string | null>;
+  order_id: number;
+  received_at: Generated<Date | null>;
+  received_by: Generated<number | null>;
+  status: Generated<string>;
+  total_minor: number;
+  warehouse_id: Generated<number | null>;
+}
+
+export interface ServiceSettings {
+  due_soon_hours: Generated<number>;
+  id: number;
+  lead_user_id: Generated<number | null>;
+  updated_at: Generated<Date>;
+}
+
 export interface Sessions {
   absolute_expires_at: Date;
   created_at: Generated<Date>;
@@ -812,6 +916,14 @@ export interface DB {
   quote_lines: QuoteLines;
   quotes: Quotes;
   recovery_codes: RecoveryCodes;
+  service_attachments: ServiceAttachments;
+  service_case_links: ServiceCaseLinks;
+  service_cases: ServiceCases;
+  service_messages: ServiceMessages;
+  service_promises: ServicePromises;
+  service_rma_lines: ServiceRmaLines;
+  service_rmas: ServiceRmas;
+  service_settings: ServiceSettings;
   sessions: Sessions;
   shipment_lines: ShipmentLines;
   shipments: Shipments;

@@ -16,6 +16,7 @@ const loaders: Record<JobName, () => Promise<{ run: JobHandler }>> = {
   "statement-reminders": () => import("./statement-reminders"),
   "stale-orders": () => import("./stale-orders"),
   "session-cleanup": () => import("./session-cleanup"),
+  "service-escalation": () => import("./service-escalation"),
 };
 
 export async function handlerFor(name: JobName): Promise<JobHandler> {

@@ -19,6 +19,7 @@ export const NAV: NavItem[] = [
   { to: "/finance/statements", label: "nav.financeStatements", permission: "statement:issue" },
   { to: "/finance/disputes", label: "nav.disputes", permission: "dispute:resolve" },
   { to: "/finance/aging", label: "nav.aging", permission: "aging:read" },
+  { to: "/service", label: "nav.service", permission: "service:read" },
   { to: "/reports", label: "nav.reports", permission: "reports:read" },
 ];
 
@@ -30,6 +31,7 @@ export const ADMIN_NAV: NavItem[] = [
   { to: "/admin/jobs", label: "nav.jobs", permission: "job:manage" },
   { to: "/admin/outbox", label: "nav.outbox", permission: "outbox:read" },
   { to: "/admin/audit", label: "nav.audit", permission: "audit:read" },
+  { to: "/admin/service-promise", label: "nav.servicePromise", permission: "service:configure" },
 ];
 
 /** Items whose routes exist; each capability adds its paths here as it lands. */
@@ -56,6 +58,8 @@ const AVAILABLE = new Set<string>([
   "/finance/disputes",
   "/finance/aging",
   "/reports",
+  "/service",
+  "/admin/service-promise",
 ]);
 
 export function navFor(role: Role, items: NavItem[]): NavItem[] {

@@ -18,6 +18,7 @@ import type notifications from "./catalogs/notifications";
 import type orders from "./catalogs/orders";
 import type reports from "./catalogs/reports";
 import type security from "./catalogs/security";
+import type service from "./catalogs/service";
 import type stock from "./catalogs/stock";
 import type webhooks from "./catalogs/webhooks";
 // Deliberately a .server value in a browser module: in the browser bundle Remix makes it an empty module
@@ -43,6 +44,7 @@ type Catalogs = [
   typeof security,
   typeof documents,
   typeof webhooks,
+  typeof service,
 ];
 type KeysOf<U> = U extends unknown ? keyof U : never;
 export type MessageKey = KeysOf<Catalogs[number]["en"]> & string;

@@ -85,6 +85,8 @@ const EnvSchema = z
     QUOTE_DISCOUNT_LIMIT_PCT: int(15, 0, 100),
     STATEMENT_CONFIRM_DAYS: int(10, 1, 365),
     STALE_ORDER_HOURS: int(24, 1, 24 * 30),
+    // Where service-case attachments are stored (issue #23); default: data/service-attachments in the project.
+    SERVICE_ATTACHMENTS_DIR: z.string().min(1).default("data/service-attachments"),
     LOG_REQUESTS: bool(false),
     // Benchmark only (tests/bench): GET /__metrics with peak RSS and event-loop delay…
     BENCH_METRICS: bool(false),

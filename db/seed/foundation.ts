@@ -20,6 +20,7 @@ export const DEMO_LOGINS = [
   { email: "ops@demo.local", role: "ops", who: "manufacturer" },
   { email: "finance@demo.local", role: "finance", who: "manufacturer" },
   { email: "admin@demo.local", role: "admin", who: "manufacturer" },
+  { email: "service@demo.local", role: "service", who: "manufacturer" },
 ] as const;
 
 const DEMO_DEALERS = [
@@ -77,6 +78,7 @@ export async function seedFoundation(db: Kysely<DB>, passwordHash: string): Prom
   await addUser(manufacturerId, "ops@demo.local", "赵强 Zhao Qiang", "ops");
   await addUser(manufacturerId, "finance@demo.local", "孙丽 Sun Li", "finance");
   await addUser(manufacturerId, "admin@demo.local", "周建国 Zhou Jianguo", "admin", "en");
+  await addUser(manufacturerId, "service@demo.local", "陈静 Chen Jing", "service");
   await db
     .insertInto("user_second_factors")
     .values(Object.values(users).map((userId) => ({ user_id: userId, totp_secret: DEMO_TOTP_SECRET, confirmed_at: new Date(), created_at: new Date() })))

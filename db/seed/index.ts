@@ -14,6 +14,7 @@ import { seedLedger } from "./ledger";
 import { seedOrders } from "./orders";
 import { seedNotifications } from "./notifications";
 import { seedWebhooks } from "./webhooks";
+import { seedService } from "./service";
 
 export type SeedStep = { name: string; run: (db: Kysely<DB>, ids: FoundationIds) => Promise<void> };
 
@@ -30,6 +31,8 @@ export const SEED_STEPS: SeedStep[] = [
   { name: "ledger and statements", run: seedLedger },
   // Last: the promotion links products when the catalog step seeded them.
   { name: "announcements", run: seedNotifications },
+  // After-sales service cases: after the orders step (a case names a shipped order line).
+  { name: "service cases", run: seedService },
 ];
 
 export async function isEmpty(db: Kysely<DB>): Promise<boolean> {

@@ -157,6 +157,7 @@ export async function createCast() {
     ops: await createUser("ops"),
     finance: await createUser("finance"),
     admin: await createUser("admin"),
+    service: await createUser("service", { name: "Service Desk" }),
   };
   return { dealerA, dealerB, a, b, am2, staff, byRole: { ...a, ...staff } as Record<Role, TestUser> };
 }

@@ -26,6 +26,7 @@ import { addDays, monthBounds, todayIn } from "../../app/utils/time";
 import { post } from "../helpers/ledger";
 import { appSecret, signUnsubscribeToken } from "../../app/modules/notifications/unsubscribe.server";
 import { createEndpoint } from "../../app/modules/webhooks/webhooks.server";
+import { openServiceCase } from "../factories/service";
 
 export type Cast = Awaited<ReturnType<typeof createCast>>;
 
@@ -119,6 +120,8 @@ export async function buildFixture() {
   );
   const unsubscribeToken = signUnsubscribeToken(await appSecret(), cast.a.dealer_sales.id);
   const deals = await matrixDealRecords(cast);
+  // After-sales service: a case of dealer A with a photo attached.
+  const serviceCase = await openServiceCase(cast.a.dealer_sales, { files: true });
   return {
     cast,
     catalog,
@@ -137,6 +140,7 @@ export async function buildFixture() {
       endpointId: hook.id,
       deliveryId: (await getDb().selectFrom("webhook_deliveries").select("id").where("endpoint_id", "=", hook.id).executeTakeFirstOrThrow()).id,
     },
+    serviceCase,
   };
 }
 export type Fixture = Awaited<ReturnType<typeof buildFixture>>;
@@ -154,7 +158,9 @@ export type MatrixEntry = {
   signedInOk?: boolean;
 };
 
-const ALL: readonly Role[] = ["dealer_admin", "dealer_sales", "dealer_finance", "account_manager", "ops", "finance", "admin"];
+const ALL: readonly Role[] = ["dealer_admin", "dealer_sales", "dealer_finance", "account_manager", "ops", "finance", "admin", "service"];
+const DEALERS = ["dealer_admin", "dealer_sales", "dealer_finance"] as const;
+const SERVICE_READERS: readonly Role[] = [...DEALERS, "account_manager", "service", "admin"];
 
 export const MATRIX: Record<string, MatrixEntry> = {
   "_index.tsx": { path: () => "/", allow: ALL },
@@ -300,5 +306,15 @@ export const MATRIX: Record<string, MatrixEntry> = {
   "admin.announcements._index.tsx": { path: () => "/admin/announcements", allow: ["admin"] },
   "admin.announcements.new.tsx": { path: () => "/admin/announcements/new", allow: ["admin"] },
   "admin.announcements.$id.tsx": { path: ({ announcement }) => `/admin/announcements/${announcement}`, allow: ["admin"] },
+  // After-sales service (issue #23): the case and its attachment belong to dealer A; dealer A's account manager reads them.
+  "service._index.tsx": { path: () => "/service", allow: SERVICE_READERS },
+  "service.new.tsx": { path: () => "/service/new", allow: DEALERS },
+  "service.$id.tsx": { path: ({ serviceCase }) => `/service/${serviceCase.id}`, allow: SERVICE_READERS, otherDealer: DEALERS },
+  "service.$id_.attachments.$attachmentId.ts": {
+    path: ({ serviceCase }) => `/service/${serviceCase.id}/attachments/${serviceCase.attachmentIds[0]}`,
+    allow: SERVICE_READERS,
+    otherDealer: DEALERS,
+  },
+  "admin.service-promise.tsx": { path: () => "/admin/service-promise", allow: ["admin"] },
   "unsubscribe.$token.tsx": { path: ({ unsubscribeToken }) => `/unsubscribe/${unsubscribeToken}`, allow: "public", signedInOk: true },
 };

@@ -11,6 +11,8 @@ process.env.JOBS = "off";
 // Servers a test spawns run as one process unless the test asks for a cluster.
 process.env.WEB_CONCURRENCY = "1";
 process.env.DB_POOL_SIZE ??= "12";
+// Service-case attachments of this worker: a folder of its own under the system's temporary directory.
+process.env.SERVICE_ATTACHMENTS_DIR = (await import("node:path")).join((await import("node:os")).tmpdir(), `dd-service-attachments-${process.pid}-${w.port}`);
 
 const { migrateToLatest } = await import("../../db/migrate");
 const { resetDatabase } = await import("../helpers/db");

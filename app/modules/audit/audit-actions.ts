@@ -35,6 +35,7 @@ export const AUDIT_ENTITY_TYPES = [
   "webhook_endpoint",
   "webhook_delivery",
   "job",
+  "service_case",
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
@@ -173,6 +174,17 @@ export const AUDIT_ACTION_ENTITY = {
   "webhook.auto_paused": "webhook_endpoint",
   "webhook.resent": "webhook_delivery",
   "job.run_requested": "job",
+  // After-sales service (issue #23)
+  "service.opened": "service_case",
+  "service.replied": "service_case",
+  "service.noted": "service_case",
+  "service.assigned": "service_case",
+  "service.moved": "service_case",
+  "service.linked": "service_case",
+  "service.escalated": "service_case",
+  "service.promise_changed": "service_case",
+  "service.rma_authorised": "service_case",
+  "service.rma_received": "service_case",
 } as const satisfies Record<string, AuditEntityType>;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_ENTITY;

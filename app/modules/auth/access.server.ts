@@ -15,6 +15,7 @@
  *   quotes       through their deal
  *   keyAccounts  key accounts (end customers)
  *   leads        leads offered to a dealer
+ *   serviceCases after-sales service cases (through their dealer)
  * Role names never appear here: the actor's reach is derived from the permission table.
  */
 import { sql, type ExpressionBuilder, type Expression, type SqlBool } from "kysely";
@@ -51,7 +52,8 @@ export type AccessRecord =
   | { kind: "deal"; dealerId: number; accountManagerId: number }
   | { kind: "quote"; deal: { dealerId: number; accountManagerId: number } }
   | { kind: "key_account"; ownerId: number }
-  | { kind: "lead"; dealerId: number; accountManagerId: number };
+  | { kind: "lead"; dealerId: number; accountManagerId: number }
+  | { kind: "service_case"; dealerId: number; dealerAccountManagerId: number | null };
 
 /** "in": the record is the actor's to see; "out": it is not (404); "none": the actor sees no record of this kind (403). */
 export type ScopeAnswer = "in" | "out" | "none";
@@ -188,8 +190,35 @@ const leads = {
   },
 };
 
+/**
+ * Service cases: a dealer role its own dealer's; an account manager those of the dealers assigned to them
+ * (the dealer's account manager, `organisations.account_manager_id`); those who read all cases (the service
+ * desk, the administrator, the system) all; anyone else none (403). `column` is the case's dealer id column.
+ */
+const serviceCases = {
+  where(actor: Actor, column = "sc.dealer_id"): Where {
+    const reach = reachOf(actor);
+    if (reach.kind === "all" && !readsAll(actor, "service:read")) throw new ForbiddenError();
+    return dealerData.where(actor, column);
+  },
+  check(actor: Actor, r: { dealerId: number; dealerAccountManagerId: number | null }): ScopeAnswer {
+    const reach = reachOf(actor);
+    if (reach.kind === "all" && !readsAll(actor, "service:read")) return "none";
+    return dealerData.check(actor, r);
+  },
+};
+
 /** The scoping rules by record kind: `.where(scopes.deal.where(actor))`, `scopes.deal.check(actor, row)`. */
-export const scopes = { dealerData, dealer: dealers, user: users, deal: deals, quote: quotes, keyAccount: keyAccounts, lead: leads } as const;
+export const scopes = {
+  dealerData,
+  dealer: dealers,
+  user: users,
+  deal: deals,
+  quote: quotes,
+  keyAccount: keyAccounts,
+  lead: leads,
+  serviceCase: serviceCases,
+} as const;
 
 function readsAll(actor: Actor, permission: Permission): boolean {
   return actor.kind === "system" || roleCan(actor.role, permission);
@@ -212,6 +241,8 @@ function scopeOf(actor: Actor, record: AccessRecord): ScopeAnswer {
       return keyAccounts.check(actor, record);
     case "lead":
       return leads.check(actor, record);
+    case "service_case":
+      return serviceCases.check(actor, record);
   }
 }
 

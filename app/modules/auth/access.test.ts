@@ -316,7 +316,7 @@ describe("the permission table answers what role names used to", () => {
   });
 
   it("digest audiences and mover sides", async () => {
-    expect(new Set(ROLES.map((r) => DIGEST_AUDIENCE[r])).size).toBe(5);
+    expect(new Set(ROLES.map((r) => DIGEST_AUDIENCE[r])).size).toBe(6);
     expect(DIGEST_AUDIENCE.dealer_finance).toBe(DIGEST_AUDIENCE.dealer_admin);
     expect(moverSide(actors["A.sales"]!)).toBe("dealer");
     expect(moverSide(actors.am!)).toBe("manufacturer");

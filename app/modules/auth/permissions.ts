@@ -3,10 +3,10 @@
  * domain functions ask `can`/`requirePermission`, never a role name.
  * Browser-safe: the UI uses it to hide what a role cannot do (the server still decides).
  */
-export const ROLES = ["dealer_admin", "dealer_sales", "dealer_finance", "account_manager", "ops", "finance", "admin"] as const;
+export const ROLES = ["dealer_admin", "dealer_sales", "dealer_finance", "account_manager", "ops", "finance", "admin", "service"] as const;
 export type Role = (typeof ROLES)[number];
 export const DEALER_ROLES = ["dealer_admin", "dealer_sales", "dealer_finance"] as const satisfies readonly Role[];
-export const MANUFACTURER_ROLES = ["account_manager", "ops", "finance", "admin"] as const satisfies readonly Role[];
+export const MANUFACTURER_ROLES = ["account_manager", "ops", "finance", "admin", "service"] as const satisfies readonly Role[];
 export type DealerRole = (typeof DEALER_ROLES)[number];
 
 const ALL = ROLES;
@@ -56,6 +56,20 @@ export const PERMISSIONS = {
   "dispute:resolve": ["finance", "admin"],
   "credit:edit": ["finance", "admin"],
   "aging:read": ["finance", "admin"],
+  // after-sales service (issue #23): dealers open cases about their own orders, shipments, products or
+  // account; the service desk works the queue; the account manager reads the cases of their dealers.
+  "service:read": ["dealer_admin", "dealer_sales", "dealer_finance", "account_manager", "admin", "service"],
+  "service:open": ["dealer_admin", "dealer_sales", "dealer_finance"],
+  /** The desk: assign, change status, link records, reply for the manufacturer. */
+  "service:work": ["admin", "service"],
+  /** Reads and writes internal notes (a dealer never sees one). */
+  "service:internal": ["account_manager", "admin", "service"],
+  /** The promise figures per priority and the desk lead. */
+  "service:configure": ["admin"],
+  /** Receives the urgent-case notice for the dealers assigned to them. */
+  "service:urgent_notice": ["account_manager"],
+  /** Receives the escalation email when no desk lead is chosen. */
+  "service:escalation": ["service"],
   // people and administration
   "user:manage": ["dealer_admin", "admin"],
   /** Webhook endpoints and their deliveries: a dealer administrator its own dealer's, an administrator any dealer's. */
@@ -94,7 +108,7 @@ export const STAND_IN_ROLE: Role = "dealer_sales";
  * Which digest a role reads (app/modules/notifications/digest.sections.ts): dealer roles the news of their
  * own dealer, account managers that of their key accounts, manufacturer desks the queues they work.
  */
-export type DigestAudience = "dealer" | "key_accounts" | "order_desk" | "finance_desk" | "admin_desk";
+export type DigestAudience = "dealer" | "key_accounts" | "order_desk" | "finance_desk" | "admin_desk" | "service_desk";
 export const DIGEST_AUDIENCE: Record<Role, DigestAudience> = {
   dealer_admin: "dealer",
   dealer_sales: "dealer",
@@ -103,6 +117,7 @@ export const DIGEST_AUDIENCE: Record<Role, DigestAudience> = {
   ops: "order_desk",
   finance: "finance_desk",
   admin: "admin_desk",
+  service: "service_desk",
 };
 
 /**

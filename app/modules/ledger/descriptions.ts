@@ -16,6 +16,7 @@ export const SYSTEM_DESCRIPTIONS = [
   "ledger.desc.bankPaymentDated",
   "ledger.desc.bankPaymentFrom",
   "ledger.desc.bankPaymentDatedFrom",
+  "ledger.desc.rmaCredit",
 ] as const;
 export type SystemDescriptionKey = (typeof SYSTEM_DESCRIPTIONS)[number];
 export type DescriptionParams = Record<string, string | number>;

@@ -115,6 +115,8 @@ const FINANCE: EventMap = {
 const ADMIN: EventMap = {
   "quote.pending_approval": "quoteApprovals",
 };
+/** The service desk reads its queue on /service; its digest carries what the other desks' do not. */
+const SERVICE: EventMap = {};
 
 /** What a digest knows of a record when it is built: its status and, for some records, one flag. */
 export type RecordState = { status: string; confirmed?: boolean; renewalPending?: boolean; validUntil?: string | null };
@@ -145,11 +147,12 @@ export const WAITING_WHILE: Partial<Record<DomainEventType, WaitingRule>> = {
 };
 
 /** The audiences that read across all dealers (manufacturer desks), with the event types each reads. */
-export type StaffAudience = "order_desk" | "finance_desk" | "admin_desk";
+export type StaffAudience = "order_desk" | "finance_desk" | "admin_desk" | "service_desk";
 export const STAFF_TYPES: Record<StaffAudience, DomainEventType[]> = {
   order_desk: Object.keys(OPS) as DomainEventType[],
   finance_desk: Object.keys(FINANCE) as DomainEventType[],
   admin_desk: Object.keys(ADMIN) as DomainEventType[],
+  service_desk: Object.keys(SERVICE) as DomainEventType[],
 };
 export function isStaffAudience(a: Audience): a is StaffAudience {
   return a in STAFF_TYPES;
@@ -174,5 +177,7 @@ export function classify(type: string, audience: Audience): SectionKey | null {
       return FINANCE[known] ?? null;
     case "admin_desk":
       return ADMIN[known] ?? null;
+    case "service_desk":
+      return SERVICE[known] ?? null;
   }
 }

@@ -29,6 +29,7 @@ export const JOB_NAMES = [
   "statement-reminders",
   "stale-orders",
   "session-cleanup",
+  "service-escalation",
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
@@ -113,6 +114,15 @@ export const JOBS: readonly JobDefinition[] = [
     period: "hour",
     title: "jobs.session-cleanup.title",
     description: "jobs.session-cleanup.description",
+    leaseMs: 2 * MIN,
+    catchUp: false,
+  },
+  {
+    name: "service-escalation",
+    cron: "*/15 * * * *",
+    period: "minute",
+    title: "jobs.service-escalation.title",
+    description: "jobs.service-escalation.description",
     leaseMs: 2 * MIN,
     catchUp: false,
   },

@@ -1,0 +1,51 @@
+import { Link } from "~/components/link";
+import { Badge, Stat, type BadgeTone } from "~/components/ui/layout";
+import { Section } from "~/components/ui/record";
+import { useFormat, useT } from "~/i18n/react";
+
+const STATUS_TONE: Record<string, BadgeTone> = {
+  new: "blue",
+  acknowledged: "blue",
+  in_progress: "amber",
+  waiting_for_dealer: "slate",
+  resolved: "green",
+  closed: "slate",
+};
+const FLAG_TONE: Record<string, BadgeTone> = { ok: "slate", due_soon: "amber", overdue: "red", met: "green", missed: "red" };
+
+export function ServiceStatusBadge({ status }: { status: string }) {
+  const t = useT();
+  return <Badge tone={STATUS_TONE[status] ?? "slate"}>{t(`service.status.${status}` as "service.status.new")}</Badge>;
+}
+
+export function PromiseBadge({ flag }: { flag: string }) {
+  const t = useT();
+  return (
+    <span data-flag={flag}>
+      <Badge tone={FLAG_TONE[flag] ?? "slate"}>{t(`service.flag.${flag}` as "service.flag.ok")}</Badge>
+    </span>
+  );
+}
+
+/** The dashboard's service panel: open, due soon and overdue cases of what the reader sees (a dealer: its own). */
+export function ServicePanel({ d, dealer }: { d: { open: number; dueSoon: number; overdue: number; unassigned: number }; dealer: boolean }) {
+  const t = useT();
+  const f = useFormat();
+  return (
+    <Section
+      title={dealer ? t("service.dashboard.mine") : t("service.dashboard.title")}
+      id="dashboard-service"
+      actions={
+        <Link className="link text-sm" to="/service?status=open">
+          {t("service.dashboard.queue")}
+        </Link>
+      }
+    >
+      <div className="grid grid-cols-3 gap-3" data-testid="dashboard-service">
+        <Stat label={t("service.counts.open")} value={f.number(d.open)} to="/service?status=open" />
+        <Stat label={t("service.counts.dueSoon")} value={f.number(d.dueSoon)} to="/service?flag=due_soon" />
+        <Stat label={t("service.counts.overdue")} value={f.number(d.overdue)} to="/service?flag=overdue" />
+      </div>
+    </Section>
+  );
+}

@@ -1,0 +1,104 @@
+/** The zod schemas of the service area (server-only: zod stays out of the browser bundle, decision 117). */
+import { z } from "zod";
+import { wholeNumberField } from "~/utils/numbers.server";
+import { SERVICE_FLAGS } from "./service.schema";
+import { LINK_KINDS, SERVICE_ABOUT, SERVICE_ACTIONS, SERVICE_PRIORITIES, SERVICE_STATUSES, SERVICE_TYPES } from "./state";
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((v) => v || null);
+const optionalId = z
+  .union([z.literal(""), z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER)])
+  .optional()
+  .transform((v) => (v === "" || v === undefined ? null : v));
+
+export const OpenCaseSchema = z
+  .object({
+    about: z.enum(SERVICE_ABOUT),
+    orderLineId: optionalId,
+    shipmentId: optionalId,
+    sku: optionalText(64),
+    serialNo: optionalText(64),
+    caseType: z.enum(SERVICE_TYPES),
+    priority: z.enum(SERVICE_PRIORITIES),
+    subject: text(200),
+    description: text(5000),
+    keyAccountId: optionalId,
+    endCustomer: optionalText(200),
+  })
+  .superRefine((v, ctx) => {
+    if (v.about === "order_line" && !v.orderLineId) ctx.addIssue({ code: "custom", path: ["orderLineId"], message: "validation.required" });
+    if (v.about === "shipment" && !v.shipmentId) ctx.addIssue({ code: "custom", path: ["shipmentId"], message: "validation.required" });
+    if (v.about === "product" && !v.sku) ctx.addIssue({ code: "custom", path: ["sku"], message: "validation.required" });
+  });
+export type OpenCaseInput = z.output<typeof OpenCaseSchema>;
+
+export const ReplySchema = z.object({
+  body: text(5000),
+  visibility: z.enum(["public", "internal"]).default("public"),
+});
+export type ReplyInput = z.output<typeof ReplySchema>;
+
+export const AssignSchema = z.object({ assigneeId: optionalId });
+export const TransitionSchema = z.object({
+  action: z.enum(SERVICE_ACTIONS),
+  outcome: z.enum(["answer", "field_visit"]).optional(),
+  note: optionalText(2000),
+});
+export type TransitionInput = z.output<typeof TransitionSchema>;
+/** A return: `qty_<order line id>` inputs, one per returnable line (empty or 0: not returned). */
+export const AuthoriseRmaSchema = z.preprocess(
+  (raw) => {
+    const o = (raw ?? {}) as Record<string, unknown>;
+    const lines = Object.entries(o)
+      .filter(([k, v]) => /^qty_\d{1,15}$/.test(k) && typeof v === "string" && v.trim() !== "")
+      .map(([k, v]) => ({ orderLineId: Number(k.slice(4)), quantity: v }));
+    return { lines };
+  },
+  z.object({
+    lines: z.array(z.object({ orderLineId: z.number().int().positive(), quantity: wholeNumberField({ min: 0, max: 1_000_000 }) })).max(500),
+  }),
+);
+export type AuthoriseRmaInput = z.output<typeof AuthoriseRmaSchema>;
+export const ReceiveRmaSchema = z.object({
+  rmaId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  warehouseId: z
+    .union([z.literal(""), z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER)])
+    .refine((v) => v !== "", { message: "validation.required" })
+    .transform((v) => Number(v)),
+});
+
+export const LinkSchema = z.object({ kind: z.enum(LINK_KINDS), ref: text(40) });
+export type LinkInput = z.output<typeof LinkSchema>;
+
+export const ServiceListQuery = z.object({
+  q: z.string().trim().max(100).optional(),
+  status: z.enum([...SERVICE_STATUSES, "open"]).optional(),
+  priority: z.enum(SERVICE_PRIORITIES).optional(),
+  dealerId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  flag: z.enum(SERVICE_FLAGS).optional(),
+  assignee: z.union([z.literal("me"), z.literal("none"), z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER)]).optional(),
+  page: z.coerce.number().int().min(1).max(100000).default(1),
+  format: z.enum(["csv", "html"]).optional(),
+});
+export type ServiceFilter = z.output<typeof ServiceListQuery>;
+
+const hours = wholeNumberField({ min: 1, max: 1000 });
+export const PromiseSchema = z.object({
+  urgent_response: hours,
+  urgent_resolution: hours,
+  high_response: hours,
+  high_resolution: hours,
+  normal_response: hours,
+  normal_resolution: hours,
+  low_response: hours,
+  low_resolution: hours,
+  dueSoonHours: wholeNumberField({ min: 1, max: 168 }),
+  leadUserId: optionalId,
+});
+export type PromiseInput = z.output<typeof PromiseSchema>;

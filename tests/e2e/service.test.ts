@@ -1,0 +1,86 @@
+/**
+ * Journey (issue #23): a dealer (Chinese, JavaScript on) opens a service case about a shipped order line
+ * with a photo; the service desk (English) replies, adds an internal note, authorises a return and
+ * receives it into a warehouse; the dealer sees the reply and the credited return but never the note.
+ * Screenshots at 1366 and 390 px in both languages. Needs `npx remix build` first (npm test does it).
+ */
+import type { Browser, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { getDb } from "../../db/client";
+import { TEST_PASSWORD } from "../factories";
+import { orderIn, orderWorld } from "../factories/orders";
+import { PNG_BYTES } from "../factories/service";
+import { newPage, screenshot, signInAs, withServerAndBrowser } from "../helpers/browser";
+
+let browser: Browser;
+let base: string;
+withServerAndBrowser((s) => ({ base, browser } = s));
+
+async function shots(page: Page, name: string) {
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await screenshot(page, `${name}-1366`);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, `${name}-390`);
+  await page.setViewportSize({ width: 1366, height: 900 });
+}
+
+describe("after-sales service journey", () => {
+  it("open with a photo → desk replies, notes, authorises and receives a return → the dealer sees the reply and the credit, not the note", async () => {
+    const w = await orderWorld();
+    const order = await orderIn(w, "shipped");
+    const db = getDb();
+    const line = await db
+      .selectFrom("order_lines")
+      .select(["id", "sku"])
+      .where("order_id", "=", order.id)
+      .where("product_id", "=", w.widget.id)
+      .executeTakeFirstOrThrow();
+
+    await db.updateTable("users").set({ locale: "zh-CN" }).where("id", "=", w.a.dealer_sales.id).execute();
+    const dealer = await newPage(browser, base, "zh-CN");
+    await signInAs(dealer.page, w.a.dealer_sales.email, TEST_PASSWORD);
+    await dealer.page.goto("/service/new");
+    await dealer.page.selectOption("select[name=caseType]", "wrong_or_damaged");
+    await dealer.page.fill("input[name=subject]", "外箱破损 Damaged carton");
+    await dealer.page.selectOption("select[name=about]", "order_line");
+    await dealer.page.selectOption("select[name=orderLineId]", String(line.id));
+    await dealer.page.fill("textarea[name=description]", "两台机器外壳凹陷。Two units dented.");
+    await dealer.page.setInputFiles("input[name=files]", { name: "dent.png", mimeType: "image/png", buffer: Buffer.from(PNG_BYTES) });
+    await shots(dealer.page, "service-new-zh");
+    await Promise.all([dealer.page.waitForURL(/\/service\/\d+\?opened=1/), dealer.page.getByRole("button", { name: "提交服务工单" }).click()]);
+    const id = Number(/\/service\/(\d+)/.exec(dealer.page.url())![1]);
+    await dealer.page.getByText("dent.png").waitFor();
+
+    const desk = await newPage(browser, base, "en-US");
+    await signInAs(desk.page, w.staff.service.email, TEST_PASSWORD);
+    await desk.page.goto("/service");
+    await shots(desk.page, "service-queue-en");
+    await desk.page.goto(`/service/${id}`);
+    await desk.page.fill("textarea[name=body]", "Sorry for the dents: we take both units back.");
+    await desk.page.getByRole("button", { name: "Send" }).click();
+    await desk.page.getByText("Reply sent.").waitFor();
+    await expect.poll(() => desk.page.inputValue("textarea[name=body]"), { timeout: 10_000 }).toBe("");
+    await desk.page.fill("textarea[name=body]", "INTERNAL carrier claim 7731");
+    await desk.page.selectOption("select[name=visibility]", "internal");
+    await desk.page.getByRole("button", { name: "Send" }).click();
+    await desk.page.getByText("INTERNAL carrier claim 7731").waitFor();
+    await desk.page.fill(`input[name=qty_${line.id}]`, "2");
+    await desk.page.getByRole("button", { name: "Authorise return" }).click();
+    await desk.page.getByText("Return authorised.").waitFor();
+    await desk.page.selectOption("select[name=warehouseId]", String(w.east.id));
+    await desk.page.getByRole("button", { name: "Receive into warehouse" }).click();
+    await desk.page.getByText("Goods received and the credit note posted.").waitFor();
+    await shots(desk.page, "service-case-desk-en");
+
+    const credit = await db.selectFrom("ledger_entries").select(["amount_minor", "entry_type"]).where("source_type", "=", "rma").executeTakeFirstOrThrow();
+    expect(credit.entry_type).toBe("credit_note");
+
+    await dealer.page.goto(`/service/${id}`);
+    await dealer.page.getByText("Sorry for the dents: we take both units back.").waitFor();
+    await dealer.page.getByText("已入库并开具贷项").waitFor();
+    expect(await dealer.page.content()).not.toContain("INTERNAL carrier claim");
+    await shots(dealer.page, "service-case-dealer-zh");
+    await dealer.context.close();
+    await desk.context.close();
+  }, 180_000);
+});

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import admin from "./catalogs/admin";
+import api from "./catalogs/api";
 import auth from "./catalogs/auth";
 import common from "./catalogs/common";
 import dashboard from "./catalogs/dashboard";
@@ -18,7 +19,7 @@ import security from "./catalogs/security";
 import stock from "./catalogs/stock";
 import type { Locale } from "./index";
 
-const parts = [common, auth, admin, dashboard, stock, orders, deals, ledger, notifications, reports, security, documents] as const;
+const parts = [common, auth, admin, dashboard, stock, orders, deals, ledger, notifications, reports, security, documents, api] as const;
 
 function merge(lang: "en" | "zh"): Record<string, string> {
   const out: Record<string, string> = {};

@@ -33,6 +33,7 @@ export const AUDIT_ENTITY_TYPES = [
   "announcement",
   "outbox_email",
   "job",
+  "api_token",
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
@@ -165,6 +166,9 @@ export const AUDIT_ACTION_ENTITY = {
   "announcement.withdrawn": "announcement",
   "outbox.retried": "outbox_email",
   "job.run_requested": "job",
+  // Dealer API tokens
+  "api_token.created": "api_token",
+  "api_token.revoked": "api_token",
 } as const satisfies Record<string, AuditEntityType>;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_ENTITY;

@@ -191,7 +191,7 @@ function lineView(l: Awaited<ReturnType<typeof orderLinesOf>>[number], currency:
     quantity: l.quantity,
     unitPrice: { amountMinor: l.unit_price_minor, currency },
     lineTotal: { amountMinor: l.line_total_minor, currency },
-    options: l.custom_options ? (JSON.parse(l.custom_options) as Record<string, string>) : {},
+    options: l.custom_options ? (JSON.parse(l.custom_options) as Record<string, string | number>) : {},
     specNotes: l.spec_notes,
     reservedQty: l.reserved_qty,
     backorderedQty: l.backordered_qty,

@@ -130,7 +130,7 @@ const schemas: Record<string, Schema> = {
     quantity: int(),
     unitPrice: ref("Money"),
     lineTotal: ref("Money"),
-    options: { type: "object", additionalProperties: { type: "string" } },
+    options: { type: "object", additionalProperties: { type: ["string", "number"] }, description: "Made-to-order options as validated." },
     specNotes: nullable("string"),
     reservedQty: int(),
     backorderedQty: int(),

@@ -15,7 +15,7 @@ import { DomainError, isTransientDbError } from "./errors";
 import { zodFieldErrors } from "./http.server";
 import { clientIp } from "./request.server";
 
-export const PROBLEM_TYPES = {
+const PROBLEM_TYPES = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
@@ -29,12 +29,12 @@ export const PROBLEM_TYPES = {
   unavailable: 503,
   internal: 500,
 } as const;
-export type ProblemType = keyof typeof PROBLEM_TYPES;
+type ProblemType = keyof typeof PROBLEM_TYPES;
 
-export type FieldProblem = { pointer: string; field: string; detail: string };
+type FieldProblem = { pointer: string; field: string; detail: string };
 
 /** A refusal the API answers as a problem document. */
-export class ApiProblem extends Error {
+class ApiProblem extends Error {
   constructor(
     readonly type: ProblemType,
     readonly messageKey: MessageKey,
@@ -45,7 +45,7 @@ export class ApiProblem extends Error {
   }
 }
 
-export function apiLocale(request: Request): Locale {
+function apiLocale(request: Request): Locale {
   return /^\s*zh/i.test(request.headers.get("accept-language") ?? "") ? "zh-CN" : "en";
 }
 
@@ -64,7 +64,7 @@ const TITLE: Record<ProblemType, MessageKey> = {
   internal: "api.problem.internal",
 };
 
-export function problemResponse(
+function problemResponse(
   locale: Locale,
   type: ProblemType,
   detail: string,
@@ -173,7 +173,7 @@ const DOMAIN_TYPE: Record<number, ProblemType> = {
 };
 
 /** Any error as a problem response; an unexpected one is logged and answered 500 (a bug, never client input). */
-export function apiErrorResponse(locale: Locale, err: unknown, headers: Record<string, string> = {}, path?: string): Response {
+function apiErrorResponse(locale: Locale, err: unknown, headers: Record<string, string> = {}, path?: string): Response {
   if (err instanceof ApiProblem) {
     const errors = err.errors?.map((e) => (e.detail ? e : { ...e, detail: translate(locale, err.messageKey) }));
     return problemResponse(locale, err.type, translate(locale, err.messageKey), { errors, headers: { ...headers, ...err.headers } });

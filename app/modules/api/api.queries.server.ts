@@ -32,15 +32,6 @@ export async function productIdsBySku(db: Executor, skus: readonly string[]): Pr
   return new Map(rows.map((r) => [r.sku, r.id]));
 }
 
-export async function productMeta(db: Executor, ids: readonly number[]) {
-  if (!ids.length) return [];
-  return db
-    .selectFrom("products")
-    .select(["id", "category_code", "product_line_code", "updated_at"])
-    .where("id", "in", [...ids])
-    .execute();
-}
-
 const orderColumns = [
   "o.id",
   "o.number",

@@ -8,7 +8,7 @@ import { ORDER_STATUSES } from "~/modules/orders/state";
 import { STATEMENT_STATUSES, DISPUTE_REASONS } from "~/modules/statements/statements.schema";
 import { MAX_LINES } from "~/modules/orders/orders.schema";
 
-export const isoDate = z
+const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "validation.date" })
   .refine(

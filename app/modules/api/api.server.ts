@@ -270,7 +270,7 @@ export async function apiAddresses(actor: Actor) {
 }
 
 /** The request's body as the hash an Idempotency-Key is bound to (canonical JSON of the parsed input). */
-export function bodyHash(what: string, input: unknown): string {
+function bodyHash(what: string, input: unknown): string {
   return createHash("sha256")
     .update(`${what}\n${JSON.stringify(input)}`)
     .digest("hex");

@@ -466,13 +466,16 @@ export function openApiDocument(origin: string) {
 }
 
 /** The endpoints as the reference page lists them. */
-export function endpointList(): { method: string; path: string; scope: ApiScope; summary: string }[] {
+export function endpointList(): { method: string; path: string; scope: ApiScope; operationId: OperationId }[] {
   return Object.entries(paths).flatMap(([path, ops]) =>
-    Object.entries(ops as Record<string, { summary: string; "x-scope": ApiScope }>).map(([method, op]) => ({
+    Object.entries(ops as unknown as Record<string, { operationId: OperationId; "x-scope": ApiScope }>).map(([method, op]) => ({
       method: method.toUpperCase(),
       path,
       scope: op["x-scope"],
-      summary: op.summary,
+      operationId: op.operationId,
     })),
   );
 }
+
+type Paths = typeof paths;
+type OperationId = { [P in keyof Paths]: { [M in keyof Paths[P]]: Paths[P][M] extends { operationId: infer I } ? I : never }[keyof Paths[P]] }[keyof Paths];

@@ -11,16 +11,16 @@ import { db } from "../../../db/client";
 import { audit } from "~/modules/audit/audit.server";
 import { requireDealerAccess } from "~/modules/auth/access.server";
 import { requirePermission, type Actor } from "~/modules/auth/actor";
-import { API_WRITE_SCOPES, TOKEN_ROLE, isApiScope, type ApiScope } from "~/modules/auth/permissions";
+import { TOKEN_ROLE, isApiScope, type ApiScope } from "~/modules/auth/permissions";
 import { env } from "~/utils/env.server";
-import { ValidationError } from "~/utils/errors";
+import { NotFoundError, ValidationError } from "~/utils/errors";
 import { addDays, now, startOfBusinessDate, todayIn } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
 import { parseIpEntry, type CreateTokenInput } from "./tokens.schema.server";
 
 const PREFIX = "ddk_";
 
-export function hashSecret(secret: string): string {
+function hashSecret(secret: string): string {
   return createHash("sha256").update(secret, "utf8").digest("hex");
 }
 
@@ -36,15 +36,25 @@ export type TokenRow = {
   lastUsedIp: string | null;
   expiresAt: Date | null;
   revokedAt: Date | null;
+  status: "active" | "revoked" | "expired";
 };
 
 function scopesOf(text: string): ApiScope[] {
   return text.split(" ").filter(isApiScope);
 }
 
-/** A dealer's tokens, newest first: name, scopes, created, last used, expiry, revocation. Never the secret. */
-export async function listTokens(actor: Actor, dealerId: number): Promise<TokenRow[]> {
+/** The token page of a dealer: the dealer and its tokens (404 outside the actor's scope, 403 without the permission). */
+export async function tokenPage(actor: Actor, dealerId: number) {
   await requireDealerAccess(db, actor, "api_token:manage", dealerId);
+  const dealer = await db.selectFrom("organisations").select(["id", "code", "name", "kind"]).where("id", "=", dealerId).executeTakeFirst();
+  if (!dealer || dealer.kind !== "dealer") throw new NotFoundError();
+  return { dealer: { id: dealer.id, code: dealer.code, name: dealer.name }, tokens: await listTokens(actor, dealerId) };
+}
+
+/** A dealer's tokens, newest first: name, scopes, created, last used, expiry, revocation. Never the secret. */
+async function listTokens(actor: Actor, dealerId: number): Promise<TokenRow[]> {
+  await requireDealerAccess(db, actor, "api_token:manage", dealerId);
+  const at = now().getTime();
   const rows = await db
     .selectFrom("api_tokens as t")
     .leftJoin("users as u", "u.id", "t.created_by")
@@ -78,6 +88,7 @@ export async function listTokens(actor: Actor, dealerId: number): Promise<TokenR
     lastUsedIp: r.last_used_ip,
     expiresAt: r.expires_at,
     revokedAt: r.revoked_at,
+    status: r.revoked_at ? "revoked" : r.expires_at && r.expires_at.getTime() <= at ? "expired" : "active",
   }));
 }
 
@@ -209,10 +220,6 @@ export async function authenticateToken(secret: string | null, ip: string | null
     token: { id: row.id, name: row.name, scopes: scopesOf(row.scopes) },
   };
   return { ok: true, actor, tokenId: row.id };
-}
-
-export function usesWriteScope(scope: ApiScope): boolean {
-  return API_WRITE_SCOPES.includes(scope);
 }
 
 export type RateLimitState = { limit: number; remaining: number; resetSeconds: number; exceeded: boolean };

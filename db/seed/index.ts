@@ -13,6 +13,7 @@ import { DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_SECRET, seedFoundation, type Foun
 import { seedLedger } from "./ledger";
 import { seedOrders } from "./orders";
 import { seedNotifications } from "./notifications";
+import { seedApiTokens } from "./api";
 
 export type SeedStep = { name: string; run: (db: Kysely<DB>, ids: FoundationIds) => Promise<void> };
 
@@ -27,6 +28,7 @@ export const SEED_STEPS: SeedStep[] = [
   { name: "ledger and statements", run: seedLedger },
   // Last: the promotion links products when the catalog step seeded them.
   { name: "announcements", run: seedNotifications },
+  { name: "API tokens", run: seedApiTokens },
 ];
 
 export async function isEmpty(db: Kysely<DB>): Promise<boolean> {

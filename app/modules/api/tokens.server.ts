@@ -7,7 +7,7 @@
 import { BlockList } from "node:net";
 import { createHash, randomBytes } from "node:crypto";
 import { sql } from "kysely";
-import { db } from "../../../db/client";
+import { db, type Tx } from "../../../db/client";
 import { audit } from "~/modules/audit/audit.server";
 import { requireDealerAccess } from "~/modules/auth/access.server";
 import { requirePermission, type Actor } from "~/modules/auth/actor";
@@ -95,57 +95,67 @@ async function listTokens(actor: Actor, dealerId: number): Promise<TokenRow[]> {
 /** Creates a token for a dealer; returns the secret, which is never shown again. */
 export async function createToken(actor: Actor, dealerId: number, input: CreateTokenInput): Promise<{ id: number; secret: string }> {
   requirePermission(actor, "api_token:manage");
+  return transaction("api_token.create", (tx) => createTokenTx(tx, actor, dealerId, input));
+}
+
+/**
+ * The unit of work of `createToken`, in the caller's transaction. `secret`: only the demo seed passes one
+ * (a documented demo token, like the demo password); everyone else gets 32 random bytes.
+ */
+export async function createTokenTx(tx: Tx, actor: Actor, dealerId: number, input: CreateTokenInput, secret?: string): Promise<{ id: number; secret: string }> {
+  requirePermission(actor, "api_token:manage");
   const today = todayIn(env().BUSINESS_TZ);
   if (input.expiresOn !== null && input.expiresOn <= today) throw new ValidationError("validation.formErrors", { expiresOn: ["validation.dateFuture"] });
-  return transaction("api_token.create", async (tx) => {
-    await requireDealerAccess(tx, actor, "api_token:manage", dealerId);
-    const dealer = await tx.selectFrom("organisations").select(["id", "kind", "status"]).where("id", "=", dealerId).executeTakeFirst();
-    if (!dealer || dealer.kind !== "dealer") throw new ValidationError("apiTokens.notADealer");
-    const lookup = randomBytes(6).toString("hex");
-    const secret = `${PREFIX}${lookup}_${randomBytes(32).toString("base64url")}`;
-    const at = now();
-    const res = await tx
-      .insertInto("api_tokens")
-      .values({
-        dealer_id: dealerId,
-        name: input.name,
-        token_prefix: `${PREFIX}${lookup}`,
-        secret_hash: hashSecret(secret),
-        scopes: [...new Set(input.scopes)].join(" "),
-        ip_allow: input.ipAllow.length ? input.ipAllow.join(" ") : null,
-        expires_at: input.expiresOn ? startOfBusinessDate(addDays(input.expiresOn, 1), env().BUSINESS_TZ) : null,
-        created_by: actor.userId!,
-        created_at: at,
-      })
-      .executeTakeFirstOrThrow();
-    const id = Number(res.insertId);
-    await audit(tx, actor, {
-      action: "api_token.created",
-      entityType: "api_token",
-      entityId: id,
-      dealerId,
-      summary: { name: input.name, scopes: input.scopes, expiresOn: input.expiresOn, ipAllow: input.ipAllow },
-    });
-    return { id, secret };
+  await requireDealerAccess(tx, actor, "api_token:manage", dealerId);
+  const dealer = await tx.selectFrom("organisations").select(["id", "kind", "status"]).where("id", "=", dealerId).executeTakeFirst();
+  if (!dealer || dealer.kind !== "dealer") throw new ValidationError("apiTokens.notADealer");
+  const lookup = randomBytes(6).toString("hex");
+  const value = secret ?? `${PREFIX}${lookup}_${randomBytes(32).toString("base64url")}`;
+  if (!value.startsWith(PREFIX) || value.length < 40) throw new Error("an API token secret starts with ddk_ and is long");
+  const at = now();
+  const res = await tx
+    .insertInto("api_tokens")
+    .values({
+      dealer_id: dealerId,
+      name: input.name,
+      token_prefix: value.slice(0, PREFIX.length + 12),
+      secret_hash: hashSecret(value),
+      scopes: [...new Set(input.scopes)].join(" "),
+      ip_allow: input.ipAllow.length ? input.ipAllow.join(" ") : null,
+      expires_at: input.expiresOn ? startOfBusinessDate(addDays(input.expiresOn, 1), env().BUSINESS_TZ) : null,
+      created_by: actor.userId!,
+      created_at: at,
+    })
+    .executeTakeFirstOrThrow();
+  const id = Number(res.insertId);
+  await audit(tx, actor, {
+    action: "api_token.created",
+    entityType: "api_token",
+    entityId: id,
+    dealerId,
+    summary: { name: input.name, scopes: input.scopes, expiresOn: input.expiresOn, ipAllow: input.ipAllow },
   });
+  return { id, secret: value };
 }
 
 /** Revokes a token at once: the next request with it is answered 401. Revoking twice changes nothing. */
 export async function revokeToken(actor: Actor, dealerId: number, tokenId: number): Promise<void> {
-  await transaction("api_token.revoke", async (tx) => {
-    await requireDealerAccess(tx, actor, "api_token:manage", dealerId);
-    const row = await tx
-      .selectFrom("api_tokens")
-      .select(["id", "name", "revoked_at"])
-      .where("id", "=", tokenId)
-      .where("dealer_id", "=", dealerId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) throw new ValidationError("apiTokens.unknown");
-    if (row.revoked_at) return;
-    await tx.updateTable("api_tokens").set({ revoked_at: now(), revoked_by: actor.userId }).where("id", "=", tokenId).execute();
-    await audit(tx, actor, { action: "api_token.revoked", entityType: "api_token", entityId: tokenId, dealerId, summary: { name: row.name } });
-  });
+  await transaction("api_token.revoke", (tx) => revokeTokenTx(tx, actor, dealerId, tokenId));
+}
+
+export async function revokeTokenTx(tx: Tx, actor: Actor, dealerId: number, tokenId: number): Promise<void> {
+  await requireDealerAccess(tx, actor, "api_token:manage", dealerId);
+  const row = await tx
+    .selectFrom("api_tokens")
+    .select(["id", "name", "revoked_at"])
+    .where("id", "=", tokenId)
+    .where("dealer_id", "=", dealerId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw new ValidationError("apiTokens.unknown");
+  if (row.revoked_at) return;
+  await tx.updateTable("api_tokens").set({ revoked_at: now(), revoked_by: actor.userId }).where("id", "=", tokenId).execute();
+  await audit(tx, actor, { action: "api_token.revoked", entityType: "api_token", entityId: tokenId, dealerId, summary: { name: row.name } });
 }
 
 export type TokenRefusal = "missing" | "invalid" | "revoked" | "expired" | "ip_not_allowed" | "dealer_disabled";

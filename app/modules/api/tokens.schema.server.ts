@@ -32,7 +32,7 @@ export const CreateTokenSchema = z.object({
   name: z.string().trim().min(1).max(80),
   scopes: z.preprocess(
     (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
-    z.array(z.enum(API_SCOPE_LIST)).min(1, { message: "apiTokens.scopesRequired" }),
+    z.array(z.enum(API_SCOPE_LIST)).refine((a) => a.length > 0, { message: "apiTokens.scopesRequired" }),
   ),
   expiresOn: z
     .union([z.literal(""), isoDate])

@@ -81,7 +81,7 @@ function problemResponse(
   };
   return new Response(JSON.stringify(body), {
     status,
-    headers: { "Content-Type": "application/problem+json; charset=utf-8", "Cache-Control": "no-store", "Content-Language": locale, ...opts.headers },
+    headers: { "Content-Type": "application/problem+json; charset=utf-8", "Content-Language": locale, ...opts.headers },
   });
 }
 
@@ -232,7 +232,7 @@ export async function runApi(
     const r: ApiResult = isApiResult(result) ? result : { body: result };
     return new Response(JSON.stringify(r.body), {
       status: r.status ?? 200,
-      headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...headers, ...r.headers },
+      headers: { "Content-Type": "application/json; charset=utf-8", ...headers, ...r.headers },
     });
   } catch (err) {
     return apiErrorResponse(locale, err, headers, url.pathname);

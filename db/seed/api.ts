@@ -10,7 +10,7 @@ import { createTokenTx, revokeTokenTx } from "../../app/modules/api/tokens.serve
 import type { FoundationIds } from "./foundation";
 
 /** The demo ERP token of D001 (like the demo password: for the demo database only). */
-export const DEMO_API_TOKEN = "ddk_demod001erp_DealerDeskDemoApiToken2026ForCurlExamples";
+const DEMO_API_TOKEN = "ddk_demod001erp_DealerDeskDemoApiToken2026ForCurlExamples";
 
 export async function seedApiTokens(db: Kysely<DB>, ids: FoundationIds): Promise<void> {
   const dealerId = ids.dealerIds.D001!;

@@ -1,7 +1,6 @@
 // Strings of the dealer API (issue #25): API tokens, the reference page and the API's problem documents.
 // Both languages; `satisfies` makes a missing key a type error.
 const en = {
-  "nav.apiTokens": "API tokens",
   "apiTokens.title": "API tokens",
   "apiTokens.dealerTitle": "API tokens · {dealer}",
   "apiTokens.help":
@@ -26,7 +25,6 @@ const en = {
   "apiTokens.secretLabel": 'Secret of "{name}"',
   "apiTokens.list": "Tokens",
   "apiTokens.empty": "No tokens yet. Create one above for your ERP.",
-  "apiTokens.token": "Token",
   "apiTokens.createdAt": "Created",
   "apiTokens.lastUsed": "Last used",
   "apiTokens.never": "Never",
@@ -126,7 +124,6 @@ const en = {
 };
 
 const zh = {
-  "nav.apiTokens": "接口令牌",
   "apiTokens.title": "接口令牌",
   "apiTokens.dealerTitle": "接口令牌 · {dealer}",
   "apiTokens.help": "接口令牌让贵司自己的系统（ERP）通过经销商接口以贵司身份操作，权限仅限您授予的范围。密钥只显示一次，请保存在系统的密钥库中。",
@@ -150,7 +147,6 @@ const zh = {
   "apiTokens.secretLabel": "“{name}”的密钥",
   "apiTokens.list": "令牌列表",
   "apiTokens.empty": "还没有令牌。请在上方为 ERP 创建一个。",
-  "apiTokens.token": "令牌",
   "apiTokens.createdAt": "创建时间",
   "apiTokens.lastUsed": "最近使用",
   "apiTokens.never": "从未使用",

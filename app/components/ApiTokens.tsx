@@ -51,7 +51,7 @@ export function ApiTokens({ tokens, data }: { tokens: TokenView[]; data: TokenAc
           <label htmlFor="token-secret-value" className="label">
             {t("apiTokens.secretLabel", { name: created.name })}
           </label>
-          <input id="token-secret-value" readOnly value={created.secret} className="input font-mono text-sm" data-testid="token-secret" />
+          <input id="token-secret-value" readOnly value={created.secret} className="input font-mono text-sm" data-testid="token-secret" translate="no" />
         </Section>
       ) : null}
       <Section title={t("apiTokens.new")} id="new-token">
@@ -77,7 +77,10 @@ export function ApiTokens({ tokens, data }: { tokens: TokenView[]; data: TokenAc
                 <label key={s} className="flex items-start gap-2 text-sm">
                   <input type="checkbox" name="scopes" value={s} defaultChecked={chosen.has(s)} className="mt-1" />
                   <span>
-                    <code className="text-xs">{s}</code> · {t(`apiScope.${s}`)}
+                    <code className="text-xs" translate="no">
+                      {s}
+                    </code>{" "}
+                    · {t(`apiScope.${s}`)}
                     {API_WRITE_SCOPES.includes(s) ? <span className="sr-only"> (write)</span> : null}
                   </span>
                 </label>
@@ -138,12 +141,20 @@ export function ApiTokens({ tokens, data }: { tokens: TokenView[]; data: TokenAc
             <tr key={tk.id}>
               <td>
                 <div className="font-medium">{tk.name}</div>
-                <div className="font-mono text-xs text-slate-500">{tk.tokenPrefix}…</div>
-                <div className="text-xs text-slate-500">{tk.ipAllow.length ? tk.ipAllow.join(", ") : t("apiTokens.anyIp")}</div>
+                <div className="font-mono text-xs text-slate-500" translate="no">
+                  {tk.tokenPrefix}…
+                </div>
+                {tk.ipAllow.length ? (
+                  <div className="font-mono text-xs text-slate-500" translate="no">
+                    {tk.ipAllow.join(", ")}
+                  </div>
+                ) : (
+                  <div className="text-xs text-slate-500">{t("apiTokens.anyIp")}</div>
+                )}
               </td>
               <td className="text-xs">
                 {tk.scopes.map((s) => (
-                  <code key={s} className="mr-1 inline-block">
+                  <code key={s} className="mr-1 inline-block" translate="no">
                     {s}
                   </code>
                 ))}
@@ -154,7 +165,11 @@ export function ApiTokens({ tokens, data }: { tokens: TokenView[]; data: TokenAc
               </td>
               <td className="text-sm">
                 {tk.lastUsedAt ? f.dateTime(tk.lastUsedAt) : t("apiTokens.never")}
-                {tk.lastUsedIp ? <div className="font-mono text-xs text-slate-500">{tk.lastUsedIp}</div> : null}
+                {tk.lastUsedIp ? (
+                  <div className="font-mono text-xs text-slate-500" translate="no">
+                    {tk.lastUsedIp}
+                  </div>
+                ) : null}
               </td>
               <td className="text-sm">{tk.expiresAt ? f.dateTime(tk.expiresAt) : t("apiTokens.noExpiry")}</td>
               <td>

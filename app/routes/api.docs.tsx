@@ -41,7 +41,7 @@ export async function loader(_args: LoaderFunctionArgs) {
 
 function Code({ children }: { children: string }) {
   return (
-    <pre className="overflow-x-auto rounded bg-slate-900 p-3 text-xs text-slate-100" tabIndex={0}>
+    <pre className="overflow-x-auto rounded bg-slate-900 p-3 text-xs text-slate-100" tabIndex={0} translate="no">
       <code>{children}</code>
     </pre>
   );
@@ -68,7 +68,7 @@ export default function ApiDocs() {
         <ul className="space-y-1 text-sm">
           {API_SCOPE_LIST.map((s) => (
             <li key={s}>
-              <code>{s}</code> · {t(`apiScope.${s}`)}
+              <code translate="no">{s}</code> · {t(`apiScope.${s}`)}
             </li>
           ))}
         </ul>
@@ -90,7 +90,7 @@ export default function ApiDocs() {
         <h3 className="mb-1 mt-3 text-sm font-semibold">{t("apiDocs.problemTypesTitle")}</h3>
         <ul className="grid gap-1 text-sm sm:grid-cols-2">
           {PROBLEM_TYPES.map((p) => (
-            <li key={p} id={`problem-${p}`}>
+            <li key={p} id={`problem-${p}`} translate="no">
               <code>/api/docs#problem-{p}</code>
             </li>
           ))}
@@ -116,13 +116,13 @@ export default function ApiDocs() {
         >
           {endpoints.map((e) => (
             <tr key={`${e.method} ${e.path}`}>
-              <td>
+              <td translate="no">
                 <code>{e.method}</code>
               </td>
-              <td>
+              <td translate="no">
                 <code className="text-xs">{e.path}</code>
               </td>
-              <td>
+              <td translate="no">
                 <code className="text-xs">{e.scope}</code>
               </td>
               <td className="text-sm">{t(`apiOp.${e.operationId}`)}</td>

@@ -27,8 +27,22 @@ export const BUILD_PATH = path.join(here, "build", "index.js");
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"]);
-/** Writes that may come without an Origin (one-click unsubscribe from mail clients; signed tokens). */
-const ORIGIN_EXEMPT = [/^\/unsubscribe\/[^/]+$/];
+/**
+ * Writes that may come without an Origin: one-click unsubscribe from mail clients (a signed token in the
+ * path), and the dealer API (a Bearer token in the header; cookies never authenticate an API call).
+ */
+const ORIGIN_EXEMPT = [/^\/unsubscribe\/[^/]+$/, /^\/api\//];
+/** The dealer API (/api/…): its refusals are problem documents (RFC 9457), not HTML pages. */
+const isApiPath = (p: string) => p === "/api" || p.startsWith("/api/");
+
+/** A refusal of the API's plumbing as a problem document (the same shape app/utils/api.server.ts writes). */
+function apiProblem(req: Request, res: Response, status: number, type: string, key: MessageKey) {
+  const locale: Locale = /^\s*zh/i.test(req.headers["accept-language"] ?? "") ? "zh-CN" : "en";
+  res
+    .status(status)
+    .type("application/problem+json; charset=utf-8")
+    .send(JSON.stringify({ type: `/api/docs#problem-${type}`, title: translate(locale, key), status, detail: translate(locale, key) }));
+}
 /** Paths whose writes carry files (imports): the larger upload limit applies. */
 export const isUploadPath = (p: string) => /\/import(\/|$)/.test(p) || p.endsWith("/imports") || /^\/service(\/|$)/.test(p);
 
@@ -190,6 +204,16 @@ export function createApp(build: ServerBuild | (() => Promise<ServerBuild>), opt
   // Body size and content type for writes.
   app.use((req, res, next) => {
     if (SAFE_METHODS.has(req.method)) return next();
+    if (isApiPath(req.path)) {
+      // JSON only, within the API's limit; a chunked body is counted as it is read (app/utils/api.server.ts).
+      const len = req.headers["content-length"] === undefined ? 0 : Number(req.headers["content-length"]);
+      if (!Number.isFinite(len) || len < 0) return apiProblem(req, res, 400, "validation", "error.400");
+      if (len > e.API_BODY_LIMIT_BYTES) {
+        res.setHeader("Connection", "close");
+        return apiProblem(req, res, 413, "payload-too-large", "api.bodyTooLarge");
+      }
+      return next();
+    }
     const limit = isUploadPath(req.path) ? e.UPLOAD_LIMIT_BYTES : e.BODY_LIMIT_BYTES;
     const lenHeader = req.headers["content-length"];
     if (lenHeader === undefined) {

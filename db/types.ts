@@ -27,6 +27,29 @@ export interface Announcements {
   updated_at: Generated<Date>;
 }
 
+export interface ApiRateWindows {
+  hits: Generated<number>;
+  token_id: number;
+  window_start: Date;
+}
+
+export interface ApiTokens {
+  created_at: Generated<Date>;
+  created_by: number;
+  dealer_id: number;
+  expires_at: Generated<Date | null>;
+  id: Generated<number>;
+  ip_allow: Generated<string | null>;
+  last_used_at: Generated<Date | null>;
+  last_used_ip: Generated<string | null>;
+  name: string;
+  revoked_at: Generated<Date | null>;
+  revoked_by: Generated<number | null>;
+  scopes: string;
+  secret_hash: string;
+  token_prefix: string;
+}
+
 export interface AppSettings {
   name: string;
   updated_at: Generated<Date>;
@@ -426,6 +449,7 @@ export interface Orders {
   shipped_at: Generated<Date | null>;
   shipped_value_minor: Generated<number>;
   status: Generated<string>;
+  submit_body_hash: Generated<string | null>;
   submit_key: Generated<string | null>;
   submitted_at: Generated<Date | null>;
   total_minor: Generated<number>;
@@ -871,6 +895,8 @@ export interface WebhookEndpoints {
 
 export interface DB {
   announcements: Announcements;
+  api_rate_windows: ApiRateWindows;
+  api_tokens: ApiTokens;
   app_settings: AppSettings;
   audit_log: AuditLog;
   catalog_version: CatalogVersion;

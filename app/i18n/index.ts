@@ -8,6 +8,7 @@
  * asked for.
  */
 import type admin from "./catalogs/admin";
+import type api from "./catalogs/api";
 import type auth from "./catalogs/auth";
 import type common from "./catalogs/common";
 import type dashboard from "./catalogs/dashboard";
@@ -45,6 +46,7 @@ type Catalogs = [
   typeof documents,
   typeof webhooks,
   typeof service,
+  typeof api,
 ];
 type KeysOf<U> = U extends unknown ? keyof U : never;
 export type MessageKey = KeysOf<Catalogs[number]["en"]> & string;

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import admin from "./catalogs/admin";
+import api from "./catalogs/api";
 import auth from "./catalogs/auth";
 import common from "./catalogs/common";
 import dashboard from "./catalogs/dashboard";
@@ -20,7 +21,7 @@ import stock from "./catalogs/stock";
 import webhooks from "./catalogs/webhooks";
 import type { Locale } from "./index";
 
-const parts = [common, auth, admin, dashboard, stock, orders, deals, ledger, notifications, reports, security, documents, webhooks, service] as const;
+const parts = [common, auth, admin, dashboard, stock, orders, deals, ledger, notifications, reports, security, documents, webhooks, service, api] as const;
 
 function merge(lang: "en" | "zh"): Record<string, string> {
   const out: Record<string, string> = {};

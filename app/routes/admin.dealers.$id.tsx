@@ -41,7 +41,15 @@ export default function EditDealer() {
   const notice = data && data.ok === true ? data.message : sp.get("created") ? t("dealers.created") : undefined;
   return (
     <div className="max-w-3xl space-y-4">
-      <PageHeader title={`${dealer.code} · ${dealer.name}`} crumbs={[{ label: t("dealers.title"), to: "/admin/dealers" }, { label: dealer.code }]} />
+      <PageHeader
+        title={`${dealer.code} · ${dealer.name}`}
+        crumbs={[{ label: t("dealers.title"), to: "/admin/dealers" }, { label: dealer.code }]}
+        actions={
+          <Link to={`/admin/dealers/${dealer.id}/api-tokens`} className="btn-secondary">
+            {t("apiTokens.manageLink")}
+          </Link>
+        }
+      />
       <Notice message={notice} />
       <DealerForm dealer={dealer} accountManagers={accountManagers} failure={failure} submitLabel={t("common.save")} intent="update" />
       <Form method="post" className="card flex items-center justify-between">

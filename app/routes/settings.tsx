@@ -9,6 +9,7 @@ import { useCan } from "~/components/access";
 import { LOCALES, translate } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { changePassword, requireActor, updatePreferences } from "~/modules/auth/auth.server";
+import { can } from "~/modules/auth/actor";
 import { secondFactorStatus } from "~/modules/auth/two-factor.server";
 import { getOwnProfile } from "~/modules/organisations/organisations.server";
 import { PasswordChangeSchema, PreferencesSchema } from "~/modules/organisations/organisations.schema.server";
@@ -21,7 +22,12 @@ export const meta = pageMeta("settings.title");
 
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "settings:self");
-  return json({ profile: await getOwnProfile(actor), secondFactor: await secondFactorStatus(actor.userId!, actor.role) });
+  return json({
+    profile: await getOwnProfile(actor),
+    secondFactor: await secondFactorStatus(actor.userId!, actor.role),
+    // A dealer administrator manages the dealer's API tokens (administrators do it on the dealer's page).
+    apiTokens: actor.dealerId !== null && can(actor, "api_token:manage"),
+  });
 });
 
 export const action = withAction(async ({ request }: ActionFunctionArgs) => {
@@ -48,8 +54,8 @@ export const action = withAction(async ({ request }: ActionFunctionArgs) => {
 });
 
 export default function Settings() {
-  const { profile, secondFactor } = useLoaderData<typeof loader>();
-  const can = useCan();
+  const { profile, secondFactor, apiTokens } = useLoaderData<typeof loader>();
+  const allowed = useCan();
   const data = useActionData<typeof action>();
   const t = useT();
   const failure = data && data.ok === false ? data : undefined;
@@ -111,12 +117,21 @@ export default function Settings() {
           {secondFactor.enabled ? t("twoFactor.manage") : t("twoFactor.turnOn")}
         </Link>
       </section>
-      {can("webhook:manage") ? (
+      {allowed("webhook:manage") ? (
         <section className="card">
           <h2 className="mb-2 font-semibold">{t("webhooks.title")}</h2>
           <p className="text-sm text-slate-600">{t("webhooks.settingsHelp")}</p>
           <Link to="/settings/webhooks" className="btn-secondary mt-3 inline-block">
             {t("webhooks.settingsLink")}
+          </Link>
+        </section>
+      ) : null}
+      {apiTokens ? (
+        <section className="card">
+          <h2 className="mb-2 font-semibold">{t("apiTokens.title")}</h2>
+          <p className="text-sm text-slate-600">{t("apiTokens.help")}</p>
+          <Link to="/settings/api-tokens" className="btn-secondary mt-3 inline-block">
+            {t("apiTokens.manageLink")}
           </Link>
         </section>
       ) : null}

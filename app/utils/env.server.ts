@@ -50,6 +50,9 @@ const EnvSchema = z
     LOGIN_LOCK_MINUTES: int(15, 1, 24 * 60),
     BODY_LIMIT_BYTES: int(1_048_576, 1024, 1_073_741_824),
     UPLOAD_LIMIT_BYTES: int(26_214_400, 1024, 1_073_741_824),
+    // The dealer API (/api/v1): requests per token and minute, and the largest JSON body.
+    API_RATE_LIMIT_PER_MINUTE: int(600, 1, 1_000_000),
+    API_BODY_LIMIT_BYTES: int(262_144, 1024, 16_777_216),
     BUSINESS_TZ: z
       .string()
       .default("Asia/Shanghai")

@@ -44,7 +44,7 @@ function issueMessage(issue: Issue, locale: Locale): string {
   }
 }
 
-function zodFieldErrors(error: z.ZodError, locale: Locale): Record<string, string> {
+export function zodFieldErrors(error: z.ZodError, locale: Locale): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of error.issues) {
     const key = issue.path.length ? issue.path.join(".") : "_form";

@@ -15,6 +15,7 @@ import { seedOrders } from "./orders";
 import { seedNotifications } from "./notifications";
 import { seedWebhooks } from "./webhooks";
 import { seedService } from "./service";
+import { seedApiTokens } from "./api";
 
 export type SeedStep = { name: string; run: (db: Kysely<DB>, ids: FoundationIds) => Promise<void> };
 
@@ -33,6 +34,7 @@ export const SEED_STEPS: SeedStep[] = [
   { name: "announcements", run: seedNotifications },
   // After-sales service cases: after the orders step (a case names a shipped order line).
   { name: "service cases", run: seedService },
+  { name: "API tokens", run: seedApiTokens },
 ];
 
 export async function isEmpty(db: Kysely<DB>): Promise<boolean> {

@@ -334,7 +334,22 @@ function formBody(form: RequestSpec["form"]): string {
   return sp.toString();
 }
 
+/** A dealer API call's headers and body: the Bearer token instead of the cookie, JSON instead of a form. */
+function apiRequest(spec: RequestSpec): { headers: Record<string, string>; body?: string } {
+  const headers: Record<string, string> = { authorization: `Bearer ${spec.api!.token}` };
+  if (spec.method !== "POST") return { headers };
+  const b = spec.api!.body ? spec.api!.body() : { json: {} };
+  headers["content-type"] = "application/json";
+  if (b.idempotencyKey) headers["idempotency-key"] = b.idempotencyKey;
+  return { headers, body: JSON.stringify(b.json) };
+}
+
 async function send(base: string, spec: RequestSpec): Promise<{ status: number; text: string }> {
+  if (spec.api) {
+    const a = apiRequest(spec);
+    const r = await fetch(`${base}${spec.path}`, { method: spec.method, headers: a.headers, body: a.body, redirect: "manual" });
+    return { status: r.status, text: await r.text() };
+  }
   const headers: Record<string, string> = { cookie: spec.user.cookie };
   let body: string | undefined;
   if (spec.method === "POST") {
@@ -389,6 +404,22 @@ export function makeLogin(base: () => string, pool: Pool) {
   };
 }
 
+/** A new API token of a dealer administrator, made through their own page as a person would (the secret comes once). */
+export function makeApiToken(base: () => string): Ctx["apiToken"] {
+  return async (user, scopes) => {
+    const sp = new URLSearchParams({ intent: "create", name: `bench ${scopes.join(" ")}` });
+    for (const s of scopes) sp.append("scopes", s);
+    const r = await fetch(`${base()}/settings/api-tokens?_data=${encodeURIComponent("routes/settings_.api-tokens")}`, {
+      method: "POST",
+      headers: { cookie: user.cookie, origin: base(), "content-type": "application/x-www-form-urlencoded" },
+      body: sp.toString(),
+    });
+    const data = (await r.json()) as { created?: { secret: string } };
+    if (!data.created) throw new Error(`API token for ${user.email}: ${r.status} ${JSON.stringify(data).slice(0, 200)}`);
+    return data.created.secret;
+  };
+}
+
 // ---------- load ----------
 
 type LoadOptions = {
@@ -426,6 +457,10 @@ export async function load(o: LoadOptions, offset = { i: 0 }): Promise<LoadResul
       {
         setupRequest: (req) => {
           const spec = o.specs[offset.i++ % o.specs.length]!;
+          if (spec.api) {
+            const a = apiRequest(spec);
+            return { ...req, method: spec.method, path: o.pathFor ? o.pathFor(spec) : spec.path, headers: { ...req.headers, ...a.headers }, body: a.body };
+          }
           const headers: Record<string, string> = { ...req.headers, cookie: spec.user.cookie };
           let body: string | undefined;
           if (spec.method === "POST") {
@@ -576,7 +611,8 @@ async function runScale(scale: number, o: BenchOptions, full: boolean): Promise<
   const apps: App[] = [app];
   const login = makeLogin(() => app.base, pool);
   const hasRoute = await routeChecker();
-  const ctx: Ctx = { q, login, rng: rng(4242), smoke: o.smoke, variety: o.smoke ? 4 : 24 };
+  const apiToken = makeApiToken(() => app.base);
+  const ctx: Ctx = { q, login, apiToken, rng: rng(4242), smoke: o.smoke, variety: o.smoke ? 4 : 24 };
   const batch: Batch[] = [];
   let csvExport: Batch | null = null;
   let multi: Multi | null = null;

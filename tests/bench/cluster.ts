@@ -25,7 +25,20 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createPool, type Pool } from "mysql2";
 import { rng } from "../../db/seed/random";
-import { WEB_PROCESSES, ensureBufferPool, ensureBuild, load, makeLogin, metrics, sampleTree, serverLatency, startApp, stopChild, type App } from "./bench";
+import {
+  WEB_PROCESSES,
+  ensureBufferPool,
+  ensureBuild,
+  load,
+  makeApiToken,
+  makeLogin,
+  metrics,
+  sampleTree,
+  serverLatency,
+  startApp,
+  stopChild,
+  type App,
+} from "./bench";
 import { benchDbUrl, connectionOptions, generate, migrationsCurrent, parseArgs, readMeta, scaleLabel, todayShanghai } from "./data";
 import { SCENARIOS, type Ctx, type RequestSpec } from "./scenarios";
 
@@ -113,7 +126,7 @@ async function measure(apps: App[], dbPids: number[], specs: RequestSpec[], expe
 /** Every selected scenario's requests, signed in through `app`, read from `pool`. */
 async function buildSpecs(names: string[], app: App, pool: Pool) {
   const q: Ctx["q"] = async <T>(sqlText: string, params: unknown[] = []) => (await pool.promise().query(sqlText, params))[0] as T[];
-  const ctx: Ctx = { q, login: makeLogin(() => app.base, pool), rng: rng(4242), smoke: false, variety: 24 };
+  const ctx: Ctx = { q, login: makeLogin(() => app.base, pool), apiToken: makeApiToken(() => app.base), rng: rng(4242), smoke: false, variety: 24 };
   const out = new Map<string, { specs: RequestSpec[]; expect: number[] } | { reason: string }>();
   for (const name of names) {
     const s = SCENARIOS.find((x) => x.name === name);

@@ -26,6 +26,8 @@ export type RequestSpec = {
   user: BenchUser;
   /** A form body; a function makes a fresh one per request (idempotency keys). */
   form?: Form | (() => Form);
+  /** A dealer API call: the Bearer token (no cookie), and a JSON body with its Idempotency-Key, fresh per request. */
+  api?: { token: string; body?: () => { json: unknown; idempotencyKey?: string } };
 };
 
 export type Ctx = {
@@ -33,6 +35,8 @@ export type Ctx = {
   q: <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
   /** Signs a user in (POST /login with our Origin) once and keeps the cookie. */
   login: (email: string) => Promise<BenchUser>;
+  /** Creates an API token through the dealer administrator's own page (/settings/api-tokens); returns its secret. */
+  apiToken: (dealerAdmin: BenchUser, scopes: string[]) => Promise<string>;
   rng: Rng;
   smoke: boolean;
   /** How many distinct users/URLs to rotate through. */
@@ -278,6 +282,78 @@ export const SCENARIOS: Scenario[] = [
     kind: "read",
     expect: [200],
     build: async (ctx) => [...(await staffUsers(ctx, "finance", 3)), ...(await staffUsers(ctx, "admin", 1))].map((u) => get(u, "/finance/aging")),
+  },
+  {
+    name: "api-stock",
+    title: "Stock and availability over the dealer API (GET /api/v1/stock/:sku, /api/v1/availability)",
+    kind: "read",
+    extraSteps: [20],
+    expect: [200],
+    build: async (ctx) => {
+      const admins = await dealerUsers(ctx, ["admin"]);
+      const skus = await ctx.q<{ sku: string }>("SELECT sku FROM products WHERE status = 'active' ORDER BY CRC32(id + 5) LIMIT ?", [
+        Math.max(10, ctx.variety * 2),
+      ]);
+      const regions = ["east", "north", "south", "central", "west", "northeast"];
+      const specs: RequestSpec[] = [];
+      for (const [i, u] of admins.entries()) {
+        const token = await ctx.apiToken(u, ["stock:read"]);
+        const sku = skus[i % skus.length]!.sku;
+        specs.push({ method: "GET", path: `/api/v1/stock/${encodeURIComponent(sku)}`, user: u, api: { token } });
+        specs.push({
+          method: "GET",
+          path: `/api/v1/availability?sku=${encodeURIComponent(skus[(i + 5) % skus.length]!.sku)}&quantity=${5 + (i % 40)}&region=${regions[i % regions.length]}`,
+          user: u,
+          api: { token },
+        });
+      }
+      return specs;
+    },
+  },
+  {
+    name: "api-order-submit",
+    title: "Submit a 20-line order over the dealer API (POST /api/v1/orders, submit: true, Idempotency-Key)",
+    kind: "write",
+    extraSteps: [20],
+    expect: [201],
+    build: async (ctx) => {
+      const admins = await dealerUsers(ctx, ["admin"]);
+      const products = await ctx.q<{ sku: string }>("SELECT sku FROM products WHERE status = 'active' AND made_to_order = 0 ORDER BY CRC32(id + 11) LIMIT 200");
+      const addresses = new Map(
+        (
+          await ctx.q<{ dealer_id: number; id: number }>("SELECT dealer_id, MIN(id) AS id FROM dealer_addresses WHERE status = 'active' GROUP BY dealer_id")
+        ).map((r) => [r.dealer_id, r.id]),
+      );
+      const requested = new Date(Date.now() + 21 * 86_400_000).toISOString().slice(0, 10);
+      let n = 0;
+      const specs: RequestSpec[] = [];
+      for (const [i, u] of admins.entries()) {
+        const token = await ctx.apiToken(u, ["orders:write"]);
+        specs.push({
+          method: "POST",
+          path: "/api/v1/orders",
+          user: u,
+          api: {
+            token,
+            body: () => {
+              const k = n++;
+              const skus = [...new Set(Array.from({ length: 20 }, (_, j) => products[(i * 7 + j * 3 + k) % products.length]!.sku))];
+              return {
+                idempotencyKey: `bench-${process.pid}-${i}-${k}`,
+                json: {
+                  submit: true,
+                  addressId: addresses.get(u.organisationId),
+                  requestedDate: requested,
+                  poReference: `API-BENCH-${k}`,
+                  lines: skus.map((sku, j) => ({ sku, quantity: 1 + ((j + k) % 3) })),
+                },
+              };
+            },
+          },
+        });
+      }
+      return specs;
+    },
   },
   {
     name: "order-submit",

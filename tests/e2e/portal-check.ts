@@ -321,9 +321,16 @@ async function shoot(page: Page, name: string) {
 
 export type CrawlResult = { visited: Map<string, string>; findings: Finding[]; linksChecked: number };
 
-/** Not pages: sign-out, downloads (CSV, PDF: a browser saves them rather than showing them; the link check still requests them). */
+/**
+ * Not pages: sign-out, downloads (CSV, PDF: a browser saves them rather than showing them; the link check still
+ * requests them), and JSON documents (the dealer API's OpenAPI document, linked from /api/docs).
+ */
 const SKIP_LINK = (u: URL) =>
-  u.pathname === "/logout" || u.searchParams.get("format") === "csv" || u.pathname.endsWith("/pdf") || u.pathname.startsWith("/build/");
+  u.pathname === "/logout" ||
+  u.searchParams.get("format") === "csv" ||
+  u.pathname.endsWith("/pdf") ||
+  u.pathname.endsWith(".json") ||
+  u.pathname.startsWith("/build/");
 
 /**
  * Walks the portal as the user signed in to `context`, in `locale`, from `/`, visiting each route once.

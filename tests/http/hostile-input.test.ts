@@ -38,6 +38,8 @@ const count = (category: string) => (counts[category] = (counts[category] ?? 0) 
 
 let base = "";
 beforeAll(async () => {
+  // The dealer API's per-token limit would answer 429 long before the hostile values are through.
+  process.env.API_RATE_LIMIT_PER_MINUTE = "1000000";
   base = (await startTestServer()).url;
 });
 afterAll(async () => {
@@ -48,6 +50,7 @@ afterAll(async () => {
       .join("\n")}`,
   );
   await stopTestServer();
+  delete process.env.API_RATE_LIMIT_PER_MINUTE;
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -55,7 +58,7 @@ afterAll(async () => {
 
 const FIVE_XX = (s: number) => s >= 500;
 const roleOf = (entry: MatrixEntry): Role | null =>
-  entry.allow === "public" || entry.allow === "redirect" ? null : entry.allow.includes("admin") ? "admin" : entry.allow[0]!;
+  entry.allow === "public" || entry.allow === "redirect" || entry.allow === "api" ? null : entry.allow.includes("admin") ? "admin" : entry.allow[0]!;
 /** Route files that have an action: the write routes. */
 const isWriteRoute = (file: string) =>
   /export\s+(const|async\s+function)\s+action\b/.test(readFileSync(new URL(`../../app/routes/${file}`, import.meta.url), "utf8"));
@@ -78,7 +81,7 @@ type Page = { file: string; role: Role; path: string };
 async function pagesOf(fx: Fixture): Promise<Page[]> {
   const pages: Page[] = [];
   for (const [file, entry] of Object.entries(MATRIX)) {
-    if (entry.allow === "public" || entry.allow === "redirect") continue;
+    if (entry.allow === "public" || entry.allow === "redirect" || entry.allow === "api") continue;
     for (const role of entry.allow) pages.push({ file, role, path: entry.path(fx) });
   }
   const db = getDb();
@@ -292,6 +295,8 @@ describe("hostile paths on every route", () => {
       const e = env();
       let before = await snapshot();
       for (const [file, entry] of Object.entries(MATRIX)) {
+        // The dealer API has its own hostile test below (Bearer tokens, JSON bodies, problem documents).
+        if (entry.allow === "api") continue;
         const role = roleOf(entry);
         const headers: Record<string, string> = role ? { Cookie: `dd_session=${sessions.get(role)}; dd_lang=en` } : { Cookie: "dd_lang=en" };
         const path = entry.path(fx).split("?")[0]!;
@@ -382,7 +387,7 @@ describe("oversize and overfull bodies on every write route", () => {
     const forms = await discoverForms(fx, clients);
     const e = env();
     for (const [file, entry] of Object.entries(MATRIX)) {
-      if (!isWriteRoute(file)) continue;
+      if (!isWriteRoute(file) || entry.allow === "api") continue;
       const role = roleOf(entry);
       const { sessionId } = role ? await createSession(fx.cast.byRole[role]) : { sessionId: "" };
       const headers = { Origin: base, Cookie: `dd_session=${sessionId}; dd_lang=en`, "Content-Type": "application/x-www-form-urlencoded" };
@@ -544,4 +549,99 @@ describe("numbers in every numeric field of every form", () => {
       await tryField(f, field, kind, AMBIGUOUS, `numbers: ambiguous formats (${f.form.method.toUpperCase()})`, "zh-CN");
     }
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The dealer API (issue #25): every endpoint of the OpenAPI document with a token that has every scope
+
+const API_VALUES: unknown[] = [
+  `<script>alert("dd")</script>`,
+  `' OR 1=1; DROP TABLE orders; --`,
+  "%00\u0000",
+  "𝕏".repeat(300),
+  -1,
+  0,
+  1.5,
+  1e308,
+  Number.MAX_SAFE_INTEGER + 2,
+  "9".repeat(40),
+  "2026-02-30",
+  "１２",
+  null,
+  true,
+  [],
+  {},
+  JSON.parse(`${"[".repeat(40)}1${"]".repeat(40)}`) as unknown,
+  { __proto__: { polluted: 1 }, constructor: { prototype: { polluted: 1 } } },
+];
+
+describe("the dealer API under hostile input", () => {
+  it(
+    "every endpoint, every hostile value in every query parameter and body field: a JSON answer below 500, nothing written",
+    { timeout: 300_000 },
+    async () => {
+      const fx = await buildFixture();
+      const { tokenFor, ApiClient } = await import("../helpers/api");
+      const api = new ApiClient(base, (await tokenFor(fx.cast.a.dealer_admin)).secret);
+      const doc = (await (await fetch(`${base}/api/v1/openapi.json`)).json()) as {
+        paths: Record<
+          string,
+          Record<
+            string,
+            {
+              parameters?: { name: string; in: string }[];
+              requestBody?: { content: Record<string, { schema: { $ref?: string; properties?: Record<string, unknown> } }> };
+            }
+          >
+        >;
+        components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+      };
+      const ids: Record<string, string> = { id: String(fx.order.id), shipmentId: String(fx.shipment.id), lineId: "1", sku: fx.product.sku };
+      const before = await snapshot();
+      const answers = new Map<number, number>();
+      for (const [template, ops] of Object.entries(doc.paths)) {
+        for (const [method, op] of Object.entries(ops)) {
+          const queryNames = (op.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name);
+          const schema = op.requestBody?.content["application/json"]?.schema;
+          const bodyNames = Object.keys((schema?.$ref ? doc.components.schemas[schema.$ref.split("/").pop()!]?.properties : schema?.properties) ?? {});
+          // Hostile path parameters too: each parameter in turn, the others left as real ids.
+          const paths = [template.replace(/\{(\w+)\}/g, (_m, n: string) => ids[n]!)];
+          for (const name of template.match(/\{(\w+)\}/g) ?? [])
+            for (const v of ["0", "-1", "99999999999999999999", "%27%20OR%201%3D1", "x".repeat(300)])
+              paths.push(template.replace(/\{(\w+)\}/g, (m, n: string) => (m === name ? v : ids[n]!)));
+          for (const path of paths) {
+            for (const value of API_VALUES) {
+              const q = queryNames.map((n) => `${n}=${encodeURIComponent(typeof value === "string" ? value : JSON.stringify(value))}`).join("&");
+              const url = q ? `${path}?${q}` : path;
+              const body = method === "post" ? (bodyNames.length ? Object.fromEntries(bodyNames.map((n) => [n, value])) : value) : undefined;
+              const res =
+                method === "get"
+                  ? await api.get(url)
+                  : await api.call("POST", url, {
+                      raw: JSON.stringify(body),
+                      headers: { "Content-Type": "application/json", "Idempotency-Key": `hostile-${typeof value}` },
+                    });
+              count("dealer API: hostile values");
+              answers.set(res.status, (answers.get(res.status) ?? 0) + 1);
+              expect(res.status, `${method.toUpperCase()} ${url.slice(0, 200)} → ${res.status}: ${res.text.slice(0, 200)}`).toBeLessThan(500);
+              expect(res.headers.get("content-type") ?? "", `${method} ${url.slice(0, 120)}`).toMatch(/^application\/(problem\+)?json/);
+              expect(res.text).not.toContain("<script>");
+            }
+          }
+        }
+      }
+      // Raw bodies that are no JSON at all, or JSON of the wrong kind.
+      for (const raw of ["", "{", "null", "[]", '"x"', "\u0000", "{".repeat(10_000)]) {
+        const res = await api.call("POST", `/api/v1/orders/${fx.order.id}/cancel`, {
+          raw,
+          headers: { "Content-Type": "application/json", "Idempotency-Key": "hostile-raw" },
+        });
+        count("dealer API: broken bodies");
+        expect(res.status, JSON.stringify(raw).slice(0, 40)).toBeLessThan(500);
+      }
+      expect(changed(before, await snapshot()).filter((t) => t !== "api_tokens" && t !== "api_rate_windows")).toEqual([]);
+      expect(answers.has(429), "the rate limit did not stand in for validation").toBe(false);
+      console.log(`dealer API hostile answers by status: ${JSON.stringify(Object.fromEntries(answers))}`);
+    },
+  );
 });

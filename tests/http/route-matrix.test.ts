@@ -41,6 +41,18 @@ describe("role × route matrix", () => {
       const cast = fx.cast;
       const url = entry.path(fx);
       const anon = await new Client(base).get(url);
+      if (entry.allow === "api") {
+        // The dealer API: a problem document, never a page or a redirect, for anyone without a token.
+        const expected = entry.apiStatus ?? 401;
+        expect(anon.status, `anonymous ${url}`).toBe(expected);
+        expect(anon.headers.get("content-type") ?? "").toMatch(/^application\/problem\+json/);
+        for (const role of ROLES as readonly Role[]) {
+          const r = await (await clientFor(cast.byRole[role])).get(url);
+          expect(r.status, `${role} GET ${url} with a session cookie`).toBe(expected);
+          expect(r.headers.get("content-type") ?? "").toMatch(/^application\/problem\+json/);
+        }
+        return;
+      }
       if (entry.allow === "public") expect(anon.status, `anonymous ${url}`).toBe(200);
       else if (entry.allow === "redirect") expect(anon.status).toBe(302);
       else {

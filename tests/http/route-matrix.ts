@@ -149,7 +149,13 @@ export type MatrixEntry = {
   /** Creates the records the path needs, once the cast exists. */
   setup?: (cast: Cast) => Promise<Record<string, number>>;
   path: (fx: Fixture) => string;
-  allow: readonly Role[] | "public" | "redirect";
+  allow: readonly Role[] | "public" | "redirect" | "api";
+  /**
+   * A dealer API route (`allow: "api"`): the status every caller without a Bearer token gets, signed in or
+   * not (a session cookie never authenticates the API): 401, or 405 for a GET on a POST-only endpoint. The
+   * token × scope × dealer matrix of every endpoint is tests/http/api.test.ts.
+   */
+  apiStatus?: 401 | 404 | 405;
   /** Roles whose own scope does not include the record: 404, not 403. */
   notFound?: readonly Role[];
   /** The record belongs to dealer A; these dealer-B users must get 404 (never learn it exists). */
@@ -317,4 +323,32 @@ export const MATRIX: Record<string, MatrixEntry> = {
   },
   "admin.service-promise.tsx": { path: () => "/admin/service-promise", allow: ["admin"] },
   "unsubscribe.$token.tsx": { path: ({ unsubscribeToken }) => `/unsubscribe/${unsubscribeToken}`, allow: "public", signedInOk: true },
+  // The dealer API: its token pages, the reference page and document, and the /api/v1 endpoints.
+  "settings_.api-tokens.tsx": { path: () => "/settings/api-tokens", allow: ["dealer_admin"] },
+  "admin.dealers.$id_.api-tokens.tsx": { path: ({ cast }) => `/admin/dealers/${cast.dealerA.id}/api-tokens`, allow: ["admin"] },
+  "api.docs.tsx": { path: () => "/api/docs", allow: "public", signedInOk: true },
+  "api.v1.openapi[.]json.ts": { path: () => "/api/v1/openapi.json", allow: "public", signedInOk: true },
+  "api.$.ts": { path: () => "/api/v2/orders", allow: "api", apiStatus: 404 },
+  "api.v1.products.ts": { path: () => "/api/v1/products", allow: "api", apiStatus: 401 },
+  "api.v1.stock.$sku.ts": { path: ({ product }) => `/api/v1/stock/${product.sku}`, allow: "api", apiStatus: 401 },
+  "api.v1.availability.ts": { path: ({ product }) => `/api/v1/availability?sku=${product.sku}&quantity=1`, allow: "api", apiStatus: 401 },
+  "api.v1.addresses.ts": { path: () => "/api/v1/addresses", allow: "api", apiStatus: 401 },
+  "api.v1.orders._index.ts": { path: () => "/api/v1/orders", allow: "api", apiStatus: 401 },
+  "api.v1.orders.$id.ts": { path: ({ order }) => `/api/v1/orders/${order.id}`, allow: "api", apiStatus: 401 },
+  "api.v1.orders.$id_.submit.ts": { path: ({ draft }) => `/api/v1/orders/${draft.id}/submit`, allow: "api", apiStatus: 405 },
+  "api.v1.orders.$id_.cancel.ts": { path: ({ order }) => `/api/v1/orders/${order.id}/cancel`, allow: "api", apiStatus: 405 },
+  "api.v1.orders.$id_.shipments.$shipmentId.confirm-delivery.ts": {
+    path: ({ shipment, order }) => `/api/v1/orders/${order.id}/shipments/${shipment.id}/confirm-delivery`,
+    allow: "api",
+    apiStatus: 405,
+  },
+  "api.v1.statements._index.ts": { path: () => "/api/v1/statements", allow: "api", apiStatus: 401 },
+  "api.v1.statements.$id.ts": { path: ({ ledger }) => `/api/v1/statements/${ledger.statementId}`, allow: "api", apiStatus: 401 },
+  "api.v1.statements.$id_.confirm.ts": { path: ({ ledger }) => `/api/v1/statements/${ledger.statementId}/confirm`, allow: "api", apiStatus: 405 },
+  "api.v1.statements.$id_.lines.$lineId.dispute.ts": {
+    path: ({ ledger }) => `/api/v1/statements/${ledger.statementId}/lines/1/dispute`,
+    allow: "api",
+    apiStatus: 405,
+  },
+  "api.v1.ledger-entries.ts": { path: () => "/api/v1/ledger-entries", allow: "api", apiStatus: 401 },
 };

@@ -184,6 +184,8 @@ const en = {
   "auditAction.announcement.withdrawn": "Announcement withdrawn",
   "auditAction.outbox.retried": "Email queued to send again",
   "auditAction.job.run_requested": "Job run requested",
+  "auditAction.api_token.created": "API token created",
+  "auditAction.api_token.revoked": "API token revoked",
   "auditEntity.user": "User",
   "auditEntity.dealer": "Dealer",
   "auditEntity.dealer_address": "Delivery address",
@@ -207,6 +209,7 @@ const en = {
   "auditEntity.webhook_endpoint": "Webhook endpoint",
   "auditEntity.webhook_delivery": "Webhook delivery",
   "auditEntity.job": "Scheduled job",
+  "auditEntity.api_token": "API token",
 } as const;
 
 const zh = {
@@ -393,6 +396,8 @@ const zh = {
   "auditAction.announcement.withdrawn": "公告已撤回",
   "auditAction.outbox.retried": "邮件已重新排队发送",
   "auditAction.job.run_requested": "已请求立即运行任务",
+  "auditAction.api_token.created": "已创建接口令牌",
+  "auditAction.api_token.revoked": "已吊销接口令牌",
   "auditEntity.user": "用户",
   "auditEntity.dealer": "经销商",
   "auditEntity.dealer_address": "收货地址",
@@ -416,6 +421,7 @@ const zh = {
   "auditEntity.webhook_endpoint": "事件推送地址",
   "auditEntity.webhook_delivery": "事件推送投递",
   "auditEntity.job": "定时任务",
+  "auditEntity.api_token": "接口令牌",
 } satisfies Record<keyof typeof en, string>;
 
 // Every audit action and record type has its label: a new one in audit-actions.ts is a type error here until named (zh follows from `satisfies`).

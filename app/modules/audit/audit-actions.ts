@@ -36,6 +36,7 @@ export const AUDIT_ENTITY_TYPES = [
   "webhook_delivery",
   "job",
   "service_case",
+  "api_token",
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
@@ -185,6 +186,9 @@ export const AUDIT_ACTION_ENTITY = {
   "service.promise_changed": "service_case",
   "service.rma_authorised": "service_case",
   "service.rma_received": "service_case",
+  // Dealer API tokens
+  "api_token.created": "api_token",
+  "api_token.revoked": "api_token",
 } as const satisfies Record<string, AuditEntityType>;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_ENTITY;

@@ -28,9 +28,15 @@ export async function audit<A extends AuditAction>(tx: Executor, actor: Actor, i
       action: input.action,
       entity_type: input.entityType,
       entity_id: String(input.entityId),
-      summary: input.summary ? JSON.stringify(input.summary) : null,
+      summary: summaryOf(actor, input.summary),
     })
     .execute();
+}
+
+/** The entry's summary; a change made through the dealer API names the token that made it. */
+function summaryOf(actor: Actor, summary: Record<string, unknown> | undefined): string | null {
+  const s = actor.token ? { ...summary, apiToken: { id: actor.token.id, name: actor.token.name } } : summary;
+  return s ? JSON.stringify(s) : null;
 }
 
 export type EventInput = {

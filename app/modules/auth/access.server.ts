@@ -21,7 +21,7 @@
 import { sql, type ExpressionBuilder, type Expression, type SqlBool } from "kysely";
 import type { Executor } from "../../../db/client";
 import { ForbiddenError, NotFoundError } from "~/utils/errors";
-import type { Actor } from "./actor";
+import { actorHolds, type Actor } from "./actor";
 import { isDealerRole, roleCan, type Permission } from "./permissions";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -255,7 +255,7 @@ export function decide(actor: Actor, permission: Permission, record?: AccessReco
     if (scope === "out") return "not_found";
     if (scope === "none") return "forbidden";
   }
-  return roleCan(actor.role, permission) ? "allowed" : "forbidden";
+  return actorHolds(actor, permission) ? "allowed" : "forbidden";
 }
 
 export function can(actor: Actor, permission: Permission, record?: AccessRecord): boolean {

@@ -1,5 +1,5 @@
 import type { Locale } from "~/i18n";
-import { SYSTEM_ROLE, isDealerRole, roleCan, type Permission, type Role } from "./permissions";
+import { SYSTEM_ROLE, isDealerRole, roleCan, scopesGrant, type ApiScope, type Permission, type Role } from "./permissions";
 import { ForbiddenError } from "~/utils/errors";
 
 /** Who is acting. Every domain function takes it first. */
@@ -15,14 +15,21 @@ export type Actor = {
   locale: Locale;
   ip: string | null;
   sessionId?: string;
+  /** Set when a dealer's own system acts through /api/v1 with an API token: its scopes narrow the role. */
+  token?: { id: number; name: string; scopes: readonly ApiScope[] };
 };
+
+/** The permission table's answer for this actor: the role's, narrowed by a token's scopes. */
+export function actorHolds(actor: Pick<Actor, "role" | "token">, permission: Permission): boolean {
+  return roleCan(actor.role, permission) && (!actor.token || scopesGrant(actor.token.scopes, permission));
+}
 
 /**
  * The permission alone, for code that has no record (and for browser-safe modules): the same answer as
  * `can`/`requireAccess` of access.server.ts without a record, which add the record's scope (404 vs 403).
  */
 export function can(actor: Actor, permission: Permission): boolean {
-  return roleCan(actor.role, permission);
+  return actorHolds(actor, permission);
 }
 
 export function requirePermission(actor: Actor, permission: Permission): void {

@@ -74,6 +74,8 @@ export const PERMISSIONS = {
   "user:manage": ["dealer_admin", "admin"],
   /** Webhook endpoints and their deliveries: a dealer administrator its own dealer's, an administrator any dealer's. */
   "webhook:manage": ["dealer_admin", "admin"],
+  /** Create, see and revoke a dealer's API tokens (its own dealer's, or any dealer's for the administrator). */
+  "api_token:manage": ["dealer_admin", "admin"],
   "second_factor:reset": ["admin"],
   "dealer:manage": ["admin"],
   "announcement:manage": ["admin"],
@@ -90,6 +92,36 @@ export const PERMISSIONS = {
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
+
+/**
+ * API token scopes (issue #25, decision 121): what a dealer's own system may do through /api/v1. A token
+ * acts as its dealer with the role below, narrowed to the permissions its scopes grant: `can` holds for a
+ * token only when the role holds it AND one of the token's scopes grants it. The write scopes are the
+ * ones whose every use is audited with the token's name.
+ */
+export const API_SCOPES = {
+  "catalog:read": ["catalog:read"],
+  "stock:read": ["catalog:read"],
+  "orders:read": ["order:read"],
+  "orders:write": ["order:read", "order:create", "order:confirm_delivery"],
+  "statements:read": ["ledger:read"],
+  "statements:write": ["ledger:read", "statement:respond"],
+  "ledger:read": ["ledger:read"],
+} as const satisfies Record<string, readonly Permission[]>;
+export type ApiScope = keyof typeof API_SCOPES;
+export const API_SCOPE_LIST = Object.keys(API_SCOPES) as readonly ApiScope[] as readonly [ApiScope, ...ApiScope[]];
+export const API_WRITE_SCOPES: readonly ApiScope[] = ["orders:write", "statements:write"];
+/** The role a token acts with: its dealer's widest dealer role, narrowed by the token's scopes. */
+export const TOKEN_ROLE: Role = "dealer_admin";
+
+export function isApiScope(v: unknown): v is ApiScope {
+  return typeof v === "string" && Object.prototype.hasOwnProperty.call(API_SCOPES, v);
+}
+
+/** Whether a set of token scopes grants a permission (the role must hold it as well). */
+export function scopesGrant(scopes: readonly ApiScope[], permission: Permission): boolean {
+  return scopes.some((s) => (API_SCOPES[s] as readonly Permission[]).includes(permission));
+}
 
 /** The roles that hold a permission: queries that pick users ("active account managers", alert recipients) use it. */
 export function rolesWith(permission: Permission): Role[] {

@@ -549,7 +549,9 @@ async function allocateNumber(tx: Tx, at: Date): Promise<string> {
   return `SO-${year}-${String(next).padStart(6, "0")}`;
 }
 
-export type SubmitResult = { id: number; number: string; status: OrderStatus; duplicate: boolean };
+/** `bodyHash`: what the order was first submitted with under its key (the API's Idempotency-Key), else null. */
+export type SubmitResult = { id: number; number: string; status: OrderStatus; duplicate: boolean; bodyHash: string | null };
+type SubmitInput = { orderId: number | null; submitKey: string; form?: DraftForm; version?: number; bodyHash?: string };
 
 /**
  * Submits an order exactly once per submit key: the same form sent again
@@ -557,16 +559,16 @@ export type SubmitResult = { id: number; number: string; status: OrderStatus; du
  * With orderId the draft is saved from the form first (optimistic version
  * check); without it the order is created and submitted in one go.
  */
-export async function submitOrder(actor: Actor, p: { orderId: number | null; submitKey: string; form?: DraftForm }): Promise<SubmitResult> {
+export async function submitOrder(actor: Actor, p: SubmitInput): Promise<SubmitResult> {
   const dealerId = requireDealer(actor);
   const existing = async () => {
     const row = await db
       .selectFrom("orders")
-      .select(["id", "number", "status"])
+      .select(["id", "number", "status", "submit_body_hash"])
       .where("dealer_id", "=", dealerId)
       .where("submit_key", "=", p.submitKey)
       .executeTakeFirst();
-    return row && row.number ? { id: row.id, number: row.number, status: row.status as OrderStatus, duplicate: true } : null;
+    return row && row.number ? { id: row.id, number: row.number, status: row.status as OrderStatus, duplicate: true, bodyHash: row.submit_body_hash } : null;
   };
   const before = await existing();
   if (before) return before;
@@ -581,12 +583,7 @@ export async function submitOrder(actor: Actor, p: { orderId: number | null; sub
   }
 }
 
-export async function submitOrderTx(
-  tx: Tx,
-  actor: Actor,
-  p: { orderId: number | null; submitKey: string; form?: DraftForm; version?: number },
-  at: Date,
-): Promise<SubmitResult> {
+export async function submitOrderTx(tx: Tx, actor: Actor, p: SubmitInput, at: Date): Promise<SubmitResult> {
   const dealerId = requireDealer(actor);
   // One submission per dealer at a time: the credit check below must see every
   // other submission of this dealer (and the dealer row is locked before any
@@ -594,11 +591,11 @@ export async function submitOrderTx(
   await tx.selectFrom("organisations").select("id").where("id", "=", dealerId).forUpdate().execute();
   const dup = await tx
     .selectFrom("orders")
-    .select(["id", "number", "status"])
+    .select(["id", "number", "status", "submit_body_hash"])
     .where("dealer_id", "=", dealerId)
     .where("submit_key", "=", p.submitKey)
     .executeTakeFirst();
-  if (dup?.number) return { id: dup.id, number: dup.number, status: dup.status as OrderStatus, duplicate: true };
+  if (dup?.number) return { id: dup.id, number: dup.number, status: dup.status as OrderStatus, duplicate: true, bodyHash: dup.submit_body_hash };
   let orderId = p.orderId;
   // A new order straight from the form is written once, already checked strictly.
   let created: Awaited<ReturnType<typeof createDraftTx>> | null = null;
@@ -610,7 +607,8 @@ export async function submitOrderTx(
   const locked = await lockOrder(tx, actor, orderId);
   if (!locked) throw new NotFoundError();
   // A second tab or a retry after the order already went out: show it, never submit again.
-  if (locked.status !== "draft" && locked.number) return { id: locked.id, number: locked.number, status: locked.status as OrderStatus, duplicate: true };
+  if (locked.status !== "draft" && locked.number)
+    return { id: locked.id, number: locked.number, status: locked.status as OrderStatus, duplicate: true, bodyHash: null };
   if (!created) assertVersion(locked, p.form?.version ?? p.version);
   assertAllowedFrom(actor, "submit", locked.status);
   const header = p.form
@@ -650,7 +648,16 @@ export async function submitOrderTx(
   const number = locked.number ?? (await allocateNumber(tx, at));
   await tx
     .updateTable("orders")
-    .set({ status: to, number, submit_key: p.submitKey, submitted_at: at, address_snapshot: snapshot, version: saved.version + 1, updated_at: at })
+    .set({
+      status: to,
+      number,
+      submit_key: p.submitKey,
+      submit_body_hash: p.bodyHash ?? null,
+      submitted_at: at,
+      address_snapshot: snapshot,
+      version: saved.version + 1,
+      updated_at: at,
+    })
     .where("id", "=", locked.id)
     .execute();
   await syncOrderKpis(tx, locked.id);
@@ -663,7 +670,7 @@ export async function submitOrderTx(
     overByMinor: Math.max(0, exposure - credit.limitMinor),
   };
   await recordTransition(tx, actor, ref, "draft", to, at, null, to === "credit_hold" ? { credit: creditInfo } : {});
-  return { id: locked.id, number, status: to, duplicate: false };
+  return { id: locked.id, number, status: to, duplicate: false, bodyHash: p.bodyHash ?? null };
 }
 
 async function currentLinesAsInput(tx: Executor, orderId: number) {

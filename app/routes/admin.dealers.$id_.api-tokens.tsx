@@ -1,0 +1,66 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { ApiTokens, type TokenActionData } from "~/components/ApiTokens";
+import { ErrorPage } from "~/components/ErrorPage";
+import { PageHeader } from "~/components/ui/layout";
+import { translate } from "~/i18n";
+import { useT } from "~/i18n/react";
+import { createToken, revokeToken, tokenPage } from "~/modules/api/tokens.server";
+import { CreateTokenSchema, RevokeTokenSchema } from "~/modules/api/tokens.schema.server";
+import { requireActor } from "~/modules/auth/auth.server";
+import { parseForm } from "~/utils/http.server";
+import { intentAction } from "~/utils/intent.server";
+import { pageMeta } from "~/utils/meta";
+import { idParam } from "~/utils/params.server";
+import { withAction, withLoader } from "~/utils/route";
+
+export const meta = pageMeta<typeof loader>("apiTokens.title", ({ dealer }) => dealer.code);
+
+/** An administrator's view of one dealer's API tokens (create for the dealer, revoke). */
+export const loader = /* @__PURE__ */ withLoader(async ({ request, params }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "dealer:manage");
+  return json(await tokenPage(actor, idParam(params.id)));
+});
+
+export const action = /* @__PURE__ */ withAction(async ({ request, params }: ActionFunctionArgs) => {
+  const actor = await requireActor(request, "dealer:manage");
+  const dealerId = idParam(params.id);
+  return intentAction(request, {
+    create: async (ctx) => {
+      const form = await parseForm(request, CreateTokenSchema, ctx.form);
+      if (!form.ok) return ctx.fail(form);
+      const r = await createToken(actor, dealerId, form.data);
+      return json({
+        ok: true as const,
+        intent: ctx.intent,
+        message: translate(actor.locale, "apiTokens.created", { name: form.data.name }),
+        created: { name: form.data.name, secret: r.secret },
+      });
+    },
+    revoke: (ctx) => ctx.submit(RevokeTokenSchema, (d) => revokeToken(actor, dealerId, d.tokenId), "apiTokens.revoked"),
+  });
+});
+
+export default function DealerApiTokensPage() {
+  const { dealer, tokens } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>() as TokenActionData | undefined;
+  const t = useT();
+  return (
+    <div className="max-w-5xl space-y-6">
+      <PageHeader
+        title={t("apiTokens.dealerTitle", { dealer: `${dealer.code} ${dealer.name}` })}
+        crumbs={[
+          { label: t("dealers.title"), to: "/admin/dealers" },
+          { label: dealer.code, to: `/admin/dealers/${dealer.id}` },
+          { label: t("apiTokens.title") },
+        ]}
+      />
+      <ApiTokens tokens={tokens} data={data} />
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

@@ -6,7 +6,7 @@
  * (conditional UPDATE), so two senders never send the same row; failures are
  * retried with exponential backoff and give up after MAX_ATTEMPTS.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import nodemailer, { type Transporter } from "nodemailer";
 import { sql } from "kysely";
 import { db, type Executor } from "../../../db/client";
@@ -17,6 +17,7 @@ import { env } from "~/utils/env.server";
 import { ConflictError, NotFoundError } from "~/utils/errors";
 import { now } from "~/utils/time";
 import { OUTBOX_PAGE_SIZE, dueIds, outboxListColumns, outboxQuery, type OutboxFilter } from "./outbox.queries.server";
+import { claimLeases, renewLease } from "~/utils/leases.server";
 
 /**
  * The sender as the recipient reads it: MAIL_FROM's address, named in the email's language ("Dealer Desk" /
@@ -144,14 +145,7 @@ export async function sendDueEmails(opts: SendOptions): Promise<SendResult> {
   const t0 = now();
   const ids = (await dueIds(db, t0, opts.limit ?? 20)).map((r) => r.id);
   if (!ids.length) return result;
-  const token = clip(`${opts.owner}#${randomBytes(4).toString("hex")}`, 64);
-  await db
-    .updateTable("outbox_emails")
-    .set({ claimed_by: token, claimed_until: new Date(t0.getTime() + CLAIM_LEASE_MS) })
-    .where("id", "in", ids)
-    .where("status", "=", "pending")
-    .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", t0)]))
-    .execute();
+  const token = await claimLeases("outbox_emails", ids, opts.owner, t0, CLAIM_LEASE_MS);
   // Sent in the order they fell due, then were written (ids say nothing of order, decision 112).
   const rows = await db
     .selectFrom("outbox_emails")
@@ -170,15 +164,7 @@ export async function sendDueEmails(opts: SendOptions): Promise<SendResult> {
     for (const r of rows) {
       if (opts.signal?.aborted) break;
       // Renew and verify the claim right before sending: if it lapsed and someone else took the row, leave it to them.
-      const t = now();
-      const renewed = await db
-        .updateTable("outbox_emails")
-        .set({ claimed_until: new Date(t.getTime() + CLAIM_LEASE_MS) })
-        .where("id", "=", r.id)
-        .where("claimed_by", "=", token)
-        .where("status", "=", "pending")
-        .executeTakeFirst();
-      if (Number(renewed.numUpdatedRows) !== 1) {
+      if (!(await renewLease("outbox_emails", r.id, token, now(), CLAIM_LEASE_MS))) {
         result.skippedLostClaim++;
         continue;
       }

@@ -6,7 +6,6 @@
  * paused (decision 125). At least once: a sender that dies after the POST and before recording it leaves
  * the row to be sent again when its lease lapses; receivers dedupe on the event id.
  */
-import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import { db } from "../../../db/client";
 import { audit } from "~/modules/audit/audit.server";
@@ -17,6 +16,7 @@ import { now } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
 import { DELIVERY_HEADER, EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, openSecret, signatureHeader } from "./signing.server";
 import { refuseResolvedPrivate } from "./url.server";
+import { claimLeases, renewLease } from "~/utils/leases.server";
 
 /** One attempt may take this long (connect, send, first bytes and the excerpt) before it counts as failed. */
 const ATTEMPT_TIMEOUT_MS = 10_000;
@@ -95,14 +95,7 @@ export async function sendDueWebhooks(opts: WebhookSendOptions): Promise<Webhook
   const t0 = now();
   const ids = (await dueIds(t0, opts.limit ?? 20)).map((r) => r.id);
   if (!ids.length) return result;
-  const token = clip(`${opts.owner}#${randomBytes(4).toString("hex")}`, 64);
-  await db
-    .updateTable("webhook_deliveries")
-    .set({ claimed_by: token, claimed_until: new Date(t0.getTime() + CLAIM_LEASE_MS) })
-    .where("id", "in", ids)
-    .where("status", "=", "pending")
-    .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", t0)]))
-    .execute();
+  const token = await claimLeases("webhook_deliveries", ids, opts.owner, t0, CLAIM_LEASE_MS);
   const rows = await db
     .selectFrom("webhook_deliveries as d")
     .innerJoin("webhook_endpoints as e", "e.id", "d.endpoint_id")
@@ -131,14 +124,7 @@ export async function sendDueWebhooks(opts: WebhookSendOptions): Promise<Webhook
   for (const r of rows) {
     if (opts.signal?.aborted) break;
     const t = now();
-    const renewed = await db
-      .updateTable("webhook_deliveries")
-      .set({ claimed_until: new Date(t.getTime() + CLAIM_LEASE_MS) })
-      .where("id", "=", r.id)
-      .where("claimed_by", "=", token)
-      .where("status", "=", "pending")
-      .executeTakeFirst();
-    if (Number(renewed.numUpdatedRows) !== 1) {
+    if (!(await renewLease("webhook_deliveries", r.id, token, t, CLAIM_LEASE_MS))) {
       result.skippedLostClaim++;
       continue;
     }

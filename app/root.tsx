@@ -15,6 +15,7 @@ import { toPublicActor, type PublicActor } from "~/modules/auth/actor";
 import { getActor } from "~/modules/auth/auth.server";
 import { env } from "~/utils/env.server";
 import { localeOf } from "~/utils/request.server";
+import { withLoader } from "~/utils/route";
 import { useNonce } from "./nonce";
 import stylesheet from "./tailwind.css";
 
@@ -26,7 +27,9 @@ export const links: LinksFunction = () => [
 /** A page without its own title (none today: app/utils/meta.test.ts checks) is named by the application alone. */
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: translate(data?.locale ?? DEFAULT_LOCALE, "app.name") }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+// Wrapped like every page loader: a database connection lost while reading the session is a 503
+// ("try again"), not a crash page (tests/cluster/galera.test.ts, a node killed under load).
+export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await getActor(request);
   const locale = localeOf(request);
   return json({
@@ -36,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     appName: translate(locale, "app.name"),
     messages: messagesHref(locale),
   });
-}
+});
 
 /**
  * In the browser, after the first render: the root data from the server, and the messages of its

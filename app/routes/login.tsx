@@ -8,20 +8,20 @@ import { getActor, signIn } from "~/modules/auth/auth.server";
 import { pendingSignInStep } from "~/modules/auth/two-factor.server";
 import { LoginSchema } from "~/modules/auth/auth.schema.server";
 import { parseForm } from "~/utils/http.server";
-import { withAction } from "~/utils/route";
+import { withAction, withLoader } from "~/utils/route";
 import { safeRedirectPath } from "~/utils/request.server";
 import { pageMeta } from "~/utils/meta";
 
 export const meta = pageMeta("login.title");
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const redirectTo = safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"));
   if (await getActor(request)) throw redirect(redirectTo);
   // A password already proven: back to the second-factor step (which offers to start again).
   const pending = await pendingSignInStep(request);
   if (pending) throw redirect(pending);
   return json({ redirectTo });
-}
+});
 
 export const action = withAction(async ({ request }: ActionFunctionArgs) => {
   const form = await parseForm(request, LoginSchema);

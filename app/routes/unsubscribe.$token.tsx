@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { withLoader } from "~/utils/route";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
@@ -43,10 +44,10 @@ export const meta: MetaFunction<typeof loader> = ({ matches }) => [
   { name: "robots", content: "noindex" },
 ];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
   const view = await unsubscribeView(params.token ?? "");
   return json({ ok: view.ok, ...texts(view, localeOf(request), false) }, { status: view.ok ? 200 : 400, headers: { "Referrer-Policy": "no-referrer" } });
-}
+});
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const view = await unsubscribe(params.token ?? "", clientIp(request));

@@ -99,7 +99,7 @@ describe("digest contents per role and scope", () => {
   it("a dealer administrator gets their own dealer's news, in sections, never another dealer's", async () => {
     const cast = await aDay();
     const r = await runDigest("daily", { period: "2026-11-23", until: UNTIL });
-    expect(r.users).toBe(11);
+    expect(r.users).toBe(12); // the cast: six dealer users, two account managers, ops, finance, admin, service
     const mail = (await digestOf(cast.a.dealer_admin.id))!;
     expect(mail.subject).toMatch(/^Dealer Desk daily digest: \d+ updates \(2026-11-23\)$/);
     for (const s of [
@@ -173,7 +173,7 @@ describe("digest contents per role and scope", () => {
     await events({ type: "order.approved", dealerId: cast.dealerA.id, entityType: "order", entityId: 1, payload: { number: "SO-1" }, hoursAgo: 30 }); // before the window
     const r = await runDigest("daily", { period: "2026-11-23", until: UNTIL });
     expect(r.emails).toBe(0);
-    expect(r.empty).toBe(11);
+    expect(r.empty).toBe(12);
     expect(await getDb().selectFrom("outbox_emails").selectAll().execute()).toHaveLength(0);
     const u = await getDb().selectFrom("users").select("last_digest_at").where("id", "=", cast.a.dealer_admin.id).executeTakeFirstOrThrow();
     expect(u.last_digest_at?.toISOString()).toBe(UNTIL.toISOString());
@@ -229,10 +229,10 @@ describe("digest delivery guarantees", () => {
     expect(second.empty + second.alreadySent).toBe(second.users);
     const { message } = digestJobOutcome(second);
     expect(translate("en", message.key, message.params)).toBe(
-      `0 digests written, ${first.emails} skipped (already sent for this period), ${second.empty} with nothing new — 11 users`,
+      `0 digests written, ${first.emails} skipped (already sent for this period), ${second.empty} with nothing new — 12 users`,
     );
     expect(translate("zh-CN", message.key, message.params)).toBe(
-      `已生成 0 封摘要邮件，跳过 ${first.emails} 位（本期已发送），${second.empty} 位无新动态 — 共 11 位用户`,
+      `已生成 0 封摘要邮件，跳过 ${first.emails} 位（本期已发送），${second.empty} 位无新动态 — 共 12 位用户`,
     );
   });
 

@@ -3,11 +3,13 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { ListTable } from "~/components/list";
+import { useWebhookEventLabel } from "~/components/webhooks";
 import { PageHeader } from "~/components/ui/layout";
 import { Section } from "~/components/ui/record";
 import { useT } from "~/i18n/react";
 import { endpointList } from "~/modules/api/openapi.server";
 import { API_SCOPE_LIST } from "~/modules/auth/permissions";
+import { WEBHOOK_EVENT_TYPES } from "~/modules/webhooks/webhooks.schema";
 import { env } from "~/utils/env.server";
 import { pageMeta } from "~/utils/meta";
 
@@ -50,6 +52,7 @@ function Code({ children }: { children: string }) {
 export default function ApiDocs() {
   const { endpoints, origin, perMinute, kib } = useLoaderData<typeof loader>();
   const t = useT();
+  const eventLabel = useWebhookEventLabel();
   const base = origin || "https://portal.example.com";
   return (
     <div className="max-w-5xl space-y-6">
@@ -95,6 +98,24 @@ export default function ApiDocs() {
             </li>
           ))}
         </ul>
+      </Section>
+      <Section title={t("apiDocs.webhooksTitle")} id="webhooks">
+        <p className="mb-2 text-sm">{t("apiDocs.webhooks")}</p>
+        <h3 className="mb-1 mt-3 text-sm font-semibold">{t("apiDocs.webhookEvents")}</h3>
+        <ul className="mb-3 space-y-1 text-sm">
+          {WEBHOOK_EVENT_TYPES.map((e) => (
+            <li key={e}>
+              <code translate="no">{e}</code> · {eventLabel(e)}
+            </li>
+          ))}
+        </ul>
+        <Code>{`import { createHmac, timingSafeEqual } from "node:crypto";
+function verified(secret, header, rawBody, nowSeconds = Math.floor(Date.now() / 1000)) {
+  const { t, v1 } = Object.fromEntries(header.split(",").map((p) => p.split("=")));
+  if (!t || !v1 || Math.abs(nowSeconds - Number(t)) > 300) return false;
+  const mac = createHmac("sha256", secret).update(\`\${t}.\${rawBody}\`).digest();
+  return v1.length === 64 && timingSafeEqual(mac, Buffer.from(v1, "hex"));
+}`}</Code>
       </Section>
       <Section title={t("apiDocs.limitsTitle")} id="limits">
         <p className="text-sm">{t("apiDocs.limits", { perMinute, kib })}</p>

@@ -75,9 +75,14 @@ describe("API tokens journey", () => {
     await admin.page.goto("/api/docs");
     await admin.page.getByRole("heading", { name: "Dealer API", level: 1 }).waitFor();
     await admin.page.getByRole("link", { name: "OpenAPI document (JSON)" }).waitFor();
+    // Webhooks are documented beside the endpoints: every event a dealer can subscribe to, and how to verify one.
+    await admin.page.getByRole("heading", { name: "Webhooks", level: 2 }).waitFor();
+    for (const e of ["order.status_changed", "shipment.created", "order.promise_date_changed", "statement.issued", "dispute.resolved"])
+      await admin.page.getByRole("region", { name: "Webhooks" }).getByText(e, { exact: true }).waitFor();
     await screenshot(admin.page, "api-docs-en-1366");
     await dealer.page.goto("/api/docs");
     await dealer.page.getByRole("heading", { name: "经销商接口", level: 1 }).waitFor();
+    await dealer.page.getByRole("heading", { name: "Webhook 推送", level: 2 }).waitFor();
     await dealer.page.setViewportSize({ width: 390, height: 844 });
     await screenshot(dealer.page, "api-docs-zh-390");
   });

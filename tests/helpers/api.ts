@@ -12,7 +12,10 @@ import type { ApiScope } from "../../app/modules/auth/permissions";
 import { API_SCOPE_LIST } from "../../app/modules/auth/permissions";
 import { actorFor, type TestUser } from "../factories";
 
-type Doc = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>> };
+type Doc = {
+  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>;
+  webhooks: Record<string, { post: { requestBody: { content: Record<string, unknown> } } }>;
+};
 
 const DOC_ID = "https://dealer-desk.test/openapi.json";
 
@@ -67,6 +70,19 @@ export class Contract {
     expect(ok, `${method} ${path} ${status}: ${this.ajv.errorsText(validate.errors)}\n${res.text.slice(0, 500)}`).toBe(true);
     this.seen.add(`${op.method} ${op.template} ${status}`);
     this.checked.push(`${method} ${path} ${status}`);
+  }
+
+  /** Asserts that a webhook body the portal sent is the one the document's `webhooks` describes for its type. */
+  checkWebhook(type: string, body: unknown): void {
+    expect(this.doc.webhooks[type], `webhook ${type} is not documented`).toBeDefined();
+    const pointer = `#/webhooks/${type.replace(/~/g, "~0").replace(/\//g, "~1")}/post/requestBody/content/application~1json/schema`;
+    let validate = this.compiled.get(pointer);
+    if (!validate) {
+      validate = this.ajv.compile({ $ref: `${DOC_ID}${pointer}` });
+      this.compiled.set(pointer, validate);
+    }
+    expect(validate(body), `webhook ${type}: ${this.ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`).toBe(true);
+    this.seen.add(`WEBHOOK ${type}`);
   }
 }
 

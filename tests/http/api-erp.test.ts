@@ -2,12 +2,21 @@
  * The dealer API end to end, as a dealer's ERP uses it (issue #25 item 5), and the contract: the
  * OpenAPI document is a valid OpenAPI 3.1 document (@seriousme/openapi-schema-validator), every response
  * in this file is validated against it (Ajv 2020, tests/helpers/api.ts), and every operation it names is
- * called at least once. Webhook receipt is not part of this file (the webhooks are built separately).
+ * called at least once. The ERP also receives the webhooks on a receiver on loopback: each is verified by
+ * its signature and validated against the document's `webhooks`, and all five event types arrive.
  */
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
-import { approveOrder, recordShipment } from "../../app/modules/orders/orders.server";
+import { approveOrder, changePromiseDate, recordShipment } from "../../app/modules/orders/orders.server";
+import { resolveDispute } from "../../app/modules/statements/statements.server";
+import { createEndpoint } from "../../app/modules/webhooks/webhooks.server";
+import { sendDueWebhooks } from "../../app/modules/webhooks/delivery.server";
+import { verifySignature } from "../../app/modules/webhooks/signing.server";
+import { WEBHOOK_EVENT_TYPES } from "../../app/modules/webhooks/webhooks.schema";
+import { systemActor } from "../../app/modules/auth/actor";
 import { issueStatements } from "../../app/modules/statements/issue.server";
 import { actorFor, uniq } from "../factories";
 import { inDays, orderWorld } from "../factories/orders";
@@ -19,14 +28,38 @@ import { vi } from "vitest";
 
 let base: string;
 let contract: Contract;
+
+// The ERP's webhook receiver, on loopback: it keeps what it was sent and answers 204.
+type Received = { headers: IncomingHttpHeaders; body: string };
+const received: Received[] = [];
+const receiver = createServer((req, res) => {
+  let data = "";
+  req.setEncoding("utf8");
+  req.on("data", (c: string) => (data += c));
+  req.on("end", () => {
+    received.push({ headers: req.headers, body: data });
+    res.writeHead(204).end();
+  });
+});
+let hookUrl = "";
+
 beforeAll(async () => {
   base = (await startTestServer()).url;
   contract = await Contract.load(base);
+  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+  hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/erp/webhooks`;
 });
 afterAll(async () => {
   vi.useRealTimers();
+  await new Promise((r) => receiver.close(r));
   await stopTestServer();
 });
+
+/** The sender's run (the job does the same every minute). */
+async function deliverWebhooks() {
+  const r = await sendDueWebhooks({ owner: "erp-test", actor: systemActor(1, "test") });
+  expect(r.failed + r.retrying, JSON.stringify(r)).toBe(0);
+}
 
 type Product = { id: number; sku: string; price: { amountMinor: number; currency: string } };
 type Order = {
@@ -81,6 +114,9 @@ describe("the dealer API as an ERP uses it", () => {
       expect(check.body).toMatchObject({ shipNow: 120, meetsNeededBy: true });
       const address = ((await erp.get("/api/v1/addresses")).body.items as { id: number }[])[0]!;
 
+      // The dealer administrator registers the ERP's receiver for every event (on /settings/webhooks).
+      const hook = await createEndpoint(actorFor(w.a.dealer_admin), { url: hookUrl, description: "ERP production", events: [...WEBHOOK_EVENT_TYPES] });
+
       // 3. The order, sent twice at once (a retry after a timeout) with one Idempotency-Key: one order.
       const key = `erp-po-${uniq()}`;
       const body = { submit: true, addressId: address.id, requestedDate: inDays(10), poReference: "PO-ERP-42", lines: [{ sku: w.widget.sku, quantity: 12 }] };
@@ -100,8 +136,11 @@ describe("the dealer API as an ERP uses it", () => {
       setClock("2026-12-08T02:00:00Z");
       const ops = actorFor(w.staff.ops);
       await approveOrder(ops, submitted.id, { version: submitted.version });
+      const versionOf = async () => (await getDb().selectFrom("orders").select("version").where("id", "=", submitted.id).executeTakeFirstOrThrow()).version;
+      const newPromise = inDays(13);
+      await changePromiseDate(ops, submitted.id, { version: await versionOf(), lineId: null, newDate: newPromise, reason: "Production slot moved" });
       const line = await getDb().selectFrom("order_lines").select(["id", "quantity"]).where("order_id", "=", submitted.id).executeTakeFirstOrThrow();
-      const approvedVersion = (await getDb().selectFrom("orders").select("version").where("id", "=", submitted.id).executeTakeFirstOrThrow()).version;
+      const approvedVersion = await versionOf();
       await recordShipment(ops, submitted.id, {
         version: approvedVersion,
         warehouseId: w.east.id,
@@ -144,6 +183,39 @@ describe("the dealer API as an ERP uses it", () => {
       expect(disputed.status).toBe(201);
       const confirmed = await erp.post(`/api/v1/statements/${december.id}/confirm`, { version: disputed.body.version });
       expect(confirmed.status).toBe(200);
+      const dispute = await getDb().selectFrom("disputes").select(["id", "version"]).where("statement_id", "=", december.id).executeTakeFirstOrThrow();
+      await resolveDispute(actorFor(w.staff.finance), dispute.id, { decision: "accept", note: "Credit for the damaged unit", version: dispute.version });
+
+      // 8. The webhooks: every one signed with the endpoint's secret, described by the document, and
+      // together they tell the ERP the story it also read by polling.
+      await deliverWebhooks();
+      const nowSeconds = Math.floor(Date.now() / 1000);
+      const events = received.map((r) => {
+        expect(r.headers["content-type"]).toMatch(/^application\/json/);
+        expect(verifySignature(hook.secret, String(r.headers["dealer-desk-signature"]), r.body, nowSeconds), "signature").toBe(true);
+        expect(verifySignature("not-the-secret", String(r.headers["dealer-desk-signature"]), r.body, nowSeconds)).toBe(false);
+        const e = JSON.parse(r.body) as { id: string; type: string; dealer: { id: number }; data: Record<string, Record<string, unknown>> };
+        expect(r.headers["dealer-desk-event-id"]).toBe(e.id);
+        expect(r.headers["dealer-desk-event-type"]).toBe(e.type);
+        expect(e.dealer.id).toBe(w.dealerA.id);
+        contract.checkWebhook(e.type, e);
+        return e;
+      });
+      expect(new Set(events.map((e) => e.type))).toEqual(new Set(WEBHOOK_EVENT_TYPES));
+      expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+      const statusesSeen = events
+        .filter((e) => e.type === "order.status_changed" && e.data.order!.number === submitted.number)
+        .map((e) => e.data.order!.status);
+      expect(statusesSeen).toEqual(expect.arrayContaining(["approved", "shipped", "delivered"]));
+      const shipmentEvent = events.find((e) => e.type === "shipment.created")!;
+      expect(shipmentEvent.data.shipment).toMatchObject({ number: full.shipments[0]!.number, tracking_number: "SF100200300", value_minor: 12 * 90_00 });
+      expect(events.find((e) => e.type === "order.promise_date_changed")!.data.order).toMatchObject({ number: submitted.number, promised_date: newPromise });
+      expect(events.find((e) => e.type === "statement.issued")!.data.statement).toMatchObject({ id: december.id, period: "2026-12" });
+      expect(events.find((e) => e.type === "dispute.resolved")!.data.dispute).toMatchObject({ id: dispute.id, decision: "accepted", amount_minor: 90_00 });
+      // Delivered once: a second run sends nothing more.
+      const count = received.length;
+      await deliverWebhooks();
+      expect(received).toHaveLength(count);
 
       // The other operations once, so that every one in the document is answered and validated here.
       const draft = await erp.post("/api/v1/orders", { ...body, submit: false, requestedDate: inDays(10) });

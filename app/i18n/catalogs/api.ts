@@ -66,6 +66,10 @@ const en = {
   "apiDocs.pagingTitle": "Lists and cursors",
   "apiDocs.paging":
     'Lists return "items" and "nextCursor"; pass nextCursor as ?cursor= to read on. Orders come in order of last change (filter ?updatedSince=), ledger entries in order of posting.',
+  "apiDocs.webhooksTitle": "Webhooks",
+  "apiDocs.webhooks":
+    'A dealer administrator registers HTTPS endpoints and chooses events on Settings → Webhooks. Each event is POSTed as JSON (id, type, occurred_at, dealer, data) and signed: the Dealer-Desk-Signature header is t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the endpoint\'s secret>. Verify it over the raw body, refuse a t older than 5 minutes, answer 2xx within 10 s, and deduplicate by Dealer-Desk-Event-Id: a delivery is retried with backoff for 24 hours until it gets a 2xx. The bodies are described under "webhooks" in the OpenAPI document.',
+  "apiDocs.webhookEvents": "Events",
   "apiDocs.limitsTitle": "Limits",
   "apiDocs.limits":
     "{perMinute} requests per token and minute (RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers on every answer); bodies up to {kib} KiB. Money is integer minor units (fen/cents) with its currency.",
@@ -187,6 +191,10 @@ const zh = {
   "apiDocs.pagingTitle": "列表与游标",
   "apiDocs.paging":
     "列表返回“items”和“nextCursor”；把 nextCursor 作为 ?cursor= 传入即可继续读取。订单按最后变更时间排序（可用 ?updatedSince= 过滤），往来账分录按记账时间排序。",
+  "apiDocs.webhooksTitle": "Webhook 推送",
+  "apiDocs.webhooks":
+    '经销商管理员在“设置 → Webhook”中登记 HTTPS 接收地址并选择事件。每个事件以 JSON（id、type、occurred_at、dealer、data）POST 推送并签名：Dealer-Desk-Signature 头为 t=<Unix 秒>,v1=<用该地址的密钥对 "<t>.<原始请求体>" 计算的 HMAC-SHA256 十六进制值>。请基于原始请求体验签，拒绝早于 5 分钟的 t，在 10 秒内返回 2xx，并按 Dealer-Desk-Event-Id 去重：未收到 2xx 的推送会在 24 小时内按退避间隔重试。请求体结构见 OpenAPI 文档中的“webhooks”。',
+  "apiDocs.webhookEvents": "事件",
   "apiDocs.limitsTitle": "限制",
   "apiDocs.limits":
     "每个令牌每分钟 {perMinute} 次请求（每个响应都带 RateLimit-Limit、RateLimit-Remaining 和 RateLimit-Reset 头）；请求体最大 {kib} KiB。金额均为整数最小货币单位（分）并附币种。",

@@ -10,6 +10,7 @@ import { REGIONS } from "~/modules/organisations/organisations.schema";
 import { DISPUTE_REASONS, STATEMENT_STATUSES } from "~/modules/statements/statements.schema";
 import { ENTRY_TYPES } from "~/modules/ledger/entry-types";
 import { MAX_LINES } from "~/modules/orders/orders.schema";
+import type { WebhookEventType } from "~/modules/webhooks/webhooks.schema";
 
 type Schema = Record<string, unknown>;
 
@@ -441,6 +442,125 @@ const paths = {
   },
 } as const;
 
+// ---------------------------------------------------------------- webhooks (OpenAPI 3.1 `webhooks`)
+// What the portal POSTs to a dealer's endpoint (app/modules/webhooks/events.server.ts writes the bodies).
+// The end-to-end ERP test (tests/http/api-erp.test.ts) validates every body it receives against these.
+
+const signedHeaders = {
+  parameters: [
+    {
+      name: "Dealer-Desk-Signature",
+      in: "header",
+      required: true,
+      description: 't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the endpoint\'s secret>. Refuse a t older than 5 minutes.',
+      schema: str({ pattern: "^t=\\d+,v1=[0-9a-f]{64}$" }),
+    },
+    { name: "Dealer-Desk-Event-Id", in: "header", required: true, description: "The event's id: the same on every retry. Deduplicate by it.", schema: str() },
+    { name: "Dealer-Desk-Event-Type", in: "header", required: true, schema: str() },
+    { name: "Dealer-Desk-Delivery", in: "header", required: true, description: "The delivery's id (one per endpoint and event).", schema: str() },
+  ],
+  responses: {
+    "2XX": { description: "Received. Any other answer, or none within 10 s, is retried with backoff for 24 hours." },
+  },
+};
+
+const eventEnvelope = (type: string, data: Schema): Schema =>
+  obj({
+    id: str({ pattern: "^evt_[0-9a-f]{24}$" }),
+    type: { const: type },
+    occurred_at: dateTime,
+    dealer: obj({ id: int(), code: str() }),
+    data,
+  });
+
+const orderRefStatus = obj({ number: nullable("string"), status: str({ enum: [...ORDER_STATUSES] }) });
+
+const webhookSchemas: Record<string, Schema> = {
+  OrderStatusChangedEvent: eventEnvelope(
+    "order.status_changed",
+    obj({
+      order: obj({
+        number: nullable("string"),
+        status: str({ enum: [...ORDER_STATUSES] }),
+        previous_status: str({ enum: [...ORDER_STATUSES] }),
+        note: nullable("string"),
+        total_minor: int(),
+        currency: str({ pattern: "^[A-Z]{3}$" }),
+      }),
+    }),
+  ),
+  ShipmentCreatedEvent: eventEnvelope(
+    "shipment.created",
+    obj({
+      shipment: obj({
+        number: str(),
+        shipped_on: date,
+        carrier: nullable("string"),
+        tracking_number: nullable("string"),
+        value_minor: int(),
+        currency: str({ pattern: "^[A-Z]{3}$" }),
+        lines: arr(obj({ order_line_id: int(), quantity: int({ minimum: 1 }) })),
+      }),
+      order: orderRefStatus,
+    }),
+  ),
+  PromiseDateChangedEvent: eventEnvelope(
+    "order.promise_date_changed",
+    obj({
+      order: obj({ number: nullable("string"), promised_date: nullableDate }),
+      changes: arr(obj({ order_line_id: nullable("integer"), from: nullableDate, to: nullableDate })),
+      reason: str(),
+    }),
+  ),
+  StatementIssuedEvent: eventEnvelope(
+    "statement.issued",
+    obj({
+      statement: obj({
+        id: int(),
+        period: str(),
+        period_start: date,
+        period_end: date,
+        currency: str({ pattern: "^[A-Z]{3}$" }),
+        opening_minor: int(),
+        closing_minor: int(),
+        line_count: int({ minimum: 0 }),
+        confirm_by: nullableDate,
+      }),
+    }),
+  ),
+  DisputeResolvedEvent: eventEnvelope(
+    "dispute.resolved",
+    obj({
+      dispute: obj({
+        id: int(),
+        decision: str({ enum: ["accepted", "rejected"] }),
+        amount_minor: int(),
+        note: nullable("string"),
+        adjustment_entry_id: nullable("integer"),
+      }),
+      statement: obj({ id: int(), period: str(), status: str({ enum: [...STATEMENT_STATUSES] }) }),
+    }),
+  ),
+};
+
+const webhookOp = (type: string, schema: string, summary: string) => ({
+  post: {
+    operationId: `webhook_${type.replace(/\./g, "_")}`,
+    summary,
+    ...signedHeaders,
+    requestBody: { required: true, content: { "application/json": { schema: ref(schema) } } },
+  },
+});
+
+/** Keyed by event type, as a dealer subscribes to them on /settings/webhooks. */
+export const webhooks = {
+  "order.status_changed": webhookOp("order.status_changed", "OrderStatusChangedEvent", "An order moved to another status"),
+  "shipment.created": webhookOp("shipment.created", "ShipmentCreatedEvent", "A shipment left the warehouse (the invoice is posted with it)"),
+  "order.promise_date_changed": webhookOp("order.promise_date_changed", "PromiseDateChangedEvent", "The promised date of an order or of its lines changed"),
+  "statement.issued": webhookOp("statement.issued", "StatementIssuedEvent", "A monthly statement was issued for confirmation"),
+  "dispute.resolved": webhookOp("dispute.resolved", "DisputeResolvedEvent", "Finance accepted or rejected a disputed statement line"),
+} as const satisfies Record<WebhookEventType, unknown>;
+
 export function openApiDocument(origin: string) {
   return {
     openapi: "3.1.0",
@@ -459,9 +579,10 @@ export function openApiDocument(origin: string) {
           description: `API token (ddk_…). Scopes: ${API_SCOPE_LIST.map((s) => `${s} (${API_SCOPES[s].join(", ")})`).join("; ")}.`,
         },
       },
-      schemas,
+      schemas: { ...schemas, ...webhookSchemas },
     },
     paths,
+    webhooks,
   };
 }
 

@@ -30,6 +30,9 @@ import * as settings from "../../app/routes/settings";
 import * as webhooks from "../../app/routes/settings_.webhooks._index";
 import * as webhookEndpoint from "../../app/routes/settings_.webhooks.$id";
 import * as webhookDelivery from "../../app/routes/settings_.webhooks.deliveries.$id";
+import * as serviceCase from "../../app/routes/service.$id";
+import * as apiTokens from "../../app/routes/settings_.api-tokens";
+import * as dealerApiTokens from "../../app/routes/admin.dealers.$id_.api-tokens";
 
 type Action = (a: ActionFunctionArgs) => Promise<unknown>;
 /** A page as one who may act on it: the path, the route params and what else its forms always carry. */
@@ -55,6 +58,9 @@ const COVERED = [
   "settings_.webhooks._index.tsx",
   "settings_.webhooks.$id.tsx",
   "settings_.webhooks.deliveries.$id.tsx",
+  "service.$id.tsx",
+  "settings_.api-tokens.tsx",
+  "admin.dealers.$id_.api-tokens.tsx",
 ] as const;
 
 function cases(fx: Fixture): Record<(typeof COVERED)[number], Case> {
@@ -105,6 +111,14 @@ function cases(fx: Fixture): Record<(typeof COVERED)[number], Case> {
       as: a.dealer_admin,
       path: `/settings/webhooks/deliveries/${fx.webhook.deliveryId}`,
       params: id(fx.webhook.deliveryId),
+    },
+    "service.$id.tsx": { action: serviceCase.action, as: staff.service, path: `/service/${fx.serviceCase.id}`, params: id(fx.serviceCase.id) },
+    "settings_.api-tokens.tsx": { action: apiTokens.action, as: a.dealer_admin, path: "/settings/api-tokens" },
+    "admin.dealers.$id_.api-tokens.tsx": {
+      action: dealerApiTokens.action,
+      as: staff.admin,
+      path: `/admin/dealers/${fx.cast.dealerA.id}/api-tokens`,
+      params: id(fx.cast.dealerA.id),
     },
   };
 }

@@ -1794,6 +1794,9 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
       [stamp],
       "dealer_balances",
     );
+    // The service promise figures and settings the migration wrote carry the migration's clock: the
+    // generator's instead, so that the same seed gives the same rows.
+    for (const table of ["service_promises", "service_settings"]) await L.exec(`UPDATE ${table} SET updated_at = ?`, [stamp], table);
     // And the aging aggregate: Σ unreversed debits per dealer and due day (docs/decisions/035).
     await L.exec(
       "INSERT INTO dealer_debits_due (dealer_id, due_on, debit_minor) SELECT e.dealer_id, COALESCE(e.due_date, e.business_date), SUM(e.amount_minor) FROM ledger_entries e WHERE e.amount_minor > 0 AND e.reverses_entry_id IS NULL AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_entry_id = e.id) GROUP BY 1, 2 ON DUPLICATE KEY UPDATE debit_minor = VALUES(debit_minor)",

@@ -99,6 +99,12 @@ export function FilterInput({
   return <Field id={name} name={name} label={label} defaultValue={shown(defaultValue)} {...input} />;
 }
 
+/** A list's text search: `q`, labelled "Search", two columns of the bar, a hint of what it matches. */
+export function SearchFilter({ value, placeholder }: { value: QueryValue; placeholder?: string }) {
+  const t = useT();
+  return <FilterInput name="q" type="search" label={t("common.search")} defaultValue={value} placeholder={placeholder} wrapperClassName="sm:col-span-2" />;
+}
+
 /** A staff list's dealer filter: "code · name" choices after "all dealers". `wide`: two columns of the bar. */
 export function DealerFilter({ dealers, value, wide }: { dealers: readonly { id: number; code: string; name: string }[]; value: QueryValue; wide?: boolean }) {
   const t = useT();

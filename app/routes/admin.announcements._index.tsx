@@ -15,7 +15,7 @@ import { requireActor } from "~/modules/auth/auth.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
+import { FilterBar, FilterSelect, SearchFilter } from "~/components/filters";
 
 export const meta = pageMeta("announcements.title");
 
@@ -40,13 +40,7 @@ export default function Announcements() {
     <div>
       <ListHeader title={t("announcements.title")} create={{ to: "/admin/announcements/new", label: t("announcements.new") }} />
       <FilterBar resetTo="/admin/announcements" className="mb-4 sm:grid-cols-5">
-        <FilterInput
-          name="q"
-          label={t("common.search")}
-          defaultValue={data.query.q}
-          placeholder={t("announcements.searchPlaceholder")}
-          wrapperClassName="sm:col-span-2"
-        />
+        <SearchFilter value={data.query.q} placeholder={t("announcements.searchPlaceholder")} />
         <FilterSelect
           name="kind"
           label={t("announcements.kind")}

@@ -13,7 +13,7 @@ import { DealerListQuery } from "~/modules/organisations/organisations.schema.se
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
+import { FilterBar, FilterSelect, SearchFilter } from "~/components/filters";
 
 export const meta = pageMeta("dealers.title");
 
@@ -33,13 +33,7 @@ export default function Dealers() {
     <div>
       <ListHeader title={t("dealers.title")} create={{ to: "/admin/dealers/new", label: t("dealers.new") }} />
       <FilterBar resetTo="/admin/dealers" className="mb-4 sm:grid-cols-5">
-        <FilterInput
-          name="q"
-          label={t("common.search")}
-          defaultValue={data.query.q}
-          placeholder={t("dealers.searchPlaceholder")}
-          wrapperClassName="sm:col-span-2"
-        />
+        <SearchFilter value={data.query.q} placeholder={t("dealers.searchPlaceholder")} />
         <FilterSelect
           name="region"
           label={t("common.region")}

@@ -14,7 +14,7 @@ import { exportOutbox, listOutbox, outboxDelivery } from "~/modules/notification
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
+import { FilterBar, FilterSelect, SearchFilter } from "~/components/filters";
 
 export const meta = pageMeta("outbox.title");
 
@@ -45,13 +45,7 @@ export default function Outbox() {
         <p>{t("outbox.counts", { pending: data.counts.pending ?? 0, sent: data.counts.sent ?? 0, failed: data.counts.failed ?? 0 })}</p>
       </div>
       <FilterBar resetTo="/admin/outbox" className="mb-4 sm:grid-cols-5">
-        <FilterInput
-          name="q"
-          label={t("common.search")}
-          defaultValue={data.query.q}
-          placeholder={t("outbox.searchPlaceholder")}
-          wrapperClassName="sm:col-span-2"
-        />
+        <SearchFilter value={data.query.q} placeholder={t("outbox.searchPlaceholder")} />
         <FilterSelect
           name="status"
           label={t("common.status")}

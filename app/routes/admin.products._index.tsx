@@ -13,7 +13,7 @@ import { exportProducts, listProducts } from "~/modules/catalog/catalog.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
+import { FilterBar, FilterSelect, SearchFilter } from "~/components/filters";
 
 export const meta = pageMeta("products.title");
 
@@ -46,14 +46,7 @@ export default function AdminProducts() {
         create={{ to: "/admin/products/new", label: t("products.new") }}
       />
       <FilterBar resetTo="/admin/products" className="mb-4 sm:grid-cols-6" actionsClassName="sm:col-span-6">
-        <FilterInput
-          name="q"
-          type="search"
-          label={t("common.search")}
-          defaultValue={q.q}
-          placeholder={t("stock.searchPlaceholder")}
-          wrapperClassName="sm:col-span-2"
-        />
+        <SearchFilter value={q.q} placeholder={t("stock.searchPlaceholder")} />
         <FilterSelect
           name="category"
           label={t("stock.category")}

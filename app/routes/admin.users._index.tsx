@@ -14,7 +14,7 @@ import { UserListQuery } from "~/modules/organisations/organisations.schema.serv
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
+import { FilterBar, FilterSelect, SearchFilter } from "~/components/filters";
 
 export const meta = pageMeta("users.title");
 
@@ -35,13 +35,7 @@ export default function Users() {
     <div>
       <ListHeader title={t("users.title")} create={{ to: "/admin/users/new", label: t("users.new") }} />
       <FilterBar resetTo="/admin/users" className="mb-4 sm:grid-cols-4">
-        <FilterInput
-          name="q"
-          label={t("common.search")}
-          defaultValue={data.query.q}
-          placeholder={t("users.searchPlaceholder")}
-          wrapperClassName="sm:col-span-2"
-        />
+        <SearchFilter value={data.query.q} placeholder={t("users.searchPlaceholder")} />
         <FilterSelect
           name="role"
           label={t("common.role")}

@@ -19,7 +19,7 @@ import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
-import { FilterBar, FilterInput, FilterSelect, DealerFilter } from "~/components/filters";
+import { FilterBar, FilterInput, FilterSelect, DealerFilter, SearchFilter } from "~/components/filters";
 
 export const meta = pageMeta("deals.title");
 
@@ -88,7 +88,7 @@ export default function Deals() {
 
       <FilterBar resetTo={`/deals?view=${query.view}`} className="sm:grid-cols-4">
         <input type="hidden" name="view" value={query.view} />
-        <FilterInput name="q" label={t("common.search")} defaultValue={query.q} placeholder={t("deals.searchPlaceholder")} wrapperClassName="sm:col-span-2" />
+        <SearchFilter value={query.q} placeholder={t("deals.searchPlaceholder")} />
         <FilterSelect
           name="stage"
           label={t("deals.stage")}

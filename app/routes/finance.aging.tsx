@@ -13,7 +13,7 @@ import { AgingQuery } from "~/modules/ledger/ledger.schema.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { FilterBar, FilterInput } from "~/components/filters";
+import { FilterBar, FilterInput, SearchFilter } from "~/components/filters";
 
 export const meta = pageMeta("aging.title");
 
@@ -34,7 +34,7 @@ export default function Aging() {
       <ListHeader title={t("aging.title")} />
       <FilterBar resetTo="/finance/aging" className="sm:grid-cols-4">
         <FilterInput name="asOf" type="date" label={t("aging.asOf")} defaultValue={data.query.asOf ?? data.asOf} />
-        <FilterInput name="q" label={t("common.search")} defaultValue={data.query.q} wrapperClassName="sm:col-span-2" />
+        <SearchFilter value={data.query.q} />
       </FilterBar>
       <p className="text-xs text-slate-500">{t("aging.method")}</p>
       {data.rows.length === 0 ? (

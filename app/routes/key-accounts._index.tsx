@@ -14,7 +14,7 @@ import { REGIONS } from "~/modules/organisations/organisations.schema";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
+import { FilterBar, FilterSelect, SearchFilter } from "~/components/filters";
 
 export const meta = pageMeta("keyAccounts.title");
 
@@ -35,7 +35,7 @@ export default function KeyAccounts() {
     <div>
       <ListHeader title={t("keyAccounts.title")} create={{ to: "/key-accounts/new", label: t("keyAccounts.new") }} />
       <FilterBar resetTo="/key-accounts" className="mb-4 sm:grid-cols-4">
-        <FilterInput name="q" label={t("common.search")} defaultValue={q.q} placeholder={t("keyAccounts.searchPlaceholder")} wrapperClassName="sm:col-span-2" />
+        <SearchFilter value={q.q} placeholder={t("keyAccounts.searchPlaceholder")} />
         <FilterSelect
           name="industry"
           label={t("keyAccounts.industry")}

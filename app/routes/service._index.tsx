@@ -4,7 +4,7 @@ import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
 import { CsvLink, ListPager, ListTable } from "~/components/list";
-import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
+import { FilterBar, FilterSelect, SearchFilter } from "~/components/filters";
 import { PromiseBadge, ServiceStatusBadge } from "~/components/service";
 import { EmptyState, PageHeader, Stat } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
@@ -55,7 +55,7 @@ export default function ServiceCases() {
         {data.isDesk ? <Stat label={t("service.counts.unassigned")} value={f.number(data.counts.unassigned)} to="/service?status=open&assignee=none" /> : null}
       </div>
       <FilterBar resetTo="/service" className="mb-4 sm:grid-cols-4">
-        <FilterInput name="q" label={t("common.search")} defaultValue={q.q} placeholder={t("service.searchPlaceholder")} wrapperClassName="sm:col-span-2" />
+        <SearchFilter value={q.q} placeholder={t("service.searchPlaceholder")} />
         <FilterSelect
           name="status"
           label={t("service.status")}

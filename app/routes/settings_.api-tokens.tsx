@@ -4,14 +4,11 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { ApiTokens, type TokenActionData } from "~/components/ApiTokens";
 import { ErrorPage } from "~/components/ErrorPage";
 import { PageHeader } from "~/components/ui/layout";
-import { translate } from "~/i18n";
 import { useT } from "~/i18n/react";
-import { createToken, revokeToken, tokenPage } from "~/modules/api/tokens.server";
-import { CreateTokenSchema, RevokeTokenSchema } from "~/modules/api/tokens.schema.server";
+import { tokenPage } from "~/modules/api/tokens.server";
+import { tokenFormAction } from "~/modules/api/tokens.forms.server";
 import { requireActor } from "~/modules/auth/auth.server";
 import { ForbiddenError } from "~/utils/errors";
-import { parseForm } from "~/utils/http.server";
-import { intentAction } from "~/utils/intent.server";
 import { pageMeta } from "~/utils/meta";
 import { withAction, withLoader } from "~/utils/route";
 
@@ -31,20 +28,7 @@ export const loader = /* @__PURE__ */ withLoader(async ({ request }: LoaderFunct
 
 export const action = /* @__PURE__ */ withAction(async ({ request }: ActionFunctionArgs) => {
   const { actor, dealerId } = await ownDealer(request);
-  return intentAction(request, {
-    create: async (ctx) => {
-      const form = await parseForm(request, CreateTokenSchema, ctx.form);
-      if (!form.ok) return ctx.fail(form);
-      const r = await createToken(actor, dealerId, form.data);
-      return json({
-        ok: true as const,
-        intent: ctx.intent,
-        message: translate(actor.locale, "apiTokens.created", { name: form.data.name }),
-        created: { name: form.data.name, secret: r.secret },
-      });
-    },
-    revoke: (ctx) => ctx.submit(RevokeTokenSchema, (d) => revokeToken(actor, dealerId, d.tokenId), "apiTokens.revoked"),
-  });
+  return tokenFormAction(request, actor, dealerId);
 });
 
 export default function ApiTokensPage() {

@@ -21,7 +21,7 @@ import { localeOf } from "~/utils/request.server";
 import { unitLabel } from "~/i18n";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
+import { FilterBar, FilterSelect, SearchFilter } from "~/components/filters";
 
 export const meta = pageMeta("stock.title");
 
@@ -125,14 +125,7 @@ export default function Stock() {
         ) : null}
       </details>
       <FilterBar resetTo="/stock" className="sm:grid-cols-4 lg:grid-cols-6" actionsClassName="sm:col-span-2">
-        <FilterInput
-          name="q"
-          type="search"
-          label={t("common.search")}
-          defaultValue={q.q}
-          placeholder={t("stock.searchPlaceholder")}
-          wrapperClassName="sm:col-span-2"
-        />
+        <SearchFilter value={q.q} placeholder={t("stock.searchPlaceholder")} />
         <FilterSelect
           name="category"
           label={t("stock.category")}

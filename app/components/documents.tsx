@@ -103,6 +103,26 @@ export function PartiesBlock({ lang, parties, dealerMore }: { lang: Locale; part
   );
 }
 
+/** The delivery address under the dealer's details (order confirmation, delivery note). */
+export function DeliverTo({
+  lang,
+  address,
+}: {
+  lang: Locale;
+  address: { recipient: string; phone: string; province: string; city: string; line1: string; postcode: string | null } | null | undefined;
+}) {
+  if (!address) return null;
+  const t = docT(lang);
+  const a = address;
+  return (
+    <p>
+      {t("documents.deliverTo")}: {a.recipient} · {a.phone}
+      <br />
+      {a.province} {a.city} {a.line1} {a.postcode}
+    </p>
+  );
+}
+
 /** Label–value facts in a grid. */
 export function Facts({ items }: { items: [string, ReactNode][] }) {
   return (
@@ -131,6 +151,40 @@ export function Signatures({ labels }: { labels: string[] }) {
 
 /** A column of a document's line table: its heading, and whether its figures sit on the right. */
 export type DocColumn = { label: ReactNode; right?: boolean };
+
+/** The first three columns of every document's line table: line number, SKU, product. */
+export function productColumns(lang: Locale): DocColumn[] {
+  const t = docT(lang);
+  return [{ label: "#" }, { label: "SKU" }, { label: t("orders.product") }];
+}
+
+/**
+ * One line of a document: number, SKU and the product's name in the document's language (with `extra`,
+ * options or notes, under it), then the document's own cells as children. A line never splits across pages.
+ */
+export function DocLine({
+  lang,
+  line,
+  extra,
+  children,
+}: {
+  lang: Locale;
+  line: { line_no: number; sku: string; name_en: string; name_zh: string };
+  extra?: string;
+  children: ReactNode;
+}) {
+  return (
+    <tr className="break-inside-avoid border-b border-slate-300 align-top" data-testid="document-line">
+      <td className="py-1 pr-2">{line.line_no}</td>
+      <td className="whitespace-nowrap py-1 pr-2 font-mono text-[8.5pt]">{line.sku}</td>
+      <td className="py-1 pr-2">
+        {lang === "en" ? line.name_en : line.name_zh}
+        {extra ? <span className="block text-[8.5pt]">{extra}</span> : null}
+      </td>
+      {children}
+    </tr>
+  );
+}
 
 /**
  * A document's line table: headings from `columns`, the rows as children, and a bold total row under

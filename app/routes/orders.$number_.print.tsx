@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { DocHead, Facts, PartiesBlock, Sheet, Signatures, Toolbar, docT, DocTable } from "~/components/documents";
+import { DeliverTo, DocHead, DocLine, Facts, PartiesBlock, Sheet, Signatures, Toolbar, docT, DocTable, productColumns } from "~/components/documents";
 import { ErrorPage } from "~/components/ErrorPage";
 import { unitLabel, type Locale, type MessageKey } from "~/i18n";
 import { formattersFor, useBusinessTz } from "~/i18n/react";
@@ -43,19 +43,7 @@ export default function OrderConfirmationPrint() {
           t("documents.printedOn", { date: f.date(today) }),
         ]}
       />
-      <PartiesBlock
-        lang={lang}
-        parties={parties}
-        dealerMore={
-          a ? (
-            <p>
-              {t("documents.deliverTo")}: {a.recipient} · {a.phone}
-              <br />
-              {a.province} {a.city} {a.line1} {a.postcode}
-            </p>
-          ) : null
-        }
-      />
+      <PartiesBlock lang={lang} parties={parties} dealerMore={<DeliverTo lang={lang} address={a} />} />
       <Facts
         items={[
           [t("orders.poReference"), o.po_reference || "—"],
@@ -67,9 +55,7 @@ export default function OrderConfirmationPrint() {
       />
       <DocTable
         columns={[
-          { label: "#" },
-          { label: "SKU" },
-          { label: t("orders.product") },
+          ...productColumns(lang),
           { label: t("orders.ordered"), right: true },
           { label: t("documents.unit") },
           { label: t("orders.unitPrice"), right: true },
@@ -80,18 +66,12 @@ export default function OrderConfirmationPrint() {
         {lines.map((l) => {
           const extra = [...Object.entries(l.options).map(([k, v]) => `${k}: ${v}`), l.spec_notes ?? ""].filter(Boolean).join(" · ");
           return (
-            <tr key={l.id} className="break-inside-avoid border-b border-slate-300 align-top" data-testid="document-line">
-              <td className="py-1 pr-2">{l.line_no}</td>
-              <td className="whitespace-nowrap py-1 pr-2 font-mono text-[8.5pt]">{l.sku}</td>
-              <td className="py-1 pr-2">
-                {lang === "en" ? l.name_en : l.name_zh}
-                {extra ? <span className="block text-[8.5pt]">{extra}</span> : null}
-              </td>
+            <DocLine key={l.id} lang={lang} line={l} extra={extra}>
               <td className="py-1 pr-2 text-right">{f.number(l.quantity)}</td>
               <td className="py-1 pr-2">{unitLabel(lang, l.unit)}</td>
               <td className="whitespace-nowrap py-1 pr-2 text-right">{money(l.unit_price_minor)}</td>
               <td className="whitespace-nowrap py-1 text-right">{money(l.line_total_minor)}</td>
-            </tr>
+            </DocLine>
           );
         })}
       </DocTable>

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { DocHead, Facts, PartiesBlock, Sheet, Signatures, Toolbar, docT, DocTable } from "~/components/documents";
+import { DeliverTo, DocHead, DocLine, Facts, PartiesBlock, Sheet, Signatures, Toolbar, docT, DocTable, productColumns } from "~/components/documents";
 import { ErrorPage } from "~/components/ErrorPage";
 import { unitLabel, type Locale } from "~/i18n";
 import { formattersFor, useBusinessTz } from "~/i18n/react";
@@ -42,19 +42,7 @@ export default function DeliveryNotePrint() {
           t("documents.printedOn", { date: f.date(today) }),
         ]}
       />
-      <PartiesBlock
-        lang={lang}
-        parties={parties}
-        dealerMore={
-          a ? (
-            <p>
-              {t("documents.deliverTo")}: {a.recipient} · {a.phone}
-              <br />
-              {a.province} {a.city} {a.line1} {a.postcode}
-            </p>
-          ) : null
-        }
-      />
+      <PartiesBlock lang={lang} parties={parties} dealerMore={<DeliverTo lang={lang} address={a} />} />
       <Facts
         items={[
           [t("orders.order"), o.number],
@@ -66,23 +54,18 @@ export default function DeliveryNotePrint() {
       />
       <DocTable
         columns={[
-          { label: "#" },
-          { label: "SKU" },
-          { label: t("orders.product") },
+          ...productColumns(lang),
           { label: t("orders.ordered"), right: true },
           { label: t("documents.shippedNow"), right: true },
           { label: t("documents.unit") },
         ]}
       >
         {lines.map((l) => (
-          <tr key={l.line_no} className="break-inside-avoid border-b border-slate-300 align-top" data-testid="document-line">
-            <td className="py-1 pr-2">{l.line_no}</td>
-            <td className="whitespace-nowrap py-1 pr-2 font-mono text-[8.5pt]">{l.sku}</td>
-            <td className="py-1 pr-2">{lang === "en" ? l.name_en : l.name_zh}</td>
+          <DocLine key={l.line_no} lang={lang} line={l}>
             <td className="py-1 pr-2 text-right">{f.number(l.ordered)}</td>
             <td className="py-1 pr-2 text-right font-semibold">{f.number(l.quantity)}</td>
             <td className="py-1">{unitLabel(lang, l.unit)}</td>
-          </tr>
+          </DocLine>
         ))}
       </DocTable>
       <Signatures labels={[t("documents.receivedBy"), t("documents.issuerSignature")]} />

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { bpText } from "~/components/deals";
-import { DocHead, Facts, PartiesBlock, Sheet, Signatures, Toolbar, docT, DocTable } from "~/components/documents";
+import { DocHead, DocLine, Facts, PartiesBlock, Sheet, Signatures, Toolbar, docT, DocTable, productColumns } from "~/components/documents";
 import { ErrorPage } from "~/components/ErrorPage";
 import { unitLabel, type Locale, type MessageKey } from "~/i18n";
 import { formattersFor, useBusinessTz } from "~/i18n/react";
@@ -53,9 +53,7 @@ export default function QuotePrint() {
       />
       <DocTable
         columns={[
-          { label: "#" },
-          { label: "SKU" },
-          { label: t("quotes.product") },
+          ...productColumns(lang),
           { label: t("quotes.quantity"), right: true },
           { label: t("quotes.listPrice"), right: true },
           { label: t("quotes.unitPrice"), right: true },
@@ -65,10 +63,7 @@ export default function QuotePrint() {
         total={{ label: t("quotes.total"), value: money(q.total_minor) }}
       >
         {lines.map((l) => (
-          <tr key={l.id} className="break-inside-avoid border-b border-slate-300 align-top" data-testid="document-line">
-            <td className="py-1 pr-2">{l.line_no}</td>
-            <td className="whitespace-nowrap py-1 pr-2 font-mono text-[8.5pt]">{l.sku}</td>
-            <td className="py-1 pr-2">{lang === "en" ? l.name_en : l.name_zh}</td>
+          <DocLine key={l.id} lang={lang} line={l}>
             <td className="whitespace-nowrap py-1 pr-2 text-right">
               {f.number(l.quantity)} {unitLabel(lang, l.unit)}
             </td>
@@ -76,7 +71,7 @@ export default function QuotePrint() {
             <td className="whitespace-nowrap py-1 pr-2 text-right">{money(l.unit_price_minor)}</td>
             <td className="whitespace-nowrap py-1 pr-2 text-right">{bpText(l.discount_bp)}</td>
             <td className="whitespace-nowrap py-1 text-right">{money(l.line_total_minor)}</td>
-          </tr>
+          </DocLine>
         ))}
       </DocTable>
       {q.terms ? (

@@ -553,7 +553,7 @@ const webhookOp = (type: string, schema: string, summary: string) => ({
 });
 
 /** Keyed by event type, as a dealer subscribes to them on /settings/webhooks. */
-export const webhooks = {
+const webhooks = {
   "order.status_changed": webhookOp("order.status_changed", "OrderStatusChangedEvent", "An order moved to another status"),
   "shipment.created": webhookOp("shipment.created", "ShipmentCreatedEvent", "A shipment left the warehouse (the invoice is posted with it)"),
   "order.promise_date_changed": webhookOp("order.promise_date_changed", "PromiseDateChangedEvent", "The promised date of an order or of its lines changed"),

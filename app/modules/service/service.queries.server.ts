@@ -47,6 +47,10 @@ export function casesQuery(db: Executor, actor: Actor, f: ServiceFilter, at: Dat
   if (f.assignee === "me") q = q.where("sc.assignee_id", "=", actor.userId ?? 0);
   else if (f.assignee === "none") q = q.where("sc.assignee_id", "is", null);
   else if (typeof f.assignee === "number") q = q.where("sc.assignee_id", "=", f.assignee);
+  if (f.callback === "open")
+    q = q.where((eb) =>
+      eb.exists(eb.selectFrom("service_callbacks as cb").select("cb.id").whereRef("cb.case_id", "=", "sc.id").where("cb.status", "=", "open")),
+    );
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q = q.where((eb) => eb.or([eb("sc.number", "like", like), eb("sc.subject", "like", like), eb("d.name", "like", like)]));

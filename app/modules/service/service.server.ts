@@ -20,7 +20,7 @@ import { addDays, now, toBusinessDate } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
 import { checkUploads, discardFiles, readStoredFile, storeFiles, type StoredFile, type Upload } from "./attachments.server";
 import { addWorkingHours, caseFlag } from "./promise";
-import { hasOpenCallback, openCallbackCases, sendSurvey } from "./survey.server";
+import { hasOpenCallback, openCallbackCases, openCallbackCount, sendSurvey } from "./survey.server";
 import { PAGE_SIZE, caseColumns, caseCounts, casesQuery, findCase, loadPromises, loadSettings } from "./service.queries.server";
 import type { LinkInput, OpenCaseInput, PromiseInput, ReplyInput, ServiceFilter, TransitionInput } from "./service.schema.server";
 import { OPEN_STATUSES, REOPEN_DAYS, SERVICE_PRIORITIES, actionsFor, isServiceStatus, ruleFor, type ServiceStatus } from "./state";
@@ -248,19 +248,26 @@ export async function listCases(actor: Actor, filter: ServiceFilter) {
     caseCounts(db, actor, at, settings.dueSoonHours),
     filterOptions(actor),
   ]);
-  const callbacks = await openCallbackCases(
-    db,
-    rows.map((r) => r.id),
-  );
+  const internal = can(actor, "service:internal");
+  const [callbacks, callbackCount] = internal
+    ? await Promise.all([
+        openCallbackCases(
+          db,
+          rows.map((r) => r.id),
+        ),
+        openCallbackCount(db, actor),
+      ])
+    : [new Set<number>(), 0];
   return {
     rows: rows.map((r) => ({ ...r, flag: caseFlag(r, at, settings.dueSoonHours), openCallback: callbacks.has(r.id) })),
     total: Number(total?.n ?? 0),
     page: filter.page,
     pageSize: PAGE_SIZE,
-    counts,
+    counts: { ...counts, callbacks: callbackCount },
     ...options,
     canOpen: can(actor, "service:open"),
     isDesk: can(actor, "service:work"),
+    seesCallbacks: internal,
   };
 }
 

@@ -279,6 +279,18 @@ export async function openCallbackCases(dbx: Executor, caseIds: number[]): Promi
   return new Set(rows.map((r) => r.case_id));
 }
 
+/** How many cases the actor sees have a callback to record (the queue's count). */
+export async function openCallbackCount(dbx: Executor, actor: Actor): Promise<number> {
+  const r = await dbx
+    .selectFrom("service_callbacks as cb")
+    .innerJoin("service_cases as sc", "sc.id", "cb.case_id")
+    .where(scopes.serviceCase.where(actor, "sc.dealer_id"))
+    .where("cb.status", "=", "open")
+    .select(sql<number>`COUNT(DISTINCT cb.case_id)`.as("n"))
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
 /**
  * The case page's survey section. Every reader of the case sees the surveys sent and the dealer's
  * answers; the callbacks (and the desk's notes of the call) only readers with `service:internal`

@@ -214,18 +214,21 @@ export async function answerSurvey(token: string, input: SurveyAnswerInput, ip: 
 
 // ---------------------------------------------------------------- the desk: callbacks
 
-/** 'YYYY-MM-DDTHH:mm' in the business time zone → the instant. */
-function localInstant(local: string): Date {
-  const [date, time] = local.split("T") as [string, string];
-  const [h, m] = time.split(":").map(Number) as [number, number];
-  return new Date(startOfBusinessDate(date, env().BUSINESS_TZ).getTime() + (h * 60 + m) * 60_000);
+/** 'YYYY-MM-DDTHH:mm' in the business time zone → the instant; null when it names no real date and time. */
+function localInstant(local: string): Date | null {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})$/.exec(local);
+  if (!m) return null;
+  const [, date, h, min] = m as unknown as [string, string, string, string];
+  const day = new Date(`${date}T00:00:00Z`);
+  if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== date || Number(h) > 23 || Number(min) > 59) return null;
+  return new Date(startOfBusinessDate(date, env().BUSINESS_TZ).getTime() + (Number(h) * 60 + Number(min)) * 60_000);
 }
 
 /** Records the open callback of the case: the signed-in desk user called, when (not in the future), with what outcome. */
 export async function recordCallback(actor: Actor, caseId: number, input: CallbackInput) {
   requirePermission(actor, "service:work");
   const calledAt = localInstant(input.calledAt);
-  if (Number.isNaN(calledAt.getTime())) throw new ValidationError("validation.formErrors", { calledAt: ["validation.date"] });
+  if (!calledAt) throw new ValidationError("validation.formErrors", { calledAt: ["validation.date"] });
   await transaction("service.callback", async (tx) => {
     const c = await tx
       .selectFrom("service_cases as sc")

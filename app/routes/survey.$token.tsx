@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
@@ -48,6 +48,9 @@ function texts(view: SurveyView, fallback: Locale) {
     answer: view.answer ? t("survey.yourAnswer", { score: view.answer.score }) : null,
   };
 }
+
+/** The page itself: the token never leaves in a Referer, and no cache keeps the page. */
+export const headers: HeadersFunction = () => HEADERS;
 
 /** The tab title is in the reader's language, like the browser's chrome (the message carries its own `lang`). */
 export const meta: MetaFunction<typeof loader> = ({ matches }) => [

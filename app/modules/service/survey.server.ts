@@ -35,6 +35,11 @@ export function surveyUrl(token: string, score?: number): string {
   return `${env().APP_ORIGIN}/survey/${token}${score ? `?score=${score}` : ""}`;
 }
 
+/** The signed token of a survey's links (it names the survey and expires with it). */
+export function surveyToken(secret: string, surveyId: number, expiresAt: Date): string {
+  return signToken(secret, PURPOSE, { s: surveyId }, expiresAt);
+}
+
 // ---------------------------------------------------------------- sending (inside the resolving transaction)
 
 type ResolvedCase = { id: number; number: string | null; subject: string; dealer_id: number; opened_by: number; reopen_count: number };
@@ -67,7 +72,7 @@ export async function sendSurvey(tx: Executor, c: ResolvedCase): Promise<{ surve
     .where("case_id", "=", c.id)
     .where("round", "=", round)
     .executeTakeFirstOrThrow();
-  const token = signToken(await appSecret(tx), PURPOSE, { s: survey.id }, survey.expires_at);
+  const token = surveyToken(await appSecret(tx), survey.id, survey.expires_at);
   const number = c.number ?? "";
   await enqueueNotice(tx, {
     dedupeKey: `service-survey:${c.id}:${round}`,

@@ -130,6 +130,13 @@ export const CHECKS: Check[] = [
     },
   },
   {
+    name: "service surveys: at most one answer per survey; every low score (1–2) has a callback, recorded before its case closed",
+    run: async (db) => {
+      const { findSurveyInvariantViolations } = await import("../app/modules/service/survey.server");
+      return findSurveyInvariantViolations(db);
+    },
+  },
+  {
     name: "deals: one protected dealer per customer and product line; won deals and booked quotes name their order",
     run: async (db) => {
       const { findDealInvariantViolations } = await import("../app/modules/deals/deals.server");

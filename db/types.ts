@@ -620,6 +620,19 @@ export interface ServiceAttachments {
   visibility: Generated<string>;
 }
 
+export interface ServiceCallbacks {
+  called_at: Generated<Date | null>;
+  called_by: Generated<number | null>;
+  case_id: number;
+  dealer_id: number;
+  id: Generated<number>;
+  opened_at: Date;
+  outcome: Generated<string | null>;
+  recorded_at: Generated<Date | null>;
+  status: Generated<string>;
+  survey_id: number;
+}
+
 export interface ServiceCaseLinks {
   case_id: number;
   created_at: Generated<Date>;
@@ -709,6 +722,26 @@ export interface ServiceSettings {
   id: number;
   lead_user_id: Generated<number | null>;
   updated_at: Generated<Date>;
+}
+
+export interface ServiceSurveyAnswers {
+  answered_at: Date;
+  case_id: number;
+  comment: Generated<string | null>;
+  id: Generated<number>;
+  score: number;
+  survey_id: number;
+}
+
+export interface ServiceSurveys {
+  case_id: number;
+  created_at: Generated<Date>;
+  dealer_id: number;
+  expires_at: Date;
+  id: Generated<number>;
+  locale: string;
+  round: number;
+  user_id: number;
 }
 
 export interface Sessions {
@@ -943,6 +976,7 @@ export interface DB {
   quotes: Quotes;
   recovery_codes: RecoveryCodes;
   service_attachments: ServiceAttachments;
+  service_callbacks: ServiceCallbacks;
   service_case_links: ServiceCaseLinks;
   service_cases: ServiceCases;
   service_messages: ServiceMessages;
@@ -950,6 +984,8 @@ export interface DB {
   service_rma_lines: ServiceRmaLines;
   service_rmas: ServiceRmas;
   service_settings: ServiceSettings;
+  service_survey_answers: ServiceSurveyAnswers;
+  service_surveys: ServiceSurveys;
   sessions: Sessions;
   shipment_lines: ShipmentLines;
   shipments: Shipments;

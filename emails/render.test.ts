@@ -18,6 +18,33 @@ describe("MJML templates", () => {
     }
   });
 
+  it("the row of one-click choices (the service survey's scores) compiles strictly and fills escaped links, in HTML and text", async () => {
+    for (const locale of LOCALES) {
+      const html = await compileLayout(locale, 1, false, 5);
+      expect(html.match(/@@C\d_HREF@@/g) ?? []).toHaveLength(5);
+      const r = await renderEmail({
+        locale,
+        subject: "S",
+        preview: "P",
+        appName: "A",
+        heading: "H",
+        greeting: "G",
+        intro: "I",
+        sections: [],
+        choices: {
+          title: "How satisfied?",
+          links: [1, 2, 3, 4, 5].map((n) => ({ label: String(n), href: `http://127.0.0.1/survey/t?score=${n}&x=<b>` })),
+          hint: "1 = bad",
+        },
+        footer: [],
+        footerLinks: [],
+      });
+      expect(r.html).not.toMatch(/@@[A-Z0-9_]+@@/);
+      expect(r.html).toContain("http://127.0.0.1/survey/t?score=5&amp;x=%3Cb%3E");
+      expect(r.text).toContain("  5: http://127.0.0.1/survey/t?score=5&x=%3Cb%3E");
+    }
+  });
+
   it("a digest renders in English and Chinese with a plain-text alternative", async () => {
     for (const locale of LOCALES) {
       const user = {

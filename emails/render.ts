@@ -26,6 +26,11 @@ export type EmailContent = {
   intro: string;
   sections: EmailSection[];
   cta?: EmailLink;
+  /**
+   * A row of one-click choices under the sections (the service survey's scores 1–5): buttons side by
+   * side, on a phone too (an mj-group does not stack).
+   */
+  choices?: { title: string; links: EmailLink[]; hint?: string };
   /** Footer lines (plain text) and links (preferences, unsubscribe). */
   footer: string[];
   footerLinks: EmailLink[];
@@ -62,7 +67,33 @@ function sectionMjml(i: number): string {
     </mj-section>`;
 }
 
-function layoutMjml(locale: string, sections: number, withCta: boolean): string {
+function choicesMjml(n: number): string {
+  if (!n) return "";
+  const width = `${Math.floor(100 / n)}%`;
+  const buttons = Array.from(
+    { length: n },
+    (_, i) => `<mj-column width="${width}" padding="0 2px">
+          <mj-button href="@@C${i}_HREF@@" background-color="${BRAND}" color="#ffffff" font-size="16px" font-weight="700" border-radius="6px" inner-padding="10px 0" width="100%" padding="4px 0">@@C${i}_LABEL@@</mj-button>
+        </mj-column>`,
+  ).join("\n        ");
+  return `<mj-section background-color="#ffffff" padding="8px 24px 0 24px">
+      <mj-column>
+        <mj-text font-size="16px" font-weight="600" padding="0 0 8px 0">@@CHOICES_TITLE@@</mj-text>
+      </mj-column>
+    </mj-section>
+    <mj-section background-color="#ffffff" padding="0 24px">
+      <mj-group>
+        ${buttons}
+      </mj-group>
+    </mj-section>
+    <mj-section background-color="#ffffff" padding="4px 24px 8px 24px">
+      <mj-column>
+        <mj-text font-size="12px" color="${MUTED}" padding="0">@@CHOICES_HINT@@</mj-text>
+      </mj-column>
+    </mj-section>`;
+}
+
+function layoutMjml(locale: string, sections: number, withCta: boolean, choices = 0): string {
   const fontFamily = locale === "zh-CN" ? "'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',Helvetica,Arial,sans-serif" : "Helvetica,Arial,sans-serif";
   return `<mjml lang="${locale}">
   <mj-head>
@@ -92,6 +123,7 @@ function layoutMjml(locale: string, sections: number, withCta: boolean): string 
       </mj-column>
     </mj-section>
     ${Array.from({ length: sections }, (_, i) => sectionMjml(i)).join("\n")}
+    ${choicesMjml(choices)}
     ${
       withCta
         ? `<mj-section background-color="#ffffff" padding="8px 24px 24px 24px">
@@ -115,11 +147,11 @@ const compiled = new Map<string, Promise<string>>();
 export class TemplateError extends Error {}
 
 /** Compiles (once per shape) with validationLevel "strict": an invalid template is an error, never a broken email. */
-export function compileLayout(locale: string, sections: number, withCta: boolean): Promise<string> {
-  const key = `${locale}|${sections}|${withCta ? 1 : 0}`;
+export function compileLayout(locale: string, sections: number, withCta: boolean, choices = 0): Promise<string> {
+  const key = `${locale}|${sections}|${withCta ? 1 : 0}|${choices}`;
   let p = compiled.get(key);
   if (!p) {
-    p = mjml2html(layoutMjml(locale, sections, withCta), { validationLevel: "strict", keepComments: false }).then((r) => {
+    p = mjml2html(layoutMjml(locale, sections, withCta, choices), { validationLevel: "strict", keepComments: false }).then((r) => {
       if (r.errors?.length) throw new TemplateError(`MJML errors: ${r.errors.map((e) => e.formattedMessage).join("; ")}`);
       // Indentation is a quarter of the bytes and means nothing to a mail client; thousands of digests a day are stored.
       return r.html.replace(/\n[ \t]+/g, "\n");
@@ -161,6 +193,12 @@ export function renderText(c: EmailContent): string {
     if (s.link) out.push(`${s.link.label}: ${safeHref(s.link.href)}`);
     out.push("");
   }
+  if (c.choices) {
+    out.push(c.choices.title);
+    for (const l of c.choices.links) out.push(`  ${l.label}: ${safeHref(l.href)}`);
+    if (c.choices.hint) out.push(c.choices.hint);
+    out.push("");
+  }
   if (c.cta) out.push(`${c.cta.label}: ${safeHref(c.cta.href)}`, "");
   out.push("--", ...c.footer);
   for (const l of c.footerLinks) out.push(`${l.label}: ${safeHref(l.href)}`);
@@ -169,7 +207,7 @@ export function renderText(c: EmailContent): string {
 
 /** The email as the recipient sees it: responsive HTML and its plain-text alternative. */
 export async function renderEmail(c: EmailContent): Promise<RenderedEmail> {
-  const template = await compileLayout(c.locale, c.sections.length, !!c.cta);
+  const template = await compileLayout(c.locale, c.sections.length, !!c.cta, c.choices?.links.length ?? 0);
   const values: Record<string, string> = {
     SUBJECT: escapeHtml(c.subject),
     PREVIEW: escapeHtml(c.preview),
@@ -180,7 +218,13 @@ export async function renderEmail(c: EmailContent): Promise<RenderedEmail> {
     FOOTER: footerHtml(c),
     CTA_HREF: c.cta ? escapeHtml(safeHref(c.cta.href)) : "#",
     CTA_LABEL: c.cta ? escapeHtml(c.cta.label) : "",
+    CHOICES_TITLE: escapeHtml(c.choices?.title ?? ""),
+    CHOICES_HINT: escapeHtml(c.choices?.hint ?? ""),
   };
+  c.choices?.links.forEach((l, i) => {
+    values[`C${i}_HREF`] = escapeHtml(safeHref(l.href));
+    values[`C${i}_LABEL`] = escapeHtml(l.label);
+  });
   c.sections.forEach((s, i) => {
     values[`S${i}_TITLE`] = escapeHtml(s.title);
     values[`S${i}_BODY`] = itemsHtml(s);

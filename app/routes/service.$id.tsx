@@ -11,10 +11,19 @@ import { Fact, Facts, Section } from "~/components/ui/record";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { LINK_KINDS, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_POST } from "~/modules/service/service.schema";
-import { AssignSchema, AuthoriseRmaSchema, LinkSchema, ReceiveRmaSchema, ReplySchema, TransitionSchema } from "~/modules/service/service.schema.server";
+import {
+  AssignSchema,
+  AuthoriseRmaSchema,
+  CallbackSchema,
+  LinkSchema,
+  ReceiveRmaSchema,
+  ReplySchema,
+  TransitionSchema,
+} from "~/modules/service/service.schema.server";
 import { authoriseRma, receiveRma, rmaSection } from "~/modules/service/rma.server";
 import { readCaseForm } from "~/modules/service/service.forms.server";
 import { assignCase, getCasePage, linkCase, moveCase, replyToCase } from "~/modules/service/service.server";
+import { recordCallback, surveySection } from "~/modules/service/survey.server";
 import { parseForm } from "~/utils/http.server";
 import { intentAction } from "~/utils/intent.server";
 import { idParam } from "~/utils/params.server";
@@ -27,7 +36,7 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
   const actor = await requireActor(request, "service:read");
   const id = idParam(params.id);
   const page = await getCasePage(actor, id);
-  return json({ ...page, returns: await rmaSection(actor, id) });
+  return json({ ...page, returns: await rmaSection(actor, id), survey: await surveySection(actor, id) });
 });
 
 export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
@@ -48,13 +57,14 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
       link: (ctx) => ctx.submit(LinkSchema, (d) => linkCase(actor, id, d), "service.done.linked"),
       rma: (ctx) => ctx.submit(AuthoriseRmaSchema, (d) => authoriseRma(actor, id, d), "service.done.rmaAuthorised"),
       receive: (ctx) => ctx.submit(ReceiveRmaSchema, (d) => receiveRma(actor, id, d.rmaId, d.warehouseId), "service.done.rmaReceived"),
+      callback: (ctx) => ctx.submit(CallbackSchema, (d) => recordCallback(actor, id, d), "service.done.callback"),
     },
     form,
   );
 });
 
 export default function ServiceCase() {
-  const { case: c, thread, attachments, links, assignees, actions, can, returns } = useLoaderData<typeof loader>();
+  const { case: c, thread, attachments, links, assignees, actions, can, returns, survey } = useLoaderData<typeof loader>();
   const result = useIntentResult();
   const [params] = useSearchParams();
   const t = useT();
@@ -219,6 +229,93 @@ export default function ServiceCase() {
               </Form>
             </Section>
           ) : null}
+          <Section title={t("service.survey.title")} id="service-survey">
+            {survey.surveys.length === 0 ? <p className="text-sm text-slate-500">{t("service.survey.none")}</p> : null}
+            <ul className="space-y-3 text-sm" data-testid="service-surveys">
+              {survey.surveys.map((s) => (
+                <li key={s.id} className="rounded-md border border-slate-200 p-3">
+                  <p className="text-xs text-slate-600">{t("service.survey.sent", { name: s.user_name, date: f.dateTime(s.created_at) })}</p>
+                  {s.score === null ? (
+                    <p className="mt-1 text-slate-500">{t("service.survey.waiting")}</p>
+                  ) : (
+                    <dl className="mt-1 space-y-1">
+                      <div className="flex flex-wrap gap-2">
+                        <dt className="text-slate-600">{t("service.survey.score")}:</dt>
+                        <dd data-testid="survey-score">
+                          <Badge tone={s.score <= 2 ? "red" : s.score >= 4 ? "green" : "amber"}>{t("service.survey.scoreOf", { score: s.score })}</Badge>
+                        </dd>
+                      </div>
+                      {s.comment ? (
+                        <div>
+                          <dt className="text-slate-600">{t("service.survey.comment")}:</dt>
+                          <dd className="whitespace-pre-wrap">{s.comment}</dd>
+                        </div>
+                      ) : null}
+                      {s.answered_at ? (
+                        <div className="flex flex-wrap gap-2 text-xs text-slate-500">
+                          <dt>{t("service.survey.answeredAt")}:</dt>
+                          <dd>{f.dateTime(s.answered_at)}</dd>
+                        </div>
+                      ) : null}
+                    </dl>
+                  )}
+                </li>
+              ))}
+            </ul>
+            {survey.callbacks.length ? (
+              <div className="mt-4 space-y-3" data-testid="service-callbacks">
+                <h3 className="text-sm font-semibold">{t("service.callback.title")}</h3>
+                {survey.callbacks.map((cb) => (
+                  <div
+                    key={cb.id}
+                    data-callback={cb.status}
+                    className={`rounded-md border p-3 text-sm ${cb.status === "open" ? "border-amber-300 bg-amber-50" : "border-slate-200"}`}
+                  >
+                    {cb.status === "open" ? (
+                      <p>
+                        <Badge tone="amber">{t("service.callback.badge")}</Badge> {t("service.callback.open", { score: cb.score })}
+                      </p>
+                    ) : (
+                      <>
+                        <p className="text-xs text-slate-600">
+                          {t("service.callback.doneBy", { name: cb.called_by_name ?? "—", date: cb.called_at ? f.dateTime(cb.called_at) : "—" })}
+                        </p>
+                        <p className="mt-1 whitespace-pre-wrap">{cb.outcome}</p>
+                      </>
+                    )}
+                  </div>
+                ))}
+                {survey.canRecord ? (
+                  <Form method="post" className="space-y-3" noValidate>
+                    <input type="hidden" name="intent" value="callback" />
+                    <p className="text-xs text-slate-600">{t("service.callback.help")}</p>
+                    <FormError message={result.failure?.intent === "callback" ? result.failure.formError : undefined} />
+                    <Field
+                      name="calledAt"
+                      type="datetime-local"
+                      label={t("service.callback.calledAt")}
+                      defaultValue={sv("callback", "calledAt")}
+                      error={result.errors("callback").calledAt}
+                    />
+                    <Field name="outcome" label={t("service.callback.outcome")} error={result.errors("callback").outcome}>
+                      <textarea
+                        id="f-outcome"
+                        name="outcome"
+                        className="input min-h-20"
+                        maxLength={2000}
+                        defaultValue={sv("callback", "outcome")}
+                        aria-invalid={result.errors("callback").outcome ? true : undefined}
+                        aria-describedby={result.errors("callback").outcome ? "f-outcome-error" : undefined}
+                      />
+                    </Field>
+                    <SubmitButton className="btn-primary" pendingText={t("common.saving")}>
+                      {t("service.callback.record")}
+                    </SubmitButton>
+                  </Form>
+                ) : null}
+              </div>
+            ) : null}
+          </Section>
           {can.work ? (
             <Section title={t("service.desk")} id="service-desk">
               <Form method="post" className="space-y-3" noValidate>

@@ -6,7 +6,7 @@ import { ErrorPage } from "~/components/ErrorPage";
 import { CsvLink, ListPager, ListTable } from "~/components/list";
 import { FilterBar, FilterSelect, SearchFilter } from "~/components/filters";
 import { PromiseBadge, ServiceStatusBadge } from "~/components/service";
-import { EmptyState, PageHeader, Stat } from "~/components/ui/layout";
+import { Badge, EmptyState, PageHeader, Stat } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { SERVICE_FLAGS, SERVICE_PRIORITIES, SERVICE_STATUSES } from "~/modules/service/service.schema";
@@ -48,11 +48,12 @@ export default function ServiceCases() {
           </>
         }
       />
-      <div className="mb-4 grid grid-cols-2 gap-3 sm:grid-cols-4" data-testid="service-counts">
+      <div className={`mb-4 grid grid-cols-2 gap-3 sm:grid-cols-4 ${data.seesCallbacks ? "lg:grid-cols-5" : ""}`} data-testid="service-counts">
         <Stat label={t("service.counts.open")} value={f.number(data.counts.open)} to="/service?status=open" />
         <Stat label={t("service.counts.dueSoon")} value={f.number(data.counts.dueSoon)} to="/service?flag=due_soon" />
         <Stat label={t("service.counts.overdue")} value={f.number(data.counts.overdue)} to="/service?flag=overdue" />
         {data.isDesk ? <Stat label={t("service.counts.unassigned")} value={f.number(data.counts.unassigned)} to="/service?status=open&assignee=none" /> : null}
+        {data.seesCallbacks ? <Stat label={t("service.filter.callbackOpen")} value={f.number(data.counts.callbacks)} to="/service?callback=open" /> : null}
       </div>
       <FilterBar resetTo="/service" className="mb-4 sm:grid-cols-4">
         <SearchFilter value={q.q} placeholder={t("service.searchPlaceholder")} />
@@ -77,6 +78,15 @@ export default function ServiceCases() {
           all
           options={SERVICE_FLAGS.map((s) => ({ value: s, label: t(`service.flag.${s}`) }))}
         />
+        {data.seesCallbacks ? (
+          <FilterSelect
+            name="callback"
+            label={t("service.filter.callback")}
+            defaultValue={q.callback}
+            all
+            options={[{ value: "open", label: t("service.filter.callbackOpen") }]}
+          />
+        ) : null}
         {data.dealers.length ? (
           <FilterSelect
             name="dealerId"
@@ -127,7 +137,14 @@ export default function ServiceCases() {
             {staff ? <td className="wrap">{c.dealer_name}</td> : null}
             <td>{t(`service.priority.${c.priority}` as "service.priority.normal")}</td>
             <td>
-              <ServiceStatusBadge status={c.status} />
+              <span className="inline-flex flex-wrap gap-1">
+                <ServiceStatusBadge status={c.status} />
+                {c.openCallback ? (
+                  <span data-callback="open">
+                    <Badge tone="amber">{t("service.callback.badge")}</Badge>
+                  </span>
+                ) : null}
+              </span>
             </td>
             <td>{c.assignee_name ?? t("service.unassigned")}</td>
             <td>{f.dateTime(c.resolution_due_at)}</td>

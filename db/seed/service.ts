@@ -27,6 +27,8 @@ type Demo = {
   outcome?: string;
   assigned?: boolean;
   thread?: Array<{ by: "dealer" | "desk"; visibility?: "internal"; body: string; after: number }>;
+  /** The satisfaction survey sent at the resolution: its answer (hours after opening) and, for 1–2, the callback. */
+  survey?: { score?: number; comment?: string; answered?: number; callback?: "open" | { after: number; outcome: string } };
 };
 
 const CASES: Demo[] = [
@@ -109,6 +111,7 @@ const CASES: Demo[] = [
     resolved: 30,
     outcome: "answer",
     thread: [{ by: "desk", body: "已记录承运商责任，机器可正常销售。Carrier notified; the units may be sold.", after: 30 }],
+    survey: { score: 2, comment: "处理太慢，客户不满意。Far too slow; our customer was unhappy.", answered: 34, callback: "open" },
   },
   {
     dealer: "D001",
@@ -124,6 +127,29 @@ const CASES: Demo[] = [
     closed: 60,
     outcome: "field_visit",
     thread: [{ by: "desk", body: "工程师已于周三完成现场调试。The engineer commissioned the units on Wednesday.", after: 48 }],
+    survey: { score: 5, comment: "工程师非常专业。The engineer was excellent.", answered: 52 },
+  },
+  {
+    dealer: "D001",
+    opener: "dealer_admin@demo.local",
+    subject: "制冷不足 Weak cooling in summer mode",
+    description: "夏季模式下出风温度偏高。The outlet air is too warm in summer mode.",
+    type: "quality_fault",
+    priority: "normal",
+    status: "closed",
+    ageHours: 200,
+    responded: 3,
+    resolved: 40,
+    closed: 70,
+    outcome: "answer",
+    assigned: true,
+    thread: [{ by: "desk", body: "已远程调整参数，备件随后寄出。Settings adjusted remotely; the spare part follows.", after: 40 }],
+    survey: {
+      score: 1,
+      comment: "问题拖了很久。It took far too long.",
+      answered: 44,
+      callback: { after: 50, outcome: "已致歉并说明备件延误原因，经销商接受。Apologised and explained the spare part delay; the dealer accepted." },
+    },
   },
   {
     dealer: "D002",
@@ -134,6 +160,21 @@ const CASES: Demo[] = [
     priority: "normal",
     status: "new",
     ageHours: 2,
+  },
+  {
+    dealer: "D002",
+    opener: "dealer_sales@dealer2.demo.local",
+    subject: "安装支架缺件 Bracket screws missing",
+    description: "安装支架少了四颗螺丝。Four screws missing from the mounting bracket.",
+    type: "missing_items",
+    priority: "low",
+    status: "resolved",
+    ageHours: 30,
+    responded: 2,
+    resolved: 20,
+    outcome: "answer",
+    thread: [{ by: "desk", body: "螺丝已随下一批货寄出。The screws ship with your next delivery.", after: 20 }],
+    survey: {},
   },
 ];
 
@@ -213,7 +254,53 @@ export async function seedService(db: Kysely<DB>, ids: FoundationIds): Promise<v
           created_at: new Date(opened.getTime() + m.after * HOUR),
         })
         .execute();
+    if (c.survey && resolved) await seedSurvey(db, { caseId: id, dealerId, opener, resolved, opened, desk }, c.survey);
   }
   if (n && desk)
     await db.insertInto("service_settings").values({ id: 1, lead_user_id: desk, due_soon_hours: 4 }).onDuplicateKeyUpdate({ lead_user_id: desk }).execute();
+}
+
+/** The survey of a demo resolution, as the resolving transaction writes it, and its answer and callback (decisions 132, 133). */
+async function seedSurvey(
+  db: Kysely<DB>,
+  k: { caseId: number; dealerId: number; opener: number; resolved: Date; opened: Date; desk: number | null },
+  s: NonNullable<Demo["survey"]>,
+) {
+  const locale = (await db.selectFrom("users").select("locale").where("id", "=", k.opener).executeTakeFirstOrThrow()).locale;
+  const r = await db
+    .insertInto("service_surveys")
+    .values({
+      case_id: k.caseId,
+      dealer_id: k.dealerId,
+      user_id: k.opener,
+      round: 1,
+      locale,
+      expires_at: new Date(k.resolved.getTime() + 30 * 24 * HOUR),
+      created_at: k.resolved,
+    })
+    .executeTakeFirstOrThrow();
+  const surveyId = Number(r.insertId);
+  if (!s.score || s.answered === undefined) return;
+  const answered = new Date(k.opened.getTime() + s.answered * HOUR);
+  await db
+    .insertInto("service_survey_answers")
+    .values({ survey_id: surveyId, case_id: k.caseId, score: s.score, comment: s.comment ?? null, answered_at: answered })
+    .execute();
+  if (!s.callback) return;
+  const done = s.callback !== "open" ? s.callback : null;
+  const calledAt = done ? new Date(k.opened.getTime() + done.after * HOUR) : null;
+  await db
+    .insertInto("service_callbacks")
+    .values({
+      case_id: k.caseId,
+      survey_id: surveyId,
+      dealer_id: k.dealerId,
+      status: done ? "done" : "open",
+      opened_at: answered,
+      called_by: done ? k.desk : null,
+      called_at: calledAt,
+      outcome: done?.outcome ?? null,
+      recorded_at: calledAt,
+    })
+    .execute();
 }

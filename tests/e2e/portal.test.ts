@@ -54,6 +54,7 @@ async function databaseText(): Promise<string[]> {
 const NOT_LINKED: Record<string, string> = {
   "routes/login": "checked signed out, below",
   "routes/unsubscribe.$token": "opened from an email's link, checked below",
+  "routes/survey.$token": "opened from a service survey email's link, checked below",
 };
 
 const LOCALES: Locale[] = ["zh-CN", "en"];
@@ -110,14 +111,23 @@ describe("the whole portal in a real browser", () => {
       let pages = 0;
       let links = 0;
 
-      // Signed out: the sign-in page and an unsubscribe link from a digest.
+      // Signed out: the sign-in page, an unsubscribe link from a digest and a demo case's unanswered survey link.
       const userId = (await getDb().selectFrom("users").select("id").where("email", "=", "dealer_sales@demo.local").executeTakeFirstOrThrow()).id;
       const { appSecret, signUnsubscribeToken } = await import("../../app/modules/notifications/unsubscribe.server");
       const token = signUnsubscribeToken(await appSecret(), userId);
+      const { surveyToken } = await import("../../app/modules/service/survey.server");
+      const survey = await getDb()
+        .selectFrom("service_surveys as sv")
+        .leftJoin("service_survey_answers as a", "a.survey_id", "sv.id")
+        .select(["sv.id", "sv.expires_at"])
+        .where("a.id", "is", null)
+        .orderBy("sv.created_at")
+        .executeTakeFirstOrThrow();
+      const surveyPath = `/survey/${surveyToken(await appSecret(), survey.id, survey.expires_at)}?score=4`;
       for (const locale of LOCALES) {
         const context = await browser.newContext({ baseURL: base, locale, bypassCSP: true, viewport: LAPTOP });
         const page = await context.newPage();
-        for (const url of [`${base}/login`, `${base}/unsubscribe/${token}`]) {
+        for (const url of [`${base}/login`, `${base}/unsubscribe/${token}`, `${base}${surveyPath}`]) {
           const r = await checkPage(page, url, {
             who: "signed-out",
             locale,

@@ -27,6 +27,7 @@ import { post } from "../helpers/ledger";
 import { appSecret, signUnsubscribeToken } from "../../app/modules/notifications/unsubscribe.server";
 import { createEndpoint } from "../../app/modules/webhooks/webhooks.server";
 import { openServiceCase } from "../factories/service";
+import { moveCase } from "../../app/modules/service/service.server";
 
 export type Cast = Awaited<ReturnType<typeof createCast>>;
 
@@ -122,6 +123,15 @@ export async function buildFixture() {
   const deals = await matrixDealRecords(cast);
   // After-sales service: a case of dealer A with a photo attached.
   const serviceCase = await openServiceCase(cast.a.dealer_sales, { files: true });
+  // A resolved case of dealer A: its satisfaction survey's link (from the email it sent).
+  const surveyed = await openServiceCase(cast.a.dealer_sales);
+  for (const action of ["start", "resolve"] as const) await moveCase(actorFor(cast.staff.service), surveyed.id, { action, note: null });
+  const surveyMail = await getDb()
+    .selectFrom("outbox_emails")
+    .select("text_body")
+    .where("dedupe_key", "=", `service-survey:${surveyed.id}:1`)
+    .executeTakeFirstOrThrow();
+  const surveyToken = /\/survey\/([\w-]+\.[\w-]+)\?score=1/.exec(surveyMail.text_body)![1]!;
   return {
     cast,
     catalog,
@@ -141,6 +151,7 @@ export async function buildFixture() {
       deliveryId: (await getDb().selectFrom("webhook_deliveries").select("id").where("endpoint_id", "=", hook.id).executeTakeFirstOrThrow()).id,
     },
     serviceCase,
+    surveyToken,
   };
 }
 export type Fixture = Awaited<ReturnType<typeof buildFixture>>;
@@ -323,6 +334,8 @@ export const MATRIX: Record<string, MatrixEntry> = {
   },
   "admin.service-promise.tsx": { path: () => "/admin/service-promise", allow: ["admin"] },
   "unsubscribe.$token.tsx": { path: ({ unsubscribeToken }) => `/unsubscribe/${unsubscribeToken}`, allow: "public", signedInOk: true },
+  // The satisfaction survey of a resolved case: opened from the email's link, signed in or not (decision 132).
+  "survey.$token.tsx": { path: ({ surveyToken }) => `/survey/${surveyToken}?score=3`, allow: "public", signedInOk: true },
   // The dealer API: its token pages, the reference page and document, and the /api/v1 endpoints.
   "settings_.api-tokens.tsx": { path: () => "/settings/api-tokens", allow: ["dealer_admin"] },
   "admin.dealers.$id_.api-tokens.tsx": { path: ({ cast }) => `/admin/dealers/${cast.dealerA.id}/api-tokens`, allow: ["admin"] },

@@ -6,7 +6,7 @@
 import type { Executor } from "../../../db/client";
 import { translate, type Locale } from "~/i18n";
 import { env } from "~/utils/env.server";
-import { renderEmail, type EmailLink, type EmailSection } from "../../../emails/render";
+import { renderEmail, type EmailContent, type EmailLink, type EmailSection } from "../../../emails/render";
 import { enqueueEmail } from "./outbox.server";
 
 export type NoticeInput = {
@@ -18,6 +18,8 @@ export type NoticeInput = {
   intro: string;
   sections: EmailSection[];
   cta?: EmailLink;
+  /** One-click choices (the service survey's scores). */
+  choices?: EmailContent["choices"];
 };
 
 export async function renderNotice(n: Omit<NoticeInput, "dedupeKey" | "kind">) {
@@ -33,6 +35,7 @@ export async function renderNotice(n: Omit<NoticeInput, "dedupeKey" | "kind">) {
     intro: n.intro,
     sections: n.sections,
     cta: n.cta,
+    choices: n.choices,
     footer: [translate(L, "notice.footer", { email: n.user.email })],
     footerLinks: [{ label: translate(L, "digest.preferences"), href: `${origin}/settings` }],
   });

@@ -1,16 +1,17 @@
 /**
- * One-click unsubscribe links: a signed token (HMAC-SHA256) carrying the user
+ * One-click unsubscribe links: a signed token (HMAC-SHA256, ~/utils/signed-token.server) carrying the user
  * id, the purpose and an expiry. It works without signing in; a tampered or
  * expired token changes nothing. The secret is APP_SECRET, or when that is not
  * set, a random secret generated once and kept in app_settings.
  */
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { db, type Executor } from "../../../db/client";
 import { isLocale, type Locale } from "~/i18n";
 import { audit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/actor";
 import { STAND_IN_ROLE, isDealerRole, isRole } from "~/modules/auth/permissions";
 import { env } from "~/utils/env.server";
+import { signToken, verifyToken } from "~/utils/signed-token.server";
 import { now } from "~/utils/time";
 
 const UNSUBSCRIBE_TTL_DAYS = 90;
@@ -32,38 +33,23 @@ export async function appSecret(tx: Executor = db): Promise<string> {
   return row.value;
 }
 
-const b64 = (s: string | Buffer) => Buffer.from(s).toString("base64url");
-const mac = (secret: string, body: string) => createHmac("sha256", secret).update(`unsubscribe.v1.${body}`).digest();
-
 export function signUnsubscribeToken(
   secret: string,
   userId: number,
   purpose: Purpose = "digest",
   expiresAt = new Date(now().getTime() + UNSUBSCRIBE_TTL_DAYS * 86_400_000),
 ): string {
-  const body = b64(JSON.stringify({ u: userId, p: purpose, x: Math.floor(expiresAt.getTime() / 1000) }));
-  return `${body}.${b64(mac(secret, body))}`;
+  return signToken(secret, "unsubscribe", { u: userId, p: purpose }, expiresAt);
 }
 
 export type TokenCheck = { ok: true; userId: number; purpose: Purpose } | { ok: false; reason: "invalid" | "expired" };
 
 export function verifyUnsubscribeToken(secret: string, token: string): TokenCheck {
-  if (typeof token !== "string" || token.length > 512) return { ok: false, reason: "invalid" };
-  const [body, sig, extra] = token.split(".");
-  if (!body || !sig || extra !== undefined || !/^[\w-]+$/.test(body) || !/^[\w-]+$/.test(sig)) return { ok: false, reason: "invalid" };
-  const expected = mac(secret, body);
-  const given = Buffer.from(sig, "base64url");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "invalid" };
-  let payload: { u?: unknown; p?: unknown; x?: unknown };
-  try {
-    payload = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as typeof payload;
-  } catch {
-    return { ok: false, reason: "invalid" };
-  }
-  if (typeof payload.u !== "number" || !Number.isSafeInteger(payload.u) || payload.p !== "digest" || typeof payload.x !== "number")
-    return { ok: false, reason: "invalid" };
-  if (payload.x * 1000 < now().getTime()) return { ok: false, reason: "expired" };
-  return { ok: true, userId: payload.u, purpose: "digest" };
+  const check = verifyToken(secret, "unsubscribe", token);
+  if (!check.ok) return check;
+  const { u, p } = check.payload;
+  if (typeof u !== "number" || !Number.isSafeInteger(u) || p !== "digest") return { ok: false, reason: "invalid" };
+  return { ok: true, userId: u, purpose: "digest" };
 }
 
 export function unsubscribeUrl(token: string): string {

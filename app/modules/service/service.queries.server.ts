@@ -2,7 +2,7 @@
 import { sql } from "kysely";
 import type { Executor } from "../../../db/client";
 import type { Actor } from "~/modules/auth/actor";
-import { scopes } from "~/modules/auth/access.server";
+import { can, scopes } from "~/modules/auth/access.server";
 import { OPEN_STATUSES, type ServicePriority } from "./state";
 import type { ServiceFilter } from "./service.schema.server";
 
@@ -47,6 +47,11 @@ export function casesQuery(db: Executor, actor: Actor, f: ServiceFilter, at: Dat
   if (f.assignee === "me") q = q.where("sc.assignee_id", "=", actor.userId ?? 0);
   else if (f.assignee === "none") q = q.where("sc.assignee_id", "is", null);
   else if (typeof f.assignee === "number") q = q.where("sc.assignee_id", "=", f.assignee);
+  // Callbacks are the manufacturer's (decision 133): the filter means nothing to a dealer.
+  if (f.callback === "open" && can(actor, "service:internal"))
+    q = q.where((eb) =>
+      eb.exists(eb.selectFrom("service_callbacks as cb").select("cb.id").whereRef("cb.case_id", "=", "sc.id").where("cb.status", "=", "open")),
+    );
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q = q.where((eb) => eb.or([eb("sc.number", "like", like), eb("sc.subject", "like", like), eb("d.name", "like", like)]));

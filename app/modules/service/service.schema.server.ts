@@ -82,6 +82,7 @@ export const ServiceListQuery = z.object({
   priority: z.enum(SERVICE_PRIORITIES).optional(),
   dealerId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   flag: z.enum(SERVICE_FLAGS).optional(),
+  callback: z.enum(["open"]).optional(),
   assignee: z.union([z.literal("me"), z.literal("none"), z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER)]).optional(),
   page: z.coerce.number().int().min(1).max(100000).default(1),
   format: z.enum(["csv", "html"]).optional(),
@@ -102,3 +103,30 @@ export const PromiseSchema = z.object({
   leadUserId: optionalId,
 });
 export type PromiseInput = z.output<typeof PromiseSchema>;
+
+/** The survey page's answer: a score of 1–5 (the email's link preselects it) and an optional comment. */
+export const SurveyAnswerSchema = z.object({
+  score: z.preprocess(
+    (v) => (typeof v === "string" ? v.trim() : ""),
+    z
+      .string()
+      .refine((v) => /^[1-5]$/.test(v), { message: "survey.scoreRequired" })
+      .transform(Number),
+  ),
+  comment: optionalText(2000),
+});
+export type SurveyAnswerInput = z.output<typeof SurveyAnswerSchema>;
+/** The score a survey link carries (`?score=`): anything else preselects nothing. */
+export const SurveyLinkQuery = z.object({ score: z.coerce.number().int().min(1).max(5).optional().catch(undefined) });
+
+/** The desk's record of a callback: when it called (a local date and time, not in the future) and what came of it. */
+export const CallbackSchema = z.object({
+  calledAt: z
+    .string()
+    .trim()
+    .refine((v) => v !== "", { message: "validation.required" })
+    .refine((v) => v === "" || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(v), { message: "validation.date" })
+    .transform((v) => v.slice(0, 16)),
+  outcome: text(2000),
+});
+export type CallbackInput = z.output<typeof CallbackSchema>;

@@ -20,6 +20,7 @@ import { addDays, now, toBusinessDate } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
 import { checkUploads, discardFiles, readStoredFile, storeFiles, type StoredFile, type Upload } from "./attachments.server";
 import { addWorkingHours, caseFlag } from "./promise";
+import { hasOpenCallback, openCallbackCases, openCallbackCount, sendSurvey } from "./survey.server";
 import { PAGE_SIZE, caseColumns, caseCounts, casesQuery, findCase, loadPromises, loadSettings } from "./service.queries.server";
 import type { LinkInput, OpenCaseInput, PromiseInput, ReplyInput, ServiceFilter, TransitionInput } from "./service.schema.server";
 import { OPEN_STATUSES, REOPEN_DAYS, SERVICE_PRIORITIES, actionsFor, isServiceStatus, ruleFor, type ServiceStatus } from "./state";
@@ -247,15 +248,26 @@ export async function listCases(actor: Actor, filter: ServiceFilter) {
     caseCounts(db, actor, at, settings.dueSoonHours),
     filterOptions(actor),
   ]);
+  const internal = can(actor, "service:internal");
+  const [callbacks, callbackCount] = internal
+    ? await Promise.all([
+        openCallbackCases(
+          db,
+          rows.map((r) => r.id),
+        ),
+        openCallbackCount(db, actor),
+      ])
+    : [new Set<number>(), 0];
   return {
-    rows: rows.map((r) => ({ ...r, flag: caseFlag(r, at, settings.dueSoonHours) })),
+    rows: rows.map((r) => ({ ...r, flag: caseFlag(r, at, settings.dueSoonHours), openCallback: callbacks.has(r.id) })),
     total: Number(total?.n ?? 0),
     page: filter.page,
     pageSize: PAGE_SIZE,
-    counts,
+    counts: { ...counts, callbacks: callbackCount },
     ...options,
     canOpen: can(actor, "service:open"),
     isDesk: can(actor, "service:work"),
+    seesCallbacks: internal,
   };
 }
 
@@ -442,7 +454,19 @@ async function lockCase(tx: Executor, actor: Actor, id: number) {
   const c = await tx
     .selectFrom("service_cases as sc")
     .innerJoin("organisations as d", "d.id", "sc.dealer_id")
-    .select(["sc.id", "sc.number", "sc.dealer_id", "sc.status", "sc.first_response_at", "sc.resolved_at", "sc.subject", "d.account_manager_id", "sc.priority"])
+    .select([
+      "sc.id",
+      "sc.number",
+      "sc.dealer_id",
+      "sc.status",
+      "sc.first_response_at",
+      "sc.resolved_at",
+      "sc.subject",
+      "d.account_manager_id",
+      "sc.priority",
+      "sc.opened_by",
+      "sc.reopen_count",
+    ])
     .where("sc.id", "=", id)
     .where(scopes.serviceCase.where(actor, "sc.dealer_id"))
     .forUpdate()
@@ -534,6 +558,8 @@ export async function moveCase(actor: Actor, id: number, input: TransitionInput)
     }
     const at = now();
     if (input.action === "reopen" && !reopenable(c.resolved_at, at)) throw new ConflictError("service.reopenExpired", { days: REOPEN_DAYS });
+    // A low score's callback is recorded before the case closes (decision 133).
+    if (rule.to === "closed" && (await hasOpenCallback(tx, id))) throw new ConflictError("service.callback.blocksClose");
     const set: Record<string, unknown> = { status: rule.to, updated_at: at };
     if (rule.to === "acknowledged" || (rule.to === "in_progress" && !c.first_response_at)) set.first_response_at = c.first_response_at ?? at;
     if (rule.to === "resolved") {
@@ -560,7 +586,8 @@ export async function moveCase(actor: Actor, id: number, input: TransitionInput)
       dealerId: c.dealer_id,
       summary: { action: input.action, status: { from: c.status, to: rule.to }, ...(set.outcome ? { outcome: set.outcome } : {}) },
     });
-    if (rule.to === "resolved")
+    if (rule.to === "resolved") {
+      await sendSurvey(tx, c);
       await emitEvent(tx, actor, {
         type: "service.resolved",
         entityType: "service_case",
@@ -569,6 +596,7 @@ export async function moveCase(actor: Actor, id: number, input: TransitionInput)
         accountManagerId: c.account_manager_id,
         payload: { number: c.number, subject: c.subject },
       });
+    }
   });
 }
 

@@ -186,6 +186,7 @@ export const AUDIT_ACTION_ENTITY = {
   "service.promise_changed": "service_case",
   "service.rma_authorised": "service_case",
   "service.rma_received": "service_case",
+  "service.replacement_created": "service_case",
   // Dealer API tokens
   "api_token.created": "api_token",
   "api_token.revoked": "api_token",

@@ -42,6 +42,8 @@ export const PERMISSIONS = {
   "order:confirm_delivery": ["dealer_admin", "dealer_sales"],
   "order:review": ["ops", "admin"],
   "order:ship": ["ops", "admin"],
+  /** Creates a replacement order at no charge for a service case's dealer (the service desk; decision 136). */
+  "order:replace": ["service", "admin"],
   "address:manage": ["dealer_admin"],
   "credit:release": ["finance", "admin"],
   /** Receives the stale-order alert (jobs/stale-orders.ts). */

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { wholeNumberField } from "~/utils/numbers.server";
 import { SERVICE_FLAGS } from "./service.schema";
-import { LINK_KINDS, SERVICE_ABOUT, SERVICE_ACTIONS, SERVICE_PRIORITIES, SERVICE_STATUSES, SERVICE_TYPES } from "./state";
+import { LINK_KINDS, SERVICE_ABOUT, SERVICE_OUTCOMES, SERVICE_ACTIONS, SERVICE_PRIORITIES, SERVICE_STATUSES, SERVICE_TYPES } from "./state";
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = (max: number) =>
@@ -47,7 +47,7 @@ export type ReplyInput = z.output<typeof ReplySchema>;
 export const AssignSchema = z.object({ assigneeId: optionalId });
 export const TransitionSchema = z.object({
   action: z.enum(SERVICE_ACTIONS),
-  outcome: z.enum(["answer", "field_visit"]).optional(),
+  outcome: z.enum(SERVICE_OUTCOMES).optional(),
   note: optionalText(2000),
 });
 export type TransitionInput = z.output<typeof TransitionSchema>;
@@ -65,6 +65,9 @@ export const AuthoriseRmaSchema = z.preprocess(
   }),
 );
 export type AuthoriseRmaInput = z.output<typeof AuthoriseRmaSchema>;
+/** A replacement at no charge: `qty_<order line id>` inputs, one per replaceable line (empty or 0: not replaced). */
+export const ReplacementSchema = AuthoriseRmaSchema;
+export type ReplacementInput = AuthoriseRmaInput;
 export const ReceiveRmaSchema = z.object({
   rmaId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   warehouseId: z

@@ -22,7 +22,19 @@ import { checkUploads, discardFiles, readStoredFile, storeFiles, type StoredFile
 import { addWorkingHours, caseFlag } from "./promise";
 import { PAGE_SIZE, caseColumns, caseCounts, casesQuery, findCase, loadPromises, loadSettings } from "./service.queries.server";
 import type { LinkInput, OpenCaseInput, PromiseInput, ReplyInput, ServiceFilter, TransitionInput } from "./service.schema.server";
-import { OPEN_STATUSES, REOPEN_DAYS, SERVICE_PRIORITIES, actionsFor, isServiceStatus, ruleFor, type ServiceStatus } from "./state";
+import {
+  OPEN_STATUSES,
+  REOPEN_DAYS,
+  SERVICE_OUTCOMES,
+  SERVICE_PRIORITIES,
+  actionsFor,
+  isServiceStatus,
+  ruleFor,
+  type ServiceOutcome,
+  type ServiceStatus,
+} from "./state";
+
+const isOutcome = (v: string | null): v is ServiceOutcome => (SERVICE_OUTCOMES as readonly (string | null)[]).includes(v);
 
 /** The instant `hours` working hours after `from` on the portal's working calendar. */
 async function deadline(dbx: Executor, from: Date, hours: number): Promise<Date> {
@@ -442,7 +454,18 @@ async function lockCase(tx: Executor, actor: Actor, id: number) {
   const c = await tx
     .selectFrom("service_cases as sc")
     .innerJoin("organisations as d", "d.id", "sc.dealer_id")
-    .select(["sc.id", "sc.number", "sc.dealer_id", "sc.status", "sc.first_response_at", "sc.resolved_at", "sc.subject", "d.account_manager_id", "sc.priority"])
+    .select([
+      "sc.id",
+      "sc.number",
+      "sc.dealer_id",
+      "sc.status",
+      "sc.first_response_at",
+      "sc.resolved_at",
+      "sc.subject",
+      "d.account_manager_id",
+      "sc.priority",
+      "sc.outcome",
+    ])
     .where("sc.id", "=", id)
     .where(scopes.serviceCase.where(actor, "sc.dealer_id"))
     .forUpdate()
@@ -538,7 +561,7 @@ export async function moveCase(actor: Actor, id: number, input: TransitionInput)
     if (rule.to === "acknowledged" || (rule.to === "in_progress" && !c.first_response_at)) set.first_response_at = c.first_response_at ?? at;
     if (rule.to === "resolved") {
       set.resolved_at = at;
-      set.outcome = input.outcome ?? "answer";
+      set.outcome = await resolvedOutcome(tx, id, input.outcome, c.outcome);
     }
     if (rule.to === "closed") set.closed_at = at;
     if (input.action === "reopen") {
@@ -570,6 +593,22 @@ export async function moveCase(actor: Actor, id: number, input: TransitionInput)
         payload: { number: c.number, subject: c.subject },
       });
   });
+}
+
+/**
+ * The outcome a resolution records: the one chosen, else the one the case already has (a return or a
+ * replacement set it), else an answer. A return or a replacement is an outcome only when the case has one.
+ */
+async function resolvedOutcome(tx: Executor, caseId: number, chosen: ServiceOutcome | undefined, current: string | null): Promise<ServiceOutcome> {
+  const outcome = chosen ?? (isOutcome(current) ? current : "answer");
+  const has =
+    outcome === "rma"
+      ? await tx.selectFrom("service_rmas").select("id").where("case_id", "=", caseId).executeTakeFirst()
+      : outcome === "replacement"
+        ? await tx.selectFrom("service_replacement_lines").select("id").where("case_id", "=", caseId).executeTakeFirst()
+        : true;
+  if (!has) throw new ValidationError("validation.formErrors", { outcome: ["service.outcomeNeedsRecord"] });
+  return outcome;
 }
 
 /** Links the case to another order, shipment or deal of the same dealer. */

@@ -168,10 +168,12 @@ export async function replacementSection(actor: Actor, caseId: number) {
  * case's outcome `replacement`; the audit entry — one transaction.
  */
 export async function createReplacement(actor: Actor, caseId: number, input: ReplacementInput) {
-  requirePermission(actor, "service:work");
-  requirePermission(actor, "order:replace");
+  requirePermission(actor, "service:read");
   return transaction("service.replacement", async (tx) => {
+    // Scope first: another dealer's case is 404 whatever the reader's role, as on every case page.
     const c = await caseInScope(tx, actor, caseId, true);
+    requirePermission(actor, "service:work");
+    requirePermission(actor, "order:replace");
     if (c.status === "closed") throw new ConflictError("service.closedNoReply");
     const wanted = input.lines.filter((l) => l.quantity > 0);
     if (!wanted.length) throw new ValidationError("validation.formErrors", { lines: ["service.replace.noLines"] });

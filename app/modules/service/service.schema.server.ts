@@ -51,19 +51,22 @@ export const TransitionSchema = z.object({
   note: optionalText(2000),
 });
 export type TransitionInput = z.output<typeof TransitionSchema>;
-/** A return: `qty_<order line id>` inputs, one per returnable line (empty or 0: not returned). */
-export const AuthoriseRmaSchema = z.preprocess(
-  (raw) => {
-    const o = (raw ?? {}) as Record<string, unknown>;
-    const lines = Object.entries(o)
-      .filter(([k, v]) => /^qty_\d{1,15}$/.test(k) && typeof v === "string" && v.trim() !== "")
-      .map(([k, v]) => ({ orderLineId: Number(k.slice(4)), quantity: v }));
-    return { lines };
-  },
-  z.object({
-    lines: z.array(z.object({ orderLineId: z.number().int().positive(), quantity: wholeNumberField({ min: 0, max: 1_000_000 }) })).max(500),
-  }),
-);
+/**
+ * Quantities per order line: `qty_<order line id>` inputs, one per line offered (empty: not taken). A bad
+ * quantity is an error on its own input (`qty_<id>`), so the form shows it beside the line.
+ */
+const LineQuantitiesSchema = z
+  .preprocess(
+    (raw) =>
+      Object.fromEntries(
+        Object.entries((raw ?? {}) as Record<string, unknown>).filter(([k, v]) => /^qty_\d{1,15}$/.test(k) && typeof v === "string" && v.trim() !== ""),
+      ),
+    z.record(z.string(), wholeNumberField({ min: 0, max: 1_000_000 })),
+  )
+  .refine((r) => Object.keys(r).length <= 500, { message: "validation.invalid", path: ["lines"] })
+  .transform((r) => ({ lines: Object.entries(r).map(([k, quantity]) => ({ orderLineId: Number(k.slice(4)), quantity })) }));
+/** A return: the quantities to return per order line (0: not returned). */
+export const AuthoriseRmaSchema = LineQuantitiesSchema;
 export type AuthoriseRmaInput = z.output<typeof AuthoriseRmaSchema>;
 /** A replacement at no charge: `qty_<order line id>` inputs, one per replaceable line (empty or 0: not replaced). */
 export const ReplacementSchema = AuthoriseRmaSchema;

@@ -66,6 +66,8 @@ export const PERMISSIONS = {
   "service:work": ["admin", "service"],
   /** Reads and writes internal notes (a dealer never sees one). */
   "service:internal": ["account_manager", "admin", "service"],
+  /** The service figures page (response and resolution times, promise kept, reopen rate; decision 135): staff, in their scope. */
+  "service:figures": ["account_manager", "admin", "service"],
   /** The promise figures per priority and the desk lead. */
   "service:configure": ["admin"],
   /** Receives the urgent-case notice for the dealers assigned to them. */

@@ -9,11 +9,9 @@ import { can, scopes } from "~/modules/auth/access.server";
 import { loadHolidays } from "~/modules/catalog/calendar.server";
 import { env } from "~/utils/env.server";
 import { addDays, now, startOfBusinessDate, toBusinessDate, type IsoDate } from "~/utils/time";
-import { summarise, type FigureCase, type FigureGroup, type Figures } from "./figures";
+import { FIGURES_MAX_CASES, summarise, type FigureCase, type FigureGroup, type Figures } from "./figures";
 import { workingMsBetween } from "./promise";
 
-/** The most cases one reading takes (a period beyond it is cut at the newest cases and says so). */
-export const FIGURES_MAX_CASES = 20_000;
 /** The dashboards' promise record looks back this many days. */
 export const RECORD_DAYS = 90;
 
@@ -171,5 +169,14 @@ export async function promiseRecord(actor: Actor) {
   const at = now();
   const [{ rows }, holidays] = await Promise.all([readCases(db, actor, p.start, p.until), loadHolidays(db, addDays(p.from, -1))]);
   const s = summarise(rows.map((r) => toFigureCase(r, at, tz, holidays)));
-  return { days: RECORD_DAYS, cases: s.cases, decided: s.decided, withinPromise: s.withinPromise, resolutionMedianH: s.resolutionMedianH };
+  return {
+    days: RECORD_DAYS,
+    cases: s.cases,
+    decided: s.decided,
+    kept: s.kept,
+    withinPromise: s.withinPromise,
+    resolutionMedianH: s.resolutionMedianH,
+    assigned: actor.dealerId === null && can(actor, "key_account:own"),
+    figures: can(actor, "service:figures"),
+  };
 }

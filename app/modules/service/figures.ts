@@ -6,6 +6,8 @@
  */
 export const FIGURE_GROUPS = ["dealer", "product_line", "region"] as const;
 export type FigureGroup = (typeof FIGURE_GROUPS)[number];
+/** The most cases one reading takes (a period beyond it is cut at the newest cases and says so). */
+export const FIGURES_MAX_CASES = 20_000;
 
 /** One case as the figures read it; durations already in working milliseconds (null: not happened yet). */
 export type FigureCase = {

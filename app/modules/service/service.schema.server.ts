@@ -2,6 +2,8 @@
 import { z } from "zod";
 import { wholeNumberField } from "~/utils/numbers.server";
 import { SERVICE_FLAGS } from "./service.schema";
+import { FIGURE_GROUPS } from "./figures";
+import { daysBetween } from "~/utils/time";
 import { LINK_KINDS, SERVICE_ABOUT, SERVICE_OUTCOMES, SERVICE_ACTIONS, SERVICE_PRIORITIES, SERVICE_STATUSES, SERVICE_TYPES } from "./state";
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -108,3 +110,14 @@ export const PromiseSchema = z.object({
   leadUserId: optionalId,
 });
 export type PromiseInput = z.output<typeof PromiseSchema>;
+
+/** The service figures page (decision 135): a period of business dates (default the last 90 days) and a grouping. */
+export const FiguresQuerySchema = z
+  .object({
+    from: z.iso.date().optional(),
+    to: z.iso.date().optional(),
+    by: z.enum(FIGURE_GROUPS).default("dealer"),
+    format: z.enum(["csv", "html"]).optional(),
+  })
+  .refine((p) => !p.from || !p.to || p.from <= p.to, { message: "validation.dateRange", path: ["to"] })
+  .refine((p) => !p.from || !p.to || daysBetween(p.from, p.to) <= 366, { message: "service.figures.periodTooLong", path: ["from"] });

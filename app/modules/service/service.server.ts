@@ -268,6 +268,7 @@ export async function listCases(actor: Actor, filter: ServiceFilter) {
     ...options,
     canOpen: can(actor, "service:open"),
     isDesk: can(actor, "service:work"),
+    canFigures: can(actor, "service:figures"),
   };
 }
 

@@ -69,21 +69,23 @@ export default function ServiceFigures() {
         <EmptyState message={t("service.figures.empty")} />
       ) : (
         <>
-          <section className="card">
-            <BarChart
-              title={t("service.figures.chartTitle", { group })}
-              description={t("service.figures.chartDesc", { from: figures.period.from, to: figures.period.to })}
-              tableLabel={t("chart.dataTable")}
-              valueLabel={t("service.figures.withinPromise")}
-              labelHeader={group}
-              emptyLabel={t("chart.noData")}
-              data={figures.rows
-                .filter((r) => r.withinPromise !== null)
-                .map((r) => ({ label: label(r), value: r.withinPromise!, display: f.percent(r.withinPromise!) }))}
-              formatValue={(v) => f.percent(v)}
-              reference={{ value: 1, label: "100 %" }}
-            />
-          </section>
+          {figures.rows.some((r) => r.withinPromise !== null) ? (
+            <section className="card">
+              <BarChart
+                title={t("service.figures.chartTitle", { group })}
+                description={t("service.figures.chartDesc", { from: figures.period.from, to: figures.period.to })}
+                tableLabel={t("chart.dataTable")}
+                valueLabel={t("service.figures.withinPromise")}
+                labelHeader={group}
+                emptyLabel={t("chart.noData")}
+                data={figures.rows
+                  .filter((r) => r.withinPromise !== null)
+                  .map((r) => ({ label: label(r), value: r.withinPromise!, display: f.percent(r.withinPromise!) }))}
+                formatValue={(v) => f.percent(v)}
+                reference={{ value: 1, label: "100 %" }}
+              />
+            </section>
+          ) : null}
           <ListTable
             testId="service-figures"
             head={

@@ -182,7 +182,6 @@ async function validate(rows: Row[], currency: string, onProgress: (n: number) =
     const onHand = whole("units_on_hand");
     if (units !== null && units !== undefined && !revenueText) err("revenue", "import.required");
     if (revenueText && units === null) err("units_sold", "import.required");
-    if (units === null && !revenueText && onHand === null && !rowErrors.length) err("units_sold", "sellout.import.noFigures");
     const code = row.get("key_account").toUpperCase();
     const keyAccountId = code ? (accountOf.get(code) ?? null) : null;
     if (code && !keyAccountId) err("key_account", "sellout.import.unknownKeyAccount", { value: code });
@@ -200,6 +199,7 @@ async function validate(rows: Row[], currency: string, onProgress: (n: number) =
       if (first && first.value !== onHand) err("units_on_hand", "sellout.import.onHandConflict", { first: first.line });
       else if (!first) onHandSeen.set(productId, { value: onHand, line: row.line });
     }
+    if (units === null && !revenueText && onHand === null && !rowErrors.length) err("units_sold", "sellout.import.noFigures");
     if (rowErrors.length) errors.push(...rowErrors);
     else
       valid.push({

@@ -1,5 +1,5 @@
 /** Sell-out factories: a world of two dealers with products and a key account, and a reported period. */
-import { actorFor, createCast } from "./index";
+import { actorFor, createCast, type TestUser } from "./index";
 import { createCatalogBasics, createProduct } from "./catalog";
 import { createKeyAccount } from "./deals";
 import { saveLine } from "../../app/modules/sellout/sellout.server";
@@ -32,4 +32,21 @@ export async function reportLine(
     revenue: line.revenue ?? 1_000_000,
     unitsOnHand: line.unitsOnHand === undefined ? 5 : line.unitsOnHand,
   });
+}
+
+/** The route matrix's sell-out records: dealer A's last ended month, reported by form and by an upload. */
+export async function matrixSellout(cast: { a: { dealer_sales: TestUser }; dealerA: { id: number } }, sku: string) {
+  const { lastEndedPeriod } = await import("../../app/modules/sellout/period");
+  const { importSellout } = await import("../../app/modules/sellout/import.server");
+  const { todayIn } = await import("../../app/utils/time");
+  const period = lastEndedPeriod(todayIn("Asia/Shanghai"), "month").key;
+  const actor = actorFor(cast.a.dealer_sales);
+  await saveLine(actor, cast.dealerA.id, period, { sku, keyAccount: "", region: "", unitsSold: 3, revenue: 30_000, unitsOnHand: 2 });
+  const { jobId } = await importSellout(actor, cast.dealerA.id, {
+    period,
+    mode: "valid_rows",
+    filename: "sellout.csv",
+    bytes: new TextEncoder().encode(`sku,units_sold,revenue\n${sku},4,400\nNOPE-1,1,1\n`),
+  });
+  return { period, jobId };
 }

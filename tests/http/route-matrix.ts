@@ -27,6 +27,7 @@ import { post } from "../helpers/ledger";
 import { appSecret, signUnsubscribeToken } from "../../app/modules/notifications/unsubscribe.server";
 import { createEndpoint } from "../../app/modules/webhooks/webhooks.server";
 import { openServiceCase } from "../factories/service";
+import { matrixSellout } from "../factories/sellout";
 
 export type Cast = Awaited<ReturnType<typeof createCast>>;
 
@@ -122,6 +123,8 @@ export async function buildFixture() {
   const deals = await matrixDealRecords(cast);
   // After-sales service: a case of dealer A with a photo attached.
   const serviceCase = await openServiceCase(cast.a.dealer_sales, { files: true });
+  // Sell-out: dealer A reported last month by form and by an upload.
+  const sellout = await matrixSellout(cast, product.sku);
   return {
     cast,
     catalog,
@@ -141,6 +144,7 @@ export async function buildFixture() {
       deliveryId: (await getDb().selectFrom("webhook_deliveries").select("id").where("endpoint_id", "=", hook.id).executeTakeFirstOrThrow()).id,
     },
     serviceCase,
+    sellout,
   };
 }
 export type Fixture = Awaited<ReturnType<typeof buildFixture>>;
@@ -167,6 +171,7 @@ export type MatrixEntry = {
 const ALL: readonly Role[] = ["dealer_admin", "dealer_sales", "dealer_finance", "account_manager", "ops", "finance", "admin", "service"];
 const DEALERS = ["dealer_admin", "dealer_sales", "dealer_finance"] as const;
 const SERVICE_READERS: readonly Role[] = [...DEALERS, "account_manager", "service", "admin"];
+const SELLOUT_READERS: readonly Role[] = ["dealer_admin", "dealer_sales", "account_manager", "finance", "admin"];
 
 export const MATRIX: Record<string, MatrixEntry> = {
   "_index.tsx": { path: () => "/", allow: ALL },
@@ -322,6 +327,20 @@ export const MATRIX: Record<string, MatrixEntry> = {
     otherDealer: DEALERS,
   },
   "admin.service-promise.tsx": { path: () => "/admin/service-promise", allow: ["admin"] },
+  // Sell-out reports (issue #24): dealer A's pages; its account manager, finance and the administrator read them; a dealer's
+  // finance user does not report sell-out (403 in its own dealer); dealer B's users must not learn dealer A's exist.
+  "sellout._index.tsx": { path: () => "/sellout", allow: SELLOUT_READERS },
+  "sellout.$dealerId._index.tsx": { path: ({ cast }) => `/sellout/${cast.dealerA.id}`, allow: SELLOUT_READERS, otherDealer: ["dealer_admin", "dealer_sales"] },
+  "sellout.$dealerId.$period.tsx": {
+    path: ({ cast, sellout }) => `/sellout/${cast.dealerA.id}/${sellout.period}`,
+    allow: SELLOUT_READERS,
+    otherDealer: ["dealer_admin", "dealer_sales"],
+  },
+  "sellout.$dealerId.upload.tsx": {
+    path: ({ cast, sellout }) => `/sellout/${cast.dealerA.id}/upload?job=${sellout.jobId}`,
+    allow: SELLOUT_READERS,
+    otherDealer: ["dealer_admin", "dealer_sales"],
+  },
   "unsubscribe.$token.tsx": { path: ({ unsubscribeToken }) => `/unsubscribe/${unsubscribeToken}`, allow: "public", signedInOk: true },
   // The dealer API: its token pages, the reference page and document, and the /api/v1 endpoints.
   "settings_.api-tokens.tsx": { path: () => "/settings/api-tokens", allow: ["dealer_admin"] },

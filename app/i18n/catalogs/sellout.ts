@@ -117,6 +117,7 @@ const en = {
   "notice.sellout.intro": "{dealer} has not yet reported units sold, revenue and units on hand for {period} ({start} – {end}).",
   "notice.sellout.how": "Report by form on the portal or upload the Excel template.",
   "notice.sellout.cta": "Report now",
+  "outbox.kinds.sellout.reminder": "Sell-out reminder",
 } as const;
 
 const zh = {
@@ -232,6 +233,7 @@ const zh = {
   "notice.sellout.intro": "{dealer} 尚未上报 {period}（{start} 至 {end}）的销量、销售额和期末库存。",
   "notice.sellout.how": "可在门户网站填写表单，或上传 Excel 模板。",
   "notice.sellout.cta": "立即上报",
+  "outbox.kinds.sellout.reminder": "销量上报提醒",
 } satisfies Record<keyof typeof en, string>;
 
 export default { en, zh };

@@ -102,7 +102,7 @@ async function readRecords(bytes: Uint8Array): Promise<{ line: number; cells: st
 }
 
 /** File-level checks (size, format, header); throws a localized ValidationError on the file field. */
-export async function readSelloutFile(bytes: Uint8Array): Promise<Row[]> {
+async function readSelloutFile(bytes: Uint8Array): Promise<Row[]> {
   const limit = env().UPLOAD_LIMIT_BYTES;
   if (bytes.length > limit) throw fileError("import.tooLarge", { max: Math.floor(limit / 1_048_576) || 1 });
   if (bytes.length === 0) throw fileError("import.empty");

@@ -51,7 +51,7 @@ export function parsePeriodKey(key: string): Period | null {
   return p.key === key ? p : null; // week 53 of a year that has only 52
 }
 
-export function previousPeriod(p: Period): Period {
+function previousPeriod(p: Period): Period {
   return periodOf(addDays(p.start, -1), p.frequency);
 }
 

@@ -1,9 +1,7 @@
 /** Browser-safe lists and shapes of the sell-out area (the zod schemas are in sellout.schema.server.ts). */
-export { FREQUENCIES, type Frequency } from "./period";
 export { IMPORT_MODES, type ImportMode } from "~/modules/catalog/catalog.schema";
 
-export const SELLOUT_STATUSES = ["not_reported", "open", "closed"] as const;
-export type SelloutStatus = (typeof SELLOUT_STATUSES)[number];
+export type SelloutStatus = "not_reported" | "open" | "closed";
 
 /**
  * The columns of a sell-out file, in template order, with the Chinese heading the zh-CN template uses.

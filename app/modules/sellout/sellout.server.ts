@@ -318,7 +318,7 @@ export async function setFrequency(actor: Actor, dealerId: number, frequency: Fr
 
 // ---------------------------------------------------------------- reads
 
-export type PeriodSummary = {
+type PeriodSummary = {
   key: string;
   frequency: string;
   start: string;
@@ -509,7 +509,7 @@ function categoryList() {
   return db.selectFrom("categories").select(["code", "name_en", "name_zh"]).orderBy("sort_order").orderBy("code").execute();
 }
 
-export type DealerStatusRow = {
+type DealerStatusRow = {
   id: number;
   code: string;
   name: string;

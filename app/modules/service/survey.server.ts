@@ -26,12 +26,12 @@ import { findCase } from "./service.queries.server";
 import type { CallbackInput, SurveyAnswerInput } from "./service.schema.server";
 
 /** A survey link works this many days after the resolution. */
-export const SURVEY_TTL_DAYS = 30;
+const SURVEY_TTL_DAYS = 30;
 /** Scores at or below this open a callback. */
 export const CALLBACK_MAX_SCORE = 2;
 const PURPOSE = "service-survey";
 
-export function surveyUrl(token: string, score?: number): string {
+function surveyUrl(token: string, score?: number): string {
   return `${env().APP_ORIGIN}/survey/${token}${score ? `?score=${score}` : ""}`;
 }
 

@@ -4,25 +4,17 @@
  * receives it into a warehouse; the dealer sees the reply and the credited return but never the note.
  * Screenshots at 1366 and 390 px in both languages. Needs `npx remix build` first (npm test does it).
  */
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
 import { TEST_PASSWORD } from "../factories";
 import { orderIn, orderWorld } from "../factories/orders";
 import { PNG_BYTES } from "../factories/service";
-import { newPage, screenshot, signInAs, withServerAndBrowser } from "../helpers/browser";
+import { newPage, screenshotsAtBothWidths, signInAs, withServerAndBrowser } from "../helpers/browser";
 
 let browser: Browser;
 let base: string;
 withServerAndBrowser((s) => ({ base, browser } = s));
-
-async function shots(page: Page, name: string) {
-  await page.setViewportSize({ width: 1366, height: 900 });
-  await screenshot(page, `${name}-1366`);
-  await page.setViewportSize({ width: 390, height: 844 });
-  await screenshot(page, `${name}-390`);
-  await page.setViewportSize({ width: 1366, height: 900 });
-}
 
 describe("after-sales service journey", () => {
   it("open with a photo → desk replies, notes, authorises and receives a return → the dealer sees the reply and the credit, not the note", async () => {
@@ -46,7 +38,7 @@ describe("after-sales service journey", () => {
     await dealer.page.selectOption("select[name=orderLineId]", String(line.id));
     await dealer.page.fill("textarea[name=description]", "两台机器外壳凹陷。Two units dented.");
     await dealer.page.setInputFiles("input[name=files]", { name: "dent.png", mimeType: "image/png", buffer: Buffer.from(PNG_BYTES) });
-    await shots(dealer.page, "service-new-zh");
+    await screenshotsAtBothWidths(dealer.page, "service-new-zh");
     await Promise.all([dealer.page.waitForURL(/\/service\/\d+\?opened=1/), dealer.page.getByRole("button", { name: "提交服务工单" }).click()]);
     const id = Number(/\/service\/(\d+)/.exec(dealer.page.url())![1]);
     await dealer.page.getByText("dent.png").waitFor();
@@ -54,7 +46,7 @@ describe("after-sales service journey", () => {
     const desk = await newPage(browser, base, "en-US");
     await signInAs(desk.page, w.staff.service.email, TEST_PASSWORD);
     await desk.page.goto("/service");
-    await shots(desk.page, "service-queue-en");
+    await screenshotsAtBothWidths(desk.page, "service-queue-en");
     await desk.page.goto(`/service/${id}`);
     await desk.page.fill("textarea[name=body]", "Sorry for the dents: we take both units back.");
     await desk.page.getByRole("button", { name: "Send" }).click();
@@ -70,7 +62,7 @@ describe("after-sales service journey", () => {
     await desk.page.selectOption("select[name=warehouseId]", String(w.east.id));
     await desk.page.getByRole("button", { name: "Receive into warehouse" }).click();
     await desk.page.getByText("Goods received and the credit note posted.").waitFor();
-    await shots(desk.page, "service-case-desk-en");
+    await screenshotsAtBothWidths(desk.page, "service-case-desk-en");
 
     const credit = await db.selectFrom("ledger_entries").select(["amount_minor", "entry_type"]).where("source_type", "=", "rma").executeTakeFirstOrThrow();
     expect(credit.entry_type).toBe("credit_note");
@@ -79,7 +71,7 @@ describe("after-sales service journey", () => {
     await dealer.page.getByText("Sorry for the dents: we take both units back.").waitFor();
     await dealer.page.getByText("已入库并开具贷项").waitFor();
     expect(await dealer.page.content()).not.toContain("INTERNAL carrier claim");
-    await shots(dealer.page, "service-case-dealer-zh");
+    await screenshotsAtBothWidths(dealer.page, "service-case-dealer-zh");
     await dealer.context.close();
     await desk.context.close();
   }, 180_000);

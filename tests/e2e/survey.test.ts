@@ -5,28 +5,18 @@
  * closes; the dealer sees its score, never the call. Screenshots at 1366 and 390 px in both languages.
  * Needs `npx remix build` first (npm test does it).
  */
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
 import { actorFor, createCast, TEST_PASSWORD } from "../factories";
 import { openServiceCase } from "../factories/service";
-import { newPage, screenshot, signInAs, withServerAndBrowser } from "../helpers/browser";
+import { newPage, screenshotsAtBothWidths, signInAs, withServerAndBrowser } from "../helpers/browser";
 import { moveCase } from "../../app/modules/service/service.server";
 import { instantToLocal } from "../../app/modules/announcements/announcements.server";
 
 let browser: Browser;
 let base: string;
 withServerAndBrowser((s) => ({ base, browser } = s));
-
-async function shots(page: Page, name: string) {
-  await page.setViewportSize({ width: 1366, height: 900 });
-  await screenshot(page, `${name}-1366`);
-  await page.setViewportSize({ width: 390, height: 844 });
-  await screenshot(page, `${name}-390`);
-  // Nothing wider than a phone's screen.
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-  await page.setViewportSize({ width: 1366, height: 900 });
-}
 
 async function surveyLink(caseId: number, score: number) {
   const mail = await getDb().selectFrom("outbox_emails").select("text_body").where("dedupe_key", "=", `service-survey:${caseId}:1`).executeTakeFirstOrThrow();
@@ -51,17 +41,17 @@ describe("satisfaction survey and callback journey", () => {
     await zh.page.getByText("您对本工单的处理是否满意？").waitFor();
     expect(await db.selectFrom("service_survey_answers").select("id").execute()).toEqual([]);
     await zh.page.fill("textarea[name=comment]", "等了三天才有人联系。We waited three days.");
-    await shots(zh.page, "survey-zh");
+    await screenshotsAtBothWidths(zh.page, "survey-zh");
     await zh.page.getByRole("button", { name: "提交评价" }).click();
     await zh.page.getByText("感谢您的反馈。很抱歉没有让您满意，售后服务台将致电回访。").waitFor();
-    await shots(zh.page, "survey-done-zh");
+    await screenshotsAtBothWidths(zh.page, "survey-done-zh");
     await zh.context.close();
 
     // The English opener clicks "5" and sends without a comment.
     const en = await newPage(browser, base, "en-US");
     await en.page.goto(await surveyLink(high.id, 5));
     await en.page.getByText("How satisfied are you with how we handled this case?").waitFor();
-    await shots(en.page, "survey-en");
+    await screenshotsAtBothWidths(en.page, "survey-en");
     await en.page.getByRole("button", { name: "Send my answer" }).click();
     await en.page.getByText("Thank you: your answer is recorded.").waitFor();
     // The same link again: already answered.
@@ -75,7 +65,7 @@ describe("satisfaction survey and callback journey", () => {
     await d.page.goto("/service?callback=open");
     await d.page.locator(`tr[data-case="${low.number}"] [data-callback=open]`).waitFor();
     expect(await d.page.locator(`tr[data-case="${high.number}"]`).count()).toBe(0);
-    await shots(d.page, "survey-queue-en");
+    await screenshotsAtBothWidths(d.page, "survey-queue-en");
     await d.page.goto(`/service/${low.id}`);
     await d.page.getByRole("button", { name: "Close", exact: true }).click();
     await d.page.getByText("record the call before closing the case").waitFor();
@@ -87,7 +77,7 @@ describe("satisfaction survey and callback journey", () => {
     await d.page.fill("textarea[name=outcome]", "CALLNOTE: apologised; a technician visits on Monday.");
     await d.page.getByRole("button", { name: "Record the callback" }).click();
     await d.page.getByText("Callback recorded.").waitFor();
-    await shots(d.page, "survey-callback-desk-en");
+    await screenshotsAtBothWidths(d.page, "survey-callback-desk-en");
     await d.page.getByRole("button", { name: "Close", exact: true }).click();
     await d.page.getByText("Status changed.").waitFor();
     const row = await db.selectFrom("service_cases").select("status").where("id", "=", low.id).executeTakeFirstOrThrow();
@@ -101,7 +91,7 @@ describe("satisfaction survey and callback journey", () => {
     await dealer.page.getByText("2 分（满分 5 分）").waitFor();
     await dealer.page.getByText("等了三天才有人联系。").waitFor();
     expect(await dealer.page.content()).not.toContain("CALLNOTE");
-    await shots(dealer.page, "survey-case-dealer-zh");
+    await screenshotsAtBothWidths(dealer.page, "survey-case-dealer-zh");
     await dealer.context.close();
   }, 180_000);
 });

@@ -51,6 +51,20 @@ export async function screenshot(page: Page, name: string) {
 }
 
 /**
+ * The page at a laptop's width and a phone's, a screenshot of each (`<name>-1366`, `<name>-390`); at the
+ * phone's width nothing may be wider than its screen. Leaves the page at the laptop's width.
+ */
+export async function screenshotsAtBothWidths(page: Page, name: string) {
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await screenshot(page, `${name}-1366`);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, `${name}-390`);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  if (width > 390) throw new Error(`${name}: the page is ${width} px wide at 390 px`);
+  await page.setViewportSize({ width: 1366, height: 900 });
+}
+
+/**
  * A file of browser tests: the production build served on the worker's port and one chromium,
  * started before its tests and closed after them. `use` receives both once they are up.
  */

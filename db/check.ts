@@ -137,6 +137,13 @@ export const CHECKS: Check[] = [
     },
   },
   {
+    name: "service replacements: no order line replaced beyond what was shipped; a replacement order carries no price",
+    run: async (db) => {
+      const { findReplacementInvariantViolations } = await import("../app/modules/service/replacement.server");
+      return findReplacementInvariantViolations(db);
+    },
+  },
+  {
     name: "deals: one protected dealer per customer and product line; won deals and booked quotes name their order",
     run: async (db) => {
       const { findDealInvariantViolations } = await import("../app/modules/deals/deals.server");

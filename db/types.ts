@@ -446,6 +446,7 @@ export interface Orders {
   quote_id: Generated<number | null>;
   requested_date: Generated<string | null>;
   review_note: Generated<string | null>;
+  service_case_id: Generated<number | null>;
   shipped_at: Generated<Date | null>;
   shipped_value_minor: Generated<number>;
   status: Generated<string>;
@@ -688,6 +689,17 @@ export interface ServicePromises {
   response_hours: number;
   updated_at: Generated<Date>;
   updated_by: Generated<number | null>;
+}
+
+export interface ServiceReplacementLines {
+  case_id: number;
+  created_at: Generated<Date>;
+  id: Generated<number>;
+  order_id: number;
+  order_line_id: number;
+  quantity: number;
+  source_order_line_id: number;
+  source_shipment_id: Generated<number | null>;
 }
 
 export interface ServiceRmaLines {
@@ -981,6 +993,7 @@ export interface DB {
   service_cases: ServiceCases;
   service_messages: ServiceMessages;
   service_promises: ServicePromises;
+  service_replacement_lines: ServiceReplacementLines;
   service_rma_lines: ServiceRmaLines;
   service_rmas: ServiceRmas;
   service_settings: ServiceSettings;

@@ -28,7 +28,26 @@ export function PromiseBadge({ flag }: { flag: string }) {
 }
 
 /** The dashboard's service panel: open, due soon and overdue cases of what the reader sees (a dealer: its own). */
-export function ServicePanel({ d, dealer }: { d: { open: number; dueSoon: number; overdue: number; unassigned: number }; dealer: boolean }) {
+/** The dashboards' promise record (figures.server.ts promiseRecord). */
+export type PromiseRecord = {
+  days: number;
+  decided: number;
+  kept: number;
+  withinPromise: number | null;
+  resolutionMedianH: number | null;
+  assigned: boolean;
+  figures: boolean;
+};
+
+export function ServicePanel({
+  d,
+  dealer,
+  record,
+}: {
+  d: { open: number; dueSoon: number; overdue: number; unassigned: number };
+  dealer: boolean;
+  record?: PromiseRecord | null;
+}) {
   const t = useT();
   const f = useFormat();
   return (
@@ -36,15 +55,39 @@ export function ServicePanel({ d, dealer }: { d: { open: number; dueSoon: number
       title={dealer ? t("service.dashboard.mine") : t("service.dashboard.title")}
       id="dashboard-service"
       actions={
-        <Link className="link text-sm" to="/service?status=open">
-          {t("service.dashboard.queue")}
-        </Link>
+        <span className="flex flex-wrap gap-3">
+          {record?.figures ? (
+            <Link className="link text-sm" to="/service/figures">
+              {t("service.figures.link")}
+            </Link>
+          ) : null}
+          <Link className="link text-sm" to="/service?status=open">
+            {t("service.dashboard.queue")}
+          </Link>
+        </span>
       }
     >
-      <div className="grid grid-cols-3 gap-3" data-testid="dashboard-service">
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4" data-testid="dashboard-service">
         <Stat label={t("service.counts.open")} value={f.number(d.open)} to="/service?status=open" />
         <Stat label={t("service.counts.dueSoon")} value={f.number(d.dueSoon)} to="/service?flag=due_soon" />
         <Stat label={t("service.counts.overdue")} value={f.number(d.overdue)} to="/service?flag=overdue" />
+        {record ? (
+          <div data-testid="dashboard-service-record">
+            <Stat
+              label={record.assigned ? t("service.dashboard.problemResolution", { days: record.days }) : t("service.dashboard.record", { days: record.days })}
+              value={record.withinPromise === null ? "—" : f.percent(record.withinPromise)}
+              hint={
+                record.decided
+                  ? t("service.dashboard.recordHint", {
+                      kept: record.kept,
+                      decided: record.decided,
+                      hours: record.resolutionMedianH === null ? "—" : f.number(record.resolutionMedianH),
+                    })
+                  : t("service.dashboard.recordNone")
+              }
+            />
+          </div>
+        ) : null}
       </div>
     </Section>
   );

@@ -15,6 +15,7 @@ import { isDealerRole } from "~/modules/auth/permissions";
 import { foundationFigures } from "~/modules/organisations/organisations.server";
 import { PeriodQuery } from "~/modules/reports/period.server";
 import { accountManagerDashboard, dealerDashboard, financeDashboard, opsDashboard } from "~/modules/reports/reports.server";
+import { promiseRecord } from "~/modules/service/figures.server";
 import { serviceSummary } from "~/modules/service/service.server";
 import { ServicePanel } from "~/components/service";
 import { parseQuery } from "~/utils/http.server";
@@ -26,8 +27,13 @@ export const meta = pageMeta("dashboard.title");
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "dashboard:read");
   const period = parseQuery(request, PeriodQuery);
-  const [figures, announcements, service] = await Promise.all([foundationFigures(actor), announcementsFor(actor), serviceSummary(actor)]);
-  const base = { name: actor.name, role: actor.role, figures, announcements, isDealer: isDealerActor(actor), service };
+  const [figures, announcements, service, serviceRecord] = await Promise.all([
+    foundationFigures(actor),
+    announcementsFor(actor),
+    serviceSummary(actor),
+    promiseRecord(actor),
+  ]);
+  const base = { name: actor.name, role: actor.role, figures, announcements, isDealer: isDealerActor(actor), service, serviceRecord };
   if (isDealerRole(actor.role)) return json({ ...base, dealer: await dealerDashboard(actor, period), am: null, ops: null, finance: null, approvals: null });
   if (can(actor, "dashboard:pipeline"))
     return json({ ...base, dealer: null, am: await accountManagerDashboard(actor, period), ops: null, finance: null, approvals: null });
@@ -39,7 +45,7 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
 });
 
 export default function Dashboard() {
-  const { name, figures, dealer, am, ops, finance, approvals, announcements, isDealer, service } = useLoaderData<typeof loader>();
+  const { name, figures, dealer, am, ops, finance, approvals, announcements, isDealer, service, serviceRecord } = useLoaderData<typeof loader>();
   const t = useT();
   const f = useFormat();
   return (
@@ -72,7 +78,7 @@ export default function Dashboard() {
       {approvals ? <ApprovalsPanel d={approvals} /> : null}
       {ops ? <OpsDashboard d={ops} /> : null}
       {finance ? <FinanceDashboard d={finance} /> : null}
-      {service ? <ServicePanel d={service} dealer={isDealer} /> : null}
+      {service ? <ServicePanel d={service} dealer={isDealer} record={serviceRecord} /> : null}
     </div>
   );
 }

@@ -179,6 +179,18 @@ export default function OrderPage() {
         </div>
       ) : null}
 
+      {data.serviceCase ? (
+        <div role="status" data-testid="replacement-for" className="rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900">
+          <strong>{t("orders.replacementFor")}:</strong>{" "}
+          {data.serviceCase.href ? (
+            <Link className="link" to={data.serviceCase.href}>
+              {data.serviceCase.number}
+            </Link>
+          ) : (
+            data.serviceCase.number
+          )}
+        </div>
+      ) : null}
       <section className="card grid gap-4 text-sm sm:grid-cols-2 lg:grid-cols-4" aria-label={t("orders.summary")}>
         <Fact label={t("orders.dealer")}>
           {order.dealer_code} · {order.dealer_name}

@@ -4,22 +4,25 @@ import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { useIntentResult } from "~/components/intent-result";
 import { Link } from "~/components/link";
+import { OrderStatusBadge } from "~/components/orders/OrderStatusBadge";
 import { PromiseBadge, ServiceStatusBadge } from "~/components/service";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { Badge, PageHeader } from "~/components/ui/layout";
 import { Fact, Facts, Section } from "~/components/ui/record";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
-import { LINK_KINDS, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_POST } from "~/modules/service/service.schema";
+import { LINK_KINDS, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_POST, SERVICE_OUTCOMES } from "~/modules/service/service.schema";
 import {
   AssignSchema,
   AuthoriseRmaSchema,
   CallbackSchema,
   LinkSchema,
   ReceiveRmaSchema,
+  ReplacementSchema,
   ReplySchema,
   TransitionSchema,
 } from "~/modules/service/service.schema.server";
+import { createReplacement, replacementSection } from "~/modules/service/replacement.server";
 import { authoriseRma, receiveRma, rmaSection } from "~/modules/service/rma.server";
 import { readCaseForm } from "~/modules/service/service.forms.server";
 import { assignCase, getCasePage, linkCase, moveCase, replyToCase } from "~/modules/service/service.server";
@@ -36,7 +39,8 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
   const actor = await requireActor(request, "service:read");
   const id = idParam(params.id);
   const page = await getCasePage(actor, id);
-  return json({ ...page, returns: await rmaSection(actor, id), survey: await surveySection(actor, id) });
+  const [returns, replacements, survey] = await Promise.all([rmaSection(actor, id), replacementSection(actor, id), surveySection(actor, id)]);
+  return json({ ...page, returns, replacements, survey });
 });
 
 export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
@@ -58,13 +62,14 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
       rma: (ctx) => ctx.submit(AuthoriseRmaSchema, (d) => authoriseRma(actor, id, d), "service.done.rmaAuthorised"),
       receive: (ctx) => ctx.submit(ReceiveRmaSchema, (d) => receiveRma(actor, id, d.rmaId, d.warehouseId), "service.done.rmaReceived"),
       callback: (ctx) => ctx.submit(CallbackSchema, (d) => recordCallback(actor, id, d), "service.done.callback"),
+      replace: (ctx) => ctx.submit(ReplacementSchema, (d) => createReplacement(actor, id, d), "service.done.replaced"),
     },
     form,
   );
 });
 
 export default function ServiceCase() {
-  const { case: c, thread, attachments, links, assignees, actions, can, returns, survey } = useLoaderData<typeof loader>();
+  const { case: c, thread, attachments, links, assignees, actions, can, returns, replacements, survey } = useLoaderData<typeof loader>();
   const result = useIntentResult();
   const [params] = useSearchParams();
   const t = useT();
@@ -208,8 +213,11 @@ export default function ServiceCase() {
                   <SelectField
                     name="outcome"
                     label={t("service.outcome")}
-                    defaultValue={sv("move", "outcome") ?? "answer"}
-                    options={(["answer", "field_visit"] as const).map((o) => ({ value: o, label: t(`service.outcome.${o}`) }))}
+                    defaultValue={sv("move", "outcome") ?? c.outcome ?? "answer"}
+                    error={result.errors("move").outcome}
+                    options={SERVICE_OUTCOMES.filter(
+                      (o) => (o !== "rma" || returns.rmas.length > 0) && (o !== "replacement" || replacements.orders.length > 0),
+                    ).map((o) => ({ value: o, label: t(`service.outcome.${o}`) }))}
                   />
                 ) : null}
                 <Field name="note" label={t("service.note")} defaultValue={sv("move", "note")} error={result.errors("move").note} maxLength={2000} />
@@ -398,6 +406,55 @@ export default function ServiceCase() {
               ) : (
                 <p className="mt-2 text-sm text-slate-500">{t("service.rma.noOrder")}</p>
               )
+            ) : null}
+          </Section>
+          <Section title={t("service.replace.title")} id="service-replacement" help={replacements.canReplace ? t("service.replace.help") : undefined}>
+            {replacements.orders.length === 0 ? <p className="text-sm text-slate-500">{t("service.replace.none")}</p> : null}
+            <ul className="space-y-3 text-sm" data-testid="service-replacements">
+              {replacements.orders.map((o) => (
+                <li key={o.id} className="rounded-md border border-slate-200 p-3">
+                  <div className="flex flex-wrap items-center gap-2">
+                    <Link className="link font-mono font-medium" to={`/orders/${encodeURIComponent(o.number ?? "")}`}>
+                      {o.number}
+                    </Link>
+                    <OrderStatusBadge status={o.status} />
+                  </div>
+                  <ul className="mt-1 text-slate-600">
+                    {o.lines.map((l) => (
+                      <li key={l.order_line_id}>
+                        {l.sku} × {f.number(l.quantity)}
+                      </li>
+                    ))}
+                  </ul>
+                </li>
+              ))}
+            </ul>
+            {replacements.canReplace ? (
+              replacements.replaceable.length ? (
+                <Form method="post" className="mt-3 space-y-2" noValidate>
+                  <input type="hidden" name="intent" value="replace" />
+                  <FormError message={result.failure?.intent === "replace" ? (result.errors("replace").lines ?? result.failure.formError) : undefined} />
+                  {replacements.replaceable.map((l) => (
+                    <Field
+                      key={l.id}
+                      id={`f-replace-${l.id}`}
+                      name={`qty_${l.id}`}
+                      label={`${l.order_number ?? ""} · ${l.sku}`}
+                      help={t("service.replace.left", { left: l.left, shipped: l.shipped })}
+                      inputMode="numeric"
+                      defaultValue={sv("replace", `qty_${l.id}`)}
+                      error={result.errors("replace")[`qty_${l.id}`]}
+                    />
+                  ))}
+                  <SubmitButton className="btn-secondary" pendingText={t("common.saving")}>
+                    {t("service.replace.create")}
+                  </SubmitButton>
+                </Form>
+              ) : (
+                <p className="mt-2 text-sm text-slate-500">{t("service.replace.nothingLeft")}</p>
+              )
+            ) : can.work && c.status !== "closed" && replacements.orders.length === 0 ? (
+              <p className="mt-2 text-sm text-slate-500">{t("service.replace.notAbout")}</p>
             ) : null}
           </Section>
           <Section title={t("service.links")} id="service-links">

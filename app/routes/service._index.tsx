@@ -44,6 +44,11 @@ export default function ServiceCases() {
         actions={
           <>
             <CsvLink />
+            {data.canFigures ? (
+              <Link to="/service/figures" className="btn-secondary">
+                {t("service.figures.link")}
+              </Link>
+            ) : null}
             {newLink}
           </>
         }

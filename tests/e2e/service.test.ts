@@ -1,7 +1,8 @@
 /**
  * Journey (issue #23): a dealer (Chinese, JavaScript on) opens a service case about a shipped order line
  * with a photo; the service desk (English) replies, adds an internal note, authorises a return and
- * receives it into a warehouse; the dealer sees the reply and the credited return but never the note.
+ * receives it into a warehouse, creates a replacement at no charge and reads the figures page (both
+ * languages); the dealer sees the reply and the credited return but never the note.
  * Screenshots at 1366 and 390 px in both languages. Needs `npx remix build` first (npm test does it).
  */
 import type { Browser } from "playwright-core";
@@ -63,6 +64,23 @@ describe("after-sales service journey", () => {
     await desk.page.getByRole("button", { name: "Receive into warehouse" }).click();
     await desk.page.getByText("Goods received and the credit note posted.").waitFor();
     await screenshotsAtBothWidths(desk.page, "service-case-desk-en");
+    // A replacement at no charge from the same case (issue #23, item 4).
+    await desk.page.fill(`#f-replace-${line.id}`, "1");
+    await desk.page.getByRole("button", { name: "Create replacement order" }).click();
+    await desk.page.getByText("Replacement order created; the order desk ships it.").waitFor();
+    await desk.page.getByTestId("service-replacements").getByRole("link").first().waitFor();
+    await screenshotsAtBothWidths(desk.page, "service-case-replacement-en");
+    // The figures page (issue #23, item 6) in both languages, at 1366 and 390 px, never wider than the phone.
+    await desk.page.goto("/service/figures");
+    await desk.page.getByTestId("service-figures").waitFor();
+    await screenshotsAtBothWidths(desk.page, "service-figures-en");
+    await db.updateTable("users").set({ locale: "zh-CN" }).where("id", "=", w.staff.service.id).execute();
+    await desk.page.goto("/service/figures?by=region");
+    await desk.page.getByRole("heading", { name: "服务指标" }).waitFor();
+    await screenshotsAtBothWidths(desk.page, "service-figures-zh");
+    await desk.page.setViewportSize({ width: 390, height: 844 });
+    expect(await desk.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await desk.page.setViewportSize({ width: 1366, height: 900 });
 
     const credit = await db.selectFrom("ledger_entries").select(["amount_minor", "entry_type"]).where("source_type", "=", "rma").executeTakeFirstOrThrow();
     expect(credit.entry_type).toBe("credit_note");

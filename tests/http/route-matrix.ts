@@ -326,6 +326,8 @@ export const MATRIX: Record<string, MatrixEntry> = {
   // After-sales service (issue #23): the case and its attachment belong to dealer A; dealer A's account manager reads them.
   "service._index.tsx": { path: () => "/service", allow: SERVICE_READERS },
   "service.new.tsx": { path: () => "/service/new", allow: DEALERS },
+  // The figures are for staff (decision 135): each reads its own scope (the account manager their dealers').
+  "service.figures.tsx": { path: () => "/service/figures", allow: ["account_manager", "service", "admin"] },
   "service.$id.tsx": { path: ({ serviceCase }) => `/service/${serviceCase.id}`, allow: SERVICE_READERS, otherDealer: DEALERS },
   "service.$id_.attachments.$attachmentId.ts": {
     path: ({ serviceCase }) => `/service/${serviceCase.id}/attachments/${serviceCase.attachmentIds[0]}`,

@@ -188,6 +188,7 @@ export const AUDIT_ACTION_ENTITY = {
   "service.rma_received": "service_case",
   "service.survey_answered": "service_case",
   "service.callback_recorded": "service_case",
+  "service.replacement_created": "service_case",
   // Dealer API tokens
   "api_token.created": "api_token",
   "api_token.revoked": "api_token",

@@ -42,6 +42,8 @@ export const PERMISSIONS = {
   "order:confirm_delivery": ["dealer_admin", "dealer_sales"],
   "order:review": ["ops", "admin"],
   "order:ship": ["ops", "admin"],
+  /** Creates a replacement order at no charge for a service case's dealer (the service desk; decision 136). */
+  "order:replace": ["service", "admin"],
   "address:manage": ["dealer_admin"],
   "credit:release": ["finance", "admin"],
   /** Receives the stale-order alert (jobs/stale-orders.ts). */
@@ -64,6 +66,8 @@ export const PERMISSIONS = {
   "service:work": ["admin", "service"],
   /** Reads and writes internal notes (a dealer never sees one). */
   "service:internal": ["account_manager", "admin", "service"],
+  /** The service figures page (response and resolution times, promise kept, reopen rate; decision 135): staff, in their scope. */
+  "service:figures": ["account_manager", "admin", "service"],
   /** The promise figures per priority and the desk lead. */
   "service:configure": ["admin"],
   /** Receives the urgent-case notice for the dealers assigned to them. */

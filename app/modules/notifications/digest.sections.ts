@@ -24,6 +24,7 @@ export const SECTION_KEYS = [
   "creditHolds",
   "disputesOpened",
   "quoteApprovals",
+  "serviceCases",
   "announcements",
 ] as const;
 export type SectionKey = (typeof SECTION_KEYS)[number];
@@ -40,6 +41,7 @@ export const SECTION_PERMISSION: Record<SectionKey, Permission | null> = {
   creditHolds: "credit:release",
   disputesOpened: "dispute:resolve",
   quoteApprovals: "quote:approve_discount",
+  serviceCases: "service:read",
   announcements: null,
 };
 
@@ -55,6 +57,7 @@ export const SECTION_PATH: Record<SectionKey, string> = {
   creditHolds: "/finance/credit-holds",
   disputesOpened: "/finance/disputes",
   quoteApprovals: "/quotes/approvals",
+  serviceCases: "/service?status=open",
   announcements: "/",
 };
 

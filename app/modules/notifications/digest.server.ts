@@ -35,6 +35,7 @@ import {
   type WaitingEntity,
 } from "./digest.sections";
 import { enqueueEmails, type OutboxEmailInput } from "./outbox.server";
+import { casesWaitingForDigest, type WaitingCase } from "~/modules/service/service.server";
 import type { JobOutcome } from "./jobs.server";
 import { appSecret, signUnsubscribeToken, unsubscribeUrl } from "./unsubscribe.server";
 
@@ -153,7 +154,13 @@ export function describeEvent(e: DigestEvent, section: SectionKey, audience: Aud
 }
 
 /** The sections one user gets from the events in their scope (already filtered to their window). */
-function buildSections(user: DigestUser, events: DigestEvent[], announcements: DigestAnnouncement[], tz: string): DigestSectionData[] {
+function buildSections(
+  user: DigestUser,
+  events: DigestEvent[],
+  announcements: DigestAnnouncement[],
+  tz: string,
+  serviceCases: readonly WaitingCase[] = [],
+): DigestSectionData[] {
   const audience = audienceOf(user.role);
   const newestFirst = [...events].sort((a, b) => b.occurred_at.getTime() - a.occurred_at.getTime() || b.id - a.id);
   const bySection = new Map<SectionKey, Map<string, DigestEvent>>();
@@ -171,6 +178,25 @@ function buildSections(user: DigestUser, events: DigestEvent[], announcements: D
   }
   const out: DigestSectionData[] = [];
   for (const key of SECTION_KEYS) {
+    if (key === "serviceCases") {
+      // Not news but a queue: the cases that wait for this reader now (decision 135).
+      if (!serviceCases.length || !roleCan(user.role, "service:read")) continue;
+      out.push({
+        key,
+        total: serviceCases.length,
+        items: serviceCases.slice(0, ITEMS_PER_SECTION).map((c) => ({
+          text: translate(user.locale, `digest.service.${c.reason}`, {
+            ref: c.number,
+            subject: c.subject,
+            date: fmt(user.locale, tz, true).format(c.dueAt),
+          }),
+          meta: audience === "dealer" ? undefined : c.dealerName,
+          href: `${env().APP_ORIGIN}/service/${c.id}`,
+          at: c.dueAt,
+        })),
+      });
+      continue;
+    }
     if (key === "announcements") {
       if (audience !== "dealer") continue;
       const mine = announcements.filter((a) => targetsDealer(a, user.region, user.tier));
@@ -470,6 +496,16 @@ export async function runDigest(frequency: Frequency, opts: DigestRunOptions): P
     const byDealer = groupBy(stillWaiting(dealerEvents, states, today), (e) => e.dealer_id);
     const byAm = groupBy(stillWaiting(amEvents, states, today), (e) => e.account_manager_id);
     const staffWaiting = stillWaiting(staffEvents, states, today);
+    // Service cases waiting for the reader: the desk's queue, a dealer's cases waiting for the dealer.
+    const waitingCases = await casesWaitingForDigest(
+      db,
+      {
+        desk: staffUsers.some((u) => audienceOf(u.role) === "service_desk"),
+        dealerIds: [...new Set(dealerUsers.filter((u) => roleCan(u.role, "service:read")).map((u) => u.organisation_id))],
+      },
+      now(),
+    );
+    const casesByDealer = groupBy(waitingCases.dealer, (c) => c.dealerId);
 
     const outbox: OutboxEmailInput[] = [];
     for (const u of users) {
@@ -477,7 +513,8 @@ export async function runDigest(frequency: Frequency, opts: DigestRunOptions): P
       const scoped = audience === "dealer" ? (byDealer.get(u.organisation_id) ?? []) : audience === "key_accounts" ? (byAm.get(u.id) ?? []) : staffWaiting;
       const inWindow = scoped.filter((e) => e.occurred_at > u.since && e.occurred_at <= until);
       const anns = audience === "dealer" ? announcements.filter((a) => a.visibleFrom > u.since) : [];
-      const sections = buildSections(u, inWindow, anns, tz);
+      const cases = audience === "dealer" ? (casesByDealer.get(u.organisation_id) ?? []) : audience === "service_desk" ? waitingCases.desk : [];
+      const sections = buildSections(u, inWindow, anns, tz, cases);
       if (!sections.length) {
         result.empty++;
         continue;

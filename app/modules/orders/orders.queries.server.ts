@@ -44,14 +44,24 @@ const orderColumns = [
   "o.cancelled_at",
   "o.created_at",
   "o.updated_at",
+  "o.service_case_id",
 ] as const;
 
 export async function findOrder(db: Executor, actor: Actor, by: { id: number } | { number: string }) {
   let q = ordersInScope(db, actor)
     .innerJoin("organisations as d", "d.id", "o.dealer_id")
     .leftJoin("users as cu", "cu.id", "o.created_by")
+    // A replacement order names its service case (same dealer, so the case is in the reader's order scope).
+    .leftJoin("service_cases as rsc", "rsc.id", "o.service_case_id")
     .select(orderColumns)
-    .select(["d.name as dealer_name", "d.code as dealer_code", "d.region as dealer_region", "d.account_manager_id", "cu.name as created_by_name"]);
+    .select([
+      "rsc.number as service_case_number",
+      "d.name as dealer_name",
+      "d.code as dealer_code",
+      "d.region as dealer_region",
+      "d.account_manager_id",
+      "cu.name as created_by_name",
+    ]);
   q = "id" in by ? q.where("o.id", "=", by.id) : q.where("o.number", "=", by.number);
   return q.executeTakeFirst();
 }

@@ -771,6 +771,11 @@ export async function approveOrder(actor: Actor, orderId: number, input: { versi
 
 export async function approveOrderTx(tx: Tx, actor: Actor, orderId: number, input: { version: number }, at: Date) {
   const order = await loadForChange(tx, actor, orderId, "approve", input.version);
+  return approveLocked(tx, actor, order, at);
+}
+
+/** Approval of a submitted order the caller has locked and authorised: reservations, promise dates, status. */
+async function approveLocked(tx: Tx, actor: Actor, order: LockedOrder, at: Date) {
   const today = businessDay(at);
   const lines = await tx
     .selectFrom("order_lines as l")
@@ -850,6 +855,84 @@ export async function sendBackOrderTx(tx: Tx, actor: Actor, orderId: number, inp
   await setStatus(tx, order, "draft", at, { review_note: input.note });
   await recordTransition(tx, actor, order, "submitted", "draft", at, input.note);
   return { number: order.number! };
+}
+
+// ---------------------------------------------------------------- replacement orders (after-sales)
+
+export type ReplacementOrderInput = {
+  dealerId: number;
+  serviceCaseId: number;
+  caseNumber: string;
+  /** The order whose goods are replaced: the replacement goes where it went. */
+  sourceOrderId: number;
+  lines: { productId: number; quantity: number; options: Record<string, string>; specNotes: string | null }[];
+};
+
+/**
+ * A replacement shipment at no charge (issue #23, item 4; decision 136): an order the service desk creates for
+ * the case's dealer, every line at a unit price of 0, linked to the case and delivered to the original order's
+ * address. It moves through the state machine as any order (draft → submitted → approved, each step in the
+ * history, audited) but skips the credit check, since nothing is owed, and is approved at once with the usual
+ * reservations, so the order desk ships it from its queue; a shipment of zero value posts no invoice. What may
+ * be replaced (products and quantities of the case's line or shipment) is the service domain's rule; it runs
+ * this in its own transaction.
+ */
+export async function createReplacementOrderTx(
+  tx: Tx,
+  actor: Actor,
+  input: ReplacementOrderInput,
+  at: Date,
+): Promise<{ id: number; number: string; lineIds: number[] }> {
+  requirePermission(actor, "order:replace");
+  const source = await tx
+    .selectFrom("orders")
+    .select(["id", "currency", "address_id", "address_snapshot"])
+    .where("id", "=", input.sourceOrderId)
+    .where("dealer_id", "=", input.dealerId)
+    .where("number", "is not", null)
+    .executeTakeFirst();
+  if (!source) throw new NotFoundError();
+  const lines = await prepareLines(
+    tx,
+    input.dealerId,
+    input.lines.map((l) => ({ ...l, unitPriceMinor: 0 })),
+    "submit",
+  );
+  if (!lines.length) throw new ValidationError("orders.noLines");
+  const res = await tx
+    .insertInto("orders")
+    .values({
+      dealer_id: input.dealerId,
+      status: "draft",
+      currency: source.currency,
+      po_reference: input.caseNumber,
+      requested_date: businessDay(at),
+      address_id: source.address_id,
+      address_snapshot: source.address_snapshot,
+      notes: null,
+      service_case_id: input.serviceCaseId,
+      created_by: actor.userId,
+      created_at: at,
+      updated_at: at,
+    })
+    .executeTakeFirstOrThrow();
+  const id = Number(res.insertId);
+  await moveOrderCount(tx, input.dealerId, null, { status: "draft", numbered: false });
+  const { count, orderedQty } = await writeLines(tx, id, lines, at);
+  const number = await allocateNumber(tx, at);
+  await moveOrderCount(tx, input.dealerId, { status: "draft", numbered: false }, { status: "submitted", numbered: true });
+  await tx
+    .updateTable("orders")
+    .set({ status: "submitted", number, submitted_at: at, total_minor: 0, line_count: count, ordered_qty: orderedQty, version: 2, updated_at: at })
+    .where("id", "=", id)
+    .execute();
+  await syncOrderKpis(tx, id);
+  const locked = await lockOrder(tx, actor, id);
+  if (!locked) throw new NotFoundError();
+  await recordTransition(tx, actor, locked, "draft", "submitted", at, input.caseNumber, { replacementFor: input.caseNumber });
+  await approveLocked(tx, actor, locked, at);
+  const written = await tx.selectFrom("order_lines").select("id").where("order_id", "=", id).orderBy("line_no").execute();
+  return { id, number, lineIds: written.map((l) => l.id) };
 }
 
 // ---------------------------------------------------------------- cancel

@@ -348,6 +348,11 @@ async function orderPageData(actor: Actor, order: NonNullable<Awaited<ReturnType
     actions,
     warehouses,
     stockByWarehouse,
+    // A replacement at no charge links back to its service case (for those who read cases; the order desk sees the number).
+    serviceCase:
+      order.service_case_id !== null
+        ? { number: order.service_case_number ?? "", href: can(actor, "service:read") ? `/service/${order.service_case_id}` : null }
+        : null,
     today: businessDay(now()),
   };
 }

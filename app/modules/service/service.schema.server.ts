@@ -2,7 +2,9 @@
 import { z } from "zod";
 import { wholeNumberField } from "~/utils/numbers.server";
 import { SERVICE_FLAGS } from "./service.schema";
-import { LINK_KINDS, SERVICE_ABOUT, SERVICE_ACTIONS, SERVICE_PRIORITIES, SERVICE_STATUSES, SERVICE_TYPES } from "./state";
+import { FIGURE_GROUPS } from "./figures";
+import { daysBetween } from "~/utils/time";
+import { LINK_KINDS, SERVICE_ABOUT, SERVICE_OUTCOMES, SERVICE_ACTIONS, SERVICE_PRIORITIES, SERVICE_STATUSES, SERVICE_TYPES } from "./state";
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = (max: number) =>
@@ -47,24 +49,30 @@ export type ReplyInput = z.output<typeof ReplySchema>;
 export const AssignSchema = z.object({ assigneeId: optionalId });
 export const TransitionSchema = z.object({
   action: z.enum(SERVICE_ACTIONS),
-  outcome: z.enum(["answer", "field_visit"]).optional(),
+  outcome: z.enum(SERVICE_OUTCOMES).optional(),
   note: optionalText(2000),
 });
 export type TransitionInput = z.output<typeof TransitionSchema>;
-/** A return: `qty_<order line id>` inputs, one per returnable line (empty or 0: not returned). */
-export const AuthoriseRmaSchema = z.preprocess(
-  (raw) => {
-    const o = (raw ?? {}) as Record<string, unknown>;
-    const lines = Object.entries(o)
-      .filter(([k, v]) => /^qty_\d{1,15}$/.test(k) && typeof v === "string" && v.trim() !== "")
-      .map(([k, v]) => ({ orderLineId: Number(k.slice(4)), quantity: v }));
-    return { lines };
-  },
-  z.object({
-    lines: z.array(z.object({ orderLineId: z.number().int().positive(), quantity: wholeNumberField({ min: 0, max: 1_000_000 }) })).max(500),
-  }),
-);
+/**
+ * Quantities per order line: `qty_<order line id>` inputs, one per line offered (empty: not taken). A bad
+ * quantity is an error on its own input (`qty_<id>`), so the form shows it beside the line.
+ */
+const LineQuantitiesSchema = z
+  .preprocess(
+    (raw) =>
+      Object.fromEntries(
+        Object.entries((raw ?? {}) as Record<string, unknown>).filter(([k, v]) => /^qty_\d{1,15}$/.test(k) && typeof v === "string" && v.trim() !== ""),
+      ),
+    z.record(z.string(), wholeNumberField({ min: 0, max: 1_000_000 })),
+  )
+  .refine((r) => Object.keys(r).length <= 500, { message: "validation.invalid", path: ["lines"] })
+  .transform((r) => ({ lines: Object.entries(r).map(([k, quantity]) => ({ orderLineId: Number(k.slice(4)), quantity })) }));
+/** A return: the quantities to return per order line (0: not returned). */
+export const AuthoriseRmaSchema = LineQuantitiesSchema;
 export type AuthoriseRmaInput = z.output<typeof AuthoriseRmaSchema>;
+/** A replacement at no charge: `qty_<order line id>` inputs, one per replaceable line (empty or 0: not replaced). */
+export const ReplacementSchema = AuthoriseRmaSchema;
+export type ReplacementInput = AuthoriseRmaInput;
 export const ReceiveRmaSchema = z.object({
   rmaId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   warehouseId: z
@@ -130,3 +138,13 @@ export const CallbackSchema = z.object({
   outcome: text(2000),
 });
 export type CallbackInput = z.output<typeof CallbackSchema>;
+/** The service figures page (decision 135): a period of business dates (default the last 90 days) and a grouping. */
+export const FiguresQuerySchema = z
+  .object({
+    from: z.iso.date().optional(),
+    to: z.iso.date().optional(),
+    by: z.enum(FIGURE_GROUPS).default("dealer"),
+    format: z.enum(["csv", "html"]).optional(),
+  })
+  .refine((p) => !p.from || !p.to || p.from <= p.to, { message: "validation.dateRange", path: ["to"] })
+  .refine((p) => !p.from || !p.to || daysBetween(p.from, p.to) <= 366, { message: "service.figures.periodTooLong", path: ["from"] });

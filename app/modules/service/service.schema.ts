@@ -1,5 +1,5 @@
 /** Browser-safe lists and shapes of the service area (the zod schemas are in service.schema.server.ts). */
-export { SERVICE_ABOUT, SERVICE_PRIORITIES, SERVICE_STATUSES, LINK_KINDS } from "./state";
+export { SERVICE_ABOUT, SERVICE_OUTCOMES, SERVICE_PRIORITIES, SERVICE_STATUSES, LINK_KINDS } from "./state";
 export const SERVICE_FLAGS = ["overdue", "due_soon"] as const;
 /** Attachments: what a case accepts (checked by content, not by the name or the declared type). */
 export type AttachmentType = "image/png" | "image/jpeg" | "image/webp" | "application/pdf";

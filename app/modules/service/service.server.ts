@@ -23,7 +23,19 @@ import { addWorkingHours, caseFlag } from "./promise";
 import { hasOpenCallback, openCallbackCases, openCallbackCount, sendSurvey } from "./survey.server";
 import { PAGE_SIZE, caseColumns, caseCounts, casesQuery, findCase, loadPromises, loadSettings } from "./service.queries.server";
 import type { LinkInput, OpenCaseInput, PromiseInput, ReplyInput, ServiceFilter, TransitionInput } from "./service.schema.server";
-import { OPEN_STATUSES, REOPEN_DAYS, SERVICE_PRIORITIES, actionsFor, isServiceStatus, ruleFor, type ServiceStatus } from "./state";
+import {
+  OPEN_STATUSES,
+  REOPEN_DAYS,
+  SERVICE_OUTCOMES,
+  SERVICE_PRIORITIES,
+  actionsFor,
+  isServiceStatus,
+  ruleFor,
+  type ServiceOutcome,
+  type ServiceStatus,
+} from "./state";
+
+const isOutcome = (v: string | null): v is ServiceOutcome => (SERVICE_OUTCOMES as readonly (string | null)[]).includes(v);
 
 /** The instant `hours` working hours after `from` on the portal's working calendar. */
 async function deadline(dbx: Executor, from: Date, hours: number): Promise<Date> {
@@ -268,6 +280,7 @@ export async function listCases(actor: Actor, filter: ServiceFilter) {
     canOpen: can(actor, "service:open"),
     isDesk: can(actor, "service:work"),
     seesCallbacks: internal,
+    canFigures: can(actor, "service:figures"),
   };
 }
 
@@ -466,6 +479,7 @@ async function lockCase(tx: Executor, actor: Actor, id: number) {
       "sc.priority",
       "sc.opened_by",
       "sc.reopen_count",
+      "sc.outcome",
     ])
     .where("sc.id", "=", id)
     .where(scopes.serviceCase.where(actor, "sc.dealer_id"))
@@ -564,7 +578,7 @@ export async function moveCase(actor: Actor, id: number, input: TransitionInput)
     if (rule.to === "acknowledged" || (rule.to === "in_progress" && !c.first_response_at)) set.first_response_at = c.first_response_at ?? at;
     if (rule.to === "resolved") {
       set.resolved_at = at;
-      set.outcome = input.outcome ?? "answer";
+      set.outcome = await resolvedOutcome(tx, id, input.outcome, c.outcome);
     }
     if (rule.to === "closed") set.closed_at = at;
     if (input.action === "reopen") {
@@ -598,6 +612,22 @@ export async function moveCase(actor: Actor, id: number, input: TransitionInput)
       });
     }
   });
+}
+
+/**
+ * The outcome a resolution records: the one chosen, else the one the case already has (a return or a
+ * replacement set it), else an answer. A return or a replacement is an outcome only when the case has one.
+ */
+async function resolvedOutcome(tx: Executor, caseId: number, chosen: ServiceOutcome | undefined, current: string | null): Promise<ServiceOutcome> {
+  const outcome = chosen ?? (isOutcome(current) ? current : "answer");
+  const has =
+    outcome === "rma"
+      ? await tx.selectFrom("service_rmas").select("id").where("case_id", "=", caseId).executeTakeFirst()
+      : outcome === "replacement"
+        ? await tx.selectFrom("service_replacement_lines").select("id").where("case_id", "=", caseId).executeTakeFirst()
+        : true;
+  if (!has) throw new ValidationError("validation.formErrors", { outcome: ["service.outcomeNeedsRecord"] });
+  return outcome;
 }
 
 /** Links the case to another order, shipment or deal of the same dealer. */
@@ -683,4 +713,82 @@ export async function findServiceInvariantViolations(dbx: Executor) {
     .where((eb) => eb.or([eb.and([eb("sc.first_response_at", "is", null), eb("sc.response_due_at", "<=", edge)]), eb("sc.resolution_due_at", "<=", edge)]))
     .limit(100)
     .execute();
+}
+
+// ---------------------------------------------------------------- digests
+
+/** Why a case waits for its digest reader. */
+export type WaitingReason = "new" | "unassigned" | "due_soon" | "overdue" | "waiting_for_dealer";
+export type WaitingCase = { id: number; number: string; subject: string; dealerId: number; dealerName: string; reason: WaitingReason; dueAt: Date };
+
+/** How many waiting cases a digest run reads at most per audience (the email shows a few and counts the rest). */
+const DIGEST_CASES_MAX = 500;
+
+/**
+ * The cases that wait for a digest's reader now (decision 135): for the desk, open cases still new or
+ * unassigned, or whose promise is due soon or past; for a dealer's users, their dealer's cases waiting for
+ * the dealer. Read when the digest is built, so a case answered meanwhile is not asked for again.
+ */
+export async function casesWaitingForDigest(dbx: Executor, who: { desk: boolean; dealerIds: number[] }, at: Date) {
+  const { dueSoonHours } = await loadSettings(dbx);
+  const soon = new Date(at.getTime() + dueSoonHours * 3_600_000);
+  const base = () =>
+    dbx
+      .selectFrom("service_cases as sc")
+      .innerJoin("organisations as d", "d.id", "sc.dealer_id")
+      .select([
+        "sc.id",
+        "sc.number",
+        "sc.subject",
+        "sc.dealer_id",
+        "sc.status",
+        "sc.assignee_id",
+        "sc.first_response_at",
+        "sc.response_due_at",
+        "sc.resolution_due_at",
+        "d.name as dealer_name",
+      ]);
+  const [deskRows, dealerRows] = await Promise.all([
+    who.desk
+      ? base()
+          .where("sc.status", "in", ["new", "acknowledged", "in_progress"])
+          .where((eb) =>
+            eb.or([
+              eb("sc.status", "=", "new"),
+              eb("sc.assignee_id", "is", null),
+              eb.and([eb("sc.first_response_at", "is", null), eb("sc.response_due_at", "<=", soon)]),
+              eb("sc.resolution_due_at", "<=", soon),
+            ]),
+          )
+          .orderBy("sc.resolution_due_at")
+          .orderBy("sc.id")
+          .limit(DIGEST_CASES_MAX)
+          .execute()
+      : Promise.resolve([]),
+    who.dealerIds.length
+      ? base()
+          .where("sc.status", "=", "waiting_for_dealer")
+          .where("sc.dealer_id", "in", who.dealerIds)
+          .orderBy("sc.updated_at")
+          .orderBy("sc.id")
+          .limit(DIGEST_CASES_MAX)
+          .execute()
+      : Promise.resolve([]),
+  ]);
+  const deskReason = (r: (typeof deskRows)[number]): WaitingReason => {
+    const due = !r.first_response_at && r.response_due_at < r.resolution_due_at ? r.response_due_at : r.resolution_due_at;
+    if (due <= at) return "overdue";
+    if (due <= soon) return "due_soon";
+    return r.status === "new" ? "new" : "unassigned";
+  };
+  const shape = (r: (typeof deskRows)[number], reason: WaitingReason): WaitingCase => ({
+    id: r.id,
+    number: r.number ?? `#${r.id}`,
+    subject: r.subject,
+    dealerId: r.dealer_id,
+    dealerName: r.dealer_name,
+    reason,
+    dueAt: !r.first_response_at && r.response_due_at < r.resolution_due_at ? r.response_due_at : r.resolution_due_at,
+  });
+  return { desk: deskRows.map((r) => shape(r, deskReason(r))), dealer: dealerRows.map((r) => shape(r, "waiting_for_dealer")) };
 }

@@ -16,6 +16,12 @@ export type ServicePriority = (typeof SERVICE_PRIORITIES)[number];
 /** What a case is about. */
 export const SERVICE_ABOUT = ["order_line", "shipment", "product", "account"] as const;
 export const LINK_KINDS = ["order", "shipment", "deal"] as const;
+/**
+ * How a case was resolved: an answer only, a field visit, a return (set when one is authorised) or a
+ * replacement shipment at no charge (set when the replacement order is created). The last two need their record.
+ */
+export const SERVICE_OUTCOMES = ["answer", "field_visit", "rma", "replacement"] as const;
+export type ServiceOutcome = (typeof SERVICE_OUTCOMES)[number];
 
 /** A resolved case may be reopened this many days after its resolution. */
 export const REOPEN_DAYS = 14;

@@ -250,11 +250,11 @@ export function createApp(build: ServerBuild | (() => Promise<ServerBuild>), opt
     next();
   });
 
-  // `?format=csv` on a list page: ask Remix for the leaf loader's own response
-  // (a streamed CSV) instead of rendering the page around it.
+  // `?format=csv` on a list page (and `?format=xlsx`, the sell-out template): ask Remix for the leaf
+  // loader's own response (a streamed CSV, a workbook) instead of rendering the page around it.
   const tree = routeTree((build as ServerBuild).routes as Record<string, ManifestRoute>);
   app.use((req, _res, next) => {
-    if (req.method !== "GET" || req.query.format !== "csv" || req.query._data !== undefined) return next();
+    if (req.method !== "GET" || (req.query.format !== "csv" && req.query.format !== "xlsx") || req.query._data !== undefined) return next();
     const matches = matchRoutes(tree, req.path);
     const leaf = matches?.[matches.length - 1]?.route.id;
     if (leaf) {

@@ -144,6 +144,13 @@ export const CHECKS: Check[] = [
     },
   },
   {
+    name: "sell-out: one line per period, SKU and segment; rows of their period's dealer; closed periods changed only by corrections",
+    run: async (db) => {
+      const { findSelloutInvariantViolations } = await import("../app/modules/sellout/sellout.server");
+      return findSelloutInvariantViolations(db);
+    },
+  },
+  {
     name: "deals: one protected dealer per customer and product line; won deals and booked quotes name their order",
     run: async (db) => {
       const { findDealInvariantViolations } = await import("../app/modules/deals/deals.server");

@@ -249,6 +249,7 @@ export interface ImportJobs {
   allocated_units: Generated<number | null>;
   created_at: Generated<Date>;
   created_by: Generated<number | null>;
+  dealer_id: Generated<number | null>;
   error_count: Generated<number>;
   errors: Generated<string | null>;
   filename: Generated<string>;
@@ -258,6 +259,7 @@ export interface ImportJobs {
   mode: Generated<string>;
   processed_rows: Generated<number>;
   status: Generated<string>;
+  target: Generated<string | null>;
   total_rows: Generated<number>;
   written_rows: Generated<number>;
 }
@@ -606,6 +608,78 @@ export interface RecoveryCodes {
   id: Generated<number>;
   used_at: Generated<Date | null>;
   user_id: number;
+}
+
+export interface SelloutCategoryTotals {
+  category_code: string;
+  dealer_id: number;
+  period_id: number;
+  revenue_minor: number;
+  updated_at: Generated<Date>;
+  updated_by: Generated<number | null>;
+}
+
+export interface SelloutCorrections {
+  created_at: Generated<Date>;
+  created_by: Generated<number | null>;
+  dealer_id: number;
+  delta_on_hand: Generated<number | null>;
+  delta_revenue_minor: Generated<number>;
+  delta_units_sold: Generated<number>;
+  id: Generated<number>;
+  key_account_id: Generated<number | null>;
+  period_id: number;
+  product_id: number;
+  reason: string;
+  region: Generated<string>;
+  segment: Generated<string>;
+}
+
+export interface SelloutLines {
+  dealer_id: number;
+  id: Generated<number>;
+  key_account_id: Generated<number | null>;
+  period_id: number;
+  product_id: number;
+  region: Generated<string>;
+  revenue_minor: number;
+  segment: Generated<string>;
+  units_sold: number;
+  updated_at: Generated<Date>;
+  updated_by: Generated<number | null>;
+}
+
+export interface SelloutPeriods {
+  closed_at: Generated<Date | null>;
+  closed_by: Generated<number | null>;
+  created_at: Generated<Date>;
+  currency: string;
+  dealer_id: number;
+  ends_on: string;
+  frequency: string;
+  id: Generated<number>;
+  last_changed_at: Generated<Date | null>;
+  period_key: string;
+  reported_at: Generated<Date | null>;
+  reported_by: Generated<number | null>;
+  starts_on: string;
+  status: Generated<string>;
+}
+
+export interface SelloutSettings {
+  dealer_id: number;
+  frequency: Generated<string>;
+  updated_at: Generated<Date>;
+  updated_by: Generated<number | null>;
+}
+
+export interface SelloutStock {
+  dealer_id: number;
+  period_id: number;
+  product_id: number;
+  units_on_hand: number;
+  updated_at: Generated<Date>;
+  updated_by: Generated<number | null>;
 }
 
 export interface ServiceAttachments {
@@ -987,6 +1061,12 @@ export interface DB {
   quote_lines: QuoteLines;
   quotes: Quotes;
   recovery_codes: RecoveryCodes;
+  sellout_category_totals: SelloutCategoryTotals;
+  sellout_corrections: SelloutCorrections;
+  sellout_lines: SelloutLines;
+  sellout_periods: SelloutPeriods;
+  sellout_settings: SelloutSettings;
+  sellout_stock: SelloutStock;
   service_attachments: ServiceAttachments;
   service_callbacks: ServiceCallbacks;
   service_case_links: ServiceCaseLinks;

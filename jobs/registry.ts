@@ -17,6 +17,7 @@ const loaders: Record<JobName, () => Promise<{ run: JobHandler }>> = {
   "stale-orders": () => import("./stale-orders"),
   "session-cleanup": () => import("./session-cleanup"),
   "service-escalation": () => import("./service-escalation"),
+  "sellout-reminders": () => import("./sellout-reminders"),
 };
 
 export async function handlerFor(name: JobName): Promise<JobHandler> {

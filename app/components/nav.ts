@@ -20,6 +20,7 @@ export const NAV: NavItem[] = [
   { to: "/finance/disputes", label: "nav.disputes", permission: "dispute:resolve" },
   { to: "/finance/aging", label: "nav.aging", permission: "aging:read" },
   { to: "/service", label: "nav.service", permission: "service:read" },
+  { to: "/sellout", label: "nav.sellout", permission: "sellout:view" },
   { to: "/reports", label: "nav.reports", permission: "reports:read" },
 ];
 
@@ -59,6 +60,7 @@ const AVAILABLE = new Set<string>([
   "/finance/aging",
   "/reports",
   "/service",
+  "/sellout",
   "/admin/service-promise",
 ]);
 

@@ -16,12 +16,30 @@ import notifications from "./catalogs/notifications";
 import orders from "./catalogs/orders";
 import reports from "./catalogs/reports";
 import security from "./catalogs/security";
+import sellout from "./catalogs/sellout";
 import service from "./catalogs/service";
 import stock from "./catalogs/stock";
 import webhooks from "./catalogs/webhooks";
 import type { Locale } from "./index";
 
-const parts = [common, auth, admin, dashboard, stock, orders, deals, ledger, notifications, reports, security, documents, webhooks, service, api] as const;
+const parts = [
+  common,
+  auth,
+  admin,
+  dashboard,
+  stock,
+  orders,
+  deals,
+  ledger,
+  notifications,
+  reports,
+  security,
+  documents,
+  webhooks,
+  service,
+  api,
+  sellout,
+] as const;
 
 function merge(lang: "en" | "zh"): Record<string, string> {
   const out: Record<string, string> = {};

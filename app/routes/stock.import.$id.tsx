@@ -5,6 +5,7 @@ import { Link } from "~/components/link";
 import { useEffect } from "react";
 import { ImportStatusBadge } from "~/components/catalog/ImportStatus";
 import { ErrorPage } from "~/components/ErrorPage";
+import { ImportErrors } from "~/components/imports";
 import { PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -81,29 +82,7 @@ export default function ImportJob() {
           {job.finished_at ? ` → ${f.dateTime(job.finished_at)}` : ""}
         </p>
       </div>
-      {job.errors.length ? (
-        <section className="card overflow-x-auto p-0">
-          <h2 className="px-4 pt-4 font-semibold">{t("import.errorList", { shown: f.number(job.errors.length), total: f.number(job.error_count) })}</h2>
-          <table className="table" data-testid="import-errors">
-            <thead>
-              <tr>
-                <th scope="col">{t("import.line")}</th>
-                <th scope="col">{t("import.column")}</th>
-                <th scope="col">{t("import.problem")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {job.errors.map((e, i) => (
-                <tr key={i}>
-                  <td className="tabular-nums">{e.line || "—"}</td>
-                  <td className="font-mono text-xs">{e.column || "—"}</td>
-                  <td>{t(e.key as "import.required", e.params)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-      ) : null}
+      <ImportErrors errors={job.errors} total={job.error_count} />
       <Link to="/stock/import" className="btn-secondary">
         {t("import.another")}
       </Link>

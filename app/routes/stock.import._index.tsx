@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { MaxPartSizeExceededError, json, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
-import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { useEffect } from "react";
+import { UploadProgress, type ProgressJob } from "~/components/imports";
 import { ImportStatusBadge } from "~/components/catalog/ImportStatus";
 import { ErrorPage } from "~/components/ErrorPage";
 import { FormError } from "~/components/ui/form";
@@ -63,40 +63,7 @@ export const action = withAction(async ({ request }: ActionFunctionArgs) => {
   return redirect(`/stock/import/${jobId}`);
 });
 
-type Progress = { job: { id: number; status: string; total_rows: number; processed_rows: number; written_rows: number } | null };
-
-/** While the upload request runs, poll the caller's latest job and show how far it got. */
-function UploadProgress() {
-  const nav = useNavigation();
-  const fetcher = useFetcher<Progress>();
-  const t = useT();
-  const f = useFormat();
-  const submitting = nav.state === "submitting" && nav.formAction?.startsWith("/stock/import");
-  useEffect(() => {
-    if (!submitting) return;
-    const timer = setInterval(() => fetcher.load("/stock/import/progress"), 700);
-    return () => clearInterval(timer);
-  }, [submitting]);
-  if (!submitting) return null;
-  const job = fetcher.data?.job;
-  const running = job && job.status === "running" ? job : null;
-  const total = running?.total_rows ?? 0;
-  const done = running ? Math.max(running.processed_rows, running.written_rows) : 0;
-  const pct = total ? Math.round((100 * (running!.processed_rows + running!.written_rows)) / (2 * total)) : 0;
-  return (
-    <div className="card space-y-2" role="status" aria-live="polite" data-testid="upload-progress">
-      <p className="text-sm">
-        {running
-          ? t("import.progress", { validated: f.number(running.processed_rows), written: f.number(running.written_rows), total: f.number(total) })
-          : t("import.uploading")}
-      </p>
-      <div className="h-2 w-full overflow-hidden rounded bg-slate-200" aria-hidden="true">
-        <div className="h-2 bg-brand-500 transition-all" style={{ width: `${running ? pct : 5}%` }} />
-      </div>
-      <span className="sr-only">{done}</span>
-    </div>
-  );
-}
+type Progress = { job: ProgressJob };
 
 export default function ImportPage() {
   const { jobs, limitMb } = useLoaderData<typeof loader>();
@@ -169,7 +136,7 @@ export default function ImportPage() {
           <button type="submit" className="btn-primary">
             {t("import.start")}
           </button>
-          <UploadProgress />
+          <UploadProgress<Progress> actionPrefix="/stock/import" progressUrl="/stock/import/progress" pick={(d) => d.job} />
         </Form>
         <aside className="card space-y-3 text-sm">
           <h2 className="font-semibold">{t("import.formats")}</h2>

@@ -16,6 +16,7 @@ import { seedNotifications } from "./notifications";
 import { seedWebhooks } from "./webhooks";
 import { seedService } from "./service";
 import { seedApiTokens } from "./api";
+import { seedSellout } from "./sellout";
 
 export type SeedStep = { name: string; run: (db: Kysely<DB>, ids: FoundationIds) => Promise<void> };
 
@@ -35,6 +36,8 @@ export const SEED_STEPS: SeedStep[] = [
   // After-sales service cases: after the orders step (a case names a shipped order line).
   { name: "service cases", run: seedService },
   { name: "API tokens", run: seedApiTokens },
+  // Sell-out: after the catalog (it reports on products) and the foundation's dealers.
+  { name: "sell-out reports", run: seedSellout },
 ];
 
 export async function isEmpty(db: Kysely<DB>): Promise<boolean> {

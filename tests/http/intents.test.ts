@@ -33,6 +33,8 @@ import * as webhookDelivery from "../../app/routes/settings_.webhooks.deliveries
 import * as serviceCase from "../../app/routes/service.$id";
 import * as apiTokens from "../../app/routes/settings_.api-tokens";
 import * as dealerApiTokens from "../../app/routes/admin.dealers.$id_.api-tokens";
+import * as selloutDealer from "../../app/routes/sellout.$dealerId._index";
+import * as selloutPeriod from "../../app/routes/sellout.$dealerId.$period";
 
 type Action = (a: ActionFunctionArgs) => Promise<unknown>;
 /** A page as one who may act on it: the path, the route params and what else its forms always carry. */
@@ -61,6 +63,8 @@ const COVERED = [
   "service.$id.tsx",
   "settings_.api-tokens.tsx",
   "admin.dealers.$id_.api-tokens.tsx",
+  "sellout.$dealerId._index.tsx",
+  "sellout.$dealerId.$period.tsx",
 ] as const;
 
 function cases(fx: Fixture): Record<(typeof COVERED)[number], Case> {
@@ -119,6 +123,18 @@ function cases(fx: Fixture): Record<(typeof COVERED)[number], Case> {
       as: staff.admin,
       path: `/admin/dealers/${fx.cast.dealerA.id}/api-tokens`,
       params: id(fx.cast.dealerA.id),
+    },
+    "sellout.$dealerId._index.tsx": {
+      action: selloutDealer.action,
+      as: staff.admin,
+      path: `/sellout/${fx.cast.dealerA.id}`,
+      params: { dealerId: String(fx.cast.dealerA.id) },
+    },
+    "sellout.$dealerId.$period.tsx": {
+      action: selloutPeriod.action,
+      as: a.dealer_sales,
+      path: `/sellout/${fx.cast.dealerA.id}/${fx.sellout.period}`,
+      params: { dealerId: String(fx.cast.dealerA.id), period: fx.sellout.period },
     },
   };
 }

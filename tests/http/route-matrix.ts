@@ -28,6 +28,7 @@ import { appSecret, signUnsubscribeToken } from "../../app/modules/notifications
 import { createEndpoint } from "../../app/modules/webhooks/webhooks.server";
 import { openServiceCase } from "../factories/service";
 import { moveCase } from "../../app/modules/service/service.server";
+import { matrixSellout } from "../factories/sellout";
 
 export type Cast = Awaited<ReturnType<typeof createCast>>;
 
@@ -132,6 +133,8 @@ export async function buildFixture() {
     .where("dedupe_key", "=", `service-survey:${surveyed.id}:1`)
     .executeTakeFirstOrThrow();
   const surveyToken = /\/survey\/([\w-]+\.[\w-]+)\?score=1/.exec(surveyMail.text_body)![1]!;
+  // Sell-out: dealer A reported last month by form and by an upload.
+  const sellout = await matrixSellout(cast, product.sku);
   return {
     cast,
     catalog,
@@ -152,6 +155,7 @@ export async function buildFixture() {
     },
     serviceCase,
     surveyToken,
+    sellout,
   };
 }
 export type Fixture = Awaited<ReturnType<typeof buildFixture>>;
@@ -178,6 +182,7 @@ export type MatrixEntry = {
 const ALL: readonly Role[] = ["dealer_admin", "dealer_sales", "dealer_finance", "account_manager", "ops", "finance", "admin", "service"];
 const DEALERS = ["dealer_admin", "dealer_sales", "dealer_finance"] as const;
 const SERVICE_READERS: readonly Role[] = [...DEALERS, "account_manager", "service", "admin"];
+const SELLOUT_READERS: readonly Role[] = ["dealer_admin", "dealer_sales", "account_manager", "finance", "admin"];
 
 export const MATRIX: Record<string, MatrixEntry> = {
   "_index.tsx": { path: () => "/", allow: ALL },
@@ -335,6 +340,20 @@ export const MATRIX: Record<string, MatrixEntry> = {
     otherDealer: DEALERS,
   },
   "admin.service-promise.tsx": { path: () => "/admin/service-promise", allow: ["admin"] },
+  // Sell-out reports (issue #24): dealer A's pages; its account manager, finance and the administrator read them; a dealer's
+  // finance user does not report sell-out (403 in its own dealer); dealer B's users must not learn dealer A's exist.
+  "sellout._index.tsx": { path: () => "/sellout", allow: SELLOUT_READERS },
+  "sellout.$dealerId._index.tsx": { path: ({ cast }) => `/sellout/${cast.dealerA.id}`, allow: SELLOUT_READERS, otherDealer: ["dealer_admin", "dealer_sales"] },
+  "sellout.$dealerId.$period.tsx": {
+    path: ({ cast, sellout }) => `/sellout/${cast.dealerA.id}/${sellout.period}`,
+    allow: SELLOUT_READERS,
+    otherDealer: ["dealer_admin", "dealer_sales"],
+  },
+  "sellout.$dealerId.upload.tsx": {
+    path: ({ cast, sellout }) => `/sellout/${cast.dealerA.id}/upload?job=${sellout.jobId}`,
+    allow: SELLOUT_READERS,
+    otherDealer: ["dealer_admin", "dealer_sales"],
+  },
   "unsubscribe.$token.tsx": { path: ({ unsubscribeToken }) => `/unsubscribe/${unsubscribeToken}`, allow: "public", signedInOk: true },
   // The satisfaction survey of a resolved case: opened from the email's link, signed in or not (decision 132).
   "survey.$token.tsx": { path: ({ surveyToken }) => `/survey/${surveyToken}?score=3`, allow: "public", signedInOk: true },

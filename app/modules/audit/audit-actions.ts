@@ -37,6 +37,7 @@ export const AUDIT_ENTITY_TYPES = [
   "job",
   "service_case",
   "api_token",
+  "sellout_period",
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
@@ -88,6 +89,8 @@ export const AUDIT_ACTION_ENTITY = {
   "import.stock": "import_job",
   "import.stock.rejected": "import_job",
   "import.stock.backorders_reserved": "import_job",
+  "import.sellout": "import_job",
+  "import.sellout.rejected": "import_job",
   // Key accounts, leads, deals
   "key_account.created": "key_account",
   "key_account.updated": "key_account",
@@ -189,6 +192,13 @@ export const AUDIT_ACTION_ENTITY = {
   "service.survey_answered": "service_case",
   "service.callback_recorded": "service_case",
   "service.replacement_created": "service_case",
+  // Sell-out and stock reports (issue #24)
+  "sellout.line_saved": "sellout_period",
+  "sellout.line_removed": "sellout_period",
+  "sellout.category_saved": "sellout_period",
+  "sellout.closed": "sellout_period",
+  "sellout.corrected": "sellout_period",
+  "sellout.frequency_changed": "dealer",
   // Dealer API tokens
   "api_token.created": "api_token",
   "api_token.revoked": "api_token",

@@ -74,6 +74,17 @@ export const PERMISSIONS = {
   "service:urgent_notice": ["account_manager"],
   /** Receives the escalation email when no desk lead is chosen. */
   "service:escalation": ["service"],
+  // sell-out and stock reports (issue #24, decision 138): the dealer reports what it sold and holds per
+  // period; its account manager reads the reports of the dealers assigned to them; finance and the
+  // administrator read every dealer's and close periods.
+  "sellout:view": ["dealer_admin", "dealer_sales", "account_manager", "finance", "admin"],
+  /** Reports a period by form or upload, and records a visible correction once it is closed. */
+  "sellout:report": ["dealer_admin", "dealer_sales"],
+  "sellout:close": ["finance", "admin"],
+  /** Chooses a dealer's reporting frequency (month or week). */
+  "sellout:configure": ["admin"],
+  /** Receives the reminder when the dealer's last period is not reported (jobs/sellout-reminders.ts). */
+  "sellout:reminder": ["dealer_admin", "dealer_sales"],
   // people and administration
   "user:manage": ["dealer_admin", "admin"],
   /** Webhook endpoints and their deliveries: a dealer administrator its own dealer's, an administrator any dealer's. */

@@ -23,6 +23,19 @@ export function decodeUtf8(bytes: Uint8Array): DecodeResult {
 }
 
 /**
+ * Bytes → text for files saved by spreadsheets in China: UTF-8 (BOM stripped) when the bytes are valid
+ * UTF-8, else GB18030 (a superset of GBK and GB2312, what Excel's "CSV" writes on a Chinese Windows).
+ * Used where such files are expected (bank statements, sell-out reports); the catalog import keeps UTF-8 only.
+ */
+export function decodeUtf8OrGb18030(bytes: Uint8Array): DecodeResult {
+  const utf8 = decodeUtf8(bytes);
+  if (utf8.ok || utf8.reason === "empty") return utf8;
+  const text = new TextDecoder("gb18030").decode(bytes);
+  if (text.trim() === "") return { ok: false, reason: "empty" };
+  return { ok: true, text };
+}
+
+/**
  * Parses CSV text into records with the 1-based line number each starts on.
  * Blank lines are skipped. A quote left open at the end is reported.
  */

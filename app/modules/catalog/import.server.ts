@@ -21,7 +21,7 @@ import { now } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
 import { lockCatalogVersion } from "./catalog.queries.server";
 import { catalogChanged } from "./catalog.derived.server";
-import { IMAGE_PATH_RE, PRODUCT_STATUSES, SKU_RE, TIERS, type ImportKind, type ImportMode } from "./catalog.schema";
+import { IMAGE_PATH_RE, IMPORT_KINDS, PRODUCT_STATUSES, SKU_RE, TIERS, type ImportKind, type ImportMode } from "./catalog.schema";
 import { decodeUtf8, parseCsv, unguardCell } from "./csv";
 import { checkOptionsSchemaJson } from "./options.server";
 
@@ -516,7 +516,8 @@ export type ImportJobView = {
 
 export async function getImportJob(actor: Actor, id: number): Promise<ImportJobView> {
   requirePermission(actor, "stock:import");
-  const job = await db.selectFrom("import_jobs").selectAll().where("id", "=", id).executeTakeFirst();
+  // Only the catalog's kinds: a dealer's sell-out import (same table) is its dealer's, read on /sellout.
+  const job = await db.selectFrom("import_jobs").selectAll().where("id", "=", id).where("kind", "in", IMPORT_KINDS).executeTakeFirst();
   if (!job) throw new NotFoundError();
   let errors: ImportRowError[] = [];
   try {
@@ -534,6 +535,7 @@ export async function latestImportJob(actor: Actor) {
     .selectFrom("import_jobs")
     .select(["id", "kind", "status", "total_rows", "processed_rows", "written_rows", "error_count", "created_at"])
     .where("created_by", "=", actor.userId)
+    .where("kind", "in", IMPORT_KINDS)
     .orderBy("created_at", "desc")
     .orderBy("id", "desc")
     .limit(1)
@@ -557,6 +559,7 @@ export async function recentImportJobs(actor: Actor) {
       "j.created_at",
       "u.name as created_by_name",
     ])
+    .where("j.kind", "in", IMPORT_KINDS)
     .orderBy("j.created_at", "desc")
     .orderBy("j.id", "desc")
     .limit(20)

@@ -16,6 +16,7 @@ import { NotFoundError, ValidationError } from "~/utils/errors";
 import { parseMoney } from "~/utils/money";
 import { todayIn } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
+import { decodeUtf8OrGb18030 } from "~/modules/catalog/csv";
 import { DuplicateSourceError, MAX_ENTRY_MINOR, postEntry } from "./post.server";
 import { bankPaymentDescription, systemDescription } from "./descriptions";
 
@@ -70,15 +71,10 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-/** Bank files come as UTF-8 (with or without BOM) or GB18030/GBK. */
+/** Bank files come as UTF-8 (with or without BOM) or GB18030/GBK (catalog/csv.ts reads both). */
 export function decodeBankFile(bytes: Uint8Array): string {
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    text = new TextDecoder("gb18030").decode(bytes);
-  }
-  return text.replace(/^\uFEFF/, "");
+  const r = decodeUtf8OrGb18030(bytes);
+  return r.ok ? r.text : "";
 }
 
 const HEADERS: Record<string, string[]> = {

@@ -30,6 +30,7 @@ export const JOB_NAMES = [
   "stale-orders",
   "session-cleanup",
   "service-escalation",
+  "sellout-reminders",
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
@@ -125,6 +126,15 @@ export const JOBS: readonly JobDefinition[] = [
     description: "jobs.service-escalation.description",
     leaseMs: 2 * MIN,
     catchUp: false,
+  },
+  {
+    name: "sellout-reminders",
+    cron: "0 9 * * *",
+    period: "day",
+    title: "jobs.sellout-reminders.title",
+    description: "jobs.sellout-reminders.description",
+    leaseMs: 2 * MIN,
+    catchUp: true,
   },
 ];
 

@@ -1,0 +1,274 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, TypedResponse } from "@remix-run/node";
+import { MaxPartSizeExceededError, json, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { ImportStatusBadge } from "~/components/catalog/ImportStatus";
+import { ErrorPage } from "~/components/ErrorPage";
+import { ImportErrors, UploadProgress } from "~/components/imports";
+import { Link } from "~/components/link";
+import { ListTable } from "~/components/list";
+import { FormError, SelectField } from "~/components/ui/form";
+import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { Section } from "~/components/ui/record";
+import { translate, type MessageKey } from "~/i18n";
+import { useFormat, useT } from "~/i18n/react";
+import { requireActor } from "~/modules/auth/auth.server";
+import { getSelloutImport, importSellout, recentSelloutImports, selloutTemplate } from "~/modules/sellout/import.server";
+import { UploadFormSchema, UploadPageQuery } from "~/modules/sellout/sellout.schema.server";
+import { dealerOverview } from "~/modules/sellout/sellout.server";
+import { env } from "~/utils/env.server";
+import { parseForm, parseQuery } from "~/utils/http.server";
+import { pageMeta } from "~/utils/meta";
+import { idParam } from "~/utils/params.server";
+import { withAction, withLoader } from "~/utils/route";
+
+export const meta = pageMeta("sellout.upload.title");
+
+export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "sellout:view");
+  const dealerId = idParam(params.dealerId);
+  const query = parseQuery(request, UploadPageQuery);
+  if (query.format) {
+    const file = await selloutTemplate(actor, dealerId, query.format);
+    return new Response(Buffer.from(file.body), {
+      headers: {
+        "Content-Type": file.contentType,
+        "Content-Disposition": `attachment; filename="${file.filename}"`,
+        "Cache-Control": "private, no-store",
+      },
+    }) as unknown as TypedResponse<never>;
+  }
+  const overview = await dealerOverview(actor, dealerId);
+  const recent = await recentSelloutImports(actor, dealerId);
+  const latest = recent.find((j) => j.created_by === actor.userId) ?? null;
+  return json(
+    {
+      dealer: overview.dealer,
+      canReport: overview.canReport,
+      periods: overview.periods.filter((p) => p.status !== "closed").map((p) => p.key),
+      recent,
+      progress: latest,
+      job: query.job ? await getSelloutImport(actor, dealerId, query.job) : null,
+      limitMb: Math.floor(env().UPLOAD_LIMIT_BYTES / 1_048_576),
+    },
+    { headers: { "Cache-Control": "no-store" } },
+  );
+});
+
+export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
+  const actor = await requireActor(request, "sellout:report");
+  const dealerId = idParam(params.dealerId);
+  const limit = env().UPLOAD_LIMIT_BYTES;
+  const fail = (key: MessageKey, params?: Record<string, string | number>) =>
+    json(
+      {
+        ok: false as const,
+        formError: translate(actor.locale, key, params),
+        fieldErrors: { file: translate(actor.locale, key, params) } as Record<string, string>,
+        values: {} as Record<string, unknown>,
+      },
+      { status: key === "import.tooLarge" ? 413 : 400 },
+    );
+  let fd: FormData;
+  try {
+    fd = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: limit }));
+  } catch (err) {
+    if (err instanceof MaxPartSizeExceededError) return fail("import.tooLarge", { max: Math.floor(limit / 1_048_576) || 1 });
+    return fail("import.noFile");
+  }
+  const form = await parseForm(request, UploadFormSchema, fd);
+  if (!form.ok) return json(form, { status: 400 });
+  const file = fd.get("file");
+  if (!file || typeof file === "string" || file.size === 0) return fail("import.noFile");
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const { jobId } = await importSellout(actor, dealerId, { period: form.data.period, mode: form.data.mode, filename: file.name || "upload", bytes });
+  return redirect(`/sellout/${dealerId}/upload?job=${jobId}`);
+});
+
+type Data = ReturnType<typeof useLoaderData<typeof loader>>;
+
+export default function SelloutUpload() {
+  const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const t = useT();
+  const f = useFormat();
+  const failure = actionData && "ok" in actionData && actionData.ok === false ? actionData : undefined;
+  const values = (failure?.values ?? {}) as Record<string, unknown>;
+  const { dealer, job } = data;
+  const base = `/sellout/${dealer.id}/upload`;
+  const chosen = String(values.period ?? params.get("period") ?? data.periods[0] ?? "");
+  return (
+    <div className="space-y-4">
+      <PageHeader
+        title={t("sellout.upload.title")}
+        crumbs={[
+          { label: t("nav.home"), to: "/" },
+          { label: t("sellout.title"), to: "/sellout" },
+          { label: dealer.code, to: `/sellout/${dealer.id}` },
+          { label: t("sellout.upload") },
+        ]}
+      />
+      {job ? <JobResult job={job} dealerId={dealer.id} /> : null}
+      <div className="grid gap-4 lg:grid-cols-3">
+        {data.canReport ? (
+          data.periods.length ? (
+            <Form method="post" encType="multipart/form-data" className="card space-y-4 lg:col-span-2" noValidate>
+              <FormError message={failure?.formError} />
+              <SelectField
+                name="period"
+                label={t("sellout.period")}
+                defaultValue={chosen}
+                error={failure?.fieldErrors.period}
+                options={data.periods.map((p) => ({ value: p, label: p }))}
+              />
+              <div>
+                <label htmlFor="file" className="label">
+                  {t("sellout.upload.file")}
+                </label>
+                <input
+                  id="file"
+                  name="file"
+                  type="file"
+                  accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                  className="block w-full text-sm"
+                  required
+                  aria-invalid={failure?.fieldErrors.file ? true : undefined}
+                  aria-describedby="file-help"
+                />
+                <p id="file-help" className="mt-1 text-xs text-slate-500">
+                  {t("sellout.upload.fileHelp", { max: data.limitMb })}
+                </p>
+                {failure?.fieldErrors.file ? (
+                  <p className="mt-1 text-sm text-red-600" role="alert">
+                    {failure.fieldErrors.file}
+                  </p>
+                ) : null}
+              </div>
+              <fieldset>
+                <legend className="label">{t("import.mode")}</legend>
+                <div className="space-y-1 text-sm">
+                  {(["all_or_nothing", "valid_rows"] as const).map((m) => (
+                    <label key={m} className="flex items-start gap-2">
+                      <input type="radio" name="mode" value={m} defaultChecked={String(values.mode ?? "all_or_nothing") === m} className="mt-1" />{" "}
+                      <span>{t(`import.mode.${m}`)}</span>
+                    </label>
+                  ))}
+                </div>
+              </fieldset>
+              <button type="submit" className="btn-primary">
+                {t("import.start")}
+              </button>
+              <UploadProgress<Data> actionPrefix={base} progressUrl={base} pick={(d) => d.progress} />
+            </Form>
+          ) : (
+            <div className="card lg:col-span-2">
+              <EmptyState message={t("sellout.upload.noOpenPeriods")} />
+            </div>
+          )
+        ) : null}
+        <Section title={t("sellout.template")} id="sellout-template" help={t("sellout.template.help")}>
+          <div className="flex flex-wrap gap-2">
+            <Link reloadDocument className="btn-secondary" to={`${base}?format=xlsx`}>
+              {t("sellout.template.xlsx")}
+            </Link>
+            <Link reloadDocument className="btn-secondary" to={`${base}?format=csv`}>
+              {t("sellout.template.csv")}
+            </Link>
+          </div>
+        </Section>
+      </div>
+      <section className="space-y-2">
+        <h2 className="font-semibold">{t("sellout.upload.recent")}</h2>
+        <ListTable
+          testId="sellout-uploads"
+          empty={data.recent.length === 0 && <EmptyState message={t("import.noJobs")} />}
+          head={
+            <>
+              <th scope="col">{t("common.created")}</th>
+              <th scope="col">{t("sellout.period")}</th>
+              <th scope="col">{t("import.file")}</th>
+              <th scope="col">{t("common.status")}</th>
+              <th scope="col" className="text-right">
+                {t("import.rows")}
+              </th>
+              <th scope="col" className="text-right">
+                {t("import.written")}
+              </th>
+              <th scope="col" className="text-right">
+                {t("import.errors")}
+              </th>
+              <th scope="col">{t("stock.by")}</th>
+            </>
+          }
+        >
+          {data.recent.map((j) => (
+            <tr key={j.id}>
+              <td className="whitespace-nowrap">
+                <Link className="link" to={`${base}?job=${j.id}`}>
+                  {f.dateTime(j.created_at)}
+                </Link>
+              </td>
+              <td className="font-mono">{j.target ?? "—"}</td>
+              <td className="max-w-[12rem] truncate">{j.filename}</td>
+              <td>
+                <ImportStatusBadge status={j.status} />
+              </td>
+              <td className="text-right tabular-nums">{f.number(j.total_rows)}</td>
+              <td className="text-right tabular-nums">{f.number(j.written_rows)}</td>
+              <td className="text-right tabular-nums">{f.number(j.error_count)}</td>
+              <td>{j.created_by_name ?? "—"}</td>
+            </tr>
+          ))}
+        </ListTable>
+      </section>
+    </div>
+  );
+}
+
+function JobResult({ job, dealerId }: { job: NonNullable<Data["job"]>; dealerId: number }) {
+  const t = useT();
+  const f = useFormat();
+  const summaryKey =
+    (
+      {
+        succeeded: "import.summary.succeeded",
+        partial: "import.summary.partial",
+        rejected: "import.summary.rejected",
+        error: "import.summary.error",
+      } as const
+    )[job.status as "succeeded"] ?? "import.summary.running";
+  return (
+    <div className="space-y-3">
+      {job.status === "running" ? (
+        <noscript>
+          <meta httpEquiv="refresh" content="2" />
+        </noscript>
+      ) : null}
+      <div className="card space-y-2" role="status" aria-live="polite" data-testid="import-job" data-status={job.status}>
+        <h2 className="font-semibold">{t("sellout.upload.result")}</h2>
+        <p className="flex flex-wrap items-center gap-2">
+          <ImportStatusBadge status={job.status} />
+          <span>
+            {job.period ?? "—"} · {job.filename} · {t(`import.mode.short.${job.mode}` as "import.mode.short.valid_rows")}
+          </span>
+        </p>
+        <p className="font-semibold" data-testid="import-summary">
+          {t(summaryKey, { total: f.number(job.total_rows), written: f.number(job.written_rows), errors: f.number(job.error_count) })}
+        </p>
+        <p className="text-sm text-slate-600">
+          {t("import.progress", { validated: f.number(job.processed_rows), written: f.number(job.written_rows), total: f.number(job.total_rows) })}
+        </p>
+        {job.period && job.written_rows > 0 ? (
+          <Link className="link" to={`/sellout/${dealerId}/${job.period}`}>
+            {t("sellout.periodTitle", { period: job.period })}
+          </Link>
+        ) : null}
+      </div>
+      <ImportErrors errors={job.errors} total={job.error_count} />
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

@@ -35,6 +35,8 @@ export type PromiseRecord = {
   kept: number;
   withinPromise: number | null;
   resolutionMedianH: number | null;
+  surveyed: number;
+  satisfactionAvg: number | null;
   assigned: boolean;
   figures: boolean;
 };
@@ -76,15 +78,20 @@ export function ServicePanel({
             <Stat
               label={record.assigned ? t("service.dashboard.problemResolution", { days: record.days }) : t("service.dashboard.record", { days: record.days })}
               value={record.withinPromise === null ? "—" : f.percent(record.withinPromise)}
-              hint={
+              hint={[
                 record.decided
                   ? t("service.dashboard.recordHint", {
                       kept: record.kept,
                       decided: record.decided,
                       hours: record.resolutionMedianH === null ? "—" : f.number(record.resolutionMedianH),
                     })
-                  : t("service.dashboard.recordNone")
-              }
+                  : t("service.dashboard.recordNone"),
+                record.satisfactionAvg === null
+                  ? null
+                  : t("service.dashboard.satisfactionHint", { score: f.number(record.satisfactionAvg), answers: record.surveyed }),
+              ]
+                .filter(Boolean)
+                .join(" · ")}
             />
           </div>
         ) : null}

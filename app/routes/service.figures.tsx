@@ -48,6 +48,7 @@ export default function ServiceFigures() {
       <td className="text-right tabular-nums">{h(r.resolutionP90H)}</td>
       <td className="text-right tabular-nums">{share(r.withinPromise)}</td>
       <td className="text-right tabular-nums">{share(r.reopenRate)}</td>
+      <td className="text-right tabular-nums">{r.satisfactionAvg === null ? "—" : `${f.number(r.satisfactionAvg)} (${f.number(r.surveyed)})`}</td>
     </>
   );
   return (
@@ -111,6 +112,9 @@ export default function ServiceFigures() {
                 </th>
                 <th scope="col" className="text-right">
                   {t("service.figures.reopenRate")}
+                </th>
+                <th scope="col" className="text-right">
+                  {t("service.figures.satisfaction")}
                 </th>
               </>
             }

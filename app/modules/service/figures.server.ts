@@ -28,6 +28,7 @@ type Row = {
   resolved_at: Date | null;
   closed_at: Date | null;
   reopen_count: number;
+  score: number | null;
 };
 
 async function readCases(dbx: Executor, actor: Actor, from: Date, until: Date, dealerId?: number): Promise<{ rows: Row[]; truncated: boolean }> {
@@ -48,6 +49,16 @@ async function readCases(dbx: Executor, actor: Actor, from: Date, until: Date, d
       "sc.resolved_at",
       "sc.closed_at",
       "sc.reopen_count",
+      // The latest answered survey of the case (a reopened and re-resolved case may have several).
+      (eb) =>
+        eb
+          .selectFrom("service_survey_answers as a")
+          .select("a.score")
+          .whereRef("a.case_id", "=", "sc.id")
+          .orderBy("a.answered_at", "desc")
+          .orderBy("a.id", "desc")
+          .limit(1)
+          .as("score"),
     ])
     .where(scopes.serviceCase.where(actor, "sc.dealer_id"))
     .where("sc.created_at", ">=", from)
@@ -71,6 +82,7 @@ function toFigureCase(r: Row, at: Date, tz: string, holidays: ReadonlySet<string
     resolutionKept: kept(r.resolved_at, r.resolution_due_at),
     everResolved: r.resolved_at !== null || r.closed_at !== null || r.reopen_count > 0,
     reopened: r.reopen_count > 0,
+    score: r.score === null ? null : Number(r.score),
   };
 }
 
@@ -136,6 +148,9 @@ export const FIGURES_CSV_HEADER = [
   "within_promise",
   "within_promise_share",
   "reopen_rate",
+  "surveys_answered",
+  "satisfaction_avg",
+  "satisfied_share",
 ];
 
 export async function* exportFigures(actor: Actor, q: FiguresQuery) {
@@ -155,6 +170,9 @@ export async function* exportFigures(actor: Actor, q: FiguresQuery) {
     r.kept,
     share(r.withinPromise),
     share(r.reopenRate),
+    r.surveyed,
+    n(r.satisfactionAvg),
+    share(r.satisfiedShare),
   ]);
 }
 
@@ -176,6 +194,8 @@ export async function promiseRecord(actor: Actor) {
     kept: s.kept,
     withinPromise: s.withinPromise,
     resolutionMedianH: s.resolutionMedianH,
+    surveyed: s.surveyed,
+    satisfactionAvg: s.satisfactionAvg,
     assigned: actor.dealerId === null && can(actor, "key_account:own"),
     figures: can(actor, "service:figures"),
   };

@@ -7,6 +7,8 @@ import { percentile, summarise, type FigureCase } from "./figures";
 import { exportFigures, promiseRecord, serviceFigures } from "./figures.server";
 import { TransitionSchema } from "./service.schema.server";
 import { moveCase, replyToCase } from "./service.server";
+import { answerSurvey } from "./survey.server";
+import { getDb } from "../../../tests/helpers/db";
 
 // Monday 7 December 2026, 10:00 in Shanghai: a week without holidays, so working hours are wall-clock hours.
 const T0 = Date.parse("2026-12-07T02:00:00Z");
@@ -27,6 +29,7 @@ describe("percentiles and the summary (pure)", () => {
       resolutionKept: null,
       everResolved: false,
       reopened: false,
+      score: null,
       ...o,
     });
     const s = summarise([
@@ -38,7 +41,19 @@ describe("percentiles and the summary (pure)", () => {
     expect(s).toMatchObject({ cases: 4, decided: 3, kept: 1, responseMedianH: 1, responseP90H: 3, resolutionMedianH: 2, resolutionP90H: 2 });
     expect(s.withinPromise).toBeCloseTo(1 / 3);
     expect(s.reopenRate).toBe(0.5);
-    expect(summarise([])).toMatchObject({ cases: 0, withinPromise: null, reopenRate: null, responseMedianH: null });
+    expect(summarise([])).toMatchObject({ cases: 0, withinPromise: null, reopenRate: null, responseMedianH: null, surveyed: 0, satisfactionAvg: null });
+  });
+  it("satisfaction: the average of the answered scores (one decimal) and the share scoring 4 or 5", () => {
+    const c = (score: number | null): FigureCase => ({
+      responseMs: null,
+      resolutionMs: null,
+      responseKept: null,
+      resolutionKept: null,
+      everResolved: true,
+      reopened: false,
+      score,
+    });
+    expect(summarise([c(5), c(4), c(2), c(null)])).toMatchObject({ surveyed: 3, satisfactionAvg: 3.7, satisfiedShare: 2 / 3 });
   });
 });
 
@@ -99,6 +114,23 @@ describe("service figures on the real database, with a set clock", () => {
     expect(await promiseRecord(actorFor(cast.b.dealer_admin))).toMatchObject({ cases: 1, withinPromise: 0 });
     expect(await promiseRecord(actorFor(cast.staff.account_manager))).toMatchObject({ cases: 3 });
     expect(await promiseRecord(actorFor(cast.staff.ops))).toBeNull();
+
+    // Satisfaction: the latest answered survey of each case (dealer A's two resolved cases answer 5 and 2).
+    const tokenOf = async (caseId: number) => {
+      const mail = await getDb()
+        .selectFrom("outbox_emails")
+        .select("text_body")
+        .where("kind", "=", "service.survey")
+        .where("dedupe_key", "like", `service-survey:${caseId}:%`)
+        .executeTakeFirstOrThrow();
+      return /\/survey\/([\w-]+\.[\w-]+)\?score=1/.exec(mail.text_body)![1]!;
+    };
+    await answerSurvey(await tokenOf(c1.id), { score: 5, comment: null }, null);
+    await answerSurvey(await tokenOf(c2.id), { score: 2, comment: "Slow." }, null);
+    const rated = Object.fromEntries((await serviceFigures(desk, { by: "dealer" })).rows.map((r) => [r.key, r]));
+    expect(rated[String(cast.dealerA.id)]).toMatchObject({ surveyed: 2, satisfactionAvg: 3.5, satisfiedShare: 0.5 });
+    expect(rated[String(cast.dealerB.id)]).toMatchObject({ surveyed: 0, satisfactionAvg: null });
+    expect(await promiseRecord(actorFor(cast.a.dealer_finance))).toMatchObject({ surveyed: 2, satisfactionAvg: 3.5 });
 
     const csv: unknown[][] = [];
     for await (const batch of exportFigures(actorFor(cast.am2), { by: "dealer" })) csv.push(...batch);

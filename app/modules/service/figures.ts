@@ -1,7 +1,7 @@
 /**
  * The service figures (issue #23, item 6; decision 135), as pure functions over the cases of a period:
  * time to first response and to resolution (median and 90th percentile, in working hours), the share of
- * decided cases kept within the promise, and the reopen rate. Computed in TypeScript over a bounded query
+ * decided cases kept within the promise, the reopen rate and satisfaction (the cases' latest survey answers). Computed in TypeScript over a bounded query
  * rather than with window functions (MariaDB and TiDB differ on PERCENTILE_CONT / MEDIAN). Browser-safe.
  */
 export const FIGURE_GROUPS = ["dealer", "product_line", "region"] as const;
@@ -20,6 +20,8 @@ export type FigureCase = {
   /** Resolved at least once (now resolved or closed, or reopened since). */
   everResolved: boolean;
   reopened: boolean;
+  /** The score (1–5) of the case's latest answered satisfaction survey (null: none answered). */
+  score: number | null;
 };
 
 export type Figures = {
@@ -34,6 +36,10 @@ export type Figures = {
   kept: number;
   /** Reopened / ever resolved, 0..1 (null: nothing resolved yet). */
   reopenRate: number | null;
+  /** Cases with an answered survey, their average score (1–5, one decimal) and the share scoring 4 or 5. */
+  surveyed: number;
+  satisfactionAvg: number | null;
+  satisfiedShare: number | null;
 };
 
 /**
@@ -66,6 +72,7 @@ export function summarise(cases: readonly FigureCase[]): Figures {
     }
   }
   const resolvedOnce = cases.filter((c) => c.everResolved).length;
+  const scores = cases.flatMap((c) => (c.score === null ? [] : [c.score]));
   return {
     cases: cases.length,
     responseMedianH: hours(percentile(responses, 0.5)),
@@ -76,5 +83,8 @@ export function summarise(cases: readonly FigureCase[]): Figures {
     decided,
     kept,
     reopenRate: resolvedOnce ? cases.filter((c) => c.reopened).length / resolvedOnce : null,
+    surveyed: scores.length,
+    satisfactionAvg: scores.length ? Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 10) / 10 : null,
+    satisfiedShare: scores.length ? scores.filter((v) => v >= 4).length / scores.length : null,
   };
 }

@@ -13,7 +13,7 @@ import { FIGURES_MAX_CASES, summarise, type FigureCase, type FigureGroup, type F
 import { workingMsBetween } from "./promise";
 
 /** The dashboards' promise record looks back this many days. */
-export const RECORD_DAYS = 90;
+const RECORD_DAYS = 90;
 
 type Row = {
   dealer_id: number;

@@ -57,7 +57,7 @@ export type ReplaceableLine = {
 };
 
 /** The lines a case may replace, with what is left of each (none for a case about a product or the account). */
-export async function replaceableLines(dbx: Executor, c: Pick<CaseSubject, "about" | "order_line_id" | "shipment_id">): Promise<ReplaceableLine[]> {
+async function replaceableLines(dbx: Executor, c: Pick<CaseSubject, "about" | "order_line_id" | "shipment_id">): Promise<ReplaceableLine[]> {
   const live = (eb: Executor) =>
     eb.selectFrom("service_replacement_lines as rl").innerJoin("orders as ro", "ro.id", "rl.order_id").where("ro.status", "not in", DEAD_ORDER_STATUSES);
   if (c.about === "order_line" && c.order_line_id) {

@@ -52,13 +52,14 @@ describe("job runner", () => {
       "digest-daily 2026-11-23 succeeded",
       "digest-weekly 2026-W48 succeeded",
       expect.stringMatching(/^monthly-statements 2026-11 (skipped|succeeded)$/),
+      "sellout-reminders 2026-11-23 succeeded",
       "statement-reminders 2026-11-23 succeeded",
     ]);
     await first.stop();
     const second = await startRunner({ schedules: false, pollMs: 60_000, owner: "runner-b", log: quiet });
     started.push(second);
     await second.idle();
-    expect(await getDb().selectFrom("job_runs").select("id").execute()).toHaveLength(5);
+    expect(await getDb().selectFrom("job_runs").select("id").execute()).toHaveLength(6);
   });
 
   it("schedules every job with node-cron and stops cleanly", async () => {

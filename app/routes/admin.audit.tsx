@@ -61,7 +61,19 @@ function ActionCell({ action }: { action: string }) {
 }
 
 /** The record's kind in the reader's language and its number (an order's own number), linked when its page opens for the reader. */
-function RecordCell({ type, id, orderNumber, linkable }: { type: string; id: string; orderNumber: string | null; linkable: readonly string[] }) {
+function RecordCell({
+  type,
+  id,
+  orderNumber,
+  linkable,
+  context,
+}: {
+  type: string;
+  id: string;
+  orderNumber: string | null;
+  linkable: readonly string[];
+  context: { action: string; dealerId: number | null };
+}) {
   const t = useT();
   if (!isAuditEntityType(type)) {
     return (
@@ -70,7 +82,7 @@ function RecordCell({ type, id, orderNumber, linkable }: { type: string; id: str
       </code>
     );
   }
-  const href = auditRecordHref(type, id, linkable, orderNumber);
+  const href = auditRecordHref(type, id, linkable, orderNumber, context);
   const text = (
     <>
       {t(auditEntityKey(type))}{" "}
@@ -139,7 +151,13 @@ export default function Audit() {
               <ActionCell action={r.action} />
             </td>
             <td className="min-w-[8rem]">
-              <RecordCell type={r.entity_type} id={r.entity_id} orderNumber={r.order_number} linkable={data.linkable} />
+              <RecordCell
+                type={r.entity_type}
+                id={r.entity_id}
+                orderNumber={r.order_number}
+                linkable={data.linkable}
+                context={{ action: r.action, dealerId: r.organisation_id }}
+              />
             </td>
             <td className="min-w-[12rem] max-w-md">
               {/* A technical record (field names and values as stored), not interface text. */}

@@ -265,6 +265,8 @@ const ZERO_MEANS_SOMETHING = [
   /^\/key-accounts\/\d+ estimatedValue$/,
   /^\/deals\?index (minValue|maxValue)$/,
   /^\/orders\/[^ ]+ qty\.\d+$/,
+  // A month with no sales of a SKU, none left on hand, or no sales in a category: a report of zero.
+  /^\/sellout\/\d+\/[^ /]+ (unitsSold|revenue|unitsOnHand)$/,
 ];
 
 /**

@@ -184,6 +184,19 @@ describe("audit actions", () => {
     // Not an id, not a known kind, not the reader's to open.
     expect(auditRecordHref("deal", "7; drop", all)).toBeNull();
     expect(auditRecordHref("widget", "1", all)).toBeNull();
+    // A dealer's sell-out upload opens on its dealer's upload page; a catalog import on the stock import page.
+    expect(auditRecordHref("import_job", "4", all, null, { action: "import.sellout", dealerId: 8 })).toBe("/sellout/8/upload?job=4");
+    expect(auditRecordHref("import_job", "4", all, null, { action: "import.sellout.rejected", dealerId: null })).toBeNull();
+    expect(auditRecordHref("import_job", "4", all, null, { action: "import.stock", dealerId: null })).toBe("/stock/import/4");
+    expect(
+      auditRecordHref(
+        "import_job",
+        "4",
+        linkableAuditEntities((p) => p !== "sellout:view"),
+        null,
+        { action: "import.sellout", dealerId: 8 },
+      ),
+    ).toBeNull();
     expect(
       auditRecordHref(
         "ledger_entry",

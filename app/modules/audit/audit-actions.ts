@@ -258,21 +258,37 @@ const RECORD_PAGES: Partial<Record<AuditEntityType, { permission: Permission; pa
   outbox_email: { permission: "outbox:read", path: (id) => `/admin/outbox/${id}` },
 };
 const ORDER_PAGE_PERMISSION: Permission = "order:read";
+/** Marks, in the linkable list, a reader who may open dealers' sell-out uploads. */
+const SELLOUT_IMPORTS = "sellout_import";
+const SELLOUT_PAGE_PERMISSION: Permission = "sellout:view";
 
 /** The record types whose pages a reader with these permissions may open. */
-export function linkableAuditEntities(can: (p: Permission) => boolean): AuditEntityType[] {
-  const out = (Object.keys(RECORD_PAGES) as AuditEntityType[]).filter((t) => can(RECORD_PAGES[t]!.permission));
+export function linkableAuditEntities(can: (p: Permission) => boolean): string[] {
+  const out: string[] = (Object.keys(RECORD_PAGES) as AuditEntityType[]).filter((t) => can(RECORD_PAGES[t]!.permission));
   if (can(ORDER_PAGE_PERMISSION)) out.push("order");
-  return out;
+  return can(SELLOUT_PAGE_PERMISSION) ? [...out, SELLOUT_IMPORTS] : out;
 }
 
 /**
  * Where an audited record opens, or null (no page, not openable by this reader, or an id that is not
- * one). `orderNumber` is the order's number when the record is an order that has one.
+ * one). `orderNumber` is the order's number when the record is an order that has one; `context` is the
+ * entry's action and dealer (a sell-out upload opens on its dealer's page).
  */
-export function auditRecordHref(entityType: string, entityId: string, linkable: readonly string[], orderNumber?: string | null): string | null {
+export function auditRecordHref(
+  entityType: string,
+  entityId: string,
+  linkable: readonly string[],
+  orderNumber?: string | null,
+  context?: { action: string; dealerId: number | null },
+): string | null {
   if (!linkable.includes(entityType)) return null;
   if (entityType === "order") return orderNumber ? `/orders/${encodeURIComponent(orderNumber)}` : null;
+  // A dealer's sell-out upload shares the imports table; it opens on its dealer's upload page.
+  if (entityType === "import_job" && context?.action.startsWith("import.sellout")) {
+    return context.dealerId && /^[1-9]\d{0,18}$/.test(entityId) && linkable.includes(SELLOUT_IMPORTS)
+      ? `/sellout/${context.dealerId}/upload?job=${entityId}`
+      : null;
+  }
   const page = RECORD_PAGES[entityType as AuditEntityType];
   return page && /^[1-9]\d{0,18}$/.test(entityId) ? page.path(entityId) : null;
 }

@@ -43,7 +43,7 @@ export const PERMISSIONS = {
   "order:review": ["ops", "admin"],
   "order:ship": ["ops", "admin"],
   /** Creates a replacement order at no charge for a service case's dealer (the service desk; decision 136). */
-  "order:replace": ["service", "admin"],
+  "order:replace": ["admin", "service"],
   "address:manage": ["dealer_admin"],
   "credit:release": ["finance", "admin"],
   /** Receives the stale-order alert (jobs/stale-orders.ts). */

@@ -4,7 +4,8 @@ import { actorFor, createCast } from "../../../tests/factories";
 import { openServiceCase } from "../../../tests/factories/service";
 import { setClock } from "../../../tests/helpers/clock";
 import { TransitionSchema } from "~/modules/service/service.schema.server";
-import { assignCase, casesWaitingForDigest, moveCase, replyToCase } from "~/modules/service/service.server";
+import { casesWaitingForDigest } from "~/modules/service/service.queries.server";
+import { assignCase, moveCase, replyToCase } from "~/modules/service/service.server";
 import { runDigest } from "./digest.server";
 
 // Monday 7 December 2026, 10:00 in Shanghai.

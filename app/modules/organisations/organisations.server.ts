@@ -297,6 +297,7 @@ const auditColumns = [
   "a.entity_type",
   "a.entity_id",
   "a.summary",
+  "a.organisation_id",
   "u.name as actor_name",
   "u.email as actor_email",
 ] as const;

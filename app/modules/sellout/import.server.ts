@@ -386,7 +386,6 @@ export type SelloutImportView = {
   finished_at: Date | null;
 };
 
-/** An import of the dealer's (404 for another dealer's, or outside the actor's scope). */
 export async function getSelloutImport(actor: Actor, dealerId: number, jobId: number): Promise<SelloutImportView> {
   await requireDealerAccess(db, actor, "sellout:view", dealerId);
   const job = await db

@@ -18,6 +18,6 @@ export const SELLOUT_COLUMNS = [
 export type SelloutColumn = (typeof SELLOUT_COLUMNS)[number]["code"];
 
 export const MAX_UNITS = 10_000_000;
-/** 10 billion in minor units per line: far above any one SKU's sales in a period. */
-export const MAX_REVENUE_MINOR = 1_000_000_000_000;
+/** ¥/$ 999,999,999.99 per line (nine typed digits, as every amount field, decision 101): far above any one SKU's sales in a period. */
+export const MAX_REVENUE_MINOR = 99_999_999_999;
 export const MAX_REGION = 32;

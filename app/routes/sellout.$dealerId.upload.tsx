@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, TypedResponse } from "@remix-run/node";
-import { MaxPartSizeExceededError, json, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { ImportStatusBadge } from "~/components/catalog/ImportStatus";
 import { ErrorPage } from "~/components/ErrorPage";
@@ -9,17 +9,17 @@ import { ListTable } from "~/components/list";
 import { FormError, SelectField } from "~/components/ui/form";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { Section } from "~/components/ui/record";
-import { translate, type MessageKey } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { getSelloutImport, importSellout, recentSelloutImports, selloutTemplate } from "~/modules/sellout/import.server";
 import { UploadFormSchema, UploadPageQuery } from "~/modules/sellout/sellout.schema.server";
 import { dealerOverview } from "~/modules/sellout/sellout.server";
 import { env } from "~/utils/env.server";
-import { parseForm, parseQuery } from "~/utils/http.server";
+import { parseQuery } from "~/utils/http.server";
 import { pageMeta } from "~/utils/meta";
 import { idParam } from "~/utils/params.server";
 import { withAction, withLoader } from "~/utils/route";
+import { parseFileUpload } from "~/utils/upload.server";
 
 export const meta = pageMeta("sellout.upload.title");
 
@@ -57,30 +57,10 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
 export const action = withAction(async ({ request, params }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "sellout:report");
   const dealerId = idParam(params.dealerId);
-  const limit = env().UPLOAD_LIMIT_BYTES;
-  const fail = (key: MessageKey, params?: Record<string, string | number>) =>
-    json(
-      {
-        ok: false as const,
-        formError: translate(actor.locale, key, params),
-        fieldErrors: { file: translate(actor.locale, key, params) } as Record<string, string>,
-        values: {} as Record<string, unknown>,
-      },
-      { status: key === "import.tooLarge" ? 413 : 400 },
-    );
-  let fd: FormData;
-  try {
-    fd = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: limit }));
-  } catch (err) {
-    if (err instanceof MaxPartSizeExceededError) return fail("import.tooLarge", { max: Math.floor(limit / 1_048_576) || 1 });
-    return fail("import.noFile");
-  }
-  const form = await parseForm(request, UploadFormSchema, fd);
-  if (!form.ok) return json(form, { status: 400 });
-  const file = fd.get("file");
-  if (!file || typeof file === "string" || file.size === 0) return fail("import.noFile");
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const { jobId } = await importSellout(actor, dealerId, { period: form.data.period, mode: form.data.mode, filename: file.name || "upload", bytes });
+  const upload = await parseFileUpload(request, actor.locale, UploadFormSchema);
+  if (!upload.ok) return upload.response;
+  const { data, file } = upload;
+  const { jobId } = await importSellout(actor, dealerId, { period: data.period, mode: data.mode, filename: file.name || "upload", bytes: file.bytes });
   return redirect(`/sellout/${dealerId}/upload?job=${jobId}`);
 });
 

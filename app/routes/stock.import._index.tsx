@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { MaxPartSizeExceededError, json, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { UploadProgress, type ProgressJob } from "~/components/imports";
@@ -7,7 +7,6 @@ import { ImportStatusBadge } from "~/components/catalog/ImportStatus";
 import { ErrorPage } from "~/components/ErrorPage";
 import { FormError } from "~/components/ui/form";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
-import { translate, type MessageKey } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { PRODUCT_CSV_HEADER } from "~/modules/catalog/catalog.schema";
@@ -17,8 +16,9 @@ import { recentImportJobs, runImport } from "~/modules/catalog/import.server";
 import { STOCK_CSV_HEADER } from "~/modules/stock/stock.schema";
 import { exportStockLevels } from "~/modules/stock/stock.server";
 import { env } from "~/utils/env.server";
-import { csvResponse, parseForm, parseQuery } from "~/utils/http.server";
+import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
+import { parseFileUpload } from "~/utils/upload.server";
 import { pageMeta } from "~/utils/meta";
 import { ListTable } from "~/components/list";
 
@@ -36,30 +36,10 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
 
 export const action = withAction(async ({ request }: ActionFunctionArgs) => {
   const actor = await requireActor(request, "stock:import");
-  const limit = env().UPLOAD_LIMIT_BYTES;
-  const fail = (key: MessageKey, params?: Record<string, string | number>) =>
-    json(
-      {
-        ok: false as const,
-        formError: translate(actor.locale, key, params),
-        fieldErrors: { file: translate(actor.locale, key, params) } as Record<string, string>,
-        values: {} as Record<string, unknown>,
-      },
-      { status: key === "import.tooLarge" ? 413 : 400 },
-    );
-  let fd: FormData;
-  try {
-    fd = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: limit }));
-  } catch (err) {
-    if (err instanceof MaxPartSizeExceededError) return fail("import.tooLarge", { max: Math.floor(limit / 1_048_576) || 1 });
-    return fail("import.noFile");
-  }
-  const form = await parseForm(request, ImportFormSchema, fd);
-  if (!form.ok) return json(form, { status: 400 });
-  const file = fd.get("file");
-  if (!file || typeof file === "string") return fail("import.noFile");
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const { jobId } = await runImport(actor, { kind: form.data.kind, mode: form.data.mode, filename: file.name || "upload.csv", bytes });
+  const upload = await parseFileUpload(request, actor.locale, ImportFormSchema);
+  if (!upload.ok) return upload.response;
+  const { data, file } = upload;
+  const { jobId } = await runImport(actor, { kind: data.kind, mode: data.mode, filename: file.name || "upload.csv", bytes: file.bytes });
   return redirect(`/stock/import/${jobId}`);
 });
 

@@ -49,13 +49,14 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
   return json({ ok: view.ok, ...texts(view, localeOf(request), false) }, { status: view.ok ? 200 : 400, headers: { "Referrer-Policy": "no-referrer" } });
 });
 
-export async function action({ request, params }: ActionFunctionArgs) {
+// Wrapped as a loader is: the page has no form state to keep, so a failure (a lost database) is the error page, not a 500.
+export const action = withLoader(async ({ request, params }: ActionFunctionArgs) => {
   const view = await unsubscribe(params.token ?? "", clientIp(request));
   return json(
     { ok: view.ok, done: view.ok, ...texts(view, localeOf(request), view.ok) },
     { status: view.ok ? 200 : 400, headers: { "Referrer-Policy": "no-referrer" } },
   );
-}
+});
 
 export default function Unsubscribe() {
   const loaded = useLoaderData<typeof loader>();

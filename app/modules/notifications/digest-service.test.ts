@@ -4,7 +4,7 @@ import { actorFor, createCast } from "../../../tests/factories";
 import { openServiceCase } from "../../../tests/factories/service";
 import { setClock } from "../../../tests/helpers/clock";
 import { TransitionSchema } from "~/modules/service/service.schema.server";
-import { casesWaitingForDigest } from "~/modules/service/service.queries.server";
+import { casesWaitingForDigest } from "./digest-cases.server";
 import { assignCase, moveCase, replyToCase } from "~/modules/service/service.server";
 import { runDigest } from "./digest.server";
 

@@ -35,7 +35,7 @@ import {
   type WaitingEntity,
 } from "./digest.sections";
 import { enqueueEmails, type OutboxEmailInput } from "./outbox.server";
-import { casesWaitingForDigest, type WaitingCase } from "~/modules/service/service.queries.server";
+import { casesWaitingForDigest, type WaitingCase } from "./digest-cases.server";
 import type { JobOutcome } from "./jobs.server";
 import { appSecret, signUnsubscribeToken, unsubscribeUrl } from "./unsubscribe.server";
 

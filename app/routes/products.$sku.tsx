@@ -101,6 +101,13 @@ export default function ProductPage() {
   const failIntent = failure && "intent" in failure ? failure.intent : undefined;
   const errs = (intent: string) => (failIntent === intent ? (failure?.fieldErrors ?? {}) : {});
   const vals = (intent: string) => (failIntent === intent ? (failure?.values ?? {}) : {});
+  /** A field of one of the stock forms: its name, id, what was typed and its error after a refused submit. */
+  const bind = (intent: string, name: string, fallback = "") => ({
+    name,
+    id: `${intent}-${name}`,
+    defaultValue: String(vals(intent)[name] ?? fallback),
+    error: errs(intent)[name],
+  });
   const whOptions = data.warehouses.map((w) => ({ value: String(w.warehouseId), label: `${w.code} · ${locale === "en" ? w.nameEn : w.nameZh}` }));
   const answer = data.answer;
   return (
@@ -302,118 +309,24 @@ export default function ProductPage() {
             )}
           </section>
           <div className="grid gap-4 lg:grid-cols-3">
-            <Form method="post" className="card space-y-3" noValidate>
-              <h2 className="font-semibold">{t("stock.postReceipt")}</h2>
+            <StockForm intent="receipt" title={t("stock.postReceipt")} whOptions={whOptions} bind={bind}>
+              <Field {...bind("receipt", "quantity")} inputMode="numeric" label={t("stock.quantity")} required />
+              <Field {...bind("receipt", "reason")} label={t("stock.reason")} required maxLength={255} />
+            </StockForm>
+            <StockForm intent="adjust" title={t("stock.adjust")} whOptions={whOptions} bind={bind}>
+              <Field {...bind("adjust", "delta")} label={t("stock.delta")} help={t("stock.deltaHelp")} required />
+              <Field {...bind("adjust", "reason")} label={t("stock.reason")} required maxLength={255} />
+            </StockForm>
+            <StockForm intent="incoming" title={t("stock.planIncoming")} whOptions={whOptions} bind={bind}>
+              <Field {...bind("incoming", "quantity")} inputMode="numeric" label={t("stock.quantity")} required />
+              <Field {...bind("incoming", "eta")} type="date" label={t("stock.eta")} required />
               <SelectField
-                name="warehouseId"
-                label={t("stock.warehouse")}
-                options={whOptions}
-                defaultValue={String(vals("receipt").warehouseId ?? "")}
-                error={errs("receipt").warehouseId}
-                id="receipt-warehouse"
-              />
-              <Field
-                name="quantity"
-                id="receipt-quantity"
-                inputMode="numeric"
-                label={t("stock.quantity")}
-                defaultValue={String(vals("receipt").quantity ?? "")}
-                error={errs("receipt").quantity}
-                required
-              />
-              <Field
-                name="reason"
-                id="receipt-reason"
-                label={t("stock.reason")}
-                defaultValue={String(vals("receipt").reason ?? "")}
-                error={errs("receipt").reason}
-                required
-                maxLength={255}
-              />
-              <SubmitButton name="intent" value="receipt" pendingText={t("common.saving")}>
-                {t("stock.postReceipt")}
-              </SubmitButton>
-            </Form>
-            <Form method="post" className="card space-y-3" noValidate>
-              <h2 className="font-semibold">{t("stock.adjust")}</h2>
-              <SelectField
-                name="warehouseId"
-                label={t("stock.warehouse")}
-                options={whOptions}
-                defaultValue={String(vals("adjust").warehouseId ?? "")}
-                error={errs("adjust").warehouseId}
-                id="adjust-warehouse"
-              />
-              <Field
-                name="delta"
-                id="adjust-delta"
-                label={t("stock.delta")}
-                help={t("stock.deltaHelp")}
-                defaultValue={String(vals("adjust").delta ?? "")}
-                error={errs("adjust").delta}
-                required
-              />
-              <Field
-                name="reason"
-                id="adjust-reason"
-                label={t("stock.reason")}
-                defaultValue={String(vals("adjust").reason ?? "")}
-                error={errs("adjust").reason}
-                required
-                maxLength={255}
-              />
-              <SubmitButton name="intent" value="adjust" pendingText={t("common.saving")}>
-                {t("stock.adjust")}
-              </SubmitButton>
-            </Form>
-            <Form method="post" className="card space-y-3" noValidate>
-              <h2 className="font-semibold">{t("stock.planIncoming")}</h2>
-              <SelectField
-                name="warehouseId"
-                label={t("stock.warehouse")}
-                options={whOptions}
-                defaultValue={String(vals("incoming").warehouseId ?? "")}
-                error={errs("incoming").warehouseId}
-                id="incoming-warehouse"
-              />
-              <Field
-                name="quantity"
-                id="incoming-quantity"
-                inputMode="numeric"
-                label={t("stock.quantity")}
-                defaultValue={String(vals("incoming").quantity ?? "")}
-                error={errs("incoming").quantity}
-                required
-              />
-              <Field
-                name="eta"
-                id="incoming-eta"
-                type="date"
-                label={t("stock.eta")}
-                defaultValue={String(vals("incoming").eta ?? "")}
-                error={errs("incoming").eta}
-                required
-              />
-              <SelectField
-                name="source"
-                id="incoming-source"
+                {...bind("incoming", "source", "purchase")}
                 label={t("stock.sourceLabel")}
                 options={(["purchase", "production", "transfer"] as const).map((s) => ({ value: s, label: t(`stock.source.${s}`) }))}
-                defaultValue={String(vals("incoming").source ?? "purchase")}
-                error={errs("incoming").source}
               />
-              <Field
-                name="reference"
-                id="incoming-reference"
-                label={t("stock.reference")}
-                defaultValue={String(vals("incoming").reference ?? "")}
-                error={errs("incoming").reference}
-                maxLength={64}
-              />
-              <SubmitButton name="intent" value="incoming" pendingText={t("common.saving")}>
-                {t("stock.planIncoming")}
-              </SubmitButton>
-            </Form>
+              <Field {...bind("incoming", "reference")} label={t("stock.reference")} maxLength={64} />
+            </StockForm>
           </div>
           <section className="card space-y-3">
             <h2 className="font-semibold">{t("stock.movements")}</h2>
@@ -461,4 +374,33 @@ export default function ProductPage() {
 
 export function ErrorBoundary() {
   return <ErrorPage />;
+}
+
+type Bind = (intent: string, name: string, fallback?: string) => { name: string; id: string; defaultValue: string; error: string | undefined };
+
+/** One of the per-warehouse stock forms (receipt, adjustment, planned receipt): title, warehouse, its fields, submit. */
+function StockForm({
+  intent,
+  title,
+  whOptions,
+  bind,
+  children,
+}: {
+  intent: string;
+  title: string;
+  whOptions: { value: string; label: string }[];
+  bind: Bind;
+  children: React.ReactNode;
+}) {
+  const t = useT();
+  return (
+    <Form method="post" className="card space-y-3" noValidate>
+      <h2 className="font-semibold">{title}</h2>
+      <SelectField {...bind(intent, "warehouseId")} id={`${intent}-warehouse`} label={t("stock.warehouse")} options={whOptions} />
+      {children}
+      <SubmitButton name="intent" value={intent} pendingText={t("common.saving")}>
+        {title}
+      </SubmitButton>
+    </Form>
+  );
 }

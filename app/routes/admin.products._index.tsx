@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
+import { CategoryLineFilters } from "~/components/catalog/CatalogFilters";
 import { ErrorPage } from "~/components/ErrorPage";
 import { ListPager, ListTable, ListHeader } from "~/components/list";
 import { Badge, EmptyState } from "~/components/ui/layout";
@@ -47,20 +48,7 @@ export default function AdminProducts() {
       />
       <FilterBar resetTo="/admin/products" className="mb-4 sm:grid-cols-6" actionsClassName="sm:col-span-6">
         <SearchFilter value={q.q} placeholder={t("stock.searchPlaceholder")} />
-        <FilterSelect
-          name="category"
-          label={t("stock.category")}
-          defaultValue={q.category}
-          all
-          options={data.categories.map((c) => ({ value: c.code, label: nameOf(c) }))}
-        />
-        <FilterSelect
-          name="line"
-          label={t("stock.productLine")}
-          defaultValue={q.line}
-          all
-          options={data.lines.map((c) => ({ value: c.code, label: nameOf(c) }))}
-        />
+        <CategoryLineFilters categories={data.categories} lines={data.lines} category={q.category} line={q.line} />
         <FilterSelect
           name="status"
           label={t("common.status")}

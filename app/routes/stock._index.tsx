@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData, useLocation } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { AvailabilityForm, AvailabilityResult, type AvailabilityView } from "~/components/catalog/Availability";
+import { CategoryLineFilters } from "~/components/catalog/CatalogFilters";
 import { ErrorPage } from "~/components/ErrorPage";
 import { ListPager, ListTable, ListHeader } from "~/components/list";
 import { EmptyState } from "~/components/ui/layout";
@@ -126,20 +127,7 @@ export default function Stock() {
       </details>
       <FilterBar resetTo="/stock" className="sm:grid-cols-4 lg:grid-cols-6" actionsClassName="sm:col-span-2">
         <SearchFilter value={q.q} placeholder={t("stock.searchPlaceholder")} />
-        <FilterSelect
-          name="category"
-          label={t("stock.category")}
-          defaultValue={q.category}
-          all
-          options={data.categories.map((c) => ({ value: c.code, label: nameOf(c) }))}
-        />
-        <FilterSelect
-          name="line"
-          label={t("stock.productLine")}
-          defaultValue={q.line}
-          all
-          options={data.lines.map((c) => ({ value: c.code, label: nameOf(c) }))}
-        />
+        <CategoryLineFilters categories={data.categories} lines={data.lines} category={q.category} line={q.line} />
         <FilterSelect
           name="region"
           label={t("common.region")}

@@ -254,7 +254,11 @@ export default function SelloutPeriod() {
           ))}
         </ListTable>
       </Section>
-      <Section title={t("sellout.categories.title")} id="sellout-categories" help={t("sellout.categories.help")}>
+      <Section
+        title={t(data.own ? "sellout.categories.title" : "sellout.categories.titleStaff")}
+        id="sellout-categories"
+        help={t(data.own ? "sellout.categories.help" : "sellout.categories.helpStaff")}
+      >
         <ListTable
           testId="sellout-categories"
           empty={data.categories.length === 0 && <EmptyState message={t("sellout.categories.empty")} />}

@@ -35,6 +35,11 @@ describe("sell-out pages", () => {
     const page = await sales.get(url);
     expect(page.text).toContain("AC-100");
     expect(page.text).toContain("Reported, open");
+    // The category totals are the dealer's own figures: "your" to the dealer, "the dealer's" to staff.
+    expect(page.text).toContain("Your total sales per category");
+    const staffView = await (await clientFor(base, w.staff.account_manager)).get(url);
+    expect(staffView.text).toContain("The dealer&#x27;s total sales per category");
+    expect(staffView.text).not.toContain("Your total sales per category");
     const cn = await zh(await clientFor(base, w.a.dealer_admin), w.a.dealer_admin.id);
     const bad = await cn.post(url, line({ unitsSold: "abc", revenue: "-1", sku: "AC-200" }));
     expect(bad.status).toBe(400);

@@ -471,6 +471,8 @@ export async function periodPage(actor: Actor, dealerId: number, key: string) {
   const isDealerSide = can(actor, "sellout:report");
   return {
     dealer: { id: dealer.id, code: dealer.code, name: dealer.name, currency: dealer.currency },
+    /** The reader is the dealer's own user ("your sales"), not the manufacturer's staff ("the dealer's sales"). */
+    own: actor.dealerId === dealer.id,
     period: {
       key: p.key,
       frequency: p.frequency,

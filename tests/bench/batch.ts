@@ -26,7 +26,7 @@ export type BatchResult = {
   reason?: string;
 };
 
-export const BATCHES = ["statements-issue", "stock-import", "digest-run"] as const;
+export const BATCHES = ["statements-issue", "stock-import", "digest-run", "sellout-upload"] as const;
 export type BatchName = (typeof BATCHES)[number];
 
 /** The first of the candidate modules that exists and exports `name` as a function. */
@@ -172,6 +172,78 @@ const ADAPTERS: Record<BatchName, () => Promise<Prepared>> = {
           try {
             const [[o]] = (await c2.query("SELECT COUNT(*) AS n FROM outbox_emails WHERE kind LIKE 'digest%'")) as unknown as [{ n: number }[]];
             return { daily, weekly, users, digestEmails: Number(o?.n ?? 0) };
+          } finally {
+            await c2.end();
+          }
+        },
+      };
+    } finally {
+      await c.end();
+    }
+  },
+
+  /**
+   * A dealer's sell-out upload of 100,000 rows (issue #24 item 4: ≤ 30 s): 20,000 SKUs × 5 regions with units,
+   * revenue and (on each SKU's first row) units on hand, for last month, "import nothing unless all valid",
+   * through the function the upload page calls, as the dealer's administrator.
+   */
+  "sellout-upload": async () => {
+    const { importSellout } = await import("../../app/modules/sellout/import.server");
+    const { addDays, todayIn } = await import("../../app/utils/time");
+    const { env } = await import("../../app/utils/env.server");
+    const c = sqlConn();
+    try {
+      const rows = Number(process.env.BENCH_SELLOUT_ROWS ?? 100_000);
+      const regions = ["north", "east", "south", "central", "west"];
+      const [[admin]] = (await c.query(
+        "SELECT u.id, u.name, u.email, u.organisation_id FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.role = 'dealer_admin' AND u.status = 'active' AND o.status = 'active' ORDER BY o.code, u.email LIMIT 1",
+      )) as unknown as [{ id: number; name: string; email: string; organisation_id: number }[]];
+      if (!admin) return { na: "no active dealer administrator in the data set" };
+      const dealerId = admin.organisation_id;
+      const [products] = (await c.query("SELECT sku FROM products ORDER BY sku LIMIT ?", [Math.ceil(rows / regions.length)])) as unknown as [{ sku: string }[]];
+      // Last month, ended (the upload refuses a period that has not): the month before today's first day.
+      const period = addDays(`${todayIn(env().BUSINESS_TZ).slice(0, 7)}-01`, -1).slice(0, 7);
+      // A repeat run measures the same work: this dealer's period starts empty, whatever the last run or the data set wrote.
+      const [periods] = (await c.query("SELECT id FROM sellout_periods WHERE dealer_id = ? AND period_key = ?", [dealerId, period])) as unknown as [
+        { id: number }[],
+      ];
+      await c.query("INSERT INTO sellout_settings (dealer_id, frequency) VALUES (?, 'month') ON DUPLICATE KEY UPDATE frequency = 'month'", [dealerId]);
+      if (periods.length) {
+        const ids = periods.map((r) => r.id);
+        for (const t of ["sellout_corrections", "sellout_category_totals", "sellout_stock", "sellout_lines"])
+          await c.query(`DELETE FROM ${t} WHERE period_id IN (?)`, [ids]);
+        await c.query("DELETE FROM sellout_periods WHERE id IN (?)", [ids]);
+      }
+      const lines = ["sku,units_sold,revenue,units_on_hand,region"];
+      for (const [i, p] of products.entries())
+        for (const [j, region] of regions.entries()) {
+          const units = 1 + ((i * 7 + j * 3) % 40);
+          lines.push(`${p.sku},${units},${(units * (1999 + ((i * 13) % 5000))) / 100},${j === 0 ? (i * 11) % 300 : ""},${region}`);
+        }
+      const bytes = new TextEncoder().encode(lines.slice(0, rows + 1).join("\n"));
+      const actor = {
+        kind: "user" as const,
+        userId: admin.id,
+        role: "dealer_admin" as const,
+        organisationId: dealerId,
+        dealerId,
+        name: admin.name,
+        email: admin.email,
+        locale: "en" as const,
+        ip: null,
+      };
+      return {
+        detail: { rows: lines.length - 1, bytes: bytes.length, dealerId, period, function: "app/modules/sellout/import.server.ts#importSellout" },
+        run: async () => {
+          const { jobId } = await importSellout(actor, dealerId, { period, mode: "all_or_nothing", filename: "bench-sellout.csv", bytes });
+          const c2 = sqlConn();
+          try {
+            const [[job]] = (await c2.query("SELECT status, written_rows, error_count, errors FROM import_jobs WHERE id = ?", [jobId])) as unknown as [
+              { status: string; written_rows: number; error_count: number; errors: string | null }[],
+            ];
+            if (job?.status !== "succeeded")
+              throw new Error(`sell-out import ${jobId} ended ${job?.status} with ${job?.error_count} errors: ${(job?.errors ?? "").slice(0, 300)}`);
+            return { jobId, written: job.written_rows };
           } finally {
             await c2.end();
           }

@@ -859,7 +859,7 @@ async function runBatch(name: string, dbUrl: string, smoke: boolean): Promise<Ba
   const child = spawnTs(
     "tests/bench/batch.ts",
     [name],
-    { NODE_ENV: "production", DATABASE_URL: dbUrl, JOBS: "off", ...(smoke ? { BENCH_IMPORT_ROWS: "500" } : {}) },
+    { NODE_ENV: "production", DATABASE_URL: dbUrl, JOBS: "off", ...(smoke ? { BENCH_IMPORT_ROWS: "500", BENCH_SELLOUT_ROWS: "500" } : {}) },
     name,
   );
   let out = "";

@@ -1712,6 +1712,118 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
     }
     log(`deals ${S.deals}, quotes ${quoteId}`);
 
+    // ---- sell-out reports (issue #24): a year of monthly reports per dealer, ≈10 million rows at scale 1 ----
+    // Each dealer sells on ~1,000 SKUs (drawn as purchases are: popular products more often); each month it
+    // reports ~90 % of them (a few also by region), units on hand for ~70 %, and its category totals (all
+    // brands) for the share figure. Months before the last are closed by finance; the last complete month is
+    // open, and one dealer in ten has not reported it. Rows carry their period's dealer (decision 138).
+    const SP = [
+      "id",
+      "dealer_id",
+      "period_key",
+      "frequency",
+      "starts_on",
+      "ends_on",
+      "status",
+      "currency",
+      "reported_at",
+      "reported_by",
+      "last_changed_at",
+      "closed_at",
+      "closed_by",
+      "created_at",
+    ];
+    const SOL = [
+      "id",
+      "period_id",
+      "dealer_id",
+      "product_id",
+      "segment",
+      "key_account_id",
+      "region",
+      "units_sold",
+      "revenue_minor",
+      "updated_by",
+      "updated_at",
+    ];
+    const SOS = ["period_id", "product_id", "dealer_id", "units_on_hand", "updated_by", "updated_at"];
+    const SCT = ["period_id", "category_code", "dealer_id", "revenue_minor", "updated_by", "updated_at"];
+    const Rso = rng(seed + 11);
+    const skusPerDealer = Math.min(S.products, Math.max(8, Math.round(1_000 * opts.scale)));
+    const soMonths = Array.from({ length: 12 }, (_, k) => unissuedMonth - 11 + k);
+    let soPeriodId = 0;
+    let soLineId = 0;
+    let soStockRows = 0;
+    for (const d of dealers) {
+      const chosen: number[] = [];
+      const seen = new Set<number>();
+      for (let tries = 0; chosen.length < skusPerDealer && tries < skusPerDealer * 20; tries++) {
+        const pi = productPick.pick(Rso);
+        if (!seen.has(pi)) {
+          seen.add(pi);
+          chosen.push(pi);
+        }
+      }
+      const tierIdx = TIERS.indexOf(d.tier);
+      const demand = chosen.map(() => Rso.int(1, 60));
+      const markup = chosen.map(() => 1.08 + Rso.next() * 0.3);
+      const share = new Map<string, number>();
+      const skipsLast = Rso.chance(0.1);
+      for (const [k, mi] of soMonths.entries()) {
+        const last = k === soMonths.length - 1;
+        if (last && skipsLast) continue;
+        const start = monthStartDay(mi);
+        const end = monthStartDay(mi + 1) - 1;
+        const reportedMs = Math.min(at(Rso, end + Rso.int(2, 8)), nowMs - 1000);
+        const closedMs = last ? null : Math.min(at(Rso, end + 15), nowMs - 500);
+        const id = ++soPeriodId;
+        const by = d.users[0]!;
+        push("sellout_periods", SP, [
+          id,
+          d.id,
+          periodOf(mi),
+          "month",
+          isoDay(start),
+          isoDay(end),
+          last ? "open" : "closed",
+          "CNY",
+          ts(reportedMs),
+          by,
+          ts(reportedMs),
+          closedMs === null ? null : ts(closedMs),
+          closedMs === null ? null : staff.finance[0]!,
+          ts(reportedMs),
+        ]);
+        const byCategory = new Map<string, number>();
+        for (const [j, pi] of chosen.entries()) {
+          if (!Rso.chance(0.9)) continue;
+          const p = products[pi]!;
+          const units = Math.max(0, Math.round(demand[j]! * SEASON[mi % 12]! * (0.6 + Rso.next() * 0.8)));
+          const revenue = Math.round((p.tier[tierIdx]! * markup[j]! * units) / 100) * 100;
+          const cat = p.sku.slice(0, p.sku.indexOf("-"));
+          byCategory.set(cat, (byCategory.get(cat) ?? 0) + revenue);
+          if (j % 20 === 0 && units > 1) {
+            // A few SKUs reported by region: the dealer's own region and the rest.
+            const mine = Math.ceil(units / 2);
+            const part = Math.round((revenue * mine) / units);
+            push("sellout_lines", SOL, [++soLineId, id, d.id, p.id, `|${d.region}`, null, d.region, mine, part, by, ts(reportedMs)]);
+            push("sellout_lines", SOL, [++soLineId, id, d.id, p.id, "", null, "", units - mine, revenue - part, by, ts(reportedMs)]);
+          } else push("sellout_lines", SOL, [++soLineId, id, d.id, p.id, "", null, "", units, revenue, by, ts(reportedMs)]);
+          if (j < skusPerDealer * 0.7) {
+            push("sellout_stock", SOS, [id, p.id, d.id, Math.round(demand[j]! * (0.3 + Rso.next() * 2.2)), by, ts(reportedMs)]);
+            soStockRows++;
+          }
+        }
+        for (const [cat, ours] of byCategory) {
+          if (!share.has(cat)) share.set(cat, 0.25 + Rso.next() * 0.6);
+          push("sellout_category_totals", SCT, [id, cat, d.id, Math.round(ours / share.get(cat)! / 100) * 100, by, ts(reportedMs)]);
+        }
+        await L.backpressure();
+      }
+    }
+    await L.flushAll();
+    log(`sell-out periods ${soPeriodId}, lines ${soLineId}, stock rows ${soStockRows}`);
+
     // ---- announcements, credit limits, meta ----
     const ANN = [
       "id",
@@ -1784,6 +1896,8 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
       quotes: quoteId,
       domainEvents: eventId,
       stockMovements: movementId,
+      selloutLines: soLineId,
+      selloutStock: soStockRows,
     };
     const meta: BenchMeta = { scale: opts.scale, seed, asOf, generatedAt: new Date().toISOString(), counts, unissuedPeriod: periodOf(unissuedMonth) };
     push("app_settings", ["name", "value", "updated_at"], [META_KEY, JSON.stringify(meta), stamp]);

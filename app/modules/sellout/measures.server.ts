@@ -9,6 +9,7 @@
 import { db, type Executor } from "../../../db/client";
 import { can, requirePermission, type Actor } from "~/modules/auth/actor";
 import { requireDealerAccess, scopes } from "~/modules/auth/access.server";
+import { rolesWith } from "~/modules/auth/permissions";
 import { loadHolidays } from "~/modules/catalog/calendar.server";
 import { percentile } from "~/modules/service/figures";
 import { workingMsBetween } from "~/modules/service/promise";
@@ -399,7 +400,7 @@ async function dealerIdsInScope(actor: Actor) {
 export const DEALER_CSV_HEADER = [
   "dealer_code",
   "dealer_name",
-  "account_manager",
+  "manager",
   "turnover_days_3m",
   "gross_margin_3m",
   "resolution_rate_3m",
@@ -499,7 +500,7 @@ async function rankManagers(actor: Actor, by: RankBy) {
   requirePermission(actor, "measures:rank");
   const today = todayIn(env().BUSINESS_TZ);
   const [managers, dealers] = await Promise.all([
-    db.selectFrom("users").select(["id", "name", "email"]).where("role", "=", "account_manager").where("status", "=", "active").execute(),
+    db.selectFrom("users").select(["id", "name", "email"]).where("role", "in", rolesWith("key_account:own")).where("status", "=", "active").execute(),
     db
       .selectFrom("organisations")
       .select(["id", "account_manager_id"])
@@ -535,7 +536,7 @@ async function rankManagers(actor: Actor, by: RankBy) {
 
 export const RANKING_CSV_HEADER = [
   "rank",
-  "account_manager",
+  "manager",
   "email",
   "dealers",
   "turnover_days_12m",

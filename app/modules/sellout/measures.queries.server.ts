@@ -96,7 +96,8 @@ export async function onHandSums(db: Executor, periodIds: readonly number[], wit
 /**
  * Per period: the cost of the units sold, each SKU at the dealer's average purchase price over the 12 months ending
  * with the period (Σ order-line price × shipped quantity / Σ shipped quantity, shipments by `shipped_on`), or at
- * its tier price (else list price) when it was not bought in that window — counted in `tier_priced`.
+ * its tier price (else list price) when it was not bought in that window — counted in `tier_priced`. Replacement
+ * orders of service cases (no charge, decision 136) are not purchases and are left out.
  */
 export async function costOfSales(db: Executor, periodIds: readonly number[], dealerIds: readonly number[], boughtFrom: IsoDate, boughtTo: IsoDate) {
   if (!periodIds.length || !dealerIds.length) return [];
@@ -121,7 +122,9 @@ export async function costOfSales(db: Executor, periodIds: readonly number[], de
         FROM shipments sh
         JOIN shipment_lines sl ON sl.shipment_id = sh.id
         JOIN order_lines ol ON ol.id = sl.order_line_id
+        JOIN orders o2 ON o2.id = sh.order_id
         WHERE sh.dealer_id IN (${ids(dealerIds)}) AND sh.shipped_on > ${boughtFrom} AND sh.shipped_on <= ${boughtTo}
+          AND o2.service_case_id IS NULL
         GROUP BY sh.dealer_id, ol.product_id, sh.shipped_on
       ) pm ON pm.dealer_id = s.dealer_id AND pm.product_id = s.product_id
           AND pm.shipped_on > DATE_SUB(s.ends_on, INTERVAL 12 MONTH) AND pm.shipped_on <= s.ends_on

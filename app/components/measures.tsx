@@ -289,20 +289,20 @@ export function DealerMeasuresTable({ rows, compact = false }: { rows: ListData[
           <th scope="col">{t("measures.dealer")}</th>
           {compact ? null : <th scope="col">{t("measures.accountManager")}</th>}
           <th scope="col" className="text-right">
-            {t("measures.turnover")}
+            {t("measures.turnoverShort")}
           </th>
           <th scope="col" className="text-right">
-            {t("measures.margin")}
+            {t("measures.marginShort")}
           </th>
           <th scope="col" className="text-right">
-            {t("measures.resolution")}
+            {t("measures.resolutionShort")}
           </th>
           <th scope="col" className="text-right">
-            {t("measures.share")}
+            {t("measures.shareShort")}
           </th>
           {compact ? null : (
             <th scope="col" className="text-right">
-              {t("measures.last12Months")}: {t("measures.margin")}
+              {t("measures.last12Months")}: {t("measures.marginShort")}
             </th>
           )}
           <th scope="col">{t("measures.lastReported")}</th>

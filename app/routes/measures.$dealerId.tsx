@@ -6,7 +6,6 @@ import { Link } from "~/components/link";
 import { ListHeader, ListTable } from "~/components/list";
 import { ImprovementLists, MeasureFigures, MeasuresTrend, useMeasureFormat } from "~/components/measures";
 import { SelloutStatusBadge } from "~/components/sellout";
-import { Notice } from "~/components/ui/form";
 import { Stat } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -43,7 +42,11 @@ export default function DealerMeasures() {
       />
       <p className="text-sm text-slate-600">{t("measures.intro")}</p>
       <MeasureFigures m3={m.trailing3.measures} m12={m.trailing12.measures} label3={t("measures.last3")} label12={t("measures.last12")} />
-      {m.trailing3.sums.costedAtTierPrice > 0 ? <Notice message={t("measures.tierPriced", { count: m.trailing3.sums.costedAtTierPrice })} /> : null}
+      {m.trailing3.sums.costedAtTierPrice > 0 ? (
+        <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="tier-priced">
+          {t("measures.tierPriced", { count: f.number(m.trailing3.sums.costedAtTierPrice) })}
+        </p>
+      ) : null}
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <Stat label={`${t("measures.revenue")} · ${t("measures.last12")}`} value={f.money(s12.revenueMinor, m.dealer.currency)} />
         <Stat label={`${t("measures.rebates")} · ${t("measures.last12")}`} value={f.money(s12.rebatesMinor, m.dealer.currency)} />
@@ -63,8 +66,8 @@ export default function DealerMeasures() {
         <p className="text-sm text-slate-600">{t("measures.improveIntro")}</p>
         <ImprovementLists lists={m.lists} />
       </section>
-      <div className="grid gap-6 lg:grid-cols-2">
-        <section className="card min-w-0 space-y-2" aria-labelledby="cat-h">
+      <div className="grid gap-6 xl:grid-cols-3">
+        <section className="card min-w-0 space-y-2 xl:col-span-2" aria-labelledby="cat-h">
           <h2 id="cat-h" className="font-semibold">
             {t("measures.byCategory")}
           </h2>
@@ -84,7 +87,7 @@ export default function DealerMeasures() {
                     {t("measures.categoryTotal")}
                   </th>
                   <th scope="col" className="text-right">
-                    {t("measures.share")}
+                    {t("measures.shareShort")}
                   </th>
                 </>
               }
@@ -142,16 +145,16 @@ export default function DealerMeasures() {
               <th scope="col">{t("measures.period")}</th>
               <th scope="col">{t("measures.status")}</th>
               <th scope="col" className="text-right">
-                {t("measures.turnover")}
+                {t("measures.turnoverShort")}
               </th>
               <th scope="col" className="text-right">
-                {t("measures.margin")}
+                {t("measures.marginShort")}
               </th>
               <th scope="col" className="text-right">
-                {t("measures.resolution")}
+                {t("measures.resolutionShort")}
               </th>
               <th scope="col" className="text-right">
-                {t("measures.share")}
+                {t("measures.shareShort")}
               </th>
               <th scope="col" className="text-right">
                 {t("measures.unitsSold")}

@@ -26,6 +26,12 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
 });
 
 const LABEL = { marginBp: "measures.margin", turnoverDays: "measures.turnover", resolutionBp: "measures.resolution", shareBp: "measures.share" } as const;
+const SHORT = {
+  marginBp: "measures.marginShort",
+  turnoverDays: "measures.turnoverShort",
+  resolutionBp: "measures.resolutionShort",
+  shareBp: "measures.shareShort",
+} as const;
 
 export default function ManagerRanking() {
   const { ranking } = useLoaderData<typeof loader>();
@@ -74,14 +80,14 @@ export default function ManagerRanking() {
                 </th>
                 {RANK_BY.map((k) => (
                   <th key={k} scope="col" className="text-right">
-                    {t(LABEL[k])}
+                    {t(SHORT[k])}
                   </th>
                 ))}
                 <th scope="col" className="text-right">
                   {t("measures.satisfaction")}
                 </th>
                 <th scope="col" className="text-right">
-                  {t("ranking.m3")}: {t(LABEL[by])}
+                  {t("ranking.m3")}: {t(SHORT[by])}
                 </th>
               </>
             }

@@ -106,38 +106,44 @@ export function MeasuresTrend({ periods }: { periods: DealerData["periods"] }) {
   });
   return (
     <div className="grid gap-6 lg:grid-cols-2">
-      <ColumnChart
-        title={t("measures.trendDays")}
-        description={t("measures.trendDaysDesc")}
-        tableLabel={t("chart.dataTable")}
-        valueLabel={t("measures.turnover")}
-        labelHeader={t("measures.period")}
-        emptyLabel={t("chart.noData")}
-        categories={categories}
-        series={[
-          {
-            name: t("measures.turnover"),
-            values: ordered.map((p) => p.measures.turnoverDays ?? 0),
-            displays: ordered.map((p) => mf.days(p.measures.turnoverDays)),
-          },
-        ]}
-        formatValue={(v) => f.number(v)}
-      />
-      <ColumnChart
-        title={t("measures.trendRatios")}
-        description={t("measures.trendRatiosDesc")}
-        tableLabel={t("chart.dataTable")}
-        valueLabel={t("dash.value")}
-        labelHeader={t("measures.period")}
-        emptyLabel={t("chart.noData")}
-        categories={categories}
-        series={[
-          ratio(t("measures.margin"), (m) => m.marginBp),
-          ratio(t("measures.resolution"), (m) => m.resolutionBp),
-          ratio(t("measures.share"), (m) => m.shareBp),
-        ]}
-        formatValue={(v) => f.percent(v)}
-      />
+      <div className="min-w-0 space-y-1">
+        <h3 className="text-sm font-medium text-slate-700">{t("measures.trendDays")}</h3>
+        <ColumnChart
+          title={t("measures.trendDays")}
+          description={t("measures.trendDaysDesc")}
+          tableLabel={t("chart.dataTable")}
+          valueLabel={t("measures.turnover")}
+          labelHeader={t("measures.period")}
+          emptyLabel={t("chart.noData")}
+          categories={categories}
+          series={[
+            {
+              name: t("measures.turnover"),
+              values: ordered.map((p) => p.measures.turnoverDays ?? 0),
+              displays: ordered.map((p) => mf.days(p.measures.turnoverDays)),
+            },
+          ]}
+          formatValue={(v) => f.number(v)}
+        />
+      </div>
+      <div className="min-w-0 space-y-1">
+        <h3 className="text-sm font-medium text-slate-700">{t("measures.trendRatios")}</h3>
+        <ColumnChart
+          title={t("measures.trendRatios")}
+          description={t("measures.trendRatiosDesc")}
+          tableLabel={t("chart.dataTable")}
+          valueLabel={t("dash.value")}
+          labelHeader={t("measures.period")}
+          emptyLabel={t("chart.noData")}
+          categories={categories}
+          series={[
+            ratio(t("measures.margin"), (m) => m.marginBp),
+            ratio(t("measures.resolution"), (m) => m.resolutionBp),
+            ratio(t("measures.share"), (m) => m.shareBp),
+          ]}
+          formatValue={(v) => f.percent(v)}
+        />
+      </div>
     </div>
   );
 }

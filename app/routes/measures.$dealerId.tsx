@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+import { useCan } from "~/components/access";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Link } from "~/components/link";
 import { ListHeader, ListTable } from "~/components/list";
@@ -33,6 +34,7 @@ export default function DealerMeasures() {
   const mf = useMeasureFormat();
   const locale = useLocale();
   const s12 = m.trailing12.sums;
+  const canService = useCan()("service:read");
   return (
     <div className="space-y-6">
       <ListHeader
@@ -127,9 +129,11 @@ export default function DealerMeasures() {
                 {m.resolution.medianResolutionHours === null ? "—" : t("measures.hours", { hours: f.number(m.resolution.medianResolutionHours) })}
               </dd>
             </dl>
-            <Link to="/service" className="link text-sm">
-              {t("nav.service")}
-            </Link>
+            {canService ? (
+              <Link to="/service" className="link text-sm">
+                {t("nav.service")}
+              </Link>
+            ) : null}
           </section>
         ) : null}
       </div>

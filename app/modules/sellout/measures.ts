@@ -89,8 +89,7 @@ export function measuresOf(s: MeasureSums): Measures {
   };
 }
 
-export const MEASURE_KEYS = ["turnoverDays", "marginBp", "resolutionBp", "shareBp"] as const;
-export type MeasureKey = (typeof MEASURE_KEYS)[number];
+type MeasureKey = "turnoverDays" | "marginBp" | "resolutionBp" | "shareBp";
 
 /** Which way is better: fewer turnover days, more of the rest. */
 export const LOWER_IS_BETTER: Record<MeasureKey, boolean> = { turnoverDays: true, marginBp: false, resolutionBp: false, shareBp: false };

@@ -36,13 +36,17 @@ function Figure({
   other,
   otherLabel,
   note,
+  extra,
 }: {
   label: string;
   help: string;
   value: string;
   other: string;
   otherLabel: string;
+  /** A warning ("check your totals"), marked ▲. */
   note?: string;
+  /** A plain line beside the figure (satisfaction). */
+  extra?: string;
 }) {
   return (
     <div className="card min-w-0" data-testid="measure">
@@ -51,6 +55,7 @@ function Figure({
       <div className="mt-1 text-xs text-slate-600">
         {otherLabel}: <span className="tabular-nums">{other}</span>
       </div>
+      {extra ? <div className="mt-1 text-xs text-slate-600">{extra}</div> : null}
       {note ? <div className="mt-1 text-xs font-semibold text-amber-800">▲ {note}</div> : null}
       <p className="mt-2 text-xs text-slate-500">{help}</p>
     </div>
@@ -77,7 +82,7 @@ export function MeasureFigures({ m3, m12, label3, label12 }: { m3: Measures; m12
         value={mf.bp(m3.resolutionBp)}
         other={mf.bp(m12.resolutionBp)}
         otherLabel={label12}
-        note={m3.satisfaction === null ? undefined : `${t("measures.satisfaction")} ${mf.score(m3.satisfaction)} / 5`}
+        extra={m3.satisfaction === null ? undefined : `${t("measures.satisfaction")}: ${mf.score(m3.satisfaction)} / 5`}
       />
       <Figure
         label={t("measures.share")}

@@ -44,7 +44,18 @@ export async function seedSellout(db: Kysely<DB>, ids: FoundationIds) {
           .execute()
       ).map((b) => b.product_id),
     );
-    const range = [...products.filter((p) => bought.has(p.id)).slice(0, 16), ...products.filter((p) => !bought.has(p.id) && r.chance(0.5))].slice(0, 24);
+    const boughtProducts = bought.size
+      ? await db
+          .selectFrom("products")
+          .select(["id", "category_code", "list_price_minor"])
+          .where("id", "in", [...bought])
+          .where("made_to_order", "=", 0)
+          .orderBy("sku")
+          .limit(16)
+          .execute()
+      : [];
+    const taken = new Set(boughtProducts.map((p) => p.id));
+    const range = [...boughtProducts, ...products.filter((p) => !taken.has(p.id) && r.chance(0.5))].slice(0, 24);
     const slow = new Set(range.slice(-2).map((p) => p.id));
     const overstocked = range.length > 3 ? range[range.length - 3]!.id : null;
     for (const p of months) {

@@ -9,7 +9,7 @@ import { forgetSnapshots } from "~/utils/snapshots.server";
 import { ForbiddenError, NotFoundError } from "~/utils/errors";
 import { measuresOf, ZERO_SUMS } from "./measures";
 import { dealerMeasureList, dealerMeasures, exportDealerMeasures, exportManagerRanking, managerRanking } from "./measures.server";
-import { closePeriod, saveCategoryTotal } from "./sellout.server";
+import { closePeriod, saveCategoryTotal, setFrequency } from "./sellout.server";
 
 // Friday 4 December 2026, 10:00 in Shanghai: November has ended (the last period), December has not.
 clockForEachTest("2026-12-04T02:00:00Z");
@@ -182,6 +182,23 @@ describe("one dealer's measures on the real database", () => {
     // AC-200 now 4 sold, 26 on hand (no opening: 26 + 26): Σ = 30 + 52 + 18 + 4 = 104 × 30 / (2 × 30).
     expect(nov.sums).toMatchObject({ unitsSold: 30, revenueMinor: 4_750_000 });
     expect(nov.measures.turnoverDays).toBe(52);
+  });
+});
+
+describe("a weekly dealer", () => {
+  it("its page shows its weeks; views across dealers count a week in the month of its Thursday", async () => {
+    const w = await selloutWorld();
+    await setFrequency(actorFor(w.staff.admin), w.dealerA.id, "week");
+    await reportLine(w, "2026-W48", { unitsSold: 10, revenue: 1_000_000, unitsOnHand: 10 }); // Thu 26 Nov: November
+    await reportLine(w, "2026-W44", { unitsSold: 5, revenue: 500_000, unitsOnHand: 5 }); // Mon 26 Oct – Sun 1 Nov, Thu 29 Oct: October
+    await reportLine(w, "2026-W35", { unitsSold: 1, revenue: 100_000, unitsOnHand: 7 }); // Thu 27 Aug: August, outside the last 3 months
+    const page = await dealerMeasures(actorFor(w.a.dealer_sales), w.dealerA.id);
+    expect(page.periods[0]).toMatchObject({ key: "2026-W48", start: "2026-11-23", end: "2026-11-29", status: "open", measures: { turnoverDays: 7 } });
+    const list = await dealerMeasureList(actorFor(w.staff.account_manager), { page: 1 });
+    // 3 months: (10 + 10) × 7 + (5 + 5) × 7 over 2 × 15 sold; 12 months adds (7 + 7) × 7 over 2 × 1.
+    expect(list.rows[0]!.m3.turnoverDays).toBe(7);
+    expect(list.rows[0]!.m12.turnoverDays).toBe(9.6);
+    expect(list.rows[0]!.m12Sums.revenueMinor).toBe(1_600_000);
   });
 });
 

@@ -330,7 +330,7 @@ type DealerListRow = {
 };
 
 /**
- * The dealers the actor may see with their four figures over the last 3 and 12 months, by code, a page at a time;
+ * The dealers the actor may see with their four figures over the last 3 and 12 months (`months`: the 3), by code, a page at a time;
  * for an account manager also their own scorecard: their dealers' sums added up.
  */
 export async function dealerMeasureList(actor: Actor, p: { page: number }) {
@@ -378,7 +378,7 @@ export async function dealerMeasureList(actor: Actor, p: { page: number }) {
     const all = Number(n) <= LIST_PAGE_SIZE ? [...sums.values()] : [...(await monthSums(db, await dealerIdsInScope(actor), today)).values()];
     scorecard = { dealers: all.length, m3: measuresOf(sumAll(all.map((s) => s.m3))), m12: measuresOf(sumAll(all.map((s) => s.m12))) };
   }
-  return { months: { from: lastMonths(today)[11]!.key, to: last.key }, rows, total: Number(n), page: p.page, pageSize: LIST_PAGE_SIZE, scorecard };
+  return { months: { from: lastMonths(today)[2]!.key, to: last.key }, rows, total: Number(n), page: p.page, pageSize: LIST_PAGE_SIZE, scorecard };
 }
 
 /** An account manager (the dealers assigned to them): the one reader with a scorecard of their own. */

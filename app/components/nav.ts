@@ -21,6 +21,7 @@ export const NAV: NavItem[] = [
   { to: "/finance/aging", label: "nav.aging", permission: "aging:read" },
   { to: "/service", label: "nav.service", permission: "service:read" },
   { to: "/sellout", label: "nav.sellout", permission: "sellout:view" },
+  { to: "/measures", label: "nav.measures", permission: "measures:view" },
   { to: "/reports", label: "nav.reports", permission: "reports:read" },
 ];
 
@@ -33,6 +34,7 @@ export const ADMIN_NAV: NavItem[] = [
   { to: "/admin/outbox", label: "nav.outbox", permission: "outbox:read" },
   { to: "/admin/audit", label: "nav.audit", permission: "audit:read" },
   { to: "/admin/service-promise", label: "nav.servicePromise", permission: "service:configure" },
+  { to: "/reports/managers", label: "nav.managerRanking", permission: "measures:rank" },
 ];
 
 /** Items whose routes exist; each capability adds its paths here as it lands. */
@@ -61,6 +63,8 @@ const AVAILABLE = new Set<string>([
   "/reports",
   "/service",
   "/sellout",
+  "/measures",
+  "/reports/managers",
   "/admin/service-promise",
 ]);
 

@@ -15,6 +15,7 @@ import type dashboard from "./catalogs/dashboard";
 import type deals from "./catalogs/deals";
 import type documents from "./catalogs/documents";
 import type ledger from "./catalogs/ledger";
+import type measures from "./catalogs/measures";
 import type notifications from "./catalogs/notifications";
 import type orders from "./catalogs/orders";
 import type reports from "./catalogs/reports";
@@ -49,6 +50,7 @@ type Catalogs = [
   typeof service,
   typeof api,
   typeof sellout,
+  typeof measures,
 ];
 type KeysOf<U> = U extends unknown ? keyof U : never;
 export type MessageKey = KeysOf<Catalogs[number]["en"]> & string;

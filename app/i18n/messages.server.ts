@@ -12,6 +12,7 @@ import dashboard from "./catalogs/dashboard";
 import deals from "./catalogs/deals";
 import documents from "./catalogs/documents";
 import ledger from "./catalogs/ledger";
+import measures from "./catalogs/measures";
 import notifications from "./catalogs/notifications";
 import orders from "./catalogs/orders";
 import reports from "./catalogs/reports";
@@ -39,6 +40,7 @@ const parts = [
   service,
   api,
   sellout,
+  measures,
 ] as const;
 
 function merge(lang: "en" | "zh"): Record<string, string> {

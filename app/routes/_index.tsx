@@ -18,6 +18,8 @@ import { accountManagerDashboard, dealerDashboard, financeDashboard, opsDashboar
 import { promiseRecord } from "~/modules/service/figures.server";
 import { serviceSummary } from "~/modules/service/service.server";
 import { ServicePanel } from "~/components/service";
+import { AccountManagerMeasures, DealerMeasuresPanel } from "~/components/measures";
+import { dealerMeasureList, dealerMeasures } from "~/modules/sellout/measures.server";
 import { parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
@@ -34,18 +36,26 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
     promiseRecord(actor),
   ]);
   const base = { name: actor.name, role: actor.role, figures, announcements, isDealer: isDealerActor(actor), service, serviceRecord };
-  if (isDealerRole(actor.role)) return json({ ...base, dealer: await dealerDashboard(actor, period), am: null, ops: null, finance: null, approvals: null });
+  // The dealer-profit measures (issue #24 item 2): the dealer's own; the account manager's dealers and scorecard.
+  const measures =
+    isDealerRole(actor.role) && actor.dealerId !== null && can(actor, "measures:view")
+      ? await dealerMeasures(actor, actor.dealerId, { lists: "dashboard" })
+      : null;
+  const amMeasures = can(actor, "dashboard:pipeline") && can(actor, "measures:view") ? await dealerMeasureList(actor, { page: 1 }) : null;
+  if (isDealerRole(actor.role))
+    return json({ ...base, measures, amMeasures, dealer: await dealerDashboard(actor, period), am: null, ops: null, finance: null, approvals: null });
   if (can(actor, "dashboard:pipeline"))
-    return json({ ...base, dealer: null, am: await accountManagerDashboard(actor, period), ops: null, finance: null, approvals: null });
+    return json({ ...base, measures, amMeasures, dealer: null, am: await accountManagerDashboard(actor, period), ops: null, finance: null, approvals: null });
   const ops = can(actor, "dashboard:order_desk") ? await opsDashboard(actor) : null;
   const finance = can(actor, "dashboard:finance") ? await financeDashboard(actor) : null;
   // Quotes above the discount limit wait for whoever may approve them (administrators).
   const approvals = can(actor, "quote:approve_discount") ? await approvalQueueSummary(actor) : null;
-  return json({ ...base, dealer: null, am: null, ops, finance, approvals });
+  return json({ ...base, measures, amMeasures, dealer: null, am: null, ops, finance, approvals });
 });
 
 export default function Dashboard() {
-  const { name, figures, dealer, am, ops, finance, approvals, announcements, isDealer, service, serviceRecord } = useLoaderData<typeof loader>();
+  const { name, figures, dealer, am, ops, finance, approvals, announcements, isDealer, service, serviceRecord, measures, amMeasures } =
+    useLoaderData<typeof loader>();
   const t = useT();
   const f = useFormat();
   return (
@@ -74,7 +84,9 @@ export default function Dashboard() {
       </div>
       {isDealer ? <AnnouncementsPanel items={announcements} /> : null}
       {dealer ? <DealerDashboard d={dealer} /> : null}
+      {measures ? <DealerMeasuresPanel d={measures} /> : null}
       {am ? <AccountManagerDashboard d={am} /> : null}
+      {amMeasures ? <AccountManagerMeasures d={amMeasures} /> : null}
       {approvals ? <ApprovalsPanel d={approvals} /> : null}
       {ops ? <OpsDashboard d={ops} /> : null}
       {finance ? <FinanceDashboard d={finance} /> : null}

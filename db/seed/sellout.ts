@@ -4,6 +4,10 @@
  * figures of decision 137 have data. Months before the last are closed; the first dealer reported the last
  * month (still open) and corrected a closed one; the second has not reported it yet (its account manager sees
  * it listed, the reminder job reminds it).
+ *
+ * So that every dealer-profit figure shows (decision 139): each dealer reports mostly SKUs it bought from us (their
+ * cost is its average purchase price), two slow movers (held, never sold) and one overstocked SKU (held in bulk, sold
+ * a few), and has a year of closed service cases (some resolved late) with satisfaction answers.
  */
 import type { Kysely } from "kysely";
 import type { DB } from "../types";
@@ -28,7 +32,32 @@ export async function seedSellout(db: Kysely<DB>, ids: FoundationIds) {
   const months = endedPeriods(todayIn("Asia/Shanghai"), "month", 12);
   const lastKey = months[0]!.key;
   for (const [code, dealerId] of Object.entries(ids.dealerIds)) {
-    const range = products.filter(() => r.chance(0.5)).slice(0, 24);
+    const bought = new Set(
+      (
+        await db
+          .selectFrom("shipment_lines as sl")
+          .innerJoin("shipments as sh", "sh.id", "sl.shipment_id")
+          .innerJoin("order_lines as ol", "ol.id", "sl.order_line_id")
+          .select("ol.product_id")
+          .distinct()
+          .where("sh.dealer_id", "=", dealerId)
+          .execute()
+      ).map((b) => b.product_id),
+    );
+    const boughtProducts = bought.size
+      ? await db
+          .selectFrom("products")
+          .select(["id", "category_code", "list_price_minor"])
+          .where("id", "in", [...bought])
+          .where("made_to_order", "=", 0)
+          .orderBy("sku")
+          .limit(16)
+          .execute()
+      : [];
+    const taken = new Set(boughtProducts.map((p) => p.id));
+    const range = [...boughtProducts, ...products.filter((p) => !taken.has(p.id) && r.chance(0.5))].slice(0, 24);
+    const slow = new Set(range.slice(-2).map((p) => p.id));
+    const overstocked = range.length > 3 ? range[range.length - 3]!.id : null;
     for (const p of months) {
       if (p.key === lastKey && code !== "D001") continue; // only the first dealer reported last month so far
       const reportedAt = new Date(Date.parse(`${p.end}T00:00:00Z`) + 5 * 86_400_000);
@@ -65,8 +94,10 @@ export async function seedSellout(db: Kysely<DB>, ids: FoundationIds) {
       const byCategory = new Map<string, number>();
       for (const prod of range) {
         const regions = r.chance(0.3) ? REGIONS.slice(0, r.int(2, 3)) : [""];
-        for (const region of regions) {
-          const units = r.int(0, 40);
+        const isSlow = slow.has(prod.id);
+        const isOver = prod.id === overstocked;
+        for (const region of isSlow || isOver ? [""] : regions) {
+          const units = isSlow ? 0 : isOver ? r.int(3, 5) : r.int(0, 40);
           const revenue = Math.round((units * Number(prod.list_price_minor) * r.int(82, 98)) / 100);
           lines.push({
             period_id: periodId,
@@ -80,7 +111,8 @@ export async function seedSellout(db: Kysely<DB>, ids: FoundationIds) {
           });
           byCategory.set(prod.category_code, (byCategory.get(prod.category_code) ?? 0) + revenue);
         }
-        stock.push({ period_id: periodId, product_id: prod.id, dealer_id: dealerId, units_on_hand: r.int(0, 60), updated_at: reportedAt });
+        const onHand = isSlow ? r.int(30, 60) : isOver ? r.int(45, 60) : r.int(0, 60);
+        stock.push({ period_id: periodId, product_id: prod.id, dealer_id: dealerId, units_on_hand: onHand, updated_at: reportedAt });
       }
       if (lines.length) await db.insertInto("sellout_lines").values(lines).execute();
       if (stock.length) await db.insertInto("sellout_stock").values(stock).execute();
@@ -111,6 +143,70 @@ export async function seedSellout(db: Kysely<DB>, ids: FoundationIds) {
           })
           .execute();
       }
+    }
+    await seedServiceHistory(db, dealerId, months, r);
+  }
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * A year of closed service cases per dealer for the resolution measure: 2–4 a month, due 72 hours after opening,
+ * about one in five resolved late; most answered a satisfaction survey.
+ */
+async function seedServiceHistory(db: Kysely<DB>, dealerId: number, months: { key: string; start: string }[], r: ReturnType<typeof rng>) {
+  const opener = await db.selectFrom("users").select("id").where("organisation_id", "=", dealerId).orderBy("email").executeTakeFirst();
+  if (!opener) return;
+  for (const m of months) {
+    const count = r.int(2, 4);
+    for (let i = 0; i < count; i++) {
+      const opened = new Date(Date.parse(`${m.start}T02:00:00Z`) + (2 + i * 6) * 24 * HOUR);
+      const due = new Date(opened.getTime() + 72 * HOUR);
+      const resolved = new Date(opened.getTime() + (r.chance(0.2) ? r.int(80, 120) : r.int(4, 60)) * HOUR);
+      const res = await db
+        .insertInto("service_cases")
+        .values({
+          dealer_id: dealerId,
+          opened_by: opener.id,
+          about: "account",
+          case_type: r.pick(["installation", "billing", "other"] as const),
+          priority: "normal",
+          status: "closed",
+          subject: "安装咨询 · installation question",
+          description: "已解决的历史工单。A resolved case from the past year.",
+          response_due_at: new Date(opened.getTime() + 24 * HOUR),
+          resolution_due_at: due,
+          first_response_at: new Date(opened.getTime() + r.int(1, 30) * HOUR),
+          resolved_at: resolved,
+          closed_at: new Date(resolved.getTime() + 24 * HOUR),
+          outcome: "answer",
+          created_at: opened,
+          updated_at: new Date(resolved.getTime() + 24 * HOUR),
+        })
+        .executeTakeFirstOrThrow();
+      const caseId = Number(res.insertId);
+      await db
+        .updateTable("service_cases")
+        .set({ number: `SC${String(caseId).padStart(6, "0")}` })
+        .where("id", "=", caseId)
+        .execute();
+      if (!r.chance(0.7)) continue;
+      const survey = await db
+        .insertInto("service_surveys")
+        .values({
+          case_id: caseId,
+          dealer_id: dealerId,
+          user_id: opener.id,
+          locale: "zh-CN",
+          round: 1,
+          expires_at: new Date(resolved.getTime() + 14 * 24 * HOUR),
+          created_at: resolved,
+        })
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto("service_survey_answers")
+        .values({ survey_id: Number(survey.insertId), case_id: caseId, score: r.int(3, 5), answered_at: new Date(resolved.getTime() + 30 * HOUR) })
+        .execute();
     }
   }
 }

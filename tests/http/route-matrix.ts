@@ -354,6 +354,11 @@ export const MATRIX: Record<string, MatrixEntry> = {
     allow: SELLOUT_READERS,
     otherDealer: ["dealer_admin", "dealer_sales"],
   },
+  // Dealer-profit measures (issue #24 item 2): who reads the sell-out reads the figures, in the same scope; dealer B's
+  // users get 404 for dealer A's page; the ranking of account managers is the administrator's.
+  "measures._index.tsx": { path: () => "/measures", allow: SELLOUT_READERS },
+  "measures.$dealerId.tsx": { path: ({ cast }) => `/measures/${cast.dealerA.id}`, allow: SELLOUT_READERS, otherDealer: ["dealer_admin", "dealer_sales"] },
+  "reports_.managers.tsx": { path: () => "/reports/managers?by=shareBp", allow: ["admin"] },
   "unsubscribe.$token.tsx": { path: ({ unsubscribeToken }) => `/unsubscribe/${unsubscribeToken}`, allow: "public", signedInOk: true },
   // The satisfaction survey of a resolved case: opened from the email's link, signed in or not (decision 132).
   "survey.$token.tsx": { path: ({ surveyToken }) => `/survey/${surveyToken}?score=3`, allow: "public", signedInOk: true },

@@ -85,6 +85,11 @@ export const PERMISSIONS = {
   "sellout:configure": ["admin"],
   /** Receives the reminder when the dealer's last period is not reported (jobs/sellout-reminders.ts). */
   "sellout:reminder": ["dealer_admin", "dealer_sales"],
+  // the dealer-profit measures (issue #24 item 2, decisions 137, 139): who reads the sell-out reads the figures made
+  // from it, in the same scope (a dealer its own, an account manager their dealers'); the ranking of account managers
+  // by their dealers' figures is the administrator's.
+  "measures:view": ["dealer_admin", "dealer_sales", "account_manager", "finance", "admin"],
+  "measures:rank": ["admin"],
   // people and administration
   "user:manage": ["dealer_admin", "admin"],
   /** Webhook endpoints and their deliveries: a dealer administrator its own dealer's, an administrator any dealer's. */

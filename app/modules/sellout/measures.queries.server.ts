@@ -1,0 +1,215 @@
+/**
+ * The queries behind the dealer-profit measures (decisions 137, 139). Each takes dealer or period ids that the
+ * domain (measures.server.ts) has already scoped to the actor, and aggregates in the database: one row per
+ * period (or per period and category, per dealer and month), never one query per dealer. Sell-out figures are
+ * "as they stand": the reported rows plus their corrections (UNION ALL, then SUM). Portable SQL (MySQL 8,
+ * MariaDB 10.11+, TiDB): derived tables, no window functions, no order read from ids.
+ */
+import { sql, type RawBuilder } from "kysely";
+import type { Executor } from "../../../db/client";
+import type { IsoDate } from "~/utils/time";
+
+const ids = (list: readonly number[]) => sql.join(list.map((n) => sql`${n}`));
+const num = (v: unknown) => Number(v ?? 0);
+
+/** Units and revenue per period × SKU as they stand (lines + corrections). */
+function salesUnion(periodIds: readonly number[]): RawBuilder<unknown> {
+  return sql`(SELECT period_id, product_id, units_sold AS units, revenue_minor AS revenue FROM sellout_lines WHERE period_id IN (${ids(periodIds)})
+    UNION ALL
+    SELECT period_id, product_id, delta_units_sold, delta_revenue_minor FROM sellout_corrections WHERE period_id IN (${ids(periodIds)}))`;
+}
+
+/** Units on hand at period end per period × SKU as they stand (stock rows + on-hand corrections). */
+function stockEnd(periodIds: readonly number[]): RawBuilder<unknown> {
+  return sql`(SELECT period_id, product_id, SUM(oh) AS oh FROM (
+      SELECT period_id, product_id, units_on_hand AS oh FROM sellout_stock WHERE period_id IN (${ids(periodIds)})
+      UNION ALL
+      SELECT period_id, product_id, delta_on_hand FROM sellout_corrections WHERE period_id IN (${ids(periodIds)}) AND delta_on_hand IS NOT NULL
+    ) s0 GROUP BY period_id, product_id)`;
+}
+
+export type PeriodRow = {
+  id: number;
+  dealer_id: number;
+  period_key: string;
+  frequency: string;
+  starts_on: IsoDate;
+  ends_on: IsoDate;
+  status: string;
+  reported: boolean;
+};
+
+/** The dealers' periods that ended within [from, to] (by their end date). */
+export async function periodsEnding(db: Executor, dealerIds: readonly number[], from: IsoDate, to: IsoDate): Promise<PeriodRow[]> {
+  if (!dealerIds.length) return [];
+  const rows = await db
+    .selectFrom("sellout_periods")
+    .select(["id", "dealer_id", "period_key", "frequency", "starts_on", "ends_on", "status", "reported_at"])
+    .where("dealer_id", "in", [...dealerIds])
+    .where("ends_on", ">=", from)
+    .where("ends_on", "<=", to)
+    .orderBy("dealer_id")
+    .orderBy("starts_on")
+    .execute();
+  return rows.map((r) => ({ ...r, reported: r.reported_at !== null }));
+}
+
+/** Units and revenue per period and category (for the totals, the share and the per-category view). */
+export async function salesByCategory(db: Executor, periodIds: readonly number[]) {
+  if (!periodIds.length) return [];
+  const r = await sql<{ period_id: number; category_code: string; units: unknown; revenue: unknown }>`
+    SELECT x.period_id, pr.category_code, SUM(x.units) AS units, SUM(x.revenue) AS revenue
+    FROM ${salesUnion(periodIds)} x JOIN products pr ON pr.id = x.product_id
+    GROUP BY x.period_id, pr.category_code`.execute(db);
+  return r.rows.map((x) => ({ periodId: Number(x.period_id), category: x.category_code, units: num(x.units), revenueMinor: num(x.revenue) }));
+}
+
+/** The dealer's all-brand sales per period and category. */
+export async function categoryTotals(db: Executor, periodIds: readonly number[]) {
+  if (!periodIds.length) return [];
+  const rows = await db
+    .selectFrom("sellout_category_totals")
+    .select(["period_id", "category_code", "revenue_minor"])
+    .where("period_id", "in", [...periodIds])
+    .execute();
+  return rows.map((x) => ({ periodId: Number(x.period_id), category: x.category_code, totalMinor: num(x.revenue_minor) }));
+}
+
+/**
+ * Per period: Σ over SKUs on hand at its end of (opening + closing on hand), the opening being the SKU's on hand at
+ * the end of the dealer's previous period (the one ending the day before), or the closing when that has no row.
+ * `periodIds` are the periods asked for; `withPrevious` also holds the previous periods (their stock is read).
+ */
+export async function onHandSums(db: Executor, periodIds: readonly number[], withPrevious: readonly number[]) {
+  if (!periodIds.length) return [];
+  const all = [...new Set([...periodIds, ...withPrevious])];
+  const r = await sql<{ period_id: number; oh2: unknown }>`
+    SELECT cur.period_id, SUM(cur.oh + COALESCE(prev.oh, cur.oh)) AS oh2
+    FROM ${stockEnd(periodIds)} cur
+    JOIN sellout_periods p ON p.id = cur.period_id
+    LEFT JOIN sellout_periods pp ON pp.dealer_id = p.dealer_id AND pp.ends_on = DATE_SUB(p.starts_on, INTERVAL 1 DAY)
+    LEFT JOIN ${stockEnd(all)} prev ON prev.period_id = pp.id AND prev.product_id = cur.product_id
+    GROUP BY cur.period_id`.execute(db);
+  return r.rows.map((x) => ({ periodId: Number(x.period_id), oh2: num(x.oh2) }));
+}
+
+/**
+ * Per period: the cost of the units sold, each SKU at the dealer's average purchase price over the 12 months ending
+ * with the period (Σ order-line price × shipped quantity / Σ shipped quantity, shipments by `shipped_on`), or at
+ * its tier price (else list price) when it was not bought in that window — counted in `tier_priced`. Replacement
+ * orders of service cases (no charge, decision 136) are not purchases and are left out.
+ */
+export async function costOfSales(db: Executor, periodIds: readonly number[], dealerIds: readonly number[], boughtFrom: IsoDate, boughtTo: IsoDate) {
+  if (!periodIds.length || !dealerIds.length) return [];
+  const r = await sql<{ period_id: number; cost: unknown; tier_priced: unknown }>`
+    SELECT b.period_id,
+      SUM(CASE WHEN COALESCE(b.qty, 0) > 0 THEN ROUND(b.units * b.val / b.qty) ELSE b.units * b.fallback END) AS cost,
+      SUM(CASE WHEN COALESCE(b.qty, 0) > 0 OR b.units = 0 THEN 0 ELSE 1 END) AS tier_priced
+    FROM (
+      SELECT s.period_id, s.product_id, s.units, s.fallback, SUM(pm.val) AS val, SUM(pm.qty) AS qty
+      FROM (
+        SELECT x.period_id, x.product_id, p.dealer_id, p.ends_on, SUM(x.units) AS units,
+               COALESCE(MAX(tp.price_minor), MAX(pr.list_price_minor)) AS fallback
+        FROM ${salesUnion(periodIds)} x
+        JOIN sellout_periods p ON p.id = x.period_id
+        JOIN organisations o ON o.id = p.dealer_id
+        JOIN products pr ON pr.id = x.product_id
+        LEFT JOIN product_tier_prices tp ON tp.product_id = x.product_id AND tp.tier = o.tier
+        GROUP BY x.period_id, x.product_id, p.dealer_id, p.ends_on
+      ) s
+      LEFT JOIN (
+        SELECT sh.dealer_id, ol.product_id, sh.shipped_on, SUM(ol.unit_price_minor * sl.quantity) AS val, SUM(sl.quantity) AS qty
+        FROM shipments sh
+        JOIN shipment_lines sl ON sl.shipment_id = sh.id
+        JOIN order_lines ol ON ol.id = sl.order_line_id
+        JOIN orders o2 ON o2.id = sh.order_id
+        WHERE sh.dealer_id IN (${ids(dealerIds)}) AND sh.shipped_on > ${boughtFrom} AND sh.shipped_on <= ${boughtTo}
+          AND o2.service_case_id IS NULL
+        GROUP BY sh.dealer_id, ol.product_id, sh.shipped_on
+      ) pm ON pm.dealer_id = s.dealer_id AND pm.product_id = s.product_id
+          AND pm.shipped_on > DATE_SUB(s.ends_on, INTERVAL 12 MONTH) AND pm.shipped_on <= s.ends_on
+      GROUP BY s.period_id, s.product_id, s.units, s.fallback
+    ) b
+    GROUP BY b.period_id`.execute(db);
+  return r.rows.map((x) => ({ periodId: Number(x.period_id), costMinor: num(x.cost), tierPriced: num(x.tier_priced) }));
+}
+
+/**
+ * Per reported period: rebates (credits, made positive), credit notes for returns (made positive: they reduce the
+ * cost) and fees, by `business_date` within the period.
+ */
+export async function ledgerSums(db: Executor, periodIds: readonly number[]) {
+  if (!periodIds.length) return [];
+  const r = await sql<{ period_id: number; rebates: unknown; returns: unknown; fees: unknown }>`
+    SELECT p.id AS period_id,
+      SUM(CASE WHEN e.entry_type = 'rebate' THEN -e.amount_minor ELSE 0 END) AS rebates,
+      SUM(CASE WHEN e.entry_type = 'credit_note' AND e.source_type = 'rma' THEN -e.amount_minor ELSE 0 END) AS returns,
+      SUM(CASE WHEN e.entry_type = 'fee' THEN e.amount_minor ELSE 0 END) AS fees
+    FROM sellout_periods p
+    JOIN ledger_entries e ON e.dealer_id = p.dealer_id AND e.business_date >= p.starts_on AND e.business_date <= p.ends_on
+      AND e.entry_type IN ('rebate', 'credit_note', 'fee')
+    WHERE p.id IN (${ids(periodIds)})
+    GROUP BY p.id`.execute(db);
+  return r.rows.map((x) => ({ periodId: Number(x.period_id), rebatesMinor: num(x.rebates), returnsMinor: num(x.returns), feesMinor: num(x.fees) }));
+}
+
+/**
+ * Service cases per dealer and business day their resolution fell due in [from, until): how many, and how many were
+ * resolved (with an outcome) by their due time. A case reopened and not resolved again has no resolution: missed.
+ */
+export async function casesDueByDay(db: Executor, dealerIds: readonly number[], from: Date, until: Date, offset: string) {
+  if (!dealerIds.length) return [];
+  const r = await sql<{ dealer_id: number; day: string; due: unknown; kept: unknown }>`
+    SELECT sc.dealer_id, DATE_FORMAT(CONVERT_TZ(sc.resolution_due_at, '+00:00', ${offset}), '%Y-%m-%d') AS day, COUNT(*) AS due,
+      SUM(CASE WHEN sc.resolved_at IS NOT NULL AND sc.outcome IS NOT NULL AND sc.resolved_at <= sc.resolution_due_at THEN 1 ELSE 0 END) AS kept
+    FROM service_cases sc
+    WHERE sc.dealer_id IN (${ids(dealerIds)}) AND sc.resolution_due_at >= ${from} AND sc.resolution_due_at < ${until}
+    GROUP BY sc.dealer_id, day`.execute(db);
+  return r.rows.map((x) => ({ dealerId: Number(x.dealer_id), day: x.day, due: num(x.due), kept: num(x.kept) }));
+}
+
+/** Answered satisfaction surveys per dealer and business day of the answer: count and Σ score. */
+export async function surveysByDay(db: Executor, dealerIds: readonly number[], from: Date, until: Date, offset: string) {
+  if (!dealerIds.length) return [];
+  const r = await sql<{ dealer_id: number; day: string; n: unknown; total: unknown }>`
+    SELECT sc.dealer_id, DATE_FORMAT(CONVERT_TZ(a.answered_at, '+00:00', ${offset}), '%Y-%m-%d') AS day, COUNT(*) AS n, SUM(a.score) AS total
+    FROM service_survey_answers a JOIN service_cases sc ON sc.id = a.case_id
+    WHERE sc.dealer_id IN (${ids(dealerIds)}) AND a.answered_at >= ${from} AND a.answered_at < ${until}
+    GROUP BY sc.dealer_id, day`.execute(db);
+  return r.rows.map((x) => ({ dealerId: Number(x.dealer_id), day: x.day, n: num(x.n), total: num(x.total) }));
+}
+
+/** One dealer's service cases due in [from, until), for first response and the median time to resolution. */
+export function casesOfDealer(db: Executor, dealerId: number, from: Date, until: Date) {
+  return db
+    .selectFrom("service_cases")
+    .select(["created_at", "first_response_at", "response_due_at", "resolved_at", "resolution_due_at", "outcome"])
+    .where("dealer_id", "=", dealerId)
+    .where("resolution_due_at", ">=", from)
+    .where("resolution_due_at", "<", until)
+    .limit(20_000)
+    .execute();
+}
+
+/** Per SKU and period of one dealer: units and revenue sold, units on hand at the end (as they stand). */
+export async function skuRows(db: Executor, periodIds: readonly number[]) {
+  if (!periodIds.length) return [];
+  const r = await sql<{ period_id: number; product_id: number; sku: string; name_en: string; name_zh: string; units: unknown; revenue: unknown; oh: unknown }>`
+    SELECT k.period_id, k.product_id, pr.sku, pr.name_en, pr.name_zh, s.units, s.revenue, st.oh
+    FROM (SELECT period_id, product_id FROM ${salesUnion(periodIds)} k0
+          UNION SELECT period_id, product_id FROM ${stockEnd(periodIds)} k1) k
+    JOIN products pr ON pr.id = k.product_id
+    LEFT JOIN (SELECT period_id, product_id, SUM(units) AS units, SUM(revenue) AS revenue FROM ${salesUnion(periodIds)} s0 GROUP BY period_id, product_id) s
+      ON s.period_id = k.period_id AND s.product_id = k.product_id
+    LEFT JOIN ${stockEnd(periodIds)} st ON st.period_id = k.period_id AND st.product_id = k.product_id`.execute(db);
+  return r.rows.map((x) => ({
+    periodId: Number(x.period_id),
+    productId: Number(x.product_id),
+    sku: x.sku,
+    nameEn: x.name_en,
+    nameZh: x.name_zh,
+    units: num(x.units),
+    revenueMinor: num(x.revenue),
+    onHand: x.oh === null || x.oh === undefined ? null : num(x.oh),
+  }));
+}

@@ -16,6 +16,7 @@ import notifications from "./catalogs/notifications";
 import orders from "./catalogs/orders";
 import reports from "./catalogs/reports";
 import security from "./catalogs/security";
+import promotions from "./catalogs/promotions";
 import sellout from "./catalogs/sellout";
 import service from "./catalogs/service";
 import stock from "./catalogs/stock";
@@ -39,6 +40,7 @@ const parts = [
   service,
   api,
   sellout,
+  promotions,
 ] as const;
 
 function merge(lang: "en" | "zh"): Record<string, string> {

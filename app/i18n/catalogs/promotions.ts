@@ -4,7 +4,8 @@
 const en = {
   "nav.promotions": "Promotions",
   "promotions.title": "Promotions",
-  "promotions.intro": "Promotions on products for targeted dealers: a price off applied on order lines, or a rebate paid at month end on purchases or sell-out.",
+  "promotions.intro":
+    "Promotions on products for targeted dealers: a price off applied on order lines, or a rebate paid at month end on purchases or sell-out.",
   "promotions.new": "New promotion",
   "promotions.edit": "Edit promotion",
   "promotions.empty": "No promotions match these filters.",

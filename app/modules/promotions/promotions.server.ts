@@ -171,19 +171,15 @@ const COLUMNS = [
 
 /** The promotions an actor may see (see the module comment), as a WHERE on `promotions as p`. */
 function visible(actor: Actor) {
-  return (eb: import("kysely").ExpressionBuilder<import("../../../db/types").DB & { p: import("../../../db/types").DB["promotions"] }, "p">): Expression<SqlBool> => {
+  return (
+    eb: import("kysely").ExpressionBuilder<import("../../../db/types").DB & { p: import("../../../db/types").DB["promotions"] }, "p">,
+  ): Expression<SqlBool> => {
     if (can(actor, "promotion:manage")) return sql<SqlBool>`TRUE`;
     if (isDealerActor(actor))
       return eb.and([
         eb("p.status", "<>", "draft"),
         eb.or([
-          eb.exists(
-            eb
-              .selectFrom("organisations as d")
-              .select("d.id")
-              .where("d.id", "=", actor.dealerId!)
-              .where(targetsDealerSql("p", "d")),
-          ),
+          eb.exists(eb.selectFrom("organisations as d").select("d.id").where("d.id", "=", actor.dealerId!).where(targetsDealerSql("p", "d"))),
           eb.exists(
             eb
               .selectFrom("order_lines as l")
@@ -236,7 +232,13 @@ export async function listPromotions(actor: Actor, filter: PromotionFilter & { p
       .execute(),
     base.select(sql<number>`COUNT(*)`.as("n")).executeTakeFirst(),
   ]);
-  return { rows: rows.map((r) => present(r, on)), total: Number(total?.n ?? 0), page: filter.page, pageSize: PAGE_SIZE, canManage: can(actor, "promotion:manage") };
+  return {
+    rows: rows.map((r) => present(r, on)),
+    total: Number(total?.n ?? 0),
+    page: filter.page,
+    pageSize: PAGE_SIZE,
+    canManage: can(actor, "promotion:manage"),
+  };
 }
 
 export async function* exportPromotions(actor: Actor, filter: PromotionFilter): AsyncIterable<unknown[][]> {
@@ -245,7 +247,20 @@ export async function* exportPromotions(actor: Actor, filter: PromotionFilter): 
   const rows = await listQuery(actor, filter).select(COLUMNS).orderBy("p.starts_on", "desc").orderBy("p.code").limit(10_000).execute();
   yield rows.map((r) => {
     const p = present(r, on);
-    return [p.code, p.name_en, p.name_zh, p.mechanism, p.discount_kind ?? "", p.discount_bp ?? "", p.discount_minor ?? "", p.rebate_bp ?? "", p.rebate_basis ?? "", p.starts_on, p.ends_on, p.state];
+    return [
+      p.code,
+      p.name_en,
+      p.name_zh,
+      p.mechanism,
+      p.discount_kind ?? "",
+      p.discount_bp ?? "",
+      p.discount_minor ?? "",
+      p.rebate_bp ?? "",
+      p.rebate_basis ?? "",
+      p.starts_on,
+      p.ends_on,
+      p.state,
+    ];
   });
 }
 
@@ -299,13 +314,41 @@ async function trackingRows(actor: Actor, id: number) {
   const rebates = await db
     .selectFrom("promotion_rebates as r")
     .innerJoin("organisations as d", "d.id", "r.dealer_id")
-    .select(["r.id", "r.dealer_id", "d.code", "d.name", "r.period", "r.basis", "r.rate_bp", "r.qualifying_minor", "r.amount_minor", "r.currency", "r.ledger_entry_id", "r.reversal_entry_id", "r.reversed_at", "r.reversal_reason"])
+    .select([
+      "r.id",
+      "r.dealer_id",
+      "d.code",
+      "d.name",
+      "r.period",
+      "r.basis",
+      "r.rate_bp",
+      "r.qualifying_minor",
+      "r.amount_minor",
+      "r.currency",
+      "r.ledger_entry_id",
+      "r.reversal_entry_id",
+      "r.reversed_at",
+      "r.reversal_reason",
+    ])
     .where("r.promotion_id", "=", id)
     .where(inDealerScope(actor, "r.dealer_id"))
     .orderBy("r.period", "desc")
     .orderBy("d.code")
     .execute();
-  const byDealer = new Map<number, { dealerId: number; code: string; name: string; orders: number; units: number; revenueMinor: number; discountMinor: number; shippedUnits: number; rebateMinor: number }>();
+  const byDealer = new Map<
+    number,
+    {
+      dealerId: number;
+      code: string;
+      name: string;
+      orders: number;
+      units: number;
+      revenueMinor: number;
+      discountMinor: number;
+      shippedUnits: number;
+      rebateMinor: number;
+    }
+  >();
   for (const l of lines)
     byDealer.set(l.dealer_id, {
       dealerId: l.dealer_id,
@@ -319,7 +362,17 @@ async function trackingRows(actor: Actor, id: number) {
       rebateMinor: 0,
     });
   for (const r of rebates) {
-    const row = byDealer.get(r.dealer_id) ?? { dealerId: r.dealer_id, code: r.code, name: r.name, orders: 0, units: 0, revenueMinor: 0, discountMinor: 0, shippedUnits: 0, rebateMinor: 0 };
+    const row = byDealer.get(r.dealer_id) ?? {
+      dealerId: r.dealer_id,
+      code: r.code,
+      name: r.name,
+      orders: 0,
+      units: 0,
+      revenueMinor: 0,
+      discountMinor: 0,
+      shippedUnits: 0,
+      rebateMinor: 0,
+    };
     if (r.reversal_entry_id === null) row.rebateMinor += Number(r.amount_minor);
     byDealer.set(r.dealer_id, row);
   }
@@ -374,7 +427,20 @@ export async function runningForDealer(actor: Actor, limit = 5) {
   return db
     .selectFrom("promotions as p")
     .innerJoin("organisations as d", (j) => j.on("d.id", "=", actor.dealerId!))
-    .select(["p.id", "p.code", "p.name_en", "p.name_zh", "p.mechanism", "p.discount_kind", "p.discount_bp", "p.discount_minor", "p.rebate_bp", "p.rebate_basis", "p.currency", "p.ends_on"])
+    .select([
+      "p.id",
+      "p.code",
+      "p.name_en",
+      "p.name_zh",
+      "p.mechanism",
+      "p.discount_kind",
+      "p.discount_bp",
+      "p.discount_minor",
+      "p.rebate_bp",
+      "p.rebate_basis",
+      "p.currency",
+      "p.ends_on",
+    ])
     .where("p.status", "=", "active")
     .where("p.starts_on", "<=", on)
     .where("p.ends_on", ">=", on)
@@ -426,9 +492,7 @@ export async function promotionFormValues(actor: Actor, id: number) {
 /** Resolves SKUs and dealer codes; unknown ones are field errors (nothing is written). */
 async function resolve(ex: Executor, input: PromotionInput) {
   const errors: FieldErrors = {};
-  const products = input.productSkus.length
-    ? await ex.selectFrom("products").select(["id", "sku"]).where("sku", "in", input.productSkus).execute()
-    : [];
+  const products = input.productSkus.length ? await ex.selectFrom("products").select(["id", "sku"]).where("sku", "in", input.productSkus).execute() : [];
   if (products.length !== input.productSkus.length) errors.productSkus = ["promotions.unknownSkus"];
   const dealers = input.dealerCodes.length
     ? await ex.selectFrom("organisations").select(["id", "code"]).where("kind", "=", "dealer").where("code", "in", input.dealerCodes).execute()
@@ -493,7 +557,14 @@ export async function createPromotion(actor: Actor, input: PromotionInput): Prom
       action: "promotion.created",
       entityType: "promotion",
       entityId: id,
-      summary: { code: input.code, mechanism: input.mechanism, status: input.status, products: r.productIds.length, startsOn: input.startsOn, endsOn: input.endsOn },
+      summary: {
+        code: input.code,
+        mechanism: input.mechanism,
+        status: input.status,
+        products: r.productIds.length,
+        startsOn: input.startsOn,
+        endsOn: input.endsOn,
+      },
     });
     return { id };
   });
@@ -514,7 +585,9 @@ export async function updatePromotion(actor: Actor, id: number, input: Promotion
     const used = await tx.selectFrom("order_lines").select("id").where("promotion_id", "=", id).limit(1).executeTakeFirst();
     const after = columnsOf(input);
     if (used) {
-      const oldProducts = (await tx.selectFrom("promotion_products").select("product_id").where("promotion_id", "=", id).execute()).map((p) => p.product_id).sort();
+      const oldProducts = (await tx.selectFrom("promotion_products").select("product_id").where("promotion_id", "=", id).execute())
+        .map((p) => p.product_id)
+        .sort();
       const samePricing =
         before.mechanism === after.mechanism &&
         before.discount_kind === after.discount_kind &&

@@ -66,7 +66,9 @@ async function purchaseLines(ex: Executor, promotionId: number, from: IsoDate, t
 }
 
 async function selloutLines(ex: Executor, promotionId: number, from: IsoDate, to: IsoDate): Promise<QualifyingLine[]> {
-  const productIds = (await ex.selectFrom("promotion_products").select("product_id").where("promotion_id", "=", promotionId).execute()).map((r) => r.product_id);
+  const productIds = (await ex.selectFrom("promotion_products").select("product_id").where("promotion_id", "=", promotionId).execute()).map(
+    (r) => r.product_id,
+  );
   const rows = await selloutBasisRows(ex, { productIds, from, to });
   if (!rows.length) return [];
   // Only dealers the promotion targets earn on their sell-out.
@@ -85,7 +87,9 @@ async function selloutLines(ex: Executor, promotionId: number, from: IsoDate, to
 }
 
 async function ensureFeeType(ex: Executor) {
-  await sql`INSERT IGNORE INTO fee_types (code, name_en, name_zh, kind, status) VALUES (${PROMOTION_REBATE_FEE_TYPE}, 'Promotion rebate', '促销返利', 'rebate', 'active')`.execute(ex);
+  await sql`INSERT IGNORE INTO fee_types (code, name_en, name_zh, kind, status) VALUES (${PROMOTION_REBATE_FEE_TYPE}, 'Promotion rebate', '促销返利', 'rebate', 'active')`.execute(
+    ex,
+  );
 }
 
 type Promo = { id: number; code: string; rebate_bp: number; rebate_basis: string; currency: string; starts_on: string; ends_on: string };
@@ -113,7 +117,10 @@ async function postDealerRebate(tx: Tx, actor: Actor, p: Promo, period: string, 
       amountMinor: -amount,
       currency: dealer.currency,
       businessDate: postOn,
-      ...systemDescription({ key: "ledger.desc.promotionRebate", params: { code: p.code, period, rate, basis: `${dealer.currency} ${minorToDecimal(qualifying, dealer.currency)}` } }),
+      ...systemDescription({
+        key: "ledger.desc.promotionRebate",
+        params: { code: p.code, period, rate, basis: `${dealer.currency} ${minorToDecimal(qualifying, dealer.currency)}` },
+      }),
       feeTypeCode: PROMOTION_REBATE_FEE_TYPE,
       reference: p.code,
       sourceType: "promotion_rebate",

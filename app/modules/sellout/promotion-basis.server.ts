@@ -8,7 +8,14 @@ import { sql } from "kysely";
 import type { Executor } from "../../../db/client";
 import type { IsoDate } from "~/utils/time";
 
-export type SelloutBasisRow = { sourceType: "sellout_line" | "sellout_correction"; sourceId: number; dealerId: number; productId: number; quantity: number; amountMinor: number };
+export type SelloutBasisRow = {
+  sourceType: "sellout_line" | "sellout_correction";
+  sourceId: number;
+  dealerId: number;
+  productId: number;
+  quantity: number;
+  amountMinor: number;
+};
 
 export async function selloutBasisRows(ex: Executor, p: { productIds: number[]; from: IsoDate; to: IsoDate }): Promise<SelloutBasisRow[]> {
   if (!p.productIds.length || p.to < p.from) return [];

@@ -21,6 +21,7 @@ export const NAV: NavItem[] = [
   { to: "/finance/aging", label: "nav.aging", permission: "aging:read" },
   { to: "/service", label: "nav.service", permission: "service:read" },
   { to: "/sellout", label: "nav.sellout", permission: "sellout:view" },
+  { to: "/promotions", label: "nav.promotions", permission: "promotion:read" },
   { to: "/reports", label: "nav.reports", permission: "reports:read" },
 ];
 

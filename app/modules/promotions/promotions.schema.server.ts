@@ -134,17 +134,6 @@ export const PromotionPageQuery = z.object({
 });
 
 export const ReverseRebateSchema = z.object({
-  intent: z.literal("reverse"),
   rebateId: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   reason: z.string().trim().min(3).max(500),
 });
-
-export const RunRebatesSchema = z.object({
-  intent: z.literal("run"),
-  period: z
-    .string()
-    .trim()
-    .refine((v) => /^\d{4}-(0[1-9]|1[0-2])$/.test(v), { message: "promotions.periodFormat" }),
-});
-
-export const PromotionIdParam = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);

@@ -1,7 +1,8 @@
 /** Promotions' presentational pieces: the terms in words, the state badge, the administrator's form. */
 import { Form } from "@remix-run/react";
 import { Field, FormError, SelectField, SubmitButton } from "~/components/ui/form";
-import { Badge } from "~/components/ui/layout";
+import { Link } from "~/components/link";
+import { Badge, badgeClass } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import { REGIONS, TIERS } from "~/modules/organisations/organisations.schema";
@@ -240,5 +241,26 @@ export function PromotionForm({
       />
       <SubmitButton pendingText={t("common.saving")}>{submitLabel}</SubmitButton>
     </Form>
+  );
+}
+
+/** The promotion an order line uses, in words, linking to the promotion's page. */
+export function LinePromotionBadge({
+  promotion,
+  currency,
+}: {
+  promotion: { id: number; code: string; mechanism: string; discountMinor: number; rebateBp: number | null };
+  currency: string;
+}) {
+  const t = useT();
+  const f = useFormat();
+  const text =
+    promotion.mechanism === "rebate"
+      ? t("promotions.line.rebate", { percent: f.percent((promotion.rebateBp ?? 0) / 10_000), code: promotion.code })
+      : t("promotions.line.priceOff", { code: promotion.code, amount: f.money(promotion.discountMinor, currency) });
+  return (
+    <Link to={`/promotions/${promotion.id}`} className={`${badgeClass("green")} hover:underline`} data-testid="line-promotion">
+      {text}
+    </Link>
   );
 }

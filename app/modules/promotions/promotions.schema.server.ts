@@ -79,17 +79,23 @@ export const PromotionSchema = z
     if (isIsoDate(v.startsOn) && isIsoDate(v.endsOn) && v.endsOn < v.startsOn)
       ctx.addIssue({ code: "custom", path: ["endsOn"], message: "promotions.endsBeforeStarts" });
     if (v.productSkus.length === 0) ctx.addIssue({ code: "custom", path: ["productSkus"], message: "promotions.productsRequired" });
+    // A value typed in any of the figures must be a valid one, whichever mechanism is chosen.
+    const badPercent = (x: string | undefined) => !!x && percentToBp(x) === null;
+    const money = (x: string | undefined) => (x ? parseMoney(x, "CNY", { symbol: false, max: 100_000_000_00 }) : null);
+    const badAmount = (x: string | undefined) => {
+      const m = money(x);
+      return !!x && (!m || !m.ok || m.minor <= 0);
+    };
+    if (badPercent(v.discountPercent)) ctx.addIssue({ code: "custom", path: ["discountPercent"], message: "promotions.percentFormat" });
+    if (badPercent(v.rebatePercent)) ctx.addIssue({ code: "custom", path: ["rebatePercent"], message: "promotions.percentFormat" });
+    if (badAmount(v.discountAmount)) ctx.addIssue({ code: "custom", path: ["discountAmount"], message: "promotions.amountFormat" });
     if (v.mechanism === "price_off") {
       if (!v.discountKind) ctx.addIssue({ code: "custom", path: ["discountKind"], message: "validation.required" });
-      else if (v.discountKind === "percent" && (!v.discountPercent || percentToBp(v.discountPercent) === null))
+      else if (v.discountKind === "percent" && !v.discountPercent)
         ctx.addIssue({ code: "custom", path: ["discountPercent"], message: "promotions.percentFormat" });
-      else if (v.discountKind === "amount") {
-        const m = v.discountAmount ? parseMoney(v.discountAmount, "CNY", { symbol: false, max: 100_000_000_00 }) : null;
-        if (!m || !m.ok || m.minor <= 0) ctx.addIssue({ code: "custom", path: ["discountAmount"], message: "promotions.amountFormat" });
-      }
+      else if (v.discountKind === "amount" && !v.discountAmount) ctx.addIssue({ code: "custom", path: ["discountAmount"], message: "promotions.amountFormat" });
     } else {
-      if (!v.rebatePercent || percentToBp(v.rebatePercent) === null)
-        ctx.addIssue({ code: "custom", path: ["rebatePercent"], message: "promotions.percentFormat" });
+      if (!v.rebatePercent) ctx.addIssue({ code: "custom", path: ["rebatePercent"], message: "promotions.percentFormat" });
       if (!v.rebateBasis) ctx.addIssue({ code: "custom", path: ["rebateBasis"], message: "validation.required" });
     }
   })

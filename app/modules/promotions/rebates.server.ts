@@ -173,17 +173,27 @@ async function postDealerRebate(tx: Tx, actor: Actor, p: Promo, period: string, 
  * Computes and posts the rebates of a month (see the module comment). `postOn`: the business date of the
  * entries (the run's day; the seed passes its own). Idempotent per dealer, promotion and period.
  */
-export async function runPromotionRebates(
-  actor: Actor,
-  opts: { period: string; postOn?: IsoDate; onProgress?: (message: string) => void | Promise<void> },
-): Promise<RebateRunResult> {
+export async function runPromotionRebates(actor: Actor, opts: RunOptions): Promise<RebateRunResult> {
   requirePermission(actor, "promotion:manage");
+  return runRebates(db, actor, opts, (label, work) => transaction(label, work));
+}
+
+/** The same inside a caller's transaction (the demo seed), posted on `postOn`. */
+export async function runPromotionRebatesIn(tx: Tx, actor: Actor, opts: RunOptions & { postOn: IsoDate }): Promise<RebateRunResult> {
+  requirePermission(actor, "promotion:manage");
+  return runRebates(tx, actor, opts, (_label, work) => work(tx));
+}
+
+type RunOptions = { period: string; postOn?: IsoDate; onProgress?: (message: string) => void | Promise<void> };
+type Runner = <T>(label: string, work: (tx: Tx) => Promise<T>) => Promise<T>;
+
+async function runRebates(ex: Executor, actor: Actor, opts: RunOptions, run: Runner): Promise<RebateRunResult> {
   const { period } = opts;
   if (!isPeriod(period)) throw new ValidationError("validation.formErrors", { period: ["promotions.periodFormat"] });
   const postOn = opts.postOn ?? todayIn(env().BUSINESS_TZ);
   const { start, end } = periodBounds(period);
   if (end >= postOn) throw new ValidationError("validation.formErrors", { period: ["promotions.periodNotEnded"] });
-  const promos = await db
+  const promos = await ex
     .selectFrom("promotions")
     .select(["id", "code", "rebate_bp", "rebate_basis", "currency", "starts_on", "ends_on"])
     .where("mechanism", "=", "rebate")
@@ -193,20 +203,20 @@ export async function runPromotionRebates(
     .orderBy("code")
     .execute();
   const result: RebateRunResult = { period, promotions: promos.length, posted: 0, alreadyPosted: 0, nothingDue: 0, totalMinor: 0 };
-  if (promos.length) await ensureFeeType(db);
+  if (promos.length) await ensureFeeType(ex);
   for (const raw of promos) {
     const p = raw as Promo;
     if (!p.rebate_bp || !p.rebate_basis) continue;
     const lines =
       p.rebate_basis === "sellout"
-        ? await selloutLines(db, p.id, start > p.starts_on ? start : p.starts_on, end < p.ends_on ? end : p.ends_on)
-        : await purchaseLines(db, p.id, start, end);
+        ? await selloutLines(ex, p.id, start > p.starts_on ? start : p.starts_on, end < p.ends_on ? end : p.ends_on)
+        : await purchaseLines(ex, p.id, start, end);
     const byDealer = new Map<number, QualifyingLine[]>();
     for (const l of lines) byDealer.set(l.dealerId, [...(byDealer.get(l.dealerId) ?? []), l]);
     const dealerIds = [...byDealer.keys()].sort((a, b) => a - b);
     for (let i = 0; i < dealerIds.length; i += DEALER_CHUNK) {
       const chunk = dealerIds.slice(i, i + DEALER_CHUNK);
-      const outcomes = await transaction("promotion.rebates", async (tx) => {
+      const outcomes = await run("promotion.rebates", async (tx) => {
         const out = [];
         for (const dealerId of chunk) out.push(await postDealerRebate(tx, actor, p, period, postOn, dealerId, byDealer.get(dealerId)!));
         return out;

@@ -11,7 +11,7 @@ const DEALER_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 const PERCENT = /^\d{1,3}(\.\d{1,2})?$/;
 
 /** "12.5" (percent, up to two decimals) → 1250 basis points; null when it is not one or is outside (0, 100]. */
-export function percentToBp(v: string): number | null {
+function percentToBp(v: string): number | null {
   const t = v.trim().replace(/%$/, "");
   if (!PERCENT.test(t)) return null;
   const [whole, frac = ""] = t.split(".") as [string, string?];

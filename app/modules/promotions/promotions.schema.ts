@@ -11,7 +11,5 @@ export type PromotionStatus = (typeof PROMOTION_STATUSES)[number];
 /** What a reader sees: the stored status with the dates (an active promotion is scheduled, running or ended). */
 export const PROMOTION_STATES = ["draft", "scheduled", "running", "ended", "cancelled"] as const;
 export type PromotionState = (typeof PROMOTION_STATES)[number];
-export const TARGET_KINDS = ["region", "tier", "dealer"] as const;
-export type TargetKind = (typeof TARGET_KINDS)[number];
 /** Largest rate or percentage off, in basis points (100%). */
 export const MAX_BP = 10_000;

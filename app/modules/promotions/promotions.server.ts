@@ -65,7 +65,7 @@ export type PromotionOffer = {
 };
 
 /** The discount per unit a price-off promotion gives on a price: a percentage rounded half up, or a fixed amount (at most the price). */
-export function discountPerUnit(priceMinor: number, p: { discount_kind: string | null; discount_bp: number | null; discount_minor: number | null }): number {
+function discountPerUnit(priceMinor: number, p: { discount_kind: string | null; discount_bp: number | null; discount_minor: number | null }): number {
   if (p.discount_kind === "percent" && p.discount_bp) return Math.min(priceMinor, applyBasisPoints(priceMinor, p.discount_bp));
   if (p.discount_kind === "amount" && p.discount_minor) return Math.min(priceMinor, Number(p.discount_minor));
   return 0;
@@ -142,7 +142,7 @@ function better(a: PromotionOffer, b: PromotionOffer): boolean {
 
 // ---------------------------------------------------------------- reading
 
-export function stateOf(p: { status: string; starts_on: string; ends_on: string }, on: IsoDate = today()): PromotionState {
+function stateOf(p: { status: string; starts_on: string; ends_on: string }, on: IsoDate = today()): PromotionState {
   if (p.status === "draft" || p.status === "cancelled") return p.status;
   if (on < p.starts_on) return "scheduled";
   if (on > p.ends_on) return "ended";
@@ -418,38 +418,6 @@ export async function promotionPage(actor: Actor, id: number) {
 export async function* exportTracking(actor: Actor, id: number): AsyncIterable<unknown[][]> {
   const page = await promotionPage(actor, id);
   yield page.tracking.map((d) => [page.promotion.code, d.code, d.name, d.orders, d.units, d.revenueMinor, d.discountMinor, d.shippedUnits, d.rebateMinor]);
-}
-
-/** The running promotions that target the actor's dealer (dashboard and order builder), newest first. */
-export async function runningForDealer(actor: Actor, limit = 5) {
-  if (!isDealerActor(actor) || !can(actor, "promotion:read")) return [];
-  const on = today();
-  return db
-    .selectFrom("promotions as p")
-    .innerJoin("organisations as d", (j) => j.on("d.id", "=", actor.dealerId!))
-    .select([
-      "p.id",
-      "p.code",
-      "p.name_en",
-      "p.name_zh",
-      "p.mechanism",
-      "p.discount_kind",
-      "p.discount_bp",
-      "p.discount_minor",
-      "p.rebate_bp",
-      "p.rebate_basis",
-      "p.currency",
-      "p.ends_on",
-    ])
-    .where("p.status", "=", "active")
-    .where("p.starts_on", "<=", on)
-    .where("p.ends_on", ">=", on)
-    .where(targetsDealerSql("p", "d"))
-    .orderBy("p.starts_on", "desc")
-    .orderBy("p.code")
-    .limit(limit)
-    .execute()
-    .then((rows) => rows.map((r) => ({ ...r, discount_minor: r.discount_minor === null ? null : Number(r.discount_minor) })));
 }
 
 /** The form values of a promotion (the edit page). */

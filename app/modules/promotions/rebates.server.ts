@@ -34,7 +34,7 @@ import { targetsDealerSql } from "./promotions.server";
 
 const DEALER_CHUNK = 50;
 /** The fee type promotion rebates carry, so they and their reversals show on the fees page (created when missing). */
-export const PROMOTION_REBATE_FEE_TYPE = "promotion_rebate";
+const PROMOTION_REBATE_FEE_TYPE = "promotion_rebate";
 
 type QualifyingLine = { sourceType: string; sourceId: number; dealerId: number; productId: number; quantity: number; amountMinor: number };
 

@@ -62,6 +62,7 @@ const AVAILABLE = new Set<string>([
   "/reports",
   "/service",
   "/sellout",
+  "/promotions",
   "/admin/service-promise",
 ]);
 

@@ -107,16 +107,18 @@ export default function PromotionPage() {
           <p className="text-sm text-slate-600">{t("promotions.tracking.empty")}</p>
         ) : (
           <>
-            <BarChart
-              title={t("promotions.chart")}
-              description={t("promotions.chart")}
-              tableLabel={t("promotions.chart")}
-              valueLabel={t("promotions.col.revenue")}
-              emptyLabel={t("promotions.tracking.empty")}
-              labelHeader={t("promotions.col.dealer")}
-              formatValue={(v) => f.moneyCompact(v, p.currency)}
-              data={data.tracking.map((d) => ({ label: d.name, value: d.revenueMinor, display: f.money(d.revenueMinor, p.currency) }))}
-            />
+            {data.totals.revenueMinor > 0 ? (
+              <BarChart
+                title={t("promotions.chart")}
+                description={t("promotions.chart")}
+                tableLabel={t("promotions.chart")}
+                valueLabel={t("promotions.col.revenue")}
+                emptyLabel={t("promotions.tracking.empty")}
+                labelHeader={t("promotions.col.dealer")}
+                formatValue={(v) => f.moneyCompact(v, p.currency)}
+                data={data.tracking.map((d) => ({ label: d.name, value: d.revenueMinor, display: f.money(d.revenueMinor, p.currency) }))}
+              />
+            ) : null}
             <ListTable
               bare
               testId="promotion-tracking-table"

@@ -8,6 +8,8 @@ import { ErrorPage } from "~/components/ErrorPage";
 import { PageHeader, Stat } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { announcementsFor } from "~/modules/announcements/announcements.server";
+import { PromotionsPanel } from "~/components/promotions";
+import { runningForDealer } from "~/modules/promotions/promotions.server";
 import { can, isDealerActor } from "~/modules/auth/actor";
 import { approvalQueueSummary } from "~/modules/quotes/quotes.server";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -27,13 +29,14 @@ export const meta = pageMeta("dashboard.title");
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "dashboard:read");
   const period = parseQuery(request, PeriodQuery);
-  const [figures, announcements, service, serviceRecord] = await Promise.all([
+  const [figures, announcements, service, serviceRecord, promotions] = await Promise.all([
     foundationFigures(actor),
     announcementsFor(actor),
     serviceSummary(actor),
     promiseRecord(actor),
+    runningForDealer(actor),
   ]);
-  const base = { name: actor.name, role: actor.role, figures, announcements, isDealer: isDealerActor(actor), service, serviceRecord };
+  const base = { name: actor.name, role: actor.role, figures, announcements, isDealer: isDealerActor(actor), service, serviceRecord, promotions };
   if (isDealerRole(actor.role)) return json({ ...base, dealer: await dealerDashboard(actor, period), am: null, ops: null, finance: null, approvals: null });
   if (can(actor, "dashboard:pipeline"))
     return json({ ...base, dealer: null, am: await accountManagerDashboard(actor, period), ops: null, finance: null, approvals: null });
@@ -45,7 +48,7 @@ export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
 });
 
 export default function Dashboard() {
-  const { name, figures, dealer, am, ops, finance, approvals, announcements, isDealer, service, serviceRecord } = useLoaderData<typeof loader>();
+  const { name, figures, dealer, am, ops, finance, approvals, announcements, isDealer, service, serviceRecord, promotions } = useLoaderData<typeof loader>();
   const t = useT();
   const f = useFormat();
   return (
@@ -72,6 +75,7 @@ export default function Dashboard() {
           </>
         )}
       </div>
+      {isDealer ? <PromotionsPanel items={promotions} /> : null}
       {isDealer ? <AnnouncementsPanel items={announcements} /> : null}
       {dealer ? <DealerDashboard d={dealer} /> : null}
       {am ? <AccountManagerDashboard d={am} /> : null}

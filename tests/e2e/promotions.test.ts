@@ -54,6 +54,9 @@ describe("promotions journey", () => {
     const draft = await freshDraft(w, [{ productId: w.widget.id, quantity: 3 }]);
     const dealer = await newPage(browser, base, "en-US");
     await signInAs(dealer.page, w.a.dealer_sales.email, TEST_PASSWORD);
+    await dealer.page.goto("/");
+    await dealer.page.getByTestId("promotions-panel").getByText("WINTER-10").waitFor();
+    await screenshotsAtBothWidths(dealer.page, "promotion-dashboard-en");
     await dealer.page.goto(`/orders/drafts/${draft.id}`);
     await dealer.page.getByTestId("line-promotion").getByText("WINTER-10").waitFor();
     await screenshotsAtBothWidths(dealer.page, "promotion-order-line-en");

@@ -420,6 +420,38 @@ export async function* exportTracking(actor: Actor, id: number): AsyncIterable<u
   yield page.tracking.map((d) => [page.promotion.code, d.code, d.name, d.orders, d.units, d.revenueMinor, d.discountMinor, d.shippedUnits, d.rebateMinor]);
 }
 
+/** The running promotions that target the actor's dealer, for its dashboard (empty for anyone else). */
+export async function runningForDealer(actor: Actor, limit = 5) {
+  if (!isDealerActor(actor) || !can(actor, "promotion:read")) return [];
+  const on = today();
+  const rows = await db
+    .selectFrom("promotions as p")
+    .innerJoin("organisations as d", (j) => j.on("d.id", "=", actor.dealerId!))
+    .select([
+      "p.id",
+      "p.code",
+      "p.name_en",
+      "p.name_zh",
+      "p.mechanism",
+      "p.discount_kind",
+      "p.discount_bp",
+      "p.discount_minor",
+      "p.rebate_bp",
+      "p.rebate_basis",
+      "p.currency",
+      "p.ends_on",
+    ])
+    .where("p.status", "=", "active")
+    .where("p.starts_on", "<=", on)
+    .where("p.ends_on", ">=", on)
+    .where(targetsDealerSql("p", "d"))
+    .orderBy("p.ends_on")
+    .orderBy("p.code")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ ...r, discount_minor: r.discount_minor === null ? null : Number(r.discount_minor) }));
+}
+
 /** The form values of a promotion (the edit page). */
 export async function promotionFormValues(actor: Actor, id: number) {
   requirePermission(actor, "promotion:manage");

@@ -10,7 +10,7 @@ import { findReversalViolations } from "~/modules/ledger/post.server";
 import { feesReport } from "~/modules/ledger/ledger.server";
 import { ConflictError, ForbiddenError, NotFoundError } from "~/utils/errors";
 import { PromotionSchema } from "./promotions.schema.server";
-import { createPromotion, listPromotions, promotionPage, updatePromotion } from "./promotions.server";
+import { createPromotion, listPromotions, promotionPage, runningForDealer, updatePromotion } from "./promotions.server";
 import { findPromotionRebateViolations, rebateOf, reverseRebate, runPromotionRebates } from "./rebates.server";
 import type { TestUser } from "../../../tests/factories";
 
@@ -223,6 +223,9 @@ describe("scope", () => {
     await expect(promotionPage(actorFor(w.b.dealer_sales), onlyA)).rejects.toThrow(NotFoundError);
     const listB = await listPromotions(actorFor(w.b.dealer_admin), { page: 1 });
     expect(listB.rows.map((r) => r.code)).toEqual(["ALL"]);
+    expect((await runningForDealer(actorFor(w.b.dealer_sales))).map((r) => r.code)).toEqual(["ALL"]);
+    expect((await runningForDealer(actorFor(w.a.dealer_sales))).map((r) => r.code).sort()).toEqual(["ALL", "ONLY-A"]);
+    expect(await runningForDealer(actorFor(w.staff.admin))).toEqual([]);
     const pageA = await promotionPage(actorFor(w.a.dealer_finance), onlyA);
     expect(pageA.tracking).toEqual([expect.objectContaining({ dealerId: w.dealerA.id, orders: 1, units: 2, revenueMinor: 162_00, discountMinor: 18_00 })]);
     expect(pageA.dealers).toEqual([]); // a dealer is not told which other dealers are named

@@ -306,5 +306,13 @@ export async function findPromotionRebateViolations(ex: Executor): Promise<Recor
   const duplicates = await sql<Record<string, unknown>>`
     SELECT dealer_id, promotion_id, period, COUNT(*) AS rebates, 'more than one rebate per dealer, promotion and period' AS problem
     FROM promotion_rebates GROUP BY dealer_id, promotion_id, period HAVING COUNT(*) > 1`.execute(ex);
-  return [...sums.rows, ...badAmount.rows, ...purchases.rows, ...entries.rows, ...unlinked.rows, ...duplicates.rows];
+  // Order lines: a discount only with a price-off promotion, never negative; the price before it is what the dealer paid plus it.
+  const lines = await sql<Record<string, unknown>>`
+    SELECT l.id AS order_line_id, l.order_id, l.promotion_id, l.promotion_discount_minor,
+           'order line discount without a price-off promotion, or negative' AS problem
+    FROM order_lines l LEFT JOIN promotions p ON p.id = l.promotion_id
+    WHERE l.promotion_discount_minor < 0
+       OR (l.promotion_discount_minor > 0 AND (p.id IS NULL OR p.mechanism <> 'price_off'))
+    LIMIT 1000`.execute(ex);
+  return [...lines.rows, ...sums.rows, ...badAmount.rows, ...purchases.rows, ...entries.rows, ...unlinked.rows, ...duplicates.rows];
 }

@@ -151,6 +151,13 @@ export const CHECKS: Check[] = [
     },
   },
   {
+    name: "promotions: every posted promotion rebate equals the sum over its qualifying lines; one rebate per dealer, promotion and period",
+    run: async (db) => {
+      const { findPromotionRebateViolations } = await import("../app/modules/promotions/rebates.server");
+      return findPromotionRebateViolations(db);
+    },
+  },
+  {
     name: "deals: one protected dealer per customer and product line; won deals and booked quotes name their order",
     run: async (db) => {
       const { findDealInvariantViolations } = await import("../app/modules/deals/deals.server");

@@ -415,6 +415,8 @@ export interface OrderLines {
   product_id: number;
   production_qty: Generated<number>;
   promise_date: Generated<string | null>;
+  promotion_discount_minor: Generated<number>;
+  promotion_id: Generated<number | null>;
   quantity: number;
   quote_line_id: Generated<number | null>;
   reserved_qty: Generated<number>;
@@ -562,6 +564,69 @@ export interface ProductTierPrices {
   price_minor: number;
   product_id: number;
   tier: string;
+}
+
+export interface PromotionProducts {
+  product_id: number;
+  promotion_id: number;
+}
+
+export interface PromotionRebateLines {
+  amount_minor: number;
+  id: Generated<number>;
+  product_id: number;
+  quantity: number;
+  rebate_id: number;
+  source_id: number;
+  source_type: string;
+}
+
+export interface PromotionRebates {
+  amount_minor: number;
+  basis: string;
+  created_at: Generated<Date>;
+  currency: string;
+  dealer_id: number;
+  id: Generated<number>;
+  ledger_entry_id: number;
+  period: string;
+  promotion_id: number;
+  qualifying_minor: number;
+  rate_bp: number;
+  reversal_entry_id: Generated<number | null>;
+  reversal_reason: Generated<string | null>;
+  reversed_at: Generated<Date | null>;
+  reversed_by: Generated<number | null>;
+}
+
+export interface Promotions {
+  code: string;
+  created_at: Generated<Date>;
+  created_by: Generated<number | null>;
+  currency: Generated<string>;
+  description_en: Generated<string>;
+  description_zh: Generated<string>;
+  discount_bp: Generated<number | null>;
+  discount_kind: Generated<string | null>;
+  discount_minor: Generated<number | null>;
+  ends_on: string;
+  id: Generated<number>;
+  mechanism: string;
+  name_en: string;
+  name_zh: string;
+  rebate_basis: Generated<string | null>;
+  rebate_bp: Generated<number | null>;
+  starts_on: string;
+  status: Generated<string>;
+  updated_at: Generated<Date>;
+  version: Generated<number>;
+}
+
+export interface PromotionTargets {
+  id: Generated<number>;
+  kind: string;
+  promotion_id: number;
+  value: string;
 }
 
 export interface QuoteLines {
@@ -1058,6 +1123,11 @@ export interface DB {
   product_lines: ProductLines;
   product_tier_prices: ProductTierPrices;
   products: Products;
+  promotion_products: PromotionProducts;
+  promotion_rebate_lines: PromotionRebateLines;
+  promotion_rebates: PromotionRebates;
+  promotion_targets: PromotionTargets;
+  promotions: Promotions;
   quote_lines: QuoteLines;
   quotes: Quotes;
   recovery_codes: RecoveryCodes;

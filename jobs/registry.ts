@@ -18,6 +18,7 @@ const loaders: Record<JobName, () => Promise<{ run: JobHandler }>> = {
   "session-cleanup": () => import("./session-cleanup"),
   "service-escalation": () => import("./service-escalation"),
   "sellout-reminders": () => import("./sellout-reminders"),
+  "promotion-rebates": () => import("./promotion-rebates"),
 };
 
 export async function handlerFor(name: JobName): Promise<JobHandler> {

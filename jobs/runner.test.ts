@@ -52,6 +52,7 @@ describe("job runner", () => {
       "digest-daily 2026-11-23 succeeded",
       "digest-weekly 2026-W48 succeeded",
       expect.stringMatching(/^monthly-statements 2026-11 (skipped|succeeded)$/),
+      "promotion-rebates 2026-11 succeeded",
       "sellout-reminders 2026-11-23 succeeded",
       "statement-reminders 2026-11-23 succeeded",
     ]);
@@ -59,7 +60,7 @@ describe("job runner", () => {
     const second = await startRunner({ schedules: false, pollMs: 60_000, owner: "runner-b", log: quiet });
     started.push(second);
     await second.idle();
-    expect(await getDb().selectFrom("job_runs").select("id").execute()).toHaveLength(6);
+    expect(await getDb().selectFrom("job_runs").select("id").execute()).toHaveLength(7);
   });
 
   it("schedules every job with node-cron and stops cleanly", async () => {

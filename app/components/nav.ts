@@ -22,6 +22,7 @@ export const NAV: NavItem[] = [
   { to: "/service", label: "nav.service", permission: "service:read" },
   { to: "/sellout", label: "nav.sellout", permission: "sellout:view" },
   { to: "/measures", label: "nav.measures", permission: "measures:view" },
+  { to: "/promotions", label: "nav.promotions", permission: "promotion:read" },
   { to: "/reports", label: "nav.reports", permission: "reports:read" },
 ];
 
@@ -65,6 +66,7 @@ const AVAILABLE = new Set<string>([
   "/sellout",
   "/measures",
   "/reports/managers",
+  "/promotions",
   "/admin/service-promise",
 ]);
 

@@ -20,6 +20,7 @@ import type notifications from "./catalogs/notifications";
 import type orders from "./catalogs/orders";
 import type reports from "./catalogs/reports";
 import type security from "./catalogs/security";
+import type promotions from "./catalogs/promotions";
 import type sellout from "./catalogs/sellout";
 import type service from "./catalogs/service";
 import type stock from "./catalogs/stock";
@@ -51,6 +52,7 @@ type Catalogs = [
   typeof api,
   typeof sellout,
   typeof measures,
+  typeof promotions,
 ];
 type KeysOf<U> = U extends unknown ? keyof U : never;
 export type MessageKey = KeysOf<Catalogs[number]["en"]> & string;

@@ -17,6 +17,7 @@ import notifications from "./catalogs/notifications";
 import orders from "./catalogs/orders";
 import reports from "./catalogs/reports";
 import security from "./catalogs/security";
+import promotions from "./catalogs/promotions";
 import sellout from "./catalogs/sellout";
 import service from "./catalogs/service";
 import stock from "./catalogs/stock";
@@ -41,6 +42,7 @@ const parts = [
   api,
   sellout,
   measures,
+  promotions,
 ] as const;
 
 function merge(lang: "en" | "zh"): Record<string, string> {

@@ -8,6 +8,8 @@ import { ErrorPage } from "~/components/ErrorPage";
 import { PageHeader, Stat } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { announcementsFor } from "~/modules/announcements/announcements.server";
+import { PromotionsPanel } from "~/components/promotions";
+import { runningForDealer } from "~/modules/promotions/promotions.server";
 import { can, isDealerActor } from "~/modules/auth/actor";
 import { approvalQueueSummary } from "~/modules/quotes/quotes.server";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -29,32 +31,38 @@ export const meta = pageMeta("dashboard.title");
 export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
   const actor = await requireActor(request, "dashboard:read");
   const period = parseQuery(request, PeriodQuery);
-  const [figures, announcements, service, serviceRecord] = await Promise.all([
+  const [figures, announcements, service, serviceRecord, promotions] = await Promise.all([
     foundationFigures(actor),
     announcementsFor(actor),
     serviceSummary(actor),
     promiseRecord(actor),
+    runningForDealer(actor),
   ]);
-  const base = { name: actor.name, role: actor.role, figures, announcements, isDealer: isDealerActor(actor), service, serviceRecord };
+  const base = { name: actor.name, role: actor.role, figures, announcements, isDealer: isDealerActor(actor), service, serviceRecord, promotions };
   // The dealer-profit measures (issue #24 item 2): the dealer's own; the account manager's dealers and scorecard.
-  const measures =
-    isDealerRole(actor.role) && actor.dealerId !== null && can(actor, "measures:view")
-      ? await dealerMeasures(actor, actor.dealerId, { lists: "dashboard" })
-      : null;
-  const amMeasures = can(actor, "dashboard:pipeline") && can(actor, "measures:view") ? await dealerMeasureList(actor, { page: 1 }) : null;
-  if (isDealerRole(actor.role))
-    return json({ ...base, measures, amMeasures, dealer: await dealerDashboard(actor, period), am: null, ops: null, finance: null, approvals: null });
-  if (can(actor, "dashboard:pipeline"))
-    return json({ ...base, measures, amMeasures, dealer: null, am: await accountManagerDashboard(actor, period), ops: null, finance: null, approvals: null });
+  if (isDealerRole(actor.role)) {
+    const [measures, dealer] = await Promise.all([
+      actor.dealerId !== null && can(actor, "measures:view") ? dealerMeasures(actor, actor.dealerId, { lists: "dashboard" }) : null,
+      dealerDashboard(actor, period),
+    ]);
+    return json({ ...base, measures, amMeasures: null, dealer, am: null, ops: null, finance: null, approvals: null });
+  }
+  if (can(actor, "dashboard:pipeline")) {
+    const [amMeasures, am] = await Promise.all([
+      can(actor, "measures:view") ? dealerMeasureList(actor, { page: 1 }) : null,
+      accountManagerDashboard(actor, period),
+    ]);
+    return json({ ...base, measures: null, amMeasures, dealer: null, am, ops: null, finance: null, approvals: null });
+  }
   const ops = can(actor, "dashboard:order_desk") ? await opsDashboard(actor) : null;
   const finance = can(actor, "dashboard:finance") ? await financeDashboard(actor) : null;
   // Quotes above the discount limit wait for whoever may approve them (administrators).
   const approvals = can(actor, "quote:approve_discount") ? await approvalQueueSummary(actor) : null;
-  return json({ ...base, measures, amMeasures, dealer: null, am: null, ops, finance, approvals });
+  return json({ ...base, measures: null, amMeasures: null, dealer: null, am: null, ops, finance, approvals });
 });
 
 export default function Dashboard() {
-  const { name, figures, dealer, am, ops, finance, approvals, announcements, isDealer, service, serviceRecord, measures, amMeasures } =
+  const { name, figures, dealer, am, ops, finance, approvals, announcements, isDealer, service, serviceRecord, measures, amMeasures, promotions } =
     useLoaderData<typeof loader>();
   const t = useT();
   const f = useFormat();
@@ -82,6 +90,7 @@ export default function Dashboard() {
           </>
         )}
       </div>
+      {isDealer ? <PromotionsPanel items={promotions} /> : null}
       {isDealer ? <AnnouncementsPanel items={announcements} /> : null}
       {dealer ? <DealerDashboard d={dealer} /> : null}
       {measures ? <DealerMeasuresPanel d={measures} /> : null}

@@ -40,6 +40,7 @@ import { badIntent, intentAction, readForm, type IntentContext } from "~/utils/i
 import { withAction, withLoader } from "~/utils/route";
 import { safeRedirectPath } from "~/utils/request.server";
 import { pageMeta } from "~/utils/meta";
+import { LinePromotionBadge } from "~/components/promotions";
 
 export const meta = pageMeta<typeof loader>("orders.order", ({ order }) => order.number);
 
@@ -398,6 +399,20 @@ function Lines({ data }: { data: Data }) {
                 </div>
               ) : null}
               {l.quote_line_id ? <Badge tone="amber">{t("orders.quotePrice")}</Badge> : null}
+              {l.promotion_id !== null && l.promotion_code ? (
+                <div className="mt-1">
+                  <LinePromotionBadge
+                    promotion={{
+                      id: l.promotion_id,
+                      code: l.promotion_code,
+                      mechanism: l.promotion_mechanism ?? "price_off",
+                      discountMinor: Number(l.promotion_discount_minor),
+                      rebateBp: l.promotion_rebate_bp,
+                    }}
+                    currency={cur}
+                  />
+                </div>
+              ) : null}
             </td>
             <td className="text-right">
               {f.number(l.quantity)} {f.unit(l.unit)}

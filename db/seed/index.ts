@@ -17,6 +17,7 @@ import { seedWebhooks } from "./webhooks";
 import { seedService } from "./service";
 import { seedApiTokens } from "./api";
 import { seedSellout } from "./sellout";
+import { seedPromotions } from "./promotions";
 
 export type SeedStep = { name: string; run: (db: Kysely<DB>, ids: FoundationIds) => Promise<void> };
 
@@ -27,6 +28,9 @@ export const SEED_STEPS: SeedStep[] = [
   { name: "webhooks", run: seedWebhooks },
   // Orders look products and warehouses up, so this step must stay AFTER the catalog step.
   { name: "orders", run: seedOrders },
+  // Promotions: after orders (addresses, stock), before the ledger step, which issues last month's statement
+  // (the promotion orders ship last month; their rebate is posted today).
+  { name: "promotions and rebates", run: seedPromotions },
   // deals: keep after the catalog and orders steps (it looks products and orders up).
   { name: "deals, quotes and leads", run: seedDeals },
   // Keep ledger after the orders step: it uses the invoices that seeded shipments posted.

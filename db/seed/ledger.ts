@@ -46,8 +46,10 @@ export async function seedLedger(database: Kysely<DB>, ids: FoundationIds): Prom
   const tz = env().BUSINESS_TZ;
   const today = todayIn(tz);
 
+  // IGNORE: the promotions step may have created the promotion rebate's fee type already.
   await tx
     .insertInto("fee_types")
+    .ignore()
     .values(DEMO_FEE_TYPES.map((f) => ({ ...f, status: "active" })))
     .execute();
 

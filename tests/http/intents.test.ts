@@ -35,6 +35,7 @@ import * as apiTokens from "../../app/routes/settings_.api-tokens";
 import * as dealerApiTokens from "../../app/routes/admin.dealers.$id_.api-tokens";
 import * as selloutDealer from "../../app/routes/sellout.$dealerId._index";
 import * as selloutPeriod from "../../app/routes/sellout.$dealerId.$period";
+import * as promotion from "../../app/routes/promotions.$id";
 
 type Action = (a: ActionFunctionArgs) => Promise<unknown>;
 /** A page as one who may act on it: the path, the route params and what else its forms always carry. */
@@ -65,6 +66,7 @@ const COVERED = [
   "admin.dealers.$id_.api-tokens.tsx",
   "sellout.$dealerId._index.tsx",
   "sellout.$dealerId.$period.tsx",
+  "promotions.$id.tsx",
 ] as const;
 
 function cases(fx: Fixture): Record<(typeof COVERED)[number], Case> {
@@ -136,6 +138,7 @@ function cases(fx: Fixture): Record<(typeof COVERED)[number], Case> {
       path: `/sellout/${fx.cast.dealerA.id}/${fx.sellout.period}`,
       params: { dealerId: String(fx.cast.dealerA.id), period: fx.sellout.period },
     },
+    "promotions.$id.tsx": { action: promotion.action, as: staff.finance, path: `/promotions/${fx.promotion.id}`, params: id(fx.promotion.id) },
   };
 }
 

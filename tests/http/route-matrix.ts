@@ -29,6 +29,8 @@ import { createEndpoint } from "../../app/modules/webhooks/webhooks.server";
 import { openServiceCase } from "../factories/service";
 import { moveCase } from "../../app/modules/service/service.server";
 import { matrixSellout } from "../factories/sellout";
+import { createPromotion } from "../../app/modules/promotions/promotions.server";
+import { PromotionSchema } from "../../app/modules/promotions/promotions.schema.server";
 
 export type Cast = Awaited<ReturnType<typeof createCast>>;
 
@@ -135,6 +137,23 @@ export async function buildFixture() {
   const surveyToken = /\/survey\/([\w-]+\.[\w-]+)\?score=1/.exec(surveyMail.text_body)![1]!;
   // Sell-out: dealer A reported last month by form and by an upload.
   const sellout = await matrixSellout(cast, product.sku);
+  // Promotions: a running price off of the product for dealer A only (dealer B's users must get 404).
+  const promotion = await createPromotion(
+    actorFor(cast.staff.admin),
+    PromotionSchema.parse({
+      code: "MATRIX-A",
+      nameEn: "Matrix promotion",
+      nameZh: "矩阵促销",
+      mechanism: "price_off",
+      discountKind: "percent",
+      discountPercent: "5",
+      startsOn: addDays(todayIn("Asia/Shanghai"), -1),
+      endsOn: addDays(todayIn("Asia/Shanghai"), 30),
+      status: "active",
+      productSkus: product.sku,
+      dealerCodes: cast.dealerA.code,
+    }),
+  );
   return {
     cast,
     catalog,
@@ -156,6 +175,7 @@ export async function buildFixture() {
     serviceCase,
     surveyToken,
     sellout,
+    promotion,
   };
 }
 export type Fixture = Awaited<ReturnType<typeof buildFixture>>;
@@ -183,6 +203,7 @@ const ALL: readonly Role[] = ["dealer_admin", "dealer_sales", "dealer_finance", 
 const DEALERS = ["dealer_admin", "dealer_sales", "dealer_finance"] as const;
 const SERVICE_READERS: readonly Role[] = [...DEALERS, "account_manager", "service", "admin"];
 const SELLOUT_READERS: readonly Role[] = ["dealer_admin", "dealer_sales", "account_manager", "finance", "admin"];
+const PROMOTION_READERS: readonly Role[] = [...DEALERS, "account_manager", "finance", "admin"];
 
 export const MATRIX: Record<string, MatrixEntry> = {
   "_index.tsx": { path: () => "/", allow: ALL },
@@ -328,6 +349,11 @@ export const MATRIX: Record<string, MatrixEntry> = {
   "admin.announcements._index.tsx": { path: () => "/admin/announcements", allow: ["admin"] },
   "admin.announcements.new.tsx": { path: () => "/admin/announcements/new", allow: ["admin"] },
   "admin.announcements.$id.tsx": { path: ({ announcement }) => `/admin/announcements/${announcement}`, allow: ["admin"] },
+  // Promotions (issue #24 item 3): dealers read those that target them (dealer B must not learn of dealer A's).
+  "promotions._index.tsx": { path: () => "/promotions", allow: PROMOTION_READERS },
+  "promotions.$id.tsx": { path: ({ promotion }) => `/promotions/${promotion.id}`, allow: PROMOTION_READERS, otherDealer: DEALERS },
+  "admin.promotions.new.tsx": { path: () => "/admin/promotions/new", allow: ["admin"] },
+  "admin.promotions.$id.tsx": { path: ({ promotion }) => `/admin/promotions/${promotion.id}`, allow: ["admin"] },
   // After-sales service (issue #23): the case and its attachment belong to dealer A; dealer A's account manager reads them.
   "service._index.tsx": { path: () => "/service", allow: SERVICE_READERS },
   "service.new.tsx": { path: () => "/service/new", allow: DEALERS },

@@ -9,6 +9,7 @@ import { Link } from "~/components/link";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Field, FormError, SelectField, SubmitButton } from "~/components/ui/form";
 import { Badge } from "~/components/ui/layout";
+import { LinePromotionBadge } from "~/components/promotions";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import type { OptionDef, OptionsSchema } from "~/modules/catalog/options.server";
 
@@ -29,6 +30,7 @@ export type BuilderLine = {
   specNotes: string;
   available: number;
   productStatus: string;
+  promotion: { id: number; code: string; mechanism: string; discountMinor: number; rebateBp: number | null } | null;
 };
 
 export type SearchResult = {
@@ -188,6 +190,7 @@ export function OrderBuilder(props: BuilderProps) {
                       )}
                       {l.madeToOrder && l.leadTimeDays !== null ? <Badge>{t("orders.leadTimeDays", { n: l.leadTimeDays })}</Badge> : null}
                       {l.fixedPrice ? <Badge tone="amber">{t("orders.quotePrice")}</Badge> : null}
+                      {l.promotion ? <LinePromotionBadge promotion={l.promotion} currency={currency} /> : null}
                       {l.optionsSchema && (l.optionsSchema.quantityMultiple > 1 || l.optionsSchema.minQuantity > 1) ? (
                         <Badge>{t("orders.packRule", { multiple: l.optionsSchema.quantityMultiple, min: l.optionsSchema.minQuantity })}</Badge>
                       ) : null}

@@ -38,6 +38,7 @@ export const AUDIT_ENTITY_TYPES = [
   "service_case",
   "api_token",
   "sellout_period",
+  "promotion",
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
@@ -199,6 +200,11 @@ export const AUDIT_ACTION_ENTITY = {
   "sellout.closed": "sellout_period",
   "sellout.corrected": "sellout_period",
   "sellout.frequency_changed": "dealer",
+  // Promotions (促销, issue #24 item 3)
+  "promotion.created": "promotion",
+  "promotion.updated": "promotion",
+  "promotion.rebate_posted": "promotion",
+  "promotion.rebate_reversed": "promotion",
   // Dealer API tokens
   "api_token.created": "api_token",
   "api_token.revoked": "api_token",
@@ -255,6 +261,7 @@ const RECORD_PAGES: Partial<Record<AuditEntityType, { permission: Permission; pa
   statement: { permission: "ledger:read", path: (id) => `/statements/${id}` },
   dispute: { permission: "dispute:resolve", path: (id) => `/finance/disputes/${id}` },
   announcement: { permission: "announcement:manage", path: (id) => `/admin/announcements/${id}` },
+  promotion: { permission: "promotion:read", path: (id) => `/promotions/${id}` },
   outbox_email: { permission: "outbox:read", path: (id) => `/admin/outbox/${id}` },
 };
 const ORDER_PAGE_PERMISSION: Permission = "order:read";

@@ -90,6 +90,13 @@ export const PERMISSIONS = {
   // by their dealers' figures is the administrator's.
   "measures:view": ["dealer_admin", "dealer_sales", "account_manager", "finance", "admin"],
   "measures:rank": ["admin"],
+  // promotions (促销, issue #24 item 3, decisions 141–143): the administrator creates and runs them; a dealer
+  // reads the promotions that target it and its own figures; the account manager those of their dealers;
+  // finance every dealer's and reverses a posted promotion rebate.
+  "promotion:read": ["dealer_admin", "dealer_sales", "dealer_finance", "account_manager", "finance", "admin"],
+  "promotion:manage": ["admin"],
+  /** Reverses a posted promotion rebate with a reversing ledger entry. */
+  "promotion:reverse_rebate": ["finance", "admin"],
   // people and administration
   "user:manage": ["dealer_admin", "admin"],
   /** Webhook endpoints and their deliveries: a dealer administrator its own dealer's, an administrator any dealer's. */

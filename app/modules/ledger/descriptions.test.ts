@@ -33,7 +33,8 @@ describe("system descriptions of ledger entries", () => {
     expect(describeEntry("zh-CN", { description: "Stored", description_key: "nav.ledger", description_params: "{}" })).toBe("Stored");
     expect(describeEntry("zh-CN", { description: "Stored", description_key: "ledger.desc.invoice", description_params: "{not json" })).toBe("Stored");
     expect(describeEntry("zh-CN", { description: "Stored", description_key: "ledger.desc.invoice", description_params: "[1]" })).toBe("Stored");
-    expect(SYSTEM_DESCRIPTIONS.length).toBe(9);
+    expect(SYSTEM_DESCRIPTIONS.length).toBe(10);
+    expect(descriptionKeysMatching("促销返利")).toEqual(["ledger.desc.promotionRebate"]);
     expect(descriptionKeysMatching("发货开票")).toEqual(["ledger.desc.invoice"]);
     expect(descriptionKeysMatching("退货贷项")).toEqual(["ledger.desc.rmaCredit"]);
     expect(descriptionKeysMatching("bank payment")).toEqual([

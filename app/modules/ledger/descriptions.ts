@@ -17,6 +17,7 @@ export const SYSTEM_DESCRIPTIONS = [
   "ledger.desc.bankPaymentFrom",
   "ledger.desc.bankPaymentDatedFrom",
   "ledger.desc.rmaCredit",
+  "ledger.desc.promotionRebate",
 ] as const;
 export type SystemDescriptionKey = (typeof SYSTEM_DESCRIPTIONS)[number];
 export type DescriptionParams = Record<string, string | number>;

@@ -31,6 +31,7 @@ export const JOB_NAMES = [
   "session-cleanup",
   "service-escalation",
   "sellout-reminders",
+  "promotion-rebates",
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
@@ -134,6 +135,16 @@ export const JOBS: readonly JobDefinition[] = [
     title: "jobs.sellout-reminders.title",
     description: "jobs.sellout-reminders.description",
     leaseMs: 2 * MIN,
+    catchUp: true,
+  },
+  {
+    // After monthly-statements (02:00): last month's statement is issued, so the rebates land on the next one.
+    name: "promotion-rebates",
+    cron: "0 3 1 * *",
+    period: "month",
+    title: "jobs.promotion-rebates.title",
+    description: "jobs.promotion-rebates.description",
+    leaseMs: 5 * MIN,
     catchUp: true,
   },
 ];

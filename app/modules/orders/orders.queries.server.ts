@@ -82,7 +82,13 @@ export async function orderLines(db: Executor, orderId: number) {
   return db
     .selectFrom("order_lines as l")
     .innerJoin("products as p", "p.id", "l.product_id")
+    .leftJoin("promotions as pr", "pr.id", "l.promotion_id")
     .select([
+      "l.promotion_id",
+      "l.promotion_discount_minor",
+      "pr.code as promotion_code",
+      "pr.mechanism as promotion_mechanism",
+      "pr.rebate_bp as promotion_rebate_bp",
       "l.id",
       "l.line_no",
       "l.product_id",

@@ -33,6 +33,7 @@ import { ACTIONS, actionPermissions, isTransitionAllowed, type OrderAction, type
 import { systemDescription } from "~/modules/ledger/descriptions";
 import type { DomainEventType } from "~/modules/audit/event-types";
 import { queueWebhookEvent } from "~/modules/webhooks/events.server";
+import { offersFor } from "~/modules/promotions/promotions.server";
 
 /** Working days from approval to dispatch for lines served from stock. */
 export const DISPATCH_WORKING_DAYS = 2;
@@ -213,6 +214,9 @@ type PreparedLine = {
   customOptions: string | null;
   specNotes: string | null;
   quoteLineId: number | null;
+  /** The promotion the line uses (decision 141) and its discount per unit (0 for a rebate promotion). */
+  promotionId: number | null;
+  promotionDiscountMinor: number;
 };
 
 type Strictness = "draft" | "submit";
@@ -227,12 +231,24 @@ async function prepareLines(
   dealerId: number,
   lines: readonly (TrustedLineInput & { keepPrice?: { unitPriceMinor: number; quoteLineId: number | null } })[],
   mode: Strictness,
+  at: Date,
 ) {
   if (lines.length > MAX_LINES) throw new ValidationError("orders.tooManyLines", undefined, { max: MAX_LINES });
   const products = await orderableProductsByIds(
     tx,
     dealerId,
     lines.map((l) => l.productId),
+  );
+  // Lines priced by the catalog get the promotion that targets the dealer on the order's day (a fixed price
+  // from a quote or a replacement takes none): a price off lowers the unit price; a rebate is recorded.
+  const offers = await offersFor(
+    tx,
+    dealerId,
+    businessDay(at),
+    lines.flatMap((l) => {
+      const p = products.get(l.productId);
+      return p && l.unitPriceMinor === undefined && !l.keepPrice ? [p] : [];
+    }),
   );
   const errors: FieldErrors = {};
   const out: PreparedLine[] = [];
@@ -274,7 +290,8 @@ async function prepareLines(
       for (const [k, v] of Object.entries(given)) if (v.trim() !== "") errors[`lines.${i}.opt.${k}`] = ["catalog.optionUnknown"];
     }
     const fixed = l.unitPriceMinor !== undefined ? { unitPriceMinor: l.unitPriceMinor, quoteLineId: l.quoteLineId ?? null } : l.keepPrice;
-    const unitPriceMinor = fixed ? fixed.unitPriceMinor : p.priceMinor;
+    const offer = fixed ? undefined : offers.get(p.id);
+    const unitPriceMinor = fixed ? fixed.unitPriceMinor : p.priceMinor - (offer?.discountMinor ?? 0);
     if (!Number.isSafeInteger(unitPriceMinor) || unitPriceMinor < 0) throw new Error("invalid unit price");
     const lineTotalMinor = unitPriceMinor * l.quantity;
     if (!Number.isSafeInteger(lineTotalMinor)) {
@@ -291,6 +308,8 @@ async function prepareLines(
       customOptions,
       specNotes: p.madeToOrder ? l.specNotes?.trim() || null : null,
       quoteLineId: fixed?.quoteLineId ?? null,
+      promotionId: offer?.promotionId ?? null,
+      promotionDiscountMinor: offer?.discountMinor ?? 0,
     });
   });
   if (Object.keys(errors).length) throw new ValidationError("validation.formErrors", errors);
@@ -377,6 +396,8 @@ async function writeLines(tx: Tx, orderId: number, lines: PreparedLine[], at: Da
           custom_options: l.customOptions,
           spec_notes: l.specNotes,
           quote_line_id: l.quoteLineId,
+          promotion_id: l.promotionId,
+          promotion_discount_minor: l.promotionDiscountMinor,
           created_at: at,
         })),
       )
@@ -413,7 +434,7 @@ export async function createDraftTx(
   const dealerId = requireDealer(actor);
   const dealer = await tx.selectFrom("organisations").select(["currency"]).where("id", "=", dealerId).executeTakeFirstOrThrow();
   await assertHeader(tx, dealerId, input, at, mode);
-  const lines = await prepareLines(tx, dealerId, input.lines, mode);
+  const lines = await prepareLines(tx, dealerId, input.lines, mode, at);
   const res = await tx
     .insertInto("orders")
     .values({
@@ -489,7 +510,7 @@ async function updateDraftTx(
   mode: Strictness,
 ) {
   await assertHeader(tx, order.dealer_id, header, at, mode);
-  const lines = await prepareLines(tx, order.dealer_id, input, mode);
+  const lines = await prepareLines(tx, order.dealer_id, input, mode, at);
   const { total, count, orderedQty } = await writeLines(tx, order.id, lines, at);
   const version = order.version + 1;
   await tx
@@ -897,6 +918,7 @@ export async function createReplacementOrderTx(
     input.dealerId,
     input.lines.map((l) => ({ ...l, unitPriceMinor: 0 })),
     "submit",
+    at,
   );
   if (!lines.length) throw new ValidationError("orders.noLines");
   const res = await tx

@@ -39,6 +39,7 @@ import {
   type ListKey,
 } from "./orders.queries.server";
 import { defaultQuantity } from "./orders.forms.server";
+import { offersFor } from "~/modules/promotions/promotions.server";
 import { requireDealer } from "./orders.server";
 import { PAGE_SIZE } from "./orders.schema";
 import { type CreditHoldFilter, type OrderListFilter } from "./orders.schema.server";
@@ -391,7 +392,19 @@ export type DisplayLine = {
   specNotes: string;
   available: number;
   productStatus: string;
+  /** The promotion the line gets on today's prices (decision 141): announced on the line, recorded when saved. */
+  promotion: LinePromotion | null;
 };
+
+export type LinePromotion = { id: number; code: string; mechanism: string; discountMinor: number; rebateBp: number | null };
+
+/** The promotions the dealer's catalog-priced products get today: product id → what the line shows. */
+async function promotionsToday(dealerId: number, products: OrderableProduct[]): Promise<Map<number, LinePromotion>> {
+  const offers = await offersFor(db, dealerId, businessDay(now()), products);
+  return new Map(
+    [...offers].map(([id, o]) => [id, { id: o.promotionId, code: o.code, mechanism: o.mechanism, discountMinor: o.discountMinor, rebateBp: o.rebateBp }]),
+  );
+}
 
 export type RawLine = { lineId?: unknown; productId?: unknown; quantity?: unknown; specNotes?: unknown; options?: unknown };
 
@@ -415,6 +428,7 @@ export async function describeLines(actor: Actor, orderId: number | null, raw: R
         ).map((l) => [l.id, l]),
       )
     : new Map();
+  const promos = await promotionsToday(dealerId, [...products.values()]);
   const out: DisplayLine[] = [];
   for (const l of raw) {
     const p = products.get(Number(l.productId));
@@ -438,6 +452,7 @@ export async function describeLines(actor: Actor, orderId: number | null, raw: R
         specNotes: "",
         available: 0,
         productStatus: "unknown",
+        promotion: null,
       });
       continue;
     }
@@ -445,7 +460,8 @@ export async function describeLines(actor: Actor, orderId: number | null, raw: R
     const f = lineId ? fixed.get(lineId) : undefined;
     const q = f && f.product_id === p.id ? f : undefined;
     const quantity = q ? String(q.quantity) : String(l.quantity ?? "");
-    const unit = q ? q.unit_price_minor : p.priceMinor;
+    const promotion = q ? null : (promos.get(p.id) ?? null);
+    const unit = q ? q.unit_price_minor : p.priceMinor - (promotion?.discountMinor ?? 0);
     const n = /^\d{1,9}$/.test(quantity) ? Number(quantity) : null;
     out.push(
       displayOf(p, {
@@ -456,6 +472,7 @@ export async function describeLines(actor: Actor, orderId: number | null, raw: R
         lineTotalMinor: n ? n * unit : null,
         options: stringRecord(l.options),
         specNotes: typeof l.specNotes === "string" ? l.specNotes : "",
+        promotion,
       }),
     );
   }
@@ -463,15 +480,18 @@ export async function describeLines(actor: Actor, orderId: number | null, raw: R
     const p = products.get(addProductId);
     if (p && isOrderable(p)) {
       const qty = defaultQuantity(p);
+      const promotion = promos.get(p.id) ?? null;
+      const unit = p.priceMinor - (promotion?.discountMinor ?? 0);
       out.push(
         displayOf(p, {
           lineId: null,
           quantity: String(qty),
-          unitPriceMinor: p.priceMinor,
+          unitPriceMinor: unit,
           fixedPrice: false,
-          lineTotalMinor: qty * p.priceMinor,
+          lineTotalMinor: qty * unit,
           options: {},
           specNotes: "",
+          promotion,
         }),
       );
     }
@@ -486,7 +506,7 @@ function stringRecord(v: unknown): Record<string, string> {
 
 function displayOf(
   p: OrderableProduct,
-  l: Pick<DisplayLine, "lineId" | "quantity" | "unitPriceMinor" | "fixedPrice" | "lineTotalMinor" | "options" | "specNotes">,
+  l: Pick<DisplayLine, "lineId" | "quantity" | "unitPriceMinor" | "fixedPrice" | "lineTotalMinor" | "options" | "specNotes" | "promotion">,
 ): DisplayLine {
   return {
     ...l,
@@ -531,11 +551,13 @@ export async function builderData(actor: Actor, p: { orderId: number | null; q?:
       dealerId,
       rows.map((r) => r.product_id),
     );
+    const promos = await promotionsToday(dealerId, [...products.values()]);
     lines = rows.flatMap((r) => {
       const prod = products.get(r.product_id);
       if (!prod) return [];
       const fixedPrice = r.quote_line_id !== null;
-      const unit = fixedPrice ? r.unit_price_minor : prod.priceMinor;
+      const promotion = fixedPrice ? null : (promos.get(prod.id) ?? null);
+      const unit = fixedPrice ? r.unit_price_minor : prod.priceMinor - (promotion?.discountMinor ?? 0);
       return [
         displayOf(prod, {
           lineId: r.id,
@@ -545,6 +567,7 @@ export async function builderData(actor: Actor, p: { orderId: number | null; q?:
           lineTotalMinor: unit * r.quantity,
           options: stringRecord(parseJson(r.custom_options)),
           specNotes: r.spec_notes ?? "",
+          promotion,
         }),
       ];
     });

@@ -1,0 +1,124 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/link";
+import { ErrorPage } from "~/components/ErrorPage";
+import { FilterBar, FilterSelect, SearchFilter } from "~/components/filters";
+import { ListHeader, ListPager, ListTable } from "~/components/list";
+import { PromotionStateBadge, useTermsText } from "~/components/promotions";
+import { EmptyState } from "~/components/ui/layout";
+import { useFormat, useLocale, useT } from "~/i18n/react";
+import { requireActor } from "~/modules/auth/auth.server";
+import { MECHANISMS, PROMOTION_STATES } from "~/modules/promotions/promotions.schema";
+import { PromotionListQuery } from "~/modules/promotions/promotions.schema.server";
+import { exportPromotions, listPromotions } from "~/modules/promotions/promotions.server";
+import { csvResponse, parseQuery } from "~/utils/http.server";
+import { pageMeta } from "~/utils/meta";
+import { withLoader } from "~/utils/route";
+
+export const meta = pageMeta("promotions.title");
+
+export const loader = withLoader(async ({ request }: LoaderFunctionArgs) => {
+  const actor = await requireActor(request, "promotion:read");
+  const query = parseQuery(request, PromotionListQuery);
+  if (query.format === "csv")
+    return csvResponse(
+      "promotions.csv",
+      [
+        "code",
+        "name_en",
+        "name_zh",
+        "mechanism",
+        "discount_kind",
+        "discount_bp",
+        "discount_minor",
+        "rebate_bp",
+        "rebate_basis",
+        "starts_on",
+        "ends_on",
+        "state",
+      ],
+      exportPromotions(actor, query),
+    );
+  return json({ ...(await listPromotions(actor, query)), query });
+});
+
+export default function Promotions() {
+  const data = useLoaderData<typeof loader>();
+  const t = useT();
+  const f = useFormat();
+  const locale = useLocale();
+  const terms = useTermsText();
+  const filtered = Boolean(data.query.q || data.query.state || data.query.mechanism);
+  return (
+    <div>
+      <ListHeader title={t("promotions.title")} create={data.canManage && { to: "/admin/promotions/new", label: t("promotions.new") }} />
+      <p className="mb-4 text-sm text-slate-600">{t("promotions.intro")}</p>
+      <FilterBar resetTo="/promotions" className="mb-4 sm:grid-cols-5">
+        <SearchFilter value={data.query.q} placeholder={t("promotions.searchPlaceholder")} />
+        <FilterSelect
+          name="state"
+          label={t("promotions.state")}
+          defaultValue={data.query.state}
+          all
+          options={PROMOTION_STATES.map((s) => ({ value: s, label: t(`promotions.state.${s}`) }))}
+        />
+        <FilterSelect
+          name="mechanism"
+          label={t("promotions.mechanism")}
+          defaultValue={data.query.mechanism}
+          all
+          options={MECHANISMS.map((m) => ({ value: m, label: t(`promotions.mechanism.${m}`) }))}
+        />
+      </FilterBar>
+      <ListTable
+        testId="promotions-table"
+        empty={
+          data.rows.length === 0 && (
+            <EmptyState
+              message={filtered || !data.canManage ? t("promotions.empty") : t("promotions.emptyAdmin")}
+              action={
+                data.canManage && !filtered ? (
+                  <Link to="/admin/promotions/new" className="btn-primary">
+                    {t("promotions.new")}
+                  </Link>
+                ) : undefined
+              }
+            />
+          )
+        }
+        head={
+          <>
+            <th scope="col">{t("promotions.col.promotion")}</th>
+            <th scope="col">{t("promotions.col.terms")}</th>
+            <th scope="col">{t("promotions.col.window")}</th>
+            <th scope="col">{t("promotions.state")}</th>
+          </>
+        }
+      >
+        {data.rows.map((p) => (
+          <tr key={p.id}>
+            <td className="wrap">
+              <Link className="link font-medium" to={`/promotions/${p.id}`}>
+                {p.code}
+              </Link>
+              <div className="text-sm">{locale === "zh-CN" ? p.name_zh : p.name_en}</div>
+            </td>
+            <td className="wrap text-sm">{terms(p)}</td>
+            <td className="text-sm">
+              {f.date(p.starts_on)} – {f.date(p.ends_on)}
+            </td>
+            <td>
+              <PromotionStateBadge state={p.state} />
+            </td>
+          </tr>
+        ))}
+      </ListTable>
+      <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

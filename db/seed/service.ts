@@ -5,7 +5,7 @@
  */
 import type { Kysely } from "kysely";
 import type { DB } from "../types";
-import { addWorkingHours } from "../../app/modules/service/promise";
+import { addWorkingHours } from "../../app/utils/working-hours";
 import type { FoundationIds } from "./foundation";
 
 const HOUR = 3_600_000;

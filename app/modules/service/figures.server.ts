@@ -10,7 +10,7 @@ import { loadHolidays } from "~/modules/catalog/calendar.server";
 import { env } from "~/utils/env.server";
 import { addDays, now, startOfBusinessDate, toBusinessDate, type IsoDate } from "~/utils/time";
 import { FIGURES_MAX_CASES, summarise, type FigureCase, type FigureGroup, type Figures } from "./figures";
-import { workingMsBetween } from "./promise";
+import { workingMsBetween } from "~/utils/working-hours";
 
 /** The dashboards' promise record looks back this many days. */
 const RECORD_DAYS = 90;

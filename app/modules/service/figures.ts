@@ -4,6 +4,8 @@
  * decided cases kept within the promise, the reopen rate and satisfaction (the cases' latest survey answers). Computed in TypeScript over a bounded query
  * rather than with window functions (MariaDB and TiDB differ on PERCENTILE_CONT / MEDIAN). Browser-safe.
  */
+import { percentile } from "~/utils/stats";
+
 export const FIGURE_GROUPS = ["dealer", "product_line", "region"] as const;
 export type FigureGroup = (typeof FIGURE_GROUPS)[number];
 /** The most cases one reading takes (a period beyond it is cut at the newest cases and says so). */
@@ -41,17 +43,6 @@ export type Figures = {
   satisfactionAvg: number | null;
   satisfiedShare: number | null;
 };
-
-/**
- * The nearest-rank percentile: the smallest value such that at least p of the values are at or below it
- * (p = 0.5 the median, 0.9 the 90th percentile). No interpolation: the figure is always a real case's time.
- */
-export function percentile(values: readonly number[], p: number): number | null {
-  if (!values.length) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil(p * sorted.length));
-  return sorted[rank - 1]!;
-}
 
 const hours = (ms: number | null) => (ms === null ? null : Math.round((ms / 3_600_000) * 10) / 10);
 

@@ -10,7 +10,8 @@ import { manualSlot } from "~/modules/notifications/slots";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
 import { run as escalate } from "../../../jobs/service-escalation";
 import { attachmentsDir, sniffType } from "./attachments.server";
-import { addWorkingHours, caseFlag, workingMsBetween } from "./promise";
+import { caseFlag } from "./promise";
+import { addWorkingHours, workingMsBetween } from "~/utils/working-hours";
 import { ServiceListQuery } from "./service.schema.server";
 import {
   assignCase,

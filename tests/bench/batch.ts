@@ -26,7 +26,7 @@ export type BatchResult = {
   reason?: string;
 };
 
-export const BATCHES = ["statements-issue", "stock-import", "digest-run", "sellout-upload"] as const;
+export const BATCHES = ["statements-issue", "stock-import", "digest-run", "sellout-upload", "promotion-rebates"] as const;
 export type BatchName = (typeof BATCHES)[number];
 
 /** The first of the candidate modules that exists and exports `name` as a function. */
@@ -247,6 +247,72 @@ const ADAPTERS: Record<BatchName, () => Promise<Prepared>> = {
           } finally {
             await c2.end();
           }
+        },
+      };
+    } finally {
+      await c.end();
+    }
+  },
+
+  /**
+   * The month-end promotion rebate run (issue #24 item 4: 500 dealers ≤ 60 s), through the function the job
+   * calls: a 2 % rebate on the sell-out of 2,000 SKUs for every dealer, for the last complete month. Each run
+   * makes its own promotion (earlier bench promotions go back to draft, which the run skips), so a repeat run
+   * has the same work and posts afresh.
+   */
+  "promotion-rebates": async () => {
+    const found = await findExport(["app/modules/promotions/rebates.server.ts"], ["runPromotionRebates"]);
+    if (!found) return { na: "no runPromotionRebates export yet (promotions module)" };
+    const { addDays, todayIn } = await import("../../app/utils/time");
+    const { env } = await import("../../app/utils/env.server");
+    const c = sqlConn();
+    try {
+      const [[admin]] = (await c.query(
+        "SELECT id, name, email, organisation_id FROM users WHERE role = 'admin' AND status = 'active' ORDER BY email LIMIT 1",
+      )) as unknown as [{ id: number; name: string; email: string; organisation_id: number }[]];
+      if (!admin) return { na: "no active administrator in the data set" };
+      const monthStart = `${todayIn(env().BUSINESS_TZ).slice(0, 7)}-01`;
+      const lastDay = addDays(monthStart, -1);
+      const period = lastDay.slice(0, 7);
+      const skus = Number(process.env.BENCH_PROMOTION_SKUS ?? 2_000);
+      await c.query("UPDATE promotions SET status = 'draft' WHERE code LIKE 'BENCH-%'");
+      const code = `BENCH-${Date.now().toString(36).toUpperCase()}`;
+      const [ins] = (await c.query(
+        "INSERT INTO promotions (code, name_en, name_zh, mechanism, rebate_bp, rebate_basis, currency, starts_on, ends_on, status, created_by) VALUES (?, 'Bench sell-out rebate', '基准测试销量返利', 'rebate', 200, 'sellout', 'CNY', ?, ?, 'active', ?)",
+        [code, `${period}-01`, lastDay, admin.id],
+      )) as unknown as [{ insertId: number }];
+      const promotionId = ins.insertId;
+      // The most reported SKUs of the month, so that every dealer has qualifying sell-out.
+      await c.query(
+        `INSERT INTO promotion_products (promotion_id, product_id)
+         SELECT ?, l.product_id FROM sellout_lines l JOIN sellout_periods sp ON sp.id = l.period_id
+         WHERE sp.period_key = ? GROUP BY l.product_id ORDER BY COUNT(*) DESC, l.product_id LIMIT ?`,
+        [promotionId, period, skus],
+      );
+      const [[shape]] = (await c.query(
+        `SELECT COUNT(DISTINCT l.dealer_id) AS dealers, COUNT(*) AS qualifying FROM sellout_lines l JOIN sellout_periods sp ON sp.id = l.period_id
+         JOIN promotion_products pp ON pp.product_id = l.product_id AND pp.promotion_id = ? WHERE sp.period_key = ?`,
+        [promotionId, period],
+      )) as unknown as [{ dealers: number; qualifying: number }[]];
+      const actor = {
+        kind: "user" as const,
+        userId: admin.id,
+        role: "admin" as const,
+        organisationId: admin.organisation_id,
+        dealerId: null,
+        name: admin.name,
+        email: admin.email,
+        locale: "en" as const,
+        ip: null,
+      };
+      const dealers = Number(shape?.dealers ?? 0);
+      return {
+        detail: { period, promotion: code, dealers, qualifyingLines: Number(shape?.qualifying ?? 0), function: found.where },
+        run: async () => {
+          const r = (await found.fn(actor, { period })) as { posted: number; nothingDue: number; totalMinor: number };
+          // A run that posted for nobody measured nothing: fail it rather than report 0 s.
+          if (dealers > 0 && r.posted === 0) throw new Error(`the rebate run posted nothing for ${dealers} dealers with qualifying sell-out`);
+          return r;
         },
       };
     } finally {

@@ -101,7 +101,14 @@ describe("npm run bench -- --smoke", () => {
     const scale = report.scales[0]!;
     expect(report.mode).toBe("smoke");
     expect(scale.scenarios.map((s) => s.name).sort()).toEqual(SCENARIOS.map((s) => s.name).sort());
-    expect(report.batch.map((b) => b.name).sort()).toEqual(["csv-export-ledger", "digest-run", "sellout-upload", "statements-issue", "stock-import"]);
+    expect(report.batch.map((b) => b.name).sort()).toEqual([
+      "csv-export-ledger",
+      "digest-run",
+      "promotion-rebates",
+      "sellout-upload",
+      "statements-issue",
+      "stock-import",
+    ]);
     expect(report.csvExport?.name).toBe("csv-export");
     expect(report.targets.map((t) => t.id)).toEqual(TARGETS.map((t) => t.id));
     expect(report.machine.cpus).toBeGreaterThan(0);

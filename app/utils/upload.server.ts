@@ -82,6 +82,8 @@ export async function parseFileUpload<S extends z.ZodType>(
   const form = await parseForm(request, schema, fd);
   if (!form.ok) return { ok: false, response: json(form, { status: 400 }) };
   const file = fd.get("file");
-  if (!file || typeof file === "string" || file.size === 0) return fail("import.noFile");
+  // No file chosen (the browser sends an empty, unnamed part) or a chosen file with nothing in it.
+  if (!file || typeof file === "string" || (file.size === 0 && !file.name)) return fail("import.noFile");
+  if (file.size === 0) return fail("import.empty");
   return { ok: true, data: form.data, file: { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) } };
 }

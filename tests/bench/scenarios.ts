@@ -137,6 +137,30 @@ export const SCENARIOS: Scenario[] = [
     build: async (ctx) => (await staffUsers(ctx, "admin", 3)).map((u) => get(u, "/")),
   },
   {
+    name: "measures-dealer",
+    title: "A dealer's profit measures with trends and SKU lists (/measures/:dealerId)",
+    kind: "read",
+    extraSteps: [20],
+    expect: [200],
+    build: async (ctx) => {
+      const dealers = await ctx.q<{ code: string; id: number }>(
+        "SELECT id, code FROM organisations WHERE kind = 'dealer' AND status = 'active' ORDER BY id LIMIT ?",
+        [Math.max(2, ctx.variety)],
+      );
+      const out = [];
+      for (const [i, d] of dealers.entries())
+        out.push(get(await ctx.login(`${i % 2 ? "sales" : "admin"}@${d.code.toLowerCase()}.bench.local`), `/measures/${d.id}`));
+      return out;
+    },
+  },
+  {
+    name: "managers-ranking",
+    title: "Account managers ranked by their dealers' measures (/reports/managers)",
+    kind: "read",
+    expect: [200],
+    build: async (ctx) => (await staffUsers(ctx, "admin", 2)).map((u) => get(u, "/reports/managers")),
+  },
+  {
     name: "orders-list",
     title: "Order list, filtered and paged (/orders)",
     kind: "read",
@@ -498,6 +522,22 @@ export const TARGETS: Target[] = [
     metric: "seconds",
     max: 60,
     size: { key: "dealers", target: 500, unit: "dealers" },
+  },
+  {
+    id: "measures-dashboard-dealer",
+    text: "dealer dashboard with the four measures, p95 at the server ≤ 150 ms @20 (issue 24)",
+    subject: "dashboard-dealer",
+    metric: "serverP95",
+    at: 20,
+    max: 150,
+  },
+  {
+    id: "measures-dashboard-am",
+    text: "account manager dashboard with the four measures, p95 at the server ≤ 150 ms @20 (issue 24)",
+    subject: "dashboard-am",
+    metric: "serverP95",
+    at: 20,
+    max: 150,
   },
   { id: "dashboard-p95", text: "dealer dashboard p95 ≤ 150 ms (issue 8; taken @20)", subject: "dashboard-dealer", metric: "p95", at: 20, max: 150 },
   { id: "dashboard-am-p95", text: "account manager dashboard p95 ≤ 150 ms (issue 8; taken @20)", subject: "dashboard-am", metric: "p95", at: 20, max: 150 },

@@ -1,5 +1,5 @@
 import { Form } from "@remix-run/react";
-import { Field, FormError, SelectField, SubmitButton } from "~/components/ui/form";
+import { CheckboxGroup, Field, FormError, SelectField, SubmitButton, TextAreaField } from "~/components/ui/form";
 import type { MessageKey } from "~/i18n";
 import { useBusinessTz, useT } from "~/i18n/react";
 import { ANNOUNCEMENT_KINDS } from "~/modules/announcements/announcements.schema";
@@ -19,68 +19,6 @@ export type AnnouncementFormValues = {
 };
 
 const asList = (v: string[] | string | undefined) => (Array.isArray(v) ? v : v ? [v] : []);
-
-function TextArea({ name, label, defaultValue, error }: { name: string; label: string; defaultValue?: string; error?: string }) {
-  const id = `f-${name}`;
-  return (
-    <div>
-      <label htmlFor={id} className="label">
-        {label}
-      </label>
-      <textarea
-        id={id}
-        name={name}
-        rows={5}
-        maxLength={5000}
-        className="input"
-        defaultValue={defaultValue}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-      />
-      {error ? (
-        <p id={`${id}-error`} className="mt-1 text-sm text-red-600" role="alert">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-function Checkboxes({
-  name,
-  legend,
-  options,
-  checked,
-  help,
-  error,
-}: {
-  name: string;
-  legend: string;
-  options: { value: string; label: string }[];
-  checked: string[];
-  help: string;
-  error?: string;
-}) {
-  return (
-    <fieldset>
-      <legend className="label">{legend}</legend>
-      <div className="flex flex-wrap gap-x-4 gap-y-1">
-        {options.map((o) => (
-          <label key={o.value} className="inline-flex items-center gap-1 text-sm">
-            <input type="checkbox" name={name} value={o.value} defaultChecked={checked.includes(o.value)} />
-            {o.label}
-          </label>
-        ))}
-      </div>
-      <p className="mt-1 text-xs text-slate-500">{help}</p>
-      {error ? (
-        <p className="mt-1 text-sm text-red-600" role="alert">
-          {error}
-        </p>
-      ) : null}
-    </fieldset>
-  );
-}
 
 /** `intent`: what the form posts as its intent, on a page with several forms. */
 export function AnnouncementForm({
@@ -114,9 +52,9 @@ export function AnnouncementForm({
         <Field name="titleZh" label={t("announcements.field.titleZh")} defaultValue={values.titleZh} error={e.titleZh} maxLength={200} required />
         <Field name="titleEn" label={t("announcements.field.titleEn")} defaultValue={values.titleEn} error={e.titleEn} maxLength={200} required />
       </div>
-      <TextArea name="bodyZh" label={t("announcements.field.bodyZh")} defaultValue={values.bodyZh} error={e.bodyZh} />
-      <TextArea name="bodyEn" label={t("announcements.field.bodyEn")} defaultValue={values.bodyEn} error={e.bodyEn} />
-      <Checkboxes
+      <TextAreaField name="bodyZh" label={t("announcements.field.bodyZh")} defaultValue={values.bodyZh} error={e.bodyZh} rows={5} maxLength={5000} />
+      <TextAreaField name="bodyEn" label={t("announcements.field.bodyEn")} defaultValue={values.bodyEn} error={e.bodyEn} rows={5} maxLength={5000} />
+      <CheckboxGroup
         name="regions"
         legend={t("announcements.field.regions")}
         options={REGIONS.map((r) => ({ value: r, label: t(`region.${r}` as MessageKey) }))}
@@ -124,7 +62,7 @@ export function AnnouncementForm({
         help={t("announcements.field.audienceHelp")}
         error={e.regions}
       />
-      <Checkboxes
+      <CheckboxGroup
         name="tiers"
         legend={t("announcements.field.tiers")}
         options={TIERS.map((r) => ({ value: r, label: t(`tier.${r}` as MessageKey) }))}

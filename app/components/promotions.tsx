@@ -1,6 +1,6 @@
 /** Promotions' presentational pieces: the terms in words, the state badge, the administrator's form. */
 import { Form } from "@remix-run/react";
-import { Field, FormError, SelectField, SubmitButton } from "~/components/ui/form";
+import { CheckboxGroup, Field, FormError, SelectField, SubmitButton, TextAreaField } from "~/components/ui/form";
 import { Link } from "~/components/link";
 import { Badge, badgeClass } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
@@ -46,65 +46,6 @@ export type PromotionFormValues = Partial<Record<string, string | string[]>>;
 const asList = (v: string | string[] | undefined) => (Array.isArray(v) ? v : v ? [v] : []);
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
-function TextArea({ name, label, value, error }: { name: string; label: string; value?: string; error?: string }) {
-  const id = `f-${name}`;
-  return (
-    <div>
-      <label htmlFor={id} className="label">
-        {label}
-      </label>
-      <textarea
-        id={id}
-        name={name}
-        rows={3}
-        maxLength={2000}
-        className="input"
-        defaultValue={value}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-      />
-      {error ? (
-        <p id={`${id}-error`} className="mt-1 text-sm text-red-600" role="alert">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-function Checkboxes({
-  name,
-  legend,
-  options,
-  checked,
-  error,
-}: {
-  name: string;
-  legend: string;
-  options: { value: string; label: string }[];
-  checked: string[];
-  error?: string;
-}) {
-  return (
-    <fieldset>
-      <legend className="label">{legend}</legend>
-      <div className="flex flex-wrap gap-x-4 gap-y-1">
-        {options.map((o) => (
-          <label key={o.value} className="inline-flex items-center gap-1 text-sm">
-            <input type="checkbox" name={name} value={o.value} defaultChecked={checked.includes(o.value)} />
-            {o.label}
-          </label>
-        ))}
-      </div>
-      {error ? (
-        <p className="mt-1 text-sm text-red-600" role="alert">
-          {error}
-        </p>
-      ) : null}
-    </fieldset>
-  );
-}
-
 /**
  * The administrator's promotion form: works without JavaScript (every mechanism's fields are shown; the
  * server reads those of the chosen mechanism). `values`: as typed (after a refusal) or as stored.
@@ -141,8 +82,20 @@ export function PromotionForm({
         <Field name="nameEn" label={t("promotions.field.nameEn")} defaultValue={v("nameEn")} error={e.nameEn} maxLength={200} required />
       </div>
       <div className="grid gap-4 sm:grid-cols-2">
-        <TextArea name="descriptionZh" label={t("promotions.field.descriptionZh")} value={v("descriptionZh")} error={e.descriptionZh} />
-        <TextArea name="descriptionEn" label={t("promotions.field.descriptionEn")} value={v("descriptionEn")} error={e.descriptionEn} />
+        <TextAreaField
+          name="descriptionZh"
+          label={t("promotions.field.descriptionZh")}
+          defaultValue={v("descriptionZh")}
+          error={e.descriptionZh}
+          maxLength={2000}
+        />
+        <TextAreaField
+          name="descriptionEn"
+          label={t("promotions.field.descriptionEn")}
+          defaultValue={v("descriptionEn")}
+          error={e.descriptionEn}
+          maxLength={2000}
+        />
       </div>
       <div className="grid gap-4 sm:grid-cols-3">
         <SelectField
@@ -210,14 +163,14 @@ export function PromotionForm({
         maxLength={4000}
         required
       />
-      <Checkboxes
+      <CheckboxGroup
         name="regions"
         legend={t("promotions.field.regions")}
         options={REGIONS.map((r) => ({ value: r, label: t(`region.${r}` as MessageKey) }))}
         checked={asList(values.regions)}
         error={e.regions}
       />
-      <Checkboxes
+      <CheckboxGroup
         name="tiers"
         legend={t("promotions.field.tiers")}
         options={TIERS.map((r) => ({ value: r, label: t(`tier.${r}` as MessageKey) }))}

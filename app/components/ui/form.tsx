@@ -136,3 +136,81 @@ export function useFocusFirstInvalid() {
     if (first && !first.contains(document.activeElement)) first.focus();
   }, [nav.state, nav.formMethod]);
 }
+
+/** A labelled textarea (id `f-<name>`) with its error under it, marked for assistive technology. */
+export function TextAreaField({
+  name,
+  label,
+  defaultValue,
+  error,
+  rows = 3,
+  maxLength,
+}: {
+  name: string;
+  label: string;
+  defaultValue?: string;
+  error?: string;
+  rows?: number;
+  maxLength: number;
+}) {
+  const id = `f-${name}`;
+  return (
+    <div>
+      <label htmlFor={id} className="label">
+        {label}
+      </label>
+      <textarea
+        id={id}
+        name={name}
+        rows={rows}
+        maxLength={maxLength}
+        className="input"
+        defaultValue={defaultValue}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
+      {error ? (
+        <p id={`${id}-error`} className="mt-1 text-sm text-red-600" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** A group of checkboxes sharing one name (a multi-choice), with an optional help line and its error. */
+export function CheckboxGroup({
+  name,
+  legend,
+  options,
+  checked,
+  help,
+  error,
+}: {
+  name: string;
+  legend: string;
+  options: { value: string; label: string }[];
+  checked: readonly string[];
+  help?: string;
+  error?: string;
+}) {
+  return (
+    <fieldset>
+      <legend className="label">{legend}</legend>
+      <div className="flex flex-wrap gap-x-4 gap-y-1">
+        {options.map((o) => (
+          <label key={o.value} className="inline-flex items-center gap-1 text-sm">
+            <input type="checkbox" name={name} value={o.value} defaultChecked={checked.includes(o.value)} />
+            {o.label}
+          </label>
+        ))}
+      </div>
+      {help ? <p className="mt-1 text-xs text-slate-500">{help}</p> : null}
+      {error ? (
+        <p className="mt-1 text-sm text-red-600" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}

@@ -11,6 +11,7 @@ import { derivedFigures, recomputeAll } from "./derived";
 import { actorFor } from "../tests/factories";
 import { orderIn, orderWorld } from "../tests/factories/orders";
 import { adjustStock } from "../app/modules/stock/stock.server";
+import { saveLine } from "../app/modules/sellout/sellout.server";
 
 /** One corruption per stored figure, by its `table`: a summary row that no longer equals its inputs. */
 const CORRUPT: Record<string, string> = {
@@ -24,6 +25,7 @@ const CORRUPT: Record<string, string> = {
   dealer_order_counts: "UPDATE dealer_order_counts SET n = n + 1 LIMIT 1",
   dealer_balances: "UPDATE dealer_balances SET balance_minor = balance_minor + 1 LIMIT 1",
   dealer_debits_due: "UPDATE dealer_debits_due SET debit_minor = debit_minor + 1 LIMIT 1",
+  sellout_period_figures: "UPDATE sellout_period_figures SET cost_bought_minor = cost_bought_minor + 1 WHERE units_sold > 0 LIMIT 1",
 };
 
 describe("derived figures", () => {
@@ -33,6 +35,9 @@ describe("derived figures", () => {
     for (const status of ["draft", "submitted", "credit_hold", "rejected", "cancelled", "approved", "partially_shipped", "shipped", "delivered"] as const)
       await orderIn(w, status);
     await adjustStock(actorFor(w.staff.ops), w.widget.id, { warehouseId: w.north.id, delta: -40, reason: "count" });
+    // Dealer A sells on what it bought: January's sell-out figures are costed at its purchase price.
+    const sku = (await getDb().selectFrom("products").select("sku").where("id", "=", w.widget.id).executeTakeFirstOrThrow()).sku;
+    await saveLine(actorFor(w.a.dealer_sales), w.dealerA.id, "2026-01", { sku, keyAccount: "", region: "", unitsSold: 3, revenue: 45_000, unitsOnHand: 4 });
     const db = getDb();
     const figures = await derivedFigures();
     const failing = async () => (await runChecks(db)).filter((c) => !c.ok).map((c) => c.name);

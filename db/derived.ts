@@ -11,6 +11,7 @@ export async function derivedFigures(): Promise<DerivedFigure[]> {
     import("../app/modules/stock/stock.derived.server"),
     import("../app/modules/orders/orders.derived.server"),
     import("../app/modules/ledger/ledger.derived.server"),
+    import("../app/modules/sellout/sellout.derived.server"),
   ]);
   return areas.flatMap((a) => a.DERIVED);
 }

@@ -714,6 +714,23 @@ export interface SelloutLines {
   updated_by: Generated<number | null>;
 }
 
+export interface SelloutPeriodFigures {
+  catalog_version: number;
+  computed_at: Date;
+  cost_bought_minor: number;
+  cost_list_minor: number;
+  dealer_id: number;
+  ends_on: string;
+  period_id: number;
+  priced_tier: string;
+  revenue_minor: number;
+  share_ours_minor: number;
+  share_total_minor: number;
+  skus_list_priced: number;
+  unit_days2: number;
+  units_sold: number;
+}
+
 export interface SelloutPeriods {
   closed_at: Generated<Date | null>;
   closed_by: Generated<number | null>;
@@ -1134,6 +1151,7 @@ export interface DB {
   sellout_category_totals: SelloutCategoryTotals;
   sellout_corrections: SelloutCorrections;
   sellout_lines: SelloutLines;
+  sellout_period_figures: SelloutPeriodFigures;
   sellout_periods: SelloutPeriods;
   sellout_settings: SelloutSettings;
   sellout_stock: SelloutStock;

@@ -19,6 +19,7 @@ const loaders: Record<JobName, () => Promise<{ run: JobHandler }>> = {
   "service-escalation": () => import("./service-escalation"),
   "sellout-reminders": () => import("./sellout-reminders"),
   "promotion-rebates": () => import("./promotion-rebates"),
+  "sellout-figures": () => import("./sellout-figures"),
 };
 
 export async function handlerFor(name: JobName): Promise<JobHandler> {

@@ -12,6 +12,7 @@
 import type { Kysely } from "kysely";
 import type { DB } from "../types";
 import { endedPeriods } from "../../app/modules/sellout/period";
+import { restatePeriods } from "../../app/modules/sellout/sellout.derived.server";
 import { todayIn } from "../../app/utils/time";
 import type { FoundationIds } from "./foundation";
 import { rng } from "./random";
@@ -146,6 +147,12 @@ export async function seedSellout(db: Kysely<DB>, ids: FoundationIds) {
     }
     await seedServiceHistory(db, dealerId, months, r);
   }
+  // The periods' figures, by the function every sell-out write uses (decision 144).
+  const periods = await db.selectFrom("sellout_periods").select("id").execute();
+  await restatePeriods(
+    db,
+    periods.map((p) => p.id),
+  );
 }
 
 const HOUR = 3_600_000;

@@ -113,6 +113,10 @@ const en = {
   "jobs.sellout-reminders.description":
     "Daily at 09:00: dealers that have not reported their last period are reminded by email, 3 days and again 10 days after it ended.",
   "jobs.result.selloutReminders": "{dealers} dealers without a report · {emails} emails",
+  "jobs.sellout-figures.title": "Sell-out figures",
+  "jobs.sellout-figures.description":
+    "Hourly at :40: recomputes the sell-out figures of periods priced before a catalog or dealer tier change, and of periods that have none yet.",
+  "jobs.result.selloutFigures": "{periods} periods recomputed",
   "notice.sellout.subject": "Please report your sell-out for {period}",
   "notice.sellout.subjectOverdue": "Your sell-out report for {period} is overdue",
   "notice.sellout.heading": "Sell-out report {period}",
@@ -231,6 +235,9 @@ const zh = {
   "jobs.sellout-reminders.title": "销量上报提醒",
   "jobs.sellout-reminders.description": "每天 09:00：上一期间尚未上报的经销商，在期间结束后第 3 天和第 10 天各收到一封提醒邮件。",
   "jobs.result.selloutReminders": "未上报经销商 {dealers} 家，邮件 {emails} 封",
+  "jobs.sellout-figures.title": "销量数据重算",
+  "jobs.sellout-figures.description": "每小时第 40 分：重算在产品目录或经销商等级变更前计价的期间销量数据，以及尚无数据的期间。",
+  "jobs.result.selloutFigures": "已重算 {periods} 个期间",
   "notice.sellout.subject": "请上报 {period} 的销量与库存",
   "notice.sellout.subjectOverdue": "{period} 的销量上报已逾期",
   "notice.sellout.heading": "{period} 销量上报",

@@ -32,6 +32,7 @@ export const JOB_NAMES = [
   "service-escalation",
   "sellout-reminders",
   "promotion-rebates",
+  "sellout-figures",
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
@@ -146,6 +147,16 @@ export const JOBS: readonly JobDefinition[] = [
     description: "jobs.promotion-rebates.description",
     leaseMs: 5 * MIN,
     catchUp: true,
+  },
+  {
+    // The sell-out figures a catalog or tier change left priced the old way, and periods with none yet (decision 144).
+    name: "sellout-figures",
+    cron: "40 * * * *",
+    period: "hour",
+    title: "jobs.sellout-figures.title",
+    description: "jobs.sellout-figures.description",
+    leaseMs: 10 * MIN,
+    catchUp: false,
   },
 ];
 

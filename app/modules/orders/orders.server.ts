@@ -34,6 +34,7 @@ import { systemDescription } from "~/modules/ledger/descriptions";
 import type { DomainEventType } from "~/modules/audit/event-types";
 import { queueWebhookEvent } from "~/modules/webhooks/events.server";
 import { offersFor } from "~/modules/promotions/promotions.server";
+import { restateAfterShipment } from "~/modules/sellout/sellout.derived.server";
 
 /** Working days from approval to dispatch for lines served from stock. */
 export const DISPATCH_WORKING_DAYS = 2;
@@ -1169,6 +1170,8 @@ export async function recordShipmentTx(tx: Tx, actor: Actor, orderId: number, in
       order: { number: order.number, status: to },
     },
   });
+  // The dealer's sell-out periods whose purchase window holds the date are costed anew (decision 144).
+  await restateAfterShipment(tx, order.dealer_id, input.shippedOn);
   if (to !== order.status) await recordTransition(tx, actor, order, order.status as OrderStatus, to, at, null, payload);
   else {
     // Another partial shipment: no status change, but the dealer should hear of it.

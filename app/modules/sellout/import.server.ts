@@ -28,6 +28,7 @@ import { hasEnded, isFrequency, parsePeriodKey } from "./period";
 import { MAX_REGION, MAX_REVENUE_MINOR, MAX_UNITS, SELLOUT_COLUMNS, type ImportMode, type SelloutColumn } from "./sellout.schema";
 import { dealerRow, skusBoughtBy } from "./sellout.queries.server";
 import { segmentOf, upsertStock } from "./sellout.server";
+import { forgetFigures, restateAfterSelloutWrite } from "./sellout.derived.server";
 
 const MAX_ROWS = 100_000;
 const STORED_ERRORS = 500;
@@ -341,6 +342,7 @@ export async function importSellout(actor: Actor, dealerId: number, input: { per
             .set(p.reported_at ? { last_changed_at: at } : { reported_at: at, reported_by: actor.userId, last_changed_at: at })
             .where("id", "=", p.id)
             .execute();
+          await forgetFigures(tx, p.id);
           return p.id;
         });
       } catch (err) {
@@ -352,6 +354,7 @@ export async function importSellout(actor: Actor, dealerId: number, input: { per
       written += part.length;
       await progress({ written_rows: written });
     }
+    if (periodId) await transaction("import.sellout.figures", (tx) => restateAfterSelloutWrite(tx, periodId));
     await finish(jobId, errors.length ? (written ? "partial" : "rejected") : "succeeded", written, rows.length, errors);
     await audit(db, actor, {
       action: "import.sellout",

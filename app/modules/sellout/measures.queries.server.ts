@@ -13,7 +13,7 @@ const ids = (list: readonly number[]) => sql.join(list.map((n) => sql`${n}`));
 const num = (v: unknown) => Number(v ?? 0);
 
 /** Units and revenue per period × SKU as they stand (lines + corrections). */
-function salesUnion(periodIds: readonly number[]): RawBuilder<unknown> {
+export function salesUnion(periodIds: readonly number[]): RawBuilder<unknown> {
   return sql`(SELECT period_id, product_id, units_sold AS units, revenue_minor AS revenue FROM sellout_lines WHERE period_id IN (${ids(periodIds)})
     UNION ALL
     SELECT period_id, product_id, delta_units_sold, delta_revenue_minor FROM sellout_corrections WHERE period_id IN (${ids(periodIds)}))`;
@@ -91,47 +91,6 @@ export async function onHandSums(db: Executor, periodIds: readonly number[], wit
     LEFT JOIN ${stockEnd(all)} prev ON prev.period_id = pp.id AND prev.product_id = cur.product_id
     GROUP BY cur.period_id`.execute(db);
   return r.rows.map((x) => ({ periodId: Number(x.period_id), oh2: num(x.oh2) }));
-}
-
-/**
- * Per period: the cost of the units sold, each SKU at the dealer's average purchase price over the 12 months ending
- * with the period (Σ order-line price × shipped quantity / Σ shipped quantity, shipments by `shipped_on`), or at
- * its tier price (else list price) when it was not bought in that window — counted in `tier_priced`. Replacement
- * orders of service cases (no charge, decision 136) are not purchases and are left out.
- */
-export async function costOfSales(db: Executor, periodIds: readonly number[], dealerIds: readonly number[], boughtFrom: IsoDate, boughtTo: IsoDate) {
-  if (!periodIds.length || !dealerIds.length) return [];
-  const r = await sql<{ period_id: number; cost: unknown; tier_priced: unknown }>`
-    SELECT b.period_id,
-      SUM(CASE WHEN COALESCE(b.qty, 0) > 0 THEN ROUND(b.units * b.val / b.qty) ELSE b.units * b.fallback END) AS cost,
-      SUM(CASE WHEN COALESCE(b.qty, 0) > 0 OR b.units = 0 THEN 0 ELSE 1 END) AS tier_priced
-    FROM (
-      SELECT s.period_id, s.product_id, s.units, s.fallback, SUM(pm.val) AS val, SUM(pm.qty) AS qty
-      FROM (
-        SELECT x.period_id, x.product_id, p.dealer_id, p.ends_on, SUM(x.units) AS units,
-               COALESCE(MAX(tp.price_minor), MAX(pr.list_price_minor)) AS fallback
-        FROM ${salesUnion(periodIds)} x
-        JOIN sellout_periods p ON p.id = x.period_id
-        JOIN organisations o ON o.id = p.dealer_id
-        JOIN products pr ON pr.id = x.product_id
-        LEFT JOIN product_tier_prices tp ON tp.product_id = x.product_id AND tp.tier = o.tier
-        GROUP BY x.period_id, x.product_id, p.dealer_id, p.ends_on
-      ) s
-      LEFT JOIN (
-        SELECT sh.dealer_id, ol.product_id, sh.shipped_on, SUM(ol.unit_price_minor * sl.quantity) AS val, SUM(sl.quantity) AS qty
-        FROM shipments sh
-        JOIN shipment_lines sl ON sl.shipment_id = sh.id
-        JOIN order_lines ol ON ol.id = sl.order_line_id
-        JOIN orders o2 ON o2.id = sh.order_id
-        WHERE sh.dealer_id IN (${ids(dealerIds)}) AND sh.shipped_on > ${boughtFrom} AND sh.shipped_on <= ${boughtTo}
-          AND o2.service_case_id IS NULL
-        GROUP BY sh.dealer_id, ol.product_id, sh.shipped_on
-      ) pm ON pm.dealer_id = s.dealer_id AND pm.product_id = s.product_id
-          AND pm.shipped_on > DATE_SUB(s.ends_on, INTERVAL 12 MONTH) AND pm.shipped_on <= s.ends_on
-      GROUP BY s.period_id, s.product_id, s.units, s.fallback
-    ) b
-    GROUP BY b.period_id`.execute(db);
-  return r.rows.map((x) => ({ periodId: Number(x.period_id), costMinor: num(x.cost), tierPriced: num(x.tier_priced) }));
 }
 
 /**

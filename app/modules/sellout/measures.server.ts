@@ -15,7 +15,7 @@ import { percentile } from "~/utils/stats";
 import { workingMsBetween } from "~/utils/working-hours";
 import { env } from "~/utils/env.server";
 import { NotFoundError } from "~/utils/errors";
-import { addDays, monthBounds, now, startOfBusinessDate, todayIn, tzOffset, type IsoDate } from "~/utils/time";
+import { addDays, now, startOfBusinessDate, todayIn, tzOffset, type IsoDate } from "~/utils/time";
 import { endedPeriods, isFrequency, lastEndedPeriod } from "./period";
 import {
   LOWER_IS_BETTER,
@@ -31,49 +31,38 @@ import {
 } from "./measures";
 import * as q from "./measures.queries.server";
 import { dealerRow } from "./sellout.queries.server";
+import { restatePeriods, storedFigures } from "./sellout.derived.server";
+import { transaction } from "~/utils/tx.server";
 
 const dayCount = (p: { starts_on: IsoDate; ends_on: IsoDate }) => Math.round((Date.parse(p.ends_on) - Date.parse(p.starts_on)) / 86_400_000) + 1;
 
 /**
- * The sell-out and ledger sums of each reported period in `periods` (the previous periods in `all` only lend their
- * closing stock as the next period's opening). Six aggregate queries, whatever the number of dealers and periods.
+ * The sell-out and ledger sums of each reported period in `periods`: the sell-out part from the periods' stored
+ * figures (sellout.derived.server.ts, decision 144: one row per period), computed first for a period that has none
+ * yet; rebates, returns and fees from the ledger. Two queries, whatever the number of dealers and periods.
  */
-async function selloutSums(dbx: Executor, periods: readonly q.PeriodRow[], all: readonly q.PeriodRow[]): Promise<Map<number, MeasureSums>> {
+async function selloutSums(dbx: Executor, periods: readonly q.PeriodRow[]): Promise<Map<number, MeasureSums>> {
   const reported = periods.filter((p) => p.reported);
   const ids = reported.map((p) => p.id);
   const out = new Map<number, MeasureSums>(reported.map((p) => [p.id, { ...ZERO_SUMS, reported: 1 }]));
   if (!ids.length) return out;
-  const dealerIds = [...new Set(reported.map((p) => p.dealer_id))];
-  const first = reported.reduce((m, p) => (p.ends_on < m ? p.ends_on : m), reported[0]!.ends_on);
-  const last = reported.reduce((m, p) => (p.ends_on > m ? p.ends_on : m), reported[0]!.ends_on);
-  const [sales, totals, stock, cost, ledger] = await Promise.all([
-    q.salesByCategory(dbx, ids),
-    q.categoryTotals(dbx, ids),
-    q.onHandSums(
-      dbx,
-      ids,
-      all.map((p) => p.id),
-    ),
-    q.costOfSales(dbx, ids, dealerIds, addDays(monthBounds(first).start, -400), last),
-    q.ledgerSums(dbx, ids),
-  ]);
-  const byId = new Map(reported.map((p) => [p.id, p]));
-  const totalOf = new Map(totals.map((t) => [`${t.periodId}:${t.category}`, t.totalMinor]));
-  for (const s of sales) {
-    const m = out.get(s.periodId)!;
-    m.unitsSold += s.units;
-    m.revenueMinor += s.revenueMinor;
-    const total = totalOf.get(`${s.periodId}:${s.category}`);
-    if (total !== undefined) {
-      m.shareOursMinor += s.revenueMinor;
-      m.shareTotalMinor += total;
-    }
+  const [stored, ledger] = await Promise.all([storedFigures(dbx, ids), q.ledgerSums(dbx, ids)]);
+  let figures = stored;
+  if (stored.length < ids.length) {
+    const have = new Set(stored.map((f) => f.periodId));
+    const missing = ids.filter((id) => !have.has(id));
+    await transaction("sellout.figures", (tx) => restatePeriods(tx, missing));
+    figures = [...stored, ...(await storedFigures(dbx, missing))];
   }
-  for (const s of stock) out.get(s.periodId)!.unitDays2 += s.oh2 * dayCount(byId.get(s.periodId)!);
-  for (const c of cost) {
-    const m = out.get(c.periodId)!;
-    m.costMinor += c.costMinor;
-    m.costedAtTierPrice += c.tierPriced;
+  for (const f of figures) {
+    const m = out.get(f.periodId)!;
+    m.unitsSold += f.unitsSold;
+    m.revenueMinor += f.revenueMinor;
+    m.shareOursMinor += f.shareOursMinor;
+    m.shareTotalMinor += f.shareTotalMinor;
+    m.unitDays2 += f.unitDays2;
+    m.costMinor += f.costBoughtMinor + f.costListMinor;
+    m.costedAtTierPrice += f.skusListPriced;
   }
   for (const l of ledger) {
     const m = out.get(l.periodId)!;
@@ -135,7 +124,7 @@ export async function dealerMeasures(actor: Actor, dealerId: number, opts: { lis
     const r = rowByKey.get(p.key);
     return r && r.starts_on === p.start ? [r] : [];
   });
-  const [sums, service] = await Promise.all([selloutSums(db, inWindow, rows), serviceDays(db, [dealerId], oldest.start, wanted[0]!.end)]);
+  const [sums, service] = await Promise.all([selloutSums(db, inWindow), serviceDays(db, [dealerId], oldest.start, wanted[0]!.end)]);
   const periods: PeriodFigures[] = wanted.map((p) => {
     const r = rowByKey.get(p.key);
     const s: MeasureSums = { ...(r ? (sums.get(r.id) ?? ZERO_SUMS) : ZERO_SUMS) };
@@ -303,7 +292,7 @@ async function monthSums(dbx: Executor, dealerIds: readonly number[], today: Iso
   const rows = await q.periodsEnding(dbx, dealerIds, addDays(first, -40), addDays(lastEnd, 6));
   const thursday = (p: q.PeriodRow) => addDays(p.starts_on, 3);
   const inWindow = rows.filter((p) => p.ends_on < today && thursday(p) >= first && thursday(p) <= lastEnd);
-  const [sums, service] = await Promise.all([selloutSums(dbx, inWindow, rows), serviceDays(dbx, dealerIds, first, lastEnd)]);
+  const [sums, service] = await Promise.all([selloutSums(dbx, inWindow), serviceDays(dbx, dealerIds, first, lastEnd)]);
   const add = (dealerId: number, day: IsoDate, s: MeasureSums) => {
     const d = out.get(dealerId);
     if (!d) return;

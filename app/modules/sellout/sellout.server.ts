@@ -19,6 +19,7 @@ import { transaction } from "~/utils/tx.server";
 import { endedPeriods, hasEnded, isFrequency, lastEndedPeriod, parsePeriodKey, type Frequency, type Period } from "./period";
 import type { CategoryTotalInput, CorrectionInput, DealerListFilter, LineInput } from "./sellout.schema.server";
 import type { SelloutStatus } from "./sellout.schema";
+import { restateAfterSelloutWrite } from "./sellout.derived.server";
 import { categoryTotalsOf, correctionsOf, dealerRow, dealersInScope, linesOf, periodByKey, periodSums, periodsOf, stockOf } from "./sellout.queries.server";
 
 const today = () => todayIn(env().BUSINESS_TZ);
@@ -122,6 +123,7 @@ export async function saveLine(actor: Actor, dealerId: number, key: string, inpu
       .execute();
     if (input.unitsOnHand !== null) await upsertStock(tx, actor, period.id, dealer.id, [{ productId: product.id, onHand: input.unitsOnHand }]);
     await markReported(tx, actor, period.id, period.reported_at);
+    await restateAfterSelloutWrite(tx, period.id);
     await audit(tx, actor, {
       action: "sellout.line_saved",
       entityType: "sellout_period",
@@ -167,6 +169,7 @@ export async function removeLine(actor: Actor, dealerId: number, key: string, li
     if (!line) throw new NotFoundError();
     await tx.deleteFrom("sellout_lines").where("id", "=", line.id).execute();
     await tx.updateTable("sellout_periods").set({ last_changed_at: now() }).where("id", "=", period.id).execute();
+    await restateAfterSelloutWrite(tx, period.id);
     await audit(tx, actor, {
       action: "sellout.line_removed",
       entityType: "sellout_period",
@@ -192,6 +195,7 @@ export async function saveCategoryTotal(actor: Actor, dealerId: number, key: str
       .onDuplicateKeyUpdate({ revenue_minor: input.revenue, updated_by: actor.userId, updated_at: at })
       .execute();
     await markReported(tx, actor, period.id, period.reported_at);
+    await restateAfterSelloutWrite(tx, period.id);
     await audit(tx, actor, {
       action: "sellout.category_saved",
       entityType: "sellout_period",
@@ -212,6 +216,7 @@ export async function closePeriod(actor: Actor, dealerId: number, key: string) {
     const period = await lockPeriod(tx, dealer, p, { allowClosed: true });
     if (period.status === "closed") throw new ConflictError("sellout.alreadyClosed");
     await tx.updateTable("sellout_periods").set({ status: "closed", closed_at: now(), closed_by: actor.userId }).where("id", "=", period.id).execute();
+    await restateAfterSelloutWrite(tx, period.id);
     await audit(tx, actor, {
       action: "sellout.closed",
       entityType: "sellout_period",
@@ -286,6 +291,7 @@ export async function recordCorrection(actor: Actor, dealerId: number, key: stri
         created_at: now(),
       })
       .executeTakeFirstOrThrow();
+    await restateAfterSelloutWrite(tx, period.id);
     await audit(tx, actor, {
       action: "sellout.corrected",
       entityType: "sellout_period",

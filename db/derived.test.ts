@@ -25,6 +25,8 @@ const CORRUPT: Record<string, string> = {
   dealer_order_counts: "UPDATE dealer_order_counts SET n = n + 1 LIMIT 1",
   dealer_balances: "UPDATE dealer_balances SET balance_minor = balance_minor + 1 LIMIT 1",
   dealer_debits_due: "UPDATE dealer_debits_due SET debit_minor = debit_minor + 1 LIMIT 1",
+  // A product dealer A bought but does not report selling: no sell-out figure reads it.
+  dealer_purchase_days: "UPDATE dealer_purchase_days SET quantity = quantity + 1 WHERE product_id NOT IN (SELECT product_id FROM sellout_lines) LIMIT 1",
   sellout_period_figures: "UPDATE sellout_period_figures SET cost_bought_minor = cost_bought_minor + 1 WHERE units_sold > 0 LIMIT 1",
 };
 

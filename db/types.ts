@@ -145,6 +145,14 @@ export interface DealerOrderCounts {
   status: string;
 }
 
+export interface DealerPurchaseDays {
+  dealer_id: number;
+  product_id: number;
+  quantity: number;
+  shipped_on: string;
+  value_minor: number;
+}
+
 export interface DealFlags {
   created_at: Generated<Date>;
   deal_id: number;
@@ -1112,6 +1120,7 @@ export interface DB {
   dealer_debits_due: DealerDebitsDue;
   dealer_monthly_figures: DealerMonthlyFigures;
   dealer_order_counts: DealerOrderCounts;
+  dealer_purchase_days: DealerPurchaseDays;
   deals: Deals;
   disputes: Disputes;
   domain_events: DomainEvents;

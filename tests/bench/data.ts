@@ -1978,13 +1978,15 @@ export async function generate(opts: GenerateOptions): Promise<GenerateReport> {
       log("product availability and catalog version recomputed");
       const figuresStarted = Date.now();
       const { recomputeFigures } = await import("../../app/modules/sellout/sellout.derived.server");
+      const { recomputePurchaseDays } = await import("../../app/modules/orders/orders.derived.server");
       const f = createDb(opts.url, 1);
       try {
+        await recomputePurchaseDays(f.db);
         await recomputeFigures(f.db);
       } finally {
         await f.db.destroy();
       }
-      log(`sell-out period figures computed in ${((Date.now() - figuresStarted) / 1000).toFixed(0)} s`);
+      log(`purchases per day and sell-out period figures computed in ${((Date.now() - figuresStarted) / 1000).toFixed(0)} s`);
     }
     log(
       `orders by status: ${Object.entries(statusCount)

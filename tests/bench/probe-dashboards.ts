@@ -22,6 +22,8 @@ async function main() {
   const rounds = Number(process.argv[2] ?? 3);
   const { getDb } = await import("../../db/client");
   const { accountManagerDashboard, dealerDashboard, financeDashboard, opsDashboard } = await import("../../app/modules/reports/reports.server");
+  const { dealerMeasureList, dealerMeasures, managerRanking } = await import("../../app/modules/sellout/measures.server");
+  const { forgetSnapshots } = await import("../../app/utils/snapshots.server");
   const { actorForUserId } = await loadActor();
   const db = getDb();
   const dealer = await db
@@ -32,11 +34,17 @@ async function main() {
   const am = await db.selectFrom("users").select("id").where("role", "=", "account_manager").orderBy("id").executeTakeFirstOrThrow();
   const ops = await db.selectFrom("users").select("id").where("role", "=", "ops").orderBy("id").executeTakeFirstOrThrow();
   const fin = await db.selectFrom("users").select("id").where("role", "=", "finance").orderBy("id").executeTakeFirstOrThrow();
+  const admin = await db.selectFrom("users").select("id").where("role", "=", "admin").orderBy("id").executeTakeFirstOrThrow();
   const runs: [string, () => Promise<unknown>][] = [
     ["dealer", async () => dealerDashboard(await actorForUserId(dealer.id), {})],
     ["account_manager", async () => accountManagerDashboard(await actorForUserId(am.id), {})],
     ["ops", async () => opsDashboard(await actorForUserId(ops.id))],
     ["finance", async () => financeDashboard(await actorForUserId(fin.id))],
+    // The dealer-profit measures (issue #24), each round computed afresh (not from the shared snapshot).
+    ["measures-dealer", async () => dealerMeasures(await actorForUserId(dealer.id), (await actorForUserId(dealer.id)).dealerId!, { lists: "dashboard" })],
+    ["measures-page", async () => dealerMeasures(await actorForUserId(dealer.id), (await actorForUserId(dealer.id)).dealerId!, { lists: "page" })],
+    ["measures-am", async () => dealerMeasureList(await actorForUserId(am.id), { page: 1 })],
+    ["measures-ranking", async () => managerRanking(await actorForUserId(admin.id), { by: "marginBp", page: 1 })],
   ];
   const only = process.env.PROBE_ONLY?.split(",");
   for (const [name, run] of runs) {
@@ -44,6 +52,7 @@ async function main() {
     const times: number[] = [];
     for (let i = 0; i < rounds; i++) {
       rmSync(capture, { force: true });
+      forgetSnapshots();
       const t = performance.now();
       await run();
       times.push(Math.round(performance.now() - t));

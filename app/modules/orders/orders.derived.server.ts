@@ -135,6 +135,58 @@ export async function addMonthlyFigures(tx: Executor, dealerId: number, month: s
             ON DUPLICATE KEY UPDATE ordered_minor = ordered_minor + VALUES(ordered_minor), shipped_minor = shipped_minor + VALUES(shipped_minor)`.execute(tx);
 }
 
+/**
+ * dealer_purchase_days: what the dealer bought per ship day and product (quantity and value at the order lines'
+ * prices), the purchases the sell-out cost reads (decision 144). Kept here in the shipment's transaction; replacement
+ * orders of service cases carry no price and are no purchase (decision 136).
+ */
+export async function keepPurchaseDays(
+  tx: Executor,
+  order: Pick<LockedOrder, "dealer_id" | "service_case_id">,
+  shippedOn: IsoDate,
+  lines: readonly { productId: number; quantity: number; unitPriceMinor: number }[],
+) {
+  if (order.service_case_id !== null) return;
+  const byProduct = new Map<number, { quantity: number; value: number }>();
+  for (const l of lines) {
+    const p = byProduct.get(l.productId) ?? { quantity: 0, value: 0 };
+    p.quantity += l.quantity;
+    p.value += l.quantity * l.unitPriceMinor;
+    byProduct.set(l.productId, p);
+  }
+  if (!byProduct.size) return;
+  const rows = [...byProduct].sort((a, b) => a[0] - b[0]);
+  await sql`INSERT INTO dealer_purchase_days (dealer_id, shipped_on, product_id, quantity, value_minor)
+            VALUES ${sql.join(rows.map(([productId, p]) => sql`(${order.dealer_id}, ${shippedOn}, ${productId}, ${p.quantity}, ${p.value})`))}
+            ON DUPLICATE KEY UPDATE quantity = quantity + VALUES(quantity), value_minor = value_minor + VALUES(value_minor)`.execute(tx);
+}
+
+const PURCHASES_FROM_SHIPMENTS = sql`
+  SELECT sh.dealer_id, sh.shipped_on, ol.product_id, SUM(sl.quantity) AS quantity, SUM(ol.unit_price_minor * sl.quantity) AS value_minor
+  FROM shipments sh
+  JOIN shipment_lines sl ON sl.shipment_id = sh.id
+  JOIN order_lines ol ON ol.id = sl.order_line_id
+  JOIN orders o ON o.id = sh.order_id
+  WHERE o.service_case_id IS NULL
+  GROUP BY sh.dealer_id, sh.shipped_on, ol.product_id`;
+
+export async function recomputePurchaseDays(db: Executor): Promise<void> {
+  await sql`DELETE FROM dealer_purchase_days`.execute(db);
+  await sql`INSERT INTO dealer_purchase_days (dealer_id, shipped_on, product_id, quantity, value_minor) ${PURCHASES_FROM_SHIPMENTS}`.execute(db);
+}
+
+async function findPurchaseDayMismatches(db: Executor): Promise<unknown[]> {
+  const { rows } = await sql<Record<string, unknown>>`
+    SELECT k.dealer_id, k.shipped_on, k.product_id, d.quantity, d.value_minor, w.quantity AS want_quantity, w.value_minor AS want_value_minor
+    FROM (SELECT dealer_id, shipped_on, product_id FROM dealer_purchase_days
+          UNION SELECT dealer_id, shipped_on, product_id FROM (${PURCHASES_FROM_SHIPMENTS}) w0) k
+    LEFT JOIN dealer_purchase_days d ON d.dealer_id = k.dealer_id AND d.shipped_on = k.shipped_on AND d.product_id = k.product_id
+    LEFT JOIN (${PURCHASES_FROM_SHIPMENTS}) w ON w.dealer_id = k.dealer_id AND w.shipped_on = k.shipped_on AND w.product_id = k.product_id
+    WHERE NOT (d.quantity <=> w.quantity) OR NOT (d.value_minor <=> w.value_minor)
+    LIMIT 100`.execute(db);
+  return rows.map((r) => ({ ...r, problem: "purchases per day differ from the shipments" }));
+}
+
 /** Statuses whose orders are not in the dealer's ordered value (dealer_monthly_figures, the dashboard trend). */
 export const NOT_ORDERED: readonly OrderStatus[] = ["draft", "cancelled", "rejected"];
 
@@ -145,6 +197,13 @@ export const DERIVED: DerivedFigure[] = [
     inputs: ["order_lines", "shipments", "shipment_lines", "order_date_changes"],
     recompute: (db) => recomputeOrderKpis(db),
     compare: (db) => findOrderKpiMismatches(db),
+  },
+  {
+    name: "dealer purchases per ship day and product (quantity and value, replacements left out) equal their shipments",
+    table: "dealer_purchase_days",
+    inputs: ["shipments", "shipment_lines", "order_lines", "orders"],
+    recompute: recomputePurchaseDays,
+    compare: findPurchaseDayMismatches,
   },
   {
     name: "dealer monthly figures (ordered and shipped value per month) equal their recomputation",

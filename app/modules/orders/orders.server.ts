@@ -25,7 +25,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type Fie
 import { addDays, now, toBusinessDate, todayIn, type IsoDate } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
 import { lockOrder, type LockedOrder } from "./orders.queries.server";
-import { addMonthlyFigures, keepFulfilmentFigures, moveOrderCount, NOT_ORDERED, syncOrderKpis } from "./orders.derived.server";
+import { addMonthlyFigures, keepFulfilmentFigures, keepPurchaseDays, moveOrderCount, NOT_ORDERED, syncOrderKpis } from "./orders.derived.server";
 import { defaultQuantity, formLinesToInput, headerOf } from "./orders.forms.server";
 import { MAX_LINES } from "./orders.schema";
 import { type DraftForm } from "./orders.schema.server";
@@ -1148,6 +1148,12 @@ export async function recordShipmentTx(tx: Tx, actor: Actor, orderId: number, in
     });
   }
   await keepFulfilmentFigures(tx, order, wanted, input.shippedOn, value);
+  await keepPurchaseDays(
+    tx,
+    order,
+    input.shippedOn,
+    [...wanted].map(([id, quantity]) => ({ productId: byId.get(id)!.product_id, quantity, unitPriceMinor: byId.get(id)!.unit_price_minor })),
+  );
   const after = await tx.selectFrom("order_lines").select(["quantity", "shipped_qty", "promise_date"]).where("order_id", "=", order.id).execute();
   const complete = after.every((l) => l.shipped_qty >= l.quantity);
   const to: OrderStatus = complete ? "shipped" : "partially_shipped";

@@ -33,6 +33,7 @@ import * as q from "./measures.queries.server";
 import { dealerRow } from "./sellout.queries.server";
 import { restatePeriods, storedFigures } from "./sellout.derived.server";
 import { transaction } from "~/utils/tx.server";
+import { snapshot } from "~/utils/snapshots.server";
 
 const dayCount = (p: { starts_on: IsoDate; ends_on: IsoDate }) => Math.round((Date.parse(p.ends_on) - Date.parse(p.starts_on)) / 86_400_000) + 1;
 
@@ -112,10 +113,16 @@ const PAGE_LIST = 50;
 export async function dealerMeasures(actor: Actor, dealerId: number, opts: { lists?: "dashboard" | "page" } = {}) {
   requirePermission(actor, "measures:view");
   await requireDealerAccess(db, actor, "measures:view", dealerId);
+  const today = todayIn(env().BUSINESS_TZ);
+  // Shared by every reader of the dealer's figures until the data moves (or a minute passes), as the dashboards are.
+  return snapshot(`measures:dealer:${dealerId}:${today}:${opts.lists ?? ""}`, () => computeDealerMeasures(dealerId, today, opts.lists));
+}
+
+async function computeDealerMeasures(dealerId: number, today: IsoDate, listsFor: "dashboard" | "page" | undefined) {
+  const opts = { lists: listsFor };
   const dealer = await dealerRow(db, dealerId);
   if (!dealer) throw new NotFoundError();
   const frequency = isFrequency(dealer.frequency) ? dealer.frequency : "month";
-  const today = todayIn(env().BUSINESS_TZ);
   const wanted = endedPeriods(today, frequency, 12); // newest first
   const oldest = wanted[wanted.length - 1]!;
   const rows = await q.periodsEnding(db, [dealerId], addDays(oldest.start, -1), wanted[0]!.end);
@@ -325,6 +332,11 @@ type DealerListRow = {
 export async function dealerMeasureList(actor: Actor, p: { page: number }) {
   requirePermission(actor, "measures:view");
   const today = todayIn(env().BUSINESS_TZ);
+  // Per reader: the dealers in scope (and an account manager's scorecard) are the reader's own.
+  return snapshot(`measures:list:${actor.kind}:${actor.userId}:${today}:${p.page}`, () => computeDealerMeasureList(actor, p, today));
+}
+
+async function computeDealerMeasureList(actor: Actor, p: { page: number }, today: IsoDate) {
   const base = db.selectFrom("organisations as o").where("o.kind", "=", "dealer").where("o.status", "=", "active").where(scopes.dealer.where(actor));
   const [{ n }, dealers] = await Promise.all([
     base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
@@ -488,6 +500,10 @@ export async function managerRanking(actor: Actor, p: { by: RankBy; page: number
 async function rankManagers(actor: Actor, by: RankBy) {
   requirePermission(actor, "measures:rank");
   const today = todayIn(env().BUSINESS_TZ);
+  return snapshot(`measures:rank:${by}:${today}`, () => computeRanking(by, today));
+}
+
+async function computeRanking(by: RankBy, today: IsoDate) {
   const [managers, dealers] = await Promise.all([
     db.selectFrom("users").select(["id", "name", "email"]).where("role", "in", rolesWith("key_account:own")).where("status", "=", "active").execute(),
     db

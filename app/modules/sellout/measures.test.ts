@@ -11,6 +11,7 @@ import { measuresOf, ZERO_SUMS } from "./measures";
 import { dealerMeasureList, dealerMeasures, exportDealerMeasures, exportManagerRanking, managerRanking } from "./measures.server";
 import { closePeriod, saveCategoryTotal, setFrequency } from "./sellout.server";
 import { restateAfterShipment } from "./sellout.derived.server";
+import { keepPurchaseDays } from "../orders/orders.derived.server";
 
 // Friday 4 December 2026, 10:00 in Shanghai: November has ended (the last period), December has not.
 clockForEachTest("2026-12-04T02:00:00Z");
@@ -38,7 +39,9 @@ async function buy(w: SelloutWorld, productId: number, sku: string, shipments: {
       ).insertId,
     );
     await db().insertInto("shipment_lines").values({ shipment_id: shipment, order_line_id: line, quantity: s.qty }).execute();
-    await restateAfterShipment(db(), w.dealerA.id, s.on); // as the shipment command does (decision 144)
+    // As the shipment command does (decision 144): the purchases per day, then the periods they cost.
+    await keepPurchaseDays(db(), { dealer_id: w.dealerA.id, service_case_id: null }, s.on, [{ productId, quantity: s.qty, unitPriceMinor: s.price }]);
+    await restateAfterShipment(db(), w.dealerA.id, s.on);
   }
 }
 

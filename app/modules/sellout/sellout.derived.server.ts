@@ -71,14 +71,10 @@ async function costOfPeriod(ex: Executor, p: PeriodInput) {
       GROUP BY x.product_id
     ) s
     LEFT JOIN (
-      SELECT ol.product_id, SUM(ol.unit_price_minor * sl.quantity) AS val, SUM(sl.quantity) AS qty
-      FROM shipments sh
-      JOIN shipment_lines sl ON sl.shipment_id = sh.id
-      JOIN order_lines ol ON ol.id = sl.order_line_id
-      JOIN orders o2 ON o2.id = sh.order_id
-      WHERE sh.dealer_id = ${p.dealer_id} AND sh.shipped_on > DATE_SUB(${p.ends_on}, INTERVAL 12 MONTH) AND sh.shipped_on <= ${p.ends_on}
-        AND o2.service_case_id IS NULL
-      GROUP BY ol.product_id
+      SELECT product_id, SUM(value_minor) AS val, SUM(quantity) AS qty
+      FROM dealer_purchase_days
+      WHERE dealer_id = ${p.dealer_id} AND shipped_on > DATE_SUB(${p.ends_on}, INTERVAL 12 MONTH) AND shipped_on <= ${p.ends_on}
+      GROUP BY product_id
     ) pm ON pm.product_id = s.product_id`.execute(ex);
   const row = r.rows[0];
   return { bought: num(row?.bought), listed: num(row?.listed), listPriced: num(row?.list_priced) };
@@ -381,7 +377,7 @@ export const DERIVED: DerivedFigure[] = [
   {
     name: "sell-out period figures: each period's stored sums equal its sell-out lines, stock, category totals, corrections and purchases",
     table: "sellout_period_figures",
-    inputs: ["sellout_periods", "sellout_lines", "sellout_stock", "sellout_category_totals", "sellout_corrections", "shipments", "shipment_lines"],
+    inputs: ["sellout_periods", "sellout_lines", "sellout_stock", "sellout_category_totals", "sellout_corrections", "dealer_purchase_days"],
     recompute: recomputeFigures,
     compare: compareFigures,
   },

@@ -229,15 +229,66 @@ describe("scope", () => {
     const pageA = await promotionPage(actorFor(w.a.dealer_finance), onlyA);
     expect(pageA.tracking).toEqual([expect.objectContaining({ dealerId: w.dealerA.id, orders: 1, units: 2, revenueMinor: 162_00, discountMinor: 18_00 })]);
     expect(pageA.dealers).toEqual([]); // a dealer is not told which other dealers are named
-    // The account manager of dealer B sees the promotion but none of dealer A's figures.
-    const am2 = await promotionPage(actorFor(w.am2 as TestUser), onlyA);
-    expect(am2.tracking).toEqual([]);
+    // The account manager of dealer B does not see a promotion that targets only dealer A.
+    await expect(promotionPage(actorFor(w.am2 as TestUser), onlyA)).rejects.toThrow(NotFoundError);
     const admin = await promotionPage(actorFor(w.staff.admin), all);
     expect(admin.tracking.map((t) => t.dealerId)).toEqual([w.dealerB.id]);
     // A draft is the administrator's alone; ops reads no promotions.
     await db().updateTable("promotions").set({ status: "draft" }).where("id", "=", all).execute();
     await expect(promotionPage(actorFor(w.staff.finance), all)).rejects.toThrow(NotFoundError);
     await expect(listPromotions(actorFor(w.staff.ops), { page: 1 })).rejects.toThrow(ForbiddenError);
+  });
+
+  it("an account manager sees the promotions that target one of their dealers, and only their dealers' figures", async () => {
+    const w = await orderWorld();
+    const s = await sku(w.widget.id);
+    // Dealer A (east, gold) is AM One's; dealer B (north, silver) is AM Two's.
+    await db().updateTable("organisations").set({ region: "north", tier: "silver" }).where("id", "=", w.dealerB.id).execute();
+    const code = async (id: number) => (await db().selectFrom("organisations").select("code").where("id", "=", id).executeTakeFirstOrThrow()).code;
+    const [codeA, codeB] = [await code(w.dealerA.id), await code(w.dealerB.id)];
+    const { id: onlyB } = await promo(w, { code: "ONLY-B", productSkus: s, dealerCodes: codeB });
+    await promo(w, { code: "NORTH", productSkus: s, regions: ["north"] });
+    await promo(w, { code: "SILVER", productSkus: s, tiers: ["silver"] });
+    await promo(w, { code: "EAST", productSkus: s, regions: ["east"], discountPercent: "1" });
+    await promo(w, { code: "GOLD", productSkus: s, tiers: ["gold"], discountPercent: "1" });
+    const { id: both } = await promo(w, { code: "BOTH", productSkus: s, dealerCodes: `${codeA} ${codeB}`, discountPercent: "2" });
+    const { id: all } = await promo(w, { code: "ALL", productSkus: s, discountPercent: "3" });
+    await promo(w, { code: "DRAFT-A", productSkus: s, dealerCodes: codeA, status: "draft" });
+    // Both dealers order under ALL (the only one left for both once the others end).
+    for (const c of ["ONLY-B", "NORTH", "SILVER", "EAST", "GOLD", "BOTH"])
+      await db().updateTable("promotions").set({ status: "cancelled" }).where("code", "=", c).execute();
+    await orderWidgets(w, 2); // dealer A: 90.00 − 3% = 87.30
+    await orderWidgets(w, 5, w.b.dealer_sales, w.addrB.id); // dealer B: 100.00 − 3% = 97.00
+    await db().updateTable("promotions").set({ status: "active" }).where("status", "=", "cancelled").execute();
+
+    const am1 = actorFor(w.staff.account_manager);
+    const am2 = actorFor(w.am2 as TestUser);
+    const codes = async (actor: typeof am1) => (await listPromotions(actor, { page: 1 })).rows.map((r) => r.code).sort();
+    expect(await codes(am1)).toEqual(["ALL", "BOTH", "EAST", "GOLD"]);
+    expect(await codes(am2)).toEqual(["ALL", "BOTH", "NORTH", "ONLY-B", "SILVER"]);
+    expect(await codes(actorFor(w.staff.finance))).toEqual(["ALL", "BOTH", "EAST", "GOLD", "NORTH", "ONLY-B", "SILVER"]);
+    expect((await listPromotions(am1, { page: 1 })).total).toBe(4);
+    await expect(promotionPage(am1, onlyB)).rejects.toThrow(NotFoundError);
+
+    // A promotion's page: the tracking rows and totals of their own dealers only.
+    const page1 = await promotionPage(am1, all);
+    expect(page1.tracking).toEqual([expect.objectContaining({ dealerId: w.dealerA.id, orders: 1, units: 2, revenueMinor: 174_60 })]);
+    expect(page1.totals).toMatchObject({ orders: 1, units: 2, revenueMinor: 174_60, discountMinor: 5_40 });
+    const page2 = await promotionPage(am2, all);
+    expect(page2.tracking.map((t) => t.dealerId)).toEqual([w.dealerB.id]);
+    expect(page2.totals).toMatchObject({ orders: 1, units: 5, revenueMinor: 485_00 });
+    const admin = await promotionPage(actorFor(w.staff.admin), all);
+    expect(admin.totals).toMatchObject({ orders: 2, units: 7, revenueMinor: 659_60 });
+    // Named dealers: their own by code, the others only counted.
+    const named = await promotionPage(am1, both);
+    expect(named.dealers.map((d) => d.code)).toEqual([codeA]);
+    expect(named.otherNamedDealers).toBe(1);
+    expect((await promotionPage(actorFor(w.staff.finance), both)).dealers.map((d) => d.code).sort()).toEqual([codeA, codeB].sort());
+
+    // A promotion their dealer's orders used stays visible after it is narrowed to other dealers.
+    await updatePromotion(actorFor(w.staff.admin), all, form({ code: "ALL", productSkus: s, discountPercent: "3", dealerCodes: codeB }));
+    expect(await codes(am1)).toContain("ALL");
+    expect((await promotionPage(am1, all)).dealers).toEqual([]);
   });
 
   it("only the administrator creates; a used promotion keeps its mechanism, rate and products", async () => {

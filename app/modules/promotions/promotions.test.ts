@@ -9,6 +9,9 @@ import { findOrderInvariantViolations } from "~/modules/orders/invariants.server
 import { findReversalViolations } from "~/modules/ledger/post.server";
 import { feesReport } from "~/modules/ledger/ledger.server";
 import { ConflictError, ForbiddenError, NotFoundError } from "~/utils/errors";
+import { openServiceCase } from "../../../tests/factories/service";
+import { AuthoriseRmaSchema } from "~/modules/service/service.schema.server";
+import { authoriseRma, receiveRma } from "~/modules/service/rma.server";
 import { PromotionSchema } from "./promotions.schema.server";
 import { createPromotion, listPromotions, promotionPage, runningForDealer, updatePromotion } from "./promotions.server";
 import { findPromotionRebateViolations, rebateOf, reverseRebate, runPromotionRebates } from "./rebates.server";
@@ -178,6 +181,67 @@ describe("month-end rebates", () => {
     expect(await runPromotionRebates(admin, { period: "2026-11" })).toMatchObject({ posted: 0, alreadyPosted: 1 });
     const audit = await db().selectFrom("audit_log").select("action").where("entity_type", "=", "promotion").orderBy("id").execute();
     expect(audit.map((a) => a.action)).toEqual(["promotion.created", "promotion.rebate_posted", "promotion.rebate_reversed"]);
+  });
+
+  it("purchases net of returns: units credited through an RMA in the month reduce the rebate, never below zero", async () => {
+    const w = await orderWorld();
+    await promo(w, {
+      code: "REB-NET",
+      mechanism: "rebate",
+      rebatePercent: "3",
+      rebateBasis: "purchases",
+      productSkus: await sku(w.widget.id),
+      endsOn: "2026-12-31",
+    });
+    const orderId = await orderWidgets(w, 5);
+    const ops = actorFor(w.staff.ops);
+    await approveOrder(ops, orderId, { version: (await orderRow(orderId)).version });
+    const line = await db().selectFrom("order_lines").select("id").where("order_id", "=", orderId).executeTakeFirstOrThrow();
+    await recordShipment(ops, orderId, {
+      version: (await orderRow(orderId)).version,
+      warehouseId: w.east.id,
+      carrier: "SF",
+      trackingNumber: "SF2",
+      shippedOn: today(),
+      lines: [{ lineId: line.id, quantity: 5 }],
+    });
+    // Two units come back on 20 November (credited that day); one more is authorised but received only in December.
+    const desk = actorFor(w.staff.service);
+    const c = await openServiceCase(w.a.dealer_sales, { about: "order_line", orderLineId: line.id, caseType: "wrong_or_damaged" });
+    const qty = (n: number) => AuthoriseRmaSchema.parse({ [`qty_${line.id}`]: String(n) });
+    const two = await authoriseRma(desk, c.id, qty(2));
+    const one = await authoriseRma(desk, c.id, qty(1));
+    setClock("2026-11-20T02:00:00Z");
+    await receiveRma(desk, c.id, two.id, w.east.id);
+
+    setClock("2026-12-01T19:00:00Z"); // 2 December, 03:00 in Shanghai
+    const admin = actorFor(w.staff.admin);
+    // (5 − 2) × 90.00 = 270.00 net qualifying; 3% = 8.10. The authorised, not yet received unit does not count.
+    expect(await runPromotionRebates(admin, { period: "2026-11" })).toMatchObject({ posted: 1, totalMinor: 8_10 });
+    const rebate = await db().selectFrom("promotion_rebates").selectAll().executeTakeFirstOrThrow();
+    expect(rebate).toMatchObject({ dealer_id: w.dealerA.id, period: "2026-11", qualifying_minor: 270_00, amount_minor: 8_10 });
+    const lines = await db()
+      .selectFrom("promotion_rebate_lines")
+      .select(["source_type", "quantity", "amount_minor"])
+      .where("rebate_id", "=", rebate.id)
+      .orderBy("source_type", "desc")
+      .execute();
+    expect(lines).toEqual([
+      { source_type: "shipment_line", quantity: 5, amount_minor: 450_00 },
+      { source_type: "rma_line", quantity: -2, amount_minor: -180_00 },
+    ]);
+    expect(await findPromotionRebateViolations(db())).toEqual([]);
+
+    // December: the last unit is credited and nothing ships — a net below zero posts nothing, not a charge.
+    setClock("2026-12-03T02:00:00Z");
+    await receiveRma(desk, c.id, one.id, w.east.id);
+    setClock("2027-01-01T19:00:00Z");
+    expect(await runPromotionRebates(admin, { period: "2026-12" })).toMatchObject({ posted: 0, nothingDue: 1, totalMinor: 0 });
+    expect(await db().selectFrom("promotion_rebates").select("period").execute()).toEqual([{ period: "2026-11" }]);
+
+    // db:check notices a return line that no longer matches its credited RMA line.
+    await db().updateTable("promotion_rebate_lines").set({ quantity: -1 }).where("source_type", "=", "rma_line").execute();
+    expect(await findPromotionRebateViolations(db())).toEqual([expect.objectContaining({ problem: "return line differs from its credited RMA line" })]);
   });
 
   it("sell-out: rate × the revenue the targeted dealer reported for its products in the month", async () => {

@@ -244,6 +244,30 @@ describe("month-end rebates", () => {
     expect(await findPromotionRebateViolations(db())).toEqual([expect.objectContaining({ problem: "return line differs from its credited RMA line" })]);
   });
 
+  it("purchases: a line ordered in the validity and shipped after the end still earns, in the month it ships", async () => {
+    const w = await orderWorld();
+    await promo(w, { code: "REB-LATE", mechanism: "rebate", rebatePercent: "3", rebateBasis: "purchases", productSkus: await sku(w.widget.id) });
+    const orderId = await orderWidgets(w, 4); // ordered 10 November, inside 1–30 November
+    const ops = actorFor(w.staff.ops);
+    await approveOrder(ops, orderId, { version: (await orderRow(orderId)).version });
+    const line = await db().selectFrom("order_lines").select("id").where("order_id", "=", orderId).executeTakeFirstOrThrow();
+    setClock("2026-12-05T02:00:00Z");
+    await recordShipment(ops, orderId, {
+      version: (await orderRow(orderId)).version,
+      warehouseId: w.east.id,
+      carrier: "SF",
+      trackingNumber: "SF3",
+      shippedOn: "2026-12-05",
+      lines: [{ lineId: line.id, quantity: 4 }],
+    });
+    setClock("2026-12-01T19:00:00Z");
+    expect(await runPromotionRebates(actorFor(w.staff.admin), { period: "2026-11" })).toMatchObject({ posted: 0 });
+    setClock("2027-01-01T19:00:00Z");
+    // 4 × 90.00 = 360.00 shipped in December; 3% = 10.80.
+    expect(await runPromotionRebates(actorFor(w.staff.admin), { period: "2026-12" })).toMatchObject({ promotions: 1, posted: 1, totalMinor: 10_80 });
+    expect(await findPromotionRebateViolations(db())).toEqual([]);
+  });
+
   it("sell-out: rate × the revenue the targeted dealer reported for its products in the month", async () => {
     setClock("2026-12-04T02:00:00Z");
     const w = await selloutWorld();

@@ -231,7 +231,25 @@ async function runRebates(ex: Executor, actor: Actor, opts: RunOptions, run: Run
     .where("mechanism", "=", "rebate")
     .where("status", "<>", "draft")
     .where("starts_on", "<=", end)
-    .where("ends_on", ">=", start)
+    .where((eb) =>
+      eb.or([
+        eb("ends_on", ">=", start),
+        // A purchases rebate also counts the shipments, after its end, of lines ordered in its validity (decision 142).
+        eb.and([
+          eb("rebate_basis", "=", "purchases"),
+          eb.exists(
+            eb
+              .selectFrom("order_lines as l")
+              .innerJoin("shipment_lines as sl", "sl.order_line_id", "l.id")
+              .innerJoin("shipments as s", "s.id", "sl.shipment_id")
+              .select("l.id")
+              .whereRef("l.promotion_id", "=", "promotions.id")
+              .where("s.shipped_on", ">=", start)
+              .where("s.shipped_on", "<=", end),
+          ),
+        ]),
+      ]),
+    )
     .orderBy("code")
     .execute();
   const result: RebateRunResult = { period, promotions: promos.length, posted: 0, alreadyPosted: 0, nothingDue: 0, totalMinor: 0 };

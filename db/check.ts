@@ -151,7 +151,7 @@ export const CHECKS: Check[] = [
     },
   },
   {
-    name: "promotions: every posted promotion rebate equals the sum over its qualifying lines; one rebate per dealer, promotion and period",
+    name: "promotions: every posted promotion rebate equals the sum over its qualifying lines (purchases net of credited returns); one rebate per dealer, promotion and period",
     run: async (db) => {
       const { findPromotionRebateViolations } = await import("../app/modules/promotions/rebates.server");
       return findPromotionRebateViolations(db);

@@ -61,6 +61,7 @@ export default function PromotionPage() {
     ...data.regions.map((r) => t(`region.${r}` as MessageKey)),
     ...data.tiers.map((r) => t(`tier.${r}` as MessageKey)),
     ...data.dealers.map((d) => d.code),
+    ...(data.otherNamedDealers ? [t("promotions.otherNamedDealers", { n: data.otherNamedDealers })] : []),
   ];
   return (
     <div className="space-y-4">

@@ -104,6 +104,38 @@ describe("promotion pages", () => {
     expect((await (await clientFor(base, w.staff.admin)).get("/promotions?state=bogus")).status).toBe(400);
   });
 
+  it("an account manager lists and opens only the promotions that target one of their dealers; another's is 404", async () => {
+    const w = await selloutWorld();
+    // Dealer A (east) is AM One's; dealer B (north) is AM Two's.
+    await getDb().updateTable("organisations").set({ region: "north" }).where("id", "=", w.dealerB.id).execute();
+    const admin = await clientFor(base, w.staff.admin);
+    const east = (await admin.post("/admin/promotions/new", promotionForm({ code: "EAST-1" }))).location!.split("?")[0]!;
+    const north = (await admin.post("/admin/promotions/new", promotionForm({ code: "NORTH-1", regions: ["north"] }))).location!.split("?")[0]!;
+
+    const am1 = await clientFor(base, w.staff.account_manager);
+    const list = await am1.get("/promotions");
+    expect(list.status).toBe(200);
+    expect(list.text).toContain("EAST-1");
+    expect(list.text).not.toContain("NORTH-1");
+    const csv = await am1.get("/promotions?format=csv");
+    expect(csv.text).toContain("EAST-1");
+    expect(csv.text).not.toContain("NORTH-1");
+    expect((await am1.get(east)).status).toBe(200);
+    expect((await am1.get(north)).status).toBe(404);
+    expect((await am1.get(`${north}?format=csv`)).status).toBe(404);
+
+    const am2 = await clientFor(base, w.am2);
+    const list2 = await am2.get("/promotions");
+    expect(list2.text).toContain("NORTH-1");
+    expect(list2.text).not.toContain("EAST-1");
+    expect((await am2.get(east)).status).toBe(404);
+    expect((await am2.get(north)).status).toBe(200);
+    // Finance reads every promotion.
+    const fin = await clientFor(base, w.staff.finance);
+    expect((await fin.get(north)).status).toBe(200);
+    expect((await fin.get(east)).status).toBe(200);
+  });
+
   it("finance reverses a posted rebate once; a reason is required", async () => {
     const w = await selloutWorld();
     const admin = await clientFor(base, w.staff.admin);

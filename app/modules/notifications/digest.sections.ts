@@ -25,6 +25,7 @@ export const SECTION_KEYS = [
   "disputesOpened",
   "quoteApprovals",
   "serviceCases",
+  "promotions",
   "announcements",
 ] as const;
 export type SectionKey = (typeof SECTION_KEYS)[number];
@@ -42,6 +43,7 @@ export const SECTION_PERMISSION: Record<SectionKey, Permission | null> = {
   disputesOpened: "dispute:resolve",
   quoteApprovals: "quote:approve_discount",
   serviceCases: "service:read",
+  promotions: "promotion:read",
   announcements: null,
 };
 
@@ -58,6 +60,7 @@ export const SECTION_PATH: Record<SectionKey, string> = {
   disputesOpened: "/finance/disputes",
   quoteApprovals: "/quotes/approvals",
   serviceCases: "/service?status=open",
+  promotions: "/promotions",
   announcements: "/",
 };
 

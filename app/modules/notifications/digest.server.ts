@@ -14,8 +14,11 @@ import { db } from "../../../db/client";
 import { isLocale, translate, translateKnown, type Locale } from "~/i18n";
 import { announcementsForDigest, targetsDealer, type DigestAnnouncement } from "~/modules/announcements/announcements.server";
 import { isRole, roleCan, type Role } from "~/modules/auth/permissions";
+import { endingSoonFrom, promotionsForDigest, type DigestPromotion } from "~/modules/promotions/digest.server";
 import { env } from "~/utils/env.server";
-import { now, toBusinessDate } from "~/utils/time";
+import { numberFormat } from "~/utils/intl";
+import { formatMoney } from "~/utils/money";
+import { now, startOfBusinessDate, toBusinessDate, type IsoDate } from "~/utils/time";
 import type { DomainEventType } from "~/modules/audit/event-types";
 import { transaction } from "~/utils/tx.server";
 import { renderEmail, type EmailContent, type EmailItem, type EmailSection } from "../../../emails/render";
@@ -153,6 +156,53 @@ export function describeEvent(e: DigestEvent, section: SectionKey, audience: Aud
   return { text, href: `${env().APP_ORIGIN}${pathOf(e, p, section, audience)}`, meta: dealerNote ? `${dealerNote} · ${when}` : when, at: e.occurred_at };
 }
 
+/** A promotion as news for one reader: it started in their window, or its last seven days began in it. */
+type PromotionNews = { promotion: DigestPromotion; kind: "started" | "ending"; at: Date };
+
+/**
+ * Which of a dealer's candidate promotions are news for a reader whose window is (since, until]: once when
+ * it starts, and once (if it started before) when its last seven days begin — never every day of them.
+ * A promotion that has ended by `today` is not news any more.
+ */
+function promotionNews(list: readonly DigestPromotion[], since: Date, until: Date, today: IsoDate, tz: string): PromotionNews[] {
+  const out: PromotionNews[] = [];
+  for (const p of list) {
+    if (p.endsOn < today) continue;
+    const started = startOfBusinessDate(p.startsOn, tz);
+    const ending = startOfBusinessDate(endingSoonFrom(p.endsOn), tz);
+    if (started > since && started <= until) out.push({ promotion: p, kind: "started", at: started });
+    else if (p.startsOn <= today && ending > since && ending <= until) out.push({ promotion: p, kind: "ending", at: ending });
+  }
+  return out.sort((a, b) => a.promotion.endsOn.localeCompare(b.promotion.endsOn) || a.promotion.code.localeCompare(b.promotion.code));
+}
+
+/** A promotion's terms in words, in the reader's language: "10% off", "¥15.00 off per unit", "3% rebate on purchases". */
+function termsText(locale: Locale, p: DigestPromotion): string {
+  const pct = (bp: number) => numberFormat(locale, { style: "percent", maximumFractionDigits: 2 }).format(bp / 10_000);
+  if (p.mechanism === "rebate")
+    return translate(locale, "promotions.terms.rebate", {
+      percent: pct(p.rebateBp ?? 0),
+      basis: translate(locale, p.rebateBasis === "sellout" ? "promotions.basis.sellout" : "promotions.basis.purchases"),
+    });
+  if (p.discountKind === "amount") return translate(locale, "promotions.terms.amountOff", { amount: formatMoney(p.discountMinor ?? 0, p.currency, locale) });
+  return translate(locale, "promotions.terms.percentOff", { percent: pct(p.discountBp ?? 0) });
+}
+
+/** One line of a digest for a promotion, linking to its page. */
+function describePromotion(n: PromotionNews, locale: Locale, tz: string): EmailItem & { at: Date } {
+  const p = n.promotion;
+  return {
+    text: translate(locale, n.kind === "started" ? "digest.promotion.started" : "digest.promotion.ending", {
+      code: p.code,
+      name: locale === "zh-CN" ? p.nameZh : p.nameEn,
+      terms: termsText(locale, p),
+      date: formatDate(locale, p.endsOn, tz) ?? p.endsOn,
+    }),
+    href: `${env().APP_ORIGIN}/promotions/${p.id}`,
+    at: n.at,
+  };
+}
+
 /** The sections one user gets from the events in their scope (already filtered to their window). */
 function buildSections(
   user: DigestUser,
@@ -160,6 +210,7 @@ function buildSections(
   announcements: DigestAnnouncement[],
   tz: string,
   serviceCases: readonly WaitingCase[] = [],
+  promotions: readonly PromotionNews[] = [],
 ): DigestSectionData[] {
   const audience = audienceOf(user.role);
   const newestFirst = [...events].sort((a, b) => b.occurred_at.getTime() - a.occurred_at.getTime() || b.id - a.id);
@@ -195,6 +246,12 @@ function buildSections(
           at: c.dueAt,
         })),
       });
+      continue;
+    }
+    if (key === "promotions") {
+      // A dealer's: the promotions that target its dealer, as they start and as they near their end.
+      if (audience !== "dealer" || !promotions.length || !roleCan(user.role, "promotion:read")) continue;
+      out.push({ key, total: promotions.length, items: promotions.slice(0, ITEMS_PER_SECTION).map((n) => describePromotion(n, user.locale, tz)) });
       continue;
     }
     if (key === "announcements") {
@@ -506,6 +563,19 @@ export async function runDigest(frequency: Frequency, opts: DigestRunOptions): P
       now(),
     );
     const casesByDealer = groupBy(waitingCases.dealer, (c) => c.dealerId);
+    // Promotions that target a dealer reader's dealer and started or began their last days in the run's window.
+    const promotionReaders = dealerUsers.filter((u) => roleCan(u.role, "promotion:read"));
+    const promotionsByDealer = groupBy(
+      promotionReaders.length
+        ? await promotionsForDigest(
+            db,
+            [...new Set(promotionReaders.map((u) => u.organisation_id))],
+            toBusinessDate(minDate(promotionReaders.map((u) => u.since)), tz),
+            today,
+          )
+        : [],
+      (p) => p.dealerId,
+    );
 
     const outbox: OutboxEmailInput[] = [];
     for (const u of users) {
@@ -514,7 +584,8 @@ export async function runDigest(frequency: Frequency, opts: DigestRunOptions): P
       const inWindow = scoped.filter((e) => e.occurred_at > u.since && e.occurred_at <= until);
       const anns = audience === "dealer" ? announcements.filter((a) => a.visibleFrom > u.since) : [];
       const cases = audience === "dealer" ? (casesByDealer.get(u.organisation_id) ?? []) : audience === "service_desk" ? waitingCases.desk : [];
-      const sections = buildSections(u, inWindow, anns, tz, cases);
+      const promos = audience === "dealer" ? promotionNews(promotionsByDealer.get(u.organisation_id) ?? [], u.since, until, today, tz) : [];
+      const sections = buildSections(u, inWindow, anns, tz, cases, promos);
       if (!sections.length) {
         result.empty++;
         continue;

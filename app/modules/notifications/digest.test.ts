@@ -5,6 +5,9 @@ import { createDeal, createKeyAccount, createProduct, createProductLine, createP
 import { post, statementOf, sys } from "../../../tests/helpers/ledger";
 import { issueStatements } from "~/modules/statements/issue.server";
 import { confirmStatement } from "~/modules/statements/statements.server";
+import { createPromotion } from "~/modules/promotions/promotions.server";
+import { PromotionSchema } from "~/modules/promotions/promotions.schema.server";
+import { clockForEachTest, setClock } from "../../../tests/helpers/clock";
 import { describeEvent, digestJobOutcome, runDigest } from "./digest.server";
 import { translate } from "~/i18n";
 import { appSecret, verifyUnsubscribeToken } from "./unsubscribe.server";
@@ -377,5 +380,117 @@ describe("only what still waits for the reader", () => {
     const again = await digestOf(cast.a.dealer_admin.id);
     expect(again?.text_body ?? "").not.toContain("Q-OPEN");
     expect(again?.text_body ?? "").not.toContain("Statement 2026-10");
+  });
+});
+
+describe("promotions in a dealer's digest", () => {
+  // The digest is built five minutes after its window ends: Monday 23 November 2026, 08:05 in Shanghai.
+  clockForEachTest(new Date(UNTIL.getTime() + 5 * 60_000).toISOString());
+
+  /** The cast, one product, and promotions of every kind of news (and of none), created by the administrator. */
+  async function promotionsWorld() {
+    const cast = await createCast();
+    await getDb().updateTable("organisations").set({ region: "north" }).where("id", "=", cast.dealerB.id).execute();
+    const product = await createProduct(await createProductLine(), { listPrice: 100_00 });
+    const sku = (await getDb().selectFrom("products").select("sku").where("id", "=", product.id).executeTakeFirstOrThrow()).sku;
+    const promo = async (code: string, over: Record<string, unknown>) =>
+      (
+        await createPromotion(
+          actorFor(cast.staff.admin),
+          PromotionSchema.parse({
+            code,
+            nameEn: `${code} deal`,
+            nameZh: `${code} 促销`,
+            mechanism: "price_off",
+            discountKind: "percent",
+            discountPercent: "10",
+            status: "active",
+            productSkus: sku,
+            ...over,
+          }),
+        )
+      ).id;
+    const ids = {
+      // Starts today, for every dealer.
+      startsToday: await promo("STARTS-TODAY", { startsOn: "2026-11-23", endsOn: "2026-12-31" }),
+      // East only (dealer A): its last seven days begin today.
+      endsSoon: await promo("ENDS-SOON", { startsOn: "2026-11-01", endsOn: "2026-11-29", regions: ["east"], discountKind: "amount", discountAmount: "15.00" }),
+      // Its last seven days begin tomorrow; began yesterday (already told).
+      endsLater: await promo("ENDS-LATER", { startsOn: "2026-11-01", endsOn: "2026-11-30" }),
+      toldYesterday: await promo("TOLD-YESTERDAY", { startsOn: "2026-11-01", endsOn: "2026-11-28" }),
+      // Started yesterday; starts tomorrow; a draft; named dealer B only, a rebate.
+      startedYesterday: await promo("STARTED-YESTERDAY", { startsOn: "2026-11-22", endsOn: "2026-12-31" }),
+      startsTomorrow: await promo("STARTS-TOMORROW", { startsOn: "2026-11-24", endsOn: "2026-12-31" }),
+      draft: await promo("DRAFT-TODAY", { startsOn: "2026-11-23", endsOn: "2026-12-31", status: "draft" }),
+      onlyB: await promo("ONLY-B", {
+        startsOn: "2026-11-23",
+        endsOn: "2026-12-31",
+        dealerCodes: cast.dealerB.code,
+        mechanism: "rebate",
+        rebatePercent: "3.5",
+        rebateBasis: "purchases",
+      }),
+    };
+    return { cast, ids };
+  }
+
+  it("lists the promotions that target the dealer as they start and as they enter their last 7 days, linked, in both languages", async () => {
+    const { cast, ids } = await promotionsWorld();
+    await getDb().updateTable("users").set({ locale: "zh-CN" }).where("id", "=", cast.a.dealer_finance.id).execute();
+    // Nothing else happened: the promotions alone make the digest worth sending.
+    await runDigest("daily", { period: "2026-11-23", until: UNTIL });
+    const a = (await digestOf(cast.a.dealer_admin.id))!;
+    expect(a.subject).toBe("Dealer Desk daily digest: 2 updates (2026-11-23)");
+    expect(a.text_body).toContain("Promotions for you");
+    expect(a.text_body).toContain("ENDS-SOON ENDS-SOON deal ends on Nov 29, 2026: CN¥15.00 off per unit");
+    expect(a.text_body).toContain("STARTS-TODAY STARTS-TODAY deal has started: 10% off, until Dec 31, 2026");
+    expect(a.text_body).toContain(`${process.env.APP_ORIGIN}/promotions/${ids.endsSoon}`);
+    expect(a.text_body).toContain(`${process.env.APP_ORIGIN}/promotions/${ids.startsToday}`);
+    expect(a.text_body).toContain(`${process.env.APP_ORIGIN}/promotions`);
+    for (const other of ["ENDS-LATER", "TOLD-YESTERDAY", "STARTED-YESTERDAY", "STARTS-TOMORROW", "DRAFT-TODAY", "ONLY-B"]) {
+      expect(a.text_body).not.toContain(other);
+      expect(a.html).not.toContain(other);
+    }
+    const zh = (await digestOf(cast.a.dealer_finance.id))!;
+    expect(zh.text_body).toContain("为您提供的促销");
+    expect(zh.text_body).toContain("ENDS-SOON ENDS-SOON 促销 将于 2026年11月29日 结束：每件降价 ¥15.00");
+    expect(zh.text_body).toContain("STARTS-TODAY STARTS-TODAY 促销 已开始：降价 10%，截至 2026年12月31日");
+    // Dealer B (north) gets what targets it, not dealer A's east promotion.
+    const b = (await digestOf(cast.b.dealer_sales.id))!;
+    expect(b.text_body).toContain("ONLY-B ONLY-B deal has started: 3.5% rebate on purchases, until Dec 31, 2026");
+    expect(b.text_body).toContain("STARTS-TODAY");
+    expect(b.text_body).not.toContain("ENDS-SOON");
+    // Staff digests carry no promotions section (and staff have nothing else today).
+    for (const u of [cast.staff.account_manager, cast.staff.finance, cast.staff.admin]) expect(await digestOf(u.id)).toBeUndefined();
+
+    // The next day: what was told is not told again; ENDS-LATER enters its last seven days.
+    setClock(new Date(UNTIL.getTime() + 24 * HOUR + 5 * 60_000));
+    await runDigest("daily", { period: "2026-11-24", until: new Date(UNTIL.getTime() + 24 * HOUR) });
+    const next = (await getDb()
+      .selectFrom("outbox_emails")
+      .selectAll()
+      .where("user_id", "=", cast.a.dealer_admin.id)
+      .where("dedupe_key", "=", `digest:${cast.a.dealer_admin.id}:2026-11-24`)
+      .executeTakeFirst())!;
+    expect(next.text_body).toContain("ENDS-LATER ENDS-LATER deal ends on Nov 30, 2026");
+    expect(next.text_body).toContain("STARTS-TOMORROW STARTS-TOMORROW deal has started");
+    expect(next.text_body).not.toContain("ENDS-SOON");
+    expect(next.text_body).not.toContain("STARTS-TODAY");
+  });
+
+  it("a weekly reader gets the week's starts and the promotions ending within 7 days once; nothing to say sends nothing", async () => {
+    const { cast } = await promotionsWorld();
+    await getDb().updateTable("users").set({ digest_frequency: "weekly" }).where("id", "=", cast.a.dealer_sales.id).execute();
+    await runDigest("weekly", { period: "2026-W48", until: UNTIL });
+    const mail = (await digestOf(cast.a.dealer_sales.id))!;
+    // The week 16–23 November: STARTED-YESTERDAY and STARTS-TODAY started; TOLD-YESTERDAY and ENDS-SOON end within 7 days.
+    for (const code of ["STARTED-YESTERDAY", "STARTS-TODAY", "TOLD-YESTERDAY", "ENDS-SOON"]) expect(mail.text_body).toContain(`${code} ${code} deal`);
+    for (const code of ["ENDS-LATER", "STARTS-TOMORROW", "DRAFT-TODAY", "ONLY-B"]) expect(mail.text_body).not.toContain(code);
+    // Once every promotion is cancelled there is nothing to say to a dealer without other news: no email.
+    await getDb().updateTable("promotions").set({ status: "cancelled" }).execute();
+    await getDb().deleteFrom("outbox_emails").execute();
+    await getDb().updateTable("users").set({ last_digest_at: null }).execute();
+    const r = await runDigest("daily", { period: "2026-11-23c", until: UNTIL });
+    expect(r.emails).toBe(0);
   });
 });

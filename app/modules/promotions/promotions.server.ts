@@ -5,15 +5,17 @@
  * qualifying purchases or sell-out (./rebates.server.ts). The order builder asks `offersFor` which
  * promotion each line gets; the line records it. A promotion's page tracks what it produced per dealer.
  *
- * Scope: the administrator sees every promotion; other staff who read promotions every promotion that is
- * not a draft, with the figures of the dealers in their scope; a dealer the promotions that target it (or
- * that its orders used), with its own figures only. Anything else is 404.
+ * Scope: the administrator sees every promotion; finance every promotion that is not a draft; a dealer the
+ * promotions that target it (or that its orders used), an account manager those that target at least one
+ * of the dealers assigned to them (or that their orders used) — the dealers in the actor's reach are the
+ * access module's dealer rule (`scopes.dealer`). Each sees the figures of the dealers in their scope only.
+ * Anything else is 404.
  */
 import { sql, type Expression, type SqlBool } from "kysely";
 import { db, type Executor } from "../../../db/client";
 import { audit, diff } from "~/modules/audit/audit.server";
 import { can, isDealerActor, requirePermission, type Actor } from "~/modules/auth/actor";
-import { inDealerScope } from "~/modules/auth/access.server";
+import { dealerScope, inDealerScope, scopes } from "~/modules/auth/access.server";
 import { env } from "~/utils/env.server";
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from "~/utils/errors";
 import { applyBasisPoints } from "~/utils/money";
@@ -169,28 +171,37 @@ const COLUMNS = [
   "p.version",
 ] as const;
 
-/** The promotions an actor may see (see the module comment), as a WHERE on `promotions as p`. */
+/** The dealers in the actor's reach (the access module's dealer rule) as a WHERE on `organisations as d`. */
+const dealerInReach = (actor: Actor) => scopes.dealer.where(actor, { id: "d.id", accountManagerId: "d.account_manager_id" });
+
+/**
+ * The promotions an actor may see (see the module comment), as a WHERE on `promotions as p`: not a draft
+ * (unless the actor manages promotions) and, for an actor whose reach is some dealers (a dealer, an account
+ * manager), targeting at least one of them or used by an order line of one of them.
+ */
 function visible(actor: Actor) {
+  const reachesAll = dealerScope(actor).kind === "all";
   return (
     eb: import("kysely").ExpressionBuilder<import("../../../db/types").DB & { p: import("../../../db/types").DB["promotions"] }, "p">,
   ): Expression<SqlBool> => {
     if (can(actor, "promotion:manage")) return sql<SqlBool>`TRUE`;
-    if (isDealerActor(actor))
-      return eb.and([
-        eb("p.status", "<>", "draft"),
-        eb.or([
-          eb.exists(eb.selectFrom("organisations as d").select("d.id").where("d.id", "=", actor.dealerId!).where(targetsDealerSql("p", "d"))),
-          eb.exists(
-            eb
-              .selectFrom("order_lines as l")
-              .innerJoin("orders as o", "o.id", "l.order_id")
-              .select("l.id")
-              .whereRef("l.promotion_id", "=", "p.id")
-              .where("o.dealer_id", "=", actor.dealerId!),
-          ),
-        ]),
-      ]);
-    return eb("p.status", "<>", "draft");
+    if (reachesAll) return eb("p.status", "<>", "draft");
+    return eb.and([
+      eb("p.status", "<>", "draft"),
+      eb.or([
+        eb.exists(
+          eb.selectFrom("organisations as d").select("d.id").where("d.kind", "=", "dealer").where(dealerInReach(actor)).where(targetsDealerSql("p", "d")),
+        ),
+        eb.exists(
+          eb
+            .selectFrom("order_lines as l")
+            .innerJoin("orders as o", "o.id", "l.order_id")
+            .select("l.id")
+            .whereRef("l.promotion_id", "=", "p.id")
+            .where(inDealerScope(actor, "o.dealer_id")),
+        ),
+      ]),
+    ]);
   };
 }
 
@@ -383,6 +394,26 @@ async function trackingRows(actor: Actor, id: number) {
   };
 }
 
+/** The named dealers of a promotion that are in the actor's reach (all of them for an actor who reaches every dealer). */
+async function namedInReach<T extends { id: number }>(actor: Actor, dealers: T[]): Promise<T[]> {
+  if (!dealers.length || dealerScope(actor).kind === "all") return dealers;
+  const mine = new Set(
+    (
+      await db
+        .selectFrom("organisations as d")
+        .select("d.id")
+        .where(
+          "d.id",
+          "in",
+          dealers.map((d) => d.id),
+        )
+        .where(dealerInReach(actor))
+        .execute()
+    ).map((d) => d.id),
+  );
+  return dealers.filter((d) => mine.has(d.id));
+}
+
 /** A promotion's page: what it is, whom it targets, and what it produced per dealer in the actor's scope. 404 when not visible. */
 export async function promotionPage(actor: Actor, id: number) {
   requirePermission(actor, "promotion:read");
@@ -390,6 +421,10 @@ export async function promotionPage(actor: Actor, id: number) {
   if (!row) throw new NotFoundError();
   const on = today();
   const [details, tracking] = await Promise.all([productsAndTargets(db, id), trackingRows(actor, id)]);
+  // A dealer reads its own targeting only as "you": the other dealers named are not its business. An account
+  // manager reads the named dealers assigned to them, and only how many others are named.
+  const named = isDealerActor(actor) ? [] : await namedInReach(actor, details.dealers);
+  const otherNamedDealers = isDealerActor(actor) ? 0 : details.dealers.length - named.length;
   const totals = tracking.dealers.reduce(
     (s, d) => ({
       orders: s.orders + d.orders,
@@ -403,8 +438,8 @@ export async function promotionPage(actor: Actor, id: number) {
   return {
     promotion: present(row, on),
     ...details,
-    // A dealer reads its own targeting only as "you": the other dealers named are not its business.
-    dealers: isDealerActor(actor) ? [] : details.dealers,
+    dealers: named,
+    otherNamedDealers,
     tracking: tracking.dealers,
     rebates: tracking.rebates,
     totals,

@@ -9,6 +9,9 @@ import { findOrderInvariantViolations } from "~/modules/orders/invariants.server
 import { findReversalViolations } from "~/modules/ledger/post.server";
 import { feesReport } from "~/modules/ledger/ledger.server";
 import { ConflictError, ForbiddenError, NotFoundError } from "~/utils/errors";
+import { openServiceCase } from "../../../tests/factories/service";
+import { AuthoriseRmaSchema } from "~/modules/service/service.schema.server";
+import { authoriseRma, receiveRma } from "~/modules/service/rma.server";
 import { PromotionSchema } from "./promotions.schema.server";
 import { createPromotion, listPromotions, promotionPage, runningForDealer, updatePromotion } from "./promotions.server";
 import { findPromotionRebateViolations, rebateOf, reverseRebate, runPromotionRebates } from "./rebates.server";
@@ -180,6 +183,91 @@ describe("month-end rebates", () => {
     expect(audit.map((a) => a.action)).toEqual(["promotion.created", "promotion.rebate_posted", "promotion.rebate_reversed"]);
   });
 
+  it("purchases net of returns: units credited through an RMA in the month reduce the rebate, never below zero", async () => {
+    const w = await orderWorld();
+    await promo(w, {
+      code: "REB-NET",
+      mechanism: "rebate",
+      rebatePercent: "3",
+      rebateBasis: "purchases",
+      productSkus: await sku(w.widget.id),
+      endsOn: "2026-12-31",
+    });
+    const orderId = await orderWidgets(w, 5);
+    const ops = actorFor(w.staff.ops);
+    await approveOrder(ops, orderId, { version: (await orderRow(orderId)).version });
+    const line = await db().selectFrom("order_lines").select("id").where("order_id", "=", orderId).executeTakeFirstOrThrow();
+    await recordShipment(ops, orderId, {
+      version: (await orderRow(orderId)).version,
+      warehouseId: w.east.id,
+      carrier: "SF",
+      trackingNumber: "SF2",
+      shippedOn: today(),
+      lines: [{ lineId: line.id, quantity: 5 }],
+    });
+    // Two units come back on 20 November (credited that day); one more is authorised but received only in December.
+    const desk = actorFor(w.staff.service);
+    const c = await openServiceCase(w.a.dealer_sales, { about: "order_line", orderLineId: line.id, caseType: "wrong_or_damaged" });
+    const qty = (n: number) => AuthoriseRmaSchema.parse({ [`qty_${line.id}`]: String(n) });
+    const two = await authoriseRma(desk, c.id, qty(2));
+    const one = await authoriseRma(desk, c.id, qty(1));
+    setClock("2026-11-20T02:00:00Z");
+    await receiveRma(desk, c.id, two.id, w.east.id);
+
+    setClock("2026-12-01T19:00:00Z"); // 2 December, 03:00 in Shanghai
+    const admin = actorFor(w.staff.admin);
+    // (5 − 2) × 90.00 = 270.00 net qualifying; 3% = 8.10. The authorised, not yet received unit does not count.
+    expect(await runPromotionRebates(admin, { period: "2026-11" })).toMatchObject({ posted: 1, totalMinor: 8_10 });
+    const rebate = await db().selectFrom("promotion_rebates").selectAll().executeTakeFirstOrThrow();
+    expect(rebate).toMatchObject({ dealer_id: w.dealerA.id, period: "2026-11", qualifying_minor: 270_00, amount_minor: 8_10 });
+    const lines = await db()
+      .selectFrom("promotion_rebate_lines")
+      .select(["source_type", "quantity", "amount_minor"])
+      .where("rebate_id", "=", rebate.id)
+      .orderBy("source_type", "desc")
+      .execute();
+    expect(lines).toEqual([
+      { source_type: "shipment_line", quantity: 5, amount_minor: 450_00 },
+      { source_type: "rma_line", quantity: -2, amount_minor: -180_00 },
+    ]);
+    expect(await findPromotionRebateViolations(db())).toEqual([]);
+
+    // December: the last unit is credited and nothing ships — a net below zero posts nothing, not a charge.
+    setClock("2026-12-03T02:00:00Z");
+    await receiveRma(desk, c.id, one.id, w.east.id);
+    setClock("2027-01-01T19:00:00Z");
+    expect(await runPromotionRebates(admin, { period: "2026-12" })).toMatchObject({ posted: 0, nothingDue: 1, totalMinor: 0 });
+    expect(await db().selectFrom("promotion_rebates").select("period").execute()).toEqual([{ period: "2026-11" }]);
+
+    // db:check notices a return line that no longer matches its credited RMA line.
+    await db().updateTable("promotion_rebate_lines").set({ quantity: -1 }).where("source_type", "=", "rma_line").execute();
+    expect(await findPromotionRebateViolations(db())).toEqual([expect.objectContaining({ problem: "return line differs from its credited RMA line" })]);
+  });
+
+  it("purchases: a line ordered in the validity and shipped after the end still earns, in the month it ships", async () => {
+    const w = await orderWorld();
+    await promo(w, { code: "REB-LATE", mechanism: "rebate", rebatePercent: "3", rebateBasis: "purchases", productSkus: await sku(w.widget.id) });
+    const orderId = await orderWidgets(w, 4); // ordered 10 November, inside 1–30 November
+    const ops = actorFor(w.staff.ops);
+    await approveOrder(ops, orderId, { version: (await orderRow(orderId)).version });
+    const line = await db().selectFrom("order_lines").select("id").where("order_id", "=", orderId).executeTakeFirstOrThrow();
+    setClock("2026-12-05T02:00:00Z");
+    await recordShipment(ops, orderId, {
+      version: (await orderRow(orderId)).version,
+      warehouseId: w.east.id,
+      carrier: "SF",
+      trackingNumber: "SF3",
+      shippedOn: "2026-12-05",
+      lines: [{ lineId: line.id, quantity: 4 }],
+    });
+    setClock("2026-12-01T19:00:00Z");
+    expect(await runPromotionRebates(actorFor(w.staff.admin), { period: "2026-11" })).toMatchObject({ posted: 0 });
+    setClock("2027-01-01T19:00:00Z");
+    // 4 × 90.00 = 360.00 shipped in December; 3% = 10.80.
+    expect(await runPromotionRebates(actorFor(w.staff.admin), { period: "2026-12" })).toMatchObject({ promotions: 1, posted: 1, totalMinor: 10_80 });
+    expect(await findPromotionRebateViolations(db())).toEqual([]);
+  });
+
   it("sell-out: rate × the revenue the targeted dealer reported for its products in the month", async () => {
     setClock("2026-12-04T02:00:00Z");
     const w = await selloutWorld();
@@ -229,15 +317,66 @@ describe("scope", () => {
     const pageA = await promotionPage(actorFor(w.a.dealer_finance), onlyA);
     expect(pageA.tracking).toEqual([expect.objectContaining({ dealerId: w.dealerA.id, orders: 1, units: 2, revenueMinor: 162_00, discountMinor: 18_00 })]);
     expect(pageA.dealers).toEqual([]); // a dealer is not told which other dealers are named
-    // The account manager of dealer B sees the promotion but none of dealer A's figures.
-    const am2 = await promotionPage(actorFor(w.am2 as TestUser), onlyA);
-    expect(am2.tracking).toEqual([]);
+    // The account manager of dealer B does not see a promotion that targets only dealer A.
+    await expect(promotionPage(actorFor(w.am2 as TestUser), onlyA)).rejects.toThrow(NotFoundError);
     const admin = await promotionPage(actorFor(w.staff.admin), all);
     expect(admin.tracking.map((t) => t.dealerId)).toEqual([w.dealerB.id]);
     // A draft is the administrator's alone; ops reads no promotions.
     await db().updateTable("promotions").set({ status: "draft" }).where("id", "=", all).execute();
     await expect(promotionPage(actorFor(w.staff.finance), all)).rejects.toThrow(NotFoundError);
     await expect(listPromotions(actorFor(w.staff.ops), { page: 1 })).rejects.toThrow(ForbiddenError);
+  });
+
+  it("an account manager sees the promotions that target one of their dealers, and only their dealers' figures", async () => {
+    const w = await orderWorld();
+    const s = await sku(w.widget.id);
+    // Dealer A (east, gold) is AM One's; dealer B (north, silver) is AM Two's.
+    await db().updateTable("organisations").set({ region: "north", tier: "silver" }).where("id", "=", w.dealerB.id).execute();
+    const code = async (id: number) => (await db().selectFrom("organisations").select("code").where("id", "=", id).executeTakeFirstOrThrow()).code;
+    const [codeA, codeB] = [await code(w.dealerA.id), await code(w.dealerB.id)];
+    const { id: onlyB } = await promo(w, { code: "ONLY-B", productSkus: s, dealerCodes: codeB });
+    await promo(w, { code: "NORTH", productSkus: s, regions: ["north"] });
+    await promo(w, { code: "SILVER", productSkus: s, tiers: ["silver"] });
+    await promo(w, { code: "EAST", productSkus: s, regions: ["east"], discountPercent: "1" });
+    await promo(w, { code: "GOLD", productSkus: s, tiers: ["gold"], discountPercent: "1" });
+    const { id: both } = await promo(w, { code: "BOTH", productSkus: s, dealerCodes: `${codeA} ${codeB}`, discountPercent: "2" });
+    const { id: all } = await promo(w, { code: "ALL", productSkus: s, discountPercent: "3" });
+    await promo(w, { code: "DRAFT-A", productSkus: s, dealerCodes: codeA, status: "draft" });
+    // Both dealers order under ALL (the only one left for both once the others end).
+    for (const c of ["ONLY-B", "NORTH", "SILVER", "EAST", "GOLD", "BOTH"])
+      await db().updateTable("promotions").set({ status: "cancelled" }).where("code", "=", c).execute();
+    await orderWidgets(w, 2); // dealer A: 90.00 − 3% = 87.30
+    await orderWidgets(w, 5, w.b.dealer_sales, w.addrB.id); // dealer B: 100.00 − 3% = 97.00
+    await db().updateTable("promotions").set({ status: "active" }).where("status", "=", "cancelled").execute();
+
+    const am1 = actorFor(w.staff.account_manager);
+    const am2 = actorFor(w.am2 as TestUser);
+    const codes = async (actor: typeof am1) => (await listPromotions(actor, { page: 1 })).rows.map((r) => r.code).sort();
+    expect(await codes(am1)).toEqual(["ALL", "BOTH", "EAST", "GOLD"]);
+    expect(await codes(am2)).toEqual(["ALL", "BOTH", "NORTH", "ONLY-B", "SILVER"]);
+    expect(await codes(actorFor(w.staff.finance))).toEqual(["ALL", "BOTH", "EAST", "GOLD", "NORTH", "ONLY-B", "SILVER"]);
+    expect((await listPromotions(am1, { page: 1 })).total).toBe(4);
+    await expect(promotionPage(am1, onlyB)).rejects.toThrow(NotFoundError);
+
+    // A promotion's page: the tracking rows and totals of their own dealers only.
+    const page1 = await promotionPage(am1, all);
+    expect(page1.tracking).toEqual([expect.objectContaining({ dealerId: w.dealerA.id, orders: 1, units: 2, revenueMinor: 174_60 })]);
+    expect(page1.totals).toMatchObject({ orders: 1, units: 2, revenueMinor: 174_60, discountMinor: 5_40 });
+    const page2 = await promotionPage(am2, all);
+    expect(page2.tracking.map((t) => t.dealerId)).toEqual([w.dealerB.id]);
+    expect(page2.totals).toMatchObject({ orders: 1, units: 5, revenueMinor: 485_00 });
+    const admin = await promotionPage(actorFor(w.staff.admin), all);
+    expect(admin.totals).toMatchObject({ orders: 2, units: 7, revenueMinor: 659_60 });
+    // Named dealers: their own by code, the others only counted.
+    const named = await promotionPage(am1, both);
+    expect(named.dealers.map((d) => d.code)).toEqual([codeA]);
+    expect(named.otherNamedDealers).toBe(1);
+    expect((await promotionPage(actorFor(w.staff.finance), both)).dealers.map((d) => d.code).sort()).toEqual([codeA, codeB].sort());
+
+    // A promotion their dealer's orders used stays visible after it is narrowed to other dealers.
+    await updatePromotion(actorFor(w.staff.admin), all, form({ code: "ALL", productSkus: s, discountPercent: "3", dealerCodes: codeB }));
+    expect(await codes(am1)).toContain("ALL");
+    expect((await promotionPage(am1, all)).dealers).toEqual([]);
   });
 
   it("only the administrator creates; a used promotion keeps its mechanism, rate and products", async () => {

@@ -2,11 +2,14 @@
  * Month-end promotion rebates (返利, decision 142). For a calendar month and each rebate promotion valid in
  * it, each targeted dealer's qualifying amount is
  *   purchases: Σ shipped quantity × unit price of the dealer's order lines carrying the promotion, over the
- *              shipments of the month (what was invoiced that month at the promoted price);
+ *              shipments of the month (what was invoiced that month at the promoted price), less the returns
+ *              of such lines credited that month (RMA credit notes, source "rma", dated in the month: returned
+ *              quantity × the line's unit price) — the rebate is paid on the net;
  *   sell-out:  Σ revenue the dealer reported for the promotion's products in the sell-out periods that end
  *              in the month and inside the promotion's validity (reported lines and corrections);
  * and its rebate = rate × qualifying amount, rounded half away from zero to the minor unit once per dealer,
- * promotion and month (never per line). A positive rebate is posted as one ledger entry of type rebate
+ * promotion and month (never per line); a net amount at or below zero posts nothing (never a negative
+ * rebate, and returns beyond the month's purchases are not carried to another month). A positive rebate is posted as one ledger entry of type rebate
  * (a credit) dated the day of the run — the month's statement is issued by then, so it lands on the next
  * one — together with a promotion_rebates row and the qualifying lines it was computed from.
  *
@@ -62,6 +65,35 @@ async function purchaseLines(ex: Executor, promotionId: number, from: IsoDate, t
     productId: r.product_id,
     quantity: r.quantity,
     amountMinor: r.quantity * r.unit_price_minor,
+  }));
+}
+
+/**
+ * Returns of the dealer's order lines carrying the promotion, credited in the period: the lines of received
+ * RMAs whose credit note (ledger source "rma") is dated in it, as negative qualifying lines (the returned
+ * quantity × the line's unit price, which is what the credit note credited). An RMA authorised but not yet
+ * received has no credit note and does not count until it is.
+ */
+async function returnLines(ex: Executor, promotionId: number, from: IsoDate, to: IsoDate): Promise<QualifyingLine[]> {
+  const rows = await ex
+    .selectFrom("service_rma_lines as rl")
+    .innerJoin("service_rmas as r", "r.id", "rl.rma_id")
+    .innerJoin("ledger_entries as e", "e.id", "r.credit_entry_id")
+    .innerJoin("order_lines as l", "l.id", "rl.order_line_id")
+    .select(["rl.id", "r.dealer_id", "rl.product_id", "rl.quantity", "rl.amount_minor"])
+    .where("l.promotion_id", "=", promotionId)
+    .where("r.status", "=", "received")
+    .where("e.source_type", "=", "rma")
+    .where("e.business_date", ">=", from)
+    .where("e.business_date", "<=", to)
+    .execute();
+  return rows.map((r) => ({
+    sourceType: "rma_line",
+    sourceId: r.id,
+    dealerId: r.dealer_id,
+    productId: r.product_id,
+    quantity: -r.quantity,
+    amountMinor: -Number(r.amount_minor),
   }));
 }
 
@@ -199,7 +231,25 @@ async function runRebates(ex: Executor, actor: Actor, opts: RunOptions, run: Run
     .where("mechanism", "=", "rebate")
     .where("status", "<>", "draft")
     .where("starts_on", "<=", end)
-    .where("ends_on", ">=", start)
+    .where((eb) =>
+      eb.or([
+        eb("ends_on", ">=", start),
+        // A purchases rebate also counts the shipments, after its end, of lines ordered in its validity (decision 142).
+        eb.and([
+          eb("rebate_basis", "=", "purchases"),
+          eb.exists(
+            eb
+              .selectFrom("order_lines as l")
+              .innerJoin("shipment_lines as sl", "sl.order_line_id", "l.id")
+              .innerJoin("shipments as s", "s.id", "sl.shipment_id")
+              .select("l.id")
+              .whereRef("l.promotion_id", "=", "promotions.id")
+              .where("s.shipped_on", ">=", start)
+              .where("s.shipped_on", "<=", end),
+          ),
+        ]),
+      ]),
+    )
     .orderBy("code")
     .execute();
   const result: RebateRunResult = { period, promotions: promos.length, posted: 0, alreadyPosted: 0, nothingDue: 0, totalMinor: 0 };
@@ -210,7 +260,7 @@ async function runRebates(ex: Executor, actor: Actor, opts: RunOptions, run: Run
     const lines =
       p.rebate_basis === "sellout"
         ? await selloutLines(ex, p.id, start > p.starts_on ? start : p.starts_on, end < p.ends_on ? end : p.ends_on)
-        : await purchaseLines(ex, p.id, start, end);
+        : [...(await purchaseLines(ex, p.id, start, end)), ...(await returnLines(ex, p.id, start, end))];
     const byDealer = new Map<number, QualifyingLine[]>();
     for (const l of lines) byDealer.set(l.dealerId, [...(byDealer.get(l.dealerId) ?? []), l]);
     const dealerIds = [...byDealer.keys()].sort((a, b) => a - b);
@@ -261,8 +311,8 @@ export async function reverseRebate(actor: Actor, rebateId: number, input: { rea
 
 /**
  * db:check (decision 142): every posted promotion rebate equals its rate × the sum over its qualifying lines
- * (rounded as above), its lines add up to its qualifying amount, purchase lines still match their shipment
- * lines, its ledger entry is the matching rebate credit (and its reversal the reversal of that entry), and
+ * (rounded as above), its lines add up to its qualifying amount (net of the returns among them), purchase
+ * lines still match their shipment lines and return lines their credited RMA lines, its ledger entry is the matching rebate credit (and its reversal the reversal of that entry), and
  * there is one rebate per dealer, promotion and period.
  */
 export async function findPromotionRebateViolations(ex: Executor): Promise<Record<string, unknown>[]> {
@@ -290,6 +340,20 @@ export async function findPromotionRebateViolations(ex: Executor): Promise<Recor
       AND (sl.id IS NULL OR l.promotion_id <> r.promotion_id OR s.dealer_id <> r.dealer_id OR x.quantity <> sl.quantity
            OR x.amount_minor <> sl.quantity * l.unit_price_minor OR DATE_FORMAT(s.shipped_on, '%Y-%m') <> r.period)
     LIMIT 1000`.execute(ex);
+  // Returns netted (decision 142, amended): the credited RMA line of a line carrying the promotion, of the
+  // rebate's dealer, credited in the rebate's month, with the opposite of its quantity and amount.
+  const returns = await sql<Record<string, unknown>>`
+    SELECT x.id AS rebate_line_id, x.rebate_id, 'return line differs from its credited RMA line' AS problem
+    FROM promotion_rebate_lines x JOIN promotion_rebates r ON r.id = x.rebate_id
+    LEFT JOIN service_rma_lines rl ON rl.id = x.source_id
+    LEFT JOIN service_rmas m ON m.id = rl.rma_id
+    LEFT JOIN ledger_entries e ON e.id = m.credit_entry_id
+    LEFT JOIN order_lines l ON l.id = rl.order_line_id
+    WHERE x.source_type = 'rma_line'
+      AND (rl.id IS NULL OR e.id IS NULL OR m.status <> 'received' OR e.source_type <> 'rma' OR r.basis <> 'purchases'
+           OR NOT (l.promotion_id <=> r.promotion_id) OR m.dealer_id <> r.dealer_id OR x.quantity <> -rl.quantity
+           OR x.amount_minor <> -rl.amount_minor OR DATE_FORMAT(e.business_date, '%Y-%m') <> r.period)
+    LIMIT 1000`.execute(ex);
   const entries = await sql<Record<string, unknown>>`
     SELECT r.id AS rebate_id, r.ledger_entry_id, r.reversal_entry_id, 'rebate ledger entries do not match the rebate' AS problem
     FROM promotion_rebates r JOIN ledger_entries e ON e.id = r.ledger_entry_id
@@ -314,5 +378,5 @@ export async function findPromotionRebateViolations(ex: Executor): Promise<Recor
     WHERE l.promotion_discount_minor < 0
        OR (l.promotion_discount_minor > 0 AND (p.id IS NULL OR p.mechanism <> 'price_off'))
     LIMIT 1000`.execute(ex);
-  return [...lines.rows, ...sums.rows, ...badAmount.rows, ...purchases.rows, ...entries.rows, ...unlinked.rows, ...duplicates.rows];
+  return [...lines.rows, ...sums.rows, ...badAmount.rows, ...purchases.rows, ...returns.rows, ...entries.rows, ...unlinked.rows, ...duplicates.rows];
 }

@@ -1,7 +1,7 @@
 import { createMemoryRouter, RouterProvider } from "react-router-dom";
 import { renderToString } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { FilterBar, FilterInput, FilterSelect, dealerChoices } from "./filters";
+import { CodeFilter, FilterBar, FilterInput, FilterSelect, dealerChoices } from "./filters";
 import { ListTable } from "./list";
 
 /** Render inside a router whose root data holds the locale (the bar is a GET form with a Link and the catalog's words), as a page would be. */
@@ -92,6 +92,20 @@ describe("filter bar", () => {
     // Inline: the buttons sit in the row itself, not in a grid cell.
     expect(html).toMatch(
       /<\/div><button type="submit" class="btn-primary">应用<\/button><a href="\/finance\/ledger"[^>]*class="btn-secondary">重置<\/a><\/form>/,
+    );
+  });
+
+  it("shows a list of codes by their catalog labels in the page's language, after All", () => {
+    const tiers = ["platinum", "gold", "silver"] as const;
+    const html = render(
+      <FilterBar resetTo="/admin/dealers">
+        <CodeFilter name="tier" label="Tier" value="gold" codes={tiers} labels="tier" />
+      </FilterBar>,
+      "/admin/dealers",
+      "zh-CN",
+    );
+    expect(html).toMatch(
+      /<select id="tier" name="tier"[^>]*><option value="">全部<\/option><option value="platinum">白金<\/option><option value="gold" selected="">金牌<\/option><option value="silver">银牌<\/option><\/select>/,
     );
   });
 });

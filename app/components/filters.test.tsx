@@ -2,7 +2,7 @@ import { createMemoryRouter, RouterProvider } from "react-router-dom";
 import { renderToString } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { CodeFilter, FilterBar, FilterInput, FilterSelect, dealerChoices } from "./filters";
-import { ListTable } from "./list";
+import { ListTable, Th } from "./list";
 
 /** Render inside a router whose root data holds the locale (the bar is a GET form with a Link and the catalog's words), as a page would be. */
 function render(ui: React.ReactElement, path = "/admin/dealers", locale: "en" | "zh-CN" = "en") {
@@ -127,5 +127,26 @@ describe("list table", () => {
       '<div class="relative overflow-x-auto card p-0"><table class="table table-cards" data-testid="things"><thead><tr><th scope="col">Name</th></tr></thead><tbody class="divide-y divide-slate-100"><tr><td data-label="Name">a</td></tr><tr><td data-label="Name">b</td></tr></tbody></table></div>',
     );
     expect(table([])).toBe("<p>Nothing yet</p>");
+  });
+
+  it("takes Th header cells, a column of figures right-aligned, and labels the cells from them", () => {
+    const html = render(
+      <ListTable
+        head={
+          <>
+            <Th>SKU</Th>
+            <Th num>Units</Th>
+          </>
+        }
+      >
+        <tr>
+          <td>A-1</td>
+          <td className="text-right">3</td>
+        </tr>
+      </ListTable>,
+    );
+    expect(html).toContain(
+      '<thead><tr><th scope="col">SKU</th><th scope="col" class="text-right">Units</th></tr></thead><tbody class="divide-y divide-slate-100"><tr><td data-label="SKU">A-1</td><td class="text-right" data-label="Units">3</td></tr></tbody>',
+    );
   });
 });

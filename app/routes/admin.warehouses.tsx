@@ -158,22 +158,17 @@ function NameAndRegionFields({
   const errors = failure?.fieldErrors;
   return (
     <>
-      <Field
-        name="name_en"
-        label={t("warehouses.nameEn")}
-        defaultValue={val(values, "name_en", current.name_en)}
-        error={errors?.name_en}
-        required
-        maxLength={120}
-      />
-      <Field
-        name="name_zh"
-        label={t("warehouses.nameZh")}
-        defaultValue={val(values, "name_zh", current.name_zh)}
-        error={errors?.name_zh}
-        required
-        maxLength={120}
-      />
+      {(["name_en", "name_zh"] as const).map((name) => (
+        <Field
+          key={name}
+          name={name}
+          label={t(name === "name_en" ? "warehouses.nameEn" : "warehouses.nameZh")}
+          defaultValue={val(values, name, current[name])}
+          error={errors?.[name]}
+          required
+          maxLength={120}
+        />
+      ))}
       <SelectField
         name="region"
         label={t("common.region")}

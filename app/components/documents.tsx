@@ -137,6 +137,16 @@ export function Facts({ items }: { items: [string, ReactNode][] }) {
   );
 }
 
+/** A labelled text under the lines (the notes, the terms), nothing when empty; `keepBreaks` keeps its line breaks. */
+export function DocNote({ label, text, keepBreaks = false }: { label: string; text: string | null; keepBreaks?: boolean }) {
+  if (!text) return null;
+  return (
+    <p className={keepBreaks ? "mt-4 whitespace-pre-line text-sm" : "mt-4 text-sm"}>
+      {label}: {text}
+    </p>
+  );
+}
+
 export function Signatures({ labels }: { labels: string[] }) {
   return (
     <footer className="mt-10 grid grid-cols-2 gap-8 text-sm break-inside-avoid">

@@ -1,8 +1,8 @@
 import { createMemoryRouter, RouterProvider } from "react-router-dom";
 import { renderToString } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { FilterBar, FilterInput, FilterSelect, dealerChoices } from "./filters";
-import { ListTable } from "./list";
+import { CodeFilter, FilterBar, FilterInput, FilterSelect, dealerChoices } from "./filters";
+import { ListTable, Th } from "./list";
 
 /** Render inside a router whose root data holds the locale (the bar is a GET form with a Link and the catalog's words), as a page would be. */
 function render(ui: React.ReactElement, path = "/admin/dealers", locale: "en" | "zh-CN" = "en") {
@@ -94,6 +94,20 @@ describe("filter bar", () => {
       /<\/div><button type="submit" class="btn-primary">应用<\/button><a href="\/finance\/ledger"[^>]*class="btn-secondary">重置<\/a><\/form>/,
     );
   });
+
+  it("shows a list of codes by their catalog labels in the page's language, after All", () => {
+    const tiers = ["platinum", "gold", "silver"] as const;
+    const html = render(
+      <FilterBar resetTo="/admin/dealers">
+        <CodeFilter name="tier" label="Tier" value="gold" codes={tiers} labels="tier" />
+      </FilterBar>,
+      "/admin/dealers",
+      "zh-CN",
+    );
+    expect(html).toMatch(
+      /<select id="tier" name="tier"[^>]*><option value="">全部<\/option><option value="platinum">白金<\/option><option value="gold" selected="">金牌<\/option><option value="silver">银牌<\/option><\/select>/,
+    );
+  });
 });
 
 describe("list table", () => {
@@ -113,5 +127,26 @@ describe("list table", () => {
       '<div class="relative overflow-x-auto card p-0"><table class="table table-cards" data-testid="things"><thead><tr><th scope="col">Name</th></tr></thead><tbody class="divide-y divide-slate-100"><tr><td data-label="Name">a</td></tr><tr><td data-label="Name">b</td></tr></tbody></table></div>',
     );
     expect(table([])).toBe("<p>Nothing yet</p>");
+  });
+
+  it("takes Th header cells, a column of figures right-aligned, and labels the cells from them", () => {
+    const html = render(
+      <ListTable
+        head={
+          <>
+            <Th>SKU</Th>
+            <Th num>Units</Th>
+          </>
+        }
+      >
+        <tr>
+          <td>A-1</td>
+          <td className="text-right">3</td>
+        </tr>
+      </ListTable>,
+    );
+    expect(html).toContain(
+      '<thead><tr><th scope="col">SKU</th><th scope="col" class="text-right">Units</th></tr></thead><tbody class="divide-y divide-slate-100"><tr><td data-label="SKU">A-1</td><td class="text-right" data-label="Units">3</td></tr></tbody>',
+    );
   });
 });

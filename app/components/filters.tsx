@@ -7,6 +7,7 @@ import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { Link } from "~/components/link";
 import { Field, SelectField } from "~/components/ui/form";
+import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/react";
 
 type QueryValue = string | number | null | undefined;
@@ -84,6 +85,29 @@ export function FilterSelect({
   const t = useT();
   const includeEmpty = all === true ? t("common.all") : all || undefined;
   return <SelectField id={name} name={name} label={label} defaultValue={shown(defaultValue)} includeEmpty={includeEmpty} options={options} {...rest} />;
+}
+
+/**
+ * A filter over a fixed list of codes (a status, a kind), after "All": each code is shown by its catalog
+ * label `<labels>.<code>`, which must exist for every code.
+ */
+export function CodeFilter<C extends string, P extends string>({
+  name,
+  label,
+  value,
+  codes,
+  labels,
+}: {
+  name: string;
+  label: string;
+  value: QueryValue;
+  codes: readonly C[];
+  labels: P & (`${P}.${C}` extends MessageKey ? unknown : never);
+}) {
+  const t = useT();
+  return (
+    <FilterSelect name={name} label={label} defaultValue={value} all options={codes.map((c) => ({ value: c, label: t(`${labels}.${c}` as MessageKey) }))} />
+  );
 }
 
 /** A labelled input (text, search, date, month) named after its query parameter. */

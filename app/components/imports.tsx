@@ -1,10 +1,129 @@
 /**
- * Pieces of the file-import pages (stock and products, sell-out): the progress shown while an upload request
- * runs (polling the caller's latest import job) and the table of errors per line, in the reader's language.
+ * Pieces of the file-import pages (stock and products, sell-out): the file and mode fields of the upload form,
+ * the progress shown while an upload request runs (polling the caller's latest import job), the table of the
+ * recent imports and the table of errors per line, in the reader's language.
  */
 import { useFetcher, useNavigation } from "@remix-run/react";
-import { useEffect } from "react";
+import { useEffect, type ReactNode } from "react";
+import { ImportStatusBadge } from "~/components/catalog/ImportStatus";
+import { Link } from "~/components/link";
+import { ListTable, Th } from "~/components/list";
+import { EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
+
+/** The upload form's file input (id `file`), with what it takes (`help`) and its error. */
+export function ImportFileField({ label, accept, help, error }: { label: string; accept: string; help: string; error?: string }) {
+  return (
+    <div>
+      <label htmlFor="file" className="label">
+        {label}
+      </label>
+      <input
+        id="file"
+        name="file"
+        type="file"
+        accept={accept}
+        className="block w-full text-sm"
+        required
+        aria-invalid={error ? true : undefined}
+        aria-describedby="file-help"
+      />
+      <p id="file-help" className="mt-1 text-xs text-slate-500">
+        {help}
+      </p>
+      {error ? (
+        <p className="mt-1 text-sm text-red-600" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** The upload form's choice of what a file with bad rows does: nothing, or write its valid rows (`value`: as sent). */
+export function ImportModeChoice({ value }: { value: unknown }) {
+  const t = useT();
+  return (
+    <fieldset>
+      <legend className="label">{t("import.mode")}</legend>
+      <div className="space-y-1 text-sm">
+        {(["all_or_nothing", "valid_rows"] as const).map((m) => (
+          <label key={m} className="flex items-start gap-2">
+            <input type="radio" name="mode" value={m} defaultChecked={String(value ?? "all_or_nothing") === m} className="mt-1" />{" "}
+            <span>{t(`import.mode.${m}`)}</span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+type ImportJobRow = {
+  id: number;
+  created_at: string;
+  filename: string;
+  status: string;
+  total_rows: number;
+  written_rows: number;
+  error_count: number;
+  created_by_name: string | null;
+};
+
+/**
+ * The reader's recent imports, newest first, each linking to its page (`href`); `target` is the column that says
+ * what each one imported (its head and its cell).
+ */
+export function ImportJobsTable<J extends ImportJobRow>({
+  jobs,
+  href,
+  target,
+  testId,
+}: {
+  jobs: J[];
+  href: (job: J) => string;
+  target: { label: string; cell: (job: J) => ReactNode };
+  testId?: string;
+}) {
+  const t = useT();
+  const f = useFormat();
+  return (
+    <ListTable
+      testId={testId}
+      empty={jobs.length === 0 && <EmptyState message={t("import.noJobs")} />}
+      head={
+        <>
+          <Th>{t("common.created")}</Th>
+          <Th>{target.label}</Th>
+          <Th>{t("import.file")}</Th>
+          <Th>{t("common.status")}</Th>
+          <Th num>{t("import.rows")}</Th>
+          <Th num>{t("import.written")}</Th>
+          <Th num>{t("import.errors")}</Th>
+          <Th>{t("stock.by")}</Th>
+        </>
+      }
+    >
+      {jobs.map((j) => (
+        <tr key={j.id}>
+          <td className="whitespace-nowrap">
+            <Link className="link" to={href(j)}>
+              {f.dateTime(j.created_at)}
+            </Link>
+          </td>
+          {target.cell(j)}
+          <td className="max-w-[12rem] truncate">{j.filename}</td>
+          <td>
+            <ImportStatusBadge status={j.status} />
+          </td>
+          <td className="text-right tabular-nums">{f.number(j.total_rows)}</td>
+          <td className="text-right tabular-nums">{f.number(j.written_rows)}</td>
+          <td className="text-right tabular-nums">{f.number(j.error_count)}</td>
+          <td>{j.created_by_name ?? "—"}</td>
+        </tr>
+      ))}
+    </ListTable>
+  );
+}
 
 export type ProgressJob = { status: string; total_rows: number; processed_rows: number; written_rows: number } | null | undefined;
 

@@ -119,6 +119,15 @@ export function ListTable({
   );
 }
 
+/** A column's header cell in a ListTable's `head`; `num`: a column of figures, right-aligned like its cells. */
+export function Th({ num = false, children }: { num?: boolean; children: ReactNode }) {
+  return (
+    <th scope="col" className={num ? "text-right" : undefined}>
+      {children}
+    </th>
+  );
+}
+
 type Props = { children?: ReactNode; colSpan?: number; "data-label"?: string };
 
 /** The text of each header cell in `head` (one label per column; a cell spanning n columns gives n). */
@@ -127,7 +136,7 @@ function headerLabels(head: ReactNode): string[] {
   const visit = (node: ReactNode) => {
     Children.forEach(node, (child) => {
       if (!isValidElement<Props>(child)) return;
-      if (child.type === "th" || child.type === "td") {
+      if (child.type === "th" || child.type === "td" || child.type === Th) {
         const text = textOf(child.props.children).replace(/\s+/g, " ").trim();
         for (let i = 0; i < (child.props.colSpan ?? 1); i++) labels.push(text);
       } else visit(child.props.children);

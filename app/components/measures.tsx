@@ -5,7 +5,7 @@
  */
 import type { SerializeFrom } from "@remix-run/node";
 import { Link } from "~/components/link";
-import { ListTable } from "~/components/list";
+import { ListTable, Th } from "~/components/list";
 import { ColumnChart } from "~/components/ui/charts";
 import { Badge } from "~/components/ui/layout";
 import { ScrollX } from "~/components/ui/scroll-x";
@@ -170,7 +170,7 @@ function SkuList({
   lines: SkuLine[];
   count: number;
   testId: string;
-  cols: ("onHand" | "soldLast" | "sold3" | "turnover")[];
+  cols: readonly ("onHand" | "soldLast" | "sold3" | "turnover")[];
 }) {
   const t = useT();
   const f = useFormat();
@@ -190,11 +190,11 @@ function SkuList({
           <table className="table text-sm">
             <thead>
               <tr>
-                <th scope="col">{t("measures.sku")}</th>
+                <Th>{t("measures.sku")}</Th>
                 {cols.map((c) => (
-                  <th key={c} scope="col" className="text-right">
+                  <Th key={c} num>
                     {t(head[c])}
-                  </th>
+                  </Th>
                 ))}
               </tr>
             </thead>
@@ -228,37 +228,29 @@ function SkuList({
   );
 }
 
+/** The three lists of what would improve the figures (each titled `measures.<list>`, explained by `measures.<list>Help`). */
+const IMPROVEMENT_LISTS = [
+  { list: "slow", testId: "slow-movers", empty: "measures.noneSlow", cols: ["onHand", "sold3"] },
+  { list: "overstocked", testId: "overstocked", empty: "measures.noneOverstocked", cols: ["onHand", "turnover"] },
+  { list: "sellingOut", testId: "selling-out", empty: "measures.noneSellingOut", cols: ["onHand", "soldLast"] },
+] as const;
+
 export function ImprovementLists({ lists }: { lists: DealerData["lists"] }) {
   const t = useT();
   return (
     <div className="grid gap-4 lg:grid-cols-3">
-      <SkuList
-        testId="slow-movers"
-        title={t("measures.slow")}
-        help={t("measures.slowHelp")}
-        empty={t("measures.noneSlow")}
-        lines={lists.slow}
-        count={lists.counts.slow}
-        cols={["onHand", "sold3"]}
-      />
-      <SkuList
-        testId="overstocked"
-        title={t("measures.overstocked")}
-        help={t("measures.overstockedHelp")}
-        empty={t("measures.noneOverstocked")}
-        lines={lists.overstocked}
-        count={lists.counts.overstocked}
-        cols={["onHand", "turnover"]}
-      />
-      <SkuList
-        testId="selling-out"
-        title={t("measures.sellingOut")}
-        help={t("measures.sellingOutHelp")}
-        empty={t("measures.noneSellingOut")}
-        lines={lists.sellingOut}
-        count={lists.counts.sellingOut}
-        cols={["onHand", "soldLast"]}
-      />
+      {IMPROVEMENT_LISTS.map((l) => (
+        <SkuList
+          key={l.list}
+          testId={l.testId}
+          title={t(`measures.${l.list}`)}
+          help={t(`measures.${l.list}Help`)}
+          empty={t(l.empty)}
+          lines={lists[l.list]}
+          count={lists.counts[l.list]}
+          cols={l.cols}
+        />
+      ))}
     </div>
   );
 }
@@ -287,6 +279,18 @@ export function DealerMeasuresPanel({ d }: { d: DealerData }) {
   );
 }
 
+/** The column heads of the four figures, in their order, for a table's `head`. */
+export function measureHeads(t: ReturnType<typeof useT>) {
+  return (
+    <>
+      <Th num>{t("measures.turnoverShort")}</Th>
+      <Th num>{t("measures.marginShort")}</Th>
+      <Th num>{t("measures.resolutionShort")}</Th>
+      <Th num>{t("measures.shareShort")}</Th>
+    </>
+  );
+}
+
 /** Dealers with their figures over the last 3 and 12 months (the list page and the account manager's dashboard). */
 export function DealerMeasuresTable({ rows, compact = false }: { rows: ListData["rows"]; compact?: boolean }) {
   const t = useT();
@@ -297,26 +301,15 @@ export function DealerMeasuresTable({ rows, compact = false }: { rows: ListData[
       bare={compact}
       head={
         <>
-          <th scope="col">{t("measures.dealer")}</th>
-          {compact ? null : <th scope="col">{t("measures.accountManager")}</th>}
-          <th scope="col" className="text-right">
-            {t("measures.turnoverShort")}
-          </th>
-          <th scope="col" className="text-right">
-            {t("measures.marginShort")}
-          </th>
-          <th scope="col" className="text-right">
-            {t("measures.resolutionShort")}
-          </th>
-          <th scope="col" className="text-right">
-            {t("measures.shareShort")}
-          </th>
+          <Th>{t("measures.dealer")}</Th>
+          {compact ? null : <Th>{t("measures.accountManager")}</Th>}
+          {measureHeads(t)}
           {compact ? null : (
-            <th scope="col" className="text-right">
+            <Th num>
               {t("measures.last12Months")}: {t("measures.marginShort")}
-            </th>
+            </Th>
           )}
-          <th scope="col">{t("measures.lastReported")}</th>
+          <Th>{t("measures.lastReported")}</Th>
         </>
       }
     >

@@ -1,7 +1,7 @@
 /** Sell-out pieces shared by the dealer's and the staff's pages: the status badge and a dealer's periods. */
 import { Form } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ListTable } from "~/components/list";
+import { ListTable, Th } from "~/components/list";
 import { SelectField, SubmitButton } from "~/components/ui/form";
 import { Badge, EmptyState, type BadgeTone } from "~/components/ui/layout";
 import { Section } from "~/components/ui/record";
@@ -42,25 +42,15 @@ export function PeriodsTable({ dealerId, currency, periods }: { dealerId: number
       empty={periods.length === 0 && <EmptyState message={t("sellout.noPeriods")} />}
       head={
         <>
-          <th scope="col">{t("sellout.period")}</th>
-          <th scope="col">{t("sellout.dates")}</th>
-          <th scope="col">{t("sellout.status")}</th>
-          <th scope="col" className="text-right">
-            {t("sellout.lines")}
-          </th>
-          <th scope="col" className="text-right">
-            {t("sellout.unitsSold")}
-          </th>
-          <th scope="col" className="text-right">
-            {t("sellout.revenue")}
-          </th>
-          <th scope="col" className="text-right">
-            {t("sellout.unitsOnHand")}
-          </th>
-          <th scope="col" className="text-right">
-            {t("sellout.corrections")}
-          </th>
-          <th scope="col">{t("sellout.reportedAt")}</th>
+          <Th>{t("sellout.period")}</Th>
+          <Th>{t("sellout.dates")}</Th>
+          <Th>{t("sellout.status")}</Th>
+          <Th num>{t("sellout.lines")}</Th>
+          <Th num>{t("sellout.unitsSold")}</Th>
+          <Th num>{t("sellout.revenue")}</Th>
+          <Th num>{t("sellout.unitsOnHand")}</Th>
+          <Th num>{t("sellout.corrections")}</Th>
+          <Th>{t("sellout.reportedAt")}</Th>
         </>
       }
     >

@@ -1,4 +1,7 @@
+import { Form } from "@remix-run/react";
+import { useIntentResult } from "~/components/intent-result";
 import { Link } from "~/components/link";
+import { Field, FormError, SubmitButton } from "~/components/ui/form";
 import { Badge, Stat, type BadgeTone } from "~/components/ui/layout";
 import { Section } from "~/components/ui/record";
 import { useFormat, useT } from "~/i18n/react";
@@ -97,5 +100,51 @@ export function ServicePanel({
         ) : null}
       </div>
     </Section>
+  );
+}
+
+/**
+ * The desk's form of quantities per order line of a case (a return, a replacement): one `qty_<order line id>`
+ * input a line, labelled "order · SKU" with what is left of it (`help`), its error beside it. `fieldId` names the
+ * inputs' ids where another form on the page has the same names.
+ */
+export function LineQuantitiesForm({
+  intent,
+  lines,
+  fieldId,
+  submit,
+}: {
+  intent: string;
+  lines: { id: number; order_number: string | null; sku: string; help: string }[];
+  fieldId?: (lineId: number) => string;
+  submit: string;
+}) {
+  const t = useT();
+  const result = useIntentResult();
+  const errors = result.errors(intent);
+  const values = result.values(intent);
+  return (
+    <Form method="post" className="mt-3 space-y-2" noValidate>
+      <input type="hidden" name="intent" value={intent} />
+      <FormError message={result.failure?.intent === intent ? (errors.lines ?? result.failure.formError) : undefined} />
+      {lines.map((l) => {
+        const name = `qty_${l.id}`;
+        return (
+          <Field
+            key={l.id}
+            id={fieldId?.(l.id)}
+            name={name}
+            label={`${l.order_number ?? ""} · ${l.sku}`}
+            help={l.help}
+            inputMode="numeric"
+            defaultValue={values[name] === undefined ? undefined : String(values[name])}
+            error={errors[name]}
+          />
+        );
+      })}
+      <SubmitButton className="btn-secondary" pendingText={t("common.saving")}>
+        {submit}
+      </SubmitButton>
+    </Form>
   );
 }

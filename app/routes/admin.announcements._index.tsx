@@ -15,7 +15,7 @@ import { requireActor } from "~/modules/auth/auth.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { FilterBar, FilterSelect, SearchFilter } from "~/components/filters";
+import { CodeFilter, FilterBar, SearchFilter } from "~/components/filters";
 
 export const meta = pageMeta("announcements.title");
 
@@ -41,20 +41,8 @@ export default function Announcements() {
       <ListHeader title={t("announcements.title")} create={{ to: "/admin/announcements/new", label: t("announcements.new") }} />
       <FilterBar resetTo="/admin/announcements" className="mb-4 sm:grid-cols-5">
         <SearchFilter value={data.query.q} placeholder={t("announcements.searchPlaceholder")} />
-        <FilterSelect
-          name="kind"
-          label={t("announcements.kind")}
-          defaultValue={data.query.kind}
-          all
-          options={ANNOUNCEMENT_KINDS.map((k) => ({ value: k, label: t(`announcements.kind.${k}`) }))}
-        />
-        <FilterSelect
-          name="state"
-          label={t("announcements.state")}
-          defaultValue={data.query.state}
-          all
-          options={ANNOUNCEMENT_STATES.map((s) => ({ value: s, label: t(`announcements.state.${s}`) }))}
-        />
+        <CodeFilter name="kind" label={t("announcements.kind")} value={data.query.kind} codes={ANNOUNCEMENT_KINDS} labels="announcements.kind" />
+        <CodeFilter name="state" label={t("announcements.state")} value={data.query.state} codes={ANNOUNCEMENT_STATES} labels="announcements.state" />
       </FilterBar>
       <ListTable
         empty={

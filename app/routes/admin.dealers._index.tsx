@@ -13,7 +13,7 @@ import { DealerListQuery } from "~/modules/organisations/organisations.schema.se
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { FilterBar, FilterSelect, SearchFilter } from "~/components/filters";
+import { CodeFilter, FilterBar, SearchFilter } from "~/components/filters";
 
 export const meta = pageMeta("dealers.title");
 
@@ -34,20 +34,8 @@ export default function Dealers() {
       <ListHeader title={t("dealers.title")} create={{ to: "/admin/dealers/new", label: t("dealers.new") }} />
       <FilterBar resetTo="/admin/dealers" className="mb-4 sm:grid-cols-5">
         <SearchFilter value={data.query.q} placeholder={t("dealers.searchPlaceholder")} />
-        <FilterSelect
-          name="region"
-          label={t("common.region")}
-          defaultValue={data.query.region}
-          all
-          options={REGIONS.map((r) => ({ value: r, label: t(`region.${r}`) }))}
-        />
-        <FilterSelect
-          name="tier"
-          label={t("common.tier")}
-          defaultValue={data.query.tier}
-          all
-          options={TIERS.map((r) => ({ value: r, label: t(`tier.${r}`) }))}
-        />
+        <CodeFilter name="region" label={t("common.region")} value={data.query.region} codes={REGIONS} labels="region" />
+        <CodeFilter name="tier" label={t("common.tier")} value={data.query.tier} codes={TIERS} labels="tier" />
       </FilterBar>
       <ListTable
         empty={data.rows.length === 0 && <EmptyState message={t("dealers.empty")} />}

@@ -14,7 +14,7 @@ import { exportOutbox, listOutbox, outboxDelivery } from "~/modules/notification
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { FilterBar, FilterSelect, SearchFilter } from "~/components/filters";
+import { CodeFilter, FilterBar, FilterSelect, SearchFilter } from "~/components/filters";
 
 export const meta = pageMeta("outbox.title");
 
@@ -46,13 +46,7 @@ export default function Outbox() {
       </div>
       <FilterBar resetTo="/admin/outbox" className="mb-4 sm:grid-cols-5">
         <SearchFilter value={data.query.q} placeholder={t("outbox.searchPlaceholder")} />
-        <FilterSelect
-          name="status"
-          label={t("common.status")}
-          defaultValue={data.query.status}
-          all
-          options={OUTBOX_STATUSES.map((s) => ({ value: s, label: t(`outbox.status.${s}`) }))}
-        />
+        <CodeFilter name="status" label={t("common.status")} value={data.query.status} codes={OUTBOX_STATUSES} labels="outbox.status" />
         <FilterSelect
           name="kind"
           label={t("outbox.kind")}

@@ -53,7 +53,6 @@ export default function Warehouses() {
   const failure = result && result.ok === false ? result : undefined;
   const createFailure = failure && (!("intent" in failure) || failure.intent === "create") ? failure : undefined;
   const updateFailure = failure && "intent" in failure && failure.intent === "update" ? failure : undefined;
-  const regions = REGIONS.map((r) => ({ value: r, label: t(`region.${r}` as MessageKey) }));
   const editing = warehouses.find((w) => w.id === (updateFailure ? Number(updateFailure.values.id) : edit));
   return (
     <div className="space-y-4">
@@ -70,29 +69,7 @@ export default function Warehouses() {
             </p>
           ) : null}
           <input type="hidden" name="id" value={editing.id} />
-          <Field
-            name="name_en"
-            label={t("warehouses.nameEn")}
-            defaultValue={val(updateFailure?.values, "name_en", editing.name_en)}
-            error={updateFailure?.fieldErrors.name_en}
-            required
-            maxLength={120}
-          />
-          <Field
-            name="name_zh"
-            label={t("warehouses.nameZh")}
-            defaultValue={val(updateFailure?.values, "name_zh", editing.name_zh)}
-            error={updateFailure?.fieldErrors.name_zh}
-            required
-            maxLength={120}
-          />
-          <SelectField
-            name="region"
-            label={t("common.region")}
-            options={regions}
-            defaultValue={val(updateFailure?.values, "region", editing.region)}
-            error={updateFailure?.fieldErrors.region}
-          />
+          <NameAndRegionFields failure={updateFailure} current={editing} />
           <SelectField
             name="status"
             label={t("common.status")}
@@ -157,29 +134,7 @@ export default function Warehouses() {
           required
           maxLength={30}
         />
-        <Field
-          name="name_en"
-          label={t("warehouses.nameEn")}
-          defaultValue={val(createFailure?.values, "name_en")}
-          error={createFailure?.fieldErrors.name_en}
-          required
-          maxLength={120}
-        />
-        <Field
-          name="name_zh"
-          label={t("warehouses.nameZh")}
-          defaultValue={val(createFailure?.values, "name_zh")}
-          error={createFailure?.fieldErrors.name_zh}
-          required
-          maxLength={120}
-        />
-        <SelectField
-          name="region"
-          label={t("common.region")}
-          options={regions}
-          defaultValue={val(createFailure?.values, "region", "east")}
-          error={createFailure?.fieldErrors.region}
-        />
+        <NameAndRegionFields failure={createFailure} current={{ name_en: "", name_zh: "", region: "east" }} />
         <div className="flex items-end">
           <SubmitButton name="intent" value="create" pendingText={t("common.saving")}>
             {t("warehouses.add")}
@@ -187,6 +142,41 @@ export default function Warehouses() {
         </div>
       </Form>
     </div>
+  );
+}
+
+/** A warehouse's names and region: as sent when the form failed, else as they are (`current`). */
+function NameAndRegionFields({
+  failure,
+  current,
+}: {
+  failure: { values: Record<string, unknown>; fieldErrors: Record<string, string> } | undefined;
+  current: { name_en: string; name_zh: string; region: string };
+}) {
+  const t = useT();
+  const values = failure?.values;
+  const errors = failure?.fieldErrors;
+  return (
+    <>
+      {(["name_en", "name_zh"] as const).map((name) => (
+        <Field
+          key={name}
+          name={name}
+          label={t(name === "name_en" ? "warehouses.nameEn" : "warehouses.nameZh")}
+          defaultValue={val(values, name, current[name])}
+          error={errors?.[name]}
+          required
+          maxLength={120}
+        />
+      ))}
+      <SelectField
+        name="region"
+        label={t("common.region")}
+        options={REGIONS.map((r) => ({ value: r, label: t(`region.${r}` as MessageKey) }))}
+        defaultValue={val(values, "region", current.region)}
+        error={errors?.region}
+      />
+    </>
   );
 }
 

@@ -15,7 +15,7 @@ import { DisputeListQuery } from "~/modules/statements/statements.schema.server"
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { FilterBar, FilterSelect, DealerFilter } from "~/components/filters";
+import { CodeFilter, DealerFilter, FilterBar } from "~/components/filters";
 
 export const meta = pageMeta("disputes.title");
 
@@ -42,20 +42,8 @@ export default function Disputes() {
       </p>
       <FilterBar resetTo="/finance/disputes" className="sm:grid-cols-5">
         <DealerFilter dealers={data.dealers} value={data.query.dealerId} wide />
-        <FilterSelect
-          name="status"
-          label={t("common.status")}
-          defaultValue={data.query.status}
-          all
-          options={DISPUTE_STATUSES.map((s) => ({ value: s, label: t(`disputes.status.${s}`) }))}
-        />
-        <FilterSelect
-          name="reason"
-          label={t("statements.reason")}
-          defaultValue={data.query.reason}
-          all
-          options={DISPUTE_REASONS.map((r) => ({ value: r, label: t(`statements.reason.${r}`) }))}
-        />
+        <CodeFilter name="status" label={t("common.status")} value={data.query.status} codes={DISPUTE_STATUSES} labels="disputes.status" />
+        <CodeFilter name="reason" label={t("statements.reason")} value={data.query.reason} codes={DISPUTE_REASONS} labels="statements.reason" />
       </FilterBar>
       <ListTable
         empty={data.rows.length === 0 && <EmptyState message={t("disputes.empty")} />}

@@ -1,7 +1,8 @@
-import { ListTable } from "~/components/list";
+import { ListTable, Th } from "~/components/list";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { Link } from "~/components/link";
 import { QuoteBadge, StageBadge } from "~/components/deals";
 import { ErrorPage } from "~/components/ErrorPage";
@@ -52,6 +53,10 @@ export default function KeyAccountPage() {
   const notice = done ?? (sp.get("created") ? t("keyAccounts.created") : undefined);
   const lineName = (l: { name_en: string; name_zh: string }) => (locale === "en" ? l.name_en : l.name_zh);
   const bought = new Set(data.purchases.map((p) => p.code));
+  /** A field of the form `intent`, prefilled with what was sent and showing its error. */
+  const field = (intent: string, name: string, id: string, label: string, props: Omit<React.ComponentProps<typeof Field>, "name" | "id" | "label">) => (
+    <Field name={name} id={id} label={label} defaultValue={String(vals(intent)[name] ?? "")} error={errs(intent)[name]} {...props} />
+  );
   const profileValues =
     failure?.intent === "update"
       ? (failure.values ?? {})
@@ -93,14 +98,12 @@ export default function KeyAccountPage() {
                 bare
                 head={
                   <>
-                    <th scope="col">{t("deals.deal")}</th>
-                    <th scope="col">{t("deals.dealer")}</th>
-                    <th scope="col">{t("deals.productLines")}</th>
-                    <th scope="col">{t("deals.stage")}</th>
-                    <th scope="col" className="text-right">
-                      {t("deals.value")}
-                    </th>
-                    <th scope="col">{t("deals.protection")}</th>
+                    <Th>{t("deals.deal")}</Th>
+                    <Th>{t("deals.dealer")}</Th>
+                    <Th>{t("deals.productLines")}</Th>
+                    <Th>{t("deals.stage")}</Th>
+                    <Th num>{t("deals.value")}</Th>
+                    <Th>{t("deals.protection")}</Th>
                   </>
                 }
               >
@@ -130,20 +133,12 @@ export default function KeyAccountPage() {
               bare
               head={
                 <>
-                  <th scope="col">{t("deals.productLines")}</th>
-                  <th scope="col" className="text-right">
-                    {t("keyAccounts.orderedQty")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("keyAccounts.shippedQty")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("keyAccounts.orderedValue")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("keyAccounts.shippedValue")}
-                  </th>
-                  <th scope="col">{t("keyAccounts.lastOrder")}</th>
+                  <Th>{t("deals.productLines")}</Th>
+                  <Th num>{t("keyAccounts.orderedQty")}</Th>
+                  <Th num>{t("keyAccounts.shippedQty")}</Th>
+                  <Th num>{t("keyAccounts.orderedValue")}</Th>
+                  <Th num>{t("keyAccounts.shippedValue")}</Th>
+                  <Th>{t("keyAccounts.lastOrder")}</Th>
                 </>
               }
             >
@@ -171,61 +166,45 @@ export default function KeyAccountPage() {
           </Section>
 
           <Section className="overflow-x-auto" title={t("keyAccounts.quotes")} id="quotes-h">
-            {data.quotes.length === 0 ? (
-              <p className="text-sm text-slate-600">{t("deals.quotesEmpty")}</p>
-            ) : (
-              <ScrollX>
-                <table className="table">
-                  <tbody className="divide-y divide-slate-100">
-                    {data.quotes.map((q) => (
-                      <tr key={q.id}>
-                        <td>
-                          <Link className="link" to={`/quotes/${q.id}`}>
-                            {q.deal_title} · {t("quotes.versionShort", { n: q.version })}
-                          </Link>
-                        </td>
-                        <td>{q.dealer_code}</td>
-                        <td>
-                          <QuoteBadge status={q.status} />
-                        </td>
-                        <td>{f.date(q.valid_until)}</td>
-                        <td className="text-right tabular-nums">{f.money(q.total_minor, q.currency)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </ScrollX>
-            )}
+            <RowsOrEmpty empty={data.quotes.length === 0 && t("deals.quotesEmpty")}>
+              {data.quotes.map((q) => (
+                <tr key={q.id}>
+                  <td>
+                    <Link className="link" to={`/quotes/${q.id}`}>
+                      {q.deal_title} · {t("quotes.versionShort", { n: q.version })}
+                    </Link>
+                  </td>
+                  <td>{q.dealer_code}</td>
+                  <td>
+                    <QuoteBadge status={q.status} />
+                  </td>
+                  <td>{f.date(q.valid_until)}</td>
+                  <td className="text-right tabular-nums">{f.money(q.total_minor, q.currency)}</td>
+                </tr>
+              ))}
+            </RowsOrEmpty>
           </Section>
 
           <Section className="overflow-x-auto" title={t("keyAccounts.orders")} id="orders-h">
-            {data.orders.length === 0 ? (
-              <p className="text-sm text-slate-600">{t("deals.ordersEmpty")}</p>
-            ) : (
-              <ScrollX>
-                <table className="table">
-                  <tbody className="divide-y divide-slate-100">
-                    {data.orders.map((o) => (
-                      <tr key={o.id}>
-                        <td>
-                          {o.number ? (
-                            <Link className="link" to={`/orders/${o.number}`}>
-                              {o.number}
-                            </Link>
-                          ) : (
-                            t("quotes.draftOrder", { id: o.id })
-                          )}
-                        </td>
-                        <td>{o.dealer_code}</td>
-                        <td>{t(`dash.orderStatus.${o.status}` as MessageKey)}</td>
-                        <td>{f.dateTime(o.created_at)}</td>
-                        <td className="text-right tabular-nums">{f.money(o.total_minor, o.currency)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </ScrollX>
-            )}
+            <RowsOrEmpty empty={data.orders.length === 0 && t("deals.ordersEmpty")}>
+              {data.orders.map((o) => (
+                <tr key={o.id}>
+                  <td>
+                    {o.number ? (
+                      <Link className="link" to={`/orders/${o.number}`}>
+                        {o.number}
+                      </Link>
+                    ) : (
+                      t("quotes.draftOrder", { id: o.id })
+                    )}
+                  </td>
+                  <td>{o.dealer_code}</td>
+                  <td>{t(`dash.orderStatus.${o.status}` as MessageKey)}</td>
+                  <td>{f.dateTime(o.created_at)}</td>
+                  <td className="text-right tabular-nums">{f.money(o.total_minor, o.currency)}</td>
+                </tr>
+              ))}
+            </RowsOrEmpty>
             {data.shipments.length ? (
               <>
                 <h3 className="mb-1 mt-3 text-sm font-semibold">{t("keyAccounts.shipments")}</h3>
@@ -302,39 +281,10 @@ export default function KeyAccountPage() {
               ))}
             </ul>
             <Form method="post" className="space-y-2" noValidate>
-              <Field
-                name="name"
-                id="c-name"
-                label={t("keyAccounts.contactName")}
-                defaultValue={String(vals("addContact").name ?? "")}
-                error={errs("addContact").name}
-                maxLength={120}
-              />
-              <Field
-                name="title"
-                id="c-title"
-                label={t("keyAccounts.contactTitle")}
-                defaultValue={String(vals("addContact").title ?? "")}
-                error={errs("addContact").title}
-                maxLength={120}
-              />
-              <Field
-                name="phone"
-                id="c-phone"
-                label={t("keyAccounts.contactPhone")}
-                defaultValue={String(vals("addContact").phone ?? "")}
-                error={errs("addContact").phone}
-                maxLength={64}
-              />
-              <Field
-                name="email"
-                id="c-email"
-                type="email"
-                label={t("keyAccounts.contactEmail")}
-                defaultValue={String(vals("addContact").email ?? "")}
-                error={errs("addContact").email}
-                maxLength={254}
-              />
+              {field("addContact", "name", "c-name", t("keyAccounts.contactName"), { maxLength: 120 })}
+              {field("addContact", "title", "c-title", t("keyAccounts.contactTitle"), { maxLength: 120 })}
+              {field("addContact", "phone", "c-phone", t("keyAccounts.contactPhone"), { maxLength: 64 })}
+              {field("addContact", "email", "c-email", t("keyAccounts.contactEmail"), { type: "email", maxLength: 254 })}
               <SubmitButton name="intent" value="addContact" className="btn-secondary">
                 {t("keyAccounts.addContact")}
               </SubmitButton>
@@ -380,22 +330,8 @@ export default function KeyAccountPage() {
                   options={data.productLines.map((l) => ({ value: l.code, label: lineName(l) }))}
                   error={errs("offerLead").productLineCode}
                 />
-                <Field
-                  name="estimatedValue"
-                  id="lead-value"
-                  label={t("deals.value")}
-                  inputMode="decimal"
-                  defaultValue={String(vals("offerLead").estimatedValue ?? "")}
-                  error={errs("offerLead").estimatedValue}
-                />
-                <Field
-                  name="note"
-                  id="lead-note"
-                  label={t("leads.note")}
-                  defaultValue={String(vals("offerLead").note ?? "")}
-                  error={errs("offerLead").note}
-                  maxLength={2000}
-                />
+                {field("offerLead", "estimatedValue", "lead-value", t("deals.value"), { inputMode: "decimal" })}
+                {field("offerLead", "note", "lead-note", t("leads.note"), { maxLength: 2000 })}
                 <SubmitButton name="intent" value="offerLead">
                   {t("leads.offer")}
                 </SubmitButton>
@@ -420,4 +356,16 @@ export default function KeyAccountPage() {
 
 export function ErrorBoundary() {
   return <ErrorPage />;
+}
+
+/** A section's plain table of rows (no head), or the text saying there are none. */
+function RowsOrEmpty({ empty, children }: { empty: string | false; children: ReactNode }) {
+  if (empty) return <p className="text-sm text-slate-600">{empty}</p>;
+  return (
+    <ScrollX>
+      <table className="table">
+        <tbody className="divide-y divide-slate-100">{children}</tbody>
+      </table>
+    </ScrollX>
+  );
 }

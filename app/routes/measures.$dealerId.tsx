@@ -4,8 +4,8 @@ import { useLoaderData } from "@remix-run/react";
 import { useCan } from "~/components/access";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Link } from "~/components/link";
-import { ListHeader, ListTable } from "~/components/list";
-import { ImprovementLists, MeasureFigures, MeasuresTrend, useMeasureFormat } from "~/components/measures";
+import { ListHeader, ListTable, Th } from "~/components/list";
+import { ImprovementLists, MeasureFigures, MeasuresTrend, measureHeads, useMeasureFormat } from "~/components/measures";
 import { SelloutStatusBadge } from "~/components/sellout";
 import { Stat } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
@@ -81,16 +81,10 @@ export default function DealerMeasures() {
               testId="category-shares"
               head={
                 <>
-                  <th scope="col">{t("measures.category")}</th>
-                  <th scope="col" className="text-right">
-                    {t("measures.ours")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("measures.categoryTotal")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("measures.shareShort")}
-                  </th>
+                  <Th>{t("measures.category")}</Th>
+                  <Th num>{t("measures.ours")}</Th>
+                  <Th num>{t("measures.categoryTotal")}</Th>
+                  <Th num>{t("measures.shareShort")}</Th>
                 </>
               }
             >
@@ -146,26 +140,11 @@ export default function DealerMeasures() {
           testId="measure-periods"
           head={
             <>
-              <th scope="col">{t("measures.period")}</th>
-              <th scope="col">{t("measures.status")}</th>
-              <th scope="col" className="text-right">
-                {t("measures.turnoverShort")}
-              </th>
-              <th scope="col" className="text-right">
-                {t("measures.marginShort")}
-              </th>
-              <th scope="col" className="text-right">
-                {t("measures.resolutionShort")}
-              </th>
-              <th scope="col" className="text-right">
-                {t("measures.shareShort")}
-              </th>
-              <th scope="col" className="text-right">
-                {t("measures.unitsSold")}
-              </th>
-              <th scope="col" className="text-right">
-                {t("measures.revenue")}
-              </th>
+              <Th>{t("measures.period")}</Th>
+              <Th>{t("measures.status")}</Th>
+              {measureHeads(t)}
+              <Th num>{t("measures.unitsSold")}</Th>
+              <Th num>{t("measures.revenue")}</Th>
             </>
           }
         >

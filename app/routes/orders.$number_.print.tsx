@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { DeliverTo, DocHead, DocLine, Facts, PartiesBlock, Sheet, Signatures, Toolbar, docT, DocTable, productColumns } from "~/components/documents";
+import { DeliverTo, DocHead, DocLine, DocNote, Facts, PartiesBlock, Sheet, Signatures, Toolbar, docT, DocTable, productColumns } from "~/components/documents";
 import { ErrorPage } from "~/components/ErrorPage";
 import { unitLabel, type Locale, type MessageKey } from "~/i18n";
 import { formattersFor, useBusinessTz } from "~/i18n/react";
@@ -75,11 +75,7 @@ export default function OrderConfirmationPrint() {
           );
         })}
       </DocTable>
-      {o.notes ? (
-        <p className="mt-4 text-sm">
-          {t("common.notes")}: {o.notes}
-        </p>
-      ) : null}
+      <DocNote label={t("common.notes")} text={o.notes} />
       <Signatures labels={[t("documents.dealerSignature"), t("documents.issuerSignature")]} />
     </Sheet>
   );

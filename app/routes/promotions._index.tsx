@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { FilterBar, FilterSelect, SearchFilter } from "~/components/filters";
+import { CodeFilter, FilterBar, SearchFilter } from "~/components/filters";
 import { ListHeader, ListPager, ListTable } from "~/components/list";
 import { PromotionStateBadge, useTermsText } from "~/components/promotions";
 import { EmptyState } from "~/components/ui/layout";
@@ -56,20 +56,8 @@ export default function Promotions() {
       <p className="mb-4 text-sm text-slate-600">{t("promotions.intro")}</p>
       <FilterBar resetTo="/promotions" className="mb-4 sm:grid-cols-5">
         <SearchFilter value={data.query.q} placeholder={t("promotions.searchPlaceholder")} />
-        <FilterSelect
-          name="state"
-          label={t("promotions.state")}
-          defaultValue={data.query.state}
-          all
-          options={PROMOTION_STATES.map((s) => ({ value: s, label: t(`promotions.state.${s}`) }))}
-        />
-        <FilterSelect
-          name="mechanism"
-          label={t("promotions.mechanism")}
-          defaultValue={data.query.mechanism}
-          all
-          options={MECHANISMS.map((m) => ({ value: m, label: t(`promotions.mechanism.${m}`) }))}
-        />
+        <CodeFilter name="state" label={t("promotions.state")} value={data.query.state} codes={PROMOTION_STATES} labels="promotions.state" />
+        <CodeFilter name="mechanism" label={t("promotions.mechanism")} value={data.query.mechanism} codes={MECHANISMS} labels="promotions.mechanism" />
       </FilterBar>
       <ListTable
         testId="promotions-table"

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { bpText } from "~/components/deals";
-import { DocHead, DocLine, Facts, PartiesBlock, Sheet, Signatures, Toolbar, docT, DocTable, productColumns } from "~/components/documents";
+import { DocHead, DocLine, DocNote, Facts, PartiesBlock, Sheet, Signatures, Toolbar, docT, DocTable, productColumns } from "~/components/documents";
 import { ErrorPage } from "~/components/ErrorPage";
 import { unitLabel, type Locale, type MessageKey } from "~/i18n";
 import { formattersFor, useBusinessTz } from "~/i18n/react";
@@ -74,11 +74,7 @@ export default function QuotePrint() {
           </DocLine>
         ))}
       </DocTable>
-      {q.terms ? (
-        <p className="mt-4 whitespace-pre-line text-sm">
-          {t("quotes.terms")}: {q.terms}
-        </p>
-      ) : null}
+      <DocNote label={t("quotes.terms")} text={q.terms} keepBreaks />
       <Signatures labels={[t("documents.dealerSignature"), t("documents.issuerSignature")]} />
     </Sheet>
   );

@@ -4,7 +4,7 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { useIntentResult } from "~/components/intent-result";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Link } from "~/components/link";
-import { ListTable } from "~/components/list";
+import { ListTable, Th } from "~/components/list";
 import { SelloutStatusBadge } from "~/components/sellout";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
@@ -59,54 +59,20 @@ export default function SelloutPeriod() {
   const title = t("sellout.periodTitle", { period: period.key });
   const lineFields = (intent: "line" | "correct") => {
     const e = result.errors(intent);
+    /** A field of the line form, named `name`, prefilled with what was sent and showing its error. */
+    const field = (
+      name: "sku" | "unitsSold" | "revenue" | "unitsOnHand" | "keyAccount" | "region",
+      label: string,
+      props: Omit<React.ComponentProps<typeof Field>, "name" | "label">,
+    ) => <Field name={name} id={`${intent}-${name}`} label={label} defaultValue={sv(intent, name)} error={e[name]} {...props} />;
     return (
       <div className="grid gap-3 sm:grid-cols-3">
-        <Field name="sku" id={`${intent}-sku`} label={t("sellout.sku")} defaultValue={sv(intent, "sku")} error={e.sku} maxLength={64} required />
-        <Field
-          name="unitsSold"
-          id={`${intent}-unitsSold`}
-          label={t("sellout.unitsSold")}
-          inputMode="numeric"
-          defaultValue={sv(intent, "unitsSold")}
-          error={e.unitsSold}
-          required
-        />
-        <Field
-          name="revenue"
-          id={`${intent}-revenue`}
-          label={`${t("sellout.revenue")} (${dealer.currency})`}
-          inputMode="decimal"
-          defaultValue={sv(intent, "revenue")}
-          error={e.revenue}
-          required
-        />
-        <Field
-          name="unitsOnHand"
-          id={`${intent}-unitsOnHand`}
-          label={t("sellout.unitsOnHand")}
-          inputMode="numeric"
-          defaultValue={sv(intent, "unitsOnHand")}
-          error={e.unitsOnHand}
-          help={t("sellout.unitsOnHandHelp")}
-        />
-        <Field
-          name="keyAccount"
-          id={`${intent}-keyAccount`}
-          label={t("sellout.keyAccountCode")}
-          defaultValue={sv(intent, "keyAccount")}
-          error={e.keyAccount}
-          help={t("sellout.keyAccountHelp")}
-          maxLength={32}
-        />
-        <Field
-          name="region"
-          id={`${intent}-region`}
-          label={t("sellout.region")}
-          defaultValue={sv(intent, "region")}
-          error={e.region}
-          help={t("sellout.regionHelp")}
-          maxLength={32}
-        />
+        {field("sku", t("sellout.sku"), { maxLength: 64, required: true })}
+        {field("unitsSold", t("sellout.unitsSold"), { inputMode: "numeric", required: true })}
+        {field("revenue", `${t("sellout.revenue")} (${dealer.currency})`, { inputMode: "decimal", required: true })}
+        {field("unitsOnHand", t("sellout.unitsOnHand"), { inputMode: "numeric", help: t("sellout.unitsOnHandHelp") })}
+        {field("keyAccount", t("sellout.keyAccountCode"), { help: t("sellout.keyAccountHelp"), maxLength: 32 })}
+        {field("region", t("sellout.region"), { help: t("sellout.regionHelp"), maxLength: 32 })}
       </div>
     );
   };
@@ -157,17 +123,13 @@ export default function SelloutPeriod() {
           empty={data.lines.length === 0 && <EmptyState message={t("sellout.lines.empty")} />}
           head={
             <>
-              <th scope="col">{t("sellout.sku")}</th>
-              <th scope="col">{t("sellout.product")}</th>
-              <th scope="col">{t("sellout.keyAccount")}</th>
-              <th scope="col">{t("sellout.region")}</th>
-              <th scope="col" className="text-right">
-                {t("sellout.unitsSold")}
-              </th>
-              <th scope="col" className="text-right">
-                {t("sellout.revenue")}
-              </th>
-              {can.report ? <th scope="col">{t("sellout.remove")}</th> : null}
+              <Th>{t("sellout.sku")}</Th>
+              <Th>{t("sellout.product")}</Th>
+              <Th>{t("sellout.keyAccount")}</Th>
+              <Th>{t("sellout.region")}</Th>
+              <Th num>{t("sellout.unitsSold")}</Th>
+              <Th num>{t("sellout.revenue")}</Th>
+              {can.report ? <Th>{t("sellout.remove")}</Th> : null}
             </>
           }
         >
@@ -228,11 +190,9 @@ export default function SelloutPeriod() {
           empty={data.stock.length === 0 && <EmptyState message={t("sellout.stock.empty")} />}
           head={
             <>
-              <th scope="col">{t("sellout.sku")}</th>
-              <th scope="col">{t("sellout.product")}</th>
-              <th scope="col" className="text-right">
-                {t("sellout.unitsOnHand")}
-              </th>
+              <Th>{t("sellout.sku")}</Th>
+              <Th>{t("sellout.product")}</Th>
+              <Th num>{t("sellout.unitsOnHand")}</Th>
             </>
           }
         >
@@ -264,10 +224,8 @@ export default function SelloutPeriod() {
           empty={data.categories.length === 0 && <EmptyState message={t("sellout.categories.empty")} />}
           head={
             <>
-              <th scope="col">{t("sellout.category")}</th>
-              <th scope="col" className="text-right">
-                {t("sellout.revenue")}
-              </th>
+              <Th>{t("sellout.category")}</Th>
+              <Th num>{t("sellout.revenue")}</Th>
             </>
           }
         >
@@ -313,21 +271,15 @@ export default function SelloutPeriod() {
             empty={data.corrections.length === 0 && <EmptyState message={t("sellout.corrections.empty")} />}
             head={
               <>
-                <th scope="col">{t("sellout.corrections.at")}</th>
-                <th scope="col">{t("sellout.sku")}</th>
-                <th scope="col">{t("sellout.keyAccount")}</th>
-                <th scope="col">{t("sellout.region")}</th>
-                <th scope="col" className="text-right">
-                  {t("sellout.unitsSold")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("sellout.revenue")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("sellout.unitsOnHand")}
-                </th>
-                <th scope="col">{t("sellout.reason")}</th>
-                <th scope="col">{t("sellout.corrections.by")}</th>
+                <Th>{t("sellout.corrections.at")}</Th>
+                <Th>{t("sellout.sku")}</Th>
+                <Th>{t("sellout.keyAccount")}</Th>
+                <Th>{t("sellout.region")}</Th>
+                <Th num>{t("sellout.unitsSold")}</Th>
+                <Th num>{t("sellout.revenue")}</Th>
+                <Th num>{t("sellout.unitsOnHand")}</Th>
+                <Th>{t("sellout.reason")}</Th>
+                <Th>{t("sellout.corrections.by")}</Th>
               </>
             }
           >

@@ -3,9 +3,8 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { ImportStatusBadge } from "~/components/catalog/ImportStatus";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ImportErrors, UploadProgress } from "~/components/imports";
+import { ImportErrors, ImportFileField, ImportJobsTable, ImportModeChoice, UploadProgress } from "~/components/imports";
 import { Link } from "~/components/link";
-import { ListTable } from "~/components/list";
 import { FormError, SelectField } from "~/components/ui/form";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { Section } from "~/components/ui/record";
@@ -71,7 +70,6 @@ export default function SelloutUpload() {
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const t = useT();
-  const f = useFormat();
   const failure = actionData && "ok" in actionData && actionData.ok === false ? actionData : undefined;
   const values = (failure?.values ?? {}) as Record<string, unknown>;
   const { dealer, job } = data;
@@ -101,40 +99,13 @@ export default function SelloutUpload() {
                 error={failure?.fieldErrors.period}
                 options={data.periods.map((p) => ({ value: p, label: p }))}
               />
-              <div>
-                <label htmlFor="file" className="label">
-                  {t("sellout.upload.file")}
-                </label>
-                <input
-                  id="file"
-                  name="file"
-                  type="file"
-                  accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                  className="block w-full text-sm"
-                  required
-                  aria-invalid={failure?.fieldErrors.file ? true : undefined}
-                  aria-describedby="file-help"
-                />
-                <p id="file-help" className="mt-1 text-xs text-slate-500">
-                  {t("sellout.upload.fileHelp", { max: data.limitMb })}
-                </p>
-                {failure?.fieldErrors.file ? (
-                  <p className="mt-1 text-sm text-red-600" role="alert">
-                    {failure.fieldErrors.file}
-                  </p>
-                ) : null}
-              </div>
-              <fieldset>
-                <legend className="label">{t("import.mode")}</legend>
-                <div className="space-y-1 text-sm">
-                  {(["all_or_nothing", "valid_rows"] as const).map((m) => (
-                    <label key={m} className="flex items-start gap-2">
-                      <input type="radio" name="mode" value={m} defaultChecked={String(values.mode ?? "all_or_nothing") === m} className="mt-1" />{" "}
-                      <span>{t(`import.mode.${m}`)}</span>
-                    </label>
-                  ))}
-                </div>
-              </fieldset>
+              <ImportFileField
+                label={t("sellout.upload.file")}
+                accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                help={t("sellout.upload.fileHelp", { max: data.limitMb })}
+                error={failure?.fieldErrors.file}
+              />
+              <ImportModeChoice value={values.mode} />
               <button type="submit" className="btn-primary">
                 {t("import.start")}
               </button>
@@ -159,47 +130,12 @@ export default function SelloutUpload() {
       </div>
       <section className="space-y-2">
         <h2 className="font-semibold">{t("sellout.upload.recent")}</h2>
-        <ListTable
+        <ImportJobsTable
           testId="sellout-uploads"
-          empty={data.recent.length === 0 && <EmptyState message={t("import.noJobs")} />}
-          head={
-            <>
-              <th scope="col">{t("common.created")}</th>
-              <th scope="col">{t("sellout.period")}</th>
-              <th scope="col">{t("import.file")}</th>
-              <th scope="col">{t("common.status")}</th>
-              <th scope="col" className="text-right">
-                {t("import.rows")}
-              </th>
-              <th scope="col" className="text-right">
-                {t("import.written")}
-              </th>
-              <th scope="col" className="text-right">
-                {t("import.errors")}
-              </th>
-              <th scope="col">{t("stock.by")}</th>
-            </>
-          }
-        >
-          {data.recent.map((j) => (
-            <tr key={j.id}>
-              <td className="whitespace-nowrap">
-                <Link className="link" to={`${base}?job=${j.id}`}>
-                  {f.dateTime(j.created_at)}
-                </Link>
-              </td>
-              <td className="font-mono">{j.target ?? "—"}</td>
-              <td className="max-w-[12rem] truncate">{j.filename}</td>
-              <td>
-                <ImportStatusBadge status={j.status} />
-              </td>
-              <td className="text-right tabular-nums">{f.number(j.total_rows)}</td>
-              <td className="text-right tabular-nums">{f.number(j.written_rows)}</td>
-              <td className="text-right tabular-nums">{f.number(j.error_count)}</td>
-              <td>{j.created_by_name ?? "—"}</td>
-            </tr>
-          ))}
-        </ListTable>
+          jobs={data.recent}
+          href={(j) => `${base}?job=${j.id}`}
+          target={{ label: t("sellout.period"), cell: (j) => <td className="font-mono">{j.target ?? "—"}</td> }}
+        />
       </section>
     </div>
   );

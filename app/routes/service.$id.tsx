@@ -5,8 +5,8 @@ import { ErrorPage } from "~/components/ErrorPage";
 import { useIntentResult } from "~/components/intent-result";
 import { Link } from "~/components/link";
 import { OrderStatusBadge } from "~/components/orders/OrderStatusBadge";
-import { PromiseBadge, ServiceStatusBadge } from "~/components/service";
-import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
+import { LineQuantitiesForm, PromiseBadge, ServiceStatusBadge } from "~/components/service";
+import { Field, FormError, Notice, SelectField, SubmitButton, TextAreaField } from "~/components/ui/form";
 import { Badge, PageHeader } from "~/components/ui/layout";
 import { Fact, Facts, Section } from "~/components/ui/record";
 import { useFormat, useLocale, useT } from "~/i18n/react";
@@ -165,17 +165,15 @@ export default function ServiceCase() {
               <Form key={thread.length} method="post" encType="multipart/form-data" className="mt-4 space-y-3" noValidate>
                 <input type="hidden" name="intent" value="reply" />
                 <FormError message={result.failure?.intent === "reply" ? result.failure.formError : undefined} />
-                <Field name="body" label={t("service.replyBody")} error={result.errors("reply").body}>
-                  <textarea
-                    id="f-body"
-                    name="body"
-                    className="input min-h-24"
-                    maxLength={5000}
-                    defaultValue={sv("reply", "body")}
-                    aria-invalid={result.errors("reply").body ? true : undefined}
-                    aria-describedby={result.errors("reply").body ? "f-body-error" : undefined}
-                  />
-                </Field>
+                <TextAreaField
+                  name="body"
+                  label={t("service.replyBody")}
+                  className="min-h-24"
+                  rows={2}
+                  maxLength={5000}
+                  defaultValue={sv("reply", "body")}
+                  error={result.errors("reply").body}
+                />
                 {can.internal ? (
                   <SelectField
                     name="visibility"
@@ -305,17 +303,15 @@ export default function ServiceCase() {
                       defaultValue={sv("callback", "calledAt")}
                       error={result.errors("callback").calledAt}
                     />
-                    <Field name="outcome" label={t("service.callback.outcome")} error={result.errors("callback").outcome}>
-                      <textarea
-                        id="f-outcome"
-                        name="outcome"
-                        className="input min-h-20"
-                        maxLength={2000}
-                        defaultValue={sv("callback", "outcome")}
-                        aria-invalid={result.errors("callback").outcome ? true : undefined}
-                        aria-describedby={result.errors("callback").outcome ? "f-outcome-error" : undefined}
-                      />
-                    </Field>
+                    <TextAreaField
+                      name="outcome"
+                      label={t("service.callback.outcome")}
+                      className="min-h-20"
+                      rows={2}
+                      maxLength={2000}
+                      defaultValue={sv("callback", "outcome")}
+                      error={result.errors("callback").outcome}
+                    />
                     <SubmitButton className="btn-primary" pendingText={t("common.saving")}>
                       {t("service.callback.record")}
                     </SubmitButton>
@@ -385,24 +381,11 @@ export default function ServiceCase() {
             </ul>
             {can.work && c.status !== "closed" ? (
               returns.returnable.length ? (
-                <Form method="post" className="mt-3 space-y-2" noValidate>
-                  <input type="hidden" name="intent" value="rma" />
-                  <FormError message={result.failure?.intent === "rma" ? (result.errors("rma").lines ?? result.failure.formError) : undefined} />
-                  {returns.returnable.map((l) => (
-                    <Field
-                      key={l.id}
-                      name={`qty_${l.id}`}
-                      label={`${l.order_number ?? ""} · ${l.sku}`}
-                      help={t("service.rma.left", { left: l.left, shipped: l.shipped_qty })}
-                      inputMode="numeric"
-                      defaultValue={sv("rma", `qty_${l.id}`)}
-                      error={result.errors("rma")[`qty_${l.id}`]}
-                    />
-                  ))}
-                  <SubmitButton className="btn-secondary" pendingText={t("common.saving")}>
-                    {t("service.rma.authorise")}
-                  </SubmitButton>
-                </Form>
+                <LineQuantitiesForm
+                  intent="rma"
+                  lines={returns.returnable.map((l) => ({ ...l, help: t("service.rma.left", { left: l.left, shipped: l.shipped_qty }) }))}
+                  submit={t("service.rma.authorise")}
+                />
               ) : (
                 <p className="mt-2 text-sm text-slate-500">{t("service.rma.noOrder")}</p>
               )
@@ -431,25 +414,12 @@ export default function ServiceCase() {
             </ul>
             {replacements.canReplace ? (
               replacements.replaceable.length ? (
-                <Form method="post" className="mt-3 space-y-2" noValidate>
-                  <input type="hidden" name="intent" value="replace" />
-                  <FormError message={result.failure?.intent === "replace" ? (result.errors("replace").lines ?? result.failure.formError) : undefined} />
-                  {replacements.replaceable.map((l) => (
-                    <Field
-                      key={l.id}
-                      id={`f-replace-${l.id}`}
-                      name={`qty_${l.id}`}
-                      label={`${l.order_number ?? ""} · ${l.sku}`}
-                      help={t("service.replace.left", { left: l.left, shipped: l.shipped })}
-                      inputMode="numeric"
-                      defaultValue={sv("replace", `qty_${l.id}`)}
-                      error={result.errors("replace")[`qty_${l.id}`]}
-                    />
-                  ))}
-                  <SubmitButton className="btn-secondary" pendingText={t("common.saving")}>
-                    {t("service.replace.create")}
-                  </SubmitButton>
-                </Form>
+                <LineQuantitiesForm
+                  intent="replace"
+                  lines={replacements.replaceable.map((l) => ({ ...l, help: t("service.replace.left", { left: l.left, shipped: l.shipped }) }))}
+                  fieldId={(id) => `f-replace-${id}`}
+                  submit={t("service.replace.create")}
+                />
               ) : (
                 <p className="mt-2 text-sm text-slate-500">{t("service.replace.nothingLeft")}</p>
               )

@@ -2,12 +2,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { UploadProgress, type ProgressJob } from "~/components/imports";
-import { ImportStatusBadge } from "~/components/catalog/ImportStatus";
+import { ImportFileField, ImportJobsTable, ImportModeChoice, UploadProgress, type ProgressJob } from "~/components/imports";
 import { ErrorPage } from "~/components/ErrorPage";
 import { FormError } from "~/components/ui/form";
-import { EmptyState, PageHeader } from "~/components/ui/layout";
-import { useFormat, useT } from "~/i18n/react";
+import { PageHeader } from "~/components/ui/layout";
+import { useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { PRODUCT_CSV_HEADER } from "~/modules/catalog/catalog.schema";
 import { ImportFormSchema, ImportPageQuery } from "~/modules/catalog/catalog.schema.server";
@@ -20,7 +19,6 @@ import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { parseFileUpload } from "~/utils/upload.server";
 import { pageMeta } from "~/utils/meta";
-import { ListTable } from "~/components/list";
 
 export const meta = pageMeta("import.title");
 
@@ -49,7 +47,6 @@ export default function ImportPage() {
   const { jobs, limitMb } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const t = useT();
-  const f = useFormat();
   const failure = data && "ok" in data && data.ok === false ? data : undefined;
   const fileError = failure?.fieldErrors.file;
   const values = (failure?.values ?? {}) as Record<string, unknown>;
@@ -71,48 +68,8 @@ export default function ImportPage() {
               </label>
             </div>
           </fieldset>
-          <div>
-            <label htmlFor="file" className="label">
-              {t("import.file")}
-            </label>
-            <input
-              id="file"
-              name="file"
-              type="file"
-              accept=".csv,text/csv"
-              className="block w-full text-sm"
-              required
-              aria-invalid={fileError ? true : undefined}
-              aria-describedby="file-help"
-            />
-            <p id="file-help" className="mt-1 text-xs text-slate-500">
-              {t("import.fileHelp", { max: limitMb })}
-            </p>
-            {fileError ? (
-              <p className="mt-1 text-sm text-red-600" role="alert">
-                {fileError}
-              </p>
-            ) : null}
-          </div>
-          <fieldset>
-            <legend className="label">{t("import.mode")}</legend>
-            <div className="space-y-1 text-sm">
-              <label className="flex items-start gap-2">
-                <input
-                  type="radio"
-                  name="mode"
-                  value="all_or_nothing"
-                  defaultChecked={String(values.mode ?? "all_or_nothing") === "all_or_nothing"}
-                  className="mt-1"
-                />{" "}
-                <span>{t("import.mode.all_or_nothing")}</span>
-              </label>
-              <label className="flex items-start gap-2">
-                <input type="radio" name="mode" value="valid_rows" defaultChecked={values.mode === "valid_rows"} className="mt-1" />{" "}
-                <span>{t("import.mode.valid_rows")}</span>
-              </label>
-            </div>
-          </fieldset>
+          <ImportFileField label={t("import.file")} accept=".csv,text/csv" help={t("import.fileHelp", { max: limitMb })} error={fileError} />
+          <ImportModeChoice value={values.mode} />
           <button type="submit" className="btn-primary">
             {t("import.start")}
           </button>
@@ -138,46 +95,11 @@ export default function ImportPage() {
       </div>
       <section className="space-y-2">
         <h2 className="font-semibold">{t("import.recent")}</h2>
-        <ListTable
-          empty={jobs.length === 0 && <EmptyState message={t("import.noJobs")} />}
-          head={
-            <>
-              <th scope="col">{t("common.created")}</th>
-              <th scope="col">{t("import.kind")}</th>
-              <th scope="col">{t("import.file")}</th>
-              <th scope="col">{t("common.status")}</th>
-              <th scope="col" className="text-right">
-                {t("import.rows")}
-              </th>
-              <th scope="col" className="text-right">
-                {t("import.written")}
-              </th>
-              <th scope="col" className="text-right">
-                {t("import.errors")}
-              </th>
-              <th scope="col">{t("stock.by")}</th>
-            </>
-          }
-        >
-          {jobs.map((j) => (
-            <tr key={j.id}>
-              <td className="whitespace-nowrap">
-                <Link className="link" to={`/stock/import/${j.id}`}>
-                  {f.dateTime(j.created_at)}
-                </Link>
-              </td>
-              <td>{t(`import.kind.${j.kind}` as "import.kind.stock")}</td>
-              <td className="max-w-[12rem] truncate">{j.filename}</td>
-              <td>
-                <ImportStatusBadge status={j.status} />
-              </td>
-              <td className="text-right tabular-nums">{f.number(j.total_rows)}</td>
-              <td className="text-right tabular-nums">{f.number(j.written_rows)}</td>
-              <td className="text-right tabular-nums">{f.number(j.error_count)}</td>
-              <td>{j.created_by_name ?? "—"}</td>
-            </tr>
-          ))}
-        </ListTable>
+        <ImportJobsTable
+          jobs={jobs}
+          href={(j) => `/stock/import/${j.id}`}
+          target={{ label: t("import.kind"), cell: (j) => <td>{t(`import.kind.${j.kind}` as "import.kind.stock")}</td> }}
+        />
       </section>
     </div>
   );

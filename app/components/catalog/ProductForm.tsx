@@ -1,5 +1,5 @@
 import { Form } from "@remix-run/react";
-import { Field, FormError, SelectField, SubmitButton } from "~/components/ui/form";
+import { Field, FormError, SelectField, SubmitButton, TextAreaField } from "~/components/ui/form";
 import { useLocale, useT } from "~/i18n/react";
 import { minorToDecimal } from "~/utils/money";
 
@@ -23,6 +23,13 @@ export type ProductFormProduct = {
   image_path: string | null;
   updated_at: string;
 };
+
+/** Each tier's price field, in the order of the tiers. */
+const TIER_PRICE_FIELDS = [
+  ["platinum", "pricePlatinum"],
+  ["gold", "priceGold"],
+  ["silver", "priceSilver"],
+] as const;
 
 const EXAMPLE = `{
   "options": [
@@ -115,34 +122,22 @@ export function ProductForm({
           options={images.map((i) => ({ value: i, label: i.split("/").pop()! }))}
           error={e.imagePath}
         />
-        <div className="sm:col-span-2">
-          <label htmlFor="f-descriptionZh" className="label">
-            {t("products.descriptionZh")}
-          </label>
-          <textarea
-            id="f-descriptionZh"
-            name="descriptionZh"
-            lang="zh-CN"
-            rows={3}
-            className="input"
-            defaultValue={val("descriptionZh", product?.description_zh)}
-            maxLength={5000}
-          />
-        </div>
-        <div className="sm:col-span-2">
-          <label htmlFor="f-descriptionEn" className="label">
-            {t("products.descriptionEn")}
-          </label>
-          <textarea
-            id="f-descriptionEn"
-            name="descriptionEn"
-            lang="en"
-            rows={3}
-            className="input"
-            defaultValue={val("descriptionEn", product?.description_en)}
-            maxLength={5000}
-          />
-        </div>
+        <TextAreaField
+          name="descriptionZh"
+          label={t("products.descriptionZh")}
+          lang="zh-CN"
+          defaultValue={val("descriptionZh", product?.description_zh)}
+          maxLength={5000}
+          wrapperClassName="sm:col-span-2"
+        />
+        <TextAreaField
+          name="descriptionEn"
+          label={t("products.descriptionEn")}
+          lang="en"
+          defaultValue={val("descriptionEn", product?.description_en)}
+          maxLength={5000}
+          wrapperClassName="sm:col-span-2"
+        />
       </fieldset>
       <fieldset className="grid gap-4 sm:grid-cols-4">
         <legend className="mb-2 font-semibold">{t("products.prices")}</legend>
@@ -154,27 +149,16 @@ export function ProductForm({
           error={e.listPrice}
           required
         />
-        <Field
-          name="pricePlatinum"
-          inputMode="decimal"
-          label={t("products.tierPrice", { tier: t("tier.platinum") })}
-          defaultValue={val("pricePlatinum", price(tierPrices?.platinum))}
-          error={e.pricePlatinum}
-        />
-        <Field
-          name="priceGold"
-          inputMode="decimal"
-          label={t("products.tierPrice", { tier: t("tier.gold") })}
-          defaultValue={val("priceGold", price(tierPrices?.gold))}
-          error={e.priceGold}
-        />
-        <Field
-          name="priceSilver"
-          inputMode="decimal"
-          label={t("products.tierPrice", { tier: t("tier.silver") })}
-          defaultValue={val("priceSilver", price(tierPrices?.silver))}
-          error={e.priceSilver}
-        />
+        {TIER_PRICE_FIELDS.map(([tier, name]) => (
+          <Field
+            key={name}
+            name={name}
+            inputMode="decimal"
+            label={t("products.tierPrice", { tier: t(`tier.${tier}`) })}
+            defaultValue={val(name, price(tierPrices?.[tier]))}
+            error={e[name]}
+          />
+        ))}
         <p className="text-xs text-slate-500 sm:col-span-4">{t("products.tierHelp")}</p>
       </fieldset>
       <fieldset className="grid gap-4 sm:grid-cols-2">
@@ -190,31 +174,19 @@ export function ProductForm({
           error={e.leadTimeDays}
           help={t("products.leadTimeHelp")}
         />
-        <div className="sm:col-span-2">
-          <label htmlFor="f-optionsSchema" className="label">
-            {t("products.optionsSchema")}
-          </label>
-          <textarea
-            id="f-optionsSchema"
-            name="optionsSchema"
-            rows={10}
-            spellCheck={false}
-            translate="no"
-            className="input font-mono text-xs"
-            defaultValue={val("optionsSchema", pretty(product?.options_schema ?? null))}
-            aria-invalid={e.optionsSchema ? true : undefined}
-            aria-describedby="f-optionsSchema-help"
-            placeholder={EXAMPLE}
-          />
-          <p id="f-optionsSchema-help" className="mt-1 text-xs text-slate-500">
-            {t("products.optionsHelp")}
-          </p>
-          {e.optionsSchema ? (
-            <p className="mt-1 text-sm text-red-600" role="alert">
-              {e.optionsSchema}
-            </p>
-          ) : null}
-        </div>
+        <TextAreaField
+          name="optionsSchema"
+          label={t("products.optionsSchema")}
+          rows={10}
+          spellCheck={false}
+          translate="no"
+          className="font-mono text-xs"
+          defaultValue={val("optionsSchema", pretty(product?.options_schema ?? null))}
+          help={t("products.optionsHelp")}
+          error={e.optionsSchema}
+          placeholder={EXAMPLE}
+          wrapperClassName="sm:col-span-2"
+        />
       </fieldset>
       <SubmitButton pendingText={t("common.saving")}>{submitLabel}</SubmitButton>
     </Form>

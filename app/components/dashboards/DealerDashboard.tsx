@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { BarChart, ColumnChart, RatioMeter } from "~/components/ui/charts";
+import { ColumnChart, RatioMeter } from "~/components/ui/charts";
+import { DashBarChart, DashCard } from "./DashCard";
 import { Stat } from "~/components/ui/layout";
 import { PipelineChart } from "./PipelineChart";
 import { useCan } from "~/components/access";
@@ -57,30 +58,21 @@ export function DealerDashboard({ d }: { d: Data }) {
         </div>
       </section>
       <div className="grid gap-6 lg:grid-cols-2">
-        <section className="card" aria-labelledby="open-h">
-          <h2 id="open-h" className="mb-2 font-semibold">
-            {t("dash.openOrders")}
-          </h2>
-          <BarChart
+        <DashCard id="open-h" title={t("dash.openOrders")}>
+          <DashBarChart
             title={t("dash.openOrders")}
             description={t("dash.openOrdersDesc")}
-            tableLabel={t("chart.dataTable")}
             valueLabel={t("dash.orders")}
             labelHeader={t("dash.status")}
-            emptyLabel={t("chart.noData")}
             data={d.openOrders.map((s) => ({
               label: t(`dash.orderStatus.${s.status}` as MessageKey),
               value: s.count,
               display: `${f.number(s.count)} · ${f.money(s.valueMinor)}`,
               href: `/orders?status=${s.status}`,
             }))}
-            formatValue={(v) => f.number(v)}
           />
-        </section>
-        <section className="card" aria-labelledby="credit-h">
-          <h2 id="credit-h" className="mb-2 font-semibold">
-            {t("dash.credit")}
-          </h2>
+        </DashCard>
+        <DashCard id="credit-h" title={t("dash.credit")}>
           <dl className="grid grid-cols-2 gap-3 text-sm">
             <dt className="text-slate-500">{t("dash.creditAvailable")}</dt>
             <dd className="text-right text-lg font-semibold tabular-nums" data-testid="credit-available">
@@ -109,14 +101,11 @@ export function DealerDashboard({ d }: { d: Data }) {
               alert={d.credit.limitMinor > 0 && d.credit.availableMinor < 0 ? t("dash.overLimit") : undefined}
             />
           </div>
-        </section>
+        </DashCard>
       </div>
-      <section className="card" aria-labelledby="pipe-h">
-        <h2 id="pipe-h" className="mb-2 font-semibold">
-          {t("dash.pipeline")}
-        </h2>
+      <DashCard id="pipe-h" title={t("dash.pipeline")}>
         <PipelineChart pipeline={d.pipeline} linked={deals} />
-      </section>
+      </DashCard>
       <section className="card space-y-4" aria-labelledby="perf-h">
         <div className="flex flex-wrap items-end justify-between gap-3">
           <h2 id="perf-h" className="font-semibold">

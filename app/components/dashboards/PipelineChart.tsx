@@ -1,4 +1,4 @@
-import { BarChart } from "~/components/ui/charts";
+import { DashBarChart } from "./DashCard";
 import type { MessageKey } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import { isOpenStage } from "~/modules/deals/state";
@@ -8,13 +8,11 @@ export function PipelineChart({ pipeline, linked = true }: { pipeline: { stage: 
   const t = useT();
   const f = useFormat();
   return (
-    <BarChart
+    <DashBarChart
       title={t("dash.pipeline")}
       description={t("dash.pipelineDesc")}
-      tableLabel={t("chart.dataTable")}
       valueLabel={t("dash.value")}
       labelHeader={t("dash.stage")}
-      emptyLabel={t("chart.noData")}
       data={pipeline
         .filter((s) => isOpenStage(s.stage))
         .map((s) => ({

@@ -1,6 +1,6 @@
 import type { SerializeFrom } from "@remix-run/node";
 import { Link } from "~/components/link";
-import { BarChart } from "~/components/ui/charts";
+import { DashBarChart, DashCard } from "./DashCard";
 import { Stat } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import type { accountManagerDashboard, financeDashboard, opsDashboard } from "~/modules/reports/reports.server";
@@ -34,25 +34,16 @@ export function AccountManagerDashboard({ d }: { d: SerializeFrom<Awaited<Return
         <PipelineChart pipeline={d.pipeline} />
       </section>
       <div className="grid gap-6 lg:grid-cols-2">
-        <section className="card" aria-labelledby="am-aging">
-          <h2 id="am-aging" className="mb-2 font-semibold">
-            {t("dash.dealAging")}
-          </h2>
-          <BarChart
+        <DashCard id="am-aging" title={t("dash.dealAging")}>
+          <DashBarChart
             title={t("dash.dealAging")}
             description={t("dash.dealAgingDesc")}
-            tableLabel={t("chart.dataTable")}
             valueLabel={t("dash.orders")}
             labelHeader={t("dash.age")}
-            emptyLabel={t("chart.noData")}
             data={d.aging.map((a) => ({ label: a.bucket, value: a.count }))}
-            formatValue={(v) => f.number(v)}
           />
-        </section>
-        <section className="card" aria-labelledby="am-rank">
-          <h2 id="am-rank" className="mb-2 font-semibold">
-            {t("dash.ranking")}
-          </h2>
+        </DashCard>
+        <DashCard id="am-rank" title={t("dash.ranking")}>
           {d.ranking.length === 0 ? (
             <p className="text-sm text-slate-500">{t("dash.empty")}</p>
           ) : (
@@ -67,7 +58,7 @@ export function AccountManagerDashboard({ d }: { d: SerializeFrom<Awaited<Return
               ))}
             </ol>
           )}
-        </section>
+        </DashCard>
       </div>
     </div>
   );
@@ -91,10 +82,7 @@ export function OpsDashboard({ d }: { d: SerializeFrom<Awaited<ReturnType<typeof
         <Stat label={t("dash.lateIncoming")} value={f.number(d.alerts.lateCount)} to="/stock/alerts?kind=late" />
       </div>
       <div className="grid gap-6 lg:grid-cols-2">
-        <section className="card" aria-labelledby="ops-q">
-          <h2 id="ops-q" className="mb-2 font-semibold">
-            {t("dash.reviewQueue")}
-          </h2>
+        <DashCard id="ops-q" title={t("dash.reviewQueue")}>
           {d.queue.rows.length === 0 ? (
             <p className="text-sm text-slate-500">{t("dash.empty")}</p>
           ) : (
@@ -127,32 +115,23 @@ export function OpsDashboard({ d }: { d: SerializeFrom<Awaited<ReturnType<typeof
               </table>
             </ScrollX>
           )}
-        </section>
-        <section className="card" aria-labelledby="ops-bo">
-          <h2 id="ops-bo" className="mb-2 font-semibold">
-            {t("dash.backorders")}
-          </h2>
-          <BarChart
+        </DashCard>
+        <DashCard id="ops-bo" title={t("dash.backorders")}>
+          <DashBarChart
             title={t("dash.backorders")}
             description={t("dash.backordersDesc")}
-            tableLabel={t("chart.dataTable")}
             valueLabel={t("dash.units")}
             labelHeader={t("dash.product")}
-            emptyLabel={t("chart.noData")}
             data={d.backorders.map((b) => ({
               label: `${b.sku} ${locale === "en" ? b.nameEn : b.nameZh}`,
               value: b.quantity,
               display: `${f.number(b.quantity)}${b.eta ? ` · ${f.date(b.eta)}` : ""}`,
               href: `/products/${encodeURIComponent(b.sku)}`,
             }))}
-            formatValue={(v) => f.number(v)}
           />
-        </section>
+        </DashCard>
       </div>
-      <section className="card" aria-labelledby="ops-low">
-        <h2 id="ops-low" className="mb-2 font-semibold">
-          {t("dash.lowStock", { n: d.lowStockThreshold })}
-        </h2>
+      <DashCard id="ops-low" title={t("dash.lowStock", { n: d.lowStockThreshold })}>
         {d.alerts.low.length === 0 ? (
           <p className="text-sm text-slate-500">{t("dash.empty")}</p>
         ) : (
@@ -184,7 +163,7 @@ export function OpsDashboard({ d }: { d: SerializeFrom<Awaited<ReturnType<typeof
             </table>
           </ScrollX>
         )}
-      </section>
+      </DashCard>
     </div>
   );
 }
@@ -216,17 +195,12 @@ export function FinanceDashboard({ d }: { d: SerializeFrom<Awaited<ReturnType<ty
         />
         <Stat label={t("nav.aging")} value="→" to="/finance/aging" />
       </div>
-      <section className="card" aria-labelledby="fin-util">
-        <h2 id="fin-util" className="mb-2 font-semibold">
-          {t("dash.utilisation")}
-        </h2>
-        <BarChart
+      <DashCard id="fin-util" title={t("dash.utilisation")}>
+        <DashBarChart
           title={t("dash.utilisation")}
           description={t("dash.utilisationDesc")}
-          tableLabel={t("chart.dataTable")}
           valueLabel={t("dash.value")}
           labelHeader={t("dash.dealer")}
-          emptyLabel={t("chart.noData")}
           data={d.utilisation.map((u) => ({
             label: `${u.code} ${u.name}`,
             value: Math.round((u.ratio ?? 0) * 1000) / 10,
@@ -237,7 +211,7 @@ export function FinanceDashboard({ d }: { d: SerializeFrom<Awaited<ReturnType<ty
           formatValue={(v) => f.percent(v / 100)}
           reference={{ value: 100, label: t("dash.limitLine") }}
         />
-      </section>
+      </DashCard>
     </div>
   );
 }

@@ -137,25 +137,35 @@ export function useFocusFirstInvalid() {
   }, [nav.state, nav.formMethod]);
 }
 
-/** A labelled textarea (id `f-<name>`) with its error under it, marked for assistive technology. */
+/**
+ * A labelled textarea (id `f-<name>`) with its help and error under it, marked for assistive technology. `className`
+ * adds to the textarea's classes (a minimum height, a font); `wrapperClassName` is the wrapper's (a grid cell's span).
+ */
 export function TextAreaField({
   name,
   label,
-  defaultValue,
   error,
+  help,
   rows = 3,
-  maxLength,
+  className,
+  wrapperClassName,
+  ...textarea
 }: {
   name: string;
   label: string;
   defaultValue?: string;
   error?: string;
+  help?: string;
   rows?: number;
-  maxLength: number;
-}) {
+  /** The server's limit, where it has one. */
+  maxLength?: number;
+  className?: string;
+  wrapperClassName?: string;
+} & Omit<React.TextareaHTMLAttributes<HTMLTextAreaElement>, "id" | "name" | "defaultValue">) {
   const id = `f-${name}`;
+  const describedBy = [error ? `${id}-error` : null, help ? `${id}-help` : null].filter(Boolean).join(" ") || undefined;
   return (
-    <div>
+    <div className={wrapperClassName}>
       <label htmlFor={id} className="label">
         {label}
       </label>
@@ -163,12 +173,16 @@ export function TextAreaField({
         id={id}
         name={name}
         rows={rows}
-        maxLength={maxLength}
-        className="input"
-        defaultValue={defaultValue}
+        className={className ? `input ${className}` : "input"}
         aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
+        aria-describedby={describedBy}
+        {...textarea}
       />
+      {help ? (
+        <p id={`${id}-help`} className="mt-1 text-xs text-slate-500">
+          {help}
+        </p>
+      ) : null}
       {error ? (
         <p id={`${id}-error`} className="mt-1 text-sm text-red-600" role="alert">
           {error}

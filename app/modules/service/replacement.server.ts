@@ -15,6 +15,7 @@ import { createReplacementOrderTx } from "~/modules/orders/orders.server";
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from "~/utils/errors";
 import { now } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
+import { checkWantedQuantities, lockWantedLines } from "./line-quantities.server";
 import type { ReplacementInput } from "./service.schema.server";
 
 /** Orders that no longer hold anything of what they replaced (their quantity is free to replace again). */
@@ -175,27 +176,9 @@ export async function createReplacement(actor: Actor, caseId: number, input: Rep
     requirePermission(actor, "service:work");
     requirePermission(actor, "order:replace");
     if (c.status === "closed") throw new ConflictError("service.closedNoReply");
-    const wanted = input.lines.filter((l) => l.quantity > 0);
-    if (!wanted.length) throw new ValidationError("validation.formErrors", { lines: ["service.replace.noLines"] });
-    // Lock the source lines first: two replacements of the same line cannot both pass the check.
-    await tx
-      .selectFrom("order_lines")
-      .select("id")
-      .where(
-        "id",
-        "in",
-        wanted.map((w) => w.orderLineId),
-      )
-      .orderBy("id")
-      .forUpdate()
-      .execute();
+    const wanted = await lockWantedLines(tx, input.lines, "service.replace.noLines");
     const available = new Map((await replaceableLines(tx, c)).map((l) => [l.id, l]));
-    const errors: FieldErrors = {};
-    for (const w of wanted) {
-      const l = available.get(w.orderLineId);
-      if (!l || w.quantity > l.left) errors[`qty_${w.orderLineId}`] = ["service.replace.tooMany"];
-    }
-    if (Object.keys(errors).length) throw new ValidationError("validation.formErrors", errors);
+    checkWantedQuantities(wanted, available, (l) => l.left, "service.replace.tooMany");
     const chosen = wanted.map((w) => ({ ...available.get(w.orderLineId)!, quantity: w.quantity }));
     const at = now();
     let order: Awaited<ReturnType<typeof createReplacementOrderTx>>;

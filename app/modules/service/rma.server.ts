@@ -17,6 +17,7 @@ import { env } from "~/utils/env.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
 import { now, todayIn } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
+import { checkWantedQuantities, lockWantedLines } from "./line-quantities.server";
 import type { AuthoriseRmaInput } from "./service.schema.server";
 
 /** The case in the actor's scope, with the orders a return may be about: the case's own and the ones linked to it. */
@@ -100,20 +101,10 @@ export async function authoriseRma(actor: Actor, caseId: number, input: Authoris
   return transaction("service.rma_authorise", async (tx) => {
     const { c, orderIds } = await caseOrders(tx, actor, caseId);
     if (c.status === "closed") throw new ConflictError("service.closedNoReply");
-    const wanted = input.lines.filter((l) => l.quantity > 0);
-    if (!wanted.length) throw new ValidationError("validation.formErrors", { lines: ["service.rma.noLines"] });
-    // Lock the order lines first: two returns of the same line cannot both pass the check.
-    const ids = wanted.map((l) => l.orderLineId);
-    await tx.selectFrom("order_lines").select("id").where("id", "in", ids).forUpdate().execute();
+    const wanted = await lockWantedLines(tx, input.lines, "service.rma.noLines");
     const available = new Map((await returnableLines(tx, orderIds)).map((l) => [l.id, l]));
-    const errors: Record<string, ["service.rma.tooMany"]> = {};
-    const orderOf = new Set<number>();
-    for (const w of wanted) {
-      const l = available.get(w.orderLineId);
-      if (!l || w.quantity > l.shipped_qty - Number(l.returned)) errors[`qty_${w.orderLineId}`] = ["service.rma.tooMany"];
-      else orderOf.add(l.order_id);
-    }
-    if (Object.keys(errors).length) throw new ValidationError("validation.formErrors", errors);
+    checkWantedQuantities(wanted, available, (l) => l.shipped_qty - Number(l.returned), "service.rma.tooMany");
+    const orderOf = new Set(wanted.map((w) => available.get(w.orderLineId)!.order_id));
     if (orderOf.size !== 1) throw new ValidationError("validation.formErrors", { lines: ["service.rma.oneOrder"] });
     const orderId = [...orderOf][0]!;
     const rows = wanted.map((w) => {

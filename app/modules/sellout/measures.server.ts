@@ -47,7 +47,7 @@ async function selloutSums(dbx: Executor, periods: readonly q.PeriodRow[]): Prom
   const ids = reported.map((p) => p.id);
   const out = new Map<number, MeasureSums>(reported.map((p) => [p.id, { ...ZERO_SUMS, reported: 1 }]));
   if (!ids.length) return out;
-  const [stored, ledger] = await Promise.all([storedFigures(dbx, ids), q.ledgerSums(dbx, ids)]);
+  const [stored, ledger] = await Promise.all([storedFigures(dbx, ids), q.ledgerSums(dbx, reported)]);
   let figures = stored;
   if (stored.length < ids.length) {
     const have = new Set(stored.map((f) => f.periodId));

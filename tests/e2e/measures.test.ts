@@ -79,5 +79,5 @@ describe("dealer profit measures journey", () => {
     await adminZh.page.getByRole("heading", { name: "按经销商指标排名的客户经理" }).waitFor();
     await fits(adminZh.page, "measures-ranking-zh");
     await Promise.all([dealer.context.close(), am.context.close(), admin.context.close(), adminZh.context.close()]);
-  });
+  }, 120_000); // a journey of several users in two languages: slow on a loaded 2-core machine
 });

@@ -109,5 +109,5 @@ describe("promotions journey", () => {
     await admin.page.goto(`/admin/promotions/${promotionId}`);
     await screenshotsAtBothWidths(admin.page, "promotion-edit-zh");
     await Promise.all([admin.context.close(), dealer.context.close(), fin.context.close()]);
-  });
+  }, 120_000); // a journey of several users in two languages: slow on a loaded 2-core machine
 });

@@ -74,5 +74,5 @@ describe("sell-out journey", () => {
     await fin.page.getByText("Period closed.").waitFor();
     await fits(fin.page, "sellout-period-closed-en");
     await Promise.all([dealer.context.close(), am.context.close(), fin.context.close()]);
-  });
+  }, 120_000); // a journey of several users in two languages: slow on a loaded 2-core machine
 });

@@ -210,7 +210,7 @@ const ADAPTERS: Record<BatchName, () => Promise<Prepared>> = {
       await c.query("INSERT INTO sellout_settings (dealer_id, frequency) VALUES (?, 'month') ON DUPLICATE KEY UPDATE frequency = 'month'", [dealerId]);
       if (periods.length) {
         const ids = periods.map((r) => r.id);
-        for (const t of ["sellout_corrections", "sellout_category_totals", "sellout_stock", "sellout_lines"])
+        for (const t of ["sellout_period_figures", "sellout_corrections", "sellout_category_totals", "sellout_stock", "sellout_lines"])
           await c.query(`DELETE FROM ${t} WHERE period_id IN (?)`, [ids]);
         await c.query("DELETE FROM sellout_periods WHERE id IN (?)", [ids]);
       }

@@ -8,7 +8,7 @@ import { ErrorPage } from "~/components/ErrorPage";
 import { PageHeader, Stat } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { announcementsFor } from "~/modules/announcements/announcements.server";
-import { PromotionsPanel } from "~/components/promotions";
+import { PromotionsPanel } from "~/components/dashboards/PromotionsPanel";
 import { runningForDealer } from "~/modules/promotions/promotions.server";
 import { can, isDealerActor } from "~/modules/auth/actor";
 import { approvalQueueSummary } from "~/modules/quotes/quotes.server";

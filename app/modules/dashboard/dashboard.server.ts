@@ -4,6 +4,9 @@
  * One module on purpose: the browser build replaces each `.server` module a route imports with an empty module,
  * and each one shared with other routes became a script of its own that the page preloaded (eight of the dealer
  * dashboard's 39). Imported by the dashboard only, this one folds into the route's own script.
+ *
+ * The measures are cut to what the dashboard draws: the sums behind each figure, the period dates and the page's
+ * extras (categories, resolution) stay on the measures page, which is where the dashboard links.
  */
 import type { Actor } from "~/modules/auth/actor";
 import { can, isDealerActor } from "~/modules/auth/actor";
@@ -19,6 +22,22 @@ import { serviceSummary } from "~/modules/service/service.server";
 
 type Period = Parameters<typeof dealerDashboard>[1];
 
+/** The dealer's card: the four figures over 3 and 12 periods, each period's figures for the trend, the top of each list. */
+function measuresCard(m: Awaited<ReturnType<typeof dealerMeasures>>) {
+  return {
+    dealer: { id: m.dealer.id },
+    periods: m.periods.map((p) => ({ key: p.key, measures: p.measures })),
+    trailing3: { measures: m.trailing3.measures },
+    trailing12: { measures: m.trailing12.measures },
+    lists: m.lists,
+  };
+}
+
+/** The account manager's card: the scorecard and the first page of dealers, without the sums behind the figures. */
+function dealersCard(l: Awaited<ReturnType<typeof dealerMeasureList>>) {
+  return { scorecard: l.scorecard, rows: l.rows.map(({ m12Sums: _sums, ...r }) => r) };
+}
+
 export async function dashboard(actor: Actor, period: Period) {
   const [figures, announcements, service, serviceRecord, promotions] = await Promise.all([
     foundationFigures(actor),
@@ -32,14 +51,14 @@ export async function dashboard(actor: Actor, period: Period) {
   // The dealer-profit measures (issue #24 item 2): the dealer's own; the account manager's dealers and scorecard.
   if (isDealerRole(actor.role)) {
     const [measures, dealer] = await Promise.all([
-      actor.dealerId !== null && can(actor, "measures:view") ? dealerMeasures(actor, actor.dealerId, { lists: "dashboard" }) : null,
+      actor.dealerId !== null && can(actor, "measures:view") ? dealerMeasures(actor, actor.dealerId, { lists: "dashboard" }).then(measuresCard) : null,
       dealerDashboard(actor, period),
     ]);
     return { ...base, ...none, measures, dealer };
   }
   if (can(actor, "dashboard:pipeline")) {
     const [amMeasures, am] = await Promise.all([
-      can(actor, "measures:view") ? dealerMeasureList(actor, { page: 1 }) : null,
+      can(actor, "measures:view") ? dealerMeasureList(actor, { page: 1 }).then(dealersCard) : null,
       accountManagerDashboard(actor, period),
     ]);
     return { ...base, ...none, amMeasures, am };

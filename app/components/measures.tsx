@@ -1,7 +1,8 @@
 /**
  * The dealer-profit measures on pages and dashboards (issue #24 item 2): the four figures, their trend per period
  * (charts with the data table kept), what would improve them, and the table of dealers. Presentational: the figures
- * arrive computed (measures.server.ts); ratios in basis points, formatted for the reader's locale.
+ * arrive computed (measures.server.ts); ratios in basis points, formatted for the reader's locale. The dashboard's
+ * cards, built from these pieces, are in dashboards/MeasuresPanels.tsx.
  */
 import type { SerializeFrom } from "@remix-run/node";
 import { Link } from "~/components/link";
@@ -97,7 +98,7 @@ export function MeasureFigures({ m3, m12, label3, label12 }: { m3: Measures; m12
 }
 
 /** The trend of the last 12 periods, oldest first: turnover days, and the three ratios. */
-export function MeasuresTrend({ periods }: { periods: DealerData["periods"] }) {
+export function MeasuresTrend({ periods }: { periods: { key: string; measures: Measures }[] }) {
   const t = useT();
   const mf = useMeasureFormat();
   const f = useFormat();
@@ -255,30 +256,6 @@ export function ImprovementLists({ lists }: { lists: DealerData["lists"] }) {
   );
 }
 
-/** The dealer's dashboard card: the four figures, their trend and the top of each list, linking to the page. */
-export function DealerMeasuresPanel({ d }: { d: DealerData }) {
-  const t = useT();
-  return (
-    <section className="card space-y-4" aria-labelledby="measures-h" data-testid="dealer-measures">
-      <div className="flex flex-wrap items-end justify-between gap-3">
-        <div>
-          <h2 id="measures-h" className="font-semibold">
-            {t("measures.dashboard")}
-          </h2>
-          <p className="text-sm text-slate-600">{t("measures.dashboardIntro")}</p>
-        </div>
-        <Link to={`/measures/${d.dealer.id}`} className="btn-secondary">
-          {t("measures.openPage")}
-        </Link>
-      </div>
-      <MeasureFigures m3={d.trailing3.measures} m12={d.trailing12.measures} label3={t("measures.last3")} label12={t("measures.last12")} />
-      <MeasuresTrend periods={d.periods} />
-      <h3 className="font-semibold">{t("measures.improve")}</h3>
-      <ImprovementLists lists={d.lists} />
-    </section>
-  );
-}
-
 /** The column heads of the four figures, in their order, for a table's `head`. */
 export function measureHeads(t: ReturnType<typeof useT>) {
   return (
@@ -292,7 +269,7 @@ export function measureHeads(t: ReturnType<typeof useT>) {
 }
 
 /** Dealers with their figures over the last 3 and 12 months (the list page and the account manager's dashboard). */
-export function DealerMeasuresTable({ rows, compact = false }: { rows: ListData["rows"]; compact?: boolean }) {
+export function DealerMeasuresTable({ rows, compact = false }: { rows: Omit<ListData["rows"][number], "m12Sums">[]; compact?: boolean }) {
   const t = useT();
   const mf = useMeasureFormat();
   return (
@@ -347,25 +324,6 @@ export function Scorecard({ s }: { s: NonNullable<ListData["scorecard"]> }) {
       </h2>
       <p className="text-sm text-slate-600">{t("measures.scorecardIntro", { count: f.number(s.dealers) })}</p>
       <MeasureFigures m3={s.m3} m12={s.m12} label3={t("measures.last3Months")} label12={t("measures.last12Months")} />
-    </section>
-  );
-}
-
-/** The account manager's dashboard: their scorecard and each dealer's figures (the first page; the rest on /measures). */
-export function AccountManagerMeasures({ d }: { d: ListData }) {
-  const t = useT();
-  return (
-    <section className="card space-y-4" aria-labelledby="am-measures-h" data-testid="am-measures">
-      <div className="flex flex-wrap items-end justify-between gap-3">
-        <h2 id="am-measures-h" className="font-semibold">
-          {t("measures.amDashboard")}
-        </h2>
-        <Link to="/measures" className="btn-secondary">
-          {t("measures.openPage")}
-        </Link>
-      </div>
-      {d.scorecard ? <Scorecard s={d.scorecard} /> : null}
-      {d.rows.length ? <DealerMeasuresTable rows={d.rows} compact /> : <p className="text-sm text-slate-600">{t("measures.empty")}</p>}
     </section>
   );
 }

@@ -1,10 +1,10 @@
-/** Promotions' presentational pieces: the terms in words, the state badge, the administrator's form. */
+/** Promotions' presentational pieces: the state badge, the administrator's form, an order line's promotion (the terms in words: promotion-terms.ts). */
 import { Form } from "@remix-run/react";
 import { CheckboxGroup, Field, FormError, SelectField, SubmitButton, TextAreaField } from "~/components/ui/form";
 import { Link } from "~/components/link";
 import { Badge, badgeClass } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
-import { useFormat, useLocale, useT } from "~/i18n/react";
+import { useFormat, useT } from "~/i18n/react";
 import { REGIONS, TIERS } from "~/modules/organisations/organisations.schema";
 import { DISCOUNT_KINDS, MECHANISMS, PROMOTION_STATUSES, REBATE_BASES, type PromotionState } from "~/modules/promotions/promotions.schema";
 
@@ -13,32 +13,6 @@ const TONE = { draft: "slate", scheduled: "blue", running: "green", ended: "slat
 export function PromotionStateBadge({ state }: { state: PromotionState }) {
   const t = useT();
   return <Badge tone={TONE[state]}>{t(`promotions.state.${state}`)}</Badge>;
-}
-
-type Terms = {
-  mechanism: string;
-  discount_kind: string | null;
-  discount_bp: number | null;
-  discount_minor: number | null;
-  rebate_bp: number | null;
-  rebate_basis: string | null;
-  currency: string;
-};
-
-/** "10% off", "¥15.00 off per unit", "3% rebate on purchases". */
-export function useTermsText(): (p: Terms) => string {
-  const t = useT();
-  const f = useFormat();
-  const pct = (bp: number) => f.percent(bp / 10_000);
-  return (p) => {
-    if (p.mechanism === "rebate")
-      return t("promotions.terms.rebate", {
-        percent: pct(p.rebate_bp ?? 0),
-        basis: t(`promotions.basis.${p.rebate_basis ?? "purchases"}` as MessageKey),
-      });
-    if (p.discount_kind === "amount") return t("promotions.terms.amountOff", { amount: f.money(p.discount_minor ?? 0, p.currency) });
-    return t("promotions.terms.percentOff", { percent: pct(p.discount_bp ?? 0) });
-  };
 }
 
 export type PromotionFormValues = Partial<Record<string, string | string[]>>;
@@ -215,34 +189,5 @@ export function LinePromotionBadge({
     <Link to={`/promotions/${promotion.id}`} className={`${badgeClass("green")} hover:underline`} data-testid="line-promotion">
       {text}
     </Link>
-  );
-}
-
-/** The running promotions that target the dealer, on its dashboard. */
-export function PromotionsPanel({ items }: { items: (Terms & { id: number; code: string; name_en: string; name_zh: string; ends_on: string })[] }) {
-  const t = useT();
-  const f = useFormat();
-  const terms = useTermsText();
-  const locale = useLocale();
-  if (!items.length) return null;
-  return (
-    <section aria-labelledby="promotions-heading" data-testid="promotions-panel">
-      <h2 id="promotions-heading" className="mb-3 text-lg font-semibold">
-        <Link to="/promotions" className="hover:underline">
-          {t("promotions.forYou")}
-        </Link>
-      </h2>
-      <ul className="grid gap-3 sm:grid-cols-2">
-        {items.map((p) => (
-          <li key={p.id} className="card space-y-1 text-sm">
-            <Link to={`/promotions/${p.id}`} className="link font-semibold">
-              {p.code} · {locale === "zh-CN" ? p.name_zh : p.name_en}
-            </Link>
-            <p>{terms(p)}</p>
-            <p className="text-xs text-slate-500">{t("promotions.until", { date: f.date(p.ends_on) })}</p>
-          </li>
-        ))}
-      </ul>
-    </section>
   );
 }

@@ -2023,7 +2023,9 @@ export async function tableChecksums(url: string): Promise<Record<string, { rows
     );
     const byTable = new Map<string, string[]>();
     for (const r of cols as { t: string; c: string }[])
-      if (r.c !== "password_hash" && !(r.t === "app_settings" && r.c === "value")) byTable.set(r.t, [...(byTable.get(r.t) ?? []), r.c]);
+      // Left out: the one hash, the settings row, and when the stored sell-out figures were computed (the run's clock).
+      if (r.c !== "password_hash" && !(r.t === "app_settings" && r.c === "value") && !(r.t === "sellout_period_figures" && r.c === "computed_at"))
+        byTable.set(r.t, [...(byTable.get(r.t) ?? []), r.c]);
     const out: Record<string, { rows: number; crc: string }> = {};
     for (const [t, cs] of byTable) {
       const [rows] = await conn.query(

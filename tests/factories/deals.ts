@@ -62,6 +62,9 @@ export async function createProduct(
 }
 
 let kaSeq = 0;
+// Credit codes: a random start per test file (each file gets fresh module state), then consecutive numbers, so codes
+// never repeat within a file and files sharing a database overlap only if their starts fall within a few codes.
+const kaBase = Math.floor(Math.random() * 8_000_000);
 export async function createKeyAccount(ownerId: number, over: { name?: string; creditCode?: string | null } = {}) {
   const db = getDb();
   const name = over.name ?? `测试大客户${++kaSeq}${uniq()}有限公司`;
@@ -70,7 +73,7 @@ export async function createKeyAccount(ownerId: number, over: { name?: string; c
     .values({
       name,
       name_normalized: normaliseAccountName(name),
-      credit_code: over.creditCode === undefined ? validCreditCode(1000 + kaSeq * 7 + Math.floor(Math.random() * 1e5)) : over.creditCode,
+      credit_code: over.creditCode === undefined ? validCreditCode(1_000_000 + kaBase + kaSeq) : over.creditCode,
       industry: "it",
       region: "east",
       size: "large",

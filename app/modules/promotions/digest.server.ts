@@ -7,7 +7,7 @@
  */
 import type { Executor } from "../../../db/client";
 import { addDays, type IsoDate } from "~/utils/time";
-import { targetsDealerSql } from "./promotions.server";
+import { PROMOTION_TERMS, targetsDealerSql } from "./promotions.server";
 
 /** How many days before its last day a promotion is announced as ending (its last day included). */
 const ENDING_SOON_DAYS = 7;
@@ -44,22 +44,7 @@ export async function promotionsForDigest(ex: Executor, dealerIds: readonly numb
   const rows = await ex
     .selectFrom("promotions as p")
     .innerJoin("organisations as d", (j) => j.on("d.id", "in", [...dealerIds]))
-    .select([
-      "p.id",
-      "d.id as dealer_id",
-      "p.code",
-      "p.name_en",
-      "p.name_zh",
-      "p.mechanism",
-      "p.discount_kind",
-      "p.discount_bp",
-      "p.discount_minor",
-      "p.rebate_bp",
-      "p.rebate_basis",
-      "p.currency",
-      "p.starts_on",
-      "p.ends_on",
-    ])
+    .select(["p.id", "d.id as dealer_id", ...PROMOTION_TERMS, "p.starts_on", "p.ends_on"])
     .where("p.status", "=", "active")
     .where("p.ends_on", ">=", to)
     .where((eb) =>

@@ -455,6 +455,20 @@ export async function* exportTracking(actor: Actor, id: number): AsyncIterable<u
   yield page.tracking.map((d) => [page.promotion.code, d.code, d.name, d.orders, d.units, d.revenueMinor, d.discountMinor, d.shippedUnits, d.rebateMinor]);
 }
 
+/** A promotion's code, names and terms (what `useTermsText` words), as read for the dashboard and the digest. */
+export const PROMOTION_TERMS = [
+  "p.code",
+  "p.name_en",
+  "p.name_zh",
+  "p.mechanism",
+  "p.discount_kind",
+  "p.discount_bp",
+  "p.discount_minor",
+  "p.rebate_bp",
+  "p.rebate_basis",
+  "p.currency",
+] as const;
+
 /** The running promotions that target the actor's dealer, for its dashboard (empty for anyone else). */
 export async function runningForDealer(actor: Actor, limit = 5) {
   if (!isDealerActor(actor) || !can(actor, "promotion:read")) return [];
@@ -462,20 +476,7 @@ export async function runningForDealer(actor: Actor, limit = 5) {
   const rows = await db
     .selectFrom("promotions as p")
     .innerJoin("organisations as d", (j) => j.on("d.id", "=", actor.dealerId!))
-    .select([
-      "p.id",
-      "p.code",
-      "p.name_en",
-      "p.name_zh",
-      "p.mechanism",
-      "p.discount_kind",
-      "p.discount_bp",
-      "p.discount_minor",
-      "p.rebate_bp",
-      "p.rebate_basis",
-      "p.currency",
-      "p.ends_on",
-    ])
+    .select(["p.id", ...PROMOTION_TERMS, "p.ends_on"])
     .where("p.status", "=", "active")
     .where("p.starts_on", "<=", on)
     .where("p.ends_on", ">=", on)

@@ -41,7 +41,6 @@ async function world(): Promise<World> {
  * links, named and described by non-empty texts it references.
  */
 async function expectAccessibleCharts(page: Page, min: number) {
-  // The monthly chart has a wide and a phone drawing, one shown by CSS: the shown ones are checked.
   const charts = page.locator("figure svg[role=img]:visible, figure [data-chart][role=img]:visible, figure [data-chart][role=group]:visible");
   await charts.first().waitFor();
   const n = await charts.count();
@@ -57,6 +56,44 @@ async function expectAccessibleCharts(page: Page, min: number) {
 
 async function expectNoRawKeys(page: Page) {
   expect(rawKeys(await page.content())).toEqual([]);
+}
+
+/**
+ * Every column chart's axis texts (value ticks, month labels) lie inside the chart's own box, so none is cut off by
+ * the card or the screen, and the month labels shown never overlap one another.
+ */
+async function expectColumnTextsInside(page: Page) {
+  const charts = page.locator("[data-chart=column]:visible");
+  const n = await charts.count();
+  expect(n).toBeGreaterThan(0);
+  for (let i = 0; i < n; i++) {
+    const chart = charts.nth(i);
+    const box = (await chart.boundingBox())!;
+    const texts = await chart.locator("[data-tick], [data-label]").evaluateAll((els) =>
+      els
+        .filter((e) => (e as HTMLElement).offsetParent !== null)
+        .map((e) => {
+          const r = e.getBoundingClientRect();
+          return {
+            label: e.hasAttribute("data-label"),
+            text: e.textContent,
+            left: r.left + scrollX,
+            right: r.right + scrollX,
+            top: r.top + scrollY,
+            bottom: r.bottom + scrollY,
+          };
+        }),
+    );
+    expect(texts.filter((t) => t.label).length, `chart ${i}: month labels`).toBeGreaterThan(0);
+    for (const t of texts) {
+      expect(t.left, `${t.text}`).toBeGreaterThanOrEqual(box.x - 0.5);
+      expect(t.right, `${t.text}`).toBeLessThanOrEqual(box.x + box.width + 0.5);
+      expect(t.top, `${t.text}`).toBeGreaterThanOrEqual(box.y - 0.5);
+      expect(t.bottom, `${t.text}`).toBeLessThanOrEqual(box.y + box.height + 0.5);
+    }
+    const months = texts.filter((t) => t.label);
+    for (let j = 1; j < months.length; j++) expect(months[j]!.left, `${months[j]!.text} after ${months[j - 1]!.text}`).toBeGreaterThan(months[j - 1]!.right);
+  }
 }
 
 /** At 390 px no chart is wider than the viewport. */
@@ -92,9 +129,13 @@ describe("role dashboards in the browser", () => {
       const page = await open(locale, w.a.dealer_sales, "dealer-dashboard");
       await expect.poll(() => page.textContent("h1")).toContain(t("dashboard.title"));
       await expectAccessibleCharts(page, 3); // open orders, pipeline, trend
+      await expectColumnTextsInside(page);
       await expectNoRawKeys(page);
       await screenshot(page, `dashboard-dealer-${locale}`);
       await expectChartsFitPhone(page);
+      await page.setViewportSize({ width: 390, height: 844 });
+      await expectColumnTextsInside(page);
+      await page.setViewportSize({ width: 1280, height: 900 });
       // Every figure's link answers with its list (none is refused as a bad filter).
       const links = await page
         .getByTestId("dealer-dashboard")

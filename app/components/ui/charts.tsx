@@ -1,7 +1,8 @@
 /**
- * Charts rendered on the server as SVG: they show without JavaScript, carry a
- * <title> and <desc> for assistive technology, scale to the container (phone
- * included) and come with a data-table fallback. Presentational only: callers
+ * Charts rendered on the server (HTML and CSS; SVG for the small meters): they
+ * show without JavaScript, carry a title and a description for assistive
+ * technology, take the container's width (phone included) with the page's text
+ * size, and come with a data-table fallback. Presentational only: callers
  * pass translated labels and formatted values.
  */
 import { useId } from "react";
@@ -92,6 +93,20 @@ function DataTable({ caption, data, labelHeader, valueHeader }: { caption: strin
   );
 }
 
+/** The chart's name and description, read by assistive technology through `aria-labelledby="{id}-t {id}-d"`. */
+function ChartNames({ id, title, description }: { id: string; title: string; description: string }) {
+  return (
+    <>
+      <span id={`${id}-t`} className="sr-only">
+        {title}
+      </span>
+      <span id={`${id}-d`} className="sr-only">
+        {description}
+      </span>
+    </>
+  );
+}
+
 /** Where a tick's label sits on an HTML axis: the first starts at its tick, the last ends at it, the others centre on it. */
 function tickShift(i: number, n: number): string {
   return i === 0 ? "0" : i === n - 1 ? "-100%" : "-50%";
@@ -142,12 +157,7 @@ export function BarChart({
   return (
     <figure className="w-full">
       <div role={linked ? "group" : "img"} aria-labelledby={`${id}-t ${id}-d`} data-chart="bar" className="max-w-2xl space-y-1.5 text-sm">
-        <span id={`${id}-t`} className="sr-only">
-          {title}
-        </span>
-        <span id={`${id}-d`} className="sr-only">
-          {description}
-        </span>
+        <ChartNames id={id} title={title} description={description} />
         {data.map((d, i) => {
           const pct = d.value > 0 ? Math.max(1, at(d.value)) : 0;
           const cells = (
@@ -215,100 +225,70 @@ export function BarChart({
 
 export type Series = { name: string; values: number[]; displays?: string[] };
 
-type Layout = { width: number; height: number; fontSize: number; tickCount: number };
-/** Wide screens, and phones: a narrower drawing with larger text, so a 390 px screen shows it near 12 px. */
-const WIDE: Layout = { width: 640, height: 260, fontSize: 12, tickCount: 4 };
-const NARROW: Layout = { width: 340, height: 240, fontSize: 13, tickCount: 3 };
+/** The plot's height (phone, then wider screens): one class for the plot and its value axis. */
+const PLOT_H = "h-40 sm:h-48";
+/** Text size of the axes (Tailwind's text-xs). */
+const AXIS_FONT = 12;
+/**
+ * The narrowest plot a chart gets (a 320 px phone, card and axis padding taken off) and the narrowest at
+ * 640 px and up (half a two-column card row). Month labels are thinned so that none overlaps the next at
+ * these widths or wider.
+ */
+const PLOT_MIN_PHONE = 220;
+const PLOT_MIN_WIDE = 400;
 
-/** One drawing of a column chart, every label placed inside the viewBox (space reserved by textWidth). */
-export function columnLayout(categories: string[], series: Series[], formatValue: (v: number) => string, l: Layout) {
+/**
+ * Where everything of a column chart goes, in percent of the plot (which is as wide as its container) and,
+ * for the space text needs, in CSS pixels estimated by textWidth (which errs wide):
+ * - the value axis: round ticks from 0 (`formatValue`), each at `pct` from the bottom;
+ * - every bar: its height in percent, side by side per category;
+ * - every category label: centred under its category, shown on every screen (`all`), only from 640 px
+ *   (`wide`) or not at all (`none`), so that shown labels never overlap at the narrowest plot;
+ * - the room the axis column and the right edge keep so that the first and last labels, which reach past
+ *   their category's column, are never cut off.
+ */
+export function columnPlan(categories: string[], series: Series[], formatValue: (v: number) => string) {
   const max = Math.max(0, ...series.flatMap((s) => s.values));
-  const ticks = niceTicks(max, l.tickCount);
+  const ticks = niceTicks(max, 4);
   const end = ticks[ticks.length - 1]!;
-  const tickLabels = ticks.map(formatValue);
-  const fs = l.fontSize;
-  const pad = { top: fs, right: 4, bottom: fs * 2.2, left: Math.ceil(Math.max(...tickLabels.map((t) => textWidth(t, fs)))) + 8 };
-  const plotW = l.width - pad.left - pad.right;
-  const plotH = l.height - pad.top - pad.bottom;
-  const groupW = categories.length ? plotW / categories.length : plotW;
-  const barW = Math.max(3, (groupW * 0.72) / Math.max(1, series.length));
-  const y = (v: number) => pad.top + plotH - (end > 0 ? (v / end) * plotH : 0);
-  // Category labels: every `step`-th, so that none overlaps the next shown.
-  const widest = Math.max(0, ...categories.map((c) => textWidth(c, fs)));
-  const step = Math.max(1, Math.ceil((widest + fs * 0.6) / groupW));
-  const xLabels = categories.flatMap((c, ci) => {
-    if (ci % step !== 0) return [];
-    const w = textWidth(c, fs);
-    const cx = pad.left + ci * groupW + groupW / 2;
-    // Kept inside the drawing at both ends.
-    const x = Math.min(Math.max(cx, w / 2), l.width - w / 2);
-    return [{ text: c, x, y: l.height - fs * 0.7, width: w }];
-  });
-  const yLabels = ticks.map((v, i) => ({ text: tickLabels[i]!, x: pad.left - 6, y: y(v) + fs * 0.35, width: textWidth(tickLabels[i]!, fs), value: v }));
-  const bars = categories.flatMap((_c, ci) => {
-    const gx = pad.left + ci * groupW + (groupW - barW * series.length) / 2;
-    return series.map((s, si) => {
-      const v = s.values[ci] ?? 0;
-      const top = y(v);
-      return { ci, si, x: gx + si * barW, y: top, width: Math.max(1, barW - 2), height: pad.top + plotH - top, value: v };
-    });
-  });
-  return { ...l, pad, plotW, plotH, ticks, y, xLabels, yLabels, bars, max };
-}
-
-function ColumnSvg({
-  id,
-  title,
-  description,
-  categories,
-  series,
-  formatValue,
-  layout,
-  className,
-}: {
-  id: string;
-  title: string;
-  description: string;
-  categories: string[];
-  series: Series[];
-  formatValue: (v: number) => string;
-  layout: Layout;
-  className: string;
-}) {
-  const g = columnLayout(categories, series, formatValue, layout);
-  return (
-    <svg viewBox={`0 0 ${g.width} ${g.height}`} width="100%" role="img" aria-labelledby={`${id}-t ${id}-d`} className={className} data-chart="column">
-      <title id={`${id}-t`}>{title}</title>
-      <desc id={`${id}-d`}>{description}</desc>
-      {g.yLabels.map((t) => (
-        <g key={t.value}>
-          <line x1={g.pad.left} x2={g.width - g.pad.right} y1={g.y(t.value)} y2={g.y(t.value)} stroke={t.value === 0 ? "#94a3b8" : "#e2e8f0"} />
-          <text x={t.x} y={t.y} fontSize={g.fontSize} textAnchor="end" fill="#475569" data-tick={t.value}>
-            {t.text}
-          </text>
-        </g>
-      ))}
-      {g.bars.map((b) => {
-        const s = series[b.si]!;
-        return (
-          <rect key={`${b.ci}-${b.si}`} x={b.x} y={b.y} width={b.width} height={b.height} rx={2} fill={PALETTE[b.si % PALETTE.length]}>
-            <title>{`${categories[b.ci]} · ${s.name}: ${s.displays?.[b.ci] ?? formatValue(b.value)}`}</title>
-          </rect>
-        );
-      })}
-      {g.xLabels.map((t) => (
-        <text key={t.text} x={t.x} y={t.y} fontSize={g.fontSize} textAnchor="middle" fill="#475569">
-          {t.text}
-        </text>
-      ))}
-    </svg>
-  );
+  const pct = (v: number) => (end > 0 ? Math.round((Math.max(0, v) / end) * 1000) / 10 : 0);
+  const yTicks = ticks.map((v) => ({ value: v, text: formatValue(v), pct: pct(v) }));
+  const axisWidth = Math.ceil(Math.max(...yTicks.map((t) => textWidth(t.text, AXIS_FONT)))) + 8;
+  const n = Math.max(1, categories.length);
+  const widths = categories.map((c) => textWidth(c, AXIS_FONT));
+  const widest = Math.max(0, ...widths);
+  const stepAt = (plotWidth: number) => Math.max(1, Math.ceil((widest + AXIS_FONT * 0.6) / (plotWidth / n)));
+  const phoneStep = stepAt(PLOT_MIN_PHONE);
+  const wideStep = stepAt(PLOT_MIN_WIDE);
+  const labels = categories.map((text, i) => ({
+    text,
+    centre: Math.round(((i + 0.5) / n) * 1000) / 10,
+    show: i % phoneStep === 0 ? ("all" as const) : i % wideStep === 0 ? ("wide" as const) : ("none" as const),
+  }));
+  // How far a shown label reaches past the plot: half its width less half a category, at the narrowest plot.
+  const reach = (i: number) => Math.max(0, Math.ceil(widths[i]! / 2 - PLOT_MIN_PHONE / n / 2));
+  const shown = labels.flatMap((l, i) => (l.show === "none" ? [] : [i]));
+  const last = shown[shown.length - 1];
+  const bars = categories.map((_c, ci) => series.map((s) => pct(s.values[ci] ?? 0)));
+  return {
+    max,
+    yTicks,
+    bars,
+    labels,
+    /** The value axis column: its labels, or the first category label's reach, whichever is wider. */
+    axisWidth: Math.max(axisWidth, shown.length ? reach(shown[0]!) : 0),
+    /** Room kept right of the plot for the last shown label. */
+    padRight: last === undefined ? 0 : Math.max(0, Math.ceil(widths[last]! / 2 - (PLOT_MIN_PHONE / n) * (n - last - 0.5))),
+    /** Each bar's width within its category, in percent: the series share 72 % of it. */
+    barWidth: Math.round((72 / Math.max(1, series.length)) * 10) / 10,
+  };
 }
 
 /**
  * Vertical columns over time (months), one or more series side by side, over a value axis with round
- * ticks (`formatValue`, short: "¥150万"). Drawn twice: for wide screens, and narrower with larger text
- * for phones (CSS shows one), so the text stays readable at 390 px.
+ * ticks (`formatValue`, short: "¥150万"). Drawn once, in HTML: the plot takes its container's width and
+ * the text keeps the page's size on every screen; month labels are thinned on phones. Each column names
+ * its month, series and value on hover; the data table below has every value.
  */
 export function ColumnChart({
   title,
@@ -322,11 +302,11 @@ export function ColumnChart({
   formatValue = String,
 }: Common & { categories: string[]; series: Series[]; labelHeader: string; formatValue?: (v: number) => string }) {
   const id = useId();
-  const max = Math.max(0, ...series.flatMap((s) => s.values));
   const rows: Datum[] = categories.flatMap((c, ci) =>
     series.map((s) => ({ label: series.length > 1 ? `${c} · ${s.name}` : c, value: s.values[ci] ?? 0, display: s.displays?.[ci] })),
   );
-  if (max === 0) {
+  const g = columnPlan(categories, series, formatValue);
+  if (g.max === 0) {
     return (
       <figure className="w-full">
         <p className="py-3 text-sm text-slate-500" role="img" aria-label={`${title}: ${emptyLabel}`}>
@@ -336,18 +316,72 @@ export function ColumnChart({
       </figure>
     );
   }
-  const common = { title, description, categories, series, formatValue };
   return (
     <figure className="w-full">
-      <ColumnSvg id={`${id}w`} {...common} layout={WIDE} className="hidden max-w-3xl sm:block" />
-      <ColumnSvg id={`${id}n`} {...common} layout={NARROW} className="sm:hidden" />
+      <div
+        role="img"
+        aria-labelledby={`${id}-t ${id}-d`}
+        data-chart="column"
+        className="grid max-w-3xl pt-2 text-xs tabular-nums text-slate-600"
+        style={{ gridTemplateColumns: `${g.axisWidth}px minmax(0, 1fr)`, paddingRight: g.padRight }}
+      >
+        <ChartNames id={id} title={title} description={description} />
+        <div className={`relative ${PLOT_H}`} aria-hidden="true">
+          {g.yTicks.map((t) => (
+            <span
+              key={t.value}
+              className="absolute right-1.5 translate-y-1/2 whitespace-nowrap leading-none"
+              style={{ bottom: `${t.pct}%` }}
+              data-tick={t.value}
+            >
+              {t.text}
+            </span>
+          ))}
+        </div>
+        <div className={`relative ${PLOT_H}`} aria-hidden="true">
+          {g.yTicks.map((t) => (
+            <span
+              key={t.value}
+              className={`absolute inset-x-0 border-t ${t.value === 0 ? "border-slate-400" : "border-slate-200"}`}
+              style={{ bottom: `${t.pct}%` }}
+            />
+          ))}
+          <div className="absolute inset-0 flex items-end">
+            {g.bars.map((heights, ci) => (
+              <div key={ci} className="flex h-full flex-1 items-end justify-center gap-px">
+                {heights.map((h, si) => (
+                  <span
+                    key={si}
+                    className="rounded-t-sm"
+                    style={{ height: `${h}%`, width: `${g.barWidth}%`, background: PALETTE[si % PALETTE.length] }}
+                    title={`${categories[ci]} · ${series[si]!.name}: ${series[si]!.displays?.[ci] ?? formatValue(series[si]!.values[ci] ?? 0)}`}
+                    data-bar=""
+                  />
+                ))}
+              </div>
+            ))}
+          </div>
+        </div>
+        <div className="relative col-start-2 h-5" aria-hidden="true" data-axis="">
+          {g.labels.map((l, i) =>
+            l.show === "none" ? null : (
+              <span
+                key={i}
+                className={`absolute top-1 -translate-x-1/2 whitespace-nowrap leading-none${l.show === "wide" ? " max-sm:hidden" : ""}`}
+                style={{ left: `${l.centre}%` }}
+                data-label=""
+              >
+                {l.text}
+              </span>
+            ),
+          )}
+        </div>
+      </div>
       {series.length > 1 ? (
         <ul className="mt-1 flex flex-wrap gap-3 text-xs text-slate-600">
           {series.map((s, i) => (
             <li key={i} className="flex items-center gap-1">
-              <svg width="10" height="10" aria-hidden="true">
-                <rect width="10" height="10" fill={PALETTE[i % PALETTE.length]} />
-              </svg>
+              <span className="inline-block h-2.5 w-2.5" style={{ background: PALETTE[i % PALETTE.length] }} aria-hidden="true" />
               {s.name}
             </li>
           ))}

@@ -19,6 +19,9 @@ import { accountManagerDashboard, dealerDashboard, financeDashboard, opsDashboar
 import { dealerMeasureList, dealerMeasures } from "~/modules/sellout/measures.server";
 import { promiseRecord } from "~/modules/service/figures.server";
 import { serviceSummary } from "~/modules/service/service.server";
+import { env } from "~/utils/env.server";
+import { readVersions, snapshot, type Versions } from "~/utils/snapshots.server";
+import { todayIn } from "~/utils/time";
 
 type Period = Parameters<typeof dealerDashboard>[1];
 
@@ -38,33 +41,55 @@ function dealersCard(l: Awaited<ReturnType<typeof dealerMeasureList>>) {
   return { scorecard: l.scorecard, rows: l.rows.map(({ m12Sums: _sums, ...r }) => r) };
 }
 
+/**
+ * The cards every role has: the foundation figures, announcements, service and promotions. They depend on the
+ * reader (scope, permissions, language) and the day, and are shared like the figures below: until the data moves
+ * or a minute passes (decisions 076, 112; what counts the hours to a promise lags by at most that minute).
+ */
+function readersCards(actor: Actor, versions: Versions) {
+  const today = todayIn(env().BUSINESS_TZ);
+  const key = `dashboard:reader:${actor.kind}:${actor.userId}:${actor.role}:${actor.dealerId}:${actor.locale}:${today}`;
+  return snapshot(
+    key,
+    async () => {
+      const [figures, announcements, service, serviceRecord, promotions] = await Promise.all([
+        foundationFigures(actor),
+        announcementsFor(actor),
+        serviceSummary(actor),
+        promiseRecord(actor),
+        runningForDealer(actor),
+      ]);
+      return { figures, announcements, service, serviceRecord, promotions };
+    },
+    versions,
+  );
+}
+
 export async function dashboard(actor: Actor, period: Period) {
-  const [figures, announcements, service, serviceRecord, promotions] = await Promise.all([
-    foundationFigures(actor),
-    announcementsFor(actor),
-    serviceSummary(actor),
-    promiseRecord(actor),
-    runningForDealer(actor),
-  ]);
-  const base = { name: actor.name, role: actor.role, figures, announcements, isDealer: isDealerActor(actor), service, serviceRecord, promotions };
+  // One read of the data versions serves every snapshot of the page.
+  const versions = await readVersions();
+  const cards = await readersCards(actor, versions);
+  const base = { name: actor.name, role: actor.role, isDealer: isDealerActor(actor), ...cards };
   const none = { measures: null, amMeasures: null, dealer: null, am: null, ops: null, finance: null, approvals: null };
   // The dealer-profit measures (issue #24 item 2): the dealer's own; the account manager's dealers and scorecard.
   if (isDealerRole(actor.role)) {
     const [measures, dealer] = await Promise.all([
-      actor.dealerId !== null && can(actor, "measures:view") ? dealerMeasures(actor, actor.dealerId, { lists: "dashboard" }).then(measuresCard) : null,
-      dealerDashboard(actor, period),
+      actor.dealerId !== null && can(actor, "measures:view")
+        ? dealerMeasures(actor, actor.dealerId, { lists: "dashboard", versions }).then(measuresCard)
+        : null,
+      dealerDashboard(actor, period, versions),
     ]);
     return { ...base, ...none, measures, dealer };
   }
   if (can(actor, "dashboard:pipeline")) {
     const [amMeasures, am] = await Promise.all([
-      can(actor, "measures:view") ? dealerMeasureList(actor, { page: 1 }).then(dealersCard) : null,
-      accountManagerDashboard(actor, period),
+      can(actor, "measures:view") ? dealerMeasureList(actor, { page: 1 }, versions).then(dealersCard) : null,
+      accountManagerDashboard(actor, period, versions),
     ]);
     return { ...base, ...none, amMeasures, am };
   }
-  const ops = can(actor, "dashboard:order_desk") ? await opsDashboard(actor) : null;
-  const finance = can(actor, "dashboard:finance") ? await financeDashboard(actor) : null;
+  const ops = can(actor, "dashboard:order_desk") ? await opsDashboard(actor, versions) : null;
+  const finance = can(actor, "dashboard:finance") ? await financeDashboard(actor, versions) : null;
   // Quotes above the discount limit wait for whoever may approve them (administrators).
   const approvals = can(actor, "quote:approve_discount") ? await approvalQueueSummary(actor) : null;
   return { ...base, ...none, ops, finance, approvals };

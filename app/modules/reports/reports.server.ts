@@ -9,7 +9,7 @@ import { can, requirePermission, type Actor } from "~/modules/auth/actor";
 import { isDealerRole } from "~/modules/auth/permissions";
 import { creditPosition, OPEN_ORDER_STATUSES } from "~/modules/ledger/credit.server";
 import { env } from "~/utils/env.server";
-import { snapshot } from "~/utils/snapshots.server";
+import { snapshot, type Versions } from "~/utils/snapshots.server";
 import { addDays, monthBounds, now, startOfBusinessDate, todayIn, tzOffset } from "~/utils/time";
 import type { Period } from "./period";
 import * as q from "./reports.queries.server";
@@ -34,14 +34,19 @@ function lastMonths(count: number, endDate: string): string[] {
   return out;
 }
 
-export async function dealerDashboard(actor: Actor, period: Partial<Period>) {
+/** `versions`: the data versions the caller has just read (one statement for every snapshot of a page). */
+export async function dealerDashboard(actor: Actor, period: Partial<Period>, versions?: Versions) {
   requirePermission(actor, "dashboard:read");
   if (!isDealerRole(actor.role) || actor.dealerId === null) throw new Error("dealer dashboard for a dealer actor only");
   const dealerId = actor.dealerId;
   const b = resolvePeriod(period);
   const today = todayIn(env().BUSINESS_TZ);
   const canReadAccount = can(actor, "ledger:read");
-  return snapshot(`dashboard:dealer:${dealerId}:${today}:${b.from}:${b.to}:${canReadAccount}`, () => dealerFigures(dealerId, b, today, canReadAccount));
+  return snapshot(
+    `dashboard:dealer:${dealerId}:${today}:${b.from}:${b.to}:${canReadAccount}`,
+    () => dealerFigures(dealerId, b, today, canReadAccount),
+    versions,
+  );
 }
 
 async function dealerFigures(dealerId: number, b: q.Bounds, today: string, canReadAccount: boolean) {
@@ -73,12 +78,12 @@ async function dealerFigures(dealerId: number, b: q.Bounds, today: string, canRe
   };
 }
 
-export async function accountManagerDashboard(actor: Actor, period: Partial<Period>) {
+export async function accountManagerDashboard(actor: Actor, period: Partial<Period>, versions?: Versions) {
   requirePermission(actor, "dashboard:read");
   const amId = actor.userId!;
   const b = resolvePeriod(period);
   const today = todayIn(env().BUSINESS_TZ);
-  return snapshot(`dashboard:am:${amId}:${today}:${b.from}:${b.to}`, () => accountManagerFigures(amId, b, today));
+  return snapshot(`dashboard:am:${amId}:${today}:${b.from}:${b.to}`, () => accountManagerFigures(amId, b, today), versions);
 }
 
 async function accountManagerFigures(amId: number, b: q.Bounds, today: string) {
@@ -106,10 +111,10 @@ async function accountManagerFigures(amId: number, b: q.Bounds, today: string) {
 
 const LOW_STOCK_THRESHOLD = 5;
 
-export async function opsDashboard(actor: Actor) {
+export async function opsDashboard(actor: Actor, versions?: Versions) {
   requirePermission(actor, "order:review");
   const today = todayIn(env().BUSINESS_TZ);
-  return snapshot(`dashboard:ops:${today}`, () => opsFigures(today));
+  return snapshot(`dashboard:ops:${today}`, () => opsFigures(today), versions);
 }
 
 async function opsFigures(today: string) {
@@ -212,10 +217,10 @@ export async function* exportMadeToOrderDue(actor: Actor, p: { from?: string; to
   }
 }
 
-export async function financeDashboard(actor: Actor) {
+export async function financeDashboard(actor: Actor, versions?: Versions) {
   requirePermission(actor, "ledger:post");
   const today = todayIn(env().BUSINESS_TZ);
-  return snapshot(`dashboard:finance:${today}`, () => financeFigures(today));
+  return snapshot(`dashboard:finance:${today}`, () => financeFigures(today), versions);
 }
 
 async function financeFigures(today: string) {

@@ -33,7 +33,7 @@ import * as q from "./measures.queries.server";
 import { dealerRow } from "./sellout.queries.server";
 import { restatePeriods, storedFigures } from "./sellout.derived.server";
 import { transaction } from "~/utils/tx.server";
-import { snapshot } from "~/utils/snapshots.server";
+import { snapshot, type Versions } from "~/utils/snapshots.server";
 
 const dayCount = (p: { starts_on: IsoDate; ends_on: IsoDate }) => Math.round((Date.parse(p.ends_on) - Date.parse(p.starts_on)) / 86_400_000) + 1;
 
@@ -110,12 +110,12 @@ const PAGE_LIST = 50;
  * category over the last 3, first response and median time to resolution, and what would improve the figures
  * (slow movers, overstocked SKUs, SKUs selling out). Another dealer's, or one not assigned to the account manager: 404.
  */
-export async function dealerMeasures(actor: Actor, dealerId: number, opts: { lists?: "dashboard" | "page" } = {}) {
+export async function dealerMeasures(actor: Actor, dealerId: number, opts: { lists?: "dashboard" | "page"; versions?: Versions } = {}) {
   requirePermission(actor, "measures:view");
   await requireDealerAccess(db, actor, "measures:view", dealerId);
   const today = todayIn(env().BUSINESS_TZ);
   // Shared by every reader of the dealer's figures until the data moves (or a minute passes), as the dashboards are.
-  return snapshot(`measures:dealer:${dealerId}:${today}:${opts.lists ?? ""}`, () => computeDealerMeasures(dealerId, today, opts.lists));
+  return snapshot(`measures:dealer:${dealerId}:${today}:${opts.lists ?? ""}`, () => computeDealerMeasures(dealerId, today, opts.lists), opts.versions);
 }
 
 async function computeDealerMeasures(dealerId: number, today: IsoDate, listsFor: "dashboard" | "page" | undefined) {
@@ -329,11 +329,11 @@ type DealerListRow = {
  * The dealers the actor may see with their four figures over the last 3 and 12 months (`months`: the 3), by code, a page at a time;
  * for an account manager also their own scorecard: their dealers' sums added up.
  */
-export async function dealerMeasureList(actor: Actor, p: { page: number }) {
+export async function dealerMeasureList(actor: Actor, p: { page: number }, versions?: Versions) {
   requirePermission(actor, "measures:view");
   const today = todayIn(env().BUSINESS_TZ);
   // Per reader: the dealers in scope (and an account manager's scorecard) are the reader's own.
-  return snapshot(`measures:list:${actor.kind}:${actor.userId}:${today}:${p.page}`, () => computeDealerMeasureList(actor, p, today));
+  return snapshot(`measures:list:${actor.kind}:${actor.userId}:${today}:${p.page}`, () => computeDealerMeasureList(actor, p, today), versions);
 }
 
 async function computeDealerMeasureList(actor: Actor, p: { page: number }, today: IsoDate) {

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
 import { STATE_TONE } from "~/components/notifications";
 import { Badge, EmptyState } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
@@ -60,11 +60,11 @@ export default function Announcements() {
         testId="announcements-table"
         head={
           <>
-            <th scope="col">{t("announcements.col.title")}</th>
-            <th scope="col">{t("announcements.kind")}</th>
-            <th scope="col">{t("announcements.state")}</th>
-            <th scope="col">{t("announcements.col.window")}</th>
-            <th scope="col">{t("announcements.col.audience")}</th>
+            <Th>{t("announcements.col.title")}</Th>
+            <Th>{t("announcements.kind")}</Th>
+            <Th>{t("announcements.state")}</Th>
+            <Th>{t("announcements.col.window")}</Th>
+            <Th>{t("announcements.col.audience")}</Th>
           </>
         }
       >

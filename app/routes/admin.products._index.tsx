@@ -4,7 +4,7 @@ import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { CategoryLineFilters } from "~/components/catalog/CatalogFilters";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
 import { Badge, EmptyState } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -85,14 +85,12 @@ export default function AdminProducts() {
         }
         head={
           <>
-            <th scope="col">{t("stock.sku")}</th>
-            <th scope="col">{t("stock.product")}</th>
-            <th scope="col">{t("stock.category")}</th>
-            <th scope="col" className="text-right">
-              {t("stock.listPrice")}
-            </th>
-            <th scope="col">{t("common.status")}</th>
-            <th scope="col">{t("common.updated")}</th>
+            <Th>{t("stock.sku")}</Th>
+            <Th>{t("stock.product")}</Th>
+            <Th>{t("stock.category")}</Th>
+            <Th num>{t("stock.listPrice")}</Th>
+            <Th>{t("common.status")}</Th>
+            <Th>{t("common.updated")}</Th>
           </>
         }
       >

@@ -4,7 +4,7 @@ import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { BarChart, StageBadge } from "~/components/deals";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
 import { Badge, EmptyState } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
@@ -163,13 +163,9 @@ export default function Deals() {
               <caption className="sr-only">{t("chart.dataTable")}</caption>
               <thead>
                 <tr>
-                  <th scope="col">{t("deals.stage")}</th>
-                  <th scope="col" className="text-right">
-                    {t("deals.count")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("deals.value")}
-                  </th>
+                  <Th>{t("deals.stage")}</Th>
+                  <Th num>{t("deals.count")}</Th>
+                  <Th num>{t("deals.value")}</Th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -205,16 +201,14 @@ export default function Deals() {
             testId="deals-table"
             head={
               <>
-                <th scope="col">{t("deals.deal")}</th>
-                <th scope="col">{t("deals.keyAccount")}</th>
-                {!isDealer ? <th scope="col">{t("deals.dealer")}</th> : null}
-                <th scope="col">{t("deals.accountManager")}</th>
-                <th scope="col">{t("deals.stage")}</th>
-                <th scope="col" className="text-right">
-                  {t("deals.value")}
-                </th>
-                <th scope="col">{t("deals.expectedClose")}</th>
-                <th scope="col">{t("deals.protection")}</th>
+                <Th>{t("deals.deal")}</Th>
+                <Th>{t("deals.keyAccount")}</Th>
+                {!isDealer ? <Th>{t("deals.dealer")}</Th> : null}
+                <Th>{t("deals.accountManager")}</Th>
+                <Th>{t("deals.stage")}</Th>
+                <Th num>{t("deals.value")}</Th>
+                <Th>{t("deals.expectedClose")}</Th>
+                <Th>{t("deals.protection")}</Th>
               </>
             }
           >

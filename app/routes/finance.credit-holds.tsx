@@ -3,7 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
 import { Notice, SubmitButton } from "~/components/ui/form";
 import { Badge, EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
@@ -101,13 +101,11 @@ export default function CreditHolds() {
         testId="credit-holds-table"
         head={
           <>
-            <th scope="col">{t("creditHolds.order")}</th>
-            <th scope="col">{t("orders.dealer")}</th>
-            <th scope="col" className="text-right">
-              {t("creditHolds.orderValue")}
-            </th>
-            <th scope="col">{t("creditHolds.dealerCredit")}</th>
-            <th scope="col">{t("creditHolds.decision")}</th>
+            <Th>{t("creditHolds.order")}</Th>
+            <Th>{t("orders.dealer")}</Th>
+            <Th num>{t("creditHolds.orderValue")}</Th>
+            <Th>{t("creditHolds.dealerCredit")}</Th>
+            <Th>{t("creditHolds.decision")}</Th>
           </>
         }
       >

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
 import { OrderStatusBadge } from "~/components/orders/OrderStatusBadge";
 import { Notice } from "~/components/ui/form";
 import { EmptyState } from "~/components/ui/layout";
@@ -82,16 +82,14 @@ export default function Orders() {
           testId="orders-table"
           head={
             <>
-              <th scope="col">{t("orders.number")}</th>
-              <th scope="col">{t("common.status")}</th>
-              {data.dealers.length ? <th scope="col">{t("orders.dealer")}</th> : null}
-              <th scope="col">{t("orders.poReference")}</th>
-              <th scope="col" className="text-right">
-                {t("orders.total")}
-              </th>
-              <th scope="col">{t("orders.requestedDate")}</th>
-              <th scope="col">{t("orders.promisedDate")}</th>
-              <th scope="col">{t("common.created")}</th>
+              <Th>{t("orders.number")}</Th>
+              <Th>{t("common.status")}</Th>
+              {data.dealers.length ? <Th>{t("orders.dealer")}</Th> : null}
+              <Th>{t("orders.poReference")}</Th>
+              <Th num>{t("orders.total")}</Th>
+              <Th>{t("orders.requestedDate")}</Th>
+              <Th>{t("orders.promisedDate")}</Th>
+              <Th>{t("common.created")}</Th>
             </>
           }
         >

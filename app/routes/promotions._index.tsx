@@ -4,7 +4,7 @@ import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
 import { CodeFilter, FilterBar, SearchFilter } from "~/components/filters";
-import { ListHeader, ListPager, ListTable } from "~/components/list";
+import { ListHeader, ListPager, ListTable, Th } from "~/components/list";
 import { PromotionStateBadge } from "~/components/promotions";
 import { useTermsText } from "~/components/promotion-terms";
 import { EmptyState } from "~/components/ui/layout";
@@ -78,10 +78,10 @@ export default function Promotions() {
         }
         head={
           <>
-            <th scope="col">{t("promotions.col.promotion")}</th>
-            <th scope="col">{t("promotions.col.terms")}</th>
-            <th scope="col">{t("promotions.col.window")}</th>
-            <th scope="col">{t("promotions.state")}</th>
+            <Th>{t("promotions.col.promotion")}</Th>
+            <Th>{t("promotions.col.terms")}</Th>
+            <Th>{t("promotions.col.window")}</Th>
+            <Th>{t("promotions.state")}</Th>
           </>
         }
       >

@@ -4,7 +4,7 @@ import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { bpText } from "~/components/deals";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
 import { Badge, EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -69,16 +69,12 @@ export default function QuoteApprovals() {
           testId="approvals-table"
           head={
             <>
-              <th scope="col">{t("approvals.requested")}</th>
-              <th scope="col">{t("approvals.deal")}</th>
-              <th scope="col">{t("approvals.parties")}</th>
-              <th scope="col" className="text-right">
-                {t("approvals.total")}
-              </th>
-              <th scope="col" className="text-right">
-                {t("approvals.discount")}
-              </th>
-              <th scope="col">{t("common.actions")}</th>
+              <Th>{t("approvals.requested")}</Th>
+              <Th>{t("approvals.deal")}</Th>
+              <Th>{t("approvals.parties")}</Th>
+              <Th num>{t("approvals.total")}</Th>
+              <Th num>{t("approvals.discount")}</Th>
+              <Th>{t("common.actions")}</Th>
             </>
           }
         >

@@ -5,7 +5,7 @@ import { Link } from "~/components/link";
 import { AvailabilityForm, AvailabilityResult, type AvailabilityView } from "~/components/catalog/Availability";
 import { CategoryLineFilters } from "~/components/catalog/CatalogFilters";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
 import { EmptyState } from "~/components/ui/layout";
 import { stockRowsHtml } from "~/components/catalog/stock-rows";
 import { Pager } from "~/components/ui/pager";
@@ -189,16 +189,12 @@ export default function Stock() {
           testId="stock-table"
           head={
             <>
-              <th scope="col">{t("stock.sku")}</th>
-              <th scope="col">{t("stock.product")}</th>
-              <th scope="col" className="text-right">
-                {priceLabel}
-              </th>
-              <th scope="col" className="text-right">
-                {t("stock.availableTotal")}
-              </th>
-              <th scope="col">{t("stock.promiseDate")}</th>
-              <th scope="col">{t("stock.nextIncoming")}</th>
+              <Th>{t("stock.sku")}</Th>
+              <Th>{t("stock.product")}</Th>
+              <Th num>{priceLabel}</Th>
+              <Th num>{t("stock.availableTotal")}</Th>
+              <Th>{t("stock.promiseDate")}</Th>
+              <Th>{t("stock.nextIncoming")}</Th>
               {data.warehouses.map((w) => (
                 <th key={w.id} scope="col" className="text-right" title={nameOf(w)}>
                   {w.code}

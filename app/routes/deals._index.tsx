@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { BarChart, StageBadge } from "~/components/deals";
+import { BarChart, DealLink, StageBadge } from "~/components/deals";
 import { ErrorPage } from "~/components/ErrorPage";
 import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
 import { Badge, EmptyState } from "~/components/ui/layout";
@@ -215,9 +215,7 @@ export default function Deals() {
             {list.rows.map((d) => (
               <tr key={d.id}>
                 <td>
-                  <Link className="link" to={`/deals/${d.id}`}>
-                    #{d.id} {d.title}
-                  </Link>
+                  <DealLink deal={d} />
                 </td>
                 <td>{d.key_account_name}</td>
                 {!isDealer ? <td>{d.dealer_code}</td> : null}

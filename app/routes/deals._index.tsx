@@ -4,8 +4,8 @@ import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { BarChart, DealLink, StageBadge } from "~/components/deals";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
-import { Badge, EmptyState } from "~/components/ui/layout";
+import { ListPager, ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
+import { Badge } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
 import { scopes } from "~/modules/auth/access.server";
@@ -185,16 +185,7 @@ export default function Deals() {
           </ScrollX>
         </section>
       ) : list && list.rows.length === 0 ? (
-        <EmptyState
-          message={isDealer ? t("deals.empty") : t("deals.emptyManufacturer")}
-          action={
-            canRegister ? (
-              <Link to="/deals/new" className="btn-primary">
-                {t("deals.new")}
-              </Link>
-            ) : undefined
-          }
-        />
+        <ListEmpty message={isDealer ? t("deals.empty") : t("deals.emptyManufacturer")} create={canRegister && { to: "/deals/new", label: t("deals.new") }} />
       ) : list ? (
         <>
           <ListTable

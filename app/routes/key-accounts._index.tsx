@@ -3,8 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
-import { EmptyState } from "~/components/ui/layout";
+import { ListPager, ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { ACCOUNT_SIZES, INDUSTRIES, KEY_ACCOUNT_SORTS } from "~/modules/deals/deals.schema";
@@ -74,18 +73,7 @@ export default function KeyAccounts() {
         />
       </FilterBar>
       <ListTable
-        empty={
-          data.rows.length === 0 && (
-            <EmptyState
-              message={t("keyAccounts.empty")}
-              action={
-                <Link to="/key-accounts/new" className="btn-primary">
-                  {t("keyAccounts.new")}
-                </Link>
-              }
-            />
-          )
-        }
+        empty={data.rows.length === 0 && <ListEmpty message={t("keyAccounts.empty")} create={{ to: "/key-accounts/new", label: t("keyAccounts.new") }} />}
         testId="key-accounts-table"
         head={
           <>

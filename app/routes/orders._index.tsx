@@ -3,10 +3,9 @@ import { json } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
+import { ListPager, ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
 import { OrderStatusBadge } from "~/components/orders/OrderStatusBadge";
 import { Notice } from "~/components/ui/form";
-import { EmptyState } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
@@ -67,15 +66,9 @@ export default function Orders() {
         />
       </FilterBar>
       {data.rows.length === 0 ? (
-        <EmptyState
+        <ListEmpty
           message={filtered ? t("common.noResults") : data.canCreate ? t("orders.emptyDealer") : t("orders.empty")}
-          action={
-            !filtered && data.canCreate ? (
-              <Link to="/orders/new" className="btn-primary">
-                {t("orders.new")}
-              </Link>
-            ) : undefined
-          }
+          create={!filtered && data.canCreate && { to: "/orders/new", label: t("orders.new") }}
         />
       ) : (
         <ListTable

@@ -4,8 +4,8 @@ import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { bpText } from "~/components/deals";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
-import { Badge, EmptyState } from "~/components/ui/layout";
+import { ListPager, ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
+import { Badge } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { ApprovalQueueQuery } from "~/modules/quotes/quotes.schema.server";
@@ -54,16 +54,7 @@ export default function QuoteApprovals() {
         {t("approvals.summary", { n: f.number(d.total) })}
       </p>
       {d.rows.length === 0 ? (
-        <EmptyState
-          message={filtered ? t("approvals.emptyFiltered") : t("approvals.empty")}
-          action={
-            filtered ? (
-              <Link to="/quotes/approvals" className="btn-secondary">
-                {t("common.reset")}
-              </Link>
-            ) : undefined
-          }
-        />
+        <ListEmpty message={filtered ? t("approvals.emptyFiltered") : t("approvals.empty")} reset={filtered && "/quotes/approvals"} />
       ) : (
         <ListTable
           testId="approvals-table"

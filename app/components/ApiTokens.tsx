@@ -2,7 +2,7 @@ import { Form } from "@remix-run/react";
 import { Field, FormError, Notice, SubmitButton } from "~/components/ui/form";
 import { Badge, EmptyState } from "~/components/ui/layout";
 import { Section } from "~/components/ui/record";
-import { ListTable } from "~/components/list";
+import { ListTable, Th } from "~/components/list";
 import { Link } from "~/components/link";
 import { useFormat, useT } from "~/i18n/react";
 import { API_SCOPE_LIST, API_WRITE_SCOPES } from "~/modules/auth/permissions";
@@ -125,15 +125,15 @@ export function ApiTokens({ tokens, data }: { tokens: TokenView[]; data: TokenAc
           empty={tokens.length === 0 ? <EmptyState message={t("apiTokens.empty")} /> : undefined}
           head={
             <>
-              <th scope="col">{t("apiTokens.name")}</th>
-              <th scope="col">{t("apiTokens.scopes")}</th>
-              <th scope="col">{t("apiTokens.createdAt")}</th>
-              <th scope="col">{t("apiTokens.lastUsed")}</th>
-              <th scope="col">{t("apiTokens.expires")}</th>
-              <th scope="col">{t("apiTokens.status")}</th>
-              <th scope="col">
+              <Th>{t("apiTokens.name")}</Th>
+              <Th>{t("apiTokens.scopes")}</Th>
+              <Th>{t("apiTokens.createdAt")}</Th>
+              <Th>{t("apiTokens.lastUsed")}</Th>
+              <Th>{t("apiTokens.expires")}</Th>
+              <Th>{t("apiTokens.status")}</Th>
+              <Th>
                 <span className="sr-only">{t("apiTokens.revoke")}</span>
-              </th>
+              </Th>
             </>
           }
         >

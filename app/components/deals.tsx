@@ -1,4 +1,5 @@
 /** Presentational pieces of the deals area (no data access). */
+import { Link } from "~/components/link";
 import { Badge } from "~/components/ui/layout";
 import { useT } from "~/i18n/react";
 
@@ -17,6 +18,15 @@ const STAGE_TONE: Record<string, "green" | "red" | "amber" | "blue" | "slate"> =
 export function StageBadge({ stage }: { stage: string }) {
   const t = useT();
   return <Badge tone={STAGE_TONE[stage] ?? "slate"}>{t(`deals.stage.${stage}` as "deals.stage.registered")}</Badge>;
+}
+
+/** A deal as a list names it: a link to its page reading "#id title". */
+export function DealLink({ deal }: { deal: { id: number; title: string } }) {
+  return (
+    <Link className="link" to={`/deals/${deal.id}`}>
+      #{deal.id} {deal.title}
+    </Link>
+  );
 }
 
 const QUOTE_TONE: Record<string, "green" | "red" | "amber" | "blue" | "slate"> = {

@@ -173,9 +173,9 @@ export function ImportErrors({ errors, total }: { errors: RowError[]; total: num
       <table className="table" data-testid="import-errors">
         <thead>
           <tr>
-            <th scope="col">{t("import.line")}</th>
-            <th scope="col">{t("import.column")}</th>
-            <th scope="col">{t("import.problem")}</th>
+            <Th>{t("import.line")}</Th>
+            <Th>{t("import.column")}</Th>
+            <Th>{t("import.problem")}</Th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">

@@ -15,15 +15,23 @@ export type IntentResult = {
 
 /**
  * The action's answer as a record page uses it: `done` (the notice), `failure`, and per form (intent)
- * its field errors (`errors`) and typed values (`values`), empty for every other form on the page.
+ * its form error (`formError`), field errors (`errors`) and typed values (`values`), empty for every other
+ * form on the page; `field` gives one field's name, typed value and error, to spread on a form field.
  */
 export function useIntentResult() {
   const result = useActionData() as IntentResult | undefined;
   const failure = result && !result.ok ? result : undefined;
+  const errors = (intent: string): Record<string, string> => (failure?.intent === intent ? (failure.fieldErrors ?? {}) : {});
+  const values = (intent: string): Record<string, unknown> => (failure?.intent === intent ? (failure.values ?? {}) : {});
   return {
     done: result?.ok ? result.message : undefined,
     failure,
-    errors: (intent: string): Record<string, string> => (failure?.intent === intent ? (failure.fieldErrors ?? {}) : {}),
-    values: (intent: string): Record<string, unknown> => (failure?.intent === intent ? (failure.values ?? {}) : {}),
+    formError: (intent: string): string | undefined => (failure?.intent === intent ? failure.formError : undefined),
+    errors,
+    values,
+    field: (intent: string, name: string): { name: string; defaultValue: string | undefined; error: string | undefined } => {
+      const v = values(intent)[name];
+      return { name, defaultValue: v === undefined ? undefined : String(v), error: errors(intent)[name] };
+    },
   };
 }

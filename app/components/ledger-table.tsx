@@ -2,7 +2,7 @@
 import { Link } from "~/components/link";
 import { Amount, EntryDescription, EntryType, SourceLinks, type EntrySource } from "~/components/ledger";
 import { useFormat, useT } from "~/i18n/react";
-import { ListTable } from "~/components/list";
+import { ListTable, Th } from "~/components/list";
 import { FilterBar, FilterInput, FilterSelect, dealerChoices } from "~/components/filters";
 
 export type EntryRow = EntrySource & {
@@ -28,20 +28,14 @@ export function EntriesTable({ rows, showDealer, showRunning }: { rows: EntryRow
       testId="ledger-entries"
       head={
         <>
-          <th scope="col">#</th>
-          <th scope="col">{t("ledger.businessDate")}</th>
-          {showDealer ? <th scope="col">{t("ledger.dealer")}</th> : null}
-          <th scope="col">{t("ledger.type")}</th>
-          <th scope="col">{t("ledger.description")}</th>
-          <th scope="col">{t("ledger.dueDate")}</th>
-          <th scope="col" className="text-right">
-            {t("ledger.amount")}
-          </th>
-          {showRunning ? (
-            <th scope="col" className="text-right">
-              {t("ledger.balance")}
-            </th>
-          ) : null}
+          <Th>#</Th>
+          <Th>{t("ledger.businessDate")}</Th>
+          {showDealer ? <Th>{t("ledger.dealer")}</Th> : null}
+          <Th>{t("ledger.type")}</Th>
+          <Th>{t("ledger.description")}</Th>
+          <Th>{t("ledger.dueDate")}</Th>
+          <Th num>{t("ledger.amount")}</Th>
+          {showRunning ? <Th num>{t("ledger.balance")}</Th> : null}
         </>
       }
     >

@@ -6,6 +6,7 @@ import type { MessageKey } from "~/i18n";
 import { describeEntry, type DescribedEntry } from "~/modules/ledger/descriptions";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { ScrollX } from "~/components/ui/scroll-x";
+import { Th } from "~/components/list";
 
 /** An amount in minor units; credits (negative) are green unless `plain` (e.g. available credit, where negative is bad). */
 export function Amount({ minor, currency, className = "", plain = false }: { minor: number; currency: string; className?: string; plain?: boolean }) {
@@ -96,16 +97,12 @@ export function AgingSummary({ aging, currency, asOf, title }: { aging: AgingFig
           <thead>
             <tr>
               {AGING_BUCKETS.map((b) => (
-                <th key={b} scope="col" className="text-right">
+                <Th key={b} num>
                   {t(`aging.${b}`)}
-                </th>
+                </Th>
               ))}
-              <th scope="col" className="text-right">
-                {t("aging.unapplied")}
-              </th>
-              <th scope="col" className="text-right">
-                {t("aging.total")}
-              </th>
+              <Th num>{t("aging.unapplied")}</Th>
+              <Th num>{t("aging.total")}</Th>
             </tr>
           </thead>
           <tbody>

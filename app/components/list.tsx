@@ -1,7 +1,7 @@
 import { useLocation } from "@remix-run/react";
 import { Children, cloneElement, Fragment, isValidElement, type ReactElement, type ReactNode } from "react";
 import { Link } from "~/components/link";
-import { PageHeader, type Crumb } from "~/components/ui/layout";
+import { EmptyState, PageHeader, type Crumb } from "~/components/ui/layout";
 import { Pager, csvHref } from "~/components/ui/pager";
 import { ScrollX } from "~/components/ui/scroll-x";
 import { useT } from "~/i18n/react";
@@ -69,6 +69,24 @@ export function ListHeader({
       </>
     ) : undefined;
   return <PageHeader title={title} crumbs={[{ label: t("nav.home"), to: "/" }, ...(parent ? [parent] : []), { label: title }]} actions={actions} />;
+}
+
+/**
+ * A list's empty state: what to do, then the page's one primary action (`create`) or, where the filters emptied
+ * the list, the link back to it unfiltered (`reset`). A link given as `false`/`null` (the reader may not) is left out.
+ */
+export function ListEmpty({ message, create, reset }: { message: string; create?: HeaderLink; reset?: string | false | null }) {
+  const t = useT();
+  const action = create ? (
+    <Link to={create.to} className="btn-primary">
+      {create.label}
+    </Link>
+  ) : reset ? (
+    <Link to={reset} className="btn-secondary">
+      {t("common.reset")}
+    </Link>
+  ) : undefined;
+  return <EmptyState message={message} action={action} />;
 }
 
 /**

@@ -3,9 +3,9 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { ListPager, ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
 import { STATE_TONE } from "~/components/notifications";
-import { Badge, EmptyState } from "~/components/ui/layout";
+import { Badge } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { exportAnnouncements, listAnnouncements } from "~/modules/announcements/announcements.server";
@@ -46,25 +46,16 @@ export default function Announcements() {
       </FilterBar>
       <ListTable
         empty={
-          data.rows.length === 0 && (
-            <EmptyState
-              message={t("announcements.empty")}
-              action={
-                <Link to="/admin/announcements/new" className="btn-primary">
-                  {t("announcements.new")}
-                </Link>
-              }
-            />
-          )
+          data.rows.length === 0 && <ListEmpty message={t("announcements.empty")} create={{ to: "/admin/announcements/new", label: t("announcements.new") }} />
         }
         testId="announcements-table"
         head={
           <>
-            <th scope="col">{t("announcements.col.title")}</th>
-            <th scope="col">{t("announcements.kind")}</th>
-            <th scope="col">{t("announcements.state")}</th>
-            <th scope="col">{t("announcements.col.window")}</th>
-            <th scope="col">{t("announcements.col.audience")}</th>
+            <Th>{t("announcements.col.title")}</Th>
+            <Th>{t("announcements.kind")}</Th>
+            <Th>{t("announcements.state")}</Th>
+            <Th>{t("announcements.col.window")}</Th>
+            <Th>{t("announcements.col.audience")}</Th>
           </>
         }
       >

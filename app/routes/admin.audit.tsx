@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
 import { EmptyState } from "~/components/ui/layout";
 import { translate } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
@@ -134,12 +134,12 @@ export default function Audit() {
         empty={data.rows.length === 0 && <EmptyState message={t("audit.empty")} />}
         head={
           <>
-            <th scope="col">{t("audit.when")}</th>
-            <th scope="col">{t("audit.actor")}</th>
-            <th scope="col">{t("audit.action")}</th>
-            <th scope="col">{t("audit.entity")}</th>
-            <th scope="col">{t("audit.summary")}</th>
-            <th scope="col">{t("audit.ip")}</th>
+            <Th>{t("audit.when")}</Th>
+            <Th>{t("audit.actor")}</Th>
+            <Th>{t("audit.action")}</Th>
+            <Th>{t("audit.entity")}</Th>
+            <Th>{t("audit.summary")}</Th>
+            <Th>{t("audit.ip")}</Th>
           </>
         }
       >

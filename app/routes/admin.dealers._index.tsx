@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
 import { Badge, EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -41,15 +41,13 @@ export default function Dealers() {
         empty={data.rows.length === 0 && <EmptyState message={t("dealers.empty")} />}
         head={
           <>
-            <th scope="col">{t("dealers.code")}</th>
-            <th scope="col">{t("common.name")}</th>
-            <th scope="col">{t("common.region")}</th>
-            <th scope="col">{t("common.tier")}</th>
-            <th scope="col" className="text-right">
-              {t("dealers.creditLimit")}
-            </th>
-            <th scope="col">{t("dealers.accountManager")}</th>
-            <th scope="col">{t("common.status")}</th>
+            <Th>{t("dealers.code")}</Th>
+            <Th>{t("common.name")}</Th>
+            <Th>{t("common.region")}</Th>
+            <Th>{t("common.tier")}</Th>
+            <Th num>{t("dealers.creditLimit")}</Th>
+            <Th>{t("dealers.accountManager")}</Th>
+            <Th>{t("common.status")}</Th>
           </>
         }
       >

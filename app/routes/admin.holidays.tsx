@@ -13,7 +13,7 @@ import { parseQuery } from "~/utils/http.server";
 import { intentAction } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ListTable } from "~/components/list";
+import { ListTable, Th } from "~/components/list";
 
 export const meta = pageMeta<typeof loader>("holidays.title", ({ year }) => String(year));
 
@@ -74,11 +74,11 @@ export default function Holidays() {
         testId="holidays"
         head={
           <>
-            <th scope="col">{t("common.date")}</th>
-            <th scope="col">{t("common.name")}</th>
-            <th scope="col">
+            <Th>{t("common.date")}</Th>
+            <Th>{t("common.name")}</Th>
+            <Th>
               <span className="sr-only">{t("common.actions")}</span>
-            </th>
+            </Th>
           </>
         }
       >

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Duration, RunOutcome, RunStatus } from "~/components/notifications";
-import { CsvLink, ListPager, ListTable, ListHeader } from "~/components/list";
+import { CsvLink, ListPager, ListTable, ListHeader, Th } from "~/components/list";
 import { FormError, Notice, SubmitButton } from "~/components/ui/form";
 import { Badge, EmptyState } from "~/components/ui/layout";
 import { translate, type MessageKey } from "~/i18n";
@@ -59,11 +59,11 @@ export default function Jobs() {
         testId="jobs-table"
         head={
           <>
-            <th scope="col">{t("jobs.col.job")}</th>
-            <th scope="col">{t("jobs.col.schedule")}</th>
-            <th scope="col">{t("jobs.col.nextRun")}</th>
-            <th scope="col">{t("jobs.col.lastRun")}</th>
-            <th scope="col">{t("common.actions")}</th>
+            <Th>{t("jobs.col.job")}</Th>
+            <Th>{t("jobs.col.schedule")}</Th>
+            <Th>{t("jobs.col.nextRun")}</Th>
+            <Th>{t("jobs.col.lastRun")}</Th>
+            <Th>{t("common.actions")}</Th>
           </>
         }
       >
@@ -151,16 +151,16 @@ export default function Jobs() {
           testId="runs-table"
           head={
             <>
-              <th scope="col">{t("jobs.col.started")}</th>
-              <th scope="col">{t("jobs.col.job")}</th>
-              <th scope="col">{t("jobs.col.slot")}</th>
-              <th scope="col">{t("jobs.col.trigger")}</th>
-              <th scope="col">{t("common.status")}</th>
-              <th scope="col">{t("jobs.col.attempts")}</th>
-              <th scope="col">{t("jobs.col.duration")}</th>
-              <th scope="col">{t("jobs.col.progress")}</th>
-              <th scope="col">{t("jobs.col.result")}</th>
-              <th scope="col">{t("jobs.col.owner")}</th>
+              <Th>{t("jobs.col.started")}</Th>
+              <Th>{t("jobs.col.job")}</Th>
+              <Th>{t("jobs.col.slot")}</Th>
+              <Th>{t("jobs.col.trigger")}</Th>
+              <Th>{t("common.status")}</Th>
+              <Th>{t("jobs.col.attempts")}</Th>
+              <Th>{t("jobs.col.duration")}</Th>
+              <Th>{t("jobs.col.progress")}</Th>
+              <Th>{t("jobs.col.result")}</Th>
+              <Th>{t("jobs.col.owner")}</Th>
             </>
           }
         >

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
 import { OutboxStatusBadge, useOutboxKindLabel } from "~/components/notifications";
 import { EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
@@ -60,14 +60,14 @@ export default function Outbox() {
         testId="outbox-table"
         head={
           <>
-            <th scope="col">{t("outbox.col.created")}</th>
-            <th scope="col">{t("outbox.col.to")}</th>
-            <th scope="col">{t("outbox.col.subject")}</th>
-            <th scope="col">{t("outbox.kind")}</th>
-            <th scope="col">{t("common.status")}</th>
-            <th scope="col">{t("outbox.col.attempts")}</th>
-            <th scope="col">{t("outbox.col.sentAt")}</th>
-            <th scope="col">{t("outbox.col.lastError")}</th>
+            <Th>{t("outbox.col.created")}</Th>
+            <Th>{t("outbox.col.to")}</Th>
+            <Th>{t("outbox.col.subject")}</Th>
+            <Th>{t("outbox.kind")}</Th>
+            <Th>{t("common.status")}</Th>
+            <Th>{t("outbox.col.attempts")}</Th>
+            <Th>{t("outbox.col.sentAt")}</Th>
+            <Th>{t("outbox.col.lastError")}</Th>
           </>
         }
       >

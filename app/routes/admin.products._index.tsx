@@ -2,10 +2,10 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { CategoryLineFilters } from "~/components/catalog/CatalogFilters";
+import { CategoryLineFilters, MadeToOrderFilter, ProductStatusFilter } from "~/components/catalog/CatalogFilters";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader } from "~/components/list";
-import { Badge, EmptyState } from "~/components/ui/layout";
+import { ListPager, ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
+import { Badge } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { PRODUCT_CSV_HEADER } from "~/modules/catalog/catalog.schema";
@@ -14,7 +14,7 @@ import { exportProducts, listProducts } from "~/modules/catalog/catalog.server";
 import { csvResponse, parseQuery } from "~/utils/http.server";
 import { withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { FilterBar, FilterSelect, SearchFilter } from "~/components/filters";
+import { FilterBar, SearchFilter } from "~/components/filters";
 
 export const meta = pageMeta("products.title");
 
@@ -49,50 +49,19 @@ export default function AdminProducts() {
       <FilterBar resetTo="/admin/products" className="mb-4 sm:grid-cols-6" actionsClassName="sm:col-span-6">
         <SearchFilter value={q.q} placeholder={t("stock.searchPlaceholder")} />
         <CategoryLineFilters categories={data.categories} lines={data.lines} category={q.category} line={q.line} />
-        <FilterSelect
-          name="status"
-          label={t("common.status")}
-          defaultValue={q.status}
-          all
-          options={[
-            { value: "active", label: t("products.status.active") },
-            { value: "discontinued", label: t("products.status.discontinued") },
-          ]}
-        />
-        <FilterSelect
-          name="mto"
-          label={t("stock.madeToOrder")}
-          defaultValue={q.mto}
-          all
-          options={[
-            { value: "only", label: t("stock.mtoOnly") },
-            { value: "exclude", label: t("stock.mtoExclude") },
-          ]}
-        />
+        <ProductStatusFilter value={q.status} />
+        <MadeToOrderFilter value={q.mto} />
       </FilterBar>
       <ListTable
-        empty={
-          data.rows.length === 0 && (
-            <EmptyState
-              message={t("products.empty")}
-              action={
-                <Link to="/admin/products/new" className="btn-primary">
-                  {t("products.new")}
-                </Link>
-              }
-            />
-          )
-        }
+        empty={data.rows.length === 0 && <ListEmpty message={t("products.empty")} create={{ to: "/admin/products/new", label: t("products.new") }} />}
         head={
           <>
-            <th scope="col">{t("stock.sku")}</th>
-            <th scope="col">{t("stock.product")}</th>
-            <th scope="col">{t("stock.category")}</th>
-            <th scope="col" className="text-right">
-              {t("stock.listPrice")}
-            </th>
-            <th scope="col">{t("common.status")}</th>
-            <th scope="col">{t("common.updated")}</th>
+            <Th>{t("stock.sku")}</Th>
+            <Th>{t("stock.product")}</Th>
+            <Th>{t("stock.category")}</Th>
+            <Th num>{t("stock.listPrice")}</Th>
+            <Th>{t("common.status")}</Th>
+            <Th>{t("common.updated")}</Th>
           </>
         }
       >

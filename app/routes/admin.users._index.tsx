@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
 import { Badge, EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { isDealerActor } from "~/modules/auth/actor";
@@ -48,12 +48,12 @@ export default function Users() {
         empty={data.rows.length === 0 && <EmptyState message={t("users.empty")} />}
         head={
           <>
-            <th scope="col">{t("common.name")}</th>
-            <th scope="col">{t("common.email")}</th>
-            <th scope="col">{t("common.role")}</th>
-            {data.isAdmin ? <th scope="col">{t("users.organisation")}</th> : null}
-            <th scope="col">{t("common.status")}</th>
-            <th scope="col">{t("users.lastLogin")}</th>
+            <Th>{t("common.name")}</Th>
+            <Th>{t("common.email")}</Th>
+            <Th>{t("common.role")}</Th>
+            {data.isAdmin ? <Th>{t("users.organisation")}</Th> : null}
+            <Th>{t("common.status")}</Th>
+            <Th>{t("users.lastLogin")}</Th>
           </>
         }
       >

@@ -17,6 +17,7 @@ import { intentAction } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
+import { Th } from "~/components/list";
 
 export const meta = pageMeta<typeof loader>("warehouses.title", ({ warehouses, edit }) => warehouses.find((w) => w.id === edit)?.code);
 
@@ -92,13 +93,13 @@ export default function Warehouses() {
           <caption className="sr-only">{t("warehouses.title")}</caption>
           <thead>
             <tr>
-              <th scope="col">{t("warehouses.code")}</th>
-              <th scope="col">{t("common.name")}</th>
-              <th scope="col">{t("common.region")}</th>
-              <th scope="col">{t("common.status")}</th>
-              <th scope="col">
+              <Th>{t("warehouses.code")}</Th>
+              <Th>{t("common.name")}</Th>
+              <Th>{t("common.region")}</Th>
+              <Th>{t("common.status")}</Th>
+              <Th>
                 <span className="sr-only">{t("common.actions")}</span>
-              </th>
+              </Th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListTable } from "~/components/list";
+import { ListTable, Th } from "~/components/list";
 import { useWebhookEventLabel } from "~/components/webhooks";
 import { PageHeader } from "~/components/ui/layout";
 import { Section } from "~/components/ui/record";
@@ -128,10 +128,10 @@ function verified(secret, header, rawBody, nowSeconds = Math.floor(Date.now() / 
           testId="api-endpoints"
           head={
             <>
-              <th scope="col">{t("apiDocs.method")}</th>
-              <th scope="col">{t("apiDocs.path")}</th>
-              <th scope="col">{t("apiDocs.scope")}</th>
-              <th scope="col">{t("apiDocs.summary")}</th>
+              <Th>{t("apiDocs.method")}</Th>
+              <Th>{t("apiDocs.path")}</Th>
+              <Th>{t("apiDocs.scope")}</Th>
+              <Th>{t("apiDocs.summary")}</Th>
             </>
           }
         >

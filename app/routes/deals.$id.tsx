@@ -1,4 +1,4 @@
-import { ListTable } from "~/components/list";
+import { ListTable, Th } from "~/components/list";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -283,15 +283,13 @@ export default function DealPage() {
                 bare
                 head={
                   <>
-                    <th scope="col">{t("quotes.title")}</th>
-                    <th scope="col">{t("quotes.status")}</th>
-                    <th scope="col">{t("quotes.validUntil")}</th>
-                    <th scope="col" className="text-right">
-                      {t("quotes.total")}
-                    </th>
-                    <th scope="col">
+                    <Th>{t("quotes.title")}</Th>
+                    <Th>{t("quotes.status")}</Th>
+                    <Th>{t("quotes.validUntil")}</Th>
+                    <Th num>{t("quotes.total")}</Th>
+                    <Th>
                       <span className="sr-only">{t("common.actions")}</span>
-                    </th>
+                    </Th>
                   </>
                 }
               >

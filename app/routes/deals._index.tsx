@@ -2,10 +2,10 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { BarChart, StageBadge } from "~/components/deals";
+import { BarChart, DealLink, StageBadge } from "~/components/deals";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader } from "~/components/list";
-import { Badge, EmptyState } from "~/components/ui/layout";
+import { ListPager, ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
+import { Badge } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
 import { scopes } from "~/modules/auth/access.server";
@@ -163,13 +163,9 @@ export default function Deals() {
               <caption className="sr-only">{t("chart.dataTable")}</caption>
               <thead>
                 <tr>
-                  <th scope="col">{t("deals.stage")}</th>
-                  <th scope="col" className="text-right">
-                    {t("deals.count")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("deals.value")}
-                  </th>
+                  <Th>{t("deals.stage")}</Th>
+                  <Th num>{t("deals.count")}</Th>
+                  <Th num>{t("deals.value")}</Th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -189,41 +185,28 @@ export default function Deals() {
           </ScrollX>
         </section>
       ) : list && list.rows.length === 0 ? (
-        <EmptyState
-          message={isDealer ? t("deals.empty") : t("deals.emptyManufacturer")}
-          action={
-            canRegister ? (
-              <Link to="/deals/new" className="btn-primary">
-                {t("deals.new")}
-              </Link>
-            ) : undefined
-          }
-        />
+        <ListEmpty message={isDealer ? t("deals.empty") : t("deals.emptyManufacturer")} create={canRegister && { to: "/deals/new", label: t("deals.new") }} />
       ) : list ? (
         <>
           <ListTable
             testId="deals-table"
             head={
               <>
-                <th scope="col">{t("deals.deal")}</th>
-                <th scope="col">{t("deals.keyAccount")}</th>
-                {!isDealer ? <th scope="col">{t("deals.dealer")}</th> : null}
-                <th scope="col">{t("deals.accountManager")}</th>
-                <th scope="col">{t("deals.stage")}</th>
-                <th scope="col" className="text-right">
-                  {t("deals.value")}
-                </th>
-                <th scope="col">{t("deals.expectedClose")}</th>
-                <th scope="col">{t("deals.protection")}</th>
+                <Th>{t("deals.deal")}</Th>
+                <Th>{t("deals.keyAccount")}</Th>
+                {!isDealer ? <Th>{t("deals.dealer")}</Th> : null}
+                <Th>{t("deals.accountManager")}</Th>
+                <Th>{t("deals.stage")}</Th>
+                <Th num>{t("deals.value")}</Th>
+                <Th>{t("deals.expectedClose")}</Th>
+                <Th>{t("deals.protection")}</Th>
               </>
             }
           >
             {list.rows.map((d) => (
               <tr key={d.id}>
                 <td>
-                  <Link className="link" to={`/deals/${d.id}`}>
-                    #{d.id} {d.title}
-                  </Link>
+                  <DealLink deal={d} />
                 </td>
                 <td>{d.key_account_name}</td>
                 {!isDealer ? <td>{d.dealer_code}</td> : null}

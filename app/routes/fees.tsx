@@ -4,7 +4,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Amount, EntryDescription, EntryType } from "~/components/ledger";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListHeader } from "~/components/list";
+import { ListPager, ListHeader, Th } from "~/components/list";
 import { EmptyState, Stat } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -68,15 +68,11 @@ export default function Fees() {
             <table className="table" data-testid="fees-summary">
               <thead>
                 <tr>
-                  <th scope="col">{t("statements.period")}</th>
-                  <th scope="col">{t("fees.kind")}</th>
-                  <th scope="col">{t("ledger.feeType")}</th>
-                  <th scope="col" className="text-right">
-                    {t("fees.count")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("common.total")}
-                  </th>
+                  <Th>{t("statements.period")}</Th>
+                  <Th>{t("fees.kind")}</Th>
+                  <Th>{t("ledger.feeType")}</Th>
+                  <Th num>{t("fees.count")}</Th>
+                  <Th num>{t("common.total")}</Th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -99,14 +95,12 @@ export default function Fees() {
             <table className="table">
               <thead>
                 <tr>
-                  <th scope="col">{t("ledger.businessDate")}</th>
-                  {!data.isDealer ? <th scope="col">{t("ledger.dealer")}</th> : null}
-                  <th scope="col">{t("ledger.type")}</th>
-                  <th scope="col">{t("ledger.feeType")}</th>
-                  <th scope="col">{t("ledger.description")}</th>
-                  <th scope="col" className="text-right">
-                    {t("ledger.amount")}
-                  </th>
+                  <Th>{t("ledger.businessDate")}</Th>
+                  {!data.isDealer ? <Th>{t("ledger.dealer")}</Th> : null}
+                  <Th>{t("ledger.type")}</Th>
+                  <Th>{t("ledger.feeType")}</Th>
+                  <Th>{t("ledger.description")}</Th>
+                  <Th num>{t("ledger.amount")}</Th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">

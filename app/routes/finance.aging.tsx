@@ -4,7 +4,7 @@ import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { AGING_BUCKETS, Amount } from "~/components/ledger";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
 import { EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -65,24 +65,16 @@ export default function Aging() {
           }
           head={
             <>
-              <th scope="col">{t("ledger.dealer")}</th>
+              <Th>{t("ledger.dealer")}</Th>
               {AGING_BUCKETS.map((b) => (
-                <th key={b} scope="col" className="text-right">
+                <Th key={b} num>
                   {t(`aging.${b}`)}
-                </th>
+                </Th>
               ))}
-              <th scope="col" className="text-right">
-                {t("aging.unapplied")}
-              </th>
-              <th scope="col" className="text-right">
-                {t("aging.total")}
-              </th>
-              <th scope="col" className="text-right">
-                {t("credit.limit")}
-              </th>
-              <th scope="col" className="text-right">
-                {t("credit.available")}
-              </th>
+              <Th num>{t("aging.unapplied")}</Th>
+              <Th num>{t("aging.total")}</Th>
+              <Th num>{t("credit.limit")}</Th>
+              <Th num>{t("credit.available")}</Th>
             </>
           }
         >

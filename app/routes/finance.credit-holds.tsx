@@ -3,9 +3,9 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { ListPager, ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
 import { Notice, SubmitButton } from "~/components/ui/form";
-import { Badge, EmptyState } from "~/components/ui/layout";
+import { Badge } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { CreditHoldDecisionSchema, CreditHoldQuery } from "~/modules/orders/orders.schema.server";
@@ -86,28 +86,20 @@ export default function CreditHolds() {
       <ListTable
         empty={
           d.rows.length === 0 && (
-            <EmptyState
+            <ListEmpty
               message={d.query.dealerId ? t("creditHolds.emptyFiltered") : t("creditHolds.empty")}
-              action={
-                d.query.dealerId ? (
-                  <Link to="/finance/credit-holds" className="btn-secondary">
-                    {t("common.reset")}
-                  </Link>
-                ) : undefined
-              }
+              reset={Boolean(d.query.dealerId) && "/finance/credit-holds"}
             />
           )
         }
         testId="credit-holds-table"
         head={
           <>
-            <th scope="col">{t("creditHolds.order")}</th>
-            <th scope="col">{t("orders.dealer")}</th>
-            <th scope="col" className="text-right">
-              {t("creditHolds.orderValue")}
-            </th>
-            <th scope="col">{t("creditHolds.dealerCredit")}</th>
-            <th scope="col">{t("creditHolds.decision")}</th>
+            <Th>{t("creditHolds.order")}</Th>
+            <Th>{t("orders.dealer")}</Th>
+            <Th num>{t("creditHolds.orderValue")}</Th>
+            <Th>{t("creditHolds.dealerCredit")}</Th>
+            <Th>{t("creditHolds.decision")}</Th>
           </>
         }
       >

@@ -4,7 +4,7 @@ import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { Amount, DisputedEntryDescription, DisputeStatus } from "~/components/ledger";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
 import { EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -50,18 +50,14 @@ export default function Disputes() {
         testId="disputes-table"
         head={
           <>
-            <th scope="col">#</th>
-            <th scope="col">{t("ledger.dealer")}</th>
-            <th scope="col">{t("statements.period")}</th>
-            <th scope="col">{t("ledger.description")}</th>
-            <th scope="col">{t("statements.reason")}</th>
-            <th scope="col" className="text-right">
-              {t("disputes.amount")}
-            </th>
-            <th scope="col">{t("common.status")}</th>
-            <th scope="col" className="text-right">
-              {t("disputes.age")}
-            </th>
+            <Th>#</Th>
+            <Th>{t("ledger.dealer")}</Th>
+            <Th>{t("statements.period")}</Th>
+            <Th>{t("ledger.description")}</Th>
+            <Th>{t("statements.reason")}</Th>
+            <Th num>{t("disputes.amount")}</Th>
+            <Th>{t("common.status")}</Th>
+            <Th num>{t("disputes.age")}</Th>
           </>
         }
       >

@@ -12,7 +12,7 @@ import { FeeTypeSchema, FeeTypeStatusSchema } from "~/modules/ledger/ledger.sche
 import { intentAction } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ListTable } from "~/components/list";
+import { ListTable, Th } from "~/components/list";
 
 export const meta = pageMeta("feeTypes.title");
 
@@ -41,12 +41,12 @@ export default function FeeTypes() {
       <ListTable
         head={
           <>
-            <th scope="col">{t("feeTypes.code")}</th>
-            <th scope="col">{t("feeTypes.nameZh")}</th>
-            <th scope="col">{t("feeTypes.nameEn")}</th>
-            <th scope="col">{t("feeTypes.kind")}</th>
-            <th scope="col">{t("common.status")}</th>
-            <th scope="col">{t("common.actions")}</th>
+            <Th>{t("feeTypes.code")}</Th>
+            <Th>{t("feeTypes.nameZh")}</Th>
+            <Th>{t("feeTypes.nameEn")}</Th>
+            <Th>{t("feeTypes.kind")}</Th>
+            <Th>{t("common.status")}</Th>
+            <Th>{t("common.actions")}</Th>
           </>
         }
       >

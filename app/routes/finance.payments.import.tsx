@@ -15,6 +15,7 @@ import { parseQuery } from "~/utils/http.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
+import { Th } from "~/components/list";
 
 export const meta = pageMeta("payments.importTitle");
 
@@ -42,15 +43,13 @@ function ProblemTable({ rows }: { rows: ImportRowReport[] }) {
       <table className="table" data-testid="import-problems">
         <thead>
           <tr>
-            <th scope="col">{t("payments.row")}</th>
-            <th scope="col">{t("ledger.bankReference")}</th>
-            <th scope="col">{t("payments.date")}</th>
-            <th scope="col">{t("payments.payer")}</th>
-            <th scope="col">{t("ledger.reference")}</th>
-            <th scope="col" className="text-right">
-              {t("ledger.amount")}
-            </th>
-            <th scope="col">{t("payments.problem")}</th>
+            <Th>{t("payments.row")}</Th>
+            <Th>{t("ledger.bankReference")}</Th>
+            <Th>{t("payments.date")}</Th>
+            <Th>{t("payments.payer")}</Th>
+            <Th>{t("ledger.reference")}</Th>
+            <Th num>{t("ledger.amount")}</Th>
+            <Th>{t("payments.problem")}</Th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -110,14 +109,12 @@ export default function ImportPayments() {
               <table className="table">
                 <thead>
                   <tr>
-                    <th scope="col">{t("payments.row")}</th>
-                    <th scope="col">{t("ledger.dealer")}</th>
-                    <th scope="col">{t("ledger.bankReference")}</th>
-                    <th scope="col">{t("ledger.reference")}</th>
-                    <th scope="col" className="text-right">
-                      {t("ledger.amount")}
-                    </th>
-                    <th scope="col">#</th>
+                    <Th>{t("payments.row")}</Th>
+                    <Th>{t("ledger.dealer")}</Th>
+                    <Th>{t("ledger.bankReference")}</Th>
+                    <Th>{t("ledger.reference")}</Th>
+                    <Th num>{t("ledger.amount")}</Th>
+                    <Th>#</Th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">
@@ -159,15 +156,11 @@ export default function ImportPayments() {
           <table className="table">
             <thead>
               <tr>
-                <th scope="col">#</th>
-                <th scope="col">{t("payments.file")}</th>
-                <th scope="col">{t("common.created")}</th>
-                <th scope="col" className="text-right">
-                  {t("payments.rows")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("payments.matched")}
-                </th>
+                <Th>#</Th>
+                <Th>{t("payments.file")}</Th>
+                <Th>{t("common.created")}</Th>
+                <Th num>{t("payments.rows")}</Th>
+                <Th num>{t("payments.matched")}</Th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">

@@ -1,4 +1,4 @@
-import { ListTable } from "~/components/list";
+import { ListTable, Th } from "~/components/list";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
@@ -77,26 +77,14 @@ export default function IssueStatements() {
             bare
             head={
               <>
-                <th scope="col">{t("statements.period")}</th>
-                <th scope="col">{t("statements.issuedAt")}</th>
-                <th scope="col" className="text-right">
-                  {t("statements.count")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("statements.status.issued")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("statements.status.overdue")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("statements.status.confirmed")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("statements.status.disputed")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("statements.status.resolved")}
-                </th>
+                <Th>{t("statements.period")}</Th>
+                <Th>{t("statements.issuedAt")}</Th>
+                <Th num>{t("statements.count")}</Th>
+                <Th num>{t("statements.status.issued")}</Th>
+                <Th num>{t("statements.status.overdue")}</Th>
+                <Th num>{t("statements.status.confirmed")}</Th>
+                <Th num>{t("statements.status.disputed")}</Th>
+                <Th num>{t("statements.status.resolved")}</Th>
               </>
             }
           >

@@ -4,7 +4,7 @@ import { json } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { Link } from "~/components/link";
-import { QuoteBadge, StageBadge } from "~/components/deals";
+import { DealLink, QuoteBadge, StageBadge } from "~/components/deals";
 import { ErrorPage } from "~/components/ErrorPage";
 import { KeyAccountFields } from "~/components/KeyAccountForm";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
@@ -110,9 +110,7 @@ export default function KeyAccountPage() {
                 {data.deals.map((d) => (
                   <tr key={d.id}>
                     <td>
-                      <Link className="link" to={`/deals/${d.id}`}>
-                        #{d.id} {d.title}
-                      </Link>
+                      <DealLink deal={d} />
                     </td>
                     <td>{d.dealer_code}</td>
                     <td className="text-xs">{d.line_codes}</td>

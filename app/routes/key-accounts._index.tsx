@@ -3,8 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader } from "~/components/list";
-import { EmptyState } from "~/components/ui/layout";
+import { ListPager, ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { ACCOUNT_SIZES, INDUSTRIES, KEY_ACCOUNT_SORTS } from "~/modules/deals/deals.schema";
@@ -74,30 +73,17 @@ export default function KeyAccounts() {
         />
       </FilterBar>
       <ListTable
-        empty={
-          data.rows.length === 0 && (
-            <EmptyState
-              message={t("keyAccounts.empty")}
-              action={
-                <Link to="/key-accounts/new" className="btn-primary">
-                  {t("keyAccounts.new")}
-                </Link>
-              }
-            />
-          )
-        }
+        empty={data.rows.length === 0 && <ListEmpty message={t("keyAccounts.empty")} create={{ to: "/key-accounts/new", label: t("keyAccounts.new") }} />}
         testId="key-accounts-table"
         head={
           <>
-            <th scope="col">{t("common.name")}</th>
-            <th scope="col">{t("keyAccounts.creditCode")}</th>
-            <th scope="col">{t("keyAccounts.industry")}</th>
-            <th scope="col">{t("common.region")}</th>
-            <th scope="col">{t("keyAccounts.size")}</th>
-            <th scope="col">{t("keyAccounts.owner")}</th>
-            <th scope="col" className="text-right">
-              {t("keyAccounts.openDeals")}
-            </th>
+            <Th>{t("common.name")}</Th>
+            <Th>{t("keyAccounts.creditCode")}</Th>
+            <Th>{t("keyAccounts.industry")}</Th>
+            <Th>{t("common.region")}</Th>
+            <Th>{t("keyAccounts.size")}</Th>
+            <Th>{t("keyAccounts.owner")}</Th>
+            <Th num>{t("keyAccounts.openDeals")}</Th>
           </>
         }
       >

@@ -1,4 +1,4 @@
-import { ListTable } from "~/components/list";
+import { ListTable, Th } from "~/components/list";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -347,31 +347,19 @@ function Lines({ data }: { data: Data }) {
         }
         head={
           <>
-            <th scope="col">#</th>
-            <th scope="col">{t("orders.product")}</th>
-            <th scope="col" className="text-right">
-              {t("orders.ordered")}
-            </th>
-            <th scope="col" className="text-right">
-              {t("orders.unitPrice")}
-            </th>
-            <th scope="col" className="text-right">
-              {t("orders.lineTotal")}
-            </th>
+            <Th>#</Th>
+            <Th>{t("orders.product")}</Th>
+            <Th num>{t("orders.ordered")}</Th>
+            <Th num>{t("orders.unitPrice")}</Th>
+            <Th num>{t("orders.lineTotal")}</Th>
             {approvedLike ? (
               <>
-                <th scope="col" className="text-right">
-                  {t("orders.reserved")}
-                </th>
-                <th scope="col">{t("orders.backordered")}</th>
-                <th scope="col">{t("orders.inProduction")}</th>
-                <th scope="col" className="text-right">
-                  {t("orders.shipped")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("orders.delivered")}
-                </th>
-                <th scope="col">{t("orders.promiseDate")}</th>
+                <Th num>{t("orders.reserved")}</Th>
+                <Th>{t("orders.backordered")}</Th>
+                <Th>{t("orders.inProduction")}</Th>
+                <Th num>{t("orders.shipped")}</Th>
+                <Th num>{t("orders.delivered")}</Th>
+                <Th>{t("orders.promiseDate")}</Th>
               </>
             ) : null}
           </>
@@ -583,18 +571,12 @@ function ShipmentForm({ data, failure }: { data: Data; failure?: ReturnType<Fail
           bare
           head={
             <>
-              <th scope="col">#</th>
-              <th scope="col">SKU</th>
-              <th scope="col" className="text-right">
-                {t("orders.outstanding")}
-              </th>
-              <th scope="col" className="text-right">
-                {t("orders.reservedHere")}
-              </th>
-              <th scope="col" className="text-right">
-                {t("orders.freeHere")}
-              </th>
-              <th scope="col">{t("orders.shipQuantity")}</th>
+              <Th>#</Th>
+              <Th>SKU</Th>
+              <Th num>{t("orders.outstanding")}</Th>
+              <Th num>{t("orders.reservedHere")}</Th>
+              <Th num>{t("orders.freeHere")}</Th>
+              <Th>{t("orders.shipQuantity")}</Th>
             </>
           }
         >
@@ -651,17 +633,15 @@ function Shipments({ data, failure }: { data: Data; failure?: ReturnType<FailFor
         bare
         head={
           <>
-            <th scope="col">{t("orders.shipment")}</th>
-            <th scope="col">{t("orders.shippedOn")}</th>
-            <th scope="col">{t("orders.warehouse")}</th>
-            <th scope="col">{t("orders.carrier")}</th>
-            <th scope="col">{t("orders.trackingNumber")}</th>
-            <th scope="col">{t("orders.lines")}</th>
-            <th scope="col" className="text-right">
-              {t("orders.value")}
-            </th>
-            <th scope="col">{t("orders.delivery")}</th>
-            <th scope="col">{t("documents.deliveryNote")}</th>
+            <Th>{t("orders.shipment")}</Th>
+            <Th>{t("orders.shippedOn")}</Th>
+            <Th>{t("orders.warehouse")}</Th>
+            <Th>{t("orders.carrier")}</Th>
+            <Th>{t("orders.trackingNumber")}</Th>
+            <Th>{t("orders.lines")}</Th>
+            <Th num>{t("orders.value")}</Th>
+            <Th>{t("orders.delivery")}</Th>
+            <Th>{t("documents.deliveryNote")}</Th>
           </>
         }
       >
@@ -728,12 +708,12 @@ function Dates({ data, failure }: { data: Data; failure?: ReturnType<FailFor> })
           bare
           head={
             <>
-              <th scope="col">{t("common.date")}</th>
-              <th scope="col">{t("orders.scope")}</th>
-              <th scope="col">{t("orders.oldDate")}</th>
-              <th scope="col">{t("orders.newDate")}</th>
-              <th scope="col">{t("orders.reason")}</th>
-              <th scope="col">{t("orders.by")}</th>
+              <Th>{t("common.date")}</Th>
+              <Th>{t("orders.scope")}</Th>
+              <Th>{t("orders.oldDate")}</Th>
+              <Th>{t("orders.newDate")}</Th>
+              <Th>{t("orders.reason")}</Th>
+              <Th>{t("orders.by")}</Th>
             </>
           }
         >
@@ -791,13 +771,11 @@ function Invoices({ data }: { data: Data }) {
           bare
           head={
             <>
-              <th scope="col">{t("orders.entry")}</th>
-              <th scope="col">{t("common.date")}</th>
-              <th scope="col">{t("orders.dueDate")}</th>
-              <th scope="col">{t("orders.reference")}</th>
-              <th scope="col" className="text-right">
-                {t("orders.amount")}
-              </th>
+              <Th>{t("orders.entry")}</Th>
+              <Th>{t("common.date")}</Th>
+              <Th>{t("orders.dueDate")}</Th>
+              <Th>{t("orders.reference")}</Th>
+              <Th num>{t("orders.amount")}</Th>
             </>
           }
         >

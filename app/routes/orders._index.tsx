@@ -3,10 +3,9 @@ import { json } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { ListPager, ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
 import { OrderStatusBadge } from "~/components/orders/OrderStatusBadge";
 import { Notice } from "~/components/ui/form";
-import { EmptyState } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
@@ -67,31 +66,23 @@ export default function Orders() {
         />
       </FilterBar>
       {data.rows.length === 0 ? (
-        <EmptyState
+        <ListEmpty
           message={filtered ? t("common.noResults") : data.canCreate ? t("orders.emptyDealer") : t("orders.empty")}
-          action={
-            !filtered && data.canCreate ? (
-              <Link to="/orders/new" className="btn-primary">
-                {t("orders.new")}
-              </Link>
-            ) : undefined
-          }
+          create={!filtered && data.canCreate && { to: "/orders/new", label: t("orders.new") }}
         />
       ) : (
         <ListTable
           testId="orders-table"
           head={
             <>
-              <th scope="col">{t("orders.number")}</th>
-              <th scope="col">{t("common.status")}</th>
-              {data.dealers.length ? <th scope="col">{t("orders.dealer")}</th> : null}
-              <th scope="col">{t("orders.poReference")}</th>
-              <th scope="col" className="text-right">
-                {t("orders.total")}
-              </th>
-              <th scope="col">{t("orders.requestedDate")}</th>
-              <th scope="col">{t("orders.promisedDate")}</th>
-              <th scope="col">{t("common.created")}</th>
+              <Th>{t("orders.number")}</Th>
+              <Th>{t("common.status")}</Th>
+              {data.dealers.length ? <Th>{t("orders.dealer")}</Th> : null}
+              <Th>{t("orders.poReference")}</Th>
+              <Th num>{t("orders.total")}</Th>
+              <Th>{t("orders.requestedDate")}</Th>
+              <Th>{t("orders.promisedDate")}</Th>
+              <Th>{t("common.created")}</Th>
             </>
           }
         >

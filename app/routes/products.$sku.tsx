@@ -1,4 +1,4 @@
-import { ListTable } from "~/components/list";
+import { ListTable, Th } from "~/components/list";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useLocation } from "@remix-run/react";
@@ -61,9 +61,9 @@ function OptionsTable({ options }: { options: OptionsSchema }) {
         bare
         head={
           <>
-            <th scope="col">{t("products.option")}</th>
-            <th scope="col">{t("products.allowedValues")}</th>
-            <th scope="col">{t("products.required")}</th>
+            <Th>{t("products.option")}</Th>
+            <Th>{t("products.allowedValues")}</Th>
+            <Th>{t("products.required")}</Th>
           </>
         }
       >
@@ -224,22 +224,12 @@ export default function ProductPage() {
           bare
           head={
             <>
-              <th scope="col">{t("stock.warehouse")}</th>
-              <th scope="col">{t("common.region")}</th>
-              {data.canAdjust ? (
-                <th scope="col" className="text-right">
-                  {t("stock.onHand")}
-                </th>
-              ) : null}
-              {data.canAdjust ? (
-                <th scope="col" className="text-right">
-                  {t("stock.reserved")}
-                </th>
-              ) : null}
-              <th scope="col" className="text-right">
-                {t("stock.available")}
-              </th>
-              <th scope="col">{t("stock.incoming")}</th>
+              <Th>{t("stock.warehouse")}</Th>
+              <Th>{t("common.region")}</Th>
+              {data.canAdjust ? <Th num>{t("stock.onHand")}</Th> : null}
+              {data.canAdjust ? <Th num>{t("stock.reserved")}</Th> : null}
+              <Th num>{t("stock.available")}</Th>
+              <Th>{t("stock.incoming")}</Th>
             </>
           }
         >
@@ -269,16 +259,14 @@ export default function ProductPage() {
                 bare
                 head={
                   <>
-                    <th scope="col">{t("stock.eta")}</th>
-                    <th scope="col">{t("stock.warehouse")}</th>
-                    <th scope="col" className="text-right">
-                      {t("stock.quantity")}
-                    </th>
-                    <th scope="col">{t("stock.sourceLabel")}</th>
-                    <th scope="col">{t("stock.reference")}</th>
-                    <th scope="col">
+                    <Th>{t("stock.eta")}</Th>
+                    <Th>{t("stock.warehouse")}</Th>
+                    <Th num>{t("stock.quantity")}</Th>
+                    <Th>{t("stock.sourceLabel")}</Th>
+                    <Th>{t("stock.reference")}</Th>
+                    <Th>
                       <span className="sr-only">{t("common.actions")}</span>
-                    </th>
+                    </Th>
                   </>
                 }
               >
@@ -338,17 +326,13 @@ export default function ProductPage() {
                 bare
                 head={
                   <>
-                    <th scope="col">{t("common.date")}</th>
-                    <th scope="col">{t("stock.warehouse")}</th>
-                    <th scope="col">{t("stock.kind")}</th>
-                    <th scope="col" className="text-right">
-                      {t("stock.onHand")}
-                    </th>
-                    <th scope="col" className="text-right">
-                      {t("stock.reserved")}
-                    </th>
-                    <th scope="col">{t("stock.reason")}</th>
-                    <th scope="col">{t("stock.by")}</th>
+                    <Th>{t("common.date")}</Th>
+                    <Th>{t("stock.warehouse")}</Th>
+                    <Th>{t("stock.kind")}</Th>
+                    <Th num>{t("stock.onHand")}</Th>
+                    <Th num>{t("stock.reserved")}</Th>
+                    <Th>{t("stock.reason")}</Th>
+                    <Th>{t("stock.by")}</Th>
                   </>
                 }
               >

@@ -4,7 +4,7 @@ import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { useIntentResult } from "~/components/intent-result";
 import { Link } from "~/components/link";
-import { CsvLink, ListTable } from "~/components/list";
+import { CsvLink, ListTable, Th } from "~/components/list";
 import { PromotionStateBadge } from "~/components/promotions";
 import { useTermsText } from "~/components/promotion-terms";
 import { BarChart } from "~/components/ui/charts";
@@ -126,25 +126,13 @@ export default function PromotionPage() {
               testId="promotion-tracking-table"
               head={
                 <>
-                  <th scope="col">{t("promotions.col.dealer")}</th>
-                  <th scope="col" className="text-right">
-                    {t("promotions.col.orders")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("promotions.col.units")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("promotions.col.revenue")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("promotions.col.discount")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("promotions.col.shipped")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("promotions.col.rebate")}
-                  </th>
+                  <Th>{t("promotions.col.dealer")}</Th>
+                  <Th num>{t("promotions.col.orders")}</Th>
+                  <Th num>{t("promotions.col.units")}</Th>
+                  <Th num>{t("promotions.col.revenue")}</Th>
+                  <Th num>{t("promotions.col.discount")}</Th>
+                  <Th num>{t("promotions.col.shipped")}</Th>
+                  <Th num>{t("promotions.col.rebate")}</Th>
                 </>
               }
               foot={
@@ -186,18 +174,12 @@ export default function PromotionPage() {
               testId="promotion-rebates-table"
               head={
                 <>
-                  <th scope="col">{t("promotions.col.period")}</th>
-                  <th scope="col">{t("promotions.col.dealer")}</th>
-                  <th scope="col" className="text-right">
-                    {t("promotions.col.qualifying")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("promotions.col.rate")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("promotions.col.amount")}
-                  </th>
-                  <th scope="col">{t("promotions.col.state")}</th>
+                  <Th>{t("promotions.col.period")}</Th>
+                  <Th>{t("promotions.col.dealer")}</Th>
+                  <Th num>{t("promotions.col.qualifying")}</Th>
+                  <Th num>{t("promotions.col.rate")}</Th>
+                  <Th num>{t("promotions.col.amount")}</Th>
+                  <Th>{t("promotions.col.state")}</Th>
                 </>
               }
             >

@@ -4,10 +4,9 @@ import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
 import { CodeFilter, FilterBar, SearchFilter } from "~/components/filters";
-import { ListHeader, ListPager, ListTable } from "~/components/list";
+import { ListHeader, ListPager, ListTable, Th, ListEmpty } from "~/components/list";
 import { PromotionStateBadge } from "~/components/promotions";
 import { useTermsText } from "~/components/promotion-terms";
-import { EmptyState } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { MECHANISMS, PROMOTION_STATES } from "~/modules/promotions/promotions.schema";
@@ -64,24 +63,18 @@ export default function Promotions() {
         testId="promotions-table"
         empty={
           data.rows.length === 0 && (
-            <EmptyState
+            <ListEmpty
               message={filtered || !data.canManage ? t("promotions.empty") : t("promotions.emptyAdmin")}
-              action={
-                data.canManage && !filtered ? (
-                  <Link to="/admin/promotions/new" className="btn-primary">
-                    {t("promotions.new")}
-                  </Link>
-                ) : undefined
-              }
+              create={data.canManage && !filtered && { to: "/admin/promotions/new", label: t("promotions.new") }}
             />
           )
         }
         head={
           <>
-            <th scope="col">{t("promotions.col.promotion")}</th>
-            <th scope="col">{t("promotions.col.terms")}</th>
-            <th scope="col">{t("promotions.col.window")}</th>
-            <th scope="col">{t("promotions.state")}</th>
+            <Th>{t("promotions.col.promotion")}</Th>
+            <Th>{t("promotions.col.terms")}</Th>
+            <Th>{t("promotions.col.window")}</Th>
+            <Th>{t("promotions.state")}</Th>
           </>
         }
       >

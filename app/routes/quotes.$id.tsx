@@ -1,4 +1,4 @@
-import { ListTable } from "~/components/list";
+import { ListTable, Th } from "~/components/list";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
@@ -279,25 +279,13 @@ export default function QuotePage() {
             bare
             head={
               <>
-                <th scope="col">{t("quotes.product")}</th>
-                <th scope="col" className="text-right">
-                  {t("quotes.quantity")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("quotes.listPrice")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("quotes.tierPrice", { tier: t(`tier.${quote.dealer_tier}` as "tier.gold") })}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("quotes.unitPrice")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("quotes.discount")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("quotes.lineTotal")}
-                </th>
+                <Th>{t("quotes.product")}</Th>
+                <Th num>{t("quotes.quantity")}</Th>
+                <Th num>{t("quotes.listPrice")}</Th>
+                <Th num>{t("quotes.tierPrice", { tier: t(`tier.${quote.dealer_tier}` as "tier.gold") })}</Th>
+                <Th num>{t("quotes.unitPrice")}</Th>
+                <Th num>{t("quotes.discount")}</Th>
+                <Th num>{t("quotes.lineTotal")}</Th>
               </>
             }
           >
@@ -325,9 +313,9 @@ export default function QuotePage() {
             bare
             head={
               <>
-                <th scope="col">{t("quotes.product")}</th>
-                <th scope="col">{t("quotes.quantity")}</th>
-                <th scope="col">{t("quotes.unitPrice")}</th>
+                <Th>{t("quotes.product")}</Th>
+                <Th>{t("quotes.quantity")}</Th>
+                <Th>{t("quotes.unitPrice")}</Th>
               </>
             }
           >
@@ -427,7 +415,7 @@ export default function QuotePage() {
             bare
             head={
               <>
-                <th scope="col">{t("quotes.product")}</th>
+                <Th>{t("quotes.product")}</Th>
                 {data.versions.map((ver) => (
                   <th key={ver.id} scope="col" className={ver.id === quote.id ? "bg-brand-50" : ""}>
                     <Link className="link" to={`/quotes/${ver.id}`}>

@@ -4,8 +4,8 @@ import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { bpText } from "~/components/deals";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader } from "~/components/list";
-import { Badge, EmptyState } from "~/components/ui/layout";
+import { ListPager, ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
+import { Badge } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { ApprovalQueueQuery } from "~/modules/quotes/quotes.schema.server";
@@ -54,31 +54,18 @@ export default function QuoteApprovals() {
         {t("approvals.summary", { n: f.number(d.total) })}
       </p>
       {d.rows.length === 0 ? (
-        <EmptyState
-          message={filtered ? t("approvals.emptyFiltered") : t("approvals.empty")}
-          action={
-            filtered ? (
-              <Link to="/quotes/approvals" className="btn-secondary">
-                {t("common.reset")}
-              </Link>
-            ) : undefined
-          }
-        />
+        <ListEmpty message={filtered ? t("approvals.emptyFiltered") : t("approvals.empty")} reset={filtered && "/quotes/approvals"} />
       ) : (
         <ListTable
           testId="approvals-table"
           head={
             <>
-              <th scope="col">{t("approvals.requested")}</th>
-              <th scope="col">{t("approvals.deal")}</th>
-              <th scope="col">{t("approvals.parties")}</th>
-              <th scope="col" className="text-right">
-                {t("approvals.total")}
-              </th>
-              <th scope="col" className="text-right">
-                {t("approvals.discount")}
-              </th>
-              <th scope="col">{t("common.actions")}</th>
+              <Th>{t("approvals.requested")}</Th>
+              <Th>{t("approvals.deal")}</Th>
+              <Th>{t("approvals.parties")}</Th>
+              <Th num>{t("approvals.total")}</Th>
+              <Th num>{t("approvals.discount")}</Th>
+              <Th>{t("common.actions")}</Th>
             </>
           }
         >

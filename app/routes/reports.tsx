@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListHeader } from "~/components/list";
+import { ListHeader, Th } from "~/components/list";
 import { BarChart } from "~/components/ui/charts";
 import { EmptyState } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
@@ -95,16 +95,10 @@ export default function Reports() {
             <table className="table" data-testid="report-table">
               <thead>
                 <tr>
-                  <th scope="col">{group}</th>
-                  <th scope="col" className="text-right">
-                    {t("report.orders")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("report.quantity")}
-                  </th>
-                  <th scope="col" className="text-right">
-                    {t("report.value")}
-                  </th>
+                  <Th>{group}</Th>
+                  <Th num>{t("report.orders")}</Th>
+                  <Th num>{t("report.quantity")}</Th>
+                  <Th num>{t("report.value")}</Th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { FilterBar, FilterSelect } from "~/components/filters";
-import { ListHeader, ListPager, ListTable } from "~/components/list";
+import { ListHeader, ListPager, ListTable, Th } from "~/components/list";
 import { useMeasureFormat } from "~/components/measures";
 import { BarChart } from "~/components/ui/charts";
 import { EmptyState } from "~/components/ui/layout";
@@ -71,24 +71,18 @@ export default function ManagerRanking() {
             testId="manager-ranking"
             head={
               <>
-                <th scope="col" className="text-right">
-                  {t("ranking.rank")}
-                </th>
-                <th scope="col">{t("ranking.manager")}</th>
-                <th scope="col" className="text-right">
-                  {t("measures.dealers")}
-                </th>
+                <Th num>{t("ranking.rank")}</Th>
+                <Th>{t("ranking.manager")}</Th>
+                <Th num>{t("measures.dealers")}</Th>
                 {RANK_BY.map((k) => (
-                  <th key={k} scope="col" className="text-right">
+                  <Th key={k} num>
                     {t(SHORT[k])}
-                  </th>
+                  </Th>
                 ))}
-                <th scope="col" className="text-right">
-                  {t("measures.satisfaction")}
-                </th>
-                <th scope="col" className="text-right">
+                <Th num>{t("measures.satisfaction")}</Th>
+                <Th num>
                   {t("ranking.m3")}: {t(SHORT[by])}
-                </th>
+                </Th>
               </>
             }
           >

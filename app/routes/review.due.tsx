@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
 import { EmptyState } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -51,17 +51,13 @@ export default function MadeToOrderDue() {
         testId="due-table"
         head={
           <>
-            <th scope="col">{t("due.promise")}</th>
-            <th scope="col">{t("due.order")}</th>
-            <th scope="col">{t("due.dealer")}</th>
-            <th scope="col">{t("due.line")}</th>
-            <th scope="col">{t("stock.product")}</th>
-            <th scope="col" className="text-right">
-              {t("due.ordered")}
-            </th>
-            <th scope="col" className="text-right">
-              {t("due.shipped")}
-            </th>
+            <Th>{t("due.promise")}</Th>
+            <Th>{t("due.order")}</Th>
+            <Th>{t("due.dealer")}</Th>
+            <Th>{t("due.line")}</Th>
+            <Th>{t("stock.product")}</Th>
+            <Th num>{t("due.ordered")}</Th>
+            <Th num>{t("due.shipped")}</Th>
           </>
         }
       >

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
 import { Notice, SubmitButton } from "~/components/ui/form";
 import { Badge, EmptyState } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
@@ -75,15 +75,13 @@ export default function ReviewOrders() {
         testId="review-table"
         head={
           <>
-            <th scope="col">{t("orders.number")}</th>
-            <th scope="col">{t("orders.dealer")}</th>
-            <th scope="col">{t("review.age")}</th>
-            <th scope="col" className="text-right">
-              {t("orders.total")}
-            </th>
-            <th scope="col">{t("orders.lines")}</th>
-            <th scope="col">{t("orders.requestedDate")}</th>
-            <th scope="col">{t("common.actions")}</th>
+            <Th>{t("orders.number")}</Th>
+            <Th>{t("orders.dealer")}</Th>
+            <Th>{t("review.age")}</Th>
+            <Th num>{t("orders.total")}</Th>
+            <Th>{t("orders.lines")}</Th>
+            <Th>{t("orders.requestedDate")}</Th>
+            <Th>{t("common.actions")}</Th>
           </>
         }
       >

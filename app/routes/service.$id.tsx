@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
+import { IntentForm } from "~/components/intent-form";
 import { useIntentResult } from "~/components/intent-result";
 import { Link } from "~/components/link";
 import { OrderStatusBadge } from "~/components/orders/OrderStatusBadge";
@@ -75,10 +76,7 @@ export default function ServiceCase() {
   const t = useT();
   const f = useFormat();
   const locale = useLocale();
-  const sv = (intent: string, k: string) => {
-    const v = result.values(intent)[k];
-    return v === undefined ? undefined : String(v);
-  };
+  const sv = (intent: string, k: string) => result.field(intent, k).defaultValue;
   const fileLink = (a: (typeof attachments)[number]) => (
     <li key={a.id} className="flex flex-wrap items-center gap-2">
       <a className="link" href={`/service/${c.id}/attachments/${a.id}`}>
@@ -162,18 +160,8 @@ export default function ServiceCase() {
             </ol>
             {can.reply ? (
               // Keyed by the thread's length: once a reply is added the form starts empty again (with JavaScript).
-              <Form key={thread.length} method="post" encType="multipart/form-data" className="mt-4 space-y-3" noValidate>
-                <input type="hidden" name="intent" value="reply" />
-                <FormError message={result.failure?.intent === "reply" ? result.failure.formError : undefined} />
-                <TextAreaField
-                  name="body"
-                  label={t("service.replyBody")}
-                  className="min-h-24"
-                  rows={2}
-                  maxLength={5000}
-                  defaultValue={sv("reply", "body")}
-                  error={result.errors("reply").body}
-                />
+              <IntentForm key={thread.length} intent="reply" encType="multipart/form-data" className="mt-4 space-y-3">
+                <TextAreaField {...result.field("reply", "body")} label={t("service.replyBody")} className="min-h-24" rows={2} maxLength={5000} />
                 {can.internal ? (
                   <SelectField
                     name="visibility"
@@ -197,16 +185,14 @@ export default function ServiceCase() {
                 <SubmitButton name="intent" value="reply" pendingText={t("common.saving")}>
                   {t("service.send")}
                 </SubmitButton>
-              </Form>
+              </IntentForm>
             ) : null}
           </Section>
         </div>
         <div className="space-y-4">
           {actions.length ? (
             <Section title={t("service.actions")} id="service-actions">
-              <Form method="post" className="space-y-3" noValidate>
-                <input type="hidden" name="intent" value="move" />
-                <FormError message={result.failure?.intent === "move" ? result.failure.formError : undefined} />
+              <IntentForm intent="move" className="space-y-3">
                 {actions.includes("resolve") ? (
                   <SelectField
                     name="outcome"
@@ -218,7 +204,7 @@ export default function ServiceCase() {
                     ).map((o) => ({ value: o, label: t(`service.outcome.${o}`) }))}
                   />
                 ) : null}
-                <Field name="note" label={t("service.note")} defaultValue={sv("move", "note")} error={result.errors("move").note} maxLength={2000} />
+                <Field {...result.field("move", "note")} label={t("service.note")} maxLength={2000} />
                 <div className="flex flex-wrap gap-2">
                   {actions.map((a) => (
                     <SubmitButton
@@ -232,7 +218,7 @@ export default function ServiceCase() {
                     </SubmitButton>
                   ))}
                 </div>
-              </Form>
+              </IntentForm>
             </Section>
           ) : null}
           <Section title={t("service.survey.title")} id="service-survey">
@@ -292,30 +278,19 @@ export default function ServiceCase() {
                   </div>
                 ))}
                 {survey.canRecord ? (
-                  <Form method="post" className="space-y-3" noValidate>
-                    <input type="hidden" name="intent" value="callback" />
-                    <p className="text-xs text-slate-600">{t("service.callback.help")}</p>
-                    <FormError message={result.failure?.intent === "callback" ? result.failure.formError : undefined} />
-                    <Field
-                      name="calledAt"
-                      type="datetime-local"
-                      label={t("service.callback.calledAt")}
-                      defaultValue={sv("callback", "calledAt")}
-                      error={result.errors("callback").calledAt}
-                    />
+                  <IntentForm intent="callback" className="space-y-3" help={<p className="text-xs text-slate-600">{t("service.callback.help")}</p>}>
+                    <Field {...result.field("callback", "calledAt")} type="datetime-local" label={t("service.callback.calledAt")} />
                     <TextAreaField
-                      name="outcome"
+                      {...result.field("callback", "outcome")}
                       label={t("service.callback.outcome")}
                       className="min-h-20"
                       rows={2}
                       maxLength={2000}
-                      defaultValue={sv("callback", "outcome")}
-                      error={result.errors("callback").outcome}
                     />
                     <SubmitButton className="btn-primary" pendingText={t("common.saving")}>
                       {t("service.callback.record")}
                     </SubmitButton>
-                  </Form>
+                  </IntentForm>
                 ) : null}
               </div>
             ) : null}
@@ -456,14 +431,7 @@ export default function ServiceCase() {
                   defaultValue={sv("link", "kind") ?? "order"}
                   options={LINK_KINDS.map((k) => ({ value: k, label: t(`service.link.${k}`) }))}
                 />
-                <Field
-                  name="ref"
-                  label={t("service.linkRef")}
-                  help={t("service.linkRefHint")}
-                  defaultValue={sv("link", "ref")}
-                  error={result.errors("link").ref}
-                  maxLength={40}
-                />
+                <Field {...result.field("link", "ref")} label={t("service.linkRef")} help={t("service.linkRefHint")} maxLength={40} />
                 <SubmitButton className="btn-secondary" pendingText={t("common.saving")}>
                   {t("service.link")}
                 </SubmitButton>

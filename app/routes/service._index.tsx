@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager, ListTable } from "~/components/list";
+import { CsvLink, ListPager, ListTable, Th } from "~/components/list";
 import { FilterBar, FilterSelect, SearchFilter } from "~/components/filters";
 import { PromiseBadge, ServiceStatusBadge } from "~/components/service";
 import { Badge, EmptyState, PageHeader, Stat } from "~/components/ui/layout";
@@ -120,14 +120,14 @@ export default function ServiceCases() {
         empty={data.rows.length === 0 && <EmptyState message={staff ? t("service.emptyDesk") : t("service.empty")} action={newLink} />}
         head={
           <>
-            <th scope="col">{t("service.number")}</th>
-            <th scope="col">{t("service.subject")}</th>
-            {staff ? <th scope="col">{t("service.dealer")}</th> : null}
-            <th scope="col">{t("service.priority")}</th>
-            <th scope="col">{t("service.status")}</th>
-            <th scope="col">{t("service.assignee")}</th>
-            <th scope="col">{t("service.resolutionDue")}</th>
-            <th scope="col">{t("service.promise")}</th>
+            <Th>{t("service.number")}</Th>
+            <Th>{t("service.subject")}</Th>
+            {staff ? <Th>{t("service.dealer")}</Th> : null}
+            <Th>{t("service.priority")}</Th>
+            <Th>{t("service.status")}</Th>
+            <Th>{t("service.assignee")}</Th>
+            <Th>{t("service.resolutionDue")}</Th>
+            <Th>{t("service.promise")}</Th>
           </>
         }
       >

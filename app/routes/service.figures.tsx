@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
-import { ListHeader, ListTable } from "~/components/list";
+import { ListHeader, ListTable, Th } from "~/components/list";
 import { BarChart } from "~/components/ui/charts";
 import { Notice } from "~/components/ui/form";
 import { EmptyState } from "~/components/ui/layout";
@@ -91,31 +91,15 @@ export default function ServiceFigures() {
             testId="service-figures"
             head={
               <>
-                <th scope="col">{group}</th>
-                <th scope="col" className="text-right">
-                  {t("service.figures.cases")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("service.figures.responseMedian")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("service.figures.responseP90")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("service.figures.resolutionMedian")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("service.figures.resolutionP90")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("service.figures.withinPromise")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("service.figures.reopenRate")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("service.figures.satisfaction")}
-                </th>
+                <Th>{group}</Th>
+                <Th num>{t("service.figures.cases")}</Th>
+                <Th num>{t("service.figures.responseMedian")}</Th>
+                <Th num>{t("service.figures.responseP90")}</Th>
+                <Th num>{t("service.figures.resolutionMedian")}</Th>
+                <Th num>{t("service.figures.resolutionP90")}</Th>
+                <Th num>{t("service.figures.withinPromise")}</Th>
+                <Th num>{t("service.figures.reopenRate")}</Th>
+                <Th num>{t("service.figures.satisfaction")}</Th>
               </>
             }
             foot={

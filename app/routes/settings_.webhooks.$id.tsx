@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { FilterBar, FilterSelect } from "~/components/filters";
 import { Link } from "~/components/link";
-import { ListPager, ListTable } from "~/components/list";
+import { ListPager, ListTable, Th } from "~/components/list";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { Fact, Facts, Section } from "~/components/ui/record";
@@ -127,15 +127,15 @@ export default function WebhookEndpoint() {
           empty={deliveries.rows.length === 0 && <EmptyState message={t("webhooks.deliveriesEmpty")} />}
           head={
             <>
-              <th scope="col">{t("webhooks.col.event")}</th>
-              <th scope="col">{t("webhooks.col.time")}</th>
-              <th scope="col">{t("webhooks.status")}</th>
-              <th scope="col">{t("webhooks.col.attempts")}</th>
-              <th scope="col">{t("webhooks.col.lastStatus")}</th>
-              <th scope="col">{t("webhooks.col.response")}</th>
-              <th scope="col">
+              <Th>{t("webhooks.col.event")}</Th>
+              <Th>{t("webhooks.col.time")}</Th>
+              <Th>{t("webhooks.status")}</Th>
+              <Th>{t("webhooks.col.attempts")}</Th>
+              <Th>{t("webhooks.col.lastStatus")}</Th>
+              <Th>{t("webhooks.col.response")}</Th>
+              <Th>
                 <span className="sr-only">{t("webhooks.resend")}</span>
-              </th>
+              </Th>
             </>
           }
         >

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Link } from "~/components/link";
-import { ListTable } from "~/components/list";
+import { ListTable, Th } from "~/components/list";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { Section } from "~/components/ui/record";
@@ -76,11 +76,11 @@ export default function Webhooks() {
         empty={data.endpoints.length === 0 && <EmptyState message={t("webhooks.empty")} />}
         head={
           <>
-            <th scope="col">{t("webhooks.url")}</th>
-            {data.chooseDealer ? <th scope="col">{t("webhooks.dealer")}</th> : null}
-            <th scope="col">{t("webhooks.events")}</th>
-            <th scope="col">{t("webhooks.status")}</th>
-            <th scope="col">{t("webhooks.secret")}</th>
+            <Th>{t("webhooks.url")}</Th>
+            {data.chooseDealer ? <Th>{t("webhooks.dealer")}</Th> : null}
+            <Th>{t("webhooks.events")}</Th>
+            <Th>{t("webhooks.status")}</Th>
+            <Th>{t("webhooks.secret")}</Th>
           </>
         }
       >

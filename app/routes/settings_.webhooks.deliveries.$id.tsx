@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListTable } from "~/components/list";
+import { ListTable, Th } from "~/components/list";
 import { FormError, Notice, SubmitButton } from "~/components/ui/form";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { Fact, Facts, Section } from "~/components/ui/record";
@@ -92,11 +92,11 @@ export default function WebhookDelivery() {
           empty={attempts.length === 0 && <EmptyState message={t("webhooks.attemptsEmpty")} />}
           head={
             <>
-              <th scope="col">#</th>
-              <th scope="col">{t("webhooks.col.time")}</th>
-              <th scope="col">{t("webhooks.col.statusCode")}</th>
-              <th scope="col">{t("webhooks.col.duration")}</th>
-              <th scope="col">{t("webhooks.col.response")}</th>
+              <Th>#</Th>
+              <Th>{t("webhooks.col.time")}</Th>
+              <Th>{t("webhooks.col.statusCode")}</Th>
+              <Th>{t("webhooks.col.duration")}</Th>
+              <Th>{t("webhooks.col.response")}</Th>
             </>
           }
         >

@@ -10,7 +10,7 @@ import { PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
-import { ListPager, ListTable } from "~/components/list";
+import { ListPager, ListTable, Th } from "~/components/list";
 import { STATEMENT_LINES_CSV_HEADER, confirmStatement, disputeLine, exportStatementLines, getStatementPage } from "~/modules/statements/statements.server";
 import { DISPUTE_REASONS, STATEMENT_LINE_VIEWS, statementResponses } from "~/modules/statements/statements.schema";
 import { ConfirmSchema, DisputeSchema, StatementPageQuery } from "~/modules/statements/statements.schema.server";
@@ -173,20 +173,14 @@ export default function StatementDetail() {
         testId="statement-lines"
         head={
           <>
-            <th scope="col">#</th>
-            <th scope="col">{t("ledger.businessDate")}</th>
-            <th scope="col">{t("ledger.type")}</th>
-            <th scope="col">{t("ledger.description")}</th>
-            <th scope="col">{t("ledger.dueDate")}</th>
-            <th scope="col" className="text-right">
-              {t("ledger.debit")}
-            </th>
-            <th scope="col" className="text-right">
-              {t("ledger.credit")}
-            </th>
-            <th scope="col" className="text-right">
-              {t("ledger.balance")}
-            </th>
+            <Th>#</Th>
+            <Th>{t("ledger.businessDate")}</Th>
+            <Th>{t("ledger.type")}</Th>
+            <Th>{t("ledger.description")}</Th>
+            <Th>{t("ledger.dueDate")}</Th>
+            <Th num>{t("ledger.debit")}</Th>
+            <Th num>{t("ledger.credit")}</Th>
+            <Th num>{t("ledger.balance")}</Th>
             <th scope="col" className="no-print">
               {t("common.actions")}
             </th>

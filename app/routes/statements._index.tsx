@@ -4,7 +4,7 @@ import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { AgingSummary, Amount, CreditSummary, EntryDescription, EntryType, SourceLinks, StatementStatus } from "~/components/ledger";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
 import { EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -64,22 +64,14 @@ export default function Statements() {
         testId="statements-table"
         head={
           <>
-            <th scope="col">{t("statements.period")}</th>
-            {!data.own ? <th scope="col">{t("ledger.dealer")}</th> : null}
-            <th scope="col" className="text-right">
-              {t("statements.opening")}
-            </th>
-            <th scope="col" className="text-right">
-              {t("statements.debits")}
-            </th>
-            <th scope="col" className="text-right">
-              {t("statements.credits")}
-            </th>
-            <th scope="col" className="text-right">
-              {t("statements.closing")}
-            </th>
-            <th scope="col">{t("common.status")}</th>
-            <th scope="col">{t("statements.confirmBy")}</th>
+            <Th>{t("statements.period")}</Th>
+            {!data.own ? <Th>{t("ledger.dealer")}</Th> : null}
+            <Th num>{t("statements.opening")}</Th>
+            <Th num>{t("statements.debits")}</Th>
+            <Th num>{t("statements.credits")}</Th>
+            <Th num>{t("statements.closing")}</Th>
+            <Th>{t("common.status")}</Th>
+            <Th>{t("statements.confirmBy")}</Th>
           </>
         }
       >
@@ -139,13 +131,11 @@ export default function Statements() {
               bare
               head={
                 <>
-                  <th scope="col">{t("ledger.businessDate")}</th>
-                  <th scope="col">{t("ledger.type")}</th>
-                  <th scope="col">{t("ledger.description")}</th>
-                  <th scope="col">{t("ledger.dueDate")}</th>
-                  <th scope="col" className="text-right">
-                    {t("ledger.amount")}
-                  </th>
+                  <Th>{t("ledger.businessDate")}</Th>
+                  <Th>{t("ledger.type")}</Th>
+                  <Th>{t("ledger.description")}</Th>
+                  <Th>{t("ledger.dueDate")}</Th>
+                  <Th num>{t("ledger.amount")}</Th>
                 </>
               }
             >

@@ -1,12 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useLocation } from "@remix-run/react";
-import { Link } from "~/components/link";
 import { AvailabilityForm, AvailabilityResult, type AvailabilityView } from "~/components/catalog/Availability";
-import { CategoryLineFilters } from "~/components/catalog/CatalogFilters";
+import { CategoryLineFilters, MadeToOrderFilter, ProductStatusFilter } from "~/components/catalog/CatalogFilters";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader } from "~/components/list";
-import { EmptyState } from "~/components/ui/layout";
+import { ListPager, ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
 import { stockRowsHtml } from "~/components/catalog/stock-rows";
 import { Pager } from "~/components/ui/pager";
 import { useFormat, useLocale, useT } from "~/i18n/react";
@@ -142,26 +140,8 @@ export default function Stock() {
           all
           options={(data.allWarehouses ?? data.warehouses).map((w) => ({ value: w.id, label: `${w.code} · ${nameOf(w)}` }))}
         />
-        <FilterSelect
-          name="mto"
-          label={t("stock.madeToOrder")}
-          defaultValue={q.mto}
-          all
-          options={[
-            { value: "only", label: t("stock.mtoOnly") },
-            { value: "exclude", label: t("stock.mtoExclude") },
-          ]}
-        />
-        <FilterSelect
-          name="status"
-          label={t("common.status")}
-          defaultValue={q.status}
-          options={[
-            { value: "active", label: t("products.status.active") },
-            { value: "discontinued", label: t("products.status.discontinued") },
-            { value: "all", label: t("common.all") },
-          ]}
-        />
+        <MadeToOrderFilter value={q.mto} />
+        <ProductStatusFilter value={q.status} allAsValue />
         <FilterSelect
           name="sort"
           label={t("common.sort")}
@@ -176,29 +156,18 @@ export default function Stock() {
         </div>
       </FilterBar>
       {data.rows.length === 0 ? (
-        <EmptyState
-          message={t("stock.empty")}
-          action={
-            <Link to="/stock" className="btn-secondary">
-              {t("common.reset")}
-            </Link>
-          }
-        />
+        <ListEmpty message={t("stock.empty")} reset="/stock" />
       ) : (
         <ListTable
           testId="stock-table"
           head={
             <>
-              <th scope="col">{t("stock.sku")}</th>
-              <th scope="col">{t("stock.product")}</th>
-              <th scope="col" className="text-right">
-                {priceLabel}
-              </th>
-              <th scope="col" className="text-right">
-                {t("stock.availableTotal")}
-              </th>
-              <th scope="col">{t("stock.promiseDate")}</th>
-              <th scope="col">{t("stock.nextIncoming")}</th>
+              <Th>{t("stock.sku")}</Th>
+              <Th>{t("stock.product")}</Th>
+              <Th num>{priceLabel}</Th>
+              <Th num>{t("stock.availableTotal")}</Th>
+              <Th>{t("stock.promiseDate")}</Th>
+              <Th>{t("stock.nextIncoming")}</Th>
               {data.warehouses.map((w) => (
                 <th key={w.id} scope="col" className="text-right" title={nameOf(w)}>
                   {w.code}

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader } from "~/components/list";
+import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
 import { EmptyState } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -55,28 +55,20 @@ export default function StockAlerts() {
         testId="alerts-table"
         head={
           <>
-            <th scope="col">{t("stock.sku")}</th>
-            <th scope="col">{t("stock.product")}</th>
-            <th scope="col">{t("stock.warehouse")}</th>
+            <Th>{t("stock.sku")}</Th>
+            <Th>{t("stock.product")}</Th>
+            <Th>{t("stock.warehouse")}</Th>
             {d.kind === "low" ? (
               <>
-                <th scope="col" className="text-right">
-                  {t("stock.onHand")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("stock.reserved")}
-                </th>
-                <th scope="col" className="text-right">
-                  {t("stock.available")}
-                </th>
+                <Th num>{t("stock.onHand")}</Th>
+                <Th num>{t("stock.reserved")}</Th>
+                <Th num>{t("stock.available")}</Th>
               </>
             ) : (
               <>
-                <th scope="col" className="text-right">
-                  {t("alerts.quantity")}
-                </th>
-                <th scope="col">{t("stock.eta")}</th>
-                <th scope="col">{t("alerts.reference")}</th>
+                <Th num>{t("alerts.quantity")}</Th>
+                <Th>{t("stock.eta")}</Th>
+                <Th>{t("alerts.reference")}</Th>
               </>
             )}
           </>

@@ -4,6 +4,7 @@ import { useFormat, useLocale, useT } from "~/i18n/react";
 import type { AvailabilityPlan } from "~/modules/catalog/availability";
 import { REGIONS } from "~/modules/organisations/organisations.schema";
 import { ScrollX } from "~/components/ui/scroll-x";
+import { Th } from "~/components/list";
 
 export type AvailabilityView =
   | {
@@ -212,16 +213,12 @@ export function AvailabilityResult({ answer }: { answer: Extract<AvailabilityVie
           <caption className="sr-only">{t("avail.perWarehouse")}</caption>
           <thead>
             <tr>
-              <th scope="col">{t("stock.warehouse")}</th>
-              <th scope="col">{t("common.region")}</th>
-              <th scope="col" className="text-right">
-                {t("stock.available")}
-              </th>
-              <th scope="col">{t("stock.incoming")}</th>
-              <th scope="col" className="text-right">
-                {t("avail.shipNow")}
-              </th>
-              <th scope="col">{t("avail.byEta")}</th>
+              <Th>{t("stock.warehouse")}</Th>
+              <Th>{t("common.region")}</Th>
+              <Th num>{t("stock.available")}</Th>
+              <Th>{t("stock.incoming")}</Th>
+              <Th num>{t("avail.shipNow")}</Th>
+              <Th>{t("avail.byEta")}</Th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">

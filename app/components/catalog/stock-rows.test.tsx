@@ -1,7 +1,7 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { Link } from "~/components/link";
-import { ListTable } from "~/components/list";
+import { ListTable, Th } from "~/components/list";
 import { Badge } from "~/components/ui/layout";
 import { formattersFor } from "~/i18n/react";
 import { html, escapeHtml, SafeHtml } from "~/utils/html";
@@ -76,16 +76,14 @@ function head(c: StockRowsContext) {
   const l = c.labels;
   return (
     <>
-      <th scope="col">{l.sku}</th>
-      <th scope="col">{l.product}</th>
-      <th scope="col">{l.price}</th>
-      <th scope="col">{l.available}</th>
-      <th scope="col">{l.promiseDate}</th>
-      <th scope="col">{l.nextIncoming}</th>
+      <Th>{l.sku}</Th>
+      <Th>{l.product}</Th>
+      <Th>{l.price}</Th>
+      <Th>{l.available}</Th>
+      <Th>{l.promiseDate}</Th>
+      <Th>{l.nextIncoming}</Th>
       {WAREHOUSES.map((w) => (
-        <th key={w} scope="col">
-          {w}
-        </th>
+        <Th key={w}>{w}</Th>
       ))}
     </>
   );

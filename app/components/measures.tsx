@@ -414,38 +414,37 @@ export function CategoryMargins({ margins, period, currency }: { margins: NonNul
         {t("measures.marginByCategory")}
       </h2>
       <p className="text-sm text-slate-600">{t("measures.marginByCategoryIntro")}</p>
-      <div className="grid gap-6 xl:grid-cols-3">
-        <div className="min-w-0 space-y-4 xl:col-span-2">
-          {margins.period ? (
-            <CategoryMarginTable data={margins.period} currency={currency} testId="category-margins-period" caption={t("measures.marginPeriod", { period })} />
-          ) : (
-            <p className="text-sm text-slate-600">{t("measures.noSalesPeriod", { period })}</p>
-          )}
-          {margins.trailing12.rows.length ? (
-            <CategoryMarginTable data={margins.trailing12} currency={currency} testId="category-margins-12" caption={t("measures.last12")} />
-          ) : (
-            <p className="text-sm text-slate-600">{t("measures.noSales12")}</p>
-          )}
-        </div>
-        {chartRows.length > 1 ? (
-          <div className="min-w-0">
-            <BarChart
-              title={t("measures.marginChart", { period })}
-              description={t("measures.marginChartDesc")}
-              tableLabel={t("chart.dataTable")}
-              valueLabel={t("measures.marginPct")}
-              labelHeader={t("measures.category")}
-              emptyLabel={t("chart.noData")}
-              data={chartRows.map((r) => ({
-                label: locale === "en" ? r.nameEn : r.nameZh,
-                value: Math.max(0, (r.marginBp ?? 0) / 10_000),
-                display: mf.bp(r.marginBp),
-              }))}
-              formatValue={(v) => f.percent(v)}
-            />
-          </div>
-        ) : null}
+      <div className="grid gap-6 2xl:grid-cols-2">
+        {margins.period ? (
+          <CategoryMarginTable data={margins.period} currency={currency} testId="category-margins-period" caption={t("measures.marginPeriod", { period })} />
+        ) : (
+          <p className="text-sm text-slate-600">{t("measures.noSalesPeriod", { period })}</p>
+        )}
+        {margins.trailing12.rows.length ? (
+          <CategoryMarginTable data={margins.trailing12} currency={currency} testId="category-margins-12" caption={t("measures.last12")} />
+        ) : (
+          <p className="text-sm text-slate-600">{t("measures.noSales12")}</p>
+        )}
       </div>
+      {chartRows.length > 1 ? (
+        <div className="min-w-0 max-w-2xl space-y-1">
+          <h3 className="text-sm font-medium text-slate-700">{t("measures.marginChart", { period })}</h3>
+          <BarChart
+            title={t("measures.marginChart", { period })}
+            description={t("measures.marginChartDesc")}
+            tableLabel={t("chart.dataTable")}
+            valueLabel={t("measures.marginPct")}
+            labelHeader={t("measures.category")}
+            emptyLabel={t("chart.noData")}
+            data={chartRows.map((r) => ({
+              label: locale === "en" ? r.nameEn : r.nameZh,
+              value: Math.max(0, (r.marginBp ?? 0) / 10_000),
+              display: mf.bp(r.marginBp),
+            }))}
+            formatValue={(v) => f.percent(v)}
+          />
+        </div>
+      ) : null}
     </section>
   );
 }

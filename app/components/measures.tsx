@@ -5,10 +5,12 @@
  * cards, built from these pieces, are in dashboards/MeasuresPanels.tsx.
  */
 import type { SerializeFrom } from "@remix-run/node";
+import { Form } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ListTable, Th } from "~/components/list";
-import { ColumnChart } from "~/components/ui/charts";
-import { Badge } from "~/components/ui/layout";
+import { ListPager, ListTable, Th } from "~/components/list";
+import { BarChart, ColumnChart } from "~/components/ui/charts";
+import { SelectField } from "~/components/ui/form";
+import { Badge, Stat } from "~/components/ui/layout";
 import { ScrollX } from "~/components/ui/scroll-x";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import type { Measures } from "~/modules/sellout/measures";
@@ -324,6 +326,201 @@ export function Scorecard({ s }: { s: NonNullable<ListData["scorecard"]> }) {
       </h2>
       <p className="text-sm text-slate-600">{t("measures.scorecardIntro", { count: f.number(s.dealers) })}</p>
       <MeasureFigures m3={s.m3} m12={s.m12} label3={t("measures.last3Months")} label12={t("measures.last12Months")} />
+    </section>
+  );
+}
+
+/** The period a dealer's page details (margin per category, stock check): a GET form, works without JavaScript. */
+export function PeriodPicker({ choices, selected }: { choices: readonly string[]; selected: string }) {
+  const t = useT();
+  return (
+    <Form method="get" className="flex flex-wrap items-end gap-2" data-testid="period-picker">
+      <SelectField
+        name="period"
+        id="detail-period"
+        label={t("measures.period")}
+        defaultValue={selected}
+        options={choices.map((c) => ({ value: c, label: c }))}
+        wrapperClassName="min-w-[8rem]"
+      />
+      <button type="submit" className="btn-secondary">
+        {t("measures.show")}
+      </button>
+    </Form>
+  );
+}
+
+type MarginTable = NonNullable<NonNullable<DealerData["margins"]>["period"]>;
+
+/** One table of the margin per category, its total in the foot (the dealer's figure). */
+function CategoryMarginTable({ data, currency, testId, caption }: { data: MarginTable; currency: string; testId: string; caption: string }) {
+  const t = useT();
+  const f = useFormat();
+  const mf = useMeasureFormat();
+  const locale = useLocale();
+  const cells = (r: MarginTable["total"]) => (
+    <>
+      <td className="text-right tabular-nums">{f.money(r.revenueMinor, currency)}</td>
+      <td className="text-right tabular-nums">{f.money(r.costMinor, currency)}</td>
+      <td className="text-right tabular-nums">{f.money(r.rebatesMinor, currency)}</td>
+      <td className="text-right tabular-nums">{f.money(r.marginMinor, currency)}</td>
+      <td className="text-right tabular-nums font-medium">{mf.bp(r.marginBp)}</td>
+    </>
+  );
+  return (
+    <div className="min-w-0">
+      <h3 className="text-sm font-medium text-slate-700">{caption}</h3>
+      <ListTable
+        bare
+        testId={testId}
+        head={
+          <>
+            <Th>{t("measures.category")}</Th>
+            <Th num>{t("measures.revenue")}</Th>
+            <Th num>{t("measures.cost")}</Th>
+            <Th num>{t("measures.rebatesAllocated")}</Th>
+            <Th num>{t("measures.grossMargin")}</Th>
+            <Th num>{t("measures.marginPct")}</Th>
+          </>
+        }
+        foot={
+          <tr className="border-t-2 border-slate-200 font-semibold">
+            <td>{t("measures.total")}</td>
+            {cells(data.total)}
+          </tr>
+        }
+      >
+        {data.rows.map((r) => (
+          <tr key={r.code ?? "unallocated"}>
+            <td className="wrap">{r.code === null ? t("measures.unallocated") : locale === "en" ? r.nameEn : r.nameZh}</td>
+            {cells(r)}
+          </tr>
+        ))}
+      </ListTable>
+    </div>
+  );
+}
+
+/** Margin per category for the chosen period and the trailing 12, with a bar of each category's margin % in the period. */
+export function CategoryMargins({ margins, period, currency }: { margins: NonNullable<DealerData["margins"]>; period: string; currency: string }) {
+  const t = useT();
+  const f = useFormat();
+  const mf = useMeasureFormat();
+  const locale = useLocale();
+  const chartRows = (margins.period?.rows ?? []).filter((r) => r.code !== null);
+  return (
+    <section className="card min-w-0 space-y-3" aria-labelledby="cat-margin-h" data-testid="category-margins">
+      <h2 id="cat-margin-h" className="font-semibold">
+        {t("measures.marginByCategory")}
+      </h2>
+      <p className="text-sm text-slate-600">{t("measures.marginByCategoryIntro")}</p>
+      <div className="grid gap-6 2xl:grid-cols-2">
+        {margins.period ? (
+          <CategoryMarginTable data={margins.period} currency={currency} testId="category-margins-period" caption={t("measures.marginPeriod", { period })} />
+        ) : (
+          <p className="text-sm text-slate-600">{t("measures.noSalesPeriod", { period })}</p>
+        )}
+        {margins.trailing12.rows.length ? (
+          <CategoryMarginTable data={margins.trailing12} currency={currency} testId="category-margins-12" caption={t("measures.last12")} />
+        ) : (
+          <p className="text-sm text-slate-600">{t("measures.noSales12")}</p>
+        )}
+      </div>
+      {chartRows.length > 1 ? (
+        <div className="min-w-0 max-w-2xl space-y-1">
+          <h3 className="text-sm font-medium text-slate-700">{t("measures.marginChart", { period })}</h3>
+          <BarChart
+            title={t("measures.marginChart", { period })}
+            description={t("measures.marginChartDesc")}
+            tableLabel={t("chart.dataTable")}
+            valueLabel={t("measures.marginPct")}
+            labelHeader={t("measures.category")}
+            emptyLabel={t("chart.noData")}
+            data={chartRows.map((r) => ({
+              label: locale === "en" ? r.nameEn : r.nameZh,
+              value: Math.max(0, (r.marginBp ?? 0) / 10_000),
+              display: mf.bp(r.marginBp),
+            }))}
+            formatValue={(v) => f.percent(v)}
+          />
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+const STOCK_STATE = { not_reported: "measures.stockNotReported", no_opening: "measures.stockNoOpening", no_closing: "measures.stockNoClosing" } as const;
+
+/** The account manager's stock cross-check of the chosen period (decision 145); the dealer never receives it. */
+export function StockCheckPanel({ check }: { check: NonNullable<DealerData["stockCheck"]> }) {
+  const t = useT();
+  const f = useFormat();
+  const locale = useLocale();
+  const units = (v: number | null) => (v === null ? "—" : f.number(v));
+  const signed = (v: number) => (v > 0 ? `+${f.number(v)}` : f.number(v));
+  return (
+    <section className="card min-w-0 space-y-3 border-amber-200" aria-labelledby="stock-check-h" data-testid="stock-check">
+      <h2 id="stock-check-h" className="font-semibold">
+        {t("measures.stockCheck")}
+      </h2>
+      <p className="text-sm text-slate-600">{t("measures.stockCheckIntro")}</p>
+      {check.state !== "checked" ? (
+        <p className="text-sm text-slate-700" data-testid="stock-check-state">
+          {t(STOCK_STATE[check.state], { period: check.period })}
+        </p>
+      ) : (
+        <>
+          <p className="text-sm text-slate-700">{t("measures.stockAgainst", { period: check.period, previous: check.previous })}</p>
+          <div className="grid gap-4 sm:grid-cols-3">
+            <Stat label={t("measures.netGap")} value={signed(check.netGap)} />
+            <Stat label={t("measures.absoluteGap")} value={f.number(check.absoluteGap)} />
+            <Stat
+              label={t("measures.skusWithGap")}
+              value={t("measures.skusWithGapValue", { count: f.number(check.skusWithGap), checked: f.number(check.skusChecked) })}
+            />
+          </div>
+          {check.skusUnchecked > 0 ? <p className="text-xs text-slate-500">{t("measures.unchecked", { count: f.number(check.skusUnchecked) })}</p> : null}
+          {check.skusWithGap === 0 ? (
+            <p className="text-sm text-slate-600">{t("measures.noGaps")}</p>
+          ) : (
+            <>
+              <p className="text-xs text-slate-500">{t("measures.gapNote", { size: f.number(check.pageSize) })}</p>
+              <ListTable
+                bare
+                testId="stock-gaps"
+                head={
+                  <>
+                    <Th>{t("measures.sku")}</Th>
+                    <Th num>{t("measures.opening")}</Th>
+                    <Th num>{t("measures.shipped")}</Th>
+                    <Th num>{t("measures.returned")}</Th>
+                    <Th num>{t("measures.sold")}</Th>
+                    <Th num>{t("measures.closing")}</Th>
+                    <Th num>{t("measures.gap")}</Th>
+                  </>
+                }
+              >
+                {check.lines.map((l) => (
+                  <tr key={l.sku}>
+                    <td>
+                      <Link to={`/products/${encodeURIComponent(l.sku)}`} className="link" title={locale === "en" ? l.nameEn : l.nameZh}>
+                        {l.sku}
+                      </Link>
+                    </td>
+                    <td className="text-right tabular-nums">{units(l.opening)}</td>
+                    <td className="text-right tabular-nums">{f.number(l.shipped)}</td>
+                    <td className="text-right tabular-nums">{f.number(l.returned)}</td>
+                    <td className="text-right tabular-nums">{f.number(l.sold)}</td>
+                    <td className="text-right tabular-nums">{units(l.closing)}</td>
+                    <td className={`text-right font-semibold tabular-nums ${l.gap < 0 ? "text-red-700" : "text-amber-800"}`}>{signed(l.gap)}</td>
+                  </tr>
+                ))}
+              </ListTable>
+              <ListPager page={check.page} pageSize={check.pageSize} total={check.skusWithGap} />
+            </>
+          )}
+        </>
+      )}
     </section>
   );
 }

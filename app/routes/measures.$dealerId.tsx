@@ -5,7 +5,16 @@ import { useCan } from "~/components/access";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Link } from "~/components/link";
 import { ListHeader, ListTable, Th } from "~/components/list";
-import { ImprovementLists, MeasureFigures, MeasuresTrend, measureHeads, useMeasureFormat } from "~/components/measures";
+import {
+  CategoryMargins,
+  ImprovementLists,
+  MeasureFigures,
+  MeasuresTrend,
+  PeriodPicker,
+  StockCheckPanel,
+  measureHeads,
+  useMeasureFormat,
+} from "~/components/measures";
 import { SelloutStatusBadge } from "~/components/sellout";
 import { Stat } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
@@ -24,7 +33,7 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
   const dealerId = idParam(params.dealerId);
   const query = parseQuery(request, DealerMeasuresQuery);
   if (query.format === "csv") return csvResponse("dealer-measures-periods.csv", PERIOD_CSV_HEADER, exportDealerPeriods(actor, dealerId));
-  return json({ m: await dealerMeasures(actor, dealerId, { lists: "page" }) });
+  return json({ m: await dealerMeasures(actor, dealerId, { lists: "page", period: query.period, page: query.page }) });
 });
 
 export default function DealerMeasures() {
@@ -55,6 +64,20 @@ export default function DealerMeasures() {
         <Stat label={`${t("measures.fees")} · ${t("measures.last12")}`} value={f.money(s12.feesMinor, m.dealer.currency)} />
         <Stat label={`${t("measures.satisfaction")} · ${t("measures.last12")}`} value={mf.score(m.trailing12.measures.satisfaction)} />
       </div>
+      <section className="space-y-3" aria-labelledby="detail-h" data-testid="period-detail">
+        <div className="flex flex-wrap items-end justify-between gap-3">
+          <div className="space-y-1">
+            <h2 id="detail-h" className="font-semibold">
+              {t("measures.detail")}: {m.selected.key}
+              {m.selected.reported ? null : <span className="ml-2 text-sm font-normal text-slate-500">({t("measures.notReportedShort")})</span>}
+            </h2>
+            <p className="text-sm text-slate-600">{t("measures.detailIntro")}</p>
+          </div>
+          <PeriodPicker choices={m.choices} selected={m.selected.key} />
+        </div>
+        {m.margins ? <CategoryMargins margins={m.margins} period={m.selected.key} currency={m.dealer.currency} /> : null}
+        {m.stockCheck ? <StockCheckPanel check={m.stockCheck} /> : null}
+      </section>
       <section className="card space-y-3" aria-labelledby="trend-h">
         <h2 id="trend-h" className="font-semibold">
           {t("measures.trend")}

@@ -90,6 +90,11 @@ export const PERMISSIONS = {
   // by their dealers' figures is the administrator's.
   "measures:view": ["dealer_admin", "dealer_sales", "account_manager", "finance", "admin"],
   "measures:rank": ["admin"],
+  /**
+   * The "unexplained stock movement" cross-check of a dealer's stock report (decisions 137, 145): a data-quality signal
+   * for the account manager (their dealers) and the administrator, never shown to the dealer.
+   */
+  "measures:stock_check": ["account_manager", "admin"],
   // promotions (促销, issue #24 item 3, decisions 141–143): the administrator creates and runs them; a dealer
   // reads the promotions that target it and its own figures; the account manager those of their dealers;
   // finance every dealer's and reverses a posted promotion rebate.

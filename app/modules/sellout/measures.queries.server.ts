@@ -186,3 +186,41 @@ export async function skuRows(db: Executor, periodIds: readonly number[]) {
     onHand: x.oh === null || x.oh === undefined ? null : num(x.oh),
   }));
 }
+
+/**
+ * Units we shipped to one dealer per SKU with ship dates in [from, to] (the shipment command's `dealer_purchase_days`,
+ * decision 144: replacement orders of service cases are not in it). A primary-key range read.
+ */
+export async function shippedUnits(db: Executor, dealerId: number, from: IsoDate, to: IsoDate) {
+  const rows = await db
+    .selectFrom("dealer_purchase_days")
+    .select((eb) => ["product_id", eb.fn.sum<number>("quantity").as("qty")])
+    .where("dealer_id", "=", dealerId)
+    .where("shipped_on", ">=", from)
+    .where("shipped_on", "<=", to)
+    .groupBy("product_id")
+    .execute();
+  return rows.map((r) => ({ productId: Number(r.product_id), units: num(r.qty) }));
+}
+
+/**
+ * One dealer's returns to us (RMA lines received and credited) per SKU and business day of their credit note in
+ * [from, to]: units and amount credited, with the product's category. The same credit notes the margin subtracts from
+ * the cost (`ledgerSums`: `credit_note` with source `rma`).
+ */
+export async function returnedLines(db: Executor, dealerId: number, from: IsoDate, to: IsoDate) {
+  const r = await sql<{ product_id: number; category_code: string; day: string; qty: unknown; amount: unknown }>`
+    SELECT rl.product_id, pr.category_code, DATE_FORMAT(e.business_date, '%Y-%m-%d') AS day, SUM(rl.quantity) AS qty, SUM(rl.amount_minor) AS amount
+    FROM ledger_entries e
+    JOIN service_rmas m ON m.credit_entry_id = e.id AND m.dealer_id = e.dealer_id
+    JOIN service_rma_lines rl ON rl.rma_id = m.id
+    JOIN products pr ON pr.id = rl.product_id
+    WHERE e.dealer_id = ${dealerId} AND e.entry_type = 'credit_note' AND e.source_type = 'rma' AND e.business_date >= ${from} AND e.business_date <= ${to}
+    GROUP BY rl.product_id, pr.category_code, e.business_date`.execute(db);
+  return r.rows.map((x) => ({ productId: Number(x.product_id), category: x.category_code, day: x.day, units: num(x.qty), amountMinor: num(x.amount) }));
+}
+
+/** Categories with their names and order. */
+export function categoryNames(db: Executor) {
+  return db.selectFrom("categories").select(["code", "name_en", "name_zh", "sort_order"]).execute();
+}

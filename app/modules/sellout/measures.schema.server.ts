@@ -7,6 +7,10 @@ const csv = z.enum(["csv"]).optional().catch(undefined);
 
 export const MeasuresListQuery = z.object({ page, format: csv });
 
-export const DealerMeasuresQuery = z.object({ format: csv });
+/**
+ * A dealer's page: the period it details (a period key; anything else, or a key not among the dealer's last 12
+ * periods, is answered 404 by the domain) and the page of the stock check's SKUs.
+ */
+export const DealerMeasuresQuery = z.object({ format: csv, period: z.string().max(16).optional().catch("?"), page });
 
 export const RankingQuery = z.object({ by: z.enum(RANK_BY).catch("marginBp").default("marginBp"), page, format: csv });

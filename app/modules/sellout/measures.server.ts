@@ -16,7 +16,8 @@ import { workingMsBetween } from "~/utils/working-hours";
 import { env } from "~/utils/env.server";
 import { NotFoundError } from "~/utils/errors";
 import { addDays, now, startOfBusinessDate, todayIn, tzOffset, type IsoDate } from "~/utils/time";
-import { endedPeriods, isFrequency, lastEndedPeriod } from "./period";
+import { endedPeriods, isFrequency, lastEndedPeriod, parsePeriodKey } from "./period";
+import { categoryMargins, stockMovementCheck } from "./measures.detail.server";
 import {
   LOWER_IS_BETTER,
   OVERSTOCK_FACTOR,
@@ -110,15 +111,36 @@ const PAGE_LIST = 50;
  * category over the last 3, first response and median time to resolution, and what would improve the figures
  * (slow movers, overstocked SKUs, SKUs selling out). Another dealer's, or one not assigned to the account manager: 404.
  */
-export async function dealerMeasures(actor: Actor, dealerId: number, opts: { lists?: "dashboard" | "page"; versions?: Versions } = {}) {
+export async function dealerMeasures(
+  actor: Actor,
+  dealerId: number,
+  opts: { lists?: "dashboard" | "page"; period?: string; page?: number; versions?: Versions } = {},
+) {
   requirePermission(actor, "measures:view");
   await requireDealerAccess(db, actor, "measures:view", dealerId);
+  // A period asked for must be one of the dealer's 12 on the page (checked below); one that is not a key at all: 404 at once.
+  if (opts.period !== undefined && !parsePeriodKey(opts.period)) throw new NotFoundError();
   const today = todayIn(env().BUSINESS_TZ);
   // Shared by every reader of the dealer's figures until the data moves (or a minute passes), as the dashboards are.
-  return snapshot(`measures:dealer:${dealerId}:${today}:${opts.lists ?? ""}`, () => computeDealerMeasures(dealerId, today, opts.lists), opts.versions);
+  const m = await snapshot(
+    `measures:dealer:${dealerId}:${today}:${opts.lists ?? ""}:${opts.period ?? ""}`,
+    () => computeDealerMeasures(dealerId, today, opts.lists, opts.period),
+    opts.versions,
+  );
+  // The stock cross-check is not the dealer's (decision 145): only who may see it gets it, in its own snapshot.
+  const stockCheck =
+    opts.lists === "page" && can(actor, "measures:stock_check")
+      ? await snapshot(
+          `measures:stock:${dealerId}:${today}:${m.selected.key}:${opts.page ?? 1}`,
+          () => stockMovementCheck(actor, dealerId, m.window, m.selected, opts.page ?? 1),
+          opts.versions,
+        )
+      : null;
+  const { window: _window, ...shown } = m;
+  return { ...shown, stockCheck };
 }
 
-async function computeDealerMeasures(dealerId: number, today: IsoDate, listsFor: "dashboard" | "page" | undefined) {
+async function computeDealerMeasures(dealerId: number, today: IsoDate, listsFor: "dashboard" | "page" | undefined, periodKey: string | undefined) {
   const opts = { lists: listsFor };
   const dealer = await dealerRow(db, dealerId);
   if (!dealer) throw new NotFoundError();
@@ -131,6 +153,13 @@ async function computeDealerMeasures(dealerId: number, today: IsoDate, listsFor:
     const r = rowByKey.get(p.key);
     return r && r.starts_on === p.start ? [r] : [];
   });
+  // The period the page details (margin per category, stock check): the one asked for, else the latest reported.
+  const selected =
+    periodKey === undefined
+      ? (wanted.find((p) => inWindow.some((r) => r.period_key === p.key && r.reported)) ?? wanted[0]!)
+      : wanted.find((p) => p.key === periodKey);
+  if (!selected) throw new NotFoundError();
+  const selectedRow = inWindow.find((r) => r.period_key === selected.key && r.reported) ?? null;
   const [sums, service] = await Promise.all([selloutSums(db, inWindow), serviceDays(db, [dealerId], oldest.start, wanted[0]!.end)]);
   const periods: PeriodFigures[] = wanted.map((p) => {
     const r = rowByKey.get(p.key);
@@ -143,7 +172,7 @@ async function computeDealerMeasures(dealerId: number, today: IsoDate, listsFor:
   const last3 = sumAll(periods.slice(0, 3).map((p) => p.sums));
   const last12 = sumAll(periods.map((p) => p.sums));
   const limit = opts.lists === "dashboard" ? DASHBOARD_LIST : PAGE_LIST;
-  const [lists, categories, resolution] = await Promise.all([
+  const [lists, categories, resolution, margins] = await Promise.all([
     improvementLists(
       inWindow.filter((r) => wanted.slice(0, 3).some((p) => p.key === r.period_key)),
       rows,
@@ -152,6 +181,7 @@ async function computeDealerMeasures(dealerId: number, today: IsoDate, listsFor:
     ),
     opts.lists === "page" ? categoryShares(inWindow.filter((r) => wanted.slice(0, 3).some((p) => p.key === r.period_key))) : Promise.resolve([]),
     opts.lists === "page" ? resolutionDetail(dealerId, wanted[2]?.start ?? oldest.start, wanted[0]!.end) : Promise.resolve(null),
+    opts.lists === "page" ? categoryMargins(dealerId, inWindow, selectedRow) : Promise.resolve(null),
   ]);
   return {
     dealer: { id: dealer.id, code: dealer.code, name: dealer.name, currency: dealer.currency, frequency },
@@ -162,6 +192,13 @@ async function computeDealerMeasures(dealerId: number, today: IsoDate, listsFor:
     lists,
     categories,
     resolution,
+    /** The period the page details, and the dealer's periods it may choose from (newest first). */
+    selected: { key: selected.key, start: selected.start, end: selected.end, reported: selectedRow !== null },
+    choices: wanted.map((p) => p.key),
+    /** Margin per category for the selected period and the trailing 12 (decision 145), on the page only. */
+    margins,
+    /** The periods read (with the one before the oldest), for the stock check; not sent to the page. */
+    window: rows,
   };
 }
 

@@ -105,3 +105,43 @@ export const OVERSTOCK_FACTOR = 2;
 /** Ranking of account managers: the sort keys the page offers. */
 export const RANK_BY = ["marginBp", "turnoverDays", "resolutionBp", "shareBp"] as const;
 export type RankBy = (typeof RANK_BY)[number];
+
+/**
+ * Splits an integer amount over integer weights in proportion (largest remainder: the parts are integers and add up
+ * to the amount exactly; ties go to the earlier weight). Null when it cannot be split: no positive total weight, or a
+ * negative weight (a category with negative revenue after corrections). Decision 145: rebates over categories.
+ */
+export function allocate(amount: number, weights: readonly number[]): number[] | null {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (sum <= 0 || weights.some((w) => w < 0)) return null;
+  const total = BigInt(amount);
+  const den = BigInt(sum);
+  const parts = weights.map((w) => {
+    const p = total * BigInt(w);
+    let q = p / den;
+    let r = p % den;
+    if (r < 0n) {
+      q -= 1n;
+      r += den;
+    }
+    return { q, r };
+  });
+  let left = Number(total - parts.reduce((a, s) => a + s.q, 0n));
+  const order = parts.map((_, i) => i).sort((a, b) => (parts[b]!.r > parts[a]!.r ? 1 : parts[b]!.r < parts[a]!.r ? -1 : a - b));
+  const out = parts.map((s) => Number(s.q));
+  for (const i of order) {
+    if (left <= 0) break;
+    out[i] = out[i]! + 1;
+    left -= 1;
+  }
+  return out;
+}
+
+/** A category's margin sums (decision 145): revenue, cost of the units sold less returns, rebates allocated. */
+export type CategoryMarginSums = { revenueMinor: number; costMinor: number; rebatesMinor: number };
+
+/** Gross margin including rebates of a category (or their total), basis points; null without revenue. */
+export const marginBpOf = (s: CategoryMarginSums) => bp(s.revenueMinor - s.costMinor + s.rebatesMinor, s.revenueMinor);
+
+/** How many SKUs with a gap the account manager's stock cross-check shows per page. */
+export const STOCK_GAP_PAGE_SIZE = 20;

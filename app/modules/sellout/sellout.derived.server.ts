@@ -53,18 +53,20 @@ async function catalogVersion(ex: Executor): Promise<number> {
 }
 
 /**
- * The cost of one period's units sold: each SKU at the dealer's average purchase price over the 12 months ending
- * with the period (shipments dated in (end − 12 months, end], replacement orders of service cases left out), else
- * at its price in the dealer's tier (else list price) — counted apart (decision 139).
+ * The cost of one period's units sold per SKU: each SKU at the dealer's average purchase price over the 12 months
+ * ending with the period (shipments dated in (end − 12 months, end], replacement orders of service cases left out),
+ * else at its price in the dealer's tier (else list price) — counted apart (decision 139). One row per SKU sold in
+ * the period (units, revenue, `bought`, `listed`, `list_priced`); the period's figure sums them (`costOfPeriod`),
+ * the margin per category groups them by the product's category (decision 145), so both round alike.
  */
-async function costOfPeriod(ex: Executor, p: PeriodInput) {
-  const r = await sql<{ bought: unknown; listed: unknown; list_priced: unknown }>`
-    SELECT
-      SUM(CASE WHEN COALESCE(pm.qty, 0) > 0 THEN ROUND(s.units * pm.val / pm.qty) ELSE 0 END) AS bought,
-      SUM(CASE WHEN COALESCE(pm.qty, 0) > 0 THEN 0 ELSE s.units * s.fallback END) AS listed,
-      SUM(CASE WHEN COALESCE(pm.qty, 0) > 0 OR s.units = 0 THEN 0 ELSE 1 END) AS list_priced
+function costPerSku(p: PeriodInput) {
+  return sql`(
+    SELECT s.product_id, s.units, s.revenue,
+      CASE WHEN COALESCE(pm.qty, 0) > 0 THEN ROUND(s.units * pm.val / pm.qty) ELSE 0 END AS bought,
+      CASE WHEN COALESCE(pm.qty, 0) > 0 THEN 0 ELSE s.units * s.fallback END AS listed,
+      CASE WHEN COALESCE(pm.qty, 0) > 0 OR s.units = 0 THEN 0 ELSE 1 END AS list_priced
     FROM (
-      SELECT x.product_id, SUM(x.units) AS units, COALESCE(MAX(tp.price_minor), MAX(pr.list_price_minor)) AS fallback
+      SELECT x.product_id, SUM(x.units) AS units, SUM(x.revenue) AS revenue, COALESCE(MAX(tp.price_minor), MAX(pr.list_price_minor)) AS fallback
       FROM ${salesUnion([p.id])} x
       JOIN products pr ON pr.id = x.product_id
       LEFT JOIN product_tier_prices tp ON tp.product_id = x.product_id AND tp.tier = ${p.tier}
@@ -75,9 +77,45 @@ async function costOfPeriod(ex: Executor, p: PeriodInput) {
       FROM dealer_purchase_days
       WHERE dealer_id = ${p.dealer_id} AND shipped_on > DATE_SUB(${p.ends_on}, INTERVAL 12 MONTH) AND shipped_on <= ${p.ends_on}
       GROUP BY product_id
-    ) pm ON pm.product_id = s.product_id`.execute(ex);
+    ) pm ON pm.product_id = s.product_id)`;
+}
+
+async function costOfPeriod(ex: Executor, p: PeriodInput) {
+  const r = await sql<{ bought: unknown; listed: unknown; list_priced: unknown }>`
+    SELECT SUM(c.bought) AS bought, SUM(c.listed) AS listed, SUM(c.list_priced) AS list_priced FROM ${costPerSku(p)} c`.execute(ex);
   const row = r.rows[0];
   return { bought: num(row?.bought), listed: num(row?.listed), listPriced: num(row?.list_priced) };
+}
+
+/** Per period and category of the products sold (category as the catalog holds it now): revenue and cost, as `costOfPeriod` costs them. */
+export type CategoryCostRow = { periodId: number; category: string; unitsSold: number; revenueMinor: number; costMinor: number; skusListPriced: number };
+
+/**
+ * The periods' sell-out split by `products.category_code` (decision 145: the margin per category), computed on read
+ * from the SKU rows — one statement per period, its purchase window being its own. Σ over a period's categories of
+ * revenue and cost equals its stored figure (`revenue_minor`, `cost_bought_minor + cost_list_minor`) whenever that
+ * row is priced with the current catalog.
+ */
+export async function categoryCosts(ex: Executor, periodIds: readonly number[]): Promise<CategoryCostRow[]> {
+  const periods = await periodInputs(ex, [...new Set(periodIds)], false);
+  const out: CategoryCostRow[] = [];
+  for (const p of periods) {
+    const r = await sql<{ category_code: string; units: unknown; revenue: unknown; bought: unknown; listed: unknown; list_priced: unknown }>`
+      SELECT pr.category_code, SUM(c.units) AS units, SUM(c.revenue) AS revenue, SUM(c.bought) AS bought, SUM(c.listed) AS listed,
+        SUM(c.list_priced) AS list_priced
+      FROM ${costPerSku(p)} c JOIN products pr ON pr.id = c.product_id
+      GROUP BY pr.category_code`.execute(ex);
+    for (const x of r.rows)
+      out.push({
+        periodId: p.id,
+        category: x.category_code,
+        unitsSold: num(x.units),
+        revenueMinor: num(x.revenue),
+        costMinor: num(x.bought) + num(x.listed),
+        skusListPriced: num(x.list_priced),
+      });
+  }
+  return out;
 }
 
 /** The figures of the given periods computed from their inputs (nothing written). */

@@ -69,6 +69,9 @@ describe("GET /__metrics", () => {
       await fetch(`${base}/__metrics?reset=1`);
       for (let i = 0; i < 3; i++) expect((await fetch(`${base}/healthz`)).status).toBe(200);
       expect((await fetch(`${base}/no-such-page`)).status).toBe(404);
+      // A request is timed when its last byte is handed to the socket ("finish"), which the server may record just
+      // after the client already has the response and asks for the figures: wait until all four are in.
+      await expect.poll(async () => ((await (await fetch(`${base}/__metrics`)).json()) as Timed).serverMs.count).toBe(4);
       const m = (await (await fetch(`${base}/__metrics?durations=1&reset=1`)).json()) as Timed;
       // Four requests, not the /__metrics calls themselves.
       expect(m.serverMs.count).toBe(4);

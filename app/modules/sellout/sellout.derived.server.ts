@@ -98,24 +98,25 @@ export type CategoryCostRow = { periodId: number; category: string; unitsSold: n
  */
 export async function categoryCosts(ex: Executor, periodIds: readonly number[]): Promise<CategoryCostRow[]> {
   const periods = await periodInputs(ex, [...new Set(periodIds)], false);
-  const out: CategoryCostRow[] = [];
-  for (const p of periods) {
-    const r = await sql<{ category_code: string; units: unknown; revenue: unknown; bought: unknown; listed: unknown; list_priced: unknown }>`
-      SELECT pr.category_code, SUM(c.units) AS units, SUM(c.revenue) AS revenue, SUM(c.bought) AS bought, SUM(c.listed) AS listed,
-        SUM(c.list_priced) AS list_priced
-      FROM ${costPerSku(p)} c JOIN products pr ON pr.id = c.product_id
-      GROUP BY pr.category_code`.execute(ex);
-    for (const x of r.rows)
-      out.push({
+  // One statement per period (each reads its own 12-month purchase window), run side by side.
+  const perPeriod = await Promise.all(
+    periods.map(async (p) => {
+      const r = await sql<{ category_code: string; units: unknown; revenue: unknown; bought: unknown; listed: unknown; list_priced: unknown }>`
+        SELECT pr.category_code, SUM(c.units) AS units, SUM(c.revenue) AS revenue, SUM(c.bought) AS bought, SUM(c.listed) AS listed,
+          SUM(c.list_priced) AS list_priced
+        FROM ${costPerSku(p)} c JOIN products pr ON pr.id = c.product_id
+        GROUP BY pr.category_code`.execute(ex);
+      return r.rows.map((x) => ({
         periodId: p.id,
         category: x.category_code,
         unitsSold: num(x.units),
         revenueMinor: num(x.revenue),
         costMinor: num(x.bought) + num(x.listed),
         skusListPriced: num(x.list_priced),
-      });
-  }
-  return out;
+      }));
+    }),
+  );
+  return perPeriod.flat();
 }
 
 /** The figures of the given periods computed from their inputs (nothing written). */

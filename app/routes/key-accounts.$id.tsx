@@ -5,7 +5,6 @@ import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { Link } from "~/components/link";
 import { DealLink, QuoteBadge, StageBadge } from "~/components/deals";
-import { ErrorPage } from "~/components/ErrorPage";
 import { KeyAccountFields } from "~/components/KeyAccountForm";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { Badge, PageHeader } from "~/components/ui/layout";
@@ -348,9 +347,7 @@ export default function KeyAccountPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";
 
 /** A section's plain table of rows (no head), or the text saying there are none. */
 function RowsOrEmpty({ empty, children }: { empty: string | false; children: ReactNode }) {

@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
-import { ErrorPage } from "~/components/ErrorPage";
 import { IntentForm } from "~/components/intent-form";
 import { useIntentResult } from "~/components/intent-result";
 import { Link } from "~/components/link";
@@ -446,6 +445,4 @@ export default function ServiceCase() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

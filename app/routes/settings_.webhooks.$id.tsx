@@ -1,12 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { ErrorPage } from "~/components/ErrorPage";
 import { FilterBar, FilterSelect } from "~/components/filters";
 import { IntentForm } from "~/components/intent-form";
 import { useIntentResult } from "~/components/intent-result";
 import { Link } from "~/components/link";
-import { ListPager, ListTable, Th } from "~/components/list";
+import { ListTable, Th } from "~/components/list";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { Fact, Facts, Section } from "~/components/ui/record";
@@ -114,6 +113,7 @@ export default function WebhookEndpoint() {
           />
         </FilterBar>
         <ListTable
+          pager={deliveries}
           bare
           testId="webhook-deliveries"
           empty={deliveries.rows.length === 0 && <EmptyState message={t("webhooks.deliveriesEmpty")} />}
@@ -163,7 +163,6 @@ export default function WebhookEndpoint() {
             </tr>
           ))}
         </ListTable>
-        <ListPager page={deliveries.page} pageSize={deliveries.pageSize} total={deliveries.total} />
       </Section>
 
       <Section title={t("webhooks.edit")} id="endpoint-settings">
@@ -218,6 +217,4 @@ export default function WebhookEndpoint() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

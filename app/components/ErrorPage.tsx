@@ -50,3 +50,8 @@ export function ErrorPage() {
     </div>
   );
 }
+
+/** A route's ErrorBoundary, the same on every route: `export { ErrorBoundary } from "~/components/ErrorPage";`. */
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

@@ -12,17 +12,19 @@ export function IntentForm({
   className,
   encType,
   help,
+  testId,
   children,
 }: {
   intent: string;
   className?: string;
+  testId?: string;
   encType?: "multipart/form-data";
   help?: ReactNode;
   children: ReactNode;
 }) {
   const result = useIntentResult();
   return (
-    <Form method="post" encType={encType} className={className} noValidate>
+    <Form method="post" encType={encType} className={className} noValidate data-testid={testId}>
       <input type="hidden" name="intent" value={intent} />
       {help}
       <FormError message={result.formError(intent)} />

@@ -16,7 +16,8 @@ export type IntentResult = {
 /**
  * The action's answer as a record page uses it: `done` (the notice), `failure`, and per form (intent)
  * its form error (`formError`), field errors (`errors`) and typed values (`values`), empty for every other
- * form on the page; `field` gives one field's name, typed value and error, to spread on a form field.
+ * form on the page; `field` gives one field's name, typed value and error, to spread on a form field;
+ * `pageError` the error for the top of the page, of a failure that no form shows.
  */
 export function useIntentResult() {
   const result = useActionData() as IntentResult | undefined;
@@ -27,6 +28,8 @@ export function useIntentResult() {
     done: result?.ok ? result.message : undefined,
     failure,
     formError: (intent: string): string | undefined => (failure?.intent === intent ? failure.formError : undefined),
+    /** The form error that no form of the page shows: a failure without an intent, or of an intent not among `own` (the forms showing their own). */
+    pageError: (...own: string[]): string | undefined => (failure && !(failure.intent && own.includes(failure.intent)) ? failure.formError : undefined),
     errors,
     values,
     field: (intent: string, name: string): { name: string; defaultValue: string | undefined; error: string | undefined } => {

@@ -107,6 +107,7 @@ export function ListTable({
   rowsHtml,
   foot,
   bare = false,
+  pager,
 }: {
   head: ReactNode;
   children?: ReactNode;
@@ -117,23 +118,35 @@ export function ListTable({
   foot?: ReactNode;
   /** Inside a card already (a record page's section): no card of its own. */
   bare?: boolean;
+  /** The list's page (its `page`, `pageSize` and `total`): its pager follows the table, or the empty state. */
+  pager?: { page: number; pageSize: number; total: number };
 }) {
-  if (empty) return <>{empty}</>;
+  const after = pager ? <ListPager page={pager.page} pageSize={pager.pageSize} total={pager.total} /> : null;
+  if (empty)
+    return (
+      <>
+        {empty}
+        {after}
+      </>
+    );
   const labels = headerLabels(head);
   return (
-    <ScrollX className={bare ? "mt-2" : "card p-0"}>
-      <table className="table table-cards" data-testid={testId}>
-        <thead>
-          <tr>{head}</tr>
-        </thead>
-        {rowsHtml === undefined ? (
-          <tbody className="divide-y divide-slate-100">{labelCells(children, labels)}</tbody>
-        ) : (
-          <tbody className="divide-y divide-slate-100" dangerouslySetInnerHTML={{ __html: rowsHtml }} />
-        )}
-        {foot ? <tfoot>{labelCells(foot, labels)}</tfoot> : null}
-      </table>
-    </ScrollX>
+    <>
+      <ScrollX className={bare ? "mt-2" : "card p-0"}>
+        <table className="table table-cards" data-testid={testId}>
+          <thead>
+            <tr>{head}</tr>
+          </thead>
+          {rowsHtml === undefined ? (
+            <tbody className="divide-y divide-slate-100">{labelCells(children, labels)}</tbody>
+          ) : (
+            <tbody className="divide-y divide-slate-100" dangerouslySetInnerHTML={{ __html: rowsHtml }} />
+          )}
+          {foot ? <tfoot>{labelCells(foot, labels)}</tfoot> : null}
+        </table>
+      </ScrollX>
+      {after}
+    </>
   );
 }
 

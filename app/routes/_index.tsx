@@ -6,7 +6,6 @@ import { AccountManagerMeasures, DealerMeasuresPanel } from "~/components/dashbo
 import { PromotionsPanel } from "~/components/dashboards/PromotionsPanel";
 import { AccountManagerDashboard, ApprovalsPanel, FinanceDashboard, OpsDashboard } from "~/components/dashboards/StaffDashboards";
 import { AnnouncementsPanel } from "~/components/AnnouncementsPanel";
-import { ErrorPage } from "~/components/ErrorPage";
 import { ServicePanel } from "~/components/service";
 import { PageHeader, Stat } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
@@ -68,6 +67,4 @@ export default function Dashboard() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

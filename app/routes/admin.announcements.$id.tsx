@@ -3,7 +3,6 @@ import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { AnnouncementForm, type AnnouncementFormValues } from "~/components/AnnouncementForm";
-import { ErrorPage } from "~/components/ErrorPage";
 import { STATE_TONE } from "~/components/notifications";
 import { FormError, Notice, SubmitButton } from "~/components/ui/form";
 import { Badge, PageHeader } from "~/components/ui/layout";
@@ -100,6 +99,4 @@ export default function EditAnnouncement() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

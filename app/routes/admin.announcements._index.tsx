@@ -2,8 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
+import { ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
 import { STATE_TONE } from "~/components/notifications";
 import { Badge } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
@@ -45,6 +44,7 @@ export default function Announcements() {
         <CodeFilter name="state" label={t("announcements.state")} value={data.query.state} codes={ANNOUNCEMENT_STATES} labels="announcements.state" />
       </FilterBar>
       <ListTable
+        pager={data}
         empty={
           data.rows.length === 0 && <ListEmpty message={t("announcements.empty")} create={{ to: "/admin/announcements/new", label: t("announcements.new") }} />
         }
@@ -83,11 +83,8 @@ export default function Announcements() {
           </tr>
         ))}
       </ListTable>
-      <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -2,7 +2,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { AnnouncementForm, type AnnouncementFormValues } from "~/components/AnnouncementForm";
-import { ErrorPage } from "~/components/ErrorPage";
 import { PageHeader } from "~/components/ui/layout";
 import { useT } from "~/i18n/react";
 import { createAnnouncement, instantToLocal } from "~/modules/announcements/announcements.server";
@@ -49,6 +48,4 @@ export default function NewAnnouncement() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

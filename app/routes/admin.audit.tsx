@@ -2,8 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
+import { ListTable, ListHeader, Th } from "~/components/list";
 import { EmptyState } from "~/components/ui/layout";
 import { translate } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
@@ -131,6 +130,7 @@ export default function Audit() {
         <FilterInput name="to" type="date" label={t("common.to")} defaultValue={data.query.to} />
       </FilterBar>
       <ListTable
+        pager={data}
         empty={data.rows.length === 0 && <EmptyState message={t("audit.empty")} />}
         head={
           <>
@@ -171,11 +171,8 @@ export default function Audit() {
           </tr>
         ))}
       </ListTable>
-      <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -3,7 +3,6 @@ import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { DealerForm } from "~/components/DealerForm";
-import { ErrorPage } from "~/components/ErrorPage";
 import { Notice, SubmitButton } from "~/components/ui/form";
 import { Badge, PageHeader } from "~/components/ui/layout";
 import { useT } from "~/i18n/react";
@@ -80,6 +79,4 @@ export default function EditDealer() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -2,7 +2,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { ApiTokens, type TokenActionData } from "~/components/ApiTokens";
-import { ErrorPage } from "~/components/ErrorPage";
 import { PageHeader } from "~/components/ui/layout";
 import { useT } from "~/i18n/react";
 import { tokenPage } from "~/modules/api/tokens.server";
@@ -45,6 +44,4 @@ export default function DealerApiTokensPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -1,9 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { ErrorPage } from "~/components/ErrorPage";
 import { Duration, RunOutcome, RunStatus } from "~/components/notifications";
-import { CsvLink, ListPager, ListTable, ListHeader, Th } from "~/components/list";
+import { CsvLink, ListTable, ListHeader, Th } from "~/components/list";
 import { FormError, Notice, SubmitButton } from "~/components/ui/form";
 import { Badge, EmptyState } from "~/components/ui/layout";
 import { translate, type MessageKey } from "~/i18n";
@@ -147,6 +146,7 @@ export default function Jobs() {
           />
         </FilterBar>
         <ListTable
+          pager={runs}
           empty={runs.rows.length === 0 && <EmptyState message={t("jobs.empty")} />}
           testId="runs-table"
           head={
@@ -189,12 +189,9 @@ export default function Jobs() {
             </tr>
           ))}
         </ListTable>
-        <ListPager page={runs.page} pageSize={runs.pageSize} total={runs.total} />
       </section>
     </div>
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

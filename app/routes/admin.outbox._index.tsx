@@ -2,8 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
+import { ListTable, ListHeader, Th } from "~/components/list";
 import { OutboxStatusBadge, useOutboxKindLabel } from "~/components/notifications";
 import { EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
@@ -56,6 +55,7 @@ export default function Outbox() {
         />
       </FilterBar>
       <ListTable
+        pager={data}
         empty={data.rows.length === 0 && <EmptyState message={t("outbox.empty")} />}
         testId="outbox-table"
         head={
@@ -92,11 +92,8 @@ export default function Outbox() {
           </tr>
         ))}
       </ListTable>
-      <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

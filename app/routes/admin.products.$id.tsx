@@ -3,7 +3,6 @@ import { json } from "@remix-run/node";
 import { useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ProductForm } from "~/components/catalog/ProductForm";
-import { ErrorPage } from "~/components/ErrorPage";
 import { Notice } from "~/components/ui/form";
 import { PageHeader } from "~/components/ui/layout";
 import { translate } from "~/i18n";
@@ -68,6 +67,4 @@ export default function EditProduct() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -3,8 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { CategoryLineFilters, MadeToOrderFilter, ProductStatusFilter } from "~/components/catalog/CatalogFilters";
-import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
+import { ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
 import { Badge } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -53,6 +52,7 @@ export default function AdminProducts() {
         <MadeToOrderFilter value={q.mto} />
       </FilterBar>
       <ListTable
+        pager={data}
         empty={data.rows.length === 0 && <ListEmpty message={t("products.empty")} create={{ to: "/admin/products/new", label: t("products.new") }} />}
         head={
           <>
@@ -84,11 +84,8 @@ export default function AdminProducts() {
           </tr>
         ))}
       </ListTable>
-      <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

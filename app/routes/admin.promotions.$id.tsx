@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { ErrorPage } from "~/components/ErrorPage";
 import { PromotionForm, PromotionStateBadge, type PromotionFormValues } from "~/components/promotions";
 import { PageHeader } from "~/components/ui/layout";
 import { useT } from "~/i18n/react";
@@ -51,6 +50,4 @@ export default function EditPromotion() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

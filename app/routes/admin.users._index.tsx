@@ -2,8 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
+import { ListTable, ListHeader, Th } from "~/components/list";
 import { Badge, EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { isDealerActor } from "~/modules/auth/actor";
@@ -45,6 +44,7 @@ export default function Users() {
         />
       </FilterBar>
       <ListTable
+        pager={data}
         empty={data.rows.length === 0 && <EmptyState message={t("users.empty")} />}
         head={
           <>
@@ -78,11 +78,8 @@ export default function Users() {
           </tr>
         ))}
       </ListTable>
-      <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { ErrorPage } from "~/components/ErrorPage";
 import { ListTable, Th } from "~/components/list";
 import { useWebhookEventLabel } from "~/components/webhooks";
 import { PageHeader } from "~/components/ui/layout";
@@ -155,6 +154,4 @@ function verified(secret, header, rawBody, nowSeconds = Math.floor(Date.now() / 
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -3,8 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { BarChart, DealLink, StageBadge } from "~/components/deals";
-import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
+import { ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
 import { Badge } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
@@ -189,6 +188,7 @@ export default function Deals() {
       ) : list ? (
         <>
           <ListTable
+            pager={list}
             testId="deals-table"
             head={
               <>
@@ -220,13 +220,10 @@ export default function Deals() {
               </tr>
             ))}
           </ListTable>
-          <ListPager page={list.page} pageSize={list.pageSize} total={list.total} />
         </>
       ) : null}
     </div>
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

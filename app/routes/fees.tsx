@@ -3,7 +3,6 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Amount, EntryDescription, EntryType } from "~/components/ledger";
-import { ErrorPage } from "~/components/ErrorPage";
 import { ListPager, ListHeader, Th } from "~/components/list";
 import { EmptyState, Stat } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
@@ -131,6 +130,4 @@ export default function Fees() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -3,7 +3,6 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { AGING_BUCKETS, Amount } from "~/components/ledger";
-import { ErrorPage } from "~/components/ErrorPage";
 import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
 import { EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
@@ -115,6 +114,4 @@ export default function Aging() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -2,8 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
+import { ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
 import { Notice, SubmitButton } from "~/components/ui/form";
 import { Badge } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
@@ -84,6 +83,7 @@ export default function CreditHolds() {
         {t("creditHolds.summary", { n: f.number(d.total) })}
       </p>
       <ListTable
+        pager={d}
         empty={
           d.rows.length === 0 && (
             <ListEmpty
@@ -199,11 +199,8 @@ export default function CreditHolds() {
           );
         })}
       </ListTable>
-      <ListPager page={d.page} pageSize={d.pageSize} total={d.total} />
     </div>
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -3,8 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { Amount, DisputedEntryDescription, DisputeStatus } from "~/components/ledger";
-import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
+import { ListTable, ListHeader, Th } from "~/components/list";
 import { EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -46,6 +45,7 @@ export default function Disputes() {
         <CodeFilter name="reason" label={t("statements.reason")} value={data.query.reason} codes={DISPUTE_REASONS} labels="statements.reason" />
       </FilterBar>
       <ListTable
+        pager={data}
         empty={data.rows.length === 0 && <EmptyState message={t("disputes.empty")} />}
         testId="disputes-table"
         head={
@@ -91,11 +91,8 @@ export default function Disputes() {
           </tr>
         ))}
       </ListTable>
-      <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -5,7 +5,6 @@ import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { Link } from "~/components/link";
 import { AgingSummary, CreditSummary } from "~/components/ledger";
 import { EntriesTable, LedgerFilters } from "~/components/ledger-table";
-import { ErrorPage } from "~/components/ErrorPage";
 import { CsvLink, ListPager } from "~/components/list";
 import { Field, FormError, Notice, SubmitButton } from "~/components/ui/form";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
@@ -124,6 +123,4 @@ export default function DealerLedger() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

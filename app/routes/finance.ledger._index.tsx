@@ -4,7 +4,6 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { EntriesTable, LedgerFilters } from "~/components/ledger-table";
-import { ErrorPage } from "~/components/ErrorPage";
 import { ListPager, ListHeader } from "~/components/list";
 import { EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
@@ -60,6 +59,4 @@ export default function Ledger() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -2,7 +2,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ErrorPage } from "~/components/ErrorPage";
 import { FormError, Notice, SubmitButton } from "~/components/ui/form";
 import { PageHeader } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
@@ -187,6 +186,4 @@ export default function ImportPayments() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

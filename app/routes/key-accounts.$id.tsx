@@ -5,7 +5,6 @@ import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { Link } from "~/components/link";
 import { DealLink, QuoteBadge, StageBadge } from "~/components/deals";
-import { ErrorPage } from "~/components/ErrorPage";
 import { KeyAccountFields } from "~/components/KeyAccountForm";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { Badge, PageHeader } from "~/components/ui/layout";
@@ -22,6 +21,7 @@ import { pageMeta } from "~/utils/meta";
 import { ScrollX } from "~/components/ui/scroll-x";
 import { Section, Facts, Fact } from "~/components/ui/record";
 import { useIntentResult } from "~/components/intent-result";
+import { IntentForm } from "~/components/intent-form";
 
 export const meta = pageMeta<typeof loader>("deals.keyAccount", ({ account }) => account.name);
 
@@ -44,22 +44,18 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
 
 export default function KeyAccountPage() {
   const data = useLoaderData<typeof loader>();
-  const { done, failure, errors: errs, values: vals } = useIntentResult();
+  const result = useIntentResult();
   const [sp] = useSearchParams();
   const t = useT();
   const f = useFormat();
   const locale = useLocale();
   const a = data.account;
-  const notice = done ?? (sp.get("created") ? t("keyAccounts.created") : undefined);
+  const notice = result.done ?? (sp.get("created") ? t("keyAccounts.created") : undefined);
   const lineName = (l: { name_en: string; name_zh: string }) => (locale === "en" ? l.name_en : l.name_zh);
   const bought = new Set(data.purchases.map((p) => p.code));
-  /** A field of the form `intent`, prefilled with what was sent and showing its error. */
-  const field = (intent: string, name: string, id: string, label: string, props: Omit<React.ComponentProps<typeof Field>, "name" | "id" | "label">) => (
-    <Field name={name} id={id} label={label} defaultValue={String(vals(intent)[name] ?? "")} error={errs(intent)[name]} {...props} />
-  );
   const profileValues =
-    failure?.intent === "update"
-      ? (failure.values ?? {})
+    result.failure?.intent === "update"
+      ? result.values("update")
       : {
           name: a.name,
           creditCode: a.credit_code ?? "",
@@ -72,7 +68,7 @@ export default function KeyAccountPage() {
   return (
     <div className="space-y-4">
       <PageHeader title={a.name} crumbs={[{ label: t("keyAccounts.title"), to: "/key-accounts" }, { label: a.name }]} />
-      <FormError message={failure?.formError} />
+      <FormError message={result.pageError("removeContact", "addContact", "offerLead", "update")} />
       <Notice message={notice} />
       <Facts testId="key-account-profile" footer={a.notes ? <div className="whitespace-pre-line">{a.notes}</div> : undefined}>
         <Fact label={t("keyAccounts.creditCode")} className="font-mono text-xs">
@@ -258,6 +254,7 @@ export default function KeyAccountPage() {
         <div className="space-y-4">
           <Section className="overflow-x-auto" title={t("keyAccounts.contacts")} id="contacts-h">
             {data.contacts.length === 0 ? <p className="text-sm text-slate-600">{t("keyAccounts.contactsEmpty")}</p> : null}
+            <FormError message={result.formError("removeContact")} />
             <ul className="mb-3 space-y-2 text-sm">
               {data.contacts.map((c) => (
                 <li key={c.id} className="flex items-start justify-between gap-2">
@@ -278,15 +275,13 @@ export default function KeyAccountPage() {
                 </li>
               ))}
             </ul>
-            <Form method="post" className="space-y-2" noValidate>
-              {field("addContact", "name", "c-name", t("keyAccounts.contactName"), { maxLength: 120 })}
-              {field("addContact", "title", "c-title", t("keyAccounts.contactTitle"), { maxLength: 120 })}
-              {field("addContact", "phone", "c-phone", t("keyAccounts.contactPhone"), { maxLength: 64 })}
-              {field("addContact", "email", "c-email", t("keyAccounts.contactEmail"), { type: "email", maxLength: 254 })}
-              <SubmitButton name="intent" value="addContact" className="btn-secondary">
-                {t("keyAccounts.addContact")}
-              </SubmitButton>
-            </Form>
+            <IntentForm intent="addContact" className="space-y-2">
+              <Field {...result.field("addContact", "name")} id="c-name" label={t("keyAccounts.contactName")} maxLength={120} />
+              <Field {...result.field("addContact", "title")} id="c-title" label={t("keyAccounts.contactTitle")} maxLength={120} />
+              <Field {...result.field("addContact", "phone")} id="c-phone" label={t("keyAccounts.contactPhone")} maxLength={64} />
+              <Field {...result.field("addContact", "email")} id="c-email" label={t("keyAccounts.contactEmail")} type="email" maxLength={254} />
+              <SubmitButton className="btn-secondary">{t("keyAccounts.addContact")}</SubmitButton>
+            </IntentForm>
           </Section>
 
           <Section className="overflow-x-auto" title={t("keyAccounts.leads")} id="leads-h">
@@ -309,42 +304,42 @@ export default function KeyAccountPage() {
               <p className="mb-3 text-sm text-slate-600">{t("leads.empty")}</p>
             )}
             {data.canOfferLead ? (
-              <Form method="post" className="space-y-2" noValidate data-testid="offer-lead">
-                <h3 className="text-sm font-semibold">{t("leads.offer")}</h3>
-                <p className="text-xs text-slate-500">{t("leads.offerHelp")}</p>
+              <IntentForm
+                intent="offerLead"
+                testId="offer-lead"
+                className="space-y-2"
+                help={
+                  <>
+                    <h3 className="text-sm font-semibold">{t("leads.offer")}</h3>
+                    <p className="text-xs text-slate-500">{t("leads.offerHelp")}</p>
+                  </>
+                }
+              >
                 <SelectField
-                  name="dealerId"
+                  {...result.field("offerLead", "dealerId")}
                   label={t("deals.dealer")}
                   includeEmpty="—"
-                  defaultValue={String(vals("offerLead").dealerId ?? "")}
                   options={data.dealers.map((d) => ({ value: String(d.id), label: `${d.code} · ${d.name}` }))}
-                  error={errs("offerLead").dealerId}
                 />
                 <SelectField
-                  name="productLineCode"
+                  {...result.field("offerLead", "productLineCode")}
                   label={t("leads.productLine")}
                   includeEmpty="—"
-                  defaultValue={String(vals("offerLead").productLineCode ?? "")}
                   options={data.productLines.map((l) => ({ value: l.code, label: lineName(l) }))}
-                  error={errs("offerLead").productLineCode}
                 />
-                {field("offerLead", "estimatedValue", "lead-value", t("deals.value"), { inputMode: "decimal" })}
-                {field("offerLead", "note", "lead-note", t("leads.note"), { maxLength: 2000 })}
-                <SubmitButton name="intent" value="offerLead">
-                  {t("leads.offer")}
-                </SubmitButton>
-              </Form>
+                <Field {...result.field("offerLead", "estimatedValue")} id="lead-value" label={t("deals.value")} inputMode="decimal" />
+                <Field {...result.field("offerLead", "note")} id="lead-note" label={t("leads.note")} maxLength={2000} />
+                <SubmitButton>{t("leads.offer")}</SubmitButton>
+              </IntentForm>
             ) : null}
           </Section>
 
-          <details className="card" open={failure?.intent === "update"}>
+          <details className="card" open={result.failure?.intent === "update"}>
             <summary className="cursor-pointer font-semibold">{t("keyAccounts.edit")}</summary>
-            <Form method="post" className="mt-3 space-y-3" noValidate>
-              <KeyAccountFields values={profileValues} errors={errs("update")} accountManagers={data.accountManagers} isAdmin={data.isAdmin} />
-              <SubmitButton name="intent" value="update" pendingText={t("common.saving")}>
-                {t("common.save")}
-              </SubmitButton>
-            </Form>
+            <IntentForm intent="update" className="mt-3 space-y-3">
+              <KeyAccountFields values={profileValues} errors={result.errors("update")} accountManagers={data.accountManagers} isAdmin={data.isAdmin} />
+              <SubmitButton pendingText={t("common.saving")}>{t("common.save")}</SubmitButton>
+            </IntentForm>
           </details>
         </div>
       </div>
@@ -352,9 +347,7 @@ export default function KeyAccountPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";
 
 /** A section's plain table of rows (no head), or the text saying there are none. */
 function RowsOrEmpty({ empty, children }: { empty: string | false; children: ReactNode }) {

@@ -2,8 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
+import { ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { ACCOUNT_SIZES, INDUSTRIES, KEY_ACCOUNT_SORTS } from "~/modules/deals/deals.schema";
@@ -73,6 +72,7 @@ export default function KeyAccounts() {
         />
       </FilterBar>
       <ListTable
+        pager={data}
         empty={data.rows.length === 0 && <ListEmpty message={t("keyAccounts.empty")} create={{ to: "/key-accounts/new", label: t("keyAccounts.new") }} />}
         testId="key-accounts-table"
         head={
@@ -103,11 +103,8 @@ export default function KeyAccounts() {
           </tr>
         ))}
       </ListTable>
-      <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { ErrorPage } from "~/components/ErrorPage";
 import { KeyAccountFields } from "~/components/KeyAccountForm";
 import { FormError, SubmitButton } from "~/components/ui/form";
 import { PageHeader } from "~/components/ui/layout";
@@ -44,6 +43,4 @@ export default function NewKeyAccount() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -1,8 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, Notice, SubmitButton } from "~/components/ui/form";
 import { Badge, PageHeader } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
@@ -17,6 +16,7 @@ import { idParam } from "~/utils/params.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { useIntentResult } from "~/components/intent-result";
+import { IntentForm } from "~/components/intent-form";
 
 export const meta = pageMeta<typeof loader>("leads.title", ({ lead }) => lead.key_account_name);
 
@@ -42,16 +42,15 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
 
 export default function LeadPage() {
   const { lead, canRespond, isDealer, today } = useLoaderData<typeof loader>();
-  const { done, failure } = useIntentResult();
+  const result = useIntentResult();
   const t = useT();
   const f = useFormat();
   const locale = useLocale();
-  const fe = failure?.fieldErrors ?? {};
   return (
     <div className="max-w-2xl space-y-4">
       <PageHeader title={`${t("leads.title")} · ${lead.key_account_name}`} crumbs={[{ label: t("deals.title"), to: "/deals" }, { label: t("leads.title") }]} />
-      <FormError message={failure?.formError} />
-      <Notice message={done} />
+      <FormError message={result.pageError("accept", "decline")} />
+      <Notice message={result.done} />
       <dl className="card grid grid-cols-3 gap-2 text-sm">
         <dt className="text-slate-500">{t("common.status")}</dt>
         <dd className="col-span-2">
@@ -102,31 +101,19 @@ export default function LeadPage() {
       </dl>
       {canRespond ? (
         <div className="grid gap-4 sm:grid-cols-2">
-          <Form method="post" className="card space-y-3">
-            <Field name="title" label={t("deals.dealTitle")} error={fe.title} maxLength={200} />
-            <Field
-              name="expectedCloseDate"
-              type="date"
-              min={today}
-              label={t("deals.expectedClose")}
-              error={failure?.intent === "accept" ? fe.expectedCloseDate : undefined}
-            />
-            <SubmitButton name="intent" value="accept">
-              {t("leads.accept")}
-            </SubmitButton>
-          </Form>
-          <Form method="post" className="card space-y-3">
-            <Field name="reason" label={t("leads.declineReason")} error={failure?.intent === "decline" ? fe.reason : undefined} maxLength={2000} />
-            <SubmitButton name="intent" value="decline" className="btn-danger">
-              {t("leads.decline")}
-            </SubmitButton>
-          </Form>
+          <IntentForm intent="accept" className="card space-y-3">
+            <Field {...result.field("accept", "title")} label={t("deals.dealTitle")} maxLength={200} />
+            <Field {...result.field("accept", "expectedCloseDate")} type="date" min={today} label={t("deals.expectedClose")} />
+            <SubmitButton>{t("leads.accept")}</SubmitButton>
+          </IntentForm>
+          <IntentForm intent="decline" className="card space-y-3">
+            <Field {...result.field("decline", "reason")} label={t("leads.declineReason")} maxLength={2000} />
+            <SubmitButton className="btn-danger">{t("leads.decline")}</SubmitButton>
+          </IntentForm>
         </div>
       ) : null}
     </div>
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

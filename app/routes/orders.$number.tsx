@@ -4,7 +4,6 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { useState } from "react";
-import { ErrorPage } from "~/components/ErrorPage";
 import { OrderStatusBadge } from "~/components/orders/OrderStatusBadge";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { Badge, PageHeader } from "~/components/ui/layout";
@@ -844,6 +843,4 @@ function Timeline({ data }: { data: Data }) {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -2,7 +2,6 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ErrorPage } from "~/components/ErrorPage";
 import { ListPager, ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
 import { OrderStatusBadge } from "~/components/orders/OrderStatusBadge";
 import { Notice } from "~/components/ui/form";
@@ -129,6 +128,4 @@ export default function Orders() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { ErrorPage } from "~/components/ErrorPage";
 import { OrderBuilder } from "~/components/orders/OrderBuilder";
 import { PageHeader } from "~/components/ui/layout";
 import { useT } from "~/i18n/react";
@@ -36,6 +35,4 @@ export default function NewOrder() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

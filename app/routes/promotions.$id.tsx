@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
-import { ErrorPage } from "~/components/ErrorPage";
 import { useIntentResult } from "~/components/intent-result";
 import { Link } from "~/components/link";
 import { CsvLink, ListTable, Th } from "~/components/list";
@@ -234,6 +233,4 @@ export default function PromotionPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

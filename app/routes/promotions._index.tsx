@@ -2,9 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ErrorPage } from "~/components/ErrorPage";
 import { CodeFilter, FilterBar, SearchFilter } from "~/components/filters";
-import { ListHeader, ListPager, ListTable, Th, ListEmpty } from "~/components/list";
+import { ListHeader, ListTable, Th, ListEmpty } from "~/components/list";
 import { PromotionStateBadge } from "~/components/promotions";
 import { useTermsText } from "~/components/promotion-terms";
 import { useFormat, useLocale, useT } from "~/i18n/react";
@@ -60,6 +59,7 @@ export default function Promotions() {
         <CodeFilter name="mechanism" label={t("promotions.mechanism")} value={data.query.mechanism} codes={MECHANISMS} labels="promotions.mechanism" />
       </FilterBar>
       <ListTable
+        pager={data}
         testId="promotions-table"
         empty={
           data.rows.length === 0 && (
@@ -96,11 +96,8 @@ export default function Promotions() {
           </tr>
         ))}
       </ListTable>
-      <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -4,7 +4,6 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { QuoteBadge, StageBadge, bpText } from "~/components/deals";
-import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, Notice, SubmitButton } from "~/components/ui/form";
 import { PageHeader } from "~/components/ui/layout";
 import { translate } from "~/i18n";
@@ -35,6 +34,7 @@ import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
 import { Facts, Fact } from "~/components/ui/record";
 import { useIntentResult } from "~/components/intent-result";
+import { IntentForm } from "~/components/intent-form";
 
 export const meta = pageMeta<typeof loader>(
   "quotes.title",
@@ -101,13 +101,13 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
 
 export default function QuotePage() {
   const data = useLoaderData<typeof loader>();
-  const { done, failure } = useIntentResult();
+  const result = useIntentResult();
   const t = useT();
   const f = useFormat();
   const locale = useLocale();
   const { quote, caps } = data;
-  const fe = failure?.fieldErrors ?? {};
-  const v = failure?.intent === "save" ? (failure.values ?? {}) : null;
+  const fe = result.errors("save");
+  const v = result.values("save");
   const pname = (p: { name_en: string; name_zh: string }) => (locale === "en" ? p.name_en : p.name_zh);
   const rows = caps.edit
     ? [
@@ -143,8 +143,8 @@ export default function QuotePage() {
           </div>
         }
       />
-      <FormError message={failure?.formError} />
-      <Notice message={done} />
+      <FormError message={result.pageError("save")} />
+      <Notice message={result.done} />
 
       <Facts
         testId="quote-summary"
@@ -222,19 +222,13 @@ export default function QuotePage() {
           {caps.approve ? (
             <>
               <Form method="post" className="flex items-end gap-2">
-                <Field name="note" label={t("quotes.approvalNote")} error={failure?.intent === "approve" ? fe.note : undefined} maxLength={2000} />
+                <Field {...result.field("approve", "note")} label={t("quotes.approvalNote")} maxLength={2000} />
                 <SubmitButton name="intent" value="approve">
                   {t("quotes.approve")}
                 </SubmitButton>
               </Form>
               <Form method="post" className="flex items-end gap-2">
-                <Field
-                  name="note"
-                  id="refuse-note"
-                  label={t("quotes.approvalNote")}
-                  error={failure?.intent === "refuse" ? fe.note : undefined}
-                  maxLength={2000}
-                />
+                <Field {...result.field("refuse", "note")} id="refuse-note" label={t("quotes.approvalNote")} maxLength={2000} />
                 <SubmitButton name="intent" value="refuse" className="btn-danger">
                   {t("quotes.refuse")}
                 </SubmitButton>
@@ -250,7 +244,7 @@ export default function QuotePage() {
           ) : null}
           {caps.revise ? (
             <Form method="post" className="flex items-end gap-2">
-              <Field name="comment" label={t("quotes.revisionComment")} error={failure?.intent === "revise" ? fe.comment : undefined} maxLength={2000} />
+              <Field {...result.field("revise", "comment")} label={t("quotes.revisionComment")} maxLength={2000} />
               <SubmitButton name="intent" value="revise" className="btn-secondary">
                 {t("quotes.askRevision")}
               </SubmitButton>
@@ -307,8 +301,7 @@ export default function QuotePage() {
       </section>
 
       {caps.edit ? (
-        <Form method="post" className="card space-y-3" noValidate data-testid="quote-editor">
-          <p className="text-sm text-slate-600">{t("quotes.editHelp")}</p>
+        <IntentForm intent="save" className="card space-y-3" testId="quote-editor" help={<p className="text-sm text-slate-600">{t("quotes.editHelp")}</p>}>
           <ListTable
             bare
             head={
@@ -329,7 +322,7 @@ export default function QuotePage() {
                     id={`productId_${i}`}
                     name={`productId_${i}`}
                     className="input"
-                    defaultValue={String(v?.[`productId_${i}`] ?? r.productId)}
+                    defaultValue={String(v[`productId_${i}`] ?? r.productId)}
                     aria-invalid={fe[`productId_${i}`] ? true : undefined}
                   >
                     <option value="">{t("quotes.choose")}</option>
@@ -355,7 +348,7 @@ export default function QuotePage() {
                     name={`quantity_${i}`}
                     inputMode="numeric"
                     className="input w-28"
-                    defaultValue={String(v?.[`quantity_${i}`] ?? r.quantity)}
+                    defaultValue={String(v[`quantity_${i}`] ?? r.quantity)}
                     aria-invalid={fe[`quantity_${i}`] ? true : undefined}
                   />
                   {fe[`quantity_${i}`] ? (
@@ -373,7 +366,7 @@ export default function QuotePage() {
                     name={`unitPrice_${i}`}
                     inputMode="decimal"
                     className="input w-36"
-                    defaultValue={String(v?.[`unitPrice_${i}`] ?? r.unitPrice)}
+                    defaultValue={String(v[`unitPrice_${i}`] ?? r.unitPrice)}
                     aria-invalid={fe[`unitPrice_${i}`] ? true : undefined}
                   />
                   {fe[`unitPrice_${i}`] ? (
@@ -391,17 +384,15 @@ export default function QuotePage() {
               type="date"
               label={t("quotes.validUntil")}
               min={data.today}
-              defaultValue={String(v?.validUntil ?? quote.valid_until)}
+              defaultValue={String(v.validUntil ?? quote.valid_until)}
               error={fe.validUntil}
             />
             <div className="sm:col-span-2">
-              <Field name="terms" label={t("quotes.terms")} defaultValue={String(v?.terms ?? quote.terms ?? "")} error={fe.terms} maxLength={4000} />
+              <Field name="terms" label={t("quotes.terms")} defaultValue={String(v.terms ?? quote.terms ?? "")} error={fe.terms} maxLength={4000} />
             </div>
           </div>
-          <SubmitButton name="intent" value="save" pendingText={t("common.saving")}>
-            {t("quotes.save")}
-          </SubmitButton>
-        </Form>
+          <SubmitButton pendingText={t("common.saving")}>{t("quotes.save")}</SubmitButton>
+        </IntentForm>
       ) : null}
 
       {data.versions.length > 1 ? (
@@ -468,6 +459,4 @@ export default function QuotePage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -3,7 +3,6 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { bpText } from "~/components/deals";
-import { ErrorPage } from "~/components/ErrorPage";
 import { ListPager, ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
 import { Badge } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
@@ -143,6 +142,4 @@ export default function QuoteApprovals() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { ErrorPage } from "~/components/ErrorPage";
 import { ListHeader, Th } from "~/components/list";
 import { BarChart } from "~/components/ui/charts";
 import { EmptyState } from "~/components/ui/layout";
@@ -129,6 +128,4 @@ export default function Reports() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -1,9 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { ErrorPage } from "~/components/ErrorPage";
 import { FilterBar, FilterSelect } from "~/components/filters";
-import { ListHeader, ListPager, ListTable, Th } from "~/components/list";
+import { ListHeader, ListTable, Th } from "~/components/list";
 import { useMeasureFormat } from "~/components/measures";
 import { BarChart } from "~/components/ui/charts";
 import { EmptyState } from "~/components/ui/layout";
@@ -68,6 +67,7 @@ export default function ManagerRanking() {
             />
           </section>
           <ListTable
+            pager={ranking}
             testId="manager-ranking"
             head={
               <>
@@ -101,13 +101,10 @@ export default function ManagerRanking() {
               </tr>
             ))}
           </ListTable>
-          <ListPager page={ranking.page} pageSize={ranking.pageSize} total={ranking.total} />
         </>
       )}
     </div>
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

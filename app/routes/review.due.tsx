@@ -2,8 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
+import { ListTable, ListHeader, Th } from "~/components/list";
 import { EmptyState } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -47,6 +46,7 @@ export default function MadeToOrderDue() {
         {t("due.summary", { lines: f.number(d.total), quantity: f.number(d.quantity) })}
       </p>
       <ListTable
+        pager={d}
         empty={d.total === 0 && <EmptyState message={t("due.empty")} />}
         testId="due-table"
         head={
@@ -85,11 +85,8 @@ export default function MadeToOrderDue() {
           </tr>
         ))}
       </ListTable>
-      <ListPager page={d.page} pageSize={d.pageSize} total={d.total} />
     </div>
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -2,8 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
+import { ListTable, ListHeader, Th } from "~/components/list";
 import { Notice, SubmitButton } from "~/components/ui/form";
 import { Badge, EmptyState } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
@@ -71,6 +70,7 @@ export default function ReviewOrders() {
         ) : null}
       </p>
       <ListTable
+        pager={data}
         empty={data.rows.length === 0 && <EmptyState message={data.query.status === "submitted" ? t("review.empty") : t("review.emptyHold")} />}
         testId="review-table"
         head={
@@ -136,11 +136,8 @@ export default function ReviewOrders() {
           );
         })}
       </ListTable>
-      <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
-import { ErrorPage } from "~/components/ErrorPage";
 import { IntentForm } from "~/components/intent-form";
 import { useIntentResult } from "~/components/intent-result";
 import { Link } from "~/components/link";
@@ -93,7 +92,7 @@ export default function ServiceCase() {
     <div className="space-y-4">
       <PageHeader title={`${c.number} · ${c.subject}`} crumbs={[{ label: t("service.title"), to: "/service" }, { label: c.number ?? "" }]} />
       <Notice message={params.get("opened") ? t("service.done.opened", { number: c.number ?? "" }) : result.done} />
-      <FormError message={result.failure && !result.failure.intent ? result.failure.formError : undefined} />
+      <FormError message={result.pageError("reply", "assign", "move", "link", "rma", "receive", "callback", "replace")} />
       <Facts testId="service-facts">
         <Fact label={t("service.status")}>
           <ServiceStatusBadge status={c.status} />
@@ -297,20 +296,18 @@ export default function ServiceCase() {
           </Section>
           {can.work ? (
             <Section title={t("service.desk")} id="service-desk">
-              <Form method="post" className="space-y-3" noValidate>
-                <input type="hidden" name="intent" value="assign" />
+              <IntentForm intent="assign" className="space-y-3">
                 <SelectField
-                  name="assigneeId"
+                  {...result.field("assign", "assigneeId")}
                   label={t("service.assignee")}
-                  defaultValue={c.assignee_id ?? ""}
-                  error={result.errors("assign").assigneeId}
+                  defaultValue={sv("assign", "assigneeId") ?? c.assignee_id ?? ""}
                   includeEmpty={t("service.unassigned")}
                   options={assignees.map((a) => ({ value: a.id, label: a.name }))}
                 />
                 <SubmitButton className="btn-secondary" pendingText={t("common.saving")}>
                   {t("service.assign")}
                 </SubmitButton>
-              </Form>
+              </IntentForm>
             </Section>
           ) : null}
           <Section title={t("service.rma.title")} id="service-rma" help={can.work ? t("service.rma.help") : undefined}>
@@ -337,6 +334,11 @@ export default function ServiceCase() {
                     <Form method="post" className="mt-2 flex flex-wrap items-end gap-2" noValidate>
                       <input type="hidden" name="intent" value="receive" />
                       <input type="hidden" name="rmaId" value={r.id} />
+                      {result.values("receive").rmaId === String(r.id) ? (
+                        <div className="w-full">
+                          <FormError message={result.formError("receive")} />
+                        </div>
+                      ) : null}
                       <SelectField
                         name="warehouseId"
                         id={`f-warehouse-${r.id}`}
@@ -422,8 +424,7 @@ export default function ServiceCase() {
               <p className="text-sm text-slate-500">{t("service.linksEmpty")}</p>
             )}
             {can.work ? (
-              <Form method="post" className="mt-3 space-y-3" noValidate>
-                <input type="hidden" name="intent" value="link" />
+              <IntentForm intent="link" className="mt-3 space-y-3">
                 <SelectField
                   name="kind"
                   id="f-link-kind"
@@ -435,7 +436,7 @@ export default function ServiceCase() {
                 <SubmitButton className="btn-secondary" pendingText={t("common.saving")}>
                   {t("service.link")}
                 </SubmitButton>
-              </Form>
+              </IntentForm>
             ) : null}
           </Section>
         </div>
@@ -444,6 +445,4 @@ export default function ServiceCase() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

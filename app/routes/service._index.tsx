@@ -2,8 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ErrorPage } from "~/components/ErrorPage";
-import { CsvLink, ListPager, ListTable, Th } from "~/components/list";
+import { CsvLink, ListTable, Th } from "~/components/list";
 import { FilterBar, FilterSelect, SearchFilter } from "~/components/filters";
 import { PromiseBadge, ServiceStatusBadge } from "~/components/service";
 import { Badge, EmptyState, PageHeader, Stat } from "~/components/ui/layout";
@@ -116,6 +115,7 @@ export default function ServiceCases() {
         ) : null}
       </FilterBar>
       <ListTable
+        pager={data}
         testId="service-table"
         empty={data.rows.length === 0 && <EmptyState message={staff ? t("service.emptyDesk") : t("service.empty")} action={newLink} />}
         head={
@@ -159,11 +159,8 @@ export default function ServiceCases() {
           </tr>
         ))}
       </ListTable>
-      <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
     </div>
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { ErrorPage } from "~/components/ErrorPage";
 import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
 import { ListHeader, ListTable, Th } from "~/components/list";
 import { BarChart } from "~/components/ui/charts";
@@ -122,6 +121,4 @@ export default function ServiceFigures() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, SelectField, SubmitButton } from "~/components/ui/form";
 import { PageHeader } from "~/components/ui/layout";
 import { useT } from "~/i18n/react";
@@ -132,6 +131,4 @@ export default function NewServiceCase() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -1,10 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { ErrorPage } from "~/components/ErrorPage";
 import { FilterBar, FilterSelect } from "~/components/filters";
+import { IntentForm } from "~/components/intent-form";
+import { useIntentResult } from "~/components/intent-result";
 import { Link } from "~/components/link";
-import { ListPager, ListTable, Th } from "~/components/list";
+import { ListTable, Th } from "~/components/list";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { EmptyState, PageHeader } from "~/components/ui/layout";
 import { Fact, Facts, Section } from "~/components/ui/record";
@@ -52,42 +53,32 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
   });
 });
 
-type Result = {
-  ok: boolean;
-  intent?: string;
-  message?: string;
-  secret?: string;
-  formError?: string;
-  fieldErrors?: Record<string, string>;
-  values?: Record<string, unknown>;
-};
-
 export default function WebhookEndpoint() {
   const { endpoint: e, deliveries, query } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>() as Result | undefined;
+  const result = useIntentResult();
+  const secret = (useActionData<typeof action>() as { secret?: string } | undefined)?.secret;
   const t = useT();
   const f = useFormat();
   const label = useWebhookEventLabel();
-  const failure = result && !result.ok ? result : undefined;
-  const updateFailure = failure?.intent === "update" ? failure : undefined;
-  const errors = updateFailure?.fieldErrors ?? {};
-  const values = updateFailure?.values ?? {};
-  const chosen = updateFailure
-    ? Array.isArray(values.events)
-      ? (values.events as string[])
-      : typeof values.events === "string"
-        ? [values.events]
-        : []
-    : e.events;
+  const errors = result.errors("update");
+  const values = result.values("update");
+  const chosen =
+    result.failure?.intent === "update"
+      ? Array.isArray(values.events)
+        ? (values.events as string[])
+        : typeof values.events === "string"
+          ? [values.events]
+          : []
+      : e.events;
   return (
     <div className="max-w-6xl space-y-6">
       <PageHeader
         title={e.description || t("webhooks.title")}
         crumbs={[{ label: t("settings.title"), to: "/settings" }, { label: t("webhooks.title"), to: "/settings/webhooks" }, { label: `#${e.id}` }]}
       />
-      {result?.ok ? <Notice message={result.message} /> : null}
-      {result?.secret ? <SecretOnce secret={result.secret} /> : null}
-      <FormError message={failure && failure.intent !== "update" ? failure.formError : undefined} />
+      <Notice message={result.done} />
+      {secret ? <SecretOnce secret={secret} /> : null}
+      <FormError message={result.pageError("update")} />
       {e.paused_reason === "failing" && e.status === "paused" ? (
         <p role="status" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
           {t("webhooks.pausedFailing")}
@@ -122,6 +113,7 @@ export default function WebhookEndpoint() {
           />
         </FilterBar>
         <ListTable
+          pager={deliveries}
           bare
           testId="webhook-deliveries"
           empty={deliveries.rows.length === 0 && <EmptyState message={t("webhooks.deliveriesEmpty")} />}
@@ -171,12 +163,10 @@ export default function WebhookEndpoint() {
             </tr>
           ))}
         </ListTable>
-        <ListPager page={deliveries.page} pageSize={deliveries.pageSize} total={deliveries.total} />
       </Section>
 
       <Section title={t("webhooks.edit")} id="endpoint-settings">
-        <Form method="post" className="space-y-4" noValidate>
-          <FormError message={updateFailure?.formError} />
+        <IntentForm intent="update" className="space-y-4">
           <Field
             id="edit-url"
             name="url"
@@ -206,10 +196,8 @@ export default function WebhookEndpoint() {
             options={WEBHOOK_ENDPOINT_STATUSES.map((s) => ({ value: s, label: t(`webhooks.status.${s}`) }))}
             error={errors.status}
           />
-          <SubmitButton name="intent" value="update" pendingText={t("common.saving")}>
-            {t("common.save")}
-          </SubmitButton>
-        </Form>
+          <SubmitButton pendingText={t("common.saving")}>{t("common.save")}</SubmitButton>
+        </IntentForm>
         <div className="mt-6 grid gap-4 border-t border-slate-100 pt-4 sm:grid-cols-2">
           <Form method="post" className="space-y-2">
             <p className="text-sm text-slate-600">{t("webhooks.rotateHelp")}</p>
@@ -229,6 +217,4 @@ export default function WebhookEndpoint() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

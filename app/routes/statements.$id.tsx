@@ -4,7 +4,6 @@ import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { Amount, DisputeStatus, EntryDescription, EntryType, SourceLinks, StatementStatus } from "~/components/ledger";
-import { ErrorPage } from "~/components/ErrorPage";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
 import { PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
@@ -334,6 +333,4 @@ export default function StatementDetail() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -5,7 +5,6 @@ import { Link } from "~/components/link";
 import { useBusinessTz, useLocale } from "~/i18n/react";
 import { loadMessages } from "~/i18n/load";
 import { messagesHref } from "~/i18n/messages.server";
-import { ErrorPage } from "~/components/ErrorPage";
 import { translate, type Locale, type MessageKey, type Params } from "~/i18n";
 import { requireActor } from "~/modules/auth/auth.server";
 import { describeEntry } from "~/modules/ledger/descriptions";
@@ -161,6 +160,4 @@ export default function StatementPrint() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

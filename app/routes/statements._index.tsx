@@ -3,8 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { AgingSummary, Amount, CreditSummary, EntryDescription, EntryType, SourceLinks, StatementStatus } from "~/components/ledger";
-import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
+import { ListTable, ListHeader, Th } from "~/components/list";
 import { EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -60,6 +59,7 @@ export default function Statements() {
         />
       </FilterBar>
       <ListTable
+        pager={data}
         empty={data.rows.length === 0 && <EmptyState message={t("statements.empty")} />}
         testId="statements-table"
         head={
@@ -109,7 +109,6 @@ export default function Statements() {
           );
         })}
       </ListTable>
-      <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
       {data.own ? (
         <section className="card p-0" data-testid="open-period">
           <div className="px-4 pt-4">
@@ -165,6 +164,4 @@ export default function Statements() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -3,7 +3,6 @@ import { json } from "@remix-run/node";
 import { useLoaderData, useLocation } from "@remix-run/react";
 import { AvailabilityForm, AvailabilityResult, type AvailabilityView } from "~/components/catalog/Availability";
 import { CategoryLineFilters, MadeToOrderFilter, ProductStatusFilter } from "~/components/catalog/CatalogFilters";
-import { ErrorPage } from "~/components/ErrorPage";
 import { ListPager, ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
 import { stockRowsHtml } from "~/components/catalog/stock-rows";
 import { Pager } from "~/components/ui/pager";
@@ -204,6 +203,4 @@ export default function Stock() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

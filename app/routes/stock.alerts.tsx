@@ -2,8 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ErrorPage } from "~/components/ErrorPage";
-import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
+import { ListTable, ListHeader, Th } from "~/components/list";
 import { EmptyState } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -51,6 +50,7 @@ export default function StockAlerts() {
         {d.kind === "low" ? t("alerts.help.low", { n, total: f.number(d.total) }) : t("alerts.help.late", { total: f.number(d.total) })}
       </p>
       <ListTable
+        pager={d}
         empty={d.total === 0 && <EmptyState message={d.kind === "low" ? t("alerts.empty.low", { n }) : t("alerts.empty.late")} />}
         testId="alerts-table"
         head={
@@ -106,11 +106,8 @@ export default function StockAlerts() {
               </tr>
             ))}
       </ListTable>
-      <ListPager page={d.page} pageSize={d.pageSize} total={d.total} />
     </div>
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -4,7 +4,6 @@ import { useLoaderData, useRevalidator } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { useEffect } from "react";
 import { ImportStatusBadge } from "~/components/catalog/ImportStatus";
-import { ErrorPage } from "~/components/ErrorPage";
 import { ImportErrors } from "~/components/imports";
 import { PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
@@ -90,6 +89,4 @@ export default function ImportJob() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -3,7 +3,6 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { ImportFileField, ImportJobsTable, ImportModeChoice, UploadProgress, type ProgressJob } from "~/components/imports";
-import { ErrorPage } from "~/components/ErrorPage";
 import { FormError } from "~/components/ui/form";
 import { PageHeader } from "~/components/ui/layout";
 import { useT } from "~/i18n/react";
@@ -105,6 +104,4 @@ export default function ImportPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -3,7 +3,6 @@ import { withLoader } from "~/utils/route";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ErrorPage } from "~/components/ErrorPage";
 import { SubmitButton } from "~/components/ui/form";
 import { translate, type Locale, type MessageKey } from "~/i18n";
 import { unsubscribe, unsubscribeView, type UnsubscribeView } from "~/modules/notifications/unsubscribe.server";
@@ -85,6 +84,4 @@ export default function Unsubscribe() {
   );
 }
 
-export function ErrorBoundary() {
-  return <ErrorPage />;
-}
+export { ErrorBoundary } from "~/components/ErrorPage";

@@ -66,7 +66,7 @@ describe("browser: the deal desk from registration to a won deal", () => {
       await am.page.selectOption("#productId_0", String(product.id));
       await am.page.fill("#quantity_0", "10");
       await am.page.fill("#unitPrice_0", "950.00");
-      await submit(am.page, "[value=save]");
+      await am.page.click("form[data-testid=quote-editor] button");
       await am.page.locator("[role=status]", { hasText: tr("quotes.saved") }).waitFor();
       expect(await am.page.locator("[data-testid=quote-lines]").innerText()).toContain("5.00 %");
       await submit(am.page, "[value=propose]");
@@ -89,7 +89,7 @@ describe("browser: the deal desk from registration to a won deal", () => {
       await am.page.locator("[data-testid=quote-editor]").waitFor();
       await am.page.fill("#quantity_0", "12");
       await am.page.fill("#unitPrice_0", "920.50");
-      await submit(am.page, "[value=save]");
+      await am.page.click("form[data-testid=quote-editor] button");
       await am.page.locator("[role=status]", { hasText: tr("quotes.saved") }).waitFor();
       await submit(am.page, "[value=propose]");
       await am.page.locator("[data-testid=quote-status]", { hasText: tr("quotes.status.proposed") }).waitFor();

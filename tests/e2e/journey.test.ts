@@ -77,7 +77,7 @@ describe("browser: the whole journey from deal to digest", () => {
       await am.page.selectOption("#productId_0", String(product.id));
       await am.page.fill("#quantity_0", "12");
       await am.page.fill("#unitPrice_0", "950.00");
-      await am.page.click("main form button[value=save]");
+      await am.page.click("form[data-testid=quote-editor] button");
       await am.page.locator("[role=status]", { hasText: tr("quotes.saved") }).waitFor();
       await am.page.click("main form button[value=propose]");
       await am.page.locator("[data-testid=quote-status]", { hasText: tr("quotes.status.proposed") }).waitFor();

@@ -8,9 +8,9 @@
 import type { Browser } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
-import { TEST_PASSWORD } from "../factories";
+import { TEST_PASSWORD, createUser } from "../factories";
 import { orderIn, orderWorld } from "../factories/orders";
-import { PNG_BYTES } from "../factories/service";
+import { PNG_BYTES, openServiceCase } from "../factories/service";
 import { newPage, screenshotsAtBothWidths, signInAs, withServerAndBrowser } from "../helpers/browser";
 
 let browser: Browser;
@@ -60,6 +60,10 @@ describe("after-sales service journey", () => {
     await desk.page.fill(`input[name=qty_${line.id}]`, "2");
     await desk.page.getByRole("button", { name: "Authorise return" }).click();
     await desk.page.getByText("Return authorised.").waitFor();
+    // Received without a warehouse: the return's own form says so.
+    const receiveForm = desk.page.locator("form", { has: desk.page.locator("input[name=intent][value=receive]") });
+    await receiveForm.getByRole("button", { name: "Receive into warehouse" }).click();
+    await receiveForm.getByRole("alert").filter({ hasText: "Please correct the highlighted fields." }).waitFor();
     await desk.page.selectOption("select[name=warehouseId]", String(w.east.id));
     await desk.page.getByRole("button", { name: "Receive into warehouse" }).click();
     await desk.page.getByText("Goods received and the credit note posted.").waitFor();
@@ -93,4 +97,54 @@ describe("after-sales service journey", () => {
     await dealer.context.close();
     await desk.context.close();
   }, 180_000);
+  it("the desk's assign and link forms show their own error beside them, in Chinese and English, keeping what was typed and writing nothing", async () => {
+    const w = await orderWorld();
+    const foreign = await orderIn({ ...w, a: w.b, addrA: w.addrB }, "submitted");
+    const db = getDb();
+    const foreignNumber = (await db.selectFrom("orders").select("number").where("id", "=", foreign.id).executeTakeFirstOrThrow()).number!;
+    const c = await openServiceCase(w.a.dealer_sales);
+    const state = async () => ({
+      assignee: (await db.selectFrom("service_cases").select("assignee_id").where("id", "=", c.id).executeTakeFirstOrThrow()).assignee_id,
+      links: (await db.selectFrom("service_case_links").select("case_id").where("case_id", "=", c.id).execute()).length,
+      audit: (await db.selectFrom("audit_log").select("id").where("entity_type", "=", "service_case").execute()).length,
+    });
+    const before = await state();
+    for (const [locale, browserLocale, l] of [
+      ["zh-CN", "zh-CN", { assign: "分派", link: "关联", formError: "请更正标出的字段。", choice: "请从列表中选择。", notFound: "该经销商没有此编号的记录。" }],
+      [
+        "en",
+        "en-US",
+        {
+          assign: "Assign",
+          link: "Link",
+          formError: "Please correct the highlighted fields.",
+          choice: "Choose one of the listed options.",
+          notFound: "No record of this dealer has this number.",
+        },
+      ],
+    ] as const) {
+      // A colleague listed when the page opened leaves the desk before the form is sent.
+      const colleague = await createUser("service", { name: `Leaving ${locale}` });
+      await db.updateTable("users").set({ locale }).where("id", "=", w.staff.service.id).execute();
+      const desk = await newPage(browser, base, browserLocale);
+      await signInAs(desk.page, w.staff.service.email, TEST_PASSWORD);
+      await desk.page.goto(`/service/${c.id}`);
+      const assignForm = desk.page.locator("form", { has: desk.page.locator("input[name=intent][value=assign]") });
+      await assignForm.locator("select[name=assigneeId]").selectOption(String(colleague.id));
+      await db.updateTable("users").set({ status: "disabled" }).where("id", "=", colleague.id).execute();
+      await assignForm.getByRole("button", { name: l.assign }).click();
+      await assignForm.getByRole("alert").filter({ hasText: l.formError }).waitFor();
+      await assignForm.getByText(l.choice).waitFor();
+      const linkForm = desk.page.locator("form", { has: desk.page.locator("input[name=intent][value=link]") });
+      await linkForm.locator("input[name=ref]").fill(foreignNumber);
+      await linkForm.getByRole("button", { name: l.link }).click();
+      await linkForm.getByRole("alert").filter({ hasText: l.formError }).waitFor();
+      await linkForm.getByText(l.notFound).waitFor();
+      expect(await linkForm.locator("input[name=ref]").inputValue()).toBe(foreignNumber);
+      expect(await assignForm.getByRole("alert").count()).toBe(0);
+      await screenshotsAtBothWidths(desk.page, `service-case-link-error-${locale}`);
+      await desk.context.close();
+    }
+    expect(await state()).toEqual(before);
+  }, 120_000);
 });

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
-import { createCast } from "../factories";
+import { createCast, createUser } from "../factories";
+import { orderIn, orderWorld } from "../factories/orders";
 import { PNG_BYTES, openServiceCase } from "../factories/service";
 import { clientFor, withTestServer, type Client } from "../helpers/http";
 
@@ -92,6 +93,49 @@ describe("service pages", () => {
     expect((await sales.post(`/service/${c.id}`, { intent: "move", action: "start" })).status).toBe(403);
     expect((await sales.post(`/service/${c.id}`, { intent: "assign", assigneeId: String(cast.staff.service.id) })).status).toBe(403);
     expect((await getDb().selectFrom("service_messages").select("id").execute()).length).toBe(0);
+  });
+
+  it("the desk's assign and link forms show their own error, in the reader's language, keep what was typed and write nothing", async () => {
+    const w = await orderWorld();
+    const foreign = await orderIn({ ...w, a: w.b, addrA: w.addrB }, "submitted");
+    const foreignNumber = (await getDb().selectFrom("orders").select("number").where("id", "=", foreign.id).executeTakeFirstOrThrow()).number!;
+    const c = await openServiceCase(w.a.dealer_sales);
+    const gone = await createUser("service", { name: "Left the desk", status: "disabled" });
+    const desk = await clientFor(base, w.staff.service);
+    const state = async () => ({
+      assignee: (await getDb().selectFrom("service_cases").select("assignee_id").where("id", "=", c.id).executeTakeFirstOrThrow()).assignee_id,
+      links: (await getDb().selectFrom("service_case_links").select("case_id").where("case_id", "=", c.id).execute()).length,
+      audit: (await getDb().selectFrom("audit_log").select("id").where("entity_type", "=", "service_case").execute()).length,
+    });
+    const before = await state();
+    /** The page's form posting `intent`, from its opening tag to its end. */
+    const formOf = (html: string, intent: string) =>
+      html
+        .split("<form")
+        .find((s) => s.includes(`name="intent" value="${intent}"`))
+        ?.split("</form>")[0] ?? "";
+    for (const [locale, formError, choice, notFound] of [
+      ["en", "Please correct the highlighted fields.", "Choose one of the listed options.", "No record of this dealer has this number."],
+      ["zh-CN", "请更正标出的字段。", "请从列表中选择。", "该经销商没有此编号的记录。"],
+    ] as const) {
+      await getDb().updateTable("users").set({ locale }).where("id", "=", w.staff.service.id).execute();
+      const assign = await desk.post(`/service/${c.id}`, { intent: "assign", assigneeId: String(gone.id) });
+      expect(assign.status).toBe(400);
+      const assignForm = formOf(assign.text, "assign");
+      expect(assignForm).toContain(formError);
+      expect(assignForm).toContain(choice);
+      expect(formOf(assign.text, "link")).not.toContain(formError);
+      const link = await desk.post(`/service/${c.id}`, { intent: "link", kind: "order", ref: foreignNumber });
+      expect(link.status).toBe(400);
+      const linkForm = formOf(link.text, "link");
+      expect(linkForm).toContain(formError);
+      expect(linkForm).toContain(notFound);
+      expect(linkForm).toContain(`value="${foreignNumber}"`);
+      expect(formOf(link.text, "assign")).not.toContain(formError);
+      // One error line on the page: the form's, none at the top.
+      expect(link.text.split(`${formError}</div>`).length - 1).toBe(1);
+    }
+    expect(await state()).toEqual(before);
   });
 
   it("an internal note shows on the desk's page and never on the dealer's", async () => {

@@ -47,6 +47,8 @@ describe("order journey", () => {
       await page.fill("#product-q", w.widget.sku);
       await page.keyboard.press("Enter");
       await page.waitForSelector(`button[aria-label="${t("orders.addSku", { sku: w.widget.sku })}"]`);
+      // The search has finished navigating, so the button clicked is not replaced by the results it was waiting for.
+      await page.waitForLoadState("networkidle");
       await page.click(`button[aria-label="${t("orders.addSku", { sku: w.widget.sku })}"]`);
       await page.waitForSelector("input[name='lines.1.quantity']");
       // What was typed on the first line survived adding the second.

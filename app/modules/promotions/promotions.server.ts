@@ -92,20 +92,7 @@ export async function offersFor(
     .selectFrom("promotions as p")
     .innerJoin("promotion_products as pp", "pp.promotion_id", "p.id")
     .innerJoin("organisations as d", (j) => j.on("d.id", "=", dealerId))
-    .select([
-      "pp.product_id",
-      "p.id",
-      "p.code",
-      "p.name_en",
-      "p.name_zh",
-      "p.mechanism",
-      "p.discount_kind",
-      "p.discount_bp",
-      "p.discount_minor",
-      "p.rebate_bp",
-      "p.rebate_basis",
-      "p.currency",
-    ])
+    .select(["pp.product_id", "p.id", ...PROMOTION_TERMS])
     .where("pp.product_id", "in", ids)
     .where("p.status", "=", "active")
     .where("p.starts_on", "<=", onDate)

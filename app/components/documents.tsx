@@ -1,12 +1,20 @@
 /**
  * The pieces every printed document shares (order confirmation, delivery note, quotation): an A4 sheet in the
  * document's language, a toolbar that is not printed, the head, the two parties and the signature boxes.
- * The statement's print page (statements.$id_.print.tsx) set the pattern.
+ * Every print page uses them: the order confirmation, the delivery note, the quotation and the statement.
+ *
+ * A document may be in the other language than its reader's (`?lang=`). The browser holds only the reader's
+ * messages (decision 117), so a document page exports `documentClientLoader` as its clientLoader and passes its
+ * loader's `messages` (the other language's file) to `Sheet`: on a first load entry.client fetches that file
+ * before hydrating, on a navigation the clientLoader does.
  */
+import type { ClientLoaderFunctionArgs } from "@remix-run/react";
 import { useEffect, useState, type ReactNode } from "react";
 import { Link } from "~/components/link";
 import { ScrollX } from "~/components/ui/scroll-x";
 import { translate, translateKnown, type Locale, type MessageKey, type Params } from "~/i18n";
+import { loadMessages } from "~/i18n/load";
+import { useLocale } from "~/i18n/react";
 
 type Party = { code: string; name: string; region: string; email: string | null; phone: string | null };
 export type Parties = { manufacturer: Party | null; dealer: Party };
@@ -16,10 +24,22 @@ export function docT(lang: Locale) {
   return (k: MessageKey, p?: Params) => translate(lang, k, p);
 }
 
-/** The sheet: A4 width on screen, the whole page in print; `lang` marks its language for readers and checks. */
-export function Sheet({ lang, testId, children }: { lang: Locale; testId: string; children: ReactNode }) {
+/** A document page's clientLoader: the document's language's messages, before a navigation renders it. */
+export async function documentClientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
+  const data = await serverLoader<{ lang: Locale; messages: string }>();
+  await loadMessages(data.lang, data.messages);
+  return data;
+}
+
+/**
+ * The sheet: A4 width on screen, the whole page in print; `lang` marks its language for readers and checks.
+ * `messages` is the document's language's messages file (its loader's `messages`), preloaded when it is not the reader's.
+ */
+export function Sheet({ lang, messages, testId, children }: { lang: Locale; messages: string; testId: string; children: ReactNode }) {
+  const reader = useLocale();
   return (
     <article lang={lang} className="mx-auto max-w-[190mm] bg-white p-4 text-[11pt] text-black sm:p-6 print:max-w-none print:p-0" data-testid={testId}>
+      {lang !== reader ? <link rel="preload" as="fetch" crossOrigin="anonymous" href={messages} data-messages={lang} /> : null}
       {children}
     </article>
   );
@@ -52,7 +72,7 @@ export function Toolbar({ lang, back, pdf }: { lang: Locale; back: string; pdf?:
   );
 }
 
-export function DocHead({ lang, title, number, meta }: { lang: Locale; title: string; number: string; meta: ReactNode[] }) {
+export function DocHead({ lang, title, number, meta }: { lang: Locale; title: ReactNode; number: string; meta: ReactNode[] }) {
   const t = docT(lang);
   return (
     <header className="mb-4 flex flex-col gap-2 border-b border-black pb-2 sm:flex-row sm:items-start sm:justify-between">

@@ -3,7 +3,7 @@ import { Link } from "~/components/link";
 import type { ReactNode } from "react";
 import { Badge } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
-import { describeEntry, type DescribedEntry } from "~/modules/ledger/descriptions";
+import { describeEntry, ownReference, type DescribedEntry } from "~/modules/ledger/descriptions";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { ScrollX } from "~/components/ui/scroll-x";
 import { Th } from "~/components/list";
@@ -168,10 +168,11 @@ export function SourceLinks({ e, finance }: { e: EntrySource; finance: boolean }
       ),
     );
   if (fee) parts.push(<span key="f">{fee}</span>);
-  if (e.reference)
+  const reference = ownReference(e);
+  if (reference)
     parts.push(
       <span key="r" className="font-mono text-xs">
-        {e.reference}
+        {reference}
       </span>,
     );
   if (dispute)

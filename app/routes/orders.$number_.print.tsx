@@ -1,12 +1,26 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { DeliverTo, DocHead, DocLine, DocNote, Facts, PartiesBlock, Sheet, Signatures, Toolbar, docT, DocTable, productColumns } from "~/components/documents";
-import { unitLabel, type Locale, type MessageKey } from "~/i18n";
+import {
+  DeliverTo,
+  DocHead,
+  DocLine,
+  DocNote,
+  Facts,
+  PartiesBlock,
+  Sheet,
+  Signatures,
+  Toolbar,
+  docT,
+  documentClientLoader,
+  DocTable,
+  productColumns,
+} from "~/components/documents";
+import { unitLabel, type MessageKey } from "~/i18n";
 import { formattersFor, useBusinessTz } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { DocumentQuery } from "~/modules/documents/documents.schema.server";
-import { orderConfirmationDocument } from "~/modules/documents/documents.server";
+import { documentLanguage, orderConfirmationDocument } from "~/modules/documents/documents.server";
 import { parseQuery } from "~/utils/http.server";
 import { pageMeta } from "~/utils/meta";
 import { orderNumberParam } from "~/utils/params.server";
@@ -19,18 +33,20 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
   const actor = await requireActor(request, "order:read");
   const { lang } = parseQuery(request, DocumentQuery);
   const data = await orderConfirmationDocument(actor, orderNumberParam(params.number));
-  return json({ ...data, lang: (lang ?? actor.locale) as Locale });
+  return json({ ...data, ...documentLanguage(actor, lang) });
 });
+
+export const clientLoader = documentClientLoader;
 
 /** A clean A4 order confirmation (the app's header and navigation are .no-print), in the language asked for. */
 export default function OrderConfirmationPrint() {
-  const { order: o, lines, parties, lang, today } = useLoaderData<typeof loader>();
+  const { order: o, lines, parties, lang, messages, today } = useLoaderData<typeof loader>();
   const t = docT(lang);
   const f = formattersFor(lang, useBusinessTz());
   const money = (m: number) => f.money(m, o.currency);
   const a = o.address;
   return (
-    <Sheet lang={lang} testId="order-print">
+    <Sheet lang={lang} messages={messages} testId="order-print">
       <Toolbar lang={lang} back={`/orders/${o.number}`} pdf={`/orders/${o.number}/pdf?lang=${lang}`} />
       <DocHead
         lang={lang}

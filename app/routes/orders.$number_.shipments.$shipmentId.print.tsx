@@ -1,12 +1,25 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { DeliverTo, DocHead, DocLine, Facts, PartiesBlock, Sheet, Signatures, Toolbar, docT, DocTable, productColumns } from "~/components/documents";
-import { unitLabel, type Locale } from "~/i18n";
+import {
+  DeliverTo,
+  DocHead,
+  DocLine,
+  Facts,
+  PartiesBlock,
+  Sheet,
+  Signatures,
+  Toolbar,
+  docT,
+  documentClientLoader,
+  DocTable,
+  productColumns,
+} from "~/components/documents";
+import { unitLabel } from "~/i18n";
 import { formattersFor, useBusinessTz } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { DocumentQuery } from "~/modules/documents/documents.schema.server";
-import { deliveryNoteDocument } from "~/modules/documents/documents.server";
+import { documentLanguage, deliveryNoteDocument } from "~/modules/documents/documents.server";
 import { parseQuery } from "~/utils/http.server";
 import { pageMeta } from "~/utils/meta";
 import { idParam, orderNumberParam } from "~/utils/params.server";
@@ -19,17 +32,19 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
   const actor = await requireActor(request, "order:read");
   const { lang } = parseQuery(request, DocumentQuery);
   const data = await deliveryNoteDocument(actor, orderNumberParam(params.number), idParam(params.shipmentId));
-  return json({ ...data, lang: (lang ?? actor.locale) as Locale });
+  return json({ ...data, ...documentLanguage(actor, lang) });
 });
+
+export const clientLoader = documentClientLoader;
 
 /** A clean A4 delivery note: what left in this shipment, where to, and a box for the receiver's signature. */
 export default function DeliveryNotePrint() {
-  const { order: o, shipment: s, lines, parties, lang, today } = useLoaderData<typeof loader>();
+  const { order: o, shipment: s, lines, parties, lang, messages, today } = useLoaderData<typeof loader>();
   const t = docT(lang);
   const f = formattersFor(lang, useBusinessTz());
   const a = o.address;
   return (
-    <Sheet lang={lang} testId="delivery-note-print">
+    <Sheet lang={lang} messages={messages} testId="delivery-note-print">
       <Toolbar lang={lang} back={`/orders/${o.number}`} />
       <DocHead
         lang={lang}

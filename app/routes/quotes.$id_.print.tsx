@@ -2,12 +2,25 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { bpText } from "~/components/deals";
-import { DocHead, DocLine, DocNote, Facts, PartiesBlock, Sheet, Signatures, Toolbar, docT, DocTable, productColumns } from "~/components/documents";
-import { unitLabel, type Locale, type MessageKey } from "~/i18n";
+import {
+  DocHead,
+  DocLine,
+  DocNote,
+  Facts,
+  PartiesBlock,
+  Sheet,
+  Signatures,
+  Toolbar,
+  docT,
+  documentClientLoader,
+  DocTable,
+  productColumns,
+} from "~/components/documents";
+import { unitLabel, type MessageKey } from "~/i18n";
 import { formattersFor, useBusinessTz } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { DocumentQuery } from "~/modules/documents/documents.schema.server";
-import { quoteDocument } from "~/modules/documents/documents.server";
+import { documentLanguage, quoteDocument } from "~/modules/documents/documents.server";
 import { parseQuery } from "~/utils/http.server";
 import { pageMeta } from "~/utils/meta";
 import { idParam } from "~/utils/params.server";
@@ -20,17 +33,19 @@ export const loader = withLoader(async ({ request, params }: LoaderFunctionArgs)
   const actor = await requireActor(request, "quote:read");
   const { lang } = parseQuery(request, DocumentQuery);
   const data = await quoteDocument(actor, idParam(params.id));
-  return json({ ...data, lang: (lang ?? actor.locale) as Locale });
+  return json({ ...data, ...documentLanguage(actor, lang) });
 });
+
+export const clientLoader = documentClientLoader;
 
 /** A clean A4 quotation of one quote version: lines at list and negotiated price, the total, validity and terms. */
 export default function QuotePrint() {
-  const { quote: q, lines, parties, lang, today } = useLoaderData<typeof loader>();
+  const { quote: q, lines, parties, lang, messages, today } = useLoaderData<typeof loader>();
   const t = docT(lang);
   const f = formattersFor(lang, useBusinessTz());
   const money = (m: number) => f.money(m, q.currency);
   return (
-    <Sheet lang={lang} testId="quote-print">
+    <Sheet lang={lang} messages={messages} testId="quote-print">
       <Toolbar lang={lang} back={`/quotes/${q.id}`} />
       <DocHead
         lang={lang}

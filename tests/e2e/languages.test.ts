@@ -6,8 +6,14 @@
 import type { Browser, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../../db/client";
+import { systemActor } from "../../app/modules/auth/actor";
+import { issueStatements } from "../../app/modules/statements/issue.server";
+import { addDays, monthBounds, todayIn } from "../../app/utils/time";
 import { createCast, TEST_PASSWORD } from "../factories";
+import { matrixDealRecords } from "../factories/deals";
+import { orderIn, orderRow, orderWorld } from "../factories/orders";
 import { screenshot, signInAs, withServerAndBrowser } from "../helpers/browser";
+import { post } from "../helpers/ledger";
 
 let browser: Browser;
 let base = "";
@@ -77,6 +83,55 @@ describe("browser: one language's messages per page", () => {
       await page.locator("h1", { hasText: "库存" }).waitFor();
       await expect(page.locator("html").getAttribute("lang")).resolves.toBe("zh-CN");
       await screenshot(page, "languages-nojs-zh-1366");
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("a document printed in the other language hydrates in that language: order confirmation, delivery note, quotation, statement", async () => {
+    const w = await orderWorld();
+    const order = await orderRow((await orderIn(w, "shipped")).id);
+    const shipment = await getDb().selectFrom("shipments").select("id").where("order_id", "=", order.id).executeTakeFirstOrThrow();
+    const { quoteId } = await matrixDealRecords(w);
+    // Last month on the clock the server and the browser share: it has ended, so it can be issued.
+    const { period, start } = monthBounds(addDays(monthBounds(todayIn("Asia/Shanghai")).start, -1));
+    await post(w.dealerA.id, "invoice", 1_234_00, addDays(start, 7));
+    await issueStatements(systemActor(w.dealerA.id, "test"), { period, dealerIds: [w.dealerA.id] });
+    const st = await getDb().selectFrom("statements").select("id").where("dealer_id", "=", w.dealerA.id).where("period", "=", period).executeTakeFirstOrThrow();
+    await getDb().updateTable("users").set({ locale: "zh-CN" }).where("id", "=", w.a.dealer_admin.id).execute();
+
+    const context = await browser.newContext({ baseURL: base, locale: "zh-CN", viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => void (m.type() === "error" && errors.push(m.text())));
+    try {
+      await signInAs(page, w.a.dealer_admin.email, TEST_PASSWORD);
+      const documents = [
+        { path: `/orders/${order.number}/print?lang=en`, heading: "Order confirmation" },
+        { path: `/orders/${order.number}/shipments/${shipment.id}/print?lang=en`, heading: "Delivery note" },
+        { path: `/quotes/${quoteId}/print?lang=en`, heading: "Quotation" },
+        { path: `/statements/${st.id}/print?lang=en`, heading: `Account statement · ${period}` },
+      ];
+      for (const d of documents) {
+        await page.goto(d.path);
+        await hydrated(page);
+        // The Print button appears only once the page has hydrated: in English, beside an English heading.
+        await page.getByRole("button", { name: "Print", exact: true }).waitFor();
+        await expect(page.locator("article h1").innerText(), d.path).resolves.toBe(d.heading);
+        await expect(page.locator("article").getAttribute("lang"), d.path).resolves.toBe("en");
+        expect(await page.locator("article").innerText(), d.path).not.toMatch(/\b(documents|common|orders|statements)\.[a-zA-Z]+/);
+        // The application around the document stays in the reader's language.
+        await expect(page.locator("html").getAttribute("lang"), d.path).resolves.toBe("zh-CN");
+      }
+      // A client navigation to the English copy from the Chinese statement page.
+      await page.goto(`/statements/${st.id}`);
+      await hydrated(page);
+      await Promise.all([page.waitForURL((u) => u.pathname.endsWith("/print")), page.getByRole("link", { name: "Print (English)" }).click()]);
+      await page.getByRole("button", { name: "Print", exact: true }).waitFor();
+      await expect(page.locator("article h1").innerText()).resolves.toBe(`Account statement · ${period}`);
+      await screenshot(page, "statement-print-en-from-zh");
+      expect(errors).toEqual([]);
     } finally {
       await context.close();
     }

@@ -10,7 +10,8 @@
 import type { Actor } from "~/modules/auth/actor";
 import { translate, translateKnown, unitLabel, type Locale, type MessageKey } from "~/i18n";
 import { formattersFor } from "~/i18n/react";
-import { describeEntry } from "~/modules/ledger/descriptions";
+import { messagesHref } from "~/i18n/messages.server";
+import { describeEntry, references } from "~/modules/ledger/descriptions";
 import { getDeliveryNote, getOrderConfirmation } from "~/modules/orders/orders.views.server";
 import { documentParties } from "~/modules/organisations/organisations.server";
 import { getQuotePage } from "~/modules/quotes/quotes.server";
@@ -18,6 +19,12 @@ import { getStatement } from "~/modules/statements/statements.server";
 import { env } from "~/utils/env.server";
 import { todayIn } from "~/utils/time";
 import { PdfWriter, type PdfColumn, type PdfRow } from "./pdf.server";
+
+/** The language a document is printed in (asked for, else the reader's) and that language's messages file for the browser. */
+export function documentLanguage(actor: Actor, asked: Locale | undefined) {
+  const lang = asked ?? actor.locale;
+  return { lang, messages: messagesHref(lang) };
+}
 
 const today = () => todayIn(env().BUSINESS_TZ);
 
@@ -78,7 +85,7 @@ export async function statementDocument(actor: Actor, id: number) {
 type StatementDocument = Awaited<ReturnType<typeof statementDocument>>;
 
 /** A statement's number as documents print it: the dealer's code and the period (as its CSV's file name). */
-function statementNumber(s: { dealer_code: string; period: string }) {
+export function statementNumber(s: { dealer_code: string; period: string }) {
   return `${s.dealer_code}-${s.period}`;
 }
 
@@ -116,7 +123,7 @@ export function statementTable(data: Pick<StatementDocument, "statement" | "line
           f.date(l.business_date),
           translateKnown(lang, `ledger.type.${l.entry_type}`) ?? l.entry_type,
           `${describeEntry(lang, l)}${dispute}`,
-          [l.order_number, l.shipment_number, l.reference].filter(Boolean).join(" · "),
+          references(l).join("\n"),
           l.amount_minor > 0 ? money(l.amount_minor) : "",
           l.amount_minor < 0 ? money(-l.amount_minor) : "",
           money(l.balance_minor),

@@ -7,7 +7,7 @@ import { translate, translateKnown, type Locale } from "~/i18n";
  * language, while `description` keeps the English for search, CSV and SQL readers.
  * Entries typed by finance keep their own words (no key).
  */
-export const SYSTEM_DESCRIPTIONS = [
+const SYSTEM_DESCRIPTIONS = [
   "ledger.desc.invoice",
   "ledger.desc.reversal",
   "ledger.desc.disputeAccepted",
@@ -78,4 +78,17 @@ export function bankPaymentDescription(m: { date: string | null; payer: string |
           ? "ledger.desc.bankPaymentFrom"
           : "ledger.desc.bankPayment";
   return { key, params: { reference: m.reference, ...(m.date ? { date: m.date } : {}), ...(m.payer ? { payer: m.payer } : {}) } };
+}
+
+type Referenced = { reference: string | null; order_number: string | null; shipment_number: string | null };
+
+/** An entry's own reference (a bank or credit note number), unless it only repeats the order or shipment number shown beside it. */
+export function ownReference(e: Referenced): string | null {
+  if (!e.reference || e.reference === e.shipment_number || e.reference === e.order_number) return null;
+  return e.reference;
+}
+
+/** The references of a printed statement's line (page and PDF): order, shipment and the entry's own reference, each once. */
+export function references(e: Referenced): string[] {
+  return [e.order_number, e.shipment_number, ownReference(e)].filter((r): r is string => Boolean(r));
 }

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { Fragment, type ReactNode } from "react";
 import { DocHead, DocTable, PartiesBlock, Sheet, Signatures, Toolbar, docT, documentClientLoader } from "~/components/documents";
 import { type MessageKey } from "~/i18n";
 import { formattersFor, useBusinessTz } from "~/i18n/react";
@@ -32,7 +32,7 @@ function BalanceRow({ className, testId, date, label, children }: { className: s
     <tr className={className} data-testid={testId}>
       <td />
       <td className="whitespace-nowrap py-1 pr-2">{date}</td>
-      <td colSpan={5} className="py-1 pr-2">
+      <td colSpan={4} className="py-1 pr-2">
         {label}
       </td>
       <td className="whitespace-nowrap py-1 text-right">{children}</td>
@@ -75,7 +75,6 @@ export default function StatementPrint() {
           { label: t("ledger.businessDate") },
           { label: t("ledger.type") },
           { label: t("ledger.description") },
-          { label: t("ledger.reference") },
           { label: t("ledger.debit"), right: true },
           { label: t("ledger.credit"), right: true },
           { label: t("ledger.balance"), right: true },
@@ -96,18 +95,21 @@ export default function StatementPrint() {
             <td className="whitespace-nowrap py-1 pr-2">{t(`ledger.type.${l.entry_type}` as MessageKey)}</td>
             <td className="min-w-[10rem] py-1 pr-2">
               {describeEntry(lang, l)}
+              {references(l).length > 0 ? (
+                <span className="block font-mono text-[8pt]">
+                  {references(l).map((r, i) => (
+                    <Fragment key={r}>
+                      {i > 0 ? " · " : null}
+                      <span className="whitespace-nowrap">{r}</span>
+                    </Fragment>
+                  ))}
+                </span>
+              ) : null}
               {l.dispute_status ? (
                 <span className="block text-[8.5pt]">
                   {t("statements.disputeStatus", { status: t(`disputes.status.${l.dispute_status}` as MessageKey) })} {money(l.dispute_amount_minor ?? 0)}
                 </span>
               ) : null}
-            </td>
-            <td className="py-1 pr-2 font-mono text-[8pt]">
-              {references(l).map((r) => (
-                <span key={r} className="block whitespace-nowrap">
-                  {r}
-                </span>
-              ))}
             </td>
             <td className="whitespace-nowrap py-1 pr-2 text-right">{l.amount_minor > 0 ? money(l.amount_minor) : ""}</td>
             <td className="whitespace-nowrap py-1 pr-2 text-right">{l.amount_minor < 0 ? money(-l.amount_minor) : ""}</td>
@@ -115,7 +117,7 @@ export default function StatementPrint() {
           </tr>
         ))}
         <tr className="border-b border-black">
-          <td colSpan={5} className="py-1 pr-2 text-right">
+          <td colSpan={4} className="py-1 pr-2 text-right">
             {t("common.total")}
           </td>
           <td className="whitespace-nowrap py-1 pr-2 text-right">{money(s.debit_minor)}</td>

@@ -95,7 +95,12 @@ describe("browser: one language's messages per page", () => {
     const { quoteId } = await matrixDealRecords(w);
     // Last month on the clock the server and the browser share: it has ended, so it can be issued.
     const { period, start } = monthBounds(addDays(monthBounds(todayIn("Asia/Shanghai")).start, -1));
-    await post(w.dealerA.id, "invoice", 1_234_00, addDays(start, 7));
+    // Wide figures and a long reference: the statement's widest lines.
+    await post(w.dealerA.id, "invoice", 104_930_00, addDays(start, 7), {
+      reference: "INV-2026-000001-S1-0001",
+      description: "Invoice for shipment SO-2026-000001-S1 (order SO-2026-000001)",
+    });
+    await post(w.dealerA.id, "credit_note", -4_654_00, addDays(start, 8), { reference: "CN-2026-000001-0001", description: "Credit note" });
     await issueStatements(systemActor(w.dealerA.id, "test"), { period, dealerIds: [w.dealerA.id] });
     const st = await getDb().selectFrom("statements").select("id").where("dealer_id", "=", w.dealerA.id).where("period", "=", period).executeTakeFirstOrThrow();
     await getDb().updateTable("users").set({ locale: "zh-CN" }).where("id", "=", w.a.dealer_admin.id).execute();
@@ -123,6 +128,15 @@ describe("browser: one language's messages per page", () => {
         expect(await page.locator("article").innerText(), d.path).not.toMatch(/\b(documents|common|orders|statements)\.[a-zA-Z]+/);
         // The application around the document stays in the reader's language.
         await expect(page.locator("html").getAttribute("lang"), d.path).resolves.toBe("zh-CN");
+        // The lines fit the A4 sheet on a laptop and on paper: no column is cut off (the sheet scrolls only on a phone).
+        for (const media of ["screen", "print"] as const) {
+          await page.emulateMedia({ media });
+          const overflow = await page
+            .locator("article table")
+            .evaluate((t) => t.getBoundingClientRect().right - t.closest("article")!.getBoundingClientRect().right);
+          expect(overflow, `${d.path} (${media})`).toBeLessThanOrEqual(0);
+        }
+        await page.emulateMedia({ media: "screen" });
       }
       // A client navigation to the English copy from the Chinese statement page.
       await page.goto(`/statements/${st.id}`);

@@ -7,6 +7,7 @@
  * the row to be sent again when its lease lapses; receivers dedupe on the event id.
  */
 import { sql } from "kysely";
+import { Agent, fetch, type Response } from "undici";
 import { db } from "../../../db/client";
 import { audit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/actor";
@@ -15,7 +16,7 @@ import { env } from "~/utils/env.server";
 import { now } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
 import { DELIVERY_HEADER, EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, openSecret, signatureHeader } from "./signing.server";
-import { refuseResolvedPrivate } from "./url.server";
+import { guardedLookup, refusedLiteral } from "./url.server";
 import { claimLeases, renewLease } from "~/utils/leases.server";
 
 /** One attempt may take this long (connect, send, first bytes and the excerpt) before it counts as failed. */
@@ -61,12 +62,32 @@ function describe(err: unknown): string {
   return clip([e.cause?.code, e.cause?.message ?? e.message].filter(Boolean).join(" · ") || String(err), 500);
 }
 
+/**
+ * The HTTP client of production deliveries: every connection resolves its host through `guardedLookup` and
+ * connects to the address that lookup checked (decision 147). Outside production the default one, so tests
+ * and a developer's receiver on this machine (loopback) are reached.
+ */
+let guarded: Agent | undefined;
+export function deliveryDispatcher(production: boolean): Agent | undefined {
+  if (!production) return undefined;
+  guarded ??= new Agent({ connect: { lookup: guardedLookup() } });
+  return guarded;
+}
+
 async function post(url: string, headers: Record<string, string>, body: string): Promise<Attempt> {
   const started = performance.now();
-  const refused = await refuseResolvedPrivate(url, env().NODE_ENV === "production");
+  const production = env().NODE_ENV === "production";
+  const refused = refusedLiteral(url, production);
   if (refused) return { statusCode: null, excerpt: null, error: refused, durationMs: 0 };
   try {
-    const res = await fetch(url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS) });
+    const res = await fetch(url, {
+      method: "POST",
+      headers,
+      body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
+      dispatcher: deliveryDispatcher(production),
+    });
     const excerpt = await readExcerpt(res).catch(() => "");
     return { statusCode: res.status, excerpt, error: null, durationMs: Math.round(performance.now() - started) };
   } catch (err) {

@@ -4,12 +4,13 @@
  * - HTTPS always; plain HTTP only to a loopback host (localhost, 127.0.0.0/8, ::1) and only when the
  *   app is not in production, so that tests and a developer's receiver on this machine work.
  * - In production no loopback, private, link-local, shared (CGNAT), unspecified or multicast address,
- *   neither written in the URL nor, at delivery time, as what the host name resolves to (server-side
- *   request forgery: a dealer must not make the server call into the manufacturer's network).
+ *   neither written in the URL nor, at delivery time, as what the host name resolves to: the connection
+ *   is made to the address the check passed (server-side request forgery: a dealer must not make the
+ *   server call into the manufacturer's network; decision 147).
  * - No user name or password in the URL (they would be shown on the page and logged).
  */
-import { lookup } from "node:dns/promises";
-import { BlockList, isIP } from "node:net";
+import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from "node:dns";
+import { BlockList, isIP, type LookupFunction } from "node:net";
 import type { MessageKey } from "~/i18n";
 
 const blocked4 = new BlockList();
@@ -81,20 +82,35 @@ export function checkWebhookUrl(raw: string, production: boolean): UrlVerdict {
   return { ok: true, url: u.toString() };
 }
 
+/** The error a refused connection fails with; the attempt records its message. */
+class RefusedAddress extends Error {
+  readonly code = "EREFUSEDADDRESS";
+}
+
+type Resolve = (hostname: string, options: LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+
 /**
- * At delivery time, in production: the host name must not resolve to an address the server never calls.
- * Returns the refusal to record, or null. (The HTTP client resolves again; a name that changes its answer
- * between the two lookups is the remaining gap, noted in decision 126.)
+ * A socket `lookup` that refuses, in production, a host name resolving to any address the server never calls.
+ * The socket connects to an address this lookup checked, in the same resolution, so a name cannot answer a
+ * public address to a check and a private one to the connection (DNS rebinding; decision 147).
+ * `resolve` is `dns.lookup`; tests pass their own answers.
  */
-export async function refuseResolvedPrivate(url: string, production: boolean): Promise<string | null> {
+export function guardedLookup(resolve: Resolve = dnsLookup as unknown as Resolve): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname, { ...options, all: true }, (err, addresses) => {
+      const done = callback as (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+      if (err) return done(err, "");
+      if (addresses.length === 0) return done(Object.assign(new Error(`DNS: no address for ${hostname}`), { code: "ENOTFOUND" }), "");
+      if (addresses.some((a) => isPrivateAddress(a.address))) return done(new RefusedAddress(`refused: ${hostname} resolves to a private address`), "");
+      if ((options as { all?: boolean }).all) return done(null, addresses);
+      return done(null, addresses[0]!.address, addresses[0]!.family);
+    });
+  };
+}
+
+/** An address written in the URL is connected to without a lookup: refused here, in production, before any connection. */
+export function refusedLiteral(url: string, production: boolean): string | null {
   if (!production) return null;
   const host = bareHost(new URL(url));
-  if (isIP(host)) return isPrivateAddress(host) ? "refused: private address" : null;
-  try {
-    const addresses = await lookup(host, { all: true, verbatim: true });
-    if (addresses.some((a) => isPrivateAddress(a.address))) return "refused: the host resolves to a private address";
-    return null;
-  } catch (err) {
-    return `DNS: ${(err as { code?: string }).code ?? "lookup failed"}`;
-  }
+  return isIP(host) && isPrivateAddress(host) ? "refused: private address" : null;
 }

@@ -13,10 +13,12 @@ import { disputeLine, resolveDispute } from "~/modules/statements/statements.ser
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors";
 import { now } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
-import { backoffMs, sendDueWebhooks } from "./delivery.server";
+import { fetch } from "undici";
+import { resetEnv } from "~/utils/env.server";
+import { backoffMs, deliveryDispatcher, sendDueWebhooks } from "./delivery.server";
 import { DELIVERY_WINDOW_MS } from "./events.server";
 import { verifySignature } from "./signing.server";
-import { checkWebhookUrl, isPrivateAddress } from "./url.server";
+import { checkWebhookUrl, guardedLookup, isPrivateAddress } from "./url.server";
 import {
   createEndpoint,
   findWebhookInvariantViolations,
@@ -123,6 +125,78 @@ describe("webhook URLs", () => {
 });
 
 // ---------------------------------------------------------------- delivery and signature
+
+describe("production deliveries connect only to an address they checked (DNS rebinding)", () => {
+  type Answer = { address: string; family: number }[];
+  /** A resolver that gives the next answer on each lookup, as a rebinding name does. */
+  const answering = (...answers: Answer[]) => {
+    const asked: string[] = [];
+    const resolve = (hostname: string, _o: unknown, cb: (err: NodeJS.ErrnoException | null, a: Answer) => void) => {
+      asked.push(hostname);
+      cb(null, answers[Math.min(asked.length - 1, answers.length - 1)]!);
+    };
+    return { resolve, asked };
+  };
+  const lookupOnce = (lookup: ReturnType<typeof guardedLookup>, host: string, all = false) =>
+    new Promise<{ err: (Error & { code?: string }) | null; address: unknown; family?: number }>((done) =>
+      lookup(host, { all }, ((err: Error | null, address: unknown, family?: number) => done({ err, address, family })) as never),
+    );
+
+  it("the socket's own lookup refuses a name with any private answer, and connects to the public address it checked", async () => {
+    const publicOnly = answering([{ address: "93.184.216.34", family: 4 }]);
+    expect(await lookupOnce(guardedLookup(publicOnly.resolve as never), "erp.example.com")).toEqual({ err: null, address: "93.184.216.34", family: 4 });
+    expect((await lookupOnce(guardedLookup(publicOnly.resolve as never), "erp.example.com", true)).address).toEqual([{ address: "93.184.216.34", family: 4 }]);
+
+    const mixed = answering([
+      { address: "93.184.216.34", family: 4 },
+      { address: "10.0.0.5", family: 4 },
+    ]);
+    const refused = await lookupOnce(guardedLookup(mixed.resolve as never), "erp.example.com");
+    expect(refused.err?.message).toBe("refused: erp.example.com resolves to a private address");
+
+    // A rebinding name: public to the first lookup, the metadata address to the next. Each connection's lookup is
+    // the one its socket uses, so the second connection is refused rather than sent inward.
+    const rebinding = answering([{ address: "93.184.216.34", family: 4 }], [{ address: "169.254.169.254", family: 4 }]);
+    const lookup = guardedLookup(rebinding.resolve as never);
+    expect((await lookupOnce(lookup, "rebind.example.com")).address).toBe("93.184.216.34");
+    expect((await lookupOnce(lookup, "rebind.example.com")).err?.message).toBe("refused: rebind.example.com resolves to a private address");
+    expect(rebinding.asked).toEqual(["rebind.example.com", "rebind.example.com"]);
+  });
+
+  it("the production client refuses before any byte is sent: a loopback receiver named by host name gets nothing", async () => {
+    const rx = await receiver();
+    const byName = rx.url.replace("127.0.0.1", "localhost");
+    const err = await fetch(byName, { method: "POST", body: "{}", dispatcher: deliveryDispatcher(true) }).then(
+      () => null,
+      (e: Error & { cause?: { code?: string; message?: string } }) => e.cause,
+    );
+    expect(err?.code).toBe("EREFUSEDADDRESS");
+    expect(rx.received).toHaveLength(0);
+    // Outside production the same client reaches it (tests and a developer's receiver).
+    expect((await fetch(byName, { method: "POST", body: "{}", dispatcher: deliveryDispatcher(false) })).status).toBe(200);
+    expect(rx.received).toHaveLength(1);
+  });
+
+  it("a delivery in production to a name that resolves inward is a failed attempt recorded with the refusal; nothing arrives", async () => {
+    const w = await orderWorld();
+    const rx = await receiver();
+    await endpointFor(w, rx.url.replace("127.0.0.1", "localhost"));
+    await orderIn(w, "submitted");
+    const before = process.env.NODE_ENV;
+    process.env.NODE_ENV = "production";
+    resetEnv();
+    try {
+      expect(await send()).toMatchObject({ claimed: 1, delivered: 0, retrying: 1 });
+    } finally {
+      process.env.NODE_ENV = before;
+      resetEnv();
+    }
+    const [d] = await deliveries();
+    expect(d).toMatchObject({ status: "pending", attempts: 1, last_status_code: null });
+    expect((await attempts(d!.id))[0]!.error).toContain("refused: localhost resolves to a private address");
+    expect(rx.received).toHaveLength(0);
+  });
+});
 
 describe("delivery to a loopback receiver", () => {
   it("signs HMAC-SHA256 over `${t}.${body}` with the secret shown once; event id and type travel as headers", async () => {

@@ -52,6 +52,17 @@ export async function postingFormOptions(actor: Actor) {
 
 // ---------- posting by hand ----------
 
+/** The entry a source already posted (a form's key, a bank reference): what makes a second submission a duplicate. */
+function entryFromSource(type: EntryType, source: { sourceType: string; sourceId: string }) {
+  return db
+    .selectFrom("ledger_entries")
+    .select(["id", "dealer_id"])
+    .where("entry_type", "=", type)
+    .where("source_type", "=", source.sourceType)
+    .where("source_id", "=", source.sourceId)
+    .executeTakeFirst();
+}
+
 /**
  * Posts one entry typed by finance, dated today. The form's key makes a double
  * submission post once (the second returns the first entry); a bank reference
@@ -65,13 +76,7 @@ export async function postManualEntry(actor: Actor, input: PostEntryInput): Prom
     type === "payment" && input.bankReference
       ? { sourceType: "bank", sourceId: input.bankReference }
       : { sourceType: type === "rebate" ? "rebate_programme" : type === "fee" ? "fee" : "manual", sourceId: `form:${input.key}` };
-  const existing = await db
-    .selectFrom("ledger_entries")
-    .select(["id", "dealer_id"])
-    .where("entry_type", "=", type)
-    .where("source_type", "=", source.sourceType)
-    .where("source_id", "=", source.sourceId)
-    .executeTakeFirst();
+  const existing = await entryFromSource(type, source);
   if (existing) {
     if (source.sourceType === "bank") throw new ValidationError("validation.formErrors", { bankReference: ["ledger.bankReferenceUsed"] });
     return { id: existing.id, dealerId: existing.dealer_id, duplicate: true };
@@ -120,13 +125,7 @@ export async function postManualEntry(actor: Actor, input: PostEntryInput): Prom
     });
   } catch (err) {
     if (err instanceof DuplicateSourceError) {
-      const again = await db
-        .selectFrom("ledger_entries")
-        .select(["id", "dealer_id"])
-        .where("entry_type", "=", type)
-        .where("source_type", "=", source.sourceType)
-        .where("source_id", "=", source.sourceId)
-        .executeTakeFirst();
+      const again = await entryFromSource(type, source);
       if (again && source.sourceType !== "bank") return { id: again.id, dealerId: again.dealer_id, duplicate: true };
       throw new ValidationError("validation.formErrors", { bankReference: ["ledger.bankReferenceUsed"] });
     }

@@ -32,16 +32,3 @@ export function outboxQuery(db: Executor, f: OutboxFilter) {
   }
   return q;
 }
-
-/** Rows due for sending and not held by a live claim. */
-export function dueIds(db: Executor, at: Date, limit: number) {
-  return db
-    .selectFrom("outbox_emails")
-    .select("id")
-    .where("status", "=", "pending")
-    .where("next_attempt_at", "<=", at)
-    .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", at)]))
-    .orderBy("next_attempt_at")
-    .limit(limit)
-    .execute();
-}

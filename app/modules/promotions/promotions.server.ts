@@ -138,13 +138,11 @@ function stateOf(p: { status: string; starts_on: string; ends_on: string }, on: 
   return "running";
 }
 
-const COLUMNS = [
-  "p.id",
+/** A promotion's code, names and terms (what `useTermsText` words): part of every read of a promotion, and all the dashboard and the digest read. */
+export const PROMOTION_TERMS = [
   "p.code",
   "p.name_en",
   "p.name_zh",
-  "p.description_en",
-  "p.description_zh",
   "p.mechanism",
   "p.discount_kind",
   "p.discount_bp",
@@ -152,11 +150,9 @@ const COLUMNS = [
   "p.rebate_bp",
   "p.rebate_basis",
   "p.currency",
-  "p.starts_on",
-  "p.ends_on",
-  "p.status",
-  "p.version",
 ] as const;
+
+const COLUMNS = ["p.id", ...PROMOTION_TERMS, "p.description_en", "p.description_zh", "p.starts_on", "p.ends_on", "p.status", "p.version"] as const;
 
 /** The dealers in the actor's reach (the access module's dealer rule) as a WHERE on `organisations as d`. */
 const dealerInReach = (actor: Actor) => scopes.dealer.where(actor, { id: "d.id", accountManagerId: "d.account_manager_id" });
@@ -441,20 +437,6 @@ export async function* exportTracking(actor: Actor, id: number): AsyncIterable<u
   const page = await promotionPage(actor, id);
   yield page.tracking.map((d) => [page.promotion.code, d.code, d.name, d.orders, d.units, d.revenueMinor, d.discountMinor, d.shippedUnits, d.rebateMinor]);
 }
-
-/** A promotion's code, names and terms (what `useTermsText` words), as read for the dashboard and the digest. */
-export const PROMOTION_TERMS = [
-  "p.code",
-  "p.name_en",
-  "p.name_zh",
-  "p.mechanism",
-  "p.discount_kind",
-  "p.discount_bp",
-  "p.discount_minor",
-  "p.rebate_bp",
-  "p.rebate_basis",
-  "p.currency",
-] as const;
 
 /** The running promotions that target the actor's dealer, for its dashboard (empty for anyone else). */
 export async function runningForDealer(actor: Actor, limit = 5) {

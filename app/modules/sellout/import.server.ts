@@ -27,7 +27,7 @@ import { transaction } from "~/utils/tx.server";
 import { hasEnded, isFrequency, parsePeriodKey } from "./period";
 import { MAX_REGION, MAX_REVENUE_MINOR, MAX_UNITS, SELLOUT_COLUMNS, type ImportMode, type SelloutColumn } from "./sellout.schema";
 import { dealerRow, skusBoughtBy } from "./sellout.queries.server";
-import { segmentOf, upsertStock } from "./sellout.server";
+import { markReported, segmentOf, upsertStock } from "./sellout.server";
 import { forgetFigures, restateAfterSelloutWrite } from "./sellout.derived.server";
 
 const MAX_ROWS = 100_000;
@@ -313,11 +313,7 @@ export async function importSellout(actor: Actor, dealerId: number, input: { per
             dealerId,
             [...stock].map(([productId, onHand]) => ({ productId, onHand })),
           );
-          await tx
-            .updateTable("sellout_periods")
-            .set(p.reported_at ? { last_changed_at: at } : { reported_at: at, reported_by: actor.userId, last_changed_at: at })
-            .where("id", "=", p.id)
-            .execute();
+          await markReported(tx, actor, p.id, p.reported_at, at);
           await forgetFigures(tx, p.id);
           return p.id;
         });

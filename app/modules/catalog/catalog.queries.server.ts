@@ -8,13 +8,9 @@ import type { Executor } from "../../../db/client";
 import type { DB } from "../../../db/types";
 import { REFERENCE_VERSION_COLUMNS, referenceVersionsOf, type ReferenceVersions } from "~/utils/snapshots.server";
 import type { ProductListFilter, StockFilter } from "./catalog.schema.server";
+import { likeContains } from "~/utils/like";
 
 export const PAGE_SIZE = 25;
-
-/** LIKE pattern with the user's % and _ taken literally. */
-function likeContains(q: string): string {
-  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 type ProductEb = ExpressionBuilder<DB & { p: DB["products"] }, "p">;
 

@@ -5,6 +5,7 @@ import type { Executor } from "../../../db/client";
 import type { Actor } from "~/modules/auth/actor";
 import { inDealerScope } from "~/modules/auth/access.server";
 import type { FeesFilter, LedgerListFilter } from "./ledger.schema.server";
+import { likeContains } from "~/utils/like";
 
 export const PAGE_SIZE = 50;
 
@@ -22,7 +23,7 @@ export function entriesQuery(db: Executor, actor: Actor, f: Omit<LedgerListFilte
   if (f.from) q = q.where("e.business_date", ">=", f.from);
   if (f.to) q = q.where("e.business_date", "<=", f.to);
   if (f.q) {
-    const like = `%${f.q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
+    const like = likeContains(f.q);
     // System descriptions are stored in English: their words in either language find them too (decision 072).
     const keys = descriptionKeysMatching(f.q);
     q = q.where((eb) =>

@@ -23,6 +23,7 @@ import { now, todayIn, type IsoDate } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
 import type { Mechanism, PromotionState, RebateBasis } from "./promotions.schema";
 import type { PromotionFilter, PromotionInput } from "./promotions.schema.server";
+import { likeContains } from "~/utils/like";
 
 const PAGE_SIZE = 25;
 const today = () => todayIn(env().BUSINESS_TZ);
@@ -193,7 +194,7 @@ function listQuery(actor: Actor, f: PromotionFilter) {
   let q = db.selectFrom("promotions as p").where(visible(actor));
   if (f.mechanism) q = q.where("p.mechanism", "=", f.mechanism);
   if (f.q) {
-    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = likeContains(f.q);
     q = q.where((eb) => eb.or([eb("p.code", "like", like), eb("p.name_en", "like", like), eb("p.name_zh", "like", like)]));
   }
   if (f.state === "draft" || f.state === "cancelled") q = q.where("p.status", "=", f.state);

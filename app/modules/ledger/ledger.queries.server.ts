@@ -87,3 +87,32 @@ export function feesQuery(db: Executor, actor: Actor, f: Omit<FeesFilter, "page"
   if (f.feeType) q = q.where("e.fee_type_code", "=", f.feeType);
   return q;
 }
+
+/** Fee or rebate: the fee type's kind, else the entry's own type. */
+export const feeKind = sql<string>`COALESCE(ft.kind, CASE WHEN e.entry_type = 'rebate' THEN 'rebate' ELSE 'fee' END)`;
+
+/** The entries of the fee and rebate report, newest first (the page and its CSV read the same rows in the same order). */
+export function feeLines(db: Executor, actor: Actor, f: Omit<FeesFilter, "page" | "format">) {
+  return feesQuery(db, actor, f)
+    .select([
+      "e.id",
+      "e.dealer_id",
+      "o.code as dealer_code",
+      "e.entry_type",
+      feeKind.as("kind"),
+      "e.fee_type_code",
+      "ft.name_en",
+      "ft.name_zh",
+      "e.amount_minor",
+      "e.currency",
+      "e.business_date",
+      "e.description",
+      "e.description_key",
+      "e.description_params",
+      "e.reference",
+      "e.reverses_entry_id",
+    ])
+    .orderBy("e.business_date", "desc")
+    .orderBy("e.created_at", "desc")
+    .orderBy("e.id", "desc");
+}

@@ -18,7 +18,7 @@ import { transaction } from "~/utils/tx.server";
 import type { Locale } from "~/i18n";
 import { creditPosition } from "./credit.server";
 import { describeEntry } from "./descriptions";
-import { PAGE_SIZE, entriesQuery, entryColumns, feesQuery, runningBalance } from "./ledger.queries.server";
+import { PAGE_SIZE, entriesQuery, entryColumns, feeKind, feeLines, feesQuery, runningBalance } from "./ledger.queries.server";
 import type { FeeTypeInput, FeesFilter, LedgerListFilter, PostEntryInput } from "./ledger.schema.server";
 import { DuplicateSourceError, ENTRY_SIGN, postEntry, reverseEntry, type EntryType } from "./post.server";
 
@@ -337,13 +337,12 @@ export async function feesReport(actor: Actor, filter: FeesFilter) {
   requirePermission(actor, "ledger:read");
   if (filter.dealerId) await assertDealerInScope(db, actor, filter.dealerId);
   const base = feesQuery(db, actor, filter);
-  const kindExpr = sql<string>`COALESCE(ft.kind, CASE WHEN e.entry_type = 'rebate' THEN 'rebate' ELSE 'fee' END)`;
   const periodExpr = sql<string>`DATE_FORMAT(e.business_date, '%Y-%m')`;
   const [summary, rows, total] = await Promise.all([
     base
       .select([
         periodExpr.as("period"),
-        kindExpr.as("kind"),
+        feeKind.as("kind"),
         "e.fee_type_code",
         "ft.name_en",
         "ft.name_zh",
@@ -351,33 +350,12 @@ export async function feesReport(actor: Actor, filter: FeesFilter) {
         sql<number>`COUNT(*)`.as("n"),
         sql<string>`SUM(e.amount_minor)`.as("total"),
       ])
-      .groupBy([periodExpr, kindExpr, "e.fee_type_code", "ft.name_en", "ft.name_zh", "e.currency"])
+      .groupBy([periodExpr, feeKind, "e.fee_type_code", "ft.name_en", "ft.name_zh", "e.currency"])
       .orderBy(periodExpr, "desc")
-      .orderBy(kindExpr)
+      .orderBy(feeKind)
       .orderBy("e.fee_type_code")
       .execute(),
-    base
-      .select([
-        "e.id",
-        "e.dealer_id",
-        "o.code as dealer_code",
-        "e.entry_type",
-        kindExpr.as("kind"),
-        "e.fee_type_code",
-        "ft.name_en",
-        "ft.name_zh",
-        "e.amount_minor",
-        "e.currency",
-        "e.business_date",
-        "e.description",
-        "e.description_key",
-        "e.description_params",
-        "e.reference",
-        "e.reverses_entry_id",
-      ])
-      .orderBy("e.business_date", "desc")
-      .orderBy("e.created_at", "desc")
-      .orderBy("e.id", "desc")
+    feeLines(db, actor, filter)
       .limit(PAGE_SIZE)
       .offset((filter.page - 1) * PAGE_SIZE)
       .execute(),
@@ -395,30 +373,9 @@ export const FEES_CSV_HEADER = ["period", "business_date", "dealer_code", "kind"
 export async function* exportFees(actor: Actor, filter: FeesFilter, locale: Locale) {
   requirePermission(actor, "ledger:read");
   if (filter.dealerId) await assertDealerInScope(db, actor, filter.dealerId);
-  const kindExpr = sql<string>`COALESCE(ft.kind, CASE WHEN e.entry_type = 'rebate' THEN 'rebate' ELSE 'fee' END)`;
   let offset = 0;
   for (;;) {
-    const rows = await feesQuery(db, actor, filter)
-      .select([
-        "e.id",
-        "o.code as dealer_code",
-        "e.entry_type",
-        kindExpr.as("kind"),
-        "e.fee_type_code",
-        "e.amount_minor",
-        "e.currency",
-        "e.business_date",
-        "e.description",
-        "e.description_key",
-        "e.description_params",
-        "e.reference",
-      ])
-      .orderBy("e.business_date", "desc")
-      .orderBy("e.created_at", "desc")
-      .orderBy("e.id", "desc")
-      .limit(1000)
-      .offset(offset)
-      .execute();
+    const rows = await feeLines(db, actor, filter).limit(1000).offset(offset).execute();
     if (!rows.length) return;
     yield rows.map((r) => [
       r.business_date.slice(0, 7),

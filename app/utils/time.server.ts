@@ -4,3 +4,9 @@ import { isIsoDate } from "./time";
 
 /** A typed calendar date 'YYYY-MM-DD' as a zod field (a custom refinement, so the message is the localized date hint). */
 export const isoDate = z.string().trim().refine(isIsoDate, { message: "validation.date" });
+
+/** A calendar date that may be left empty: empty is null. */
+export const optionalDate = z
+  .union([z.literal(""), isoDate])
+  .optional()
+  .transform((v) => v || null);

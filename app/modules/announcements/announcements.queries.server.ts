@@ -2,6 +2,7 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kyse
 import type { Executor } from "../../../db/client";
 import type { DB } from "../../../db/types";
 import type { AnnouncementFilter } from "./announcements.schema.server";
+import { likeContains } from "~/utils/like";
 
 export const PAGE_SIZE = 25;
 
@@ -44,7 +45,7 @@ export function announcementsQuery(db: Executor, f: AnnouncementFilter, at: Date
   let q = db.selectFrom("announcements as a");
   if (f.kind) q = q.where("a.kind", "=", f.kind);
   if (f.q) {
-    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = likeContains(f.q);
     q = q.where((eb) => eb.or([eb("a.title_en", "like", like), eb("a.title_zh", "like", like)]));
   }
   if (f.state === "withdrawn") q = q.where("a.status", "=", "withdrawn");

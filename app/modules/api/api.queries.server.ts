@@ -7,6 +7,7 @@ import { sql } from "kysely";
 import type { Executor } from "../../../db/client";
 import { inDealerScope } from "~/modules/auth/access.server";
 import type { Actor } from "~/modules/auth/actor";
+import { likeContains } from "~/utils/like";
 
 export async function productsPage(db: Executor, f: { q?: string; afterSku: string | null; limit: number }) {
   let q = db
@@ -16,7 +17,7 @@ export async function productsPage(db: Executor, f: { q?: string; afterSku: stri
     .limit(f.limit + 1);
   if (f.afterSku !== null) q = q.where("p.sku", ">", f.afterSku);
   if (f.q) {
-    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = likeContains(f.q);
     q = q.where((eb) => eb.or([eb("p.sku", "like", like), eb("p.name_en", "like", like), eb("p.name_zh", "like", like)]));
   }
   return q.execute();

@@ -7,17 +7,10 @@ import { REGIONS } from "~/modules/organisations/organisations.schema";
 import { ORDER_STATUSES } from "~/modules/orders/state";
 import { STATEMENT_STATUSES, DISPUTE_REASONS } from "~/modules/statements/statements.schema";
 import { MAX_LINES } from "~/modules/orders/orders.schema";
+import { isIsoDate } from "~/utils/time";
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "validation.date" })
-  .refine(
-    (s) => {
-      const d = new Date(`${s}T00:00:00Z`);
-      return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-    },
-    { message: "validation.date" },
-  );
+/** JSON dates are taken as they are (no trimming, unlike a typed form field). */
+const isoDate = z.string().refine(isIsoDate, { message: "validation.date" });
 
 const instant = z
   .string()

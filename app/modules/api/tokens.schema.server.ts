@@ -2,18 +2,7 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 import { API_SCOPE_LIST } from "~/modules/auth/permissions";
-
-const isoDate = z
-  .string()
-  .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "validation.date" })
-  .refine(
-    (s) => {
-      const d = new Date(`${s}T00:00:00Z`);
-      return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-    },
-    { message: "validation.date" },
-  );
+import { optionalDate } from "~/utils/time.server";
 
 /** One allow-list entry: an IPv4 or IPv6 address, or a CIDR block (10.0.0.0/8, 2001:db8::/32). */
 export function parseIpEntry(entry: string): { address: string; prefix: number | null; family: 4 | 6 } | null {
@@ -34,10 +23,7 @@ export const CreateTokenSchema = z.object({
     (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
     z.array(z.enum(API_SCOPE_LIST)).refine((a) => a.length > 0, { message: "apiTokens.scopesRequired" }),
   ),
-  expiresOn: z
-    .union([z.literal(""), isoDate])
-    .optional()
-    .transform((v) => v || null),
+  expiresOn: optionalDate,
   ipAllow: z
     .string()
     .max(1000)

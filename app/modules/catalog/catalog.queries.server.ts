@@ -8,13 +8,9 @@ import type { Executor } from "../../../db/client";
 import type { DB } from "../../../db/types";
 import { REFERENCE_VERSION_COLUMNS, referenceVersionsOf, type ReferenceVersions } from "~/utils/snapshots.server";
 import type { ProductListFilter, StockFilter } from "./catalog.schema.server";
+import { likeContains } from "~/utils/like";
 
 export const PAGE_SIZE = 25;
-
-/** LIKE pattern with the user's % and _ taken literally. */
-function likeContains(q: string): string {
-  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 type ProductEb = ExpressionBuilder<DB & { p: DB["products"] }, "p">;
 
@@ -26,8 +22,8 @@ function textSearch(eb: ProductEb, q: string) {
   return eb("p.search_text", "like", likeContains(q.toLowerCase()));
 }
 
-/** Products matching the stock page's filters. `warehouseIds` null = every warehouse. */
-export function stockProductsQuery(db: Executor, f: StockFilter, warehouseIds: number[] | null) {
+/** The filters the product list and the stock page share: text, category, product line, made to order. */
+function productsMatching(db: Executor, f: Pick<ProductListFilter, "q" | "category" | "line" | "mto">) {
   let q = db.selectFrom("products as p");
   if (f.q) {
     const text = f.q;
@@ -35,9 +31,15 @@ export function stockProductsQuery(db: Executor, f: StockFilter, warehouseIds: n
   }
   if (f.category) q = q.where("p.category_code", "=", f.category);
   if (f.line) q = q.where("p.product_line_code", "=", f.line);
-  if (f.status !== "all") q = q.where("p.status", "=", f.status);
   if (f.mto === "only") q = q.where("p.made_to_order", "=", 1);
   if (f.mto === "exclude") q = q.where("p.made_to_order", "=", 0);
+  return q;
+}
+
+/** Products matching the stock page's filters. `warehouseIds` null = every warehouse. */
+export function stockProductsQuery(db: Executor, f: StockFilter, warehouseIds: number[] | null) {
+  let q = productsMatching(db, f);
+  if (f.status !== "all") q = q.where("p.status", "=", f.status);
   if (f.availableOnly) {
     // Correlated scalar subqueries (not EXISTS): MariaDB would turn EXISTS into a
     // semi-join that materialises every level; these read by primary key and stop
@@ -53,17 +55,8 @@ export function stockProductsQuery(db: Executor, f: StockFilter, warehouseIds: n
 }
 
 export function productListQuery(db: Executor, f: ProductListFilter) {
-  let q = db.selectFrom("products as p");
-  if (f.q) {
-    const text = f.q;
-    q = q.where((eb) => textSearch(eb as unknown as ProductEb, text));
-  }
-  if (f.category) q = q.where("p.category_code", "=", f.category);
-  if (f.line) q = q.where("p.product_line_code", "=", f.line);
-  if (f.status) q = q.where("p.status", "=", f.status);
-  if (f.mto === "only") q = q.where("p.made_to_order", "=", 1);
-  if (f.mto === "exclude") q = q.where("p.made_to_order", "=", 0);
-  return q;
+  const q = productsMatching(db, f);
+  return f.status ? q.where("p.status", "=", f.status) : q;
 }
 
 /**

@@ -1,9 +1,10 @@
 /** The zod schemas of catalog.schema.ts (server-only: loaders and actions parse with them; zod stays out of the browser bundle, decision 117). */
 import { z } from "zod";
+import { optionalText } from "~/utils/fields.server";
 import { REGIONS } from "~/modules/organisations/organisations.schema";
 import { MAX_PRICE_MINOR, parseWhole } from "~/utils/numbers";
 import { moneyField, optionalMoneyField, wholeNumberField } from "~/utils/numbers.server";
-import { isoDate } from "~/utils/time.server";
+import { isoDate, optionalDate } from "~/utils/time.server";
 import { checkOptionsSchemaJson } from "./options.server";
 import { PRODUCT_STATUSES, STOCK_SORTS, SKU_RE, IMAGE_PATH_RE, WAREHOUSE_STATUSES, IMPORT_KINDS, IMPORT_MODES } from "./catalog.schema";
 
@@ -40,10 +41,7 @@ export type StockFilter = Omit<StockQueryInput, "page" | "format" | "check" | "c
 export const AvailabilityCheck = z.object({
   sku: skuField,
   quantity: wholeNumberField({ min: 1, max: 999_999_999, messages: { format: "stock.wholePositive", min: "stock.wholePositive" } }),
-  neededBy: z
-    .union([z.literal(""), isoDate])
-    .optional()
-    .transform((v) => v || null),
+  neededBy: optionalDate,
   region: z.enum(REGIONS).optional(),
 });
 export type AvailabilityCheckInput = z.output<typeof AvailabilityCheck>;
@@ -91,18 +89,8 @@ export const ProductSchema = z
     sku: skuField,
     nameZh: z.string().trim().min(1).max(200),
     nameEn: z.string().trim().min(1).max(200),
-    descriptionZh: z
-      .string()
-      .trim()
-      .max(5000)
-      .optional()
-      .transform((v) => v || null),
-    descriptionEn: z
-      .string()
-      .trim()
-      .max(5000)
-      .optional()
-      .transform((v) => v || null),
+    descriptionZh: optionalText(5000),
+    descriptionEn: optionalText(5000),
     category: z.string().trim().min(1).max(32),
     line: z.string().trim().min(1).max(32),
     unit: z.string().trim().min(1).max(16),

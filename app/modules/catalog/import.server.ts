@@ -24,11 +24,9 @@ import { catalogChanged } from "./catalog.derived.server";
 import { IMAGE_PATH_RE, IMPORT_KINDS, PRODUCT_STATUSES, SKU_RE, TIERS, type ImportKind, type ImportMode } from "./catalog.schema";
 import { decodeUtf8, parseCsv, unguardCell } from "./csv";
 import { checkOptionsSchemaJson } from "./options.server";
-
-export type ImportRowError = { line: number; column: string; key: string; params?: Record<string, string | number> };
+import { createImportJob, failImportJob, finishImportJob, importProgress, storedErrors, type ImportRowError } from "./import-jobs.server";
 
 const MAX_IMPORT_ROWS = 100_000;
-const STORED_ERRORS = 500;
 const CHUNK = 500;
 
 const REQUIRED: Record<ImportKind, readonly string[]> = {
@@ -70,10 +68,6 @@ function readImportFile(kind: ImportKind, bytes: Uint8Array): Table {
   };
 }
 
-async function progress(jobId: number, set: { processed_rows?: number; written_rows?: number }) {
-  await db.updateTable("import_jobs").set(set).where("id", "=", jobId).execute();
-}
-
 type Writer<T> = (
   tx: Tx,
   valid: { line: number; value: T }[],
@@ -84,18 +78,7 @@ type Writer<T> = (
 export async function runImport(actor: Actor, input: { kind: ImportKind; mode: ImportMode; filename: string; bytes: Uint8Array }): Promise<{ jobId: number }> {
   requirePermission(actor, "stock:import");
   const table = readImportFile(input.kind, input.bytes);
-  const job = await db
-    .insertInto("import_jobs")
-    .values({
-      kind: input.kind,
-      filename: input.filename.slice(0, 255),
-      mode: input.mode,
-      status: "running",
-      total_rows: table.rows.length,
-      created_by: actor.userId,
-    })
-    .executeTakeFirstOrThrow();
-  const jobId = Number(job.insertId);
+  const jobId = await createImportJob(actor, { kind: input.kind, filename: input.filename, mode: input.mode, totalRows: table.rows.length });
   try {
     if (input.kind === "products") await pipeline(actor, jobId, input, table, await validateProducts(jobId, table), writeProducts(table));
     else {
@@ -104,11 +87,7 @@ export async function runImport(actor: Actor, input: { kind: ImportKind; mode: I
       if (written > 0) await allocateImportedStock(actor, jobId, [...new Set(validated.valid.map((v) => v.value.productId))]);
     }
   } catch (err) {
-    await db
-      .updateTable("import_jobs")
-      .set({ status: "error", finished_at: now(), errors: JSON.stringify([{ line: 0, column: "", key: "import.failed" }]), error_count: 1 })
-      .where("id", "=", jobId)
-      .execute();
+    await failImportJob(jobId);
     throw err;
   }
   return { jobId };
@@ -124,21 +103,7 @@ async function pipeline<T>(
   write: Writer<T>,
 ): Promise<number> {
   const errors = [...validated.errors];
-  const finish = async (status: string, written: number, errs: ImportRowError[]) => {
-    errs.sort((a, b) => a.line - b.line);
-    await db
-      .updateTable("import_jobs")
-      .set({
-        status,
-        written_rows: written,
-        processed_rows: table.rows.length,
-        error_count: errs.length,
-        errors: errs.length ? JSON.stringify(errs.slice(0, STORED_ERRORS)) : null,
-        finished_at: now(),
-      })
-      .where("id", "=", jobId)
-      .execute();
-  };
+  const finish = (status: string, written: number, errs: ImportRowError[]) => finishImportJob(jobId, status, written, table.rows.length, errs);
   if (errors.length && input.mode === "all_or_nothing") {
     await finish("rejected", 0, errors);
     await audit(db, actor, {
@@ -157,7 +122,7 @@ async function pipeline<T>(
   }
   try {
     const { written } = await transaction(`import.${input.kind}`, async (tx) => {
-      const r = await write(tx, validated.valid, (n) => progress(jobId, { written_rows: n }));
+      const r = await write(tx, validated.valid, (n) => importProgress(jobId, { written_rows: n }));
       if (r.lateErrors.length) {
         if (input.mode === "all_or_nothing") throw new Abort(r.lateErrors);
         errors.push(...r.lateErrors);
@@ -341,9 +306,9 @@ async function validateProducts(jobId: number, table: Table) {
           prices,
         },
       });
-    if (++processed % 2000 === 0) await progress(jobId, { processed_rows: processed });
+    if (++processed % 2000 === 0) await importProgress(jobId, { processed_rows: processed });
   }
-  await progress(jobId, { processed_rows: processed });
+  await importProgress(jobId, { processed_rows: processed });
   return { valid, errors };
 }
 
@@ -469,9 +434,9 @@ async function validateStock(jobId: number, table: Table) {
     }
     if (rowErrors.length) errors.push(...rowErrors);
     else valid.push({ line: row.line, value: { productId: productId!, warehouseId: warehouseId!, onHand: onHand! } });
-    if (++processed % 2000 === 0) await progress(jobId, { processed_rows: processed });
+    if (++processed % 2000 === 0) await importProgress(jobId, { processed_rows: processed });
   }
-  await progress(jobId, { processed_rows: processed });
+  await importProgress(jobId, { processed_rows: processed });
   return { valid, errors };
 }
 
@@ -519,13 +484,7 @@ export async function getImportJob(actor: Actor, id: number): Promise<ImportJobV
   // Only the catalog's kinds: a dealer's sell-out import (same table) is its dealer's, read on /sellout.
   const job = await db.selectFrom("import_jobs").selectAll().where("id", "=", id).where("kind", "in", IMPORT_KINDS).executeTakeFirst();
   if (!job) throw new NotFoundError();
-  let errors: ImportRowError[] = [];
-  try {
-    errors = job.errors ? (JSON.parse(job.errors) as ImportRowError[]) : [];
-  } catch {
-    errors = [];
-  }
-  return { ...job, errors };
+  return { ...job, errors: storedErrors(job.errors) };
 }
 
 /** The actor's most recent import (for the progress bar shown while an upload runs). */

@@ -9,6 +9,7 @@ import { sql, type Kysely } from "kysely";
 import type { Executor } from "../../../db/client";
 import type { DB } from "../../../db/types";
 import { parseOptionsSchema, type OptionsSchema } from "./options.server";
+import { likeContains, likePrefix } from "~/utils/like";
 
 type Db = Executor | Kysely<DB>;
 
@@ -82,17 +83,10 @@ function toProduct(r: Row): OrderableProduct {
 export async function searchOrderableProducts(db: Db, dealerId: number, q: string, opts: { limit?: number } = {}): Promise<OrderableProduct[]> {
   const term = q.trim();
   if (!term) return [];
-  const like = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const like = likeContains(term);
   const rows = await baseQuery(db, dealerId)
     .where("p.status", "=", "active")
-    .where((eb) =>
-      eb.or([
-        eb("p.sku", "like", `${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`),
-        eb("p.name_en", "like", like),
-        eb("p.name_zh", "like", like),
-        eb("p.sku", "like", like),
-      ]),
-    )
+    .where((eb) => eb.or([eb("p.sku", "like", likePrefix(term)), eb("p.name_en", "like", like), eb("p.name_zh", "like", like), eb("p.sku", "like", like)]))
     .orderBy("p.sku")
     .limit(opts.limit ?? 20)
     .execute();

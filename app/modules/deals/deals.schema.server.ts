@@ -2,27 +2,11 @@
 import { z } from "zod";
 import { REGIONS } from "~/modules/organisations/organisations.schema";
 import { moneyField, wholeNumberField } from "~/utils/numbers.server";
-import { isoDate } from "~/utils/time.server";
+import { isoDate, optionalDate } from "~/utils/time.server";
+import { optionalId, optionalText, requiredText } from "~/utils/fields.server";
 import { checkCreditCode } from "./credit-code";
 import { DEAL_STAGES } from "./state";
 import { INDUSTRIES, ACCOUNT_SIZES, ACTIVITY_KINDS, KEY_ACCOUNT_SORTS, DEAL_SORTS } from "./deals.schema";
-
-const text = (max: number) => z.string().trim().min(1).max(max);
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .optional()
-    .transform((v) => v || null);
-const optionalId = z
-  .union([z.literal(""), z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER)])
-  .optional()
-  .transform((v) => (v === "" || v === undefined ? null : v));
-const optionalDate = z
-  .union([z.literal(""), isoDate])
-  .optional()
-  .transform((v) => v || null);
 
 /** Optional credit code: empty → null; otherwise format and GB 32100-2015 check digit. */
 const creditCodeField = z
@@ -39,7 +23,7 @@ const creditCodeField = z
   });
 
 export const KeyAccountSchema = z.object({
-  name: text(200),
+  name: requiredText(200),
   creditCode: creditCodeField,
   industry: z.enum(INDUSTRIES),
   region: z.enum(REGIONS),
@@ -50,7 +34,7 @@ export const KeyAccountSchema = z.object({
 export type KeyAccountInput = z.output<typeof KeyAccountSchema>;
 
 export const ContactSchema = z.object({
-  name: text(120),
+  name: requiredText(120),
   title: z.string().trim().max(120).default(""),
   phone: z
     .string()
@@ -99,12 +83,7 @@ export const RegisterDealSchema = z.preprocess(
   z
     .object({
       keyAccountId: optionalId,
-      accountName: z
-        .string()
-        .trim()
-        .max(200)
-        .optional()
-        .transform((v) => v || null),
+      accountName: optionalText(200),
       creditCode: creditCodeField,
       industry: z
         .union([z.literal(""), z.enum(INDUSTRIES)])
@@ -114,7 +93,7 @@ export const RegisterDealSchema = z.preprocess(
         .union([z.literal(""), z.enum(REGIONS)])
         .optional()
         .transform((v) => v || null),
-      title: text(200),
+      title: requiredText(200),
       productLines: z
         .array(LineSchema)
         .max(50)
@@ -152,7 +131,7 @@ export type DealFilter = z.output<typeof DealListQuery>;
 
 export const ActivitySchema = z.object({
   kind: z.enum(ACTIVITY_KINDS),
-  body: text(4000),
+  body: requiredText(4000),
   occurredAt: z
     .union([
       z.literal(""),
@@ -167,18 +146,18 @@ export const ActivitySchema = z.object({
 export type ActivityInput = z.output<typeof ActivitySchema>;
 
 export const TaskSchema = z.object({
-  title: text(200),
+  title: requiredText(200),
   ownerUserId: optionalId,
   dueDate: optionalDate,
 });
 export type TaskInput = z.output<typeof TaskSchema>;
 
 export const TaskDoneSchema = z.object({ taskId: z.coerce.number().int().positive() });
-export const ReasonSchema = z.object({ reason: text(2000) });
+export const ReasonSchema = z.object({ reason: requiredText(2000) });
 export const OptionalNoteSchema = z.object({ note: optionalText(500) });
 
 export const UpdateDealSchema = z.object({
-  title: text(200),
+  title: requiredText(200),
   estimatedValue: moneyField(),
   expectedCloseDate: isoDate,
   competitors: z.string().trim().max(500).default(""),
@@ -188,7 +167,7 @@ export type UpdateDealInput = z.output<typeof UpdateDealSchema>;
 
 export const OfferLeadSchema = z.object({
   dealerId: z.coerce.number().int().positive(),
-  productLineCode: text(32),
+  productLineCode: requiredText(32),
   estimatedValue: moneyField({ allowZero: true }),
   note: optionalText(2000),
 });
@@ -196,14 +175,9 @@ export type OfferLeadInput = z.output<typeof OfferLeadSchema>;
 
 export const AcceptLeadSchema = z.object({
   expectedCloseDate: optionalDate,
-  title: z
-    .string()
-    .trim()
-    .max(200)
-    .optional()
-    .transform((v) => v || null),
+  title: optionalText(200),
 });
-export const DeclineLeadSchema = z.object({ reason: text(2000) });
+export const DeclineLeadSchema = z.object({ reason: requiredText(2000) });
 
 export const ContactIdSchema = z.object({ contactId: z.coerce.number().int().positive() });
 

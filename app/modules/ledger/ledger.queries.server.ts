@@ -5,6 +5,7 @@ import type { Executor } from "../../../db/client";
 import type { Actor } from "~/modules/auth/actor";
 import { inDealerScope } from "~/modules/auth/access.server";
 import type { FeesFilter, LedgerListFilter } from "./ledger.schema.server";
+import { likeContains } from "~/utils/like";
 
 export const PAGE_SIZE = 50;
 
@@ -22,7 +23,7 @@ export function entriesQuery(db: Executor, actor: Actor, f: Omit<LedgerListFilte
   if (f.from) q = q.where("e.business_date", ">=", f.from);
   if (f.to) q = q.where("e.business_date", "<=", f.to);
   if (f.q) {
-    const like = `%${f.q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
+    const like = likeContains(f.q);
     // System descriptions are stored in English: their words in either language find them too (decision 072).
     const keys = descriptionKeysMatching(f.q);
     q = q.where((eb) =>
@@ -85,4 +86,33 @@ export function feesQuery(db: Executor, actor: Actor, f: Omit<FeesFilter, "page"
   if (f.kind === "rebate") q = q.where((eb) => eb.or([eb("ft.kind", "=", "rebate"), eb.and([eb("ft.kind", "is", null), eb("e.entry_type", "=", "rebate")])]));
   if (f.feeType) q = q.where("e.fee_type_code", "=", f.feeType);
   return q;
+}
+
+/** Fee or rebate: the fee type's kind, else the entry's own type. */
+export const feeKind = sql<string>`COALESCE(ft.kind, CASE WHEN e.entry_type = 'rebate' THEN 'rebate' ELSE 'fee' END)`;
+
+/** The entries of the fee and rebate report, newest first (the page and its CSV read the same rows in the same order). */
+export function feeLines(db: Executor, actor: Actor, f: Omit<FeesFilter, "page" | "format">) {
+  return feesQuery(db, actor, f)
+    .select([
+      "e.id",
+      "e.dealer_id",
+      "o.code as dealer_code",
+      "e.entry_type",
+      feeKind.as("kind"),
+      "e.fee_type_code",
+      "ft.name_en",
+      "ft.name_zh",
+      "e.amount_minor",
+      "e.currency",
+      "e.business_date",
+      "e.description",
+      "e.description_key",
+      "e.description_params",
+      "e.reference",
+      "e.reverses_entry_id",
+    ])
+    .orderBy("e.business_date", "desc")
+    .orderBy("e.created_at", "desc")
+    .orderBy("e.id", "desc");
 }

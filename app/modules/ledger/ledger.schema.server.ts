@@ -1,17 +1,11 @@
 /** The zod schemas of ledger.schema.ts (server-only: loaders and actions parse with them; zod stays out of the browser bundle, decision 117). */
 import { z } from "zod";
 import { PERIOD_RE } from "./period";
+import { optionalText } from "~/utils/fields.server";
 import { moneyField } from "~/utils/numbers.server";
 import { ENTRY_TYPES } from "./entry-types";
 import { MANUAL_TYPES, FEE_KINDS } from "./ledger.schema";
 
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .optional()
-    .transform((v) => v || null);
 const optionalId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional();
 const isoDate = z.iso.date({ message: "validation.date" });
 

@@ -18,7 +18,7 @@ import { transaction } from "~/utils/tx.server";
 import type { Locale } from "~/i18n";
 import { creditPosition } from "./credit.server";
 import { describeEntry } from "./descriptions";
-import { PAGE_SIZE, entriesQuery, entryColumns, feesQuery, runningBalance } from "./ledger.queries.server";
+import { PAGE_SIZE, entriesQuery, entryColumns, feeKind, feeLines, feesQuery, runningBalance } from "./ledger.queries.server";
 import type { FeeTypeInput, FeesFilter, LedgerListFilter, PostEntryInput } from "./ledger.schema.server";
 import { DuplicateSourceError, ENTRY_SIGN, postEntry, reverseEntry, type EntryType } from "./post.server";
 
@@ -52,6 +52,17 @@ export async function postingFormOptions(actor: Actor) {
 
 // ---------- posting by hand ----------
 
+/** The entry a source already posted (a form's key, a bank reference): what makes a second submission a duplicate. */
+function entryFromSource(type: EntryType, source: { sourceType: string; sourceId: string }) {
+  return db
+    .selectFrom("ledger_entries")
+    .select(["id", "dealer_id"])
+    .where("entry_type", "=", type)
+    .where("source_type", "=", source.sourceType)
+    .where("source_id", "=", source.sourceId)
+    .executeTakeFirst();
+}
+
 /**
  * Posts one entry typed by finance, dated today. The form's key makes a double
  * submission post once (the second returns the first entry); a bank reference
@@ -65,13 +76,7 @@ export async function postManualEntry(actor: Actor, input: PostEntryInput): Prom
     type === "payment" && input.bankReference
       ? { sourceType: "bank", sourceId: input.bankReference }
       : { sourceType: type === "rebate" ? "rebate_programme" : type === "fee" ? "fee" : "manual", sourceId: `form:${input.key}` };
-  const existing = await db
-    .selectFrom("ledger_entries")
-    .select(["id", "dealer_id"])
-    .where("entry_type", "=", type)
-    .where("source_type", "=", source.sourceType)
-    .where("source_id", "=", source.sourceId)
-    .executeTakeFirst();
+  const existing = await entryFromSource(type, source);
   if (existing) {
     if (source.sourceType === "bank") throw new ValidationError("validation.formErrors", { bankReference: ["ledger.bankReferenceUsed"] });
     return { id: existing.id, dealerId: existing.dealer_id, duplicate: true };
@@ -120,13 +125,7 @@ export async function postManualEntry(actor: Actor, input: PostEntryInput): Prom
     });
   } catch (err) {
     if (err instanceof DuplicateSourceError) {
-      const again = await db
-        .selectFrom("ledger_entries")
-        .select(["id", "dealer_id"])
-        .where("entry_type", "=", type)
-        .where("source_type", "=", source.sourceType)
-        .where("source_id", "=", source.sourceId)
-        .executeTakeFirst();
+      const again = await entryFromSource(type, source);
       if (again && source.sourceType !== "bank") return { id: again.id, dealerId: again.dealer_id, duplicate: true };
       throw new ValidationError("validation.formErrors", { bankReference: ["ledger.bankReferenceUsed"] });
     }
@@ -338,13 +337,12 @@ export async function feesReport(actor: Actor, filter: FeesFilter) {
   requirePermission(actor, "ledger:read");
   if (filter.dealerId) await assertDealerInScope(db, actor, filter.dealerId);
   const base = feesQuery(db, actor, filter);
-  const kindExpr = sql<string>`COALESCE(ft.kind, CASE WHEN e.entry_type = 'rebate' THEN 'rebate' ELSE 'fee' END)`;
   const periodExpr = sql<string>`DATE_FORMAT(e.business_date, '%Y-%m')`;
   const [summary, rows, total] = await Promise.all([
     base
       .select([
         periodExpr.as("period"),
-        kindExpr.as("kind"),
+        feeKind.as("kind"),
         "e.fee_type_code",
         "ft.name_en",
         "ft.name_zh",
@@ -352,33 +350,12 @@ export async function feesReport(actor: Actor, filter: FeesFilter) {
         sql<number>`COUNT(*)`.as("n"),
         sql<string>`SUM(e.amount_minor)`.as("total"),
       ])
-      .groupBy([periodExpr, kindExpr, "e.fee_type_code", "ft.name_en", "ft.name_zh", "e.currency"])
+      .groupBy([periodExpr, feeKind, "e.fee_type_code", "ft.name_en", "ft.name_zh", "e.currency"])
       .orderBy(periodExpr, "desc")
-      .orderBy(kindExpr)
+      .orderBy(feeKind)
       .orderBy("e.fee_type_code")
       .execute(),
-    base
-      .select([
-        "e.id",
-        "e.dealer_id",
-        "o.code as dealer_code",
-        "e.entry_type",
-        kindExpr.as("kind"),
-        "e.fee_type_code",
-        "ft.name_en",
-        "ft.name_zh",
-        "e.amount_minor",
-        "e.currency",
-        "e.business_date",
-        "e.description",
-        "e.description_key",
-        "e.description_params",
-        "e.reference",
-        "e.reverses_entry_id",
-      ])
-      .orderBy("e.business_date", "desc")
-      .orderBy("e.created_at", "desc")
-      .orderBy("e.id", "desc")
+    feeLines(db, actor, filter)
       .limit(PAGE_SIZE)
       .offset((filter.page - 1) * PAGE_SIZE)
       .execute(),
@@ -396,30 +373,9 @@ export const FEES_CSV_HEADER = ["period", "business_date", "dealer_code", "kind"
 export async function* exportFees(actor: Actor, filter: FeesFilter, locale: Locale) {
   requirePermission(actor, "ledger:read");
   if (filter.dealerId) await assertDealerInScope(db, actor, filter.dealerId);
-  const kindExpr = sql<string>`COALESCE(ft.kind, CASE WHEN e.entry_type = 'rebate' THEN 'rebate' ELSE 'fee' END)`;
   let offset = 0;
   for (;;) {
-    const rows = await feesQuery(db, actor, filter)
-      .select([
-        "e.id",
-        "o.code as dealer_code",
-        "e.entry_type",
-        kindExpr.as("kind"),
-        "e.fee_type_code",
-        "e.amount_minor",
-        "e.currency",
-        "e.business_date",
-        "e.description",
-        "e.description_key",
-        "e.description_params",
-        "e.reference",
-      ])
-      .orderBy("e.business_date", "desc")
-      .orderBy("e.created_at", "desc")
-      .orderBy("e.id", "desc")
-      .limit(1000)
-      .offset(offset)
-      .execute();
+    const rows = await feeLines(db, actor, filter).limit(1000).offset(offset).execute();
     if (!rows.length) return;
     yield rows.map((r) => [
       r.business_date.slice(0, 7),

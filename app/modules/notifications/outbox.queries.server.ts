@@ -2,6 +2,7 @@ import type { Executor } from "../../../db/client";
 
 export const OUTBOX_PAGE_SIZE = 50;
 import type { OutboxStatus } from "./notifications.schema";
+import { likeContains } from "~/utils/like";
 
 export type OutboxFilter = { status?: OutboxStatus; kind?: string; q?: string; userId?: number };
 
@@ -27,21 +28,8 @@ export function outboxQuery(db: Executor, f: OutboxFilter) {
   if (f.kind) q = q.where("e.kind", "=", f.kind);
   if (f.userId) q = q.where("e.user_id", "=", f.userId);
   if (f.q) {
-    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = likeContains(f.q);
     q = q.where((eb) => eb.or([eb("e.to_address", "like", like), eb("e.subject", "like", like)]));
   }
   return q;
-}
-
-/** Rows due for sending and not held by a live claim. */
-export function dueIds(db: Executor, at: Date, limit: number) {
-  return db
-    .selectFrom("outbox_emails")
-    .select("id")
-    .where("status", "=", "pending")
-    .where("next_attempt_at", "<=", at)
-    .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", at)]))
-    .orderBy("next_attempt_at")
-    .limit(limit)
-    .execute();
 }

@@ -16,8 +16,8 @@ import { requirePermission, type Actor } from "~/modules/auth/actor";
 import { env } from "~/utils/env.server";
 import { ConflictError, NotFoundError } from "~/utils/errors";
 import { now } from "~/utils/time";
-import { OUTBOX_PAGE_SIZE, dueIds, outboxListColumns, outboxQuery, type OutboxFilter } from "./outbox.queries.server";
-import { claimLeases, renewLease } from "~/utils/leases.server";
+import { OUTBOX_PAGE_SIZE, outboxListColumns, outboxQuery, type OutboxFilter } from "./outbox.queries.server";
+import { claimLeases, dueIds, renewLease } from "~/utils/leases.server";
 
 /**
  * The sender as the recipient reads it: MAIL_FROM's address, named in the email's language ("Dealer Desk" /
@@ -143,7 +143,7 @@ export async function sendDueEmails(opts: SendOptions): Promise<SendResult> {
   const url = env().SMTP_URL;
   if (!url && !opts.transport) return { ...result, configured: false };
   const t0 = now();
-  const ids = (await dueIds(db, t0, opts.limit ?? 20)).map((r) => r.id);
+  const ids = (await dueIds("outbox_emails", t0, opts.limit ?? 20)).map((r) => r.id);
   if (!ids.length) return result;
   const token = await claimLeases("outbox_emails", ids, opts.owner, t0, CLAIM_LEASE_MS);
   // Sent in the order they fell due, then were written (ids say nothing of order, decision 112).

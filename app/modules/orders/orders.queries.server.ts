@@ -9,6 +9,7 @@ import type { Actor } from "~/modules/auth/actor";
 import { inDealerScope } from "~/modules/auth/access.server";
 import { isDealerRole } from "~/modules/auth/permissions";
 import type { OrderListFilter } from "./orders.schema.server";
+import { likeContains } from "~/utils/like";
 
 /** Orders the actor may see: dealers their own (drafts included), staff only orders ever submitted. */
 function ordersInScope(db: Executor, actor: Actor) {
@@ -228,7 +229,7 @@ export function ordersFiltered(db: Executor, actor: Actor, f: Omit<OrderListFilt
   if (f.from) q = q.where("o.created_at", ">=", new Date(`${f.from}T00:00:00Z`));
   if (f.to) q = q.where("o.created_at", "<", new Date(Date.parse(`${f.to}T00:00:00Z`) + 86_400_000));
   if (f.q) {
-    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = likeContains(f.q);
     q = q.where((eb) => eb.or([eb("o.number", "like", like), eb("o.po_reference", "like", like)]));
   }
   if (f.sku) {

@@ -1,34 +1,11 @@
 /** The zod schemas of orders.schema.ts (server-only: loaders and actions parse with them; zod stays out of the browser bundle, decision 117). */
 import { z } from "zod";
 import { parseWhole } from "~/utils/numbers";
+import { optionalText } from "~/utils/fields.server";
 import { wholeNumberField } from "~/utils/numbers.server";
+import { isoDate, optionalDate } from "~/utils/time.server";
 import { ORDER_STATUSES } from "./state";
 import { MAX_LINES, SORTS } from "./orders.schema";
-
-const optText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .optional()
-    .transform((v) => (v ? v : null));
-
-const isoDate = z
-  .string()
-  .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "validation.date" })
-  .refine(
-    (s) => {
-      const d = new Date(`${s}T00:00:00Z`);
-      return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-    },
-    { message: "validation.date" },
-  );
-
-const optDate = z
-  .union([z.literal(""), isoDate])
-  .optional()
-  .transform((v) => (v ? v : null));
 
 const id = wholeNumberField({ min: 1, max: Number.MAX_SAFE_INTEGER, messages: { format: "validation.invalid" } });
 const optId = z
@@ -43,16 +20,16 @@ const LineFormSchema = z.object({
   lineId: optId,
   productId: id,
   quantity: quantityField,
-  specNotes: optText(1000),
+  specNotes: optionalText(1000),
   options: z.record(z.string(), z.string().max(1000)).default({}),
 });
 export type LineForm = z.output<typeof LineFormSchema>;
 
 export const DraftFormSchema = z.object({
   addressId: optId,
-  requestedDate: optDate,
+  requestedDate: optionalDate,
   poReference: z.string().trim().max(64).default(""),
-  notes: optText(2000),
+  notes: optionalText(2000),
   lines: z.array(LineFormSchema).max(MAX_LINES, { message: "orders.tooManyLines" }).default([]),
   version: z.coerce.number().int().min(1).optional(),
   submitKey: z
@@ -69,7 +46,7 @@ export const ReasonSchema = z.object({
 });
 export const OptionalNoteSchema = z.object({
   version: z.coerce.number().int().min(1),
-  note: optText(1000),
+  note: optionalText(1000),
 });
 export const VersionSchema = z.object({ version: z.coerce.number().int().min(1) });
 
@@ -146,7 +123,7 @@ export const CreditHoldDecisionSchema = z
     decision: z.enum(["release", "cancel"]),
     orderId: id,
     version: z.coerce.number().int().min(1),
-    note: optText(1000),
+    note: optionalText(1000),
   })
   .superRefine((v, ctx) => {
     if (v.decision === "cancel" && !v.note) ctx.addIssue({ code: "custom", path: ["note"], message: "creditHolds.reasonRequired" });

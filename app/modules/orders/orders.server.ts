@@ -87,12 +87,25 @@ const EVENT_FOR: Partial<Record<OrderStatus, DomainEventType>> = {
 
 type OrderRef = Pick<LockedOrder, "id" | "number" | "dealer_id" | "account_manager_id" | "status" | "total_minor" | "currency" | "deal_id" | "quote_id">;
 
+/** A change of a promise date: a line's, or the order's (lineId null). */
+type DateChange = { lineId: number | null; old: IsoDate | null; new: IsoDate | null };
+
+/** Writes promise date changes to the order's date history, with their reason (a catalog key when it starts with '@'). */
+async function recordDateChanges(tx: Tx, actor: Actor, orderId: number, changes: DateChange[], reason: string, at: Date) {
+  for (const c of changes) {
+    await tx
+      .insertInto("order_date_changes")
+      .values({ order_id: orderId, order_line_id: c.lineId, old_date: c.old, new_date: c.new, reason, actor_user_id: actor.userId, created_at: at })
+      .execute();
+  }
+}
+
 /** The webhook event of a promise date change (by hand or when backordered stock arrives). */
 async function queuePromiseEvent(
   tx: Tx,
   order: Pick<LockedOrder, "dealer_id" | "number">,
   promised: IsoDate | null,
-  changes: { lineId: number | null; old: IsoDate | null; new: IsoDate | null }[],
+  changes: DateChange[],
   reason: string,
   at: Date,
 ) {
@@ -845,11 +858,7 @@ async function approveLocked(tx: Tx, actor: Actor, order: LockedOrder, at: Date)
   const byId = new Map(updates.map((u) => [u.id, u]));
   const promised = orderPromise(lines.map((l) => ({ promise_date: byId.get(l.id)?.promise_date ?? null, quantity: l.quantity, shipped_qty: l.shipped_qty })));
   await setStatus(tx, order, "approved", at, { approved_at: at, promised_date: promised, review_note: null });
-  if (promised)
-    await tx
-      .insertInto("order_date_changes")
-      .values({ order_id: order.id, order_line_id: null, old_date: null, new_date: promised, reason: "@approval", actor_user_id: actor.userId, created_at: at })
-      .execute();
+  if (promised) await recordDateChanges(tx, actor, order.id, [{ lineId: null, old: null, new: promised }], "@approval", at);
   const backordered = updates.reduce((s, u) => s + u.backordered_qty, 0);
   await recordTransition(tx, actor, order, "submitted", "approved", at, null, { promisedDate: promised, backorderedUnits: backordered });
   // An order booked from an accepted quote wins its deal when it is approved.
@@ -1304,20 +1313,7 @@ export async function changePromiseDateTx(
       .execute();
   }
   if (!changes.length) return { number: order.number!, changed: false };
-  for (const c of changes) {
-    await tx
-      .insertInto("order_date_changes")
-      .values({
-        order_id: order.id,
-        order_line_id: c.lineId,
-        old_date: c.old,
-        new_date: c.new,
-        reason: input.reason,
-        actor_user_id: actor.userId,
-        created_at: at,
-      })
-      .execute();
-  }
+  await recordDateChanges(tx, actor, order.id, changes, input.reason, at);
   const orderChange = changes.find((c) => c.lineId === null);
   await tx
     .updateTable("orders")
@@ -1390,36 +1386,11 @@ async function fillBackorders(tx: Tx, actor: Actor, order: LockedOrder, at: Date
       changes.push({ lineId: line.id, old: line.promise_date, new: promise });
   }
   if (total === 0 && !changes.length) return { number: order.number!, reservedUnits: 0 };
-  for (const c of changes) {
-    await tx
-      .insertInto("order_date_changes")
-      .values({
-        order_id: order.id,
-        order_line_id: c.lineId,
-        old_date: c.old,
-        new_date: c.new,
-        reason: "@stock_available",
-        actor_user_id: actor.userId,
-        created_at: at,
-      })
-      .execute();
-  }
+  await recordDateChanges(tx, actor, order.id, changes, "@stock_available", at);
   const all = await tx.selectFrom("order_lines").select(["promise_date", "quantity", "shipped_qty"]).where("order_id", "=", order.id).execute();
   const promised = orderPromise(all);
-  if (promised !== order.promised_date && promised) {
-    await tx
-      .insertInto("order_date_changes")
-      .values({
-        order_id: order.id,
-        order_line_id: null,
-        old_date: order.promised_date,
-        new_date: promised,
-        reason: "@stock_available",
-        actor_user_id: actor.userId,
-        created_at: at,
-      })
-      .execute();
-  }
+  if (promised !== order.promised_date && promised)
+    await recordDateChanges(tx, actor, order.id, [{ lineId: null, old: order.promised_date, new: promised }], "@stock_available", at);
   await tx
     .updateTable("orders")
     .set({ version: order.version + 1, updated_at: at, promised_date: promised ?? order.promised_date })

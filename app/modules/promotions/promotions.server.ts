@@ -23,6 +23,7 @@ import { now, todayIn, type IsoDate } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
 import type { Mechanism, PromotionState, RebateBasis } from "./promotions.schema";
 import type { PromotionFilter, PromotionInput } from "./promotions.schema.server";
+import { likeContains } from "~/utils/like";
 
 const PAGE_SIZE = 25;
 const today = () => todayIn(env().BUSINESS_TZ);
@@ -138,13 +139,11 @@ function stateOf(p: { status: string; starts_on: string; ends_on: string }, on: 
   return "running";
 }
 
-const COLUMNS = [
-  "p.id",
+/** A promotion's code, names and terms (what `useTermsText` words): part of every read of a promotion, and all the dashboard and the digest read. */
+export const PROMOTION_TERMS = [
   "p.code",
   "p.name_en",
   "p.name_zh",
-  "p.description_en",
-  "p.description_zh",
   "p.mechanism",
   "p.discount_kind",
   "p.discount_bp",
@@ -152,11 +151,9 @@ const COLUMNS = [
   "p.rebate_bp",
   "p.rebate_basis",
   "p.currency",
-  "p.starts_on",
-  "p.ends_on",
-  "p.status",
-  "p.version",
 ] as const;
+
+const COLUMNS = ["p.id", ...PROMOTION_TERMS, "p.description_en", "p.description_zh", "p.starts_on", "p.ends_on", "p.status", "p.version"] as const;
 
 /** The dealers in the actor's reach (the access module's dealer rule) as a WHERE on `organisations as d`. */
 const dealerInReach = (actor: Actor) => scopes.dealer.where(actor, { id: "d.id", accountManagerId: "d.account_manager_id" });
@@ -197,7 +194,7 @@ function listQuery(actor: Actor, f: PromotionFilter) {
   let q = db.selectFrom("promotions as p").where(visible(actor));
   if (f.mechanism) q = q.where("p.mechanism", "=", f.mechanism);
   if (f.q) {
-    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = likeContains(f.q);
     q = q.where((eb) => eb.or([eb("p.code", "like", like), eb("p.name_en", "like", like), eb("p.name_zh", "like", like)]));
   }
   if (f.state === "draft" || f.state === "cancelled") q = q.where("p.status", "=", f.state);
@@ -441,20 +438,6 @@ export async function* exportTracking(actor: Actor, id: number): AsyncIterable<u
   const page = await promotionPage(actor, id);
   yield page.tracking.map((d) => [page.promotion.code, d.code, d.name, d.orders, d.units, d.revenueMinor, d.discountMinor, d.shippedUnits, d.rebateMinor]);
 }
-
-/** A promotion's code, names and terms (what `useTermsText` words), as read for the dashboard and the digest. */
-export const PROMOTION_TERMS = [
-  "p.code",
-  "p.name_en",
-  "p.name_zh",
-  "p.mechanism",
-  "p.discount_kind",
-  "p.discount_bp",
-  "p.discount_minor",
-  "p.rebate_bp",
-  "p.rebate_basis",
-  "p.currency",
-] as const;
 
 /** The running promotions that target the actor's dealer, for its dashboard (empty for anyone else). */
 export async function runningForDealer(actor: Actor, limit = 5) {

@@ -1,5 +1,6 @@
 /** The zod schemas of quotes.schema.ts (server-only: loaders and actions parse with them; zod stays out of the browser bundle, decision 117). */
 import { z } from "zod";
+import { optionalText } from "~/utils/fields.server";
 import { isoDate } from "~/utils/time.server";
 import { MAX_PRICE_MINOR } from "~/utils/numbers";
 import { moneyField, wholeNumberField } from "~/utils/numbers.server";
@@ -30,24 +31,14 @@ export const QuoteDraftSchema = z.preprocess(
   z.object({
     lines: z.array(QuoteLineInput).max(MAX_QUOTE_LINES),
     validUntil: isoDate,
-    terms: z
-      .string()
-      .trim()
-      .max(4000)
-      .optional()
-      .transform((v) => v || null),
+    terms: optionalText(4000),
   }),
 );
 export type QuoteDraftInput = z.output<typeof QuoteDraftSchema>;
 
 export const QuoteCommentSchema = z.object({ comment: z.string().trim().min(1).max(2000) });
 export const QuoteNoteSchema = z.object({
-  note: z
-    .string()
-    .trim()
-    .max(2000)
-    .optional()
-    .transform((v) => v || null),
+  note: optionalText(2000),
 });
 
 const filterId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);

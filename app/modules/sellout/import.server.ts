@@ -18,7 +18,7 @@ import { audit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/actor";
 import { requireDealerAccess } from "~/modules/auth/access.server";
 import { decodeUtf8OrGb18030, parseCsv, unguardCell } from "~/modules/catalog/csv";
-import type { ImportRowError } from "~/modules/catalog/import.server";
+import { createImportJob, failImportJob, finishImportJob, importProgress, storedErrors, type ImportRowError } from "~/modules/catalog/import-jobs.server";
 import { env } from "~/utils/env.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors";
 import { parseMoney } from "~/utils/money";
@@ -27,11 +27,10 @@ import { transaction } from "~/utils/tx.server";
 import { hasEnded, isFrequency, parsePeriodKey } from "./period";
 import { MAX_REGION, MAX_REVENUE_MINOR, MAX_UNITS, SELLOUT_COLUMNS, type ImportMode, type SelloutColumn } from "./sellout.schema";
 import { dealerRow, skusBoughtBy } from "./sellout.queries.server";
-import { segmentOf, upsertStock } from "./sellout.server";
+import { markReported, segmentOf, upsertStock } from "./sellout.server";
 import { forgetFigures, restateAfterSelloutWrite } from "./sellout.derived.server";
 
 const MAX_ROWS = 100_000;
-const STORED_ERRORS = 500;
 export const CHUNK = 500;
 
 /** Column names a file may use, beside the codes and the template's headings. */
@@ -218,22 +217,6 @@ async function validate(rows: Row[], currency: string, onProgress: (n: number) =
   return { valid, errors };
 }
 
-async function finish(jobId: number, status: string, written: number, total: number, errors: ImportRowError[]) {
-  errors.sort((a, b) => a.line - b.line);
-  await db
-    .updateTable("import_jobs")
-    .set({
-      status,
-      written_rows: written,
-      processed_rows: total,
-      error_count: errors.length,
-      errors: errors.length ? JSON.stringify(errors.slice(0, STORED_ERRORS)) : null,
-      finished_at: now(),
-    })
-    .where("id", "=", jobId)
-    .execute();
-}
-
 /** Imports a sell-out file into one open, ended period of the dealer; returns the job id (its row holds the outcome). */
 export async function importSellout(actor: Actor, dealerId: number, input: { period: string; mode: ImportMode; filename: string; bytes: Uint8Array }) {
   const dealer = await dealerRow(db, dealerId);
@@ -248,25 +231,18 @@ export async function importSellout(actor: Actor, dealerId: number, input: { per
   if (existing?.status === "closed") throw new ValidationError("validation.formErrors", { period: ["sellout.closed"] });
   const rows = await readSelloutFile(input.bytes);
 
-  const job = await db
-    .insertInto("import_jobs")
-    .values({
-      kind: "sellout",
-      filename: input.filename.slice(0, 255),
-      mode: input.mode,
-      status: "running",
-      total_rows: rows.length,
-      created_by: actor.userId,
-      dealer_id: dealerId,
-      target: period.key,
-    })
-    .executeTakeFirstOrThrow();
-  const jobId = Number(job.insertId);
-  const progress = (set: { processed_rows?: number; written_rows?: number }) => db.updateTable("import_jobs").set(set).where("id", "=", jobId).execute();
+  const jobId = await createImportJob(actor, {
+    kind: "sellout",
+    filename: input.filename,
+    mode: input.mode,
+    totalRows: rows.length,
+    dealerId,
+    target: period.key,
+  });
   try {
-    const { valid, errors } = await validate(rows, dealer.currency, (n) => progress({ processed_rows: n }).then(() => undefined));
+    const { valid, errors } = await validate(rows, dealer.currency, (n) => importProgress(jobId, { processed_rows: n }));
     if (errors.length && input.mode === "all_or_nothing") {
-      await finish(jobId, "rejected", 0, rows.length, errors);
+      await finishImportJob(jobId, "rejected", 0, rows.length, errors);
       await audit(db, actor, {
         action: "import.sellout.rejected",
         entityType: "import_job",
@@ -337,11 +313,7 @@ export async function importSellout(actor: Actor, dealerId: number, input: { per
             dealerId,
             [...stock].map(([productId, onHand]) => ({ productId, onHand })),
           );
-          await tx
-            .updateTable("sellout_periods")
-            .set(p.reported_at ? { last_changed_at: at } : { reported_at: at, reported_by: actor.userId, last_changed_at: at })
-            .where("id", "=", p.id)
-            .execute();
+          await markReported(tx, actor, p.id, p.reported_at, at);
           await forgetFigures(tx, p.id);
           return p.id;
         });
@@ -352,10 +324,10 @@ export async function importSellout(actor: Actor, dealerId: number, input: { per
         break;
       }
       written += part.length;
-      await progress({ written_rows: written });
+      await importProgress(jobId, { written_rows: written });
     }
     if (periodId) await transaction("import.sellout.figures", (tx) => restateAfterSelloutWrite(tx, periodId));
-    await finish(jobId, errors.length ? (written ? "partial" : "rejected") : "succeeded", written, rows.length, errors);
+    await finishImportJob(jobId, errors.length ? (written ? "partial" : "rejected") : "succeeded", written, rows.length, errors);
     await audit(db, actor, {
       action: "import.sellout",
       entityType: "import_job",
@@ -365,11 +337,7 @@ export async function importSellout(actor: Actor, dealerId: number, input: { per
     });
     return { jobId };
   } catch (err) {
-    await db
-      .updateTable("import_jobs")
-      .set({ status: "error", finished_at: now(), errors: JSON.stringify([{ line: 0, column: "", key: "import.failed" }]), error_count: 1 })
-      .where("id", "=", jobId)
-      .execute();
+    await failImportJob(jobId);
     throw err;
   }
 }
@@ -399,12 +367,6 @@ export async function getSelloutImport(actor: Actor, dealerId: number, jobId: nu
     .where("dealer_id", "=", dealerId)
     .executeTakeFirst();
   if (!job) throw new NotFoundError();
-  let errors: ImportRowError[] = [];
-  try {
-    errors = job.errors ? (JSON.parse(job.errors) as ImportRowError[]) : [];
-  } catch {
-    errors = [];
-  }
   return {
     id: job.id,
     status: job.status,
@@ -415,7 +377,7 @@ export async function getSelloutImport(actor: Actor, dealerId: number, jobId: nu
     processed_rows: job.processed_rows,
     written_rows: job.written_rows,
     error_count: job.error_count,
-    errors,
+    errors: storedErrors(job.errors),
     created_at: job.created_at,
     finished_at: job.finished_at,
   };

@@ -453,6 +453,8 @@ export const DEALER_CSV_HEADER = [
 
 const ratio = (v: number | null) => (v === null ? "" : (v / 10_000).toFixed(4));
 const plain = (v: number | null) => (v === null ? "" : v);
+/** The turnover, margin, resolution and share cells of a CSV row (satisfaction, where a row has it, follows). */
+const measureCells = (m: Measures) => [plain(m.turnoverDays), ratio(m.marginBp), ratio(m.resolutionBp), ratio(m.shareBp)];
 
 export async function* exportDealerMeasures(actor: Actor) {
   for (let page = 1; ; page++) {
@@ -461,14 +463,8 @@ export async function* exportDealerMeasures(actor: Actor) {
       r.code,
       r.name,
       r.accountManager ?? "",
-      plain(r.m3.turnoverDays),
-      ratio(r.m3.marginBp),
-      ratio(r.m3.resolutionBp),
-      ratio(r.m3.shareBp),
-      plain(r.m12.turnoverDays),
-      ratio(r.m12.marginBp),
-      ratio(r.m12.resolutionBp),
-      ratio(r.m12.shareBp),
+      ...measureCells(r.m3),
+      ...measureCells(r.m12),
       plain(r.m12.satisfaction),
       r.m12Sums.revenueMinor,
     ]);
@@ -485,10 +481,7 @@ export async function* exportDealerPeriods(actor: Actor, dealerId: number) {
     p.start,
     p.end,
     p.status,
-    plain(p.measures.turnoverDays),
-    ratio(p.measures.marginBp),
-    ratio(p.measures.resolutionBp),
-    ratio(p.measures.shareBp),
+    ...measureCells(p.measures),
     plain(p.measures.satisfaction),
     p.sums.unitsSold,
     p.sums.revenueMinor,
@@ -595,20 +588,5 @@ export const RANKING_CSV_HEADER = [
 
 export async function* exportManagerRanking(actor: Actor, by: RankBy) {
   const r = await rankManagers(actor, by);
-  yield r.all.map((m) => [
-    m.rank,
-    m.name,
-    m.email,
-    m.dealers,
-    plain(m.m12.turnoverDays),
-    ratio(m.m12.marginBp),
-    ratio(m.m12.resolutionBp),
-    ratio(m.m12.shareBp),
-    plain(m.m12.satisfaction),
-    plain(m.m3.turnoverDays),
-    ratio(m.m3.marginBp),
-    ratio(m.m3.resolutionBp),
-    ratio(m.m3.shareBp),
-    m.revenue12Minor,
-  ]);
+  yield r.all.map((m) => [m.rank, m.name, m.email, m.dealers, ...measureCells(m.m12), plain(m.m12.satisfaction), ...measureCells(m.m3), m.revenue12Minor]);
 }

@@ -84,8 +84,15 @@ async function keyAccountByCode(ex: Executor, code: string): Promise<number | nu
   return ka.id;
 }
 
-async function markReported(tx: Tx, actor: Actor, periodId: number, reportedAt: Date | null) {
-  const at = now();
+/** The product, key account and segment a typed line is about (a form error names the unknown SKU or key account). */
+async function lineTarget(ex: Executor, input: { sku: string; keyAccount: string; region: string }) {
+  const product = await productBySku(ex, input.sku);
+  const keyAccountId = await keyAccountByCode(ex, input.keyAccount);
+  return { product, keyAccountId, segment: segmentOf(keyAccountId, input.region) };
+}
+
+/** Records that the period was reported (the first time) or changed since, at `at`. */
+export async function markReported(tx: Tx, actor: Actor, periodId: number, reportedAt: Date | null, at: Date = now()) {
   await tx
     .updateTable("sellout_periods")
     .set(reportedAt ? { last_changed_at: at } : { reported_at: at, reported_by: actor.userId, last_changed_at: at })
@@ -99,9 +106,7 @@ async function markReported(tx: Tx, actor: Actor, periodId: number, reportedAt: 
 export async function saveLine(actor: Actor, dealerId: number, key: string, input: LineInput) {
   const dealer = await dealerFor(db, actor, dealerId, "sellout:report");
   const p = endedPeriod(key);
-  const product = await productBySku(db, input.sku);
-  const keyAccountId = await keyAccountByCode(db, input.keyAccount);
-  const segment = segmentOf(keyAccountId, input.region);
+  const { product, keyAccountId, segment } = await lineTarget(db, input);
   return transaction("sellout.line", async (tx) => {
     const period = await lockPeriod(tx, dealer, p);
     const at = now();
@@ -236,9 +241,7 @@ export async function recordCorrection(actor: Actor, dealerId: number, key: stri
   const permission = can(actor, "sellout:report") ? "sellout:report" : "sellout:close";
   const dealer = await dealerFor(db, actor, dealerId, permission);
   const p = endedPeriod(key);
-  const product = await productBySku(db, input.sku);
-  const keyAccountId = await keyAccountByCode(db, input.keyAccount);
-  const segment = segmentOf(keyAccountId, input.region);
+  const { product, keyAccountId, segment } = await lineTarget(db, input);
   return transaction("sellout.correct", async (tx) => {
     const period = await lockPeriod(tx, dealer, p, { allowClosed: true });
     if (period.status !== "closed") throw new ConflictError("sellout.correction.notClosed");

@@ -5,6 +5,7 @@ import type { Actor } from "~/modules/auth/actor";
 import { can, scopes } from "~/modules/auth/access.server";
 import { OPEN_STATUSES, type ServicePriority } from "./state";
 import type { ServiceFilter } from "./service.schema.server";
+import { likeContains } from "~/utils/like";
 
 export const PAGE_SIZE = 25;
 
@@ -53,7 +54,7 @@ export function casesQuery(db: Executor, actor: Actor, f: ServiceFilter, at: Dat
       eb.exists(eb.selectFrom("service_callbacks as cb").select("cb.id").whereRef("cb.case_id", "=", "sc.id").where("cb.status", "=", "open")),
     );
   if (f.q) {
-    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = likeContains(f.q);
     q = q.where((eb) => eb.or([eb("sc.number", "like", like), eb("sc.subject", "like", like), eb("d.name", "like", like)]));
   }
   if (f.flag) {

@@ -1,23 +1,11 @@
 /** The zod schemas of the service area (server-only: zod stays out of the browser bundle, decision 117). */
 import { z } from "zod";
+import { optionalId, optionalText, requiredText } from "~/utils/fields.server";
 import { wholeNumberField } from "~/utils/numbers.server";
 import { SERVICE_FLAGS } from "./service.schema";
 import { FIGURE_GROUPS } from "./figures";
 import { daysBetween } from "~/utils/time";
 import { LINK_KINDS, SERVICE_ABOUT, SERVICE_OUTCOMES, SERVICE_ACTIONS, SERVICE_PRIORITIES, SERVICE_STATUSES, SERVICE_TYPES } from "./state";
-
-const text = (max: number) => z.string().trim().min(1).max(max);
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .optional()
-    .transform((v) => v || null);
-const optionalId = z
-  .union([z.literal(""), z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER)])
-  .optional()
-  .transform((v) => (v === "" || v === undefined ? null : v));
 
 export const OpenCaseSchema = z
   .object({
@@ -28,8 +16,8 @@ export const OpenCaseSchema = z
     serialNo: optionalText(64),
     caseType: z.enum(SERVICE_TYPES),
     priority: z.enum(SERVICE_PRIORITIES),
-    subject: text(200),
-    description: text(5000),
+    subject: requiredText(200),
+    description: requiredText(5000),
     keyAccountId: optionalId,
     endCustomer: optionalText(200),
   })
@@ -41,7 +29,7 @@ export const OpenCaseSchema = z
 export type OpenCaseInput = z.output<typeof OpenCaseSchema>;
 
 export const ReplySchema = z.object({
-  body: text(5000),
+  body: requiredText(5000),
   visibility: z.enum(["public", "internal"]).default("public"),
 });
 export type ReplyInput = z.output<typeof ReplySchema>;
@@ -81,7 +69,7 @@ export const ReceiveRmaSchema = z.object({
     .transform((v) => Number(v)),
 });
 
-export const LinkSchema = z.object({ kind: z.enum(LINK_KINDS), ref: text(40) });
+export const LinkSchema = z.object({ kind: z.enum(LINK_KINDS), ref: requiredText(40) });
 export type LinkInput = z.output<typeof LinkSchema>;
 
 export const ServiceListQuery = z.object({
@@ -135,7 +123,7 @@ export const CallbackSchema = z.object({
     .refine((v) => v !== "", { message: "validation.required" })
     .refine((v) => v === "" || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(v), { message: "validation.date" })
     .transform((v) => v.slice(0, 16)),
-  outcome: text(2000),
+  outcome: requiredText(2000),
 });
 export type CallbackInput = z.output<typeof CallbackSchema>;
 /** The service figures page (decision 135): a period of business dates (default the last 90 days) and a grouping. */

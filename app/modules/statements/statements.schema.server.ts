@@ -1,5 +1,6 @@
 /** The zod schemas of statements.schema.ts (server-only: loaders and actions parse with them; zod stays out of the browser bundle, decision 117). */
 import { z } from "zod";
+import { optionalText } from "~/utils/fields.server";
 import { moneyField } from "~/utils/numbers.server";
 import { PERIOD_RE } from "~/modules/ledger/period";
 import { STATEMENT_STATUSES, DISPUTE_REASONS, DISPUTE_STATUSES, STATEMENT_LINE_VIEWS } from "./statements.schema";
@@ -24,24 +25,14 @@ export const DisputeSchema = z.object({
   lineId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   reasonCode: z.enum(DISPUTE_REASONS),
   amount: moneyField(),
-  comment: z
-    .string()
-    .trim()
-    .max(2000)
-    .optional()
-    .transform((v) => v || null),
+  comment: optionalText(2000),
 });
 export type DisputeInput = z.output<typeof DisputeSchema>;
 
 export const ResolveSchema = z
   .object({
     decision: z.enum(["accept", "reject"]),
-    note: z
-      .string()
-      .trim()
-      .max(2000)
-      .optional()
-      .transform((v) => v || null),
+    note: optionalText(2000),
     version: z.coerce.number().int().min(1),
   })
   .superRefine((v, ctx) => {

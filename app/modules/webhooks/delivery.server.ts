@@ -17,7 +17,7 @@ import { now } from "~/utils/time";
 import { transaction } from "~/utils/tx.server";
 import { DELIVERY_HEADER, EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, openSecret, signatureHeader } from "./signing.server";
 import { guardedLookup, refusedLiteral } from "./url.server";
-import { claimLeases, renewLease } from "~/utils/leases.server";
+import { claimLeases, dueIds, renewLease } from "~/utils/leases.server";
 
 /** One attempt may take this long (connect, send, first bytes and the excerpt) before it counts as failed. */
 const ATTEMPT_TIMEOUT_MS = 10_000;
@@ -95,26 +95,13 @@ async function post(url: string, headers: Record<string, string>, body: string):
   }
 }
 
-/** Due deliveries not held by a live claim, in the order they fell due. */
-function dueIds(at: Date, limit: number) {
-  return db
-    .selectFrom("webhook_deliveries")
-    .select("id")
-    .where("status", "=", "pending")
-    .where("next_attempt_at", "<=", at)
-    .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", at)]))
-    .orderBy("next_attempt_at")
-    .limit(limit)
-    .execute();
-}
-
 export type WebhookSendOptions = { owner: string; actor: Actor; limit?: number; signal?: AbortSignal };
 
 /** One pass: claims up to `limit` due deliveries and attempts each once. */
 export async function sendDueWebhooks(opts: WebhookSendOptions): Promise<WebhookSendResult> {
   const result: WebhookSendResult = { claimed: 0, delivered: 0, retrying: 0, failed: 0, skippedLostClaim: 0 };
   const t0 = now();
-  const ids = (await dueIds(t0, opts.limit ?? 20)).map((r) => r.id);
+  const ids = (await dueIds("webhook_deliveries", t0, opts.limit ?? 20)).map((r) => r.id);
   if (!ids.length) return result;
   const token = await claimLeases("webhook_deliveries", ids, opts.owner, t0, CLAIM_LEASE_MS);
   const rows = await db

@@ -1,8 +1,8 @@
 import { Form } from "@remix-run/react";
 import { Field, FormError, Notice, SubmitButton } from "~/components/ui/form";
-import { Badge, EmptyState } from "~/components/ui/layout";
+import { Badge } from "~/components/ui/layout";
 import { Section } from "~/components/ui/record";
-import { ListTable, Th } from "~/components/list";
+import { ListTable, Th, ListEmpty } from "~/components/list";
 import { Link } from "~/components/link";
 import { useFormat, useT } from "~/i18n/react";
 import { API_SCOPE_LIST, API_WRITE_SCOPES } from "~/modules/auth/permissions";
@@ -122,7 +122,7 @@ export function ApiTokens({ tokens, data }: { tokens: TokenView[]; data: TokenAc
         </h2>
         <ListTable
           testId="api-tokens"
-          empty={tokens.length === 0 ? <EmptyState message={t("apiTokens.empty")} /> : undefined}
+          empty={tokens.length === 0 ? <ListEmpty message={t("apiTokens.empty")} /> : undefined}
           head={
             <>
               <Th>{t("apiTokens.name")}</Th>

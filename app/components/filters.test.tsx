@@ -150,3 +150,32 @@ describe("list table", () => {
     );
   });
 });
+
+describe("list pager", () => {
+  const list = (props: Partial<React.ComponentProps<typeof ListTable>>, locale: "en" | "zh-CN" = "en") =>
+    render(
+      <ListTable head={<Th>SKU</Th>} {...props}>
+        <tr>
+          <td>A-1</td>
+        </tr>
+      </ListTable>,
+      "/stock",
+      locale,
+    );
+  const pager = (summary: string) =>
+    `<nav aria-label="Pagination" class="mt-4 flex items-center justify-between text-sm text-slate-600"><span>${summary}</span>`;
+
+  it("follows the table or the empty state, after the list's note", () => {
+    const html = list({ pager: { page: 1, pageSize: 25, total: 2 }, note: <p>As of today</p> });
+    expect(html).toMatch(/<\/table><\/div><p>As of today<\/p><nav aria-label="Pagination"/);
+    expect(html).toContain(pager("1–2 of 2"));
+    expect(list({ pager: { page: 1, pageSize: 25, total: 0 }, empty: <p>Nothing yet</p> })).toMatch(/^<p>Nothing yet<\/p><nav [^>]*><span>0–0 of 0<\/span>/);
+  });
+
+  it("says “more than” a total counted only so far, in either language, and stays out of a printed page", () => {
+    const more = { page: 3, pageSize: 25, total: 1300, totalIsLowerBound: true };
+    expect(list({ pager: more })).toContain(pager("51–75 of more than 1,300"));
+    expect(list({ pager: more }, "zh-CN")).toContain("<span>第 51–75 条，共 1,300 条以上</span>");
+    expect(list({ pager: more, printable: true })).toMatch(/<\/table><\/div><div class="no-print"><nav aria-label="Pagination"/);
+  });
+});

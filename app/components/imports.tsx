@@ -7,8 +7,7 @@ import { useFetcher, useNavigation } from "@remix-run/react";
 import { useEffect, type ReactNode } from "react";
 import { ImportStatusBadge } from "~/components/catalog/ImportStatus";
 import { Link } from "~/components/link";
-import { ListTable, Th } from "~/components/list";
-import { EmptyState } from "~/components/ui/layout";
+import { ListTable, Th, ListEmpty } from "~/components/list";
 import { useFormat, useT } from "~/i18n/react";
 
 /** The upload form's file input (id `file`), with what it takes (`help`) and its error. */
@@ -89,7 +88,7 @@ export function ImportJobsTable<J extends ImportJobRow>({
   return (
     <ListTable
       testId={testId}
-      empty={jobs.length === 0 && <EmptyState message={t("import.noJobs")} />}
+      empty={jobs.length === 0 && <ListEmpty message={t("import.noJobs")} />}
       head={
         <>
           <Th>{t("common.created")}</Th>

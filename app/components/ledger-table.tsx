@@ -2,7 +2,8 @@
 import { Link } from "~/components/link";
 import { Amount, EntryDescription, EntryType, SourceLinks, type EntrySource } from "~/components/ledger";
 import { useFormat, useT } from "~/i18n/react";
-import { ListTable, Th } from "~/components/list";
+import type { ReactNode } from "react";
+import { ListTable, Th, type ListPage } from "~/components/list";
 import { FilterBar, FilterInput, FilterSelect, dealerChoices } from "~/components/filters";
 
 export type EntryRow = EntrySource & {
@@ -20,12 +21,27 @@ export type EntryRow = EntrySource & {
   running_minor: number | null;
 };
 
-export function EntriesTable({ rows, showDealer, showRunning }: { rows: EntryRow[]; showDealer: boolean; showRunning: boolean }) {
+/** The entries (or, with none, `empty`) and their pager: a ListTable. */
+export function EntriesTable({
+  rows,
+  showDealer,
+  showRunning,
+  pager,
+  empty,
+}: {
+  rows: EntryRow[];
+  showDealer: boolean;
+  showRunning: boolean;
+  pager: ListPage;
+  empty: ReactNode;
+}) {
   const t = useT();
   const f = useFormat();
   return (
     <ListTable
       testId="ledger-entries"
+      pager={pager}
+      empty={empty}
       head={
         <>
           <Th>#</Th>

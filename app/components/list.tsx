@@ -4,20 +4,21 @@ import { Link } from "~/components/link";
 import { EmptyState, PageHeader, type Crumb } from "~/components/ui/layout";
 import { Pager, csvHref } from "~/components/ui/pager";
 import { ScrollX } from "~/components/ui/scroll-x";
-import { useT } from "~/i18n/react";
+import { useFormat, useT } from "~/i18n/react";
 
-export function ListPager({ page, pageSize, total }: { page: number; pageSize: number; total: number }) {
+/**
+ * A list's page as its loader gives it: the page shown, its size and the total; `totalIsLowerBound` where the
+ * list stopped counting (the stock page's search, decision 011): the total is then "more than" it.
+ */
+export type ListPage = { page: number; pageSize: number; total: number; totalIsLowerBound?: boolean };
+
+export function ListPager({ page, pageSize, total, totalIsLowerBound = false }: ListPage) {
   const t = useT();
+  const f = useFormat();
   const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const to = Math.min(total, page * pageSize);
-  return (
-    <Pager
-      page={page}
-      pageSize={pageSize}
-      total={total}
-      labels={{ label: t("pager.label"), prev: t("pager.prev"), next: t("pager.next"), summary: t("pager.summary", { from, to, total }) }}
-    />
-  );
+  const summary = totalIsLowerBound ? t("pager.more", { from, to, total: f.number(total) }) : t("pager.summary", { from, to, total });
+  return <Pager page={page} pageSize={pageSize} total={total} labels={{ label: t("pager.label"), prev: t("pager.prev"), next: t("pager.next"), summary }} />;
 }
 
 export function CsvLink() {
@@ -98,6 +99,10 @@ export function ListEmpty({ message, create, reset }: { message: string; create?
  * is a card (decision 118): every cell is given its column's name from the header (`data-label`) here, once, so
  * the pages need not repeat it. Cells with `className="wrap"` (names, descriptions) wrap by words; every other
  * cell (codes, numbers, money, dates, badges) stays on one line.
+ *
+ * `pager` (the list's page) puts its pager after the table or the empty state, after `note` (a line about the
+ * list, such as the date its figures are as of) where there is one; on a page that is printed (`printable`, a
+ * statement) the pager is left out of the print.
  */
 export function ListTable({
   head,
@@ -108,6 +113,8 @@ export function ListTable({
   foot,
   bare = false,
   pager,
+  note,
+  printable = false,
 }: {
   head: ReactNode;
   children?: ReactNode;
@@ -119,9 +126,19 @@ export function ListTable({
   /** Inside a card already (a record page's section): no card of its own. */
   bare?: boolean;
   /** The list's page (its `page`, `pageSize` and `total`): its pager follows the table, or the empty state. */
-  pager?: { page: number; pageSize: number; total: number };
+  pager?: ListPage;
+  /** Shown after the table (or the empty state), before the pager. */
+  note?: ReactNode;
+  /** The page is printed: the pager is not. */
+  printable?: boolean;
 }) {
-  const after = pager ? <ListPager page={pager.page} pageSize={pager.pageSize} total={pager.total} /> : null;
+  const pagerShown = pager ? <ListPager page={pager.page} pageSize={pager.pageSize} total={pager.total} totalIsLowerBound={pager.totalIsLowerBound} /> : null;
+  const after = (
+    <>
+      {note}
+      {printable && pagerShown ? <div className="no-print">{pagerShown}</div> : pagerShown}
+    </>
+  );
   if (empty)
     return (
       <>

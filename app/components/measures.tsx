@@ -6,8 +6,9 @@
  */
 import type { SerializeFrom } from "@remix-run/node";
 import { Form } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { Link } from "~/components/link";
-import { ListPager, ListTable, Th } from "~/components/list";
+import { ListTable, Th, type ListPage } from "~/components/list";
 import { BarChart, ColumnChart } from "~/components/ui/charts";
 import { SelectField } from "~/components/ui/form";
 import { Badge, Stat } from "~/components/ui/layout";
@@ -270,14 +271,29 @@ export function measureHeads(t: ReturnType<typeof useT>) {
   );
 }
 
-/** Dealers with their figures over the last 3 and 12 months (the list page and the account manager's dashboard). */
-export function DealerMeasuresTable({ rows, compact = false }: { rows: Omit<ListData["rows"][number], "m12Sums">[]; compact?: boolean }) {
+/**
+ * Dealers with their figures over the last 3 and 12 months (the list page, with its `pager` and `empty` state, and
+ * the account manager's dashboard).
+ */
+export function DealerMeasuresTable({
+  rows,
+  compact = false,
+  pager,
+  empty,
+}: {
+  rows: Omit<ListData["rows"][number], "m12Sums">[];
+  compact?: boolean;
+  pager?: ListPage;
+  empty?: ReactNode;
+}) {
   const t = useT();
   const mf = useMeasureFormat();
   return (
     <ListTable
       testId="dealer-measures-table"
       bare={compact}
+      pager={pager}
+      empty={empty}
       head={
         <>
           <Th>{t("measures.dealer")}</Th>
@@ -488,6 +504,7 @@ export function StockCheckPanel({ check }: { check: NonNullable<DealerData["stoc
               <ListTable
                 bare
                 testId="stock-gaps"
+                pager={{ page: check.page, pageSize: check.pageSize, total: check.skusWithGap }}
                 head={
                   <>
                     <Th>{t("measures.sku")}</Th>
@@ -516,7 +533,6 @@ export function StockCheckPanel({ check }: { check: NonNullable<DealerData["stoc
                   </tr>
                 ))}
               </ListTable>
-              <ListPager page={check.page} pageSize={check.pageSize} total={check.skusWithGap} />
             </>
           )}
         </>

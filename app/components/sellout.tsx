@@ -1,9 +1,9 @@
 /** Sell-out pieces shared by the dealer's and the staff's pages: the status badge and a dealer's periods. */
 import { Form } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ListTable, Th } from "~/components/list";
+import { ListTable, Th, ListEmpty } from "~/components/list";
 import { SelectField, SubmitButton } from "~/components/ui/form";
-import { Badge, EmptyState, type BadgeTone } from "~/components/ui/layout";
+import { Badge, type BadgeTone } from "~/components/ui/layout";
 import { Section } from "~/components/ui/record";
 import { useFormat, useT } from "~/i18n/react";
 
@@ -39,7 +39,7 @@ export function PeriodsTable({ dealerId, currency, periods }: { dealerId: number
   return (
     <ListTable
       testId="sellout-periods"
-      empty={periods.length === 0 && <EmptyState message={t("sellout.noPeriods")} />}
+      empty={periods.length === 0 && <ListEmpty message={t("sellout.noPeriods")} />}
       head={
         <>
           <Th>{t("sellout.period")}</Th>

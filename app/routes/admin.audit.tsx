@@ -2,8 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ListTable, ListHeader, Th } from "~/components/list";
-import { EmptyState } from "~/components/ui/layout";
+import { ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
 import { translate } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import {
@@ -131,7 +130,7 @@ export default function Audit() {
       </FilterBar>
       <ListTable
         pager={data}
-        empty={data.rows.length === 0 && <EmptyState message={t("audit.empty")} />}
+        empty={data.rows.length === 0 && <ListEmpty message={t("audit.empty")} />}
         head={
           <>
             <Th>{t("audit.when")}</Th>

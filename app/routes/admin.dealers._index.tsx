@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ListTable, ListHeader, Th } from "~/components/list";
-import { Badge, EmptyState } from "~/components/ui/layout";
+import { ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
+import { Badge } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { exportDealers, listDealers } from "~/modules/organisations/organisations.server";
@@ -38,7 +38,7 @@ export default function Dealers() {
       </FilterBar>
       <ListTable
         pager={data}
-        empty={data.rows.length === 0 && <EmptyState message={t("dealers.empty")} />}
+        empty={data.rows.length === 0 && <ListEmpty message={t("dealers.empty")} />}
         head={
           <>
             <Th>{t("dealers.code")}</Th>

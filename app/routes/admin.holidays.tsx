@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { Field, FormError, Notice, SubmitButton } from "~/components/ui/form";
-import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { HolidayListQuery, HolidaySchema, HolidayRemoveSchema } from "~/modules/catalog/catalog.schema.server";
@@ -12,7 +12,7 @@ import { parseQuery } from "~/utils/http.server";
 import { intentAction } from "~/utils/intent.server";
 import { withAction, withLoader } from "~/utils/route";
 import { pageMeta } from "~/utils/meta";
-import { ListTable, Th } from "~/components/list";
+import { ListTable, Th, ListEmpty } from "~/components/list";
 
 export const meta = pageMeta<typeof loader>("holidays.title", ({ year }) => String(year));
 
@@ -69,7 +69,7 @@ export default function Holidays() {
         </Link>
       </nav>
       <ListTable
-        empty={holidays.length === 0 && <EmptyState message={t("holidays.empty", { year })} />}
+        empty={holidays.length === 0 && <ListEmpty message={t("holidays.empty", { year })} />}
         testId="holidays"
         head={
           <>

@@ -2,9 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Duration, RunOutcome, RunStatus } from "~/components/notifications";
-import { CsvLink, ListTable, ListHeader, Th } from "~/components/list";
+import { CsvLink, ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
 import { FormError, Notice, SubmitButton } from "~/components/ui/form";
-import { Badge, EmptyState } from "~/components/ui/layout";
+import { Badge } from "~/components/ui/layout";
 import { translate, type MessageKey } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -147,7 +147,7 @@ export default function Jobs() {
         </FilterBar>
         <ListTable
           pager={runs}
-          empty={runs.rows.length === 0 && <EmptyState message={t("jobs.empty")} />}
+          empty={runs.rows.length === 0 && <ListEmpty message={t("jobs.empty")} />}
           testId="runs-table"
           head={
             <>

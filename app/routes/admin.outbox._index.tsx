@@ -2,9 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ListTable, ListHeader, Th } from "~/components/list";
+import { ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
 import { OutboxStatusBadge, useOutboxKindLabel } from "~/components/notifications";
-import { EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { OUTBOX_STATUSES } from "~/modules/notifications/notifications.schema";
@@ -56,7 +55,7 @@ export default function Outbox() {
       </FilterBar>
       <ListTable
         pager={data}
-        empty={data.rows.length === 0 && <EmptyState message={t("outbox.empty")} />}
+        empty={data.rows.length === 0 && <ListEmpty message={t("outbox.empty")} />}
         testId="outbox-table"
         head={
           <>

@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ListTable, ListHeader, Th } from "~/components/list";
-import { Badge, EmptyState } from "~/components/ui/layout";
+import { ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
+import { Badge } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { isDealerActor } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -45,7 +45,7 @@ export default function Users() {
       </FilterBar>
       <ListTable
         pager={data}
-        empty={data.rows.length === 0 && <EmptyState message={t("users.empty")} />}
+        empty={data.rows.length === 0 && <ListEmpty message={t("users.empty")} />}
         head={
           <>
             <Th>{t("common.name")}</Th>

@@ -3,8 +3,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Amount, EntryDescription, EntryType } from "~/components/ledger";
-import { ListPager, ListHeader, Th } from "~/components/list";
-import { EmptyState, Stat } from "~/components/ui/layout";
+import { ListPager, ListHeader, Th, ListEmpty } from "~/components/list";
+import { Stat } from "~/components/ui/layout";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { FEES_CSV_HEADER, dealerOptions, exportFees, feesReport, listFeeTypes } from "~/modules/ledger/ledger.server";
@@ -59,7 +59,7 @@ export default function Fees() {
         <Stat label={t("fees.totalRebates")} value={<Amount minor={data.totals.rebate} currency={data.currency} />} />
       </div>
       {data.summary.length === 0 ? (
-        <EmptyState message={t("fees.empty")} />
+        <ListEmpty message={t("fees.empty")} />
       ) : (
         <>
           <section className="card overflow-x-auto p-0">

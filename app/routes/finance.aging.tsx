@@ -3,8 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { AGING_BUCKETS, Amount } from "~/components/ledger";
-import { ListPager, ListTable, ListHeader, Th } from "~/components/list";
-import { EmptyState } from "~/components/ui/layout";
+import { ListEmpty, ListTable, ListHeader, Th } from "~/components/list";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { AGING_CSV_HEADER, agingReport, exportAging } from "~/modules/ledger/aging.server";
@@ -36,80 +35,79 @@ export default function Aging() {
         <SearchFilter value={data.query.q} />
       </FilterBar>
       <p className="text-xs text-slate-500">{t("aging.method")}</p>
-      {data.rows.length === 0 ? (
-        <EmptyState message={t("aging.empty")} />
-      ) : (
-        <ListTable
-          testId="aging-table"
-          foot={
-            <>
-              <tr className="border-t-2 border-slate-300 font-semibold">
-                <th scope="row" className="px-3 py-2 text-left">
-                  {data.totalsScope === "all" ? t("aging.totalsAll") : t("common.total")}
-                </th>
-                {AGING_BUCKETS.map((b) => (
-                  <td key={b} className="text-right">
-                    <Amount minor={data.totals[b]} currency={currency} />
-                  </td>
-                ))}
-                <td className="text-right">
-                  <Amount minor={data.totals.unapplied} currency={currency} />
-                </td>
-                <td className="text-right" data-testid="aging-total">
-                  <Amount minor={data.totals.balance} currency={currency} />
-                </td>
-                <td colSpan={2} />
-              </tr>
-            </>
-          }
-          head={
-            <>
-              <Th>{t("ledger.dealer")}</Th>
+      <ListTable
+        testId="aging-table"
+        pager={data}
+        empty={data.rows.length === 0 && <ListEmpty message={t("aging.empty")} />}
+        note={
+          <p className="text-xs text-slate-500">
+            {t("aging.asOf")} {f.date(data.asOf)}
+          </p>
+        }
+        foot={
+          <>
+            <tr className="border-t-2 border-slate-300 font-semibold">
+              <th scope="row" className="px-3 py-2 text-left">
+                {data.totalsScope === "all" ? t("aging.totalsAll") : t("common.total")}
+              </th>
               {AGING_BUCKETS.map((b) => (
-                <Th key={b} num>
-                  {t(`aging.${b}`)}
-                </Th>
-              ))}
-              <Th num>{t("aging.unapplied")}</Th>
-              <Th num>{t("aging.total")}</Th>
-              <Th num>{t("credit.limit")}</Th>
-              <Th num>{t("credit.available")}</Th>
-            </>
-          }
-        >
-          {data.rows.map((r) => (
-            <tr key={r.id}>
-              <td className="min-w-[12rem]">
-                <Link className="link font-medium" to={`/finance/ledger/${r.id}`}>
-                  {r.code}
-                </Link>
-                <div className="text-xs text-slate-500">{r.name}</div>
-              </td>
-              {AGING_BUCKETS.map((b) => (
-                <td key={b} className={`text-right ${b === "d90_plus" && r.aging[b] > 0 ? "font-semibold text-red-700" : ""}`}>
-                  <Amount minor={r.aging[b]} currency={r.currency} />
+                <td key={b} className="text-right">
+                  <Amount minor={data.totals[b]} currency={currency} />
                 </td>
               ))}
               <td className="text-right">
-                <Amount minor={r.aging.unapplied} currency={r.currency} />
+                <Amount minor={data.totals.unapplied} currency={currency} />
               </td>
-              <td className="text-right font-semibold">
-                <Amount minor={r.aging.balance} currency={r.currency} />
+              <td className="text-right" data-testid="aging-total">
+                <Amount minor={data.totals.balance} currency={currency} />
               </td>
-              <td className="text-right">
-                <Amount minor={r.credit.limitMinor} currency={r.currency} />
-              </td>
-              <td className={`text-right ${r.credit.availableMinor < 0 ? "font-semibold text-red-700" : ""}`}>
-                <Amount minor={r.credit.availableMinor} currency={r.currency} plain />
-              </td>
+              <td colSpan={2} />
             </tr>
-          ))}
-        </ListTable>
-      )}
-      <p className="text-xs text-slate-500">
-        {t("aging.asOf")} {f.date(data.asOf)}
-      </p>
-      <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
+          </>
+        }
+        head={
+          <>
+            <Th>{t("ledger.dealer")}</Th>
+            {AGING_BUCKETS.map((b) => (
+              <Th key={b} num>
+                {t(`aging.${b}`)}
+              </Th>
+            ))}
+            <Th num>{t("aging.unapplied")}</Th>
+            <Th num>{t("aging.total")}</Th>
+            <Th num>{t("credit.limit")}</Th>
+            <Th num>{t("credit.available")}</Th>
+          </>
+        }
+      >
+        {data.rows.map((r) => (
+          <tr key={r.id}>
+            <td className="min-w-[12rem]">
+              <Link className="link font-medium" to={`/finance/ledger/${r.id}`}>
+                {r.code}
+              </Link>
+              <div className="text-xs text-slate-500">{r.name}</div>
+            </td>
+            {AGING_BUCKETS.map((b) => (
+              <td key={b} className={`text-right ${b === "d90_plus" && r.aging[b] > 0 ? "font-semibold text-red-700" : ""}`}>
+                <Amount minor={r.aging[b]} currency={r.currency} />
+              </td>
+            ))}
+            <td className="text-right">
+              <Amount minor={r.aging.unapplied} currency={r.currency} />
+            </td>
+            <td className="text-right font-semibold">
+              <Amount minor={r.aging.balance} currency={r.currency} />
+            </td>
+            <td className="text-right">
+              <Amount minor={r.credit.limitMinor} currency={r.currency} />
+            </td>
+            <td className={`text-right ${r.credit.availableMinor < 0 ? "font-semibold text-red-700" : ""}`}>
+              <Amount minor={r.credit.availableMinor} currency={r.currency} plain />
+            </td>
+          </tr>
+        ))}
+      </ListTable>
     </div>
   );
 }

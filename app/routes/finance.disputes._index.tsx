@@ -3,8 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { Amount, DisputedEntryDescription, DisputeStatus } from "~/components/ledger";
-import { ListTable, ListHeader, Th } from "~/components/list";
-import { EmptyState } from "~/components/ui/layout";
+import { ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { dealerOptions } from "~/modules/ledger/ledger.server";
@@ -46,7 +45,7 @@ export default function Disputes() {
       </FilterBar>
       <ListTable
         pager={data}
-        empty={data.rows.length === 0 && <EmptyState message={t("disputes.empty")} />}
+        empty={data.rows.length === 0 && <ListEmpty message={t("disputes.empty")} />}
         testId="disputes-table"
         head={
           <>

@@ -5,9 +5,9 @@ import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { Link } from "~/components/link";
 import { AgingSummary, CreditSummary } from "~/components/ledger";
 import { EntriesTable, LedgerFilters } from "~/components/ledger-table";
-import { CsvLink, ListPager } from "~/components/list";
+import { CsvLink, ListEmpty } from "~/components/list";
 import { Field, FormError, Notice, SubmitButton } from "~/components/ui/form";
-import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { PageHeader } from "~/components/ui/layout";
 import { translate } from "~/i18n";
 import { useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
@@ -113,12 +113,13 @@ export default function DealerLedger() {
         <AgingSummary aging={data.aging.aging} currency={d.currency} asOf={data.aging.asOf} />
       </div>
       <LedgerFilters query={data.query} basePath={`/finance/ledger/${d.id}`} />
-      {data.rows.length === 0 ? (
-        <EmptyState message={t("ledger.empty")} />
-      ) : (
-        <EntriesTable rows={data.rows} showDealer={false} showRunning={data.rows[0]!.running_minor !== null} />
-      )}
-      <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
+      <EntriesTable
+        rows={data.rows}
+        showDealer={false}
+        showRunning={!!data.rows[0] && data.rows[0].running_minor !== null}
+        pager={data}
+        empty={data.rows.length === 0 && <ListEmpty message={t("ledger.empty")} />}
+      />
     </div>
   );
 }

@@ -4,8 +4,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { EntriesTable, LedgerFilters } from "~/components/ledger-table";
-import { ListPager, ListHeader } from "~/components/list";
-import { EmptyState } from "~/components/ui/layout";
+import { ListEmpty, ListHeader } from "~/components/list";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { LEDGER_CSV_HEADER, dealerOptions, exportEntries, listEntries } from "~/modules/ledger/ledger.server";
@@ -46,15 +45,8 @@ export default function Ledger() {
           </Link>
         </p>
       ) : null}
-      {data.rows.length === 0 ? (
-        <EmptyState message={t("ledger.empty")} />
-      ) : (
-        <>
-          <p className="text-sm text-slate-600">{t("ledger.sumFiltered", { amount: f.money(data.sumMinor, data.rows[0]!.currency) })}</p>
-          <EntriesTable rows={data.rows} showDealer showRunning={false} />
-        </>
-      )}
-      <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
+      {data.rows[0] ? <p className="text-sm text-slate-600">{t("ledger.sumFiltered", { amount: f.money(data.sumMinor, data.rows[0].currency) })}</p> : null}
+      <EntriesTable rows={data.rows} showDealer showRunning={false} pager={data} empty={data.rows.length === 0 && <ListEmpty message={t("ledger.empty")} />} />
     </div>
   );
 }

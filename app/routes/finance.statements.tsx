@@ -1,10 +1,10 @@
-import { ListTable, Th } from "~/components/list";
+import { ListTable, Th, ListEmpty } from "~/components/list";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { Field, FormError, Notice, SubmitButton } from "~/components/ui/form";
-import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { PageHeader } from "~/components/ui/layout";
 import { translate } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -67,7 +67,7 @@ export default function IssueStatements() {
         </div>
       </Form>
       {periods.length === 0 ? (
-        <EmptyState message={t("statements.empty")} />
+        <ListEmpty message={t("statements.empty")} />
       ) : (
         <section className="card p-0">
           <h2 className="px-4 pt-4 font-semibold">{t("statements.periodsOverview")}</h2>

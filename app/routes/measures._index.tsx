@@ -2,9 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
-import { ListHeader, ListPager } from "~/components/list";
+import { ListEmpty, ListHeader } from "~/components/list";
 import { DealerMeasuresTable, Scorecard } from "~/components/measures";
-import { EmptyState } from "~/components/ui/layout";
 import { useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { MeasuresListQuery } from "~/modules/sellout/measures.schema.server";
@@ -33,8 +32,7 @@ export default function Measures() {
       <h2 className="font-semibold">
         {t("measures.last3Months")} · {t("measures.months", { from: list.months.from, to: list.months.to })}
       </h2>
-      {list.rows.length === 0 ? <EmptyState message={t("measures.empty")} /> : <DealerMeasuresTable rows={list.rows} />}
-      <ListPager page={list.page} pageSize={list.pageSize} total={list.total} />
+      <DealerMeasuresTable rows={list.rows} pager={list} empty={list.rows.length === 0 && <ListEmpty message={t("measures.empty")} />} />
     </div>
   );
 }

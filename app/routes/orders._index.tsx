@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ListPager, ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
+import { ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
 import { OrderStatusBadge } from "~/components/orders/OrderStatusBadge";
 import { Notice } from "~/components/ui/form";
 import type { MessageKey } from "~/i18n";
@@ -64,66 +64,67 @@ export default function Orders() {
           options={SORTS.map((s) => ({ value: s, label: t(`orders.sort.${s}` as MessageKey) }))}
         />
       </FilterBar>
-      {data.rows.length === 0 ? (
-        <ListEmpty
-          message={filtered ? t("common.noResults") : data.canCreate ? t("orders.emptyDealer") : t("orders.empty")}
-          create={!filtered && data.canCreate && { to: "/orders/new", label: t("orders.new") }}
-        />
-      ) : (
-        <ListTable
-          testId="orders-table"
-          head={
-            <>
-              <Th>{t("orders.number")}</Th>
-              <Th>{t("common.status")}</Th>
-              {data.dealers.length ? <Th>{t("orders.dealer")}</Th> : null}
-              <Th>{t("orders.poReference")}</Th>
-              <Th num>{t("orders.total")}</Th>
-              <Th>{t("orders.requestedDate")}</Th>
-              <Th>{t("orders.promisedDate")}</Th>
-              <Th>{t("common.created")}</Th>
-            </>
-          }
-        >
-          {data.rows.map((o) => (
-            <tr key={o.id}>
-              <td>
-                {o.number ? (
-                  <Link className="link font-mono" to={`/orders/${o.number}`}>
-                    {o.number}
-                  </Link>
-                ) : data.canCreate ? (
-                  <Link className="link" to={`/orders/drafts/${o.id}`}>
-                    {t("orders.draftN", { id: o.id })}
-                  </Link>
-                ) : (
-                  t("orders.draftN", { id: o.id })
-                )}
-                {/* Only who may create orders edits a draft (a sent-back order included): no link that answers 403. */}
-                {o.status === "draft" && o.number && data.canCreate ? (
-                  <Link className="link ml-2 text-xs" to={`/orders/drafts/${o.id}`}>
-                    {t("common.edit")}
-                  </Link>
-                ) : null}
-              </td>
-              <td>
-                <OrderStatusBadge status={o.status} />
-              </td>
-              {data.dealers.length ? (
-                <td>
-                  {o.dealer_code} · {o.dealer_name}
-                </td>
+      <ListTable
+        testId="orders-table"
+        pager={data}
+        empty={
+          data.rows.length === 0 && (
+            <ListEmpty
+              message={filtered ? t("common.noResults") : data.canCreate ? t("orders.emptyDealer") : t("orders.empty")}
+              create={!filtered && data.canCreate && { to: "/orders/new", label: t("orders.new") }}
+            />
+          )
+        }
+        head={
+          <>
+            <Th>{t("orders.number")}</Th>
+            <Th>{t("common.status")}</Th>
+            {data.dealers.length ? <Th>{t("orders.dealer")}</Th> : null}
+            <Th>{t("orders.poReference")}</Th>
+            <Th num>{t("orders.total")}</Th>
+            <Th>{t("orders.requestedDate")}</Th>
+            <Th>{t("orders.promisedDate")}</Th>
+            <Th>{t("common.created")}</Th>
+          </>
+        }
+      >
+        {data.rows.map((o) => (
+          <tr key={o.id}>
+            <td>
+              {o.number ? (
+                <Link className="link font-mono" to={`/orders/${o.number}`}>
+                  {o.number}
+                </Link>
+              ) : data.canCreate ? (
+                <Link className="link" to={`/orders/drafts/${o.id}`}>
+                  {t("orders.draftN", { id: o.id })}
+                </Link>
+              ) : (
+                t("orders.draftN", { id: o.id })
+              )}
+              {/* Only who may create orders edits a draft (a sent-back order included): no link that answers 403. */}
+              {o.status === "draft" && o.number && data.canCreate ? (
+                <Link className="link ml-2 text-xs" to={`/orders/drafts/${o.id}`}>
+                  {t("common.edit")}
+                </Link>
               ) : null}
-              <td>{o.po_reference || "—"}</td>
-              <td className="text-right">{f.money(o.total_minor, o.currency)}</td>
-              <td>{f.date(o.requested_date)}</td>
-              <td>{f.date(o.promised_date)}</td>
-              <td>{f.dateTime(o.created_at)}</td>
-            </tr>
-          ))}
-        </ListTable>
-      )}
-      <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
+            </td>
+            <td>
+              <OrderStatusBadge status={o.status} />
+            </td>
+            {data.dealers.length ? (
+              <td>
+                {o.dealer_code} · {o.dealer_name}
+              </td>
+            ) : null}
+            <td>{o.po_reference || "—"}</td>
+            <td className="text-right">{f.money(o.total_minor, o.currency)}</td>
+            <td>{f.date(o.requested_date)}</td>
+            <td>{f.date(o.promised_date)}</td>
+            <td>{f.dateTime(o.created_at)}</td>
+          </tr>
+        ))}
+      </ListTable>
     </div>
   );
 }

@@ -1,8 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { ListEmpty } from "~/components/list";
 import { Field, FormError, Notice, SubmitButton } from "~/components/ui/form";
-import { Badge, EmptyState, PageHeader } from "~/components/ui/layout";
+import { Badge, PageHeader } from "~/components/ui/layout";
 import { useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { archiveAddress, createAddress, listAddresses, updateAddress } from "~/modules/orders/addresses.server";
@@ -142,7 +143,7 @@ export default function Addresses() {
       <Notice message={success ?? (sp.get("saved") ? t("common.saved") : undefined)} />
       <FormError message={failure && !failureShown ? failure.formError : undefined} />
       <p className="text-sm text-slate-600">{t("addresses.help")}</p>
-      {active.length === 0 ? <EmptyState message={t("addresses.empty")} /> : null}
+      {active.length === 0 ? <ListEmpty message={t("addresses.empty")} /> : null}
       <ul className="space-y-4">
         {active.map((a) => {
           const f = failure && failure.intent === "update" && failedId === a.id ? failure : undefined;

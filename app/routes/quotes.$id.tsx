@@ -1,7 +1,8 @@
 import { ListTable, Th } from "~/components/list";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { Link } from "~/components/link";
 import { QuoteBadge, StageBadge, bpText } from "~/components/deals";
 import { Field, FormError, Notice, SubmitButton } from "~/components/ui/form";
@@ -99,6 +100,15 @@ export const action = withAction(async ({ request, params }: ActionFunctionArgs)
   });
 });
 
+/** One of the quote's actions: its error (and `help`) above its field and button. */
+function ActionForm({ intent, help, children }: { intent: string; help?: ReactNode; children: ReactNode }) {
+  return (
+    <IntentForm intent={intent} className="flex flex-col items-start gap-1" help={help}>
+      <div className="flex items-end gap-2">{children}</div>
+    </IntentForm>
+  );
+}
+
 export default function QuotePage() {
   const data = useLoaderData<typeof loader>();
   const result = useIntentResult();
@@ -106,6 +116,19 @@ export default function QuotePage() {
   const f = useFormat();
   const locale = useLocale();
   const { quote, caps } = data;
+  // The forms this reader is shown; each shows its own failure. A failure of any other (the quote moved on
+  // meanwhile, so its form is gone) shows at the top of the page.
+  const forms = {
+    save: caps.edit,
+    propose: caps.edit && data.lines.length > 0,
+    approve: caps.approve,
+    refuse: caps.approve,
+    accept: caps.answer,
+    revise: caps.revise,
+    book: caps.book,
+    newVersion: caps.newVersion,
+  };
+  const shownForms = Object.entries(forms).flatMap(([intent, shown]) => (shown ? [intent] : []));
   const fe = result.errors("save");
   const v = result.values("save");
   const pname = (p: { name_en: string; name_zh: string }) => (locale === "en" ? p.name_en : p.name_zh);
@@ -134,16 +157,14 @@ export default function QuotePage() {
               {t("documents.printQuotation")}
             </Link>
             {caps.newVersion ? (
-              <Form method="post">
-                <SubmitButton name="intent" value="newVersion" className="btn-secondary">
-                  {t("quotes.newVersion")}
-                </SubmitButton>
-              </Form>
+              <ActionForm intent="newVersion">
+                <SubmitButton className="btn-secondary">{t("quotes.newVersion")}</SubmitButton>
+              </ActionForm>
             ) : null}
           </div>
         }
       />
-      <FormError message={result.pageError("save")} />
+      <FormError message={result.pageError(...shownForms)} />
       <Notice message={result.done} />
 
       <Facts
@@ -210,53 +231,40 @@ export default function QuotePage() {
         </Fact>
       </Facts>
 
-      {caps.answer || caps.revise || caps.book || caps.approve || (caps.edit && data.lines.length > 0) ? (
+      {forms.propose || caps.approve || caps.answer || caps.revise || caps.book ? (
         <section className="card flex flex-wrap items-end gap-4" aria-label={t("deals.actions")} data-testid="quote-actions">
-          {caps.edit && data.lines.length > 0 ? (
-            <Form method="post">
-              <SubmitButton name="intent" value="propose">
-                {t("quotes.propose")}
-              </SubmitButton>
-            </Form>
+          {forms.propose ? (
+            <ActionForm intent="propose">
+              <SubmitButton>{t("quotes.propose")}</SubmitButton>
+            </ActionForm>
           ) : null}
           {caps.approve ? (
             <>
-              <Form method="post" className="flex items-end gap-2">
+              <ActionForm intent="approve">
                 <Field {...result.field("approve", "note")} label={t("quotes.approvalNote")} maxLength={2000} />
-                <SubmitButton name="intent" value="approve">
-                  {t("quotes.approve")}
-                </SubmitButton>
-              </Form>
-              <Form method="post" className="flex items-end gap-2">
+                <SubmitButton>{t("quotes.approve")}</SubmitButton>
+              </ActionForm>
+              <ActionForm intent="refuse">
                 <Field {...result.field("refuse", "note")} id="refuse-note" label={t("quotes.approvalNote")} maxLength={2000} />
-                <SubmitButton name="intent" value="refuse" className="btn-danger">
-                  {t("quotes.refuse")}
-                </SubmitButton>
-              </Form>
+                <SubmitButton className="btn-danger">{t("quotes.refuse")}</SubmitButton>
+              </ActionForm>
             </>
           ) : null}
           {caps.answer ? (
-            <Form method="post">
-              <SubmitButton name="intent" value="accept">
-                {t("quotes.accept")}
-              </SubmitButton>
-            </Form>
+            <ActionForm intent="accept">
+              <SubmitButton>{t("quotes.accept")}</SubmitButton>
+            </ActionForm>
           ) : null}
           {caps.revise ? (
-            <Form method="post" className="flex items-end gap-2">
+            <ActionForm intent="revise">
               <Field {...result.field("revise", "comment")} label={t("quotes.revisionComment")} maxLength={2000} />
-              <SubmitButton name="intent" value="revise" className="btn-secondary">
-                {t("quotes.askRevision")}
-              </SubmitButton>
-            </Form>
+              <SubmitButton className="btn-secondary">{t("quotes.askRevision")}</SubmitButton>
+            </ActionForm>
           ) : null}
           {caps.book ? (
-            <Form method="post" className="space-y-1">
-              <p className="text-xs text-slate-500">{t("quotes.bookHelp")}</p>
-              <SubmitButton name="intent" value="book">
-                {t("quotes.book")}
-              </SubmitButton>
-            </Form>
+            <ActionForm intent="book" help={<p className="text-xs text-slate-500">{t("quotes.bookHelp")}</p>}>
+              <SubmitButton>{t("quotes.book")}</SubmitButton>
+            </ActionForm>
           ) : null}
         </section>
       ) : null}

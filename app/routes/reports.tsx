@@ -1,9 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { ListHeader, Th } from "~/components/list";
+import { ListHeader, Th, ListEmpty } from "~/components/list";
 import { BarChart } from "~/components/ui/charts";
-import { EmptyState } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -75,7 +74,7 @@ export default function Reports() {
         <FilterInput name="productLine" label={t("report.productLine")} defaultValue={query.productLine} />
       </FilterBar>
       {report.rows.length === 0 ? (
-        <EmptyState message={t("report.empty")} />
+        <ListEmpty message={t("report.empty")} />
       ) : (
         <>
           <section className="card">

@@ -2,10 +2,9 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { FilterBar, FilterSelect } from "~/components/filters";
-import { ListHeader, ListTable, Th } from "~/components/list";
+import { ListHeader, ListTable, Th, ListEmpty } from "~/components/list";
 import { useMeasureFormat } from "~/components/measures";
 import { BarChart } from "~/components/ui/charts";
-import { EmptyState } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { RANK_BY, type RankBy } from "~/modules/sellout/measures";
@@ -48,7 +47,7 @@ export default function ManagerRanking() {
         <FilterSelect name="by" label={t("ranking.by")} defaultValue={by} options={RANK_BY.map((k) => ({ value: k, label: t(LABEL[k]) }))} />
       </FilterBar>
       {ranking.rows.length === 0 ? (
-        <EmptyState message={t("ranking.empty")} />
+        <ListEmpty message={t("ranking.empty")} />
       ) : (
         <>
           <section className="card">

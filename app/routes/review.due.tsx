@@ -2,8 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ListTable, ListHeader, Th } from "~/components/list";
-import { EmptyState } from "~/components/ui/layout";
+import { ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { MadeToOrderDueQuery } from "~/modules/reports/ops-lists.schema.server";
@@ -47,7 +46,7 @@ export default function MadeToOrderDue() {
       </p>
       <ListTable
         pager={d}
-        empty={d.total === 0 && <EmptyState message={t("due.empty")} />}
+        empty={d.total === 0 && <ListEmpty message={t("due.empty")} />}
         testId="due-table"
         head={
           <>

@@ -2,9 +2,9 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ListTable, ListHeader, Th } from "~/components/list";
+import { ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
 import { Notice, SubmitButton } from "~/components/ui/form";
-import { Badge, EmptyState } from "~/components/ui/layout";
+import { Badge } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -71,7 +71,7 @@ export default function ReviewOrders() {
       </p>
       <ListTable
         pager={data}
-        empty={data.rows.length === 0 && <EmptyState message={data.query.status === "submitted" ? t("review.empty") : t("review.emptyHold")} />}
+        empty={data.rows.length === 0 && <ListEmpty message={data.query.status === "submitted" ? t("review.empty") : t("review.emptyHold")} />}
         testId="review-table"
         head={
           <>

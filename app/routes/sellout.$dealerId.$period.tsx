@@ -4,10 +4,10 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { useIntentResult } from "~/components/intent-result";
 import { ErrorPage } from "~/components/ErrorPage";
 import { Link } from "~/components/link";
-import { ListTable, Th } from "~/components/list";
+import { ListTable, Th, ListEmpty } from "~/components/list";
 import { SelloutStatusBadge } from "~/components/sellout";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
-import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { PageHeader } from "~/components/ui/layout";
 import { Fact, Facts, Section } from "~/components/ui/record";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -120,7 +120,7 @@ export default function SelloutPeriod() {
       <Section title={t("sellout.lines.title")} id="sellout-lines">
         <ListTable
           testId="sellout-lines"
-          empty={data.lines.length === 0 && <EmptyState message={t("sellout.lines.empty")} />}
+          empty={data.lines.length === 0 && <ListEmpty message={t("sellout.lines.empty")} />}
           head={
             <>
               <Th>{t("sellout.sku")}</Th>
@@ -187,7 +187,7 @@ export default function SelloutPeriod() {
       <Section title={t("sellout.stock.title")} id="sellout-stock">
         <ListTable
           testId="sellout-stock"
-          empty={data.stock.length === 0 && <EmptyState message={t("sellout.stock.empty")} />}
+          empty={data.stock.length === 0 && <ListEmpty message={t("sellout.stock.empty")} />}
           head={
             <>
               <Th>{t("sellout.sku")}</Th>
@@ -221,7 +221,7 @@ export default function SelloutPeriod() {
       >
         <ListTable
           testId="sellout-categories"
-          empty={data.categories.length === 0 && <EmptyState message={t("sellout.categories.empty")} />}
+          empty={data.categories.length === 0 && <ListEmpty message={t("sellout.categories.empty")} />}
           head={
             <>
               <Th>{t("sellout.category")}</Th>
@@ -268,7 +268,7 @@ export default function SelloutPeriod() {
         <Section title={t("sellout.corrections.title")} id="sellout-corrections">
           <ListTable
             testId="sellout-corrections"
-            empty={data.corrections.length === 0 && <EmptyState message={t("sellout.corrections.empty")} />}
+            empty={data.corrections.length === 0 && <ListEmpty message={t("sellout.corrections.empty")} />}
             head={
               <>
                 <Th>{t("sellout.corrections.at")}</Th>

@@ -4,9 +4,9 @@ import { useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { DealerFilter, FilterBar, FilterSelect } from "~/components/filters";
 import { Link } from "~/components/link";
-import { ListHeader, ListTable } from "~/components/list";
+import { ListHeader, ListTable, ListEmpty } from "~/components/list";
 import { PeriodsTable, SelloutStatusBadge } from "~/components/sellout";
-import { EmptyState, PageHeader, Stat } from "~/components/ui/layout";
+import { PageHeader, Stat } from "~/components/ui/layout";
 import { Section } from "~/components/ui/record";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -97,7 +97,7 @@ function StaffView({ list, query }: { list: StaffData["list"]; query: StaffData[
       </FilterBar>
       <ListTable
         testId="sellout-dealers"
-        empty={list.rows.length === 0 && <EmptyState message={t("sellout.empty")} />}
+        empty={list.rows.length === 0 && <ListEmpty message={t("sellout.empty")} />}
         head={
           <>
             <th scope="col">{t("sellout.dealer")}</th>

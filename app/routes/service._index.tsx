@@ -2,10 +2,10 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { CsvLink, ListTable, Th } from "~/components/list";
+import { CsvLink, ListTable, Th, ListEmpty } from "~/components/list";
 import { FilterBar, FilterSelect, SearchFilter } from "~/components/filters";
 import { PromiseBadge, ServiceStatusBadge } from "~/components/service";
-import { Badge, EmptyState, PageHeader, Stat } from "~/components/ui/layout";
+import { Badge, PageHeader, Stat } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { SERVICE_FLAGS, SERVICE_PRIORITIES, SERVICE_STATUSES } from "~/modules/service/service.schema";
@@ -117,7 +117,11 @@ export default function ServiceCases() {
       <ListTable
         pager={data}
         testId="service-table"
-        empty={data.rows.length === 0 && <EmptyState message={staff ? t("service.emptyDesk") : t("service.empty")} action={newLink} />}
+        empty={
+          data.rows.length === 0 && (
+            <ListEmpty message={staff ? t("service.emptyDesk") : t("service.empty")} create={data.canOpen && { to: "/service/new", label: t("service.new") }} />
+          )
+        }
         head={
           <>
             <Th>{t("service.number")}</Th>

@@ -2,10 +2,9 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { FilterBar, FilterInput, FilterSelect } from "~/components/filters";
-import { ListHeader, ListTable, Th } from "~/components/list";
+import { ListHeader, ListTable, Th, ListEmpty } from "~/components/list";
 import { BarChart } from "~/components/ui/charts";
 import { Notice } from "~/components/ui/form";
-import { EmptyState } from "~/components/ui/layout";
 import type { MessageKey } from "~/i18n";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -66,7 +65,7 @@ export default function ServiceFigures() {
       </FilterBar>
       {figures.truncated ? <Notice message={t("service.figures.truncated", { max: FIGURES_MAX_CASES })} /> : null}
       {figures.rows.length === 0 ? (
-        <EmptyState message={t("service.figures.empty")} />
+        <ListEmpty message={t("service.figures.empty")} />
       ) : (
         <>
           {figures.rows.some((r) => r.withinPromise !== null) ? (

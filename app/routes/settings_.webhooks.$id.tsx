@@ -5,9 +5,9 @@ import { FilterBar, FilterSelect } from "~/components/filters";
 import { IntentForm } from "~/components/intent-form";
 import { useIntentResult } from "~/components/intent-result";
 import { Link } from "~/components/link";
-import { ListTable, Th } from "~/components/list";
+import { ListTable, Th, ListEmpty } from "~/components/list";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
-import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { PageHeader } from "~/components/ui/layout";
 import { Fact, Facts, Section } from "~/components/ui/record";
 import { DeliveryStatusBadge, EndpointStatusBadge, EventChoices, eventsError, SecretHint, SecretOnce, useWebhookEventLabel } from "~/components/webhooks";
 import { translate } from "~/i18n";
@@ -116,7 +116,7 @@ export default function WebhookEndpoint() {
           pager={deliveries}
           bare
           testId="webhook-deliveries"
-          empty={deliveries.rows.length === 0 && <EmptyState message={t("webhooks.deliveriesEmpty")} />}
+          empty={deliveries.rows.length === 0 && <ListEmpty message={t("webhooks.deliveriesEmpty")} />}
           head={
             <>
               <Th>{t("webhooks.col.event")}</Th>

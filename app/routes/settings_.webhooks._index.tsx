@@ -2,9 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ListTable, Th } from "~/components/list";
+import { ListTable, Th, ListEmpty } from "~/components/list";
 import { Field, FormError, Notice, SelectField, SubmitButton } from "~/components/ui/form";
-import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { PageHeader } from "~/components/ui/layout";
 import { Section } from "~/components/ui/record";
 import { EndpointStatusBadge, EventChoices, eventsError, SecretHint, SecretOnce, useWebhookEventLabel } from "~/components/webhooks";
 import { translate } from "~/i18n";
@@ -72,7 +72,7 @@ export default function Webhooks() {
       ) : null}
       <ListTable
         testId="webhook-endpoints"
-        empty={data.endpoints.length === 0 && <EmptyState message={t("webhooks.empty")} />}
+        empty={data.endpoints.length === 0 && <ListEmpty message={t("webhooks.empty")} />}
         head={
           <>
             <Th>{t("webhooks.url")}</Th>

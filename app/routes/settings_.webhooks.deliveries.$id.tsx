@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { ListTable, Th } from "~/components/list";
+import { ListTable, Th, ListEmpty } from "~/components/list";
 import { FormError, Notice, SubmitButton } from "~/components/ui/form";
-import { EmptyState, PageHeader } from "~/components/ui/layout";
+import { PageHeader } from "~/components/ui/layout";
 import { Fact, Facts, Section } from "~/components/ui/record";
 import { DeliveryStatusBadge, useWebhookEventLabel } from "~/components/webhooks";
 import { useFormat, useT } from "~/i18n/react";
@@ -88,7 +88,7 @@ export default function WebhookDelivery() {
         <ListTable
           bare
           testId="webhook-attempts"
-          empty={attempts.length === 0 && <EmptyState message={t("webhooks.attemptsEmpty")} />}
+          empty={attempts.length === 0 && <ListEmpty message={t("webhooks.attemptsEmpty")} />}
           head={
             <>
               <Th>#</Th>

@@ -9,7 +9,7 @@ import { PageHeader } from "~/components/ui/layout";
 import { useFormat, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
-import { ListPager, ListTable, Th } from "~/components/list";
+import { ListTable, Th } from "~/components/list";
 import { STATEMENT_LINES_CSV_HEADER, confirmStatement, disputeLine, exportStatementLines, getStatementPage } from "~/modules/statements/statements.server";
 import { DISPUTE_REASONS, STATEMENT_LINE_VIEWS, statementResponses } from "~/modules/statements/statements.schema";
 import { ConfirmSchema, DisputeSchema, StatementPageQuery } from "~/modules/statements/statements.schema.server";
@@ -170,6 +170,8 @@ export default function StatementDetail() {
 
       <ListTable
         testId="statement-lines"
+        pager={filter}
+        printable
         head={
           <>
             <Th>#</Th>
@@ -306,9 +308,6 @@ export default function StatementDetail() {
           </tr>
         ) : null}
       </ListTable>
-      <div className="no-print">
-        <ListPager page={filter.page} pageSize={filter.pageSize} total={filter.total} />
-      </div>
 
       {respond.confirm ? (
         <Form method="post" className="card no-print flex flex-wrap items-center justify-between gap-3">

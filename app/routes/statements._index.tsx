@@ -3,8 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { AgingSummary, Amount, CreditSummary, EntryDescription, EntryType, SourceLinks, StatementStatus } from "~/components/ledger";
-import { ListTable, ListHeader, Th } from "~/components/list";
-import { EmptyState } from "~/components/ui/layout";
+import { ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { dealerAging } from "~/modules/ledger/aging.server";
@@ -60,7 +59,7 @@ export default function Statements() {
       </FilterBar>
       <ListTable
         pager={data}
-        empty={data.rows.length === 0 && <EmptyState message={t("statements.empty")} />}
+        empty={data.rows.length === 0 && <ListEmpty message={t("statements.empty")} />}
         testId="statements-table"
         head={
           <>

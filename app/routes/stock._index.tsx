@@ -3,9 +3,8 @@ import { json } from "@remix-run/node";
 import { useLoaderData, useLocation } from "@remix-run/react";
 import { AvailabilityForm, AvailabilityResult, type AvailabilityView } from "~/components/catalog/Availability";
 import { CategoryLineFilters, MadeToOrderFilter, ProductStatusFilter } from "~/components/catalog/CatalogFilters";
-import { ListPager, ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
+import { ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
 import { stockRowsHtml } from "~/components/catalog/stock-rows";
-import { Pager } from "~/components/ui/pager";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { can } from "~/modules/auth/actor";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -154,50 +153,29 @@ export default function Stock() {
           </label>
         </div>
       </FilterBar>
-      {data.rows.length === 0 ? (
-        <ListEmpty message={t("stock.empty")} reset="/stock" />
-      ) : (
-        <ListTable
-          testId="stock-table"
-          head={
-            <>
-              <Th>{t("stock.sku")}</Th>
-              <Th>{t("stock.product")}</Th>
-              <Th num>{priceLabel}</Th>
-              <Th num>{t("stock.availableTotal")}</Th>
-              <Th>{t("stock.promiseDate")}</Th>
-              <Th>{t("stock.nextIncoming")}</Th>
-              {data.warehouses.map((w) => (
-                <th key={w.id} scope="col" className="text-right" title={nameOf(w)}>
-                  {w.code}
-                  <span className="block text-xs font-normal text-slate-500">{t(`region.${w.region}` as "region.east")}</span>
-                </th>
-              ))}
-            </>
-          }
-          /* Rendered as one string: the largest element count of any page (decision 078). */
-          rowsHtml={rowsHtml}
-        />
-      )}
-      {data.totalIsLowerBound ? (
-        <Pager
-          page={data.page}
-          pageSize={data.pageSize}
-          total={data.total}
-          labels={{
-            label: t("pager.label"),
-            prev: t("pager.prev"),
-            next: t("pager.next"),
-            summary: t("stock.pagerMore", {
-              from: (data.page - 1) * data.pageSize + 1,
-              to: (data.page - 1) * data.pageSize + data.rows.length,
-              total: f.number(data.total),
-            }),
-          }}
-        />
-      ) : (
-        <ListPager page={data.page} pageSize={data.pageSize} total={data.total} />
-      )}
+      <ListTable
+        testId="stock-table"
+        pager={data}
+        empty={data.rows.length === 0 && <ListEmpty message={t("stock.empty")} reset="/stock" />}
+        head={
+          <>
+            <Th>{t("stock.sku")}</Th>
+            <Th>{t("stock.product")}</Th>
+            <Th num>{priceLabel}</Th>
+            <Th num>{t("stock.availableTotal")}</Th>
+            <Th>{t("stock.promiseDate")}</Th>
+            <Th>{t("stock.nextIncoming")}</Th>
+            {data.warehouses.map((w) => (
+              <th key={w.id} scope="col" className="text-right" title={nameOf(w)}>
+                {w.code}
+                <span className="block text-xs font-normal text-slate-500">{t(`region.${w.region}` as "region.east")}</span>
+              </th>
+            ))}
+          </>
+        }
+        /* Rendered as one string: the largest element count of any page (decision 078). */
+        rowsHtml={rowsHtml}
+      />
       <p className="text-xs text-slate-500">{t("stock.footnote", { date: f.date(data.today) })}</p>
     </div>
   );

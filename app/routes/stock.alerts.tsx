@@ -2,8 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { ListTable, ListHeader, Th } from "~/components/list";
-import { EmptyState } from "~/components/ui/layout";
+import { ListTable, ListHeader, Th, ListEmpty } from "~/components/list";
 import { useFormat, useLocale, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
 import { STOCK_ALERT_KINDS } from "~/modules/reports/ops-lists.schema";
@@ -51,7 +50,7 @@ export default function StockAlerts() {
       </p>
       <ListTable
         pager={d}
-        empty={d.total === 0 && <EmptyState message={d.kind === "low" ? t("alerts.empty.low", { n }) : t("alerts.empty.late")} />}
+        empty={d.total === 0 && <ListEmpty message={d.kind === "low" ? t("alerts.empty.low", { n }) : t("alerts.empty.late")} />}
         testId="alerts-table"
         head={
           <>

@@ -22,6 +22,9 @@ async function submit(page: Page, selector: string) {
   await page.click(`main form button${selector}`);
 }
 
+/** The quote page's action form sending `intent` (an IntentForm: the intent is a hidden field). */
+const quoteAction = (intent: string) => `main form:has(input[name=intent][value=${intent}])`;
+
 describe("browser: the deal desk from registration to a won deal", () => {
   for (const locale of ["en", "zh-CN"] as const satisfies readonly Locale[]) {
     it(`dealer registers, account manager approves and quotes, dealer asks for a revision, account manager revises, dealer accepts (${locale})`, async () => {
@@ -69,7 +72,7 @@ describe("browser: the deal desk from registration to a won deal", () => {
       await am.page.click("form[data-testid=quote-editor] button");
       await am.page.locator("[role=status]", { hasText: tr("quotes.saved") }).waitFor();
       expect(await am.page.locator("[data-testid=quote-lines]").innerText()).toContain("5.00 %");
-      await submit(am.page, "[value=propose]");
+      await am.page.click(`${quoteAction("propose")} button`);
       await am.page.locator("[data-testid=quote-status]", { hasText: tr("quotes.status.proposed") }).waitFor();
       const v1Url = new URL(am.page.url()).pathname;
       await screenshot(am.page, `deals-quote-v1-${locale}`);
@@ -79,19 +82,19 @@ describe("browser: the deal desk from registration to a won deal", () => {
       await dealer.page.locator("[data-testid=quote-status]", { hasText: tr("quotes.status.proposed") }).waitFor();
       expect(await dealer.page.locator("main").innerText()).not.toContain(tr("quotes.save"));
       await dealer.page.fill("input[name=comment]", locale === "en" ? "Customer asks 3 % more for 12 units" : "客户要求 12 台再优惠 3%");
-      await submit(dealer.page, "[value=revise]");
+      await dealer.page.click(`${quoteAction("revise")} button`);
       await dealer.page.locator("[data-testid=quote-status]", { hasText: tr("quotes.status.revision_requested") }).waitFor();
 
       // 4. The account manager issues version 2 with the new price; version 1 is superseded.
       await am.page.goto(v1Url);
       expect(await am.page.locator("main").innerText()).toContain(locale === "en" ? "Customer asks 3 %" : "客户要求");
-      await submit(am.page, "[value=newVersion]");
+      await am.page.click(`${quoteAction("newVersion")} button`);
       await am.page.locator("[data-testid=quote-editor]").waitFor();
       await am.page.fill("#quantity_0", "12");
       await am.page.fill("#unitPrice_0", "920.50");
       await am.page.click("form[data-testid=quote-editor] button");
       await am.page.locator("[role=status]", { hasText: tr("quotes.saved") }).waitFor();
-      await submit(am.page, "[value=propose]");
+      await am.page.click(`${quoteAction("propose")} button`);
       await am.page.locator("[data-testid=quote-status]", { hasText: tr("quotes.status.proposed") }).waitFor();
       const v2Url = new URL(am.page.url()).pathname;
       expect(v2Url).not.toBe(v1Url);
@@ -102,15 +105,15 @@ describe("browser: the deal desk from registration to a won deal", () => {
       expect(comparison).toContain(tr("quotes.status.superseded"));
       expect(comparison).toMatch(/950/);
       expect(comparison).toMatch(/920\.50/);
-      await submit(dealer.page, "[value=accept]");
+      await dealer.page.click(`${quoteAction("accept")} button`);
       await dealer.page.locator("[data-testid=quote-status]", { hasText: tr("quotes.status.accepted") }).waitFor();
-      await dealer.page.locator("main form button[value=book]").waitFor();
+      await dealer.page.locator(quoteAction("book")).waitFor();
       await screenshot(dealer.page, `deals-accepted-${locale}`);
       // The account manager sees the accepted quote but has no way to book it.
       await am.page.goto(v2Url);
       await am.page.locator("[data-testid=quote-status]", { hasText: tr("quotes.status.accepted") }).waitFor();
-      expect(await am.page.locator("main form button[value=book]").count()).toBe(0);
-      expect(await am.page.locator("main form button[value=accept]").count()).toBe(0);
+      expect(await am.page.locator(quoteAction("book")).count()).toBe(0);
+      expect(await am.page.locator(quoteAction("accept")).count()).toBe(0);
 
       const rows = await getDb().selectFrom("quotes").select(["version", "status", "total_minor"]).orderBy("version").execute();
       expect(rows).toEqual([
@@ -123,7 +126,7 @@ describe("browser: the deal desk from registration to a won deal", () => {
       // 6. The dealer books the sale: an order draft with exactly the quoted prices, then submits it.
       await createAddress(cast.dealerA.id);
       await dealer.page.reload();
-      await Promise.all([dealer.page.waitForURL(/\/orders\/drafts\/\d+/), submit(dealer.page, "[value=book]")]);
+      await Promise.all([dealer.page.waitForURL(/\/orders\/drafts\/\d+/), dealer.page.click(`${quoteAction("book")} button`)]);
       await dealer.page.locator("select[name=addressId]").selectOption({ index: 1 });
       await dealer.page.fill("input[name=requestedDate]", inDays(30));
       await Promise.all([dealer.page.waitForURL(/\/orders\/SO-\d{4}-\d{6}(\?|$)/), submit(dealer.page, "[value=submit]")]);

@@ -79,17 +79,17 @@ describe("browser: the whole journey from deal to digest", () => {
       await am.page.fill("#unitPrice_0", "950.00");
       await am.page.click("form[data-testid=quote-editor] button");
       await am.page.locator("[role=status]", { hasText: tr("quotes.saved") }).waitFor();
-      await am.page.click("main form button[value=propose]");
+      await am.page.click("main form:has(input[name=intent][value=propose]) button");
       await am.page.locator("[data-testid=quote-status]", { hasText: tr("quotes.status.proposed") }).waitFor();
       const quoteUrl = new URL(am.page.url()).pathname;
       await shot(am.page, "quote-proposed");
 
       // 3. The dealer accepts the quote and books the order.
       await dealer.page.goto(quoteUrl);
-      await dealer.page.click("main form button[value=accept]");
+      await dealer.page.click("main form:has(input[name=intent][value=accept]) button");
       await dealer.page.locator("[data-testid=quote-status]", { hasText: tr("quotes.status.accepted") }).waitFor();
       await shot(dealer.page, "quote-accepted");
-      await Promise.all([dealer.page.waitForURL(/\/orders\/drafts\/\d+/), dealer.page.click("main form button[value=book]")]);
+      await Promise.all([dealer.page.waitForURL(/\/orders\/drafts\/\d+/), dealer.page.click("main form:has(input[name=intent][value=book]) button")]);
       await dealer.page.locator("select[name=addressId]").selectOption({ index: 1 });
       await dealer.page.fill("input[name=requestedDate]", inDays(30));
       await Promise.all([dealer.page.waitForURL(/\/orders\/SO-\d{4}-\d{6}(\?|$)/), dealer.page.click("main form button[value=submit]")]);

@@ -33,7 +33,6 @@ const en = {
   "stock.nextIncoming": "Next incoming",
   "stock.promiseDate": "Earliest promise date",
   "stock.noPromise": "No date yet",
-  "stock.pagerMore": "{from}–{to} of more than {total}",
   "stock.empty": "No products match these filters. Clear a filter or search for another SKU or name.",
   "stock.footnote": "Available = on hand − reserved. Promise dates count from {date} (business date); lead times skip weekends and holidays.",
   // stock operations
@@ -285,7 +284,6 @@ const zh = {
   "stock.nextIncoming": "下批在途",
   "stock.promiseDate": "最早承诺交期",
   "stock.noPromise": "暂无交期",
-  "stock.pagerMore": "第 {from}–{to} 条，共 {total} 条以上",
   "stock.empty": "没有符合条件的产品。请清除筛选条件，或换一个 SKU 或名称搜索。",
   "stock.footnote": "可用 = 在库 − 已预留。承诺交期自 {date}（业务日期）起算；交货周期跳过周末和节假日。",
   "stock.incomingList": "计划在途",

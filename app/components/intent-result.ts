@@ -28,8 +28,12 @@ export function useIntentResult() {
     done: result?.ok ? result.message : undefined,
     failure,
     formError: (intent: string): string | undefined => (failure?.intent === intent ? failure.formError : undefined),
-    /** The form error that no form of the page shows: a failure without an intent, or of an intent not among `own` (the forms showing their own). */
-    pageError: (...own: string[]): string | undefined => (failure && !(failure.intent && own.includes(failure.intent)) ? failure.formError : undefined),
+    /**
+     * The form error that no form of the page shows: a failure without an intent, or of an intent whose form is not
+     * shown now. `shown` gives each form of the page (its intent) and whether the page shows it, so that a form
+     * gone since it was sent (the record changed meanwhile) has its error shown at the top.
+     */
+    pageError: (shown: Record<string, boolean>): string | undefined => (failure && !(failure.intent && shown[failure.intent]) ? failure.formError : undefined),
     errors,
     values,
     field: (intent: string, name: string): { name: string; defaultValue: string | undefined; error: string | undefined } => {

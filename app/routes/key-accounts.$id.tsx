@@ -68,7 +68,7 @@ export default function KeyAccountPage() {
   return (
     <div className="space-y-4">
       <PageHeader title={a.name} crumbs={[{ label: t("keyAccounts.title"), to: "/key-accounts" }, { label: a.name }]} />
-      <FormError message={result.pageError("removeContact", "addContact", "offerLead", "update")} />
+      <FormError message={result.pageError({ removeContact: true, addContact: true, offerLead: data.canOfferLead, update: true })} />
       <Notice message={notice} />
       <Facts testId="key-account-profile" footer={a.notes ? <div className="whitespace-pre-line">{a.notes}</div> : undefined}>
         <Fact label={t("keyAccounts.creditCode")} className="font-mono text-xs">

@@ -49,7 +49,7 @@ export default function LeadPage() {
   return (
     <div className="max-w-2xl space-y-4">
       <PageHeader title={`${t("leads.title")} · ${lead.key_account_name}`} crumbs={[{ label: t("deals.title"), to: "/deals" }, { label: t("leads.title") }]} />
-      <FormError message={result.pageError("accept", "decline")} />
+      <FormError message={result.pageError({ accept: canRespond, decline: canRespond })} />
       <Notice message={result.done} />
       <dl className="card grid grid-cols-3 gap-2 text-sm">
         <dt className="text-slate-500">{t("common.status")}</dt>

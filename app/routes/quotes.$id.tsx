@@ -128,7 +128,6 @@ export default function QuotePage() {
     book: caps.book,
     newVersion: caps.newVersion,
   };
-  const shownForms = Object.entries(forms).flatMap(([intent, shown]) => (shown ? [intent] : []));
   const fe = result.errors("save");
   const v = result.values("save");
   const pname = (p: { name_en: string; name_zh: string }) => (locale === "en" ? p.name_en : p.name_zh);
@@ -164,7 +163,7 @@ export default function QuotePage() {
           </div>
         }
       />
-      <FormError message={result.pageError(...shownForms)} />
+      <FormError message={result.pageError(forms)} />
       <Notice message={result.done} />
 
       <Facts

@@ -88,11 +88,24 @@ export default function ServiceCase() {
     </li>
   );
   const caseFiles = attachments.filter((a) => a.message_id === null);
+  // The forms this page shows now: a failed intent's error shows beside its form, or at the top when the case has
+  // changed meanwhile and its form is gone (a reply to a case closed in the meantime).
+  const receiving = result.values("receive").rmaId;
+  const forms: Record<string, boolean> = {
+    reply: can.reply,
+    move: actions.length > 0,
+    callback: survey.canRecord,
+    assign: can.work,
+    receive: can.work && returns.rmas.some((r) => r.status === "authorised" && String(r.id) === receiving),
+    rma: can.work && c.status !== "closed" && returns.returnable.length > 0,
+    replace: replacements.canReplace && replacements.replaceable.length > 0,
+    link: can.work,
+  };
   return (
     <div className="space-y-4">
       <PageHeader title={`${c.number} · ${c.subject}`} crumbs={[{ label: t("service.title"), to: "/service" }, { label: c.number ?? "" }]} />
       <Notice message={params.get("opened") ? t("service.done.opened", { number: c.number ?? "" }) : result.done} />
-      <FormError message={result.pageError("reply", "assign", "move", "link", "rma", "receive", "callback", "replace")} />
+      <FormError message={result.pageError(forms)} />
       <Facts testId="service-facts">
         <Fact label={t("service.status")}>
           <ServiceStatusBadge status={c.status} />

@@ -78,7 +78,7 @@ export default function WebhookEndpoint() {
       />
       <Notice message={result.done} />
       {secret ? <SecretOnce secret={secret} /> : null}
-      <FormError message={result.pageError("update")} />
+      <FormError message={result.pageError({ update: true })} />
       {e.paused_reason === "failing" && e.status === "paused" ? (
         <p role="status" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
           {t("webhooks.pausedFailing")}

@@ -13,6 +13,7 @@ import { actorFor, createCast } from "../factories";
 import { createDeal, createKeyAccount, createProduct, createProductLine, createQuoteAwaitingApproval, matrixDealRecords, today } from "../factories/deals";
 import { tableChecksums } from "../helpers/db";
 import { clientFor, withTestServer } from "../helpers/http";
+import { openServiceCase } from "../factories/service";
 
 let base = "";
 withTestServer((url) => (base = url));
@@ -141,6 +142,40 @@ describe("quote page: each action's own error", () => {
       expect(errorLines(propose.text, notDraft)).toBe(1);
       expect(formsOf(propose.text).some((f) => f.includes(notDraft))).toBe(false);
 
+      expect(await tableChecksums(watched)).toEqual(before);
+    });
+  }
+});
+
+describe("a form gone since it was sent: its failure said at the top", () => {
+  for (const locale of ["en", "zh-CN"] as const) {
+    it(`a reply to a service case closed meanwhile, a lead answered meanwhile (${locale})`, async () => {
+      const cast = await createCast();
+      const rec = await matrixDealRecords(cast);
+      await getDb().updateTable("users").set({ locale }).where("id", "=", cast.a.dealer_sales.id).execute();
+      const sales = await clientFor(base, cast.a.dealer_sales);
+
+      // The desk closed the case while the dealer was typing: the page has no reply form any more.
+      const c = await openServiceCase(cast.a.dealer_sales);
+      await getDb().updateTable("service_cases").set({ status: "closed" }).where("id", "=", c.id).execute();
+      const messagesBefore = (await getDb().selectFrom("service_messages").select("id").where("case_id", "=", c.id).execute()).length;
+      const closed = translate(locale, "service.closedNoReply");
+      const reply = await sales.post(`/service/${c.id}`, { intent: "reply", body: "Still broken 仍然故障" });
+      expect(reply.status).toBe(409);
+      expect(formOf(reply.text, "reply")).toBe("");
+      expect(errorLines(reply.text, closed)).toBe(1);
+      expect(formsOf(reply.text).some((f) => f.includes(closed))).toBe(false);
+      expect((await getDb().selectFrom("service_messages").select("id").where("case_id", "=", c.id).execute()).length).toBe(messagesBefore);
+
+      // The lead was accepted (in another tab): a second answer is refused, said at the top.
+      const accepted = await sales.post(`/leads/${rec.leadId}`, { intent: "accept", title: "Phase 2 roll-out", expectedCloseDate: addDays(today(), 30) });
+      expect(accepted.status).toBeLessThan(400);
+      const before = await tableChecksums(watched);
+      const answered = translate(locale, "leads.answered");
+      const again = await sales.post(`/leads/${rec.leadId}`, { intent: "decline", reason: "No budget" });
+      expect(again.status).toBe(409);
+      expect(formOf(again.text, "decline")).toBe("");
+      expect(errorLines(again.text, answered)).toBe(1);
       expect(await tableChecksums(watched)).toEqual(before);
     });
   }

@@ -169,8 +169,12 @@ export function ListTable({
 
 /** A column's header cell in a ListTable's `head`; `num`: a column of figures, right-aligned like its cells. */
 export function Th({ num = false, children }: { num?: boolean; children: ReactNode }) {
+  // A header of several words may wrap at its spaces in English (tailwind.css, `th.words`); a one-word header or a
+  // code never wraps.
+  const words = typeof children === "string" && /\s/.test(children.trim());
+  const className = [num ? "text-right" : "", words ? "words" : ""].filter(Boolean).join(" ");
   return (
-    <th scope="col" className={num ? "text-right" : undefined}>
+    <th scope="col" className={className || undefined}>
       {children}
     </th>
   );

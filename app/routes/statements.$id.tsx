@@ -246,7 +246,7 @@ export default function StatementDetail() {
             <td className="whitespace-nowrap text-right" data-testid={`balance-${l.line_no}`}>
               <Amount minor={l.balance_minor} currency={s.currency} />
             </td>
-            <td className="no-print">
+            <td className="no-print actions">
               {respond.dispute && !l.dispute_id && filter.dispute !== l.id && failedLine !== l.id ? (
                 <Link className="text-sm text-brand-700" to={withParam("dispute", String(l.id))} preventScrollReset>
                   {t("statements.dispute")}

@@ -1,4 +1,5 @@
 /** Kysely queries of the deals area, scoped to the actor. No rules here. */
+import { likeContains } from "~/utils/like";
 import { sql, type ExpressionBuilder, type Kysely } from "kysely";
 import type { Executor } from "../../../db/client";
 import type { DB } from "../../../db/types";
@@ -24,7 +25,7 @@ export function dealsWhere(db: Executor, actor: Actor, f: Partial<DealFilter> = 
   if (f.accountManagerId) q = q.where("d.account_manager_id", "=", f.accountManagerId);
   if (f.keyAccountId) q = q.where("d.key_account_id", "=", f.keyAccountId);
   if (f.q) {
-    const like = `%${f.q}%`;
+    const like = likeContains(f.q);
     q = q.where((eb) =>
       eb.or([
         eb("d.title", "like", like),
@@ -213,7 +214,7 @@ export function keyAccountsQuery(db: Executor, actor: Actor, f: Partial<KeyAccou
   let q = db.selectFrom("key_accounts as ka").innerJoin("users as owner", "owner.id", "ka.owner_id").where(scopes.keyAccount.where(actor));
   if (f.q)
     q = q.where((eb) =>
-      eb.or([eb("ka.name", "like", `%${f.q}%`), eb("ka.credit_code", "=", f.q!.toUpperCase()), eb("ka.name_normalized", "like", `%${f.q}%`)]),
+      eb.or([eb("ka.name", "like", likeContains(f.q!)), eb("ka.credit_code", "=", f.q!.toUpperCase()), eb("ka.name_normalized", "like", likeContains(f.q!))]),
     );
   if (f.industry) q = q.where("ka.industry", "=", f.industry);
   if (f.region) q = q.where("ka.region", "=", f.region);

@@ -21,6 +21,7 @@ import { minorToDecimal } from "~/utils/money";
 import { addDays, todayIn } from "~/utils/time";
 import { creditPositions, type CreditPosition } from "./credit.server";
 import type { AgingFilter } from "./ledger.schema.server";
+import { likeContains } from "~/utils/like";
 
 export const BUCKETS = ["current", "d1_30", "d31_60", "d61_90", "d90_plus"] as const;
 export type Bucket = (typeof BUCKETS)[number];
@@ -165,7 +166,7 @@ function dealersWithActivity(f: { q?: string }) {
     // it; db:check flags a dealer with entries and no row). An EXISTS on ledger_entries here made MariaDB
     // materialise the semi-join by reading the whole ledger index on every page view.
     .where("o.id", "in", (eb) => eb.selectFrom("dealer_balances as b").select("b.dealer_id"));
-  if (f.q) q = q.where((eb) => eb.or([eb("o.code", "like", `%${f.q}%`), eb("o.name", "like", `%${f.q}%`)]));
+  if (f.q) q = q.where((eb) => eb.or([eb("o.code", "like", likeContains(f.q!)), eb("o.name", "like", likeContains(f.q!))]));
   return q;
 }
 

@@ -1,4 +1,5 @@
 import type { Executor } from "../../../db/client";
+import { likeContains } from "~/utils/like";
 import type { Actor } from "~/modules/auth/actor";
 import { scopes } from "~/modules/auth/access.server";
 import { rolesWith } from "~/modules/auth/permissions";
@@ -9,7 +10,7 @@ export type DealerFilter = { q?: string; region?: string; tier?: string; status?
 
 export function dealersQuery(db: Executor, f: DealerFilter) {
   let q = db.selectFrom("organisations as o").leftJoin("users as am", "am.id", "o.account_manager_id").where("o.kind", "=", "dealer");
-  if (f.q) q = q.where((eb) => eb.or([eb("o.code", "like", `%${f.q}%`), eb("o.name", "like", `%${f.q}%`)]));
+  if (f.q) q = q.where((eb) => eb.or([eb("o.code", "like", likeContains(f.q!)), eb("o.name", "like", likeContains(f.q!))]));
   if (f.region) q = q.where("o.region", "=", f.region);
   if (f.tier) q = q.where("o.tier", "=", f.tier);
   if (f.status) q = q.where("o.status", "=", f.status);
@@ -49,7 +50,7 @@ export function usersQuery(db: Executor, actor: Actor, f: UserFilter) {
   let q = db.selectFrom("users as u").innerJoin("organisations as o", "o.id", "u.organisation_id");
   q = q.where(scopes.user.where(actor));
   if (f.organisationId) q = q.where("u.organisation_id", "=", f.organisationId);
-  if (f.q) q = q.where((eb) => eb.or([eb("u.name", "like", `%${f.q}%`), eb("u.email", "like", `%${f.q}%`)]));
+  if (f.q) q = q.where((eb) => eb.or([eb("u.name", "like", likeContains(f.q!)), eb("u.email", "like", likeContains(f.q!))]));
   if (f.role) q = q.where("u.role", "=", f.role);
   if (f.status) q = q.where("u.status", "=", f.status);
   return q;

@@ -6,8 +6,10 @@
  * crashes or prints "undefined" in the browser). The rule fails on:
  * - a file that ends up in the browser bundle (routes, components, browser-safe modules: anything under app/
  *   whose name has no `.server`) importing a runtime value from a `.server` module, unless
- * - it is a route module and every use of that value sits in code only the server runs: the `loader`,
- *   `action` and `headers` exports, and top-level helpers used only by them (transitively).
+ * - it is a route module and every use of that value sits in code only the server runs: inside the functions of the
+ *   `loader`, `action` and `headers` exports and of top-level helpers used only by them (transitively). A call made
+ *   while the module loads (`export const loader = makeLoader(...)` with makeLoader from a `.server` module) runs in
+ *   the browser too, and is reported.
  * Type-only imports are always fine: they vanish at compile time.
  */
 
@@ -27,6 +29,17 @@ function topLevelStatement(node) {
   let n = node;
   while (n.parent && n.parent.type !== "Program") n = n.parent;
   return n.parent ? n : null;
+}
+
+const FUNCTION = new Set(["FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression"]);
+
+/**
+ * Whether a reference runs only when a function around it is called, not when the module loads. The browser loads
+ * every route module, `loader` export included: `export const loader = makeLoader(...)` calls makeLoader there.
+ */
+function deferred(node) {
+  for (let n = node.parent; n && n.type !== "Program"; n = n.parent) if (FUNCTION.has(n.type)) return true;
+  return false;
 }
 
 /** @type {import("eslint").Rule.RuleModule} */
@@ -86,7 +99,7 @@ const rule = {
           if (!variable) continue;
           for (const ref of variable.references) {
             const stmt = topLevelStatement(ref.identifier);
-            if (!stmt || !serverOnly.has(stmt)) {
+            if (!stmt || !serverOnly.has(stmt) || !deferred(ref.identifier)) {
               context.report({ node: ref.identifier, messageId: "clientUse", data: { name: spec.local.name, source } });
             }
           }

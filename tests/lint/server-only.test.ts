@@ -53,6 +53,12 @@ tester.run("no-server-values-in-client", plugin.rules["no-server-values-in-clien
       code: `import { N } from "~/m/r.server";\nconst label = () => N;\nexport const loader = () => label();\nexport default function P() { return label(); }`,
       errors: [{ messageId: "clientUse" }],
     },
+    // A loader made by a .server helper while the module loads: the browser loads the route module and calls it.
+    {
+      filename: route,
+      code: `import { documentLoader } from "~/u/d.server";\nexport const loader = documentLoader("order:read", (a) => a);\nexport default function P() { return null; }`,
+      errors: [{ messageId: "clientUse" }],
+    },
     { filename: route, code: `import { N } from "~/m/r.server";\nexport const meta = () => [{ title: N }];`, errors: [{ messageId: "clientUse" }] },
     { filename: route, code: `import { N } from "~/m/r.server";\nexport function ErrorBoundary() { return N; }`, errors: [{ messageId: "clientUse" }] },
     { filename: component, code: `import { LOW } from "~/m/r.server";\nexport const X = () => LOW;`, errors: [{ messageId: "browserModule" }] },

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { translate, type MessageKey } from "../../app/i18n";
 import { createCast } from "../factories";
-import { matrixDealRecords } from "../factories/deals";
+import { createKeyAccount, matrixDealRecords } from "../factories/deals";
 import { clientFor, withTestServer } from "../helpers/http";
 import { post } from "../helpers/ledger";
 import { todayIn } from "../../app/utils/time";
@@ -39,5 +39,18 @@ describe("search boxes take % and _ literally", () => {
         expect(r.text, `${p.path}?q=${q}: no row matches a literal ${q}`).toContain(p.marker);
       }
     }
+  });
+
+  it("the key account search finds an account by its name written another way: full-width brackets, spaces, a company suffix", async () => {
+    const cast = await createCast();
+    await createKeyAccount(cast.staff.account_manager.id, { name: "上海申城地铁运营集团有限公司" });
+    const am = await clientFor(base, cast.staff.account_manager);
+    for (const q of ["上海申城地铁运营（集团）有限公司", "申城地铁 运营 集团", "上海申城地铁运营集团"]) {
+      const r = await am.get(`/key-accounts?q=${encodeURIComponent(q)}`);
+      expect(r.status, q).toBe(200);
+      expect(r.text, q).toContain("上海申城地铁运营集团有限公司");
+    }
+    const none = await am.get(`/key-accounts?q=${encodeURIComponent("（）")}`);
+    expect(none.text, "punctuation alone matches nothing").not.toContain("上海申城地铁运营集团有限公司");
   });
 });

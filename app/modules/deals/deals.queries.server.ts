@@ -10,6 +10,7 @@ import { env } from "~/utils/env.server";
 import { addDays, todayIn } from "~/utils/time";
 import type { DealFilter, KeyAccountFilter } from "./deals.schema.server";
 import { PROTECTED_STAGES } from "./state";
+import { normaliseAccountName } from "./credit-code";
 
 export const PAGE_SIZE = 25;
 
@@ -212,10 +213,18 @@ export function holdingDeals(
 
 export function keyAccountsQuery(db: Executor, actor: Actor, f: Partial<KeyAccountFilter> = {}) {
   let q = db.selectFrom("key_accounts as ka").innerJoin("users as owner", "owner.id", "ka.owner_id").where(scopes.keyAccount.where(actor));
-  if (f.q)
+  if (f.q) {
+    // The name as typed, the credit code, or the matching key (full-width brackets, spaces and company suffixes aside:
+    // "上海申城地铁运营（集团）有限公司" finds "上海申城地铁运营集团"), normalised as the stored one is.
+    const key = normaliseAccountName(f.q);
     q = q.where((eb) =>
-      eb.or([eb("ka.name", "like", likeContains(f.q!)), eb("ka.credit_code", "=", f.q!.toUpperCase()), eb("ka.name_normalized", "like", likeContains(f.q!))]),
+      eb.or([
+        eb("ka.name", "like", likeContains(f.q!)),
+        eb("ka.credit_code", "=", f.q!.toUpperCase()),
+        ...(key ? [eb("ka.name_normalized", "like", likeContains(key))] : []),
+      ]),
     );
+  }
   if (f.industry) q = q.where("ka.industry", "=", f.industry);
   if (f.region) q = q.where("ka.region", "=", f.region);
   if (f.size) q = q.where("ka.size", "=", f.size);

@@ -81,6 +81,24 @@ export function CreditSummary({ credit, children }: { credit: CreditFigures; chi
 export const AGING_BUCKETS = ["current", "d1_30", "d31_60", "d61_90", "d90_plus"] as const;
 export type AgingFigures = Record<(typeof AGING_BUCKETS)[number] | "unapplied" | "balance", number>;
 
+/**
+ * The header cells of the aging columns: each bucket, then unapplied credit and the total. A function, not a
+ * component: ListTable reads its header cells' labels (the phone cards' labels) from the elements it is given.
+ */
+export function agingHeads(t: (key: MessageKey) => string) {
+  return (
+    <>
+      {AGING_BUCKETS.map((b) => (
+        <Th key={b} num>
+          {t(`aging.${b}`)}
+        </Th>
+      ))}
+      <Th num>{t("aging.unapplied")}</Th>
+      <Th num>{t("aging.total")}</Th>
+    </>
+  );
+}
+
 export function AgingSummary({ aging, currency, asOf, title }: { aging: AgingFigures; currency: string; asOf: string; title?: string }) {
   const t = useT();
   const f = useFormat();
@@ -95,15 +113,7 @@ export function AgingSummary({ aging, currency, asOf, title }: { aging: AgingFig
       <ScrollX>
         <table className="table">
           <thead>
-            <tr>
-              {AGING_BUCKETS.map((b) => (
-                <Th key={b} num>
-                  {t(`aging.${b}`)}
-                </Th>
-              ))}
-              <Th num>{t("aging.unapplied")}</Th>
-              <Th num>{t("aging.total")}</Th>
-            </tr>
+            <tr>{agingHeads(t)}</tr>
           </thead>
           <tbody>
             <tr>

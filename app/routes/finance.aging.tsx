@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Link } from "~/components/link";
-import { AGING_BUCKETS, Amount } from "~/components/ledger";
+import { AGING_BUCKETS, agingHeads, Amount } from "~/components/ledger";
 import { ListEmpty, ListTable, ListHeader, Th } from "~/components/list";
 import { useFormat, useT } from "~/i18n/react";
 import { requireActor } from "~/modules/auth/auth.server";
@@ -68,13 +68,7 @@ export default function Aging() {
         head={
           <>
             <Th>{t("ledger.dealer")}</Th>
-            {AGING_BUCKETS.map((b) => (
-              <Th key={b} num>
-                {t(`aging.${b}`)}
-              </Th>
-            ))}
-            <Th num>{t("aging.unapplied")}</Th>
-            <Th num>{t("aging.total")}</Th>
+            {agingHeads(t)}
             <Th num>{t("credit.limit")}</Th>
             <Th num>{t("credit.available")}</Th>
           </>

@@ -33,6 +33,10 @@ describe("search boxes take % and _ literally", () => {
       const all = await p.who.get(p.path);
       expect(all.status, p.path).toBe(200);
       expect(all.text, `${p.path}: rows without a search`).not.toContain(p.marker);
+      if (p.path === "/finance/aging")
+        // Each aging column's name labels its cell on a phone's card.
+        for (const key of ["aging.current", "aging.d1_30", "aging.d90_plus", "aging.unapplied", "aging.total"] as const)
+          expect(all.text, key).toContain(`data-label="${translate("en", key)}"`);
       for (const q of p.queries ?? ["%", "_", "%%"]) {
         const r = await p.who.get(`${p.path}?q=${encodeURIComponent(q)}`);
         expect(r.status, `${p.path}?q=${q}`).toBe(200);
